@@ -1,0 +1,229 @@
+/**
+ * The study as the portal understands it, independent of storage and of any source format.
+ * Every boundary (seed, ingestion, forms, API) validates with `studyInputSchema`; the models
+ * store exactly this shape, and versions are snapshots of it.
+ */
+import { z } from "zod";
+import { calendarDateSchema, isCalendarDate } from "./calendar-date";
+
+export const LANGUAGES = ["nb", "nn", "en"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const STUDY_TYPES = ["treatment", "observational", "other"] as const;
+export type StudyType = (typeof STUDY_TYPES)[number];
+
+export const PHASES = [
+  "early_phase_1",
+  "phase_1",
+  "phase_1_2",
+  "phase_2",
+  "phase_2_3",
+  "phase_3",
+  "phase_4",
+  "not_applicable",
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const SEXES = ["all", "female", "male"] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const PUBLICATION_STATES = ["draft", "submitted", "published", "withdrawn"] as const;
+export type PublicationState = (typeof PUBLICATION_STATES)[number];
+
+export const INTERVENTION_TYPES = [
+  "drug",
+  "biological",
+  "device",
+  "procedure",
+  "radiation",
+  "behavioural",
+  "dietary",
+  "diagnostic",
+  "genetic",
+  "other",
+] as const;
+export type InterventionType = (typeof INTERVENTION_TYPES)[number];
+
+export const CONTACT_ROLES = ["public", "scientific"] as const;
+
+/** Fields that hold text in one or more languages (stored in `study_texts`). */
+export const TEXT_FIELDS = [
+  "title",
+  "shortTitle",
+  "summary",
+  "scientificSummary",
+  "participation",
+  "inclusionCriteria",
+  "exclusionCriteria",
+] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+
+/** Registry identifier formats. Kept strict: a wrong identifier would merge the wrong studies. */
+export const IDENTIFIER_PATTERNS = {
+  nct: /^NCT\d{8}$/,
+  euCt: /^\d{4}-\d{6}-\d{2}-\d{2}$/,
+  eudract: /^\d{4}-\d{6}-\d{2}$/,
+  isrctn: /^ISRCTN\d{8}$/,
+  // REK: "2014/1234" (before 2019) or the REK portal's 5–7 digit numbers.
+  rek: /^(\d{4}\/\d{1,6}|\d{5,7})$/,
+} as const;
+
+const trimmed = z.string().trim();
+const nonEmpty = (max: number) => trimmed.min(1, "kan ikke være tom").max(max, `maks ${max} tegn`);
+const optionalText = (max: number) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? null : value),
+    trimmed.max(max, `maks ${max} tegn`).nullable(),
+  );
+
+/** Norwegian bokmål is required; nynorsk and English are optional. */
+export const requiredLocalizedText = (max: number) =>
+  z.object({ nb: nonEmpty(max), nn: optionalText(max).optional(), en: optionalText(max).optional() });
+export const optionalLocalizedText = (max: number) =>
+  z.object({ nb: optionalText(max).optional(), nn: optionalText(max).optional(), en: optionalText(max).optional() });
+
+const identifier = (pattern: RegExp, example: string) =>
+  z.preprocess(
+    (value) => (typeof value === "string" ? value.trim().toUpperCase() || null : value),
+    z.string().regex(pattern, `ugyldig format (eksempel: ${example})`).nullable(),
+  );
+
+export const identifiersSchema = z.object({
+  nct: identifier(IDENTIFIER_PATTERNS.nct, "NCT01234567").optional().default(null),
+  euCt: identifier(IDENTIFIER_PATTERNS.euCt, "2023-501234-12-00").optional().default(null),
+  eudract: identifier(IDENTIFIER_PATTERNS.eudract, "2019-001234-12").optional().default(null),
+  isrctn: identifier(IDENTIFIER_PATTERNS.isrctn, "ISRCTN12345678").optional().default(null),
+  rek: identifier(IDENTIFIER_PATTERNS.rek, "2019/1234 eller 123456").optional().default(null),
+});
+export type StudyIdentifiers = z.infer<typeof identifiersSchema>;
+
+const slug = trimmed.regex(/^[a-z0-9][a-z0-9-]*$/, "ugyldig id (små bokstaver, tall og bindestrek)");
+
+export const contactSchema = z
+  .object({
+    name: nonEmpty(200),
+    email: z.preprocess((v) => (v === "" ? null : v), z.email("ugyldig e-postadresse").nullable()).optional().default(null),
+    phone: optionalText(40).optional().default(null),
+  })
+  .refine((c) => c.email || c.phone, { message: "en kontakt må ha e-post eller telefon", path: ["email"] });
+export type Contact = z.infer<typeof contactSchema>;
+
+export const siteSchema = z
+  .object({
+    organisationId: slug,
+    hospitalId: slug.nullable().optional().default(null),
+    inclusionStart: calendarDateSchema.nullable().default(null),
+    inclusionEnd: calendarDateSchema.nullable().default(null),
+    paused: z.boolean().default(false),
+    pauseReason: optionalText(500).optional().default(null),
+    contact: contactSchema.nullable().optional().default(null),
+    referral: optionalText(2000).optional().default(null),
+    /** Set when the site disappeared from its organisation's feed: kept, never deleted. */
+    withdrawn: z.boolean().default(false),
+  })
+  .superRefine((site, ctx) => {
+    if (
+      site.inclusionStart &&
+      site.inclusionEnd &&
+      isCalendarDate(site.inclusionStart) &&
+      isCalendarDate(site.inclusionEnd) &&
+      site.inclusionEnd < site.inclusionStart
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["inclusionEnd"],
+        message: `inklusjonsslutt (${site.inclusionEnd}) er før inklusjonsstart (${site.inclusionStart})`,
+      });
+    }
+    if (site.paused && !site.pauseReason) {
+      ctx.addIssue({ code: "custom", path: ["pauseReason"], message: "en pause må ha en begrunnelse" });
+    }
+  });
+export type SiteInput = z.infer<typeof siteSchema>;
+
+export const studyInputSchema = z
+  .object({
+    identifiers: identifiersSchema.prefault({}),
+    /** Each organisation's own id for the study (the id in its web site or feed). */
+    localIds: z.array(z.object({ organisationId: slug, localId: nonEmpty(200) })).default([]),
+    title: requiredLocalizedText(500),
+    shortTitle: optionalLocalizedText(200).prefault({}),
+    /** Plain-language summary for patients. */
+    summary: requiredLocalizedText(10_000),
+    scientificSummary: optionalLocalizedText(20_000).prefault({}),
+    /** What taking part means, in plain language. */
+    participation: optionalLocalizedText(10_000).prefault({}),
+    studyType: z.enum(STUDY_TYPES),
+    phase: z.enum(PHASES).nullable().default(null),
+    categories: z.array(slug).default([]),
+    conditions: z.array(nonEmpty(300)).default([]),
+    icd10: z.array(trimmed.toUpperCase().regex(/^[A-Z]\d{2}[0-9A-Z]{0,2}$/, "ugyldig ICD-10-kode (eksempel: C50 eller C509)")).default([]),
+    snomed: z.array(trimmed.regex(/^\d{6,18}$/, "ugyldig SNOMED CT-id")).default([]),
+    interventions: z
+      .array(z.object({ type: z.enum(INTERVENTION_TYPES), name: nonEmpty(300), description: optionalText(5000).optional().default(null) }))
+      .default([]),
+    eligibility: z
+      .object({
+        minAgeYears: z.number().min(0).max(120).nullable().default(null),
+        maxAgeYears: z.number().min(0).max(120).nullable().default(null),
+        sex: z.enum(SEXES).default("all"),
+        healthyVolunteers: z.boolean().default(false),
+        inclusionCriteria: optionalLocalizedText(20_000).prefault({}),
+        exclusionCriteria: optionalLocalizedText(20_000).prefault({}),
+      })
+      .refine((e) => e.minAgeYears == null || e.maxAgeYears == null || e.minAgeYears <= e.maxAgeYears, {
+        message: "minste alder er høyere enn høyeste alder",
+        path: ["maxAgeYears"],
+      })
+      .prefault({}),
+    sponsor: optionalText(300).optional().default(null),
+    leadOrganisationId: slug,
+    principalInvestigator: z
+      .object({ name: nonEmpty(200), title: optionalText(200).optional().default(null), organisationId: slug.nullable().optional().default(null) })
+      .nullable()
+      .default(null),
+    contacts: z
+      .array(contactSchema.and(z.object({ role: z.enum(CONTACT_ROLES).default("public") })))
+      .default([]),
+    links: z
+      .array(z.object({ url: z.url({ protocol: /^https?$/, message: "ugyldig lenke (må starte med http:// eller https://)" }), label: nonEmpty(200) }))
+      .default([]),
+    targetEnrolment: z.number().int().min(0).max(10_000_000).nullable().default(null),
+    sites: z.array(siteSchema).default([]),
+    publicationState: z.enum(PUBLICATION_STATES).default("draft"),
+    /** Fictional demo content from the project's seed: shown with a clear label. */
+    isDemo: z.boolean().default(false),
+  })
+  .superRefine((study, ctx) => {
+    const seen = new Set<string>();
+    study.sites.forEach((site, index) => {
+      const key = `${site.organisationId}/${site.hospitalId ?? ""}`;
+      if (seen.has(key)) {
+        ctx.addIssue({ code: "custom", path: ["sites", index], message: `stedet ${key} er oppført to ganger` });
+      }
+      seen.add(key);
+    });
+  });
+
+export type StudyInput = z.input<typeof studyInputSchema>;
+export type Study = z.output<typeof studyInputSchema>;
+
+/** A validation problem, phrased for people: which field and why. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export function describeProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join(".") || "(hele studien)",
+    message: issue.message,
+  }));
+}
+
+export type ParseStudyResult = { ok: true; study: Study } | { ok: false; problems: FieldProblem[] };
+
+export function parseStudy(input: unknown): ParseStudyResult {
+  const result = studyInputSchema.safeParse(input);
+  return result.success ? { ok: true, study: result.data } : { ok: false, problems: describeProblems(result.error) };
+}
