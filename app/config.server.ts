@@ -1,0 +1,109 @@
+/**
+ * Configuration from the environment, validated with zod once at boot.
+ * A bad value stops the start with a message naming the variable (see loadConfigOrExit).
+ */
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(["development", "production", "test"]).default("production")),
+    HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
+    /** 0 picks a free port (used by tests); the server prints the port it got. */
+    PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number between 0 and 65535" })
+        .int("must be a whole number between 0 and 65535")
+        .min(0, "must be a whole number between 0 and 65535")
+        .max(65535, "must be a whole number between 0 and 65535")
+        .default(3000),
+    ),
+    DATABASE_PATH: z.preprocess(emptyToUndefined, z.string().default("var/kliniske-studier.db")),
+    SEARCH_ENGINE: z.preprocess(
+      emptyToUndefined,
+      z.enum(["sqlite", "meilisearch"], { message: 'must be "sqlite" or "meilisearch"' }).default("sqlite"),
+    ),
+    MEILI_HOST: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional()),
+    MEILI_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+    SESSION_SECRET: z.preprocess(
+      emptyToUndefined,
+      z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+    ),
+    BASE_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).default("http://localhost:3000"),
+    ),
+    /** Seed the fictional demo studies into an empty database at start. */
+    SEED_DEMO_DATA: z.preprocess(
+      emptyToUndefined,
+      z.enum(["true", "false"], { message: 'must be "true" or "false"' }).default("true").transform((v) => v === "true"),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SEARCH_ENGINE === "meilisearch" && !env.MEILI_HOST) {
+      ctx.addIssue({ code: "custom", path: ["MEILI_HOST"], message: 'is required when SEARCH_ENGINE is "meilisearch"' });
+    }
+  });
+
+export type Config = Omit<z.output<typeof envSchema>, "SESSION_SECRET"> & {
+  SESSION_SECRET: string;
+  /** True when SESSION_SECRET was not set and a random one was made for this process. */
+  sessionSecretGenerated: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: { variable: string; message: string }[]) {
+    super(
+      "Invalid configuration:\n" +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n") +
+        "\nSee .env.example for every variable and its default.",
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? "environment");
+        const raw = env[variable];
+        const shown = raw === undefined ? "" : ` (got ${JSON.stringify(variable.includes("SECRET") || variable.includes("KEY") ? "…" : raw)})`;
+        return { variable, message: issue.message + shown };
+      }),
+    );
+  }
+  const { SESSION_SECRET, ...rest } = result.data;
+  return {
+    ...rest,
+    SESSION_SECRET: SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    sessionSecretGenerated: SESSION_SECRET === undefined,
+  };
+}
+
+const CONFIG_KEY = Symbol.for("kliniske-studier.config");
+type GlobalWithConfig = typeof globalThis & { [CONFIG_KEY]?: Config };
+
+/** The process-wide configuration, parsed once (shared by server.ts and the Remix build). */
+export function getConfig(): Config {
+  const g = globalThis as GlobalWithConfig;
+  g[CONFIG_KEY] ??= parseConfig(process.env);
+  return g[CONFIG_KEY];
+}
+
+/** For entry points: print a clear message and exit(1) on a bad value. */
+export function loadConfigOrExit(): Config {
+  try {
+    return getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,665 @@
+/**
+ * Studies in SQLite: the only place study SQL runs. Views, API and ingestion all write through
+ * saveStudy, which validates, keeps every change as a version and never deletes anything.
+ */
+import type { Db } from "../db.server";
+import {
+  parseStudy,
+  TEXT_FIELDS,
+  type FieldProblem,
+  type Language,
+  type PublicationState,
+  type Study,
+  type TextField,
+} from "../domain/study";
+import { canonicalStudy, diffStudies, siteKey, summariseChanges, type ChangeEntry } from "../domain/study-snapshot";
+
+export interface Actor {
+  kind: "user" | "source" | "system" | "seed";
+  id?: string | null;
+  name: string;
+}
+
+export interface Provenance {
+  sourceId: string;
+  externalId: string;
+}
+
+export type SaveStudyResult =
+  | { ok: true; studyId: number; version: number; created: boolean; changed: boolean; changes: ChangeEntry[] }
+  | { ok: false; problems: FieldProblem[] };
+
+export interface SaveStudyOptions {
+  /** Update this study; without it, the study is found by provenance or created. */
+  studyId?: number;
+  provenance?: Provenance;
+  actor: Actor;
+  now?: Date;
+}
+
+/* ------------------------------------------------------------------ writes */
+
+export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): SaveStudyResult {
+  const parsed = parseStudy(input);
+  if (!parsed.ok) return parsed;
+  const now = (options.now ?? new Date()).toISOString();
+
+  return db.transaction((): SaveStudyResult => {
+    const existingId = options.studyId ?? (options.provenance ? findStudyIdByProvenance(db, options.provenance) : null);
+    if (options.studyId != null && !studyExists(db, options.studyId)) {
+      return { ok: false, problems: [{ field: "id", message: `studien ${options.studyId} finnes ikke` }] };
+    }
+    const previous = existingId != null ? latestSnapshot(db, existingId) : null;
+
+    // Sites that the new input leaves out are withdrawn, never deleted.
+    const study = canonicalStudy(withWithdrawnSites(parsed.study, previous));
+    const problems = checkReferences(db, study, existingId);
+    if (problems.length > 0) return { ok: false, problems };
+
+    if (previous && JSON.stringify(previous) === JSON.stringify(study)) {
+      if (options.provenance) touchProvenance(db, existingId!, options.provenance, now, options.actor);
+      const version = currentVersion(db, existingId!);
+      return { ok: true, studyId: existingId!, version, created: false, changed: false, changes: [] };
+    }
+
+    const changes = diffStudies(previous, study);
+    let studyId: number;
+    let version: number;
+    if (existingId == null) {
+      studyId = insertStudyRow(db, study, now);
+      version = 1;
+    } else {
+      studyId = existingId;
+      version = currentVersion(db, studyId) + 1;
+      updateStudyRow(db, studyId, study, version, now);
+    }
+    writeChildren(db, studyId, study);
+    if (options.provenance) touchProvenance(db, studyId, options.provenance, now, options.actor);
+    db.prepare(
+      `INSERT INTO study_versions (study_id, version, created_at, actor_kind, actor_id, actor_name, source_id, summary, snapshot, diff)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      studyId,
+      version,
+      now,
+      options.actor.kind,
+      options.actor.id ?? null,
+      options.actor.name,
+      options.provenance?.sourceId ?? null,
+      previous ? summariseChanges(changes) : "Opprettet",
+      JSON.stringify(study),
+      JSON.stringify(changes),
+    );
+    return { ok: true, studyId, version, created: existingId == null, changed: true, changes };
+  })();
+}
+
+function withWithdrawnSites(study: Study, previous: Study | null): Study {
+  if (!previous) return study;
+  const present = new Set(study.sites.map(siteKey));
+  const dropped = previous.sites.filter((s) => !present.has(siteKey(s))).map((s) => ({ ...s, withdrawn: true }));
+  return dropped.length ? { ...study, sites: [...study.sites, ...dropped] } : study;
+}
+
+/** Problems a schema cannot see: references to organisations, hospitals, categories; taken identifiers. */
+function checkReferences(db: Db, study: Study, studyId: number | null): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const orgExists = db.prepare("SELECT 1 FROM organisations WHERE id = ?").pluck();
+  const hospitalOrg = db.prepare("SELECT organisation_id FROM hospitals WHERE id = ?").pluck();
+  const categoryExists = db.prepare("SELECT 1 FROM hrcs_categories WHERE id = ?").pluck();
+  const org = (field: string, id: string | null | undefined) => {
+    if (id && !orgExists.get(id)) problems.push({ field, message: `ukjent organisasjon "${id}"` });
+  };
+  org("leadOrganisationId", study.leadOrganisationId);
+  org("principalInvestigator.organisationId", study.principalInvestigator?.organisationId);
+  study.localIds.forEach((l, i) => org(`localIds.${i}.organisationId`, l.organisationId));
+  study.sites.forEach((site, i) => {
+    org(`sites.${i}.organisationId`, site.organisationId);
+    if (site.hospitalId) {
+      const owner = hospitalOrg.get(site.hospitalId) as string | undefined;
+      if (!owner) problems.push({ field: `sites.${i}.hospitalId`, message: `ukjent sykehus "${site.hospitalId}"` });
+      else if (owner !== site.organisationId)
+        problems.push({
+          field: `sites.${i}.hospitalId`,
+          message: `sykehuset "${site.hospitalId}" hører til ${owner}, ikke ${site.organisationId}`,
+        });
+    }
+  });
+  study.categories.forEach((c, i) => {
+    if (!categoryExists.get(c)) problems.push({ field: `categories.${i}`, message: `ukjent HRCS-kategori "${c}"` });
+  });
+  const identifierColumns = { nct: "nct_id", euCt: "eu_ct_number", eudract: "eudract_number", isrctn: "isrctn" } as const;
+  for (const [key, column] of Object.entries(identifierColumns) as [keyof typeof identifierColumns, string][]) {
+    const value = study.identifiers[key];
+    if (!value) continue;
+    const other = db.prepare(`SELECT id FROM studies WHERE ${column} = ? AND id IS NOT ?`).pluck().get(value, studyId) as
+      | number
+      | undefined;
+    if (other != null) problems.push({ field: `identifiers.${key}`, message: `${value} er allerede registrert på studie ${other}` });
+  }
+  study.localIds.forEach((l, i) => {
+    const other = db
+      .prepare("SELECT study_id FROM study_local_ids WHERE organisation_id = ? AND local_id = ? AND study_id IS NOT ?")
+      .pluck()
+      .get(l.organisationId, l.localId, studyId) as number | undefined;
+    if (other != null)
+      problems.push({ field: `localIds.${i}.localId`, message: `${l.organisationId} bruker allerede "${l.localId}" for studie ${other}` });
+  });
+  return problems;
+}
+
+function studyRowParams(study: Study) {
+  return {
+    nct: study.identifiers.nct,
+    euCt: study.identifiers.euCt,
+    eudract: study.identifiers.eudract,
+    isrctn: study.identifiers.isrctn,
+    rek: study.identifiers.rek,
+    studyType: study.studyType,
+    phase: study.phase,
+    minAge: study.eligibility.minAgeYears,
+    maxAge: study.eligibility.maxAgeYears,
+    sex: study.eligibility.sex,
+    healthyVolunteers: study.eligibility.healthyVolunteers ? 1 : 0,
+    sponsor: study.sponsor,
+    lead: study.leadOrganisationId,
+    piName: study.principalInvestigator?.name ?? null,
+    piTitle: study.principalInvestigator?.title ?? null,
+    piOrg: study.principalInvestigator?.organisationId ?? null,
+    target: study.targetEnrolment,
+    state: study.publicationState,
+    isDemo: study.isDemo ? 1 : 0,
+  };
+}
+
+function insertStudyRow(db: Db, study: Study, now: string): number {
+  const result = db
+    .prepare(
+      `INSERT INTO studies (nct_id, eu_ct_number, eudract_number, isrctn, rek_number, study_type, phase, min_age_years,
+         max_age_years, sex, healthy_volunteers, sponsor, lead_organisation_id, pi_name, pi_title, pi_organisation_id,
+         target_enrolment, publication_state, is_demo, current_version, created_at, updated_at, published_at)
+       VALUES (@nct, @euCt, @eudract, @isrctn, @rek, @studyType, @phase, @minAge, @maxAge, @sex, @healthyVolunteers,
+         @sponsor, @lead, @piName, @piTitle, @piOrg, @target, @state, @isDemo, 1, @now, @now,
+         CASE WHEN @state = 'published' THEN @now END)`,
+    )
+    .run({ ...studyRowParams(study), now });
+  return Number(result.lastInsertRowid);
+}
+
+function updateStudyRow(db: Db, id: number, study: Study, version: number, now: string): void {
+  db.prepare(
+    `UPDATE studies SET nct_id = @nct, eu_ct_number = @euCt, eudract_number = @eudract, isrctn = @isrctn,
+       rek_number = @rek, study_type = @studyType, phase = @phase, min_age_years = @minAge, max_age_years = @maxAge,
+       sex = @sex, healthy_volunteers = @healthyVolunteers, sponsor = @sponsor, lead_organisation_id = @lead,
+       pi_name = @piName, pi_title = @piTitle, pi_organisation_id = @piOrg, target_enrolment = @target,
+       publication_state = @state, is_demo = @isDemo, current_version = @version, updated_at = @now,
+       published_at = CASE WHEN @state = 'published' THEN coalesce(published_at, @now) ELSE published_at END
+     WHERE id = @id`,
+  ).run({ ...studyRowParams(study), version, now, id });
+}
+
+/** Child rows are rewritten from the study; sites are updated in place so their ids stay stable. */
+function writeChildren(db: Db, studyId: number, study: Study): void {
+  for (const table of ["study_texts", "study_local_ids", "study_categories", "study_conditions", "study_icd10", "study_snomed", "study_interventions", "study_contacts", "study_links"]) {
+    db.prepare(`DELETE FROM ${table} WHERE study_id = ?`).run(studyId);
+  }
+  const text = db.prepare("INSERT INTO study_texts (study_id, field, lang, text) VALUES (?, ?, ?, ?)");
+  const texts: Record<TextField, Partial<Record<Language, string | null>>> = {
+    title: study.title,
+    shortTitle: study.shortTitle,
+    summary: study.summary,
+    scientificSummary: study.scientificSummary,
+    participation: study.participation,
+    inclusionCriteria: study.eligibility.inclusionCriteria,
+    exclusionCriteria: study.eligibility.exclusionCriteria,
+  };
+  for (const field of TEXT_FIELDS) {
+    for (const [lang, value] of Object.entries(texts[field])) if (value) text.run(studyId, field, lang, value);
+  }
+  const localId = db.prepare("INSERT INTO study_local_ids (study_id, organisation_id, local_id) VALUES (?, ?, ?)");
+  for (const l of study.localIds) localId.run(studyId, l.organisationId, l.localId);
+  const category = db.prepare("INSERT INTO study_categories (study_id, category_id) VALUES (?, ?)");
+  for (const c of study.categories) category.run(studyId, c);
+  const condition = db.prepare("INSERT INTO study_conditions (study_id, position, text) VALUES (?, ?, ?)");
+  study.conditions.forEach((c, i) => condition.run(studyId, i, c));
+  const icd = db.prepare("INSERT INTO study_icd10 (study_id, code) VALUES (?, ?)");
+  for (const c of study.icd10) icd.run(studyId, c);
+  const snomed = db.prepare("INSERT INTO study_snomed (study_id, concept_id) VALUES (?, ?)");
+  for (const c of study.snomed) snomed.run(studyId, c);
+  const intervention = db.prepare("INSERT INTO study_interventions (study_id, position, type, name, description) VALUES (?, ?, ?, ?, ?)");
+  study.interventions.forEach((x, i) => intervention.run(studyId, i, x.type, x.name, x.description));
+  const contact = db.prepare("INSERT INTO study_contacts (study_id, position, role, name, email, phone) VALUES (?, ?, ?, ?, ?, ?)");
+  study.contacts.forEach((c, i) => contact.run(studyId, i, c.role, c.name, c.email, c.phone));
+  const link = db.prepare("INSERT INTO study_links (study_id, position, url, label) VALUES (?, ?, ?, ?)");
+  study.links.forEach((l, i) => link.run(studyId, i, l.url, l.label));
+
+  const upsertSite = db.prepare(
+    `INSERT INTO study_sites (study_id, organisation_id, hospital_id, inclusion_start, inclusion_end, paused, pause_reason,
+       contact_name, contact_email, contact_phone, referral, withdrawn)
+     VALUES (@studyId, @organisationId, @hospitalId, @start, @end, @paused, @pauseReason, @contactName, @contactEmail,
+       @contactPhone, @referral, @withdrawn)
+     ON CONFLICT (study_id, organisation_id, coalesce(hospital_id, '')) DO UPDATE SET
+       inclusion_start = excluded.inclusion_start, inclusion_end = excluded.inclusion_end, paused = excluded.paused,
+       pause_reason = excluded.pause_reason, contact_name = excluded.contact_name, contact_email = excluded.contact_email,
+       contact_phone = excluded.contact_phone, referral = excluded.referral, withdrawn = excluded.withdrawn`,
+  );
+  for (const s of study.sites) {
+    upsertSite.run({
+      studyId,
+      organisationId: s.organisationId,
+      hospitalId: s.hospitalId,
+      start: s.inclusionStart,
+      end: s.inclusionEnd,
+      paused: s.paused ? 1 : 0,
+      pauseReason: s.pauseReason,
+      contactName: s.contact?.name ?? null,
+      contactEmail: s.contact?.email ?? null,
+      contactPhone: s.contact?.phone ?? null,
+      referral: s.referral,
+      withdrawn: s.withdrawn ? 1 : 0,
+    });
+  }
+}
+
+function touchProvenance(db: Db, studyId: number, p: Provenance, now: string, actor: Actor): void {
+  ensureSource(db, p.sourceId, actor);
+  db.prepare(
+    `INSERT INTO study_provenance (study_id, source_id, external_id, first_received_at, last_received_at)
+     VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (source_id, external_id) DO UPDATE SET last_received_at = excluded.last_received_at`,
+  ).run(studyId, p.sourceId, p.externalId, now, now);
+}
+
+function ensureSource(db: Db, sourceId: string, actor: Actor): void {
+  db.prepare(
+    `INSERT INTO sources (id, kind, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+  ).run(sourceId, actor.kind === "seed" ? "seed" : actor.kind === "source" ? "feed" : "manual", actor.name, new Date().toISOString());
+}
+
+/* ------------------------------------------------------------------ reads */
+
+function studyExists(db: Db, id: number): boolean {
+  return db.prepare("SELECT 1 FROM studies WHERE id = ?").pluck().get(id) === 1;
+}
+
+function currentVersion(db: Db, id: number): number {
+  return db.prepare("SELECT current_version FROM studies WHERE id = ?").pluck().get(id) as number;
+}
+
+export function findStudyIdByProvenance(db: Db, p: Provenance): number | null {
+  const id = db
+    .prepare("SELECT study_id FROM study_provenance WHERE source_id = ? AND external_id = ?")
+    .pluck()
+    .get(p.sourceId, p.externalId) as number | undefined;
+  return id ?? null;
+}
+
+/** The latest version's snapshot: the study exactly as last saved. */
+export function latestSnapshot(db: Db, studyId: number): Study | null {
+  const json = db
+    .prepare("SELECT snapshot FROM study_versions WHERE study_id = ? ORDER BY version DESC LIMIT 1")
+    .pluck()
+    .get(studyId) as string | undefined;
+  return json ? (JSON.parse(json) as Study) : null;
+}
+
+export interface SiteRecord {
+  id: number;
+  organisationId: string;
+  organisationName: string;
+  regionId: string;
+  regionName: string;
+  hospitalId: string | null;
+  hospitalName: string | null;
+  municipality: string | null;
+  lat: number | null;
+  lon: number | null;
+  inclusionStart: string | null;
+  inclusionEnd: string | null;
+  paused: boolean;
+  pauseReason: string | null;
+  contact: { name: string; email: string | null; phone: string | null } | null;
+  referral: string | null;
+  withdrawn: boolean;
+}
+
+export interface StudyRecord extends Omit<Study, "sites"> {
+  id: number;
+  currentVersion: number;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  leadOrganisation: { id: string; name: string; shortName: string; regionId: string; regionName: string };
+  categoryNames: Record<string, string>;
+  icd10Names: Record<string, string>;
+  sites: SiteRecord[];
+}
+
+interface StudyRow {
+  id: number;
+  nct_id: string | null;
+  eu_ct_number: string | null;
+  eudract_number: string | null;
+  isrctn: string | null;
+  rek_number: string | null;
+  study_type: Study["studyType"];
+  phase: Study["phase"];
+  min_age_years: number | null;
+  max_age_years: number | null;
+  sex: Study["eligibility"]["sex"];
+  healthy_volunteers: number;
+  sponsor: string | null;
+  lead_organisation_id: string;
+  lead_name: string;
+  lead_short_name: string;
+  lead_region_id: string;
+  lead_region_name: string;
+  pi_name: string | null;
+  pi_title: string | null;
+  pi_organisation_id: string | null;
+  target_enrolment: number | null;
+  publication_state: PublicationState;
+  is_demo: number;
+  current_version: number;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+const STUDY_SELECT = `SELECT s.*, o.name AS lead_name, o.short_name AS lead_short_name, o.region_id AS lead_region_id,
+    r.name AS lead_region_name
+  FROM studies s JOIN organisations o ON o.id = s.lead_organisation_id JOIN regions r ON r.id = o.region_id`;
+
+interface SiteRow {
+  id: number;
+  study_id: number;
+  organisation_id: string;
+  organisation_name: string;
+  region_id: string;
+  region_name: string;
+  hospital_id: string | null;
+  hospital_name: string | null;
+  municipality: string | null;
+  lat: number | null;
+  lon: number | null;
+  inclusion_start: string | null;
+  inclusion_end: string | null;
+  paused: number;
+  pause_reason: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  referral: string | null;
+  withdrawn: number;
+}
+
+function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
+  const rows = db
+    .prepare(
+      `SELECT ss.*, o.name AS organisation_name, o.region_id, r.name AS region_name, h.name AS hospital_name,
+              h.municipality, h.lat, h.lon
+       FROM study_sites ss
+       JOIN organisations o ON o.id = ss.organisation_id
+       JOIN regions r ON r.id = o.region_id
+       LEFT JOIN hospitals h ON h.id = ss.hospital_id
+       WHERE ss.study_id IN (SELECT value FROM json_each(?))
+       ORDER BY ss.study_id, ss.organisation_id, coalesce(ss.hospital_id, '')`,
+    )
+    .all(JSON.stringify(studyIds)) as SiteRow[];
+  const byStudy = new Map<number, SiteRecord[]>();
+  for (const r of rows) {
+    const list = byStudy.get(r.study_id) ?? [];
+    list.push({
+      id: r.id,
+      organisationId: r.organisation_id,
+      organisationName: r.organisation_name,
+      regionId: r.region_id,
+      regionName: r.region_name,
+      hospitalId: r.hospital_id,
+      hospitalName: r.hospital_name,
+      municipality: r.municipality,
+      lat: r.lat,
+      lon: r.lon,
+      inclusionStart: r.inclusion_start,
+      inclusionEnd: r.inclusion_end,
+      paused: r.paused === 1,
+      pauseReason: r.pause_reason,
+      contact: r.contact_name ? { name: r.contact_name, email: r.contact_email, phone: r.contact_phone } : null,
+      referral: r.referral,
+      withdrawn: r.withdrawn === 1,
+    });
+    byStudy.set(r.study_id, list);
+  }
+  return byStudy;
+}
+
+type Texts = Record<TextField, Partial<Record<Language, string>>>;
+
+function loadTexts(db: Db, studyIds: number[], fields: readonly TextField[] = TEXT_FIELDS): Map<number, Texts> {
+  const rows = db
+    .prepare(
+      `SELECT study_id, field, lang, text FROM study_texts
+       WHERE study_id IN (SELECT value FROM json_each(?)) AND field IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(studyIds), JSON.stringify(fields)) as { study_id: number; field: TextField; lang: Language; text: string }[];
+  const byStudy = new Map<number, Texts>();
+  for (const id of studyIds) {
+    byStudy.set(id, Object.fromEntries(TEXT_FIELDS.map((f) => [f, {}])) as Texts);
+  }
+  for (const r of rows) byStudy.get(r.study_id)![r.field][r.lang] = r.text;
+  return byStudy;
+}
+
+function loadColumn(db: Db, sql: string, studyIds: number[]): Map<number, string[]> {
+  const rows = db.prepare(sql).all(JSON.stringify(studyIds)) as { study_id: number; value: string }[];
+  const byStudy = new Map<number, string[]>();
+  for (const r of rows) byStudy.set(r.study_id, [...(byStudy.get(r.study_id) ?? []), r.value]);
+  return byStudy;
+}
+
+const IN_IDS = "WHERE study_id IN (SELECT value FROM json_each(?))";
+
+export function getStudy(db: Db, id: number): StudyRecord | null {
+  const row = db.prepare(`${STUDY_SELECT} WHERE s.id = ?`).get(id) as StudyRow | undefined;
+  if (!row) return null;
+  const ids = [id];
+  const texts = loadTexts(db, ids).get(id)!;
+  const categories = loadColumn(db, `SELECT study_id, category_id AS value FROM study_categories ${IN_IDS} ORDER BY category_id`, ids).get(id) ?? [];
+  const icd10 = loadColumn(db, `SELECT study_id, code AS value FROM study_icd10 ${IN_IDS} ORDER BY code`, ids).get(id) ?? [];
+  const snomed = loadColumn(db, `SELECT study_id, concept_id AS value FROM study_snomed ${IN_IDS} ORDER BY concept_id`, ids).get(id) ?? [];
+  const conditions = loadColumn(db, `SELECT study_id, text AS value FROM study_conditions ${IN_IDS} ORDER BY position`, ids).get(id) ?? [];
+  const localIds = db
+    .prepare("SELECT organisation_id AS organisationId, local_id AS localId FROM study_local_ids WHERE study_id = ? ORDER BY organisation_id, local_id")
+    .all(id) as Study["localIds"];
+  const interventions = db
+    .prepare("SELECT type, name, description FROM study_interventions WHERE study_id = ? ORDER BY position")
+    .all(id) as Study["interventions"];
+  const contacts = db
+    .prepare("SELECT name, email, phone, role FROM study_contacts WHERE study_id = ? ORDER BY position")
+    .all(id) as Study["contacts"];
+  const links = db.prepare("SELECT url, label FROM study_links WHERE study_id = ? ORDER BY position").all(id) as Study["links"];
+  const categoryNames = Object.fromEntries(
+    (db.prepare(`SELECT id, name_nb FROM hrcs_categories WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(categories)) as {
+      id: string;
+      name_nb: string;
+    }[]).map((c) => [c.id, c.name_nb]),
+  );
+  const icdNames = Object.fromEntries(
+    (db.prepare(`SELECT code, name_nb FROM icd10_codes WHERE code IN (SELECT value FROM json_each(?))`).all(JSON.stringify(icd10)) as {
+      code: string;
+      name_nb: string;
+    }[]).map((c) => [c.code, c.name_nb]),
+  );
+  return {
+    id: row.id,
+    identifiers: { nct: row.nct_id, euCt: row.eu_ct_number, eudract: row.eudract_number, isrctn: row.isrctn, rek: row.rek_number },
+    localIds,
+    title: texts.title as Study["title"],
+    shortTitle: texts.shortTitle,
+    summary: texts.summary as Study["summary"],
+    scientificSummary: texts.scientificSummary,
+    participation: texts.participation,
+    studyType: row.study_type,
+    phase: row.phase,
+    categories,
+    conditions,
+    icd10,
+    snomed,
+    interventions,
+    eligibility: {
+      minAgeYears: row.min_age_years,
+      maxAgeYears: row.max_age_years,
+      sex: row.sex,
+      healthyVolunteers: row.healthy_volunteers === 1,
+      inclusionCriteria: texts.inclusionCriteria,
+      exclusionCriteria: texts.exclusionCriteria,
+    },
+    sponsor: row.sponsor,
+    leadOrganisationId: row.lead_organisation_id,
+    principalInvestigator: row.pi_name ? { name: row.pi_name, title: row.pi_title, organisationId: row.pi_organisation_id } : null,
+    contacts,
+    links,
+    targetEnrolment: row.target_enrolment,
+    publicationState: row.publication_state,
+    isDemo: row.is_demo === 1,
+    currentVersion: row.current_version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    publishedAt: row.published_at,
+    leadOrganisation: {
+      id: row.lead_organisation_id,
+      name: row.lead_name,
+      shortName: row.lead_short_name,
+      regionId: row.lead_region_id,
+      regionName: row.lead_region_name,
+    },
+    categoryNames,
+    icd10Names: icdNames,
+    sites: loadSites(db, ids).get(id) ?? [],
+  };
+}
+
+/** The stored study in the canonical input shape (what the latest version's snapshot must equal). */
+export function toStudyInput(record: StudyRecord): Study {
+  const { id, currentVersion, createdAt, updatedAt, publishedAt, leadOrganisation, categoryNames, icd10Names, sites, ...rest } = record;
+  return canonicalStudy({
+    ...rest,
+    sites: sites.map((s) => ({
+      organisationId: s.organisationId,
+      hospitalId: s.hospitalId,
+      inclusionStart: s.inclusionStart,
+      inclusionEnd: s.inclusionEnd,
+      paused: s.paused,
+      pauseReason: s.pauseReason,
+      contact: s.contact,
+      referral: s.referral,
+      withdrawn: s.withdrawn,
+    })),
+  });
+}
+
+export interface StudySummary {
+  id: number;
+  title: string;
+  shortTitle: string | null;
+  summary: string;
+  studyType: Study["studyType"];
+  phase: Study["phase"];
+  publicationState: PublicationState;
+  isDemo: boolean;
+  leadOrganisation: { id: string; name: string; shortName: string; regionId: string; regionName: string };
+  categories: string[];
+  icd10: string[];
+  minAgeYears: number | null;
+  maxAgeYears: number | null;
+  sex: Study["eligibility"]["sex"];
+  updatedAt: string;
+  sites: SiteRecord[];
+}
+
+export interface ListStudiesOptions {
+  states?: PublicationState[];
+  limit?: number;
+  offset?: number;
+}
+
+/** Studies for lists, newest change first, with everything a list needs to derive status. */
+export function listStudies(db: Db, options: ListStudiesOptions = {}): StudySummary[] {
+  const states = options.states ?? ["published"];
+  const rows = db
+    .prepare(
+      `${STUDY_SELECT} WHERE s.publication_state IN (SELECT value FROM json_each(?))
+       ORDER BY s.updated_at DESC, s.id DESC LIMIT ? OFFSET ?`,
+    )
+    .all(JSON.stringify(states), options.limit ?? 1000, options.offset ?? 0) as StudyRow[];
+  const ids = rows.map((r) => r.id);
+  const texts = loadTexts(db, ids, ["title", "shortTitle", "summary"]);
+  const sites = loadSites(db, ids);
+  const categories = loadColumn(db, `SELECT study_id, category_id AS value FROM study_categories ${IN_IDS} ORDER BY category_id`, ids);
+  const icd10 = loadColumn(db, `SELECT study_id, code AS value FROM study_icd10 ${IN_IDS} ORDER BY code`, ids);
+  return rows.map((row) => {
+    const t = texts.get(row.id)!;
+    return {
+      id: row.id,
+      title: t.title.nb ?? "",
+      shortTitle: t.shortTitle.nb ?? null,
+      summary: t.summary.nb ?? "",
+      studyType: row.study_type,
+      phase: row.phase,
+      publicationState: row.publication_state,
+      isDemo: row.is_demo === 1,
+      leadOrganisation: {
+        id: row.lead_organisation_id,
+        name: row.lead_name,
+        shortName: row.lead_short_name,
+        regionId: row.lead_region_id,
+        regionName: row.lead_region_name,
+      },
+      categories: categories.get(row.id) ?? [],
+      icd10: icd10.get(row.id) ?? [],
+      minAgeYears: row.min_age_years,
+      maxAgeYears: row.max_age_years,
+      sex: row.sex,
+      updatedAt: row.updated_at,
+      sites: sites.get(row.id) ?? [],
+    };
+  });
+}
+
+export interface StudyVersion {
+  version: number;
+  createdAt: string;
+  actorKind: Actor["kind"];
+  actorName: string;
+  sourceId: string | null;
+  summary: string;
+  changes: ChangeEntry[];
+}
+
+export function listStudyVersions(db: Db, studyId: number): StudyVersion[] {
+  const rows = db
+    .prepare(
+      `SELECT version, created_at, actor_kind, actor_name, source_id, summary, diff FROM study_versions
+       WHERE study_id = ? ORDER BY version DESC`,
+    )
+    .all(studyId) as { version: number; created_at: string; actor_kind: Actor["kind"]; actor_name: string; source_id: string | null; summary: string; diff: string }[];
+  return rows.map((r) => ({
+    version: r.version,
+    createdAt: r.created_at,
+    actorKind: r.actor_kind,
+    actorName: r.actor_name,
+    sourceId: r.source_id,
+    summary: r.summary,
+    changes: JSON.parse(r.diff) as ChangeEntry[],
+  }));
+}
+
+export function countStudiesByState(db: Db): Record<PublicationState, number> {
+  const rows = db.prepare("SELECT publication_state AS state, count(*) AS n FROM studies GROUP BY publication_state").all() as {
+    state: PublicationState;
+    n: number;
+  }[];
+  const counts: Record<PublicationState, number> = { draft: 0, submitted: 0, published: 0, withdrawn: 0 };
+  for (const r of rows) counts[r.state] = r.n;
+  return counts;
+}

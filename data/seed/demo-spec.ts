@@ -1,0 +1,37 @@
+/**
+ * Shape of the project's demo studies (fictional, clearly marked as demo data).
+ * Inclusion dates are written as day offsets from the day the seed runs, so the demo
+ * always shows open, planned, closed and paused studies whatever the date.
+ */
+import type { StudyInput, SiteInput } from "../../app/domain/study";
+import { addCalendarDays } from "../../app/domain/calendar-date";
+
+export interface DemoSiteSpec extends Omit<Partial<SiteInput>, "inclusionStart" | "inclusionEnd"> {
+  organisationId: string;
+  /** Days from the seed day to the first day of inclusion; null = not scheduled yet. */
+  startOffsetDays: number | null;
+  /** Days from the seed day to the last day of inclusion (inclusive); null = open-ended. */
+  endOffsetDays: number | null;
+}
+
+export interface DemoStudySpec extends Omit<StudyInput, "sites" | "isDemo"> {
+  /** Stable key of the demo record (e.g. "DEMO-001"): re-seeding updates instead of duplicating. */
+  key: string;
+  sites: DemoSiteSpec[];
+}
+
+export function materialiseDemoStudy(spec: DemoStudySpec, today: string): { key: string; study: StudyInput } {
+  const { key, sites, ...rest } = spec;
+  return {
+    key,
+    study: {
+      ...rest,
+      isDemo: true,
+      sites: sites.map(({ startOffsetDays, endOffsetDays, ...site }) => ({
+        ...site,
+        inclusionStart: startOffsetDays == null ? null : addCalendarDays(today, startOffsetDays),
+        inclusionEnd: endOffsetDays == null ? null : addCalendarDays(today, endOffsetDays),
+      })),
+    },
+  };
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * npm test — every suite, then one line CI reads: "N passed, N failed".
+ * Suites: typecheck (tsc), build (remix build, needed by the HTTP and browser tests),
+ * unit + integration (Vitest, real SQLite files), e2e (Playwright in Debian's Chromium).
+ * Usage: node scripts/run-tests.mjs [--skip-e2e]   (--help for this text)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+if (process.argv.includes("--help")) {
+  console.log("Usage: npm test [-- --skip-e2e]\nRuns typecheck, build, Vitest (unit + integration) and Playwright; ends with 'N passed, N failed'.");
+  process.exit(0);
+}
+const skipE2e = process.argv.includes("--skip-e2e");
+const resultsDir = path.resolve("var/test-results");
+rmSync(resultsDir, { recursive: true, force: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const bin = (name) => path.resolve("node_modules/.bin", name);
+const run = (label, cmd, args, env = {}) => {
+  console.log(`\n=== ${label} ===`);
+  const result = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  return result.status === 0;
+};
+
+const suites = [];
+const single = (name, ok) => suites.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
+
+single("typecheck", run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit"]));
+const built = run("build (remix build)", bin("remix"), ["build"]);
+single("build", built);
+
+const vitestJson = path.join(resultsDir, "vitest.json");
+const vitestOk = run("unit + integration (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
+if (existsSync(vitestJson)) {
+  const r = JSON.parse(readFileSync(vitestJson, "utf8"));
+  // A suite that failed to load counts as a failure even when it reported no tests.
+  const loadFailures = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+  suites.push({ name: "vitest", passed: r.numPassedTests, failed: r.numFailedTests + loadFailures + (vitestOk || r.numFailedTests + loadFailures > 0 ? 0 : 1) });
+} else {
+  single("vitest (no report)", false);
+}
+
+if (!skipE2e) {
+  const pwJson = path.join(resultsDir, "playwright.json");
+  const pwOk = built && run("e2e (playwright, Chromium)", bin("playwright"), ["test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+  if (existsSync(pwJson)) {
+    const s = JSON.parse(readFileSync(pwJson, "utf8")).stats ?? {};
+    const failed = (s.unexpected ?? 0) + (s.flaky ?? 0);
+    suites.push({ name: "playwright", passed: s.expected ?? 0, failed: failed + (pwOk || failed > 0 ? 0 : 1) });
+  } else {
+    single("playwright (no report)", false);
+  }
+}
+
+console.log("\n=== summary ===");
+for (const s of suites) console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed`);
+const passed = suites.reduce((n, s) => n + s.passed, 0);
+const failed = suites.reduce((n, s) => n + s.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

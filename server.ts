@@ -1,0 +1,70 @@
+/**
+ * Production server: Express + @remix-run/express (docs/decisions/0001-remix-classic-and-express.md).
+ * Order at start: validate config → open database → migrate → reference lists → demo seed if empty
+ * → serve. A bad config value or a failed migration stops the start with a clear message.
+ */
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { loadConfigOrExit } from "./app/config.server";
+import { closeDb, getDb } from "./app/db.server";
+import { prepareDatabase } from "./app/boot.server";
+
+const config = loadConfigOrExit();
+if (config.sessionSecretGenerated) {
+  console.warn("SESSION_SECRET is not set: using a random secret for this process (sign-ins end at restart).");
+}
+
+const db = getDb();
+try {
+  const report = prepareDatabase(db, { seedDemoData: config.SEED_DEMO_DATA });
+  if (report.migrationsApplied.length) console.log(`Migrations applied: ${report.migrationsApplied.join(", ")}`);
+  if (report.seeded) {
+    const s = report.seeded;
+    console.log(`Demo data seeded for ${s.today}: ${s.created} fictional studies.`);
+    for (const f of s.failed) console.error(`Demo study ${f.key} was rejected: ${JSON.stringify(f.problems)}`);
+  }
+} catch (error) {
+  console.error(`Cannot prepare the database at ${config.DATABASE_PATH}: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const buildPath = path.resolve("build/index.js");
+if (!existsSync(buildPath)) {
+  console.error("No server build at build/index.js: run `npm run build` first (npm start does).");
+  process.exit(1);
+}
+const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+// Fingerprinted assets from the Remix build can be cached for a year.
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode: config.NODE_ENV }));
+
+const server = app.listen(config.PORT, config.HOST, () => {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.PORT;
+  console.log(`Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`);
+});
+
+function shutdown(signal: string) {
+  console.log(`${signal}: closing`);
+  server.close(() => {
+    closeDb();
+    process.exit(0);
+  });
+  // Requests that hang must not block shutdown forever.
+  setTimeout(() => {
+    closeDb();
+    process.exit(0);
+  }, 10_000).unref();
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));

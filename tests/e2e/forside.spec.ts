@@ -1,0 +1,48 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+
+async function expectNoAxeViolations(page: import("@playwright/test").Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+test("the front page leads each audience to its own entry point", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveTitle(/Kliniske studier/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "nb");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kliniske studier i Norge");
+  await expect(page.getByRole("link", { name: "Finn en studie" })).toHaveAttribute("href", "/pasient");
+  await expect(page.getByRole("link", { name: "Se studier for henvisning" })).toHaveAttribute("href", "/helsepersonell");
+  await expect(page.getByRole("link", { name: "Gå til forskersidene" })).toHaveAttribute("href", "/forsker");
+  await expectNoAxeViolations(page);
+});
+
+test("a patient goes from the front page to an open study and sees its sites", async ({ page }) => {
+  await page.goto("/");
+  await page.getByRole("link", { name: "Finn en studie" }).click();
+  await expect(page).toHaveURL(/\/pasient$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Finn en studie");
+  const first = page.locator(".cards .card").first();
+  await expect(first.locator(".status")).toContainText("Åpen for inklusjon");
+  const title = (await first.getByRole("link").first().textContent())!.trim();
+  await first.getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/studier\/\d+$/);
+  expect(title.length).toBeGreaterThan(0);
+  // The card shows the plain-language short title; the study page shows it under the full title.
+  await expect(page.getByRole("main")).toContainText(title);
+  await expect(page.getByRole("heading", { level: 1 })).not.toBeEmpty();
+  await expect(page.getByRole("table", { name: /Studiesteder/ })).toBeVisible();
+  await expect(page.getByText("Dette er en fiktiv demostudie.").first()).toBeVisible();
+  await expect(page.getByText("Snakk med legen din")).toBeVisible();
+  await expectNoAxeViolations(page);
+});
+
+test("the skip link moves keyboard users to the main content", async ({ page }) => {
+  await page.goto("/helsepersonell");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Hopp til hovedinnholdet" });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/#innhold$/);
+  await expectNoAxeViolations(page);
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "~/config.server";
+
+function problemsFor(env: Record<string, string>) {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration from the environment", () => {
+  it("has working defaults for the two-command start", () => {
+    const config = parseConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_PATH).toBe("var/kliniske-studier.db");
+    expect(config.SEARCH_ENGINE).toBe("sqlite");
+    expect(config.BASE_URL).toBe("http://localhost:3000");
+    expect(config.SEED_DEMO_DATA).toBe(true);
+    expect(config.sessionSecretGenerated).toBe(true);
+    expect(config.SESSION_SECRET).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("accepts explicit values", () => {
+    const secret = "x".repeat(40);
+    const config = parseConfig({
+      PORT: "8080",
+      DATABASE_PATH: "/tmp/a.db",
+      SEARCH_ENGINE: "meilisearch",
+      MEILI_HOST: "http://127.0.0.1:7700",
+      MEILI_API_KEY: "key",
+      SESSION_SECRET: secret,
+      BASE_URL: "https://kliniskestudier.no",
+      SEED_DEMO_DATA: "false",
+    });
+    expect(config).toMatchObject({ PORT: 8080, SEARCH_ENGINE: "meilisearch", MEILI_HOST: "http://127.0.0.1:7700", SEED_DEMO_DATA: false });
+    expect(config.SESSION_SECRET).toBe(secret);
+    expect(config.sessionSecretGenerated).toBe(false);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(parseConfig({ PORT: "", MEILI_HOST: "" }).PORT).toBe(3000);
+  });
+
+  it.each([
+    ["PORT", { PORT: "abc" }],
+    ["PORT", { PORT: "70000" }],
+    ["PORT", { PORT: "-1" }],
+    ["PORT", { PORT: "80.5" }],
+    ["SEARCH_ENGINE", { SEARCH_ENGINE: "elastic" }],
+    ["MEILI_HOST", { SEARCH_ENGINE: "meilisearch" }],
+    ["MEILI_HOST", { MEILI_HOST: "not a url" }],
+    ["MEILI_HOST", { MEILI_HOST: "ftp://example.no" }],
+    ["SESSION_SECRET", { SESSION_SECRET: "short" }],
+    ["BASE_URL", { BASE_URL: "localhost:3000" }],
+    ["SEED_DEMO_DATA", { SEED_DEMO_DATA: "yes" }],
+    ["NODE_ENV", { NODE_ENV: "staging" }],
+  ])("names %s when its value is bad (%j)", (variable, env) => {
+    const problems = problemsFor(env);
+    expect(problems.map((p) => p.variable)).toContain(variable);
+  });
+
+  it("says what was wrong, shows the bad value but never a secret", () => {
+    try {
+      parseConfig({ PORT: "abc", SESSION_SECRET: "tooshort-secret" });
+      throw new Error("expected a ConfigError");
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("PORT");
+      expect(message).toContain('"abc"');
+      expect(message).toContain("SESSION_SECRET");
+      expect(message).not.toContain("tooshort-secret");
+    }
+  });
+});
