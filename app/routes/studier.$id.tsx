@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
 import { getDb } from "~/db.server";
 import { siteStatus } from "~/domain/inclusion-status";
@@ -283,5 +283,23 @@ export default function StudyPage() {
         <Link to="/pasient">Tilbake til studiene</Link>
       </p>
     </article>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <section aria-labelledby="feil-tittel">
+      <h1 id="feil-tittel">{notFound ? "Studien finnes ikke" : "Studien kan ikke vises akkurat nå"}</h1>
+      <p>
+        {notFound
+          ? "Vi fant ingen publisert studie med denne adressen. Den kan være et utkast som ennå ikke er godkjent, eller adressen kan være feil."
+          : "Noe gikk galt da vi hentet studien. Prøv igjen om litt."}
+      </p>
+      <p>
+        <Link to="/pasient">Se alle studier som er åpne nå</Link>
+      </p>
+    </section>
   );
 }
