@@ -98,6 +98,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-radiumhospitalet",
         startOffsetDays: -200,
         endOffsetDays: 300,
         contact: { name: "Anne Johansen", email: "studie.brystkreft@example.no", phone: "+47 00 00 00 01" },
@@ -105,15 +106,17 @@ export const demoStudySpecs: DemoStudySpec[] = [
       },
       {
         organisationId: "ahus",
+        hospitalId: "ahus-nordbyhagen",
         startOffsetDays: -120,
         endOffsetDays: 280,
         contact: { name: "Lise Larsen", email: "brystkreft.ahus@example.no", phone: "+47 00 00 00 02" },
         referral: "Henvisning til Kreftklinikken merket studienavn «NORDIC-TNBC-demo».",
       },
-      { organisationId: "helse-bergen", startOffsetDays: 30, endOffsetDays: 400 },
-      { organisationId: "st-olavs", startOffsetDays: -400, endOffsetDays: -10 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: 30, endOffsetDays: 400 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: -400, endOffsetDays: -10 },
       {
         organisationId: "unn",
+        hospitalId: "unn-tromso",
         startOffsetDays: -60,
         endOffsetDays: 365,
         contact: { name: "Randi Nilsen", email: "kreftstudier.unn@example.no", phone: "+47 00 00 00 03" },
@@ -186,6 +189,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
         startOffsetDays: -300,
         endOffsetDays: 180,
         contact: { name: "Studiekoordinator kardiologi", email: "studie.hjerteinfarkt@example.no", phone: "+47 00 00 00 10" },
@@ -193,12 +197,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
       },
       {
         organisationId: "sykehuset-vestfold",
+        hospitalId: "sykehuset-vestfold-tonsberg",
         startOffsetDays: -150,
         endOffsetDays: 180,
         contact: { name: "Tor Solberg", email: "hjerte.vestfold@example.no", phone: "+47 00 00 00 11" },
       },
-      { organisationId: "helse-stavanger", startOffsetDays: -90, endOffsetDays: 250 },
-      { organisationId: "st-olavs", startOffsetDays: 14, endOffsetDays: 300 },
+      { organisationId: "helse-stavanger", hospitalId: "helse-stavanger-sus", startOffsetDays: -90, endOffsetDays: 250 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: 14, endOffsetDays: 300 },
       { organisationId: "nordlandssykehuset", startOffsetDays: -400, endOffsetDays: -30 },
     ],
     publicationState: "published",
@@ -251,6 +256,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ahus",
+        hospitalId: "ahus-nordbyhagen",
         startOffsetDays: -250,
         endOffsetDays: 0,
         contact: { name: "Diabetespoliklinikken", email: "studie.diabetes@example.no", phone: "+47 00 00 00 20" },
@@ -258,6 +264,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
       },
       {
         organisationId: "sykehuset-ostfold",
+        hospitalId: "sykehuset-ostfold-kalnes",
         startOffsetDays: -100,
         endOffsetDays: 20,
         contact: { name: "Hilde Bakken", email: "diabetes.ostfold@example.no", phone: "+47 00 00 00 21" },
@@ -322,6 +329,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-radiumhospitalet",
         startOffsetDays: -30,
         endOffsetDays: 500,
         contact: { name: "Enhet for tidligfasestudier", email: "tidligfase.hjernesvulst@example.no", phone: "+47 00 00 00 30" },
@@ -375,12 +383,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "sunnaas",
+        hospitalId: "sunnaas-nesodden",
         startOffsetDays: -90,
         endOffsetDays: 400,
         contact: { name: "Ingrid Dahl", email: "studie.gangtrening@example.no", phone: "+47 00 00 00 40" },
         referral: "Pasienter henvises til ordinært rehabiliteringsopphold; merk henvisningen «Eksoskjelett-demo».",
       },
-      { organisationId: "st-olavs", startOffsetDays: 60, endOffsetDays: 420 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: 60, endOffsetDays: 420 },
     ],
     publicationState: "published",
   },
@@ -445,6 +454,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "diakonhjemmet",
+        hospitalId: "diakonhjemmet-oslo",
         startOffsetDays: -180,
         endOffsetDays: 365,
         contact: { name: "Forskningspoliklinikken", email: "studie.leddgikt@example.no", phone: "+47 00 00 00 50" },
@@ -452,12 +462,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
       },
       {
         organisationId: "revmatismesykehuset",
+        hospitalId: "revmatismesykehuset-lillehammer",
         startOffsetDays: -90,
         endOffsetDays: 365,
         contact: { name: "Eva Lund", email: "studie.revma@example.no", phone: "+47 00 00 00 51" },
       },
-      { organisationId: "helse-bergen", startOffsetDays: 45, endOffsetDays: 400 },
-      { organisationId: "st-olavs", startOffsetDays: -200, endOffsetDays: 100 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: 45, endOffsetDays: 400 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: -200, endOffsetDays: 100 },
       { organisationId: "unn", startOffsetDays: -400, endOffsetDays: -60 },
     ],
     publicationState: "published",
@@ -499,8 +510,8 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-007", label: "Om studien" }],
     targetEnrolment: 180,
     sites: [
-      { organisationId: "revmatismesykehuset", startOffsetDays: -700, endOffsetDays: -60 },
-      { organisationId: "sykehuset-innlandet", startOffsetDays: -500, endOffsetDays: -120 },
+      { organisationId: "revmatismesykehuset", hospitalId: "revmatismesykehuset-lillehammer", startOffsetDays: -700, endOffsetDays: -60 },
+      { organisationId: "sykehuset-innlandet", hospitalId: "sykehuset-innlandet-lillehammer", startOffsetDays: -500, endOffsetDays: -120 },
     ],
     publicationState: "published",
   },
@@ -545,6 +556,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "martina-hansens",
+        hospitalId: "martina-hansens-baerum",
         startOffsetDays: -45,
         endOffsetDays: 330,
         contact: { name: "Ortopedisk poliklinikk", email: "studie.kneprotese@example.no", phone: "+47 00 00 00 70" },
@@ -591,12 +603,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "lovisenberg",
+        hospitalId: "lovisenberg-oslo",
         startOffsetDays: -365,
         endOffsetDays: null,
         contact: { name: "Forskningsenheten psykisk helse", email: "studie.psykose@example.no", phone: "+47 00 00 00 80" },
         referral: "Behandlere i DPS og akuttpsykiatri kan ta kontakt med studieteamet direkte; henvisning merket «Psykose-kohort demo».",
       },
-      { organisationId: "ous", startOffsetDays: -200, endOffsetDays: 500 },
+      { organisationId: "ous", hospitalId: "ous-ulleval", startOffsetDays: -200, endOffsetDays: 500 },
     ],
     publicationState: "published",
   },
@@ -642,6 +655,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "modum-bad",
+        hospitalId: "modum-bad-vikersund",
         startOffsetDays: 0,
         endOffsetDays: 365,
         contact: { name: "Inntaksteamet", email: "studie.depresjon@example.no", phone: "+47 00 00 00 90" },
@@ -696,13 +710,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "sykehuset-ostfold",
+        hospitalId: "sykehuset-ostfold-kalnes",
         startOffsetDays: -220,
         endOffsetDays: 200,
         contact: { name: "Lungepoliklinikken", email: "studie.kols@example.no", phone: "+47 00 00 01 10" },
         referral: "Henvisning fra fastlege til Lungepoliklinikken, merket «KOLS trippel demo».",
       },
-      { organisationId: "ahus", startOffsetDays: -150, endOffsetDays: 14, contact: { name: "Berit Karlsen", email: "lunge.ahus@example.no", phone: "+47 00 00 01 11" } },
-      { organisationId: "sykehuset-innlandet", startOffsetDays: 20, endOffsetDays: 380 },
+      { organisationId: "ahus", hospitalId: "ahus-nordbyhagen", startOffsetDays: -150, endOffsetDays: 14, contact: { name: "Berit Karlsen", email: "lunge.ahus@example.no", phone: "+47 00 00 01 11" } },
+      { organisationId: "sykehuset-innlandet", hospitalId: "sykehuset-innlandet-gjovik", startOffsetDays: 20, endOffsetDays: 380 },
     ],
     publicationState: "published",
   },
@@ -742,13 +757,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "sykehuset-innlandet",
+        hospitalId: "sykehuset-innlandet-lillehammer",
         startOffsetDays: -300,
         endOffsetDays: 400,
         contact: { name: "Slagenheten", email: "studie.slag@example.no", phone: "+47 00 00 01 20" },
         referral: "Pasienter inkluderes under innleggelse på slagenheten. Ingen henvisning nødvendig.",
       },
-      { organisationId: "sykehuset-ostfold", startOffsetDays: -60, endOffsetDays: 400 },
-      { organisationId: "vestre-viken", startOffsetDays: 90, endOffsetDays: 450 },
+      { organisationId: "sykehuset-ostfold", hospitalId: "sykehuset-ostfold-kalnes", startOffsetDays: -60, endOffsetDays: 400 },
+      { organisationId: "vestre-viken", hospitalId: "vestre-viken-drammen", startOffsetDays: 90, endOffsetDays: 450 },
     ],
     publicationState: "published",
   },
@@ -790,6 +806,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "vestre-viken",
+        hospitalId: "vestre-viken-drammen",
         startOffsetDays: -120,
         endOffsetDays: null,
         contact: { name: "Studieteamet", email: "studie.flimmer@example.no", phone: "+47 00 00 01 30" },
@@ -841,12 +858,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "sykehuset-vestfold",
+        hospitalId: "sykehuset-vestfold-tonsberg",
         startOffsetDays: -60,
         endOffsetDays: 300,
         contact: { name: "Kreftavdelingen", email: "studie.tarmkreft@example.no", phone: "+47 00 00 01 40" },
         referral: "Pasienter spørres av kirurg ved utskrivning. Spørsmål kan rettes til studiesykepleier.",
       },
-      { organisationId: "sykehuset-telemark", startOffsetDays: 30, endOffsetDays: 330 },
+      { organisationId: "sykehuset-telemark", hospitalId: "sykehuset-telemark-skien", startOffsetDays: 30, endOffsetDays: 330 },
     ],
     publicationState: "published",
   },
@@ -886,6 +904,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "sykehuset-telemark",
+        hospitalId: "sykehuset-telemark-skien",
         startOffsetDays: -150,
         endOffsetDays: 250,
         paused: true,
@@ -935,6 +954,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "sorlandet-sykehus",
+        hospitalId: "sorlandet-sykehus-kristiansand",
         startOffsetDays: -100,
         endOffsetDays: 260,
         contact: { name: "BUP forskningsenhet", email: "studie.adhd@example.no", phone: "+47 00 00 01 60" },
@@ -942,12 +962,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
       },
       {
         organisationId: "sykehuset-telemark",
+        hospitalId: "sykehuset-telemark-skien",
         startOffsetDays: -40,
         endOffsetDays: 260,
         contact: { name: "BUP Skien", email: "adhd.telemark@example.no", phone: "+47 00 00 01 61" },
         referral: "Henvisning til BUP merket studienavn «ADHD-start demo».",
       },
-      { organisationId: "helse-stavanger", startOffsetDays: 60, endOffsetDays: 300 },
+      { organisationId: "helse-stavanger", hospitalId: "helse-stavanger-sus", startOffsetDays: 60, endOffsetDays: 300 },
     ],
     publicationState: "published",
   },
@@ -999,21 +1020,23 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-radiumhospitalet",
         startOffsetDays: -150,
         endOffsetDays: 400,
         contact: { name: "Studiesykepleier", email: "studie.prostatakreft@example.no", phone: "+47 00 00 01 70" },
         referral: "Henvisning fra urolog eller onkolog til Avdeling for kreftbehandling, merket «Prostata SBRT demo».",
       },
-      { organisationId: "sykehuset-vestfold", startOffsetDays: -90, endOffsetDays: 400 },
+      { organisationId: "sykehuset-vestfold", hospitalId: "sykehuset-vestfold-tonsberg", startOffsetDays: -90, endOffsetDays: 400 },
       {
         organisationId: "helse-bergen",
+        hospitalId: "helse-bergen-haukeland",
         startOffsetDays: -30,
         endOffsetDays: 200,
         contact: { name: "Kreftavdelingen", email: "prostata.bergen@example.no", phone: "+47 00 00 01 71" },
         referral: "Henvisning til Kreftavdelingen merket «Prostata SBRT demo».",
       },
       { organisationId: "st-olavs", startOffsetDays: -500, endOffsetDays: -200 },
-      { organisationId: "unn", startOffsetDays: 100, endOffsetDays: 450 },
+      { organisationId: "unn", hospitalId: "unn-tromso", startOffsetDays: 100, endOffsetDays: 450 },
     ],
     publicationState: "published",
   },
@@ -1059,6 +1082,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-ulleval",
         startOffsetDays: -20,
         endOffsetDays: 90,
         contact: { name: "Enhet for kliniske vaksinestudier", email: "vaksinestudie@example.no", phone: "+47 00 00 01 80" },
@@ -1103,12 +1127,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ahus",
+        hospitalId: "ahus-nordbyhagen",
         startOffsetDays: -400,
         endOffsetDays: 200,
         contact: { name: "Trombosepoliklinikken", email: "studie.blodpropp@example.no", phone: "+47 00 00 01 90" },
       },
-      { organisationId: "sykehuset-ostfold", startOffsetDays: -300, endOffsetDays: 200 },
-      { organisationId: "lovisenberg", startOffsetDays: 10, endOffsetDays: 200 },
+      { organisationId: "sykehuset-ostfold", hospitalId: "sykehuset-ostfold-kalnes", startOffsetDays: -300, endOffsetDays: 200 },
+      { organisationId: "lovisenberg", hospitalId: "lovisenberg-oslo", startOffsetDays: 10, endOffsetDays: 200 },
     ],
     publicationState: "published",
   },
@@ -1152,6 +1177,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
         startOffsetDays: 1,
         endOffsetDays: 730,
         contact: { name: "Barneavdelingen", email: "studie.barneleukemi@example.no", phone: "+47 00 00 02 00" },
@@ -1201,10 +1227,10 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-021", label: "Om studien" }],
     targetEnrolment: 1800,
     sites: [
-      { organisationId: "ahus", startOffsetDays: -180, endOffsetDays: 360, contact: { name: "Infeksjonsavdelingen", email: "studie.sepsis@example.no", phone: "+47 00 00 02 10" } },
-      { organisationId: "vestre-viken", startOffsetDays: -100, endOffsetDays: 360 },
-      { organisationId: "sorlandet-sykehus", startOffsetDays: -30, endOffsetDays: 360 },
-      { organisationId: "helse-more-og-romsdal", startOffsetDays: 40, endOffsetDays: 400 },
+      { organisationId: "ahus", hospitalId: "ahus-nordbyhagen", startOffsetDays: -180, endOffsetDays: 360, contact: { name: "Infeksjonsavdelingen", email: "studie.sepsis@example.no", phone: "+47 00 00 02 10" } },
+      { organisationId: "vestre-viken", hospitalId: "vestre-viken-baerum", startOffsetDays: -100, endOffsetDays: 360 },
+      { organisationId: "sorlandet-sykehus", hospitalId: "sorlandet-sykehus-arendal", startOffsetDays: -30, endOffsetDays: 360 },
+      { organisationId: "helse-more-og-romsdal", hospitalId: "helse-more-og-romsdal-alesund", startOffsetDays: 40, endOffsetDays: 400 },
     ],
     publicationState: "published",
   },
@@ -1247,9 +1273,9 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-022", label: "Om studien" }],
     targetEnrolment: 600,
     sites: [
-      { organisationId: "ous", startOffsetDays: -900, endOffsetDays: -400 },
-      { organisationId: "st-olavs", startOffsetDays: -850, endOffsetDays: -420 },
-      { organisationId: "helse-bergen", startOffsetDays: -800, endOffsetDays: -450 },
+      { organisationId: "ous", hospitalId: "ous-ulleval", startOffsetDays: -900, endOffsetDays: -400 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: -850, endOffsetDays: -420 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: -800, endOffsetDays: -450 },
     ],
     publicationState: "published",
   },
@@ -1289,12 +1315,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "sunnaas",
+        hospitalId: "sunnaas-nesodden",
         startOffsetDays: -200,
         endOffsetDays: null,
         contact: { name: "Forskningsavdelingen", email: "studie.ms.arbeid@example.no", phone: "+47 00 00 02 30" },
         referral: "Ingen henvisning nødvendig. Personer med MS kan ta kontakt direkte.",
       },
-      { organisationId: "sykehuset-innlandet", startOffsetDays: -50, endOffsetDays: 300 },
+      { organisationId: "sykehuset-innlandet", hospitalId: "sykehuset-innlandet-lillehammer", startOffsetDays: -50, endOffsetDays: 300 },
     ],
     publicationState: "published",
   },
@@ -1347,14 +1374,15 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
         startOffsetDays: -400,
         endOffsetDays: 200,
         contact: { name: "MS-senteret", email: "studie.ms.stamcelle@example.no", phone: "+47 00 00 02 40" },
         referral: "Henvisning fra nevrolog til Nevrologisk avdeling, MS-poliklinikken, merket «MS stamcelle demo».",
       },
-      { organisationId: "helse-bergen", startOffsetDays: -350, endOffsetDays: 200, contact: { name: "Nevrologisk avdeling", email: "ms.bergen@example.no", phone: "+47 00 00 02 41" } },
-      { organisationId: "st-olavs", startOffsetDays: -100, endOffsetDays: 250 },
-      { organisationId: "helse-stavanger", startOffsetDays: -30, endOffsetDays: 200 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: -350, endOffsetDays: 200, contact: { name: "Nevrologisk avdeling", email: "ms.bergen@example.no", phone: "+47 00 00 02 41" } },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: -100, endOffsetDays: 250 },
+      { organisationId: "helse-stavanger", hospitalId: "helse-stavanger-sus", startOffsetDays: -30, endOffsetDays: 200 },
       { organisationId: "unn", startOffsetDays: null, endOffsetDays: null },
     ],
     publicationState: "published",
@@ -1405,13 +1433,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "st-olavs",
+        hospitalId: "st-olavs-oya",
         startOffsetDays: -150,
         endOffsetDays: 250,
         contact: { name: "Nevrologisk forskningspoliklinikk", email: "studie.parkinson@example.no", phone: "+47 00 00 02 50" },
         referral: "Henvisning fra fastlege eller nevrolog til Nevrologisk avdeling, merket «Parkinson GLP-1 demo».",
       },
-      { organisationId: "helse-more-og-romsdal", startOffsetDays: -60, endOffsetDays: 7, contact: { name: "Nevrologisk poliklinikk", email: "parkinson.alesund@example.no", phone: "+47 00 00 02 51" } },
-      { organisationId: "helse-bergen", startOffsetDays: 20, endOffsetDays: 300 },
+      { organisationId: "helse-more-og-romsdal", hospitalId: "helse-more-og-romsdal-alesund", startOffsetDays: -60, endOffsetDays: 7, contact: { name: "Nevrologisk poliklinikk", email: "parkinson.alesund@example.no", phone: "+47 00 00 02 51" } },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: 20, endOffsetDays: 300 },
     ],
     publicationState: "published",
   },
@@ -1464,13 +1493,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-bergen",
+        hospitalId: "helse-bergen-haukeland",
         startOffsetDays: -120,
         endOffsetDays: 365,
         contact: { name: "Barne- og ungdomsklinikken", email: "studie.epilepsi.barn@example.no", phone: "+47 00 00 02 60" },
         referral: "Henvisning frå barnelege til Barne- og ungdomsklinikken, merka «Epilepsi born demo».",
       },
-      { organisationId: "helse-stavanger", startOffsetDays: -60, endOffsetDays: 365 },
-      { organisationId: "helse-forde", startOffsetDays: 30, endOffsetDays: 365 },
+      { organisationId: "helse-stavanger", hospitalId: "helse-stavanger-sus", startOffsetDays: -60, endOffsetDays: 365 },
+      { organisationId: "helse-forde", hospitalId: "helse-forde-forde", startOffsetDays: 30, endOffsetDays: 365 },
     ],
     publicationState: "published",
   },
@@ -1521,14 +1551,15 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-bergen",
+        hospitalId: "helse-bergen-haukeland",
         startOffsetDays: -250,
         endOffsetDays: 150,
         contact: { name: "Studieenheten", email: "studie.lungekreft@example.no", phone: "+47 00 00 02 70" },
         referral: "Henvisning fra lungelege til Kreftavdelingen, merket «Lunge IO-stråling demo».",
       },
-      { organisationId: "ous", startOffsetDays: -200, endOffsetDays: 150 },
-      { organisationId: "st-olavs", startOffsetDays: -120, endOffsetDays: 28 },
-      { organisationId: "unn", startOffsetDays: 15, endOffsetDays: 300 },
+      { organisationId: "ous", hospitalId: "ous-radiumhospitalet", startOffsetDays: -200, endOffsetDays: 150 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: -120, endOffsetDays: 28 },
+      { organisationId: "unn", hospitalId: "unn-tromso", startOffsetDays: 15, endOffsetDays: 300 },
     ],
     publicationState: "published",
   },
@@ -1576,12 +1607,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-stavanger",
+        hospitalId: "helse-stavanger-sus",
         startOffsetDays: 30,
         endOffsetDays: 500,
         contact: { name: "Hukommelsesklinikken", email: "studie.alzheimer@example.no", phone: "+47 00 00 02 80" },
         referral: "Henvisning fra fastlege til Hukommelsesklinikken, merket «Alzheimer antistoff demo».",
       },
-      { organisationId: "ous", startOffsetDays: 90, endOffsetDays: 500 },
+      { organisationId: "ous", hospitalId: "ous-ulleval", startOffsetDays: 90, endOffsetDays: 500 },
     ],
     publicationState: "published",
   },
@@ -1622,6 +1654,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-stavanger",
+        hospitalId: "helse-stavanger-sus",
         startOffsetDays: -300,
         endOffsetDays: 21,
         contact: { name: "Hjerteavdelingen", email: "studie.hjertesvikt@example.no", phone: "+47 00 00 02 90" },
@@ -1672,7 +1705,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     contacts: [{ role: "public", name: "Fysikalsk medisin, forsking", email: "studie.rygg@example.no", phone: "+47 00 00 03 00" }],
     links: [{ url: "https://example.no/studier/demo-030", label: "Om studien" }],
     targetEnrolment: 220,
-    sites: [{ organisationId: "helse-fonna", startOffsetDays: -365, endOffsetDays: -1 }],
+    sites: [{ organisationId: "helse-fonna", hospitalId: "helse-fonna-haugesund", startOffsetDays: -365, endOffsetDays: -1 }],
     publicationState: "published",
   },
   {
@@ -1721,12 +1754,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-forde",
+        hospitalId: "helse-forde-forde",
         startOffsetDays: -90,
         endOffsetDays: 270,
         contact: { name: "Barneavdelinga", email: "studie.astma.born@example.no", phone: "+47 00 00 03 10" },
         referral: "Tilvising frå fastlege til Barnepoliklinikken, merka «Astma etter behov demo».",
       },
-      { organisationId: "helse-bergen", startOffsetDays: -30, endOffsetDays: 270 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: -30, endOffsetDays: 270 },
     ],
     publicationState: "published",
   },
@@ -1772,6 +1806,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "haraldsplass",
+        hospitalId: "haraldsplass-bergen",
         startOffsetDays: -60,
         endOffsetDays: 365,
         contact: { name: "Geriatrisk seksjon", email: "studie.eldre@example.no", phone: "+47 00 00 03 20" },
@@ -1822,14 +1857,15 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "st-olavs",
+        hospitalId: "st-olavs-oya",
         startOffsetDays: -200,
         endOffsetDays: 300,
         contact: { name: "Kvinneklinikken", email: "studie.svangerskapsdiabetes@example.no", phone: "+47 00 00 03 30" },
         referral: "Henvisning fra fastlege eller jordmor til Svangerskapspoliklinikken, merket «Metformin svangerskap demo».",
       },
-      { organisationId: "helse-nord-trondelag", startOffsetDays: -100, endOffsetDays: 300 },
-      { organisationId: "ous", startOffsetDays: -50, endOffsetDays: 250, contact: { name: "Fødeavdelingen", email: "svangerskap.oslo@example.no", phone: "+47 00 00 03 31" } },
-      { organisationId: "helse-bergen", startOffsetDays: 30, endOffsetDays: 330 },
+      { organisationId: "helse-nord-trondelag", hospitalId: "helse-nord-trondelag-levanger", startOffsetDays: -100, endOffsetDays: 300 },
+      { organisationId: "ous", hospitalId: "ous-ulleval", startOffsetDays: -50, endOffsetDays: 250, contact: { name: "Fødeavdelingen", email: "svangerskap.oslo@example.no", phone: "+47 00 00 03 31" } },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: 30, endOffsetDays: 330 },
     ],
     publicationState: "published",
   },
@@ -1867,8 +1903,8 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-034", label: "Om studien" }],
     targetEnrolment: 160,
     sites: [
-      { organisationId: "st-olavs", startOffsetDays: -300, endOffsetDays: 180, contact: { name: "Regional seksjon spiseforstyrrelser", email: "studie.spiseforstyrrelser@example.no", phone: "+47 00 00 03 40" } },
-      { organisationId: "helse-more-og-romsdal", startOffsetDays: -100, endOffsetDays: 180 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: -300, endOffsetDays: 180, contact: { name: "Regional seksjon spiseforstyrrelser", email: "studie.spiseforstyrrelser@example.no", phone: "+47 00 00 03 40" } },
+      { organisationId: "helse-more-og-romsdal", hospitalId: "helse-more-og-romsdal-molde", startOffsetDays: -100, endOffsetDays: 180 },
     ],
     publicationState: "published",
   },
@@ -1909,6 +1945,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-nord-trondelag",
+        hospitalId: "helse-nord-trondelag-levanger",
         startOffsetDays: -30,
         endOffsetDays: 200,
         contact: { name: "Helseundersøkelsen", email: "studie.sovn@example.no", phone: "+47 00 00 03 50" },
@@ -1951,7 +1988,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-036", label: "Om studien" }],
     targetEnrolment: 420,
     sites: [
-      { organisationId: "helse-more-og-romsdal", startOffsetDays: -600, endOffsetDays: -90 },
+      { organisationId: "helse-more-og-romsdal", hospitalId: "helse-more-og-romsdal-alesund", startOffsetDays: -600, endOffsetDays: -90 },
       { organisationId: "st-olavs", startOffsetDays: -500, endOffsetDays: -150 },
     ],
     publicationState: "published",
@@ -2005,13 +2042,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "unn",
+        hospitalId: "unn-tromso",
         startOffsetDays: -200,
         endOffsetDays: 300,
         contact: { name: "Kreftavdelingen", email: "studie.stralebryst@example.no", phone: "+47 00 00 03 70" },
         referral: "Pasienter vurderes på tverrfaglig møte etter operasjon; henvisning til Kreftavdelingen merket «Stråling én uke demo».",
       },
-      { organisationId: "nordlandssykehuset", startOffsetDays: -120, endOffsetDays: 300 },
-      { organisationId: "finnmarkssykehuset", startOffsetDays: 45, endOffsetDays: 360 },
+      { organisationId: "nordlandssykehuset", hospitalId: "nordlandssykehuset-bodo", startOffsetDays: -120, endOffsetDays: 300 },
+      { organisationId: "finnmarkssykehuset", hospitalId: "finnmarkssykehuset-hammerfest", startOffsetDays: 45, endOffsetDays: 360 },
     ],
     publicationState: "published",
   },
@@ -2051,13 +2089,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "unn",
+        hospitalId: "unn-tromso",
         startOffsetDays: -500,
         endOffsetDays: null,
         contact: { name: "Nyreseksjonen", email: "studie.nyre.nord@example.no", phone: "+47 00 00 03 80" },
         referral: "Pasienter som følges på nyrepoliklinikken blir spurt ved neste kontroll.",
       },
-      { organisationId: "nordlandssykehuset", startOffsetDays: -200, endOffsetDays: 365 },
-      { organisationId: "helgelandssykehuset", startOffsetDays: -20, endOffsetDays: 365 },
+      { organisationId: "nordlandssykehuset", hospitalId: "nordlandssykehuset-bodo", startOffsetDays: -200, endOffsetDays: 365 },
+      { organisationId: "helgelandssykehuset", hospitalId: "helgelandssykehuset-sandnessjoen", startOffsetDays: -20, endOffsetDays: 365 },
     ],
     publicationState: "published",
   },
@@ -2101,6 +2140,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "nordlandssykehuset",
+        hospitalId: "nordlandssykehuset-bodo",
         startOffsetDays: -150,
         endOffsetDays: 300,
         contact: { name: "Psykiatrisk klinikk", email: "studie.depresjon.nord@example.no", phone: "+47 00 00 03 90" },
@@ -2108,6 +2148,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
       },
       {
         organisationId: "unn",
+        hospitalId: "unn-tromso",
         startOffsetDays: -100,
         endOffsetDays: 300,
         paused: true,
@@ -2152,6 +2193,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helgelandssykehuset",
+        hospitalId: "helgelandssykehuset-mo-i-rana",
         startOffsetDays: -90,
         endOffsetDays: 180,
         contact: { name: "Fag- og forskningsavdelingen", email: "studie.video@example.no", phone: "+47 00 00 04 00" },
@@ -2196,12 +2238,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "finnmarkssykehuset",
+        hospitalId: "finnmarkssykehuset-hammerfest",
         startOffsetDays: -60,
         endOffsetDays: 300,
         contact: { name: "Barnepoliklinikken", email: "studie.diabetes.barn@example.no", phone: "+47 00 00 04 10" },
         referral: "Barn som følges på barnepoliklinikken blir spurt ved vanlig kontroll.",
       },
-      { organisationId: "unn", startOffsetDays: -200, endOffsetDays: 300 },
+      { organisationId: "unn", hospitalId: "unn-tromso", startOffsetDays: -200, endOffsetDays: 300 },
     ],
     publicationState: "published",
   },
@@ -2238,7 +2281,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     contacts: [{ role: "public", name: "Forskningsenheten", email: "studie.samisk@example.no", phone: "+47 00 00 04 20" }],
     links: [{ url: "https://example.no/studier/demo-042", label: "Om prosjektet" }],
     targetEnrolment: 400,
-    sites: [{ organisationId: "finnmarkssykehuset", startOffsetDays: -10, endOffsetDays: 400 }],
+    sites: [{ organisationId: "finnmarkssykehuset", hospitalId: "finnmarkssykehuset-hammerfest", startOffsetDays: -10, endOffsetDays: 400 }],
     publicationState: "published",
   },
 
@@ -2286,13 +2329,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-ulleval",
         startOffsetDays: -180,
         endOffsetDays: 270,
         contact: { name: "Øyeavdelingen", email: "studie.amd@example.no", phone: "+47 00 00 04 30" },
         referral: "Henvisning fra øyelege til Øyeavdelingen, merket «Våt AMD demo».",
       },
-      { organisationId: "helse-bergen", startOffsetDays: -120, endOffsetDays: 270 },
-      { organisationId: "st-olavs", startOffsetDays: -60, endOffsetDays: 270 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: -120, endOffsetDays: 270 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: -60, endOffsetDays: 270 },
     ],
     publicationState: "published",
   },
@@ -2343,12 +2387,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-bergen",
+        hospitalId: "helse-bergen-haukeland",
         startOffsetDays: 45,
         endOffsetDays: 400,
         contact: { name: "Øyre-nase-hals-avdelinga", email: "studie.horsel@example.no", phone: "+47 00 00 04 40" },
         referral: "Akutt tilvising frå fastlege eller legevakt til ØNH-poliklinikken, merka «Hørselstap demo».",
       },
-      { organisationId: "ous", startOffsetDays: 120, endOffsetDays: 450 },
+      { organisationId: "ous", hospitalId: "ous-rikshospitalet", startOffsetDays: 120, endOffsetDays: 450 },
     ],
     publicationState: "published",
   },
@@ -2391,6 +2436,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
         startOffsetDays: -100,
         endOffsetDays: 300,
         contact: { name: "Søvnlaboratoriet", email: "studie.down.sovn@example.no", phone: "+47 00 00 04 50" },
@@ -2443,13 +2489,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ahus",
+        hospitalId: "ahus-nordbyhagen",
         startOffsetDays: -200,
         endOffsetDays: 28,
         contact: { name: "Hudavdelingen", email: "studie.psoriasis@example.no", phone: "+47 00 00 04 60" },
         referral: "Henvisning fra hudlege eller fastlege til Hudpoliklinikken, merket «Psoriasis TYK2 demo».",
       },
-      { organisationId: "sykehuset-innlandet", startOffsetDays: -100, endOffsetDays: 200 },
-      { organisationId: "helse-stavanger", startOffsetDays: -40, endOffsetDays: 200, contact: { name: "Hudavdelingen Stavanger", email: "hud.stavanger@example.no", phone: "+47 00 00 04 61" } },
+      { organisationId: "sykehuset-innlandet", hospitalId: "sykehuset-innlandet-hamar", startOffsetDays: -100, endOffsetDays: 200 },
+      { organisationId: "helse-stavanger", hospitalId: "helse-stavanger-sus", startOffsetDays: -40, endOffsetDays: 200, contact: { name: "Hudavdelingen Stavanger", email: "hud.stavanger@example.no", phone: "+47 00 00 04 61" } },
     ],
     publicationState: "published",
   },
@@ -2494,9 +2541,9 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-047", label: "Om studien" }],
     targetEnrolment: 150,
     sites: [
-      { organisationId: "sykehuset-innlandet", startOffsetDays: -700, endOffsetDays: -100 },
-      { organisationId: "ous", startOffsetDays: -650, endOffsetDays: -60 },
-      { organisationId: "helse-bergen", startOffsetDays: -600, endOffsetDays: -200 },
+      { organisationId: "sykehuset-innlandet", hospitalId: "sykehuset-innlandet-hamar", startOffsetDays: -700, endOffsetDays: -100 },
+      { organisationId: "ous", hospitalId: "ous-ulleval", startOffsetDays: -650, endOffsetDays: -60 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: -600, endOffsetDays: -200 },
     ],
     publicationState: "published",
   },
@@ -2540,6 +2587,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ous",
+        hospitalId: "ous-ulleval",
         startOffsetDays: -120,
         endOffsetDays: 240,
         paused: true,
@@ -2586,13 +2634,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "vestre-viken",
+        hospitalId: "vestre-viken-drammen",
         startOffsetDays: -120,
         endOffsetDays: 240,
         contact: { name: "Akuttklinikken", email: "studie.hoftebrudd@example.no", phone: "+47 00 00 04 90" },
         referral: "Pasienter inkluderes i akuttmottaket. Ingen henvisning nødvendig.",
       },
-      { organisationId: "sykehuset-vestfold", startOffsetDays: -60, endOffsetDays: 240 },
-      { organisationId: "sykehuset-telemark", startOffsetDays: 14, endOffsetDays: 240 },
+      { organisationId: "sykehuset-vestfold", hospitalId: "sykehuset-vestfold-tonsberg", startOffsetDays: -60, endOffsetDays: 240 },
+      { organisationId: "sykehuset-telemark", hospitalId: "sykehuset-telemark-skien", startOffsetDays: 14, endOffsetDays: 240 },
     ],
     publicationState: "published",
   },
@@ -2630,8 +2679,8 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-050", label: "Om studien" }],
     targetEnrolment: 700,
     sites: [
-      { organisationId: "sorlandet-sykehus", startOffsetDays: -800, endOffsetDays: -200 },
-      { organisationId: "ous", startOffsetDays: -700, endOffsetDays: -150 },
+      { organisationId: "sorlandet-sykehus", hospitalId: "sorlandet-sykehus-kristiansand", startOffsetDays: -800, endOffsetDays: -200 },
+      { organisationId: "ous", hospitalId: "ous-radiumhospitalet", startOffsetDays: -700, endOffsetDays: -150 },
     ],
     publicationState: "published",
   },
@@ -2672,8 +2721,8 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-051", label: "Om studien" }],
     targetEnrolment: 240,
     sites: [
-      { organisationId: "sykehuset-telemark", startOffsetDays: -600, endOffsetDays: -100 },
-      { organisationId: "sorlandet-sykehus", startOffsetDays: -500, endOffsetDays: -30 },
+      { organisationId: "sykehuset-telemark", hospitalId: "sykehuset-telemark-skien", startOffsetDays: -600, endOffsetDays: -100 },
+      { organisationId: "sorlandet-sykehus", hospitalId: "sorlandet-sykehus-arendal", startOffsetDays: -500, endOffsetDays: -30 },
     ],
     publicationState: "published",
   },
@@ -2714,7 +2763,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     contacts: [{ role: "scientific", name: "Heidi Strøm", email: "studie.cart@example.no", phone: "+47 00 00 05 20" }],
     links: [{ url: "https://example.no/studier/demo-052", label: "Om studien" }],
     targetEnrolment: 24,
-    sites: [{ organisationId: "ous", startOffsetDays: -700, endOffsetDays: -60 }],
+    sites: [{ organisationId: "ous", hospitalId: "ous-radiumhospitalet", startOffsetDays: -700, endOffsetDays: -60 }],
     publicationState: "published",
   },
   {
@@ -2757,8 +2806,8 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-053", label: "Om studien" }],
     targetEnrolment: 1200,
     sites: [
-      { organisationId: "helse-bergen", startOffsetDays: -500, endOffsetDays: -40 },
-      { organisationId: "haraldsplass", startOffsetDays: -450, endOffsetDays: -40 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: -500, endOffsetDays: -40 },
+      { organisationId: "haraldsplass", hospitalId: "haraldsplass-bergen", startOffsetDays: -450, endOffsetDays: -40 },
     ],
     publicationState: "published",
   },
@@ -2811,15 +2860,16 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "st-olavs",
+        hospitalId: "st-olavs-oya",
         startOffsetDays: -250,
         endOffsetDays: 365,
         contact: { name: "Slagenheten", email: "studie.oppvakningsslag@example.no", phone: "+47 00 00 05 40" },
         referral: "Pasienter inkluderes i akuttmottaket av vakthavende nevrolog. Ingen henvisning nødvendig.",
       },
-      { organisationId: "helse-nord-trondelag", startOffsetDays: -150, endOffsetDays: 365 },
-      { organisationId: "helse-more-og-romsdal", startOffsetDays: -90, endOffsetDays: 365 },
-      { organisationId: "unn", startOffsetDays: -30, endOffsetDays: 365 },
-      { organisationId: "ous", startOffsetDays: 30, endOffsetDays: 365 },
+      { organisationId: "helse-nord-trondelag", hospitalId: "helse-nord-trondelag-levanger", startOffsetDays: -150, endOffsetDays: 365 },
+      { organisationId: "helse-more-og-romsdal", hospitalId: "helse-more-og-romsdal-alesund", startOffsetDays: -90, endOffsetDays: 365 },
+      { organisationId: "unn", hospitalId: "unn-tromso", startOffsetDays: -30, endOffsetDays: 365 },
+      { organisationId: "ous", hospitalId: "ous-ulleval", startOffsetDays: 30, endOffsetDays: 365 },
       { organisationId: "sykehuset-innlandet", startOffsetDays: -400, endOffsetDays: -5 },
     ],
     publicationState: "published",
@@ -2861,8 +2911,8 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-055", label: "Om studien" }],
     targetEnrolment: 200,
     sites: [
-      { organisationId: "unn", startOffsetDays: -500, endOffsetDays: -90 },
-      { organisationId: "finnmarkssykehuset", startOffsetDays: -450, endOffsetDays: -90 },
+      { organisationId: "unn", hospitalId: "unn-tromso", startOffsetDays: -500, endOffsetDays: -90 },
+      { organisationId: "finnmarkssykehuset", hospitalId: "finnmarkssykehuset-hammerfest", startOffsetDays: -450, endOffsetDays: -90 },
     ],
     publicationState: "published",
   },
@@ -2905,12 +2955,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-stavanger",
+        hospitalId: "helse-stavanger-sus",
         startOffsetDays: 30,
         endOffsetDays: 400,
         contact: { name: "Hjertepoliklinikken", email: "studie.rytme@example.no", phone: "+47 00 00 05 60" },
         referral: "Henvisning fra fastlege til Hjertepoliklinikken, merket «Rytme eldre demo».",
       },
-      { organisationId: "helse-fonna", startOffsetDays: 60, endOffsetDays: 400 },
+      { organisationId: "helse-fonna", hospitalId: "helse-fonna-haugesund", startOffsetDays: 60, endOffsetDays: 400 },
       { organisationId: "sykehuset-ostfold", startOffsetDays: null, endOffsetDays: null },
     ],
     publicationState: "published",
@@ -2955,13 +3006,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "sykehuset-ostfold",
+        hospitalId: "sykehuset-ostfold-kalnes",
         startOffsetDays: -200,
         endOffsetDays: 25,
         contact: { name: "Klinikk for psykisk helse og rus", email: "studie.psykose.depot@example.no", phone: "+47 00 00 05 70" },
         referral: "Pasienter rekrutteres fra døgnavdeling og DPS. Behandlere kan kontakte studiekoordinator, merket «Depot psykose demo».",
       },
-      { organisationId: "vestre-viken", startOffsetDays: -100, endOffsetDays: 300 },
-      { organisationId: "sykehuset-innlandet", startOffsetDays: -50, endOffsetDays: 300 },
+      { organisationId: "vestre-viken", hospitalId: "vestre-viken-ringerike", startOffsetDays: -100, endOffsetDays: 300 },
+      { organisationId: "sykehuset-innlandet", hospitalId: "sykehuset-innlandet-hamar", startOffsetDays: -50, endOffsetDays: 300 },
     ],
     publicationState: "published",
   },
@@ -3002,8 +3054,8 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-058", label: "Om studien" }],
     targetEnrolment: 160,
     sites: [
-      { organisationId: "diakonhjemmet", startOffsetDays: -500, endOffsetDays: -20 },
-      { organisationId: "martina-hansens", startOffsetDays: -400, endOffsetDays: -20 },
+      { organisationId: "diakonhjemmet", hospitalId: "diakonhjemmet-oslo", startOffsetDays: -500, endOffsetDays: -20 },
+      { organisationId: "martina-hansens", hospitalId: "martina-hansens-baerum", startOffsetDays: -400, endOffsetDays: -20 },
     ],
     publicationState: "published",
   },
@@ -3043,6 +3095,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "lovisenberg",
+        hospitalId: "lovisenberg-oslo",
         startOffsetDays: -100,
         endOffsetDays: 200,
         paused: true,
@@ -3088,12 +3141,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-more-og-romsdal",
+        hospitalId: "helse-more-og-romsdal-molde",
         startOffsetDays: 20,
         endOffsetDays: 400,
         contact: { name: "Klinikk for psykisk helse", email: "studie.adhd.voksne@example.no", phone: "+47 00 00 06 00" },
         referral: "Ordinær henvisning fra fastlege til DPS for ADHD-utredning. Pasienter blir spurt om deltakelse ved første samtale.",
       },
-      { organisationId: "st-olavs", startOffsetDays: 60, endOffsetDays: 400 },
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", startOffsetDays: 60, endOffsetDays: 400 },
     ],
     publicationState: "published",
   },
@@ -3133,6 +3187,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helgelandssykehuset",
+        hospitalId: "helgelandssykehuset-mo-i-rana",
         startOffsetDays: 10,
         endOffsetDays: 300,
         contact: { name: "Medisinsk poliklinikk", email: "studie.refluks@example.no", phone: "+47 00 00 06 10" },
@@ -3174,7 +3229,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     contacts: [{ role: "scientific", name: "Kjell Dahle", email: "studie.nyretransplantasjon@example.no", phone: "+47 00 00 06 20" }],
     links: [{ url: "https://example.no/studier/demo-062", label: "Om studien" }],
     targetEnrolment: 250,
-    sites: [{ organisationId: "ous", startOffsetDays: -600, endOffsetDays: -30 }],
+    sites: [{ organisationId: "ous", hospitalId: "ous-rikshospitalet", startOffsetDays: -600, endOffsetDays: -30 }],
     publicationState: "published",
   },
   {
@@ -3213,12 +3268,13 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "st-olavs",
+        hospitalId: "st-olavs-oya",
         startOffsetDays: -150,
         endOffsetDays: 250,
         contact: { name: "Øyeavdelingen", email: "studie.netthinne@example.no", phone: "+47 00 00 06 30" },
         referral: "Ordinær henvisning til netthinnefotografering. Pasienter blir spurt ved oppmøte.",
       },
-      { organisationId: "helse-nord-trondelag", startOffsetDays: -30, endOffsetDays: 250 },
+      { organisationId: "helse-nord-trondelag", hospitalId: "helse-nord-trondelag-levanger", startOffsetDays: -30, endOffsetDays: 250 },
     ],
     publicationState: "published",
   },
@@ -3258,14 +3314,15 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "ahus",
+        hospitalId: "ahus-nordbyhagen",
         startOffsetDays: -120,
         endOffsetDays: 300,
         contact: { name: "Barne- og ungdomsklinikken", email: "studie.uvi.barn@example.no", phone: "+47 00 00 06 40" },
         referral: "Barn inkluderes under innleggelse eller ved kontroll på barnepoliklinikken. Ingen henvisning nødvendig.",
       },
-      { organisationId: "sykehuset-ostfold", startOffsetDays: -90, endOffsetDays: 300 },
-      { organisationId: "sorlandet-sykehus", startOffsetDays: -10, endOffsetDays: 300 },
-      { organisationId: "helse-forde", startOffsetDays: 30, endOffsetDays: 330 },
+      { organisationId: "sykehuset-ostfold", hospitalId: "sykehuset-ostfold-kalnes", startOffsetDays: -90, endOffsetDays: 300 },
+      { organisationId: "sorlandet-sykehus", hospitalId: "sorlandet-sykehus-kristiansand", startOffsetDays: -10, endOffsetDays: 300 },
+      { organisationId: "helse-forde", hospitalId: "helse-forde-forde", startOffsetDays: 30, endOffsetDays: 330 },
     ],
     publicationState: "published",
   },
@@ -3306,7 +3363,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-065", label: "Utkast til studieside" }],
     targetEnrolment: 120,
     sites: [
-      { organisationId: "ous", startOffsetDays: 120, endOffsetDays: 850 },
+      { organisationId: "ous", hospitalId: "ous-radiumhospitalet", startOffsetDays: 120, endOffsetDays: 850 },
       { organisationId: "helse-bergen", startOffsetDays: null, endOffsetDays: null },
     ],
     publicationState: "draft",
@@ -3350,7 +3407,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     contacts: [{ role: "public", name: "Barneklinikken", email: "studie.migrene@example.no", phone: "+47 00 00 06 60" }],
     links: [{ url: "https://example.no/studier/demo-066", label: "Om studien" }],
     targetEnrolment: 150,
-    sites: [{ organisationId: "helse-bergen", startOffsetDays: 60, endOffsetDays: 400 }],
+    sites: [{ organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: 60, endOffsetDays: 400 }],
     publicationState: "draft",
   },
   {
@@ -3387,8 +3444,8 @@ export const demoStudySpecs: DemoStudySpec[] = [
     links: [{ url: "https://example.no/studier/demo-067", label: "Om studien" }],
     targetEnrolment: 180,
     sites: [
-      { organisationId: "unn", startOffsetDays: 30, endOffsetDays: 400 },
-      { organisationId: "nordlandssykehuset", startOffsetDays: 90, endOffsetDays: 400 },
+      { organisationId: "unn", hospitalId: "unn-tromso", startOffsetDays: 30, endOffsetDays: 400 },
+      { organisationId: "nordlandssykehuset", hospitalId: "nordlandssykehuset-bodo", startOffsetDays: 90, endOffsetDays: 400 },
     ],
     publicationState: "submitted",
   },
@@ -3428,7 +3485,7 @@ export const demoStudySpecs: DemoStudySpec[] = [
     contacts: [{ role: "scientific", name: "Lars Eide", email: "studie.hfpef@example.no", phone: "+47 00 00 06 80" }],
     links: [{ url: "https://example.no/studier/demo-068", label: "Om studien" }],
     targetEnrolment: 0,
-    sites: [{ organisationId: "sykehuset-vestfold", startOffsetDays: -300, endOffsetDays: -200 }],
+    sites: [{ organisationId: "sykehuset-vestfold", hospitalId: "sykehuset-vestfold-tonsberg", startOffsetDays: -300, endOffsetDays: -200 }],
     publicationState: "withdrawn",
   },
   {
@@ -3478,13 +3535,14 @@ export const demoStudySpecs: DemoStudySpec[] = [
     sites: [
       {
         organisationId: "helse-fonna",
+        hospitalId: "helse-fonna-haugesund",
         startOffsetDays: -80,
         endOffsetDays: 220,
         contact: { name: "Medisinsk klinikk", email: "studie.langcovid@example.no", phone: "+47 00 00 06 90" },
         referral: "Tilvising frå fastlege til Medisinsk poliklinikk, merka «Long covid LDN demo».",
       },
-      { organisationId: "helse-stavanger", startOffsetDays: -20, endOffsetDays: 220 },
-      { organisationId: "helse-bergen", startOffsetDays: 40, endOffsetDays: 260 },
+      { organisationId: "helse-stavanger", hospitalId: "helse-stavanger-sus", startOffsetDays: -20, endOffsetDays: 220 },
+      { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", startOffsetDays: 40, endOffsetDays: 260 },
     ],
     publicationState: "published",
   },

@@ -14,9 +14,18 @@ export interface RunningServer {
 
 const TSX = path.resolve("node_modules/.bin/tsx");
 
+/**
+ * The child's environment: ours minus what Vitest injects (Vite sets BASE_URL="/", MODE, DEV,
+ * PROD, SSR in process.env), plus the test's own settings.
+ */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const { BASE_URL: _base, MODE: _mode, DEV: _dev, PROD: _prod, SSR: _ssr, ...inherited } = process.env;
+  return { ...inherited, HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production", ...env };
+}
+
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   const child = spawn(TSX, ["server.ts"], {
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production", ...env },
+    env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -53,7 +62,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
 export async function runServerExpectingExit(env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
   const child = spawn(TSX, ["server.ts"], {
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production", ...env },
+    env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
