@@ -17,13 +17,13 @@ const SEED_DAYS = [
   { today: "2028-02-29", noon: "2028-02-29T12:00:00+01:00" },
 ] as const;
 
-const REGION_OF: Record<string, "helse-sor-ost" | "helse-vest" | "helse-midt" | "helse-nord"> = {};
+const REGION_OF: Record<string, "helse-sor-ost" | "helse-vest" | "helse-midt-norge" | "helse-nord"> = {};
 for (const id of [
   "ous", "ahus", "sykehuset-ostfold", "sykehuset-innlandet", "vestre-viken", "sykehuset-vestfold", "sykehuset-telemark",
   "sorlandet-sykehus", "sunnaas", "lovisenberg", "diakonhjemmet", "martina-hansens", "revmatismesykehuset", "modum-bad",
 ]) REGION_OF[id] = "helse-sor-ost";
 for (const id of ["helse-stavanger", "helse-fonna", "helse-bergen", "helse-forde", "haraldsplass"]) REGION_OF[id] = "helse-vest";
-for (const id of ["st-olavs", "helse-nord-trondelag", "helse-more-og-romsdal"]) REGION_OF[id] = "helse-midt";
+for (const id of ["st-olavs", "helse-nord-trondelag", "helse-more-og-romsdal"]) REGION_OF[id] = "helse-midt-norge";
 for (const id of ["unn", "nordlandssykehuset", "helgelandssykehuset", "finnmarkssykehuset"]) REGION_OF[id] = "helse-nord";
 
 const HRCS = new Set([
@@ -31,6 +31,22 @@ const HRCS = new Set([
   "injuries-accidents", "mental-health", "metabolic-endocrine", "musculoskeletal", "neurological",
   "oral-gastrointestinal", "renal-urogenital", "reproductive-health", "respiratory", "skin", "stroke", "generic", "other",
 ]);
+
+/** A reference list from data/reference, when it is there (it is written by another part of the project). */
+function readReference<T>(file: string, key: string): T[] | null {
+  const path = fileURLToPath(new URL(`../../data/reference/${file}`, import.meta.url));
+  if (!existsSync(path)) return null;
+  const json: unknown = JSON.parse(readFileSync(path, "utf8"));
+  if (Array.isArray(json)) return json as T[];
+  const list = (json as Record<string, unknown>)[key];
+  return Array.isArray(list) ? (list as T[]) : null;
+}
+const referenceOrganisations = readReference<{ id: string; regionId: string; hospitals: { id: string }[] }>(
+  "organisations.json",
+  "organisations",
+);
+const referenceIcd10 = readReference<{ code: string }>("icd10.json", "icd10");
+const referenceHrcs = readReference<{ id: string }>("hrcs-categories.json", "hrcsCategories");
 
 const specs: DemoStudySpec[] = demoStudySpecs;
 const published = specs.filter((s) => s.publicationState === "published");
@@ -91,6 +107,42 @@ describe("demo studies: valid on any seed day", () => {
         `${spec.key} has no dated site`,
       ).toBe(true);
     }
+  });
+});
+
+describe.runIf(referenceOrganisations || referenceIcd10 || referenceHrcs)("demo studies: match the reference lists", () => {
+  it.runIf(referenceOrganisations)("organisations, regions and hospitals exist in data/reference/organisations.json", () => {
+    const orgs = new Map(referenceOrganisations!.map((o) => [o.id, o]));
+    for (const [id, region] of Object.entries(REGION_OF)) expect(orgs.get(id)?.regionId, id).toBe(region);
+    let withHospital = 0;
+    let sites = 0;
+    for (const spec of specs) {
+      const ids = [
+        spec.leadOrganisationId,
+        spec.principalInvestigator?.organisationId,
+        ...(spec.localIds ?? []).map((l) => l.organisationId),
+        ...spec.sites.map((s) => s.organisationId),
+      ].filter((id): id is string => typeof id === "string");
+      for (const id of ids) expect(orgs.has(id), `${spec.key}: unknown organisation ${id}`).toBe(true);
+      for (const site of spec.sites) {
+        sites++;
+        if (site.hospitalId == null) continue;
+        withHospital++;
+        const hospitals = orgs.get(site.organisationId)?.hospitals.map((h) => h.id) ?? [];
+        expect(hospitals, `${spec.key}: ${site.hospitalId} is not a hospital of ${site.organisationId}`).toContain(site.hospitalId);
+      }
+    }
+    expect(withHospital / sites, "most sites name their hospital").toBeGreaterThan(0.75);
+  });
+
+  it.runIf(referenceIcd10)("every ICD-10 code is in data/reference/icd10.json", () => {
+    const codes = new Set(referenceIcd10!.map((c) => c.code));
+    for (const spec of specs) for (const code of spec.icd10 ?? []) expect(codes.has(code), `${spec.key}: ${code}`).toBe(true);
+  });
+
+  it.runIf(referenceHrcs)("every HRCS category is in data/reference/hrcs-categories.json", () => {
+    const ids = new Set(referenceHrcs!.map((c) => c.id));
+    for (const spec of specs) for (const c of spec.categories ?? []) expect(ids.has(c), `${spec.key}: ${c}`).toBe(true);
   });
 });
 
@@ -162,7 +214,7 @@ describe("demo studies: spread", () => {
     const leads = new Set(specs.map((s) => s.leadOrganisationId));
     for (const lead of leads) expect(REGION_OF[lead], `unknown organisation ${lead}`).toBeDefined();
     expect(new Set([...leads].map((id) => REGION_OF[id]))).toEqual(
-      new Set(["helse-sor-ost", "helse-vest", "helse-midt", "helse-nord"]),
+      new Set(["helse-sor-ost", "helse-vest", "helse-midt-norge", "helse-nord"]),
     );
     expect(leads.size).toBeGreaterThanOrEqual(15);
   });
