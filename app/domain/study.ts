@@ -148,8 +148,8 @@ export const studyInputSchema = z
     localIds: z.array(z.object({ organisationId: slug, localId: nonEmpty(200) })).default([]),
     title: requiredLocalizedText(500),
     shortTitle: optionalLocalizedText(200).prefault({}),
-    /** Plain-language summary for patients. */
-    summary: requiredLocalizedText(10_000),
+    /** Plain-language summary for patients: required before a study is published. */
+    summary: optionalLocalizedText(10_000).prefault({}),
     scientificSummary: optionalLocalizedText(20_000).prefault({}),
     /** What taking part means, in plain language. */
     participation: optionalLocalizedText(10_000).prefault({}),
@@ -195,6 +195,9 @@ export const studyInputSchema = z
     isDemo: z.boolean().default(false),
   })
   .superRefine((study, ctx) => {
+    if (study.publicationState === "published" && !study.summary.nb) {
+      ctx.addIssue({ code: "custom", path: ["summary", "nb"], message: "et sammendrag på norsk (bokmål) er påkrevd for å publisere" });
+    }
     const seen = new Set<string>();
     study.sites.forEach((site, index) => {
       const key = `${site.organisationId}/${site.hospitalId ?? ""}`;

@@ -1,0 +1,43 @@
+/**
+ * Format registry: the format is always given explicitly (--format, a query parameter or the
+ * Content-Type); nothing here guesses which mapper to use.
+ */
+import type { Db } from "../db.server";
+import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
+import { parseNativeJson, type CategoryRef } from "./mappers/native";
+import type { IngestFormat, MapContext, MapResult } from "./types";
+
+export type FullMapContext = MapContext & { categories: CategoryRef[] };
+
+export function buildMapContext(db: Db, organisationId: string): FullMapContext {
+  const hospitals = listHospitals(db);
+  return {
+    organisationId,
+    organisations: listOrganisations(db).map((o) => ({
+      id: o.id,
+      name: o.name,
+      shortName: o.shortName,
+      regionId: o.regionId,
+      hospitals: hospitals
+        .filter((h) => h.organisationId === o.id)
+        .map((h) => ({ id: h.id, name: h.name, municipality: h.municipality, lat: h.lat ?? 0, lon: h.lon ?? 0 })),
+    })),
+    categories: listHrcsCategories(db),
+  };
+}
+
+type Mapper = (input: Buffer, ctx: FullMapContext) => MapResult;
+
+const MAPPERS: Partial<Record<IngestFormat, Mapper>> = {
+  native: (input, ctx) => parseNativeJson(input, ctx),
+};
+
+export function supportedFormats(): IngestFormat[] {
+  return Object.keys(MAPPERS) as IngestFormat[];
+}
+
+export function mapInput(format: IngestFormat, input: Buffer, ctx: FullMapContext): MapResult {
+  const mapper = MAPPERS[format];
+  if (!mapper) throw new Error(`Formatet "${format}" støttes ikke ennå (støttet: ${supportedFormats().join(", ")})`);
+  return mapper(input, ctx);
+}

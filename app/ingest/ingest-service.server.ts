@@ -1,0 +1,214 @@
+/**
+ * The one ingest service: CLI and HTTP both call ingestBatch. It validates every mapped record,
+ * merges it into the study it names (one study, many sites), writes through the study model (one
+ * version per real change, none for a repeat), withdraws this organisation's sites that left a
+ * full feed, and records the run with its counts and rejections.
+ *
+ * Atomicity: each record is written in its own savepoint inside a chunk transaction, so a crash
+ * (even kill -9) leaves every study either fully old or fully new.
+ */
+import type { Db } from "../db.server";
+import { parseStudy, type Study } from "../domain/study";
+import { mergeIncomingStudy, withdrawOrganisationSites } from "../domain/study-merge";
+import {
+  activeStudiesFromSource,
+  ensureFeedSource,
+  findStudyIdsByIdentifiers,
+  finishIngestRun,
+  organisationExists,
+  recordConflicts,
+  startIngestRun,
+  type IngestRunCounts,
+} from "../models/ingest.server";
+import { findStudyIdByProvenance, latestSnapshot, saveStudy, type Actor } from "../models/study.server";
+import type { IngestFormat, MappedRecord, MapResult, Rejection } from "./types";
+
+export interface IngestOptions {
+  organisationId: string;
+  format: IngestFormat;
+  /** full: the complete list of this organisation's studies (missing ones are withdrawn). */
+  mode: "full" | "partial";
+  dryRun?: boolean;
+  actor?: Actor;
+  now?: Date;
+  /** Records per transaction; each record still has its own savepoint. */
+  chunkSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface IngestReport extends IngestRunCounts {
+  runId: number | null;
+  organisationId: string;
+  format: IngestFormat;
+  mode: "full" | "partial";
+  dryRun: boolean;
+  rejections: Rejection[];
+  warnings: { ref: string; message: string }[];
+  conflicts: number;
+  studyIds: number[];
+}
+
+/** Feeds are one source per organisation and format: provenance ids are that source's ids. */
+export function feedSourceId(organisationId: string, format: IngestFormat): string {
+  return `feed:${organisationId}:${format}`;
+}
+
+class DryRunRollback extends Error {}
+
+export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): IngestReport {
+  if (!organisationExists(db, options.organisationId)) {
+    throw new Error(`Ukjent organisasjon "${options.organisationId}"`);
+  }
+  const now = options.now ?? new Date();
+  const nowIso = now.toISOString();
+  const sourceId = feedSourceId(options.organisationId, options.format);
+  const actor: Actor = options.actor ?? { kind: "source", id: sourceId, name: `${options.organisationId} (${options.format})` };
+  const dryRun = options.dryRun ?? false;
+  const report: IngestReport = {
+    runId: null,
+    organisationId: options.organisationId,
+    format: options.format,
+    mode: options.mode,
+    dryRun,
+    received: mapped.records.length + countRecords(mapped.rejected),
+    created: 0,
+    changed: 0,
+    unchanged: 0,
+    withdrawn: 0,
+    rejected: 0,
+    rejections: [...mapped.rejected],
+    warnings: mapped.records.flatMap((r) => r.warnings.map((message) => ({ ref: r.ref, message }))),
+    conflicts: 0,
+    studyIds: [],
+  };
+
+  ensureFeedSource(db, sourceId, options.organisationId, options.format, `${options.organisationId} (${options.format})`);
+  const runId = dryRun ? null : startIngestRun(db, { organisationId: options.organisationId, sourceId, format: options.format, mode: options.mode, dryRun, startedAt: nowIso });
+  report.runId = runId;
+
+  // Every id in the feed counts as present, even when its record is rejected: a broken record
+  // must never withdraw a site.
+  const presentIds = new Set<string>(mapped.rejected.map((r) => r.externalId).filter((x): x is string => !!x));
+  const firstRef = new Map<string, string>();
+  const chunkSize = Math.max(1, options.chunkSize ?? 200);
+
+  const work = () => {
+    for (let start = 0; start < mapped.records.length; start += chunkSize) {
+      const chunk = mapped.records.slice(start, start + chunkSize);
+      db.transaction(() => {
+        for (const record of chunk) ingestRecord(record);
+      })();
+      options.onProgress?.(Math.min(start + chunkSize, mapped.records.length), mapped.records.length);
+    }
+    if (options.mode === "full") withdrawMissing();
+  };
+
+  const ingestRecord = (record: MappedRecord) => {
+    presentIds.add(record.externalId);
+    const earlier = firstRef.get(record.externalId);
+    if (earlier) {
+      reject(record, "id", `id "${record.externalId}" forekommer to ganger i samme leveranse (først i ${earlier}); bare den første er brukt`);
+      return;
+    }
+    firstRef.set(record.externalId, record.ref);
+    const parsed = parseStudy(record.study);
+    if (!parsed.ok) {
+      for (const p of parsed.problems) rejectProblem(record, p.field, p.message);
+      report.rejected++;
+      return;
+    }
+    try {
+      db.transaction(() => {
+        const provenance = { sourceId, externalId: record.externalId };
+        let studyId = findStudyIdByProvenance(db, provenance);
+        if (studyId == null) {
+          const matches = findStudyIdsByIdentifiers(db, parsed.study.identifiers);
+          if (matches.length > 1) {
+            throw new RecordProblem("identifiers", `identifikatorene peker på flere studier (${matches.join(", ")}); slå dem sammen før ny innlesing`);
+          }
+          studyId = matches[0] ?? null;
+        }
+        const existing: Study | null = studyId != null ? latestSnapshot(db, studyId) : null;
+        const merged = mergeIncomingStudy(existing, parsed.study, options.organisationId, record.externalId);
+        for (const message of merged.warnings) report.warnings.push({ ref: record.ref, message });
+        const result = saveStudy(db, merged.study, { studyId: studyId ?? undefined, provenance, actor, now });
+        if (!result.ok) {
+          throw new RecordProblem(result.problems[0]!.field, result.problems.map((p) => `${p.field}: ${p.message}`).join("; "));
+        }
+        report.conflicts += recordConflicts(db, result.studyId, options.organisationId, runId, merged.conflicts, nowIso);
+        if (result.created) report.created++;
+        else if (result.changed) report.changed++;
+        else report.unchanged++;
+        report.studyIds.push(result.studyId);
+      })();
+    } catch (error) {
+      if (!(error instanceof RecordProblem)) throw error;
+      rejectProblem(record, error.field, error.message);
+      report.rejected++;
+    }
+  };
+
+  const withdrawMissing = () => {
+    const gone = activeStudiesFromSource(db, sourceId, options.organisationId).filter((s) => !presentIds.has(s.externalId));
+    db.transaction(() => {
+      for (const { studyId } of new Map(gone.map((g) => [g.studyId, g])).values()) {
+        const snapshot = latestSnapshot(db, studyId);
+        if (!snapshot) continue;
+        const result = saveStudy(db, withdrawOrganisationSites(snapshot, options.organisationId), {
+          studyId,
+          actor: { ...actor, name: `${actor.name}: ikke lenger i full leveranse` },
+          now,
+        });
+        if (result.ok && result.changed) report.withdrawn++;
+      }
+    })();
+  };
+
+  const reject = (record: MappedRecord, field: string, message: string) => {
+    report.rejections.push({ ref: record.ref, externalId: record.externalId, field, message });
+    report.rejected++;
+  };
+  const rejectProblem = (record: MappedRecord, field: string, message: string) => {
+    report.rejections.push({ ref: record.ref, externalId: record.externalId, field, message });
+  };
+
+  try {
+    if (dryRun) {
+      // Do all the work, report it, then roll every write back.
+      try {
+        db.transaction(() => {
+          work();
+          throw new DryRunRollback();
+        })();
+      } catch (error) {
+        if (!(error instanceof DryRunRollback)) throw error;
+      }
+    } else {
+      work();
+    }
+  } catch (error) {
+    if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, (error as Error).message);
+    throw error;
+  }
+  report.rejected += countRecords(mapped.rejected);
+  if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, null);
+  return report;
+}
+
+class RecordProblem extends Error {
+  constructor(
+    public readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Rejections from mappers may list several problems for one record: count records, not lines. */
+function countRecords(rejections: Rejection[]): number {
+  return new Set(rejections.map((r) => `${r.ref}\u0000${r.externalId ?? ""}`)).size;
+}
+
+function countsOf(r: IngestReport): IngestRunCounts {
+  return { received: r.received, created: r.created, changed: r.changed, unchanged: r.unchanged, withdrawn: r.withdrawn, rejected: r.rejected };
+}

@@ -1,0 +1,46 @@
+/**
+ * The contract between format mappers (pure: raw input → candidate study records) and the ingest
+ * service (validation with studyInputSchema, merging, versions, withdrawal, run records).
+ */
+import type { StudyInput } from "../domain/study";
+
+export const INGEST_FORMATS = ["native", "ctgov-json", "ctgov-csv", "fhir", "ctis-csv"] as const;
+export type IngestFormat = (typeof INGEST_FORMATS)[number];
+
+/** Where a problem is, for people: "record 3 (id 88309)", "line 14", "NCT01234567.json". */
+export interface Rejection {
+  ref: string;
+  externalId: string | null;
+  field: string;
+  message: string;
+}
+
+export interface MappedRecord {
+  ref: string;
+  /** The source's own id for the record (feed id, NCT id, EU CT number, FHIR id). */
+  externalId: string;
+  /** A candidate study; the service validates it with studyInputSchema and reports problems per field. */
+  study: StudyInput;
+  /** Notes on lossy mapping the operator should know about (e.g. "location X not matched to an organisation"). */
+  warnings: string[];
+}
+
+export interface MapResult {
+  records: MappedRecord[];
+  rejected: Rejection[];
+}
+
+/** A reference organisation as mappers see it (from data/reference/organisations.json). */
+export interface OrganisationRef {
+  id: string;
+  name: string;
+  shortName: string;
+  regionId: string;
+  hospitals: { id: string; name: string; municipality?: string | null; lat: number; lon: number }[];
+}
+
+export interface MapContext {
+  /** The organisation sending the data (owner of the sites it sends). */
+  organisationId: string;
+  organisations: OrganisationRef[];
+}

@@ -1,0 +1,160 @@
+/** SQL for ingestion: finding studies to merge with, run records, rejections and conflicts. */
+import type { Db } from "../db.server";
+import type { StudyIdentifiers } from "../domain/study";
+import type { MergeConflict } from "../domain/study-merge";
+import type { Rejection } from "../ingest/types";
+
+const IDENTIFIER_COLUMNS: [keyof StudyIdentifiers, string][] = [
+  ["nct", "nct_id"],
+  ["euCt", "eu_ct_number"],
+  ["eudract", "eudract_number"],
+  ["isrctn", "isrctn"],
+];
+
+/**
+ * The study these identifiers name: registry identifiers first (unique), then the REK number
+ * when exactly one study has it. Returns every distinct match so callers can report ambiguity.
+ */
+export function findStudyIdsByIdentifiers(db: Db, identifiers: StudyIdentifiers): number[] {
+  const found = new Set<number>();
+  for (const [key, column] of IDENTIFIER_COLUMNS) {
+    const value = identifiers[key];
+    if (!value) continue;
+    const id = db.prepare(`SELECT id FROM studies WHERE ${column} = ?`).pluck().get(value) as number | undefined;
+    if (id != null) found.add(id);
+  }
+  if (found.size === 0 && identifiers.rek) {
+    const ids = db.prepare("SELECT id FROM studies WHERE rek_number = ? LIMIT 2").pluck().all(identifiers.rek) as number[];
+    if (ids.length === 1) found.add(ids[0]!);
+  }
+  return [...found];
+}
+
+export function ensureFeedSource(db: Db, sourceId: string, organisationId: string, format: string, name: string): void {
+  db.prepare(
+    `INSERT INTO sources (id, kind, name, organisation_id, format, created_at) VALUES (?, 'feed', ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET format = excluded.format`,
+  ).run(sourceId, name, organisationId, format, new Date().toISOString());
+}
+
+/** Studies this source has sent whose site at this organisation is still active. */
+export function activeStudiesFromSource(db: Db, sourceId: string, organisationId: string): { studyId: number; externalId: string }[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT p.study_id AS studyId, p.external_id AS externalId
+       FROM study_provenance p
+       JOIN study_sites s ON s.study_id = p.study_id AND s.organisation_id = ? AND s.withdrawn = 0
+       WHERE p.source_id = ?`,
+    )
+    .all(organisationId, sourceId) as { studyId: number; externalId: string }[];
+}
+
+export interface IngestRunCounts {
+  received: number;
+  created: number;
+  changed: number;
+  unchanged: number;
+  withdrawn: number;
+  rejected: number;
+}
+
+export function startIngestRun(
+  db: Db,
+  run: { organisationId: string; sourceId: string; format: string; mode: "full" | "partial"; dryRun: boolean; startedAt: string },
+): number {
+  const result = db
+    .prepare(
+      `INSERT INTO ingest_runs (organisation_id, source_id, format, mode, dry_run, started_at, status)
+       VALUES (?, ?, ?, ?, ?, ?, 'running')`,
+    )
+    .run(run.organisationId, run.sourceId, run.format, run.mode, run.dryRun ? 1 : 0, run.startedAt);
+  return Number(result.lastInsertRowid);
+}
+
+export function finishIngestRun(db: Db, runId: number, counts: IngestRunCounts, rejections: Rejection[], error: string | null): void {
+  db.transaction(() => {
+    db.prepare(
+      `UPDATE ingest_runs SET finished_at = ?, status = ?, received = ?, created = ?, changed = ?, unchanged = ?,
+         withdrawn = ?, rejected = ?, error = ? WHERE id = ?`,
+    ).run(
+      new Date().toISOString(),
+      error ? "failed" : "finished",
+      counts.received,
+      counts.created,
+      counts.changed,
+      counts.unchanged,
+      counts.withdrawn,
+      counts.rejected,
+      error,
+      runId,
+    );
+    const insert = db.prepare(
+      "INSERT INTO ingest_rejections (run_id, position, ref, external_id, field, message) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    rejections.forEach((r, i) => insert.run(runId, i, r.ref, r.externalId, r.field, r.message));
+  })();
+}
+
+export interface IngestRun extends IngestRunCounts {
+  id: number;
+  organisationId: string;
+  sourceId: string;
+  format: string;
+  mode: "full" | "partial";
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  status: "running" | "finished" | "failed";
+  error: string | null;
+}
+
+export function getIngestRun(db: Db, id: number): (IngestRun & { rejections: Rejection[] }) | null {
+  const row = db
+    .prepare(
+      `SELECT id, organisation_id AS organisationId, source_id AS sourceId, format, mode, dry_run AS dryRun,
+              started_at AS startedAt, finished_at AS finishedAt, status, received, created, changed, unchanged,
+              withdrawn, rejected, error
+       FROM ingest_runs WHERE id = ?`,
+    )
+    .get(id) as (Omit<IngestRun, "dryRun"> & { dryRun: number }) | undefined;
+  if (!row) return null;
+  const rejections = db
+    .prepare("SELECT ref, external_id AS externalId, field, message FROM ingest_rejections WHERE run_id = ? ORDER BY position")
+    .all(id) as Rejection[];
+  return { ...row, dryRun: row.dryRun === 1, rejections };
+}
+
+/** Records a disagreement once (an identical open conflict is not repeated). Returns rows added. */
+export function recordConflicts(
+  db: Db,
+  studyId: number,
+  organisationId: string,
+  runId: number | null,
+  conflicts: MergeConflict[],
+  now: string,
+): number {
+  const insert = db.prepare(
+    `INSERT INTO study_conflicts (study_id, organisation_id, run_id, field, current_value, incoming_value, detected_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
+  );
+  let added = 0;
+  for (const c of conflicts) {
+    added += insert.run(studyId, organisationId, runId, c.field, JSON.stringify(c.current ?? null), JSON.stringify(c.incoming ?? null), now).changes;
+  }
+  return added;
+}
+
+export function listOpenConflicts(db: Db, studyId: number): { organisationId: string; field: string; current: unknown; incoming: unknown }[] {
+  const rows = db
+    .prepare(
+      `SELECT organisation_id AS organisationId, field, current_value AS current, incoming_value AS incoming
+       FROM study_conflicts WHERE study_id = ? AND resolved_at IS NULL ORDER BY id`,
+    )
+    .all(studyId) as { organisationId: string; field: string; current: string; incoming: string }[];
+  return rows.map((r) => ({ ...r, current: JSON.parse(r.current), incoming: JSON.parse(r.incoming) }));
+}
+
+export function organisationExists(db: Db, id: string): boolean {
+  return db.prepare("SELECT 1 FROM organisations WHERE id = ?").pluck().get(id) === 1;
+}
