@@ -101,14 +101,16 @@ export function mergeIncomingStudy(
   merged.identifiers = identifiers;
 
   // Sites: this organisation's come from its record; others' stay; unknown others are placeholders.
-  const existingKeys = new Set(a.sites.map(siteKey));
+  // An organisation that already has a site here owns all its sites: another sender can neither
+  // change them nor add more for it (not even a second one under another hospital).
+  const orgsWithSites = new Set(a.sites.map((s) => s.organisationId));
   const others = a.sites.filter((s) => s.organisationId !== organisationId);
   const own = b.sites.filter((s) => s.organisationId === organisationId);
-  const placeholders = b.sites.filter((s) => s.organisationId !== organisationId && !existingKeys.has(siteKey(s)));
-  const ignored = b.sites.filter((s) => s.organisationId !== organisationId && existingKeys.has(siteKey(s)));
+  const placeholders = b.sites.filter((s) => s.organisationId !== organisationId && !orgsWithSites.has(s.organisationId));
+  const ignored = b.sites.filter((s) => s.organisationId !== organisationId && orgsWithSites.has(s.organisationId));
   for (const s of ignored) {
-    const current = a.sites.find((x) => siteKey(x) === siteKey(s))!;
-    if (!same({ ...current, withdrawn: false }, { ...s, withdrawn: false })) {
+    const current = a.sites.find((x) => siteKey(x) === siteKey(s));
+    if (!current || !same({ ...current, withdrawn: false }, { ...s, withdrawn: false })) {
       warnings.push(`stedet ${siteKey(s)} eies av ${s.organisationId}; endringene i denne leveransen er ikke brukt`);
     }
   }

@@ -28,6 +28,8 @@ export interface MappedRecord {
 export interface MapResult {
   records: MappedRecord[];
   rejected: Rejection[];
+  /** Records deliberately left out (e.g. ClinicalTrials.gov studies without a Norwegian site). */
+  skipped?: number;
 }
 
 /** A reference organisation as mappers see it (from data/reference/organisations.json). */
