@@ -36,6 +36,16 @@ const envSchema = z
       emptyToUndefined,
       z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).default("http://localhost:3000"),
     ),
+    /** Largest request body the ingest API accepts, in bytes. */
+    INGEST_MAX_BYTES: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of bytes" })
+        .int("must be a whole number of bytes")
+        .min(1024, "must be at least 1024 bytes")
+        .max(2_000_000_000, "must be at most 2000000000 bytes")
+        .default(50 * 1024 * 1024),
+    ),
     /** Seed the fictional demo studies into an empty database at start. */
     SEED_DEMO_DATA: z.preprocess(
       emptyToUndefined,

@@ -1,0 +1,25 @@
+/** JSON errors with one stable shape for every API route: { error: { status, code, message, details? } }. */
+export function apiError(status: number, code: string, message: string, details?: unknown, headers?: HeadersInit): Response {
+  return Response.json({ error: { status, code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
+}
+
+/** Reads a request body, refusing more than `max` bytes (checked before and while reading). */
+export async function readBodyWithLimit(request: Request, max: number): Promise<Buffer | "too-large"> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > max) return "too-large";
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return "too-large";
+    }
+    chunks.push(Buffer.from(value));
+  }
+  return Buffer.concat(chunks);
+}

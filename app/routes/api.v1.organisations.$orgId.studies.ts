@@ -1,0 +1,101 @@
+/**
+ * PUT  /api/v1/organisations/:orgId/studies  — the organisation's full feed (missing studies are
+ *                                               withdrawn from this organisation)
+ * POST /api/v1/organisations/:orgId/studies  — a partial batch (withdraws nothing)
+ *
+ * Bearer token per organisation (npm run org:token). The format is explicit: ?format=… or a
+ * Content-Type that names exactly one format. Responses: 200 with the ingest report (including
+ * any rejected records), 401 no/invalid token, 403 token of another organisation, 404 unknown
+ * organisation, 405 other methods, 413 body too large, 415 format not given/unsupported,
+ * 422 nothing could be stored because every record (or the whole body) was invalid.
+ */
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { getConfig } from "~/config.server";
+import { getDb } from "~/db.server";
+import { apiError, readBodyWithLimit } from "~/http/api-errors.server";
+import { buildMapContext, mapInput, supportedFormats } from "~/ingest/formats.server";
+import { ingestBatch } from "~/ingest/ingest-service.server";
+import { INGEST_FORMATS, type IngestFormat } from "~/ingest/types";
+import { organisationExists } from "~/models/ingest.server";
+import { authenticateToken } from "~/models/token.server";
+
+/** Content-Types that name one format on their own. */
+const CONTENT_TYPE_FORMATS: Record<string, IngestFormat> = {
+  "application/vnd.kliniskestudier+json": "native",
+  "application/fhir+json": "fhir",
+};
+
+function chooseFormat(request: Request): IngestFormat | { error: string } {
+  const url = new URL(request.url);
+  const asked = url.searchParams.get("format");
+  if (asked) {
+    if (!(INGEST_FORMATS as readonly string[]).includes(asked)) return { error: `ukjent format "${asked}" (kjente: ${INGEST_FORMATS.join(", ")})` };
+    return asked as IngestFormat;
+  }
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const format = CONTENT_TYPE_FORMATS[type];
+  if (format) return format;
+  return {
+    error: `oppgi formatet med ?format=${INGEST_FORMATS.join("|")} eller Content-Type ${Object.keys(CONTENT_TYPE_FORMATS).join(" / ")} (fikk "${type || "ingen"}")`,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (request.method !== "PUT" && request.method !== "POST") {
+    return apiError(405, "method_not_allowed", "Bruk PUT (full leveranse) eller POST (delvis leveranse)", undefined, { Allow: "PUT, POST" });
+  }
+  const db = getDb();
+  const orgId = params.orgId ?? "";
+  const auth = request.headers.get("authorization") ?? "";
+  const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+  const challenge = { "WWW-Authenticate": 'Bearer realm="kliniske-studier"' };
+  if (!token) return apiError(401, "unauthorized", "Mangler Authorization: Bearer <token>", undefined, challenge);
+  const tokenOrg = authenticateToken(db, token);
+  if (!tokenOrg) return apiError(401, "unauthorized", "Ugyldig eller tilbakekalt token", undefined, challenge);
+  if (tokenOrg !== orgId) {
+    return apiError(403, "forbidden", `Tokenet gjelder ${tokenOrg} og kan ikke skrive for ${orgId}`);
+  }
+  if (!organisationExists(db, orgId)) return apiError(404, "not_found", `Ukjent organisasjon "${orgId}"`);
+
+  const format = chooseFormat(request);
+  if (typeof format !== "string") return apiError(415, "unsupported_media_type", format.error);
+  if (!supportedFormats().includes(format)) {
+    return apiError(415, "unsupported_media_type", `formatet "${format}" støttes ikke ennå (støttet: ${supportedFormats().join(", ")})`);
+  }
+  const max = getConfig().INGEST_MAX_BYTES;
+  const body = await readBodyWithLimit(request, max);
+  if (body === "too-large") return apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte`);
+
+  const mapped = mapInput(format, body, buildMapContext(db, orgId));
+  const report = ingestBatch(db, mapped, {
+    organisationId: orgId,
+    format,
+    mode: request.method === "PUT" ? "full" : "partial",
+    dryRun: new URL(request.url).searchParams.get("dryRun") === "true",
+  });
+  const stored = report.created + report.changed + report.unchanged;
+  const body200 = {
+    runId: report.runId,
+    organisation: report.organisationId,
+    format: report.format,
+    mode: report.mode,
+    dryRun: report.dryRun,
+    received: report.received,
+    created: report.created,
+    changed: report.changed,
+    unchanged: report.unchanged,
+    withdrawn: report.withdrawn,
+    rejected: report.rejected,
+    conflicts: report.conflicts,
+    rejections: report.rejections,
+    warnings: report.warnings,
+  };
+  if (report.rejected > 0 && stored === 0) {
+    return apiError(422, "unprocessable", "Ingen studier kunne lagres; se details.rejections", body200);
+  }
+  return Response.json(body200, { status: 200, headers: { "Cache-Control": "no-store" } });
+}
+
+export async function loader() {
+  return apiError(405, "method_not_allowed", "Bruk PUT (full leveranse) eller POST (delvis leveranse)", undefined, { Allow: "PUT, POST" });
+}
