@@ -18,7 +18,7 @@ const TSX = path.resolve("node_modules/.bin/tsx");
  * The child's environment: ours minus what Vitest injects (Vite sets BASE_URL="/", MODE, DEV,
  * PROD, SSR in process.env), plus the test's own settings.
  */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const { BASE_URL: _base, MODE: _mode, DEV: _dev, PROD: _prod, SSR: _ssr, ...inherited } = process.env;
   return { ...inherited, HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production", ...env };
 }
