@@ -1,5 +1,6 @@
 /** SQL for ingestion: finding studies to merge with, run records, rejections and conflicts. */
 import type { Db } from "../db.server";
+import { sql } from "./statements.server";
 import type { StudyIdentifiers } from "../domain/study";
 import type { MergeConflict } from "../domain/study-merge";
 import type { Rejection } from "../ingest/types";
@@ -20,18 +21,18 @@ export function findStudyIdsByIdentifiers(db: Db, identifiers: StudyIdentifiers)
   for (const [key, column] of IDENTIFIER_COLUMNS) {
     const value = identifiers[key];
     if (!value) continue;
-    const id = db.prepare(`SELECT id FROM studies WHERE ${column} = ?`).pluck().get(value) as number | undefined;
+    const id = sql(db, `SELECT id FROM studies WHERE ${column} = ?`).pluck().get(value) as number | undefined;
     if (id != null) found.add(id);
   }
   if (found.size === 0 && identifiers.rek) {
-    const ids = db.prepare("SELECT id FROM studies WHERE rek_number = ? LIMIT 2").pluck().all(identifiers.rek) as number[];
+    const ids = sql(db, "SELECT id FROM studies WHERE rek_number = ? LIMIT 2").pluck().all(identifiers.rek) as number[];
     if (ids.length === 1) found.add(ids[0]!);
   }
   return [...found];
 }
 
 export function ensureFeedSource(db: Db, sourceId: string, organisationId: string, format: string, name: string): void {
-  db.prepare(
+  sql(db, 
     `INSERT INTO sources (id, kind, name, organisation_id, format, created_at) VALUES (?, 'feed', ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET format = excluded.format`,
   ).run(sourceId, name, organisationId, format, new Date().toISOString());
@@ -39,8 +40,7 @@ export function ensureFeedSource(db: Db, sourceId: string, organisationId: strin
 
 /** Studies this source has sent whose site at this organisation is still active. */
 export function activeStudiesFromSource(db: Db, sourceId: string, organisationId: string): { studyId: number; externalId: string }[] {
-  return db
-    .prepare(
+  return sql(db, 
       `SELECT DISTINCT p.study_id AS studyId, p.external_id AS externalId
        FROM study_provenance p
        JOIN study_sites s ON s.study_id = p.study_id AND s.organisation_id = ? AND s.withdrawn = 0
@@ -62,8 +62,7 @@ export function startIngestRun(
   db: Db,
   run: { organisationId: string; sourceId: string; format: string; mode: "full" | "partial"; dryRun: boolean; startedAt: string },
 ): number {
-  const result = db
-    .prepare(
+  const result = sql(db, 
       `INSERT INTO ingest_runs (organisation_id, source_id, format, mode, dry_run, started_at, status)
        VALUES (?, ?, ?, ?, ?, ?, 'running')`,
     )
@@ -73,7 +72,7 @@ export function startIngestRun(
 
 export function finishIngestRun(db: Db, runId: number, counts: IngestRunCounts, rejections: Rejection[], error: string | null): void {
   db.transaction(() => {
-    db.prepare(
+    sql(db, 
       `UPDATE ingest_runs SET finished_at = ?, status = ?, received = ?, created = ?, changed = ?, unchanged = ?,
          withdrawn = ?, rejected = ?, error = ? WHERE id = ?`,
     ).run(
@@ -88,7 +87,7 @@ export function finishIngestRun(db: Db, runId: number, counts: IngestRunCounts, 
       error,
       runId,
     );
-    const insert = db.prepare(
+    const insert = sql(db, 
       "INSERT INTO ingest_rejections (run_id, position, ref, external_id, field, message) VALUES (?, ?, ?, ?, ?, ?)",
     );
     rejections.forEach((r, i) => insert.run(runId, i, r.ref, r.externalId, r.field, r.message));
@@ -109,8 +108,7 @@ export interface IngestRun extends IngestRunCounts {
 }
 
 export function getIngestRun(db: Db, id: number): (IngestRun & { rejections: Rejection[] }) | null {
-  const row = db
-    .prepare(
+  const row = sql(db, 
       `SELECT id, organisation_id AS organisationId, source_id AS sourceId, format, mode, dry_run AS dryRun,
               started_at AS startedAt, finished_at AS finishedAt, status, received, created, changed, unchanged,
               withdrawn, rejected, error
@@ -118,8 +116,7 @@ export function getIngestRun(db: Db, id: number): (IngestRun & { rejections: Rej
     )
     .get(id) as (Omit<IngestRun, "dryRun"> & { dryRun: number }) | undefined;
   if (!row) return null;
-  const rejections = db
-    .prepare("SELECT ref, external_id AS externalId, field, message FROM ingest_rejections WHERE run_id = ? ORDER BY position")
+  const rejections = sql(db, "SELECT ref, external_id AS externalId, field, message FROM ingest_rejections WHERE run_id = ? ORDER BY position")
     .all(id) as Rejection[];
   return { ...row, dryRun: row.dryRun === 1, rejections };
 }
@@ -133,7 +130,7 @@ export function recordConflicts(
   conflicts: MergeConflict[],
   now: string,
 ): number {
-  const insert = db.prepare(
+  const insert = sql(db, 
     `INSERT INTO study_conflicts (study_id, organisation_id, run_id, field, current_value, incoming_value, detected_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT DO NOTHING`,
@@ -146,8 +143,7 @@ export function recordConflicts(
 }
 
 export function listOpenConflicts(db: Db, studyId: number): { organisationId: string; field: string; current: unknown; incoming: unknown }[] {
-  const rows = db
-    .prepare(
+  const rows = sql(db, 
       `SELECT organisation_id AS organisationId, field, current_value AS current, incoming_value AS incoming
        FROM study_conflicts WHERE study_id = ? AND resolved_at IS NULL ORDER BY id`,
     )
@@ -156,5 +152,5 @@ export function listOpenConflicts(db: Db, studyId: number): { organisationId: st
 }
 
 export function organisationExists(db: Db, id: string): boolean {
-  return db.prepare("SELECT 1 FROM organisations WHERE id = ?").pluck().get(id) === 1;
+  return sql(db, "SELECT 1 FROM organisations WHERE id = ?").pluck().get(id) === 1;
 }
