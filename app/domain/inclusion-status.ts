@@ -101,6 +101,22 @@ function offsetMs(timeZone: string, epochMs: number): number {
  * exists once; the general cases are here so the result is right by construction, not by luck.
  */
 export function startOfDayInTimeZone(date: string, timeZone: string): Date {
+  const key = `${timeZone} ${date}`;
+  let start = dayStartCache.get(key);
+  if (start === undefined) {
+    start = computeStartOfDay(date, timeZone);
+    if (dayStartCache.size >= DAY_START_CACHE_LIMIT) dayStartCache.clear();
+    dayStartCache.set(key, start);
+  }
+  return new Date(start);
+}
+
+// Pure function of (zone, date) with a finite domain: remembered, so that deriving statuses for
+// thousands of sites does not ask Intl for the same midnight again and again.
+const dayStartCache = new Map<string, number>();
+const DAY_START_CACHE_LIMIT = 50_000;
+
+function computeStartOfDay(date: string, timeZone: string): number {
   const { year, month, day } = calendarDateParts(date); // throws RangeError on a non-date
   // Midnight's wall-clock reading expressed as if it were UTC; the real instant is this minus the
   // offset in force at that instant.
@@ -120,7 +136,7 @@ export function startOfDayInTimeZone(date: string, timeZone: string): Date {
       earliest = candidate;
     }
   }
-  if (earliest !== null) return new Date(earliest);
+  if (earliest !== null) return earliest;
 
   // Midnight was skipped: the day began at the transition, the first instant whose offset is no
   // longer `offsetBefore`. It lies between wall - offsetAfter (still before the jump) and
@@ -133,7 +149,7 @@ export function startOfDayInTimeZone(date: string, timeZone: string): Date {
     if (offsetMs(timeZone, mid) === offsetBefore) lo = mid;
     else hi = mid;
   }
-  return new Date(hi);
+  return hi;
 }
 
 /** The instant a calendar date begins in Europe/Oslo (local midnight, DST-aware). */
@@ -202,8 +218,12 @@ export function validateInclusionWindow(site: InclusionWindow): void {
  * portal, and callers drop withdrawn sites before asking (studyStatus does).
  */
 export function siteStatus(site: InclusionWindow, now: Date): SiteStatus {
+  return statusOn(site, osloDate(now));
+}
+
+/** siteStatus for a given Oslo calendar date `today`. */
+function statusOn(site: InclusionWindow, today: string): SiteStatus {
   validateInclusionWindow(site);
-  const today = osloDate(now);
   if (site.inclusionEnd != null && today > site.inclusionEnd) return "closed";
   if (site.paused) return "paused";
   if (site.inclusionStart == null || today < site.inclusionStart) return "planned";
@@ -223,10 +243,11 @@ const PRECEDENCE: readonly SiteStatus[] = ["open", "paused", "planned", "closed"
 
 /** The study's status from its sites; withdrawn sites are ignored; none left → "no_sites". */
 export function studyStatus(sites: readonly InclusionWindow[], now: Date): StudyStatus {
+  const today = osloDate(now);
   const statuses = new Set<SiteStatus>();
   for (const site of sites) {
     if (site.withdrawn) continue;
-    statuses.add(siteStatus(site, now));
+    statuses.add(statusOn(site, today));
   }
   if (statuses.size === 0) return "no_sites";
   return PRECEDENCE.find((status) => statuses.has(status)) ?? "closed";

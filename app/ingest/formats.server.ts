@@ -4,6 +4,8 @@
  */
 import type { Db } from "../db.server";
 import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
+import { parseCtgovCsv } from "./mappers/ctgov-csv";
+import { parseCtgovJson } from "./mappers/ctgov-json";
 import { parseNativeJson, type CategoryRef } from "./mappers/native";
 import type { IngestFormat, MapContext, MapResult } from "./types";
 
@@ -30,6 +32,9 @@ type Mapper = (input: Buffer, ctx: FullMapContext) => MapResult;
 
 const MAPPERS: Partial<Record<IngestFormat, Mapper>> = {
   native: (input, ctx) => parseNativeJson(input, ctx),
+  // Registry imports keep only studies with a Norwegian site (the portal is a Norwegian overview).
+  "ctgov-json": (input, ctx) => parseCtgovJson(input, ctx, { norwayOnly: true }),
+  "ctgov-csv": (input, ctx) => parseCtgovCsv(input, ctx, { norwayOnly: true }),
 };
 
 export function supportedFormats(): IngestFormat[] {

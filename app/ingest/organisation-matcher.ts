@@ -332,7 +332,8 @@ function byGeo(location: SiteLocation, organisations: OrganisationRef[]): SiteMa
   const uni = universityTieBreak(orgIds, location.facility ?? "");
   if (uni) {
     const own = near.filter((n) => n.org.id === uni);
-    return { organisationId: uni, hospitalId: own.length === 1 ? own[0]!.hospitalId : null };
+    // Organisation level only: the point is a city centroid, so it cannot pick among its hospitals.
+    return { organisationId: uni, hospitalId: null };
   }
   return null;
 }

@@ -1,0 +1,193 @@
+/**
+ * ClinicalTrials.gov website "Download CSV" → candidate studies.
+ *
+ * Each row is turned into the v2 JSON shape it came from and mapped by `mapCtgovStudy`, so the
+ * two formats cannot drift apart. Column → v2 field:
+ *  "NCT Number" → identificationModule.nctId       "Study Title" → briefTitle
+ *  "Acronym" → acronym                              "Other IDs" (pipe-separated) → secondaryIdInfos
+ *  "Study Status" → statusModule.overallStatus      "Brief Summary" → descriptionModule.briefSummary
+ *  "Start Date" / "Primary Completion Date" / "Completion Date" / "Last Update Posted" → the date structs
+ *  "Conditions" (pipe) → conditions                 "Interventions" ("DRUG: name", pipe) → interventions
+ *  "Sponsor" → leadSponsor.name                     "Sex" → sex
+ *  "Phases" (pipe) → phases                         "Enrollment" → enrollmentInfo.count
+ *  "Study Type" → studyType
+ *  "Age" → age GROUPS only (CHILD 0–17, ADULT 18–64, OLDER_ADULT 65+): the CSV has no exact ages,
+ *          so the widest range the groups allow is used (warned). CHILD → no lower limit,
+ *          OLDER_ADULT → no upper limit.
+ *  "Locations" (pipe) → locations: "Facility, City, [State,] [Zip,] Country" — facility names can
+ *          hold commas, so it is read from the right: country = last part, a part with digits
+ *          before it is the zip, the part before that the city, the rest the facility.
+ *          The CSV has no per-site status and no coordinates: the study status stands in for the
+ *          site status, and organisations are matched by name and city only.
+ * Not in the CSV: eligibility criteria, healthy volunteers, detailed description, contacts.
+ */
+import { gunzipSync } from "node:zlib";
+import { parse } from "csv-parse/sync";
+import type { MapContext, MapResult } from "../types";
+import { MAX_RECORDS, MAX_UNCOMPRESSED_BYTES, mapCtgovStudy, type CtgovOptions } from "./ctgov-json";
+
+/** Columns without which a row cannot become a study (the export lets users choose columns). */
+export const REQUIRED_CSV_COLUMNS = [
+  "NCT Number",
+  "Study Title",
+  "Study Status",
+  "Study Type",
+  "Start Date",
+  "Primary Completion Date",
+  "Locations",
+] as const;
+
+const split = (value: string | undefined, separator = "|"): string[] =>
+  (value ?? "")
+    .split(separator)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+function parseLocation(text: string): { facility: string | null; city: string | null; zip: string | null; country: string | null } {
+  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const country = parts.pop() ?? null;
+  let zip: string | null = null;
+  if (parts.length > 1 && /\d/.test(parts[parts.length - 1]!)) zip = parts.pop()!;
+  const city = parts.pop() ?? null;
+  const facility = parts.length > 0 ? parts.join(", ") : null;
+  return { facility, city, zip, country };
+}
+
+function ageFromGroups(groupsText: string | undefined): { minimumAge?: string; maximumAge?: string; groups: string[] } {
+  const groups = split(groupsText, ",").map((g) => g.toUpperCase());
+  if (groups.length === 0) return { groups };
+  const has = (g: string) => groups.includes(g);
+  const minimumAge = has("CHILD") ? undefined : has("ADULT") ? "18 Years" : has("OLDER_ADULT") ? "65 Years" : undefined;
+  const maximumAge = has("OLDER_ADULT") ? undefined : has("ADULT") ? "64 Years" : has("CHILD") ? "17 Years" : undefined;
+  return { minimumAge, maximumAge, groups };
+}
+
+function dateStruct(value: string | undefined): { date: string } | undefined {
+  const v = value?.trim();
+  return v ? { date: v } : undefined;
+}
+
+/** One CSV row (by column name) → a v2 study object. */
+export function csvRowToV2(row: Record<string, string>): { study: Record<string, unknown>; ageGroups: string[] } {
+  const age = ageFromGroups(row["Age"]);
+  const enrollment = row["Enrollment"]?.trim();
+  const study = {
+    protocolSection: {
+      identificationModule: {
+        nctId: row["NCT Number"]?.trim(),
+        briefTitle: row["Study Title"],
+        acronym: row["Acronym"],
+        secondaryIdInfos: split(row["Other IDs"]).map((id) => ({ id })),
+      },
+      statusModule: {
+        overallStatus: row["Study Status"]?.trim(),
+        startDateStruct: dateStruct(row["Start Date"]),
+        primaryCompletionDateStruct: dateStruct(row["Primary Completion Date"]),
+        completionDateStruct: dateStruct(row["Completion Date"]),
+        lastUpdatePostDateStruct: dateStruct(row["Last Update Posted"]),
+      },
+      descriptionModule: { briefSummary: row["Brief Summary"] },
+      conditionsModule: { conditions: split(row["Conditions"]) },
+      designModule: {
+        studyType: row["Study Type"]?.trim(),
+        phases: split(row["Phases"]),
+        enrollmentInfo: enrollment ? { count: /^\d+$/.test(enrollment) ? Number(enrollment) : enrollment } : undefined,
+      },
+      eligibilityModule: { sex: row["Sex"]?.trim() || undefined, minimumAge: age.minimumAge, maximumAge: age.maximumAge },
+      armsInterventionsModule: {
+        interventions: split(row["Interventions"]).map((text) => {
+          const m = /^([A-Z_ ]+):\s*(.*)$/.exec(text);
+          return m ? { type: m[1]!.trim(), name: m[2] } : { type: "OTHER", name: text };
+        }),
+      },
+      sponsorCollaboratorsModule: { leadSponsor: { name: row["Sponsor"] } },
+      contactsLocationsModule: {
+        locations: split(row["Locations"]).map((text) => {
+          const l = parseLocation(text);
+          return { facility: l.facility, city: l.city, zip: l.zip, country: l.country };
+        }),
+      },
+    },
+  };
+  return { study, ageGroups: age.groups };
+}
+
+export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: CtgovOptions = {}): MapResult {
+  const result: MapResult = { records: [], rejected: [], skipped: 0 };
+  const fail = (ref: string, field: string, message: string) => {
+    result.rejected.push({ ref, externalId: null, field, message });
+    return result;
+  };
+
+  let text: string;
+  if (typeof input === "string") {
+    text = input;
+  } else if (input[0] === 0x1f && input[1] === 0x8b) {
+    try {
+      text = gunzipSync(input, { maxOutputLength: MAX_UNCOMPRESSED_BYTES }).toString("utf8");
+    } catch (error) {
+      return fail("input", "gzip", `gzip-filen kan ikke pakkes ut (grense ${MAX_UNCOMPRESSED_BYTES} byte): ${String(error)}`);
+    }
+  } else {
+    text = input.toString("utf8");
+  }
+  if (text.length > MAX_UNCOMPRESSED_BYTES) return fail("input", "input", `filen er større enn ${MAX_UNCOMPRESSED_BYTES} tegn`);
+  if (text.trim() === "") return fail("input", "input", "tom fil: ingen studier");
+
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    // With `info: true` each record comes as { record, info } (csv-parse's typings do not narrow it).
+    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: false, to: MAX_RECORDS + 2 }) as unknown as typeof rows;
+  } catch (error) {
+    const lines = (error as { lines?: number }).lines;
+    return fail(lines ? `line ${lines}` : "input", "input", `ugyldig CSV: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const header = rows[0]?.record.map((h) => h.trim()) ?? [];
+  const missing = REQUIRED_CSV_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    return fail(
+      "line 1",
+      missing[0]!,
+      `ikke ClinicalTrials.gov-formatet «Download CSV»: mangler kolonnen ${missing.map((c) => `"${c}"`).join(", ")}`,
+    );
+  }
+
+  let previousEnd = rows[0]!.info.lines;
+  for (let i = 1; i < rows.length; i++) {
+    const { record, info } = rows[i]!;
+    const ref = `line ${previousEnd + 1}`;
+    previousEnd = info.lines;
+    if (record.length === 1 && record[0]!.trim() === "") continue; // empty line
+    if (i > MAX_RECORDS) {
+      fail(ref, "input", `mer enn ${MAX_RECORDS} rader; resten er ikke lest`);
+      break;
+    }
+    if (record.length !== header.length) {
+      result.rejected.push({
+        ref,
+        externalId: null,
+        field: "input",
+        message: `raden har ${record.length} felt, men overskriften har ${header.length}`,
+      });
+      continue;
+    }
+    const row: Record<string, string> = {};
+    header.forEach((name, index) => (row[name] = record[index] ?? ""));
+    const { study, ageGroups } = csvRowToV2(row);
+    const outcome = mapCtgovStudy(study, ref, ctx, options);
+    if (outcome.kind === "record") {
+      if (ageGroups.length > 0) {
+        outcome.record.warnings.push(
+          `alder er bare oppgitt som aldersgrupper (${ageGroups.join(", ")}) i CSV; brukte det videste aldersspennet gruppene tillater`,
+        );
+      }
+      outcome.record.warnings.push("CSV-eksporten har ikke inklusjonskriterier, kontakter eller status per sted");
+      result.records.push(outcome.record);
+    } else if (outcome.kind === "rejected") {
+      result.rejected.push(outcome.rejection);
+    } else {
+      result.skipped = (result.skipped ?? 0) + 1;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,85 @@
+/** ClinicalTrials.gov imports on a real database: each Norwegian site written by its organisation. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildMapContext, mapInput } from "~/ingest/formats.server";
+import { ingestBatch } from "~/ingest/ingest-service.server";
+import { importCtgov } from "~/ingest/registry-import.server";
+import { getStudy } from "~/models/study.server";
+import { freshDb, type TestDb } from "../helpers/db";
+
+const DATA = path.resolve(process.cwd(), "../shared/data");
+const NOW = new Date("2026-11-22T12:00:00Z");
+let t: TestDb;
+beforeAll(() => {
+  t = freshDb();
+});
+afterAll(() => t.cleanup());
+
+const count = (sql: string) => t.db.prepare(sql).pluck().get() as number;
+const studyByNct = (nct: string) => getStudy(t.db, t.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(nct) as number)!;
+
+describe("import:ctgov on the real 1,202-study set", () => {
+  it("imports the studies with a matched Norwegian site and accounts for every record", () => {
+    const report = importCtgov(t.db, readFileSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz")), { format: "ctgov-json", now: NOW });
+    expect(report.received).toBe(1202);
+    expect(report.skipped + report.studies + report.unmatched.length + report.rejected.length).toBe(1202);
+    expect(report.skipped).toBe(1188); // 14 studies have a Norwegian location
+    expect(report.studies).toBeGreaterThanOrEqual(8);
+    expect(count("SELECT count(*) FROM studies")).toBe(report.studies);
+    expect(report.unmatched.every((u) => u.field === "sites" && u.message.length > 10)).toBe(true);
+  });
+
+  it("maps a known study: its sites, dates and eligibility", () => {
+    const study = studyByNct("NCT06113666");
+    expect(study.sites.map((s) => [s.organisationId, s.hospitalId, s.inclusionStart, s.inclusionEnd])).toEqual([
+      ["st-olavs", "st-olavs-oya", "2023-11-16", "2025-10-30"],
+    ]);
+    expect(study.eligibility.minAgeYears).toBe(18);
+    expect(study.title.en).toBeTruthy();
+    expect(study.leadOrganisationId).toBe("st-olavs");
+  });
+
+  it("gives a multi-centre study one site per Norwegian organisation, each written by that organisation", () => {
+    const multi = t.db
+      .prepare("SELECT study_id FROM study_sites GROUP BY study_id HAVING count(DISTINCT organisation_id) > 1 LIMIT 1")
+      .pluck()
+      .get() as number | undefined;
+    expect(multi).toBeDefined();
+    const study = getStudy(t.db, multi!)!;
+    const orgs = new Set(study.sites.map((s) => s.organisationId));
+    expect(orgs.size).toBeGreaterThan(1);
+    const provenanceOrgs = t.db
+      .prepare("SELECT DISTINCT s.organisation_id FROM study_provenance p JOIN sources s ON s.id = p.source_id WHERE p.study_id = ?")
+      .pluck()
+      .all(multi) as string[];
+    expect(new Set(provenanceOrgs)).toEqual(orgs);
+  });
+
+  it("is idempotent: importing again makes no version", () => {
+    const versions = count("SELECT count(*) FROM study_versions");
+    const again = importCtgov(t.db, readFileSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz")), { format: "ctgov-json", now: NOW });
+    expect(again.perOrganisation.every((o) => o.created === 0 && o.changed === 0)).toBe(true);
+    expect(count("SELECT count(*) FROM study_versions")).toBe(versions);
+  });
+
+  it("writes nothing on a dry run", () => {
+    const studies = count("SELECT count(*) FROM studies");
+    const csv = readFileSync(path.join(DATA, "ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz"));
+    const report = importCtgov(t.db, csv, { format: "ctgov-csv", dryRun: true, now: NOW });
+    expect(report.studies).toBe(1);
+    expect(report.perOrganisation).toMatchObject([{ organisationId: "helse-bergen", created: 1 }]);
+    expect(count("SELECT count(*) FROM studies")).toBe(studies);
+  });
+});
+
+describe("an organisation's own ClinicalTrials.gov feed", () => {
+  it("ingests the website's Download-JSON zip through the same service", () => {
+    const zip = readFileSync(path.join(DATA, "ctgov-v2/sources/Marc-Morcos_ClinicalTrials-Urology__ctg-studies.json.zip"));
+    const mapped = mapInput("ctgov-json", zip, buildMapContext(t.db, "ous"));
+    expect(mapped.records.length + mapped.rejected.length + (mapped.skipped ?? 0)).toBe(635);
+    const report = ingestBatch(t.db, mapped, { organisationId: "ous", format: "ctgov-json", mode: "partial", now: NOW });
+    expect(report.rejected).toBe(mapped.rejected.length);
+    expect(report.created + report.changed + report.unchanged).toBe(mapped.records.length);
+  });
+});
