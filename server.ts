@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import { loadConfigOrExit } from "./app/config.server";
 import { closeDb, getDb } from "./app/db.server";
 import { prepareDatabase } from "./app/boot.server";
+import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 
 const config = loadConfigOrExit();
 if (config.sessionSecretGenerated) {
@@ -54,8 +55,12 @@ const server = app.listen(config.PORT, config.HOST, () => {
   console.log(`Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`);
 });
 
+// Organisations that publish a feed URL are polled when due (npm run feeds -- --add …).
+const stopFeeds = startFeedScheduler(db);
+
 function shutdown(signal: string) {
   console.log(`${signal}: closing`);
+  stopFeeds();
   server.close(() => {
     closeDb();
     process.exit(0);

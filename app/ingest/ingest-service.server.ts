@@ -100,7 +100,13 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
       })();
       options.onProgress?.(Math.min(start + chunkSize, mapped.records.length), mapped.records.length);
     }
-    if (options.mode === "full") withdrawMissing();
+    // Withdraw only when the whole feed could be read and every record identified: a broken file
+    // (or a record without an id) must never make studies disappear.
+    const unreadable = mapped.rejected.some((r) => r.externalId == null);
+    if (options.mode === "full" && !unreadable) withdrawMissing();
+    else if (options.mode === "full") {
+      report.warnings.push({ ref: "hele leveransen", message: "ingenting er trukket tilbake fordi leveransen (eller en studie uten id) ikke kunne leses" });
+    }
   };
 
   const ingestRecord = (record: MappedRecord) => {

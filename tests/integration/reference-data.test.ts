@@ -1,17 +1,61 @@
 /**
- * The project's reference lists checked against the real public data in ../shared/data:
- * every health trust of every region is present, and every hospital lies where a real
- * treatment site is (Eurostat GISCO healthcare sites).
+ * The project's reference lists (data/reference/*.json) checked against themselves and against
+ * the real public data in ../shared/data: every health trust of every region is present, every
+ * hospital lies where a real treatment site is, and every ICD-10 code is a real Norwegian code.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadReferenceData } from "~/boot.server";
 
+const REFERENCE = path.resolve(process.cwd(), "data/reference");
 const SHARED = path.resolve(process.cwd(), "../shared/data");
-const ref = loadReferenceData();
 
-/** A small CSV reader for quoted fields (RFC 4180), enough for these files. */
+interface Region {
+  id: string;
+  name: string;
+  shortName: string;
+}
+interface Hospital {
+  id: string;
+  name: string;
+  municipality: string | null;
+  municipalityNumber: string | null;
+  lat: number;
+  lon: number;
+}
+interface Organisation {
+  id: string;
+  name: string;
+  shortName: string;
+  kind: string;
+  regionId: string;
+  orgnr: string | null;
+  website: string | null;
+  hospitals: Hospital[];
+}
+interface HrcsCategory {
+  id: string;
+  nameNb: string;
+  nameEn: string;
+  aliases: string[];
+}
+interface Icd10 {
+  code: string;
+  nameNb: string;
+}
+
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, "utf8")) as T;
+const regions = readJson<Region[]>(path.join(REFERENCE, "regions.json"));
+const organisations = readJson<Organisation[]>(path.join(REFERENCE, "organisations.json"));
+const hrcs = readJson<HrcsCategory[]>(path.join(REFERENCE, "hrcs-categories.json"));
+const icd10 = readJson<Icd10[]>(path.join(REFERENCE, "icd10.json"));
+const hospitals = organisations.flatMap((o) => o.hospitals);
+
+/**
+ * A small CSV reader (RFC 4180): quoted fields may hold commas, doubled quotes and line breaks.
+ * Returns one object per data row keyed by the header; a leading BOM is dropped.
+ */
 function parseCsv(text: string): Record<string, string>[] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -21,12 +65,16 @@ function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < input.length; i++) {
     const c = input[i]!;
     if (quoted) {
-      if (c === '"' && input[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && input[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n" || c === "\r") {
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
       if (c === "\r" && input[i + 1] === "\n") i++;
       row.push(field);
       rows.push(row);
@@ -34,10 +82,14 @@ function parseCsv(text: string): Record<string, string>[] {
       field = "";
     } else field += c;
   }
-  if (field || row.length) rows.push([...row, field]);
+  if (field !== "" || row.length > 0) rows.push([...row, field]);
   const [header, ...data] = rows;
-  return data.filter((r) => r.length > 1).map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ""])));
+  return data
+    .filter((r) => !(r.length === 1 && r[0] === ""))
+    .map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ""])));
 }
+
+const readCsv = (relative: string) => parseCsv(readFileSync(path.join(SHARED, relative), "utf8"));
 
 function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const rad = Math.PI / 180;
@@ -47,60 +99,142 @@ function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: numb
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
 
-describe("reference lists", () => {
-  it("has the four regions and unique ids", () => {
-    expect(ref.regions.map((r) => r.id).sort()).toEqual(["helse-midt-norge", "helse-nord", "helse-sor-ost", "helse-vest"]);
-    const orgIds = ref.organisations.map((o) => o.id);
-    const hospitalIds = ref.organisations.flatMap((o) => o.hospitals.map((h) => h.id));
-    expect(new Set(orgIds).size).toBe(orgIds.length);
-    expect(new Set(hospitalIds).size).toBe(hospitalIds.length);
-    expect(ref.organisations.every((o) => ref.regions.some((r) => r.id === o.regionId))).toBe(true);
-    expect(ref.organisations.filter((o) => o.kind === "hf").length).toBeGreaterThanOrEqual(20);
-    expect(ref.organisations.filter((o) => o.kind === "private_nonprofit").length).toBeGreaterThanOrEqual(5);
-    expect(ref.hrcsCategories).toHaveLength(21);
+/**
+ * Hospitals allowed to be further than MAX_KM from every listed treatment site, with the reason.
+ * Only for private non-profit sites missing from both lists. Empty today: every site is listed.
+ */
+const NOT_IN_SITE_LISTS: Record<string, string> = {};
+const MAX_KM = 3;
+
+describe("reference lists: structure", () => {
+  it("has the four regional health authorities", () => {
+    expect(regions.map((r) => r.id).sort()).toEqual(["helse-midt-norge", "helse-nord", "helse-sor-ost", "helse-vest"]);
+    expect(new Set(regions.map((r) => r.name)).size).toBe(4);
   });
 
-  it("includes every health trust (HF) in the real HF → RHF list, in the right region", () => {
-    const rows = parseCsv(readFileSync(path.join(SHARED, "norway-hospitals/kapasitet_helseforetak_rhf.csv"), "utf8"));
-    expect(rows).toHaveLength(20);
-    const regionByName = new Map(ref.regions.map((r) => [r.shortName, r.id]));
-    const missing = rows.filter(
-      (row) => !ref.organisations.some((o) => o.name === row.helseforetak && o.regionId === regionByName.get(row.helseregion!)),
-    );
-    expect(missing).toEqual([]);
+  it("gives every organisation an existing region and at least one hospital", () => {
+    const regionIds = new Set(regions.map((r) => r.id));
+    expect(organisations.filter((o) => !regionIds.has(o.regionId)).map((o) => o.id)).toEqual([]);
+    expect(organisations.filter((o) => o.hospitals.length === 0).map((o) => o.id)).toEqual([]);
   });
 
-  it("places every hospital within 2 km of a real treatment site (Eurostat GISCO)", () => {
-    const sites = parseCsv(readFileSync(path.join(SHARED, "norway-hospitals/eurostat_healthcare_NO.csv"), "utf8"))
-      .map((r) => ({ name: r.hospital_name!, lat: Number(r.lat), lon: Number(r.lon) }))
-      .filter((s) => Number.isFinite(s.lat) && Number.isFinite(s.lon));
-    expect(sites.length).toBeGreaterThan(600);
-    const far = ref.organisations.flatMap((o) =>
-      o.hospitals
-        .map((h) => ({ id: h.id, km: Math.min(...sites.map((s) => distanceKm(h, s))) }))
-        .filter((x) => x.km > 2)
-        .map((x) => `${x.id} (${x.km.toFixed(1)} km)`),
-    );
-    expect(far).toEqual([]);
+  it("uses unique ids for organisations and for hospitals", () => {
+    const duplicates = (ids: string[]) => ids.filter((id, i) => ids.indexOf(id) !== i);
+    expect(duplicates(organisations.map((o) => o.id))).toEqual([]);
+    expect(duplicates(hospitals.map((h) => h.id))).toEqual([]);
   });
 
-  it("uses municipality numbers that exist (2024 numbering) with their names", () => {
-    const rows = parseCsv(readFileSync(path.join(SHARED, "norway-hospitals/kapasitet_municipalities.csv"), "utf8"));
-    const names = new Map(rows.map((r) => [r.municipality_code!, r.municipality_name!]));
-    const wrong = ref.organisations.flatMap((o) =>
-      o.hospitals.filter((h) => h.municipalityNumber && names.get(h.municipalityNumber) !== h.municipality).map((h) => h.id),
+  it("names hospitals <organisation id>-<place>", () => {
+    const wrong = organisations.flatMap((o) =>
+      o.hospitals.filter((h) => !h.id.startsWith(`${o.id}-`) || !/^[a-z0-9-]+$/.test(h.id)).map((h) => h.id),
     );
     expect(wrong).toEqual([]);
   });
 
-  it("has ICD-10 codes that exist in the Norwegian ICD-10 list (as a code or as the category of one)", () => {
-    const official = JSON.parse(readFileSync(path.join(SHARED, "icd10-no/navikt_ICD10_no.json"), "utf8")) as { code: string; text: string }[];
-    const codes = new Set(official.map((c) => c.code));
-    const categories = new Set(official.map((c) => c.code.slice(0, 3)));
-    const unknown = ref.icd10.filter((c) => !codes.has(c.code) && !(c.code.length === 3 && categories.has(c.code))).map((c) => c.code);
+  it("has at least 20 health trusts and 5 private non-profit hospitals", () => {
+    expect(organisations.filter((o) => o.kind === "hf").length).toBeGreaterThanOrEqual(20);
+    expect(organisations.filter((o) => o.kind === "private_nonprofit").length).toBeGreaterThanOrEqual(5);
+    expect(organisations.filter((o) => o.kind !== "hf" && o.kind !== "private_nonprofit").map((o) => o.id)).toEqual([]);
+  });
+
+  it("places every hospital inside mainland Norway's bounding box", () => {
+    const outside = hospitals
+      .filter((h) => !(h.lat >= 57.9 && h.lat <= 71.2 && h.lon >= 4.5 && h.lon <= 31.2))
+      .map((h) => `${h.id} (${h.lat}, ${h.lon})`);
+    expect(outside).toEqual([]);
+  });
+
+  it("has the 21 HRCS health categories with unique ids", () => {
+    expect(hrcs).toHaveLength(21);
+    expect(new Set(hrcs.map((c) => c.id)).size).toBe(21);
+    expect(hrcs.map((c) => c.id).sort()).toEqual(
+      [
+        "blood", "cancer", "cardiovascular", "congenital", "ear", "eye", "infection", "inflammatory-immune",
+        "injuries-accidents", "mental-health", "metabolic-endocrine", "musculoskeletal", "neurological",
+        "oral-gastrointestinal", "renal-urogenital", "reproductive-health", "respiratory", "skin", "stroke",
+        "generic", "other",
+      ].sort(),
+    );
+    // A name or alias must point to one category only, or the ingest could not map it.
+    const names = hrcs.flatMap((c) => [c.nameNb, ...c.aliases].map((n) => n.toLowerCase()));
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it("passes the schema the application loads at start", () => {
+    const ref = loadReferenceData(REFERENCE);
+    expect(ref.organisations).toHaveLength(organisations.length);
+    expect(ref.icd10).toHaveLength(icd10.length);
+  });
+});
+
+describe("reference lists against the real public data in ../shared/data", () => {
+  it("finds the shared data beside the repository", () => {
+    expect(existsSync(path.join(SHARED, "norway-hospitals/eurostat_healthcare_NO.csv")), SHARED).toBe(true);
+  });
+
+  it("includes every health trust (HF) of the real HF → RHF list, in the right region", () => {
+    const rows = readCsv("norway-hospitals/kapasitet_helseforetak_rhf.csv");
+    expect(rows).toHaveLength(20);
+    const regionIdByShortName = new Map(regions.map((r) => [r.shortName, r.id]));
+    const missing = rows
+      .filter((row) => {
+        const org = organisations.find((o) => o.name === row.helseforetak);
+        return !org || org.kind !== "hf" || org.regionId !== regionIdByShortName.get(row.helseregion!);
+      })
+      .map((row) => `${row.helseforetak} (${row.helseregion})`);
+    expect(missing).toEqual([]);
+  });
+
+  it(`places every hospital within ${MAX_KM} km of a real treatment site (Eurostat GISCO or OpenStreetMap)`, () => {
+    const toSite = (lat: string | undefined, lon: string | undefined) => ({ lat: Number(lat), lon: Number(lon) });
+    const valid = (s: { lat: number; lon: number }) => Number.isFinite(s.lat) && Number.isFinite(s.lon) && s.lat !== 0;
+    const eurostat = readCsv("norway-hospitals/eurostat_healthcare_NO.csv").map((r) => toSite(r.lat, r.lon)).filter(valid);
+    const osmHospitals = readCsv("norway-hospitals/kapasitet_facilities_osm.csv")
+      .filter((r) => r.facility_type === "sykehus")
+      .map((r) => toSite(r.lat, r.lon))
+      .filter(valid);
+    expect(eurostat.length).toBeGreaterThan(600);
+    expect(osmHospitals.length).toBeGreaterThan(150);
+    const sites = [...eurostat, ...osmHospitals];
+    const far = hospitals
+      .filter((h) => !(h.id in NOT_IN_SITE_LISTS))
+      .map((h) => ({ id: h.id, km: Math.min(...sites.map((s) => distanceKm(h, s))) }))
+      .filter((x) => x.km > MAX_KM)
+      .map((x) => `${x.id} (${x.km.toFixed(1)} km)`);
+    expect(far, `hospitals more than ${MAX_KM} km from any listed site: ${far.join(", ")}`).toEqual([]);
+  });
+
+  it("uses current (2024) municipality numbers with their names", () => {
+    const names = new Map(readCsv("norway-hospitals/kapasitet_municipalities.csv").map((r) => [r.municipality_code!, r.municipality_name!]));
+    const wrong = hospitals
+      .filter((h) => h.municipalityNumber != null && names.get(h.municipalityNumber) !== h.municipality)
+      .map((h) => `${h.id} (${h.municipalityNumber} ${h.municipality}, expected ${names.get(h.municipalityNumber!) ?? "no such number"})`);
+    expect(wrong).toEqual([]);
+  });
+
+  it("uses only ICD-10 codes of the Norwegian ICD-10, with the official name", () => {
+    const official = readJson<{ code: string; text: string }[]>(path.join(SHARED, "icd10-no/navikt_ICD10_no.json"));
+    const textByCode = new Map(official.map((c) => [c.code, c.text]));
+    // The official list holds the codes used for coding: a three-character category that has
+    // subcodes (C50, E11, I48 ...) appears only through them. Such a category is a real code
+    // too and is what the studies are tagged with, so it counts when it has official subcodes;
+    // its name is then ours, since the list has none to compare with.
+    const categories = new Set(official.filter((c) => c.code.length > 3).map((c) => c.code.slice(0, 3)));
+    const unknown = icd10.filter((c) => !textByCode.has(c.code) && !(c.code.length === 3 && categories.has(c.code))).map((c) => c.code);
     expect(unknown).toEqual([]);
-    // Where the official list has the code itself, our name is the official name.
-    const differs = ref.icd10.filter((c) => codes.has(c.code) && official.find((o) => o.code === c.code)!.text !== c.nameNb).map((c) => c.code);
-    expect(differs).toEqual([]);
+    const misnamed = icd10
+      .filter((c) => textByCode.has(c.code) && textByCode.get(c.code) !== c.nameNb)
+      .map((c) => `${c.code}: "${c.nameNb}" ≠ "${textByCode.get(c.code)}"`);
+    expect(misnamed).toEqual([]);
+    const codes = icd10.map((c) => c.code);
+    expect(codes.filter((c, i) => codes.indexOf(c) !== i)).toEqual([]);
+  });
+
+  it("maps every category name seen in the real hospital study feed to an HRCS category", () => {
+    const feed = readJson<{ kategorier?: string[] | null }[]>(path.join(SHARED, "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json"));
+    const known = new Set(hrcs.flatMap((c) => [c.nameNb, ...c.aliases].map((n) => n.toLowerCase())));
+    const seen = [...new Set(feed.flatMap((s) => s.kategorier ?? []))];
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.filter((name) => !known.has(name.toLowerCase()))).toEqual([]);
   });
 });
