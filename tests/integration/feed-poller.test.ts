@@ -95,7 +95,7 @@ describe("polling an organisation's feed URL", () => {
     const listing = JSON.parse(LISTING.toString("utf8")) as { id: string; tittel: string; utfort_av: string }[];
     listing[0]!.tittel = "Ung og ADHD – ny tittel";
     // Drop one study led by St. Olavs (the sender owns its site there).
-    const dropped = listing.findLastIndex((x) => x.utfort_av === "St. Olavs hospital");
+    const dropped = listing.map((x) => x.utfort_av).lastIndexOf("St. Olavs hospital");
     body = Buffer.from(JSON.stringify(listing.filter((_, i) => i !== dropped)));
     const outcome = await pollFeed(t.db, getFeedSubscription(t.db, id)!, { now: new Date("2026-11-23T06:00:00Z") });
     expect(outcome.status).toBe("ingested");

@@ -218,6 +218,15 @@ describe("bad input", () => {
     expect(report.rejections[0]!.message.length).toBeGreaterThan(5);
   });
 
+  it("rejects a feed in another encoding (Windows-1252) instead of storing garbled text", () => {
+    const latin1 = Buffer.from('[{"id":"W1","tittel":"Studie om søvn","sammendrag":"Ærlig."}]', "latin1"); // ø and Æ as single bytes
+    const report = ingestBatch(t.db, mapInput("native", latin1, buildMapContext(t.db, "ous")), { organisationId: "ous", format: "native", mode: "full" });
+    expect(report.created).toBe(0);
+    expect(report.rejections[0]).toMatchObject({ ref: "hele filen", field: "(tegnsett)" });
+    expect(report.rejections[0]!.message).toContain("UTF-8");
+    expect(report.withdrawn).toBe(0); // an unreadable full feed withdraws nothing
+  });
+
   it("writes nothing on a dry run but reports what would happen", () => {
     const before = count("SELECT count(*) FROM studies");
     const runs = count("SELECT count(*) FROM ingest_runs");

@@ -23,6 +23,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
+import { decodeUtf8Strict } from "../text-decoding";
 import type { MapContext, MapResult } from "../types";
 import { MAX_RECORDS, MAX_UNCOMPRESSED_BYTES, mapCtgovStudy, type CtgovOptions } from "./ctgov-json";
 
@@ -124,12 +125,16 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
     text = input;
   } else if (input[0] === 0x1f && input[1] === 0x8b) {
     try {
-      text = gunzipSync(input, { maxOutputLength: MAX_UNCOMPRESSED_BYTES }).toString("utf8");
+      text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: MAX_UNCOMPRESSED_BYTES }));
     } catch (error) {
       return fail("input", "gzip", `gzip-filen kan ikke pakkes ut (grense ${MAX_UNCOMPRESSED_BYTES} byte): ${String(error)}`);
     }
   } else {
-    text = input.toString("utf8");
+    try {
+      text = decodeUtf8Strict(input);
+    } catch (error) {
+      return fail("input", "(tegnsett)", (error as Error).message);
+    }
   }
   if (text.length > MAX_UNCOMPRESSED_BYTES) return fail("input", "input", `filen er større enn ${MAX_UNCOMPRESSED_BYTES} tegn`);
   if (text.trim() === "") return fail("input", "input", "tom fil: ingen studier");

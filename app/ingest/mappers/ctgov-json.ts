@@ -71,6 +71,7 @@ import {
   type StudyType,
 } from "../../domain/study";
 import { matchNorwegianSite, matchOrganisationName } from "../organisation-matcher";
+import { decodeUtf8Strict } from "../text-decoding";
 import type { MapContext, MapResult, MappedRecord, Rejection } from "../types";
 
 export const MAX_RECORDS = 200_000;
@@ -223,10 +224,16 @@ function collectZip(bytes: Uint8Array, out: Collector): void {
     return;
   }
   if (entries === 0) out.reject("zip", "zip", "zip-filen inneholder ingen .json-filer");
-  const decoder = new TextDecoder("utf-8");
   for (const name of Object.keys(files).sort()) {
     if (out.full) break;
-    collectText(decoder.decode(files[name]!), name, out);
+    let text: string;
+    try {
+      text = decodeUtf8Strict(files[name]!);
+    } catch (error) {
+      out.reject(name, "(tegnsett)", errorText(error));
+      continue;
+    }
+    collectText(text, name, out);
   }
 }
 
@@ -245,7 +252,7 @@ export function collectCtgovInput(input: Buffer | string): Collector {
     } else if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
       let text: string;
       try {
-        text = gunzipSync(bytes, { maxOutputLength: MAX_UNCOMPRESSED_BYTES }).toString("utf8");
+        text = decodeUtf8Strict(gunzipSync(bytes, { maxOutputLength: MAX_UNCOMPRESSED_BYTES }));
       } catch (error) {
         out.reject("input", "gzip", `gzip-filen kan ikke pakkes ut (grense ${MAX_UNCOMPRESSED_BYTES} byte): ${errorText(error)}`);
         return out;
@@ -254,7 +261,7 @@ export function collectCtgovInput(input: Buffer | string): Collector {
     } else if (bytes.byteLength > MAX_UNCOMPRESSED_BYTES) {
       out.reject("input", "input", `filen er større enn ${MAX_UNCOMPRESSED_BYTES} byte`);
     } else {
-      collectText(new TextDecoder("utf-8").decode(bytes), null, out);
+      collectText(decodeUtf8Strict(bytes), null, out);
     }
   } catch (error) {
     out.reject("input", "input", `filen kan ikke leses: ${errorText(error)}`);

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Phase, Sex, StudyInput, StudyType } from "../../domain/study";
+import { decodeUtf8Strict, EncodingError } from "../text-decoding";
 import type { MapContext, MappedRecord, MapResult, OrganisationRef, Rejection } from "../types";
 
 export const MAX_NATIVE_RECORDS = 100_000;
@@ -127,8 +128,11 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
   const rejected: Rejection[] = [];
   let data: unknown;
   try {
-    data = JSON.parse(typeof input === "string" ? input : input.toString("utf8"));
+    data = JSON.parse(typeof input === "string" ? input : decodeUtf8Strict(input));
   } catch (error) {
+    if (error instanceof EncodingError) {
+      return { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(tegnsett)", message: error.message }] };
+    }
     return { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(json)", message: `ikke gyldig JSON: ${(error as Error).message}` }] };
   }
   const items = Array.isArray(data) ? data : data && typeof data === "object" && Array.isArray((data as { studier?: unknown }).studier) ? (data as { studier: unknown[] }).studier : [data];
