@@ -1,0 +1,83 @@
+/**
+ * Study → search documents (one per active site). Pure: the same study always gives the same
+ * documents, so a rebuild from the database reproduces the index exactly.
+ */
+import { addCalendarDays } from "../app/domain/calendar-date";
+import { startOfOsloDay } from "../app/domain/inclusion-status";
+import type { StudyRecord } from "../app/models/study.server";
+import type { SearchDocument } from "./types";
+
+/** Only published studies are searchable; everything else is removed from the index. */
+export function isSearchable(study: Pick<StudyRecord, "publicationState">): boolean {
+  return study.publicationState === "published";
+}
+
+export function studyDocuments(study: StudyRecord): SearchDocument[] {
+  const base = {
+    studyId: study.id,
+    title: study.title.nb,
+    titleEn: study.title.en ?? null,
+    shortTitle: study.shortTitle.nb ?? null,
+    summary: study.summary.nb ?? null,
+    conditions: study.conditions,
+    icd10: study.icd10,
+    icd10Names: study.icd10.map((c) => study.icd10Names[c]).filter((n): n is string => !!n),
+    interventions: study.interventions.map((i) => i.name),
+    categories: study.categories,
+    categoryNames: study.categories.map((c) => study.categoryNames[c] ?? c),
+    studyType: study.studyType,
+    phase: study.phase,
+    sex: study.eligibility.sex,
+    minAgeYears: study.eligibility.minAgeYears,
+    maxAgeYears: study.eligibility.maxAgeYears,
+    healthyVolunteers: study.eligibility.healthyVolunteers,
+    leadOrganisationId: study.leadOrganisation.id,
+    leadOrganisationName: study.leadOrganisation.name,
+    updatedAt: Date.parse(study.updatedAt),
+    isDemo: study.isDemo,
+  };
+  const sites = study.sites.filter((s) => !s.withdrawn);
+  if (sites.length === 0) {
+    return [
+      {
+        ...base,
+        id: `${study.id}-0`,
+        siteId: null,
+        organisationId: null,
+        organisationName: null,
+        regionId: null,
+        hospitalId: null,
+        hospitalName: null,
+        opensAt: null,
+        closesAt: null,
+        paused: false,
+        lat: null,
+        lon: null,
+      },
+    ];
+  }
+  return sites.map((s) => ({
+    ...base,
+    id: `${study.id}-${s.id}`,
+    siteId: s.id,
+    organisationId: s.organisationId,
+    organisationName: s.organisationName,
+    regionId: s.regionId,
+    hospitalId: s.hospitalId,
+    hospitalName: s.hospitalName ?? s.municipality,
+    opensAt: s.inclusionStart ? startOfOsloDay(s.inclusionStart).getTime() : null,
+    closesAt: s.inclusionEnd ? startOfOsloDay(addCalendarDays(s.inclusionEnd, 1)).getTime() : null,
+    paused: s.paused,
+    lat: s.lat,
+    lon: s.lon,
+  }));
+}
+
+/** Status of one document at an instant — the same rule as app/domain/inclusion-status.ts. */
+export function documentStatus(doc: Pick<SearchDocument, "opensAt" | "closesAt" | "paused" | "siteId">, now: number): "open" | "planned" | "closed" | "paused" | "no_sites" {
+  if (doc.siteId == null) return "no_sites";
+  if (doc.closesAt != null && now >= doc.closesAt) return "closed";
+  if (doc.paused) return "paused";
+  if (doc.opensAt == null || now < doc.opensAt) return "planned";
+  return "open";
+}

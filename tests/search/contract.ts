@@ -1,0 +1,209 @@
+/**
+ * The search contract: one suite, run unchanged against every SearchEngine implementation
+ * (tests/integration/search-sqlite.test.ts, tests/integration/search-meilisearch.test.ts).
+ *
+ * Fixtures: the project's demo seed (dates relative to a fixed "today") plus a handful of
+ * hand-made studies for the edges, all written through the study model into a real SQLite file.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addCalendarDays } from "~/domain/calendar-date";
+import { startOfOsloDay } from "~/domain/inclusion-status";
+import type { StudyInput } from "~/domain/study";
+import { getStudy, saveStudy } from "~/models/study.server";
+import { seedDemoStudies } from "~/seed/demo-seed.server";
+import { studyDocuments } from "../../search/document-mapper";
+import type { SearchEngine, SearchQuery } from "../../search/types";
+import { freshDb, type TestDb } from "../helpers/db";
+
+export const TODAY = "2026-11-22";
+export const NOW = new Date("2026-11-22T11:00:00Z");
+
+export interface EngineHarness {
+  /** Creates the engine under test over the given (migrated, seeded) database. */
+  create(t: TestDb): Promise<SearchEngine>;
+  /** Stops whatever the engine needed (e.g. a Meilisearch process). */
+  dispose?(): Promise<void>;
+}
+
+const actor = { kind: "system" as const, name: "søketest" };
+
+function edgeStudy(title: string, extra: Partial<StudyInput>): StudyInput {
+  return {
+    identifiers: {},
+    title: { nb: title },
+    summary: { nb: "Et kort sammendrag for søketesten." },
+    studyType: "treatment",
+    leadOrganisationId: "unn",
+    publicationState: "published",
+    ...extra,
+  };
+}
+
+export function runSearchContract(name: string, harness: EngineHarness): void {
+  describe(`search contract: ${name}`, () => {
+    let t: TestDb;
+    let engine: SearchEngine;
+    const ids: Record<string, number> = {};
+    const search = (q: Omit<SearchQuery, "now"> & { now?: Date }) => engine.search({ now: NOW, perPage: 100, ...q });
+    const titlesOf = async (q: Omit<SearchQuery, "now"> & { now?: Date }) => (await search(q)).hits.map((h) => h.title);
+
+    beforeAll(async () => {
+      t = freshDb();
+      seedDemoStudies(t.db, { now: NOW });
+      const save = (key: string, study: StudyInput) => {
+        const r = saveStudy(t.db, study, { actor });
+        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+        ids[key] = r.studyId;
+      };
+      // Closes at the end of today: open now, closed at tomorrow's midnight in Oslo.
+      save("lastDay", edgeStudy("Lungekreftstudie som stenger i dag", {
+        conditions: ["Lungekreft"], icd10: ["C34"],
+        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2026-01-01", inclusionEnd: TODAY }],
+      }));
+      // Opens tomorrow: planned now, open from tomorrow's midnight.
+      save("opensTomorrow", edgeStudy("Søvnstudie i Tromsø som åpner i morgen", {
+        conditions: ["Søvnløshet"], icd10: ["G47"],
+        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: addCalendarDays(TODAY, 1), inclusionEnd: "2027-12-31" }],
+      }));
+      save("draft", edgeStudy("Utkast om brystkreft som ikke skal finnes", { icd10: ["C50"], publicationState: "draft", summary: {} }));
+      save("injection", edgeStudy(`Robert'); DROP TABLE studies; -- "NEAR" OR * brystkreft`, {
+        sites: [{ organisationId: "unn", inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }],
+      }));
+      engine = await harness.create(t);
+      await engine.setup();
+      const rows = t.db.prepare("SELECT id FROM studies ORDER BY id").pluck().all() as number[];
+      const docs = rows.map((id) => getStudy(t.db, id)!).filter((s) => s.publicationState === "published").flatMap(studyDocuments);
+      await engine.rebuild([docs]);
+    }, 120_000);
+
+    afterAll(async () => {
+      await harness.dispose?.();
+      t?.cleanup();
+    });
+
+    it("finds the same studies for lay, medical and ICD-10 terms", async () => {
+      const lay = await titlesOf({ q: "brystkreft" });
+      expect(lay.length).toBeGreaterThan(0);
+      expect((await titlesOf({ q: "mammacancer" })).sort()).toEqual([...lay].sort());
+      expect((await titlesOf({ q: "C50" })).sort()).toEqual([...lay].sort());
+      expect(await titlesOf({ q: "hjerteinfarkt" })).toEqual(expect.arrayContaining(await titlesOf({ q: "myokardinfarkt" })));
+    });
+
+    it("finds ICD-10 codes by prefix and with a dot", async () => {
+      const c50 = await titlesOf({ icd10: ["C50"] });
+      expect(c50.length).toBeGreaterThan(0);
+      expect((await titlesOf({ q: "c50.9" })).every((t) => c50.includes(t))).toBe(true);
+      expect((await titlesOf({ icd10: ["C"] })).length).toBeGreaterThanOrEqual(c50.length);
+    });
+
+    it("matches compound words and tolerates typos", async () => {
+      const lung = await titlesOf({ q: "lungekreft" });
+      expect(lung).toContain("Lungekreftstudie som stenger i dag");
+      expect(await titlesOf({ q: "lungekerft" })).toContain("Lungekreftstudie som stenger i dag");
+      expect((await titlesOf({ q: "kreft" })).length).toBeGreaterThan(lung.length - 1);
+    });
+
+    it("folds æ/ø/å both ways", async () => {
+      for (const q of ["tromsø", "tromso", "tromsoe", "TROMSØ"]) {
+        expect(await titlesOf({ q }), q).toContain("Søvnstudie i Tromsø som åpner i morgen");
+      }
+      expect((await titlesOf({ q: "sovn" }))).toContain("Søvnstudie i Tromsø som åpner i morgen");
+    });
+
+    it("treats query syntax as text and never finds drafts", async () => {
+      for (const q of [`"NEAR" OR *`, "Robert'); DROP TABLE studies; --", "title:*", "AND OR NOT", "\"", "*", "(((", "^~"]) {
+        await expect(search({ q }), q).resolves.toBeTruthy();
+      }
+      expect(await titlesOf({ q: "brystkreft" })).not.toContain("Utkast om brystkreft som ikke skal finnes");
+      expect(t.db.prepare("SELECT count(*) FROM studies").pluck().get()).toBeGreaterThan(60);
+    });
+
+    it("filters by status computed at query time, and flips with the clock", async () => {
+      const openNow = await titlesOf({ status: ["open"] });
+      expect(openNow).toContain("Lungekreftstudie som stenger i dag");
+      expect(openNow).not.toContain("Søvnstudie i Tromsø som åpner i morgen");
+      expect(await titlesOf({ status: ["planned"] })).toContain("Søvnstudie i Tromsø som åpner i morgen");
+      const tomorrow = startOfOsloDay(addCalendarDays(TODAY, 1));
+      const lastMsToday = new Date(tomorrow.getTime() - 1);
+      expect(await titlesOf({ status: ["open"], now: lastMsToday })).toContain("Lungekreftstudie som stenger i dag");
+      const openTomorrow = await titlesOf({ status: ["open"], now: tomorrow });
+      expect(openTomorrow).not.toContain("Lungekreftstudie som stenger i dag");
+      expect(openTomorrow).toContain("Søvnstudie i Tromsø som åpner i morgen");
+      expect(await titlesOf({ status: ["closed"], now: tomorrow })).toContain("Lungekreftstudie som stenger i dag");
+    });
+
+    it("filters by region, organisation, category, type, phase, age, sex and healthy volunteers", async () => {
+      const all = await search({});
+      const nord = await search({ regions: ["helse-nord"] });
+      expect(nord.total).toBeGreaterThan(0);
+      expect(nord.total).toBeLessThan(all.total);
+      expect((await search({ organisations: ["unn"] })).total).toBeGreaterThan(0);
+      expect((await search({ categories: ["cancer"] })).total).toBeGreaterThan(0);
+      expect((await search({ studyTypes: ["observational"] })).total).toBeGreaterThan(0);
+      expect((await search({ phases: ["phase_3"] })).total).toBeGreaterThan(0);
+      const children = await search({ age: 8 });
+      const adults = await search({ age: 40 });
+      expect(children.total).toBeGreaterThan(0);
+      expect(children.total).toBeLessThan(adults.total);
+      const men = await titlesOf({ sex: "male" });
+      const women = await titlesOf({ sex: "female" });
+      expect(men.some((t) => women.includes(t))).toBe(true); // studies for everyone
+      expect((await search({ healthyVolunteers: true })).total).toBeGreaterThan(0);
+    });
+
+    it("counts facet values over distinct studies", async () => {
+      const result = await search({ facets: ["regionId", "studyType", "categories"] });
+      expect(Object.keys(result.facets.regionId ?? {})).toEqual(expect.arrayContaining(["helse-nord", "helse-vest", "helse-sor-ost", "helse-midt-norge"]));
+      const types = result.facets.studyType ?? {};
+      expect((types.treatment ?? 0) + (types.observational ?? 0) + (types.other ?? 0)).toBe(result.total);
+    });
+
+    it("sorts by distance from a point, nearest open site first", async () => {
+      const tromso = { lat: 69.6496, lon: 18.956 };
+      const result = await search({ near: tromso, sort: "distance", status: ["open"] });
+      expect(result.hits[0]!.distanceKm).not.toBeNull();
+      expect(result.hits[0]!.distanceKm!).toBeLessThan(10);
+      const distances = result.hits.map((h) => h.distanceKm ?? Infinity);
+      expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    });
+
+    it("sorts by closing soon and by newest", async () => {
+      const closing = await search({ status: ["open"], sort: "closing" });
+      expect(closing.hits[0]!.title).toBe("Lungekreftstudie som stenger i dag");
+      const newest = await search({ sort: "newest" });
+      expect(newest.hits.length).toBeGreaterThan(1);
+    });
+
+    it("paginates without overlap", async () => {
+      const page1 = await engine.search({ now: NOW, perPage: 10, page: 1 });
+      const page2 = await engine.search({ now: NOW, perPage: 10, page: 2 });
+      expect(page1.hits).toHaveLength(10);
+      expect(page1.total).toBe(page2.total);
+      const ids1 = page1.hits.map((h) => h.studyId);
+      expect(page2.hits.some((h) => ids1.includes(h.studyId))).toBe(false);
+    });
+
+    it("highlights matches with escaped HTML", async () => {
+      const hit = (await search({ q: "lungekreft" })).hits.find((h) => h.studyId === ids.lastDay)!;
+      expect(hit.highlightedTitle).toContain("<mark>");
+      const injected = (await search({ q: "Robert" })).hits.find((h) => h.studyId === ids.injection);
+      if (injected?.highlightedTitle) expect(injected.highlightedTitle).not.toMatch(/<(?!\/?mark>)/);
+    });
+
+    it("updates and removes a study's documents", async () => {
+      const record = getStudy(t.db, ids.opensTomorrow!)!;
+      await engine.indexStudies([record.id], studyDocuments({ ...record, title: { nb: "Omdøpt søvnstudie" } }));
+      expect(await titlesOf({ q: "omdopt" })).toEqual(["Omdøpt søvnstudie"]);
+      await engine.removeStudies([record.id]);
+      expect(await titlesOf({ q: "omdopt" })).toEqual([]);
+      expect((await engine.health()).ok).toBe(true);
+    });
+  });
+}
+
+/** The real ClinicalTrials.gov Norway subset, for engines' extra fixture checks. */
+export function readNorwaySubset(): Buffer {
+  return readFileSync(path.resolve(process.cwd(), "../shared/data/ctgov-v2/ctgov_v2_norway_subset.json"));
+}
