@@ -4,6 +4,7 @@
  */
 import type { Db } from "../db.server";
 import { sql } from "./statements.server";
+import { notifyStudyChanged } from "./study-events.server";
 import {
   parseStudy,
   TEXT_FIELDS,
@@ -91,6 +92,9 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
       JSON.stringify(study),
       JSON.stringify(changes),
     );
+    // Same transaction as the change: the search index can never miss it (see search/indexer).
+    sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(studyId, now);
+    notifyStudyChanged(studyId);
     return { ok: true, studyId, version, created: existingId == null, changed: true, changes };
   })();
 }

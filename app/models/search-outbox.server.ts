@@ -1,0 +1,83 @@
+/** SQL for the search outbox and the per-engine cursors. */
+import type { Db } from "../db.server";
+import { sql } from "./statements.server";
+
+export interface OutboxBatch {
+  /** Highest outbox id in the batch (the cursor moves here when the batch is indexed). */
+  lastId: number;
+  studyIds: number[];
+}
+
+export interface CursorState {
+  lastId: number;
+  failures: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
+export function ensureCursor(db: Db, engine: string): void {
+  // A new engine starts at the current end of the outbox: it is filled by a full rebuild.
+  sql(db, "INSERT INTO search_cursors (engine, last_id, updated_at) VALUES (?, (SELECT coalesce(max(id), 0) FROM search_outbox), ?) ON CONFLICT (engine) DO NOTHING").run(
+    engine,
+    new Date().toISOString(),
+  );
+}
+
+export function cursorState(db: Db, engine: string): CursorState {
+  ensureCursor(db, engine);
+  return sql(db, "SELECT last_id AS lastId, failures, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM search_cursors WHERE engine = ?").get(
+    engine,
+  ) as CursorState;
+}
+
+export function nextOutboxBatch(db: Db, engine: string, limit: number): OutboxBatch | null {
+  const { lastId } = cursorState(db, engine);
+  const rows = sql(db, "SELECT id, study_id AS studyId FROM search_outbox WHERE id > ? ORDER BY id LIMIT ?").all(lastId, limit) as {
+    id: number;
+    studyId: number;
+  }[];
+  if (rows.length === 0) return null;
+  return { lastId: rows.at(-1)!.id, studyIds: [...new Set(rows.map((r) => r.studyId))] };
+}
+
+export function advanceCursor(db: Db, engine: string, lastId: number): void {
+  db.transaction(() => {
+    sql(db, "UPDATE search_cursors SET last_id = ?, failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ? WHERE engine = ?").run(
+      lastId,
+      new Date().toISOString(),
+      engine,
+    );
+    // Rows every engine has passed are done.
+    sql(db, "DELETE FROM search_outbox WHERE id <= (SELECT min(last_id) FROM search_cursors)").run();
+  })();
+}
+
+/** Moves a cursor to the end (after a full rebuild, which covered everything enqueued before it). */
+export function resetCursorTo(db: Db, engine: string, lastId: number): void {
+  ensureCursor(db, engine);
+  advanceCursor(db, engine, lastId);
+}
+
+export function outboxHead(db: Db): number {
+  return sql(db, "SELECT coalesce(max(id), 0) FROM search_outbox").pluck().get() as number;
+}
+
+export function recordIndexFailure(db: Db, engine: string, error: string, nextAttemptAt: Date): number {
+  sql(db, "UPDATE search_cursors SET failures = failures + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE engine = ?").run(
+    error,
+    nextAttemptAt.toISOString(),
+    new Date().toISOString(),
+    engine,
+  );
+  return cursorState(db, engine).failures;
+}
+
+/** How many changes an engine has not indexed yet (for /readyz and metrics). */
+export function outboxLag(db: Db, engine: string): number {
+  const { lastId } = cursorState(db, engine);
+  return sql(db, "SELECT count(*) FROM search_outbox WHERE id > ?").pluck().get(lastId) as number;
+}
+
+export function allStudyIds(db: Db): number[] {
+  return sql(db, "SELECT id FROM studies ORDER BY id").pluck().all() as number[];
+}
