@@ -6,6 +6,8 @@ import type { Db } from "../db.server";
 import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
 import { parseCtgovCsv } from "./mappers/ctgov-csv";
 import { parseCtgovJson } from "./mappers/ctgov-json";
+import { parseCtisCsv } from "./mappers/ctis-csv";
+import { parseFhirResearchStudy } from "./mappers/fhir-research-study";
 import { parseNativeJson, type CategoryRef } from "./mappers/native";
 import type { IngestFormat, MapContext, MapResult } from "./types";
 
@@ -35,6 +37,8 @@ const MAPPERS: Partial<Record<IngestFormat, Mapper>> = {
   // Registry imports keep only studies with a Norwegian site (the portal is a Norwegian overview).
   "ctgov-json": (input, ctx) => parseCtgovJson(input, ctx, { norwayOnly: true }),
   "ctgov-csv": (input, ctx) => parseCtgovCsv(input, ctx, { norwayOnly: true }),
+  fhir: (input, ctx) => parseFhirResearchStudy(input, ctx),
+  "ctis-csv": (input, ctx) => parseCtisCsv(input, ctx),
 };
 
 export function supportedFormats(): IngestFormat[] {

@@ -1,5 +1,5 @@
 /** The ingest API over real HTTP against the built server: tokens, isolation, limits, formats. */
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "~/boot.server";
@@ -76,6 +76,13 @@ describe("PUT/POST /api/v1/organisations/:orgId/studies", () => {
   it("accepts the native Content-Type without a format parameter", async () => {
     const res = await send("POST", "ous", [study("A3")], { ...bearer("ous"), "content-type": "application/vnd.kliniskestudier+json" }, "");
     expect(res.status).toBe(200);
+  });
+
+  it("accepts FHIR with Content-Type application/fhir+json", async () => {
+    const fhir = readFileSync(path.resolve(process.cwd(), "../shared/data/fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json"), "utf8");
+    const res = await send("POST", "ous", fhir, { ...bearer("ous"), "content-type": "application/fhir+json" }, "");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ format: "fhir", received: 1, rejected: 0 });
   });
 
   it("reports rejected records next to stored ones (200), and 422 when nothing could be stored", async () => {

@@ -1,0 +1,56 @@
+/** FHIR ResearchStudy and EU CTIS exports through the one ingest service, on a real database. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildMapContext, mapInput } from "~/ingest/formats.server";
+import { ingestBatch } from "~/ingest/ingest-service.server";
+import { getStudy } from "~/models/study.server";
+import { freshDb, type TestDb } from "../helpers/db";
+
+const DATA = path.resolve(process.cwd(), "../shared/data");
+const NOW = new Date("2026-11-22T12:00:00Z");
+let t: TestDb;
+beforeAll(() => {
+  t = freshDb();
+});
+afterAll(() => t.cleanup());
+const count = (sql: string) => t.db.prepare(sql).pluck().get() as number;
+
+function ingest(format: "fhir" | "ctis-csv", file: string, org: string) {
+  const mapped = mapInput(format, readFileSync(path.join(DATA, file)), buildMapContext(t.db, org));
+  return ingestBatch(t.db, mapped, { organisationId: org, format, mode: "full", now: NOW });
+}
+
+describe("FHIR R4 ResearchStudy (ECLAIRE searchset Bundle)", () => {
+  it("stores all 20 studies with their recruitment period as the sender's site, and is idempotent", () => {
+    const first = ingest("fhir", "fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json", "ous");
+    expect(first).toMatchObject({ received: 20, created: 20, rejected: 0 });
+    const withEuCt = count("SELECT count(*) FROM studies WHERE eu_ct_number IS NOT NULL");
+    expect(withEuCt).toBeGreaterThan(0);
+    const id = t.db.prepare("SELECT id FROM studies WHERE eu_ct_number IS NOT NULL ORDER BY id LIMIT 1").pluck().get() as number;
+    const study = getStudy(t.db, id)!;
+    expect(study.sites.map((s) => s.organisationId)).toEqual(["ous"]);
+    const again = ingest("fhir", "fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json", "ous");
+    expect(again).toMatchObject({ created: 0, changed: 0, unchanged: 20, withdrawn: 0 });
+  });
+
+  it("merges the same EU CT study sent by two organisations into one study with two sites", () => {
+    const file = "fhir-researchstudy/ResearchStudy-ECLAIREResearchStudy-example-2022-500014-26-00.r4.json";
+    expect(ingest("fhir", file, "st-olavs")).toMatchObject({ created: 1, rejected: 0 });
+    expect(ingest("fhir", file, "helse-bergen")).toMatchObject({ created: 0, changed: 1, rejected: 0 });
+    expect(count("SELECT count(*) FROM studies WHERE eu_ct_number = '2022-500014-26-00'")).toBe(1);
+    const id = t.db.prepare("SELECT id FROM studies WHERE eu_ct_number = '2022-500014-26-00'").pluck().get() as number;
+    expect(getStudy(t.db, id)!.sites.map((s) => s.organisationId).sort()).toEqual(["helse-bergen", "st-olavs"]);
+  });
+});
+
+describe("EU CTIS public-portal CSV", () => {
+  it("stores the 8 trials that list Norway, skipping the rest", () => {
+    const mapped = mapInput("ctis-csv", readFileSync(path.join(DATA, "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz")), buildMapContext(t.db, "ahus"));
+    expect(mapped.records).toHaveLength(8);
+    expect(mapped.skipped).toBe(96);
+    const report = ingestBatch(t.db, mapped, { organisationId: "ahus", format: "ctis-csv", mode: "full", now: NOW });
+    expect(report).toMatchObject({ created: 8, rejected: 0 });
+    expect(count("SELECT count(*) FROM study_sites WHERE organisation_id = 'ahus'")).toBe(8);
+  });
+});
