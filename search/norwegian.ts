@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
 /**
  * One normaliser for indexed text and for queries, shared by both engines, so that æ/ø/å and
  * their ASCII spellings meet: "Tromsø", "tromso" and "tromsoe" all become "tromso"; "Ålesund"
@@ -30,4 +33,27 @@ export function tokens(text: string): string[] {
 export function asIcd10Code(term: string): string | null {
   const compact = term.trim().toUpperCase().replace(/\./g, "");
   return /^[A-Z]\d{2}[0-9A-Z]{0,2}$/.test(compact) ? compact : null;
+}
+
+let compoundList: string[] | null = null;
+
+/** The compound parts list (data/search/compound-parts.json), normalised, longest first. */
+export function compoundPartList(file = path.resolve(process.cwd(), "data/search/compound-parts.json")): string[] {
+  if (compoundList) return compoundList;
+  const raw = JSON.parse(readFileSync(file, "utf8")) as { parts: string[] };
+  compoundList = [...new Set(raw.parts.map(normaliseNorwegian).filter((p) => p.length >= 3))].sort((a, b) => b.length - a.length);
+  return compoundList;
+}
+
+/**
+ * Known parts inside the longer words of a text ("lungekreftstudie" → lunge, kreft, studie), for
+ * engines that only match whole words and prefixes. Only words longer than the part count.
+ */
+export function compoundParts(text: string, parts = compoundPartList()): string[] {
+  const out = new Set<string>();
+  for (const word of tokens(text)) {
+    if (word.length < 6) continue;
+    for (const p of parts) if (word.length > p.length && word.includes(p)) out.add(p);
+  }
+  return [...out];
 }

@@ -1,0 +1,223 @@
+/**
+ * Meilisearch index settings as code, and an idempotent `applySettings` that only sends what
+ * differs from the server's current settings and waits for (and checks) the resulting task.
+ *
+ * Checked against Meilisearch 1.21.0 (the test binary):
+ * - `localizedAttributes` with locale "nob" is accepted (added in 1.10). All searchable text is
+ *   stored pre-normalised by normaliseNorwegian (ASCII), so the locale only pins tokenisation to
+ *   the Latin/Norwegian pipeline instead of per-document language detection.
+ * - `distinctAttribute` makes `totalHits` (page/hitsPerPage mode) count distinct studies, and
+ *   `facetDistribution` counts only the *representative* document of each study. That is right for
+ *   study-level facets (categories, studyType, phase, icd10Chapters) but wrong for site-level ones
+ *   (regionId, organisationId); meilisearch.ts counts those separately (see there).
+ * - Documents with a null sort value sort after all others for both :asc and :desc.
+ * - `_geoDistance` is returned (in metres) only when sorting by `_geoPoint`; null for documents
+ *   without `_geo`.
+ */
+import type { Meilisearch, Settings, Task } from "meilisearch";
+import { synonymGroups, type SynonymGroup } from "./synonyms";
+
+export const PRIMARY_KEY = "id";
+
+/** Searchable attributes in ranked order (the `attribute` ranking rule uses this order). */
+export const SEARCHABLE_ATTRIBUTES = [
+  "titleN",
+  "shortTitleN",
+  "conditionsN",
+  "icd10Search",
+  "icd10NamesN",
+  "categoryNamesN",
+  "interventionsN",
+  "compoundPartsN",
+  "summaryN",
+  "organisationNameN",
+  "hospitalNameN",
+  "leadOrganisationNameN",
+  "titleEnN",
+] as const;
+
+export const FILTERABLE_ATTRIBUTES = [
+  // `id` is filterable only so facet counting can ask for per-document values (distinct: "id").
+  "id",
+  "studyId",
+  "siteId",
+  "regionId",
+  "organisationId",
+  "hospitalId",
+  "categories",
+  "icd10Prefixes",
+  "icd10Chapters",
+  "studyType",
+  "phase",
+  "sex",
+  "minAgeYears",
+  "maxAgeYears",
+  "healthyVolunteers",
+  "opensAt",
+  "closesAt",
+  "paused",
+  "isDemo",
+  "_geo",
+] as const;
+
+export const SORTABLE_ATTRIBUTES = ["updatedAt", "closesAt", "studyClosesAt", "_geo"] as const;
+
+export const RANKING_RULES = ["words", "typo", "proximity", "attribute", "sort", "exactness"] as const;
+
+/**
+ * Very few Norwegian function words (normalised). Everything else is searchable: "kreft i lunge"
+ * still needs "kreft" and "lunge".
+ */
+export const STOP_WORDS = ["i", "og", "pa", "av", "til", "med", "for", "som", "en", "et"] as const;
+
+/** Normalised ICD-10 codes as searchable tokens: every prefix of length ≥ 3 ("c50", "c509"). */
+export function icd10SearchTokens(codes: string[]): string[] {
+  const out = new Set<string>();
+  for (const code of codes) {
+    const c = code.replace(/\./g, "").toLowerCase();
+    for (let i = 3; i <= c.length; i++) out.add(c.slice(0, i));
+  }
+  return [...out];
+}
+
+/** Every prefix of every code, upper case ("C", "C5", "C50", "C509"), for `icd10Prefixes IN [...]`. */
+export function icd10Prefixes(codes: string[]): string[] {
+  const out = new Set<string>();
+  for (const code of codes) {
+    const c = code.replace(/\./g, "").toUpperCase();
+    for (let i = 1; i <= c.length; i++) out.add(c.slice(0, i));
+  }
+  return [...out];
+}
+
+/** WHO ICD-10 chapters (Roman numerals) by code range. */
+const CHAPTERS: [from: string, to: string, chapter: string][] = [
+  ["A00", "B99", "I"], ["C00", "D48", "II"], ["D50", "D89", "III"], ["E00", "E90", "IV"],
+  ["F00", "F99", "V"], ["G00", "G99", "VI"], ["H00", "H59", "VII"], ["H60", "H95", "VIII"],
+  ["I00", "I99", "IX"], ["J00", "J99", "X"], ["K00", "K93", "XI"], ["L00", "L99", "XII"],
+  ["M00", "M99", "XIII"], ["N00", "N99", "XIV"], ["O00", "O99", "XV"], ["P00", "P96", "XVI"],
+  ["Q00", "Q99", "XVII"], ["R00", "R99", "XVIII"], ["S00", "T98", "XIX"], ["V01", "Y98", "XX"],
+  ["Z00", "Z99", "XXI"], ["U00", "U99", "XXII"],
+];
+
+/** The ICD-10 chapter (e.g. "II" for C50) of a code, or null for something that is not a code. */
+export function icd10Chapter(code: string): string | null {
+  const c = code.replace(/\./g, "").toUpperCase().slice(0, 3);
+  if (!/^[A-Z]\d\d$/.test(c)) return null;
+  for (const [from, to, chapter] of CHAPTERS) if (c >= from && c <= to) return chapter;
+  return null;
+}
+
+/**
+ * Synonyms: every normalised term of a group ↔ every other term, and ↔ the group's ICD-10 codes
+ * (as the lower-case tokens of `icd10Search`), so "brystkreft" also finds a study that is only
+ * coded C509 and "c50" in a longer query also finds "brystkreft".
+ */
+export function synonymsSetting(groups: SynonymGroup[] = synonymGroups()): Record<string, string[]> {
+  const map = new Map<string, Set<string>>();
+  for (const g of groups) {
+    const all = [...new Set([...g.terms, ...g.icd10.map((c) => c.replace(/\./g, "").toLowerCase())])].filter(Boolean);
+    for (const t of all) {
+      const set = map.get(t) ?? new Set<string>();
+      for (const other of all) if (other !== t) set.add(other);
+      map.set(t, set);
+    }
+  }
+  const out: Record<string, string[]> = {};
+  for (const key of [...map.keys()].sort()) out[key] = [...map.get(key)!].sort();
+  return out;
+}
+
+/** The complete settings of the studies index. */
+export function studyIndexSettings(): Settings {
+  return {
+    searchableAttributes: [...SEARCHABLE_ATTRIBUTES],
+    filterableAttributes: [...FILTERABLE_ATTRIBUTES],
+    sortableAttributes: [...SORTABLE_ATTRIBUTES],
+    displayedAttributes: ["*"],
+    distinctAttribute: "studyId",
+    rankingRules: [...RANKING_RULES],
+    stopWords: [...STOP_WORDS],
+    synonyms: synonymsSetting(),
+    typoTolerance: {
+      enabled: true,
+      minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
+      disableOnWords: [],
+      // ICD-10 codes must not be "corrected" into neighbouring codes (c50 → c51).
+      disableOnAttributes: ["icd10Search"],
+      disableOnNumbers: false,
+    },
+    proximityPrecision: "byWord",
+    faceting: { maxValuesPerFacet: 500, sortFacetValuesBy: { "*": "alpha" } },
+    pagination: { maxTotalHits: 20_000 },
+    localizedAttributes: [{ attributePatterns: [...SEARCHABLE_ATTRIBUTES.filter((a) => a !== "titleEnN")], locales: ["nob"] }],
+  };
+}
+
+/** Keys whose array values are sets for comparison purposes (the server may reorder them). */
+const SET_LIKE = new Set(["filterableAttributes", "sortableAttributes", "stopWords", "displayedAttributes"]);
+
+/** A canonical JSON form for comparing a desired setting with the server's current one. */
+function canonical(key: string, value: unknown): string {
+  const norm = (v: unknown, path: string): unknown => {
+    if (Array.isArray(v)) {
+      const items = v.map((x) => norm(x, path));
+      return SET_LIKE.has(path) || path === "synonyms.*" || path.endsWith("disableOnWords") || path.endsWith("disableOnAttributes")
+        ? items.map((x) => JSON.stringify(x)).sort()
+        : items;
+    }
+    if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(o).sort()) out[k] = norm(o[k], path === "synonyms" ? "synonyms.*" : `${path}.${k}`);
+      return out;
+    }
+    return v;
+  };
+  return JSON.stringify(norm(value, key));
+}
+
+/** The settings keys whose desired value differs from the current one. */
+export function settingsDiff(current: Settings, desired: Settings): Settings {
+  const diff: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(desired)) {
+    const cur = (current as Record<string, unknown>)[key];
+    if (canonical(key, cur) === canonical(key, value)) continue;
+    // Nested objects (typoTolerance, faceting, pagination) are compared on the desired keys only:
+    // the server fills in defaults for keys we do not set.
+    if (value && cur && typeof value === "object" && !Array.isArray(value) && typeof cur === "object" && !Array.isArray(cur)) {
+      const c = cur as Record<string, unknown>;
+      const differs = Object.entries(value as Record<string, unknown>).some(([k, v]) => canonical(`${key}.${k}`, c[k]) !== canonical(`${key}.${k}`, v));
+      if (!differs) continue;
+    }
+    diff[key] = value;
+  }
+  return diff as Settings;
+}
+
+export const TASK_WAIT = { timeout: 300_000, interval: 10 } as const;
+
+/** Throws with the task's own error unless it succeeded. */
+export function assertSucceeded(task: Task, what: string): Task {
+  if (task.status !== "succeeded") {
+    const e = task.error;
+    throw new Error(`Meilisearch ${what} (task ${task.uid}, ${task.type}) ${task.status}${e ? `: ${e.code}: ${e.message}` : ""}`);
+  }
+  return task;
+}
+
+/**
+ * Applies the studies index settings to `indexUid` (which must exist) idempotently: reads the
+ * current settings, sends only the keys that differ (nothing at all when up to date), waits for
+ * the task and throws if it failed. Returns the keys it changed.
+ */
+export async function applySettings(client: Meilisearch, indexUid: string, desired: Settings = studyIndexSettings()): Promise<string[]> {
+  const index = client.index(indexUid);
+  const current = await index.getSettings();
+  const diff = settingsDiff(current, desired);
+  const keys = Object.keys(diff);
+  if (keys.length === 0) return [];
+  const enqueued = await index.updateSettings(diff);
+  assertSucceeded(await client.tasks.waitForTask(enqueued.taskUid, TASK_WAIT), `settings update of ${indexUid} (${keys.join(", ")})`);
+  return keys;
+}
