@@ -1,0 +1,52 @@
+/** ICD-10 codes with Norwegian names: the full official list (loaded by npm run icd10:load) and lookup. */
+import type { Db } from "../db.server";
+import type { Icd10Entry } from "../ingest/icd10-list";
+import { sql } from "./statements.server";
+
+/** Adds or renames codes in one transaction; never deletes (studies may still use a retired code). */
+export function upsertIcd10Codes(db: Db, entries: Icd10Entry[]): { added: number; renamed: number } {
+  const existing = sql(db, "SELECT name_nb FROM icd10_codes WHERE code = ?").pluck();
+  const upsert = sql(db, "INSERT INTO icd10_codes (code, name_nb) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name_nb = excluded.name_nb");
+  let added = 0;
+  let renamed = 0;
+  db.transaction(() => {
+    for (const e of entries) {
+      const before = existing.get(e.code) as string | undefined;
+      if (before === e.nameNb) continue;
+      upsert.run(e.code, e.nameNb);
+      if (before === undefined) added++;
+      else renamed++;
+    }
+  })();
+  return { added, renamed };
+}
+
+export function countIcd10Codes(db: Db): number {
+  return sql(db, "SELECT count(*) FROM icd10_codes").pluck().get() as number;
+}
+
+/**
+ * Codes for an autocomplete: by code prefix ("c50", "C50.9") or by words of the Norwegian name
+ * ("bryst"), shortest codes first. `term` is plain text; LIKE wildcards in it are escaped.
+ */
+export function suggestIcd10(db: Db, term: string, limit = 10): Icd10Entry[] {
+  const t = term.trim();
+  if (t.length === 0) return [];
+  const n = Math.min(50, Math.max(1, Math.floor(limit)));
+  const code = t.toUpperCase().replace(/\./g, "");
+  const like = t.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql(
+    db,
+    `SELECT code, name_nb AS nameNb FROM icd10_codes
+     WHERE code LIKE ? ESCAPE '\\' OR lower(name_nb) LIKE ? ESCAPE '\\' OR lower(name_nb) LIKE ? ESCAPE '\\'
+     ORDER BY (code LIKE ? ESCAPE '\\') DESC, (lower(name_nb) LIKE ? ESCAPE '\\') DESC, length(code), code
+     LIMIT ?`,
+  ).all(
+    `${code.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    `${like}%`,
+    `% ${like}%`,
+    `${code.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    `${like}%`,
+    n,
+  ) as Icd10Entry[];
+}
