@@ -1,7 +1,9 @@
 /**
  * Production server: Express + @remix-run/express (docs/decisions/0001-remix-classic-and-express.md).
  * Order at start: validate config → open database → migrate → reference lists → demo seed if empty
- * → serve. A bad config value or a failed migration stops the start with a clear message.
+ * → search engines (setup, rebuild if new or empty, indexers) → serve. A bad config value or a
+ * failed migration stops the start with a clear message; a Meilisearch that is down does not (it
+ * is retried with back-off and searches fall back to the embedded engine meanwhile).
  */
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -14,6 +16,7 @@ import { loadConfigOrExit } from "./app/config.server";
 import { closeDb, getDb } from "./app/db.server";
 import { prepareDatabase } from "./app/boot.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
+import { getSearchEngines, startSearchIndexing } from "./app/search.server";
 
 const config = loadConfigOrExit();
 if (config.sessionSecretGenerated) {
@@ -33,6 +36,17 @@ try {
   console.error(`Cannot prepare the database at ${config.DATABASE_PATH}: ${(error as Error).message}`);
   process.exit(1);
 }
+
+// Every engine is kept current (with SEARCH_ENGINE=meilisearch the embedded one too, as fallback).
+// The embedded engine is local: wait for its first attempt so searches have data from the start.
+const searchEngines = getSearchEngines();
+console.log(
+  searchEngines.meilisearch
+    ? `Search: Meilisearch at ${config.MEILI_HOST}, falling back to the embedded sqlite-fts (both kept current).`
+    : "Search: embedded sqlite-fts.",
+);
+const searchIndexing = startSearchIndexing(db, searchEngines.indexed);
+await searchIndexing.embeddedReady;
 
 const buildPath = path.resolve("build/index.js");
 if (!existsSync(buildPath)) {
@@ -61,6 +75,7 @@ const stopFeeds = startFeedScheduler(db);
 function shutdown(signal: string) {
   console.log(`${signal}: closing`);
   stopFeeds();
+  searchIndexing.stop();
   server.close(() => {
     closeDb();
     process.exit(0);

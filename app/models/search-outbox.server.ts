@@ -81,3 +81,16 @@ export function outboxLag(db: Db, engine: string): number {
 export function allStudyIds(db: Db): number[] {
   return sql(db, "SELECT id FROM studies ORDER BY id").pluck().all() as number[];
 }
+
+/** Whether this engine has a cursor yet (a new engine is filled by a full rebuild first). */
+export function cursorExists(db: Db, engine: string): boolean {
+  return sql(db, "SELECT 1 FROM search_cursors WHERE engine = ?").pluck().get(engine) === 1;
+}
+
+/** Forgets recorded failures once the engine answers again (e.g. its setup succeeded). */
+export function clearIndexFailures(db: Db, engine: string): void {
+  sql(db, "UPDATE search_cursors SET failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ? WHERE engine = ? AND failures > 0").run(
+    new Date().toISOString(),
+    engine,
+  );
+}

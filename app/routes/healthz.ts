@@ -1,11 +1,22 @@
 import { getDb } from "~/db.server";
 import { databaseHealth } from "~/models/meta.server";
+import { getSearchEngines, searchHealthReport } from "~/search.server";
 
-/** Liveness with the database state: 200 when the database answers, 503 when it does not. */
+/**
+ * Liveness with the database and search state: 200 when the database answers, 503 when it does
+ * not. A search engine that is down (e.g. Meilisearch) is reported with status "degraded" but
+ * stays 200: searches fall back to the embedded engine. Per engine: health, documents, outbox lag
+ * and the indexer's failures/back-off.
+ */
 export async function loader() {
-  const database = databaseHealth(getDb());
+  const db = getDb();
+  const database = databaseHealth(db);
+  const search = database.ok
+    ? await (async () => searchHealthReport(db, getSearchEngines()))().catch((e: unknown) => ({ ok: false, error: (e as Error).message }))
+    : { ok: false, error: "database unavailable" };
+  const status = !database.ok ? "error" : search.ok ? "ok" : "degraded";
   return Response.json(
-    { status: database.ok ? "ok" : "error", time: new Date().toISOString(), database },
+    { status, time: new Date().toISOString(), database, search },
     { status: database.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 }
