@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { loadConfigOrExit } from "./app/config.server";
 import { closeDb, getDb } from "./app/db.server";
 import { prepareDatabase } from "./app/boot.server";
+import { dropCursorsExcept } from "./app/models/search-outbox.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 import { getSearchEngines, startSearchIndexing } from "./app/search.server";
 
@@ -45,6 +46,10 @@ console.log(
     ? `Search: Meilisearch at ${config.MEILI_HOST}, falling back to the embedded sqlite-fts (both kept current).`
     : "Search: embedded sqlite-fts.",
 );
+// A cursor of an engine no longer configured would keep every outbox row forever.
+for (const engine of dropCursorsExcept(db, searchEngines.indexed.map((e) => e.name))) {
+  console.log(`Search: forgot the outbox cursor of ${engine} (no longer configured); a later switch back rebuilds its index.`);
+}
 const searchIndexing = startSearchIndexing(db, searchEngines.indexed);
 await searchIndexing.embeddedReady;
 

@@ -16,6 +16,7 @@ import {
 } from "../app/models/search-outbox.server";
 import { studyEvents } from "../app/models/study-events.server";
 import { isSearchable, studyDocuments } from "./document-mapper";
+import { describeError } from "./fallback";
 import type { SearchDocument, SearchEngine } from "./types";
 
 export function documentsFor(db: Db, studyIds: number[]): { index: number[]; remove: number[]; documents: SearchDocument[] } {
@@ -52,8 +53,10 @@ export async function drainOutbox(db: Db, engine: SearchEngine, options: { batch
     } catch (error) {
       const state = cursorState(db, engine.name);
       const delayMs = Math.min(1000 * 2 ** state.failures, 60_000);
-      recordIndexFailure(db, engine.name, (error as Error).message, new Date((options.now ?? new Date()).getTime() + delayMs));
-      result.error = (error as Error).message;
+      // With the causes: "Request to … has failed: fetch failed: connect ECONNREFUSED …".
+      const message = describeError(error);
+      recordIndexFailure(db, engine.name, message, new Date((options.now ?? new Date()).getTime() + delayMs));
+      result.error = message;
       return result;
     }
     advanceCursor(db, engine.name, batch.lastId);

@@ -17,8 +17,9 @@ export interface CursorState {
 
 export function ensureCursor(db: Db, engine: string): void {
   // A new engine starts at the current end of the outbox: it is filled by a full rebuild.
-  sql(db, "INSERT INTO search_cursors (engine, last_id, updated_at) VALUES (?, (SELECT coalesce(max(id), 0) FROM search_outbox), ?) ON CONFLICT (engine) DO NOTHING").run(
+  sql(db, "INSERT INTO search_cursors (engine, last_id, updated_at) VALUES (?, ?, ?) ON CONFLICT (engine) DO NOTHING").run(
     engine,
+    outboxHead(db),
     new Date().toISOString(),
   );
 }
@@ -58,8 +59,28 @@ export function resetCursorTo(db: Db, engine: string, lastId: number): void {
   advanceCursor(db, engine, lastId);
 }
 
+/**
+ * The highest outbox id ever handed out. Read from sqlite_sequence (AUTOINCREMENT), not max(id):
+ * once every engine has passed them the rows are pruned, and max(id) would fall back to 0.
+ */
 export function outboxHead(db: Db): number {
-  return sql(db, "SELECT coalesce(max(id), 0) FROM search_outbox").pluck().get() as number;
+  return sql(db, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_outbox'), 0), coalesce((SELECT max(id) FROM search_outbox), 0))")
+    .pluck()
+    .get() as number;
+}
+
+/**
+ * Forgets the cursors of engines that are no longer configured (e.g. Meilisearch was switched
+ * off): a cursor that never moves would keep every outbox row forever. Returns the ones dropped.
+ */
+export function dropCursorsExcept(db: Db, engines: string[]): string[] {
+  const all = sql(db, "SELECT engine FROM search_cursors").pluck().all() as string[];
+  const stale = all.filter((e) => !engines.includes(e));
+  db.transaction(() => {
+    for (const e of stale) sql(db, "DELETE FROM search_cursors WHERE engine = ?").run(e);
+    sql(db, "DELETE FROM search_outbox WHERE id <= (SELECT min(last_id) FROM search_cursors)").run();
+  })();
+  return stale;
 }
 
 export function recordIndexFailure(db: Db, engine: string, error: string, nextAttemptAt: Date): number {
