@@ -1,5 +1,5 @@
 /**
- * npm run ingest -- --org <id> --format <fmt> [--full] [--dry-run] [--json] <file>
+ * npm run ingest -- --org <id> --format <fmt> [--full] [--dry-run] [--json] <file|dir|zip>
  * Reads one organisation's studies through the same ingest service the HTTP API uses.
  */
 import { readFileSync, statSync } from "node:fs";
@@ -9,9 +9,10 @@ import { closeDb, getDb } from "../app/db.server";
 import { prepareDatabase } from "../app/boot.server";
 import { ingestBatch } from "../app/ingest/ingest-service.server";
 import { buildMapContext, mapInput, supportedFormats } from "../app/ingest/formats.server";
+import { directoryFiles, mapDirectory } from "../app/ingest/map-directory";
 import { INGEST_FORMATS, type IngestFormat } from "../app/ingest/types";
 
-const HELP = `Usage: npm run ingest -- --org <organisation-id> --format <format> [--full] [--dry-run] [--json] <file>
+const HELP = `Usage: npm run ingest -- --org <organisation-id> --format <format> [--full] [--dry-run] [--json] <file|dir|zip>
 
 Reads studies sent by one organisation (health trust or hospital) into the portal.
 
@@ -21,7 +22,11 @@ Reads studies sent by one organisation (health trust or hospital) into the porta
                    not in the file are withdrawn (never deleted). Without --full nothing is withdrawn.
   --dry-run        do everything, report it, write nothing
   --json           print the report as JSON
-  --max-mb <n>     refuse files larger than this (default 200)
+  --max-mb <n>     refuse input larger than this (default 200; a folder counts all its files)
+
+A folder is read as one batch: every file in it (sorted by name, hidden files skipped) in the
+given format; errors name the file and the record. A ClinicalTrials.gov "Download JSON" zip is
+read by --format ctgov-json directly.
 
 Exit code 0 when every record was stored, 1 when any was rejected, 2 on bad usage.
 Environment: DATABASE_PATH (default var/kliniske-studier.db)`;
@@ -55,12 +60,15 @@ const usage = (message: string) => {
 };
 if (!values.org) usage("Missing --org");
 if (!values.format || !(INGEST_FORMATS as readonly string[]).includes(values.format)) usage(`--format must be one of ${INGEST_FORMATS.join(", ")}`);
-if (positionals.length !== 1) usage("Give exactly one file");
+if (positionals.length !== 1) usage("Give exactly one file or folder");
 const file = positionals[0]!;
 const maxBytes = Number(values["max-mb"]) * 1024 * 1024;
 let size: number;
+let isDirectory = false;
 try {
-  size = statSync(file).size;
+  const stat = statSync(file);
+  isDirectory = stat.isDirectory();
+  size = isDirectory ? directoryFiles(file).reduce((n, f) => n + f.bytes, 0) : stat.size;
 } catch {
   usage(`Cannot read ${file}`);
   process.exit(2);
@@ -75,7 +83,7 @@ let report;
 try {
   const ctx = buildMapContext(db, values.org!);
   const started = Date.now();
-  const mapped = mapInput(format, readFileSync(file), ctx);
+  const mapped = isDirectory ? mapDirectory(file, (input) => mapInput(format, input, ctx)) : mapInput(format, readFileSync(file), ctx);
   const isTty = process.stderr.isTTY && !values.json;
   report = ingestBatch(db, mapped, {
     organisationId: values.org!,
