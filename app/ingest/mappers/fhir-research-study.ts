@@ -22,12 +22,16 @@
  *                                        but `assigner.reference = Organization/ctis`), otherwise by
  *                                        the value's pattern (EU CT before EudraCT). French ID-RCB
  *                                        numbers ("2021-A01563-38") fit no registry: warning.
+ *                                        REK numbers only by system (rekportalen.no): a bare number
+ *                                        could be anything.
  *                                        "INDISPONIBLE" (ECLAIRE's "not available") counts as absent.
  *  title                               → title.nb. ECLAIRE titles are English or French and carry
  *                                        no language tag: the original text goes into nb (required)
- *                                        and is NOT copied to en; warning "ingen norsk tekst".
- *  R5 label extension (type acronym)   → shortTitle.nb
- *  description                         → summary.nb (same language note)
+ *                                        and is NOT copied to en; warning "ingen norsk tekst" unless
+ *                                        ResearchStudy.language is nb/nn/no. Core `translation`
+ *                                        extensions on _title (lang nn / en) → title.nn / title.en.
+ *  R5 label extension (type acronym)   → shortTitle.nb (translations of its value → nn / en)
+ *  description                         → summary.nb (same language note; translations likewise)
  *  condition[].coding                  → ICD-10 (http://hl7.org/fhir/sid/icd-10, also the Norwegian
  *                                        OID) → icd10 without the dot; SNOMED CT → snomed; every
  *                                        coding's display → conditions. condition.text is used only
@@ -44,6 +48,7 @@
  *                                        gender male/female → sex), "Age range" (valueRange in years
  *                                        → min/max age), "Study Size" (positive integer →
  *                                        targetEnrolment). Unresolvable references: nothing.
+ *                                        Without a Study Size: R5 recruitment.targetNumber.
  *  sponsor → Organization name (when resolvable) → sponsor
  *  leadOrganisationId                  → ctx.organisationId (the sending organisation)
  *
@@ -63,14 +68,22 @@
  *                                      → recruitment is over: with no end, or an end after today,
  *                                        the end becomes meta.lastUpdated (Oslo date) — recruitment
  *                                        had ended by then at the latest — warned
- *   temporarily-closed-to-accrual(-and-intervention) → paused with a reason
+ *   temporarily-closed-to-accrual(-and-intervention), or an R5 progressStatus entry of that state
+ *                                      → paused; the reason is reasonStopped.text when given
  *   withdrawn / disapproved           → the site is marked withdrawn
  *
+ * Per-site windows: a site-level ResearchStudy contained in the study (partOf "#", the containing
+ * study; site → one of the study's Locations — R5 models a site as a ResearchStudy) gives THAT
+ * site its own window and status, read exactly as above from its own recruitment-period extension
+ * and status. Sites without one get the study's window. Our FHIR export writes this shape.
+ *
  * Sites: site[] references are resolved to Locations (contained "#id" or Bundle entries). A
- * Location in Norway (or without a country) whose name equals — after normalisation — an
- * organisation's name or short name, or one of its hospitals' names, becomes a site of that
- * organisation (and hospital). When none match (the ECLAIRE studies are French), the record gets
- * ONE site for ctx.organisationId: the sending organisation owns the site it sends. Warned.
+ * Location in Norway (or without a country) becomes a site of the organisation (and hospital)
+ * named by its portal identifiers (Location.identifier systems …/sid/organisation and
+ * …/sid/hospital, see app/fhir/constants.ts), else whose name equals — after normalisation — an
+ * organisation's name or short name, or one of its hospitals' names. When none match (the
+ * ECLAIRE studies are French), the record gets ONE site for ctx.organisationId: the sending
+ * organisation owns the site it sends. Warned.
  *
  * Publication: "published" requires a Norwegian summary (schema rule). With a description the
  * record is "published"; without one (ECLAIRE sends "INDISPONIBLE" everywhere) it is "submitted",
@@ -79,6 +92,7 @@
 import { daysInMonth, isCalendarDate } from "../../domain/calendar-date";
 import { osloDate } from "../../domain/inclusion-status";
 import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput, type StudyType } from "../../domain/study";
+import { EXTENSION, HOSPITAL_ID_SYSTEM, ORGANISATION_ID_SYSTEM } from "../../fhir/constants";
 import { EncodingError, decodeUtf8Strict } from "../text-decoding";
 import type { MapContext, MapResult, MappedRecord, OrganisationRef, Rejection } from "../types";
 
@@ -239,7 +253,7 @@ function makeResolver(resource: Json, bundleIndex: Map<string, Json>): Resolver 
 // Mapping one ResearchStudy
 
 function mapIdentifiers(resource: Json, warnings: string[]): StudyInput["identifiers"] {
-  const ids: { nct: string | null; euCt: string | null; eudract: string | null; isrctn: string | null } = {
+  const ids: { nct: string | null; euCt: string | null; eudract: string | null; isrctn: string | null; rek?: string | null } = {
     nct: null,
     euCt: null,
     eudract: null,
@@ -256,6 +270,7 @@ function mapIdentifiers(resource: Json, warnings: string[]): StudyInput["identif
     else if (hint.includes("euclinicaltrials") || /\bctis\b/.test(hint)) kind = "euCt";
     else if (hint.includes("eudract")) kind = "eudract";
     else if (hint.includes("isrctn")) kind = "isrctn";
+    else if (hint.includes("rekportalen")) kind = "rek";
     if (kind && !IDENTIFIER_PATTERNS[kind].test(v)) {
       warnings.push(`identifikatoren "${v}" har systemet ${kind}, men feil format; ikke brukt`);
       continue;
@@ -270,7 +285,8 @@ function mapIdentifiers(resource: Json, warnings: string[]): StudyInput["identif
       unknown.push(v);
       continue;
     }
-    if (ids[kind] && ids[kind] !== v) warnings.push(`flere ${kind}-identifikatorer; brukte ${ids[kind]}, ikke ${v}`);
+    const current = ids[kind] ?? null;
+    if (current && current !== v) warnings.push(`flere ${kind}-identifikatorer; brukte ${current}, ikke ${v}`);
     else ids[kind] = v;
   }
   if (unknown.length > 0) {
@@ -409,7 +425,7 @@ interface Window {
   end: string | null;
 }
 
-function mapWindow(resource: Json, warnings: string[]): Window {
+function mapWindow(resource: Json, warnings: string[], siteIndex = 0, sourcePrefix = ""): Window {
   let period: Json | null = null;
   let source = "";
   const eclaire = extensionsByUrl(resource, ECLAIRE_RECRUITMENT_PERIOD_URL)[0];
@@ -434,9 +450,124 @@ function mapWindow(resource: Json, warnings: string[]): Window {
   const start = str(period.start);
   const end = str(period.end);
   return {
-    start: start ? fhirDateToCalendarDate(start, "start", `sites.0.inclusionStart (${source}.start)`, warnings) : null,
-    end: end ? fhirDateToCalendarDate(end, "end", `sites.0.inclusionEnd (${source}.end)`, warnings) : null,
+    start: start ? fhirDateToCalendarDate(start, "start", `sites.${siteIndex}.inclusionStart (${sourcePrefix}${source}.start)`, warnings) : null,
+    end: end ? fhirDateToCalendarDate(end, "end", `sites.${siteIndex}.inclusionEnd (${sourcePrefix}${source}.end)`, warnings) : null,
   };
+}
+
+interface SiteState {
+  inclusionStart: string | null;
+  inclusionEnd: string | null;
+  paused: boolean;
+  pauseReason: string | null;
+  withdrawn: boolean;
+}
+
+/** An R5 progressStatus entry saying recruitment is (actually) halted for now. */
+function pausedByProgressStatus(resource: Json): boolean {
+  return extensionsByUrl(resource, EXTENSION.r5ProgressStatus).some((e) => {
+    const parts = arr(e.extension).map(obj);
+    const states = codesOf([parts.find((p) => p.url === "state")?.valueCodeableConcept]).codes;
+    return states.some((c) => c.startsWith("temporarily-closed-to-accrual")) && parts.find((p) => p.url === "actual")?.valueBoolean !== false;
+  });
+}
+
+/**
+ * The inclusion window and pause/withdrawal of one site from a ResearchStudy: the study itself, or
+ * a site-level ResearchStudy contained in it. `meta` is the top-level resource's meta.
+ */
+function siteState(source: Json, meta: Json, today: string, warnings: string[], siteIndex = 0, sourcePrefix = ""): SiteState {
+  const window = mapWindow(source, warnings, siteIndex, sourcePrefix);
+  const status = str(source.status)?.toLowerCase() ?? "";
+  const where = sourcePrefix ? ` (${sourcePrefix.replace(/\.$/, "")})` : "";
+  let paused = false;
+  let pauseReason: string | null = null;
+  let withdrawn = false;
+  if (status === "approved" || status === "in-review") {
+    if (window.start && window.start <= today) {
+      warnings.push(`status «${status}»${where}: rekrutteringen har ikke startet; startdatoen ${window.start} er ikke brukt (stedet er planlagt)`);
+      window.start = null;
+    }
+  } else if (["completed", "administratively-completed", "closed-to-accrual", "closed-to-accrual-and-intervention"].includes(status)) {
+    if (!window.end || window.end > today) {
+      const updated = str(meta.lastUpdated);
+      if (updated) {
+        window.end = fhirDateToCalendarDate(updated, "end", `sites.${siteIndex}.inclusionEnd (meta.lastUpdated)`, warnings);
+        warnings.push(`status «${status}»${where} uten passert sluttdato: inklusjonsslutt satt til sist oppdatert (${window.end}); rekrutteringen var avsluttet senest da`);
+      } else {
+        warnings.push(`status «${status}»${where}, men ingen sluttdato eller meta.lastUpdated: inklusjonsslutt ukjent`);
+      }
+    }
+  } else if (status.startsWith("temporarily-closed-to-accrual")) {
+    paused = true;
+  } else if (status === "withdrawn" || status === "disapproved") {
+    withdrawn = true;
+    warnings.push(`status «${status}»${where}: stedet er merket som trukket`);
+  }
+  if (!paused && pausedByProgressStatus(source)) paused = true;
+  if (paused) pauseReason = value(obj(source.reasonStopped).text) ?? `Midlertidig stengt for inklusjon (FHIR-status ${status})`;
+  return { inclusionStart: window.start, inclusionEnd: window.end, paused, pauseReason, withdrawn };
+}
+
+/**
+ * Site-level ResearchStudy resources contained in the study (partOf the containing study, site →
+ * one Location): each carries its own site's recruitment period and status, the way the study
+ * carries its own (our FHIR export writes them; see app/fhir/research-study.ts). By site reference.
+ */
+function siteStudies(resource: Json): Map<string, { study: Json; id: string }> {
+  const out = new Map<string, { study: Json; id: string }>();
+  const selfRef = str(resource.id) ? `ResearchStudy/${str(resource.id)}` : null;
+  for (const raw of arr(resource.contained)) {
+    const c = obj(raw);
+    if (c.resourceType !== "ResearchStudy") continue;
+    const partOfUs = arr(c.partOf).some((p) => {
+      const ref = str(obj(p).reference);
+      return ref === "#" || (selfRef !== null && ref === selfRef);
+    });
+    const sites = arr(c.site).map((r) => str(obj(r).reference)).filter((r): r is string => !!r);
+    if (!partOfUs || sites.length !== 1 || out.has(sites[0]!)) continue;
+    out.set(sites[0]!, { study: c, id: str(c.id) ?? "?" });
+  }
+  return out;
+}
+
+/** Translations (core translation extension) of a string element, by portal language. */
+function translationsOf(element: unknown): { nn?: string; en?: string } {
+  const out: { nn?: string; en?: string } = {};
+  for (const ext of arr(obj(element).extension).map(obj)) {
+    if (ext.url !== EXTENSION.translation) continue;
+    const parts = arr(ext.extension).map(obj);
+    const lang = str(parts.find((p) => p.url === "lang")?.valueCode)?.toLowerCase();
+    const content = value(parts.find((p) => p.url === "content")?.valueString);
+    if (!lang || !content) continue;
+    if (lang === "nn" || lang.startsWith("nn-")) out.nn ??= content;
+    else if (lang === "en" || lang.startsWith("en-")) out.en ??= content;
+  }
+  return out;
+}
+
+/** A Location → a portal organisation (and hospital): by the portal's ids, else by name. */
+function matchLocation(location: Json, organisations: OrganisationRef[]): { organisationId: string; hospitalId: string | null } | null {
+  const ids = arr(location.identifier).map(obj);
+  const orgId = str(ids.find((i) => i.system === ORGANISATION_ID_SYSTEM)?.value);
+  const hospitalId = str(ids.find((i) => i.system === HOSPITAL_ID_SYSTEM)?.value);
+  const org = orgId ? organisations.find((o) => o.id === orgId) : undefined;
+  if (org) {
+    const hospital = hospitalId ? org.hospitals.find((h) => h.id === hospitalId) : undefined;
+    if (!hospitalId || hospital) return { organisationId: org.id, hospitalId: hospital?.id ?? null };
+  }
+  const name = str(location.name);
+  return name ? matchOrganisationByName(name, organisations) : null;
+}
+
+/** R5 recruitment.targetNumber. */
+function r5TargetNumber(resource: Json): number | null {
+  for (const e of extensionsByUrl(resource, R5_RECRUITMENT_URL)) {
+    const target = arr(e.extension).map(obj).find((p) => p.url === "targetNumber");
+    const n = target?.valueUnsignedInt ?? target?.valueInteger ?? target?.valuePositiveInt;
+    if (typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 10_000_000) return n;
+  }
+  return null;
 }
 
 function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver, today: string): MappedRecord {
@@ -445,53 +576,34 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
 
   const title = str(resource.title);
   if (!title) throw new MappingError("title", "mangler tittel (ResearchStudy.title)");
-  warnings.push(NO_NORWEGIAN_TEXT);
+  const language = str(resource.language)?.toLowerCase() ?? "";
+  if (!/^(nb|nn|no)(-|$)/.test(language)) warnings.push(NO_NORWEGIAN_TEXT);
 
   const description = value(resource.description);
   let acronym: string | null = null;
+  let acronymTranslations: { nn?: string; en?: string } = {};
   for (const label of extensionsByUrl(resource, R5_LABEL_URL)) {
     const parts = arr(label.extension).map(obj);
     const type = parts.find((p) => p.url === "type");
     const typeCodes = codesOf([type?.valueCodeableConcept]).codes;
-    const v = value(parts.find((p) => p.url === "value")?.valueString);
-    if (v && typeCodes.includes("acronym")) acronym = v;
+    const valuePart = parts.find((p) => p.url === "value");
+    const v = value(valuePart?.valueString);
+    if (v && typeCodes.includes("acronym")) {
+      acronym = v;
+      acronymTranslations = translationsOf(valuePart?._valueString);
+    }
   }
 
   const identifiers = mapIdentifiers(resource, warnings);
   const { conditions, icd10, snomed } = mapConditions(resource);
   const eligibility = mapEnrollment(resource, resolve, warnings);
 
-  // Inclusion window, refined by status.
-  const window = mapWindow(resource, warnings);
-  const status = str(resource.status)?.toLowerCase() ?? "";
-  let paused = false;
-  let pauseReason: string | null = null;
-  let withdrawn = false;
-  if (status === "approved" || status === "in-review") {
-    if (window.start && window.start <= today) {
-      warnings.push(`status «${status}»: rekrutteringen har ikke startet; startdatoen ${window.start} er ikke brukt (stedet er planlagt)`);
-      window.start = null;
-    }
-  } else if (["completed", "administratively-completed", "closed-to-accrual", "closed-to-accrual-and-intervention"].includes(status)) {
-    if (!window.end || window.end > today) {
-      const updated = str(obj(resource.meta).lastUpdated);
-      if (updated) {
-        window.end = fhirDateToCalendarDate(updated, "end", "sites.0.inclusionEnd (meta.lastUpdated)", warnings);
-        warnings.push(`status «${status}» uten passert sluttdato: inklusjonsslutt satt til sist oppdatert (${window.end}); rekrutteringen var avsluttet senest da`);
-      } else {
-        warnings.push(`status «${status}», men ingen sluttdato eller meta.lastUpdated: inklusjonsslutt ukjent`);
-      }
-    }
-  } else if (status.startsWith("temporarily-closed-to-accrual")) {
-    paused = true;
-    pauseReason = `Midlertidig stengt for inklusjon (FHIR-status ${status})`;
-  } else if (status === "withdrawn" || status === "disapproved") {
-    withdrawn = true;
-    warnings.push(`status «${status}»: stedet er merket som trukket`);
-  }
+  // Inclusion window, refined by status: the study's own, used for every site without one.
+  const meta = obj(resource.meta);
+  const siteBase = siteState(resource, meta, today, warnings);
+  const perSite = siteStudies(resource);
 
-  // Sites: Norwegian Locations matched by name, else one site for the sender.
-  const siteBase = { inclusionStart: window.start, inclusionEnd: window.end, paused, pauseReason, withdrawn };
+  // Sites: Norwegian Locations matched by the portal's ids or by name, else one site for the sender.
   const sites: NonNullable<StudyInput["sites"]> = [];
   const seen = new Set<string>();
   const unmatched: string[] = [];
@@ -502,7 +614,7 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
     const country = str(obj(location.address).country)?.toLowerCase();
     if (!name) continue;
     if (country && !["no", "nor", "norway", "norge", "noreg"].includes(country)) continue;
-    const match = matchOrganisationByName(name, ctx.organisations);
+    const match = matchLocation(location, ctx.organisations);
     if (!match) {
       unmatched.push(name);
       continue;
@@ -510,7 +622,9 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
     const key = `${match.organisationId}/${match.hospitalId ?? ""}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    sites.push({ organisationId: match.organisationId, hospitalId: match.hospitalId, ...siteBase });
+    const own = perSite.get(str(obj(siteRef).reference) ?? "");
+    const state = own ? siteState(own.study, meta, today, warnings, sites.length, `contained[${own.id}].`) : siteBase;
+    sites.push({ organisationId: match.organisationId, hospitalId: match.hospitalId, ...state });
   }
   if (unmatched.length > 0) warnings.push(`sted(er) ikke gjenkjent som norsk organisasjon: ${unmatched.join("; ")}`);
   if (sites.length === 0) {
@@ -528,9 +642,9 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
   const study: StudyInput = {
     identifiers,
     localIds: [],
-    title: { nb: title },
-    shortTitle: acronym ? { nb: acronym } : {},
-    summary: description ? { nb: description } : {},
+    title: { nb: title, ...translationsOf(resource._title) },
+    shortTitle: acronym ? { nb: acronym, ...acronymTranslations } : {},
+    summary: description ? { nb: description, ...translationsOf(resource._description) } : {},
     studyType,
     phase,
     conditions,
@@ -543,7 +657,7 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
     },
     sponsor,
     leadOrganisationId: ctx.organisationId,
-    targetEnrolment: eligibility.targetEnrolment,
+    targetEnrolment: eligibility.targetEnrolment ?? r5TargetNumber(resource),
     sites,
     publicationState: description ? "published" : "submitted",
   };
