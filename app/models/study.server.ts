@@ -460,80 +460,133 @@ function loadColumn(db: Db, query: string, studyIds: number[]): Map<number, stri
 const IN_IDS = "WHERE study_id IN (SELECT value FROM json_each(?))";
 
 export function getStudy(db: Db, id: number): StudyRecord | null {
-  const row = sql(db, `${STUDY_SELECT} WHERE s.id = ?`).get(id) as StudyRow | undefined;
-  if (!row) return null;
-  const ids = [id];
-  const texts = loadTexts(db, ids).get(id)!;
-  const categories = loadColumn(db, `SELECT study_id, category_id AS value FROM study_categories ${IN_IDS} ORDER BY category_id`, ids).get(id) ?? [];
-  const icd10 = loadColumn(db, `SELECT study_id, code AS value FROM study_icd10 ${IN_IDS} ORDER BY code`, ids).get(id) ?? [];
-  const snomed = loadColumn(db, `SELECT study_id, concept_id AS value FROM study_snomed ${IN_IDS} ORDER BY concept_id`, ids).get(id) ?? [];
-  const conditions = loadColumn(db, `SELECT study_id, text AS value FROM study_conditions ${IN_IDS} ORDER BY position`, ids).get(id) ?? [];
-  const localIds = sql(db, "SELECT organisation_id AS organisationId, local_id AS localId FROM study_local_ids WHERE study_id = ? ORDER BY organisation_id, local_id")
-    .all(id) as Study["localIds"];
-  const interventions = sql(db, "SELECT type, name, description FROM study_interventions WHERE study_id = ? ORDER BY position")
-    .all(id) as Study["interventions"];
-  const contacts = sql(db, "SELECT name, email, phone, role FROM study_contacts WHERE study_id = ? ORDER BY position")
-    .all(id) as Study["contacts"];
-  const links = sql(db, "SELECT url, label FROM study_links WHERE study_id = ? ORDER BY position").all(id) as Study["links"];
-  const categoryNames = Object.fromEntries(
-    (sql(db, `SELECT id, name_nb FROM hrcs_categories WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(categories)) as {
+  return getStudies(db, [id])[0] ?? null;
+}
+
+/**
+ * Full records for many studies in a fixed number of queries (one per child table, not per
+ * study), in the order of `ids`; ids that do not exist are left out. Used by search result pages,
+ * which get ids from the search engine and must read the studies themselves from the database.
+ */
+export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return [];
+  const json = JSON.stringify(wanted);
+  const rows = sql(db, `${STUDY_SELECT} WHERE s.id IN (SELECT value FROM json_each(?))`).all(json) as StudyRow[];
+  if (rows.length === 0) return [];
+  const found = rows.map((r) => r.id);
+  const texts = loadTexts(db, found);
+  const categories = loadColumn(db, `SELECT study_id, category_id AS value FROM study_categories ${IN_IDS} ORDER BY study_id, category_id`, found);
+  const icd10 = loadColumn(db, `SELECT study_id, code AS value FROM study_icd10 ${IN_IDS} ORDER BY study_id, code`, found);
+  const snomed = loadColumn(db, `SELECT study_id, concept_id AS value FROM study_snomed ${IN_IDS} ORDER BY study_id, concept_id`, found);
+  const conditions = loadColumn(db, `SELECT study_id, text AS value FROM study_conditions ${IN_IDS} ORDER BY study_id, position`, found);
+  const foundJson = JSON.stringify(found);
+  const grouped = <T,>(query: string): Map<number, T[]> => {
+    const out = new Map<number, T[]>();
+    for (const { study_id, ...rest } of sql(db, query).all(foundJson) as ({ study_id: number } & T)[]) {
+      const list = out.get(study_id) ?? [];
+      list.push(rest as unknown as T);
+      out.set(study_id, list);
+    }
+    return out;
+  };
+  const localIds = grouped<Study["localIds"][number]>(
+    `SELECT study_id, organisation_id AS organisationId, local_id AS localId FROM study_local_ids ${IN_IDS} ORDER BY study_id, organisation_id, local_id`,
+  );
+  const interventions = grouped<Study["interventions"][number]>(
+    `SELECT study_id, type, name, description FROM study_interventions ${IN_IDS} ORDER BY study_id, position`,
+  );
+  const contacts = grouped<Study["contacts"][number]>(
+    `SELECT study_id, name, email, phone, role FROM study_contacts ${IN_IDS} ORDER BY study_id, position`,
+  );
+  const links = grouped<Study["links"][number]>(`SELECT study_id, url, label FROM study_links ${IN_IDS} ORDER BY study_id, position`);
+  const allCategories = [...new Set([...categories.values()].flat())];
+  const allCodes = [...new Set([...icd10.values()].flat())];
+  const categoryName = new Map(
+    (sql(db, `SELECT id, name_nb FROM hrcs_categories WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(allCategories)) as {
       id: string;
       name_nb: string;
     }[]).map((c) => [c.id, c.name_nb]),
   );
-  const icdNames = Object.fromEntries(
-    (sql(db, `SELECT code, name_nb FROM icd10_codes WHERE code IN (SELECT value FROM json_each(?))`).all(JSON.stringify(icd10)) as {
+  const icdName = new Map(
+    (sql(db, `SELECT code, name_nb FROM icd10_codes WHERE code IN (SELECT value FROM json_each(?))`).all(JSON.stringify(allCodes)) as {
       code: string;
       name_nb: string;
     }[]).map((c) => [c.code, c.name_nb]),
   );
-  return {
-    id: row.id,
-    identifiers: { nct: row.nct_id, euCt: row.eu_ct_number, eudract: row.eudract_number, isrctn: row.isrctn, rek: row.rek_number },
-    localIds,
-    title: texts.title as Study["title"],
-    shortTitle: texts.shortTitle,
-    summary: texts.summary as Study["summary"],
-    scientificSummary: texts.scientificSummary,
-    participation: texts.participation,
-    studyType: row.study_type,
-    phase: row.phase,
-    categories,
-    conditions,
-    icd10,
-    snomed,
-    interventions,
-    eligibility: {
-      minAgeYears: row.min_age_years,
-      maxAgeYears: row.max_age_years,
-      sex: row.sex,
-      healthyVolunteers: row.healthy_volunteers === 1,
-      inclusionCriteria: texts.inclusionCriteria,
-      exclusionCriteria: texts.exclusionCriteria,
-    },
-    sponsor: row.sponsor,
-    leadOrganisationId: row.lead_organisation_id,
-    principalInvestigator: row.pi_name ? { name: row.pi_name, title: row.pi_title, organisationId: row.pi_organisation_id } : null,
-    contacts,
-    links,
-    targetEnrolment: row.target_enrolment,
-    publicationState: row.publication_state,
-    isDemo: row.is_demo === 1,
-    currentVersion: row.current_version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    publishedAt: row.published_at,
-    leadOrganisation: {
-      id: row.lead_organisation_id,
-      name: row.lead_name,
-      shortName: row.lead_short_name,
-      regionId: row.lead_region_id,
-      regionName: row.lead_region_name,
-    },
-    categoryNames,
-    icd10Names: icdNames,
-    sites: loadSites(db, ids).get(id) ?? [],
-  };
+  const sites = loadSites(db, found);
+  const byId = new Map<number, StudyRecord>();
+  for (const row of rows) {
+    const id = row.id;
+    const t = texts.get(id)!;
+    const studyCategories = categories.get(id) ?? [];
+    const studyIcd10 = icd10.get(id) ?? [];
+    byId.set(id, {
+      id,
+      identifiers: { nct: row.nct_id, euCt: row.eu_ct_number, eudract: row.eudract_number, isrctn: row.isrctn, rek: row.rek_number },
+      localIds: localIds.get(id) ?? [],
+      title: t.title as Study["title"],
+      shortTitle: t.shortTitle,
+      summary: t.summary as Study["summary"],
+      scientificSummary: t.scientificSummary,
+      participation: t.participation,
+      studyType: row.study_type,
+      phase: row.phase,
+      categories: studyCategories,
+      conditions: conditions.get(id) ?? [],
+      icd10: studyIcd10,
+      snomed: snomed.get(id) ?? [],
+      interventions: interventions.get(id) ?? [],
+      eligibility: {
+        minAgeYears: row.min_age_years,
+        maxAgeYears: row.max_age_years,
+        sex: row.sex,
+        healthyVolunteers: row.healthy_volunteers === 1,
+        inclusionCriteria: t.inclusionCriteria,
+        exclusionCriteria: t.exclusionCriteria,
+      },
+      sponsor: row.sponsor,
+      leadOrganisationId: row.lead_organisation_id,
+      principalInvestigator: row.pi_name ? { name: row.pi_name, title: row.pi_title, organisationId: row.pi_organisation_id } : null,
+      contacts: contacts.get(id) ?? [],
+      links: links.get(id) ?? [],
+      targetEnrolment: row.target_enrolment,
+      publicationState: row.publication_state,
+      isDemo: row.is_demo === 1,
+      currentVersion: row.current_version,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      publishedAt: row.published_at,
+      leadOrganisation: {
+        id: row.lead_organisation_id,
+        name: row.lead_name,
+        shortName: row.lead_short_name,
+        regionId: row.lead_region_id,
+        regionName: row.lead_region_name,
+      },
+      categoryNames: Object.fromEntries(studyCategories.filter((c) => categoryName.has(c)).map((c) => [c, categoryName.get(c)!])),
+      icd10Names: Object.fromEntries(studyIcd10.filter((c) => icdName.has(c)).map((c) => [c, icdName.get(c)!])),
+      sites: sites.get(id) ?? [],
+    });
+  }
+  return wanted.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * When a withdrawn study was withdrawn: the first version of the unbroken run of withdrawn
+ * versions at the end of its history (a study can be withdrawn, republished and withdrawn again).
+ */
+export function withdrawnAt(db: Db, studyId: number): string | null {
+  const rows = sql(db,
+    `SELECT created_at AS createdAt, json_extract(snapshot, '$.publicationState') AS state
+     FROM study_versions WHERE study_id = ? ORDER BY version DESC`,
+  ).all(studyId) as { createdAt: string; state: string }[];
+  let since: string | null = null;
+  for (const r of rows) {
+    if (r.state !== "withdrawn") break;
+    since = r.createdAt;
+  }
+  return since;
 }
 
 /** The stored study in the canonical input shape (what the latest version's snapshot must equal). */
