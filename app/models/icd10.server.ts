@@ -34,12 +34,14 @@ export function suggestIcd10(db: Db, term: string, limit = 10): Icd10Entry[] {
   if (t.length === 0) return [];
   const n = Math.min(50, Math.max(1, Math.floor(limit)));
   const code = t.toUpperCase().replace(/\./g, "");
-  const like = t.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  const like = t.toLocaleLowerCase("nb").replace(/[\\%_]/g, (c) => `\\${c}`);
+  // SQLite's lower() folds only ASCII: Æ, Ø and Å are folded by hand.
+  const name = "replace(replace(replace(lower(name_nb), 'Æ', 'æ'), 'Ø', 'ø'), 'Å', 'å')";
   return sql(
     db,
     `SELECT code, name_nb AS nameNb FROM icd10_codes
-     WHERE code LIKE ? ESCAPE '\\' OR lower(name_nb) LIKE ? ESCAPE '\\' OR lower(name_nb) LIKE ? ESCAPE '\\'
-     ORDER BY (code LIKE ? ESCAPE '\\') DESC, (lower(name_nb) LIKE ? ESCAPE '\\') DESC, length(code), code
+     WHERE code LIKE ? ESCAPE '\\' OR ${name} LIKE ? ESCAPE '\\' OR ${name} LIKE ? ESCAPE '\\'
+     ORDER BY (code LIKE ? ESCAPE '\\') DESC, (${name} LIKE ? ESCAPE '\\') DESC, length(code), code
      LIMIT ?`,
   ).all(
     `${code.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,

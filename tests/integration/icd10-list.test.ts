@@ -33,6 +33,9 @@ describe("ICD-10 list", () => {
     const byName = suggestIcd10(t.db, "kolera", 5);
     expect(byName.length).toBeGreaterThan(0);
     expect(byName.every((e) => e.nameNb.toLowerCase().includes("kolera"))).toBe(true);
+    // Names that start with Ø are found in lower case too.
+    const eye = suggestIcd10(t.db, "øye", 50);
+    expect(eye.some((e) => e.nameNb.startsWith("Øye"))).toBe(true);
     expect(suggestIcd10(t.db, "%")).toEqual([]);
     expect(suggestIcd10(t.db, "_")).toEqual([]);
   });
