@@ -66,7 +66,8 @@ app.use(compression());
 // Fingerprinted assets from the Remix build can be cached for a year.
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode: config.NODE_ENV }));
+// The client's address reaches loaders as load context (the open API's per-client rate limit).
+app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ remoteAddress: req.socket.remoteAddress ?? null }) }));
 
 const server = app.listen(config.PORT, config.HOST, () => {
   const address = server.address();

@@ -46,6 +46,36 @@ const envSchema = z
         .max(2_000_000_000, "must be at most 2000000000 bytes")
         .default(50 * 1024 * 1024),
     ),
+    /** Open API (/api/v1) reads per client and minute, refilled continuously; 0 turns the limit off. */
+    API_RATE_LIMIT_PER_MINUTE: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of requests per minute (0 = no limit)" })
+        .int("must be a whole number of requests per minute (0 = no limit)")
+        .min(0, "must be 0 (no limit) or more")
+        .max(1_000_000, "must be at most 1000000")
+        .default(600),
+    ),
+    /** How many Open API requests a client may make at once before the per-minute rate applies. */
+    API_RATE_LIMIT_BURST: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of requests" })
+        .int("must be a whole number of requests")
+        .min(1, "must be at least 1")
+        .max(100_000, "must be at most 100000")
+        .default(60),
+    ),
+    /** Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0 = none). */
+    TRUST_PROXY_HOPS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of proxies (0 = none)" })
+        .int("must be a whole number of proxies (0 = none)")
+        .min(0, "must be 0 or more")
+        .max(10, "must be at most 10")
+        .default(0),
+    ),
     /** Seed the fictional demo studies into an empty database at start. */
     SEED_DEMO_DATA: z.preprocess(
       emptyToUndefined,

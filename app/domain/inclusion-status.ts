@@ -79,8 +79,15 @@ export function calendarDateInTimeZone(instant: Date, timeZone: string): string 
 
 /** The calendar date in Europe/Oslo at an instant. */
 export function osloDate(instant: Date): string {
-  return calendarDateInTimeZone(instant, PORTAL_TIME_ZONE);
+  assertValidInstant(instant);
+  // Callers derive many statuses for one `now` (a page of studies, an export): remember the last.
+  const ms = instant.getTime();
+  if (lastOsloDate?.ms === ms) return lastOsloDate.date;
+  const date = calendarDateInTimeZone(instant, PORTAL_TIME_ZONE);
+  lastOsloDate = { ms, date };
+  return date;
 }
+let lastOsloDate: { ms: number; date: string } | null = null;
 
 /** UTC offset of `timeZone` at an epoch millisecond, in milliseconds. */
 function offsetMs(timeZone: string, epochMs: number): number {

@@ -23,3 +23,25 @@ export async function readBodyWithLimit(request: Request, max: number): Promise<
   }
   return Buffer.concat(chunks);
 }
+
+/** An API error a handler can throw; the read API turns it into apiError(...) with CORS headers. */
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly details?: unknown,
+    public readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** 400 for bad query or path parameters: every parameter with why, the first one in the message. */
+export function invalidParameters(
+  message: string,
+  parameters: readonly { name: string; message: string; value?: string }[],
+): ApiError {
+  return new ApiError(400, "invalid_parameter", message, { parameters });
+}

@@ -97,7 +97,7 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
       const chunk = mapped.records.slice(start, start + chunkSize);
       db.transaction(() => {
         for (const record of chunk) ingestRecord(record);
-      })();
+      }).immediate();
       options.onProgress?.(Math.min(start + chunkSize, mapped.records.length), mapped.records.length);
     }
     // Withdraw only when the whole feed could be read and every record identified: a broken file
@@ -146,7 +146,7 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
         else if (result.changed) report.changed++;
         else report.unchanged++;
         report.studyIds.push(result.studyId);
-      })();
+      }).immediate();
     } catch (error) {
       if (!(error instanceof RecordProblem)) throw error;
       rejectProblem(record, error.field, error.message);
@@ -167,7 +167,7 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
         });
         if (result.ok && result.changed) report.withdrawn++;
       }
-    })();
+    }).immediate();
   };
 
   const reject = (record: MappedRecord, field: string, message: string) => {

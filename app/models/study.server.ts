@@ -46,6 +46,8 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
   if (!parsed.ok) return parsed;
   const now = (options.now ?? new Date()).toISOString();
 
+  // IMMEDIATE: take the write lock before reading. A deferred transaction that reads first fails at
+  // once with SQLITE_BUSY (no busy wait) when another process committed in between.
   return db.transaction((): SaveStudyResult => {
     const existingId = options.studyId ?? (options.provenance ? findStudyIdByProvenance(db, options.provenance) : null);
     if (options.studyId != null && !studyExists(db, options.studyId)) {
@@ -96,7 +98,7 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
     sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(studyId, now);
     notifyStudyChanged(studyId);
     return { ok: true, studyId, version, created: existingId == null, changed: true, changes };
-  })();
+  }).immediate();
 }
 
 function withWithdrawnSites(study: Study, previous: Study | null): Study {

@@ -1,0 +1,6 @@
+/** GET /api/v1/studies/:id/versions — every public version with what changed (open API). */
+import { getStudyVersions } from "~/api/endpoints.server";
+import { readEndpoint, readOnlyAction } from "~/http/api-read.server";
+
+export const loader = readEndpoint(getStudyVersions);
+export const action = readOnlyAction;

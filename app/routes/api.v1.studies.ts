@@ -1,0 +1,6 @@
+/** GET /api/v1/studies — search with the search pages' filters, facets, sorting and pages (open API). */
+import { listStudies } from "~/api/endpoints.server";
+import { readEndpoint, readOnlyAction } from "~/http/api-read.server";
+
+export const loader = readEndpoint(listStudies);
+export const action = readOnlyAction;
