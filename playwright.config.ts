@@ -5,6 +5,7 @@ import { randomInt } from "node:crypto";
 process.env.E2E_PORT ??= String(randomInt(20_000, 40_000));
 process.env.E2E_DATABASE_PATH ??= `var/test/e2e-${Date.now()}.db`;
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+const POSTCODES_FILE = "../shared/data/norway-postcodes/erikbolstad_postnummer.tsv";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -25,8 +26,10 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    // The built app on a fresh database file, seeded with the demo studies at start.
-    command: "node_modules/.bin/tsx server.ts",
+    // The built app on a fresh database file, seeded with the demo studies at start. The real
+    // postcode list is loaded first, straight from ../shared/data (never copied into the repo),
+    // so the patient search can sort by distance.
+    command: `node_modules/.bin/tsx scripts/postcodes-load.ts ${POSTCODES_FILE} && node_modules/.bin/tsx server.ts`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

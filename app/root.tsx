@@ -1,16 +1,11 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import {
-  isRouteErrorResponse,
-  Link,
-  Links,
-  Meta,
-  NavLink,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useRouteError,
-} from "@remix-run/react";
+import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { ErrorPage } from "./components/ErrorPage";
+import { LanguageSwitcher } from "./components/LanguageSwitcher";
+import { langFromSearch } from "./i18n/languages";
+import { translator } from "./i18n/translate";
+import { useTranslator } from "./i18n/use-translator";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -18,42 +13,46 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [
-  { title: "Kliniske studier i Norge" },
-  { name: "description", content: "Finn kliniske studier ved norske sykehus: for pasienter, helsepersonell og forskere." },
-];
+export const meta: MetaFunction = ({ location }) => {
+  const { t } = translator(langFromSearch(location.search));
+  return [{ title: t("site.metaTitle") }, { name: "description", content: t("site.description") }];
+};
 
 export function Layout({ children }: { children: ReactNode }) {
+  const { lang, t, href } = useTranslator();
   return (
-    <html lang="nb">
+    <html lang={lang}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* No referrer to other sites: a search for a diagnosis is nobody else's business. */}
+        <meta name="referrer" content="no-referrer" />
         <Meta />
         <Links />
       </head>
       <body>
         <a className="skip-link" href="#innhold">
-          Hopp til hovedinnholdet
+          {t("site.skipLink")}
         </a>
         <header className="site-header">
           <div className="wrap header-row">
-            <Link to="/" className="site-name">
-              Kliniske studier
+            <Link to={href("/")} className="site-name">
+              {t("site.name")}
             </Link>
-            <nav aria-label="Hovedmeny">
+            <nav aria-label={t("site.nav")}>
               <ul className="nav-list">
                 <li>
-                  <NavLink to="/pasient">For pasienter</NavLink>
+                  <NavLink to={href("/pasient")}>{t("site.nav.patients")}</NavLink>
                 </li>
                 <li>
-                  <NavLink to="/helsepersonell">For helsepersonell</NavLink>
+                  <NavLink to={href("/helsepersonell")}>{t("site.nav.clinicians")}</NavLink>
                 </li>
                 <li>
-                  <NavLink to="/forsker">For forskere</NavLink>
+                  <NavLink to={href("/forsker")}>{t("site.nav.researchers")}</NavLink>
                 </li>
               </ul>
             </nav>
+            <LanguageSwitcher />
           </div>
         </header>
         <main id="innhold" tabIndex={-1} className="wrap">
@@ -61,13 +60,12 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         <footer className="site-footer">
           <div className="wrap">
+            <p>{t("site.footer.about")}</p>
+            <p>{t("site.footer.demo")}</p>
+            <p>{t("site.footer.privacy")}</p>
+            <p>{t("site.footer.postcodes")}</p>
             <p>
-              Kliniske studier er en nasjonal oversikt over kliniske studier ved norske sykehus. Status for inklusjon
-              regnes ut fra datoene hvert sykehus har oppgitt, i det øyeblikket du ser på siden.
-            </p>
-            <p>
-              Studier merket <strong>Demodata</strong> er fiktive eksempler og finnes ikke. Snakk alltid med legen din
-              før du melder interesse for en studie.
+              <Link to={href("/tilgjengelighet")}>{t("site.footer.accessibility")}</Link>
             </p>
           </div>
         </footer>
@@ -83,19 +81,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <section aria-labelledby="feil-tittel">
-      <h1 id="feil-tittel">{notFound ? "Siden finnes ikke" : "Noe gikk galt"}</h1>
-      <p>
-        {notFound
-          ? "Vi fant ikke siden du lette etter. Den kan være flyttet, eller adressen kan være skrevet feil."
-          : "Vi klarte ikke å vise siden akkurat nå. Prøv igjen om litt."}
-      </p>
-      <p>
-        <Link to="/">Gå til forsiden</Link>
-      </p>
-    </section>
-  );
+  return <ErrorPage />;
 }

@@ -1,4 +1,5 @@
 import type { StudyStatus } from "~/domain/inclusion-status";
+import { useTranslator } from "~/i18n/use-translator";
 
 /** Status as text with a shape marker; colour is only an extra cue. */
 export function StatusBadge({ status, text }: { status: StudyStatus; text: string }) {
@@ -6,9 +7,10 @@ export function StatusBadge({ status, text }: { status: StudyStatus; text: strin
 }
 
 export function DemoBadge() {
+  const { t } = useTranslator();
   return (
-    <span className="demo-badge" title="Fiktiv studie laget for demonstrasjon">
-      Demodata
+    <span className="demo-badge" title={t("demo.badgeTitle")}>
+      {t("demo.badge")}
     </span>
   );
 }

@@ -1,11 +1,11 @@
 /**
  * Inclusion status in words, for people: never colour alone ("Åpen for inklusjon til 14. mars 2027").
- * Dates are formatted with date-fns in Norwegian bokmål.
+ * The status itself comes from inclusion-status.ts (derived from dates, never stored); this module
+ * only puts it into words, in bokmål by default or in the language asked for. Dates are formatted
+ * with date-fns in that language.
  */
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
-import { nb } from "date-fns/locale";
-import { calendarDateParts, PORTAL_TIME_ZONE } from "./calendar-date";
+import { translator } from "../i18n/translate";
+import type { Lang } from "../i18n/languages";
 import {
   daysUntilClose,
   siteStatus,
@@ -15,6 +15,7 @@ import {
   type StudyStatus,
 } from "./inclusion-status";
 
+/** Status names in bokmål (kept for callers that only need bokmål, e.g. the researcher table). */
 export const STATUS_LABEL: Record<StudyStatus, string> = {
   open: "Åpen for inklusjon",
   planned: "Planlagt",
@@ -23,55 +24,60 @@ export const STATUS_LABEL: Record<StudyStatus, string> = {
   no_sites: "Ingen studiesteder",
 };
 
-/** "14. mars 2027" for the calendar date 2027-03-14. */
-export function formatCalendarDate(date: string): string {
-  const { year, month, day } = calendarDateParts(date);
-  return format(new Date(year, month - 1, day), "d. MMMM yyyy", { locale: nb });
+export function statusLabel(status: StudyStatus, lang: Lang = "nb"): string {
+  return translator(lang).t(`status.label.${status}`);
+}
+
+/** "14. mars 2027" for the calendar date 2027-03-14 ("14 March 2027" in English). */
+export function formatCalendarDate(date: string, lang: Lang = "nb"): string {
+  return translator(lang).date(date);
 }
 
 /** "22. november 2026 kl. 14:05" for an instant, in Europe/Oslo. */
-export function formatInstant(iso: string | Date): string {
-  return format(new TZDate(new Date(iso).getTime(), PORTAL_TIME_ZONE), "d. MMMM yyyy 'kl.' HH:mm", { locale: nb });
+export function formatInstant(iso: string | Date, lang: Lang = "nb"): string {
+  return translator(lang).instant(iso);
 }
 
-export function siteStatusText(site: InclusionWindow, now: Date): string {
+export function siteStatusText(site: InclusionWindow, now: Date, lang: Lang = "nb"): string {
+  const { t, plural, date } = translator(lang);
   const status: SiteStatus = siteStatus(site, now);
   switch (status) {
     case "open": {
-      if (!site.inclusionEnd) return "Åpen for inklusjon (ingen sluttdato satt)";
+      if (!site.inclusionEnd) return t("status.openNoEnd");
       const days = daysUntilClose(site, now);
-      const until = `Åpen for inklusjon til ${formatCalendarDate(site.inclusionEnd)}`;
-      if (days === 0) return `${until} (siste dag i dag)`;
-      if (days != null && days <= 30) return `${until} (${days} ${days === 1 ? "dag" : "dager"} igjen)`;
+      const until = t("status.openUntil", { date: date(site.inclusionEnd) });
+      if (days === 0) return t("status.lastDayToday", { until });
+      if (days != null && days <= 30) return plural("status.daysLeft", days, { until });
       return until;
     }
     case "planned":
-      return site.inclusionStart ? `Åpner ${formatCalendarDate(site.inclusionStart)}` : "Planlagt (startdato er ikke satt)";
+      return site.inclusionStart ? t("status.opens", { date: date(site.inclusionStart) }) : t("status.plannedNoStart");
     case "paused":
-      return "Inklusjonen er midlertidig stanset";
+      return t("status.paused");
     case "closed":
-      return site.inclusionEnd ? `Inklusjon avsluttet ${formatCalendarDate(site.inclusionEnd)}` : "Inklusjon avsluttet";
+      return site.inclusionEnd ? t("status.closedOn", { date: date(site.inclusionEnd) }) : t("status.closed");
   }
 }
 
 /** The study as a whole: open until the latest end among open sites; planned from the earliest start. */
-export function studyStatusText(sites: InclusionWindow[], now: Date): { status: StudyStatus; text: string } {
+export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang = "nb"): { status: StudyStatus; text: string } {
+  const { t, date } = translator(lang);
   const active = sites.filter((s) => !s.withdrawn);
   const status = studyStatus(active, now);
   if (status === "open") {
     const open = active.filter((s) => siteStatus(s, now) === "open");
-    if (open.some((s) => !s.inclusionEnd)) return { status, text: "Åpen for inklusjon" };
+    if (open.some((s) => !s.inclusionEnd)) return { status, text: t("status.label.open") };
     const last = open.map((s) => s.inclusionEnd!).sort().at(-1)!;
-    return { status, text: `Åpen for inklusjon til ${formatCalendarDate(last)}` };
+    return { status, text: t("status.openUntil", { date: date(last) }) };
   }
   if (status === "planned") {
     const starts = active
       .filter((s) => siteStatus(s, now) === "planned" && s.inclusionStart)
       .map((s) => s.inclusionStart!)
       .sort();
-    return { status, text: starts[0] ? `Åpner ${formatCalendarDate(starts[0])}` : "Planlagt (startdato er ikke satt)" };
+    return { status, text: starts[0] ? t("status.opens", { date: date(starts[0]) }) : t("status.plannedNoStart") };
   }
-  if (status === "paused") return { status, text: "Inklusjonen er midlertidig stanset" };
-  if (status === "closed") return { status, text: "Inklusjon avsluttet" };
-  return { status, text: "Ingen studiesteder er registrert" };
+  if (status === "paused") return { status, text: t("status.paused") };
+  if (status === "closed") return { status, text: t("status.closed") };
+  return { status, text: t("status.noSites") };
 }

@@ -121,3 +121,24 @@ export function icd10Names(db: Db, codes: readonly string[]): Map<string, string
     .all(JSON.stringify(codes)) as { code: string; nameNb: string }[];
   return new Map(rows.map((r) => [r.code, r.nameNb]));
 }
+
+export interface Icd10Code {
+  code: string;
+  nameNb: string;
+}
+
+/**
+ * ICD-10 codes that published studies use, with their Norwegian names: the autocomplete list on
+ * the clinician page. Not the whole list (npm run icd10:load brings in ~19,000 codes), which would
+ * make the page megabytes; a code no study uses would find nothing anyway.
+ */
+export function listIcd10CodesInUse(db: Db): Icd10Code[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT c.code, c.name_nb AS nameNb FROM study_icd10 si
+       JOIN studies s ON s.id = si.study_id AND s.publication_state = 'published'
+       JOIN icd10_codes c ON c.code = si.code
+       ORDER BY c.code`,
+    )
+    .all() as Icd10Code[];
+}

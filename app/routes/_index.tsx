@@ -1,9 +1,16 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
 import { getDb } from "~/db.server";
+import { publicPageHeaders } from "~/http/cache-headers";
+import { langFromSearch } from "~/i18n/languages";
+import { translator } from "~/i18n/translate";
+import { useTranslator } from "~/i18n/use-translator";
 import { studyListItems } from "~/models/study-views.server";
 
-export const meta: MetaFunction = () => [{ title: "Kliniske studier i Norge" }];
+export const meta: MetaFunction = ({ location }) => [{ title: translator(langFromSearch(location.search)).t("home.title") }];
+
+export const headers = publicPageHeaders;
 
 export async function loader() {
   const items = studyListItems(getDb(), new Date());
@@ -18,55 +25,57 @@ export async function loader() {
 
 export default function Index() {
   const facts = useLoaderData<typeof loader>();
+  const { t, href } = useTranslator();
   return (
     <>
-      <h1>Kliniske studier i Norge</h1>
-      <p className="lead">
-        Her finner du kliniske studier ved norske sykehus: hvilke som tar inn deltakere nå, hvor, og hvem du kan kontakte.
-        Oversikten samler studiene fra alle helseforetak, og status regnes ut fra sykehusenes egne datoer.
-      </p>
+      <h1>{t("home.title")}</h1>
+      <p className="lead">{t("home.lead")}</p>
       <section aria-labelledby="tall-tittel">
         <h2 id="tall-tittel" className="visually-hidden">
-          Studier i oversikten
+          {t("home.facts")}
         </h2>
         <div className="facts">
           <div>
-            <strong>{facts.open}</strong> studier er åpne for inklusjon nå
+            <strong>{facts.open}</strong> {t("home.facts.open")}
           </div>
           <div>
-            <strong>{facts.planned}</strong> studier er planlagt
+            <strong>{facts.planned}</strong> {t("home.facts.planned")}
           </div>
           <div>
-            <strong>{facts.total}</strong> publiserte studier
+            <strong>{facts.total}</strong> {t("home.facts.total")}
           </div>
           <div>
-            <strong>{facts.hospitals}</strong> sykehus og studiesteder
+            <strong>{facts.hospitals}</strong> {t("home.facts.sites")}
           </div>
         </div>
       </section>
-      <ul className="audiences" aria-label="Velg hvem du er">
+      <ul className="audiences" aria-label={t("home.audiences")}>
         <li className="audience">
-          <h2>For pasienter og pårørende</h2>
-          <p>Finn studier som er åpne nå for din diagnose, i nærheten av deg, forklart med vanlige ord.</p>
-          <Link className="cta" to="/pasient">
-            Finn en studie
+          <h2>{t("home.patients.title")}</h2>
+          <p>{t("home.patients.text")}</p>
+          <Link className="cta" to={href("/pasient")}>
+            {t("home.patients.cta")}
           </Link>
         </li>
         <li className="audience">
-          <h2>For helsepersonell</h2>
-          <p>Søk på diagnose og behandling, se inklusjons- og eksklusjonskriterier, studiesteder og hvordan du henviser.</p>
-          <Link className="cta" to="/helsepersonell">
-            Se studier for henvisning
+          <h2>{t("home.clinicians.title")}</h2>
+          <p>{t("home.clinicians.text")}</p>
+          <Link className="cta" to={href("/helsepersonell")}>
+            {t("home.clinicians.cta")}
           </Link>
         </li>
         <li className="audience">
-          <h2>For forskere og studiekoordinatorer</h2>
-          <p>Registrer og oppdater studier, hold inklusjonsdatoene for hvert sted oppdatert, og se nasjonal statistikk.</p>
-          <Link className="cta" to="/forsker">
-            Gå til forskersidene
+          <h2>{t("home.researchers.title")}</h2>
+          <p>{t("home.researchers.text")}</p>
+          <Link className="cta" to={href("/forsker")}>
+            {t("home.researchers.cta")}
           </Link>
         </li>
       </ul>
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
 }

@@ -1,11 +1,20 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { STATUS_LABEL } from "~/domain/status-text";
+import { ErrorPage } from "~/components/ErrorPage";
+import { publicPageHeaders } from "~/http/cache-headers";
+import { langFromSearch } from "~/i18n/languages";
+import { translator } from "~/i18n/translate";
+import { useTranslator } from "~/i18n/use-translator";
 import type { StudyStatus } from "~/domain/inclusion-status";
 import { studyListItems } from "~/models/study-views.server";
 
-export const meta: MetaFunction = () => [{ title: "For forskere og studiekoordinatorer – Kliniske studier" }];
+export const meta: MetaFunction = ({ location }) => {
+  const { t } = translator(langFromSearch(location.search));
+  return [{ title: `${t("researcher.metaTitle")} – ${t("site.titleSuffix")}` }];
+};
+
+export const headers = publicPageHeaders;
 
 const STATUSES: StudyStatus[] = ["open", "planned", "paused", "closed"];
 
@@ -13,7 +22,7 @@ export async function loader() {
   const items = studyListItems(getDb(), new Date());
   const regions = [...new Set(items.map((i) => i.region))].sort((a, b) => a.localeCompare(b, "nb"));
   return {
-    statuses: STATUSES.map((s) => ({ status: s, label: STATUS_LABEL[s] })),
+    statuses: STATUSES,
     rows: regions.map((region) => ({
       region,
       counts: STATUSES.map((s) => items.filter((i) => i.region === region && i.status === s).length),
@@ -26,25 +35,24 @@ export async function loader() {
 
 export default function ResearcherIndex() {
   const data = useLoaderData<typeof loader>();
+  const { t } = useTranslator();
   return (
     <>
-      <h1>For forskere og studiekoordinatorer</h1>
-      <p className="lead">
-        Her skal du kunne registrere studier, holde inklusjonsdatoene for hvert studiested oppdatert og se nasjonal
-        statistikk. Innlogging og registrering kommer; under ser du dagens nasjonale oversikt.
-      </p>
-      <div className="table-wrap">
+      <h1>{t("researcher.title")}</h1>
+      <p className="lead">{t("researcher.lead")}</p>
+      {/* Focusable: on a phone the table scrolls sideways inside this region (WCAG 2.1.1). */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="forsker-tabell">
         <table>
-          <caption>Publiserte studier etter regionalt helseforetak (utført av) og status i dag</caption>
+          <caption id="forsker-tabell">{t("researcher.caption")}</caption>
           <thead>
             <tr>
-              <th scope="col">Region</th>
+              <th scope="col">{t("researcher.region")}</th>
               {data.statuses.map((s) => (
-                <th scope="col" key={s.status}>
-                  {s.label}
+                <th scope="col" key={s}>
+                  {t(`status.label.${s}`)}
                 </th>
               ))}
-              <th scope="col">Totalt</th>
+              <th scope="col">{t("researcher.total")}</th>
             </tr>
           </thead>
           <tbody>
@@ -60,7 +68,7 @@ export default function ResearcherIndex() {
           </tbody>
           <tfoot>
             <tr>
-              <th scope="row">Hele landet</th>
+              <th scope="row">{t("researcher.country")}</th>
               {data.totals.map((n, i) => (
                 <td key={i}>{n}</td>
               ))}
@@ -71,4 +79,8 @@ export default function ResearcherIndex() {
       </div>
     </>
   );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
 }

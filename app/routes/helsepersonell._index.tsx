@@ -1,94 +1,258 @@
+/**
+ * /helsepersonell: a dense, sortable list for a doctor with a patient in front of them. Filters
+ * for ICD-10 (code or name, autocomplete from the portal's Norwegian ICD-10 list), treatment or
+ * free text, organisation, region, phase, study type, open now / closing within 30 days, and the
+ * patient's age and sex. A plain GET form: every filter set is a URL that can be bookmarked.
+ */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { LocalizedText } from "~/components/LocalizedText";
+import { fieldProblem, ProblemSummary } from "~/components/ProblemSummary";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { getDb } from "~/db.server";
-import { formatCalendarDate } from "~/domain/status-text";
-import { PHASE_LABEL, STUDY_TYPE_LABEL } from "~/domain/labels";
-import { studyListItems } from "~/models/study-views.server";
+import { publicPageHeaders } from "~/http/cache-headers";
+import { redirectToTidyQuery } from "~/http/tidy-query";
+import { langFromSearch } from "~/i18n/languages";
+import { translator } from "~/i18n/translate";
+import { useTranslator } from "~/i18n/use-translator";
+import { useLiveSearch } from "~/components/use-live-search";
+import { STATUS_PARAMS } from "~/search-params/field-parsers";
+import { CLINICIAN_SORTS, clinicianSearchHref, SORT_FOR_ENGINE } from "~/search-params/clinician-search-params";
+import { clinicianSearchView } from "~/views/clinician-search.server";
 
-export const meta: MetaFunction = () => [{ title: "Kliniske studier for helsepersonell" }];
+export const meta: MetaFunction = ({ location }) => [
+  { title: translator(langFromSearch(location.search)).t("clinician.search.metaTitle") },
+];
+
+export const headers = publicPageHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const url = new URL(request.url);
-  const showAll = url.searchParams.get("status") === "alle";
-  const items = studyListItems(getDb(), new Date());
-  const shown = (showAll ? items : items.filter((i) => i.status === "open")).sort((a, b) =>
-    // Closing soonest first: what a referring doctor must act on now.
-    (a.openUntil ?? "9999").localeCompare(b.openUntil ?? "9999"),
-  );
-  return {
-    showAll,
-    studies: shown.map((i) => ({
-      id: i.id,
-      title: i.title,
-      icd10: i.icd10,
-      phase: i.phase ? PHASE_LABEL[i.phase] : "–",
-      type: STUDY_TYPE_LABEL[i.studyType],
-      openSites: i.openSites.length,
-      openUntil: i.openUntil ? formatCalendarDate(i.openUntil) : i.status === "open" ? "Ingen sluttdato" : "–",
-      lead: i.leadOrganisation,
-      status: i.status,
-      statusText: i.statusText,
-      isDemo: i.isDemo,
-    })),
-  };
+  redirectToTidyQuery(request);
+  return clinicianSearchView(new URL(request.url), new Date());
 }
 
-export default function ClinicianIndex() {
-  const { studies, showAll } = useLoaderData<typeof loader>();
+export default function ClinicianSearch() {
+  const view = useLoaderData<typeof loader>();
+  const { t, href, lang } = useTranslator();
+  const { params, problems, options } = view;
+  // Only the tidy submit: a doctor sets several filters, then asks for the list.
+  const { formRef, onSubmit } = useLiveSearch();
+  const field = (name: string, hint?: string) => fieldProblem(problems, name, hint);
+  const q = field("q");
+  const icd10 = field("icd10", "icd10-hint");
+  const org = field("helseforetak");
+  const region = field("region");
+  const phase = field("fase");
+  const type = field("type");
+  const status = field("status");
+  const age = field("alder");
+  const sex = field("kjonn");
+  const sort = field("sortering");
+  const sortedByClosing = view.sort === "stenger";
+
   return (
     <>
-      <h1>Studier for helsepersonell</h1>
-      <p className="lead">
-        Studier ved norske sykehus med diagnosekoder, fase, åpne studiesteder og siste inklusjonsdag. Åpne studien for
-        kriterier, kontaktpersoner og henvisning.
-      </p>
-      <Form method="get" className="filters" aria-label="Vis studier">
-        <label htmlFor="status">Vis</label>
-        <select id="status" name="status" defaultValue={showAll ? "alle" : "apen"}>
-          <option value="apen">Åpne for inklusjon nå</option>
-          <option value="alle">Alle studier</option>
-        </select>
-        <button type="submit">Vis</button>
+      <h1>{t("clinician.search.title")}</h1>
+      <p className="lead">{t("clinician.search.lead")}</p>
+      <ProblemSummary problems={problems} />
+      <Form method="get" action="/helsepersonell" className="clinician-filters" aria-label={t("clinician.search.form")} ref={formRef} onSubmit={onSubmit}>
+        {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
+        <fieldset>
+          <legend>{t("clinician.filter.study")}</legend>
+          <div className="field-grid dense">
+            <div className="field">
+              <label htmlFor="icd10">{t("clinician.filter.icd10")}</label>
+              <p id="icd10-hint" className="hint">
+                {t("clinician.filter.icd10.hint")}
+              </p>
+              {icd10.message}
+              <input id="icd10" name="icd10" type="text" list="icd10-liste" autoComplete="off" defaultValue={params.icd10} {...icd10.inputProps} />
+              <datalist id="icd10-liste">
+                {options.icd10.map((c) => (
+                  <option key={c.code} value={`${c.code} ${c.name}`} />
+                ))}
+              </datalist>
+            </div>
+            <div className="field">
+              <label htmlFor="q">{t("clinician.filter.q")}</label>
+              {q.message}
+              <input id="q" name="q" type="search" defaultValue={params.q} {...q.inputProps} />
+            </div>
+            <div className="field">
+              <label htmlFor="status">{t("clinician.filter.status")}</label>
+              {status.message}
+              <select id="status" name="status" defaultValue={params.status} data-default="apen" {...status.inputProps}>
+                {STATUS_PARAMS.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`search.status.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="helseforetak">{t("clinician.filter.organisation")}</label>
+              {org.message}
+              <select id="helseforetak" name="helseforetak" defaultValue={params.helseforetak ?? ""} {...org.inputProps}>
+                <option value="">{t("clinician.filter.organisation.all")}</option>
+                {options.organisations.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="region">{t("search.field.region")}</label>
+              {region.message}
+              <select id="region" name="region" defaultValue={params.region ?? ""} {...region.inputProps}>
+                <option value="">{t("search.field.region.all")}</option>
+                {options.regions.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="fase">{t("clinician.filter.phase")}</label>
+              {phase.message}
+              <select id="fase" name="fase" defaultValue={params.fase ?? ""} {...phase.inputProps}>
+                <option value="">{t("clinician.filter.phase.all")}</option>
+                {options.phases.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="type">{t("clinician.filter.type")}</label>
+              {type.message}
+              <select id="type" name="type" defaultValue={params.type ?? ""} {...type.inputProps}>
+                <option value="">{t("clinician.filter.type.all")}</option>
+                {options.types.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t("clinician.filter.patient")}</legend>
+          <div className="field-grid dense">
+            <div className="field">
+              <label htmlFor="alder">{t("clinician.filter.age")}</label>
+              {age.message}
+              <input id="alder" name="alder" type="text" inputMode="numeric" size={4} defaultValue={params.alder ?? ""} {...age.inputProps} />
+            </div>
+            <div className="field">
+              <label htmlFor="kjonn">{t("clinician.filter.sex")}</label>
+              {sex.message}
+              <select id="kjonn" name="kjonn" defaultValue={params.kjonn ?? ""} {...sex.inputProps}>
+                <option value="">{t("search.field.sex.any")}</option>
+                <option value="kvinne">{t("search.field.sex.kvinne")}</option>
+                <option value="mann">{t("search.field.sex.mann")}</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="sortering">{t("clinician.filter.sort")}</label>
+              {sort.message}
+              <select id="sortering" name="sortering" defaultValue={view.sort} data-default={params.q ? "relevans" : "stenger"} {...sort.inputProps}>
+                {CLINICIAN_SORTS.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`clinician.sort.${SORT_FOR_ENGINE[s]}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </fieldset>
+        <div className="form-actions">
+          <button type="submit">{t("clinician.filter.submit")}</button>
+          <Link to={href("/helsepersonell")}>{t("clinician.filter.reset")}</Link>
+        </div>
       </Form>
-      <div className="table-wrap">
-        <table>
-          <caption>
-            {studies.length} {showAll ? "studier" : "studier åpne for inklusjon, den som stenger først øverst"}
-          </caption>
+      {view.notes.map((n) => (
+        <p key={n} className="notice">
+          {n}
+        </p>
+      ))}
+      {view.icd10Codes.length ? <p className="muted">{t("clinician.icd10.matched", { codes: view.icd10Codes.join(", ") })}</p> : null}
+
+      {view.rows.length === 0 ? <p className="notice">{t("clinician.zero")}</p> : null}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="studietabell-tittel">
+        <table className="dense-table">
+          <caption id="studietabell-tittel">{view.caption}</caption>
           <thead>
             <tr>
-              <th scope="col">Studie</th>
-              <th scope="col">ICD-10</th>
-              <th scope="col">Type og fase</th>
-              <th scope="col">Status</th>
-              <th scope="col">Åpne steder</th>
-              <th scope="col">Inklusjon til</th>
-              <th scope="col">Utført av</th>
+              <th scope="col">{t("clinician.col.study")}</th>
+              <th scope="col">{t("clinician.col.icd10")}</th>
+              <th scope="col">{t("clinician.col.phase")}</th>
+              <th scope="col">{t("clinician.col.status")}</th>
+              <th scope="col">{t("clinician.col.openSites")}</th>
+              <th scope="col" aria-sort={sortedByClosing ? "ascending" : undefined}>
+                {sortedByClosing ? (
+                  t("clinician.col.until")
+                ) : (
+                  <Link to={clinicianSearchHref({ ...params, sortering: "stenger", side: 1 }, lang)}>{t("clinician.col.until")}</Link>
+                )}
+              </th>
+              <th scope="col">{t("clinician.col.lead")}</th>
             </tr>
           </thead>
           <tbody>
-            {studies.map((s) => (
-              <tr key={s.id}>
+            {view.rows.map((row) => (
+              <tr key={row.id}>
                 <td>
-                  <Link to={`/studier/${s.id}`}>{s.title}</Link>
-                  {s.isDemo ? <DemoBadge /> : null}
+                  <Link to={href(`/helsepersonell/studier/${row.id}`)}>
+                    <LocalizedText value={row.title} />
+                  </Link>
+                  {row.isDemo ? <DemoBadge /> : null}
                 </td>
-                <td>{s.icd10.join(", ") || "–"}</td>
+                <td>{row.icd10.join(", ") || "–"}</td>
+                <td>{row.typeAndPhase}</td>
                 <td>
-                  {s.type}, {s.phase}
+                  <StatusBadge status={row.status} text={row.statusText} />
                 </td>
-                <td>
-                  <StatusBadge status={s.status} text={s.statusText} />
-                </td>
-                <td>{s.openSites}</td>
-                <td>{s.openUntil}</td>
-                <td>{s.lead}</td>
+                <td>{row.openSites}</td>
+                <td>{row.until}</td>
+                <td>{row.lead}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {view.pages > 1 ? (
+        <nav aria-label={t("search.pages")} className="pagination">
+          {view.previousHref ? (
+            <Link to={view.previousHref} rel="prev">
+              {t("search.previous")}
+            </Link>
+          ) : null}
+          <span>{t("search.pageOf", { page: view.page, pages: view.pages })}</span>
+          {view.nextHref ? (
+            <Link to={view.nextHref} rel="next">
+              {t("search.next")}
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <ErrorPage
+      texts={{
+        notFoundTitle: "error.notFound.title",
+        notFoundText: "error.notFound.text",
+        title: "error.search.title",
+        text: "error.search.text",
+        link: { to: "/helsepersonell", label: "error.study.toSearch" },
+      }}
+    />
   );
 }

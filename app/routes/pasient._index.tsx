@@ -1,66 +1,243 @@
+/**
+ * /pasient: the patient search. One box first (phone-first), "open now" by default, optional
+ * postcode (nearest site first, in km), age, sex and region behind "more choices". A plain GET
+ * form: every search is a bookmarkable URL and works without JavaScript; with JavaScript the
+ * results follow the typing (use-live-search). No cookies, nothing stored.
+ */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { LocalizedText } from "~/components/LocalizedText";
+import { fieldProblem, ProblemSummary } from "~/components/ProblemSummary";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { getDb } from "~/db.server";
-import { studyListItems } from "~/models/study-views.server";
+import { useLiveSearch } from "~/components/use-live-search";
+import { publicPageHeaders } from "~/http/cache-headers";
+import { redirectToTidyQuery } from "~/http/tidy-query";
+import { langFromSearch, withLang } from "~/i18n/languages";
+import { translator } from "~/i18n/translate";
+import { useTranslator } from "~/i18n/use-translator";
+import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES } from "~/search-params/patient-search-params";
+import type { StudyCard } from "~/views/study-card.server";
+import { patientSearchView } from "~/views/patient-search.server";
 
-export const meta: MetaFunction = () => [{ title: "Finn en klinisk studie – for pasienter og pårørende" }];
+export const meta: MetaFunction = ({ location }) => [
+  { title: translator(langFromSearch(location.search)).t("patient.search.metaTitle") },
+];
+
+export const headers = publicPageHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const url = new URL(request.url);
-  const showAll = url.searchParams.get("status") === "alle";
-  const items = studyListItems(getDb(), new Date());
-  const shown = showAll ? items : items.filter((i) => i.status === "open");
-  return {
-    showAll,
-    studies: shown.map((i) => ({
-      id: i.id,
-      title: i.shortTitle ?? i.title,
-      status: i.status,
-      statusText: i.statusText,
-      where: i.openSites.length ? i.openSites.map((s) => s.name) : i.siteNames,
-      isDemo: i.isDemo,
-    })),
-  };
+  redirectToTidyQuery(request);
+  return patientSearchView(new URL(request.url), new Date());
 }
 
-export default function PatientIndex() {
-  const { studies, showAll } = useLoaderData<typeof loader>();
+export default function PatientSearch() {
+  const view = useLoaderData<typeof loader>();
+  const { t, href, lang } = useTranslator();
+  const { formRef, onChange, onSubmit, busy } = useLiveSearch();
+  const { params, problems } = view;
+  const q = fieldProblem(problems, "q", "q-hint");
+  const postcode = fieldProblem(problems, "postnummer", "postnummer-hint");
+  const age = fieldProblem(problems, "alder", "alder-hint");
+  const sex = fieldProblem(problems, "kjonn");
+  const region = fieldProblem(problems, "region");
+  const status = fieldProblem(problems, "status");
+  const moreOpen = Boolean(params.postnummer || params.alder != null || params.kjonn || params.region || postcode.problem || age.problem || sex.problem || region.problem);
+
   return (
     <>
-      <h1>Finn en studie</h1>
-      <p className="lead">
-        Kliniske studier prøver ut nye behandlinger og måter å følge opp sykdom på. Her ser du studier ved norske sykehus.
-        Snakk med legen din om en studie kan passe for deg.
-      </p>
-      <Form method="get" className="filters" aria-label="Vis studier">
-        <label htmlFor="status">Vis</label>
-        <select id="status" name="status" defaultValue={showAll ? "alle" : "apen"}>
-          <option value="apen">Bare studier som er åpne nå</option>
-          <option value="alle">Alle studier</option>
-        </select>
-        <button type="submit">Vis studier</button>
+      <h1>{t("patient.search.title")}</h1>
+      <p className="lead">{t("patient.search.lead")}</p>
+      <ProblemSummary problems={problems} />
+      <Form method="get" action="/pasient" role="search" aria-label={t("patient.search.form")} className="search-form" ref={formRef} onChange={onChange} onSubmit={onSubmit}>
+        {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
+        <div className="field">
+          <label htmlFor="q">{t("search.field.q")}</label>
+          <p id="q-hint" className="hint">
+            {t("search.field.q.hint")}
+          </p>
+          {q.message}
+          <div className="search-row">
+            <input id="q" name="q" type="search" defaultValue={params.q} autoComplete="off" enterKeyHint="search" spellCheck={false} {...q.inputProps} />
+            <button type="submit">{t("search.submit")}</button>
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="status">{t("search.field.status")}</label>
+          {status.message}
+          <select id="status" name="status" defaultValue={params.status} data-default={DEFAULT_PATIENT_STATUS} {...status.inputProps}>
+            {PATIENT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`search.status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <details className="more-filters" open={moreOpen}>
+          <summary>{t("search.more")}</summary>
+          <div className="field-grid">
+            <div className="field">
+              <label htmlFor="postnummer">{t("search.field.postcode")}</label>
+              <p id="postnummer-hint" className="hint">
+                {t("search.field.postcode.hint")}
+              </p>
+              {postcode.message}
+              <input id="postnummer" name="postnummer" type="text" inputMode="numeric" autoComplete="postal-code" size={6} defaultValue={view.raw.postnummer} {...postcode.inputProps} />
+            </div>
+            <div className="field">
+              <label htmlFor="alder">{t("search.field.age")}</label>
+              <p id="alder-hint" className="hint">
+                {t("search.field.age.hint")}
+              </p>
+              {age.message}
+              <input id="alder" name="alder" type="text" inputMode="numeric" size={4} defaultValue={view.raw.alder} {...age.inputProps} />
+            </div>
+            <div className="field">
+              <label htmlFor="kjonn">{t("search.field.sex")}</label>
+              {sex.message}
+              <select id="kjonn" name="kjonn" defaultValue={params.kjonn ?? ""} {...sex.inputProps}>
+                <option value="">{t("search.field.sex.any")}</option>
+                <option value="kvinne">{t("search.field.sex.kvinne")}</option>
+                <option value="mann">{t("search.field.sex.mann")}</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="region">{t("search.field.region")}</label>
+              {region.message}
+              <select id="region" name="region" defaultValue={params.region ?? ""} {...region.inputProps}>
+                <option value="">{t("search.field.region.all")}</option>
+                {view.regions.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </details>
       </Form>
-      <p aria-live="polite">
-        {studies.length} {studies.length === 1 ? "studie" : "studier"}
-        {showAll ? "" : " er åpne for inklusjon nå"}
+
+      <section aria-labelledby="treff-tittel" className="results" aria-busy={busy || undefined}>
+        <h2 id="treff-tittel" className="visually-hidden">
+          {t("patient.results.heading")}
+        </h2>
+        <p role="status" className="result-count">
+          {busy ? t("search.updating") : view.countText}
+          {!busy && view.near && view.total > 0 ? (
+            <span className="result-near"> {t("search.nearFrom", { postcode: view.near.postcode, place: view.near.place })}</span>
+          ) : null}
+        </p>
+        {view.zero ? <ZeroResults zero={view.zero} /> : null}
+        <ul className="cards">
+          {view.cards.map((card) => (
+            <StudyCardItem key={card.id} card={card} postcode={view.near?.postcode ?? null} />
+          ))}
+        </ul>
+        {view.pages > 1 ? (
+          <nav aria-label={t("search.pages")} className="pagination">
+            {view.previousHref ? (
+              <Link to={view.previousHref} rel="prev">
+                {t("search.previous")}
+              </Link>
+            ) : null}
+            <span>{t("search.pageOf", { page: view.page, pages: view.pages })}</span>
+            {view.nextHref ? (
+              <Link to={view.nextHref} rel="next">
+                {t("search.next")}
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
+      </section>
+      <p className="notice">{t("patient.study.talkToDoctor")}</p>
+      <p className="muted small">
+        <Link to={href("/helsepersonell")}>{t("site.nav.clinicians")}</Link>
       </p>
-      <ul className="cards">
-        {studies.map((s) => (
-          <li key={s.id} className="card">
-            <h2>
-              <Link to={`/studier/${s.id}`}>{s.title}</Link>
-              {s.isDemo ? <DemoBadge /> : null}
-            </h2>
-            <p>
-              <StatusBadge status={s.status} text={s.statusText} />
-            </p>
-            <p>
-              <span className="muted">Hvor:</span> {s.where.join(", ")}
-            </p>
-          </li>
-        ))}
-      </ul>
     </>
+  );
+
+  function ZeroResults({ zero }: { zero: NonNullable<typeof view.zero> }) {
+    return (
+      <div className="zero-results">
+        <h3>{t("patient.zero.title")}</h3>
+        {zero.emptyPortal ? (
+          <p>{t("patient.zero.nothing")}</p>
+        ) : (
+          <>
+            <p>{t("patient.zero.because")}</p>
+            <ul>
+              {zero.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          </>
+        )}
+        {zero.widen.length ? (
+          <>
+            <h4>{t("patient.zero.widen")}</h4>
+            <ul className="widen">
+              {zero.widen.map((w) => (
+                <li key={w.href}>
+                  <Link to={w.href}>
+                    {w.label} {t("patient.widen.hits", { count: translator(lang).plural("count.studies", w.count) })}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        <p>{t("patient.zero.spelling")}</p>
+      </div>
+    );
+  }
+}
+
+function StudyCardItem({ card, postcode }: { card: StudyCard; postcode: string | null }) {
+  const { t, plural, lang } = useTranslator();
+  const to = withLang(`/pasient/studier/${card.id}${postcode ? `?postnummer=${postcode}` : ""}`, lang);
+  return (
+    <li className="card">
+      <h3>
+        <Link to={to}>
+          <LocalizedText value={card.title} />
+        </Link>
+        {card.isDemo ? <DemoBadge /> : null}
+      </h3>
+      <p>
+        <StatusBadge status={card.status} text={card.statusText} />
+      </p>
+      <p>
+        <span className="muted">{card.site?.distanceKm != null ? t("patient.card.nearest") : t("patient.card.where")}:</span>{" "}
+        {card.site ? (
+          <>
+            {card.site.name}
+            {card.site.place && !card.site.name.includes(card.site.place) ? `, ${card.site.place}` : ""}
+            {card.site.distanceKm != null ? ` – ${t("distance.km", { km: card.site.distanceKm })}` : ""}
+            {card.otherSites > 0 ? ` ${plural("patient.card.moreSites", card.otherSites)}` : ""}
+          </>
+        ) : (
+          t("patient.card.noSites")
+        )}
+      </p>
+      {card.categories.length ? (
+        <p>
+          <span className="muted">{t("patient.card.category")}:</span> {card.categories.join(", ")}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <ErrorPage
+      texts={{
+        notFoundTitle: "error.notFound.title",
+        notFoundText: "error.notFound.text",
+        title: "error.search.title",
+        text: "error.search.text",
+        link: { to: "/pasient", label: "error.study.toSearch" },
+      }}
+    />
   );
 }

@@ -31,7 +31,7 @@ test("a patient goes from the front page to an open study and sees its sites", a
   // The card shows the plain-language short title; the study page shows it under the full title.
   await expect(page.getByRole("main")).toContainText(title);
   await expect(page.getByRole("heading", { level: 1 })).not.toBeEmpty();
-  await expect(page.getByRole("table", { name: /Studiesteder/ })).toBeVisible();
+  await expect(page.getByRole("list", { name: /Studiesteder/ })).toBeVisible();
   await expect(page.getByText("Dette er en fiktiv demostudie.").first()).toBeVisible();
   await expect(page.getByText("Snakk med legen din")).toBeVisible();
   await expectNoAxeViolations(page);

@@ -1,0 +1,35 @@
+/** The body of every error boundary: what went wrong in plain words and where to go next. */
+import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import type { MessageKey } from "~/i18n/messages/nb";
+import { useTranslator } from "~/i18n/use-translator";
+
+export interface ErrorTexts {
+  notFoundTitle: MessageKey;
+  notFoundText: MessageKey;
+  title: MessageKey;
+  text: MessageKey;
+  link: { to: string; label: MessageKey };
+}
+
+export const GENERIC_ERROR_TEXTS: ErrorTexts = {
+  notFoundTitle: "error.notFound.title",
+  notFoundText: "error.notFound.text",
+  title: "error.generic.title",
+  text: "error.generic.text",
+  link: { to: "/", label: "error.home" },
+};
+
+export function ErrorPage({ texts = GENERIC_ERROR_TEXTS }: { texts?: ErrorTexts }) {
+  const error = useRouteError();
+  const { t, href } = useTranslator();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <section aria-labelledby="feil-tittel">
+      <h1 id="feil-tittel">{t(notFound ? texts.notFoundTitle : texts.title)}</h1>
+      <p>{t(notFound ? texts.notFoundText : texts.text)}</p>
+      <p>
+        <Link to={href(texts.link.to)}>{t(texts.link.label)}</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Looks up interface text for a language and fills in values. Pure and shared by server and
+ * browser, so a page renders the same text in both (no hydration mismatch).
+ */
+import { TZDate } from "@date-fns/tz";
+import { format } from "date-fns";
+import { DATE_LOCALE, withLang, type Lang } from "./languages";
+import { en } from "./messages/en";
+import { nb, type MessageKey, type Messages } from "./messages/nb";
+import { nn } from "./messages/nn";
+
+export const MESSAGES: Record<Lang, Messages> = { nb, nn, en };
+
+export type Vars = Record<string, string | number>;
+/** Keys that come as a `.one` / `.other` pair. */
+export type PluralKey = { [K in MessageKey]: K extends `${infer Base}.one` ? Base : never }[MessageKey];
+
+export interface Translator {
+  lang: Lang;
+  t(key: MessageKey, vars?: Vars): string;
+  /** The singular or plural form for `count`; `{count}` is filled in. */
+  plural(key: PluralKey, count: number, vars?: Vars): string;
+  /** A calendar date ("2027-03-14") in words: "14. mars 2027". */
+  date(calendarDate: string): string;
+  /** An instant, in Europe/Oslo: "22. november 2026 kl. 14:05". */
+  instant(iso: string | Date): string;
+  /** "a, b og c". */
+  list(items: string[]): string;
+  /** An internal link in this language. */
+  href(path: string): string;
+}
+
+function fill(template: string, vars?: Vars): string {
+  if (!vars) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+// Not imported from domain/calendar-date: that module brings zod into the browser bundle.
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const PORTAL_TIME_ZONE = "Europe/Oslo";
+
+const cache = new Map<Lang, Translator>();
+
+export function translator(lang: Lang): Translator {
+  const cached = cache.get(lang);
+  if (cached) return cached;
+  const messages = MESSAGES[lang];
+  const locale = DATE_LOCALE[lang];
+  const t = (key: MessageKey, vars?: Vars) => fill(messages[key], vars);
+  const created: Translator = {
+    lang,
+    t,
+    plural: (key, count, vars) => t(`${key}.${count === 1 ? "one" : "other"}` as MessageKey, { count, ...vars }),
+    date: (calendarDate) => {
+      const match = CALENDAR_DATE.exec(calendarDate);
+      if (!match) throw new RangeError(`"${calendarDate}" is not a calendar date (YYYY-MM-DD)`);
+      return format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])), messages["format.date"], { locale });
+    },
+    instant: (iso) => format(new TZDate(new Date(iso).getTime(), PORTAL_TIME_ZONE), messages["format.instant"], { locale }),
+    list: (items) =>
+      items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${messages["format.list.and"]} ${items.at(-1)}`,
+    href: (path) => withLang(path, lang),
+  };
+  cache.set(lang, created);
+  return created;
+}

@@ -1,0 +1,222 @@
+/**
+ * /pasient/studier/:id — a study for patients and relatives, in plain language: what it is about,
+ * who can take part, what taking part means, where and until when (each site with its own
+ * window, nearest first when a postcode came along from the search), whom to contact, and the
+ * fixed advice to talk to their doctor. A missing or unpublished study is a real 404.
+ */
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ErrorPage } from "~/components/ErrorPage";
+import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
+import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
+import { getDb } from "~/db.server";
+import { publicPageHeaders } from "~/http/cache-headers";
+import { langFromRequest, langFromSearch } from "~/i18n/languages";
+import { translator } from "~/i18n/translate";
+import { useTranslator } from "~/i18n/use-translator";
+import { lookupPostcode } from "~/models/postcode.server";
+import { withdrawnAt } from "~/models/study.server";
+import { postcodeSchema } from "~/search-params/field-parsers";
+import { categoryNamesFor, loadPublicStudy, patientStudyView } from "~/views/study-page.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
+  const { t } = translator(langFromSearch(location.search));
+  return [{ title: `${data ? data.title.text : t("error.study.notFound.title")} – ${t("site.titleSuffix")}` }];
+};
+
+export const headers = publicPageHeaders;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const db = getDb();
+  const study = loadPublicStudy(db, params.id);
+  const lang = langFromRequest(request);
+  // A postcode carried over from the search gives distances; a bad or unknown one is ignored here.
+  const postcode = postcodeSchema.safeParse(new URL(request.url).searchParams.get("postnummer") ?? "");
+  const place = postcode.success ? lookupPostcode(db, postcode.data) : null;
+  return patientStudyView(study, {
+    lang,
+    now: new Date(),
+    near: place,
+    postcode: place?.postcode ?? null,
+    withdrawnAt: study.publicationState === "withdrawn" ? withdrawnAt(db, study.id) : null,
+    categoryNames: categoryNamesFor(db, lang),
+  });
+}
+
+export default function PatientStudyPage() {
+  const s = useLoaderData<typeof loader>();
+  const { t, href } = useTranslator();
+  return (
+    <article aria-labelledby="studie-tittel" className="study-page">
+      <p className="muted">
+        {s.type}
+        {s.categories.length ? ` · ${s.categories.join(", ")}` : ""}
+      </p>
+      <h1 id="studie-tittel">
+        <LocalizedText value={s.title} />
+        {s.isDemo ? <DemoBadge /> : null}
+      </h1>
+      {s.isDemo ? <p className="notice notice-warning">{t("demo.notice")}</p> : null}
+      {s.withdrawn ? (
+        <p className="notice notice-warning">
+          {s.withdrawn.date ? t("patient.study.withdrawn", { date: s.withdrawn.date }) : t("patient.study.withdrawnNoDate")}
+        </p>
+      ) : (
+        <p>
+          <StatusBadge status={s.status} text={s.statusText} />
+        </p>
+      )}
+      <FallbackNote values={[s.title, s.summary, s.participation]} />
+
+      <h2>{t("patient.study.about")}</h2>
+      {s.summary ? <LocalizedText as="p" value={s.summary} /> : null}
+      {s.fullTitle ? (
+        <p className="muted">
+          {t("patient.study.fullTitle")}: <LocalizedText value={s.fullTitle} />
+        </p>
+      ) : null}
+      <p className="notice">{t("patient.study.talkToDoctor")}</p>
+
+      <h2>{t("patient.study.who")}</h2>
+      <dl className="meta">
+        <dt>{t("patient.study.age")}</dt>
+        <dd>{s.age}</dd>
+        <dt>{t("patient.study.sex")}</dt>
+        <dd>{s.sex}</dd>
+        <dt>{t("patient.study.healthy")}</dt>
+        <dd>{s.healthyVolunteers ? t("patient.study.healthy.yes") : t("patient.study.healthy.no")}</dd>
+        {s.conditions.length ? (
+          <>
+            <dt>{t("patient.study.conditions")}</dt>
+            <dd lang="nb">{s.conditions.join(", ")}</dd>
+          </>
+        ) : null}
+      </dl>
+      {s.inclusion ? (
+        <>
+          <h3>{t("patient.study.mainCriteria")}</h3>
+          <ul lang={s.inclusion.lang}>
+            {s.inclusion.items.map((item, i) => (
+              <li key={i}>{item}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {s.exclusion ? (
+        <>
+          <h3>{t("patient.study.notIf")}</h3>
+          <ul lang={s.exclusion.lang}>
+            {s.exclusion.items.map((item, i) => (
+              <li key={i}>{item}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+
+      {s.participation ? (
+        <>
+          <h2>{t("patient.study.participation")}</h2>
+          <LocalizedText as="p" value={s.participation} />
+        </>
+      ) : null}
+
+      <h2 id="steder-tittel">{t("patient.study.where")}</h2>
+      <ul className="site-list" aria-label={t("patient.study.sites")}>
+        {s.sites.map((site) => (
+          <li key={site.id} className="site">
+            <h3>{site.name}</h3>
+            {site.organisation || site.place ? (
+              <p className="muted">{[site.place, site.organisation].filter(Boolean).join(" · ")}</p>
+            ) : null}
+            {s.withdrawn ? null : (
+              <p>
+                <StatusBadge status={site.status} text={site.statusText} />
+              </p>
+            )}
+            {site.pauseReason ? <p className="muted">{t("patient.study.pauseReason", { reason: site.pauseReason })}</p> : null}
+            <p>
+              <span className="muted">{t("patient.study.window")}:</span> {site.window}
+            </p>
+            {site.distanceKm != null && s.postcode ? <p>{t("patient.study.distance", { km: site.distanceKm, postcode: s.postcode })}</p> : null}
+            {site.contact ? (
+              <p>
+                <span className="muted">{t("patient.study.siteContact")}:</span> {site.contact.name}
+                {site.contact.phone ? (
+                  <>
+                    , <a href={`tel:${site.contact.phone.replace(/\s+/g, "")}`}>{site.contact.phone}</a>
+                  </>
+                ) : null}
+                {site.contact.email ? (
+                  <>
+                    , <a href={`mailto:${site.contact.email}`}>{site.contact.email}</a>
+                  </>
+                ) : null}
+              </p>
+            ) : site.status === "open" || site.status === "planned" ? (
+              <p className="muted">{t("patient.study.noSiteContact")}</p>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+
+      {s.contacts.length ? (
+        <>
+          <h2>{t("patient.study.contact")}</h2>
+          <ul>
+            {s.contacts.map((c, i) => (
+              <li key={i}>
+                {c.name}
+                {c.phone ? (
+                  <>
+                    , <a href={`tel:${c.phone.replace(/\s+/g, "")}`}>{c.phone}</a>
+                  </>
+                ) : null}
+                {c.email ? (
+                  <>
+                    , <a href={`mailto:${c.email}`}>{c.email}</a>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {s.links.length ? (
+        <>
+          <h2>{t("patient.study.links")}</h2>
+          <ul>
+            {s.links.map((l, i) => (
+              <li key={i}>
+                <a href={l.url} lang="nb">
+                  {l.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <ul className="page-links">
+        <li>
+          <Link to={href(`/helsepersonell/studier/${s.id}`)}>{t("patient.study.clinicianLink")}</Link>
+        </li>
+        <li>
+          <Link to={href("/pasient")}>{t("patient.study.back")}</Link>
+        </li>
+      </ul>
+    </article>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <ErrorPage
+      texts={{
+        notFoundTitle: "error.study.notFound.title",
+        notFoundText: "error.study.notFound.text",
+        title: "error.study.generic.title",
+        text: "error.study.generic.text",
+        link: { to: "/pasient", label: "error.study.toSearch" },
+      }}
+    />
+  );
+}

@@ -1,0 +1,208 @@
+/**
+ * Everything the clinician list shows, from its URL: validated filters (with a clear message for
+ * every bad value), ICD-10 given as a code or a name resolved to codes, one page of dense rows,
+ * and the choices for the filter menus (organisations, regions, the ICD-10 list for autocomplete).
+ */
+import { daysUntilClose, siteStatus } from "../domain/inclusion-status";
+import { PHASES, STUDY_TYPES } from "../domain/study";
+import { studyStatusText } from "../domain/status-text";
+import { getDb } from "../db.server";
+import { langFromSearch, type Lang } from "../i18n/languages";
+import { translator } from "../i18n/translate";
+import { suggestIcd10 } from "../models/icd10.server";
+import { listIcd10CodesInUse, listOrganisations, listRegions } from "../models/reference.server";
+import { getStudies, type StudyRecord } from "../models/study.server";
+import { getSearchEngine } from "../search.server";
+import type { SearchHit, SearchQuery } from "../../search/types";
+import { SEX_FOR_ENGINE, type ParamProblem } from "../search-params/field-parsers";
+import { STATUS_FILTER, withoutEmpty } from "../search-params/engine-query";
+import {
+  clinicianSearchHref,
+  effectiveSort,
+  parseClinicianSearchParams,
+  SORT_FOR_ENGINE,
+  type ClinicianSearchParams,
+  type ClinicianSort,
+} from "../search-params/clinician-search-params";
+import { localText, type LocalText } from "./localized-text";
+import { activeSites } from "./study-card.server";
+import { phaseText, studyTypeText } from "./study-labels";
+import type { StudyStatus } from "../domain/inclusion-status";
+
+export const CLINICIAN_PAGE_SIZE = 50;
+/** "Closing soon": every open site's inclusion ends within this many days. */
+export const CLOSING_SOON_DAYS = 30;
+/** The engine pages at most 100 hits; the closing-soon filter reads all open studies this way. */
+const ENGINE_PAGE = 100;
+const MAX_ENGINE_PAGES = 50;
+
+export interface ClinicianRow {
+  id: number;
+  title: LocalText;
+  icd10: string[];
+  typeAndPhase: string;
+  status: StudyStatus;
+  statusText: string;
+  openSites: number;
+  until: string;
+  lead: string;
+  isDemo: boolean;
+}
+
+export interface ClinicianSearchView {
+  lang: Lang;
+  params: ClinicianSearchParams;
+  sort: ClinicianSort;
+  problems: { field: string; message: string }[];
+  /** How the filters were understood (e.g. a word that names no ICD-10 code was searched as text). */
+  notes: string[];
+  icd10Codes: string[];
+  options: {
+    regions: { id: string; name: string }[];
+    organisations: { id: string; name: string }[];
+    icd10: { code: string; name: string }[];
+    phases: { id: string; name: string }[];
+    types: { id: string; name: string }[];
+  };
+  total: number;
+  page: number;
+  pages: number;
+  caption: string;
+  rows: ClinicianRow[];
+  previousHref: string | null;
+  nextHref: string | null;
+}
+
+/** An ICD-10 code at the start of the value ("C50", "c50.9", "C50 Ondartet svulst i brystkjertel"). */
+function leadingIcd10Code(value: string): string | null {
+  const match = /^\s*([A-Za-z]\d{2}(?:\.?[0-9A-Za-z]{1,2})?)(?=\s|$|[,;])/.exec(value);
+  return match ? match[1]!.toUpperCase().replace(".", "") : null;
+}
+
+/** Latest inclusion end among the open sites; null if one is open-ended, or none is open. */
+function openUntil(study: StudyRecord, now: Date): { date: string | null; anyOpen: boolean } {
+  const open = activeSites(study).filter((s) => siteStatus(s, now) === "open");
+  if (open.length === 0 || open.some((s) => !s.inclusionEnd)) return { date: null, anyOpen: open.length > 0 };
+  return { date: open.map((s) => s.inclusionEnd!).sort().at(-1)!, anyOpen: true };
+}
+
+/** Open, and every open site stops including within CLOSING_SOON_DAYS (so the study closes). */
+function closingSoon(study: StudyRecord, now: Date): boolean {
+  const open = activeSites(study).filter((s) => siteStatus(s, now) === "open");
+  if (open.length === 0) return false;
+  return open.every((s) => {
+    const days = daysUntilClose(s, now);
+    return days != null && days <= CLOSING_SOON_DAYS;
+  });
+}
+
+export async function clinicianSearchView(url: URL, now: Date): Promise<ClinicianSearchView> {
+  const db = getDb();
+  const lang = langFromSearch(url.searchParams);
+  const tr = translator(lang);
+  const regions = listRegions(db);
+  const organisations = listOrganisations(db);
+  const icd10List = listIcd10CodesInUse(db);
+  const parsed = parseClinicianSearchParams(url.searchParams, {
+    regions: regions.map((r) => r.id),
+    organisations: organisations.map((o) => o.id),
+  });
+  const params = parsed.params;
+  const problems: ParamProblem[] = [...parsed.problems];
+
+  // ICD-10 as a code (from the autocomplete list or typed) or a Norwegian name. A lay word that
+  // names no code ("brystkreft") is searched as text: the engine's synonyms tie it to C50.
+  const notes: string[] = [];
+  let icd10Codes: string[] = [];
+  let extraText = "";
+  if (params.icd10) {
+    const code = leadingIcd10Code(params.icd10);
+    if (code) icd10Codes = [code];
+    else {
+      icd10Codes = params.icd10.trim().length >= 3 ? suggestIcd10(db, params.icd10, 20).map((c) => c.code) : [];
+      if (icd10Codes.length === 0) {
+        extraText = params.icd10;
+        notes.push(tr.t("search.problem.icd10", { value: params.icd10 }));
+      }
+    }
+  }
+
+  const sort = effectiveSort(params);
+  const base: SearchQuery = withoutEmpty({
+    q: [params.q, extraText].filter(Boolean).join(" "),
+    icd10: icd10Codes,
+    organisations: params.helseforetak ? [params.helseforetak] : undefined,
+    regions: params.region ? [params.region] : undefined,
+    phases: params.fase ? [params.fase] : undefined,
+    studyTypes: params.type ? [params.type] : undefined,
+    status: STATUS_FILTER[params.status],
+    age: params.alder ?? undefined,
+    sex: params.kjonn ? SEX_FOR_ENGINE[params.kjonn] : undefined,
+    sort: SORT_FOR_ENGINE[sort],
+    now,
+  });
+  const engine = getSearchEngine();
+
+  let total: number;
+  let pageStudies: StudyRecord[];
+  if (params.status === "stenger") {
+    // The engine cannot filter on "closing within 30 days": read every open match, then keep
+    // those closing soon and page here. Open studies number in the hundreds, not millions.
+    const hits: SearchHit[] = [];
+    for (let page = 1; page <= MAX_ENGINE_PAGES; page++) {
+      const result = await engine.search({ ...base, page, perPage: ENGINE_PAGE });
+      hits.push(...result.hits);
+      if (hits.length >= result.total || result.hits.length === 0) break;
+    }
+    const closing = getStudies(db, hits.map((h) => h.studyId)).filter((s) => closingSoon(s, now));
+    total = closing.length;
+    pageStudies = closing.slice((params.side - 1) * CLINICIAN_PAGE_SIZE, params.side * CLINICIAN_PAGE_SIZE);
+  } else {
+    const result = await engine.search({ ...base, page: params.side, perPage: CLINICIAN_PAGE_SIZE });
+    total = result.total;
+    pageStudies = getStudies(db, result.hits.map((h) => h.studyId));
+  }
+
+  const rows = pageStudies.map((study): ClinicianRow => {
+    const sites = activeSites(study);
+    const { status, text } = studyStatusText(sites, now, lang);
+    const until = openUntil(study, now);
+    const phase = phaseText(tr, study.phase);
+    return {
+      id: study.id,
+      title: localText(study.title, lang)!,
+      icd10: study.icd10,
+      typeAndPhase: [studyTypeText(tr, study.studyType), phase].filter(Boolean).join(", "),
+      status,
+      statusText: text,
+      openSites: sites.filter((s) => siteStatus(s, now) === "open").length,
+      until: until.date ? tr.date(until.date) : until.anyOpen ? tr.t("clinician.until.none") : "–",
+      lead: study.leadOrganisation.name,
+      isDemo: study.isDemo,
+    };
+  });
+
+  const pages = Math.max(1, Math.ceil(total / CLINICIAN_PAGE_SIZE));
+  return {
+    lang,
+    params,
+    sort,
+    problems: problems.map((p) => ({ field: p.field, message: tr.t(p.key, p.vars) })),
+    notes,
+    icd10Codes,
+    options: {
+      regions: regions.map((r) => ({ id: r.id, name: r.name })),
+      organisations: organisations.map((o) => ({ id: o.id, name: o.name })),
+      icd10: icd10List.map((c) => ({ code: c.code, name: c.nameNb })),
+      phases: PHASES.map((p) => ({ id: p, name: tr.t(`phase.${p}`) })),
+      types: STUDY_TYPES.map((s) => ({ id: s, name: tr.t(`type.${s}`) })),
+    },
+    total,
+    page: params.side,
+    pages,
+    caption: tr.t("clinician.table.caption", { count: tr.plural("count.studies", total), sort: tr.t(`clinician.sort.${SORT_FOR_ENGINE[sort]}`) }),
+    rows,
+    previousHref: params.side > 1 ? clinicianSearchHref({ ...params, side: Math.min(params.side - 1, pages) }, lang) : null,
+    nextHref: params.side < pages ? clinicianSearchHref({ ...params, side: params.side + 1 }, lang) : null,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * A search hit as a patient's result card: plain title, status in words, the nearest (or first
+ * open) site and the category. Built from the study as stored, never from the search index, so a
+ * card always says what the study page says.
+ */
+import { siteStatus, type StudyStatus } from "../domain/inclusion-status";
+import { roundKm } from "../domain/geo-distance";
+import { studyStatusText } from "../domain/status-text";
+import type { Lang } from "../i18n/languages";
+import type { SiteRecord, StudyRecord } from "../models/study.server";
+import type { SearchHit } from "../../search/types";
+import { localText, type LocalText } from "./localized-text";
+
+export interface StudyCard {
+  id: number;
+  title: LocalText;
+  status: StudyStatus;
+  statusText: string;
+  site: { name: string; place: string | null; distanceKm: number | null } | null;
+  /** Other active sites besides the one shown. */
+  otherSites: number;
+  categories: string[];
+  isDemo: boolean;
+}
+
+export function activeSites(study: Pick<StudyRecord, "sites">): SiteRecord[] {
+  return study.sites.filter((s) => !s.withdrawn);
+}
+
+export function siteName(site: SiteRecord): string {
+  return site.hospitalName ?? site.organisationName;
+}
+
+export function studyCard(
+  study: StudyRecord,
+  hit: Pick<SearchHit, "siteId" | "distanceKm"> | null,
+  options: { lang: Lang; now: Date; categoryNames: Map<string, string> },
+): StudyCard {
+  const { lang, now } = options;
+  const sites = activeSites(study);
+  const { status, text } = studyStatusText(sites, now, lang);
+  // The engine names the site that matched (the nearest when sorting by distance); otherwise
+  // show a site that includes now, so "where" is somewhere the patient could actually go.
+  const shown =
+    sites.find((s) => hit?.siteId != null && s.id === hit.siteId) ??
+    sites.find((s) => siteStatus(s, now) === "open") ??
+    sites[0] ??
+    null;
+  return {
+    id: study.id,
+    title: localText(study.shortTitle, lang) ?? localText(study.title, lang)!,
+    status,
+    statusText: text,
+    site: shown
+      ? {
+          name: siteName(shown),
+          place: shown.municipality,
+          distanceKm: hit?.distanceKm != null && shown.id === hit.siteId ? roundKm(hit.distanceKm) : null,
+        }
+      : null,
+    otherSites: shown ? sites.length - 1 : 0,
+    categories: study.categories.map((c) => options.categoryNames.get(c) ?? study.categoryNames[c] ?? c),
+    isDemo: study.isDemo,
+  };
+}
