@@ -85,6 +85,7 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly statements = new Map<string, Statement>();
   /** Words already in search_terms (skips a write per word on every re-index). */
   private readonly knownTerms = new Set<string>();
+  private tempReady = false;
 
   constructor(private readonly db: Db) {}
 
@@ -433,23 +434,24 @@ export class SqliteFtsEngine implements SearchEngine {
         order = "m.score, s.updated_at DESC, s.study_id";
     }
 
-    const rows = this.db
-      .prepare(
-        `WITH ${cte.sql}
-         SELECT s.study_id AS studyId, s.title, s.short_title AS shortTitle, ${distanceSql} AS distance, count(*) OVER () AS total
-         FROM matched m JOIN search_studies s USING (study_id)
-         ORDER BY ${order} LIMIT ? OFFSET ?`,
-      )
-      .all(...cte.params, ...distanceParams, perPage, (page - 1) * perPage) as {
+    // The matching set is computed once into a temp table (this connection only; search() never
+    // awaits, so no other search can interleave) and read by the page, the count and every facet.
+    this.materialise(cte);
+    const total = this.stmt("SELECT count(*) FROM temp.search_matched").pluck().get() as number;
+    const rows = (total === 0
+      ? []
+      : this.db
+          .prepare(
+            `SELECT s.study_id AS studyId, s.title, s.short_title AS shortTitle, ${distanceSql} AS distance
+             FROM temp.search_matched m JOIN search_studies s USING (study_id)
+             ORDER BY ${order} LIMIT ? OFFSET ?`,
+          )
+          .all(...distanceParams, perPage, (page - 1) * perPage)) as {
       studyId: number;
       title: string;
       shortTitle: string | null;
       distance: number | null;
-      total: number;
     }[];
-    const total = rows.length
-      ? rows[0]!.total
-      : (this.db.prepare(`WITH ${cte.sql} SELECT count(*) FROM matched`).pluck().get(...cte.params) as number);
 
     const representative = this.representativeSites(rows.map((r) => r.studyId), site, query.sort === "closing" ? "closing" : near ? "distance" : "id", near);
     const hits: SearchHit[] = rows.map((r) => {
@@ -464,7 +466,7 @@ export class SqliteFtsEngine implements SearchEngine {
         highlightedTitle: plan ? highlight(r.title, plan) : null,
       };
     });
-    const facets = this.facetCounts(new Set(query.facets ?? []), cte, site, now);
+    const facets = this.facetCounts(new Set(query.facets ?? []), site, now);
     return { hits, total, page, perPage, facets, engine: this.name };
   }
 
@@ -496,21 +498,30 @@ export class SqliteFtsEngine implements SearchEngine {
     return out;
   }
 
-  private facetCounts(wanted: Set<Facet>, cte: SqlPart, site: SqlPart | null, now: number): SearchResult["facets"] {
+  private materialise(cte: SqlPart): void {
+    if (!this.tempReady) {
+      this.db.exec("CREATE TEMP TABLE IF NOT EXISTS search_matched (study_id INTEGER PRIMARY KEY, score REAL NOT NULL)");
+      this.tempReady = true;
+    }
+    this.stmt("DELETE FROM temp.search_matched").run();
+    this.db.prepare(`INSERT INTO temp.search_matched (study_id, score) WITH ${cte.sql} SELECT study_id, score FROM matched`).run(...cte.params);
+  }
+
+  private facetCounts(wanted: Set<Facet>, site: SqlPart | null, now: number): SearchResult["facets"] {
     const out: SearchResult["facets"] = {};
     const count = (sql: string, extra: unknown[] = []) => {
-      const rows = this.db.prepare(`WITH ${cte.sql} ${sql}`).all(...cte.params, ...extra) as { value: string | null; n: number }[];
+      const rows = this.db.prepare(sql).all(...extra) as { value: string | null; n: number }[];
       const o: Record<string, number> = {};
       for (const r of rows) if (r.value != null && r.n > 0) o[r.value] = r.n;
       return o;
     };
     const valuesOf = (kind: string) =>
-      count("SELECT v.value, count(*) AS n FROM matched m JOIN search_study_values v ON v.study_id = m.study_id AND v.kind = ? GROUP BY v.value", [kind]);
-    const studyColumn = (column: string) => count(`SELECT s.${column} AS value, count(*) AS n FROM matched m JOIN search_studies s USING (study_id) GROUP BY s.${column}`);
+      count("SELECT v.value, count(*) AS n FROM temp.search_matched m JOIN search_study_values v ON v.study_id = m.study_id AND v.kind = ? GROUP BY v.value", [kind]);
+    const studyColumn = (column: string) => count(`SELECT s.${column} AS value, count(*) AS n FROM temp.search_matched m JOIN search_studies s USING (study_id) GROUP BY s.${column}`);
     // A study with sites in two regions counts once in each (the sites must match the filters).
     const siteColumn = (column: string) =>
       count(
-        `SELECT x.${column} AS value, count(DISTINCT x.study_id) AS n FROM matched m JOIN search_sites x ON x.study_id = m.study_id${site ? ` AND ${site.sql}` : ""} GROUP BY x.${column}`,
+        `SELECT x.${column} AS value, count(DISTINCT x.study_id) AS n FROM temp.search_matched m JOIN search_sites x ON x.study_id = m.study_id${site ? ` AND ${site.sql}` : ""} GROUP BY x.${column}`,
         site?.params ?? [],
       );
     for (const f of wanted) {
@@ -534,17 +545,18 @@ export class SqliteFtsEngine implements SearchEngine {
           out.organisationId = siteColumn("organisation_id");
           break;
         case "status": {
-          // Per status, the matching studies with a (filter-matching) site in that status now.
-          const siteAnd = site ? ` AND ${site.sql}` : "";
+          // Per status, the matching studies with a (filter-matching) site in that status now: one
+          // pass over the matching studies' sites.
           const row = this.db
             .prepare(
-              `WITH ${cte.sql} SELECT
-                 sum(EXISTS (SELECT 1 FROM search_sites x WHERE x.study_id = m.study_id${siteAnd} AND x.paused = 0 AND x.opens_at <= ? AND (x.closes_at IS NULL OR x.closes_at > ?))) AS open,
-                 sum(EXISTS (SELECT 1 FROM search_sites x WHERE x.study_id = m.study_id${siteAnd} AND x.paused = 0 AND (x.opens_at IS NULL OR x.opens_at > ?) AND (x.closes_at IS NULL OR x.closes_at > ?))) AS planned,
-                 sum(EXISTS (SELECT 1 FROM search_sites x WHERE x.study_id = m.study_id${siteAnd} AND x.closes_at <= ?)) AS closed
-               FROM matched m`,
+              `SELECT sum(o) AS open, sum(p) AS planned, sum(c) AS closed FROM (
+                 SELECT max(x.paused = 0 AND x.opens_at <= ? AND (x.closes_at IS NULL OR x.closes_at > ?)) AS o,
+                        max(x.paused = 0 AND (x.opens_at IS NULL OR x.opens_at > ?) AND (x.closes_at IS NULL OR x.closes_at > ?)) AS p,
+                        max(x.closes_at <= ?) AS c
+                 FROM temp.search_matched m JOIN search_sites x ON x.study_id = m.study_id${site ? ` AND ${site.sql}` : ""}
+                 GROUP BY m.study_id)`,
             )
-            .get(...cte.params, ...(site?.params ?? []), now, now, ...(site?.params ?? []), now, now, ...(site?.params ?? []), now) as Record<StatusFilter, number | null>;
+            .get(now, now, now, now, now, ...(site?.params ?? [])) as Record<StatusFilter, number | null>;
           out.status = {};
           for (const s of ["open", "planned", "closed"] as const) if ((row[s] ?? 0) > 0) out.status[s] = row[s]!;
           break;
