@@ -17,6 +17,7 @@
  * derived store (like Meilisearch's), rebuilt from the studies at any time.
  */
 import type { Statement } from "better-sqlite3";
+import { randomBytes } from "node:crypto";
 import type { Db } from "../app/db.server";
 import { escapeHtml } from "./meilisearch";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
@@ -31,10 +32,13 @@ import {
   validNumber,
   validStatuses,
 } from "./query-terms";
+import { compileFilter, comparator, entryFromDocuments, facetCounts, filterEntries, haversineKm, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
 import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
 const STOP = new Set<string>(STOP_WORDS);
+/** app_meta key: changes with every write to the search tables (see filterTable()). */
+const GENERATION_KEY = "search.sqlite-fts.generation";
 const MIN_TERM_LENGTH = 4;
 const MAX_TYPO_CANDIDATES = 12;
 /** Score offsets that put every typo match after every exact one, and substrings after both. */
@@ -85,7 +89,8 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly statements = new Map<string, Statement>();
   /** Words already in search_terms (skips a write per word on every re-index). */
   private readonly knownTerms = new Set<string>();
-  private tempReady = false;
+  private table: Map<number, StudyEntry> | null = null;
+  private tableGeneration: string | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -108,15 +113,23 @@ export class SqliteFtsEngine implements SearchEngine {
   async indexStudies(studyIds: number[], documents: SearchDocument[]): Promise<void> {
     const ids = [...new Set([...studyIds, ...documents.map((d) => d.studyId)])];
     for (const id of ids) if (!Number.isSafeInteger(id)) throw new RangeError(`Invalid study id ${id}`);
-    this.db.transaction(() => {
+    const before = this.generationNow();
+    const after = this.db.transaction(() => {
       this.deleteStudies(ids);
       this.insertDocuments(documents);
-    })();
+      return this.bumpGeneration();
+    }).immediate();
+    this.patchTable(before, after, ids, documents);
   }
 
   async removeStudies(studyIds: number[]): Promise<void> {
     for (const id of studyIds) if (!Number.isSafeInteger(id)) throw new RangeError(`Invalid study id ${id}`);
-    this.db.transaction(() => this.deleteStudies(studyIds))();
+    const before = this.generationNow();
+    const after = this.db.transaction(() => {
+      this.deleteStudies(studyIds);
+      return this.bumpGeneration();
+    }).immediate();
+    this.patchTable(before, after, studyIds, []);
   }
 
   /**
@@ -137,7 +150,9 @@ export class SqliteFtsEngine implements SearchEngine {
       }
       this.knownTerms.clear();
       for (const batch of source) this.insertDocuments(batch);
-    })();
+      this.bumpGeneration();
+    }).immediate();
+    this.table = null;
     this.stmt("INSERT INTO search_fts (search_fts) VALUES ('optimize')").run();
     this.stmt("INSERT INTO search_trigram (search_trigram) VALUES ('optimize')").run();
   }
@@ -300,103 +315,92 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /** Conditions on one site row (alias x), for status and the site-level filters. */
-  private siteConditions(query: SearchQuery, statuses: StatusFilter[], now: number): SqlPart | null {
-    const parts: string[] = [];
+  /** FTS5 arms of a text query as one statement: study id → best score (lower is better). */
+  private textScores(plan: TextPlan): Map<number, number> {
+    const arms: string[] = [];
     const params: unknown[] = [];
-    const inList = (column: string, values: string[]) => {
-      parts.push(`${column} IN (${values.map(() => "?").join(", ")})`);
-      params.push(...values);
-    };
-    if (query.regions?.length) inList("x.region_id", validIds(query.regions, "region"));
-    if (query.organisations?.length) inList("x.organisation_id", validIds(query.organisations, "organisation"));
-    if (query.hospitals?.length) inList("x.hospital_id", validIds(query.hospitals, "hospital"));
-    if (statuses.length) {
-      const clauses = statuses.map((s) => {
-        switch (s) {
-          case "open":
-            params.push(now, now);
-            return "(x.paused = 0 AND x.opens_at <= ? AND (x.closes_at IS NULL OR x.closes_at > ?))";
-          case "planned":
-            params.push(now, now);
-            return "(x.paused = 0 AND (x.opens_at IS NULL OR x.opens_at > ?) AND (x.closes_at IS NULL OR x.closes_at > ?))";
-          case "closed":
-            params.push(now);
-            return "(x.closes_at <= ?)";
-        }
+    arms.push(`SELECT rowid AS study_id, ${BM25} AS score FROM search_fts WHERE search_fts MATCH ?`);
+    params.push(plan.exact);
+    if (plan.typo) {
+      arms.push(`SELECT rowid, ${TYPO_TIER} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`);
+      params.push(plan.typo);
+    }
+    if (plan.substring) {
+      arms.push(`SELECT rowid, ${SUBSTRING_TIER} + bm25(search_trigram) FROM search_trigram WHERE search_trigram MATCH ?`);
+      params.push(plan.substring);
+    }
+    if (plan.icd10.length) {
+      arms.push(`SELECT study_id, ${TYPO_TIER} FROM search_study_values WHERE kind = 'icd10' AND value IN (${plan.icd10.map(() => "?").join(", ")})`);
+      params.push(...plan.icd10.map((c) => c.toUpperCase()));
+    }
+    // MATERIALIZED: bm25() only works inside its own MATCH query, so the arms must not be
+    // flattened into the aggregate.
+    const rows = this.db
+      .prepare(`WITH hits AS MATERIALIZED (${arms.join(" UNION ALL ")}) SELECT study_id AS id, min(score) AS score FROM hits GROUP BY study_id`)
+      .raw()
+      .all(...params) as [number, number][];
+    return new Map(rows);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The in-memory filter table (search/filter-table.ts), kept in step with the search tables by a
+  // generation number in app_meta: this process patches it on its own writes; a change by another
+  // process (a CLI reindex) makes it reload on the next search.
+
+  private generationNow(): string | null {
+    return (this.stmt("SELECT value FROM app_meta WHERE key = ?").pluck().get(GENERATION_KEY) as string | undefined) ?? null;
+  }
+
+  private bumpGeneration(): string {
+    const value = `${Date.now()}-${randomBytes(6).toString("hex")}`;
+    this.stmt("INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(GENERATION_KEY, value);
+    return value;
+  }
+
+  private filterTable(): Map<number, StudyEntry> {
+    const generation = this.generationNow();
+    if (this.table && generation === this.tableGeneration) return this.table;
+    const table = new Map<number, StudyEntry>();
+    const studies = this.stmt(
+      "SELECT study_id, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at FROM search_studies",
+    ).raw().all() as [number, string, string | null, string, number | null, number | null, number, number, number | null][];
+    for (const [id, type, phase, sex, minAge, maxAge, hv, updatedAt, closesAt] of studies) {
+      table.set(id, {
+        studyId: id, studyType: type, phase, sex, minAge, maxAge, healthyVolunteers: hv === 1, updatedAt,
+        studyClosesAt: closesAt, categories: [], icd10Prefixes: new Set(), chapters: [], sites: [],
       });
-      parts.push(clauses.length === 1 ? clauses[0]! : `(${clauses.join(" OR ")})`);
     }
-    return parts.length ? { sql: parts.join(" AND "), params } : null;
+    const values = this.stmt("SELECT study_id, kind, value FROM search_study_values").raw().all() as [number, string, string][];
+    for (const [id, kind, value] of values) {
+      const e = table.get(id);
+      if (!e) continue;
+      if (kind === "category") e.categories.push(value);
+      else if (kind === "icd10") e.icd10Prefixes.add(value);
+      else if (kind === "chapter") e.chapters.push(value);
+    }
+    const sites = this.stmt(
+      "SELECT study_id, site_id, region_id, organisation_id, hospital_id, opens_at, closes_at, paused, lat, lon FROM search_sites ORDER BY study_id, site_id",
+    ).raw().all() as [number, number, string | null, string | null, string | null, number | null, number | null, number, number | null, number | null][];
+    for (const [id, siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] of sites) {
+      table.get(id)?.sites.push({ siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused: paused === 1, lat, lon });
+    }
+    this.table = table;
+    this.tableGeneration = generation;
+    return table;
   }
 
-  /** Conditions on the study row (alias s). */
-  private studyConditions(query: SearchQuery): SqlPart {
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    const inList = (column: string, values: string[]) => {
-      parts.push(`${column} IN (${values.map(() => "?").join(", ")})`);
-      params.push(...values);
-    };
-    const hasValue = (kind: string, values: string[]) => {
-      parts.push(`EXISTS (SELECT 1 FROM search_study_values v WHERE v.study_id = s.study_id AND v.kind = ? AND v.value IN (${values.map(() => "?").join(", ")}))`);
-      params.push(kind, ...values);
-    };
-    if (query.categories?.length) hasValue("category", validIds(query.categories, "category"));
-    if (query.icd10?.length) hasValue("icd10", query.icd10.map(validIcd10Prefix));
-    if (query.studyTypes?.length) inList("s.study_type", validIds(query.studyTypes, "study type"));
-    if (query.phases?.length) inList("s.phase", validIds(query.phases, "phase"));
-    if (query.age != null) {
-      const a = validNumber(query.age, "age");
-      parts.push("(s.min_age IS NULL OR s.min_age <= ?)", "(s.max_age IS NULL OR s.max_age >= ?)");
-      params.push(a, a);
+  /** After this process's own write: patch the loaded table instead of reloading it. */
+  private patchTable(before: string | null, after: string, removed: number[], documents: SearchDocument[]): void {
+    if (!this.table || before !== this.tableGeneration) {
+      this.table = null; // someone else wrote meanwhile: reload on the next search
+      return;
     }
-    if (query.sex != null) {
-      if (query.sex !== "female" && query.sex !== "male") throw new RangeError(`Invalid sex ${JSON.stringify(query.sex)}`);
-      inList("s.sex", ["all", query.sex]);
+    for (const id of removed) this.table.delete(id);
+    for (const [id, docs] of groupByStudy(documents)) {
+      const d = docs[0]!;
+      this.table.set(id, entryFromDocuments(docs, { icd10Prefixes: icd10Prefixes(d.icd10), chapters: [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))] }));
     }
-    if (query.healthyVolunteers != null) {
-      parts.push("s.healthy_volunteers = ?");
-      params.push(query.healthyVolunteers ? 1 : 0);
-    }
-    return { sql: parts.length ? parts.join(" AND ") : "1", params };
-  }
-
-  /** The matching studies as a CTE `matched(study_id, score)` plus its parameters. */
-  private matchedCte(plan: TextPlan | null, study: SqlPart, site: SqlPart | null): SqlPart {
-    const params: unknown[] = [];
-    let from: string;
-    let hits = "";
-    if (plan) {
-      const arms: string[] = [];
-      arms.push(`SELECT rowid AS study_id, ${BM25} AS score FROM search_fts WHERE search_fts MATCH ?`);
-      params.push(plan.exact);
-      if (plan.typo) {
-        arms.push(`SELECT rowid, ${TYPO_TIER} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`);
-        params.push(plan.typo);
-      }
-      if (plan.substring) {
-        arms.push(`SELECT rowid, ${SUBSTRING_TIER} + bm25(search_trigram) FROM search_trigram WHERE search_trigram MATCH ?`);
-        params.push(plan.substring);
-      }
-      if (plan.icd10.length) {
-        arms.push(`SELECT study_id, ${TYPO_TIER} FROM search_study_values WHERE kind = 'icd10' AND value IN (${plan.icd10.map(() => "?").join(", ")})`);
-        params.push(...plan.icd10.map((c) => c.toUpperCase()));
-      }
-      // MATERIALIZED: bm25() only works inside its own MATCH query, so the arms must not be
-      // flattened into the outer aggregate.
-      hits = `hits AS MATERIALIZED (${arms.join(" UNION ALL ")}), `;
-      from = "(SELECT study_id, min(score) AS score FROM hits GROUP BY study_id) t JOIN search_studies s USING (study_id)";
-    } else {
-      from = "search_studies s";
-    }
-    const where = [study.sql];
-    params.push(...study.params);
-    if (site) {
-      where.push(`EXISTS (SELECT 1 FROM search_sites x WHERE x.study_id = s.study_id AND ${site.sql})`);
-      params.push(...site.params);
-    }
-    const score = plan ? "t.score" : "0";
-    return { sql: `${hits}matched AS (SELECT s.study_id, ${score} AS score FROM ${from} WHERE ${where.join(" AND ")})`, params };
+    this.tableGeneration = after;
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -405,165 +409,38 @@ export class SqliteFtsEngine implements SearchEngine {
     const perPage = Math.min(100, Math.max(1, Math.floor(query.perPage ?? 20)));
     const statuses = validStatuses(query.status);
     const near = query.near && Number.isFinite(query.near.lat) && Number.isFinite(query.near.lon) ? query.near : null;
-
+    const filter = compileFilter(query, statuses, now);
     const plan = this.textPlan(query.q);
-    const study = this.studyConditions(query);
-    const site = this.siteConditions(query, statuses, now);
-    const cte = this.matchedCte(plan, study, site);
-    const siteWhere = site ? ` AND ${site.sql}` : "";
+    const table = this.filterTable();
 
-    // Distance to the nearest matching site, in km (haversine; SQLite's math functions).
-    const distanceSql = near
-      ? `(SELECT min(2 * 6371.0088 * asin(min(1, sqrt(power(sin(radians(x.lat - ?) / 2), 2) + cos(radians(?)) * cos(radians(x.lat)) * power(sin(radians(x.lon - ?) / 2), 2)))))
-          FROM search_sites x WHERE x.study_id = m.study_id AND x.lat IS NOT NULL${siteWhere})`
-      : "NULL";
-    const distanceParams = near ? [near.lat, near.lat, near.lon, ...(site?.params ?? [])] : [];
+    const scores = plan ? this.textScores(plan) : null;
+    const matches = filterEntries(table, scores, filter, near);
+    const pageMatches = topK(matches, page * perPage, comparator(query.sort, near != null)).slice((page - 1) * perPage);
 
-    let order: string;
-    switch (query.sort) {
-      case "closing":
-        order = "s.study_closes_at IS NULL, s.study_closes_at, m.score, s.study_id";
-        break;
-      case "newest":
-        order = "s.updated_at DESC, s.study_id DESC";
-        break;
-      case "distance":
-        order = near ? "distance IS NULL, distance, m.score, s.study_id" : "m.score, s.updated_at DESC, s.study_id";
-        break;
-      default:
-        order = "m.score, s.updated_at DESC, s.study_id";
-    }
-
-    // The matching set is computed once into a temp table (this connection only; search() never
-    // awaits, so no other search can interleave) and read by the page, the count and every facet.
-    this.materialise(cte);
-    const total = this.stmt("SELECT count(*) FROM temp.search_matched").pluck().get() as number;
-    const rows = (total === 0
-      ? []
-      : this.db
-          .prepare(
-            `SELECT s.study_id AS studyId, s.title, s.short_title AS shortTitle, ${distanceSql} AS distance
-             FROM temp.search_matched m JOIN search_studies s USING (study_id)
-             ORDER BY ${order} LIMIT ? OFFSET ?`,
-          )
-          .all(...distanceParams, perPage, (page - 1) * perPage)) as {
-      studyId: number;
-      title: string;
-      shortTitle: string | null;
-      distance: number | null;
-    }[];
-
-    const representative = this.representativeSites(rows.map((r) => r.studyId), site, query.sort === "closing" ? "closing" : near ? "distance" : "id", near);
-    const hits: SearchHit[] = rows.map((r) => {
-      const rep = representative.get(r.studyId);
-      const distance = near ? (r.distance ?? rep?.distance ?? null) : null;
+    const ids = pageMatches.map((m) => m.entry.studyId);
+    const titles = new Map(
+      (ids.length
+        ? (this.stmt("SELECT study_id, title, short_title FROM search_studies WHERE study_id IN (SELECT value FROM json_each(?))").raw().all(JSON.stringify(ids)) as [
+            number,
+            string,
+            string | null,
+          ][])
+        : []
+      ).map(([id, title, shortTitle]) => [id, { title, shortTitle }]),
+    );
+    const hits: SearchHit[] = pageMatches.map((m) => {
+      const t = titles.get(m.entry.studyId) ?? { title: "", shortTitle: null };
       return {
-        studyId: r.studyId,
-        title: r.title,
-        shortTitle: r.shortTitle,
-        siteId: rep?.siteId ?? null,
-        distanceKm: distance == null ? null : Math.round(distance * 100) / 100,
-        highlightedTitle: plan ? highlight(r.title, plan) : null,
+        studyId: m.entry.studyId,
+        title: t.title,
+        shortTitle: t.shortTitle,
+        siteId: representativeSite(m, query.sort === "closing" ? "closing" : near ? "distance" : "id", near)?.siteId ?? null,
+        distanceKm: m.distanceKm == null ? null : Math.round(m.distanceKm * 100) / 100,
+        highlightedTitle: plan ? highlight(t.title, plan) : null,
       };
     });
-    const facets = this.facetCounts(new Set(query.facets ?? []), site, now);
-    return { hits, total, page, perPage, facets, engine: this.name };
-  }
-
-  /** For each hit, the site that made it match: the nearest, the soonest closing, or the first. */
-  private representativeSites(
-    studyIds: number[],
-    site: SqlPart | null,
-    by: "distance" | "closing" | "id",
-    near: { lat: number; lon: number } | null,
-  ): Map<number, Representative> {
-    const out = new Map<number, Representative>();
-    if (studyIds.length === 0) return out;
-    const rows = this.db
-      .prepare(
-        `SELECT study_id AS studyId, site_id AS siteId, lat, lon, closes_at AS closesAt FROM search_sites x
-         WHERE x.study_id IN (${studyIds.map(() => "?").join(", ")})${site ? ` AND ${site.sql}` : ""}
-         ORDER BY x.study_id, x.site_id`,
-      )
-      .all(...studyIds, ...(site?.params ?? [])) as { studyId: number; siteId: number; lat: number | null; lon: number | null; closesAt: number | null }[];
-    for (const r of rows) {
-      const distance = near && r.lat != null && r.lon != null ? haversineKm(near, { lat: r.lat, lon: r.lon }) : null;
-      const current = out.get(r.studyId);
-      const better =
-        !current ||
-        (by === "distance" && distance != null && (current.distance == null || distance < current.distance)) ||
-        (by === "closing" && r.closesAt != null && (current.closesAt == null || r.closesAt < current.closesAt));
-      if (better) out.set(r.studyId, { siteId: r.siteId, distance, closesAt: r.closesAt });
-    }
-    return out;
-  }
-
-  private materialise(cte: SqlPart): void {
-    if (!this.tempReady) {
-      this.db.exec("CREATE TEMP TABLE IF NOT EXISTS search_matched (study_id INTEGER PRIMARY KEY, score REAL NOT NULL)");
-      this.tempReady = true;
-    }
-    this.stmt("DELETE FROM temp.search_matched").run();
-    this.db.prepare(`INSERT INTO temp.search_matched (study_id, score) WITH ${cte.sql} SELECT study_id, score FROM matched`).run(...cte.params);
-  }
-
-  private facetCounts(wanted: Set<Facet>, site: SqlPart | null, now: number): SearchResult["facets"] {
-    const out: SearchResult["facets"] = {};
-    const count = (sql: string, extra: unknown[] = []) => {
-      const rows = this.db.prepare(sql).all(...extra) as { value: string | null; n: number }[];
-      const o: Record<string, number> = {};
-      for (const r of rows) if (r.value != null && r.n > 0) o[r.value] = r.n;
-      return o;
-    };
-    const valuesOf = (kind: string) =>
-      count("SELECT v.value, count(*) AS n FROM temp.search_matched m JOIN search_study_values v ON v.study_id = m.study_id AND v.kind = ? GROUP BY v.value", [kind]);
-    const studyColumn = (column: string) => count(`SELECT s.${column} AS value, count(*) AS n FROM temp.search_matched m JOIN search_studies s USING (study_id) GROUP BY s.${column}`);
-    // A study with sites in two regions counts once in each (the sites must match the filters).
-    const siteColumn = (column: string) =>
-      count(
-        `SELECT x.${column} AS value, count(DISTINCT x.study_id) AS n FROM temp.search_matched m JOIN search_sites x ON x.study_id = m.study_id${site ? ` AND ${site.sql}` : ""} GROUP BY x.${column}`,
-        site?.params ?? [],
-      );
-    for (const f of wanted) {
-      switch (f) {
-        case "categories":
-          out.categories = valuesOf("category");
-          break;
-        case "icd10Chapter":
-          out.icd10Chapter = valuesOf("chapter");
-          break;
-        case "studyType":
-          out.studyType = studyColumn("study_type");
-          break;
-        case "phase":
-          out.phase = studyColumn("phase");
-          break;
-        case "regionId":
-          out.regionId = siteColumn("region_id");
-          break;
-        case "organisationId":
-          out.organisationId = siteColumn("organisation_id");
-          break;
-        case "status": {
-          // Per status, the matching studies with a (filter-matching) site in that status now: one
-          // pass over the matching studies' sites.
-          const row = this.db
-            .prepare(
-              `SELECT sum(o) AS open, sum(p) AS planned, sum(c) AS closed FROM (
-                 SELECT max(x.paused = 0 AND x.opens_at <= ? AND (x.closes_at IS NULL OR x.closes_at > ?)) AS o,
-                        max(x.paused = 0 AND (x.opens_at IS NULL OR x.opens_at > ?) AND (x.closes_at IS NULL OR x.closes_at > ?)) AS p,
-                        max(x.closes_at <= ?) AS c
-                 FROM temp.search_matched m JOIN search_sites x ON x.study_id = m.study_id${site ? ` AND ${site.sql}` : ""}
-                 GROUP BY m.study_id)`,
-            )
-            .get(now, now, now, now, now, ...(site?.params ?? [])) as Record<StatusFilter, number | null>;
-          out.status = {};
-          for (const s of ["open", "planned", "closed"] as const) if ((row[s] ?? 0) > 0) out.status[s] = row[s]!;
-          break;
-        }
-      }
-    }
-    return out;
+    const facets = facetCounts(matches, new Set(query.facets ?? []), filter, now);
+    return { hits, total: matches.length, page, perPage, facets, engine: this.name };
   }
 
   async health(): Promise<SearchHealth> {
@@ -578,12 +455,31 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 }
 
-function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const r = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * r;
-  const dLon = (b.lon - a.lon) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
+/** The site that made a hit match: the nearest, the soonest closing, or the first. */
+function representativeSite(m: Match, by: "distance" | "closing" | "id", near: { lat: number; lon: number } | null): SiteEntry | null {
+  let best: SiteEntry | null = null;
+  let bestKey = Infinity;
+  for (const s of m.sites) {
+    let key: number;
+    if (by === "distance") key = near && s.lat != null && s.lon != null ? haversineKm(near, s.lat, s.lon) : Infinity;
+    else if (by === "closing") key = s.closesAt ?? Infinity;
+    else key = s.siteId;
+    if (best == null || key < bestKey) {
+      best = s;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+
+function groupByStudy(documents: SearchDocument[]): Map<number, SearchDocument[]> {
+  const byStudy = new Map<number, SearchDocument[]>();
+  for (const d of documents) {
+    const list = byStudy.get(d.studyId);
+    if (list) list.push(d);
+    else byStudy.set(d.studyId, [d]);
+  }
+  return byStudy;
 }
 
 /** The original title with matched words in <mark>, HTML-escaped; null when nothing matched. */

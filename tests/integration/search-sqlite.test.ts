@@ -3,6 +3,7 @@
  * through the deletion table, compounds through trigrams, hostile text, and a rebuild.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "~/db.server";
 import { SqliteFtsEngine } from "../../search/sqlite-fts";
 import type { SearchDocument } from "../../search/types";
 import { freshDb, type TestDb } from "../helpers/db";
@@ -77,6 +78,21 @@ describe("sqlite-fts engine specifics", () => {
       await expect(engine.search({ now, q }), q).resolves.toMatchObject({ engine: "sqlite-fts" });
     }
     expect((await engine.health()).documents).toBe(4);
+  });
+
+  it("another connection's writes are seen: the in-memory filter table reloads on a new generation", async () => {
+    const other = openDatabase(t.file);
+    try {
+      const reader = new SqliteFtsEngine(other);
+      expect((await reader.search({ now, q: "revmatisme" })).total).toBe(1); // loads the table
+      await engine.indexStudies([3], [doc(3, 31, "Studie om revmatisme, nå med sted", { regionId: "helse-vest" })]);
+      const after = await reader.search({ now, q: "revmatisme", regions: ["helse-vest"], status: ["open"] });
+      expect(after.hits.map((h) => [h.studyId, h.siteId])).toEqual([[3, 31]]);
+      await engine.removeStudies([3]);
+      expect((await reader.search({ now, q: "revmatisme" })).total).toBe(0);
+    } finally {
+      other.close();
+    }
   });
 
   it("rebuild replaces everything at once", async () => {

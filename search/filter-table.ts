@@ -1,0 +1,278 @@
+/**
+ * The embedded engine's filter, facet and sort layer, in memory. FTS5 answers "which studies
+ * match these words, how well"; everything after that (status at `now`, site-level filters, facet
+ * counts over distinct studies, sorting, paging) runs here over compact per-study entries, because
+ * doing it in SQL meant several passes over every matching row (hundreds of ms at 100,000
+ * studies). Pure: no I/O; sqlite-fts.ts keeps it in step with its tables.
+ */
+import { validIcd10Prefix, validIds, validNumber } from "./query-terms";
+import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "./types";
+
+export interface SiteEntry {
+  siteId: number;
+  regionId: string | null;
+  organisationId: string | null;
+  hospitalId: string | null;
+  opensAt: number | null;
+  closesAt: number | null;
+  paused: boolean;
+  lat: number | null;
+  lon: number | null;
+}
+
+export interface StudyEntry {
+  studyId: number;
+  studyType: string;
+  phase: string | null;
+  sex: string;
+  minAge: number | null;
+  maxAge: number | null;
+  healthyVolunteers: boolean;
+  updatedAt: number;
+  /** Latest closesAt of the non-paused sites; null when one is open-ended or there is none. */
+  studyClosesAt: number | null;
+  categories: string[];
+  icd10Prefixes: Set<string>;
+  chapters: string[];
+  sites: SiteEntry[];
+}
+
+/** A string pool: the same region/organisation ids are one string in memory, not 100,000. */
+const pool = new Map<string, string>();
+const intern = (s: string | null): string | null => {
+  if (s == null) return null;
+  let v = pool.get(s);
+  if (v === undefined) pool.set(s, (v = s));
+  return v;
+};
+
+export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefixes: string[]; chapters: string[] }): StudyEntry {
+  const d = docs[0]!;
+  const sites = docs
+    .filter((x) => x.siteId != null)
+    .map((x): SiteEntry => {
+      const geo = x.lat != null && x.lon != null && Number.isFinite(x.lat) && Number.isFinite(x.lon);
+      return {
+        siteId: x.siteId!,
+        regionId: intern(x.regionId),
+        organisationId: intern(x.organisationId),
+        hospitalId: intern(x.hospitalId),
+        opensAt: x.opensAt,
+        closesAt: x.closesAt,
+        paused: x.paused,
+        lat: geo ? x.lat : null,
+        lon: geo ? x.lon : null,
+      };
+    });
+  const active = sites.filter((x) => !x.paused).map((x) => x.closesAt);
+  return {
+    studyId: d.studyId,
+    studyType: intern(d.studyType)!,
+    phase: intern(d.phase),
+    sex: intern(d.sex)!,
+    minAge: d.minAgeYears,
+    maxAge: d.maxAgeYears,
+    healthyVolunteers: d.healthyVolunteers,
+    updatedAt: d.updatedAt,
+    studyClosesAt: active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[])),
+    categories: d.categories.map((c) => intern(c)!),
+    icd10Prefixes: new Set(derived.icd10Prefixes.map((c) => intern(c)!)),
+    chapters: derived.chapters.map((c) => intern(c)!),
+    sites,
+  };
+}
+
+export function siteStatusAt(s: SiteEntry, now: number): "open" | "planned" | "closed" | "paused" {
+  if (s.closesAt != null && now >= s.closesAt) return "closed";
+  if (s.paused) return "paused";
+  if (s.opensAt == null || now < s.opensAt) return "planned";
+  return "open";
+}
+
+export interface CompiledFilter {
+  study: (e: StudyEntry) => boolean;
+  /** Null when no condition is about sites (then a study without sites matches too). */
+  site: ((s: SiteEntry) => boolean) | null;
+}
+
+/** The query's filters as predicates; bad values are refused exactly like the Meilisearch engine. */
+export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now: number): CompiledFilter {
+  const studyTests: ((e: StudyEntry) => boolean)[] = [];
+  const siteTests: ((s: SiteEntry) => boolean)[] = [];
+  const set = (values: string[] | undefined, what: string) => (values?.length ? new Set(validIds(values, what)) : null);
+  const categories = set(query.categories, "category");
+  if (categories) studyTests.push((e) => e.categories.some((c) => categories.has(c)));
+  const icd10 = query.icd10?.length ? query.icd10.map(validIcd10Prefix) : null;
+  if (icd10) studyTests.push((e) => icd10.some((c) => e.icd10Prefixes.has(c)));
+  const types = set(query.studyTypes, "study type");
+  if (types) studyTests.push((e) => types.has(e.studyType));
+  const phases = set(query.phases, "phase");
+  if (phases) studyTests.push((e) => e.phase != null && phases.has(e.phase));
+  if (query.age != null) {
+    const a = validNumber(query.age, "age");
+    studyTests.push((e) => (e.minAge == null || e.minAge <= a) && (e.maxAge == null || e.maxAge >= a));
+  }
+  if (query.sex != null) {
+    if (query.sex !== "female" && query.sex !== "male") throw new RangeError(`Invalid sex ${JSON.stringify(query.sex)}`);
+    const sex = query.sex;
+    studyTests.push((e) => e.sex === "all" || e.sex === sex);
+  }
+  if (query.healthyVolunteers != null) {
+    const hv = query.healthyVolunteers;
+    studyTests.push((e) => e.healthyVolunteers === hv);
+  }
+  const regions = set(query.regions, "region");
+  if (regions) siteTests.push((s) => s.regionId != null && regions.has(s.regionId));
+  const orgs = set(query.organisations, "organisation");
+  if (orgs) siteTests.push((s) => s.organisationId != null && orgs.has(s.organisationId));
+  const hospitals = set(query.hospitals, "hospital");
+  if (hospitals) siteTests.push((s) => s.hospitalId != null && hospitals.has(s.hospitalId));
+  if (statuses.length) {
+    const wanted = new Set(statuses);
+    siteTests.push((s) => {
+      const st = siteStatusAt(s, now);
+      return st !== "paused" && wanted.has(st);
+    });
+  }
+  const all = <T,>(tests: ((x: T) => boolean)[]): ((x: T) => boolean) => {
+    if (tests.length === 0) return () => true;
+    if (tests.length === 1) return tests[0]!;
+    return (x) => {
+      for (const t of tests) if (!t(x)) return false;
+      return true;
+    };
+  };
+  return { study: all(studyTests), site: siteTests.length ? all(siteTests) : null };
+}
+
+export interface Match {
+  entry: StudyEntry;
+  score: number;
+  /** The sites that satisfy the site conditions (all active sites when there are none). */
+  sites: SiteEntry[];
+  distanceKm: number | null;
+}
+
+export function haversineKm(a: { lat: number; lon: number }, lat: number, lon: number): number {
+  const r = Math.PI / 180;
+  const dLat = (lat - a.lat) * r;
+  const dLon = (lon - a.lon) * r;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(lat * r) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Filters the text matches (scores: study id → score), or every entry when there is no text. */
+export function filterEntries(
+  table: Map<number, StudyEntry>,
+  scores: Map<number, number> | null,
+  filter: CompiledFilter,
+  near: { lat: number; lon: number } | null,
+): Match[] {
+  const out: Match[] = [];
+  const consider = (entry: StudyEntry, score: number) => {
+    if (!filter.study(entry)) return;
+    let sites = entry.sites;
+    if (filter.site) {
+      sites = entry.sites.filter(filter.site);
+      if (sites.length === 0) return;
+    }
+    let distanceKm: number | null = null;
+    if (near) {
+      for (const s of sites) {
+        if (s.lat == null || s.lon == null) continue;
+        const d = haversineKm(near, s.lat, s.lon);
+        if (distanceKm == null || d < distanceKm) distanceKm = d;
+      }
+    }
+    out.push({ entry, score, sites, distanceKm });
+  };
+  if (scores) {
+    for (const [id, score] of scores) {
+      const entry = table.get(id);
+      if (entry) consider(entry, score);
+    }
+  } else {
+    for (const entry of table.values()) consider(entry, 0);
+  }
+  return out;
+}
+
+type Compare = (a: Match, b: Match) => number;
+
+const nullsLast = (a: number | null, b: number | null) => (a == null ? (b == null ? 0 : 1) : b == null ? -1 : a - b);
+
+export function comparator(sort: SearchQuery["sort"], near: boolean): Compare {
+  const byRelevance: Compare = (a, b) => a.score - b.score || b.entry.updatedAt - a.entry.updatedAt || a.entry.studyId - b.entry.studyId;
+  switch (sort) {
+    case "closing":
+      return (a, b) => nullsLast(a.entry.studyClosesAt, b.entry.studyClosesAt) || a.score - b.score || a.entry.studyId - b.entry.studyId;
+    case "newest":
+      return (a, b) => b.entry.updatedAt - a.entry.updatedAt || b.entry.studyId - a.entry.studyId;
+    case "distance":
+      return near ? (a, b) => nullsLast(a.distanceKm, b.distanceKm) || a.score - b.score || a.entry.studyId - b.entry.studyId : byRelevance;
+    default:
+      return byRelevance;
+  }
+}
+
+/** The first `k` matches in order, without sorting all of them (a bounded insertion buffer). */
+export function topK(matches: Match[], k: number, compare: Compare): Match[] {
+  if (k >= matches.length / 4) return [...matches].sort(compare).slice(0, k);
+  const buffer: Match[] = [];
+  for (const m of matches) {
+    if (buffer.length === k && compare(m, buffer[k - 1]!) >= 0) continue;
+    let lo = 0;
+    let hi = buffer.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(buffer[mid]!, m) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    buffer.splice(lo, 0, m);
+    if (buffer.length > k) buffer.pop();
+  }
+  return buffer;
+}
+
+/** Facet counts over distinct studies; site-level ones count a study once per value of its matching sites. */
+export function facetCounts(matches: Match[], wanted: Set<Facet>, filter: CompiledFilter, now: number): Partial<Record<Facet, Record<string, number>>> {
+  const out: Partial<Record<Facet, Record<string, number>>> = {};
+  const bump = (o: Record<string, number>, k: string | null) => {
+    if (k != null) o[k] = (o[k] ?? 0) + 1;
+  };
+  for (const f of wanted) out[f] = {};
+  const seen = new Set<string>();
+  for (const m of matches) {
+    const e = m.entry;
+    if (out.categories) for (const c of e.categories) bump(out.categories, c);
+    if (out.icd10Chapter) for (const c of e.chapters) bump(out.icd10Chapter, c);
+    if (out.studyType) bump(out.studyType, e.studyType);
+    if (out.phase) bump(out.phase, e.phase);
+    if (out.regionId || out.organisationId || out.status) {
+      const sites = filter.site ? m.sites : e.sites;
+      if (out.regionId) {
+        seen.clear();
+        for (const s of sites) if (s.regionId != null && !seen.has(s.regionId)) (seen.add(s.regionId), bump(out.regionId, s.regionId));
+      }
+      if (out.organisationId) {
+        seen.clear();
+        for (const s of sites) if (s.organisationId != null && !seen.has(s.organisationId)) (seen.add(s.organisationId), bump(out.organisationId, s.organisationId));
+      }
+      if (out.status) {
+        let open = false;
+        let planned = false;
+        let closed = false;
+        for (const s of sites) {
+          const st = siteStatusAt(s, now);
+          if (st === "open") open = true;
+          else if (st === "planned") planned = true;
+          else if (st === "closed") closed = true;
+        }
+        if (open) bump(out.status, "open");
+        if (planned) bump(out.status, "planned");
+        if (closed) bump(out.status, "closed");
+      }
+    }
+  }
+  return out;
+}
