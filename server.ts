@@ -18,6 +18,7 @@ import { prepareDatabase } from "./app/boot.server";
 import { dropCursorsExcept } from "./app/models/search-outbox.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 import { getSearchEngines, startSearchIndexing } from "./app/search.server";
+import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
 
 const config = loadConfigOrExit();
 if (config.sessionSecretGenerated) {
@@ -60,8 +61,14 @@ if (!existsSync(buildPath)) {
 }
 const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 
+// Live events (/api/v1/events) and the status scheduler: logic in app/realtime/.
+const hub = new RealtimeHub({ db, urls: { base: config.BASE_URL.replace(/\/+$/, "") } });
+hub.start();
+
 const app = express();
 app.disable("x-powered-by");
+// Before compression (it would buffer the stream) and before Remix (resource routes end their answers).
+app.all(EVENTS_PATH, (req, res) => hub.handle(req, res));
 app.use(compression());
 // Fingerprinted assets from the Remix build can be cached for a year.
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
@@ -82,6 +89,7 @@ function shutdown(signal: string) {
   console.log(`${signal}: closing`);
   stopFeeds();
   searchIndexing.stop();
+  hub.close();
   server.close(() => {
     closeDb();
     process.exit(0);

@@ -5,6 +5,15 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
+/** A CSP frame-ancestors source list (CSP Level 3 host-source / scheme-source / 'self' / 'none'). */
+export function isFrameAncestors(value: string): boolean {
+  const sources = value.trim().split(/\s+/).filter(Boolean);
+  if (sources.length === 0 || sources.length > 50) return false;
+  if (sources.includes("'none'")) return sources.length === 1;
+  const host = /^(?:https?:\/\/)?(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::(?:\d{1,5}|\*))?(?:\/[A-Za-z0-9._~\/-]*)?$/i;
+  return sources.every((s) => s === "*" || s === "'self'" || /^https?:$/i.test(s) || host.test(s));
+}
+
 const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 const envSchema = z
@@ -75,6 +84,24 @@ const envSchema = z
         .min(0, "must be 0 or more")
         .max(10, "must be at most 10")
         .default(0),
+    ),
+    /**
+     * Who may show the hospital embeds (/embed/organisations/:id) in a frame: the CSP
+     * frame-ancestors sources, space-separated ("*", "'self'", "'none'", https: or origins such as
+     * https://www.helse-bergen.no or https://*.helse-nord.no).
+     */
+    EMBED_FRAME_ANCESTORS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .refine(isFrameAncestors, {
+          message:
+            "must be \"*\", \"'self'\", \"'none'\" or a space-separated list of origins such as https://www.helse-bergen.no or https://*.helse-nord.no",
+        })
+        .default("*")
+        // One header line: sources joined by single spaces (a newline in the variable must not reach the header).
+        .transform((v) => v.split(/\s+/).filter(Boolean).join(" ")),
     ),
     /** Seed the fictional demo studies into an empty database at start. */
     SEED_DEMO_DATA: z.preprocess(

@@ -1,0 +1,6 @@
+/** GET /feeds/icd10/:chapter.atom — Atom feed of the changes in one ICD-10 chapter (I–XXII). */
+import { icd10ChapterFeed } from "~/feeds/feeds.server";
+import { readEndpoint, readOnlyAction } from "~/http/api-read.server";
+
+export const loader = readEndpoint(icd10ChapterFeed);
+export const action = readOnlyAction;

@@ -1,0 +1,242 @@
+/**
+ * npm run bench:api [-- --studies 10000 --duration 10 --connections 10 --sse 1000]
+ *
+ * 1. A fresh database file with N generated, published studies (1–4 sites each at real hospitals,
+ *    realistic Norwegian titles, conditions, ICD-10, HRCS; scripts/lib/search-bench-data.ts),
+ *    written through the study model (versions, change log, search outbox) like any ingest.
+ * 2. The built server (build/ from `npm run build`) on it, with API_RATE_LIMIT_PER_MINUTE=0.
+ * 3. From a second process: autocannon against /api/v1/studies for --duration seconds with a fixed
+ *    mix of realistic query strings (patients near a place, ICD-10 codes, facets, typos, paging …);
+ *    prints requests/s and p50/p95/p99 latency (target: ≥ 500 req/s, p95 < 50 ms on 2 cores).
+ * 4. SSE fan-out, from another process: --sse connections to /api/v1/events, one change through
+ *    the HTTP ingest API, the time until every connection received it.
+ *
+ * Figures go into docs/benchmarks.md by hand ("Open API"), with the machine and date.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { prepareDatabase } from "../app/boot.server";
+import { openDatabase } from "../app/db.server";
+import { addCalendarDays } from "../app/domain/calendar-date";
+import { osloDate } from "../app/domain/inclusion-status";
+import type { StudyInput } from "../app/domain/study";
+import { saveStudy } from "../app/models/study.server";
+import { issueToken } from "../app/models/token.server";
+import type { SearchDocument, SearchQuery } from "../search/types";
+import { generateNativeFeed } from "./lib/generate-native-feed";
+import { buildQueries, generateDocuments } from "./lib/search-bench-data";
+
+const HELP = `Usage: npm run bench:api [-- options]
+
+Starts the built server on a fresh database with generated studies, loads /api/v1/studies from a
+second process with autocannon and measures SSE fan-out. Needs \`npm run build\` first.
+
+Options:
+  --studies N       generated published studies (default 10000)
+  --duration S      seconds of load on /api/v1/studies (default 10)
+  --connections C   concurrent autocannon connections (default 10)
+  --queries Q       distinct query strings in the mix (default 400)
+  --sse N           SSE connections for the fan-out test (default 1000; 0 skips it)
+  --keep            keep the temporary database folder
+  -h, --help        this text`;
+
+const { values } = parseArgs({
+  options: {
+    studies: { type: "string", default: "10000" },
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "10" },
+    queries: { type: "string", default: "400" },
+    sse: { type: "string", default: "1000" },
+    keep: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+function wholeNumber(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    console.error(`--${name}: must be a whole number from ${min} to ${max} (got "${raw}")`);
+    process.exit(2);
+  }
+  return n;
+}
+const studies = wholeNumber("studies", values.studies!, 1, 1_000_000);
+const duration = wholeNumber("duration", values.duration!, 1, 600);
+const connections = wholeNumber("connections", values.connections!, 1, 1000);
+const queryCount = wholeNumber("queries", values.queries!, 1, 100_000);
+const sseCount = wholeNumber("sse", values.sse!, 0, 15_000);
+
+if (!existsSync(path.resolve("build/index.js"))) {
+  console.error("No server build at build/index.js: run `npm run build` first.");
+  process.exit(1);
+}
+
+/* ------------------------------------------------------------------ 1. data */
+
+/** One generated study (its site documents) as study-model input. */
+function toStudy(docs: SearchDocument[], index: number): StudyInput {
+  const d = docs[0]!;
+  const dayBefore = (ms: number) => addCalendarDays(osloDate(new Date(ms)), -1);
+  return {
+    identifiers: { rek: String(800_000 + index) },
+    localIds: [{ organisationId: d.leadOrganisationId, localId: `BENCH-${index}` }],
+    title: { nb: d.title, ...(d.titleEn ? { en: d.titleEn } : {}) },
+    shortTitle: d.shortTitle ? { nb: d.shortTitle } : {},
+    summary: { nb: d.summary ?? "Generert studie." },
+    studyType: d.studyType,
+    phase: (d.phase as StudyInput["phase"]) ?? null,
+    categories: d.categories,
+    conditions: d.conditions,
+    icd10: d.icd10,
+    interventions: d.interventions.map((name) => ({ type: "other" as const, name })),
+    eligibility: { minAgeYears: d.minAgeYears, maxAgeYears: d.maxAgeYears, sex: d.sex, healthyVolunteers: d.healthyVolunteers },
+    leadOrganisationId: d.leadOrganisationId,
+    sites: docs.map((s) => ({
+      organisationId: s.organisationId!,
+      hospitalId: s.hospitalId,
+      inclusionStart: s.opensAt != null ? osloDate(new Date(s.opensAt)) : null,
+      inclusionEnd: s.closesAt != null ? dayBefore(s.closesAt) : null,
+      paused: s.paused,
+      pauseReason: s.paused ? "Midlertidig stans (generert)" : null,
+      contact: { name: "Studiekoordinator", email: "studie@example.no" },
+    })),
+    publicationState: "published",
+  };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-api-"));
+const dbFile = path.join(dir, "bench.db");
+const now = new Date();
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`Generating ${studies} studies into ${dbFile} …`);
+let token: string;
+{
+  const started = performance.now();
+  const db = openDatabase(dbFile);
+  prepareDatabase(db, { seedDemoData: false });
+  const { batches } = generateDocuments(studies, 20_260_301, now);
+  let index = 0;
+  let rejected = 0;
+  for (const batch of batches) {
+    const byStudy = new Map<number, SearchDocument[]>();
+    for (const doc of batch) byStudy.set(doc.studyId, [...(byStudy.get(doc.studyId) ?? []), doc]);
+    db.transaction(() => {
+      for (const docs of byStudy.values()) {
+        const result = saveStudy(db, toStudy(docs, index++), { actor: { kind: "system", name: "bench-api" }, now });
+        if (!result.ok) {
+          rejected++;
+          if (rejected <= 3) console.error(`rejected: ${JSON.stringify(result.problems)}`);
+        }
+      }
+    })();
+  }
+  token = issueToken(db, "ous", "bench-api").token;
+  db.close();
+  console.log(`  ${index - rejected} stored, ${rejected} rejected, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/* ------------------------------------------------------------------ 2. server */
+
+function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { BASE_URL: _b, ...env } = process.env;
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["server.ts"], {
+    env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 180_000);
+    child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+    child.stdout!.on("data", () => {
+      const m = /listening on http:\/\/localhost:(\d+)/.exec(output);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        url: `http://127.0.0.1:${m[1]}`,
+        stop: () =>
+          new Promise((r) => {
+            child.removeAllListeners("exit");
+            child.once("exit", () => r());
+            child.kill("SIGTERM");
+          }),
+      });
+    });
+  });
+}
+
+function toQueryString(q: Omit<SearchQuery, "now">): string {
+  const p = new URLSearchParams();
+  if (q.q) p.set("q", q.q);
+  const list = (name: string, v: readonly string[] | undefined) => v?.length && p.set(name, v.join(","));
+  list("status", q.status);
+  list("regions", q.regions);
+  list("organisations", q.organisations);
+  list("categories", q.categories);
+  list("icd10", q.icd10);
+  list("phases", q.phases);
+  list("studyTypes", q.studyTypes);
+  list("facets", q.facets);
+  if (q.age != null) p.set("age", String(q.age));
+  if (q.sex) p.set("sex", q.sex);
+  if (q.near) p.set("near", `${q.near.lat.toFixed(4)},${q.near.lon.toFixed(4)}`);
+  if (q.sort) p.set("sort", q.sort);
+  if (q.page && q.page > 1) p.set("page", String(q.page));
+  if (q.perPage) p.set("perPage", String(q.perPage));
+  return p.toString();
+}
+
+function worker(args: string[]): Record<string, any> {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/lib/bench-api-worker.ts", ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  if (run.status !== 0) throw new Error(`worker failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
+  return JSON.parse(run.stdout.trim().split("\n").at(-1)!);
+}
+
+const server = await startServer();
+try {
+  // The embedded index is built before the server listens; check it has caught up anyway.
+  for (let i = 0; i < 600; i++) {
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { search: { engines: { outboxLag: number | null }[] } };
+    if (health.search.engines.every((e) => e.outboxLag === 0)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const paths = buildQueries(queryCount, 7).map((b) => `/api/v1/studies?${toQueryString(b.query)}`);
+  // Every path must be a valid request (a 400 would measure the error path, not search).
+  const sample = await Promise.all(paths.slice(0, 50).map(async (p) => [p, (await fetch(server.url + p)).status] as const));
+  const bad = sample.filter(([, s]) => s !== 200);
+  if (bad.length) throw new Error(`queries that do not answer 200: ${JSON.stringify(bad.slice(0, 5))}`);
+  const pathsFile = path.join(dir, "paths.json");
+  writeFileSync(pathsFile, JSON.stringify(paths));
+  // Warm-up (JIT, page cache), not measured.
+  worker(["--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", "2", "--connections", String(connections)]);
+
+  console.log(`\nGET /api/v1/studies: ${paths.length} distinct query strings, ${connections} connections, ${duration} s, from a second process (autocannon)`);
+  const load = worker(["--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", String(duration), "--connections", String(connections)]);
+  console.log(`  requests:     ${load.requests} (${JSON.stringify(load.statuses)}; errors ${load.errors}, timeouts ${load.timeouts})`);
+  console.log(`  requests/s:   ${load.requestsPerSecond.toFixed(0)}   (target ≥ 500)`);
+  console.log(`  latency p50:  ${load.p50.toFixed(1)} ms`);
+  console.log(`  latency p95:  ${load.p95.toFixed(1)} ms   (target < 50 ms)`);
+  console.log(`  latency p99:  ${load.p99.toFixed(1)} ms   (max ${load.max.toFixed(1)} ms)`);
+
+  if (sseCount > 0) {
+    const record = { ...(generateNativeFeed(1, { organisationId: "ous", idPrefix: "BENCH-SSE", seed: 99 })[0] as object), tittel: `Fan-out-måling ${Date.now()}` };
+    console.log(`\nSSE fan-out: ${sseCount} connections to /api/v1/events, one study published through the ingest API`);
+    const fan = worker(["--mode", "sse", "--url", server.url, "--count", String(sseCount), "--token", token, "--record", JSON.stringify(record)]);
+    console.log(`  ingest answered after ${fan.ingestResponseMs.toFixed(1)} ms`);
+    console.log(`  first connection got the event after ${fan.firstMs.toFixed(1)} ms, median ${fan.p50Ms.toFixed(1)} ms, p99 ${fan.p99Ms.toFixed(1)} ms`);
+    console.log(`  all ${fan.connections} had it after ${fan.allMs.toFixed(1)} ms`);
+  }
+  console.log(`\nLoad average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (other work on this machine makes figures noisy)`);
+} finally {
+  await server.stop();
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  else console.log(`Kept ${dir}`);
+}
