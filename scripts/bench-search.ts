@@ -1,0 +1,823 @@
+/**
+ * npm run bench:search [-- --sizes 10000,100000 --engines sqlite,meilisearch --queries 200 --json]
+ *
+ * Search performance of both engines on generated, realistic studies, beside raw FTS5 in the same
+ * run (issue 4, "Done means"). Per size, each engine runs in its own child process (its memory and
+ * caches are its own; Meilisearch is started for its phase only and stopped after):
+ *
+ *   sqlite       generate N studies (1–4 sites each at real hospitals) → engine.rebuild into a fresh
+ *                temp SQLite file migrated with migrate() → index time and size (dbstat) → warm-up
+ *                pass, then the measured pass of the query mix → the raw FTS5 baseline on the same
+ *                tables (`MATCH` with the plain words of the same queries, `ORDER BY rank LIMIT 20`)
+ *                → ingest→searchable (saveStudy on that database, startIndexer draining the outbox).
+ *   meilisearch  the same N studies → engine.rebuild into the local test binary (startLocalMeilisearch)
+ *                → index time and /stats databaseSize → the same query passes → ingest→searchable
+ *                (saveStudy on a fresh portal database, startIndexer into this Meilisearch).
+ *
+ * Studies and queries come from a seeded PRNG (--seed), dates relative to the run's "now", so two
+ * runs on the same day search the same data with the same queries. Latency is wall time around
+ * `await engine.search(query)` (SQLite: in-process; Meilisearch: HTTP on loopback, the JS client).
+ * Benchmarks print numbers; no test asserts on time.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { Statement } from "better-sqlite3";
+import { loadReferenceData } from "../app/boot.server";
+import { openDatabase, type Db } from "../app/db.server";
+import { addCalendarDays } from "../app/domain/calendar-date";
+import { osloDate } from "../app/domain/inclusion-status";
+import type { StudyInput } from "../app/domain/study";
+import { migrate } from "../app/models/migrations.server";
+import { upsertReferenceData } from "../app/models/reference.server";
+import { saveStudy } from "../app/models/study.server";
+import { startIndexer } from "../search/indexer.server";
+import { MeilisearchEngine } from "../search/meilisearch";
+import { startLocalMeilisearch, type LocalMeilisearch } from "../search/meilisearch-process";
+import { SqliteFtsEngine } from "../search/sqlite-fts";
+import type { SearchEngine, SearchQuery } from "../search/types";
+import { buildQueries, generateDocuments, Rand, rawMatch, SHAPE_SHARE, type BenchQuery } from "./lib/search-bench-data";
+
+const HELP = `Usage: npm run bench:search [-- options]
+
+Generates realistic studies, indexes them in both search engines and prints index time, index size,
+median/p95/mean/max latency of a fixed, seeded mix of realistic queries (warm-up first), the same
+queries as raw FTS5 MATCH on the same data, the ratio engine p95 / raw p95, and ingest→searchable
+latency (saveStudy → outbox → indexer → found by a search).
+
+  --sizes <n,n>         study counts to run (default 10000,100000)
+  --engines <list>      sqlite,meilisearch (default both; the raw FTS5 baseline always runs)
+  --queries <n>         queries per pass (default 200)
+  --ingest-samples <n>  ingest→searchable samples per engine (default 20)
+  --rounds <n>          measured passes after the warm-up (default 1); each query's latency is
+                        its median over the passes (damps noise from other work on the machine)
+  --seed <n>            PRNG seed for studies and queries (default 42)
+  --by-shape            also print latency per query shape, and for sqlite-fts the slowest
+                        statement of each shape's slowest query with its EXPLAIN QUERY PLAN
+  --json                print one JSON document instead of tables
+  -h, --help            this text
+
+Targets (issue 4): p95 < 20 ms for both engines at 100,000 studies on a 2-core machine; the
+portal's engine p95 at most 2× the raw FTS5 p95; ingest→searchable < 1 s.
+Meilisearch is the sha256-verified local TEST binary (search/meilisearch-binary.ts), never downloaded.`;
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10000,100000" },
+    engines: { type: "string", default: "sqlite,meilisearch" },
+    queries: { type: "string", default: "200" },
+    "ingest-samples": { type: "string", default: "20" },
+    rounds: { type: "string", default: "1" },
+    seed: { type: "string", default: "42" },
+    "by-shape": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+    // internal: one phase in a child process
+    phase: { type: "string" },
+    size: { type: "string" },
+    now: { type: "string" },
+    "with-engine": { type: "boolean", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+function positiveInt(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) {
+    console.error(`--${name} must be a whole number ≥ 1 (got "${raw}")\n\n${HELP}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const ROUNDS = positiveInt("rounds", values.rounds!);
+
+// =============================================================================================
+// Statistics
+
+interface Stats {
+  n: number;
+  median: number;
+  p95: number;
+  mean: number;
+  max: number;
+}
+
+function stats(xs: number[]): Stats {
+  if (xs.length === 0) return { n: 0, median: NaN, p95: NaN, mean: NaN, max: NaN };
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  return { n: s.length, median: r2(at(0.5)), p95: r2(at(0.95)), mean: r2(s.reduce((a, b) => a + b, 0) / s.length), max: r2(s.at(-1)!) };
+}
+
+function byShape(queries: BenchQuery[], times: (number | null)[]): Record<string, Stats> {
+  const out: Record<string, number[]> = {};
+  queries.forEach((q, i) => {
+    const t = times[i];
+    if (t != null) (out[q.shape] ??= []).push(t);
+  });
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, stats(v)]));
+}
+
+// =============================================================================================
+// Phase results
+
+interface QueryRun {
+  stats: Stats;
+  byShape: Record<string, Stats>;
+  /** Per query (ms), in the order of the mix. */
+  times: number[];
+  zeroHitQueries: number;
+}
+
+interface PhaseResult {
+  phase: "sqlite" | "meilisearch";
+  size: number;
+  documents: number;
+  statusMix: Record<string, number>;
+  generateMs: number;
+  index: { ms: number; bytes: number; detail: Record<string, number> };
+  queries: QueryRun | null;
+  raw: (QueryRun & { skippedEmpty: number }) | null;
+  ingest: IngestResult | null;
+  profile: ShapeProfile[] | null;
+  /** sqlite, --by-shape: one more pass (warm-up + 1 round) with cache_size 256 MB + mmap_size 1 GB. */
+  bigCache?: Stats;
+  maxRssMb: number;
+  meiliRssMb?: number;
+  /** Meilisearch, --by-shape: wall time of bare client searches vs Meilisearch's own processingTimeMs. */
+  meiliFloor?: { label: string; wall: Stats; processing: Stats }[];
+  /** 1-minute load average at the start and end of the phase (other work on the machine skews figures). */
+  load: [number, number];
+}
+
+/** Per query, the median over the measured rounds (1 round: its only time). */
+function medianPerQuery(rounds: number[][]): number[] {
+  return rounds[0]!.map((_, i) => {
+    const xs = rounds.map((r) => r[i]!).sort((a, b) => a - b);
+    return xs[Math.floor((xs.length - 1) / 2)]!;
+  });
+}
+
+async function runQueries(engine: SearchEngine, queries: BenchQuery[], now: Date, rounds = ROUNDS): Promise<QueryRun> {
+  for (const q of queries) await engine.search({ ...q.query, now }); // warm-up pass
+  const passes: number[][] = [];
+  let zero = 0;
+  for (let round = 0; round < rounds; round++) {
+    const times: number[] = [];
+    for (const q of queries) {
+      const t = performance.now();
+      const result = await engine.search({ ...q.query, now });
+      times.push(performance.now() - t);
+      if (round === 0 && result.total === 0) zero++;
+    }
+    passes.push(times);
+  }
+  const times = medianPerQuery(passes);
+  return { stats: stats(times), byShape: byShape(queries, times), times, zeroHitQueries: zero };
+}
+
+function runRaw(db: Db, queries: BenchQuery[], rounds = ROUNDS): QueryRun & { skippedEmpty: number } {
+  const stmt = db.prepare("SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?").pluck();
+  const exprs = queries.map((q) => rawMatch(q.query.q));
+  const args = (i: number): [string, number, number] => {
+    const perPage = queries[i]!.query.perPage ?? 20;
+    return [exprs[i]!, perPage, ((queries[i]!.query.page ?? 1) - 1) * perPage];
+  };
+  exprs.forEach((e, i) => e && stmt.all(...args(i))); // warm-up pass
+  const passes: number[][] = [];
+  let zero = 0;
+  for (let round = 0; round < rounds; round++) {
+    const times: number[] = [];
+    exprs.forEach((e, i) => {
+      if (!e) return void times.push(NaN);
+      const t = performance.now();
+      const rows = stmt.all(...args(i));
+      times.push(performance.now() - t);
+      if (round === 0 && rows.length === 0) zero++;
+    });
+    passes.push(times);
+  }
+  const times: (number | null)[] = medianPerQuery(passes).map((t) => (Number.isNaN(t) ? null : t));
+  const measured = times.filter((t): t is number => t != null);
+  return { stats: stats(measured), byShape: byShape(queries, times), times: measured, zeroHitQueries: zero, skippedEmpty: times.length - measured.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiling the sqlite engine without touching it: wrap db.prepare to time every statement.
+
+interface StatementTiming {
+  sql: string;
+  params: unknown[];
+  ms: number;
+}
+
+interface ShapeProfile {
+  shape: string;
+  query: Omit<SearchQuery, "now">;
+  /** Wall time of the instrumented search, best of 3 (a little above the measured one: the wrapper costs). */
+  totalMs: number;
+  /** Summed statement time per kind of statement (see statementKind). */
+  byKind: Record<string, { ms: number; count: number }>;
+  /** The main statement: its text, plan, and each text arm (hits CTE) timed alone. */
+  main: { ms: number; sql: string; plan: string[]; arms: { ms: number; rows: number; sql: string }[]; matchedAloneMs: number | null } | null;
+}
+
+/** What an engine statement is for, from its SQL (the shapes sqlite-fts.ts builds). */
+function statementKind(sql: string): string {
+  if (sql.startsWith("(prepare)")) return "prepare";
+  if (sql.includes("search_term_deletes")) return "typo candidates";
+  if (sql.includes("count(*) OVER ()")) return "main (hits + order + page)";
+  if (/SELECT count\(\*\) FROM matched\s*$/.test(sql)) return "total when page empty";
+  if (sql.includes("FROM search_sites x") && sql.includes("x.study_id IN (")) return "representative sites";
+  if (sql.includes("AS open,") || sql.includes("AS open")) return "facet status";
+  if (sql.includes("JOIN search_study_values v")) return "facet categories/icd10Chapter";
+  if (/JOIN search_sites x ON/.test(sql)) return "facet regionId/organisationId";
+  if (/GROUP BY s\./.test(sql)) return "facet phase/studyType";
+  return "other";
+}
+
+const countMarks = (sql: string) => (sql.match(/\?/g) ?? []).length;
+
+function instrument(db: Db, log: StatementTiming[]): () => void {
+  const original = db.prepare;
+  const wrap = (stmt: Statement, sql: string): Statement => {
+    const proxy: Statement = new Proxy(stmt, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== "function") return value;
+        if (prop === "all" || prop === "get" || prop === "run") {
+          return (...args: unknown[]) => {
+            const t = performance.now();
+            try {
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            } finally {
+              log.push({ sql, params: args, ms: performance.now() - t });
+            }
+          };
+        }
+        if (prop === "pluck" || prop === "raw" || prop === "expand" || prop === "safeIntegers" || prop === "bind") {
+          return (...args: unknown[]) => {
+            (value as (...a: unknown[]) => unknown).apply(target, args);
+            return proxy;
+          };
+        }
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+    return proxy;
+  };
+  db.prepare = function (this: Db, sql: string) {
+    const t = performance.now();
+    const stmt = original.call(this, sql) as Statement;
+    log.push({ sql: `(prepare) ${sql}`, params: [], ms: performance.now() - t });
+    return wrap(stmt, sql);
+  } as Db["prepare"];
+  return () => {
+    db.prepare = original;
+  };
+}
+
+function queryPlan(db: Db, sql: string, params: unknown[]): string[] {
+  try {
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { id: number; parent: number; detail: string }[];
+    const depth = new Map<number, number>([[0, -1]]);
+    return rows.map((r) => {
+      const d = (depth.get(r.parent) ?? -1) + 1;
+      depth.set(r.id, d);
+      return `${"  ".repeat(d)}${r.detail}`;
+    });
+  } catch (e) {
+    return [`(no plan: ${(e as Error).message})`];
+  }
+}
+
+async function profileShapes(db: Db, engine: SqliteFtsEngine, queries: BenchQuery[], times: number[], now: Date): Promise<ShapeProfile[]> {
+  const slowest = new Map<string, { i: number; ms: number }>();
+  queries.forEach((q, i) => {
+    const cur = slowest.get(q.shape);
+    if (!cur || times[i]! > cur.ms) slowest.set(q.shape, { i, ms: times[i]! });
+  });
+  // Best of 3: the profile should show the statement's cost, not a neighbour's CPU burst.
+  const time = (fn: () => unknown) => {
+    let best = Infinity;
+    let v: unknown;
+    for (let k = 0; k < 3; k++) {
+      const t = performance.now();
+      v = fn();
+      best = Math.min(best, performance.now() - t);
+    }
+    return { ms: best, v };
+  };
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  const out: ShapeProfile[] = [];
+  for (const [shape, { i }] of [...slowest].sort((a, b) => b[1].ms - a[1].ms)) {
+    const q = queries[i]!;
+    let log: StatementTiming[] = [];
+    let totalMs = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const run: StatementTiming[] = [];
+      const restore = instrument(db, run);
+      const t = performance.now();
+      try {
+        await engine.search({ ...q.query, now });
+      } finally {
+        restore();
+      }
+      const ms = performance.now() - t;
+      if (ms < totalMs) [totalMs, log] = [ms, run];
+    }
+    const byKind: ShapeProfile["byKind"] = {};
+    for (const st of log) {
+      const k = (byKind[statementKind(st.sql)] ??= { ms: 0, count: 0 });
+      k.ms = r2(k.ms + st.ms);
+      k.count++;
+    }
+    let main: ShapeProfile["main"] = null;
+    const m = log.find((st) => statementKind(st.sql) === "main (hits + order + page)");
+    if (m) {
+      const arms: { ms: number; rows: number; sql: string }[] = [];
+      const open = "hits AS MATERIALIZED (";
+      const a0 = m.sql.indexOf(open);
+      const a1 = m.sql.indexOf("), matched AS (");
+      let offset = 0;
+      if (a0 >= 0 && a1 > a0) {
+        for (const arm of m.sql.slice(a0 + open.length, a1).split(" UNION ALL ")) {
+          const n = countMarks(arm);
+          const params = m.params.slice(offset, offset + n);
+          offset += n;
+          const res = time(() => db.prepare(`WITH a(id, sc) AS MATERIALIZED (${arm}) SELECT count(*) AS n, sum(sc) FROM a`).get(...params) as { n: number });
+          arms.push({ ms: r2(res.ms), rows: (res.v as { n: number }).n, sql: arm.replace(/\s+/g, " ").trim() });
+        }
+      }
+      // The matched CTE alone: what every facet statement re-computes.
+      let matchedAloneMs: number | null = null;
+      const cteEnd = /\)\s+SELECT s\.study_id AS studyId/.exec(m.sql);
+      if (cteEnd) {
+        const cte = m.sql.slice(0, cteEnd.index + 1);
+        matchedAloneMs = r2(time(() => db.prepare(`${cte} SELECT count(*) FROM matched`).get(...m.params.slice(0, countMarks(cte)))).ms);
+      }
+      main = { ms: r2(m.ms), sql: m.sql.replace(/\s+/g, " ").trim(), plan: queryPlan(db, m.sql, m.params), arms, matchedAloneMs };
+    }
+    out.push({ shape, query: q.query, totalMs: r2(totalMs), byKind, main });
+  }
+  return out;
+}
+
+/** The same measured pass with a bigger page cache and mmap (the portal runs SQLite's defaults). */
+async function cacheExperiment(db: Db, engine: SearchEngine, queries: BenchQuery[], now: Date): Promise<Stats> {
+  const cache = db.pragma("cache_size", { simple: true });
+  const mmap = db.pragma("mmap_size", { simple: true });
+  db.pragma("cache_size = -262144");
+  db.pragma("mmap_size = 1073741824");
+  try {
+    return (await runQueries(engine, queries, now, 1)).stats;
+  } finally {
+    db.pragma(`cache_size = ${Number(cache)}`);
+    db.pragma(`mmap_size = ${Number(mmap)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ingest → searchable: a real study through saveStudy, the outbox drained by startIndexer (as the
+// server runs it), timed from saveStudy returning until a search finds the change.
+
+const actor = { kind: "system" as const, name: "bench:search" };
+
+function probeWord(r: Rand): string {
+  // Random letters: far (edit distance, substrings) from every other word in the index.
+  return `zq${Array.from({ length: 9 }, () => String.fromCharCode(97 + r.int(0, 25))).join("")}`;
+}
+
+function probeStudy(word: string, today: string): StudyInput {
+  return {
+    identifiers: {},
+    title: { nb: `Målestudie ${word}: oppfølging etter hjerneslag` },
+    summary: { nb: "En studie lagret av bench:search for å måle tiden fra lagring til treff i søket." },
+    studyType: "treatment",
+    phase: "phase_3",
+    categories: ["stroke"],
+    conditions: ["Hjerneslag"],
+    icd10: ["I63"],
+    interventions: [{ type: "behavioural", name: "Tidlig mobilisering" }],
+    eligibility: { minAgeYears: 18, sex: "all" },
+    leadOrganisationId: "st-olavs",
+    publicationState: "published",
+    sites: [
+      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", inclusionStart: addCalendarDays(today, -30), inclusionEnd: addCalendarDays(today, 300) },
+      { organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: addCalendarDays(today, -10), inclusionEnd: addCalendarDays(today, 200) },
+    ],
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface IngestResult {
+  samples: number[];
+  stats: Stats;
+  saveMs: Stats;
+  /** Meilisearch only: per indexStudies, its two tasks as Meilisearch timed them (ms). */
+  meiliTasks?: { deletion: Stats; addition: Stats; additionQueued: Stats; geoStep: Stats };
+}
+
+const isoMs = (d: string | null | undefined): number => {
+  const m = /^PT(?:(\d+)M)?([\d.]+)S$/.exec(d ?? "");
+  return m ? (Number(m[1] ?? 0) * 60 + Number(m[2])) * 1000 : NaN;
+};
+const traceMs = (v: unknown): number => {
+  const s = String(v);
+  const n = parseFloat(s);
+  return s.endsWith("µs") ? n / 1000 : s.endsWith("ms") ? n : s.endsWith("s") ? n * 1000 : NaN;
+};
+
+/** The deletion + addition tasks of the last indexStudies (sample) on this index, and the geo step of its batch. */
+async function lastMeiliTasks(engine: MeilisearchEngine): Promise<{ deletion: number; addition: number; additionQueued: number; geoStep: number } | null> {
+  const tasks = (await engine.client.tasks.getTasks({ indexUids: [engine.indexUid], limit: 2 })).results;
+  const add = tasks.find((t) => t.type === "documentAdditionOrUpdate");
+  const del = tasks.find((t) => t.type === "documentDeletion");
+  if (!add || !del) return null;
+  let geoStep = NaN;
+  if (add.batchUid != null) {
+    const batch = (await engine.client.batches.getBatch(add.batchUid)) as unknown as { stats?: { progressTrace?: Record<string, unknown> } };
+    geoStep = traceMs(batch.stats?.progressTrace?.["processing tasks > indexing > writing geo points"]);
+  }
+  return {
+    deletion: isoMs(del.duration),
+    addition: isoMs(add.duration),
+    additionQueued: Date.parse(add.startedAt ?? "") - Date.parse(add.enqueuedAt),
+    geoStep,
+  };
+}
+
+async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed: number, now: Date): Promise<IngestResult> {
+  const r = new Rand(seed);
+  const today = osloDate(now);
+  const stop = startIndexer(db, engine, { pollMs: 1000, log: (m) => console.error(m) });
+  const latencies: number[] = [];
+  const saves: number[] = [];
+  const tasks: NonNullable<Awaited<ReturnType<typeof lastMeiliTasks>>>[] = [];
+  let previous: number | null = null;
+  try {
+    await sleep(200);
+    for (let i = 0; i < samples; i++) {
+      const word = probeWord(r);
+      // Alternately a new study and a change to the previous one (its title gets the new word).
+      const update = i % 2 === 1 && previous != null;
+      const t0 = performance.now();
+      const saved = saveStudy(db, probeStudy(word, today), { actor, ...(update ? { studyId: previous! } : {}) });
+      const t1 = performance.now();
+      if (!saved.ok) throw new Error(`saveStudy failed: ${JSON.stringify(saved.problems)}`);
+      saves.push(t1 - t0);
+      // Poll like a user pressing "search" every 20 ms (more often would load the engine being measured).
+      for (;;) {
+        const result = await engine.search({ q: word, now: new Date(), perPage: 20 });
+        if (result.hits.some((h) => h.studyId === saved.studyId && h.title.includes(word))) break;
+        if (performance.now() - t1 > 60_000) throw new Error(`study ${saved.studyId} not searchable after 60 s`);
+        await sleep(20);
+      }
+      latencies.push(performance.now() - t1);
+      previous = saved.studyId;
+      if (engine instanceof MeilisearchEngine) {
+        const t = await lastMeiliTasks(engine);
+        if (t) tasks.push(t);
+      }
+      await sleep(100);
+    }
+  } finally {
+    stop();
+  }
+  const out: IngestResult = { samples: latencies.map((x) => Math.round(x * 10) / 10), stats: stats(latencies), saveMs: stats(saves) };
+  if (tasks.length) {
+    out.meiliTasks = {
+      deletion: stats(tasks.map((t) => t.deletion).filter(Number.isFinite)),
+      addition: stats(tasks.map((t) => t.addition).filter(Number.isFinite)),
+      additionQueued: stats(tasks.map((t) => t.additionQueued).filter(Number.isFinite)),
+      geoStep: stats(tasks.map((t) => t.geoStep).filter(Number.isFinite)),
+    };
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The phases
+
+function sqliteSearchBytes(db: Db): { bytes: number; detail: Record<string, number> } {
+  // The engine's tables (migration 0008), FTS5 shadow tables and their indexes; not the outbox.
+  const rows = (db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC").all() as { name: string; bytes: number }[]).filter(
+    (r) => /^(sqlite_autoindex_)?search_/.test(r.name) && !/search_(outbox|cursors)/.test(r.name),
+  );
+  return { bytes: rows.reduce((s, r) => s + r.bytes, 0), detail: Object.fromEntries(rows.map((r) => [r.name, r.bytes])) };
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += dirBytes(p);
+    else if (entry.isFile()) total += statSync(p).size;
+  }
+  return total;
+}
+
+function freshPortalDb(file: string, reference: boolean): Db {
+  const db = openDatabase(file);
+  migrate(db);
+  if (reference) upsertReferenceData(db, loadReferenceData());
+  return db;
+}
+
+/** Where Meilisearch time goes: one bare search (no facets, no extra count queries) through the client, wall vs processingTimeMs. */
+async function meiliFloor(engine: MeilisearchEngine, now: Date): Promise<{ label: string; wall: Stats; processing: Stats }[]> {
+  const t = now.getTime();
+  const open = `(siteId IS NOT NULL AND paused = false AND opensAt <= ${t} AND (closesAt IS NULL OR closesAt > ${t}))`;
+  const cases: [string, string, Record<string, unknown>][] = [
+    ["empty query, limit 0 (HTTP + client floor)", "", { limit: 0 }],
+    ["brystkreft, status open, page 1", "brystkreft", { filter: open, page: 1, hitsPerPage: 20 }],
+    ["behandling (matches all), status open", "behandling", { filter: open, page: 1, hitsPerPage: 20 }],
+    ["empty query, status open, sort newest", "", { filter: open, sort: ["updatedAt:desc"], page: 1, hitsPerPage: 20 }],
+  ];
+  const out: { label: string; wall: Stats; processing: Stats }[] = [];
+  const index = engine.client.index(engine.indexUid);
+  for (const [label, q, params] of cases) {
+    const wall: number[] = [];
+    const processing: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t0 = performance.now();
+      const r = await index.search(q, { ...params, attributesToRetrieve: ["studyId", "siteId", "title"] });
+      wall.push(performance.now() - t0);
+      processing.push(r.processingTimeMs);
+    }
+    out.push({ label, wall: stats(wall.slice(5)), processing: stats(processing.slice(5)) });
+  }
+  return out;
+}
+
+async function runPhase(phase: "sqlite" | "meilisearch", size: number, now: Date): Promise<PhaseResult> {
+  const seed = Number(values.seed);
+  const log = (m: string) => console.error(`  [${phase} ${size}] ${m}`);
+  const g0 = performance.now();
+  const { batches, documents, statusMix } = generateDocuments(size, seed, now);
+  const generateMs = performance.now() - g0;
+  log(`generated ${size} studies, ${documents} documents in ${(generateMs / 1000).toFixed(1)} s; sites ${JSON.stringify(statusMix)}`);
+  const queries = buildQueries(positiveInt("queries", values.queries!), seed + 1);
+  const samples = positiveInt("ingest-samples", values["ingest-samples"]!);
+  const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-search-"));
+  const load0 = Math.round(loadavg()[0]! * 100) / 100;
+  const result: PhaseResult = { phase, size, documents, statusMix, generateMs: Math.round(generateMs), index: { ms: 0, bytes: 0, detail: {} }, queries: null, raw: null, ingest: null, profile: null, maxRssMb: 0, load: [load0, 0] };
+  let meili: LocalMeilisearch | null = null;
+  try {
+    if (phase === "sqlite") {
+      const file = path.join(dir, "search.db");
+      const db = freshPortalDb(file, false);
+      const engine = new SqliteFtsEngine(db);
+      await engine.setup();
+      db.pragma("wal_checkpoint(TRUNCATE)");
+      const before = statSync(file).size;
+      const t = performance.now();
+      await engine.rebuild(batches);
+      result.index.ms = Math.round(performance.now() - t);
+      db.pragma("wal_checkpoint(TRUNCATE)");
+      const size_ = sqliteSearchBytes(db);
+      result.index.bytes = size_.bytes;
+      result.index.detail = { ...size_.detail, "(file size delta)": statSync(file).size - before };
+      log(`indexed in ${(result.index.ms / 1000).toFixed(1)} s, search tables ${(size_.bytes / 1e6).toFixed(1)} MB`);
+      batches.length = 0;
+      if (values["with-engine"]) {
+        result.queries = await runQueries(engine, queries, now);
+        log(`engine p95 ${result.queries.stats.p95} ms`);
+      }
+      result.raw = runRaw(db, queries);
+      log(`raw FTS5 p95 ${result.raw.stats.p95} ms`);
+      if (values["with-engine"]) {
+        if (values["by-shape"]) {
+          result.profile = await profileShapes(db, engine, queries, result.queries!.times, now);
+          result.bigCache = await cacheExperiment(db, engine, queries, now);
+          log(`with cache_size 256 MB + mmap 1 GB: p95 ${result.bigCache.p95} ms`);
+        }
+        upsertReferenceData(db, loadReferenceData());
+        result.ingest = await ingestLatency(db, engine, samples, seed + 2, now);
+        log(`ingest→searchable p95 ${result.ingest.stats.p95} ms`);
+      }
+      db.close();
+    } else {
+      meili = await startLocalMeilisearch({ timeoutMs: 60_000 });
+      const engine = new MeilisearchEngine({ host: meili.host, apiKey: meili.masterKey, indexUid: "studies" });
+      const t = performance.now();
+      await engine.setup();
+      await engine.rebuild(batches);
+      result.index.ms = Math.round(performance.now() - t);
+      batches.length = 0;
+      const st = (await engine.client.getStats()) as unknown as {
+        databaseSize: number;
+        usedDatabaseSize?: number;
+        indexes: Record<string, { numberOfDocuments: number; rawDocumentDbSize?: number }>;
+      };
+      result.index.bytes = st.databaseSize;
+      result.index.detail = {
+        databaseSize: st.databaseSize,
+        ...(st.usedDatabaseSize != null ? { usedDatabaseSize: st.usedDatabaseSize } : {}),
+        ...(st.indexes.studies?.rawDocumentDbSize != null ? { rawDocumentDbSize: st.indexes.studies.rawDocumentDbSize } : {}),
+        numberOfDocuments: st.indexes.studies?.numberOfDocuments ?? -1,
+        "(data dir on disk)": dirBytes(meili.dataDir),
+      };
+      log(`indexed in ${(result.index.ms / 1000).toFixed(1)} s, databaseSize ${(st.databaseSize / 1e6).toFixed(1)} MB`);
+      result.queries = await runQueries(engine, queries, now);
+      log(`engine p95 ${result.queries.stats.p95} ms`);
+      if (values["by-shape"]) result.meiliFloor = await meiliFloor(engine, now);
+      const db = freshPortalDb(path.join(dir, "portal.db"), true);
+      result.ingest = await ingestLatency(db, engine, samples, seed + 2, now);
+      log(`ingest→searchable p95 ${result.ingest.stats.p95} ms`);
+      db.close();
+      try {
+        const status = readFileSync(`/proc/${meili.process.pid}/status`, "utf8");
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (hwm) result.meiliRssMb = Math.round(Number(hwm[1]) / 1024);
+      } catch {
+        // not Linux
+      }
+    }
+  } finally {
+    await meili?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  result.load[1] = Math.round(loadavg()[0]! * 100) / 100;
+  return result;
+}
+
+if (values.phase) {
+  // The meilisearch client's waitForTask adds an abort listener per poll (10 ms) to one signal:
+  // long tasks trigger MaxListenersExceededWarning hundreds of times. Show each warning once.
+  process.removeAllListeners("warning");
+  const seen = new Set<string>();
+  process.on("warning", (w) => {
+    if (seen.has(w.name)) return;
+    seen.add(w.name);
+    console.error(`  (warning, shown once) ${w.name}: ${w.message}`);
+  });
+  const phase = values.phase;
+  if (phase !== "sqlite" && phase !== "meilisearch") throw new Error(`unknown phase ${phase}`);
+  const result = await runPhase(phase, positiveInt("size", values.size ?? ""), new Date(Number(values.now)));
+  delete (result.queries as Partial<QueryRun> | null)?.times;
+  delete (result.raw as Partial<QueryRun> | null)?.times;
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
+
+// =============================================================================================
+// The orchestrator: one child process per size × phase, then the report.
+
+const sizes = values.sizes!.split(",").map((s) => positiveInt("sizes", s.trim()));
+const engines = new Set(
+  values.engines!.split(",").map((e) => {
+    const name = e.trim() === "sqlite-fts" ? "sqlite" : e.trim();
+    if (name !== "sqlite" && name !== "meilisearch") {
+      console.error(`--engines takes sqlite and/or meilisearch (got "${e}")`);
+      process.exit(2);
+    }
+    return name;
+  }),
+);
+positiveInt("queries", values.queries!);
+positiveInt("ingest-samples", values["ingest-samples"]!);
+const now = new Date();
+const machine = {
+  cpu: cpus()[0]?.model ?? "?",
+  cores: cpus().length,
+  ramGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  sqlite: (openDatabase(":memory:").prepare("SELECT sqlite_version()").pluck().get() as string) ?? "?",
+  date: now.toISOString(),
+  loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+};
+if (!values.json) {
+  console.log(`bench:search — ${machine.date} — ${machine.cores} × ${machine.cpu}, ${machine.ramGiB} GiB RAM, node ${machine.node}, SQLite ${machine.sqlite}; load average ${machine.loadAverage.join(" ")}`);
+  console.log(`sizes ${sizes.join(", ")}; engines ${[...engines].join(", ")}; ${values.queries} queries per pass, ${values.rounds} measured pass(es) after a warm-up pass (per query the median over the passes); seed ${values.seed}\n`);
+}
+
+const results: PhaseResult[] = [];
+for (const size of sizes) {
+  for (const phase of ["sqlite", "meilisearch"] as const) {
+    if (phase === "meilisearch" && !engines.has("meilisearch")) continue;
+    const args = ["--import", "tsx", "scripts/bench-search.ts", "--phase", phase, "--size", String(size), "--now", String(now.getTime()), "--queries", values.queries!, "--ingest-samples", values["ingest-samples"]!, "--seed", values.seed!, "--rounds", values.rounds!];
+    if (phase === "sqlite" && engines.has("sqlite")) args.push("--with-engine");
+    if (values["by-shape"]) args.push("--by-shape");
+    const out = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "inherit"] });
+    if (out.status !== 0) throw new Error(`phase ${phase} at ${size} failed (exit ${out.status})`);
+    results.push(JSON.parse(out.stdout.trim().split("\n").at(-1)!) as PhaseResult);
+  }
+}
+
+const f = (x: number | undefined) => (x == null || Number.isNaN(x) ? "–" : x.toFixed(x < 10 ? 2 : 1));
+const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
+const summary = sizes.map((size) => {
+  const sq = results.find((r) => r.size === size && r.phase === "sqlite")!;
+  const me = results.find((r) => r.size === size && r.phase === "meilisearch");
+  const raw = sq.raw!.stats;
+  const rows = [
+    ...(sq.queries ? [{ engine: "sqlite-fts", r: sq }] : []),
+    ...(me ? [{ engine: "meilisearch", r: me }] : []),
+  ].map(({ engine, r }) => ({
+    engine,
+    documents: r.documents,
+    indexSeconds: r.index.ms / 1000,
+    indexBytes: r.index.bytes,
+    latency: r.queries!.stats,
+    ratioToRawP95: Math.round((r.queries!.stats.p95 / raw.p95) * 100) / 100,
+    ingest: r.ingest!.stats,
+    zeroHitQueries: r.queries!.zeroHitQueries,
+  }));
+  return { size, raw, rawSkippedEmpty: sq.raw!.skippedEmpty, rows };
+});
+
+if (values.json) {
+  console.log(JSON.stringify({ machine, options: { sizes, engines: [...engines], queries: Number(values.queries), rounds: ROUNDS, seed: Number(values.seed) }, summary, phases: results }, null, 2));
+} else {
+  for (const s of summary) {
+    const sq = results.find((r) => r.size === s.size && r.phase === "sqlite")!;
+    console.log(`\n=== ${s.size.toLocaleString("en")} studies (${sq.documents.toLocaleString("en")} study × site documents; sites now ${JSON.stringify(sq.statusMix)}) ===`);
+    console.table(
+      [
+        ...s.rows.map((r) => ({
+          engine: r.engine,
+          "index s": f(r.indexSeconds),
+          "index size": mb(r.indexBytes),
+          "median ms": f(r.latency.median),
+          "p95 ms": f(r.latency.p95),
+          "mean ms": f(r.latency.mean),
+          "max ms": f(r.latency.max),
+          "p95 / raw p95": `${f(r.ratioToRawP95)}×`,
+          "ingest→searchable median / p95 ms": `${f(r.ingest.median)} / ${f(r.ingest.p95)}`,
+        })),
+        {
+          engine: `raw FTS5 MATCH (${s.raw.n} queries with words)`,
+          "index s": "",
+          "index size": "",
+          "median ms": f(s.raw.median),
+          "p95 ms": f(s.raw.p95),
+          "mean ms": f(s.raw.mean),
+          "max ms": f(s.raw.max),
+          "p95 / raw p95": "1×",
+          "ingest→searchable median / p95 ms": "",
+        },
+      ],
+    );
+    for (const r of results.filter((x) => x.size === s.size)) {
+      console.log(`  ${r.phase}: index size detail ${JSON.stringify(r.index.detail)}; peak RSS node ${r.maxRssMb} MB${r.meiliRssMb ? `, meilisearch ${r.meiliRssMb} MB` : ""}; generation ${(r.generateMs / 1000).toFixed(1)} s; load average ${r.load[0]} → ${r.load[1]}`);
+      if (r.ingest) console.log(`  ${r.phase}: ingest→searchable samples (ms) ${r.ingest.samples.join(", ")}; saveStudy median ${f(r.ingest.saveMs.median)} ms`);
+    }
+    for (const r of s.rows) {
+      const ok = (b: boolean) => (b ? "met" : "MISSED");
+      console.log(
+        `  ${r.engine}: p95 ${f(r.latency.p95)} ms (target < 20 ms: ${ok(r.latency.p95 < 20)}), ${f(r.ratioToRawP95)}× raw p95 (target ≤ 2×: ${ok(r.ratioToRawP95 <= 2)}), ingest→searchable p95 ${f(r.ingest.p95)} ms (target < 1000 ms: ${ok(r.ingest.p95 < 1000)})`,
+      );
+    }
+    if (values["by-shape"]) {
+      const shapes = Object.keys(SHAPE_SHARE);
+      console.log("\n  per query shape (median / p95 / max ms):");
+      console.table(
+        Object.fromEntries(
+          shapes.map((shape) => {
+            const cell = (st: Stats | undefined) => (st ? `${f(st.median)} / ${f(st.p95)} / ${f(st.max)} (n=${st.n})` : "–");
+            const me = results.find((r) => r.size === s.size && r.phase === "meilisearch");
+            return [shape, { "sqlite-fts": cell(sq.queries?.byShape[shape]), meilisearch: cell(me?.queries?.byShape[shape]), "raw FTS5": cell(sq.raw?.byShape[shape]) }];
+          }),
+        ),
+      );
+      if (sq.bigCache) console.log(`\n  sqlite-fts with cache_size 256 MB + mmap_size 1 GB (portal default: 2 MB cache, no mmap): median ${f(sq.bigCache.median)} ms, p95 ${f(sq.bigCache.p95)} ms, max ${f(sq.bigCache.max)} ms`);
+      const shownPlans = new Set<string>();
+      for (const p of sq.profile ?? []) {
+        console.log(`\n  sqlite-fts, slowest ${p.shape} query ${JSON.stringify(p.query)}: ${f(p.totalMs)} ms (instrumented)`);
+        console.log(`    by statement kind: ${Object.entries(p.byKind).sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${f(v.ms)} ms${v.count > 1 ? ` (${v.count}×)` : ""}`).join("; ")}`);
+        if (p.main) {
+          console.log(`    main statement ${f(p.main.ms)} ms; its matched CTE alone ${f(p.main.matchedAloneMs ?? NaN)} ms (re-computed by every facet statement)`);
+          for (const a of p.main.arms) console.log(`      arm ${f(a.ms)} ms, ${a.rows} rows: ${a.sql.length > 160 ? `${a.sql.slice(0, 160)}…` : a.sql}`);
+          const plan = p.main.plan.join("\n");
+          if (shownPlans.has(plan)) console.log(`    plan of the main statement: as above`);
+          else {
+            shownPlans.add(plan);
+            console.log(`    plan of the main statement:`);
+            for (const line of p.main.plan) console.log(`        ${line}`);
+          }
+        }
+      }
+      const me = results.find((r) => r.size === s.size && r.phase === "meilisearch");
+      for (const fl of me?.meiliFloor ?? []) {
+        console.log(`  meilisearch bare search "${fl.label}": wall median ${f(fl.wall.median)} / p95 ${f(fl.wall.p95)} ms, Meilisearch processingTimeMs median ${f(fl.processing.median)} / p95 ${f(fl.processing.p95)}`);
+      }
+      const mt = me?.ingest?.meiliTasks;
+      if (mt) {
+        console.log(
+          `\n  meilisearch, per indexStudies (Meilisearch's own task durations, median / p95 ms): deletion-by-filter task ${f(mt.deletion.median)} / ${f(mt.deletion.p95)}, addition task ${f(mt.addition.median)} / ${f(mt.addition.p95)} (queued behind the deletion ${f(mt.additionQueued.median)} / ${f(mt.additionQueued.p95)}), of which "writing geo points" ${f(mt.geoStep.median)} / ${f(mt.geoStep.p95)}`,
+        );
+      }
+    }
+  }
+  console.log(`\nTargets: p95 < 20 ms for both engines at 100,000 studies; portal engine p95 ≤ 2× raw FTS5 p95; ingest→searchable < 1 s.`);
+}
