@@ -1,5 +1,5 @@
 import type { MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { ErrorPage } from "~/components/ErrorPage";
 import { publicPageHeaders } from "~/http/cache-headers";
@@ -40,6 +40,12 @@ export default function ResearcherIndex() {
     <>
       <h1>{t("researcher.title")}</h1>
       <p className="lead">{t("researcher.lead")}</p>
+      {/* The same page for everyone (cacheable, no cookies): the signed-in part starts at /forsker/studier. */}
+      <p>
+        <Link to="/forsker/studier" hrefLang="nb">
+          {t("researcher.myStudies")}
+        </Link>
+      </p>
       {/* Focusable: on a phone the table scrolls sideways inside this region (WCAG 2.1.1). */}
       <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="forsker-tabell">
         <table>

@@ -112,6 +112,7 @@ export const nb = {
   "researcher.region": "Region",
   "researcher.total": "Totalt",
   "researcher.country": "Hele landet",
+  "researcher.myStudies": "Mine studier: oppdater inklusjonsdatoer og se historikk (krever innlogging)",
 
   "search.field.q": "Diagnose, behandling eller ord",
   "search.field.q.hint": "For eksempel brystkreft, KOLS eller kneprotese.",

@@ -110,6 +110,7 @@ export const nn: Messages = {
   "researcher.region": "Region",
   "researcher.total": "Totalt",
   "researcher.country": "Heile landet",
+  "researcher.myStudies": "Mine studiar: oppdater inklusjonsdatoar og sjå historikk (krev innlogging)",
 
   "search.field.q": "Diagnose, behandling eller ord",
   "search.field.q.hint": "Til dømes brystkreft, KOLS eller kneprotese.",

@@ -1,0 +1,89 @@
+/**
+ * Who may do what: pure rules, used by the models (app/models/study-work.server.ts) before any
+ * write, so a route that forgets a check still cannot do a forbidden thing.
+ *
+ * - researcher of organisation O: sees studies led by O or with a site of O; edits the shared
+ *   fields (restore, submit) of studies led by O; edits inclusion dates of O's sites.
+ * - editor of O: sees the same; approves / sends back submitted studies led by O; edits O's
+ *   sites: inclusion dates, local contact, referral note, pause with reason.
+ * - admin: everything.
+ */
+export type Role = "researcher" | "editor" | "admin";
+
+export interface Principal {
+  id: number;
+  name: string;
+  email: string;
+  roles: { role: Role; organisationId: string | null }[];
+}
+
+export interface StudyScope {
+  leadOrganisationId: string;
+  sites: { organisationId: string; withdrawn?: boolean }[];
+}
+
+export type Action =
+  | "view-study"
+  | "edit-study"
+  | "restore-version"
+  | "submit-study"
+  | "approve-study"
+  | "send-back-study"
+  | "edit-site-dates"
+  | "edit-site-local";
+
+/** A forbidden action: the models throw it, routes answer 403. */
+export class ForbiddenError extends Error {
+  readonly status = 403;
+  constructor(
+    public readonly action: Action,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ForbiddenError";
+  }
+}
+
+export const isAdmin = (p: Principal) => p.roles.some((r) => r.role === "admin");
+export const orgsWithRole = (p: Principal, role: Role) =>
+  [...new Set(p.roles.filter((r) => r.role === role && r.organisationId).map((r) => r.organisationId!))].sort();
+export const memberOrgs = (p: Principal) => [...new Set([...orgsWithRole(p, "researcher"), ...orgsWithRole(p, "editor")])].sort();
+export const hasRole = (p: Principal, role: Role) => p.roles.some((r) => r.role === role);
+
+export function canViewStudy(p: Principal, s: StudyScope): boolean {
+  if (isAdmin(p)) return true;
+  const orgs = new Set(memberOrgs(p));
+  return orgs.has(s.leadOrganisationId) || s.sites.some((site) => orgs.has(site.organisationId));
+}
+
+export function canEditStudy(p: Principal, s: StudyScope): boolean {
+  return isAdmin(p) || orgsWithRole(p, "researcher").includes(s.leadOrganisationId);
+}
+
+export function canReviewStudy(p: Principal, s: StudyScope): boolean {
+  return isAdmin(p) || orgsWithRole(p, "editor").includes(s.leadOrganisationId);
+}
+
+export function canEditSiteDates(p: Principal, site: { organisationId: string }): boolean {
+  return isAdmin(p) || memberOrgs(p).includes(site.organisationId);
+}
+
+export function canEditSiteLocal(p: Principal, site: { organisationId: string }): boolean {
+  return isAdmin(p) || orgsWithRole(p, "editor").includes(site.organisationId);
+}
+
+const MESSAGES: Record<Action, string> = {
+  "view-study": "Du har ikke tilgang til denne studien.",
+  "edit-study": "Bare forskere ved organisasjonen som leder studien kan endre den.",
+  "restore-version": "Bare forskere ved organisasjonen som leder studien kan gjenopprette en versjon.",
+  "submit-study": "Bare forskere ved organisasjonen som leder studien kan sende den til godkjenning.",
+  "approve-study": "Bare redaktører ved organisasjonen som leder studien kan godkjenne den.",
+  "send-back-study": "Bare redaktører ved organisasjonen som leder studien kan sende den tilbake.",
+  "edit-site-dates": "Du kan bare endre inklusjonsdatoer for studiesteder ved din egen organisasjon.",
+  "edit-site-local": "Bare redaktører ved organisasjonen som eier studiestedet kan endre lokal informasjon.",
+};
+
+/** Throws ForbiddenError unless allowed. */
+export function authorize(allowed: boolean, action: Action): void {
+  if (!allowed) throw new ForbiddenError(action, MESSAGES[action]);
+}

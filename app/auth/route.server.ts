@@ -1,0 +1,59 @@
+/** Helpers for the signed-in pages: who is signed in, the CSRF token, private headers, 403/404. */
+import type { HeadersFunction } from "@remix-run/node";
+import { PRIVATE_HEADERS, requireUser, type CurrentUser } from "./auth.server";
+import { csrfToken } from "./csrf.server";
+import { ForbiddenError } from "./policy";
+import { NotFoundError } from "../models/study-work.server";
+
+export interface SignedInPage {
+  user: CurrentUser;
+  csrf: string;
+  headers: Headers;
+}
+
+/** The user (or a redirect to /logg-inn), a CSRF token for the page's forms, and private headers. */
+export function signedInPage(request: Request): SignedInPage {
+  const user = requireUser(request);
+  const { token, setCookie } = csrfToken(request);
+  const headers = new Headers(PRIVATE_HEADERS);
+  if (setCookie) headers.append("Set-Cookie", setCookie);
+  return { user, csrf: token, headers };
+}
+
+/** Model errors as HTTP answers: ForbiddenError → 403, NotFoundError → 404, with the reason. */
+export function asHttpError(error: unknown): never {
+  if (error instanceof ForbiddenError) {
+    throw new Response(error.message, { status: 403, statusText: "Forbidden", headers: { "Cache-Control": "no-store" } });
+  }
+  if (error instanceof NotFoundError) {
+    throw new Response(error.message, { status: 404, statusText: "Not Found", headers: { "Cache-Control": "no-store" } });
+  }
+  throw error;
+}
+
+export function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    return asHttpError(error);
+  }
+}
+
+/** Private headers plus every Set-Cookie from the loader and the action. */
+export const signedInHeaders: HeadersFunction = ({ loaderHeaders, actionHeaders, errorHeaders }) => {
+  const headers = new Headers(PRIVATE_HEADERS);
+  for (const source of [loaderHeaders, actionHeaders, errorHeaders]) {
+    for (const cookie of source?.getSetCookie?.() ?? []) headers.append("Set-Cookie", cookie);
+  }
+  return headers;
+};
+
+export function parseId(value: string | undefined): number {
+  if (!value || !/^[1-9]\d{0,11}$/.test(value)) throw new Response("Ukjent studie", { status: 404 });
+  return Number(value);
+}
+
+export function formText(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === "string" ? v.trim() : "";
+}

@@ -1,0 +1,204 @@
+/**
+ * What signed-in researchers and editors do to studies, with authorisation checked here (not
+ * only in the pages): every function takes the acting Principal and throws ForbiddenError
+ * (app/auth/policy.ts) before it reads anything it may not see or writes anything it may not
+ * change. Every change goes through saveStudy, so it becomes a version with the user as actor and
+ * reaches the search outbox in the same transaction.
+ */
+import type { Db } from "../db.server";
+import { sql } from "./statements.server";
+import {
+  authorize,
+  canEditSiteDates,
+  canEditSiteLocal,
+  canEditStudy,
+  canReviewStudy,
+  canViewStudy,
+  isAdmin,
+  memberOrgs,
+  orgsWithRole,
+  type Principal,
+} from "../auth/policy";
+import type { FieldProblem, Study } from "../domain/study";
+import { diffStudies, siteKey, type ChangeEntry } from "../domain/study-snapshot";
+import { getStudies, getStudy, latestSnapshot, saveStudy, type StudyRecord } from "./study.server";
+import { insertStudyReview } from "./user.server";
+
+export class NotFoundError extends Error {
+  readonly status = 404;
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+export type WorkResult = { ok: true; version: number; changed: boolean } | { ok: false; problems: FieldProblem[] };
+
+const actorOf = (p: Principal) => ({ kind: "user" as const, id: String(p.id), name: p.name });
+
+function snapshotOrThrow(db: Db, studyId: number): Study {
+  const snapshot = latestSnapshot(db, studyId);
+  if (!snapshot) throw new NotFoundError(`Studien ${studyId} finnes ikke.`);
+  return snapshot;
+}
+
+function save(db: Db, p: Principal, studyId: number, study: Study, now: Date): WorkResult {
+  const result = saveStudy(db, study, { studyId, actor: actorOf(p), now });
+  return result.ok ? { ok: true, version: result.version, changed: result.changed } : result;
+}
+
+/** Studies the user works on: led by, or with a site of, one of their organisations (all, for an admin). */
+export function listMyStudies(db: Db, p: Principal): StudyRecord[] {
+  const ids = isAdmin(p)
+    ? (sql(db, "SELECT id FROM studies ORDER BY updated_at DESC, id DESC").pluck().all() as number[])
+    : (sql(
+        db,
+        `SELECT id FROM studies WHERE lead_organisation_id IN (SELECT value FROM json_each(?))
+           OR id IN (SELECT study_id FROM study_sites WHERE withdrawn = 0 AND organisation_id IN (SELECT value FROM json_each(?)))
+         ORDER BY updated_at DESC, id DESC`,
+      )
+        .pluck()
+        .all(JSON.stringify(memberOrgs(p)), JSON.stringify(memberOrgs(p))) as number[]);
+  return getStudies(db, ids);
+}
+
+export function getStudyFor(db: Db, p: Principal, studyId: number): StudyRecord {
+  const study = getStudy(db, studyId);
+  if (!study) throw new NotFoundError(`Studien ${studyId} finnes ikke.`);
+  authorize(canViewStudy(p, study), "view-study");
+  return study;
+}
+
+function findSite(study: Study, key: string) {
+  const site = study.sites.find((s) => siteKey(s) === key && !s.withdrawn);
+  if (!site) throw new NotFoundError(`Studien har ikke studiestedet ${key}.`);
+  return site;
+}
+
+/** The most common change: one site's inclusion window. */
+export function updateSiteDates(
+  db: Db,
+  p: Principal,
+  studyId: number,
+  key: string,
+  dates: { inclusionStart: string | null; inclusionEnd: string | null },
+  now = new Date(),
+): WorkResult {
+  const study = snapshotOrThrow(db, studyId);
+  const site = findSite(study, key);
+  authorize(canEditSiteDates(p, site), "edit-site-dates");
+  const sites = study.sites.map((s) => (s === site ? { ...s, inclusionStart: dates.inclusionStart, inclusionEnd: dates.inclusionEnd } : s));
+  return prefixSiteProblems(save(db, p, studyId, { ...study, sites }, now), study, key);
+}
+
+/** Local information an editor completes on their own site: contact, referral note, pause. */
+export function updateSiteLocal(
+  db: Db,
+  p: Principal,
+  studyId: number,
+  key: string,
+  local: { contact: { name: string; email: string | null; phone: string | null } | null; referral: string | null; paused: boolean; pauseReason: string | null },
+  now = new Date(),
+): WorkResult {
+  const study = snapshotOrThrow(db, studyId);
+  const site = findSite(study, key);
+  authorize(canEditSiteLocal(p, site), "edit-site-local");
+  const sites = study.sites.map((s) => (s === site ? { ...s, ...local } : s));
+  return prefixSiteProblems(save(db, p, studyId, { ...study, sites }, now), study, key);
+}
+
+/** Site problems come back as "sites.2.inclusionEnd": name them by the field alone for the site form. */
+function prefixSiteProblems(result: WorkResult, study: Study, key: string): WorkResult {
+  if (result.ok) return result;
+  const index = [...study.sites].findIndex((s) => siteKey(s) === key);
+  const prefix = `sites.${index}.`;
+  return { ok: false, problems: result.problems.map((pr) => (pr.field.startsWith(prefix) ? { ...pr, field: pr.field.slice(prefix.length) } : pr)) };
+}
+
+export function versionSnapshot(db: Db, studyId: number, version: number): Study | null {
+  const json = sql(db, "SELECT snapshot FROM study_versions WHERE study_id = ? AND version = ?").pluck().get(studyId, version) as string | undefined;
+  return json ? (JSON.parse(json) as Study) : null;
+}
+
+/**
+ * Restores an earlier version as a new version. What is restored: the shared fields and the
+ * sites of the user's own organisations; other organisations' sites and the publication state
+ * stay as they are now (a restore never undoes another hospital's dates, nor publishes or
+ * unpublishes anything).
+ */
+export function restoreVersion(db: Db, p: Principal, studyId: number, version: number, now = new Date()): WorkResult {
+  const current = snapshotOrThrow(db, studyId);
+  authorize(canEditStudy(p, current), "restore-version");
+  const earlier = versionSnapshot(db, studyId, version);
+  if (!earlier) throw new NotFoundError(`Studien ${studyId} har ingen versjon ${version}.`);
+  const mine = (s: { organisationId: string }) => isAdmin(p) || memberOrgs(p).includes(s.organisationId);
+  const sites = [...current.sites.filter((s) => !mine(s)), ...earlier.sites.filter((s) => mine(s))];
+  // Own sites that did not exist then are kept, withdrawn (nothing is deleted).
+  const restoredKeys = new Set(sites.map(siteKey));
+  for (const s of current.sites) if (!restoredKeys.has(siteKey(s))) sites.push({ ...s, withdrawn: true });
+  return save(db, p, studyId, { ...earlier, sites, publicationState: current.publicationState, isDemo: current.isDemo }, now);
+}
+
+export function submitStudy(db: Db, p: Principal, studyId: number, now = new Date()): WorkResult {
+  const study = snapshotOrThrow(db, studyId);
+  authorize(canEditStudy(p, study), "submit-study");
+  if (study.publicationState !== "draft") {
+    return { ok: false, problems: [{ field: "publicationState", message: "bare et utkast kan sendes til godkjenning" }] };
+  }
+  return save(db, p, studyId, { ...study, publicationState: "submitted" }, now);
+}
+
+export function approveStudy(db: Db, p: Principal, studyId: number, comment: string | null, now = new Date()): WorkResult {
+  const study = snapshotOrThrow(db, studyId);
+  authorize(canReviewStudy(p, study), "approve-study");
+  if (study.publicationState !== "submitted") {
+    return { ok: false, problems: [{ field: "publicationState", message: "bare en innsendt studie kan godkjennes" }] };
+  }
+  return db.transaction((): WorkResult => {
+    const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
+    if (result.ok) insertStudyReview(db, { studyId, version: result.version, userId: p.id, decision: "approved", comment: comment?.trim() || null }, now);
+    return result;
+  })();
+}
+
+export function sendBackStudy(db: Db, p: Principal, studyId: number, comment: string, now = new Date()): WorkResult {
+  const study = snapshotOrThrow(db, studyId);
+  authorize(canReviewStudy(p, study), "send-back-study");
+  if (study.publicationState !== "submitted") {
+    return { ok: false, problems: [{ field: "publicationState", message: "bare en innsendt studie kan sendes tilbake" }] };
+  }
+  if (!comment.trim()) return { ok: false, problems: [{ field: "comment", message: "skriv hva forskeren må rette" }] };
+  return db.transaction((): WorkResult => {
+    const result = save(db, p, studyId, { ...study, publicationState: "draft" }, now);
+    if (result.ok) insertStudyReview(db, { studyId, version: result.version, userId: p.id, decision: "sent_back", comment: comment.trim() }, now);
+    return result;
+  })();
+}
+
+/** Submitted studies led by the editor's organisations (all, for an admin), oldest change first. */
+export function reviewQueue(db: Db, p: Principal): StudyRecord[] {
+  const ids = isAdmin(p)
+    ? (sql(db, "SELECT id FROM studies WHERE publication_state = 'submitted' ORDER BY updated_at, id").pluck().all() as number[])
+    : (sql(
+        db,
+        `SELECT id FROM studies WHERE publication_state = 'submitted' AND lead_organisation_id IN (SELECT value FROM json_each(?))
+         ORDER BY updated_at, id`,
+      )
+        .pluck()
+        .all(JSON.stringify(orgsWithRole(p, "editor"))) as number[]);
+  return getStudies(db, ids);
+}
+
+/** What changed since the last published version (everything, when it was never published). */
+export function changesSincePublished(db: Db, p: Principal, studyId: number): { sinceVersion: number | null; changes: ChangeEntry[] } {
+  const current = snapshotOrThrow(db, studyId);
+  authorize(canViewStudy(p, current), "view-study");
+  const row = sql(
+    db,
+    `SELECT version, snapshot FROM study_versions WHERE study_id = ? AND json_extract(snapshot, '$.publicationState') = 'published'
+     ORDER BY version DESC LIMIT 1`,
+  ).get(studyId) as { version: number; snapshot: string } | undefined;
+  if (!row) return { sinceVersion: null, changes: [] };
+  const published = JSON.parse(row.snapshot) as Study;
+  return { sinceVersion: row.version, changes: diffStudies(published, { ...current, publicationState: published.publicationState }) };
+}

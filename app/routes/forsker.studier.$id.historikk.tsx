@@ -1,0 +1,95 @@
+/** /forsker/studier/:id/historikk — every version with who, when and a readable diff; restore one as a new version. */
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { requireUser } from "~/auth/auth.server";
+import { requireCsrf } from "~/auth/csrf.server";
+import { canEditStudy } from "~/auth/policy";
+import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { listStudyVersions } from "~/models/study.server";
+import { getStudyFor, restoreVersion } from "~/models/study-work.server";
+import { formatInstant, versionViews } from "~/views/researcher.server";
+import { CsrfField, SignedInBar } from "~/components/SignedIn";
+
+export const meta: MetaFunction = () => [{ title: "Historikk – Mine studier – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const headers = signedInHeaders;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const page = signedInPage(request);
+  const id = parseId(params.id);
+  const db = getDb();
+  const record = guarded(() => getStudyFor(db, page.user, id));
+  const versions = versionViews(listStudyVersions(db, id)).map((v) => ({ ...v, createdAt: formatInstant(v.createdAt) }));
+  return json(
+    { user: page.user, csrf: page.csrf, id, title: record.title.nb, current: record.currentVersion, versions, canRestore: canEditStudy(page.user, record) },
+    { headers: page.headers },
+  );
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = requireUser(request);
+  const form = await request.formData();
+  requireCsrf(request, form);
+  const id = parseId(params.id);
+  const version = Number(formText(form, "version"));
+  if (!Number.isInteger(version) || version < 1) throw new Response("Ugyldig versjonsnummer", { status: 400 });
+  const result = guarded(() => restoreVersion(getDb(), user, id, version));
+  if (!result.ok) throw new Response(result.problems.map((p) => `${p.field}: ${p.message}`).join("\n"), { status: 400 });
+  return redirect(`/forsker/studier/${id}/historikk?gjenopprettet=${version}`);
+}
+
+export default function History() {
+  const { user, csrf, id, title, current, versions, canRestore } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
+      <p>
+        <Link to={`/forsker/studier/${id}`}>← {title}</Link>
+      </p>
+      <h1>Historikk: {title}</h1>
+      <p className="lead">Hver endring er en versjon. Å gjenopprette en eldre versjon lager en ny versjon; ingenting slettes.</p>
+      <ol reversed className="version-list">
+        {versions.map((v) => (
+          <li key={v.version}>
+            <h2>
+              {`Versjon ${v.version}${v.version === current ? " (gjeldende)" : ""}`}
+            </h2>
+            <p>
+              {v.createdAt} · {v.actorName} · {v.summary}
+            </p>
+            {v.changes.length ? (
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={`Endringer i versjon ${v.version}`}>
+                <table className="diff-table">
+                  <caption className="visually-hidden">Endringer i versjon {v.version}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Felt</th>
+                      <th scope="col">Før</th>
+                      <th scope="col">Etter</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {v.changes.map((c, i) => (
+                      <tr key={i}>
+                        <th scope="row">{c.label}</th>
+                        <td>{c.from}</td>
+                        <td>{c.to}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+            {canRestore && v.version !== current ? (
+              <Form method="post" className="inline-form">
+                <CsrfField token={csrf} />
+                <input type="hidden" name="version" value={v.version} />
+                <button type="submit">Gjenopprett versjon {v.version}</button>
+              </Form>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+/** /forsker/studier — "Mine studier": the signed-in user's studies with status, what is missing and warnings. */
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { signedInHeaders, signedInPage } from "~/auth/route.server";
+import { listMyStudies } from "~/models/study-work.server";
+import { studyOverview } from "~/views/researcher.server";
+import { SignedInBar } from "~/components/SignedIn";
+
+export const meta: MetaFunction = () => [{ title: "Mine studier – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const headers = signedInHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const page = signedInPage(request);
+  const now = new Date();
+  const studies = listMyStudies(getDb(), page.user).map((s) => studyOverview(s, now));
+  return json({ user: page.user, csrf: page.csrf, studies }, { headers: page.headers });
+}
+
+export default function MyStudies() {
+  const { user, csrf, studies } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
+      <h1>Mine studier</h1>
+      <p className="lead">Studier ved organisasjonene dine: status i dag, hva som mangler før publisering, og hva du bør se på.</p>
+      {studies.length === 0 ? <p>Du har ingen studier ennå.</p> : null}
+      <ul className="cards">
+        {studies.map((s) => (
+          <li key={s.id} className="card">
+            <h2>
+              <Link to={`/forsker/studier/${s.id}`}>{s.title}</Link>
+            </h2>
+            <p>
+              {s.stateLabel} · {s.statusLabel} · utført av {s.leadOrganisation} · versjon {s.version}
+              {s.isDemo ? " · Demodata" : ""}
+            </p>
+            {s.missing.length ? (
+              <>
+                <h3>Mangler før publisering</h3>
+                <ul>
+                  {s.missing.map((m) => (
+                    <li key={m}>{m}</li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {s.warnings.length ? (
+              <>
+                <h3>Advarsler</h3>
+                <ul className="warning-list">
+                  {s.warnings.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,92 @@
+/** /logg-inn: e-mail + password (app/auth/auth.server.ts), rate-limited, with a CSRF token. */
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { getCurrentUser, PRIVATE_HEADERS, requestClient, safeReturnPath, signInWithPassword } from "~/auth/auth.server";
+import { csrfToken, requireCsrf } from "~/auth/csrf.server";
+import { signedInHeaders } from "~/auth/route.server";
+import { CsrfField, FieldError } from "~/components/SignedIn";
+
+export const meta: MetaFunction = () => [{ title: "Logg inn – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const headers = signedInHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const returnTo = safeReturnPath(new URL(request.url).searchParams.get("til"));
+  if (getCurrentUser(request)) throw redirect(returnTo, { headers: PRIVATE_HEADERS });
+  const { token, setCookie } = csrfToken(request);
+  const headers = new Headers(PRIVATE_HEADERS);
+  if (setCookie) headers.append("Set-Cookie", setCookie);
+  return json({ csrf: token, returnTo }, { headers });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  requireCsrf(request, form);
+  const email = String(form.get("email") ?? "").trim();
+  const password = String(form.get("password") ?? "");
+  const returnTo = safeReturnPath(form.get("til"));
+  const errors: { email?: string; password?: string; form?: string } = {};
+  if (!email) errors.email = "Skriv e-postadressen din.";
+  if (!password) errors.password = "Skriv passordet ditt.";
+  if (errors.email || errors.password) return json({ errors, email }, { status: 400, headers: PRIVATE_HEADERS });
+  const result = await signInWithPassword(getDb(), { email, password, client: requestClient(request, context) });
+  if (!result.ok) {
+    const formErrors: typeof errors = { form: result.message };
+    return json({ errors: formErrors, email }, { status: result.reason === "rate-limited" ? 429 : 401, headers: PRIVATE_HEADERS });
+  }
+  const headers = new Headers(PRIVATE_HEADERS);
+  for (const c of result.setCookies) headers.append("Set-Cookie", c);
+  return redirect(returnTo, { headers });
+}
+
+export default function SignIn() {
+  const { csrf, returnTo } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const errors = data?.errors ?? {};
+  return (
+    <>
+      <h1>Logg inn</h1>
+      <p className="lead">For forskere, studiekoordinatorer og redaktører ved helseforetakene. Pasienter trenger ikke logge inn.</p>
+      {errors.form ? (
+        <div className="problem-summary" role="alert">
+          <p>{errors.form}</p>
+        </div>
+      ) : null}
+      <Form method="post" className="auth-form" noValidate>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="til" value={returnTo} />
+        <div>
+          <label htmlFor="email">E-postadresse</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={data?.email ?? ""}
+            aria-invalid={errors.email ? true : undefined}
+            aria-describedby={errors.email ? "email-feil" : undefined}
+          />
+          <FieldError id="email-feil" message={errors.email} />
+        </div>
+        <div>
+          <label htmlFor="password">Passord</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-invalid={errors.password ? true : undefined}
+            aria-describedby={errors.password ? "password-feil" : undefined}
+          />
+          <FieldError id="password-feil" message={errors.password} />
+        </div>
+        <div>
+          <button type="submit">Logg inn</button>
+        </div>
+      </Form>
+      <p>Glemt passordet? Be administratoren for organisasjonen din om en lenke for å lage nytt passord.</p>
+    </>
+  );
+}

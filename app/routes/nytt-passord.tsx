@@ -1,0 +1,69 @@
+/** /nytt-passord?token=…: set a password with a one-time token from `npm run user:reset-password`. */
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { PRIVATE_HEADERS } from "~/auth/auth.server";
+import { csrfToken, requireCsrf } from "~/auth/csrf.server";
+import { passwordProblem } from "~/auth/password.server";
+import { resetPassword, userForResetToken } from "~/auth/reset.server";
+import { signedInHeaders } from "~/auth/route.server";
+import { CsrfField, FieldError } from "~/components/SignedIn";
+
+export const meta: MetaFunction = () => [{ title: "Nytt passord – Kliniske studier" }, { name: "robots", content: "noindex" }];
+// The token is in the address: never send it on to another site.
+export const headers = signedInHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const token = new URL(request.url).searchParams.get("token") ?? "";
+  const user = token ? userForResetToken(getDb(), token) : null;
+  const csrf = csrfToken(request);
+  const headers = new Headers({ ...PRIVATE_HEADERS, "Referrer-Policy": "no-referrer" });
+  if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
+  return json({ csrf: csrf.token, token, valid: user !== null, email: user?.email ?? null }, { headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  requireCsrf(request, form);
+  const token = String(form.get("token") ?? "");
+  const password = String(form.get("password") ?? "");
+  const repeat = String(form.get("repeat") ?? "");
+  const problem = passwordProblem(password) ?? (password !== repeat ? "Passordene er ikke like." : null);
+  if (problem) return json({ error: problem }, { status: 400, headers: PRIVATE_HEADERS });
+  const user = await resetPassword(getDb(), token, password);
+  if (!user) return json({ error: "Lenken er brukt eller utløpt. Be om en ny." }, { status: 400, headers: PRIVATE_HEADERS });
+  return redirect("/logg-inn", { headers: PRIVATE_HEADERS });
+}
+
+export default function NewPassword() {
+  const { csrf, token, valid, email } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  return (
+    <>
+      <h1>Nytt passord</h1>
+      {!valid ? (
+        <p className="problem-summary" role="alert">
+          Lenken er brukt, utløpt eller ugyldig. Be administratoren om en ny.
+        </p>
+      ) : (
+        <Form method="post" className="auth-form" noValidate>
+          <p>For {email}. Minst 12 tegn.</p>
+          <CsrfField token={csrf} />
+          <input type="hidden" name="token" value={token} />
+          <div>
+            <label htmlFor="password">Nytt passord</label>
+            <input id="password" name="password" type="password" autoComplete="new-password" required aria-describedby={data?.error ? "pw-feil" : undefined} />
+          </div>
+          <div>
+            <label htmlFor="repeat">Gjenta passordet</label>
+            <input id="repeat" name="repeat" type="password" autoComplete="new-password" required />
+          </div>
+          <FieldError id="pw-feil" message={data?.error} />
+          <div>
+            <button type="submit">Lagre passord</button>
+          </div>
+        </Form>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,217 @@
+/**
+ * /redaksjon/studier/:id — review a submitted study with the diff since the last published
+ * version; approve (publish) or send back with a comment; complete the local information of the
+ * editor's own sites (contact, referral note, pause with a reason).
+ */
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { requireUser } from "~/auth/auth.server";
+import { requireCsrf } from "~/auth/csrf.server";
+import { canEditSiteLocal, canReviewStudy } from "~/auth/policy";
+import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { approveStudy, changesSincePublished, getStudyFor, sendBackStudy, updateSiteLocal } from "~/models/study-work.server";
+import { describeChange } from "~/views/version-diff";
+import { studyOverview } from "~/views/researcher.server";
+import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
+
+export const meta: MetaFunction = () => [{ title: "Gjennomgang – Redaksjon – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const headers = signedInHeaders;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const page = signedInPage(request);
+  const id = parseId(params.id);
+  const db = getDb();
+  const record = guarded(() => getStudyFor(db, page.user, id));
+  const since = changesSincePublished(db, page.user, id);
+  const study = studyOverview(record, new Date());
+  return json(
+    {
+      user: page.user,
+      csrf: page.csrf,
+      study,
+      sinceVersion: since.sinceVersion,
+      changes: since.changes.map(describeChange),
+      canReview: canReviewStudy(page.user, record),
+      localSites: study.sites.filter((s) => canEditSiteLocal(page.user, s)),
+      done: new URL(request.url).searchParams.get("ferdig"),
+    },
+    { headers: page.headers },
+  );
+}
+
+type ActionData = { site?: string; errors?: Record<string, string>; problems?: { field: string; message: string }[]; values?: Record<string, string> };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = requireUser(request);
+  const form = await request.formData();
+  requireCsrf(request, form);
+  const id = parseId(params.id);
+  const db = getDb();
+  const intent = formText(form, "intent");
+  const comment = formText(form, "comment");
+  if (intent === "approve" || intent === "send-back") {
+    if (intent === "send-back" && !comment) {
+      return json<ActionData>({ errors: { comment: "Skriv hva forskeren må rette før studien kan godkjennes." } }, { status: 400 });
+    }
+    const result = guarded(() => (intent === "approve" ? approveStudy(db, user, id, comment || null) : sendBackStudy(db, user, id, comment)));
+    if (!result.ok) return json<ActionData>({ problems: result.problems, values: { comment } }, { status: 400 });
+    return redirect(`/redaksjon/studier/${id}?ferdig=${intent === "approve" ? "godkjent" : "sendt-tilbake"}`);
+  }
+  if (intent === "local") {
+    const site = formText(form, "site");
+    const values = {
+      contactName: formText(form, "contactName"),
+      contactEmail: formText(form, "contactEmail"),
+      contactPhone: formText(form, "contactPhone"),
+      referral: formText(form, "referral"),
+      pauseReason: formText(form, "pauseReason"),
+      paused: form.get("paused") === "on" ? "on" : "",
+    };
+    const errors: Record<string, string> = {};
+    if ((values.contactEmail || values.contactPhone) && !values.contactName) errors.contactName = "Skriv navnet på kontaktpersonen.";
+    if (values.contactName && !values.contactEmail && !values.contactPhone) errors.contactEmail = "En kontakt må ha e-post eller telefon.";
+    if (values.paused && !values.pauseReason) errors.pauseReason = "En pause må ha en begrunnelse.";
+    if (Object.keys(errors).length) return json<ActionData>({ site, errors, values }, { status: 400 });
+    const result = guarded(() =>
+      updateSiteLocal(db, user, id, site, {
+        contact: values.contactName ? { name: values.contactName, email: values.contactEmail || null, phone: values.contactPhone || null } : null,
+        referral: values.referral || null,
+        paused: values.paused === "on",
+        pauseReason: values.pauseReason || null,
+      }),
+    );
+    if (!result.ok) {
+      const map: Record<string, string> = { "contact.email": "contactEmail", "contact.name": "contactName", pauseReason: "pauseReason", referral: "referral" };
+      const fieldErrors = Object.fromEntries(result.problems.map((p) => [map[p.field] ?? p.field, p.message]));
+      return json<ActionData>({ site, errors: fieldErrors, problems: result.problems, values }, { status: 400 });
+    }
+    return redirect(`/redaksjon/studier/${id}?ferdig=lagret`);
+  }
+  throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
+}
+
+const DONE: Record<string, string> = { godkjent: "Studien er godkjent og publisert.", "sendt-tilbake": "Studien er sendt tilbake til forskeren.", lagret: "Lokal informasjon er lagret." };
+
+export default function Review() {
+  const { user, csrf, study, sinceVersion, changes, canReview, localSites, done } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>() as ActionData | undefined;
+  const reviewErrors = data && !data.site ? data.errors ?? {} : {};
+  return (
+    <>
+      <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
+      <p>
+        <Link to="/redaksjon">← Redaksjon</Link>
+      </p>
+      <h1>{study.title}</h1>
+      <p>
+        {study.stateLabel} · {study.statusLabel} · utført av {study.leadOrganisation} · versjon {study.version}
+      </p>
+      {done && DONE[done] ? (
+        <p className="notice" role="status">
+          {DONE[done]}
+        </p>
+      ) : null}
+      {data?.problems && !data.site ? <ProblemList problems={data.problems} /> : null}
+      <section aria-labelledby="endringer">
+        <h2 id="endringer">{sinceVersion ? `Endringer siden publisert versjon ${sinceVersion}` : "Aldri publisert før"}</h2>
+        {sinceVersion && changes.length === 0 ? <p>Ingen endringer i innholdet.</p> : null}
+        {changes.length ? (
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="endringer">
+            <table className="diff-table">
+              <thead>
+                <tr>
+                  <th scope="col">Felt</th>
+                  <th scope="col">Publisert</th>
+                  <th scope="col">Nå</th>
+                </tr>
+              </thead>
+              <tbody>
+                {changes.map((c, i) => (
+                  <tr key={i}>
+                    <th scope="row">{c.label}</th>
+                    <td>{c.from}</td>
+                    <td>{c.to}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {study.missing.length ? <p>Mangler før publisering: {study.missing.join(", ")}.</p> : null}
+      </section>
+      {canReview && study.state === "submitted" ? (
+        <Form method="post" className="review-form" noValidate>
+          <CsrfField token={csrf} />
+          <label htmlFor="comment">Kommentar til forskeren (påkrevd når du sender tilbake)</label>
+          <textarea
+            id="comment"
+            name="comment"
+            rows={3}
+            defaultValue={data?.values?.comment ?? ""}
+            aria-invalid={reviewErrors.comment ? true : undefined}
+            aria-describedby={reviewErrors.comment ? "comment-feil" : undefined}
+          />
+          <FieldError id="comment-feil" message={reviewErrors.comment} />
+          <p>
+            <button type="submit" name="intent" value="approve">
+              Godkjenn og publiser
+            </button>{" "}
+            <button type="submit" name="intent" value="send-back">
+              Send tilbake
+            </button>
+          </p>
+        </Form>
+      ) : null}
+      {localSites.length ? (
+        <section aria-labelledby="lokalt">
+          <h2 id="lokalt">Lokal informasjon for dine studiesteder</h2>
+          {localSites.map((site, index) => {
+            const errors = data?.site === site.key ? data.errors ?? {} : {};
+            const v = data?.site === site.key ? data.values ?? {} : {};
+            const fid = `lokal-${index}`;
+            const field = (name: string, label: string, value: string, type = "text") => (
+              <div>
+                <label htmlFor={`${fid}-${name}`}>{label}</label>
+                <input
+                  id={`${fid}-${name}`}
+                  name={name}
+                  type={type}
+                  defaultValue={v[name] ?? value}
+                  aria-invalid={errors[name] ? true : undefined}
+                  aria-describedby={errors[name] ? `${fid}-${name}-feil` : undefined}
+                />
+                <FieldError id={`${fid}-${name}-feil`} message={errors[name]} />
+              </div>
+            );
+            return (
+              <Form key={site.key} method="post" className="site-form" noValidate aria-label={`Lokal informasjon for ${site.name}`}>
+                <h3>{site.name}</h3>
+                <CsrfField token={csrf} />
+                <input type="hidden" name="intent" value="local" />
+                <input type="hidden" name="site" value={site.key} />
+                {field("contactName", "Lokal kontaktperson", site.contact?.name ?? "")}
+                {field("contactEmail", "E-post", site.contact?.email ?? "", "email")}
+                {field("contactPhone", "Telefon", site.contact?.phone ?? "", "tel")}
+                <div>
+                  <label htmlFor={`${fid}-referral`}>Slik henviser du (praktisk informasjon)</label>
+                  <textarea id={`${fid}-referral`} name="referral" rows={3} defaultValue={v.referral ?? site.referral ?? ""} />
+                </div>
+                <div>
+                  <input id={`${fid}-paused`} name="paused" type="checkbox" defaultChecked={v.paused ? v.paused === "on" : site.paused} />{" "}
+                  <label htmlFor={`${fid}-paused`} style={{ display: "inline" }}>
+                    Inklusjonen er midlertidig stanset
+                  </label>
+                </div>
+                {field("pauseReason", "Begrunnelse for pause", site.pauseReason ?? "")}
+                <p>
+                  <button type="submit">Lagre lokal informasjon for {site.name}</button>
+                </p>
+              </Form>
+            );
+          })}
+        </section>
+      ) : null}
+    </>
+  );
+}

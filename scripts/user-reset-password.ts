@@ -1,0 +1,39 @@
+/**
+ * npm run user:reset-password -- --email <e-mail>
+ * Prints a one-time link to set a new password (there is no mail server: hand it over yourself).
+ */
+import { parseArgs } from "node:util";
+import { loadConfigOrExit } from "../app/config.server";
+import { closeDb, getDb } from "../app/db.server";
+import { prepareDatabase } from "../app/boot.server";
+import { issueResetToken, RESET_TOKEN_HOURS } from "../app/auth/reset.server";
+
+const HELP = `Usage:
+  npm run user:reset-password -- --email kari@stolav.no
+
+Prints a link to /nytt-passord with a one-time token, valid ${RESET_TOKEN_HOURS} hours. Using it
+sets a new password and signs the user out everywhere. Only a SHA-256 of the token is stored.
+Environment: DATABASE_PATH, BASE_URL (for the link).`;
+
+const { values } = parseArgs({ options: { email: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
+if (values.help || !values.email) {
+  console.log(HELP);
+  process.exit(values.help ? 0 : 2);
+}
+const config = loadConfigOrExit();
+const db = getDb();
+prepareDatabase(db, { seedDemoData: false });
+try {
+  const issued = issueResetToken(db, values.email);
+  if (!issued) {
+    console.error(`No user with the e-mail ${values.email.trim().toLowerCase()}.`);
+    process.exitCode = 1;
+  } else {
+    console.log(
+      `Reset link for ${issued.user.email} (once, before ${issued.expiresAt.toISOString()}):\n` +
+        `${config.BASE_URL.replace(/\/+$/, "")}/nytt-passord?token=${issued.token}`,
+    );
+  }
+} finally {
+  closeDb();
+}
