@@ -149,6 +149,8 @@ export function studyIndexSettings(): Settings {
     },
     proximityPrecision: "byWord",
     faceting: { maxValuesPerFacet: 500, sortFacetValuesBy: { "*": "alpha" } },
+    // The portal never searches inside facet values; without it every indexing batch is cheaper.
+    facetSearch: false,
     pagination: { maxTotalHits: 20_000 },
     localizedAttributes: [{ attributePatterns: [...SEARCHABLE_ATTRIBUTES.filter((a) => a !== "titleEnN")], locales: ["nob"] }],
   };

@@ -345,12 +345,21 @@ export class MeilisearchEngine implements SearchEngine {
     if (all.length === 0) return;
     const docs = toMeiliDocuments(documents);
     const index = this.client.index<MeiliStudyDocument>(this.indexUid);
-    // Enqueue both before waiting: tasks run in order, and Meilisearch may batch the deletion and
-    // the addition together so searches never see the study missing in between.
-    const deletion = await index.deleteDocuments({ filter: `studyId IN [${all.join(", ")}]` });
+    // Documents with the same id are replaced by the addition; only documents of sites that are
+    // gone are deleted, by id. The common change (new dates, a new title) is then one task, and the
+    // study never disappears from searches in between.
+    const keep = new Set(docs.map((d) => d.id));
+    const stale: string[] = [];
+    // 100 studies per lookup keeps each answer far below the limit (a study has a few sites).
+    for (let i = 0; i < all.length; i += 100) {
+      const chunk = all.slice(i, i + 100);
+      const existing = await index.getDocuments<{ id: string }>({ filter: `studyId IN [${chunk.join(", ")}]`, fields: ["id"], limit: 10_000 });
+      for (const d of existing.results) if (!keep.has(d.id)) stale.push(d.id);
+    }
     const addition = docs.length ? await index.addDocuments(docs, { primaryKey: PRIMARY_KEY }) : null;
-    await this.wait(deletion.taskUid, `deletion of studies ${all.join(", ")}`);
+    const deletion = stale.length ? await index.deleteDocuments(stale) : null;
     if (addition) await this.wait(addition.taskUid, `indexing of studies ${all.join(", ")}`);
+    if (deletion) await this.wait(deletion.taskUid, `removal of gone sites of studies ${all.join(", ")}`);
   }
 
   async removeStudies(studyIds: number[]): Promise<void> {
