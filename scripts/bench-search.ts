@@ -155,6 +155,8 @@ interface PhaseResult {
   meiliFloor?: { label: string; wall: Stats; processing: Stats }[];
   /** 1-minute load average at the start and end of the phase (other work on the machine skews figures). */
   load: [number, number];
+  /** codeVersion() when the phase started. */
+  commit: string;
 }
 
 /** Per query, the median over the measured rounds (1 round: its only time). */
@@ -223,24 +225,21 @@ interface ShapeProfile {
   query: Omit<SearchQuery, "now">;
   /** Wall time of the instrumented search, best of 3 (a little above the measured one: the wrapper costs). */
   totalMs: number;
-  /** Summed statement time per kind of statement (see statementKind). */
+  /** Summed statement time per kind of statement (see statementKind), and the rest: JavaScript. */
   byKind: Record<string, { ms: number; count: number }>;
-  /** The main statement: its text, plan, and each text arm (hits CTE) timed alone. */
-  main: { ms: number; sql: string; plan: string[]; arms: { ms: number; rows: number; sql: string }[]; matchedAloneMs: number | null } | null;
+  /** The text-match statement (the hits CTE): its plan, and each arm (exact, typo, substring, ICD-10) timed alone. */
+  main: { ms: number; sql: string; plan: string[]; arms: { ms: number; rows: number; sql: string }[] } | null;
 }
 
-/** What an engine statement is for, from its SQL (the shapes sqlite-fts.ts builds). */
+/** What an engine statement is for, from its SQL (the statements search/sqlite-fts.ts prepares). */
 function statementKind(sql: string): string {
   if (sql.startsWith("(prepare)")) return "prepare";
   if (sql.includes("search_term_deletes")) return "typo candidates";
-  if (sql.includes("count(*) OVER ()")) return "main (hits + order + page)";
-  if (/SELECT count\(\*\) FROM matched\s*$/.test(sql)) return "total when page empty";
-  if (sql.includes("FROM search_sites x") && sql.includes("x.study_id IN (")) return "representative sites";
-  if (sql.includes("AS open,") || sql.includes("AS open")) return "facet status";
-  if (sql.includes("JOIN search_study_values v")) return "facet categories/icd10Chapter";
-  if (/JOIN search_sites x ON/.test(sql)) return "facet regionId/organisationId";
-  if (/GROUP BY s\./.test(sql)) return "facet phase/studyType";
-  return "other";
+  if (sql.includes("hits AS MATERIALIZED")) return "text match (FTS5 arms)";
+  if (sql.includes("json_each")) return "titles of the page";
+  if (sql.includes("app_meta")) return "generation check";
+  if (/^\s*SELECT [^?]*FROM search_(studies|study_values|sites)( ORDER BY [^?]*)?\s*$/.test(sql)) return "filter table load";
+  return "other SQL";
 }
 
 const countMarks = (sql: string) => (sql.match(/\?/g) ?? []).length;
@@ -334,18 +333,21 @@ async function profileShapes(db: Db, engine: SqliteFtsEngine, queries: BenchQuer
       if (ms < totalMs) [totalMs, log] = [ms, run];
     }
     const byKind: ShapeProfile["byKind"] = {};
+    let sqlMs = 0;
     for (const st of log) {
       const k = (byKind[statementKind(st.sql)] ??= { ms: 0, count: 0 });
       k.ms = r2(k.ms + st.ms);
       k.count++;
+      sqlMs += st.ms;
     }
+    byKind["JavaScript (filters, facets, sort, highlight; wrapper included)"] = { ms: r2(Math.max(0, totalMs - sqlMs)), count: 1 };
     let main: ShapeProfile["main"] = null;
-    const m = log.find((st) => statementKind(st.sql) === "main (hits + order + page)");
+    const m = log.find((st) => st.sql.includes("hits AS MATERIALIZED (") && !st.sql.startsWith("(prepare)"));
     if (m) {
       const arms: { ms: number; rows: number; sql: string }[] = [];
       const open = "hits AS MATERIALIZED (";
       const a0 = m.sql.indexOf(open);
-      const a1 = m.sql.indexOf("), matched AS (");
+      const a1 = m.sql.includes("), matched AS (") ? m.sql.indexOf("), matched AS (") : m.sql.lastIndexOf(") SELECT ");
       let offset = 0;
       if (a0 >= 0 && a1 > a0) {
         for (const arm of m.sql.slice(a0 + open.length, a1).split(" UNION ALL ")) {
@@ -356,14 +358,7 @@ async function profileShapes(db: Db, engine: SqliteFtsEngine, queries: BenchQuer
           arms.push({ ms: r2(res.ms), rows: (res.v as { n: number }).n, sql: arm.replace(/\s+/g, " ").trim() });
         }
       }
-      // The matched CTE alone: what every facet statement re-computes.
-      let matchedAloneMs: number | null = null;
-      const cteEnd = /\)\s+SELECT s\.study_id AS studyId/.exec(m.sql);
-      if (cteEnd) {
-        const cte = m.sql.slice(0, cteEnd.index + 1);
-        matchedAloneMs = r2(time(() => db.prepare(`${cte} SELECT count(*) FROM matched`).get(...m.params.slice(0, countMarks(cte)))).ms);
-      }
-      main = { ms: r2(m.ms), sql: m.sql.replace(/\s+/g, " ").trim(), plan: queryPlan(db, m.sql, m.params), arms, matchedAloneMs };
+      main = { ms: r2(m.ms), sql: m.sql.replace(/\s+/g, " ").trim(), plan: queryPlan(db, m.sql, m.params), arms };
     }
     out.push({ shape, query: q.query, totalMs: r2(totalMs), byKind, main });
   }
@@ -422,8 +417,8 @@ interface IngestResult {
   samples: number[];
   stats: Stats;
   saveMs: Stats;
-  /** Meilisearch only: per indexStudies, its two tasks as Meilisearch timed them (ms). */
-  meiliTasks?: { deletion: Stats; addition: Stats; additionQueued: Stats; geoStep: Stats };
+  /** Meilisearch only: the tasks each change caused, as Meilisearch timed them (ms). */
+  meiliTasks?: { tasksPerChange: Stats; taskMs: Stats; queuedMs: Stats; geoStepMs: Stats; types: Record<string, number> };
 }
 
 const isoMs = (d: string | null | undefined): number => {
@@ -436,23 +431,29 @@ const traceMs = (v: unknown): number => {
   return s.endsWith("µs") ? n / 1000 : s.endsWith("ms") ? n : s.endsWith("s") ? n * 1000 : NaN;
 };
 
-/** The deletion + addition tasks of the last indexStudies (sample) on this index, and the geo step of its batch. */
-async function lastMeiliTasks(engine: MeilisearchEngine): Promise<{ deletion: number; addition: number; additionQueued: number; geoStep: number } | null> {
-  const tasks = (await engine.client.tasks.getTasks({ indexUids: [engine.indexUid], limit: 2 })).results;
-  const add = tasks.find((t) => t.type === "documentAdditionOrUpdate");
-  const del = tasks.find((t) => t.type === "documentDeletion");
-  if (!add || !del) return null;
-  let geoStep = NaN;
-  if (add.batchUid != null) {
-    const batch = (await engine.client.batches.getBatch(add.batchUid)) as unknown as { stats?: { progressTrace?: Record<string, unknown> } };
-    geoStep = traceMs(batch.stats?.progressTrace?.["processing tasks > indexing > writing geo points"]);
+interface ChangeTasks {
+  count: number;
+  /** Per task: duration, time queued, and the "writing geo points" step of its batch. */
+  tasks: { type: string; ms: number; queuedMs: number; geoMs: number }[];
+}
+
+/** The tasks Meilisearch ran on this index since `since` (one change's indexStudies). */
+async function meiliTasksSince(engine: MeilisearchEngine, since: string): Promise<ChangeTasks> {
+  const tasks = (await engine.client.tasks.getTasks({ indexUids: [engine.indexUid], afterEnqueuedAt: since, limit: 20 })).results;
+  const out: ChangeTasks = { count: tasks.length, tasks: [] };
+  const geoByBatch = new Map<number, number>();
+  for (const t of tasks) {
+    let geoMs = NaN;
+    if (t.batchUid != null) {
+      if (!geoByBatch.has(t.batchUid)) {
+        const batch = (await engine.client.batches.getBatch(t.batchUid)) as unknown as { stats?: { progressTrace?: Record<string, unknown> } };
+        geoByBatch.set(t.batchUid, traceMs(batch.stats?.progressTrace?.["processing tasks > indexing > writing geo points"]));
+      }
+      geoMs = geoByBatch.get(t.batchUid)!;
+    }
+    out.tasks.push({ type: t.type, ms: isoMs(t.duration), queuedMs: Date.parse(t.startedAt ?? "") - Date.parse(t.enqueuedAt), geoMs });
   }
-  return {
-    deletion: isoMs(del.duration),
-    addition: isoMs(add.duration),
-    additionQueued: Date.parse(add.startedAt ?? "") - Date.parse(add.enqueuedAt),
-    geoStep,
-  };
+  return out;
 }
 
 async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed: number, now: Date): Promise<IngestResult> {
@@ -461,7 +462,7 @@ async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed
   const stop = startIndexer(db, engine, { pollMs: 1000, log: (m) => console.error(m) });
   const latencies: number[] = [];
   const saves: number[] = [];
-  const tasks: NonNullable<Awaited<ReturnType<typeof lastMeiliTasks>>>[] = [];
+  const changes: ChangeTasks[] = [];
   let previous: number | null = null;
   try {
     await sleep(200);
@@ -469,6 +470,7 @@ async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed
       const word = probeWord(r);
       // Alternately a new study and a change to the previous one (its title gets the new word).
       const update = i % 2 === 1 && previous != null;
+      const since = new Date(Date.now() - 5).toISOString();
       const t0 = performance.now();
       const saved = saveStudy(db, probeStudy(word, today), { actor, ...(update ? { studyId: previous! } : {}) });
       const t1 = performance.now();
@@ -483,22 +485,23 @@ async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed
       }
       latencies.push(performance.now() - t1);
       previous = saved.studyId;
-      if (engine instanceof MeilisearchEngine) {
-        const t = await lastMeiliTasks(engine);
-        if (t) tasks.push(t);
-      }
+      if (engine instanceof MeilisearchEngine) changes.push(await meiliTasksSince(engine, since));
       await sleep(100);
     }
   } finally {
     stop();
   }
   const out: IngestResult = { samples: latencies.map((x) => Math.round(x * 10) / 10), stats: stats(latencies), saveMs: stats(saves) };
-  if (tasks.length) {
+  if (changes.length) {
+    const all = changes.flatMap((c) => c.tasks);
+    const types: Record<string, number> = {};
+    for (const t of all) types[t.type] = (types[t.type] ?? 0) + 1;
     out.meiliTasks = {
-      deletion: stats(tasks.map((t) => t.deletion).filter(Number.isFinite)),
-      addition: stats(tasks.map((t) => t.addition).filter(Number.isFinite)),
-      additionQueued: stats(tasks.map((t) => t.additionQueued).filter(Number.isFinite)),
-      geoStep: stats(tasks.map((t) => t.geoStep).filter(Number.isFinite)),
+      tasksPerChange: stats(changes.map((c) => c.count)),
+      taskMs: stats(all.map((t) => t.ms).filter(Number.isFinite)),
+      queuedMs: stats(all.map((t) => t.queuedMs).filter(Number.isFinite)),
+      geoStepMs: stats(all.map((t) => t.geoMs).filter(Number.isFinite)),
+      types,
     };
   }
   return out;
@@ -523,6 +526,14 @@ function dirBytes(dir: string): number {
     else if (entry.isFile()) total += statSync(p).size;
   }
   return total;
+}
+
+/** The code measured: HEAD, and whether search/ differs from it (each phase loads the code when it starts). */
+function codeVersion(): string {
+  const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" });
+  if (head.status !== 0) return "?";
+  const dirty = spawnSync("git", ["status", "--porcelain", "--", "search"], { encoding: "utf8" }).stdout.trim() !== "";
+  return `${head.stdout.trim()}${dirty ? " + uncommitted changes in search/" : ""}`;
 }
 
 function freshPortalDb(file: string, reference: boolean): Db {
@@ -569,7 +580,7 @@ async function runPhase(phase: "sqlite" | "meilisearch", size: number, now: Date
   const samples = positiveInt("ingest-samples", values["ingest-samples"]!);
   const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-search-"));
   const load0 = Math.round(loadavg()[0]! * 100) / 100;
-  const result: PhaseResult = { phase, size, documents, statusMix, generateMs: Math.round(generateMs), index: { ms: 0, bytes: 0, detail: {} }, queries: null, raw: null, ingest: null, profile: null, maxRssMb: 0, load: [load0, 0] };
+  const result: PhaseResult = { phase, size, documents, statusMix, generateMs: Math.round(generateMs), index: { ms: 0, bytes: 0, detail: {} }, queries: null, raw: null, ingest: null, profile: null, maxRssMb: 0, load: [load0, 0], commit: codeVersion() };
   let meili: LocalMeilisearch | null = null;
   try {
     if (phase === "sqlite") {
@@ -695,9 +706,10 @@ const machine = {
   sqlite: (openDatabase(":memory:").prepare("SELECT sqlite_version()").pluck().get() as string) ?? "?",
   date: now.toISOString(),
   loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+  commit: codeVersion(),
 };
 if (!values.json) {
-  console.log(`bench:search — ${machine.date} — ${machine.cores} × ${machine.cpu}, ${machine.ramGiB} GiB RAM, node ${machine.node}, SQLite ${machine.sqlite}; load average ${machine.loadAverage.join(" ")}`);
+  console.log(`bench:search — ${machine.date} — ${machine.cores} × ${machine.cpu}, ${machine.ramGiB} GiB RAM, node ${machine.node}, SQLite ${machine.sqlite}; load average ${machine.loadAverage.join(" ")}; code ${machine.commit}`);
   console.log(`sizes ${sizes.join(", ")}; engines ${[...engines].join(", ")}; ${values.queries} queries per pass, ${values.rounds} measured pass(es) after a warm-up pass (per query the median over the passes); seed ${values.seed}\n`);
 }
 
@@ -769,7 +781,7 @@ if (values.json) {
       ],
     );
     for (const r of results.filter((x) => x.size === s.size)) {
-      console.log(`  ${r.phase}: index size detail ${JSON.stringify(r.index.detail)}; peak RSS node ${r.maxRssMb} MB${r.meiliRssMb ? `, meilisearch ${r.meiliRssMb} MB` : ""}; generation ${(r.generateMs / 1000).toFixed(1)} s; load average ${r.load[0]} → ${r.load[1]}`);
+      console.log(`  ${r.phase}: index size detail ${JSON.stringify(r.index.detail)}; peak RSS node ${r.maxRssMb} MB${r.meiliRssMb ? `, meilisearch ${r.meiliRssMb} MB` : ""}; generation ${(r.generateMs / 1000).toFixed(1)} s; load average ${r.load[0]} → ${r.load[1]}; code ${r.commit}`);
       if (r.ingest) console.log(`  ${r.phase}: ingest→searchable samples (ms) ${r.ingest.samples.join(", ")}; saveStudy median ${f(r.ingest.saveMs.median)} ms`);
     }
     for (const r of s.rows) {
@@ -796,13 +808,13 @@ if (values.json) {
         console.log(`\n  sqlite-fts, slowest ${p.shape} query ${JSON.stringify(p.query)}: ${f(p.totalMs)} ms (instrumented)`);
         console.log(`    by statement kind: ${Object.entries(p.byKind).sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${f(v.ms)} ms${v.count > 1 ? ` (${v.count}×)` : ""}`).join("; ")}`);
         if (p.main) {
-          console.log(`    main statement ${f(p.main.ms)} ms; its matched CTE alone ${f(p.main.matchedAloneMs ?? NaN)} ms (re-computed by every facet statement)`);
+          console.log(`    text-match statement ${f(p.main.ms)} ms; its arms alone (best of 3):`);
           for (const a of p.main.arms) console.log(`      arm ${f(a.ms)} ms, ${a.rows} rows: ${a.sql.length > 160 ? `${a.sql.slice(0, 160)}…` : a.sql}`);
           const plan = p.main.plan.join("\n");
-          if (shownPlans.has(plan)) console.log(`    plan of the main statement: as above`);
+          if (shownPlans.has(plan)) console.log(`    plan of the text-match statement: as above`);
           else {
             shownPlans.add(plan);
-            console.log(`    plan of the main statement:`);
+            console.log(`    plan of the text-match statement:`);
             for (const line of p.main.plan) console.log(`        ${line}`);
           }
         }
@@ -814,7 +826,7 @@ if (values.json) {
       const mt = me?.ingest?.meiliTasks;
       if (mt) {
         console.log(
-          `\n  meilisearch, per indexStudies (Meilisearch's own task durations, median / p95 ms): deletion-by-filter task ${f(mt.deletion.median)} / ${f(mt.deletion.p95)}, addition task ${f(mt.addition.median)} / ${f(mt.addition.p95)} (queued behind the deletion ${f(mt.additionQueued.median)} / ${f(mt.additionQueued.p95)}), of which "writing geo points" ${f(mt.geoStep.median)} / ${f(mt.geoStep.p95)}`,
+          `\n  meilisearch, per change (Meilisearch's own timings, median / p95 ms): ${f(mt.tasksPerChange.mean)} task(s) per change ${JSON.stringify(mt.types)}; task duration ${f(mt.taskMs.median)} / ${f(mt.taskMs.p95)}, queued ${f(mt.queuedMs.median)} / ${f(mt.queuedMs.p95)}, of which "writing geo points" ${f(mt.geoStepMs.median)} / ${f(mt.geoStepMs.p95)}`,
         );
       }
     }
