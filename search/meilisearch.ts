@@ -10,7 +10,9 @@
  * takes 7.0 ms. Production behind a network may prefer compression; measure there.
  */
 import { Meilisearch, type MultiSearchQuery, type SearchParams } from "meilisearch";
-import { asIcd10Code, compoundParts, normaliseNorwegian } from "./norwegian";
+import { markWords } from "./highlight";
+import { queryText, validIcd10Prefix, validIds } from "./query-terms";
+import { compoundParts, normaliseNorwegian } from "./norwegian";
 import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, TASK_WAIT } from "./meilisearch-settings";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -62,7 +64,6 @@ export interface MeiliStudyDocument {
   _geo?: { lat: number; lng: number };
 }
 
-const ID_RE = /^[a-z0-9_-]+$/i;
 const DOC_ID_RE = /^[a-zA-Z0-9_-]{1,511}$/;
 
 const n = (s: string | null | undefined): string | null => (s == null ? null : normaliseNorwegian(s));
@@ -154,10 +155,6 @@ function num(value: number, what: string): string {
   return String(value);
 }
 
-function ids(values: string[], what: string): string[] {
-  for (const v of values) if (!ID_RE.test(v)) throw new RangeError(`Invalid ${what} ${JSON.stringify(v)}: only letters, digits, "_" and "-"`);
-  return values;
-}
 
 function inList(attribute: string, values: string[]): string {
   return `${attribute} IN [${values.map(quote).join(", ")}]`;
@@ -178,23 +175,17 @@ export function statusFilter(status: StatusFilter, now: number): string {
 
 const STATUSES: StatusFilter[] = ["open", "planned", "closed"];
 
-/** An ICD-10 code or prefix from a filter ("c50.9" → "C509", "C" → "C"). */
-function icd10Prefix(value: string): string {
-  const c = value.trim().toUpperCase().replace(/\./g, "");
-  if (!/^[A-Z][0-9A-Z]{0,5}$/.test(c)) throw new RangeError(`Invalid ICD-10 code or prefix ${JSON.stringify(value)}`);
-  return c;
-}
 
 /** The filters of a query except status, as AND-ed clauses. */
 export function baseFilters(q: SearchQuery): string[] {
   const f: string[] = [];
-  if (q.regions?.length) f.push(inList("regionId", ids(q.regions, "region")));
-  if (q.organisations?.length) f.push(inList("organisationId", ids(q.organisations, "organisation")));
-  if (q.hospitals?.length) f.push(inList("hospitalId", ids(q.hospitals, "hospital")));
-  if (q.categories?.length) f.push(inList("categories", ids(q.categories, "category")));
-  if (q.icd10?.length) f.push(inList("icd10Prefixes", q.icd10.map(icd10Prefix)));
-  if (q.studyTypes?.length) f.push(inList("studyType", ids(q.studyTypes, "study type")));
-  if (q.phases?.length) f.push(inList("phase", ids(q.phases, "phase")));
+  if (q.regions?.length) f.push(inList("regionId", validIds(q.regions, "region")));
+  if (q.organisations?.length) f.push(inList("organisationId", validIds(q.organisations, "organisation")));
+  if (q.hospitals?.length) f.push(inList("hospitalId", validIds(q.hospitals, "hospital")));
+  if (q.categories?.length) f.push(inList("categories", validIds(q.categories, "category")));
+  if (q.icd10?.length) f.push(inList("icd10Prefixes", q.icd10.map(validIcd10Prefix)));
+  if (q.studyTypes?.length) f.push(inList("studyType", validIds(q.studyTypes, "study type")));
+  if (q.phases?.length) f.push(inList("phase", validIds(q.phases, "phase")));
   if (q.age != null) {
     const a = num(q.age, "age");
     f.push(`(minAgeYears IS NULL OR minAgeYears <= ${a})`, `(maxAgeYears IS NULL OR maxAgeYears >= ${a})`);
@@ -219,23 +210,11 @@ const and = (clauses: (string | null | undefined)[]): string | undefined => {
   return c.length ? c.join(" AND ") : undefined;
 };
 
-/**
- * The text part of a query. Codes typed with a dot ("c50.9") are compacted before normalising
- * (normaliseNorwegian would split them). Double quotes and every other operator character are
- * removed, so Meilisearch only ever sees [a-z0-9 ]: no phrase search, no negation ("-word").
- */
-export function queryText(raw: string | undefined): string {
-  const words = (raw ?? "").replace(/"/g, " ").trim().split(/\s+/).filter(Boolean);
-  return normaliseNorwegian(words.map((w) => asIcd10Code(w)?.toLowerCase() ?? w).join(" "));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Highlighting: built here from the original title, HTML-escaped, using the positions Meilisearch
 // reports in the normalised title (so typo, prefix and synonym matches are marked too).
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
 
 export function highlightTitle(title: string, normalisedTitle: string, positions: { start: number; length: number }[] | undefined, queryWords: string[]): string | null {
   const matched = new Set<string>();
@@ -251,20 +230,7 @@ export function highlightTitle(title: string, normalisedTitle: string, positions
     const parts = normaliseNorwegian(word).split(" ").filter(Boolean);
     return parts.some((p) => matched.has(p) || queryWords.some((q) => q.length >= 2 && p.startsWith(q)));
   };
-  let out = "";
-  let last = 0;
-  let any = false;
-  for (const m of title.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const i = m.index ?? 0;
-    out += escapeHtml(title.slice(last, i));
-    if (isMatch(m[0])) {
-      out += `<mark>${escapeHtml(m[0])}</mark>`;
-      any = true;
-    } else out += escapeHtml(m[0]);
-    last = i + m[0].length;
-  }
-  out += escapeHtml(title.slice(last));
-  return any ? out : null;
+  return markWords(title, isMatch);
 }
 
 function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {

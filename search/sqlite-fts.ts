@@ -19,7 +19,7 @@
 import type { Statement } from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../app/db.server";
-import { escapeHtml } from "./meilisearch";
+import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
 import { normaliseNorwegian, tokens } from "./norwegian";
 import {
@@ -491,18 +491,5 @@ function highlight(title: string, plan: TextPlan): string | null {
         (plan.prefixWord != null && p.startsWith(plan.prefixWord)) ||
         plan.substringWords.some((w) => p.includes(w)),
     );
-  let out = "";
-  let last = 0;
-  let any = false;
-  for (const m of title.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const i = m.index ?? 0;
-    out += escapeHtml(title.slice(last, i));
-    if (isMatch(m[0])) {
-      out += `<mark>${escapeHtml(m[0])}</mark>`;
-      any = true;
-    } else out += escapeHtml(m[0]);
-    last = i + m[0].length;
-  }
-  out += escapeHtml(title.slice(last));
-  return any ? out : null;
+  return markWords(title, isMatch);
 }
