@@ -54,8 +54,10 @@ latency (saveStudy → outbox → indexer → found by a search).
   --rounds <n>          measured passes after the warm-up (default 1); each query's latency is
                         its median over the passes (damps noise from other work on the machine)
   --seed <n>            PRNG seed for studies and queries (default 42)
-  --by-shape            also print latency per query shape, and for sqlite-fts the slowest
-                        statement of each shape's slowest query with its EXPLAIN QUERY PLAN
+  --by-shape            also print latency per query shape; for sqlite-fts, each shape's slowest
+                        query split into SQL statements vs JavaScript, its text-match arms
+                        timed alone and its EXPLAIN QUERY PLAN, and a pass with a big page
+                        cache; for Meilisearch, bare searches (wall vs processingTimeMs)
   --json                print one JSON document instead of tables
   -h, --help            this text
 
