@@ -300,8 +300,10 @@ export class SqliteFtsEngine implements SearchEngine {
       });
       exactParts.push(`(${exactWords.join(" AND ")})`);
       if (anyTypo) typoParts.push(`(${typoWords.join(" AND ")})`);
+      // Substrings only for what was typed: a synonym inside a longer word is another concept
+      // ("infarkt", a synonym of hjerteinfarkt, sits inside "hjerneinfarkt").
       const sub = phrase.filter((w) => w.length >= 3);
-      if (sub.length === phrase.length) substringParts.push(`(${sub.map(ftsTerm).join(" AND ")})`);
+      if (isQuery && sub.length === phrase.length) substringParts.push(`(${sub.map(ftsTerm).join(" AND ")})`);
     }
     return {
       exact: exactParts.join(" OR "),
@@ -309,7 +311,7 @@ export class SqliteFtsEngine implements SearchEngine {
       substring: substringParts.length ? substringParts.join(" OR ") : null,
       icd10: expansion.icd10,
       highlightWords,
-      substringWords: phrases.flat().filter((w) => w.length >= 3),
+      substringWords: normalised.split(" ").filter((w) => w.length >= 3),
       prefixWord: last.length >= 2 ? last : null,
     };
   }

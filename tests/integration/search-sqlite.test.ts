@@ -38,6 +38,7 @@ describe("sqlite-fts engine specifics", () => {
       doc(2, 21, "Trening etter hjerneslag"),
       doc(3, null, "Studie uten studiesteder om revmatisme"),
       doc(4, 41, "Kosthold og tarmflora hos barn"),
+      doc(5, 51, "Behandling av lungeinfarkt"),
     ]]);
   });
   afterAll(() => t?.cleanup());
@@ -56,6 +57,12 @@ describe("sqlite-fts engine specifics", () => {
     expect(r.hits[0]!.highlightedTitle).toBe("Immunterapi ved <mark>føflekkreft</mark>");
     const slag = await engine.search({ now, q: "slag" });
     expect(slag.hits.map((h) => h.studyId)).toEqual([2]);
+  });
+
+  it("substrings are matched for the typed words only, not inside synonyms", async () => {
+    // "infarkt" is a synonym of hjerteinfarkt; it must not pull in a study of "lungeinfarkt".
+    expect((await engine.search({ now, q: "hjerteinfarkt" })).hits.map((h) => h.studyId)).not.toContain(5);
+    expect((await engine.search({ now, q: "infarkt" })).hits.map((h) => h.studyId)).toContain(5);
   });
 
   it("type-ahead: the last word matches as a prefix", async () => {
@@ -77,7 +84,7 @@ describe("sqlite-fts engine specifics", () => {
     for (const q of ["NEAR(a b)", "a:b", "{title}: x", "x AND", "*", "^", "\u0000", "'; DROP TABLE search_fts; --"]) {
       await expect(engine.search({ now, q }), q).resolves.toMatchObject({ engine: "sqlite-fts" });
     }
-    expect((await engine.health()).documents).toBe(4);
+    expect((await engine.health()).documents).toBe(5);
   });
 
   it("another connection's writes are seen: the in-memory filter table reloads on a new generation", async () => {
