@@ -5,6 +5,7 @@
  * doing it in SQL meant several passes over every matching row (hundreds of ms at 100,000
  * studies). Pure: no I/O; sqlite-fts.ts keeps it in step with its tables.
  */
+import { distanceKm } from "../app/domain/geo-distance";
 import { validIcd10Prefix, validIds, validNumber } from "./query-terms";
 import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "./types";
 
@@ -153,12 +154,9 @@ export interface Match {
   distanceKm: number | null;
 }
 
+/** Distance from a point to a site's coordinates, in km. */
 export function haversineKm(a: { lat: number; lon: number }, lat: number, lon: number): number {
-  const r = Math.PI / 180;
-  const dLat = (lat - a.lat) * r;
-  const dLon = (lon - a.lon) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(lat * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
+  return distanceKm(a, { lat, lon });
 }
 
 /** Filters the text matches (scores: study id → score), or every entry when there is no text. */

@@ -10,6 +10,7 @@
  * takes 7.0 ms. Production behind a network may prefer compression; measure there.
  */
 import { Meilisearch, type MultiSearchQuery, type SearchParams } from "meilisearch";
+import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
 import { markWords } from "./highlight";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
@@ -233,13 +234,6 @@ export function highlightTitle(title: string, normalisedTitle: string, positions
   return markWords(title, isMatch);
 }
 
-function haversineKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const r = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * r;
-  const dLon = (b.lon - a.lon) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -423,7 +417,7 @@ export class MeilisearchEngine implements SearchEngine {
     const hits: SearchHit[] = response.hits.map((h) => {
       let distanceKm: number | null = null;
       if (typeof h._geoDistance === "number") distanceKm = h._geoDistance / 1000;
-      else if (near && h.lat != null && h.lon != null) distanceKm = haversineKm(near, { lat: h.lat, lon: h.lon });
+      else if (near && h.lat != null && h.lon != null) distanceKm = greatCircleKm(near, { lat: h.lat, lon: h.lon });
       return {
         studyId: h.studyId,
         title: h.title,

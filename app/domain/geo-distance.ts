@@ -1,5 +1,6 @@
-/** Great-circle distance, for "12 km from your postcode" on a study page (search gets it from the engine). */
-const EARTH_RADIUS_KM = 6371;
+/** Great-circle distance (haversine): "12 km from your postcode" on pages, and the engines' distance sort. */
+/** The mean Earth radius (IUGG). */
+const EARTH_RADIUS_KM = 6371.0088;
 
 export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const rad = (deg: number) => (deg * Math.PI) / 180;

@@ -4,6 +4,7 @@
  * free text, organisation, region, phase, study type, open now / closing within 30 days, and the
  * patient's age and sex. A plain GET form: every filter set is a URL that can be bookmarked.
  */
+import { Pagination } from "~/components/Pagination";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -224,21 +225,7 @@ export default function ClinicianSearch() {
           </tbody>
         </table>
       </div>
-      {view.pages > 1 ? (
-        <nav aria-label={t("search.pages")} className="pagination">
-          {view.previousHref ? (
-            <Link to={view.previousHref} rel="prev">
-              {t("search.previous")}
-            </Link>
-          ) : null}
-          <span>{t("search.pageOf", { page: view.page, pages: view.pages })}</span>
-          {view.nextHref ? (
-            <Link to={view.nextHref} rel="next">
-              {t("search.next")}
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pagination page={view.page} pages={view.pages} previousHref={view.previousHref} nextHref={view.nextHref} />
     </>
   );
 }

@@ -4,6 +4,7 @@
  * form: every search is a bookmarkable URL and works without JavaScript; with JavaScript the
  * results follow the typing (use-live-search). No cookies, nothing stored.
  */
+import { Pagination } from "~/components/Pagination";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
@@ -133,21 +134,7 @@ export default function PatientSearch() {
             <StudyCardItem key={card.id} card={card} postcode={view.near?.postcode ?? null} />
           ))}
         </ul>
-        {view.pages > 1 ? (
-          <nav aria-label={t("search.pages")} className="pagination">
-            {view.previousHref ? (
-              <Link to={view.previousHref} rel="prev">
-                {t("search.previous")}
-              </Link>
-            ) : null}
-            <span>{t("search.pageOf", { page: view.page, pages: view.pages })}</span>
-            {view.nextHref ? (
-              <Link to={view.nextHref} rel="next">
-                {t("search.next")}
-              </Link>
-            ) : null}
-          </nav>
-        ) : null}
+        <Pagination page={view.page} pages={view.pages} previousHref={view.previousHref} nextHref={view.nextHref} />
       </section>
       <p className="notice">{t("patient.study.talkToDoctor")}</p>
       <p className="muted small">
