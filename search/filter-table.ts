@@ -19,7 +19,14 @@ export interface SiteEntry {
   paused: boolean;
   lat: number | null;
   lon: number | null;
+  /** SITE_OPEN … SITE_PAUSED at the instant of the table's status epoch (see ensureStatus). */
+  status: number;
 }
+
+export const SITE_OPEN = 0;
+export const SITE_PLANNED = 1;
+export const SITE_CLOSED = 2;
+export const SITE_PAUSED = 3;
 
 export interface StudyEntry {
   studyId: number;
@@ -63,6 +70,7 @@ export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefi
         paused: x.paused,
         lat: geo ? x.lat : null,
         lon: geo ? x.lon : null,
+        status: SITE_PAUSED,
       };
     });
   const active = sites.filter((x) => !x.paused).map((x) => x.closesAt);
@@ -83,14 +91,54 @@ export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefi
   };
 }
 
-export function siteStatusAt(s: SiteEntry, now: number): "open" | "planned" | "closed" | "paused" {
-  if (s.closesAt != null && now >= s.closesAt) return "closed";
-  if (s.paused) return "paused";
-  if (s.opensAt == null || now < s.opensAt) return "planned";
-  return "open";
+export function siteStatusAt(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, now: number): "open" | "planned" | "closed" | "paused" {
+  return STATUS_NAMES[siteStatusCode(s, now)]!;
+}
+
+const STATUS_NAMES = ["open", "planned", "closed", "paused"] as const;
+
+function siteStatusCode(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, now: number): number {
+  if (s.closesAt != null && now >= s.closesAt) return SITE_CLOSED;
+  if (s.paused) return SITE_PAUSED;
+  if (s.opensAt == null || now < s.opensAt) return SITE_PLANNED;
+  return SITE_OPEN;
+}
+
+/**
+ * Every site's status only changes at an instant where some window opens or closes, so the
+ * statuses computed for one `now` hold for every instant up to the next such boundary (after the
+ * last one before `now`): computed once per interval — in practice once per day or per write —
+ * instead of once per site per search.
+ */
+const statusEpochs = new WeakMap<Map<number, StudyEntry>, { from: number; until: number }>();
+
+export function ensureStatus(table: Map<number, StudyEntry>, now: number): void {
+  const epoch = statusEpochs.get(table);
+  if (epoch && now >= epoch.from && now < epoch.until) return;
+  let from = -Infinity;
+  let until = Infinity;
+  for (const e of table.values()) {
+    for (const s of e.sites) {
+      s.status = siteStatusCode(s, now);
+      for (const b of [s.opensAt, s.closesAt]) {
+        if (b == null) continue;
+        if (b > now) {
+          if (b < until) until = b;
+        } else if (b > from) from = b;
+      }
+    }
+  }
+  statusEpochs.set(table, { from, until });
+}
+
+/** After the table changed: the next search recomputes the statuses. */
+export function invalidateStatus(table: Map<number, StudyEntry>): void {
+  statusEpochs.delete(table);
 }
 
 export interface CompiledFilter {
+  /** The instant statuses are evaluated at. */
+  now: number;
   study: (e: StudyEntry) => boolean;
   /** Null when no condition is about sites (then a study without sites matches too). */
   site: ((s: SiteEntry) => boolean) | null;
@@ -129,11 +177,10 @@ export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now:
   const hospitals = set(query.hospitals, "hospital");
   if (hospitals) siteTests.push((s) => s.hospitalId != null && hospitals.has(s.hospitalId));
   if (statuses.length) {
-    const wanted = new Set(statuses);
-    siteTests.push((s) => {
-      const st = siteStatusAt(s, now);
-      return st !== "paused" && wanted.has(st);
-    });
+    // Paused sites never match a status filter (their code is not in the mask).
+    let mask = 0;
+    for (const st of statuses) mask |= 1 << (st === "open" ? SITE_OPEN : st === "planned" ? SITE_PLANNED : SITE_CLOSED);
+    siteTests.push((s) => ((mask >> s.status) & 1) === 1);
   }
   const all = <T,>(tests: ((x: T) => boolean)[]): ((x: T) => boolean) => {
     if (tests.length === 0) return () => true;
@@ -143,7 +190,7 @@ export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now:
       return true;
     };
   };
-  return { study: all(studyTests), site: siteTests.length ? all(siteTests) : null };
+  return { now, study: all(studyTests), site: siteTests.length ? all(siteTests) : null };
 }
 
 export interface Match {
@@ -166,13 +213,18 @@ export function filterEntries(
   filter: CompiledFilter,
   near: { lat: number; lon: number } | null,
 ): Match[] {
+  ensureStatus(table, filter.now);
   const out: Match[] = [];
+  const siteTest = filter.site;
   const consider = (entry: StudyEntry, score: number) => {
     if (!filter.study(entry)) return;
     let sites = entry.sites;
-    if (filter.site) {
-      sites = entry.sites.filter(filter.site);
-      if (sites.length === 0) return;
+    if (siteTest) {
+      // Most studies' sites all pass or all fail: allocate a subset only when they differ.
+      let passing = 0;
+      for (const s of sites) if (siteTest(s)) passing++;
+      if (passing === 0) return;
+      if (passing < sites.length) sites = sites.filter(siteTest);
     }
     let distanceKm: number | null = null;
     if (near) {
@@ -234,43 +286,60 @@ export function topK(matches: Match[], k: number, compare: Compare): Match[] {
 
 /** Facet counts over distinct studies; site-level ones count a study once per value of its matching sites. */
 export function facetCounts(matches: Match[], wanted: Set<Facet>, filter: CompiledFilter, now: number): Partial<Record<Facet, Record<string, number>>> {
-  const out: Partial<Record<Facet, Record<string, number>>> = {};
-  const bump = (o: Record<string, number>, k: string | null) => {
-    if (k != null) o[k] = (o[k] ?? 0) + 1;
+  const counters = new Map<Facet, Map<string, number>>();
+  for (const f of wanted) counters.set(f, new Map());
+  const bump = (o: Map<string, number>, k: string | null) => {
+    if (k != null) o.set(k, (o.get(k) ?? 0) + 1);
   };
-  for (const f of wanted) out[f] = {};
-  const seen = new Set<string>();
+  const categories = counters.get("categories");
+  const chapters = counters.get("icd10Chapter");
+  const types = counters.get("studyType");
+  const phases = counters.get("phase");
+  const regions = counters.get("regionId");
+  const organisations = counters.get("organisationId");
+  const status = counters.get("status");
+  // Site statuses are the ones filterEntries computed for filter.now.
+  if (now !== filter.now) throw new RangeError("facetCounts: matches were filtered at another instant");
+  let open = 0;
+  let planned = 0;
+  let closed = 0;
   for (const m of matches) {
     const e = m.entry;
-    if (out.categories) for (const c of e.categories) bump(out.categories, c);
-    if (out.icd10Chapter) for (const c of e.chapters) bump(out.icd10Chapter, c);
-    if (out.studyType) bump(out.studyType, e.studyType);
-    if (out.phase) bump(out.phase, e.phase);
-    if (out.regionId || out.organisationId || out.status) {
+    if (categories) for (const c of e.categories) bump(categories, c);
+    if (chapters) for (const c of e.chapters) bump(chapters, c);
+    if (types) bump(types, e.studyType);
+    if (phases) bump(phases, e.phase);
+    if (regions || organisations || status) {
       const sites = filter.site ? m.sites : e.sites;
-      if (out.regionId) {
-        seen.clear();
-        for (const s of sites) if (s.regionId != null && !seen.has(s.regionId)) (seen.add(s.regionId), bump(out.regionId, s.regionId));
-      }
-      if (out.organisationId) {
-        seen.clear();
-        for (const s of sites) if (s.organisationId != null && !seen.has(s.organisationId)) (seen.add(s.organisationId), bump(out.organisationId, s.organisationId));
-      }
-      if (out.status) {
-        let open = false;
-        let planned = false;
-        let closed = false;
-        for (const s of sites) {
-          const st = siteStatusAt(s, now);
-          if (st === "open") open = true;
-          else if (st === "planned") planned = true;
-          else if (st === "closed") closed = true;
+      // A study has a handful of sites: a backwards scan finds repeats without a Set.
+      for (let i = 0; i < sites.length; i++) {
+        const s = sites[i]!;
+        if (regions && s.regionId != null) {
+          let seen = false;
+          for (let j = 0; j < i && !seen; j++) seen = sites[j]!.regionId === s.regionId;
+          if (!seen) bump(regions, s.regionId);
         }
-        if (open) bump(out.status, "open");
-        if (planned) bump(out.status, "planned");
-        if (closed) bump(out.status, "closed");
+        if (organisations && s.organisationId != null) {
+          let seen = false;
+          for (let j = 0; j < i && !seen; j++) seen = sites[j]!.organisationId === s.organisationId;
+          if (!seen) bump(organisations, s.organisationId);
+        }
+      }
+      if (status) {
+        let bits = 0;
+        for (const s of sites) bits |= 1 << s.status;
+        if (bits & (1 << SITE_OPEN)) open++;
+        if (bits & (1 << SITE_PLANNED)) planned++;
+        if (bits & (1 << SITE_CLOSED)) closed++;
       }
     }
   }
+  if (status) {
+    if (open) status.set("open", open);
+    if (planned) status.set("planned", planned);
+    if (closed) status.set("closed", closed);
+  }
+  const out: Partial<Record<Facet, Record<string, number>>> = {};
+  for (const [f, counts] of counters) out[f] = Object.fromEntries(counts);
   return out;
 }

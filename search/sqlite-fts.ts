@@ -6,12 +6,15 @@
  * - words: every query word must match; the last one also as a prefix (type-ahead);
  * - typos: a word of 5+ letters may be one edit away from an indexed word, 9+ letters two edits
  *   (Meilisearch's defaults), found through a SymSpell-style deletion table, never by scanning;
- * - compounds: a word of 3+ letters also matches inside longer words through a trigram index
- *   ("kreft" finds "lungekreft");
+ * - compounds: a typed word of 3+ letters also matches indexed words that contain it ("kreft" finds
+ *   "lungekreft"), found through a trigram index over the vocabulary (migration 0012), then matched
+ *   as ordinary words in the short fields;
  * - synonyms (data/search/synonyms.json): lay ↔ medical ↔ ICD-10, as alternative phrasings;
  *   ICD-10 codes are words of their own ("c50", "c509") and tie to their synonym group.
  * Ranking: exact/prefix matches by bm25 (title weighs most), then typo matches, then substring
- * matches. Status filters are computed from `now` at query time from each site's window.
+ * matches. A word in thousands of studies is not bm25-scored row by row (bm25 costs several µs per
+ * row): its matches rank by the field they are in (title, then conditions/codes/categories, then
+ * the rest), title matches by bm25, and ties by newest. Status filters are computed from `now` at query time from each site's window.
  *
  * This module runs SQL outside app/models on purpose: the search tables are the engine's own
  * derived store (like Meilisearch's), rebuilt from the studies at any time.
@@ -32,7 +35,7 @@ import {
   validNumber,
   validStatuses,
 } from "./query-terms";
-import { compileFilter, comparator, entryFromDocuments, facetCounts, filterEntries, haversineKm, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
+import { compileFilter, comparator, entryFromDocuments, facetCounts, filterEntries, haversineKm, invalidateStatus, SITE_PAUSED, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
 import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -41,11 +44,24 @@ const STOP = new Set<string>(STOP_WORDS);
 const GENERATION_KEY = "search.sqlite-fts.generation";
 const MIN_TERM_LENGTH = 4;
 const MAX_TYPO_CANDIDATES = 12;
+/** Vocabulary words containing a typed word that the substring arm tries (most specific first). */
+const MAX_CONTAINING_TERMS = 64;
+/** Above this many exact matches, rank by field tier instead of bm25 over every row. */
+const BM25_ROW_LIMIT = 2_000;
+const TITLE_COLUMNS = "{title title_en}";
+const CONDITION_COLUMNS = "{conditions codes categories}";
+/** The fields compounds are matched in (the summary would match too much by substring). */
+const SHORT_COLUMNS = "{title conditions codes categories interventions places}";
+/** Field tiers of a broad match: title by bm25 (negative), then these constants. */
+const TITLE_TIER = 0;
+const CONDITION_TIER = 100;
+const OTHER_FIELD_TIER = 300;
 /** Score offsets that put every typo match after every exact one, and substrings after both. */
 const TYPO_TIER = 1_000;
 const SUBSTRING_TIER = 2_000;
 /** bm25 column weights: title, conditions, codes, categories, interventions, places, summary, title_en. */
 const BM25 = "bm25(search_fts, 10.0, 8.0, 6.0, 3.0, 4.0, 2.0, 1.0, 2.0)";
+const SEARCH_TABLES = ["search_studies", "search_sites", "search_study_values", "search_fts", "search_term_grams", "search_terms", "search_term_deletes"];
 
 interface SqlPart {
   sql: string;
@@ -101,10 +117,10 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   async setup(): Promise<void> {
-    const missing = ["search_studies", "search_sites", "search_study_values", "search_fts", "search_trigram", "search_terms", "search_term_deletes"].filter(
+    const missing = SEARCH_TABLES.filter(
       (t) => !this.stmt("SELECT 1 FROM sqlite_schema WHERE name = ?").get(t),
     );
-    if (missing.length) throw new Error(`The search tables ${missing.join(", ")} are missing: run npm run db:migrate (migration 0008_search_fts)`);
+    if (missing.length) throw new Error(`The search tables ${missing.join(", ")} are missing: run npm run db:migrate (migrations 0008_search_fts, 0012_search_term_grams)`);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -145,7 +161,7 @@ export class SqliteFtsEngine implements SearchEngine {
       source = collected;
     } else source = batches as Iterable<SearchDocument[]>;
     this.db.transaction(() => {
-      for (const table of ["search_studies", "search_sites", "search_study_values", "search_fts", "search_trigram", "search_terms", "search_term_deletes"]) {
+      for (const table of SEARCH_TABLES) {
         this.stmt(`DELETE FROM ${table}`).run();
       }
       this.knownTerms.clear();
@@ -154,7 +170,6 @@ export class SqliteFtsEngine implements SearchEngine {
     }).immediate();
     this.table = null;
     this.stmt("INSERT INTO search_fts (search_fts) VALUES ('optimize')").run();
-    this.stmt("INSERT INTO search_trigram (search_trigram) VALUES ('optimize')").run();
   }
 
   private deleteStudies(ids: number[]): void {
@@ -163,7 +178,6 @@ export class SqliteFtsEngine implements SearchEngine {
       this.stmt("DELETE FROM search_sites WHERE study_id = ?").run(id);
       this.stmt("DELETE FROM search_study_values WHERE study_id = ?").run(id);
       this.stmt("DELETE FROM search_fts WHERE rowid = ?").run(id);
-      this.stmt("DELETE FROM search_trigram WHERE rowid = ?").run(id);
     }
   }
 
@@ -217,23 +231,19 @@ export class SqliteFtsEngine implements SearchEngine {
     this.stmt(
       "INSERT INTO search_fts (rowid, title, conditions, codes, categories, interventions, places, summary, title_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(studyId, n.title, n.conditions, n.codes, n.categories, n.interventions, n.places, n.summary, n.titleEn);
-    // Substrings only in the short fields: the summary would triple the trigram index for little.
-    const trigramText = [text.title, text.conditions, d.icd10Names.join(" \n "), text.categories, text.interventions, text.places]
-      .map((t) => normaliseNorwegian(t.replace(/\n/g, " | ")))
-      .filter(Boolean)
-      .join(" | ");
-    this.stmt("INSERT INTO search_trigram (rowid, text) VALUES (?, ?)").run(studyId, trigramText);
     this.addTerms(Object.values(n).join(" "));
   }
 
   private addTerms(text: string): void {
     const insertTerm = this.stmt("INSERT OR IGNORE INTO search_terms (term) VALUES (?)");
     const insertDelete = this.stmt("INSERT OR IGNORE INTO search_term_deletes (del, term) VALUES (?, ?)");
+    const insertGrams = this.stmt("INSERT INTO search_term_grams (term) VALUES (?)");
     for (const term of new Set(text.split(" "))) {
       if (term.length < MIN_TERM_LENGTH || /\d/.test(term) || this.knownTerms.has(term)) continue;
       if (this.knownTerms.size > 1_000_000) this.knownTerms.clear();
       this.knownTerms.add(term);
       if (insertTerm.run(term).changes === 0) continue;
+      insertGrams.run(term);
       for (const del of oneDeletions(term)) insertDelete.run(del, term);
     }
   }
@@ -254,7 +264,7 @@ export class SqliteFtsEngine implements SearchEngine {
     for (let i = 0; i < list.length; i += 50) {
       const chunk = list.slice(i, i + 50);
       const marks = chunk.map(() => "?").join(", ");
-      for (const t of this.db.prepare(`SELECT term FROM search_term_deletes WHERE del IN (${marks}) UNION SELECT term FROM search_terms WHERE term IN (${marks})`).pluck().all(...chunk, ...chunk) as string[]) {
+      for (const t of this.stmt(`SELECT term FROM search_term_deletes WHERE del IN (${marks}) UNION SELECT term FROM search_terms WHERE term IN (${marks})`).pluck().all(...chunk, ...chunk) as string[]) {
         found.add(t);
       }
     }
@@ -265,6 +275,16 @@ export class SqliteFtsEngine implements SearchEngine {
       .sort((a, b) => a.d - b.d || a.t.localeCompare(b.t))
       .slice(0, MAX_TYPO_CANDIDATES)
       .map((x) => x.t);
+  }
+
+  /** Indexed words that contain `word` and are longer (never `word` itself), most specific first. */
+  containingTerms(word: string): string[] {
+    if (word.length < 3 || !/^[a-z0-9]+$/.test(word)) return [];
+    const found = this.stmt("SELECT term FROM search_term_grams WHERE search_term_grams MATCH ?").pluck().all(ftsTerm(word)) as string[];
+    return found
+      .filter((t) => t !== word && t.includes(word))
+      .sort((a, b) => a.length - b.length || a.localeCompare(b))
+      .slice(0, MAX_CONTAINING_TERMS);
   }
 
   private textPlan(raw: string | undefined): TextPlan | null {
@@ -285,30 +305,42 @@ export class SqliteFtsEngine implements SearchEngine {
       const isQuery = phrase.join(" ") === normalised;
       const exactWords: string[] = [];
       const typoWords: string[] = [];
+      const substringWords: string[] = [];
       let anyTypo = false;
+      let anySubstring = false;
       phrase.forEach((w, i) => {
         highlightWords.add(w);
-        // Type-ahead: the last word of what the user typed also matches as a prefix.
+        // Type-ahead: the last word of what the user typed also matches as a prefix ("w"* matches
+        // the word itself too, so no separate exact term).
         const prefix = isQuery && i === phrase.length - 1 && w.length >= 2 && !/\d/.test(w);
-        const exact = prefix ? `(${ftsTerm(w)} OR ${ftsTerm(w)}*)` : ftsTerm(w);
+        const exact = prefix ? `${ftsTerm(w)}*` : ftsTerm(w);
+        const covered = (t: string) => prefix && t.startsWith(w);
         exactWords.push(exact);
         let typos = typoCache.get(w);
         if (!typos) typoCache.set(w, (typos = isQuery ? this.typoCandidates(w) : []));
         for (const t of typos) highlightWords.add(t);
-        if (typos.length) anyTypo = true;
-        typoWords.push(typos.length ? `(${[exact, ...typos.map(ftsTerm)].join(" OR ")})` : exact);
+        // Candidates the prefix already matches would only re-find exact hits at a worse tier.
+        const newTypos = typos.filter((t) => !covered(t));
+        if (newTypos.length) anyTypo = true;
+        typoWords.push(newTypos.length ? `(${[exact, ...newTypos.map(ftsTerm)].join(" OR ")})` : exact);
+        // Substrings only for what was typed: a synonym inside a longer word is another concept
+        // ("infarkt", a synonym of hjerteinfarkt, sits inside "hjerneinfarkt").
+        const containing = isQuery ? this.containingTerms(w).filter((t) => !covered(t)) : [];
+        if (containing.length) anySubstring = true;
+        substringWords.push(containing.length ? `(${[exact, ...containing.map(ftsTerm)].join(" OR ")})` : exact);
       });
       exactParts.push(`(${exactWords.join(" AND ")})`);
-      if (anyTypo) typoParts.push(`(${typoWords.join(" AND ")})`);
-      // Substrings only for what was typed: a synonym inside a longer word is another concept
-      // ("infarkt", a synonym of hjerteinfarkt, sits inside "hjerneinfarkt").
-      const sub = phrase.filter((w) => w.length >= 3);
-      if (isQuery && sub.length === phrase.length) substringParts.push(`(${sub.map(ftsTerm).join(" AND ")})`);
+      // One word: the typo arm needs only the candidates (the exact arm finds the word itself).
+      if (anyTypo) typoParts.push(phrase.length === 1 ? typoWords[0]!.replace(/^\((?:[^ ]+) OR /, "(") : `(${typoWords.join(" AND ")})`);
+      if (anySubstring) {
+        const only = phrase.length === 1 ? substringWords[0]!.replace(/^\((?:[^ ]+) OR /, "(") : `(${substringWords.join(" AND ")})`;
+        substringParts.push(only);
+      }
     }
     return {
       exact: exactParts.join(" OR "),
       typo: typoParts.length ? typoParts.join(" OR ") : null,
-      substring: substringParts.length ? substringParts.join(" OR ") : null,
+      substring: substringParts.length ? `${SHORT_COLUMNS} : (${substringParts.join(" OR ")})` : null,
       icd10: expansion.icd10,
       highlightWords,
       substringWords: normalised.split(" ").filter((w) => w.length >= 3),
@@ -316,32 +348,42 @@ export class SqliteFtsEngine implements SearchEngine {
     };
   }
 
-  /** Conditions on one site row (alias x), for status and the site-level filters. */
-  /** FTS5 arms of a text query as one statement: study id → best score (lower is better). */
+  /** FTS5 arms of a text query: study id → best score (lower is better). */
   private textScores(plan: TextPlan): Map<number, number> {
-    const arms: string[] = [];
-    const params: unknown[] = [];
-    arms.push(`SELECT rowid AS study_id, ${BM25} AS score FROM search_fts WHERE search_fts MATCH ?`);
-    params.push(plan.exact);
-    if (plan.typo) {
-      arms.push(`SELECT rowid, ${TYPO_TIER} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`);
-      params.push(plan.typo);
+    const scores = new Map<number, number>();
+    const keepBest = (rows: [number, number][]) => {
+      for (const [id, score] of rows) {
+        const had = scores.get(id);
+        if (had === undefined || score < had) scores.set(id, score);
+      }
+    };
+    const constant = (sql: string, params: unknown[], score: number) => {
+      for (const id of this.stmt(sql).pluck().all(...params) as number[]) {
+        const had = scores.get(id);
+        if (had === undefined || score < had) scores.set(id, score);
+      }
+    };
+    const match = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?";
+    const scored = (tier: number) => `SELECT rowid, ${tier} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`;
+    if (plan.exact) {
+      const ids = this.stmt(match).pluck().all(plan.exact) as number[];
+      if (ids.length <= BM25_ROW_LIMIT) keepBest(this.stmt(scored(0)).raw().all(plan.exact) as [number, number][]);
+      else {
+        // A broad word: ranked by the field it is in; bm25 only among few title matches.
+        for (const id of ids) scores.set(id, OTHER_FIELD_TIER);
+        constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
+        const inTitle = `${TITLE_COLUMNS} : (${plan.exact})`;
+        const titleIds = this.stmt(match).pluck().all(inTitle) as number[];
+        if (titleIds.length <= BM25_ROW_LIMIT) keepBest(this.stmt(scored(0)).raw().all(inTitle) as [number, number][]);
+        else for (const id of titleIds) scores.set(id, TITLE_TIER);
+      }
     }
-    if (plan.substring) {
-      arms.push(`SELECT rowid, ${SUBSTRING_TIER} + bm25(search_trigram) FROM search_trigram WHERE search_trigram MATCH ?`);
-      params.push(plan.substring);
-    }
+    if (plan.typo) keepBest(this.stmt(scored(TYPO_TIER)).raw().all(plan.typo) as [number, number][]);
+    if (plan.substring) constant(match, [plan.substring], SUBSTRING_TIER);
     if (plan.icd10.length) {
-      arms.push(`SELECT study_id, ${TYPO_TIER} FROM search_study_values WHERE kind = 'icd10' AND value IN (${plan.icd10.map(() => "?").join(", ")})`);
-      params.push(...plan.icd10.map((c) => c.toUpperCase()));
+      constant(`SELECT study_id FROM search_study_values WHERE kind = 'icd10' AND value IN (SELECT value FROM json_each(?))`, [JSON.stringify(plan.icd10.map((c) => c.toUpperCase()))], TYPO_TIER);
     }
-    // MATERIALIZED: bm25() only works inside its own MATCH query, so the arms must not be
-    // flattened into the aggregate.
-    const rows = this.db
-      .prepare(`WITH hits AS MATERIALIZED (${arms.join(" UNION ALL ")}) SELECT study_id AS id, min(score) AS score FROM hits GROUP BY study_id`)
-      .raw()
-      .all(...params) as [number, number][];
-    return new Map(rows);
+    return scores;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -384,7 +426,7 @@ export class SqliteFtsEngine implements SearchEngine {
       "SELECT study_id, site_id, region_id, organisation_id, hospital_id, opens_at, closes_at, paused, lat, lon FROM search_sites ORDER BY study_id, site_id",
     ).raw().all() as [number, number, string | null, string | null, string | null, number | null, number | null, number, number | null, number | null][];
     for (const [id, siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] of sites) {
-      table.get(id)?.sites.push({ siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused: paused === 1, lat, lon });
+      table.get(id)?.sites.push({ siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused: paused === 1, lat, lon, status: SITE_PAUSED });
     }
     this.table = table;
     this.tableGeneration = generation;
@@ -397,6 +439,7 @@ export class SqliteFtsEngine implements SearchEngine {
       this.table = null; // someone else wrote meanwhile: reload on the next search
       return;
     }
+    invalidateStatus(this.table);
     for (const id of removed) this.table.delete(id);
     for (const [id, docs] of groupByStudy(documents)) {
       const d = docs[0]!;
