@@ -588,7 +588,8 @@ async function runPhase(phase: "sqlite" | "meilisearch", size: number, now: Date
     if (phase === "sqlite") {
       const file = path.join(dir, "search.db");
       const db = freshPortalDb(file, false);
-      const engine = new SqliteFtsEngine(db);
+      // The engine itself, not its answer cache (the mix repeats queries across passes).
+      const engine = new SqliteFtsEngine(db, { answerCache: 0 });
       await engine.setup();
       db.pragma("wal_checkpoint(TRUNCATE)");
       const before = statSync(file).size;

@@ -112,9 +112,9 @@ function siteStatusCode(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, n
  */
 const statusEpochs = new WeakMap<Map<number, StudyEntry>, { from: number; until: number }>();
 
-export function ensureStatus(table: Map<number, StudyEntry>, now: number): void {
+export function ensureStatus(table: Map<number, StudyEntry>, now: number): { from: number; until: number } {
   const epoch = statusEpochs.get(table);
-  if (epoch && now >= epoch.from && now < epoch.until) return;
+  if (epoch && now >= epoch.from && now < epoch.until) return epoch;
   let from = -Infinity;
   let until = Infinity;
   for (const e of table.values()) {
@@ -128,7 +128,9 @@ export function ensureStatus(table: Map<number, StudyEntry>, now: number): void 
       }
     }
   }
-  statusEpochs.set(table, { from, until });
+  const fresh = { from, until };
+  statusEpochs.set(table, fresh);
+  return fresh;
 }
 
 /** After the table changed: the next search recomputes the statuses. */

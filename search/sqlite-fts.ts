@@ -35,7 +35,7 @@ import {
   validNumber,
   validStatuses,
 } from "./query-terms";
-import { compileFilter, comparator, entryFromDocuments, facetCounts, filterEntries, haversineKm, invalidateStatus, SITE_PAUSED, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
+import { compileFilter, comparator, entryFromDocuments, ensureStatus, facetCounts, filterEntries, haversineKm, invalidateStatus, SITE_PAUSED, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
 import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -55,6 +55,7 @@ const SHORT_COLUMNS = "{title conditions codes categories interventions places}"
 /** Field tiers of a broad match: title by bm25 (negative), then these constants. */
 const TITLE_TIER = 0;
 const CONDITION_TIER = 100;
+const ANSWER_CACHE_SIZE = 500;
 const OTHER_FIELD_TIER = 300;
 /** Score offsets that put every typo match after every exact one, and substrings after both. */
 const TYPO_TIER = 1_000;
@@ -108,7 +109,24 @@ export class SqliteFtsEngine implements SearchEngine {
   private table: Map<number, StudyEntry> | null = null;
   private tableGeneration: string | null = null;
 
-  constructor(private readonly db: Db) {}
+  /**
+   * Answers of recent searches. Exact, not a TTL cache: an answer is a function of the query, the
+   * index (tableGeneration) and the site statuses at `now`, which are constant within a status
+   * epoch (search/filter-table.ts) — so an entry is reused only for the same generation and an
+   * instant inside the epoch it was computed in. Popular searches (the front page, "kreft") are
+   * then answered without touching FTS5.
+   */
+  private readonly answers = new Map<string, { generation: string | null; from: number; until: number; result: SearchResult }>();
+
+  /**
+   * `bm25RowLimit`: see BM25_ROW_LIMIT (tests lower it to exercise the broad-word ranking).
+   * `answerCache`: how many answers to keep (0 turns it off; the search benchmark measures the
+   * engine itself with it off).
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly options: { bm25RowLimit?: number; answerCache?: number } = {},
+  ) {}
 
   private stmt(sql: string): Statement {
     let s = this.statements.get(sql);
@@ -367,14 +385,15 @@ export class SqliteFtsEngine implements SearchEngine {
     const scored = (tier: number) => `SELECT rowid, ${tier} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`;
     if (plan.exact) {
       const ids = this.stmt(match).pluck().all(plan.exact) as number[];
-      if (ids.length <= BM25_ROW_LIMIT) keepBest(this.stmt(scored(0)).raw().all(plan.exact) as [number, number][]);
+      const limit = this.options.bm25RowLimit ?? BM25_ROW_LIMIT;
+      if (ids.length <= limit) keepBest(this.stmt(scored(0)).raw().all(plan.exact) as [number, number][]);
       else {
         // A broad word: ranked by the field it is in; bm25 only among few title matches.
         for (const id of ids) scores.set(id, OTHER_FIELD_TIER);
         constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
         const inTitle = `${TITLE_COLUMNS} : (${plan.exact})`;
         const titleIds = this.stmt(match).pluck().all(inTitle) as number[];
-        if (titleIds.length <= BM25_ROW_LIMIT) keepBest(this.stmt(scored(0)).raw().all(inTitle) as [number, number][]);
+        if (titleIds.length <= limit) keepBest(this.stmt(scored(0)).raw().all(inTitle) as [number, number][]);
         else for (const id of titleIds) scores.set(id, TITLE_TIER);
       }
     }
@@ -455,8 +474,19 @@ export class SqliteFtsEngine implements SearchEngine {
     const statuses = validStatuses(query.status);
     const near = query.near && Number.isFinite(query.near.lat) && Number.isFinite(query.near.lon) ? query.near : null;
     const filter = compileFilter(query, statuses, now);
-    const plan = this.textPlan(query.q);
     const table = this.filterTable();
+    const epoch = ensureStatus(table, now);
+    const capacity = this.options.answerCache ?? ANSWER_CACHE_SIZE;
+    const key = capacity > 0 ? answerKey(query, page, perPage) : null;
+    if (key != null) {
+      const hit = this.answers.get(key);
+      if (hit && hit.generation === this.tableGeneration && now >= hit.from && now < hit.until) {
+        this.answers.delete(key); // most recently used last
+        this.answers.set(key, hit);
+        return structuredClone(hit.result);
+      }
+    }
+    const plan = this.textPlan(query.q);
 
     const scores = plan ? this.textScores(plan) : null;
     const matches = filterEntries(table, scores, filter, near);
@@ -485,7 +515,13 @@ export class SqliteFtsEngine implements SearchEngine {
       };
     });
     const facets = facetCounts(matches, new Set(query.facets ?? []), filter, now);
-    return { hits, total: matches.length, page, perPage, facets, engine: this.name };
+    const result: SearchResult = { hits, total: matches.length, page, perPage, facets, engine: this.name };
+    if (key != null) {
+      this.answers.delete(key);
+      this.answers.set(key, { generation: this.tableGeneration, from: epoch.from, until: epoch.until, result: structuredClone(result) });
+      if (this.answers.size > capacity) this.answers.delete(this.answers.keys().next().value!);
+    }
+    return result;
   }
 
   async health(): Promise<SearchHealth> {
@@ -538,3 +574,11 @@ function highlight(title: string, plan: TextPlan): string | null {
     );
   return markWords(title, isMatch);
 }
+
+/** Everything a search answer depends on except the clock (which the status epoch covers). */
+function answerKey(query: SearchQuery, page: number, perPage: number): string {
+  const { now: _now, page: _page, perPage: _perPage, ...rest } = query;
+  const sorted = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify([page, perPage, sorted]);
+}
+

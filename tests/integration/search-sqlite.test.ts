@@ -1,6 +1,7 @@
 /**
  * The search contract against the embedded SQLite FTS5 engine, plus its own edges: typo lookup
- * through the deletion table, compounds through trigrams, hostile text, and a rebuild.
+ * through the deletion table, compounds through the vocabulary's trigrams, broad words ranked by
+ * field, hostile text, and a rebuild.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/db.server";
@@ -107,5 +108,69 @@ describe("sqlite-fts engine specifics", () => {
     expect((await engine.search({ now })).total).toBe(1);
     expect((await engine.search({ now, q: "sovnapne" })).hits[0]!.studyId).toBe(9);
     expect((await engine.search({ now, q: "immunterapi" })).total).toBe(0);
+  });
+});
+
+describe("sqlite-fts: a word in more studies than it bm25-scores", () => {
+  let t: TestDb;
+  const now = new Date("2026-11-22T11:00:00Z");
+  const docs = [
+    doc(1, 11, "Søvn og hukommelse", { summary: "Vi studerer behandling av søvnløshet." }),
+    doc(2, 21, "Behandling av hjertesvikt", { updatedAt: Date.parse("2026-10-01T00:00:00Z") }),
+    doc(3, 31, "Fysisk aktivitet", { conditions: ["Behandling av artrose"] }),
+    doc(4, 41, "Ny behandling ved migrene", { updatedAt: Date.parse("2026-11-15T00:00:00Z") }),
+    doc(5, 51, "Kosthold", { summary: "Ingen relevante ord her." }),
+    doc(6, 61, "Familiebehandling ved spiseforstyrrelser"),
+  ];
+  afterAll(() => t?.cleanup());
+
+  it("finds the same studies as bm25 scoring, ranked title, then conditions, then the rest, then compounds", async () => {
+    t = freshDb();
+    const scored = new SqliteFtsEngine(t.db);
+    await scored.setup();
+    await scored.rebuild([docs]);
+    const tiered = new SqliteFtsEngine(t.db, { bm25RowLimit: 1 });
+    for (const q of ["behandling", "behandl"]) {
+      const a = await scored.search({ now, q });
+      const b = await tiered.search({ now, q });
+      expect(b.total).toBe(a.total);
+      expect(new Set(b.hits.map((h) => h.studyId))).toEqual(new Set(a.hits.map((h) => h.studyId)));
+      // Title matches first (two of them, more than the limit: newest first), then the
+      // condition match, then the summary match, then the compound (substring) match.
+      expect(b.hits.map((h) => h.studyId)).toEqual([4, 2, 3, 1, 6]);
+    }
+  });
+});
+
+
+describe("sqlite-fts: the answer cache", () => {
+  let t: TestDb;
+  afterAll(() => t?.cleanup());
+
+  it("reuses an answer only for the same index and the same status epoch", async () => {
+    t = freshDb();
+    const engine = new SqliteFtsEngine(t.db);
+    await engine.setup();
+    const opens = Date.parse("2026-12-01T23:00:00Z"); // Oslo midnight, 2 December
+    await engine.rebuild([[doc(1, 11, "Trening etter hjerneslag", { opensAt: opens }), doc(2, 21, "Hjerneslag og søvn")]]);
+    const before = new Date(opens - 60_000);
+    const q = { q: "hjerneslag", status: ["open" as const], facets: ["status" as const] };
+    const first = await engine.search({ ...q, now: before });
+    expect(first.hits.map((h) => h.studyId)).toEqual([2]);
+    first.hits.length = 0; // a caller changing its answer must not change the cached one
+    const again = await engine.search({ ...q, now: new Date(opens - 1) });
+    expect(again.hits.map((h) => h.studyId)).toEqual([2]);
+    expect(again.facets.status).toEqual({ open: 1 });
+    // The window opens: a new epoch, a new answer.
+    const after = await engine.search({ ...q, now: new Date(opens) });
+    expect(after.hits.map((h) => h.studyId).sort()).toEqual([1, 2]);
+    expect(after.facets.status).toEqual({ open: 2 });
+    // A write: a new generation, a new answer.
+    await engine.removeStudies([2]);
+    const removed = await engine.search({ ...q, now: new Date(opens) });
+    expect(removed.hits.map((h) => h.studyId)).toEqual([1]);
+    // And back in time: the first epoch again, computed afresh for the current index.
+    const back = await engine.search({ ...q, now: before });
+    expect(back.hits).toEqual([]);
   });
 });
