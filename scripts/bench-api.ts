@@ -13,21 +13,14 @@
  *
  * Figures go into docs/benchmarks.md by hand ("Open API"), with the machine and date.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { prepareDatabase } from "../app/boot.server";
-import { openDatabase } from "../app/db.server";
-import { addCalendarDays } from "../app/domain/calendar-date";
-import { osloDate } from "../app/domain/inclusion-status";
-import type { StudyInput } from "../app/domain/study";
-import { saveStudy } from "../app/models/study.server";
-import { issueToken } from "../app/models/token.server";
-import type { SearchDocument, SearchQuery } from "../search/types";
+import { generatePortalDb, startServer, toQueryString } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
-import { buildQueries, generateDocuments } from "./lib/search-bench-data";
+import { buildQueries } from "./lib/search-bench-data";
 
 const HELP = `Usage: npm run bench:api [-- options]
 
@@ -78,121 +71,14 @@ if (!existsSync(path.resolve("build/index.js"))) {
   process.exit(1);
 }
 
-/* ------------------------------------------------------------------ 1. data */
-
-/** One generated study (its site documents) as study-model input. */
-function toStudy(docs: SearchDocument[], index: number): StudyInput {
-  const d = docs[0]!;
-  const dayBefore = (ms: number) => addCalendarDays(osloDate(new Date(ms)), -1);
-  return {
-    identifiers: { rek: String(800_000 + index) },
-    localIds: [{ organisationId: d.leadOrganisationId, localId: `BENCH-${index}` }],
-    title: { nb: d.title, ...(d.titleEn ? { en: d.titleEn } : {}) },
-    shortTitle: d.shortTitle ? { nb: d.shortTitle } : {},
-    summary: { nb: d.summary ?? "Generert studie." },
-    studyType: d.studyType,
-    phase: (d.phase as StudyInput["phase"]) ?? null,
-    categories: d.categories,
-    conditions: d.conditions,
-    icd10: d.icd10,
-    interventions: d.interventions.map((name) => ({ type: "other" as const, name })),
-    eligibility: { minAgeYears: d.minAgeYears, maxAgeYears: d.maxAgeYears, sex: d.sex, healthyVolunteers: d.healthyVolunteers },
-    leadOrganisationId: d.leadOrganisationId,
-    sites: docs.map((s) => ({
-      organisationId: s.organisationId!,
-      hospitalId: s.hospitalId,
-      inclusionStart: s.opensAt != null ? osloDate(new Date(s.opensAt)) : null,
-      inclusionEnd: s.closesAt != null ? dayBefore(s.closesAt) : null,
-      paused: s.paused,
-      pauseReason: s.paused ? "Midlertidig stans (generert)" : null,
-      contact: { name: "Studiekoordinator", email: "studie@example.no" },
-    })),
-    publicationState: "published",
-  };
-}
-
 const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-api-"));
 const dbFile = path.join(dir, "bench.db");
 const now = new Date();
 console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 console.log(`Generating ${studies} studies into ${dbFile} …`);
-let token: string;
-{
-  const started = performance.now();
-  const db = openDatabase(dbFile);
-  prepareDatabase(db, { seedDemoData: false });
-  const { batches } = generateDocuments(studies, 20_260_301, now);
-  let index = 0;
-  let rejected = 0;
-  for (const batch of batches) {
-    const byStudy = new Map<number, SearchDocument[]>();
-    for (const doc of batch) byStudy.set(doc.studyId, [...(byStudy.get(doc.studyId) ?? []), doc]);
-    db.transaction(() => {
-      for (const docs of byStudy.values()) {
-        const result = saveStudy(db, toStudy(docs, index++), { actor: { kind: "system", name: "bench-api" }, now });
-        if (!result.ok) {
-          rejected++;
-          if (rejected <= 3) console.error(`rejected: ${JSON.stringify(result.problems)}`);
-        }
-      }
-    })();
-  }
-  token = issueToken(db, "ous", "bench-api").token;
-  db.close();
-  console.log(`  ${index - rejected} stored, ${rejected} rejected, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-
-/* ------------------------------------------------------------------ 2. server */
-
-function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const { BASE_URL: _b, ...env } = process.env;
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["server.ts"], {
-    env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 180_000);
-    child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-    child.stdout!.on("data", () => {
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(output);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({
-        url: `http://127.0.0.1:${m[1]}`,
-        stop: () =>
-          new Promise((r) => {
-            child.removeAllListeners("exit");
-            child.once("exit", () => r());
-            child.kill("SIGTERM");
-          }),
-      });
-    });
-  });
-}
-
-function toQueryString(q: Omit<SearchQuery, "now">): string {
-  const p = new URLSearchParams();
-  if (q.q) p.set("q", q.q);
-  const list = (name: string, v: readonly string[] | undefined) => v?.length && p.set(name, v.join(","));
-  list("status", q.status);
-  list("regions", q.regions);
-  list("organisations", q.organisations);
-  list("categories", q.categories);
-  list("icd10", q.icd10);
-  list("phases", q.phases);
-  list("studyTypes", q.studyTypes);
-  list("facets", q.facets);
-  if (q.age != null) p.set("age", String(q.age));
-  if (q.sex) p.set("sex", q.sex);
-  if (q.near) p.set("near", `${q.near.lat.toFixed(4)},${q.near.lon.toFixed(4)}`);
-  if (q.sort) p.set("sort", q.sort);
-  if (q.page && q.page > 1) p.set("page", String(q.page));
-  if (q.perPage) p.set("perPage", String(q.perPage));
-  return p.toString();
-}
+const generated = generatePortalDb(dbFile, studies, now);
+const token = generated.token;
+console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${generated.seconds.toFixed(1)} s`);
 
 function worker(args: string[]): Record<string, any> {
   const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/lib/bench-api-worker.ts", ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
@@ -200,7 +86,7 @@ function worker(args: string[]): Record<string, any> {
   return JSON.parse(run.stdout.trim().split("\n").at(-1)!);
 }
 
-const server = await startServer();
+const server = await startServer(dbFile);
 try {
   // The embedded index is built before the server listens; check it has caught up anyway.
   for (let i = 0; i < 600; i++) {

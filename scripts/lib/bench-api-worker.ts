@@ -3,7 +3,7 @@
  * event loop (or a core's time slice) with the server's process:
  *
  *   load  autocannon against the server with a list of paths (cycled by each connection) for a
- *         fixed time; every response's latency is recorded so p95 is exact (autocannon's own
+ *         fixed time, as fast as it answers or at a fixed --rate; every response's latency is recorded so p95 is exact (autocannon's own
  *         histogram reports p50/p97.5/p99 but no p95).
  *   sse   opens N connections to /api/v1/events, waits until every one has its "ready" event,
  *         makes one change through the HTTP ingest API, and measures until every connection has
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     count: { type: "string", default: "1000" },
     token: { type: "string" },
     record: { type: "string" },
+    rate: { type: "string" },
   },
 });
 const base = values.url!;
@@ -46,6 +47,8 @@ async function load(): Promise<void> {
     connections: Number(values.connections),
     duration: Number(values.duration),
     requests: paths.map((path) => ({ method: "GET", path })),
+    // --rate: a fixed offered load (requests/s over all connections) instead of as fast as possible.
+    ...(values.rate ? { overallRate: Number(values.rate) } : {}),
   });
   instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);

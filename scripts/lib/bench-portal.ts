@@ -1,0 +1,125 @@
+/**
+ * Shared by scripts/bench-api.ts and scripts/load.ts: a database of generated, published studies
+ * written through the study model (versions, change log, search outbox) like any ingest, the
+ * built server started on it, and search-query → query-string mapping.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { prepareDatabase } from "../../app/boot.server";
+import { openDatabase } from "../../app/db.server";
+import { addCalendarDays } from "../../app/domain/calendar-date";
+import { osloDate } from "../../app/domain/inclusion-status";
+import type { StudyInput } from "../../app/domain/study";
+import { saveStudy } from "../../app/models/study.server";
+import { issueToken } from "../../app/models/token.server";
+import type { SearchDocument, SearchQuery } from "../../search/types";
+import { generateDocuments } from "./search-bench-data";
+
+/** One generated study (its site documents) as study-model input. */
+export function toStudy(docs: SearchDocument[], index: number): StudyInput {
+  const d = docs[0]!;
+  const dayBefore = (ms: number) => addCalendarDays(osloDate(new Date(ms)), -1);
+  return {
+    identifiers: { rek: String(800_000 + index) },
+    localIds: [{ organisationId: d.leadOrganisationId, localId: `BENCH-${index}` }],
+    title: { nb: d.title, ...(d.titleEn ? { en: d.titleEn } : {}) },
+    shortTitle: d.shortTitle ? { nb: d.shortTitle } : {},
+    summary: { nb: d.summary ?? "Generert studie." },
+    studyType: d.studyType,
+    phase: (d.phase as StudyInput["phase"]) ?? null,
+    categories: d.categories,
+    conditions: d.conditions,
+    icd10: d.icd10,
+    interventions: d.interventions.map((name) => ({ type: "other" as const, name })),
+    eligibility: { minAgeYears: d.minAgeYears, maxAgeYears: d.maxAgeYears, sex: d.sex, healthyVolunteers: d.healthyVolunteers },
+    leadOrganisationId: d.leadOrganisationId,
+    sites: docs.map((s) => ({
+      organisationId: s.organisationId!,
+      hospitalId: s.hospitalId,
+      inclusionStart: s.opensAt != null ? osloDate(new Date(s.opensAt)) : null,
+      inclusionEnd: s.closesAt != null ? dayBefore(s.closesAt) : null,
+      paused: s.paused,
+      pauseReason: s.paused ? "Midlertidig stans (generert)" : null,
+      contact: { name: "Studiekoordinator", email: "studie@example.no" },
+    })),
+    publicationState: "published",
+  };
+}
+
+/** Writes `studies` generated studies into a fresh database file; returns an ingest token for "ous". */
+export function generatePortalDb(dbFile: string, studies: number, now: Date): { stored: number; rejected: number; token: string; seconds: number } {
+  const started = performance.now();
+  const db = openDatabase(dbFile);
+  prepareDatabase(db, { seedDemoData: false });
+  const { batches } = generateDocuments(studies, 20_260_301, now);
+  let index = 0;
+  let rejected = 0;
+  for (const batch of batches) {
+    const byStudy = new Map<number, SearchDocument[]>();
+    for (const doc of batch) byStudy.set(doc.studyId, [...(byStudy.get(doc.studyId) ?? []), doc]);
+    db.transaction(() => {
+      for (const docs of byStudy.values()) {
+        const result = saveStudy(db, toStudy(docs, index++), { actor: { kind: "system", name: "bench" }, now });
+        if (!result.ok) {
+          rejected++;
+          if (rejected <= 3) console.error(`rejected: ${JSON.stringify(result.problems)}`);
+        }
+      }
+    })();
+  }
+  const token = issueToken(db, "ous", "bench").token;
+  db.close();
+  return { stored: index - rejected, rejected, token, seconds: (performance.now() - started) / 1000 };
+}
+
+export function startServer(dbFile: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const { BASE_URL: _b, ...env } = process.env;
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["server.ts"], {
+    env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 180_000);
+    child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+    child.stdout!.on("data", () => {
+      const m = /listening on http:\/\/localhost:(\d+)/.exec(output);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        url: `http://127.0.0.1:${m[1]}`,
+        pid: child.pid!,
+        stop: () =>
+          new Promise((r) => {
+            child.removeAllListeners("exit");
+            child.once("exit", () => r());
+            child.kill("SIGTERM");
+          }),
+      });
+    });
+  });
+}
+
+export function toQueryString(q: Omit<SearchQuery, "now">): string {
+  const p = new URLSearchParams();
+  if (q.q) p.set("q", q.q);
+  const list = (name: string, v: readonly string[] | undefined) => v?.length && p.set(name, v.join(","));
+  list("status", q.status);
+  list("regions", q.regions);
+  list("organisations", q.organisations);
+  list("categories", q.categories);
+  list("icd10", q.icd10);
+  list("phases", q.phases);
+  list("studyTypes", q.studyTypes);
+  list("facets", q.facets);
+  if (q.age != null) p.set("age", String(q.age));
+  if (q.sex) p.set("sex", q.sex);
+  if (q.near) p.set("near", `${q.near.lat.toFixed(4)},${q.near.lon.toFixed(4)}`);
+  if (q.sort) p.set("sort", q.sort);
+  if (q.page && q.page > 1) p.set("page", String(q.page));
+  if (q.perPage) p.set("perPage", String(q.perPage));
+  return p.toString();
+}
+

@@ -1,0 +1,203 @@
+/**
+ * npm run load [-- --studies 10000 --duration 60 --changes 1000]
+ *
+ * Issue 8's load test: the built portal on a database of N generated studies (plus the real
+ * postcode list from ../shared/data), driven from a second process on loopback (autocannon) with a
+ * realistic mix — patients' searches 70 %, study pages 20 %, open API 10 % — while an ingest of
+ * --changes studies runs through the HTTP ingest API in batches. It first probes offered rates
+ * upwards (short runs) to find the highest one with p99 < 200 ms and no errors, then runs
+ * --duration seconds at that rate with the ingest going on, and prints requests/s, latency
+ * percentiles, errors, and the server's memory before and after.
+ * Figures go into docs/benchmarks.md by hand ("Load"), with the machine and date.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openDatabase } from "../app/db.server";
+import { parseBolstadPostcodes } from "../app/ingest/postcodes";
+import { replacePostcodes } from "../app/models/postcode.server";
+import { generatePortalDb, startServer, toQueryString } from "./lib/bench-portal";
+import { generateNativeFeed } from "./lib/generate-native-feed";
+import { buildQueries, Rand } from "./lib/search-bench-data";
+
+const HELP = `Usage: npm run load [-- options]
+
+Starts the built server on a fresh database with generated studies and drives it from a second
+process with a realistic mix (patients' searches 70 %, study pages 20 %, API 10 %) while an ingest
+of --changes studies runs. Finds the highest offered rate with p99 < 200 ms and zero errors, then
+holds it for --duration seconds. Needs \`npm run build\` first.
+
+Options:
+  --studies N      generated published studies (default 10000)
+  --duration S     seconds of the final run (default 60)
+  --probe S        seconds of each probing run (default 8)
+  --rates LIST     offered rates to probe, requests/s (default 25,50,100,150,200,300,400,600)
+  --changes N      studies ingested through the HTTP API during the final run (default 1000)
+  --connections C  autocannon connections (default 50)
+  --keep           keep the temporary database folder
+  -h, --help       this text`;
+
+const { values } = parseArgs({
+  options: {
+    studies: { type: "string", default: "10000" },
+    duration: { type: "string", default: "60" },
+    probe: { type: "string", default: "8" },
+    rates: { type: "string", default: "25,50,100,150,200,300,400,600" },
+    changes: { type: "string", default: "1000" },
+    connections: { type: "string", default: "50" },
+    keep: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+function wholeNumber(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    console.error(`--${name}: must be a whole number from ${min} to ${max} (got "${raw}")`);
+    process.exit(2);
+  }
+  return n;
+}
+const studies = wholeNumber("studies", values.studies!, 1, 1_000_000);
+const duration = wholeNumber("duration", values.duration!, 1, 3600);
+const probeSeconds = wholeNumber("probe", values.probe!, 1, 600);
+const changes = wholeNumber("changes", values.changes!, 0, 100_000);
+const connections = wholeNumber("connections", values.connections!, 1, 1000);
+const rates = values.rates!.split(",").map((r) => wholeNumber("rates", r.trim(), 1, 100_000));
+if (!existsSync(path.resolve("build/index.js"))) {
+  console.error("No server build at build/index.js: run `npm run build` first.");
+  process.exit(1);
+}
+const POSTCODES = path.resolve("../shared/data/norway-postcodes/erikbolstad_postnummer.tsv");
+
+const dir = mkdtempSync(path.join(tmpdir(), "ks-load-"));
+const dbFile = path.join(dir, "load.db");
+const now = new Date();
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(`Generating ${studies} studies into ${dbFile} …`);
+const generated = generatePortalDb(dbFile, studies, now);
+console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${generated.seconds.toFixed(1)} s`);
+let studyIds: number[];
+{
+  const db = openDatabase(dbFile);
+  if (existsSync(POSTCODES)) {
+    const parsed = parseBolstadPostcodes(readFileSync(POSTCODES, "utf8"));
+    console.log(`  ${replacePostcodes(db, parsed.rows, "erikbolstad_postnummer.tsv")} postcodes loaded from ../shared/data`);
+  } else console.log("  ../shared/data postcodes missing: patient searches with a postcode will say so");
+  studyIds = db.prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id").pluck().all() as number[];
+  db.close();
+}
+
+/** The request mix: 70 % patients' searches, 20 % study pages, 10 % API, in a fixed shuffled order. */
+function requestMix(n: number): string[] {
+  const r = new Rand(11);
+  const patients = buildQueries(n, 5).filter((b) => b.shape === "patient" || b.shape === "typo" || b.shape === "diacritics" || b.shape === "prefix");
+  const api = buildQueries(Math.ceil(n / 10) * 2, 6);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = r.next();
+    if (x < 0.7) {
+      const q = patients[i % patients.length]!.query;
+      const p = new URLSearchParams();
+      if (q.q) p.set("q", q.q);
+      if (q.near && "postcode" in q.near) p.set("postnummer", String((q.near as { postcode: string }).postcode));
+      if (q.age != null) p.set("alder", String(q.age));
+      if (q.sex) p.set("kjonn", q.sex === "female" ? "kvinne" : "mann");
+      out.push(`/pasient?${p}`);
+    } else if (x < 0.9) {
+      const id = studyIds[Math.floor(r.next() * studyIds.length)]!;
+      out.push(r.next() < 0.6 ? `/pasient/studier/${id}` : `/helsepersonell/studier/${id}`);
+    } else out.push(`/api/v1/studies?${toQueryString(api[i % api.length]!.query)}`);
+  }
+  return out;
+}
+
+type LoadResult = { requests: number; seconds: number; requestsPerSecond: number; p50: number; p95: number; p99: number; max: number; statuses: Record<string, number>; errors: number; timeouts: number; non2xx: number };
+function drive(pathsFile: string, seconds: number, rate: number): Promise<LoadResult> {
+  // Asynchronous (spawn, not spawnSync): the ingest runs from this process meanwhile.
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/lib/bench-api-worker.ts", "--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", String(seconds), "--connections", String(connections), "--rate", String(rate)], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`load worker failed (${code}):\n${err}\n${out}`))));
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}
+const passes = (r: LoadResult) => r.p99 < 200 && r.errors === 0 && r.timeouts === 0 && r.non2xx === 0;
+const line = (r: LoadResult) =>
+  `${r.requestsPerSecond.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(0).padStart(4)}  p95 ${r.p95.toFixed(0).padStart(4)}  p99 ${r.p99.toFixed(0).padStart(4)}  max ${r.max.toFixed(0).padStart(5)} ms  errors ${r.errors} timeouts ${r.timeouts} non-2xx ${r.non2xx}`;
+
+const server = await startServer(dbFile);
+try {
+  for (let i = 0; i < 600; i++) {
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { search: { engines: { outboxLag: number | null }[] } };
+    if (health.search.engines.every((e) => e.outboxLag === 0)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const paths = requestMix(2000);
+  const sample = await Promise.all(paths.slice(0, 60).map(async (p) => [p, (await fetch(server.url + p)).status] as const));
+  const bad = sample.filter(([, s]) => s !== 200);
+  if (bad.length) throw new Error(`requests that do not answer 200: ${JSON.stringify(bad.slice(0, 5))}`);
+  const pathsFile = path.join(dir, "paths.json");
+  writeFileSync(pathsFile, JSON.stringify(paths));
+  const counts = { patient: paths.filter((p) => p.startsWith("/pasient?")).length, page: paths.filter((p) => p.includes("/studier/")).length, api: paths.filter((p) => p.startsWith("/api/")).length };
+  console.log(`\nMix of ${paths.length} distinct requests: patients' searches ${counts.patient}, study pages ${counts.page}, API ${counts.api}; ${connections} connections from a second process`);
+  const memBefore = rssMb(server.pid);
+  await drive(pathsFile, 3, rates[0]!); // warm-up, not measured
+
+  console.log(`\nProbing offered rates (${probeSeconds} s each, no ingest):`);
+  let best: number | null = null;
+  for (const rate of rates) {
+    const r = await drive(pathsFile, probeSeconds, rate);
+    const ok = passes(r) && r.requestsPerSecond >= rate * 0.9;
+    console.log(`  offered ${String(rate).padStart(4)}: ${line(r)}  ${ok ? "ok" : "FAILS (p99 ≥ 200 ms, errors, or the server fell behind)"}`);
+    if (!ok) break;
+    best = rate;
+  }
+  if (best == null) {
+    console.log(`\nNo probed rate met p99 < 200 ms with zero errors; the final run uses the lowest (${rates[0]}).`);
+    best = rates[0]!;
+  }
+
+  console.log(`\nFinal: ${duration} s at ${best} req/s offered, while ${changes} studies are ingested through POST /api/v1/organisations/ous/studies (batches of 100):`);
+  const records = generateNativeFeed(changes, { organisationId: "ous", idPrefix: `LOAD-${Date.now()}`, seed: 5 });
+  const ingest = (async () => {
+    const t0 = performance.now();
+    let accepted = 0;
+    const gap = Math.max(200, (duration * 1000 * 0.6) / Math.max(1, Math.ceil(changes / 100)));
+    for (let i = 0; i < records.length; i += 100) {
+      const res = await fetch(`${server.url}/api/v1/organisations/ous/studies?format=native`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${generated.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify(records.slice(i, i + 100)),
+      });
+      if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+      accepted += Math.min(100, records.length - i);
+      await new Promise((r) => setTimeout(r, gap));
+    }
+    return { accepted, seconds: (performance.now() - t0) / 1000 };
+  })();
+  const [final, ingested] = await Promise.all([drive(pathsFile, duration, best), ingest]);
+  const memAfter = rssMb(server.pid);
+  console.log(`  ${line(final)}`);
+  console.log(`  requests ${final.requests} in ${final.seconds} s; statuses ${JSON.stringify(final.statuses)}; ${passes(final) ? "p99 < 200 ms and zero errors: met" : "p99 < 200 ms with zero errors: NOT met"}`);
+  console.log(`  ingest: ${ingested.accepted} studies accepted in ${ingested.seconds.toFixed(1)} s`);
+  console.log(`  server memory (RSS): ${memBefore} MB before, ${memAfter} MB after`);
+  console.log(`\nLoad average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (other work on this machine makes figures noisy)`);
+} finally {
+  await server.stop();
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  else console.log(`Kept ${dir}`);
+}
