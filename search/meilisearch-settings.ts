@@ -151,7 +151,10 @@ export function studyIndexSettings(): Settings {
     faceting: { maxValuesPerFacet: 500, sortFacetValuesBy: { "*": "alpha" } },
     // The portal never searches inside facet values; without it every indexing batch is cheaper.
     facetSearch: false,
-    pagination: { maxTotalHits: 20_000 },
+    // totalHits is exact only up to maxTotalHits: at 20,000 a broad search over 100,000 studies
+    // reported 20,000 where the embedded engine (and the truth) said 49,521. A national register
+    // stays far below a million documents, so totals are always exact (at the cost of counting).
+    pagination: { maxTotalHits: 1_000_000 },
     localizedAttributes: [{ attributePatterns: [...SEARCHABLE_ATTRIBUTES.filter((a) => a !== "titleEnN")], locales: ["nob"] }],
   };
 }
