@@ -16,6 +16,7 @@ import { getDb, type Db } from "./db.server";
 import {
   clearIndexFailures,
   cursorExists,
+  cursorPosition,
   cursorState,
   outboxLag,
   recordIndexFailure,
@@ -49,7 +50,15 @@ export function createSearchEngines(
   const { indexUid, ...fallbackOptions } = options;
   const meilisearch = new MeilisearchEngine({ host: config.MEILI_HOST, apiKey: config.MEILI_API_KEY, indexUid });
   return {
-    search: new FallbackSearchEngine(meilisearch, embedded, fallbackOptions),
+    // Until Meilisearch has every change the embedded engine has, the embedded one answers.
+    search: new FallbackSearchEngine(meilisearch, embedded, {
+      primaryBehind: () => {
+        const primary = cursorPosition(db, meilisearch.name);
+        const local = cursorPosition(db, embedded.name);
+        return local != null && (primary == null || primary < local);
+      },
+      ...fallbackOptions,
+    }),
     embedded,
     meilisearch,
     indexed: [meilisearch, embedded],

@@ -5,6 +5,11 @@
  * says `engine: "sqlite-fts"` so callers can tell, and a warning is logged (at most once per
  * `logIntervalMs`, with the number of fallbacks since the last line).
  *
+ * Read-your-writes: Meilisearch takes from 0.3 s to several seconds to make a change searchable
+ * (docs/benchmarks.md), the embedded engine ~25 ms. While the primary is behind the fallback
+ * (`primaryBehind`, i.e. the fallback has indexed a change the primary has not), searches are
+ * answered by the fallback too, so a change is findable as soon as the embedded engine has it.
+ *
  * Bad input is never hidden: a RangeError (an invalid region id, ICD-10 prefix, status …) and a
  * 4xx answer that is about the request itself propagate from the primary as they are.
  *
@@ -28,6 +33,8 @@ export interface FallbackSearchEngineOptions {
   shouldFallBack?: (error: unknown) => boolean;
   /** The clock for rate-limiting the log (default Date.now). */
   clock?: () => number;
+  /** True while the primary has not indexed a change the fallback has (then the fallback answers). */
+  primaryBehind?: () => boolean;
 }
 
 /** The primary did not answer within searchTimeoutMs. */
@@ -90,10 +97,13 @@ export class FallbackSearchEngine implements SearchEngine {
   private readonly searchTimeoutMs: number;
   private readonly shouldFallBack: (error: unknown) => boolean;
   private readonly clock: () => number;
+  private readonly primaryBehind: () => boolean;
   private lastLogAt = Number.NEGATIVE_INFINITY;
   private suppressed = 0;
-  /** Searches answered by the fallback since this object was made. */
+  /** Searches answered by the fallback since this object was made (the primary failed). */
   fallbacks = 0;
+  /** Searches answered by the fallback because the primary was behind it. */
+  catchUps = 0;
   /** The last primary failure that caused a fallback, for health reports. */
   lastFailure: { at: number; error: string } | null = null;
 
@@ -109,6 +119,7 @@ export class FallbackSearchEngine implements SearchEngine {
     this.searchTimeoutMs = options.searchTimeoutMs ?? 2_000;
     this.shouldFallBack = options.shouldFallBack ?? isPrimaryUnavailable;
     this.clock = options.clock ?? Date.now;
+    this.primaryBehind = options.primaryBehind ?? (() => false);
   }
 
   /** Both engines, primary first (for health reports and indexers). */
@@ -117,6 +128,11 @@ export class FallbackSearchEngine implements SearchEngine {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    if (this.primaryBehind()) {
+      this.catchUps++;
+      const answer = await this.fallback.search(query);
+      return { ...answer, engine: this.fallback.name };
+    }
     let result: SearchResult;
     try {
       result = await this.primarySearch(query);

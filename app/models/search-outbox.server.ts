@@ -24,6 +24,11 @@ export function ensureCursor(db: Db, engine: string): void {
   );
 }
 
+/** An engine's cursor without creating it (a read on the search path must not write): null when absent. */
+export function cursorPosition(db: Db, engine: string): number | null {
+  return (sql(db, "SELECT last_id FROM search_cursors WHERE engine = ?").pluck().get(engine) as number | undefined) ?? null;
+}
+
 export function cursorState(db: Db, engine: string): CursorState {
   ensureCursor(db, engine);
   return sql(db, "SELECT last_id AS lastId, failures, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM search_cursors WHERE engine = ?").get(

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StudyInput } from "~/domain/study";
-import { allStudyIds, cursorState, outboxHead, outboxLag } from "~/models/search-outbox.server";
+import { allStudyIds, cursorPosition, cursorState, outboxHead, outboxLag } from "~/models/search-outbox.server";
 import { getStudy, saveStudy, toStudyInput } from "~/models/study.server";
 import { createSearchEngines, searchHealthReport, startSearchIndexing } from "~/search.server";
 import { seedDemoStudies } from "~/seed/demo-seed.server";
@@ -198,6 +198,18 @@ describe("FallbackSearchEngine: Meilisearch down → answers from sqlite-fts", (
     expect(logs).toEqual([]);
   });
 
+  it("answers from sqlite-fts while Meilisearch is behind it (read-your-writes), without a warning", async () => {
+    let behind = true;
+    const catching = new FallbackSearchEngine(fallback.primary, fallback.fallback, { log: (m) => logs.push(m), primaryBehind: () => behind });
+    const r = await catching.search({ now: NOW, q: "pelikanstudie" });
+    expect(r.engine).toBe("sqlite-fts");
+    expect(r.hits.map((h) => h.studyId)).toContain(pelikan);
+    expect([catching.catchUps, catching.fallbacks]).toEqual([1, 0]);
+    behind = false;
+    expect((await catching.search({ now: NOW, q: "pelikanstudie" })).engine).toBe("meilisearch");
+    expect(logs).toEqual([]);
+  });
+
   it("answers from sqlite-fts with a rate-limited warning when Meilisearch is down", async () => {
     await meili.stop();
     const r = await fallback.search({ now: NOW, q: "pelikanstudie" });
@@ -293,5 +305,18 @@ describe("search start-up with Meilisearch down at start", () => {
       ["meilisearch", true, 0, 0],
       ["sqlite-fts", true, 0, 0],
     ]);
+
+    // Read-your-writes: a change is findable as soon as the embedded engine has it; while
+    // Meilisearch is still behind, the embedded engine answers.
+    const heron = save(t, studyInput("Hegrestudie om søvnapné"));
+    await until(async () => (await studyIdsFor(engines.embedded, "hegrestudie")).includes(heron), "the embedded index gets the change");
+    const behind = (cursorPosition(t.db, "meilisearch") ?? 0) < cursorPosition(t.db, "sqlite-fts")!;
+    const early = await engines.search.search({ now: NOW, q: "hegrestudie" });
+    expect(early.hits.map((h) => h.studyId)).toContain(heron);
+    if (behind) expect(early.engine).toBe("sqlite-fts");
+    await until(() => outboxLag(t.db, "meilisearch") === 0, "Meilisearch catches up again");
+    const late = await engines.search.search({ now: NOW, q: "hegrestudie" });
+    expect(late.engine).toBe("meilisearch");
+    expect(late.hits.map((h) => h.studyId)).toContain(heron);
   });
 });
