@@ -317,8 +317,9 @@ export function StudyForm({
                   <input type="hidden" name={s.inclusionStart.name} value={String(s.inclusionStart.initialValue ?? "")} />
                   <input type="hidden" name={s.inclusionEnd.name} value={String(s.inclusionEnd.initialValue ?? "")} />
                   <p>
-                    Inklusjon {String(s.inclusionStart.initialValue || "–")} til {String(s.inclusionEnd.initialValue || "–")}. Datoene eies av{" "}
-                    {orgName.get(value.organisationId ?? "") ?? value.organisationId} og endres der.
+                    {`Inklusjon ${String(s.inclusionStart.initialValue || "–")} til ${String(s.inclusionEnd.initialValue || "–")}. Datoene eies av ${
+                      orgName.get(value.organisationId ?? "") ?? value.organisationId
+                    } og endres der.`}
                   </p>
                 </>
               ) : (
