@@ -25,8 +25,10 @@ export function Layout({ children }: { children: ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {/* No referrer to other sites: a search for a diagnosis is nobody else's business. */}
-        <meta name="referrer" content="no-referrer" />
+        {/* No referrer to other sites: a search for a diagnosis is nobody else's business.
+            "same-origin", not "no-referrer": with no-referrer Chromium sends `Origin: null` on a
+            form POST, which Remix refuses, so no form worked without JavaScript. */}
+        <meta name="referrer" content="same-origin" />
         <Meta />
         <Links />
       </head>

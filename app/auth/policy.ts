@@ -2,8 +2,10 @@
  * Who may do what: pure rules, used by the models (app/models/study-work.server.ts) before any
  * write, so a route that forgets a check still cannot do a forbidden thing.
  *
- * - researcher of organisation O: sees studies led by O or with a site of O; edits the shared
- *   fields (restore, submit) of studies led by O; edits inclusion dates of O's sites.
+ * - researcher of organisation O: registers studies led by O (with sites anywhere); sees studies
+ *   led by O or with a site of O; edits the shared fields (form, restore, submit) of studies led
+ *   by O; edits inclusion dates of O's sites (and proposes them for a new site of another
+ *   organisation, which that organisation then owns).
  * - editor of O: sees the same; approves / sends back submitted studies led by O; edits O's
  *   sites: inclusion dates, local contact, referral note, pause with reason.
  * - admin: everything.
@@ -24,12 +26,14 @@ export interface StudyScope {
 
 export type Action =
   | "view-study"
+  | "create-study"
   | "edit-study"
   | "restore-version"
   | "submit-study"
   | "approve-study"
   | "send-back-study"
   | "edit-site-dates"
+  | "remove-site"
   | "edit-site-local";
 
 /** A forbidden action: the models throw it, routes answer 403. */
@@ -56,6 +60,11 @@ export function canViewStudy(p: Principal, s: StudyScope): boolean {
   return orgs.has(s.leadOrganisationId) || s.sites.some((site) => orgs.has(site.organisationId));
 }
 
+/** A researcher registers studies led by their own organisations only. */
+export function canCreateStudy(p: Principal, leadOrganisationId: string): boolean {
+  return isAdmin(p) || orgsWithRole(p, "researcher").includes(leadOrganisationId);
+}
+
 export function canEditStudy(p: Principal, s: StudyScope): boolean {
   return isAdmin(p) || orgsWithRole(p, "researcher").includes(s.leadOrganisationId);
 }
@@ -74,12 +83,14 @@ export function canEditSiteLocal(p: Principal, site: { organisationId: string })
 
 const MESSAGES: Record<Action, string> = {
   "view-study": "Du har ikke tilgang til denne studien.",
+  "create-study": "Du kan bare registrere studier som ledes av en organisasjon du er forsker ved.",
   "edit-study": "Bare forskere ved organisasjonen som leder studien kan endre den.",
   "restore-version": "Bare forskere ved organisasjonen som leder studien kan gjenopprette en versjon.",
   "submit-study": "Bare forskere ved organisasjonen som leder studien kan sende den til godkjenning.",
   "approve-study": "Bare redaktører ved organisasjonen som leder studien kan godkjenne den.",
   "send-back-study": "Bare redaktører ved organisasjonen som leder studien kan sende den tilbake.",
   "edit-site-dates": "Du kan bare endre inklusjonsdatoer for studiesteder ved din egen organisasjon.",
+  "remove-site": "Du kan bare fjerne studiesteder ved din egen organisasjon.",
   "edit-site-local": "Bare redaktører ved organisasjonen som eier studiestedet kan endre lokal informasjon.",
 };
 

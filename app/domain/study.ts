@@ -108,105 +108,121 @@ export const contactSchema = z
   .refine((c) => c.email || c.phone, { message: "en kontakt må ha e-post eller telefon", path: ["email"] });
 export type Contact = z.infer<typeof contactSchema>;
 
-export const siteSchema = z
-  .object({
-    organisationId: slug,
-    hospitalId: slug.nullable().optional().default(null),
-    inclusionStart: calendarDateSchema.nullable().default(null),
-    inclusionEnd: calendarDateSchema.nullable().default(null),
-    paused: z.boolean().default(false),
-    pauseReason: optionalText(500).optional().default(null),
-    contact: contactSchema.nullable().optional().default(null),
-    referral: optionalText(2000).optional().default(null),
-    /** Set when the site disappeared from its organisation's feed: kept, never deleted. */
-    withdrawn: z.boolean().default(false),
-  })
-  .superRefine((site, ctx) => {
-    if (
-      site.inclusionStart &&
-      site.inclusionEnd &&
-      isCalendarDate(site.inclusionStart) &&
-      isCalendarDate(site.inclusionEnd) &&
-      site.inclusionEnd < site.inclusionStart
-    ) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["inclusionEnd"],
-        message: `inklusjonsslutt (${site.inclusionEnd}) er før inklusjonsstart (${site.inclusionStart})`,
-      });
-    }
-    if (site.paused && !site.pauseReason) {
-      ctx.addIssue({ code: "custom", path: ["pauseReason"], message: "en pause må ha en begrunnelse" });
-    }
-  });
+/** The site's fields without the cross-field checks, so a form can pick from it (see siteSchema). */
+export const siteFields = z.object({
+  organisationId: slug,
+  hospitalId: slug.nullable().optional().default(null),
+  inclusionStart: calendarDateSchema.nullable().default(null),
+  inclusionEnd: calendarDateSchema.nullable().default(null),
+  paused: z.boolean().default(false),
+  pauseReason: optionalText(500).optional().default(null),
+  contact: contactSchema.nullable().optional().default(null),
+  referral: optionalText(2000).optional().default(null),
+  /** Set when the site disappeared from its organisation's feed: kept, never deleted. */
+  withdrawn: z.boolean().default(false),
+});
+
+/** Cross-field site checks, shared by siteSchema and the registration form. */
+export function checkSite(
+  site: { inclusionStart?: string | null; inclusionEnd?: string | null; paused?: boolean; pauseReason?: string | null },
+  ctx: z.RefinementCtx,
+): void {
+  if (
+    site.inclusionStart &&
+    site.inclusionEnd &&
+    isCalendarDate(site.inclusionStart) &&
+    isCalendarDate(site.inclusionEnd) &&
+    site.inclusionEnd < site.inclusionStart
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["inclusionEnd"],
+      message: `inklusjonsslutt (${site.inclusionEnd}) er før inklusjonsstart (${site.inclusionStart})`,
+    });
+  }
+  if (site.paused && !site.pauseReason) {
+    ctx.addIssue({ code: "custom", path: ["pauseReason"], message: "en pause må ha en begrunnelse" });
+  }
+}
+
+export const siteSchema = siteFields.superRefine(checkSite);
 export type SiteInput = z.infer<typeof siteSchema>;
 
-export const studyInputSchema = z
-  .object({
-    identifiers: identifiersSchema.prefault({}),
-    /** Each organisation's own id for the study (the id in its web site or feed). */
-    localIds: z.array(z.object({ organisationId: slug, localId: nonEmpty(200) })).default([]),
-    title: requiredLocalizedText(500),
-    shortTitle: optionalLocalizedText(200).prefault({}),
-    /** Plain-language summary for patients: required before a study is published. */
-    summary: optionalLocalizedText(10_000).prefault({}),
-    scientificSummary: optionalLocalizedText(20_000).prefault({}),
-    /** What taking part means, in plain language. */
-    participation: optionalLocalizedText(10_000).prefault({}),
-    studyType: z.enum(STUDY_TYPES),
-    phase: z.enum(PHASES).nullable().default(null),
-    categories: z.array(slug).default([]),
-    conditions: z.array(nonEmpty(300)).default([]),
-    icd10: z.array(trimmed.toUpperCase().regex(/^[A-Z]\d{2}[0-9A-Z]{0,2}$/, "ugyldig ICD-10-kode (eksempel: C50 eller C509)")).default([]),
-    snomed: z.array(trimmed.regex(/^\d{6,18}$/, "ugyldig SNOMED CT-id")).default([]),
-    interventions: z
-      .array(z.object({ type: z.enum(INTERVENTION_TYPES), name: nonEmpty(300), description: optionalText(5000).optional().default(null) }))
-      .default([]),
-    eligibility: z
-      .object({
-        minAgeYears: z.number().min(0).max(120).nullable().default(null),
-        maxAgeYears: z.number().min(0).max(120).nullable().default(null),
-        sex: z.enum(SEXES).default("all"),
-        healthyVolunteers: z.boolean().default(false),
-        inclusionCriteria: optionalLocalizedText(20_000).prefault({}),
-        exclusionCriteria: optionalLocalizedText(20_000).prefault({}),
-      })
-      .refine((e) => e.minAgeYears == null || e.maxAgeYears == null || e.minAgeYears <= e.maxAgeYears, {
-        message: "minste alder er høyere enn høyeste alder",
-        path: ["maxAgeYears"],
-      })
-      .prefault({}),
-    sponsor: optionalText(300).optional().default(null),
-    leadOrganisationId: slug,
-    principalInvestigator: z
-      .object({ name: nonEmpty(200), title: optionalText(200).optional().default(null), organisationId: slug.nullable().optional().default(null) })
-      .nullable()
-      .default(null),
-    contacts: z
-      .array(contactSchema.and(z.object({ role: z.enum(CONTACT_ROLES).default("public") })))
-      .default([]),
-    links: z
-      .array(z.object({ url: z.url({ protocol: /^https?$/, message: "ugyldig lenke (må starte med http:// eller https://)" }), label: nonEmpty(200) }))
-      .default([]),
-    targetEnrolment: z.number().int().min(0).max(10_000_000).nullable().default(null),
-    sites: z.array(siteSchema).default([]),
-    publicationState: z.enum(PUBLICATION_STATES).default("draft"),
-    /** Fictional demo content from the project's seed: shown with a clear label. */
-    isDemo: z.boolean().default(false),
-  })
-  .superRefine((study, ctx) => {
-    if (study.publicationState === "published" && !study.summary.nb) {
-      ctx.addIssue({ code: "custom", path: ["summary", "nb"], message: "et sammendrag på norsk (bokmål) er påkrevd for å publisere" });
+/**
+ * The study's fields without the whole-study checks: the registration form picks its fields from
+ * here (app/forms/study-form.ts), so the form and every other boundary validate a field alike.
+ */
+export const studyFields = z.object({
+  identifiers: identifiersSchema.prefault({}),
+  /** Each organisation's own id for the study (the id in its web site or feed). */
+  localIds: z.array(z.object({ organisationId: slug, localId: nonEmpty(200) })).default([]),
+  title: requiredLocalizedText(500),
+  shortTitle: optionalLocalizedText(200).prefault({}),
+  /** Plain-language summary for patients: required before a study is published. */
+  summary: optionalLocalizedText(10_000).prefault({}),
+  scientificSummary: optionalLocalizedText(20_000).prefault({}),
+  /** What taking part means, in plain language. */
+  participation: optionalLocalizedText(10_000).prefault({}),
+  studyType: z.enum(STUDY_TYPES),
+  phase: z.enum(PHASES).nullable().default(null),
+  categories: z.array(slug).default([]),
+  conditions: z.array(nonEmpty(300)).default([]),
+  icd10: z.array(trimmed.toUpperCase().regex(/^[A-Z]\d{2}[0-9A-Z]{0,2}$/, "ugyldig ICD-10-kode (eksempel: C50 eller C509)")).default([]),
+  snomed: z.array(trimmed.regex(/^\d{6,18}$/, "ugyldig SNOMED CT-id")).default([]),
+  interventions: z
+    .array(z.object({ type: z.enum(INTERVENTION_TYPES), name: nonEmpty(300), description: optionalText(5000).optional().default(null) }))
+    .default([]),
+  eligibility: z
+    .object({
+      minAgeYears: z.number().min(0).max(120).nullable().default(null),
+      maxAgeYears: z.number().min(0).max(120).nullable().default(null),
+      sex: z.enum(SEXES).default("all"),
+      healthyVolunteers: z.boolean().default(false),
+      inclusionCriteria: optionalLocalizedText(20_000).prefault({}),
+      exclusionCriteria: optionalLocalizedText(20_000).prefault({}),
+    })
+    .refine((e) => e.minAgeYears == null || e.maxAgeYears == null || e.minAgeYears <= e.maxAgeYears, {
+      message: "minste alder er høyere enn høyeste alder",
+      path: ["maxAgeYears"],
+    })
+    .prefault({}),
+  sponsor: optionalText(300).optional().default(null),
+  leadOrganisationId: slug,
+  principalInvestigator: z
+    .object({ name: nonEmpty(200), title: optionalText(200).optional().default(null), organisationId: slug.nullable().optional().default(null) })
+    .nullable()
+    .default(null),
+  contacts: z
+    .array(contactSchema.and(z.object({ role: z.enum(CONTACT_ROLES).default("public") })))
+    .default([]),
+  links: z
+    .array(z.object({ url: z.url({ protocol: /^https?$/, message: "ugyldig lenke (må starte med http:// eller https://)" }), label: nonEmpty(200) }))
+    .default([]),
+  targetEnrolment: z.number().int().min(0).max(10_000_000).nullable().default(null),
+  sites: z.array(siteSchema).default([]),
+  publicationState: z.enum(PUBLICATION_STATES).default("draft"),
+  /** Fictional demo content from the project's seed: shown with a clear label. */
+  isDemo: z.boolean().default(false),
+});
+
+export const studyInputSchema = studyFields.superRefine((study, ctx) => {
+  if (study.publicationState === "published" && !study.summary.nb) {
+    ctx.addIssue({ code: "custom", path: ["summary", "nb"], message: "et sammendrag på norsk (bokmål) er påkrevd for å publisere" });
+  }
+  checkDuplicateSites(study.sites, ctx);
+});
+
+/** One site per organisation/hospital: shared by studyInputSchema and the registration form. */
+export function checkDuplicateSites(sites: { organisationId: string; hospitalId?: string | null }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  sites.forEach((site, index) => {
+    const key = `${site.organisationId}/${site.hospitalId ?? ""}`;
+    if (seen.has(key)) {
+      ctx.addIssue({ code: "custom", path: ["sites", index], message: `stedet ${key} er oppført to ganger` });
     }
-    const seen = new Set<string>();
-    study.sites.forEach((site, index) => {
-      const key = `${site.organisationId}/${site.hospitalId ?? ""}`;
-      if (seen.has(key)) {
-        ctx.addIssue({ code: "custom", path: ["sites", index], message: `stedet ${key} er oppført to ganger` });
-      }
-      seen.add(key);
-    });
+    seen.add(key);
   });
+}
 
 export type StudyInput = z.input<typeof studyInputSchema>;
 export type Study = z.output<typeof studyInputSchema>;

@@ -9,6 +9,7 @@ import type { Db } from "../db.server";
 import { sql } from "./statements.server";
 import {
   authorize,
+  canCreateStudy,
   canEditSiteDates,
   canEditSiteLocal,
   canEditStudy,
@@ -19,7 +20,7 @@ import {
   orgsWithRole,
   type Principal,
 } from "../auth/policy";
-import type { FieldProblem, Study } from "../domain/study";
+import type { FieldProblem, SiteInput, Study, StudyInput } from "../domain/study";
 import { diffStudies, siteKey, type ChangeEntry } from "../domain/study-snapshot";
 import { getStudies, getStudy, latestSnapshot, saveStudy, type StudyRecord } from "./study.server";
 import { insertStudyReview } from "./user.server";
@@ -66,6 +67,13 @@ export function getStudyFor(db: Db, p: Principal, studyId: number): StudyRecord 
   const study = getStudy(db, studyId);
   if (!study) throw new NotFoundError(`Studien ${studyId} finnes ikke.`);
   authorize(canViewStudy(p, study), "view-study");
+  return study;
+}
+
+/** The study as the registration form edits it; only for those who may edit its shared fields. */
+export function getStudyForEdit(db: Db, p: Principal, studyId: number): Study {
+  const study = snapshotOrThrow(db, studyId);
+  authorize(canEditStudy(p, study), "edit-study");
   return study;
 }
 
@@ -137,6 +145,68 @@ export function restoreVersion(db: Db, p: Principal, studyId: number, version: n
   const restoredKeys = new Set(sites.map(siteKey));
   for (const s of current.sites) if (!restoredKeys.has(siteKey(s))) sites.push({ ...s, withdrawn: true });
   return save(db, p, studyId, { ...earlier, sites, publicationState: current.publicationState, isDemo: current.isDemo }, now);
+}
+
+export type CreateResult = { ok: true; studyId: number; version: number } | { ok: false; problems: FieldProblem[] };
+
+/**
+ * A researcher registers a study led by one of their organisations, as a draft or straight to
+ * approval ("submitted") in one version. Sites of other organisations may be proposed with their
+ * dates; from then on those organisations own them (updateSiteDates, updateSiteLocal).
+ */
+export function createStudy(db: Db, p: Principal, input: StudyInput, options: { submit?: boolean; now?: Date } = {}): CreateResult {
+  authorize(canCreateStudy(p, input.leadOrganisationId), "create-study");
+  const sites = (input.sites ?? []).map((s) => ({ ...s, paused: false, pauseReason: null, contact: null, referral: null, withdrawn: false }));
+  const study = { ...input, sites, publicationState: options.submit ? "submitted" : "draft", isDemo: false };
+  const result = saveStudy(db, study, { actor: actorOf(p), now: options.now ?? new Date() });
+  return result.ok ? { ok: true, studyId: result.studyId, version: result.version } : result;
+}
+
+/**
+ * The shared fields from the registration form, as one new version (and, with `submit`, sent for
+ * approval in the same version). Who may change what stays as everywhere else: the study's
+ * researchers edit the shared fields and may not hand the study to an organisation they are not
+ * part of; another organisation's existing site keeps its dates unless the user belongs to it,
+ * and cannot be removed by them; each site's local fields (contact, referral, pause) belong to
+ * its organisation's editors and are never taken from the form. The publication state is kept.
+ */
+export function saveStudyContent(
+  db: Db,
+  p: Principal,
+  studyId: number,
+  input: StudyInput,
+  options: { submit?: boolean; now?: Date } = {},
+): WorkResult {
+  const current = snapshotOrThrow(db, studyId);
+  authorize(canEditStudy(p, current), "edit-study");
+  authorize(canCreateStudy(p, input.leadOrganisationId), "edit-study");
+  if (options.submit && current.publicationState !== "draft") {
+    return { ok: false, problems: [{ field: "publicationState", message: "bare et utkast kan sendes til godkjenning" }] };
+  }
+  const sites = mergeFormSites(p, current, input.sites ?? []);
+  const publicationState = options.submit ? "submitted" : current.publicationState;
+  const result = saveStudy(db, { ...input, sites, publicationState, isDemo: current.isDemo }, { studyId, actor: actorOf(p), now: options.now ?? new Date() });
+  return result.ok ? { ok: true, version: result.version, changed: result.changed } : result;
+}
+
+function mergeFormSites(p: Principal, current: Study, edited: NonNullable<StudyInput["sites"]>): Partial<SiteInput>[] {
+  const mine = (organisationId: string) => isAdmin(p) || memberOrgs(p).includes(organisationId);
+  const before = new Map(current.sites.map((s) => [siteKey(s), s]));
+  const merged = edited.map((e) => {
+    const key = siteKey({ organisationId: e.organisationId, hospitalId: e.hospitalId ?? null });
+    const old = before.get(key);
+    const dates = { inclusionStart: e.inclusionStart ?? null, inclusionEnd: e.inclusionEnd ?? null };
+    if (!old) return { ...e, ...dates, paused: false, pauseReason: null, contact: null, referral: null, withdrawn: false };
+    const changed = old.inclusionStart !== dates.inclusionStart || old.inclusionEnd !== dates.inclusionEnd;
+    // Bringing back a site its organisation withdrew is that organisation's decision too.
+    if (changed || old.withdrawn) authorize(mine(old.organisationId), "edit-site-dates");
+    return { ...old, ...dates, withdrawn: false };
+  });
+  const kept = new Set(merged.map((s) => siteKey({ organisationId: s.organisationId!, hospitalId: s.hospitalId ?? null })));
+  for (const old of current.sites) {
+    if (!old.withdrawn && !kept.has(siteKey(old))) authorize(mine(old.organisationId), "remove-site");
+  }
+  return merged;
 }
 
 export function submitStudy(db: Db, p: Principal, studyId: number, now = new Date()): WorkResult {

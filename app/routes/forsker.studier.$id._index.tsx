@@ -92,6 +92,12 @@ export default function ResearcherStudy() {
       <p>
         {study.stateLabel} · {study.statusLabel} · utført av {study.leadOrganisation} · versjon {study.version} ·{" "}
         <Link to={`/forsker/studier/${study.id}/historikk`}>Historikk</Link>
+        {canEdit ? (
+          <>
+            {" · "}
+            <Link to={`/forsker/studier/${study.id}/rediger`}>Rediger studien</Link>
+          </>
+        ) : null}
       </p>
       {saved ? (
         <p className="notice" role="status">

@@ -24,6 +24,9 @@ export default function MyStudies() {
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
       <h1>Mine studier</h1>
       <p className="lead">Studier ved organisasjonene dine: status i dag, hva som mangler før publisering, og hva du bør se på.</p>
+      <p>
+        <Link to="/forsker/studier/ny">Registrer ny studie</Link>
+      </p>
       {studies.length === 0 ? <p>Du har ingen studier ennå.</p> : null}
       <ul className="cards">
         {studies.map((s) => (

@@ -1,0 +1,411 @@
+/**
+ * The register/edit form for a study (Conform + the study schema, app/domain/study-form.ts).
+ *
+ * Works without JavaScript: a normal POST, the server validates with the same schema and sends
+ * back every value typed with the problems; "Legg til/Fjern studiested" are submit buttons with
+ * Conform's list intents, which the server applies. With JavaScript, fields are checked when
+ * you leave them (and again as you type once they have a problem), the ICD-10 search appears,
+ * and on a failed submit the error summary at the top takes focus.
+ */
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { Form, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { fieldLabel, parseStudyForm, splitIcd10, type studyToForm } from "~/domain/study-form";
+import { CONTACT_ROLES, PHASES, SEXES, STUDY_TYPES } from "~/domain/study";
+import { PHASE_LABEL, SEX_LABEL, STUDY_TYPE_LABEL } from "~/domain/labels";
+import { CsrfField } from "./SignedIn";
+import { Icd10Combobox, type Icd10Option } from "./Icd10Combobox";
+
+export interface StudyFormOptions {
+  leadOrganisations: { id: string; name: string }[];
+  organisations: { id: string; name: string }[];
+  categories: { id: string; nameNb: string }[];
+  /** Sites of other organisations already on the study: their dates are theirs (read-only here). */
+  lockedSites: { key: string; name: string }[];
+}
+
+type Defaults = Partial<ReturnType<typeof studyToForm>>;
+
+const FORM_ID = "studie";
+const CONTACT_ROLE_LABEL: Record<string, string> = { public: "Kontakt for deltakere", scientific: "Faglig kontakt" };
+
+export function StudyForm({
+  csrf,
+  options,
+  defaultValue,
+  lastResult,
+  canSubmit,
+  submitLabel = "Send til godkjenning",
+  saveLabel = "Lagre utkast",
+}: {
+  csrf: string;
+  options: StudyFormOptions;
+  defaultValue: Defaults;
+  lastResult: SubmissionResult<string[]> | undefined;
+  canSubmit: boolean;
+  submitLabel?: string;
+  saveLabel?: string;
+}) {
+  const [form, fields] = useForm({
+    id: FORM_ID,
+    lastResult,
+    defaultValue,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseStudyForm(formData),
+  });
+  const navigation = useNavigation();
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+
+  // The summary lists the problems of the last submit (with links to the fields); it is not
+  // rebuilt on every keystroke, so it does not jump while someone fixes the fields one by one.
+  const [summary, setSummary] = useState<{ name: string; message: string }[]>(() => summaryOf(lastResult?.status === "error" ? lastResult.error : undefined));
+  const [summaryTick, setSummaryTick] = useState(lastResult?.status === "error" ? 1 : 0);
+  useEffect(() => {
+    if (lastResult?.status === "error") {
+      setSummary(summaryOf(lastResult.error));
+      setSummaryTick((t) => t + 1);
+    }
+  }, [lastResult]);
+  useEffect(() => {
+    if (summaryTick > 0) summaryRef.current?.focus();
+  }, [summaryTick]);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    form.onSubmit(event);
+    // Conform prevents the submit when the browser-side check fails: show and focus the summary.
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    // Conform's own buttons (add/remove a row) are handled in the page, not failed submits.
+    if (event.defaultPrevented && submitter?.name !== "__intent__") {
+      const checked = parseStudyForm(new FormData(event.currentTarget, submitter));
+      setSummary(summaryOf(checked.status === "success" ? undefined : checked.error));
+      setSummaryTick((t) => t + 1);
+    }
+  };
+
+  const identifiers = fields.identifiers.getFieldset();
+  const title = fields.title.getFieldset();
+  const summaryText = fields.summary.getFieldset();
+  const eligibility = fields.eligibility.getFieldset();
+  const inclusion = eligibility.inclusionCriteria.getFieldset();
+  const exclusion = eligibility.exclusionCriteria.getFieldset();
+  const sites = fields.sites.getFieldList();
+  const contacts = fields.contacts.getFieldList();
+  const locked = new Map(options.lockedSites.map((s) => [s.key, s.name]));
+  const orgName = new Map(options.organisations.map((o) => [o.id, o.name]));
+  const busy = navigation.state !== "idle";
+
+  const addIcd10 = (option: Icd10Option) => {
+    const current = String(fields.icd10.value ?? "");
+    const codes = splitIcd10(current) as string[];
+    if (codes.includes(option.code)) return;
+    form.update({ name: fields.icd10.name, value: [...codes, option.code].join(", ") });
+  };
+
+  return (
+    <Form method="post" {...getFormProps(form)} noValidate onSubmit={onSubmit} aria-describedby="studie-pakrevd">
+      <CsrfField token={csrf} />
+      {/* Enter in a text field "clicks" the form's first submit button: let that be "Lagre utkast",
+          not "Legg til kontakt". */}
+      <button type="submit" name="intent" value="draft" className="visually-hidden" tabIndex={-1} aria-hidden="true">
+        {saveLabel}
+      </button>
+      {summary.length ? (
+        <div className="problem-summary" ref={summaryRef} tabIndex={-1} role="alert" aria-labelledby="studie-feil-tittel">
+          <h2 id="studie-feil-tittel">Studien ble ikke lagret: rett {summary.length === 1 ? "dette" : `disse ${summary.length} feltene`}</h2>
+          <ul>
+            {summary.map((p) => (
+              <li key={p.name}>
+                <a href={`#${FORM_ID}-${p.name}`}>
+                  {fieldLabel(p.name)}: {p.message}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {form.errors?.length ? <Errors id={form.errorId} errors={form.errors} /> : null}
+      <p id="studie-pakrevd" className="hint">
+        Felt merket «påkrevd» må fylles ut. Du kan lagre et utkast og fortsette senere.
+      </p>
+
+      <fieldset className="form-section">
+        <legend>Ansvar og identifikatorer</legend>
+        <Field field={fields.leadOrganisationId} label="Ansvarlig organisasjon (utført av)" required>
+          <select {...getSelectProps(fields.leadOrganisationId)} key={fields.leadOrganisationId.key}>
+            {options.leadOrganisations.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field field={identifiers.rek} label="REK-nummer" required hint="For eksempel 2019/1234 eller 123456.">
+          <input {...textProps(identifiers.rek)} />
+        </Field>
+        <Field field={identifiers.nct} label="NCT-nummer (ClinicalTrials.gov)" hint="NCT og åtte sifre, for eksempel NCT01234567.">
+          <input {...textProps(identifiers.nct)} />
+        </Field>
+        <Field field={identifiers.euCt} label="EU CT-nummer (CTIS)" hint="For eksempel 2023-501234-12-00.">
+          <input {...textProps(identifiers.euCt)} />
+        </Field>
+        <Field field={identifiers.eudract} label="EudraCT-nummer" hint="For eksempel 2019-001234-12.">
+          <input {...textProps(identifiers.eudract)} />
+        </Field>
+        <Field field={identifiers.isrctn} label="ISRCTN-nummer" hint="ISRCTN og åtte sifre.">
+          <input {...textProps(identifiers.isrctn)} />
+        </Field>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Tittel og sammendrag</legend>
+        <Field field={title.nb} label="Tittel på bokmål" required>
+          <input {...textProps(title.nb)} />
+        </Field>
+        <Field field={title.en} label="Tittel på engelsk">
+          <input {...textProps(title.en)} lang="en" />
+        </Field>
+        <Field field={summaryText.nb} label="Sammendrag i klarspråk på bokmål" hint="Påkrevd før studien sendes til godkjenning. Skriv korte setninger for pasienter.">
+          <textarea {...getTextareaProps(summaryText.nb, { ariaDescribedBy: summaryText.nb.descriptionId })} key={summaryText.nb.key} rows={5} />
+        </Field>
+        <Field field={summaryText.en} label="Sammendrag på engelsk">
+          <textarea {...getTextareaProps(summaryText.en, { ariaDescribedBy: summaryText.en.descriptionId })} key={summaryText.en.key} rows={4} lang="en" />
+        </Field>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Type og kategorier</legend>
+        <Field field={fields.studyType} label="Type studie" required>
+          <select {...getSelectProps(fields.studyType)} key={fields.studyType.key}>
+            <option value="">Velg type</option>
+            {STUDY_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {STUDY_TYPE_LABEL[t]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field field={fields.phase} label="Fase">
+          <select {...getSelectProps(fields.phase)} key={fields.phase.key}>
+            <option value="">Ikke oppgitt</option>
+            {PHASES.map((p) => (
+              <option key={p} value={p}>
+                {PHASE_LABEL[p]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <fieldset className="checkbox-group" aria-describedby={fields.categories.errors ? fields.categories.errorId : undefined}>
+          <legend>Helsekategorier (HRCS)</legend>
+          {options.categories.map((c) => {
+            const checked = ([] as unknown[]).concat(fields.categories.initialValue ?? []).includes(c.id);
+            return (
+              <div key={c.id} className="checkbox">
+                <input type="checkbox" id={`${FORM_ID}-categories-${c.id}`} name={fields.categories.name} value={c.id} defaultChecked={checked} key={`${fields.categories.key}-${c.id}`} />
+                <label htmlFor={`${FORM_ID}-categories-${c.id}`}>{c.nameNb}</label>
+              </div>
+            );
+          })}
+          <Errors id={fields.categories.errorId} errors={fields.categories.errors} />
+        </fieldset>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Diagnoser</legend>
+        {hydrated ? <Icd10Combobox onSelect={addIcd10} describedBy="icd10-sok-hint" /> : null}
+        {hydrated ? (
+          <p id="icd10-sok-hint" className="hint">
+            Velg et forslag for å legge koden til i feltet under.
+          </p>
+        ) : null}
+        <Field field={fields.icd10} label="ICD-10-koder" hint="Skriv kodene skilt med komma, for eksempel C50, C509.">
+          <input {...textProps(fields.icd10)} />
+        </Field>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Hvem kan delta</legend>
+        <Field field={eligibility.minAgeYears} label="Minste alder (år)">
+          <input {...getInputProps(eligibility.minAgeYears, { type: "text", ariaDescribedBy: eligibility.minAgeYears.descriptionId })} key={eligibility.minAgeYears.key} inputMode="numeric" />
+        </Field>
+        <Field field={eligibility.maxAgeYears} label="Høyeste alder (år)">
+          <input {...getInputProps(eligibility.maxAgeYears, { type: "text", ariaDescribedBy: eligibility.maxAgeYears.descriptionId })} key={eligibility.maxAgeYears.key} inputMode="numeric" />
+        </Field>
+        <Field field={eligibility.sex} label="Kjønn">
+          <select {...getSelectProps(eligibility.sex)} key={eligibility.sex.key}>
+            {SEXES.map((s) => (
+              <option key={s} value={s}>
+                {SEX_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <div className="checkbox">
+          <input {...getInputProps(eligibility.healthyVolunteers, { type: "checkbox" })} key={eligibility.healthyVolunteers.key} />
+          <label htmlFor={eligibility.healthyVolunteers.id}>Friske frivillige kan delta</label>
+        </div>
+        <Field field={inclusion.nb} label="Inklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
+          <textarea {...getTextareaProps(inclusion.nb, { ariaDescribedBy: inclusion.nb.descriptionId })} key={inclusion.nb.key} rows={4} />
+        </Field>
+        <Field field={inclusion.en} label="Inklusjonskriterier (engelsk)">
+          <textarea {...getTextareaProps(inclusion.en, { ariaDescribedBy: inclusion.en.descriptionId })} key={inclusion.en.key} rows={3} lang="en" />
+        </Field>
+        <Field field={exclusion.nb} label="Eksklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
+          <textarea {...getTextareaProps(exclusion.nb, { ariaDescribedBy: exclusion.nb.descriptionId })} key={exclusion.nb.key} rows={4} />
+        </Field>
+        <Field field={exclusion.en} label="Eksklusjonskriterier (engelsk)">
+          <textarea {...getTextareaProps(exclusion.en, { ariaDescribedBy: exclusion.en.descriptionId })} key={exclusion.en.key} rows={3} lang="en" />
+        </Field>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Kontakter</legend>
+        {contacts.length === 0 ? <p className="hint">Ingen kontakter ennå.</p> : null}
+        {contacts.map((contact, index) => {
+          const c = contact.getFieldset();
+          return (
+            <fieldset key={contact.key} id={contact.id} className="form-row">
+              <legend>Kontakt {index + 1}</legend>
+              <Field field={c.name} label="Navn" required>
+                <input {...textProps(c.name)} />
+              </Field>
+              <Field field={c.email} label="E-post" hint="E-post eller telefon må fylles ut.">
+                <input {...getInputProps(c.email, { type: "email", ariaDescribedBy: c.email.descriptionId })} key={c.email.key} />
+              </Field>
+              <Field field={c.phone} label="Telefon">
+                <input {...getInputProps(c.phone, { type: "tel", ariaDescribedBy: c.phone.descriptionId })} key={c.phone.key} />
+              </Field>
+              <Field field={c.role} label="Rolle">
+                <select {...getSelectProps(c.role)} key={c.role.key}>
+                  {CONTACT_ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {CONTACT_ROLE_LABEL[r]}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Errors id={contact.errorId} errors={contact.errors} />
+              <button className="secondary" {...form.remove.getButtonProps({ name: fields.contacts.name, index })}>
+                Fjern kontakt {index + 1}
+              </button>
+            </fieldset>
+          );
+        })}
+        <button className="secondary" {...form.insert.getButtonProps({ name: fields.contacts.name, defaultValue: { role: "public" } })}>
+          Legg til kontakt
+        </button>
+      </fieldset>
+
+      <fieldset className="form-section" id={fields.sites.id} tabIndex={-1} aria-describedby={fields.sites.errors ? fields.sites.errorId : undefined}>
+        <legend>Studiesteder og inklusjonsperiode</legend>
+        <p className="hint">Ett studiested per organisasjon. Hver organisasjon eier datoene for sitt eget studiested.</p>
+        <Errors id={fields.sites.errorId} errors={fields.sites.errors} />
+        {sites.map((site, index) => {
+          const s = site.getFieldset();
+          const value = (site.initialValue ?? {}) as { organisationId?: string; hospitalId?: string };
+          const key = `${value.organisationId ?? ""}/${value.hospitalId ?? ""}`;
+          const lockedName = locked.get(key);
+          return (
+            <fieldset key={site.key} id={site.id} className="form-row">
+              <legend>Studiested {index + 1}{lockedName ? `: ${lockedName}` : ""}</legend>
+              <input type="hidden" name={s.hospitalId.name} value={value.hospitalId ?? ""} />
+              {lockedName ? (
+                <>
+                  <input type="hidden" name={s.organisationId.name} value={value.organisationId} />
+                  <input type="hidden" name={s.inclusionStart.name} value={String(s.inclusionStart.initialValue ?? "")} />
+                  <input type="hidden" name={s.inclusionEnd.name} value={String(s.inclusionEnd.initialValue ?? "")} />
+                  <p>
+                    {`Inklusjon ${String(s.inclusionStart.initialValue || "–")} til ${String(s.inclusionEnd.initialValue || "–")}. Datoene eies av ${
+                      orgName.get(value.organisationId ?? "") ?? value.organisationId
+                    } og endres der.`}
+                  </p>
+                </>
+              ) : (
+                <>
+                  <Field field={s.organisationId} label="Organisasjon" required>
+                    <select {...getSelectProps(s.organisationId)} key={s.organisationId.key}>
+                      <option value="">Velg organisasjon</option>
+                      {options.organisations.map((o) => (
+                        <option key={o.id} value={o.id}>
+                          {o.name}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
+                  <Field field={s.inclusionStart} label="Inklusjonsstart">
+                    <input {...getInputProps(s.inclusionStart, { type: "date", ariaDescribedBy: s.inclusionStart.descriptionId })} key={s.inclusionStart.key} />
+                  </Field>
+                  <Field field={s.inclusionEnd} label="Inklusjonsslutt" hint="Siste dag med inklusjon.">
+                    <input {...getInputProps(s.inclusionEnd, { type: "date", ariaDescribedBy: s.inclusionEnd.descriptionId })} key={s.inclusionEnd.key} />
+                  </Field>
+                  <Errors id={site.errorId} errors={site.errors} />
+                  {sites.length > 1 ? (
+                    <button className="secondary" {...form.remove.getButtonProps({ name: fields.sites.name, index })}>
+                      Fjern studiested {index + 1}
+                    </button>
+                  ) : null}
+                </>
+              )}
+            </fieldset>
+          );
+        })}
+        <button className="secondary" {...form.insert.getButtonProps({ name: fields.sites.name })}>
+          Legg til studiested
+        </button>
+      </fieldset>
+
+      <p className="form-actions">
+        <button type="submit" name="intent" value="draft" disabled={busy}>
+          {saveLabel}
+        </button>{" "}
+        {canSubmit ? (
+          <button type="submit" name="intent" value="submit" disabled={busy}>
+            {submitLabel}
+          </button>
+        ) : null}
+      </p>
+    </Form>
+  );
+}
+
+function summaryOf(error: Record<string, string[] | null> | undefined | null): { name: string; message: string }[] {
+  return Object.entries(error ?? {})
+    .filter(([, messages]) => messages && messages.length)
+    .map(([name, messages]) => ({ name: name || "studie", message: messages!.join(" ") }));
+}
+
+function textProps(field: FieldMetadata<unknown>) {
+  return { ...getInputProps(field, { type: "text", ariaDescribedBy: field.descriptionId }), key: field.key };
+}
+
+function Errors({ id, errors }: { id: string; errors: string[] | undefined }) {
+  if (!errors?.length) return null;
+  return (
+    <p className="field-error" id={id}>
+      {errors.join(" ")}
+    </p>
+  );
+}
+
+/** A labelled control with its hint and its problem, linked with aria-describedby. */
+function Field({ field, label, hint, required, children }: { field: FieldMetadata<unknown>; label: string; hint?: string; required?: boolean; children: ReactNode }) {
+  return (
+    <div className="form-field">
+      <label htmlFor={field.id}>
+        {label}
+        {required ? <span className="required"> (påkrevd)</span> : null}
+      </label>
+      {hint ? (
+        <p className="hint" id={field.descriptionId}>
+          {hint}
+        </p>
+      ) : (
+        <span id={field.descriptionId} hidden />
+      )}
+      {children}
+      <Errors id={field.errorId} errors={field.errors} />
+    </div>
+  );
+}

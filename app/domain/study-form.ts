@@ -1,0 +1,245 @@
+/**
+ * The researcher's register/edit form (/forsker/studier/ny, /forsker/studier/:id/rediger).
+ *
+ * Its schema is picked from the study schema every other boundary validates with
+ * (`studyFields` in ./study): a field is checked the same way here, in the API and in ingestion.
+ * What the form adds is what only a person filling it in needs: REK is required (every study
+ * registered here has Norwegian sites), at least one site, a list of ICD-10 codes typed as text
+ * (so the field works without JavaScript), and — only when sending for approval — what
+ * publishing needs. `formToStudy` maps the form's values onto a study record; `studyToForm`
+ * fills the form from one. Pure: used by the page in the browser and by the action on the server.
+ */
+import { parseWithZod } from "@conform-to/zod/v4";
+import { z } from "zod";
+import {
+  checkDuplicateSites,
+  checkSite,
+  identifiersSchema,
+  siteFields,
+  studyFields,
+  type Study,
+  type StudyInput,
+} from "./study";
+
+export const FORM_INTENTS = ["draft", "submit"] as const;
+export type FormIntent = (typeof FORM_INTENTS)[number];
+
+const REK_REQUIRED = "Skriv REK-nummeret: alle norske studier må ha godkjenning fra REK.";
+
+/** "C50, C50.9 ; d05" → ["C50", "C509", "D05"]: the plain text field without JavaScript. */
+export function splitIcd10(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  return value
+    .split(/[\s,;]+/)
+    .map((code) => code.replace(/\./g, "").toUpperCase())
+    .filter(Boolean);
+}
+
+const formSite = siteFields.pick({ organisationId: true, hospitalId: true, inclusionStart: true, inclusionEnd: true }).superRefine(checkSite);
+
+export const studyFormSchema = z
+  .object({
+    intent: z.enum(FORM_INTENTS).catch("draft"),
+    leadOrganisationId: studyFields.shape.leadOrganisationId,
+    identifiers: identifiersSchema.extend({
+      rek: identifiersSchema.shape.rek.refine((rek) => rek != null, REK_REQUIRED),
+    }),
+    title: studyFields.shape.title,
+    summary: studyFields.shape.summary,
+    studyType: studyFields.shape.studyType,
+    phase: studyFields.shape.phase,
+    categories: studyFields.shape.categories,
+    icd10: z.preprocess(splitIcd10, studyFields.shape.icd10),
+    eligibility: studyFields.shape.eligibility,
+    contacts: studyFields.shape.contacts,
+    sites: z.array(formSite).min(1, "Legg til minst ett studiested.").max(200, "Høyst 200 studiesteder."),
+  })
+  .superRefine((form, ctx) => {
+    // Refinements run even when a field above has a problem: read defensively.
+    if (Array.isArray(form.sites)) checkDuplicateSites(form.sites, ctx);
+    if (form.intent !== "submit") return;
+    if (!form.summary?.nb) {
+      ctx.addIssue({ code: "custom", path: ["summary", "nb"], message: "Skriv et sammendrag i klarspråk på bokmål før du sender studien til godkjenning." });
+    }
+    const sites = Array.isArray(form.sites) ? form.sites : [];
+    if (sites.length > 0 && !sites.some((s) => s?.inclusionStart && s?.inclusionEnd)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sites", 0, "inclusionEnd"],
+        message: "Minst ett studiested må ha både inklusjonsstart og inklusjonsslutt før studien sendes til godkjenning.",
+      });
+    }
+  });
+
+export type StudyFormValues = z.output<typeof studyFormSchema>;
+
+/**
+ * Messages for the problems the study schema leaves to zod's defaults (missing values, wrong
+ * types, unknown options), in plain Norwegian. The schema's own messages win over these.
+ */
+export const formErrorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined || issue.input === null) return "Må fylles ut.";
+      if (issue.expected === "number") return "Skriv et tall.";
+      return "Ugyldig verdi.";
+    case "invalid_value":
+      return "Velg et av alternativene.";
+    case "too_small":
+      return issue.origin === "number" ? `Må være minst ${String(issue.minimum)}.` : "Må fylles ut.";
+    case "too_big":
+      return issue.origin === "number" ? `Kan være høyst ${String(issue.maximum)}.` : `For lang (høyst ${String(issue.maximum)} tegn).`;
+    default:
+      return undefined;
+  }
+};
+
+/** "kan ikke være tom" → "Kan ikke være tom.": the schema's terse messages as sentences next to a field. */
+export function sentence(message: string): string {
+  const m = message.trim();
+  if (!m) return m;
+  const upper = m[0]!.toLocaleUpperCase("nb") + m.slice(1);
+  return /[.!?]$/.test(upper) ? upper : `${upper}.`;
+}
+
+export function formatFormErrors(issues: readonly { message: string }[]): string[] {
+  return [...new Set(issues.map((i) => sentence(i.message)))];
+}
+
+/** Field names in the form (Conform's notation, e.g. `sites[1].inclusionEnd`) from a model problem's dotted path. */
+export function formFieldName(path: string): string {
+  return path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+}
+
+/** What people call each field: for the error summary at the top of the form. */
+export function fieldLabel(name: string): string {
+  const site = /^sites\[(\d+)\](?:\.(\w+))?$/.exec(name);
+  if (site) {
+    const n = Number(site[1]) + 1;
+    const part = { organisationId: "organisasjon", inclusionStart: "inklusjonsstart", inclusionEnd: "inklusjonsslutt" }[site[2] ?? ""];
+    return `Studiested ${n}${part ? `, ${part}` : ""}`;
+  }
+  const contact = /^contacts\[(\d+)\](?:\.(\w+))?$/.exec(name);
+  if (contact) {
+    const part = { name: "navn", email: "e-post", phone: "telefon", role: "rolle" }[contact[2] ?? ""];
+    return `Kontakt ${Number(contact[1]) + 1}${part ? `, ${part}` : ""}`;
+  }
+  if (/^icd10(\[\d+\])?$/.test(name)) return "ICD-10-koder";
+  const labels: Record<string, string> = {
+    leadOrganisationId: "Ansvarlig organisasjon",
+    "identifiers.rek": "REK-nummer",
+    "identifiers.nct": "NCT-nummer",
+    "identifiers.euCt": "EU CT-nummer",
+    "identifiers.eudract": "EudraCT-nummer",
+    "identifiers.isrctn": "ISRCTN-nummer",
+    "title.nb": "Tittel på bokmål",
+    "title.en": "Tittel på engelsk",
+    "summary.nb": "Sammendrag på bokmål",
+    "summary.en": "Sammendrag på engelsk",
+    studyType: "Type studie",
+    phase: "Fase",
+    categories: "Helsekategorier",
+    "eligibility.minAgeYears": "Minste alder",
+    "eligibility.maxAgeYears": "Høyeste alder",
+    "eligibility.sex": "Kjønn",
+    "eligibility.inclusionCriteria.nb": "Inklusjonskriterier",
+    "eligibility.exclusionCriteria.nb": "Eksklusjonskriterier",
+    sites: "Studiesteder",
+    contacts: "Kontakter",
+  };
+  return labels[name] ?? name;
+}
+
+const EMPTY_STUDY: Omit<StudyInput, "leadOrganisationId" | "title" | "studyType"> = {
+  shortTitle: {},
+  scientificSummary: {},
+  participation: {},
+  publicationState: "draft",
+};
+
+/**
+ * The study record the form describes. Fields the form does not show (nynorsk texts, SNOMED CT
+ * ids, interventions, links, each site's local contact and pause …) come from `base`, the study
+ * as it is now, so editing never drops them; the model decides what of the sites may change.
+ */
+export function formToStudy(form: StudyFormValues, base: Study | null): StudyInput {
+  const start: StudyInput = base ?? { ...EMPTY_STUDY, leadOrganisationId: form.leadOrganisationId, title: { nb: "" }, studyType: form.studyType };
+  const sitesBefore = new Map((base?.sites ?? []).map((s) => [`${s.organisationId}/${s.hospitalId ?? ""}`, s]));
+  return {
+    ...start,
+    leadOrganisationId: form.leadOrganisationId,
+    identifiers: { ...form.identifiers },
+    title: { ...start.title, nb: form.title.nb, en: form.title.en ?? null },
+    summary: { ...start.summary, nb: form.summary.nb ?? null, en: form.summary.en ?? null },
+    studyType: form.studyType,
+    phase: form.phase,
+    categories: form.categories,
+    icd10: [...new Set(form.icd10)],
+    eligibility: {
+      ...form.eligibility,
+      inclusionCriteria: { ...base?.eligibility.inclusionCriteria, nb: form.eligibility.inclusionCriteria.nb ?? null, en: form.eligibility.inclusionCriteria.en ?? null },
+      exclusionCriteria: { ...base?.eligibility.exclusionCriteria, nb: form.eligibility.exclusionCriteria.nb ?? null, en: form.eligibility.exclusionCriteria.en ?? null },
+    },
+    contacts: form.contacts,
+    sites: form.sites.map((s) => {
+      const before = sitesBefore.get(`${s.organisationId}/${s.hospitalId ?? ""}`);
+      return { ...before, organisationId: s.organisationId, hospitalId: s.hospitalId ?? null, inclusionStart: s.inclusionStart, inclusionEnd: s.inclusionEnd, withdrawn: false };
+    }),
+  };
+}
+
+/** Strings for the form's fields (Conform's default value) from a stored study. */
+export function studyToForm(study: Study) {
+  const text = (v: string | null | undefined) => v ?? "";
+  return {
+    leadOrganisationId: study.leadOrganisationId,
+    identifiers: {
+      rek: text(study.identifiers.rek),
+      nct: text(study.identifiers.nct),
+      euCt: text(study.identifiers.euCt),
+      eudract: text(study.identifiers.eudract),
+      isrctn: text(study.identifiers.isrctn),
+    },
+    title: { nb: study.title.nb, en: text(study.title.en) },
+    summary: { nb: text(study.summary.nb), en: text(study.summary.en) },
+    studyType: study.studyType,
+    phase: study.phase ?? "",
+    categories: study.categories,
+    icd10: study.icd10.join(", "),
+    eligibility: {
+      minAgeYears: study.eligibility.minAgeYears == null ? "" : String(study.eligibility.minAgeYears),
+      maxAgeYears: study.eligibility.maxAgeYears == null ? "" : String(study.eligibility.maxAgeYears),
+      sex: study.eligibility.sex,
+      healthyVolunteers: study.eligibility.healthyVolunteers ? "on" : "",
+      inclusionCriteria: { nb: text(study.eligibility.inclusionCriteria.nb), en: text(study.eligibility.inclusionCriteria.en) },
+      exclusionCriteria: { nb: text(study.eligibility.exclusionCriteria.nb), en: text(study.eligibility.exclusionCriteria.en) },
+    },
+    contacts: study.contacts.map((c) => ({ name: c.name, email: text(c.email), phone: text(c.phone), role: c.role })),
+    sites: study.sites
+      .filter((s) => !s.withdrawn)
+      .map((s) => ({ organisationId: s.organisationId, hospitalId: text(s.hospitalId), inclusionStart: text(s.inclusionStart), inclusionEnd: text(s.inclusionEnd) })),
+  };
+}
+
+/**
+ * Parses the submitted form (in the browser as you type, and again on the server) with the
+ * form schema and the Norwegian messages. A bad ICD-10 code is reported on the one text field
+ * that holds the codes, naming the code, instead of on an element nobody can see.
+ */
+export function parseStudyForm(payload: FormData | URLSearchParams) {
+  const submission = parseWithZod(payload, { schema: studyFormSchema, error: formErrorMap, formatError: formatFormErrors });
+  const errors = submission.status === "success" ? null : submission.error;
+  if (errors) {
+    const typed = splitIcd10(payload.get("icd10") ?? "");
+    const codes = Array.isArray(typed) ? (typed as string[]) : [];
+    const icd10: string[] = [...(errors.icd10 ?? [])];
+    for (const key of Object.keys(errors)) {
+      const m = /^icd10\[(\d+)\]$/.exec(key);
+      if (!m) continue;
+      icd10.push(`«${codes[Number(m[1])] ?? ""}» er ikke en ICD-10-kode (skriv for eksempel C50 eller C509).`);
+      delete errors[key];
+    }
+    if (icd10.length) errors.icd10 = icd10;
+  }
+  return submission;
+}

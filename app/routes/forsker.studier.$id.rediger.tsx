@@ -1,0 +1,67 @@
+/** /forsker/studier/:id/rediger — edit a study's shared content (the study's researchers only). */
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { requireUser } from "~/auth/auth.server";
+import { requireCsrf } from "~/auth/csrf.server";
+import { guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { studyToForm } from "~/domain/study-form";
+import { STATE_LABEL } from "~/views/researcher.server";
+import { getStudyForEdit } from "~/models/study-work.server";
+import { handleStudyForm, studyFormOptions } from "~/views/study-form.server";
+import { SignedInBar } from "~/components/SignedIn";
+import { StudyForm } from "~/components/StudyForm";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Rediger ${data?.title ?? "studie"} – Mine studier – Kliniske studier` },
+  { name: "robots", content: "noindex" },
+];
+export const headers = signedInHeaders;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const page = signedInPage(request);
+  const id = parseId(params.id);
+  const db = getDb();
+  const study = guarded(() => getStudyForEdit(db, page.user, id));
+  return json(
+    {
+      user: page.user,
+      csrf: page.csrf,
+      id,
+      title: study.title.nb,
+      state: study.publicationState,
+      options: studyFormOptions(db, page.user, study),
+      defaultValue: studyToForm(study),
+    },
+    { headers: page.headers },
+  );
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = requireUser(request);
+  const form = await request.formData();
+  requireCsrf(request, form);
+  const id = parseId(params.id);
+  const db = getDb();
+  const study = guarded(() => getStudyForEdit(db, user, id));
+  return handleStudyForm(form, db, user, { id, study });
+}
+
+export default function EditStudy() {
+  const { user, csrf, id, title, state, options, defaultValue } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  return (
+    <>
+      <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
+      <p>
+        <Link to={`/forsker/studier/${id}`}>← {title}</Link>
+      </p>
+      <h1>Rediger studie</h1>
+      <p className="lead">
+        {STATE_LABEL[state]}. Hver lagring blir en ny versjon i historikken.
+        {state === "published" ? " Endringene vises offentlig med en gang." : ""}
+      </p>
+      <StudyForm csrf={csrf} options={options} lastResult={lastResult} canSubmit={state === "draft"} saveLabel={state === "draft" ? "Lagre utkast" : "Lagre endringer"} defaultValue={defaultValue} />
+    </>
+  );
+}

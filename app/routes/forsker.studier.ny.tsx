@@ -1,0 +1,56 @@
+/** /forsker/studier/ny — register a study (a draft, or straight to approval) for one of the researcher's organisations. */
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { requireUser } from "~/auth/auth.server";
+import { requireCsrf } from "~/auth/csrf.server";
+import { orgsWithRole, isAdmin } from "~/auth/policy";
+import { signedInHeaders, signedInPage } from "~/auth/route.server";
+import { handleStudyForm, studyFormOptions } from "~/views/study-form.server";
+import { SignedInBar } from "~/components/SignedIn";
+import { StudyForm } from "~/components/StudyForm";
+
+export const meta: MetaFunction = () => [{ title: "Registrer studie – Mine studier – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const headers = signedInHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const page = signedInPage(request);
+  const options = studyFormOptions(getDb(), page.user, null);
+  return json({ user: page.user, csrf: page.csrf, options, canRegister: isAdmin(page.user) || orgsWithRole(page.user, "researcher").length > 0 }, { headers: page.headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = requireUser(request);
+  const form = await request.formData();
+  requireCsrf(request, form);
+  return handleStudyForm(form, getDb(), user, null);
+}
+
+export default function NewStudy() {
+  const { user, csrf, options, canRegister } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const lead = options.leadOrganisations[0]?.id ?? "";
+  return (
+    <>
+      <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
+      <p>
+        <Link to="/forsker/studier">← Mine studier</Link>
+      </p>
+      <h1>Registrer studie</h1>
+      {canRegister ? (
+        <>
+          <p className="lead">Skriv innholdet én gang. Redaksjonen ved den ansvarlige organisasjonen godkjenner før studien publiseres.</p>
+          <StudyForm
+            csrf={csrf}
+            options={options}
+            lastResult={lastResult}
+            canSubmit
+            defaultValue={{ leadOrganisationId: lead, eligibility: { sex: "all" } as never, sites: [{ organisationId: lead, hospitalId: "", inclusionStart: "", inclusionEnd: "" }] }}
+          />
+        </>
+      ) : (
+        <p>Bare forskere kan registrere studier. Be en administrator om forskertilgang ved organisasjonen din.</p>
+      )}
+    </>
+  );
+}

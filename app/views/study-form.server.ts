@@ -1,0 +1,63 @@
+/**
+ * The server half of the register/edit form: the choices it offers and what a POST does.
+ * Parsing is the same function the browser runs (parseStudyForm); saving and who may save go
+ * through the work model (createStudy / saveStudyContent), which answers 403 for a forbidden
+ * change. On any problem the form comes back with every value as it was typed.
+ */
+import { json, redirect } from "@remix-run/node";
+import type { Db } from "../db.server";
+import type { Principal } from "../auth/policy";
+import { isAdmin, memberOrgs, orgsWithRole } from "../auth/policy";
+import { guarded } from "../auth/route.server";
+import { formFieldName, formToStudy, parseStudyForm, sentence } from "../domain/study-form";
+import { siteKey } from "../domain/study-snapshot";
+import type { FieldProblem, Study } from "../domain/study";
+import { listHrcsCategories, listOrganisations } from "../models/reference.server";
+import { createStudy, saveStudyContent } from "../models/study-work.server";
+import type { StudyFormOptions } from "../components/StudyForm";
+
+export function studyFormOptions(db: Db, user: Principal, study: Study | null): StudyFormOptions {
+  const organisations = listOrganisations(db).map((o) => ({ id: o.id, name: o.name }));
+  const leads = isAdmin(user) ? organisations : organisations.filter((o) => orgsWithRole(user, "researcher").includes(o.id));
+  // Keep the study's current lead in the list, so an edit never silently changes it.
+  if (study && !leads.some((o) => o.id === study.leadOrganisationId)) {
+    const lead = organisations.find((o) => o.id === study.leadOrganisationId);
+    if (lead) leads.unshift(lead);
+  }
+  const name = new Map(organisations.map((o) => [o.id, o.name]));
+  const mine = (orgId: string) => isAdmin(user) || memberOrgs(user).includes(orgId);
+  return {
+    leadOrganisations: leads,
+    organisations,
+    categories: listHrcsCategories(db).map((c) => ({ id: c.id, nameNb: c.nameNb })),
+    lockedSites: (study?.sites ?? []).filter((s) => !s.withdrawn && !mine(s.organisationId)).map((s) => ({ key: siteKey(s), name: name.get(s.organisationId) ?? s.organisationId })),
+  };
+}
+
+/** Model problems ("sites.1.inclusionEnd") as Conform field errors ("sites[1].inclusionEnd"). */
+function fieldErrors(problems: FieldProblem[]): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const p of problems) {
+    const name = p.field === "(hele studien)" ? "" : formFieldName(p.field);
+    (errors[name] ??= []).push(sentence(p.message));
+  }
+  return errors;
+}
+
+export function handleStudyForm(form: FormData, db: Db, user: Principal, base: { id: number; study: Study } | null) {
+  const submission = parseStudyForm(form);
+  if (submission.status !== "success") {
+    // A list intent (add/remove a row without JavaScript) is not an error: the form comes back changed.
+    return json(submission.reply(), { status: submission.status === "error" ? 400 : 200 });
+  }
+  const submit = submission.value.intent === "submit";
+  const input = formToStudy(submission.value, base?.study ?? null);
+  if (base) {
+    const result = guarded(() => saveStudyContent(db, user, base.id, input, { submit }));
+    if (!result.ok) return json(submission.reply({ fieldErrors: fieldErrors(result.problems) }), { status: 400 });
+    return redirect(`/forsker/studier/${base.id}?lagret=${result.changed ? result.version : "ingen"}`);
+  }
+  const result = guarded(() => createStudy(db, user, input, { submit }));
+  if (!result.ok) return json(submission.reply({ fieldErrors: fieldErrors(result.problems) }), { status: 400 });
+  return redirect(`/forsker/studier/${result.studyId}?lagret=${result.version}`);
+}

@@ -1,0 +1,64 @@
+/** The registration form's schema and its mapper onto the study record (pure). */
+import { describe, expect, it } from "vitest";
+import { formFieldName, formToStudy, parseStudyForm, splitIcd10, studyToForm } from "~/domain/study-form";
+import { studyInputSchema } from "~/domain/study";
+import { canonicalStudy } from "~/domain/study-snapshot";
+
+const stored = studyInputSchema.parse({
+  identifiers: { rek: "2019/1234", nct: "NCT01234567" },
+  title: { nb: "Tittel", nn: "Tittel på nynorsk", en: "Title" },
+  summary: { nb: "Sammendrag", nn: "Samandrag" },
+  studyType: "treatment",
+  leadOrganisationId: "st-olavs",
+  snomed: ["254837009"],
+  icd10: ["C50"],
+  eligibility: { minAgeYears: 18, inclusionCriteria: { nb: "Voksne", nn: "Vaksne" } },
+  sites: [{ organisationId: "st-olavs", inclusionStart: "2026-01-01", inclusionEnd: "2026-12-31", referral: "Ring oss", contact: { name: "Lokal", phone: "123" } }],
+  publicationState: "published",
+});
+
+function formData(values: Record<string, unknown>, prefix = "", out = new URLSearchParams()): URLSearchParams {
+  for (const [k, v] of Object.entries(values)) {
+    const name = prefix ? (/^\d+$/.test(k) ? `${prefix}[${k}]` : `${prefix}.${k}`) : k;
+    if (Array.isArray(v) && v.every((x) => typeof x === "string")) v.forEach((x) => out.append(name, x));
+    else if (v && typeof v === "object") formData(v as Record<string, unknown>, name, out);
+    else out.append(name, String(v ?? ""));
+  }
+  return out;
+}
+
+describe("study form", () => {
+  it("splits typed ICD-10 codes and names problems as Conform fields", () => {
+    expect(splitIcd10(" c50, D05.1;e11  ")).toEqual(["C50", "D051", "E11"]);
+    expect(formFieldName("sites.1.inclusionEnd")).toBe("sites[1].inclusionEnd");
+    expect(formFieldName("identifiers.rek")).toBe("identifiers.rek");
+  });
+
+  it("round-trips a stored study through the form without losing what the form does not show", () => {
+    const submission = parseStudyForm(formData(studyToForm(stored)));
+    expect(submission.status).toBe("success");
+    if (submission.status !== "success") return;
+    const again = studyInputSchema.parse({ ...formToStudy(submission.value, stored), sites: stored.sites });
+    // As stored (saveStudy keeps the canonical form): an empty English text is the same as none.
+    expect(canonicalStudy(again)).toEqual(canonicalStudy(stored));
+  });
+
+  it("requires REK and names a bad ICD-10 code on the codes field", () => {
+    const values = studyToForm(stored);
+    const submission = parseStudyForm(formData({ ...values, identifiers: { ...values.identifiers, rek: "" }, icd10: "C50, 123" }));
+    expect(submission.status).toBe("error");
+    if (submission.status === "success") return;
+    expect(submission.error!["identifiers.rek"]![0]).toMatch(/REK/);
+    expect(submission.error!.icd10).toEqual(["«123» er ikke en ICD-10-kode (skriv for eksempel C50 eller C509)."]);
+  });
+
+  it("asks for a summary and a complete inclusion window only when sending for approval", () => {
+    const values = studyToForm(stored);
+    const bare = { ...values, summary: { nb: "", en: "" }, sites: [{ organisationId: "st-olavs", hospitalId: "", inclusionStart: "", inclusionEnd: "" }] };
+    expect(parseStudyForm(formData({ ...bare, intent: "draft" })).status).toBe("success");
+    const submit = parseStudyForm(formData({ ...bare, intent: "submit" }));
+    expect(submit.status).toBe("error");
+    if (submit.status === "success") return;
+    expect(Object.keys(submit.error!)).toEqual(expect.arrayContaining(["summary.nb", "sites[0].inclusionEnd"]));
+  });
+});
