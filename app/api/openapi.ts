@@ -4,6 +4,9 @@
  * schemas, query parameters from each parameter's own schema. Pure; served at /api/openapi.json
  * and rendered as the readable page /api.
  *
+ * Also the endpoints outside /api/v1's JSON: the live event stream, the Atom and iCalendar feeds
+ * and the hospital embeds (their payload schemas in app/api/feed-schemas.ts).
+ *
  * Summaries are English, descriptions Norwegian (bokmål).
  */
 import { z } from "zod";
@@ -19,6 +22,15 @@ import {
   type ParamDef,
 } from "./schemas";
 import { STUDY_CSV_HEADER } from "./csv";
+// Registers the event, feed and embed schemas in apiSchemas before the components are generated.
+import {
+  categoryFileParam,
+  embedOrganisationParam,
+  icd10ChapterParam,
+  lastEventIdParam,
+  LIVE_EVENT_SCHEMAS,
+  organisationFileParam,
+} from "./feed-schemas";
 
 type Json = Record<string, unknown>;
 
@@ -72,6 +84,13 @@ const jsonOk = (schema: string, description: string) => ({
   content: { "application/json": { schema: ref(schema) } },
 });
 
+/** A 200 with a text body (Atom, iCalendar, HTML): the schema is a string in that media type. */
+const textOk = (mediaType: string, description: string, headers: Json = validators) => ({
+  description,
+  headers,
+  content: { [mediaType]: { schema: { type: "string" } } },
+});
+
 const errors = (...statuses: ("400" | "404" | "410")[]) => ({
   "304": { $ref: "#/components/responses/NotModified" },
   ...Object.fromEntries(statuses.map((s) => [s, { $ref: `#/components/responses/${{ "400": "BadRequest", "404": "NotFound", "410": "Gone" }[s]}` }])),
@@ -111,6 +130,9 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
       { name: "Studier", description: "Search, read and export studies. Søk, les og eksporter studier." },
       { name: "Historikk", description: "Versions and the change log. Versjoner og endringslogg." },
       { name: "Referanser", description: "Organisations, regions and hospitals. Organisasjoner, regioner og sykehus." },
+      { name: "Hendelser", description: "Live events (Server-Sent Events). Direkte hendelser." },
+      { name: "Feeds", description: "Atom feeds and iCalendar. Atom-feeder og iCalendar." },
+      { name: "Innbygging", description: "Embeds for hospital web sites. Innbygging på sykehusenes nettsteder." },
       { name: "Dokumentasjon", description: "This document. Dette dokumentet." },
     ],
     paths: {
@@ -197,6 +219,138 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           },
         },
       },
+      "/api/v1/events": {
+        get: {
+          operationId: "streamEvents",
+          tags: ["Hendelser"],
+          summary: "Live events as Server-Sent Events",
+          description: [
+            "Direkte hendelser som Server-Sent Events (text/event-stream), åpne for alle (CORS). Hver hendelse har `event` (navnet), `id` og `data` (JSON på én linje):",
+            "",
+            "- `study.published`, `study.changed`, `study.withdrawn` (StudyChangeEvent): fra endringsloggen, i den rekkefølgen endringene ble lagret;",
+            "- `study.status` (StudyStatusEvent): et steds inklusjonsvindu åpnet eller stengte (ved starten av Oslo-døgnet det skjer, eller ved neste oppstart);",
+            "- `ready` (ReadyEvent): én gang per tilkobling, etter en eventuell gjentakelse;",
+            "- `replay.truncated` (ReplayTruncatedEvent): flere enn 1000 hendelser ventet; strømmen avsluttes og klienten kobler til igjen fra `lastEventId`.",
+            "",
+            "**Id-er er posisjoner**, `<endring>-<status>` (f.eks. `120-7`): alt til og med endring 120 og statushendelse 7. Kobler klienten til igjen med `Last-Event-ID` (EventSource gjør det selv) eller `?lastEventId=`, sendes det den gikk glipp av, med de samme id-ene og i samme rekkefølge (høyst 1000 om gangen). Et rent tall er en markør fra /api/v1/changes.",
+            "",
+            "Kommentarer (`: heartbeat …`) hvert 15. sekund holder forbindelsen åpen gjennom mellomtjenere; `retry: 3000`. Strømmen er aldri betinget (ingen ETag/304) og har ingen kvote; en klient som ikke leser (over 1 MB venter) kobles fra og kan koble til igjen.",
+          ].join("\n"),
+          parameters: [
+            parameter(lastEventIdParam, "query"),
+            {
+              name: "Last-Event-ID",
+              in: "header",
+              required: false,
+              description: "Id-en til den siste hendelsen klienten fikk; strømmen fortsetter etter den. Vinner over ?lastEventId=.",
+              schema: stripMeta(z.toJSONSchema(lastEventIdParam.schema, { target: "draft-2020-12" }) as Json),
+              example: "120-7",
+            },
+          ],
+          responses: {
+            "200": {
+              description: "Strømmen. data i hver hendelse følger skjemaet i x-events for hendelsens navn.",
+              headers: { "Access-Control-Allow-Origin": validators["Access-Control-Allow-Origin"] },
+              content: {
+                "text/event-stream": {
+                  schema: { type: "string", description: "Server-Sent Events (WHATWG HTML, «Server-sent events»): id, event og data per hendelse." },
+                  "x-events": Object.fromEntries(Object.entries(LIVE_EVENT_SCHEMAS).map(([event, schema]) => [event, ref(schema)])),
+                },
+              },
+            },
+            "400": { $ref: "#/components/responses/BadRequest" },
+            "503": {
+              description: "Strømmen er ikke startet ennå, eller for mange er koblet til (Retry-After).",
+              headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+              content: { "application/json": { schema: ref("Error") } },
+            },
+          },
+        },
+      },
+      "/feeds/studies.atom": {
+        get: {
+          operationId: "getChangesFeed",
+          tags: ["Feeds"],
+          summary: "Atom feed of every public change",
+          description: `Atom 1.0 med de 50 nyeste offentlige endringene (publisert, endret, trukket tilbake), nyeste først. Id-er er tag-URI-er; lenker går til studiens side. Samme CORS, ETag og kvote som API-et.`,
+          responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors() },
+        },
+      },
+      "/feeds/organisations/{organisation}.atom": {
+        get: {
+          operationId: "getOrganisationFeed",
+          tags: ["Feeds"],
+          summary: "Atom feed of the changes to the studies of one organisation",
+          description: "Atom 1.0 med endringene i studier der organisasjonen har et studiested eller leder studien. Ukjent organisasjon gir 404.",
+          parameters: [parameter(organisationFileParam, "path")],
+          responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors("404") },
+        },
+      },
+      "/feeds/categories/{category}.atom": {
+        get: {
+          operationId: "getCategoryFeed",
+          tags: ["Feeds"],
+          summary: "Atom feed of the changes in one HRCS category",
+          description: "Atom 1.0 med endringene i studier i én HRCS-kategori (kategoriene sykehusenes nettsteder bruker, f.eks. cancer for Kreft). Ukjent kategori gir 404.",
+          parameters: [parameter(categoryFileParam, "path")],
+          responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors("404") },
+        },
+      },
+      "/feeds/icd10/{chapter}.atom": {
+        get: {
+          operationId: "getIcdChapterFeed",
+          tags: ["Feeds"],
+          summary: "Atom feed of the changes in one ICD-10 chapter",
+          description: "Atom 1.0 med endringene i studier med en ICD-10-kode i kapittelet (romertall I–XXII, f.eks. II for C00–D48). Ukjent kapittel gir 404.",
+          parameters: [parameter(icd10ChapterParam, "path")],
+          responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors("404") },
+        },
+      },
+      "/feeds/search.atom": {
+        get: {
+          operationId: "getSearchFeed",
+          tags: ["Feeds"],
+          summary: "A saved search as an Atom feed of its current matches",
+          description: "Et lagret søk: nøyaktig samme parametere som /api/v1/studies, og treffene nå som Atom 1.0 (én oppføring per studie). Ugyldige parametere gir 400 som i API-et.",
+          parameters: studiesQueryParams.map((d) => parameter(d, "query")),
+          responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors("400") },
+        },
+      },
+      "/feeds/search.ics": {
+        get: {
+          operationId: "getSearchCalendar",
+          tags: ["Feeds"],
+          summary: "A saved search as an iCalendar of inclusion deadlines",
+          description: "Et lagret søk som iCalendar (RFC 5545): en heldagshendelse «Siste dag for inklusjon: <tittel> (<sted>)» på hvert steds siste inklusjonsdag, for høyst 1000 studier. Samme parametere som /api/v1/studies.",
+          parameters: studiesQueryParams.map((d) => parameter(d, "query")),
+          responses: { "200": textOk("text/calendar", "iCalendar."), ...errors("400") },
+        },
+      },
+      "/embed/organisations/{id}": {
+        get: {
+          operationId: "getOrganisationEmbed",
+          tags: ["Innbygging"],
+          summary: "Light HTML list of the open and planned studies of an organisation, for an iframe",
+          description:
+            "En lett side uten skript og uten portalens ramme (lang=nb) med organisasjonens åpne og planlagte studier ved egne steder, til en iframe på sykehusets nettsted. Content-Security-Policy frame-ancestors styres av EMBED_FRAME_ANCESTORS; lenker åpnes i toppvinduet. Ingen kvote.",
+          parameters: [parameter(embedOrganisationParam, "path")],
+          responses: {
+            "200": textOk("text/html", "HTML.", { ETag: validators.ETag, "Content-Security-Policy": { $ref: "#/components/headers/EmbedCsp" } }),
+            "304": { $ref: "#/components/responses/NotModified" },
+            "404": { description: "Ukjent organisasjon (en HTML-side som sier det).", content: { "text/html": { schema: { type: "string" } } } },
+          },
+        },
+      },
+      "/embed/organisations/{id}.json": {
+        get: {
+          operationId: "getOrganisationEmbedJson",
+          tags: ["Innbygging"],
+          summary: "The same list as JSON",
+          description: "Det samme innholdet som innbyggingen, som JSON, for sykehus som vil vise listen selv. Samme CORS, ETag og kvote som API-et; ukjent organisasjon gir 404.",
+          parameters: [parameter(embedOrganisationParam, "path")],
+          responses: { "200": jsonOk("EmbedOrganisation", "Listen."), ...errors("404") },
+        },
+      },
       "/api/openapi.json": {
         get: {
           operationId: "getOpenApiDocument",
@@ -221,6 +375,7 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
         RetryAfter: header("Sekunder å vente før neste forsøk.", { type: "integer" }) as Json,
         AccessControlAllowOrigin: header("Alltid *: åpent for lesing fra alle nettsteder.") as Json,
         ChangesCursor: header("Markør for /api/v1/changes?since= fra det øyeblikket eksporten ble lest.") as Json,
+        EmbedCsp: header("frame-ancestors fra EMBED_FRAME_ANCESTORS (hvem som kan vise siden i en iframe); ingen skript.") as Json,
       },
       responses: {
         NotModified: { description: "Ikke endret siden If-None-Match / If-Modified-Since.", headers: { ETag: validators.ETag } },

@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { EmbedOrganisationOut, EmbedSiteOut, EmbedStudyOut } from "../api/feed-schemas";
 import { activeSites, studyApiUrl, studyWebUrl, type Urls } from "../api/represent";
 import { getConfig } from "../config.server";
 import { getDb, type Db } from "../db.server";
@@ -21,36 +22,11 @@ import { organisationStudyIds } from "../models/realtime.server";
 import { listOrganisations, type Organisation } from "../models/reference.server";
 import { getStudies, type SiteRecord, type StudyRecord } from "../models/study.server";
 
-export interface EmbedSite {
-  id: number;
-  hospital: { id: string; name: string; municipality: string | null } | null;
-  status: "open" | "planned";
-  inclusionStart: string | null;
-  inclusionEnd: string | null;
-  contact: { name: string; email: string | null; phone: string | null } | null;
-}
-
-export interface EmbedStudy {
-  id: number;
-  title: string;
-  summary: string | null;
-  isDemo: boolean;
-  /** The study's status over all its sites (not only this organisation's). */
-  status: string;
-  /** Open if any of this organisation's sites is open, else planned. */
-  statusHere: "open" | "planned";
-  webUrl: string;
-  apiUrl: string;
-  sites: EmbedSite[];
-}
-
-export interface EmbedData {
-  organisation: { id: string; name: string; shortName: string; website: string | null };
-  generatedAt: string;
-  open: EmbedStudy[];
-  planned: EmbedStudy[];
-  links: { self: string; html: string; portal: string };
-}
+// The shapes are the OpenAPI document's (app/api/feed-schemas.ts, #/components/schemas/EmbedOrganisation).
+export type EmbedSite = EmbedSiteOut;
+export type EmbedStudy = EmbedStudyOut;
+/** The JSON answer plus the instant it was made (shown in the HTML only: it would defeat the ETag). */
+export type EmbedData = EmbedOrganisationOut & { generatedAt: string };
 
 const SHOWN: readonly SiteStatus[] = ["open", "planned"];
 
@@ -233,7 +209,8 @@ function jsonAnswer(ctx: ApiContext): ApiAnswer {
       organisation: orgId.slice(0, 80),
     });
   }
-  const { generatedAt: _generated, ...body } = organisationEmbed(ctx.db, org, ctx.now, ctx.urls);
+  const { generatedAt: _generated, ...rest } = organisationEmbed(ctx.db, org, ctx.now, ctx.urls);
+  const body: EmbedOrganisationOut = rest;
   return { kind: "json", body, lastModified: null };
 }
 

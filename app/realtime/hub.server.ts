@@ -22,6 +22,7 @@
  * See docs/decisions/0006-live-events.md.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { StudyChangeEventOut, StudyStatusEventOut } from "../api/feed-schemas";
 import { changeKind, studyApiUrl, studyVersionsUrl, studyWebUrl, type Urls } from "../api/represent";
 import type { Db } from "../db.server";
 import { changesAfter, statusEventsAfter, streamHeads, type StatusEventRow, type StreamChangeRow, type StreamHeads } from "../models/realtime.server";
@@ -86,36 +87,34 @@ function changeEvent(row: StreamChangeRow, urls: Urls): { event: string; data: u
   const kind = changeKind(row.state, row.previousState);
   if (!kind) return null;
   const event = kind === "published" ? "study.published" : kind === "changed" ? "study.changed" : "study.withdrawn";
-  return {
-    event,
-    data: {
-      type: event,
-      ...(event === "study.withdrawn" ? { reason: kind } : {}),
-      studyId: row.studyId,
-      version: row.version,
-      at: row.createdAt,
-      title: row.title,
-      leadOrganisationId: row.leadOrganisationId,
-      organisations: row.organisations,
-      changeCursor: String(row.seq),
-      links: { study: studyApiUrl(urls, row.studyId), web: studyWebUrl(urls, row.studyId), versions: studyVersionsUrl(urls, row.studyId) },
-    },
+  // The payload is documented by #/components/schemas/StudyChangeEvent (app/api/feed-schemas.ts).
+  const data: StudyChangeEventOut = {
+    type: event,
+    ...(kind === "withdrawn" || kind === "unpublished" ? { reason: kind } : {}),
+    studyId: row.studyId,
+    version: row.version,
+    at: row.createdAt,
+    title: row.title,
+    leadOrganisationId: row.leadOrganisationId,
+    organisations: row.organisations,
+    changeCursor: String(row.seq),
+    links: { study: studyApiUrl(urls, row.studyId), web: studyWebUrl(urls, row.studyId), versions: studyVersionsUrl(urls, row.studyId) },
   };
+  return { event, data };
 }
 
 function statusEvent(row: StatusEventRow, urls: Urls): { event: string; data: unknown } {
-  return {
-    event: "study.status",
-    data: {
-      type: "study.status",
-      studyId: row.studyId,
-      at: row.at,
-      status: row.status,
-      previousStatus: row.previousStatus,
-      sites: row.sites,
-      links: { study: studyApiUrl(urls, row.studyId), web: studyWebUrl(urls, row.studyId) },
-    },
-  };
+  // Stored as written by the scheduler from the domain's statuses; documented by StudyStatusEvent.
+  const data = {
+    type: "study.status",
+    studyId: row.studyId,
+    at: row.at,
+    status: row.status,
+    previousStatus: row.previousStatus,
+    sites: row.sites,
+    links: { study: studyApiUrl(urls, row.studyId), web: studyWebUrl(urls, row.studyId) },
+  } as StudyStatusEventOut;
+  return { event: "study.status", data };
 }
 
 /**

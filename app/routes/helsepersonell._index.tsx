@@ -2,7 +2,8 @@
  * /helsepersonell: a dense, sortable list for a doctor with a patient in front of them. Filters
  * for ICD-10 (code or name, autocomplete from the portal's Norwegian ICD-10 list), treatment or
  * free text, organisation, region, phase, study type, open now / closing within 30 days, and the
- * patient's age and sex. A plain GET form: every filter set is a URL that can be bookmarked.
+ * patient's age and sex. A plain GET form: every filter set is a URL that can be bookmarked. The
+ * list refreshes by itself when a study changes (use-live-updates).
  */
 import { Pagination } from "~/components/Pagination";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -16,7 +17,10 @@ import { redirectToTidyQuery } from "~/http/tidy-query";
 import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
 import { useTranslator } from "~/i18n/use-translator";
+import { LiveRegion } from "~/components/LiveRegion";
+import { concernsSearch, describeResults } from "~/components/live-announcements";
 import { useLiveSearch } from "~/components/use-live-search";
+import { useLiveUpdates } from "~/components/use-live-updates";
 import { STATUS_PARAMS } from "~/search-params/field-parsers";
 import { CLINICIAN_SORTS, clinicianSearchHref, SORT_FOR_ENGINE } from "~/search-params/clinician-search-params";
 import { clinicianSearchView } from "~/views/clinician-search.server";
@@ -34,8 +38,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function ClinicianSearch() {
   const view = useLoaderData<typeof loader>();
-  const { t, href, lang } = useTranslator();
+  const translate = useTranslator();
+  const { t, href, lang } = translate;
   const { params, problems, options } = view;
+  const announcement = useLiveUpdates({
+    data: view,
+    relevant: (event) => concernsSearch(event, new Set(view.rows.map((r) => r.id)), view.params.helseforetak ?? null),
+    describe: (before, after) => describeResults(translate, rowsOf(before), rowsOf(after)),
+  });
   // Only the tidy submit: a doctor sets several filters, then asks for the list.
   const { formRef, onSubmit } = useLiveSearch();
   const field = (name: string, hint?: string) => fieldProblem(problems, name, hint);
@@ -226,9 +236,12 @@ export default function ClinicianSearch() {
         </table>
       </div>
       <Pagination page={view.page} pages={view.pages} previousHref={view.previousHref} nextHref={view.nextHref} />
+      <LiveRegion message={announcement} />
     </>
   );
 }
+
+const rowsOf = (view: { rows: { id: number }[] }) => ({ ids: view.rows.map((r) => r.id), json: JSON.stringify(view) });
 
 export function ErrorBoundary() {
   return (

@@ -8,6 +8,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EligibilityCheck } from "~/components/EligibilityCheck";
 import { ErrorPage } from "~/components/ErrorPage";
+import { LiveRegion } from "~/components/LiveRegion";
+import { describeStudy, studySnapshot } from "~/components/live-announcements";
+import { useLiveUpdates } from "~/components/use-live-updates";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
 import { ReferralSummary } from "~/components/ReferralSummary";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
@@ -49,7 +52,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export default function ClinicianStudyPage() {
   const s = useLoaderData<typeof loader>();
-  const { t, href } = useTranslator();
+  const translate = useTranslator();
+  const { t, href } = translate;
+  // Refreshes when this study changes (a new version, withdrawn, a window opening or closing).
+  const announcement = useLiveUpdates({
+    data: s,
+    relevant: (event) => event.studyId === s.id,
+    describe: (before, after) => describeStudy(translate, studySnapshot(before), studySnapshot(after)),
+  });
   const path = `/helsepersonell/studier/${s.id}`;
   return (
     <article aria-labelledby="studie-tittel" className="study-page clinician-study print-only-referral">
@@ -252,6 +262,7 @@ export default function ClinicianStudyPage() {
       <p className="no-print">
         <Link to={href("/helsepersonell")}>{t("patient.study.back")}</Link>
       </p>
+      <LiveRegion message={announcement} />
     </article>
   );
 }

@@ -2,7 +2,8 @@
  * /pasient: the patient search. One box first (phone-first), "open now" by default, optional
  * postcode (nearest site first, in km), age, sex and region behind "more choices". A plain GET
  * form: every search is a bookmarkable URL and works without JavaScript; with JavaScript the
- * results follow the typing (use-live-search). No cookies, nothing stored.
+ * results follow the typing (use-live-search) and refresh when a study changes (use-live-updates).
+ * No cookies, nothing stored.
  */
 import { Pagination } from "~/components/Pagination";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -11,7 +12,10 @@ import { ErrorPage } from "~/components/ErrorPage";
 import { LocalizedText } from "~/components/LocalizedText";
 import { fieldProblem, ProblemSummary } from "~/components/ProblemSummary";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
+import { LiveRegion } from "~/components/LiveRegion";
+import { concernsSearch, describeResults } from "~/components/live-announcements";
 import { useLiveSearch } from "~/components/use-live-search";
+import { useLiveUpdates } from "~/components/use-live-updates";
 import { publicPageHeaders } from "~/http/cache-headers";
 import { redirectToTidyQuery } from "~/http/tidy-query";
 import { langFromSearch, withLang } from "~/i18n/languages";
@@ -34,8 +38,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function PatientSearch() {
   const view = useLoaderData<typeof loader>();
-  const { t, href, lang } = useTranslator();
+  const translate = useTranslator();
+  const { t, href, lang } = translate;
   const { formRef, onChange, onSubmit, busy } = useLiveSearch();
+  const announcement = useLiveUpdates({
+    data: view,
+    relevant: (event) => concernsSearch(event, new Set(view.cards.map((c) => c.id)), null),
+    describe: (before, after) => describeResults(translate, resultsOf(before), resultsOf(after)),
+  });
   const { params, problems } = view;
   const q = fieldProblem(problems, "q", "q-hint");
   const postcode = fieldProblem(problems, "postnummer", "postnummer-hint");
@@ -135,6 +145,7 @@ export default function PatientSearch() {
           ))}
         </ul>
         <Pagination page={view.page} pages={view.pages} previousHref={view.previousHref} nextHref={view.nextHref} />
+        <LiveRegion message={announcement} />
       </section>
       <p className="notice">{t("patient.study.talkToDoctor")}</p>
       <p className="muted small">
@@ -178,6 +189,8 @@ export default function PatientSearch() {
     );
   }
 }
+
+const resultsOf = (view: { cards: StudyCard[] }) => ({ ids: view.cards.map((c) => c.id), json: JSON.stringify(view) });
 
 function StudyCardItem({ card, postcode }: { card: StudyCard; postcode: string | null }) {
   const { t, plural, lang } = useTranslator();

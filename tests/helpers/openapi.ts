@@ -65,6 +65,26 @@ export class OpenApiConformance {
     }
   }
 
+  /**
+   * Checks the data of one Server-Sent Event against the schema the document gives that event name
+   * (the media type's x-events map; OpenAPI 3.1 has no keyword for event streams).
+   */
+  checkEvent(path: string, eventName: string, data: unknown): void {
+    const media = (this.response(path, "get", 200).content as Record<string, Json> | undefined)?.["text/event-stream"];
+    const schema = (media?.["x-events"] as Record<string, Json> | undefined)?.[eventName];
+    if (!schema) throw new Error(`GET ${path} documents no event «${eventName}»`);
+    const key = `${path} event ${eventName}`;
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      validate = this.ajv.compile({ $ref: `${DOC_ID}${schema.$ref as string}` });
+      this.compiled.set(key, validate);
+    }
+    this.checked.add(`GET ${path} event ${eventName}`);
+    if (!validate(data)) {
+      throw new Error(`event ${eventName} does not match the document:\n${JSON.stringify(validate.errors?.slice(0, 8), null, 2)}\ndata: ${JSON.stringify(data).slice(0, 400)}`);
+    }
+  }
+
   /** Every operation in the document, as "GET /path". */
   operations(): string[] {
     return Object.entries(this.doc.paths as Record<string, Json>).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));

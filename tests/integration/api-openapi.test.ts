@@ -1,20 +1,52 @@
 /**
  * The OpenAPI 3.1 document over real HTTP: valid according to a maintained parser
  * (@readme/openapi-parser), generated from the code's own zod schemas, and REAL responses of
- * every operation conform to it (Ajv, JSON Schema 2020-12). Also the readable page at /api.
+ * every operation conform to it (Ajv, JSON Schema 2020-12): the JSON API, the live event stream
+ * (every event's data against the schema for its name), the Atom and iCalendar feeds and the
+ * hospital embeds (content type and status; JSON against its schema). Also the readable page at /api.
  */
 import { validate, compileErrors } from "@readme/openapi-parser";
+import { insertStatusEvents } from "~/models/realtime.server";
+import { saveStudy } from "~/models/study.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOpenApiDocument } from "~/api/openapi";
 import { PHASES, STUDY_TYPES } from "~/domain/study";
 import { documented, PUBLIC_BASE, startApiServer, type ApiServer } from "../helpers/api-server";
+import { mediaTypeOf } from "../helpers/openapi";
+import { SseClient } from "../helpers/sse";
+
+/** Operations that are never conditional (no ETag, no 304) and have no quota: the live stream. */
+const UNCONDITIONAL = new Set(["/api/v1/events"]);
 
 let api: ApiServer;
 let doc: Record<string, any>;
 
 beforeAll(async () => {
   // No rate limit here: these tests make many requests from one address.
-  api = await startApiServer({ env: { API_RATE_LIMIT_PER_MINUTE: "0" } });
+  api = await startApiServer({
+    env: { API_RATE_LIMIT_PER_MINUTE: "0" },
+    // Besides the seed's publications, the stream has a change, a withdrawal and a status event to replay.
+    prepare: (db) => {
+      const actor = { kind: "user" as const, id: "u-1", name: "Test" };
+      const study = (title: string, publicationState: "published" | "withdrawn") => ({
+        identifiers: { rek: "9770001" },
+        title: { nb: title },
+        summary: { nb: "Et kort sammendrag." },
+        studyType: "treatment",
+        leadOrganisationId: "ous",
+        sites: [{ organisationId: "ous", inclusionStart: "2020-01-01", inclusionEnd: "2099-12-31" }],
+        publicationState,
+      });
+      const first = saveStudy(db, study("Dokumentert studie", "published"), { actor });
+      if (!first.ok) throw new Error(JSON.stringify(first.problems));
+      saveStudy(db, study("Dokumentert studie, endret", "published"), { actor, studyId: first.studyId });
+      saveStudy(db, study("Dokumentert studie, endret", "withdrawn"), { actor, studyId: first.studyId });
+      const site = db.prepare("SELECT id, organisation_id AS org FROM study_sites WHERE study_id = (SELECT min(id) FROM studies WHERE publication_state = 'published') LIMIT 1").get() as { id: number; org: string };
+      const studyId = db.prepare("SELECT min(id) FROM studies WHERE publication_state = 'published'").pluck().get() as number;
+      const at = new Date().toISOString();
+      insertStatusEvents(db, [{ studyId, at, status: "open", previousStatus: "planned", sites: [{ siteId: site.id, organisationId: site.org, hospitalId: null, from: "planned", to: "open" }], createdAt: at }]);
+    },
+  });
   doc = api.conformance.doc as Record<string, any>;
 });
 afterAll(async () => {
@@ -43,10 +75,12 @@ describe("the OpenAPI document", () => {
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
       for (const op of Object.values(item)) {
         expect(op.operationId, path).toMatch(/^[a-z][A-Za-z]+$/);
-        expect(op.summary, path).toMatch(/^[A-Z][a-zA-Z0-9 ,()./]+$/);
+        expect(op.summary, path).toMatch(/^[A-Z][a-zA-Z0-9 ,()./-]+$/);
         expect(op.description.length, path).toBeGreaterThan(40);
-        expect(Object.keys(op.responses), path).toEqual(expect.arrayContaining(["200", "304"]));
-        if (path.startsWith("/api/v1")) expect(Object.keys(op.responses), path).toContain("429");
+        expect(Object.keys(op.responses), path).toContain("200");
+        if (UNCONDITIONAL.has(path)) continue;
+        expect(Object.keys(op.responses), path).toContain("304");
+        if (path.startsWith("/api/v1") || path.startsWith("/feeds/") || (path.startsWith("/embed/") && path.endsWith(".json"))) expect(Object.keys(op.responses), path).toContain("429");
       }
     }
   });
@@ -71,7 +105,23 @@ describe("real responses of every operation conform to the document", () => {
       ["/api/v1/export/studies.ndjson", "/api/v1/export/studies.ndjson", 200],
       ["/api/v1/export/studies.csv", "/api/v1/export/studies.csv", 200],
       ["/api/openapi.json", "/api/openapi.json", 200],
+      ["/feeds/studies.atom", "/feeds/studies.atom", 200],
+      ["/feeds/organisations/{organisation}.atom", "/feeds/organisations/ous.atom", 200],
+      ["/feeds/organisations/{organisation}.atom", "/feeds/organisations/finnes-ikke.atom", 404],
+      ["/feeds/categories/{category}.atom", "/feeds/categories/cancer.atom", 200],
+      ["/feeds/categories/{category}.atom", "/feeds/categories/finnes-ikke.atom", 404],
+      ["/feeds/icd10/{chapter}.atom", "/feeds/icd10/II.atom", 200],
+      ["/feeds/icd10/{chapter}.atom", "/feeds/icd10/XXX.atom", 404],
+      ["/feeds/search.atom", "/feeds/search.atom?q=kreft&status=open", 200],
+      ["/feeds/search.atom", "/feeds/search.atom?page=abc", 400],
+      ["/feeds/search.ics", "/feeds/search.ics?q=kreft", 200],
+      ["/feeds/search.ics", "/feeds/search.ics?sort=nope", 400],
+      ["/embed/organisations/{id}", "/embed/organisations/ous", 200],
+      ["/embed/organisations/{id}", "/embed/organisations/finnes-ikke", 404],
+      ["/embed/organisations/{id}.json", "/embed/organisations/ous.json", 200],
+      ["/embed/organisations/{id}.json", "/embed/organisations/finnes-ikke.json", 404],
     ];
+    const MEDIA: Record<string, string> = { atom: "application/atom+xml", ics: "text/calendar", embed: "text/html" };
     for (const [template, path, status] of calls) {
       const res = await api.get(path);
       expect(res.status, path).toBe(status);
@@ -82,6 +132,9 @@ describe("real responses of every operation conform to the document", () => {
       } else if (template === "/api/v1/export/studies.csv") {
         api.conformance.check(template, "get", 200, "text/csv", await res.text());
       } else {
+        // The text answers: the documented media type (the body is a string in it).
+        const kind = template.endsWith(".atom") ? "atom" : template.endsWith(".ics") ? "ics" : template === "/embed/organisations/{id}" ? "embed" : null;
+        if (kind && status === 200) expect(mediaTypeOf(res), path).toBe(MEDIA[kind]);
         await documented(api, template, res);
       }
       // Conditional request on every operation: 304 is documented too.
@@ -91,10 +144,43 @@ describe("real responses of every operation conform to the document", () => {
         await documented(api, template, again);
       }
     }
+  });
+
+  it("the live stream: text/event-stream, every event's data matches the schema of its name, bad ids are documented errors", async () => {
+    // From the very beginning: the seed's publications, then the change, withdrawal and status event.
+    const stream = await SseClient.connect(api.url("/api/v1/events?lastEventId=0-0"));
+    expect(stream.status).toBe(200);
+    expect(String(stream.headers["content-type"]).split(";")[0]).toBe("text/event-stream");
+    expect(stream.headers["access-control-allow-origin"]).toBe("*");
+    await stream.next((e) => e.event === "ready");
+    stream.close();
+    api.conformance.check("/api/v1/events", "get", 200, "text/event-stream", "");
+    expect(new Set(stream.events.map((e) => e.event))).toEqual(new Set(["study.published", "study.changed", "study.withdrawn", "study.status", "ready"]));
+    for (const e of stream.events) {
+      expect(e.id, e.event).toMatch(/^\d+-\d+$/);
+      api.conformance.checkEvent("/api/v1/events", e.event, JSON.parse(e.data));
+    }
+    // The check is strict: a field the document does not know fails.
+    const changed = JSON.parse(stream.events.find((e) => e.event === "study.changed")!.data);
+    expect(() => api.conformance.checkEvent("/api/v1/events", "study.changed", { ...changed, extra: 1 })).toThrow(/additional/);
+    expect(() => api.conformance.checkEvent("/api/v1/events", "study.nope", changed)).toThrow(/documents no event/);
+
+    for (const path of ["/api/v1/events?lastEventId=abc", "/api/v1/events?since=1"]) {
+      const res = await api.get(path);
+      expect(res.status, path).toBe(400);
+      await documented(api, "/api/v1/events", res);
+    }
+    const bad = await api.get("/api/v1/events", { "last-event-id": "99999999-0" });
+    expect(bad.status).toBe(400);
+    await documented(api, "/api/v1/events", bad);
+  });
+
+  it("every operation was checked with a real 200 (and a 304 where conditional)", () => {
     for (const op of api.conformance.operations()) {
       expect(api.conformance.checked, op).toContain(`${op} 200`);
-      expect(api.conformance.checked, op).toContain(`${op} 304`);
+      if (!UNCONDITIONAL.has(op.replace(/^GET /, ""))) expect(api.conformance.checked, op).toContain(`${op} 304`);
     }
+    expect(api.conformance.checked).toContain("GET /api/v1/events event study.status");
   });
 
   it("the check is strict: an extra or missing field fails", async () => {
