@@ -12,7 +12,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { saveStudy } from "~/models/study.server";
-import { addFeedSubscription } from "~/models/feed.server";
+import { addFeedSubscription, recordFeedPoll } from "~/models/feed.server";
+import { buildMapContext, mapInput } from "~/ingest/formats.server";
+import { ingestBatch } from "~/ingest/ingest-service.server";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
@@ -265,6 +267,39 @@ describe("authorisation matrix", () => {
     const resumed = await editor.post("/redaksjon", { intent: "resume", study: String(id), site: "ous/" });
     expect(resumed.res.status).toBe(302);
     expect(t.db.prepare("SELECT paused, pause_reason FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'").get(id)).toEqual({ paused: 0, pause_reason: null });
+  });
+});
+
+describe("feed health shows the editor's own organisation only", () => {
+  it("lists the feed, the run with its counts and the rejected record with field and reason", async () => {
+    const record = (id: string, rek: string, end: string) => ({
+      id,
+      tittel: `Innlest studie ${id}`,
+      sammendrag: "Sammendrag.",
+      studietype: "observasjon",
+      utfort_av: "ous",
+      identifikatorer: { rek },
+      studiesteder: [{ foretak: "ous", inklusjon_start: "2026-05-01", inklusjon_slutt: end }],
+    });
+    const input = Buffer.from(JSON.stringify([record("OUS-1", "770001", "2027-01-01"), record("OUS-2", "770002", "2026-04-01")]));
+    const report = ingestBatch(t.db, mapInput("native", input, buildMapContext(t.db, "ous")), { organisationId: "ous", format: "native", mode: "partial" });
+    expect(report).toMatchObject({ created: 1, rejected: 1 });
+    const feed = t.db.prepare("SELECT id FROM feed_subscriptions WHERE organisation_id = 'ous'").pluck().get() as number;
+    recordFeedPoll(t.db, feed, { polledAt: new Date(), nextPollAt: new Date(Date.now() + 3600_000), status: "HTTP 200", failures: 0, error: null, runId: report.runId });
+    const own = await clients.get("editorB")!.get("/redaksjon/feeds");
+    expect(own.res.status).toBe(200);
+    expect(own.body).toContain("https://ous.example.no/studier.json");
+    expect(own.body).toContain("HTTP 200");
+    expect(own.body).toContain("studie 2 (id OUS-2)");
+    expect(own.body).toContain("sites.0.inclusionEnd");
+    expect(own.body).toContain("er før inklusjonsstart");
+    // Counts of the run: received 2, created 1, rejected 1.
+    expect(own.body).toMatch(/<td>2<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>1<\/td>/);
+    const other = await clients.get("editorA")!.get("/redaksjon/feeds");
+    expect(other.res.status).toBe(200);
+    expect(other.body).not.toContain("ous.example.no");
+    expect(other.body).not.toContain("OUS-2");
+    expect(other.body).toContain("Ingen innlesinger ennå.");
   });
 });
 
