@@ -19,6 +19,7 @@ import { dropCursorsExcept } from "./app/models/search-outbox.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 import { getSearchEngines, startSearchIndexing } from "./app/search.server";
 import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
+import { crossSiteGuard } from "./app/auth/csrf.server";
 
 const config = loadConfigOrExit();
 if (config.sessionSecretGenerated) {
@@ -73,6 +74,8 @@ app.use(compression());
 // Fingerprinted assets from the Remix build can be cached for a year.
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
+// A form sent from another site is a clear 403 here (Remix alone would answer an empty 500).
+app.use(crossSiteGuard);
 // The client's address reaches loaders as load context (the open API's per-client rate limit).
 app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ remoteAddress: req.socket.remoteAddress ?? null }) }));
 

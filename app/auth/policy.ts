@@ -34,7 +34,8 @@ export type Action =
   | "send-back-study"
   | "edit-site-dates"
   | "remove-site"
-  | "edit-site-local";
+  | "edit-site-local"
+  | "view-feed-health";
 
 /** A forbidden action: the models throw it, routes answer 403. */
 export class ForbiddenError extends Error {
@@ -77,6 +78,10 @@ export function canEditSiteDates(p: Principal, site: { organisationId: string })
   return isAdmin(p) || memberOrgs(p).includes(site.organisationId);
 }
 
+export function canViewFeedHealth(p: Principal, organisationId: string): boolean {
+  return isAdmin(p) || orgsWithRole(p, "editor").includes(organisationId);
+}
+
 export function canEditSiteLocal(p: Principal, site: { organisationId: string }): boolean {
   return isAdmin(p) || orgsWithRole(p, "editor").includes(site.organisationId);
 }
@@ -92,6 +97,7 @@ const MESSAGES: Record<Action, string> = {
   "edit-site-dates": "Du kan bare endre inklusjonsdatoer for studiesteder ved din egen organisasjon.",
   "remove-site": "Du kan bare fjerne studiesteder ved din egen organisasjon.",
   "edit-site-local": "Bare redaktører ved organisasjonen som eier studiestedet kan endre lokal informasjon.",
+  "view-feed-health": "Bare redaktører ved organisasjonen kan se innlesingen av dens studier.",
 };
 
 /** Throws ForbiddenError unless allowed. */

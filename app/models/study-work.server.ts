@@ -272,3 +272,40 @@ export function changesSincePublished(db: Db, p: Principal, studyId: number): { 
   const published = JSON.parse(row.snapshot) as Study;
   return { sinceVersion: row.version, changes: diffStudies(published, { ...current, publicationState: published.publicationState }) };
 }
+
+/**
+ * Pauses or resumes inclusion at one of the editor's own sites, keeping its other local fields.
+ * A pause needs a reason (it is shown to patients on the public page); resuming clears it. The
+ * change is a version like any other (who, when, the reason in the diff).
+ */
+export function setSitePause(
+  db: Db,
+  p: Principal,
+  studyId: number,
+  key: string,
+  change: { paused: boolean; reason: string | null },
+  now = new Date(),
+): WorkResult {
+  const study = snapshotOrThrow(db, studyId);
+  const site = findSite(study, key);
+  authorize(canEditSiteLocal(p, site), "edit-site-local");
+  const reason = change.reason?.trim() || null;
+  if (change.paused && !reason) return { ok: false, problems: [{ field: "pauseReason", message: "en pause må ha en begrunnelse" }] };
+  const sites = study.sites.map((s) => (s === site ? { ...s, paused: change.paused, pauseReason: change.paused ? reason : null } : s));
+  return prefixSiteProblems(save(db, p, studyId, { ...study, sites }, now), study, key);
+}
+
+/** Published and submitted studies with an active site of one of the editor's organisations (none for an admin: too many). */
+export function editorSiteStudies(db: Db, p: Principal): StudyRecord[] {
+  const orgs = orgsWithRole(p, "editor");
+  if (orgs.length === 0) return [];
+  const ids = sql(
+    db,
+    `SELECT id FROM studies WHERE publication_state IN ('published', 'submitted')
+       AND id IN (SELECT study_id FROM study_sites WHERE withdrawn = 0 AND organisation_id IN (SELECT value FROM json_each(?)))
+     ORDER BY updated_at DESC, id DESC`,
+  )
+    .pluck()
+    .all(JSON.stringify(orgs)) as number[];
+  return getStudies(db, ids);
+}

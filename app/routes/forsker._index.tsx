@@ -46,6 +46,11 @@ export default function ResearcherIndex() {
           {t("researcher.myStudies")}
         </Link>
       </p>
+      <p>
+        <Link to="/forsker/statistikk" hrefLang="nb">
+          {t("researcher.statistics")}
+        </Link>
+      </p>
       {/* Focusable: on a phone the table scrolls sideways inside this region (WCAG 2.1.1). */}
       <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="forsker-tabell">
         <table>

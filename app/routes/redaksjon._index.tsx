@@ -1,12 +1,19 @@
-/** /redaksjon — the editor's queue: submitted studies led by their organisation, oldest first. */
-import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+/**
+ * /redaksjon — the editor's queue (submitted studies led by their organisation, oldest first),
+ * a link to their organisation's feed health, and their own sites in published and submitted
+ * studies, each with its status now and a pause / resume (with a reason) — a version like
+ * every change, shown to patients on the public page.
+ */
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { hasRole, isAdmin } from "~/auth/policy";
-import { signedInHeaders, signedInPage } from "~/auth/route.server";
-import { reviewQueue } from "~/models/study-work.server";
+import { requireUser } from "~/auth/auth.server";
+import { requireCsrf } from "~/auth/csrf.server";
+import { canEditSiteLocal, hasRole, isAdmin } from "~/auth/policy";
+import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { editorSiteStudies, reviewQueue, setSitePause } from "~/models/study-work.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
-import { SignedInBar } from "~/components/SignedIn";
+import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
 
 export const meta: MetaFunction = () => [{ title: "Redaksjon – Kliniske studier" }, { name: "robots", content: "noindex" }];
 export const headers = signedInHeaders;
@@ -17,30 +24,125 @@ export async function loader({ request }: LoaderFunctionArgs) {
     throw new Response("Redaksjonen er for redaktører ved helseforetakene.", { status: 403 });
   }
   const now = new Date();
-  const queue = reviewQueue(getDb(), page.user).map((s) => ({ ...studyOverview(s, now), updatedAt: formatInstant(s.updatedAt) }));
-  return json({ user: page.user, csrf: page.csrf, queue }, { headers: page.headers });
+  const db = getDb();
+  const queue = reviewQueue(db, page.user).map((s) => ({ ...studyOverview(s, now), updatedAt: formatInstant(s.updatedAt) }));
+  const sites = editorSiteStudies(db, page.user).flatMap((record) => {
+    const s = studyOverview(record, now);
+    return s.sites.filter((site) => canEditSiteLocal(page.user, site)).map((site) => ({ studyId: s.id, title: s.title, stateLabel: s.stateLabel, ...site }));
+  });
+  const done = new URL(request.url).searchParams.get("ferdig");
+  return json({ user: page.user, csrf: page.csrf, queue, sites, done }, { headers: page.headers });
 }
 
+type ActionData = { formKey: string; error?: string; problems?: { field: string; message: string }[]; reason?: string };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = requireUser(request);
+  const form = await request.formData();
+  requireCsrf(request, form);
+  const intent = formText(form, "intent");
+  if (intent !== "pause" && intent !== "resume") throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
+  const studyId = parseId(formText(form, "study"));
+  const site = formText(form, "site");
+  const reason = formText(form, "pauseReason");
+  const formKey = `${studyId}:${site}`;
+  if (intent === "pause" && !reason) {
+    return json<ActionData>({ formKey, error: "Skriv hvorfor inklusjonen stanses. Begrunnelsen vises for pasientene." }, { status: 400 });
+  }
+  const result = guarded(() => setSitePause(getDb(), user, studyId, site, { paused: intent === "pause", reason: reason || null }));
+  if (!result.ok) return json<ActionData>({ formKey, problems: result.problems, reason }, { status: 400 });
+  return redirect(`/redaksjon?ferdig=${intent === "pause" ? "stanset" : "gjenopptatt"}`);
+}
+
+const DONE: Record<string, string> = {
+  stanset: "Inklusjonen er stanset. Studiesiden viser nå «Midlertidig stanset» med begrunnelsen.",
+  gjenopptatt: "Inklusjonen er gjenopptatt.",
+};
+
 export default function EditorQueue() {
-  const { user, csrf, queue } = useLoaderData<typeof loader>();
+  const { user, csrf, queue, sites, done } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>() as ActionData | undefined;
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
       <h1>Redaksjon</h1>
-      <p className="lead">Studier som venter på godkjenning fra din organisasjon.</p>
-      {queue.length === 0 ? <p>Ingen studier venter på godkjenning.</p> : null}
-      <ul className="cards">
-        {queue.map((s) => (
-          <li key={s.id} className="card">
-            <h2>
-              <Link to={`/redaksjon/studier/${s.id}`}>{s.title}</Link>
-            </h2>
-            <p>
-              Sendt inn {s.updatedAt} · versjon {s.version} · {s.missing.length ? `mangler: ${s.missing.join(", ")}` : "klar til publisering"}
-            </p>
-          </li>
-        ))}
-      </ul>
+      {done && DONE[done] ? (
+        <p className="notice" role="status">
+          {DONE[done]}
+        </p>
+      ) : null}
+      <p>
+        <Link to="/redaksjon/feeds">Innlesing: feeds, siste innlesinger og avviste poster</Link>
+      </p>
+      <section aria-labelledby="ko">
+        <h2 id="ko">Venter på godkjenning</h2>
+        <p>Studier som venter på godkjenning fra din organisasjon.</p>
+        {queue.length === 0 ? <p>Ingen studier venter på godkjenning.</p> : null}
+        <ul className="cards">
+          {queue.map((s) => (
+            <li key={s.id} className="card">
+              <h3>
+                <Link to={`/redaksjon/studier/${s.id}`}>{s.title}</Link>
+              </h3>
+              <p>
+                Sendt inn {s.updatedAt} · versjon {s.version} · {s.missing.length ? `mangler: ${s.missing.join(", ")}` : "klar til publisering"}
+              </p>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {sites.length ? (
+        <section aria-labelledby="steder">
+          <h2 id="steder">Dine studiesteder</h2>
+          <p>Stans inklusjonen midlertidig ved ditt studiested, eller gjenoppta den. Begrunnelsen vises på studiesiden.</p>
+          <ul className="cards">
+            {sites.map((site, i) => {
+              const key = `${site.studyId}:${site.key}`;
+              const mine = data?.formKey === key ? data : undefined;
+              const fid = `pause-${i}`;
+              return (
+                <li key={key} className="card">
+                  <h3>
+                    <Link to={`/redaksjon/studier/${site.studyId}`}>{site.title}</Link>
+                  </h3>
+                  <p>
+                    {site.name} · {site.stateLabel} · {site.status}
+                    {site.paused && site.pauseReason ? ` · begrunnelse: ${site.pauseReason}` : ""}
+                  </p>
+                  {mine?.problems ? <ProblemList problems={mine.problems} /> : null}
+                  <Form method="post" noValidate aria-label={`${site.paused ? "Gjenoppta" : "Stans"} inklusjon ved ${site.name}: ${site.title}`}>
+                    <CsrfField token={csrf} />
+                    <input type="hidden" name="study" value={site.studyId} />
+                    <input type="hidden" name="site" value={site.key} />
+                    {site.paused ? (
+                      <button type="submit" name="intent" value="resume">
+                        Gjenoppta inklusjonen
+                      </button>
+                    ) : (
+                      <>
+                        <label htmlFor={fid}>Begrunnelse for stans</label>
+                        <input
+                          id={fid}
+                          name="pauseReason"
+                          defaultValue={mine?.reason ?? ""}
+                          aria-invalid={mine?.error ? true : undefined}
+                          aria-describedby={mine?.error ? `${fid}-feil` : undefined}
+                        />
+                        <FieldError id={`${fid}-feil`} message={mine?.error} />
+                        <p>
+                          <button type="submit" name="intent" value="pause">
+                            Stans inklusjonen midlertidig
+                          </button>
+                        </p>
+                      </>
+                    )}
+                  </Form>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -111,6 +111,7 @@ export const en: Messages = {
   "researcher.total": "Total",
   "researcher.country": "All of Norway",
   "researcher.myStudies": "My studies: update inclusion dates and see the history (sign-in required, in Norwegian)",
+  "researcher.statistics": "National statistics: studies by region, health trust, category and phase, with downloads (in Norwegian)",
 
   "search.field.q": "Diagnosis, treatment or words",
   "search.field.q.hint": "For example breast cancer, COPD or knee replacement. Norwegian words work best.",

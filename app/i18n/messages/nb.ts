@@ -113,6 +113,7 @@ export const nb = {
   "researcher.total": "Totalt",
   "researcher.country": "Hele landet",
   "researcher.myStudies": "Mine studier: oppdater inklusjonsdatoer og se historikk (krever innlogging)",
+  "researcher.statistics": "Nasjonal statistikk: studier etter region, helseforetak, kategori og fase, med nedlasting (norsk)",
 
   "search.field.q": "Diagnose, behandling eller ord",
   "search.field.q.hint": "For eksempel brystkreft, KOLS eller kneprotese.",

@@ -111,6 +111,7 @@ export const nn: Messages = {
   "researcher.total": "Totalt",
   "researcher.country": "Heile landet",
   "researcher.myStudies": "Mine studiar: oppdater inklusjonsdatoar og sjå historikk (krev innlogging)",
+  "researcher.statistics": "Nasjonal statistikk: studiar etter region, helseføretak, kategori og fase, med nedlasting (bokmål)",
 
   "search.field.q": "Diagnose, behandling eller ord",
   "search.field.q.hint": "Til dømes brystkreft, KOLS eller kneprotese.",

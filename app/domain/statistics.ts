@@ -1,0 +1,219 @@
+/**
+ * National statistics, counted (pure) from the facts app/models/statistics.server.ts reads. No
+ * status is stored anywhere: every count here derives it with the inclusion-status rules for the
+ * instant `now`, so the statistics agree with every page and the API at that instant.
+ *
+ * What is counted where:
+ * - by region and by organisation, a study counts once in each region/organisation where it has
+ *   a site, with the status of *its sites there* (a study open at OUS and planned at St. Olavs is
+ *   open in Helse Sør-Øst and planned in Helse Midt-Norge) — what a patient in that region can
+ *   expect. So a multi-centre study is counted in several rows, and the rows add up to more than
+ *   the national total, which counts each study once with its status over all sites;
+ * - by HRCS category and by phase, each study with its status over all its sites (a study with
+ *   two categories counts in both);
+ * - the inclusion timeline counts sites whose inclusion window covers at least one day of the
+ *   month (a site with no start date has no window yet; no end date = open-ended). A pause is
+ *   not dated, so it does not take a site out of past or future months;
+ * - new studies per month: the month (Europe/Oslo) a study was first published.
+ */
+import { daysInMonth } from "./calendar-date";
+import { osloDate, studyStatus, type StudyStatus } from "./inclusion-status";
+
+export interface StatStudy {
+  id: number;
+  phase: string | null;
+  isDemo: boolean;
+  /** First publication, ISO instant. */
+  publishedAt: string | null;
+  categories: string[];
+}
+
+export interface StatSite {
+  studyId: number;
+  organisationId: string;
+  regionId: string;
+  inclusionStart: string | null;
+  inclusionEnd: string | null;
+  paused: boolean;
+}
+
+export interface StatisticsFacts {
+  studies: StatStudy[];
+  /** Active (not withdrawn) sites of the studies above. */
+  sites: StatSite[];
+  regions: { id: string; name: string }[];
+  organisations: { id: string; name: string; regionId: string }[];
+  categories: { id: string; name: string }[];
+}
+
+export const STATUSES: readonly StudyStatus[] = ["open", "planned", "paused", "closed", "no_sites"];
+
+export interface StatusRow {
+  key: string;
+  label: string;
+  counts: Record<StudyStatus, number>;
+  total: number;
+}
+
+export interface StatusTable {
+  rows: StatusRow[];
+  /** Every study once (distinct), with its status over all sites. */
+  total: StatusRow;
+}
+
+const zero = (): Record<StudyStatus, number> => ({ open: 0, planned: 0, paused: 0, closed: 0, no_sites: 0 });
+const byName = (a: { label: string }, b: { label: string }) => a.label.localeCompare(b.label, "nb");
+
+function sitesByStudy(facts: StatisticsFacts): Map<number, StatSite[]> {
+  const map = new Map<number, StatSite[]>();
+  for (const s of facts.studies) map.set(s.id, []);
+  for (const site of facts.sites) map.get(site.studyId)?.push(site);
+  return map;
+}
+
+function nationalRow(facts: StatisticsFacts, sites: Map<number, StatSite[]>, now: Date): StatusRow {
+  const counts = zero();
+  for (const s of facts.studies) counts[studyStatus(sites.get(s.id)!, now)] += 1;
+  return { key: "total", label: "Hele landet", counts, total: facts.studies.length };
+}
+
+/** Each study counted in every group its sites fall into, with the status of those sites. */
+function bySiteGroup(
+  facts: StatisticsFacts,
+  now: Date,
+  groupOf: (site: StatSite) => string,
+  groups: { key: string; label: string }[],
+  keepEmpty: boolean,
+): StatusTable {
+  const sites = sitesByStudy(facts);
+  const rows = new Map(groups.map((g) => [g.key, { ...g, counts: zero(), total: 0 }]));
+  for (const study of facts.studies) {
+    const grouped = new Map<string, StatSite[]>();
+    for (const site of sites.get(study.id)!) {
+      const key = groupOf(site);
+      grouped.set(key, [...(grouped.get(key) ?? []), site]);
+    }
+    for (const [key, own] of grouped) {
+      const row = rows.get(key);
+      if (!row) continue;
+      row.counts[studyStatus(own, now)] += 1;
+      row.total += 1;
+    }
+  }
+  const list = [...rows.values()].filter((r) => keepEmpty || r.total > 0).sort(byName);
+  return { rows: list, total: nationalRow(facts, sites, now) };
+}
+
+export function statusByRegion(facts: StatisticsFacts, now: Date): StatusTable {
+  return bySiteGroup(facts, now, (s) => s.regionId, facts.regions.map((r) => ({ key: r.id, label: r.name })), true);
+}
+
+export function statusByOrganisation(facts: StatisticsFacts, now: Date): StatusTable {
+  return bySiteGroup(facts, now, (s) => s.organisationId, facts.organisations.map((o) => ({ key: o.id, label: o.name })), false);
+}
+
+/** Each study once per group `groupsOf` names (none → `fallback`), with its status over all sites. */
+function byStudyGroup(
+  facts: StatisticsFacts,
+  now: Date,
+  groupsOf: (study: StatStudy) => string[],
+  groups: { key: string; label: string }[],
+  fallback: { key: string; label: string },
+  order: (rows: StatusRow[]) => StatusRow[],
+): StatusTable {
+  const sites = sitesByStudy(facts);
+  const rows = new Map([...groups, fallback].map((g) => [g.key, { ...g, counts: zero(), total: 0 }]));
+  for (const study of facts.studies) {
+    const status = studyStatus(sites.get(study.id)!, now);
+    const keys = groupsOf(study).filter((k) => rows.has(k));
+    for (const key of keys.length ? new Set(keys) : [fallback.key]) {
+      const row = rows.get(key)!;
+      row.counts[status] += 1;
+      row.total += 1;
+    }
+  }
+  const fallbackRow = rows.get(fallback.key)!;
+  rows.delete(fallback.key);
+  const list = order([...rows.values()]);
+  if (fallbackRow.total > 0) list.push(fallbackRow);
+  return { rows: list, total: nationalRow(facts, sites, now) };
+}
+
+export function statusByCategory(facts: StatisticsFacts, now: Date): StatusTable {
+  return byStudyGroup(
+    facts,
+    now,
+    (s) => s.categories,
+    facts.categories.map((c) => ({ key: c.id, label: c.name })),
+    { key: "none", label: "Uten kategori" },
+    (rows) => rows.filter((r) => r.total > 0).sort(byName),
+  );
+}
+
+/** Phases in their natural order (not alphabetical), every phase shown even when empty. */
+export const PHASE_ORDER = ["early_phase_1", "phase_1", "phase_1_2", "phase_2", "phase_2_3", "phase_3", "phase_4", "not_applicable"] as const;
+
+export function statusByPhase(facts: StatisticsFacts, now: Date, phaseLabel: (phase: string) => string): StatusTable {
+  return byStudyGroup(
+    facts,
+    now,
+    (s) => (s.phase ? [s.phase] : []),
+    PHASE_ORDER.map((p) => ({ key: p, label: phaseLabel(p) })),
+    { key: "none", label: "Fase ikke oppgitt" },
+    (rows) => rows,
+  );
+}
+
+// --------------------------------------------------------------------------------- months
+
+/** "YYYY-MM" of a calendar date. */
+export const monthOf = (date: string) => date.slice(0, 7);
+
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + n;
+  return `${String(Math.floor(index / 12)).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+export function monthRange(month: string): { first: string; last: string } {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return { first: `${month}-01`, last: `${month}-${String(daysInMonth(y, m)).padStart(2, "0")}` };
+}
+
+export type MonthWhen = "past" | "current" | "future";
+
+export interface MonthCount {
+  month: string;
+  count: number;
+  when: MonthWhen;
+}
+
+/** Sites with inclusion in each month from `back` months before this month (Oslo) to `ahead` after. */
+export function sitesOpenPerMonth(facts: StatisticsFacts, now: Date, back = 24, ahead = 12): MonthCount[] {
+  const current = monthOf(osloDate(now));
+  const out: MonthCount[] = [];
+  for (let i = -back; i <= ahead; i++) {
+    const month = addMonths(current, i);
+    const { first, last } = monthRange(month);
+    const count = facts.sites.filter((s) => s.inclusionStart != null && s.inclusionStart <= last && (s.inclusionEnd == null || s.inclusionEnd >= first)).length;
+    out.push({ month, count, when: i < 0 ? "past" : i === 0 ? "current" : "future" });
+  }
+  return out;
+}
+
+/** Studies first published in each month from `back` months before this month (Oslo) to this month. */
+export function newStudiesPerMonth(facts: StatisticsFacts, now: Date, back = 24): MonthCount[] {
+  const current = monthOf(osloDate(now));
+  const counts = new Map<string, number>();
+  for (const s of facts.studies) {
+    if (!s.publishedAt) continue;
+    const month = monthOf(osloDate(new Date(s.publishedAt)));
+    counts.set(month, (counts.get(month) ?? 0) + 1);
+  }
+  const out: MonthCount[] = [];
+  for (let i = -back; i <= 0; i++) {
+    const month = addMonths(current, i);
+    out.push({ month, count: counts.get(month) ?? 0, when: i === 0 ? "current" : "past" });
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+/**
+ * GET /forsker/statistikk/<table>.csv — one statistics table as CSV for Excel (semicolon, UTF-8
+ * with BOM; app/views/excel-csv.ts), written from the same StatTable as the page's table.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getDb } from "~/db.server";
+import { osloDate } from "~/domain/inclusion-status";
+import { PUBLIC_PAGE_CACHE_CONTROL } from "~/http/cache-headers";
+import { statisticsFacts } from "~/models/statistics.server";
+import { excelCsv } from "~/views/excel-csv";
+import { isTableId, statisticsView, tableCsvRows, TABLE_IDS } from "~/views/statistics";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const match = /^([a-z-]+)\.csv$/.exec(params.file ?? "");
+  const id = match?.[1];
+  if (!id || !isTableId(id)) {
+    return new Response(`Ukjent tabell «${params.file}». Tabellene er: ${TABLE_IDS.map((t) => `${t}.csv`).join(", ")}.\n`, {
+      status: 404,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  }
+  const now = new Date();
+  const table = statisticsView(statisticsFacts(getDb()), now).sections.find((s) => s.table.id === id)!.table;
+  return new Response(excelCsv(tableCsvRows(table)), {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8; header=present",
+      "Content-Disposition": `attachment; filename="kliniske-studier-${id}-${osloDate(now)}.csv"`,
+      "Cache-Control": PUBLIC_PAGE_CACHE_CONTROL,
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * /forsker/statistikk — national statistics: open / planned / paused / closed studies by region,
+ * health trust, HRCS category and phase, sites with inclusion per month, new studies per month.
+ *
+ * Public, without sign-in (like /forsker): it is open data — counted only from published
+ * studies, which the open API already publishes one by one — so a login would protect nothing
+ * and would stop the page from being cached and linked. It sets no cookie.
+ * Status is derived for the instant of the request (never stored); each chart is SVG drawn here
+ * with a text alternative and is followed by its table, and each table can be downloaded as CSV.
+ */
+import type { MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { getDb } from "~/db.server";
+import { ErrorPage } from "~/components/ErrorPage";
+import { MonthColumnChart, StackedBarChart } from "~/components/StatisticsCharts";
+import { publicPageHeaders } from "~/http/cache-headers";
+import { translator } from "~/i18n/translate";
+import { statisticsFacts } from "~/models/statistics.server";
+import { STATUS_LABEL, statisticsView, type StatTable } from "~/views/statistics";
+
+export const meta: MetaFunction = () => [{ title: "Nasjonal statistikk – Kliniske studier" }];
+export const headers = publicPageHeaders;
+
+export async function loader() {
+  const now = new Date();
+  return { view: statisticsView(statisticsFacts(getDb()), now), at: translator("nb").instant(now) };
+}
+
+function DataTable({ table }: { table: StatTable }) {
+  const captionId = `tabell-${table.id}`;
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={captionId}>
+      <table className="stat-table" id={`data-${table.id}`}>
+        <caption id={captionId}>{table.title} (tabell)</caption>
+        <thead>
+          <tr>
+            {table.columns.map((c, i) => (
+              <th scope="col" key={i}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row, r) => (
+            <tr key={r}>
+              {row.map((cell, i) =>
+                i === 0 ? (
+                  <th scope="row" key={i}>
+                    {cell}
+                  </th>
+                ) : (
+                  <td key={i}>{cell}</td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+        {table.foot ? (
+          <tfoot>
+            <tr>
+              {table.foot.map((cell, i) =>
+                i === 0 ? (
+                  <th scope="row" key={i}>
+                    {cell}
+                  </th>
+                ) : (
+                  <td key={i}>{cell}</td>
+                ),
+              )}
+            </tr>
+          </tfoot>
+        ) : null}
+      </table>
+    </div>
+  );
+}
+
+export default function Statistics() {
+  const { view, at } = useLoaderData<typeof loader>();
+  const { total } = view;
+  return (
+    <>
+      <h1>Nasjonal statistikk</h1>
+      <p className="lead">
+        Kliniske studier ved norske helseforetak, regnet ut fra inklusjonsdatoene hvert studiested har oppgitt. Status gjelder nå: {at}.
+      </p>
+      <ul className="facts" aria-label="Publiserte studier i hele landet">
+        <li>
+          <strong>{total.total}</strong> publiserte studier
+        </li>
+        {(["open", "planned", "paused", "closed"] as const).map((s) => (
+          <li key={s}>
+            <strong>{total.counts[s]}</strong> {STATUS_LABEL[s].toLowerCase()}
+          </li>
+        ))}
+      </ul>
+      {view.demoStudies > 0 ? (
+        <p className="notice">Tallene omfatter {view.demoStudies} fiktive demostudier (Demodata).</p>
+      ) : null}
+      <nav aria-labelledby="statistikk-innhold">
+        <h2 id="statistikk-innhold">Innhold</h2>
+        <ul>
+          {view.sections.map((s) => (
+            <li key={s.table.id}>
+              <a href={`#${s.table.id}`}>{s.table.title}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {view.sections.map((s) => (
+        <section key={s.table.id} aria-labelledby={s.table.id} className="stat-section">
+          <h2 id={s.table.id}>{s.table.title}</h2>
+          <p>{s.table.explanation}</p>
+          {s.chart.kind === "stacked" ? (
+            <StackedBarChart id={`figur-${s.table.id}`} title={s.table.title} summary={s.summary} chart={s.chart} />
+          ) : (
+            <MonthColumnChart id={`figur-${s.table.id}`} title={s.table.title} summary={s.summary} chart={s.chart} />
+          )}
+          <DataTable table={s.table} />
+          <p>
+            <a href={`/forsker/statistikk/${s.table.id}.csv`} download>
+              Last ned «{s.table.title}» som CSV (semikolon, for Excel)
+            </a>
+          </p>
+        </section>
+      ))}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,184 @@
+/**
+ * What /forsker/statistikk shows, built (pure) from the facts and an instant: every table with
+ * its columns and rows — the page's HTML table and its CSV download are both written from the
+ * same StatTable, so they cannot disagree — and the charts drawn from the same numbers.
+ */
+import { format } from "date-fns";
+import { nb } from "date-fns/locale";
+import { PHASE_LABEL } from "../domain/labels";
+import type { StudyStatus } from "../domain/inclusion-status";
+import {
+  newStudiesPerMonth,
+  sitesOpenPerMonth,
+  statusByCategory,
+  statusByOrganisation,
+  statusByPhase,
+  statusByRegion,
+  type MonthCount,
+  type MonthWhen,
+  type StatisticsFacts,
+  type StatusTable,
+} from "../domain/statistics";
+import type { CsvCell } from "./excel-csv";
+
+export const TABLE_IDS = ["region", "organisasjon", "kategori", "fase", "inklusjon-per-maned", "nye-studier-per-maned"] as const;
+export type TableId = (typeof TABLE_IDS)[number];
+export const isTableId = (v: string): v is TableId => (TABLE_IDS as readonly string[]).includes(v);
+
+export const STATUS_LABEL: Record<StudyStatus, string> = {
+  open: "Åpen for inklusjon",
+  planned: "Planlagt",
+  paused: "Midlertidig stanset",
+  closed: "Inklusjon avsluttet",
+  no_sites: "Ingen studiesteder",
+};
+
+export interface StatTable {
+  id: TableId;
+  title: string;
+  /** Says what is counted (shown under the heading, and the chart's <desc> begins with it). */
+  explanation: string;
+  columns: string[];
+  rows: CsvCell[][];
+  /** The national row, under the others (<tfoot>), also in the CSV. */
+  foot: CsvCell[] | null;
+}
+
+export interface StackedChart {
+  kind: "stacked";
+  statuses: StudyStatus[];
+  bars: { label: string; values: number[] }[];
+}
+
+export interface ColumnChart {
+  kind: "columns";
+  valueLabel: string;
+  bars: { month: string; label: string; short: string; value: number; when: MonthWhen }[];
+}
+
+export interface StatSection {
+  table: StatTable;
+  chart: StackedChart | ColumnChart;
+  /** The chart's text alternative: what it shows, in sentences. */
+  summary: string;
+}
+
+export interface StatisticsView {
+  total: StatusTable["total"];
+  demoStudies: number;
+  sections: StatSection[];
+}
+
+const SITE_STATUSES: StudyStatus[] = ["open", "planned", "paused", "closed"];
+const STUDY_STATUSES: StudyStatus[] = ["open", "planned", "paused", "closed", "no_sites"];
+
+/** "januar 2026" and "jan. 26" for a "YYYY-MM" month. */
+export function monthLabel(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return format(new Date(y, m - 1, 1), "LLLL yyyy", { locale: nb });
+}
+function monthShort(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return `${format(new Date(y, m - 1, 1), "LLL", { locale: nb }).replace(".", "")} ${String(y).slice(2)}`;
+}
+
+function statusSection(id: TableId, title: string, groupHeading: string, explanation: string, table: StatusTable, statuses: StudyStatus[]): StatSection {
+  const row = (label: string, counts: Record<StudyStatus, number>, total: number): CsvCell[] => [label, ...statuses.map((s) => counts[s]), total];
+  const summary =
+    `${explanation} ` +
+    table.rows.map((r) => `${r.label}: ${statuses.map((s) => `${r.counts[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(", ")}.`).join(" ");
+  return {
+    table: {
+      id,
+      title,
+      explanation,
+      columns: [groupHeading, ...statuses.map((s) => STATUS_LABEL[s]), "Totalt"],
+      rows: table.rows.map((r) => row(r.label, r.counts, r.total)),
+      foot: row("Hele landet (hver studie én gang)", table.total.counts, table.total.total),
+    },
+    chart: { kind: "stacked", statuses, bars: table.rows.map((r) => ({ label: r.label, values: statuses.map((s) => r.counts[s]) })) },
+    summary,
+  };
+}
+
+function monthSection(id: TableId, title: string, valueLabel: string, explanation: string, counts: MonthCount[]): StatSection {
+  const peak = counts.reduce((best, c) => (c.count > best.count ? c : best), counts[0]!);
+  const current = counts.find((c) => c.when === "current")!;
+  const summary =
+    `${explanation} Fra ${monthLabel(counts[0]!.month)} til ${monthLabel(counts.at(-1)!.month)}. ` +
+    `Denne måneden (${monthLabel(current.month)}): ${current.count}. Høyest: ${peak.count} i ${monthLabel(peak.month)}.`;
+  return {
+    table: {
+      id,
+      title,
+      explanation,
+      columns: ["Måned", valueLabel],
+      rows: counts.map((c) => [monthLabel(c.month) + (c.when === "current" ? " (denne måneden)" : ""), c.count]),
+      foot: null,
+    },
+    chart: {
+      kind: "columns",
+      valueLabel,
+      bars: counts.map((c) => ({ month: c.month, label: monthLabel(c.month), short: monthShort(c.month), value: c.count, when: c.when })),
+    },
+    summary,
+  };
+}
+
+export function statisticsView(facts: StatisticsFacts, now: Date): StatisticsView {
+  const byRegion = statusByRegion(facts, now);
+  const sections: StatSection[] = [
+    statusSection(
+      "region",
+      "Studier etter region",
+      "Region (RHF)",
+      "Studier med minst ett studiested i regionen, med status for studiestedene der.",
+      byRegion,
+      SITE_STATUSES,
+    ),
+    statusSection(
+      "organisasjon",
+      "Studier etter helseforetak",
+      "Helseforetak",
+      "Studier med minst ett studiested ved helseforetaket, med status for studiestedene der.",
+      statusByOrganisation(facts, now),
+      SITE_STATUSES,
+    ),
+    statusSection(
+      "kategori",
+      "Studier etter helsekategori (HRCS)",
+      "Helsekategori",
+      "Hver studie med status over alle studiesteder; en studie med flere kategorier telles i hver av dem.",
+      statusByCategory(facts, now),
+      STUDY_STATUSES,
+    ),
+    statusSection(
+      "fase",
+      "Studier etter fase",
+      "Fase",
+      "Hver studie med status over alle studiesteder.",
+      statusByPhase(facts, now, (p) => PHASE_LABEL[p] ?? p),
+      STUDY_STATUSES,
+    ),
+    monthSection(
+      "inklusjon-per-maned",
+      "Studiesteder med inklusjon per måned",
+      "Studiesteder med inklusjon",
+      "Antall studiesteder der inklusjonsperioden dekker minst én dag i måneden, de siste 24 månedene og de neste 12 etter oppgitte datoer.",
+      sitesOpenPerMonth(facts, now),
+      ),
+    monthSection(
+      "nye-studier-per-maned",
+      "Nye studier per måned",
+      "Nye studier",
+      "Antall studier som ble publisert første gang i måneden, de siste 24 månedene.",
+      newStudiesPerMonth(facts, now),
+    ),
+  ];
+  return { total: byRegion.total, demoStudies: facts.studies.filter((s) => s.isDemo).length, sections };
+}
+
+/** The table as CSV rows: header, rows, national row. */
+export function tableCsvRows(table: StatTable): CsvCell[][] {
+  return [table.columns, ...table.rows, ...(table.foot ? [table.foot] : [])];
+}

@@ -1,0 +1,140 @@
+/**
+ * National statistics, pure: counting (app/domain/statistics.ts), the page's tables
+ * (app/views/statistics.ts), Excel CSV (app/views/excel-csv.ts) and the chart axes.
+ */
+import { describe, expect, it } from "vitest";
+import { addMonths, monthRange, newStudiesPerMonth, sitesOpenPerMonth, statusByRegion, type StatisticsFacts } from "~/domain/statistics";
+import { excelCsv, excelCsvCell } from "~/views/excel-csv";
+import { niceScale } from "~/views/chart-scale";
+import { monthLabel, statisticsView, tableCsvRows } from "~/views/statistics";
+
+const facts = (over: Partial<StatisticsFacts> = {}): StatisticsFacts => ({
+  studies: [],
+  sites: [],
+  regions: [
+    { id: "r1", name: "Helse Vest RHF" },
+    { id: "r2", name: "Helse Sør-Øst RHF" },
+  ],
+  organisations: [
+    { id: "a", name: "Ålesund", regionId: "r1" },
+    { id: "b", name: "Bergen", regionId: "r1" },
+    { id: "c", name: "Oslo", regionId: "r2" },
+  ],
+  categories: [{ id: "cancer", name: "Kreft" }],
+  ...over,
+});
+const study = (id: number, over: Partial<StatisticsFacts["studies"][number]> = {}) => ({ id, phase: null, isDemo: false, publishedAt: null, categories: [], ...over });
+const site = (studyId: number, organisationId: string, regionId: string, inclusionStart: string | null, inclusionEnd: string | null, paused = false) => ({
+  studyId,
+  organisationId,
+  regionId,
+  inclusionStart,
+  inclusionEnd,
+  paused,
+});
+
+describe("months", () => {
+  it("adds months across years and knows each month's last day", () => {
+    expect(addMonths("2026-01", -1)).toBe("2025-12");
+    expect(addMonths("2026-12", 1)).toBe("2027-01");
+    expect(addMonths("2026-06", -24)).toBe("2024-06");
+    expect(monthRange("2028-02")).toEqual({ first: "2028-02-01", last: "2028-02-29" });
+    expect(monthRange("2027-02").last).toBe("2027-02-28");
+    expect(monthLabel("2026-01")).toBe("januar 2026");
+  });
+
+  it("counts a site in every month its window touches, the current month taken in Oslo", () => {
+    const f = facts({
+      studies: [study(1)],
+      sites: [site(1, "a", "r1", "2026-01-31", "2026-03-01"), site(1, "b", "r1", "2026-05-01", null), site(1, "c", "r2", null, null)],
+    });
+    // 2026-05-31T22:30Z is already 1 June in Oslo (UTC+2): the current month is June.
+    const months = sitesOpenPerMonth(f, new Date("2026-05-31T22:30:00Z"), 6, 2);
+    expect(months.map((m) => [m.month, m.count, m.when])).toEqual([
+      ["2025-12", 0, "past"],
+      ["2026-01", 1, "past"],
+      ["2026-02", 1, "past"],
+      ["2026-03", 1, "past"],
+      ["2026-04", 0, "past"],
+      ["2026-05", 1, "past"],
+      ["2026-06", 1, "current"],
+      ["2026-07", 1, "future"],
+      ["2026-08", 1, "future"],
+    ]);
+  });
+
+  it("puts a study in the Oslo month it was first published", () => {
+    const f = facts({
+      studies: [study(1, { publishedAt: "2026-04-30T21:59:59.000Z" }), study(2, { publishedAt: "2026-04-30T22:00:00.000Z" }), study(3)],
+    });
+    const months = newStudiesPerMonth(f, new Date("2026-05-10T12:00:00Z"), 2);
+    expect(months.map((m) => [m.month, m.count])).toEqual([
+      ["2026-03", 0],
+      ["2026-04", 1],
+      ["2026-05", 1],
+    ]);
+  });
+});
+
+describe("status by region", () => {
+  it("counts a multi-centre study in each region with the status of its sites there", () => {
+    const f = facts({
+      studies: [study(1), study(2)],
+      sites: [
+        site(1, "a", "r1", "2026-01-01", "2026-12-31"),
+        site(1, "c", "r2", "2027-01-01", "2027-12-31"),
+        site(2, "a", "r1", "2025-01-01", "2025-12-31"),
+        site(2, "b", "r1", "2026-01-01", "2026-12-31", true),
+      ],
+    });
+    const t = statusByRegion(f, new Date("2026-06-01T10:00:00Z"));
+    expect(t.rows.map((r) => [r.label, r.counts.open, r.counts.planned, r.counts.paused, r.counts.closed, r.total])).toEqual([
+      ["Helse Sør-Øst RHF", 0, 1, 0, 0, 1],
+      ["Helse Vest RHF", 1, 0, 1, 0, 2],
+    ]);
+    // Nationally each study once, with its best status over all sites.
+    expect(t.total.counts).toMatchObject({ open: 1, paused: 1, planned: 0, closed: 0 });
+    expect(t.total.total).toBe(2);
+  });
+});
+
+describe("tables and CSV", () => {
+  it("writes the page's table as semicolon CSV with a BOM, CRLF and the national row", () => {
+    const f = facts({ studies: [study(1, { categories: ["cancer"], phase: "phase_2" })], sites: [site(1, "a", "r1", "2026-01-01", null)] });
+    const view = statisticsView(f, new Date("2026-06-01T10:00:00Z"));
+    const region = view.sections.find((s) => s.table.id === "region")!.table;
+    const csv = excelCsv(tableCsvRows(region));
+    expect(csv.startsWith("\uFEFFRegion (RHF);Åpen for inklusjon;Planlagt;Midlertidig stanset;Inklusjon avsluttet;Totalt\r\n")).toBe(true);
+    expect(csv).toContain("\r\nHelse Vest RHF;1;0;0;0;1\r\n");
+    expect(csv.endsWith("Hele landet (hver studie én gang);1;0;0;0;1\r\n")).toBe(true);
+    expect(view.sections.map((s) => s.table.id)).toEqual(["region", "organisasjon", "kategori", "fase", "inklusjon-per-maned", "nye-studier-per-maned"]);
+    // Empty organisations are left out; all phases are shown in their order.
+    expect(view.sections[1]!.table.rows.map((r) => r[0])).toEqual(["Ålesund"]);
+    expect(view.sections[3]!.table.rows.map((r) => r[0])).toEqual(["Tidlig fase 1", "Fase 1", "Fase 1/2", "Fase 2", "Fase 2/3", "Fase 3", "Fase 4", "Ikke aktuelt"]);
+  });
+
+  it("neutralises formulas and quotes delimiters", () => {
+    expect(excelCsvCell("=HYPERLINK(\"http://evil\")")).toBe(`"'=HYPERLINK(""http://evil"")"`);
+    expect(excelCsvCell("+47 123")).toBe("'+47 123");
+    expect(excelCsvCell("-1")).toBe("'-1");
+    expect(excelCsvCell("@SUM(A1)")).toBe("'@SUM(A1)");
+    expect(excelCsvCell("\tx")).toBe("'\tx");
+    expect(excelCsvCell("a;b")).toBe('"a;b"');
+    expect(excelCsvCell("linje\nto")).toBe('"linje\nto"');
+    expect(excelCsvCell("Helse Sør-Øst, RHF")).toBe("Helse Sør-Øst, RHF");
+    expect(excelCsvCell(-3)).toBe("-3");
+    expect(excelCsvCell(null)).toBe("");
+  });
+});
+
+describe("chart axes", () => {
+  it.each([
+    [0, 1, [0, 1]],
+    [3, 3, [0, 1, 2, 3]],
+    [7, 8, [0, 2, 4, 6, 8]],
+    [11, 15, [0, 5, 10, 15]],
+    [47, 50, [0, 10, 20, 30, 40, 50]],
+  ])("max %i → top %i", (max, top, ticks) => {
+    expect(niceScale(max)).toMatchObject({ top, ticks });
+  });
+});
