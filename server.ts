@@ -21,6 +21,7 @@ import { readiness } from "./app/http/readiness.server";
 import { cspNonceOf, securityHeaders } from "./app/http/security-headers.server";
 import { gracefulShutdown } from "./app/http/shutdown.server";
 import { readMigrations } from "./app/models/migrations.server";
+import { removeServerPid, writeServerPid } from "./app/ops/server-pid.server";
 import { closeDb, getDb } from "./app/db.server";
 import { prepareDatabase } from "./app/boot.server";
 import { dropCursorsExcept } from "./app/models/search-outbox.server";
@@ -129,8 +130,11 @@ const server = app.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   // tests/helpers/server.ts and scripts wait for "listening on http://localhost:<port>" in this line.
+  // npm run db:restore refuses to replace a database a running server holds.
+  writeServerPid(config.DATABASE_PATH, { pid: process.pid, port, startedAt: new Date().toISOString() });
   logger.info({ port, database: config.DATABASE_PATH }, `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`);
 });
+process.on("exit", () => removeServerPid(config.DATABASE_PATH));
 
 // Organisations that publish a feed URL are polled when due (npm run feeds -- --add …).
 const stopFeeds = startFeedScheduler(db);
@@ -149,7 +153,10 @@ function shutdown(signal: string) {
       stopFeeds,
       closeStreams: () => hub.close(),
       flushSearch: (ms) => searchIndexing.flush(ms),
-      closeDatabase: closeDb,
+      closeDatabase: () => {
+        closeDb();
+        removeServerPid(config.DATABASE_PATH);
+      },
     },
     signal,
   ).then(
