@@ -109,7 +109,9 @@ export function httpLogger(logger: Logger, options: { ignore?: (path: string) =>
     autoLogging: { ignore: (req: IncomingMessage) => options.ignore?.((req.url ?? "/").split("?")[0]!) ?? false },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
     customSuccessMessage: (req, res) => `${req.method} ${redactUrl((req as Req).originalUrl ?? req.url)} ${res.statusCode}`,
-    customErrorMessage: (req, res, error) => `${req.method} ${redactUrl((req as Req).originalUrl ?? req.url)} ${res.statusCode}: ${error.message}`,
+    // pino-http makes up "failed with status code 500" for a 5xx without an error: not worth repeating.
+    customErrorMessage: (req, res, error) =>
+      `${req.method} ${redactUrl((req as Req).originalUrl ?? req.url)} ${res.statusCode}${/^failed with status code/.test(error.message) ? "" : `: ${error.message}`}`,
     // Our own shapes instead of pino's standard ones (which copy every request header).
     serializers: {
       req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string; headers?: Record<string, unknown>; raw?: Req }) => ({
