@@ -4,6 +4,8 @@
  * → search engines (setup, rebuild if new or empty, indexers) → serve. A bad config value or a
  * failed migration stops the start with a clear message; a Meilisearch that is down does not (it
  * is retried with back-off and searches fall back to the embedded engine meanwhile).
+ * Operations (docs/operations.md): JSON logs with a request id, security headers, /healthz
+ * (liveness), /readyz (readiness), /metrics (Prometheus), graceful shutdown on SIGTERM.
  */
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -13,6 +15,13 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadConfigOrExit } from "./app/config.server";
+import { createLogger, httpLogger, routeConsoleTo } from "./app/http/logging.server";
+import { createMetrics, markRoute } from "./app/http/metrics.server";
+import { readiness } from "./app/http/readiness.server";
+import { cspNonceOf, securityHeaders } from "./app/http/security-headers.server";
+import { gracefulShutdown } from "./app/http/shutdown.server";
+import { readMigrations } from "./app/models/migrations.server";
+import { removeServerPid, writeServerPid } from "./app/ops/server-pid.server";
 import { closeDb, getDb } from "./app/db.server";
 import { prepareDatabase } from "./app/boot.server";
 import { dropCursorsExcept } from "./app/models/search-outbox.server";
@@ -22,6 +31,9 @@ import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
 import { crossSiteGuard } from "./app/auth/csrf.server";
 
 const config = loadConfigOrExit();
+// JSON lines on stdout; console.* from every module (and the Remix build) goes through it too.
+const logger = createLogger({ level: config.LOG_LEVEL });
+routeConsoleTo(logger);
 if (config.sessionSecretGenerated) {
   console.warn("SESSION_SECRET is not set: using a random secret for this process (sign-ins end at restart).");
 }
@@ -53,6 +65,8 @@ for (const engine of dropCursorsExcept(db, searchEngines.indexed.map((e) => e.na
   console.log(`Search: forgot the outbox cursor of ${engine} (no longer configured); a later switch back rebuilds its index.`);
 }
 const searchIndexing = startSearchIndexing(db, searchEngines.indexed);
+// What /readyz compares the database with (read once: the files do not change while we run).
+const shippedMigrations = readMigrations();
 await searchIndexing.embeddedReady;
 
 const buildPath = path.resolve("build/index.js");
@@ -66,42 +80,100 @@ const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 const hub = new RealtimeHub({ db, urls: { base: config.BASE_URL.replace(/\/+$/, "") } });
 hub.start();
 
+let shuttingDown = false;
+const metrics = createMetrics({
+  db,
+  engines: searchEngines,
+  routes: build.routes,
+  sseClients: () => hub.connections(),
+  skip: (p) => p === EVENTS_PATH,
+});
+// Probes and scrapes every few seconds would drown the access log.
+const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
 const app = express();
 app.disable("x-powered-by");
+// Behind a TLS terminator / load balancer: trust its X-Forwarded-For and X-Forwarded-Proto
+// (req.secure → HSTS=auto), no further than the configured number of hops.
+if (config.TRUST_PROXY_HOPS > 0) app.set("trust proxy", config.TRUST_PROXY_HOPS);
+// First: every response (also the live stream, static files and errors) gets a request id, an
+// access-log line and the security headers.
+app.use(httpLogger(logger, { ignore: (p) => QUIET_PATHS.has(p) }));
+app.use(securityHeaders({ hsts: config.HSTS }));
+app.use(metrics.middleware);
+app.get("/metrics", (req, res) => {
+  markRoute(res, "/metrics");
+  return metrics.handler(req, res);
+});
+app.get("/readyz", async (_req, res) => {
+  markRoute(res, "/readyz");
+  const report = await readiness({ db, engines: searchEngines, migrations: shippedMigrations, shuttingDown: () => shuttingDown });
+  res.status(report.status === "ready" ? 200 : 503).set("Cache-Control", "no-store").json(report);
+});
 // Before compression (it would buffer the stream) and before Remix (resource routes end their answers).
 app.all(EVENTS_PATH, (req, res) => hub.handle(req, res));
 app.use(compression());
 // Fingerprinted assets from the Remix build can be cached for a year.
-app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
+app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", setHeaders: (res) => markRoute(res, "/build/*") }));
+app.use(express.static("public", { maxAge: "1h", setHeaders: (res) => markRoute(res, "static") }));
 // A form sent from another site is a clear 403 here (Remix alone would answer an empty 500).
 app.use(crossSiteGuard);
-// The client's address reaches loaders as load context (the open API's per-client rate limit).
-app.all("*", createRequestHandler({ build, mode: config.NODE_ENV, getLoadContext: (req) => ({ remoteAddress: req.socket.remoteAddress ?? null }) }));
+// Load context: the client's address (the open API's per-client rate limit) and this response's
+// CSP nonce (app/entry.server.tsx puts it on Remix's inline scripts).
+app.all(
+  "*",
+  createRequestHandler({
+    build,
+    mode: config.NODE_ENV,
+    getLoadContext: (req, res) => ({ remoteAddress: req.socket.remoteAddress ?? null, cspNonce: cspNonceOf(res) }),
+  }),
+);
 
 const server = app.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
-  console.log(`Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`);
+  // tests/helpers/server.ts and scripts wait for "listening on http://localhost:<port>" in this line.
+  // npm run db:restore refuses to replace a database a running server holds.
+  writeServerPid(config.DATABASE_PATH, { pid: process.pid, port, startedAt: new Date().toISOString() });
+  logger.info({ port, database: config.DATABASE_PATH }, `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`);
 });
+process.on("exit", () => removeServerPid(config.DATABASE_PATH));
 
 // Organisations that publish a feed URL are polled when due (npm run feeds -- --add …).
 const stopFeeds = startFeedScheduler(db);
 
 function shutdown(signal: string) {
-  console.log(`${signal}: closing`);
-  stopFeeds();
-  searchIndexing.stop();
-  hub.close();
-  server.close(() => {
-    closeDb();
-    process.exit(0);
-  });
-  // Requests that hang must not block shutdown forever.
+  if (shuttingDown) {
+    logger.warn(`${signal} again while shutting down: exiting now`);
+    process.exit(1);
+  }
+  shuttingDown = true;
+  gracefulShutdown(
+    {
+      server,
+      logger,
+      markShuttingDown: () => (shuttingDown = true),
+      stopFeeds,
+      closeStreams: () => hub.close(),
+      flushSearch: (ms) => searchIndexing.flush(ms),
+      closeDatabase: () => {
+        closeDb();
+        removeServerPid(config.DATABASE_PATH);
+      },
+    },
+    signal,
+  ).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      logger.error({ err: error }, `shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
+  // The last resort: never hang (grace 10 s + flush 10 s + closing).
   setTimeout(() => {
-    closeDb();
-    process.exit(0);
-  }, 10_000).unref();
+    logger.error("shutdown did not finish in 30 s: exiting");
+    process.exit(1);
+  }, 30_000).unref();
 }
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));

@@ -103,6 +103,17 @@ const envSchema = z
         // One header line: sources joined by single spaces (a newline in the variable must not reach the header).
         .transform((v) => v.split(/\s+/).filter(Boolean).join(" ")),
     ),
+    /**
+     * Strict-Transport-Security: "auto" sends it when the request came over https (TLS on this
+     * socket, or X-Forwarded-Proto: https from a trusted proxy: set TRUST_PROXY_HOPS), "on" always
+     * (the TLS terminator in front does not send X-Forwarded-Proto), "off" never.
+     */
+    HSTS: z.preprocess(emptyToUndefined, z.enum(["auto", "on", "off"], { message: 'must be "auto", "on" or "off"' }).default("auto")),
+    /** Log level of the JSON logs (pino). */
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be fatal, error, warn, info, debug, trace or silent" }).default("info"),
+    ),
     /** Seed the fictional demo studies into an empty database at start. */
     SEED_DEMO_DATA: z.preprocess(
       emptyToUndefined,

@@ -3,6 +3,7 @@ import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration } from "
 import type { ReactNode } from "react";
 import { ErrorPage } from "./components/ErrorPage";
 import { LanguageSwitcher } from "./components/LanguageSwitcher";
+import { useNonce } from "./components/nonce";
 import { langFromSearch } from "./i18n/languages";
 import { translator } from "./i18n/translate";
 import { useTranslator } from "./i18n/use-translator";
@@ -20,6 +21,8 @@ export const meta: MetaFunction = ({ location }) => {
 
 export function Layout({ children }: { children: ReactNode }) {
   const { lang, t, href } = useTranslator();
+  // The CSP nonce for Remix's inline scripts (app/http/security-headers.server.ts).
+  const nonce = useNonce();
   return (
     <html lang={lang}>
       <head>
@@ -71,8 +74,8 @@ export function Layout({ children }: { children: ReactNode }) {
             </p>
           </div>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

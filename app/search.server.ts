@@ -18,11 +18,11 @@ import {
   cursorExists,
   cursorPosition,
   cursorState,
-  outboxLag,
+  enginePending,
   recordIndexFailure,
 } from "./models/search-outbox.server";
 import { describeError, FallbackSearchEngine, type FallbackSearchEngineOptions } from "../search/fallback";
-import { rebuildIndex, startIndexer } from "../search/indexer.server";
+import { drainOutbox, rebuildIndex, startIndexer, type DrainResult } from "../search/indexer.server";
 import { MeilisearchEngine } from "../search/meilisearch";
 import { SqliteFtsEngine } from "../search/sqlite-fts";
 import type { SearchEngine, SearchHealth } from "../search/types";
@@ -105,6 +105,24 @@ export interface SearchIndexing {
   /** Resolves when every engine is up and indexing, or stop() was called (not while Meilisearch stays down). */
   allReady: Promise<void>;
   stop: () => void;
+  /**
+   * For shutdown: stop(), wait for the batches in flight, then drain what is left in the outbox
+   * into every engine that is up (within timeoutMs in all). An engine that is down, or does not
+   * finish in time, keeps its changes in the outbox: its cursor has not moved, so they are
+   * indexed after the next start. Nothing is lost either way.
+   */
+  flush: (timeoutMs?: number) => Promise<FlushReport[]>;
+}
+
+export interface FlushReport {
+  engine: SearchEngine["name"];
+  /** Documents indexed and studies removed by the final drain. */
+  indexed: number;
+  removed: number;
+  /** Changes still waiting for this engine afterwards (0 = drained). */
+  lag: number | null;
+  /** Why it was not drained: down, failed, or out of time. */
+  error: string | null;
 }
 
 /** A sleep that stop() can cut short (so a bring-up loop ends instead of hanging). */
@@ -132,8 +150,10 @@ export function startSearchIndexing(db: Db, engines: SearchEngine[], options: Se
   const log = options.log ?? console.log;
   const maxRetryMs = options.maxRetryMs ?? 60_000;
   let stopped = false;
-  const stops: (() => void)[] = [];
+  const stops: (() => Promise<void>)[] = [];
   const wakers = new Set<() => void>();
+  /** Engines whose indexer is running (set up, index built): the ones a flush drains. */
+  const up = new Set<SearchEngine>();
 
   const bringUp = async (engine: SearchEngine, first: () => void) => {
     // Decided once: a cursor created below to record failures must not hide that it is new.
@@ -154,6 +174,7 @@ export function startSearchIndexing(db: Db, engines: SearchEngine[], options: Se
         }
         if (stopped) return;
         stops.push(startIndexer(db, engine, { log, pollMs: options.pollMs }));
+        up.add(engine);
         if (attempt > 0) log(`search (${engine.name}): up again, indexing`);
         first();
         return;
@@ -180,13 +201,42 @@ export function startSearchIndexing(db: Db, engines: SearchEngine[], options: Se
     return { engine, firstAttempt, done };
   });
   const embedded = readies.find((r) => r.engine.name === "sqlite-fts");
+  const allDone = Promise.all(readies.map((r) => r.done)).then(() => undefined);
+  const stop = () => {
+    stopped = true;
+    for (const wake of [...wakers]) wake();
+    return Promise.all(stops.splice(0).map((s) => s())).then(() => undefined);
+  };
   return {
     embeddedReady: embedded ? embedded.firstAttempt : Promise.resolve(),
-    allReady: Promise.all(readies.map((r) => r.done)).then(() => undefined),
-    stop: () => {
-      stopped = true;
-      for (const wake of [...wakers]) wake();
-      for (const s of stops.splice(0)) s();
+    allReady: allDone,
+    stop: () => void stop(),
+    flush: async (timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(0, deadline - Date.now());
+      const outOfTime = Symbol("out of time");
+      // In-flight batches and bring-ups (a rebuild) finish first: the final drain must not race them.
+      await withTimeout(Promise.all([stop(), allDone]), left(), () => undefined);
+      const reports: FlushReport[] = [];
+      for (const engine of engines) {
+        let report: FlushReport = { engine: engine.name, indexed: 0, removed: 0, lag: null, error: null };
+        if (!up.has(engine)) {
+          report.error = "not available (its changes wait in the outbox for the next start)";
+        } else {
+          const result = await withTimeout<DrainResult | typeof outOfTime>(drainOutbox(db, engine), left(), () => outOfTime);
+          report =
+            result === outOfTime
+              ? { ...report, error: `not drained within ${timeoutMs} ms` }
+              : { ...report, indexed: result.indexed, removed: result.removed, error: result.error };
+        }
+        try {
+          report.lag = enginePending(db, engine.name)?.lag ?? null;
+        } catch {
+          // The database may already be unusable; the report says what it knows.
+        }
+        reports.push(report);
+      }
+      return reports;
     },
   };
 }
@@ -234,10 +284,12 @@ export async function searchHealthReport(db: Db, engines: SearchEngines, timeout
       let lag: number | null = null;
       let state = { failures: 0, lastError: null as string | null, nextAttemptAt: null as string | null };
       try {
-        // Read-only: a report must not create a cursor (a new cursor means "build the index first").
-        if (cursorExists(db, engine.name)) {
-          lag = outboxLag(db, engine.name);
-          state = cursorState(db, engine.name);
+        // Read-only (SELECTs only): a report must not create a cursor (a new cursor means "build
+        // the index first") and a health probe must not take the write lock.
+        const pending = enginePending(db, engine.name);
+        if (pending) {
+          lag = pending.lag;
+          state = pending.state;
         }
       } catch (e) {
         return { ...health, ok: false, outboxLag: null, failures: 0, lastError: (e as Error).message, nextAttemptAt: null };

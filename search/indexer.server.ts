@@ -86,14 +86,17 @@ export async function rebuildIndex(db: Db, engine: SearchEngine, batchSize = 100
 
 /**
  * Keeps an engine current: wakes on in-process changes at once and polls for changes made by
- * other processes; backs off after failures. Returns stop().
+ * other processes; backs off after failures. Returns stop(): no new runs start, and its promise
+ * resolves when the run in flight (if any) has finished, so a final drain at shutdown never races
+ * a batch that is still being written.
  */
 export function startIndexer(
   db: Db,
   engine: SearchEngine,
   options: { pollMs?: number; log?: (message: string) => void } = {},
-): () => void {
+): () => Promise<void> {
   const log = options.log ?? console.log;
+  let current: Promise<void> = Promise.resolve();
   let running = false;
   let again = false;
   let stopped = false;
@@ -105,6 +108,8 @@ export function startIndexer(
       return;
     }
     running = true;
+    let finished!: () => void;
+    current = new Promise<void>((resolve) => (finished = resolve));
     try {
       const state = cursorState(db, engine.name);
       if (!state.nextAttemptAt || Date.parse(state.nextAttemptAt) <= Date.now()) {
@@ -115,6 +120,7 @@ export function startIndexer(
       log(`search indexer (${engine.name}) error: ${(error as Error).message}`);
     } finally {
       running = false;
+      finished();
     }
     if (again) {
       again = false;
@@ -136,5 +142,6 @@ export function startIndexer(
     stopped = true;
     studyEvents().off("changed", onChange);
     if (timer) clearTimeout(timer);
+    return current;
   };
 }

@@ -154,3 +154,25 @@ export function listOpenConflicts(db: Db, studyId: number): { organisationId: st
 export function organisationExists(db: Db, id: string): boolean {
   return sql(db, "SELECT 1 FROM organisations WHERE id = ?").pluck().get(id) === 1;
 }
+
+export interface IngestTotals {
+  /** Runs by status (running, finished, failed), dry runs excluded. */
+  runs: Record<"running" | "finished" | "failed", number>;
+  /** Records over all finished and failed runs, by outcome. */
+  records: Record<"received" | "created" | "changed" | "unchanged" | "withdrawn" | "rejected", number>;
+}
+
+/** Totals over every recorded ingest run (the CLI's and the API's alike), for /metrics. */
+export function ingestTotals(db: Db): IngestTotals {
+  const runs = { running: 0, finished: 0, failed: 0 };
+  for (const row of sql(db, "SELECT status, count(*) AS n FROM ingest_runs WHERE dry_run = 0 GROUP BY status").all() as { status: keyof typeof runs; n: number }[]) {
+    runs[row.status] = row.n;
+  }
+  const r = sql(
+    db,
+    `SELECT coalesce(sum(received), 0) AS received, coalesce(sum(created), 0) AS created, coalesce(sum(changed), 0) AS changed,
+            coalesce(sum(unchanged), 0) AS unchanged, coalesce(sum(withdrawn), 0) AS withdrawn, coalesce(sum(rejected), 0) AS rejected
+       FROM ingest_runs WHERE dry_run = 0`,
+  ).get() as IngestTotals["records"];
+  return { runs, records: r };
+}

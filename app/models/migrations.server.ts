@@ -61,6 +61,13 @@ export function appliedMigrations(db: Db): AppliedMigration[] {
   return db.prepare("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").all() as AppliedMigration[];
 }
 
+/** The applied migrations without creating the table (read-only, for /readyz); [] when it does not exist. */
+export function readAppliedMigrations(db: Db): Pick<AppliedMigration, "version" | "name">[] {
+  const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'").pluck().get();
+  if (!exists) return [];
+  return db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all() as Pick<AppliedMigration, "version" | "name">[];
+}
+
 /** Applies pending migrations; returns the ones applied now. Refuses if a landed one was edited. */
 export function migrate(db: Db, dir = DEFAULT_MIGRATIONS_DIR, now = () => new Date().toISOString()): Migration[] {
   const available = readMigrations(dir);

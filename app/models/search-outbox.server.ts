@@ -120,3 +120,26 @@ export function clearIndexFailures(db: Db, engine: string): void {
     engine,
   );
 }
+
+/* ---- read-only views for /healthz, /readyz and /metrics: they must never write (no ensureCursor) */
+
+export interface EnginePending {
+  /** Changes this engine has not indexed yet. */
+  lag: number;
+  /** When the oldest of them was enqueued (ISO), or null when none wait. */
+  oldestEnqueuedAt: string | null;
+  state: CursorState;
+}
+
+/** The engine's cursor and what waits for it, or null when it has no cursor yet. Only SELECTs. */
+export function enginePending(db: Db, engine: string): EnginePending | null {
+  const state = sql(db, "SELECT last_id AS lastId, failures, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM search_cursors WHERE engine = ?").get(
+    engine,
+  ) as CursorState | undefined;
+  if (!state) return null;
+  const row = sql(db, "SELECT count(*) AS lag, min(enqueued_at) AS oldest FROM search_outbox WHERE id > ?").get(state.lastId) as {
+    lag: number;
+    oldest: string | null;
+  };
+  return { lag: row.lag, oldestEnqueuedAt: row.oldest, state };
+}

@@ -3,7 +3,9 @@ import { databaseHealth } from "~/models/meta.server";
 import { getSearchEngines, searchHealthReport } from "~/search.server";
 
 /**
- * Liveness with the database and search state: 200 when the database answers, 503 when it does
+ * Liveness (readiness is /readyz, in server.ts: app/http/readiness.server.ts). Read-only: only
+ * SELECTs run, so a probe never takes the write lock or creates a search cursor. With the
+ * database and search state: 200 when the database answers, 503 when it does
  * not. A search engine that is down (e.g. Meilisearch) is reported with status "degraded" but
  * stays 200: searches fall back to the embedded engine. Per engine: health, documents, outbox lag
  * and the indexer's failures/back-off.

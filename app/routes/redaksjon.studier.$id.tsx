@@ -199,7 +199,7 @@ export default function Review() {
                 </div>
                 <div>
                   <input id={`${fid}-paused`} name="paused" type="checkbox" defaultChecked={v.paused ? v.paused === "on" : site.paused} />{" "}
-                  <label htmlFor={`${fid}-paused`} style={{ display: "inline" }}>
+                  <label htmlFor={`${fid}-paused`} className="inline-label">
                     Inklusjonen er midlertidig stanset
                   </label>
                 </div>

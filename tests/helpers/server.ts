@@ -3,7 +3,6 @@
  * on a free port with its own database file, and talks to it over real HTTP.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 
 export interface RunningServer {
   url: string;
@@ -12,7 +11,12 @@ export interface RunningServer {
   stop: () => Promise<number | null>;
 }
 
-const TSX = path.resolve("node_modules/.bin/tsx");
+/**
+ * `node --import tsx server.ts`, one process — not the `tsx` CLI, which runs the server as its
+ * child and, when it relays SIGTERM, SIGKILLs that child if it has not acknowledged the signal
+ * within 30 ms (a busy event loop on a loaded machine): no graceful shutdown, exit 143.
+ */
+const SERVER_COMMAND = [process.execPath, ["--import", "tsx", "server.ts"]] as const;
 
 /**
  * The child's environment: ours minus what Vitest injects (Vite sets BASE_URL="/", MODE, DEV,
@@ -24,7 +28,7 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
-  const child = spawn(TSX, ["server.ts"], {
+  const child = spawn(SERVER_COMMAND[0], [...SERVER_COMMAND[1]], {
     env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -61,7 +65,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
 
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
 export async function runServerExpectingExit(env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(TSX, ["server.ts"], {
+  const child = spawn(SERVER_COMMAND[0], [...SERVER_COMMAND[1]], {
     env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,0 +1,139 @@
+/**
+ * JSON logs (app/http/logging.server.ts): request ids, secrets never logged — through the real
+ * pino-http middleware in an Express app over real HTTP, lines captured from pino's stream. And
+ * the route patterns the latency histogram is labelled with (app/http/metrics.server.ts).
+ */
+import express from "express";
+import type { Server } from "node:http";
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger, httpLogger, redactUrl, requestIdFrom, REDACTED } from "~/http/logging.server";
+import { routeLabel, routePatterns } from "~/http/metrics.server";
+
+const lines: string[] = [];
+const sink = new Writable({
+  write(chunk, _encoding, done) {
+    lines.push(...String(chunk).split("\n").filter(Boolean));
+    done();
+  },
+});
+const logger = createLogger({ destination: sink });
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  const app = express();
+  app.use(httpLogger(logger, { ignore: (p) => p === "/healthz" }));
+  app.all("*", (req, res) => {
+    // A module that logs an object with secrets in it.
+    req.log.info({ user: { email: "kari@example.no", password: "hunter2-secret" }, token: "ks_module_token" }, "signed in");
+    res.setHeader("Set-Cookie", "ks_session=cookie-value-secret; HttpOnly");
+    res.status(req.path === "/fail" ? 500 : 200).send("ok");
+  });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const a = server.address();
+  base = `http://127.0.0.1:${typeof a === "object" && a ? a.port : 0}`;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+
+const parsed = () => lines.map((l) => JSON.parse(l) as Record<string, any>);
+
+describe("request ids", () => {
+  it("keeps a sane incoming X-Request-Id and echoes it; replaces one that is not", async () => {
+    const kept = await fetch(`${base}/a`, { headers: { "X-Request-Id": "lb-7f3a:0001" } });
+    expect(kept.headers.get("x-request-id")).toBe("lb-7f3a:0001");
+    for (const bad of ["x".repeat(200), "a b", "abc\u00e6", '{"level":60}']) {
+      const res = await fetch(`${base}/a`, { headers: { "X-Request-Id": bad } });
+      expect(res.headers.get("x-request-id"), bad).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const fresh = await fetch(`${base}/a`);
+    const id = fresh.headers.get("x-request-id")!;
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const access = parsed().find((l) => l.req?.id === id && l.res);
+    expect(access).toMatchObject({ level: 30, msg: "GET /a 200", req: { method: "GET", url: "/a" }, res: { statusCode: 200 } });
+    // The module's own line carries the same id.
+    expect(parsed().find((l) => l.msg === "signed in" && l.req?.id === id)).toBeTruthy();
+  });
+
+  it("requestIdFrom: first of several, new id when missing", () => {
+    expect(requestIdFrom(["one", "two"])).toBe("one");
+    expect(requestIdFrom(undefined)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestIdFrom("")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("secrets are never logged", () => {
+  it("no Authorization, Cookie, Set-Cookie, password, token or reset token from the URL in any line", async () => {
+    lines.length = 0;
+    await fetch(`${base}/nytt-passord?token=reset-token-secret&lang=nn`, {
+      headers: {
+        Authorization: "Bearer ks_bearer_secret",
+        Cookie: "ks_session=cookie-secret; ks_csrf=csrf-secret",
+        "X-Api-Key": "api-key-secret",
+      },
+    });
+    await fetch(`${base}/fail?api_key=k-secret&q=brystkreft`);
+    const all = lines.join("\n");
+    for (const secret of ["ks_bearer_secret", "cookie-secret", "csrf-secret", "api-key-secret", "reset-token-secret", "hunter2-secret", "ks_module_token", "cookie-value-secret", "k-secret"]) {
+      expect(all, secret).not.toContain(secret);
+    }
+    const access = parsed().filter((l) => l.res);
+    expect(access[0]!.req.url).toBe(`/nytt-passord?token=${encodeURIComponent(REDACTED)}&lang=nn`);
+    expect(access[1]).toMatchObject({ level: 50, msg: `GET /fail?api_key=${encodeURIComponent(REDACTED)}&q=brystkreft 500` });
+    const module = parsed().find((l) => l.msg === "signed in")!;
+    expect(module.user).toEqual({ email: "kari@example.no", password: REDACTED });
+    expect(module.token).toBe(REDACTED);
+    // Headers are not logged at all.
+    expect(access[0]!.req.headers).toBeUndefined();
+    expect(access[0]!.res.headers).toBeUndefined();
+  });
+
+  it("redactUrl keeps the path and harmless parameters", () => {
+    expect(redactUrl("/pasient?q=kreft&postnummer=7030")).toBe("/pasient?q=kreft&postnummer=7030");
+    expect(redactUrl("/x?Token=a&password=b&passord=c&%74oken=d")).toBe("/x?Token=%5Bredacted%5D&password=%5Bredacted%5D&passord=%5Bredacted%5D&%74oken=%5Bredacted%5D");
+    expect(redactUrl("/x?token")).toBe("/x?token");
+    expect(redactUrl("/x?%E0=1")).toBe("/x?%E0=1");
+  });
+
+  it("probes on ignored paths get an id but no access line", async () => {
+    lines.length = 0;
+    const res = await fetch(`${base}/healthz`);
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+    expect(parsed().filter((l) => l.res)).toEqual([]);
+  });
+});
+
+describe("route patterns for the latency histogram", () => {
+  // The shape of a Remix build's routes (flat routes under root).
+  const routes = {
+    root: { id: "root", path: "" },
+    "routes/_index": { id: "routes/_index", parentId: "root", index: true },
+    "routes/pasient._index": { id: "routes/pasient._index", parentId: "root", path: "pasient", index: true },
+    "routes/pasient.studier.$id": { id: "routes/pasient.studier.$id", parentId: "root", path: "pasient/studier/:id" },
+    "routes/helsepersonell.studier.$id.henvisning[.]txt": { id: "h", parentId: "root", path: "helsepersonell/studier/:id/henvisning.txt" },
+    "routes/helsepersonell.studier.$id": { id: "hs", parentId: "root", path: "helsepersonell/studier/:id" },
+    "routes/api.v1.studies.$id": { id: "a", parentId: "root", path: "api/v1/studies/:id" },
+    "routes/api.v1.$": { id: "splat", parentId: "root", path: "api/v1/*" },
+    "routes/api.openapi[.]json": { id: "o", parentId: "root", path: "api/openapi.json" },
+  };
+  const patterns = routePatterns(routes);
+
+  it.each([
+    ["/", "/"],
+    ["/pasient", "/pasient"],
+    ["/pasient/", "/pasient"],
+    ["/pasient/studier/123", "/pasient/studier/:id"],
+    ["/pasient/studier/999999", "/pasient/studier/:id"],
+    ["/helsepersonell/studier/5/henvisning.txt", "/helsepersonell/studier/:id/henvisning.txt"],
+    ["/helsepersonell/studier/5", "/helsepersonell/studier/:id"],
+    ["/api/v1/studies/7", "/api/v1/studies/:id"],
+    ["/api/v1/whatever/else", "/api/v1/*"],
+    ["/api/openapi.json", "/api/openapi.json"],
+    ["/api/openapiXjson", "unmatched"],
+    ["/finnes/ikke/123", "unmatched"],
+  ])("%s → %s", (path, label) => {
+    expect(routeLabel(patterns, path)).toBe(label);
+  });
+});
