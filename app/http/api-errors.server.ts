@@ -16,7 +16,10 @@ export async function readBodyWithLimit(request: Request, max: number): Promise<
     if (done) break;
     size += value.byteLength;
     if (size > max) {
-      await reader.cancel();
+      // Stop reading, but do not cancel: cancelling destroys the request and with it the socket,
+      // so the client would get a connection reset instead of the 413. The caller answers with
+      // Connection: close, and the server closes the connection once the answer is sent.
+      reader.releaseLock();
       return "too-large";
     }
     chunks.push(Buffer.from(value));

@@ -64,7 +64,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const max = getConfig().INGEST_MAX_BYTES;
   const body = await readBodyWithLimit(request, max);
-  if (body === "too-large") return apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte`);
+  if (body === "too-large") {
+    // The rest of the body is never read: close the connection after the answer.
+    return apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte`, undefined, { Connection: "close" });
+  }
 
   const mapped = mapInput(format, body, buildMapContext(db, orgId));
   const report = ingestBatch(db, mapped, {
