@@ -625,7 +625,7 @@ describe("the sign-in form and headers", () => {
         await res.arrayBuffer();
       }
     }
-    const ingest = [
+    const ingest: Record<string, string>[] = [
       { authorization: `Bearer ${"x".repeat(10_000)}` },
       { authorization: `Bearer ${SCRIPT}` },
       { authorization: "Bearer ' OR 1=1 --" },
