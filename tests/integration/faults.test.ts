@@ -314,7 +314,7 @@ describe("Meilisearch killed and restarted under traffic", () => {
 
 describe("a full or read-only database during an ingest", () => {
   let t: TestDb;
-  const feed = (n: number, title: string) => Buffer.from(JSON.stringify(generateNativeFeed(n, { organisationId: "st-olavs" }).map((s: { tittel: string }) => ({ ...s, tittel: `${title} ${s.tittel}` }))));
+  const feed = (n: number, title: string) => Buffer.from(JSON.stringify((generateNativeFeed(n, { organisationId: "st-olavs" }) as { tittel: string }[]).map((s) => ({ ...s, tittel: `${title} ${s.tittel}` }))));
   const run = (db: Db, input: Buffer) => ingestBatch(db, mapInput("native", input, buildMapContext(db, "st-olavs")), { organisationId: "st-olavs", format: "native", mode: "partial" });
 
   beforeAll(() => {
