@@ -48,3 +48,19 @@ export function invalidParameters(
 ): ApiError {
   return new ApiError(400, "invalid_parameter", message, { parameters });
 }
+
+/**
+ * SQLite's storage failures (a full disk or file-size limit, a read-only database, an I/O error)
+ * as a JSON answer that names the cause; null for any other error. Each study is written in its
+ * own savepoint, so what was stored before the failure is whole and nothing is half-written.
+ */
+export function storageErrorResponse(error: unknown): Response | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string" || !code.startsWith("SQLITE_")) return null;
+  const cause = `${code}: ${(error as Error).message}`;
+  const after = "Studier som ble lagret før feilen er hele, og ingen studie er halvveis lagret. Send leveransen på nytt når feilen er rettet; det som alt er lagret, endres ikke.";
+  if (code === "SQLITE_FULL") return apiError(507, "insufficient_storage", `Lagringen er full (disken eller filgrensen for databasen) (${cause}). ${after}`);
+  if (code.startsWith("SQLITE_READONLY")) return apiError(503, "database_read_only", `Databasen kan bare leses nå (${cause}). ${after}`);
+  if (code.startsWith("SQLITE_IOERR")) return apiError(503, "storage_error", `Lagringen feilet (skrivefeil på disken, f.eks. full disk eller filgrense) (${cause}). ${after}`);
+  return null;
+}

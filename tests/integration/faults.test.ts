@@ -5,7 +5,7 @@
  * database passes integrity_check, and the search index converges.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, rmSync } from "node:fs";
+import { chmodSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import Database from "better-sqlite3";
@@ -29,8 +29,16 @@ import { childEnv, startServer, type RunningServer } from "../helpers/server";
  * The server in ONE process (node --import tsx), so SIGKILL hits the process that writes (the
  * tsx CLI would run server.ts in a child that survives the kill).
  */
-async function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+async function startServerProcess(env: Record<string, string>, fileSizeLimitKb?: number): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const args = ["--import", "tsx", "server.ts"];
+  // With a file-size limit: bash sets it (ulimit -f, in KiB) and execs node, so it is still one process.
+  const child =
+    fileSizeLimitKb === undefined
+      ? spawn(process.execPath, args, { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] })
+      : spawn("bash", ["-c", `ulimit -f ${fileSizeLimitKb} && exec "$0" --import ${path.resolve("tests/helpers/ignore-sigxfsz.mjs")} "$@"`, process.execPath, ...args], {
+          env: childEnv(env),
+          stdio: ["ignore", "pipe", "pipe"],
+        });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -386,4 +394,69 @@ describe("a full or read-only database during an ingest", () => {
     expect(snapshot(t.db)).toEqual(before);
     expectIntact(t.db);
   });
+});
+
+describe("the ingest API when the disk fills up (a real file-size limit on the server process)", () => {
+  let dir: string;
+  let dbFile: string;
+  let token = "";
+  beforeAll(() => {
+    dir = tempDir("ks-faults-full-");
+    dbFile = path.join(dir, "full.db");
+    const db = openDatabase(dbFile);
+    prepareDatabase(db, { seedDemoData: false });
+    token = issueToken(db, "st-olavs", "faults").token;
+    db.pragma("wal_checkpoint(TRUNCATE)");
+    db.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const body = JSON.stringify(generateNativeFeed(3000, { organisationId: "st-olavs" }));
+  const send = (url: string) =>
+    fetch(`${url}/api/v1/organisations/st-olavs/studies?format=native`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+    });
+
+  it("answers a JSON error naming the storage cause (not a bare 500), stores no partial study, and the feed converges later", async () => {
+    // Room for about half a megabyte more than the database has now: far less than 3,000 studies.
+    const limitKb = Math.ceil(statSync(dbFile).size / 1024) + 512;
+    const full = await startServerProcess({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false" }, limitKb);
+    let status = 0;
+    let answer: { error?: { code: string; message: string } } = {};
+    try {
+      const res = await send(full.url);
+      status = res.status;
+      expect(res.headers.get("content-type")).toMatch(/json/);
+      answer = (await res.json()) as typeof answer;
+      // The server keeps serving reads.
+      expect((await fetch(`${full.url}/healthz`)).status).toBe(200);
+    } finally {
+      full.child.kill("SIGKILL");
+      await new Promise((r) => (full.child.exitCode !== null ? r(null) : full.child.once("exit", r)));
+    }
+    expect([503, 507]).toContain(status);
+    expect(["insufficient_storage", "storage_error"]).toContain(answer.error!.code);
+    expect(answer.error!.message).toMatch(/SQLITE_(FULL|IOERR)/);
+
+    const db = openDatabase(dbFile);
+    expectIntact(db);
+    const stored = db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
+    expect(stored).toBeLessThan(3000);
+    db.close();
+
+    // With room again, the same feed completes: what was stored is unchanged, the rest is created.
+    const roomy = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false" });
+    try {
+      const res = await send(roomy.url);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ created: 3000 - stored, unchanged: stored, rejected: 0 });
+    } finally {
+      await roomy.stop();
+    }
+    const after = openDatabase(dbFile);
+    expectIntact(after);
+    after.close();
+  }, 240_000);
 });
