@@ -3,28 +3,47 @@ export function apiError(status: number, code: string, message: string, details?
   return Response.json({ error: { status, code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
 }
 
-/** Reads a request body, refusing more than `max` bytes (checked before and while reading). */
+/**
+ * Reads a request body, refusing more than `max` bytes (checked before and while reading).
+ *
+ * A refused body is not cancelled (that destroys the request and its socket, and the client gets
+ * a connection reset instead of the 413), and not left unread either (closing a socket with
+ * unread data makes the kernel send a reset, which can overtake the answer). Up to `max` more
+ * bytes are read and dropped, so a sender a little over the limit always gets its 413; beyond
+ * that the caller's Connection: close ends it. The work is bounded like an accepted body.
+ */
 export async function readBodyWithLimit(request: Request, max: number): Promise<Buffer | "too-large"> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > max) return "too-large";
-  if (!request.body) return Buffer.alloc(0);
+  if (!request.body) return Number.isFinite(declared) && declared > max ? "too-large" : Buffer.alloc(0);
+  const reader = request.body.getReader();
+  if (Number.isFinite(declared) && declared > max) {
+    await discard(reader, declared <= 2 * max ? max : 0);
+    return "too-large";
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  const reader = request.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
     if (size > max) {
-      // Stop reading, but do not cancel: cancelling destroys the request and with it the socket,
-      // so the client would get a connection reset instead of the 413. The caller answers with
-      // Connection: close, and the server closes the connection once the answer is sent.
-      reader.releaseLock();
+      await discard(reader, max);
       return "too-large";
     }
     chunks.push(Buffer.from(value));
   }
   return Buffer.concat(chunks);
+}
+
+/** Reads and drops up to `budget` bytes of the rest of a body; then lets go of it. */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  let seen = 0;
+  while (seen <= budget) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    seen += value.byteLength;
+  }
+  reader.releaseLock();
 }
 
 /** An API error a handler can throw; the read API turns it into apiError(...) with CORS headers. */

@@ -225,6 +225,45 @@ describe("a study with a payload in every text field, read back everywhere", () 
   });
 });
 
+describe("signed-in pages with the payload (researcher and editor, incl. the version history and diff)", () => {
+  async function signedIn(email: string): Promise<string> {
+    const form = await fetch(api.url("/logg-inn"));
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const jar = form.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const res = await fetch(api.url("/logg-inn"), {
+      method: "POST",
+      headers: { cookie: jar, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email, password: PASSWORD, csrf, til: "/forsker/studier" }),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(302);
+    return [jar, ...res.headers.getSetCookie().map((c) => c.split(";")[0])].join("; ");
+  }
+
+  it("a second version with other payloads: history, diff and lists render them as text", async () => {
+    const changed = { ...hostileNative("H1", NATIVE_MARKER), tittel: `${xss(NATIVE_MARKER)} ny tittel ${ATTR}`, sammendrag: `<iframe src="javascript:alert(1)"></iframe> ${SCRIPT}` };
+    const res = await send("POST", JSON.stringify([changed]));
+    expect(((await res.json()) as { changed: number }).changed).toBe(1);
+    const researcher = await signedIn(PEOPLE.researcherStOlavs.email);
+    const editor = await signedIn(PEOPLE.editorStOlavs.email);
+    for (const [cookie, p] of [
+      [researcher, "/forsker/studier"],
+      [researcher, `/forsker/studier/${hostileId}`],
+      [researcher, `/forsker/studier/${hostileId}/historikk`],
+      [editor, "/redaksjon"],
+      [editor, `/redaksjon/studier/${hostileId}`],
+    ] as const) {
+      const r = await fetch(api.url(p), { headers: { cookie } });
+      const html = await r.text();
+      expect(r.status, p).toBe(200);
+      expectInertHtml(html, p);
+      expect(html, p).not.toMatch(/<iframe/i);
+      // (The review queue lists submitted studies only; this one is published.)
+      if (p !== "/redaksjon") expect(html, `${p} shows the text`).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+  });
+});
+
 describe("registry formats with payloads in their text fields", () => {
   /** Editor pages show submitted registry studies; signed in as the admin (sees every study). */
   let cookie = "";
