@@ -407,6 +407,7 @@ describe("search syntax in every search box", () => {
       region: "' OR 1=1 --",
       status: ATTR,
       side: "99999999999",
+      lang: SCRIPT,
     };
     for (const base of ["/pasient", "/helsepersonell"]) {
       const { res, body } = await page(`${base}?${new URLSearchParams({ q: "kreft", ...filters, fase: SCRIPT, helseforetak: ATTR, icd10: "C50' OR '1'='1" })}`);
@@ -417,6 +418,25 @@ describe("search syntax in every search box", () => {
     expect(apiRes.status).toBe(400);
     const problems = ((await apiRes.json()) as { error: { details: { parameters: { name: string }[] } } }).error.details.parameters;
     expect(problems.map((p) => p.name).sort()).toEqual(expect.arrayContaining(["age", "page"]));
+  });
+});
+
+describe("absurd dates and numbers in query parameters", () => {
+  const DATES = ["0000-01-01", "99999-01-01", "2026-02-30", "2026-01-01T24:00:00Z", "2026-13-01", "-2026-01-01", "1e308", "NaN", "2026-01-01T00:00:00+99:99", "ge", "ge2026-02-30", "lt99999", "sa0000"];
+  it.each(DATES)("%s answers 200 or a typed 400 in the API, FHIR and feeds, never 5xx", async (d) => {
+    for (const p of [
+      `/api/v1/changes?${new URLSearchParams({ since: d })}`,
+      `/fhir/ResearchStudy?${new URLSearchParams({ _lastUpdated: d })}`,
+      `/fhir/ResearchStudy?${new URLSearchParams({ _count: d, _offset: d })}`,
+      `/api/v1/studies?${new URLSearchParams({ page: d, perPage: d, age: d })}`,
+      `/api/v1/studies?${new URLSearchParams({ near: `${d},${d},${d}` })}`,
+      `/pasient?${new URLSearchParams({ alder: d, side: d, postnummer: d })}`,
+    ]) {
+      const res = await api.get(p);
+      expect([200, 400], `${p} → ${res.status}`).toContain(res.status);
+      const body = await res.text();
+      if (res.status === 400) expect(body, p).toMatch(/invalid_parameter|OperationOutcome/);
+    }
   });
 });
 
