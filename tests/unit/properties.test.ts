@@ -25,6 +25,7 @@ import {
 } from "~/domain/inclusion-status";
 import { parseStudy } from "~/domain/study";
 import { parseSearchParams } from "~/fhir/search-params";
+import { InvalidEventIdError, parseEventId } from "~/realtime/hub.server";
 import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv";
 import { parseCtgovJson } from "~/ingest/mappers/ctgov-json";
 import { parseCtisCsv } from "~/ingest/mappers/ctis-csv";
@@ -319,6 +320,23 @@ describe("query parsers take any query string and answer values or typed problem
         const again = parseClinicianSearchParams(new URL(href, "http://x").searchParams, { regions, organisations });
         expect(again.problems).toEqual([]);
         expect(again.params).toEqual(params);
+      }),
+      RUNS,
+    );
+  });
+
+  it("Last-Event-ID: any string is a position within the log or an InvalidEventIdError", () => {
+    const heads = { change: 1000, status: 50 };
+    const id = fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.stringMatching(/^\s*\d{1,20}(-\d{1,20})?\s*$/));
+    fc.assert(
+      fc.property(id, (raw) => {
+        try {
+          const pos = parseEventId(raw, heads);
+          expect(Number.isSafeInteger(pos.change) && pos.change <= heads.change).toBe(true);
+          expect(Number.isSafeInteger(pos.status) && pos.status <= heads.status).toBe(true);
+        } catch (e) {
+          expect(e).toBeInstanceOf(InvalidEventIdError);
+        }
       }),
       RUNS,
     );
