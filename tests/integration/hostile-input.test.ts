@@ -478,6 +478,7 @@ describe("hostile ingest bodies", () => {
     identifikatorer: { rek },
     studiesteder: [{ foretak: "st-olavs", inklusjon_start: "2026-01-01", inklusjon_slutt: "2027-01-01" }],
   });
+  let nextRek = 0;
   type Report = { created: number; rejected: number; rejections: { ref: string; field: string; message: string }[] };
   type ApiErr = { error: { status: number; code: string; message: string; details?: Report } };
 
@@ -577,7 +578,8 @@ describe("hostile ingest bodies", () => {
   ])("absurd date (%s) is rejected by name; the valid record of the batch is stored", async (_name, site, field, message) => {
     const before = storedState(api.db()).studies.length;
     const bad = { ...valid("D1", "765601"), studiesteder: [{ foretak: "st-olavs", ...site }] };
-    const rek = String(765700 + Math.floor(Math.random() * 99));
+    // A new study each time (its own REK number), so the valid record is always "created".
+    const rek = String(765700 + nextRek++);
     const res = await send("POST", JSON.stringify([valid(`OK${rek}`, rek), bad]));
     const report = (await res.json()) as Report;
     expect(res.status).toBe(200);
