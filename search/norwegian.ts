@@ -15,8 +15,10 @@ export function normaliseNorwegian(text: string): string {
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     // ASCII spellings of ø and å, folded the same way in text and queries ("oe"→"o", "aa"→"a").
-    .replace(/oe/g, "o")
-    .replace(/aa/g, "a")
+    // Whole runs ("oee", "aaa") fold at once, so normalising normalised text changes nothing:
+    // queries and indexed text are sometimes normalised twice on the way to an engine.
+    .replace(/oe+/g, "o")
+    .replace(/a{2,}/g, "a")
     .replace(/[-‐‑–—_/]+/g, " ")
     .replace(/[^a-z0-9 ]+/g, " ")
     .replace(/\s+/g, " ")

@@ -114,7 +114,16 @@ export async function signInWithPassword(
 /** A same-site path to go to after sign-in (never another host). */
 export function safeReturnPath(value: unknown, fallback = "/forsker/studier"): string {
   if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
-  return value;
+  // Browsers drop tabs and newlines from URLs ("/\t/evil.example" is "//evil.example"), and a
+  // newline in the Location header would make the redirect itself fail: refuse every control
+  // character and backslash, then check what a URL parser makes of the rest. The answer is the
+  // parsed path (percent-encoded): a header value cannot hold "🙂" or "Ā" as they are.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  const base = new URL("http://same.invalid");
+  const url = new URL(value, base);
+  if (url.origin !== base.origin) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 /** Headers for every signed-in page: never cached, never shared. */

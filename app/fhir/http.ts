@@ -40,6 +40,8 @@ export function fhirResponse(body: unknown, init: FhirResponseInit = {}): Respon
     headers: {
       "Content-Type": `${FHIR_JSON}; charset=utf-8`,
       "Cache-Control": "no-cache",
+      // Study text from hospital feeds is in these bodies: a browser must never sniff them as HTML.
+      "X-Content-Type-Options": "nosniff",
       ...CORS_HEADERS,
       ...init.headers,
     },

@@ -7,12 +7,13 @@
  * Content-Type that names exactly one format. Responses: 200 with the ingest report (including
  * any rejected records), 401 no/invalid token, 403 token of another organisation, 404 unknown
  * organisation, 405 other methods, 413 body too large, 415 format not given/unsupported,
- * 422 nothing could be stored because every record (or the whole body) was invalid.
+ * 422 nothing could be stored because every record (or the whole body) was invalid, 507 storage
+ * full / 503 database read-only or a disk write error (JSON naming the SQLite cause).
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { getConfig } from "~/config.server";
 import { getDb } from "~/db.server";
-import { apiError, readBodyWithLimit } from "~/http/api-errors.server";
+import { apiError, readBodyWithLimit, storageErrorResponse } from "~/http/api-errors.server";
 import { buildMapContext, mapInput, supportedFormats } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
 import { INGEST_FORMATS, type IngestFormat } from "~/ingest/types";
@@ -64,15 +65,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const max = getConfig().INGEST_MAX_BYTES;
   const body = await readBodyWithLimit(request, max);
-  if (body === "too-large") return apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte`);
+  if (body === "too-large") {
+    // The rest of the body is never read: close the connection after the answer.
+    return apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte`, undefined, { Connection: "close" });
+  }
 
   const mapped = mapInput(format, body, buildMapContext(db, orgId));
-  const report = ingestBatch(db, mapped, {
-    organisationId: orgId,
-    format,
-    mode: request.method === "PUT" ? "full" : "partial",
-    dryRun: new URL(request.url).searchParams.get("dryRun") === "true",
-  });
+  let report: ReturnType<typeof ingestBatch>;
+  try {
+    report = ingestBatch(db, mapped, {
+      organisationId: orgId,
+      format,
+      mode: request.method === "PUT" ? "full" : "partial",
+      dryRun: new URL(request.url).searchParams.get("dryRun") === "true",
+    });
+  } catch (error) {
+    // A full disk or a read-only database is the portal's problem, not the sender's: say so.
+    const storage = storageErrorResponse(error);
+    if (storage) return storage;
+    throw error;
+  }
   const stored = report.created + report.changed + report.unchanged;
   const body200 = {
     runId: report.runId,
