@@ -131,7 +131,8 @@ test("register with two sites, submit, approve, find it, change a date, see thre
   await page.getByRole("button", { name: "Logg inn" }).click();
   await expect(page).toHaveURL(/\/forsker\/studier$/);
   await page.goto("/redaksjon");
-  await page.getByRole("link", { name: TITLE }).click();
+  // The queue ("Venter på godkjenning"); the study's St. Olavs site is also listed under "Dine studiesteder".
+  await page.getByRole("region", { name: "Venter på godkjenning" }).getByRole("link", { name: TITLE }).click();
   await page.getByRole("button", { name: "Godkjenn og publiser" }).click();
   await expect(page.getByRole("status")).toContainText("Studien er godkjent og publisert.");
 

@@ -15,7 +15,7 @@ import { ingestBatch } from "../../app/ingest/ingest-service.server";
 import { expectNoAxeViolations } from "./support/axe";
 import { VIEWPORTS } from "./support/viewports";
 
-const EMAIL = "e2e.redaktor@stolav.example.no";
+const EMAIL = "e2e.redaksjon-pause@stolav.example.no";
 const PASSWORD = "e2e-redaktor-passord-langt";
 
 test.beforeAll(async () => {
