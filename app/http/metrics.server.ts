@@ -13,6 +13,7 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { FallbackSearchEngine } from "../../search/fallback";
 import type { Db } from "../db.server";
 import { ingestTotals } from "../models/ingest.server";
 import { enginePending } from "../models/search-outbox.server";
@@ -168,6 +169,20 @@ export function createMetrics(options: MetricsOptions): Metrics {
       this.set({ engine: report.configured, role: "configured" }, 1);
       this.set({ engine: report.serving, role: "serving" }, 1);
       for (const e of report.engines) this.set({ engine: e.engine, role: "healthy" }, e.ok ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: "kliniske_search_fallback_answers_total",
+    help: 'Searches answered by the embedded engine instead of Meilisearch since start: reason="unavailable" (it failed) or "behind" (it had not indexed a change yet).',
+    labelNames: ["reason"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const search = engines.search;
+      if (search instanceof FallbackSearchEngine) {
+        this.inc({ reason: "unavailable" }, search.fallbacks);
+        this.inc({ reason: "behind" }, search.catchUps);
+      }
     },
   });
   new Gauge({

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "~/boot.server";
 import { parseConfig } from "~/config.server";
 import { openDatabase } from "~/db.server";
+import { createMetrics } from "~/http/metrics.server";
 import { readiness } from "~/http/readiness.server";
 import { readMigrations } from "~/models/migrations.server";
 import { cursorExists } from "~/models/search-outbox.server";
@@ -247,6 +248,26 @@ describe("the health reports only read", () => {
       expect(cursorExists(db, "sqlite-fts")).toBe(false);
     } finally {
       writer.close();
+      db.close();
+    }
+  });
+});
+
+describe("/metrics counts searches the embedded engine answered for Meilisearch", () => {
+  it("reports the fallback answers by reason", async () => {
+    const file = path.join(dir, "fallback-metrics.db");
+    const db = openDatabase(file);
+    try {
+      prepareDatabase(db, { seedDemoData: false });
+      // Nothing listens on port 9 on loopback: every Meilisearch request fails at once.
+      const engines = createSearchEngines(parseConfig({ SEARCH_ENGINE: "meilisearch", MEILI_HOST: "http://127.0.0.1:9", MEILI_API_KEY: "x".repeat(32) }), db, { log: () => {} });
+      const metrics = createMetrics({ db, engines, routes: {}, sseClients: () => 0 });
+      const r = await engines.search.search({ now: new Date(), q: "kreft" });
+      expect(r.engine).toBe("sqlite-fts");
+      const text = await metrics.registry.metrics();
+      expect(text).toContain('kliniske_search_fallback_answers_total{reason="unavailable"} 1');
+      expect(text).toContain('kliniske_search_fallback_answers_total{reason="behind"} 0');
+    } finally {
       db.close();
     }
   });
