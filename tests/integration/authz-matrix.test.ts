@@ -7,7 +7,8 @@
  *
  * Expected: "ok" (200, or a 302 that is not to /logg-inn), "signin" (302 to /logg-inn?til=…),
  * "forbidden" (403). Then: every form action refuses a foreign Origin and a missing CSRF token
- * with 403 (never 500) and writes nothing. (The registration form's routes are not in this tree.)
+ * with 403 (never 500) and writes nothing. The registration form's pages are here; its POSTs per
+ * role are in study-form-http.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
@@ -153,6 +154,9 @@ const CASES: Case[] = [
     },
     expect: only("researcherA", "admin"),
   },
+  // The registration form (its POSTs, per role, are in tests/integration/study-form-http.test.ts).
+  { action: "open the edit form of A's study", method: "get", make: () => ({ path: `/forsker/studier/${study(t.db)}/rediger` }), expect: only("researcherA", "admin") },
+  { action: "ICD-10 suggestions for the form", method: "get", make: () => ({ path: "/forsker/icd10?q=C50" }), expect: all("ok") },
   { action: "view the queue", method: "get", make: () => ({ path: "/redaksjon" }), expect: only("editorA", "editorB", "admin") },
   {
     action: "approve",
