@@ -110,9 +110,15 @@ function siteStatusCode(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, n
  * last one before `now`): computed once per interval — in practice once per day or per write —
  * instead of once per site per search.
  */
-const statusEpochs = new WeakMap<Map<number, StudyEntry>, { from: number; until: number }>();
+interface StatusEpoch {
+  from: number;
+  until: number;
+  /** The instant the statuses were computed at (any instant in [from, until) gives the same). */
+  at: number;
+}
+const statusEpochs = new WeakMap<Map<number, StudyEntry>, StatusEpoch>();
 
-export function ensureStatus(table: Map<number, StudyEntry>, now: number): { from: number; until: number } {
+export function ensureStatus(table: Map<number, StudyEntry>, now: number): StatusEpoch {
   const epoch = statusEpochs.get(table);
   if (epoch && now >= epoch.from && now < epoch.until) return epoch;
   let from = -Infinity;
@@ -128,14 +134,28 @@ export function ensureStatus(table: Map<number, StudyEntry>, now: number): { fro
       }
     }
   }
-  const fresh = { from, until };
+  const fresh = { from, until, at: now };
   statusEpochs.set(table, fresh);
   return fresh;
 }
 
-/** After the table changed: the next search recomputes the statuses. */
-export function invalidateStatus(table: Map<number, StudyEntry>): void {
-  statusEpochs.delete(table);
+/**
+ * After entries were added or replaced: their sites get the epoch's statuses and the epoch shrinks
+ * to the boundaries they bring, so one write costs its own sites, not a pass over every site.
+ */
+export function patchStatus(table: Map<number, StudyEntry>, entries: StudyEntry[]): void {
+  const epoch = statusEpochs.get(table);
+  if (!epoch) return;
+  for (const e of entries) {
+    for (const s of e.sites) {
+      s.status = siteStatusCode(s, epoch.at);
+      for (const b of [s.opensAt, s.closesAt]) {
+        if (b == null) continue;
+        if (b > epoch.at) epoch.until = Math.min(epoch.until, b);
+        else epoch.from = Math.max(epoch.from, b);
+      }
+    }
+  }
 }
 
 export interface CompiledFilter {

@@ -35,7 +35,7 @@ import {
   validNumber,
   validStatuses,
 } from "./query-terms";
-import { compileFilter, comparator, entryFromDocuments, ensureStatus, facetCounts, filterEntries, haversineKm, invalidateStatus, SITE_PAUSED, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
+import { compileFilter, comparator, entryFromDocuments, ensureStatus, facetCounts, filterEntries, haversineKm, patchStatus, SITE_PAUSED, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
 import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -458,12 +458,16 @@ export class SqliteFtsEngine implements SearchEngine {
       this.table = null; // someone else wrote meanwhile: reload on the next search
       return;
     }
-    invalidateStatus(this.table);
     for (const id of removed) this.table.delete(id);
+    const added: StudyEntry[] = [];
     for (const [id, docs] of groupByStudy(documents)) {
       const d = docs[0]!;
-      this.table.set(id, entryFromDocuments(docs, { icd10Prefixes: icd10Prefixes(d.icd10), chapters: [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))] }));
+      const entry = entryFromDocuments(docs, { icd10Prefixes: icd10Prefixes(d.icd10), chapters: [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))] });
+      this.table.set(id, entry);
+      added.push(entry);
     }
+    // Removed studies take their sites with them; added ones get the current epoch's statuses.
+    patchStatus(this.table, added);
     this.tableGeneration = after;
   }
 

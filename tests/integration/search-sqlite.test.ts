@@ -174,3 +174,26 @@ describe("sqlite-fts: the answer cache", () => {
     expect(back.hits).toEqual([]);
   });
 });
+
+describe("sqlite-fts: a write inside a status epoch", () => {
+  let t: TestDb;
+  afterAll(() => t?.cleanup());
+
+  it("gives the new sites the epoch's statuses and ends the epoch at their next boundary", async () => {
+    t = freshDb();
+    const engine = new SqliteFtsEngine(t.db, { answerCache: 0 });
+    await engine.setup();
+    await engine.rebuild([[doc(1, 11, "Eldre studie om søvn")]]); // open since 2026-01-01, no end
+    const t0 = new Date("2026-11-22T11:00:00Z");
+    expect((await engine.search({ now: t0, status: ["open"] })).total).toBe(1); // epoch from 1 Jan, no end
+    const opens = t0.getTime() + 3_600_000;
+    const closes = t0.getTime() + 7_200_000;
+    await engine.indexStudies([2], [doc(2, 21, "Ny studie om søvn", { opensAt: opens, closesAt: closes })]);
+    const at = async (ms: number) => (await engine.search({ now: new Date(ms), q: "sovn", facets: ["status"] })).facets.status;
+    expect(await at(t0.getTime())).toEqual({ open: 1, planned: 1 });
+    expect(await at(opens - 1)).toEqual({ open: 1, planned: 1 });
+    expect(await at(opens)).toEqual({ open: 2 });
+    expect(await at(closes)).toEqual({ open: 1, closed: 1 });
+    expect(await at(t0.getTime())).toEqual({ open: 1, planned: 1 });
+  });
+});
