@@ -207,6 +207,32 @@ describe("registering a study", () => {
   });
 });
 
+describe("registering, every role", () => {
+  // A study led by St. Olavs: its researchers and the national administrator may register it.
+  const cases: [Person | "anonymous", "ok" | "signin" | "forbidden"][] = [
+    ["anonymous", "signin"],
+    ["researcherStOlavs", "ok"],
+    ["researcherOus", "forbidden"],
+    ["editorStOlavs", "forbidden"],
+    ["editorOus", "forbidden"],
+    ["admin", "ok"],
+  ];
+  let rek = 500;
+  for (const [who, expected] of cases) {
+    it(`${who}: ${expected}`, async () => {
+      const c = new BrowserClient(server.url);
+      if (who !== "anonymous") await c.signIn(PEOPLE[who].email);
+      await c.get("/forsker/studier/ny");
+      const before = studyCount();
+      const r = await c.post("/forsker/studier/ny", validForm({ "identifiers.rek": `2024/9${rek++}`, "identifiers.nct": "" }));
+      const location = r.res.headers.get("location") ?? "";
+      const got = r.res.status === 403 ? "forbidden" : r.res.status === 302 && location.startsWith("/logg-inn") ? "signin" : r.res.status === 302 ? "ok" : `HTTP ${r.res.status}`;
+      expect(got).toBe(expected);
+      expect(studyCount()).toBe(before + (expected === "ok" ? 1 : 0));
+    });
+  }
+});
+
 describe("editing a study", () => {
   it("fills the form from the study and keeps the other organisation's site read-only", async () => {
     const { page } = await as("researcherStOlavs", `/forsker/studier/${ids.a}/rediger`);
