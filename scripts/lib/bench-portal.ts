@@ -4,6 +4,7 @@
  * built server started on it, and search-query → query-string mapping.
  */
 import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { prepareDatabase } from "../../app/boot.server";
 import { openDatabase } from "../../app/db.server";
@@ -72,33 +73,52 @@ export function generatePortalDb(dbFile: string, studies: number, now: Date): { 
   return { stored: index - rejected, rejected, token, seconds: (performance.now() - started) / 1000 };
 }
 
-export function startServer(dbFile: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+/**
+ * The built server as one process (`node --import tsx`, so `pid` is the server's own, for memory
+ * figures). Its output goes to a file beside the database, not a pipe: the benchmark scripts block
+ * in spawnSync while their load runs, and a pipe nobody drains would fill up with the access log
+ * and stall the server.
+ */
+export function startServer(dbFile: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; pid: number; logFile: string; stop: () => Promise<void> }> {
   const { BASE_URL: _b, ...env } = process.env;
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["server.ts"], {
+  const logFile = `${dbFile}.server.log`;
+  const fd = openSync(logFile, "a");
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0", ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", fd, fd],
   });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
+  closeSync(fd);
+  const output = () => readFileSync(logFile, "utf8");
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 180_000);
-    child.on("exit", (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-    child.stdout!.on("data", () => {
-      const m = /listening on http:\/\/localhost:(\d+)/.exec(output);
-      if (!m) return;
-      clearTimeout(timer);
+    const started = Date.now();
+    const onExit = (code: number | null) => {
+      clearInterval(poll);
+      reject(new Error(`server exited (${code}):\n${output().slice(-4000)}`));
+    };
+    child.on("exit", onExit);
+    const poll = setInterval(() => {
+      const m = /listening on http:\/\/localhost:(\d+)/.exec(output());
+      if (!m) {
+        if (Date.now() - started > 180_000) {
+          clearInterval(poll);
+          child.kill("SIGKILL");
+          reject(new Error(`server did not start:\n${output().slice(-4000)}`));
+        }
+        return;
+      }
+      clearInterval(poll);
       resolve({
         url: `http://127.0.0.1:${m[1]}`,
         pid: child.pid!,
+        logFile,
         stop: () =>
           new Promise((r) => {
-            child.removeAllListeners("exit");
+            child.off("exit", onExit);
             child.once("exit", () => r());
             child.kill("SIGTERM");
           }),
       });
-    });
+    }, 100);
   });
 }
 
