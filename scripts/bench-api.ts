@@ -18,7 +18,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { generatePortalDb, startServer, toQueryString } from "./lib/bench-portal";
+import { generatePortalDb, requireBuild, startServer, toQueryString, wholeNumber } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries } from "./lib/search-bench-data";
 
@@ -52,24 +52,13 @@ if (values.help) {
   process.exit(0);
 }
 
-function wholeNumber(name: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) {
-    console.error(`--${name}: must be a whole number from ${min} to ${max} (got "${raw}")`);
-    process.exit(2);
-  }
-  return n;
-}
 const studies = wholeNumber("studies", values.studies!, 1, 1_000_000);
 const duration = wholeNumber("duration", values.duration!, 1, 600);
 const connections = wholeNumber("connections", values.connections!, 1, 1000);
 const queryCount = wholeNumber("queries", values.queries!, 1, 100_000);
 const sseCount = wholeNumber("sse", values.sse!, 0, 15_000);
 
-if (!existsSync(path.resolve("build/index.js"))) {
-  console.error("No server build at build/index.js: run `npm run build` first.");
-  process.exit(1);
-}
+requireBuild();
 
 const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-api-"));
 const dbFile = path.join(dir, "bench.db");

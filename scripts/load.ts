@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "../app/db.server";
 import { parseBolstadPostcodes } from "../app/ingest/postcodes";
 import { replacePostcodes } from "../app/models/postcode.server";
-import { generatePortalDb, startServer, toQueryString } from "./lib/bench-portal";
+import { generatePortalDb, requireBuild, startServer, toQueryString, wholeNumber } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries, Rand } from "./lib/search-bench-data";
 
@@ -55,24 +55,13 @@ if (values.help) {
   console.log(HELP);
   process.exit(0);
 }
-function wholeNumber(name: string, raw: string, min: number, max: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) {
-    console.error(`--${name}: must be a whole number from ${min} to ${max} (got "${raw}")`);
-    process.exit(2);
-  }
-  return n;
-}
 const studies = wholeNumber("studies", values.studies!, 1, 1_000_000);
 const duration = wholeNumber("duration", values.duration!, 1, 3600);
 const probeSeconds = wholeNumber("probe", values.probe!, 1, 600);
 const changes = wholeNumber("changes", values.changes!, 0, 100_000);
 const connections = wholeNumber("connections", values.connections!, 1, 1000);
 const rates = values.rates!.split(",").map((r) => wholeNumber("rates", r.trim(), 1, 100_000));
-if (!existsSync(path.resolve("build/index.js"))) {
-  console.error("No server build at build/index.js: run `npm run build` first.");
-  process.exit(1);
-}
+requireBuild();
 const POSTCODES = path.resolve("../shared/data/norway-postcodes/erikbolstad_postnummer.tsv");
 
 const dir = mkdtempSync(path.join(tmpdir(), "ks-load-"));

@@ -4,7 +4,7 @@
  * built server started on it, and search-query → query-string mapping.
  */
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { prepareDatabase } from "../../app/boot.server";
 import { openDatabase } from "../../app/db.server";
@@ -120,6 +120,24 @@ export function startServer(dbFile: string, extraEnv: Record<string, string> = {
       });
     }, 100);
   });
+}
+
+/** A command-line option that must be a whole number in [min, max]; exits 2 with a clear message. */
+export function wholeNumber(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    console.error(`--${name}: must be a whole number from ${min} to ${max} (got "${raw}")`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** The benchmarks run the built server: stop with a clear message when there is none. */
+export function requireBuild(): void {
+  if (!existsSync(path.resolve("build/index.js"))) {
+    console.error("No server build at build/index.js: run `npm run build` first.");
+    process.exit(1);
+  }
 }
 
 export function toQueryString(q: Omit<SearchQuery, "now">): string {
