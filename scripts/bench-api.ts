@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { generatePortalDb, requireBuild, startServer, toQueryString, wholeNumber } from "./lib/bench-portal";
+import { checkPathsAnswer200, generatePortalDb, requireBuild, startServer, toQueryString, waitForSearchIndex, wholeNumber } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries } from "./lib/search-bench-data";
 
@@ -78,16 +78,9 @@ function worker(args: string[]): Record<string, any> {
 const server = await startServer(dbFile);
 try {
   // The embedded index is built before the server listens; check it has caught up anyway.
-  for (let i = 0; i < 600; i++) {
-    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { search: { engines: { outboxLag: number | null }[] } };
-    if (health.search.engines.every((e) => e.outboxLag === 0)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForSearchIndex(server.url);
   const paths = buildQueries(queryCount, 7).map((b) => `/api/v1/studies?${toQueryString(b.query)}`);
-  // Every path must be a valid request (a 400 would measure the error path, not search).
-  const sample = await Promise.all(paths.slice(0, 50).map(async (p) => [p, (await fetch(server.url + p)).status] as const));
-  const bad = sample.filter(([, s]) => s !== 200);
-  if (bad.length) throw new Error(`queries that do not answer 200: ${JSON.stringify(bad.slice(0, 5))}`);
+  await checkPathsAnswer200(server.url, paths, 50);
   const pathsFile = path.join(dir, "paths.json");
   writeFileSync(pathsFile, JSON.stringify(paths));
   // Warm-up (JIT, page cache), not measured.

@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "../app/db.server";
 import { parseBolstadPostcodes } from "../app/ingest/postcodes";
 import { replacePostcodes } from "../app/models/postcode.server";
-import { generatePortalDb, requireBuild, startServer, toQueryString, wholeNumber } from "./lib/bench-portal";
+import { checkPathsAnswer200, generatePortalDb, requireBuild, startServer, toQueryString, waitForSearchIndex, wholeNumber } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries, Rand } from "./lib/search-bench-data";
 
@@ -130,15 +130,9 @@ const line = (r: LoadResult) =>
 
 const server = await startServer(dbFile);
 try {
-  for (let i = 0; i < 600; i++) {
-    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { search: { engines: { outboxLag: number | null }[] } };
-    if (health.search.engines.every((e) => e.outboxLag === 0)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForSearchIndex(server.url);
   const paths = requestMix(2000);
-  const sample = await Promise.all(paths.slice(0, 60).map(async (p) => [p, (await fetch(server.url + p)).status] as const));
-  const bad = sample.filter(([, s]) => s !== 200);
-  if (bad.length) throw new Error(`requests that do not answer 200: ${JSON.stringify(bad.slice(0, 5))}`);
+  await checkPathsAnswer200(server.url, paths, 60);
   const pathsFile = path.join(dir, "paths.json");
   writeFileSync(pathsFile, JSON.stringify(paths));
   const counts = { patient: paths.filter((p) => p.startsWith("/pasient?")).length, page: paths.filter((p) => p.includes("/studier/")).length, api: paths.filter((p) => p.startsWith("/api/")).length };

@@ -122,6 +122,22 @@ export function startServer(dbFile: string, extraEnv: Record<string, string> = {
   });
 }
 
+/** Waits (up to a minute) until /healthz reports every search engine's outbox drained. */
+export async function waitForSearchIndex(url: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const health = (await (await fetch(`${url}/healthz`)).json()) as { search: { engines: { outboxLag: number | null }[] } };
+    if (health.search.engines.every((e) => e.outboxLag === 0)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Throws unless the first `count` paths answer 200 (a 400 would measure the error path, not the real one). */
+export async function checkPathsAnswer200(url: string, paths: string[], count: number): Promise<void> {
+  const sample = await Promise.all(paths.slice(0, count).map(async (p) => [p, (await fetch(url + p)).status] as const));
+  const bad = sample.filter(([, s]) => s !== 200);
+  if (bad.length) throw new Error(`requests that do not answer 200: ${JSON.stringify(bad.slice(0, 5))}`);
+}
+
 /** A command-line option that must be a whole number in [min, max]; exits 2 with a clear message. */
 export function wholeNumber(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
