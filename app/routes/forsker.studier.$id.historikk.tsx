@@ -9,6 +9,7 @@ import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/aut
 import { listStudyVersions } from "~/models/study.server";
 import { getStudyFor, restoreVersion } from "~/models/study-work.server";
 import { formatInstant, versionViews } from "~/views/researcher.server";
+import { DiffTable } from "~/components/DiffTable";
 import { CsrfField, SignedInBar } from "~/components/SignedIn";
 
 export const meta: MetaFunction = () => [{ title: "Historikk – Mine studier – Kliniske studier" }, { name: "robots", content: "noindex" }];
@@ -59,25 +60,7 @@ export default function History() {
             </p>
             {v.changes.length ? (
               <div className="table-wrap" tabIndex={0} role="region" aria-label={`Endringer i versjon ${v.version}`}>
-                <table className="diff-table">
-                  <caption className="visually-hidden">Endringer i versjon {v.version}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Felt</th>
-                      <th scope="col">Før</th>
-                      <th scope="col">Etter</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {v.changes.map((c, i) => (
-                      <tr key={i}>
-                        <th scope="row">{c.label}</th>
-                        <td>{c.from}</td>
-                        <td>{c.to}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DiffTable changes={v.changes} caption={`Endringer i versjon ${v.version}`} fromHeading="Før" toHeading="Etter" />
               </div>
             ) : null}
             {canRestore && v.version !== current ? (

@@ -13,6 +13,7 @@ import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/aut
 import { approveStudy, changesSincePublished, getStudyFor, sendBackStudy, updateSiteLocal } from "~/models/study-work.server";
 import { describeChange } from "~/views/version-diff";
 import { studyOverview } from "~/views/researcher.server";
+import { DiffTable } from "~/components/DiffTable";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
 
 export const meta: MetaFunction = () => [{ title: "Gjennomgang – Redaksjon – Kliniske studier" }, { name: "robots", content: "noindex" }];
@@ -118,24 +119,7 @@ export default function Review() {
         {sinceVersion && changes.length === 0 ? <p>Ingen endringer i innholdet.</p> : null}
         {changes.length ? (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="endringer">
-            <table className="diff-table">
-              <thead>
-                <tr>
-                  <th scope="col">Felt</th>
-                  <th scope="col">Publisert</th>
-                  <th scope="col">Nå</th>
-                </tr>
-              </thead>
-              <tbody>
-                {changes.map((c, i) => (
-                  <tr key={i}>
-                    <th scope="row">{c.label}</th>
-                    <td>{c.from}</td>
-                    <td>{c.to}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DiffTable changes={changes} fromHeading="Publisert" toHeading="Nå" />
           </div>
         ) : null}
         {study.missing.length ? <p>Mangler før publisering: {study.missing.join(", ")}.</p> : null}
