@@ -91,12 +91,6 @@ export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefi
   };
 }
 
-export function siteStatusAt(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, now: number): "open" | "planned" | "closed" | "paused" {
-  return STATUS_NAMES[siteStatusCode(s, now)]!;
-}
-
-const STATUS_NAMES = ["open", "planned", "closed", "paused"] as const;
-
 function siteStatusCode(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, now: number): number {
   if (s.closesAt != null && now >= s.closesAt) return SITE_CLOSED;
   if (s.paused) return SITE_PAUSED;

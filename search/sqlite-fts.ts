@@ -64,10 +64,6 @@ const SUBSTRING_TIER = 2_000;
 const BM25 = "bm25(search_fts, 10.0, 8.0, 6.0, 3.0, 4.0, 2.0, 1.0, 2.0)";
 const SEARCH_TABLES = ["search_studies", "search_sites", "search_study_values", "search_fts", "search_term_grams", "search_terms", "search_term_deletes"];
 
-interface SqlPart {
-  sql: string;
-  params: unknown[];
-}
 
 /** A compiled text query: FTS5 expressions per tier, and the words to highlight. */
 interface TextPlan {
@@ -81,11 +77,6 @@ interface TextPlan {
   prefixWord: string | null;
 }
 
-interface Representative {
-  siteId: number;
-  distance: number | null;
-  closesAt: number | null;
-}
 
 const ftsTerm = (w: string) => `"${w}"`;
 
