@@ -29,6 +29,7 @@ import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 import { getSearchEngines, startSearchIndexing } from "./app/search.server";
 import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
 import { crossSiteGuard } from "./app/auth/csrf.server";
+import { answerFromCache } from "./app/http/api-read.server";
 
 const config = loadConfigOrExit();
 // JSON lines on stdout; console.* from every module (and the Remix build) goes through it too.
@@ -121,6 +122,21 @@ const publicFiles = express.static("public", { maxAge: "1h", setHeaders: (res) =
 app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
 // A form sent from another site is a clear 403 here (Remix alone would answer an empty 500).
 app.use(crossSiteGuard);
+// A repeated open-API read whose answer is cached and still valid is answered here, without
+// Remix's request conversion and routing (app/http/api-read.server.ts: answerFromCache). Anything
+// else, and any doubt (an error reading the state), goes on to Remix.
+app.use((req, res, next) => {
+  let answer;
+  try {
+    const headers = { get: (name: string) => headerValue(req.headers[name.toLowerCase()]) };
+    answer = answerFromCache(req.method, req.originalUrl, headers, req.socket.remoteAddress ?? null);
+  } catch {
+    answer = null;
+  }
+  if (!answer) return next();
+  res.status(answer.status).set(answer.headers);
+  res.end(answer.body ?? undefined);
+});
 // Load context: the client's address (the open API's per-client rate limit) and this response's
 // CSP nonce (app/entry.server.tsx puts it on Remix's inline scripts).
 app.all(
@@ -131,6 +147,10 @@ app.all(
     getLoadContext: (req, res) => ({ remoteAddress: req.socket.remoteAddress ?? null, cspNonce: cspNonceOf(res) }),
   }),
 );
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+}
 
 const server = app.listen(config.PORT, config.HOST, () => {
   const address = server.address();

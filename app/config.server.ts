@@ -75,6 +75,16 @@ const envSchema = z
         .max(100_000, "must be at most 100000")
         .default(60),
     ),
+    /** Memory for finished open-API answers, in MiB (app/http/answer-cache.server.ts); 0 turns the cache off. */
+    API_ANSWER_CACHE_MB: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of MiB (0 = no cache)" })
+        .int("must be a whole number of MiB (0 = no cache)")
+        .min(0, "must be 0 (no cache) or more")
+        .max(16_384, "must be at most 16384")
+        .default(64),
+    ),
     /** Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0 = none). */
     TRUST_PROXY_HOPS: z.preprocess(
       emptyToUndefined,

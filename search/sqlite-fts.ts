@@ -41,7 +41,8 @@ import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, Sear
 
 const STOP = new Set<string>(STOP_WORDS);
 /** app_meta key: changes with every write to the search tables (see filterTable()). */
-const GENERATION_KEY = "search.sqlite-fts.generation";
+/** app_meta key of the index generation (also read by the open API's answer cache). */
+export const GENERATION_KEY = "search.sqlite-fts.generation";
 const MIN_TERM_LENGTH = 4;
 const MAX_TYPO_CANDIDATES = 12;
 /** Vocabulary words containing a typed word that the substring arm tries (most specific first). */

@@ -183,7 +183,14 @@ export async function listStudies(ctx: ApiContext): Promise<ApiAnswer> {
     facets: result.facets,
     links,
   };
-  return { kind: "json", body, lastModified: indexIsCurrent(ctx, result) ? dataset.lastModified : null, headers: linkHeader(links) };
+  return {
+    kind: "json",
+    body,
+    lastModified: indexIsCurrent(ctx, result) ? dataset.lastModified : null,
+    headers: linkHeader(links),
+    // An answer from the fallback (Meilisearch down or behind) should not outlive that moment.
+    cacheable: result.engine === getSearchEngine().name,
+  };
 }
 
 /* ================================================================== GET /api/v1/studies/:id */

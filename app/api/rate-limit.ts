@@ -92,7 +92,7 @@ export class TokenBucketLimiter {
  * was connected from); otherwise the connection's own address. IPv6 addresses are grouped by
  * their /64 network (one subscriber usually has a whole /64). null when nothing identifies it.
  */
-export function clientKey(headers: Headers, remoteAddress: string | null | undefined, trustedHops: number): string | null {
+export function clientKey(headers: Pick<Headers, "get">, remoteAddress: string | null | undefined, trustedHops: number): string | null {
   let address = remoteAddress ?? null;
   if (trustedHops > 0) {
     const hops = (headers.get("x-forwarded-for") ?? "")

@@ -16,8 +16,9 @@ import type { Urls } from "../api/represent";
 import { getConfig } from "../config.server";
 import { getDb, type Db } from "../db.server";
 import { osloDate, startOfOsloDay } from "../domain/inclusion-status";
-import { changeLogHead, latestInclusionTransition } from "../models/open-api.server";
+import { answerStateToken, changeLogHead, latestInclusionTransition } from "../models/open-api.server";
 import { ApiError, apiError } from "./api-errors.server";
+import { AnswerCache, type AnswerCacheStats, type CachedAnswer } from "./answer-cache.server";
 
 export interface ApiContext {
   request: Request;
@@ -36,6 +37,8 @@ export type ApiAnswer =
       /** When what the body shows last changed (null: send no Last-Modified). */
       lastModified: Date | null;
       headers?: Record<string, string>;
+      /** false: do not keep this answer in the answer cache (e.g. a fallback engine answered). */
+      cacheable?: boolean;
     }
   | {
       kind: "stream";
@@ -97,10 +100,12 @@ function remoteAddressOf(context: unknown): string | null {
   return typeof value === "string" && value ? value : null;
 }
 
-function rateLimit(request: Request, context: unknown): RateDecision | null {
+type HeaderReader = Pick<Headers, "get">;
+
+function rateLimit(headers: HeaderReader, remoteAddress: string | null): RateDecision | null {
   const state = limiterState();
   if (!state.limiter) return null;
-  const key = clientKey(request.headers, remoteAddressOf(context), getConfig().TRUST_PROXY_HOPS);
+  const key = clientKey(headers, remoteAddress, getConfig().TRUST_PROXY_HOPS);
   if (key == null) {
     if (!state.warned) {
       state.warned = true;
@@ -128,13 +133,13 @@ export function weakEtag(text: string): string {
 const opaque = (tag: string) => tag.trim().replace(/^W\//, "");
 
 /** RFC 9110 §13.2.2: If-None-Match (weak comparison) wins; If-Modified-Since only without it. */
-function isNotModified(request: Request, etag: string, lastModified: Date | null): boolean {
-  const inm = request.headers.get("if-none-match");
+function isNotModified(headers: HeaderReader, etag: string, lastModified: Date | null): boolean {
+  const inm = headers.get("if-none-match");
   if (inm != null) {
     if (inm.trim() === "*") return true;
     return inm.split(",").some((t) => opaque(t) === opaque(etag));
   }
-  const ims = request.headers.get("if-modified-since");
+  const ims = headers.get("if-modified-since");
   if (ims && lastModified) {
     const since = Date.parse(ims);
     if (Number.isFinite(since)) return Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
@@ -201,6 +206,93 @@ export const notBeforeBoot = (d: Date) => new Date(Math.max(d.getTime(), BOOT_MS
 export interface ReadEndpointOptions {
   /** /api/v1 reads are rate limited; the OpenAPI document is not. */
   rateLimited?: boolean;
+  /**
+   * Keep finished JSON answers in the answer cache (app/http/answer-cache.server.ts). Only for
+   * handlers whose answer is a function of the URL, the data set, the search index and the Oslo
+   * day — nothing else (no request headers, no finer clock).
+   */
+  cached?: boolean;
+}
+
+/* ------------------------------------------------------------------ answer cache */
+
+const CACHE_KEY = Symbol.for("kliniske-studier.api-answer-cache");
+type GlobalWithCache = typeof globalThis & { [CACHE_KEY]?: AnswerCache };
+
+/** The process's answer cache (one per process, also across dev rebuilds). */
+export function apiAnswerCache(): AnswerCache {
+  const g = globalThis as GlobalWithCache;
+  g[CACHE_KEY] ??= new AnswerCache(getConfig().API_ANSWER_CACHE_MB * 2 ** 20);
+  return g[CACHE_KEY];
+}
+
+/** The cache's counters (zeros before the first cached endpoint was read; made without config). */
+export function apiAnswerCacheStats(): AnswerCacheStats {
+  return (globalThis as GlobalWithCache)[CACHE_KEY]?.stats() ?? { hits: 0, misses: 0, entries: 0, bytes: 0 };
+}
+
+/** An answer as status, headers and body: what both Remix (as a Response) and server.ts's fast path send. */
+export interface PlainAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** The 200 (or 304) for a JSON answer; HEAD gets the headers without the body. */
+function jsonAnswer(
+  method: string,
+  requestHeaders: HeaderReader,
+  answer: Pick<CachedAnswer, "text" | "etag" | "lastModified">,
+  headers: Record<string, string>,
+): PlainAnswer {
+  Object.assign(headers, { ETag: answer.etag, ...lastModifiedHeader(answer.lastModified) });
+  if (isNotModified(requestHeaders, answer.etag, answer.lastModified)) return { status: 304, headers, body: null };
+  return { status: 200, headers: { ...headers, "Content-Type": "application/json; charset=utf-8" }, body: method === "HEAD" ? null : answer.text };
+}
+
+const toResponse = (a: PlainAnswer) => new Response(a.body, { status: a.status, headers: a.headers });
+
+/** The 429 of the open API's rate limit, in the one JSON error shape (as apiError makes it). */
+function rateLimitedAnswer(decision: RateDecision): PlainAnswer {
+  const error = {
+    status: 429,
+    code: "rate_limited",
+    message: `For mange forespørsler: høyst ${decision.limit} på en gang, deretter ${getConfig().API_RATE_LIMIT_PER_MINUTE} i minuttet. Prøv igjen om ${decision.retryAfterSeconds} s.`,
+    details: { retryAfterSeconds: decision.retryAfterSeconds },
+  };
+  return {
+    status: 429,
+    headers: {
+      ...corsHeaders(),
+      ...rateHeaders(decision),
+      "Retry-After": String(decision.retryAfterSeconds),
+      "Cache-Control": "no-store",
+      "Content-Type": "application/json",
+    },
+    body: JSON.stringify({ error }),
+  };
+}
+
+/** What a cached answer is valid under: the data set's token and the Oslo day (statuses). */
+export const answerStateFor = (db: Db, now: Date): string => `${answerStateToken(db)}@${osloDate(now)}`;
+
+/**
+ * server.ts's fast path, in front of Remix: a GET/HEAD whose answer is in the answer cache and
+ * still valid is answered there (rate limit, CORS, validators and all), skipping Remix's
+ * request/response conversion and routing (about 1 ms a request under load). null: not cached or
+ * stale, and Remix handles it as usual (and takes the rate-limit token then, never twice).
+ * `pathAndQuery` is the request target as sent; Remix keys by the parsed URL, so a target that
+ * parsing would change simply misses here.
+ */
+export function answerFromCache(method: string, pathAndQuery: string, headers: HeaderReader, remoteAddress: string | null): PlainAnswer | null {
+  if (method !== "GET" && method !== "HEAD") return null;
+  const cache = apiAnswerCache();
+  if (!cache.has(pathAndQuery)) return null;
+  const hit = cache.get(pathAndQuery, answerStateFor(getDb(), new Date()));
+  if (!hit) return null;
+  const decision = hit.rateLimited ? rateLimit(headers, remoteAddress) : null;
+  if (decision && !decision.allowed) return rateLimitedAnswer(decision);
+  return jsonAnswer(method, headers, hit, { ...corsHeaders(), ...rateHeaders(decision), "Cache-Control": API_CACHE_CONTROL, ...hit.headers });
 }
 
 /** A GET/HEAD loader from a handler that returns the answer or throws ApiError. */
@@ -212,33 +304,29 @@ export function readEndpoint(handler: (ctx: ApiContext) => ApiAnswer | Promise<A
     let decision: RateDecision | null = null;
     try {
       if (options.rateLimited !== false) {
-        decision = rateLimit(request, context);
-        if (decision && !decision.allowed) {
-          return apiError(
-            429,
-            "rate_limited",
-            `For mange forespørsler: høyst ${decision.limit} på en gang, deretter ${getConfig().API_RATE_LIMIT_PER_MINUTE} i minuttet. Prøv igjen om ${decision.retryAfterSeconds} s.`,
-            { retryAfterSeconds: decision.retryAfterSeconds },
-            { ...base, ...rateHeaders(decision), "Retry-After": String(decision.retryAfterSeconds), "Cache-Control": "no-store" },
-          );
-        }
+        decision = rateLimit(request.headers, remoteAddressOf(context));
+        if (decision && !decision.allowed) return toResponse(rateLimitedAnswer(decision));
       }
       const url = new URL(request.url);
-      const ctx: ApiContext = { request, url, params, now: new Date(), db: getDb(), urls: { base: publicBaseUrl() } };
+      const now = new Date();
+      const db = getDb();
+      const cache = options.cached ? apiAnswerCache() : null;
+      // The key is the path and query exactly as sent; the state is checked on every use.
+      const key = cache?.enabled ? url.pathname + url.search : null;
+      const state = key != null ? answerStateFor(db, now) : "";
+      const hit = key != null ? cache!.get(key, state) : null;
+      if (hit) return toResponse(jsonAnswer(request.method, request.headers, hit, { ...base, ...rateHeaders(decision), "Cache-Control": API_CACHE_CONTROL, ...hit.headers }));
+      const ctx: ApiContext = { request, url, params, now, db, urls: { base: publicBaseUrl() } };
       const answer = await handler(ctx);
       const headers: Record<string, string> = { ...base, ...rateHeaders(decision), "Cache-Control": API_CACHE_CONTROL, ...answer.headers };
       if (answer.kind === "json") {
         const text = JSON.stringify(answer.body);
-        const etag = weakEtag(text);
-        Object.assign(headers, { ETag: etag, ...lastModifiedHeader(answer.lastModified) });
-        if (isNotModified(request, etag, answer.lastModified)) return new Response(null, { status: 304, headers });
-        return new Response(request.method === "HEAD" ? null : text, {
-          status: 200,
-          headers: { ...headers, "Content-Type": "application/json; charset=utf-8" },
-        });
+        const made = { text, etag: weakEtag(text), lastModified: answer.lastModified };
+        if (key != null && answer.cacheable !== false) cache!.set(key, { ...made, state, headers: answer.headers ?? {}, rateLimited: options.rateLimited !== false });
+        return toResponse(jsonAnswer(request.method, request.headers, made, headers));
       }
       Object.assign(headers, { ETag: answer.etag, ...lastModifiedHeader(answer.lastModified) });
-      if (isNotModified(request, answer.etag, answer.lastModified)) {
+      if (isNotModified(request.headers, answer.etag, answer.lastModified)) {
         answer.release();
         return new Response(null, { status: 304, headers });
       }

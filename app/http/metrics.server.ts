@@ -14,6 +14,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { FallbackSearchEngine } from "../../search/fallback";
+import { apiAnswerCacheStats } from "./api-read.server";
 import type { Db } from "../db.server";
 import { ingestTotals } from "../models/ingest.server";
 import { enginePending } from "../models/search-outbox.server";
@@ -183,6 +184,26 @@ export function createMetrics(options: MetricsOptions): Metrics {
         this.inc({ reason: "unavailable" }, search.fallbacks);
         this.inc({ reason: "behind" }, search.catchUps);
       }
+    },
+  });
+  new Counter({
+    name: "kliniske_api_answer_cache_total",
+    help: 'Open API reads of cacheable endpoints since start: result="hit" (answered from the answer cache) or "miss" (made anew).',
+    labelNames: ["result"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const stats = apiAnswerCacheStats();
+      this.inc({ result: "hit" }, stats.hits);
+      this.inc({ result: "miss" }, stats.misses);
+    },
+  });
+  new Gauge({
+    name: "kliniske_api_answer_cache_bytes",
+    help: "Approximate memory held by the open API's answer cache (API_ANSWER_CACHE_MB bounds it).",
+    registers: [registry],
+    collect() {
+      this.set(apiAnswerCacheStats().bytes);
     },
   });
   new Gauge({

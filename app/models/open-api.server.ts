@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import type { Db } from "../db.server";
 import type { PublicationState, Study } from "../domain/study";
 import type { Actor } from "./study.server";
+import { GENERATION_KEY as SQLITE_FTS_GENERATION_KEY } from "../../search/sqlite-fts";
 import { sql } from "./statements.server";
 
 /* ------------------------------------------------------------------ change log */
@@ -27,6 +28,24 @@ const PUBLIC_CHANGE = "(publication_state = 'published' OR previous_state = 'pub
 /** The highest sequence number given so far (0 for an empty log). */
 export function changeLogHead(db: Db): number {
   return (sql(db, "SELECT coalesce(max(seq), 0) FROM study_changes").pluck().get() as number) ?? 0;
+}
+
+/**
+ * One string that changes whenever a cached open-API answer could (app/http/answer-cache.server.ts):
+ * the change log head, the search outbox head (sqlite_sequence: it never falls when rows are
+ * pruned), every engine's outbox cursor, and the embedded index's generation (a rebuild). One
+ * statement, a few index lookups: cheap enough to read on every cached request.
+ */
+export function answerStateToken(db: Db): string {
+  return sql(
+    db,
+    `SELECT (SELECT coalesce(max(seq), 0) FROM study_changes)
+       || '.' || coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_outbox'), 0)
+       || '.' || coalesce((SELECT group_concat(c, ',') FROM (SELECT engine || '=' || last_id AS c FROM search_cursors ORDER BY engine)), '')
+       || '.' || coalesce((SELECT value FROM app_meta WHERE key = ?), '-')`,
+  )
+    .pluck()
+    .get(SQLITE_FTS_GENERATION_KEY) as string;
 }
 
 /** Public changes after `since`, oldest first, at most `limit`, read in one snapshot with the head. */

@@ -2,5 +2,5 @@
 import { getStudyAnswer } from "~/api/endpoints.server";
 import { readEndpoint, readOnlyAction } from "~/http/api-read.server";
 
-export const loader = readEndpoint(getStudyAnswer);
+export const loader = readEndpoint(getStudyAnswer, { cached: true });
 export const action = readOnlyAction;

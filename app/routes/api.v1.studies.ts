@@ -2,5 +2,5 @@
 import { listStudies } from "~/api/endpoints.server";
 import { readEndpoint, readOnlyAction } from "~/http/api-read.server";
 
-export const loader = readEndpoint(listStudies);
+export const loader = readEndpoint(listStudies, { cached: true });
 export const action = readOnlyAction;

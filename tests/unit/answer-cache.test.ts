@@ -1,0 +1,40 @@
+/** The open API's answer cache (app/http/answer-cache.server.ts): validity, byte bound, off switch. */
+import { describe, expect, it } from "vitest";
+import { AnswerCache, type CachedAnswer } from "~/http/answer-cache.server";
+
+const answer = (state: string, text = "{}"): CachedAnswer => ({ state, text, etag: 'W/"x"', lastModified: null, headers: {}, rateLimited: true });
+
+describe("AnswerCache", () => {
+  it("answers only under the state an entry was made in, and drops a stale entry", () => {
+    const cache = new AnswerCache(1 << 20);
+    cache.set("/a", answer("s1", '{"n":1}'));
+    expect(cache.get("/a", "s1")?.text).toBe('{"n":1}');
+    expect(cache.get("/a", "s2")).toBeNull();
+    expect(cache.has("/a")).toBe(false); // dropped
+    expect(cache.get("/a", "s1")).toBeNull();
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 2, entries: 0 });
+  });
+
+  it("keeps within its byte bound by dropping the least recently used", () => {
+    const text = "x".repeat(10_000); // ~20 kB in memory
+    const cache = new AnswerCache(100_000);
+    for (let i = 0; i < 10; i++) cache.set(`/p${i}`, answer("s", text));
+    const { entries, bytes } = cache.stats();
+    expect(bytes).toBeLessThanOrEqual(100_000);
+    expect(entries).toBe(4);
+    expect(cache.has("/p9")).toBe(true);
+    expect(cache.has("/p0")).toBe(false);
+    // An answer larger than the whole cache is not kept at all.
+    cache.set("/huge", answer("s", "y".repeat(60_000)));
+    expect(cache.has("/huge")).toBe(false);
+  });
+
+  it("0 bytes turns it off: nothing is kept, nothing counted as a hit", () => {
+    const cache = new AnswerCache(0);
+    expect(cache.enabled).toBe(false);
+    cache.set("/a", answer("s"));
+    expect(cache.has("/a")).toBe(false);
+    expect(cache.get("/a", "s")).toBeNull();
+    expect(cache.stats().hits).toBe(0);
+  });
+});
