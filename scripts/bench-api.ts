@@ -7,7 +7,9 @@
  * 2. The built server (build/ from `npm run build`) on it, with API_RATE_LIMIT_PER_MINUTE=0.
  * 3. From a second process: autocannon against /api/v1/studies for --duration seconds with a fixed
  *    mix of realistic query strings (patients near a place, ICD-10 codes, facets, typos, paging …);
- *    prints requests/s and p50/p95/p99 latency (target: ≥ 500 req/s, p95 < 50 ms on 2 cores).
+ *    prints requests/s and p50/p95/p99 latency (target: ≥ 500 req/s, p95 < 50 ms on 2 cores) and
+ *    how many reads the answer cache answered. Then the same again on a server with the answer
+ *    cache off (API_ANSWER_CACHE_MB=0): every request searched, loaded and serialised anew.
  * 4. SSE fan-out, from another process: --sse connections to /api/v1/events, one change through
  *    the HTTP ingest API, the time until every connection received it.
  *
@@ -33,6 +35,7 @@ Options:
   --connections C   concurrent autocannon connections (default 10)
   --queries Q       distinct query strings in the mix (default 400)
   --sse N           SSE connections for the fan-out test (default 1000; 0 skips it)
+  --skip-uncached   skip the second round with the answer cache off
   --keep            keep the temporary database folder
   -h, --help        this text`;
 
@@ -44,6 +47,7 @@ const { values } = parseArgs({
     queries: { type: "string", default: "400" },
     sse: { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
+    "skip-uncached": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -69,6 +73,21 @@ const generated = generatePortalDb(dbFile, studies, now);
 const token = generated.token;
 console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${generated.seconds.toFixed(1)} s`);
 
+/** The answer cache's hit and miss counters from /metrics. */
+async function cacheCounters(url: string): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (result: string) => Number(new RegExp(`^kliniske_api_answer_cache_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
+  return { hit: read("hit"), miss: read("miss") };
+}
+
+function printLoad(load: Record<string, any>): void {
+  console.log(`  requests:     ${load.requests} (${JSON.stringify(load.statuses)}; errors ${load.errors}, timeouts ${load.timeouts})`);
+  console.log(`  requests/s:   ${load.requestsPerSecond.toFixed(0)}   (target ≥ 500)`);
+  console.log(`  latency p50:  ${load.p50.toFixed(1)} ms`);
+  console.log(`  latency p95:  ${load.p95.toFixed(1)} ms   (target < 50 ms)`);
+  console.log(`  latency p99:  ${load.p99.toFixed(1)} ms   (max ${load.max.toFixed(1)} ms)`);
+}
+
 function worker(args: string[]): Record<string, any> {
   const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/lib/bench-api-worker.ts", ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
   if (run.status !== 0) throw new Error(`worker failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
@@ -76,6 +95,7 @@ function worker(args: string[]): Record<string, any> {
 }
 
 const server = await startServer(dbFile);
+let stopped = false;
 try {
   // The embedded index is built before the server listens; check it has caught up anyway.
   await waitForSearchIndex(server.url);
@@ -87,12 +107,13 @@ try {
   worker(["--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", "2", "--connections", String(connections)]);
 
   console.log(`\nGET /api/v1/studies: ${paths.length} distinct query strings, ${connections} connections, ${duration} s, from a second process (autocannon)`);
+  const before = await cacheCounters(server.url);
   const load = worker(["--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", String(duration), "--connections", String(connections)]);
-  console.log(`  requests:     ${load.requests} (${JSON.stringify(load.statuses)}; errors ${load.errors}, timeouts ${load.timeouts})`);
-  console.log(`  requests/s:   ${load.requestsPerSecond.toFixed(0)}   (target ≥ 500)`);
-  console.log(`  latency p50:  ${load.p50.toFixed(1)} ms`);
-  console.log(`  latency p95:  ${load.p95.toFixed(1)} ms   (target < 50 ms)`);
-  console.log(`  latency p99:  ${load.p99.toFixed(1)} ms   (max ${load.max.toFixed(1)} ms)`);
+  const after = await cacheCounters(server.url);
+  printLoad(load);
+  const hits = after.hit - before.hit;
+  const misses = after.miss - before.miss;
+  console.log(`  answer cache: ${hits} hits, ${misses} misses (${((100 * hits) / Math.max(1, hits + misses)).toFixed(1)} % answered from it; the warm-up ran first)`);
 
   if (sseCount > 0) {
     const record = { ...(generateNativeFeed(1, { organisationId: "ous", idPrefix: "BENCH-SSE", seed: 99 })[0] as object), tittel: `Fan-out-måling ${Date.now()}` };
@@ -102,9 +123,21 @@ try {
     console.log(`  first connection got the event after ${fan.firstMs.toFixed(1)} ms, median ${fan.p50Ms.toFixed(1)} ms, p99 ${fan.p99Ms.toFixed(1)} ms`);
     console.log(`  all ${fan.connections} had it after ${fan.allMs.toFixed(1)} ms`);
   }
+  if (!values["skip-uncached"]) {
+    stopped = true;
+    await server.stop();
+    const cold = await startServer(dbFile, { API_ANSWER_CACHE_MB: "0" });
+    try {
+      worker(["--mode", "load", "--url", cold.url, "--paths", pathsFile, "--duration", "2", "--connections", String(connections)]);
+      console.log(`\nThe same with the answer cache off (API_ANSWER_CACHE_MB=0): every request searched, loaded and serialised`);
+      printLoad(worker(["--mode", "load", "--url", cold.url, "--paths", pathsFile, "--duration", String(duration), "--connections", String(connections)]));
+    } finally {
+      await cold.stop();
+    }
+  }
   console.log(`\nLoad average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (other work on this machine makes figures noisy)`);
 } finally {
-  await server.stop();
+  if (!stopped) await server.stop();
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`Kept ${dir}`);
 }

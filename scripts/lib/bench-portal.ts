@@ -4,7 +4,7 @@
  * built server started on it, and search-query → query-string mapping.
  */
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { prepareDatabase } from "../../app/boot.server";
 import { openDatabase } from "../../app/db.server";
@@ -82,13 +82,15 @@ export function generatePortalDb(dbFile: string, studies: number, now: Date): { 
 export function startServer(dbFile: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<{ url: string; pid: number; logFile: string; stop: () => Promise<void> }> {
   const { BASE_URL: _b, ...env } = process.env;
   const logFile = `${dbFile}.server.log`;
+  // A second server on the same database appends to the log: only this server's lines count.
+  const offset = existsSync(logFile) ? statSync(logFile).size : 0;
   const fd = openSync(logFile, "a");
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0", ...extraEnv },
     stdio: ["ignore", fd, fd],
   });
   closeSync(fd);
-  const output = () => readFileSync(logFile, "utf8");
+  const output = () => readFileSync(logFile).subarray(offset).toString("utf8");
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const onExit = (code: number | null) => {
