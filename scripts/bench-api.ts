@@ -33,7 +33,7 @@ Options:
   --studies N       generated published studies (default 10000)
   --duration S      seconds of load on /api/v1/studies (default 10)
   --connections C   concurrent autocannon connections (default 10)
-  --queries Q       distinct query strings in the mix (default 400)
+  --queries Q       query strings drawn from the search benchmark's generator (default 400; some repeat)
   --sse N           SSE connections for the fan-out test (default 1000; 0 skips it)
   --skip-uncached   skip the second round with the answer cache off
   --keep            keep the temporary database folder
@@ -106,7 +106,7 @@ try {
   // Warm-up (JIT, page cache), not measured.
   worker(["--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", "2", "--connections", String(connections)]);
 
-  console.log(`\nGET /api/v1/studies: ${paths.length} distinct query strings, ${connections} connections, ${duration} s, from a second process (autocannon)`);
+  console.log(`\nGET /api/v1/studies: ${new Set(paths).size} distinct query strings (${paths.length} drawn), each request picks one at random; ${connections} connections, ${duration} s, from a second process (autocannon)`);
   const before = await cacheCounters(server.url);
   const load = worker(["--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", String(duration), "--connections", String(connections)]);
   const after = await cacheCounters(server.url);

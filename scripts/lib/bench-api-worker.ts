@@ -2,7 +2,9 @@
  * The client side of scripts/bench-api.ts, run as its own process so the load does not share an
  * event loop (or a core's time slice) with the server's process:
  *
- *   load  autocannon against the server with a list of paths (cycled by each connection) for a
+ *   load  autocannon against the server with a list of paths (each request picks one at random,
+ *         seeded: with the list cycled in order, every connection walked the same paths in step,
+ *         so all but the first found the answer cached — flattering any cache) for a
  *         fixed time, as fast as it answers or at a fixed --rate; every response's latency is recorded so p95 is exact (autocannon's own
  *         histogram reports p50/p97.5/p99 but no p95).
  *   sse   opens N connections to /api/v1/events, waits until every one has its "ready" event,
@@ -38,6 +40,19 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
+/** mulberry32: a small seeded generator, so every run draws the same sequence of paths. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = seeded(20261202);
+
 async function load(): Promise<void> {
   const paths = JSON.parse(readFileSync(values.paths!, "utf8")) as string[];
   const latencies: number[] = [];
@@ -46,7 +61,7 @@ async function load(): Promise<void> {
     url: base,
     connections: Number(values.connections),
     duration: Number(values.duration),
-    requests: paths.map((path) => ({ method: "GET", path })),
+    requests: [{ method: "GET", path: paths[0], setupRequest: (req: { path: string }) => ({ ...req, path: paths[Math.floor(random() * paths.length)] }) }],
     // --rate: a fixed offered load (requests/s over all connections) instead of as fast as possible.
     ...(values.rate ? { overallRate: Number(values.rate) } : {}),
   });
