@@ -35,7 +35,7 @@ import {
   validNumber,
   validStatuses,
 } from "./query-terms";
-import { compileFilter, comparator, entryFromDocuments, ensureStatus, facetCounts, filterEntries, haversineKm, patchStatus, SITE_PAUSED, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
+import { compileFilter, comparator, encodeEntry, entryFromDocuments, ensureStatus, siteEntry, facetCounts, filterEntries, haversineKm, patchStatus, SITE_PAUSED, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
 import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -423,6 +423,7 @@ export class SqliteFtsEngine implements SearchEngine {
       table.set(id, {
         studyId: id, studyType: type, phase, sex, minAge, maxAge, healthyVolunteers: hv === 1, updatedAt,
         studyClosesAt: closesAt, categories: [], icd10Prefixes: new Set(), chapters: [], sites: [],
+        statusBits: 0, categoryCodes: [], chapterCodes: [], studyTypeCode: -1, phaseCode: -1,
       });
     }
     const values = this.stmt("SELECT study_id, kind, value FROM search_study_values").raw().all() as [number, string, string][];
@@ -437,8 +438,9 @@ export class SqliteFtsEngine implements SearchEngine {
       "SELECT study_id, site_id, region_id, organisation_id, hospital_id, opens_at, closes_at, paused, lat, lon FROM search_sites ORDER BY study_id, site_id",
     ).raw().all() as [number, number, string | null, string | null, string | null, number | null, number | null, number, number | null, number | null][];
     for (const [id, siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] of sites) {
-      table.get(id)?.sites.push({ siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused: paused === 1, lat, lon, status: SITE_PAUSED });
+      table.get(id)?.sites.push(siteEntry({ siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused: paused === 1, lat, lon, status: SITE_PAUSED }));
     }
+    for (const e of table.values()) encodeEntry(e);
     this.table = table;
     this.tableGeneration = generation;
     return table;
