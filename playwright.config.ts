@@ -29,7 +29,9 @@ export default defineConfig({
     // The built app on a fresh database file, seeded with the demo studies at start. The real
     // postcode list is loaded first, straight from ../shared/data (never copied into the repo),
     // so the patient search can sort by distance.
-    command: `node_modules/.bin/tsx scripts/postcodes-load.ts ${POSTCODES_FILE} && node_modules/.bin/tsx server.ts`,
+    // The server runs as `node --import tsx`, like npm start: the tsx CLI would run it as a child
+    // and SIGKILL it on SIGTERM, so Playwright's stop would skip the graceful shutdown.
+    command: `node_modules/.bin/tsx scripts/postcodes-load.ts ${POSTCODES_FILE} && node --import tsx server.ts`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

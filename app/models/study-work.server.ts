@@ -20,10 +20,11 @@ import {
   orgsWithRole,
   type Principal,
 } from "../auth/policy";
-import type { FieldProblem, SiteInput, Study, StudyInput } from "../domain/study";
+import { parseStudy, type FieldProblem, type SiteInput, type Study, type StudyInput } from "../domain/study";
 import { diffStudies, siteKey, type ChangeEntry } from "../domain/study-snapshot";
 import { getStudies, getStudy, latestSnapshot, saveStudy, type StudyRecord } from "./study.server";
 import { insertStudyReview } from "./user.server";
+import { missingForPublishing } from "../domain/study-readiness";
 
 export class NotFoundError extends Error {
   readonly status = 404;
@@ -158,6 +159,12 @@ export function createStudy(db: Db, p: Principal, input: StudyInput, options: { 
   authorize(canCreateStudy(p, input.leadOrganisationId), "create-study");
   const sites = (input.sites ?? []).map((s) => ({ ...s, paused: false, pauseReason: null, contact: null, referral: null, withdrawn: false }));
   const study = { ...input, sites, publicationState: options.submit ? "submitted" : "draft", isDemo: false };
+  if (options.submit) {
+    const parsed = parseStudy(study);
+    if (!parsed.ok) return parsed;
+    const missing = notReady(parsed.study, "sendes til godkjenning");
+    if (missing && !missing.ok) return missing;
+  }
   const result = saveStudy(db, study, { actor: actorOf(p), now: options.now ?? new Date() });
   return result.ok ? { ok: true, studyId: result.studyId, version: result.version } : result;
 }
@@ -209,12 +216,25 @@ function mergeFormSites(p: Principal, current: Study, edited: NonNullable<StudyI
   return merged;
 }
 
+/**
+ * What stops a study from being submitted or published (study-readiness: bokmål summary, REK
+ * number, a site with a whole inclusion period), checked here and not only by the form: the
+ * "send" button on the study page and any other caller reach this function directly.
+ */
+function notReady(study: Study, what: "sendes til godkjenning" | "godkjennes"): WorkResult | null {
+  const missing = missingForPublishing(study);
+  if (missing.length === 0) return null;
+  return { ok: false, problems: missing.map((m) => ({ field: "study", message: `Studien kan ikke ${what} før dette er på plass: ${m}.` })) };
+}
+
 export function submitStudy(db: Db, p: Principal, studyId: number, now = new Date()): WorkResult {
   const study = snapshotOrThrow(db, studyId);
   authorize(canEditStudy(p, study), "submit-study");
   if (study.publicationState !== "draft") {
     return { ok: false, problems: [{ field: "publicationState", message: "bare et utkast kan sendes til godkjenning" }] };
   }
+  const missing = notReady(study, "sendes til godkjenning");
+  if (missing) return missing;
   return save(db, p, studyId, { ...study, publicationState: "submitted" }, now);
 }
 
@@ -224,6 +244,8 @@ export function approveStudy(db: Db, p: Principal, studyId: number, comment: str
   if (study.publicationState !== "submitted") {
     return { ok: false, problems: [{ field: "publicationState", message: "bare en innsendt studie kan godkjennes" }] };
   }
+  const missing = notReady(study, "godkjennes");
+  if (missing) return missing;
   return db.transaction((): WorkResult => {
     const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
     if (result.ok) insertStudyReview(db, { studyId, version: result.version, userId: p.id, decision: "approved", comment: comment?.trim() || null }, now);

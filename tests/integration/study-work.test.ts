@@ -5,6 +5,7 @@ import { getUser } from "~/models/user.server";
 import { listStudyVersions, latestSnapshot } from "~/models/study.server";
 import {
   approveStudy,
+  createStudy,
   getStudyFor,
   listMyStudies,
   restoreVersion,
@@ -123,5 +124,53 @@ describe("allowed actions", () => {
     expect(sendBackStudy(t.db, people.editorOus, ids.b, " ")).toMatchObject({ ok: false });
     expect(sendBackStudy(t.db, people.editorOus, ids.b, "Mangler engelsk sammendrag")).toMatchObject({ ok: true });
     expect(latestSnapshot(t.db, ids.b)!.publicationState).toBe("draft");
+  });
+});
+
+describe("submitting and approving need what publishing needs (checked in the model, not only by the form)", () => {
+  const incomplete = () => ({
+    identifiers: { rek: "777001" },
+    title: { nb: "Utkast uten sammendrag og datoer" },
+    studyType: "treatment" as const,
+    leadOrganisationId: "ous",
+    sites: [{ organisationId: "ous", inclusionStart: "2026-02-01", inclusionEnd: null }],
+  });
+
+  it("a draft without a bokmål summary or a whole inclusion period cannot be submitted; every gap is named", () => {
+    const created = createStudy(t.db, people.researcherOus, incomplete());
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    const versions = listStudyVersions(t.db, created.studyId).length;
+    const result = submitStudy(t.db, people.researcherOus, created.studyId);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.message)).toEqual([
+      "Studien kan ikke sendes til godkjenning før dette er på plass: Sammendrag i klarspråk på bokmål.",
+      "Studien kan ikke sendes til godkjenning før dette er på plass: Inklusjonsperiode (start og slutt) for minst ett studiested.",
+    ]);
+    // Nothing was written: still a draft, no new version.
+    expect(latestSnapshot(t.db, created.studyId)!.publicationState).toBe("draft");
+    expect(listStudyVersions(t.db, created.studyId)).toHaveLength(versions);
+  });
+
+  it("registering with submit at once is refused the same way, and nothing is stored", () => {
+    const before = t.db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
+    const result = createStudy(t.db, people.researcherOus, { ...incomplete(), identifiers: { rek: "777002" } }, { submit: true });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems[0]!.message).toMatch(/Sammendrag i klarspråk på bokmål/);
+    expect(t.db.prepare("SELECT count(*) FROM studies").pluck().get()).toBe(before);
+  });
+
+  it("once complete it is submitted and approved", () => {
+    const created = createStudy(t.db, people.researcherOus, {
+      ...incomplete(),
+      identifiers: { rek: "777003" },
+      summary: { nb: "Vi undersøker en ny behandling." },
+      sites: [{ organisationId: "ous", inclusionStart: "2026-02-01", inclusionEnd: "2027-06-30" }],
+    }, { submit: true });
+    expect(created.ok).toBe(true);
+    if (!created.ok) return;
+    expect(approveStudy(t.db, people.editorOus, created.studyId, null)).toMatchObject({ ok: true });
+    expect(latestSnapshot(t.db, created.studyId)!.publicationState).toBe("published");
   });
 });
