@@ -15,7 +15,7 @@ export class BrowserClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
-  private take(res: Response) {
+  take(res: Response) {
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const [name, ...rest] = pair!.split("=");
@@ -33,22 +33,28 @@ export class BrowserClient {
     return { res, body };
   }
 
-  async post(p: string, fields: Fields) {
+  /**
+   * Posts a form. The last page's CSRF token is added unless the fields have one or
+   * `csrf: false`; `origin` sends an Origin header (cross-site tests).
+   */
+  async post(p: string, fields: Fields, opts: { csrf?: boolean; origin?: string } = {}) {
     const form = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields));
-    if (!form.has("csrf")) form.set("csrf", this.csrf);
-    const res = await fetch(this.baseUrl + p, {
-      method: "POST",
-      headers: { cookie: this.header(), "content-type": "application/x-www-form-urlencoded" },
-      body: form,
-      redirect: "manual",
-    });
+    if (opts.csrf !== false && !form.has("csrf")) form.set("csrf", this.csrf);
+    const headers: Record<string, string> = { cookie: this.header(), "content-type": "application/x-www-form-urlencoded" };
+    if (opts.origin) headers.origin = opts.origin;
+    const res = await fetch(this.baseUrl + p, { method: "POST", headers, body: form, redirect: "manual" });
     this.take(res);
     return { res, body: await res.text() };
   }
 
-  async signIn(email: string, password = PASSWORD) {
+  /** The sign-in form, as a browser sends it; the answer whatever it is (302, 401, 423 …). */
+  async attemptSignIn(email: string, password = PASSWORD, til = "/forsker/studier") {
     await this.get("/logg-inn");
-    const r = await this.post("/logg-inn", { email, password, til: "/forsker/studier" });
+    return this.post("/logg-inn", { email, password, til });
+  }
+
+  async signIn(email: string, password = PASSWORD) {
+    const r = await this.attemptSignIn(email, password);
     if (r.res.status !== 302) throw new Error(`sign-in of ${email} failed: ${r.res.status}`);
     return r;
   }

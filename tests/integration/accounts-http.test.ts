@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "~/boot.server";
 import { openDatabase, type Db } from "~/db.server";
+import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { tempDir } from "../helpers/db";
 import { createPeople, createStudies, PASSWORD, PEOPLE, type Person } from "../helpers/accounts";
@@ -33,51 +34,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** A browser-like client: keeps cookies, reads the CSRF token from the last page. */
-class Client {
-  cookies = new Map<string, string>();
-  csrf = "";
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-  take(res: Response) {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [name, ...rest] = pair!.split("=");
-      const value = rest.join("=");
-      if (/Max-Age=0/.test(c)) this.cookies.delete(name!);
-      else this.cookies.set(name!, value);
-    }
-  }
-  async get(p: string) {
-    const res = await fetch(server.url + p, { headers: { cookie: this.header() }, redirect: "manual" });
-    this.take(res);
-    const body = await res.text();
-    const token = /name="csrf" value="([^"]+)"/.exec(body);
-    if (token) this.csrf = token[1]!;
-    return { res, body };
-  }
-  async post(p: string, fields: Record<string, string>, { csrf = true }: { csrf?: boolean } = {}) {
-    const form = new URLSearchParams(fields);
-    if (csrf) form.set("csrf", this.csrf);
-    const res = await fetch(server.url + p, {
-      method: "POST",
-      headers: { cookie: this.header(), "content-type": "application/x-www-form-urlencoded" },
-      body: form,
-      redirect: "manual",
-    });
-    this.take(res);
-    return { res, body: await res.text() };
-  }
-  async signIn(email: string, password = PASSWORD) {
-    await this.get("/logg-inn");
-    return this.post("/logg-inn", { email, password, til: "/forsker/studier" });
-  }
-}
+/** A browser-like client for this test's server (tests/helpers/browser-client.ts). */
+const client = () => new BrowserClient(server.url);
 
-async function as(person: Person): Promise<Client> {
-  const c = new Client();
-  const { res } = await c.signIn(PEOPLE[person].email);
+async function as(person: Person): Promise<BrowserClient> {
+  const c = client();
+  const { res } = await c.attemptSignIn(PEOPLE[person].email);
   expect(res.status, `sign-in of ${person}`).toBe(302);
   return c;
 }
@@ -87,7 +49,7 @@ const state = (id: number) => db.prepare("SELECT publication_state FROM studies 
 
 describe("signing in and out", () => {
   it("signs in with a session cookie that is HttpOnly, SameSite=Lax and signed", async () => {
-    const c = new Client();
+    const c = client();
     const page = await c.get("/logg-inn");
     expect(page.res.status).toBe(200);
     expect(page.res.headers.get("cache-control")).toContain("no-store");
@@ -109,8 +71,8 @@ describe("signing in and out", () => {
   });
 
   it("refuses a wrong password without saying whether the e-mail exists, and sets no session", async () => {
-    const wrong = await new Client().signIn(PEOPLE.researcherOus.email, "feil passord her");
-    const unknown = await new Client().signIn("finnes.ikke@example.no", "feil passord her");
+    const wrong = await client().attemptSignIn(PEOPLE.researcherOus.email, "feil passord her");
+    const unknown = await client().attemptSignIn("finnes.ikke@example.no", "feil passord her");
     for (const r of [wrong, unknown]) {
       expect(r.res.status).toBe(401);
       expect(r.body).toContain("Feil e-postadresse eller passord.");
@@ -119,7 +81,7 @@ describe("signing in and out", () => {
   });
 
   it("says which field is missing", async () => {
-    const c = new Client();
+    const c = client();
     await c.get("/logg-inn");
     const r = await c.post("/logg-inn", { email: "", password: "" });
     expect(r.res.status).toBe(400);
@@ -127,8 +89,8 @@ describe("signing in and out", () => {
   });
 
   it("rate-limits sign-in: after 5 failures even the right password is refused (429)", async () => {
-    for (let i = 0; i < 5; i++) expect((await new Client().signIn(PEOPLE.lockout.email, `feil-${i}-passord`)).res.status).toBe(401);
-    const locked = await new Client().signIn(PEOPLE.lockout.email);
+    for (let i = 0; i < 5; i++) expect((await client().attemptSignIn(PEOPLE.lockout.email, `feil-${i}-passord`)).res.status).toBe(401);
+    const locked = await client().attemptSignIn(PEOPLE.lockout.email);
     expect(locked.res.status).toBe(429);
     expect(locked.body).toContain("For mange mislykkede innlogginger");
   });
@@ -167,7 +129,7 @@ describe("password reset", () => {
     const signedIn = await as("researcherOus");
     const issued = issueResetToken(db, PEOPLE.researcherOus.email)!;
     expect(db.prepare("SELECT count(*) FROM password_reset_tokens WHERE token_hash = ?").pluck().get(issued.token)).toBe(0);
-    const c = new Client();
+    const c = client();
     const page = await c.get(`/nytt-passord?token=${issued.token}`);
     expect(page.body).toContain(PEOPLE.researcherOus.email);
     const short = await c.post("/nytt-passord", { token: issued.token, password: "kort", repeat: "kort" });
@@ -176,7 +138,7 @@ describe("password reset", () => {
     const ok = await c.post("/nytt-passord", { token: issued.token, password: "et helt nytt passord", repeat: "et helt nytt passord" });
     expect(ok.res.status).toBe(302);
     expect((await signedIn.get("/forsker/studier")).res.status).toBe(302);
-    expect((await new Client().signIn(PEOPLE.researcherOus.email, "et helt nytt passord")).res.status).toBe(302);
+    expect((await client().attemptSignIn(PEOPLE.researcherOus.email, "et helt nytt passord")).res.status).toBe(302);
     const reuse = await c.post("/nytt-passord", { token: issued.token, password: "et tredje passord!", repeat: "et tredje passord!" });
     expect(reuse.res.status).toBe(400);
     expect(reuse.body).toContain("brukt eller utløpt");
@@ -186,7 +148,7 @@ describe("password reset", () => {
 
 describe("CSRF", () => {
   it("refuses a sign-in without the token, or with another token (403)", async () => {
-    const c = new Client();
+    const c = client();
     await c.get("/logg-inn");
     expect((await c.post("/logg-inn", { email: PEOPLE.admin.email, password: PASSWORD }, { csrf: false })).res.status).toBe(403);
     c.csrf = "ikke-riktig";

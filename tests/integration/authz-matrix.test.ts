@@ -16,6 +16,7 @@ import { saveStudy } from "~/models/study.server";
 import { addFeedSubscription, recordFeedPoll } from "~/models/feed.server";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
+import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
@@ -27,41 +28,7 @@ const PERSON = { researcherA: "researcherStOlavs", researcherB: "researcherOus",
 
 let t: TestDb;
 let server: RunningServer;
-const clients = new Map<Role, Client>();
-
-/** A browser-like client: keeps cookies, reads the CSRF token from the pages it gets. */
-class Client {
-  cookies = new Map<string, string>();
-  csrf = "";
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-  take(res: Response) {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const eq = pair!.indexOf("=");
-      if (/Max-Age=0/.test(c)) this.cookies.delete(pair!.slice(0, eq));
-      else this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-  }
-  async get(p: string) {
-    const res = await fetch(server.url + p, { headers: { cookie: this.header() }, redirect: "manual" });
-    this.take(res);
-    const body = await res.text();
-    const token = /name="csrf" value="([^"]+)"/.exec(body);
-    if (token) this.csrf = token[1]!;
-    return { res, body };
-  }
-  async post(p: string, fields: Record<string, string>, opts: { csrf?: boolean; origin?: string } = {}) {
-    const form = new URLSearchParams(fields);
-    if (opts.csrf !== false && this.csrf) form.set("csrf", this.csrf);
-    const headers: Record<string, string> = { cookie: this.header(), "content-type": "application/x-www-form-urlencoded" };
-    if (opts.origin) headers.origin = opts.origin;
-    const res = await fetch(server.url + p, { method: "POST", headers, body: form, redirect: "manual" });
-    this.take(res);
-    return { res, body: await res.text() };
-  }
-}
+const clients = new Map<Role, BrowserClient>();
 
 function outcome(res: Response): Expect | string {
   if (res.status === 403) return "forbidden";
@@ -219,7 +186,7 @@ beforeAll(async () => {
   addFeedSubscription(t.db, { organisationId: "ous", url: "https://ous.example.no/studier.json", format: "native" });
   server = await startServer({ DATABASE_PATH: t.file, SEED_DEMO_DATA: "false", SESSION_SECRET: "m".repeat(40) });
   for (const role of ROLES) {
-    const c = new Client();
+    const c = new BrowserClient(server.url);
     if (role !== "anonymous") {
       await c.get("/logg-inn");
       const { res } = await c.post("/logg-inn", { email: PEOPLE[PERSON[role]].email, password: PASSWORD, til: "/forsker/studier" });
@@ -340,12 +307,12 @@ describe("cross-site and token-less form POSTs are a clear 403 and write nothing
   );
 
   it("Origin: null (our own forms without JavaScript, under no-referrer) is decided by the token", async () => {
-    const c = new Client();
+    const c = new BrowserClient(server.url);
     await c.get("/logg-inn");
     const res = await c.post("/logg-inn", { email: PEOPLE.editorStOlavs.email, password: PASSWORD, til: "/redaksjon" }, { origin: "null" });
     expect(res.res.status).toBe(302);
     expect(res.res.headers.get("location")).toBe("/redaksjon");
-    const forged = await new Client().post("/logg-inn", { email: PEOPLE.editorStOlavs.email, password: PASSWORD }, { origin: "null" });
+    const forged = await new BrowserClient(server.url).post("/logg-inn", { email: PEOPLE.editorStOlavs.email, password: PASSWORD }, { origin: "null" });
     expect(forged.res.status).toBe(403);
   });
 });
