@@ -311,7 +311,7 @@ export function readEndpoint(handler: (ctx: ApiContext) => ApiAnswer | Promise<A
       const now = new Date();
       const db = getDb();
       const cache = options.cached ? apiAnswerCache() : null;
-      // The key is the path and query exactly as sent; the state is checked on every use.
+      // The key is the parsed URL's path and query; the state it was made under is checked on every use.
       const key = cache?.enabled ? url.pathname + url.search : null;
       const state = key != null ? answerStateFor(db, now) : "";
       const hit = key != null ? cache!.get(key, state) : null;

@@ -38,3 +38,12 @@ describe("AnswerCache", () => {
     expect(cache.stats().hits).toBe(0);
   });
 });
+
+describe("AnswerCache keys", () => {
+  it("counts the key's length: long query strings with tiny answers cannot exceed the bound", () => {
+    const cache = new AnswerCache(200_000);
+    for (let i = 0; i < 100; i++) cache.set(`/api/v1/studies?q=${"x".repeat(8_000)}${i}`, answer("s", "{}"));
+    expect(cache.stats().bytes).toBeLessThanOrEqual(200_000);
+    expect(cache.stats().entries).toBeLessThan(20);
+  });
+});
