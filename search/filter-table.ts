@@ -294,15 +294,22 @@ export function haversineKm(a: { lat: number; lon: number }, lat: number, lon: n
   return distanceKm(a, { lat, lon });
 }
 
-/** Filters the text matches (scores: study id → score), or every entry when there is no text. */
-export function filterEntries(
+/** Called once per matching study: its score, the sites that satisfy the site conditions, the nearest one's distance. */
+export type MatchVisitor = (entry: StudyEntry, score: number, sites: SiteEntry[], distanceKm: number | null) => void;
+
+/**
+ * Visits the text matches (scores: study id → score) that pass the filter, or every passing entry
+ * when there is no text. A visitor, not a list: a search that only needs a page, a total and facet
+ * counts then allocates nothing per match (tens of thousands at 100,000 studies).
+ */
+export function eachMatch(
   table: Map<number, StudyEntry>,
   scores: Map<number, number> | null,
   filter: CompiledFilter,
   near: { lat: number; lon: number } | null,
-): Match[] {
+  visit: MatchVisitor,
+): void {
   ensureStatus(table, filter.now);
-  const out: Match[] = [];
   const siteTest = filter.site;
   const statusOnly = filter.statusMask != null && !filter.placeTest;
   const statusMask = filter.statusMask ?? 0;
@@ -329,7 +336,7 @@ export function filterEntries(
         if (distanceKm == null || d < distanceKm) distanceKm = d;
       }
     }
-    out.push({ entry, score, sites, distanceKm });
+    visit(entry, score, sites, distanceKm);
   };
   if (scores) {
     for (const [id, score] of scores) {
@@ -339,6 +346,17 @@ export function filterEntries(
   } else {
     for (const entry of table.values()) consider(entry, 0);
   }
+}
+
+/** Every match as a list (eachMatch collected). */
+export function filterEntries(
+  table: Map<number, StudyEntry>,
+  scores: Map<number, number> | null,
+  filter: CompiledFilter,
+  near: { lat: number; lon: number } | null,
+): Match[] {
+  const out: Match[] = [];
+  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => out.push({ entry, score, sites, distanceKm }));
   return out;
 }
 
@@ -360,53 +378,118 @@ export function comparator(sort: SearchQuery["sort"], near: boolean): Compare {
   }
 }
 
-/** The first `k` matches in order, without sorting all of them (a bounded insertion buffer). */
-export function topK(matches: Match[], k: number, compare: Compare): Match[] {
-  if (k >= matches.length / 4) return [...matches].sort(compare).slice(0, k);
-  const buffer: Match[] = [];
-  for (const m of matches) {
-    if (buffer.length === k && compare(m, buffer[k - 1]!) >= 0) continue;
+/** Above this many wanted matches (deep pages) insertion into a sorted buffer costs more than one sort. */
+const STREAMING_TOP_K = 1_000;
+
+/**
+ * The first `k` matches in order, offered one at a time, without sorting (or keeping) them all:
+ * a bounded buffer kept sorted by insertion; a candidate that does not beat the buffer's last is
+ * compared through one reused object and never allocated. The comparators are total orders
+ * (ties end on the study id), so the result equals sorting everything and taking `k`.
+ */
+export class TopK {
+  private readonly buffer: Match[] = [];
+  private readonly everything: Match[] | null;
+  private scratch: Match | null = null;
+
+  constructor(
+    private readonly k: number,
+    private readonly compare: Compare,
+  ) {
+    this.everything = k > STREAMING_TOP_K ? [] : null;
+  }
+
+  offer(entry: StudyEntry, score: number, sites: SiteEntry[], distanceKm: number | null): void {
+    if (this.k <= 0) return;
+    if (this.everything) {
+      this.everything.push({ entry, score, sites, distanceKm });
+      return;
+    }
+    const buffer = this.buffer;
+    if (buffer.length === this.k) {
+      const s = (this.scratch ??= { entry, score, sites, distanceKm });
+      s.entry = entry;
+      s.score = score;
+      s.sites = sites;
+      s.distanceKm = distanceKm;
+      if (this.compare(s, buffer[this.k - 1]!) >= 0) return;
+    }
+    const m: Match = { entry, score, sites, distanceKm };
     let lo = 0;
     let hi = buffer.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (compare(buffer[mid]!, m) <= 0) lo = mid + 1;
+      if (this.compare(buffer[mid]!, m) <= 0) lo = mid + 1;
       else hi = mid;
     }
     buffer.splice(lo, 0, m);
-    if (buffer.length > k) buffer.pop();
+    if (buffer.length > this.k) buffer.pop();
   }
-  return buffer;
+
+  /** The best `k` in order. */
+  items(): Match[] {
+    return this.everything ? this.everything.sort(this.compare).slice(0, this.k) : this.buffer;
+  }
 }
 
-/** Facet counts over distinct studies; site-level ones count a study once per value of its matching sites. */
-export function facetCounts(matches: Match[], wanted: Set<Facet>, filter: CompiledFilter, now: number): Partial<Record<Facet, Record<string, number>>> {
-  // Site statuses are the ones filterEntries computed for filter.now.
-  if (now !== filter.now) throw new RangeError("facetCounts: matches were filtered at another instant");
-  const size = valueOfCode.length;
-  const counter = (f: Facet) => (wanted.has(f) ? new Int32Array(size) : null);
-  const categories = counter("categories");
-  const chapters = counter("icd10Chapter");
-  const types = counter("studyType");
-  const phases = counter("phase");
-  const regions = counter("regionId");
-  const organisations = counter("organisationId");
-  const status = wanted.has("status");
-  // The last match that counted a value: a study's sites bump each region/organisation once.
-  const regionSeen = regions ? new Int32Array(size).fill(-1) : null;
-  const organisationSeen = organisations ? new Int32Array(size).fill(-1) : null;
-  let open = 0;
-  let planned = 0;
-  let closed = 0;
-  for (let i = 0; i < matches.length; i++) {
-    const m = matches[i]!;
-    const e = m.entry;
+/** The first `k` of a list of matches in order (TopK over the list). */
+export function topK(matches: Match[], k: number, compare: Compare): Match[] {
+  const top = new TopK(k, compare);
+  for (const m of matches) top.offer(m.entry, m.score, m.sites, m.distanceKm);
+  return top.items();
+}
+
+/**
+ * Facet counts over distinct studies, one match at a time; site-level ones (region, organisation,
+ * status) count a study once per value among its matching sites.
+ */
+export class FacetCounter {
+  private readonly categories: Int32Array | null;
+  private readonly chapters: Int32Array | null;
+  private readonly types: Int32Array | null;
+  private readonly phases: Int32Array | null;
+  private readonly regions: Int32Array | null;
+  private readonly organisations: Int32Array | null;
+  private readonly status: boolean;
+  /** The last match that counted a value: a study's sites bump each region/organisation once. */
+  private readonly regionSeen: Int32Array | null;
+  private readonly organisationSeen: Int32Array | null;
+  private readonly size: number;
+  private index = 0;
+  private open = 0;
+  private planned = 0;
+  private closed = 0;
+
+  constructor(
+    private readonly wanted: Set<Facet>,
+    filter: CompiledFilter,
+    now: number,
+  ) {
+    // Site statuses are the ones eachMatch computed for filter.now.
+    if (now !== filter.now) throw new RangeError("facetCounts: matches were filtered at another instant");
+    // Codes are given out when entries are made, never during a search (it runs synchronously).
+    this.size = valueOfCode.length;
+    const counter = (f: Facet) => (wanted.has(f) ? new Int32Array(this.size) : null);
+    this.categories = counter("categories");
+    this.chapters = counter("icd10Chapter");
+    this.types = counter("studyType");
+    this.phases = counter("phase");
+    this.regions = counter("regionId");
+    this.organisations = counter("organisationId");
+    this.status = wanted.has("status");
+    this.regionSeen = this.regions ? new Int32Array(this.size).fill(-1) : null;
+    this.organisationSeen = this.organisations ? new Int32Array(this.size).fill(-1) : null;
+  }
+
+  /** One matching study and its matching sites (all its sites when no condition is about sites). */
+  add(e: StudyEntry, sites: SiteEntry[]): void {
+    const i = this.index++;
+    const { categories, chapters, types, phases, regions, organisations, regionSeen, organisationSeen } = this;
     if (categories) for (const c of e.categoryCodes) categories[c]!++;
     if (chapters) for (const c of e.chapterCodes) chapters[c]!++;
     if (types && e.studyTypeCode >= 0) types[e.studyTypeCode]!++;
     if (phases && e.phaseCode >= 0) phases[e.phaseCode]!++;
-    if (regions || organisations || status) {
-      const sites = filter.site ? m.sites : e.sites;
+    if (regions || organisations || this.status) {
       let bits = 0;
       for (const s of sites) {
         if (regions && s.regionCode >= 0 && regionSeen![s.regionCode] !== i) {
@@ -419,29 +502,44 @@ export function facetCounts(matches: Match[], wanted: Set<Facet>, filter: Compil
         }
         bits |= 1 << s.status;
       }
-      if (status) {
-        if (bits & (1 << SITE_OPEN)) open++;
-        if (bits & (1 << SITE_PLANNED)) planned++;
-        if (bits & (1 << SITE_CLOSED)) closed++;
+      if (this.status) {
+        if (bits & (1 << SITE_OPEN)) this.open++;
+        if (bits & (1 << SITE_PLANNED)) this.planned++;
+        if (bits & (1 << SITE_CLOSED)) this.closed++;
       }
     }
   }
-  const named = (counts: Int32Array): Record<string, number> => {
-    const o: Record<string, number> = {};
-    for (let c = 0; c < counts.length; c++) if (counts[c]! > 0) o[valueOfCode[c]!] = counts[c]!;
-    return o;
-  };
-  const out: Partial<Record<Facet, Record<string, number>>> = {};
-  for (const f of wanted) {
-    if (f === "status") {
+
+  result(): Partial<Record<Facet, Record<string, number>>> {
+    const named = (counts: Int32Array): Record<string, number> => {
       const o: Record<string, number> = {};
-      if (open) o.open = open;
-      if (planned) o.planned = planned;
-      if (closed) o.closed = closed;
+      for (let c = 0; c < counts.length; c++) if (counts[c]! > 0) o[valueOfCode[c]!] = counts[c]!;
+      return o;
+    };
+    const out: Partial<Record<Facet, Record<string, number>>> = {};
+    if (this.status) {
+      const o: Record<string, number> = {};
+      if (this.open) o.open = this.open;
+      if (this.planned) o.planned = this.planned;
+      if (this.closed) o.closed = this.closed;
       out.status = o;
     }
+    const arrays: [Facet, Int32Array | null][] = [
+      ["categories", this.categories],
+      ["icd10Chapter", this.chapters],
+      ["studyType", this.types],
+      ["phase", this.phases],
+      ["regionId", this.regions],
+      ["organisationId", this.organisations],
+    ];
+    for (const [f, counts] of arrays) if (counts) out[f] = named(counts);
+    return out;
   }
-  const arrays: [Facet, Int32Array | null][] = [["categories", categories], ["icd10Chapter", chapters], ["studyType", types], ["phase", phases], ["regionId", regions], ["organisationId", organisations]];
-  for (const [f, counts] of arrays) if (counts) out[f] = named(counts);
-  return out;
+}
+
+/** Facet counts of a list of matches (FacetCounter over the list). */
+export function facetCounts(matches: Match[], wanted: Set<Facet>, filter: CompiledFilter, now: number): Partial<Record<Facet, Record<string, number>>> {
+  const counter = new FacetCounter(wanted, filter, now);
+  for (const m of matches) counter.add(m.entry, m.sites);
+  return counter.result();
 }

@@ -35,7 +35,7 @@ import {
   validNumber,
   validStatuses,
 } from "./query-terms";
-import { compileFilter, comparator, encodeEntry, entryFromDocuments, ensureStatus, siteEntry, facetCounts, filterEntries, haversineKm, patchStatus, SITE_PAUSED, topK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
+import { compileFilter, comparator, eachMatch, encodeEntry, entryFromDocuments, ensureStatus, FacetCounter, haversineKm, patchStatus, siteEntry, SITE_PAUSED, TopK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
 import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -487,8 +487,16 @@ export class SqliteFtsEngine implements SearchEngine {
     const plan = this.textPlan(query.q);
 
     const scores = plan ? this.textScores(plan) : null;
-    const matches = filterEntries(table, scores, filter, near);
-    const pageMatches = topK(matches, page * perPage, comparator(query.sort, near != null)).slice((page - 1) * perPage);
+    // One pass over the matches: the total, the facet counts and the best page * perPage.
+    const top = new TopK(page * perPage, comparator(query.sort, near != null));
+    const counter = new FacetCounter(new Set(query.facets ?? []), filter, now);
+    let total = 0;
+    eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => {
+      total++;
+      counter.add(entry, sites);
+      top.offer(entry, score, sites, distanceKm);
+    });
+    const pageMatches = top.items().slice((page - 1) * perPage);
 
     const ids = pageMatches.map((m) => m.entry.studyId);
     const titles = new Map(
@@ -512,8 +520,8 @@ export class SqliteFtsEngine implements SearchEngine {
         highlightedTitle: plan ? highlight(t.title, plan) : null,
       };
     });
-    const facets = facetCounts(matches, new Set(query.facets ?? []), filter, now);
-    const result: SearchResult = { hits, total: matches.length, page, perPage, facets, engine: this.name };
+    const facets = counter.result();
+    const result: SearchResult = { hits, total, page, perPage, facets, engine: this.name };
     if (key != null) {
       this.answers.delete(key);
       this.answers.set(key, { generation: this.tableGeneration, from: epoch.from, until: epoch.until, result: structuredClone(result) });

@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileFilter, ensureStatus, entryFromDocuments, facetCounts, filterEntries, patchStatus, type StudyEntry } from "../../search/filter-table";
+import { comparator, compileFilter, ensureStatus, entryFromDocuments, facetCounts, filterEntries, patchStatus, TopK, type StudyEntry } from "../../search/filter-table";
 import { icd10Chapter, icd10Prefixes } from "../../search/meilisearch-settings";
 import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "../../search/types";
 
@@ -29,6 +29,9 @@ const site = fc.record({
   opensAt: windowEdge,
   closesAt: windowEdge,
   paused: fc.boolean(),
+  // Few distinct places, so distance ties happen (as at one hospital).
+  lat: fc.constantFrom(59.9, 60.4, 63.4, 69.6),
+  lon: fc.constantFrom(10.7, 5.3, 10.4, 18.9),
 });
 const study = fc.record({
   studyType: fc.constantFrom("treatment" as const, "observational" as const, "other" as const),
@@ -49,7 +52,7 @@ function documents(s: GeneratedStudy, studyId: number): SearchDocument[] {
     studyId, title: `Studie ${studyId}`, titleEn: null, shortTitle: null, summary: null, conditions: [], icd10: s.icd10, icd10Names: [],
     interventions: [], categories: s.categories, categoryNames: [], studyType: s.studyType, phase: s.phase, sex: s.sex,
     minAgeYears: s.minAge, maxAgeYears: s.maxAge, healthyVolunteers: s.healthyVolunteers, leadOrganisationId: "ous",
-    leadOrganisationName: "OUS", organisationName: null, hospitalName: null, lat: null, lon: null, updatedAt: studyId, isDemo: false,
+    leadOrganisationName: "OUS", organisationName: null, hospitalName: null, lat: null, lon: null, updatedAt: studyId % 7, isDemo: false,
   };
   if (s.sites.length === 0) return [{ ...base, id: `${studyId}-0`, siteId: null, organisationId: null, regionId: null, hospitalId: null, opensAt: null, closesAt: null, paused: false }];
   return s.sites.map((x, i) => ({ ...base, ...x, id: `${studyId}-${i + 1}`, siteId: studyId * 10 + i + 1 }));
@@ -169,7 +172,7 @@ describe("filter-table against the reference", () => {
 
 describe("status at the exact instant a window opens or closes", () => {
   it("opens at opensAt and is closed from closesAt on (half-open [opensAt, closesAt))", () => {
-    const s = (opensAt: number | null, closesAt: number | null, paused = false) => ({ regionId: "vest", organisationId: "ous", hospitalId: null, opensAt, closesAt, paused });
+    const s = (opensAt: number | null, closesAt: number | null, paused = false) => ({ regionId: "vest", organisationId: "ous", hospitalId: null, opensAt, closesAt, paused, lat: 60.4 as const, lon: 5.3 as const });
     const generated: GeneratedStudy = { studyType: "treatment", phase: null, sex: "all", minAge: null, maxAge: null, healthyVolunteers: false, categories: [], icd10: [], sites: [s(NOW, NOW + DAY), s(NOW - DAY, NOW), s(NOW + 1, null), s(NOW - DAY, NOW + DAY, true)] };
     const table = new Map([[1, entry(generated, 1)]]);
     ensureStatus(table, NOW);
@@ -177,5 +180,30 @@ describe("status at the exact instant a window opens or closes", () => {
     expect(actual(table, { status: ["open"] }, NOW)).toEqual(reference([generated], { status: ["open"] }, NOW));
     expect(actual(table, { status: ["open"] }, NOW).matched).toEqual([{ id: 1, sites: [11] }]);
     expect(actual(table, { status: ["closed", "planned"] }, NOW).matched).toEqual([{ id: 1, sites: [12, 13] }]);
+  });
+});
+
+describe("TopK", () => {
+  it("gives the first k of every sort order, exactly as sorting everything would (ties included)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(study, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom("relevance" as const, "closing" as const, "newest" as const, "distance" as const),
+        fc.integer({ min: 0, max: 45 }),
+        fc.array(fc.constantFrom(0, 1, 2, 2.5), { minLength: 40, maxLength: 40 }),
+        (studies, sort, k, scoreOf) => {
+          const table = new Map(studies.map((s, i) => [i + 1, entry(s, i + 1)]));
+          const scores = new Map(studies.map((_, i) => [i + 1, scoreOf[i]!]));
+          const filter = compileFilter({ now: new Date(NOW) }, [], NOW);
+          const matches = filterEntries(table, scores, filter, sort === "distance" ? { lat: 63.4, lon: 10.4 } : null);
+          const compare = comparator(sort, sort === "distance");
+          const top = new TopK(k, compare);
+          for (const m of matches) top.offer(m.entry, m.score, m.sites, m.distanceKm);
+          const want = [...matches].sort(compare).slice(0, k).map((m) => m.entry.studyId);
+          expect(top.items().map((m) => m.entry.studyId)).toEqual(want);
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 });
