@@ -666,8 +666,8 @@ async function runPhase(phase: "sqlite" | "meilisearch", size: number, now: Date
 }
 
 if (values.phase) {
-  // The meilisearch client's waitForTask adds an abort listener per poll (10 ms) to one signal:
-  // long tasks trigger MaxListenersExceededWarning hundreds of times. Show each warning once.
+  // Show each kind of warning once (the client's waitForTask used to leave an abort listener per
+  // poll, MaxListenersExceededWarning hundreds of times; search/meilisearch-settings.ts waits itself now).
   process.removeAllListeners("warning");
   const seen = new Set<string>();
   process.on("warning", (w) => {

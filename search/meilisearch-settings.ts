@@ -202,6 +202,25 @@ export function settingsDiff(current: Settings, desired: Settings): Settings {
 
 export const TASK_WAIT = { timeout: 300_000, interval: 10 } as const;
 
+/**
+ * Waits for a task by polling GET /tasks/:uid: every 10 ms for the first second (a change is
+ * searchable soon after), then less often (every 50 ms, and 200 ms after 10 s), up to
+ * TASK_WAIT.timeout. Not the client's waitForTask: version 0.62 passes one AbortSignal to every
+ * poll and each poll leaves an "abort" listener on it, so a long wait (a rebuild) piled up
+ * thousands of listeners and MaxListenersExceededWarning (measured in bench:search).
+ */
+export async function waitForTask(client: Meilisearch, taskUid: number, timeoutMs: number = TASK_WAIT.timeout): Promise<Task> {
+  const started = Date.now();
+  for (;;) {
+    const task = await client.tasks.getTask(taskUid);
+    if (task.status !== "enqueued" && task.status !== "processing") return task;
+    const waited = Date.now() - started;
+    if (waited >= timeoutMs) throw new Error(`Meilisearch task ${taskUid} did not finish within ${timeoutMs} ms (status ${task.status})`);
+    const interval = waited < 1_000 ? TASK_WAIT.interval : waited < 10_000 ? 50 : 200;
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
 /** Throws with the task's own error unless it succeeded. */
 export function assertSucceeded(task: Task, what: string): Task {
   if (task.status !== "succeeded") {
@@ -223,6 +242,6 @@ export async function applySettings(client: Meilisearch, indexUid: string, desir
   const keys = Object.keys(diff);
   if (keys.length === 0) return [];
   const enqueued = await index.updateSettings(diff);
-  assertSucceeded(await client.tasks.waitForTask(enqueued.taskUid, TASK_WAIT), `settings update of ${indexUid} (${keys.join(", ")})`);
+  assertSucceeded(await waitForTask(client, enqueued.taskUid), `settings update of ${indexUid} (${keys.join(", ")})`);
   return keys;
 }

@@ -14,7 +14,7 @@ import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
 import { markWords } from "./highlight";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
-import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, TASK_WAIT } from "./meilisearch-settings";
+import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, TASK_WAIT, waitForTask } from "./meilisearch-settings";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
 /** What is stored in Meilisearch for one SearchDocument. */
@@ -273,7 +273,7 @@ export class MeilisearchEngine implements SearchEngine {
   }
 
   private async wait(taskUid: number, what: string) {
-    return assertSucceeded(await this.client.tasks.waitForTask(taskUid, TASK_WAIT), what);
+    return assertSucceeded(await waitForTask(this.client, taskUid), what);
   }
 
   private async indexExists(uid: string): Promise<boolean> {
@@ -288,7 +288,7 @@ export class MeilisearchEngine implements SearchEngine {
 
   private async ensureIndex(uid: string): Promise<void> {
     if (await this.indexExists(uid)) return;
-    const task = await this.client.tasks.waitForTask((await this.client.createIndex(uid, { primaryKey: PRIMARY_KEY })).taskUid, TASK_WAIT);
+    const task = await waitForTask(this.client, (await this.client.createIndex(uid, { primaryKey: PRIMARY_KEY })).taskUid);
     // Someone else may have created it meanwhile: that is fine.
     if (task.status === "failed" && task.error?.code === "index_already_exists") return;
     assertSucceeded(task, `creation of index ${uid}`);
