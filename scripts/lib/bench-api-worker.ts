@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 // @ts-expect-error autocannon ships no type declarations (and @types/autocannon is not installed)
 import autocannon from "autocannon";
+import { mulberry32 } from "./search-bench-data";
 
 const { values } = parseArgs({
   options: {
@@ -40,18 +41,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
-/** mulberry32: a small seeded generator, so every run draws the same sequence of paths. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seeded(20261202);
+// Seeded, so every run draws the same sequence of paths.
+const random = mulberry32(20261202);
 
 async function load(): Promise<void> {
   const paths = JSON.parse(readFileSync(values.paths!, "utf8")) as string[];
