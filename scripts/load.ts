@@ -2,7 +2,8 @@
  * npm run load [-- --studies 10000 --duration 60 --changes 1000]
  *
  * Issue 8's load test: the built portal on a database of N generated studies (plus the real
- * postcode list from ../shared/data), driven from a second process on loopback (autocannon) with a
+ * postcode list from ../shared/data), driven from a second process on loopback (an evenly paced
+ * open loop: one request every 1/rate s, latency counted from when it was due) with a
  * realistic mix — patients' searches 70 %, study pages 20 %, open API 10 % — while an ingest of
  * --changes studies runs through the HTTP ingest API in batches. It first probes offered rates
  * upwards (short runs) to find the highest one with p99 < 200 ms and no errors, then runs
@@ -35,7 +36,7 @@ Options:
   --probe S        seconds of each probing run (default 8)
   --rates LIST     offered rates to probe, requests/s (default 25,50,100,150,200,300,400,600)
   --changes N      studies ingested through the HTTP API during the final run (default 1000)
-  --connections C  autocannon connections (default 50)
+  --connections C  keep-alive connections the load may use at most (default 50)
   --keep           keep the temporary database folder
   -h, --help       this text`;
 

@@ -5,7 +5,8 @@
  *   load  autocannon against the server with a list of paths (each request picks one at random,
  *         seeded: with the list cycled in order, every connection walked the same paths in step,
  *         so all but the first found the answer cached — flattering any cache) for a
- *         fixed time, as fast as it answers or at a fixed --rate; every response's latency is recorded so p95 is exact (autocannon's own
+ *         fixed time, as fast as it answers (autocannon), or at a fixed --rate (an evenly paced open
+ *         loop of our own, see paced()); every response's latency is recorded so p95 is exact (autocannon's own
  *         histogram reports p50/p97.5/p99 but no p95).
  *   sse   opens N connections to /api/v1/events, waits until every one has its "ready" event,
  *         makes one change through the HTTP ingest API, and measures until every connection has
@@ -44,8 +45,76 @@ function percentile(sorted: number[], p: number): number {
 // Seeded, so every run draws the same sequence of paths.
 const random = mulberry32(20261202);
 
+/**
+ * --rate: an open-loop, evenly paced load — one request every 1000/rate ms whatever the server
+ * does, over up to --connections keep-alive sockets, each latency measured from the instant the
+ * request was due (so time queued behind a slow server counts: no coordinated omission).
+ * autocannon's overallRate sent each second's quota in a burst at the start of the second, so
+ * its latencies were mostly the burst queueing behind itself.
+ */
+async function paced(paths: string[], rate: number, seconds: number, connections: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  let timeouts = 0;
+  let non2xx = 0;
+  const total = Math.round(rate * seconds);
+  const start = performance.now() + 50;
+  const inFlight: Promise<void>[] = [];
+  const one = (due: number, path: string) =>
+    new Promise<void>((resolve) => {
+      const req = http.get(`${base}${path}`, { agent, timeout: 10_000 }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          latencies.push(performance.now() - due);
+          const code = res.statusCode ?? 0;
+          statuses[code] = (statuses[code] ?? 0) + 1;
+          if (code < 200 || code >= 300) non2xx++;
+          resolve();
+        });
+      });
+      let timedOut = false;
+      req.on("timeout", () => {
+        timedOut = true;
+        timeouts++;
+        req.destroy(new Error("timeout"));
+      });
+      req.on("error", () => {
+        if (!timedOut) errors++;
+        resolve();
+      });
+    });
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(one(due, paths[Math.floor(random() * paths.length)]!));
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  console.log(
+    JSON.stringify({
+      requests: latencies.length,
+      seconds: elapsed,
+      requestsPerSecond: latencies.length / elapsed,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1),
+      statuses,
+      errors,
+      timeouts,
+      non2xx,
+    }),
+  );
+}
+
 async function load(): Promise<void> {
   const paths = JSON.parse(readFileSync(values.paths!, "utf8")) as string[];
+  if (values.rate) return paced(paths, Number(values.rate), Number(values.duration), Number(values.connections));
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const instance = autocannon({
@@ -53,8 +122,6 @@ async function load(): Promise<void> {
     connections: Number(values.connections),
     duration: Number(values.duration),
     requests: [{ method: "GET", path: paths[0], setupRequest: (req: { path: string }) => ({ ...req, path: paths[Math.floor(random() * paths.length)] }) }],
-    // --rate: a fixed offered load (requests/s over all connections) instead of as fast as possible.
-    ...(values.rate ? { overallRate: Number(values.rate) } : {}),
   });
   instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
