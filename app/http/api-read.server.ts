@@ -141,10 +141,29 @@ function isNotModified(headers: HeaderReader, etag: string, lastModified: Date |
   }
   const ims = headers.get("if-modified-since");
   if (ims && lastModified) {
-    const since = Date.parse(ims);
-    if (Number.isFinite(since)) return Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
+    const since = httpDate(ims);
+    if (since != null) return Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
   }
   return false;
+}
+
+// RFC 9110 §5.6.7: IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must accept.
+const HTTP_DATE = [
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
+/**
+ * An If-Modified-Since value as epoch ms, or null when it must be ignored (RFC 9110 §13.1.3): not
+ * an HTTP-date (Date.parse alone takes "year 99999" and answered 304 to it), or later than now.
+ */
+export function httpDate(value: string): number | null {
+  const v = value.trim();
+  if (!HTTP_DATE.some((re) => re.test(v))) return null;
+  const ms = Date.parse(HTTP_DATE[2]!.test(v) ? `${v} GMT` : v);
+  if (!Number.isFinite(ms) || ms > Date.now()) return null;
+  return ms;
 }
 
 /**

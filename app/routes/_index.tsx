@@ -6,14 +6,14 @@ import { publicPageHeaders } from "~/http/cache-headers";
 import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
 import { useTranslator } from "~/i18n/use-translator";
-import { studyListItems } from "~/models/study-views.server";
+import { studyStatusFacts } from "~/models/study-views.server";
 
 export const meta: MetaFunction = ({ location }) => [{ title: translator(langFromSearch(location.search)).t("home.title") }];
 
 export const headers = publicPageHeaders;
 
 export async function loader() {
-  const items = studyListItems(getDb(), new Date());
+  const items = studyStatusFacts(getDb(), new Date());
   const count = (status: string) => items.filter((i) => i.status === status).length;
   return {
     open: count("open"),

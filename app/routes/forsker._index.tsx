@@ -7,7 +7,7 @@ import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
 import { useTranslator } from "~/i18n/use-translator";
 import type { StudyStatus } from "~/domain/inclusion-status";
-import { studyListItems } from "~/models/study-views.server";
+import { studyStatusFacts } from "~/models/study-views.server";
 
 export const meta: MetaFunction = ({ location }) => {
   const { t } = translator(langFromSearch(location.search));
@@ -19,7 +19,7 @@ export const headers = publicPageHeaders;
 const STATUSES: StudyStatus[] = ["open", "planned", "paused", "closed"];
 
 export async function loader() {
-  const items = studyListItems(getDb(), new Date());
+  const items = studyStatusFacts(getDb(), new Date());
   const regions = [...new Set(items.map((i) => i.region))].sort((a, b) => a.localeCompare(b, "nb"));
   return {
     statuses: STATUSES,

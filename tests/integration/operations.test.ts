@@ -160,8 +160,13 @@ describe("/readyz and /healthz", () => {
 
 describe("/metrics", () => {
   it("latency by route pattern (never the raw URL), ingest counts, outbox lag, the engine in use, process metrics", async () => {
-    expect((await get("/pasient/studier/424242")).status).toBe(404);
-    expect((await get("/pasient/studier/424243")).status).toBe(404);
+    // Read the bodies: fetch resolves at the headers, and a page is timed when it has ended
+    // (on a busy machine the second 404 was still streaming when /metrics was read).
+    for (const id of [424242, 424243]) {
+      const res = await get(`/pasient/studier/${id}`);
+      expect(res.status).toBe(404);
+      await res.text();
+    }
     const ingested = await ingest([{ id: "OPS-1", tittel: "Driftsstudie én" }, { id: "OPS-2", tittel: "Driftsstudie to" }]);
     expect(ingested.status).toBe(200);
     // fetch resolves at the headers: read the body so that the response has ended (and been timed).
@@ -193,16 +198,18 @@ describe("request ids and the access log", () => {
   it("echoes a sane X-Request-Id, makes one otherwise, and logs JSON with it — without the token, cookie or reset token", async () => {
     const mine = await get("/pasient", { "X-Request-Id": "edge-42.abc" });
     expect(mine.headers.get("x-request-id")).toBe("edge-42.abc");
+    await mine.text(); // the access line is written when the page has ended
     const made = await get("/pasient", { "X-Request-Id": "bad id\twith spaces" });
     expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    await get("/nytt-passord?token=reset-secret-123");
+    await made.text();
+    await (await get("/nytt-passord?token=reset-secret-123")).text();
     const posted = await ingest([{ id: "OPS-3", tittel: "Driftsstudie tre" }]);
     expect(posted.status).toBe(200);
     await posted.json();
     const postId = posted.headers.get("x-request-id")!;
 
     // The access line is written when the response ends; wait for it to reach our pipe.
-    for (let i = 0; i < 100 && !server.output().includes(postId); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !(server.output().includes(postId) && server.output().includes('"id":"edge-42.abc"')); i++) await new Promise((r) => setTimeout(r, 50));
     const lines = server
       .output()
       .split("\n")

@@ -47,3 +47,16 @@ describe("AnswerCache keys", () => {
     expect(cache.stats().entries).toBeLessThan(20);
   });
 });
+
+describe("If-Modified-Since values (httpDate)", () => {
+  it("takes the three HTTP-date forms and ignores anything else or a date in the future", async () => {
+    const { httpDate } = await import("~/http/api-read.server");
+    const ms = Date.UTC(1994, 10, 6, 8, 49, 37);
+    expect(httpDate("Sun, 06 Nov 1994 08:49:37 GMT")).toBe(ms);
+    expect(httpDate("Sunday, 06-Nov-94 08:49:37 GMT")).toBe(ms);
+    expect(httpDate("Sun Nov  6 08:49:37 1994")).toBe(ms);
+    for (const bad of ["year 99999", "2026-12-02", "Sun, 06 Nov 1994 08:49:37 CET", "tomorrow", "", "Sun, 06 Nov 99999 08:49:37 GMT"]) expect(httpDate(bad), bad).toBeNull();
+    expect(httpDate(new Date(Date.now() + 86_400_000).toUTCString())).toBeNull();
+    expect(httpDate(new Date(Date.now() - 86_400_000).toUTCString().replace(/\d\d:\d\d:\d\d/, "00:00:00"))).not.toBeNull();
+  });
+});
