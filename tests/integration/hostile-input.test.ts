@@ -8,6 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:net";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse as parseCsv } from "csv-parse/sync";
@@ -29,6 +30,32 @@ const xss = (marker: string) => `${marker} ${SCRIPT}${ATTR}${SVG}`;
 const FORMULA = "=cmd|' /C calc'!A0";
 
 let api: ApiServer;
+
+/** Sends `raw` as one HTTP/1.1 request on a new socket; the status code of the answer (5 s at most). */
+function rawStatus(raw: string): Promise<number> {
+  const { port } = new URL(api.server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), "127.0.0.1", () => socket.write(raw));
+    let got = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within 5 s to ${JSON.stringify(raw.slice(0, 80))}`));
+    }, 5_000);
+    socket.on("data", (d) => {
+      got += d.toString("latin1");
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(got);
+      if (m) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(Number(m[1]));
+      }
+    });
+    socket.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
 let token = "";
 let hostileId = 0;
 let formulaId = 0;
@@ -691,13 +718,17 @@ describe("the sign-in form and headers", () => {
       { authorization: `Bearer ${SCRIPT}` },
       { authorization: "Bearer ' OR 1=1 --" },
       { "content-type": `application/json; charset=${SCRIPT}` },
-      { "content-length": "-1" },
     ];
     for (const h of ingest) {
-      const res = await fetch(api.url("/api/v1/organisations/st-olavs/studies?format=native"), { method: "POST", headers: { "content-type": "application/json", ...h }, body: "[]" }).catch((e: Error) => e);
-      if (res instanceof Error) continue; // fetch itself refuses a malformed Content-Length
+      const res = await fetch(api.url("/api/v1/organisations/st-olavs/studies?format=native"), { method: "POST", headers: { "content-type": "application/json", ...h }, body: "[]" });
       expect(res.status, JSON.stringify(h).slice(0, 60)).toBeLessThan(500);
       expect(res.headers.get("content-type")).toMatch(/json/);
+    }
+    // A malformed Content-Length, on a raw socket: fetch would send it and then wait on the
+    // connection for seconds (once over 60 s on a busy machine). Node's parser answers 400 at once.
+    for (const length of ["-1", "1e3", "12, 13", " 99999999999999999999"]) {
+      const status = await rawStatus(`POST /api/v1/organisations/st-olavs/studies?format=native HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n[]`);
+      expect(status, `Content-Length: ${length}`).toBe(400);
     }
   });
 });
