@@ -1,7 +1,7 @@
 /** Helpers for the signed-in pages: who is signed in, the CSRF token, private headers, 403/404. */
 import type { HeadersFunction } from "@remix-run/node";
 import { PRIVATE_HEADERS, requireUser, type CurrentUser } from "./auth.server";
-import { csrfToken } from "./csrf.server";
+import { csrfToken, requireCsrf } from "./csrf.server";
 import { ForbiddenError } from "./policy";
 import { NotFoundError } from "../models/study-work.server";
 
@@ -18,6 +18,17 @@ export function signedInPage(request: Request): SignedInPage {
   const headers = new Headers(PRIVATE_HEADERS);
   if (setCookie) headers.append("Set-Cookie", setCookie);
   return { user, csrf: token, headers };
+}
+
+/**
+ * The start of every signed-in form action, in this order: the user (or a redirect to sign in),
+ * the posted form, and its CSRF token checked.
+ */
+export async function signedInForm(request: Request): Promise<{ user: CurrentUser; form: FormData }> {
+  const user = requireUser(request);
+  const form = await request.formData();
+  requireCsrf(request, form);
+  return { user, form };
 }
 
 /** Model errors as HTTP answers: ForbiddenError → 403, NotFoundError → 404, with the reason. */

@@ -6,7 +6,8 @@
  */
 import type { StudyStatus } from "~/domain/inclusion-status";
 import { niceScale } from "~/views/chart-scale";
-import { STATUS_LABEL, type ColumnChart, type StackedChart } from "~/views/statistics";
+import { STATUS_LABEL } from "~/domain/status-text";
+import type { ColumnChart, StackedChart } from "~/views/statistics";
 
 const COLOUR: Record<StudyStatus, string> = {
   open: "#0b6b2f",

@@ -17,6 +17,8 @@
  */
 import { useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import type { Translator } from "~/i18n/translate";
+import { describeStudy, studySnapshot } from "./live-announcements";
 import { LIVE_REFRESH_TIMING, RefreshScheduler } from "./refresh-scheduler";
 
 export const LIVE_EVENTS_URL = "/api/v1/events";
@@ -176,4 +178,13 @@ export function useLiveUpdates<T>({ data, relevant, describe }: LiveUpdatesOptio
   }, [revalidator.state, data, location.key]);
 
   return announcement;
+}
+
+/** A study's own page: refreshes when this study changes (a new version, withdrawn, a window opening or closing). */
+export function useStudyPageUpdates<T extends { id: number; withdrawn?: unknown }>(data: T, translate: Translator): string {
+  return useLiveUpdates({
+    data,
+    relevant: (event) => event.studyId === data.id,
+    describe: (before, after) => describeStudy(translate, studySnapshot(before), studySnapshot(after)),
+  });
 }

@@ -8,27 +8,11 @@ import type { Db } from "../db.server";
 import { authorize, canViewFeedHealth, isAdmin, orgsWithRole, type Principal } from "../auth/policy";
 import { NotFoundError } from "./study-work.server";
 import { listFeedSubscriptions, type FeedSubscription } from "./feed.server";
+import type { IngestRun } from "./ingest.server";
 import { sql } from "./statements.server";
 
-export interface RunRow {
-  id: number;
-  sourceId: string;
-  sourceName: string;
-  sourceKind: string;
-  format: string;
-  mode: "full" | "partial";
-  dryRun: boolean;
-  startedAt: string;
-  finishedAt: string | null;
-  status: "running" | "finished" | "failed";
-  received: number;
-  created: number;
-  changed: number;
-  unchanged: number;
-  withdrawn: number;
-  rejected: number;
-  error: string | null;
-}
+/** An ingest run (ingest.server.ts) with its source's name and kind, for the feed-health table. */
+export type RunRow = Omit<IngestRun, "organisationId"> & { sourceName: string; sourceKind: string };
 
 export interface RejectionRow {
   runId: number;

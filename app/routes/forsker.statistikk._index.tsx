@@ -16,7 +16,8 @@ import { MonthColumnChart, StackedBarChart } from "~/components/StatisticsCharts
 import { publicPageHeaders } from "~/http/cache-headers";
 import { translator } from "~/i18n/translate";
 import { statisticsFacts } from "~/models/statistics.server";
-import { STATUS_LABEL, statisticsView, type StatTable } from "~/views/statistics";
+import { STATUS_LABEL } from "~/domain/status-text";
+import { statisticsView, type StatTable } from "~/views/statistics";
 
 export const meta: MetaFunction = () => [{ title: "Nasjonal statistikk – Kliniske studier" }];
 export const headers = publicPageHeaders;
@@ -24,6 +25,23 @@ export const headers = publicPageHeaders;
 export async function loader() {
   const now = new Date();
   return { view: statisticsView(statisticsFacts(getDb()), now), at: translator("nb").instant(now) };
+}
+
+/** One table row's cells: the first is the row's header. */
+function RowCells({ cells }: { cells: StatTable["rows"][number] }) {
+  return (
+    <>
+      {cells.map((cell, i) =>
+        i === 0 ? (
+          <th scope="row" key={i}>
+            {cell}
+          </th>
+        ) : (
+          <td key={i}>{cell}</td>
+        ),
+      )}
+    </>
+  );
 }
 
 function DataTable({ table }: { table: StatTable }) {
@@ -44,30 +62,14 @@ function DataTable({ table }: { table: StatTable }) {
         <tbody>
           {table.rows.map((row, r) => (
             <tr key={r}>
-              {row.map((cell, i) =>
-                i === 0 ? (
-                  <th scope="row" key={i}>
-                    {cell}
-                  </th>
-                ) : (
-                  <td key={i}>{cell}</td>
-                ),
-              )}
+              <RowCells cells={row} />
             </tr>
           ))}
         </tbody>
         {table.foot ? (
           <tfoot>
             <tr>
-              {table.foot.map((cell, i) =>
-                i === 0 ? (
-                  <th scope="row" key={i}>
-                    {cell}
-                  </th>
-                ) : (
-                  <td key={i}>{cell}</td>
-                ),
-              )}
+              <RowCells cells={table.foot} />
             </tr>
           </tfoot>
         ) : null}

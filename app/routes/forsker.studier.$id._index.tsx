@@ -6,10 +6,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { requireUser } from "~/auth/auth.server";
-import { requireCsrf } from "~/auth/csrf.server";
 import { canEditSiteDates, canEditStudy } from "~/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { isCalendarDate } from "~/domain/calendar-date";
 import { getStudyFor, submitStudy, updateSiteDates } from "~/models/study-work.server";
 import { listStudyReviews } from "~/models/user.server";
@@ -51,9 +49,7 @@ const dateOrNull = (value: string, label: string, errors: Record<string, string>
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = requireUser(request);
-  const form = await request.formData();
-  requireCsrf(request, form);
+  const { user, form } = await signedInForm(request);
   const id = parseId(params.id);
   const db = getDb();
   const intent = formText(form, "intent");

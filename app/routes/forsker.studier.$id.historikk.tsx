@@ -2,10 +2,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { requireUser } from "~/auth/auth.server";
-import { requireCsrf } from "~/auth/csrf.server";
 import { canEditStudy } from "~/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { listStudyVersions } from "~/models/study.server";
 import { getStudyFor, restoreVersion } from "~/models/study-work.server";
 import { formatInstant, versionViews } from "~/views/researcher.server";
@@ -28,9 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = requireUser(request);
-  const form = await request.formData();
-  requireCsrf(request, form);
+  const { user, form } = await signedInForm(request);
   const id = parseId(params.id);
   const version = Number(formText(form, "version"));
   if (!Number.isInteger(version) || version < 1) throw new Response("Ugyldig versjonsnummer", { status: 400 });

@@ -2,9 +2,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { requireUser } from "~/auth/auth.server";
-import { requireCsrf } from "~/auth/csrf.server";
-import { guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { studyToForm } from "~/domain/study-form";
 import { STATE_LABEL } from "~/views/researcher.server";
 import { getStudyForEdit } from "~/models/study-work.server";
@@ -38,9 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = requireUser(request);
-  const form = await request.formData();
-  requireCsrf(request, form);
+  const { user, form } = await signedInForm(request);
   const id = parseId(params.id);
   const db = getDb();
   const study = guarded(() => getStudyForEdit(db, user, id));

@@ -2,10 +2,8 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { requireUser } from "~/auth/auth.server";
-import { requireCsrf } from "~/auth/csrf.server";
 import { orgsWithRole, isAdmin } from "~/auth/policy";
-import { signedInHeaders, signedInPage } from "~/auth/route.server";
+import { signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { handleStudyForm, studyFormOptions } from "~/views/study-form.server";
 import { SignedInBar } from "~/components/SignedIn";
 import { StudyForm } from "~/components/StudyForm";
@@ -20,9 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = requireUser(request);
-  const form = await request.formData();
-  requireCsrf(request, form);
+  const { user, form } = await signedInForm(request);
   return handleStudyForm(form, getDb(), user, null);
 }
 

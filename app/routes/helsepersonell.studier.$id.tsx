@@ -9,8 +9,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { EligibilityCheck } from "~/components/EligibilityCheck";
 import { ErrorPage } from "~/components/ErrorPage";
 import { LiveRegion } from "~/components/LiveRegion";
-import { describeStudy, studySnapshot } from "~/components/live-announcements";
-import { useLiveUpdates } from "~/components/use-live-updates";
+import { useStudyPageUpdates } from "~/components/use-live-updates";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
 import { ReferralSummary } from "~/components/ReferralSummary";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
@@ -54,12 +53,7 @@ export default function ClinicianStudyPage() {
   const s = useLoaderData<typeof loader>();
   const translate = useTranslator();
   const { t, href } = translate;
-  // Refreshes when this study changes (a new version, withdrawn, a window opening or closing).
-  const announcement = useLiveUpdates({
-    data: s,
-    relevant: (event) => event.studyId === s.id,
-    describe: (before, after) => describeStudy(translate, studySnapshot(before), studySnapshot(after)),
-  });
+  const announcement = useStudyPageUpdates(s, translate);
   const path = `/helsepersonell/studier/${s.id}`;
   return (
     <article aria-labelledby="studie-tittel" className="study-page clinician-study print-only-referral">

@@ -8,8 +8,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { LiveRegion } from "~/components/LiveRegion";
-import { describeStudy, studySnapshot } from "~/components/live-announcements";
-import { useLiveUpdates } from "~/components/use-live-updates";
+import { useStudyPageUpdates } from "~/components/use-live-updates";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
 import { getDb } from "~/db.server";
@@ -50,12 +49,7 @@ export default function PatientStudyPage() {
   const s = useLoaderData<typeof loader>();
   const translate = useTranslator();
   const { t, href } = translate;
-  // Refreshes when this study changes (a new version, withdrawn, a window opening or closing).
-  const announcement = useLiveUpdates({
-    data: s,
-    relevant: (event) => event.studyId === s.id,
-    describe: (before, after) => describeStudy(translate, studySnapshot(before), studySnapshot(after)),
-  });
+  const announcement = useStudyPageUpdates(s, translate);
   return (
     <article aria-labelledby="studie-tittel" className="study-page">
       <p className="muted">

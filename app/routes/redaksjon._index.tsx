@@ -7,10 +7,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { requireUser } from "~/auth/auth.server";
-import { requireCsrf } from "~/auth/csrf.server";
 import { canEditSiteLocal, hasRole, isAdmin } from "~/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { editorSiteStudies, reviewQueue, setSitePause } from "~/models/study-work.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
@@ -37,9 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type ActionData = { formKey: string; error?: string; problems?: { field: string; message: string }[]; reason?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = requireUser(request);
-  const form = await request.formData();
-  requireCsrf(request, form);
+  const { user, form } = await signedInForm(request);
   const intent = formText(form, "intent");
   if (intent !== "pause" && intent !== "resume") throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
   const studyId = parseId(formText(form, "study"));

@@ -6,10 +6,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { requireUser } from "~/auth/auth.server";
-import { requireCsrf } from "~/auth/csrf.server";
 import { canEditSiteLocal, canReviewStudy } from "~/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInPage } from "~/auth/route.server";
+import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { approveStudy, changesSincePublished, getStudyFor, sendBackStudy, updateSiteLocal } from "~/models/study-work.server";
 import { describeChange } from "~/views/version-diff";
 import { studyOverview } from "~/views/researcher.server";
@@ -44,9 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type ActionData = { site?: string; errors?: Record<string, string>; problems?: { field: string; message: string }[]; values?: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = requireUser(request);
-  const form = await request.formData();
-  requireCsrf(request, form);
+  const { user, form } = await signedInForm(request);
   const id = parseId(params.id);
   const db = getDb();
   const intent = formText(form, "intent");

@@ -7,6 +7,7 @@ import { format } from "date-fns";
 import { nb } from "date-fns/locale";
 import { PHASE_LABEL } from "../domain/labels";
 import type { StudyStatus } from "../domain/inclusion-status";
+import { STATUS_LABEL } from "../domain/status-text";
 import {
   newStudiesPerMonth,
   sitesOpenPerMonth,
@@ -25,13 +26,6 @@ export const TABLE_IDS = ["region", "organisasjon", "kategori", "fase", "inklusj
 export type TableId = (typeof TABLE_IDS)[number];
 export const isTableId = (v: string): v is TableId => (TABLE_IDS as readonly string[]).includes(v);
 
-export const STATUS_LABEL: Record<StudyStatus, string> = {
-  open: "Åpen for inklusjon",
-  planned: "Planlagt",
-  paused: "Midlertidig stanset",
-  closed: "Inklusjon avsluttet",
-  no_sites: "Ingen studiesteder",
-};
 
 export interface StatTable {
   id: TableId;
