@@ -348,18 +348,6 @@ export function eachMatch(
   }
 }
 
-/** Every match as a list (eachMatch collected). */
-export function filterEntries(
-  table: Map<number, StudyEntry>,
-  scores: Map<number, number> | null,
-  filter: CompiledFilter,
-  near: { lat: number; lon: number } | null,
-): Match[] {
-  const out: Match[] = [];
-  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => out.push({ entry, score, sites, distanceKm }));
-  return out;
-}
-
 type Compare = (a: Match, b: Match) => number;
 
 const nullsLast = (a: number | null, b: number | null) => (a == null ? (b == null ? 0 : 1) : b == null ? -1 : a - b);
@@ -432,13 +420,6 @@ export class TopK {
   }
 }
 
-/** The first `k` of a list of matches in order (TopK over the list). */
-export function topK(matches: Match[], k: number, compare: Compare): Match[] {
-  const top = new TopK(k, compare);
-  for (const m of matches) top.offer(m.entry, m.score, m.sites, m.distanceKm);
-  return top.items();
-}
-
 /**
  * Facet counts over distinct studies, one match at a time; site-level ones (region, organisation,
  * status) count a study once per value among its matching sites.
@@ -466,7 +447,7 @@ export class FacetCounter {
     now: number,
   ) {
     // Site statuses are the ones eachMatch computed for filter.now.
-    if (now !== filter.now) throw new RangeError("facetCounts: matches were filtered at another instant");
+    if (now !== filter.now) throw new RangeError("FacetCounter: matches were filtered at another instant");
     // Codes are given out when entries are made, never during a search (it runs synchronously).
     this.size = valueOfCode.length;
     const counter = (f: Facet) => (wanted.has(f) ? new Int32Array(this.size) : null);
@@ -535,11 +516,4 @@ export class FacetCounter {
     for (const [f, counts] of arrays) if (counts) out[f] = named(counts);
     return out;
   }
-}
-
-/** Facet counts of a list of matches (FacetCounter over the list). */
-export function facetCounts(matches: Match[], wanted: Set<Facet>, filter: CompiledFilter, now: number): Partial<Record<Facet, Record<string, number>>> {
-  const counter = new FacetCounter(wanted, filter, now);
-  for (const m of matches) counter.add(m.entry, m.sites);
-  return counter.result();
 }

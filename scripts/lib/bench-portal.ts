@@ -79,13 +79,13 @@ export function generatePortalDb(dbFile: string, studies: number, now: Date): { 
  * in spawnSync while their load runs, and a pipe nobody drains would fill up with the access log
  * and stall the server.
  */
-export function startServer(dbFile: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<{ url: string; pid: number; logFile: string; stop: () => Promise<void> }> {
+export function startServer(dbFile: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; pid: number; logFile: string; stop: () => Promise<void> }> {
   const { BASE_URL: _b, ...env } = process.env;
   const logFile = `${dbFile}.server.log`;
   // A second server on the same database appends to the log: only this server's lines count.
   const offset = existsSync(logFile) ? statSync(logFile).size : 0;
   const fd = openSync(logFile, "a");
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0", ...extraEnv },
     stdio: ["ignore", fd, fd],
   });

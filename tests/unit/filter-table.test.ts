@@ -7,7 +7,19 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { comparator, compileFilter, ensureStatus, entryFromDocuments, facetCounts, filterEntries, patchStatus, TopK, type StudyEntry } from "../../search/filter-table";
+import {
+  comparator,
+  compileFilter,
+  eachMatch,
+  ensureStatus,
+  entryFromDocuments,
+  FacetCounter,
+  patchStatus,
+  TopK,
+  type CompiledFilter,
+  type Match,
+  type StudyEntry,
+} from "../../search/filter-table";
 import { icd10Chapter, icd10Prefixes } from "../../search/meilisearch-settings";
 import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "../../search/types";
 
@@ -20,6 +32,19 @@ const HOSPITALS = ["ous-rikshospitalet", "ous-ulleval", null];
 const CATEGORIES = ["cancer", "cardiovascular", "metabolic", "mental-health"];
 const CODES = ["C50", "C509", "I21", "E11", "F32", "J45"];
 const FACETS: Facet[] = ["regionId", "organisationId", "categories", "studyType", "phase", "icd10Chapter", "status"];
+
+/** Every match as a list, as the engine's one pass sees them. */
+function filterEntries(table: Map<number, StudyEntry>, scores: Map<number, number> | null, filter: CompiledFilter, near: { lat: number; lon: number } | null): Match[] {
+  const out: Match[] = [];
+  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => out.push({ entry, score, sites, distanceKm }));
+  return out;
+}
+
+function facetCounts(matches: Match[], wanted: Set<Facet>, filter: CompiledFilter, now: number) {
+  const counter = new FacetCounter(wanted, filter, now);
+  for (const m of matches) counter.add(m.entry, m.sites);
+  return counter.result();
+}
 
 const windowEdge = fc.option(fc.integer({ min: -40, max: 40 }).map((d) => NOW + d * DAY), { nil: null });
 const site = fc.record({
