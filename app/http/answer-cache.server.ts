@@ -62,8 +62,11 @@ export class AnswerCache {
     return this.lru?.has(key, { updateAgeOnHas: false }) ?? false;
   }
 
-  /** The entry for `key` if it was made under `state`; a stale one is dropped. */
-  get(key: string, state: string): CachedAnswer | null {
+  /**
+   * The entry for `key` if it was made under `state`; a stale one is dropped. `countMiss: false`
+   * for a first look whose miss is looked up (and counted) again where the answer is made.
+   */
+  get(key: string, state: string, { countMiss = true }: { countMiss?: boolean } = {}): CachedAnswer | null {
     if (!this.lru) return null;
     const entry = this.lru.get(key);
     if (entry && entry.state === state) {
@@ -71,7 +74,7 @@ export class AnswerCache {
       return entry;
     }
     if (entry) this.lru.delete(key);
-    this.misses++;
+    if (countMiss) this.misses++;
     return null;
   }
 

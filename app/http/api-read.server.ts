@@ -307,7 +307,8 @@ export function answerFromCache(method: string, pathAndQuery: string, headers: H
   if (method !== "GET" && method !== "HEAD") return null;
   const cache = apiAnswerCache();
   if (!cache.has(pathAndQuery)) return null;
-  const hit = cache.get(pathAndQuery, answerStateFor(getDb(), new Date()));
+  // A stale entry goes on to Remix, which looks again and counts the miss there (once).
+  const hit = cache.get(pathAndQuery, answerStateFor(getDb(), new Date()), { countMiss: false });
   if (!hit) return null;
   const decision = hit.rateLimited ? rateLimit(headers, remoteAddress) : null;
   if (decision && !decision.allowed) return rateLimitedAnswer(decision);

@@ -60,3 +60,14 @@ describe("If-Modified-Since values (httpDate)", () => {
     expect(httpDate(new Date(Date.now() - 86_400_000).toUTCString().replace(/\d\d:\d\d:\d\d/, "00:00:00"))).not.toBeNull();
   });
 });
+
+describe("AnswerCache counting", () => {
+  it("a first look with countMiss: false counts hits but leaves the miss to the second look", () => {
+    const cache = new AnswerCache(1 << 20);
+    cache.set("/a", answer("s1"));
+    expect(cache.get("/a", "s1", { countMiss: false })).not.toBeNull();
+    expect(cache.get("/a", "s2", { countMiss: false })).toBeNull(); // stale: dropped, not counted
+    expect(cache.get("/a", "s2")).toBeNull();
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1 });
+  });
+});
