@@ -21,9 +21,10 @@ export interface SiteEntry {
   lon: number | null;
   /** SITE_OPEN … SITE_PAUSED at the instant of the table's status epoch (see ensureStatus). */
   status: number;
-  /** valueCode of regionId / organisationId (-1 for none): facet counting uses integers. */
+  /** valueCode of regionId / organisationId / hospitalId (-1 for none): filters and facet counts use integers. */
   regionCode: number;
   organisationCode: number;
+  hospitalCode: number;
 }
 
 export const SITE_OPEN = 0;
@@ -50,9 +51,150 @@ export interface StudyEntry {
   statusBits: number;
   /** valueCode of each facet value (-1 for none), set by encodeEntry. */
   categoryCodes: number[];
+  /** icd10Code of each of icd10Prefixes (a code book of its own: there are thousands). */
+  icd10Codes: number[];
   chapterCodes: number[];
   studyTypeCode: number;
   phaseCode: number;
+}
+
+/**
+ * The per-study entries by study id. A Map for writes, plus a dense view for searches: study ids
+ * are small consecutive integers (autoincrement), so an array indexed by id − base replaces a hash
+ * lookup per FTS5 row (a broad word returns up to every study) and lets text scores live in a
+ * typed array (TextScores). When ids are too sparse for that (over 4× the count), searches use the
+ * Map instead; answers are the same either way.
+ */
+export class StudyTable {
+  private readonly byId: Map<number, StudyEntry>;
+  private denseView: { base: number; slots: (StudyEntry | undefined)[] } | null | undefined;
+  private listView: StudyEntry[] | null = null;
+
+  constructor(entries: Iterable<[number, StudyEntry]> = []) {
+    this.byId = new Map(entries);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: number): StudyEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  set(id: number, entry: StudyEntry): void {
+    this.byId.set(id, entry);
+    this.listView = null;
+    const d = this.denseView;
+    if (d && id >= d.base && id < d.base + d.slots.length) d.slots[id - d.base] = entry;
+    else this.denseView = undefined; // outside the range: rebuilt on the next search
+  }
+
+  delete(id: number): void {
+    if (!this.byId.delete(id)) return;
+    this.listView = null;
+    const d = this.denseView;
+    if (d && id >= d.base && id < d.base + d.slots.length) d.slots[id - d.base] = undefined;
+  }
+
+  values(): IterableIterator<StudyEntry> {
+    return this.byId.values();
+  }
+
+  /** Every entry, as an array (a full scan over an array beats iterating a Map). */
+  list(): StudyEntry[] {
+    return (this.listView ??= [...this.byId.values()]);
+  }
+
+  /** The dense view (slots[id − base]), or null when ids are too sparse for one. */
+  dense(): { base: number; slots: (StudyEntry | undefined)[] } | null {
+    if (this.denseView !== undefined) return this.denseView;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const id of this.byId.keys()) {
+      if (id < min) min = id;
+      if (id > max) max = id;
+    }
+    const span = max - min + 1;
+    if (this.byId.size === 0 || span > 4 * this.byId.size + 1024) return (this.denseView = null);
+    // Room to grow, so new studies (the next ids) patch the view instead of dropping it.
+    const slots: (StudyEntry | undefined)[] = new Array(span + 1024).fill(undefined);
+    for (const [id, e] of this.byId) slots[id - min] = e;
+    return (this.denseView = { base: min, slots });
+  }
+}
+
+/**
+ * Text scores of one search (study id → best score, lower is better), keeping the lowest offered.
+ * On a dense table: a typed array by slot plus the list of slots touched, reused from search to
+ * search (a search runs synchronously, so one board per table suffices); else a Map.
+ */
+export class TextScores {
+  private static readonly boards = new WeakMap<object, Board>();
+  private readonly dense: { base: number; slots: (StudyEntry | undefined)[] } | null;
+  private readonly board: Board | null = null;
+  private readonly map: Map<number, number> | null = null;
+
+  constructor(private readonly table: StudyTable) {
+    this.dense = table.dense();
+    if (!this.dense) {
+      this.map = new Map();
+      return;
+    }
+    const n = this.dense.slots.length;
+    let board = TextScores.boards.get(this.dense);
+    if (!board || board.scores.length < n) TextScores.boards.set(this.dense, (board = { scores: new Float64Array(n).fill(NaN), touched: new Int32Array(n), count: 0 }));
+    // A search that threw between keep and drain left scores behind: clear them first.
+    for (let i = 0; i < board.count; i++) board.scores[board.touched[i]!] = NaN;
+    board.count = 0;
+    this.board = board;
+  }
+
+  /** Offers a score for a study; the lowest one offered stays. */
+  keep(id: number, score: number): void {
+    const board = this.board;
+    if (!board) {
+      const had = this.map!.get(id);
+      if (had === undefined || score < had) this.map!.set(id, score);
+      return;
+    }
+    const slot = id - this.dense!.base;
+    if (slot < 0 || slot >= board.scores.length) return; // not a study of the table
+    const had = board.scores[slot]!;
+    if (had !== had) board.touched[board.count++] = slot; // NaN: the first score for it
+    if (!(score >= had)) board.scores[slot] = score;
+  }
+
+  /** Each scored study that is in the table, with its score; the board is clean afterwards. */
+  drain(visit: (entry: StudyEntry, score: number) => void): void {
+    const board = this.board;
+    if (!board) {
+      for (const [id, score] of this.map!) {
+        const entry = this.table.get(id);
+        if (entry) visit(entry, score);
+      }
+      this.map!.clear();
+      return;
+    }
+    const { scores, touched } = board;
+    const slots = this.dense!.slots;
+    const n = board.count;
+    for (let i = 0; i < n; i++) {
+      const slot = touched[i]!;
+      const score = scores[slot]!;
+      scores[slot] = NaN;
+      const entry = slots[slot];
+      if (entry) visit(entry, score);
+    }
+    board.count = 0; // after the loop: if a visit throws, the next constructor clears the rest
+  }
+}
+
+interface Board {
+  scores: Float64Array;
+  touched: Int32Array;
+  /** Slots in touched (set since the last drain). */
+  count: number;
 }
 
 /** A string pool: the same region/organisation ids are one string in memory, not 100,000. */
@@ -65,25 +207,46 @@ const intern = (s: string | null): string | null => {
 };
 
 /**
- * Facet values as small integers, so counting is array increments instead of Map lookups by
- * string (at 100,000 studies a filter-only search counts ~200,000 values). One code book for the
- * process: a few hundred values (regions, organisations, categories, chapters, types, phases).
+ * Values as small integers, so filters and counts are array lookups instead of Set/Map lookups by
+ * string (at 100,000 studies a filter-only search tests and counts ~200,000 values). Codes are given
+ * out only when entries are made, never for a query's values (a query's unknown value simply has
+ * no code: no study has it), so hostile queries cannot grow a book.
  */
-const codeOf = new Map<string, number>();
-const valueOfCode: string[] = [];
-export function valueCode(value: string | null): number {
-  if (value == null) return -1;
-  let c = codeOf.get(value);
-  if (c === undefined) {
-    c = valueOfCode.length;
-    codeOf.set(value, c);
-    valueOfCode.push(value);
+class CodeBook {
+  private readonly codeOf = new Map<string, number>();
+  readonly values: string[] = [];
+
+  /** The value's code, given out on first sight. */
+  code(value: string | null): number {
+    if (value == null) return -1;
+    let c = this.codeOf.get(value);
+    if (c === undefined) {
+      c = this.values.length;
+      this.codeOf.set(value, c);
+      this.values.push(value);
+    }
+    return c;
   }
-  return c;
+
+  /** A bit per code: 1 for the given values that have one. */
+  mask(values: Iterable<string>): Uint8Array {
+    const m = new Uint8Array(this.values.length);
+    for (const v of values) {
+      const c = this.codeOf.get(v);
+      if (c !== undefined) m[c] = 1;
+    }
+    return m;
+  }
 }
 
+/** One book for the process: a few hundred values (regions, organisations, hospitals, categories, chapters, types, phases). */
+const facetBook = new CodeBook();
+const icd10Book = new CodeBook();
+const valueOfCode = facetBook.values;
+export const valueCode = (value: string | null): number => facetBook.code(value);
+
 /** A site entry with its facet codes. */
-export function siteEntry(s: Omit<SiteEntry, "regionCode" | "organisationCode">): SiteEntry {
+export function siteEntry(s: Omit<SiteEntry, "regionCode" | "organisationCode" | "hospitalCode">): SiteEntry {
   // A literal with a fixed property order (not a spread): every site entry gets one hidden class,
   // and the filter predicates that read them stay monomorphic (a spread made searches ~1.7× slower).
   return {
@@ -99,12 +262,14 @@ export function siteEntry(s: Omit<SiteEntry, "regionCode" | "organisationCode">)
     status: s.status,
     regionCode: valueCode(s.regionId),
     organisationCode: valueCode(s.organisationId),
+    hospitalCode: valueCode(s.hospitalId),
   };
 }
 
 /** Sets a study entry's facet codes from its values (after its categories/chapters are complete). */
 export function encodeEntry(e: StudyEntry): StudyEntry {
   e.categoryCodes = e.categories.map(valueCode);
+  e.icd10Codes = [...e.icd10Prefixes].map((p) => icd10Book.code(p));
   e.chapterCodes = e.chapters.map(valueCode);
   e.studyTypeCode = valueCode(e.studyType);
   e.phaseCode = valueCode(e.phase);
@@ -147,6 +312,7 @@ export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefi
     sites,
     statusBits: 0,
     categoryCodes: [],
+    icd10Codes: [],
     chapterCodes: [],
     studyTypeCode: -1,
     phaseCode: -1,
@@ -172,14 +338,14 @@ interface StatusEpoch {
   /** The instant the statuses were computed at (any instant in [from, until) gives the same). */
   at: number;
 }
-const statusEpochs = new WeakMap<Map<number, StudyEntry>, StatusEpoch>();
+const statusEpochs = new WeakMap<StudyTable, StatusEpoch>();
 
-export function ensureStatus(table: Map<number, StudyEntry>, now: number): StatusEpoch {
+export function ensureStatus(table: StudyTable, now: number): StatusEpoch {
   const epoch = statusEpochs.get(table);
   if (epoch && now >= epoch.from && now < epoch.until) return epoch;
   let from = -Infinity;
   let until = Infinity;
-  for (const e of table.values()) {
+  for (const e of table.list()) {
     let bits = 0;
     for (const s of e.sites) {
       s.status = siteStatusCode(s, now);
@@ -202,7 +368,7 @@ export function ensureStatus(table: Map<number, StudyEntry>, now: number): Statu
  * After entries were added or replaced: their sites get the epoch's statuses and the epoch shrinks
  * to the boundaries they bring, so one write costs its own sites, not a pass over every site.
  */
-export function patchStatus(table: Map<number, StudyEntry>, entries: StudyEntry[]): void {
+export function patchStatus(table: StudyTable, entries: StudyEntry[]): void {
   const epoch = statusEpochs.get(table);
   if (!epoch) return;
   for (const e of entries) {
@@ -237,18 +403,19 @@ export interface CompiledFilter {
  * it runs for up to every study and site of the table per search.
  */
 export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now: number): CompiledFilter {
-  const set = (values: string[] | undefined, what: string) => (values?.length ? new Set(validIds(values, what)) : null);
-  const categories = set(query.categories, "category");
-  const icd10 = query.icd10?.length ? query.icd10.map(validIcd10Prefix) : null;
-  const types = set(query.studyTypes, "study type");
-  const phases = set(query.phases, "phase");
+  // Code masks: compiled after the entries are made (their codes are in the books by then).
+  const codes = (values: string[] | undefined, what: string) => (values?.length ? facetBook.mask(validIds(values, what)) : null);
+  const categories = codes(query.categories, "category");
+  const icd10 = query.icd10?.length ? icd10Book.mask(query.icd10.map(validIcd10Prefix)) : null;
+  const types = codes(query.studyTypes, "study type");
+  const phases = codes(query.phases, "phase");
   const age = query.age != null ? validNumber(query.age, "age") : null;
   if (query.sex != null && query.sex !== "female" && query.sex !== "male") throw new RangeError(`Invalid sex ${JSON.stringify(query.sex)}`);
   const sex = query.sex ?? null;
   const hv = query.healthyVolunteers ?? null;
-  const regions = set(query.regions, "region");
-  const orgs = set(query.organisations, "organisation");
-  const hospitals = set(query.hospitals, "hospital");
+  const regions = codes(query.regions, "region");
+  const orgs = codes(query.organisations, "organisation");
+  const hospitals = codes(query.hospitals, "hospital");
   // Paused sites never match a status filter (their code is not in the mask).
   let mask = 0;
   for (const st of statuses) mask |= 1 << (st === "open" ? SITE_OPEN : st === "planned" ? SITE_PLANNED : SITE_CLOSED);
@@ -258,10 +425,19 @@ export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now:
   const study = !anyStudyTest
     ? () => true
     : (e: StudyEntry): boolean => {
-        if (categories && !e.categories.some((c) => categories.has(c))) return false;
-        if (icd10 && !icd10.some((c) => e.icd10Prefixes.has(c))) return false;
-        if (types && !types.has(e.studyType)) return false;
-        if (phases && (e.phase == null || !phases.has(e.phase))) return false;
+        // Loops, not .some(closure): this runs for up to every study per search.
+        if (categories) {
+          let any = false;
+          for (const c of e.categoryCodes) if (categories[c] === 1) { any = true; break; }
+          if (!any) return false;
+        }
+        if (icd10) {
+          let any = false;
+          for (const c of e.icd10Codes) if (icd10[c] === 1) { any = true; break; }
+          if (!any) return false;
+        }
+        if (types && types[e.studyTypeCode] !== 1) return false;
+        if (phases && phases[e.phaseCode] !== 1) return false;
         if (age != null && !((e.minAge == null || e.minAge <= age) && (e.maxAge == null || e.maxAge >= age))) return false;
         if (sex != null && e.sex !== "all" && e.sex !== sex) return false;
         if (hv != null && e.healthyVolunteers !== hv) return false;
@@ -272,9 +448,9 @@ export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now:
     !placeTest && statusMask == null
       ? null
       : (s: SiteEntry): boolean => {
-          if (regions && (s.regionId == null || !regions.has(s.regionId))) return false;
-          if (orgs && (s.organisationId == null || !orgs.has(s.organisationId))) return false;
-          if (hospitals && (s.hospitalId == null || !hospitals.has(s.hospitalId))) return false;
+          if (regions && regions[s.regionCode] !== 1) return false; // code -1 (none): undefined
+          if (orgs && orgs[s.organisationCode] !== 1) return false;
+          if (hospitals && hospitals[s.hospitalCode] !== 1) return false;
           if (statusMask != null && ((statusMask >> s.status) & 1) !== 1) return false;
           return true;
         };
@@ -294,7 +470,11 @@ export function haversineKm(a: { lat: number; lon: number }, lat: number, lon: n
   return distanceKm(a, { lat, lon });
 }
 
-/** Called once per matching study: its score, the sites that satisfy the site conditions, the nearest one's distance. */
+/**
+ * Called once per matching study: its score, the sites that satisfy the site conditions, the
+ * nearest one's distance. `sites` is valid only during the call (a reused buffer when a subset):
+ * copy it to keep it (Match.sites are copies).
+ */
 export type MatchVisitor = (entry: StudyEntry, score: number, sites: SiteEntry[], distanceKm: number | null) => void;
 
 /**
@@ -303,8 +483,8 @@ export type MatchVisitor = (entry: StudyEntry, score: number, sites: SiteEntry[]
  * counts then allocates nothing per match (tens of thousands at 100,000 studies).
  */
 export function eachMatch(
-  table: Map<number, StudyEntry>,
-  scores: Map<number, number> | null,
+  table: StudyTable,
+  scores: TextScores | null,
   filter: CompiledFilter,
   near: { lat: number; lon: number } | null,
   visit: MatchVisitor,
@@ -313,20 +493,28 @@ export function eachMatch(
   const siteTest = filter.site;
   const statusOnly = filter.statusMask != null && !filter.placeTest;
   const statusMask = filter.statusMask ?? 0;
+  const studyTest = filter.study;
+  // The passing subset of a study's sites, when not all pass: one buffer reused for every study
+  // (the visitor copies what it keeps), so the pass allocates nothing per match.
+  const subset: SiteEntry[] = [];
+  const passingSites = (all: SiteEntry[]): SiteEntry[] => {
+    subset.length = 0;
+    for (const s of all) if (siteTest!(s)) subset.push(s);
+    return subset;
+  };
   const consider = (entry: StudyEntry, score: number) => {
-    if (!filter.study(entry)) return;
+    if (!studyTest(entry)) return;
     let sites = entry.sites;
     if (statusOnly) {
       // The status alone: the study's status bits answer it without a look at each site.
       const bits = entry.statusBits;
       if ((bits & statusMask) === 0) return;
-      if ((bits & ~statusMask) !== 0) sites = sites.filter(siteTest!);
+      if ((bits & ~statusMask) !== 0) sites = passingSites(sites);
     } else if (siteTest) {
-      // Most studies' sites all pass or all fail: allocate a subset only when they differ.
       let passing = 0;
       for (const s of sites) if (siteTest(s)) passing++;
       if (passing === 0) return;
-      if (passing < sites.length) sites = sites.filter(siteTest);
+      if (passing < sites.length) sites = passingSites(sites);
     }
     let distanceKm: number | null = null;
     if (near) {
@@ -338,14 +526,8 @@ export function eachMatch(
     }
     visit(entry, score, sites, distanceKm);
   };
-  if (scores) {
-    for (const [id, score] of scores) {
-      const entry = table.get(id);
-      if (entry) consider(entry, score);
-    }
-  } else {
-    for (const entry of table.values()) consider(entry, 0);
-  }
+  if (scores) scores.drain(consider);
+  else for (const entry of table.list()) consider(entry, 0);
 }
 
 type Compare = (a: Match, b: Match) => number;
@@ -390,7 +572,7 @@ export class TopK {
   offer(entry: StudyEntry, score: number, sites: SiteEntry[], distanceKm: number | null): void {
     if (this.k <= 0) return;
     if (this.everything) {
-      this.everything.push({ entry, score, sites, distanceKm });
+      this.everything.push({ entry, score, sites: sites === entry.sites ? sites : sites.slice(), distanceKm });
       return;
     }
     const buffer = this.buffer;
@@ -402,7 +584,7 @@ export class TopK {
       s.distanceKm = distanceKm;
       if (this.compare(s, buffer[this.k - 1]!) >= 0) return;
     }
-    const m: Match = { entry, score, sites, distanceKm };
+    const m: Match = { entry, score, sites: sites === entry.sites ? sites : sites.slice(), distanceKm };
     let lo = 0;
     let hi = buffer.length;
     while (lo < hi) {

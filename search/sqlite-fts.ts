@@ -35,7 +35,25 @@ import {
   validNumber,
   validStatuses,
 } from "./query-terms";
-import { compileFilter, comparator, eachMatch, encodeEntry, entryFromDocuments, ensureStatus, FacetCounter, haversineKm, patchStatus, siteEntry, SITE_PAUSED, TopK, type Match, type SiteEntry, type StudyEntry } from "./filter-table";
+import {
+  compileFilter,
+  comparator,
+  eachMatch,
+  encodeEntry,
+  entryFromDocuments,
+  ensureStatus,
+  FacetCounter,
+  haversineKm,
+  patchStatus,
+  siteEntry,
+  SITE_PAUSED,
+  StudyTable,
+  TextScores,
+  TopK,
+  type Match,
+  type SiteEntry,
+  type StudyEntry,
+} from "./filter-table";
 import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -98,7 +116,7 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly statements = new Map<string, Statement>();
   /** Words already in search_terms (skips a write per word on every re-index). */
   private readonly knownTerms = new Set<string>();
-  private table: Map<number, StudyEntry> | null = null;
+  private table: StudyTable | null = null;
   private tableGeneration: string | null = null;
 
   /**
@@ -359,19 +377,13 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /** FTS5 arms of a text query: study id → best score (lower is better). */
-  private textScores(plan: TextPlan): Map<number, number> {
-    const scores = new Map<number, number>();
+  private textScores(plan: TextPlan, table: StudyTable): TextScores {
+    const scores = new TextScores(table);
     const keepBest = (rows: [number, number][]) => {
-      for (const [id, score] of rows) {
-        const had = scores.get(id);
-        if (had === undefined || score < had) scores.set(id, score);
-      }
+      for (const [id, score] of rows) scores.keep(id, score);
     };
     const constant = (sql: string, params: unknown[], score: number) => {
-      for (const id of this.stmt(sql).pluck().all(...params) as number[]) {
-        const had = scores.get(id);
-        if (had === undefined || score < had) scores.set(id, score);
-      }
+      for (const id of this.stmt(sql).pluck().all(...params) as number[]) scores.keep(id, score);
     };
     const match = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?";
     const scored = (tier: number) => `SELECT rowid, ${tier} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`;
@@ -381,12 +393,12 @@ export class SqliteFtsEngine implements SearchEngine {
       if (ids.length <= limit) keepBest(this.stmt(scored(0)).raw().all(plan.exact) as [number, number][]);
       else {
         // A broad word: ranked by the field it is in; bm25 only among few title matches.
-        for (const id of ids) scores.set(id, OTHER_FIELD_TIER);
+        for (const id of ids) scores.keep(id, OTHER_FIELD_TIER);
         constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
         const inTitle = `${TITLE_COLUMNS} : (${plan.exact})`;
         const titleIds = this.stmt(match).pluck().all(inTitle) as number[];
         if (titleIds.length <= limit) keepBest(this.stmt(scored(0)).raw().all(inTitle) as [number, number][]);
-        else for (const id of titleIds) scores.set(id, TITLE_TIER);
+        else for (const id of titleIds) scores.keep(id, TITLE_TIER);
       }
     }
     if (plan.typo) keepBest(this.stmt(scored(TYPO_TIER)).raw().all(plan.typo) as [number, number][]);
@@ -412,10 +424,10 @@ export class SqliteFtsEngine implements SearchEngine {
     return value;
   }
 
-  private filterTable(): Map<number, StudyEntry> {
+  private filterTable(): StudyTable {
     const generation = this.generationNow();
     if (this.table && generation === this.tableGeneration) return this.table;
-    const table = new Map<number, StudyEntry>();
+    const table = new StudyTable();
     const studies = this.stmt(
       "SELECT study_id, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at FROM search_studies",
     ).raw().all() as [number, string, string | null, string, number | null, number | null, number, number, number | null][];
@@ -423,7 +435,7 @@ export class SqliteFtsEngine implements SearchEngine {
       table.set(id, {
         studyId: id, studyType: type, phase, sex, minAge, maxAge, healthyVolunteers: hv === 1, updatedAt,
         studyClosesAt: closesAt, categories: [], icd10Prefixes: new Set(), chapters: [], sites: [],
-        statusBits: 0, categoryCodes: [], chapterCodes: [], studyTypeCode: -1, phaseCode: -1,
+        statusBits: 0, categoryCodes: [], icd10Codes: [], chapterCodes: [], studyTypeCode: -1, phaseCode: -1,
       });
     }
     const values = this.stmt("SELECT study_id, kind, value FROM search_study_values").raw().all() as [number, string, string][];
@@ -486,7 +498,7 @@ export class SqliteFtsEngine implements SearchEngine {
     }
     const plan = this.textPlan(query.q);
 
-    const scores = plan ? this.textScores(plan) : null;
+    const scores = plan ? this.textScores(plan, table) : null;
     // One pass over the matches: the total, the facet counts and the best page * perPage.
     const top = new TopK(page * perPage, comparator(query.sort, near != null));
     const counter = new FacetCounter(new Set(query.facets ?? []), filter, now);

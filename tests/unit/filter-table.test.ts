@@ -15,6 +15,8 @@ import {
   entryFromDocuments,
   FacetCounter,
   patchStatus,
+  StudyTable,
+  TextScores,
   TopK,
   type CompiledFilter,
   type Match,
@@ -34,9 +36,14 @@ const CODES = ["C50", "C509", "I21", "E11", "F32", "J45"];
 const FACETS: Facet[] = ["regionId", "organisationId", "categories", "studyType", "phase", "icd10Chapter", "status"];
 
 /** Every match as a list, as the engine's one pass sees them. */
-function filterEntries(table: Map<number, StudyEntry>, scores: Map<number, number> | null, filter: CompiledFilter, near: { lat: number; lon: number } | null): Match[] {
+function filterEntries(table: StudyTable, scoreOf: Map<number, number> | null, filter: CompiledFilter, near: { lat: number; lon: number } | null): Match[] {
   const out: Match[] = [];
-  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => out.push({ entry, score, sites, distanceKm }));
+  let scores: TextScores | null = null;
+  if (scoreOf) {
+    scores = new TextScores(table);
+    for (const [id, score] of scoreOf) scores.keep(id, score);
+  }
+  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => out.push({ entry, score, sites: [...sites], distanceKm }));
   return out;
 }
 
@@ -152,7 +159,7 @@ function reference(studies: GeneratedStudy[], q: Partial<SearchQuery>, now: numb
   return { matched, facets };
 }
 
-function actual(table: Map<number, StudyEntry>, q: Partial<SearchQuery>, now: number) {
+function actual(table: StudyTable, q: Partial<SearchQuery>, now: number) {
   const filter = compileFilter({ ...q, now: new Date(now) }, (q.status ?? []) as StatusFilter[], now);
   const matches = filterEntries(table, null, filter, null);
   const facets = facetCounts(matches, new Set(FACETS), filter, now);
@@ -168,7 +175,7 @@ describe("filter-table against the reference", () => {
       fc.property(fc.array(study, { minLength: 1, maxLength: 25 }), fc.array(query, { minLength: 1, maxLength: 4 }), fc.integer({ min: -30, max: 30 }), fc.constantFrom(0, 1, 3_600_000), (studies, queries, shift, offset) => {
         // Window edges are whole days from NOW: offset 0 puts `now` exactly on some of them.
         const now = NOW + shift * DAY + offset;
-        const table = new Map(studies.map((s, i) => [i + 1, entry(s, i + 1)]));
+        const table = new StudyTable(studies.map((s, i) => [i + 1, entry(s, i + 1)]));
         ensureStatus(table, now);
         for (const q of queries) {
           const want = reference(studies, q, now);
@@ -183,7 +190,7 @@ describe("filter-table against the reference", () => {
     fc.assert(
       fc.property(fc.array(study, { minLength: 1, maxLength: 15 }), fc.array(study, { minLength: 1, maxLength: 5 }), query, (first, added, q) => {
         const now = NOW + 7_200_000;
-        const table = new Map(first.map((s, i) => [i + 1, entry(s, i + 1)]));
+        const table = new StudyTable(first.map((s, i) => [i + 1, entry(s, i + 1)]));
         ensureStatus(table, now);
         const patched = added.map((s, k) => entry(s, first.length + k + 1));
         for (const e of patched) table.set(e.studyId, e);
@@ -199,7 +206,7 @@ describe("status at the exact instant a window opens or closes", () => {
   it("opens at opensAt and is closed from closesAt on (half-open [opensAt, closesAt))", () => {
     const s = (opensAt: number | null, closesAt: number | null, paused = false) => ({ regionId: "vest", organisationId: "ous", hospitalId: null, opensAt, closesAt, paused, lat: 60.4 as const, lon: 5.3 as const });
     const generated: GeneratedStudy = { studyType: "treatment", phase: null, sex: "all", minAge: null, maxAge: null, healthyVolunteers: false, categories: [], icd10: [], sites: [s(NOW, NOW + DAY), s(NOW - DAY, NOW), s(NOW + 1, null), s(NOW - DAY, NOW + DAY, true)] };
-    const table = new Map([[1, entry(generated, 1)]]);
+    const table = new StudyTable([[1, entry(generated, 1)]]);
     ensureStatus(table, NOW);
     expect(table.get(1)!.sites.map((x) => x.status)).toEqual([0, 2, 1, 3]); // open, closed, planned, paused
     expect(actual(table, { status: ["open"] }, NOW)).toEqual(reference([generated], { status: ["open"] }, NOW));
@@ -217,7 +224,7 @@ describe("TopK", () => {
         fc.integer({ min: 0, max: 45 }),
         fc.array(fc.constantFrom(0, 1, 2, 2.5), { minLength: 40, maxLength: 40 }),
         (studies, sort, k, scoreOf) => {
-          const table = new Map(studies.map((s, i) => [i + 1, entry(s, i + 1)]));
+          const table = new StudyTable(studies.map((s, i) => [i + 1, entry(s, i + 1)]));
           const scores = new Map(studies.map((_, i) => [i + 1, scoreOf[i]!]));
           const filter = compileFilter({ now: new Date(NOW) }, [], NOW);
           const matches = filterEntries(table, scores, filter, sort === "distance" ? { lat: 63.4, lon: 10.4 } : null);
