@@ -53,6 +53,9 @@ export interface StudyEntry {
   categoryCodes: number[];
   /** icd10Code of each of icd10Prefixes (a code book of its own: there are thousands). */
   icd10Codes: number[];
+  /** The distinct region / organisation codes of all its sites (facets count these when every site matches). */
+  regionCodes: number[];
+  organisationCodes: number[];
   chapterCodes: number[];
   studyTypeCode: number;
   phaseCode: number;
@@ -270,6 +273,8 @@ export function siteEntry(s: Omit<SiteEntry, "regionCode" | "organisationCode" |
 export function encodeEntry(e: StudyEntry): StudyEntry {
   e.categoryCodes = e.categories.map(valueCode);
   e.icd10Codes = [...e.icd10Prefixes].map((p) => icd10Book.code(p));
+  e.regionCodes = [...new Set(e.sites.map((s) => s.regionCode).filter((c) => c >= 0))];
+  e.organisationCodes = [...new Set(e.sites.map((s) => s.organisationCode).filter((c) => c >= 0))];
   e.chapterCodes = e.chapters.map(valueCode);
   e.studyTypeCode = valueCode(e.studyType);
   e.phaseCode = valueCode(e.phase);
@@ -313,6 +318,8 @@ export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefi
     statusBits: 0,
     categoryCodes: [],
     icd10Codes: [],
+    regionCodes: [],
+    organisationCodes: [],
     chapterCodes: [],
     studyTypeCode: -1,
     phaseCode: -1,
@@ -652,7 +659,12 @@ export class FacetCounter {
     if (chapters) for (const c of e.chapterCodes) chapters[c]!++;
     if (types && e.studyTypeCode >= 0) types[e.studyTypeCode]!++;
     if (phases && e.phaseCode >= 0) phases[e.phaseCode]!++;
-    if (regions || organisations || this.status) {
+    if (sites === e.sites) {
+      // Every site matches: the study's own distinct codes and status bits, no per-site pass.
+      if (regions) for (const c of e.regionCodes) regions[c]!++;
+      if (organisations) for (const c of e.organisationCodes) organisations[c]!++;
+      if (this.status) this.countStatus(e.statusBits);
+    } else if (regions || organisations || this.status) {
       let bits = 0;
       for (const s of sites) {
         if (regions && s.regionCode >= 0 && regionSeen![s.regionCode] !== i) {
@@ -665,12 +677,14 @@ export class FacetCounter {
         }
         bits |= 1 << s.status;
       }
-      if (this.status) {
-        if (bits & (1 << SITE_OPEN)) this.open++;
-        if (bits & (1 << SITE_PLANNED)) this.planned++;
-        if (bits & (1 << SITE_CLOSED)) this.closed++;
-      }
+      if (this.status) this.countStatus(bits);
     }
+  }
+
+  private countStatus(bits: number): void {
+    if (bits & (1 << SITE_OPEN)) this.open++;
+    if (bits & (1 << SITE_PLANNED)) this.planned++;
+    if (bits & (1 << SITE_CLOSED)) this.closed++;
   }
 
   result(): Partial<Record<Facet, Record<string, number>>> {

@@ -99,6 +99,23 @@ interface TextPlan {
 
 const ftsTerm = (w: string) => `"${w}"`;
 
+/**
+ * An OR of AND-groups with the terms every group shares taken out: (A ∧ B) ∨ (A ∧ C) = A ∧ (B ∨ C).
+ * FTS5's bm25 scans the whole doclist of each phrase of the expression once per occurrence, and
+ * synonym alternatives repeat the query's other words: "diabetes type 2 insulin" listed "type" and
+ * "2" (each in thousands of studies) once per alternative, which made its bm25 arm ~20 ms.
+ */
+export function orOfAnds(groups: string[][]): string {
+  const and = (terms: string[]) => `(${terms.join(" AND ")})`;
+  if (groups.length === 1) return and(groups[0]!);
+  const common = [...new Set(groups[0]!)].filter((t) => groups.every((g) => g.includes(t)));
+  if (common.length === 0) return groups.map(and).join(" OR ");
+  const rests = groups.map((g) => g.filter((t) => !common.includes(t)));
+  // A group that is only shared terms makes the OR true: the shared terms alone are the answer.
+  if (rests.some((rest) => rest.length === 0)) return and(common);
+  return and([...common, `(${rests.map(and).join(" OR ")})`]);
+}
+
 /** Groups with their ICD-10 codes as terms too, so "c50" expands to "brystkreft" and back. */
 function groupsWithCodes(groups: SynonymGroup[]): SynonymGroup[] {
   return groups.map((g) => ({ terms: [...new Set([...g.terms, ...g.icd10.map((c) => c.toLowerCase())])], icd10: g.icd10 }));
@@ -325,8 +342,8 @@ export class SqliteFtsEngine implements SearchEngine {
     const phrases = expansion.phrases.map((p) => p.split(" ").filter(Boolean)).filter((p) => p.length > 0);
     const last = normalised.split(" ").at(-1)!;
     const highlightWords = new Set<string>();
-    const exactParts: string[] = [];
-    const typoParts: string[] = [];
+    const exactParts: string[][] = [];
+    const typoParts: string[][] = [];
     const substringParts: string[] = [];
     const typoCache = new Map<string, string[]>();
     for (const phrase of phrases) {
@@ -339,8 +356,9 @@ export class SqliteFtsEngine implements SearchEngine {
       phrase.forEach((w, i) => {
         highlightWords.add(w);
         // Type-ahead: the last word of what the user typed also matches as a prefix ("w"* matches
-        // the word itself too, so no separate exact term).
-        const prefix = isQuery && i === phrase.length - 1 && w.length >= 2 && !/\d/.test(w);
+        // the word itself too, so no separate exact term) — in every alternative that ends with
+        // it, so the alternatives share that term (see orOfAnds).
+        const prefix = i === phrase.length - 1 && w === last && w.length >= 2 && !/\d/.test(w);
         const exact = prefix ? `${ftsTerm(w)}*` : ftsTerm(w);
         const covered = (t: string) => prefix && t.startsWith(w);
         exactWords.push(exact);
@@ -357,17 +375,17 @@ export class SqliteFtsEngine implements SearchEngine {
         if (containing.length) anySubstring = true;
         substringWords.push(containing.length ? `(${[exact, ...containing.map(ftsTerm)].join(" OR ")})` : exact);
       });
-      exactParts.push(`(${exactWords.join(" AND ")})`);
+      exactParts.push(exactWords);
       // One word: the typo arm needs only the candidates (the exact arm finds the word itself).
-      if (anyTypo) typoParts.push(phrase.length === 1 ? typoWords[0]!.replace(/^\((?:[^ ]+) OR /, "(") : `(${typoWords.join(" AND ")})`);
+      if (anyTypo) typoParts.push(phrase.length === 1 ? [typoWords[0]!.replace(/^\((?:[^ ]+) OR /, "(")] : typoWords);
       if (anySubstring) {
         const only = phrase.length === 1 ? substringWords[0]!.replace(/^\((?:[^ ]+) OR /, "(") : `(${substringWords.join(" AND ")})`;
         substringParts.push(only);
       }
     }
     return {
-      exact: exactParts.join(" OR "),
-      typo: typoParts.length ? typoParts.join(" OR ") : null,
+      exact: orOfAnds(exactParts),
+      typo: typoParts.length ? orOfAnds(typoParts) : null,
       substring: substringParts.length ? `${SHORT_COLUMNS} : (${substringParts.join(" OR ")})` : null,
       icd10: expansion.icd10,
       highlightWords,
@@ -377,8 +395,16 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /** FTS5 arms of a text query: study id → best score (lower is better). */
-  private textScores(plan: TextPlan, table: StudyTable): TextScores {
+  /**
+   * `conditions`: whether a broad word's condition tier is looked up ("now"), left out because the
+   * order cannot depend on it ("skip": sorted by newest), or left out for now ("defer": the caller
+   * checks that the page it got is all title matches, and asks again with "now" when it is not).
+   * The condition arm only moves studies the exact arm found from the "other field" tier up to the
+   * condition tier, so leaving it out changes neither the total nor the facets.
+   */
+  private textScores(plan: TextPlan, table: StudyTable, conditions: "now" | "defer" | "skip"): { scores: TextScores; deferred: boolean } {
     const scores = new TextScores(table);
+    let deferred = false;
     const keepBest = (rows: [number, number][]) => {
       for (const [id, score] of rows) scores.keep(id, score);
     };
@@ -394,7 +420,8 @@ export class SqliteFtsEngine implements SearchEngine {
       else {
         // A broad word: ranked by the field it is in; bm25 only among few title matches.
         for (const id of ids) scores.keep(id, OTHER_FIELD_TIER);
-        constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
+        if (conditions === "now") constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
+        else deferred = conditions === "defer";
         const inTitle = `${TITLE_COLUMNS} : (${plan.exact})`;
         const titleIds = this.stmt(match).pluck().all(inTitle) as number[];
         if (titleIds.length <= limit) keepBest(this.stmt(scored(0)).raw().all(inTitle) as [number, number][]);
@@ -406,7 +433,7 @@ export class SqliteFtsEngine implements SearchEngine {
     if (plan.icd10.length) {
       constant(`SELECT study_id FROM search_study_values WHERE kind = 'icd10' AND value IN (SELECT value FROM json_each(?))`, [JSON.stringify(plan.icd10.map((c) => c.toUpperCase()))], TYPO_TIER);
     }
-    return scores;
+    return { scores, deferred };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -435,7 +462,7 @@ export class SqliteFtsEngine implements SearchEngine {
       table.set(id, {
         studyId: id, studyType: type, phase, sex, minAge, maxAge, healthyVolunteers: hv === 1, updatedAt,
         studyClosesAt: closesAt, categories: [], icd10Prefixes: new Set(), chapters: [], sites: [],
-        statusBits: 0, categoryCodes: [], icd10Codes: [], chapterCodes: [], studyTypeCode: -1, phaseCode: -1,
+        statusBits: 0, categoryCodes: [], icd10Codes: [], regionCodes: [], organisationCodes: [], chapterCodes: [], studyTypeCode: -1, phaseCode: -1,
       });
     }
     const values = this.stmt("SELECT study_id, kind, value FROM search_study_values").raw().all() as [number, string, string][];
@@ -498,17 +525,27 @@ export class SqliteFtsEngine implements SearchEngine {
     }
     const plan = this.textPlan(query.q);
 
-    const scores = plan ? this.textScores(plan, table) : null;
+    const k = page * perPage;
+    const relevance = query.sort == null || query.sort === "relevance" || (query.sort === "distance" && near == null);
     // One pass over the matches: the total, the facet counts and the best page * perPage.
-    const top = new TopK(page * perPage, comparator(query.sort, near != null));
-    const counter = new FacetCounter(new Set(query.facets ?? []), filter, now);
-    let total = 0;
-    eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => {
-      total++;
-      counter.add(entry, sites);
-      top.offer(entry, score, sites, distanceKm);
-    });
-    const pageMatches = top.items().slice((page - 1) * perPage);
+    const pass = (conditions: "now" | "defer" | "skip") => {
+      const text = plan ? this.textScores(plan, table, conditions) : null;
+      const top = new TopK(k, comparator(query.sort, near != null));
+      const counter = new FacetCounter(new Set(query.facets ?? []), filter, now);
+      let total = 0;
+      eachMatch(table, text?.scores ?? null, filter, near, (entry, score, sites, distanceKm) => {
+        total++;
+        counter.add(entry, sites);
+        top.offer(entry, score, sites, distanceKm);
+      });
+      return { top: top.items(), counter, total, deferred: text?.deferred ?? false };
+    };
+    let answer = pass(query.sort === "newest" ? "skip" : relevance ? "defer" : "now");
+    // Without the condition tier the page is exact only if it is all title matches (they rank
+    // before every condition match): else once more with it (rare: a broad word, few title hits).
+    if (answer.deferred && !(answer.top.length === k && answer.top[k - 1]!.score < CONDITION_TIER)) answer = pass("now");
+    const { counter, total } = answer;
+    const pageMatches = answer.top.slice((page - 1) * perPage);
 
     const ids = pageMatches.map((m) => m.entry.studyId);
     const titles = new Map(

@@ -140,6 +140,24 @@ describe("sqlite-fts: a word in more studies than it bm25-scores", () => {
       expect(b.hits.map((h) => h.studyId)).toEqual([4, 2, 3, 1, 6]);
     }
   });
+
+  it("pages through that order exactly, for every page size (the condition tier is looked up only when a page reaches it)", async () => {
+    const tiered = new SqliteFtsEngine(t.db, { bm25RowLimit: 1, answerCache: 0 });
+    const order = [4, 2, 3, 1, 6];
+    for (let perPage = 1; perPage <= 5; perPage++) {
+      for (let page = 1; page <= 6; page++) {
+        const r = await tiered.search({ now, q: "behandling", page, perPage, facets: ["status"] });
+        expect(r.total).toBe(5);
+        expect(r.facets.status).toEqual({ open: 5 });
+        expect(r.hits.map((h) => h.studyId)).toEqual(order.slice((page - 1) * perPage, page * perPage));
+      }
+    }
+    // Sorted by newest the tiers do not matter; closing soon uses them to break ties.
+    const newest = await tiered.search({ now, q: "behandling", sort: "newest", perPage: 5 });
+    expect(newest.total).toBe(5);
+    const byNewest = [...docs].sort((x, y) => y.updatedAt - x.updatedAt || y.studyId - x.studyId).map((d) => d.studyId);
+    expect(newest.hits.map((h) => h.studyId)).toEqual(byNewest.filter((id) => id !== 5));
+  });
 });
 
 
