@@ -181,6 +181,9 @@ describe("filter-table against the reference", () => {
           const want = reference(studies, q, now);
           expect(actual(table, q, now)).toEqual(want);
         }
+        // The same table days later: statuses (and what was built from them) move with the clock.
+        const later = now + 5 * DAY;
+        for (const q of queries) expect(actual(table, q, later)).toEqual(reference(studies, q, later));
       }),
       { seed: SEED, numRuns: 300 },
     );
@@ -192,6 +195,8 @@ describe("filter-table against the reference", () => {
         const now = NOW + 7_200_000;
         const table = new StudyTable(first.map((s, i) => [i + 1, entry(s, i + 1)]));
         ensureStatus(table, now);
+        // A search before the patch (it builds the views a later search must not reuse).
+        expect(actual(table, q, now)).toEqual(reference(first, q, now));
         const patched = added.map((s, k) => entry(s, first.length + k + 1));
         for (const e of patched) table.set(e.studyId, e);
         patchStatus(table, patched);
@@ -212,6 +217,18 @@ describe("status at the exact instant a window opens or closes", () => {
     expect(actual(table, { status: ["open"] }, NOW)).toEqual(reference([generated], { status: ["open"] }, NOW));
     expect(actual(table, { status: ["open"] }, NOW).matched).toEqual([{ id: 1, sites: [11] }]);
     expect(actual(table, { status: ["closed", "planned"] }, NOW).matched).toEqual([{ id: 1, sites: [12, 13] }]);
+  });
+
+  it("the same table answers for the instant asked: a study opening later is not open now, then is", () => {
+    const s = (opensAt: number, closesAt: number | null) => ({ regionId: "vest", organisationId: "ous", hospitalId: null, opensAt, closesAt, paused: false, lat: 60.4 as const, lon: 5.3 as const });
+    const base = { studyType: "treatment" as const, phase: null, sex: "all" as const, minAge: null, maxAge: null, healthyVolunteers: false, categories: [], icd10: [] };
+    const opensLater: GeneratedStudy = { ...base, sites: [s(NOW + 3 * DAY, null)] };
+    const openNow: GeneratedStudy = { ...base, sites: [s(NOW - DAY, NOW + 2 * DAY)] };
+    const table = new StudyTable([[1, entry(opensLater, 1)], [2, entry(openNow, 2)]]);
+    const open = { status: ["open" as const] };
+    expect(actual(table, open, NOW).matched.map((m) => m.id)).toEqual([2]);
+    expect(actual(table, open, NOW + 5 * DAY).matched.map((m) => m.id)).toEqual([1]);
+    expect(actual(table, open, NOW).matched.map((m) => m.id)).toEqual([2]);
   });
 });
 
