@@ -76,7 +76,7 @@ const TITLE_TIER = 0;
 const CONDITION_TIER = 100;
 const ANSWER_CACHE_SIZE = 500;
 const OTHER_FIELD_TIER = 300;
-/** Score offsets that put every typo match after every exact one, and substrings after both. */
+/** Score offsets that put every typo match after every exact one, and substrings after both (TYPO_TIER + OTHER_FIELD_TIER stays below SUBSTRING_TIER). */
 const TYPO_TIER = 1_000;
 const SUBSTRING_TIER = 2_000;
 /** bm25 column weights: title, conditions, codes, categories, interventions, places, summary, title_en. */
@@ -428,7 +428,16 @@ export class SqliteFtsEngine implements SearchEngine {
         else for (const id of titleIds) scores.keep(id, TITLE_TIER);
       }
     }
-    if (plan.typo) keepBest(this.stmt(scored(TYPO_TIER)).raw().all(plan.typo) as [number, number][]);
+    if (plan.typo) {
+      const ids = this.stmt(match).pluck().all(plan.typo) as number[];
+      const limit = this.options.bm25RowLimit ?? BM25_ROW_LIMIT;
+      if (ids.length <= limit) keepBest(this.stmt(scored(TYPO_TIER)).raw().all(plan.typo) as [number, number][]);
+      else {
+        // A typo of a broad word ("brystkrfet"): title matches first, then the rest, by newest.
+        for (const id of ids) scores.keep(id, TYPO_TIER + OTHER_FIELD_TIER);
+        constant(match, [`${TITLE_COLUMNS} : (${plan.typo})`], TYPO_TIER + TITLE_TIER);
+      }
+    }
     if (plan.substring) constant(match, [plan.substring], SUBSTRING_TIER);
     if (plan.icd10.length) {
       constant(`SELECT study_id FROM search_study_values WHERE kind = 'icd10' AND value IN (SELECT value FROM json_each(?))`, [JSON.stringify(plan.icd10.map((c) => c.toUpperCase()))], TYPO_TIER);

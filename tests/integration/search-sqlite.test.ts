@@ -152,6 +152,13 @@ describe("sqlite-fts: a word in more studies than it bm25-scores", () => {
         expect(r.hits.map((h) => h.studyId)).toEqual(order.slice((page - 1) * perPage, page * perPage));
       }
     }
+    // A typo of the broad word: the same studies as bm25 scoring finds, title matches first.
+    const scored = new SqliteFtsEngine(t.db, { answerCache: 0 });
+    const typo = await tiered.search({ now, q: "behandlnig" });
+    const typoScored = await scored.search({ now, q: "behandlnig" });
+    expect(typo.total).toBe(4);
+    expect(new Set(typo.hits.map((h) => h.studyId))).toEqual(new Set(typoScored.hits.map((h) => h.studyId)));
+    expect(typo.hits.map((h) => h.studyId)).toEqual([4, 2, 1, 3]);
     // Sorted by newest the tiers do not matter; closing soon uses them to break ties.
     const newest = await tiered.search({ now, q: "behandling", sort: "newest", perPage: 5 });
     expect(newest.total).toBe(5);
