@@ -110,6 +110,44 @@ export class StudyTable {
   }
 
   private statusViews = new Map<number, { source: StudyEntry[]; epoch: object; list: StudyEntry[] }>();
+  private postingLists = new Map<string, StudyEntry[]>();
+  private postingSource: StudyEntry[] | null = null;
+
+  /**
+   * The entries with one value (a category, an ICD-10 prefix; for region, organisation and
+   * hospital: a site with it), made on first use by one pass and kept until the next write.
+   */
+  posting({ kind, code }: Posting): StudyEntry[] {
+    const source = this.list();
+    if (this.postingSource !== source) {
+      this.postingLists.clear();
+      this.postingSource = source;
+    }
+    if (code < 0) return [];
+    const key = `${kind}:${code}`;
+    let list = this.postingLists.get(key);
+    if (list) return list;
+    switch (kind) {
+      case "category":
+        list = source.filter((e) => e.categoryCodes.includes(code));
+        break;
+      case "icd10":
+        list = source.filter((e) => e.icd10Codes.includes(code));
+        break;
+      case "region":
+        list = source.filter((e) => e.regionCodes.includes(code));
+        break;
+      case "organisation":
+        list = source.filter((e) => e.organisationCodes.includes(code));
+        break;
+      case "hospital":
+        list = source.filter((e) => e.sites.some((s) => s.hospitalCode === code));
+        break;
+    }
+    if (this.postingLists.size >= 512) this.postingLists.clear(); // bounded: thousands of ICD-10 prefixes exist
+    this.postingLists.set(key, list);
+    return list;
+  }
 
   /**
    * The entries with a site in one of the statuses of `mask` at the current status epoch: a search
@@ -257,6 +295,11 @@ class CodeBook {
       if (c !== undefined) m[c] = 1;
     }
     return m;
+  }
+
+  /** The code of a value, or -1 when no entry has it. */
+  find(value: string): number {
+    return this.codeOf.get(value) ?? -1;
   }
 }
 
@@ -420,6 +463,18 @@ export interface CompiledFilter {
   statusMask: number | null;
   /** Whether a site condition other than the status exists (region, organisation, hospital). */
   placeTest: boolean;
+  /**
+   * Conditions on exactly one value (one category, one ICD-10 prefix, one region …): a search
+   * without words may scan just the studies with that value (StudyTable.posting) instead of all.
+   */
+  postings: Posting[];
+}
+
+export type PostingKind = "category" | "icd10" | "region" | "organisation" | "hospital";
+/** A value's code (-1: no study has the value). */
+export interface Posting {
+  kind: PostingKind;
+  code: number;
 }
 
 /**
@@ -479,7 +534,16 @@ export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now:
           if (statusMask != null && ((statusMask >> s.status) & 1) !== 1) return false;
           return true;
         };
-  return { now, study, site, statusMask, placeTest };
+  const postings: Posting[] = [];
+  const one = (kind: PostingKind, values: string[] | undefined, book: CodeBook, norm: (v: string) => string = (v) => v) => {
+    if (values?.length === 1) postings.push({ kind, code: book.find(norm(values[0]!)) });
+  };
+  one("category", query.categories, facetBook);
+  one("icd10", query.icd10, icd10Book, validIcd10Prefix);
+  one("region", query.regions, facetBook);
+  one("organisation", query.organisations, facetBook);
+  one("hospital", query.hospitals, facetBook);
+  return { now, study, site, statusMask, placeTest, postings };
 }
 
 export interface Match {
@@ -553,7 +617,15 @@ export function eachMatch(
     visit(entry, score, sites, distanceKm);
   };
   if (scores) scores.drain(consider);
-  else for (const entry of filter.statusMask != null ? table.withStatus(filter.statusMask) : table.list()) consider(entry, 0);
+  else {
+    // Without words: the smallest list that holds every match (the filter still tests each).
+    let candidates = filter.statusMask != null ? table.withStatus(filter.statusMask) : table.list();
+    for (const p of filter.postings) {
+      const list = table.posting(p);
+      if (list.length < candidates.length) candidates = list;
+    }
+    for (const entry of candidates) consider(entry, 0);
+  }
 }
 
 type Compare = (a: Match, b: Match) => number;
