@@ -55,9 +55,9 @@ latency (saveStudy → outbox → indexer → found by a search).
                         its median over the passes (damps noise from other work on the machine)
   --seed <n>            PRNG seed for studies and queries (default 42)
   --by-shape            also print latency per query shape; for sqlite-fts, each shape's slowest
-                        query split into SQL statements vs JavaScript, its text-match arms
-                        timed alone and its EXPLAIN QUERY PLAN, and a pass with a big page
-                        cache; for Meilisearch, bare searches (wall vs processingTimeMs)
+                        query split into SQL statements (by kind, rows, its slowest ones) vs
+                        JavaScript, and a pass with a big page cache; for Meilisearch, bare
+                        searches (wall vs processingTimeMs)
   --json                print one JSON document instead of tables
   -h, --help            this text
 
@@ -220,6 +220,8 @@ interface StatementTiming {
   sql: string;
   params: unknown[];
   ms: number;
+  /** Rows an all() returned (null for get/run). */
+  rows: number | null;
 }
 
 interface ShapeProfile {
@@ -228,26 +230,32 @@ interface ShapeProfile {
   /** Wall time of the instrumented search, best of 3 (a little above the measured one: the wrapper costs). */
   totalMs: number;
   /** Summed statement time per kind of statement (see statementKind), and the rest: JavaScript. */
-  byKind: Record<string, { ms: number; count: number }>;
-  /** The text-match statement (the hits CTE): its plan, and each arm (exact, typo, substring, ICD-10) timed alone. */
-  main: { ms: number; sql: string; plan: string[]; arms: { ms: number; rows: number; sql: string }[] } | null;
+  byKind: Record<string, { ms: number; count: number; rows: number }>;
+  /** The slowest statements of the best run. */
+  slowest: { ms: number; rows: number | null; kind: string; param: string }[];
 }
 
 /** What an engine statement is for, from its SQL (the statements search/sqlite-fts.ts prepares). */
 function statementKind(sql: string): string {
-  if (sql.startsWith("(prepare)")) return "prepare";
   if (sql.includes("search_term_deletes")) return "typo candidates";
-  if (sql.includes("hits AS MATERIALIZED")) return "text match (FTS5 arms)";
+  if (sql.includes("search_term_grams")) return "compound lookup";
+  if (sql.includes("bm25(")) return "FTS5 arm, bm25-scored";
+  if (sql.includes("FROM search_fts WHERE search_fts MATCH")) return "FTS5 arm, ids";
+  if (sql.includes("kind = 'icd10'")) return "ICD-10 codes of synonym groups";
   if (sql.includes("json_each")) return "titles of the page";
   if (sql.includes("app_meta")) return "generation check";
   if (/^\s*SELECT [^?]*FROM search_(studies|study_values|sites)( ORDER BY [^?]*)?\s*$/.test(sql)) return "filter table load";
   return "other SQL";
 }
 
-const countMarks = (sql: string) => (sql.match(/\?/g) ?? []).length;
-
-function instrument(db: Db, log: StatementTiming[]): () => void {
+/**
+ * Wraps db.prepare so every statement prepared meanwhile reports its timings to `sink.log` (null:
+ * not recorded). The engine caches its statements, so the engine profiled must be made while this
+ * is in place (its statements then stay wrapped after restore()).
+ */
+function instrument(db: Db): { sink: { log: StatementTiming[] | null }; restore: () => void } {
   const original = db.prepare;
+  const sink: { log: StatementTiming[] | null } = { log: null };
   const wrap = (stmt: Statement, sql: string): Statement => {
     const proxy: Statement = new Proxy(stmt, {
       get(target, prop) {
@@ -256,10 +264,13 @@ function instrument(db: Db, log: StatementTiming[]): () => void {
         if (prop === "all" || prop === "get" || prop === "run") {
           return (...args: unknown[]) => {
             const t = performance.now();
+            let rows: number | null = null;
             try {
-              return (value as (...a: unknown[]) => unknown).apply(target, args);
+              const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+              if (Array.isArray(result)) rows = result.length;
+              return result;
             } finally {
-              log.push({ sql, params: args, ms: performance.now() - t });
+              sink.log?.push({ sql, params: args, ms: performance.now() - t, rows });
             }
           };
         }
@@ -275,61 +286,49 @@ function instrument(db: Db, log: StatementTiming[]): () => void {
     return proxy;
   };
   db.prepare = function (this: Db, sql: string) {
-    const t = performance.now();
-    const stmt = original.call(this, sql) as Statement;
-    log.push({ sql: `(prepare) ${sql}`, params: [], ms: performance.now() - t });
-    return wrap(stmt, sql);
+    return wrap(original.call(this, sql) as Statement, sql);
   } as Db["prepare"];
-  return () => {
-    db.prepare = original;
+  return {
+    sink,
+    restore: () => {
+      db.prepare = original;
+    },
   };
 }
 
-function queryPlan(db: Db, sql: string, params: unknown[]): string[] {
-  try {
-    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { id: number; parent: number; detail: string }[];
-    const depth = new Map<number, number>([[0, -1]]);
-    return rows.map((r) => {
-      const d = (depth.get(r.parent) ?? -1) + 1;
-      depth.set(r.id, d);
-      return `${"  ".repeat(d)}${r.detail}`;
-    });
-  } catch (e) {
-    return [`(no plan: ${(e as Error).message})`];
-  }
-}
-
-async function profileShapes(db: Db, engine: SqliteFtsEngine, queries: BenchQuery[], times: number[], now: Date): Promise<ShapeProfile[]> {
+async function profileShapes(db: Db, queries: BenchQuery[], times: number[], now: Date): Promise<ShapeProfile[]> {
   const slowest = new Map<string, { i: number; ms: number }>();
   queries.forEach((q, i) => {
     const cur = slowest.get(q.shape);
     if (!cur || times[i]! > cur.ms) slowest.set(q.shape, { i, ms: times[i]! });
   });
-  // Best of 3: the profile should show the statement's cost, not a neighbour's CPU burst.
-  const time = (fn: () => unknown) => {
-    let best = Infinity;
-    let v: unknown;
-    for (let k = 0; k < 3; k++) {
-      const t = performance.now();
-      v = fn();
-      best = Math.min(best, performance.now() - t);
-    }
-    return { ms: best, v };
-  };
+  // A second engine on the same tables, while statements are wrapped (until the end: it prepares
+  // statements as it meets new queries); its first search loads its filter table (not recorded).
+  const { sink, restore } = instrument(db);
+  try {
+    const engine = new SqliteFtsEngine(db, { answerCache: 0 });
+    await engine.search({ now });
+    return await profileEach(engine, sink, [...slowest].sort((a, b) => b[1].ms - a[1].ms).map(([, { i }]) => queries[i]!), now);
+  } finally {
+    restore();
+  }
+}
+
+async function profileEach(engine: SqliteFtsEngine, sink: { log: StatementTiming[] | null }, slowest: BenchQuery[], now: Date): Promise<ShapeProfile[]> {
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const out: ShapeProfile[] = [];
-  for (const [shape, { i }] of [...slowest].sort((a, b) => b[1].ms - a[1].ms)) {
-    const q = queries[i]!;
+  for (const q of slowest) {
     let log: StatementTiming[] = [];
     let totalMs = Infinity;
+    // Best of 3: the profile should show the statements' cost, not a neighbour's CPU burst.
     for (let k = 0; k < 3; k++) {
       const run: StatementTiming[] = [];
-      const restore = instrument(db, run);
+      sink.log = run;
       const t = performance.now();
       try {
         await engine.search({ ...q.query, now });
       } finally {
-        restore();
+        sink.log = null;
       }
       const ms = performance.now() - t;
       if (ms < totalMs) [totalMs, log] = [ms, run];
@@ -337,32 +336,19 @@ async function profileShapes(db: Db, engine: SqliteFtsEngine, queries: BenchQuer
     const byKind: ShapeProfile["byKind"] = {};
     let sqlMs = 0;
     for (const st of log) {
-      const k = (byKind[statementKind(st.sql)] ??= { ms: 0, count: 0 });
+      const k = (byKind[statementKind(st.sql)] ??= { ms: 0, count: 0, rows: 0 });
       k.ms = r2(k.ms + st.ms);
       k.count++;
+      k.rows += st.rows ?? 0;
       sqlMs += st.ms;
     }
-    byKind["JavaScript (filters, facets, sort, highlight; wrapper included)"] = { ms: r2(Math.max(0, totalMs - sqlMs)), count: 1 };
-    let main: ShapeProfile["main"] = null;
-    const m = log.find((st) => st.sql.includes("hits AS MATERIALIZED (") && !st.sql.startsWith("(prepare)"));
-    if (m) {
-      const arms: { ms: number; rows: number; sql: string }[] = [];
-      const open = "hits AS MATERIALIZED (";
-      const a0 = m.sql.indexOf(open);
-      const a1 = m.sql.includes("), matched AS (") ? m.sql.indexOf("), matched AS (") : m.sql.lastIndexOf(") SELECT ");
-      let offset = 0;
-      if (a0 >= 0 && a1 > a0) {
-        for (const arm of m.sql.slice(a0 + open.length, a1).split(" UNION ALL ")) {
-          const n = countMarks(arm);
-          const params = m.params.slice(offset, offset + n);
-          offset += n;
-          const res = time(() => db.prepare(`WITH a(id, sc) AS MATERIALIZED (${arm}) SELECT count(*) AS n, sum(sc) FROM a`).get(...params) as { n: number });
-          arms.push({ ms: r2(res.ms), rows: (res.v as { n: number }).n, sql: arm.replace(/\s+/g, " ").trim() });
-        }
-      }
-      main = { ms: r2(m.ms), sql: m.sql.replace(/\s+/g, " ").trim(), plan: queryPlan(db, m.sql, m.params), arms };
-    }
-    out.push({ shape, query: q.query, totalMs: r2(totalMs), byKind, main });
+    byKind["JavaScript (filters, facets, sort, highlight; wrapper included)"] = { ms: r2(Math.max(0, totalMs - sqlMs)), count: 1, rows: 0 };
+    const top = [...log].sort((a, b) => b.ms - a.ms).slice(0, 4);
+    const param = (st: StatementTiming) => {
+      const text = st.params.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join(", ");
+      return text.length > 140 ? `${text.slice(0, 140)}…` : text;
+    };
+    out.push({ shape: q.shape, query: q.query, totalMs: r2(totalMs), byKind, slowest: top.map((st) => ({ ms: r2(st.ms), rows: st.rows, kind: statementKind(st.sql), param: param(st) })) });
   }
   return out;
 }
@@ -610,7 +596,7 @@ async function runPhase(phase: "sqlite" | "meilisearch", size: number, now: Date
       log(`raw FTS5 p95 ${result.raw.stats.p95} ms`);
       if (values["with-engine"]) {
         if (values["by-shape"]) {
-          result.profile = await profileShapes(db, engine, queries, result.queries!.times, now);
+          result.profile = await profileShapes(db, queries, result.queries!.times, now);
           result.bigCache = await cacheExperiment(db, engine, queries, now);
           log(`with cache_size 256 MB + mmap 1 GB: p95 ${result.bigCache.p95} ms`);
         }
@@ -806,21 +792,10 @@ if (values.json) {
         ),
       );
       if (sq.bigCache) console.log(`\n  sqlite-fts with cache_size 256 MB + mmap_size 1 GB (portal default: 2 MB cache, no mmap): median ${f(sq.bigCache.median)} ms, p95 ${f(sq.bigCache.p95)} ms, max ${f(sq.bigCache.max)} ms`);
-      const shownPlans = new Set<string>();
       for (const p of sq.profile ?? []) {
         console.log(`\n  sqlite-fts, slowest ${p.shape} query ${JSON.stringify(p.query)}: ${f(p.totalMs)} ms (instrumented)`);
-        console.log(`    by statement kind: ${Object.entries(p.byKind).sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${f(v.ms)} ms${v.count > 1 ? ` (${v.count}×)` : ""}`).join("; ")}`);
-        if (p.main) {
-          console.log(`    text-match statement ${f(p.main.ms)} ms; its arms alone (best of 3):`);
-          for (const a of p.main.arms) console.log(`      arm ${f(a.ms)} ms, ${a.rows} rows: ${a.sql.length > 160 ? `${a.sql.slice(0, 160)}…` : a.sql}`);
-          const plan = p.main.plan.join("\n");
-          if (shownPlans.has(plan)) console.log(`    plan of the text-match statement: as above`);
-          else {
-            shownPlans.add(plan);
-            console.log(`    plan of the text-match statement:`);
-            for (const line of p.main.plan) console.log(`        ${line}`);
-          }
-        }
+        console.log(`    by statement kind: ${Object.entries(p.byKind).sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${f(v.ms)} ms${v.count > 1 ? ` (${v.count}×, ${v.rows} rows)` : v.rows ? ` (${v.rows} rows)` : ""}`).join("; ")}`);
+        for (const st of p.slowest) console.log(`      ${f(st.ms)} ms, ${st.rows ?? "–"} rows: ${st.kind}: ${st.param}`);
       }
       const me = results.find((r) => r.size === s.size && r.phase === "meilisearch");
       for (const fl of me?.meiliFloor ?? []) {
