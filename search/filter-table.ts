@@ -49,6 +49,8 @@ export interface StudyEntry {
   sites: SiteEntry[];
   /** OR of 1 << status over all sites at the table's status epoch (set with the statuses). */
   statusBits: number;
+  /** Its sites in the statuses of one mask, kept for one status epoch (see statusSubset). */
+  statusSubset: StatusSubset | null;
   /** valueCode of each facet value (-1 for none), set by encodeEntry. */
   categoryCodes: number[];
   /** icd10Code of each of icd10Prefixes (a code book of its own: there are thousands). */
@@ -377,6 +379,7 @@ export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefi
     chapters: derived.chapters.map((c) => intern(c)!),
     sites,
     statusBits: 0,
+    statusSubset: null,
     categoryCodes: [],
     icd10Codes: [],
     regionCodes: [],
@@ -400,6 +403,37 @@ function siteStatusCode(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, n
  * last one before `now`): computed once per interval — in practice once per day or per write —
  * instead of once per site per search.
  */
+/**
+ * A study's sites in the statuses of a mask, with their distinct facet codes, for one status
+ * epoch. Site objects are spread over the heap (the pass is bound by reading them): a search that
+ * filters only by status reads a study's sites once per epoch, not once per search.
+ */
+export interface StatusSubset {
+  epoch: StatusEpoch;
+  mask: number;
+  sites: SiteEntry[];
+  regionCodes: number[];
+  organisationCodes: number[];
+  bits: number;
+}
+
+function statusSubset(e: StudyEntry, mask: number, epoch: StatusEpoch): StatusSubset {
+  const had = e.statusSubset;
+  if (had && had.epoch === epoch && had.mask === mask) return had;
+  const sites: SiteEntry[] = [];
+  const regionCodes: number[] = [];
+  const organisationCodes: number[] = [];
+  let bits = 0;
+  for (const s of e.sites) {
+    if (((mask >> s.status) & 1) !== 1) continue;
+    sites.push(s);
+    bits |= 1 << s.status;
+    if (s.regionCode >= 0 && !regionCodes.includes(s.regionCode)) regionCodes.push(s.regionCode);
+    if (s.organisationCode >= 0 && !organisationCodes.includes(s.organisationCode)) organisationCodes.push(s.organisationCode);
+  }
+  return (e.statusSubset = { epoch, mask, sites, regionCodes, organisationCodes, bits });
+}
+
 interface StatusEpoch {
   from: number;
   until: number;
@@ -578,7 +612,7 @@ export function eachMatch(
   near: { lat: number; lon: number } | null,
   visit: MatchVisitor,
 ): void {
-  ensureStatus(table, filter.now);
+  const epoch = ensureStatus(table, filter.now);
   const siteTest = filter.site;
   const statusOnly = filter.statusMask != null && !filter.placeTest;
   const statusMask = filter.statusMask ?? 0;
@@ -599,7 +633,7 @@ export function eachMatch(
     let sites = entry.sites;
     if (statusOnly) {
       // The status alone: the study's status bits answer it without a look at each site.
-      if ((entry.statusBits & ~statusMask) !== 0) sites = passingSites(sites);
+      if ((entry.statusBits & ~statusMask) !== 0) sites = statusSubset(entry, statusMask, epoch).sites;
     } else if (siteTest) {
       let passing = 0;
       for (const s of sites) if (siteTest(s)) passing++;
@@ -646,6 +680,9 @@ export function comparator(sort: SearchQuery["sort"], near: boolean): Compare {
   }
 }
 
+/** The sites to keep in a Match: a copy when they are eachMatch's reused buffer. */
+const kept = (e: StudyEntry, sites: SiteEntry[]): SiteEntry[] => (sites === e.sites || sites === e.statusSubset?.sites ? sites : sites.slice());
+
 /** Above this many wanted matches (deep pages) insertion into a sorted buffer costs more than one sort. */
 const STREAMING_TOP_K = 1_000;
 
@@ -670,7 +707,7 @@ export class TopK {
   offer(entry: StudyEntry, score: number, sites: SiteEntry[], distanceKm: number | null): void {
     if (this.k <= 0) return;
     if (this.everything) {
-      this.everything.push({ entry, score, sites: sites === entry.sites ? sites : sites.slice(), distanceKm });
+      this.everything.push({ entry, score, sites: kept(entry, sites), distanceKm });
       return;
     }
     const buffer = this.buffer;
@@ -682,7 +719,7 @@ export class TopK {
       s.distanceKm = distanceKm;
       if (this.compare(s, buffer[this.k - 1]!) >= 0) return;
     }
-    const m: Match = { entry, score, sites: sites === entry.sites ? sites : sites.slice(), distanceKm };
+    const m: Match = { entry, score, sites: kept(entry, sites), distanceKm };
     let lo = 0;
     let hi = buffer.length;
     while (lo < hi) {
@@ -750,11 +787,17 @@ export class FacetCounter {
     if (chapters) for (const c of e.chapterCodes) chapters[c]!++;
     if (types && e.studyTypeCode >= 0) types[e.studyTypeCode]!++;
     if (phases && e.phaseCode >= 0) phases[e.phaseCode]!++;
+    const subset = e.statusSubset;
     if (sites === e.sites) {
       // Every site matches: the study's own distinct codes and status bits, no per-site pass.
       if (regions) for (const c of e.regionCodes) regions[c]!++;
       if (organisations) for (const c of e.organisationCodes) organisations[c]!++;
       if (this.status) this.countStatus(e.statusBits);
+    } else if (subset && sites === subset.sites) {
+      // Its sites in the asked statuses: their codes were collected with them.
+      if (regions) for (const c of subset.regionCodes) regions[c]!++;
+      if (organisations) for (const c of subset.organisationCodes) organisations[c]!++;
+      if (this.status) this.countStatus(subset.bits);
     } else if (regions || organisations || this.status) {
       let bits = 0;
       for (const s of sites) {

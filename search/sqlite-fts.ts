@@ -497,7 +497,7 @@ export class SqliteFtsEngine implements SearchEngine {
       entries.push([id, encodeEntry({
         studyId: id, studyType: type, phase, sex, minAge, maxAge, healthyVolunteers: hv === 1, updatedAt,
         studyClosesAt: closesAt, categories, icd10Prefixes: prefixes, chapters, sites: studySites,
-        statusBits: 0, categoryCodes: [], icd10Codes: [], regionCodes: [], organisationCodes: [], chapterCodes: [], studyTypeCode: -1, phaseCode: -1,
+        statusBits: 0, statusSubset: null, categoryCodes: [], icd10Codes: [], regionCodes: [], organisationCodes: [], chapterCodes: [], studyTypeCode: -1, phaseCode: -1,
       })]);
     }
     const table = new StudyTable(entries);

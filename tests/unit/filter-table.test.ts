@@ -43,7 +43,7 @@ function filterEntries(table: StudyTable, scoreOf: Map<number, number> | null, f
     scores = new TextScores(table);
     for (const [id, score] of scoreOf) scores.keep(id, score);
   }
-  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => out.push({ entry, score, sites: sites === entry.sites ? sites : [...sites], distanceKm }));
+  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => out.push({ entry, score, sites: sites === entry.sites || sites === entry.statusSubset?.sites ? sites : [...sites], distanceKm }));
   return out;
 }
 
