@@ -305,7 +305,7 @@ class CodeBook {
   }
 }
 
-/** One book for the process: a few hundred values (regions, organisations, hospitals, categories, chapters, types, phases). */
+/** Two books for the process: facet values (a few hundred: regions, organisations, hospitals, categories, chapters, types, phases) and ICD-10 prefixes (thousands). */
 const facetBook = new CodeBook();
 const icd10Book = new CodeBook();
 const valueOfCode = facetBook.values;
@@ -403,6 +403,14 @@ function siteStatusCode(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, n
  * last one before `now`): computed once per interval — in practice once per day or per write —
  * instead of once per site per search.
  */
+interface StatusEpoch {
+  from: number;
+  until: number;
+  /** The instant the statuses were computed at (any instant in [from, until) gives the same). */
+  at: number;
+}
+const statusEpochs = new WeakMap<StudyTable, StatusEpoch>();
+
 /**
  * A study's sites in the statuses of a mask, with their distinct facet codes, for one status
  * epoch. Site objects are spread over the heap (the pass is bound by reading them): a search that
@@ -433,14 +441,6 @@ function statusSubset(e: StudyEntry, mask: number, epoch: StatusEpoch): StatusSu
   }
   return (e.statusSubset = { epoch, mask, sites, regionCodes, organisationCodes, bits });
 }
-
-interface StatusEpoch {
-  from: number;
-  until: number;
-  /** The instant the statuses were computed at (any instant in [from, until) gives the same). */
-  at: number;
-}
-const statusEpochs = new WeakMap<StudyTable, StatusEpoch>();
 
 export function ensureStatus(table: StudyTable, now: number): StatusEpoch {
   const epoch = statusEpochs.get(table);
@@ -632,7 +632,8 @@ export function eachMatch(
     if (!studyTest(entry)) return;
     let sites = entry.sites;
     if (statusOnly) {
-      // The status alone: the study's status bits answer it without a look at each site.
+      // The status alone: the bits answered it; when some sites are in other statuses, the
+      // subset kept for this epoch (statusSubset) saves reading each site again.
       if ((entry.statusBits & ~statusMask) !== 0) sites = statusSubset(entry, statusMask, epoch).sites;
     } else if (siteTest) {
       let passing = 0;
