@@ -310,6 +310,7 @@ const facetBook = new CodeBook();
 const icd10Book = new CodeBook();
 const valueOfCode = facetBook.values;
 export const valueCode = (value: string | null): number => facetBook.code(value);
+const bookSizes = () => facetBook.values.length * 1_000_003 + icd10Book.values.length;
 
 /** A site entry with its facet codes. */
 export function siteEntry(s: Omit<SiteEntry, "regionCode" | "organisationCode" | "hospitalCode">): SiteEntry {
@@ -502,6 +503,8 @@ export interface CompiledFilter {
    * without words may scan just the studies with that value (StudyTable.posting) instead of all.
    */
   postings: Posting[];
+  /** The code books' sizes when compiled: the masks only know the codes given out by then. */
+  books: number;
 }
 
 export type PostingKind = "category" | "icd10" | "region" | "organisation" | "hospital";
@@ -577,7 +580,7 @@ export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now:
   one("region", query.regions, facetBook);
   one("organisation", query.organisations, facetBook);
   one("hospital", query.hospitals, facetBook);
-  return { now, study, site, statusMask, placeTest, postings };
+  return { now, study, site, statusMask, placeTest, postings, books: bookSizes() };
 }
 
 export interface Match {
@@ -612,6 +615,9 @@ export function eachMatch(
   near: { lat: number; lon: number } | null,
   visit: MatchVisitor,
 ): void {
+  // A filter compiled before some entries were made would not know their values' codes and
+  // silently miss them: refuse instead (compile after loading the table).
+  if (filter.books !== bookSizes()) throw new RangeError("eachMatch: the filter was compiled before entries with new values were made");
   const epoch = ensureStatus(table, filter.now);
   const siteTest = filter.site;
   const statusOnly = filter.statusMask != null && !filter.placeTest;

@@ -531,8 +531,9 @@ export class SqliteFtsEngine implements SearchEngine {
     const perPage = Math.min(100, Math.max(1, Math.floor(query.perPage ?? 20)));
     const statuses = validStatuses(query.status);
     const near = query.near && Number.isFinite(query.near.lat) && Number.isFinite(query.near.lon) ? query.near : null;
-    const filter = compileFilter(query, statuses, now);
+    // The table first: loading it gives out the value codes the compiled filter looks up.
     const table = this.filterTable();
+    const filter = compileFilter(query, statuses, now);
     const epoch = ensureStatus(table, now);
     const capacity = this.options.answerCache ?? ANSWER_CACHE_SIZE;
     const key = capacity > 0 ? answerKey(query, page, perPage) : null;

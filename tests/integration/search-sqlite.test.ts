@@ -111,6 +111,30 @@ describe("sqlite-fts engine specifics", () => {
   });
 });
 
+describe("sqlite-fts: a fresh engine's first search is a filter", () => {
+  let t: TestDb;
+  afterAll(() => t?.cleanup());
+
+  it("finds studies by values it had not seen before loading its table (ICD-10, category, region)", async () => {
+    t = freshDb();
+    const writer = new SqliteFtsEngine(t.db);
+    await writer.setup();
+    const now = new Date("2026-11-22T11:00:00Z");
+    // Each value is new to the process when the table is loaded by the first search.
+    const cases = [
+      { extra: { icd10: ["Z9981"] }, query: { icd10: ["Z998"] } },
+      { extra: { categories: ["category-first-seen-here"] }, query: { categories: ["category-first-seen-here"] } },
+      { extra: { regionId: "region-first-seen-here" }, query: { regions: ["region-first-seen-here"], status: ["open" as const] } },
+    ];
+    for (const { extra, query } of cases) {
+      await writer.rebuild([[doc(1, 11, "Ny studie", extra), doc(2, 21, "Annen studie")]]);
+      const fresh = new SqliteFtsEngine(t.db, { answerCache: 0 });
+      const r = await fresh.search({ now, ...query });
+      expect(r.hits.map((h) => h.studyId), JSON.stringify(query)).toEqual([1]);
+    }
+  });
+});
+
 describe("sqlite-fts: a word in more studies than it bm25-scores", () => {
   let t: TestDb;
   const now = new Date("2026-11-22T11:00:00Z");
