@@ -114,6 +114,8 @@ export class StudyTable {
   private statusViews = new Map<number, { source: StudyEntry[]; epoch: object; list: StudyEntry[] }>();
   private postingLists = new Map<string, StudyEntry[]>();
   private postingSource: StudyEntry[] | null = null;
+  /** Entries held by all posting lists together (bounded: see posting()). */
+  private postingEntries = 0;
 
   /**
    * The entries with one value (a category, an ICD-10 prefix; for region, organisation and
@@ -123,6 +125,7 @@ export class StudyTable {
     const source = this.list();
     if (this.postingSource !== source) {
       this.postingLists.clear();
+      this.postingEntries = 0;
       this.postingSource = source;
     }
     if (code < 0) return [];
@@ -146,8 +149,14 @@ export class StudyTable {
         list = source.filter((e) => e.sites.some((s) => s.hospitalCode === code));
         break;
     }
-    if (this.postingLists.size >= 512) this.postingLists.clear(); // bounded: thousands of ICD-10 prefixes exist
+    // Bounded, so a crawl over thousands of ICD-10 prefixes cannot hold many copies of the table:
+    // at most 8 × the table's entries (a pointer each, ~6 MB at 100,000 studies) in all lists together.
+    if (this.postingEntries + list.length > 8 * source.length + 1024) {
+      this.postingLists.clear();
+      this.postingEntries = 0;
+    }
     this.postingLists.set(key, list);
+    this.postingEntries += list.length;
     return list;
   }
 
