@@ -394,15 +394,17 @@ export class SqliteFtsEngine implements SearchEngine {
     };
   }
 
-  /** FTS5 arms of a text query: study id → best score (lower is better). */
   /**
+   * FTS5 arms of a text query: study id → best score (lower is better).
+   *
    * `conditions`: whether a broad word's condition tier is looked up ("now"), left out because the
-   * order cannot depend on it ("skip": sorted by newest), or left out for now ("defer": the caller
-   * checks that the page it got is all title matches, and asks again with "now" when it is not).
+   * order cannot depend on it ("skip": sorted by newest), or left out for now ("defer": unless
+   * there are fewer title matches than the `wanted` page * perPage; the caller checks that the
+   * page it got is all title matches, and asks again with "now" when it is not).
    * The condition arm only moves studies the exact arm found from the "other field" tier up to the
    * condition tier, so leaving it out changes neither the total nor the facets.
    */
-  private textScores(plan: TextPlan, table: StudyTable, conditions: "now" | "defer" | "skip"): { scores: TextScores; deferred: boolean } {
+  private textScores(plan: TextPlan, table: StudyTable, conditions: "now" | "defer" | "skip", wanted: number): { scores: TextScores; deferred: boolean } {
     const scores = new TextScores(table);
     let deferred = false;
     const keepBest = (rows: [number, number][]) => {
@@ -420,12 +422,13 @@ export class SqliteFtsEngine implements SearchEngine {
       else {
         // A broad word: ranked by the field it is in; bm25 only among few title matches.
         for (const id of ids) scores.keep(id, OTHER_FIELD_TIER);
-        if (conditions === "now") constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
-        else deferred = conditions === "defer";
         const inTitle = `${TITLE_COLUMNS} : (${plan.exact})`;
         const titleIds = this.stmt(match).pluck().all(inTitle) as number[];
         if (titleIds.length <= limit) keepBest(this.stmt(scored(0)).raw().all(inTitle) as [number, number][]);
         else for (const id of titleIds) scores.keep(id, TITLE_TIER);
+        // Fewer title matches than the page needs: the page will reach the condition tier.
+        if (conditions === "now" || (conditions === "defer" && titleIds.length < wanted)) constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
+        else deferred = conditions === "defer";
       }
     }
     if (plan.typo) {
@@ -551,7 +554,7 @@ export class SqliteFtsEngine implements SearchEngine {
     const relevance = query.sort == null || query.sort === "relevance" || (query.sort === "distance" && near == null);
     // One pass over the matches: the total, the facet counts and the best page * perPage.
     const pass = (conditions: "now" | "defer" | "skip") => {
-      const text = plan ? this.textScores(plan, table, conditions) : null;
+      const text = plan ? this.textScores(plan, table, conditions, k) : null;
       const top = new TopK(k, comparator(query.sort, near != null));
       const counter = new FacetCounter(new Set(query.facets ?? []), filter, now);
       let total = 0;

@@ -139,12 +139,12 @@ describe("sqlite-fts: a word in more studies than it bm25-scores", () => {
   let t: TestDb;
   const now = new Date("2026-11-22T11:00:00Z");
   const docs = [
-    doc(1, 11, "Søvn og hukommelse", { summary: "Vi studerer behandling av søvnløshet." }),
+    doc(1, 11, "Søvn og hukommelse", { summary: "Vi studerer behandling av søvnløshet.", categories: ["sleep"] }),
     doc(2, 21, "Behandling av hjertesvikt", { updatedAt: Date.parse("2026-10-01T00:00:00Z") }),
-    doc(3, 31, "Fysisk aktivitet", { conditions: ["Behandling av artrose"] }),
+    doc(3, 31, "Fysisk aktivitet", { conditions: ["Behandling av artrose"], categories: ["sleep"] }),
     doc(4, 41, "Ny behandling ved migrene", { updatedAt: Date.parse("2026-11-15T00:00:00Z") }),
     doc(5, 51, "Kosthold", { summary: "Ingen relevante ord her." }),
-    doc(6, 61, "Familiebehandling ved spiseforstyrrelser"),
+    doc(6, 61, "Familiebehandling ved spiseforstyrrelser", { categories: ["sleep"] }),
   ];
   afterAll(() => t?.cleanup());
 
@@ -175,6 +175,12 @@ describe("sqlite-fts: a word in more studies than it bm25-scores", () => {
         expect(r.facets.status).toEqual({ open: 5 });
         expect(r.hits.map((h) => h.studyId)).toEqual(order.slice((page - 1) * perPage, page * perPage));
       }
+    }
+    // Enough title matches for the page, but the filter removes them: the condition tier decides.
+    for (let perPage = 1; perPage <= 3; perPage++) {
+      const r = await tiered.search({ now, q: "behandling", categories: ["sleep"], perPage });
+      expect(r.total).toBe(3);
+      expect(r.hits.map((h) => h.studyId)).toEqual([3, 1, 6].slice(0, perPage));
     }
     // A typo of the broad word: the same studies as bm25 scoring finds, title matches first.
     const scored = new SqliteFtsEngine(t.db, { answerCache: 0 });
