@@ -102,10 +102,6 @@ export class StudyTable {
     if (d && id >= d.base && id < d.base + d.slots.length) d.slots[id - d.base] = undefined;
   }
 
-  values(): IterableIterator<StudyEntry> {
-    return this.byId.values();
-  }
-
   /** Every entry, as an array (a full scan over an array beats iterating a Map). */
   list(): StudyEntry[] {
     return (this.listView ??= [...this.byId.values()]);
@@ -132,23 +128,8 @@ export class StudyTable {
     const key = `${kind}:${code}`;
     let list = this.postingLists.get(key);
     if (list) return list;
-    switch (kind) {
-      case "category":
-        list = source.filter((e) => e.categoryCodes.includes(code));
-        break;
-      case "icd10":
-        list = source.filter((e) => e.icd10Codes.includes(code));
-        break;
-      case "region":
-        list = source.filter((e) => e.regionCodes.includes(code));
-        break;
-      case "organisation":
-        list = source.filter((e) => e.organisationCodes.includes(code));
-        break;
-      case "hospital":
-        list = source.filter((e) => e.sites.some((s) => s.hospitalCode === code));
-        break;
-    }
+    const has = HAS_VALUE[kind];
+    list = source.filter((e) => has(e, code));
     // Bounded, so a crawl over thousands of ICD-10 prefixes cannot hold many copies of the table:
     // at most 8 × the table's entries (a pointer each, ~6 MB at 100,000 studies) in all lists together.
     if (this.postingEntries + list.length > 8 * source.length + 1024) {
@@ -342,8 +323,46 @@ export function siteEntry(s: Omit<SiteEntry, "regionCode" | "organisationCode" |
   };
 }
 
-/** Sets a study entry's facet codes from its values (after its categories/chapters are complete). */
-export function encodeEntry(e: StudyEntry): StudyEntry {
+/** What a study entry is made from; the rest (codes, status) is derived. */
+export type StudyFields = Pick<
+  StudyEntry,
+  "studyId" | "studyType" | "phase" | "sex" | "minAge" | "maxAge" | "healthyVolunteers" | "updatedAt" | "studyClosesAt" | "categories" | "icd10Prefixes" | "chapters" | "sites"
+>;
+
+/**
+ * A study entry with its codes. The one place entries are made (a literal with a fixed property
+ * order, so every entry has one hidden class, as for siteEntry); the status is set by ensureStatus
+ * or patchStatus.
+ */
+export function studyEntry(f: StudyFields): StudyEntry {
+  return encodeEntry({
+    studyId: f.studyId,
+    studyType: f.studyType,
+    phase: f.phase,
+    sex: f.sex,
+    minAge: f.minAge,
+    maxAge: f.maxAge,
+    healthyVolunteers: f.healthyVolunteers,
+    updatedAt: f.updatedAt,
+    studyClosesAt: f.studyClosesAt,
+    categories: f.categories,
+    icd10Prefixes: f.icd10Prefixes,
+    chapters: f.chapters,
+    sites: f.sites,
+    statusBits: 0,
+    statusSubset: null,
+    categoryCodes: [],
+    icd10Codes: [],
+    regionCodes: [],
+    organisationCodes: [],
+    chapterCodes: [],
+    studyTypeCode: -1,
+    phaseCode: -1,
+  });
+}
+
+/** Sets a study entry's facet codes from its values. */
+function encodeEntry(e: StudyEntry): StudyEntry {
   e.categoryCodes = e.categories.map(valueCode);
   e.icd10Codes = [...e.icd10Prefixes].map((p) => icd10Book.code(p));
   e.regionCodes = [...new Set(e.sites.map((s) => s.regionCode).filter((c) => c >= 0))];
@@ -374,7 +393,7 @@ export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefi
       });
     });
   const active = sites.filter((x) => !x.paused).map((x) => x.closesAt);
-  return encodeEntry({
+  return studyEntry({
     studyId: d.studyId,
     studyType: intern(d.studyType)!,
     phase: intern(d.phase),
@@ -388,15 +407,6 @@ export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefi
     icd10Prefixes: new Set(derived.icd10Prefixes.map((c) => intern(c)!)),
     chapters: derived.chapters.map((c) => intern(c)!),
     sites,
-    statusBits: 0,
-    statusSubset: null,
-    categoryCodes: [],
-    icd10Codes: [],
-    regionCodes: [],
-    organisationCodes: [],
-    chapterCodes: [],
-    studyTypeCode: -1,
-    phaseCode: -1,
   });
 }
 
@@ -517,6 +527,15 @@ export interface CompiledFilter {
 }
 
 export type PostingKind = "category" | "icd10" | "region" | "organisation" | "hospital";
+
+/** Whether a study has a value, per posting kind (site-level kinds: a site with it). */
+const HAS_VALUE: Record<PostingKind, (e: StudyEntry, code: number) => boolean> = {
+  category: (e, c) => e.categoryCodes.includes(c),
+  icd10: (e, c) => e.icd10Codes.includes(c),
+  region: (e, c) => e.regionCodes.includes(c),
+  organisation: (e, c) => e.organisationCodes.includes(c),
+  hospital: (e, c) => e.sites.some((s) => s.hospitalCode === c),
+};
 /** A value's code (-1: no study has the value). */
 export interface Posting {
   kind: PostingKind;

@@ -39,7 +39,6 @@ import {
   compileFilter,
   comparator,
   eachMatch,
-  encodeEntry,
   entryFromDocuments,
   ensureStatus,
   FacetCounter,
@@ -47,6 +46,7 @@ import {
   patchStatus,
   siteEntry,
   SITE_PAUSED,
+  studyEntry,
   StudyTable,
   TextScores,
   TopK,
@@ -58,8 +58,7 @@ import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
 const STOP = new Set<string>(STOP_WORDS);
-/** app_meta key: changes with every write to the search tables (see filterTable()). */
-/** app_meta key of the index generation (also read by the open API's answer cache). */
+/** app_meta key of the index generation: changes with every write to the search tables (see filterTable()); the open API's answer cache reads it too. */
 export const GENERATION_KEY = "search.sqlite-fts.generation";
 const MIN_TERM_LENGTH = 4;
 const MAX_TYPO_CANDIDATES = 12;
@@ -227,13 +226,7 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   private insertDocuments(documents: SearchDocument[]): void {
-    const byStudy = new Map<number, SearchDocument[]>();
-    for (const d of documents) {
-      const list = byStudy.get(d.studyId);
-      if (list) list.push(d);
-      else byStudy.set(d.studyId, [d]);
-    }
-    for (const [studyId, docs] of byStudy) this.insertStudy(studyId, docs);
+    for (const [studyId, docs] of groupByStudy(documents)) this.insertStudy(studyId, docs);
   }
 
   private insertStudy(studyId: number, docs: SearchDocument[]): void {
@@ -415,9 +408,9 @@ export class SqliteFtsEngine implements SearchEngine {
     };
     const match = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?";
     const scored = (tier: number) => `SELECT rowid, ${tier} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`;
+    const limit = this.options.bm25RowLimit ?? BM25_ROW_LIMIT;
     if (plan.exact) {
       const ids = this.stmt(match).pluck().all(plan.exact) as number[];
-      const limit = this.options.bm25RowLimit ?? BM25_ROW_LIMIT;
       if (ids.length <= limit) keepBest(this.stmt(scored(0)).raw().all(plan.exact) as [number, number][]);
       else {
         // A broad word: ranked by the field it is in; bm25 only among few title matches.
@@ -433,7 +426,6 @@ export class SqliteFtsEngine implements SearchEngine {
     }
     if (plan.typo) {
       const ids = this.stmt(match).pluck().all(plan.typo) as number[];
-      const limit = this.options.bm25RowLimit ?? BM25_ROW_LIMIT;
       if (ids.length <= limit) keepBest(this.stmt(scored(TYPO_TIER)).raw().all(plan.typo) as [number, number][]);
       else {
         // A typo of a broad word ("brystkrfet"): title matches first, then the rest, by newest.
@@ -497,10 +489,9 @@ export class SqliteFtsEngine implements SearchEngine {
         else if (kind === "icd10") prefixes.add(value);
         else if (kind === "chapter") chapters.push(value);
       }
-      entries.push([id, encodeEntry({
+      entries.push([id, studyEntry({
         studyId: id, studyType: type, phase, sex, minAge, maxAge, healthyVolunteers: hv === 1, updatedAt,
         studyClosesAt: closesAt, categories, icd10Prefixes: prefixes, chapters, sites: studySites,
-        statusBits: 0, statusSubset: null, categoryCodes: [], icd10Codes: [], regionCodes: [], organisationCodes: [], chapterCodes: [], studyTypeCode: -1, phaseCode: -1,
       })]);
     }
     const table = new StudyTable(entries);
@@ -567,7 +558,8 @@ export class SqliteFtsEngine implements SearchEngine {
     };
     let answer = pass(query.sort === "newest" ? "skip" : relevance ? "defer" : "now");
     // Without the condition tier the page is exact only if it is all title matches (they rank
-    // before every condition match): else once more with it (rare: a broad word, few title hits).
+    // before every condition match): else once more with it (rare: textScores already looks it up
+    // when there are too few title matches; this is when the filters removed enough of them).
     if (answer.deferred && !(answer.top.length === k && answer.top[k - 1]!.score < CONDITION_TIER)) answer = pass("now");
     const { counter, total } = answer;
     const pageMatches = answer.top.slice((page - 1) * perPage);
