@@ -11,9 +11,11 @@
  */
 import { Meilisearch, type MultiSearchQuery, type SearchParams } from "meilisearch";
 import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
+import { groupByStudy } from "./document-mapper";
 import { markWords } from "./highlight";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
+import { representativeClause, representativeFieldsOf, statusSetFor, type Grouping } from "./meilisearch-representatives";
 import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, TASK_WAIT, waitForTask } from "./meilisearch-settings";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -49,10 +51,14 @@ export interface MeiliStudyDocument {
   leadOrganisationId: string;
   leadOrganisationNameN: string;
   organisationId: string | null;
-  organisationNameN: string | null;
+  /** Every site's organisation and hospital name: the text of a study is the same on all of its
+   * documents, so a word matches a study (as in the embedded engine), not one of its sites. */
+  organisationNamesN: string[];
   regionId: string | null;
   hospitalId: string | null;
-  hospitalNameN: string | null;
+  hospitalNamesN: string[];
+  /** `hospitalId|lat|lon` of a site with coordinates, else null: the distance rings (searchDistance). */
+  hospitalPlace: string | null;
   opensAt: number | null;
   closesAt: number | null;
   /** The latest closesAt of the study's non-paused sites (null = open-ended): the "closing" sort key. */
@@ -62,7 +68,8 @@ export interface MeiliStudyDocument {
   lon: number | null;
   updatedAt: number;
   isDemo: boolean;
-  _geo?: { lat: number; lng: number };
+  /** Representative fields (meilisearch-representatives.ts): rep_<grouping>_<statuses>_<from|to>. */
+  [representative: `rep_${string}`]: number;
 }
 
 const DOC_ID_RE = /^[a-zA-Z0-9_-]{1,511}$/;
@@ -91,13 +98,34 @@ export function studyClosesAt(docs: SearchDocument[]): Map<number, number | null
 
 export function toMeiliDocuments(docs: SearchDocument[]): MeiliStudyDocument[] {
   const closing = studyClosesAt(docs);
-  return docs.map((d) => toMeiliDocument(d, closing.get(d.studyId) ?? null));
+  const out: MeiliStudyDocument[] = [];
+  for (const study of groupByStudy(docs).values()) {
+    const reps = representativeFieldsOf(study);
+    const organisationNames = [...new Set(study.map((d) => d.organisationName).filter((x): x is string => !!x))];
+    const hospitalNames = [...new Set(study.map((d) => d.hospitalName).filter((x): x is string => !!x))];
+    study.forEach((d, i) => {
+      out.push(Object.assign(toMeiliDocument(d, closing.get(d.studyId) ?? null, organisationNames, hospitalNames), reps[i]));
+    });
+  }
+  return out;
 }
 
-export function toMeiliDocument(d: SearchDocument, studyClosesAt: number | null = d.closesAt): MeiliStudyDocument {
+/** The `hospitalPlace` key of a site: where it is, for the distance rings. */
+export function hospitalPlace(d: Pick<SearchDocument, "hospitalId" | "lat" | "lon">): string | null {
+  if (d.hospitalId == null || d.lat == null || d.lon == null || !Number.isFinite(d.lat) || !Number.isFinite(d.lon)) return null;
+  return `${d.hospitalId}|${d.lat}|${d.lon}`;
+}
+
+/** One document without its representative fields (toMeiliDocuments adds them per study). */
+export function toMeiliDocument(
+  d: SearchDocument,
+  studyClosesAt: number | null = d.closesAt,
+  organisationNames: string[] = d.organisationName ? [d.organisationName] : [],
+  hospitalNames: string[] = d.hospitalName ? [d.hospitalName] : [],
+): MeiliStudyDocument {
   if (!DOC_ID_RE.test(d.id)) throw new Error(`Search document id ${JSON.stringify(d.id)} is not a valid Meilisearch id ([a-zA-Z0-9_-])`);
   const chapters = [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))];
-  const doc: MeiliStudyDocument = {
+  return {
     id: d.id,
     studyId: d.studyId,
     siteId: d.siteId,
@@ -126,10 +154,11 @@ export function toMeiliDocument(d: SearchDocument, studyClosesAt: number | null 
     leadOrganisationId: d.leadOrganisationId,
     leadOrganisationNameN: normaliseNorwegian(d.leadOrganisationName),
     organisationId: d.organisationId,
-    organisationNameN: n(d.organisationName),
+    organisationNamesN: nAll(organisationNames),
     regionId: d.regionId,
     hospitalId: d.hospitalId,
-    hospitalNameN: n(d.hospitalName),
+    hospitalNamesN: nAll(hospitalNames),
+    hospitalPlace: hospitalPlace(d),
     opensAt: d.opensAt,
     closesAt: d.closesAt,
     studyClosesAt,
@@ -139,8 +168,6 @@ export function toMeiliDocument(d: SearchDocument, studyClosesAt: number | null 
     updatedAt: d.updatedAt,
     isDemo: d.isDemo,
   };
-  if (d.lat != null && d.lon != null && Number.isFinite(d.lat) && Number.isFinite(d.lon)) doc._geo = { lat: d.lat, lng: d.lon };
-  return doc;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,10 +206,21 @@ const STATUSES: StatusFilter[] = ["open", "planned", "closed"];
 
 /** The filters of a query except status, as AND-ed clauses. */
 export function baseFilters(q: SearchQuery): string[] {
+  return [...siteFilters(q), ...studyFilters(q)];
+}
+
+/** Filters on where a site is: they decide which of a study's documents match. */
+function siteFilters(q: SearchQuery): string[] {
   const f: string[] = [];
   if (q.regions?.length) f.push(inList("regionId", validIds(q.regions, "region")));
   if (q.organisations?.length) f.push(inList("organisationId", validIds(q.organisations, "organisation")));
   if (q.hospitals?.length) f.push(inList("hospitalId", validIds(q.hospitals, "hospital")));
+  return f;
+}
+
+/** Filters on the study itself: the same on every document of a study. */
+function studyFilters(q: SearchQuery): string[] {
+  const f: string[] = [];
   if (q.categories?.length) f.push(inList("categories", validIds(q.categories, "category")));
   if (q.icd10?.length) f.push(inList("icd10Prefixes", q.icd10.map(validIcd10Prefix)));
   if (q.studyTypes?.length) f.push(inList("studyType", validIds(q.studyTypes, "study type")));
@@ -197,6 +235,28 @@ export function baseFilters(q: SearchQuery): string[] {
   }
   if (q.healthyVolunteers != null) f.push(`healthyVolunteers = ${q.healthyVolunteers ? "true" : "false"}`);
   return f;
+}
+
+/**
+ * Which representatives count a query per study (meilisearch-representatives.ts): those of the
+ * whole study, or of its sites in the one asked region or organisation. Null when the site
+ * filters allow no such count (several regions or organisations, or a hospital): then
+ * Meilisearch's distinct count is used.
+ */
+export function countGrouping(q: Pick<SearchQuery, "regions" | "organisations" | "hospitals">): Grouping | null {
+  if (q.hospitals?.length) return null;
+  const regions = new Set(q.regions ?? []).size;
+  const organisations = new Set(q.organisations ?? []).size;
+  if (regions > 1 || organisations > 1) return null;
+  // An organisation lies in one region, so with both the organisation's sites decide.
+  if (organisations === 1) return "organisation";
+  return regions === 1 ? "region" : "study";
+}
+
+/** The grouping that counts a site-level facet per study under a query's grouping. */
+function facetGrouping(facet: "regionId" | "organisationId", query: Grouping): Grouping {
+  if (facet === "organisationId" || query === "organisation") return "organisation";
+  return "region";
 }
 
 function statusClause(statuses: StatusFilter[] | undefined, now: number): string | null {
@@ -250,26 +310,65 @@ const SITE_LEVEL_FACETS: Partial<Record<Facet, string>> = {
   organisationId: "organisationId",
 };
 
-type RetrievedHit = Pick<MeiliStudyDocument, "studyId" | "siteId" | "title" | "shortTitle" | "titleN" | "lat" | "lon"> & {
-  _geoDistance?: number | null;
+const HIT_ATTRIBUTES = ["studyId", "siteId", "title", "shortTitle", "titleN", "lat", "lon"] as const;
+type RetrievedHit = Pick<MeiliStudyDocument, (typeof HIT_ATTRIBUTES)[number]> & {
   _matchesPosition?: Record<string, { start: number; length: number }[]>;
 };
+type SiteRow = Pick<MeiliStudyDocument, "studyId" | "siteId" | "closesAt" | "lat" | "lon">;
+/** At most this many documents of one page's studies are read to pick the site each hit shows. */
+const MAX_SITE_DOCUMENTS = 10_000;
+
+/** Hospitals at the same point, at one distance from the person. */
+interface Ring {
+  places: string[];
+  distanceKm: number;
+  /** Matching documents at these places (an upper bound on the studies there). */
+  documents: number;
+}
+
+/** The `hospitalPlace` facet values as rings, nearest first (ties by place, for a fixed order). */
+export function distanceRings(places: Record<string, number>, near: { lat: number; lon: number }): Ring[] {
+  const byPoint = new Map<string, Ring>();
+  for (const [place, documents] of Object.entries(places)) {
+    // The last two parts: a hospital id with a "|" in it stays in the first.
+    const parts = place.split("|");
+    const lat = parts[parts.length - 2];
+    const lon = parts[parts.length - 1];
+    const point = { lat: Number(lat), lon: Number(lon) };
+    if (!Number.isFinite(point.lat) || !Number.isFinite(point.lon) || documents <= 0) continue;
+    const key = `${lat}|${lon}`;
+    const ring = byPoint.get(key);
+    if (ring) {
+      ring.places.push(place);
+      ring.documents += documents;
+    } else byPoint.set(key, { places: [place], distanceKm: greatCircleKm(near, point), documents });
+  }
+  return [...byPoint.values()].sort((a, b) => a.distanceKm - b.distanceKm || (a.places[0]! < b.places[0]! ? -1 : 1));
+}
 
 export interface MeilisearchEngineOptions {
   host: string;
   apiKey?: string;
   indexUid?: string;
+  /**
+   * How totals and facets are counted per study: from representative documents (default; a
+   * document count) or by Meilisearch's distinct count for every query (slow on broad queries;
+   * the reference the representatives are tested against).
+   */
+  counting?: "representatives" | "distinct";
 }
 
 export class MeilisearchEngine implements SearchEngine {
   readonly name = "meilisearch" as const;
   readonly client: Meilisearch;
   readonly indexUid: string;
+  private readonly counting: "representatives" | "distinct";
 
-  constructor({ host, apiKey, indexUid = "studies" }: MeilisearchEngineOptions) {
+  constructor({ host, apiKey, indexUid = "studies", counting = "representatives" }: MeilisearchEngineOptions) {
     if (!/^[a-zA-Z0-9_-]+$/.test(indexUid)) throw new Error(`Invalid Meilisearch index uid ${JSON.stringify(indexUid)}`);
     this.client = new Meilisearch({ host, apiKey, timeout: 30_000, defaultWaitOptions: TASK_WAIT, requestInit: { headers: { "Accept-Encoding": "identity" } } });
     this.indexUid = indexUid;
+    this.counting = counting;
   }
 
   private async wait(taskUid: number, what: string) {
@@ -368,6 +467,7 @@ export class MeilisearchEngine implements SearchEngine {
     const now = query.now.getTime();
     const page = Math.max(1, Math.floor(query.page ?? 1));
     const perPage = Math.min(100, Math.max(1, Math.floor(query.perPage ?? 20)));
+    const offset = (page - 1) * perPage;
     // ICD-10 codes are searched as text: every document carries every ≥3-character prefix of its
     // codes as tokens (icd10Search: "c50", "c509"), and the synonyms tie each group's codes to its
     // terms. So "C50" finds C50/C509-coded studies *and* studies that only say "brystkreft" in the
@@ -375,66 +475,190 @@ export class MeilisearchEngine implements SearchEngine {
     // icd10Prefixes filter for a code query would miss the latter: Meilisearch cannot OR a filter
     // with the text query.)
     const q = queryText(query.q);
-    const base = baseFilters(query);
+    const study = studyFilters(query);
+    const site = siteFilters(query);
     const status = statusClause(query.status, now);
-    const filter = and([...base, status]);
-
-    let sort: string[] | undefined;
+    /** Documents that match: a study matches when any of its documents does. */
+    const matching = and([...study, ...site, status]);
     const near = query.near && Number.isFinite(query.near.lat) && Number.isFinite(query.near.lon) ? query.near : null;
-    switch (query.sort) {
-      case "closing":
-        // The study that stops including soonest first (a multi-site study whose one site closes
-        // today but another runs for months is not "closing"), then its soonest-closing site.
-        sort = ["studyClosesAt:asc", "closesAt:asc"];
-        break;
-      case "newest":
-        sort = ["updatedAt:desc"];
-        break;
-      case "distance":
-        if (near) sort = [`_geoPoint(${num(near.lat, "latitude")}, ${num(near.lon, "longitude")}):asc`];
-        break;
-    }
+    const byDistance = query.sort === "distance" && near != null;
+    // The study that stops including soonest first (a multi-site study whose one site closes today
+    // but another runs for months is not "closing").
+    const sort = query.sort === "closing" ? ["studyClosesAt:asc"] : query.sort === "newest" ? ["updatedAt:desc"] : undefined;
 
     const wanted = new Set(query.facets ?? []);
-    const studyFacets = [...wanted].map((f) => STUDY_LEVEL_FACETS[f]).filter((x): x is string => !!x);
-    const params: SearchParams = {
-      filter,
-      sort,
-      page,
-      hitsPerPage: perPage,
-      facets: studyFacets.length ? studyFacets : undefined,
-      attributesToRetrieve: ["studyId", "siteId", "title", "shortTitle", "titleN", "lat", "lon"],
-      showMatchesPosition: q !== "",
-      attributesToSearchOn: undefined,
-    };
+    const statusSet = statusSetFor(query.status);
+    const grouping = statusSet && this.counting === "representatives" ? countGrouping(query) : null;
     const index = this.client.index<RetrievedHit>(this.indexUid);
-    const [response, extraFacets] = await Promise.all([
-      index.search<RetrievedHit, SearchParams & { page: number; hitsPerPage: number }>(q, params as SearchParams & { page: number; hitsPerPage: number }),
-      this.facetCounts(wanted, q, base, status, now),
-    ]);
+    const retrieve = { attributesToRetrieve: [...HIT_ATTRIBUTES], showMatchesPosition: q !== "" };
+
+    let counted: Promise<{ total: number; facets: SearchResult["facets"]; hits: RetrievedHit[] }>;
+    if (statusSet && grouping) {
+      // Exact per-study counts from plain document counts: only each study's representative
+      // document matches (meilisearch-representatives.ts). limit/offset mode, so Meilisearch does
+      // no distinct count; the representatives make its document count the study count.
+      const representing = (g: Grouping, set = statusSet) => and([...study, ...site, representativeClause(g, set, now)]);
+      const studyFacets = [...wanted].map((f) => STUDY_LEVEL_FACETS[f]).filter((x): x is string => !!x);
+      const facetQueries: { facet: Facet; value?: string; query: MultiSearchQuery }[] = [];
+      for (const f of wanted) {
+        if (f !== "regionId" && f !== "organisationId") continue;
+        facetQueries.push({ facet: f, query: { indexUid: this.indexUid, q, filter: representing(facetGrouping(f, grouping)), limit: 0, facets: [f] } });
+      }
+      if (wanted.has("status")) {
+        for (const s of STATUSES) {
+          // A document has one status: outside the query's statuses nothing is counted.
+          if (query.status?.length && !query.status.includes(s)) continue;
+          facetQueries.push({ facet: "status", value: s, query: { indexUid: this.indexUid, q, filter: representing(grouping, statusSetFor([s])!), limit: 0 } });
+        }
+      }
+      counted = Promise.all([
+        index.search<RetrievedHit>(q, { filter: representing(grouping), sort, offset, limit: byDistance ? 0 : perPage, facets: studyFacets.length ? studyFacets : undefined, ...retrieve }),
+        facetQueries.length ? this.client.multiSearch({ queries: facetQueries.map((x) => x.query) }) : null,
+      ]).then(([main, extra]) => {
+        const facets: SearchResult["facets"] = {};
+        for (const f of wanted) {
+          const attr = STUDY_LEVEL_FACETS[f];
+          if (attr) facets[f] = { ...(main.facetDistribution?.[attr] ?? {}) };
+        }
+        if (wanted.has("status")) facets.status = {};
+        extra?.results.forEach((r, i) => {
+          const { facet, value } = facetQueries[i]!;
+          if (value == null) facets[facet] = { ...((r as { facetDistribution?: Record<string, Record<string, number>> }).facetDistribution?.[facet] ?? {}) };
+          else {
+            const n = (r as { estimatedTotalHits?: number }).estimatedTotalHits ?? 0;
+            if (n > 0) facets.status![value] = n;
+          }
+        });
+        return { total: main.estimatedTotalHits ?? 0, facets, hits: main.hits };
+      });
+    } else {
+      counted = this.distinctCounted(q, query, matching, sort, page, byDistance ? 0 : perPage, wanted, now);
+    }
+
+    const [{ total, facets, hits: found }, distance] = await Promise.all([counted, byDistance ? this.searchDistance(q, matching, offset, perPage, near) : null]);
 
     const queryWords = q ? q.split(" ") : [];
-    const hits: SearchHit[] = response.hits.map((h) => {
-      let distanceKm: number | null = null;
-      if (typeof h._geoDistance === "number") distanceKm = h._geoDistance / 1000;
-      else if (near && h.lat != null && h.lon != null) distanceKm = greatCircleKm(near, { lat: h.lat, lon: h.lon });
-      return {
-        studyId: h.studyId,
-        title: h.title,
-        shortTitle: h.shortTitle ?? null,
-        siteId: h.siteId ?? null,
-        distanceKm: distanceKm == null ? null : Math.round(distanceKm * 100) / 100,
-        highlightedTitle: q ? highlightTitle(h.title, h.titleN, h._matchesPosition?.titleN, queryWords) : null,
-      };
-    });
+    let hits: SearchHit[];
+    if (distance) {
+      hits = distance.map(({ doc, distanceKm }) => this.toHit(doc, distanceKm, q, queryWords));
+    } else {
+      const sites = await this.representativeSites(found, matching, query.sort === "closing" ? "closing" : near ? "distance" : "id", near);
+      hits = found.map((h) => {
+        const s = sites.get(h.studyId) ?? h;
+        const distanceKm = near && s.lat != null && s.lon != null ? greatCircleKm(near, { lat: s.lat, lon: s.lon }) : null;
+        return this.toHit({ ...h, siteId: s.siteId }, distanceKm, q, queryWords);
+      });
+    }
+    return { hits, total, page, perPage, facets, engine: this.name };
+  }
 
+  private toHit(h: RetrievedHit, distanceKm: number | null, q: string, queryWords: string[]): SearchHit {
+    return {
+      studyId: h.studyId,
+      title: h.title,
+      shortTitle: h.shortTitle ?? null,
+      siteId: h.siteId ?? null,
+      distanceKm: distanceKm == null ? null : Math.round(distanceKm * 100) / 100,
+      highlightedTitle: q ? highlightTitle(h.title, h.titleN, h._matchesPosition?.titleN, queryWords) : null,
+    };
+  }
+
+  /**
+   * The site each hit shows, by the embedded engine's rule: the soonest closing (sort "closing"),
+   * the nearest (a point is given), else the first; ties by the lower site id. One query for the
+   * page's studies: their documents that match the query's site and status filters.
+   */
+  private async representativeSites(hits: RetrievedHit[], matching: string | undefined, by: "closing" | "distance" | "id", near: { lat: number; lon: number } | null): Promise<Map<number, SiteRow>> {
+    const ids = [...new Set(hits.filter((h) => h.siteId != null).map((h) => h.studyId))];
+    const out = new Map<number, SiteRow>();
+    if (ids.length === 0) return out;
+    const r = await this.client.index<SiteRow>(this.indexUid).search<SiteRow>("", {
+      filter: and([`studyId IN [${ids.join(", ")}]`, matching]),
+      distinct: "id",
+      limit: MAX_SITE_DOCUMENTS,
+      attributesToRetrieve: ["studyId", "siteId", "closesAt", "lat", "lon"],
+    });
+    const key = (s: SiteRow): number => {
+      if (by === "closing") return s.closesAt ?? Infinity;
+      if (by === "distance") return near && s.lat != null && s.lon != null ? greatCircleKm(near, { lat: s.lat, lon: s.lon }) : Infinity;
+      return 0;
+    };
+    for (const s of r.hits) {
+      if (s.siteId == null) continue;
+      const best = out.get(s.studyId);
+      if (!best || key(s) < key(best) || (key(s) === key(best) && s.siteId < best.siteId!)) out.set(s.studyId, s);
+    }
+    return out;
+  }
+
+  /**
+   * A page sorted by the distance of each study's nearest matching site, without `_geo` (whose
+   * R-tree Meilisearch rewrites for every change). Every site with coordinates is at a hospital:
+   * the hospitals with matching documents (one facet query) are ordered by distance in the app,
+   * then read ring by ring (one multi-search per batch of rings, each ring's studies in
+   * relevance order) until the page is full; a study counts at its nearest ring. Sites without
+   * coordinates come last, as in the embedded engine.
+   */
+  private async searchDistance(q: string, matching: string | undefined, offset: number, perPage: number, near: { lat: number; lon: number }): Promise<{ doc: RetrievedHit; distanceKm: number | null }[]> {
+    const need = offset + perPage;
+    const index = this.client.index<RetrievedHit>(this.indexUid);
+    const placed = await index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"] });
+    const rings = distanceRings(placed.facetDistribution?.hospitalPlace ?? {}, near);
+    const seen = new Map<number, { doc: RetrievedHit; distanceKm: number | null }>();
+    const retrieve = { attributesToRetrieve: [...HIT_ATTRIBUTES], showMatchesPosition: q !== "" };
+    let next = 0;
+    while (seen.size < need && next < rings.length) {
+      // A ring read with a limit below its size yields at least `need` new studies, because at
+      // most `before` of them were already seen nearer: so one batch usually fills the page.
+      const batch: { ring: Ring; limit: number }[] = [];
+      let before = seen.size;
+      while (next < rings.length && (batch.length === 0 || before < need)) {
+        const ring = rings[next++]!;
+        const limit = Math.min(ring.documents, need + before);
+        batch.push({ ring, limit });
+        before += limit;
+      }
+      const { results } = await this.client.multiSearch({
+        queries: batch.map(({ ring, limit }) => ({ indexUid: this.indexUid, q, filter: and([matching, inList("hospitalPlace", ring.places)]), limit, ...retrieve })),
+      });
+      results.forEach((r, i) => {
+        for (const doc of r.hits as RetrievedHit[]) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: batch[i]!.ring.distanceKm });
+      });
+    }
+    if (seen.size < need) {
+      const r = await index.search<RetrievedHit>(q, { filter: and([matching, "hospitalPlace IS NULL"]), limit: need + seen.size, ...retrieve });
+      for (const doc of r.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: null });
+    }
+    return [...seen.values()].slice(offset, need);
+  }
+
+  /**
+   * Totals and facets by Meilisearch's own distinct count (page/hitsPerPage mode): for the query
+   * shapes representatives cannot count (several regions or organisations, a hospital, planned +
+   * closed). Exact, but it walks every matching document.
+   */
+  private async distinctCounted(q: string, query: SearchQuery, matching: string | undefined, sort: string[] | undefined, page: number, hitsPerPage: number, wanted: Set<Facet>, now: number) {
+    const studyFacets = [...wanted].map((f) => STUDY_LEVEL_FACETS[f]).filter((x): x is string => !!x);
+    const index = this.client.index<RetrievedHit>(this.indexUid);
+    const [response, extraFacets] = await Promise.all([
+      index.search<RetrievedHit, SearchParams & { page: number; hitsPerPage: number }>(q, {
+        filter: matching,
+        sort,
+        page,
+        hitsPerPage,
+        facets: studyFacets.length ? studyFacets : undefined,
+        attributesToRetrieve: [...HIT_ATTRIBUTES],
+        showMatchesPosition: q !== "",
+      }),
+      this.facetCounts(wanted, q, baseFilters(query), statusClause(query.status, now), now),
+    ]);
     const facets: SearchResult["facets"] = {};
     for (const f of wanted) {
       const attr = STUDY_LEVEL_FACETS[f];
       if (attr) facets[f] = { ...(response.facetDistribution?.[attr] ?? {}) };
     }
     Object.assign(facets, extraFacets);
-    return { hits, total: response.totalHits, page, perPage, facets, engine: this.name };
+    return { total: response.totalHits, facets, hits: response.hits };
   }
 
   /**

@@ -22,6 +22,7 @@
 import type { Statement } from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../app/db.server";
+import { groupByStudy } from "./document-mapper";
 import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
 import { normaliseNorwegian, tokens } from "./norwegian";
@@ -608,7 +609,7 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 }
 
-/** The site that made a hit match: the nearest, the soonest closing, or the first. */
+/** The site that made a hit match: the nearest, the soonest closing, or the lowest id. */
 function representativeSite(m: Match, by: "distance" | "closing" | "id", near: { lat: number; lon: number } | null): SiteEntry | null {
   let best: SiteEntry | null = null;
   let bestKey = Infinity;
@@ -617,22 +618,13 @@ function representativeSite(m: Match, by: "distance" | "closing" | "id", near: {
     if (by === "distance") key = near && s.lat != null && s.lon != null ? haversineKm(near, s.lat, s.lon) : Infinity;
     else if (by === "closing") key = s.closesAt ?? Infinity;
     else key = s.siteId;
-    if (best == null || key < bestKey) {
+    // Ties by the lower site id: the same site as the Meilisearch engine shows.
+    if (best == null || key < bestKey || (key === bestKey && s.siteId < best.siteId)) {
       best = s;
       bestKey = key;
     }
   }
   return best;
-}
-
-function groupByStudy(documents: SearchDocument[]): Map<number, SearchDocument[]> {
-  const byStudy = new Map<number, SearchDocument[]>();
-  for (const d of documents) {
-    const list = byStudy.get(d.studyId);
-    if (list) list.push(d);
-    else byStudy.set(d.studyId, [d]);
-  }
-  return byStudy;
 }
 
 /** The original title with matched words in <mark>, HTML-escaped; null when nothing matched. */
