@@ -34,6 +34,7 @@ import { migrate } from "../app/models/migrations.server";
 import { upsertReferenceData } from "../app/models/reference.server";
 import { saveStudy } from "../app/models/study.server";
 import { startIndexer } from "../search/indexer.server";
+import { representativeClause, statusSetFor } from "../search/meilisearch-representatives";
 import { MeilisearchEngine } from "../search/meilisearch";
 import { startLocalMeilisearch, type LocalMeilisearch } from "../search/meilisearch-process";
 import { SqliteFtsEngine } from "../search/sqlite-fts";
@@ -406,7 +407,7 @@ interface IngestResult {
   stats: Stats;
   saveMs: Stats;
   /** Meilisearch only: the tasks each change caused, as Meilisearch timed them (ms). */
-  meiliTasks?: { tasksPerChange: Stats; taskMs: Stats; queuedMs: Stats; geoStepMs: Stats; types: Record<string, number> };
+  meiliTasks?: { tasksPerChange: Stats; taskMs: Stats; queuedMs: Stats; slowest: { ms: number; step: string }[]; types: Record<string, number> };
 }
 
 const isoMs = (d: string | null | undefined): number => {
@@ -419,27 +420,39 @@ const traceMs = (v: unknown): number => {
   return s.endsWith("µs") ? n / 1000 : s.endsWith("ms") ? n : s.endsWith("s") ? n * 1000 : NaN;
 };
 
+/** The longest step of a batch's progress trace that has no sub-steps (e.g. "… > writing geo points"). */
+function longestStep(trace: Record<string, unknown>): { name: string; ms: number } | null {
+  let best: { name: string; ms: number } | null = null;
+  const names = Object.keys(trace);
+  for (const name of names) {
+    if (names.some((other) => other.startsWith(`${name} > `))) continue;
+    const ms = traceMs(trace[name]);
+    if (Number.isFinite(ms) && (!best || ms > best.ms)) best = { name: name.split(" > ").slice(-2).join(" > "), ms };
+  }
+  return best;
+}
+
 interface ChangeTasks {
   count: number;
-  /** Per task: duration, time queued, and the "writing geo points" step of its batch. */
-  tasks: { type: string; ms: number; queuedMs: number; geoMs: number }[];
+  /** Per task: duration, time queued, and the longest innermost step of its batch's progress trace. */
+  tasks: { type: string; ms: number; queuedMs: number; step: { name: string; ms: number } | null }[];
 }
 
 /** The tasks Meilisearch ran on this index since `since` (one change's indexStudies). */
 async function meiliTasksSince(engine: MeilisearchEngine, since: string): Promise<ChangeTasks> {
   const tasks = (await engine.client.tasks.getTasks({ indexUids: [engine.indexUid], afterEnqueuedAt: since, limit: 20 })).results;
   const out: ChangeTasks = { count: tasks.length, tasks: [] };
-  const geoByBatch = new Map<number, number>();
+  const stepByBatch = new Map<number, { name: string; ms: number } | null>();
   for (const t of tasks) {
-    let geoMs = NaN;
+    let step: { name: string; ms: number } | null = null;
     if (t.batchUid != null) {
-      if (!geoByBatch.has(t.batchUid)) {
+      if (!stepByBatch.has(t.batchUid)) {
         const batch = (await engine.client.batches.getBatch(t.batchUid)) as unknown as { stats?: { progressTrace?: Record<string, unknown> } };
-        geoByBatch.set(t.batchUid, traceMs(batch.stats?.progressTrace?.["processing tasks > indexing > writing geo points"]));
+        stepByBatch.set(t.batchUid, longestStep(batch.stats?.progressTrace ?? {}));
       }
-      geoMs = geoByBatch.get(t.batchUid)!;
+      step = stepByBatch.get(t.batchUid)!;
     }
-    out.tasks.push({ type: t.type, ms: isoMs(t.duration), queuedMs: Date.parse(t.startedAt ?? "") - Date.parse(t.enqueuedAt), geoMs });
+    out.tasks.push({ type: t.type, ms: isoMs(t.duration), queuedMs: Date.parse(t.startedAt ?? "") - Date.parse(t.enqueuedAt), step });
   }
   return out;
 }
@@ -488,7 +501,11 @@ async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed
       tasksPerChange: stats(changes.map((c) => c.count)),
       taskMs: stats(all.map((t) => t.ms).filter(Number.isFinite)),
       queuedMs: stats(all.map((t) => t.queuedMs).filter(Number.isFinite)),
-      geoStepMs: stats(all.map((t) => t.geoMs).filter(Number.isFinite)),
+      slowest: all
+        .filter((t) => Number.isFinite(t.ms))
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 3)
+        .map((t) => ({ ms: Math.round(t.ms), step: t.step ? `${t.step.name} ${Math.round(t.step.ms)} ms` : "–" })),
       types,
     };
   }
@@ -540,6 +557,9 @@ async function meiliFloor(engine: MeilisearchEngine, now: Date): Promise<{ label
     ["brystkreft, status open, page 1", "brystkreft", { filter: open, page: 1, hitsPerPage: 20 }],
     ["behandling (matches all), status open", "behandling", { filter: open, page: 1, hitsPerPage: 20 }],
     ["empty query, status open, sort newest", "", { filter: open, sort: ["updatedAt:desc"], page: 1, hitsPerPage: 20 }],
+    // What the engine sends instead: representative documents, limit/offset, no distinct walk.
+    ["behandling, open, representatives, limit 20", "behandling", { filter: representativeClause("study", statusSetFor(["open"])!, t), limit: 20 }],
+    ["empty query, open, representatives, newest", "", { filter: representativeClause("study", statusSetFor(["open"])!, t), sort: ["updatedAt:desc"], limit: 20 }],
   ];
   const out: { label: string; wall: Stats; processing: Stats }[] = [];
   const index = engine.client.index(engine.indexUid);
@@ -804,7 +824,7 @@ if (values.json) {
       const mt = me?.ingest?.meiliTasks;
       if (mt) {
         console.log(
-          `\n  meilisearch, per change (Meilisearch's own timings, median / p95 ms): ${f(mt.tasksPerChange.mean)} task(s) per change ${JSON.stringify(mt.types)}; task duration ${f(mt.taskMs.median)} / ${f(mt.taskMs.p95)}, queued ${f(mt.queuedMs.median)} / ${f(mt.queuedMs.p95)}, of which "writing geo points" ${f(mt.geoStepMs.median)} / ${f(mt.geoStepMs.p95)}`,
+          `\n  meilisearch, per change (Meilisearch's own timings, median / p95 ms): ${f(mt.tasksPerChange.mean)} task(s) per change ${JSON.stringify(mt.types)}; task duration ${f(mt.taskMs.median)} / ${f(mt.taskMs.p95)}, queued ${f(mt.queuedMs.median)} / ${f(mt.queuedMs.p95)}; the slowest tasks and their longest step: ${mt.slowest.map((x) => `${x.ms} ms (${x.step})`).join(", ")}`,
         );
       }
     }

@@ -11,7 +11,7 @@
  */
 import { Meilisearch, type MultiSearchQuery, type SearchParams } from "meilisearch";
 import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
-import { groupByStudy } from "./document-mapper";
+import { documentStatus, groupByStudy } from "./document-mapper";
 import { markWords } from "./highlight";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
@@ -68,6 +68,8 @@ export interface MeiliStudyDocument {
   lon: number | null;
   updatedAt: number;
   isDemo: boolean;
+  /** All of the study's sites, compactly: each hit picks the site it shows from them (shownSite). */
+  sites: SiteTuple[];
   /** Representative fields (meilisearch-representatives.ts): rep_<grouping>_<statuses>_<from|to>. */
   [representative: `rep_${string}`]: number;
 }
@@ -96,6 +98,9 @@ export function studyClosesAt(docs: SearchDocument[]): Map<number, number | null
   return out;
 }
 
+/** [siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] */
+export type SiteTuple = [number, string | null, string | null, string | null, number | null, number | null, 0 | 1, number | null, number | null];
+
 export function toMeiliDocuments(docs: SearchDocument[]): MeiliStudyDocument[] {
   const closing = studyClosesAt(docs);
   const out: MeiliStudyDocument[] = [];
@@ -103,8 +108,11 @@ export function toMeiliDocuments(docs: SearchDocument[]): MeiliStudyDocument[] {
     const reps = representativeFieldsOf(study);
     const organisationNames = [...new Set(study.map((d) => d.organisationName).filter((x): x is string => !!x))];
     const hospitalNames = [...new Set(study.map((d) => d.hospitalName).filter((x): x is string => !!x))];
+    const sites = study
+      .filter((d) => d.siteId != null)
+      .map((d): SiteTuple => [d.siteId!, d.regionId, d.organisationId, d.hospitalId, d.opensAt, d.closesAt, d.paused ? 1 : 0, d.lat, d.lon]);
     study.forEach((d, i) => {
-      out.push(Object.assign(toMeiliDocument(d, closing.get(d.studyId) ?? null, organisationNames, hospitalNames), reps[i]));
+      out.push(Object.assign(toMeiliDocument(d, closing.get(d.studyId) ?? null, organisationNames, hospitalNames), { sites }, reps[i]));
     });
   }
   return out;
@@ -116,13 +124,8 @@ export function hospitalPlace(d: Pick<SearchDocument, "hospitalId" | "lat" | "lo
   return `${d.hospitalId}|${d.lat}|${d.lon}`;
 }
 
-/** One document without its representative fields (toMeiliDocuments adds them per study). */
-export function toMeiliDocument(
-  d: SearchDocument,
-  studyClosesAt: number | null = d.closesAt,
-  organisationNames: string[] = d.organisationName ? [d.organisationName] : [],
-  hospitalNames: string[] = d.hospitalName ? [d.hospitalName] : [],
-): MeiliStudyDocument {
+/** One document without the fields made from all of its study's documents (toMeiliDocuments adds them). */
+function toMeiliDocument(d: SearchDocument, studyClosesAt: number | null, organisationNames: string[], hospitalNames: string[]): Omit<MeiliStudyDocument, "sites"> {
   if (!DOC_ID_RE.test(d.id)) throw new Error(`Search document id ${JSON.stringify(d.id)} is not a valid Meilisearch id ([a-zA-Z0-9_-])`);
   const chapters = [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))];
   return {
@@ -310,13 +313,38 @@ const SITE_LEVEL_FACETS: Partial<Record<Facet, string>> = {
   organisationId: "organisationId",
 };
 
-const HIT_ATTRIBUTES = ["studyId", "siteId", "title", "shortTitle", "titleN", "lat", "lon"] as const;
+const HIT_ATTRIBUTES = ["studyId", "siteId", "title", "shortTitle", "titleN", "sites"] as const;
 type RetrievedHit = Pick<MeiliStudyDocument, (typeof HIT_ATTRIBUTES)[number]> & {
   _matchesPosition?: Record<string, { start: number; length: number }[]>;
 };
-type SiteRow = Pick<MeiliStudyDocument, "studyId" | "siteId" | "closesAt" | "lat" | "lon">;
-/** At most this many documents of one page's studies are read to pick the site each hit shows. */
-const MAX_SITE_DOCUMENTS = 10_000;
+
+/**
+ * The site a hit shows, by the embedded engine's rule: among the study's sites that match the
+ * query's status and site filters, the soonest closing (sort "closing"), the nearest (a point is
+ * given), else the lowest id; ties by the lower site id. Null for a study without sites.
+ */
+export function shownSite(sites: SiteTuple[], query: SearchQuery, near: { lat: number; lon: number } | null): { siteId: number; distanceKm: number | null } | null {
+  const now = query.now.getTime();
+  const statuses = query.status?.length ? new Set<string>(query.status) : null;
+  const regions = query.regions?.length ? new Set(query.regions) : null;
+  const organisations = query.organisations?.length ? new Set(query.organisations) : null;
+  const hospitals = query.hospitals?.length ? new Set(query.hospitals) : null;
+  const by = query.sort === "closing" ? "closing" : near ? "distance" : "id";
+  let best: { siteId: number; key: number; distanceKm: number | null } | null = null;
+  for (const [siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] of sites) {
+    if (statuses && !statuses.has(documentStatus({ siteId, opensAt, closesAt, paused: paused === 1 }, now))) continue;
+    if (regions && !(regionId != null && regions.has(regionId))) continue;
+    if (organisations && !(organisationId != null && organisations.has(organisationId))) continue;
+    if (hospitals && !(hospitalId != null && hospitals.has(hospitalId))) continue;
+    const distanceKm = near && lat != null && lon != null ? greatCircleKm(near, { lat, lon }) : null;
+    const key = by === "closing" ? (closesAt ?? Infinity) : by === "distance" ? (distanceKm ?? Infinity) : 0;
+    if (!best || key < best.key || (key === best.key && siteId < best.siteId)) best = { siteId, key, distanceKm };
+  }
+  return best && { siteId: best.siteId, distanceKm: best.distanceKm };
+}
+
+/** How long searchDistance trusts its list of places before reloading it in the background. */
+const PLACES_TTL_MS = 30_000;
 
 /** Hospitals at the same point, at one distance from the person. */
 interface Ring {
@@ -363,6 +391,10 @@ export class MeilisearchEngine implements SearchEngine {
   readonly client: Meilisearch;
   readonly indexUid: string;
   private readonly counting: "representatives" | "distinct";
+  /** Every `hospitalPlace` in the index (document counts), for searchDistance's guess. */
+  private knownPlaces: Record<string, number> | null = null;
+  private knownPlacesAt = 0;
+  private refreshingPlaces: Promise<void> | null = null;
 
   constructor({ host, apiKey, indexUid = "studies", counting = "representatives" }: MeilisearchEngineOptions) {
     if (!/^[a-zA-Z0-9_-]+$/.test(indexUid)) throw new Error(`Invalid Meilisearch index uid ${JSON.stringify(indexUid)}`);
@@ -396,6 +428,24 @@ export class MeilisearchEngine implements SearchEngine {
   async setup(): Promise<void> {
     await this.ensureIndex(this.indexUid);
     await applySettings(this.client, this.indexUid);
+  }
+
+  /** Reloads the list of places (once at a time; a failure leaves the guess off). */
+  private refreshPlaces(): Promise<void> {
+    this.refreshingPlaces ??= this.client
+      .index(this.indexUid)
+      .search("", { limit: 0, facets: ["hospitalPlace"] })
+      .then((r) => {
+        this.knownPlaces = r.facetDistribution?.hospitalPlace ?? {};
+        this.knownPlacesAt = Date.now();
+      })
+      .catch(() => {
+        this.knownPlaces = null;
+      })
+      .finally(() => {
+        this.refreshingPlaces = null;
+      });
+    return this.refreshingPlaces;
   }
 
   async indexStudies(studyIds: number[], documents: SearchDocument[]): Promise<void> {
@@ -538,57 +588,22 @@ export class MeilisearchEngine implements SearchEngine {
     const [{ total, facets, hits: found }, distance] = await Promise.all([counted, byDistance ? this.searchDistance(q, matching, offset, perPage, near) : null]);
 
     const queryWords = q ? q.split(" ") : [];
-    let hits: SearchHit[];
-    if (distance) {
-      hits = distance.map(({ doc, distanceKm }) => this.toHit(doc, distanceKm, q, queryWords));
-    } else {
-      const sites = await this.representativeSites(found, matching, query.sort === "closing" ? "closing" : near ? "distance" : "id", near);
-      hits = found.map((h) => {
-        const s = sites.get(h.studyId) ?? h;
-        const distanceKm = near && s.lat != null && s.lon != null ? greatCircleKm(near, { lat: s.lat, lon: s.lon }) : null;
-        return this.toHit({ ...h, siteId: s.siteId }, distanceKm, q, queryWords);
-      });
-    }
+    const hits = (distance ? distance.map((x) => x.doc) : found).map((h) => {
+      const shown = shownSite(h.sites ?? [], query, near);
+      return this.toHit(h, shown?.siteId ?? null, shown?.distanceKm ?? null, q, queryWords);
+    });
     return { hits, total, page, perPage, facets, engine: this.name };
   }
 
-  private toHit(h: RetrievedHit, distanceKm: number | null, q: string, queryWords: string[]): SearchHit {
+  private toHit(h: RetrievedHit, siteId: number | null, distanceKm: number | null, q: string, queryWords: string[]): SearchHit {
     return {
       studyId: h.studyId,
       title: h.title,
       shortTitle: h.shortTitle ?? null,
-      siteId: h.siteId ?? null,
+      siteId,
       distanceKm: distanceKm == null ? null : Math.round(distanceKm * 100) / 100,
       highlightedTitle: q ? highlightTitle(h.title, h.titleN, h._matchesPosition?.titleN, queryWords) : null,
     };
-  }
-
-  /**
-   * The site each hit shows, by the embedded engine's rule: the soonest closing (sort "closing"),
-   * the nearest (a point is given), else the first; ties by the lower site id. One query for the
-   * page's studies: their documents that match the query's site and status filters.
-   */
-  private async representativeSites(hits: RetrievedHit[], matching: string | undefined, by: "closing" | "distance" | "id", near: { lat: number; lon: number } | null): Promise<Map<number, SiteRow>> {
-    const ids = [...new Set(hits.filter((h) => h.siteId != null).map((h) => h.studyId))];
-    const out = new Map<number, SiteRow>();
-    if (ids.length === 0) return out;
-    const r = await this.client.index<SiteRow>(this.indexUid).search<SiteRow>("", {
-      filter: and([`studyId IN [${ids.join(", ")}]`, matching]),
-      distinct: "id",
-      limit: MAX_SITE_DOCUMENTS,
-      attributesToRetrieve: ["studyId", "siteId", "closesAt", "lat", "lon"],
-    });
-    const key = (s: SiteRow): number => {
-      if (by === "closing") return s.closesAt ?? Infinity;
-      if (by === "distance") return near && s.lat != null && s.lon != null ? greatCircleKm(near, { lat: s.lat, lon: s.lon }) : Infinity;
-      return 0;
-    };
-    for (const s of r.hits) {
-      if (s.siteId == null) continue;
-      const best = out.get(s.studyId);
-      if (!best || key(s) < key(best) || (key(s) === key(best) && s.siteId < best.siteId!)) out.set(s.studyId, s);
-    }
-    return out;
   }
 
   /**
@@ -602,11 +617,24 @@ export class MeilisearchEngine implements SearchEngine {
   private async searchDistance(q: string, matching: string | undefined, offset: number, perPage: number, near: { lat: number; lon: number }): Promise<{ doc: RetrievedHit; distanceKm: number | null }[]> {
     const need = offset + perPage;
     const index = this.client.index<RetrievedHit>(this.indexUid);
-    const placed = await index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"] });
+    const retrieve = { attributesToRetrieve: [...HIT_ATTRIBUTES], showMatchesPosition: q !== "" };
+    const ringQuery = (ring: Ring, limit: number) => ({ q, filter: and([matching, inList("hospitalPlace", ring.places)]), limit, ...retrieve });
+    // While the facet query runs, the nearest place of the whole index is read on a guess. It is
+    // used only if the facet says it is the query's nearest ring too: then the page usually needs
+    // one round trip instead of two. The list of places is a cache; a stale one costs time only.
+    const guess = this.knownPlaces ? distanceRings(this.knownPlaces, near)[0] ?? null : null;
+    if (!this.knownPlaces || Date.now() - this.knownPlacesAt > PLACES_TTL_MS) void this.refreshPlaces();
+    const [placed, guessed] = await Promise.all([
+      index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"] }),
+      guess ? index.search<RetrievedHit>(q, ringQuery(guess, need)) : null,
+    ]);
     const rings = distanceRings(placed.facetDistribution?.hospitalPlace ?? {}, near);
     const seen = new Map<number, { doc: RetrievedHit; distanceKm: number | null }>();
-    const retrieve = { attributesToRetrieve: [...HIT_ATTRIBUTES], showMatchesPosition: q !== "" };
     let next = 0;
+    if (guess && guessed && rings[0] && rings[0].distanceKm === guess.distanceKm && rings[0].places.every((p) => guess.places.includes(p))) {
+      for (const doc of guessed.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: rings[0].distanceKm });
+      next = 1;
+    }
     while (seen.size < need && next < rings.length) {
       // A ring read with a limit below its size yields at least `need` new studies, because at
       // most `before` of them were already seen nearer: so one batch usually fills the page.
@@ -618,9 +646,7 @@ export class MeilisearchEngine implements SearchEngine {
         batch.push({ ring, limit });
         before += limit;
       }
-      const { results } = await this.client.multiSearch({
-        queries: batch.map(({ ring, limit }) => ({ indexUid: this.indexUid, q, filter: and([matching, inList("hospitalPlace", ring.places)]), limit, ...retrieve })),
-      });
+      const { results } = await this.client.multiSearch({ queries: batch.map(({ ring, limit }) => ({ indexUid: this.indexUid, ...ringQuery(ring, limit) })) });
       results.forEach((r, i) => {
         for (const doc of r.hits as RetrievedHit[]) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: batch[i]!.ring.distanceKm });
       });

@@ -158,6 +158,9 @@ describe("Meilisearch and the embedded engine agree on filter-only queries", () 
             expect(a.total, label(query)).toBe(b.total);
             // Same distances in the same order (studies at one hospital may tie in any order).
             expect(a.hits.map((h) => h.distanceKm), `${label(query)} page ${page}`).toEqual(b.hits.map((h) => h.distanceKm));
+            // A study on both pages shows the same (nearest matching) site.
+            const sqliteSite = new Map(b.hits.map((h) => [h.studyId, h.siteId]));
+            for (const h of a.hits) if (sqliteSite.has(h.studyId)) expect(h.siteId, `${label(query)} study ${h.studyId}`).toBe(sqliteSite.get(h.studyId));
             withNull += a.hits.filter((h) => h.distanceKm == null).length;
           }
         }
