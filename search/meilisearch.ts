@@ -315,8 +315,39 @@ const SITE_LEVEL_FACETS: Partial<Record<Facet, string>> = {
 
 const HIT_ATTRIBUTES = ["studyId", "siteId", "title", "shortTitle", "titleN", "sites"] as const;
 type RetrievedHit = Pick<MeiliStudyDocument, (typeof HIT_ATTRIBUTES)[number]> & {
-  _matchesPosition?: Record<string, { start: number; length: number }[]>;
+  _formatted?: { titleN?: string };
 };
+
+/** Marks around the words Meilisearch matched in `_formatted.titleN` (control characters: never in text). */
+const MARK_START = "\u0002";
+const MARK_END = "\u0003";
+
+/**
+ * What a text query asks Meilisearch to return: the hit fields, and the title with its matched
+ * words marked. Only the title is highlighted: `showMatchesPosition` reports every field's matches
+ * (a summary has dozens) and cost 2–4 ms more per query at 100,000 studies (bench:search).
+ */
+function retrieval(q: string) {
+  return q
+    ? { attributesToRetrieve: [...HIT_ATTRIBUTES], attributesToHighlight: ["titleN"], highlightPreTag: MARK_START, highlightPostTag: MARK_END }
+    : { attributesToRetrieve: [...HIT_ATTRIBUTES] };
+}
+
+/** The matched spans of a `_formatted` string, as offsets in the unmarked string. */
+export function markedSpans(formatted: string | undefined): { start: number; length: number }[] {
+  const out: { start: number; length: number }[] = [];
+  if (!formatted) return out;
+  let plain = 0;
+  let start = -1;
+  for (const ch of formatted) {
+    if (ch === MARK_START) start = plain;
+    else if (ch === MARK_END) {
+      if (start >= 0 && plain > start) out.push({ start, length: plain - start });
+      start = -1;
+    } else plain += ch.length;
+  }
+  return out;
+}
 
 /**
  * The site a hit shows, by the embedded engine's rule: among the study's sites that match the
@@ -345,6 +376,11 @@ export function shownSite(sites: SiteTuple[], query: SearchQuery, near: { lat: n
 
 /** How long searchDistance trusts its list of places before reloading it in the background. */
 const PLACES_TTL_MS = 30_000;
+/**
+ * searchDistance's guess for whether the nearest place fills a page: a patient's query matches
+ * about this share of a place's documents (1–3 % in bench:search). Only speed depends on it.
+ */
+const GUESS_MATCH_SHARE = 0.01;
 
 /** Hospitals at the same point, at one distance from the person. */
 interface Ring {
@@ -540,7 +576,7 @@ export class MeilisearchEngine implements SearchEngine {
     const statusSet = statusSetFor(query.status);
     const grouping = statusSet && this.counting === "representatives" ? countGrouping(query) : null;
     const index = this.client.index<RetrievedHit>(this.indexUid);
-    const retrieve = { attributesToRetrieve: [...HIT_ATTRIBUTES], showMatchesPosition: q !== "" };
+    const retrieve = retrieval(q);
 
     let counted: Promise<{ total: number; facets: SearchResult["facets"]; hits: RetrievedHit[] }>;
     if (statusSet && grouping) {
@@ -602,7 +638,7 @@ export class MeilisearchEngine implements SearchEngine {
       shortTitle: h.shortTitle ?? null,
       siteId,
       distanceKm: distanceKm == null ? null : Math.round(distanceKm * 100) / 100,
-      highlightedTitle: q ? highlightTitle(h.title, h.titleN, h._matchesPosition?.titleN, queryWords) : null,
+      highlightedTitle: q ? highlightTitle(h.title, h.titleN, markedSpans(h._formatted?.titleN), queryWords) : null,
     };
   }
 
@@ -617,24 +653,43 @@ export class MeilisearchEngine implements SearchEngine {
   private async searchDistance(q: string, matching: string | undefined, offset: number, perPage: number, near: { lat: number; lon: number }): Promise<{ doc: RetrievedHit; distanceKm: number | null }[]> {
     const need = offset + perPage;
     const index = this.client.index<RetrievedHit>(this.indexUid);
-    const retrieve = { attributesToRetrieve: [...HIT_ATTRIBUTES], showMatchesPosition: q !== "" };
+    const retrieve = retrieval(q);
     const ringQuery = (ring: Ring, limit: number) => ({ q, filter: and([matching, inList("hospitalPlace", ring.places)]), limit, ...retrieve });
-    // While the facet query runs, the nearest place of the whole index is read on a guess. It is
-    // used only if the facet says it is the query's nearest ring too: then the page usually needs
-    // one round trip instead of two. The list of places is a cache; a stale one costs time only.
-    const guess = this.knownPlaces ? distanceRings(this.knownPlaces, near)[0] ?? null : null;
-    if (!this.knownPlaces || Date.now() - this.knownPlacesAt > PLACES_TTL_MS) void this.refreshPlaces();
-    const [placed, guessed] = await Promise.all([
-      index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"] }),
-      guess ? index.search<RetrievedHit>(q, ringQuery(guess, need)) : null,
-    ]);
-    const rings = distanceRings(placed.facetDistribution?.hospitalPlace ?? {}, near);
     const seen = new Map<number, { doc: RetrievedHit; distanceKm: number | null }>();
-    let next = 0;
-    if (guess && guessed && rings[0] && rings[0].distanceKm === guess.distanceKm && rings[0].places.every((p) => guess.places.includes(p))) {
-      for (const doc of guessed.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: rings[0].distanceKm });
-      next = 1;
+    // First a guess: the nearest place of the whole index (from a cached list of places). One
+    // query reads it together with any place the list does not know (added since), with a facet
+    // that shows which places matched. If only the guessed one did, it is the query's nearest
+    // ring, exactly; and when it holds a whole page, that query (beside the count) is the search.
+    // Every query here costs Meilisearch a few milliseconds of word lookups (synonyms, typos,
+    // prefixes) whatever it returns, so the guess is tried where it is likely to fill the page
+    // (a large hospital); near a small one, the list of matching places is asked for at once too.
+    const known = this.knownPlaces;
+    if (!known || Date.now() - this.knownPlacesAt > PLACES_TTL_MS) void this.refreshPlaces();
+    const guess = known ? (distanceRings(known, near)[0] ?? null) : null;
+    const placesQuery = () => index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"] });
+    let placed = guess && guess.documents * GUESS_MATCH_SHARE < need ? placesQuery() : null;
+    // Not awaited when the guess fills the page: its failure must not go unhandled then.
+    placed?.catch(() => undefined);
+    let guessDone = false;
+    if (guess) {
+      const others = Object.keys(known!).filter((p) => !guess.places.includes(p));
+      const r = await index.search<RetrievedHit>(q, {
+        filter: and([matching, "hospitalPlace IS NOT NULL", others.length ? `hospitalPlace NOT IN [${others.map(quote).join(", ")}]` : null]),
+        limit: need,
+        facets: ["hospitalPlace"],
+        ...retrieve,
+      });
+      if (Object.keys(r.facetDistribution?.hospitalPlace ?? {}).every((p) => guess.places.includes(p))) {
+        for (const doc of r.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: guess.distanceKm });
+        if (seen.size >= need) return [...seen.values()].slice(offset, need);
+        // Fewer than a page there: all of that ring is read; the other rings follow.
+        guessDone = true;
+      }
     }
+    const rings = distanceRings((await (placed ??= placesQuery())).facetDistribution?.hospitalPlace ?? {}, near).filter(
+      (ring) => !(guessDone && ring.distanceKm === guess!.distanceKm && ring.places.every((p) => guess!.places.includes(p))),
+    );
+    let next = 0;
     while (seen.size < need && next < rings.length) {
       // A ring read with a limit below its size yields at least `need` new studies, because at
       // most `before` of them were already seen nearer: so one batch usually fills the page.
@@ -673,8 +728,7 @@ export class MeilisearchEngine implements SearchEngine {
         page,
         hitsPerPage,
         facets: studyFacets.length ? studyFacets : undefined,
-        attributesToRetrieve: [...HIT_ATTRIBUTES],
-        showMatchesPosition: q !== "",
+        ...retrieval(q),
       }),
       this.facetCounts(wanted, q, baseFilters(query), statusClause(query.status, now), now),
     ]);

@@ -169,3 +169,32 @@ describe("Meilisearch and the embedded engine agree on filter-only queries", () 
     expect(withNull).toBeGreaterThan(0);
   }, 300_000);
 });
+
+describe("distance after a new place appears", () => {
+  it("finds a study at a hospital the cached list of places does not know yet, first", async () => {
+    const near = { lat: 62.4722, lon: 6.1495 }; // Ålesund
+    const query: SearchQuery = { now: NOW, status: ["open"], near, sort: "distance", perPage: 10 };
+    // Fills Meilisearch's list of places (it is cached for 30 s).
+    await represent.search(query);
+    await represent.search(query);
+    const template = docs.find((d) => d.siteId != null)!;
+    const fresh: SearchDocument = {
+      ...template,
+      id: "990-99001",
+      studyId: 990,
+      siteId: 99001,
+      hospitalId: "ny-klinikk-test",
+      hospitalName: "Ny klinikk",
+      lat: near.lat,
+      lon: near.lon,
+      opensAt: NOW.getTime() - 10 * DAY,
+      closesAt: null,
+      paused: false,
+    };
+    await Promise.all([represent.indexStudies([990], [fresh]), sqlite.indexStudies([990], [fresh])]);
+    const [a, b] = await Promise.all([represent.search(query), sqlite.search(query)]);
+    expect(a.hits[0]).toMatchObject({ studyId: 990, siteId: 99001, distanceKm: 0 });
+    expect(a.hits.map((h) => h.distanceKm)).toEqual(b.hits.map((h) => h.distanceKm));
+    expect(a.total).toBe(b.total);
+  });
+});
