@@ -2,7 +2,7 @@
  * The backend-neutral search interface (after Karakeep's SearchIndexClient): the portal talks to
  * this, never to SQLite FTS5 or Meilisearch directly. One contract test suite runs against both.
  *
- * Documents are one per study × active site (Meilisearch allows one _geo per document); results
+ * Documents are one per study × active site (a site's status depends on its own window); results
  * are distinct per study. Status is never stored: documents carry the inclusion window as
  * instants and "open now / planned / closed" are filters computed from `now` at query time.
  */
