@@ -15,7 +15,7 @@ import { documentStatus, groupByStudy } from "./document-mapper";
 import { markWords } from "./highlight";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
-import { representativeClause, representativeFieldsOf, statusSetFor, type Grouping } from "./meilisearch-representatives";
+import { representativeClause, representativeFieldsOf, statusSetFor, type Grouping, type StatusSet } from "./meilisearch-representatives";
 import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, TASK_WAIT, waitForTask } from "./meilisearch-settings";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
@@ -587,56 +587,16 @@ export class MeilisearchEngine implements SearchEngine {
     const wanted = new Set(query.facets ?? []);
     const statusSet = statusSetFor(query.status);
     const grouping = statusSet && this.counting === "representatives" ? countGrouping(query) : null;
-    const index = this.client.index<RetrievedHit>(this.indexUid);
-    const retrieve = retrieval(q);
-
-    let counted: Promise<{ total: number; facets: SearchResult["facets"]; hits: RetrievedHit[] }>;
-    if (statusSet && grouping) {
-      // Exact per-study counts from plain document counts: only each study's representative
-      // document matches (meilisearch-representatives.ts). limit/offset mode, so Meilisearch does
-      // no distinct count; the representatives make its document count the study count.
-      const representing = (g: Grouping, set = statusSet) => and([...study, ...site, representativeClause(g, set, now)]);
-      const studyFacets = [...wanted].map((f) => STUDY_LEVEL_FACETS[f]).filter((x): x is string => !!x);
-      const facetQueries: { facet: Facet; value?: string; query: MultiSearchQuery }[] = [];
-      for (const f of wanted) {
-        if (f !== "regionId" && f !== "organisationId") continue;
-        facetQueries.push({ facet: f, query: { indexUid: this.indexUid, q, filter: representing(facetGrouping(f, grouping)), limit: 0, facets: [f] } });
-      }
-      if (wanted.has("status")) {
-        for (const s of STATUSES) {
-          // A document has one status: outside the query's statuses nothing is counted.
-          if (query.status?.length && !query.status.includes(s)) continue;
-          facetQueries.push({ facet: "status", value: s, query: { indexUid: this.indexUid, q, filter: representing(grouping, statusSetFor([s])!), limit: 0 } });
-        }
-      }
-      counted = Promise.all([
-        index.search<RetrievedHit>(q, { filter: representing(grouping), sort, offset, limit: byDistance ? 0 : perPage, facets: studyFacets.length ? studyFacets : undefined, ...retrieve }),
-        facetQueries.length ? this.multiSearchInParallel(facetQueries.map((x) => x.query)) : null,
-      ]).then(([main, extra]) => {
-        const facets: SearchResult["facets"] = {};
-        for (const f of wanted) {
-          const attr = STUDY_LEVEL_FACETS[f];
-          if (attr) facets[f] = { ...(main.facetDistribution?.[attr] ?? {}) };
-        }
-        if (wanted.has("status")) facets.status = {};
-        extra?.results.forEach((r, i) => {
-          const { facet, value } = facetQueries[i]!;
-          if (value == null) facets[facet] = { ...((r as { facetDistribution?: Record<string, Record<string, number>> }).facetDistribution?.[facet] ?? {}) };
-          else {
-            const n = (r as { estimatedTotalHits?: number }).estimatedTotalHits ?? 0;
-            if (n > 0) facets.status![value] = n;
-          }
-        });
-        return { total: main.estimatedTotalHits ?? 0, facets, hits: main.hits };
-      });
-    } else {
-      counted = this.distinctCounted(q, query, matching, sort, page, byDistance ? 0 : perPage, wanted, now);
-    }
+    const limit = byDistance ? 0 : perPage;
+    const counted =
+      statusSet && grouping
+        ? this.representativeCounted({ q, study, site, now, statusSet, grouping, sort, offset, limit, wanted, statuses: query.status })
+        : this.distinctCounted(q, query, matching, sort, page, limit, wanted, now);
 
     const [{ total, facets, hits: found }, distance] = await Promise.all([counted, byDistance ? this.searchDistance(q, matching, offset, perPage, near) : null]);
 
     const queryWords = q ? q.split(" ") : [];
-    const hits = (distance ? distance.map((x) => x.doc) : found).map((h) => {
+    const hits = (distance ?? found).map((h) => {
       const shown = shownSite(h.sites ?? [], query, near);
       return this.toHit(h, shown?.siteId ?? null, shown?.distanceKm ?? null, q, queryWords);
     });
@@ -655,6 +615,66 @@ export class MeilisearchEngine implements SearchEngine {
   }
 
   /**
+   * Totals, facets and the page from representative documents (meilisearch-representatives.ts):
+   * only each study's representative document matches, so plain document counts in
+   * limit/offset mode are study counts, and Meilisearch does no distinct count. The total, the
+   * page and the study-level facets come from one query; region/organisation facets (their own
+   * grouping) and the status counts (one set each) from the multi-searches beside it.
+   */
+  private async representativeCounted(a: {
+    q: string;
+    study: string[];
+    site: string[];
+    now: number;
+    statusSet: StatusSet;
+    grouping: Grouping;
+    sort: string[] | undefined;
+    offset: number;
+    limit: number;
+    wanted: Set<Facet>;
+    statuses: StatusFilter[] | undefined;
+  }): Promise<{ total: number; facets: SearchResult["facets"]; hits: RetrievedHit[] }> {
+    const { q, wanted } = a;
+    const representing = (g: Grouping, set: StatusSet = a.statusSet) => and([...a.study, ...a.site, representativeClause(g, set, a.now)]);
+    const studyFacets = [...wanted].map((f) => STUDY_LEVEL_FACETS[f]).filter((x): x is string => !!x);
+    const facetQueries: { facet: Facet; value?: StatusFilter; query: MultiSearchQuery }[] = [];
+    for (const f of wanted) {
+      if (f !== "regionId" && f !== "organisationId") continue;
+      facetQueries.push({ facet: f, query: { indexUid: this.indexUid, q, filter: representing(facetGrouping(f, a.grouping)), limit: 0, facets: [f] } });
+    }
+    if (wanted.has("status")) {
+      for (const s of STATUSES) {
+        // A document has one status: outside the query's statuses nothing is counted.
+        if (a.statuses?.length && !a.statuses.includes(s)) continue;
+        facetQueries.push({ facet: "status", value: s, query: { indexUid: this.indexUid, q, filter: representing(a.grouping, statusSetFor([s])!), limit: 0 } });
+      }
+    }
+    const [main, extra] = await Promise.all([
+      this.client.index<RetrievedHit>(this.indexUid).search<RetrievedHit>(q, {
+        filter: representing(a.grouping),
+        sort: a.sort,
+        offset: a.offset,
+        limit: a.limit,
+        facets: studyFacets.length ? studyFacets : undefined,
+        ...retrieval(q),
+      }),
+      facetQueries.length ? this.multiSearchInParallel(facetQueries.map((x) => x.query)) : null,
+    ]);
+    const facets: SearchResult["facets"] = {};
+    for (const f of wanted) {
+      const attr = STUDY_LEVEL_FACETS[f];
+      if (attr) facets[f] = { ...(main.facetDistribution?.[attr] ?? {}) };
+    }
+    if (wanted.has("status")) facets.status = {};
+    extra?.results.forEach((r, i) => {
+      const { facet, value } = facetQueries[i]!;
+      if (value == null) facets[facet] = { ...(r.facetDistribution?.[facet] ?? {}) };
+      else if ((r.estimatedTotalHits ?? 0) > 0) facets.status![value] = r.estimatedTotalHits!;
+    });
+    return { total: main.estimatedTotalHits ?? 0, facets, hits: main.hits };
+  }
+
+  /**
    * A page sorted by the distance of each study's nearest matching site, without `_geo` (whose
    * R-tree Meilisearch rewrites for every change). Every site with coordinates is at a hospital:
    * the hospitals with matching documents (one facet query) are ordered by distance in the app,
@@ -662,12 +682,13 @@ export class MeilisearchEngine implements SearchEngine {
    * relevance order) until the page is full; a study counts at its nearest ring. Sites without
    * coordinates come last, as in the embedded engine.
    */
-  private async searchDistance(q: string, matching: string | undefined, offset: number, perPage: number, near: { lat: number; lon: number }): Promise<{ doc: RetrievedHit; distanceKm: number | null }[]> {
+  private async searchDistance(q: string, matching: string | undefined, offset: number, perPage: number, near: { lat: number; lon: number }): Promise<RetrievedHit[]> {
     const need = offset + perPage;
     const index = this.client.index<RetrievedHit>(this.indexUid);
     const retrieve = retrieval(q);
     const ringQuery = (ring: Ring, limit: number) => ({ q, filter: and([matching, inList("hospitalPlace", ring.places)]), limit, ...retrieve });
-    const seen = new Map<number, { doc: RetrievedHit; distanceKm: number | null }>();
+    /** The page's studies in distance order (the site each shows is picked later, by shownSite). */
+    const seen = new Map<number, RetrievedHit>();
     // First a guess: the nearest place of the whole index (from a cached list of places). One
     // query reads it together with any place the list does not know (added since), with a facet
     // that shows which places matched. If only the guessed one did, it is the query's nearest
@@ -692,7 +713,7 @@ export class MeilisearchEngine implements SearchEngine {
         ...retrieve,
       });
       if (Object.keys(r.facetDistribution?.hospitalPlace ?? {}).every((p) => guess.places.includes(p))) {
-        for (const doc of r.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: guess.distanceKm });
+        for (const doc of r.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, doc);
         if (seen.size >= need) return [...seen.values()].slice(offset, need);
         // Fewer than a page there: all of that ring is read; the other rings follow.
         guessDone = true;
@@ -715,12 +736,12 @@ export class MeilisearchEngine implements SearchEngine {
       }
       const { results } = await this.client.multiSearch({ queries: batch.map(({ ring, limit }) => ({ indexUid: this.indexUid, ...ringQuery(ring, limit) })) });
       results.forEach((r, i) => {
-        for (const doc of r.hits as RetrievedHit[]) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: batch[i]!.ring.distanceKm });
+        for (const doc of r.hits as RetrievedHit[]) if (!seen.has(doc.studyId)) seen.set(doc.studyId, doc);
       });
     }
     if (seen.size < need) {
       const r = await index.search<RetrievedHit>(q, { filter: and([matching, "hospitalPlace IS NULL"]), limit: need + seen.size, ...retrieve });
-      for (const doc of r.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, { doc, distanceKm: null });
+      for (const doc of r.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, doc);
     }
     return [...seen.values()].slice(offset, need);
   }
