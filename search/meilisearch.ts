@@ -318,7 +318,7 @@ type RetrievedHit = Pick<MeiliStudyDocument, (typeof HIT_ATTRIBUTES)[number]> & 
   _formatted?: { titleN?: string };
 };
 
-/** Marks around the words Meilisearch matched in `_formatted.titleN` (control characters: never in text). */
+/** Marks around the words Meilisearch matched in `_formatted.titleN` (control characters: a normalised title is [a-z0-9 ] only). */
 const MARK_START = "\u0002";
 const MARK_END = "\u0003";
 
