@@ -374,6 +374,9 @@ export function shownSite(sites: SiteTuple[], query: SearchQuery, near: { lat: n
   return best && { siteId: best.siteId, distanceKm: best.distanceKm };
 }
 
+/** searchDistance reads small rings read whole in one query up to this many documents. */
+const MAX_COMBINED_RING_DOCUMENTS = 500;
+
 /** How long searchDistance trusts its list of places before reloading it in the background. */
 const PLACES_TTL_MS = 30_000;
 /**
@@ -734,10 +737,35 @@ export class MeilisearchEngine implements SearchEngine {
         batch.push({ ring, limit });
         before += limit;
       }
-      const { results } = await this.client.multiSearch({ queries: batch.map(({ ring, limit }) => ({ indexUid: this.indexUid, ...ringQuery(ring, limit) })) });
-      results.forEach((r, i) => {
-        for (const doc of r.hits as RetrievedHit[]) if (!seen.has(doc.studyId)) seen.set(doc.studyId, doc);
-      });
+      // Rings read whole go into one query when they are small: all their documents (no
+      // distinct), in relevance order, then sorted by ring here. Many small rings (a rare disease,
+      // or a small index) then cost one query instead of one each.
+      const whole = batch.filter((b) => b.limit >= b.ring.documents);
+      const combined = whole.length > 1 && whole.reduce((n, b) => n + b.ring.documents, 0) <= MAX_COMBINED_RING_DOCUMENTS ? whole : [];
+      const queries: MultiSearchQuery[] = batch.filter((b) => !combined.includes(b)).map(({ ring, limit }) => ({ indexUid: this.indexUid, ...ringQuery(ring, limit) }));
+      if (combined.length) {
+        queries.push({
+          indexUid: this.indexUid,
+          q,
+          filter: and([matching, inList("hospitalPlace", combined.flatMap((b) => b.ring.places))]),
+          distinct: "id",
+          limit: combined.reduce((n, b) => n + b.ring.documents, 0),
+          ...retrieve,
+          attributesToRetrieve: [...retrieve.attributesToRetrieve, "hospitalPlace"],
+        });
+      }
+      const { results } = await this.client.multiSearch({ queries });
+      const answers = new Map<Ring, RetrievedHit[]>();
+      batch.filter((b) => !combined.includes(b)).forEach((b, i) => answers.set(b.ring, results[i]!.hits as RetrievedHit[]));
+      if (combined.length) {
+        const ringOf = new Map(combined.flatMap((b) => b.ring.places.map((p) => [p, b.ring] as const)));
+        for (const b of combined) answers.set(b.ring, []);
+        for (const doc of results[results.length - 1]!.hits as (RetrievedHit & { hospitalPlace?: string | null })[]) {
+          const ring = doc.hospitalPlace != null ? ringOf.get(doc.hospitalPlace) : undefined;
+          if (ring) answers.get(ring)!.push(doc);
+        }
+      }
+      for (const { ring } of batch) for (const doc of answers.get(ring)!) if (!seen.has(doc.studyId)) seen.set(doc.studyId, doc);
     }
     if (seen.size < need) {
       const r = await index.search<RetrievedHit>(q, { filter: and([matching, "hospitalPlace IS NULL"]), limit: need + seen.size, ...retrieve });
