@@ -299,6 +299,9 @@ describe("Meilisearch killed and restarted under traffic", () => {
       const h = await healthLag(server.url);
       return h.status === "ok" && h.engines.every((e) => e.ok && e.outboxLag === 0);
     }, "Meilisearch catches up after the restart", 150_000);
+    // Once caught up, it answers the traffic again (waited for: a catch-up can take only
+    // milliseconds, shorter than one round of the traffic on a busy machine).
+    await until(async () => engines.has("meilisearch"), "Meilisearch answers again after it caught up");
     stop = true;
     await Promise.all(runners);
 
