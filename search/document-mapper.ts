@@ -81,14 +81,3 @@ export function documentStatus(doc: Pick<SearchDocument, "opensAt" | "closesAt" 
   if (doc.opensAt == null || now < doc.opensAt) return "planned";
   return "open";
 }
-
-/** Documents by study, in the order each study first appears (a study's sites change as a set). */
-export function groupByStudy(documents: SearchDocument[]): Map<number, SearchDocument[]> {
-  const byStudy = new Map<number, SearchDocument[]>();
-  for (const d of documents) {
-    const list = byStudy.get(d.studyId);
-    if (list) list.push(d);
-    else byStudy.set(d.studyId, [d]);
-  }
-  return byStudy;
-}

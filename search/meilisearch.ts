@@ -11,7 +11,8 @@
  */
 import { Meilisearch, type MultiSearchQuery, type SearchParams } from "meilisearch";
 import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
-import { documentStatus, groupByStudy } from "./document-mapper";
+import { groupByStudy } from "../app/domain/group-by-study";
+import { documentStatus } from "./document-mapper";
 import { markWords } from "./highlight";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
@@ -81,30 +82,22 @@ const nAll = (xs: string[]): string[] => xs.map((x) => normaliseNorwegian(x)).fi
 
 /**
  * When the study stops including everywhere: the latest closesAt of its non-paused sites, null if
- * any of them is open-ended (or it has none). Computed per study, so a study's documents must be
- * indexed together (indexStudies gets them as a set; rebuild batches keep a study in one batch).
+ * any of them is open-ended (or it has none). Computed from all of one study's documents, so they
+ * must be indexed together (indexStudies gets them as a set; rebuild batches keep a study in one
+ * batch).
  */
-export function studyClosesAt(docs: SearchDocument[]): Map<number, number | null> {
-  const active = new Map<number, (number | null)[]>();
-  for (const d of docs) {
-    const list = active.get(d.studyId) ?? [];
-    if (d.siteId != null && !d.paused) list.push(d.closesAt);
-    active.set(d.studyId, list);
-  }
-  const out = new Map<number, number | null>();
-  for (const [studyId, list] of active) {
-    out.set(studyId, list.length === 0 || list.some((c) => c == null) ? null : Math.max(...(list as number[])));
-  }
-  return out;
+export function studyClosesAt(studyDocs: SearchDocument[]): number | null {
+  const active = studyDocs.filter((d) => d.siteId != null && !d.paused).map((d) => d.closesAt);
+  return active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[]));
 }
 
 /** [siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] */
 export type SiteTuple = [number, string | null, string | null, string | null, number | null, number | null, 0 | 1, number | null, number | null];
 
 export function toMeiliDocuments(docs: SearchDocument[]): MeiliStudyDocument[] {
-  const closing = studyClosesAt(docs);
   const out: MeiliStudyDocument[] = [];
   for (const study of groupByStudy(docs).values()) {
+    const closing = studyClosesAt(study);
     const reps = representativeFieldsOf(study);
     const organisationNames = [...new Set(study.map((d) => d.organisationName).filter((x): x is string => !!x))];
     const hospitalNames = [...new Set(study.map((d) => d.hospitalName).filter((x): x is string => !!x))];
@@ -112,7 +105,7 @@ export function toMeiliDocuments(docs: SearchDocument[]): MeiliStudyDocument[] {
       .filter((d) => d.siteId != null)
       .map((d): SiteTuple => [d.siteId!, d.regionId, d.organisationId, d.hospitalId, d.opensAt, d.closesAt, d.paused ? 1 : 0, d.lat, d.lon]);
     study.forEach((d, i) => {
-      out.push(Object.assign(toMeiliDocument(d, closing.get(d.studyId) ?? null, organisationNames, hospitalNames), { sites }, reps[i]));
+      out.push(Object.assign(toMeiliDocument(d, closing, organisationNames, hospitalNames), { sites }, reps[i]));
     });
   }
   return out;

@@ -22,7 +22,7 @@
 import type { Statement } from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../app/db.server";
-import { groupByStudy } from "./document-mapper";
+import { groupByStudy } from "../app/domain/group-by-study";
 import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
 import { normaliseNorwegian, tokens } from "./norwegian";

@@ -14,6 +14,7 @@
  * The clock and timers are injected so an integration test can move time (no real waiting).
  */
 import type { Db } from "../db.server";
+import { groupByStudy } from "../domain/group-by-study";
 import { nextStatusChange, siteStatus, statusTransitions, studyStatus, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
 import { getMeta, setMeta } from "../models/meta.server";
 import { insertStatusEvents, publishedWindows, type NewStatusEvent, type StatusEventSite, type WindowRow } from "../models/realtime.server";
@@ -233,12 +234,3 @@ function advance(studyId: number, state: StudyState, now: Date): { next: StudySt
   };
 }
 
-function groupByStudy(rows: readonly WindowRow[]): Map<number, WindowRow[]> {
-  const out = new Map<number, WindowRow[]>();
-  for (const row of rows) {
-    const list = out.get(row.studyId);
-    if (list) list.push(row);
-    else out.set(row.studyId, [row]);
-  }
-  return out;
-}
