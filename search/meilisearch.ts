@@ -200,11 +200,6 @@ export function statusFilter(status: StatusFilter, now: number): string {
 const STATUSES: StatusFilter[] = ["open", "planned", "closed"];
 
 
-/** The filters of a query except status, as AND-ed clauses. */
-export function baseFilters(q: SearchQuery): string[] {
-  return [...siteFilters(q), ...studyFilters(q)];
-}
-
 /** Filters on where a site is: they decide which of a study's documents match. */
 function siteFilters(q: SearchQuery): string[] {
   const f: string[] = [];
@@ -305,6 +300,22 @@ const SITE_LEVEL_FACETS: Partial<Record<Facet, string>> = {
   regionId: "regionId",
   organisationId: "organisationId",
 };
+
+/** The Meilisearch attributes of the asked facets that are the same on all of a study's documents. */
+const studyFacetAttributes = (wanted: Set<Facet>): string[] | undefined => {
+  const attrs = [...wanted].map((f) => STUDY_LEVEL_FACETS[f]).filter((x): x is string => !!x);
+  return attrs.length ? attrs : undefined;
+};
+
+/** The study-level facet counts of an answer whose matching documents are one per study. */
+function studyFacetCounts(wanted: Set<Facet>, distribution: Record<string, Record<string, number>> | undefined): SearchResult["facets"] {
+  const facets: SearchResult["facets"] = {};
+  for (const f of wanted) {
+    const attr = STUDY_LEVEL_FACETS[f];
+    if (attr) facets[f] = { ...(distribution?.[attr] ?? {}) };
+  }
+  return facets;
+}
 
 const HIT_ATTRIBUTES = ["studyId", "siteId", "title", "shortTitle", "titleN", "sites"] as const;
 type RetrievedHit = Pick<MeiliStudyDocument, (typeof HIT_ATTRIBUTES)[number]> & {
@@ -587,7 +598,7 @@ export class MeilisearchEngine implements SearchEngine {
     const counted =
       statusSet && grouping
         ? this.representativeCounted({ q, study, site, now, statusSet, grouping, sort, offset, limit, wanted, statuses: query.status })
-        : this.distinctCounted(q, query, matching, sort, page, limit, wanted, now);
+        : this.distinctCounted({ q, matching, base: [...site, ...study], status, sort, page, hitsPerPage: limit, wanted, now });
 
     const [{ total, facets, hits: found }, distance] = await Promise.all([counted, byDistance ? this.searchDistance(q, matching, offset, perPage, near) : null]);
 
@@ -632,7 +643,6 @@ export class MeilisearchEngine implements SearchEngine {
   }): Promise<{ total: number; facets: SearchResult["facets"]; hits: RetrievedHit[] }> {
     const { q, wanted } = a;
     const representing = (g: Grouping, set: StatusSet = a.statusSet) => and([...a.study, ...a.site, representativeClause(g, set, a.now)]);
-    const studyFacets = [...wanted].map((f) => STUDY_LEVEL_FACETS[f]).filter((x): x is string => !!x);
     const facetQueries: { facet: Facet; value?: StatusFilter; query: MultiSearchQuery }[] = [];
     for (const f of wanted) {
       if (f !== "regionId" && f !== "organisationId") continue;
@@ -651,16 +661,12 @@ export class MeilisearchEngine implements SearchEngine {
         sort: a.sort,
         offset: a.offset,
         limit: a.limit,
-        facets: studyFacets.length ? studyFacets : undefined,
+        facets: studyFacetAttributes(wanted),
         ...retrieval(q),
       }),
       facetQueries.length ? this.multiSearchInParallel(facetQueries.map((x) => x.query)) : null,
     ]);
-    const facets: SearchResult["facets"] = {};
-    for (const f of wanted) {
-      const attr = STUDY_LEVEL_FACETS[f];
-      if (attr) facets[f] = { ...(main.facetDistribution?.[attr] ?? {}) };
-    }
+    const facets = studyFacetCounts(wanted, main.facetDistribution);
     if (wanted.has("status")) facets.status = {};
     extra?.results.forEach((r, i) => {
       const { facet, value } = facetQueries[i]!;
@@ -735,7 +741,8 @@ export class MeilisearchEngine implements SearchEngine {
       // or a small index) then cost one query instead of one each.
       const whole = batch.filter((b) => b.limit >= b.ring.documents);
       const combined = whole.length > 1 && whole.reduce((n, b) => n + b.ring.documents, 0) <= MAX_COMBINED_RING_DOCUMENTS ? whole : [];
-      const queries: MultiSearchQuery[] = batch.filter((b) => !combined.includes(b)).map(({ ring, limit }) => ({ indexUid: this.indexUid, ...ringQuery(ring, limit) }));
+      const separate = batch.filter((b) => !combined.includes(b));
+      const queries: MultiSearchQuery[] = separate.map(({ ring, limit }) => ({ indexUid: this.indexUid, ...ringQuery(ring, limit) }));
       if (combined.length) {
         queries.push({
           indexUid: this.indexUid,
@@ -749,7 +756,7 @@ export class MeilisearchEngine implements SearchEngine {
       }
       const { results } = await this.client.multiSearch({ queries });
       const answers = new Map<Ring, RetrievedHit[]>();
-      batch.filter((b) => !combined.includes(b)).forEach((b, i) => answers.set(b.ring, results[i]!.hits as RetrievedHit[]));
+      separate.forEach((b, i) => answers.set(b.ring, results[i]!.hits as RetrievedHit[]));
       if (combined.length) {
         const ringOf = new Map(combined.flatMap((b) => b.ring.places.map((p) => [p, b.ring] as const)));
         for (const b of combined) answers.set(b.ring, []);
@@ -772,27 +779,31 @@ export class MeilisearchEngine implements SearchEngine {
    * shapes representatives cannot count (several regions or organisations, a hospital, planned +
    * closed). Exact, but it walks every matching document.
    */
-  private async distinctCounted(q: string, query: SearchQuery, matching: string | undefined, sort: string[] | undefined, page: number, hitsPerPage: number, wanted: Set<Facet>, now: number) {
-    const studyFacets = [...wanted].map((f) => STUDY_LEVEL_FACETS[f]).filter((x): x is string => !!x);
+  private async distinctCounted(a: {
+    q: string;
+    /** The query's filters as one clause, and without status as a list (for facetCounts). */
+    matching: string | undefined;
+    base: string[];
+    status: string | null;
+    sort: string[] | undefined;
+    page: number;
+    hitsPerPage: number;
+    wanted: Set<Facet>;
+    now: number;
+  }): Promise<{ total: number; facets: SearchResult["facets"]; hits: RetrievedHit[] }> {
     const index = this.client.index<RetrievedHit>(this.indexUid);
     const [response, extraFacets] = await Promise.all([
-      index.search<RetrievedHit, SearchParams & { page: number; hitsPerPage: number }>(q, {
-        filter: matching,
-        sort,
-        page,
-        hitsPerPage,
-        facets: studyFacets.length ? studyFacets : undefined,
-        ...retrieval(q),
+      index.search<RetrievedHit, SearchParams & { page: number; hitsPerPage: number }>(a.q, {
+        filter: a.matching,
+        sort: a.sort,
+        page: a.page,
+        hitsPerPage: a.hitsPerPage,
+        facets: studyFacetAttributes(a.wanted),
+        ...retrieval(a.q),
       }),
-      this.facetCounts(wanted, q, baseFilters(query), statusClause(query.status, now), now),
+      this.facetCounts(a.wanted, a.q, a.base, a.status, a.now),
     ]);
-    const facets: SearchResult["facets"] = {};
-    for (const f of wanted) {
-      const attr = STUDY_LEVEL_FACETS[f];
-      if (attr) facets[f] = { ...(response.facetDistribution?.[attr] ?? {}) };
-    }
-    Object.assign(facets, extraFacets);
-    return { total: response.totalHits, facets, hits: response.hits };
+    return { total: response.totalHits, facets: { ...studyFacetCounts(a.wanted, response.facetDistribution), ...extraFacets }, hits: response.hits };
   }
 
   /**
