@@ -69,7 +69,7 @@ export interface MeiliStudyDocument {
   lon: number | null;
   updatedAt: number;
   isDemo: boolean;
-  /** All of the study's sites, compactly: each hit picks the site it shows from them (shownSite). */
+  /** All of the study's sites, compactly: each hit picks the site it shows from them (siteChooser). */
   sites: SiteTuple[];
   /** Representative fields (meilisearch-representatives.ts): rep_<grouping>_<statuses>_<from|to>. */
   [representative: `rep_${string}`]: number;
@@ -356,26 +356,29 @@ export function markedSpans(formatted: string | undefined): { start: number; len
 /**
  * The site a hit shows, by the embedded engine's rule: among the study's sites that match the
  * query's status and site filters, the soonest closing (sort "closing"), the nearest (a point is
- * given), else the lowest id; ties by the lower site id. Null for a study without sites.
+ * given), else the lowest id; ties by the lower site id. Null for a study without sites. Made
+ * once per search (the query's sets), then asked for each hit.
  */
-export function shownSite(sites: SiteTuple[], query: SearchQuery, near: { lat: number; lon: number } | null): { siteId: number; distanceKm: number | null } | null {
+export function siteChooser(query: SearchQuery, near: { lat: number; lon: number } | null): (sites: SiteTuple[]) => { siteId: number; distanceKm: number | null } | null {
   const now = query.now.getTime();
   const statuses = query.status?.length ? new Set<string>(query.status) : null;
   const regions = query.regions?.length ? new Set(query.regions) : null;
   const organisations = query.organisations?.length ? new Set(query.organisations) : null;
   const hospitals = query.hospitals?.length ? new Set(query.hospitals) : null;
   const by = query.sort === "closing" ? "closing" : near ? "distance" : "id";
-  let best: { siteId: number; key: number; distanceKm: number | null } | null = null;
-  for (const [siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] of sites) {
-    if (statuses && !statuses.has(documentStatus({ siteId, opensAt, closesAt, paused: paused === 1 }, now))) continue;
-    if (regions && !(regionId != null && regions.has(regionId))) continue;
-    if (organisations && !(organisationId != null && organisations.has(organisationId))) continue;
-    if (hospitals && !(hospitalId != null && hospitals.has(hospitalId))) continue;
-    const distanceKm = near && lat != null && lon != null ? greatCircleKm(near, { lat, lon }) : null;
-    const key = by === "closing" ? (closesAt ?? Infinity) : by === "distance" ? (distanceKm ?? Infinity) : 0;
-    if (!best || key < best.key || (key === best.key && siteId < best.siteId)) best = { siteId, key, distanceKm };
-  }
-  return best && { siteId: best.siteId, distanceKm: best.distanceKm };
+  return (sites) => {
+    let best: { siteId: number; key: number; distanceKm: number | null } | null = null;
+    for (const [siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] of sites) {
+      if (statuses && !statuses.has(documentStatus({ siteId, opensAt, closesAt, paused: paused === 1 }, now))) continue;
+      if (regions && !(regionId != null && regions.has(regionId))) continue;
+      if (organisations && !(organisationId != null && organisations.has(organisationId))) continue;
+      if (hospitals && !(hospitalId != null && hospitals.has(hospitalId))) continue;
+      const distanceKm = near && lat != null && lon != null ? greatCircleKm(near, { lat, lon }) : null;
+      const key = by === "closing" ? (closesAt ?? Infinity) : by === "distance" ? (distanceKm ?? Infinity) : 0;
+      if (!best || key < best.key || (key === best.key && siteId < best.siteId)) best = { siteId, key, distanceKm };
+    }
+    return best && { siteId: best.siteId, distanceKm: best.distanceKm };
+  };
 }
 
 /** searchDistance reads small rings read whole in one query up to this many documents. */
@@ -603,8 +606,9 @@ export class MeilisearchEngine implements SearchEngine {
     const [{ total, facets, hits: found }, distance] = await Promise.all([counted, byDistance ? this.searchDistance(q, matching, offset, perPage, near) : null]);
 
     const queryWords = q ? q.split(" ") : [];
+    const shownSite = siteChooser(query, near);
     const hits = (distance ?? found).map((h) => {
-      const shown = shownSite(h.sites ?? [], query, near);
+      const shown = shownSite(h.sites ?? []);
       return this.toHit(h, shown?.siteId ?? null, shown?.distanceKm ?? null, q, queryWords);
     });
     return { hits, total, page, perPage, facets, engine: this.name };
@@ -689,7 +693,7 @@ export class MeilisearchEngine implements SearchEngine {
     const index = this.client.index<RetrievedHit>(this.indexUid);
     const retrieve = retrieval(q);
     const ringQuery = (ring: Ring, limit: number) => ({ q, filter: and([matching, inList("hospitalPlace", ring.places)]), limit, ...retrieve });
-    /** The page's studies in distance order (the site each shows is picked later, by shownSite). */
+    /** The page's studies in distance order (the site each shows is picked later, by siteChooser). */
     const seen = new Map<number, RetrievedHit>();
     // First a guess: the nearest place of the whole index (from a cached list of places). One
     // query reads it together with any place the list does not know (added since), with a facet
