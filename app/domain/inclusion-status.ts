@@ -1,5 +1,15 @@
 /**
- * Inclusion (recruitment) status, derived — never stored — from calendar dates in Europe/Oslo.
+ * Inclusion (recruitment) status: the ONE rule every surface uses (pages, both search engines,
+ * the API, FHIR, feeds, exports). Never stored: derived when asked, for an instant `now`.
+ *
+ * Each status rests on a basis (docs/decisions/0012-status-basis.md):
+ * - "dates": inclusion dates given by the hospital or researcher (calendar dates, Europe/Oslo);
+ * - "declared": a source's own status (a listing's "Åpen for rekruttering", a registry status),
+ *   as of the date it was declared or last verified; after `declaredMaxAgeDays` a status that
+ *   can still change (open, planned, by invitation, paused) reads "unknown / needs confirmation";
+ * - "unknown": nothing to go on.
+ * Registry *estimated* dates are kept as expectedStart/expectedEnd ("forventet") and never open
+ * or close anything.
  *
  * A site is planned before its start date, open from the start date through the end date
  * (inclusive), closed after it, and paused only when an editor says so. A study is open when at
@@ -18,8 +28,72 @@ import {
   PORTAL_TIME_ZONE,
 } from "./calendar-date";
 
-export type SiteStatus = "planned" | "open" | "closed" | "paused";
+export type SiteStatus = "planned" | "open" | "invitation" | "closed" | "paused" | "unknown";
 export type StudyStatus = SiteStatus | "no_sites";
+export const SITE_STATUSES: readonly SiteStatus[] = ["open", "invitation", "paused", "planned", "unknown", "closed"];
+export type StatusBasis = "dates" | "declared" | "unknown";
+
+/**
+ * A source's own status, normalised. The source's wording is kept beside it (DeclaredStatus.text).
+ * recruiting → open · not_yet_recruiting → planned · invitation_only → invitation ·
+ * suspended → paused · active_not_recruiting, completed, terminated, withdrawn → closed ·
+ * unknown → unknown.
+ */
+export const DECLARED_STATUSES = [
+  "recruiting",
+  "not_yet_recruiting",
+  "invitation_only",
+  "suspended",
+  "active_not_recruiting",
+  "completed",
+  "terminated",
+  "withdrawn",
+  "unknown",
+] as const;
+export type DeclaredStatusValue = (typeof DECLARED_STATUSES)[number];
+
+export interface DeclaredStatus {
+  status: DeclaredStatusValue;
+  /** The source's own words ("Åpen for rekruttering", "RECRUITING", "Ongoing, recruiting"). */
+  text: string;
+  /** The calendar date the source declared or last verified it (Europe/Oslo). */
+  on: string;
+  /** Who declared it: a hospital's listing, "ClinicalTrials.gov", "EU CTIS", … */
+  by: string;
+}
+
+const DECLARED_TO_STATUS: Record<DeclaredStatusValue, SiteStatus> = {
+  recruiting: "open",
+  not_yet_recruiting: "planned",
+  invitation_only: "invitation",
+  suspended: "paused",
+  active_not_recruiting: "closed",
+  completed: "closed",
+  terminated: "closed",
+  withdrawn: "closed",
+  unknown: "unknown",
+};
+
+/** Statuses that can still change on their own, so a declaration of them grows old. */
+const PERISHABLE: ReadonlySet<SiteStatus> = new Set(["open", "planned", "invitation", "paused"]);
+
+/**
+ * Deployment policy. Days after which a declared status that could still change is no longer
+ * trusted (ClinicalTrials.gov marks a record "unknown" after two years unverified). Set once at
+ * boot from configuration (app/config.server.ts); the default keeps tests and scripts alike.
+ */
+export const DEFAULT_DECLARED_MAX_AGE_DAYS = 730;
+const policy = { declaredMaxAgeDays: DEFAULT_DECLARED_MAX_AGE_DAYS };
+export function configureStatusPolicy(options: { declaredMaxAgeDays?: number }): void {
+  const days = options.declaredMaxAgeDays;
+  if (days != null) {
+    if (!Number.isInteger(days) || days < 1) throw new RangeError(`declaredMaxAgeDays must be a whole number ≥ 1 (got ${days})`);
+    policy.declaredMaxAgeDays = days;
+  }
+}
+export function statusPolicy(): Readonly<typeof policy> {
+  return policy;
+}
 
 export interface InclusionWindow {
   /** First day of inclusion, a calendar date "YYYY-MM-DD" in Europe/Oslo; null = not yet set. */
@@ -30,6 +104,23 @@ export interface InclusionWindow {
   paused: boolean;
   /** The site has disappeared from its hospital's feed. siteStatus does not look at this. */
   withdrawn?: boolean;
+  /** A registry's estimated dates ("forventet"): shown, never used to open or close. */
+  expectedStart?: string | null;
+  expectedEnd?: string | null;
+  /** The source's own status, used only when no inclusion start date is given. */
+  declared?: DeclaredStatus | null;
+}
+
+/** Everything a surface needs to say a site's status truthfully. */
+export interface SiteState {
+  status: SiteStatus;
+  basis: StatusBasis;
+  /** The declaration the status rests on (basis "declared"), or that grew too old (stale). */
+  declared: DeclaredStatus | null;
+  /** The declared status is older than the policy allows: read as unknown / needs confirmation. */
+  stale: boolean;
+  /** No inclusion start date and no declaration: planned, start not set. */
+  startMissing: boolean;
 }
 
 export type InclusionDateField = "inclusionStart" | "inclusionEnd";
@@ -213,40 +304,66 @@ export function validateInclusionWindow(site: InclusionWindow): void {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * A site's status at `now`. Rules, in order:
+ * A site's status at `now`, with its basis. Rules, in order (the full table is in ADR 0012):
  * 1. invalid dates or end before start → InvalidInclusionWindowError (bad input, not a status);
- * 2. today (Oslo) after the end date → "closed" — even when paused: a pause cannot keep a
- *    finished window alive;
- * 3. paused → "paused";
- * 4. no start date, or today before it → "planned";
- * 5. otherwise "open" (start through end inclusive; no end date = open-ended).
+ * 2. today (Oslo) after the inclusion end date → closed (dates) — even when paused: a pause
+ *    cannot keep a finished window alive;
+ * 3. paused by an editor → paused (dates);
+ * 4. an inclusion start date → planned before it, open from it (dates; no end = open-ended);
+ * 5. a declared status → its mapping (declared); one that can still change (open, planned, by
+ *    invitation, paused) and was declared more than declaredMaxAgeDays ago → unknown, stale;
+ * 6. nothing → planned, start not set (dates): a site registered without dates yet.
+ * Expected (estimated) dates never enter the rule.
  *
  * `withdrawn` is deliberately not looked at: a withdrawn site has no status of its own in the
  * portal, and callers drop withdrawn sites before asking (studyStatus does).
  */
-export function siteStatus(site: InclusionWindow, now: Date): SiteStatus {
-  return statusOn(site, osloDate(now));
+export function siteState(site: InclusionWindow, now: Date): SiteState {
+  return stateOn(site, osloDate(now));
 }
 
-/** siteStatus for a given Oslo calendar date `today`. */
-function statusOn(site: InclusionWindow, today: string): SiteStatus {
+export function siteStatus(site: InclusionWindow, now: Date): SiteStatus {
+  return stateOn(site, osloDate(now)).status;
+}
+
+/** The first calendar date on which a declaration no longer counts (null: it never grows old). */
+export function declaredStaleFrom(declared: DeclaredStatus): string | null {
+  if (!PERISHABLE.has(DECLARED_TO_STATUS[declared.status])) return null;
+  return addCalendarDays(declared.on, policy.declaredMaxAgeDays + 1);
+}
+
+const DATES_STATE = { declared: null, stale: false, startMissing: false } as const;
+
+/** siteState for a given Oslo calendar date `today`. */
+function stateOn(site: InclusionWindow, today: string): SiteState {
   validateInclusionWindow(site);
-  if (site.inclusionEnd != null && today > site.inclusionEnd) return "closed";
-  if (site.paused) return "paused";
-  if (site.inclusionStart == null || today < site.inclusionStart) return "planned";
-  return "open";
+  if (site.inclusionEnd != null && today > site.inclusionEnd) return { status: "closed", basis: "dates", ...DATES_STATE };
+  if (site.paused) return { status: "paused", basis: "dates", ...DATES_STATE };
+  if (site.inclusionStart != null) {
+    return { status: today < site.inclusionStart ? "planned" : "open", basis: "dates", ...DATES_STATE };
+  }
+  const declared = site.declared ?? null;
+  if (declared) {
+    const staleFrom = declaredStaleFrom(declared);
+    if (staleFrom != null && today >= staleFrom) return { status: "unknown", basis: "unknown", declared, stale: true, startMissing: false };
+    const status = DECLARED_TO_STATUS[declared.status];
+    return { status, basis: status === "unknown" ? "unknown" : "declared", declared, stale: false, startMissing: false };
+  }
+  return { status: "planned", basis: "dates", declared: null, stale: false, startMissing: true };
 }
 
 /**
- * A study's status is the "best" status among its sites, in the order open > paused > planned >
- * closed:
+ * A study's status is the "best" status among its sites, in the order open > invitation >
+ * paused > planned > unknown > closed:
  * - open: a study is open when at least one site is open (patients can be included now);
+ * - invitation: some site includes, but only those it invites (not open to referrals);
  * - paused: inclusion has been halted for now but is expected to go on when an editor lifts the
  *   pause, with no date to wait for: the nearest thing to open;
  * - planned: at least one site is going to open, but not yet;
+ * - unknown: some site might still include, but nobody has said so recently enough;
  * - closed: only when every site is closed.
  */
-const PRECEDENCE: readonly SiteStatus[] = ["open", "paused", "planned", "closed"];
+const PRECEDENCE = SITE_STATUSES;
 
 /** The study's status from its sites; withdrawn sites are ignored; none left → "no_sites". */
 export function studyStatus(sites: readonly InclusionWindow[], now: Date): StudyStatus {
@@ -254,7 +371,7 @@ export function studyStatus(sites: readonly InclusionWindow[], now: Date): Study
   const statuses = new Set<SiteStatus>();
   for (const site of sites) {
     if (site.withdrawn) continue;
-    statuses.add(statusOn(site, today));
+    statuses.add(stateOn(site, today).status);
   }
   if (statuses.size === 0) return "no_sites";
   return PRECEDENCE.find((status) => statuses.has(status)) ?? "closed";
@@ -284,16 +401,19 @@ export function daysUntilOpen(site: InclusionWindow, now: Date): number | null {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The instants at which a site's date-derived status changes, in time order: the start of its
- * first day (planned → open) if it has a start date, and the start of the day after its last day
- * (→ closed) if it has an end date. Ignores `paused` and `withdrawn`.
+ * The instants at which a site's status changes, in time order: the start of its first day
+ * (planned → open) if it has a start date, the day a declared status grows too old (→ unknown)
+ * when it rests on one, and the start of the day after its last day (→ closed) if it has an end
+ * date. Ignores `paused` and `withdrawn`.
  */
 export function statusTransitions(site: InclusionWindow): Date[] {
   validateInclusionWindow(site);
   const out: Date[] = [];
   if (site.inclusionStart != null) out.push(startOfOsloDay(site.inclusionStart));
+  const stale = site.inclusionStart == null && site.declared ? declaredStaleFrom(site.declared) : null;
+  if (stale != null) out.push(startOfOsloDay(stale));
   if (site.inclusionEnd != null) out.push(startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)));
-  return out;
+  return out.sort((a, b) => a.getTime() - b.getTime());
 }
 
 /**
@@ -311,6 +431,8 @@ export function nextStatusChange(sites: readonly InclusionWindow[], now: Date): 
     validateInclusionWindow(site);
     const instants: Date[] = [];
     if (site.inclusionStart != null && !site.paused) instants.push(startOfOsloDay(site.inclusionStart));
+    const stale = site.inclusionStart == null && !site.paused && site.declared ? declaredStaleFrom(site.declared) : null;
+    if (stale != null) instants.push(startOfOsloDay(stale));
     if (site.inclusionEnd != null) instants.push(startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)));
     for (const instant of instants) {
       const t = instant.getTime();
@@ -318,4 +440,52 @@ export function nextStatusChange(sites: readonly InclusionWindow[], now: Date): 
     }
   }
   return next === null ? null : new Date(next);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rule as instants, for the search engines
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The site's status rule as the search engines store it: an instant inclusion opens, an instant it
+ * has closed, and a flag for "neither" (both engines filter on these at query time, so nothing has
+ * to run when a status changes). Built from siteState's rule so that at every instant
+ *   engine "open"    = status open,
+ *   engine "planned" = status planned,
+ *   engine "closed"  = status closed or unknown (not including, as far as anyone has said),
+ *   engine "paused"  = status paused or invitation (matches none of the three filters).
+ * tests/unit/inclusion-status.test.ts checks this against siteState at every transition.
+ */
+export interface SearchWindow {
+  opensAt: number | null;
+  closesAt: number | null;
+  paused: boolean;
+}
+
+/** An instant before any query: "open since always" or "closed since always". */
+const LONG_AGO = 0;
+
+export function searchWindow(site: InclusionWindow): SearchWindow {
+  validateInclusionWindow(site);
+  const endAt = site.inclusionEnd != null ? startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)).getTime() : null;
+  if (site.paused) return { opensAt: null, closesAt: endAt, paused: true };
+  if (site.inclusionStart != null || !site.declared) {
+    return { opensAt: site.inclusionStart != null ? startOfOsloDay(site.inclusionStart).getTime() : null, closesAt: endAt, paused: false };
+  }
+  const staleDate = declaredStaleFrom(site.declared);
+  const staleAt = staleDate != null ? startOfOsloDay(staleDate).getTime() : null;
+  const until = endAt == null ? staleAt : staleAt == null ? endAt : Math.min(endAt, staleAt);
+  switch (DECLARED_TO_STATUS[site.declared.status]) {
+    case "open":
+      return { opensAt: LONG_AGO, closesAt: until, paused: false };
+    case "planned":
+      return { opensAt: null, closesAt: until, paused: false };
+    case "invitation":
+    case "paused":
+      return { opensAt: null, closesAt: until, paused: true };
+    case "closed":
+    case "unknown":
+      return { opensAt: null, closesAt: LONG_AGO, paused: false };
+  }
+  throw new Error("unreachable");
 }

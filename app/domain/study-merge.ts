@@ -40,6 +40,10 @@ const SHARED_FIELDS = [
   "eligibility",
   "sponsor",
   "leadOrganisationId",
+  "lead",
+  "officialTitle",
+  "keywords",
+  "otherIdentifiers",
   "principalInvestigator",
   "contacts",
   "links",
@@ -102,16 +106,21 @@ export function mergeIncomingStudy(
 
   // Sites: this organisation's come from its record; others' stay; unknown others are placeholders.
   // An organisation that already has a site here owns all its sites: another sender can neither
-  // change them nor add more for it (not even a second one under another hospital).
-  const orgsWithSites = new Set(a.sites.map((s) => s.organisationId));
-  const others = a.sites.filter((s) => s.organisationId !== organisationId);
-  const own = b.sites.filter((s) => s.organisationId === organisationId);
-  const placeholders = b.sites.filter((s) => s.organisationId !== organisationId && !orgsWithSites.has(s.organisationId));
-  const ignored = b.sites.filter((s) => s.organisationId !== organisationId && orgsWithSites.has(s.organisationId));
+  // change them nor add more for it (not even a second one under another hospital). Locations that
+  // match no registered organisation belong to the lead's record; another sender only adds new ones.
+  const ownedBySender = (s: Study["sites"][number]) => s.organisationId === organisationId || (s.organisationId == null && isLead);
+  const orgsWithSites = new Set(a.sites.map((s) => s.organisationId).filter((x): x is string => x != null));
+  const existingKeys = new Set(a.sites.map(siteKey));
+  const others = a.sites.filter((s) => !ownedBySender(s));
+  const own = b.sites.filter(ownedBySender);
+  const isPlaceholder = (s: Study["sites"][number]) =>
+    s.organisationId == null ? !existingKeys.has(siteKey(s)) : !orgsWithSites.has(s.organisationId);
+  const placeholders = b.sites.filter((s) => !ownedBySender(s) && isPlaceholder(s));
+  const ignored = b.sites.filter((s) => !ownedBySender(s) && !isPlaceholder(s));
   for (const s of ignored) {
     const current = a.sites.find((x) => siteKey(x) === siteKey(s));
     if (!current || !same({ ...current, withdrawn: false }, { ...s, withdrawn: false })) {
-      warnings.push(`stedet ${siteKey(s)} eies av ${s.organisationId}; endringene i denne leveransen er ikke brukt`);
+      warnings.push(`stedet ${siteKey(s)} eies av ${s.organisationId ?? "hovedansvarlig"}; endringene i denne leveransen er ikke brukt`);
     }
   }
   merged.sites = [...others, ...own, ...placeholders];
@@ -128,6 +137,8 @@ export function mergeIncomingStudy(
 export function withdrawOrganisationSites(study: Study, organisationId: string): Study {
   return canonicalStudy({
     ...study,
-    sites: study.sites.map((s) => (s.organisationId === organisationId ? { ...s, withdrawn: true } : s)),
+    sites: study.sites.map((s) =>
+      s.organisationId === organisationId || (s.organisationId == null && study.leadOrganisationId === organisationId) ? { ...s, withdrawn: true } : s,
+    ),
   });
 }

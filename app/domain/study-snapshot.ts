@@ -3,7 +3,7 @@
  * study give byte-identical snapshots, so sending the same data twice makes no new version.
  */
 import diff from "microdiff";
-import type { Study } from "./study";
+import { siteIdentity, type Study } from "./study";
 
 type Localized = { nb?: string | null; nn?: string | null; en?: string | null };
 
@@ -16,8 +16,8 @@ function cleanLocalized<T extends Localized>(text: T): T {
   return out as T;
 }
 
-export function siteKey(site: { organisationId: string; hospitalId: string | null }): string {
-  return `${site.organisationId}/${site.hospitalId ?? ""}`;
+export function siteKey(site: { organisationId: string | null; hospitalId: string | null; name?: string | null; city?: string | null }): string {
+  return siteIdentity(site);
 }
 
 const sortedUnique = (values: string[]) => [...new Set(values)].sort();
@@ -35,6 +35,7 @@ export function canonicalStudy(study: Study): Study {
     scientificSummary: cleanLocalized(study.scientificSummary),
     participation: cleanLocalized(study.participation),
     categories: sortedUnique(study.categories),
+    keywords: [...new Set(study.keywords)],
     icd10: sortedUnique(study.icd10),
     snomed: sortedUnique(study.snomed),
     eligibility: {
@@ -42,7 +43,10 @@ export function canonicalStudy(study: Study): Study {
       inclusionCriteria: cleanLocalized(study.eligibility.inclusionCriteria),
       exclusionCriteria: cleanLocalized(study.eligibility.exclusionCriteria),
     },
-    sites: [...study.sites].sort((a, b) => siteKey(a).localeCompare(siteKey(b))),
+    // A registered hospital has its own coordinates: the source's are kept only for other places.
+    sites: [...study.sites]
+      .map((site) => (site.hospitalId && (site.lat != null || site.lon != null) ? { ...site, lat: null, lon: null } : site))
+      .sort((a, b) => siteKey(a).localeCompare(siteKey(b))),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { calendarDateSchema, isCalendarDate } from "./calendar-date";
+import { DECLARED_STATUSES } from "./inclusion-status";
 
 export const LANGUAGES = ["nb", "nn", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -108,15 +109,39 @@ export const contactSchema = z
   .refine((c) => c.email || c.phone, { message: "en kontakt må ha e-post eller telefon", path: ["email"] });
 export type Contact = z.infer<typeof contactSchema>;
 
+/** A source's own status for a site, with its wording, date and who declared it (inclusion-status.ts). */
+export const declaredStatusSchema = z.object({
+  status: z.enum(DECLARED_STATUSES),
+  text: nonEmpty(200),
+  on: calendarDateSchema,
+  by: nonEmpty(200),
+});
+
 /** The site's fields without the cross-field checks, so a form can pick from it (see siteSchema). */
 export const siteFields = z.object({
-  organisationId: slug,
+  /** A registered organisation; null for a location the source names that matches none (kept as written). */
+  organisationId: slug.nullable().default(null),
   hospitalId: slug.nullable().optional().default(null),
+  /** The location as the source names it (required when it matches no registered organisation). */
+  name: optionalText(300).optional().default(null),
+  city: optionalText(200).optional().default(null),
+  /** Coordinates from the source record, for a location that is not a registered hospital. */
+  lat: z.number().min(-90).max(90).nullable().optional().default(null),
+  lon: z.number().min(-180).max(180).nullable().optional().default(null),
+  /** "N sites in Norway, not named": a source that only gives a count (EU CTIS). */
+  unnamedCount: z.number().int().min(1).max(10_000).nullable().optional().default(null),
+  /** A registry's estimated dates ("forventet"): shown, never used as inclusion dates. */
+  expectedStart: calendarDateSchema.nullable().optional().default(null),
+  expectedEnd: calendarDateSchema.nullable().optional().default(null),
+  /** The source's own status, used when no inclusion start date is given. */
+  declared: declaredStatusSchema.nullable().optional().default(null),
   inclusionStart: calendarDateSchema.nullable().default(null),
   inclusionEnd: calendarDateSchema.nullable().default(null),
   paused: z.boolean().default(false),
   pauseReason: optionalText(500).optional().default(null),
   contact: contactSchema.nullable().optional().default(null),
+  /** Further contacts for this site beyond `contact` (registries list several). */
+  moreContacts: z.array(contactSchema).max(50).optional().default([]),
   referral: optionalText(2000).optional().default(null),
   /** Set when the site disappeared from its organisation's feed: kept, never deleted. */
   withdrawn: z.boolean().default(false),
@@ -124,9 +149,24 @@ export const siteFields = z.object({
 
 /** Cross-field site checks, shared by siteSchema and the registration form. */
 export function checkSite(
-  site: { inclusionStart?: string | null; inclusionEnd?: string | null; paused?: boolean; pauseReason?: string | null },
+  site: {
+    inclusionStart?: string | null;
+    inclusionEnd?: string | null;
+    paused?: boolean;
+    pauseReason?: string | null;
+    organisationId?: string | null;
+    name?: string | null;
+    unnamedCount?: number | null;
+    hospitalId?: string | null;
+  },
   ctx: z.RefinementCtx,
 ): void {
+  if (site.organisationId == null && !site.name && site.unnamedCount == null) {
+    ctx.addIssue({ code: "custom", path: ["organisationId"], message: "et studiested må ha en organisasjon eller et navn" });
+  }
+  if (site.organisationId == null && site.hospitalId) {
+    ctx.addIssue({ code: "custom", path: ["hospitalId"], message: "et sykehus krever organisasjonen det hører til" });
+  }
   if (
     site.inclusionStart &&
     site.inclusionEnd &&
@@ -177,7 +217,10 @@ export const studyFields = z.object({
       minAgeYears: z.number().min(0).max(120).nullable().default(null),
       maxAgeYears: z.number().min(0).max(120).nullable().default(null),
       sex: z.enum(SEXES).default("all"),
-      healthyVolunteers: z.boolean().default(false),
+      /** null: the source does not say (unknown is not no). */
+      healthyVolunteers: z.boolean().nullable().default(false),
+      /** Age groups as a registry gives them ("18-64 years"): ranges stay ranges, not hard limits. */
+      ageGroups: z.array(nonEmpty(100)).max(20).default([]),
       inclusionCriteria: optionalLocalizedText(20_000).prefault({}),
       exclusionCriteria: optionalLocalizedText(20_000).prefault({}),
     })
@@ -187,7 +230,21 @@ export const studyFields = z.object({
     })
     .prefault({}),
   sponsor: optionalText(300).optional().default(null),
+  /** The organisation responsible for the study in the portal (owns and publishes it). */
   leadOrganisationId: slug,
+  /**
+   * The record's own lead ("utført av", lead sponsor) as written, and the registered organisation
+   * it matches (null when it matches none). null: the source does not say.
+   */
+  lead: z.object({ name: nonEmpty(300), organisationId: slug.nullable().default(null) }).nullable().default(null),
+  /** The registry's official (scientific) title, usually English. */
+  officialTitle: optionalText(1000).optional().default(null),
+  keywords: z.array(nonEmpty(200)).max(200).default([]),
+  /** Identifiers beyond the five the portal matches on (French ID-RCB, sponsor codes, …). */
+  otherIdentifiers: z
+    .array(z.object({ scheme: nonEmpty(80), value: nonEmpty(200), url: z.url({ protocol: /^https?$/ }).nullable().default(null) }))
+    .max(100)
+    .default([]),
   principalInvestigator: z
     .object({ name: nonEmpty(200), title: optionalText(200).optional().default(null), organisationId: slug.nullable().optional().default(null) })
     .nullable()
@@ -213,15 +270,29 @@ export const studyInputSchema = studyFields.superRefine((study, ctx) => {
 });
 
 /** One site per organisation/hospital: shared by studyInputSchema and the registration form. */
-export function checkDuplicateSites(sites: { organisationId: string; hospitalId?: string | null }[], ctx: z.RefinementCtx): void {
+export function checkDuplicateSites(
+  sites: { organisationId: string | null; hospitalId?: string | null; name?: string | null; city?: string | null; unnamedCount?: number | null }[],
+  ctx: z.RefinementCtx,
+): void {
   const seen = new Set<string>();
   sites.forEach((site, index) => {
-    const key = `${site.organisationId}/${site.hospitalId ?? ""}`;
+    const key = siteIdentity(site);
     if (seen.has(key)) {
       ctx.addIssue({ code: "custom", path: ["sites", index], message: `stedet ${key} er oppført to ganger` });
     }
     seen.add(key);
   });
+}
+
+/**
+ * A site's identity within a study: its organisation and hospital, or — for a location that
+ * matches no registered organisation — its name and city as written (same key as the database's
+ * unique index on study_sites).
+ */
+export function siteIdentity(site: { organisationId: string | null; hospitalId?: string | null; name?: string | null; city?: string | null; unnamedCount?: number | null }): string {
+  if (site.organisationId != null) return `${site.organisationId}/${site.hospitalId ?? ""}`;
+  if (!site.name) return "~unnamed";
+  return `~${site.name.toLowerCase()}|${(site.city ?? "").toLowerCase()}`;
 }
 
 export type StudyInput = z.input<typeof studyInputSchema>;

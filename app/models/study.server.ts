@@ -7,6 +7,7 @@ import { sql } from "./statements.server";
 import { notifyStudyChanged } from "./study-events.server";
 import {
   parseStudy,
+  siteIdentity,
   TEXT_FIELDS,
   type FieldProblem,
   type Language,
@@ -15,6 +16,7 @@ import {
   type TextField,
 } from "../domain/study";
 import { canonicalStudy, diffStudies, siteKey, summariseChanges, type ChangeEntry } from "../domain/study-snapshot";
+import type { DeclaredStatus, DeclaredStatusValue } from "../domain/inclusion-status";
 
 export interface Actor {
   kind: "user" | "source" | "system" | "seed";
@@ -118,6 +120,7 @@ function checkReferences(db: Db, study: Study, studyId: number | null): FieldPro
     if (id && !orgExists.get(id)) problems.push({ field, message: `ukjent organisasjon "${id}"` });
   };
   org("leadOrganisationId", study.leadOrganisationId);
+  org("lead.organisationId", study.lead?.organisationId);
   org("principalInvestigator.organisationId", study.principalInvestigator?.organisationId);
   study.localIds.forEach((l, i) => org(`localIds.${i}.organisationId`, l.organisationId));
   study.sites.forEach((site, i) => {
@@ -125,7 +128,7 @@ function checkReferences(db: Db, study: Study, studyId: number | null): FieldPro
     if (site.hospitalId) {
       const owner = hospitalOrg.get(site.hospitalId) as string | undefined;
       if (!owner) problems.push({ field: `sites.${i}.hospitalId`, message: `ukjent sykehus "${site.hospitalId}"` });
-      else if (owner !== site.organisationId)
+      else if (site.organisationId != null && owner !== site.organisationId)
         problems.push({
           field: `sites.${i}.hospitalId`,
           message: `sykehuset "${site.hospitalId}" hører til ${owner}, ikke ${site.organisationId}`,
@@ -167,8 +170,13 @@ function studyRowParams(study: Study) {
     maxAge: study.eligibility.maxAgeYears,
     sex: study.eligibility.sex,
     healthyVolunteers: study.eligibility.healthyVolunteers ? 1 : 0,
+    healthyVolunteersStated: study.eligibility.healthyVolunteers == null ? 0 : 1,
+    ageGroups: JSON.stringify(study.eligibility.ageGroups),
     sponsor: study.sponsor,
     lead: study.leadOrganisationId,
+    leadName: study.lead?.name ?? null,
+    leadMatch: study.lead?.organisationId ?? null,
+    officialTitle: study.officialTitle,
     piName: study.principalInvestigator?.name ?? null,
     piTitle: study.principalInvestigator?.title ?? null,
     piOrg: study.principalInvestigator?.organisationId ?? null,
@@ -182,10 +190,12 @@ function insertStudyRow(db: Db, study: Study, now: string): number {
   const result = sql(db, 
       `INSERT INTO studies (nct_id, eu_ct_number, eudract_number, isrctn, rek_number, study_type, phase, min_age_years,
          max_age_years, sex, healthy_volunteers, sponsor, lead_organisation_id, pi_name, pi_title, pi_organisation_id,
-         target_enrolment, publication_state, is_demo, current_version, created_at, updated_at, published_at)
+         target_enrolment, publication_state, is_demo, current_version, created_at, updated_at, published_at,
+         healthy_volunteers_stated, age_groups, lead_as_written, lead_match_organisation_id, official_title)
        VALUES (@nct, @euCt, @eudract, @isrctn, @rek, @studyType, @phase, @minAge, @maxAge, @sex, @healthyVolunteers,
          @sponsor, @lead, @piName, @piTitle, @piOrg, @target, @state, @isDemo, 1, @now, @now,
-         CASE WHEN @state = 'published' THEN @now END)`,
+         CASE WHEN @state = 'published' THEN @now END,
+         @healthyVolunteersStated, @ageGroups, @leadName, @leadMatch, @officialTitle)`,
     )
     .run({ ...studyRowParams(study), now });
   return Number(result.lastInsertRowid);
@@ -198,6 +208,8 @@ function updateStudyRow(db: Db, id: number, study: Study, version: number, now: 
        sex = @sex, healthy_volunteers = @healthyVolunteers, sponsor = @sponsor, lead_organisation_id = @lead,
        pi_name = @piName, pi_title = @piTitle, pi_organisation_id = @piOrg, target_enrolment = @target,
        publication_state = @state, is_demo = @isDemo, current_version = @version, updated_at = @now,
+       healthy_volunteers_stated = @healthyVolunteersStated, age_groups = @ageGroups, lead_as_written = @leadName,
+       lead_match_organisation_id = @leadMatch, official_title = @officialTitle,
        published_at = CASE WHEN @state = 'published' THEN coalesce(published_at, @now) ELSE published_at END
      WHERE id = @id`,
   ).run({ ...studyRowParams(study), version, now, id });
@@ -206,7 +218,7 @@ function updateStudyRow(db: Db, id: number, study: Study, version: number, now: 
 /** Child rows are rewritten from the study; sites are updated in place so their ids stay stable. */
 function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): void {
   // A new study has no child rows yet: skip nine DELETEs per study on bulk loads.
-  if (!isNew) for (const table of ["study_texts", "study_local_ids", "study_categories", "study_conditions", "study_icd10", "study_snomed", "study_interventions", "study_contacts", "study_links"]) {
+  if (!isNew) for (const table of ["study_texts", "study_local_ids", "study_categories", "study_conditions", "study_icd10", "study_snomed", "study_interventions", "study_contacts", "study_links", "study_keywords", "study_other_identifiers"]) {
     sql(db, `DELETE FROM ${table} WHERE study_id = ?`).run(studyId);
   }
   const text = sql(db, "INSERT INTO study_texts (study_id, field, lang, text) VALUES (?, ?, ?, ?)");
@@ -237,33 +249,68 @@ function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): v
   const contact = sql(db, "INSERT INTO study_contacts (study_id, position, role, name, email, phone) VALUES (?, ?, ?, ?, ?, ?)");
   study.contacts.forEach((c, i) => contact.run(studyId, i, c.role, c.name, c.email, c.phone));
   const link = sql(db, "INSERT INTO study_links (study_id, position, url, label) VALUES (?, ?, ?, ?)");
-  study.links.forEach((l, i) => link.run(studyId, i, l.url, l.label));
+  const keyword = sql(db, "INSERT INTO study_keywords (study_id, position, text) VALUES (?, ?, ?)");
+  study.keywords.forEach((k, i) => keyword.run(studyId, i, k));
+  const otherId = sql(db, "INSERT INTO study_other_identifiers (study_id, position, scheme, value, url) VALUES (?, ?, ?, ?, ?)");
+  study.otherIdentifiers.forEach((x, i) => otherId.run(studyId, i, x.scheme, x.value, x.url));
 
-  const upsertSite = sql(db, 
-    `INSERT INTO study_sites (study_id, organisation_id, hospital_id, inclusion_start, inclusion_end, paused, pause_reason,
-       contact_name, contact_email, contact_phone, referral, withdrawn)
-     VALUES (@studyId, @organisationId, @hospitalId, @start, @end, @paused, @pauseReason, @contactName, @contactEmail,
-       @contactPhone, @referral, @withdrawn)
-     ON CONFLICT (study_id, organisation_id, coalesce(hospital_id, '')) DO UPDATE SET
-       inclusion_start = excluded.inclusion_start, inclusion_end = excluded.inclusion_end, paused = excluded.paused,
-       pause_reason = excluded.pause_reason, contact_name = excluded.contact_name, contact_email = excluded.contact_email,
-       contact_phone = excluded.contact_phone, referral = excluded.referral, withdrawn = excluded.withdrawn`,
+  // Sites are updated in place by their identity (siteIdentity), so their ids stay stable.
+  const existing = isNew
+    ? new Map<string, number>()
+    : new Map(
+        (sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city FROM study_sites WHERE study_id = ?").all(studyId) as {
+          id: number;
+          organisation_id: string | null;
+          hospital_id: string | null;
+          site_name: string | null;
+          site_city: string | null;
+        }[]).map((r) => [siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }), r.id]),
+      );
+  const SITE_COLUMNS = `organisation_id = @organisationId, hospital_id = @hospitalId, site_name = @name, site_city = @city,
+       site_lat = @lat, site_lon = @lon, unnamed_count = @unnamedCount, inclusion_start = @start, inclusion_end = @end,
+       expected_start = @expectedStart, expected_end = @expectedEnd, declared_status = @declaredStatus,
+       declared_text = @declaredText, declared_on = @declaredOn, declared_by = @declaredBy, paused = @paused,
+       pause_reason = @pauseReason, contact_name = @contactName, contact_email = @contactEmail,
+       contact_phone = @contactPhone, more_contacts = @moreContacts, referral = @referral, withdrawn = @withdrawn`;
+  const insertSite = sql(db,
+    `INSERT INTO study_sites (study_id, organisation_id, hospital_id, site_name, site_city, site_lat, site_lon, unnamed_count,
+       inclusion_start, inclusion_end, expected_start, expected_end, declared_status, declared_text, declared_on, declared_by,
+       paused, pause_reason, contact_name, contact_email, contact_phone, more_contacts, referral, withdrawn)
+     VALUES (@studyId, @organisationId, @hospitalId, @name, @city, @lat, @lon, @unnamedCount, @start, @end, @expectedStart,
+       @expectedEnd, @declaredStatus, @declaredText, @declaredOn, @declaredBy, @paused, @pauseReason, @contactName,
+       @contactEmail, @contactPhone, @moreContacts, @referral, @withdrawn)`,
   );
+  const updateSite = sql(db, `UPDATE study_sites SET ${SITE_COLUMNS} WHERE id = @id`);
   for (const s of study.sites) {
-    upsertSite.run({
+    const params = {
       studyId,
       organisationId: s.organisationId,
       hospitalId: s.hospitalId,
+      name: s.name,
+      city: s.city,
+      lat: s.lat,
+      lon: s.lon,
+      unnamedCount: s.unnamedCount,
       start: s.inclusionStart,
       end: s.inclusionEnd,
+      expectedStart: s.expectedStart,
+      expectedEnd: s.expectedEnd,
+      declaredStatus: s.declared?.status ?? null,
+      declaredText: s.declared?.text ?? null,
+      declaredOn: s.declared?.on ?? null,
+      declaredBy: s.declared?.by ?? null,
       paused: s.paused ? 1 : 0,
       pauseReason: s.pauseReason,
       contactName: s.contact?.name ?? null,
       contactEmail: s.contact?.email ?? null,
       contactPhone: s.contact?.phone ?? null,
+      moreContacts: JSON.stringify(s.moreContacts),
       referral: s.referral,
       withdrawn: s.withdrawn ? 1 : 0,
-    });
+    };
+    const id = existing.get(siteIdentity(s));
+    if (id == null) insertSite.run(params);
+    else updateSite.run({ ...params, id });
   }
 }
 
@@ -309,10 +356,20 @@ export function latestSnapshot(db: Db, studyId: number): Study | null {
 
 export interface SiteRecord {
   id: number;
-  organisationId: string;
-  organisationName: string;
-  regionId: string;
-  regionName: string;
+  /** null: a location the source names that matches no registered organisation (see name). */
+  organisationId: string | null;
+  organisationName: string | null;
+  regionId: string | null;
+  regionName: string | null;
+  /** The location as the source names it; set for every unregistered site. */
+  name: string | null;
+  city: string | null;
+  /** "N sites in Norway, not named in the source". */
+  unnamedCount: number | null;
+  expectedStart: string | null;
+  expectedEnd: string | null;
+  declared: DeclaredStatus | null;
+  moreContacts: { name: string; email: string | null; phone: string | null }[];
   hospitalId: string | null;
   hospitalName: string | null;
   municipality: string | null;
@@ -341,6 +398,11 @@ export interface StudyRecord extends Omit<Study, "sites"> {
 
 interface StudyRow {
   id: number;
+  lead_as_written: string | null;
+  lead_match_organisation_id: string | null;
+  official_title: string | null;
+  healthy_volunteers_stated: number;
+  age_groups: string;
   nct_id: string | null;
   eu_ct_number: string | null;
   eudract_number: string | null;
@@ -377,10 +439,22 @@ const STUDY_SELECT = `SELECT s.*, o.name AS lead_name, o.short_name AS lead_shor
 interface SiteRow {
   id: number;
   study_id: number;
-  organisation_id: string;
-  organisation_name: string;
-  region_id: string;
-  region_name: string;
+  organisation_id: string | null;
+  organisation_name: string | null;
+  region_id: string | null;
+  region_name: string | null;
+  site_name: string | null;
+  site_city: string | null;
+  site_lat: number | null;
+  site_lon: number | null;
+  unnamed_count: number | null;
+  expected_start: string | null;
+  expected_end: string | null;
+  declared_status: DeclaredStatusValue | null;
+  declared_text: string | null;
+  declared_on: string | null;
+  declared_by: string | null;
+  more_contacts: string;
   hospital_id: string | null;
   hospital_name: string | null;
   municipality: string | null;
@@ -402,11 +476,11 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
       `SELECT ss.*, o.name AS organisation_name, o.region_id, r.name AS region_name, h.name AS hospital_name,
               h.municipality, h.lat, h.lon
        FROM study_sites ss
-       JOIN organisations o ON o.id = ss.organisation_id
-       JOIN regions r ON r.id = o.region_id
+       LEFT JOIN organisations o ON o.id = ss.organisation_id
+       LEFT JOIN regions r ON r.id = o.region_id
        LEFT JOIN hospitals h ON h.id = ss.hospital_id
        WHERE ss.study_id IN (SELECT value FROM json_each(?))
-       ORDER BY ss.study_id, ss.organisation_id, coalesce(ss.hospital_id, '')`,
+       ORDER BY ss.study_id, ss.organisation_id IS NULL, ss.organisation_id, coalesce(ss.hospital_id, ''), ss.site_name`,
     )
     .all(JSON.stringify(studyIds)) as SiteRow[];
   const byStudy = new Map<number, SiteRecord[]>();
@@ -418,11 +492,21 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
       organisationName: r.organisation_name,
       regionId: r.region_id,
       regionName: r.region_name,
+      name: r.site_name,
+      city: r.site_city,
+      unnamedCount: r.unnamed_count,
       hospitalId: r.hospital_id,
       hospitalName: r.hospital_name,
-      municipality: r.municipality,
-      lat: r.lat,
-      lon: r.lon,
+      municipality: r.municipality ?? r.site_city,
+      lat: r.lat ?? r.site_lat,
+      lon: r.lon ?? r.site_lon,
+      expectedStart: r.expected_start,
+      expectedEnd: r.expected_end,
+      declared:
+        r.declared_status != null
+          ? { status: r.declared_status, text: r.declared_text!, on: r.declared_on!, by: r.declared_by! }
+          : null,
+      moreContacts: JSON.parse(r.more_contacts) as SiteRecord["moreContacts"],
       inclusionStart: r.inclusion_start,
       inclusionEnd: r.inclusion_end,
       paused: r.paused === 1,
@@ -502,6 +586,10 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
     `SELECT study_id, name, email, phone, role FROM study_contacts ${IN_IDS} ORDER BY study_id, position`,
   );
   const links = grouped<Study["links"][number]>(`SELECT study_id, url, label FROM study_links ${IN_IDS} ORDER BY study_id, position`);
+  const keywords = loadColumn(db, `SELECT study_id, text AS value FROM study_keywords ${IN_IDS} ORDER BY study_id, position`, found);
+  const otherIdentifiers = grouped<Study["otherIdentifiers"][number]>(
+    `SELECT study_id, scheme, value, url FROM study_other_identifiers ${IN_IDS} ORDER BY study_id, position`,
+  );
   const allCategories = [...new Set([...categories.values()].flat())];
   const allCodes = [...new Set([...icd10.values()].flat())];
   const categoryName = new Map(
@@ -543,12 +631,17 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
         minAgeYears: row.min_age_years,
         maxAgeYears: row.max_age_years,
         sex: row.sex,
-        healthyVolunteers: row.healthy_volunteers === 1,
+        healthyVolunteers: row.healthy_volunteers_stated === 0 ? null : row.healthy_volunteers === 1,
+        ageGroups: JSON.parse(row.age_groups) as string[],
         inclusionCriteria: t.inclusionCriteria,
         exclusionCriteria: t.exclusionCriteria,
       },
       sponsor: row.sponsor,
       leadOrganisationId: row.lead_organisation_id,
+      lead: row.lead_as_written ? { name: row.lead_as_written, organisationId: row.lead_match_organisation_id } : null,
+      officialTitle: row.official_title,
+      keywords: keywords.get(id) ?? [],
+      otherIdentifiers: otherIdentifiers.get(id) ?? [],
       principalInvestigator: row.pi_name ? { name: row.pi_name, title: row.pi_title, organisationId: row.pi_organisation_id } : null,
       contacts: contacts.get(id) ?? [],
       links: links.get(id) ?? [],
@@ -599,6 +692,15 @@ export function toStudyInput(record: StudyRecord): Study {
     sites: sites.map((s) => ({
       organisationId: s.organisationId,
       hospitalId: s.hospitalId,
+      name: s.name,
+      city: s.city,
+      lat: s.hospitalId ? null : s.lat,
+      lon: s.hospitalId ? null : s.lon,
+      unnamedCount: s.unnamedCount,
+      expectedStart: s.expectedStart,
+      expectedEnd: s.expectedEnd,
+      declared: s.declared,
+      moreContacts: s.moreContacts,
       inclusionStart: s.inclusionStart,
       inclusionEnd: s.inclusionEnd,
       paused: s.paused,
