@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { configureStatusPolicy, DEFAULT_DECLARED_MAX_AGE_DAYS } from "./domain/inclusion-status";
 
 /** A CSP frame-ancestors source list (CSP Level 3 host-source / scheme-source / 'self' / 'none'). */
 export function isFrameAncestors(value: string): boolean {
@@ -124,6 +125,20 @@ const envSchema = z
       emptyToUndefined,
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be fatal, error, warn, info, debug, trace or silent" }).default("info"),
     ),
+    /**
+     * Days after which a status a source declared (a listing's "Åpen for rekruttering", a registry
+     * status) that could still change reads "unknown / needs confirmation" (ADR 0012). 730 is
+     * ClinicalTrials.gov's two years.
+     */
+    DECLARED_STATUS_MAX_AGE_DAYS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of days between 1 and 3650" })
+        .int("must be a whole number of days between 1 and 3650")
+        .min(1, "must be a whole number of days between 1 and 3650")
+        .max(3650, "must be a whole number of days between 1 and 3650")
+        .default(DEFAULT_DECLARED_MAX_AGE_DAYS),
+    ),
     /** Seed the fictional demo studies into an empty database at start. */
     SEED_DEMO_DATA: z.preprocess(
       emptyToUndefined,
@@ -179,7 +194,11 @@ type GlobalWithConfig = typeof globalThis & { [CONFIG_KEY]?: Config };
 /** The process-wide configuration, parsed once (shared by server.ts and the Remix build). */
 export function getConfig(): Config {
   const g = globalThis as GlobalWithConfig;
-  g[CONFIG_KEY] ??= parseConfig(process.env);
+  if (!g[CONFIG_KEY]) {
+    g[CONFIG_KEY] = parseConfig(process.env);
+    // The status rule's one deployment setting (app/domain/inclusion-status.ts stays pure of env).
+    configureStatusPolicy({ declaredMaxAgeDays: g[CONFIG_KEY].DECLARED_STATUS_MAX_AGE_DAYS });
+  }
   return g[CONFIG_KEY];
 }
 

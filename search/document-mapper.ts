@@ -2,8 +2,8 @@
  * Study → search documents (one per active site). Pure: the same study always gives the same
  * documents, so a rebuild from the database reproduces the index exactly.
  */
-import { addCalendarDays } from "../app/domain/calendar-date";
-import { startOfOsloDay } from "../app/domain/inclusion-status";
+import { searchWindow } from "../app/domain/inclusion-status";
+import { siteDisplayName } from "../app/domain/site-name";
 import type { StudyRecord } from "../app/models/study.server";
 import type { SearchDocument } from "./types";
 
@@ -30,7 +30,8 @@ export function studyDocuments(study: StudyRecord): SearchDocument[] {
     sex: study.eligibility.sex,
     minAgeYears: study.eligibility.minAgeYears,
     maxAgeYears: study.eligibility.maxAgeYears,
-    healthyVolunteers: study.eligibility.healthyVolunteers,
+    // A study that does not say whether it takes healthy volunteers is not one that does.
+    healthyVolunteers: study.eligibility.healthyVolunteers === true,
     leadOrganisationId: study.leadOrganisation.id,
     leadOrganisationName: study.leadOrganisation.name,
     updatedAt: Date.parse(study.updatedAt),
@@ -61,13 +62,13 @@ export function studyDocuments(study: StudyRecord): SearchDocument[] {
     id: `${study.id}-${s.id}`,
     siteId: s.id,
     organisationId: s.organisationId,
-    organisationName: s.organisationName,
+    // A place that is no registered organisation is searchable by its own name.
+    organisationName: s.organisationName ?? siteDisplayName(s),
     regionId: s.regionId,
     hospitalId: s.hospitalId,
     hospitalName: s.hospitalName ?? s.municipality,
-    opensAt: s.inclusionStart ? startOfOsloDay(s.inclusionStart).getTime() : null,
-    closesAt: s.inclusionEnd ? startOfOsloDay(addCalendarDays(s.inclusionEnd, 1)).getTime() : null,
-    paused: s.paused,
+    // The one status rule (app/domain/inclusion-status.ts) as the instants the engines filter on.
+    ...searchWindow(s),
     lat: s.lat,
     lon: s.lon,
   }));

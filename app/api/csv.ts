@@ -54,12 +54,16 @@ const COLUMNS: [string, (s: StudyOut) => Cell][] = [
   ["lead_region", (s) => s.leadOrganisation.region.name],
   ["site_count", (s) => s.sites.length],
   ["open_site_count", (s) => s.sites.filter((x) => x.status === "open").length],
+  ["status_basis", (s) => list([...new Set(s.sites.map((x) => x.statusBasis))])],
   [
     "sites",
     (s) =>
       list(
         s.sites.map(
-          (x) => `${x.hospital?.name ?? x.organisation.name} (${x.inclusionStart ?? "?"}–${x.inclusionEnd ?? ""}, ${x.status})`,
+          (x) =>
+            `${x.hospital?.name ?? x.organisation?.name ?? x.name ?? `${x.unnamedCount ?? "?"} ikke navngitt`}` +
+            ` (${x.inclusionStart ?? x.expectedStart ?? "?"}–${x.inclusionEnd ?? x.expectedEnd ?? ""}, ${x.status}, ${x.statusBasis}` +
+            `${x.declaredStatus ? `: «${x.declaredStatus.text}» ${x.declaredStatus.by} ${x.declaredStatus.on}` : ""})`,
         ),
       ),
   ],

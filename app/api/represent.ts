@@ -3,7 +3,7 @@
  * domain's inclusion-status rules and the request's one `now`; it is never stored.
  */
 import type { SearchHit } from "../../search/types";
-import { nextStatusChange, siteStatus, statusTransitions, studyStatus } from "../domain/inclusion-status";
+import { nextStatusChange, siteState, statusTransitions, studyStatus } from "../domain/inclusion-status";
 import type { PublicationState, Study } from "../domain/study";
 import { diffStudies, summariseChanges, type ChangeEntry } from "../domain/study-snapshot";
 import type { Hospital, Organisation } from "../models/reference.server";
@@ -24,19 +24,30 @@ export const studyVersionsUrl = (u: Urls, id: number) => `${u.base}/api/v1/studi
 export const activeSites = (record: Pick<StudyRecord, "sites">): SiteRecord[] => record.sites.filter((s) => !s.withdrawn);
 
 export function siteOut(site: SiteRecord, now: Date): SiteOut {
+  const state = siteState(site, now);
   return {
     id: site.id,
-    organisation: { id: site.organisationId, name: site.organisationName },
-    region: { id: site.regionId, name: site.regionName },
+    organisation: site.organisationId ? { id: site.organisationId, name: site.organisationName ?? site.organisationId } : null,
+    region: site.regionId ? { id: site.regionId, name: site.regionName ?? site.regionId } : null,
+    registered: site.organisationId != null,
+    name: site.name,
+    city: site.city,
+    unnamedCount: site.unnamedCount,
     hospital: site.hospitalId
       ? { id: site.hospitalId, name: site.hospitalName ?? site.hospitalId, municipality: site.municipality, lat: site.lat, lon: site.lon }
       : null,
     inclusionStart: site.inclusionStart,
     inclusionEnd: site.inclusionEnd,
-    status: siteStatus(site, now),
+    expectedStart: site.expectedStart,
+    expectedEnd: site.expectedEnd,
+    status: state.status,
+    statusBasis: state.basis,
+    statusStale: state.stale,
+    declaredStatus: site.declared,
     paused: site.paused,
     pauseReason: site.pauseReason,
     contact: site.contact,
+    moreContacts: site.moreContacts,
     referral: site.referral,
   };
 }
@@ -72,6 +83,7 @@ function core(record: StudyRecord, now: Date, u: Urls) {
       shortName: record.leadOrganisation.shortName,
       region: { id: record.leadOrganisation.regionId, name: record.leadOrganisation.regionName },
     },
+    lead: record.lead,
     status: studyStatus(sites, now),
     statusChangesAt: next ? next.toISOString() : null,
     sites: sites.map((s) => siteOut(s, now)),
@@ -97,10 +109,14 @@ export function studyOut(record: StudyRecord, now: Date, u: Urls): StudyOut {
       maxAgeYears: e.maxAgeYears,
       sex: e.sex,
       healthyVolunteers: e.healthyVolunteers,
+      ageGroups: [...e.ageGroups],
       inclusionCriteria: texts(e.inclusionCriteria),
       exclusionCriteria: texts(e.exclusionCriteria),
     },
     sponsor: record.sponsor,
+    officialTitle: record.officialTitle,
+    keywords: [...record.keywords],
+    otherIdentifiers: record.otherIdentifiers.map((x) => ({ scheme: x.scheme, value: x.value, url: x.url })),
     principalInvestigator: record.principalInvestigator
       ? {
           name: record.principalInvestigator.name,

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { FACETS } from "../../search/types";
+import { DECLARED_STATUSES, SITE_STATUSES as DOMAIN_SITE_STATUSES } from "../domain/inclusion-status";
 import { CONTACT_ROLES, INTERVENTION_TYPES, PHASES, PUBLICATION_STATES, SEXES, STUDY_TYPES } from "../domain/study";
 
 /** Registry of the named component schemas (id = name under #/components/schemas). */
@@ -206,16 +207,25 @@ export const titleSchema = named(
   z.object({ nb: z.string(), nn: z.string().optional(), en: z.string().optional() }),
 );
 
-export const STUDY_STATUSES = ["open", "paused", "planned", "closed", "no_sites"] as const;
-export const SITE_STATUSES = ["open", "paused", "planned", "closed"] as const;
+export const SITE_STATUSES = [...DOMAIN_SITE_STATUSES] as ["open", "invitation", "paused", "planned", "unknown", "closed"];
+export const STUDY_STATUSES = [...SITE_STATUSES, "no_sites"] as const;
+const contactOut = z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() });
 
 export const siteSchema = named(
   "Site",
-  "Et studiested med sin egen inklusjonsperiode. Statusen utledes fra datoene (Europe/Oslo) når svaret lages; den lagres aldri.",
+  "Et studiested med sin egen inklusjonsperiode. Statusen utledes når svaret lages og lagres aldri. statusBasis sier hva den bygger på: " +
+    "dates (inklusjonsdatoer fra sykehuset eller forskeren, Europe/Oslo), declared (kildens egen status, se declaredStatus med dato og avsender) " +
+    "eller unknown (ingen opplysning, eller en oppgitt status som er for gammel: statusStale). expectedStart/expectedEnd er et registers " +
+    "forventede (estimerte) datoer og åpner eller stenger aldri noe. Et sted som ikke er et registrert foretak har organisation = null og " +
+    "navnet slik kilden skriver det (name, city).",
   z.object({
     id: z.number().int(),
-    organisation: z.object({ id: z.string(), name: z.string() }),
-    region: z.object({ id: z.string(), name: z.string() }),
+    organisation: z.object({ id: z.string(), name: z.string() }).nullable(),
+    region: z.object({ id: z.string(), name: z.string() }).nullable(),
+    registered: z.boolean(),
+    name: z.string().nullable(),
+    city: z.string().nullable(),
+    unnamedCount: z.number().int().nullable(),
     hospital: z
       .object({
         id: z.string(),
@@ -227,10 +237,16 @@ export const siteSchema = named(
       .nullable(),
     inclusionStart: calendarDate.nullable(),
     inclusionEnd: calendarDate.nullable(),
+    expectedStart: calendarDate.nullable(),
+    expectedEnd: calendarDate.nullable(),
     status: z.enum(SITE_STATUSES),
+    statusBasis: z.enum(["dates", "declared", "unknown"]),
+    statusStale: z.boolean(),
+    declaredStatus: z.object({ status: z.enum(DECLARED_STATUSES), text: z.string(), on: calendarDate, by: z.string() }).nullable(),
     paused: z.boolean(),
     pauseReason: z.string().nullable(),
-    contact: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
+    contact: contactOut.nullable(),
+    moreContacts: z.array(contactOut),
     referral: z.string().nullable(),
   }),
 );
@@ -263,7 +279,10 @@ const studyCoreShape = {
   categories: z.array(z.object({ id: z.string(), name: z.string().nullable() })),
   conditions: z.array(z.string()),
   icd10: z.array(z.object({ code: z.string(), name: z.string().nullable() })),
+  /** The organisation responsible for the study in the portal (publishes it). */
   leadOrganisation: leadOrganisationSchema,
+  /** The record's own lead as written (utført av, lead sponsor) and the organisation it matches; null: not stated. */
+  lead: z.object({ name: z.string(), organisationId: z.string().nullable() }).nullable(),
   status: z.enum(STUDY_STATUSES),
   statusChangesAt: instant.nullable(),
   sites: z.array(siteSchema),
@@ -283,7 +302,7 @@ export const studySummarySchema = named(
       minAgeYears: z.number().nullable(),
       maxAgeYears: z.number().nullable(),
       sex: z.enum(SEXES),
-      healthyVolunteers: z.boolean(),
+      healthyVolunteers: z.boolean().nullable(),
     }),
     match: z.object({
       siteId: z.number().int().nullable(),
@@ -307,11 +326,15 @@ export const studySchema = named(
       minAgeYears: z.number().nullable(),
       maxAgeYears: z.number().nullable(),
       sex: z.enum(SEXES),
-      healthyVolunteers: z.boolean(),
+      healthyVolunteers: z.boolean().nullable(),
+      ageGroups: z.array(z.string()),
       inclusionCriteria: localizedTextSchema,
       exclusionCriteria: localizedTextSchema,
     }),
     sponsor: z.string().nullable(),
+    officialTitle: z.string().nullable(),
+    keywords: z.array(z.string()),
+    otherIdentifiers: z.array(z.object({ scheme: z.string(), value: z.string(), url: z.string().nullable() })),
     principalInvestigator: z.object({ name: z.string(), title: z.string().nullable(), organisationId: z.string().nullable() }).nullable(),
     contacts: z.array(z.object({ role: z.enum(CONTACT_ROLES), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })),
     links: z.array(z.object({ url: z.string(), label: z.string() })),

@@ -21,7 +21,8 @@ export interface Principal {
 
 export interface StudyScope {
   leadOrganisationId: string;
-  sites: { organisationId: string; withdrawn?: boolean }[];
+  /** organisationId null: a location that is no registered organisation (only an admin edits it). */
+  sites: { organisationId: string | null; withdrawn?: boolean }[];
 }
 
 export type Action =
@@ -58,7 +59,7 @@ export const hasRole = (p: Principal, role: Role) => p.roles.some((r) => r.role 
 export function canViewStudy(p: Principal, s: StudyScope): boolean {
   if (isAdmin(p)) return true;
   const orgs = new Set(memberOrgs(p));
-  return orgs.has(s.leadOrganisationId) || s.sites.some((site) => orgs.has(site.organisationId));
+  return orgs.has(s.leadOrganisationId) || s.sites.some((site) => site.organisationId != null && orgs.has(site.organisationId));
 }
 
 /** A researcher registers studies led by their own organisations only. */
@@ -74,16 +75,16 @@ export function canReviewStudy(p: Principal, s: StudyScope): boolean {
   return isAdmin(p) || orgsWithRole(p, "editor").includes(s.leadOrganisationId);
 }
 
-export function canEditSiteDates(p: Principal, site: { organisationId: string }): boolean {
-  return isAdmin(p) || memberOrgs(p).includes(site.organisationId);
+export function canEditSiteDates(p: Principal, site: { organisationId: string | null }): boolean {
+  return isAdmin(p) || (site.organisationId != null && memberOrgs(p).includes(site.organisationId));
 }
 
 export function canViewFeedHealth(p: Principal, organisationId: string): boolean {
   return isAdmin(p) || orgsWithRole(p, "editor").includes(organisationId);
 }
 
-export function canEditSiteLocal(p: Principal, site: { organisationId: string }): boolean {
-  return isAdmin(p) || orgsWithRole(p, "editor").includes(site.organisationId);
+export function canEditSiteLocal(p: Principal, site: { organisationId: string | null }): boolean {
+  return isAdmin(p) || (site.organisationId != null && orgsWithRole(p, "editor").includes(site.organisationId));
 }
 
 const MESSAGES: Record<Action, string> = {

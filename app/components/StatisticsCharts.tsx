@@ -13,6 +13,8 @@ const COLOUR: Record<StudyStatus, string> = {
   open: "#0b6b2f",
   planned: "#3b78c2",
   paused: "#c27c0e",
+  invitation: "#2d7d74",
+  unknown: "#8c6d1f",
   closed: "#6b7178",
   no_sites: "#8a4f9e",
 };

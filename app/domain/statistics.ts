@@ -61,7 +61,7 @@ export interface StatusTable {
   total: StatusRow;
 }
 
-const zero = (): Record<StudyStatus, number> => ({ open: 0, planned: 0, paused: 0, closed: 0, no_sites: 0 });
+const zero = (): Record<StudyStatus, number> => ({ open: 0, invitation: 0, planned: 0, paused: 0, unknown: 0, closed: 0, no_sites: 0 });
 const byName = (a: { label: string }, b: { label: string }) => a.label.localeCompare(b.label, "nb");
 
 function sitesByStudy(facts: StatisticsFacts): Map<number, StatSite[]> {

@@ -8,18 +8,21 @@ import { translator } from "../i18n/translate";
 import type { Lang } from "../i18n/languages";
 import {
   daysUntilClose,
+  siteState,
   siteStatus,
   studyStatus,
   type InclusionWindow,
-  type SiteStatus,
+  type SiteState,
   type StudyStatus,
 } from "./inclusion-status";
 
 /** Status names in bokmål (kept for callers that only need bokmål, e.g. the researcher table). */
 export const STATUS_LABEL: Record<StudyStatus, string> = {
   open: "Åpen for inklusjon",
+  invitation: "Åpen bare for inviterte",
   planned: "Planlagt",
   paused: "Midlertidig stanset",
+  unknown: "Status ukjent – må bekreftes",
   closed: "Inklusjon avsluttet",
   no_sites: "Ingen studiesteder",
 };
@@ -38,11 +41,31 @@ export function formatInstant(iso: string | Date, lang: Lang = "nb"): string {
   return translator(lang).instant(iso);
 }
 
+/**
+ * A site's status in words, with what it rests on: dates speak for themselves ("Åpen for
+ * inklusjon til 14. mars 2027"); a declared status names who said it, when, and in their words;
+ * a declaration that grew too old says since when it is unconfirmed; expected (estimated) dates
+ * are added as "forventet", never as firm ones.
+ */
 export function siteStatusText(site: InclusionWindow, now: Date, lang: Lang = "nb"): string {
+  const state = siteState(site, now);
+  const main = statusWords(site, state, now, lang);
+  const { t, date } = translator(lang);
+  const extra: string[] = [];
+  if (state.declared && state.stale) extra.push(t("status.staleSince", { date: date(state.declared.on), by: state.declared.by, text: state.declared.text }));
+  else if (state.declared) extra.push(t("status.declaredBy", { date: date(state.declared.on), by: state.declared.by, text: state.declared.text }));
+  if (state.basis !== "dates" || state.startMissing) {
+    if (site.expectedStart && state.status !== "closed" && state.status !== "open") extra.push(t("status.expectedStart", { date: date(site.expectedStart) }));
+    if (site.expectedEnd && state.status !== "closed") extra.push(t("status.expectedEnd", { date: date(site.expectedEnd) }));
+  }
+  return extra.length ? `${main} (${extra.join("; ")})` : main;
+}
+
+function statusWords(site: InclusionWindow, state: SiteState, now: Date, lang: Lang): string {
   const { t, plural, date } = translator(lang);
-  const status: SiteStatus = siteStatus(site, now);
-  switch (status) {
+  switch (state.status) {
     case "open": {
+      if (state.basis === "declared") return t("status.label.open");
       if (!site.inclusionEnd) return t("status.openNoEnd");
       const days = daysUntilClose(site, now);
       const until = t("status.openUntil", { date: date(site.inclusionEnd) });
@@ -50,11 +73,17 @@ export function siteStatusText(site: InclusionWindow, now: Date, lang: Lang = "n
       if (days != null && days <= 30) return plural("status.daysLeft", days, { until });
       return until;
     }
+    case "invitation":
+      return t("status.label.invitation");
     case "planned":
+      if (state.basis === "declared") return t("status.label.planned");
       return site.inclusionStart ? t("status.opens", { date: date(site.inclusionStart) }) : t("status.plannedNoStart");
     case "paused":
       return t("status.paused");
+    case "unknown":
+      return t("status.label.unknown");
     case "closed":
+      if (state.basis === "declared") return t("status.closed");
       return site.inclusionEnd ? t("status.closedOn", { date: date(site.inclusionEnd) }) : t("status.closed");
   }
 }
@@ -66,7 +95,7 @@ export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang 
   const status = studyStatus(active, now);
   if (status === "open") {
     const open = active.filter((s) => siteStatus(s, now) === "open");
-    if (open.some((s) => !s.inclusionEnd)) return { status, text: t("status.label.open") };
+    if (open.some((s) => !s.inclusionEnd || s.inclusionStart == null)) return { status, text: t("status.label.open") };
     const last = open.map((s) => s.inclusionEnd!).sort().at(-1)!;
     return { status, text: t("status.openUntil", { date: date(last) }) };
   }
@@ -78,6 +107,8 @@ export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang 
     return { status, text: starts[0] ? t("status.opens", { date: date(starts[0]) }) : t("status.plannedNoStart") };
   }
   if (status === "paused") return { status, text: t("status.paused") };
+  if (status === "invitation") return { status, text: t("status.label.invitation") };
+  if (status === "unknown") return { status, text: t("status.label.unknown") };
   if (status === "closed") return { status, text: t("status.closed") };
   return { status, text: t("status.noSites") };
 }

@@ -5,8 +5,9 @@
 import type { Study } from "./study";
 
 export interface ReadinessSite {
-  organisationId: string;
-  organisationName?: string;
+  organisationId: string | null;
+  organisationName?: string | null;
+  name?: string | null;
   inclusionStart: string | null;
   inclusionEnd: string | null;
   contact: unknown | null;

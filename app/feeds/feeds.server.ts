@@ -7,7 +7,7 @@
  */
 import { listStudies } from "../api/endpoints.server";
 import type { StudyListOut, StudySummaryOut } from "../api/schemas";
-import { siteStatus, statusTransitions } from "../domain/inclusion-status";
+import { statusTransitions } from "../domain/inclusion-status";
 import type { Study } from "../domain/study";
 import { ApiError } from "../http/api-errors.server";
 import { datasetState, notBeforeBoot, weakEtag, type ApiAnswer, type ApiContext } from "../http/api-read.server";
@@ -179,22 +179,29 @@ function describeSearch(ctx: ApiContext): string {
 function studyUpdated(study: StudySummaryOut, now: Date): number {
   let latest = Date.parse(study.updatedAt);
   for (const site of study.sites) {
-    for (const t of statusTransitions(site)) if (t.getTime() <= now.getTime() && t.getTime() > latest) latest = t.getTime();
+    for (const t of statusTransitions({ ...site, declared: site.declaredStatus })) if (t.getTime() <= now.getTime() && t.getTime() > latest) latest = t.getTime();
   }
   return latest;
 }
 
-const siteName = (site: StudySummaryOut["sites"][number]) => site.hospital?.name ?? site.organisation.name;
+const siteName = (site: StudySummaryOut["sites"][number]) =>
+  site.hospital?.name ?? site.organisation?.name ?? site.name ?? `${site.unnamedCount ?? "?"} studiesteder i Norge (ikke navngitt)`;
 
-function siteLine(site: StudySummaryOut["sites"][number], now: Date): string {
-  const status = siteStatus(site, now);
+/** The site's line: its status (derived with the request's `now` by siteOut) and what it rests on. */
+function siteLine(site: StudySummaryOut["sites"][number], _now: Date): string {
+  const status = site.status;
+  const declared = site.declaredStatus;
+  const basis = declared
+    ? ` (${site.statusStale ? "ikke bekreftet siden" : "oppgitt av " + declared.by} ${formatDateNb(declared.on)}: «${declared.text}»)`
+    : "";
+  const expected = site.statusBasis !== "dates" && site.expectedStart && status === "planned" ? `, forventet oppstart ${formatDateNb(site.expectedStart)}` : "";
   const when =
     status === "open" && site.inclusionEnd
       ? ` til og med ${formatDateNb(site.inclusionEnd)}`
       : status === "planned" && site.inclusionStart
         ? `, åpner ${formatDateNb(site.inclusionStart)}`
         : "";
-  return `${siteName(site)}: ${siteStatusNb(status)}${when}`;
+  return `${siteName(site)}: ${siteStatusNb(status)}${when}${expected}${basis}`;
 }
 
 export async function searchAtomFeed(ctx: ApiContext): Promise<ApiAnswer> {
@@ -258,7 +265,7 @@ export async function searchCalendar(ctx: ApiContext): Promise<ApiAnswer> {
         stamp: new Date(studyUpdated(study, ctx.now)),
         summary: `Siste dag for inklusjon: ${study.title.nb} (${siteName(site)})`,
         description: `${siteLine(site, ctx.now)}\n${study.webUrl}`,
-        location: [site.hospital?.name, site.hospital?.municipality].filter(Boolean).join(", ") || site.organisation.name,
+        location: [site.hospital?.name, site.hospital?.municipality].filter(Boolean).join(", ") || siteName(site),
         url: study.webUrl,
         categories: ["Inklusjonsfrist"],
       });

@@ -13,6 +13,8 @@ const SITE: Record<SiteStatus, string> = {
   open: "åpen for inklusjon",
   planned: "planlagt",
   paused: "inklusjonen har pause",
+  invitation: "åpen bare for inviterte",
+  unknown: "status ukjent – må bekreftes",
   closed: "inklusjonen er avsluttet",
 };
 

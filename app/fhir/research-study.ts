@@ -44,6 +44,8 @@
  */
 import { osloDate, siteStatus, statusTransitions, studyStatus, type InclusionWindow, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
 import type { Language, Phase } from "../domain/study";
+import { siteDisplayName } from "../domain/site-name";
+import { STATUS_LABEL, siteStatusText } from "../domain/status-text";
 import type { SiteRecord, StudyRecord } from "../models/study.server";
 import {
   ADMINISTRATIVE_GENDER_SYSTEM,
@@ -159,13 +161,8 @@ function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-const STATUS_WORDS: Record<StudyStatus, string> = {
-  open: "Åpen for inklusjon",
-  planned: "Planlagt",
-  paused: "Midlertidig stanset",
-  closed: "Inklusjon avsluttet",
-  no_sites: "Ingen studiesteder",
-};
+const STATUS_WORDS = STATUS_LABEL;
+const siteDisplay = (s: SiteRecord) => siteDisplayName(s);
 
 export function activeSites(study: Pick<StudyRecord, "sites">): SiteRecord[] {
   return study.sites.filter((s) => !s.withdrawn);
@@ -210,14 +207,14 @@ function locationFor(site: SiteRecord, orgnr: string | null | undefined): FhirJs
       ...(site.hospitalId ? [{ system: HOSPITAL_ID_SYSTEM, value: site.hospitalId }] : []),
     ],
     status: "active",
-    name: site.hospitalName ?? site.organisationName,
-    alias: site.hospitalName ? [site.organisationName] : undefined,
+    name: siteDisplayName(site),
+    alias: site.hospitalName && site.organisationName ? [site.organisationName] : undefined,
     telecom: telecom.map((t) => compact(t)),
     address: compact({ city: site.municipality ?? undefined, country: "NO" }),
     position: site.lat != null && site.lon != null ? { latitude: site.lat, longitude: site.lon } : undefined,
     managingOrganization: compact({
       identifier: orgnr ? { system: ORGNR_SYSTEM, value: orgnr } : undefined,
-      display: site.organisationName,
+      display: site.organisationName ?? undefined,
     }),
   });
 }
@@ -235,9 +232,10 @@ function siteStudyFor(site: SiteRecord, now: Date, today: string): FhirJson {
     ),
     partOf: [{ reference: "#" }],
     status: r4StatusOfSite(status),
-    site: [{ reference: `#${CONTAINED_ID.location(site.id)}`, display: site.hospitalName ?? site.organisationName }],
+    site: [{ reference: `#${CONTAINED_ID.location(site.id)}`, display: siteDisplay(site) }],
     reasonStopped: site.paused && site.pauseReason ? { text: site.pauseReason } : undefined,
-    note: site.referral ? [{ text: site.referral }] : undefined,
+    // The status in words with what it rests on (dates, or who declared it when, or "unknown").
+    note: [{ text: `Status: ${siteStatusText(site, now)}` }, ...(site.referral ? [{ text: site.referral }] : [])],
   });
 }
 
@@ -285,7 +283,7 @@ const TEST_DATA_TAG_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActReason
 function narrative(study: StudyRecord, status: StudyStatus, sites: SiteRecord[], now: Date): FhirJson {
   const window = (s: SiteRecord) => `${s.inclusionStart ?? "?"} – ${s.inclusionEnd ?? ""}`.trim();
   const items = sites
-    .map((s) => `<li>${escapeXml(s.hospitalName ?? s.organisationName)}: ${escapeXml(STATUS_WORDS[siteStatus(s, now)])} (${escapeXml(window(s))})</li>`)
+    .map((s) => `<li>${escapeXml(siteDisplay(s))}: ${escapeXml(siteStatusText(s, now))} (${escapeXml(window(s))})</li>`)
     .join("");
   return {
     status: "generated",
@@ -351,7 +349,7 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
       }),
     );
   }
-  for (const site of sites) contained.push(locationFor(site, options.orgnr?.get(site.organisationId)));
+  for (const site of sites) contained.push(locationFor(site, (site.organisationId ? options.orgnr?.get(site.organisationId) : undefined)));
   for (const site of sites) contained.push(siteStudyFor(site, now, today));
 
   const condition: FhirJson[] = [

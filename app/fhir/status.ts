@@ -39,6 +39,10 @@ const SITE_TO_R4: Record<SiteStatus, R4ResearchStudyStatus> = {
   planned: "approved",
   open: "active",
   paused: "temporarily-closed-to-accrual",
+  // R4 has no "by invitation" or "unknown": the nearest honest codes (the narrative and the R5
+  // progressStatus extension carry the exact status and its basis).
+  invitation: "active",
+  unknown: "in-review",
   closed: "closed-to-accrual",
 };
 
@@ -59,6 +63,10 @@ export function r5StateOfSite(status: SiteStatus): string {
       return "recruiting";
     case "paused":
       return "temporarily-closed-to-accrual";
+    case "invitation":
+      return "enrolling-by-invitation";
+    case "unknown":
+      return "in-review";
     case "closed":
       return "closed-to-accrual";
   }

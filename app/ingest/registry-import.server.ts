@@ -28,16 +28,25 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
   const unmatched: Rejection[] = [];
   const byOrganisation = new Map<string, MapResult["records"]>();
   for (const record of mapped.records) {
-    const orgs = [...new Set((record.study.sites ?? []).map((s) => s.organisationId))];
+    // Only registered organisations can own a site's dates in the portal; places that match none
+    // travel with the record as they are (never dropped, never forced onto a hospital).
+    const orgs = [...new Set((record.study.sites ?? []).map((s) => s.organisationId).filter((x): x is string => x != null))].sort();
     if (orgs.length === 0) {
       unmatched.push({
         ref: record.ref,
         externalId: record.externalId,
         field: "sites",
-        message: "ingen av de norske studiestedene kunne kobles til en organisasjon; studien er ikke tatt med",
+        message:
+          "ingen av de norske studiestedene er et registrert foretak, så ingen i portalen kan eie studien; den er ikke tatt med (stedene står i kilden)",
       });
       continue;
     }
+    // The portal organisation responsible for the record: the record's own lead when it is a
+    // registered organisation with a site here, else the first registered site's organisation.
+    // The record's lead as written stays in study.lead; the registry is never made the lead.
+    const ownLead = record.study.lead?.organisationId;
+    const owner = ownLead && orgs.includes(ownLead) ? ownLead : orgs[0]!;
+    record.study = { ...record.study, leadOrganisationId: owner };
     // Every organisation's pass carries the same record, so whichever pass creates the study,
     // the shared fields are the registry's; each pass then owns only its own site.
     for (const org of orgs) {

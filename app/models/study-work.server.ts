@@ -140,7 +140,7 @@ export function restoreVersion(db: Db, p: Principal, studyId: number, version: n
   authorize(canEditStudy(p, current), "restore-version");
   const earlier = versionSnapshot(db, studyId, version);
   if (!earlier) throw new NotFoundError(`Studien ${studyId} har ingen versjon ${version}.`);
-  const mine = (s: { organisationId: string }) => isAdmin(p) || memberOrgs(p).includes(s.organisationId);
+  const mine = (s: { organisationId: string | null }) => isAdmin(p) || (s.organisationId != null && memberOrgs(p).includes(s.organisationId));
   const sites = [...current.sites.filter((s) => !mine(s)), ...earlier.sites.filter((s) => mine(s))];
   // Own sites that did not exist then are kept, withdrawn (nothing is deleted).
   const restoredKeys = new Set(sites.map(siteKey));
@@ -197,19 +197,20 @@ export function saveStudyContent(
 }
 
 function mergeFormSites(p: Principal, current: Study, edited: NonNullable<StudyInput["sites"]>): Partial<SiteInput>[] {
-  const mine = (organisationId: string) => isAdmin(p) || memberOrgs(p).includes(organisationId);
+  const mine = (organisationId: string | null) => isAdmin(p) || (organisationId != null && memberOrgs(p).includes(organisationId));
   const before = new Map(current.sites.map((s) => [siteKey(s), s]));
-  const merged = edited.map((e) => {
-    const key = siteKey({ organisationId: e.organisationId, hospitalId: e.hospitalId ?? null });
+  const nameOf = (x: unknown) => (typeof x === "string" ? x : null);
+  const merged = edited.map((e): Partial<SiteInput> => {
+    const key = siteKey({ organisationId: e.organisationId ?? null, hospitalId: e.hospitalId ?? null, name: nameOf(e.name), city: nameOf(e.city) });
     const old = before.get(key);
     const dates = { inclusionStart: e.inclusionStart ?? null, inclusionEnd: e.inclusionEnd ?? null };
-    if (!old) return { ...e, ...dates, paused: false, pauseReason: null, contact: null, referral: null, withdrawn: false };
+    if (!old) return { ...(e as Partial<SiteInput>), ...dates, paused: false, pauseReason: null, contact: null, referral: null, withdrawn: false };
     const changed = old.inclusionStart !== dates.inclusionStart || old.inclusionEnd !== dates.inclusionEnd;
     // Bringing back a site its organisation withdrew is that organisation's decision too.
     if (changed || old.withdrawn) authorize(mine(old.organisationId), "edit-site-dates");
     return { ...old, ...dates, withdrawn: false };
   });
-  const kept = new Set(merged.map((s) => siteKey({ organisationId: s.organisationId!, hospitalId: s.hospitalId ?? null })));
+  const kept = new Set(merged.map((s) => siteKey({ organisationId: s.organisationId ?? null, hospitalId: s.hospitalId ?? null, name: s.name ?? null, city: s.city ?? null })));
   for (const old of current.sites) {
     if (!old.withdrawn && !kept.has(siteKey(old))) authorize(mine(old.organisationId), "remove-site");
   }

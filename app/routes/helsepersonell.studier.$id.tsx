@@ -103,7 +103,13 @@ export default function ClinicianStudyPage() {
         <dt>{t("patient.study.sex")}</dt>
         <dd>{s.sex}</dd>
         <dt>{t("patient.study.healthy")}</dt>
-        <dd>{s.healthyVolunteers ? t("patient.study.healthy.yes") : t("patient.study.healthy.no")}</dd>
+        <dd>
+          {s.healthyVolunteers == null
+            ? t("patient.study.healthy.unknown")
+            : s.healthyVolunteers
+              ? t("patient.study.healthy.yes")
+              : t("patient.study.healthy.no")}
+        </dd>
       </dl>
       <h3>{t("clinician.study.inclusion")}</h3>
       {s.inclusion ? (
@@ -167,6 +173,9 @@ export default function ClinicianStudyPage() {
                   ) : (
                     "–"
                   )}
+                  {site.moreContacts.map((c, i) => (
+                    <div key={i}>{[c.name, c.phone, c.email].filter(Boolean).join(", ")}</div>
+                  ))}
                 </td>
                 <td lang={site.referral ? "nb" : undefined}>{site.referral ?? t("clinician.study.noReferral")}</td>
               </tr>
@@ -197,8 +206,10 @@ export default function ClinicianStudyPage() {
           </ul>
         </dd>
         <dt>{t("clinician.study.lead")}</dt>
+        <dd>{s.lead}</dd>
+        <dt>{t("clinician.study.owner")}</dt>
         <dd>
-          {s.lead} ({s.region})
+          {s.owner} ({s.region})
         </dd>
         {s.pi ? (
           <>

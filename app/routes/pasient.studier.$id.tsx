@@ -88,7 +88,13 @@ export default function PatientStudyPage() {
         <dt>{t("patient.study.sex")}</dt>
         <dd>{s.sex}</dd>
         <dt>{t("patient.study.healthy")}</dt>
-        <dd>{s.healthyVolunteers ? t("patient.study.healthy.yes") : t("patient.study.healthy.no")}</dd>
+        <dd>
+          {s.healthyVolunteers == null
+            ? t("patient.study.healthy.unknown")
+            : s.healthyVolunteers
+              ? t("patient.study.healthy.yes")
+              : t("patient.study.healthy.no")}
+        </dd>
         {s.conditions.length ? (
           <>
             <dt>{t("patient.study.conditions")}</dt>
@@ -159,6 +165,11 @@ export default function PatientStudyPage() {
             ) : site.status === "open" || site.status === "planned" ? (
               <p className="muted">{t("patient.study.noSiteContact")}</p>
             ) : null}
+            {site.moreContacts.map((c, i) => (
+              <p key={i}>
+                <span className="muted">{t("patient.study.siteContact")}:</span> {[c.name, c.phone, c.email].filter(Boolean).join(", ")}
+              </p>
+            ))}
           </li>
         ))}
       </ul>

@@ -4,6 +4,7 @@
  * card always says what the study page says.
  */
 import { siteStatus, type StudyStatus } from "../domain/inclusion-status";
+import { siteDisplayName } from "../domain/site-name";
 import { roundKm } from "../domain/geo-distance";
 import { studyStatusText } from "../domain/status-text";
 import type { Lang } from "../i18n/languages";
@@ -28,7 +29,7 @@ export function activeSites(study: Pick<StudyRecord, "sites">): SiteRecord[] {
 }
 
 export function siteName(site: SiteRecord): string {
-  return site.hospitalName ?? site.organisationName;
+  return siteDisplayName(site);
 }
 
 export function studyCard(

@@ -25,12 +25,13 @@ export function studyFormOptions(db: Db, user: Principal, study: Study | null): 
     if (lead) leads.unshift(lead);
   }
   const name = new Map(organisations.map((o) => [o.id, o.name]));
-  const mine = (orgId: string) => isAdmin(user) || memberOrgs(user).includes(orgId);
+  const mine = (orgId: string | null) => isAdmin(user) || (orgId != null && memberOrgs(user).includes(orgId));
   return {
     leadOrganisations: leads,
     organisations,
     categories: listHrcsCategories(db).map((c) => ({ id: c.id, nameNb: c.nameNb })),
-    lockedSites: (study?.sites ?? []).filter((s) => !s.withdrawn && !mine(s.organisationId)).map((s) => ({ key: siteKey(s), name: name.get(s.organisationId) ?? s.organisationId })),
+    lockedSites: (study?.sites ?? []).filter((s) => !s.withdrawn && !mine(s.organisationId))
+      .map((s) => ({ key: siteKey(s), name: (s.organisationId ? name.get(s.organisationId) : null) ?? s.organisationId ?? s.name ?? siteKey(s) })),
   };
 }
 

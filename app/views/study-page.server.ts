@@ -17,7 +17,8 @@ import { listHrcsCategories } from "../models/reference.server";
 import { getStudy, type SiteRecord, type StudyRecord } from "../models/study.server";
 import { criteriaItems } from "./criteria-items";
 import { localText, type LocalText } from "./localized-text";
-import { activeSites, siteName } from "./study-card.server";
+import { activeSites } from "./study-card.server";
+import { siteDisplayName } from "../domain/site-name";
 import { ageRangeText, phaseText, sexText, studyTypeText } from "./study-labels";
 
 /** Drafts and studies awaiting approval are not public: they are a 404 like a missing study. */
@@ -35,12 +36,15 @@ export interface SiteView {
   /** The health trust, when the site is a named hospital of it. */
   organisation: string | null;
   place: string | null;
-  region: string;
+  region: string | null;
+  /** The source names this place, but it is no registered organisation in the portal. */
+  unregistered: boolean;
   status: SiteStatus;
   statusText: string;
   window: string;
   pauseReason: string | null;
   contact: { name: string; email: string | null; phone: string | null } | null;
+  moreContacts: { name: string; email: string | null; phone: string | null }[];
   referral: string | null;
   distanceKm: number | null;
 }
@@ -65,7 +69,8 @@ export interface StudyPageBase {
   categories: string[];
   age: string;
   sex: string;
-  healthyVolunteers: boolean;
+  /** null: the source does not say. */
+  healthyVolunteers: boolean | null;
   conditions: string[];
   inclusion: CriteriaView | null;
   exclusion: CriteriaView | null;
@@ -73,23 +78,33 @@ export interface StudyPageBase {
   links: { url: string; label: string }[];
 }
 
-const STATUS_ORDER: Record<SiteStatus, number> = { open: 0, paused: 1, planned: 2, closed: 3 };
+const STATUS_ORDER: Record<SiteStatus, number> = { open: 0, invitation: 1, paused: 2, planned: 3, unknown: 4, closed: 5 };
 
 function siteView(site: SiteRecord, now: Date, lang: Lang, near: { lat: number; lon: number } | null): SiteView {
-  const { t, date } = translator(lang);
+  const { t, date, plural } = translator(lang);
   const from = site.inclusionStart ? date(site.inclusionStart) : t("patient.study.window.noStart");
   const to = site.inclusionEnd ? date(site.inclusionEnd) : t("patient.study.window.noEnd");
+  // A site without firm dates (a declared status) has no window to show; expected dates are
+  // named as expected, never as a window.
+  const expected = [
+    site.expectedStart ? t("status.expectedStart", { date: date(site.expectedStart) }) : null,
+    site.expectedEnd ? t("status.expectedEnd", { date: date(site.expectedEnd) }) : null,
+  ].filter(Boolean);
+  const firm = site.inclusionStart != null || site.inclusionEnd != null || !site.declared;
+  const window = firm ? t("patient.study.window.value", { from, to }) : expected.length ? expected.join(", ") : t("patient.study.window.notGiven");
   return {
     id: site.id,
-    name: siteName(site),
-    organisation: site.hospitalName ? site.organisationName : null,
+    name: siteDisplayName(site, (n) => (n == null ? t("site.unnamed.other", { count: "?" }) : plural("site.unnamed", n))),
+    organisation: site.organisationId == null ? t("site.unregistered") : site.hospitalName ? site.organisationName : null,
     place: site.municipality,
     region: site.regionName,
+    unregistered: site.organisationId == null,
     status: siteStatus(site, now),
     statusText: siteStatusText(site, now, lang),
-    window: t("patient.study.window.value", { from, to }),
+    window,
     pauseReason: site.paused ? site.pauseReason : null,
     contact: site.contact,
+    moreContacts: site.moreContacts,
     referral: site.referral,
     distanceKm: near && site.lat != null && site.lon != null ? roundKm(distanceKm(near, { lat: site.lat, lon: site.lon })) : null,
   };
@@ -196,6 +211,7 @@ export interface ClinicianStudyView extends StudyPageBase {
   icd10: { code: string; name: string | null }[];
   interventions: string[];
   lead: string;
+  owner: string;
   region: string;
   pi: string | null;
   sponsor: string | null;
@@ -248,7 +264,7 @@ export function clinicianStudyView(
       statusText: withdrawn ? tr.t("referral.text.withdrawn") : base.statusText,
       typeAndPhase,
       icd10: icd10.map((c) => (c.name ? `${c.code} ${c.name}` : c.code)),
-      lead: `${study.leadOrganisation.name} (${study.leadOrganisation.regionName})`,
+      lead: study.lead ? study.lead.name : `${tr.t("study.lead.notGiven")} (${tr.t("clinician.study.owner")}: ${study.leadOrganisation.name})`,
       pi,
       age: base.age,
       sex: base.sex,
@@ -276,7 +292,9 @@ export function clinicianStudyView(
     identifiers,
     icd10,
     interventions: study.interventions.map((i) => i.name),
-    lead: study.leadOrganisation.name,
+    // The record's own lead ("utført av") as written; the portal organisation that publishes it apart.
+    lead: study.lead?.name ?? tr.t("study.lead.notGiven"),
+    owner: study.leadOrganisation.name,
     region: study.leadOrganisation.regionName,
     pi,
     sponsor: study.sponsor,
