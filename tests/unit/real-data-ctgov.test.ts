@@ -18,6 +18,8 @@ import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
 
 const DATA = path.resolve(process.cwd(), "../shared/data");
 const HAVE_DATA = existsSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz"));
+/** The reason shown when the real files are not beside the project. */
+const title = (name: string) => (HAVE_DATA ? name : `${name} — skipped: ../shared/data (real registry files, not shipped) is absent`);
 const read = (rel: string) => readFileSync(path.join(DATA, rel));
 const organisations = JSON.parse(
   readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),
@@ -189,7 +191,7 @@ const NORWEGIAN: Record<string, Expected> = {
   },
 };
 
-describe.skipIf(!HAVE_DATA)("ClinicalTrials.gov v2 JSON: the 14 Norwegian studies (skipped: ../shared/data is absent)", () => {
+describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: the 14 Norwegian studies"), () => {
   const subset = () => parseCtgovJson(read("ctgov-v2/ctgov_v2_norway_subset.json"), ctx, { now: NOW });
 
   it("maps exactly the 14 studies, all valid", () => {
@@ -236,7 +238,7 @@ describe.skipIf(!HAVE_DATA)("ClinicalTrials.gov v2 JSON: the 14 Norwegian studie
   });
 });
 
-describe.skipIf(!HAVE_DATA)("ClinicalTrials.gov v2 JSON: whole files (skipped: ../shared/data is absent)", () => {
+describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: whole files"), () => {
   it("maps all 1,202 studies of the merged JSON Lines file; no registry site has inclusion dates", () => {
     const text = gunzipSync(read("ctgov-v2/ctgov_v2_studies.jsonl.gz")).toString("utf8");
     const result = parseCtgovJson(text, ctx, { norwayOnly: false, now: NOW });
@@ -290,7 +292,7 @@ describe.skipIf(!HAVE_DATA)("ClinicalTrials.gov v2 JSON: whole files (skipped: .
   });
 });
 
-describe.skipIf(!HAVE_DATA)("ClinicalTrials.gov Download CSV: real exports (skipped: ../shared/data is absent)", () => {
+describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov Download CSV: real exports"), () => {
   it("maps the one Norwegian row (NCT06960226): University of Bergen kept unregistered, COMPLETED as declared, REK number read", () => {
     const result = parseCtgovCsv(read("ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz"), ctx, { now: NOW });
     expect(result.rejected).toEqual([]);
