@@ -25,6 +25,13 @@
  * because Norwegian university clinical research is done at the university hospital.
  *
  * Returns null when unsure. Callers turn null into a warning, not a site.
+ *
+ * `matchRegisteredOrganisation` is the strict variant for sources whose locations must never be
+ * guessed (PRODUCT.md "Never invent"): a location is a registered organisation only when its NAME
+ * says so. No geo, no city-only match, no university tie-break; universities, colleges,
+ * municipal services and companies are never hospitals; place-name aliases count only next to an
+ * explicit hospital word ("hospital", "sykehus", "HF", …, not "helse"). The city (never the
+ * point, a city centroid) may pick which hospital of the named organisation.
  */
 import type { OrganisationRef } from "./types";
 
@@ -368,4 +375,53 @@ export function matchNorwegianSite(location: SiteLocation, organisations: Organi
 export function matchOrganisationName(name: string | null | undefined, organisations: OrganisationRef[]): SiteMatch | null {
   if (!name) return null;
   return byName(name, {}, organisations);
+}
+
+/** Explicit hospital words (stricter than HOSPITAL_WORD: "helse" alone is also used by municipal services). */
+const STRICT_HOSPITAL_WORD = /(hospital|sykehus|sjukehus|\bhf\b|helseforetak|health trust|hospital trust)/;
+/**
+ * Words of things that are not hospitals: universities and colleges, municipal services, companies,
+ * generic sponsor sites. A name with one of these and no explicit hospital word is never matched.
+ */
+const NOT_A_HOSPITAL_WORD =
+  /(universit|college|hogskole|hoyskole|institute|institutt|\bschool\b|kommune|municipal|frisklivs|legesenter|legekontor|helsestasjon|\bas\b|\basa\b|\binc\b|\bltd\b|\bgmbh\b|\bab\b|investigational site|research site|clinical site|study site)/;
+
+/** A hospital of `org` from the city as written (exactly one of its hospitals there), else null. */
+function hospitalByCity(org: OrganisationRef, city: string | null | undefined): string | null {
+  if (org.hospitals.length === 1) return org.hospitals[0]!.id;
+  const normalised = city ? normaliseName(city) : "";
+  if (!normalised) return null;
+  const municipality = TOWN_TO_MUNICIPALITY[normalised] ?? normalised;
+  const inCity = org.hospitals.filter((h) => h.municipality && normaliseName(h.municipality) === municipality);
+  return inCity.length === 1 ? inCity[0]!.id : null;
+}
+
+/**
+ * Strict: the registered organisation (and, where clear, hospital) a location's NAME really is;
+ * null when the name does not clearly name one (see the header). Never uses lat/lon.
+ */
+export function matchRegisteredOrganisation(
+  location: { facility?: string | null; city?: string | null },
+  organisations: OrganisationRef[],
+): SiteMatch | null {
+  if (!location.facility) return null;
+  const name = normaliseName(location.facility);
+  if (!name) return null;
+  const explicitHospital = STRICT_HOSPITAL_WORD.test(name);
+  if (!explicitHospital && NOT_A_HOSPITAL_WORD.test(name)) return null;
+  const hits = buildAliases(organisations).filter((a) => (a.strong || explicitHospital) && containsPhrase(name, a.phrase));
+  if (hits.length === 0) return null;
+  const strong = hits.filter((a) => a.strong);
+  const pool = strong.length > 0 ? strong : hits;
+  const orgs = new Set(pool.map((a) => a.organisationId));
+  if (orgs.size !== 1) return null; // two organisations named: unsure
+  const organisationId = pool[0]!.organisationId;
+  const hospitals = new Set(pool.map((a) => a.hospitalId).filter((h): h is string => h !== null));
+  if (hospitals.size === 1) return { organisationId, hospitalId: [...hospitals][0]! };
+  if (hospitals.size > 1) return { organisationId, hospitalId: null };
+  // Organisation-level name: a place alias of the same organisation in the name, or the city as
+  // written, may say which hospital; otherwise organisation level.
+  const place = hits.find((a) => a.organisationId === organisationId && a.hospitalId);
+  const org = organisations.find((o) => o.id === organisationId)!;
+  return { organisationId, hospitalId: place?.hospitalId ?? hospitalByCity(org, location.city) };
 }

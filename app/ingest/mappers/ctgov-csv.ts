@@ -11,15 +11,18 @@
  *  "Sponsor" → leadSponsor.name                     "Sex" → sex
  *  "Phases" (pipe) → phases                         "Enrollment" → enrollmentInfo.count
  *  "Study Type" → studyType
- *  "Age" → age GROUPS only (CHILD 0–17, ADULT 18–64, OLDER_ADULT 65+): the CSV has no exact ages,
- *          so the widest range the groups allow is used (warned). CHILD → no lower limit,
- *          OLDER_ADULT → no upper limit.
+ *  "Age" → eligibility.ageGroups as written (CHILD, ADULT, OLDER_ADULT): the CSV has no exact ages,
+ *          and a group is a range, not a limit, so minimum/maximum age stay unknown (null).
  *  "Locations" (pipe) → locations: "Facility, City, [State,] [Zip,] Country" — facility names can
  *          hold commas, so it is read from the right: country = last part, a part with digits
  *          before it is the zip, the part before that the city, the rest the facility.
- *          The CSV has no per-site status and no coordinates: the study status stands in for the
- *          site status, and organisations are matched by name and city only.
- * Not in the CSV: eligibility criteria, healthy volunteers, detailed description, contacts.
+ *          The CSV has no per-site status and no coordinates: each site's declared status is the
+ *          study status, dated by "Last Update Posted" (there is no status-verified date), and a
+ *          location is a registered organisation only when its name says so (as for JSON).
+ *  Dates have no ACTUAL/ESTIMATED type in the CSV, so none becomes an expected date, and none is
+ *  ever an inclusion date.
+ * Not in the CSV: eligibility criteria, healthy volunteers (unknown: null, not "no"), detailed
+ * description, contacts, official title, keywords.
  */
 import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
@@ -54,13 +57,9 @@ function parseLocation(text: string): { facility: string | null; city: string | 
   return { facility, city, zip, country };
 }
 
-function ageFromGroups(groupsText: string | undefined): { minimumAge?: string; maximumAge?: string; groups: string[] } {
-  const groups = split(groupsText, ",").map((g) => g.toUpperCase());
-  if (groups.length === 0) return { groups };
-  const has = (g: string) => groups.includes(g);
-  const minimumAge = has("CHILD") ? undefined : has("ADULT") ? "18 Years" : has("OLDER_ADULT") ? "65 Years" : undefined;
-  const maximumAge = has("OLDER_ADULT") ? undefined : has("ADULT") ? "64 Years" : has("CHILD") ? "17 Years" : undefined;
-  return { minimumAge, maximumAge, groups };
+/** "ADULT, OLDER_ADULT" → the groups as written. */
+function ageGroupsFrom(groupsText: string | undefined): string[] {
+  return [...new Set(split(groupsText, ","))];
 }
 
 function dateStruct(value: string | undefined): { date: string } | undefined {
@@ -70,7 +69,7 @@ function dateStruct(value: string | undefined): { date: string } | undefined {
 
 /** One CSV row (by column name) → a v2 study object. */
 export function csvRowToV2(row: Record<string, string>): { study: Record<string, unknown>; ageGroups: string[] } {
-  const age = ageFromGroups(row["Age"]);
+  const ageGroups = ageGroupsFrom(row["Age"]);
   const enrollment = row["Enrollment"]?.trim();
   const study = {
     protocolSection: {
@@ -94,7 +93,7 @@ export function csvRowToV2(row: Record<string, string>): { study: Record<string,
         phases: split(row["Phases"]),
         enrollmentInfo: enrollment ? { count: /^\d+$/.test(enrollment) ? Number(enrollment) : enrollment } : undefined,
       },
-      eligibilityModule: { sex: row["Sex"]?.trim() || undefined, minimumAge: age.minimumAge, maximumAge: age.maximumAge },
+      eligibilityModule: { sex: row["Sex"]?.trim() || undefined, stdAges: ageGroups },
       armsInterventionsModule: {
         interventions: split(row["Interventions"]).map((text) => {
           const m = /^([A-Z_ ]+):\s*(.*)$/.exec(text);
@@ -110,7 +109,7 @@ export function csvRowToV2(row: Record<string, string>): { study: Record<string,
       },
     },
   };
-  return { study, ageGroups: age.groups };
+  return { study, ageGroups };
 }
 
 export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: CtgovOptions = {}): MapResult {
@@ -183,10 +182,12 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
     if (outcome.kind === "record") {
       if (ageGroups.length > 0) {
         outcome.record.warnings.push(
-          `alder er bare oppgitt som aldersgrupper (${ageGroups.join(", ")}) i CSV; brukte det videste aldersspennet gruppene tillater`,
+          `alder er bare oppgitt som aldersgrupper (${ageGroups.join(", ")}) i CSV; beholdt som aldersgrupper, uten eksakt minste og høyeste alder`,
         );
       }
-      outcome.record.warnings.push("CSV-eksporten har ikke inklusjonskriterier, kontakter eller status per sted");
+      outcome.record.warnings.push(
+        "CSV-eksporten har ikke inklusjonskriterier, kontakter, friske frivillige (ukjent) eller status per sted (studiens status er brukt)",
+      );
       result.records.push(outcome.record);
     } else if (outcome.kind === "rejected") {
       result.rejected.push(outcome.rejection);

@@ -1,6 +1,7 @@
 /**
  * ClinicalTrials.gov API v2 JSON → candidate studies. Pure: no I/O, no clock unless `options.now`
- * is left out (then "today" is the current date in Europe/Oslo).
+ * is left out (then "today" is the current date in Europe/Oslo; it is used only as the date of a
+ * status that the record gives no date for at all, which then reads "unknown").
  *
  * Accepted inputs (Buffer or string):
  *  - one v2 study object `{ protocolSection, … }`
@@ -16,61 +17,83 @@
  *
  * Field mapping (v2 field → portal field):
  *  identificationModule.nctId                 → identifiers.nct and MappedRecord.externalId
- *  identificationModule.orgStudyIdInfo.id,
- *    secondaryIdInfos[].id                     → identifiers.euCt / eudract / isrctn, by pattern
- *                                                (EU CT 2023-501234-12-00 before EudraCT 2019-001234-12)
+ *  identificationModule.orgStudyIdInfo,
+ *    secondaryIdInfos[]                        → identifiers (see "Identifiers" below) or otherIdentifiers
  *  identificationModule.briefTitle            → title.en AND title.nb (CT.gov is English only; nb is
  *                                                required, so nb holds the English text; warning)
  *  identificationModule.acronym               → shortTitle.nb/en (language neutral)
- *  identificationModule.officialTitle         → not mapped (the brief title is the public title)
+ *  identificationModule.officialTitle         → officialTitle
  *  descriptionModule.briefSummary             → summary.en AND summary.nb (same reason)
  *  descriptionModule.detailedDescription      → scientificSummary.en
- *  conditionsModule.conditions                → conditions
+ *  conditionsModule.conditions / keywords     → conditions / keywords
  *  designModule.studyType                     → studyType: INTERVENTIONAL → treatment,
  *                                                OBSERVATIONAL → observational, else other
  *  designModule.phases                        → phase (PHASE1+PHASE2 → phase_1_2, NA → not_applicable)
  *  designModule.enrollmentInfo.count          → targetEnrolment
  *  eligibilityModule.minimumAge/maximumAge    → eligibility.minAgeYears/maxAgeYears ("6 Months" → 0.5)
+ *  eligibilityModule.stdAges                  → eligibility.ageGroups, as written (CHILD, ADULT, OLDER_ADULT)
  *  eligibilityModule.sex                      → eligibility.sex (ALL/FEMALE/MALE)
- *  eligibilityModule.healthyVolunteers        → eligibility.healthyVolunteers
+ *  eligibilityModule.healthyVolunteers        → eligibility.healthyVolunteers (absent → null: unknown, not no)
  *  eligibilityModule.eligibilityCriteria      → eligibility.inclusionCriteria.en / exclusionCriteria.en,
  *                                                split at the "Exclusion Criteria" heading (English
  *                                                only: optional fields, so no English-in-nb here)
  *  armsInterventionsModule.interventions      → interventions (type map below)
- *  sponsorCollaboratorsModule.leadSponsor.name → sponsor (and leadOrganisationId when it is ours)
+ *  sponsorCollaboratorsModule.leadSponsor.name → sponsor, and lead {name as written, organisationId
+ *                                                when the name really is a registered organisation}
  *  contactsLocationsModule.centralContacts    → contacts (role public; only with email or phone)
  *  contactsLocationsModule.overallOfficials   → principalInvestigator (first PRINCIPAL_INVESTIGATOR)
- *  contactsLocationsModule.locations[]        → sites, Norway only, via matchNorwegianSite
- *  REK                                         → null: CT.gov does not carry it reliably
- *  link                                        → https://clinicaltrials.gov/study/<NCT>
+ *  contactsLocationsModule.locations[]        → sites: every location in Norway (see "Sites")
+ *  referencesModule.seeAlsoLinks              → links, after https://clinicaltrials.gov/study/<NCT>
  *
- * Recruitment dates — the honest mapping. CT.gov has no per-site inclusion dates, only study dates.
- * Every Norwegian site gets:
- *  inclusionStart = statusModule.startDateStruct.date ("YYYY-MM" → first day of the month, warned)
- *  inclusionEnd   = statusModule.primaryCompletionDateStruct.date ("YYYY-MM" → LAST day of the
- *                   month, warned); when missing, completionDateStruct.date (warned)
- * then refined by the site's status (location.status; old records have none, then the study's
- * overallStatus stands in for it):
- *  COMPLETED / ACTIVE_NOT_RECRUITING / TERMINATED with no end or an end after today
- *        → inclusionEnd = lastUpdatePostDateStruct.date (recruitment had ended by then at the latest)
- *  SUSPENDED → paused, pauseReason "Suspendert i ClinicalTrials.gov"
- *  WITHDRAWN → site withdrawn
- *  end < start after all this → the end is dropped, with a warning.
- * Impossible dates ("2024-02-30") reject the record: they are corrupt, not merely imprecise.
+ * The sender is not the lead: leadOrganisationId (who owns and publishes the study in the portal)
+ * is the sender's organisation (MapContext.organisationId). A registry import has no sender; with
+ * `leadFallback: "first-site"` the owner is the lead's organisation when it has a site, else the
+ * first registered site's organisation, else the context's.
+ *
+ * Sites. A site exists only for a location in Norway in the record. It is a registered
+ * organisation/hospital only when its name says so (matchRegisteredOrganisation: no geo or city
+ * guessing; universities, municipal services, companies and "Research Site" are not hospitals).
+ * Otherwise it is kept with organisationId null, the facility name and city as written and the
+ * coordinates from geoPoint; a location with a city but no facility name is named by its city
+ * (warned: the schema needs a name, and two city-only sites must stay two sites). Never dropped.
+ * Each location's contacts: the first with e-mail or phone → contact, the rest → moreContacts.
+ *
+ * Status — the honest mapping. CT.gov has no per-site inclusion dates, only study dates, so a
+ * registry site gets NO inclusion dates. Its status is `declared`:
+ *  status = the location's status, or overallStatus when the location has none; an overallStatus
+ *           of UNKNOWN wins over any location status (the record as a whole is unverified).
+ *           RECRUITING → recruiting, NOT_YET_RECRUITING → not_yet_recruiting,
+ *           ENROLLING_BY_INVITATION → invitation_only, SUSPENDED → suspended,
+ *           ACTIVE_NOT_RECRUITING → active_not_recruiting, COMPLETED → completed,
+ *           TERMINATED → terminated, WITHDRAWN → withdrawn, anything else → unknown;
+ *  text   = the status as written; by = "ClinicalTrials.gov";
+ *  on     = statusVerifiedDate ("YYYY-MM" → the first day: the conservative reading), else
+ *           lastUpdatePostDate.
+ * An ESTIMATED start date → expectedStart, an ESTIMATED primary completion date → expectedEnd
+ * ("forventet", "YYYY-MM" → first/last day of the month). ACTUAL and untyped dates are facts about
+ * the study, not a site's inclusion window: not mapped (but an impossible date still rejects the
+ * record: it is corrupt, not merely imprecise).
+ *
+ * Identifiers. REK: an id whose type/domain/text says REK or "Regional Committee", or a bare
+ * "YYYY/NNNN" → identifiers.rek (IDENTIFIER_PATTERNS.rek); a labelled id with more text than the
+ * number is also kept verbatim in otherIdentifiers. EudraCT (type EUDRACT_NUMBER or the pattern),
+ * EU CT (type CTIS or the pattern) and ISRCTN → identifiers; every other id → otherIdentifiers
+ * {scheme: its domain, else its type, "Org Study ID" for orgStudyIdInfo; value; url: its link}.
  */
 import { gunzipSync } from "node:zlib";
 import { unzipSync } from "fflate";
 import { daysInMonth, isCalendarDate } from "../../domain/calendar-date";
-import { osloDate } from "../../domain/inclusion-status";
+import { osloDate, type DeclaredStatus, type DeclaredStatusValue } from "../../domain/inclusion-status";
 import {
   IDENTIFIER_PATTERNS,
+  siteIdentity,
   studyInputSchema,
   type InterventionType,
   type Phase,
   type StudyInput,
   type StudyType,
 } from "../../domain/study";
-import { matchNorwegianSite, matchOrganisationName } from "../organisation-matcher";
+import { matchRegisteredOrganisation } from "../organisation-matcher";
 import { decodeUtf8Strict } from "../text-decoding";
 import type { MapContext, MapResult, MappedRecord, Rejection } from "../types";
 
@@ -83,11 +106,12 @@ export const MAX_ZIP_ENTRY_BYTES = 64 * 1024 * 1024;
 export interface CtgovOptions {
   /** Skip studies without a location in Norway (default true). Skipped studies are counted. */
   norwayOnly?: boolean;
-  /** "Now", for the end-date refinement. Defaults to the current time. */
+  /** "Now": only dates a status the record gives no date for (read as unknown). Defaults to the current time. */
   now?: Date;
   /**
-   * Who leads when the lead sponsor is not one of ours: the sender (default, for an organisation's
-   * own feed) or the first Norwegian site (for a registry import that has no sender).
+   * Who owns the study in the portal (leadOrganisationId; never the record's lead, see `lead`):
+   * the sender (default, for an organisation's own feed) or, for a registry import that has no
+   * sender, the lead's organisation when it has a site, else the first registered Norwegian site.
    */
   leadFallback?: "sender" | "first-site";
 }
@@ -477,6 +501,295 @@ export function mapCtgovStudy(raw: unknown, ref: string, ctx: MapContext, option
   }
 }
 
+/** CT.gov status words → the portal's declared statuses (inclusion-status.ts). */
+const DECLARED_BY_CTGOV: Record<string, DeclaredStatusValue> = {
+  RECRUITING: "recruiting",
+  NOT_YET_RECRUITING: "not_yet_recruiting",
+  ENROLLING_BY_INVITATION: "invitation_only",
+  SUSPENDED: "suspended",
+  ACTIVE_NOT_RECRUITING: "active_not_recruiting",
+  COMPLETED: "completed",
+  TERMINATED: "terminated",
+  WITHDRAWN: "withdrawn",
+};
+
+/** "Enrolling by invitation", "ENROLLING_BY_INVITATION" → ENROLLING_BY_INVITATION. */
+const statusKey = (text: string) => text.trim().toUpperCase().replace(/[\s-]+/g, "_");
+
+/** A CT.gov status word (location or overall) → declared status value; anything unknown → unknown. */
+export function ctgovDeclaredStatus(text: string | null): DeclaredStatusValue {
+  return (text && DECLARED_BY_CTGOV[statusKey(text)]) || "unknown";
+}
+
+/**
+ * A CT.gov date as a calendar date, or null when absent. "YYYY-MM" → the first or last day of the
+ * month (monthOnly true). An impossible date throws MappingError (corrupt, not imprecise).
+ */
+export function readCtgovDate(value: unknown, edge: "start" | "end", field: string): { date: string; monthOnly: boolean } | null {
+  const text = str(value);
+  if (!text) return null;
+  const month = /^(\d{4})-(\d{2})$/.exec(text);
+  if (month) {
+    const first = `${month[1]}-${month[2]}-01`;
+    if (!isCalendarDate(first)) throw new MappingError(field, `"${text}" er ikke en gyldig måned`);
+    const day = edge === "start" ? "01" : String(daysInMonth(Number(month[1]), Number(month[2]))).padStart(2, "0");
+    return { date: `${month[1]}-${month[2]}-${day}`, monthOnly: true };
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && isCalendarDate(text)) return { date: text, monthOnly: false };
+  throw new MappingError(field, `"${text}" er ikke en gyldig dato (YYYY-MM eller YYYY-MM-DD)`);
+}
+
+/** An ESTIMATED date of a date struct ("forventet"), with a warning when only the month is given. */
+function estimatedDate(struct: unknown, edge: "start" | "end", field: string, warnings: string[]): string | null {
+  const s = obj(struct);
+  const read = readCtgovDate(s.date, edge, `${field}.date`);
+  if (!read || String(s.type ?? "").toUpperCase() !== "ESTIMATED") return null;
+  if (read.monthOnly) {
+    warnings.push(
+      `${field}: forventet dato oppgitt bare som måned ("${str(s.date)}"); viser ${edge === "start" ? "første" : "siste"} dag i måneden (${read.date})`,
+    );
+  }
+  return read.date;
+}
+
+export const CTGOV_DECLARED_BY = "ClinicalTrials.gov";
+
+/* ------------------------------------------------------------------------------------------ */
+/* Identifiers                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+const REK_LABEL = /\brek\b|regional (ethics )?committee|regionale? komit|regional etisk/i;
+const REK_YEAR_NUMBER = /(?<![\d/])((?:19[89]\d|20\d\d)\/\d{1,6})(?![\d/])/;
+const REK_PORTAL_NUMBER = /(?<![\d/-])(\d{5,7})(?![\d/-])/;
+const SECONDARY_TYPE_SCHEME: Record<string, string> = {
+  NIH: "NIH",
+  FDA: "FDA",
+  VA: "VA",
+  CDC: "CDC",
+  AHRQ: "AHRQ",
+  SAMHSA: "SAMHSA",
+  OTHER_GRANT: "Grant",
+  EUDRACT_NUMBER: "EudraCT",
+  CTIS: "EU CT",
+  REGISTRY: "Registry",
+  OTHER: "Other ID",
+};
+
+export type OtherIdentifier = { scheme: string; value: string; url: string | null };
+
+const httpUrl = (value: string | null): string | null => {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:" ? value : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Sorts a record's ids into the five matching identifiers and the rest. `entries` are the org
+ * study id (scheme "Org Study ID") and the secondary ids as written ({id, type, domain, link}).
+ */
+export function ctgovIdentifiers(
+  entries: { id: string; type: string | null; domain: string | null; link: string | null; orgStudyId?: boolean }[],
+  warnings: string[],
+): { rek: string | null; euCt: string | null; eudract: string | null; isrctn: string | null; other: OtherIdentifier[] } {
+  const found: { rek: string | null; euCt: string | null; eudract: string | null; isrctn: string | null } = {
+    rek: null,
+    euCt: null,
+    eudract: null,
+    isrctn: null,
+  };
+  const other: OtherIdentifier[] = [];
+  const keep = (scheme: string, value: string, url: string | null) => {
+    if (other.some((o) => o.scheme === scheme && o.value === value)) return;
+    other.push({ scheme: scheme.slice(0, 80), value: value.slice(0, 200), url: httpUrl(url) });
+  };
+  /** Sets a matching identifier; false when another value is already there (then kept as other). */
+  const set = (kind: keyof typeof found, value: string, label: string): boolean => {
+    if (found[kind] === null) {
+      found[kind] = value;
+      return true;
+    }
+    if (found[kind] === value) return true;
+    warnings.push(`${label} ${value} er et nummer til i tillegg til ${found[kind]}; lagt under andre identifikatorer`);
+    return false;
+  };
+  for (const entry of entries) {
+    const id = entry.id.trim();
+    const type = entry.type ? statusKey(entry.type) : null;
+    const scheme = entry.orgStudyId
+      ? "Org Study ID"
+      : entry.domain
+        ? type === "OTHER_GRANT"
+          ? `${entry.domain} (grant)`
+          : entry.domain
+        : (type && SECONDARY_TYPE_SCHEME[type]) ?? "Other ID";
+    // REK: labelled (type, domain or the text itself), or a bare "YYYY/NNNN".
+    const labelled = REK_LABEL.test(id) || REK_LABEL.test(entry.domain ?? "") || REK_LABEL.test(entry.type ?? "");
+    const yearNumber = REK_YEAR_NUMBER.exec(id)?.[1] ?? null;
+    const rek =
+      labelled ? (yearNumber ?? REK_PORTAL_NUMBER.exec(id)?.[1] ?? null) : /^\d{4}\/\d{1,6}$/.test(id) && yearNumber === id ? id : null;
+    if (rek && IDENTIFIER_PATTERNS.rek.test(rek)) {
+      const residue = id.replace(rek, " ").replace(/\b(rek|nr|no|number|nummer|ref)\b/gi, " ").replace(/[\s.:#,;()/-]+/g, "");
+      if (!set("rek", rek, "REK")) keep(entry.domain ?? "REK", id, entry.link);
+      else if (residue !== "") {
+        warnings.push(`REK-nummeret ${rek} er lest ut av "${id}"; resten er uforklart, så hele teksten er også beholdt`);
+        keep(entry.domain ?? "REK (as written)", id, entry.link);
+      }
+      continue;
+    }
+    if (labelled) {
+      warnings.push(`"${id}" er merket som REK, men har ikke formen til et REK-nummer; lagt under andre identifikatorer`);
+      keep(entry.domain ?? "REK (as written)", id, entry.link);
+      continue;
+    }
+    const registry = registryIdsFrom([id]);
+    if (type === "EUDRACT_NUMBER" || type === "CTIS") {
+      const value = type === "CTIS" ? registry.euCt : registry.eudract;
+      const kind = type === "CTIS" ? "euCt" : "eudract";
+      if (value && set(kind, value, SECONDARY_TYPE_SCHEME[type]!)) continue;
+      if (!value) warnings.push(`${SECONDARY_TYPE_SCHEME[type]}-nummeret "${id}" har feil format; lagt under andre identifikatorer`);
+      keep(SECONDARY_TYPE_SCHEME[type]!, id, entry.link);
+      continue;
+    }
+    // Pattern-based: an EU CT, EudraCT or ISRCTN number written where it is the whole id.
+    const whole = id.toUpperCase().replace(/\s+/g, "");
+    if (registry.euCt && (whole === registry.euCt || whole.endsWith(registry.euCt)) && set("euCt", registry.euCt, "EU CT")) continue;
+    if (registry.eudract && !registry.euCt && whole.endsWith(registry.eudract) && set("eudract", registry.eudract, "EudraCT")) continue;
+    if (registry.isrctn && whole.endsWith(registry.isrctn) && set("isrctn", registry.isrctn, "ISRCTN")) continue;
+    if (/^U1111-\d{4}-\d{4}$/i.test(id)) {
+      keep("WHO UTN", id, entry.link);
+      continue;
+    }
+    if (IDENTIFIER_PATTERNS.nct.test(whole)) {
+      keep("ClinicalTrials.gov", whole, `https://clinicaltrials.gov/study/${whole}`);
+      continue;
+    }
+    keep(scheme, id, entry.link);
+  }
+  return { ...found, other };
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sites                                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+type ContactOut = { name: string; email: string | null; phone: string | null };
+/** A registry site as this mapper builds it (a valid StudyInput site). */
+interface SiteOut {
+  organisationId: string | null;
+  hospitalId: string | null;
+  name: string | null;
+  city: string | null;
+  lat: number | null;
+  lon: number | null;
+  unnamedCount: number | null;
+  expectedStart: string | null;
+  expectedEnd: string | null;
+  declared: DeclaredStatus;
+  inclusionStart: null;
+  inclusionEnd: null;
+  paused: false;
+  pauseReason: null;
+  contact: ContactOut | null;
+  moreContacts: ContactOut[];
+  withdrawn: false;
+}
+
+function buildSites(
+  norwegian: JsonObject[],
+  ctx: MapContext,
+  declaredFor: (locationStatus: string | null) => DeclaredStatus,
+  expected: { start: string | null; end: string | null },
+  warnings: string[],
+): SiteOut[] {
+  const sites: SiteOut[] = [];
+  const byKey = new Map<string, SiteOut>();
+  let unnamed: SiteOut | null = null;
+  for (const location of norwegian) {
+    const facility = str(location.facility);
+    const city = str(location.city);
+    const label = [facility, city].filter(Boolean).join(", ") || "(uten navn og sted)";
+    const geo = obj(location.geoPoint);
+    const lat = typeof geo.lat === "number" && Math.abs(geo.lat) <= 90 ? geo.lat : null;
+    const lon = typeof geo.lon === "number" && Math.abs(geo.lon) <= 180 ? geo.lon : null;
+    const contacts = uniqueContacts(
+      arr(location.contacts)
+        .map((c) => contactFrom(obj(c), `locations[${label}].contacts`, warnings))
+        .filter((c): c is ContactOut => c !== null),
+    );
+    const declared = declaredFor(str(location.status));
+    const common = {
+      expectedStart: expected.start,
+      expectedEnd: expected.end,
+      declared,
+      inclusionStart: null,
+      inclusionEnd: null,
+      paused: false as const,
+      pauseReason: null,
+      contact: contacts[0] ?? null,
+      moreContacts: contacts.slice(1, 51),
+      withdrawn: false as const,
+    };
+    if (!facility && !city) {
+      // Norway and nothing else: "N sites in Norway, not named".
+      if (unnamed) {
+        unnamed.unnamedCount = (unnamed.unnamedCount ?? 1) + 1;
+        unnamed.moreContacts = uniqueContacts([...unnamed.moreContacts, ...contacts]).slice(0, 50);
+      } else {
+        const first: SiteOut = { organisationId: null, hospitalId: null, name: null, city: null, lat: null, lon: null, unnamedCount: 1, ...common };
+        unnamed = first;
+        sites.push(first);
+      }
+      continue;
+    }
+    const match = matchRegisteredOrganisation({ facility, city }, ctx.organisations);
+    let site: SiteOut;
+    if (match) {
+      site = { organisationId: match.organisationId, hospitalId: match.hospitalId, name: facility, city, lat: null, lon: null, unnamedCount: null, ...common };
+    } else {
+      if (!facility) warnings.push(`norsk studiested i ${city} har ikke noe navn i posten; stedsnavnet er brukt som navn (ikke koblet til et registrert sykehus)`);
+      else warnings.push(`norsk studiested "${label}" er ikke et registrert sykehus eller foretak; beholdt som eget sted (ikke registrert)`);
+      site = {
+        organisationId: null,
+        hospitalId: null,
+        name: clipSilently(facility ?? city, 300),
+        city: clipSilently(city, 200),
+        lat,
+        lon,
+        unnamedCount: null,
+        ...common,
+      };
+    }
+    const key = siteIdentity(site);
+    const same = byKey.get(key);
+    if (same) {
+      warnings.push(`norsk studiested "${label}" er samme sted som et annet i posten; slått sammen (kontaktene er beholdt)`);
+      const merged = uniqueContacts([same.contact, ...same.moreContacts, ...contacts].filter((c): c is ContactOut => c != null));
+      same.contact = merged[0] ?? null;
+      same.moreContacts = merged.slice(1, 51);
+      continue;
+    }
+    byKey.set(key, site);
+    sites.push(site);
+  }
+  return sites;
+}
+
+function uniqueContacts(contacts: ContactOut[]): ContactOut[] {
+  const seen = new Set<string>();
+  return contacts.filter((c) => {
+    const key = `${c.name.toLowerCase()}|${(c.email ?? "").toLowerCase()}|${c.phone ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const clipSilently = (text: string | null, max: number) => (text == null ? null : text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 function buildStudy(
   p: JsonObject,
   nct: string,
@@ -493,17 +806,23 @@ function buildStudy(
   const description = obj(p.descriptionModule);
   const eligibility = obj(p.eligibilityModule);
   const sponsorModule = obj(p.sponsorCollaboratorsModule);
+  const conditionsModule = obj(p.conditionsModule);
 
   warnings.push("ingen norsk tekst: ClinicalTrials.gov er bare på engelsk; den engelske teksten er lagt i bokmålsfeltet");
 
-  // Identifiers: everything that might hold an EU CT / EudraCT / ISRCTN number.
-  const idTexts = [
-    str(obj(ident.orgStudyIdInfo).id),
-    ...arr(ident.secondaryIdInfos).flatMap((s) => [str(obj(s).id), str(obj(s).link)]),
-  ].filter((t): t is string => t !== null);
-  const registry = registryIdsFrom(idTexts);
+  // Identifiers (see the header).
+  const orgStudy = obj(ident.orgStudyIdInfo);
+  const idEntries = [
+    ...(str(orgStudy.id) ? [{ id: str(orgStudy.id)!, type: str(orgStudy.type), domain: null, link: str(orgStudy.link), orgStudyId: true }] : []),
+    ...arr(ident.secondaryIdInfos)
+      .map(obj)
+      .filter((s) => str(s.id))
+      .map((s) => ({ id: str(s.id)!, type: str(s.type), domain: str(s.domain), link: str(s.link) })),
+  ];
+  const ids = ctgovIdentifiers(idEntries, warnings);
 
   const title = clip(str(ident.briefTitle), 500, "briefTitle", warnings)!;
+  const officialTitle = clip(str(ident.officialTitle), 1000, "officialTitle", warnings);
   const acronym = clip(str(ident.acronym), 200, "acronym", warnings);
   const summary = clip(str(description.briefSummary), 10_000, "briefSummary", warnings);
   const detailed = clip(str(description.detailedDescription), 20_000, "detailedDescription", warnings);
@@ -517,14 +836,15 @@ function buildStudy(
   }
   const sexText = String(eligibility.sex ?? "ALL").toUpperCase();
   const sex = sexText === "FEMALE" ? "female" : sexText === "MALE" ? "male" : "all";
+  const ageGroups = [...new Set(arr(eligibility.stdAges).map((a) => clipSilently(str(a), 100)).filter((a): a is string => a !== null))].slice(0, 20);
+  // Tri-state: the source's own yes or no; absent (or anything else) is unknown.
+  const healthyVolunteers = typeof eligibility.healthyVolunteers === "boolean" ? eligibility.healthyVolunteers : null;
 
-  const conditions = [
-    ...new Set(
-      arr(obj(p.conditionsModule).conditions)
-        .map((c) => clip(str(c), 300, "conditions", warnings))
-        .filter((c): c is string => c !== null),
-    ),
+  const uniqueTexts = (values: unknown[], max: number, field: string) => [
+    ...new Set(values.map((c) => clip(str(c), max, field, warnings)).filter((c): c is string => c !== null)),
   ];
+  const conditions = uniqueTexts(arr(conditionsModule.conditions), 300, "conditions");
+  const keywords = uniqueTexts(arr(conditionsModule.keywords), 200, "keywords").slice(0, 200);
 
   const interventions = arr(obj(p.armsInterventionsModule).interventions)
     .map(obj)
@@ -543,10 +863,11 @@ function buildStudy(
     else warnings.push(`enrollmentInfo.count "${String(enrolmentRaw)}" er ikke et rimelig antall; utelatt`);
   }
 
-  const contacts = arr(contactsLocations.centralContacts)
-    .map((c) => contactFrom(obj(c), "centralContacts", warnings))
-    .filter((c): c is NonNullable<typeof c> => c !== null)
-    .map((c) => ({ ...c, role: "public" as const }));
+  const contacts = uniqueContacts(
+    arr(contactsLocations.centralContacts)
+      .map((c) => contactFrom(obj(c), "centralContacts", warnings))
+      .filter((c): c is ContactOut => c !== null),
+  ).map((c) => ({ ...c, role: "public" as const }));
 
   const officials = arr(contactsLocations.overallOfficials).map(obj);
   const pi = officials.find((o) => String(o.role ?? "").toUpperCase() === "PRINCIPAL_INVESTIGATOR" && str(o.name));
@@ -554,87 +875,71 @@ function buildStudy(
     ? {
         name: clip(str(pi.name), 200, "overallOfficials.name", warnings)!,
         title: null,
-        organisationId: matchOrganisationName(str(pi.affiliation), ctx.organisations)?.organisationId ?? null,
+        organisationId: matchRegisteredOrganisation({ facility: str(pi.affiliation) }, ctx.organisations)?.organisationId ?? null,
       }
     : null;
 
-  // Dates (see the header comment for the honest mapping).
-  const start = ctgovDate(obj(status.startDateStruct).date, "start", "statusModule.startDateStruct.date", warnings);
-  let studyEnd = ctgovDate(obj(status.primaryCompletionDateStruct).date, "end", "statusModule.primaryCompletionDateStruct.date", warnings);
-  if (!studyEnd) {
-    studyEnd = ctgovDate(obj(status.completionDateStruct).date, "end", "statusModule.completionDateStruct.date", warnings);
-    if (studyEnd) warnings.push("primaryCompletionDate mangler; completionDate er brukt som inklusjonsslutt");
-  }
-  const lastUpdate = ctgovDate(obj(status.lastUpdatePostDateStruct).date, "end", "statusModule.lastUpdatePostDateStruct.date", warnings);
-  const overallStatus = String(status.overallStatus ?? "").toUpperCase();
-
-  const sites: NonNullable<StudyInput["sites"]> = [];
-  const seen = new Set<string>();
-  for (const location of norwegian) {
-    const label = [str(location.facility), str(location.city)].filter(Boolean).join(", ") || "(uten navn)";
-    const geo = obj(location.geoPoint);
-    const match = matchNorwegianSite(
-      {
-        facility: str(location.facility),
-        city: str(location.city),
-        lat: typeof geo.lat === "number" ? geo.lat : null,
-        lon: typeof geo.lon === "number" ? geo.lon : null,
-      },
-      ctx.organisations,
-    );
-    if (!match) {
-      warnings.push(`norsk studiested "${label}" ble ikke koblet til en organisasjon; ikke tatt med som sted`);
-      continue;
-    }
-    const key = `${match.organisationId}/${match.hospitalId ?? ""}`;
-    if (seen.has(key)) {
-      warnings.push(`norsk studiested "${label}" er samme sted som et annet (${key}); slått sammen`);
-      continue;
-    }
-    seen.add(key);
-
-    const siteStatus = String(location.status ?? overallStatus).toUpperCase();
-    let end = studyEnd;
-    if (["COMPLETED", "ACTIVE_NOT_RECRUITING", "TERMINATED"].includes(siteStatus) && (!end || end > today) && lastUpdate) {
-      warnings.push(
-        `${label}: status ${siteStatus} men inklusjonsslutt ${end ?? "mangler"}; brukte siste oppdatering (${lastUpdate}) som inklusjonsslutt`,
-      );
-      end = lastUpdate;
-    }
-    if (start && end && end < start) {
-      warnings.push(`${label}: inklusjonsslutt ${end} er før inklusjonsstart ${start}; sluttdatoen er utelatt`);
-      end = null;
-    }
-    const paused = siteStatus === "SUSPENDED";
-    const siteContact = arr(location.contacts)
-      .map((c) => contactFrom(obj(c), `locations[${label}].contacts`, warnings))
-      .find((c) => c !== null) ?? null;
-    sites.push({
-      organisationId: match.organisationId,
-      hospitalId: match.hospitalId,
-      inclusionStart: start,
-      inclusionEnd: end,
-      paused,
-      pauseReason: paused ? "Suspendert i ClinicalTrials.gov" : null,
-      contact: siteContact,
-      withdrawn: siteStatus === "WITHDRAWN",
-    });
+  // Dates: every date is checked (an impossible one rejects the record), only ESTIMATED start and
+  // primary completion are kept, as expected dates.
+  readCtgovDate(obj(status.completionDateStruct).date, "end", "statusModule.completionDateStruct.date");
+  const expected = {
+    start: estimatedDate(status.startDateStruct, "start", "statusModule.startDateStruct", warnings),
+    end: estimatedDate(status.primaryCompletionDateStruct, "end", "statusModule.primaryCompletionDateStruct", warnings),
+  };
+  if (expected.start && expected.end && expected.end < expected.start) {
+    warnings.push(`forventet slutt ${expected.end} er før forventet start ${expected.start}; forventet slutt er utelatt`);
+    expected.end = null;
   }
 
-  // Lead organisation: the lead sponsor when it is one of ours; otherwise the sender.
+  // The declared status (see the header): one date for the whole record.
+  const verified = readCtgovDate(status.statusVerifiedDate, "start", "statusModule.statusVerifiedDate");
+  const lastUpdate = readCtgovDate(obj(status.lastUpdatePostDateStruct).date, "start", "statusModule.lastUpdatePostDateStruct.date");
+  const declaredOn = verified?.date ?? lastUpdate?.date ?? null;
+  if (!declaredOn) warnings.push("posten har verken statusVerifiedDate eller lastUpdatePostDate: statusen kan ikke dateres og vises som ukjent");
+  const overallText = str(status.overallStatus);
+  const overallUnknown = overallText !== null && ctgovDeclaredStatus(overallText) === "unknown";
+  const declaredFor = (locationStatus: string | null): DeclaredStatus => {
+    const text = overallUnknown ? overallText : (locationStatus ?? overallText);
+    if (!text) {
+      return { status: "unknown", text: "(ingen status oppgitt)", on: declaredOn ?? today, by: CTGOV_DECLARED_BY };
+    }
+    if (overallUnknown && locationStatus && ctgovDeclaredStatus(locationStatus) !== "unknown") {
+      warnings.push(`studiens status er ${overallText}; stedets status ${locationStatus} er ikke brukt`);
+    }
+    return {
+      status: declaredOn ? ctgovDeclaredStatus(text) : "unknown",
+      text: clipSilently(text, 200)!,
+      on: declaredOn ?? today,
+      by: CTGOV_DECLARED_BY,
+    };
+  };
+
+  const sites = buildSites(norwegian, ctx, declaredFor, expected, warnings);
+
+  // The lead is the record's own lead sponsor; the sender is not the lead.
   const sponsor = clip(str(obj(sponsorModule.leadSponsor).name), 300, "leadSponsor.name", warnings);
-  const sponsorOrg = matchOrganisationName(sponsor, ctx.organisations)?.organisationId ?? null;
-  const firstSite = options.leadFallback === "first-site" ? sites.find((s) => !s.withdrawn)?.organisationId ?? sites[0]?.organisationId : undefined;
-  const leadOrganisationId = sponsorOrg ?? firstSite ?? ctx.organisationId;
-  if (!sponsorOrg && !firstSite && sites.length > 0 && !sites.some((s) => s.organisationId === ctx.organisationId)) {
-    warnings.push(`avsenderen (${ctx.organisationId}) er ikke blant de norske studiestedene, men er satt som ansvarlig organisasjon`);
+  const leadOrg = sponsor ? (matchRegisteredOrganisation({ facility: sponsor }, ctx.organisations)?.organisationId ?? null) : null;
+  const lead = sponsor ? { name: sponsor, organisationId: leadOrg } : null;
+  let leadOrganisationId = ctx.organisationId;
+  if (options.leadFallback === "first-site") {
+    const registered = sites.map((s) => s.organisationId).filter((o): o is string => o != null);
+    leadOrganisationId = (leadOrg && registered.includes(leadOrg) ? leadOrg : registered[0]) ?? ctx.organisationId;
+  }
+
+  const links = [{ url: `https://clinicaltrials.gov/study/${nct}`, label: "ClinicalTrials.gov" }];
+  for (const l of arr(obj(p.referencesModule).seeAlsoLinks).map(obj)) {
+    const url = httpUrl(str(l.url));
+    if (!url || links.some((x) => x.url === url)) continue;
+    if (url.length > 2000) continue;
+    links.push({ url, label: clipSilently(str(l.label) ?? new URL(url).host, 200)! });
   }
 
   return {
-    identifiers: { nct, euCt: registry.euCt, eudract: registry.eudract, isrctn: registry.isrctn, rek: null },
+    identifiers: { nct, euCt: ids.euCt, eudract: ids.eudract, isrctn: ids.isrctn, rek: ids.rek },
     localIds: [],
     title: { nb: title, en: title },
     shortTitle: acronym ? { nb: acronym, en: acronym } : {},
+    officialTitle,
     summary: summary ? { nb: summary, en: summary } : {},
     scientificSummary: detailed ? { en: detailed } : {},
     participation: {},
@@ -642,6 +947,7 @@ function buildStudy(
     phase: ctgovPhase(arr(design.phases), warnings),
     categories: [],
     conditions,
+    keywords,
     icd10: [],
     snomed: [],
     interventions,
@@ -649,15 +955,18 @@ function buildStudy(
       minAgeYears,
       maxAgeYears,
       sex,
-      healthyVolunteers: eligibility.healthyVolunteers === true,
+      healthyVolunteers,
+      ageGroups,
       inclusionCriteria: criteria.inclusion ? { en: clip(criteria.inclusion, 20_000, "eligibilityCriteria", warnings) } : {},
       exclusionCriteria: criteria.exclusion ? { en: clip(criteria.exclusion, 20_000, "eligibilityCriteria", warnings) } : {},
     },
     sponsor,
     leadOrganisationId,
+    lead,
+    otherIdentifiers: ids.other.slice(0, 100),
     principalInvestigator,
     contacts,
-    links: [{ url: `https://clinicaltrials.gov/study/${nct}`, label: "ClinicalTrials.gov" }],
+    links,
     targetEnrolment,
     sites,
     publicationState: "published",
