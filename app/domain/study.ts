@@ -291,7 +291,7 @@ export function checkDuplicateSites(
  */
 export function siteIdentity(site: { organisationId: string | null; hospitalId?: string | null; name?: string | null; city?: string | null; unnamedCount?: number | null }): string {
   if (site.organisationId != null) return `${site.organisationId}/${site.hospitalId ?? ""}`;
-  if (!site.name) return "~unnamed";
+  if (!site.name) return `~unnamed|${(site.city ?? "").toLowerCase()}`;
   return `~${site.name.toLowerCase()}|${(site.city ?? "").toLowerCase()}`;
 }
 

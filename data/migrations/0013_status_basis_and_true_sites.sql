@@ -56,7 +56,7 @@ ALTER TABLE study_sites_0013 RENAME TO study_sites;
 -- (the same key as siteIdentity in app/domain/study.ts).
 CREATE UNIQUE INDEX study_sites_identity ON study_sites(study_id,
   CASE WHEN organisation_id IS NOT NULL THEN organisation_id || '/' || coalesce(hospital_id, '')
-       WHEN site_name IS NULL THEN '~unnamed'
+       WHEN site_name IS NULL THEN '~unnamed|' || lower(coalesce(site_city, ''))
        ELSE '~' || lower(site_name) || '|' || lower(coalesce(site_city, '')) END);
 CREATE INDEX study_sites_organisation ON study_sites(organisation_id);
 CREATE INDEX study_sites_window ON study_sites(inclusion_start, inclusion_end);
