@@ -318,6 +318,7 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
         inclusionStart: null,
         inclusionEnd: null,
         paused: false,
+        withdrawn: false,
       },
     ],
     publicationState: "submitted",

@@ -861,7 +861,7 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
   const studyFields = siteFieldsOf(resource, on, by, false, warnings);
   if (sites.length === 0 && countries.some((c) => NORWAY_CODES.has(c))) {
     // Norway among the countries of recruitment, no Norwegian site named: one unnamed site.
-    sites.push({ organisationId: null, hospitalId: null, name: NORWAY_UNNAMED_SITE, city: null, unnamedCount: null, ...studyFields });
+    sites.push({ organisationId: null, hospitalId: null, name: NORWAY_UNNAMED_SITE, city: null, unnamedCount: null, ...studyFields, withdrawn: false });
     warnings.push(`Norge er oppgitt som rekrutteringsland, men kilden navngir ingen norske steder: ett sted «${NORWAY_UNNAMED_SITE}»`);
   } else if (sites.length === 0) {
     const declared = studyFields.declared;
