@@ -1,6 +1,6 @@
 /**
  * HL7 FHIR R4 ResearchStudy (as published by France's ECLAIRE API, ANS "eclaire" IG) → candidate
- * studies. Pure: no I/O; the clock is only read when `options.today` is left out.
+ * studies. Pure: no I/O; the clock is only read when neither `options.today` nor `ctx.receivedOn` is given.
  *
  * Accepted inputs (Buffer or string, UTF-8 JSON):
  *  - one ResearchStudy resource
@@ -20,8 +20,11 @@
  *                                        (clinicaltrials.gov → nct, euclinicaltrials/CTIS → euCt,
  *                                        eudract → eudract, isrctn → isrctn; ECLAIRE sets no system
  *                                        but `assigner.reference = Organization/ctis`), otherwise by
- *                                        the value's pattern (EU CT before EudraCT). French ID-RCB
- *                                        numbers ("2021-A01563-38") fit no registry: warning.
+ *                                        the value's pattern (EU CT before EudraCT). Every other
+ *                                        identifier (French ID-RCB "2021-A01563-38", sponsor codes, a
+ *                                        second NCT id, a registry id of the wrong format) →
+ *                                        otherIdentifiers, scheme = its system, else "ID-RCB (ANSM)"
+ *                                        for the ID-RCB pattern, else its type or assigner.
  *                                        REK numbers only by system (rekportalen.no): a bare number
  *                                        could be anything.
  *                                        "INDISPONIBLE" (ECLAIRE's "not available") counts as absent.
@@ -49,45 +52,48 @@
  *                                        → min/max age), "Study Size" (positive integer →
  *                                        targetEnrolment). Unresolvable references: nothing.
  *                                        Without a Study Size: R5 recruitment.targetNumber.
- *  sponsor → Organization name (when resolvable) → sponsor
- *  leadOrganisationId                  → ctx.organisationId (the sending organisation)
+ *  sponsor → Organization name (when resolvable) → sponsor and lead (as written + the registered
+ *                                        organisation it matches); unresolvable → lead null (unknown)
+ *  contact[] (ContactDetail)            → contacts: name (or ECLAIRE's contact-name HumanName), e-mail
+ *                                        and phone from telecom, role scientific for ECLAIRE type SCI;
+ *                                        kept only with an e-mail or a phone ("INDISPONIBLE" is absent)
+ *  keyword[]                           → keywords; Group "Healthy volunteers" → healthyVolunteers
+ *                                        (else null: FHIR R4 has no such field — unknown, not no)
+ *  leadOrganisationId                  → ctx.organisationId (the portal owner is the sender; the
+ *                                        study's own lead is `lead`)
  *
- * Inclusion window (the same for every site this record yields):
- *  1. the ECLAIRE recruitment-period extension
- *     (https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-recruitment-period,
- *     valuePeriod) — a recruitment period, exactly what inclusion means;
- *  2. else the R5 backport http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.recruitment
- *     sub-extension actualPeriod;
- *  3. else ResearchStudy.period (the whole study period: warned).
- *  Dates: YYYY-MM-DD as is; a dateTime with a time → its calendar date in Europe/Oslo;
- *  YYYY-MM → first day (start) / last day (end); YYYY → 1 Jan / 31 Dec, warned.
- *  Refined by status:
- *   approved / in-review              → not recruiting yet: a start on or before today is dropped
- *                                        (the site is planned); a future start is kept
- *   completed / administratively-completed / closed-to-accrual(-and-intervention)
- *                                      → recruitment is over: with no end, or an end after today,
- *                                        the end becomes meta.lastUpdated (Oslo date) — recruitment
- *                                        had ended by then at the latest — warned
- *   temporarily-closed-to-accrual(-and-intervention), or an R5 progressStatus entry of that state
- *                                      → paused; the reason is reasonStopped.text when given
- *   withdrawn / disapproved           → the site is marked withdrawn
+ * Status: ResearchStudy.status is the source's own status, *declared* (FHIR_STATUSES) on the Oslo
+ * date of meta.lastUpdated (else the day of receipt) by the sender (its organisation name, else
+ * "FHIR-kilde"). "active" is recruiting unless an ECLAIRE recruitment status says
+ * completed-recruiting, an actual R5 progressStatus says temporarily closed, or the recruitment
+ * period ended before the declaration date.
  *
- * Per-site windows: a site-level ResearchStudy contained in the study (partOf "#", the containing
- * study; site → one of the study's Locations — R5 models a site as a ResearchStudy) gives THAT
- * site its own window and status, read exactly as above from its own recruitment-period extension
- * and status. Sites without one get the study's window. Our FHIR export writes this shape.
+ * Dates: YYYY-MM-DD as is; a dateTime → its calendar date in Europe/Oslo; YYYY-MM → first/last
+ * day; YYYY → 1 Jan / 31 Dec, warned. A registry record's study-level recruitment period (ECLAIRE
+ * extension, else R5 recruitment.actualPeriod) is *expected* (expectedStart/expectedEnd), never a
+ * firm inclusion window; ResearchStudy.period (the whole study) is not used for sites.
+ * Firm inclusion dates come only from a source that speaks for the site: a site-level ResearchStudy
+ * contained in the study (partOf "#", site → one Location — what our FHIR export writes), or a
+ * Location carrying the portal's own organisation identifier (then the study's period). Such a
+ * window is used as is unless the site's own status contradicts it on the declaration date
+ * (approved with its start passed; completed/closed with no end or a later one; withdrawn) — then
+ * it is kept as expected dates and the status is declared. temporarily-closed-to-accrual on such a
+ * site → paused with reasonStopped (an editor's pause, round-tripped).
  *
- * Sites: site[] references are resolved to Locations (contained "#id" or Bundle entries). A
- * Location in Norway (or without a country) becomes a site of the organisation (and hospital)
- * named by its portal identifiers (Location.identifier systems …/sid/organisation and
- * …/sid/hospital, see app/fhir/constants.ts), else whose name equals — after normalisation — an
- * organisation's name or short name, or one of its hospitals' names. When none match (the
- * ECLAIRE studies are French), the record gets ONE site for ctx.organisationId: the sending
- * organisation owns the site it sends. Warned.
+ * Sites — only places the resource itself names (PRODUCT.md "Never invent"): site[] references
+ * resolved to Locations (contained "#id" or Bundle entries). A Location outside Norway is left out;
+ * one in Norway (or without a country) is matched by the portal's identifiers (…/sid/organisation,
+ * …/sid/hospital), else by exact name, else by the organisation matcher's institution aliases
+ * (never by city or coordinates alone); unmatched → kept as written (name, city, position) with
+ * organisationId null. No Norwegian site but Norway among ResearchStudy.location countries → ONE
+ * site named NORWAY_UNNAMED_SITE (no count invented) with the declared status and expected dates.
+ * Otherwise the study is kept with no sites; the schema has no study-level status, so its declared
+ * status and expected period are reported in a warning.
  *
  * Publication: "published" requires a Norwegian summary (schema rule). With a description the
  * record is "published"; without one (ECLAIRE sends "INDISPONIBLE" everywhere) it is "submitted",
- * i.e. waiting for the hospital editor to add a Norwegian summary — warned.
+ * i.e. waiting for the hospital editor to add a Norwegian summary — warned. A title that reads as
+ * an illustrative example or a test ("Exemple d'un essai clinique") is held ("submitted"), warned.
  */
 import { daysInMonth, isCalendarDate } from "../../domain/calendar-date";
 import { osloDate, type DeclaredStatusValue } from "../../domain/inclusion-status";
