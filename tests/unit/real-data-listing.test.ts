@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { siteState, studyStatus } from "~/domain/inclusion-status";
 import { studyInputSchema } from "~/domain/study";
 import { parseNativeJson, type CategoryRef } from "~/ingest/mappers/native";
@@ -75,8 +75,13 @@ const WORDING = { R: "Åpen for rekruttering", P: "Pågående" } as const;
 
 describe.skipIf(!existsSync(FILE))("real data: Helse Nord hospital listing (skipped: ../shared/data is not here — it has no licence to ship)", () => {
   // Sent by one organisation (UNN) on behalf of the region: each record still belongs to its own utfort_av.
-  const result = parseNativeJson(readFileSync(FILE), { organisationId: "unn", organisations, categories, receivedOn: RECEIVED });
-  const byId = new Map(result.records.map((r) => [r.externalId, r]));
+  // Read in beforeAll: a skipped suite's body still runs to collect its tests.
+  let result: ReturnType<typeof parseNativeJson> = { records: [], rejected: [] };
+  let byId = new Map<string, ReturnType<typeof parseNativeJson>["records"][number]>();
+  beforeAll(() => {
+    result = parseNativeJson(readFileSync(FILE), { organisationId: "unn", organisations, categories, receivedOn: RECEIVED });
+    byId = new Map(result.records.map((r) => [r.externalId, r]));
+  });
 
   it("maps all 47 records, none rejected, every one valid; 15 open and 32 ongoing, 89 registered sites", () => {
     expect(result.rejected).toEqual([]);
