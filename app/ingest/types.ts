@@ -45,4 +45,10 @@ export interface MapContext {
   /** The organisation sending the data (owner of the sites it sends). */
   organisationId: string;
   organisations: OrganisationRef[];
+  /**
+   * The day the data was received, an Oslo calendar date (YYYY-MM-DD), passed by the caller so
+   * that mappers stay pure: the date a source status without a date of its own (a hospital
+   * listing's "Åpen for rekruttering") is declared on. Mappers fall back to today in Oslo.
+   */
+  receivedOn?: string;
 }

@@ -1,28 +1,21 @@
 /**
- * FHIR R4 ResearchStudy (France's ECLAIRE) and EU CTIS CSV mappers, against the real files in
- * ../shared/data, plus hostile input.
+ * FHIR R4 ResearchStudy and EU CTIS CSV mappers: small inline records, one rule each, that run
+ * everywhere. The real files are tested in real-data-fhir.test.ts and real-data-ctis.test.ts.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { describeProblems, studyInputSchema } from "~/domain/study";
-import { parseCtisCsv } from "~/ingest/mappers/ctis-csv";
-import { ECLAIRE_RECRUITMENT_PERIOD_URL, parseFhirResearchStudy } from "~/ingest/mappers/fhir-research-study";
+import { CTIS_STATUSES, ctisStatus, mapAges, NORWAY_UNNAMED_SITE, parseCtisCsv, splitProducts } from "~/ingest/mappers/ctis-csv";
+import { ECLAIRE_RECRUITMENT_PERIOD_URL, FHIR_STATUSES, parseFhirResearchStudy } from "~/ingest/mappers/fhir-research-study";
+import { EXTENSION, ORGANISATION_ID_SYSTEM } from "~/fhir/constants";
 import type { MapContext, MappedRecord, MapResult, OrganisationRef } from "~/ingest/types";
 
-const DATA = path.resolve(process.cwd(), "../shared/data");
-const read = (rel: string) => readFileSync(path.join(DATA, rel));
 const organisations = JSON.parse(
   readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),
 ) as OrganisationRef[];
 const ctx: MapContext = { organisationId: "ous", organisations };
 const TODAY = "2025-06-01";
-
-const BUNDLE = "fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json";
-const SINGLE = "fhir-researchstudy/ResearchStudy-ECLAIREResearchStudy-example-2022-500014-26-00.r4.json";
-const EARLY = "fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json";
-const CTIS = "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz";
 
 function expectValid(record: MappedRecord) {
   const parsed = studyInputSchema.safeParse(record.study);
@@ -33,332 +26,438 @@ function expectValid(record: MappedRecord) {
 
 const fhir = (input: unknown, today = TODAY): MapResult =>
   parseFhirResearchStudy(typeof input === "string" ? input : JSON.stringify(input), ctx, { today });
+const one = (input: unknown, today = TODAY) => {
+  const r = fhir(input, today);
+  expect(r.rejected).toEqual([]);
+  expect(r.records).toHaveLength(1);
+  expectValid(r.records[0]!);
+  return r.records[0]!;
+};
 
 const minimalStudy = (extra: Record<string, unknown> = {}) => ({
   resourceType: "ResearchStudy",
   id: "test-1",
+  meta: { lastUpdated: "2025-03-10T08:00:00Z" },
   title: "En testing av noe",
   status: "active",
   description: "Et sammendrag",
   ...extra,
 });
+/** A registry record recruiting in Norway (country only, no site named). */
+const inNorway = (extra: Record<string, unknown> = {}) =>
+  minimalStudy({ location: [{ coding: [{ system: "urn:iso:std:iso:3166", code: "NO" }] }], ...extra });
+const period = (start?: string, end?: string) => ({
+  url: ECLAIRE_RECRUITMENT_PERIOD_URL,
+  valuePeriod: { ...(start ? { start } : {}), ...(end ? { end } : {}) },
+});
 
-describe("FHIR ResearchStudy (ECLAIRE)", () => {
-  it("maps the 20-study search Bundle: every study accounted for, every record valid", () => {
-    const result = parseFhirResearchStudy(read(BUNDLE), ctx, { today: TODAY });
-    expect(result.records.length + result.rejected.length).toBe(20);
-    for (const r of result.rejected) expect(r.message.length).toBeGreaterThan(0);
-    expect(result.records).toHaveLength(20);
-    for (const record of result.records) expectValid(record);
-    // Every record has exactly one site, owned by the sender (no Norwegian Locations in ECLAIRE).
-    for (const record of result.records) {
-      expect(record.study.sites).toHaveLength(1);
-      expect(record.study.sites![0]!.organisationId).toBe("ous");
-      expect(record.study.leadOrganisationId).toBe("ous");
-      // No plain-language Norwegian summary → not published.
-      expect(record.study.publicationState).toBe("submitted");
-      expect(record.warnings.some((w) => w.includes("ingen norsk tekst"))).toBe(true);
-    }
-    const byId = new Map(result.records.map((r) => [r.externalId, r]));
-    // EU CT numbers are recognised; French ID-RCB numbers are not registry identifiers.
-    expect(byId.get("2022-501018-78-00")!.study.identifiers).toMatchObject({ euCt: "2022-501018-78-00" });
-    expect(byId.get("2021-A01519-32")!.study.identifiers).toMatchObject({ euCt: null, nct: null, eudract: null });
-    // Active with the recruitment-period extension: start as sent, no end.
-    expect(byId.get("2022-501018-78-00")!.study.sites![0]).toMatchObject({ inclusionStart: "2020-04-14", inclusionEnd: null });
-    // Completed without an end date: recruitment ended by meta.lastUpdated at the latest.
-    expect(byId.get("2021-A01519-32")!.study.sites![0]).toMatchObject({ inclusionEnd: "2023-12-04" });
-    // Approved (not yet recruiting) with a past start: the start is not used.
-    expect(byId.get("2022-500299-71-00")!.study.sites![0]).toMatchObject({ inclusionStart: null });
-    // Study types: REG536 (EU clinical trial regulation) → treatment; device investigations → other.
-    expect(byId.get("2022-501979-10-00")!.study.studyType).toBe("treatment");
-    expect(byId.get("2022-501979-10-00")!.study.phase).toBe("phase_4");
-    expect(byId.get("2021-A01757-34")!.study.studyType).toBe("other");
-    expect(byId.get("2021-A01757-34")!.study.phase).toBe("not_applicable");
-    // "INDISPONIBLE" placeholders and ECLAIRE's "diseaseCondition" labels never become conditions.
-    for (const record of result.records) {
-      expect(record.study.conditions).not.toContain("INDISPONIBLE");
-      expect(record.study.conditions).not.toContain("diseaseCondition");
-    }
+describe("FHIR ResearchStudy: sites only where the resource names a place", () => {
+  it("no site, no Norwegian country → the study is kept without sites; the sender is not a site", () => {
+    const r = one(minimalStudy({ location: [{ coding: [{ code: "FR" }] }] }));
+    expect(r.study.sites).toEqual([]);
+    expect(r.study.leadOrganisationId).toBe("ous"); // the portal owner is the sender…
+    expect(r.study.lead).toBeNull(); // …but not the study's lead
+    expect(r.warnings.some((w) => w.includes("ingen norske steder") && w.includes("«active»"))).toBe(true);
   });
 
-  it("maps the fuller example 2022-500014-26-00", () => {
-    const result = parseFhirResearchStudy(read(SINGLE), ctx, { today: TODAY });
-    expect(result.rejected).toEqual([]);
-    expect(result.records).toHaveLength(1);
-    const record = result.records[0]!;
-    expectValid(record);
-    expect(record.externalId).toBe("ECLAIREResearchStudy-example-2022-500014-26-00");
-    expect(record.study.identifiers).toMatchObject({ euCt: "2022-500014-26-00", nct: null });
-    expect(record.study.title.nb).toMatch(/^A PHASE III, RANDOMIZED, OPEN-LABEL STUDY EVALUATING THE EFFICACY AND SAFETY OF GIREDESTRANT/);
-    expect(record.study.title.en).toBeUndefined();
-    expect(record.study.phase).toBe("phase_3");
-    expect(record.study.studyType).toBe("treatment");
-    expect(record.study.conditions).toContain("Locally-Advanced or Metastatic breast cancer (MBC)");
-    expect(record.study.sites).toEqual([
-      expect.objectContaining({ organisationId: "ous", inclusionStart: "2022-06-30", inclusionEnd: null, paused: false }),
+  it("country NO without a named site → one unnamed Norwegian site with the declared status", () => {
+    const r = one(inNorway({ status: "approved", extension: [period("2023-02-01T00:00:00.000Z")] }));
+    expect(r.study.sites).toEqual([
+      expect.objectContaining({
+        organisationId: null,
+        name: NORWAY_UNNAMED_SITE,
+        unnamedCount: null,
+        inclusionStart: null,
+        inclusionEnd: null,
+        expectedStart: "2023-02-01",
+        declared: { status: "not_yet_recruiting", text: "approved", on: "2025-03-10", by: "Oslo universitetssykehus HF" },
+      }),
     ]);
-    expect(record.study.summary).toEqual({});
   });
 
-  it("maps the early IG example with a contained enrollment Group", () => {
-    const result = parseFhirResearchStudy(read(EARLY), ctx, { today: TODAY });
-    expect(result.rejected).toEqual([]);
-    const record = result.records[0]!;
-    expectValid(record);
-    expect(record.study.identifiers).toMatchObject({ euCt: "2022-500520-30-00" });
-    expect(record.study.title.nb).toBe("Exemple d'un essai clinique");
-    // It has a (French) description, so it can be published; the language is warned about.
-    expect(record.study.summary).toEqual({ nb: "Ceci est est un exemple de description d'un essai clinique" });
-    expect(record.study.publicationState).toBe("published");
-    expect(record.study.eligibility?.sex).toBe("all"); // "unknown" gender → all
-    expect(record.study.studyType).toBe("treatment"); // category display "REG536"
-  });
-
-  it("converts FHIR dates: dateTime → Oslo date, YYYY-MM → first/last day, YYYY → 1 Jan/31 Dec (warned)", () => {
-    const withPeriod = (start: string, end?: string) =>
-      fhir(minimalStudy({ extension: [{ url: ECLAIRE_RECRUITMENT_PERIOD_URL, valuePeriod: { start, ...(end ? { end } : {}) } }] }));
-    // 23:30 UTC on 31 March 2024 is 01:30 on 1 April in Oslo (summer time).
-    let r = withPeriod("2024-03-31T23:30:00Z", "2024-12-31T23:30:00+01:00");
-    expect(r.records[0]!.study.sites![0]).toMatchObject({ inclusionStart: "2024-04-01", inclusionEnd: "2024-12-31" });
-    r = withPeriod("2024-02", "2024-02");
-    expect(r.records[0]!.study.sites![0]).toMatchObject({ inclusionStart: "2024-02-01", inclusionEnd: "2024-02-29" });
-    expect(r.records[0]!.warnings.some((w) => w.includes("bare måned"))).toBe(true);
-    r = withPeriod("2023", "2024");
-    expect(r.records[0]!.study.sites![0]).toMatchObject({ inclusionStart: "2023-01-01", inclusionEnd: "2024-12-31" });
-    expect(r.records[0]!.warnings.some((w) => w.includes("bare årstall"))).toBe(true);
-    // Without the extension, ResearchStudy.period is used (warned).
-    r = fhir(minimalStudy({ period: { start: "2024-05-01", end: "2026-05-01" } }));
-    expect(r.records[0]!.study.sites![0]).toMatchObject({ inclusionStart: "2024-05-01", inclusionEnd: "2026-05-01" });
-    expect(r.records[0]!.warnings.some((w) => w.includes("period"))).toBe(true);
-  });
-
-  it("maps identifiers by system, ICD-10/SNOMED codings, enrollment Group and Norwegian Locations", () => {
-    const result = fhir(
+  it("Norwegian Locations: registered ones matched, others kept as written (name, city, position); foreign ones left out", () => {
+    const r = one(
       minimalStudy({
-        identifier: [
-          { system: "https://clinicaltrials.gov", value: "NCT01234567" },
-          { system: "https://eudract.ema.europa.eu", value: "2019-001234-12" },
-          { value: "2023-501234-12-00" },
-        ],
-        phase: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/research-study-phase", code: "phase-1-phase-2" }] },
-        primaryPurposeType: { coding: [{ code: "treatment" }] },
-        condition: [
-          { coding: [{ system: "http://hl7.org/fhir/sid/icd-10", code: "C50.9", display: "Brystkreft" }] },
-          { coding: [{ system: "http://snomed.info/sct", code: "254837009", display: "Breast cancer" }] },
-          { text: "mammacancer" },
-        ],
         contained: [
           { resourceType: "Location", id: "l1", name: "Rikshospitalet", address: { country: "NO" } },
           { resourceType: "Location", id: "l2", name: "Haukeland universitetssjukehus", address: { country: "Norway" } },
           { resourceType: "Location", id: "l3", name: "CHU de Lyon", address: { country: "FR" } },
-          {
-            resourceType: "Group",
-            id: "g",
-            type: "person",
-            actual: false,
-            characteristic: [
-              { code: { text: "Genders" }, valueCodeableConcept: { coding: [{ system: "http://hl7.org/fhir/administrative-gender", code: "female" }] }, exclude: false },
-              { code: { text: "Age range" }, valueRange: { low: { value: 18, unit: "a" }, high: { value: 75, unit: "a" } }, exclude: false },
-            ],
-          },
+          { resourceType: "Location", id: "l4", name: "Frisklivssentralen Værnesregionen", address: { city: "Stjørdal", country: "NO" }, position: { latitude: 63.47, longitude: 10.92 } },
+          { resourceType: "Location", id: "l5", name: "Norwegian University of Science and Technology", address: { city: "Trondheim", country: "NO" } },
         ],
-        site: [{ reference: "#l1" }, { reference: "#l2" }, { reference: "#l3" }],
-        enrollment: [{ reference: "#g" }],
+        site: [{ reference: "#l1" }, { reference: "#l2" }, { reference: "#l3" }, { reference: "#l4" }, { reference: "#l5" }, { reference: "Location/missing" }],
       }),
     );
-    expect(result.rejected).toEqual([]);
-    const study = result.records[0]!.study;
-    expectValid(result.records[0]!);
-    expect(study.identifiers).toEqual({ nct: "NCT01234567", eudract: "2019-001234-12", euCt: "2023-501234-12-00", isrctn: null });
-    expect(study.phase).toBe("phase_1_2");
-    expect(study.studyType).toBe("treatment");
-    expect(study.icd10).toEqual(["C509"]);
-    expect(study.snomed).toEqual(["254837009"]);
-    expect(study.conditions).toEqual(["Brystkreft", "Breast cancer", "mammacancer"]);
-    expect(study.eligibility).toMatchObject({ sex: "female", minAgeYears: 18, maxAgeYears: 75 });
-    expect(study.sites!.map((s) => [s.organisationId, s.hospitalId])).toEqual([
-      ["ous", "ous-rikshospitalet"],
-      ["helse-bergen", "helse-bergen-haukeland"],
+    expect(r.study.sites!.map((s) => [s.organisationId, s.hospitalId ?? null, s.name ?? null, s.city ?? null])).toEqual([
+      ["ous", "ous-rikshospitalet", null, null],
+      ["helse-bergen", "helse-bergen-haukeland", null, null],
+      [null, null, "Frisklivssentralen Værnesregionen", "Stjørdal"],
+      [null, null, "Norwegian University of Science and Technology", "Trondheim"], // a university is not a hospital
     ]);
-    expect(result.records[0]!.warnings.some((w) => w.includes("ingen norske steder"))).toBe(false);
+    expect(r.study.sites![2]).toMatchObject({ lat: 63.47, lon: 10.92 });
+    for (const s of r.study.sites!) expect(s.declared).toMatchObject({ status: "recruiting", on: "2025-03-10" });
+    expect(r.warnings.some((w) => w.includes("Location/missing"))).toBe(true);
+    expect(r.warnings.some((w) => w.includes("1 sted(er) utenfor Norge"))).toBe(true);
   });
 
-  it("ignores non-ResearchStudy Bundle entries with a warning", () => {
-    const result = fhir({
-      resourceType: "Bundle",
-      type: "collection",
-      entry: [{ resource: { resourceType: "Patient", id: "p" } }, { resource: minimalStudy() }],
+  it("a Location with the portal's own organisation id takes the study's recruitment period as firm dates", () => {
+    const r = one(
+      minimalStudy({
+        extension: [period("2025-01-01", "2025-12-31")],
+        contained: [{ resourceType: "Location", id: "a", name: "x", identifier: [{ system: ORGANISATION_ID_SYSTEM, value: "unn" }], address: { country: "NO" } }],
+        site: [{ reference: "#a" }],
+      }),
+    );
+    expect(r.study.sites).toEqual([expect.objectContaining({ organisationId: "unn", inclusionStart: "2025-01-01", inclusionEnd: "2025-12-31", declared: null })]);
+  });
+});
+
+describe("FHIR ResearchStudy: status declared by the source, dated meta.lastUpdated", () => {
+  it.each([
+    ["active", "recruiting"],
+    ["approved", "not_yet_recruiting"],
+    ["in-review", "unknown"],
+    ["temporarily-closed-to-accrual", "suspended"],
+    ["temporarily-closed-to-accrual-and-intervention", "suspended"],
+    ["closed-to-accrual", "active_not_recruiting"],
+    ["closed-to-accrual-and-intervention", "active_not_recruiting"],
+    ["completed", "completed"],
+    ["administratively-completed", "terminated"],
+    ["withdrawn", "withdrawn"],
+    ["disapproved", "withdrawn"],
+    ["something-else", "unknown"],
+  ])("status %s → %s", (status, declared) => {
+    const r = one(inNorway({ status }));
+    expect(r.study.sites![0]!.declared).toEqual({ status: declared, text: status, on: "2025-03-10", by: "Oslo universitetssykehus HF" });
+    expect(r.study.sites![0]).toMatchObject({ inclusionStart: null, inclusionEnd: null, paused: false, withdrawn: false });
+    if (!(status in FHIR_STATUSES)) expect(r.warnings.some((w) => w.includes("ukjent FHIR-status"))).toBe(true);
+  });
+
+  it("active is not recruiting when the source says recruitment is over or halted", () => {
+    const completedRecruiting = {
+      url: EXTENSION.eclaireRecruitmentStatus,
+      valueCodeableConcept: { coding: [{ code: "completed-recruiting" }] },
+    };
+    expect(one(inNorway({ extension: [completedRecruiting] })).study.sites![0]!.declared!.status).toBe("active_not_recruiting");
+    const halted = {
+      url: EXTENSION.r5ProgressStatus,
+      extension: [{ url: "state", valueCodeableConcept: { coding: [{ code: "temporarily-closed-to-accrual" }] } }, { url: "actual", valueBoolean: true }],
+    };
+    expect(one(inNorway({ extension: [halted] })).study.sites![0]!.declared!.status).toBe("suspended");
+    // A recruitment period that ended before the declaration date.
+    expect(one(inNorway({ extension: [period("2023-01-01", "2024-12-31")] })).study.sites![0]).toMatchObject({
+      declared: expect.objectContaining({ status: "active_not_recruiting" }),
+      expectedStart: "2023-01-01",
+      expectedEnd: "2024-12-31",
     });
+  });
+
+  it("meta.lastUpdated is an instant: its Oslo date is the declaration date; missing → the day of receipt", () => {
+    expect(one(inNorway({ meta: { lastUpdated: "2024-03-31T23:30:00Z" } })).study.sites![0]!.declared!.on).toBe("2024-04-01");
+    const r = one(inNorway({ meta: {} }));
+    expect(r.study.sites![0]!.declared!.on).toBe(TODAY);
+    expect(r.warnings.some((w) => w.includes("meta.lastUpdated mangler"))).toBe(true);
+  });
+});
+
+describe("FHIR ResearchStudy: recruitment periods", () => {
+  it("a registry's study-level period is expected, never firm (dateTime → Oslo date, YYYY-MM → first/last day)", () => {
+    let r = one(inNorway({ extension: [period("2024-03-31T23:30:00Z", "2026-12-31T23:30:00+01:00")] }));
+    expect(r.study.sites![0]).toMatchObject({ inclusionStart: null, inclusionEnd: null, expectedStart: "2024-04-01", expectedEnd: "2026-12-31" });
+    r = one(inNorway({ extension: [period("2026-02", "2026-02")] }));
+    expect(r.study.sites![0]).toMatchObject({ expectedStart: "2026-02-01", expectedEnd: "2026-02-28" });
+    expect(r.warnings.some((w) => w.includes("bare måned"))).toBe(true);
+  });
+
+  it("ResearchStudy.period (the whole study) is not a recruitment period for a registry record", () => {
+    const r = one(inNorway({ period: { start: "2024-05-01", end: "2026-05-01" } }));
+    expect(r.study.sites![0]).toMatchObject({ inclusionStart: null, expectedStart: null, expectedEnd: null });
+    expect(r.warnings.some((w) => w.includes("ResearchStudy.period"))).toBe(true);
+  });
+
+  it("a site-level study that contradicts its own period keeps the period as expected and declares its status", () => {
+    const loc = { resourceType: "Location", id: "a", name: "x", identifier: [{ system: ORGANISATION_ID_SYSTEM, value: "unn" }], address: { country: "NO" } };
+    const siteStudy = (status: string, p: ReturnType<typeof period>) => ({ resourceType: "ResearchStudy", id: "sa", partOf: [{ reference: "#" }], site: [{ reference: "#a" }], status, extension: [p] });
+    // approved, but the start had passed by the declaration date
+    let r = one(minimalStudy({ contained: [loc, siteStudy("approved", period("2025-01-01"))], site: [{ reference: "#a" }] }));
+    expect(r.study.sites![0]).toMatchObject({ inclusionStart: null, expectedStart: "2025-01-01", declared: expect.objectContaining({ status: "not_yet_recruiting" }) });
+    // completed with no end: no end date is made up from meta.lastUpdated
+    r = one(minimalStudy({ contained: [loc, siteStudy("completed", period("2024-01-01"))], site: [{ reference: "#a" }] }));
+    expect(r.study.sites![0]).toMatchObject({ inclusionStart: null, inclusionEnd: null, expectedStart: "2024-01-01", declared: expect.objectContaining({ status: "completed" }) });
+    // temporarily closed, period consistent: the editor's pause round-trips
+    r = one(minimalStudy({ contained: [loc, { ...siteStudy("temporarily-closed-to-accrual", period("2024-01-01")), reasonStopped: { text: "Mangler personell" } }], site: [{ reference: "#a" }] }));
+    expect(r.study.sites![0]).toMatchObject({ inclusionStart: "2024-01-01", paused: true, pauseReason: "Mangler personell", declared: null });
+  });
+});
+
+describe("FHIR ResearchStudy: fields kept", () => {
+  it("contacts: ECLAIRE names, e-mail/phone, roles; placeholders and telecom-less contacts left out", () => {
+    const nameExt = (family: string, given: string) => ({
+      url: "https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-contact-name",
+      valueHumanName: { family, given: [given] },
+    });
+    const type = (code: string) => ({ url: EXTENSION.eclaireContactType, valueCodeableConcept: { coding: [{ code }] } });
+    const r = one(
+      minimalStudy({
+        contact: [
+          { extension: [nameExt("GAUTIER", "Marion")], telecom: [{ system: "phone", value: "0253482835" }, { system: "email", value: "a@chu-nantes.fr" }] },
+          { extension: [nameExt("INDISPONIBLE", "INDISPONIBLE"), type("SCI")], telecom: [{ system: "phone", value: "INDISPONIBLE" }, { system: "email", value: "INDISPONIBLE" }] },
+          { name: "Kari Nordmann", extension: [type("SCI")], telecom: [{ system: "email", value: "kari@example.no" }] },
+          { name: "Uten telefon" },
+          { name: "Feil e-post", telecom: [{ system: "email", value: "not-an-email" }, { system: "phone", value: "+47 22 00 00 00" }] },
+        ],
+      }),
+    );
+    expect(r.study.contacts).toEqual([
+      { name: "Marion GAUTIER", email: "a@chu-nantes.fr", phone: "0253482835", role: "public" },
+      { name: "Kari Nordmann", email: "kari@example.no", phone: null, role: "scientific" },
+      { name: "Feil e-post", email: null, phone: "+47 22 00 00 00", role: "public" },
+    ]);
+    expect(r.warnings.some((w) => w.includes("Uten telefon"))).toBe(true);
+    expect(r.warnings.some((w) => w.includes("not-an-email"))).toBe(true);
+  });
+
+  it("identifiers: registries by system or pattern; every other identifier kept with its scheme", () => {
+    const r = one(
+      minimalStudy({
+        identifier: [
+          { system: "https://clinicaltrials.gov", value: "NCT01234567" },
+          { value: "2023-501234-12-00", assigner: { reference: "Organization/ctis" } },
+          { value: "2021-A01563-38", assigner: { reference: "Organization/ansm" } },
+          { system: "urn:oid:1.2.3", value: "SPONSOR-42" },
+          { value: "INDISPONIBLE" },
+          { value: "NCT99999999" }, // a second NCT id is kept, not dropped
+        ],
+      }),
+    );
+    expect(r.study.identifiers).toMatchObject({ nct: "NCT01234567", euCt: "2023-501234-12-00" });
+    expect(r.study.otherIdentifiers).toEqual([
+      { scheme: "ID-RCB (ANSM)", value: "2021-A01563-38", url: null },
+      { scheme: "urn:oid:1.2.3", value: "SPONSOR-42", url: null },
+      { scheme: "identifikator", value: "NCT99999999", url: null },
+    ]);
+  });
+
+  it("lead = the sponsor Organization when it is in the file (matched where registered); unresolvable → null", () => {
+    const withSponsor = (name: string) =>
+      minimalStudy({ contained: [{ resourceType: "Organization", id: "sp", name }], sponsor: { reference: "#sp" } });
+    expect(one(withSponsor("Helse Bergen HF")).study.lead).toEqual({ name: "Helse Bergen HF", organisationId: "helse-bergen" });
+    expect(one(withSponsor("Roche")).study.lead).toEqual({ name: "Roche", organisationId: null });
+    const r = one(minimalStudy({ sponsor: { reference: "Organization/elsewhere" } }));
+    expect(r.study.lead).toBeNull();
+    expect(r.warnings.some((w) => w.includes("Organization/elsewhere"))).toBe(true);
+  });
+
+  it("healthy volunteers: unknown unless the eligibility Group says; keywords kept", () => {
+    expect(one(minimalStudy()).study.eligibility!.healthyVolunteers).toBeNull();
+    const r = one(
+      minimalStudy({
+        contained: [{ resourceType: "Group", id: "g", characteristic: [{ code: { text: "Healthy volunteers" }, valueBoolean: true, exclude: false }] }],
+        enrollment: [{ reference: "#g" }],
+        keyword: [{ text: "brystkreft" }, { coding: [{ display: "mammacancer" }] }],
+      }),
+    );
+    expect(r.study.eligibility!.healthyVolunteers).toBe(true);
+    expect(r.study.keywords).toEqual(["brystkreft", "mammacancer"]);
+  });
+
+  it("an illustrative example is held for an editor, not published", () => {
+    const r = one(minimalStudy({ title: "Exemple d'un essai clinique" }));
+    expect(r.study.publicationState).toBe("submitted");
+    expect(r.warnings.some((w) => w.includes("eksempel"))).toBe(true);
+  });
+});
+
+describe("FHIR ResearchStudy: hostile input → rejections, never throws", () => {
+  it("not JSON, bad bytes, wrong resource types, empty input", () => {
+    expect(parseFhirResearchStudy("{ this is not json", ctx).rejected).toEqual([expect.objectContaining({ ref: "input", field: "input", message: expect.stringContaining("ugyldig JSON") })]);
+    expect(parseFhirResearchStudy(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), ctx).rejected).toHaveLength(1);
+    expect(fhir({ resourceType: "Patient", id: "p1" }).rejected).toEqual([expect.objectContaining({ field: "resourceType", message: expect.stringContaining("Patient") })]);
+    expect(fhir("[1,2,3]").rejected[0]!.field).toBe("resourceType");
+    expect(parseFhirResearchStudy("", ctx).rejected).toHaveLength(1);
+  });
+  it("a ResearchStudy without id or title", () => {
+    expect(fhir(minimalStudy({ id: undefined })).rejected).toEqual([expect.objectContaining({ field: "id" })]);
+    expect(fhir(minimalStudy({ title: "   " })).rejected).toEqual([expect.objectContaining({ externalId: "test-1", field: "title" })]);
+  });
+  it("impossible and malformed recruitment-period dates name the field and the source path", () => {
+    let r = fhir(inNorway({ extension: [period("2024-02-30")] }));
+    expect(r.rejected).toEqual([expect.objectContaining({ field: "sites.0.expectedStart", message: expect.stringContaining("eclaire-recruitment-period") })]);
+    r = fhir(inNorway({ extension: [period("2024-01-01", "2024-13")] }));
+    expect(r.rejected).toEqual([expect.objectContaining({ field: "sites.0.expectedEnd" })]);
+    r = fhir(inNorway({ meta: { lastUpdated: "yesterday" } }));
+    expect(r.rejected).toEqual([expect.objectContaining({ field: "meta.lastUpdated" })]);
+  });
+  it("a recruitment period ending before it starts: the end is not used (warned)", () => {
+    const r = one(inNorway({ extension: [period("2025-05-01", "2024-05-01")] }));
+    expect(r.study.sites![0]).toMatchObject({ expectedStart: "2025-05-01", expectedEnd: null });
+  });
+  it("deep nesting and a 5 MB title", () => {
+    const nested = `{"a":`.repeat(10_000) + "1" + "}".repeat(10_000);
+    expect(() => parseFhirResearchStudy(nested, ctx)).not.toThrow();
+    expect(fhir(minimalStudy({ title: "x".repeat(5 * 1024 * 1024) })).rejected).toEqual([expect.objectContaining({ field: "title.nb" })]);
+  });
+  it("ignores non-ResearchStudy Bundle entries with a warning", () => {
+    const result = fhir({ resourceType: "Bundle", type: "collection", entry: [{ resource: { resourceType: "Patient", id: "p" } }, { resource: minimalStudy() }] });
     expect(result.records).toHaveLength(1);
     expect(result.skipped).toBe(1);
     expect(result.records[0]!.warnings.some((w) => w.includes("Patient"))).toBe(true);
   });
+});
 
-  it("status refines the site: temporarily closed → paused with reason, withdrawn → withdrawn", () => {
-    let r = fhir(minimalStudy({ status: "temporarily-closed-to-accrual", period: { start: "2024-01-01" } }));
-    expect(r.records[0]!.study.sites![0]).toMatchObject({ paused: true, pauseReason: expect.stringContaining("Midlertidig") });
-    r = fhir(minimalStudy({ status: "withdrawn" }));
-    expect(r.records[0]!.study.sites![0]).toMatchObject({ withdrawn: true });
+// ---------------------------------------------------------------------------------------------
+// EU CTIS
+
+const CTIS_COLUMNS = [
+  "Trial number", "Protocol code", "Title of the trial", "Overall trial status", "Location(s) and recruitment status",
+  "Age group", "Age range secondary identifier", "Gender", "Number of participants enrolled", "Trial region",
+  "Medical conditions", "Therapeutic area", "Trial phase", "Product", "Primary endpoint", "Secondary endpoints",
+  "Decision date", "Start date", "End date", "Global end of the trial", "Trial results", "Sponsor/Co-Sponsors",
+  "Sponsor type", "Last updated",
+];
+const ctisCsv = (rows: Record<string, string>[], columns = CTIS_COLUMNS) =>
+  "\uFEFF" +
+  [columns.map((c) => `"${c}"`).join(","), ...rows.map((v) => columns.map((c) => `"${(v[c] ?? "N/A").replace(/"/g, '""')}"`).join(","))].join("\r\n");
+const ctisRow = (extra: Record<string, string> = {}) => ({
+  "Trial number": "2024-512345-12-00",
+  "Protocol code": "ABC-123",
+  "Title of the trial": "A trial of something",
+  "Overall trial status": "Ongoing, recruiting",
+  "Location(s) and recruitment status": "Sweden:Ongoing, recruiting, Norway:Ongoing, recruiting",
+  "Age group": "18-64 years",
+  Gender: "Female, Male",
+  "Trial phase": "Therapeutic confirmatory  (Phase III)",
+  Product: "Ocrevus 300 mg concentrate for solution for infusion, Sendoxan 1000 mg pulver til injeksjonsvæske, oppløsning",
+  "Decision date": "01/02/2024",
+  "Start date": "15/02/2024",
+  "Sponsor/Co-Sponsors": "Helse Bergen HF",
+  "Last updated": "01/03/2024",
+  ...extra,
+});
+const ctisOne = (extra: Record<string, string> = {}) => {
+  const r = parseCtisCsv(ctisCsv([ctisRow(extra)]), ctx);
+  expect(r.rejected).toEqual([]);
+  expect(r.records).toHaveLength(1);
+  expectValid(r.records[0]!);
+  return r.records[0]!;
+};
+
+describe("EU CTIS CSV: one unnamed Norwegian site with Norway's own status", () => {
+  it("the sender is not a site; Norway gets one site, named as unnamed, no count invented", () => {
+    const r = ctisOne();
+    expect(r.study.sites).toEqual([
+      expect.objectContaining({
+        organisationId: null,
+        name: NORWAY_UNNAMED_SITE,
+        city: null,
+        unnamedCount: null,
+        inclusionStart: null,
+        inclusionEnd: null,
+        declared: { status: "recruiting", text: "Ongoing, recruiting", on: "2024-03-01", by: "EU CTIS" },
+      }),
+    ]);
+    expect(r.study.leadOrganisationId).toBe("ous");
+    expect(r.study.lead).toEqual({ name: "Helse Bergen HF", organisationId: "helse-bergen" });
   });
 
-  describe("hostile input → rejections, never throws", () => {
-    it("not JSON", () => {
-      const r = parseFhirResearchStudy("{ this is not json", ctx);
-      expect(r.records).toEqual([]);
-      expect(r.rejected).toEqual([expect.objectContaining({ ref: "input", field: "input", message: expect.stringContaining("ugyldig JSON") })]);
-    });
-    it("invalid UTF-8 bytes", () => {
-      const r = parseFhirResearchStudy(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), ctx);
-      expect(r.rejected).toHaveLength(1);
-    });
-    it("a Patient resource", () => {
-      const r = fhir({ resourceType: "Patient", id: "p1" });
-      expect(r.rejected).toEqual([expect.objectContaining({ field: "resourceType", message: expect.stringContaining("Patient") })]);
-    });
-    it("a JSON array / a number", () => {
-      expect(fhir("[1,2,3]").rejected[0]!.field).toBe("resourceType");
-      expect(fhir("42").rejected[0]!.field).toBe("resourceType");
-    });
-    it("a ResearchStudy without id or title", () => {
-      expect(fhir(minimalStudy({ id: undefined })).rejected).toEqual([expect.objectContaining({ field: "id" })]);
-      expect(fhir(minimalStudy({ title: undefined })).rejected).toEqual([expect.objectContaining({ externalId: "test-1", field: "title" })]);
-      expect(fhir(minimalStudy({ title: "   " })).rejected).toEqual([expect.objectContaining({ field: "title" })]);
-    });
-    it("period end before start", () => {
-      const r = fhir(minimalStudy({ period: { start: "2025-05-01", end: "2024-05-01" } }));
-      expect(r.records).toEqual([]);
-      expect(r.rejected).toEqual([expect.objectContaining({ externalId: "test-1", field: "sites.0.inclusionEnd" })]);
-    });
-    it("impossible and malformed dates", () => {
-      let r = fhir(minimalStudy({ period: { start: "2024-02-30" } }));
-      expect(r.rejected).toEqual([expect.objectContaining({ field: "sites.0.inclusionStart", message: expect.stringContaining("2024-02-30") })]);
-      r = fhir(minimalStudy({ extension: [{ url: ECLAIRE_RECRUITMENT_PERIOD_URL, valuePeriod: { start: "2024-01-01", end: "2024-13" } }] }));
-      expect(r.rejected).toEqual([expect.objectContaining({ field: "sites.0.inclusionEnd" })]);
-      r = fhir(minimalStudy({ period: { start: "yesterday" } }));
-      expect(r.rejected).toEqual([expect.objectContaining({ field: "sites.0.inclusionStart" })]);
-      r = fhir(minimalStudy({ period: { start: "2024-02-29T25:00:00Z" } }));
-      expect(r.rejected).toEqual([expect.objectContaining({ field: "sites.0.inclusionStart" })]);
-    });
-    it("a 10,000-deep nested object", () => {
-      const deep = "[".repeat(10_000) + "]".repeat(10_000);
-      const nested = `{"a":`.repeat(10_000) + "1" + "}".repeat(10_000);
-      expect(() => parseFhirResearchStudy(nested, ctx)).not.toThrow();
-      expect(parseFhirResearchStudy(nested, ctx).rejected).toHaveLength(1);
-      // Deep nesting inside a real ResearchStudy (an extension tree) is simply not read.
-      const inStudy = JSON.stringify(minimalStudy()).replace(/}$/, `,"extension":[${`{"extension":[`.repeat(5_000)}${"]}".repeat(5_000)}],"x":${deep}}`);
-      const r = parseFhirResearchStudy(inStudy, ctx, { today: TODAY });
-      expect(r.records.length + r.rejected.length).toBe(1);
-    });
-    it("a 5 MB title", () => {
-      const r = fhir(minimalStudy({ title: "x".repeat(5 * 1024 * 1024) }));
-      expect(r.records).toEqual([]);
-      expect(r.rejected).toEqual([expect.objectContaining({ field: "title.nb", message: expect.stringContaining("500") })]);
-    });
-    it("a Bundle without ResearchStudy and with garbage entries", () => {
-      const r = fhir({ resourceType: "Bundle", type: "searchset", entry: [null, 3, { resource: "x" }, { resource: { resourceType: "Patient" } }] });
-      expect(r.records).toEqual([]);
-      expect(r.rejected).toEqual([expect.objectContaining({ field: "entry" })]);
-    });
-    it("an empty input", () => {
-      expect(parseFhirResearchStudy("", ctx).rejected).toHaveLength(1);
-    });
+  it.each([
+    ["Ongoing, recruiting", "recruiting"],
+    ["Authorised, recruiting", "recruiting"],
+    ["Ongoing, recruitment ended", "active_not_recruiting"],
+    ["Authorised, recruitment pending", "not_yet_recruiting"],
+    ["Authorised", "not_yet_recruiting"],
+    ["Temporarily halted", "suspended"],
+    ["Ended", "completed"],
+    ["Completed", "completed"],
+    ["Withdrawn", "withdrawn"],
+    ["Revoked", "withdrawn"],
+    ["Not authorised", "withdrawn"],
+    ["Expired", "unknown"],
+    ["Something new", "unknown"],
+  ])("Norway:%s → %s (no date stands in for an inclusion date)", (text, status) => {
+    const r = ctisOne({ "Location(s) and recruitment status": `Denmark:Ended, Norway:${text}`, "End date": "22/04/2025" });
+    expect(r.study.sites![0]).toMatchObject({ declared: { status, text, on: "2024-03-01", by: "EU CTIS" }, inclusionStart: null, inclusionEnd: null, paused: false, withdrawn: false });
+    expect(ctisStatus(text)).toBe(status);
+  });
+
+  it("every CTIS status in the table maps to a declared status", () => {
+    for (const [text, status] of Object.entries(CTIS_STATUSES)) expect(ctisStatus(text.toUpperCase())).toBe(status);
+  });
+
+  it("the Norway entry decides, the overall status only when Norway has none; trials without Norway are skipped", () => {
+    const r = parseCtisCsv(
+      ctisCsv([
+        ctisRow({ "Overall trial status": "Ongoing, recruiting", "Location(s) and recruitment status": "Sweden:Ongoing, recruiting, Norway:Ended" }),
+        ctisRow({ "Trial number": "2024-512345-13-00", "Overall trial status": "Temporarily halted", "Location(s) and recruitment status": "Norway" }),
+        ctisRow({ "Trial number": "2024-512345-14-00", "Location(s) and recruitment status": "Sweden:Ongoing, recruiting" }),
+      ]),
+      ctx,
+    );
+    expect(r.records.map((x) => x.study.sites![0]!.declared!.status)).toEqual(["completed", "suspended"]);
+    expect(r.skipped).toBe(1);
+  });
+
+  it("estimated dates, when an export has them, are expected dates", () => {
+    const columns = [...CTIS_COLUMNS, "Estimated recruitment start date", "Estimated end of recruitment date"];
+    const r = parseCtisCsv(ctisCsv([ctisRow({ "Estimated recruitment start date": "01/09/2024", "Estimated end of recruitment date": "31/12/2026" })], columns), ctx);
+    expect(r.records[0]!.study.sites![0]).toMatchObject({ expectedStart: "2024-09-01", expectedEnd: "2026-12-31", inclusionStart: null, inclusionEnd: null });
+  });
+
+  it("a missing 'Last updated' dates the status on the day of receipt, or leaves it out", () => {
+    let r = parseCtisCsv(ctisCsv([ctisRow({ "Last updated": "N/A" })]), { ...ctx, receivedOn: "2025-01-02" });
+    expect(r.records[0]!.study.sites![0]!.declared!.on).toBe("2025-01-02");
+    r = parseCtisCsv(ctisCsv([ctisRow({ "Last updated": "N/A" })]), ctx);
+    expect(r.records[0]!.study.sites![0]!.declared).toBeNull();
   });
 });
 
-describe("EU CTIS public-portal CSV", () => {
-  const csvText = () => gunzipSync(read(CTIS)).toString("utf8");
-
-  it("maps exactly the 8 trials that list Norway; the rest are skipped", () => {
-    const result = parseCtisCsv(read(CTIS), ctx);
-    expect(result.rejected).toEqual([]);
-    expect(result.records).toHaveLength(8);
-    expect(result.skipped).toBe(104 - 8);
-    for (const record of result.records) {
-      expectValid(record);
-      expect(record.study.identifiers?.euCt).toBe(record.externalId);
-      expect(record.study.sites).toHaveLength(1);
-      expect(record.study.sites![0]!.organisationId).toBe("ous");
-      expect(record.study.studyType).toBe("treatment");
-      expect(record.study.publicationState).toBe("submitted");
-      expect(record.ref).toMatch(/^line \d+$/);
-    }
-    // The same result from the decompressed text.
-    expect(parseCtisCsv(csvText(), ctx).records.map((r) => r.externalId)).toEqual(result.records.map((r) => r.externalId));
+describe("EU CTIS CSV: fields", () => {
+  it.each([
+    ["18-64 years", "N/A", 18, ["18-64 years"]],
+    ["18-64 years, 65+ years", "65-84 years", 18, ["18-64 years", "65+ years", "65-84 years"]],
+    ["65+ years, 18-64 years", "N/A", 18, ["65+ years", "18-64 years"]],
+    ["0-17 years", "6-11 years, 12-17 years", 0, ["0-17 years", "6-11 years", "12-17 years"]],
+    ["In utero", "N/A", null, ["In utero"]],
+  ])("age groups %s (+ %s) → min %s, no max, groups kept as written", (groups, secondary, min, kept) => {
+    const r = ctisOne({ "Age group": groups, "Age range secondary identifier": secondary });
+    expect(r.study.eligibility).toMatchObject({ minAgeYears: min, maxAgeYears: null, ageGroups: kept, healthyVolunteers: null });
+    expect(mapAges(groups, secondary === "N/A" ? null : secondary, []).max).toBeNull();
   });
 
-  it("derives the Norwegian window from the CTIS dates and the Norway status", () => {
-    const byId = new Map(parseCtisCsv(read(CTIS), ctx).records.map((r) => [r.externalId, r]));
-    // Norway:Ended — start = Start date; end = earlier of End date (22/04/2025) and Last updated (16/06/2025).
-    const ended = byId.get("2023-506543-41-00")!;
-    expect(ended.study.title.nb).toMatch(/^A Single Arm, Open Label Multicentre Extension Study/);
-    expect(ended.study.phase).toBe("phase_3");
-    expect(ended.study.sites![0]).toMatchObject({ inclusionStart: "2018-07-25", inclusionEnd: "2025-04-22", paused: false });
-    expect(ended.study.eligibility).toMatchObject({ minAgeYears: 18, maxAgeYears: 64, sex: "all" });
-    expect(ended.study.targetEnrolment).toBe(645);
-    expect(ended.study.sponsor).toBe("F. Hoffmann-La Roche AG");
-    expect(ended.study.links).toEqual([{ url: "https://euclinicaltrials.eu/ctis-public/view/2023-506543-41-00", label: "Studien i EU CTIS" }]);
-    // Norway:Ongoing, recruitment ended, no End date — end = Last updated (08/11/2024).
-    expect(byId.get("2023-503814-62-00")!.study.sites![0]).toMatchObject({ inclusionStart: "2024-02-06", inclusionEnd: "2024-11-08" });
-    // Norway:Authorised, recruitment pending — planned, start unknown; "65+" narrowed by "65-84 years".
-    const pending = byId.get("2025-522140-40-00")!;
-    expect(pending.study.sites![0]).toMatchObject({ inclusionStart: null, inclusionEnd: null });
-    expect(pending.study.eligibility).toMatchObject({ minAgeYears: 18, maxAgeYears: 84 });
-    expect(pending.study.phase).toBe("phase_2");
-    // A title with a line break inside quotes is one title.
-    expect(byId.get("2024-510630-40-00")!.study.title.nb).not.toContain("\n");
-  });
-
-  it("Temporarily halted → paused with a reason; recruiting without start date → decision date", () => {
-    const lines = csvText().replace(/^\uFEFF/, "").split(/\r?\n/);
-    const header = lines[0]!;
-    const cols = header.split(",");
-    const make = (values: Record<string, string>) =>
-      cols.map((c) => `"${(values[c.replace(/"/g, "")] ?? "N/A").replace(/"/g, '""')}"`).join(",");
-    const base = { "Trial number": "2024-512345-12-00", "Title of the trial": "Test trial", "Overall trial status": "Temporarily halted", "Trial phase": "Therapeutic use (Phase IV)", "Decision date": "01/02/2024", "Last updated": "01/03/2024", Gender: "Female" };
-    const csv = [
-      header,
-      make({ ...base, "Location(s) and recruitment status": "Sweden:Ongoing, recruiting, Norway:Temporarily halted", "Start date": "15/02/2024" }),
-      make({ ...base, "Trial number": "2024-512345-13-00", "Location(s) and recruitment status": "Norway:Authorised, recruiting" }),
-    ].join("\n");
-    const result = parseCtisCsv(csv, ctx);
-    expect(result.rejected).toEqual([]);
-    const [halted, recruiting] = result.records;
-    expect(halted!.study.sites![0]).toMatchObject({ inclusionStart: "2024-02-15", paused: true, pauseReason: expect.stringContaining("Midlertidig stanset") });
-    expect(halted!.study.eligibility).toMatchObject({ sex: "female" });
-    expect(halted!.study.phase).toBe("phase_4");
-    expect(recruiting!.study.sites![0]).toMatchObject({ inclusionStart: "2024-02-01", inclusionEnd: null, paused: false });
-    for (const r of result.records) expectValid(r);
-  });
-
-  it("a bad date rejects the row, naming the line and the column; good rows still go in", () => {
-    const text = csvText();
-    const broken = text.replace("25/07/2018", "30/02/2018");
-    const result = parseCtisCsv(broken, ctx);
-    expect(result.records).toHaveLength(7);
-    expect(result.rejected).toEqual([
-      expect.objectContaining({ ref: "line 6", externalId: "2023-506543-41-00", field: "Start date", message: expect.stringContaining("30/02/2018") }),
+  it("products → drug interventions (split before a capital letter only, duplicates once)", () => {
+    expect(splitProducts("A 10 mg tablets, Sendoxan 1000 mg pulver til injeksjonsvæske, oppløsning, A 10 mg tablets, Boostrix Diphtherie-, Tetanus- und Pertussis")).toEqual([
+      "A 10 mg tablets",
+      "Sendoxan 1000 mg pulver til injeksjonsvæske, oppløsning",
+      "Boostrix Diphtherie-, Tetanus- und Pertussis",
+    ]);
+    expect(ctisOne().study.interventions).toEqual([
+      { type: "drug", name: "Ocrevus 300 mg concentrate for solution for infusion" },
+      { type: "drug", name: "Sendoxan 1000 mg pulver til injeksjonsvæske, oppløsning" },
     ]);
   });
 
-  it("a CSV that is not the CTIS layout → one clear rejection naming the missing column", () => {
-    const ctgov = gunzipSync(read("ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz")).toString("utf8").split("\n").slice(0, 30).join("\n");
-    const result = parseCtisCsv(ctgov, ctx);
-    expect(result.records).toEqual([]);
-    expect(result.rejected).toHaveLength(1);
-    expect(result.rejected[0]).toMatchObject({ ref: "line 1", field: "Trial number", message: expect.stringContaining("EU CTIS") });
+  it("identifiers: EU CT number, protocol code kept; official title; link to CTIS", () => {
+    const r = ctisOne();
+    expect(r.study.identifiers).toEqual({ euCt: "2024-512345-12-00" });
+    expect(r.study.otherIdentifiers).toEqual([{ scheme: "Protokollkode", value: "ABC-123", url: null }]);
+    expect(r.study.officialTitle).toBe("A trial of something");
+    expect(r.study.links).toEqual([{ url: "https://euclinicaltrials.eu/ctis-public/view/2024-512345-12-00", label: "Studien i EU CTIS" }]);
   });
 
-  it("a broken quote → a rejection with a line number, never a throw", () => {
-    const lines = csvText().split("\n");
-    lines[3] = lines[3]!.replace(/^"?(\d{4}-\d{6}-\d{2}-\d{2})"?,/, '"$1" x,');
-    const result = parseCtisCsv(lines.join("\n"), ctx);
-    expect(result.records).toEqual([]);
-    expect(result.rejected).toHaveLength(1);
-    expect(result.rejected[0]!.ref).toMatch(/^line \d+$/);
-    expect(result.rejected[0]!.message).toContain("ugyldig CSV");
+  it("a sponsor that is not a registered organisation is the lead as written, unmatched", () => {
+    expect(ctisOne({ "Sponsor/Co-Sponsors": "F. Hoffmann-La Roche AG" }).study.lead).toEqual({ name: "F. Hoffmann-La Roche AG", organisationId: null });
   });
 
-  it("empty input and non-UTF-8 bytes → rejections", () => {
+  it("a bad date rejects the row naming the line and the column; good rows still go in", () => {
+    const r = parseCtisCsv(ctisCsv([ctisRow({ "Start date": "30/02/2018" }), ctisRow({ "Trial number": "2024-512345-13-00" })]), ctx);
+    expect(r.records).toHaveLength(1);
+    expect(r.rejected).toEqual([expect.objectContaining({ ref: "line 2", externalId: "2024-512345-12-00", field: "Start date", message: expect.stringContaining("30/02/2018") })]);
+  });
+
+  it("not the CTIS layout, empty input, non-UTF-8 bytes → one clear rejection each", () => {
+    expect(parseCtisCsv('"NCT Number","Study Title"\n"NCT01234567","x"', ctx).rejected).toEqual([
+      expect.objectContaining({ ref: "line 1", field: "Trial number", message: expect.stringContaining("EU CTIS") }),
+    ]);
     expect(parseCtisCsv("", ctx).rejected).toHaveLength(1);
     expect(parseCtisCsv(Buffer.from([0x54, 0x72, 0xe6, 0x0a]), ctx).rejected).toHaveLength(1);
   });

@@ -14,43 +14,38 @@
  *                                → "Country:Status, Country:Status, …" (statuses contain commas:
  *                                  "Ongoing, recruiting"); the Norway entry decides the site
  *  Age group / Age range secondary identifier
- *                                → eligibility.minAgeYears / maxAgeYears: the widest span the
- *                                  groups allow, narrowed by secondary groups inside a group
- *                                  ("65+ years" + "65-84 years" → max 84)
+ *                                → eligibility.ageGroups as written (groups, then secondary groups);
+ *                                  minAgeYears = the lowest group's lower bound (certain: CTIS has a
+ *                                  separate group for every younger age); maxAgeYears null — an age
+ *                                  group is a bucket, not the protocol's upper limit
  *  Gender                        → eligibility.sex ("Female, Male" → all)
  *  Number of participants enrolled → targetEnrolment (planned number, whole trial)
  *  Medical conditions            → conditions (one string: CTIS free text, commas are not separators)
  *  Trial phase                   → phase ("Therapeutic confirmatory (Phase III)" → phase_3; integrated
  *                                  I/II → phase_1_2, II/III → phase_2_3; III/IV has no portal value →
  *                                  phase_3, warned)
- *  Sponsor/Co-Sponsors           → sponsor
- *  Decision date                 → date of the (latest) authorisation decision
- *  Start date                    → trial start (first start in the EU/EEA; for trials transitioned
- *                                  from EudraCT often years before the CTIS decision)
- *  End date                      → end of the trial in the EU/EEA (last visit — after recruitment)
- *  Global end of the trial       → end of the trial everywhere
- *  Last updated                  → the export's last known date for the record
- *  Protocol code, Product, endpoints, Therapeutic area, Trial region, results, Sponsor type
- *                                → not mapped (no portal field; products cannot be split
- *                                  reliably: names contain commas)
+ *  Sponsor/Co-Sponsors           → sponsor and lead (as written; organisationId when it is a
+ *                                  registered organisation, by the organisation matcher's aliases)
+ *  Protocol code                 → otherIdentifiers (scheme "Protokollkode")
+ *  Product                       → interventions (type drug). One column of names that themselves
+ *                                  contain commas: split only at ", " followed by a capital letter
+ *                                  (not after "-"), duplicates dropped, warned
+ *  Estimated … (any column whose name starts with "Estimated", none in today's export)
+ *                                → expectedStart / expectedEnd of the Norwegian site
+ *  Decision date, Start date, End date, Global end of the trial
+ *                                → read (an impossible date rejects the row) but not inclusion dates:
+ *                                  they are the trial's, not Norway's recruitment (noted in a warning)
+ *  Last updated                  → the date Norway's status was declared
+ *  Endpoints, Therapeutic area, Trial region, results, Sponsor type → not mapped
  * All trials in CTIS are clinical trials of medicinal products (interventional) → studyType
  * "treatment". Link: https://euclinicaltrials.eu/ctis-public/view/<EU CT number>.
  *
- * The Norwegian site (one, for ctx.organisationId: the sending organisation owns the site it sends;
- * CTIS has no per-hospital data). CTIS has no per-country recruitment dates, so the window is
- * derived — honestly, and warned — from the Norway status:
- *  Authorised, recruitment pending   → start null, end null (planned; the start is unknown)
- *  Authorised, recruiting /
- *  Ongoing, recruiting               → start = Start date, or Decision date when the trial has no
- *                                      start date (recruitment cannot begin before authorisation);
- *                                      end null
- *  Ongoing, recruitment ended /
- *  Ended (and other "ended" forms)   → start as above; end = the earlier of End date and Last
- *                                      updated: recruitment had ended by both at the latest
- *  Temporarily halted / Suspended    → start as above; paused with a reason
- *  Not authorised / Withdrawn / Revoked → site withdrawn
- * Impossible dates ("30/02/2024") reject the row naming the column; an end before the start rejects
- * the row (field sites.0.inclusionEnd).
+ * The Norwegian site. CTIS names no sites, only countries with a status. The sender is not a site
+ * (PRODUCT.md "Never invent"): a trial listing Norway gets ONE site with no organisation, named
+ * NORWAY_UNNAMED_SITE ("Norge (studiesteder ikke navngitt i kilden)") — the export gives no count
+ * of Norwegian sites, so unnamedCount stays null rather than a guessed 1 — with Norway's status as
+ * *declared* by "EU CTIS" on "Last updated" (CTIS_STATUSES). No inclusion dates: CTIS has none
+ * per country, and no other date stands in for them.
  *
  * No CTIS export has a plain-language summary: records are "submitted" (waiting for a hospital
  * editor to add a Norwegian summary), never "published".
@@ -58,7 +53,9 @@
 import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import { isCalendarDate } from "../../domain/calendar-date";
+import type { DeclaredStatusValue } from "../../domain/inclusion-status";
 import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput } from "../../domain/study";
+import { matchOrganisationName } from "../organisation-matcher";
 import { decodeUtf8Strict } from "../text-decoding";
 import type { MapContext, MapResult, MappedRecord, Rejection } from "../types";
 
@@ -75,6 +72,38 @@ export const CTIS_REQUIRED_COLUMNS = [
 ] as const;
 
 const NO_NORWEGIAN_TEXT = "ingen norsk tekst: tittelen er lagret i originalspråket og må oversettes";
+
+/** The one site of a trial that lists Norway without naming its sites. */
+export const NORWAY_UNNAMED_SITE = "Norge (studiesteder ikke navngitt i kilden)";
+export const CTIS_DECLARED_BY = "EU CTIS";
+
+/** CTIS recruitment statuses (per country, or overall) → a declared status; lower case keys. */
+export const CTIS_STATUSES: Record<string, DeclaredStatusValue> = {
+  "ongoing, recruiting": "recruiting",
+  "authorised, recruiting": "recruiting",
+  recruiting: "recruiting",
+  "ongoing, recruitment ended": "active_not_recruiting",
+  "recruitment ended": "active_not_recruiting",
+  "authorised, recruitment pending": "not_yet_recruiting",
+  authorised: "not_yet_recruiting",
+  "temporarily halted": "suspended",
+  halted: "suspended",
+  suspended: "suspended",
+  ended: "completed",
+  completed: "completed",
+  "ended early": "terminated",
+  "prematurely ended": "terminated",
+  terminated: "terminated",
+  withdrawn: "withdrawn",
+  revoked: "withdrawn",
+  "not authorised": "withdrawn",
+  expired: "unknown",
+};
+
+/** A CTIS status text → a declared status ("unknown" for wordings not in CTIS_STATUSES). */
+export function ctisStatus(text: string): DeclaredStatusValue {
+  return CTIS_STATUSES[text.replace(/\s+/g, " ").trim().toLowerCase()] ?? "unknown";
+}
 
 class RowError extends Error {
   constructor(
@@ -144,28 +173,36 @@ function parseAgeRange(text: string): [number, number | null] | null {
   return [Math.round(lo * 100) / 100, hi === null ? null : Math.round(hi * 100) / 100];
 }
 
-function mapAges(groupsRaw: string | null, secondaryRaw: string | null, warnings: string[]): { min: number | null; max: number | null } {
-  if (!groupsRaw) return { min: null, max: null };
-  const split = (s: string | null) => (s ? s.split(/,\s*(?![^()]*\))/).map((x) => x.trim()).filter(Boolean) : []);
-  const groups = split(groupsRaw).map((g) => ({ text: g, range: parseAgeRange(g) }));
-  const secondary = split(secondaryRaw).map(parseAgeRange).filter((r): r is [number, number | null] => r !== null);
-  if (groups.some((g) => !g.range)) {
-    warnings.push(`aldersgruppen «${groupsRaw}» kan ikke leses; alder ikke satt`);
-    return { min: null, max: null };
+const splitGroups = (s: string | null) => (s ? s.split(/,\s*(?![^()]*\))/).map((x) => x.replace(/\s+/g, " ").trim()).filter(Boolean) : []);
+
+/**
+ * CTIS age groups → the groups as written and the one bound that is certain: the lowest group's
+ * lower bound (CTIS has a group for every younger age, so a trial without "0-17 years" takes no
+ * minors). The upper end of a group ("18-64 years") is a bucket edge, not the protocol's limit.
+ */
+export function mapAges(groupsRaw: string | null, secondaryRaw: string | null, warnings: string[]): { min: number | null; max: null; groups: string[] } {
+  const groups = splitGroups(groupsRaw);
+  const all = [...groups];
+  for (const g of splitGroups(secondaryRaw)) if (!all.includes(g)) all.push(g);
+  if (groups.length === 0) return { min: null, max: null, groups: all.slice(0, 20) };
+  const ranges = groups.map(parseAgeRange);
+  if (ranges.some((r) => r === null)) {
+    warnings.push(`aldersgruppen «${groupsRaw}» kan ikke leses som alder; bare gruppene er lagret`);
+    return { min: null, max: null, groups: all.slice(0, 20) };
   }
-  const inside = (sub: [number, number | null], group: [number, number | null]) =>
-    sub[0] >= group[0] && (group[1] === null || (sub[1] !== null && sub[1] <= group[1]));
-  const ranges = groups.map(({ range }) => {
-    const subs = secondary.filter((s) => inside(s, range!));
-    if (subs.length === 0) return range!;
-    const lo = Math.min(...subs.map((s) => s[0]));
-    const his = subs.map((s) => s[1]);
-    return [lo, his.includes(null) ? null : Math.max(...(his as number[]))] as [number, number | null];
-  });
-  const min = Math.min(...ranges.map((r) => r[0]));
-  const maxes = ranges.map((r) => r[1]);
-  const max = maxes.includes(null) ? null : Math.max(...(maxes as number[]));
-  return { min: Math.min(min, 120), max: max === null ? null : Math.min(max, 120) };
+  const min = Math.min(...ranges.map((r) => r![0]));
+  return { min: Math.min(min, 120), max: null, groups: all.map((g) => g.slice(0, 100)).slice(0, 20) };
+}
+
+/** "A 10 mg tablets, B, solution, C" → ["A 10 mg tablets", "B, solution", "C"]: split before a capital letter only. */
+export function splitProducts(raw: string | null): string[] {
+  if (!raw) return [];
+  const out: string[] = [];
+  for (const part of raw.replace(/\s+/g, " ").trim().split(/(?<!-),\s+(?=\p{Lu})/u)) {
+    const name = part.trim().replace(/[.,;]+$/, "");
+    if (name && !out.some((x) => x.toLowerCase() === name.toLowerCase())) out.push(name);
+  }
+  return out;
 }
 
 function mapSex(raw: string | null): "all" | "female" | "male" {
@@ -186,56 +223,47 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
   if (!title) throw new RowError("Title of the trial", "mangler tittel");
   warnings.push(NO_NORWEGIAN_TEXT);
 
-  const decision = ctisDate(row["Decision date"], "Decision date");
-  const trialStart = ctisDate(row["Start date"], "Start date");
-  const trialEnd = ctisDate(row["End date"], "End date");
-  ctisDate(row["Global end of the trial"], "Global end of the trial");
+  // The trial's own dates: read (a bad date is bad input), never Norway's inclusion dates.
+  const trialDates: string[] = [];
+  for (const column of ["Decision date", "Start date", "End date", "Global end of the trial"]) {
+    const date = ctisDate(row[column], column);
+    if (date) trialDates.push(`${column} ${date}`);
+  }
+  if (trialDates.length > 0) {
+    warnings.push(`CTIS har ingen inklusjonsdatoer per land; studiens egne datoer er ikke brukt som inklusjonsdatoer (${trialDates.join(", ")})`);
+  }
   const lastUpdated = ctisDate(row["Last updated"], "Last updated");
 
-  const status = norwayStatus.toLowerCase();
-  let start: string | null = null;
-  let end: string | null = null;
-  let paused = false;
-  let pauseReason: string | null = null;
-  let withdrawn = false;
-  const startOrDecision = () => {
-    if (trialStart) {
-      warnings.push(`CTIS har ingen inklusjonsdatoer per land: inklusjonsstart er studiens startdato (${trialStart})`);
-      return trialStart;
-    }
-    if (decision) {
-      warnings.push(`studien mangler startdato i CTIS; inklusjonsstart satt til vedtaksdatoen (${decision}) — rekrutteringen kan ikke ha startet før godkjenning`);
-      return decision;
-    }
-    warnings.push("verken startdato eller vedtaksdato i CTIS: inklusjonsstart ukjent");
-    return null;
-  };
-
-  if (/recruitment pending/.test(status)) {
-    warnings.push("Norge: godkjent, rekrutteringen har ikke startet; startdato ukjent (stedet er planlagt)");
-  } else if (/not authorised|withdrawn|revoked|refused/.test(status)) {
-    withdrawn = true;
-    warnings.push(`Norge: «${norwayStatus}»; stedet er merket som trukket`);
-  } else if (/halted|suspended/.test(status)) {
-    start = startOrDecision();
-    paused = true;
-    pauseReason = `Midlertidig stanset i EU CTIS (Norge: ${norwayStatus})`;
-  } else if (/recruitment ended|ended|completed/.test(status)) {
-    start = startOrDecision();
-    const candidates = [trialEnd, lastUpdated].filter((d): d is string => d !== null).sort();
-    end = candidates[0] ?? null;
-    if (end) {
-      warnings.push(
-        `Norge: «${norwayStatus}»; CTIS har ingen dato for slutt på rekrutteringen: inklusjonsslutt satt til ${end} (det tidligste av sluttdato og sist oppdatert; rekrutteringen var avsluttet senest da)`,
-      );
-    } else {
-      warnings.push(`Norge: «${norwayStatus}», men ingen sluttdato eller oppdateringsdato: inklusjonsslutt ukjent`);
-    }
-  } else if (/recruiting|ongoing|authorised/.test(status)) {
-    start = startOrDecision();
-  } else {
-    warnings.push(`ukjent status for Norge «${norwayStatus}»; inklusjonsperioden er ikke satt`);
+  // Estimated dates ("Estimated …" columns, when an export has them) are expected, never firm.
+  let expectedStart: string | null = null;
+  let expectedEnd: string | null = null;
+  for (const column of Object.keys(row)) {
+    if (!/^estimated\b/i.test(column)) continue;
+    const date = ctisDate(row[column], column);
+    if (!date) continue;
+    if (/start|recruitment start|first/i.test(column) && !/end/i.test(column)) expectedStart ??= date;
+    else if (/end|completion/i.test(column)) expectedEnd ??= date;
   }
+  if (expectedStart && expectedEnd && expectedEnd < expectedStart) {
+    warnings.push(`forventet slutt ${expectedEnd} er før forventet start ${expectedStart}; forventet slutt er ikke brukt`);
+    expectedEnd = null;
+  }
+
+  // Norway's status as CTIS declares it, on the record's last update.
+  const statusText = norwayStatus.replace(/\s+/g, " ").trim();
+  const on = lastUpdated ?? ctx.receivedOn ?? null;
+  let declared: { status: DeclaredStatusValue; text: string; on: string; by: string } | null = null;
+  if (!statusText) {
+    warnings.push("ingen status for Norge eller for studien i CTIS: status ukjent");
+  } else if (!on) {
+    warnings.push(`Norge: «${statusText}», men «Last updated» mangler og mottaksdagen er ikke oppgitt: statusen er ikke brukt`);
+  } else {
+    const status = ctisStatus(statusText);
+    if (status === "unknown") warnings.push(`Norge: ukjent eller utløpt CTIS-status «${statusText}»; vises som ukjent`);
+    if (!lastUpdated) warnings.push(`«Last updated» mangler: Norges status er datert mottaksdagen ${on}`);
+    declared = { status, text: statusText.slice(0, 200), on, by: CTIS_DECLARED_BY };
+  }
+  warnings.push("CTIS navngir ikke studiestedene i Norge: ett sted «Norge (studiesteder ikke navngitt i kilden)» uten organisasjon");
 
   const conditions: string[] = [];
   const condition = clean(row["Medical conditions"]);
@@ -248,22 +276,50 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
   const target = enrolled && /^\d+$/.test(enrolled) ? Number(enrolled) : null;
   const sponsorRaw = clean(row["Sponsor/Co-Sponsors"]);
   if (sponsorRaw && sponsorRaw.length > 300) warnings.push("sponsor er lengre enn 300 tegn og er forkortet");
+  const sponsor = sponsorRaw ? sponsorRaw.slice(0, 300) : null;
+  const leadMatch = matchOrganisationName(sponsor, ctx.organisations);
+
+  const products = splitProducts(clean(row["Product"]));
+  const interventions = products.map((name) => {
+    if (name.length > 300) warnings.push(`legemiddelnavnet «${name.slice(0, 60)}…» er lengre enn 300 tegn og er forkortet`);
+    return { type: "drug" as const, name: name.slice(0, 300) };
+  });
+  if (products.length > 1) warnings.push(`«Product» er delt i ${products.length} legemidler ved komma foran stor bokstav; kontroller navnene`);
+
+  const protocolCode = clean(row["Protocol code"]);
   warnings.push("CTIS-eksporten har ikke sammendrag: studien er sendt til godkjenning, ikke publisert, til en redaktør har skrevet et norsk sammendrag");
 
   const study: StudyInput = {
     identifiers: { euCt },
     localIds: [],
     title: { nb: title },
+    officialTitle: title.slice(0, 1000),
     studyType: "treatment",
     phase: mapPhase(clean(row["Trial phase"]), warnings),
     conditions,
-    eligibility: { minAgeYears: ages.min, maxAgeYears: ages.max, sex: mapSex(clean(row["Gender"])) },
-    sponsor: sponsorRaw ? sponsorRaw.slice(0, 300) : null,
+    interventions,
+    eligibility: { minAgeYears: ages.min, maxAgeYears: ages.max, sex: mapSex(clean(row["Gender"])), healthyVolunteers: null, ageGroups: ages.groups },
+    sponsor,
+    lead: sponsor ? { name: sponsor, organisationId: leadMatch?.organisationId ?? null } : null,
+    otherIdentifiers: protocolCode ? [{ scheme: "Protokollkode", value: protocolCode.slice(0, 200), url: null }] : [],
     leadOrganisationId: ctx.organisationId,
     links: [{ url: `https://euclinicaltrials.eu/ctis-public/view/${euCt}`, label: "Studien i EU CTIS" }],
     targetEnrolment: target !== null && target <= 10_000_000 ? target : null,
     sites: [
-      { organisationId: ctx.organisationId, hospitalId: null, inclusionStart: start, inclusionEnd: end, paused, pauseReason, withdrawn },
+      {
+        organisationId: null,
+        hospitalId: null,
+        name: NORWAY_UNNAMED_SITE,
+        city: null,
+        unnamedCount: null,
+        expectedStart,
+        expectedEnd,
+        declared,
+        inclusionStart: null,
+        inclusionEnd: null,
+        paused: false,
+        withdrawn: false,
+      },
     ],
     publicationState: "submitted",
   };

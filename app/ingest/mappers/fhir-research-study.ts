@@ -1,6 +1,6 @@
 /**
  * HL7 FHIR R4 ResearchStudy (as published by France's ECLAIRE API, ANS "eclaire" IG) → candidate
- * studies. Pure: no I/O; the clock is only read when `options.today` is left out.
+ * studies. Pure: no I/O; the clock is only read when neither `options.today` nor `ctx.receivedOn` is given.
  *
  * Accepted inputs (Buffer or string, UTF-8 JSON):
  *  - one ResearchStudy resource
@@ -20,8 +20,11 @@
  *                                        (clinicaltrials.gov → nct, euclinicaltrials/CTIS → euCt,
  *                                        eudract → eudract, isrctn → isrctn; ECLAIRE sets no system
  *                                        but `assigner.reference = Organization/ctis`), otherwise by
- *                                        the value's pattern (EU CT before EudraCT). French ID-RCB
- *                                        numbers ("2021-A01563-38") fit no registry: warning.
+ *                                        the value's pattern (EU CT before EudraCT). Every other
+ *                                        identifier (French ID-RCB "2021-A01563-38", sponsor codes, a
+ *                                        second NCT id, a registry id of the wrong format) →
+ *                                        otherIdentifiers, scheme = its system, else "ID-RCB (ANSM)"
+ *                                        for the ID-RCB pattern, else its type or assigner.
  *                                        REK numbers only by system (rekportalen.no): a bare number
  *                                        could be anything.
  *                                        "INDISPONIBLE" (ECLAIRE's "not available") counts as absent.
@@ -49,50 +52,54 @@
  *                                        → min/max age), "Study Size" (positive integer →
  *                                        targetEnrolment). Unresolvable references: nothing.
  *                                        Without a Study Size: R5 recruitment.targetNumber.
- *  sponsor → Organization name (when resolvable) → sponsor
- *  leadOrganisationId                  → ctx.organisationId (the sending organisation)
+ *  sponsor → Organization name (when resolvable) → sponsor and lead (as written + the registered
+ *                                        organisation it matches); unresolvable → lead null (unknown)
+ *  contact[] (ContactDetail)            → contacts: name (or ECLAIRE's contact-name HumanName), e-mail
+ *                                        and phone from telecom, role scientific for ECLAIRE type SCI;
+ *                                        kept only with an e-mail or a phone ("INDISPONIBLE" is absent)
+ *  keyword[]                           → keywords; Group "Healthy volunteers" → healthyVolunteers
+ *                                        (else null: FHIR R4 has no such field — unknown, not no)
+ *  leadOrganisationId                  → ctx.organisationId (the portal owner is the sender; the
+ *                                        study's own lead is `lead`)
  *
- * Inclusion window (the same for every site this record yields):
- *  1. the ECLAIRE recruitment-period extension
- *     (https://interop.esante.gouv.fr/ig/fhir/eclaire/StructureDefinition/eclaire-recruitment-period,
- *     valuePeriod) — a recruitment period, exactly what inclusion means;
- *  2. else the R5 backport http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.recruitment
- *     sub-extension actualPeriod;
- *  3. else ResearchStudy.period (the whole study period: warned).
- *  Dates: YYYY-MM-DD as is; a dateTime with a time → its calendar date in Europe/Oslo;
- *  YYYY-MM → first day (start) / last day (end); YYYY → 1 Jan / 31 Dec, warned.
- *  Refined by status:
- *   approved / in-review              → not recruiting yet: a start on or before today is dropped
- *                                        (the site is planned); a future start is kept
- *   completed / administratively-completed / closed-to-accrual(-and-intervention)
- *                                      → recruitment is over: with no end, or an end after today,
- *                                        the end becomes meta.lastUpdated (Oslo date) — recruitment
- *                                        had ended by then at the latest — warned
- *   temporarily-closed-to-accrual(-and-intervention), or an R5 progressStatus entry of that state
- *                                      → paused; the reason is reasonStopped.text when given
- *   withdrawn / disapproved           → the site is marked withdrawn
+ * Status: ResearchStudy.status is the source's own status, *declared* (FHIR_STATUSES) on the Oslo
+ * date of meta.lastUpdated (else the day of receipt) by the sender (its organisation name, else
+ * "FHIR-kilde"). "active" is recruiting unless an ECLAIRE recruitment status says
+ * completed-recruiting, an actual R5 progressStatus says temporarily closed, or the recruitment
+ * period ended before the declaration date.
  *
- * Per-site windows: a site-level ResearchStudy contained in the study (partOf "#", the containing
- * study; site → one of the study's Locations — R5 models a site as a ResearchStudy) gives THAT
- * site its own window and status, read exactly as above from its own recruitment-period extension
- * and status. Sites without one get the study's window. Our FHIR export writes this shape.
+ * Dates: YYYY-MM-DD as is; a dateTime → its calendar date in Europe/Oslo; YYYY-MM → first/last
+ * day; YYYY → 1 Jan / 31 Dec, warned. A registry record's study-level recruitment period (ECLAIRE
+ * extension, else R5 recruitment.actualPeriod) is *expected* (expectedStart/expectedEnd), never a
+ * firm inclusion window; ResearchStudy.period (the whole study) is not used for sites.
+ * Firm inclusion dates come only from a source that speaks for the site: a site-level ResearchStudy
+ * contained in the study (partOf "#", site → one Location — what our FHIR export writes), or a
+ * Location carrying the portal's own organisation identifier (then the study's period). Such a
+ * window is used as is unless the site's own status contradicts it on the declaration date
+ * (approved with its start passed; completed/closed with no end or a later one; withdrawn) — then
+ * it is kept as expected dates and the status is declared. temporarily-closed-to-accrual on such a
+ * site → paused with reasonStopped (an editor's pause, round-tripped).
  *
- * Sites: site[] references are resolved to Locations (contained "#id" or Bundle entries). A
- * Location in Norway (or without a country) becomes a site of the organisation (and hospital)
- * named by its portal identifiers (Location.identifier systems …/sid/organisation and
- * …/sid/hospital, see app/fhir/constants.ts), else whose name equals — after normalisation — an
- * organisation's name or short name, or one of its hospitals' names. When none match (the
- * ECLAIRE studies are French), the record gets ONE site for ctx.organisationId: the sending
- * organisation owns the site it sends. Warned.
+ * Sites — only places the resource itself names (PRODUCT.md "Never invent"): site[] references
+ * resolved to Locations (contained "#id" or Bundle entries). A Location outside Norway is left out;
+ * one in Norway (or without a country) is matched by the portal's identifiers (…/sid/organisation,
+ * …/sid/hospital), else by exact name, else by the organisation matcher's institution aliases
+ * (never by city or coordinates alone); unmatched → kept as written (name, city, position) with
+ * organisationId null. No Norwegian site but Norway among ResearchStudy.location countries → ONE
+ * site named NORWAY_UNNAMED_SITE (no count invented) with the declared status and expected dates.
+ * Otherwise the study is kept with no sites; the schema has no study-level status, so its declared
+ * status and expected period are reported in a warning.
  *
  * Publication: "published" requires a Norwegian summary (schema rule). With a description the
  * record is "published"; without one (ECLAIRE sends "INDISPONIBLE" everywhere) it is "submitted",
- * i.e. waiting for the hospital editor to add a Norwegian summary — warned.
+ * i.e. waiting for the hospital editor to add a Norwegian summary — warned. A title that reads as
+ * an illustrative example or a test ("Exemple d'un essai clinique") is held ("submitted"), warned.
  */
 import { daysInMonth, isCalendarDate } from "../../domain/calendar-date";
-import { osloDate } from "../../domain/inclusion-status";
+import { osloDate, type DeclaredStatusValue } from "../../domain/inclusion-status";
 import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput, type StudyType } from "../../domain/study";
 import { EXTENSION, HOSPITAL_ID_SYSTEM, ORGANISATION_ID_SYSTEM } from "../../fhir/constants";
+import { matchOrganisationName } from "../organisation-matcher";
 import { EncodingError, decodeUtf8Strict } from "../text-decoding";
 import type { MapContext, MapResult, MappedRecord, OrganisationRef, Rejection } from "../types";
 
@@ -252,18 +259,39 @@ function makeResolver(resource: Json, bundleIndex: Map<string, Json>): Resolver 
 // ---------------------------------------------------------------------------------------------
 // Mapping one ResearchStudy
 
-function mapIdentifiers(resource: Json, warnings: string[]): StudyInput["identifiers"] {
+type OtherIdentifier = { scheme: string; value: string; url: string | null };
+
+const ID_RCB = /^\d{4}-A\d{5}-\d{2}$/;
+
+/** The scheme an identifier outside the five registries is kept under: its system, else who assigned it. */
+function schemeOf(identifier: Json, v: string): string {
+  const system = str(identifier.system);
+  if (system) return system.slice(0, 80);
+  const assigner = `${str(obj(identifier.assigner).reference) ?? ""}`.toLowerCase();
+  if (ID_RCB.test(v)) return "ID-RCB (ANSM)";
+  const type = value(obj(identifier.type).text) ?? value(obj(arr(obj(identifier.type).coding)[0]).display);
+  if (type) return type.slice(0, 80);
+  if (assigner) return assigner.replace(/^organization\//, "").slice(0, 80);
+  return value(obj(identifier.assigner).display)?.slice(0, 80) ?? "identifikator";
+}
+
+function mapIdentifiers(resource: Json, warnings: string[]): { identifiers: StudyInput["identifiers"]; others: OtherIdentifier[] } {
   const ids: { nct: string | null; euCt: string | null; eudract: string | null; isrctn: string | null; rek?: string | null } = {
     nct: null,
     euCt: null,
     eudract: null,
     isrctn: null,
   };
-  const unknown: string[] = [];
+  const others: OtherIdentifier[] = [];
+  const keep = (identifier: Json, v: string) => {
+    const scheme = schemeOf(identifier, v);
+    if (!others.some((o) => o.scheme === scheme && o.value === v)) others.push({ scheme, value: v.slice(0, 200), url: null });
+  };
   for (const raw of arr(resource.identifier)) {
     const identifier = obj(raw);
-    const v = value(identifier.value)?.toUpperCase();
-    if (!v) continue;
+    const original = value(identifier.value);
+    const v = original?.toUpperCase();
+    if (!v || !original) continue;
     const hint = `${str(identifier.system) ?? ""} ${str(obj(identifier.assigner).reference) ?? ""} ${str(obj(identifier.assigner).display) ?? ""}`.toLowerCase();
     let kind: keyof typeof ids | null = null;
     if (hint.includes("clinicaltrials.gov")) kind = "nct";
@@ -272,7 +300,8 @@ function mapIdentifiers(resource: Json, warnings: string[]): StudyInput["identif
     else if (hint.includes("isrctn")) kind = "isrctn";
     else if (hint.includes("rekportalen")) kind = "rek";
     if (kind && !IDENTIFIER_PATTERNS[kind].test(v)) {
-      warnings.push(`identifikatoren "${v}" har systemet ${kind}, men feil format; ikke brukt`);
+      warnings.push(`identifikatoren "${original}" har systemet ${kind}, men feil format; lagret som annen identifikator`);
+      keep(identifier, original);
       continue;
     }
     if (!kind) {
@@ -282,17 +311,16 @@ function mapIdentifiers(resource: Json, warnings: string[]): StudyInput["identif
       else if (IDENTIFIER_PATTERNS.isrctn.test(v)) kind = "isrctn";
     }
     if (!kind) {
-      unknown.push(v);
+      keep(identifier, original);
       continue;
     }
     const current = ids[kind] ?? null;
-    if (current && current !== v) warnings.push(`flere ${kind}-identifikatorer; brukte ${current}, ikke ${v}`);
-    else ids[kind] = v;
+    if (current && current !== v) {
+      warnings.push(`flere ${kind}-identifikatorer; ${current} er brukt, ${v} er lagret som annen identifikator`);
+      keep(identifier, original);
+    } else ids[kind] = v;
   }
-  if (unknown.length > 0) {
-    warnings.push(`identifikator(er) som ikke er fra et kjent register (f.eks. fransk ID-RCB) er ikke lagret: ${unknown.join(", ")}`);
-  }
-  return ids;
+  return { identifiers: ids, others: others.slice(0, 100) };
 }
 
 function mapConditions(resource: Json): { conditions: string[]; icd10: string[]; snomed: string[] } {
@@ -377,8 +405,14 @@ function mapEnrollment(
   resource: Json,
   resolve: Resolver,
   warnings: string[],
-): { sex: "all" | "female" | "male"; minAgeYears: number | null; maxAgeYears: number | null; targetEnrolment: number | null } {
-  const out = { sex: "all" as "all" | "female" | "male", minAgeYears: null as number | null, maxAgeYears: null as number | null, targetEnrolment: null as number | null };
+): { sex: "all" | "female" | "male"; minAgeYears: number | null; maxAgeYears: number | null; targetEnrolment: number | null; healthyVolunteers: boolean | null } {
+  const out = {
+    sex: "all" as "all" | "female" | "male",
+    minAgeYears: null as number | null,
+    maxAgeYears: null as number | null,
+    targetEnrolment: null as number | null,
+    healthyVolunteers: null as boolean | null,
+  };
   for (const ref of arr(resource.enrollment)) {
     const group = resolve(ref);
     if (!group || group.resourceType !== "Group") continue;
@@ -386,6 +420,10 @@ function mapEnrollment(
       const ch = obj(raw);
       const vcc = obj(ch.valueCodeableConcept);
       const label = `${str(vcc.text) ?? ""} ${str(obj(ch.code).text) ?? ""}`.toLowerCase();
+      if (/healthy volunteer|friske frivillige|volontaires? sains?/.test(label) && typeof ch.valueBoolean === "boolean") {
+        out.healthyVolunteers = ch.valueBoolean;
+        continue;
+      }
       const codings = arr(vcc.coding).map(obj);
       if (/gender|sex|genre|sexe/.test(label) || codings.some((c) => c.system === "http://hl7.org/fhir/administrative-gender")) {
         const genders = new Set(codings.map((c) => str(c.code)?.toLowerCase()).filter((g): g is string => !!g));
@@ -455,12 +493,147 @@ function mapWindow(resource: Json, warnings: string[], siteIndex = 0, sourcePref
   };
 }
 
-interface SiteState {
-  inclusionStart: string | null;
-  inclusionEnd: string | null;
-  paused: boolean;
-  pauseReason: string | null;
-  withdrawn: boolean;
+/** FHIR ResearchStudy.status (R4, plus R5 codes) → a declared status. */
+export const FHIR_STATUSES: Record<string, DeclaredStatusValue> = {
+  active: "recruiting",
+  approved: "not_yet_recruiting",
+  "in-review": "unknown",
+  "temporarily-closed-to-accrual": "suspended",
+  "temporarily-closed-to-accrual-and-intervention": "suspended",
+  "closed-to-accrual": "active_not_recruiting",
+  "closed-to-accrual-and-intervention": "active_not_recruiting",
+  completed: "completed",
+  // R4: "completed prematurely and will not resume" — what ClinicalTrials.gov calls terminated.
+  "administratively-completed": "terminated",
+  withdrawn: "withdrawn",
+  disapproved: "withdrawn",
+  // R5 codes
+  "enrolling-by-invitation": "invitation_only",
+  "not-yet-recruiting": "not_yet_recruiting",
+  recruiting: "recruiting",
+  "active-not-recruiting": "active_not_recruiting",
+  terminated: "terminated",
+  "overall-study": "unknown",
+};
+
+/**
+ * The declared status of a ResearchStudy (the study, or a contained site-level one). "active"
+ * means recruiting unless the source says otherwise: an ECLAIRE recruitment status
+ * "completed-recruiting", an actual R5 progressStatus "temporarily closed", or a recruitment
+ * period that had ended by the declaration date.
+ */
+function declaredStatusOf(source: Json, on: string, period: Window, warnings: string[], where: string): DeclaredStatusValue {
+  const raw = str(source.status)?.toLowerCase() ?? "";
+  let status = FHIR_STATUSES[raw];
+  if (!status) {
+    warnings.push(`ukjent FHIR-status «${raw || "(mangler)"}»${where}; vises som ukjent`);
+    return "unknown";
+  }
+  if (status === "recruiting") {
+    const eclaire = codesOf(extensionsByUrl(source, EXTENSION.eclaireRecruitmentStatus).map((e) => e.valueCodeableConcept)).codes;
+    if (eclaire.includes("completed-recruiting")) status = "active_not_recruiting";
+    else if (pausedByProgressStatus(source)) status = "suspended";
+    else if (period.end && period.end < on) {
+      warnings.push(`status «active»${where}, men rekrutteringsperioden sluttet ${period.end}: rekrutteringen regnes som avsluttet`);
+      status = "active_not_recruiting";
+    }
+  }
+  return status;
+}
+
+/** The recruitment period as the source gives it: ECLAIRE's extension, else R5 recruitment.actualPeriod. */
+function recruitmentPeriod(resource: Json, warnings: string[], siteIndex: number, sourcePrefix: string): Window & { source: string | null } {
+  const eclaire = extensionsByUrl(resource, ECLAIRE_RECRUITMENT_PERIOD_URL)[0];
+  let period: Json | null = null;
+  let source: string | null = null;
+  if (eclaire && Object.keys(obj(eclaire.valuePeriod)).length > 0) {
+    period = obj(eclaire.valuePeriod);
+    source = "extension[eclaire-recruitment-period].valuePeriod";
+  } else {
+    const r5 = extensionsByUrl(resource, R5_RECRUITMENT_URL)[0];
+    const actual = arr(r5?.extension).map(obj).find((e) => e.url === "actualPeriod");
+    if (actual) {
+      period = obj(actual.valuePeriod);
+      source = "extension[ResearchStudy.recruitment].actualPeriod";
+    }
+  }
+  if (!period) return { start: null, end: null, source: null };
+  const start = str(period.start);
+  const end = str(period.end);
+  return {
+    start: start ? fhirDateToCalendarDate(start, "start", `sites.${siteIndex}.expectedStart (${sourcePrefix}${source}.start)`, warnings) : null,
+    end: end ? fhirDateToCalendarDate(end, "end", `sites.${siteIndex}.expectedEnd (${sourcePrefix}${source}.end)`, warnings) : null,
+    source,
+  };
+}
+
+type SiteFields = Pick<
+  NonNullable<StudyInput["sites"]>[number],
+  "inclusionStart" | "inclusionEnd" | "expectedStart" | "expectedEnd" | "declared" | "paused" | "pauseReason"
+>;
+
+/**
+ * A site's window and status from the study's (or a site-level study's) own words.
+ *  firm = true: the source speaks for this site (a site-level ResearchStudy, or a Location that
+ *    carries the portal's own organisation identifier: a Norwegian system writing our FHIR
+ *    shape): its recruitment period is the site's inclusion window, unless the site's own status
+ *    contradicts it on the declaration date (approved with a start already passed; completed or
+ *    closed to accrual with no end or a later one; withdrawn) — then the period is kept as
+ *    expected dates and the status is declared.
+ *  firm = false (a registry record's study-level period): the period is expected, never firm,
+ *    and the status is declared.
+ */
+function siteFieldsOf(source: Json, on: string, by: string, firm: boolean, warnings: string[], siteIndex = 0, sourcePrefix = ""): SiteFields {
+  const where = sourcePrefix ? ` (${sourcePrefix.replace(/\.$/, "")})` : "";
+  const rawStatus = str(source.status)?.toLowerCase() ?? "";
+  if (firm) {
+    const window = mapWindow(source, warnings, siteIndex, sourcePrefix);
+    const contradicted =
+      ((rawStatus === "approved" || rawStatus === "in-review") && window.start != null && window.start <= on) ||
+      (["completed", "administratively-completed", "closed-to-accrual", "closed-to-accrual-and-intervention"].includes(rawStatus) &&
+        (window.end == null || window.end > on)) ||
+      rawStatus === "withdrawn" ||
+      rawStatus === "disapproved";
+    if (!contradicted) {
+      const paused = rawStatus.startsWith("temporarily-closed-to-accrual") || pausedByProgressStatus(source);
+      return {
+        inclusionStart: window.start,
+        inclusionEnd: window.end,
+        expectedStart: null,
+        expectedEnd: null,
+        declared: null,
+        paused,
+        pauseReason: paused ? (value(obj(source.reasonStopped).text) ?? `Midlertidig stengt for inklusjon (FHIR-status ${rawStatus})`) : null,
+      };
+    }
+    if (window.start || window.end) {
+      warnings.push(
+        `status «${rawStatus}»${where} stemmer ikke med rekrutteringsperioden ${window.start ?? "…"}–${window.end ?? "…"} per ${on}: perioden er lagret som forventet, statusen som erklært`,
+      );
+    }
+    const status = declaredStatusOf(source, on, window, warnings, where);
+    return { inclusionStart: null, inclusionEnd: null, expectedStart: window.start, expectedEnd: window.end, declared: { status, text: rawStatus || "(ingen)", on, by }, paused: false, pauseReason: null };
+  }
+  const period = recruitmentPeriod(source, warnings, siteIndex, sourcePrefix);
+  let expectedStart = period.start;
+  let expectedEnd = period.end;
+  if (expectedStart && expectedEnd && expectedEnd < expectedStart) {
+    warnings.push(`rekrutteringsperioden slutter (${expectedEnd}) før den starter (${expectedStart}); forventet slutt er ikke brukt`);
+    expectedEnd = null;
+  }
+  if (!period.source && source.period !== undefined) {
+    warnings.push("ResearchStudy.period er hele studiens periode, ikke rekrutteringen: ikke brukt som datoer for stedet");
+  }
+  const status = declaredStatusOf(source, on, period, warnings, where);
+  return {
+    inclusionStart: null,
+    inclusionEnd: null,
+    expectedStart,
+    expectedEnd,
+    declared: rawStatus ? { status, text: rawStatus, on, by } : null,
+    paused: false,
+    pauseReason: null,
+  };
 }
 
 /** An R5 progressStatus entry saying recruitment is (actually) halted for now. */
@@ -470,43 +643,6 @@ function pausedByProgressStatus(resource: Json): boolean {
     const states = codesOf([parts.find((p) => p.url === "state")?.valueCodeableConcept]).codes;
     return states.some((c) => c.startsWith("temporarily-closed-to-accrual")) && parts.find((p) => p.url === "actual")?.valueBoolean !== false;
   });
-}
-
-/**
- * The inclusion window and pause/withdrawal of one site from a ResearchStudy: the study itself, or
- * a site-level ResearchStudy contained in it. `meta` is the top-level resource's meta.
- */
-function siteState(source: Json, meta: Json, today: string, warnings: string[], siteIndex = 0, sourcePrefix = ""): SiteState {
-  const window = mapWindow(source, warnings, siteIndex, sourcePrefix);
-  const status = str(source.status)?.toLowerCase() ?? "";
-  const where = sourcePrefix ? ` (${sourcePrefix.replace(/\.$/, "")})` : "";
-  let paused = false;
-  let pauseReason: string | null = null;
-  let withdrawn = false;
-  if (status === "approved" || status === "in-review") {
-    if (window.start && window.start <= today) {
-      warnings.push(`status «${status}»${where}: rekrutteringen har ikke startet; startdatoen ${window.start} er ikke brukt (stedet er planlagt)`);
-      window.start = null;
-    }
-  } else if (["completed", "administratively-completed", "closed-to-accrual", "closed-to-accrual-and-intervention"].includes(status)) {
-    if (!window.end || window.end > today) {
-      const updated = str(meta.lastUpdated);
-      if (updated) {
-        window.end = fhirDateToCalendarDate(updated, "end", `sites.${siteIndex}.inclusionEnd (meta.lastUpdated)`, warnings);
-        warnings.push(`status «${status}»${where} uten passert sluttdato: inklusjonsslutt satt til sist oppdatert (${window.end}); rekrutteringen var avsluttet senest da`);
-      } else {
-        warnings.push(`status «${status}»${where}, men ingen sluttdato eller meta.lastUpdated: inklusjonsslutt ukjent`);
-      }
-    }
-  } else if (status.startsWith("temporarily-closed-to-accrual")) {
-    paused = true;
-  } else if (status === "withdrawn" || status === "disapproved") {
-    withdrawn = true;
-    warnings.push(`status «${status}»${where}: stedet er merket som trukket`);
-  }
-  if (!paused && pausedByProgressStatus(source)) paused = true;
-  if (paused) pauseReason = value(obj(source.reasonStopped).text) ?? `Midlertidig stengt for inklusjon (FHIR-status ${status})`;
-  return { inclusionStart: window.start, inclusionEnd: window.end, paused, pauseReason, withdrawn };
 }
 
 /**
@@ -556,8 +692,11 @@ function matchLocation(location: Json, organisations: OrganisationRef[]): { orga
     const hospital = hospitalId ? org.hospitals.find((h) => h.id === hospitalId) : undefined;
     if (!hospitalId || hospital) return { organisationId: org.id, hospitalId: hospital?.id ?? null };
   }
-  const name = str(location.name);
-  return name ? matchOrganisationByName(name, organisations) : null;
+  const name = value(location.name);
+  if (!name) return null;
+  // Exact names first; then the organisation matcher's institution aliases ("Oslo University
+  // Hospital", "Haukeland"). Never by city or coordinates alone: a city is not a hospital.
+  return matchOrganisationByName(name, organisations) ?? matchOrganisationName(name, organisations);
 }
 
 /** R5 recruitment.targetNumber. */
@@ -568,6 +707,64 @@ function r5TargetNumber(resource: Json): number | null {
     if (typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 10_000_000) return n;
   }
   return null;
+}
+
+const NORWAY_CODES = new Set(["no", "nor", "norway", "norge", "noreg"]);
+/** The one site of a study that lists Norway among its countries without naming a Norwegian site. */
+export const NORWAY_UNNAMED_SITE = "Norge (studiesteder ikke navngitt i kilden)";
+/** Titles of illustrative examples and tests, held for an editor instead of published. */
+const EXAMPLE_TITLE = /^\s*(exemple|example|eksempel|test|testing|dummy)\b/i;
+
+type ContactOut = { name: string; email: string | null; phone: string | null; role: "public" | "scientific" };
+
+/** A HumanName as one string ("Marion GAUTIER"); null when it is only placeholders. */
+function humanName(raw: unknown): string | null {
+  const name = obj(raw);
+  const text = value(name.text);
+  if (text) return text;
+  const parts = [...arr(name.prefix), ...arr(name.given), name.family].map(value).filter((p): p is string => !!p);
+  return parts.length > 0 ? parts.join(" ").replace(/\s+/g, " ") : null;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * ContactDetail[] → contacts: name (ContactDetail.name, else ECLAIRE's contact-name extension),
+ * e-mail and phone from telecom, role scientific for ECLAIRE contact type SCI. A contact needs an
+ * e-mail or a phone; one with neither (ECLAIRE fills unused contacts with "INDISPONIBLE") is left
+ * out, warned when it has a name. A contact with an address but no name is named by its
+ * affiliation, else by the address itself — never by a made-up person.
+ */
+function mapContacts(resource: Json, warnings: string[]): ContactOut[] {
+  const out: ContactOut[] = [];
+  arr(resource.contact).forEach((raw, index) => {
+    const c = obj(raw);
+    const exts = arr(c.extension).map(obj);
+    const telecom = arr(c.telecom).map(obj);
+    let email = value(telecom.find((t) => t.system === "email" && value(t.value))?.value);
+    let phone = value(telecom.find((t) => t.system === "phone" && value(t.value))?.value);
+    if (email && !EMAIL.test(email)) {
+      warnings.push(`contact[${index}]: «${email.slice(0, 80)}» er ikke en e-postadresse; ikke brukt`);
+      email = null;
+    }
+    if (phone && phone.length > 40) {
+      warnings.push(`contact[${index}]: telefonnummeret er lengre enn 40 tegn; ikke brukt`);
+      phone = null;
+    }
+    const affiliation = value(exts.find((e) => String(e.url ?? "").endsWith("eclaire-contact-affiliation"))?.valueString);
+    const name =
+      value(c.name) ?? humanName(exts.find((e) => String(e.url ?? "").endsWith("contact-name"))?.valueHumanName) ?? affiliation ?? email ?? phone;
+    if (!email && !phone) {
+      if (value(c.name) || humanName(exts.find((e) => String(e.url ?? "").endsWith("contact-name"))?.valueHumanName)) {
+        warnings.push(`contact[${index}] (${name}) har verken e-post eller telefon og er ikke tatt med`);
+      }
+      return;
+    }
+    const type = codesOf(exts.filter((e) => e.url === EXTENSION.eclaireContactType).map((e) => e.valueCodeableConcept)).codes;
+    const role = type.includes("sci") ? "scientific" : "public";
+    if (!out.some((o) => o.name === name && o.email === email && o.phone === phone)) out.push({ name: name!.slice(0, 200), email, phone, role });
+  });
+  return out.slice(0, 50);
 }
 
 function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver, today: string): MappedRecord {
@@ -594,53 +791,110 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
     }
   }
 
-  const identifiers = mapIdentifiers(resource, warnings);
+  const { identifiers, others } = mapIdentifiers(resource, warnings);
   const { conditions, icd10, snomed } = mapConditions(resource);
   const eligibility = mapEnrollment(resource, resolve, warnings);
+  const contacts = mapContacts(resource, warnings);
+  const keywords = [...new Set(arr(resource.keyword).flatMap((k) => {
+    const cc = obj(k);
+    const texts = [value(cc.text), ...arr(cc.coding).map((c) => value(obj(c).display))].filter((t): t is string => !!t);
+    return texts.slice(0, 1);
+  }))].map((k) => k.slice(0, 200)).slice(0, 200);
 
-  // Inclusion window, refined by status: the study's own, used for every site without one.
+  // Declared: by the sender (the FHIR source as received), on the resource's last update.
   const meta = obj(resource.meta);
-  const siteBase = siteState(resource, meta, today, warnings);
+  const updated = str(meta.lastUpdated);
+  const on = updated ? fhirDateToCalendarDate(updated, "start", "meta.lastUpdated", warnings) : today;
+  if (!updated) warnings.push(`meta.lastUpdated mangler: statusen er datert mottaksdagen ${today}`);
+  const by = ctx.organisations.find((o) => o.id === ctx.organisationId)?.name ?? "FHIR-kilde";
   const perSite = siteStudies(resource);
 
-  // Sites: Norwegian Locations matched by the portal's ids or by name, else one site for the sender.
+  // Sites: only the places the resource itself names.
   const sites: NonNullable<StudyInput["sites"]> = [];
   const seen = new Set<string>();
-  const unmatched: string[] = [];
+  let foreign = 0;
+  const unresolved: string[] = [];
   for (const siteRef of arr(resource.site)) {
     const location = resolve(siteRef);
-    if (!location || location.resourceType !== "Location") continue;
-    const name = str(location.name);
-    const country = str(obj(location.address).country)?.toLowerCase();
-    if (!name) continue;
-    if (country && !["no", "nor", "norway", "norge", "noreg"].includes(country)) continue;
-    const match = matchLocation(location, ctx.organisations);
-    if (!match) {
-      unmatched.push(name);
+    if (!location || location.resourceType !== "Location") {
+      unresolved.push(str(obj(siteRef).reference) ?? str(obj(siteRef).display) ?? "?");
       continue;
     }
-    const key = `${match.organisationId}/${match.hospitalId ?? ""}`;
+    const name = value(location.name);
+    const address = obj(location.address);
+    const country = str(address.country)?.toLowerCase();
+    if (country && !NORWAY_CODES.has(country)) {
+      foreign++;
+      continue;
+    }
+    const ids = arr(location.identifier).map(obj);
+    const portalOrg = str(ids.find((i) => i.system === ORGANISATION_ID_SYSTEM)?.value);
+    const match = matchLocation(location, ctx.organisations);
+    if (!match && !name) {
+      unresolved.push(str(obj(siteRef).reference) ?? "?");
+      continue;
+    }
+    const city = value(address.city);
+    const position = obj(location.position);
+    const key = match ? `${match.organisationId}/${match.hospitalId ?? ""}` : `~${name!.toLowerCase()}|${(city ?? "").toLowerCase()}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const own = perSite.get(str(obj(siteRef).reference) ?? "");
-    const state = own ? siteState(own.study, meta, today, warnings, sites.length, `contained[${own.id}].`) : siteBase;
-    sites.push({ organisationId: match.organisationId, hospitalId: match.hospitalId, ...state });
+    const index = sites.length;
+    const fields = own
+      ? siteFieldsOf(own.study, on, by, true, warnings, index, `contained[${own.id}].`)
+      : siteFieldsOf(resource, on, by, portalOrg != null && match?.organisationId === portalOrg, warnings, index);
+    if (!match) {
+      warnings.push(`stedet «${name}»${city ? ` (${city})` : ""} er ikke en registrert organisasjon: lagret som skrevet, uten organisasjon`);
+    }
+    const lat = typeof position.latitude === "number" && Math.abs(position.latitude) <= 90 ? position.latitude : null;
+    const lon = typeof position.longitude === "number" && Math.abs(position.longitude) <= 180 ? position.longitude : null;
+    sites.push({
+      organisationId: match?.organisationId ?? null,
+      hospitalId: match?.hospitalId ?? null,
+      name: match ? null : name!.slice(0, 300),
+      city: match ? null : (city?.slice(0, 200) ?? null),
+      lat: match ? null : lat,
+      lon: match ? null : lon,
+      ...fields,
+      withdrawn: false,
+    });
   }
-  if (unmatched.length > 0) warnings.push(`sted(er) ikke gjenkjent som norsk organisasjon: ${unmatched.join("; ")}`);
-  if (sites.length === 0) {
-    sites.push({ organisationId: ctx.organisationId, hospitalId: null, ...siteBase });
-    warnings.push(`ingen norske steder i kilden: studien har ett sted for avsenderen (${ctx.organisationId}) med rekrutteringsperioden`);
+  if (unresolved.length > 0) warnings.push(`site-referanse(r) som ikke peker til et sted i filen er ikke tatt med: ${unresolved.join(", ")}`);
+  if (foreign > 0) warnings.push(`${foreign} sted(er) utenfor Norge er ikke tatt med`);
+
+  const countries = arr(resource.location).flatMap((l) => codesOf([l]).codes);
+  const studyFields = siteFieldsOf(resource, on, by, false, warnings);
+  if (sites.length === 0 && countries.some((c) => NORWAY_CODES.has(c))) {
+    // Norway among the countries of recruitment, no Norwegian site named: one unnamed site.
+    sites.push({ organisationId: null, hospitalId: null, name: NORWAY_UNNAMED_SITE, city: null, unnamedCount: null, ...studyFields, withdrawn: false });
+    warnings.push(`Norge er oppgitt som rekrutteringsland, men kilden navngir ingen norske steder: ett sted «${NORWAY_UNNAMED_SITE}»`);
+  } else if (sites.length === 0) {
+    const declared = studyFields.declared;
+    warnings.push(
+      `ingen norske steder i kilden: studien er lagret uten studiesteder` +
+        (declared ? `; kildens status «${declared.text}» (${declared.status}, ${declared.on}) er ikke knyttet til noe sted` : "") +
+        (studyFields.expectedStart || studyFields.expectedEnd ? `; forventet rekrutteringsperiode ${studyFields.expectedStart ?? "…"}–${studyFields.expectedEnd ?? "…"}` : ""),
+    );
   }
 
+  // Lead: the sponsor as written (when the Organization is in the file) — never the sender.
   const sponsorOrg = resolve(resource.sponsor);
   const sponsor = value(sponsorOrg?.name) ?? null;
+  if (!sponsor && resource.sponsor !== undefined) {
+    warnings.push(`sponsor (${str(obj(resource.sponsor).reference) ?? "uten referanse"}) finnes ikke i filen: ansvarlig er ukjent`);
+  }
+  const leadMatch = sponsor ? (matchOrganisationByName(sponsor, ctx.organisations) ?? matchOrganisationName(sponsor, ctx.organisations)) : null;
 
   const studyType = mapStudyType(resource, warnings);
   const phase = mapPhase(resource, warnings);
+  const looksLikeExample = EXAMPLE_TITLE.test(title);
+  if (looksLikeExample) warnings.push(`tittelen «${title.slice(0, 80)}» ser ut som et eksempel eller en test: holdt tilbake (ikke publisert) til en redaktør har sett på den`);
   if (!description) warnings.push("ingen beskrivelse (sammendrag): studien er sendt til godkjenning, ikke publisert, til en redaktør har skrevet et norsk sammendrag");
 
   const study: StudyInput = {
     identifiers,
+    otherIdentifiers: others,
     localIds: [],
     title: { nb: title, ...translationsOf(resource._title) },
     shortTitle: acronym ? { nb: acronym, ...acronymTranslations } : {},
@@ -650,16 +904,20 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
     conditions,
     icd10,
     snomed,
+    keywords,
     eligibility: {
       minAgeYears: eligibility.minAgeYears,
       maxAgeYears: eligibility.maxAgeYears,
       sex: eligibility.sex,
+      healthyVolunteers: eligibility.healthyVolunteers,
     },
     sponsor,
+    lead: sponsor ? { name: sponsor.slice(0, 300), organisationId: leadMatch?.organisationId ?? null } : null,
     leadOrganisationId: ctx.organisationId,
+    contacts,
     targetEnrolment: eligibility.targetEnrolment ?? r5TargetNumber(resource),
     sites,
-    publicationState: description ? "published" : "submitted",
+    publicationState: description && !looksLikeExample ? "published" : "submitted",
   };
   return { ref, externalId: id, study, warnings };
 }
@@ -707,7 +965,7 @@ export function parseFhirResearchStudy(input: Buffer | string, ctx: MapContext, 
     return result;
   }
   const top = obj(root);
-  const today = options.today ?? osloDate(new Date());
+  const today = options.today ?? ctx.receivedOn ?? osloDate(new Date());
 
   let studies: { resource: Json; ref: string }[];
   const bundleIndex = new Map<string, Json>();

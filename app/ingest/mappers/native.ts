@@ -4,9 +4,28 @@
  * relaterte_behandlinger, relaterte_diagnoser, lenke), accepted exactly as it is, plus optional
  * extension fields — above all `studiesteder`, the inclusion window per site.
  * Published as JSON Schema in docs/schemas/native-study.schema.json (scripts/export-schemas.ts).
+ *
+ * What a listing record says, and nothing more (PRODUCT.md "Never invent"):
+ *  - Sites: with `studiesteder`, one per entry. Without it (the legacy listing), one per
+ *    organisation the record names: `utfort_av` and each `deltakende_foretak` entry (once each).
+ *    A name matching no registered organisation (by id, name or short name, then by the
+ *    organisation matcher's institution aliases) is kept as a site of its own with
+ *    organisationId null and the name as written, with a warning — never dropped, never forced
+ *    onto the sender. No organisation named → no site.
+ *  - Status: a site without an inclusion start date gets a *declared* status: the site's own
+ *    `status` (+ `status_dato`) when sent, else the record's `status` — the hospital's wording
+ *    kept as `text`, declared on `status_dato` or the day of receipt (MapContext.receivedOn), by
+ *    the record's `utfort_av` (else the sender). Wordings: see LISTING_STATUSES.
+ *  - Lead: `utfort_av` as written + the registered organisation it matches (null if none).
+ *  - Owner (leadOrganisationId): the matched `utfort_av` organisation when it is registered, else
+ *    the sender. The ingest service must check that the sender may publish for that organisation.
+ *  - `friske_frivillige` absent → healthyVolunteers null (unknown is not no).
  */
 import { z } from "zod";
+import { isCalendarDate } from "../../domain/calendar-date";
+import { osloDate, type DeclaredStatusValue } from "../../domain/inclusion-status";
 import type { Phase, Sex, StudyInput, StudyType } from "../../domain/study";
+import { matchOrganisationName } from "../organisation-matcher";
 import { decodeUtf8Strict, EncodingError } from "../text-decoding";
 import type { MapContext, MappedRecord, MapResult, OrganisationRef, Rejection } from "../types";
 
@@ -27,6 +46,10 @@ export const nativeSiteSchema = z.object({
   pause_arsak: optionalText(500),
   kontakt: contactSchema.nullish(),
   henvisning: optionalText(2000).describe("Hvordan henvise pasienter til dette stedet"),
+  status: optionalText(100).describe(
+    "Stedets egen status med sykehusets ord (f.eks. «Åpen for rekruttering»); brukes bare når inklusjon_start mangler",
+  ),
+  status_dato: optionalText(10).describe("Datoen stedets status gjelder fra/ble bekreftet, ÅÅÅÅ-MM-DD (standard: mottaksdagen)"),
 });
 
 export const nativeStudySchema = z
@@ -36,7 +59,9 @@ export const nativeStudySchema = z
     tittel: text(500),
     kategorier: list(200).describe("HRCS-helsekategorier med norske navn"),
     sammendrag: optionalText(10_000).describe("Sammendrag i klarspråk (bokmål)"),
-    status: optionalText(100).describe("Eldre statusfelt; status regnes ut fra inklusjonsdatoene og lagres ikke"),
+    status: optionalText(100).describe(
+      "Studiens status med sykehusets ord («Åpen for rekruttering», «Pågående», …): vises som erklært av sykehuset, datert mottaksdagen, for steder uten inklusjonsdatoer",
+    ),
     utfort_av: optionalText(200).describe("Ansvarlig foretak (navn eller id)"),
     deltakende_foretak: list(200),
     relaterte_behandlinger: list(300),
@@ -86,6 +111,61 @@ const PHASES: Record<string, Phase> = {
 const TYPES: Record<string, StudyType> = { behandling: "treatment", observasjon: "observational", annen: "other" };
 const SEXES: Record<string, Sex> = { alle: "all", kvinner: "female", menn: "male" };
 
+/**
+ * The hospital listings' status wordings (helsenorge / the hospital web sites) → a declared
+ * status. Keys are statusKey()s. "Pågående" means the study is running but not taking new
+ * participants (the listings use "Åpen for rekruttering" for that).
+ */
+export const LISTING_STATUSES: Record<string, DeclaredStatusValue> = {
+  "apen for rekruttering": "recruiting",
+  "apen for inklusjon": "recruiting",
+  rekrutterer: "recruiting",
+  "rekrutterer deltakere": "recruiting",
+  apen: "recruiting",
+  pagaende: "active_not_recruiting",
+  "pagaende ikke apen for rekruttering": "active_not_recruiting",
+  "rekruttering avsluttet": "active_not_recruiting",
+  "inklusjon avsluttet": "active_not_recruiting",
+  avsluttet: "completed",
+  fullfort: "completed",
+  ferdig: "completed",
+  planlagt: "not_yet_recruiting",
+  "ikke startet": "not_yet_recruiting",
+  "ikke apnet": "not_yet_recruiting",
+  "kommer snart": "not_yet_recruiting",
+  "midlertidig stengt": "suspended",
+  "midlertidig stanset": "suspended",
+  "midlertidig lukket": "suspended",
+  pause: "suspended",
+  "pa pause": "suspended",
+  "kun etter invitasjon": "invitation_only",
+  "etter invitasjon": "invitation_only",
+  avbrutt: "terminated",
+  stoppet: "terminated",
+  trukket: "withdrawn",
+  "trukket tilbake": "withdrawn",
+};
+
+function statusKey(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/æ/g, "ae")
+    .replace(/ø/g, "o")
+    .replace(/å/g, "a")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+}
+
+/** A listing status wording → a declared status; null when the wording is unknown. */
+export function listingStatus(text: string): DeclaredStatusValue | null {
+  return LISTING_STATUSES[statusKey(text)] ?? null;
+}
+
+/** Titles that say the record is a test, not a study ("test", "Testing", "dummy"). */
+const TEST_TITLE = /^\s*(test|testing|tester|testpost|teststudie|dummy|prøve)\s*\d*\s*$/i;
+
 /** Case-, accent- and suffix-insensitive key for organisation and hospital names. */
 export function nameKey(name: string): string {
   return name
@@ -113,6 +193,13 @@ export function organisationLookup(organisations: OrganisationRef[]) {
   }
   return {
     organisation: (nameOrId: string) => byKey.get(nameKey(nameOrId)) ?? null,
+    /** Exact id/name/short name first, then the matcher's institution aliases ("Oslo University Hospital"). */
+    organisationOrAlias: (nameOrId: string): OrganisationRef | null => {
+      const exact = byKey.get(nameKey(nameOrId));
+      if (exact) return exact;
+      const alias = matchOrganisationName(nameOrId, organisations);
+      return alias ? (organisations.find((o) => o.id === alias.organisationId) ?? null) : null;
+    },
     hospital: (nameOrId: string) => hospitals.get(nameKey(nameOrId)) ?? null,
   };
 }
@@ -122,6 +209,14 @@ export interface CategoryRef {
   id: string;
   nameNb: string;
   aliases: string[];
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "";
+  }
 }
 
 export function parseNativeJson(input: Buffer | string, ctx: MapContext & { categories: CategoryRef[] }): MapResult {
@@ -140,6 +235,7 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     return { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(antall)", message: `${items.length} studier er flere enn grensen på ${MAX_NATIVE_RECORDS} per leveranse` }] };
   }
   const orgs = organisationLookup(ctx.organisations);
+  const receivedOn = ctx.receivedOn ?? osloDate(new Date());
   const categories = new Map<string, string>();
   for (const c of ctx.categories) for (const name of [c.id, c.nameNb, ...c.aliases]) categories.set(nameKey(name), c.id);
 
@@ -160,8 +256,26 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     const problems: Rejection[] = [];
     const problem = (field: string, message: string) => problems.push({ ref, externalId, field, message });
 
-    const lead = r.utfort_av ? orgs.organisation(r.utfort_av) : orgs.organisation(ctx.organisationId);
-    if (!lead) problem("utfort_av", `ukjent foretak "${r.utfort_av}"`);
+    // The record's own lead (utfort_av), matched where possible; the sender only owns the record
+    // in the portal when the lead is not a registered organisation.
+    const leadName = r.utfort_av?.trim() || null;
+    const leadOrg = leadName ? orgs.organisationOrAlias(leadName) : null;
+    const sender = orgs.organisation(ctx.organisationId);
+    if (leadName && !leadOrg) {
+      warnings.push(`utført av «${leadName}» er ikke en registrert organisasjon: studien eies av avsenderen (${ctx.organisationId}) til en redaktør har avklart det`);
+    }
+    const owner = leadOrg ?? sender;
+    if (!owner) problem("utfort_av", `ukjent avsender «${ctx.organisationId}»`);
+
+    // A status with no date of its own is declared on the day of receipt, by the record's lead.
+    const declaredBy = leadName ?? sender?.name ?? ctx.organisationId;
+    const declare = (text: string | null | undefined, on: string, field: string): NonNullable<StudyInput["sites"]>[number]["declared"] => {
+      const wording = text?.trim();
+      if (!wording) return null;
+      const status = listingStatus(wording);
+      if (!status) warnings.push(`${field}: ukjent status «${wording}»; vises som ukjent status til sykehuset bekrefter den`);
+      return { status: status ?? "unknown", text: wording, on, by: declaredBy };
+    };
 
     const categoryIds: string[] = [];
     for (const name of r.kategorier ?? []) {
@@ -174,17 +288,29 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     if (r.studiesteder && r.studiesteder.length > 0) {
       r.studiesteder.forEach((s, i) => {
         const hospital = s.sykehus ? orgs.hospital(s.sykehus) : null;
-        const org = orgs.organisation(s.foretak);
-        if (!org) return problem(`studiesteder.${i}.foretak`, `ukjent foretak "${s.foretak}"`);
+        const org = orgs.organisationOrAlias(s.foretak);
+        if (s.status_dato != null && !isCalendarDate(s.status_dato)) {
+          return problem(`studiesteder.${i}.status_dato`, `«${s.status_dato}» er ikke en dato på formen ÅÅÅÅ-MM-DD`);
+        }
+        if (s.status_dato != null && s.status_dato > receivedOn) {
+          return problem(`studiesteder.${i}.status_dato`, `statusdatoen ${s.status_dato} er etter mottaksdagen ${receivedOn}`);
+        }
         if (s.sykehus && !hospital) return problem(`studiesteder.${i}.sykehus`, `ukjent sykehus "${s.sykehus}"`);
-        if (hospital && hospital.organisationId !== org.id) {
+        if (hospital && org && hospital.organisationId !== org.id) {
           return problem(`studiesteder.${i}.sykehus`, `sykehuset "${s.sykehus}" hører ikke til ${org.name}`);
         }
+        if (!org && hospital) {
+          return problem(`studiesteder.${i}.foretak`, `ukjent foretak "${s.foretak}" (sykehuset "${s.sykehus}" hører til ${hospital.organisationId})`);
+        }
+        if (!org) warnings.push(`studiesteder[${i}]: foretaket «${s.foretak}» er ikke registrert: stedet er lagret som skrevet, uten organisasjon`);
+        const statusText = s.status ?? r.status;
         sites.push({
-          organisationId: org.id,
+          organisationId: org?.id ?? null,
           hospitalId: hospital?.hospitalId ?? null,
+          name: org ? null : s.foretak.trim(),
           inclusionStart: s.inklusjon_start ?? null,
           inclusionEnd: s.inklusjon_slutt ?? null,
+          declared: s.inklusjon_start ? null : declare(statusText, s.status_dato ?? receivedOn, s.status ? `studiesteder[${i}].status` : "status"),
           paused: s.pause ?? false,
           pauseReason: s.pause_arsak ?? null,
           contact: s.kontakt ? { name: s.kontakt.navn, email: s.kontakt.epost ?? null, phone: s.kontakt.telefon ?? null } : null,
@@ -192,22 +318,36 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
         });
       });
     } else {
-      // Legacy listing: no dates. Each named trust gets a site without a window (shown as planned).
-      for (const name of [r.utfort_av ?? ctx.organisationId, ...(r.deltakende_foretak ?? [])]) {
-        const org = orgs.organisation(name);
-        if (!org) warnings.push(`deltakende foretak "${name}" er ukjent og ikke tatt med`);
-        else if (!sites.some((s) => s.organisationId === org.id)) sites.push({ organisationId: org.id });
+      // Legacy listing: no dates. Each organisation the record names (utfort_av, then each
+      // deltakende_foretak, once each) is a site with the record's own status, declared today.
+      const declared = declare(r.status, receivedOn, "status");
+      const named = [...(leadName ? [leadName] : []), ...(r.deltakende_foretak ?? []).map((n) => n.trim()).filter(Boolean)];
+      const seen = new Set<string>();
+      for (const name of named) {
+        const org = orgs.organisationOrAlias(name);
+        const key = org ? `org:${org.id}` : `name:${nameKey(name)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (org) {
+          sites.push({ organisationId: org.id, declared });
+        } else {
+          warnings.push(`«${name}» er ikke en registrert organisasjon: stedet er lagret som skrevet, uten organisasjon`);
+          sites.push({ organisationId: null, name, declared });
+        }
       }
-      if (r.status) {
-        warnings.push(`status "${r.status}" er ikke brukt: status regnes ut fra inklusjonsdatoene, og leveransen har ingen (send studiesteder med inklusjon_start og inklusjon_slutt)`);
-      }
+      if (named.length === 0) warnings.push("posten nevner ingen organisasjon (utfort_av / deltakende_foretak): ingen studiesteder");
     }
     // The relative order of the sites is not meaningful; the (later) canonical form sorts them.
 
     const summaryNb = r.sammendrag?.trim() || null;
-    const publish = (r.publisert ?? true) && !!summaryNb;
+    const looksLikeTest = TEST_TITLE.test(r.tittel);
+    if (looksLikeTest) warnings.push(`tittelen «${r.tittel.trim()}» ser ut som en testpost: holdt tilbake (ikke publisert) til en redaktør har sett på den`);
+    const publish = (r.publisert ?? true) && !!summaryNb && !looksLikeTest;
     if ((r.publisert ?? true) && !summaryNb) {
       warnings.push("mangler sammendrag i klarspråk: lagret som innsendt og må fullføres før publisering");
+    }
+    if (r.lenke && /(^|\.)int-hn\.nhn\.no$|\.int\.|(^|\.)(localhost|intranett?)(\.|$)/i.test(hostOf(r.lenke))) {
+      warnings.push(`lenken ${r.lenke} peker til en intern vert som publikum ikke når`);
     }
     if (problems.length > 0) {
       rejected.push(...problems);
@@ -238,12 +378,13 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
         minAgeYears: r.alder_min ?? null,
         maxAgeYears: r.alder_maks ?? null,
         sex: r.kjonn ? SEXES[r.kjonn]! : "all",
-        healthyVolunteers: r.friske_frivillige ?? false,
+        healthyVolunteers: r.friske_frivillige ?? null,
         inclusionCriteria: { nb: r.inklusjonskriterier ?? null },
         exclusionCriteria: { nb: r.eksklusjonskriterier ?? null },
       },
       sponsor: r.sponsor ?? null,
-      leadOrganisationId: lead!.id,
+      leadOrganisationId: owner!.id,
+      lead: leadName ? { name: leadName, organisationId: leadOrg?.id ?? null } : null,
       principalInvestigator: r.studieansvarlig ? { name: r.studieansvarlig.navn, title: r.studieansvarlig.tittel ?? null } : null,
       contacts: (r.kontakter ?? []).map((c) => ({ name: c.navn, email: c.epost ?? null, phone: c.telefon ?? null, role: "public" as const })),
       links: r.lenke ? [{ url: r.lenke, label: "Studien på sykehusets nettsider" }] : [],
