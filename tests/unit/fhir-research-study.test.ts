@@ -174,7 +174,8 @@ describe("toResearchStudy", () => {
       expect(ext(sub, EXTENSION.eclaireRecruitmentPeriod).map((e) => e.valuePeriod)).toEqual([period]);
     }
     expect(siteStudy(r, unn).reasonStopped).toEqual({ text: "Venter på ny legemiddelleveranse" });
-    expect(siteStudy(r, riks).note).toEqual([{ text: "Henvis via DIPS til onkologisk poliklinikk" }]);
+    // The status in words with its basis, then how to refer.
+    expect(siteStudy(r, riks).note).toEqual([{ text: "Status: Åpen for inklusjon til 31. desember 2026" }, { text: "Henvis via DIPS til onkologisk poliklinikk" }]);
     // The withdrawn site is not exported at all.
     expect(contained(r).some((c) => c.id === CONTAINED_ID.siteStudy(ahus.id) || c.id === CONTAINED_ID.location(ahus.id))).toBe(false);
     expect((r.site as FhirJson[]).map((s) => s.reference)).toEqual(
