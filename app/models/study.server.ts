@@ -249,6 +249,7 @@ function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): v
   const contact = sql(db, "INSERT INTO study_contacts (study_id, position, role, name, email, phone) VALUES (?, ?, ?, ?, ?, ?)");
   study.contacts.forEach((c, i) => contact.run(studyId, i, c.role, c.name, c.email, c.phone));
   const link = sql(db, "INSERT INTO study_links (study_id, position, url, label) VALUES (?, ?, ?, ?)");
+  study.links.forEach((l, i) => link.run(studyId, i, l.url, l.label));
   const keyword = sql(db, "INSERT INTO study_keywords (study_id, position, text) VALUES (?, ?, ?)");
   study.keywords.forEach((k, i) => keyword.run(studyId, i, k));
   const otherId = sql(db, "INSERT INTO study_other_identifiers (study_id, position, scheme, value, url) VALUES (?, ?, ?, ?, ?)");
