@@ -12,11 +12,14 @@ import { buildMapContext, mapInput, supportedFormats } from "../app/ingest/forma
 import { directoryFiles, mapDirectory } from "../app/ingest/map-directory";
 import { INGEST_FORMATS, type IngestFormat } from "../app/ingest/types";
 
-const HELP = `Usage: npm run ingest -- --org <organisation-id> --format <format> [--full] [--dry-run] [--json] <file|dir|zip>
+const HELP = `Usage: npm run ingest -- --org <organisation-id> [--also-for <ids>] --format <format> [--full] [--dry-run] [--json] <file|dir|zip>
 
 Reads studies sent by one organisation (health trust or hospital) into the portal.
 
   --org <id>       the sending organisation, e.g. st-olavs (it owns the sites it sends)
+  --also-for <ids> comma-separated organisations the sender may also send for (a regional listing
+                   naming several trusts, e.g. unn,finnmarkssykehuset): a record "utført av" one of
+                   them belongs to it. Records led by anyone else stay the sender's, with a warning.
   --format <fmt>   ${INGEST_FORMATS.join(" | ")} (supported now: ${supportedFormats().join(", ")})
   --full           the file is the organisation's complete list: its sites in studies that are
                    not in the file are withdrawn (never deleted). Without --full nothing is withdrawn.
@@ -37,6 +40,7 @@ try {
     allowPositionals: true,
     options: {
       org: { type: "string" },
+      "also-for": { type: "string", default: "" },
       format: { type: "string" },
       full: { type: "boolean", default: false },
       "dry-run": { type: "boolean", default: false },
@@ -87,6 +91,7 @@ try {
   const isTty = process.stderr.isTTY && !values.json;
   report = ingestBatch(db, mapped, {
     organisationId: values.org!,
+    alsoFor: values["also-for"]!.split(",").map((s) => s.trim()).filter(Boolean),
     format,
     mode: values.full ? "full" : "partial",
     dryRun: values["dry-run"],

@@ -83,6 +83,8 @@ function statusWords(site: InclusionWindow, state: SiteState, now: Date, lang: L
     case "unknown":
       return t("status.label.unknown");
     case "closed":
+      // "Pågående" / ACTIVE_NOT_RECRUITING: the study goes on, it only takes no one new.
+      if (state.declared?.status === "active_not_recruiting") return t("status.notRecruiting");
       if (state.basis === "declared") return t("status.closed");
       return site.inclusionEnd ? t("status.closedOn", { date: date(site.inclusionEnd) }) : t("status.closed");
   }
@@ -93,6 +95,13 @@ export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang 
   const { t, date } = translator(lang);
   const active = sites.filter((s) => !s.withdrawn);
   const status = studyStatus(active, now);
+  // A status that rests on what a source declared (or that grew too old) is said with its source,
+  // its words and its date, as on the site itself.
+  const declaredSite = active.find((s) => {
+    const state = siteState(s, now);
+    return state.status === status && state.declared != null;
+  });
+  if (declaredSite) return { status, text: siteStatusText(declaredSite, now, lang) };
   if (status === "open") {
     const open = active.filter((s) => siteStatus(s, now) === "open");
     if (open.some((s) => !s.inclusionEnd || s.inclusionStart == null)) return { status, text: t("status.label.open") };

@@ -64,7 +64,10 @@ export function mergeIncomingStudy(
   incoming: Study,
   organisationId: string,
   externalId: string,
+  /** Further organisations the sender is authorised to send for (a regional feed): it owns their sites too. */
+  alsoOwns: readonly string[] = [],
 ): MergeResult {
+  const owns = (org: string | null) => org != null && (org === organisationId || alsoOwns.includes(org));
   const warnings: string[] = [];
   const ownLocalId = { organisationId, localId: externalId };
   if (!existing) {
@@ -76,7 +79,7 @@ export function mergeIncomingStudy(
 
   const a = canonicalStudy(existing);
   const b = canonicalStudy(incoming);
-  const isLead = a.leadOrganisationId === organisationId;
+  const isLead = owns(a.leadOrganisationId);
   const conflicts: MergeConflict[] = [];
   const merged: Study = { ...a };
 
@@ -108,7 +111,7 @@ export function mergeIncomingStudy(
   // An organisation that already has a site here owns all its sites: another sender can neither
   // change them nor add more for it (not even a second one under another hospital). Locations that
   // match no registered organisation belong to the lead's record; another sender only adds new ones.
-  const ownedBySender = (s: Study["sites"][number]) => s.organisationId === organisationId || (s.organisationId == null && isLead);
+  const ownedBySender = (s: Study["sites"][number]) => owns(s.organisationId) || (s.organisationId == null && isLead);
   const orgsWithSites = new Set(a.sites.map((s) => s.organisationId).filter((x): x is string => x != null));
   const existingKeys = new Set(a.sites.map(siteKey));
   const others = a.sites.filter((s) => !ownedBySender(s));
@@ -134,11 +137,14 @@ export function mergeIncomingStudy(
 }
 
 /** The study with every site of one organisation withdrawn (it left that organisation's full feed). */
-export function withdrawOrganisationSites(study: Study, organisationId: string): Study {
+export function withdrawOrganisationSites(study: Study, organisationId: string | readonly string[]): Study {
+  const owners = typeof organisationId === "string" ? [organisationId] : organisationId;
   return canonicalStudy({
     ...study,
     sites: study.sites.map((s) =>
-      s.organisationId === organisationId || (s.organisationId == null && study.leadOrganisationId === organisationId) ? { ...s, withdrawn: true } : s,
+      (s.organisationId != null && owners.includes(s.organisationId)) || (s.organisationId == null && owners.includes(study.leadOrganisationId))
+        ? { ...s, withdrawn: true }
+        : s,
     ),
   });
 }

@@ -3,6 +3,7 @@
  * Content-Type); nothing here guesses which mapper to use.
  */
 import type { Db } from "../db.server";
+import { osloDate } from "../domain/inclusion-status";
 import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
 import { parseCtgovCsv } from "./mappers/ctgov-csv";
 import { parseCtgovJson } from "./mappers/ctgov-json";
@@ -13,10 +14,12 @@ import type { IngestFormat, MapContext, MapResult } from "./types";
 
 export type FullMapContext = MapContext & { categories: CategoryRef[] };
 
-export function buildMapContext(db: Db, organisationId: string): FullMapContext {
+export function buildMapContext(db: Db, organisationId: string, now: Date = new Date()): FullMapContext {
   const hospitals = listHospitals(db);
   return {
     organisationId,
+    // A status a listing declares without a date is declared as of the day it is received.
+    receivedOn: osloDate(now),
     organisations: listOrganisations(db).map((o) => ({
       id: o.id,
       name: o.name,

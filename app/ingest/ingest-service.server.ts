@@ -25,6 +25,12 @@ import type { IngestFormat, MappedRecord, MapResult, Rejection } from "./types";
 
 export interface IngestOptions {
   organisationId: string;
+  /**
+   * Organisations the sender may also send for (a regional feed naming several health trusts):
+   * a record whose own lead ("utført av") is one of them belongs to that organisation, and the
+   * sender owns their sites. Any other named organisation stays the sender's responsibility.
+   */
+  alsoFor?: readonly string[];
   format: IngestFormat;
   /** full: the complete list of this organisation's studies (missing ones are withdrawn). */
   mode: "full" | "partial";
@@ -39,6 +45,12 @@ export interface IngestOptions {
 export interface IngestReport extends IngestRunCounts {
   runId: number | null;
   organisationId: string;
+  /**
+   * Organisations the sender may also send for (a regional feed naming several health trusts):
+   * a record whose own lead ("utført av") is one of them belongs to that organisation, and the
+   * sender owns their sites. Any other named organisation stays the sender's responsibility.
+   */
+  alsoFor?: readonly string[];
   format: IngestFormat;
   mode: "full" | "partial";
   dryRun: boolean;
@@ -89,6 +101,20 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
   // Every id in the feed counts as present, even when its record is rejected: a broken record
   // must never withdraw a site.
   const presentIds = new Set<string>(mapped.rejected.map((r) => r.externalId).filter((x): x is string => !!x));
+  const alsoFor = (options.alsoFor ?? []).filter((org) => org !== options.organisationId);
+  for (const org of alsoFor) if (!organisationExists(db, org)) throw new Error(`Ukjent organisasjon "${org}"`);
+  const mayOwn = (org: string) => org === options.organisationId || alsoFor.includes(org);
+
+  // The portal organisation responsible for a record: the one the mapper found (the record's own
+  // lead) when the sender may send for it; otherwise the sender, and the operator is told.
+  const withOwner = (study: Study, record: MappedRecord): Study => {
+    if (mayOwn(study.leadOrganisationId)) return study;
+    report.warnings.push({
+      ref: record.ref,
+      message: `utført av ${study.leadOrganisationId}, men avsenderen ${options.organisationId} har ikke fullmakt for den; ${options.organisationId} står som ansvarlig`,
+    });
+    return { ...study, leadOrganisationId: options.organisationId };
+  };
   const firstRef = new Map<string, string>();
   const chunkSize = Math.max(1, options.chunkSize ?? 200);
 
@@ -135,7 +161,8 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
           studyId = matches[0] ?? null;
         }
         const existing: Study | null = studyId != null ? latestSnapshot(db, studyId) : null;
-        const merged = mergeIncomingStudy(existing, parsed.study, options.organisationId, record.externalId);
+        const incoming = withOwner(parsed.study, record);
+        const merged = mergeIncomingStudy(existing, incoming, options.organisationId, record.externalId, alsoFor);
         for (const message of merged.warnings) report.warnings.push({ ref: record.ref, message });
         const result = saveStudy(db, merged.study, { studyId: studyId ?? undefined, provenance, actor, now });
         if (!result.ok) {
@@ -155,12 +182,13 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
   };
 
   const withdrawMissing = () => {
-    const gone = activeStudiesFromSource(db, sourceId, options.organisationId).filter((s) => !presentIds.has(s.externalId));
+    const owners = [options.organisationId, ...alsoFor];
+    const gone = activeStudiesFromSource(db, sourceId, owners).filter((s) => !presentIds.has(s.externalId));
     db.transaction(() => {
       for (const { studyId } of new Map(gone.map((g) => [g.studyId, g])).values()) {
         const snapshot = latestSnapshot(db, studyId);
         if (!snapshot) continue;
-        const result = saveStudy(db, withdrawOrganisationSites(snapshot, options.organisationId), {
+        const result = saveStudy(db, withdrawOrganisationSites(snapshot, owners), {
           studyId,
           actor: { ...actor, name: `${actor.name}: ikke lenger i full leveranse` },
           now,

@@ -39,14 +39,22 @@ export function ensureFeedSource(db: Db, sourceId: string, organisationId: strin
 }
 
 /** Studies this source has sent whose site at this organisation is still active. */
-export function activeStudiesFromSource(db: Db, sourceId: string, organisationId: string): { studyId: number; externalId: string }[] {
-  return sql(db, 
+/**
+ * Studies this source sent that still have an active site of one of `organisationIds` (or, for a
+ * place that is no registered organisation, that one of them is responsible for).
+ */
+export function activeStudiesFromSource(db: Db, sourceId: string, organisationIds: string | readonly string[]): { studyId: number; externalId: string }[] {
+  const owners = JSON.stringify(typeof organisationIds === "string" ? [organisationIds] : organisationIds);
+  return sql(db,
       `SELECT DISTINCT p.study_id AS studyId, p.external_id AS externalId
        FROM study_provenance p
-       JOIN study_sites s ON s.study_id = p.study_id AND s.organisation_id = ? AND s.withdrawn = 0
+       JOIN studies st ON st.id = p.study_id
+       JOIN study_sites s ON s.study_id = p.study_id AND s.withdrawn = 0
+         AND (s.organisation_id IN (SELECT value FROM json_each(?))
+              OR (s.organisation_id IS NULL AND st.lead_organisation_id IN (SELECT value FROM json_each(?))))
        WHERE p.source_id = ?`,
     )
-    .all(organisationId, sourceId) as { studyId: number; externalId: string }[];
+    .all(owners, owners, sourceId) as { studyId: number; externalId: string }[];
 }
 
 export interface IngestRunCounts {

@@ -57,6 +57,7 @@ export const en: Messages = {
   "status.closedOn": "Recruitment closed {date}",
   "status.closed": "Recruitment closed",
   "status.noSites": "No trial sites are registered",
+  "status.notRecruiting": "Ongoing, not taking new participants",
   "status.label.invitation": "Enrolling by invitation only",
   "status.label.unknown": "Status unknown – needs confirmation",
   "status.invitation": "Only includes participants the study invites",

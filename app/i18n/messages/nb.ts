@@ -59,6 +59,7 @@ export const nb = {
   "status.closedOn": "Inklusjon avsluttet {date}",
   "status.closed": "Inklusjon avsluttet",
   "status.noSites": "Ingen studiesteder er registrert",
+  "status.notRecruiting": "Pågår, tar ikke inn nye deltakere",
   "status.label.invitation": "Åpen bare for inviterte",
   "status.label.unknown": "Status ukjent – må bekreftes",
   "status.invitation": "Tar bare inn deltakere som studien selv inviterer",

@@ -57,6 +57,7 @@ export const nn: Messages = {
   "status.closedOn": "Inklusjon avslutta {date}",
   "status.closed": "Inklusjon avslutta",
   "status.noSites": "Ingen studiestader er registrerte",
+  "status.notRecruiting": "Pågår, tek ikkje inn nye deltakarar",
   "status.label.invitation": "Open berre for inviterte",
   "status.label.unknown": "Status ukjend – må stadfestast",
   "status.invitation": "Tek berre inn deltakarar som studien sjølv inviterer",
