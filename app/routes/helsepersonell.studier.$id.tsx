@@ -94,6 +94,13 @@ export default function ClinicianStudyPage() {
           <h2>{t(s.scientificSummary ? "clinician.study.scientific" : "clinician.study.summary")}</h2>
           <LocalizedText as="p" value={(s.scientificSummary ?? s.summary)!} />
         </>
+      ) : s.moreInfoAtHospital ? (
+        <p className="notice">
+          {t("study.moreInfoAtHospital")}{" "}
+          <a href={s.moreInfoAtHospital.url} lang="nb">
+            {s.moreInfoAtHospital.label}
+          </a>
+        </p>
       ) : null}
 
       <h2>{t("clinician.study.criteria")}</h2>

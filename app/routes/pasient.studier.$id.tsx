@@ -74,6 +74,14 @@ export default function PatientStudyPage() {
 
       <h2>{t("patient.study.about")}</h2>
       {s.summary ? <LocalizedText as="p" value={s.summary} /> : null}
+      {s.moreInfoAtHospital ? (
+        <p className="notice">
+          {t("study.moreInfoAtHospital")}{" "}
+          <a href={s.moreInfoAtHospital.url} lang="nb">
+            {s.moreInfoAtHospital.label}
+          </a>
+        </p>
+      ) : null}
       {s.fullTitle ? (
         <p className="muted">
           {t("patient.study.fullTitle")}: <LocalizedText value={s.fullTitle} />

@@ -71,6 +71,12 @@ export interface StudyPageBase {
   exclusion: CriteriaView | null;
   sites: SiteView[];
   links: { url: string; label: string }[];
+  /**
+   * A study published without a plain-language summary (a hospital listing that links to the
+   * hospital's own page): the page says "more information is available from the hospital" and
+   * links there instead.
+   */
+  moreInfoAtHospital: { url: string; label: string } | null;
 }
 
 const STATUS_ORDER: Record<SiteStatus, number> = { open: 0, paused: 1, planned: 2, closed: 3 };
@@ -149,6 +155,7 @@ export function studyPageBase(study: StudyRecord, options: StudyPageOptions): St
     exclusion: criteria(study.eligibility.exclusionCriteria, lang),
     sites,
     links: study.links,
+    moreInfoAtHospital: !localText(study.summary, lang) && study.links[0] ? study.links[0] : null,
   };
 }
 

@@ -205,9 +205,14 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     // The relative order of the sites is not meaningful; the (later) canonical form sorts them.
 
     const summaryNb = r.sammendrag?.trim() || null;
-    const publish = (r.publisert ?? true) && !!summaryNb;
+    // Without a summary, a record that links to the hospital's page is published with what it has.
+    const publish = (r.publisert ?? true) && (!!summaryNb || !!r.lenke);
     if ((r.publisert ?? true) && !summaryNb) {
-      warnings.push("mangler sammendrag i klarspråk: lagret som innsendt og må fullføres før publisering");
+      warnings.push(
+        r.lenke
+          ? "mangler sammendrag i klarspråk: publisert med «Mer informasjon finnes hos sykehuset» og lenken til sykehusets side"
+          : "mangler sammendrag i klarspråk og lenke: lagret som innsendt og må fullføres før publisering",
+      );
     }
     if (problems.length > 0) {
       rejected.push(...problems);
