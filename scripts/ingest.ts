@@ -101,7 +101,8 @@ try {
   });
   const seconds = (Date.now() - started) / 1000;
   if (values.json) {
-    console.log(JSON.stringify({ ...report, seconds }, null, 2));
+    const { changedIds: _changedIds, ...shown } = report;
+    console.log(JSON.stringify({ ...shown, seconds }, null, 2));
   } else {
     console.log(`${report.dryRun ? "DRY RUN (nothing written) — " : ""}${file} as ${format} from ${report.organisationId} (${report.mode}), ${seconds.toFixed(1)} s`);
     console.table({
@@ -133,4 +134,6 @@ try {
   process.exit(1);
 }
 closeDb();
-process.exit(report.rejected > 0 ? 1 : 0);
+// Exit once a large report has reached a piped stdout (process.exit alone may cut it short).
+const exitCode = report.rejected > 0 ? 1 : 0;
+process.stdout.write("", () => process.exit(exitCode));

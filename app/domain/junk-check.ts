@@ -122,7 +122,8 @@ const PRIVATE_SUFFIXES = [
   ".example",
   ".invalid",
 ];
-const EXAMPLE_DOMAINS = ["example.com", "example.org", "example.net", "example.no"];
+/** Reserved for documentation (RFC 2606); not example.no, which is an ordinary Norwegian domain. */
+const EXAMPLE_DOMAINS = ["example.com", "example.org", "example.net"];
 
 function ipv4Private(host: string): boolean | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);

@@ -62,6 +62,7 @@ describe("unreachableLinkReason", () => {
     ["https://172.32.0.1/", false],
     ["http://[2001:db8::1]/", false],
     ["https://nhn.no/", false],
+    ["https://example.no/studie", false],
   ])("%s → unreachable: %s", (url, unreachable) => {
     expect(unreachableLinkReason(url) != null).toBe(unreachable);
   });
