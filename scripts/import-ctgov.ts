@@ -46,8 +46,15 @@ prepareDatabase(db, { seedDemoData: false });
 const report = importCtgov(db, readFileSync(file), { format: values.format, dryRun: values["dry-run"] });
 if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log(`${values["dry-run"] ? "DRY RUN — " : ""}${file}: ${report.received} records, ${report.skipped} without a Norwegian site, ${report.studies} imported, ${report.unmatched.length} unmatched, ${report.rejected.length} rejected`);
+  console.log(
+    `${values["dry-run"] ? "DRY RUN — " : ""}${file}: received ${report.received} = stored ${report.stored} + unchanged ${report.unchanged} + skipped ${report.skipped} + rejected ${report.rejectedCount}; ${report.held} held for an editor`,
+  );
+  for (const s of report.skippedReasons) {
+    const shown = s.records.slice(0, 10).map((r) => r.externalId ?? r.ref);
+    console.log(`  skipped ${s.count}: ${s.reason} (${shown.join(", ")}${s.count > shown.length ? ", …" : ""})`);
+  }
   console.table(report.perOrganisation);
+  if (report.importId != null) console.log(`  registry import ${report.importId}; ingest runs ${report.perOrganisation.map((o) => o.runId).join(", ")}`);
   for (const r of [...report.rejected, ...report.unmatched]) console.log(`  ${r.ref}${r.externalId ? ` (${r.externalId})` : ""}: ${r.field}: ${r.message}`);
 }
 closeDb();

@@ -106,7 +106,8 @@ try {
   });
   const seconds = (Date.now() - started) / 1000;
   if (values.json) {
-    console.log(JSON.stringify({ ...report, seconds }, null, 2));
+    const { changedIds: _changedIds, ...shown } = report;
+    console.log(JSON.stringify({ ...shown, seconds }, null, 2));
   } else {
     console.log(`${report.dryRun ? "DRY RUN (nothing written) — " : ""}${file} as ${format} from ${report.organisationId} (${report.mode}), ${seconds.toFixed(1)} s`);
     console.table({
@@ -114,10 +115,20 @@ try {
       created: report.created,
       changed: report.changed,
       unchanged: report.unchanged,
-      withdrawn: report.withdrawn,
+      skipped: report.skipped,
       rejected: report.rejected,
+      held: report.held,
+      withdrawn: report.withdrawn,
       conflicts: report.conflicts,
     });
+    console.log(
+      `  received ${report.received} = stored ${report.created + report.changed} + unchanged ${report.unchanged} + skipped ${report.skipped} + rejected ${report.rejected}`,
+    );
+    for (const s of report.skippedReasons) {
+      const shown = s.records.slice(0, 10).map((r) => r.externalId ?? r.ref);
+      console.log(`  skipped ${s.count}: ${s.reason} (${shown.join(", ")}${s.count > shown.length ? ", …" : ""})`);
+    }
+    for (const h of report.holds) console.log(`  held for an editor ${h.ref}: ${h.reasons.join("; ")}`);
     for (const r of report.rejections) console.log(`  rejected ${r.ref}: ${r.field}: ${r.message}`);
     if (report.warnings.length) console.log(`  ${report.warnings.length} warning(s); first: ${report.warnings.slice(0, 5).map((w) => `${w.ref}: ${w.message}`).join(" | ")}`);
     if (report.runId) console.log(`  ingest run ${report.runId}`);
@@ -128,4 +139,6 @@ try {
   process.exit(1);
 }
 closeDb();
-process.exit(report.rejected > 0 ? 1 : 0);
+// Exit once a large report has reached a piped stdout (process.exit alone may cut it short).
+const exitCode = report.rejected > 0 ? 1 : 0;
+process.stdout.write("", () => process.exit(exitCode));

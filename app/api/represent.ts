@@ -5,6 +5,7 @@
 import type { SearchHit } from "../../search/types";
 import { nextStatusChange, siteState, statusTransitions, studyStatus } from "../domain/inclusion-status";
 import type { PublicationState, Study } from "../domain/study";
+import { publicLinks } from "../domain/junk-check";
 import { diffStudies, summariseChanges, type ChangeEntry } from "../domain/study-snapshot";
 import type { Hospital, Organisation } from "../models/reference.server";
 import type { SiteRecord, StudyRecord } from "../models/study.server";
@@ -125,7 +126,8 @@ export function studyOut(record: StudyRecord, now: Date, u: Urls): StudyOut {
         }
       : null,
     contacts: record.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email ?? null, phone: c.phone ?? null })),
-    links: record.links.map((l) => ({ url: l.url, label: l.label })),
+    // Links the public cannot open (intranet hosts) stay stored for editors, not published.
+    links: publicLinks(record.links).map((l) => ({ url: l.url, label: l.label })),
     targetEnrolment: record.targetEnrolment,
     versionsUrl: studyVersionsUrl(u, record.id),
   };

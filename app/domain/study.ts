@@ -263,8 +263,15 @@ export const studyFields = z.object({
 });
 
 export const studyInputSchema = studyFields.superRefine((study, ctx) => {
-  if (study.publicationState === "published" && !study.summary.nb) {
-    ctx.addIssue({ code: "custom", path: ["summary", "nb"], message: "et sammendrag på norsk (bokmål) er påkrevd for å publisere" });
+  // A hospital listing's record without a summary is published with what it has and a link to the
+  // hospital's page ("more information is available from the hospital"); hiding an open study is
+  // worse than a short page. The researcher form still requires a summary (study-readiness).
+  if (study.publicationState === "published" && !study.summary.nb && study.links.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["summary", "nb"],
+      message: "et sammendrag på norsk (bokmål), eller en lenke til sykehusets side om studien, er påkrevd for å publisere",
+    });
   }
   checkDuplicateSites(study.sites, ctx);
 });

@@ -45,6 +45,7 @@
 import { osloDate, siteStatus, statusTransitions, studyStatus, type InclusionWindow, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
 import type { Language, Phase } from "../domain/study";
 import { siteDisplayName } from "../domain/site-name";
+import { publicLinks } from "../domain/junk-check";
 import { STATUS_LABEL, siteStatusText } from "../domain/status-text";
 import type { SiteRecord, StudyRecord } from "../models/study.server";
 import {
@@ -387,7 +388,7 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
 
   const relatedArtifact: FhirJson[] = [
     { type: "documentation", label: "Studien på Kliniske studier", url: `${portalUrl}/studier/${study.id}` },
-    ...study.links.map((l) => ({ type: "documentation", label: l.label, url: l.url })),
+    ...publicLinks(study.links).map((l) => ({ type: "documentation", label: l.label, url: l.url })),
   ];
 
   return compact({

@@ -2,7 +2,10 @@
  * The one ingest service: CLI and HTTP both call ingestBatch. It validates every mapped record,
  * merges it into the study it names (one study, many sites), writes through the study model (one
  * version per real change, none for a repeat), withdraws this organisation's sites that left a
- * full feed, and records the run with its counts and rejections.
+ * full feed, and records the run with its counts, rejections, skipped records (per reason) and
+ * warnings. Every record read is accounted for: received = created + changed + unchanged +
+ * skipped + rejected. Records that look like tests or examples, or whose links the public cannot
+ * open (app/domain/junk-check.ts), are stored but held unpublished for an editor, with the reason.
  *
  * Atomicity: each record is written in its own savepoint inside a chunk transaction, so a crash
  * (even kill -9) leaves every study either fully old or fully new.
@@ -10,15 +13,21 @@
 import type { Db } from "../db.server";
 import { parseStudy, type Study } from "../domain/study";
 import { mergeIncomingStudy, withdrawOrganisationSites } from "../domain/study-merge";
+import { heldLinkReasons, junkReasons } from "../domain/junk-check";
 import {
   activeStudiesFromSource,
+  clearStudyHold,
   ensureFeedSource,
   findStudyIdsByIdentifiers,
   finishIngestRun,
+  getStudyHold,
   organisationExists,
   recordConflicts,
+  recordStudyHold,
   startIngestRun,
+  summariseSkipped,
   type IngestRunCounts,
+  type SkipSummary,
 } from "../models/ingest.server";
 import { findStudyIdByProvenance, latestSnapshot, saveStudy, type Actor } from "../models/study.server";
 import type { IngestFormat, MappedRecord, MapResult, Rejection } from "./types";
@@ -40,6 +49,8 @@ export interface IngestOptions {
   /** Records per transaction; each record still has its own savepoint. */
   chunkSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** This run is one organisation's part of a registry import (registry-import.server.ts). */
+  registryImportId?: number;
 }
 
 export interface IngestReport extends IngestRunCounts {
@@ -55,9 +66,15 @@ export interface IngestReport extends IngestRunCounts {
   mode: "full" | "partial";
   dryRun: boolean;
   rejections: Rejection[];
+  /** Skipped records per reason, largest first, each with its first few records. */
+  skippedReasons: SkipSummary[];
+  /** Records stored but held unpublished for an editor, and why. */
+  holds: { ref: string; externalId: string; studyId: number; reasons: string[] }[];
   warnings: { ref: string; message: string }[];
   conflicts: number;
   studyIds: number[];
+  /** Source ids of the records this run created or changed. */
+  changedIds: string[];
 }
 
 /** Feeds are one source per organisation and format: provenance ids are that source's ids. */
@@ -82,16 +99,21 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
     format: options.format,
     mode: options.mode,
     dryRun,
-    received: mapped.records.length + countRecords(mapped.rejected),
+    received: mapped.records.length + countRecords(mapped.rejected) + (mapped.skipped?.length ?? 0),
     created: 0,
     changed: 0,
     unchanged: 0,
     withdrawn: 0,
     rejected: 0,
+    skipped: mapped.skipped?.length ?? 0,
+    held: 0,
     rejections: [...mapped.rejected],
+    skippedReasons: summariseSkipped(mapped.skipped ?? []),
+    holds: [],
     warnings: mapped.records.flatMap((r) => r.warnings.map((message) => ({ ref: r.ref, message }))),
     conflicts: 0,
     studyIds: [],
+    changedIds: [],
   };
 
   ensureFeedSource(db, sourceId, options.organisationId, options.format, `${options.organisationId} (${options.format})`);
@@ -164,14 +186,30 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
         const incoming = withOwner(parsed.study, record);
         const merged = mergeIncomingStudy(existing, incoming, options.organisationId, record.externalId, alsoFor);
         for (const message of merged.warnings) report.warnings.push({ ref: record.ref, message });
-        const result = saveStudy(db, merged.study, { studyId: studyId ?? undefined, provenance, actor, now });
+        // Junk is stored but held unpublished, unless an editor already published it deliberately
+        // for these same reasons.
+        const reasons = junkReasons(merged.study);
+        for (const why of heldLinkReasons(merged.study)) report.warnings.push({ ref: record.ref, message: `${why}: lenken er lagret, men vises ikke offentlig` });
+        const hold = studyId != null ? getStudyHold(db, studyId) : null;
+        const released = hold?.releasedAt != null && reasons.every((r) => hold.reasons.includes(r));
+        const held = reasons.length > 0 && !released;
+        const toSave = held && merged.study.publicationState === "published" ? { ...merged.study, publicationState: "submitted" as const } : merged.study;
+        const result = saveStudy(db, toSave, { studyId: studyId ?? undefined, provenance, actor, now });
         if (!result.ok) {
           throw new RecordProblem(result.problems[0]!.field, result.problems.map((p) => `${p.field}: ${p.message}`).join("; "));
+        }
+        if (reasons.length > 0) recordStudyHold(db, result.studyId, reasons, runId, nowIso);
+        else if (hold) clearStudyHold(db, result.studyId);
+        if (held) {
+          report.held++;
+          report.holds.push({ ref: record.ref, externalId: record.externalId, studyId: result.studyId, reasons });
+          report.warnings.push({ ref: record.ref, message: `holdt tilbake for redaktør (ikke publisert): ${reasons.join("; ")}` });
         }
         report.conflicts += recordConflicts(db, result.studyId, options.organisationId, runId, merged.conflicts, nowIso);
         if (result.created) report.created++;
         else if (result.changed) report.changed++;
         else report.unchanged++;
+        if (result.created || result.changed) report.changedIds.push(record.externalId);
         report.studyIds.push(result.studyId);
       }).immediate();
     } catch (error) {
@@ -221,11 +259,11 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
       work();
     }
   } catch (error) {
-    if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, (error as Error).message);
+    if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, (error as Error).message, notesOf(report, options));
     throw error;
   }
   report.rejected += countRecords(mapped.rejected);
-  if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, null);
+  if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, null, notesOf(report, options));
   return report;
 }
 
@@ -244,5 +282,18 @@ function countRecords(rejections: Rejection[]): number {
 }
 
 function countsOf(r: IngestReport): IngestRunCounts {
-  return { received: r.received, created: r.created, changed: r.changed, unchanged: r.unchanged, withdrawn: r.withdrawn, rejected: r.rejected };
+  return {
+    received: r.received,
+    created: r.created,
+    changed: r.changed,
+    unchanged: r.unchanged,
+    withdrawn: r.withdrawn,
+    rejected: r.rejected,
+    skipped: r.skipped,
+    held: r.held,
+  };
+}
+
+function notesOf(r: IngestReport, options: IngestOptions) {
+  return { skipped: r.skippedReasons, warnings: r.warnings, registryImportId: options.registryImportId ?? null };
 }

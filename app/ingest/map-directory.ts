@@ -22,7 +22,7 @@ export function directoryFiles(dir: string): DirectoryFile[] {
 }
 
 export function mapDirectory(dir: string, map: (input: Buffer) => MapResult): MapResult {
-  const out: MapResult = { records: [], rejected: [], skipped: 0 };
+  const out: Required<MapResult> = { records: [], rejected: [], skipped: [] };
   for (const file of directoryFiles(dir)) {
     let result: MapResult;
     try {
@@ -33,7 +33,7 @@ export function mapDirectory(dir: string, map: (input: Buffer) => MapResult): Ma
     }
     for (const r of result.records) out.records.push({ ...r, ref: `${file.name}: ${r.ref}` });
     for (const r of result.rejected) out.rejected.push({ ...r, ref: `${file.name}: ${r.ref}` });
-    out.skipped = (out.skipped ?? 0) + (result.skipped ?? 0);
+    for (const r of result.skipped ?? []) out.skipped.push({ ...r, ref: `${file.name}: ${r.ref}` });
   }
   return out;
 }

@@ -1,22 +1,43 @@
 /**
  * Registry imports (ClinicalTrials.gov): there is no sending organisation, so each Norwegian site
  * is written by its own organisation — the records are ingested once per organisation that has a
- * site in them, as a partial batch (a registry file never withdraws anything).
+ * site in them, as a partial batch (a registry file never withdraws anything). Each of those
+ * passes is an ingest run like any other (ingest_runs, with its warnings and holds); the whole
+ * file's account — received = stored + unchanged + skipped (per reason, including studies whose
+ * Norwegian sites matched no organisation) + rejected — is recorded as a registry import.
  */
 import type { Db } from "../db.server";
 import { parseCtgovCsv } from "./mappers/ctgov-csv";
 import { parseCtgovJson } from "./mappers/ctgov-json";
 import { buildMapContext } from "./formats.server";
 import { ingestBatch, type IngestReport } from "./ingest-service.server";
-import type { MapResult, Rejection } from "./types";
+import {
+  ensureRegistrySource,
+  finishRegistryImport,
+  startRegistryImport,
+  summariseSkipped,
+  type SkipSummary,
+} from "../models/ingest.server";
+import { SKIP_REASONS, type MapResult, type Rejection, type SkippedRecord } from "./types";
 
 export interface RegistryImportReport {
+  /** The registry import's record (null on a dry run). */
+  importId: number | null;
+  /** received = stored + unchanged + skipped + rejected, counting each study once however many organisations it has. */
   received: number;
+  /** Studies created or changed by at least one organisation's pass. */
+  stored: number;
+  unchanged: number;
   skipped: number;
+  /** Records rejected by the mapper or by every pass that carried them. */
+  rejectedCount: number;
+  /** Studies stored but held unpublished for an editor. */
+  held: number;
+  skippedReasons: SkipSummary[];
   studies: number;
   unmatched: Rejection[];
   rejected: Rejection[];
-  perOrganisation: Pick<IngestReport, "organisationId" | "created" | "changed" | "unchanged" | "rejected" | "runId">[];
+  perOrganisation: Pick<IngestReport, "organisationId" | "created" | "changed" | "unchanged" | "rejected" | "held" | "runId">[];
 }
 
 export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-json" | "ctgov-csv"; dryRun?: boolean; now?: Date }): RegistryImportReport {
@@ -26,6 +47,7 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
   const mapOptions = { norwayOnly: true, leadFallback: "first-site" as const, now: options.now };
   const mapped: MapResult = options.format === "ctgov-json" ? parseCtgovJson(input, ctx, mapOptions) : parseCtgovCsv(input, ctx, mapOptions);
   const unmatched: Rejection[] = [];
+  const skipped: SkippedRecord[] = [...(mapped.skipped ?? [])];
   const byOrganisation = new Map<string, MapResult["records"]>();
   for (const record of mapped.records) {
     // Only registered organisations can own a site's dates in the portal; places that match none
@@ -39,6 +61,7 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
         message:
           "ingen av de norske studiestedene er et registrert foretak, så ingen i portalen kan eie studien; den er ikke tatt med (stedene står i kilden)",
       });
+      skipped.push({ ref: record.ref, externalId: record.externalId, reason: SKIP_REASONS.noMatchedOrganisation });
       continue;
     }
     // The portal organisation responsible for the record: the record's own lead when it is a
@@ -54,14 +77,45 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
     }
   }
   const perOrganisation: RegistryImportReport["perOrganisation"] = [];
+  // Per study (external id): did any pass store a change, did every pass reject it, is it held.
+  const outcome = new Map<string, { changed: boolean; stored: boolean; held: boolean; rejections: Rejection[] }>();
+  const sourceId = `registry:ctgov:${options.format}`;
+  let importId: number | null = null;
   const run = () => {
+    if (!options.dryRun) {
+      ensureRegistrySource(db, sourceId, options.format, `ClinicalTrials.gov (${options.format})`);
+      importId = startRegistryImport(db, { sourceId, format: options.format, startedAt: (options.now ?? new Date()).toISOString() });
+    }
     for (const org of [...byOrganisation.keys()].sort()) {
+      const records = byOrganisation.get(org)!;
       const report = ingestBatch(
         db,
-        { records: byOrganisation.get(org)!, rejected: [] },
-        { organisationId: org, format: options.format, mode: "partial", now: options.now },
+        { records, rejected: [] },
+        { organisationId: org, format: options.format, mode: "partial", now: options.now, registryImportId: importId ?? undefined },
       );
-      perOrganisation.push({ organisationId: org, created: report.created, changed: report.changed, unchanged: report.unchanged, rejected: report.rejected, runId: report.runId });
+      perOrganisation.push({
+        organisationId: org,
+        created: report.created,
+        changed: report.changed,
+        unchanged: report.unchanged,
+        rejected: report.rejected,
+        held: report.held,
+        runId: report.runId,
+      });
+      const rejectedIds = new Set(report.rejections.map((r) => r.externalId));
+      const heldIds = new Set(report.holds.map((h) => h.externalId));
+      const storedIds = new Set(records.map((r) => r.externalId).filter((id) => !rejectedIds.has(id)));
+      for (const r of records) {
+        const o = outcome.get(r.externalId) ?? { changed: false, stored: false, held: false, rejections: [] };
+        if (storedIds.has(r.externalId)) o.stored = true;
+        if (heldIds.has(r.externalId)) o.held = true;
+        o.rejections.push(...report.rejections.filter((x) => x.externalId === r.externalId).map((x) => ({ ...x, ref: `${x.ref} (${org})` })));
+        outcome.set(r.externalId, o);
+      }
+      for (const id of report.changedIds) {
+        const o = outcome.get(id);
+        if (o) o.changed = true;
+      }
     }
   };
   if (options.dryRun) {
@@ -73,13 +127,41 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
     } catch (error) {
       if ((error as Error).message !== "dry-run") throw error;
     }
-  } else run();
-  return {
-    received: mapped.records.length + mapped.rejected.length + (mapped.skipped ?? 0),
-    skipped: mapped.skipped ?? 0,
+  } else {
+    try {
+      run();
+    } catch (error) {
+      if (importId != null) {
+        finishRegistryImport(db, importId, { received: 0, stored: 0, unchanged: 0, skipped: skipped.length, rejected: 0, held: 0 }, { skipped: summariseSkipped(skipped), rejections: mapped.rejected }, (error as Error).message);
+      }
+      throw error;
+    }
+  }
+  const all = [...outcome.values()];
+  const rejectedInPasses = all.filter((o) => !o.stored).flatMap((o) => o.rejections);
+  const mapperRejected = new Set(mapped.rejected.map((r) => `${r.ref}\u0000${r.externalId ?? ""}`)).size;
+  const report: RegistryImportReport = {
+    importId,
+    received: mapped.records.length + mapperRejected + (mapped.skipped?.length ?? 0),
+    stored: all.filter((o) => o.stored && o.changed).length,
+    unchanged: all.filter((o) => o.stored && !o.changed).length,
+    skipped: skipped.length,
+    rejectedCount: mapperRejected + all.filter((o) => !o.stored).length,
+    held: all.filter((o) => o.held).length,
+    skippedReasons: summariseSkipped(skipped),
     studies: mapped.records.length - unmatched.length,
     unmatched,
-    rejected: mapped.rejected,
+    rejected: [...mapped.rejected, ...rejectedInPasses],
     perOrganisation,
   };
+  if (importId != null) {
+    finishRegistryImport(
+      db,
+      importId,
+      { received: report.received, stored: report.stored, unchanged: report.unchanged, skipped: report.skipped, rejected: report.rejectedCount, held: report.held },
+      { skipped: report.skippedReasons, rejections: report.rejected },
+      null,
+    );
+  }
+  return report;
 }

@@ -25,12 +25,27 @@ export interface MappedRecord {
   warnings: string[];
 }
 
+/** A record deliberately left out, and why (e.g. a ClinicalTrials.gov study without a Norwegian site). */
+export interface SkippedRecord {
+  ref: string;
+  externalId: string | null;
+  /** Short, stable wording: runs count skipped records per reason. */
+  reason: string;
+}
+
 export interface MapResult {
   records: MappedRecord[];
   rejected: Rejection[];
-  /** Records deliberately left out (e.g. ClinicalTrials.gov studies without a Norwegian site). */
-  skipped?: number;
+  /** Records deliberately left out, each with its reason; every record read is a record, a rejection or one of these. */
+  skipped?: SkippedRecord[];
 }
+
+/** Reasons mappers give for skipping (one wording per reason, so runs can count them). */
+export const SKIP_REASONS = {
+  noNorwegianSite: "ingen norsk studiested",
+  notResearchStudy: "ikke en ResearchStudy",
+  noMatchedOrganisation: "norske studiesteder som ikke kunne kobles til en organisasjon",
+} as const;
 
 /** A reference organisation as mappers see it (from data/reference/organisations.json). */
 export interface OrganisationRef {

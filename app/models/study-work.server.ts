@@ -25,6 +25,7 @@ import { diffStudies, siteKey, type ChangeEntry } from "../domain/study-snapshot
 import { getStudies, getStudy, latestSnapshot, saveStudy, type StudyRecord } from "./study.server";
 import { insertStudyReview } from "./user.server";
 import { missingForPublishing } from "../domain/study-readiness";
+import { getStudyHold, listOpenHolds, releaseStudyHold, type StudyHold } from "./ingest.server";
 
 export class NotFoundError extends Error {
   readonly status = 404;
@@ -250,6 +251,34 @@ export function approveStudy(db: Db, p: Principal, studyId: number, comment: str
   return db.transaction((): WorkResult => {
     const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
     if (result.ok) insertStudyReview(db, { studyId, version: result.version, userId: p.id, decision: "approved", comment: comment?.trim() || null }, now);
+    if (result.ok) releaseStudyHold(db, studyId, p.name, now.toISOString());
+    return result;
+  })();
+}
+
+/**
+ * An editor publishes a study the ingest held back (it looked like a test or an example, or
+ * linked to a host the public cannot reach) deliberately, having looked at it. The hold is
+ * released: later runs keep the study published unless they find a new reason. The source's own
+ * content rules still apply (studyInputSchema); the researcher form's readiness list does not,
+ * since a hospital listing has no REK number or inclusion dates to give.
+ */
+export function publishHeldStudy(db: Db, p: Principal, studyId: number, now = new Date()): WorkResult {
+  const study = snapshotOrThrow(db, studyId);
+  authorize(canReviewStudy(p, study), "approve-study");
+  const hold = getStudyHold(db, studyId);
+  if (!hold || hold.releasedAt) {
+    return { ok: false, problems: [{ field: "publicationState", message: "studien er ikke holdt tilbake" }] };
+  }
+  if (study.publicationState !== "submitted") {
+    return { ok: false, problems: [{ field: "publicationState", message: "bare en studie som venter på publisering kan publiseres" }] };
+  }
+  return db.transaction((): WorkResult => {
+    const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
+    if (result.ok) {
+      insertStudyReview(db, { studyId, version: result.version, userId: p.id, decision: "approved", comment: `publisert tross: ${hold.reasons.join("; ")}`.slice(0, 2000) }, now);
+      releaseStudyHold(db, studyId, p.name, now.toISOString());
+    }
     return result;
   })();
 }
@@ -331,4 +360,16 @@ export function editorSiteStudies(db: Db, p: Principal): StudyRecord[] {
     .pluck()
     .all(JSON.stringify(orgs)) as number[];
   return getStudies(db, ids);
+}
+
+/** Studies held for an editor (not yet released) that the editor's organisations lead or have a site in (all, for an admin). */
+export function heldStudiesFor(db: Db, p: Principal): (StudyHold & { title: string; publicationState: string })[] {
+  return listOpenHolds(db, isAdmin(p) ? null : orgsWithRole(p, "editor"));
+}
+
+/** Why a study the user may see is held for an editor (null when it is not held, or was released). */
+export function studyHoldFor(db: Db, p: Principal, studyId: number): StudyHold | null {
+  const study = snapshotOrThrow(db, studyId);
+  authorize(canViewStudy(p, study), "view-study");
+  return getStudyHold(db, studyId);
 }

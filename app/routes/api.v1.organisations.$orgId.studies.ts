@@ -98,8 +98,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     unchanged: report.unchanged,
     withdrawn: report.withdrawn,
     rejected: report.rejected,
+    // received = created + changed + unchanged + skipped + rejected
+    skipped: report.skipped,
+    held: report.held,
     conflicts: report.conflicts,
     rejections: report.rejections,
+    skippedReasons: report.skippedReasons,
+    holds: report.holds,
     warnings: report.warnings,
   };
   if (report.rejected > 0 && stored === 0) {

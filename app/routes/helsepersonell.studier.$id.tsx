@@ -94,6 +94,18 @@ export default function ClinicianStudyPage() {
           <h2>{t(s.scientificSummary ? "clinician.study.scientific" : "clinician.study.summary")}</h2>
           <LocalizedText as="p" value={(s.scientificSummary ?? s.summary)!} />
         </>
+      ) : s.moreInfoAtHospital ? (
+        <p className="notice">
+          {t("study.moreInfoAtHospital")}
+          {s.moreInfoAtHospital.link ? (
+            <>
+              {" "}
+              <a href={s.moreInfoAtHospital.link.url} lang="nb">
+                {s.moreInfoAtHospital.link.label}
+              </a>
+            </>
+          ) : null}
+        </p>
       ) : null}
 
       <h2>{t("clinician.study.criteria")}</h2>

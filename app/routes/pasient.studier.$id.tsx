@@ -74,6 +74,19 @@ export default function PatientStudyPage() {
 
       <h2>{t("patient.study.about")}</h2>
       {s.summary ? <LocalizedText as="p" value={s.summary} /> : null}
+      {s.moreInfoAtHospital ? (
+        <p className="notice">
+          {t("study.moreInfoAtHospital")}
+          {s.moreInfoAtHospital.link ? (
+            <>
+              {" "}
+              <a href={s.moreInfoAtHospital.link.url} lang="nb">
+                {s.moreInfoAtHospital.link.label}
+              </a>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {s.fullTitle ? (
         <p className="muted">
           {t("patient.study.fullTitle")}: <LocalizedText value={s.fullTitle} />

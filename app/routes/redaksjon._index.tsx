@@ -2,14 +2,15 @@
  * /redaksjon — the editor's queue (submitted studies led by their organisation, oldest first),
  * a link to their organisation's feed health, and their own sites in published and submitted
  * studies, each with its status now and a pause / resume (with a reason) — a version like
- * every change, shown to patients on the public page.
+ * every change, shown to patients on the public page. Studies the ingest held back (test or
+ * example records, unreachable links) are listed with the reason.
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { canEditSiteLocal, hasRole, isAdmin } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { editorSiteStudies, reviewQueue, setSitePause } from "~/models/study-work.server";
+import { editorSiteStudies, heldStudiesFor, reviewQueue, setSitePause } from "~/models/study-work.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
 
@@ -29,7 +30,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return s.sites.filter((site) => canEditSiteLocal(page.user, site)).map((site) => ({ studyId: s.id, title: s.title, stateLabel: s.stateLabel, ...site }));
   });
   const done = new URL(request.url).searchParams.get("ferdig");
-  return json({ user: page.user, csrf: page.csrf, queue, sites, done }, { headers: page.headers });
+  const held = heldStudiesFor(db, page.user).map((h) => ({ studyId: h.studyId, title: h.title, reasons: h.reasons, heldAt: formatInstant(h.heldAt) }));
+  return json({ user: page.user, csrf: page.csrf, queue, sites, held, done }, { headers: page.headers });
 }
 
 type ActionData = { formKey: string; error?: string; problems?: { field: string; message: string }[]; reason?: string };
@@ -56,7 +58,7 @@ const DONE: Record<string, string> = {
 };
 
 export default function EditorQueue() {
-  const { user, csrf, queue, sites, done } = useLoaderData<typeof loader>();
+  const { user, csrf, queue, sites, held, done } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   return (
     <>
@@ -70,6 +72,27 @@ export default function EditorQueue() {
       <p>
         <Link to="/redaksjon/feeds">Innlesing: feeds, siste innlesinger og avviste poster</Link>
       </p>
+      {held.length ? (
+        <section aria-labelledby="holdt">
+          <h2 id="holdt">Holdt tilbake ved innlesing</h2>
+          <p>Lagret, men ikke publisert: disse ser ut som test- eller eksempelposter, eller lenker til adresser publikum ikke når.</p>
+          <ul className="cards">
+            {held.map((h) => (
+              <li key={h.studyId} className="card">
+                <h3>
+                  <Link to={`/redaksjon/studier/${h.studyId}`}>{h.title || `Studie ${h.studyId}`}</Link>
+                </h3>
+                <p>Holdt tilbake {h.heldAt}:</p>
+                <ul>
+                  {h.reasons.map((r) => (
+                    <li key={r}>{r}</li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="ko">
         <h2 id="ko">Venter på godkjenning</h2>
         <p>Studier som venter på godkjenning fra din organisasjon.</p>

@@ -1,7 +1,10 @@
 /**
  * /redaksjon/feeds — the editor's organisation's feed health: its pull feeds (URL, last poll,
- * status, next due), the latest ingest runs with their counts, and every rejected record with
- * which field and why. Only the editor's own organisations (checked in the model).
+ * status, next due), the latest ingest runs with their counts (received = stored + unchanged +
+ * skipped + rejected, and how many were held for an editor), why records were skipped, every
+ * rejected record with which field and why, and the runs' warnings. A national admin also sees
+ * the latest registry imports' whole-file accounts. Only the editor's own organisations (checked
+ * in the model).
  */
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -22,6 +25,13 @@ function interval(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} t`;
   if (seconds % 60 === 0) return `${seconds / 60} min`;
   return `${seconds} s`;
+}
+
+/** One skip reason as the page shows it: the reason, how many, and which records (bounded). */
+function skipLine(s: { reason: string; count: number; records: { ref: string; externalId: string | null }[] }) {
+  const shown = s.records.slice(0, 20).map((r) => r.externalId ?? r.ref);
+  const rest = s.count - shown.length;
+  return { reason: s.reason, count: s.count, records: shown.join(", ") + (rest > 0 ? ` og ${rest} til` : "") };
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -63,6 +73,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
       })),
       rejections: health.rejections.map((j) => ({ ...j, startedAt: when(j.startedAt) })),
       rejectionsTruncated: health.rejectionsTruncated,
+      skips: health.runs.flatMap((r) => r.skippedReasons.map((s) => ({ runId: r.id, startedAt: when(r.startedAt), ...skipLine(s) }))),
+      warnings: health.warnings.map((w) => ({ ...w, startedAt: when(w.startedAt) })),
+      warningsTruncated: health.warningsTruncated,
+      registryImports: health.registryImports.map((i) => ({
+        id: i.id,
+        format: i.format,
+        startedAt: when(i.startedAt),
+        statusLabel: RUN_STATUS[i.status],
+        error: i.error,
+        received: i.received,
+        stored: i.stored,
+        unchanged: i.unchanged,
+        skipped: i.skipped,
+        rejected: i.rejected,
+        held: i.held,
+        skips: i.skippedReasons.map(skipLine),
+      })),
     },
     { headers: page.headers },
   );
@@ -157,6 +184,9 @@ export default function FeedHealth() {
                   <th scope="col">Uendret</th>
                   <th scope="col">Trukket</th>
                   <th scope="col">Avvist</th>
+                  <th scope="col">Hoppet over</th>
+                  <th scope="col">Holdt tilbake</th>
+                  <th scope="col">Varsler</th>
                 </tr>
               </thead>
               <tbody>
@@ -176,6 +206,46 @@ export default function FeedHealth() {
                     <td>{r.unchanged}</td>
                     <td>{r.withdrawn}</td>
                     <td>{r.rejected}</td>
+                    <td>{r.skipped}</td>
+                    <td>{r.held}</td>
+                    <td>{r.warnings}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <p>
+        Hver innlesing gjør rede for alle poster den mottok: mottatt = nye + endret + uendret + hoppet over + avvist. Poster som er
+        holdt tilbake (ser ut som test- eller eksempelposter, eller lenker til adresser publikum ikke når) er lagret, men ikke
+        publisert før en redaktør har sett på dem.
+      </p>
+
+      <section aria-labelledby="hoppet-over">
+        <h2 id="hoppet-over">Poster som ble hoppet over</h2>
+        {d.skips.length === 0 ? (
+          <p>Ingen poster ble hoppet over i de siste innlesingene.</p>
+        ) : (
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="hoppet-over-tabell">
+            <table>
+              <caption id="hoppet-over-tabell">Poster som ble hoppet over i de siste innlesingene, per grunn</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Innlesing startet</th>
+                  <th scope="col">Grunn</th>
+                  <th scope="col">Antall</th>
+                  <th scope="col">Poster</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.skips.map((s, i) => (
+                  <tr key={i}>
+                    <td>{s.startedAt}</td>
+                    <th scope="row">{s.reason}</th>
+                    <td>{s.count}</td>
+                    <td className="break">{s.records}</td>
                   </tr>
                 ))}
               </tbody>
@@ -218,6 +288,84 @@ export default function FeedHealth() {
           </div>
         )}
       </section>
+
+      <section aria-labelledby="varsler">
+        <h2 id="varsler">Varsler</h2>
+        {d.warnings.length === 0 ? (
+          <p>Ingen varsler i de siste innlesingene.</p>
+        ) : (
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="varsler-tabell">
+            <table>
+              <caption id="varsler-tabell">
+                Varsler fra de siste innlesingene{d.warningsTruncated ? ` (de ${d.warnings.length} første)` : ""}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Innlesing startet</th>
+                  <th scope="col">Post</th>
+                  <th scope="col">Varsel</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.warnings.map((w, i) => (
+                  <tr key={i}>
+                    <td>{w.startedAt}</td>
+                    <th scope="row">{w.ref}</th>
+                    <td>{w.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      {d.registryImports.length ? (
+        <section aria-labelledby="registerimporter">
+          <h2 id="registerimporter">Registerimporter (hele filen)</h2>
+          <p>
+            En import fra ClinicalTrials.gov skrives som én innlesing per helseforetak med norske studiesteder; her er regnskapet for hele
+            filen.
+          </p>
+          {d.registryImports.map((i) => (
+            <div key={i.id} className="table-wrap" tabIndex={0} role="region" aria-labelledby={`import-${i.id}`}>
+              <table>
+                <caption id={`import-${i.id}`}>
+                  Registerimport {i.id} ({i.format}), startet {i.startedAt}: {i.statusLabel}
+                  {i.error ? ` – ${i.error}` : ""}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Mottatt</th>
+                    <th scope="col">Lagret</th>
+                    <th scope="col">Uendret</th>
+                    <th scope="col">Hoppet over</th>
+                    <th scope="col">Avvist</th>
+                    <th scope="col">Holdt tilbake</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <tr>
+                    <td>{i.received}</td>
+                    <td>{i.stored}</td>
+                    <td>{i.unchanged}</td>
+                    <td>{i.skipped}</td>
+                    <td>{i.rejected}</td>
+                    <td>{i.held}</td>
+                  </tr>
+                </tbody>
+              </table>
+              <ul>
+                {i.skips.map((s) => (
+                  <li key={s.reason}>
+                    Hoppet over {s.count}: {s.reason} ({s.records})
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+      ) : null}
     </>
   );
 }

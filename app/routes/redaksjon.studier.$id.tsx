@@ -1,14 +1,17 @@
 /**
  * /redaksjon/studier/:id — review a submitted study with the diff since the last published
  * version; approve (publish) or send back with a comment; complete the local information of the
- * editor's own sites (contact, referral note, pause with a reason).
+ * editor's own sites (contact, referral note, pause with a reason). A study the ingest held back
+ * (looks like a test or an example, or links to a host the public cannot reach) shows why, and
+ * the editor can publish it deliberately.
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { canEditSiteLocal, canReviewStudy } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { approveStudy, changesSincePublished, getStudyFor, sendBackStudy, updateSiteLocal } from "~/models/study-work.server";
+import { approveStudy, changesSincePublished, getStudyFor, publishHeldStudy, sendBackStudy, studyHoldFor, updateSiteLocal } from "~/models/study-work.server";
+import { formatInstant } from "~/views/researcher.server";
 import { describeChange } from "~/views/version-diff";
 import { studyOverview } from "~/views/researcher.server";
 import { DiffTable } from "~/components/DiffTable";
@@ -24,6 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const record = guarded(() => getStudyFor(db, page.user, id));
   const since = changesSincePublished(db, page.user, id);
   const study = studyOverview(record, new Date());
+  const hold = studyHoldFor(db, page.user, id);
   return json(
     {
       user: page.user,
@@ -32,6 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       sinceVersion: since.sinceVersion,
       changes: since.changes.map(describeChange),
       canReview: canReviewStudy(page.user, record),
+      hold: hold
+        ? { reasons: hold.reasons, heldAt: formatInstant(hold.heldAt), released: hold.releasedAt ? `${formatInstant(hold.releasedAt)} av ${hold.releasedBy ?? "ukjent"}` : null }
+        : null,
       localSites: study.sites.filter((s) => canEditSiteLocal(page.user, s)),
       done: new URL(request.url).searchParams.get("ferdig"),
     },
@@ -54,6 +61,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const result = guarded(() => (intent === "approve" ? approveStudy(db, user, id, comment || null) : sendBackStudy(db, user, id, comment)));
     if (!result.ok) return json<ActionData>({ problems: result.problems, values: { comment } }, { status: 400 });
     return redirect(`/redaksjon/studier/${id}?ferdig=${intent === "approve" ? "godkjent" : "sendt-tilbake"}`);
+  }
+  if (intent === "publish-held") {
+    const result = guarded(() => publishHeldStudy(db, user, id));
+    if (!result.ok) return json<ActionData>({ problems: result.problems }, { status: 400 });
+    return redirect(`/redaksjon/studier/${id}?ferdig=publisert-tross`);
   }
   if (intent === "local") {
     const site = formText(form, "site");
@@ -88,10 +100,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
 }
 
-const DONE: Record<string, string> = { godkjent: "Studien er godkjent og publisert.", "sendt-tilbake": "Studien er sendt tilbake til forskeren.", lagret: "Lokal informasjon er lagret." };
+const DONE: Record<string, string> = {
+  "publisert-tross": "Studien er publisert. Senere innlesinger holder den ikke tilbake igjen for de samme grunnene.",
+  godkjent: "Studien er godkjent og publisert.", "sendt-tilbake": "Studien er sendt tilbake til forskeren.", lagret: "Lokal informasjon er lagret." };
 
 export default function Review() {
-  const { user, csrf, study, sinceVersion, changes, canReview, localSites, done } = useLoaderData<typeof loader>();
+  const { user, csrf, study, sinceVersion, changes, canReview, localSites, done, hold } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   const reviewErrors = data && !data.site ? data.errors ?? {} : {};
   return (
@@ -110,6 +124,30 @@ export default function Review() {
         </p>
       ) : null}
       {data?.problems && !data.site ? <ProblemList problems={data.problems} /> : null}
+      {hold ? (
+        <section aria-labelledby="holdt-tilbake" className={hold.released ? undefined : "notice"}>
+          <h2 id="holdt-tilbake">{hold.released ? "Publisert tross merknad" : "Holdt tilbake: ikke publisert"}</h2>
+          <p>
+            {hold.released
+              ? `Innlesingen holdt studien tilbake ${hold.heldAt}; den ble publisert ${hold.released}. Grunn:`
+              : `Innlesingen lagret studien ${hold.heldAt}, men publiserte den ikke fordi:`}
+          </p>
+          <ul>
+            {hold.reasons.map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+          {!hold.released && canReview && study.state === "submitted" ? (
+            <Form method="post" noValidate>
+              <CsrfField token={csrf} />
+              <p>Se over studien. Er den ekte og lenkene riktige, kan du publisere den likevel.</p>
+              <button type="submit" name="intent" value="publish-held">
+                Publiser likevel
+              </button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
       <section aria-labelledby="endringer">
         <h2 id="endringer">{sinceVersion ? `Endringer siden publisert versjon ${sinceVersion}` : "Aldri publisert før"}</h2>
         {sinceVersion && changes.length === 0 ? <p>Ingen endringer i innholdet.</p> : null}

@@ -19,6 +19,7 @@ import { criteriaItems } from "./criteria-items";
 import { localText, type LocalText } from "./localized-text";
 import { activeSites } from "./study-card.server";
 import { siteDisplayName } from "../domain/site-name";
+import { publicLinks } from "../domain/junk-check";
 import { ageRangeText, phaseText, sexText, studyTypeText } from "./study-labels";
 
 /** Drafts and studies awaiting approval are not public: they are a 404 like a missing study. */
@@ -76,6 +77,12 @@ export interface StudyPageBase {
   exclusion: CriteriaView | null;
   sites: SiteView[];
   links: { url: string; label: string }[];
+  /**
+   * A study published without a plain-language summary (a hospital listing that links to the
+   * hospital's own page): the page says "more information is available from the hospital" and
+   * links there instead.
+   */
+  moreInfoAtHospital: { link: { url: string; label: string } | null } | null;
 }
 
 const STATUS_ORDER: Record<SiteStatus, number> = { open: 0, invitation: 1, paused: 2, planned: 3, unknown: 4, closed: 5 };
@@ -163,7 +170,9 @@ export function studyPageBase(study: StudyRecord, options: StudyPageOptions): St
     inclusion: criteria(study.eligibility.inclusionCriteria, lang),
     exclusion: criteria(study.eligibility.exclusionCriteria, lang),
     sites,
-    links: study.links,
+    // A link the public cannot open (an intranet host) stays stored for the editor, never shown.
+    links: publicLinks(study.links),
+    moreInfoAtHospital: !localText(study.summary, lang) ? { link: publicLinks(study.links)[0] ?? null } : null,
   };
 }
 

@@ -23,8 +23,19 @@ describe("import:ctgov on the real 1,202-study set", () => {
   it("imports the studies with a matched Norwegian site and accounts for every record", () => {
     const report = importCtgov(t.db, readFileSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz")), { format: "ctgov-json", now: NOW });
     expect(report.received).toBe(1202);
-    expect(report.skipped + report.studies + report.unmatched.length + report.rejected.length).toBe(1202);
-    expect(report.skipped).toBe(1188); // 14 studies have a Norwegian location
+    expect(report.stored + report.unchanged + report.skipped + report.rejectedCount).toBe(1202);
+    expect(report.skipped + report.studies + report.rejected.length).toBe(1202);
+    // 14 studies have a Norwegian location; the others are skipped for that reason, and the
+    // Norwegian ones whose sites matched no organisation for theirs.
+    expect(report.skippedReasons).toEqual([
+      expect.objectContaining({ reason: "ingen norsk studiested", count: 1188 }),
+      ...(report.unmatched.length ? [expect.objectContaining({ reason: "norske studiesteder som ikke kunne kobles til en organisasjon", count: report.unmatched.length })] : []),
+    ]);
+    // The whole file's account is recorded; each organisation's pass is an ingest run pointing at it.
+    const row = t.db.prepare("SELECT received, stored, unchanged, skipped, rejected FROM registry_imports WHERE id = ?").get(report.importId) as Record<string, number>;
+    expect(row).toEqual({ received: 1202, stored: report.stored, unchanged: 0, skipped: report.skipped, rejected: report.rejectedCount });
+    const runs = t.db.prepare("SELECT count(*) FROM ingest_runs WHERE registry_import_id = ?").pluck().get(report.importId) as number;
+    expect(runs).toBe(report.perOrganisation.length);
     expect(report.studies).toBeGreaterThanOrEqual(8);
     expect(count("SELECT count(*) FROM studies")).toBe(report.studies);
     expect(report.unmatched.every((u) => u.field === "sites" && u.message.length > 10)).toBe(true);
@@ -77,7 +88,7 @@ describe("an organisation's own ClinicalTrials.gov feed", () => {
   it("ingests the website's Download-JSON zip through the same service", () => {
     const zip = readFileSync(path.join(DATA, "ctgov-v2/sources/Marc-Morcos_ClinicalTrials-Urology__ctg-studies.json.zip"));
     const mapped = mapInput("ctgov-json", zip, buildMapContext(t.db, "ous"));
-    expect(mapped.records.length + mapped.rejected.length + (mapped.skipped ?? 0)).toBe(635);
+    expect(mapped.records.length + mapped.rejected.length + (mapped.skipped?.length ?? 0)).toBe(635);
     const report = ingestBatch(t.db, mapped, { organisationId: "ous", format: "ctgov-json", mode: "partial", now: NOW });
     expect(report.rejected).toBe(mapped.rejected.length);
     expect(report.created + report.changed + report.unchanged).toBe(mapped.records.length);

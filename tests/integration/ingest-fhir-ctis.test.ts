@@ -48,7 +48,7 @@ describe("EU CTIS public-portal CSV", () => {
   it("stores the 8 trials that list Norway, skipping the rest", () => {
     const mapped = mapInput("ctis-csv", readFileSync(path.join(DATA, "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz")), buildMapContext(t.db, "ahus"));
     expect(mapped.records).toHaveLength(8);
-    expect(mapped.skipped).toBe(96);
+    expect(mapped.skipped).toHaveLength(96);
     const report = ingestBatch(t.db, mapped, { organisationId: "ahus", format: "ctis-csv", mode: "full", now: NOW });
     expect(report).toMatchObject({ created: 8, rejected: 0 });
     expect(count("SELECT count(*) FROM study_sites WHERE organisation_id = 'ahus'")).toBe(8);

@@ -41,8 +41,10 @@ describe("the real hospital listing (Helse Nord feed format)", () => {
     expect(study.categories).toEqual(["mental-health"]);
     expect(study.snomed).toEqual(["406506008"]);
     expect(study.interventions).toEqual([{ type: "other", name: "ADHD hos barn og unge", description: null }]);
-    // No plain-language summary in the feed: kept, but not published until an editor completes it.
+    // No plain-language summary, but a link to the hospital's page: publishable as it is. This 2020
+    // test-environment snapshot links to an intranet host (*.int-hn.nhn.no), so it is held for an editor.
     expect(study.publicationState).toBe("submitted");
+    expect(report.holds.find((h) => h.externalId === "88309")?.reasons).toEqual([expect.stringMatching(/int-hn\.nhn\.no.*publikum kan ikke åpne den/)]);
     expect(study.sites.map((s) => [s.organisationId, s.inclusionStart, s.inclusionEnd])).toEqual([["st-olavs", null, null]]);
     // The feed's "utfort_av" and "deltakende_foretak" become sites at those trusts.
     const multi = count("SELECT count(*) FROM (SELECT study_id FROM study_sites GROUP BY study_id HAVING count(*) > 1)");

@@ -310,7 +310,8 @@ describe("ctgov-json: sites come only from Norwegian locations, none invented, n
     const study = v2();
     study.protocolSection.contactsLocationsModule.locations = [{ facility: "Karolinska", city: "Stockholm", country: "Sweden" }];
     const result = parseCtgovJson(JSON.stringify(study), ctx, { now: NOW });
-    expect(result).toMatchObject({ records: [], rejected: [], skipped: 1 });
+    expect(result).toMatchObject({ records: [], rejected: [] });
+    expect(result.skipped).toHaveLength(1);
   });
 });
 

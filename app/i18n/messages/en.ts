@@ -251,6 +251,7 @@ export const en: Messages = {
   "patient.study.withdrawn": "The trial was withdrawn on {date}. It is not recruiting.",
   "patient.study.withdrawnNoDate": "The trial has been withdrawn. It is not recruiting.",
   "patient.study.links": "More about the trial",
+  "study.moreInfoAtHospital": "More information is available from the hospital.",
 
   "clinician.search.metaTitle": "Clinical trials for health professionals",
   "clinician.search.title": "Trials for health professionals",

@@ -253,6 +253,7 @@ export const nb = {
   "patient.study.withdrawn": "Studien ble trukket tilbake {date}. Den tar ikke inn deltakere.",
   "patient.study.withdrawnNoDate": "Studien er trukket tilbake. Den tar ikke inn deltakere.",
   "patient.study.links": "Mer om studien",
+  "study.moreInfoAtHospital": "Mer informasjon finnes hos sykehuset.",
 
   "clinician.search.metaTitle": "Kliniske studier for helsepersonell",
   "clinician.search.title": "Studier for helsepersonell",

@@ -251,6 +251,7 @@ export const nn: Messages = {
   "patient.study.withdrawn": "Studien vart trekt tilbake {date}. Han tek ikkje inn deltakarar.",
   "patient.study.withdrawnNoDate": "Studien er trekt tilbake. Han tek ikkje inn deltakarar.",
   "patient.study.links": "Meir om studien",
+  "study.moreInfoAtHospital": "Meir informasjon finst hos sjukehuset.",
 
   "clinician.search.metaTitle": "Kliniske studiar for helsepersonell",
   "clinician.search.title": "Studiar for helsepersonell",

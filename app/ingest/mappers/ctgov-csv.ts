@@ -113,7 +113,7 @@ export function csvRowToV2(row: Record<string, string>): { study: Record<string,
 }
 
 export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: CtgovOptions = {}): MapResult {
-  const result: MapResult = { records: [], rejected: [], skipped: 0 };
+  const result: Required<MapResult> = { records: [], rejected: [], skipped: [] };
   const fail = (ref: string, field: string, message: string) => {
     result.rejected.push({ ref, externalId: null, field, message });
     return result;
@@ -192,7 +192,7 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
     } else if (outcome.kind === "rejected") {
       result.rejected.push(outcome.rejection);
     } else {
-      result.skipped = (result.skipped ?? 0) + 1;
+      result.skipped.push({ ref, externalId: outcome.externalId, reason: outcome.reason });
     }
   }
   return result;

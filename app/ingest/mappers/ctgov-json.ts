@@ -95,7 +95,7 @@ import {
 } from "../../domain/study";
 import { matchRegisteredOrganisation } from "../organisation-matcher";
 import { decodeUtf8Strict } from "../text-decoding";
-import type { MapContext, MapResult, MappedRecord, Rejection } from "../types";
+import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "../types";
 
 export const MAX_RECORDS = 200_000;
 export const MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024;
@@ -446,7 +446,7 @@ export function registryIdsFrom(texts: string[]): { euCt: string | null; eudract
 export type StudyOutcome =
   | { kind: "record"; record: MappedRecord }
   | { kind: "rejected"; rejection: Rejection }
-  | { kind: "skipped" };
+  | { kind: "skipped"; reason: string; externalId: string | null };
 
 const isNorway = (country: unknown) => typeof country === "string" && /^\s*norway\s*$/i.test(country);
 
@@ -482,7 +482,7 @@ export function mapCtgovStudy(raw: unknown, ref: string, ctx: MapContext, option
   const contactsLocations = obj(p.contactsLocationsModule);
   const locations = arr(contactsLocations.locations).map(obj);
   const norwegian = locations.filter((l) => isNorway(l.country));
-  if (norwayOnly && norwegian.length === 0) return { kind: "skipped" };
+  if (norwayOnly && norwegian.length === 0) return { kind: "skipped", reason: SKIP_REASONS.noNorwegianSite, externalId: nct };
   if (!str(design.studyType)) return reject("protocolSection.designModule.studyType", "mangler");
 
   const warnings: string[] = [];
@@ -996,12 +996,12 @@ function contactFrom(c: JsonObject, field: string, warnings: string[]): { name: 
 
 export function parseCtgovJson(input: Buffer | string, ctx: MapContext, options: CtgovOptions = {}): MapResult {
   const collected = collectCtgovInput(input);
-  const result: MapResult = { records: [], rejected: [...collected.rejected], skipped: 0 };
+  const result: Required<MapResult> = { records: [], rejected: [...collected.rejected], skipped: [] };
   for (const item of collected.items) {
     const outcome = mapCtgovStudy(item.value, item.ref, ctx, options);
     if (outcome.kind === "record") result.records.push(outcome.record);
     else if (outcome.kind === "rejected") result.rejected.push(outcome.rejection);
-    else result.skipped = (result.skipped ?? 0) + 1;
+    else result.skipped.push({ ref: item.ref, externalId: outcome.externalId, reason: outcome.reason });
   }
   return result;
 }

@@ -4,7 +4,7 @@
  *
  * Input: Buffer or string, UTF-8 (a byte-order mark is dropped), optionally gzip-compressed.
  * One row per trial. Only trials whose "Location(s) and recruitment status" lists Norway are
- * mapped; the others are counted in `skipped`.
+ * mapped; the others are listed in `skipped` with their reason.
  *
  * Columns and what they mean in CTIS (dates are DD/MM/YYYY, "N/A" when absent):
  *  Trial number                  → identifiers.euCt and MappedRecord.externalId (required)
@@ -57,7 +57,7 @@ import type { DeclaredStatusValue } from "../../domain/inclusion-status";
 import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput } from "../../domain/study";
 import { matchOrganisationName } from "../organisation-matcher";
 import { decodeUtf8Strict } from "../text-decoding";
-import type { MapContext, MapResult, MappedRecord, Rejection } from "../types";
+import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "../types";
 
 export const CTIS_MAX_BYTES = 200 * 1024 * 1024;
 export const CTIS_MAX_ROWS = 200_000;
@@ -327,7 +327,7 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
 }
 
 export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult {
-  const result: MapResult = { records: [], rejected: [], skipped: 0 };
+  const result: Required<MapResult> = { records: [], rejected: [], skipped: [] };
   const fail = (ref: string, externalId: string | null, field: string, message: string): Rejection => {
     const r = { ref, externalId, field, message };
     result.rejected.push(r);
@@ -406,7 +406,7 @@ export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult
     const locations = parseLocations(row["Location(s) and recruitment status"] ?? "");
     const norway = locations.find((l) => l.country.toLowerCase() === "norway");
     if (!norway) {
-      result.skipped = (result.skipped ?? 0) + 1;
+      result.skipped.push({ ref, externalId: trialNumber, reason: SKIP_REASONS.noNorwegianSite });
       continue;
     }
     const norwayStatus = norway.status || (row["Overall trial status"] ?? "").trim();

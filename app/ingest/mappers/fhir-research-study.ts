@@ -7,7 +7,7 @@
  *  - a Bundle (searchset, collection, …) whose entries hold ResearchStudy resources; other
  *    entries (Location, Group, Organization brought in by `_include`) are used to resolve
  *    references and are otherwise ignored; any other resource type gets a warning-only rejection-
- *    free skip (counted in `skipped`, with a note on the first record).
+ *    free skip (listed in `skipped` with its type, with a note on the first record).
  *
  * Never throws: invalid JSON, a wrong resourceType, a missing id or title, impossible dates
  * ("2024-02-30"), an inclusion end before its start, or anything the schema refuses become
@@ -101,7 +101,7 @@ import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput, typ
 import { EXTENSION, HOSPITAL_ID_SYSTEM, ORGANISATION_ID_SYSTEM } from "../../fhir/constants";
 import { matchOrganisationName } from "../organisation-matcher";
 import { EncodingError, decodeUtf8Strict } from "../text-decoding";
-import type { MapContext, MapResult, MappedRecord, OrganisationRef, Rejection } from "../types";
+import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type OrganisationRef, type Rejection } from "../types";
 
 export const FHIR_MAX_BYTES = 64 * 1024 * 1024;
 export const FHIR_MAX_ENTRIES = 100_000;
@@ -926,7 +926,7 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
 // Entry point
 
 export function parseFhirResearchStudy(input: Buffer | string, ctx: MapContext, options: FhirOptions = {}): MapResult {
-  const result: MapResult = { records: [], rejected: [], skipped: 0 };
+  const result: Required<MapResult> = { records: [], rejected: [], skipped: [] };
   const reject = (ref: string, externalId: string | null, field: string, message: string): Rejection => {
     const r = { ref, externalId, field, message };
     result.rejected.push(r);
@@ -990,10 +990,10 @@ export function parseFhirResearchStudy(input: Buffer | string, ctx: MapContext, 
         studies.push({ resource, ref: `entry ${index + 1}${id ? ` (id ${id})` : ""}` });
       } else if (!["Location", "Group", "Organization", "OperationOutcome"].includes(type ?? "")) {
         otherTypes.set(type ?? "(ingen resourceType)", (otherTypes.get(type ?? "(ingen resourceType)") ?? 0) + 1);
+        result.skipped.push({ ref: `entry ${index + 1}${id ? ` (id ${id})` : ""}`, externalId: id, reason: `${SKIP_REASONS.notResearchStudy} (${type ?? "ingen resourceType"})` });
       }
     });
     if (otherTypes.size > 0) {
-      result.skipped = [...otherTypes.values()].reduce((a, b) => a + b, 0);
       bundleNote = `Bundle-oppføringer som ikke er ResearchStudy er hoppet over: ${[...otherTypes].map(([t, n]) => `${t} ×${n}`).join(", ")}`;
     }
   } else if (top.resourceType === "ResearchStudy") {
