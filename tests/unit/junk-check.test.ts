@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { junkReasons, testTitleReason, unreachableLinkReason } from "~/domain/junk-check";
+import { heldLinkReasons, junkReasons, publicLinks, testTitleReason, unreachableLinkReason } from "~/domain/junk-check";
 
 describe("testTitleReason", () => {
   it.each([
@@ -75,7 +75,12 @@ describe("junkReasons", () => {
         title: { nb: "test", en: "test" },
         links: [{ url: "http://a.int-hn.nhn.no/x" }, { url: "http://a.int-hn.nhn.no/x" }, { url: "https://stolav.no/" }],
       }),
-    ).toEqual(["tittelen «test» ser ut som en testpost", "lenken går til a.int-hn.nhn.no, et internt eller reservert domene; publikum kan ikke åpne den"]);
+    ).toEqual(["tittelen «test» ser ut som en testpost"]);
+  });
+  it("holds an unreachable link on its own, once, and keeps the public ones", () => {
+    const links = [{ url: "http://a.int-hn.nhn.no/x" }, { url: "http://a.int-hn.nhn.no/x" }, { url: "https://stolav.no/" }];
+    expect(heldLinkReasons({ links })).toEqual(["lenken går til a.int-hn.nhn.no, et internt eller reservert domene; publikum kan ikke åpne den"]);
+    expect(publicLinks(links)).toEqual([{ url: "https://stolav.no/" }]);
   });
   it("finds nothing in a real study", () => {
     expect(junkReasons({ title: { nb: "Ung og ADHD" }, links: [{ url: "https://stolav.no/studier/ung-og-adhd" }] })).toEqual([]);
