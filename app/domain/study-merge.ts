@@ -88,6 +88,9 @@ export function mergeIncomingStudy(
     merged.publicationState = b.publicationState;
   } else {
     for (const field of SHARED_FIELDS) {
+      // Who is responsible in the portal is not the sender's to dispute; the record's own lead
+      // ("lead") is, and a different one is a conflict like any shared field.
+      if (field === "leadOrganisationId") continue;
       const current = a[field];
       const next = b[field];
       if (same(current, next) || isEmpty(next)) continue;
