@@ -13,9 +13,13 @@ const HELP = `Usage: npm run import:ctgov -- [--format ctgov-json|ctgov-csv] [--
 
 Imports ClinicalTrials.gov data (API v2 JSON: one study, an array, JSON Lines or the website's
 "Download JSON" zip; or the website's "Download CSV") for studies with a site in Norway. Each
-Norwegian location is matched to its organisation and written as that organisation's site.
-ClinicalTrials.gov has no per-site inclusion dates: the study's start and primary completion
-dates are used for every Norwegian site (see app/ingest/mappers/ctgov-json.ts).
+Norwegian location that is a registered health trust or hospital is written as that
+organisation's site; other Norwegian places (universities, companies' "Research Site"s, cities)
+are kept as written beside it. A study with no registered Norwegian site has no organisation to
+be responsible for it: it is reported as unmatched, not stored. ClinicalTrials.gov has no per-site
+inclusion dates: each site's status is ClinicalTrials.gov's own (location status, else the overall
+status) as of its last verification, and ESTIMATED dates are shown as expected, never as
+inclusion dates (ADR 0012, app/ingest/mappers/ctgov-json.ts).
 A registry import never withdraws anything. Environment: DATABASE_PATH.`;
 
 const { values, positionals } = parseArgs({
