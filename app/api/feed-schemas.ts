@@ -130,6 +130,8 @@ const embedSiteSchema = z.object({
   id: z.number().int(),
   hospital: z.object({ id: z.string(), name: z.string(), municipality: z.string().nullable() }).nullable(),
   status: z.enum(["open", "planned"]),
+  /** The status in words with what it rests on (dates, or the source's own words and date), in bokmål. */
+  statusText: z.string(),
   inclusionStart: calendarDate.nullable(),
   inclusionEnd: calendarDate.nullable(),
   contact: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),

@@ -14,6 +14,7 @@ import { activeSites, studyApiUrl, studyWebUrl, type Urls } from "../api/represe
 import { getConfig } from "../config.server";
 import { getDb, type Db } from "../db.server";
 import { osloDate, siteStatus, studyStatus, type SiteStatus } from "../domain/inclusion-status";
+import { siteStatusText } from "../domain/status-text";
 import { formatDateNb } from "../feeds/labels";
 import { xmlAttr as attr, xmlText as text } from "../feeds/xml";
 import { ApiError } from "../http/api-errors.server";
@@ -39,6 +40,7 @@ function embedStudy(record: StudyRecord, orgId: string, now: Date, urls: Urls): 
       id: s.id,
       hospital: s.hospitalId ? { id: s.hospitalId, name: s.hospitalName ?? s.hospitalId, municipality: s.municipality } : null,
       status: st as "open" | "planned",
+      statusText: siteStatusText(s, now, "nb"),
       inclusionStart: s.inclusionStart,
       inclusionEnd: s.inclusionEnd,
       contact: s.contact,
@@ -113,8 +115,7 @@ export function embedCsp(frameAncestors: string): string {
 }
 
 function siteText(site: EmbedSite): string {
-  if (site.status === "open") return site.inclusionEnd ? `Åpen for inklusjon til og med ${formatDateNb(site.inclusionEnd)}` : "Åpen for inklusjon";
-  return site.inclusionStart ? `Planlagt – åpner ${formatDateNb(site.inclusionStart)}` : "Planlagt – startdato er ikke satt";
+  return site.statusText;
 }
 
 function contactHtml(c: NonNullable<EmbedSite["contact"]>): string {
