@@ -202,7 +202,7 @@ export default function ClinicianStudyPage() {
         <dd>
           <ul className="plain-list">
             {s.identifiers.map((id) => (
-              <li key={id.label}>
+              <li key={`${id.label} ${id.value}`}>
                 {id.label}:{" "}
                 {id.url ? (
                   <a href={id.url} rel="noreferrer">
@@ -217,6 +217,18 @@ export default function ClinicianStudyPage() {
             ))}
           </ul>
         </dd>
+        {s.officialTitle ? (
+          <>
+            <dt>{t("clinician.study.officialTitle")}</dt>
+            <dd lang="en">{s.officialTitle}</dd>
+          </>
+        ) : null}
+        {s.keywords.length ? (
+          <>
+            <dt>{t("clinician.study.keywords")}</dt>
+            <dd lang="en">{s.keywords.join(", ")}</dd>
+          </>
+        ) : null}
         <dt>{t("clinician.study.lead")}</dt>
         <dd>{s.lead}</dd>
         <dt>{t("clinician.study.owner")}</dt>

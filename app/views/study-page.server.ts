@@ -221,6 +221,8 @@ export interface ClinicianStudyView extends StudyPageBase {
   interventions: string[];
   lead: string;
   owner: string;
+  officialTitle: string | null;
+  keywords: string[];
   region: string;
   pi: string | null;
   sponsor: string | null;
@@ -232,7 +234,7 @@ export interface ClinicianStudyView extends StudyPageBase {
   check: { age: number | null; sex: "kvinne" | "mann" | null; result: EligibilityCheck; problems: { field: string; message: string }[] };
 }
 
-export function identifierViews(study: Pick<StudyRecord, "identifiers" | "isDemo">, tr: Translator): IdentifierView[] {
+export function identifierViews(study: Pick<StudyRecord, "identifiers" | "isDemo"> & Partial<Pick<StudyRecord, "otherIdentifiers">>, tr: Translator): IdentifierView[] {
   const ids = study.identifiers;
   const link = (url: string) => (study.isDemo ? null : url);
   const out: IdentifierView[] = [];
@@ -244,6 +246,8 @@ export function identifierViews(study: Pick<StudyRecord, "identifiers" | "isDemo
   if (ids.isrctn) out.push({ label: "ISRCTN", value: ids.isrctn, url: link(`https://www.isrctn.com/${ids.isrctn}`) });
   // REK's portal has no stable public address per project: link its search, number shown.
   if (ids.rek) out.push({ label: tr.t("clinician.study.rek"), value: ids.rek, url: link("https://rekportalen.no/") });
+  // Every other identifier the source gives (French ID-RCB, sponsor codes, …), as the source names it.
+  for (const other of study.otherIdentifiers ?? []) out.push({ label: other.scheme, value: other.value, url: other.url ? link(other.url) : null });
   return out;
 }
 
@@ -304,6 +308,8 @@ export function clinicianStudyView(
     // The record's own lead ("utført av") as written; the portal organisation that publishes it apart.
     lead: study.lead?.name ?? tr.t("study.lead.notGiven"),
     owner: study.leadOrganisation.name,
+    officialTitle: study.officialTitle,
+    keywords: study.keywords,
     region: study.leadOrganisation.regionName,
     pi,
     sponsor: study.sponsor,

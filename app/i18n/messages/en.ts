@@ -319,6 +319,8 @@ export const en: Messages = {
   "clinician.study.version": "{date} (version {version})",
   "clinician.study.identifiers": "Registries and approval",
   "clinician.study.rek": "REK number",
+  "clinician.study.officialTitle": "Official title (from the registry)",
+  "clinician.study.keywords": "Keywords (from the registry)",
   "clinician.study.demoLink": "(fictional number, no link)",
   "clinician.study.contacts": "Contacts for the trial",
 

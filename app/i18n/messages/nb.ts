@@ -321,6 +321,8 @@ export const nb = {
   "clinician.study.version": "{date} (versjon {version})",
   "clinician.study.identifiers": "Registre og godkjenning",
   "clinician.study.rek": "REK-nummer",
+  "clinician.study.officialTitle": "Offisiell tittel (fra registeret)",
+  "clinician.study.keywords": "Nøkkelord (fra registeret)",
   "clinician.study.demoLink": "(fiktivt nummer, ingen lenke)",
   "clinician.study.contacts": "Kontaktpersoner for studien",
 

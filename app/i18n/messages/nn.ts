@@ -319,6 +319,8 @@ export const nn: Messages = {
   "clinician.study.version": "{date} (versjon {version})",
   "clinician.study.identifiers": "Register og godkjenning",
   "clinician.study.rek": "REK-nummer",
+  "clinician.study.officialTitle": "Offisiell tittel (frå registeret)",
+  "clinician.study.keywords": "Nøkkelord (frå registeret)",
   "clinician.study.demoLink": "(fiktivt nummer, inga lenkje)",
   "clinician.study.contacts": "Kontaktpersonar for studien",
 
