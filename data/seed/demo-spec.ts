@@ -6,8 +6,14 @@
 import type { StudyInput, SiteInput } from "../../app/domain/study";
 import { addCalendarDays } from "../../app/domain/calendar-date";
 
-export interface DemoSiteSpec extends Omit<Partial<SiteInput>, "inclusionStart" | "inclusionEnd"> {
-  organisationId: string;
+export interface DemoSiteSpec extends Omit<Partial<SiteInput>, "inclusionStart" | "inclusionEnd" | "declared" | "expectedStart" | "expectedEnd"> {
+  /** null: a place that is no registered organisation (give `name` and `city`). */
+  organisationId: string | null;
+  /** A source's own status, declared this many days from the seed day (≤ 0), in its own words. */
+  declared?: { status: NonNullable<SiteInput["declared"]>["status"]; text: string; by: string; offsetDays: number };
+  /** A registry's estimated dates ("forventet"), as day offsets from the seed day. */
+  expectedStartOffsetDays?: number;
+  expectedEndOffsetDays?: number;
   /** Days from the seed day to the first day of inclusion; null = not scheduled yet. */
   startOffsetDays: number | null;
   /** Days from the seed day to the last day of inclusion (inclusive); null = open-ended. */
@@ -27,10 +33,13 @@ export function materialiseDemoStudy(spec: DemoStudySpec, today: string): { key:
     study: {
       ...rest,
       isDemo: true,
-      sites: sites.map(({ startOffsetDays, endOffsetDays, ...site }) => ({
+      sites: sites.map(({ startOffsetDays, endOffsetDays, declared, expectedStartOffsetDays, expectedEndOffsetDays, ...site }) => ({
         ...site,
         inclusionStart: startOffsetDays == null ? null : addCalendarDays(today, startOffsetDays),
         inclusionEnd: endOffsetDays == null ? null : addCalendarDays(today, endOffsetDays),
+        declared: declared ? { status: declared.status, text: declared.text, by: declared.by, on: addCalendarDays(today, declared.offsetDays) } : null,
+        expectedStart: expectedStartOffsetDays == null ? null : addCalendarDays(today, expectedStartOffsetDays),
+        expectedEnd: expectedEndOffsetDays == null ? null : addCalendarDays(today, expectedEndOffsetDays),
       })),
     },
   };
