@@ -46,9 +46,9 @@ prepareDatabase(db, { seedDemoData: false });
 const report = importCtgov(db, readFileSync(file), { format: values.format, dryRun: values["dry-run"] });
 if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log(`${values["dry-run"] ? "DRY RUN — " : ""}${file}: ${report.received} records, ${report.skipped} without a Norwegian site, ${report.studies} imported, ${report.unmatched.length} unmatched, ${report.rejected.length} rejected`);
+  console.log(`${values["dry-run"] ? "DRY RUN — " : ""}${file}: ${report.received} records, ${report.skipped} without a Norwegian site, ${report.studies} imported, ${report.unmatched.length} unmatched, ${report.rejectedCount} rejected`);
   console.table(report.perOrganisation);
   for (const r of [...report.rejected, ...report.unmatched]) console.log(`  ${r.ref}${r.externalId ? ` (${r.externalId})` : ""}: ${r.field}: ${r.message}`);
 }
 closeDb();
-process.exit(report.rejected.length > 0 ? 1 : 0);
+process.exit(report.rejectedCount > 0 ? 1 : 0);

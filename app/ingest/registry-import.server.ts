@@ -6,8 +6,10 @@
 import type { Db } from "../db.server";
 import { parseCtgovCsv } from "./mappers/ctgov-csv";
 import { parseCtgovJson } from "./mappers/ctgov-json";
-import { buildMapContext } from "./formats.server";
+import { buildMapContext, wrongFormat } from "./formats.server";
 import { ingestBatch, type IngestReport } from "./ingest-service.server";
+import { boundRejections } from "./bounded-rejections";
+import { inSenderTerms } from "./sender-fields";
 import type { MapResult, Rejection } from "./types";
 
 export interface RegistryImportReport {
@@ -15,7 +17,9 @@ export interface RegistryImportReport {
   skipped: number;
   studies: number;
   unmatched: Rejection[];
+  /** In ClinicalTrials.gov's own field names; bounded (see bounded-rejections.ts): count with rejectedCount. */
   rejected: Rejection[];
+  rejectedCount: number;
   perOrganisation: Pick<IngestReport, "organisationId" | "created" | "changed" | "unchanged" | "rejected" | "runId">[];
 }
 
@@ -24,7 +28,9 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
   // sender is never used as the lead.
   const ctx = buildMapContext(db, "ous");
   const mapOptions = { norwayOnly: true, leadFallback: "first-site" as const, now: options.now };
-  const mapped: MapResult = options.format === "ctgov-json" ? parseCtgovJson(input, ctx, mapOptions) : parseCtgovCsv(input, ctx, mapOptions);
+  const mapped: MapResult =
+    wrongFormat(options.format, input) ??
+    (options.format === "ctgov-json" ? parseCtgovJson(input, ctx, mapOptions) : parseCtgovCsv(input, ctx, mapOptions));
   const unmatched: Rejection[] = [];
   const byOrganisation = new Map<string, MapResult["records"]>();
   for (const record of mapped.records) {
@@ -70,7 +76,8 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
     skipped: mapped.skipped ?? 0,
     studies: mapped.records.length - unmatched.length,
     unmatched,
-    rejected: mapped.rejected,
+    rejected: boundRejections(mapped.rejected.map((r) => inSenderTerms(options.format, r))),
+    rejectedCount: mapped.rejected.length,
     perOrganisation,
   };
 }
