@@ -328,6 +328,19 @@ describe("NUL and other control characters in a title, in every format, over HTT
     );
   });
 
+  it("legacy XML sent over HTTP as ctgov-json: 422 whose message is the one clear sentence", async () => {
+    const res = await fetch(`${server.url}/api/v1/organisations/st-olavs/studies?format=ctgov-json`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/xml" },
+      body: LEGACY_XML,
+    });
+    const json = (await res.json()) as { error: { code: string; message: string; details: { rejections: unknown[] } } };
+    expect(res.status).toBe(422);
+    expect(json.error.code).toBe("unprocessable");
+    expect(json.error.message).toMatch(/^Ingen studier kunne lagres: Dette ser ut som ClinicalTrials\.gov legacy XML \(<clinical_study>\), ikke ctgov-json; støttede formater er: native, ctgov-json, ctgov-csv, fhir, ctis-csv/);
+    expect(json.error.details.rejections).toHaveLength(1);
+  });
+
   it("no text column of any table holds a C0 control character", () => {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'").pluck().all() as string[];
     const found: string[] = [];
