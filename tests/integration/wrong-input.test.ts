@@ -19,6 +19,7 @@ import { prepareDatabase } from "~/boot.server";
 import { openDatabase, type Db } from "~/db.server";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
+import { importCtgov } from "~/ingest/registry-import.server";
 import type { IngestFormat } from "~/ingest/types";
 import { issueToken } from "~/models/token.server";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
@@ -101,6 +102,12 @@ describe("a file in another format than declared: one clear message (ingest serv
     expect(report.rejections).toEqual([{ ref: "hele filen", externalId: null, field: "(format)", message: expect.stringMatching(message) }]);
     expect(rejectionRows(t.db, report.runId)).toBe(1);
     expect(t.db.prepare("SELECT count(*) FROM studies").pluck().get()).toBe(before);
+  });
+
+  it("the ClinicalTrials.gov registry import (npm run import:ctgov) answers legacy XML the same way", () => {
+    const report = importCtgov(t.db, Buffer.from(LEGACY_XML), { format: "ctgov-json" });
+    expect(report).toMatchObject({ received: 1, studies: 0, rejectedCount: 1 });
+    expect(report.rejected).toEqual([{ ref: "hele filen", externalId: null, field: "(format)", message: expect.stringMatching(/^Dette ser ut som ClinicalTrials\.gov legacy XML/) }]);
   });
 
   it("CT.gov JSON Lines that stop being JSON: reading stops after 50 bad lines in a row, with one line saying how many were not read", () => {
