@@ -23,7 +23,7 @@ import {
 import { findStudyIdByProvenance, latestSnapshot, saveStudy, type Actor } from "../models/study.server";
 import { BoundedRejections } from "./bounded-rejections";
 import { cleanControlChars, showControlChars } from "./control-chars";
-import { norwegianIssue } from "./norwegian-issues";
+import { safeParseInNorwegian } from "./norwegian-issues";
 import { inSenderTerms, senderFieldPath } from "./sender-fields";
 import type { IngestFormat, MappedRecord, MapResult, Rejection } from "./types";
 
@@ -139,7 +139,7 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
       return;
     }
     firstRef.set(record.externalId, record.ref);
-    const result = studyInputSchema.safeParse(record.study, { error: norwegianIssue });
+    const result = safeParseInNorwegian(studyInputSchema, record.study);
     if (!result.success) {
       for (const p of describeProblems(result.error)) rejectProblem(record, p.field, p.message);
       report.rejected++;

@@ -2,9 +2,17 @@
  * Norwegian messages for zod's built-in checks, for everything a sender is told about its input.
  * The schemas' own messages ("maks 500 tegn", "ugyldig e-postadresse") take precedence; this only
  * replaces zod's default English ("Invalid input: expected number, received string"). Passed per
- * parse (`safeParse(x, { error: norwegianIssue })`) so nothing else in the process changes.
+ * parse so nothing else in the process changes — and only to parse again what already failed
+ * (safeParseInNorwegian): zod parses about half as fast with a per-parse error map, and valid
+ * records are the hot path of every feed.
  */
 import type { z } from "zod";
+
+/** schema.safeParse(value), with Norwegian messages when it fails. */
+export function safeParseInNorwegian<S extends z.ZodType>(schema: S, value: unknown): ReturnType<S["safeParse"]> {
+  const result = schema.safeParse(value) as ReturnType<S["safeParse"]>;
+  return result.success ? result : (schema.safeParse(value, { error: norwegianIssue }) as ReturnType<S["safeParse"]>);
+}
 
 const TYPE_NAMES: Record<string, string> = {
   string: "tekst",

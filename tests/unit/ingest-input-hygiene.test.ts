@@ -7,7 +7,7 @@ import { z } from "zod";
 import { boundRejections, MAX_IDENTICAL_REJECTIONS, rejectionKind } from "~/ingest/bounded-rejections";
 import { cleanControlChars, showControlChars, stripControlChars } from "~/ingest/control-chars";
 import { nativeStudySchema } from "~/ingest/mappers/native";
-import { norwegianIssue } from "~/ingest/norwegian-issues";
+import { norwegianIssue, safeParseInNorwegian } from "~/ingest/norwegian-issues";
 import { inSenderTerms, senderFieldPath } from "~/ingest/sender-fields";
 import type { IngestFormat, Rejection } from "~/ingest/types";
 
@@ -153,8 +153,13 @@ describe("Norwegian validator messages", () => {
     expect(issue(schema, value)).toBe(message);
   });
 
+  it("safeParseInNorwegian: the value when valid, Norwegian messages when not", () => {
+    expect(safeParseInNorwegian(z.number().max(120), 18)).toMatchObject({ success: true, data: 18 });
+    expect(safeParseInNorwegian(z.number().max(120), 121).error!.issues[0]!.message).toBe("kan ikke være større enn 120");
+  });
+
   it("the native schema answers in Norwegian, never zod's English", () => {
-    const r = nativeStudySchema.safeParse({ id: 1.5, tittel: { $gt: "" }, studietype: "x", alder_min: "18", studiesteder: [{ pause: "ja" }] }, { error: norwegianIssue });
+    const r = safeParseInNorwegian(nativeStudySchema, { id: 1.5, tittel: { $gt: "" }, studietype: "x", alder_min: "18", studiesteder: [{ pause: "ja" }] });
     const messages = r.error!.issues.map((i) => i.message);
     expect(messages.length).toBeGreaterThan(4);
     for (const m of messages) expect(m).not.toMatch(/Invalid|expected|received|Too (big|small)/);

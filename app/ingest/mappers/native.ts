@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { Phase, Sex, StudyInput, StudyType } from "../../domain/study";
-import { norwegianIssue } from "../norwegian-issues";
+import { safeParseInNorwegian } from "../norwegian-issues";
 import { decodeUtf8Strict, EncodingError } from "../text-decoding";
 import type { MapContext, MappedRecord, MapResult, OrganisationRef, Rejection } from "../types";
 
@@ -150,7 +150,7 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     const externalId = typeof rawId === "string" || typeof rawId === "number" ? String(rawId) : null;
     const ref = `studie ${index + 1}${externalId ? ` (id ${externalId})` : ""}`;
     // Norwegian messages for zod's own checks: a native sender never reads raw English validator text.
-    const parsed = nativeStudySchema.safeParse(item, { error: norwegianIssue });
+    const parsed = safeParseInNorwegian(nativeStudySchema, item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         rejected.push({ ref, externalId, field: issue.path.map(String).join(".") || "(studie)", message: issue.message });
