@@ -62,4 +62,4 @@ else {
   for (const r of [...report.rejected, ...report.unmatched]) console.log(`  ${r.ref}${r.externalId ? ` (${r.externalId})` : ""}: ${r.field}: ${r.message}`);
 }
 closeDb();
-process.exit(report.rejected.length > 0 ? 1 : 0);
+process.exit(report.rejectedCount > 0 ? 1 : 0);

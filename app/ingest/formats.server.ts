@@ -1,6 +1,8 @@
 /**
  * Format registry: the format is always given explicitly (--format, a query parameter or the
- * Content-Type); nothing here guesses which mapper to use.
+ * Content-Type); nothing here guesses which mapper to use. What was sent is still sniffed
+ * (detect-format.ts), only to answer a declaration that cannot be right with one clear message
+ * instead of one rejection per line.
  */
 import type { Db } from "../db.server";
 import { osloDate } from "../domain/inclusion-status";
@@ -9,6 +11,7 @@ import { parseCtgovCsv } from "./mappers/ctgov-csv";
 import { parseCtgovJson } from "./mappers/ctgov-json";
 import { parseCtisCsv } from "./mappers/ctis-csv";
 import { parseFhirResearchStudy } from "./mappers/fhir-research-study";
+import { detectInput, formatMismatch } from "./detect-format";
 import { parseNativeJson, type CategoryRef } from "./mappers/native";
 import type { IngestFormat, MapContext, MapResult } from "./types";
 
@@ -51,5 +54,11 @@ export function supportedFormats(): IngestFormat[] {
 export function mapInput(format: IngestFormat, input: Buffer, ctx: FullMapContext): MapResult {
   const mapper = MAPPERS[format];
   if (!mapper) throw new Error(`Formatet "${format}" støttes ikke ennå (støttet: ${supportedFormats().join(", ")})`);
-  return mapper(input, ctx);
+  return wrongFormat(format, input) ?? mapper(input, ctx);
+}
+
+/** One rejection for the whole file when it is plainly not the declared format; null when it may be. */
+export function wrongFormat(format: IngestFormat, input: Buffer | string): MapResult | null {
+  const message = formatMismatch(format, detectInput(input));
+  return message ? { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(format)", message }] } : null;
 }

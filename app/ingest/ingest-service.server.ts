@@ -11,7 +11,7 @@
  * (even kill -9) leaves every study either fully old or fully new.
  */
 import type { Db } from "../db.server";
-import { parseStudy, type Study } from "../domain/study";
+import { describeProblems, studyInputSchema, type Study } from "../domain/study";
 import { mergeIncomingStudy, withdrawOrganisationSites } from "../domain/study-merge";
 import { heldLinkReasons, junkReasons } from "../domain/junk-check";
 import {
@@ -30,6 +30,10 @@ import {
   type SkipSummary,
 } from "../models/ingest.server";
 import { findStudyIdByProvenance, latestSnapshot, saveStudy, type Actor } from "../models/study.server";
+import { BoundedRejections } from "./bounded-rejections";
+import { cleanControlChars, showControlChars } from "./control-chars";
+import { safeParseInNorwegian } from "./norwegian-issues";
+import { inSenderTerms, senderFieldPath } from "./sender-fields";
 import type { IngestFormat, MappedRecord, MapResult, Rejection } from "./types";
 
 export interface IngestOptions {
@@ -107,14 +111,29 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
     rejected: 0,
     skipped: mapped.skipped?.length ?? 0,
     held: 0,
-    rejections: [...mapped.rejected],
+    rejections: [],
     skippedReasons: summariseSkipped(mapped.skipped ?? []),
     holds: [],
-    warnings: mapped.records.flatMap((r) => r.warnings.map((message) => ({ ref: r.ref, message }))),
+    warnings: mapped.records.flatMap((r) => r.warnings.map((message) => ({ ref: showControlChars(r.ref), message: showControlChars(message) }))),
     conflicts: 0,
     studyIds: [],
     changedIds: [],
   };
+
+  // Every rejection is told in the sender's own field names, with control characters it quotes
+  // made visible, and the list is bounded: a file with millions of the same error stores a few
+  // rows and one line saying how many more there were (report.rejected stays the exact count).
+  const rejections = new BoundedRejections();
+  const tell = (r: Rejection) => {
+    const told = inSenderTerms(options.format, r);
+    rejections.push({
+      ref: showControlChars(told.ref),
+      externalId: told.externalId == null ? null : showControlChars(told.externalId),
+      field: showControlChars(told.field),
+      message: showControlChars(told.message),
+    });
+  };
+  for (const r of mapped.rejected) tell(r);
 
   ensureFeedSource(db, sourceId, options.organisationId, options.format, `${options.organisationId} (${options.format})`);
   const runId = dryRun ? null : startIngestRun(db, { organisationId: options.organisationId, sourceId, format: options.format, mode: options.mode, dryRun, startedAt: nowIso });
@@ -157,7 +176,10 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
     }
   };
 
-  const ingestRecord = (record: MappedRecord) => {
+  const ingestRecord = (sent: MappedRecord) => {
+    // Control characters (NUL and other C0 except tab and line breaks) are removed from every
+    // text field before validation, whatever the format; the sender is told which fields.
+    const record = withoutControlChars(sent, options.format, report.warnings);
     presentIds.add(record.externalId);
     const earlier = firstRef.get(record.externalId);
     if (earlier) {
@@ -165,12 +187,13 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
       return;
     }
     firstRef.set(record.externalId, record.ref);
-    const parsed = parseStudy(record.study);
-    if (!parsed.ok) {
-      for (const p of parsed.problems) rejectProblem(record, p.field, p.message);
+    const result = safeParseInNorwegian(studyInputSchema, record.study);
+    if (!result.success) {
+      for (const p of describeProblems(result.error)) rejectProblem(record, p.field, p.message);
       report.rejected++;
       return;
     }
+    const parsed = { study: result.data };
     try {
       db.transaction(() => {
         const provenance = { sourceId, externalId: record.externalId };
@@ -237,11 +260,11 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
   };
 
   const reject = (record: MappedRecord, field: string, message: string) => {
-    report.rejections.push({ ref: record.ref, externalId: record.externalId, field, message });
+    tell({ ref: record.ref, externalId: record.externalId, field, message });
     report.rejected++;
   };
   const rejectProblem = (record: MappedRecord, field: string, message: string) => {
-    report.rejections.push({ ref: record.ref, externalId: record.externalId, field, message });
+    tell({ ref: record.ref, externalId: record.externalId, field, message });
   };
 
   try {
@@ -259,9 +282,11 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
       work();
     }
   } catch (error) {
+    report.rejections = rejections.toArray();
     if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, (error as Error).message, notesOf(report, options));
     throw error;
   }
+  report.rejections = rejections.toArray();
   report.rejected += countRecords(mapped.rejected);
   if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, null, notesOf(report, options));
   return report;
@@ -274,6 +299,19 @@ class RecordProblem extends Error {
   ) {
     super(message);
   }
+}
+
+/** The record with control characters removed from its id and every text of its study; one warning per field. */
+function withoutControlChars(record: MappedRecord, format: IngestFormat, warnings: { ref: string; message: string }[]): MappedRecord {
+  const { value: study, cleaned } = cleanControlChars(record.study);
+  const { value: externalId } = cleanControlChars(record.externalId);
+  if (cleaned.length === 0 && externalId === record.externalId) return record;
+  const ref = showControlChars(record.ref);
+  if (externalId !== record.externalId) warnings.push({ ref, message: "id: kontrolltegn er fjernet fra id-en" });
+  for (const c of cleaned) {
+    warnings.push({ ref, message: `${senderFieldPath(format, c.path)}: kontrolltegn (${c.removed.join(", ")}) er fjernet fra teksten` });
+  }
+  return { ...record, ref, externalId, study };
 }
 
 /** Rejections from mappers may list several problems for one record: count records, not lines. */

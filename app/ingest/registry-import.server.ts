@@ -9,7 +9,7 @@
 import type { Db } from "../db.server";
 import { parseCtgovCsv } from "./mappers/ctgov-csv";
 import { parseCtgovJson } from "./mappers/ctgov-json";
-import { buildMapContext } from "./formats.server";
+import { buildMapContext, wrongFormat } from "./formats.server";
 import { ingestBatch, type IngestReport } from "./ingest-service.server";
 import {
   ensureRegistrySource,
@@ -19,6 +19,8 @@ import {
   type SkipSummary,
 } from "../models/ingest.server";
 import { SKIP_REASONS, type MapResult, type Rejection, type SkippedRecord } from "./types";
+import { boundRejections } from "./bounded-rejections";
+import { inSenderTerms } from "./sender-fields";
 
 export interface RegistryImportReport {
   /** The registry import's record (null on a dry run). */
@@ -36,6 +38,7 @@ export interface RegistryImportReport {
   skippedReasons: SkipSummary[];
   studies: number;
   unmatched: Rejection[];
+  /** In ClinicalTrials.gov's own field names; bounded (see bounded-rejections.ts): count with rejectedCount. */
   rejected: Rejection[];
   perOrganisation: Pick<IngestReport, "organisationId" | "created" | "changed" | "unchanged" | "rejected" | "held" | "runId">[];
 }
@@ -45,7 +48,9 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
   // sender is never used as the lead.
   const ctx = buildMapContext(db, "ous");
   const mapOptions = { norwayOnly: true, leadFallback: "first-site" as const, now: options.now };
-  const mapped: MapResult = options.format === "ctgov-json" ? parseCtgovJson(input, ctx, mapOptions) : parseCtgovCsv(input, ctx, mapOptions);
+  const mapped: MapResult =
+    wrongFormat(options.format, input) ??
+    (options.format === "ctgov-json" ? parseCtgovJson(input, ctx, mapOptions) : parseCtgovCsv(input, ctx, mapOptions));
   const unmatched: Rejection[] = [];
   const skipped: SkippedRecord[] = [...(mapped.skipped ?? [])];
   const byOrganisation = new Map<string, MapResult["records"]>();
@@ -151,7 +156,7 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
     skippedReasons: summariseSkipped(skipped),
     studies: mapped.records.length - unmatched.length,
     unmatched,
-    rejected: [...mapped.rejected, ...rejectedInPasses],
+    rejected: boundRejections([...mapped.rejected, ...rejectedInPasses].map((r) => inSenderTerms(options.format, r))),
     perOrganisation,
   };
   if (importId != null) {

@@ -108,7 +108,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     warnings: report.warnings,
   };
   if (report.rejected > 0 && stored === 0) {
-    return apiError(422, "unprocessable", "Ingen studier kunne lagres; se details.rejections", body200);
+    // A whole file refused for one reason (another format than declared, not UTF-8, not JSON):
+    // that reason is the answer, not only a line in the details.
+    const whole = report.rejections.length === 1 && report.rejections[0]!.ref === "hele filen" ? report.rejections[0]! : null;
+    return apiError(422, "unprocessable", whole ? `Ingen studier kunne lagres: ${whole.message}` : "Ingen studier kunne lagres; se details.rejections", body200);
   }
   return Response.json(body200, { status: 200, headers: { "Cache-Control": "no-store" } });
 }

@@ -262,7 +262,7 @@ describe("feed health shows the editor's own organisation only", () => {
     expect(own.body).toContain("https://ous.example.no/studier.json");
     expect(own.body).toContain("HTTP 200");
     expect(own.body).toContain("studie 2 (id OUS-2)");
-    expect(own.body).toContain("sites.0.inclusionEnd");
+    expect(own.body).toContain("studiesteder[0].inklusjon_slutt");
     expect(own.body).toContain("er før inklusjonsstart");
     // Counts of the run: received 2, created 1, rejected 1.
     expect(own.body).toMatch(/<td>2<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>0<\/td><td>1<\/td>/);

@@ -596,12 +596,12 @@ describe("hostile ingest bodies", () => {
   });
 
   it.each([
-    ["year 0", { inklusjon_start: "0000-01-01" }, "sites.0.inclusionStart", /gyldig dato/],
-    ["year 99999", { inklusjon_start: "99999-01-01" }, "studiesteder.0.inklusjon_start", /maks 10 tegn/],
-    ["30 February", { inklusjon_start: "2026-02-30" }, "sites.0.inclusionStart", /gyldig dato/],
-    ["24:00", { inklusjon_slutt: "2026-01-01T24:00" }, "studiesteder.0.inklusjon_slutt", /maks 10 tegn/],
-    ["month 13", { inklusjon_slutt: "2026-13-01" }, "sites.0.inclusionEnd", /gyldig dato/],
-    ["end before start", { inklusjon_start: "2027-01-01", inklusjon_slutt: "2026-01-01" }, "sites.0.inclusionEnd", /før inklusjonsstart/],
+    ["year 0", { inklusjon_start: "0000-01-01" }, "studiesteder[0].inklusjon_start", /gyldig dato/],
+    ["year 99999", { inklusjon_start: "99999-01-01" }, "studiesteder[0].inklusjon_start", /maks 10 tegn/],
+    ["30 February", { inklusjon_start: "2026-02-30" }, "studiesteder[0].inklusjon_start", /gyldig dato/],
+    ["24:00", { inklusjon_slutt: "2026-01-01T24:00" }, "studiesteder[0].inklusjon_slutt", /maks 10 tegn/],
+    ["month 13", { inklusjon_slutt: "2026-13-01" }, "studiesteder[0].inklusjon_slutt", /gyldig dato/],
+    ["end before start", { inklusjon_start: "2027-01-01", inklusjon_slutt: "2026-01-01" }, "studiesteder[0].inklusjon_slutt", /før inklusjonsstart/],
   ])("absurd date (%s) is rejected by name; the valid record of the batch is stored", async (_name, site, field, message) => {
     const before = storedState(api.db()).studies.length;
     const bad = { ...valid("D1", "765601"), studiesteder: [{ foretak: "st-olavs", ...site }] };
@@ -618,16 +618,16 @@ describe("hostile ingest bodies", () => {
 
   it.each([
     ["1e308 participants", { antall_deltakere: 1e308 }, "antall_deltakere"],
-    ["-1 participants", { antall_deltakere: -1 }, "targetEnrolment"],
-    ["age 10^9", { alder_min: 1e9 }, "eligibility.minAgeYears"],
-    ["negative age", { alder_maks: -1 }, "eligibility.maxAgeYears"],
+    ["-1 participants", { antall_deltakere: -1 }, "antall_deltakere"],
+    ["age 10^9", { alder_min: 1e9 }, "alder_min"],
+    ["negative age", { alder_maks: -1 }, "alder_maks"],
     ["fractional participants", { antall_deltakere: 1.5 }, "antall_deltakere"],
     ["1e400 (Infinity)", "__INF__", "alder_min"],
-    ["javascript: link", { lenke: "javascript:alert(1)" }, "links.0.url"],
-    ["JaVaScRiPt: with a tab", { lenke: "java\tscript:alert(1)" }, "links.0.url"],
-    ["data: link", { lenke: "data:text/html,<script>alert(1)</script>" }, "links.0.url"],
-    ["vbscript: link", { lenke: " vbscript:msgbox(1)" }, "links.0.url"],
-    ["e-mail with markup", { kontakter: [{ navn: "X", epost: `${ATTR}@example.no` }] }, "contacts.0.email"],
+    ["javascript: link", { lenke: "javascript:alert(1)" }, "lenke"],
+    ["JaVaScRiPt: with a tab", { lenke: "java\tscript:alert(1)" }, "lenke"],
+    ["data: link", { lenke: "data:text/html,<script>alert(1)</script>" }, "lenke"],
+    ["vbscript: link", { lenke: " vbscript:msgbox(1)" }, "lenke"],
+    ["e-mail with markup", { kontakter: [{ navn: "X", epost: `${ATTR}@example.no` }] }, "kontakter[0].epost"],
     ["501 sites", { studiesteder: Array.from({ length: 501 }, () => ({ foretak: "st-olavs" })) }, "studiesteder"],
     ["100,000 categories", { kategorier: Array.from({ length: 100_000 }, (_, i) => `k${i}`) }, "kategorier"],
     ["a 10,001-character summary", { sammendrag: "x".repeat(10_001) }, "sammendrag"],

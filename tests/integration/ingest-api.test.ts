@@ -90,7 +90,7 @@ describe("PUT/POST /api/v1/organisations/:orgId/studies", () => {
     expect(mixed.status).toBe(200);
     const body = (await mixed.json()) as { created: number; rejected: number; rejections: { ref: string; field: string; message: string }[] };
     expect(body).toMatchObject({ created: 1, rejected: 1 });
-    expect(body.rejections[0]).toMatchObject({ ref: "studie 2 (id X)", field: "sites.0.inclusionStart" });
+    expect(body.rejections[0]).toMatchObject({ ref: "studie 2 (id X)", field: "studiesteder[0].inklusjon_start" });
     const none = await send("POST", "ous", "{not json", bearer("ous"));
     expect(none.status).toBe(422);
     const err = (await none.json()) as { error: { status: number; code: string; details: { rejections: unknown[] } } };

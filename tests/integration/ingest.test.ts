@@ -171,7 +171,7 @@ describe("full feeds withdraw, partial batches do not", () => {
     const broken = { ...study("F2", "700002"), studiesteder: [site("helse-forde", "2026-05-01", "2026-04-01")] };
     const report = ingestNative("helse-forde", [study("F1", "700001"), broken], "full");
     expect(report).toMatchObject({ rejected: 1, withdrawn: 0 });
-    expect(report.rejections[0]).toMatchObject({ ref: "studie 2 (id F2)", field: "sites.0.inclusionEnd" });
+    expect(report.rejections[0]).toMatchObject({ ref: "studie 2 (id F2)", field: "studiesteder[0].inklusjon_slutt" });
   });
 });
 
@@ -194,8 +194,9 @@ describe("bad input", () => {
     expect(report.rejected).toBe(6);
     const byRef = Object.fromEntries(report.rejections.map((r) => [r.ref, r.field]));
     expect(byRef).toMatchObject({
-      "studie 2 (id B2)": "sites.0.inclusionStart",
-      "studie 4 (id B4)": "eligibility.minAgeYears",
+      // In the sender's own field names (the native format), not the portal's internal ones.
+      "studie 2 (id B2)": "studiesteder[0].inklusjon_start",
+      "studie 4 (id B4)": "alder_min",
       "studie 5 (id B5)": "tittel",
       "studie 6": "id",
       "studie 7 (id B1)": "id",

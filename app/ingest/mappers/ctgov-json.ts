@@ -94,6 +94,7 @@ import {
   type StudyType,
 } from "../../domain/study";
 import { matchRegisteredOrganisation } from "../organisation-matcher";
+import { MAX_IDENTICAL_REJECTIONS } from "../bounded-rejections";
 import { decodeUtf8Strict } from "../text-decoding";
 import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "../types";
 
@@ -195,6 +196,9 @@ function collectText(text: string, refBase: string | null, out: Collector): void
   }
   const lines = body.split(/\r?\n/);
   const oneLine = lines.filter((l) => l.trim() !== "").length === 1;
+  // Lines that are not JSON one after another mean the file is not JSON Lines at all: stop after
+  // a bounded number instead of rejecting every line (once millions for an XML file).
+  let badInARow = 0;
   for (let i = 0; i < lines.length && !out.full; i++) {
     const line = lines[i]!.trim();
     if (line === "") continue;
@@ -202,8 +206,14 @@ function collectText(text: string, refBase: string | null, out: Collector): void
     const ref = refBase ? (oneLine ? refBase : `${refBase} line ${i + 1}`) : `line ${i + 1}`;
     try {
       out.add(ref, JSON.parse(line));
+      badInARow = 0;
     } catch (error) {
       out.reject(ref, "input", `ugyldig JSON: ${errorText(error)}`);
+      if (++badInARow >= MAX_IDENTICAL_REJECTIONS) {
+        const unread = lines.slice(i + 1).filter((l) => l.trim() !== "").length;
+        if (unread > 0) out.reject(refBase ?? "input", "input", `lesingen er stoppet etter ${badInARow} linjer på rad som ikke er gyldig JSON; de ${unread} siste ikke-tomme linjene er ikke lest`);
+        return;
+      }
     }
   }
 }

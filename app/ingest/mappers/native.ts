@@ -26,6 +26,7 @@ import { isCalendarDate } from "../../domain/calendar-date";
 import { osloDate, type DeclaredStatusValue } from "../../domain/inclusion-status";
 import type { Phase, Sex, StudyInput, StudyType } from "../../domain/study";
 import { matchOrganisationName } from "../organisation-matcher";
+import { safeParseInNorwegian } from "../norwegian-issues";
 import { decodeUtf8Strict, EncodingError } from "../text-decoding";
 import type { MapContext, MappedRecord, MapResult, OrganisationRef, Rejection } from "../types";
 
@@ -233,7 +234,8 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     const rawId = item && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
     const externalId = typeof rawId === "string" || typeof rawId === "number" ? String(rawId) : null;
     const ref = `studie ${index + 1}${externalId ? ` (id ${externalId})` : ""}`;
-    const parsed = nativeStudySchema.safeParse(item);
+    // Norwegian messages for zod's own checks: a native sender never reads raw English validator text.
+    const parsed = safeParseInNorwegian(nativeStudySchema, item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         rejected.push({ ref, externalId, field: issue.path.map(String).join(".") || "(studie)", message: issue.message });
