@@ -50,7 +50,7 @@ export const studyStatusEventSchema = named(
     sites: z.array(
       z.object({
         siteId: z.number().int(),
-        organisationId: z.string(),
+        organisationId: z.string().nullable(),
         hospitalId: z.string().nullable(),
         from: z.enum(SITE_STATUSES),
         to: z.enum(SITE_STATUSES),

@@ -76,6 +76,8 @@ const DECLARED_TO_STATUS: Record<DeclaredStatusValue, SiteStatus> = {
 
 /** Statuses that can still change on their own, so a declaration of them grows old. */
 const PERISHABLE: ReadonlySet<SiteStatus> = new Set(["open", "planned", "invitation", "paused"]);
+/** The declared values whose declaration grows old (for queries that must find those instants). */
+export const PERISHABLE_DECLARED: readonly DeclaredStatusValue[] = DECLARED_STATUSES.filter((d) => PERISHABLE.has(DECLARED_TO_STATUS[d]));
 
 /**
  * Deployment policy. Days after which a declared status that could still change is no longer

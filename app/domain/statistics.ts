@@ -17,7 +17,7 @@
  * - new studies per month: the month (Europe/Oslo) a study was first published.
  */
 import { daysInMonth } from "./calendar-date";
-import { osloDate, studyStatus, type StudyStatus } from "./inclusion-status";
+import { osloDate, studyStatus, type InclusionWindow, type StudyStatus } from "./inclusion-status";
 
 export interface StatStudy {
   id: number;
@@ -28,13 +28,11 @@ export interface StatStudy {
   categories: string[];
 }
 
-export interface StatSite {
+export interface StatSite extends InclusionWindow {
   studyId: number;
-  organisationId: string;
-  regionId: string;
-  inclusionStart: string | null;
-  inclusionEnd: string | null;
-  paused: boolean;
+  /** null: a place that is no registered organisation (counted nationally, in no trust's row). */
+  organisationId: string | null;
+  regionId: string | null;
 }
 
 export interface StatisticsFacts {
@@ -81,7 +79,7 @@ function nationalRow(facts: StatisticsFacts, sites: Map<number, StatSite[]>, now
 function bySiteGroup(
   facts: StatisticsFacts,
   now: Date,
-  groupOf: (site: StatSite) => string,
+  groupOf: (site: StatSite) => string | null,
   groups: { key: string; label: string }[],
   keepEmpty: boolean,
 ): StatusTable {
@@ -91,6 +89,7 @@ function bySiteGroup(
     const grouped = new Map<string, StatSite[]>();
     for (const site of sites.get(study.id)!) {
       const key = groupOf(site);
+      if (key == null) continue;
       grouped.set(key, [...(grouped.get(key) ?? []), site]);
     }
     for (const [key, own] of grouped) {

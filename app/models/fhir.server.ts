@@ -6,6 +6,7 @@
  * FHIR exposes published studies only (the same set the search index holds); a study withdrawn
  * after it was published answers 410 Gone on read.
  */
+import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
 import type { Db } from "../db.server";
 import type { InclusionWindow } from "../domain/inclusion-status";
 import { sql } from "./statements.server";
@@ -95,13 +96,13 @@ export function studyIdsWithActiveSiteAt(db: Db, organisationIds: readonly strin
 /** The inclusion windows of the active sites of these studies (studies without any: absent). */
 export function activeSiteWindows(db: Db, studyIds: readonly number[]): Map<number, InclusionWindow[]> {
   const rows = sql(db,
-    `SELECT study_id AS studyId, inclusion_start AS inclusionStart, inclusion_end AS inclusionEnd, paused
-     FROM study_sites WHERE withdrawn = 0 AND study_id IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(studyIds)) as { studyId: number; inclusionStart: string | null; inclusionEnd: string | null; paused: number }[];
+    `SELECT ss.study_id AS studyId, ${SITE_WINDOW_COLUMNS}
+     FROM study_sites ss WHERE ss.withdrawn = 0 AND ss.study_id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(studyIds)) as ({ studyId: number } & SiteWindowRow)[];
   const byStudy = new Map<number, InclusionWindow[]>();
   for (const r of rows) {
     const list = byStudy.get(r.studyId) ?? [];
-    list.push({ inclusionStart: r.inclusionStart, inclusionEnd: r.inclusionEnd, paused: r.paused === 1 });
+    list.push(windowOf(r));
     byStudy.set(r.studyId, list);
   }
   return byStudy;

@@ -4,6 +4,7 @@
  * consistent read-only snapshot for bulk exports. Study records themselves come from
  * study.server.ts (getStudy / getStudies).
  */
+import { PERISHABLE_DECLARED, statusPolicy } from "../domain/inclusion-status";
 import Database from "better-sqlite3";
 import type { Db } from "../db.server";
 import type { PublicationState, Study } from "../domain/study";
@@ -99,16 +100,24 @@ export function studyPublicationState(db: Db, studyId: number): PublicationState
 /* ------------------------------------------------------------------ the data set as a whole */
 
 /**
- * The latest calendar date on or before `today` on which any site's date-derived status changed:
- * an inclusion start, or the day after an inclusion end. Everything the API derives from dates can
- * only have changed at the start of such a day (Europe/Oslo).
+ * The latest calendar date on or before `today` on which any site's status changed by itself: an
+ * inclusion start, the day after an inclusion end, or the day a declared status grew too old
+ * (ADR 0012). Everything the API derives can only have changed at the start of such a day
+ * (Europe/Oslo).
  */
 export function latestInclusionTransition(db: Db, today: string): string | null {
   const start = sql(db, "SELECT max(inclusion_start) FROM study_sites WHERE inclusion_start <= ?").pluck().get(today) as string | null;
   const end = sql(db, "SELECT date(max(inclusion_end), '+1 day') FROM study_sites WHERE inclusion_end < ?").pluck().get(today) as string | null;
-  if (start == null) return end;
-  if (end == null) return start;
-  return start > end ? start : end;
+  const staleAfter = `+${statusPolicy().declaredMaxAgeDays + 1} days`;
+  const stale = sql(
+    db,
+    `SELECT max(date(declared_on, ?)) FROM study_sites
+     WHERE inclusion_start IS NULL AND declared_status IN (SELECT value FROM json_each(?))
+       AND date(declared_on, ?) <= ?`,
+  )
+    .pluck()
+    .get(staleAfter, JSON.stringify(PERISHABLE_DECLARED), staleAfter, today) as string | null;
+  return [start, end, stale].filter((d): d is string => d != null).sort().at(-1) ?? null;
 }
 
 /** Ids of published studies after `afterId`, in id order (for exports). */

@@ -4,6 +4,8 @@
  * events (migration 0010), the inclusion windows of published studies, and an organisation's
  * published sites. Nothing here derives a status: that is app/domain/inclusion-status.ts.
  */
+import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
+import type { InclusionWindow } from "../domain/inclusion-status";
 import type { Db } from "../db.server";
 import type { PublicationState, Study } from "../domain/study";
 import { sql } from "./statements.server";
@@ -60,7 +62,7 @@ export function changesAfter(db: Db, since: number, limit: number, upTo = Number
 
 export interface StatusEventSite {
   siteId: number;
-  organisationId: string;
+  organisationId: string | null;
   hospitalId: string | null;
   from: string;
   to: string;
@@ -111,14 +113,11 @@ export function insertStatusEvents(db: Db, events: readonly NewStatusEvent[]): n
 
 /* ------------------------------------------------------------------ windows of published studies */
 
-export interface WindowRow {
+export interface WindowRow extends InclusionWindow {
   studyId: number;
   siteId: number;
-  organisationId: string;
+  organisationId: string | null;
   hospitalId: string | null;
-  inclusionStart: string | null;
-  inclusionEnd: string | null;
-  paused: boolean;
   /** The study's last saved change (what its latest change event showed). */
   updatedAt: string;
 }
@@ -126,15 +125,15 @@ export interface WindowRow {
 /** The active sites of published studies (all of them, or of `studyIds`), in study order. */
 export function publishedWindows(db: Db, studyIds?: readonly number[]): WindowRow[] {
   const base = `SELECT ss.study_id AS studyId, ss.id AS siteId, ss.organisation_id AS organisationId, ss.hospital_id AS hospitalId,
-                       ss.inclusion_start AS inclusionStart, ss.inclusion_end AS inclusionEnd, ss.paused, s.updated_at AS updatedAt
+                       ${SITE_WINDOW_COLUMNS}, s.updated_at AS updatedAt
                 FROM studies s JOIN study_sites ss ON ss.study_id = s.id
                 WHERE s.publication_state = 'published' AND ss.withdrawn = 0`;
   const rows = (
     studyIds
       ? sql(db, `${base} AND s.id IN (SELECT value FROM json_each(?)) ORDER BY ss.study_id, ss.id`).all(JSON.stringify(studyIds))
       : sql(db, `${base} ORDER BY ss.study_id, ss.id`).all()
-  ) as (Omit<WindowRow, "paused"> & { paused: number })[];
-  return rows.map((r) => ({ ...r, paused: r.paused === 1 }));
+  ) as ({ studyId: number; siteId: number; organisationId: string | null; hospitalId: string | null; updatedAt: string } & SiteWindowRow)[];
+  return rows.map((r) => ({ studyId: r.studyId, siteId: r.siteId, organisationId: r.organisationId, hospitalId: r.hospitalId, updatedAt: r.updatedAt, ...windowOf(r) }));
 }
 
 /* ------------------------------------------------------------------ feeds */

@@ -4,6 +4,7 @@
  * statistics publish nothing the API does not. Status is not read from here — it is not stored:
  * the domain derives it from these dates for the instant the page is made.
  */
+import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
 import type { Db } from "../db.server";
 import type { StatisticsFacts } from "../domain/statistics";
 import { sql } from "./statements.server";
@@ -18,14 +19,13 @@ export function statisticsFacts(db: Db): StatisticsFacts {
   // Withdrawn sites are gone from their hospital: they count nowhere (as in studyStatus).
   const sites = sql(
     db,
-    `SELECT ss.study_id AS studyId, ss.organisation_id AS organisationId, o.region_id AS regionId,
-            ss.inclusion_start AS inclusionStart, ss.inclusion_end AS inclusionEnd, ss.paused
+    `SELECT ss.study_id AS studyId, ss.organisation_id AS organisationId, o.region_id AS regionId, ${SITE_WINDOW_COLUMNS}
      FROM study_sites ss
      JOIN studies s ON s.id = ss.study_id AND s.publication_state = 'published'
-     JOIN organisations o ON o.id = ss.organisation_id
+     LEFT JOIN organisations o ON o.id = ss.organisation_id
      WHERE ss.withdrawn = 0
      ORDER BY ss.study_id, ss.id`,
-  ).all() as { studyId: number; organisationId: string; regionId: string; inclusionStart: string | null; inclusionEnd: string | null; paused: number }[];
+  ).all() as ({ studyId: number; organisationId: string | null; regionId: string | null } & SiteWindowRow)[];
   return {
     studies: studies.map((s) => ({
       id: s.id,
@@ -34,7 +34,7 @@ export function statisticsFacts(db: Db): StatisticsFacts {
       publishedAt: s.publishedAt,
       categories: (JSON.parse(s.categories) as string[]).sort(),
     })),
-    sites: sites.map((s) => ({ ...s, paused: s.paused === 1 })),
+    sites: sites.map((s) => ({ studyId: s.studyId, organisationId: s.organisationId, regionId: s.regionId, ...windowOf(s) })),
     regions: sql(db, "SELECT id, name FROM regions ORDER BY name").all() as { id: string; name: string }[],
     organisations: sql(db, "SELECT id, name, region_id AS regionId FROM organisations ORDER BY name").all() as { id: string; name: string; regionId: string }[],
     categories: sql(db, "SELECT id, name_nb AS name FROM hrcs_categories ORDER BY name_nb").all() as { id: string; name: string }[],

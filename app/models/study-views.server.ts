@@ -2,6 +2,7 @@
  * What the front page and the researchers' overview count: each published study's status, derived
  * from its sites at the moment of the request (never stored).
  */
+import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
 import type { Db } from "../db.server";
 import { osloDate, studyStatus, type InclusionWindow, type StudyStatus } from "../domain/inclusion-status";
 import { changeLogHead } from "./open-api.server";
@@ -37,17 +38,17 @@ export function studyStatusFacts(db: Db, now: Date): StudyStatusFact[] {
   ).all() as { id: number; region: string }[];
   const sites = sql(
     db,
-    `SELECT ss.study_id AS studyId, ss.inclusion_start AS inclusionStart, ss.inclusion_end AS inclusionEnd, ss.paused,
-            coalesce(h.name, o.name) AS name
+    `SELECT ss.study_id AS studyId, ${SITE_WINDOW_COLUMNS},
+            coalesce(h.name, o.name, ss.site_name, ss.site_city, 'Studiesteder i Norge') AS name
        FROM study_sites ss JOIN studies s ON s.id = ss.study_id
-       JOIN organisations o ON o.id = ss.organisation_id LEFT JOIN hospitals h ON h.id = ss.hospital_id
+       LEFT JOIN organisations o ON o.id = ss.organisation_id LEFT JOIN hospitals h ON h.id = ss.hospital_id
      WHERE s.publication_state = 'published' AND ss.withdrawn = 0`,
-  ).all() as { studyId: number; inclusionStart: string | null; inclusionEnd: string | null; paused: number; name: string }[];
+  ).all() as ({ studyId: number; name: string } & SiteWindowRow)[];
   const byStudy = new Map<number, { windows: InclusionWindow[]; names: Set<string> }>();
   for (const s of sites) {
     let e = byStudy.get(s.studyId);
     if (!e) byStudy.set(s.studyId, (e = { windows: [], names: new Set() }));
-    e.windows.push({ inclusionStart: s.inclusionStart, inclusionEnd: s.inclusionEnd, paused: s.paused === 1 });
+    e.windows.push(windowOf(s));
     e.names.add(s.name);
   }
   const facts = studies.map((s): StudyStatusFact => {
