@@ -154,6 +154,8 @@ function recruitmentExtensions(
   }
   if (p) out.push(progressEntry("recruiting", started, p));
   if (paused) out.push(progressEntry("temporarily-closed-to-accrual", true));
+  // R4 has no code for "by invitation only": R5's progress state says it.
+  if (current === "invitation") out.push(progressEntry("enrolling-by-invitation", true));
   if (current === "planned" || current === "closed") out.push(progressEntry(r5StateOfSite(current), true));
   return out;
 }
@@ -208,7 +210,8 @@ function locationFor(site: SiteRecord, orgnr: string | null | undefined): FhirJs
       ...(site.hospitalId ? [{ system: HOSPITAL_ID_SYSTEM, value: site.hospitalId }] : []),
     ],
     status: "active",
-    name: siteDisplayName(site),
+    // The place as its source names it (the city is in the address).
+    name: site.hospitalName ?? site.organisationName ?? site.name ?? siteDisplayName(site),
     alias: site.hospitalName && site.organisationName ? [site.organisationName] : undefined,
     telecom: telecom.map((t) => compact(t)),
     address: compact({ city: site.municipality ?? undefined, country: "NO" }),

@@ -22,25 +22,27 @@ function ingest(format: "fhir" | "ctis-csv", file: string, org: string) {
 }
 
 describe("FHIR R4 ResearchStudy (ECLAIRE searchset Bundle)", () => {
-  it("stores all 20 studies with their recruitment period as the sender's site, and is idempotent", () => {
+  it("stores all 20 studies, never making the sender a site, and is idempotent", () => {
     const first = ingest("fhir", "fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json", "ous");
     expect(first).toMatchObject({ received: 20, created: 20, rejected: 0 });
     const withEuCt = count("SELECT count(*) FROM studies WHERE eu_ct_number IS NOT NULL");
     expect(withEuCt).toBeGreaterThan(0);
     const id = t.db.prepare("SELECT id FROM studies WHERE eu_ct_number IS NOT NULL ORDER BY id LIMIT 1").pluck().get() as number;
     const study = getStudy(t.db, id)!;
-    expect(study.sites.map((s) => s.organisationId)).toEqual(["ous"]);
+    // French studies with no Norwegian site: the sender (OUS) is not thereby a site.
+    expect(study.sites).toEqual([]);
     const again = ingest("fhir", "fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json", "ous");
     expect(again).toMatchObject({ created: 0, changed: 0, unchanged: 20, withdrawn: 0 });
   });
 
-  it("merges the same EU CT study sent by two organisations into one study with two sites", () => {
+  it("merges the same EU CT study sent by two organisations into one study, inventing no site for either", () => {
     const file = "fhir-researchstudy/ResearchStudy-ECLAIREResearchStudy-example-2022-500014-26-00.r4.json";
     expect(ingest("fhir", file, "st-olavs")).toMatchObject({ created: 1, rejected: 0 });
     expect(ingest("fhir", file, "helse-bergen")).toMatchObject({ created: 0, changed: 1, rejected: 0 });
     expect(count("SELECT count(*) FROM studies WHERE eu_ct_number = '2022-500014-26-00'")).toBe(1);
     const id = t.db.prepare("SELECT id FROM studies WHERE eu_ct_number = '2022-500014-26-00'").pluck().get() as number;
-    expect(getStudy(t.db, id)!.sites.map((s) => s.organisationId).sort()).toEqual(["helse-bergen", "st-olavs"]);
+    expect(getStudy(t.db, id)!.sites).toEqual([]);
+    expect(getStudy(t.db, id)!.localIds.map((l) => l.organisationId).sort()).toEqual(["helse-bergen", "st-olavs"]);
   });
 });
 
@@ -51,6 +53,9 @@ describe("EU CTIS public-portal CSV", () => {
     expect(mapped.skipped).toHaveLength(96);
     const report = ingestBatch(t.db, mapped, { organisationId: "ahus", format: "ctis-csv", mode: "full", now: NOW });
     expect(report).toMatchObject({ created: 8, rejected: 0 });
-    expect(count("SELECT count(*) FROM study_sites WHERE organisation_id = 'ahus'")).toBe(8);
+    // CTIS names no Norwegian site: each trial gets one "sites in Norway, not named" with Norway's
+    // own status, and the sender (Ahus) is no site of any.
+    expect(count("SELECT count(*) FROM study_sites WHERE organisation_id = 'ahus'")).toBe(0);
+    expect(count("SELECT count(*) FROM study_sites WHERE organisation_id IS NULL AND declared_by = 'EU CTIS'")).toBe(8);
   });
 });

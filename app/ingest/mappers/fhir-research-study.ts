@@ -529,6 +529,7 @@ function declaredStatusOf(source: Json, on: string, period: Window, warnings: st
     warnings.push(`ukjent FHIR-status «${raw || "(mangler)"}»${where}; vises som ukjent`);
     return "unknown";
   }
+  if (status === "recruiting" && progressStates(source).includes("enrolling-by-invitation")) return "invitation_only";
   if (status === "recruiting") {
     const eclaire = codesOf(extensionsByUrl(source, EXTENSION.eclaireRecruitmentStatus).map((e) => e.valueCodeableConcept)).codes;
     if (eclaire.includes("completed-recruiting")) status = "active_not_recruiting";
@@ -594,7 +595,9 @@ function siteFieldsOf(source: Json, on: string, by: string, firm: boolean, warni
         (window.end == null || window.end > on)) ||
       rawStatus === "withdrawn" ||
       rawStatus === "disapproved";
-    if (!contradicted) {
+    // A site-level study with a status but no period speaks for the site by its status alone.
+    const statusOnly = window.start == null && window.end == null && rawStatus !== "" && !rawStatus.startsWith("temporarily-closed-to-accrual");
+    if (!contradicted && !statusOnly) {
       const paused = rawStatus.startsWith("temporarily-closed-to-accrual") || pausedByProgressStatus(source);
       return {
         inclusionStart: window.start,
@@ -634,6 +637,15 @@ function siteFieldsOf(source: Json, on: string, by: string, firm: boolean, warni
     paused: false,
     pauseReason: null,
   };
+}
+
+/** The states of the resource's actual R5 progressStatus entries. */
+function progressStates(resource: Json): string[] {
+  return extensionsByUrl(resource, EXTENSION.r5ProgressStatus).flatMap((e) => {
+    const parts = arr(e.extension).map(obj);
+    if (parts.find((p) => p.url === "actual")?.valueBoolean === false) return [];
+    return codesOf([parts.find((p) => p.url === "state")?.valueCodeableConcept]).codes;
+  });
 }
 
 /** An R5 progressStatus entry saying recruitment is (actually) halted for now. */
