@@ -18,7 +18,7 @@ import { buildMapContext, mapInput, supportedFormats } from "~/ingest/formats.se
 import { ingestBatch } from "~/ingest/ingest-service.server";
 import { INGEST_FORMATS, type IngestFormat } from "~/ingest/types";
 import { organisationExists } from "~/models/ingest.server";
-import { authenticateToken } from "~/models/token.server";
+import { authenticateTokenScope } from "~/models/token.server";
 
 /** Content-Types that name one format on their own. */
 const CONTENT_TYPE_FORMATS: Record<string, IngestFormat> = {
@@ -51,7 +51,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
   const challenge = { "WWW-Authenticate": 'Bearer realm="kliniske-studier"' };
   if (!token) return apiError(401, "unauthorized", "Mangler Authorization: Bearer <token>", undefined, challenge);
-  const tokenOrg = authenticateToken(db, token);
+  const scope = authenticateTokenScope(db, token);
+  const tokenOrg = scope?.organisationId ?? null;
   if (!tokenOrg) return apiError(401, "unauthorized", "Ugyldig eller tilbakekalt token", undefined, challenge);
   if (tokenOrg !== orgId) {
     return apiError(403, "forbidden", `Tokenet gjelder ${tokenOrg} og kan ikke skrive for ${orgId}`);
@@ -75,6 +76,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     report = ingestBatch(db, mapped, {
       organisationId: orgId,
+      // A regional listing: records "utført av" an organisation this token may also send for are theirs.
+      alsoFor: scope?.alsoFor ?? [],
       format,
       mode: request.method === "PUT" ? "full" : "partial",
       dryRun: new URL(request.url).searchParams.get("dryRun") === "true",
