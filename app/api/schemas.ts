@@ -111,7 +111,7 @@ export const studiesQueryParams: ParamDef[] = [
     multi: true,
     io: "output",
     description:
-      "Inklusjonsstatus nå, utledet fra datoene i det øyeblikket spørsmålet stilles: open (minst ett sted inkluderer), planned, closed. Uten parameteren: alle.",
+      "Inklusjonsstatus nå, utledet i det øyeblikket spørsmålet stilles (fra datoene, eller kildens egen oppgitte status; se Site.statusBasis): open (minst ett sted inkluderer), planned, closed (inklusjonen er over, eller statusen er ukjent fordi ingen har bekreftet den på lenge). Steder som bare tar inn inviterte, eller som har pause, svarer ikke på noen av dem. Uten parameteren: alle.",
     example: "open",
   },
   { name: "regions", schema: listOf(referenceId), multi: true, io: "output", description: "Regionale helseforetak (id fra /api/v1/organisations).", example: "helse-vest" },

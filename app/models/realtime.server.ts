@@ -51,7 +51,9 @@ export function changesAfter(db: Db, since: number, limit: number, upTo = Number
             json_extract(v.snapshot, '$.leadOrganisationId') AS leadOrganisationId,
             (SELECT json_group_array(DISTINCT json_extract(s.value, '$.organisationId'))
                FROM json_each(v.snapshot, '$.sites') s
-              WHERE json_extract(s.value, '$.withdrawn') IS NOT 1) AS organisations
+              WHERE json_extract(s.value, '$.withdrawn') IS NOT 1
+                -- Places that are no registered organisation have no organisation to filter on.
+                AND json_extract(s.value, '$.organisationId') IS NOT NULL) AS organisations
      FROM study_changes c JOIN study_versions v ON v.study_id = c.study_id AND v.version = c.version
      WHERE c.seq > ? AND c.seq <= ? ORDER BY c.seq LIMIT ?`,
   ).all(since, upTo, limit) as (Omit<StreamChangeRow, "organisations"> & { organisations: string })[];

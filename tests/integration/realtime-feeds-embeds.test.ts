@@ -419,7 +419,7 @@ describe("hospital embeds", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l))
-      .filter((s) => s.sites.some((x: { organisation: { id: string }; status: string }) => x.organisation.id === "ous" && (x.status === "open" || x.status === "planned")));
+      .filter((s) => s.sites.some((x: { organisation: { id: string } | null; status: string }) => x.organisation?.id === "ous" && (x.status === "open" || x.status === "planned")));
     expect(listed.map((s) => s.id).sort((a, b) => a - b)).toEqual(expected.map((s) => s.id).sort((a: number, b: number) => a - b));
     for (const s of listed) {
       const full = expected.find((e) => e.id === s.id)!;

@@ -23,7 +23,7 @@ function fromFullRecords(now: Date) {
   return listStudies(t.db, { states: ["published"] })
     .map((s) => {
       const active = s.sites.filter((site) => !site.withdrawn);
-      return { id: s.id, region: s.leadOrganisation.regionName, status: studyStatus(active, now), siteNames: [...new Set(active.map((x) => x.hospitalName ?? x.organisationName))].sort() };
+      return { id: s.id, region: s.leadOrganisation.regionName, status: studyStatus(active, now), siteNames: [...new Set(active.map((x) => x.hospitalName ?? x.organisationName ?? x.name ?? x.city ?? "Studiesteder i Norge"))].sort() };
     })
     .sort((a, b) => a.id - b.id);
 }
