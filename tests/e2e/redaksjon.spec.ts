@@ -75,6 +75,6 @@ test("an editor pauses and resumes their own site, and reads their feed health",
   await page.getByRole("link", { name: /Innlesing: feeds/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Innlesing: St\. Olavs/ })).toBeVisible();
   await expect(page.getByRole("table", { name: /Feeds for/ })).toContainText("https://stolav.example.no/kliniske-studier.json");
-  await expect(page.getByRole("table", { name: /Avviste poster/ })).toContainText("sites.0.inclusionEnd");
+  await expect(page.getByRole("table", { name: /Avviste poster/ })).toContainText("studiesteder[0].inklusjon_slutt");
   await expectNoAxeViolations(page, "feed health");
 });
