@@ -177,14 +177,23 @@ export function formToStudy(form: StudyFormValues, base: Study | null): StudyInp
     icd10: [...new Set(form.icd10)],
     eligibility: {
       ...form.eligibility,
+      // The form has a checkbox: ticked is yes; unticked keeps a source's "not stated" as unknown
+      // rather than turning it into "no".
+      healthyVolunteers: form.eligibility.healthyVolunteers ? true : base && base.eligibility.healthyVolunteers == null ? null : false,
+      ageGroups: base?.eligibility.ageGroups ?? [],
       inclusionCriteria: { ...base?.eligibility.inclusionCriteria, nb: form.eligibility.inclusionCriteria.nb ?? null, en: form.eligibility.inclusionCriteria.en ?? null },
       exclusionCriteria: { ...base?.eligibility.exclusionCriteria, nb: form.eligibility.exclusionCriteria.nb ?? null, en: form.eligibility.exclusionCriteria.en ?? null },
     },
     contacts: form.contacts,
-    sites: form.sites.map((s) => {
-      const before = sitesBefore.get(`${s.organisationId}/${s.hospitalId ?? ""}`);
-      return { ...before, organisationId: s.organisationId, hospitalId: s.hospitalId ?? null, inclusionStart: s.inclusionStart, inclusionEnd: s.inclusionEnd, withdrawn: false };
-    }),
+    sites: [
+      ...form.sites.map((s) => {
+        const before = sitesBefore.get(`${s.organisationId}/${s.hospitalId ?? ""}`);
+        return { ...before, organisationId: s.organisationId, hospitalId: s.hospitalId ?? null, inclusionStart: s.inclusionStart, inclusionEnd: s.inclusionEnd, withdrawn: false };
+      }),
+      // Places that are no registered organisation are not in the form (it picks organisations):
+      // they stay as the source wrote them.
+      ...(base?.sites ?? []).filter((s) => s.organisationId == null && !s.withdrawn),
+    ],
   };
 }
 
@@ -216,7 +225,7 @@ export function studyToForm(study: Study) {
     },
     contacts: study.contacts.map((c) => ({ name: c.name, email: text(c.email), phone: text(c.phone), role: c.role })),
     sites: study.sites
-      .filter((s) => !s.withdrawn)
+      .filter((s) => !s.withdrawn && s.organisationId != null)
       .map((s) => ({ organisationId: s.organisationId, hospitalId: text(s.hospitalId), inclusionStart: text(s.inclusionStart), inclusionEnd: text(s.inclusionEnd) })),
   };
 }

@@ -43,6 +43,33 @@ describe("study form", () => {
     expect(canonicalStudy(again)).toEqual(canonicalStudy(stored));
   });
 
+  it("keeps what a source said that the form cannot show: places that are no health trust, unknown healthy volunteers, age groups, the record's lead", () => {
+    const imported = studyInputSchema.parse({
+      ...stored,
+      lead: { name: "Eksempeluniversitetet", organisationId: null },
+      officialTitle: "An official title",
+      keywords: ["tinnitus"],
+      eligibility: { ...stored.eligibility, healthyVolunteers: null, ageGroups: ["Adult"] },
+      sites: [
+        ...stored.sites,
+        { organisationId: null, name: "Eksempeluniversitetet", city: "Stavanger", declared: { status: "recruiting", text: "RECRUITING", on: "2026-11-01", by: "ClinicalTrials.gov" } },
+      ],
+    });
+    const values = studyToForm(imported);
+    expect(values.sites.map((s) => s.organisationId)).toEqual(["st-olavs"]);
+    const submission = parseStudyForm(formData(values));
+    expect(submission.status).toBe("success");
+    if (submission.status !== "success") return;
+    const again = studyInputSchema.parse(formToStudy(submission.value, imported));
+    expect(again.sites.find((s) => s.organisationId == null)).toMatchObject({ name: "Eksempeluniversitetet", declared: { status: "recruiting" } });
+    expect(again.eligibility).toMatchObject({ healthyVolunteers: null, ageGroups: ["Adult"] });
+    expect(again).toMatchObject({ lead: { name: "Eksempeluniversitetet" }, officialTitle: "An official title", keywords: ["tinnitus"] });
+    // Ticking the box is a "yes".
+    const ticked = parseStudyForm(formData({ ...values, eligibility: { ...values.eligibility, healthyVolunteers: "on" } }));
+    if (ticked.status !== "success") throw new Error("form did not parse");
+    expect(formToStudy(ticked.value, imported).eligibility?.healthyVolunteers).toBe(true);
+  });
+
   it("requires REK and names a bad ICD-10 code on the codes field", () => {
     const values = studyToForm(stored);
     const submission = parseStudyForm(formData({ ...values, identifiers: { ...values.identifiers, rek: "" }, icd10: "C50, 123" }));
