@@ -14,6 +14,7 @@ import { organisationExists } from "../app/models/ingest.server";
 
 const HELP = `Usage:
   npm run feeds -- --add --org <id> --url <http(s) url> --format <${INGEST_FORMATS.join("|")}> [--partial] [--interval <seconds, default 900>]
+                   [--also-for <ids>]   a regional listing: records "utført av" these organisations are theirs
   npm run feeds -- --list
   npm run feeds -- --poll
 
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     list: { type: "boolean", default: false },
     poll: { type: "boolean", default: false },
     org: { type: "string" },
+    "also-for": { type: "string", default: "" },
     url: { type: "string" },
     format: { type: "string" },
     partial: { type: "boolean", default: false },
@@ -46,13 +48,15 @@ if (values.add) {
   if (!values.org || !organisationExists(db, values.org)) problems.push(`--org: unknown organisation "${values.org ?? ""}"`);
   if (!values.url || !/^https?:\/\//.test(values.url)) problems.push("--url: must be an http(s) URL");
   if (!values.format || !(INGEST_FORMATS as readonly string[]).includes(values.format)) problems.push(`--format: one of ${INGEST_FORMATS.join(", ")}`);
+  const alsoFor = values["also-for"]!.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const org of alsoFor) if (!organisationExists(db, org)) problems.push(`--also-for: unknown organisation "${org}"`);
   const interval = Number(values.interval);
   if (!Number.isInteger(interval) || interval < 10) problems.push("--interval: whole seconds, at least 10");
   if (problems.length) {
     console.error(problems.join("\n"));
     process.exit(2);
   }
-  const id = addFeedSubscription(db, { organisationId: values.org!, url: values.url!, format: values.format as IngestFormat, mode: values.partial ? "partial" : "full", intervalSeconds: interval });
+  const id = addFeedSubscription(db, { organisationId: values.org!, url: values.url!, format: values.format as IngestFormat, mode: values.partial ? "partial" : "full", intervalSeconds: interval, alsoFor });
   console.log(`Feed ${id} added for ${values.org}: ${values.url}`);
 } else if (values.list) {
   console.table(listFeedSubscriptions(db).map(({ etag, lastModified, ...rest }) => rest));

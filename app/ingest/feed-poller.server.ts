@@ -81,8 +81,8 @@ export async function pollFeed(db: Db, sub: FeedSubscription, options: PollOptio
   } catch (error) {
     return fail((error as Error).message);
   }
-  const mapped = mapInput(sub.format, body, buildMapContext(db, sub.organisationId));
-  const report = ingestBatch(db, mapped, { organisationId: sub.organisationId, format: sub.format, mode: sub.mode, now });
+  const mapped = mapInput(sub.format, body, buildMapContext(db, sub.organisationId, now));
+  const report = ingestBatch(db, mapped, { organisationId: sub.organisationId, alsoFor: sub.alsoFor, format: sub.format, mode: sub.mode, now });
   const stored = report.created + report.changed + report.unchanged;
   if (stored === 0 && report.rejected > 0) {
     // Nothing usable: treat as a failure (back off) but keep the run's rejection list.

@@ -6,6 +6,8 @@ import { sql } from "./statements.server";
 export interface FeedSubscription {
   id: number;
   organisationId: string;
+  /** Further organisations this feed may send for (a regional listing). */
+  alsoFor: string[];
   url: string;
   format: IngestFormat;
   mode: "full" | "partial";
@@ -21,23 +23,32 @@ export interface FeedSubscription {
   lastError: string | null;
 }
 
-const SELECT = `SELECT id, organisation_id AS organisationId, url, format, mode, interval_seconds AS intervalSeconds,
+const SELECT = `SELECT id, organisation_id AS organisationId, also_for AS alsoFor, url, format, mode, interval_seconds AS intervalSeconds,
   active, etag, last_modified AS lastModified, next_poll_at AS nextPollAt, last_polled_at AS lastPolledAt,
   last_status AS lastStatus, last_run_id AS lastRunId, failures, last_error AS lastError FROM feed_subscriptions`;
 
-type Row = Omit<FeedSubscription, "active"> & { active: number };
-const toSub = (r: Row): FeedSubscription => ({ ...r, active: r.active === 1 });
+type Row = Omit<FeedSubscription, "active" | "alsoFor"> & { active: number; alsoFor: string };
+const toSub = (r: Row): FeedSubscription => ({ ...r, active: r.active === 1, alsoFor: JSON.parse(r.alsoFor) as string[] });
 
 export function addFeedSubscription(
   db: Db,
-  feed: { organisationId: string; url: string; format: IngestFormat; mode?: "full" | "partial"; intervalSeconds?: number },
+  feed: { organisationId: string; url: string; format: IngestFormat; mode?: "full" | "partial"; intervalSeconds?: number; alsoFor?: readonly string[] },
   now = new Date(),
 ): number {
   const result = sql(
     db,
-    `INSERT INTO feed_subscriptions (organisation_id, url, format, mode, interval_seconds, next_poll_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(feed.organisationId, feed.url, feed.format, feed.mode ?? "full", feed.intervalSeconds ?? 900, now.toISOString(), now.toISOString());
+    `INSERT INTO feed_subscriptions (organisation_id, url, format, mode, interval_seconds, next_poll_at, created_at, also_for)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    feed.organisationId,
+    feed.url,
+    feed.format,
+    feed.mode ?? "full",
+    feed.intervalSeconds ?? 900,
+    now.toISOString(),
+    now.toISOString(),
+    JSON.stringify([...new Set(feed.alsoFor ?? [])].filter((o) => o !== feed.organisationId)),
+  );
   return Number(result.lastInsertRowid);
 }
 

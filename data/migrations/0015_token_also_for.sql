@@ -3,3 +3,6 @@
 -- Never edit this file once it has landed.
 ALTER TABLE organisation_tokens ADD COLUMN also_for TEXT NOT NULL DEFAULT '[]'
   CHECK (json_valid(also_for) AND json_type(also_for) = 'array');
+-- The same for a pull feed that is a regional listing.
+ALTER TABLE feed_subscriptions ADD COLUMN also_for TEXT NOT NULL DEFAULT '[]'
+  CHECK (json_valid(also_for) AND json_type(also_for) = 'array');
