@@ -37,6 +37,8 @@ export interface CleanedField {
  * same object when nothing had to change, and which fields changed.
  */
 export function cleanControlChars<T>(value: T): { value: T; cleaned: CleanedField[] } {
+  // Almost every record is clean: look first without building paths or copies.
+  if (!containsControlChars(value)) return { value, cleaned: [] };
   const cleaned: CleanedField[] = [];
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === "string") {
@@ -67,4 +69,14 @@ export function cleanControlChars<T>(value: T): { value: T; cleaned: CleanedFiel
     return v;
   };
   return { value: walk(value, "") as T, cleaned };
+}
+
+/** Whether any string in `value` (objects and arrays, any depth) holds a control character. */
+function containsControlChars(v: unknown): boolean {
+  if (typeof v === "string") return HAS_CONTROL.test(v);
+  if (Array.isArray(v)) return v.some(containsControlChars);
+  if (v && typeof v === "object") {
+    for (const key in v) if (containsControlChars((v as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
