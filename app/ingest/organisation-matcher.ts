@@ -299,6 +299,20 @@ function byName(facility: string, location: SiteLocation, organisations: Organis
   if (!name) return null;
   const looksLikeHospital = HOSPITAL_WORD.test(name);
   const hits = buildAliases(organisations).filter((a) => (a.strong || looksLikeHospital) && containsPhrase(name, a.phrase));
+  // Organisation-level alias ("Oslo University Hospital"): the city or the point may still say which hospital.
+  return pickFromAliasHits(hits, organisations, (org) => refineHospital(org, location));
+}
+
+/**
+ * One organisation (and hospital, when the names say it) from the aliases a name contains; null
+ * when none, or when two organisations are named (unsure). `refine` may name the hospital of an
+ * organisation-level hit from what else the location says.
+ */
+function pickFromAliasHits(
+  hits: Alias[],
+  organisations: OrganisationRef[],
+  refine: (org: OrganisationRef) => string | null,
+): SiteMatch | null {
   if (hits.length === 0) return null;
   const strong = hits.filter((a) => a.strong);
   const pool = strong.length > 0 ? strong : hits;
@@ -308,11 +322,10 @@ function byName(facility: string, location: SiteLocation, organisations: Organis
   const hospitals = new Set(pool.map((a) => a.hospitalId).filter((h): h is string => h !== null));
   if (hospitals.size === 1) return { organisationId, hospitalId: [...hospitals][0]! };
   if (hospitals.size > 1) return { organisationId, hospitalId: null };
-  // Organisation-level alias ("Oslo University Hospital"): a weak place alias of the same
-  // organisation in the name, the city or the point may still say which hospital.
+  // A place alias of the same organisation in the name may say which hospital.
   const place = hits.find((a) => a.organisationId === organisationId && a.hospitalId);
   const org = organisations.find((o) => o.id === organisationId)!;
-  return { organisationId, hospitalId: place?.hospitalId ?? refineHospital(org, location) };
+  return { organisationId, hospitalId: place?.hospitalId ?? refine(org) };
 }
 
 /** Among several organisations, the single university hospital when the facility is a university. */
@@ -410,18 +423,6 @@ export function matchRegisteredOrganisation(
   const explicitHospital = STRICT_HOSPITAL_WORD.test(name);
   if (!explicitHospital && NOT_A_HOSPITAL_WORD.test(name)) return null;
   const hits = buildAliases(organisations).filter((a) => (a.strong || explicitHospital) && containsPhrase(name, a.phrase));
-  if (hits.length === 0) return null;
-  const strong = hits.filter((a) => a.strong);
-  const pool = strong.length > 0 ? strong : hits;
-  const orgs = new Set(pool.map((a) => a.organisationId));
-  if (orgs.size !== 1) return null; // two organisations named: unsure
-  const organisationId = pool[0]!.organisationId;
-  const hospitals = new Set(pool.map((a) => a.hospitalId).filter((h): h is string => h !== null));
-  if (hospitals.size === 1) return { organisationId, hospitalId: [...hospitals][0]! };
-  if (hospitals.size > 1) return { organisationId, hospitalId: null };
-  // Organisation-level name: a place alias of the same organisation in the name, or the city as
-  // written, may say which hospital; otherwise organisation level.
-  const place = hits.find((a) => a.organisationId === organisationId && a.hospitalId);
-  const org = organisations.find((o) => o.id === organisationId)!;
-  return { organisationId, hospitalId: place?.hospitalId ?? hospitalByCity(org, location.city) };
+  // Organisation-level name: only the city as written may say which hospital (never the point).
+  return pickFromAliasHits(hits, organisations, (org) => hospitalByCity(org, location.city));
 }

@@ -8,6 +8,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EligibilityCheck } from "~/components/EligibilityCheck";
 import { ErrorPage } from "~/components/ErrorPage";
+import { HealthyVolunteersText, MoreInfoAtHospital } from "~/components/StudyFacts";
 import { LiveRegion } from "~/components/LiveRegion";
 import { useStudyPageUpdates } from "~/components/use-live-updates";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
@@ -95,17 +96,7 @@ export default function ClinicianStudyPage() {
           <LocalizedText as="p" value={(s.scientificSummary ?? s.summary)!} />
         </>
       ) : s.moreInfoAtHospital ? (
-        <p className="notice">
-          {t("study.moreInfoAtHospital")}
-          {s.moreInfoAtHospital.link ? (
-            <>
-              {" "}
-              <a href={s.moreInfoAtHospital.link.url} lang="nb">
-                {s.moreInfoAtHospital.link.label}
-              </a>
-            </>
-          ) : null}
-        </p>
+        <MoreInfoAtHospital link={s.moreInfoAtHospital.link} />
       ) : null}
 
       <h2>{t("clinician.study.criteria")}</h2>
@@ -116,11 +107,7 @@ export default function ClinicianStudyPage() {
         <dd>{s.sex}</dd>
         <dt>{t("patient.study.healthy")}</dt>
         <dd>
-          {s.healthyVolunteers == null
-            ? t("patient.study.healthy.unknown")
-            : s.healthyVolunteers
-              ? t("patient.study.healthy.yes")
-              : t("patient.study.healthy.no")}
+          <HealthyVolunteersText value={s.healthyVolunteers} />
         </dd>
       </dl>
       <h3>{t("clinician.study.inclusion")}</h3>

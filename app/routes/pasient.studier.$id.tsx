@@ -7,6 +7,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
+import { HealthyVolunteersText, MoreInfoAtHospital } from "~/components/StudyFacts";
 import { LiveRegion } from "~/components/LiveRegion";
 import { useStudyPageUpdates } from "~/components/use-live-updates";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
@@ -75,17 +76,7 @@ export default function PatientStudyPage() {
       <h2>{t("patient.study.about")}</h2>
       {s.summary ? <LocalizedText as="p" value={s.summary} /> : null}
       {s.moreInfoAtHospital ? (
-        <p className="notice">
-          {t("study.moreInfoAtHospital")}
-          {s.moreInfoAtHospital.link ? (
-            <>
-              {" "}
-              <a href={s.moreInfoAtHospital.link.url} lang="nb">
-                {s.moreInfoAtHospital.link.label}
-              </a>
-            </>
-          ) : null}
-        </p>
+        <MoreInfoAtHospital link={s.moreInfoAtHospital.link} />
       ) : null}
       {s.fullTitle ? (
         <p className="muted">
@@ -102,11 +93,7 @@ export default function PatientStudyPage() {
         <dd>{s.sex}</dd>
         <dt>{t("patient.study.healthy")}</dt>
         <dd>
-          {s.healthyVolunteers == null
-            ? t("patient.study.healthy.unknown")
-            : s.healthyVolunteers
-              ? t("patient.study.healthy.yes")
-              : t("patient.study.healthy.no")}
+          <HealthyVolunteersText value={s.healthyVolunteers} />
         </dd>
         {s.conditions.length ? (
           <>

@@ -147,6 +147,7 @@ export const LISTING_STATUSES: Record<string, DeclaredStatusValue> = {
   "trukket tilbake": "withdrawn",
 };
 
+/** Case- and accent-insensitive key ("Pågående" → "pagaende"). */
 function statusKey(text: string): string {
   return text
     .toLowerCase()
@@ -166,16 +167,7 @@ export function listingStatus(text: string): DeclaredStatusValue | null {
 
 /** Case-, accent- and suffix-insensitive key for organisation and hospital names. */
 export function nameKey(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/æ/g, "ae")
-    .replace(/ø/g, "o")
-    .replace(/å/g, "a")
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/\b(hf|rhf)\b/g, "")
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
+  return statusKey(statusKey(name).replace(/\b(hf|rhf)\b/g, ""));
 }
 
 export function organisationLookup(organisations: OrganisationRef[]) {
