@@ -67,6 +67,18 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
       const version = currentVersion(db, existingId!);
       return { ok: true, studyId: existingId!, version, created: false, changed: false, changes: [] };
     }
+    // The same statuses declared again on a later day (a listing read again): a confirmation,
+    // not a change. The sites' declaration dates move on in place, without a new version (the
+    // versions keep the wording and the date it was first said); the index learns the new date,
+    // since a declaration's age decides when it stops counting (ADR 0012).
+    if (previous && JSON.stringify(withoutDeclaredDates(previous)) === JSON.stringify(withoutDeclaredDates(study))) {
+      if (confirmDeclarations(db, existingId!, study)) {
+        sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(existingId!, now);
+        notifyStudyChanged(existingId!);
+      }
+      if (options.provenance) touchProvenance(db, existingId!, options.provenance, now, options.actor);
+      return { ok: true, studyId: existingId!, version: currentVersion(db, existingId!), created: false, changed: false, changes: [] };
+    }
 
     const changes = diffStudies(previous, study);
     let studyId: number;
@@ -101,6 +113,33 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
     notifyStudyChanged(studyId);
     return { ok: true, studyId, version, created: existingId == null, changed: true, changes };
   }).immediate();
+}
+
+function withoutDeclaredDates(study: Study): Study {
+  return { ...study, sites: study.sites.map((s) => (s.declared ? { ...s, declared: { ...s.declared, on: "" } } : s)) };
+}
+
+/** Moves each site's declaration date forward to the one just received; true when any moved. */
+function confirmDeclarations(db: Db, studyId: number, study: Study): boolean {
+  const rows = sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city, declared_on FROM study_sites WHERE study_id = ?").all(studyId) as {
+    id: number;
+    organisation_id: string | null;
+    hospital_id: string | null;
+    site_name: string | null;
+    site_city: string | null;
+    declared_on: string | null;
+  }[];
+  const byIdentity = new Map(rows.map((r) => [siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }), r]));
+  const update = sql(db, "UPDATE study_sites SET declared_on = ? WHERE id = ?");
+  let moved = false;
+  for (const site of study.sites) {
+    const row = byIdentity.get(siteIdentity(site));
+    if (site.declared && row && row.declared_on != null && site.declared.on > row.declared_on) {
+      update.run(site.declared.on, row.id);
+      moved = true;
+    }
+  }
+  return moved;
 }
 
 function withWithdrawnSites(study: Study, previous: Study | null): Study {
