@@ -62,7 +62,9 @@ const COLUMNS: [string, (s: StudyOut) => Cell][] = [
         s.sites.map(
           (x) =>
             `${x.hospital?.name ?? x.organisation?.name ?? x.name ?? `${x.unnamedCount ?? "?"} ikke navngitt`}` +
-            ` (${x.inclusionStart ?? x.expectedStart ?? "?"}–${x.inclusionEnd ?? x.expectedEnd ?? ""}, ${x.status}, ${x.statusBasis}` +
+            // Firm inclusion dates as they are; a registry's estimates only ever as "forventet".
+            ` (${x.inclusionStart || x.inclusionEnd ? `${x.inclusionStart ?? "?"}–${x.inclusionEnd ?? ""}, ` : ""}` +
+            `${x.expectedStart || x.expectedEnd ? `forventet ${x.expectedStart ?? "?"}–${x.expectedEnd ?? ""}, ` : ""}${x.status}, ${x.statusBasis}` +
             `${x.declaredStatus ? `: «${x.declaredStatus.text}» ${x.declaredStatus.by} ${x.declaredStatus.on}` : ""})`,
         ),
       ),

@@ -194,7 +194,13 @@ function siteLine(site: StudySummaryOut["sites"][number], _now: Date): string {
   const basis = declared
     ? ` (${site.statusStale ? "ikke bekreftet siden" : "oppgitt av " + declared.by} ${formatDateNb(declared.on)}: «${declared.text}»)`
     : "";
-  const expected = site.statusBasis !== "dates" && site.expectedStart && status === "planned" ? `, forventet oppstart ${formatDateNb(site.expectedStart)}` : "";
+  const expected =
+    site.statusBasis === "dates"
+      ? ""
+      : [
+          site.expectedStart && status !== "open" && status !== "closed" ? `, forventet oppstart ${formatDateNb(site.expectedStart)}` : "",
+          site.expectedEnd && status !== "closed" ? `, forventet avsluttet ${formatDateNb(site.expectedEnd)}` : "",
+        ].join("");
   const when =
     status === "open" && site.inclusionEnd
       ? ` til og med ${formatDateNb(site.inclusionEnd)}`
