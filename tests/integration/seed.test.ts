@@ -64,7 +64,15 @@ describe("demo seed", () => {
     const later = seedDemoStudies(db, { now: new Date("2026-12-01T10:00:00Z") });
     expect(later.created).toBe(0);
     expect(later.failed).toEqual([]);
-    expect(later.updated).toBe(demoStudySpecs.length);
+    // A study whose sites only carry declared statuses (no dates, no expected dates) is confirmed in place (its declaration
+    // dates move to the new day, no new version: ADR 0012); every other one is updated.
+    const declaredOnly = demoStudySpecs.filter((spec) =>
+      spec.sites.every((site) => site.startOffsetDays == null && site.endOffsetDays == null && site.expectedStartOffsetDays == null && site.expectedEndOffsetDays == null),
+    );
+    expect(declaredOnly.map((spec) => spec.key)).toEqual(["DEMO-070"]);
+    expect(later.updated).toBe(demoStudySpecs.length - declaredOnly.length);
     expect(count("SELECT count(*) FROM studies")).toBe(demoStudySpecs.length);
+    const moved = db.prepare("SELECT DISTINCT declared_on FROM study_sites WHERE declared_status IS NOT NULL AND study_id = (SELECT study_id FROM study_sites WHERE site_name = 'Hørselskontakten i Sunnfjord kommune')").pluck().all();
+    expect(moved).toEqual(["2026-11-28"]); // 2026-12-01 − 3 days
   });
 });
