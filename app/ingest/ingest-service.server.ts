@@ -10,6 +10,7 @@
  * Atomicity: each record is written in its own savepoint inside a chunk transaction, so a crash
  * (even kill -9) leaves every study either fully old or fully new.
  */
+import { placeCentres, placeKey } from "../models/postcode.server";
 import type { Db } from "../db.server";
 import { describeProblems, studyInputSchema, type Study } from "../domain/study";
 import { mergeIncomingStudy, withdrawOrganisationSites } from "../domain/study-merge";
@@ -156,6 +157,23 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
     });
     return { ...study, leadOrganisationId: options.organisationId };
   };
+  // A place the source names without coordinates (no registered hospital, no geo point) is placed
+  // at its town's or municipality's centre from the postcode list, and the operator is told.
+  let centres: ReturnType<typeof placeCentres> | null = null;
+  const withPlaceCoordinates = (study: Study, record: MappedRecord): Study => {
+    if (!study.sites.some((s) => s.organisationId == null && s.lat == null && s.city)) return study;
+    centres ??= placeCentres(db);
+    return {
+      ...study,
+      sites: study.sites.map((s) => {
+        if (s.organisationId != null || s.lat != null || !s.city) return s;
+        const centre = centres!.get(placeKey(s.city));
+        if (!centre) return s;
+        report.warnings.push({ ref: record.ref, message: `${s.name ?? s.city}: uten koordinater i kilden; plassert i sentrum av ${s.city} (postnummerlisten)` });
+        return { ...s, lat: centre.lat, lon: centre.lon };
+      }),
+    };
+  };
   const firstRef = new Map<string, string>();
   const chunkSize = Math.max(1, options.chunkSize ?? 200);
 
@@ -206,7 +224,7 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
           studyId = matches[0] ?? null;
         }
         const existing: Study | null = studyId != null ? latestSnapshot(db, studyId) : null;
-        const incoming = withOwner(parsed.study, record);
+        const incoming = withPlaceCoordinates(withOwner(parsed.study, record), record);
         const merged = mergeIncomingStudy(existing, incoming, options.organisationId, record.externalId, alsoFor);
         for (const message of merged.warnings) report.warnings.push({ ref: record.ref, message });
         // Junk is stored but held unpublished, unless an editor already published it deliberately

@@ -39,3 +39,42 @@ export function replacePostcodes(db: Db, rows: PostcodeRow[], source: string): n
 export function countPostcodes(db: Db): number {
   return sql(db, "SELECT count(*) FROM postcodes").pluck().get() as number;
 }
+
+/**
+ * The centre of each place and municipality in the postcode list (the mean of its postcodes'
+ * points), by upper-cased name: where a source names a place that is no registered hospital and
+ * gives no coordinates ("Moelv"), its place or municipality stands in, so the nearest-site search
+ * can still place it. Empty when no postcode list is loaded.
+ */
+export function placeCentres(db: Db): Map<string, { lat: number; lon: number }> {
+  const rows = sql(db, "SELECT place, municipality, lat, lon FROM postcodes WHERE in_use = 1").all() as {
+    place: string;
+    municipality: string | null;
+    lat: number;
+    lon: number;
+  }[];
+  const sums = new Map<string, { lat: number; lon: number; n: number }>();
+  const add = (name: string | null, lat: number, lon: number) => {
+    if (!name) return;
+    const key = placeKey(name);
+    const sum = sums.get(key) ?? { lat: 0, lon: 0, n: 0 };
+    sums.set(key, { lat: sum.lat + lat, lon: sum.lon + lon, n: sum.n + 1 });
+  };
+  for (const r of rows) {
+    add(r.place, r.lat, r.lon);
+    // A municipality's own name only where no place has it (the place is the more precise).
+    if (r.municipality && placeKey(r.municipality) !== placeKey(r.place)) add(`kommune:${r.municipality}`, r.lat, r.lon);
+  }
+  const centres = new Map<string, { lat: number; lon: number }>();
+  for (const [key, s] of sums) centres.set(key, { lat: Math.round((s.lat / s.n) * 1e5) / 1e5, lon: Math.round((s.lon / s.n) * 1e5) / 1e5 });
+  for (const [key, centre] of [...centres]) {
+    if (key.startsWith("KOMMUNE:")) {
+      const name = key.slice("KOMMUNE:".length);
+      if (!centres.has(name)) centres.set(name, centre);
+      centres.delete(key);
+    }
+  }
+  return centres;
+}
+
+export const placeKey = (name: string) => name.trim().toUpperCase();
