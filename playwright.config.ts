@@ -12,7 +12,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  // A runner limit, not a timing check: axe over a whole page takes 5–30 s on a busy 2-core machine.
+  timeout: 90_000,
   reporter: "list",
   use: {
     baseURL,
