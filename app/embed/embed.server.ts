@@ -114,10 +114,6 @@ export function embedCsp(frameAncestors: string): string {
   return `default-src 'none'; style-src ${STYLE_HASH}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors ${frameAncestors}`;
 }
 
-function siteText(site: EmbedSite): string {
-  return site.statusText;
-}
-
 function contactHtml(c: NonNullable<EmbedSite["contact"]>): string {
   const parts = [text(c.name)];
   if (c.email) parts.push(`<a href="mailto:${attr(c.email)}">${text(c.email)}</a>`);
@@ -130,7 +126,7 @@ function studyHtml(s: EmbedStudy, headingId: string): string {
   let out = `<li><article aria-labelledby="${headingId}">\n<h3 id="${headingId}"><a href="${attr(s.webUrl)}" target="_top">${text(s.title)}</a>${s.isDemo ? '<span class="demo">Demodata</span>' : ""}</h3>\n`;
   if (summary) out += `<p>${text(summary)}</p>\n`;
   for (const site of s.sites) {
-    out += `<p class="status status-${site.status}">${text(siteText(site))}</p>\n<dl>\n`;
+    out += `<p class="status status-${site.status}">${text(site.statusText)}</p>\n<dl>\n`;
     if (site.hospital) out += `<dt>Sted</dt><dd>${text(site.hospital.name)}${site.hospital.municipality ? `, ${text(site.hospital.municipality)}` : ""}</dd>\n`;
     if (site.contact) out += `<dt>Kontakt</dt><dd>${contactHtml(site.contact)}</dd>\n`;
     out += "</dl>\n";

@@ -188,7 +188,7 @@ const siteName = (site: StudySummaryOut["sites"][number]) =>
   site.hospital?.name ?? site.organisation?.name ?? site.name ?? `${site.unnamedCount ?? "?"} studiesteder i Norge (ikke navngitt)`;
 
 /** The site's line: its status (derived with the request's `now` by siteOut) and what it rests on. */
-function siteLine(site: StudySummaryOut["sites"][number], _now: Date): string {
+function siteLine(site: StudySummaryOut["sites"][number]): string {
   const status = site.status;
   const declared = site.declaredStatus;
   const basis = declared
@@ -228,7 +228,7 @@ export async function searchAtomFeed(ctx: ApiContext): Promise<ApiAnswer> {
       ...study.categories.map((c) => ({ term: c.id, label: c.name, scheme: `${ctx.urls.base}/feeds/categories/` })),
       ...study.icd10.map((c) => ({ term: c.code, label: c.name, scheme: ICD10_SCHEME })),
     ],
-    summary: study.sites.map((s) => siteLine(s, ctx.now)).join("\n") || "Ingen studiesteder ennå.",
+    summary: study.sites.map((s) => siteLine(s)).join("\n") || "Ingen studiesteder ennå.",
     content: study.summary.nb ?? null,
   }));
   const newest = entries.reduce((m, e) => Math.max(m, Date.parse(e.updated)), 0);
@@ -270,7 +270,7 @@ export async function searchCalendar(ctx: ApiContext): Promise<ApiAnswer> {
         date: site.inclusionEnd,
         stamp: new Date(studyUpdated(study, ctx.now)),
         summary: `Siste dag for inklusjon: ${study.title.nb} (${siteName(site)})`,
-        description: `${siteLine(site, ctx.now)}\n${study.webUrl}`,
+        description: `${siteLine(site)}\n${study.webUrl}`,
         location: [site.hospital?.name, site.hospital?.municipality].filter(Boolean).join(", ") || siteName(site),
         url: study.webUrl,
         categories: ["Inklusjonsfrist"],

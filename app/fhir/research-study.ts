@@ -164,8 +164,6 @@ function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-const STATUS_WORDS = STATUS_LABEL;
-const siteDisplay = (s: SiteRecord) => siteDisplayName(s);
 
 export function activeSites(study: Pick<StudyRecord, "sites">): SiteRecord[] {
   return study.sites.filter((s) => !s.withdrawn);
@@ -236,7 +234,7 @@ function siteStudyFor(site: SiteRecord, now: Date, today: string): FhirJson {
     ),
     partOf: [{ reference: "#" }],
     status: r4StatusOfSite(status),
-    site: [{ reference: `#${CONTAINED_ID.location(site.id)}`, display: siteDisplay(site) }],
+    site: [{ reference: `#${CONTAINED_ID.location(site.id)}`, display: siteDisplayName(site) }],
     reasonStopped: site.paused && site.pauseReason ? { text: site.pauseReason } : undefined,
     // The status in words with what it rests on (dates, or who declared it when, or "unknown").
     note: [{ text: `Status: ${siteStatusText(site, now)}` }, ...(site.referral ? [{ text: site.referral }] : [])],
@@ -287,11 +285,11 @@ const TEST_DATA_TAG_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActReason
 function narrative(study: StudyRecord, status: StudyStatus, sites: SiteRecord[], now: Date): FhirJson {
   const window = (s: SiteRecord) => `${s.inclusionStart ?? "?"} – ${s.inclusionEnd ?? ""}`.trim();
   const items = sites
-    .map((s) => `<li>${escapeXml(siteDisplay(s))}: ${escapeXml(siteStatusText(s, now))} (${escapeXml(window(s))})</li>`)
+    .map((s) => `<li>${escapeXml(siteDisplayName(s))}: ${escapeXml(siteStatusText(s, now))} (${escapeXml(window(s))})</li>`)
     .join("");
   return {
     status: "generated",
-    div: `<div xmlns="http://www.w3.org/1999/xhtml">${study.isDemo ? "<p>Demodata: en fiktiv demostudie.</p>" : ""}<p><b>${escapeXml(study.title.nb)}</b></p><p>${escapeXml(STATUS_WORDS[status])}</p>${items ? `<ul>${items}</ul>` : ""}</div>`,
+    div: `<div xmlns="http://www.w3.org/1999/xhtml">${study.isDemo ? "<p>Demodata: en fiktiv demostudie.</p>" : ""}<p><b>${escapeXml(study.title.nb)}</b></p><p>${escapeXml(STATUS_LABEL[status])}</p>${items ? `<ul>${items}</ul>` : ""}</div>`,
   };
 }
 
