@@ -165,6 +165,9 @@ test("the ICD-10 combobox works by keyboard alone", async ({ page }) => {
   await page.goto("/forsker/studier/ny");
   const combo = page.getByRole("combobox", { name: /Søk etter diagnose/ });
   const codes = page.getByRole("textbox", { name: "ICD-10-koder" });
+  // The combobox exists only once the form is hydrated (without JavaScript the codes field is
+  // typed by hand); wait for it, or the Tab below lands on whatever came before hydration.
+  await expect(combo).toBeVisible();
   // Reach it with Tab from the field before it, like a keyboard user.
   await page.getByRole("checkbox", { name: "Øye" }).focus();
   await page.keyboard.press("Tab");
