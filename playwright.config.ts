@@ -5,7 +5,6 @@ import { randomInt } from "node:crypto";
 process.env.E2E_PORT ??= String(randomInt(20_000, 40_000));
 process.env.E2E_DATABASE_PATH ??= `var/test/e2e-${Date.now()}.db`;
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
-const POSTCODES_FILE = "../shared/data/norway-postcodes/erikbolstad_postnummer.tsv";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -27,12 +26,12 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    // The built app on a fresh database file, seeded with the demo studies at start. The real
-    // postcode list is loaded first, straight from ../shared/data (never copied into the repo),
-    // so the patient search can sort by distance.
+    // The built app on a fresh database file, seeded with the demo studies at start; the first
+    // start loads the shipped postcode list (data/reference/postcodes.tsv.gz) and diagnosis codes
+    // itself, so the patient search sorts by distance with no ../shared beside the project.
     // The server runs as `node --import tsx`, like npm start: the tsx CLI would run it as a child
     // and SIGKILL it on SIGTERM, so Playwright's stop would skip the graceful shutdown.
-    command: `node_modules/.bin/tsx scripts/postcodes-load.ts ${POSTCODES_FILE} && node --import tsx server.ts`,
+    command: "node --import tsx server.ts",
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

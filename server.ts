@@ -23,7 +23,7 @@ import { gracefulShutdown } from "./app/http/shutdown.server";
 import { readMigrations } from "./app/models/migrations.server";
 import { removeServerPid, writeServerPid } from "./app/ops/server-pid.server";
 import { closeDb, getDb } from "./app/db.server";
-import { prepareDatabase } from "./app/boot.server";
+import { prepareDatabase, refreshReferenceData } from "./app/boot.server";
 import { dropCursorsExcept } from "./app/models/search-outbox.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 import { getSearchEngines, startSearchIndexing } from "./app/search.server";
@@ -43,6 +43,10 @@ const db = getDb();
 try {
   const report = prepareDatabase(db, { seedDemoData: config.SEED_DEMO_DATA });
   if (report.migrationsApplied.length) console.log(`Migrations applied: ${report.migrationsApplied.join(", ")}`);
+  const ref = report.reference;
+  if (ref.postcodes) console.log(`Reference data: ${ref.postcodes.loaded} postcodes loaded (data/reference/postcodes.tsv.gz).`);
+  if (ref.codes) console.log(`Reference data: ${ref.codes.version}: ${ref.codes.icd10Added} ICD-10 codes added, ${ref.codes.icd10Renamed} renamed, ${ref.codes.icpc2} ICPC-2 codes.`);
+  if (ref.reindexed) console.log(`Reference data changed: ${ref.reindexed} studies queued for reindexing.`);
   if (report.seeded) {
     const s = report.seeded;
     console.log(`Demo data seeded for ${s.today}: ${s.created} fictional studies.`);
@@ -164,6 +168,25 @@ process.on("exit", () => removeServerPid(config.DATABASE_PATH));
 
 // Organisations that publish a feed URL are polled when due (npm run feeds -- --add …).
 const stopFeeds = startFeedScheduler(db);
+
+// Shipped reference data (postcode file, @navikt/diagnosekoder, data/reference/*.json) replaced
+// while the portal runs is loaded within a minute, and what depends on it reindexed (ADR 0013).
+const referenceCheck = setInterval(() => {
+  if (shuttingDown) return;
+  try {
+    const r = refreshReferenceData(db);
+    if (r.lists || r.postcodes || r.codes) {
+      logger.info(
+        { lists: r.lists, postcodes: r.postcodes?.loaded ?? null, codes: r.codes?.version ?? null, reindexed: r.reindexed },
+        "shipped reference data changed: reloaded",
+      );
+    }
+    for (const problem of r.codes?.problems.slice(0, 20) ?? []) logger.warn(problem);
+  } catch (error) {
+    logger.error({ err: error }, `shipped reference data could not be reloaded (the old data is kept): ${(error as Error).message}`);
+  }
+}, 60_000);
+referenceCheck.unref();
 
 function shutdown(signal: string) {
   if (shuttingDown) {

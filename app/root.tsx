@@ -11,6 +11,7 @@ import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.ico", sizes: "32x32" },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
@@ -68,7 +69,13 @@ export function Layout({ children }: { children: ReactNode }) {
             <p>{t("site.footer.about")}</p>
             <p>{t("site.footer.demo")}</p>
             <p>{t("site.footer.privacy")}</p>
-            <p>{t("site.footer.postcodes")}</p>
+            <p>
+              {t("site.footer.postcodes")} <a href="https://www.erikbolstad.no/postnummer/">www.erikbolstad.no/postnummer/</a> (
+              <a href="https://creativecommons.org/licenses/by/3.0/deed.no" rel="license">
+                CC BY 3.0
+              </a>
+              ).
+            </p>
             <p>
               <Link to={href("/tilgjengelighet")}>{t("site.footer.accessibility")}</Link>
             </p>

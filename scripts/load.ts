@@ -17,8 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../app/db.server";
-import { parseBolstadPostcodes } from "../app/ingest/postcodes";
-import { replacePostcodes } from "../app/models/postcode.server";
+import { countPostcodes } from "../app/models/postcode.server";
 import { checkPathsAnswer200, generatePortalDb, requireBuild, startServer, toQueryString, waitForSearchIndex, wholeNumber } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries, Rand } from "./lib/search-bench-data";
@@ -63,7 +62,6 @@ const changes = wholeNumber("changes", values.changes!, 0, 100_000);
 const connections = wholeNumber("connections", values.connections!, 1, 1000);
 const rates = values.rates!.split(",").map((r) => wholeNumber("rates", r.trim(), 1, 100_000));
 requireBuild();
-const POSTCODES = path.resolve("../shared/data/norway-postcodes/erikbolstad_postnummer.tsv");
 
 const dir = mkdtempSync(path.join(tmpdir(), "ks-load-"));
 const dbFile = path.join(dir, "load.db");
@@ -75,10 +73,8 @@ console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${gen
 let studyIds: number[];
 {
   const db = openDatabase(dbFile);
-  if (existsSync(POSTCODES)) {
-    const parsed = parseBolstadPostcodes(readFileSync(POSTCODES, "utf8"));
-    console.log(`  ${replacePostcodes(db, parsed.rows, "erikbolstad_postnummer.tsv")} postcodes loaded from ../shared/data`);
-  } else console.log("  ../shared/data postcodes missing: patient searches with a postcode will say so");
+  // prepareDatabase (generatePortalDb) loaded the shipped postcode list.
+  console.log(`  ${countPostcodes(db)} postcodes (shipped list)`);
   studyIds = db.prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id").pluck().all() as number[];
   db.close();
 }

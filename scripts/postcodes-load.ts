@@ -1,7 +1,7 @@
 /**
  * npm run postcodes:load -- <file.tsv>
  * Loads Norwegian postcodes with coordinates (Erik Bolstad's list, www.erikbolstad.no/postnummer/,
- * CC BY 4.0) into the postcodes table, replacing the old list in one transaction.
+ * CC BY 3.0) into the postcodes table, replacing the old list in one transaction.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -16,7 +16,7 @@ if (args.includes("--help") || args.length !== 1) {
   console.log(`Usage: npm run postcodes:load -- <postnummer.tsv>
 
 Loads the tab-separated postnummer list with coordinates by Erik Bolstad
-(www.erikbolstad.no/postnummer/, CC BY 4.0 — credit it where distances are shown), e.g.
+(www.erikbolstad.no/postnummer/, CC BY 3.0 — credit it where distances are shown), e.g.
 ../shared/data/norway-postcodes/erikbolstad_postnummer.tsv. Environment: DATABASE_PATH.`);
   process.exit(args.includes("--help") ? 0 : 2);
 }

@@ -20,7 +20,6 @@ on a fresh demo database in var/screenshots/. Environment: CHROMIUM_PATH (defaul
 }
 
 const OUT = path.resolve("docs/screenshots");
-const POSTCODES = path.resolve("../shared/data/norway-postcodes/erikbolstad_postnummer.tsv");
 const TSX = path.resolve("node_modules/.bin/tsx");
 const SIZES = [
   { name: "phone", viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 },
@@ -45,12 +44,7 @@ const env: NodeJS.ProcessEnv = {
   SEED_DEMO_DATA: "true",
 };
 
-if (existsSync(POSTCODES)) {
-  const load = spawnSync(TSX, ["scripts/postcodes-load.ts", POSTCODES], { env, stdio: "inherit" });
-  if (load.status !== 0) process.exit(load.status ?? 1);
-} else {
-  console.warn(`No postcode list at ${POSTCODES}: distances will be missing from the pictures.`);
-}
+// The server's first start loads the shipped postcode list (distances in the pictures).
 
 const server = spawn(TSX, ["server.ts"], { env, stdio: ["ignore", "pipe", "inherit"] });
 const stopServer = () => {

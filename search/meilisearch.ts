@@ -111,10 +111,14 @@ export function toMeiliDocuments(docs: SearchDocument[]): MeiliStudyDocument[] {
   return out;
 }
 
-/** The `hospitalPlace` key of a site: where it is, for the distance rings. */
+/**
+ * The `hospitalPlace` key of a site: where it is, for the distance rings. A site with coordinates
+ * but no hospital of its own (placed at its organisation's main hospital, or a place the source
+ * gave) is keyed "-|lat|lon", so it is sorted by distance as in the embedded engine.
+ */
 export function hospitalPlace(d: Pick<SearchDocument, "hospitalId" | "lat" | "lon">): string | null {
-  if (d.hospitalId == null || d.lat == null || d.lon == null || !Number.isFinite(d.lat) || !Number.isFinite(d.lon)) return null;
-  return `${d.hospitalId}|${d.lat}|${d.lon}`;
+  if (d.lat == null || d.lon == null || !Number.isFinite(d.lat) || !Number.isFinite(d.lon)) return null;
+  return `${d.hospitalId ?? "-"}|${d.lat}|${d.lon}`;
 }
 
 /** One document without the fields made from all of its study's documents (toMeiliDocuments adds them). */

@@ -122,7 +122,7 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
         "",
         "**CORS** er åpent for lesing (`Access-Control-Allow-Origin: *`). **Grense:** hver klient har en kvote (token bucket); over den svarer API-et 429 med `Retry-After`.",
         "",
-        "Demodata: studier med `isDemo: true` er fiktive. Postnummerkoordinater: www.erikbolstad.no/postnummer/ (CC BY 4.0).",
+        "Demodata: studier med `isDemo: true` er fiktive. Postnummerkoordinater: Erik Bolstad, https://www.erikbolstad.no/postnummer/ (CC BY 3.0).",
       ].join("\n"),
     },
     servers: [{ url: baseUrl, description: "Denne portalen" }],

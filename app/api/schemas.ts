@@ -144,7 +144,7 @@ export const studiesQueryParams: ParamDef[] = [
     schema: z.string().trim().regex(/^\d{4}$/, "må være et norsk postnummer med fire sifre"),
     multi: false,
     io: "output",
-    description: "Et norsk postnummer i stedet for near (koordinater: www.erikbolstad.no/postnummer/, CC BY 4.0).",
+    description: "Et norsk postnummer i stedet for near (koordinater: https://www.erikbolstad.no/postnummer/, CC BY 3.0).",
     example: "0450",
   },
   {

@@ -19,6 +19,8 @@ import { Icd10Combobox, type Icd10Option } from "./Icd10Combobox";
 export interface StudyFormOptions {
   leadOrganisations: { id: string; name: string }[];
   organisations: { id: string; name: string }[];
+  /** Each organisation's hospitals (treatment sites), its main hospital first. */
+  hospitals: { organisationId: string; hospitals: { id: string; name: string }[] }[];
   categories: { id: string; nameNb: string }[];
   /** Sites of other organisations already on the study: their dates are theirs (read-only here). */
   lockedSites: { key: string; name: string }[];
@@ -300,7 +302,7 @@ export function StudyForm({
 
       <fieldset className="form-section" id={fields.sites.id} tabIndex={-1} aria-describedby={fields.sites.errors ? fields.sites.errorId : undefined}>
         <legend>Studiesteder og inklusjonsperiode</legend>
-        <p className="hint">Ett studiested per organisasjon. Hver organisasjon eier datoene for sitt eget studiested.</p>
+        <p className="hint">Ett studiested per organisasjon og sykehus. Hver organisasjon eier datoene for sitt eget studiested.</p>
         <Errors id={fields.sites.errorId} errors={fields.sites.errors} />
         {sites.map((site, index) => {
           const s = site.getFieldset();
@@ -310,9 +312,9 @@ export function StudyForm({
           return (
             <fieldset key={site.key} id={site.id} className="form-row">
               <legend>Studiested {index + 1}{lockedName ? `: ${lockedName}` : ""}</legend>
-              <input type="hidden" name={s.hospitalId.name} value={value.hospitalId ?? ""} />
               {lockedName ? (
                 <>
+                  <input type="hidden" name={s.hospitalId.name} value={value.hospitalId ?? ""} />
                   <input type="hidden" name={s.organisationId.name} value={value.organisationId} />
                   <input type="hidden" name={s.inclusionStart.name} value={String(s.inclusionStart.initialValue ?? "")} />
                   <input type="hidden" name={s.inclusionEnd.name} value={String(s.inclusionEnd.initialValue ?? "")} />
@@ -331,6 +333,24 @@ export function StudyForm({
                         <option key={o.id} value={o.id}>
                           {o.name}
                         </option>
+                      ))}
+                    </select>
+                  </Field>
+                  <Field
+                    field={s.hospitalId}
+                    label="Sykehus (behandlingssted)"
+                    hint="Der deltakerne møter opp. Velger du ikke, vises organisasjonens hovedsykehus, og det står at studiestedet ikke er oppgitt."
+                  >
+                    <select {...getSelectProps(s.hospitalId, { ariaDescribedBy: s.hospitalId.descriptionId })} key={s.hospitalId.key}>
+                      <option value="">Ikke valgt (hovedsykehuset brukes)</option>
+                      {options.hospitals.map((group) => (
+                        <optgroup key={group.organisationId} label={orgName.get(group.organisationId) ?? group.organisationId}>
+                          {group.hospitals.map((h) => (
+                            <option key={h.id} value={h.id}>
+                              {h.name}
+                            </option>
+                          ))}
+                        </optgroup>
                       ))}
                     </select>
                   </Field>

@@ -116,7 +116,7 @@ export function fieldLabel(name: string): string {
   const site = /^sites\[(\d+)\](?:\.(\w+))?$/.exec(name);
   if (site) {
     const n = Number(site[1]) + 1;
-    const part = { organisationId: "organisasjon", inclusionStart: "inklusjonsstart", inclusionEnd: "inklusjonsslutt" }[site[2] ?? ""];
+    const part = { organisationId: "organisasjon", hospitalId: "sykehus", inclusionStart: "inklusjonsstart", inclusionEnd: "inklusjonsslutt" }[site[2] ?? ""];
     return `Studiested ${n}${part ? `, ${part}` : ""}`;
   }
   const contact = /^contacts\[(\d+)\](?:\.(\w+))?$/.exec(name);

@@ -52,3 +52,34 @@ export function suggestIcd10(db: Db, term: string, limit = 10): Icd10Entry[] {
     n,
   ) as Icd10Entry[];
 }
+
+/** Replaces the ICPC-2 list in one transaction (only the clinician search reads it; nothing refers to it). */
+export function replaceIcpc2Codes(db: Db, entries: Icd10Entry[]): number {
+  const insert = sql(db, "INSERT INTO icpc2_codes (code, name_nb) VALUES (?, ?)");
+  db.transaction(() => {
+    sql(db, "DELETE FROM icpc2_codes").run();
+    for (const e of entries) insert.run(e.code, e.nameNb);
+  })();
+  return entries.length;
+}
+
+export function lookupIcpc2(db: Db, code: string): Icd10Entry | null {
+  return (sql(db, "SELECT code, name_nb AS nameNb FROM icpc2_codes WHERE code = ?").get(code.trim().toUpperCase()) as Icd10Entry | undefined) ?? null;
+}
+
+export function countIcpc2Codes(db: Db): number {
+  return sql(db, "SELECT count(*) FROM icpc2_codes").pluck().get() as number;
+}
+
+/** Whether any published study is coded with this ICD-10 code or one under it ("E11" covers "E119"). */
+export function icd10CodeInUse(db: Db, code: string): boolean {
+  return (
+    sql(
+      db,
+      `SELECT EXISTS (SELECT 1 FROM study_icd10 si JOIN studies s ON s.id = si.study_id AND s.publication_state = 'published'
+        WHERE si.code = ? OR si.code LIKE ? ESCAPE '\\')`,
+    )
+      .pluck()
+      .get(code, `${code.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) === 1
+  );
+}

@@ -1,5 +1,6 @@
 /** Postcode → coordinates (table postcodes, loaded by scripts/postcodes-load.ts). */
 import type { Db } from "../db.server";
+import type { ShippedPostcode } from "../domain/postcode-list";
 import { sql } from "./statements.server";
 
 export interface PostcodeRow {
@@ -32,6 +33,27 @@ export function replacePostcodes(db: Db, rows: PostcodeRow[], source: string): n
   db.transaction(() => {
     sql(db, "DELETE FROM postcodes").run();
     for (const r of rows) insert.run(r.postcode, r.place, r.municipalityNumber, r.municipality, r.lat, r.lon, r.inUse ? 1 : 0, source);
+  })();
+  return rows.length;
+}
+
+/** Where a shipped postcode's point comes from, as stored in postcodes.source. */
+export const SHIPPED_POSTCODE_SOURCE = {
+  postcode: "erikbolstad.no/postnummer",
+  place: "erikbolstad.no/postnummer (sentrum av stedet)",
+  municipality: "erikbolstad.no/postnummer (sentrum av kommunen)",
+} as const;
+
+/** The project's shipped list (data/reference/postcodes.tsv.gz), replacing the table in one transaction. */
+export function replaceWithShippedPostcodes(db: Db, rows: readonly ShippedPostcode[]): number {
+  const insert = sql(
+    db,
+    `INSERT INTO postcodes (postcode, place, municipality_number, municipality, lat, lon, in_use, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  db.transaction(() => {
+    sql(db, "DELETE FROM postcodes").run();
+    for (const r of rows) insert.run(r.postcode, r.place, r.municipalityNumber, r.municipality, r.lat, r.lon, r.inUse ? 1 : 0, SHIPPED_POSTCODE_SOURCE[r.located]);
   })();
   return rows.length;
 }

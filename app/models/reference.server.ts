@@ -20,6 +20,8 @@ export interface Hospital {
   municipalityNumber: string | null;
   lat: number | null;
   lon: number | null;
+  /** The organisation's main hospital (where a site that names no hospital is placed). */
+  main: boolean;
 }
 
 export interface Organisation {
@@ -58,6 +60,9 @@ export function upsertReferenceData(db: Db, ref: ReferenceData): void {
        municipality = excluded.municipality, municipality_number = excluded.municipality_number,
        lat = excluded.lat, lon = excluded.lon`,
   );
+  // The first hospital listed for an organisation is its main hospital: where a site that names
+  // no hospital is placed (and shown as placed there).
+  const mainHospital = db.prepare("UPDATE organisations SET main_hospital_id = ? WHERE id = ?");
   const category = db.prepare(
     `INSERT INTO hrcs_categories (id, name_nb, name_en, aliases) VALUES (@id, @nameNb, @nameEn, @aliases)
      ON CONFLICT(id) DO UPDATE SET name_nb = excluded.name_nb, name_en = excluded.name_en, aliases = excluded.aliases`,
@@ -78,6 +83,7 @@ export function upsertReferenceData(db: Db, ref: ReferenceData): void {
           municipalityNumber: h.municipalityNumber ?? null,
         });
       }
+      mainHospital.run(o.hospitals[0]!.id, o.id);
     }
     for (const c of ref.hrcsCategories) category.run({ ...c, aliases: JSON.stringify(c.aliases) });
     for (const c of ref.icd10) icd10.run(c);
@@ -100,10 +106,13 @@ export function listOrganisations(db: Db): Organisation[] {
 }
 
 export function listHospitals(db: Db, organisationId?: string): Hospital[] {
-  const sql = `SELECT id, organisation_id AS organisationId, name, municipality, municipality_number AS municipalityNumber, lat, lon
-               FROM hospitals ${organisationId ? "WHERE organisation_id = ?" : ""} ORDER BY name`;
+  const sql = `SELECT h.id, h.organisation_id AS organisationId, h.name, h.municipality, h.municipality_number AS municipalityNumber, h.lat, h.lon,
+                      coalesce(o.main_hospital_id = h.id, 0) AS main
+               FROM hospitals h LEFT JOIN organisations o ON o.id = h.organisation_id
+               ${organisationId ? "WHERE h.organisation_id = ?" : ""} ORDER BY h.name`;
   const stmt = db.prepare(sql);
-  return (organisationId ? stmt.all(organisationId) : stmt.all()) as Hospital[];
+  const rows = (organisationId ? stmt.all(organisationId) : stmt.all()) as (Omit<Hospital, "main"> & { main: number })[];
+  return rows.map((r) => ({ ...r, main: r.main === 1 }));
 }
 
 export function listHrcsCategories(db: Db): HrcsCategory[] {

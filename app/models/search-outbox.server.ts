@@ -104,6 +104,11 @@ export function outboxLag(db: Db, engine: string): number {
   return sql(db, "SELECT count(*) FROM search_outbox WHERE id > ?").pluck().get(lastId) as number;
 }
 
+/** Puts every study in the outbox (reference names in the index changed); the indexers redo them. */
+export function enqueueAllStudies(db: Db, now = new Date()): number {
+  return sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) SELECT id, ? FROM studies ORDER BY id").run(now.toISOString()).changes;
+}
+
 export function allStudyIds(db: Db): number[] {
   return sql(db, "SELECT id FROM studies ORDER BY id").pluck().all() as number[];
 }

@@ -415,6 +415,11 @@ export interface SiteRecord {
   municipality: string | null;
   lat: number | null;
   lon: number | null;
+  /**
+   * Set when the site names its organisation but no hospital, and lat/lon are the organisation's
+   * main hospital's (shown as such). Absent or null otherwise.
+   */
+  placedAtMainHospital?: string | null;
   inclusionStart: string | null;
   inclusionEnd: string | null;
   paused: boolean;
@@ -500,6 +505,10 @@ interface SiteRow {
   municipality: string | null;
   lat: number | null;
   lon: number | null;
+  main_hospital_name: string | null;
+  main_municipality: string | null;
+  main_lat: number | null;
+  main_lon: number | null;
   inclusion_start: string | null;
   inclusion_end: string | null;
   paused: number;
@@ -511,14 +520,30 @@ interface SiteRow {
   withdrawn: number;
 }
 
+/**
+ * Where a site is: its hospital; else the place the source gave; else, for a site that names its
+ * organisation but no hospital, the organisation's main hospital (marked, so pages say so); else
+ * unknown ("sted ikke oppgitt").
+ */
+function siteLocation(r: SiteRow): Pick<SiteRecord, "municipality" | "lat" | "lon" | "placedAtMainHospital"> {
+  if (r.lat != null && r.lon != null) return { municipality: r.municipality ?? r.site_city, lat: r.lat, lon: r.lon, placedAtMainHospital: null };
+  if (r.site_lat != null && r.site_lon != null) return { municipality: r.municipality ?? r.site_city, lat: r.site_lat, lon: r.site_lon, placedAtMainHospital: null };
+  if (r.main_lat != null && r.main_lon != null && r.main_hospital_name) {
+    return { municipality: r.municipality ?? r.site_city ?? r.main_municipality, lat: r.main_lat, lon: r.main_lon, placedAtMainHospital: r.main_hospital_name };
+  }
+  return { municipality: r.municipality ?? r.site_city, lat: null, lon: null, placedAtMainHospital: null };
+}
+
 function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
   const rows = sql(db, 
       `SELECT ss.*, o.name AS organisation_name, o.region_id, r.name AS region_name, h.name AS hospital_name,
-              h.municipality, h.lat, h.lon
+              h.municipality, h.lat, h.lon,
+              mh.name AS main_hospital_name, mh.municipality AS main_municipality, mh.lat AS main_lat, mh.lon AS main_lon
        FROM study_sites ss
        LEFT JOIN organisations o ON o.id = ss.organisation_id
        LEFT JOIN regions r ON r.id = o.region_id
        LEFT JOIN hospitals h ON h.id = ss.hospital_id
+       LEFT JOIN hospitals mh ON ss.hospital_id IS NULL AND mh.id = o.main_hospital_id
        WHERE ss.study_id IN (SELECT value FROM json_each(?))
        ORDER BY ss.study_id, ss.organisation_id IS NULL, ss.organisation_id, coalesce(ss.hospital_id, ''), ss.site_name`,
     )
@@ -537,9 +562,7 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
       unnamedCount: r.unnamed_count,
       hospitalId: r.hospital_id,
       hospitalName: r.hospital_name,
-      municipality: r.municipality ?? r.site_city,
-      lat: r.lat ?? r.site_lat,
-      lon: r.lon ?? r.site_lon,
+      ...siteLocation(r),
       expectedStart: r.expected_start,
       expectedEnd: r.expected_end,
       declared:
@@ -734,8 +757,9 @@ export function toStudyInput(record: StudyRecord): Study {
       hospitalId: s.hospitalId,
       name: s.name,
       city: s.city,
-      lat: s.hospitalId ? null : s.lat,
-      lon: s.hospitalId ? null : s.lon,
+      // A hospital's (or the main hospital's stand-in) coordinates are not the site's own.
+      lat: s.hospitalId || s.placedAtMainHospital ? null : s.lat,
+      lon: s.hospitalId || s.placedAtMainHospital ? null : s.lon,
       unnamedCount: s.unnamedCount,
       expectedStart: s.expectedStart,
       expectedEnd: s.expectedEnd,

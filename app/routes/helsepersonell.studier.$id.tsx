@@ -151,7 +151,7 @@ export default function ClinicianStudyPage() {
               <tr key={site.id}>
                 <th scope="row">
                   {site.name}
-                  <div className="muted">{[site.organisation, site.region].filter(Boolean).join(", ")}</div>
+                  <div className="muted">{[site.organisation, site.region, site.placeNote].filter(Boolean).join(", ")}</div>
                 </th>
                 <td>
                   <StatusBadge status={site.status} text={site.statusText} />

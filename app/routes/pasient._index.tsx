@@ -213,6 +213,7 @@ function StudyCardItem({ card, postcode }: { card: StudyCard; postcode: string |
             {card.site.name}
             {card.site.place && !card.site.name.includes(card.site.place) ? `, ${card.site.place}` : ""}
             {card.site.distanceKm != null ? ` – ${t("distance.km", { km: card.site.distanceKm })}` : ""}
+            {card.site.placeNote ? ` (${card.site.placeNote})` : ""}
             {card.otherSites > 0 ? ` ${plural("patient.card.moreSites", card.otherSites)}` : ""}
           </>
         ) : (

@@ -135,8 +135,8 @@ export default function PatientStudyPage() {
         {s.sites.map((site) => (
           <li key={site.id} className="site">
             <h3>{site.name}</h3>
-            {site.organisation || site.place ? (
-              <p className="muted">{[site.place, site.organisation].filter(Boolean).join(" · ")}</p>
+            {site.organisation || site.place || site.placeNote ? (
+              <p className="muted">{[site.place, site.organisation, site.placeNote].filter(Boolean).join(" · ")}</p>
             ) : null}
             {s.withdrawn ? null : (
               <p>

@@ -9,7 +9,8 @@ import { studyStatusText } from "../domain/status-text";
 import { getDb } from "../db.server";
 import { langFromSearch, type Lang } from "../i18n/languages";
 import { translator } from "../i18n/translate";
-import { suggestIcd10 } from "../models/icd10.server";
+import { icd10CodeInUse, lookupIcpc2, suggestIcd10 } from "../models/icd10.server";
+import { readDiagnosisCode, type DiagnosisLookups } from "../domain/diagnosis-code";
 import { listIcd10CodesInUse, listOrganisations, listRegions } from "../models/reference.server";
 import { getStudies, type StudyRecord } from "../models/study.server";
 import { getSearchEngine } from "../search.server";
@@ -73,12 +74,6 @@ export interface ClinicianSearchView {
   nextHref: string | null;
 }
 
-/** An ICD-10 code at the start of the value ("C50", "c50.9", "C50 Ondartet svulst i brystkjertel"). */
-function leadingIcd10Code(value: string): string | null {
-  const match = /^\s*([A-Za-z]\d{2}(?:\.?[0-9A-Za-z]{1,2})?)(?=\s|$|[,;])/.exec(value);
-  return match ? match[1]!.toUpperCase().replace(".", "") : null;
-}
-
 /** Latest inclusion end among the open sites; null if one is open-ended, or none is open. */
 function openUntil(study: StudyRecord, now: Date): { date: string | null; anyOpen: boolean } {
   const open = activeSites(study).filter((s) => siteStatus(s, now) === "open");
@@ -112,13 +107,28 @@ export async function clinicianSearchView(url: URL, now: Date): Promise<Clinicia
 
   // ICD-10 as a code (from the autocomplete list or typed) or a Norwegian name. A lay word that
   // names no code ("brystkreft") is searched as text: the engine's synonyms tie it to C50.
+  // An ICPC-2 code (what GPs code in, "T90") is searched by its Norwegian name, and the page
+  // says how it was understood; in the free-text field only a code typed on its own counts.
   const notes: string[] = [];
+  const lookups: DiagnosisLookups = {
+    icd10InUse: (code) => icd10CodeInUse(db, code),
+    icpc2Name: (code) => lookupIcpc2(db, code)?.nameNb ?? null,
+  };
   let icd10Codes: string[] = [];
   let extraText = "";
+  let q = params.q;
+  const qReading = /^\s*(?:icpc(?:-?2)?\s*[:\s]\s*)?[A-Za-z]\d{2}\d?\s*$/i.test(q) ? readDiagnosisCode(q, lookups) : null;
+  if (qReading?.kind === "icpc2") {
+    q = qReading.name;
+    notes.push(tr.t("search.note.icpc2", { code: qReading.code, name: qReading.name }));
+  }
   if (params.icd10) {
-    const code = leadingIcd10Code(params.icd10);
-    if (code) icd10Codes = [code];
-    else {
+    const reading = readDiagnosisCode(params.icd10, lookups);
+    if (reading.kind === "icd10") icd10Codes = [reading.code];
+    else if (reading.kind === "icpc2") {
+      extraText = reading.name;
+      notes.push(tr.t("search.note.icpc2", { code: reading.code, name: reading.name }));
+    } else {
       icd10Codes = params.icd10.trim().length >= 3 ? suggestIcd10(db, params.icd10, 20).map((c) => c.code) : [];
       if (icd10Codes.length === 0) {
         extraText = params.icd10;
@@ -129,7 +139,7 @@ export async function clinicianSearchView(url: URL, now: Date): Promise<Clinicia
 
   const sort = effectiveSort(params);
   const base: SearchQuery = withoutEmpty({
-    q: [params.q, extraText].filter(Boolean).join(" "),
+    q: [q, extraText].filter(Boolean).join(" "),
     icd10: icd10Codes,
     organisations: params.helseforetak ? [params.helseforetak] : undefined,
     regions: params.region ? [params.region] : undefined,

@@ -8,6 +8,7 @@ import { siteDisplayName } from "../domain/site-name";
 import { roundKm } from "../domain/geo-distance";
 import { studyStatusText } from "../domain/status-text";
 import type { Lang } from "../i18n/languages";
+import { translator, type Translator } from "../i18n/translate";
 import type { SiteRecord, StudyRecord } from "../models/study.server";
 import type { SearchHit } from "../../search/types";
 import { localText, type LocalText } from "./localized-text";
@@ -17,7 +18,7 @@ export interface StudyCard {
   title: LocalText;
   status: StudyStatus;
   statusText: string;
-  site: { name: string; place: string | null; distanceKm: number | null } | null;
+  site: { name: string; place: string | null; distanceKm: number | null; placeNote: string | null } | null;
   /** Other active sites besides the one shown. */
   otherSites: number;
   categories: string[];
@@ -26,6 +27,16 @@ export interface StudyCard {
 
 export function activeSites(study: Pick<StudyRecord, "sites">): SiteRecord[] {
   return study.sites.filter((s) => !s.withdrawn);
+}
+
+/**
+ * Said next to a site whose place is not its own: the organisation's main hospital stands in for a
+ * site that names no hospital; a site with no known place says so ("sted ikke oppgitt").
+ */
+export function sitePlaceNote(site: Pick<SiteRecord, "lat" | "lon" | "placedAtMainHospital">, t: Translator["t"]): string | null {
+  if (site.placedAtMainHospital) return t("site.place.mainHospital", { hospital: site.placedAtMainHospital });
+  if (site.lat == null || site.lon == null) return t("site.place.unknown");
+  return null;
 }
 
 export function siteName(site: SiteRecord): string {
@@ -57,6 +68,7 @@ export function studyCard(
           name: siteName(shown),
           place: shown.municipality,
           distanceKm: hit?.distanceKm != null && shown.id === hit.siteId ? roundKm(hit.distanceKm) : null,
+          placeNote: sitePlaceNote(shown, translator(lang).t),
         }
       : null,
     otherSites: shown ? sites.length - 1 : 0,

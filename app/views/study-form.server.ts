@@ -12,7 +12,7 @@ import { guarded } from "../auth/route.server";
 import { formFieldName, formToStudy, parseStudyForm, sentence } from "../domain/study-form";
 import { siteKey } from "../domain/study-snapshot";
 import type { FieldProblem, Study } from "../domain/study";
-import { listHrcsCategories, listOrganisations } from "../models/reference.server";
+import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
 import { createStudy, saveStudyContent } from "../models/study-work.server";
 import type { StudyFormOptions } from "../components/StudyForm";
 
@@ -29,10 +29,27 @@ export function studyFormOptions(db: Db, user: Principal, study: Study | null): 
   return {
     leadOrganisations: leads,
     organisations,
+    hospitals: hospitalChoices(db),
     categories: listHrcsCategories(db).map((c) => ({ id: c.id, nameNb: c.nameNb })),
     lockedSites: (study?.sites ?? []).filter((s) => !s.withdrawn && !mine(s.organisationId))
       .map((s) => ({ key: siteKey(s), name: (s.organisationId ? name.get(s.organisationId) : null) ?? s.organisationId ?? s.name ?? siteKey(s) })),
   };
+}
+
+/** Each organisation's hospitals for the site's hospital choice, the main hospital first. */
+function hospitalChoices(db: Db): StudyFormOptions["hospitals"] {
+  const byOrg = new Map<string, { id: string; name: string; main: boolean }[]>();
+  for (const h of listHospitals(db)) {
+    const list = byOrg.get(h.organisationId) ?? [];
+    list.push({ id: h.id, name: h.name, main: h.main });
+    byOrg.set(h.organisationId, list);
+  }
+  return listOrganisations(db)
+    .filter((o) => byOrg.has(o.id))
+    .map((o) => ({
+      organisationId: o.id,
+      hospitals: byOrg.get(o.id)!.sort((a, b) => Number(b.main) - Number(a.main) || a.name.localeCompare(b.name, "nb")).map(({ id, name }) => ({ id, name })),
+    }));
 }
 
 /** Model problems ("sites.1.inclusionEnd") as Conform field errors ("sites[1].inclusionEnd"). */

@@ -5,6 +5,7 @@
  */
 import { osloDate, siteStatus, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
 import { distanceKm, roundKm } from "../domain/geo-distance";
+import { sitePlaceNote } from "./study-card.server";
 import { siteStatusText, studyStatusText } from "../domain/status-text";
 import { withLang, type Lang } from "../i18n/languages";
 import { getConfig } from "../config.server";
@@ -48,6 +49,8 @@ export interface SiteView {
   moreContacts: { name: string; email: string | null; phone: string | null }[];
   referral: string | null;
   distanceKm: number | null;
+  /** "ved hovedsykehuset …" when the site names no hospital, "sted ikke oppgitt" when no place is known. */
+  placeNote: string | null;
 }
 
 export interface CriteriaView {
@@ -114,6 +117,7 @@ function siteView(site: SiteRecord, now: Date, lang: Lang, near: { lat: number; 
     moreContacts: site.moreContacts,
     referral: site.referral,
     distanceKm: near && site.lat != null && site.lon != null ? roundKm(distanceKm(near, { lat: site.lat, lon: site.lon })) : null,
+    placeNote: sitePlaceNote(site, t),
   };
 }
 

@@ -10,7 +10,8 @@ import path from "node:path";
 import { loadReferenceData } from "../../app/boot.server";
 import { addCalendarDays } from "../../app/domain/calendar-date";
 import { osloDate, startOfOsloDay } from "../../app/domain/inclusion-status";
-import { parseBolstadPostcodes } from "../../app/ingest/postcodes";
+import { gunzipSync } from "node:zlib";
+import { parseShippedPostcodes } from "../../app/domain/postcode-list";
 import { queryText } from "../../search/query-terms";
 import type { SearchDocument, SearchQuery } from "../../search/types";
 
@@ -378,9 +379,10 @@ const CATEGORY_IDS = ["cancer", "cardiovascular", "mental-health", "neurological
 const PHASE_IDS = ["phase_2", "phase_3", "phase_4"];
 
 export function postcodePoints(): { postcode: string; lat: number; lon: number }[] {
-  const file = path.resolve(process.cwd(), "../shared/data/norway-postcodes/erikbolstad_postnummer.tsv");
+  // The shipped list (data/reference/postcodes.tsv.gz, Erik Bolstad's list completed; CC BY 3.0).
+  const file = path.resolve(process.cwd(), "data/reference/postcodes.tsv.gz");
   try {
-    const rows = parseBolstadPostcodes(readFileSync(file, "utf8")).rows.filter((p) => p.inUse);
+    const rows = parseShippedPostcodes(gunzipSync(readFileSync(file)).toString("utf8")).rows.filter((p) => p.inUse);
     if (rows.length > 100) return rows.map((p) => ({ postcode: p.postcode, lat: p.lat, lon: p.lon }));
   } catch {
     // fall through to a few real points

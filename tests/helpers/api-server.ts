@@ -1,20 +1,17 @@
 /**
  * The built server over real HTTP on a real SQLite file, set up for the open API tests: the demo
- * seed, the real postcode list from ../shared/data, a fixed public BASE_URL (links in answers use
+ * seed, the shipped postcode list (loaded by prepareDatabase), a fixed public BASE_URL (links in answers use
  * it; `url()` maps them back to the test server), and the server's OpenAPI document for checks.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { prepareDatabase } from "~/boot.server";
 import { openDatabase, type Db } from "~/db.server";
-import { parseBolstadPostcodes } from "~/ingest/postcodes";
-import { replacePostcodes } from "~/models/postcode.server";
 import { tempDir } from "./db";
 import { OpenApiConformance } from "./openapi";
 import { startServer, type RunningServer } from "./server";
 
 export const PUBLIC_BASE = "http://api.kliniskestudier.test";
-const POSTCODES = path.resolve("../shared/data/norway-postcodes/erikbolstad_postnummer.tsv");
 
 export interface ApiServer {
   server: RunningServer;
@@ -44,8 +41,6 @@ export async function startApiServer({ env = {}, prepare, headers: defaults }: A
   const dbFile = path.join(dir, "api.db");
   const setup = openDatabase(dbFile);
   prepareDatabase(setup, { seedDemoData: true });
-  const parsed = parseBolstadPostcodes(readFileSync(POSTCODES, "utf8"));
-  replacePostcodes(setup, parsed.rows, path.basename(POSTCODES));
   prepare?.(setup);
   setup.close();
 

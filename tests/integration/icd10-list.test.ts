@@ -1,13 +1,14 @@
-/** The full Norwegian ICD-10 list (../shared/data, 19,634 codes) into a real database; hostile entries. */
+/** The full Norwegian ICD-10 list (the npm package @navikt/diagnosekoder, 19,634 codes) into a real database; hostile entries. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseIcd10List } from "~/ingest/icd10-list";
 import { countIcd10Codes, suggestIcd10, upsertIcd10Codes } from "~/models/icd10.server";
 import { icd10Names } from "~/models/reference.server";
+import { referenceSources } from "~/boot.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
-const FILE = path.resolve(process.cwd(), "../shared/data/icd10-no/navikt_ICD10_no.json");
+const FILE = path.join(referenceSources().diagnosekoderDir, "lib/ICD10.json");
 let t: TestDb;
 beforeAll(() => {
   t = freshDb();

@@ -94,6 +94,15 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       save("injection", edgeStudy(`Robert'); DROP TABLE studies; -- "NEAR" OR * brystkreft`, {
         sites: [{ organisationId: "unn", inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }],
       }));
+      // A site that names only its health trust is placed at the trust's main hospital (ADR 0013).
+      save("trustOnly", edgeStudy("Fjordallergistudie i Helse Stavanger", {
+        leadOrganisationId: "helse-stavanger",
+        sites: [{ organisationId: "helse-stavanger", inclusionStart: "2026-01-01", inclusionEnd: "2027-12-31" }],
+      }));
+      save("trustHospital", edgeStudy("Fjordallergistudie ved Rikshospitalet", {
+        leadOrganisationId: "ous",
+        sites: [{ organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2026-01-01", inclusionEnd: "2027-12-31" }],
+      }));
       engine = await harness.create(t);
       await engine.setup();
       const rows = t.db.prepare("SELECT id FROM studies ORDER BY id").pluck().all() as number[];
@@ -203,6 +212,15 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(result.hits[0]!.distanceKm!).toBeLessThan(10);
       const distances = result.hits.map((h) => h.distanceKm ?? Infinity);
       expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    });
+
+    it("sorts a site that names only its health trust by the distance of the trust's main hospital", async () => {
+      const stavanger = { lat: 58.97, lon: 5.73 };
+      const result = await search({ q: "fjordallergistudie", near: stavanger, sort: "distance" });
+      expect(result.hits.map((h) => h.studyId)).toEqual([ids.trustOnly, ids.trustHospital]);
+      expect(result.hits[0]!.distanceKm).not.toBeNull();
+      expect(result.hits[0]!.distanceKm!).toBeLessThan(5);
+      expect(result.hits[1]!.distanceKm!).toBeGreaterThan(250);
     });
 
     it("sorts by closing soon and by newest", async () => {

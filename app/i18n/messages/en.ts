@@ -21,7 +21,9 @@ export const en: Messages = {
   "site.footer.demo": "Trials marked Demo data are fictional examples and do not exist. Always talk to your doctor before you ask to take part in a trial.",
   "site.footer.privacy": "We use no cookies, no tracking and no analytics, and we store nothing about you.",
   "site.footer.accessibility": "Accessibility statement",
-  "site.footer.postcodes": "Distances are calculated from Erik Bolstad's postcode list (www.erikbolstad.no/postnummer/, CC BY 4.0).",
+  "site.place.unknown": "place not given",
+  "site.place.mainHospital": "at the main hospital, {hospital} (the site is not given)",
+  "site.footer.postcodes": "Distances are calculated from Erik Bolstad's postcode list:",
 
   "demo.badge": "Demo data",
   "demo.badgeTitle": "Fictional trial made for demonstration",
@@ -169,6 +171,7 @@ export const en: Messages = {
   "search.problem.side": "The page number must be a whole number from 1.",
   "search.problem.sortering": "Unknown sort order. We sort as usual.",
   "search.problem.icd10": "No ICD-10 code is called “{value}”. We searched for the word instead.",
+  "search.note.icpc2": "We understood {code} as the ICPC-2 code “{name}” and searched for that.",
   "search.problem.helseforetak": "We do not know the health trust “{value}”.",
   "search.problem.fase": "Unknown phase “{value}”.",
   "search.problem.type": "Unknown study type “{value}”.",

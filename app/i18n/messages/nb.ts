@@ -23,7 +23,9 @@ export const nb = {
   "site.footer.demo": "Studier merket Demodata er fiktive eksempler og finnes ikke. Snakk alltid med legen din før du melder interesse for en studie.",
   "site.footer.privacy": "Vi bruker ikke informasjonskapsler, sporing eller analyseverktøy, og vi lagrer ingenting om deg.",
   "site.footer.accessibility": "Tilgjengelighetserklæring",
-  "site.footer.postcodes": "Avstander regnes ut fra postnummerlisten til Erik Bolstad (www.erikbolstad.no/postnummer/, CC BY 4.0).",
+  "site.place.unknown": "sted ikke oppgitt",
+  "site.place.mainHospital": "ved hovedsykehuset {hospital} (studiestedet er ikke oppgitt)",
+  "site.footer.postcodes": "Avstander regnes ut fra postnummerlisten til Erik Bolstad:",
 
   "demo.badge": "Demodata",
   "demo.badgeTitle": "Fiktiv studie laget for demonstrasjon",
@@ -171,6 +173,7 @@ export const nb = {
   "search.problem.side": "Sidetallet må være et helt tall fra 1.",
   "search.problem.sortering": "Ukjent sortering. Vi sorterer som vanlig.",
   "search.problem.icd10": "Fant ingen ICD-10-kode som heter «{value}». Vi søkte etter ordet i stedet.",
+  "search.note.icpc2": "Vi forsto {code} som ICPC-2-koden «{name}» og søkte etter det.",
   "search.problem.helseforetak": "Vi kjenner ikke helseforetaket «{value}».",
   "search.problem.fase": "Ukjent fase «{value}».",
   "search.problem.type": "Ukjent studietype «{value}».",

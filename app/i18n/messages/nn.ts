@@ -21,7 +21,9 @@ export const nn: Messages = {
   "site.footer.demo": "Studiar merkte Demodata er fiktive døme og finst ikkje. Snakk alltid med legen din før du melder interesse for ein studie.",
   "site.footer.privacy": "Vi brukar ikkje informasjonskapslar, sporing eller analyseverktøy, og vi lagrar ingenting om deg.",
   "site.footer.accessibility": "Tilgjengeerklæring",
-  "site.footer.postcodes": "Avstandar blir rekna ut frå postnummerlista til Erik Bolstad (www.erikbolstad.no/postnummer/, CC BY 4.0).",
+  "site.place.unknown": "stad ikkje oppgitt",
+  "site.place.mainHospital": "ved hovudsjukehuset {hospital} (studiestaden er ikkje oppgitt)",
+  "site.footer.postcodes": "Avstandar blir rekna ut frå postnummerlista til Erik Bolstad:",
 
   "demo.badge": "Demodata",
   "demo.badgeTitle": "Fiktiv studie laga for demonstrasjon",
@@ -169,6 +171,7 @@ export const nn: Messages = {
   "search.problem.side": "Sidetalet må vere eit heilt tal frå 1.",
   "search.problem.sortering": "Ukjend sortering. Vi sorterer som vanleg.",
   "search.problem.icd10": "Fann ingen ICD-10-kode som heiter «{value}». Vi søkte etter ordet i staden.",
+  "search.note.icpc2": "Vi forstod {code} som ICPC-2-koden «{name}» og søkte etter det.",
   "search.problem.helseforetak": "Vi kjenner ikkje helseføretaket «{value}».",
   "search.problem.fase": "Ukjend fase «{value}».",
   "search.problem.type": "Ukjend studietype «{value}».",
