@@ -212,8 +212,10 @@ function locationFor(site: SiteRecord, orgnr: string | null | undefined): FhirJs
     name: site.hospitalName ?? site.organisationName ?? site.name ?? siteDisplayName(site),
     alias: site.hospitalName && site.organisationName ? [site.organisationName] : undefined,
     telecom: telecom.map((t) => compact(t)),
-    address: compact({ city: site.municipality ?? undefined, country: "NO" }),
-    position: site.lat != null && site.lon != null ? { latitude: site.lat, longitude: site.lon } : undefined,
+    // A site placed at its organisation's main hospital (it names no hospital) has no place of
+    // its own to tell other systems: the stand-in is for our distance search only.
+    address: compact({ city: (site.placedAtMainHospital ? null : site.municipality) ?? undefined, country: "NO" }),
+    position: site.lat != null && site.lon != null && !site.placedAtMainHospital ? { latitude: site.lat, longitude: site.lon } : undefined,
     managingOrganization: compact({
       identifier: orgnr ? { system: ORGNR_SYSTEM, value: orgnr } : undefined,
       display: site.organisationName ?? undefined,
