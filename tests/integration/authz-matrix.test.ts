@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { saveStudy } from "~/models/study.server";
 import { insertRevision } from "~/models/study-revisions.server";
+import { parseStudy } from "~/domain/study";
 import { addFeedSubscription, recordFeedPoll } from "~/models/feed.server";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
@@ -57,8 +58,9 @@ const versions = (id: number) => t.db.prepare("SELECT count(*) FROM study_versio
 /** A published study led by A with a submitted revision 1 (a new title) waiting for A's editors. */
 function pendingRevision(): number {
   const id = study(t.db, { publicationState: "published" });
-  const proposed = testStudy({ identifiers: { rek: String(rek - 1) }, title: { nb: "Foreslått ny tittel" }, publicationState: "published" });
-  insertRevision(t.db, { studyId: id, baseVersion: 1, state: "submitted", snapshot: proposed as never, actor: { name: "test" }, now: new Date() });
+  const proposed = parseStudy(testStudy({ identifiers: { rek: String(rek - 1) }, title: { nb: "Foreslått ny tittel" }, publicationState: "published" }));
+  if (!proposed.ok) throw new Error(JSON.stringify(proposed.problems));
+  insertRevision(t.db, { studyId: id, baseVersion: 1, state: "submitted", snapshot: proposed.study, actor: { name: "test" }, now: new Date() });
   return id;
 }
 /** A study led by A where A proposed a site at B that waits for B's answer. */
