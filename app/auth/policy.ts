@@ -3,11 +3,14 @@
  * write, so a route that forgets a check still cannot do a forbidden thing.
  *
  * - researcher of organisation O: registers studies led by O (with sites anywhere); sees studies
- *   led by O or with a site of O; edits the shared fields (form, restore, submit) of studies led
- *   by O; edits inclusion dates of O's sites (and proposes them for a new site of another
- *   organisation, which that organisation then owns).
- * - editor of O: sees the same; approves / sends back submitted studies led by O; edits O's
- *   sites: inclusion dates, local contact, referral note, pause with reason.
+ *   led by O or with an active (or proposed, not yet answered) site of O; edits the shared fields
+ *   (form, restore, submit) of studies led by O, a published study's as a pending revision;
+ *   edits inclusion dates of O's sites and withdraws them; proposes a new site of another
+ *   organisation, which stays pending until that organisation accepts it (and then owns it);
+ *   accepts or declines a site proposed for O.
+ * - editor of O: sees the same; approves (the version or revision it reviewed) / sends back
+ *   submitted studies led by O; edits O's sites: inclusion dates, local contact, referral note,
+ *   pause with reason; accepts, declines or withdraws O's sites.
  * - admin: everything.
  */
 export type Role = "researcher" | "editor" | "admin";
@@ -22,7 +25,7 @@ export interface Principal {
 export interface StudyScope {
   leadOrganisationId: string;
   /** organisationId null: a location that is no registered organisation (only an admin edits it). */
-  sites: { organisationId: string | null; withdrawn?: boolean }[];
+  sites: { organisationId: string | null; withdrawn?: boolean; pendingConsent?: boolean }[];
 }
 
 export type Action =
@@ -35,6 +38,8 @@ export type Action =
   | "send-back-study"
   | "edit-site-dates"
   | "remove-site"
+  | "accept-site"
+  | "decline-site"
   | "edit-site-local"
   | "view-feed-health";
 
@@ -59,7 +64,17 @@ export const hasRole = (p: Principal, role: Role) => p.roles.some((r) => r.role 
 export function canViewStudy(p: Principal, s: StudyScope): boolean {
   if (isAdmin(p)) return true;
   const orgs = new Set(memberOrgs(p));
-  return orgs.has(s.leadOrganisationId) || s.sites.some((site) => site.organisationId != null && orgs.has(site.organisationId));
+  // A withdrawn site no longer opens the study for its organisation; a proposed one (pending its
+  // organisation's answer) does, so that organisation can read what it is asked to join.
+  return (
+    orgs.has(s.leadOrganisationId) ||
+    s.sites.some((site) => site.organisationId != null && orgs.has(site.organisationId) && (!site.withdrawn || site.pendingConsent === true))
+  );
+}
+
+/** A site's own organisation (any of its researchers or editors) answers for it: accept, decline, withdraw. */
+export function canAnswerForSite(p: Principal, site: { organisationId: string | null }): boolean {
+  return isAdmin(p) || (site.organisationId != null && memberOrgs(p).includes(site.organisationId));
 }
 
 /** A researcher registers studies led by their own organisations only. */
@@ -97,6 +112,8 @@ const MESSAGES: Record<Action, string> = {
   "send-back-study": "Bare redaktører ved organisasjonen som leder studien kan sende den tilbake.",
   "edit-site-dates": "Du kan bare endre inklusjonsdatoer for studiesteder ved din egen organisasjon.",
   "remove-site": "Du kan bare fjerne studiesteder ved din egen organisasjon.",
+  "accept-site": "Bare organisasjonen som eier studiestedet kan godta det.",
+  "decline-site": "Bare organisasjonen som eier studiestedet kan avslå det.",
   "edit-site-local": "Bare redaktører ved organisasjonen som eier studiestedet kan endre lokal informasjon.",
   "view-feed-health": "Bare redaktører ved organisasjonen kan se innlesingen av dens studier.",
 };

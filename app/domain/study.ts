@@ -145,6 +145,12 @@ export const siteFields = z.object({
   referral: optionalText(2000).optional().default(null),
   /** Set when the site disappeared from its organisation's feed: kept, never deleted. */
   withdrawn: z.boolean().default(false),
+  /**
+   * A site another organisation proposed for this one, waiting for this site's own organisation to
+   * accept it; it is withdrawn until then (no public surface shows it). Only ever true: absent
+   * otherwise, so the snapshots of every other site stay as they were (ADR 0013).
+   */
+  pendingConsent: z.literal(true).optional(),
 });
 
 /** Cross-field site checks, shared by siteSchema and the registration form. */
@@ -158,6 +164,8 @@ export function checkSite(
     name?: string | null;
     unnamedCount?: number | null;
     hospitalId?: string | null;
+    withdrawn?: boolean;
+    pendingConsent?: true;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -182,6 +190,9 @@ export function checkSite(
   }
   if (site.paused && !site.pauseReason) {
     ctx.addIssue({ code: "custom", path: ["pauseReason"], message: "en pause må ha en begrunnelse" });
+  }
+  if (site.pendingConsent && !site.withdrawn) {
+    ctx.addIssue({ code: "custom", path: ["pendingConsent"], message: "et studiested som venter på svar fra sin organisasjon, vises ikke før det er godtatt" });
   }
 }
 

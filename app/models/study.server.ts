@@ -311,14 +311,15 @@ function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): v
        expected_start = @expectedStart, expected_end = @expectedEnd, declared_status = @declaredStatus,
        declared_text = @declaredText, declared_on = @declaredOn, declared_by = @declaredBy, paused = @paused,
        pause_reason = @pauseReason, contact_name = @contactName, contact_email = @contactEmail,
-       contact_phone = @contactPhone, more_contacts = @moreContacts, referral = @referral, withdrawn = @withdrawn`;
+       contact_phone = @contactPhone, more_contacts = @moreContacts, referral = @referral, withdrawn = @withdrawn,
+       pending_consent = @pendingConsent`;
   const insertSite = sql(db,
     `INSERT INTO study_sites (study_id, organisation_id, hospital_id, site_name, site_city, site_lat, site_lon, unnamed_count,
        inclusion_start, inclusion_end, expected_start, expected_end, declared_status, declared_text, declared_on, declared_by,
-       paused, pause_reason, contact_name, contact_email, contact_phone, more_contacts, referral, withdrawn)
+       paused, pause_reason, contact_name, contact_email, contact_phone, more_contacts, referral, withdrawn, pending_consent)
      VALUES (@studyId, @organisationId, @hospitalId, @name, @city, @lat, @lon, @unnamedCount, @start, @end, @expectedStart,
        @expectedEnd, @declaredStatus, @declaredText, @declaredOn, @declaredBy, @paused, @pauseReason, @contactName,
-       @contactEmail, @contactPhone, @moreContacts, @referral, @withdrawn)`,
+       @contactEmail, @contactPhone, @moreContacts, @referral, @withdrawn, @pendingConsent)`,
   );
   const updateSite = sql(db, `UPDATE study_sites SET ${SITE_COLUMNS} WHERE id = @id`);
   for (const s of study.sites) {
@@ -347,6 +348,7 @@ function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): v
       moreContacts: JSON.stringify(s.moreContacts),
       referral: s.referral,
       withdrawn: s.withdrawn ? 1 : 0,
+      pendingConsent: s.pendingConsent ? 1 : 0,
     };
     const id = existing.get(siteIdentity(s));
     if (id == null) insertSite.run(params);
@@ -427,6 +429,8 @@ export interface SiteRecord {
   contact: { name: string; email: string | null; phone: string | null } | null;
   referral: string | null;
   withdrawn: boolean;
+  /** Proposed by another organisation and not yet accepted by this site's own (stored withdrawn meanwhile). */
+  pendingConsent?: boolean;
 }
 
 export interface StudyRecord extends Omit<Study, "sites"> {
@@ -518,6 +522,7 @@ interface SiteRow {
   contact_phone: string | null;
   referral: string | null;
   withdrawn: number;
+  pending_consent: number;
 }
 
 /**
@@ -577,6 +582,7 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
       contact: r.contact_name ? { name: r.contact_name, email: r.contact_email, phone: r.contact_phone } : null,
       referral: r.referral,
       withdrawn: r.withdrawn === 1,
+      pendingConsent: r.pending_consent === 1,
     });
     byStudy.set(r.study_id, list);
   }
@@ -772,6 +778,7 @@ export function toStudyInput(record: StudyRecord): Study {
       contact: s.contact,
       referral: s.referral,
       withdrawn: s.withdrawn,
+      ...(s.pendingConsent ? { pendingConsent: true as const } : {}),
     })),
   });
 }

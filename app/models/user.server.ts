@@ -204,6 +204,8 @@ export function consumeResetToken(db: Db, tokenHash: string, passwordHash: strin
 export interface StudyReview {
   id: number;
   version: number;
+  /** The pending revision the decision was about (null: the study itself). */
+  revision: number | null;
   userName: string;
   decision: "approved" | "sent_back";
   comment: string | null;
@@ -212,12 +214,13 @@ export interface StudyReview {
 
 export function insertStudyReview(
   db: Db,
-  review: { studyId: number; version: number; userId: number; decision: StudyReview["decision"]; comment: string | null },
+  review: { studyId: number; version: number; revision?: number | null; userId: number; decision: StudyReview["decision"]; comment: string | null },
   now: Date,
 ): void {
-  sql(db, "INSERT INTO study_reviews (study_id, version, user_id, decision, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)").run(
+  sql(db, "INSERT INTO study_reviews (study_id, version, revision, user_id, decision, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
     review.studyId,
     review.version,
+    review.revision ?? null,
     review.userId,
     review.decision,
     review.comment,
@@ -229,8 +232,8 @@ export function listStudyReviews(db: Db, studyId: number): StudyReview[] {
   return (
     sql(
       db,
-      `SELECT r.id, r.version, u.name AS user_name, r.decision, r.comment, r.created_at FROM study_reviews r
+      `SELECT r.id, r.version, r.revision, u.name AS user_name, r.decision, r.comment, r.created_at FROM study_reviews r
        JOIN users u ON u.id = r.user_id WHERE r.study_id = ? ORDER BY r.id DESC`,
-    ).all(studyId) as { id: number; version: number; user_name: string; decision: StudyReview["decision"]; comment: string | null; created_at: string }[]
-  ).map((r) => ({ id: r.id, version: r.version, userName: r.user_name, decision: r.decision, comment: r.comment, createdAt: r.created_at }));
+    ).all(studyId) as { id: number; version: number; revision: number | null; user_name: string; decision: StudyReview["decision"]; comment: string | null; created_at: string }[]
+  ).map((r) => ({ id: r.id, version: r.version, revision: r.revision, userName: r.user_name, decision: r.decision, comment: r.comment, createdAt: r.created_at }));
 }

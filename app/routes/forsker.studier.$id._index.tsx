@@ -1,15 +1,16 @@
 /**
  * /forsker/studier/:id — one study for its researchers: status, what is missing, warnings, the
  * inclusion dates of each of their sites (the most common change: two fields and a button),
- * submit for approval, and the editors' comments.
+ * submit for approval (a draft, or a published study's pending revision), the editors' comments;
+ * sites proposed for the user's organisation (accept or decline) and withdrawing an own site.
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { canEditSiteDates, canEditStudy } from "~/auth/policy";
+import { canAnswerForSite, canEditSiteDates, canEditStudy } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { isCalendarDate } from "~/domain/calendar-date";
-import { getStudyFor, submitStudy, updateSiteDates } from "~/models/study-work.server";
+import { acceptSite, declineSite, getStudyFor, openRevisionFor, submitStudy, updateSiteDates, withdrawSite } from "~/models/study-work.server";
 import { listStudyReviews } from "~/models/user.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
@@ -26,6 +27,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const record = guarded(() => getStudyFor(db, page.user, id));
   const study = studyOverview(record, new Date());
+  const revision = openRevisionFor(db, page.user, id);
+  const url = new URL(request.url);
   return json(
     {
       user: page.user,
@@ -33,8 +36,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       study,
       canEdit: canEditStudy(page.user, record),
       editableSites: study.sites.filter((s) => canEditSiteDates(page.user, s)).map((s) => s.key),
+      ownSites: study.sites.filter((s) => canAnswerForSite(page.user, s)).map((s) => s.key),
+      answerable: study.pendingSites.filter((s) => canAnswerForSite(page.user, s)).map((s) => s.key),
+      revision: revision ? { revision: revision.revision, state: revision.state, createdAt: formatInstant(revision.createdAt), by: revision.actorName } : null,
+      revisionSaved: url.searchParams.get("endring"),
+      answered: url.searchParams.get("svar"),
       reviews: listStudyReviews(db, id).map((r) => ({ ...r, createdAt: formatInstant(r.createdAt) })),
-      saved: new URL(request.url).searchParams.get("lagret"),
+      saved: url.searchParams.get("lagret"),
     },
     { headers: page.headers },
   );
@@ -70,13 +78,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "submit") {
     const result = guarded(() => submitStudy(db, user, id));
     if (!result.ok) return json<ActionData>({ problems: result.problems }, { status: 400 });
+    if (result.revision) return redirect(`/forsker/studier/${id}?endring=${result.revision}`);
     return redirect(`/forsker/studier/${id}?lagret=${result.version}`);
+  }
+  if (intent === "accept-site" || intent === "decline-site" || intent === "withdraw-site") {
+    const site = formText(form, "site");
+    const result = guarded(() =>
+      intent === "accept-site" ? acceptSite(db, user, id, site) : intent === "decline-site" ? declineSite(db, user, id, site) : withdrawSite(db, user, id, site),
+    );
+    if (!result.ok) return json<ActionData>({ problems: result.problems }, { status: 400 });
+    const answer = { "accept-site": "godtatt", "decline-site": "avslatt", "withdraw-site": "trukket" }[intent];
+    return redirect(`/forsker/studier/${id}?svar=${answer}`);
   }
   throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
 }
 
+const ANSWERED: Record<string, string> = {
+  godtatt: "Studiestedet er godtatt og er nå en del av studien.",
+  avslatt: "Studiestedet er avslått og vises ikke.",
+  trukket: "Studiestedet er trukket fra studien.",
+};
+
 export default function ResearcherStudy() {
-  const { user, csrf, study, canEdit, editableSites, reviews, saved } = useLoaderData<typeof loader>();
+  const { user, csrf, study, canEdit, editableSites, ownSites, answerable, revision, revisionSaved, answered, reviews, saved } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   return (
     <>
@@ -100,7 +124,60 @@ export default function ResearcherStudy() {
           {saved === "ingen" ? "Ingen endringer å lagre." : `Lagret som versjon ${saved}.`}
         </p>
       ) : null}
+      {revisionSaved ? (
+        <p className="notice" role="status">
+          {`Endringene er lagret som endring ${revisionSaved}. Den publiserte studien er uendret til redaksjonen har godkjent dem.`}
+        </p>
+      ) : null}
+      {answered && ANSWERED[answered] ? (
+        <p className="notice" role="status">
+          {ANSWERED[answered]}
+        </p>
+      ) : null}
       {data?.problems && !data.site ? <ProblemList problems={data.problems} /> : null}
+      {revision ? (
+        <section aria-labelledby="endring">
+          <h2 id="endring">{revision.state === "submitted" ? `Endring ${revision.revision} venter på godkjenning` : `Endring ${revision.revision} er ikke sendt til godkjenning`}</h2>
+          <p>
+            {`Lagret ${revision.createdAt} av ${revision.by}. `}
+            Publikum ser den publiserte versjonen {study.version} til redaksjonen har godkjent endringene.
+          </p>
+          {canEdit && revision.state === "draft" ? (
+            <Form method="post">
+              <CsrfField token={csrf} />
+              <input type="hidden" name="intent" value="submit" />
+              <button type="submit">Send endringene til godkjenning</button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+      {study.pendingSites.length ? (
+        <section aria-labelledby="venter-svar">
+          <h2 id="venter-svar">Studiesteder som venter på svar</h2>
+          <p>Et studiested ved en annen organisasjon vises ikke offentlig før den organisasjonen har godtatt det.</p>
+          <ul>
+            {study.pendingSites.map((site) => (
+              <li key={site.key}>
+                {site.name}: {site.inclusionStart ?? "–"} til {site.inclusionEnd ?? "–"}
+                {answerable.includes(site.key) ? (
+                  <Form method="post" className="inline-form" aria-label={`Svar for ${site.name}`}>
+                    <CsrfField token={csrf} />
+                    <input type="hidden" name="site" value={site.key} />
+                    <button type="submit" name="intent" value="accept-site">
+                      Godta studiestedet {site.name}
+                    </button>{" "}
+                    <button type="submit" name="intent" value="decline-site">
+                      Avslå studiestedet {site.name}
+                    </button>
+                  </Form>
+                ) : (
+                  " (venter på svar fra organisasjonen)"
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {study.missing.length ? (
         <section aria-labelledby="mangler">
           <h2 id="mangler">Mangler før publisering</h2>
@@ -176,6 +253,14 @@ export default function ResearcherStudy() {
                   {site.inclusionStart ?? "–"} til {site.inclusionEnd ?? "–"} (eies av {site.organisationId})
                 </p>
               )}
+              {ownSites.includes(site.key) ? (
+                <Form method="post" aria-label={`Trekk ${site.name} fra studien`}>
+                  <CsrfField token={csrf} />
+                  <input type="hidden" name="intent" value="withdraw-site" />
+                  <input type="hidden" name="site" value={site.key} />
+                  <button type="submit">Trekk {site.name} fra studien</button>
+                </Form>
+              ) : null}
             </div>
           );
         })}
@@ -193,7 +278,7 @@ export default function ResearcherStudy() {
           <ul>
             {reviews.map((r) => (
               <li key={r.id}>
-                {r.createdAt}, {r.userName}: {r.decision === "approved" ? "godkjent" : "sendt tilbake"} (versjon {r.version})
+                {r.createdAt}, {r.userName}: {r.decision === "approved" ? "godkjent" : "sendt tilbake"} ({r.revision ? `endring ${r.revision}, ` : ""}versjon {r.version})
                 {r.comment ? ` – «${r.comment}»` : ""}
               </li>
             ))}

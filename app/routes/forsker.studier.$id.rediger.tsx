@@ -55,9 +55,18 @@ export default function EditStudy() {
       <h1>Rediger studie</h1>
       <p className="lead">
         {STATE_LABEL[state]}. Hver lagring blir en ny versjon i historikken.
-        {state === "published" ? " Endringene vises offentlig med en gang." : ""}
+        {state === "published"
+          ? " Endringer i innholdet vises offentlig først når redaksjonen har godkjent dem; datoer for dine egne studiesteder gjelder med en gang. Et nytt studiested ved en annen organisasjon vises når den organisasjonen har godtatt det."
+          : ""}
       </p>
-      <StudyForm csrf={csrf} options={options} lastResult={lastResult} canSubmit={state === "draft"} saveLabel={state === "draft" ? "Lagre utkast" : "Lagre endringer"} defaultValue={defaultValue} />
+      <StudyForm
+        csrf={csrf}
+        options={options}
+        lastResult={lastResult}
+        canSubmit={state === "draft" || state === "published"}
+        saveLabel={state === "draft" ? "Lagre utkast" : state === "published" ? "Lagre endringer uten å sende" : "Lagre endringer"}
+        defaultValue={defaultValue}
+      />
     </>
   );
 }

@@ -38,6 +38,7 @@ export default function MyStudies() {
               {s.stateLabel} · {s.statusLabel} · utført av {s.leadOrganisation} · versjon {s.version}
               {s.isDemo ? " · Demodata" : ""}
             </p>
+            {s.pendingSites.length ? <p>Studiesteder som venter på svar: {s.pendingSites.map((p) => p.name).join(", ")}.</p> : null}
             {s.missing.length ? (
               <>
                 <h3>Mangler før publisering</h3>

@@ -8,9 +8,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { canEditSiteLocal, hasRole, isAdmin } from "~/auth/policy";
+import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { editorSiteStudies, heldStudiesFor, reviewQueue, setSitePause } from "~/models/study-work.server";
+import { editorSiteStudies, heldStudiesFor, reviewQueue, setSitePause, sitesAwaitingAnswer } from "~/models/study-work.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
 
@@ -29,9 +29,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const s = studyOverview(record, now);
     return s.sites.filter((site) => canEditSiteLocal(page.user, site)).map((site) => ({ studyId: s.id, title: s.title, stateLabel: s.stateLabel, ...site }));
   });
+  // Sites other organisations proposed for this editor's organisation: accepted or declined on the study page.
+  const proposed = sitesAwaitingAnswer(db, page.user).flatMap((record) => {
+    const s = studyOverview(record, now);
+    return s.pendingSites.filter((site) => canAnswerForSite(page.user, site)).map((site) => ({ studyId: s.id, title: s.title, leadOrganisation: s.leadOrganisation, ...site }));
+  });
   const done = new URL(request.url).searchParams.get("ferdig");
   const held = heldStudiesFor(db, page.user).map((h) => ({ studyId: h.studyId, title: h.title, reasons: h.reasons, heldAt: formatInstant(h.heldAt) }));
-  return json({ user: page.user, csrf: page.csrf, queue, sites, held, done }, { headers: page.headers });
+  return json({ user: page.user, csrf: page.csrf, queue, sites, held, proposed, done }, { headers: page.headers });
 }
 
 type ActionData = { formKey: string; error?: string; problems?: { field: string; message: string }[]; reason?: string };
@@ -58,7 +63,7 @@ const DONE: Record<string, string> = {
 };
 
 export default function EditorQueue() {
-  const { user, csrf, queue, sites, held, done } = useLoaderData<typeof loader>();
+  const { user, csrf, queue, sites, held, proposed, done } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
   return (
     <>
@@ -110,6 +115,19 @@ export default function EditorQueue() {
           ))}
         </ul>
       </section>
+      {proposed.length ? (
+        <section aria-labelledby="foreslatte">
+          <h2 id="foreslatte">Studiesteder som venter på svar fra dere</h2>
+          <p>En annen organisasjon har lagt til et studiested hos dere. Det vises ikke offentlig før dere har godtatt det.</p>
+          <ul>
+            {proposed.map((p) => (
+              <li key={`${p.studyId}:${p.key}`}>
+                <Link to={`/forsker/studier/${p.studyId}`}>{p.title}</Link> ({p.leadOrganisation}): {p.name}, {p.inclusionStart ?? "–"} til {p.inclusionEnd ?? "–"}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {sites.length ? (
         <section aria-labelledby="steder">
           <h2 id="steder">Dine studiesteder</h2>

@@ -1,6 +1,8 @@
 /**
- * /redaksjon/studier/:id — review a submitted study with the diff since the last published
- * version; approve (publish) or send back with a comment; complete the local information of the
+ * /redaksjon/studier/:id — review a submitted study (or a published study's pending revision)
+ * with the diff since the last published version; approve exactly the version or revision shown
+ * (the form carries its number, and a later change by the researcher makes the approval fail
+ * with a clear message, ADR 0013) or send back with a comment; complete the local information of the
  * editor's own sites (contact, referral note, pause with a reason). A study the ingest held back
  * (looks like a test or an example, or links to a host the public cannot reach) shows why, and
  * the editor can publish it deliberately.
@@ -35,6 +37,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       study,
       sinceVersion: since.sinceVersion,
       changes: since.changes.map(describeChange),
+      reviewing: {
+        version: since.version,
+        revision: since.revision ? { revision: since.revision.revision, state: since.revision.state, by: since.revision.actorName, createdAt: formatInstant(since.revision.createdAt) } : null,
+      },
       canReview: canReviewStudy(page.user, record),
       hold: hold
         ? { reasons: hold.reasons, heldAt: formatInstant(hold.heldAt), released: hold.releasedAt ? `${formatInstant(hold.releasedAt)} av ${hold.releasedBy ?? "ukjent"}` : null }
@@ -45,6 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     { headers: page.headers },
   );
 }
+
+const wholeNumber = (value: string): number | null => (/^[1-9][0-9]{0,8}$/.test(value) ? Number(value) : null);
 
 type ActionData = { site?: string; errors?: Record<string, string>; problems?: { field: string; message: string }[]; values?: Record<string, string> };
 
@@ -58,8 +66,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "send-back" && !comment) {
       return json<ActionData>({ errors: { comment: "Skriv hva forskeren må rette før studien kan godkjennes." } }, { status: 400 });
     }
-    const result = guarded(() => (intent === "approve" ? approveStudy(db, user, id, comment || null) : sendBackStudy(db, user, id, comment)));
-    if (!result.ok) return json<ActionData>({ problems: result.problems, values: { comment } }, { status: 400 });
+    const reviewed = { version: wholeNumber(formText(form, "version")), revision: wholeNumber(formText(form, "revision")) };
+    const result = guarded(() => (intent === "approve" ? approveStudy(db, user, id, reviewed, comment || null) : sendBackStudy(db, user, id, comment)));
+    // 409: what the editor reviewed is no longer what would be published; the page shows the new version.
+    if (!result.ok) return json<ActionData>({ problems: result.problems, values: { comment } }, { status: result.problems.some((p) => p.field === "reviewedVersion") ? 409 : 400 });
     return redirect(`/redaksjon/studier/${id}?ferdig=${intent === "approve" ? "godkjent" : "sendt-tilbake"}`);
   }
   if (intent === "publish-held") {
@@ -105,7 +115,8 @@ const DONE: Record<string, string> = {
   godkjent: "Studien er godkjent og publisert.", "sendt-tilbake": "Studien er sendt tilbake til forskeren.", lagret: "Lokal informasjon er lagret." };
 
 export default function Review() {
-  const { user, csrf, study, sinceVersion, changes, canReview, localSites, done, hold } = useLoaderData<typeof loader>();
+  const { user, csrf, study, sinceVersion, changes, reviewing, canReview, localSites, done, hold } = useLoaderData<typeof loader>();
+  const waiting = reviewing.revision ? reviewing.revision.state === "submitted" : study.state === "submitted";
   const data = useActionData<typeof action>() as ActionData | undefined;
   const reviewErrors = data && !data.site ? data.errors ?? {} : {};
   return (
@@ -148,6 +159,11 @@ export default function Review() {
           ) : null}
         </section>
       ) : null}
+      <p className="lead" id="gjennomgar">
+        {reviewing.revision
+          ? `Du gjennomgår endring ${reviewing.revision.revision} (lagret ${reviewing.revision.createdAt} av ${reviewing.revision.by}${reviewing.revision.state === "submitted" ? "" : ", ikke sendt til godkjenning"}). Publikum ser publisert versjon ${reviewing.version} til du godkjenner.`
+          : `Du gjennomgår versjon ${reviewing.version}.`}
+      </p>
       <section aria-labelledby="endringer">
         <h2 id="endringer">{sinceVersion ? `Endringer siden publisert versjon ${sinceVersion}` : "Aldri publisert før"}</h2>
         {sinceVersion && changes.length === 0 ? <p>Ingen endringer i innholdet.</p> : null}
@@ -158,9 +174,11 @@ export default function Review() {
         ) : null}
         {study.missing.length ? <p>Mangler før publisering: {study.missing.join(", ")}.</p> : null}
       </section>
-      {canReview && study.state === "submitted" ? (
-        <Form method="post" className="review-form" noValidate>
+      {canReview && waiting ? (
+        <Form method="post" className="review-form" noValidate aria-describedby="gjennomgar">
           <CsrfField token={csrf} />
+          <input type="hidden" name="version" value={reviewing.version} />
+          <input type="hidden" name="revision" value={reviewing.revision?.revision ?? ""} />
           <label htmlFor="comment">Kommentar til forskeren (påkrevd når du sender tilbake)</label>
           <textarea
             id="comment"
@@ -173,7 +191,7 @@ export default function Review() {
           <FieldError id="comment-feil" message={reviewErrors.comment} />
           <p>
             <button type="submit" name="intent" value="approve">
-              Godkjenn og publiser
+              {reviewing.revision ? `Godkjenn og publiser endring ${reviewing.revision.revision}` : `Godkjenn og publiser versjon ${reviewing.version}`}
             </button>{" "}
             <button type="submit" name="intent" value="send-back">
               Send tilbake

@@ -39,6 +39,16 @@ export function studyOverview(study: StudyRecord, now: Date) {
       referral: s.referral,
       status: STATUS_LABEL[siteStatus(s, now)],
     })),
+    /** Sites proposed for another organisation, waiting for its answer (shown nowhere public until accepted). */
+    pendingSites: study.sites
+      .filter((s) => s.pendingConsent)
+      .map((s) => ({
+        key: siteKey(s),
+        organisationId: s.organisationId,
+        name: s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : s.organisationName ?? s.name ?? siteKey(s),
+        inclusionStart: s.inclusionStart,
+        inclusionEnd: s.inclusionEnd,
+      })),
   };
 }
 

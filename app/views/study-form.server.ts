@@ -73,6 +73,7 @@ export function handleStudyForm(form: FormData, db: Db, user: Principal, base: {
   if (base) {
     const result = guarded(() => saveStudyContent(db, user, base.id, input, { submit }));
     if (!result.ok) return json(submission.reply({ fieldErrors: fieldErrors(result.problems) }), { status: 400 });
+    if (result.revision) return redirect(`/forsker/studier/${base.id}?endring=${result.revision}`);
     return redirect(`/forsker/studier/${base.id}?lagret=${result.changed ? result.version : "ingen"}`);
   }
   const result = guarded(() => createStudy(db, user, input, { submit }));

@@ -264,7 +264,9 @@ describe("the work itself", () => {
     const review = await c.get(`/redaksjon/studier/${ids.a}`);
     expect(review.res.status).toBe(200);
     expect(review.body).toContain("Aldri publisert før");
-    const r = await c.post(`/redaksjon/studier/${ids.a}`, { intent: "approve", comment: "" });
+    // The approve form carries the version the page showed (issue 22: approve what was reviewed).
+    const version = /name="version" value="(\d+)"/.exec(review.body)![1]!;
+    const r = await c.post(`/redaksjon/studier/${ids.a}`, { intent: "approve", version, comment: "" });
     expect(r.res.status).toBe(302);
     expect(state(ids.a)).toBe("published");
     expect((await fetch(`${server.url}/studier/${ids.a}`)).status).toBe(200);

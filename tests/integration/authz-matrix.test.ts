@@ -13,6 +13,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { saveStudy } from "~/models/study.server";
+import { insertRevision } from "~/models/study-revisions.server";
+import { parseStudy } from "~/domain/study";
 import { addFeedSubscription, recordFeedPoll } from "~/models/feed.server";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
@@ -53,6 +55,24 @@ function twoVersions(): number {
   return id;
 }
 const versions = (id: number) => t.db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(id) as number;
+/** A published study led by A with a submitted revision 1 (a new title) waiting for A's editors. */
+function pendingRevision(): number {
+  const id = study(t.db, { publicationState: "published" });
+  const proposed = parseStudy(testStudy({ identifiers: { rek: String(rek - 1) }, title: { nb: "Foreslått ny tittel" }, publicationState: "published" }));
+  if (!proposed.ok) throw new Error(JSON.stringify(proposed.problems));
+  insertRevision(t.db, { studyId: id, baseVersion: 1, state: "submitted", snapshot: proposed.study, actor: { name: "test" }, now: new Date() });
+  return id;
+}
+/** A study led by A where A proposed a site at B that waits for B's answer. */
+const proposedSiteAtB = () =>
+  study(t.db, {
+    publicationState: "published",
+    sites: [
+      { organisationId: "st-olavs", hospitalId: null, inclusionStart: "2026-01-01", inclusionEnd: "2027-06-30" },
+      { organisationId: "ous", hospitalId: null, inclusionStart: "2026-03-01", inclusionEnd: "2027-03-01", withdrawn: true, pendingConsent: true },
+    ],
+  });
+const reviews = (id: number) => t.db.prepare("SELECT count(*) FROM study_reviews WHERE study_id = ?").pluck().get(id) as number;
 
 interface Case {
   action: string;
@@ -60,6 +80,8 @@ interface Case {
   /** Makes the fixture and returns the path and form fields. */
   make: () => { path: string; fields?: Record<string, string>; study?: number };
   expect: Record<Role, Expect>;
+  /** What an allowed write adds one of (default: versions of the study). */
+  writes?: (id: number) => number;
 }
 
 const all = (e: Expect, over: Partial<Record<Role, Expect>> = {}): Record<Role, Expect> => ({
@@ -126,13 +148,59 @@ const CASES: Case[] = [
   { action: "ICD-10 suggestions for the form", method: "get", make: () => ({ path: "/forsker/icd10?q=C50" }), expect: all("ok") },
   { action: "view the queue", method: "get", make: () => ({ path: "/redaksjon" }), expect: only("editorA", "editorB", "admin") },
   {
-    action: "approve",
+    action: "approve the version reviewed",
     method: "post",
     make: () => {
       const id = study(t.db);
-      return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve", comment: "" }, study: id };
+      return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve", version: "1", revision: "", comment: "" }, study: id };
     },
     expect: only("editorA", "admin"),
+  },
+  {
+    action: "approve a published study's pending revision",
+    method: "post",
+    make: () => {
+      const id = pendingRevision();
+      return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve", version: "1", revision: "1", comment: "" }, study: id };
+    },
+    expect: only("editorA", "admin"),
+  },
+  {
+    action: "send back a pending revision",
+    method: "post",
+    make: () => {
+      const id = pendingRevision();
+      return { path: `/redaksjon/studier/${id}`, fields: { intent: "send-back", version: "1", revision: "1", comment: "Tittelen må være kortere" }, study: id };
+    },
+    expect: only("editorA", "admin"),
+    writes: reviews,
+  },
+  {
+    action: "accept a site proposed at B",
+    method: "post",
+    make: () => {
+      const id = proposedSiteAtB();
+      return { path: `/forsker/studier/${id}`, fields: { intent: "accept-site", site: "ous/" }, study: id };
+    },
+    expect: only("researcherB", "editorB", "admin"),
+  },
+  {
+    action: "decline a site proposed at B",
+    method: "post",
+    make: () => {
+      const id = proposedSiteAtB();
+      return { path: `/forsker/studier/${id}`, fields: { intent: "decline-site", site: "ous/" }, study: id };
+    },
+    expect: only("researcherB", "editorB", "admin"),
+  },
+  {
+    action: "withdraw B's site",
+    method: "post",
+    make: () => {
+      const id = study(t.db, { publicationState: "published" });
+      return { path: `/forsker/studier/${id}`, fields: { intent: "withdraw-site", site: "ous/" }, study: id };
+    },
+    expect: only("researcherB", "editorB", "admin"),
   },
   {
     action: "send back",
@@ -206,12 +274,13 @@ describe("authorisation matrix", () => {
   it.each(rows)("%s as %s → %s", async (_action, role, expected, c) => {
     const client = clients.get(role)!;
     const { path, fields, study: id } = c.make();
-    const before = id ? versions(id) : 0;
+    const count = c.writes ?? versions;
+    const before = id ? count(id) : 0;
     const { res } = c.method === "get" ? await client.get(path) : await client.post(path, fields ?? {});
     expect(outcome(res)).toBe(expected);
     if (id) {
-      if (expected === "ok") expect(versions(id)).toBe(before + 1);
-      else expect(versions(id)).toBe(before);
+      if (expected === "ok") expect(count(id)).toBe(before + 1);
+      else expect(count(id)).toBe(before);
     }
   });
 
@@ -282,7 +351,8 @@ describe("cross-site and token-less form POSTs are a clear 403 and write nothing
     { name: "site dates", make: () => { const id = study(t.db); return { path: `/forsker/studier/${id}`, fields: { ...dates, site: "st-olavs/" }, study: id }; } },
     { name: "submit", make: () => { const id = study(t.db, { publicationState: "draft" }); return { path: `/forsker/studier/${id}`, fields: { intent: "submit" }, study: id }; } },
     { name: "restore", make: () => { const id = study(t.db); return { path: `/forsker/studier/${id}/historikk`, fields: { version: "1" }, study: id }; } },
-    { name: "approve", make: () => { const id = study(t.db); return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve" }, study: id }; } },
+    { name: "approve", make: () => { const id = study(t.db); return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve", version: "1" }, study: id }; } },
+    { name: "accept a site", make: () => { const id = proposedSiteAtB(); return { path: `/forsker/studier/${id}`, fields: { intent: "accept-site", site: "ous/" }, study: id }; } },
     { name: "local information", make: () => { const id = study(t.db); return { path: `/redaksjon/studier/${id}`, fields: { intent: "local", site: "st-olavs/", contactName: "X", contactEmail: "x@example.no" }, study: id }; } },
     { name: "pause", make: () => { const id = study(t.db, { publicationState: "published" }); return { path: "/redaksjon", fields: { intent: "pause", study: String(id), site: "st-olavs/", pauseReason: "Nei" }, study: id }; } },
   ];

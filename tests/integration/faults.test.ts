@@ -149,7 +149,7 @@ describe("kill -9 of the server while an editor publishes", () => {
           const res = await fetch(`${first.url}/redaksjon/studier/${id}`, {
             method: "POST",
             headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
-            body: new URLSearchParams({ intent: "approve", comment: "Godkjent i feiltesten", csrf }),
+            body: new URLSearchParams({ intent: "approve", version: "1", comment: "Godkjent i feiltesten", csrf }),
             redirect: "manual",
           });
           expect(res.status, await res.text()).toBe(302);
@@ -202,7 +202,7 @@ describe("kill -9 of the server while an editor publishes", () => {
       const res2 = await fetch(`${second.url}/redaksjon/studier/${rest.id}`, {
         method: "POST",
         headers: { cookie: c2, "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ intent: "approve", comment: "", csrf: t2 }),
+        body: new URLSearchParams({ intent: "approve", version: "1", comment: "", csrf: t2 }),
         redirect: "manual",
       });
       expect(res2.status).toBe(302);

@@ -293,8 +293,10 @@ describe("editing a study", () => {
     expect((await ous.post(`/redaksjon/studier/${ids.a}`, { intent: "approve", comment: "" })).res.status).toBe(403);
     const lead = new BrowserClient(server.url);
     await lead.signIn(PEOPLE.editorStOlavs.email);
-    await lead.get(`/redaksjon/studier/${ids.a}`);
-    expect((await lead.post(`/redaksjon/studier/${ids.a}`, { intent: "approve", comment: "" })).res.status).toBe(302);
+    const review = await lead.get(`/redaksjon/studier/${ids.a}`);
+    // The approve form carries the version the page showed (issue 22: approve what was reviewed).
+    const version = /name="version" value="(\d+)"/.exec(review.body)![1]!;
+    expect((await lead.post(`/redaksjon/studier/${ids.a}`, { intent: "approve", version, comment: "" })).res.status).toBe(302);
     expect(versions(ids.a).at(-1)!.state).toBe("published");
   });
 });

@@ -18,6 +18,8 @@ import {
 import { createPeople, createStudies, type Person } from "../helpers/accounts";
 import { freshDb, type TestDb } from "../helpers/db";
 
+/** What an editor who opened the review page now would approve: the study's current version. */
+const seen = (id: number) => ({ version: t.db.prepare("SELECT current_version FROM studies WHERE id = ?").pluck().get(id) as number, revision: null });
 let t: TestDb;
 let people: Record<Person, Principal>;
 let ids: { a: number; b: number };
@@ -41,11 +43,11 @@ const forbidden = (): Attempt[] => [
   ["researcher restores a study of another organisation", "researcherStOlavs", () => restoreVersion(t.db, people.researcherStOlavs, ids.b, 1)],
   ["researcher of a site (not the lead) restores", "researcherOus", () => restoreVersion(t.db, people.researcherOus, ids.a, 1)],
   ["researcher of a site (not the lead) submits", "researcherOus", () => submitStudy(t.db, people.researcherOus, ids.a)],
-  ["researcher approves", "researcherStOlavs", () => approveStudy(t.db, people.researcherStOlavs, ids.a, null)],
+  ["researcher approves", "researcherStOlavs", () => approveStudy(t.db, people.researcherStOlavs, ids.a, seen(ids.a), null)],
   ["researcher sends back", "researcherStOlavs", () => sendBackStudy(t.db, people.researcherStOlavs, ids.a, "nei")],
   ["researcher edits local site information", "researcherStOlavs", () => updateSiteLocal(t.db, people.researcherStOlavs, ids.a, "st-olavs/", local)],
   // editors: other organisations' studies and sites, researchers' work
-  ["editor approves a study led by another organisation", "editorOus", () => approveStudy(t.db, people.editorOus, ids.a, null)],
+  ["editor approves a study led by another organisation", "editorOus", () => approveStudy(t.db, people.editorOus, ids.a, seen(ids.a), null)],
   ["editor sends back a study led by another organisation", "editorOus", () => sendBackStudy(t.db, people.editorOus, ids.a, "nei")],
   ["editor edits local information of another organisation's site", "editorStOlavs", () => updateSiteLocal(t.db, people.editorStOlavs, ids.a, "ous/", local)],
   ["editor edits dates of another organisation's site", "editorStOlavs", () => updateSiteDates(t.db, people.editorStOlavs, ids.a, "ous/", dates)],
@@ -114,9 +116,9 @@ describe("allowed actions", () => {
     expect(updateSiteLocal(t.db, people.editorStOlavs, ids.a, "st-olavs/", local)).toMatchObject({ ok: true });
     expect(updateSiteLocal(t.db, people.editorOus, ids.a, "ous/", { ...local, paused: true, pauseReason: null })).toMatchObject({ ok: false });
     expect(updateSiteLocal(t.db, people.editorOus, ids.a, "ous/", { ...local, paused: true, pauseReason: "Mangler studiesykepleier" })).toMatchObject({ ok: true });
-    expect(approveStudy(t.db, people.editorStOlavs, ids.a, "Fint")).toMatchObject({ ok: true });
+    expect(approveStudy(t.db, people.editorStOlavs, ids.a, seen(ids.a), "Fint")).toMatchObject({ ok: true });
     expect(latestSnapshot(t.db, ids.a)!.publicationState).toBe("published");
-    expect(approveStudy(t.db, people.editorStOlavs, ids.a, null)).toMatchObject({ ok: false });
+    expect(approveStudy(t.db, people.editorStOlavs, ids.a, seen(ids.a), null)).toMatchObject({ ok: false });
   });
 
   it("submit, then send back with a comment", () => {
@@ -170,7 +172,7 @@ describe("submitting and approving need what publishing needs (checked in the mo
     }, { submit: true });
     expect(created.ok).toBe(true);
     if (!created.ok) return;
-    expect(approveStudy(t.db, people.editorOus, created.studyId, null)).toMatchObject({ ok: true });
+    expect(approveStudy(t.db, people.editorOus, created.studyId, seen(created.studyId), null)).toMatchObject({ ok: true });
     expect(latestSnapshot(t.db, created.studyId)!.publicationState).toBe("published");
   });
 });
