@@ -148,7 +148,7 @@ export const siteFields = z.object({
   /**
    * A site another organisation proposed for this one, waiting for this site's own organisation to
    * accept it; it is withdrawn until then (no public surface shows it). Only ever true: absent
-   * otherwise, so the snapshots of every other site stay as they were (ADR 0013).
+   * otherwise, so the snapshots of every other site stay as they were (ADR 0014).
    */
   pendingConsent: z.literal(true).optional(),
 });

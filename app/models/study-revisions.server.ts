@@ -1,5 +1,5 @@
 /**
- * Pending revisions of published studies (ADR 0013): a change to a published study's shared
+ * Pending revisions of published studies (ADR 0014): a change to a published study's shared
  * fields waits here until an editor of the lead organisation approves exactly that revision; the
  * public keeps reading the published study meanwhile. Each save is a new revision (the open one
  * before it becomes "replaced"), so nothing a researcher wrote is lost. Only SQL lives here; who

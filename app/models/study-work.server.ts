@@ -46,14 +46,14 @@ export class NotFoundError extends Error {
   }
 }
 
-/** revision: the pending revision a change to a published study's shared fields was saved as (ADR 0013). */
+/** revision: the pending revision a change to a published study's shared fields was saved as (ADR 0014). */
 export type WorkResult = { ok: true; version: number; changed: boolean; revision?: number } | { ok: false; problems: FieldProblem[] };
 
 /**
  * A study's shared fields: everything but its sites, its publication state and the demo mark.
  * These are written once by the lead organisation's researchers and approved by its editors;
  * each site's own fields (dates, contact, referral, pause, and whether it takes part at all)
- * belong to the site's organisation and change directly (ADR 0013).
+ * belong to the site's organisation and change directly (ADR 0014).
  */
 export function sharedFields(study: Study): Omit<Study, "sites" | "publicationState" | "isDemo"> {
   const parsed = parseStudy(study);

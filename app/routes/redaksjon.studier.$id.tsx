@@ -2,7 +2,7 @@
  * /redaksjon/studier/:id — review a submitted study (or a published study's pending revision)
  * with the diff since the last published version; approve exactly the version or revision shown
  * (the form carries its number, and a later change by the researcher makes the approval fail
- * with a clear message, ADR 0013) or send back with a comment; complete the local information of the
+ * with a clear message, ADR 0014) or send back with a comment; complete the local information of the
  * editor's own sites (contact, referral note, pause with a reason). A study the ingest held back
  * (looks like a test or an example, or links to a host the public cannot reach) shows why, and
  * the editor can publish it deliberately.

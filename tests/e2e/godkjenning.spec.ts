@@ -1,5 +1,5 @@
 /**
- * Approval of what was reviewed and sites only with consent (issue 22, ADR 0013) in the real
+ * Approval of what was reviewed and sites only with consent (issue 22, ADR 0014) in the real
  * browser, with axe (zero violations): the lead organisation's editor reviews a published
  * study's pending revision, which names itself, and approves exactly it; the public page shows
  * the new title only then. Oslo universitetssykehus's researcher finds the site St. Olavs

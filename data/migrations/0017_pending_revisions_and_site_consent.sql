@@ -1,5 +1,5 @@
--- 0016: approval tied to what was reviewed, and a site of another organisation only with its
--- consent (issue 22 findings 5 and 6, docs/decisions/0013-approval-and-site-consent.md).
+-- 0017: approval tied to what was reviewed, and a site of another organisation only with its
+-- consent (issue 22 findings 5 and 6, docs/decisions/0014-approval-and-site-consent.md).
 -- Never edit this file once it has landed.
 
 -- A site another organisation proposed for this organisation's hospital, not yet accepted. It is
