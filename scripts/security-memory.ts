@@ -122,7 +122,7 @@ try {
     fetch(`${server.url}/api/v1/organisations/st-olavs/studies?format=ctgov-json`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
-      body: bomb,
+      body: new Uint8Array(bomb),
     }).then(async (r) => `${r.status} ${((await r.json()) as { error?: { message?: string } }).error?.message ?? ""}`),
   ]);
   await new Promise((r) => setTimeout(r, 500));

@@ -280,7 +280,7 @@ describe("finding 4: a gzip or zip delivery cannot unpack past INGEST_MAX_BYTES"
     fetch(`${plain.url}/api/v1/organisations/st-olavs/studies?format=${format}`, {
       method: "POST",
       headers: { authorization: `Bearer ${ingestToken}`, "content-type": "application/octet-stream" },
-      body,
+      body: new Uint8Array(body),
     });
 
   it.each(["ctgov-json", "ctgov-csv", "ctis-csv"])("%s: a small gzip that unpacks to 10× the limit is 413 with the reason", async (format) => {
