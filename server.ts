@@ -12,6 +12,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadConfigOrExit } from "./app/config.server";
@@ -29,6 +30,9 @@ import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 import { getSearchEngines, startSearchIndexing } from "./app/search.server";
 import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
 import { crossSiteGuard } from "./app/auth/csrf.server";
+import { clientKey } from "./app/api/rate-limit";
+import { healthAnswer, opsAuthorised } from "./app/http/health.server";
+import { dropUntrustedForwarding, formGuard } from "./app/http/request-guards.server";
 import { answerFromCache } from "./app/http/api-read.server";
 
 const config = loadConfigOrExit();
@@ -82,7 +86,13 @@ if (!existsSync(buildPath)) {
 const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 
 // Live events (/api/v1/events) and the status scheduler: logic in app/realtime/.
-const hub = new RealtimeHub({ db, urls: { base: config.BASE_URL.replace(/\/+$/, "") } });
+// One client may hold at most SSE_MAX_STREAMS_PER_CLIENT streams (its address, or the trusted proxy's X-Forwarded-For).
+const hub = new RealtimeHub({
+  db,
+  urls: { base: config.BASE_URL.replace(/\/+$/, "") },
+  maxPerClient: config.SSE_MAX_STREAMS_PER_CLIENT,
+  clientOf: (req) => clientKey({ get: (name) => headerValue(req.headers[name.toLowerCase()]) }, req.socket.remoteAddress, config.TRUST_PROXY_HOPS),
+});
 hub.start();
 
 let shuttingDown = false;
@@ -98,6 +108,9 @@ const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 const app = express();
 app.disable("x-powered-by");
+// Without a trusted proxy in front, X-Forwarded-* and Forwarded are anybody's words: dropped
+// before anything reads them (Remix builds request.url from X-Forwarded-Host).
+app.use(dropUntrustedForwarding(config.TRUST_PROXY_HOPS));
 // Behind a TLS terminator / load balancer: trust its X-Forwarded-For and X-Forwarded-Proto
 // (req.secure → HSTS=auto), no further than the configured number of hops.
 if (config.TRUST_PROXY_HOPS > 0) app.set("trust proxy", config.TRUST_PROXY_HOPS);
@@ -106,15 +119,21 @@ if (config.TRUST_PROXY_HOPS > 0) app.set("trust proxy", config.TRUST_PROXY_HOPS)
 app.use(httpLogger(logger, { ignore: (p) => QUIET_PATHS.has(p) }));
 app.use(securityHeaders({ hsts: config.HSTS }));
 app.use(metrics.middleware);
-app.get("/metrics", (req, res) => {
+// Operational details only with the METRICS_TOKEN on this port (app/http/health.server.ts), or
+// on METRICS_PORT below. Without the token /metrics is the ordinary 404 page.
+const opsAllowed = (req: express.Request) => opsAuthorised({ get: (name) => headerValue(req.headers[name.toLowerCase()]) }, config.METRICS_TOKEN);
+const serveMetrics = (req: express.Request, res: express.Response) => {
   markRoute(res, "/metrics");
   return metrics.handler(req, res);
-});
-app.get("/readyz", async (_req, res) => {
+};
+const serveReadiness = async (res: express.Response, detailed: boolean) => {
   markRoute(res, "/readyz");
   const report = await readiness({ db, engines: searchEngines, migrations: shippedMigrations, shuttingDown: () => shuttingDown });
-  res.status(report.status === "ready" ? 200 : 503).set("Cache-Control", "no-store").json(report);
-});
+  const body = detailed ? report : { status: report.status, time: report.time };
+  res.status(report.status === "ready" ? 200 : 503).set("Cache-Control", "no-store").json(body);
+};
+app.get("/metrics", (req, res, next) => (opsAllowed(req) ? serveMetrics(req, res) : next()));
+app.get("/readyz", (req, res) => serveReadiness(res, opsAllowed(req)));
 // Before compression (it would buffer the stream) and before Remix (resource routes end their answers).
 app.all(EVENTS_PATH, (req, res) => hub.handle(req, res));
 app.use(compression());
@@ -126,6 +145,9 @@ const publicFiles = express.static("public", { maxAge: "1h", setHeaders: (res) =
 app.use((req, res, next) => (path.extname(req.path) ? publicFiles(req, res, next) : next()));
 // A form sent from another site is a clear 403 here (Remix alone would answer an empty 500).
 app.use(crossSiteGuard);
+// Form writes: length declared and within the limit, a form Content-Type, a CSRF cookie for this
+// session — all before the body is read (app/http/request-guards.server.ts).
+app.use(formGuard);
 // A repeated open-API read whose answer is cached and still valid is answered here, without
 // Remix's request conversion and routing (app/http/api-read.server.ts: answerFromCache). Anything
 // else, and any doubt (an error reading the state), goes on to Remix.
@@ -156,7 +178,17 @@ function headerValue(value: string | string[] | undefined): string | null {
   return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 }
 
-const server = app.listen(config.PORT, config.HOST, () => {
+// Node's defaults let a slow client keep a request open for 300 s; the check runs every second
+// so the limits hold closely (a live stream is a response and is not cut).
+const server = http.createServer(
+  {
+    requestTimeout: config.REQUEST_TIMEOUT_SECONDS * 1000,
+    headersTimeout: config.HEADERS_TIMEOUT_SECONDS * 1000,
+    connectionsCheckingInterval: 1000,
+  },
+  app,
+);
+server.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;
   // tests/helpers/server.ts and scripts wait for "listening on http://localhost:<port>" in this line.
@@ -165,6 +197,28 @@ const server = app.listen(config.PORT, config.HOST, () => {
   logger.info({ port, database: config.DATABASE_PATH }, `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`);
 });
 process.on("exit", () => removeServerPid(config.DATABASE_PATH));
+
+// METRICS_PORT: /metrics, /healthz and /readyz with every detail and no token, for the monitoring
+// network only (METRICS_HOST, default 127.0.0.1). Never the portal's pages.
+let opsServer: http.Server | null = null;
+if (config.METRICS_PORT !== undefined) {
+  const ops = express();
+  ops.disable("x-powered-by");
+  ops.get("/metrics", serveMetrics);
+  ops.get("/readyz", (_req, res) => serveReadiness(res, true));
+  ops.get("/healthz", async (_req, res) => {
+    const answer = await healthAnswer(db, searchEngines, true);
+    res.status(answer.httpStatus).set("Cache-Control", "no-store").json(answer.body);
+  });
+  ops.use((_req, res) => {
+    res.status(404).type("text/plain").send("404: only /metrics, /healthz and /readyz here\n");
+  });
+  opsServer = ops.listen(config.METRICS_PORT, config.METRICS_HOST, () => {
+    const address = opsServer!.address();
+    const port = typeof address === "object" && address ? address.port : config.METRICS_PORT;
+    logger.info({ port }, `Operations (metrics, health) on http://${config.METRICS_HOST}:${port}`);
+  });
+}
 
 // Organisations that publish a feed URL are polled when due (npm run feeds -- --add …).
 const stopFeeds = startFeedScheduler(db);
@@ -194,6 +248,8 @@ function shutdown(signal: string) {
     process.exit(1);
   }
   shuttingDown = true;
+  opsServer?.close();
+  opsServer?.closeAllConnections();
   gracefulShutdown(
     {
       server,

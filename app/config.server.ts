@@ -97,6 +97,60 @@ const envSchema = z
         .default(0),
     ),
     /**
+     * Seconds a client has to send a whole request (headers and body) before it is answered 408
+     * and closed (Node's default is 300). A live stream (SSE) is a response, not a request: it is
+     * not cut by this.
+     */
+    REQUEST_TIMEOUT_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of seconds between 1 and 3600" })
+        .int("must be a whole number of seconds between 1 and 3600")
+        .min(1, "must be a whole number of seconds between 1 and 3600")
+        .max(3600, "must be a whole number of seconds between 1 and 3600")
+        .default(60),
+    ),
+    /** Seconds a client has to send the request's headers (Node's default is 60). */
+    HEADERS_TIMEOUT_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of seconds between 1 and 600" })
+        .int("must be a whole number of seconds between 1 and 600")
+        .min(1, "must be a whole number of seconds between 1 and 600")
+        .max(600, "must be a whole number of seconds between 1 and 600")
+        .default(20),
+    ),
+    /** Live streams (GET /api/v1/events) one client may hold open at once; more are 429. */
+    SSE_MAX_STREAMS_PER_CLIENT: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of streams between 1 and 100000" })
+        .int("must be a whole number of streams between 1 and 100000")
+        .min(1, "must be a whole number of streams between 1 and 100000")
+        .max(100_000, "must be a whole number of streams between 1 and 100000")
+        .default(20),
+    ),
+    /**
+     * Bearer token for /metrics and the details of /healthz and /readyz on the app port. Unset:
+     * /metrics is not served on the app port (404) and /healthz, /readyz say only ok or not.
+     */
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(24, "must be at least 24 characters (e.g. `openssl rand -hex 24`)").optional()),
+    /**
+     * A second port for /metrics, /healthz and /readyz with all details and no token, for the
+     * monitoring network only (bound to METRICS_HOST). Unset: no second port.
+     */
+    METRICS_PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number between 0 and 65535" })
+        .int("must be a whole number between 0 and 65535")
+        .min(0, "must be a whole number between 0 and 65535")
+        .max(65535, "must be a whole number between 0 and 65535")
+        .optional(),
+    ),
+    /** Interface of METRICS_PORT (default 127.0.0.1: this machine only). */
+    METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
+    /**
      * Who may show the hospital embeds (/embed/organisations/:id) in a frame: the CSP
      * frame-ancestors sources, space-separated ("*", "'self'", "'none'", https: or origins such as
      * https://www.helse-bergen.no or https://*.helse-nord.no).
@@ -146,6 +200,13 @@ const envSchema = z
     ),
   })
   .superRefine((env, ctx) => {
+    if (env.HEADERS_TIMEOUT_SECONDS > env.REQUEST_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HEADERS_TIMEOUT_SECONDS"],
+        message: `must not be more than REQUEST_TIMEOUT_SECONDS (${env.REQUEST_TIMEOUT_SECONDS})`,
+      });
+    }
     if (env.SEARCH_ENGINE === "meilisearch" && !env.MEILI_HOST) {
       ctx.addIssue({ code: "custom", path: ["MEILI_HOST"], message: 'is required when SEARCH_ENGINE is "meilisearch"' });
     }
@@ -175,7 +236,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       result.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? "environment");
         const raw = env[variable];
-        const shown = raw === undefined ? "" : ` (got ${JSON.stringify(variable.includes("SECRET") || variable.includes("KEY") ? "…" : raw)})`;
+        const shown =
+          raw === undefined ? "" : ` (got ${JSON.stringify(variable.includes("SECRET") || variable.includes("KEY") || variable.includes("TOKEN") ? "…" : raw)})`;
         return { variable, message: issue.message + shown };
       }),
     );

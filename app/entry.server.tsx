@@ -6,7 +6,8 @@
  * <Scripts/> and <ScrollRestoration/> in app/root.tsx. Without a nonce (a request that did not
  * come through server.ts) the scripts render without one, and a strict CSP would block them.
  * And `handleDataRequest` gives loader data its own Cache-Control (app/http/data-cache.server.ts),
- * so the live refresh of open pages never reads stale data.
+ * so the live refresh of open pages never reads stale data. Error documents are `private,
+ * no-store` (issue 22).
  */
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
@@ -15,6 +16,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import { readCookie, sessionCookieName } from "./auth/cookies.server";
 
 export { handleDataRequest } from "./http/data-cache.server";
 
@@ -32,6 +34,12 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  // An error page (403, 404, 500 …) is drawn by an error boundary whose route may set no headers:
+  // never cached by anyone when it has no Cache-Control of its own, and never when the request is
+  // signed in (a signed-in 403/404 must not be kept in a shared cache or the browser's history).
+  if (responseStatusCode >= 400 && (!responseHeaders.has("Cache-Control") || readCookie(request, sessionCookieName()) !== null)) {
+    responseHeaders.set("Cache-Control", "private, no-store");
+  }
   // Crawlers (and SPA mode) get the whole document at once; browsers get the shell first.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   const nonce = nonceOf(loadContext);

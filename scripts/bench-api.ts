@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { checkPathsAnswer200, generatePortalDb, requireBuild, startServer, toQueryString, waitForSearchIndex, wholeNumber } from "./lib/bench-portal";
+import { BENCH_OPS_HEADERS, checkPathsAnswer200, generatePortalDb, requireBuild, startServer, toQueryString, waitForSearchIndex, wholeNumber } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries } from "./lib/search-bench-data";
 
@@ -75,7 +75,7 @@ console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${gen
 
 /** The answer cache's hit and miss counters from /metrics. */
 async function cacheCounters(url: string): Promise<{ hit: number; miss: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await (await fetch(`${url}/metrics`, { headers: BENCH_OPS_HEADERS })).text();
   const read = (result: string) => Number(new RegExp(`^kliniske_api_answer_cache_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
   return { hit: read("hit"), miss: read("miss") };
 }

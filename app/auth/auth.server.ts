@@ -12,15 +12,16 @@ import { getDb } from "../db.server";
 import { getConfig } from "../config.server";
 import { clientKey } from "../api/rate-limit";
 import {
-  failedSignInsSince,
+  completeSignInAttempt,
   findUserByEmail,
   insertSession,
-  recordSignInAttempt,
+  reserveSignInAttempt,
   revokeSession,
   sessionUser,
   type UserRecord,
 } from "../models/user.server";
-import { clearCookie, readCookie, serializeCookie, SESSION_COOKIE } from "./cookies.server";
+import { signInLimitDecision, SIGN_IN_LIMITS } from "../domain/sign-in-limit";
+import { clearCookie, readCookie, serializeCookie, sessionCookieName } from "./cookies.server";
 import { clearCsrfCookie, freshCsrfToken } from "./csrf.server";
 import { verifyAgainstNothing, verifyPassword } from "./password.server";
 import type { Principal } from "./policy";
@@ -28,8 +29,8 @@ import { randomToken, sha256Hex, sign, unsign } from "./tokens.server";
 
 /** A session lasts 8 hours from sign-in (one working day), then the user signs in again. */
 export const SESSION_HOURS = 8;
-/** Rate limit: at most 5 failed sign-ins per e-mail and 20 per client address in 15 minutes. */
-export const RATE_LIMIT = { windowMinutes: 15, perEmail: 5, perClient: 20 } as const;
+/** The sign-in limits (app/domain/sign-in-limit.ts): per e-mail from one client, per client, and a back-off per e-mail. */
+export const RATE_LIMIT = SIGN_IN_LIMITS;
 
 const PURPOSE = "session";
 
@@ -40,7 +41,7 @@ function toPrincipal(user: UserRecord): CurrentUser {
 }
 
 function sessionIdOf(request: Request): string | null {
-  const cookie = readCookie(request, SESSION_COOKIE);
+  const cookie = readCookie(request, sessionCookieName());
   return cookie ? unsign(getConfig().SESSION_SECRET, PURPOSE, cookie) : null;
 }
 
@@ -68,62 +69,95 @@ export function startSession(db: Db, userId: number, now = new Date()): string[]
   const id = randomToken();
   const expires = new Date(now.getTime() + SESSION_HOURS * 3600_000);
   insertSession(db, sha256Hex(id), userId, now, expires);
-  return [serializeCookie(SESSION_COOKIE, sign(getConfig().SESSION_SECRET, PURPOSE, id), SESSION_HOURS * 3600), freshCsrfToken().setCookie!];
+  const cookieValue = sign(getConfig().SESSION_SECRET, PURPOSE, id);
+  // The new CSRF token is bound to the new session cookie (app/auth/csrf.server.ts).
+  return [serializeCookie(sessionCookieName(), cookieValue, SESSION_HOURS * 3600), freshCsrfToken(cookieValue).setCookie!];
 }
 
 /** Ends the request's session (in the database, not only in the browser): Set-Cookie headers. */
 export function signOut(request: Request, db: Db = getDb(), now = new Date()): string[] {
   const id = sessionIdOf(request);
   if (id) revokeSession(db, sha256Hex(id), now);
-  return [clearCookie(SESSION_COOKIE), clearCsrfCookie()];
+  return [clearCookie(sessionCookieName()), clearCsrfCookie()];
 }
 
 export type SignInResult =
   | { ok: true; user: CurrentUser; setCookies: string[] }
-  | { ok: false; reason: "invalid" | "rate-limited"; message: string };
+  | { ok: false; reason: "invalid"; message: string }
+  | { ok: false; reason: "rate-limited"; message: string; retryAfterSeconds: number };
 
 export function requestClient(request: Request, context: unknown): string | null {
   const remote = (context as { remoteAddress?: unknown } | null | undefined)?.remoteAddress;
   return clientKey(request.headers, typeof remote === "string" ? remote : null, getConfig().TRUST_PROXY_HOPS);
 }
 
-/** E-mail + password sign-in with the rate limit. Never says whether the e-mail exists. */
+/**
+ * E-mail + password sign-in with the rate limit. Never says whether the e-mail exists.
+ *
+ * The attempt is *reserved* (written as a failure) in the same synchronous transaction that
+ * checks the limits, before the password hash runs; only a right password turns it into a
+ * success afterwards. So 150 simultaneous posts cannot all pass the check while the first hashes
+ * are still running: at most the limit's number are ever hashed, and the rest are 429 at once.
+ */
 export async function signInWithPassword(
   db: Db,
   input: { email: string; password: string; client: string | null },
   now = new Date(),
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
-  const since = new Date(now.getTime() - RATE_LIMIT.windowMinutes * 60_000);
-  const failed = failedSignInsSince(db, email, input.client, since);
-  if (failed.email >= RATE_LIMIT.perEmail || failed.client >= RATE_LIMIT.perClient) {
+  const reservation = reserveSignInAttempt(db, email, input.client, now, (counts) => signInLimitDecision(counts, now), RATE_LIMIT.windowMinutes);
+  if (!reservation.ok) {
+    const wait = Math.max(1, Math.ceil(reservation.retryAfterSeconds / 60));
     return {
       ok: false,
       reason: "rate-limited",
-      message: `For mange mislykkede innlogginger. Vent ${RATE_LIMIT.windowMinutes} minutter og prøv igjen, eller be en administrator om å tilbakestille passordet.`,
+      retryAfterSeconds: reservation.retryAfterSeconds,
+      message: `For mange mislykkede innlogginger. Vent ${wait} ${wait === 1 ? "minutt" : "minutter"} og prøv igjen, eller be en administrator om å tilbakestille passordet.`,
     };
   }
   const user = findUserByEmail(db, email);
   const ok =
     user && user.passwordHash && !user.disabled ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstNothing(input.password);
-  recordSignInAttempt(db, email, input.client, ok, now);
+  if (ok) completeSignInAttempt(db, reservation.attemptId);
   if (!ok || !user) return { ok: false, reason: "invalid", message: "Feil e-postadresse eller passord." };
   return { ok: true, user: toPrincipal(user), setCookies: startSession(db, user.id, now) };
 }
 
-/** A same-site path to go to after sign-in (never another host). */
+/**
+ * A same-site path to go to after sign-in (never another host).
+ *
+ * Decided on the *normalised* path, the one the Location header will carry: "/.//evil.example",
+ * "/..//evil.example" and "/a/..//evil.example/x" all normalise to "//evil.example…", which a
+ * browser reads as another host. Refused: anything not starting with one "/", "//" and "/\\"
+ * before or after normalising (also percent-encoded), every control character (browsers drop
+ * tabs and newlines from URLs: "/\t/evil.example" is "//evil.example") and backslash, schemes
+ * ("https:evil", "javascript:…"). The answer is the parsed path (percent-encoded): a header value
+ * cannot hold "🙂" or "Ā" as they are.
+ */
 export function safeReturnPath(value: unknown, fallback = "/forsker/studier"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
-  // Browsers drop tabs and newlines from URLs ("/\t/evil.example" is "//evil.example"), and a
-  // newline in the Location header would make the redirect itself fail: refuse every control
-  // character and backslash, then check what a URL parser makes of the rest. The answer is the
-  // parsed path (percent-encoded): a header value cannot hold "🙂" or "Ā" as they are.
+  if (typeof value !== "string" || value.length > 2048 || !value.startsWith("/") || value.startsWith("//")) return fallback;
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  const unsafe = /[\u0000-\u001f\u007f\\]/;
+  if (unsafe.test(value)) return fallback;
   const base = new URL("http://same.invalid");
-  const url = new URL(value, base);
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    return fallback;
+  }
   if (url.origin !== base.origin) return fallback;
-  return url.pathname + url.search + url.hash;
+  const path = url.pathname;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return fallback;
+  }
+  if (/^\/[\/\\]/.test(path) || /^\/[\/\\]/.test(decoded) || unsafe.test(decoded)) return fallback;
+  const answer = path + url.search + url.hash;
+  // The answer read again (as a browser reads Location) must still be this site.
+  return new URL(answer, base).origin === base.origin ? answer : fallback;
 }
 
 /** Headers for every signed-in page: never cached, never shared. */

@@ -21,12 +21,29 @@ export function signedInPage(request: Request): SignedInPage {
 }
 
 /**
+ * The posted form, or a clear 400 when the body is not a form (JSON, empty, broken multipart):
+ * `request.formData()` throws on those, which Remix would answer with a 500. server.ts's form
+ * guard already refuses other content types before the body is read; this is the second line.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch (error) {
+    throw new Response(
+      `400 Ugyldig skjema: innholdet kunne ikke leses som et skjema (${(error as Error).message.slice(0, 200)}). ` +
+        "Send skjemaet fra siden på Kliniske studier (application/x-www-form-urlencoded eller multipart/form-data).\n",
+      { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store" } },
+    );
+  }
+}
+
+/**
  * The start of every signed-in form action, in this order: the user (or a redirect to sign in),
  * the posted form, and its CSRF token checked.
  */
 export async function signedInForm(request: Request): Promise<{ user: CurrentUser; form: FormData }> {
   const user = requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   return { user, form };
 }
@@ -34,10 +51,10 @@ export async function signedInForm(request: Request): Promise<{ user: CurrentUse
 /** Model errors as HTTP answers: ForbiddenError → 403, NotFoundError → 404, with the reason. */
 export function asHttpError(error: unknown): never {
   if (error instanceof ForbiddenError) {
-    throw new Response(error.message, { status: 403, statusText: "Forbidden", headers: { "Cache-Control": "no-store" } });
+    throw new Response(error.message, { status: 403, statusText: "Forbidden", headers: PRIVATE_HEADERS });
   }
   if (error instanceof NotFoundError) {
-    throw new Response(error.message, { status: 404, statusText: "Not Found", headers: { "Cache-Control": "no-store" } });
+    throw new Response(error.message, { status: 404, statusText: "Not Found", headers: PRIVATE_HEADERS });
   }
   throw error;
 }
@@ -50,17 +67,19 @@ export function guarded<T>(fn: () => T): T {
   }
 }
 
-/** Private headers plus every Set-Cookie from the loader and the action. */
+/** Private headers plus every Set-Cookie (and a Retry-After) from the loader, the action and an error. */
 export const signedInHeaders: HeadersFunction = ({ loaderHeaders, actionHeaders, errorHeaders }) => {
   const headers = new Headers(PRIVATE_HEADERS);
   for (const source of [loaderHeaders, actionHeaders, errorHeaders]) {
     for (const cookie of source?.getSetCookie?.() ?? []) headers.append("Set-Cookie", cookie);
+    const retry = source?.get?.("Retry-After");
+    if (retry) headers.set("Retry-After", retry);
   }
   return headers;
 };
 
 export function parseId(value: string | undefined): number {
-  if (!value || !/^[1-9]\d{0,11}$/.test(value)) throw new Response("Ukjent studie", { status: 404 });
+  if (!value || !/^[1-9]\d{0,11}$/.test(value)) throw new Response("Ukjent studie", { status: 404, headers: PRIVATE_HEADERS });
   return Number(value);
 }
 

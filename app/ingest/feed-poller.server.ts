@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db.server";
 import { dueFeedSubscriptions, nextFeedPollAt, recordFeedPoll, type FeedSubscription } from "../models/feed.server";
-import { buildMapContext, mapInput } from "./formats.server";
+import { buildMapContext, mapInput, unpackDelivery } from "./formats.server";
 import { ingestBatch } from "./ingest-service.server";
 
 export const MAX_BACKOFF_SECONDS = 24 * 3600;
@@ -81,7 +81,9 @@ export async function pollFeed(db: Db, sub: FeedSubscription, options: PollOptio
   } catch (error) {
     return fail((error as Error).message);
   }
-  const mapped = mapInput(sub.format, body, buildMapContext(db, sub.organisationId, now));
+  const unpacked = await unpackDelivery(sub.format, body, options.maxBytes ?? 50 * 1024 * 1024);
+  if (!unpacked.ok) return fail(`${sub.url}: ${unpacked.message}`);
+  const mapped = mapInput(sub.format, unpacked.bytes, buildMapContext(db, sub.organisationId, now));
   const report = ingestBatch(db, mapped, { organisationId: sub.organisationId, alsoFor: sub.alsoFor, format: sub.format, mode: sub.mode, now });
   const stored = report.created + report.changed + report.unchanged;
   if (stored === 0 && report.rejected > 0) {

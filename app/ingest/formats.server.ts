@@ -4,6 +4,7 @@
  * (detect-format.ts), only to answer a declaration that cannot be right with one clear message
  * instead of one rejection per line.
  */
+import { getConfig } from "../config.server";
 import type { Db } from "../db.server";
 import { osloDate } from "../domain/inclusion-status";
 import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
@@ -14,6 +15,20 @@ import { parseFhirResearchStudy } from "./mappers/fhir-research-study";
 import { detectInput, formatMismatch } from "./detect-format";
 import { parseNativeJson, type CategoryRef } from "./mappers/native";
 import type { IngestFormat, MapContext, MapResult } from "./types";
+import { isGzip, unpackGzipWithin, type Unpacked } from "./unpack.server";
+
+/** Formats whose mappers read gzip (native and fhir read plain JSON only). */
+const GZIP_FORMATS: readonly IngestFormat[] = ["ctgov-json", "ctgov-csv", "ctis-csv"];
+
+/**
+ * A delivery as the mapper should see it: a gzip body of a format that may be gzipped is unpacked
+ * here, streamed, and refused once it passes `max` (INGEST_MAX_BYTES); anything else as it is.
+ * The ingest API and the feed poller call this before mapInput.
+ */
+export async function unpackDelivery(format: IngestFormat, body: Buffer, max: number): Promise<Unpacked> {
+  if (!GZIP_FORMATS.includes(format) || !isGzip(body)) return { ok: true, bytes: body };
+  return unpackGzipWithin(body, max);
+}
 
 export type FullMapContext = MapContext & { categories: CategoryRef[] };
 
@@ -33,6 +48,8 @@ export function buildMapContext(db: Db, organisationId: string, now: Date = new 
         .map((h) => ({ id: h.id, name: h.name, municipality: h.municipality, lat: h.lat ?? 0, lon: h.lon ?? 0 })),
     })),
     categories: listHrcsCategories(db),
+    // No unpacking (gzip, zip) may come to more than a plain delivery may be (app/ingest/unpack.server.ts).
+    maxUnpackedBytes: getConfig().INGEST_MAX_BYTES,
   };
 }
 

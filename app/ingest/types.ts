@@ -66,4 +66,11 @@ export interface MapContext {
    * listing's "Åpen for rekruttering") is declared on. Mappers fall back to today in Oslo.
    */
   receivedOn?: string;
+  /**
+   * The most bytes any unpacking (gzip, the entries of a zip together) and any input text may
+   * come to; the portal passes INGEST_MAX_BYTES (app/ingest/formats.server.ts: buildMapContext),
+   * so a small compressed body can never unpack to more than the body limit itself. Unset: each
+   * mapper's own ceiling.
+   */
+  maxUnpackedBytes?: number;
 }

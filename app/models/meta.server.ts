@@ -14,6 +14,7 @@ export interface DatabaseHealth {
   journalMode: string;
   migrations: number;
   latestMigration: string | null;
+  /** Published studies (drafts and submitted ones are not counted). */
   studies: number;
   error?: string;
 }
@@ -25,7 +26,8 @@ export function databaseHealth(db: Db): DatabaseHealth {
       | { version: number; name: string }
       | undefined;
     const migrations = db.prepare("SELECT count(*) FROM schema_migrations").pluck().get() as number;
-    const studies = db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
+    // Public studies only: how many drafts or submitted studies exist is nobody else's business.
+    const studies = db.prepare("SELECT count(*) FROM studies WHERE publication_state = 'published'").pluck().get() as number;
     return {
       ok: true,
       journalMode,

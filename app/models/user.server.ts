@@ -138,33 +138,64 @@ export function revokeUserSessions(db: Db, userId: number, now: Date): void {
 
 /* ------------------------------------------------------------------ sign-in attempts */
 
-export function recordSignInAttempt(db: Db, email: string, client: string | null, succeeded: boolean, now: Date): void {
-  sql(db, "INSERT INTO sign_in_attempts (email, client, succeeded, at) VALUES (?, ?, ?, ?)").run(
-    normaliseEmail(email),
-    client,
-    succeeded ? 1 : 0,
-    now.toISOString(),
-  );
+export interface SignInAttemptCounts {
+  emailAndClient: number;
+  client: number;
+  email: number;
+  lastEmailFailureAt: Date | null;
 }
 
 /**
- * Failed attempts since `since` for this e-mail, and for this client, each counted back only to
- * that key's last successful sign-in (a success resets its own counter).
+ * Failed attempts in the window for this e-mail from this client, from this client for any
+ * e-mail, and for this e-mail from anywhere (with the last one's time). The e-mail's counts go
+ * back only to its last successful sign-in (a success resets them). A reserved attempt whose
+ * password is still being checked counts as failed.
  */
-export function failedSignInsSince(db: Db, email: string, client: string | null, since: Date): { email: number; client: number } {
+export function signInAttemptCounts(db: Db, email: string, client: string | null, since: Date): SignInAttemptCounts {
+  const e = normaliseEmail(email);
   const s = since.toISOString();
-  const byEmail = sql(
-    db,
-    `SELECT count(*) FROM sign_in_attempts WHERE email = ? AND succeeded = 0 AND at >= ?
-     AND at > coalesce((SELECT max(at) FROM sign_in_attempts WHERE email = ? AND succeeded = 1), '')`,
-  )
+  const lastSuccess = (sql(db, "SELECT max(at) FROM sign_in_attempts WHERE email = ? AND succeeded = 1").pluck().get(e) as string | null) ?? "";
+  const byEmail = sql(db, "SELECT count(*) AS n, max(at) AS last FROM sign_in_attempts WHERE email = ? AND succeeded = 0 AND at >= ? AND at > ?").get(
+    e,
+    s,
+    lastSuccess,
+  ) as { n: number; last: string | null };
+  const byEmailAndClient = sql(db, "SELECT count(*) FROM sign_in_attempts WHERE email = ? AND client IS ? AND succeeded = 0 AND at >= ? AND at > ?")
     .pluck()
-    .get(normaliseEmail(email), s, normaliseEmail(email)) as number;
+    .get(e, client, s, lastSuccess) as number;
   const byClient =
-    client === null
-      ? 0
-      : (sql(db, "SELECT count(*) FROM sign_in_attempts WHERE client = ? AND succeeded = 0 AND at >= ?").pluck().get(client, s) as number);
-  return { email: byEmail, client: byClient };
+    client === null ? 0 : (sql(db, "SELECT count(*) FROM sign_in_attempts WHERE client = ? AND succeeded = 0 AND at >= ?").pluck().get(client, s) as number);
+  return { emailAndClient: byEmailAndClient, client: byClient, email: byEmail.n, lastEmailFailureAt: byEmail.last ? new Date(byEmail.last) : null };
+}
+
+export type SignInReservation = { ok: true; attemptId: number } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * Checks the limits and, when they allow it, writes the attempt as failed — in one IMMEDIATE
+ * transaction, before any password is hashed — so concurrent attempts cannot all pass the check.
+ * `decide` is the rule (app/domain/sign-in-limit.ts).
+ */
+export function reserveSignInAttempt(
+  db: Db,
+  email: string,
+  client: string | null,
+  now: Date,
+  decide: (counts: SignInAttemptCounts) => { allowed: true } | { allowed: false; retryAfterSeconds: number },
+  windowMinutes = 15,
+): SignInReservation {
+  return db.transaction((): SignInReservation => {
+    const counts = signInAttemptCounts(db, email, client, new Date(now.getTime() - windowMinutes * 60_000));
+    const decision = decide(counts);
+    if (!decision.allowed) return { ok: false, retryAfterSeconds: decision.retryAfterSeconds };
+    const id = sql(db, "INSERT INTO sign_in_attempts (email, client, succeeded, at) VALUES (?, ?, 0, ?)").run(normaliseEmail(email), client, now.toISOString())
+      .lastInsertRowid;
+    return { ok: true, attemptId: Number(id) };
+  }).immediate();
+}
+
+/** A reserved attempt whose password was right. */
+export function completeSignInAttempt(db: Db, attemptId: number): void {
+  sql(db, "UPDATE sign_in_attempts SET succeeded = 1 WHERE id = ?").run(attemptId);
 }
 
 /* ------------------------------------------------------------------ password reset */

@@ -42,6 +42,10 @@ export interface HubOptions {
   /** How often the heads are checked for writes by other processes. */
   pollMs?: number;
   maxClients?: number;
+  /** Most open streams one client (clientOf) may hold at once; further ones are 429 (default 20). */
+  maxPerClient?: number;
+  /** The client a request comes from (the address, or the trusted proxy's X-Forwarded-For); null = unknown. */
+  clientOf?: (req: IncomingMessage) => string | null;
   clock?: Clock;
   log?: (message: string) => void;
 }
@@ -54,6 +58,7 @@ export interface StreamEvent {
 
 interface Client {
   res: ServerResponse;
+  key: string | null;
 }
 
 export class InvalidEventIdError extends Error {}
@@ -153,6 +158,10 @@ export class RealtimeHub {
   private readonly heartbeatMs: number;
   private readonly pollMs: number;
   private readonly maxClients: number;
+  private readonly maxPerClient: number;
+  private readonly clientOf: (req: IncomingMessage) => string | null;
+  /** Open streams per client key, so one client cannot take every slot. */
+  private readonly perClient = new Map<string, number>();
   private readonly log: (message: string) => void;
   /** Everything up to here has been sent to the connected clients. */
   private position: StreamHeads = { change: 0, status: 0 };
@@ -167,6 +176,8 @@ export class RealtimeHub {
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.pollMs = options.pollMs ?? 1000;
     this.maxClients = options.maxClients ?? 10_000;
+    this.maxPerClient = options.maxPerClient ?? 20;
+    this.clientOf = options.clientOf ?? ((req) => req.socket.remoteAddress ?? null);
     this.log = options.log ?? ((m) => console.error(m));
     this.scheduler = new StatusScheduler(this.db, { clock: options.clock, onEvents: () => this.pump(), log: this.log });
   }
@@ -193,6 +204,7 @@ export class RealtimeHub {
     this.scheduler.stop();
     for (const client of this.clients) client.res.end();
     this.clients.clear();
+    this.perClient.clear();
   }
 
   connections(): number {
@@ -227,6 +239,16 @@ export class RealtimeHub {
     if (!this.started) return jsonError(res, 503, "unavailable", "Hendelsesstrømmen er ikke startet.", cors);
     if (this.clients.size >= this.maxClients) {
       return jsonError(res, 503, "too_many_connections", `For mange åpne strømmer (${this.maxClients}). Prøv igjen om litt.`, { ...cors, "Retry-After": "10" });
+    }
+    const key = this.clientOf(req);
+    if (key !== null && (this.perClient.get(key) ?? 0) >= this.maxPerClient) {
+      return jsonError(
+        res,
+        429,
+        "too_many_streams",
+        `For mange åpne strømmer fra samme klient (høyst ${this.maxPerClient}). Lukk en strøm før du åpner en ny.`,
+        { ...cors, "Retry-After": "10" },
+      );
     }
     const url = new URL(req.url ?? "/", "http://localhost");
     const unknown = [...new Set(url.searchParams.keys())].filter((k) => k !== "lastEventId");
@@ -278,13 +300,22 @@ export class RealtimeHub {
       }
     }
     head += `id: ${formatId(this.position)}\nevent: ready\ndata: ${JSON.stringify({ type: "ready", lastEventId: formatId(this.position), heartbeatSeconds: Math.round(this.heartbeatMs / 1000) })}\n\n`;
-    const client: Client = { res };
+    const client: Client = { res, key };
     this.clients.add(client);
-    const drop = () => this.clients.delete(client);
+    if (key !== null) this.perClient.set(key, (this.perClient.get(key) ?? 0) + 1);
+    const drop = () => this.forget(client);
     req.on("close", drop);
     res.on("close", drop);
     res.on("error", drop);
     this.send(client, head);
+  }
+
+  /** Removes a client once (close, error and a full buffer may all report the same one). */
+  private forget(client: Client): void {
+    if (!this.clients.delete(client) || client.key === null) return;
+    const left = (this.perClient.get(client.key) ?? 1) - 1;
+    if (left > 0) this.perClient.set(client.key, left);
+    else this.perClient.delete(client.key);
   }
 
   private broadcast(text: string): void {
@@ -294,11 +325,11 @@ export class RealtimeHub {
   private send(client: Client, text: string): void {
     const { res } = client;
     if (res.destroyed || res.writableEnded) {
-      this.clients.delete(client);
+      this.forget(client);
       return;
     }
     if (res.writableLength > MAX_BUFFERED_BYTES) {
-      this.clients.delete(client);
+      this.forget(client);
       res.destroy();
       return;
     }

@@ -6,7 +6,8 @@
  * Bearer token per organisation (npm run org:token). The format is explicit: ?format=… or a
  * Content-Type that names exactly one format. Responses: 200 with the ingest report (including
  * any rejected records), 401 no/invalid token, 403 token of another organisation, 404 unknown
- * organisation, 405 other methods, 413 body too large, 415 format not given/unsupported,
+ * organisation, 405 other methods, 413 body too large (also when a gzip body unpacks to more than
+ * INGEST_MAX_BYTES), 415 format not given/unsupported,
  * 422 nothing could be stored because every record (or the whole body) was invalid, 507 storage
  * full / 503 database read-only or a disk write error (JSON naming the SQLite cause).
  */
@@ -14,7 +15,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { getConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { apiError, readBodyWithLimit, storageErrorResponse } from "~/http/api-errors.server";
-import { buildMapContext, mapInput, supportedFormats } from "~/ingest/formats.server";
+import { buildMapContext, mapInput, supportedFormats, unpackDelivery } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
 import { INGEST_FORMATS, type IngestFormat } from "~/ingest/types";
 import { organisationExists } from "~/models/ingest.server";
@@ -71,7 +72,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte`, undefined, { Connection: "close" });
   }
 
-  const mapped = mapInput(format, body, buildMapContext(db, orgId));
+  // A gzip body is unpacked streamed and stopped at the same limit (a "gzip bomb" is 413, not memory).
+  const unpacked = await unpackDelivery(format, body, max);
+  if (!unpacked.ok) {
+    return unpacked.reason === "too-large"
+      ? apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte når den pakkes ut (gzip). Ingenting er lagret.`)
+      : apiError(422, "unprocessable", `Ingen studier kunne lagres: ${unpacked.message}`);
+  }
+  const mapped = mapInput(format, unpacked.bytes, buildMapContext(db, orgId));
   let report: ReturnType<typeof ingestBatch>;
   try {
     report = ingestBatch(db, mapped, {

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { getCurrentUser, PRIVATE_HEADERS, requestClient, safeReturnPath, signInWithPassword } from "~/auth/auth.server";
 import { csrfToken, requireCsrf } from "~/auth/csrf.server";
-import { signedInHeaders } from "~/auth/route.server";
+import { readForm, signedInHeaders } from "~/auth/route.server";
 import { CsrfField, FieldError } from "~/components/SignedIn";
 
 export const meta: MetaFunction = () => [{ title: "Logg inn – Kliniske studier" }, { name: "robots", content: "noindex" }];
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
@@ -32,7 +32,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signInWithPassword(getDb(), { email, password, client: requestClient(request, context) });
   if (!result.ok) {
     const formErrors: typeof errors = { form: result.message };
-    return json({ errors: formErrors, email }, { status: result.reason === "rate-limited" ? 429 : 401, headers: PRIVATE_HEADERS });
+    if (result.reason === "rate-limited") {
+      return json({ errors: formErrors, email }, { status: 429, headers: { ...PRIVATE_HEADERS, "Retry-After": String(result.retryAfterSeconds) } });
+    }
+    return json({ errors: formErrors, email }, { status: 401, headers: PRIVATE_HEADERS });
   }
   const headers = new Headers(PRIVATE_HEADERS);
   for (const c of result.setCookies) headers.append("Set-Cookie", c);

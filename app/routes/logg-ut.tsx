@@ -3,7 +3,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useLoaderData } from "@remix-run/react";
 import { getCurrentUser, PRIVATE_HEADERS, signOut } from "~/auth/auth.server";
 import { csrfToken, requireCsrf } from "~/auth/csrf.server";
-import { signedInHeaders } from "~/auth/route.server";
+import { readForm, signedInHeaders } from "~/auth/route.server";
 import { CsrfField } from "~/components/SignedIn";
 
 export const meta: MetaFunction = () => [{ title: "Logg ut – Kliniske studier" }, { name: "robots", content: "noindex" }];
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const headers = new Headers(PRIVATE_HEADERS);
   for (const c of signOut(request)) headers.append("Set-Cookie", c);

@@ -1,38 +1,45 @@
 /** /nytt-passord?token=…: set a password with a one-time token from `npm run user:reset-password`. */
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { PRIVATE_HEADERS } from "~/auth/auth.server";
 import { csrfToken, requireCsrf } from "~/auth/csrf.server";
 import { passwordProblem } from "~/auth/password.server";
 import { resetPassword, userForResetToken } from "~/auth/reset.server";
-import { signedInHeaders } from "~/auth/route.server";
+import { readForm, signedInHeaders } from "~/auth/route.server";
 import { CsrfField, FieldError } from "~/components/SignedIn";
 
 export const meta: MetaFunction = () => [{ title: "Nytt passord – Kliniske studier" }, { name: "robots", content: "noindex" }];
-// The token is in the address: never send it on to another site.
-export const headers = signedInHeaders;
+// The token is in the address: never send it on, not even to our own pages (signedInHeaders says
+// "same-origin"; this page, its errors and its answers say "no-referrer").
+export const headers: HeadersFunction = (args) => {
+  const h = signedInHeaders(args) as Headers;
+  h.set("Referrer-Policy", "no-referrer");
+  return h;
+};
+
+const NO_REFERRER = { ...PRIVATE_HEADERS, "Referrer-Policy": "no-referrer" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const user = token ? userForResetToken(getDb(), token) : null;
   const csrf = csrfToken(request);
-  const headers = new Headers({ ...PRIVATE_HEADERS, "Referrer-Policy": "no-referrer" });
+  const headers = new Headers(NO_REFERRER);
   if (csrf.setCookie) headers.append("Set-Cookie", csrf.setCookie);
   return json({ csrf: csrf.token, token, valid: user !== null, email: user?.email ?? null }, { headers });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readForm(request);
   requireCsrf(request, form);
   const token = String(form.get("token") ?? "");
   const password = String(form.get("password") ?? "");
   const repeat = String(form.get("repeat") ?? "");
   const problem = passwordProblem(password) ?? (password !== repeat ? "Passordene er ikke like." : null);
-  if (problem) return json({ error: problem }, { status: 400, headers: PRIVATE_HEADERS });
+  if (problem) return json({ error: problem }, { status: 400, headers: NO_REFERRER });
   const user = await resetPassword(getDb(), token, password);
-  if (!user) return json({ error: "Lenken er brukt eller utløpt. Be om en ny." }, { status: 400, headers: PRIVATE_HEADERS });
-  return redirect("/logg-inn", { headers: PRIVATE_HEADERS });
+  if (!user) return json({ error: "Lenken er brukt eller utløpt. Be om en ny." }, { status: 400, headers: NO_REFERRER });
+  return redirect("/logg-inn", { headers: NO_REFERRER });
 }
 
 export default function NewPassword() {

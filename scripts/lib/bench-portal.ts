@@ -79,6 +79,10 @@ export function generatePortalDb(dbFile: string, studies: number, now: Date): { 
  * in spawnSync while their load runs, and a pipe nobody drains would fill up with the access log
  * and stall the server.
  */
+/** The bench servers' METRICS_TOKEN: /metrics and /healthz's details need it (docs/security.md). */
+export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789abcdef";
+export const BENCH_OPS_HEADERS = { authorization: `Bearer ${BENCH_METRICS_TOKEN}` };
+
 export function startServer(dbFile: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; pid: number; logFile: string; stop: () => Promise<void> }> {
   const { BASE_URL: _b, ...env } = process.env;
   const logFile = `${dbFile}.server.log`;
@@ -86,7 +90,7 @@ export function startServer(dbFile: string, extraEnv: Record<string, string> = {
   const offset = existsSync(logFile) ? statSync(logFile).size : 0;
   const fd = openSync(logFile, "a");
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0", ...extraEnv },
+    env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0", METRICS_TOKEN: BENCH_METRICS_TOKEN, SSE_MAX_STREAMS_PER_CLIENT: "100000", ...extraEnv },
     stdio: ["ignore", fd, fd],
   });
   closeSync(fd);
@@ -127,7 +131,7 @@ export function startServer(dbFile: string, extraEnv: Record<string, string> = {
 /** Waits (up to a minute) until /healthz reports every search engine's outbox drained. */
 export async function waitForSearchIndex(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const health = (await (await fetch(`${url}/healthz`)).json()) as { search: { engines: { outboxLag: number | null }[] } };
+    const health = (await (await fetch(`${url}/healthz`, { headers: BENCH_OPS_HEADERS })).json()) as { search: { engines: { outboxLag: number | null }[] } };
     if (health.search.engines.every((e) => e.outboxLag === 0)) return;
     await new Promise((r) => setTimeout(r, 100));
   }

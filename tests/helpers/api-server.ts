@@ -9,7 +9,7 @@ import { prepareDatabase } from "~/boot.server";
 import { openDatabase, type Db } from "~/db.server";
 import { tempDir } from "./db";
 import { OpenApiConformance } from "./openapi";
-import { startServer, type RunningServer } from "./server";
+import { OPS_HEADERS, startServer, type RunningServer } from "./server";
 
 export const PUBLIC_BASE = "http://api.kliniskestudier.test";
 
@@ -53,7 +53,7 @@ export async function startApiServer({ env = {}, prepare, headers: defaults }: A
 
   const indexed = async () => {
     for (let attempt = 0; attempt < 400; attempt++) {
-      const health = (await (await get("/healthz")).json()) as { search: { engines: { outboxLag: number | null }[] } };
+      const health = (await (await get("/healthz", OPS_HEADERS)).json()) as { search: { engines: { outboxLag: number | null }[] } };
       if (health.search.engines.every((e) => e.outboxLag === 0)) return;
       await new Promise((r) => setTimeout(r, 50));
     }

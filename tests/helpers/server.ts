@@ -24,8 +24,12 @@ const SERVER_COMMAND = [process.execPath, ["--import", "tsx", "server.ts"]] as c
  */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const { BASE_URL: _base, MODE: _mode, DEV: _dev, PROD: _prod, SSR: _ssr, ...inherited } = process.env;
-  return { ...inherited, HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production", ...env };
+  return { ...inherited, HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production", METRICS_TOKEN: TEST_METRICS_TOKEN, ...env };
 }
+
+/** Every test server's METRICS_TOKEN: /metrics and the details of /healthz and /readyz need it. */
+export const TEST_METRICS_TOKEN = "test-metrics-token-0123456789abcdef";
+export const OPS_HEADERS = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
 
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   const child = spawn(SERVER_COMMAND[0], [...SERVER_COMMAND[1]], {

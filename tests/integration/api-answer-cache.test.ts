@@ -15,6 +15,7 @@ import { answerStateToken } from "~/models/open-api.server";
 import { advanceCursor, outboxHead } from "~/models/search-outbox.server";
 import { getStudy, saveStudy, type Actor } from "~/models/study.server";
 import { documented, startApiServer, type ApiServer } from "../helpers/api-server";
+import { OPS_HEADERS } from "../helpers/server";
 
 let api: ApiServer;
 const BURST = 4;
@@ -36,7 +37,7 @@ const person: Actor = { kind: "user", id: "u-cache", name: "Cache Testesen" };
 
 /** The server's hit and miss counters (/metrics). */
 async function cacheCounters(): Promise<{ hit: number; miss: number }> {
-  const text = await (await api.get("/metrics")).text();
+  const text = await (await api.get("/metrics", OPS_HEADERS)).text();
   const read = (result: string) => Number(new RegExp(`^kliniske_api_answer_cache_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
   return { hit: read("hit"), miss: read("miss") };
 }

@@ -23,7 +23,7 @@ import { MeilisearchEngine } from "../../search/meilisearch";
 import { startLocalMeilisearch, type LocalMeilisearch } from "../../search/meilisearch-process";
 import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
-import { childEnv, startServer, type RunningServer } from "../helpers/server";
+import { childEnv, OPS_HEADERS, startServer, type RunningServer } from "../helpers/server";
 
 /**
  * The server in ONE process (node --import tsx), so SIGKILL hits the process that writes (the
@@ -82,7 +82,7 @@ function expectIntact(db: Db) {
 }
 
 async function healthLag(url: string): Promise<{ status: string; engines: { engine: string; ok: boolean; outboxLag: number | null; documents: number | null }[] }> {
-  const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string; search: { engines: { engine: string; ok: boolean; outboxLag: number | null; documents: number | null }[] } };
+  const health = (await (await fetch(`${url}/healthz`, { headers: OPS_HEADERS })).json()) as { status: string; search: { engines: { engine: string; ok: boolean; outboxLag: number | null; documents: number | null }[] } };
   return { status: health.status, engines: health.search.engines };
 }
 

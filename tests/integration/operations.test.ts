@@ -19,7 +19,7 @@ import { cursorExists } from "~/models/search-outbox.server";
 import { issueToken } from "~/models/token.server";
 import { createSearchEngines, searchHealthReport } from "~/search.server";
 import { tempDir } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import { OPS_HEADERS, startServer, type RunningServer } from "../helpers/server";
 
 const FRAME_ANCESTORS = "https://www.helse-bergen.no 'self'";
 let dir: string;
@@ -41,7 +41,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const get = (p: string, headers: Record<string, string> = {}) => fetch(server.url + p, { headers });
+// The operational details (/metrics, /readyz's report) need the test servers' METRICS_TOKEN.
+const get = (p: string, headers: Record<string, string> = {}) => fetch(server.url + p, { headers: { ...OPS_HEADERS, ...headers } });
 const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
 
 function ingest(studies: { id: string; tittel: string }[]) {

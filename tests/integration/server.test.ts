@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/db.server";
 import { tempDir } from "../helpers/db";
-import { runServerExpectingExit, startServer, type RunningServer } from "../helpers/server";
+import { OPS_HEADERS, runServerExpectingExit, startServer, type RunningServer } from "../helpers/server";
 
 let dir: string;
 let dbFile: string;
@@ -41,7 +41,7 @@ describe("the portal over HTTP", () => {
   });
 
   it("reports health with the database state", async () => {
-    const res = await fetch(`${server.url}/healthz`);
+    const res = await fetch(`${server.url}/healthz`, { headers: OPS_HEADERS });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; database: { ok: boolean; journalMode: string; studies: number; migrations: number } };
     expect(body.status).toBe("ok");
@@ -78,11 +78,11 @@ describe("the portal over HTTP", () => {
   });
 
   it("keeps the data across a restart and does not seed twice", async () => {
-    const before = (await (await fetch(`${server.url}/healthz`)).json()) as { database: { studies: number } };
+    const before = (await (await fetch(`${server.url}/healthz`, { headers: OPS_HEADERS })).json()) as { database: { studies: number } };
     expect(await server.stop()).toBe(0);
     server = await startServer({ DATABASE_PATH: dbFile });
     expect(server.output()).not.toContain("Demo data seeded");
-    const after = (await (await fetch(`${server.url}/healthz`)).json()) as { database: { studies: number } };
+    const after = (await (await fetch(`${server.url}/healthz`, { headers: OPS_HEADERS })).json()) as { database: { studies: number } };
     expect(after.database.studies).toBe(before.database.studies);
     const db = openDatabase(dbFile);
     expect(db.prepare("SELECT max(version) FROM study_versions").pluck().get()).toBe(1);

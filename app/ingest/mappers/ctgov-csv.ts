@@ -119,14 +119,15 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
     return result;
   };
 
+  const max = Math.min(ctx.maxUnpackedBytes ?? MAX_UNCOMPRESSED_BYTES, MAX_UNCOMPRESSED_BYTES);
   let text: string;
   if (typeof input === "string") {
     text = input;
   } else if (input[0] === 0x1f && input[1] === 0x8b) {
     try {
-      text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: MAX_UNCOMPRESSED_BYTES }));
+      text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: max }));
     } catch (error) {
-      return fail("input", "gzip", `gzip-filen kan ikke pakkes ut (grense ${MAX_UNCOMPRESSED_BYTES} byte): ${String(error)}`);
+      return fail("input", "gzip", `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${String(error)}`);
     }
   } else {
     try {
@@ -135,7 +136,7 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
       return fail("input", "(tegnsett)", (error as Error).message);
     }
   }
-  if (text.length > MAX_UNCOMPRESSED_BYTES) return fail("input", "input", `filen er større enn ${MAX_UNCOMPRESSED_BYTES} tegn`);
+  if (text.length > max) return fail("input", "input", `filen er større enn ${max} tegn`);
   if (text.trim() === "") return fail("input", "input", "tom fil: ingen studier");
 
   let rows: { record: string[]; info: { lines: number } }[];

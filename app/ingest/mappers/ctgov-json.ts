@@ -218,7 +218,7 @@ function collectText(text: string, refBase: string | null, out: Collector): void
   }
 }
 
-function collectZip(bytes: Uint8Array, out: Collector): void {
+function collectZip(bytes: Uint8Array, out: Collector, max: number): void {
   let declaredTotal = 0;
   let entries = 0;
   const refused = new Set<string>();
@@ -236,14 +236,14 @@ function collectZip(bytes: Uint8Array, out: Collector): void {
       return false;
     }
     if (file.compression !== 0 && file.compression !== 8) return refuse(`ukjent komprimering (${file.compression})`);
-    if (file.originalSize > MAX_ZIP_ENTRY_BYTES) {
-      return refuse(`filen oppgir ${file.originalSize} byte utpakket; grensen er ${MAX_ZIP_ENTRY_BYTES}`);
+    if (file.originalSize > Math.min(MAX_ZIP_ENTRY_BYTES, max)) {
+      return refuse(`filen oppgir ${file.originalSize} byte utpakket; grensen er ${Math.min(MAX_ZIP_ENTRY_BYTES, max)}`);
     }
     if (file.originalSize / Math.max(file.size, 1) > MAX_ZIP_RATIO) {
       return refuse(`mistenkelig komprimeringsgrad (${Math.round(file.originalSize / Math.max(file.size, 1))}:1); filen er ikke lest`);
     }
-    if (declaredTotal + file.originalSize > MAX_UNCOMPRESSED_BYTES) {
-      return refuse(`zip-filen er større enn ${MAX_UNCOMPRESSED_BYTES} byte utpakket; resten er ikke lest`);
+    if (declaredTotal + file.originalSize > max) {
+      return refuse(`zip-filen er større enn ${max} byte utpakket (grensen for en leveranse); resten er ikke lest`);
     }
     declaredTotal += file.originalSize;
     return true;
@@ -272,28 +272,28 @@ function collectZip(bytes: Uint8Array, out: Collector): void {
 }
 
 /** Decodes any accepted input into raw study values with references. Never throws. */
-export function collectCtgovInput(input: Buffer | string): Collector {
+export function collectCtgovInput(input: Buffer | string, max: number = MAX_UNCOMPRESSED_BYTES): Collector {
   const out = new Collector();
   try {
     if (typeof input === "string") {
-      if (input.length > MAX_UNCOMPRESSED_BYTES) out.reject("input", "input", `filen er større enn ${MAX_UNCOMPRESSED_BYTES} tegn`);
+      if (input.length > max) out.reject("input", "input", `filen er større enn ${max} tegn`);
       else collectText(input, null, out);
       return out;
     }
     const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-      collectZip(bytes, out);
+      collectZip(bytes, out, max);
     } else if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
       let text: string;
       try {
-        text = decodeUtf8Strict(gunzipSync(bytes, { maxOutputLength: MAX_UNCOMPRESSED_BYTES }));
+        text = decodeUtf8Strict(gunzipSync(bytes, { maxOutputLength: max }));
       } catch (error) {
-        out.reject("input", "gzip", `gzip-filen kan ikke pakkes ut (grense ${MAX_UNCOMPRESSED_BYTES} byte): ${errorText(error)}`);
+        out.reject("input", "gzip", `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${errorText(error)}`);
         return out;
       }
       collectText(text, null, out);
-    } else if (bytes.byteLength > MAX_UNCOMPRESSED_BYTES) {
-      out.reject("input", "input", `filen er større enn ${MAX_UNCOMPRESSED_BYTES} byte`);
+    } else if (bytes.byteLength > max) {
+      out.reject("input", "input", `filen er større enn ${max} byte`);
     } else {
       collectText(decodeUtf8Strict(bytes), null, out);
     }
@@ -1005,7 +1005,7 @@ function contactFrom(c: JsonObject, field: string, warnings: string[]): { name: 
 /* ------------------------------------------------------------------------------------------ */
 
 export function parseCtgovJson(input: Buffer | string, ctx: MapContext, options: CtgovOptions = {}): MapResult {
-  const collected = collectCtgovInput(input);
+  const collected = collectCtgovInput(input, Math.min(ctx.maxUnpackedBytes ?? MAX_UNCOMPRESSED_BYTES, MAX_UNCOMPRESSED_BYTES));
   const result: Required<MapResult> = { records: [], rejected: [...collected.rejected], skipped: [] };
   for (const item of collected.items) {
     const outcome = mapCtgovStudy(item.value, item.ref, ctx, options);

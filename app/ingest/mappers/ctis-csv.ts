@@ -334,17 +334,18 @@ export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult
     return r;
   };
 
+  const max = Math.min(ctx.maxUnpackedBytes ?? CTIS_MAX_BYTES, CTIS_MAX_BYTES);
   let text: string;
   try {
     if (typeof input === "string") text = input;
-    else if (input[0] === 0x1f && input[1] === 0x8b) text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: CTIS_MAX_BYTES }));
+    else if (input[0] === 0x1f && input[1] === 0x8b) text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: max }));
     else text = decodeUtf8Strict(input);
   } catch (error) {
     fail("input", null, "(tegnsett)", error instanceof Error ? error.message : String(error));
     return result;
   }
-  if (text.length > CTIS_MAX_BYTES) {
-    fail("input", null, "input", `filen er større enn ${CTIS_MAX_BYTES} tegn`);
+  if (text.length > max) {
+    fail("input", null, "input", `filen er større enn ${max} tegn`);
     return result;
   }
   if (text.trim() === "") {
