@@ -70,6 +70,8 @@ export function Layout({ children }: { children: ReactNode }) {
             <p>{t("site.footer.privacy")}</p>
             <p>{t("site.footer.postcodes")}</p>
             <p>
+              <Link to={href("/personvern")}>{t("site.footer.privacyLink")}</Link>
+              {" · "}
               <Link to={href("/tilgjengelighet")}>{t("site.footer.accessibility")}</Link>
             </p>
           </div>
