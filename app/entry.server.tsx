@@ -6,7 +6,8 @@
  * <Scripts/> and <ScrollRestoration/> in app/root.tsx. Without a nonce (a request that did not
  * come through server.ts) the scripts render without one, and a strict CSP would block them.
  * And `handleDataRequest` gives loader data its own Cache-Control (app/http/data-cache.server.ts),
- * so the live refresh of open pages never reads stale data.
+ * so the live refresh of open pages never reads stale data. `handleError` logs errors without
+ * the request's query (and a public page's path): docs/privacy.md.
  */
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
@@ -15,8 +16,14 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import { logRequestError } from "./http/logging.server";
 
 export { handleDataRequest } from "./http/data-cache.server";
+
+/** Errors while answering: logged without the query, and for public pages without the path (docs/privacy.md). */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  logRequestError(error, request);
+}
 
 const ABORT_DELAY = 5_000;
 

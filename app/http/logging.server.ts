@@ -261,3 +261,44 @@ export function logCrashes(logger: Logger, exit: (code: number) => void = (code)
     exit(1);
   });
 }
+
+function isErrorResponse(value: unknown): value is { status: number; statusText: string; error?: unknown } {
+  return typeof value === "object" && value !== null && typeof (value as { status?: unknown }).status === "number" && "statusText" in value && "internal" in value;
+}
+
+/**
+ * Remix's handleError (app/entry.server.tsx): an error thrown while answering a request. A "No
+ * route matches URL" is a 404 the access line already has ("unmatched"): not repeated. Anything
+ * else is logged with the query cut out (as every error) and, for a public request, its path
+ * replaced by "[path]" (a path can name a diagnosis or the study someone read).
+ */
+export function logRequestError(thrown: unknown, request: Request, log: (value: unknown) => void = (v) => console.error(v)): void {
+  if (request.signal.aborted) return;
+  // Remix's error responses ({ status, statusText, internal, data, error? }): a 4xx (no route,
+  // method not allowed, a thrown 404) is in the access line already; a 5xx is logged by its cause.
+  let error = thrown;
+  if (isErrorResponse(thrown)) {
+    if (thrown.status < 500) return;
+    error = thrown.error ?? `${thrown.status} ${thrown.statusText}`;
+  }
+  if (error instanceof Error && /^No route matches URL /.test(error.message)) return;
+  let pathname = "/";
+  try {
+    pathname = new URL(request.url).pathname;
+  } catch {
+    // Not a URL: nothing to hide but queries.
+  }
+  const hide = pathname.length > 1 && !isStaffRequest(request.method, pathname) ? pathname : null;
+  const clean = (text: string) => {
+    const scrubbed = scrubText(text);
+    return hide ? scrubbed.split(hide).join("[path]") : scrubbed;
+  };
+  if (error instanceof Error) {
+    const copy = new Error(clean(error.message));
+    copy.name = error.name;
+    copy.stack = clean(error.stack ?? `${error.name}: ${error.message}`);
+    log(copy);
+  } else {
+    log(clean(String(error)));
+  }
+}

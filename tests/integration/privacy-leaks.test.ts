@@ -3,16 +3,19 @@
  * server (npx remix build first) on a real SQLite file, its stdout/stderr captured; patient,
  * clinician, open API, FHIR, saved-search feed (Atom and iCalendar) and embed searches with a
  * distinctive diagnosis, postcode, age, sex and browser name, plus error paths (bad parameters,
- * an unknown study, a malformed escape, a form posted to a page without one); then everything the
+ * an unknown study, a malformed escape, a form posted to a page without one, and a search that
+ * throws because its index table is gone); then everything the
  * server wrote — its output, the database file with its WAL, /metrics and a backup taken now — is
  * scanned for those values and for the client's address. Staff (sign-in pages) keep their address.
  */
+import Database from "better-sqlite3";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "~/boot.server";
 import { openDatabase } from "~/db.server";
 import { backupDatabase } from "~/models/backup.server";
+import { replacePostcodes } from "~/models/postcode.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 
@@ -57,11 +60,20 @@ const REQUESTS: { id: string; path: string; method?: string; route: string }[] =
   { id: "leak-err-feed", path: `/feeds/search.atom?q=${DIAGNOSIS}&postcode=${DIAGNOSIS}`, route: "/feeds/search.atom" },
 ];
 
+/** Searches after the search index broke (the patient page throws: 500). Not asked before, so no cache answers them. */
+const BROKEN_SEARCHES: { id: string; path: string; route: string }[] = [
+  { id: "leak-broken-patient", path: `/pasient?${SEARCH}&status=alle`, route: "/pasient" },
+  { id: "leak-broken-clinician", path: `/helsepersonell?${SEARCH}&status=alle`, route: "/helsepersonell" },
+  { id: "leak-broken-api", path: `/api/v1/studies?${API_SEARCH}&status=all`, route: "/api/v1/studies" },
+];
+
 beforeAll(async () => {
   dir = tempDir("ks-privacy-");
   dbFile = path.join(dir, "privacy.db");
   const db = openDatabase(dbFile);
   prepareDatabase(db, { seedDemoData: true });
+  // One postcode (Båtsfjord, approximate centre), so searches near it really run the distance search.
+  replacePostcodes(db, [{ postcode: POSTCODE, place: "BÅTSFJORD", municipalityNumber: "5624", municipality: "Båtsfjord", lat: 70.63, lon: 29.72, inUse: true }], "privacy-leaks test");
   db.close();
   server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false", TRUST_PROXY_HOPS: "1", LOG_LEVEL: "debug" });
 
@@ -72,6 +84,16 @@ beforeAll(async () => {
       body: r.method === "POST" ? `q=${DIAGNOSIS}&postnummer=${POSTCODE}` : undefined,
     });
     await res.arrayBuffer(); // the access line is written when the answer has ended
+    statuses.set(r.id, res.status);
+  }
+  // An error inside a search: the embedded engine's table is gone (renamed by another connection),
+  // so the patient search throws and answers 500.
+  const broken = new Database(dbFile);
+  broken.exec("ALTER TABLE search_studies RENAME TO search_studies_gone");
+  broken.close();
+  for (const r of BROKEN_SEARCHES) {
+    const res = await fetch(server.url + r.path, { headers: { "X-Request-Id": r.id, "User-Agent": BROWSER, "X-Forwarded-For": CLIENT } });
+    await res.arrayBuffer();
     statuses.set(r.id, res.status);
   }
   // A staff page: logged as before, with the URL and the address.
@@ -129,14 +151,15 @@ describe("nothing about patients in what the server writes", () => {
     expect(statuses.get("leak-embed")).toBe(200);
     expect(statuses.get("leak-err-api")).toBe(400);
     expect(statuses.get("leak-err-missing")).toBe(404);
+    expect(statuses.get("leak-broken-patient")).toBe(500);
     const lines = accessLines();
-    for (const r of REQUESTS) {
+    for (const r of [...REQUESTS, ...BROKEN_SEARCHES]) {
       const line = lines.find((l) => l.req.id === r.id);
       expect(line, r.id).toBeTruthy();
-      expect(line!.req, r.id).toEqual({ id: r.id, method: r.method ?? "GET", route: r.route });
+      expect(line!.req, r.id).toEqual({ id: r.id, method: "method" in r && r.method ? r.method : "GET", route: r.route });
       expect(line!.res.statusCode, r.id).toBe(statuses.get(r.id));
       expect(typeof line!.responseTime, r.id).toBe("number");
-      expect(line!.msg, r.id).toBe(`${r.method ?? "GET"} ${r.route} ${statuses.get(r.id)}`);
+      expect(line!.msg, r.id).toBe(`${"method" in r && r.method ? r.method : "GET"} ${r.route} ${statuses.get(r.id)}`);
     }
   });
 
@@ -144,6 +167,8 @@ describe("nothing about patients in what the server writes", () => {
     const output = server.output();
     // Sanity: the values were sent, and the staff line below shows the address can reach the log.
     expect(output).toContain('"id":"leak-patient"');
+    // The search that threw was logged as an error (and, below, without the search).
+    expect(output).toMatch(/"level":50.*no such table: search_studies/);
     const publicPart = output
       .split("\n")
       .filter((l) => !l.includes('"id":"staff-login"'))
