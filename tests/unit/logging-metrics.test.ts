@@ -13,6 +13,7 @@ import {
   createLogger,
   httpLogger,
   isStaffRequest,
+  logRequestError,
   QUERY_REMOVED,
   redactUrl,
   requestIdFrom,
@@ -194,6 +195,43 @@ describe("nothing about patients in the access log (issue 23)", () => {
     expect(line.err.url).toBe(`/pasient?${QUERY_REMOVED}`);
     expect(line.err.stack).toContain(`/pasient?${QUERY_REMOVED}`);
     expect(lines.join("\n")).not.toContain("brystkreft");
+  });
+
+  describe("Remix's handleError (logRequestError)", () => {
+    const logged = (thrown: unknown, url: string, init: RequestInit = {}) => {
+      const out: unknown[] = [];
+      logRequestError(thrown, new Request(url, init), (v) => out.push(v));
+      return out;
+    };
+    const errorResponse = (status: number, error?: Error) => ({ status, statusText: "x", internal: true, data: "", error });
+
+    it("a public page's error names neither its query nor its path", () => {
+      const [e] = logged(new Error('cannot read /pasient/studier/zzdiag?postnummer=5003 here'), "http://x.no/pasient/studier/zzdiag?postnummer=5003") as Error[];
+      expect(e).toBeInstanceOf(Error);
+      expect(e!.message).toBe(`cannot read [path]?${QUERY_REMOVED} here`);
+      expect(e!.stack).not.toContain("zzdiag");
+      expect(e!.stack).not.toContain("5003");
+    });
+
+    it("a staff page's error keeps its path, not its query", () => {
+      const [e] = logged(new Error("failed at /forsker/studier/12?token=abc"), "http://x.no/forsker/studier/12?token=abc") as Error[];
+      expect(e!.message).toBe(`failed at /forsker/studier/12?${QUERY_REMOVED}`);
+    });
+
+    it("client errors are in the access line already: not logged; a 5xx is logged by its cause", () => {
+      expect(logged(new Error('No route matches URL "/brystkreft"'), "http://x.no/brystkreft")).toEqual([]);
+      expect(logged(errorResponse(405, new Error('You made a POST request to "/pasient"')), "http://x.no/pasient", { method: "POST" })).toEqual([]);
+      expect(logged(errorResponse(404), "http://x.no/pasient/studier/9")).toEqual([]);
+      const [e] = logged(errorResponse(500, new Error("disk I/O error")), "http://x.no/pasient?q=kreft") as Error[];
+      expect(e!.message).toBe("disk I/O error");
+      expect(logged("a string at /pasient?q=kreft", "http://x.no/pasient?q=kreft")).toEqual([`a string at [path]?${QUERY_REMOVED}`]);
+    });
+
+    it("an aborted request's error is not logged", () => {
+      const controller = new AbortController();
+      controller.abort();
+      expect(logged(new Error("aborted"), "http://x.no/pasient", { signal: controller.signal })).toEqual([]);
+    });
   });
 
   it("a crash is one JSON line without the query, and exit code 1", () => {
