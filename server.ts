@@ -16,8 +16,8 @@ import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { loadConfigOrExit } from "./app/config.server";
-import { createLogger, httpLogger, routeConsoleTo } from "./app/http/logging.server";
-import { createMetrics, markRoute } from "./app/http/metrics.server";
+import { accessRouteOf, createLogger, httpLogger, logCrashes, routeConsoleTo } from "./app/http/logging.server";
+import { createMetrics, markRoute, routeLabel, routePatterns } from "./app/http/metrics.server";
 import { readiness } from "./app/http/readiness.server";
 import { cspNonceOf, securityHeaders } from "./app/http/security-headers.server";
 import { gracefulShutdown } from "./app/http/shutdown.server";
@@ -39,6 +39,8 @@ const config = loadConfigOrExit();
 // JSON lines on stdout; console.* from every module (and the Remix build) goes through it too.
 const logger = createLogger({ level: config.LOG_LEVEL });
 routeConsoleTo(logger);
+// A crash is one JSON line with no request query in it (docs/privacy.md), not Node's raw dump.
+logCrashes(logger);
 if (config.sessionSecretGenerated) {
   console.warn("SESSION_SECRET is not set: using a random secret for this process (sign-ins end at restart).");
 }
@@ -116,7 +118,9 @@ app.use(dropUntrustedForwarding(config.TRUST_PROXY_HOPS));
 if (config.TRUST_PROXY_HOPS > 0) app.set("trust proxy", config.TRUST_PROXY_HOPS);
 // First: every response (also the live stream, static files and errors) gets a request id, an
 // access-log line and the security headers.
-app.use(httpLogger(logger, { ignore: (p) => QUIET_PATHS.has(p) }));
+// Public requests are logged by route pattern only: no query, no address (docs/privacy.md).
+const patterns = routePatterns(build.routes);
+app.use(httpLogger(logger, { ignore: (p) => QUIET_PATHS.has(p), routeOf: accessRouteOf((p) => routeLabel(patterns, p)) }));
 app.use(securityHeaders({ hsts: config.HSTS }));
 app.use(metrics.middleware);
 // Operational details only with the METRICS_TOKEN on this port (app/http/health.server.ts), or

@@ -7,7 +7,8 @@
  * come through server.ts) the scripts render without one, and a strict CSP would block them.
  * And `handleDataRequest` gives loader data its own Cache-Control (app/http/data-cache.server.ts),
  * so the live refresh of open pages never reads stale data. Error documents are `private,
- * no-store` (issue 22).
+ * no-store` (issue 22). `handleError` logs errors without the request's query (and a public
+ * page's path): docs/privacy.md.
  */
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
@@ -17,8 +18,14 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { readCookie, sessionCookieName } from "./auth/cookies.server";
+import { logRequestError } from "./http/logging.server";
 
 export { handleDataRequest } from "./http/data-cache.server";
+
+/** Errors while answering: logged without the query, and for public pages without the path (docs/privacy.md). */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  logRequestError(error, request);
+}
 
 const ABORT_DELAY = 5_000;
 

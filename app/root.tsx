@@ -77,6 +77,8 @@ export function Layout({ children }: { children: ReactNode }) {
               ).
             </p>
             <p>
+              <Link to={href("/personvern")}>{t("site.footer.privacyLink")}</Link>
+              {" · "}
               <Link to={href("/tilgjengelighet")}>{t("site.footer.accessibility")}</Link>
             </p>
           </div>

@@ -360,7 +360,7 @@ export function readEndpoint(handler: (ctx: ApiContext) => ApiAnswer | Promise<A
       const extra = { ...base, ...rateHeaders(decision), "Cache-Control": "no-store" };
       if (error instanceof ApiError) return apiError(error.status, error.code, error.message, error.details, { ...extra, ...error.headers });
       if (error instanceof Response) return error;
-      console.error(`Open API ${request.method} ${request.url} failed:`, error);
+      console.error(`Open API ${request.method} ${new URL(request.url).pathname} failed:`, error);
       return apiError(500, "internal_error", "Noe gikk galt hos oss. Prøv igjen senere.", undefined, extra);
     }
   };

@@ -216,7 +216,9 @@ describe("request ids and the access log", () => {
       .split("\n")
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, any>);
-    expect(lines.find((l) => l.req?.id === "edge-42.abc")).toMatchObject({ level: 30, req: { method: "GET", url: "/pasient" }, res: { statusCode: 200 } });
+    // A public page: its route pattern only, no address (docs/privacy.md); the organisation's ingest keeps its URL.
+    expect(lines.find((l) => l.req?.id === "edge-42.abc")).toMatchObject({ level: 30, req: { id: "edge-42.abc", method: "GET", route: "/pasient" }, res: { statusCode: 200 } });
+    expect(lines.find((l) => l.req?.id === "edge-42.abc")?.req.remoteAddress).toBeUndefined();
     expect(lines.find((l) => l.req?.id === postId)).toMatchObject({ req: { method: "POST", url: "/api/v1/organisations/ous/studies?format=native" }, res: { statusCode: 200 } });
     expect(lines.find((l) => /listening on http:\/\/localhost:\d+/.test(l.msg))).toBeTruthy();
     const output = server.output();
@@ -226,7 +228,7 @@ describe("request ids and the access log", () => {
     expect(output).not.toContain("reset-secret-123");
     expect(output).not.toMatch(/authorization/i);
     // Probes are not logged.
-    expect(lines.some((l) => l.req?.url === "/readyz" || l.req?.url === "/metrics")).toBe(false);
+    expect(lines.some((l) => [l.req?.url, l.req?.route].some((u) => u === "/readyz" || u === "/metrics"))).toBe(false);
   });
 });
 

@@ -19,7 +19,8 @@ export const en: Messages = {
   "site.footer.about":
     "Clinical trials in Norway is a national overview of clinical trials at Norwegian hospitals. Whether a trial is recruiting is worked out from the dates each hospital has given, at the moment you look at the page.",
   "site.footer.demo": "Trials marked Demo data are fictional examples and do not exist. Always talk to your doctor before you ask to take part in a trial.",
-  "site.footer.privacy": "We use no cookies, no tracking and no analytics, and we store nothing about you.",
+  "site.footer.privacy": "When you search, we use no cookies, no tracking and no analytics, and we store nothing about you.",
+  "site.footer.privacyLink": "Privacy",
   "site.footer.accessibility": "Accessibility statement",
   "site.place.unknown": "place not given",
   "site.place.mainHospital": "at the main hospital, {hospital} (the site is not given)",
@@ -395,4 +396,22 @@ export const en: Messages = {
   "a11y.contact.title": "Report a problem",
   "a11y.contact.text":
     "If something does not work for you, we would like to know. You can also complain to the Norwegian Authority for Universal Design of ICT (uutilsynet.no).",
+
+  "privacy.metaTitle": "Privacy",
+  "privacy.title": "Privacy",
+  "privacy.lead": "You can find trials without signing in, and we store nothing about you. What you type in is only used to find trials for you. Then it is forgotten.",
+  "privacy.search.title": "What you search for",
+  "privacy.search.text": "When you search, your browser sends us the diagnosis, postcode, age and sex you typed in. We find the trials and send the answer back. We do not write down what you searched for – not in a database, not in logs and not in backups.",
+  "privacy.log.title": "Our log",
+  "privacy.log.text": "For every page we send, the server writes one line in a log. The line only says what kind of page it was (for example “patient search”), the time, whether it worked, how long it took and a random number. It does not say what you searched for, and it does not hold your computer's address (IP address) or which browser you use. We use the log only to find faults and keep the site running, and it is deleted after 30 days at most.",
+  "privacy.cookies.title": "No cookies",
+  "privacy.cookies.text": "We set no cookies when you search or read about trials. We use no tracking, no adverts and no analytics.",
+  "privacy.feeds.title": "Links to searches you follow",
+  "privacy.feeds.text": "If you follow a search in a news reader or a calendar, the search is part of the link itself. We do not store the link, but anyone who sees it can see what you searched for. Only share it with people you choose.",
+  "privacy.machines.title": "When many ask at once",
+  "privacy.machines.text": "To stop programs that send very many requests, the open interface for other systems (the API) remembers the sender's address in memory for a short while. The address is never written down.",
+  "privacy.staff.title": "For researchers and editors who sign in",
+  "privacy.staff.text": "When you sign in, we store your name, your e-mail address and your password in encrypted form. You get two cookies: one that keeps you signed in for 8 hours at most, and one that protects the forms. Every change to a trial is stored with who made it and when, so its history can be shown for as long as the trial exists. Sign-in attempts (e-mail, IP address, time and whether it worked) are stored to stop password guessing; they are not deleted automatically today. For the pages you use while signed in, the log also holds your address and browser.",
+  "privacy.questions.title": "Questions",
+  "privacy.questions.text": "If you have questions about privacy, contact the data protection officer of the regional health authority that runs the portal. If you wonder whether a trial suits you, talk to your doctor.",
 };

@@ -21,7 +21,8 @@ export const nb = {
   "site.footer.about":
     "Kliniske studier er en nasjonal oversikt over kliniske studier ved norske sykehus. Status for inklusjon regnes ut fra datoene hvert sykehus har oppgitt, i det øyeblikket du ser på siden.",
   "site.footer.demo": "Studier merket Demodata er fiktive eksempler og finnes ikke. Snakk alltid med legen din før du melder interesse for en studie.",
-  "site.footer.privacy": "Vi bruker ikke informasjonskapsler, sporing eller analyseverktøy, og vi lagrer ingenting om deg.",
+  "site.footer.privacy": "Når du søker, bruker vi ikke informasjonskapsler, sporing eller analyseverktøy, og vi lagrer ingenting om deg.",
+  "site.footer.privacyLink": "Personvern",
   "site.footer.accessibility": "Tilgjengelighetserklæring",
   "site.place.unknown": "sted ikke oppgitt",
   "site.place.mainHospital": "ved hovedsykehuset {hospital} (studiestedet er ikke oppgitt)",
@@ -397,6 +398,24 @@ export const nb = {
   "a11y.contact.title": "Meld fra om feil",
   "a11y.contact.text":
     "Finner du noe som ikke virker for deg, vil vi gjerne vite det. Du kan også klage til Tilsynet for universell utforming av IKT (uutilsynet.no).",
+
+  "privacy.metaTitle": "Personvern",
+  "privacy.title": "Personvern",
+  "privacy.lead": "Du kan finne studier uten å logge inn, og vi lagrer ingenting om deg. Det du skriver inn, brukes bare til å finne studier for deg. Så blir det glemt.",
+  "privacy.search.title": "Det du søker på",
+  "privacy.search.text": "Når du søker, sender nettleseren din diagnosen, postnummeret, alderen og kjønnet du har skrevet inn til oss. Vi finner studiene og sender svaret tilbake. Vi skriver ikke ned hva du søkte på – ikke i en database, ikke i logger og ikke i sikkerhetskopier.",
+  "privacy.log.title": "Loggen vår",
+  "privacy.log.text": "For hver side vi sender, skriver serveren én linje i en logg. Linjen sier bare hva slags side det var (for eksempel «pasientsøk»), tidspunktet, om det gikk bra, hvor lang tid det tok og et tilfeldig nummer. Den sier ikke hva du søkte på, og den har ikke adressen til maskinen din (IP-adressen) eller hvilken nettleser du bruker. Vi bruker loggen bare til å finne feil og holde nettstedet oppe, og den slettes etter høyst 30 dager.",
+  "privacy.cookies.title": "Ingen informasjonskapsler",
+  "privacy.cookies.text": "Vi setter ingen informasjonskapsler (cookies) når du søker eller leser om studier. Vi bruker ingen sporing, ingen annonser og ingen analyseverktøy.",
+  "privacy.feeds.title": "Lenker til søk du følger",
+  "privacy.feeds.text": "Følger du et søk i en nyhetsleser eller en kalender, står søket i selve lenken. Vi lagrer ikke lenken, men den som ser den, kan se hva du søkte på. Del den bare med dem du vil.",
+  "privacy.machines.title": "Når mange spør samtidig",
+  "privacy.machines.text": "For å stoppe programmer som sender svært mange forespørsler, husker det åpne grensesnittet for andre systemer (API-et) avsenderens adresse i minnet en kort stund. Adressen skrives aldri ned.",
+  "privacy.staff.title": "For forskere og redaktører som logger inn",
+  "privacy.staff.text": "Når du logger inn, lagrer vi navnet ditt, e-postadressen din og passordet ditt i kryptert form. Du får to informasjonskapsler: én som holder deg innlogget i høyst 8 timer, og én som beskytter skjemaene. Hver endring i en studie lagres med hvem som gjorde den og når, slik at historikken kan vises så lenge studien finnes. Innloggingsforsøk (e-post, IP-adresse, tidspunkt og om det lyktes) lagres for å stoppe gjetting av passord; de slettes ikke automatisk i dag. For sidene du bruker som innlogget, har loggen også adressen og nettleseren din.",
+  "privacy.questions.title": "Spørsmål",
+  "privacy.questions.text": "Har du spørsmål om personvern, kan du kontakte personvernombudet i det regionale helseforetaket som driver portalen. Lurer du på om en studie passer for deg, snakk med legen din.",
 } as const;
 
 export type MessageKey = keyof typeof nb;

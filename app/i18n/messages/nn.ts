@@ -19,7 +19,8 @@ export const nn: Messages = {
   "site.footer.about":
     "Kliniske studiar er ei nasjonal oversikt over kliniske studiar ved norske sjukehus. Status for inklusjon blir rekna ut frå datoane kvart sjukehus har oppgitt, i det augneblinken du ser på sida.",
   "site.footer.demo": "Studiar merkte Demodata er fiktive døme og finst ikkje. Snakk alltid med legen din før du melder interesse for ein studie.",
-  "site.footer.privacy": "Vi brukar ikkje informasjonskapslar, sporing eller analyseverktøy, og vi lagrar ingenting om deg.",
+  "site.footer.privacy": "Når du søkjer, bruker vi ikkje informasjonskapslar, sporing eller analyseverktøy, og vi lagrar ingenting om deg.",
+  "site.footer.privacyLink": "Personvern",
   "site.footer.accessibility": "Tilgjengeerklæring",
   "site.place.unknown": "stad ikkje oppgitt",
   "site.place.mainHospital": "ved hovudsjukehuset {hospital} (studiestaden er ikkje oppgitt)",
@@ -395,4 +396,22 @@ export const nn: Messages = {
   "a11y.contact.title": "Meld frå om feil",
   "a11y.contact.text":
     "Finn du noko som ikkje verkar for deg, vil vi gjerne vite det. Du kan også klage til Tilsynet for universell utforming av IKT (uutilsynet.no).",
+
+  "privacy.metaTitle": "Personvern",
+  "privacy.title": "Personvern",
+  "privacy.lead": "Du kan finne studiar utan å logge inn, og vi lagrar ingenting om deg. Det du skriv inn, blir berre brukt til å finne studiar for deg. Så blir det gløymt.",
+  "privacy.search.title": "Det du søkjer på",
+  "privacy.search.text": "Når du søkjer, sender nettlesaren din diagnosen, postnummeret, alderen og kjønnet du har skrive inn til oss. Vi finn studiane og sender svaret tilbake. Vi skriv ikkje ned kva du søkte på – ikkje i ein database, ikkje i loggar og ikkje i tryggingskopiar.",
+  "privacy.log.title": "Loggen vår",
+  "privacy.log.text": "For kvar side vi sender, skriv serveren éi linje i ein logg. Linja seier berre kva slags side det var (til dømes «pasientsøk»), tidspunktet, om det gjekk bra, kor lang tid det tok og eit tilfeldig nummer. Ho seier ikkje kva du søkte på, og ho har ikkje adressa til maskina di (IP-adressa) eller kva nettlesar du bruker. Vi bruker loggen berre til å finne feil og halde nettstaden oppe, og han blir sletta etter høgst 30 dagar.",
+  "privacy.cookies.title": "Ingen informasjonskapslar",
+  "privacy.cookies.text": "Vi set ingen informasjonskapslar (cookies) når du søkjer eller les om studiar. Vi bruker inga sporing, ingen annonsar og ingen analyseverktøy.",
+  "privacy.feeds.title": "Lenker til søk du følgjer",
+  "privacy.feeds.text": "Følgjer du eit søk i ein nyheitslesar eller ein kalender, står søket i sjølve lenka. Vi lagrar ikkje lenka, men den som ser ho, kan sjå kva du søkte på. Del ho berre med dei du vil.",
+  "privacy.machines.title": "Når mange spør samtidig",
+  "privacy.machines.text": "For å stoppe program som sender svært mange førespurnader, hugsar det opne grensesnittet for andre system (API-et) adressa til avsendaren i minnet ei kort stund. Adressa blir aldri skriven ned.",
+  "privacy.staff.title": "For forskarar og redaktørar som loggar inn",
+  "privacy.staff.text": "Når du loggar inn, lagrar vi namnet ditt, e-postadressa di og passordet ditt i kryptert form. Du får to informasjonskapslar: éin som held deg innlogga i høgst 8 timar, og éin som vernar skjemaa. Kvar endring i ein studie blir lagra med kven som gjorde ho og når, slik at historikken kan visast så lenge studien finst. Innloggingsforsøk (e-post, IP-adresse, tidspunkt og om det lukkast) blir lagra for å stoppe gjetting av passord; dei blir ikkje sletta automatisk i dag. For sidene du bruker som innlogga, har loggen også adressa og nettlesaren din.",
+  "privacy.questions.title": "Spørsmål",
+  "privacy.questions.text": "Har du spørsmål om personvern, kan du kontakte personvernombodet i det regionale helseføretaket som driv portalen. Lurer du på om ein studie passar for deg, snakk med legen din.",
 };
