@@ -1,20 +1,22 @@
 /**
  * The built server over real HTTP on a real SQLite file, set up for the open API tests: the demo
- * seed, the real postcode list from ../shared/data, a fixed public BASE_URL (links in answers use
+ * seed, the real postcode list (Erik Bolstad's, CC BY 3.0, vendored in tests/fixtures/postcodes), a fixed public BASE_URL (links in answers use
  * it; `url()` maps them back to the test server), and the server's OpenAPI document for checks.
  */
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { prepareDatabase } from "~/boot.server";
 import { openDatabase, type Db } from "~/db.server";
 import { parseBolstadPostcodes } from "~/ingest/postcodes";
 import { replacePostcodes } from "~/models/postcode.server";
 import { tempDir } from "./db";
+import { readFixture } from "./shared-data";
 import { OpenApiConformance } from "./openapi";
 import { startServer, type RunningServer } from "./server";
 
 export const PUBLIC_BASE = "http://api.kliniskestudier.test";
-const POSTCODES = path.resolve("../shared/data/norway-postcodes/erikbolstad_postnummer.tsv");
+/** Every postcode of Erik Bolstad's list with the columns the parser reads (tests/fixtures/SOURCES.md). */
+const POSTCODES = "postcodes/erikbolstad_postnummer.columns.tsv.gz";
 
 export interface ApiServer {
   server: RunningServer;
@@ -44,8 +46,8 @@ export async function startApiServer({ env = {}, prepare, headers: defaults }: A
   const dbFile = path.join(dir, "api.db");
   const setup = openDatabase(dbFile);
   prepareDatabase(setup, { seedDemoData: true });
-  const parsed = parseBolstadPostcodes(readFileSync(POSTCODES, "utf8"));
-  replacePostcodes(setup, parsed.rows, path.basename(POSTCODES));
+  const parsed = parseBolstadPostcodes(readFixture(POSTCODES).toString("utf8"));
+  replacePostcodes(setup, parsed.rows, "erikbolstad_postnummer.tsv");
   prepare?.(setup);
   setup.close();
 
