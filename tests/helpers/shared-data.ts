@@ -17,12 +17,23 @@ export { haveSharedData, sharedData, sharedDataDir };
 /** Why a file is not in the project; the default is the usual one. */
 export const NOT_VENDORED = "no licence stated, not vendored";
 
-/** The one-line reason a test that needs these shared files is skipped (null when they are here). */
+/** Reasons already printed by this test file (each file has its own module instance). */
+const printed = new Set<string>();
+
+/**
+ * The one-line reason a test that needs these shared files is skipped (null when they are here).
+ * The reason is also printed once per test file, so the reporter's output says why.
+ */
 export function skipReason(relPaths: string[], why = NOT_VENDORED): string | null {
   const missing = relPaths.filter((rel) => !haveSharedData(rel));
   if (missing.length === 0) return null;
   const shown = missing.length === 1 ? missing[0]! : `${missing[0]} and ${missing.length - 1} more`;
-  return `skipped: needs ../shared/data/${shown} (${why})`;
+  const reason = `skipped: needs ../shared/data/${shown} (${why})`;
+  if (!printed.has(reason)) {
+    printed.add(reason);
+    console.log(reason);
+  }
+  return reason;
 }
 
 /** A title that carries the skip reason when the files are absent, unchanged when they are here. */
