@@ -140,10 +140,11 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       const ids = async (q: string) => (await search({ q })).hits.map((h) => h.studyId);
       expect(await ids("central hypersomnia narcolepsy")).toContain(idOf("NCT05816382"));
       expect(await ids("central hypersomnai narcolepsy")).toContain(idOf("NCT05816382"));
-      const ed = await search({ q: "erectile dysfunction" });
-      expect(ed.total).toBeGreaterThanOrEqual(6);
-      expect(ed.total).toBeLessThan(realStudies);
-      expect(ed.hits.map((h) => h.studyId)).toEqual(expect.arrayContaining(["NCT00668109", "NCT06403423"].map(idOf)));
+      expect(await ids("vardenafil hyperlipidemia")).toContain(idOf("NCT00668109"));
+      // "Narcolepsy" is only among the study's conditions, not in its title.
+      const narcolepsy = await search({ q: "narcolepsy" });
+      expect(narcolepsy.total).toBeLessThan(realStudies);
+      expect(narcolepsy.hits.map((h) => h.studyId)).toContain(idOf("NCT05816382"));
     });
 
     it("finds ICD-10 codes by prefix and with a dot", async () => {
