@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { skipNotes, summaryLines, vitestSuite } from "./lib/test-summary.mjs";
 
 if (process.argv.includes("--help")) {
   console.log(
@@ -34,7 +35,7 @@ const run = (label, cmd, args, env = {}) => {
 
 const suites = [];
 /** One line per test file with skipped tests and why. */
-const skipNotes = [];
+const notes = [];
 const single = (name, ok) => suites.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
 
 single("typecheck", run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit"]));
@@ -45,24 +46,9 @@ const vitestJson = path.join(resultsDir, "vitest.json");
 const vitestOk = run("unit + integration (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {
   const r = JSON.parse(readFileSync(vitestJson, "utf8"));
-  // A suite that failed to load counts as a failure even when it reported no tests.
-  const loadFailures = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
-  suites.push({
-    name: "vitest",
-    passed: r.numPassedTests,
-    failed: r.numFailedTests + loadFailures + (vitestOk || r.numFailedTests + loadFailures > 0 ? 0 : 1),
-    skipped: (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0),
-  });
+  suites.push(vitestSuite(r, vitestOk));
   // Why tests were skipped, once per file: the reason is in the skipped tests' titles.
-  for (const file of r.testResults ?? []) {
-    const reasons = new Set();
-    for (const a of file.assertionResults ?? []) {
-      if (a.status !== "skipped" && a.status !== "pending" && a.status !== "todo") continue;
-      const match = [...(a.ancestorTitles ?? []), a.title ?? ""].join(" ").match(/skipped: [^—]*?\)/);
-      reasons.add(match ? match[0] : "skipped (no reason in its title)");
-    }
-    for (const reason of reasons) skipNotes.push(`${path.relative(process.cwd(), file.name)}: ${reason}`);
-  }
+  notes.push(...skipNotes(r));
 } else {
   single("vitest (no report)", false);
 }
@@ -80,12 +66,6 @@ if (!skipE2e) {
 }
 
 console.log("\n=== summary ===");
-if (skipNotes.length) {
-  console.log("skipped tests, per file:");
-  for (const note of skipNotes) console.log(`  ${note}`);
-}
-for (const s of suites) console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed${s.skipped != null ? `, ${s.skipped} skipped` : ""}`);
-const passed = suites.reduce((n, s) => n + s.passed, 0);
+for (const line of summaryLines(suites, notes)) console.log(line);
 const failed = suites.reduce((n, s) => n + s.failed, 0);
-console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
