@@ -29,7 +29,9 @@ regional listing would be), and prints per source:
   status agreement at --today (default 2026-12-07, the day the truth table was read)
   sites and leads that disagree with the source (an invented or dropped site, a guessed lead)
   fields lost (official title, keywords, healthy volunteers stated or not)
---json prints the same as JSON. Exit code 1 when any site or lead disagrees.`;
+--json prints the same as JSON. Exit code 1 when any site or lead disagrees.
+Environment: KLINISKE_SHARED_DATA reads the real files from another folder than ../shared/data
+(the ECLAIRE FHIR files are read from their vendored copies in tests/fixtures).`;
 
 const { values } = parseArgs({
   options: {

@@ -3,14 +3,22 @@
  * npm test — every suite, then one line CI reads: "N passed, N failed".
  * Suites: typecheck (tsc), build (remix build, needed by the HTTP and browser tests),
  * unit + integration (Vitest, real SQLite files), e2e (Playwright in Debian's Chromium).
+ * The summary gives each suite's skipped tests too (e.g. "vitest: 900 passed, 0 failed, 40 skipped")
+ * and, per test file, why (tests that need ../shared/data say so in their titles); the last line
+ * stays exactly "N passed, N failed". KLINISKE_SHARED_DATA=/nonexistent runs as a fresh clone would.
  * Usage: node scripts/run-tests.mjs [--skip-e2e]   (--help for this text)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { skipNotes, summaryLines, vitestSuite } from "./lib/test-summary.mjs";
 
 if (process.argv.includes("--help")) {
-  console.log("Usage: npm test [-- --skip-e2e]\nRuns typecheck, build, Vitest (unit + integration) and Playwright; ends with 'N passed, N failed'.");
+  console.log(
+    "Usage: npm test [-- --skip-e2e]\nRuns typecheck, build, Vitest (unit + integration) and Playwright; ends with 'N passed, N failed'.\n" +
+      "Tests that need the real data in ../shared/data are skipped, with the reason, where it is absent;\n" +
+      "KLINISKE_SHARED_DATA=<dir> reads it from elsewhere (a path that does not exist = absent).",
+  );
   process.exit(0);
 }
 const skipE2e = process.argv.includes("--skip-e2e");
@@ -26,6 +34,8 @@ const run = (label, cmd, args, env = {}) => {
 };
 
 const suites = [];
+/** One line per test file with skipped tests and why. */
+const notes = [];
 const single = (name, ok) => suites.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
 
 single("typecheck", run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit"]));
@@ -36,9 +46,9 @@ const vitestJson = path.join(resultsDir, "vitest.json");
 const vitestOk = run("unit + integration (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {
   const r = JSON.parse(readFileSync(vitestJson, "utf8"));
-  // A suite that failed to load counts as a failure even when it reported no tests.
-  const loadFailures = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
-  suites.push({ name: "vitest", passed: r.numPassedTests, failed: r.numFailedTests + loadFailures + (vitestOk || r.numFailedTests + loadFailures > 0 ? 0 : 1) });
+  suites.push(vitestSuite(r, vitestOk));
+  // Why tests were skipped, once per file: the reason is in the skipped tests' titles.
+  notes.push(...skipNotes(r));
 } else {
   single("vitest (no report)", false);
 }
@@ -49,15 +59,13 @@ if (!skipE2e) {
   if (existsSync(pwJson)) {
     const s = JSON.parse(readFileSync(pwJson, "utf8")).stats ?? {};
     const failed = (s.unexpected ?? 0) + (s.flaky ?? 0);
-    suites.push({ name: "playwright", passed: s.expected ?? 0, failed: failed + (pwOk || failed > 0 ? 0 : 1) });
+    suites.push({ name: "playwright", passed: s.expected ?? 0, failed: failed + (pwOk || failed > 0 ? 0 : 1), skipped: s.skipped ?? 0 });
   } else {
     single("playwright (no report)", false);
   }
 }
 
 console.log("\n=== summary ===");
-for (const s of suites) console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed`);
-const passed = suites.reduce((n, s) => n + s.passed, 0);
+for (const line of summaryLines(suites, notes)) console.log(line);
 const failed = suites.reduce((n, s) => n + s.failed, 0);
-console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

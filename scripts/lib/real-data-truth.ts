@@ -11,8 +11,22 @@ import { siteState, type InclusionWindow } from "../../app/domain/inclusion-stat
 import { parseStudy, type Study } from "../../app/domain/study";
 import { mapInput, type FullMapContext } from "../../app/ingest/formats.server";
 import type { IngestFormat, MappedRecord, MapResult } from "../../app/ingest/types";
+import { sharedDataDir } from "./shared-data";
 
-export const DATA_ROOT = path.resolve(process.cwd(), "../shared/data");
+/** ../shared/data, or KLINISKE_SHARED_DATA (a path that does not exist means absent). */
+export const DATA_ROOT = sharedDataDir();
+/** Source files whose licence allows it are vendored unchanged here (tests/fixtures/SOURCES.md). */
+export const VENDORED_ROOT = path.resolve(process.cwd(), "tests/fixtures");
+const VENDORED = new Set([
+  "fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json",
+  "fhir-researchstudy/ResearchStudy-ECLAIREResearchStudy-example-2022-500014-26-00.r4.json",
+  "fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json",
+]);
+
+/** Where a source file is read from: its vendored copy where there is one, else the shared folder. */
+export function sourceFile(rel: string): string {
+  return VENDORED.has(rel) ? path.join(VENDORED_ROOT, rel) : path.join(DATA_ROOT, rel);
+}
 export const TRUTH_FILE = path.resolve(process.cwd(), "tests/fixtures/real-data/truth-table.json");
 
 export type SourceKey = "ctgov-json" | "ctgov-csv-official" | "ctgov-csv-ms" | "ctis-csv" | "fhir" | "listing";
@@ -36,7 +50,10 @@ export const SOURCES: Record<SourceKey, { files: string[]; format: IngestFormat 
   listing: { files: ["norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json"], format: "native" },
 };
 
-export const realDataAvailable = () => existsSync(DATA_ROOT) && Object.values(SOURCES).every((s) => s.files.every((f) => existsSync(path.join(DATA_ROOT, f))));
+/** The files of one source that are neither vendored nor in the shared folder. */
+export const missingFiles = (source: SourceKey) => SOURCES[source].files.filter((f) => !existsSync(sourceFile(f)));
+export const sourceAvailable = (source: SourceKey) => missingFiles(source).length === 0;
+export const realDataAvailable = () => (Object.keys(SOURCES) as SourceKey[]).every(sourceAvailable);
 
 interface TruthExpectation {
   status: string;
@@ -73,7 +90,7 @@ export function loadTruth(): TruthTable {
 
 /** Maps every file of a source with the portal's mapper, as a sender `ctx.organisationId` would. */
 export function mapSource(source: SourceKey, ctx: FullMapContext): MapResult {
-  const results = SOURCES[source].files.map((f) => mapInput(SOURCES[source].format, readFileSync(path.join(DATA_ROOT, f)), ctx));
+  const results = SOURCES[source].files.map((f) => mapInput(SOURCES[source].format, readFileSync(sourceFile(f)), ctx));
   return {
     records: results.flatMap((r) => r.records),
     rejected: results.flatMap((r) => r.rejected),

@@ -9,7 +9,6 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { connect } from "node:net";
-import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseFeed } from "feedsmith";
@@ -20,8 +19,10 @@ import { getStudy } from "~/models/study.server";
 import { issueToken } from "~/models/token.server";
 import { createPeople, PASSWORD, PEOPLE } from "../helpers/accounts";
 import { startApiServer, type ApiServer } from "../helpers/api-server";
+import { itShared, readFixture, sharedData } from "../helpers/shared-data";
 
-const DATA = path.resolve("../shared/data");
+/** Real records to carry the payloads: vendored extracts of licensed sources; the CTIS export (no licence stated) from ../shared/data. */
+const CTIS = "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz";
 const SCRIPT = "<script>alert(1)</script>";
 const ATTR = `"><img src=x onerror=alert(1)>`;
 const SVG = `'><svg onload=alert(1)>`;
@@ -332,7 +333,7 @@ describe("registry formats with payloads in their text fields", () => {
   }
 
   it("ClinicalTrials.gov JSON", async () => {
-    const studies = JSON.parse(readFileSync(path.join(DATA, "ctgov-v2/ctgov_v2_norway_subset.json"), "utf8")) as any[];
+    const studies = JSON.parse(readFixture("ctgov-v2/norway-mit-sources.json").toString("utf8")) as any[];
     const s = structuredClone(studies[0]);
     s.protocolSection.identificationModule.briefTitle = xss("Ctgovhostil");
     s.protocolSection.identificationModule.officialTitle = xss("Ctgovofficial");
@@ -342,15 +343,15 @@ describe("registry formats with payloads in their text fields", () => {
   });
 
   it("FHIR ResearchStudy", async () => {
-    const rs = JSON.parse(readFileSync(path.join(DATA, "fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json"), "utf8"));
+    const rs = JSON.parse(readFixture("fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json").toString("utf8"));
     rs.title = xss("Fhirhostil");
     rs.description = xss("Fhirdescription");
     await ingestAndRead("fhir", JSON.stringify(rs), "application/fhir+json", "Fhirhostil");
   });
 
   /** Header + the first row the filter keeps, with the title replaced; quoted the RFC 4180 way. */
-  function csvWith(file: string, keep: (r: Record<string, string>) => boolean, titleColumn: string, title: string): string {
-    const rows = parseCsv(gunzipSync(readFileSync(path.join(DATA, file))).toString("utf8").replace(/^\uFEFF/, ""), { columns: true, relax_column_count: true }) as Record<string, string>[];
+  function csvWith(text: string, keep: (r: Record<string, string>) => boolean, titleColumn: string, title: string): string {
+    const rows = parseCsv(text.replace(/^\uFEFF/, ""), { columns: true, relax_column_count: true }) as Record<string, string>[];
     const row = { ...rows.find(keep)! };
     row[titleColumn] = title;
     const q = (v: string) => `"${String(v ?? "").replace(/"/g, '""')}"`;
@@ -359,12 +360,12 @@ describe("registry formats with payloads in their text fields", () => {
   }
 
   it("ClinicalTrials.gov CSV", async () => {
-    const csv = csvWith("ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz", (r) => /Norway/.test(r.Locations ?? ""), "Study Title", xss("Ctcsvhostil"));
+    const csv = csvWith(readFixture("ctgov-csv/Anand21J-V__ctg-studies_extract.csv").toString("utf8"), (r) => /Norway/.test(r.Locations ?? ""), "Study Title", xss("Ctcsvhostil"));
     await ingestAndRead("ctgov-csv", csv, "text/csv", "Ctcsvhostil");
   });
 
-  it("CTIS CSV", async () => {
-    const csv = csvWith("eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz", (r) => /Norway/.test(r["Location(s) and recruitment status"] ?? ""), "Title of the trial", xss("Ctishostil"));
+  itShared(CTIS, "CTIS CSV", async () => {
+    const csv = csvWith(gunzipSync(readFileSync(sharedData(CTIS))).toString("utf8"), (r) => /Norway/.test(r["Location(s) and recruitment status"] ?? ""), "Title of the trial", xss("Ctishostil"));
     await ingestAndRead("ctis-csv", csv, "text/csv", "Ctishostil");
   });
 });

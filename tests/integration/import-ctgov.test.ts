@@ -1,14 +1,22 @@
-/** ClinicalTrials.gov imports on a real database: each Norwegian site written by its organisation. */
+/**
+ * ClinicalTrials.gov imports on a real database: each Norwegian site written by its organisation.
+ * The whole 1,202-study set and the urology zip include sources that state no licence: read from
+ * ../shared/data, skipped with the reason where it is absent. The 10 Norwegian records of the
+ * MIT-licensed sources are vendored (tests/fixtures/SOURCES.md) and always run.
+ */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
 import { importCtgov } from "~/ingest/registry-import.server";
 import { getStudy } from "~/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
+import { describeShared, readFixture, sharedData } from "../helpers/shared-data";
 
-const DATA = path.resolve(process.cwd(), "../shared/data");
+const MERGED = "ctgov-v2/ctgov_v2_studies.jsonl.gz";
+const CSV_OFFICIAL = "ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz";
+const ZIP = "ctgov-v2/sources/Marc-Morcos_ClinicalTrials-Urology__ctg-studies.json.zip";
+const read = (rel: string) => readFileSync(sharedData(rel));
 const NOW = new Date("2026-11-22T12:00:00Z");
 let t: TestDb;
 beforeAll(() => {
@@ -19,9 +27,32 @@ afterAll(() => t.cleanup());
 const count = (sql: string) => t.db.prepare(sql).pluck().get() as number;
 const studyByNct = (nct: string) => getStudy(t.db, t.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(nct) as number)!;
 
-describe("import:ctgov on the real 1,202-study set", () => {
+describe("import:ctgov on the 10 vendored Norwegian records (MIT-licensed sources)", () => {
+  it("imports the two with a registered site, names the rest as unmatched, and never makes a guess the lead", () => {
+    const own = freshDb();
+    try {
+      const report = importCtgov(own.db, readFixture("ctgov-v2/norway-mit-sources.json"), { format: "ctgov-json", now: NOW });
+      expect(report.received).toBe(10);
+      expect(report.stored + report.unchanged + report.skipped + report.rejectedCount).toBe(10);
+      expect(report.skipped + report.studies + report.rejected.length).toBe(10);
+      // Rikshospitalet (NCT01949129) and Hamar (NCT06403423) are registered; Pfizer's and Bayer's
+      // "Investigational Site"s, city-only places and the University of Oslo are not.
+      expect(report.studies).toBe(2);
+      expect(report.unmatched).toHaveLength(8);
+      expect(report.skippedReasons).toEqual([expect.objectContaining({ reason: "norske studiesteder som ikke kunne kobles til en organisasjon", count: 8 })]);
+      const byNct = (nct: string) => getStudy(own.db, own.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(nct) as number)!;
+      expect(byNct("NCT01949129").lead).toEqual({ name: expect.stringContaining("St. Anna"), organisationId: null });
+      expect(byNct("NCT01949129").sites.map((s) => [s.organisationId, s.hospitalId])).toEqual([["ous", "ous-rikshospitalet"]]);
+      expect(byNct("NCT06403423").sites[0]!.declared?.status).toBe("invitation_only");
+    } finally {
+      own.cleanup();
+    }
+  });
+});
+
+describeShared([MERGED, CSV_OFFICIAL], "import:ctgov on the real 1,202-study set", () => {
   it("imports the studies with a matched Norwegian site and accounts for every record", () => {
-    const report = importCtgov(t.db, readFileSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz")), { format: "ctgov-json", now: NOW });
+    const report = importCtgov(t.db, read(MERGED), { format: "ctgov-json", now: NOW });
     expect(report.received).toBe(1202);
     expect(report.stored + report.unchanged + report.skipped + report.rejectedCount).toBe(1202);
     expect(report.skipped + report.studies + report.rejected.length).toBe(1202);
@@ -75,7 +106,7 @@ describe("import:ctgov on the real 1,202-study set", () => {
 
   it("is idempotent: importing again makes no version", () => {
     const versions = count("SELECT count(*) FROM study_versions");
-    const again = importCtgov(t.db, readFileSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz")), { format: "ctgov-json", now: NOW });
+    const again = importCtgov(t.db, read(MERGED), { format: "ctgov-json", now: NOW });
     expect(again.perOrganisation.every((o) => o.created === 0 && o.changed === 0)).toBe(true);
     expect(count("SELECT count(*) FROM study_versions")).toBe(versions);
   });
@@ -83,7 +114,7 @@ describe("import:ctgov on the real 1,202-study set", () => {
   it("writes nothing on a dry run", () => {
     const fresh = freshDb();
     try {
-      const report = importCtgov(fresh.db, readFileSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz")), { format: "ctgov-json", dryRun: true, now: NOW });
+      const report = importCtgov(fresh.db, read(MERGED), { format: "ctgov-json", dryRun: true, now: NOW });
       expect(report.studies).toBe(4);
       expect(fresh.db.prepare("SELECT count(*) FROM studies").pluck().get()).toBe(0);
     } finally {
@@ -91,16 +122,16 @@ describe("import:ctgov on the real 1,202-study set", () => {
     }
     // The official CSV's one Norwegian row names the University of Bergen: no hospital, so it is
     // not guessed onto Haukeland; it is accounted for as unmatched.
-    const csv = readFileSync(path.join(DATA, "ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz"));
+    const csv = read(CSV_OFFICIAL);
     const report = importCtgov(t.db, csv, { format: "ctgov-csv", dryRun: true, now: NOW });
     expect(report.studies).toBe(0);
     expect(report.unmatched.map((u) => u.externalId)).toEqual(["NCT06960226"]);
   });
 });
 
-describe("an organisation's own ClinicalTrials.gov feed", () => {
+describeShared(ZIP, "an organisation's own ClinicalTrials.gov feed", () => {
   it("ingests the website's Download-JSON zip through the same service", () => {
-    const zip = readFileSync(path.join(DATA, "ctgov-v2/sources/Marc-Morcos_ClinicalTrials-Urology__ctg-studies.json.zip"));
+    const zip = read(ZIP);
     const mapped = mapInput("ctgov-json", zip, buildMapContext(t.db, "ous"));
     expect(mapped.records.length + mapped.rejected.length + (mapped.skipped?.length ?? 0)).toBe(635);
     const report = ingestBatch(t.db, mapped, { organisationId: "ous", format: "ctgov-json", mode: "partial", now: NOW });

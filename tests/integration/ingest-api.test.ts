@@ -7,6 +7,7 @@ import { openDatabase } from "~/db.server";
 import { issueToken, revokeToken } from "~/models/token.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
+import { fixture } from "../helpers/shared-data";
 
 let dir: string;
 let dbFile: string;
@@ -79,7 +80,7 @@ describe("PUT/POST /api/v1/organisations/:orgId/studies", () => {
   });
 
   it("accepts FHIR with Content-Type application/fhir+json", async () => {
-    const fhir = readFileSync(path.resolve(process.cwd(), "../shared/data/fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json"), "utf8");
+    const fhir = readFileSync(fixture("fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json"), "utf8");
     const res = await send("POST", "ous", fhir, { ...bearer("ous"), "content-type": "application/fhir+json" }, "");
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ format: "fhir", received: 1, rejected: 0 });

@@ -5,10 +5,13 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/db";
+import { itShared, sharedData } from "../helpers/shared-data";
 import { rmSync } from "node:fs";
 
 const TSX = path.resolve("node_modules/.bin/tsx");
-const LISTING = path.resolve(process.cwd(), "../shared/data/norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json");
+/** The Helse Nord listing: no licence stated, so it stays in ../shared/data. */
+const LISTING_FILE = "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json";
+const LISTING = sharedData(LISTING_FILE);
 const dir = tempDir("ks-ingest-cli-");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -19,7 +22,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 describe("npm run ingest -- <dir>", () => {
-  it("reads every file of a folder as one batch and names the file of each rejection", () => {
+  itShared(LISTING_FILE, "reads every file of a folder as one batch and names the file of each rejection", () => {
     // The real hospital listing (47 studies), split over three files, plus a broken one.
     const listing = JSON.parse(readFileSync(LISTING, "utf8")) as unknown[];
     const input = path.join(dir, "listing");
@@ -44,7 +47,11 @@ describe("npm run ingest -- <dir>", () => {
   });
 
   it("refuses a folder larger than --max-mb before reading it", () => {
-    const run = spawnSync(TSX, ["scripts/ingest.ts", "--org", "unn", "--format", "native", "--max-mb", "0.001", path.join(dir, "listing")], {
+    // Its own folder (the listing above may be skipped): 2 KB of records, over the 0.001 MB limit.
+    const big = path.join(dir, "big");
+    mkdirSync(big, { recursive: true });
+    writeFileSync(path.join(big, "a.json"), JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ id: `S${i}`, tittel: `Studie nummer ${i} om noe` }))));
+    const run = spawnSync(TSX, ["scripts/ingest.ts", "--org", "unn", "--format", "native", "--max-mb", "0.001", big], {
       env: childEnv({ DATABASE_PATH: path.join(dir, "never.db") }),
       encoding: "utf8",
     });

@@ -1,13 +1,17 @@
-/** FHIR ResearchStudy and EU CTIS exports through the one ingest service, on a real database. */
+/**
+ * FHIR ResearchStudy and EU CTIS exports through the one ingest service, on a real database. The
+ * ECLAIRE FHIR files (MIT) are vendored in tests/fixtures; the CTIS export states no licence and
+ * is read from ../shared/data, skipped with the reason where it is absent.
+ */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
 import { getStudy } from "~/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
+import { describeShared, fixture, sharedData } from "../helpers/shared-data";
 
-const DATA = path.resolve(process.cwd(), "../shared/data");
+const CTIS = "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz";
 const NOW = new Date("2026-11-22T12:00:00Z");
 let t: TestDb;
 beforeAll(() => {
@@ -17,7 +21,7 @@ afterAll(() => t.cleanup());
 const count = (sql: string) => t.db.prepare(sql).pluck().get() as number;
 
 function ingest(format: "fhir" | "ctis-csv", file: string, org: string) {
-  const mapped = mapInput(format, readFileSync(path.join(DATA, file)), buildMapContext(t.db, org));
+  const mapped = mapInput(format, readFileSync(fixture(file)), buildMapContext(t.db, org));
   return ingestBatch(t.db, mapped, { organisationId: org, format, mode: "full", now: NOW });
 }
 
@@ -46,9 +50,9 @@ describe("FHIR R4 ResearchStudy (ECLAIRE searchset Bundle)", () => {
   });
 });
 
-describe("EU CTIS public-portal CSV", () => {
+describeShared(CTIS, "EU CTIS public-portal CSV", () => {
   it("stores the 8 trials that list Norway, skipping the rest", () => {
-    const mapped = mapInput("ctis-csv", readFileSync(path.join(DATA, "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz")), buildMapContext(t.db, "ahus"));
+    const mapped = mapInput("ctis-csv", readFileSync(sharedData(CTIS)), buildMapContext(t.db, "ahus"));
     expect(mapped.records).toHaveLength(8);
     expect(mapped.skipped).toHaveLength(96);
     const report = ingestBatch(t.db, mapped, { organisationId: "ahus", format: "ctis-csv", mode: "full", now: NOW });

@@ -1,14 +1,16 @@
 /** The ingest service on a real SQLite file: real hospital listing, merging, idempotency, withdrawal. */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
 import { getIngestRun, listOpenConflicts } from "~/models/ingest.server";
 import { getStudy, listStudyVersions } from "~/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
+import { describeShared, sharedData } from "../helpers/shared-data";
 
-const LISTING = path.resolve(process.cwd(), "../shared/data/norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json");
+/** The Helse Nord listing: no licence stated, so it stays in ../shared/data (tests skip with the reason where it is absent). */
+const LISTING_FILE = "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json";
+const LISTING = sharedData(LISTING_FILE);
 
 let t: TestDb;
 beforeAll(() => {
@@ -30,7 +32,7 @@ const site = (foretak: string, start: string | null, end: string | null, extra: 
   ...extra,
 });
 
-describe("the real hospital listing (Helse Nord feed format)", () => {
+describeShared(LISTING_FILE, "the real hospital listing (Helse Nord feed format)", () => {
   it("stores all 47 records, with the legacy fields mapped", () => {
     const report = ingestNative("st-olavs", readFileSync(LISTING, "utf8"), "full");
     expect(report).toMatchObject({ received: 47, created: 47, changed: 0, unchanged: 0, rejected: 0, withdrawn: 0 });

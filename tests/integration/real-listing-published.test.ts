@@ -6,7 +6,7 @@
  * `utfort_av`. Skipped, with the reason, where ../shared/data is absent (no licence is stated for
  * the listing, so no copy of it ships with the project).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadReferenceData } from "~/boot.server";
@@ -17,10 +17,10 @@ import { migrate } from "~/models/migrations.server";
 import { upsertReferenceData } from "~/models/reference.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
+import { describeShared, sharedData } from "../helpers/shared-data";
 
-const LISTING = path.resolve(process.cwd(), "../shared/data/norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json");
-const available = existsSync(LISTING);
-if (!available) console.warn(`skipped: ${LISTING} is absent (real data is only beside the project in CI)`);
+const LISTING_FILE = "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json";
+const LISTING = sharedData(LISTING_FILE);
 
 interface ListingRecord {
   id: number | string;
@@ -29,7 +29,7 @@ interface ListingRecord {
   utfort_av: string;
 }
 
-describe.skipIf(!available)("the real hospital listing, published truthfully", () => {
+describeShared(LISTING_FILE, "the real hospital listing, published truthfully", () => {
   let server: RunningServer;
   let report: IngestReport;
   let records: ListingRecord[];

@@ -6,8 +6,7 @@
  * it deliberately; a listing record without a summary is public with "more information is
  * available from the hospital".
  */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";
 import { ingestBatch } from "~/ingest/ingest-service.server";
@@ -19,11 +18,15 @@ import { BrowserClient } from "../helpers/browser-client";
 import { createPeople, PEOPLE } from "../helpers/accounts";
 import { freshDb, type TestDb } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
+import { fixture, haveSharedData, itShared, sharedData, sharedTitle } from "../helpers/shared-data";
 
-const DATA = path.resolve(process.cwd(), "../shared/data");
-const CTGOV = path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz");
-const LISTING = path.join(DATA, "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json");
-const ECLAIRE_EXAMPLE = path.join(DATA, "fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json");
+// The whole ClinicalTrials.gov set and the hospital listing include files with no stated licence:
+// read from ../shared/data, skipped with the reason where it is absent. ECLAIRE (MIT) is vendored.
+const CTGOV_FILE = "ctgov-v2/ctgov_v2_studies.jsonl.gz";
+const LISTING_FILE = "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json";
+const CTGOV = sharedData(CTGOV_FILE);
+const LISTING = sharedData(LISTING_FILE);
+const ECLAIRE_EXAMPLE = fixture("fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json");
 const NOW = new Date("2026-03-02T10:00:00Z");
 
 let t: TestDb;
@@ -175,8 +178,8 @@ describe("junk is stored but held for an editor (inline records)", () => {
   });
 });
 
-describe.skipIf(!existsSync(DATA))("the real files in ../shared/data (skipped where the folder is absent)", () => {
-  it("the 1,202-record ClinicalTrials.gov file: received 1,202 = stored + unchanged + skipped + rejected", () => {
+describe("the real files", () => {
+  itShared(CTGOV_FILE, "the 1,202-record ClinicalTrials.gov file: received 1,202 = stored + unchanged + skipped + rejected", () => {
     const report = ingest("ous", "ctgov-json", readFileSync(CTGOV));
     const stored = report.created + report.changed;
     expect(report.received).toBe(1202);
@@ -191,7 +194,7 @@ describe.skipIf(!existsSync(DATA))("the real files in ../shared/data (skipped wh
     );
   });
 
-  it("import:ctgov records its whole-file account and one ingest run per organisation", () => {
+  itShared(CTGOV_FILE, "import:ctgov records its whole-file account and one ingest run per organisation", () => {
     const report = importCtgov(t.db, readFileSync(CTGOV), { format: "ctgov-json", now: NOW });
     expect(report.received).toBe(1202);
     expect(report.stored + report.unchanged + report.skipped + report.rejectedCount).toBe(1202);
@@ -208,7 +211,7 @@ describe.skipIf(!existsSync(DATA))("the real files in ../shared/data (skipped wh
     );
   });
 
-  it("the hospital listing: the 'test' record 234071 is held for its title; 88309 without a summary is public, its intranet link held on its own", () => {
+  itShared(LISTING_FILE, "the hospital listing: the 'test' record 234071 is held for its title; 88309 without a summary is public, its intranet link held on its own", () => {
     const report = ingest("st-olavs", "native", readFileSync(LISTING), "full");
     expect(report.received).toBe(47);
     expect(report.created + report.changed + report.unchanged + report.skipped + report.rejected).toBe(47);
@@ -221,7 +224,7 @@ describe.skipIf(!existsSync(DATA))("the real files in ../shared/data (skipped wh
     expect(report.held).toBe(1);
   });
 
-  it("the ECLAIRE guide's illustrative example is held", () => {
+  it("the ECLAIRE guide's illustrative example (vendored) is held", () => {
     const report = ingest("ous", "fhir", readFileSync(ECLAIRE_EXAMPLE));
     expect(report.held).toBe(1);
     expect(report.holds[0]!.reasons[0]).toMatch(/Exemple d'un essai clinique.*eksempel/);
@@ -247,7 +250,7 @@ describe("what editors and the public see (real HTTP against the built app)", ()
     expect(body).toContain("NCT09000002, NCT09000003");
     expect(body).toContain("Holdt tilbake");
     expect(body).toContain("Varsler");
-    if (existsSync(DATA)) {
+    if (haveSharedData(CTGOV_FILE)) {
       // The editor's organisation had no part in the 1,202-record file run as "ous"; an admin sees it and the registry import.
       const ous = await admin.get("/redaksjon/feeds?org=ous");
       expect(ous.body).toMatch(/<td>1202<\/td>/);
@@ -296,7 +299,7 @@ describe("what editors and the public see (real HTTP against the built app)", ()
     expect(withSummary).not.toContain("Mer informasjon finnes hos sykehuset.");
   });
 
-  it.skipIf(!existsSync(DATA))("the real record 88309 'Ung og ADHD' (no summary) is public with the fallback text, without its intranet link", async () => {
+  it.skipIf(!haveSharedData(LISTING_FILE))(sharedTitle("the real record 88309 'Ung og ADHD' (no summary) is public with the fallback text, without its intranet link", [LISTING_FILE]), async () => {
     const id = studyIdOf("st-olavs", "88309");
     expect(getStudy(t.db, id)!.summary.nb ?? null).toBeNull();
     expect(getStudy(t.db, id)!.publicationState).toBe("published");

@@ -24,11 +24,11 @@ import type { IngestFormat } from "~/ingest/types";
 import { issueToken } from "~/models/token.server";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
+import { describeShared, sharedData } from "../helpers/shared-data";
 
-const DATA = path.resolve("../shared/data");
-const LEGACY_TARBALL = path.join(DATA, "ctgov-legacy-xml/reesewang25_AllPublicXML_subset_6786.tar.gz");
-const haveData = existsSync(LEGACY_TARBALL);
-const NO_DATA = "../shared/data (the real legacy ClinicalTrials.gov XML) is not beside the project";
+/** The legacy XML tarball states no licence: read from ../shared/data, skipped with the reason where it is absent. */
+const LEGACY_FILE = "ctgov-legacy-xml/reesewang25_AllPublicXML_subset_6786.tar.gz";
+const LEGACY_TARBALL = sharedData(LEGACY_FILE);
 
 /** The first regular file of a .tar.gz, read by streaming only as far as needed. */
 async function firstFileOfTarGz(file: string): Promise<{ name: string; content: Buffer }> {
@@ -173,7 +173,7 @@ describe("thousands of identical errors: a bounded list, and the database does n
   });
 });
 
-describe.skipIf(!haveData)(`the real legacy ClinicalTrials.gov XML (${haveData ? "../shared/data" : NO_DATA})`, () => {
+describeShared(LEGACY_FILE, "the real legacy ClinicalTrials.gov XML", () => {
   const dir = tempDir("ks-wrong-input-");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

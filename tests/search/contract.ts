@@ -3,10 +3,11 @@
  * (tests/integration/search-sqlite.test.ts, tests/integration/search-meilisearch.test.ts).
  *
  * Fixtures: the project's demo seed (dates relative to a fixed "today") plus a handful of
- * hand-made studies for the edges, all written through the study model into a real SQLite file.
+ * hand-made studies for the edges, all written through the study model into a real SQLite file,
+ * plus real ClinicalTrials.gov records: the whole 1,202-study set where ../shared/data is beside the
+ * project, else the 10 Norwegian records from MIT-licensed sources vendored in tests/fixtures.
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addCalendarDays } from "~/domain/calendar-date";
 import { startOfOsloDay } from "~/domain/inclusion-status";
@@ -18,6 +19,7 @@ import { seedDemoStudies } from "~/seed/demo-seed.server";
 import { studyDocuments } from "../../search/document-mapper";
 import type { SearchEngine, SearchQuery } from "../../search/types";
 import { freshDb, type TestDb } from "../helpers/db";
+import { haveSharedData, readFixture, sharedData, sharedTitle } from "../helpers/shared-data";
 
 export const TODAY = "2026-11-22";
 export const NOW = new Date("2026-11-22T11:00:00Z");
@@ -31,13 +33,19 @@ export interface EngineHarness {
 
 const actor = { kind: "system" as const, name: "søketest" };
 
+/** The whole real set (several source files state no licence: it stays in ../shared/data). */
+export const REAL_CTGOV_SET = "ctgov-v2/ctgov_v2_studies.jsonl.gz";
+/** The Norwegian records of the MIT-licensed sources, vendored (tests/fixtures/SOURCES.md); also in the whole set. */
+export const LICENSED_CTGOV = "ctgov-v2/norway-mit-sources.json";
+
 /**
- * The real ClinicalTrials.gov set (1,202 studies, ../shared/data), mapped by the portal's own
- * ctgov-json mapper and stored as published, English text standing in for the Norwegian: real
- * titles, conditions and volume beside the demo seed. Returns how many were stored.
+ * The real ClinicalTrials.gov set (1,202 studies, ../shared/data; where it is absent, the 10
+ * vendored records), mapped by the portal's own ctgov-json mapper and stored as published,
+ * English text standing in for the Norwegian: real titles, conditions and volume beside the demo
+ * seed. Returns how many were stored.
  */
 export function saveRealCtgovStudies(db: TestDb["db"]): number {
-  const input = readFileSync(path.resolve(process.cwd(), "../shared/data/ctgov-v2/ctgov_v2_studies.jsonl.gz"));
+  const input = haveSharedData(REAL_CTGOV_SET) ? readFileSync(sharedData(REAL_CTGOV_SET)) : readFixture(LICENSED_CTGOV);
   const mapped = parseCtgovJson(input, buildMapContext(db, "ous"), { norwayOnly: false, now: NOW });
   let stored = 0;
   for (const record of mapped.records) {
@@ -123,7 +131,7 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(await titlesOf({ q: "hjerteinfarkt" })).toEqual(expect.arrayContaining(await titlesOf({ q: "myokardinfarkt" })));
     });
 
-    it("searches the real ClinicalTrials.gov set: words of a title, a typo, a condition", async () => {
+    it.skipIf(!haveSharedData(REAL_CTGOV_SET))(sharedTitle("searches the real ClinicalTrials.gov set: words of a title, a typo, a condition", [REAL_CTGOV_SET]), async () => {
       expect(realStudies).toBeGreaterThan(1100);
       const nct = t.db.prepare("SELECT id FROM studies WHERE nct_id = 'NCT06113666'").pluck().get() as number;
       const ids = async (q: string) => (await search({ q })).hits.map((h) => h.studyId);
@@ -133,6 +141,19 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(ms.total).toBeGreaterThan(1);
       expect(ms.total).toBeLessThan(realStudies);
       expect(ms.hits.map((h) => h.studyId)).toContain(nct);
+    });
+
+    it("searches the vendored ClinicalTrials.gov records (MIT sources): words of a title, a typo, a condition", async () => {
+      expect(realStudies).toBeGreaterThanOrEqual(10);
+      const idOf = (nct: string) => t.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(nct) as number;
+      const ids = async (q: string) => (await search({ q })).hits.map((h) => h.studyId);
+      expect(await ids("central hypersomnia narcolepsy")).toContain(idOf("NCT05816382"));
+      expect(await ids("central hypersomnai narcolepsy")).toContain(idOf("NCT05816382"));
+      expect(await ids("vardenafil hyperlipidemia")).toContain(idOf("NCT00668109"));
+      // "Narcolepsy" is only among the study's conditions, not in its title.
+      const narcolepsy = await search({ q: "narcolepsy" });
+      expect(narcolepsy.total).toBeLessThan(realStudies);
+      expect(narcolepsy.hits.map((h) => h.studyId)).toContain(idOf("NCT05816382"));
     });
 
     it("finds ICD-10 codes by prefix and with a dot", async () => {
@@ -158,11 +179,15 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
     });
 
     it("treats query syntax as text and never finds drafts", async () => {
+      const countStudies = () => t.db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
+      const before = countStudies();
       for (const q of [`"NEAR" OR *`, "Robert'); DROP TABLE studies; --", "title:*", "AND OR NOT", "\"", "*", "(((", "^~"]) {
         await expect(search({ q }), q).resolves.toBeTruthy();
       }
       expect(await titlesOf({ q: "brystkreft" })).not.toContain("Utkast om brystkreft som ikke skal finnes");
-      expect(t.db.prepare("SELECT count(*) FROM studies").pluck().get()).toBeGreaterThan(1200);
+      // Nothing dropped or deleted: the demo seed, the real records and the edge studies are all still there.
+      expect(countStudies()).toBe(before);
+      expect(before).toBeGreaterThan(realStudies + 4);
     });
 
     it("filters by status computed at query time, and flips with the clock", async () => {
@@ -257,7 +282,7 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
   });
 }
 
-/** The real ClinicalTrials.gov Norway subset, for engines' extra fixture checks. */
+/** The real ClinicalTrials.gov Norway subset, for engines' extra fixture checks (needs ../shared/data). */
 export function readNorwaySubset(): Buffer {
-  return readFileSync(path.resolve(process.cwd(), "../shared/data/ctgov-v2/ctgov_v2_norway_subset.json"));
+  return readFileSync(sharedData("ctgov-v2/ctgov_v2_norway_subset.json"));
 }

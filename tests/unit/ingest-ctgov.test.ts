@@ -1,7 +1,8 @@
 /**
  * ClinicalTrials.gov mappers (API v2 JSON in all its wrappings, website CSV) and the Norwegian
  * organisation matcher, on small inline records written for each rule (always run). The same
- * rules on the real files are in real-data-ctgov.test.ts (skipped where ../shared/data is absent).
+ * rules on the real files are in real-data-ctgov.test.ts (vendored extracts of the MIT-licensed
+ * sources always run; the files with no stated licence are skipped where ../shared/data is absent).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";

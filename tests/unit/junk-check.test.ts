@@ -1,9 +1,9 @@
 /** Which records are held for an editor: test/example titles and links the public cannot open. */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { heldLinkReasons, junkReasons, publicLinks, testTitleReason, unreachableLinkReason } from "~/domain/junk-check";
+import { itShared, readFixture, sharedData } from "../helpers/shared-data";
 
 describe("testTitleReason", () => {
   it.each([
@@ -87,24 +87,25 @@ describe("junkReasons", () => {
   });
 });
 
-const DATA = path.resolve(process.cwd(), "../shared/data");
-describe.skipIf(!existsSync(DATA))("on the real titles in ../shared/data (skipped where the folder is absent)", () => {
-  it("holds only the listing's 'test' record among the hospital listing's 47 titles", () => {
-    const listing = JSON.parse(readFileSync(path.join(DATA, "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json"), "utf8")) as { id: string; tittel: string }[];
+const LISTING = "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json";
+const CTGOV_SET = "ctgov-v2/ctgov_v2_studies.jsonl.gz";
+describe("on real titles (the listing and the whole ClinicalTrials.gov set need ../shared/data; ECLAIRE is vendored)", () => {
+  itShared(LISTING, "holds only the listing's 'test' record among the hospital listing's 47 titles", () => {
+    const listing = JSON.parse(readFileSync(sharedData(LISTING), "utf8")) as { id: string; tittel: string }[];
     expect(listing.filter((r) => testTitleReason(r.tittel)).map((r) => String(r.id))).toEqual(["234071"]);
   });
   it("holds the ECLAIRE guide's illustrative example and none of the 20 real ECLAIRE trials", () => {
-    const early = JSON.parse(readFileSync(path.join(DATA, "fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json"), "utf8")) as { title: string };
+    const early = JSON.parse(readFixture("fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json").toString("utf8")) as { title: string };
     expect(testTitleReason(early.title)).toMatch(/eksempel/);
-    const bundle = JSON.parse(readFileSync(path.join(DATA, "fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json"), "utf8")) as {
+    const bundle = JSON.parse(readFixture("fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json").toString("utf8")) as {
       entry: { resource: { resourceType: string; title?: string } }[];
     };
     const titles = bundle.entry.filter((e) => e.resource.resourceType === "ResearchStudy").map((e) => e.resource.title ?? "");
     expect(titles).toHaveLength(20);
     expect(titles.filter((t) => testTitleReason(t))).toEqual([]);
   });
-  it("holds none of the 1,202 ClinicalTrials.gov titles (many use 'test' in a medical sense)", () => {
-    const lines = gunzipSync(readFileSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz"))).toString("utf8").split("\n").filter(Boolean);
+  itShared(CTGOV_SET, "holds none of the 1,202 ClinicalTrials.gov titles (many use 'test' in a medical sense)", () => {
+    const lines = gunzipSync(readFileSync(sharedData(CTGOV_SET))).toString("utf8").split("\n").filter(Boolean);
     const titles = lines.flatMap((l) => {
       const id = (JSON.parse(l) as { protocolSection: { identificationModule: { briefTitle?: string; officialTitle?: string } } }).protocolSection.identificationModule;
       return [id.briefTitle ?? "", id.officialTitle ?? ""];

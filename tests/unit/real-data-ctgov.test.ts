@@ -1,12 +1,14 @@
 /**
- * The ClinicalTrials.gov mappers on the real files in ../shared/data (see SOURCES.md there):
- * every one of the 14 Norwegian v2 studies, site by site, as read from the records by hand —
- * which locations are sites, which are registered organisations, the lead, the declared status
- * and the expected ("forventet") dates — plus the whole files. The files have no stated licence
- * for every record, so they stay beside the project and these tests are skipped where they are
+ * The ClinicalTrials.gov mappers on real files (see SOURCES.md in ../shared/data): every one of
+ * the 14 Norwegian v2 studies, site by site, as read from the records by hand — which locations
+ * are sites, which are registered organisations, the lead, the declared status and the expected
+ * ("forventet") dates — plus the whole files. The 10 Norwegian records from MIT-licensed sources,
+ * the two partial AACT fixtures and an extract of the MIT-licensed Download CSV are vendored in
+ * tests/fixtures (SOURCES.md there) and always run; the 4 records and whole files from sources
+ * with no stated licence stay in ../shared/data and are skipped, with the reason, where it is
  * absent (a user's machine); CI has them.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -15,12 +17,16 @@ import { describeProblems, studyInputSchema } from "~/domain/study";
 import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv";
 import { parseCtgovJson } from "~/ingest/mappers/ctgov-json";
 import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
+import { describeShared, readFixture, sharedData } from "../helpers/shared-data";
 
-const DATA = path.resolve(process.cwd(), "../shared/data");
-const HAVE_DATA = existsSync(path.join(DATA, "ctgov-v2/ctgov_v2_studies.jsonl.gz"));
-/** The reason shown when the real files are not beside the project. */
-const title = (name: string) => (HAVE_DATA ? name : `${name} — skipped: ../shared/data (real registry files, not shipped) is absent`);
-const read = (rel: string) => readFileSync(path.join(DATA, rel));
+const read = (rel: string) => readFileSync(sharedData(rel));
+const SUBSET = "ctgov-v2/ctgov_v2_norway_subset.json";
+const MERGED = "ctgov-v2/ctgov_v2_studies.jsonl.gz";
+const ZIP = "ctgov-v2/sources/Marc-Morcos_ClinicalTrials-Urology__ctg-studies.json.zip";
+const CSV_OFFICIAL = "ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz";
+const CSV_MS = "ctgov-csv-exports/brunoamaral_mswarriors__clinicaltrials_ms_20250925.csv.gz";
+/** The Norwegian studies whose source repository states no licence (UserZetsu, koy570, vrinda2019): only in ../shared/data. */
+const UNLICENSED = ["NCT00353704", "NCT03798535", "NCT06113666", "NCT06667843"];
 const organisations = JSON.parse(
   readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),
 ) as OrganisationRef[];
@@ -191,8 +197,53 @@ const NORWEGIAN: Record<string, Expected> = {
   },
 };
 
-describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: the 14 Norwegian studies"), () => {
-  const subset = () => parseCtgovJson(read("ctgov-v2/ctgov_v2_norway_subset.json"), ctx, { now: NOW });
+/** One Norwegian study as read by hand: sites, lead, declared status, expected dates. */
+function expectNorwegian(records: MappedRecord[], nct: string, want: Expected) {
+  const record = records.find((r) => r.externalId === nct)!;
+  const study = studyInputSchema.parse(record.study);
+  expect(study.lead).toEqual({ name: want.lead[0], organisationId: want.lead[1] });
+  expect(study.sponsor).toBe(want.lead[0]);
+  expect(study.leadOrganisationId).toBe("helse-fonna"); // the sender owns it; it is not the lead or a site
+  expect(study.sites.map((s) => [s.name, s.city, s.organisationId, s.hospitalId])).toEqual(want.sites);
+  const [lastUpdate, thenStatus, laterStatus] = want.status;
+  for (const site of study.sites) {
+    expect(site.declared).toEqual({ status: want.declared[0], text: want.declared[1], on: want.declared[2], by: "ClinicalTrials.gov" });
+    expect(site).toMatchObject({ inclusionStart: null, inclusionEnd: null, paused: false, withdrawn: false });
+    expect([site.expectedStart, site.expectedEnd]).toEqual(want.expected);
+    if (site.organisationId === null) expect(site.lat).not.toBeNull(); // every unregistered location has its geoPoint
+    expect(siteState(site, noon(lastUpdate)).status).toBe(thenStatus);
+    expect(siteState(site, LATER).status).toBe(laterStatus);
+  }
+  expect(study.eligibility.healthyVolunteers).toBe(want.healthyVolunteers);
+  expect(study.identifiers).toMatchObject({ nct, ...want.identifiers });
+  expect(study.links[0]).toEqual({ url: `https://clinicaltrials.gov/study/${nct}`, label: "ClinicalTrials.gov" });
+}
+
+const LICENSED_NORWEGIAN = Object.entries(NORWEGIAN).filter(([nct]) => !UNLICENSED.includes(nct));
+
+describe("ClinicalTrials.gov v2 JSON: the 10 Norwegian studies from MIT-licensed sources (vendored)", () => {
+  const vendored = () => parseCtgovJson(readFixture("ctgov-v2/norway-mit-sources.json"), ctx, { now: NOW });
+
+  it("maps exactly the 10 studies, all valid", () => {
+    const result = vendored();
+    expect(result.rejected).toEqual([]);
+    expect(result.records.map((r) => r.externalId).sort()).toEqual(LICENSED_NORWEGIAN.map(([nct]) => nct).sort());
+    result.records.forEach(expectValid);
+  });
+
+  it.each(LICENSED_NORWEGIAN)("%s: sites, lead, declared status, expected dates", (nct, want) => expectNorwegian(vendored().records, nct, want));
+
+  it("keeps every location contact and the other identifiers (NCT01949129, NCT05816382, NCT00665496)", () => {
+    const byId = new Map(vendored().records.map((r) => [r.externalId, studyInputSchema.parse(r.study)]));
+    // The PI entry at Rikshospitalet has no e-mail or phone: not a contact, the CONTACT entry is.
+    expect(byId.get("NCT01949129")!.sites[0]!.contact?.name).toBe("Jochen Büchner, MD PhD");
+    expect(byId.get("NCT05816382")!.otherIdentifiers).toContainEqual({ scheme: "WHO UTN", value: "U1111-1283-1888", url: null });
+    expect(byId.get("NCT00665496")!.otherIdentifiers).toContainEqual({ scheme: "Other ID", value: "ONTIME", url: null });
+  });
+});
+
+describeShared(SUBSET, "ClinicalTrials.gov v2 JSON: the 14 Norwegian studies", () => {
+  const subset = () => parseCtgovJson(read(SUBSET), ctx, { now: NOW });
 
   it("maps exactly the 14 studies, all valid", () => {
     const result = subset();
@@ -201,28 +252,11 @@ describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: the 14 Norwegian 
     result.records.forEach(expectValid);
   });
 
-  it.each(Object.entries(NORWEGIAN))("%s: sites, lead, declared status, expected dates", (nct, want) => {
-    const record = subset().records.find((r) => r.externalId === nct)!;
-    const study = studyInputSchema.parse(record.study);
-    expect(study.lead).toEqual({ name: want.lead[0], organisationId: want.lead[1] });
-    expect(study.sponsor).toBe(want.lead[0]);
-    expect(study.leadOrganisationId).toBe("helse-fonna"); // the sender owns it; it is not the lead or a site
-    expect(study.sites.map((s) => [s.name, s.city, s.organisationId, s.hospitalId])).toEqual(want.sites);
-    const [lastUpdate, thenStatus, laterStatus] = want.status;
-    for (const site of study.sites) {
-      expect(site.declared).toEqual({ status: want.declared[0], text: want.declared[1], on: want.declared[2], by: "ClinicalTrials.gov" });
-      expect(site).toMatchObject({ inclusionStart: null, inclusionEnd: null, paused: false, withdrawn: false });
-      expect([site.expectedStart, site.expectedEnd]).toEqual(want.expected);
-      if (site.organisationId === null) expect(site.lat).not.toBeNull(); // every unregistered location has its geoPoint
-      expect(siteState(site, noon(lastUpdate)).status).toBe(thenStatus);
-      expect(siteState(site, LATER).status).toBe(laterStatus);
-    }
-    expect(study.eligibility.healthyVolunteers).toBe(want.healthyVolunteers);
-    expect(study.identifiers).toMatchObject({ nct, ...want.identifiers });
-    expect(study.links[0]).toEqual({ url: `https://clinicaltrials.gov/study/${nct}`, label: "ClinicalTrials.gov" });
-  });
+  it.each(Object.entries(NORWEGIAN).filter(([nct]) => UNLICENSED.includes(nct)))("%s (source states no licence): sites, lead, declared status, expected dates", (nct, want) =>
+    expectNorwegian(subset().records, nct, want),
+  );
 
-  it("keeps every location contact, the central contacts, official title and keywords (NCT06113666, NCT06667843, NCT01949129)", () => {
+  it("keeps every location contact, the central contacts, official title and keywords (NCT06113666, NCT06667843)", () => {
     const byId = new Map(subset().records.map((r) => [r.externalId, studyInputSchema.parse(r.study)]));
     const olavs = byId.get("NCT06113666")!;
     expect(olavs.sites[0]!.contact).toEqual({ name: "Håvard Kallestad, PhD", email: "havard.kallestad@ntnu.no", phone: "93027262" });
@@ -231,16 +265,12 @@ describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: the 14 Norwegian 
     expect(olavs.keywords).toEqual(["Cognitive Behavioral Therapy for Insomnia", "Fatigue", "Cognitive performance"]);
     expect(olavs.otherIdentifiers).toEqual([{ scheme: "Org Study ID", value: "623308", url: null }]);
     expect(byId.get("NCT06667843")!.sites[0]!.contact?.name).toBe("Tone Melan, Nurse");
-    // The PI entry at Rikshospitalet has no e-mail or phone: not a contact, the CONTACT entry is.
-    expect(byId.get("NCT01949129")!.sites[0]!.contact?.name).toBe("Jochen Büchner, MD PhD");
-    expect(byId.get("NCT05816382")!.otherIdentifiers).toContainEqual({ scheme: "WHO UTN", value: "U1111-1283-1888", url: null });
-    expect(byId.get("NCT00665496")!.otherIdentifiers).toContainEqual({ scheme: "Other ID", value: "ONTIME", url: null });
   });
 });
 
-describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: whole files"), () => {
+describeShared([MERGED, ZIP], "ClinicalTrials.gov v2 JSON: whole files", () => {
   it("maps all 1,202 studies of the merged JSON Lines file; no registry site has inclusion dates", () => {
-    const text = gunzipSync(read("ctgov-v2/ctgov_v2_studies.jsonl.gz")).toString("utf8");
+    const text = gunzipSync(read(MERGED)).toString("utf8");
     const result = parseCtgovJson(text, ctx, { norwayOnly: false, now: NOW });
     expect(result.records.length + result.rejected.length + (result.skipped?.length ?? 0)).toBe(1202);
     result.records.forEach(expectValid);
@@ -256,14 +286,14 @@ describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: whole files"), ()
   });
 
   it("reads the gzip file directly, keeps only the 14 Norwegian studies and never drops a Norwegian location", () => {
-    const text = gunzipSync(read("ctgov-v2/ctgov_v2_studies.jsonl.gz")).toString("utf8");
+    const text = gunzipSync(read(MERGED)).toString("utf8");
     const norwegianLocations = text
       .split("\n")
       .filter(Boolean)
       .map((line) => JSON.parse(line).protocolSection?.contactsLocationsModule?.locations ?? [])
       .flat()
       .filter((l: { country?: string }) => l.country === "Norway").length;
-    const result = parseCtgovJson(read("ctgov-v2/ctgov_v2_studies.jsonl.gz"), ctx, { now: NOW });
+    const result = parseCtgovJson(read(MERGED), ctx, { now: NOW });
     expect(result.records).toHaveLength(14);
     expect(result.skipped).toHaveLength(1202 - 14);
     const sites = result.records.flatMap((r) => r.study.sites ?? []);
@@ -272,7 +302,7 @@ describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: whole files"), ()
   });
 
   it("reads the website's Download JSON zip (635 NCT*.json files, 8 Norwegian)", () => {
-    const zip = read("ctgov-v2/sources/Marc-Morcos_ClinicalTrials-Urology__ctg-studies.json.zip");
+    const zip = read(ZIP);
     const all = parseCtgovJson(zip, ctx, { norwayOnly: false, now: NOW });
     expect(all.records.length + all.rejected.length).toBe(635);
     expect(all.rejected).toEqual([]);
@@ -282,9 +312,11 @@ describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: whole files"), ()
     expect(norway.records).toHaveLength(8);
     expect(norway.skipped).toHaveLength(627);
   });
+});
 
+describe("ClinicalTrials.gov v2 JSON: the partial AACT fixtures (MIT, vendored)", () => {
   it.each(["NCT00465816.json", "NCT03453554.json"])("rejects the partial AACT fixture %s with a clear field", (file) => {
-    const result = parseCtgovJson(read(`ctgov-aact-fixtures/v2-single-study/${file}`), ctx, { norwayOnly: false });
+    const result = parseCtgovJson(readFixture(`ctgov-aact/${file}`), ctx, { norwayOnly: false });
     expect(result.records).toEqual([]);
     expect(result.rejected).toEqual([
       expect.objectContaining({ externalId: file.replace(".json", ""), field: "protocolSection.statusModule" }),
@@ -292,39 +324,49 @@ describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov v2 JSON: whole files"), ()
   });
 });
 
-describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov Download CSV: real exports"), () => {
+/** The one Norwegian row (NCT06960226) as read by hand, wherever the file puts it. */
+function expectBergenRow(result: ReturnType<typeof parseCtgovCsv>, line: number, otherRows: number) {
+  expect(result.rejected).toEqual([]);
+  expect(result.records).toHaveLength(1);
+  expect(result.skipped).toHaveLength(otherRows);
+  const record = result.records[0]!;
+  expectValid(record);
+  expect(record.externalId).toBe("NCT06960226");
+  expect(record.ref).toBe(`line ${line}`);
+  const study = studyInputSchema.parse(record.study);
+  expect(study.sites.map((s) => [s.name, s.city, s.organisationId])).toEqual([["University of Bergen", "Bergen", null]]);
+  const site = study.sites[0]!;
+  expect(site).toMatchObject({
+    inclusionStart: null,
+    inclusionEnd: null,
+    expectedStart: null,
+    expectedEnd: null,
+    declared: { status: "completed", text: "COMPLETED", on: "2025-05-07", by: "ClinicalTrials.gov" },
+  });
+  expect(siteState(site, noon("2025-05-07")).status).toBe("closed");
+  expect(study.lead).toEqual({ name: "University of Bergen", organisationId: null });
+  expect(study.leadOrganisationId).toBe("helse-fonna");
+  expect(study.identifiers.rek).toBe("2019/1031");
+  expect(study.otherIdentifiers).toEqual([{ scheme: "REK (as written)", value: "REK NR 2019/1031 7236", url: null }]);
+  expect(study.eligibility).toMatchObject({ minAgeYears: null, maxAgeYears: null, ageGroups: ["ADULT"], healthyVolunteers: null, sex: "all" });
+  expect(study.interventions.map((i) => i.type)).toEqual(["other", "other", "other", "other"]);
+  expect(study.phase).toBe("not_applicable");
+  expect(study.targetEnrolment).toBe(61);
+}
+
+describe("ClinicalTrials.gov Download CSV: an extract of a real export (MIT, vendored: the header, its first 20 rows and the Norwegian row)", () => {
   it("maps the one Norwegian row (NCT06960226): University of Bergen kept unregistered, COMPLETED as declared, REK number read", () => {
-    const result = parseCtgovCsv(read("ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz"), ctx, { now: NOW });
-    expect(result.rejected).toEqual([]);
-    expect(result.records).toHaveLength(1);
-    expect(result.skipped).toHaveLength(999);
-    const record = result.records[0]!;
-    expectValid(record);
-    expect(record.externalId).toBe("NCT06960226");
-    expect(record.ref).toBe("line 2069");
-    const study = studyInputSchema.parse(record.study);
-    expect(study.sites.map((s) => [s.name, s.city, s.organisationId])).toEqual([["University of Bergen", "Bergen", null]]);
-    const site = study.sites[0]!;
-    expect(site).toMatchObject({
-      inclusionStart: null,
-      inclusionEnd: null,
-      expectedStart: null,
-      expectedEnd: null,
-      declared: { status: "completed", text: "COMPLETED", on: "2025-05-07", by: "ClinicalTrials.gov" },
-    });
-    expect(siteState(site, noon("2025-05-07")).status).toBe("closed");
-    expect(study.lead).toEqual({ name: "University of Bergen", organisationId: null });
-    expect(study.leadOrganisationId).toBe("helse-fonna");
-    expect(study.identifiers.rek).toBe("2019/1031");
-    expect(study.otherIdentifiers).toEqual([{ scheme: "REK (as written)", value: "REK NR 2019/1031 7236", url: null }]);
-    expect(study.eligibility).toMatchObject({ minAgeYears: null, maxAgeYears: null, ageGroups: ["ADULT"], healthyVolunteers: null, sex: "all" });
-    expect(study.interventions.map((i) => i.type)).toEqual(["other", "other", "other", "other"]);
-    expect(study.phase).toBe("not_applicable");
-    expect(study.targetEnrolment).toBe(61);
+    expectBergenRow(parseCtgovCsv(readFixture("ctgov-csv/Anand21J-V__ctg-studies_extract.csv"), ctx, { now: NOW }), 100, 20);
+  });
+});
+
+describeShared([CSV_OFFICIAL, CSV_MS], "ClinicalTrials.gov Download CSV: real exports", () => {
+  it("maps the one Norwegian row (NCT06960226) of the whole file: University of Bergen kept unregistered, COMPLETED as declared, REK number read", () => {
+    expectBergenRow(parseCtgovCsv(read(CSV_OFFICIAL), ctx, { now: NOW }), 2069, 999);
   });
 
   it("maps every row when norwayOnly is false; withheld rows are rejected by line", () => {
-    const text = gunzipSync(read("ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz")).toString("utf8");
+    const text = gunzipSync(read(CSV_OFFICIAL)).toString("utf8");
     const result = parseCtgovCsv(text, ctx, { norwayOnly: false, now: NOW });
     expect(result.records.length + result.rejected.length).toBe(1000);
     result.records.forEach(expectValid);
@@ -333,7 +375,7 @@ describe.skipIf(!HAVE_DATA)(title("ClinicalTrials.gov Download CSV: real exports
   });
 
   it("rejects the mswarriors flattened file as the wrong layout", () => {
-    const result = parseCtgovCsv(read("ctgov-csv-exports/brunoamaral_mswarriors__clinicaltrials_ms_20250925.csv.gz"), ctx);
+    const result = parseCtgovCsv(read(CSV_MS), ctx);
     expect(result.records).toEqual([]);
     expect(result.rejected).toEqual([
       expect.objectContaining({ ref: "line 1", field: "NCT Number", message: expect.stringContaining("Download CSV") }),

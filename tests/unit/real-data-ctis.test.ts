@@ -3,15 +3,17 @@
  * Norway), mapped record by record. The file has no stated licence, so it is not copied into
  * the project: these tests are skipped where ../shared/data is absent.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { siteState } from "~/domain/inclusion-status";
 import { studyInputSchema } from "~/domain/study";
 import { NORWAY_UNNAMED_SITE, parseCtisCsv } from "~/ingest/mappers/ctis-csv";
 import type { MapContext, OrganisationRef } from "~/ingest/types";
+import { describeShared, sharedData } from "../helpers/shared-data";
 
-const FILE = path.resolve(process.cwd(), "../shared/data/eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz");
+const CTIS = "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz";
+const FILE = sharedData(CTIS);
 const organisations = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8")) as OrganisationRef[];
 const ctx: MapContext = { organisationId: "unn", organisations };
 
@@ -27,7 +29,7 @@ const EXPECTED = {
   "2024-510716-71-00": { text: "Ongoing, recruitment ended", status: "active_not_recruiting", on: "2025-09-16", lead: "Helse Bergen HF", leadOrg: "helse-bergen", groups: ["18-64 years"], products: 2, protocol: null, site: "closed" },
 } as const;
 
-describe.skipIf(!existsSync(FILE))("real data: EU CTIS export (skipped: ../shared/data is not here — it has no licence to ship)", () => {
+describeShared(CTIS, "real data: EU CTIS export", () => {
   // Read lazily: a skipped suite's body still runs to collect its tests.
   let cache: { result: ReturnType<typeof parseCtisCsv>; byId: Map<string, ReturnType<typeof parseCtisCsv>["records"][number]> } | null = null;
   const load = () => {

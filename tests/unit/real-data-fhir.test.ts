@@ -1,17 +1,19 @@
 /**
- * France's ECLAIRE FHIR R4 ResearchStudy files in ../shared/data (a 20-study searchset Bundle and
- * two single examples), mapped record by record as if a Norwegian organisation had sent them. The
- * sender is never a site or the lead. Skipped where ../shared/data is absent.
+ * France's ECLAIRE FHIR R4 ResearchStudy files (a 20-study searchset Bundle and two single
+ * examples; MIT, vendored unchanged in tests/fixtures/fhir-researchstudy, see SOURCES.md there),
+ * mapped record by record as if a Norwegian organisation had sent them. The sender is never a site
+ * or the lead. Runs everywhere: the files ship with the project.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { siteState } from "~/domain/inclusion-status";
 import { studyInputSchema } from "~/domain/study";
 import { NORWAY_UNNAMED_SITE, parseFhirResearchStudy } from "~/ingest/mappers/fhir-research-study";
 import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
+import { fixture } from "../helpers/shared-data";
 
-const DIR = path.resolve(process.cwd(), "../shared/data/fhir-researchstudy");
+const DIR = fixture("fhir-researchstudy");
 const BUNDLE = "ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json";
 const SINGLE = "ResearchStudy-ECLAIREResearchStudy-example-2022-500014-26-00.r4.json";
 const EARLY = "ResearchStudy-2022-500520-30-00.r4.json";
@@ -48,8 +50,7 @@ const EXPECTED: Record<string, Row> = {
 
 const SITE_STATUS: Record<string, string> = { recruiting: "open", not_yet_recruiting: "planned", completed: "closed", terminated: "closed" };
 
-describe.skipIf(!existsSync(path.join(DIR, BUNDLE)))("real data: ECLAIRE FHIR ResearchStudy (skipped: ../shared/data is not here)", () => {
-  // Read lazily: a skipped suite's body still runs to collect its tests.
+describe("real data: ECLAIRE FHIR ResearchStudy (vendored, MIT)", () => {
   const records = new Map<string, MappedRecord>();
   const rejected: unknown[] = [];
   const load = () => {

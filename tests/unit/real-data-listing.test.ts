@@ -4,15 +4,17 @@
  * copied into the project: skipped where ../shared/data is absent.
  */
 import { junkReasons } from "~/domain/junk-check";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { siteState, studyStatus } from "~/domain/inclusion-status";
 import { studyInputSchema } from "~/domain/study";
 import { parseNativeJson, type CategoryRef } from "~/ingest/mappers/native";
 import type { OrganisationRef } from "~/ingest/types";
+import { describeShared, sharedData } from "../helpers/shared-data";
 
-const FILE = path.resolve(process.cwd(), "../shared/data/norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json");
+const LISTING = "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json";
+const FILE = sharedData(LISTING);
 const organisations = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8")) as OrganisationRef[];
 const categories = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/hrcs-categories.json"), "utf8")) as CategoryRef[];
 const RECEIVED = "2026-12-07";
@@ -74,7 +76,7 @@ const EXPECTED: Record<string, [status: "R" | "P", lead: string, sites: string[]
 const LEADS: Record<string, string> = { "st-olavs": "St. Olavs hospital", unn: "Universitetssykehuset Nord-Norge", finnmarkssykehuset: "Finnmarkssykehuset" };
 const WORDING = { R: "Åpen for rekruttering", P: "Pågående" } as const;
 
-describe.skipIf(!existsSync(FILE))("real data: Helse Nord hospital listing (skipped: ../shared/data is not here — it has no licence to ship)", () => {
+describeShared(LISTING, "real data: Helse Nord hospital listing", () => {
   // Sent by one organisation (UNN) on behalf of the region: each record still belongs to its own utfort_av.
   // Read in beforeAll: a skipped suite's body still runs to collect its tests.
   let result: ReturnType<typeof parseNativeJson> = { records: [], rejected: [] };
