@@ -10,7 +10,6 @@
  * no-store` (issue 22). `handleError` logs errors without the request's query (and a public
  * page's path): docs/privacy.md.
  */
-import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -19,6 +18,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { readCookie, sessionCookieName } from "./auth/cookies.server";
 import { logRequestError } from "./http/logging.server";
+import { reactHtmlStream } from "./http/react-stream.server";
 
 export { handleDataRequest } from "./http/data-cache.server";
 
@@ -55,7 +55,8 @@ export default function handleRequest(
     let shellRendered = false;
     const ready = () => {
       shellRendered = true;
-      const body = new PassThrough();
+      // Not a PassThrough: React 18 can leave NUL bytes at a chunk's end (react-stream.server.ts).
+      const body = reactHtmlStream();
       const stream = createReadableStreamFromReadable(body);
       responseHeaders.set("Content-Type", "text/html");
       resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));

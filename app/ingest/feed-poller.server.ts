@@ -10,6 +10,8 @@ import { ingestBatch } from "./ingest-service.server";
 
 export const MAX_BACKOFF_SECONDS = 24 * 3600;
 
+const DEFAULT_FEED_MAX_BYTES = 50 * 1024 * 1024;
+
 export interface PollOptions {
   now?: Date;
   fetch?: typeof fetch;
@@ -75,15 +77,17 @@ export async function pollFeed(db: Db, sub: FeedSubscription, options: PollOptio
     await res.body?.cancel();
     return fail(`${sub.url} svarte ${res.status} ${res.statusText}`);
   }
+  // One limit for the delivery as sent and for anything it unpacks to.
+  const maxBytes = options.maxBytes ?? DEFAULT_FEED_MAX_BYTES;
   let body: Buffer;
   try {
-    body = await readLimited(res, options.maxBytes ?? 50 * 1024 * 1024);
+    body = await readLimited(res, maxBytes);
   } catch (error) {
     return fail((error as Error).message);
   }
-  const unpacked = await unpackDelivery(sub.format, body, options.maxBytes ?? 50 * 1024 * 1024);
+  const unpacked = await unpackDelivery(sub.format, body, maxBytes);
   if (!unpacked.ok) return fail(`${sub.url}: ${unpacked.message}`);
-  const mapped = mapInput(sub.format, unpacked.bytes, buildMapContext(db, sub.organisationId, now));
+  const mapped = mapInput(sub.format, unpacked.bytes, buildMapContext(db, sub.organisationId, now, maxBytes));
   const report = ingestBatch(db, mapped, { organisationId: sub.organisationId, alsoFor: sub.alsoFor, format: sub.format, mode: sub.mode, now });
   const stored = report.created + report.changed + report.unchanged;
   if (stored === 0 && report.rejected > 0) {

@@ -4,7 +4,6 @@
  * (detect-format.ts), only to answer a declaration that cannot be right with one clear message
  * instead of one rejection per line.
  */
-import { getConfig } from "../config.server";
 import type { Db } from "../db.server";
 import { osloDate } from "../domain/inclusion-status";
 import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
@@ -32,7 +31,13 @@ export async function unpackDelivery(format: IngestFormat, body: Buffer, max: nu
 
 export type FullMapContext = MapContext & { categories: CategoryRef[] };
 
-export function buildMapContext(db: Db, organisationId: string, now: Date = new Date()): FullMapContext {
+/**
+ * What the mappers need to know about the portal. `maxUnpackedBytes`: the most any unpacking
+ * (gzip, zip entries) may come to; the ingest API and the feed poller pass their delivery limit
+ * (INGEST_MAX_BYTES), so a small packed body cannot unpack past what a plain one may be. Without
+ * it (operator CLIs) each mapper's own cap holds.
+ */
+export function buildMapContext(db: Db, organisationId: string, now: Date = new Date(), maxUnpackedBytes?: number): FullMapContext {
   const hospitals = listHospitals(db);
   return {
     organisationId,
@@ -48,8 +53,7 @@ export function buildMapContext(db: Db, organisationId: string, now: Date = new 
         .map((h) => ({ id: h.id, name: h.name, municipality: h.municipality, lat: h.lat ?? 0, lon: h.lon ?? 0 })),
     })),
     categories: listHrcsCategories(db),
-    // No unpacking (gzip, zip) may come to more than a plain delivery may be (app/ingest/unpack.server.ts).
-    maxUnpackedBytes: getConfig().INGEST_MAX_BYTES,
+    ...(maxUnpackedBytes !== undefined ? { maxUnpackedBytes } : {}),
   };
 }
 

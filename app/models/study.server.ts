@@ -582,7 +582,8 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
       contact: r.contact_name ? { name: r.contact_name, email: r.contact_email, phone: r.contact_phone } : null,
       referral: r.referral,
       withdrawn: r.withdrawn === 1,
-      pendingConsent: r.pending_consent === 1,
+      // Only when set, as the domain writes it (a site record read back saves unchanged).
+      ...(r.pending_consent === 1 ? { pendingConsent: true as const } : {}),
     });
     byStudy.set(r.study_id, list);
   }

@@ -79,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       ? apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte når den pakkes ut (gzip). Ingenting er lagret.`)
       : apiError(422, "unprocessable", `Ingen studier kunne lagres: ${unpacked.message}`);
   }
-  const mapped = mapInput(format, unpacked.bytes, buildMapContext(db, orgId));
+  const mapped = mapInput(format, unpacked.bytes, buildMapContext(db, orgId, new Date(), max));
   let report: ReturnType<typeof ingestBatch>;
   try {
     report = ingestBatch(db, mapped, {

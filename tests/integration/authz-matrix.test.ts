@@ -255,8 +255,11 @@ beforeAll(async () => {
   server = await startServer({ DATABASE_PATH: t.file, SEED_DEMO_DATA: "false", SESSION_SECRET: "m".repeat(40) });
   for (const role of ROLES) {
     const c = new BrowserClient(server.url);
+    // Every role, anonymous too, has the CSRF cookie a browser gets from the sign-in page: the
+    // matrix is about who may do what (a form without the cookie is refused before any of this,
+    // tests/integration/security-http.test.ts).
+    await c.get("/logg-inn");
     if (role !== "anonymous") {
-      await c.get("/logg-inn");
       const { res } = await c.post("/logg-inn", { email: PEOPLE[PERSON[role]].email, password: PASSWORD, til: "/forsker/studier" });
       expect(res.status, `sign-in of ${role}`).toBe(302);
       await c.get("/forsker/studier");
@@ -346,7 +349,9 @@ describe("feed health shows the editor's own organisation only", () => {
 describe("cross-site and token-less form POSTs are a clear 403 and write nothing", () => {
   const FORMS: { name: string; make: () => { path: string; fields: Record<string, string>; study?: number } }[] = [
     { name: "sign in", make: () => ({ path: "/logg-inn", fields: { email: PEOPLE.admin.email, password: PASSWORD } }) },
-    { name: "sign out", make: () => ({ path: "/logg-ut", fields: {} }) },
+    // A field besides the token, so that without it the form is not empty (an empty form is a 400
+    // of its own, tests/integration/security-http.test.ts).
+    { name: "sign out", make: () => ({ path: "/logg-ut", fields: { til: "/" } }) },
     { name: "new password", make: () => ({ path: "/nytt-passord", fields: { token: "x", password: "et langt passord her", repeat: "et langt passord her" } }) },
     { name: "site dates", make: () => { const id = study(t.db); return { path: `/forsker/studier/${id}`, fields: { ...dates, site: "st-olavs/" }, study: id }; } },
     { name: "submit", make: () => { const id = study(t.db, { publicationState: "draft" }); return { path: `/forsker/studier/${id}`, fields: { intent: "submit" }, study: id }; } },

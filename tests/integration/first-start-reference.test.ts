@@ -119,8 +119,10 @@ describe("every site has a place", () => {
   let formStudyTitle: string;
 
   it("a study registered through the form at Haukeland is first for postcode 5003 among studies with the same words", async () => {
+    // The national administrator registers it: a St. Olavs researcher's site at another
+    // organisation's hospital would wait for that organisation's consent (ADR 0014).
     const researcher = new BrowserClient(server.url);
-    await researcher.signIn(PEOPLE.researcherStOlavs.email);
+    await researcher.signIn(PEOPLE.admin.email);
     const page = await researcher.get("/forsker/studier/ny");
     // The form offers the hospitals (treatment sites) of each organisation.
     const hospitalSelect = /<select[^>]*name="sites\[0\]\.hospitalId"[^>]*>([\s\S]*?)<\/select>/.exec(page.body);
@@ -154,8 +156,10 @@ describe("every site has a place", () => {
     expect(id).toBeGreaterThan(0);
     const editor = new BrowserClient(server.url);
     await editor.signIn(PEOPLE.editorStOlavs.email);
-    await editor.get(`/redaksjon/studier/${id}`);
-    expect((await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", comment: "" })).res.status).toBe(302);
+    const review = await editor.get(`/redaksjon/studier/${id}`);
+    // The approve form carries the version the editor reviewed (ADR 0014).
+    const version = /name="version" value="(\d+)"/.exec(review.body)![1]!;
+    expect((await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", version, comment: "" })).res.status).toBe(302);
 
     // The indexer picks the change up from the outbox; ask until the study is searchable.
     let order: string[] = [];

@@ -30,6 +30,7 @@ let dir: string;
 let dbFile: string;
 let server: RunningServer;
 let metricsText = "";
+const METRICS_TOKEN = "t".repeat(32);
 let backupFile: string;
 const statuses = new Map<string, number>();
 
@@ -75,7 +76,7 @@ beforeAll(async () => {
   // One postcode (Båtsfjord, approximate centre), so searches near it really run the distance search.
   replacePostcodes(db, [{ postcode: POSTCODE, place: "BÅTSFJORD", municipalityNumber: "5624", municipality: "Båtsfjord", lat: 70.63, lon: 29.72, inUse: true }], "privacy-leaks test");
   db.close();
-  server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false", TRUST_PROXY_HOPS: "1", LOG_LEVEL: "debug" });
+  server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false", TRUST_PROXY_HOPS: "1", LOG_LEVEL: "debug", METRICS_TOKEN });
 
   for (const r of REQUESTS) {
     const res = await fetch(server.url + r.path, {
@@ -99,7 +100,8 @@ beforeAll(async () => {
   // A staff page: logged as before, with the URL and the address.
   await (await fetch(`${server.url}/logg-inn?lang=nn`, { headers: { "X-Request-Id": "staff-login", "User-Agent": BROWSER, "X-Forwarded-For": CLIENT } })).arrayBuffer();
 
-  const metrics = await fetch(`${server.url}/metrics`);
+  // /metrics is behind a token on the app port (issue 22, finding 11).
+  const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(metrics.status).toBe(200);
   metricsText = await metrics.text();
   backupFile = path.join(dir, "backup.db");

@@ -221,7 +221,9 @@ describe("registering, every role", () => {
   for (const [who, expected] of cases) {
     it(`${who}: ${expected}`, async () => {
       const c = new BrowserClient(server.url);
+      // Anonymous too has the CSRF cookie a browser gets from the sign-in page (who may register is the point here).
       if (who !== "anonymous") await c.signIn(PEOPLE[who].email);
+      else await c.get("/logg-inn");
       await c.get("/forsker/studier/ny");
       const before = studyCount();
       const r = await c.post("/forsker/studier/ny", validForm({ "identifiers.rek": `2024/9${rek++}`, "identifiers.nct": "" }));
