@@ -2,8 +2,7 @@
  * Looks up interface text for a language and fills in values. Pure and shared by server and
  * browser, so a page renders the same text in both (no hydration mismatch).
  */
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
+import { formatCalendarDatePattern, formatInstantPattern } from "./date-format";
 import { DATE_LOCALE, withLang, type Lang } from "./languages";
 import { en } from "./messages/en";
 import { nb, type MessageKey, type Messages } from "./messages/nb";
@@ -35,10 +34,6 @@ function fill(template: string, vars?: Vars): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
-// Not imported from domain/calendar-date: that module brings zod into the browser bundle.
-const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const PORTAL_TIME_ZONE = "Europe/Oslo";
-
 const cache = new Map<Lang, Translator>();
 
 export function translator(lang: Lang): Translator {
@@ -51,12 +46,9 @@ export function translator(lang: Lang): Translator {
     lang,
     t,
     plural: (key, count, vars) => t(`${key}.${count === 1 ? "one" : "other"}` as MessageKey, { count, ...vars }),
-    date: (calendarDate) => {
-      const match = CALENDAR_DATE.exec(calendarDate);
-      if (!match) throw new RangeError(`"${calendarDate}" is not a calendar date (YYYY-MM-DD)`);
-      return format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])), messages["format.date"], { locale });
-    },
-    instant: (iso) => format(new TZDate(new Date(iso).getTime(), PORTAL_TIME_ZONE), messages["format.instant"], { locale }),
+    // Intl.DateTimeFormat, not date-fns: this module runs in the browser too (app/i18n/date-format.ts).
+    date: (calendarDate) => formatCalendarDatePattern(calendarDate, messages["format.date"], locale),
+    instant: (iso) => formatInstantPattern(iso, messages["format.instant"], locale),
     list: (items) =>
       items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${messages["format.list.and"]} ${items.at(-1)}`,
     href: (path) => withLang(path, lang),

@@ -21,7 +21,7 @@ import { redirectToTidyQuery } from "~/http/tidy-query";
 import { langFromSearch, withLang } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
 import { useTranslator } from "~/i18n/use-translator";
-import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES } from "~/search-params/patient-search-params";
+import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES } from "~/search-params/choices";
 import type { StudyCard } from "~/views/study-card.server";
 import { patientSearchView } from "~/views/patient-search.server";
 

@@ -12,15 +12,11 @@ import { LiveRegion } from "~/components/LiveRegion";
 import { useStudyPageUpdates } from "~/components/use-live-updates";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { getDb } from "~/db.server";
 import { publicPageHeaders } from "~/http/cache-headers";
-import { langFromRequest, langFromSearch } from "~/i18n/languages";
+import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
 import { useTranslator } from "~/i18n/use-translator";
-import { lookupPostcode } from "~/models/postcode.server";
-import { withdrawnAt } from "~/models/study.server";
-import { postcodeSchema } from "~/search-params/field-parsers";
-import { categoryNamesFor, loadPublicStudy, patientStudyView } from "~/views/study-page.server";
+import { patientStudyPage } from "~/views/study-page-request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
   const { t } = translator(langFromSearch(location.search));
@@ -30,20 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
 export const headers = publicPageHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const db = getDb();
-  const study = loadPublicStudy(db, params.id);
-  const lang = langFromRequest(request);
-  // A postcode carried over from the search gives distances; a bad or unknown one is ignored here.
-  const postcode = postcodeSchema.safeParse(new URL(request.url).searchParams.get("postnummer") ?? "");
-  const place = postcode.success ? lookupPostcode(db, postcode.data) : null;
-  return patientStudyView(study, {
-    lang,
-    now: new Date(),
-    near: place,
-    postcode: place?.postcode ?? null,
-    withdrawnAt: study.publicationState === "withdrawn" ? withdrawnAt(db, study.id) : null,
-    categoryNames: categoryNamesFor(db, lang),
-  });
+  return patientStudyPage(request, params.id);
 }
 
 export default function PatientStudyPage() {
