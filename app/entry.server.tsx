@@ -15,6 +15,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import { LightScriptProvider } from "./light/light-script";
+import { lightScriptUrl } from "./light/light-script.server";
 
 export { handleDataRequest } from "./http/data-cache.server";
 
@@ -48,7 +50,9 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce ?? ""}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <LightScriptProvider value={lightScriptUrl()}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </LightScriptProvider>
       </NonceProvider>,
       {
         nonce,

@@ -4,11 +4,22 @@
  */
 import { formatCalendarDatePattern, formatInstantPattern } from "./date-format";
 import { DATE_LOCALE, withLang, type Lang } from "./languages";
-import { en } from "./messages/en";
+import * as moreLanguages from "./messages/more-languages.server";
 import { nb, type MessageKey, type Messages } from "./messages/nb";
-import { nn } from "./messages/nn";
 
-export const MESSAGES: Record<Lang, Messages> = { nb, nn, en };
+/**
+ * Every language's texts. On the server all three are here from the start. In the browser
+ * `more-languages.server` is empty (Remix's `.server` convention): bokmål is in the bundle, and
+ * the page's other language is added by loadLanguage before hydration, so a phone downloads one
+ * language's texts, not three (issue 24).
+ */
+export const MESSAGES: Record<Lang, Messages> = { nb, nn: moreLanguages.nn, en: moreLanguages.en };
+
+/** Makes sure a language's texts are here (in the browser: loads its chunk once). */
+export async function loadLanguage(lang: Lang): Promise<void> {
+  if (MESSAGES[lang]) return;
+  MESSAGES[lang] = lang === "nn" ? (await import("./messages/nn")).nn : (await import("./messages/en")).en;
+}
 
 export type Vars = Record<string, string | number>;
 /** Keys that come as a `.one` / `.other` pair. */
@@ -39,6 +50,8 @@ const cache = new Map<Lang, Translator>();
 export function translator(lang: Lang): Translator {
   const cached = cache.get(lang);
   if (cached) return cached;
+  // Not yet loaded in the browser (only before loadLanguage has run): bokmål, not cached.
+  if (!MESSAGES[lang]) return { ...translator("nb"), lang, href: (path) => withLang(path, lang) };
   const messages = MESSAGES[lang];
   const locale = DATE_LOCALE[lang];
   const t = (key: MessageKey, vars?: Vars) => fill(messages[key], vars);

@@ -3,18 +3,20 @@
  * who can take part, what taking part means, where and until when (each site with its own
  * window, nearest first when a postcode came along from the search), whom to contact, and the
  * fixed advice to talk to their doctor. A missing or unpublished study is a real 404.
+ * A light page (issue 24, app/light/): not hydrated; its small script (app/light/patient-page.ts)
+ * replaces the article when the study changes and says so in the live region.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { HealthyVolunteersText, MoreInfoAtHospital } from "~/components/StudyFacts";
-import { LiveRegion } from "~/components/LiveRegion";
-import { useStudyPageUpdates } from "~/components/use-live-updates";
+import { LiveRegion, STUDY_LIVE_TEXTS } from "~/components/LiveRegion";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
 import { publicPageHeaders } from "~/http/cache-headers";
 import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
+import { LIGHT_PAGE_WITH_SCRIPT } from "~/light/pages";
 import { useTranslator } from "~/i18n/use-translator";
 import { patientStudyPage } from "~/views/study-page-request.server";
 
@@ -25,17 +27,24 @@ export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
 
 export const headers = publicPageHeaders;
 
+export const handle = LIGHT_PAGE_WITH_SCRIPT;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return patientStudyPage(request, params.id);
 }
 
 export default function PatientStudyPage() {
   const s = useLoaderData<typeof loader>();
-  const translate = useTranslator();
-  const { t, href } = translate;
-  const announcement = useStudyPageUpdates(s, translate);
+  const { t, href } = useTranslator();
   return (
-    <article aria-labelledby="studie-tittel" className="study-page">
+    <article
+      aria-labelledby="studie-tittel"
+      className="study-page"
+      data-live-part="study"
+      data-live-study=""
+      data-study-id={s.id}
+      data-withdrawn={s.withdrawn ? "" : undefined}
+    >
       <p className="muted">
         {s.type}
         {s.categories.length ? ` · ${s.categories.join(", ")}` : ""}
@@ -201,7 +210,7 @@ export default function PatientStudyPage() {
           <Link to={href("/pasient")}>{t("patient.study.back")}</Link>
         </li>
       </ul>
-      <LiveRegion message={announcement} />
+      <LiveRegion message="" texts={STUDY_LIVE_TEXTS} />
     </article>
   );
 }
