@@ -9,13 +9,16 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KB, measurePages, PAGES, referencedAssets, staticImports, type PageWeight } from "../../scripts/lib/page-weight";
+import { KB, measurePages, PAGES, referencedAssets, staticImports, type PageKind, type PageWeight } from "../../scripts/lib/page-weight";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 
 let dir: string;
 let server: RunningServer;
 let weights: PageWeight[];
+
+const LIGHT: readonly PageKind[] = ["front", "patient-search", "patient-study"];
+const HYDRATED: readonly PageKind[] = ["clinician-list", "clinician-study", "statistics"];
 
 beforeAll(async () => {
   dir = tempDir();
@@ -43,14 +46,27 @@ describe("bytes per public page (issue 24)", () => {
     expect(w.total, `${w.path}: ${w.total} gzip bytes, budget ${spec.budget}\n${detail}`).toBeLessThanOrEqual(spec.budget);
   });
 
-  it("counts what the browser loads: the stylesheet, React and Remix, the route's own module", () => {
-    for (const w of weights.filter((x) => x.kind !== "embed")) {
+  it("counts what the browser loads on a hydrated page: the stylesheet, React and Remix, the route's own module", () => {
+    for (const w of weights.filter((x) => HYDRATED.includes(x.kind))) {
       expect(w.assets.some((a) => a.type === "stylesheet"), w.path).toBe(true);
       expect(w.assets.some((a) => /\/build\/entry\.client-[\w-]+\.js$/.test(a.path)), w.path).toBe(true);
-      expect(w.assets.some((a) => /\/build\/manifest-[\w-]+\.js$/.test(a.path)), w.path).toBe(true);
       expect(w.assets.some((a) => /\/build\/root-[\w-]+\.js$/.test(a.path)), w.path).toBe(true);
       // React + Remix alone are tens of KB: a page with less JavaScript than that was not measured right.
       expect(w.assets.filter((a) => a.type === "script").reduce((n, a) => n + a.gzip, 0), w.path).toBeGreaterThan(40 * KB);
+    }
+  });
+
+  it("the front page and the patient pages are light: no React or Remix, only the stylesheet and the light script", async () => {
+    for (const w of weights.filter((x) => LIGHT.includes(x.kind))) {
+      expect(w.assets.some((a) => a.type === "stylesheet"), w.path).toBe(true);
+      expect(w.assets.filter((a) => a.path.startsWith("/build/") && a.type === "script"), w.path).toEqual([]);
+      const html = await text(w.path);
+      expect(html, w.path).not.toContain("__remixContext");
+      const scripts = w.assets.filter((a) => a.type === "script").map((a) => a.path);
+      // The patient search and study pages follow the typing and the live events; the front page needs no script.
+      expect(scripts, w.path).toEqual(w.kind === "front" ? [] : ["/light/patient-page.js"]);
+      if (w.kind === "front") expect(html, w.path).not.toMatch(/<script\b/);
+      else expect(html, w.path).toMatch(/<script type="module" src="\/light\/patient-page\.js\?v=[0-9a-f]{12}" nonce="[^"]+"><\/script>/);
     }
   });
 
