@@ -1,7 +1,7 @@
 import { build } from "esbuild";
 
 /**
- * The light patient pages' script (issue 24, docs/decisions/0013-light-patient-pages.md): those
+ * The light patient pages' script (issue 24, docs/decisions/0017-light-patient-pages.md): those
  * pages are not hydrated, so Remix's client build has nothing for them. `remix build` reads this
  * file first and waits for its top-level await, so every way of building (`npm run build`,
  * `npx remix build`, `npm test`) also writes public/light/patient-page.js. esbuild is the one

@@ -1,5 +1,5 @@
 /**
- * The light pages (issue 24, docs/decisions/0013-light-patient-pages.md): the front page and the
+ * The light pages (issue 24, docs/decisions/0017-light-patient-pages.md): the front page and the
  * patient pages are rendered on the server and not hydrated — no React or Remix in the browser —
  * so a phone loads their HTML, the stylesheet and at most the small framework-free script
  * (./patient-page.ts). Their routes say so with `handle = LIGHT_PAGE` (root.tsx reads it); the

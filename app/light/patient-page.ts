@@ -1,5 +1,5 @@
 /**
- * The light patient pages' only script (issue 24, docs/decisions/0013-light-patient-pages.md):
+ * The light patient pages' only script (issue 24, docs/decisions/0017-light-patient-pages.md):
  * what the React hooks do on the hydrated pages (use-live-search.ts, use-live-updates.ts), without
  * React or Remix, in a few KB. The page works without it; with it:
  *
