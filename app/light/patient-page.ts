@@ -126,6 +126,8 @@ async function fetchPage(url: string, init: RequestInit): Promise<{ doc: Documen
 function followTyping(searchForm: HTMLFormElement) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let controller: AbortController | null = null;
+  /** The result count's content before it said "updating" (put back if the search fails). */
+  let countBeforeBusy: string | null = null;
   const tidyUrl = () => {
     const url = new URL(searchForm.action, location.href);
     url.search = tidyFormValues(searchForm).toString();
@@ -138,11 +140,19 @@ function followTyping(searchForm: HTMLFormElement) {
     const generation = ++searchGeneration;
     searchLoading = true;
     results?.setAttribute("aria-busy", "true");
+    // "Oppdaterer treffene …" in the result count while it loads (its text from the server).
+    const count = results?.querySelector<HTMLElement>(`:scope > ${STATUS}[data-busy-text]`);
+    if (count && countBeforeBusy == null) {
+      countBeforeBusy = count.innerHTML;
+      count.textContent = count.dataset.busyText ?? "";
+    }
+    let applied = false;
     try {
       const page = await fetchPage(tidyUrl(), { signal: mine.signal });
       if (!page || generation !== searchGeneration) return;
       history.replaceState(history.state, "", page.url);
       apply(page.doc);
+      applied = true;
     } catch {
       // Aborted by a newer search, or the network is gone: the form still works as a plain GET.
     } finally {
@@ -150,6 +160,8 @@ function followTyping(searchForm: HTMLFormElement) {
         searchLoading = false;
         controller = null;
         results?.removeAttribute("aria-busy");
+        if (count && countBeforeBusy != null && !applied) count.innerHTML = countBeforeBusy;
+        countBeforeBusy = null;
       }
     }
   };

@@ -129,7 +129,7 @@ export default function PatientSearch() {
         <h2 id="treff-tittel" className="visually-hidden">
           {t("patient.results.heading")}
         </h2>
-        <p role="status" className="result-count">
+        <p role="status" className="result-count" data-busy-text={t("search.updating")}>
           {view.countText}
           {view.near && view.total > 0 ? (
             <span className="result-near"> {t("search.nearFrom", { postcode: view.near.postcode, place: view.near.place })}</span>

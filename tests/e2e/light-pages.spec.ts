@@ -74,3 +74,37 @@ test("typing a bad postcode brings its message and marks the field, without movi
   await expect(page.locator(".result-near")).toContainText("7030");
   await expectNoAxeViolations(page, "patient search after live typing");
 });
+
+test("while a search loads the count says so; a search that fails puts the count back", async ({ page }) => {
+  await page.goto("/pasient");
+  await expect(page.locator("html")).toHaveAttribute("data-live-events", "open");
+  const count = page.locator(".result-count");
+  const before = (await count.textContent())!;
+  const results = page.locator("section.results");
+
+  // Hold the first search's answer until we have looked, then fail the second one.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  await page.route(/\/pasient\?q=/, async (route) => {
+    calls += 1;
+    if (calls === 1) {
+      await held;
+      await route.continue();
+    } else await route.abort();
+  });
+  const box = page.getByLabel("Diagnose, behandling eller ord");
+  await box.fill("brystkreft");
+  await expect(count).toHaveText("Oppdaterer treffene …");
+  await expect(results).toHaveAttribute("aria-busy", "true");
+  release();
+  await expect(count).toHaveText(/^\d+ studier? er åpne? for inklusjon og passer søket$/);
+  await expect(results).not.toHaveAttribute("aria-busy");
+  const found = (await count.textContent())!;
+  expect(found).not.toBe(before);
+
+  await box.fill("brystkreft stråling");
+  await expect.poll(() => calls).toBe(2);
+  await expect(results).not.toHaveAttribute("aria-busy");
+  await expect(count).toHaveText(found);
+});
