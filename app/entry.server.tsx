@@ -19,6 +19,8 @@ import { NonceProvider } from "./components/nonce";
 import { readCookie, sessionCookieName } from "./auth/cookies.server";
 import { logRequestError } from "./http/logging.server";
 import { reactHtmlStream } from "./http/react-stream.server";
+import { LightScriptProvider } from "./light/light-script";
+import { lightScriptUrl } from "./light/light-script.server";
 
 export { handleDataRequest } from "./http/data-cache.server";
 
@@ -64,7 +66,9 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce ?? ""}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <LightScriptProvider value={lightScriptUrl()}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </LightScriptProvider>
       </NonceProvider>,
       {
         nonce,

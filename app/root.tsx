@@ -1,5 +1,5 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useMatches } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "./components/ErrorPage";
 import { LanguageSwitcher } from "./components/LanguageSwitcher";
@@ -7,6 +7,8 @@ import { useNonce } from "./components/nonce";
 import { langFromSearch } from "./i18n/languages";
 import { translator } from "./i18n/translate";
 import { useTranslator } from "./i18n/use-translator";
+import { useLightScript } from "./light/light-script";
+import { wantsHydration, wantsLightScript } from "./light/pages";
 import styles from "./styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -24,6 +26,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const { lang, t, href } = useTranslator();
   // The CSP nonce for Remix's inline scripts (app/http/security-headers.server.ts).
   const nonce = useNonce();
+  // The light pages (issue 24, app/light/pages.ts) are not hydrated: no Remix scripts, at most
+  // their own small script (the Remix "disabling JavaScript" pattern, with a route handle).
+  const handles = useMatches().map((m) => m.handle);
+  const hydrate = wantsHydration(handles);
+  const lightScript = useLightScript();
   return (
     <html lang={lang}>
       <head>
@@ -83,8 +90,14 @@ export function Layout({ children }: { children: ReactNode }) {
             </p>
           </div>
         </footer>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {hydrate ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : lightScript && wantsLightScript(handles) ? (
+          <script type="module" src={lightScript} nonce={nonce || undefined} />
+        ) : null}
       </body>
     </html>
   );

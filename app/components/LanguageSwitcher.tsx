@@ -1,4 +1,8 @@
-/** Links to this same page in the other languages: plain links, so it works without JavaScript. */
+/**
+ * Links to this same page in the other languages: plain links, so it works without JavaScript.
+ * With JavaScript too they load a whole new document (reloadDocument): the browser holds only the
+ * page's own language's texts (issue 24), and a new document brings the other one.
+ */
 import { Link, useLocation } from "@remix-run/react";
 import { LANG_NAME, LANGS, withLang } from "~/i18n/languages";
 import { useTranslator } from "~/i18n/use-translator";
@@ -17,7 +21,7 @@ export function LanguageSwitcher() {
                 {LANG_NAME[l]}
               </span>
             ) : (
-              <Link to={withLang(here, l)} lang={l} hrefLang={l} preventScrollReset>
+              <Link to={withLang(here, l)} lang={l} hrefLang={l} reloadDocument>
                 {LANG_NAME[l]}
               </Link>
             )}

@@ -6,7 +6,7 @@
  */
 import type { StudyStatus } from "~/domain/inclusion-status";
 import { niceScale } from "~/views/chart-scale";
-import { STATUS_LABEL } from "~/domain/status-text";
+import { STATUS_LABEL } from "~/domain/status-label";
 import type { ColumnChart, StackedChart } from "~/views/statistics";
 
 const COLOUR: Record<StudyStatus, string> = {

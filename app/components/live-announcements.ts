@@ -3,10 +3,13 @@
  * page. Pure: the same text on every page, testable without a browser.
  */
 import type { Translator } from "~/i18n/translate";
-import type { LiveEvent } from "./use-live-updates";
+import type { LiveEvent } from "./live-events";
+
+/** The part of a translator the announcements use (the light pages build one from the live region's texts). */
+export type LiveTexts = Pick<Translator, "t" | "plural">;
 
 /** A search result list before and after: new studies first, then those that left, else "updated". */
-export function describeResults(t: Translator, before: { ids: readonly number[]; json: string }, after: { ids: readonly number[]; json: string }): string | null {
+export function describeResults(t: LiveTexts, before: { ids: readonly number[]; json: string }, after: { ids: readonly number[]; json: string }): string | null {
   if (before.json === after.json) return null;
   const was = new Set(before.ids);
   const now = new Set(after.ids);
@@ -19,7 +22,7 @@ export function describeResults(t: Translator, before: { ids: readonly number[];
 }
 
 /** One study page before and after. */
-export function describeStudy(t: Translator, before: { json: string; withdrawn: boolean }, after: { json: string; withdrawn: boolean }): string | null {
+export function describeStudy(t: LiveTexts, before: { json: string; withdrawn: boolean }, after: { json: string; withdrawn: boolean }): string | null {
   if (before.json === after.json) return null;
   return !before.withdrawn && after.withdrawn ? t.t("live.study.withdrawn") : t.t("live.study.updated");
 }

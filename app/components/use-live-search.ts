@@ -12,20 +12,11 @@
  */
 import { useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useCallback, useEffect, useRef, type FormEvent } from "react";
+import { tidyFormValues } from "./tidy-form";
+
+export { tidyFormValues };
 
 const TYPING_DELAY_MS = 300;
-
-/** The form's values without empty fields and without fields left at their `data-default`. */
-export function tidyFormValues(form: HTMLFormElement): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const element of Array.from(form.elements)) {
-    if (!(element instanceof HTMLInputElement || element instanceof HTMLSelectElement) || !element.name || element.disabled) continue;
-    const value = element.value;
-    if (value.trim() === "" || value === element.dataset.default) continue;
-    params.append(element.name, value);
-  }
-  return params;
-}
 
 export function useLiveSearch() {
   const submit = useSubmit();

@@ -19,24 +19,10 @@ import { useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { Translator } from "~/i18n/translate";
 import { describeStudy, studySnapshot } from "./live-announcements";
+import { LIVE_EVENT_TYPES, LIVE_EVENTS_URL, REOPEN_AFTER_ERROR_MS, TYPING_QUIET_MS, type LiveEvent } from "./live-events";
 import { LIVE_REFRESH_TIMING, RefreshScheduler } from "./refresh-scheduler";
 
-export const LIVE_EVENTS_URL = "/api/v1/events";
-export const LIVE_EVENT_TYPES = ["study.published", "study.changed", "study.withdrawn", "study.status"] as const;
-export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
-
-/** The fields of an event this page looks at (the hub sends more; see the OpenAPI document). */
-export interface LiveEvent {
-  type: LiveEventType;
-  studyId: number;
-  /** Change events: the organisations with a site in the study after the change. */
-  organisations?: string[];
-}
-
-/** A key press or input this recent means the user is typing: the refresh waits. */
-const TYPING_QUIET_MS = 1000;
-/** After the server refused the stream (EventSource gives up on a non-200), try again this late. */
-const REOPEN_AFTER_ERROR_MS = 30_000;
+export { LIVE_EVENT_TYPES, LIVE_EVENTS_URL, type LiveEvent, type LiveEventType } from "./live-events";
 
 export interface LiveUpdatesOptions<T> {
   /** The page's loader data; compared before and after a refresh. */

@@ -17,15 +17,7 @@ import {
 } from "./inclusion-status";
 
 /** Status names in bokmål (kept for callers that only need bokmål, e.g. the researcher table). */
-export const STATUS_LABEL: Record<StudyStatus, string> = {
-  open: "Åpen for inklusjon",
-  invitation: "Åpen bare for inviterte",
-  planned: "Planlagt",
-  paused: "Midlertidig stanset",
-  unknown: "Status ukjent – må bekreftes",
-  closed: "Inklusjon avsluttet",
-  no_sites: "Ingen studiesteder",
-};
+export { STATUS_LABEL } from "./status-label";
 
 export function statusLabel(status: StudyStatus, lang: Lang = "nb"): string {
   return translator(lang).t(`status.label.${status}`);

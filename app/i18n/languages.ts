@@ -5,9 +5,6 @@
  * in a cookie: patients get no cookies at all, and a language in the URL makes every page
  * cacheable and shareable as it is (docs/decisions/0005-language-in-the-query-string.md).
  */
-import type { Locale } from "date-fns";
-import { enGB, nb, nn } from "date-fns/locale";
-
 export const LANGS = ["nb", "nn", "en"] as const;
 export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = "nb";
@@ -16,7 +13,8 @@ export const LANG_PARAM = "lang";
 /** Each language named in itself, for the language switcher. */
 export const LANG_NAME: Record<Lang, string> = { nb: "Bokmål", nn: "Nynorsk", en: "English" };
 
-export const DATE_LOCALE: Record<Lang, Locale> = { nb, nn, en: enGB };
+/** The BCP 47 locale for dates in words (Intl.DateTimeFormat): month names. */
+export const DATE_LOCALE: Record<Lang, string> = { nb: "nb-NO", nn: "nn-NO", en: "en-GB" };
 
 export function isLang(value: unknown): value is Lang {
   return typeof value === "string" && (LANGS as readonly string[]).includes(value);

@@ -2,14 +2,24 @@
  * Looks up interface text for a language and fills in values. Pure and shared by server and
  * browser, so a page renders the same text in both (no hydration mismatch).
  */
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
+import { formatCalendarDatePattern, formatInstantPattern } from "./date-format";
 import { DATE_LOCALE, withLang, type Lang } from "./languages";
-import { en } from "./messages/en";
+import * as moreLanguages from "./messages/more-languages.server";
 import { nb, type MessageKey, type Messages } from "./messages/nb";
-import { nn } from "./messages/nn";
 
-export const MESSAGES: Record<Lang, Messages> = { nb, nn, en };
+/**
+ * Every language's texts. On the server all three are here from the start. In the browser
+ * `more-languages.server` is empty (Remix's `.server` convention): bokmål is in the bundle, and
+ * the page's other language is added by loadLanguage before hydration, so a phone downloads one
+ * language's texts, not three (issue 24).
+ */
+export const MESSAGES: Record<Lang, Messages> = { nb, nn: moreLanguages.nn, en: moreLanguages.en };
+
+/** Makes sure a language's texts are here (in the browser: loads its chunk once). */
+export async function loadLanguage(lang: Lang): Promise<void> {
+  if (MESSAGES[lang]) return;
+  MESSAGES[lang] = lang === "nn" ? (await import("./messages/nn")).nn : (await import("./messages/en")).en;
+}
 
 export type Vars = Record<string, string | number>;
 /** Keys that come as a `.one` / `.other` pair. */
@@ -35,15 +45,13 @@ function fill(template: string, vars?: Vars): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
-// Not imported from domain/calendar-date: that module brings zod into the browser bundle.
-const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const PORTAL_TIME_ZONE = "Europe/Oslo";
-
 const cache = new Map<Lang, Translator>();
 
 export function translator(lang: Lang): Translator {
   const cached = cache.get(lang);
   if (cached) return cached;
+  // Not yet loaded in the browser (only before loadLanguage has run): bokmål, not cached.
+  if (!MESSAGES[lang]) return { ...translator("nb"), lang, href: (path) => withLang(path, lang) };
   const messages = MESSAGES[lang];
   const locale = DATE_LOCALE[lang];
   const t = (key: MessageKey, vars?: Vars) => fill(messages[key], vars);
@@ -51,12 +59,9 @@ export function translator(lang: Lang): Translator {
     lang,
     t,
     plural: (key, count, vars) => t(`${key}.${count === 1 ? "one" : "other"}` as MessageKey, { count, ...vars }),
-    date: (calendarDate) => {
-      const match = CALENDAR_DATE.exec(calendarDate);
-      if (!match) throw new RangeError(`"${calendarDate}" is not a calendar date (YYYY-MM-DD)`);
-      return format(new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])), messages["format.date"], { locale });
-    },
-    instant: (iso) => format(new TZDate(new Date(iso).getTime(), PORTAL_TIME_ZONE), messages["format.instant"], { locale }),
+    // Intl.DateTimeFormat, not date-fns: this module runs in the browser too (app/i18n/date-format.ts).
+    date: (calendarDate) => formatCalendarDatePattern(calendarDate, messages["format.date"], locale),
+    instant: (iso) => formatInstantPattern(iso, messages["format.instant"], locale),
     list: (items) =>
       items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${messages["format.list.and"]} ${items.at(-1)}`,
     href: (path) => withLang(path, lang),

@@ -5,12 +5,16 @@ import { getDb } from "~/db.server";
 import { publicPageHeaders } from "~/http/cache-headers";
 import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
+import { LIGHT_PAGE } from "~/light/pages";
 import { useTranslator } from "~/i18n/use-translator";
 import { studyStatusFacts } from "~/models/study-views.server";
 
 export const meta: MetaFunction = ({ location }) => [{ title: translator(langFromSearch(location.search)).t("home.title") }];
 
 export const headers = publicPageHeaders;
+
+/** A light page (issue 24, app/light/): not hydrated, no script — links and numbers only. */
+export const handle = LIGHT_PAGE;
 
 export async function loader() {
   const items = studyStatusFacts(getDb(), new Date());

@@ -10,21 +10,18 @@
  */
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
 import { ErrorPage } from "~/components/ErrorPage";
 import { MonthColumnChart, StackedBarChart } from "~/components/StatisticsCharts";
 import { publicPageHeaders } from "~/http/cache-headers";
-import { translator } from "~/i18n/translate";
-import { statisticsFacts } from "~/models/statistics.server";
-import { STATUS_LABEL } from "~/domain/status-text";
-import { statisticsView, type StatTable } from "~/views/statistics";
+import { STATUS_LABEL } from "~/domain/status-label";
+import type { StatTable } from "~/views/statistics";
+import { statisticsPage } from "~/views/statistics-page.server";
 
 export const meta: MetaFunction = () => [{ title: "Nasjonal statistikk – Kliniske studier" }];
 export const headers = publicPageHeaders;
 
 export async function loader() {
-  const now = new Date();
-  return { view: statisticsView(statisticsFacts(getDb()), now), at: translator("nb").instant(now) };
+  return statisticsPage(new Date());
 }
 
 /** One table row's cells: the first is the row's header. */

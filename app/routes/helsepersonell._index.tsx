@@ -21,8 +21,8 @@ import { LiveRegion } from "~/components/LiveRegion";
 import { concernsSearch, describeResults } from "~/components/live-announcements";
 import { useLiveSearch } from "~/components/use-live-search";
 import { useLiveUpdates } from "~/components/use-live-updates";
-import { STATUS_PARAMS } from "~/search-params/field-parsers";
-import { CLINICIAN_SORTS, clinicianSearchHref, SORT_FOR_ENGINE } from "~/search-params/clinician-search-params";
+import { CLINICIAN_SORTS, SORT_FOR_ENGINE, STATUS_PARAMS } from "~/search-params/choices";
+import { clinicianSearchHref } from "~/search-params/clinician-links";
 import { clinicianSearchView } from "~/views/clinician-search.server";
 
 export const meta: MetaFunction = ({ location }) => [

@@ -14,14 +14,11 @@ import { useStudyPageUpdates } from "~/components/use-live-updates";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
 import { ReferralSummary } from "~/components/ReferralSummary";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { getDb } from "~/db.server";
 import { publicPageHeaders } from "~/http/cache-headers";
-import { langFromRequest, langFromSearch } from "~/i18n/languages";
+import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
 import { useTranslator } from "~/i18n/use-translator";
-import { withdrawnAt } from "~/models/study.server";
-import { ageSchema, oneOf, parseField, SEX_PARAMS, type ParamProblem } from "~/search-params/field-parsers";
-import { categoryNamesFor, clinicianStudyUrl, clinicianStudyView, loadPublicStudy } from "~/views/study-page.server";
+import { clinicianStudyPage } from "~/views/study-page-request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
   const { t } = translator(langFromSearch(location.search));
@@ -31,23 +28,7 @@ export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
 export const headers = publicPageHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const db = getDb();
-  const study = loadPublicStudy(db, params.id);
-  const lang = langFromRequest(request);
-  const search = new URL(request.url).searchParams;
-  const problems: ParamProblem[] = [];
-  const age = parseField(search, "alder", ageSchema, problems);
-  const sex = parseField(search, "kjonn", oneOf(SEX_PARAMS), problems);
-  const tr = translator(lang);
-  return clinicianStudyView(study, {
-    lang,
-    now: new Date(),
-    withdrawnAt: study.publicationState === "withdrawn" ? withdrawnAt(db, study.id) : null,
-    categoryNames: categoryNamesFor(db, lang),
-    studyUrl: clinicianStudyUrl(study.id, lang),
-    patient: { age, sex },
-    problems: problems.map((p) => ({ field: p.field, message: tr.t(p.key, p.vars) })),
-  });
+  return clinicianStudyPage(request, params.id);
 }
 
 export default function ClinicianStudyPage() {

@@ -1,27 +1,26 @@
 /**
  * /pasient: the patient search. One box first (phone-first), "open now" by default, optional
  * postcode (nearest site first, in km), age, sex and region behind "more choices". A plain GET
- * form: every search is a bookmarkable URL and works without JavaScript; with JavaScript the
- * results follow the typing (use-live-search) and refresh when a study changes (use-live-updates).
- * No cookies, nothing stored.
+ * form: every search is a bookmarkable URL and works without JavaScript. A light page (issue 24,
+ * app/light/): not hydrated; its small script (app/light/patient-page.ts) makes the results
+ * follow the typing and refresh when a study changes, replacing the parts marked
+ * `data-live-part`. No cookies, nothing stored.
  */
 import { Pagination } from "~/components/Pagination";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { LocalizedText } from "~/components/LocalizedText";
 import { fieldProblem, ProblemSummary } from "~/components/ProblemSummary";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { LiveRegion } from "~/components/LiveRegion";
-import { concernsSearch, describeResults } from "~/components/live-announcements";
-import { useLiveSearch } from "~/components/use-live-search";
-import { useLiveUpdates } from "~/components/use-live-updates";
+import { LiveRegion, SEARCH_LIVE_TEXTS } from "~/components/LiveRegion";
 import { publicPageHeaders } from "~/http/cache-headers";
 import { redirectToTidyQuery } from "~/http/tidy-query";
 import { langFromSearch, withLang } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
+import { LIGHT_PAGE_WITH_SCRIPT } from "~/light/pages";
 import { useTranslator } from "~/i18n/use-translator";
-import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES } from "~/search-params/patient-search-params";
+import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES } from "~/search-params/choices";
 import type { StudyCard } from "~/views/study-card.server";
 import { patientSearchView } from "~/views/patient-search.server";
 
@@ -30,6 +29,8 @@ export const meta: MetaFunction = ({ location }) => [
 ];
 
 export const headers = publicPageHeaders;
+
+export const handle = LIGHT_PAGE_WITH_SCRIPT;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   redirectToTidyQuery(request);
@@ -40,12 +41,6 @@ export default function PatientSearch() {
   const view = useLoaderData<typeof loader>();
   const translate = useTranslator();
   const { t, href, lang } = translate;
-  const { formRef, onChange, onSubmit, busy } = useLiveSearch();
-  const announcement = useLiveUpdates({
-    data: view,
-    relevant: (event) => concernsSearch(event, new Set(view.cards.map((c) => c.id)), null),
-    describe: (before, after) => describeResults(translate, resultsOf(before), resultsOf(after)),
-  });
   const { params, problems } = view;
   const q = fieldProblem(problems, "q", "q-hint");
   const postcode = fieldProblem(problems, "postnummer", "postnummer-hint");
@@ -59,8 +54,10 @@ export default function PatientSearch() {
     <>
       <h1>{t("patient.search.title")}</h1>
       <p className="lead">{t("patient.search.lead")}</p>
-      <ProblemSummary problems={problems} />
-      <Form method="get" action="/pasient" role="search" aria-label={t("patient.search.form")} className="search-form" ref={formRef} onChange={onChange} onSubmit={onSubmit}>
+      <div data-live-part="problems">
+        <ProblemSummary problems={problems} />
+      </div>
+      <form method="get" action="/pasient" role="search" aria-label={t("patient.search.form")} className="search-form" data-live-search="">
         {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
         <div className="field">
           <label htmlFor="q">{t("search.field.q")}</label>
@@ -126,15 +123,15 @@ export default function PatientSearch() {
             </div>
           </div>
         </details>
-      </Form>
+      </form>
 
-      <section aria-labelledby="treff-tittel" className="results" aria-busy={busy || undefined}>
+      <section aria-labelledby="treff-tittel" className="results" data-live-part="results">
         <h2 id="treff-tittel" className="visually-hidden">
           {t("patient.results.heading")}
         </h2>
-        <p role="status" className="result-count">
-          {busy ? t("search.updating") : view.countText}
-          {!busy && view.near && view.total > 0 ? (
+        <p role="status" className="result-count" data-busy-text={t("search.updating")}>
+          {view.countText}
+          {view.near && view.total > 0 ? (
             <span className="result-near"> {t("search.nearFrom", { postcode: view.near.postcode, place: view.near.place })}</span>
           ) : null}
         </p>
@@ -145,7 +142,7 @@ export default function PatientSearch() {
           ))}
         </ul>
         <Pagination page={view.page} pages={view.pages} previousHref={view.previousHref} nextHref={view.nextHref} />
-        <LiveRegion message={announcement} />
+        <LiveRegion message="" texts={SEARCH_LIVE_TEXTS} />
       </section>
       <p className="notice">{t("patient.study.talkToDoctor")}</p>
       <p className="muted small">
@@ -190,13 +187,11 @@ export default function PatientSearch() {
   }
 }
 
-const resultsOf = (view: { cards: StudyCard[] }) => ({ ids: view.cards.map((c) => c.id), json: JSON.stringify(view) });
-
 function StudyCardItem({ card, postcode }: { card: StudyCard; postcode: string | null }) {
   const { t, plural, lang } = useTranslator();
   const to = withLang(`/pasient/studier/${card.id}${postcode ? `?postnummer=${postcode}` : ""}`, lang);
   return (
-    <li className="card">
+    <li className="card" data-study-id={card.id}>
       <h3>
         <Link to={to}>
           <LocalizedText value={card.title} />

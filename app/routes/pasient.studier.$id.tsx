@@ -3,24 +3,22 @@
  * who can take part, what taking part means, where and until when (each site with its own
  * window, nearest first when a postcode came along from the search), whom to contact, and the
  * fixed advice to talk to their doctor. A missing or unpublished study is a real 404.
+ * A light page (issue 24, app/light/): not hydrated; its small script (app/light/patient-page.ts)
+ * replaces the article when the study changes and says so in the live region.
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { HealthyVolunteersText, MoreInfoAtHospital } from "~/components/StudyFacts";
-import { LiveRegion } from "~/components/LiveRegion";
-import { useStudyPageUpdates } from "~/components/use-live-updates";
+import { LiveRegion, STUDY_LIVE_TEXTS } from "~/components/LiveRegion";
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { getDb } from "~/db.server";
 import { publicPageHeaders } from "~/http/cache-headers";
-import { langFromRequest, langFromSearch } from "~/i18n/languages";
+import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
+import { LIGHT_PAGE_WITH_SCRIPT } from "~/light/pages";
 import { useTranslator } from "~/i18n/use-translator";
-import { lookupPostcode } from "~/models/postcode.server";
-import { withdrawnAt } from "~/models/study.server";
-import { postcodeSchema } from "~/search-params/field-parsers";
-import { categoryNamesFor, loadPublicStudy, patientStudyView } from "~/views/study-page.server";
+import { patientStudyPage } from "~/views/study-page-request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
   const { t } = translator(langFromSearch(location.search));
@@ -29,30 +27,24 @@ export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
 
 export const headers = publicPageHeaders;
 
+export const handle = LIGHT_PAGE_WITH_SCRIPT;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const db = getDb();
-  const study = loadPublicStudy(db, params.id);
-  const lang = langFromRequest(request);
-  // A postcode carried over from the search gives distances; a bad or unknown one is ignored here.
-  const postcode = postcodeSchema.safeParse(new URL(request.url).searchParams.get("postnummer") ?? "");
-  const place = postcode.success ? lookupPostcode(db, postcode.data) : null;
-  return patientStudyView(study, {
-    lang,
-    now: new Date(),
-    near: place,
-    postcode: place?.postcode ?? null,
-    withdrawnAt: study.publicationState === "withdrawn" ? withdrawnAt(db, study.id) : null,
-    categoryNames: categoryNamesFor(db, lang),
-  });
+  return patientStudyPage(request, params.id);
 }
 
 export default function PatientStudyPage() {
   const s = useLoaderData<typeof loader>();
-  const translate = useTranslator();
-  const { t, href } = translate;
-  const announcement = useStudyPageUpdates(s, translate);
+  const { t, href } = useTranslator();
   return (
-    <article aria-labelledby="studie-tittel" className="study-page">
+    <article
+      aria-labelledby="studie-tittel"
+      className="study-page"
+      data-live-part="study"
+      data-live-study=""
+      data-study-id={s.id}
+      data-withdrawn={s.withdrawn ? "" : undefined}
+    >
       <p className="muted">
         {s.type}
         {s.categories.length ? ` · ${s.categories.join(", ")}` : ""}
@@ -218,7 +210,7 @@ export default function PatientStudyPage() {
           <Link to={href("/pasient")}>{t("patient.study.back")}</Link>
         </li>
       </ul>
-      <LiveRegion message={announcement} />
+      <LiveRegion message="" texts={STUDY_LIVE_TEXTS} />
     </article>
   );
 }

@@ -5,47 +5,25 @@
  * the code list); here an ICD-10 value is only checked for length.
  */
 import { z } from "zod";
-import { LANG_PARAM, type Lang } from "../i18n/languages";
-import { PHASES, STUDY_TYPES, type Phase, type StudyType } from "../domain/study";
+import { PHASES, STUDY_TYPES } from "../domain/study";
 import {
   ageSchema,
   oneOf,
   pageSchema,
   parseField,
   querySchema,
+  type ParamProblem,
+} from "./field-parsers";
+import {
+  CLINICIAN_SORTS,
+  DEFAULT_CLINICIAN_STATUS,
   SEX_PARAMS,
   STATUS_PARAMS,
-  toQueryString,
-  type ParamProblem,
-  type SexParam,
-  type StatusParam,
-} from "./field-parsers";
+} from "./choices";
+import type { ClinicianSearchParams } from "./clinician-links";
 
-export const CLINICIAN_SORTS = ["stenger", "nyeste", "relevans"] as const;
-export type ClinicianSort = (typeof CLINICIAN_SORTS)[number];
-export const SORT_FOR_ENGINE: Record<ClinicianSort, "closing" | "newest" | "relevance"> = {
-  stenger: "closing",
-  nyeste: "newest",
-  relevans: "relevance",
-};
-export const DEFAULT_CLINICIAN_STATUS: StatusParam = "apen";
-
-export interface ClinicianSearchParams {
-  q: string;
-  icd10: string;
-  helseforetak: string | null;
-  region: string | null;
-  fase: Phase | null;
-  type: StudyType | null;
-  status: StatusParam;
-  alder: number | null;
-  kjonn: SexParam | null;
-  /** null: closing first, or most relevant when there are search words. */
-  sortering: ClinicianSort | null;
-  side: number;
-}
-
-export const CLINICIAN_PATH = "/helsepersonell";
+export { CLINICIAN_SORTS, DEFAULT_CLINICIAN_STATUS, SORT_FOR_ENGINE, type ClinicianSort } from "./choices";
+export { CLINICIAN_PATH, clinicianSearchHref, effectiveSort, type ClinicianSearchParams } from "./clinician-links";
 
 export function parseClinicianSearchParams(
   search: URLSearchParams,
@@ -66,29 +44,4 @@ export function parseClinicianSearchParams(
     side: parseField(search, "side", pageSchema, problems) ?? 1,
   };
   return { params, problems };
-}
-
-/** The sort actually used: closing first unless the doctor typed words and asked for nothing else. */
-export function effectiveSort(params: Pick<ClinicianSearchParams, "sortering" | "q" | "icd10">): ClinicianSort {
-  return params.sortering ?? (params.q ? "relevans" : "stenger");
-}
-
-export function clinicianSearchHref(params: ClinicianSearchParams, lang: Lang): string {
-  return (
-    CLINICIAN_PATH +
-    toQueryString([
-      ["q", params.q],
-      ["icd10", params.icd10],
-      ["helseforetak", params.helseforetak],
-      ["region", params.region],
-      ["fase", params.fase],
-      ["type", params.type],
-      ["status", params.status === DEFAULT_CLINICIAN_STATUS ? null : params.status],
-      ["alder", params.alder],
-      ["kjonn", params.kjonn],
-      ["sortering", params.sortering],
-      ["side", params.side === 1 ? null : params.side],
-      [LANG_PARAM, lang === "nb" ? null : lang],
-    ])
-  );
 }

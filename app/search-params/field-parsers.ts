@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { MessageKey } from "../i18n/messages/nb";
 import type { Vars } from "../i18n/translate";
+import { MAX_QUERY_LENGTH } from "./choices";
 
 export interface ParamProblem {
   /** The query parameter, which is also the form field's name. */
@@ -14,7 +15,7 @@ export interface ParamProblem {
   vars?: Vars;
 }
 
-export const MAX_QUERY_LENGTH = 200;
+export { MAX_QUERY_LENGTH, SEX_FOR_ENGINE, SEX_PARAMS, STATUS_PARAMS, toQueryString, type SexParam, type StatusParam } from "./choices";
 
 export const querySchema = z.string().trim().max(MAX_QUERY_LENGTH);
 export const postcodeSchema = z.string().trim().regex(/^\d{4}$/);
@@ -31,14 +32,6 @@ export const pageSchema = z
   .regex(/^\d{1,4}$/)
   .transform(Number)
   .pipe(z.number().int().min(1));
-
-export const SEX_PARAMS = ["kvinne", "mann"] as const;
-export type SexParam = (typeof SEX_PARAMS)[number];
-export const SEX_FOR_ENGINE: Record<SexParam, "female" | "male"> = { kvinne: "female", mann: "male" };
-
-/** Which studies to show, by inclusion status right now. */
-export const STATUS_PARAMS = ["apen", "apen-planlagt", "stenger", "alle"] as const;
-export type StatusParam = (typeof STATUS_PARAMS)[number];
 
 export function given(params: URLSearchParams, name: string): string | null {
   const value = params.get(name);
@@ -65,12 +58,4 @@ export function parseField<T>(
 
 export function oneOf<T extends string>(values: readonly T[]): z.ZodType<T, string> {
   return z.string().trim().pipe(z.enum(values as unknown as [T, ...T[]])) as unknown as z.ZodType<T, string>;
-}
-
-/** A query string from the values that differ from their defaults (stable order: bookmarkable). */
-export function toQueryString(entries: [string, string | number | null | undefined][]): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of entries) if (value != null && value !== "") params.set(name, String(value));
-  const s = params.toString();
-  return s ? `?${s}` : "";
 }

@@ -11,17 +11,11 @@ import {
   parseField,
   postcodeSchema,
   querySchema,
-  SEX_PARAMS,
-  toQueryString,
   type ParamProblem,
-  type SexParam,
-  type StatusParam,
 } from "./field-parsers";
+import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES, SEX_PARAMS, toQueryString, type PatientStatus, type SexParam } from "./choices";
 
-/** Patients choose among these; "stenger" (closing soon) is a clinician's filter. */
-export const PATIENT_STATUSES = ["apen", "apen-planlagt", "alle"] as const satisfies readonly StatusParam[];
-export type PatientStatus = (typeof PATIENT_STATUSES)[number];
-export const DEFAULT_PATIENT_STATUS: PatientStatus = "apen";
+export { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES, type PatientStatus } from "./choices";
 
 export interface PatientSearchParams {
   q: string;

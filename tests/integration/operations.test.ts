@@ -63,8 +63,13 @@ function ingest(studies: { id: string; tittel: string }[]) {
 }
 
 describe("security headers on the built app", () => {
-  it("an HTML page: strict CSP whose nonce is on every inline and module script, and no inline handlers or styles", async () => {
-    const res = await get("/pasient?q=kreft");
+  // A hydrated page (Remix's inline context, module entry and scroll restoration) and a light
+  // page (issue 24: only its own script, ADR 0017).
+  it.each([
+    ["/helsepersonell?q=kreft", 3],
+    ["/pasient?q=kreft", 1],
+  ])("an HTML page (%s): strict CSP whose nonce is on every inline and module script, and no inline handlers or styles", async (page, minScripts) => {
+    const res = await get(page);
     expect(res.status).toBe(200);
     const csp = res.headers.get("content-security-policy")!;
     expect(res.headers.getSetCookie()).toEqual([]);
@@ -79,13 +84,13 @@ describe("security headers on the built app", () => {
     expect(res.headers.get("strict-transport-security")).toBeNull();
     const html = await res.text();
     const scripts = html.match(/<script\b[^>]*>/g)!;
-    expect(scripts.length).toBeGreaterThanOrEqual(3); // the remix context, the module entry, scroll restoration
+    expect(scripts.length).toBeGreaterThanOrEqual(minScripts);
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
     expect(html).not.toMatch(/\son[a-z]+=/i);
     expect(html).not.toMatch(/\sstyle="/i);
     expect(html).not.toMatch(/<style\b/i);
     // Each page gets its own nonce.
-    const again = (await get("/pasient?q=kreft")).headers.get("content-security-policy")!;
+    const again = (await get(page)).headers.get("content-security-policy")!;
     expect(again).not.toContain(nonce);
   });
 
@@ -115,9 +120,11 @@ describe("security headers on the built app", () => {
   });
 
   it("a static asset from the build and a public file: nosniff, same-origin, the page policy", async () => {
-    const html = await (await get("/")).text();
+    const html = await (await get("/helsepersonell")).text();
     const asset = /<script[^>]+src="(\/build\/[^"]+\.js)"/.exec(html)?.[1] ?? /href="(\/build\/[^"]+\.js)"/.exec(html)![1]!;
-    for (const file of [asset, "/favicon.svg"]) {
+    // The light pages' script (issue 24) is a public file too.
+    const light = /<script[^>]+src="(\/light\/patient-page\.js\?v=[0-9a-f]+)"/.exec(await (await get("/pasient")).text())![1]!;
+    for (const file of [asset, light, "/favicon.svg"]) {
       const res = await get(file);
       expect(res.status, file).toBe(200);
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");

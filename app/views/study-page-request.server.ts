@@ -1,0 +1,50 @@
+/**
+ * The two study pages' loaders, from the request: which study, which language, and the query
+ * values a page takes (a postcode carried over from the patient search; age and sex for the
+ * clinician's quick eligibility check). The query is parsed here, on the server, with the zod
+ * field parsers — the routes import only this, so no parser reaches the browser (issue 24).
+ */
+import { getDb } from "../db.server";
+import { langFromRequest } from "../i18n/languages";
+import { translator } from "../i18n/translate";
+import { lookupPostcode } from "../models/postcode.server";
+import { withdrawnAt } from "../models/study.server";
+import { ageSchema, oneOf, parseField, postcodeSchema, SEX_PARAMS, type ParamProblem } from "../search-params/field-parsers";
+import { categoryNamesFor, clinicianStudyUrl, clinicianStudyView, loadPublicStudy, patientStudyView } from "./study-page.server";
+
+export function patientStudyPage(request: Request, rawId: string | undefined) {
+  const db = getDb();
+  const study = loadPublicStudy(db, rawId);
+  const lang = langFromRequest(request);
+  // A postcode carried over from the search gives distances; a bad or unknown one is ignored here.
+  const postcode = postcodeSchema.safeParse(new URL(request.url).searchParams.get("postnummer") ?? "");
+  const place = postcode.success ? lookupPostcode(db, postcode.data) : null;
+  return patientStudyView(study, {
+    lang,
+    now: new Date(),
+    near: place,
+    postcode: place?.postcode ?? null,
+    withdrawnAt: study.publicationState === "withdrawn" ? withdrawnAt(db, study.id) : null,
+    categoryNames: categoryNamesFor(db, lang),
+  });
+}
+
+export function clinicianStudyPage(request: Request, rawId: string | undefined) {
+  const db = getDb();
+  const study = loadPublicStudy(db, rawId);
+  const lang = langFromRequest(request);
+  const search = new URL(request.url).searchParams;
+  const problems: ParamProblem[] = [];
+  const age = parseField(search, "alder", ageSchema, problems);
+  const sex = parseField(search, "kjonn", oneOf(SEX_PARAMS), problems);
+  const tr = translator(lang);
+  return clinicianStudyView(study, {
+    lang,
+    now: new Date(),
+    withdrawnAt: study.publicationState === "withdrawn" ? withdrawnAt(db, study.id) : null,
+    categoryNames: categoryNamesFor(db, lang),
+    studyUrl: clinicianStudyUrl(study.id, lang),
+    patient: { age, sex },
+    problems: problems.map((p) => ({ field: p.field, message: tr.t(p.key, p.vars) })),
+  });
+}
