@@ -6,7 +6,8 @@
 
 export type PostcodeLocated = "postcode" | "place" | "municipality";
 
-export interface ShippedPostcode {
+/** A postcode with a point: a row of the postcode table. */
+export interface LocatedPoint {
   postcode: string;
   place: string;
   municipalityNumber: string | null;
@@ -14,6 +15,9 @@ export interface ShippedPostcode {
   lat: number;
   lon: number;
   inUse: boolean;
+}
+
+export interface ShippedPostcode extends LocatedPoint {
   /** Where the point comes from: the postcode's own (Bolstad), or the centre of its place or municipality. */
   located: PostcodeLocated;
 }
@@ -23,16 +27,6 @@ export interface CurrentPostcode {
   place: string;
   /** Municipality number of today's structure (2024 reform), e.g. "0301". */
   municipalityNumber: string;
-}
-
-export interface LocatedPoint {
-  postcode: string;
-  place: string;
-  municipalityNumber: string | null;
-  municipality: string | null;
-  lat: number;
-  lon: number;
-  inUse: boolean;
 }
 
 const round5 = (n: number) => Math.round(n * 1e5) / 1e5;

@@ -25,7 +25,19 @@ const entrySchema = z.object({
   text: z.string({ message: "mangler" }).trim().min(1, "er tom").max(500, "er lengre enn 500 tegn"),
 });
 
-export function parseIcd10List(json: string): Icd10Parse {
+const icpc2Schema = z.object({
+  code: z
+    .string({ message: "mangler" })
+    .transform((c) => c.trim().toUpperCase())
+    // ICPC-2: a chapter letter and two digits ("T90"); Norway adds a few fourth digits ("R991").
+    .pipe(z.string().regex(/^[A-Z]\d{2}\d?$/, "er ikke en ICPC-2-kode (f.eks. T90)")),
+  text: z.string({ message: "mangler" }).trim().min(1, "er tom").max(500, "er lengre enn 500 tegn"),
+});
+
+type CodeEntrySchema = typeof entrySchema | typeof icpc2Schema;
+
+/** A `[{ code, text }]` code list, each entry checked by `schema`; problems name the entry and field. */
+function parseCodeList(json: string, schema: CodeEntrySchema): Icd10Parse {
   let raw: unknown;
   try {
     raw = JSON.parse(json.replace(/^\uFEFF/, ""));
@@ -38,7 +50,7 @@ export function parseIcd10List(json: string): Icd10Parse {
   const seen = new Set<string>();
   raw.forEach((item, i) => {
     const ref = `oppføring ${i + 1}`;
-    const r = entrySchema.safeParse(item);
+    const r = schema.safeParse(item);
     if (!r.success) {
       for (const issue of r.error.issues) problems.push({ ref, field: String(issue.path[0] ?? "(oppføring)"), message: issue.message });
       return;
@@ -50,37 +62,11 @@ export function parseIcd10List(json: string): Icd10Parse {
   return { entries, problems };
 }
 
-const icpc2Schema = z.object({
-  code: z
-    .string({ message: "mangler" })
-    .transform((c) => c.trim().toUpperCase())
-    // ICPC-2: a chapter letter and two digits ("T90"); Norway adds a few fourth digits ("R991").
-    .pipe(z.string().regex(/^[A-Z]\d{2}\d?$/, "er ikke en ICPC-2-kode (f.eks. T90)")),
-  text: z.string({ message: "mangler" }).trim().min(1, "er tom").max(500, "er lengre enn 500 tegn"),
-});
+export function parseIcd10List(json: string): Icd10Parse {
+  return parseCodeList(json, entrySchema);
+}
 
 /** The Norwegian ICPC-2 list (`[{ code, text }]`, e.g. T90 "Diabetes type 2"), checked like ICD-10. */
 export function parseIcpc2List(json: string): Icd10Parse {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    return { entries: [], problems: [{ ref: "fil", field: "(JSON)", message: `er ikke gyldig JSON: ${(e as Error).message}` }] };
-  }
-  if (!Array.isArray(raw)) return { entries: [], problems: [{ ref: "fil", field: "(rot)", message: "må være en liste med { code, text }" }] };
-  const entries: Icd10Entry[] = [];
-  const problems: Icd10Parse["problems"] = [];
-  const seen = new Set<string>();
-  raw.forEach((item, i) => {
-    const ref = `oppføring ${i + 1}`;
-    const r = icpc2Schema.safeParse(item);
-    if (!r.success) {
-      for (const issue of r.error.issues) problems.push({ ref, field: String(issue.path[0] ?? "(oppføring)"), message: issue.message });
-      return;
-    }
-    if (seen.has(r.data.code)) return void problems.push({ ref, field: "code", message: `${r.data.code} står to ganger` });
-    seen.add(r.data.code);
-    entries.push({ code: r.data.code, nameNb: r.data.text });
-  });
-  return { entries, problems };
+  return parseCodeList(json, icpc2Schema);
 }

@@ -1,17 +1,9 @@
 /** Postcode → coordinates (table postcodes, loaded by scripts/postcodes-load.ts). */
 import type { Db } from "../db.server";
-import type { ShippedPostcode } from "../domain/postcode-list";
+import type { LocatedPoint, ShippedPostcode } from "../domain/postcode-list";
 import { sql } from "./statements.server";
 
-export interface PostcodeRow {
-  postcode: string;
-  place: string;
-  municipalityNumber: string | null;
-  municipality: string | null;
-  lat: number;
-  lon: number;
-  inUse: boolean;
-}
+export type PostcodeRow = LocatedPoint;
 
 export function lookupPostcode(db: Db, postcode: string): PostcodeRow | null {
   if (!/^\d{4}$/.test(postcode)) return null;
@@ -23,8 +15,12 @@ export function lookupPostcode(db: Db, postcode: string): PostcodeRow | null {
   return row ? { ...row, inUse: row.inUse === 1 } : null;
 }
 
-/** Replaces the whole table in one transaction (a failed load leaves the old list in place). */
-export function replacePostcodes(db: Db, rows: PostcodeRow[], source: string): number {
+/**
+ * Replaces the whole table in one transaction (a failed load leaves the old list in place).
+ * `source`: one for every row, or each row's own.
+ */
+export function replacePostcodes<R extends PostcodeRow>(db: Db, rows: readonly R[], source: string | ((row: R) => string)): number {
+  const sourceOf = typeof source === "string" ? () => source : source;
   const insert = sql(
     db,
     `INSERT INTO postcodes (postcode, place, municipality_number, municipality, lat, lon, in_use, source)
@@ -32,7 +28,7 @@ export function replacePostcodes(db: Db, rows: PostcodeRow[], source: string): n
   );
   db.transaction(() => {
     sql(db, "DELETE FROM postcodes").run();
-    for (const r of rows) insert.run(r.postcode, r.place, r.municipalityNumber, r.municipality, r.lat, r.lon, r.inUse ? 1 : 0, source);
+    for (const r of rows) insert.run(r.postcode, r.place, r.municipalityNumber, r.municipality, r.lat, r.lon, r.inUse ? 1 : 0, sourceOf(r));
   })();
   return rows.length;
 }
@@ -46,16 +42,7 @@ export const SHIPPED_POSTCODE_SOURCE = {
 
 /** The project's shipped list (data/reference/postcodes.tsv.gz), replacing the table in one transaction. */
 export function replaceWithShippedPostcodes(db: Db, rows: readonly ShippedPostcode[]): number {
-  const insert = sql(
-    db,
-    `INSERT INTO postcodes (postcode, place, municipality_number, municipality, lat, lon, in_use, source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  db.transaction(() => {
-    sql(db, "DELETE FROM postcodes").run();
-    for (const r of rows) insert.run(r.postcode, r.place, r.municipalityNumber, r.municipality, r.lat, r.lon, r.inUse ? 1 : 0, SHIPPED_POSTCODE_SOURCE[r.located]);
-  })();
-  return rows.length;
+  return replacePostcodes(db, rows, (r) => SHIPPED_POSTCODE_SOURCE[r.located]);
 }
 
 export function countPostcodes(db: Db): number {
