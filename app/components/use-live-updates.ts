@@ -5,13 +5,8 @@
  * updates what changed, so focus, the caret and the scroll position stay where they are.
  *
  * - Bundled client code (no inline script: the pages get a strict CSP).
- * - Never while the user is typing or a navigation is pending: the refresh waits until they stop
- *   (it would otherwise race the search-as-you-type submit).
- * - Coalesced and jittered (refresh-scheduler.ts): one change triggers every open page.
- * - Paused while the tab is hidden: the stream is closed (no connection held for a background
- *   tab) and reopened from the last event id when the tab is shown again; the hub replays what
- *   was missed and a relevant one triggers a single refresh. Network drops are EventSource's own
- *   reconnect with Last-Event-ID.
+ * - When to refresh (not while typing, coalesced, paused while hidden) is live-stream.ts's,
+ *   shared with the light patient pages; here a pending navigation or revalidation also waits.
  * - The caller says which events concern it and what to announce after a refresh (one polite
  *   live region, LiveRegion.tsx).
  */
@@ -19,8 +14,8 @@ import { useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { Translator } from "~/i18n/translate";
 import { describeStudy, studySnapshot } from "./live-announcements";
-import { LIVE_EVENT_TYPES, LIVE_EVENTS_URL, REOPEN_AFTER_ERROR_MS, TYPING_QUIET_MS, type LiveEvent } from "./live-events";
-import { LIVE_REFRESH_TIMING, RefreshScheduler } from "./refresh-scheduler";
+import type { LiveEvent } from "./live-events";
+import { followLiveEvents } from "./live-stream";
 
 export { LIVE_EVENT_TYPES, LIVE_EVENTS_URL, type LiveEvent, type LiveEventType } from "./live-events";
 
@@ -47,99 +42,17 @@ export function useLiveUpdates<T>({ data, relevant, describe }: LiveUpdatesOptio
   const awaiting = useRef<{ before: T; locationKey: string; sawLoading: boolean } | null>(null);
 
   useEffect(() => {
-    if (typeof EventSource === "undefined") return;
-    let source: EventSource | null = null;
-    let lastEventId = "";
-    let lastTypingAt = Number.NEGATIVE_INFINITY;
-    let missedWhileHidden = false;
-    let reopenTimer: ReturnType<typeof setTimeout> | undefined;
-
-    const refresh = (): boolean => {
-      const { revalidator: r, navigation: n, data: current, locationKey } = latest.current;
-      if (document.hidden) {
-        missedWhileHidden = true;
+    const follower = followLiveEvents({
+      relevant: (event) => latest.current.relevant(event),
+      refresh: () => {
+        const { revalidator: r, navigation: n, data: current, locationKey } = latest.current;
+        if (n.state !== "idle" || r.state !== "idle") return false;
+        awaiting.current = { before: current, locationKey, sawLoading: false };
+        r.revalidate();
         return true;
-      }
-      const typing = Date.now() - lastTypingAt < TYPING_QUIET_MS;
-      if (typing || n.state !== "idle" || r.state !== "idle") return false;
-      awaiting.current = { before: current, locationKey, sawLoading: false };
-      r.revalidate();
-      return true;
-    };
-    const scheduler = new RefreshScheduler(refresh, LIVE_REFRESH_TIMING);
-
-    const onEvent = (message: MessageEvent<string>) => {
-      if (message.lastEventId) lastEventId = message.lastEventId;
-      let event: LiveEvent;
-      try {
-        event = JSON.parse(message.data) as LiveEvent;
-      } catch {
-        return;
-      }
-      if (typeof event.studyId === "number" && latest.current.relevant(event)) scheduler.poke();
-    };
-    const onReady = (message: MessageEvent<string>) => {
-      if (message.lastEventId) lastEventId = message.lastEventId;
-      // Says that the page follows the stream from here on (browser tests wait for it).
-      document.documentElement.dataset.liveEvents = "open";
-    };
-    const onError = () => {
-      // A dropped connection is retried by EventSource itself; a refused one (503, 400) is closed for good.
-      if (source?.readyState === EventSource.CLOSED) {
-        close();
-        clearTimeout(reopenTimer);
-        reopenTimer = setTimeout(() => {
-          lastEventId = "";
-          if (!document.hidden) open();
-        }, REOPEN_AFTER_ERROR_MS);
-      }
-    };
-
-    function open() {
-      if (source) return;
-      const url = lastEventId ? `${LIVE_EVENTS_URL}?lastEventId=${encodeURIComponent(lastEventId)}` : LIVE_EVENTS_URL;
-      source = new EventSource(url);
-      for (const type of LIVE_EVENT_TYPES) source.addEventListener(type, onEvent);
-      source.addEventListener("ready", onReady);
-      source.addEventListener("error", onError);
-    }
-    function close() {
-      if (!source) return;
-      for (const type of LIVE_EVENT_TYPES) source.removeEventListener(type, onEvent);
-      source.removeEventListener("ready", onReady);
-      source.removeEventListener("error", onError);
-      source.close();
-      source = null;
-      delete document.documentElement.dataset.liveEvents;
-    }
-
-    const onVisibility = () => {
-      if (document.hidden) {
-        if (scheduler.cancel()) missedWhileHidden = true;
-        close();
-        return;
-      }
-      // Without an id there is nothing to replay from: refresh once to be sure.
-      if (missedWhileHidden || !lastEventId) scheduler.poke();
-      missedWhileHidden = false;
-      open();
-    };
-    const onTyping = () => {
-      lastTypingAt = Date.now();
-    };
-
-    document.addEventListener("visibilitychange", onVisibility);
-    document.addEventListener("keydown", onTyping, true);
-    document.addEventListener("input", onTyping, true);
-    if (!document.hidden) open();
-    return () => {
-      document.removeEventListener("visibilitychange", onVisibility);
-      document.removeEventListener("keydown", onTyping, true);
-      document.removeEventListener("input", onTyping, true);
-      clearTimeout(reopenTimer);
-      scheduler.cancel();
-      close();
-    };
+      },
+    });
+    return () => follower?.stop();
   }, []);
 
   // After our refresh has loaded: compare and announce (not after the user's own navigations).

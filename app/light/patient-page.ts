@@ -19,8 +19,8 @@
  * (script-src 'self'). Imports only pure modules (no React).
  */
 import { concernsSearch, describeResults, describeStudy, type LiveTexts } from "../components/live-announcements";
-import { LIVE_EVENT_TYPES, LIVE_EVENTS_URL, REOPEN_AFTER_ERROR_MS, TYPING_QUIET_MS, type LiveEvent } from "../components/live-events";
-import { LIVE_REFRESH_TIMING, RefreshScheduler } from "../components/refresh-scheduler";
+import type { LiveEvent } from "../components/live-events";
+import { followLiveEvents } from "../components/live-stream";
 import { tidyFormValues } from "../components/tidy-form";
 
 const TYPING_DELAY_MS = 300;
@@ -201,14 +201,8 @@ function textsOf(liveRegion: HTMLElement): LiveTexts {
 }
 
 function followEvents<S>(liveRegion: HTMLElement, page: Follow<S>) {
-  if (typeof EventSource === "undefined") return;
   const texts = textsOf(liveRegion);
-  let source: EventSource | null = null;
-  let lastEventId = "";
-  let lastTypingAt = Number.NEGATIVE_INFINITY;
-  let missedWhileHidden = false;
   let refreshing = false;
-  let reopenTimer: ReturnType<typeof setTimeout> | undefined;
   let announceTimer: ReturnType<typeof setTimeout> | undefined;
 
   const announce = (message: string) => {
@@ -237,82 +231,20 @@ function followEvents<S>(liveRegion: HTMLElement, page: Follow<S>) {
     }
   };
 
-  const refresh = (): boolean => {
-    if (document.hidden) {
-      missedWhileHidden = true;
+  // When to refresh (not while typing, coalesced, paused while hidden) is live-stream.ts's.
+  const follower = followLiveEvents({
+    relevant: (event) => page.relevant(event, page.snapshot()),
+    refresh: () => {
+      if (searchLoading || refreshing) return false;
+      refreshing = true;
+      void reload();
       return true;
-    }
-    if (Date.now() - lastTypingAt < TYPING_QUIET_MS || searchLoading || refreshing) return false;
-    refreshing = true;
-    void reload();
-    return true;
-  };
-  const scheduler = new RefreshScheduler(refresh, LIVE_REFRESH_TIMING);
-
-  const onEvent = (message: MessageEvent<string>) => {
-    if (message.lastEventId) lastEventId = message.lastEventId;
-    let event: LiveEvent;
-    try {
-      event = JSON.parse(message.data) as LiveEvent;
-    } catch {
-      return;
-    }
-    if (typeof event.studyId === "number" && page.relevant(event, page.snapshot())) scheduler.poke();
-  };
-  const onReady = (message: MessageEvent<string>) => {
-    if (message.lastEventId) lastEventId = message.lastEventId;
-    // Says that the page follows the stream from here on (browser tests wait for it).
-    document.documentElement.dataset.liveEvents = "open";
-  };
-  const onError = () => {
-    // A dropped connection is retried by EventSource itself; a refused one (503, 400) is closed for good.
-    if (source?.readyState === EventSource.CLOSED) {
-      close();
-      clearTimeout(reopenTimer);
-      reopenTimer = setTimeout(() => {
-        lastEventId = "";
-        if (!document.hidden) open();
-      }, REOPEN_AFTER_ERROR_MS);
-    }
-  };
-
-  function open() {
-    if (source) return;
-    source = new EventSource(lastEventId ? `${LIVE_EVENTS_URL}?lastEventId=${encodeURIComponent(lastEventId)}` : LIVE_EVENTS_URL);
-    for (const type of LIVE_EVENT_TYPES) source.addEventListener(type, onEvent);
-    source.addEventListener("ready", onReady);
-    source.addEventListener("error", onError);
-  }
-  function close() {
-    if (!source) return;
-    source.close();
-    source = null;
-    delete document.documentElement.dataset.liveEvents;
-  }
-
-  document.addEventListener("visibilitychange", () => {
-    if (document.hidden) {
-      if (scheduler.cancel()) missedWhileHidden = true;
-      close();
-      return;
-    }
-    // Without an id there is nothing to replay from: refresh once to be sure.
-    if (missedWhileHidden || !lastEventId) scheduler.poke();
-    missedWhileHidden = false;
-    open();
+    },
   });
-  const onTyping = () => {
-    lastTypingAt = Date.now();
-  };
-  document.addEventListener("keydown", onTyping, true);
-  document.addEventListener("input", onTyping, true);
+  if (!follower) return;
   // Leaving the page (or into the back/forward cache): let go of the stream; reopen on return.
-  addEventListener("pagehide", close);
+  addEventListener("pagehide", () => follower.suspend());
   addEventListener("pageshow", (event) => {
-    if (event.persisted && !document.hidden) {
-      scheduler.poke();
-      open();
-    }
+    if (event.persisted) follower.resume();
   });
-  if (!document.hidden) open();
 }
