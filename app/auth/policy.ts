@@ -61,6 +61,15 @@ export const orgsWithRole = (p: Principal, role: Role) =>
 export const memberOrgs = (p: Principal) => [...new Set([...orgsWithRole(p, "researcher"), ...orgsWithRole(p, "editor")])].sort();
 export const hasRole = (p: Principal, role: Role) => p.roles.some((r) => r.role === role);
 
+/**
+ * Where a person lands after signing in without asking for a page: an editor who is no
+ * researcher on their approval queue, everyone else (researchers, the administrator) on their
+ * studies.
+ */
+export function homePath(p: Principal): "/redaksjon" | "/forsker/studier" {
+  return hasRole(p, "editor") && !hasRole(p, "researcher") && !isAdmin(p) ? "/redaksjon" : "/forsker/studier";
+}
+
 export function canViewStudy(p: Principal, s: StudyScope): boolean {
   if (isAdmin(p)) return true;
   const orgs = new Set(memberOrgs(p));

@@ -4,15 +4,20 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { getCurrentUser, PRIVATE_HEADERS, requestClient, safeReturnPath, signInWithPassword } from "~/auth/auth.server";
 import { csrfToken, requireCsrf } from "~/auth/csrf.server";
+import { homePath } from "~/auth/policy";
 import { readForm, signedInHeaders } from "~/auth/route.server";
 import { CsrfField, FieldError } from "~/components/SignedIn";
 
 export const meta: MetaFunction = () => [{ title: "Logg inn – Kliniske studier" }, { name: "robots", content: "noindex" }];
 export const headers = signedInHeaders;
 
+/** The page asked for (made safe), or "" for the person's own home (homePath, after sign-in). */
+const askedReturnPath = (value: unknown): string => (typeof value === "string" && value !== "" ? safeReturnPath(value) : "");
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  const returnTo = safeReturnPath(new URL(request.url).searchParams.get("til"));
-  if (getCurrentUser(request)) throw redirect(returnTo, { headers: PRIVATE_HEADERS });
+  const returnTo = askedReturnPath(new URL(request.url).searchParams.get("til"));
+  const user = getCurrentUser(request);
+  if (user) throw redirect(returnTo || homePath(user), { headers: PRIVATE_HEADERS });
   const { token, setCookie } = csrfToken(request);
   const headers = new Headers(PRIVATE_HEADERS);
   if (setCookie) headers.append("Set-Cookie", setCookie);
@@ -24,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireCsrf(request, form);
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
-  const returnTo = safeReturnPath(form.get("til"));
+  const returnTo = askedReturnPath(form.get("til"));
   const errors: { email?: string; password?: string; form?: string } = {};
   if (!email) errors.email = "Skriv e-postadressen din.";
   if (!password) errors.password = "Skriv passordet ditt.";
@@ -39,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const headers = new Headers(PRIVATE_HEADERS);
   for (const c of result.setCookies) headers.append("Set-Cookie", c);
-  return redirect(returnTo, { headers });
+  return redirect(returnTo || homePath(result.user), { headers });
 }
 
 export default function SignIn() {

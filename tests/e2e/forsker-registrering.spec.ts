@@ -129,8 +129,8 @@ test("register with two sites, submit, approve, find it, change a date, see thre
   await page.getByLabel("E-postadresse").fill(EDITOR.email);
   await page.getByLabel("Passord").fill(PASSWORD);
   await page.getByRole("button", { name: "Logg inn" }).click();
-  await expect(page).toHaveURL(/\/forsker\/studier$/);
-  await page.goto("/redaksjon");
+  // An editor lands on the approval queue.
+  await expect(page).toHaveURL(/\/redaksjon$/);
   // The queue ("Venter på godkjenning"); the study's St. Olavs site is also listed under "Dine studiesteder".
   await page.getByRole("region", { name: "Venter på godkjenning" }).getByRole("link", { name: TITLE }).click();
   await page.getByRole("button", { name: "Godkjenn og publiser" }).click();

@@ -48,6 +48,24 @@ const versions = (id: number) => db.prepare("SELECT count(*) FROM study_versions
 const state = (id: number) => db.prepare("SELECT publication_state FROM studies WHERE id = ?").pluck().get(id) as string;
 
 describe("signing in and out", () => {
+  it("without a page asked for, an editor lands on the approval queue, a researcher and the administrator on their studies", async () => {
+    for (const [who, home] of [
+      ["editorStOlavs", "/redaksjon"],
+      ["researcherStOlavs", "/forsker/studier"],
+      ["admin", "/forsker/studier"],
+    ] as const) {
+      const c = client();
+      const page = await c.get("/logg-inn");
+      // The form asks for no page of its own.
+      expect(page.body, who).toContain('name="til" value=""');
+      const { res } = await c.post("/logg-inn", { email: PEOPLE[who].email, password: PASSWORD, til: "" });
+      expect(res.headers.get("location"), who).toBe(home);
+      // Signed in, /logg-inn sends them home too; a page asked for still wins.
+      expect((await c.get("/logg-inn")).res.headers.get("location"), who).toBe(home);
+      expect((await c.get("/logg-inn?til=/forsker/statistikk")).res.headers.get("location"), who).toBe("/forsker/statistikk");
+    }
+  });
+
   it("signs in with a session cookie that is HttpOnly, SameSite=Lax and signed", async () => {
     const c = client();
     const page = await c.get("/logg-inn");

@@ -123,7 +123,7 @@ export const en: Messages = {
   "researcher.metaTitle": "For researchers and trial coordinators",
   "researcher.title": "For researchers and trial coordinators",
   "researcher.lead":
-    "Here you will be able to register trials, keep the recruitment dates of each site current and see national statistics. Sign-in and registration are coming; below is today's national overview.",
+    "Here you register trials, keep the recruitment dates of each site current and see national statistics. Sign in to register and update; below is today's national overview.",
   "researcher.caption": "Published trials by regional health authority (lead) and status today",
   "researcher.region": "Region",
   "researcher.total": "Total",

@@ -125,7 +125,7 @@ export const nb = {
   "researcher.metaTitle": "For forskere og studiekoordinatorer",
   "researcher.title": "For forskere og studiekoordinatorer",
   "researcher.lead":
-    "Her skal du kunne registrere studier, holde inklusjonsdatoene for hvert studiested oppdatert og se nasjonal statistikk. Innlogging og registrering kommer; under ser du dagens nasjonale oversikt.",
+    "Her registrerer du studier, holder inklusjonsdatoene for hvert studiested oppdatert og ser nasjonal statistikk. Logg inn for å registrere og oppdatere; under ser du dagens nasjonale oversikt.",
   "researcher.caption": "Publiserte studier etter regionalt helseforetak (utført av) og status i dag",
   "researcher.region": "Region",
   "researcher.total": "Totalt",

@@ -123,7 +123,7 @@ export const nn: Messages = {
   "researcher.metaTitle": "For forskarar og studiekoordinatorar",
   "researcher.title": "For forskarar og studiekoordinatorar",
   "researcher.lead":
-    "Her skal du kunne registrere studiar, halde inklusjonsdatoane for kvar studiestad oppdaterte og sjå nasjonal statistikk. Innlogging og registrering kjem; under ser du dagens nasjonale oversikt.",
+    "Her registrerer du studiar, held inklusjonsdatoane for kvar studiestad oppdaterte og ser nasjonal statistikk. Logg inn for å registrere og oppdatere; under ser du dagens nasjonale oversikt.",
   "researcher.caption": "Publiserte studiar etter regionalt helseføretak (utført av) og status i dag",
   "researcher.region": "Region",
   "researcher.total": "Totalt",
