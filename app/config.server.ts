@@ -11,7 +11,7 @@ export function isFrameAncestors(value: string): boolean {
   const sources = value.trim().split(/\s+/).filter(Boolean);
   if (sources.length === 0 || sources.length > 50) return false;
   if (sources.includes("'none'")) return sources.length === 1;
-  const host = /^(?:https?:\/\/)?(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::(?:\d{1,5}|\*))?(?:\/[A-Za-z0-9._~\/-]*)?$/i;
+  const host = /^(?:https?:\/\/)?(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::(?:\d{1,5}|\*))?(?:\/[A-Za-z0-9._~/-]*)?$/i;
   return sources.every((s) => s === "*" || s === "'self'" || /^https?:$/i.test(s) || host.test(s));
 }
 

@@ -7,7 +7,7 @@
  * (/usr/bin/chromium, or CHROMIUM_PATH) through Playwright: no browser is downloaded.
  */
 import { chromium, type Page } from "@playwright/test";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 

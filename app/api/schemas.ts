@@ -66,6 +66,7 @@ const referenceId = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, "ugyldig id: bare små bokstaver, sifre, «-» og «_»");
 
 /** No control characters (NUL, line breaks …) in free text. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const noControl = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
 export const STATUS_FILTERS = ["open", "planned", "closed"] as const;

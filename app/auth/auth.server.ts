@@ -154,7 +154,7 @@ export function safeReturnPath(value: unknown, fallback = "/forsker/studier"): s
   } catch {
     return fallback;
   }
-  if (/^\/[\/\\]/.test(path) || /^\/[\/\\]/.test(decoded) || unsafe.test(decoded)) return fallback;
+  if (/^\/[/\\]/.test(path) || /^\/[/\\]/.test(decoded) || unsafe.test(decoded)) return fallback;
   const answer = path + url.search + url.hash;
   // The answer read again (as a browser reads Location) must still be this site.
   return new URL(answer, base).origin === base.origin ? answer : fallback;

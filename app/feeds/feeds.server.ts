@@ -170,6 +170,7 @@ async function searchPage(ctx: ApiContext, changes: Record<string, string>): Pro
 }
 
 function describeSearch(ctx: ApiContext): string {
+  // eslint-disable-next-line no-control-regex -- control characters become spaces
   const text = decodeURIComponent(ctx.url.search.replace(/^\?/, "").replace(/\+/g, " ")).replace(/[\u0000-\u001f\u007f]/g, " ");
   if (!text) return "alle studier";
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;

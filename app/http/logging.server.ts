@@ -56,7 +56,7 @@ export const REDACT_PATHS = [
 ];
 
 /** Letters, digits and - _ . : / + = up to 128: what proxies and tracing tools send, nothing that could forge a log line. */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:\/+=-]{1,128}$/;
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:/+=-]{1,128}$/;
 
 export function requestIdFrom(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;

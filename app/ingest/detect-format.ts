@@ -223,7 +223,7 @@ function detectJson(text: string): DetectedInput {
 
 function detectCsv(text: string): DetectedInput {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  let header: string[] = [];
+  let header: string[];
   try {
     header = ((parse(firstLine, { to: 1, relax_quotes: true, relax_column_count: true, delimiter: [",", ";", "\t"] }) as string[][])[0] ?? []).map((h) => h.trim());
   } catch {

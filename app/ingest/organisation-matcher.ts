@@ -351,7 +351,6 @@ function byGeo(location: SiteLocation, organisations: OrganisationRef[]): SiteMa
   if (orgIds.size === 1) return { organisationId: near[0]!.org.id, hospitalId: near[0]!.hospitalId };
   const uni = universityTieBreak(orgIds, location.facility ?? "");
   if (uni) {
-    const own = near.filter((n) => n.org.id === uni);
     // Organisation level only: the point is a city centroid, so it cannot pick among its hospitals.
     return { organisationId: uni, hospitalId: null };
   }

@@ -13,7 +13,7 @@ export function decodeUtf8Strict(bytes: Uint8Array): string {
   } catch {
     // Find the first bad byte for the message (only on the error path).
     let offset = 0;
-    for (let size = 1; offset < bytes.length; offset += size) {
+    for (let size: number; offset < bytes.length; offset += size) {
       const b = bytes[offset]!;
       size = b < 0x80 ? 1 : b >> 5 === 0b110 ? 2 : b >> 4 === 0b1110 ? 3 : b >> 3 === 0b11110 ? 4 : 0;
       if (size === 0) break;

@@ -114,7 +114,7 @@ describe("kill -9 of the server while an editor publishes", () => {
   const N = 120;
   let dir: string;
   let dbFile: string;
-  let ids: number[] = [];
+  const ids: number[] = [];
 
   beforeAll(async () => {
     dir = tempDir("ks-faults-");
@@ -426,7 +426,8 @@ describe("the ingest API when the disk fills up (a real file-size limit on the s
     // Room for about half a megabyte more than the database has now: far less than 3,000 studies.
     const limitKb = Math.ceil(statSync(dbFile).size / 1024) + 512;
     const full = await startServerProcess({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false" }, limitKb);
-    let status = 0;
+    // Read after the server is stopped, so a failed request still stops it first.
+    let status: number | undefined;
     let answer: { error?: { code: string; message: string } } = {};
     try {
       const res = await send(full.url);

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadReferenceData } from "~/boot.server";
 import { openDatabase } from "~/db.server";
 import { buildMapContext, mapInput } from "~/ingest/formats.server";

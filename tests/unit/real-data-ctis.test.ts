@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { siteState } from "~/domain/inclusion-status";
 import { studyInputSchema } from "~/domain/study";
 import { NORWAY_UNNAMED_SITE, parseCtisCsv } from "~/ingest/mappers/ctis-csv";

@@ -6,7 +6,7 @@
 import { junkReasons } from "~/domain/junk-check";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { siteState, studyStatus } from "~/domain/inclusion-status";
 import { studyInputSchema } from "~/domain/study";
 import { parseNativeJson, type CategoryRef } from "~/ingest/mappers/native";

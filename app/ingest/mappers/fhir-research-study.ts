@@ -618,7 +618,7 @@ function siteFieldsOf(source: Json, on: string, by: string, firm: boolean, warni
     return { inclusionStart: null, inclusionEnd: null, expectedStart: window.start, expectedEnd: window.end, declared: { status, text: rawStatus || "(ingen)", on, by }, paused: false, pauseReason: null };
   }
   const period = recruitmentPeriod(source, warnings, siteIndex, sourcePrefix);
-  let expectedStart = period.start;
+  const expectedStart = period.start;
   let expectedEnd = period.end;
   if (expectedStart && expectedEnd && expectedEnd < expectedStart) {
     warnings.push(`rekrutteringsperioden slutter (${expectedEnd}) før den starter (${expectedStart}); forventet slutt er ikke brukt`);
