@@ -29,11 +29,26 @@ export async function loader() {
 
 export default function Index() {
   const facts = useLoaderData<typeof loader>();
-  const { t, href } = useTranslator();
+  const { t, href, lang } = useTranslator();
   return (
     <>
       <h1>{t("home.title")}</h1>
       <p className="lead">{t("home.lead")}</p>
+      {/* A patient's first step on a phone: straight to the search, a plain GET form (no script). */}
+      <form method="get" action="/pasient" role="search" aria-label={t("home.search")} className="search-form home-search">
+        {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
+        <div className="field">
+          <label htmlFor="q">{t("search.field.q")}</label>
+          <div className="search-row">
+            <input id="q" name="q" type="search" autoComplete="off" enterKeyHint="search" spellCheck={false} />
+            <button type="submit">{t("search.submit")}</button>
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="postnummer">{t("home.search.postcode")}</label>
+          <input id="postnummer" name="postnummer" type="text" inputMode="numeric" autoComplete="postal-code" size={6} />
+        </div>
+      </form>
       <section aria-labelledby="tall-tittel">
         <h2 id="tall-tittel" className="visually-hidden">
           {t("home.facts")}

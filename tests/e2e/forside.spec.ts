@@ -37,6 +37,28 @@ test("a patient goes from the front page to an open study and sees its sites", a
   await expectNoAxeViolations(page);
 });
 
+test("on a phone, a patient searches straight from the front page, nearest site first, in nynorsk too", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/");
+  const search = page.getByRole("search", { name: "Søk etter studier" });
+  // The search box is in the first screen of a phone.
+  await expect(search).toBeInViewport();
+  await search.getByLabel("Diagnose, behandling eller ord").fill("diabetes");
+  await search.getByLabel(/Postnummer/).fill("9008");
+  await search.getByRole("button", { name: "Søk" }).click();
+  await expect(page).toHaveURL(/\/pasient\?q=diabetes&postnummer=9008$/);
+  await expect(page.getByLabel("Diagnose, behandling eller ord")).toHaveValue("diabetes");
+  await expect(page.locator(".cards .card").first()).toContainText("km");
+  await expectNoAxeViolations(page);
+
+  await page.goto("/?lang=nn");
+  await page.getByRole("search", { name: "Søk etter studiar" }).getByRole("searchbox").fill("diabetes");
+  await page.getByRole("search", { name: "Søk etter studiar" }).getByRole("button").click();
+  await expect(page).toHaveURL(/\/pasient\?lang=nn&q=diabetes$/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "nn");
+  await expectNoAxeViolations(page);
+});
+
 test("the skip link moves keyboard users to the main content", async ({ page }) => {
   await page.goto("/helsepersonell");
   await page.keyboard.press("Tab");

@@ -104,6 +104,8 @@ export const en: Messages = {
   "home.title": "Clinical trials in Norway",
   "home.lead":
     "Here you find clinical trials at Norwegian hospitals: which are recruiting now, where, and whom you can contact. The overview gathers the trials of every health trust, and status is worked out from the hospitals' own dates.",
+  "home.search": "Search for trials",
+  "home.search.postcode": "Postcode (optional: nearest site first)",
   "home.facts": "Trials in the overview",
   "home.facts.open": "trials are recruiting now",
   "home.facts.planned": "trials are planned",

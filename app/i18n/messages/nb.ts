@@ -106,6 +106,8 @@ export const nb = {
   "home.title": "Kliniske studier i Norge",
   "home.lead":
     "Her finner du kliniske studier ved norske sykehus: hvilke som tar inn deltakere nå, hvor, og hvem du kan kontakte. Oversikten samler studiene fra alle helseforetak, og status regnes ut fra sykehusenes egne datoer.",
+  "home.search": "Søk etter studier",
+  "home.search.postcode": "Postnummer (valgfritt: nærmeste studiested først)",
   "home.facts": "Studier i oversikten",
   "home.facts.open": "studier er åpne for inklusjon nå",
   "home.facts.planned": "studier er planlagt",

@@ -104,6 +104,8 @@ export const nn: Messages = {
   "home.title": "Kliniske studiar i Noreg",
   "home.lead":
     "Her finn du kliniske studiar ved norske sjukehus: kva for nokre som tek inn deltakarar no, kvar, og kven du kan kontakte. Oversikta samlar studiane frå alle helseføretak, og status blir rekna ut frå datoane til sjukehusa sjølve.",
+  "home.search": "Søk etter studiar",
+  "home.search.postcode": "Postnummer (valfritt: næraste studiestad først)",
   "home.facts": "Studiar i oversikta",
   "home.facts.open": "studiar er opne for inklusjon no",
   "home.facts.planned": "studiar er planlagde",
