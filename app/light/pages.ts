@@ -32,3 +32,10 @@ export function wantsHydration(handles: readonly unknown[]): boolean {
 export function wantsLightScript(handles: readonly unknown[]): boolean {
   return handles.some((h) => (h as PageHandle | undefined)?.lightScript === true);
 }
+
+/**
+ * The patient search's result count ("12 studier …"), the first visible line of the results. Search forms send to `/pasient#treff`, so a search lands
+ * on its results (with or without JavaScript) instead of ~1,200 px above them on a phone; the
+ * light script also moves the focus there.
+ */
+export const PATIENT_RESULTS_ID = "treff";

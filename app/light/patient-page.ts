@@ -21,6 +21,7 @@
 import { concernsSearch, describeResults, describeStudy, type LiveTexts } from "../components/live-announcements";
 import type { LiveEvent } from "../components/live-events";
 import { followLiveEvents } from "../components/live-stream";
+import { PATIENT_RESULTS_ID } from "./pages";
 import { tidyFormValues } from "../components/tidy-form";
 
 const TYPING_DELAY_MS = 300;
@@ -38,6 +39,9 @@ const results = document.querySelector<HTMLElement>('[data-live-part="results"]'
 const study = document.querySelector<HTMLElement>("[data-live-study]");
 
 if (form) followTyping(form);
+// A search that landed on its results (`/pasient?…#treff`): the focus goes there too, so the next
+// Tab is the first result and a screen reader starts at the results.
+if (location.hash === `#${PATIENT_RESULTS_ID}`) document.getElementById(PATIENT_RESULTS_ID)?.focus();
 if (region && results) {
   followEvents(region, {
     snapshot: () => ({ ids: Array.from(results.querySelectorAll<HTMLElement>("[data-study-id]"), (el) => Number(el.dataset.studyId)), json: contentOf(results) }),

@@ -5,7 +5,7 @@ import { getDb } from "~/db.server";
 import { publicPageHeaders } from "~/http/cache-headers";
 import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
-import { LIGHT_PAGE } from "~/light/pages";
+import { LIGHT_PAGE, PATIENT_RESULTS_ID } from "~/light/pages";
 import { useTranslator } from "~/i18n/use-translator";
 import { studyStatusFacts } from "~/models/study-views.server";
 
@@ -35,7 +35,7 @@ export default function Index() {
       <h1>{t("home.title")}</h1>
       <p className="lead">{t("home.lead")}</p>
       {/* A patient's first step on a phone: straight to the search, a plain GET form (no script). */}
-      <form method="get" action="/pasient" role="search" aria-label={t("home.search")} className="search-form home-search">
+      <form method="get" action={`/pasient#${PATIENT_RESULTS_ID}`} role="search" aria-label={t("home.search")} className="search-form home-search">
         {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
         <div className="field">
           <label htmlFor="q">{t("search.field.q")}</label>

@@ -18,7 +18,7 @@ import { publicPageHeaders } from "~/http/cache-headers";
 import { redirectToTidyQuery } from "~/http/tidy-query";
 import { langFromSearch, withLang } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
-import { LIGHT_PAGE_WITH_SCRIPT } from "~/light/pages";
+import { LIGHT_PAGE_WITH_SCRIPT, PATIENT_RESULTS_ID } from "~/light/pages";
 import { useTranslator } from "~/i18n/use-translator";
 import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES } from "~/search-params/choices";
 import type { StudyCard } from "~/views/study-card.server";
@@ -57,7 +57,8 @@ export default function PatientSearch() {
       <div data-live-part="problems">
         <ProblemSummary problems={problems} />
       </div>
-      <form method="get" action="/pasient" role="search" aria-label={t("patient.search.form")} className="search-form" data-live-search="">
+      {/* "#treff": a search lands on the results, not ~1,200 px above them on a phone (works without JavaScript). */}
+      <form method="get" action={`/pasient#${PATIENT_RESULTS_ID}`} role="search" aria-label={t("patient.search.form")} className="search-form" data-live-search="">
         {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
         <div className="field">
           <label htmlFor="q">{t("search.field.q")}</label>
@@ -129,7 +130,7 @@ export default function PatientSearch() {
         <h2 id="treff-tittel" className="visually-hidden">
           {t("patient.results.heading")}
         </h2>
-        <p role="status" className="result-count" data-busy-text={t("search.updating")}>
+        <p role="status" className="result-count" data-busy-text={t("search.updating")} id={PATIENT_RESULTS_ID} tabIndex={-1}>
           {view.countText}
           {view.near && view.total > 0 ? (
             <span className="result-near"> {t("search.nearFrom", { postcode: view.near.postcode, place: view.near.place })}</span>

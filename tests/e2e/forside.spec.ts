@@ -46,15 +46,25 @@ test("on a phone, a patient searches straight from the front page, nearest site 
   await search.getByLabel("Diagnose, behandling eller ord").fill("diabetes");
   await search.getByLabel(/Postnummer/).fill("9008");
   await search.getByRole("button", { name: "Søk" }).click();
-  await expect(page).toHaveURL(/\/pasient\?q=diabetes&postnummer=9008$/);
-  await expect(page.getByLabel("Diagnose, behandling eller ord")).toHaveValue("diabetes");
+  // The search lands on its results: the count has the focus and the first result is on screen.
+  await expect(page).toHaveURL(/\/pasient\?q=diabetes&postnummer=9008#treff$/);
+  await expect(page.locator("#treff")).toBeFocused();
+  await expect(page.locator(".cards .card").first()).toBeInViewport();
   await expect(page.locator(".cards .card").first()).toContainText("km");
+  await expect(page.getByLabel("Diagnose, behandling eller ord")).toHaveValue("diabetes");
+
+  // A new search from the patient page lands on its results too.
+  await page.getByLabel("Diagnose, behandling eller ord").fill("astma");
+  await page.getByRole("button", { name: "Søk", exact: true }).click();
+  await expect(page).toHaveURL(/\/pasient\?q=astma&postnummer=9008#treff$/);
+  await expect(page.locator("#treff")).toBeFocused();
+  await expect(page.locator("#treff")).toBeInViewport();
   await expectNoAxeViolations(page);
 
   await page.goto("/?lang=nn");
   await page.getByRole("search", { name: "Søk etter studiar" }).getByRole("searchbox").fill("diabetes");
   await page.getByRole("search", { name: "Søk etter studiar" }).getByRole("button").click();
-  await expect(page).toHaveURL(/\/pasient\?lang=nn&q=diabetes$/);
+  await expect(page).toHaveURL(/\/pasient\?lang=nn&q=diabetes#treff$/);
   await expect(page.locator("html")).toHaveAttribute("lang", "nn");
   await expectNoAxeViolations(page);
 });
