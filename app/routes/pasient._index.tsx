@@ -16,7 +16,7 @@ import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
 import { LiveRegion, SEARCH_LIVE_TEXTS } from "~/components/LiveRegion";
 import { publicPageHeaders } from "~/http/cache-headers";
 import { redirectToTidyQuery } from "~/http/tidy-query";
-import { langFromSearch, withLang } from "~/i18n/languages";
+import { langFromSearch } from "~/i18n/languages";
 import { translator } from "~/i18n/translate";
 import { LIGHT_PAGE_WITH_SCRIPT, PATIENT_RESULTS_ID } from "~/light/pages";
 import { useTranslator } from "~/i18n/use-translator";
@@ -139,7 +139,7 @@ export default function PatientSearch() {
         {view.zero ? <ZeroResults zero={view.zero} /> : null}
         <ul className="cards">
           {view.cards.map((card) => (
-            <StudyCardItem key={card.id} card={card} postcode={view.near?.postcode ?? null} />
+            <StudyCardItem key={card.id} card={card} query={view.studyQuery} />
           ))}
         </ul>
         <Pagination page={view.page} pages={view.pages} previousHref={view.previousHref} nextHref={view.nextHref} />
@@ -188,9 +188,10 @@ export default function PatientSearch() {
   }
 }
 
-function StudyCardItem({ card, postcode }: { card: StudyCard; postcode: string | null }) {
-  const { t, plural, lang } = useTranslator();
-  const to = withLang(`/pasient/studier/${card.id}${postcode ? `?postnummer=${postcode}` : ""}`, lang);
+function StudyCardItem({ card, query }: { card: StudyCard; query: string }) {
+  const { t, plural } = useTranslator();
+  // The search goes along (its language too): distances on the study page and the way back.
+  const to = `/pasient/studier/${card.id}${query}`;
   return (
     <li className="card" data-study-id={card.id}>
       <h3>

@@ -207,7 +207,7 @@ export default function PatientStudyPage() {
           <Link to={href(`/helsepersonell/studier/${s.id}`)}>{t("patient.study.clinicianLink")}</Link>
         </li>
         <li>
-          <Link to={href("/pasient")}>{t("patient.study.back")}</Link>
+          <Link to={s.backHref}>{t("patient.study.back")}</Link>
         </li>
       </ul>
       <LiveRegion message="" texts={STUDY_LIVE_TEXTS} />

@@ -13,7 +13,7 @@ import { getSearchEngine } from "../search.server";
 import type { SearchQuery } from "../../search/types";
 import { SEX_FOR_ENGINE, type ParamProblem } from "../search-params/field-parsers";
 import { STATUS_FILTER, withoutEmpty } from "../search-params/engine-query";
-import { parsePatientSearchParams, patientSearchHref, type PatientSearchParams } from "../search-params/patient-search-params";
+import { PATIENT_PATH, parsePatientSearchParams, patientSearchHref, type PatientSearchParams } from "../search-params/patient-search-params";
 import { studyCard, type StudyCard } from "./study-card.server";
 
 export const PATIENT_PAGE_SIZE = 20;
@@ -46,6 +46,11 @@ export interface PatientSearchView {
   zero: { reasons: string[]; widen: WidenOption[]; emptyPortal: boolean } | null;
   previousHref: string | null;
   nextHref: string | null;
+  /**
+   * The search as a query string ("?q=diabetes&postnummer=9008", "" for none) for the links to
+   * the study pages: the study page measures from the postcode and leads back to this search.
+   */
+  studyQuery: string;
 }
 
 function engineQuery(params: PatientSearchParams, near: { lat: number; lon: number } | null, now: Date): SearchQuery {
@@ -147,5 +152,6 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
     zero,
     previousHref: params.side > 1 ? patientSearchHref({ ...params, side: Math.min(params.side - 1, pages) }, lang) : null,
     nextHref: params.side < pages ? patientSearchHref({ ...params, side: params.side + 1 }, lang) : null,
+    studyQuery: patientSearchHref(params, lang).slice(PATIENT_PATH.length),
   };
 }

@@ -8,6 +8,8 @@ import { getDb } from "../db.server";
 import { langFromRequest } from "../i18n/languages";
 import { translator } from "../i18n/translate";
 import { lookupPostcode } from "../models/postcode.server";
+import { listRegions } from "../models/reference.server";
+import { parsePatientSearchParams, patientSearchHref } from "../search-params/patient-search-params";
 import { withdrawnAt } from "../models/study.server";
 import { ageSchema, oneOf, parseField, postcodeSchema, SEX_PARAMS, type ParamProblem } from "../search-params/field-parsers";
 import { categoryNamesFor, clinicianStudyUrl, clinicianStudyView, loadPublicStudy, patientStudyView } from "./study-page.server";
@@ -16,14 +18,18 @@ export function patientStudyPage(request: Request, rawId: string | undefined) {
   const db = getDb();
   const study = loadPublicStudy(db, rawId);
   const lang = langFromRequest(request);
+  const search = new URL(request.url).searchParams;
   // A postcode carried over from the search gives distances; a bad or unknown one is ignored here.
-  const postcode = postcodeSchema.safeParse(new URL(request.url).searchParams.get("postnummer") ?? "");
+  const postcode = postcodeSchema.safeParse(search.get("postnummer") ?? "");
   const place = postcode.success ? lookupPostcode(db, postcode.data) : null;
+  // The rest of the search is only carried back to it (values that do not parse are left out).
+  const from = parsePatientSearchParams(search, listRegions(db).map((r) => r.id)).params;
   return patientStudyView(study, {
     lang,
     now: new Date(),
     near: place,
     postcode: place?.postcode ?? null,
+    backHref: patientSearchHref(from, lang),
     withdrawnAt: study.publicationState === "withdrawn" ? withdrawnAt(db, study.id) : null,
     categoryNames: categoryNamesFor(db, lang),
   });

@@ -184,11 +184,14 @@ export interface PatientStudyView extends StudyPageBase {
   /** Contacts meant for the public (patients and relatives). */
   contacts: { name: string; email: string | null; phone: string | null }[];
   postcode: string | null;
+  /** "Tilbake til søket": the search the patient came from, with its words, postcode and filters. */
+  backHref: string;
 }
 
-export function patientStudyView(study: StudyRecord, options: StudyPageOptions & { postcode: string | null }): PatientStudyView {
+export function patientStudyView(study: StudyRecord, options: StudyPageOptions & { postcode: string | null; backHref: string }): PatientStudyView {
   return {
     ...studyPageBase(study, options),
+    backHref: options.backHref,
     contacts: study.contacts.filter((c) => c.role === "public").map(({ name, email, phone }) => ({ name, email, phone })),
     postcode: options.near ? options.postcode : null,
   };

@@ -53,6 +53,13 @@ test("on a phone, a patient searches straight from the front page, nearest site 
   await expect(page.locator(".cards .card").first()).toContainText("km");
   await expect(page.getByLabel("Diagnose, behandling eller ord")).toHaveValue("diabetes");
 
+  // "Tilbake til søket" on a study page leads back to the same search, postcode and all.
+  await page.locator(".cards .card").first().getByRole("link").first().click();
+  await expect(page).toHaveURL(/\/pasient\/studier\/\d+\?q=diabetes&postnummer=9008$/);
+  await page.getByRole("link", { name: "Tilbake til søket" }).click();
+  await expect(page).toHaveURL(/\/pasient\?q=diabetes&postnummer=9008$/);
+  await expect(page.getByLabel("Diagnose, behandling eller ord")).toHaveValue("diabetes");
+
   // A new search from the patient page lands on its results too.
   await page.getByLabel("Diagnose, behandling eller ord").fill("astma");
   await page.getByRole("button", { name: "Søk", exact: true }).click();

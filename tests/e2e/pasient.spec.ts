@@ -128,7 +128,8 @@ test.describe("patient study page", () => {
   test("shows each site with its own window and status, and whom to contact", async ({ page }) => {
     await page.goto("/pasient?q=brystkreft&postnummer=7030");
     await page.getByRole("link", { name: BREAST_CANCER_TITLE }).click();
-    await expect(page).toHaveURL(/\/pasient\/studier\/\d+\?postnummer=7030$/);
+    // The search goes along to the study page (distances from the postcode, and the way back).
+    await expect(page).toHaveURL(/\/pasient\/studier\/\d+\?q=brystkreft&postnummer=7030$/);
     await expect(page.getByRole("heading", { level: 1 })).toContainText(BREAST_CANCER_TITLE);
     await expect(page.getByText(`Åpen for inklusjon til ${seededDate(365)}`).first()).toBeVisible();
     const sites = page.getByRole("list", { name: "Studiesteder og inklusjonsperiode for hvert sted" });
@@ -201,7 +202,7 @@ test.describe("language", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Finn ein studie");
     await expect(page.getByLabel("Diagnose, behandling eller ord")).toHaveValue("brystkreft");
     await page.getByRole("link", { name: BREAST_CANCER_TITLE }).click();
-    await expect(page).toHaveURL(/\/pasient\/studier\/\d+\?lang=nn$/);
+    await expect(page).toHaveURL(/\/pasient\/studier\/\d+\?q=brystkreft&lang=nn$/);
     await expect(page.locator("html")).toHaveAttribute("lang", "nn");
     await expect(page.getByRole("heading", { name: "Kven kan delta" })).toBeVisible();
     // This study has no nynorsk text: the bokmål text is marked as bokmål, and we say so.
