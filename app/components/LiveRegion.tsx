@@ -15,6 +15,7 @@ export const SEARCH_LIVE_TEXTS = [
   "live.results.removed.one",
   "live.results.removed.other",
   "live.results.updated",
+  "live.results.new",
 ] as const satisfies readonly MessageKey[];
 export const STUDY_LIVE_TEXTS = ["live.study.updated", "live.study.withdrawn"] as const satisfies readonly MessageKey[];
 

@@ -47,6 +47,7 @@ if (region && results) {
     snapshot: () => ({ ids: Array.from(results.querySelectorAll<HTMLElement>("[data-study-id]"), (el) => Number(el.dataset.studyId)), json: contentOf(results) }),
     relevant: (event, before) => concernsSearch(event, new Set(before.ids), null),
     describe: describeResults,
+    mark: (texts, before) => markNewResults(results, new Set(before.ids), texts.t("live.results.new")),
   });
 } else if (region && study) {
   followEvents(region, {
@@ -188,6 +189,19 @@ interface Follow<S> {
   snapshot: () => S;
   relevant: (event: LiveEvent, now: S) => boolean;
   describe: (texts: LiveTexts, before: S, after: S) => string | null;
+  /** After a live refresh: marks on the page what it brought (a new study in the results). */
+  mark?: (texts: LiveTexts, before: S) => void;
+}
+
+/** A "ny" badge on each result that was not in the list before the live refresh. */
+function markNewResults(results: HTMLElement, before: ReadonlySet<number>, text: string) {
+  for (const card of Array.from(results.querySelectorAll<HTMLElement>("[data-study-id]"))) {
+    if (before.has(Number(card.dataset.studyId)) || card.querySelector(".new-badge")) continue;
+    const badge = document.createElement("span");
+    badge.className = "new-badge";
+    badge.textContent = text;
+    (card.querySelector("h3") ?? card).append(badge);
+  }
 }
 
 function textsOf(liveRegion: HTMLElement): LiveTexts {
@@ -226,6 +240,7 @@ function followEvents<S>(liveRegion: HTMLElement, page: Follow<S>) {
       // A search the user started meanwhile wins; so does a new address.
       if (!next || generation !== searchGeneration || url !== location.href) return;
       apply(next.doc);
+      page.mark?.(texts, before);
       const message = page.describe(texts, before, page.snapshot());
       if (message) announce(message);
     } catch {

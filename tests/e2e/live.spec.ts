@@ -89,6 +89,8 @@ test("a search page shows a study that is sent while it is open, without reload 
   // The brief's promise: a change at a hospital is on open pages within a second.
   await expect(page.locator(".cards .card", { hasText: title })).toBeVisible({ timeout: 1000 });
   await expect(region).toHaveText("1 ny studie i resultatene");
+  // The newly arrived study is marked "ny" in the list (issue 19).
+  await expect(page.locator(".cards .card", { hasText: title }).locator(".new-badge")).toHaveText("ny");
   await expect(page.locator(".zero-results")).toHaveCount(0);
   expect(await marker(page)).toBe("still-here");
   expect(await activeId(page)).toBe(focused);

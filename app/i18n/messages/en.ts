@@ -158,6 +158,7 @@ export const en: Messages = {
   "live.results.removed.one": "{count} study is no longer in the results",
   "live.results.removed.other": "{count} studies are no longer in the results",
   "live.results.updated": "The results have been updated",
+  "live.results.new": "new",
   "live.study.updated": "The study has been updated",
   "live.study.withdrawn": "The study has been withdrawn",
   "search.problems": "Something in the search needs fixing",

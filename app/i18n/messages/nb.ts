@@ -160,6 +160,7 @@ export const nb = {
   "live.results.removed.one": "{count} studie er ikke lenger i resultatene",
   "live.results.removed.other": "{count} studier er ikke lenger i resultatene",
   "live.results.updated": "Resultatene er oppdatert",
+  "live.results.new": "ny",
   "live.study.updated": "Studien er oppdatert",
   "live.study.withdrawn": "Studien er trukket tilbake",
   "search.problems": "Noe i søket må rettes",

@@ -158,6 +158,7 @@ export const nn: Messages = {
   "live.results.removed.one": "{count} studie er ikkje lenger i resultata",
   "live.results.removed.other": "{count} studiar er ikkje lenger i resultata",
   "live.results.updated": "Resultata er oppdaterte",
+  "live.results.new": "ny",
   "live.study.updated": "Studien er oppdatert",
   "live.study.withdrawn": "Studien er trekt tilbake",
   "search.problems": "Noko i søket må rettast",
