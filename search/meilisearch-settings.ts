@@ -16,6 +16,7 @@
  */
 import type { Meilisearch, Settings, Task } from "meilisearch";
 import { representativeFields } from "./meilisearch-representatives";
+import { knownTerms } from "./medical-terms";
 import { synonymGroups, type SynonymGroup } from "./synonyms";
 
 export const PRIMARY_KEY = "id";
@@ -148,7 +149,9 @@ export function studyIndexSettings(): Settings {
     typoTolerance: {
       enabled: true,
       minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
-      disableOnWords: [],
+      // Known medical terms are never typo-matched to another word (search/medical-terms.ts):
+      // "hjerteinfarkt" must not find "hjerneinfarkt".
+      disableOnWords: knownTerms(),
       // ICD-10 codes must not be "corrected" into neighbouring codes (c50 → c51).
       disableOnAttributes: ["icd10Search"],
       disableOnNumbers: false,

@@ -14,6 +14,7 @@ import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
 import { groupByStudy } from "../app/domain/group-by-study";
 import { documentStatus } from "./document-mapper";
 import { markWords } from "./highlight";
+import { safeQuery } from "./medical-terms";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
 import { representativeClause, representativeFieldsOf, statusSetFor, type Grouping, type StatusSet } from "./meilisearch-representatives";
@@ -586,7 +587,7 @@ export class MeilisearchEngine implements SearchEngine {
     // text, exactly like "brystkreft" finds C50-coded studies that never use the word. (A pure
     // icd10Prefixes filter for a code query would miss the latter: Meilisearch cannot OR a filter
     // with the text query.)
-    const q = queryText(query.q);
+    const q = safeQuery(queryText(query.q));
     const study = studyFilters(query);
     const site = siteFilters(query);
     const status = statusClause(query.status, now);
