@@ -16,8 +16,10 @@
  * 2. A typed word that is not a known term but within typo reach of two or more known terms is
  *    read as the nearest one when that one is unique ("hjerteinfrakt" → "hjerteinfarkt", not also
  *    "hjerneinfarkt" two edits away); it then falls under rule 1. Within reach of one known term
- *    only, it is left to the engine's ordinary typo tolerance (which can reach no other known
- *    term). A tie between known terms is left as typed.
+ *    only, it is read as that term when it is a one-word synonym ("sukersyke" → "sukkersyke", so
+ *    its synonyms apply), else left to the engine's ordinary typo tolerance (which can reach no
+ *    other known term; "insomnai" still finds "insomnia"). A tie between known terms is left as
+ *    typed.
  * 3. The last word, being typed, is left alone when a known term starts with it ("hjerteinf").
  * 4. "ICPC-2 K75" (GPs' codes) is read as the concept of its synonym group, or the code's
  *    Norwegian name.
@@ -154,15 +156,24 @@ export function nearestKnownTerm(word: string): string | null {
         if (d <= max) found.push({ t, d });
       });
     }
-    if (found.length >= 2) {
+    if (found.length > 0) {
       const best = Math.min(...found.map((f) => f.d));
       const nearest = found.filter((f) => f.d === best);
-      if (nearest.length === 1) answer = nearest[0]!.t;
+      // Several known terms in reach: the nearest, if unique. One only: read as it when it is a
+      // synonym term (an entry to a concept: "sukersyke" → "sukkersyke" → diabetes); else the
+      // engine's typo tolerance, which can reach no other known term, finds it and other words.
+      if (nearest.length === 1 && (found.length >= 2 || synonymWords().has(nearest[0]!.t))) answer = nearest[0]!.t;
     }
   }
   if (nearestCache.size > 10_000) nearestCache.clear();
   nearestCache.set(word, answer);
   return answer;
+}
+
+let synonymWordSet: Set<string> | null = null;
+/** The single-word synonym terms. */
+function synonymWords(): Set<string> {
+  return (synonymWordSet ??= new Set(synonymGroups().flatMap((g) => g.terms.filter((t) => !t.includes(" ")))));
 }
 
 /** "icpc 2 k75" / "icpc2 k75" / "icpc k75" → the concept's first synonym, or the code's name. */

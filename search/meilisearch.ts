@@ -338,9 +338,16 @@ const MARK_END = "\u0003";
  */
 function retrieval(q: string) {
   return q
-    ? { attributesToRetrieve: [...HIT_ATTRIBUTES], attributesToHighlight: ["titleN"], highlightPreTag: MARK_START, highlightPostTag: MARK_END }
-    : { attributesToRetrieve: [...HIT_ATTRIBUTES] };
+    ? { attributesToRetrieve: [...HIT_ATTRIBUTES], attributesToHighlight: ["titleN"], highlightPreTag: MARK_START, highlightPostTag: MARK_END, ...ALL_WORDS }
+    : { attributesToRetrieve: [...HIT_ATTRIBUTES], ...ALL_WORDS };
 }
+
+/**
+ * Every query word must match, as in the embedded engine (issue 19). Meilisearch's default
+ * ("last") drops words from the end until something matches: "kreft i lungene" became "kreft"
+ * and listed breast and ovarian cancer studies. Sent with every search that has a text query.
+ */
+const ALL_WORDS = { matchingStrategy: "all" } as const;
 
 /** The matched spans of a `_formatted` string, as offsets in the unmarked string. */
 export function markedSpans(formatted: string | undefined): { start: number; length: number }[] {
@@ -655,13 +662,13 @@ export class MeilisearchEngine implements SearchEngine {
     const facetQueries: { facet: Facet; value?: StatusFilter; query: MultiSearchQuery }[] = [];
     for (const f of wanted) {
       if (f !== "regionId" && f !== "organisationId") continue;
-      facetQueries.push({ facet: f, query: { indexUid: this.indexUid, q, filter: representing(facetGrouping(f, a.grouping)), limit: 0, facets: [f] } });
+      facetQueries.push({ facet: f, query: { indexUid: this.indexUid, q, filter: representing(facetGrouping(f, a.grouping)), limit: 0, facets: [f], ...ALL_WORDS } });
     }
     if (wanted.has("status")) {
       for (const s of STATUSES) {
         // A document has one status: outside the query's statuses nothing is counted.
         if (a.statuses?.length && !a.statuses.includes(s)) continue;
-        facetQueries.push({ facet: "status", value: s, query: { indexUid: this.indexUid, q, filter: representing(a.grouping, statusSetFor([s])!), limit: 0 } });
+        facetQueries.push({ facet: "status", value: s, query: { indexUid: this.indexUid, q, filter: representing(a.grouping, statusSetFor([s])!), limit: 0, ...ALL_WORDS } });
       }
     }
     const [main, extra] = await Promise.all([
@@ -710,7 +717,7 @@ export class MeilisearchEngine implements SearchEngine {
     const known = this.knownPlaces;
     if (!known || Date.now() - this.knownPlacesAt > PLACES_TTL_MS) void this.refreshPlaces();
     const guess = known ? (distanceRings(known, near)[0] ?? null) : null;
-    const placesQuery = () => index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"] });
+    const placesQuery = () => index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"], ...ALL_WORDS });
     let placed = guess && guess.documents * GUESS_MATCH_SHARE < need ? placesQuery() : null;
     // Not awaited when the guess fills the page: its failure must not go unhandled then.
     placed?.catch(() => undefined);
@@ -828,7 +835,7 @@ export class MeilisearchEngine implements SearchEngine {
     if (siteFacets.length === 0 && !wantStatus) return {};
     const filter = and([...base, status]);
     const out: SearchResult["facets"] = {};
-    const countQuery = (extra: string): MultiSearchQuery => ({ indexUid: this.indexUid, q, filter: and([filter, extra]), page: 1, hitsPerPage: 0 });
+    const countQuery = (extra: string): MultiSearchQuery => ({ indexUid: this.indexUid, q, filter: and([filter, extra]), page: 1, hitsPerPage: 0, ...ALL_WORDS });
 
     let values: Record<string, Record<string, number>> = {};
     if (siteFacets.length) {
@@ -837,6 +844,7 @@ export class MeilisearchEngine implements SearchEngine {
         distinct: "id",
         limit: 0,
         facets: siteFacets.map((f) => SITE_LEVEL_FACETS[f]!),
+        ...ALL_WORDS,
       });
       values = r.facetDistribution ?? {};
     }

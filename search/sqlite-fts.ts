@@ -336,8 +336,15 @@ export class SqliteFtsEngine implements SearchEngine {
     const words = q.split(" ");
     const kept = words.filter((w) => !STOP.has(w));
     const normalised = (kept.length ? kept : words).join(" ");
-    const expansion = expandWithSynonyms(normalised, synonymGroupsWithCodes());
-    const phrases = expansion.phrases.map((p) => p.split(" ").filter(Boolean)).filter((p) => p.length > 0);
+    // Synonyms are looked up in what was typed, stop words included ("blodpropp i hjertet" is a
+    // term), and each alternative then drops its stop words as the query does.
+    const expansion = expandWithSynonyms(q, synonymGroupsWithCodes());
+    const withoutStop = (p: string) => {
+      const all = p.split(" ").filter(Boolean);
+      const rest = all.filter((w) => !STOP.has(w));
+      return rest.length ? rest : all;
+    };
+    const phrases = [...new Map(expansion.phrases.map((p) => withoutStop(p)).filter((p) => p.length > 0).map((p) => [p.join(" "), p])).values()];
     const last = normalised.split(" ").at(-1)!;
     const highlightWords = new Set<string>();
     const exactParts: string[][] = [];

@@ -60,20 +60,35 @@ export function synonymSources(file = DEFAULT_FILE()): SynonymSource[] {
 export interface Expansion {
   /** Alternative normalised phrases, each of which may match (includes the query itself). */
   phrases: string[];
-  /** ICD-10 codes/prefixes implied by synonym groups the query hit. */
+  /** ICD-10 codes/prefixes of a synonym group whose term is the whole query ("brystkreft" → C50). */
   icd10: string[];
 }
 
-/** Expands a normalised query with every synonym group whose term appears in it as whole words. */
+/** At most this many alternative phrasings of one query. */
+const MAX_PHRASES = 64;
+
+/**
+ * Expands a normalised query with every synonym group whose term appears in it as whole words.
+ * Groups combine: "sukkersjuke hja born" also becomes "diabetes hos barn". A group's ICD-10 codes
+ * only count when its term is the whole query: "diabetes hos barn" must not find every study
+ * coded E10–E14 whatever it is about.
+ */
 export function expandWithSynonyms(normalisedQuery: string, groups = synonymGroups()): Expansion {
-  const padded = ` ${normalisedQuery} `;
-  const phrases = new Set<string>([normalisedQuery]);
+  let phrases = new Set<string>([normalisedQuery]);
   const icd10 = new Set<string>();
   for (const group of groups) {
-    const hit = group.terms.find((t) => padded.includes(` ${t} `));
-    if (!hit) continue;
-    for (const t of group.terms) phrases.add(normalisedQuery === hit ? t : padded.replace(` ${hit} `, ` ${t} `).trim());
-    for (const c of group.icd10) icd10.add(c);
+    const next = new Set(phrases);
+    for (const phrase of phrases) {
+      const padded = ` ${phrase} `;
+      const hit = group.terms.find((t) => padded.includes(` ${t} `));
+      if (!hit) continue;
+      if (phrase === normalisedQuery && hit === normalisedQuery) for (const c of group.icd10) icd10.add(c);
+      for (const t of group.terms) {
+        if (next.size >= MAX_PHRASES) break;
+        next.add(padded.replace(` ${hit} `, ` ${t} `).trim());
+      }
+    }
+    phrases = next;
   }
   return { phrases: [...phrases], icd10: [...icd10] };
 }
