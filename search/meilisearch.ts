@@ -18,7 +18,7 @@ import { safeQuery } from "./medical-terms";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
 import { representativeClause, representativeFieldsOf, statusSetFor, type Grouping, type StatusSet } from "./meilisearch-representatives";
-import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, TASK_WAIT, waitForTask } from "./meilisearch-settings";
+import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, STOP_WORDS, TASK_WAIT, waitForTask } from "./meilisearch-settings";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
 /** What is stored in Meilisearch for one SearchDocument. */
@@ -349,6 +349,14 @@ function retrieval(q: string) {
  */
 const ALL_WORDS = { matchingStrategy: "all" } as const;
 
+const STOP = new Set<string>(STOP_WORDS);
+/** A normalised query without its stop words (unless it is nothing but stop words). */
+export function withoutStopWords(q: string): string {
+  const words = q.split(" ").filter(Boolean);
+  const kept = words.filter((w) => !STOP.has(w));
+  return (kept.length ? kept : words).join(" ");
+}
+
 /** The matched spans of a `_formatted` string, as offsets in the unmarked string. */
 export function markedSpans(formatted: string | undefined): { start: number; length: number }[] {
   const out: { start: number; length: number }[] = [];
@@ -594,7 +602,9 @@ export class MeilisearchEngine implements SearchEngine {
     // text, exactly like "brystkreft" finds C50-coded studies that never use the word. (A pure
     // icd10Prefixes filter for a code query would miss the latter: Meilisearch cannot OR a filter
     // with the text query.)
-    const q = safeQuery(queryText(query.q));
+    // Stop words are left out here, not only by Meilisearch: with one in the query ("kreft i
+    // lungene") Meilisearch never applied a multi-word synonym (measured with 1.21.0, issue 19).
+    const q = withoutStopWords(safeQuery(queryText(query.q)));
     const study = studyFilters(query);
     const site = siteFilters(query);
     const status = statusClause(query.status, now);
