@@ -13,8 +13,9 @@
  * 1. A typed word that is a known term is matched exactly (and as a prefix, and inside compounds),
  *    never with typos: the SQLite engine gives it no typo candidates, Meilisearch has it in
  *    `typoTolerance.disableOnWords` (meilisearch-settings.ts).
- * 2. A typed word that is not a known term but within typo reach of two or more known terms is
- *    read as the nearest one when that one is unique ("hjerteinfrakt" → "hjerteinfarkt", not also
+ * 2. A typed word that is not a known term but within typo reach of two or more known terms
+ *    (not merely forms of one word: "reumatisme", "reumatismen") is read as the nearest one when
+ *    that one is unique ("hjerteinfrakt" → "hjerteinfarkt", not also
  *    "hjerneinfarkt" two edits away); it then falls under rule 1. Within reach of one known term
  *    only, it is read as that term when it is a one-word synonym ("sukersyke" → "sukkersyke", so
  *    its synonyms apply), else left to the engine's ordinary typo tolerance (which can reach no
@@ -162,12 +163,22 @@ export function nearestKnownTerm(word: string): string | null {
       // Several known terms in reach: the nearest, if unique. One only: read as it when it is a
       // synonym term (an entry to a concept: "sukersyke" → "sukkersyke" → diabetes); else the
       // engine's typo tolerance, which can reach no other known term, finds it and other words.
-      if (nearest.length === 1 && (found.length >= 2 || synonymWords().has(nearest[0]!.t))) answer = nearest[0]!.t;
+      // Other known terms that are only forms of the nearest one ("reumatisme", "reumatismen")
+      // are no danger: "revmatisme" stays as typed and still finds itself.
+      const near = nearest[0]?.t;
+      const others = near ? found.filter((f) => f.t !== near && !sameStem(f.t, near)) : [];
+      if (nearest.length === 1 && near && (others.length > 0 || synonymWords().has(near))) answer = near;
     }
   }
   if (nearestCache.size > 10_000) nearestCache.clear();
   nearestCache.set(word, answer);
   return answer;
+}
+
+/** Two forms of one word: they share all but (at most) the last three letters of the shorter. */
+function sameStem(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length) - 3;
+  return n >= 4 && a.slice(0, n) === b.slice(0, n);
 }
 
 let synonymWordSet: Set<string> | null = null;
