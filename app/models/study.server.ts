@@ -171,8 +171,8 @@ function writeConfirmation(db: Db, studyId: number, siteId: number, c: Omit<Site
     c.byName,
     siteId,
   );
-  // Deliveries come many times a day and are recorded as ingest runs; people's confirmations are history.
-  if (c.byKind !== "feed") {
+  // Only people's confirmations are history: deliveries come many times a day (ingest runs record them).
+  if (c.byKind === "user") {
     sql(db, "INSERT INTO site_confirmations (study_id, site_id, confirmed_at, confirmed_on, actor_kind, actor_id, actor_name, site_window) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
       studyId,
       siteId,
