@@ -108,6 +108,21 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
         conditions: ["Søvnløshet"], icd10: ["G47"],
         sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: addCalendarDays(TODAY, 1), inclusionEnd: "2027-12-31" }],
       }));
+      // Confirmed last on 1 October 2025 (saved then): past the 12-month hard limit at NOW, so not
+      // open in either engine (ADR 0019); 8 months old in the other: overdue but still open.
+      const saveOn = (key: string, study: StudyInput, on: Date) => {
+        const r = saveStudy(t.db, study, { actor, now: on });
+        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+        ids[key] = r.studyId;
+      };
+      saveOn("lapsed", edgeStudy("Hoftestudie ingen har bekreftet på over et år", {
+        conditions: ["Hofteartrose"], icd10: ["M16"],
+        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2025-01-01", inclusionEnd: "2027-12-31" }],
+      }), new Date("2025-10-01T10:00:00Z"));
+      saveOn("overdue", edgeStudy("Hoftestudie bekreftet for åtte måneder siden", {
+        conditions: ["Hofteartrose"], icd10: ["M16"],
+        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2025-01-01", inclusionEnd: "2027-12-31" }],
+      }), new Date("2026-03-15T10:00:00Z"));
       save("draft", edgeStudy("Utkast om brystkreft som ikke skal finnes", { icd10: ["C50"], publicationState: "draft", summary: {} }));
       save("injection", edgeStudy(`Robert'); DROP TABLE studies; -- "NEAR" OR * brystkreft`, {
         sites: [{ organisationId: "unn", inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }],
@@ -257,6 +272,18 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(openTomorrow).not.toContain("Lungekreftstudie som stenger i dag");
       expect(openTomorrow).toContain("Søvnstudie i Tromsø som åpner i morgen");
       expect(await titlesOf({ status: ["closed"], now: tomorrow })).toContain("Lungekreftstudie som stenger i dag");
+    });
+
+    it("does not count a site nobody confirmed within the hard limit as open (ADR 0019)", async () => {
+      const lapsed = "Hoftestudie ingen har bekreftet på over et år";
+      const overdue = "Hoftestudie bekreftet for åtte måneder siden";
+      const open = await titlesOf({ q: "hofteartrose", status: ["open"] });
+      expect(open).toContain(overdue);
+      expect(open).not.toContain(lapsed);
+      expect(await titlesOf({ q: "hofteartrose", status: ["closed"] })).toContain(lapsed);
+      // The day before it lapsed (1 October 2026 in Oslo) it was open: the same documents, another instant.
+      expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: new Date("2026-10-01T12:00:00Z") })).toContain(lapsed);
+      expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: startOfOsloDay("2026-10-02") })).not.toContain(lapsed);
     });
 
     it("filters by region, organisation, category, type, phase, age, sex and healthy volunteers", async () => {
