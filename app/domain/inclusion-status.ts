@@ -392,6 +392,16 @@ function stateOn(site: InclusionWindow, today: string): SiteState {
   return { ...state, confirmation: "confirmed" };
 }
 
+/**
+ * The day a site's confirmation lapses, when that changes its status (null when it has no record,
+ * or is closed or unknown by then anyway: a closed site needs no confirmation).
+ */
+function lapseThatChangesStatus(site: InclusionWindow): string | null {
+  if (site.confirmedOn == null) return null;
+  const day = confirmationLapsedFrom(site.confirmedOn);
+  return PERISHABLE.has(baseStateOn(site, day).status) ? day : null;
+}
+
 /** The rule before confirmations (ADR 0012). */
 function baseStateOn(site: InclusionWindow, today: string): SiteState {
   validateInclusionWindow(site);
@@ -470,7 +480,8 @@ export function statusTransitions(site: InclusionWindow): Date[] {
   if (site.inclusionStart != null) out.push(startOfOsloDay(site.inclusionStart));
   const stale = site.inclusionStart == null && site.declared ? declaredStaleFrom(site.declared) : null;
   if (stale != null) out.push(startOfOsloDay(stale));
-  if (site.confirmedOn != null) out.push(startOfOsloDay(confirmationLapsedFrom(site.confirmedOn)));
+  const lapse = lapseThatChangesStatus(site);
+  if (lapse != null) out.push(startOfOsloDay(lapse));
   if (site.inclusionEnd != null) out.push(startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)));
   return out.sort((a, b) => a.getTime() - b.getTime());
 }
@@ -492,7 +503,8 @@ export function nextStatusChange(sites: readonly InclusionWindow[], now: Date): 
     if (site.inclusionStart != null && !site.paused) instants.push(startOfOsloDay(site.inclusionStart));
     const stale = site.inclusionStart == null && !site.paused && site.declared ? declaredStaleFrom(site.declared) : null;
     if (stale != null) instants.push(startOfOsloDay(stale));
-    if (site.confirmedOn != null) instants.push(startOfOsloDay(confirmationLapsedFrom(site.confirmedOn)));
+    const lapse = lapseThatChangesStatus(site);
+    if (lapse != null) instants.push(startOfOsloDay(lapse));
     if (site.inclusionEnd != null) instants.push(startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)));
     for (const instant of instants) {
       const t = instant.getTime();
