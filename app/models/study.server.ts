@@ -141,15 +141,7 @@ function recordConfirmations(db: Db, studyId: number, input: Study, previous: St
   const sites = input.sites.filter((s) => !s.withdrawn && !s.pendingConsent);
   const chosen = actor.kind === "source" ? sites : sites.filter((s) => before.get(siteIdentity(s)) !== JSON.stringify(windowFields(s)));
   if (chosen.length === 0) return false;
-  const rows = sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city, confirmed_on FROM study_sites WHERE study_id = ? AND withdrawn = 0").all(studyId) as {
-    id: number;
-    organisation_id: string | null;
-    hospital_id: string | null;
-    site_name: string | null;
-    site_city: string | null;
-    confirmed_on: string | null;
-  }[];
-  const byIdentity = new Map(rows.map((r) => [siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }), r]));
+  const byIdentity = activeSiteRows(db, studyId);
   const on = osloDate(new Date(instant));
   const kind = CONFIRMATION_KIND[actor.kind];
   let moved = false;
@@ -160,6 +152,19 @@ function recordConfirmations(db: Db, studyId: number, input: Study, previous: St
     if (row.confirmed_on !== on) moved = true;
   }
   return moved;
+}
+
+/** The study's active sites' row ids and confirmation dates, by site identity. */
+function activeSiteRows(db: Db, studyId: number): Map<string, { id: number; confirmed_on: string | null }> {
+  const rows = sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city, confirmed_on FROM study_sites WHERE study_id = ? AND withdrawn = 0").all(studyId) as {
+    id: number;
+    organisation_id: string | null;
+    hospital_id: string | null;
+    site_name: string | null;
+    site_city: string | null;
+    confirmed_on: string | null;
+  }[];
+  return new Map(rows.map((r) => [siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }), r]));
 }
 
 function writeConfirmation(db: Db, studyId: number, siteId: number, c: Omit<SiteConfirmation, "byKind"> & { byKind: Exclude<ConfirmationKind, "backfill"> }, window: unknown): void {
@@ -196,15 +201,7 @@ export function confirmSiteAsIs(db: Db, studyId: number, siteIdentityKey: string
     const snapshot = latestSnapshot(db, studyId);
     const site = snapshot?.sites.find((s) => !s.withdrawn && siteIdentity(s) === siteIdentityKey);
     if (!snapshot || !site) return null;
-    const ids = sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city, confirmed_on FROM study_sites WHERE study_id = ? AND withdrawn = 0").all(studyId) as {
-      id: number;
-      organisation_id: string | null;
-      hospital_id: string | null;
-      site_name: string | null;
-      site_city: string | null;
-      confirmed_on: string | null;
-    }[];
-    const match = ids.find((r) => siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }) === siteIdentityKey);
+    const match = activeSiteRows(db, studyId).get(siteIdentityKey);
     if (!match) return null;
     const confirmation = { at: instant, on: osloDate(now), byKind: CONFIRMATION_KIND[actor.kind], byId: actor.id ?? null, byName: actor.name };
     writeConfirmation(db, studyId, match.id, confirmation, windowFields(site));
