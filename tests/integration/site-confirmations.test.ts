@@ -16,6 +16,7 @@ import { upsertReferenceData } from "~/models/reference.server";
 import { loadReferenceData } from "~/boot.server";
 import { getStudy, listSiteConfirmations, listStudyVersions, saveStudy, type Actor } from "~/models/study.server";
 import { confirmSite } from "~/models/study-work.server";
+import { studyPageBase } from "~/views/study-page.server";
 import { ForbiddenError, type Principal } from "~/auth/policy";
 import { getUser } from "~/models/user.server";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
@@ -105,6 +106,21 @@ describe("recorded confirmations", () => {
     expect(outbox(id)).toBe(before + 1);
     // Deliveries are no history entries (the ingest runs record them).
     expect(listSiteConfirmations(t.db, id)).toHaveLength(0);
+  });
+});
+
+describe("on the study page", () => {
+  it("an open site nobody confirmed for over 6 months ranks after a confirmed open one and says since when", () => {
+    const id = save(); // both sites confirmed 10 January 2026
+    confirmSite(t.db, people.editorStOlavs, id, "st-olavs/", new Date("2026-08-20T09:00:00Z"));
+    const page = studyPageBase(getStudy(t.db, id)!, { lang: "nb", now: new Date("2026-09-01T10:00:00Z"), categoryNames: new Map() });
+    // Alphabetically Oslo would come first; both are open.
+    expect(page.sites.map((s) => [s.name, s.status, s.overdue])).toEqual([
+      ["St. Olavs hospital HF", "open", false],
+      ["Oslo universitetssykehus HF", "open", true],
+    ]);
+    expect(page.sites[0]!.confirmedText).toBe("Sist bekreftet 20. august 2026");
+    expect(page.sites[1]!.statusText).toContain("ikke bekreftet siden 10. januar 2026");
   });
 });
 
