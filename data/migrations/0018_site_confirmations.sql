@@ -23,36 +23,36 @@ ALTER TABLE study_sites ADD COLUMN confirmed_by_name TEXT;
 -- SQLite's lower() folds ASCII only, so a site named with non-ASCII capitals falls back to the
 -- first version: again older, never newer. Older errs towards "needs confirmation", never
 -- towards a confirmation that did not happen.
+-- Worked out once per site into a scratch table (dropped below), then applied with UPDATE … FROM.
+CREATE TABLE backfill_0018 AS
 WITH keyed AS (
   SELECT ss.id, ss.study_id,
     CASE WHEN ss.organisation_id IS NOT NULL THEN ss.organisation_id || '/' || coalesce(ss.hospital_id, '')
          WHEN ss.site_name IS NULL THEN '~unnamed|' || lower(coalesce(ss.site_city, ''))
          ELSE '~' || lower(ss.site_name) || '|' || lower(coalesce(ss.site_city, '')) END AS site_key
   FROM study_sites ss
-),
-last_change AS (
-  SELECT k.id,
-    coalesce(
-      (SELECT v.version FROM study_versions v
-        WHERE v.study_id = k.study_id AND v.diff IS NOT NULL AND json_valid(v.diff) AND EXISTS (
-          SELECT 1 FROM json_each(v.diff) d
-          WHERE json_extract(d.value, '$.path') = 'sites[' || k.site_key || ']'
-             OR substr(json_extract(d.value, '$.path'), 1, length(k.site_key) + 8) = 'sites[' || k.site_key || '].')
-        ORDER BY v.version DESC LIMIT 1),
-      (SELECT min(v.version) FROM study_versions v WHERE v.study_id = k.study_id)) AS version
-  FROM keyed k
 )
+SELECT k.id AS site_id, k.study_id,
+  coalesce(
+    (SELECT v.version FROM study_versions v
+      WHERE v.study_id = k.study_id AND EXISTS (
+        SELECT 1 FROM json_each(v.diff) d
+        WHERE json_extract(d.value, '$.path') = 'sites[' || k.site_key || ']'
+           OR substr(json_extract(d.value, '$.path'), 1, length(k.site_key) + 8) = 'sites[' || k.site_key || '].')
+      ORDER BY v.version DESC LIMIT 1),
+    (SELECT min(v.version) FROM study_versions v WHERE v.study_id = k.study_id)) AS version
+FROM keyed k;
+
 UPDATE study_sites SET
-  confirmed_at = (SELECT v.created_at FROM study_versions v JOIN last_change lc ON lc.id = study_sites.id
-                  WHERE v.study_id = study_sites.study_id AND v.version = lc.version),
-  confirmed_on = (SELECT date(v.created_at, '+1 hour') FROM study_versions v JOIN last_change lc ON lc.id = study_sites.id
-                  WHERE v.study_id = study_sites.study_id AND v.version = lc.version),
+  confirmed_at = v.created_at,
+  confirmed_on = date(v.created_at, '+1 hour'),
   confirmed_by_kind = 'backfill',
-  confirmed_by_id = (SELECT v.actor_id FROM study_versions v JOIN last_change lc ON lc.id = study_sites.id
-                     WHERE v.study_id = study_sites.study_id AND v.version = lc.version),
-  confirmed_by_name = (SELECT v.actor_name FROM study_versions v JOIN last_change lc ON lc.id = study_sites.id
-                       WHERE v.study_id = study_sites.study_id AND v.version = lc.version)
-WHERE EXISTS (SELECT 1 FROM study_versions v WHERE v.study_id = study_sites.study_id);
+  confirmed_by_id = v.actor_id,
+  confirmed_by_name = v.actor_name
+FROM backfill_0018 b JOIN study_versions v ON v.study_id = b.study_id AND v.version = b.version
+WHERE b.site_id = study_sites.id;
+
+DROP TABLE backfill_0018;
 
 -- Every confirmation an editor makes (and every save that confirms a site's dates), kept: the
 -- history shows them beside the versions. A confirmation with unchanged dates makes no version.
