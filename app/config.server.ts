@@ -4,7 +4,23 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { configureStatusPolicy, DEFAULT_DECLARED_MAX_AGE_DAYS } from "./domain/inclusion-status";
+import {
+  configureStatusPolicy,
+  DEFAULT_CONFIRMATION_HARD_MONTHS,
+  DEFAULT_CONFIRMATION_SOFT_MONTHS,
+  DEFAULT_DECLARED_MAX_AGE_DAYS,
+} from "./domain/inclusion-status";
+
+const months = (fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: "must be a whole number of months between 1 and 120" })
+      .int("must be a whole number of months between 1 and 120")
+      .min(1, "must be a whole number of months between 1 and 120")
+      .max(120, "must be a whole number of months between 1 and 120")
+      .default(fallback),
+  );
 
 /** A CSP frame-ancestors source list (CSP Level 3 host-source / scheme-source / 'self' / 'none'). */
 export function isFrameAncestors(value: string): boolean {
@@ -193,6 +209,12 @@ const envSchema = z
         .max(3650, "must be a whole number of days between 1 and 3650")
         .default(DEFAULT_DECLARED_MAX_AGE_DAYS),
     ),
+    /**
+     * Months after which a site nobody has confirmed reads "ikke bekreftet siden …" and ranks below
+     * confirmed sites (soft), and after which its status no longer counts as open (hard) (ADR 0019).
+     */
+    SITE_CONFIRMATION_SOFT_MONTHS: months(DEFAULT_CONFIRMATION_SOFT_MONTHS),
+    SITE_CONFIRMATION_HARD_MONTHS: months(DEFAULT_CONFIRMATION_HARD_MONTHS),
     /** Seed the fictional demo studies into an empty database at start. */
     SEED_DEMO_DATA: z.preprocess(
       emptyToUndefined,
@@ -205,6 +227,13 @@ const envSchema = z
         code: "custom",
         path: ["HEADERS_TIMEOUT_SECONDS"],
         message: `must not be more than REQUEST_TIMEOUT_SECONDS (${env.REQUEST_TIMEOUT_SECONDS})`,
+      });
+    }
+    if (env.SITE_CONFIRMATION_SOFT_MONTHS > env.SITE_CONFIRMATION_HARD_MONTHS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SITE_CONFIRMATION_SOFT_MONTHS"],
+        message: `must not be more than SITE_CONFIRMATION_HARD_MONTHS (${env.SITE_CONFIRMATION_HARD_MONTHS})`,
       });
     }
     if (env.SEARCH_ENGINE === "meilisearch" && !env.MEILI_HOST) {
@@ -259,7 +288,11 @@ export function getConfig(): Config {
   if (!g[CONFIG_KEY]) {
     g[CONFIG_KEY] = parseConfig(process.env);
     // The status rule's one deployment setting (app/domain/inclusion-status.ts stays pure of env).
-    configureStatusPolicy({ declaredMaxAgeDays: g[CONFIG_KEY].DECLARED_STATUS_MAX_AGE_DAYS });
+    configureStatusPolicy({
+      declaredMaxAgeDays: g[CONFIG_KEY].DECLARED_STATUS_MAX_AGE_DAYS,
+      confirmationSoftMonths: g[CONFIG_KEY].SITE_CONFIRMATION_SOFT_MONTHS,
+      confirmationHardMonths: g[CONFIG_KEY].SITE_CONFIRMATION_HARD_MONTHS,
+    });
   }
   return g[CONFIG_KEY];
 }

@@ -16,6 +16,7 @@
  */
 import type { Meilisearch, Settings, Task } from "meilisearch";
 import { representativeFields } from "./meilisearch-representatives";
+import { knownTerms } from "./medical-terms";
 import { synonymGroups, type SynonymGroup } from "./synonyms";
 
 export const PRIMARY_KEY = "id";
@@ -121,8 +122,12 @@ export function icd10Chapter(code: string): string | null {
  */
 export function synonymsSetting(groups: SynonymGroup[] = synonymGroups()): Record<string, string[]> {
   const map = new Map<string, Set<string>>();
+  const stop = new Set<string>(STOP_WORDS);
+  // Meilisearch drops stop words from the query before it looks up synonyms: a term with one
+  // ("blodpropp i hjertet") is also listed without it, or it would never fire.
+  const withoutStop = (t: string) => t.split(" ").filter((w) => !stop.has(w)).join(" ");
   for (const g of groups) {
-    const all = [...new Set([...g.terms, ...g.icd10.map((c) => c.replace(/\./g, "").toLowerCase())])].filter(Boolean);
+    const all = [...new Set([...g.terms, ...g.terms.map(withoutStop), ...g.icd10.map((c) => c.replace(/\./g, "").toLowerCase())])].filter(Boolean);
     for (const t of all) {
       const set = map.get(t) ?? new Set<string>();
       for (const other of all) if (other !== t) set.add(other);
@@ -148,7 +153,9 @@ export function studyIndexSettings(): Settings {
     typoTolerance: {
       enabled: true,
       minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
-      disableOnWords: [],
+      // Known medical terms are never typo-matched to another word (search/medical-terms.ts):
+      // "hjerteinfarkt" must not find "hjerneinfarkt".
+      disableOnWords: knownTerms(),
       // ICD-10 codes must not be "corrected" into neighbouring codes (c50 → c51).
       disableOnAttributes: ["icd10Search"],
       disableOnNumbers: false,

@@ -14,10 +14,11 @@ import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
 import { groupByStudy } from "../app/domain/group-by-study";
 import { documentStatus } from "./document-mapper";
 import { markWords } from "./highlight";
+import { safeQuery } from "./medical-terms";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
 import { representativeClause, representativeFieldsOf, statusSetFor, type Grouping, type StatusSet } from "./meilisearch-representatives";
-import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, TASK_WAIT, waitForTask } from "./meilisearch-settings";
+import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, STOP_WORDS, TASK_WAIT, waitForTask } from "./meilisearch-settings";
 import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
 
 /** What is stored in Meilisearch for one SearchDocument. */
@@ -337,8 +338,23 @@ const MARK_END = "\u0003";
  */
 function retrieval(q: string) {
   return q
-    ? { attributesToRetrieve: [...HIT_ATTRIBUTES], attributesToHighlight: ["titleN"], highlightPreTag: MARK_START, highlightPostTag: MARK_END }
-    : { attributesToRetrieve: [...HIT_ATTRIBUTES] };
+    ? { attributesToRetrieve: [...HIT_ATTRIBUTES], attributesToHighlight: ["titleN"], highlightPreTag: MARK_START, highlightPostTag: MARK_END, ...ALL_WORDS }
+    : { attributesToRetrieve: [...HIT_ATTRIBUTES], ...ALL_WORDS };
+}
+
+/**
+ * Every query word must match, as in the embedded engine (issue 19). Meilisearch's default
+ * ("last") drops words from the end until something matches: "kreft i lungene" became "kreft"
+ * and listed breast and ovarian cancer studies. Sent with every search that has a text query.
+ */
+const ALL_WORDS = { matchingStrategy: "all" } as const;
+
+const STOP = new Set<string>(STOP_WORDS);
+/** A normalised query without its stop words (unless it is nothing but stop words). */
+export function withoutStopWords(q: string): string {
+  const words = q.split(" ").filter(Boolean);
+  const kept = words.filter((w) => !STOP.has(w));
+  return (kept.length ? kept : words).join(" ");
 }
 
 /** The matched spans of a `_formatted` string, as offsets in the unmarked string. */
@@ -586,7 +602,9 @@ export class MeilisearchEngine implements SearchEngine {
     // text, exactly like "brystkreft" finds C50-coded studies that never use the word. (A pure
     // icd10Prefixes filter for a code query would miss the latter: Meilisearch cannot OR a filter
     // with the text query.)
-    const q = queryText(query.q);
+    // Stop words are left out here, not only by Meilisearch: with one in the query ("kreft i
+    // lungene") Meilisearch never applied a multi-word synonym (measured with 1.21.0, issue 19).
+    const q = withoutStopWords(safeQuery(queryText(query.q)));
     const study = studyFilters(query);
     const site = siteFilters(query);
     const status = statusClause(query.status, now);
@@ -654,13 +672,13 @@ export class MeilisearchEngine implements SearchEngine {
     const facetQueries: { facet: Facet; value?: StatusFilter; query: MultiSearchQuery }[] = [];
     for (const f of wanted) {
       if (f !== "regionId" && f !== "organisationId") continue;
-      facetQueries.push({ facet: f, query: { indexUid: this.indexUid, q, filter: representing(facetGrouping(f, a.grouping)), limit: 0, facets: [f] } });
+      facetQueries.push({ facet: f, query: { indexUid: this.indexUid, q, filter: representing(facetGrouping(f, a.grouping)), limit: 0, facets: [f], ...ALL_WORDS } });
     }
     if (wanted.has("status")) {
       for (const s of STATUSES) {
         // A document has one status: outside the query's statuses nothing is counted.
         if (a.statuses?.length && !a.statuses.includes(s)) continue;
-        facetQueries.push({ facet: "status", value: s, query: { indexUid: this.indexUid, q, filter: representing(a.grouping, statusSetFor([s])!), limit: 0 } });
+        facetQueries.push({ facet: "status", value: s, query: { indexUid: this.indexUid, q, filter: representing(a.grouping, statusSetFor([s])!), limit: 0, ...ALL_WORDS } });
       }
     }
     const [main, extra] = await Promise.all([
@@ -709,7 +727,7 @@ export class MeilisearchEngine implements SearchEngine {
     const known = this.knownPlaces;
     if (!known || Date.now() - this.knownPlacesAt > PLACES_TTL_MS) void this.refreshPlaces();
     const guess = known ? (distanceRings(known, near)[0] ?? null) : null;
-    const placesQuery = () => index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"] });
+    const placesQuery = () => index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"], ...ALL_WORDS });
     let placed = guess && guess.documents * GUESS_MATCH_SHARE < need ? placesQuery() : null;
     // Not awaited when the guess fills the page: its failure must not go unhandled then.
     placed?.catch(() => undefined);
@@ -827,7 +845,7 @@ export class MeilisearchEngine implements SearchEngine {
     if (siteFacets.length === 0 && !wantStatus) return {};
     const filter = and([...base, status]);
     const out: SearchResult["facets"] = {};
-    const countQuery = (extra: string): MultiSearchQuery => ({ indexUid: this.indexUid, q, filter: and([filter, extra]), page: 1, hitsPerPage: 0 });
+    const countQuery = (extra: string): MultiSearchQuery => ({ indexUid: this.indexUid, q, filter: and([filter, extra]), page: 1, hitsPerPage: 0, ...ALL_WORDS });
 
     let values: Record<string, Record<string, number>> = {};
     if (siteFacets.length) {
@@ -836,6 +854,7 @@ export class MeilisearchEngine implements SearchEngine {
         distinct: "id",
         limit: 0,
         facets: siteFacets.map((f) => SITE_LEVEL_FACETS[f]!),
+        ...ALL_WORDS,
       });
       values = r.facetDistribution ?? {};
     }

@@ -6,6 +6,8 @@
  * - words: every query word must match; the last one also as a prefix (type-ahead);
  * - typos: a word of 5+ letters may be one edit away from an indexed word, 9+ letters two edits
  *   (Meilisearch's defaults), found through a SymSpell-style deletion table, never by scanning;
+ *   never for a known medical term, and a typo near several of them is read as the nearest
+ *   (search/medical-terms.ts: "hjerteinfarkt" never finds "hjerneinfarkt");
  * - compounds: a typed word of 3+ letters also matches indexed words that contain it ("kreft" finds
  *   "lungekreft"), found through a trigram index over the vocabulary (migration 0012), then matched
  *   as ordinary words in the short fields;
@@ -25,6 +27,7 @@ import type { Db } from "../app/db.server";
 import { groupByStudy } from "../app/domain/group-by-study";
 import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
+import { isKnownTerm, safeQuery } from "./medical-terms";
 import { normaliseNorwegian, tokens } from "./norwegian";
 import {
   allowedTypos,
@@ -293,7 +296,8 @@ export class SqliteFtsEngine implements SearchEngine {
   /** Indexed words within the allowed edit distance of `word` (never `word` itself). */
   typoCandidates(word: string): string[] {
     const max = allowedTypos(word);
-    if (max === 0) return [];
+    // A known medical term is never read as a typo of another word (search/medical-terms.ts).
+    if (max === 0 || isKnownTerm(word)) return [];
     const d1 = oneDeletions(word);
     const keys = new Set<string>([word, ...d1]);
     if (max >= 2) for (const x of d1) for (const y of oneDeletions(x)) keys.add(y);
@@ -327,13 +331,20 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   private textPlan(raw: string | undefined): TextPlan | null {
-    const q = queryText(raw);
+    const q = safeQuery(queryText(raw));
     if (!q) return null;
     const words = q.split(" ");
     const kept = words.filter((w) => !STOP.has(w));
     const normalised = (kept.length ? kept : words).join(" ");
-    const expansion = expandWithSynonyms(normalised, synonymGroupsWithCodes());
-    const phrases = expansion.phrases.map((p) => p.split(" ").filter(Boolean)).filter((p) => p.length > 0);
+    // Synonyms are looked up in what was typed, stop words included ("blodpropp i hjertet" is a
+    // term), and each alternative then drops its stop words as the query does.
+    const expansion = expandWithSynonyms(q, synonymGroupsWithCodes());
+    const withoutStop = (p: string) => {
+      const all = p.split(" ").filter(Boolean);
+      const rest = all.filter((w) => !STOP.has(w));
+      return rest.length ? rest : all;
+    };
+    const phrases = [...new Map(expansion.phrases.map((p) => withoutStop(p)).filter((p) => p.length > 0).map((p) => [p.join(" "), p])).values()];
     const last = normalised.split(" ").at(-1)!;
     const highlightWords = new Set<string>();
     const exactParts: string[][] = [];

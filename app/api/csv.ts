@@ -55,6 +55,8 @@ const COLUMNS: [string, (s: StudyOut) => Cell][] = [
   ["site_count", (s) => s.sites.length],
   ["open_site_count", (s) => s.sites.filter((x) => x.status === "open").length],
   ["status_basis", (s) => list([...new Set(s.sites.map((x) => x.statusBasis))])],
+  // The oldest confirmation among the sites (the one that most needs renewing), ADR 0019.
+  ["oldest_site_confirmation", (s) => s.sites.map((x) => x.confirmedOn).filter((d): d is string => d != null).sort()[0] ?? null],
   [
     "sites",
     (s) =>
@@ -65,7 +67,9 @@ const COLUMNS: [string, (s: StudyOut) => Cell][] = [
             // Firm inclusion dates as they are; a registry's estimates only ever as "forventet".
             ` (${x.inclusionStart || x.inclusionEnd ? `${x.inclusionStart ?? "?"}–${x.inclusionEnd ?? ""}, ` : ""}` +
             `${x.expectedStart || x.expectedEnd ? `forventet ${x.expectedStart ?? "?"}–${x.expectedEnd ?? ""}, ` : ""}${x.status}, ${x.statusBasis}` +
-            `${x.declaredStatus ? `: «${x.declaredStatus.text}» ${x.declaredStatus.by} ${x.declaredStatus.on}` : ""})`,
+            `${x.declaredStatus ? `: «${x.declaredStatus.text}» ${x.declaredStatus.by} ${x.declaredStatus.on}` : ""}` +
+            // When the site was last confirmed and on what basis (ADR 0019).
+            `${x.confirmedOn ? `; bekreftet ${x.confirmedOn} (${x.confirmationBasis})` : ""})`,
         ),
       ),
   ],

@@ -218,7 +218,11 @@ export const siteSchema = named(
     "dates (inklusjonsdatoer fra sykehuset eller forskeren, Europe/Oslo), declared (kildens egen status, se declaredStatus med dato og avsender) " +
     "eller unknown (ingen opplysning, eller en oppgitt status som er for gammel: statusStale). expectedStart/expectedEnd er et registers " +
     "forventede (estimerte) datoer og åpner eller stenger aldri noe. Et sted som ikke er et registrert foretak har organisation = null og " +
-    "navnet slik kilden skriver det (name, city).",
+    "navnet slik kilden skriver det (name, city). confirmedOn er datoen (Europe/Oslo) stedets datoer eller oppgitte status sist ble " +
+    "bekreftet, confirmationBasis hvem eller hva som bekreftet: user (en redaktør eller forsker), feed (en innlesing som hadde med stedet), " +
+    "seed, system, eller backfill (ingen bekreftelse: stedets siste endring før bekreftelser ble registrert). confirmationState: confirmed " +
+    "(innenfor grensen), overdue (ikke bekreftet på over 6 måneder, regnes fortsatt), lapsed (over 12 måneder: status unknown, regnes ikke " +
+    "som åpen); null når stedet ikke kan endre status (avsluttet, ukjent) eller mangler bekreftelse. Grensene settes per installasjon.",
   z.object({
     id: z.number().int(),
     organisation: z.object({ id: z.string(), name: z.string() }).nullable(),
@@ -244,6 +248,10 @@ export const siteSchema = named(
     statusBasis: z.enum(["dates", "declared", "unknown"]),
     statusStale: z.boolean(),
     declaredStatus: z.object({ status: z.enum(DECLARED_STATUSES), text: z.string(), on: calendarDate, by: z.string() }).nullable(),
+    confirmedOn: calendarDate.nullable(),
+    confirmedAt: z.string().nullable(),
+    confirmationBasis: z.enum(["user", "feed", "seed", "system", "backfill"]).nullable(),
+    confirmationState: z.enum(["confirmed", "overdue", "lapsed"]).nullable(),
     paused: z.boolean(),
     pauseReason: z.string().nullable(),
     contact: contactOut.nullable(),

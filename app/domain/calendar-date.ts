@@ -42,6 +42,19 @@ export function addCalendarDays(value: string, days: number): string {
 }
 
 /** Whole days from `from` to `to` (positive when `to` is later). */
+/**
+ * The same day `months` calendar months later; a day the target month lacks becomes its last day
+ * (31 August + 6 months = 28 or 29 February).
+ */
+export function addCalendarMonths(value: string, months: number): string {
+  const { year, month, day } = calendarDateParts(value);
+  const index = year * 12 + (month - 1) + months;
+  const y = Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  const d = Math.min(day, daysInMonth(y, m));
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
 export function calendarDaysBetween(from: string, to: string): number {
   const a = calendarDateParts(from);
   const b = calendarDateParts(to);

@@ -22,6 +22,7 @@
 import { TZDate, tzOffset } from "@date-fns/tz";
 import {
   addCalendarDays,
+  addCalendarMonths,
   calendarDateParts,
   calendarDaysBetween,
   isCalendarDate,
@@ -85,13 +86,33 @@ export const PERISHABLE_DECLARED: readonly DeclaredStatusValue[] = DECLARED_STAT
  * boot from configuration (app/config.server.ts); the default keeps tests and scripts alike.
  */
 export const DEFAULT_DECLARED_MAX_AGE_DAYS = 730;
-const policy = { declaredMaxAgeDays: DEFAULT_DECLARED_MAX_AGE_DAYS };
-export function configureStatusPolicy(options: { declaredMaxAgeDays?: number }): void {
+/**
+ * Site confirmations (ADR 0019): a site whose dates or declared status nobody has confirmed for
+ * longer than the soft limit reads "ikke bekreftet siden …" and ranks below confirmed sites; past
+ * the hard limit a status that could still change (open, planned, by invitation, paused) reads
+ * "unknown / needs confirmation" and is not counted as open. Whole calendar months.
+ */
+export const DEFAULT_CONFIRMATION_SOFT_MONTHS = 6;
+export const DEFAULT_CONFIRMATION_HARD_MONTHS = 12;
+const policy = {
+  declaredMaxAgeDays: DEFAULT_DECLARED_MAX_AGE_DAYS,
+  confirmationSoftMonths: DEFAULT_CONFIRMATION_SOFT_MONTHS,
+  confirmationHardMonths: DEFAULT_CONFIRMATION_HARD_MONTHS,
+};
+export function configureStatusPolicy(options: { declaredMaxAgeDays?: number; confirmationSoftMonths?: number; confirmationHardMonths?: number }): void {
   const days = options.declaredMaxAgeDays;
   if (days != null) {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`declaredMaxAgeDays must be a whole number ≥ 1 (got ${days})`);
-    policy.declaredMaxAgeDays = days;
   }
+  const soft = options.confirmationSoftMonths ?? policy.confirmationSoftMonths;
+  const hard = options.confirmationHardMonths ?? policy.confirmationHardMonths;
+  for (const [name, months] of [["confirmationSoftMonths", soft], ["confirmationHardMonths", hard]] as const) {
+    if (!Number.isInteger(months) || months < 1) throw new RangeError(`${name} must be a whole number of months ≥ 1 (got ${months})`);
+  }
+  if (soft > hard) throw new RangeError(`confirmationSoftMonths (${soft}) must not be more than confirmationHardMonths (${hard})`);
+  if (days != null) policy.declaredMaxAgeDays = days;
+  policy.confirmationSoftMonths = soft;
+  policy.confirmationHardMonths = hard;
 }
 export function statusPolicy(): Readonly<typeof policy> {
   return policy;
@@ -111,7 +132,20 @@ export interface InclusionWindow {
   expectedEnd?: string | null;
   /** The source's own status, used only when no inclusion start date is given. */
   declared?: DeclaredStatus | null;
+  /**
+   * The calendar date (Europe/Oslo) the site's dates or declared status were last confirmed, by
+   * an editor or by a delivery that carried the site (ADR 0019); null/absent: no record, and the
+   * confirmation limits do not apply.
+   */
+  confirmedOn?: string | null;
 }
+
+/**
+ * How current a site's confirmation is, for a status that could still change (open, planned, by
+ * invitation, paused): "confirmed" within the soft limit, "overdue" past it (still counted, ranked
+ * below), "lapsed" past the hard limit (status unknown). null: no record, or closed/unknown.
+ */
+export type ConfirmationState = "confirmed" | "overdue" | "lapsed";
 
 /** Everything a surface needs to say a site's status truthfully. */
 export interface SiteState {
@@ -123,6 +157,8 @@ export interface SiteState {
   stale: boolean;
   /** No inclusion start date and no declaration: planned, start not set. */
   startMissing: boolean;
+  /** See ConfirmationState; null when there is no confirmation record or the status cannot change. */
+  confirmation: ConfirmationState | null;
 }
 
 export type InclusionDateField = "inclusionStart" | "inclusionEnd";
@@ -334,10 +370,40 @@ export function declaredStaleFrom(declared: DeclaredStatus): string | null {
   return addCalendarDays(declared.on, policy.declaredMaxAgeDays + 1);
 }
 
-const DATES_STATE = { declared: null, stale: false, startMissing: false } as const;
+const DATES_STATE = { declared: null, stale: false, startMissing: false, confirmation: null } as const;
+
+/** The first calendar date on which a confirmation is overdue (past the soft limit). */
+export function confirmationOverdueFrom(confirmedOn: string): string {
+  return addCalendarDays(addCalendarMonths(confirmedOn, policy.confirmationSoftMonths), 1);
+}
+
+/** The first calendar date on which a confirmation has lapsed (past the hard limit): the status no longer counts. */
+export function confirmationLapsedFrom(confirmedOn: string): string {
+  return addCalendarDays(addCalendarMonths(confirmedOn, policy.confirmationHardMonths), 1);
+}
 
 /** siteState for a given Oslo calendar date `today`. */
 function stateOn(site: InclusionWindow, today: string): SiteState {
+  const state = baseStateOn(site, today);
+  const confirmedOn = site.confirmedOn ?? null;
+  if (confirmedOn == null || !PERISHABLE.has(state.status)) return state;
+  if (today >= confirmationLapsedFrom(confirmedOn)) return { ...state, status: "unknown", basis: "unknown", confirmation: "lapsed" };
+  if (today >= confirmationOverdueFrom(confirmedOn)) return { ...state, confirmation: "overdue" };
+  return { ...state, confirmation: "confirmed" };
+}
+
+/**
+ * The day a site's confirmation lapses, when that changes its status (null when it has no record,
+ * or is closed or unknown by then anyway: a closed site needs no confirmation).
+ */
+function lapseThatChangesStatus(site: InclusionWindow): string | null {
+  if (site.confirmedOn == null) return null;
+  const day = confirmationLapsedFrom(site.confirmedOn);
+  return PERISHABLE.has(baseStateOn(site, day).status) ? day : null;
+}
+
+/** The rule before confirmations (ADR 0012). */
+function baseStateOn(site: InclusionWindow, today: string): SiteState {
   validateInclusionWindow(site);
   if (site.inclusionEnd != null && today > site.inclusionEnd) return { status: "closed", basis: "dates", ...DATES_STATE };
   if (site.paused) return { status: "paused", basis: "dates", ...DATES_STATE };
@@ -347,11 +413,11 @@ function stateOn(site: InclusionWindow, today: string): SiteState {
   const declared = site.declared ?? null;
   if (declared) {
     const staleFrom = declaredStaleFrom(declared);
-    if (staleFrom != null && today >= staleFrom) return { status: "unknown", basis: "unknown", declared, stale: true, startMissing: false };
+    if (staleFrom != null && today >= staleFrom) return { status: "unknown", basis: "unknown", declared, stale: true, startMissing: false, confirmation: null };
     const status = DECLARED_TO_STATUS[declared.status];
-    return { status, basis: status === "unknown" ? "unknown" : "declared", declared, stale: false, startMissing: false };
+    return { status, basis: status === "unknown" ? "unknown" : "declared", declared, stale: false, startMissing: false, confirmation: null };
   }
-  return { status: "planned", basis: "dates", declared: null, stale: false, startMissing: true };
+  return { status: "planned", basis: "dates", declared: null, stale: false, startMissing: true, confirmation: null };
 }
 
 /**
@@ -414,6 +480,8 @@ export function statusTransitions(site: InclusionWindow): Date[] {
   if (site.inclusionStart != null) out.push(startOfOsloDay(site.inclusionStart));
   const stale = site.inclusionStart == null && site.declared ? declaredStaleFrom(site.declared) : null;
   if (stale != null) out.push(startOfOsloDay(stale));
+  const lapse = lapseThatChangesStatus(site);
+  if (lapse != null) out.push(startOfOsloDay(lapse));
   if (site.inclusionEnd != null) out.push(startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)));
   return out.sort((a, b) => a.getTime() - b.getTime());
 }
@@ -435,6 +503,8 @@ export function nextStatusChange(sites: readonly InclusionWindow[], now: Date): 
     if (site.inclusionStart != null && !site.paused) instants.push(startOfOsloDay(site.inclusionStart));
     const stale = site.inclusionStart == null && !site.paused && site.declared ? declaredStaleFrom(site.declared) : null;
     if (stale != null) instants.push(startOfOsloDay(stale));
+    const lapse = lapseThatChangesStatus(site);
+    if (lapse != null) instants.push(startOfOsloDay(lapse));
     if (site.inclusionEnd != null) instants.push(startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)));
     for (const instant of instants) {
       const t = instant.getTime();
@@ -468,6 +538,14 @@ export interface SearchWindow {
 const LONG_AGO = 0;
 
 export function searchWindow(site: InclusionWindow): SearchWindow {
+  const window = baseSearchWindow(site);
+  if (site.confirmedOn == null) return window;
+  // Past the hard limit nothing that could still change counts (ADR 0019): the engines' "closed".
+  const lapsedAt = startOfOsloDay(confirmationLapsedFrom(site.confirmedOn)).getTime();
+  return { ...window, closesAt: window.closesAt == null ? lapsedAt : Math.min(window.closesAt, lapsedAt) };
+}
+
+function baseSearchWindow(site: InclusionWindow): SearchWindow {
   validateInclusionWindow(site);
   const endAt = site.inclusionEnd != null ? startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)).getTime() : null;
   if (site.paused) return { opensAt: null, closesAt: endAt, paused: true };

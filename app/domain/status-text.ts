@@ -46,6 +46,8 @@ export function siteStatusText(site: InclusionWindow, now: Date, lang: Lang = "n
   const extra: string[] = [];
   if (state.declared && state.stale) extra.push(t("status.staleSince", { date: date(state.declared.on), by: state.declared.by, text: state.declared.text }));
   else if (state.declared) extra.push(t("status.declaredBy", { date: date(state.declared.on), by: state.declared.by, text: state.declared.text }));
+  // Past the soft limit (still counted) or the hard one (unknown): since when nobody confirmed it (ADR 0019).
+  if ((state.confirmation === "overdue" || state.confirmation === "lapsed") && site.confirmedOn) extra.push(t("status.unconfirmedSince", { date: date(site.confirmedOn) }));
   if (state.basis !== "dates" || state.startMissing) {
     if (site.expectedStart && state.status !== "closed" && state.status !== "open") extra.push(t("status.expectedStart", { date: date(site.expectedStart) }));
     if (site.expectedEnd && state.status !== "closed") extra.push(t("status.expectedEnd", { date: date(site.expectedEnd) }));
@@ -94,6 +96,11 @@ export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang 
     return state.status === status && state.declared != null;
   });
   if (declaredSite) return { status, text: siteStatusText(declaredSite, now, lang) };
+  // Unknown because no site's dates were confirmed within the hard limit: say since when.
+  if (status === "unknown") {
+    const lapsed = active.find((s) => siteState(s, now).confirmation === "lapsed");
+    if (lapsed) return { status, text: siteStatusText(lapsed, now, lang) };
+  }
   if (status === "open") {
     const open = active.filter((s) => siteStatus(s, now) === "open");
     if (open.some((s) => !s.inclusionEnd || s.inclusionStart == null)) return { status, text: t("status.label.open") };
@@ -112,4 +119,14 @@ export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang 
   if (status === "unknown") return { status, text: t("status.label.unknown") };
   if (status === "closed") return { status, text: t("status.closed") };
   return { status, text: t("status.noSites") };
+}
+
+/**
+ * "Sist bekreftet 12. november 2026" for a site's confirmation record; a date the migration
+ * filled in from the site's last change (not a confirmation) says so. null without a record.
+ */
+export function siteConfirmationText(confirmation: { on: string; byKind: string } | null | undefined, lang: Lang = "nb"): string | null {
+  if (!confirmation) return null;
+  const { t, date } = translator(lang);
+  return confirmation.byKind === "backfill" ? t("site.changedOn", { date: date(confirmation.on) }) : t("site.confirmedOn", { date: date(confirmation.on) });
 }

@@ -68,6 +68,11 @@ export const EXTENSION = {
   r5Label: "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.label",
   r5ProgressStatus: "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.progressStatus",
   r5Recruitment: "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.recruitment",
+  /**
+   * The portal's own: when a site's dates (or declared status) were last confirmed (sub-extensions
+   * date: valueDate, Europe/Oslo; basis: valueCode user | feed | seed | system | backfill). ADR 0019.
+   */
+  siteConfirmation: `${PORTAL_NAMESPACE}/StructureDefinition/site-confirmation`,
   /** Core R4: a translation of a string element (sub-extensions lang, content). */
   translation: "http://hl7.org/fhir/StructureDefinition/translation",
 } as const;

@@ -46,7 +46,7 @@ import { osloDate, siteStatus, statusTransitions, studyStatus, type InclusionWin
 import type { Language, Phase } from "../domain/study";
 import { siteDisplayName } from "../domain/site-name";
 import { publicLinks } from "../domain/junk-check";
-import { STATUS_LABEL, siteStatusText } from "../domain/status-text";
+import { STATUS_LABEL, siteConfirmationText, siteStatusText } from "../domain/status-text";
 import type { SiteRecord, StudyRecord } from "../models/study.server";
 import {
   ADMINISTRATIVE_GENDER_SYSTEM,
@@ -225,21 +225,35 @@ function locationFor(site: SiteRecord, orgnr: string | null | undefined): FhirJs
 
 function siteStudyFor(site: SiteRecord, now: Date, today: string): FhirJson {
   const status = siteStatus(site, now);
+  const confirmed = siteConfirmationText(site.confirmation);
   return compact({
     resourceType: "ResearchStudy",
     id: CONTAINED_ID.siteStudy(site.id),
-    extension: recruitmentExtensions(
-      { start: site.inclusionStart, end: site.inclusionEnd },
-      status,
-      site.inclusionStart != null && site.inclusionStart <= today,
-      site.paused,
-    ),
+    extension: [
+      ...recruitmentExtensions(
+        { start: site.inclusionStart, end: site.inclusionEnd },
+        status,
+        site.inclusionStart != null && site.inclusionStart <= today,
+        site.paused,
+      ),
+      ...(site.confirmation
+        ? [
+            {
+              url: EXTENSION.siteConfirmation,
+              extension: [
+                { url: "date", valueDate: site.confirmation.on },
+                { url: "basis", valueCode: site.confirmation.byKind },
+              ],
+            },
+          ]
+        : []),
+    ],
     partOf: [{ reference: "#" }],
     status: r4StatusOfSite(status),
     site: [{ reference: `#${CONTAINED_ID.location(site.id)}`, display: siteDisplayName(site) }],
     reasonStopped: site.paused && site.pauseReason ? { text: site.pauseReason } : undefined,
     // The status in words with what it rests on (dates, or who declared it when, or "unknown").
-    note: [{ text: `Status: ${siteStatusText(site, now)}` }, ...(site.referral ? [{ text: site.referral }] : [])],
+    note: [{ text: `Status: ${siteStatusText(site, now)}` }, ...(confirmed ? [{ text: confirmed }] : []), ...(site.referral ? [{ text: site.referral }] : [])],
   });
 }
 

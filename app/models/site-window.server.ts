@@ -1,13 +1,15 @@
 /**
  * The columns of a site that its status rests on (app/domain/inclusion-status.ts): the inclusion
- * dates, the editor's pause, and the source's declared status with its words, date and source.
+ * dates, the editor's pause, the source's declared status with its words, date and source, and
+ * the date the site was last confirmed (ADR 0019).
  * Every query that derives a status reads these, so no surface can forget the declaration.
  */
 import type { DeclaredStatusValue, InclusionWindow } from "../domain/inclusion-status";
 
 /** SELECT list for a `study_sites` row aliased `ss`. */
 export const SITE_WINDOW_COLUMNS = `ss.inclusion_start AS inclusionStart, ss.inclusion_end AS inclusionEnd, ss.paused,
-  ss.declared_status AS declaredStatus, ss.declared_text AS declaredText, ss.declared_on AS declaredOn, ss.declared_by AS declaredBy`;
+  ss.declared_status AS declaredStatus, ss.declared_text AS declaredText, ss.declared_on AS declaredOn, ss.declared_by AS declaredBy,
+  ss.confirmed_on AS confirmedOn`;
 
 export interface SiteWindowRow {
   inclusionStart: string | null;
@@ -17,6 +19,7 @@ export interface SiteWindowRow {
   declaredText: string | null;
   declaredOn: string | null;
   declaredBy: string | null;
+  confirmedOn: string | null;
 }
 
 export function windowOf(row: SiteWindowRow): InclusionWindow {
@@ -28,5 +31,6 @@ export function windowOf(row: SiteWindowRow): InclusionWindow {
       row.declaredStatus != null
         ? { status: row.declaredStatus, text: row.declaredText ?? "", on: row.declaredOn!, by: row.declaredBy ?? "" }
         : null,
+    confirmedOn: row.confirmedOn,
   };
 }

@@ -24,7 +24,7 @@ import {
 } from "../auth/policy";
 import { parseStudy, type FieldProblem, type SiteInput, type Study, type StudyInput } from "../domain/study";
 import { canonicalStudy, diffStudies, siteKey, type ChangeEntry } from "../domain/study-snapshot";
-import { getStudies, getStudy, latestSnapshot, saveStudy, type StudyRecord } from "./study.server";
+import { confirmSiteAsIs, getStudies, getStudy, latestSnapshot, saveStudy, type SiteConfirmation, type StudyRecord } from "./study.server";
 import { insertStudyReview } from "./user.server";
 import { missingForPublishing } from "../domain/study-readiness";
 import { getStudyHold, listOpenHolds, releaseStudyHold, type StudyHold } from "./ingest.server";
@@ -140,6 +140,20 @@ export function updateSiteDates(
   authorize(canEditSiteDates(p, site), "edit-site-dates");
   const sites = study.sites.map((s) => (s === site ? { ...s, inclusionStart: dates.inclusionStart, inclusionEnd: dates.inclusionEnd } : s));
   return prefixSiteProblems(save(db, p, studyId, { ...study, sites }, now), study, key);
+}
+
+/**
+ * One click: the site's inclusion dates (or declared status) are still right. Authorised like
+ * changing those dates. No new version (nothing changed), a history entry, a new confirmation
+ * date on every surface (ADR 0019).
+ */
+export function confirmSite(db: Db, p: Principal, studyId: number, key: string, now = new Date()): SiteConfirmation {
+  const study = snapshotOrThrow(db, studyId);
+  const site = findSite(study, key);
+  authorize(canEditSiteDates(p, site), "edit-site-dates");
+  const confirmation = confirmSiteAsIs(db, studyId, key, actorOf(p), now);
+  if (!confirmation) throw new NotFoundError(`Studien har ikke studiestedet ${key}.`);
+  return confirmation;
 }
 
 /** Local information an editor completes on their own site: contact, referral note, pause. */

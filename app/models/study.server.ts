@@ -16,7 +16,7 @@ import {
   type TextField,
 } from "../domain/study";
 import { canonicalStudy, diffStudies, siteKey, summariseChanges, type ChangeEntry } from "../domain/study-snapshot";
-import type { DeclaredStatus, DeclaredStatusValue } from "../domain/inclusion-status";
+import { osloDate, type DeclaredStatus, type DeclaredStatusValue } from "../domain/inclusion-status";
 
 export interface Actor {
   kind: "user" | "source" | "system" | "seed";
@@ -64,6 +64,11 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
 
     if (previous && JSON.stringify(previous) === JSON.stringify(study)) {
       if (options.provenance) touchProvenance(db, existingId!, options.provenance, now, options.actor);
+      // A delivery that carries the sites unchanged confirms them (by that feed).
+      if (recordConfirmations(db, existingId!, parsed.study, previous, options.actor, now)) {
+        sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(existingId!, now);
+        notifyStudyChanged(existingId!);
+      }
       const version = currentVersion(db, existingId!);
       return { ok: true, studyId: existingId!, version, created: false, changed: false, changes: [] };
     }
@@ -72,7 +77,8 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
     // versions keep the wording and the date it was first said); the index learns the new date,
     // since a declaration's age decides when it stops counting (ADR 0012).
     if (previous && JSON.stringify(withoutDeclaredDates(previous)) === JSON.stringify(withoutDeclaredDates(study))) {
-      if (confirmDeclarations(db, existingId!, study)) {
+      const confirmed = recordConfirmations(db, existingId!, parsed.study, previous, options.actor, now);
+      if (confirmDeclarations(db, existingId!, study) || confirmed) {
         sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(existingId!, now);
         notifyStudyChanged(existingId!);
       }
@@ -92,6 +98,7 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
       updateStudyRow(db, studyId, study, version, now);
     }
     writeChildren(db, studyId, study, existingId == null);
+    recordConfirmations(db, studyId, parsed.study, previous, options.actor, now);
     if (options.provenance) touchProvenance(db, studyId, options.provenance, now, options.actor);
     sql(db, 
       `INSERT INTO study_versions (study_id, version, created_at, actor_kind, actor_id, actor_name, source_id, summary, snapshot, diff)
@@ -113,6 +120,138 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
     notifyStudyChanged(studyId);
     return { ok: true, studyId, version, created: existingId == null, changed: true, changes };
   }).immediate();
+}
+
+/** What a confirmation vouches for: the fields the site's status rests on. */
+function windowFields(site: Study["sites"][number]) {
+  return { inclusionStart: site.inclusionStart, inclusionEnd: site.inclusionEnd, paused: site.paused, declared: site.declared };
+}
+
+const CONFIRMATION_KIND: Record<Actor["kind"], Exclude<ConfirmationKind, "backfill">> = { user: "user", source: "feed", seed: "seed", system: "system" };
+
+/**
+ * Records who confirmed which sites (ADR 0019): a delivery from a source confirms every site it
+ * carries; anyone else confirms a site by creating it or by changing its dates, pause or declared
+ * status (saving other fields confirms nothing). A user's confirmation is also kept in
+ * site_confirmations for the history. True when a site's confirmation date moved (the search
+ * index must learn when its status stops counting).
+ */
+function recordConfirmations(db: Db, studyId: number, input: Study, previous: Study | null, actor: Actor, instant: string): boolean {
+  const before = new Map((previous?.sites ?? []).filter((s) => !s.withdrawn).map((s) => [siteIdentity(s), JSON.stringify(windowFields(s))]));
+  const sites = input.sites.filter((s) => !s.withdrawn && !s.pendingConsent);
+  const chosen = actor.kind === "source" ? sites : sites.filter((s) => before.get(siteIdentity(s)) !== JSON.stringify(windowFields(s)));
+  if (chosen.length === 0) return false;
+  const byIdentity = activeSiteRows(db, studyId);
+  const on = osloDate(new Date(instant));
+  const kind = CONFIRMATION_KIND[actor.kind];
+  let moved = false;
+  for (const site of chosen) {
+    const row = byIdentity.get(siteIdentity(site));
+    if (!row) continue;
+    writeConfirmation(db, studyId, row.id, { at: instant, on, byKind: kind, byId: actor.id ?? null, byName: actor.name }, windowFields(site));
+    if (row.confirmed_on !== on) moved = true;
+  }
+  return moved;
+}
+
+/** The study's active sites' row ids and confirmation dates, by site identity. */
+function activeSiteRows(db: Db, studyId: number): Map<string, { id: number; confirmed_on: string | null }> {
+  const rows = sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city, confirmed_on FROM study_sites WHERE study_id = ? AND withdrawn = 0").all(studyId) as {
+    id: number;
+    organisation_id: string | null;
+    hospital_id: string | null;
+    site_name: string | null;
+    site_city: string | null;
+    confirmed_on: string | null;
+  }[];
+  return new Map(rows.map((r) => [siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }), r]));
+}
+
+function writeConfirmation(db: Db, studyId: number, siteId: number, c: Omit<SiteConfirmation, "byKind"> & { byKind: Exclude<ConfirmationKind, "backfill"> }, window: unknown): void {
+  sql(db, "UPDATE study_sites SET confirmed_at = ?, confirmed_on = ?, confirmed_by_kind = ?, confirmed_by_id = ?, confirmed_by_name = ? WHERE id = ?").run(
+    c.at,
+    c.on,
+    c.byKind,
+    c.byId,
+    c.byName,
+    siteId,
+  );
+  // Only people's confirmations are history: deliveries come many times a day (ingest runs record them).
+  if (c.byKind === "user") {
+    sql(db, "INSERT INTO site_confirmations (study_id, site_id, confirmed_at, confirmed_on, actor_kind, actor_id, actor_name, site_window) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
+      studyId,
+      siteId,
+      c.at,
+      c.on,
+      c.byKind,
+      c.byId,
+      c.byName,
+      JSON.stringify(window),
+    );
+  }
+}
+
+/**
+ * A person confirms one site's dates (or declared status) as they stand: no new version (nothing
+ * changed), a history entry, and the search index learns the new date. The caller authorises.
+ */
+export function confirmSiteAsIs(db: Db, studyId: number, siteIdentityKey: string, actor: Actor, now = new Date()): SiteConfirmation | null {
+  const instant = now.toISOString();
+  return db.transaction((): SiteConfirmation | null => {
+    const snapshot = latestSnapshot(db, studyId);
+    const site = snapshot?.sites.find((s) => !s.withdrawn && siteIdentity(s) === siteIdentityKey);
+    if (!snapshot || !site) return null;
+    const match = activeSiteRows(db, studyId).get(siteIdentityKey);
+    if (!match) return null;
+    const confirmation = { at: instant, on: osloDate(now), byKind: CONFIRMATION_KIND[actor.kind], byId: actor.id ?? null, byName: actor.name };
+    writeConfirmation(db, studyId, match.id, confirmation, windowFields(site));
+    if (match.confirmed_on !== confirmation.on) {
+      sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(studyId, instant);
+    }
+    notifyStudyChanged(studyId);
+    return confirmation;
+  }).immediate();
+}
+
+export interface SiteConfirmationEntry {
+  siteId: number;
+  siteKey: string;
+  confirmedAt: string;
+  confirmedOn: string;
+  actorKind: string;
+  actorName: string;
+  window: { inclusionStart: string | null; inclusionEnd: string | null; paused: boolean };
+}
+
+/** Confirmations people made on a study's sites, newest first (the history beside the versions). */
+export function listSiteConfirmations(db: Db, studyId: number): SiteConfirmationEntry[] {
+  const rows = sql(
+    db,
+    `SELECT c.site_id, c.confirmed_at, c.confirmed_on, c.actor_kind, c.actor_name, c.site_window,
+            ss.organisation_id, ss.hospital_id, ss.site_name, ss.site_city
+     FROM site_confirmations c JOIN study_sites ss ON ss.id = c.site_id
+     WHERE c.study_id = ? ORDER BY c.confirmed_at DESC, c.id DESC`,
+  ).all(studyId) as {
+    site_id: number;
+    confirmed_at: string;
+    confirmed_on: string;
+    actor_kind: string;
+    actor_name: string;
+    site_window: string;
+    organisation_id: string | null;
+    hospital_id: string | null;
+    site_name: string | null;
+    site_city: string | null;
+  }[];
+  return rows.map((r) => ({
+    siteId: r.site_id,
+    siteKey: siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }),
+    confirmedAt: r.confirmed_at,
+    confirmedOn: r.confirmed_on,
+    actorKind: r.actor_kind,
+    actorName: r.actor_name,
+    window: JSON.parse(r.site_window) as SiteConfirmationEntry["window"],
+  }));
 }
 
 function withoutDeclaredDates(study: Study): Study {
@@ -431,6 +570,19 @@ export interface SiteRecord {
   withdrawn: boolean;
   /** Proposed by another organisation and not yet accepted by this site's own (stored withdrawn meanwhile). */
   pendingConsent?: boolean;
+  /** The calendar date (Oslo) the site was last confirmed; the status rule counts from it (ADR 0019). */
+  confirmedOn?: string | null;
+  /** Who or what confirmed it last; byKind "backfill": no confirmation, the site's last change before they were recorded. */
+  confirmation?: SiteConfirmation | null;
+}
+
+export type ConfirmationKind = "user" | "feed" | "seed" | "system" | "backfill";
+export interface SiteConfirmation {
+  at: string;
+  on: string;
+  byKind: ConfirmationKind;
+  byId: string | null;
+  byName: string;
 }
 
 export interface StudyRecord extends Omit<Study, "sites"> {
@@ -523,6 +675,11 @@ interface SiteRow {
   referral: string | null;
   withdrawn: number;
   pending_consent: number;
+  confirmed_at: string | null;
+  confirmed_on: string | null;
+  confirmed_by_kind: ConfirmationKind | null;
+  confirmed_by_id: string | null;
+  confirmed_by_name: string | null;
 }
 
 /**
@@ -584,6 +741,11 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
       withdrawn: r.withdrawn === 1,
       // Only when set, as the domain writes it (a site record read back saves unchanged).
       ...(r.pending_consent === 1 ? { pendingConsent: true as const } : {}),
+      confirmedOn: r.confirmed_on,
+      confirmation:
+        r.confirmed_at != null && r.confirmed_on != null
+          ? { at: r.confirmed_at, on: r.confirmed_on, byKind: r.confirmed_by_kind ?? "system", byId: r.confirmed_by_id, byName: r.confirmed_by_name ?? "" }
+          : null,
     });
     byStudy.set(r.study_id, list);
   }

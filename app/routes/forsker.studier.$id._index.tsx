@@ -10,7 +10,7 @@ import { getDb } from "~/db.server";
 import { canAnswerForSite, canEditSiteDates, canEditStudy } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { isCalendarDate } from "~/domain/calendar-date";
-import { acceptSite, declineSite, getStudyFor, openRevisionFor, submitStudy, updateSiteDates, withdrawSite } from "~/models/study-work.server";
+import { acceptSite, confirmSite, declineSite, getStudyFor, openRevisionFor, submitStudy, updateSiteDates, withdrawSite } from "~/models/study-work.server";
 import { listStudyReviews } from "~/models/user.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
@@ -43,6 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       answered: url.searchParams.get("svar"),
       reviews: listStudyReviews(db, id).map((r) => ({ ...r, createdAt: formatInstant(r.createdAt) })),
       saved: url.searchParams.get("lagret"),
+      confirmed: url.searchParams.get("bekreftet"),
     },
     { headers: page.headers },
   );
@@ -75,6 +76,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return redirect(`/forsker/studier/${id}?lagret=${result.changed ? result.version : "ingen"}`);
   }
+  if (intent === "confirm-site") {
+    // One click: the dates stand as they are. A history entry, no new version (ADR 0019).
+    const site = formText(form, "site");
+    guarded(() => confirmSite(db, user, id, site));
+    return redirect(`/forsker/studier/${id}?bekreftet=${encodeURIComponent(site)}`);
+  }
   if (intent === "submit") {
     const result = guarded(() => submitStudy(db, user, id));
     if (!result.ok) return json<ActionData>({ problems: result.problems }, { status: 400 });
@@ -100,7 +107,8 @@ const ANSWERED: Record<string, string> = {
 };
 
 export default function ResearcherStudy() {
-  const { user, csrf, study, canEdit, editableSites, ownSites, answerable, revision, revisionSaved, answered, reviews, saved } = useLoaderData<typeof loader>();
+  const { user, csrf, study, canEdit, editableSites, ownSites, answerable, revision, revisionSaved, answered, reviews, saved, confirmed } = useLoaderData<typeof loader>();
+  const confirmedSite = confirmed ? study.sites.find((s) => s.key === confirmed) : undefined;
   const data = useActionData<typeof action>() as ActionData | undefined;
   return (
     <>
@@ -122,6 +130,11 @@ export default function ResearcherStudy() {
       {saved ? (
         <p className="notice" role="status">
           {saved === "ingen" ? "Ingen endringer å lagre." : `Lagret som versjon ${saved}.`}
+        </p>
+      ) : null}
+      {confirmedSite ? (
+        <p className="notice" role="status">
+          {`Datoene for ${confirmedSite.name} er bekreftet. ${confirmedSite.confirmedText}.`}
         </p>
       ) : null}
       {revisionSaved ? (
@@ -209,9 +222,22 @@ export default function ResearcherStudy() {
             <div key={site.key} className="site-form">
               <h3>{site.name}</h3>
               <p>
-                {site.status}
+                {site.statusText}
                 {site.paused && site.pauseReason ? ` (${site.pauseReason})` : ""}
               </p>
+              <p>
+                {site.confirmedText}
+                {site.confirmedBy ? ` av ${site.confirmedBy}` : ""}
+                {site.needsConfirmation ? " – bekreft at datoene fortsatt stemmer." : ""}
+              </p>
+              {mine ? (
+                <Form method="post" aria-label={`Bekreft datoene for ${site.name}`}>
+                  <CsrfField token={csrf} />
+                  <input type="hidden" name="intent" value="confirm-site" />
+                  <input type="hidden" name="site" value={site.key} />
+                  <button type="submit">Bekreft at datoene for {site.name} stemmer</button>
+                </Form>
+              ) : null}
               {mine ? (
                 <Form method="post" noValidate aria-label={`Inklusjonsperiode for ${site.name}`}>
                   <CsrfField token={csrf} />

@@ -4,9 +4,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { canEditStudy } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { listStudyVersions } from "~/models/study.server";
+import { listSiteConfirmations, listStudyVersions } from "~/models/study.server";
 import { getStudyFor, restoreVersion } from "~/models/study-work.server";
-import { formatInstant, versionViews } from "~/views/researcher.server";
+import { confirmationViews, formatInstant, versionViews } from "~/views/researcher.server";
 import { DiffTable } from "~/components/DiffTable";
 import { CsrfField, SignedInBar } from "~/components/SignedIn";
 
@@ -19,8 +19,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const record = guarded(() => getStudyFor(db, page.user, id));
   const versions = versionViews(listStudyVersions(db, id)).map((v) => ({ ...v, createdAt: formatInstant(v.createdAt) }));
+  const confirmations = confirmationViews(listSiteConfirmations(db, id), record);
   return json(
-    { user: page.user, csrf: page.csrf, id, title: record.title.nb, current: record.currentVersion, versions, canRestore: canEditStudy(page.user, record) },
+    { user: page.user, csrf: page.csrf, id, title: record.title.nb, current: record.currentVersion, versions, confirmations, canRestore: canEditStudy(page.user, record) },
     { headers: page.headers },
   );
 }
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function History() {
-  const { user, csrf, id, title, current, versions, canRestore } = useLoaderData<typeof loader>();
+  const { user, csrf, id, title, current, versions, confirmations, canRestore } = useLoaderData<typeof loader>();
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
@@ -45,6 +46,19 @@ export default function History() {
       </p>
       <h1>Historikk: {title}</h1>
       <p className="lead">Hver endring er en versjon. Å gjenopprette en eldre versjon lager en ny versjon; ingenting slettes.</p>
+      {confirmations.length ? (
+        <section aria-labelledby="bekreftelser">
+          <h2 id="bekreftelser">Bekreftede datoer</h2>
+          <p>En bekreftelse av uendrede datoer lager ingen ny versjon, men står her.</p>
+          <ul>
+            {confirmations.map((c, i) => (
+              <li key={i}>
+                {`${c.at} · ${c.actorName} bekreftet datoene for ${c.site}: ${c.window}`}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <ol reversed className="version-list">
         {versions.map((v) => (
           <li key={v.version}>

@@ -138,7 +138,10 @@ export default function ClinicianStudyPage() {
                   <StatusBadge status={site.status} text={site.statusText} />
                   {site.pauseReason ? <div className="muted">{t("patient.study.pauseReason", { reason: site.pauseReason })}</div> : null}
                 </td>
-                <td>{site.window}</td>
+                <td>
+                  {site.window}
+                  {site.confirmedText ? <div className="muted">{site.confirmedText}</div> : null}
+                </td>
                 <td>
                   {site.contact ? (
                     <>

@@ -139,6 +139,7 @@ export default function PatientStudyPage() {
             <p>
               <span className="muted">{t("patient.study.window")}:</span> {site.window}
             </p>
+            {site.confirmedText && !s.withdrawn ? <p className="muted">{site.confirmedText}</p> : null}
             {site.distanceKm != null && s.postcode ? <p>{t("patient.study.distance", { km: site.distanceKm, postcode: s.postcode })}</p> : null}
             {site.contact ? (
               <p>

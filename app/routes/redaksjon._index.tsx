@@ -10,7 +10,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { editorSiteStudies, heldStudiesFor, reviewQueue, setSitePause, sitesAwaitingAnswer } from "~/models/study-work.server";
+import { confirmSite, editorSiteStudies, heldStudiesFor, reviewQueue, setSitePause, sitesAwaitingAnswer } from "~/models/study-work.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
 
@@ -44,6 +44,12 @@ type ActionData = { formKey: string; error?: string; problems?: { field: string;
 export async function action({ request }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
   const intent = formText(form, "intent");
+  if (intent === "confirm-site") {
+    // One click: the site's dates stand as they are. A history entry, no new version (ADR 0019).
+    const studyId = parseId(formText(form, "study"));
+    guarded(() => confirmSite(getDb(), user, studyId, formText(form, "site")));
+    return redirect("/redaksjon?ferdig=bekreftet");
+  }
   if (intent !== "pause" && intent !== "resume") throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
   const studyId = parseId(formText(form, "study"));
   const site = formText(form, "site");
@@ -60,6 +66,7 @@ export async function action({ request }: ActionFunctionArgs) {
 const DONE: Record<string, string> = {
   stanset: "Inklusjonen er stanset. Studiesiden viser nå «Midlertidig stanset» med begrunnelsen.",
   gjenopptatt: "Inklusjonen er gjenopptatt.",
+  bekreftet: "Datoene er bekreftet. Studiesiden viser nå den nye bekreftelsesdatoen.",
 };
 
 export default function EditorQueue() {
@@ -131,7 +138,10 @@ export default function EditorQueue() {
       {sites.length ? (
         <section aria-labelledby="steder">
           <h2 id="steder">Dine studiesteder</h2>
-          <p>Stans inklusjonen midlertidig ved ditt studiested, eller gjenoppta den. Begrunnelsen vises på studiesiden.</p>
+          <p>
+            Bekreft at datoene fortsatt stemmer, stans inklusjonen midlertidig ved ditt studiested, eller gjenoppta den. Begrunnelsen vises på
+            studiesiden.
+          </p>
           <ul className="cards">
             {sites.map((site, i) => {
               const key = `${site.studyId}:${site.key}`;
@@ -146,6 +156,20 @@ export default function EditorQueue() {
                     {site.name} · {site.stateLabel} · {site.status}
                     {site.paused && site.pauseReason ? ` · begrunnelse: ${site.pauseReason}` : ""}
                   </p>
+                  <p>
+                    {site.confirmedText}
+                    {site.confirmedBy ? ` av ${site.confirmedBy}` : ""}
+                    {site.needsConfirmation ? " – bekreft at datoene fortsatt stemmer." : ""}
+                  </p>
+                  <Form method="post" aria-label={`Bekreft datoene for ${site.name}: ${site.title}`}>
+                    <CsrfField token={csrf} />
+                    <input type="hidden" name="intent" value="confirm-site" />
+                    <input type="hidden" name="study" value={site.studyId} />
+                    <input type="hidden" name="site" value={site.key} />
+                    <button type="submit">
+                      Bekreft at datoene stemmer<span className="visually-hidden">{` for ${site.name}: ${site.title}`}</span>
+                    </button>
+                  </Form>
                   {mine?.problems ? <ProblemList problems={mine.problems} /> : null}
                   <Form method="post" noValidate aria-label={`${site.paused ? "Gjenoppta" : "Stans"} inklusjon ved ${site.name}: ${site.title}`}>
                     <CsrfField token={csrf} />

@@ -1,10 +1,11 @@
 /** What the researcher and editor pages show of a study, built from the stored records. */
-import { osloDate, siteStatus, studyStatus, type StudyStatus } from "../domain/inclusion-status";
-import { STATUS_LABEL } from "../domain/status-text";
+import { osloDate, siteState, siteStatus, studyStatus, type StudyStatus } from "../domain/inclusion-status";
+import { siteConfirmationText, siteStatusText, STATUS_LABEL } from "../domain/status-text";
 import { missingForPublishing, readinessWarnings } from "../domain/study-readiness";
 import { siteKey } from "../domain/study-snapshot";
 import type { StudyRecord } from "../models/study.server";
-import type { StudyVersion } from "../models/study.server";
+import type { SiteConfirmationEntry, StudyVersion } from "../models/study.server";
+import { formatCalendarDate } from "../domain/status-text";
 import { describeChange, type ReadableChange } from "./version-diff";
 
 export const STATE_LABEL = { draft: "Utkast", submitted: "Sendt til godkjenning", published: "Publisert", withdrawn: "Trukket" } as const;
@@ -38,6 +39,13 @@ export function studyOverview(study: StudyRecord, now: Date) {
       contact: s.contact,
       referral: s.referral,
       status: STATUS_LABEL[siteStatus(s, now)],
+      /** "Åpen … (ikke bekreftet siden …)": the status in words with what it rests on. */
+      statusText: siteStatusText(s, now),
+      /** "Sist bekreftet 12. november 2026" (or the last change, before confirmations were recorded). */
+      confirmedText: siteConfirmationText(s.confirmation) ?? "Aldri bekreftet",
+      confirmedBy: s.confirmation && s.confirmation.byKind !== "backfill" ? s.confirmation.byName : null,
+      /** Past the soft limit (or the hard one): the editor is asked to confirm. */
+      needsConfirmation: siteState(s, now).confirmation === "overdue" || siteState(s, now).confirmation === "lapsed",
     })),
     /** Sites proposed for another organisation, waiting for its answer (shown nowhere public until accepted). */
     pendingSites: study.sites
@@ -75,4 +83,16 @@ export function versionViews(versions: StudyVersion[]): VersionView[] {
 /** "14.03.2027 kl. 09:05" in Europe/Oslo. */
 export function formatInstant(iso: string): string {
   return new Intl.DateTimeFormat("nb-NO", { timeZone: "Europe/Oslo", dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
+}
+
+/** The confirmations people made, for the history page: who, when, which site, which dates. */
+export function confirmationViews(entries: SiteConfirmationEntry[], study: StudyRecord) {
+  const names = new Map(study.sites.map((s) => [siteKey(s), s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : s.organisationName ?? s.name ?? siteKey(s)]));
+  const day = (d: string | null) => (d ? formatCalendarDate(d) : "–");
+  return entries.map((e) => ({
+    at: formatInstant(e.confirmedAt),
+    actorName: e.actorName,
+    site: names.get(e.siteKey) ?? e.siteKey,
+    window: e.window.paused ? `${day(e.window.inclusionStart)} til ${day(e.window.inclusionEnd)}, stanset` : `${day(e.window.inclusionStart)} til ${day(e.window.inclusionEnd)}`,
+  }));
 }

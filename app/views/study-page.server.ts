@@ -3,10 +3,10 @@
  * the clinician page with everything needed to refer. Status is derived from each site's dates at
  * `now` (domain/inclusion-status via status-text), never read from storage.
  */
-import { osloDate, siteStatus, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
+import { osloDate, siteState, siteStatus, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
 import { distanceKm, roundKm } from "../domain/geo-distance";
 import { sitePlaceNote } from "./study-card.server";
-import { siteStatusText, studyStatusText } from "../domain/status-text";
+import { siteConfirmationText, siteStatusText, studyStatusText } from "../domain/status-text";
 import { withLang, type Lang } from "../i18n/languages";
 import { getConfig } from "../config.server";
 import { translator, type Translator } from "../i18n/translate";
@@ -43,6 +43,10 @@ export interface SiteView {
   unregistered: boolean;
   status: SiteStatus;
   statusText: string;
+  /** "Sist bekreftet 12. november 2026" (ADR 0019); null when the site has no confirmation record. */
+  confirmedText: string | null;
+  /** Not confirmed within the soft limit: ranked below confirmed sites of the same status. */
+  overdue: boolean;
   window: string;
   pauseReason: string | null;
   contact: { name: string; email: string | null; phone: string | null } | null;
@@ -111,6 +115,8 @@ function siteView(site: SiteRecord, now: Date, lang: Lang, near: { lat: number; 
     unregistered: site.organisationId == null,
     status: siteStatus(site, now),
     statusText: siteStatusText(site, now, lang),
+    confirmedText: siteConfirmationText(site.confirmation, lang),
+    overdue: ((c) => c === "overdue" || c === "lapsed")(siteState(site, now).confirmation),
     window,
     pauseReason: site.paused ? site.pauseReason : null,
     contact: site.contact,
@@ -147,6 +153,8 @@ export function studyPageBase(study: StudyRecord, options: StudyPageOptions): St
     .sort(
       (a, b) =>
         STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        // Confirmed within the limit before those nobody has confirmed for too long (ADR 0019).
+        Number(a.overdue) - Number(b.overdue) ||
         (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity) ||
         a.name.localeCompare(b.name, "nb"),
     );

@@ -72,6 +72,8 @@ const proposedSiteAtB = () =>
       { organisationId: "ous", hospitalId: null, inclusionStart: "2026-03-01", inclusionEnd: "2027-03-01", withdrawn: true, pendingConsent: true },
     ],
   });
+/** One-click confirmations of a study's sites (a history entry each, never a version). */
+const confirmations = (id: number) => t.db.prepare("SELECT count(*) FROM site_confirmations WHERE study_id = ?").pluck().get(id) as number;
 const reviews = (id: number) => t.db.prepare("SELECT count(*) FROM study_reviews WHERE study_id = ?").pluck().get(id) as number;
 
 interface Case {
@@ -243,6 +245,26 @@ const CASES: Case[] = [
     },
     expect: only("editorB", "admin"),
   },
+  {
+    action: "confirm B's site dates (one click, study page)",
+    method: "post",
+    make: () => {
+      const id = study(t.db, { publicationState: "published" });
+      return { path: `/forsker/studier/${id}`, fields: { intent: "confirm-site", site: "ous/" }, study: id };
+    },
+    expect: only("researcherB", "editorB", "admin"),
+    writes: confirmations,
+  },
+  {
+    action: "confirm B's site dates (one click, Redaksjon)",
+    method: "post",
+    make: () => {
+      const id = study(t.db, { publicationState: "published" });
+      return { path: "/redaksjon", fields: { intent: "confirm-site", study: String(id), site: "ous/" }, study: id };
+    },
+    expect: only("researcherB", "editorB", "admin"),
+    writes: confirmations,
+  },
   { action: "view feed health", method: "get", make: () => ({ path: "/redaksjon/feeds" }), expect: only("editorA", "editorB", "admin") },
   { action: "view B's feed health", method: "get", make: () => ({ path: "/redaksjon/feeds?org=ous" }), expect: only("editorB", "admin") },
   { action: "view statistics", method: "get", make: () => ({ path: "/forsker/statistikk" }), expect: all("ok", { anonymous: "ok" }) },
@@ -360,6 +382,7 @@ describe("cross-site and token-less form POSTs are a clear 403 and write nothing
     { name: "accept a site", make: () => { const id = proposedSiteAtB(); return { path: `/forsker/studier/${id}`, fields: { intent: "accept-site", site: "ous/" }, study: id }; } },
     { name: "local information", make: () => { const id = study(t.db); return { path: `/redaksjon/studier/${id}`, fields: { intent: "local", site: "st-olavs/", contactName: "X", contactEmail: "x@example.no" }, study: id }; } },
     { name: "pause", make: () => { const id = study(t.db, { publicationState: "published" }); return { path: "/redaksjon", fields: { intent: "pause", study: String(id), site: "st-olavs/", pauseReason: "Nei" }, study: id }; } },
+    { name: "confirm a site", make: () => { const id = study(t.db, { publicationState: "published" }); return { path: `/forsker/studier/${id}`, fields: { intent: "confirm-site", site: "st-olavs/" }, study: id }; } },
   ];
   const sessions = () => t.db.prepare("SELECT count(*) FROM sessions WHERE revoked_at IS NULL").pluck().get() as number;
 
@@ -368,13 +391,14 @@ describe("cross-site and token-less form POSTs are a clear 403 and write nothing
     async (_name, how, f) => {
       const admin = clients.get("admin")!;
       const { path, fields, study: id } = f.make();
-      const before = { versions: id ? versions(id) : 0, sessions: sessions() };
+      const before = { versions: id ? versions(id) : 0, confirmations: id ? confirmations(id) : 0, sessions: sessions() };
       const r = how.startsWith("from")
         ? await admin.post(path, fields, { origin: "https://evil.example" })
         : await admin.post(path, fields, { csrf: false });
       expect(r.res.status).toBe(403);
       expect(r.body).toMatch(how.startsWith("from") ? /annet nettsted/ : /Skjemaet ble avvist av sikkerhetshensyn/);
       if (id) expect(versions(id)).toBe(before.versions);
+      if (id) expect(confirmations(id)).toBe(before.confirmations);
       expect(sessions()).toBe(before.sessions);
       // Still signed in: the refused sign-out did not end the session.
       expect((await admin.get("/redaksjon")).res.status).toBe(200);

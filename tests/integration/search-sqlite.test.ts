@@ -61,7 +61,8 @@ describe("sqlite-fts engine specifics", () => {
   });
 
   it("substrings are matched for the typed words only, not inside synonyms", async () => {
-    // "infarkt" is a synonym of hjerteinfarkt; it must not pull in a study of "lungeinfarkt".
+    // A typed "hjerteinfarkt" must not pull in a study of "lungeinfarkt" (no substring of a synonym,
+    // and no typo of a known term); a typed "infarkt" finds it inside the compound.
     expect((await engine.search({ now, q: "hjerteinfarkt" })).hits.map((h) => h.studyId)).not.toContain(5);
     expect((await engine.search({ now, q: "infarkt" })).hits.map((h) => h.studyId)).toContain(5);
   });

@@ -6,7 +6,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveStudy } from "~/models/study.server";
+import { confirmSiteAsIs, saveStudy } from "~/models/study.server";
 import { statisticsFacts } from "~/models/statistics.server";
 import { statisticsView, TABLE_IDS } from "~/views/statistics";
 import type { StudyInput } from "~/domain/study";
@@ -39,6 +39,9 @@ function add(n: number, over: { lead: string; state?: StudyInput["publicationSta
   };
   const r = saveStudy(t.db, input, { actor: { kind: "system", name: "test" }, now: new Date(over.publishedAt) });
   if (!r.ok) throw new Error(`fixture ${n}: ${JSON.stringify(r.problems)}`);
+  // Every hospital confirmed its site's dates on 1 June 2026, so none is past the 12-month
+  // confirmation limit "today" (ADR 0019; the limit itself is tested at the end).
+  for (const s of over.sites) if (!s.withdrawn) confirmSiteAsIs(t.db, r.studyId, `${s.org}/`, { kind: "user", id: "1", name: "Redaktør" }, new Date("2026-06-01T08:00:00Z"));
 }
 
 beforeAll(async () => {
@@ -107,6 +110,13 @@ describe("counts on a real database", () => {
     expect(table("2026-06-14T22:00:00Z", "region").rows).toEqual(table(TODAY, "region").rows);
     // The day after: St. Olavs' paused site has closed (closed wins over paused).
     expect(table("2026-06-15T22:00:00Z", "region").rows[0]).toEqual(["Helse Midt-Norge RHF", 1, 0, 0, 1, 2]);
+  });
+
+  it("stops counting a site as open the day after it goes 12 months unconfirmed (ADR 0019)", () => {
+    // OUS's open-ended site of study 2 (open from 16 June 2026) was last confirmed on 1 June 2026.
+    const south = (now: string) => table(now, "region").rows.find((r) => r[0] === "Helse Sør-Øst RHF")!;
+    expect(south("2027-06-01T08:00:00Z")[1]).toBe(1);
+    expect(south("2027-06-02T08:00:00Z")[1]).toBe(0);
   });
 
   it("by health trust, category and phase", () => {

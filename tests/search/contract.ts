@@ -15,10 +15,11 @@ import type { StudyInput } from "~/domain/study";
 import { buildMapContext } from "~/ingest/formats.server";
 import { parseCtgovJson } from "~/ingest/mappers/ctgov-json";
 import { getStudy, saveStudy } from "~/models/study.server";
-import { seedDemoStudies } from "~/seed/demo-seed.server";
+import { DEMO_SOURCE_ID, seedDemoStudies } from "~/seed/demo-seed.server";
 import { studyDocuments } from "../../search/document-mapper";
 import type { SearchEngine, SearchQuery } from "../../search/types";
 import { freshDb, type TestDb } from "../helpers/db";
+import { readJudgements } from "./quality";
 import { haveSharedData, readFixture, sharedData, sharedTitle } from "../helpers/shared-data";
 
 export const TODAY = "2026-11-22";
@@ -78,6 +79,15 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
     let realStudies = 0;
     const search = (q: Omit<SearchQuery, "now"> & { now?: Date }) => engine.search({ now: NOW, perPage: 100, ...q });
     const titlesOf = async (q: Omit<SearchQuery, "now"> & { now?: Date }) => (await search(q)).hits.map((h) => h.title);
+    /** A study of the judged corpus by its key: a demo key ("DEMO-002") or an NCT number. */
+    const studyIdOf = (key: string): number => {
+      const id = key.startsWith("NCT")
+        ? t.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(key)
+        : t.db.prepare("SELECT study_id FROM study_provenance WHERE source_id = ? AND external_id = ?").pluck().get(DEMO_SOURCE_ID, key);
+      if (typeof id !== "number") throw new Error(`No study ${key} in the contract corpus`);
+      return id;
+    };
+    const demoId = studyIdOf;
 
     beforeAll(async () => {
       t = freshDb();
@@ -98,6 +108,21 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
         conditions: ["Søvnløshet"], icd10: ["G47"],
         sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: addCalendarDays(TODAY, 1), inclusionEnd: "2027-12-31" }],
       }));
+      // Confirmed last on 1 October 2025 (saved then): past the 12-month hard limit at NOW, so not
+      // open in either engine (ADR 0019); 8 months old in the other: overdue but still open.
+      const saveOn = (key: string, study: StudyInput, on: Date) => {
+        const r = saveStudy(t.db, study, { actor, now: on });
+        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+        ids[key] = r.studyId;
+      };
+      saveOn("lapsed", edgeStudy("Hoftestudie ingen har bekreftet på over et år", {
+        conditions: ["Hofteartrose"], icd10: ["M16"],
+        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2025-01-01", inclusionEnd: "2027-12-31" }],
+      }), new Date("2025-10-01T10:00:00Z"));
+      saveOn("overdue", edgeStudy("Hoftestudie bekreftet for åtte måneder siden", {
+        conditions: ["Hofteartrose"], icd10: ["M16"],
+        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2025-01-01", inclusionEnd: "2027-12-31" }],
+      }), new Date("2026-03-15T10:00:00Z"));
       save("draft", edgeStudy("Utkast om brystkreft som ikke skal finnes", { icd10: ["C50"], publicationState: "draft", summary: {} }));
       save("injection", edgeStudy(`Robert'); DROP TABLE studies; -- "NEAR" OR * brystkreft`, {
         sites: [{ organisationId: "unn", inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }],
@@ -156,6 +181,51 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(narcolepsy.hits.map((h) => h.studyId)).toContain(idOf("NCT05816382"));
     });
 
+    // Issue 19: medically safe matching. Both engines, the same rule (search/medical-terms.ts).
+    it("never turns one real medical word into another: hjerteinfarkt is not hjerneinfarkt", async () => {
+      const ids = async (q: string) => (await search({ q })).hits.map((h) => h.studyId);
+      const heartAttack = demoId("DEMO-002");
+      const strokes = [demoId("DEMO-012"), demoId("DEMO-054")];
+      for (const q of ["hjerteinfarkt", "Hjerteinfarkt", "hjarteinfarkt", "hjerteinfrakt", "myokardinfarkt", "I21"]) {
+        const found = await ids(q);
+        expect(found, q).toContain(heartAttack);
+        for (const stroke of strokes) expect(found, `${q} must not find a stroke study`).not.toContain(stroke);
+      }
+      for (const q of ["hjerneinfarkt", "hjerneinfrakt", "hjerneslag"]) {
+        const found = await ids(q);
+        expect(found, q).toEqual(expect.arrayContaining(strokes));
+        expect(found, `${q} must not find the heart attack study`).not.toContain(heartAttack);
+      }
+      // Compounds and prefixes still work: a typed part finds the words that contain it.
+      expect(await ids("hjerte")).toEqual(expect.arrayContaining([heartAttack, demoId("DEMO-029")]));
+      expect(await ids("infarkt")).toEqual(expect.arrayContaining([heartAttack, ...strokes]));
+      expect(await ids("hjerteinf")).toContain(heartAttack);
+    });
+
+    it("finds nynorsk, lay and English words for the same studies", async () => {
+      const ids = async (q: string) => (await search({ q })).hits.map((h) => h.studyId);
+      const diabetes = await ids("sukkersyke");
+      expect(diabetes).toContain(demoId("DEMO-003"));
+      expect((await ids("sukkersjuke")).sort()).toEqual([...diabetes].sort());
+      for (const q of ["barnekreft", "kreft hos barn", "kreft hjå born"]) expect(await ids(q), q).toContain(demoId("DEMO-020"));
+      for (const q of ["hjertesvikt", "svakt hjerte", "hjartesvikt", "heart failure", "ICPC-2 K77"]) expect(await ids(q), q).toContain(demoId("DEMO-029"));
+      expect(await ids("svakt hjerte")).not.toContain(demoId("DEMO-002"));
+    });
+
+    it("has no clearly wrong hit in the top 10 of any judged query (tests/search/judgements.json)", async () => {
+      const wrongPairs: string[] = [];
+      let checked = 0;
+      for (const j of readJudgements().filter((x) => x.wrong.length)) {
+        const top = (await engine.search({ q: j.q, now: NOW, perPage: 10 })).hits.map((h) => h.studyId);
+        for (const key of j.wrong) {
+          checked++;
+          if (top.includes(studyIdOf(key))) wrongPairs.push(`${JSON.stringify(j.q)} → ${key}`);
+        }
+      }
+      expect(checked).toBeGreaterThan(300);
+      expect(wrongPairs).toEqual([]);
+    });
+
     it("finds ICD-10 codes by prefix and with a dot", async () => {
       const c50 = await titlesOf({ icd10: ["C50"] });
       expect(c50.length).toBeGreaterThan(0);
@@ -202,6 +272,18 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(openTomorrow).not.toContain("Lungekreftstudie som stenger i dag");
       expect(openTomorrow).toContain("Søvnstudie i Tromsø som åpner i morgen");
       expect(await titlesOf({ status: ["closed"], now: tomorrow })).toContain("Lungekreftstudie som stenger i dag");
+    });
+
+    it("does not count a site nobody confirmed within the hard limit as open (ADR 0019)", async () => {
+      const lapsed = "Hoftestudie ingen har bekreftet på over et år";
+      const overdue = "Hoftestudie bekreftet for åtte måneder siden";
+      const open = await titlesOf({ q: "hofteartrose", status: ["open"] });
+      expect(open).toContain(overdue);
+      expect(open).not.toContain(lapsed);
+      expect(await titlesOf({ q: "hofteartrose", status: ["closed"] })).toContain(lapsed);
+      // The day before it lapsed (1 October 2026 in Oslo) it was open: the same documents, another instant.
+      expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: new Date("2026-10-01T12:00:00Z") })).toContain(lapsed);
+      expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: startOfOsloDay("2026-10-02") })).not.toContain(lapsed);
     });
 
     it("filters by region, organisation, category, type, phase, age, sex and healthy volunteers", async () => {
