@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm test — every suite, then one line CI reads: "N passed, N failed".
- * Suites: typecheck (tsc), build (remix build, needed by the HTTP and browser tests),
+ * Suites: typecheck (tsc), lint (eslint), format (prettier --check), build (remix build, needed by the HTTP and browser tests),
  * unit + integration (Vitest, real SQLite files), e2e (Playwright in Debian's Chromium).
  * The summary gives each suite's skipped tests too (e.g. "vitest: 900 passed, 0 failed, 40 skipped")
  * and, per test file, why (tests that need ../shared/data say so in their titles); the last line
@@ -15,7 +15,7 @@ import { skipNotes, summaryLines, vitestSuite } from "./lib/test-summary.mjs";
 
 if (process.argv.includes("--help")) {
   console.log(
-    "Usage: npm test [-- --skip-e2e]\nRuns typecheck, build, Vitest (unit + integration) and Playwright; ends with 'N passed, N failed'.\n" +
+    "Usage: npm test [-- --skip-e2e]\nRuns typecheck, lint, format check, build, Vitest (unit + integration) and Playwright; ends with 'N passed, N failed'.\n" +
       "Tests that need the real data in ../shared/data are skipped, with the reason, where it is absent;\n" +
       "KLINISKE_SHARED_DATA=<dir> reads it from elsewhere (a path that does not exist = absent).",
   );
@@ -39,6 +39,9 @@ const notes = [];
 const single = (name, ok) => suites.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1 });
 
 single("typecheck", run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit"]));
+// The house rules a reviewer would otherwise check by hand: lint (eslint.config.js) and format.
+single("lint", run("lint (eslint)", bin("eslint"), ["."]));
+single("format", run("format (prettier --check)", bin("prettier"), ["--check", "."]));
 const built = run("build (remix build)", bin("remix"), ["build"]);
 single("build", built);
 

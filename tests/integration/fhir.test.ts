@@ -24,7 +24,7 @@ import { findStudyIdByProvenance, getStudy, saveStudy, type StudyRecord } from "
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 let dir: string;
 let dbFile: string;
