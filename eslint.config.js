@@ -8,7 +8,16 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["build/", "public/build/", "public/light/", "var/", "node_modules/", "test-results/", "playwright-report/", "coverage/"],
+    ignores: [
+      "build/",
+      "public/build/",
+      "public/light/",
+      "var/",
+      "node_modules/",
+      "test-results/",
+      "playwright-report/",
+      "coverage/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -50,8 +50,12 @@ try {
   const report = prepareDatabase(db, { seedDemoData: config.SEED_DEMO_DATA });
   if (report.migrationsApplied.length) console.log(`Migrations applied: ${report.migrationsApplied.join(", ")}`);
   const ref = report.reference;
-  if (ref.postcodes) console.log(`Reference data: ${ref.postcodes.loaded} postcodes loaded (data/reference/postcodes.tsv.gz).`);
-  if (ref.codes) console.log(`Reference data: ${ref.codes.version}: ${ref.codes.icd10Added} ICD-10 codes added, ${ref.codes.icd10Renamed} renamed, ${ref.codes.icpc2} ICPC-2 codes.`);
+  if (ref.postcodes)
+    console.log(`Reference data: ${ref.postcodes.loaded} postcodes loaded (data/reference/postcodes.tsv.gz).`);
+  if (ref.codes)
+    console.log(
+      `Reference data: ${ref.codes.version}: ${ref.codes.icd10Added} ICD-10 codes added, ${ref.codes.icd10Renamed} renamed, ${ref.codes.icpc2} ICPC-2 codes.`,
+    );
   if (ref.reindexed) console.log(`Reference data changed: ${ref.reindexed} studies queued for reindexing.`);
   if (report.seeded) {
     const s = report.seeded;
@@ -72,8 +76,13 @@ console.log(
     : "Search: embedded sqlite-fts.",
 );
 // A cursor of an engine no longer configured would keep every outbox row forever.
-for (const engine of dropCursorsExcept(db, searchEngines.indexed.map((e) => e.name))) {
-  console.log(`Search: forgot the outbox cursor of ${engine} (no longer configured); a later switch back rebuilds its index.`);
+for (const engine of dropCursorsExcept(
+  db,
+  searchEngines.indexed.map((e) => e.name),
+)) {
+  console.log(
+    `Search: forgot the outbox cursor of ${engine} (no longer configured); a later switch back rebuilds its index.`,
+  );
 }
 const searchIndexing = startSearchIndexing(db, searchEngines.indexed);
 // What /readyz compares the database with (read once: the files do not change while we run).
@@ -93,7 +102,12 @@ const hub = new RealtimeHub({
   db,
   urls: { base: config.BASE_URL.replace(/\/+$/, "") },
   maxPerClient: config.SSE_MAX_STREAMS_PER_CLIENT,
-  clientOf: (req) => clientKey({ get: (name) => headerValue(req.headers[name.toLowerCase()]) }, req.socket.remoteAddress, config.TRUST_PROXY_HOPS),
+  clientOf: (req) =>
+    clientKey(
+      { get: (name) => headerValue(req.headers[name.toLowerCase()]) },
+      req.socket.remoteAddress,
+      config.TRUST_PROXY_HOPS,
+    ),
 });
 hub.start();
 
@@ -120,21 +134,32 @@ if (config.TRUST_PROXY_HOPS > 0) app.set("trust proxy", config.TRUST_PROXY_HOPS)
 // access-log line and the security headers.
 // Public requests are logged by route pattern only: no query, no address (docs/privacy.md).
 const patterns = routePatterns(build.routes);
-app.use(httpLogger(logger, { ignore: (p) => QUIET_PATHS.has(p), routeOf: accessRouteOf((p) => routeLabel(patterns, p)) }));
+app.use(
+  httpLogger(logger, { ignore: (p) => QUIET_PATHS.has(p), routeOf: accessRouteOf((p) => routeLabel(patterns, p)) }),
+);
 app.use(securityHeaders({ hsts: config.HSTS }));
 app.use(metrics.middleware);
 // Operational details only with the METRICS_TOKEN on this port (app/http/health.server.ts), or
 // on METRICS_PORT below. Without the token /metrics is the ordinary 404 page.
-const opsAllowed = (req: express.Request) => opsAuthorised({ get: (name) => headerValue(req.headers[name.toLowerCase()]) }, config.METRICS_TOKEN);
+const opsAllowed = (req: express.Request) =>
+  opsAuthorised({ get: (name) => headerValue(req.headers[name.toLowerCase()]) }, config.METRICS_TOKEN);
 const serveMetrics = (req: express.Request, res: express.Response) => {
   markRoute(res, "/metrics");
   return metrics.handler(req, res);
 };
 const serveReadiness = async (res: express.Response, detailed: boolean) => {
   markRoute(res, "/readyz");
-  const report = await readiness({ db, engines: searchEngines, migrations: shippedMigrations, shuttingDown: () => shuttingDown });
+  const report = await readiness({
+    db,
+    engines: searchEngines,
+    migrations: shippedMigrations,
+    shuttingDown: () => shuttingDown,
+  });
   const body = detailed ? report : { status: report.status, time: report.time };
-  res.status(report.status === "ready" ? 200 : 503).set("Cache-Control", "no-store").json(body);
+  res
+    .status(report.status === "ready" ? 200 : 503)
+    .set("Cache-Control", "no-store")
+    .json(body);
 };
 app.get("/metrics", (req, res, next) => (opsAllowed(req) ? serveMetrics(req, res) : next()));
 app.get("/readyz", (req, res) => serveReadiness(res, opsAllowed(req)));
@@ -142,7 +167,10 @@ app.get("/readyz", (req, res) => serveReadiness(res, opsAllowed(req)));
 app.all(EVENTS_PATH, (req, res) => hub.handle(req, res));
 app.use(compression());
 // Fingerprinted assets from the Remix build can be cached for a year.
-app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y", setHeaders: (res) => markRoute(res, "/build/*") }));
+app.use(
+  "/build",
+  express.static("public/build", { immutable: true, maxAge: "1y", setHeaders: (res) => markRoute(res, "/build/*") }),
+);
 // Only paths that name a file (favicon.svg …): a stat of public/ for every page and API request
 // cost ~0.6 ms each under load.
 const publicFiles = express.static("public", { maxAge: "1h", setHeaders: (res) => markRoute(res, "static") });
@@ -198,7 +226,10 @@ server.listen(config.PORT, config.HOST, () => {
   // tests/helpers/server.ts and scripts wait for "listening on http://localhost:<port>" in this line.
   // npm run db:restore refuses to replace a database a running server holds.
   writeServerPid(config.DATABASE_PATH, { pid: process.pid, port, startedAt: new Date().toISOString() });
-  logger.info({ port, database: config.DATABASE_PATH }, `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`);
+  logger.info(
+    { port, database: config.DATABASE_PATH },
+    `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`,
+  );
 });
 process.on("exit", () => removeServerPid(config.DATABASE_PATH));
 
@@ -235,13 +266,21 @@ const referenceCheck = setInterval(() => {
     const r = refreshReferenceData(db);
     if (r.lists || r.postcodes || r.codes) {
       logger.info(
-        { lists: r.lists, postcodes: r.postcodes?.loaded ?? null, codes: r.codes?.version ?? null, reindexed: r.reindexed },
+        {
+          lists: r.lists,
+          postcodes: r.postcodes?.loaded ?? null,
+          codes: r.codes?.version ?? null,
+          reindexed: r.reindexed,
+        },
         "shipped reference data changed: reloaded",
       );
     }
     for (const problem of r.codes?.problems.slice(0, 20) ?? []) logger.warn(problem);
   } catch (error) {
-    logger.error({ err: error }, `shipped reference data could not be reloaded (the old data is kept): ${(error as Error).message}`);
+    logger.error(
+      { err: error },
+      `shipped reference data could not be reloaded (the old data is kept): ${(error as Error).message}`,
+    );
   }
 }, 60_000);
 referenceCheck.unref();

@@ -8,7 +8,12 @@ import type { Db } from "./db.server";
 import { referenceDataSchema, type ReferenceData } from "./domain/reference";
 import { migrate } from "./models/migrations.server";
 import { getMeta } from "./models/meta.server";
-import { defaultDiagnosekoderDir, refreshShippedReferenceData, type ReferenceRefresh, type ReferenceSources } from "./shipped-reference.server";
+import {
+  defaultDiagnosekoderDir,
+  refreshShippedReferenceData,
+  type ReferenceRefresh,
+  type ReferenceSources,
+} from "./shipped-reference.server";
 import { seedDemoStudies, DEMO_SEEDED_KEY, type SeedReport } from "./seed/demo-seed.server";
 
 export const REFERENCE_DIR = path.resolve(process.cwd(), "data/reference");
@@ -40,9 +45,14 @@ export function referenceSources(): ReferenceSources {
 }
 
 /** Loads shipped reference data that differs from what the database holds (start, db:migrate, and server.ts every minute). */
-export function refreshReferenceData(db: Db, options: { upsertLists?: boolean; sources?: ReferenceSources } = {}): ReferenceRefresh {
+export function refreshReferenceData(
+  db: Db,
+  options: { upsertLists?: boolean; sources?: ReferenceSources } = {},
+): ReferenceRefresh {
   const sources = options.sources ?? referenceSources();
-  return refreshShippedReferenceData(db, () => loadReferenceData(sources.dir), sources, { upsertLists: options.upsertLists });
+  return refreshShippedReferenceData(db, () => loadReferenceData(sources.dir), sources, {
+    upsertLists: options.upsertLists,
+  });
 }
 
 export function prepareDatabase(db: Db, options: { seedDemoData: boolean; now?: Date }): BootReport {
@@ -56,5 +66,9 @@ export function prepareDatabase(db: Db, options: { seedDemoData: boolean; now?: 
     const count = db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
     if (count === 0) seeded = seedDemoStudies(db, { now: options.now });
   }
-  return { migrationsApplied: applied.map((m) => `${String(m.version).padStart(4, "0")}_${m.name}`), seeded, reference };
+  return {
+    migrationsApplied: applied.map((m) => `${String(m.version).padStart(4, "0")}_${m.name}`),
+    seeded,
+    reference,
+  };
 }

@@ -27,7 +27,8 @@ export function isFrameAncestors(value: string): boolean {
   const sources = value.trim().split(/\s+/).filter(Boolean);
   if (sources.length === 0 || sources.length > 50) return false;
   if (sources.includes("'none'")) return sources.length === 1;
-  const host = /^(?:https?:\/\/)?(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::(?:\d{1,5}|\*))?(?:\/[A-Za-z0-9._~/-]*)?$/i;
+  const host =
+    /^(?:https?:\/\/)?(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::(?:\d{1,5}|\*))?(?:\/[A-Za-z0-9._~/-]*)?$/i;
   return sources.every((s) => s === "*" || s === "'self'" || /^https?:$/i.test(s) || host.test(s));
 }
 
@@ -52,7 +53,10 @@ const envSchema = z
       emptyToUndefined,
       z.enum(["sqlite", "meilisearch"], { message: 'must be "sqlite" or "meilisearch"' }).default("sqlite"),
     ),
-    MEILI_HOST: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional()),
+    MEILI_HOST: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+    ),
     MEILI_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
     SESSION_SECRET: z.preprocess(
       emptyToUndefined,
@@ -150,7 +154,10 @@ const envSchema = z
      * Bearer token for /metrics and the details of /healthz and /readyz on the app port. Unset:
      * /metrics is not served on the app port (404) and /healthz, /readyz say only ok or not.
      */
-    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(24, "must be at least 24 characters (e.g. `openssl rand -hex 24`)").optional()),
+    METRICS_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z.string().min(24, "must be at least 24 characters (e.g. `openssl rand -hex 24`)").optional(),
+    ),
     /**
      * A second port for /metrics, /healthz and /readyz with all details and no token, for the
      * monitoring network only (bound to METRICS_HOST). Unset: no second port.
@@ -178,7 +185,7 @@ const envSchema = z
         .trim()
         .refine(isFrameAncestors, {
           message:
-            "must be \"*\", \"'self'\", \"'none'\" or a space-separated list of origins such as https://www.helse-bergen.no or https://*.helse-nord.no",
+            'must be "*", "\'self\'", "\'none\'" or a space-separated list of origins such as https://www.helse-bergen.no or https://*.helse-nord.no',
         })
         .default("*")
         // One header line: sources joined by single spaces (a newline in the variable must not reach the header).
@@ -189,11 +196,18 @@ const envSchema = z
      * socket, or X-Forwarded-Proto: https from a trusted proxy: set TRUST_PROXY_HOPS), "on" always
      * (the TLS terminator in front does not send X-Forwarded-Proto), "off" never.
      */
-    HSTS: z.preprocess(emptyToUndefined, z.enum(["auto", "on", "off"], { message: 'must be "auto", "on" or "off"' }).default("auto")),
+    HSTS: z.preprocess(
+      emptyToUndefined,
+      z.enum(["auto", "on", "off"], { message: 'must be "auto", "on" or "off"' }).default("auto"),
+    ),
     /** Log level of the JSON logs (pino). */
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
-      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be fatal, error, warn, info, debug, trace or silent" }).default("info"),
+      z
+        .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+          message: "must be fatal, error, warn, info, debug, trace or silent",
+        })
+        .default("info"),
     ),
     /**
      * Days after which a status a source declared (a listing's "Åpen for rekruttering", a registry
@@ -218,7 +232,10 @@ const envSchema = z
     /** Seed the fictional demo studies into an empty database at start. */
     SEED_DEMO_DATA: z.preprocess(
       emptyToUndefined,
-      z.enum(["true", "false"], { message: 'must be "true" or "false"' }).default("true").transform((v) => v === "true"),
+      z
+        .enum(["true", "false"], { message: 'must be "true" or "false"' })
+        .default("true")
+        .transform((v) => v === "true"),
     ),
   })
   .superRefine((env, ctx) => {
@@ -237,7 +254,11 @@ const envSchema = z
       });
     }
     if (env.SEARCH_ENGINE === "meilisearch" && !env.MEILI_HOST) {
-      ctx.addIssue({ code: "custom", path: ["MEILI_HOST"], message: 'is required when SEARCH_ENGINE is "meilisearch"' });
+      ctx.addIssue({
+        code: "custom",
+        path: ["MEILI_HOST"],
+        message: 'is required when SEARCH_ENGINE is "meilisearch"',
+      });
     }
   });
 
@@ -266,7 +287,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         const variable = String(issue.path[0] ?? "environment");
         const raw = env[variable];
         const shown =
-          raw === undefined ? "" : ` (got ${JSON.stringify(variable.includes("SECRET") || variable.includes("KEY") || variable.includes("TOKEN") ? "…" : raw)})`;
+          raw === undefined
+            ? ""
+            : ` (got ${JSON.stringify(variable.includes("SECRET") || variable.includes("KEY") || variable.includes("TOKEN") ? "…" : raw)})`;
         return { variable, message: issue.message + shown };
       }),
     );

@@ -46,7 +46,10 @@ export default function handleRequest(
   // An error page (403, 404, 500 …) is drawn by an error boundary whose route may set no headers:
   // never cached by anyone when it has no Cache-Control of its own, and never when the request is
   // signed in (a signed-in 403/404 must not be kept in a shared cache or the browser's history).
-  if (responseStatusCode >= 400 && (!responseHeaders.has("Cache-Control") || readCookie(request, sessionCookieName()) !== null)) {
+  if (
+    responseStatusCode >= 400 &&
+    (!responseHeaders.has("Cache-Control") || readCookie(request, sessionCookieName()) !== null)
+  ) {
     responseHeaders.set("Cache-Control", "private, no-store");
   }
   // Crawlers (and SPA mode) get the whole document at once; browsers get the shell first.

@@ -77,7 +77,8 @@ export function Layout({ children }: { children: ReactNode }) {
             <p>{t("site.footer.demo")}</p>
             <p>{t("site.footer.privacy")}</p>
             <p>
-              {t("site.footer.postcodes")} <a href="https://www.erikbolstad.no/postnummer/">www.erikbolstad.no/postnummer/</a> (
+              {t("site.footer.postcodes")}{" "}
+              <a href="https://www.erikbolstad.no/postnummer/">www.erikbolstad.no/postnummer/</a> (
               <a href="https://creativecommons.org/licenses/by/3.0/deed.no" rel="license">
                 CC BY 3.0
               </a>

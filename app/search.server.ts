@@ -45,7 +45,8 @@ export function createSearchEngines(
   options: FallbackSearchEngineOptions & { indexUid?: string } = {},
 ): SearchEngines {
   const embedded = new SqliteFtsEngine(db);
-  if (config.SEARCH_ENGINE !== "meilisearch") return { search: embedded, embedded, meilisearch: null, indexed: [embedded] };
+  if (config.SEARCH_ENGINE !== "meilisearch")
+    return { search: embedded, embedded, meilisearch: null, indexed: [embedded] };
   if (!config.MEILI_HOST) throw new Error('MEILI_HOST is required when SEARCH_ENGINE is "meilisearch"');
   const { indexUid, ...fallbackOptions } = options;
   const meilisearch = new MeilisearchEngine({ host: config.MEILI_HOST, apiKey: config.MEILI_API_KEY, indexUid });
@@ -168,7 +169,9 @@ export function startSearchIndexing(db: Db, engines: SearchEngine[], options: Se
         if (isNew || health.documents === 0) {
           const started = Date.now();
           const count = await rebuildIndex(db, engine);
-          log(`search (${engine.name}): index ${isNew ? "built" : "rebuilt (it was empty)"} with ${count} documents in ${Date.now() - started} ms`);
+          log(
+            `search (${engine.name}): index ${isNew ? "built" : "rebuilt (it was empty)"} with ${count} documents in ${Date.now() - started} ms`,
+          );
         } else {
           clearIndexFailures(db, engine.name);
         }
@@ -223,7 +226,11 @@ export function startSearchIndexing(db: Db, engines: SearchEngine[], options: Se
         if (!up.has(engine)) {
           report.error = "not available (its changes wait in the outbox for the next start)";
         } else {
-          const result = await withTimeout<DrainResult | typeof outOfTime>(drainOutbox(db, engine), left(), () => outOfTime);
+          const result = await withTimeout<DrainResult | typeof outOfTime>(
+            drainOutbox(db, engine),
+            left(),
+            () => outOfTime,
+          );
           report =
             result === outOfTime
               ? { ...report, error: `not drained within ${timeoutMs} ms` }
@@ -273,11 +280,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Pr
 }
 
 /** Health and outbox lag of every indexed engine; never throws (a down engine is reported). */
-export async function searchHealthReport(db: Db, engines: SearchEngines, timeoutMs = 2_000): Promise<SearchHealthReport> {
+export async function searchHealthReport(
+  db: Db,
+  engines: SearchEngines,
+  timeoutMs = 2_000,
+): Promise<SearchHealthReport> {
   const reports = await Promise.all(
     engines.indexed.map(async (engine): Promise<EngineHealthReport> => {
       const health = await withTimeout(
-        engine.health().catch((e: unknown): SearchHealth => ({ ok: false, engine: engine.name, documents: null, error: (e as Error).message })),
+        engine.health().catch((e: unknown): SearchHealth => ({
+          ok: false,
+          engine: engine.name,
+          documents: null,
+          error: (e as Error).message,
+        })),
         timeoutMs,
         () => ({ ok: false, engine: engine.name, documents: null, error: `no answer within ${timeoutMs} ms` }),
       );
@@ -292,9 +308,22 @@ export async function searchHealthReport(db: Db, engines: SearchEngines, timeout
           state = pending.state;
         }
       } catch (e) {
-        return { ...health, ok: false, outboxLag: null, failures: 0, lastError: (e as Error).message, nextAttemptAt: null };
+        return {
+          ...health,
+          ok: false,
+          outboxLag: null,
+          failures: 0,
+          lastError: (e as Error).message,
+          nextAttemptAt: null,
+        };
       }
-      return { ...health, outboxLag: lag, failures: state.failures, lastError: state.lastError, nextAttemptAt: state.nextAttemptAt };
+      return {
+        ...health,
+        outboxLag: lag,
+        failures: state.failures,
+        lastError: state.lastError,
+        nextAttemptAt: state.nextAttemptAt,
+      };
     }),
   );
   const primary = reports[0];

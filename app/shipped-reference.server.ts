@@ -65,7 +65,10 @@ export function refreshShippedReferenceData(
   db: Db,
   loadLists: () => ReferenceData,
   sources: ReferenceSources,
-  options: { /** Upsert the lists even when unchanged (at start: an older database may lack a row). */ upsertLists?: boolean; now?: Date } = {},
+  options: {
+    /** Upsert the lists even when unchanged (at start: an older database may lack a row). */ upsertLists?: boolean;
+    now?: Date;
+  } = {},
 ): ReferenceRefresh {
   const report: ReferenceRefresh = { lists: false, postcodes: null, codes: null, reindexed: 0 };
   let reindex = false;
@@ -92,7 +95,9 @@ export function refreshShippedReferenceData(
     const parsed = parseShippedPostcodes(gunzipSync(postcodeBytes).toString("utf8"));
     if (parsed.problems.length || parsed.rows.length === 0) {
       const first = parsed.problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`);
-      throw new Error(`${postcodeFile} is invalid (the old postcode list is kept):\n  ${first.join("\n  ") || "no postcodes"}`);
+      throw new Error(
+        `${postcodeFile} is invalid (the old postcode list is kept):\n  ${first.join("\n  ") || "no postcodes"}`,
+      );
     }
     db.transaction(() => {
       replaceWithShippedPostcodes(db, parsed.rows);
@@ -101,13 +106,21 @@ export function refreshShippedReferenceData(
     report.postcodes = { loaded: parsed.rows.length, sha256: postcodeHash };
   }
 
-  const pkg = JSON.parse(readFileSync(path.join(sources.diagnosekoderDir, "package.json"), "utf8")) as { name: string; version: string };
+  const pkg = JSON.parse(readFileSync(path.join(sources.diagnosekoderDir, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+  };
   const version = `${pkg.name}@${pkg.version}`;
   if (getMeta(db, META_DIAGNOSEKODER) !== version) {
     const icd10 = parseIcd10List(readFileSync(path.join(sources.diagnosekoderDir, "lib/ICD10.json"), "utf8"));
     const icpc2 = parseIcpc2List(readFileSync(path.join(sources.diagnosekoderDir, "lib/ICPC2.json"), "utf8"));
     if (icd10.entries.length === 0 || icpc2.entries.length === 0) {
-      throw new Error(`${version}: no ICD-10 or ICPC-2 codes could be read (${[...icd10.problems, ...icpc2.problems].slice(0, 3).map((p) => `${p.ref}, ${p.field}: ${p.message}`).join("; ")})`);
+      throw new Error(
+        `${version}: no ICD-10 or ICPC-2 codes could be read (${[...icd10.problems, ...icpc2.problems]
+          .slice(0, 3)
+          .map((p) => `${p.ref}, ${p.field}: ${p.message}`)
+          .join("; ")})`,
+      );
     }
     let result = { added: 0, renamed: 0 };
     db.transaction(() => {
@@ -120,7 +133,10 @@ export function refreshShippedReferenceData(
       icd10Added: result.added,
       icd10Renamed: result.renamed,
       icpc2: icpc2.entries.length,
-      problems: [...icd10.problems.map((p) => `ICD10.json ${p.ref}, ${p.field}: ${p.message}`), ...icpc2.problems.map((p) => `ICPC2.json ${p.ref}, ${p.field}: ${p.message}`)],
+      problems: [
+        ...icd10.problems.map((p) => `ICD10.json ${p.ref}, ${p.field}: ${p.message}`),
+        ...icpc2.problems.map((p) => `ICPC2.json ${p.ref}, ${p.field}: ${p.message}`),
+      ],
     };
     if (result.added + result.renamed > 0) reindex = true;
   }

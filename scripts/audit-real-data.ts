@@ -17,7 +17,17 @@ import { buildMapContext } from "../app/ingest/formats.server";
 import { ingestBatch } from "../app/ingest/ingest-service.server";
 import { migrate } from "../app/models/migrations.server";
 import { upsertReferenceData } from "../app/models/reference.server";
-import { byExternalId, checkRecord, DATA_ROOT, loadTruth, mapSource, realDataAvailable, SOURCES, type Check, type SourceKey } from "./lib/real-data-truth";
+import {
+  byExternalId,
+  checkRecord,
+  DATA_ROOT,
+  loadTruth,
+  mapSource,
+  realDataAvailable,
+  SOURCES,
+  type Check,
+  type SourceKey,
+} from "./lib/real-data-truth";
 
 const HELP = `Usage: npm run audit:real-data -- [--json] [--today YYYY-MM-DD]
 
@@ -66,7 +76,13 @@ try {
     upsertReferenceData(db, loadReferenceData());
     const ctx = buildMapContext(db, "st-olavs", now);
     const mapped = mapSource(source, ctx);
-    const report = ingestBatch(db, mapped, { organisationId: "st-olavs", alsoFor: ["unn", "finnmarkssykehuset"], format: SOURCES[source].format, mode: "partial", now });
+    const report = ingestBatch(db, mapped, {
+      organisationId: "st-olavs",
+      alsoFor: ["unn", "finnmarkssykehuset"],
+      format: SOURCES[source].format,
+      mode: "partial",
+      now,
+    });
     db.close();
     const byId = byExternalId(mapped);
     const records = truth.records.filter((r) => r.source === source);
@@ -98,15 +114,32 @@ try {
 
 if (values.json) console.log(JSON.stringify({ today, sources: rows }, null, 2));
 else {
-  const cols = ["source", "recordsIn", "stored", "unchanged", "skipped", "rejected", "held", "statusOnUpdateDay", "statusToday", "sitesAndLeads", "fieldsKept"];
+  const cols = [
+    "source",
+    "recordsIn",
+    "stored",
+    "unchanged",
+    "skipped",
+    "rejected",
+    "held",
+    "statusOnUpdateDay",
+    "statusToday",
+    "sitesAndLeads",
+    "fieldsKept",
+  ];
   const table = [cols, ...rows.map((r) => cols.map((c) => String(r[c])))];
   const widths = cols.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   for (const row of table) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
   for (const r of rows) {
     const problems = r.problems as string[];
-    if (r.source === "ctgov-csv-ms") console.log(`\nctgov-csv-ms: not a ClinicalTrials.gov format (a third party's flattening); refused whole: ${String(r.firstRejection)}`);
+    if (r.source === "ctgov-csv-ms")
+      console.log(
+        `\nctgov-csv-ms: not a ClinicalTrials.gov format (a third party's flattening); refused whole: ${String(r.firstRejection)}`,
+      );
     else if (problems.length) console.log(`\n${String(r.source)}:\n  ${problems.join("\n  ")}`);
   }
-  console.log(`\nstatus checked at each record's last-update day and at ${today}; received = stored + unchanged + skipped + rejected.`);
+  console.log(
+    `\nstatus checked at each record's last-update day and at ${today}; received = stored + unchanged + skipped + rejected.`,
+  );
 }
 process.exit(disagreements > 0 ? 1 : 0);

@@ -20,7 +20,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_OPS_HEADERS, checkPathsAnswer200, generatePortalDb, requireBuild, startServer, toQueryString, waitForSearchIndex, wholeNumber } from "./lib/bench-portal";
+import {
+  BENCH_OPS_HEADERS,
+  checkPathsAnswer200,
+  generatePortalDb,
+  requireBuild,
+  startServer,
+  toQueryString,
+  waitForSearchIndex,
+  wholeNumber,
+} from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries } from "./lib/search-bench-data";
 
@@ -67,7 +76,11 @@ requireBuild();
 const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-api-"));
 const dbFile = path.join(dir, "bench.db");
 const now = new Date();
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 console.log(`Generating ${studies} studies into ${dbFile} …`);
 const generated = generatePortalDb(dbFile, studies, now);
 const token = generated.token;
@@ -76,12 +89,15 @@ console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${gen
 /** The answer cache's hit and miss counters from /metrics. */
 async function cacheCounters(url: string): Promise<{ hit: number; miss: number }> {
   const text = await (await fetch(`${url}/metrics`, { headers: BENCH_OPS_HEADERS })).text();
-  const read = (result: string) => Number(new RegExp(`^kliniske_api_answer_cache_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
+  const read = (result: string) =>
+    Number(new RegExp(`^kliniske_api_answer_cache_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
   return { hit: read("hit"), miss: read("miss") };
 }
 
 function printLoad(load: Record<string, any>): void {
-  console.log(`  requests:     ${load.requests} (${JSON.stringify(load.statuses)}; errors ${load.errors}, timeouts ${load.timeouts})`);
+  console.log(
+    `  requests:     ${load.requests} (${JSON.stringify(load.statuses)}; errors ${load.errors}, timeouts ${load.timeouts})`,
+  );
   console.log(`  requests/s:   ${load.requestsPerSecond.toFixed(0)}   (target ≥ 500)`);
   console.log(`  latency p50:  ${load.p50.toFixed(1)} ms`);
   console.log(`  latency p95:  ${load.p95.toFixed(1)} ms   (target < 50 ms)`);
@@ -89,7 +105,10 @@ function printLoad(load: Record<string, any>): void {
 }
 
 function worker(args: string[]): Record<string, any> {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/lib/bench-api-worker.ts", ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/lib/bench-api-worker.ts", ...args], {
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+  });
   if (run.status !== 0) throw new Error(`worker failed (${run.status}):\n${run.stderr}\n${run.stdout}`);
   return JSON.parse(run.stdout.trim().split("\n").at(-1)!);
 }
@@ -104,23 +123,65 @@ try {
   const pathsFile = path.join(dir, "paths.json");
   writeFileSync(pathsFile, JSON.stringify(paths));
   // Warm-up (JIT, page cache), not measured.
-  worker(["--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", "2", "--connections", String(connections)]);
+  worker([
+    "--mode",
+    "load",
+    "--url",
+    server.url,
+    "--paths",
+    pathsFile,
+    "--duration",
+    "2",
+    "--connections",
+    String(connections),
+  ]);
 
-  console.log(`\nGET /api/v1/studies: ${new Set(paths).size} distinct query strings (${paths.length} drawn), each request picks one at random; ${connections} connections, ${duration} s, from a second process (autocannon)`);
+  console.log(
+    `\nGET /api/v1/studies: ${new Set(paths).size} distinct query strings (${paths.length} drawn), each request picks one at random; ${connections} connections, ${duration} s, from a second process (autocannon)`,
+  );
   const before = await cacheCounters(server.url);
-  const load = worker(["--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", String(duration), "--connections", String(connections)]);
+  const load = worker([
+    "--mode",
+    "load",
+    "--url",
+    server.url,
+    "--paths",
+    pathsFile,
+    "--duration",
+    String(duration),
+    "--connections",
+    String(connections),
+  ]);
   const after = await cacheCounters(server.url);
   printLoad(load);
   const hits = after.hit - before.hit;
   const misses = after.miss - before.miss;
-  console.log(`  answer cache: ${hits} hits, ${misses} misses (${((100 * hits) / Math.max(1, hits + misses)).toFixed(1)} % answered from it; the warm-up ran first)`);
+  console.log(
+    `  answer cache: ${hits} hits, ${misses} misses (${((100 * hits) / Math.max(1, hits + misses)).toFixed(1)} % answered from it; the warm-up ran first)`,
+  );
 
   if (sseCount > 0) {
-    const record = { ...(generateNativeFeed(1, { organisationId: "ous", idPrefix: "BENCH-SSE", seed: 99 })[0] as object), tittel: `Fan-out-måling ${Date.now()}` };
+    const record = {
+      ...(generateNativeFeed(1, { organisationId: "ous", idPrefix: "BENCH-SSE", seed: 99 })[0] as object),
+      tittel: `Fan-out-måling ${Date.now()}`,
+    };
     console.log(`\nSSE fan-out: ${sseCount} connections to /api/v1/events, one study published through the ingest API`);
-    const fan = worker(["--mode", "sse", "--url", server.url, "--count", String(sseCount), "--token", token, "--record", JSON.stringify(record)]);
+    const fan = worker([
+      "--mode",
+      "sse",
+      "--url",
+      server.url,
+      "--count",
+      String(sseCount),
+      "--token",
+      token,
+      "--record",
+      JSON.stringify(record),
+    ]);
     console.log(`  ingest answered after ${fan.ingestResponseMs.toFixed(1)} ms`);
-    console.log(`  first connection got the event after ${fan.firstMs.toFixed(1)} ms, median ${fan.p50Ms.toFixed(1)} ms, p99 ${fan.p99Ms.toFixed(1)} ms`);
+    console.log(
+      `  first connection got the event after ${fan.firstMs.toFixed(1)} ms, median ${fan.p50Ms.toFixed(1)} ms, p99 ${fan.p99Ms.toFixed(1)} ms`,
+    );
     console.log(`  all ${fan.connections} had it after ${fan.allMs.toFixed(1)} ms`);
   }
   if (!values["skip-uncached"]) {
@@ -128,14 +189,44 @@ try {
     await server.stop();
     const cold = await startServer(dbFile, { API_ANSWER_CACHE_MB: "0" });
     try {
-      worker(["--mode", "load", "--url", cold.url, "--paths", pathsFile, "--duration", "2", "--connections", String(connections)]);
-      console.log(`\nThe same with the answer cache off (API_ANSWER_CACHE_MB=0): every request searched, loaded and serialised`);
-      printLoad(worker(["--mode", "load", "--url", cold.url, "--paths", pathsFile, "--duration", String(duration), "--connections", String(connections)]));
+      worker([
+        "--mode",
+        "load",
+        "--url",
+        cold.url,
+        "--paths",
+        pathsFile,
+        "--duration",
+        "2",
+        "--connections",
+        String(connections),
+      ]);
+      console.log(
+        `\nThe same with the answer cache off (API_ANSWER_CACHE_MB=0): every request searched, loaded and serialised`,
+      );
+      printLoad(
+        worker([
+          "--mode",
+          "load",
+          "--url",
+          cold.url,
+          "--paths",
+          pathsFile,
+          "--duration",
+          String(duration),
+          "--connections",
+          String(connections),
+        ]),
+      );
     } finally {
       await cold.stop();
     }
   }
-  console.log(`\nLoad average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (other work on this machine makes figures noisy)`);
+  console.log(
+    `\nLoad average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (other work on this machine makes figures noisy)`,
+  );
 } finally {
   if (!stopped) await server.stop();
   if (!values.keep) rmSync(dir, { recursive: true, force: true });

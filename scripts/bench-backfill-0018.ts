@@ -25,7 +25,9 @@ Times the backfill of migration 0018 (site confirmations, ADR 0019) on N generat
   --studies <n>   number of studies (default 5000)
   -h, --help      this text`;
 
-const { values } = parseArgs({ options: { studies: { type: "string", default: "5000" }, help: { type: "boolean", short: "h", default: false } } });
+const { values } = parseArgs({
+  options: { studies: { type: "string", default: "5000" }, help: { type: "boolean", short: "h", default: false } },
+});
 if (values.help) {
   console.log(HELP);
   process.exit(0);
@@ -47,20 +49,42 @@ try {
       { organisationId: "ous", inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" },
       { organisationId: "st-olavs", inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" },
     ];
-    const base = { identifiers: { rek: String(100000 + i) }, title: { nb: `Studie ${i}` }, summary: { nb: "S." }, studyType: "other" as const, leadOrganisationId: "ous", publicationState: "published" as const, sites };
+    const base = {
+      identifiers: { rek: String(100000 + i) },
+      title: { nb: `Studie ${i}` },
+      summary: { nb: "S." },
+      studyType: "other" as const,
+      leadOrganisationId: "ous",
+      publicationState: "published" as const,
+      sites,
+    };
     const r = saveStudy(db, base, { actor, now: new Date("2025-01-01T10:00:00Z") });
     if (!r.ok) throw new Error(JSON.stringify(r.problems));
-    saveStudy(db, { ...base, sites: [sites[0]!, { ...sites[1]!, inclusionEnd: "2027-06-01" }] }, { studyId: r.studyId, actor, now: new Date("2025-06-01T10:00:00Z") });
+    saveStudy(
+      db,
+      { ...base, sites: [sites[0]!, { ...sites[1]!, inclusionEnd: "2027-06-01" }] },
+      { studyId: r.studyId, actor, now: new Date("2025-06-01T10:00:00Z") },
+    );
   }
   const migration = readFileSync("data/migrations/0018_site_confirmations.sql", "utf8");
-  const backfill = migration.slice(migration.indexOf("CREATE TABLE backfill_0018"), migration.indexOf("DROP TABLE backfill_0018;") + "DROP TABLE backfill_0018;".length);
-  db.exec("UPDATE study_sites SET confirmed_at = NULL, confirmed_on = NULL, confirmed_by_kind = NULL, confirmed_by_id = NULL, confirmed_by_name = NULL");
+  const backfill = migration.slice(
+    migration.indexOf("CREATE TABLE backfill_0018"),
+    migration.indexOf("DROP TABLE backfill_0018;") + "DROP TABLE backfill_0018;".length,
+  );
+  db.exec(
+    "UPDATE study_sites SET confirmed_at = NULL, confirmed_on = NULL, confirmed_by_kind = NULL, confirmed_by_id = NULL, confirmed_by_name = NULL",
+  );
   const started = performance.now();
   db.transaction(() => db.exec(backfill))();
   const ms = performance.now() - started;
   const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-  const filled = db.prepare("SELECT count(*) FROM study_sites WHERE confirmed_by_kind = 'backfill'").pluck().get() as number;
-  console.log(`studies ${n} · sites ${count("study_sites")} (backfilled ${filled}) · versions ${count("study_versions")} · backfill ${ms.toFixed(0)} ms`);
+  const filled = db
+    .prepare("SELECT count(*) FROM study_sites WHERE confirmed_by_kind = 'backfill'")
+    .pluck()
+    .get() as number;
+  console.log(
+    `studies ${n} · sites ${count("study_sites")} (backfilled ${filled}) · versions ${count("study_versions")} · backfill ${ms.toFixed(0)} ms`,
+  );
   db.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -97,16 +97,38 @@ function rawInsert(db: Db, studies: Study[]): void {
     db.transaction(() => {
       for (const s of studies.slice(start, start + 200)) {
         const id = Number(
-          study.run(s.identifiers.rek, s.studyType, s.phase, s.eligibility.minAgeYears, s.eligibility.maxAgeYears, s.eligibility.sex, 0, s.leadOrganisationId, s.publicationState, now, now)
-            .lastInsertRowid,
+          study.run(
+            s.identifiers.rek,
+            s.studyType,
+            s.phase,
+            s.eligibility.minAgeYears,
+            s.eligibility.maxAgeYears,
+            s.eligibility.sex,
+            0,
+            s.leadOrganisationId,
+            s.publicationState,
+            now,
+            now,
+          ).lastInsertRowid,
         );
         text.run(id, "title", "nb", s.title.nb);
         if (s.summary.nb) text.run(id, "summary", "nb", s.summary.nb);
-        if (s.eligibility.inclusionCriteria.nb) text.run(id, "inclusionCriteria", "nb", s.eligibility.inclusionCriteria.nb);
-        if (s.eligibility.exclusionCriteria.nb) text.run(id, "exclusionCriteria", "nb", s.eligibility.exclusionCriteria.nb);
+        if (s.eligibility.inclusionCriteria.nb)
+          text.run(id, "inclusionCriteria", "nb", s.eligibility.inclusionCriteria.nb);
+        if (s.eligibility.exclusionCriteria.nb)
+          text.run(id, "exclusionCriteria", "nb", s.eligibility.exclusionCriteria.nb);
         for (const c of s.categories) category.run(id, c);
         for (const c of s.icd10) icd.run(id, c);
-        for (const x of s.sites) site.run(id, x.organisationId, x.hospitalId, x.inclusionStart, x.inclusionEnd, x.contact?.name ?? null, x.contact?.email ?? null);
+        for (const x of s.sites)
+          site.run(
+            id,
+            x.organisationId,
+            x.hospitalId,
+            x.inclusionStart,
+            x.inclusionEnd,
+            x.contact?.name ?? null,
+            x.contact?.email ?? null,
+          );
         for (const l of s.localIds) localId.run(id, l.organisationId, l.localId);
         provenance.run(id, s.localIds[0]?.localId ?? String(id), now, now);
         version.run(id, now, JSON.stringify(s));
@@ -123,7 +145,12 @@ function runPhase(phase: string, dbFile: string, feedFile: string): void {
     // Every study, not only the Norwegian ones, so the whole pipeline is exercised 1,202 times.
     const mapped = parseCtgovJson(input, buildMapContext(db, "ous"), { norwayOnly: false });
     const report = ingestBatch(db, mapped, { organisationId: "ous", format: "ctgov-json", mode: "partial" });
-    finish("ctgov (1,202 real v2 studies: map + ingest)", report.created + report.changed + report.unchanged + report.rejected, started, `${report.created} stored, ${report.rejected} rejected`);
+    finish(
+      "ctgov (1,202 real v2 studies: map + ingest)",
+      report.created + report.changed + report.unchanged + report.rejected,
+      started,
+      `${report.created} stored, ${report.rejected} rejected`,
+    );
   } else if (phase === "native") {
     const input = readFileSync(feedFile);
     const started = performance.now();
@@ -135,7 +162,11 @@ function runPhase(phase: string, dbFile: string, feedFile: string): void {
     const ctx = buildMapContext(db, "ous");
     ingestBatch(db, mapInput("native", input, ctx), { organisationId: "ous", format: "native", mode: "full" });
     const started = performance.now();
-    const report = ingestBatch(db, mapInput("native", input, ctx), { organisationId: "ous", format: "native", mode: "full" });
+    const report = ingestBatch(db, mapInput("native", input, ctx), {
+      organisationId: "ous",
+      format: "native",
+      mode: "full",
+    });
     finish("same native feed again (all unchanged)", report.unchanged, started);
   } else if (phase === "raw") {
     // Rows computed before the clock starts: only the inserts are timed.
@@ -162,21 +193,48 @@ const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-ingest-"));
 try {
   const feed = path.join(dir, "feed.json");
   writeFileSync(feed, JSON.stringify(generateNativeFeed(count, { organisationId: "ous" })));
-  console.log(`bench:ingest — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
+  console.log(
+    `bench:ingest — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  );
   console.log(`generated native feed: ${count} studies, ${(readFileSync(feed).length / 1e6).toFixed(1)} MB\n`);
   const results: PhaseResult[] = [];
   for (const phase of ["ctgov", "native", "raw", "native-again"]) {
-    const out = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench-ingest.ts", "--phase", phase, "--db", path.join(dir, `${phase}.db`), "--feed", feed], {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const out = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/bench-ingest.ts",
+        "--phase",
+        phase,
+        "--db",
+        path.join(dir, `${phase}.db`),
+        "--feed",
+        feed,
+      ],
+      {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     if (out.status !== 0) throw new Error(`phase ${phase} failed:\n${out.stderr}`);
     results.push(JSON.parse(out.stdout.trim().split("\n").at(-1)!) as PhaseResult);
   }
-  console.table(results.map((r) => ({ phase: r.phase, studies: r.studies, seconds: r.seconds, "studies/s": r.perSecond, "peak RSS MB": r.maxRssMb, note: r.note ?? "" })));
+  console.table(
+    results.map((r) => ({
+      phase: r.phase,
+      studies: r.studies,
+      seconds: r.seconds,
+      "studies/s": r.perSecond,
+      "peak RSS MB": r.maxRssMb,
+      note: r.note ?? "",
+    })),
+  );
   const native = results.find((r) => r.phase.startsWith("native feed"))!;
   const raw = results.find((r) => r.phase.startsWith("raw"))!;
-  console.log(`\nnative ingest rate is ${((100 * native.perSecond) / raw.perSecond).toFixed(0)}% of the raw insert rate (target ≥ 30%)`);
+  console.log(
+    `\nnative ingest rate is ${((100 * native.perSecond) / raw.perSecond).toFixed(0)}% of the raw insert rate (target ≥ 30%)`,
+  );
   console.log(`${count} studies in ${native.seconds} s (target < 60 s for 100,000)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

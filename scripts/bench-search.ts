@@ -116,7 +116,13 @@ function stats(xs: number[]): Stats {
   const s = [...xs].sort((a, b) => a - b);
   const at = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
   const r2 = (x: number) => Math.round(x * 100) / 100;
-  return { n: s.length, median: r2(at(0.5)), p95: r2(at(0.95)), mean: r2(s.reduce((a, b) => a + b, 0) / s.length), max: r2(s.at(-1)!) };
+  return {
+    n: s.length,
+    median: r2(at(0.5)),
+    p95: r2(at(0.95)),
+    mean: r2(s.reduce((a, b) => a + b, 0) / s.length),
+    max: r2(s.at(-1)!),
+  };
 }
 
 function byShape(queries: BenchQuery[], times: (number | null)[]): Record<string, Stats> {
@@ -189,7 +195,9 @@ async function runQueries(engine: SearchEngine, queries: BenchQuery[], now: Date
 }
 
 function runRaw(db: Db, queries: BenchQuery[], rounds = ROUNDS): QueryRun & { skippedEmpty: number } {
-  const stmt = db.prepare("SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?").pluck();
+  const stmt = db
+    .prepare("SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?")
+    .pluck();
   const exprs = queries.map((q) => rawMatch(q.query.q));
   const args = (i: number): [string, number, number] => {
     const perPage = queries[i]!.query.perPage ?? 20;
@@ -211,7 +219,13 @@ function runRaw(db: Db, queries: BenchQuery[], rounds = ROUNDS): QueryRun & { sk
   }
   const times: (number | null)[] = medianPerQuery(passes).map((t) => (Number.isNaN(t) ? null : t));
   const measured = times.filter((t): t is number => t != null);
-  return { stats: stats(measured), byShape: byShape(queries, times), times: measured, zeroHitQueries: zero, skippedEmpty: times.length - measured.length };
+  return {
+    stats: stats(measured),
+    byShape: byShape(queries, times),
+    times: measured,
+    zeroHitQueries: zero,
+    skippedEmpty: times.length - measured.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,7 +259,8 @@ function statementKind(sql: string): string {
   if (sql.includes("kind = 'icd10'")) return "ICD-10 codes of synonym groups";
   if (sql.includes("json_each")) return "titles of the page";
   if (sql.includes("app_meta")) return "generation check";
-  if (/^\s*SELECT [^?]*FROM search_(studies|study_values|sites)( ORDER BY [^?]*)?\s*$/.test(sql)) return "filter table load";
+  if (/^\s*SELECT [^?]*FROM search_(studies|study_values|sites)( ORDER BY [^?]*)?\s*$/.test(sql))
+    return "filter table load";
   return "other SQL";
 }
 
@@ -309,13 +324,23 @@ async function profileShapes(db: Db, queries: BenchQuery[], times: number[], now
   try {
     const engine = new SqliteFtsEngine(db, { answerCache: 0 });
     await engine.search({ now });
-    return await profileEach(engine, sink, [...slowest].sort((a, b) => b[1].ms - a[1].ms).map(([, { i }]) => queries[i]!), now);
+    return await profileEach(
+      engine,
+      sink,
+      [...slowest].sort((a, b) => b[1].ms - a[1].ms).map(([, { i }]) => queries[i]!),
+      now,
+    );
   } finally {
     restore();
   }
 }
 
-async function profileEach(engine: SqliteFtsEngine, sink: { log: StatementTiming[] | null }, slowest: BenchQuery[], now: Date): Promise<ShapeProfile[]> {
+async function profileEach(
+  engine: SqliteFtsEngine,
+  sink: { log: StatementTiming[] | null },
+  slowest: BenchQuery[],
+  now: Date,
+): Promise<ShapeProfile[]> {
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const out: ShapeProfile[] = [];
   for (const q of slowest) {
@@ -343,13 +368,23 @@ async function profileEach(engine: SqliteFtsEngine, sink: { log: StatementTiming
       k.rows += st.rows ?? 0;
       sqlMs += st.ms;
     }
-    byKind["JavaScript (filters, facets, sort, highlight; wrapper included)"] = { ms: r2(Math.max(0, totalMs - sqlMs)), count: 1, rows: 0 };
+    byKind["JavaScript (filters, facets, sort, highlight; wrapper included)"] = {
+      ms: r2(Math.max(0, totalMs - sqlMs)),
+      count: 1,
+      rows: 0,
+    };
     const top = [...log].sort((a, b) => b.ms - a.ms).slice(0, 4);
     const param = (st: StatementTiming) => {
       const text = st.params.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join(", ");
       return text.length > 140 ? `${text.slice(0, 140)}…` : text;
     };
-    out.push({ shape: q.shape, query: q.query, totalMs: r2(totalMs), byKind, slowest: top.map((st) => ({ ms: r2(st.ms), rows: st.rows, kind: statementKind(st.sql), param: param(st) })) });
+    out.push({
+      shape: q.shape,
+      query: q.query,
+      totalMs: r2(totalMs),
+      byKind,
+      slowest: top.map((st) => ({ ms: r2(st.ms), rows: st.rows, kind: statementKind(st.sql), param: param(st) })),
+    });
   }
   return out;
 }
@@ -394,8 +429,18 @@ function probeStudy(word: string, today: string): StudyInput {
     leadOrganisationId: "st-olavs",
     publicationState: "published",
     sites: [
-      { organisationId: "st-olavs", hospitalId: "st-olavs-oya", inclusionStart: addCalendarDays(today, -30), inclusionEnd: addCalendarDays(today, 300) },
-      { organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: addCalendarDays(today, -10), inclusionEnd: addCalendarDays(today, 200) },
+      {
+        organisationId: "st-olavs",
+        hospitalId: "st-olavs-oya",
+        inclusionStart: addCalendarDays(today, -30),
+        inclusionEnd: addCalendarDays(today, 300),
+      },
+      {
+        organisationId: "unn",
+        hospitalId: "unn-tromso",
+        inclusionStart: addCalendarDays(today, -10),
+        inclusionEnd: addCalendarDays(today, 200),
+      },
     ],
   };
 }
@@ -407,7 +452,13 @@ interface IngestResult {
   stats: Stats;
   saveMs: Stats;
   /** Meilisearch only: the tasks each change caused, as Meilisearch timed them (ms). */
-  meiliTasks?: { tasksPerChange: Stats; taskMs: Stats; queuedMs: Stats; slowest: { ms: number; step: string }[]; types: Record<string, number> };
+  meiliTasks?: {
+    tasksPerChange: Stats;
+    taskMs: Stats;
+    queuedMs: Stats;
+    slowest: { ms: number; step: string }[];
+    types: Record<string, number>;
+  };
 }
 
 const isoMs = (d: string | null | undefined): number => {
@@ -440,24 +491,39 @@ interface ChangeTasks {
 
 /** The tasks Meilisearch ran on this index since `since` (one change's indexStudies). */
 async function meiliTasksSince(engine: MeilisearchEngine, since: string): Promise<ChangeTasks> {
-  const tasks = (await engine.client.tasks.getTasks({ indexUids: [engine.indexUid], afterEnqueuedAt: since, limit: 20 })).results;
+  const tasks = (
+    await engine.client.tasks.getTasks({ indexUids: [engine.indexUid], afterEnqueuedAt: since, limit: 20 })
+  ).results;
   const out: ChangeTasks = { count: tasks.length, tasks: [] };
   const stepByBatch = new Map<number, { name: string; ms: number } | null>();
   for (const t of tasks) {
     let step: { name: string; ms: number } | null = null;
     if (t.batchUid != null) {
       if (!stepByBatch.has(t.batchUid)) {
-        const batch = (await engine.client.batches.getBatch(t.batchUid)) as unknown as { stats?: { progressTrace?: Record<string, unknown> } };
+        const batch = (await engine.client.batches.getBatch(t.batchUid)) as unknown as {
+          stats?: { progressTrace?: Record<string, unknown> };
+        };
         stepByBatch.set(t.batchUid, longestStep(batch.stats?.progressTrace ?? {}));
       }
       step = stepByBatch.get(t.batchUid)!;
     }
-    out.tasks.push({ type: t.type, ms: isoMs(t.duration), queuedMs: Date.parse(t.startedAt ?? "") - Date.parse(t.enqueuedAt), step });
+    out.tasks.push({
+      type: t.type,
+      ms: isoMs(t.duration),
+      queuedMs: Date.parse(t.startedAt ?? "") - Date.parse(t.enqueuedAt),
+      step,
+    });
   }
   return out;
 }
 
-async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed: number, now: Date): Promise<IngestResult> {
+async function ingestLatency(
+  db: Db,
+  engine: SearchEngine,
+  samples: number,
+  seed: number,
+  now: Date,
+): Promise<IngestResult> {
   const r = new Rand(seed);
   const today = osloDate(now);
   const stop = startIndexer(db, engine, { pollMs: 1000, log: (m) => console.error(m) });
@@ -492,7 +558,11 @@ async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed
   } finally {
     stop();
   }
-  const out: IngestResult = { samples: latencies.map((x) => Math.round(x * 10) / 10), stats: stats(latencies), saveMs: stats(saves) };
+  const out: IngestResult = {
+    samples: latencies.map((x) => Math.round(x * 10) / 10),
+    stats: stats(latencies),
+    saveMs: stats(saves),
+  };
   if (changes.length) {
     const all = changes.flatMap((c) => c.tasks);
     const types: Record<string, number> = {};
@@ -517,10 +587,16 @@ async function ingestLatency(db: Db, engine: SearchEngine, samples: number, seed
 
 function sqliteSearchBytes(db: Db): { bytes: number; detail: Record<string, number> } {
   // The engine's tables (migration 0008), FTS5 shadow tables and their indexes; not the outbox.
-  const rows = (db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC").all() as { name: string; bytes: number }[]).filter(
-    (r) => /^(sqlite_autoindex_)?search_/.test(r.name) && !/search_(outbox|cursors)/.test(r.name),
-  );
-  return { bytes: rows.reduce((s, r) => s + r.bytes, 0), detail: Object.fromEntries(rows.map((r) => [r.name, r.bytes])) };
+  const rows = (
+    db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC").all() as {
+      name: string;
+      bytes: number;
+    }[]
+  ).filter((r) => /^(sqlite_autoindex_)?search_/.test(r.name) && !/search_(outbox|cursors)/.test(r.name));
+  return {
+    bytes: rows.reduce((s, r) => s + r.bytes, 0),
+    detail: Object.fromEntries(rows.map((r) => [r.name, r.bytes])),
+  };
 }
 
 function dirBytes(dir: string): number {
@@ -549,7 +625,10 @@ function freshPortalDb(file: string, reference: boolean): Db {
 }
 
 /** Where Meilisearch time goes: one bare search (no facets, no extra count queries) through the client, wall vs processingTimeMs. */
-async function meiliFloor(engine: MeilisearchEngine, now: Date): Promise<{ label: string; wall: Stats; processing: Stats }[]> {
+async function meiliFloor(
+  engine: MeilisearchEngine,
+  now: Date,
+): Promise<{ label: string; wall: Stats; processing: Stats }[]> {
   const t = now.getTime();
   const open = `(siteId IS NOT NULL AND paused = false AND opensAt <= ${t} AND (closesAt IS NULL OR closesAt > ${t}))`;
   const cases: [string, string, Record<string, unknown>][] = [
@@ -558,8 +637,16 @@ async function meiliFloor(engine: MeilisearchEngine, now: Date): Promise<{ label
     ["behandling (matches all), status open", "behandling", { filter: open, page: 1, hitsPerPage: 20 }],
     ["empty query, status open, sort newest", "", { filter: open, sort: ["updatedAt:desc"], page: 1, hitsPerPage: 20 }],
     // What the engine sends instead: representative documents, limit/offset, no distinct walk.
-    ["behandling, open, representatives, limit 20", "behandling", { filter: representativeClause("study", statusSetFor(["open"])!, t), limit: 20 }],
-    ["empty query, open, representatives, newest", "", { filter: representativeClause("study", statusSetFor(["open"])!, t), sort: ["updatedAt:desc"], limit: 20 }],
+    [
+      "behandling, open, representatives, limit 20",
+      "behandling",
+      { filter: representativeClause("study", statusSetFor(["open"])!, t), limit: 20 },
+    ],
+    [
+      "empty query, open, representatives, newest",
+      "",
+      { filter: representativeClause("study", statusSetFor(["open"])!, t), sort: ["updatedAt:desc"], limit: 20 },
+    ],
   ];
   const out: { label: string; wall: Stats; processing: Stats }[] = [];
   const index = engine.client.index(engine.indexUid);
@@ -583,12 +670,28 @@ async function runPhase(phase: "sqlite" | "meilisearch", size: number, now: Date
   const g0 = performance.now();
   const { batches, documents, statusMix } = generateDocuments(size, seed, now);
   const generateMs = performance.now() - g0;
-  log(`generated ${size} studies, ${documents} documents in ${(generateMs / 1000).toFixed(1)} s; sites ${JSON.stringify(statusMix)}`);
+  log(
+    `generated ${size} studies, ${documents} documents in ${(generateMs / 1000).toFixed(1)} s; sites ${JSON.stringify(statusMix)}`,
+  );
   const queries = buildQueries(positiveInt("queries", values.queries!), seed + 1);
   const samples = positiveInt("ingest-samples", values["ingest-samples"]!);
   const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-search-"));
   const load0 = Math.round(loadavg()[0]! * 100) / 100;
-  const result: PhaseResult = { phase, size, documents, statusMix, generateMs: Math.round(generateMs), index: { ms: 0, bytes: 0, detail: {} }, queries: null, raw: null, ingest: null, profile: null, maxRssMb: 0, load: [load0, 0], commit: codeVersion() };
+  const result: PhaseResult = {
+    phase,
+    size,
+    documents,
+    statusMix,
+    generateMs: Math.round(generateMs),
+    index: { ms: 0, bytes: 0, detail: {} },
+    queries: null,
+    raw: null,
+    ingest: null,
+    profile: null,
+    maxRssMb: 0,
+    load: [load0, 0],
+    commit: codeVersion(),
+  };
   let meili: LocalMeilisearch | null = null;
   try {
     if (phase === "sqlite") {
@@ -642,7 +745,9 @@ async function runPhase(phase: "sqlite" | "meilisearch", size: number, now: Date
       result.index.detail = {
         databaseSize: st.databaseSize,
         ...(st.usedDatabaseSize != null ? { usedDatabaseSize: st.usedDatabaseSize } : {}),
-        ...(st.indexes.studies?.rawDocumentDbSize != null ? { rawDocumentDbSize: st.indexes.studies.rawDocumentDbSize } : {}),
+        ...(st.indexes.studies?.rawDocumentDbSize != null
+          ? { rawDocumentDbSize: st.indexes.studies.rawDocumentDbSize }
+          : {}),
         numberOfDocuments: st.indexes.studies?.numberOfDocuments ?? -1,
         "(data dir on disk)": dirBytes(meili.dataDir),
       };
@@ -718,18 +823,44 @@ const machine = {
   commit: codeVersion(),
 };
 if (!values.json) {
-  console.log(`bench:search — ${machine.date} — ${machine.cores} × ${machine.cpu}, ${machine.ramGiB} GiB RAM, node ${machine.node}, SQLite ${machine.sqlite}; load average ${machine.loadAverage.join(" ")}; code ${machine.commit}`);
-  console.log(`sizes ${sizes.join(", ")}; engines ${[...engines].join(", ")}; ${values.queries} queries per pass, ${values.rounds} measured pass(es) after a warm-up pass (per query the median over the passes); seed ${values.seed}\n`);
+  console.log(
+    `bench:search — ${machine.date} — ${machine.cores} × ${machine.cpu}, ${machine.ramGiB} GiB RAM, node ${machine.node}, SQLite ${machine.sqlite}; load average ${machine.loadAverage.join(" ")}; code ${machine.commit}`,
+  );
+  console.log(
+    `sizes ${sizes.join(", ")}; engines ${[...engines].join(", ")}; ${values.queries} queries per pass, ${values.rounds} measured pass(es) after a warm-up pass (per query the median over the passes); seed ${values.seed}\n`,
+  );
 }
 
 const results: PhaseResult[] = [];
 for (const size of sizes) {
   for (const phase of ["sqlite", "meilisearch"] as const) {
     if (phase === "meilisearch" && !engines.has("meilisearch")) continue;
-    const args = ["--import", "tsx", "scripts/bench-search.ts", "--phase", phase, "--size", String(size), "--now", String(now.getTime()), "--queries", values.queries!, "--ingest-samples", values["ingest-samples"]!, "--seed", values.seed!, "--rounds", values.rounds!];
+    const args = [
+      "--import",
+      "tsx",
+      "scripts/bench-search.ts",
+      "--phase",
+      phase,
+      "--size",
+      String(size),
+      "--now",
+      String(now.getTime()),
+      "--queries",
+      values.queries!,
+      "--ingest-samples",
+      values["ingest-samples"]!,
+      "--seed",
+      values.seed!,
+      "--rounds",
+      values.rounds!,
+    ];
     if (phase === "sqlite" && engines.has("sqlite")) args.push("--with-engine");
     if (values["by-shape"]) args.push("--by-shape");
-    const out = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "inherit"] });
+    const out = spawnSync(process.execPath, args, {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     if (out.status !== 0) throw new Error(`phase ${phase} at ${size} failed (exit ${out.status})`);
     results.push(JSON.parse(out.stdout.trim().split("\n").at(-1)!) as PhaseResult);
   }
@@ -758,40 +889,62 @@ const summary = sizes.map((size) => {
 });
 
 if (values.json) {
-  console.log(JSON.stringify({ machine, options: { sizes, engines: [...engines], queries: Number(values.queries), rounds: ROUNDS, seed: Number(values.seed) }, summary, phases: results }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        machine,
+        options: {
+          sizes,
+          engines: [...engines],
+          queries: Number(values.queries),
+          rounds: ROUNDS,
+          seed: Number(values.seed),
+        },
+        summary,
+        phases: results,
+      },
+      null,
+      2,
+    ),
+  );
 } else {
   for (const s of summary) {
     const sq = results.find((r) => r.size === s.size && r.phase === "sqlite")!;
-    console.log(`\n=== ${s.size.toLocaleString("en")} studies (${sq.documents.toLocaleString("en")} study × site documents; sites now ${JSON.stringify(sq.statusMix)}) ===`);
-    console.table(
-      [
-        ...s.rows.map((r) => ({
-          engine: r.engine,
-          "index s": f(r.indexSeconds),
-          "index size": mb(r.indexBytes),
-          "median ms": f(r.latency.median),
-          "p95 ms": f(r.latency.p95),
-          "mean ms": f(r.latency.mean),
-          "max ms": f(r.latency.max),
-          "p95 / raw p95": `${f(r.ratioToRawP95)}×`,
-          "ingest→searchable median / p95 ms": `${f(r.ingest.median)} / ${f(r.ingest.p95)}`,
-        })),
-        {
-          engine: `raw FTS5 MATCH (${s.raw.n} queries with words)`,
-          "index s": "",
-          "index size": "",
-          "median ms": f(s.raw.median),
-          "p95 ms": f(s.raw.p95),
-          "mean ms": f(s.raw.mean),
-          "max ms": f(s.raw.max),
-          "p95 / raw p95": "1×",
-          "ingest→searchable median / p95 ms": "",
-        },
-      ],
+    console.log(
+      `\n=== ${s.size.toLocaleString("en")} studies (${sq.documents.toLocaleString("en")} study × site documents; sites now ${JSON.stringify(sq.statusMix)}) ===`,
     );
+    console.table([
+      ...s.rows.map((r) => ({
+        engine: r.engine,
+        "index s": f(r.indexSeconds),
+        "index size": mb(r.indexBytes),
+        "median ms": f(r.latency.median),
+        "p95 ms": f(r.latency.p95),
+        "mean ms": f(r.latency.mean),
+        "max ms": f(r.latency.max),
+        "p95 / raw p95": `${f(r.ratioToRawP95)}×`,
+        "ingest→searchable median / p95 ms": `${f(r.ingest.median)} / ${f(r.ingest.p95)}`,
+      })),
+      {
+        engine: `raw FTS5 MATCH (${s.raw.n} queries with words)`,
+        "index s": "",
+        "index size": "",
+        "median ms": f(s.raw.median),
+        "p95 ms": f(s.raw.p95),
+        "mean ms": f(s.raw.mean),
+        "max ms": f(s.raw.max),
+        "p95 / raw p95": "1×",
+        "ingest→searchable median / p95 ms": "",
+      },
+    ]);
     for (const r of results.filter((x) => x.size === s.size)) {
-      console.log(`  ${r.phase}: index size detail ${JSON.stringify(r.index.detail)}; peak RSS node ${r.maxRssMb} MB${r.meiliRssMb ? `, meilisearch ${r.meiliRssMb} MB` : ""}; generation ${(r.generateMs / 1000).toFixed(1)} s; load average ${r.load[0]} → ${r.load[1]}; code ${r.commit}`);
-      if (r.ingest) console.log(`  ${r.phase}: ingest→searchable samples (ms) ${r.ingest.samples.join(", ")}; saveStudy median ${f(r.ingest.saveMs.median)} ms`);
+      console.log(
+        `  ${r.phase}: index size detail ${JSON.stringify(r.index.detail)}; peak RSS node ${r.maxRssMb} MB${r.meiliRssMb ? `, meilisearch ${r.meiliRssMb} MB` : ""}; generation ${(r.generateMs / 1000).toFixed(1)} s; load average ${r.load[0]} → ${r.load[1]}; code ${r.commit}`,
+      );
+      if (r.ingest)
+        console.log(
+          `  ${r.phase}: ingest→searchable samples (ms) ${r.ingest.samples.join(", ")}; saveStudy median ${f(r.ingest.saveMs.median)} ms`,
+        );
     }
     for (const r of s.rows) {
       const ok = (b: boolean) => (b ? "met" : "MISSED");
@@ -805,21 +958,45 @@ if (values.json) {
       console.table(
         Object.fromEntries(
           shapes.map((shape) => {
-            const cell = (st: Stats | undefined) => (st ? `${f(st.median)} / ${f(st.p95)} / ${f(st.max)} (n=${st.n})` : "–");
+            const cell = (st: Stats | undefined) =>
+              st ? `${f(st.median)} / ${f(st.p95)} / ${f(st.max)} (n=${st.n})` : "–";
             const me = results.find((r) => r.size === s.size && r.phase === "meilisearch");
-            return [shape, { "sqlite-fts": cell(sq.queries?.byShape[shape]), meilisearch: cell(me?.queries?.byShape[shape]), "raw FTS5": cell(sq.raw?.byShape[shape]) }];
+            return [
+              shape,
+              {
+                "sqlite-fts": cell(sq.queries?.byShape[shape]),
+                meilisearch: cell(me?.queries?.byShape[shape]),
+                "raw FTS5": cell(sq.raw?.byShape[shape]),
+              },
+            ];
           }),
         ),
       );
-      if (sq.bigCache) console.log(`\n  sqlite-fts with cache_size 256 MB + mmap_size 1 GB (portal default: 2 MB cache, no mmap): median ${f(sq.bigCache.median)} ms, p95 ${f(sq.bigCache.p95)} ms, max ${f(sq.bigCache.max)} ms`);
+      if (sq.bigCache)
+        console.log(
+          `\n  sqlite-fts with cache_size 256 MB + mmap_size 1 GB (portal default: 2 MB cache, no mmap): median ${f(sq.bigCache.median)} ms, p95 ${f(sq.bigCache.p95)} ms, max ${f(sq.bigCache.max)} ms`,
+        );
       for (const p of sq.profile ?? []) {
-        console.log(`\n  sqlite-fts, slowest ${p.shape} query ${JSON.stringify(p.query)}: ${f(p.totalMs)} ms (instrumented)`);
-        console.log(`    by statement kind: ${Object.entries(p.byKind).sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${f(v.ms)} ms${v.count > 1 ? ` (${v.count}×, ${v.rows} rows)` : v.rows ? ` (${v.rows} rows)` : ""}`).join("; ")}`);
-        for (const st of p.slowest) console.log(`      ${f(st.ms)} ms, ${st.rows ?? "–"} rows: ${st.kind}: ${st.param}`);
+        console.log(
+          `\n  sqlite-fts, slowest ${p.shape} query ${JSON.stringify(p.query)}: ${f(p.totalMs)} ms (instrumented)`,
+        );
+        console.log(
+          `    by statement kind: ${Object.entries(p.byKind)
+            .sort((a, b) => b[1].ms - a[1].ms)
+            .map(
+              ([k, v]) =>
+                `${k} ${f(v.ms)} ms${v.count > 1 ? ` (${v.count}×, ${v.rows} rows)` : v.rows ? ` (${v.rows} rows)` : ""}`,
+            )
+            .join("; ")}`,
+        );
+        for (const st of p.slowest)
+          console.log(`      ${f(st.ms)} ms, ${st.rows ?? "–"} rows: ${st.kind}: ${st.param}`);
       }
       const me = results.find((r) => r.size === s.size && r.phase === "meilisearch");
       for (const fl of me?.meiliFloor ?? []) {
-        console.log(`  meilisearch bare search "${fl.label}": wall median ${f(fl.wall.median)} / p95 ${f(fl.wall.p95)} ms, Meilisearch processingTimeMs median ${f(fl.processing.median)} / p95 ${f(fl.processing.p95)}`);
+        console.log(
+          `  meilisearch bare search "${fl.label}": wall median ${f(fl.wall.median)} / p95 ${f(fl.wall.p95)} ms, Meilisearch processingTimeMs median ${f(fl.processing.median)} / p95 ${f(fl.processing.p95)}`,
+        );
       }
       const mt = me?.ingest?.meiliTasks;
       if (mt) {
@@ -829,5 +1006,7 @@ if (values.json) {
       }
     }
   }
-  console.log(`\nTargets: p95 < 20 ms for both engines at 100,000 studies; portal engine p95 ≤ 2× raw FTS5 p95; ingest→searchable < 1 s.`);
+  console.log(
+    `\nTargets: p95 < 20 ms for both engines at 100,000 studies; portal engine p95 ≤ 2× raw FTS5 p95; ingest→searchable < 1 s.`,
+  );
 }

@@ -34,7 +34,10 @@ try {
   console.log(`${config.DATABASE_PATH}: ${all.length} migration(s) applied in total.`);
   const ref = report.reference;
   if (ref.postcodes) console.log(`Postcodes: ${ref.postcodes.loaded} loaded from data/reference/postcodes.tsv.gz.`);
-  if (ref.codes) console.log(`Diagnosis codes: ${ref.codes.version}: ${ref.codes.icd10Added} ICD-10 added, ${ref.codes.icd10Renamed} renamed, ${ref.codes.icpc2} ICPC-2.`);
+  if (ref.codes)
+    console.log(
+      `Diagnosis codes: ${ref.codes.version}: ${ref.codes.icd10Added} ICD-10 added, ${ref.codes.icd10Renamed} renamed, ${ref.codes.icpc2} ICPC-2.`,
+    );
   for (const p of ref.codes?.problems.slice(0, 20) ?? []) console.warn(`  ${p}`);
   if (ref.reindexed) console.log(`${ref.reindexed} studies queued for reindexing (reference data changed).`);
   closeDb();

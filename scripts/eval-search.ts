@@ -18,7 +18,14 @@ import { startLocalMeilisearch, type LocalMeilisearch } from "../search/meilisea
 import { SqliteFtsEngine } from "../search/sqlite-fts";
 import type { SearchEngine } from "../search/types";
 import { buildEvalCorpus, JUDGEMENTS_FILE } from "../tests/search/corpus";
-import { byGroup, readJudgements, scoreQueries, summarise, type QueryScore, type Summary } from "../tests/search/quality";
+import {
+  byGroup,
+  readJudgements,
+  scoreQueries,
+  summarise,
+  type QueryScore,
+  type Summary,
+} from "../tests/search/quality";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -53,7 +60,10 @@ if (values.help) {
   console.log(HELP);
   process.exit(0);
 }
-const engines = values.engines.split(",").map((e) => e.trim()).filter(Boolean);
+const engines = values.engines
+  .split(",")
+  .map((e) => e.trim())
+  .filter(Boolean);
 for (const e of engines) {
   if (e !== "sqlite" && e !== "meilisearch") {
     console.error(`--engines: unknown engine "${e}" (sqlite, meilisearch)\n\n${HELP}`);
@@ -71,7 +81,8 @@ try {
   upsertReferenceData(db, loadReferenceData());
   const corpus = buildEvalCorpus(db);
   const unknown = judged.flatMap((j) => [...Object.keys(j.grades), ...j.wrong]).filter((k) => !corpus.idOf.has(k));
-  if (unknown.length) throw new Error(`The judgements name studies that are not in the corpus: ${[...new Set(unknown)].join(", ")}`);
+  if (unknown.length)
+    throw new Error(`The judgements name studies that are not in the corpus: ${[...new Set(unknown)].join(", ")}`);
   for (const name of engines) {
     let engine: SearchEngine;
     if (name === "sqlite") engine = new SqliteFtsEngine(db, { answerCache: 0 });
@@ -92,7 +103,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const fmt = (s: Summary) => `${s.ndcg10.toFixed(3).padStart(7)} ${s.recall20.toFixed(3).padStart(9)} ${String(s.wrongHits).padStart(6)} ${String(s.queries).padStart(7)}`;
+const fmt = (s: Summary) =>
+  `${s.ndcg10.toFixed(3).padStart(7)} ${s.recall20.toFixed(3).padStart(9)} ${String(s.wrongHits).padStart(6)} ${String(s.queries).padStart(7)}`;
 if (values.json) {
   const out = Object.fromEntries(
     Object.entries(results).map(([engine, r]) => [
@@ -100,13 +112,26 @@ if (values.json) {
       {
         overall: r.overall,
         groups: r.groups,
-        misses: r.scores.filter((s) => s.ndcg10 < 1 || s.recall20 < 1 || s.wrongHits.length).map((s) => ({ q: s.query.q, group: s.query.group, ndcg10: s.ndcg10, recall20: s.recall20, wrongHits: s.wrongHits, top10: s.ranked.slice(0, 10) })),
+        misses: r.scores
+          .filter((s) => s.ndcg10 < 1 || s.recall20 < 1 || s.wrongHits.length)
+          .map((s) => ({
+            q: s.query.q,
+            group: s.query.group,
+            ndcg10: s.ndcg10,
+            recall20: s.recall20,
+            wrongHits: s.wrongHits,
+            top10: s.ranked.slice(0, 10),
+          })),
       },
     ]),
   );
-  console.log(JSON.stringify({ corpus: "demo seed + vendored ctgov records", queries: judged.length, engines: out }, null, 2));
+  console.log(
+    JSON.stringify({ corpus: "demo seed + vendored ctgov records", queries: judged.length, engines: out }, null, 2),
+  );
 } else {
-  console.log(`Search quality: ${judged.length} judged queries (${path.relative(process.cwd(), values.judgements)}), corpus = demo seed + vendored ClinicalTrials.gov records\n`);
+  console.log(
+    `Search quality: ${judged.length} judged queries (${path.relative(process.cwd(), values.judgements)}), corpus = demo seed + vendored ClinicalTrials.gov records\n`,
+  );
   for (const [engine, r] of Object.entries(results)) {
     console.log(`${engine}`);
     console.log(`  ${"group".padEnd(10)} nDCG@10 recall@20  wrong queries`);
@@ -115,7 +140,9 @@ if (values.json) {
     if (values["show-misses"]) {
       for (const s of r.scores.filter((x) => x.ndcg10 < 1 || x.recall20 < 1 || x.wrongHits.length)) {
         const missing = Object.keys(s.query.grades).filter((k) => !s.ranked.includes(k));
-        console.log(`  ${s.query.group.padEnd(9)} ${JSON.stringify(s.query.q).padEnd(32)} nDCG ${s.ndcg10.toFixed(2)} recall ${s.recall20.toFixed(2)}${s.wrongHits.length ? ` WRONG ${s.wrongHits.join(",")}` : ""}${missing.length ? ` missing ${missing.join(",")}` : ""} top: ${s.ranked.slice(0, 5).join(",")}`);
+        console.log(
+          `  ${s.query.group.padEnd(9)} ${JSON.stringify(s.query.q).padEnd(32)} nDCG ${s.ndcg10.toFixed(2)} recall ${s.recall20.toFixed(2)}${s.wrongHits.length ? ` WRONG ${s.wrongHits.join(",")}` : ""}${missing.length ? ` missing ${missing.join(",")}` : ""} top: ${s.ranked.slice(0, 5).join(",")}`,
+        );
       }
       console.log("");
     }

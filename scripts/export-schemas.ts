@@ -6,7 +6,9 @@ import { writeFileSync } from "node:fs";
 import { nativeFeedJsonSchema } from "../app/ingest/native-json-schema";
 
 if (process.argv.includes("--help")) {
-  console.log("Usage: npm run schemas:export\nWrites docs/schemas/native-study.schema.json from the zod schema in app/ingest/mappers/native.ts.");
+  console.log(
+    "Usage: npm run schemas:export\nWrites docs/schemas/native-study.schema.json from the zod schema in app/ingest/mappers/native.ts.",
+  );
   process.exit(0);
 }
 const file = "docs/schemas/native-study.schema.json";

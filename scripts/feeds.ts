@@ -45,23 +45,37 @@ const db = getDb();
 prepareDatabase(db, { seedDemoData: false });
 if (values.add) {
   const problems: string[] = [];
-  if (!values.org || !organisationExists(db, values.org)) problems.push(`--org: unknown organisation "${values.org ?? ""}"`);
+  if (!values.org || !organisationExists(db, values.org))
+    problems.push(`--org: unknown organisation "${values.org ?? ""}"`);
   if (!values.url || !/^https?:\/\//.test(values.url)) problems.push("--url: must be an http(s) URL");
-  if (!values.format || !(INGEST_FORMATS as readonly string[]).includes(values.format)) problems.push(`--format: one of ${INGEST_FORMATS.join(", ")}`);
-  const alsoFor = values["also-for"]!.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const org of alsoFor) if (!organisationExists(db, org)) problems.push(`--also-for: unknown organisation "${org}"`);
+  if (!values.format || !(INGEST_FORMATS as readonly string[]).includes(values.format))
+    problems.push(`--format: one of ${INGEST_FORMATS.join(", ")}`);
+  const alsoFor = values["also-for"]!.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const org of alsoFor)
+    if (!organisationExists(db, org)) problems.push(`--also-for: unknown organisation "${org}"`);
   const interval = Number(values.interval);
   if (!Number.isInteger(interval) || interval < 10) problems.push("--interval: whole seconds, at least 10");
   if (problems.length) {
     console.error(problems.join("\n"));
     process.exit(2);
   }
-  const id = addFeedSubscription(db, { organisationId: values.org!, url: values.url!, format: values.format as IngestFormat, mode: values.partial ? "partial" : "full", intervalSeconds: interval, alsoFor });
+  const id = addFeedSubscription(db, {
+    organisationId: values.org!,
+    url: values.url!,
+    format: values.format as IngestFormat,
+    mode: values.partial ? "partial" : "full",
+    intervalSeconds: interval,
+    alsoFor,
+  });
   console.log(`Feed ${id} added for ${values.org}: ${values.url}`);
 } else if (values.list) {
   console.table(listFeedSubscriptions(db).map(({ etag, lastModified, ...rest }) => rest));
 } else {
   const outcomes = await pollDueFeeds(db);
-  console.table(outcomes.map((o) => ({ status: o.status, run: o.runId, next: o.nextPollAt.toISOString(), error: o.error ?? "" })));
+  console.table(
+    outcomes.map((o) => ({ status: o.status, run: o.runId, next: o.nextPollAt.toISOString(), error: o.error ?? "" })),
+  );
 }
 closeDb();

@@ -39,6 +39,8 @@ if (parsed.entries.length === 0) {
   process.exit(1);
 }
 const { added, renamed } = upsertIcd10Codes(db, parsed.entries);
-console.log(`Read ${parsed.entries.length} codes: ${added} added, ${renamed} renamed; ${parsed.problems.length} entr${parsed.problems.length === 1 ? "y" : "ies"} skipped. ${countIcd10Codes(db)} codes in the database.`);
+console.log(
+  `Read ${parsed.entries.length} codes: ${added} added, ${renamed} renamed; ${parsed.problems.length} entr${parsed.problems.length === 1 ? "y" : "ies"} skipped. ${countIcd10Codes(db)} codes in the database.`,
+);
 closeDb();
 process.exit(parsed.problems.length ? 1 : 0);

@@ -58,8 +58,12 @@ else {
     console.log(`  skipped ${s.count}: ${s.reason} (${shown.join(", ")}${s.count > shown.length ? ", …" : ""})`);
   }
   console.table(report.perOrganisation);
-  if (report.importId != null) console.log(`  registry import ${report.importId}; ingest runs ${report.perOrganisation.map((o) => o.runId).join(", ")}`);
-  for (const r of [...report.rejected, ...report.unmatched]) console.log(`  ${r.ref}${r.externalId ? ` (${r.externalId})` : ""}: ${r.field}: ${r.message}`);
+  if (report.importId != null)
+    console.log(
+      `  registry import ${report.importId}; ingest runs ${report.perOrganisation.map((o) => o.runId).join(", ")}`,
+    );
+  for (const r of [...report.rejected, ...report.unmatched])
+    console.log(`  ${r.ref}${r.externalId ? ` (${r.externalId})` : ""}: ${r.field}: ${r.message}`);
 }
 closeDb();
 process.exit(report.rejectedCount > 0 ? 1 : 0);

@@ -63,7 +63,8 @@ const usage = (message: string) => {
   process.exit(2);
 };
 if (!values.org) usage("Missing --org");
-if (!values.format || !(INGEST_FORMATS as readonly string[]).includes(values.format)) usage(`--format must be one of ${INGEST_FORMATS.join(", ")}`);
+if (!values.format || !(INGEST_FORMATS as readonly string[]).includes(values.format))
+  usage(`--format must be one of ${INGEST_FORMATS.join(", ")}`);
 if (positionals.length !== 1) usage("Give exactly one file or folder");
 const file = positionals[0]!;
 const maxBytes = Number(values["max-mb"]) * 1024 * 1024;
@@ -87,11 +88,15 @@ let report;
 try {
   const ctx = buildMapContext(db, values.org!);
   const started = Date.now();
-  const mapped = isDirectory ? mapDirectory(file, (input) => mapInput(format, input, ctx)) : mapInput(format, readFileSync(file), ctx);
+  const mapped = isDirectory
+    ? mapDirectory(file, (input) => mapInput(format, input, ctx))
+    : mapInput(format, readFileSync(file), ctx);
   const isTty = process.stderr.isTTY && !values.json;
   report = ingestBatch(db, mapped, {
     organisationId: values.org!,
-    alsoFor: values["also-for"]!.split(",").map((s) => s.trim()).filter(Boolean),
+    alsoFor: values["also-for"]!.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     format,
     mode: values.full ? "full" : "partial",
     dryRun: values["dry-run"],
@@ -109,7 +114,9 @@ try {
     const { changedIds: _changedIds, ...shown } = report;
     console.log(JSON.stringify({ ...shown, seconds }, null, 2));
   } else {
-    console.log(`${report.dryRun ? "DRY RUN (nothing written) — " : ""}${file} as ${format} from ${report.organisationId} (${report.mode}), ${seconds.toFixed(1)} s`);
+    console.log(
+      `${report.dryRun ? "DRY RUN (nothing written) — " : ""}${file} as ${format} from ${report.organisationId} (${report.mode}), ${seconds.toFixed(1)} s`,
+    );
     console.table({
       received: report.received,
       created: report.created,
@@ -130,7 +137,13 @@ try {
     }
     for (const h of report.holds) console.log(`  held for an editor ${h.ref}: ${h.reasons.join("; ")}`);
     for (const r of report.rejections) console.log(`  rejected ${r.ref}: ${r.field}: ${r.message}`);
-    if (report.warnings.length) console.log(`  ${report.warnings.length} warning(s); first: ${report.warnings.slice(0, 5).map((w) => `${w.ref}: ${w.message}`).join(" | ")}`);
+    if (report.warnings.length)
+      console.log(
+        `  ${report.warnings.length} warning(s); first: ${report.warnings
+          .slice(0, 5)
+          .map((w) => `${w.ref}: ${w.message}`)
+          .join(" | ")}`,
+      );
     if (report.runId) console.log(`  ingest run ${report.runId}`);
   }
 } catch (error) {

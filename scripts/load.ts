@@ -18,7 +18,15 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../app/db.server";
 import { countPostcodes } from "../app/models/postcode.server";
-import { checkPathsAnswer200, generatePortalDb, requireBuild, startServer, toQueryString, waitForSearchIndex, wholeNumber } from "./lib/bench-portal";
+import {
+  checkPathsAnswer200,
+  generatePortalDb,
+  requireBuild,
+  startServer,
+  toQueryString,
+  waitForSearchIndex,
+  wholeNumber,
+} from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries, Rand } from "./lib/search-bench-data";
 
@@ -66,7 +74,11 @@ requireBuild();
 const dir = mkdtempSync(path.join(tmpdir(), "ks-load-"));
 const dbFile = path.join(dir, "load.db");
 const now = new Date();
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 console.log(`Generating ${studies} studies into ${dbFile} …`);
 const generated = generatePortalDb(dbFile, studies, now);
 console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${generated.seconds.toFixed(1)} s`);
@@ -75,14 +87,19 @@ let studyIds: number[];
   const db = openDatabase(dbFile);
   // prepareDatabase (generatePortalDb) loaded the shipped postcode list.
   console.log(`  ${countPostcodes(db)} postcodes (shipped list)`);
-  studyIds = db.prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id").pluck().all() as number[];
+  studyIds = db
+    .prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id")
+    .pluck()
+    .all() as number[];
   db.close();
 }
 
 /** The request mix: 70 % patients' searches, 20 % study pages, 10 % API, in a fixed shuffled order. */
 function requestMix(n: number): string[] {
   const r = new Rand(11);
-  const patients = buildQueries(n, 5).filter((b) => b.shape === "patient" || b.shape === "typo" || b.shape === "diacritics" || b.shape === "prefix");
+  const patients = buildQueries(n, 5).filter(
+    (b) => b.shape === "patient" || b.shape === "typo" || b.shape === "diacritics" || b.shape === "prefix",
+  );
   const api = buildQueries(Math.ceil(n / 10) * 2, 6);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -103,16 +120,52 @@ function requestMix(n: number): string[] {
   return out;
 }
 
-type LoadResult = { requests: number; seconds: number; requestsPerSecond: number; p50: number; p95: number; p99: number; max: number; statuses: Record<string, number>; errors: number; timeouts: number; non2xx: number };
+type LoadResult = {
+  requests: number;
+  seconds: number;
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+};
 function drive(pathsFile: string, seconds: number, rate: number): Promise<LoadResult> {
   // Asynchronous (spawn, not spawnSync): the ingest runs from this process meanwhile.
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/lib/bench-api-worker.ts", "--mode", "load", "--url", server.url, "--paths", pathsFile, "--duration", String(seconds), "--connections", String(connections), "--rate", String(rate)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "scripts/lib/bench-api-worker.ts",
+        "--mode",
+        "load",
+        "--url",
+        server.url,
+        "--paths",
+        pathsFile,
+        "--duration",
+        String(seconds),
+        "--connections",
+        String(connections),
+        "--rate",
+        String(rate),
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`load worker failed (${code}):\n${err}\n${out}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1)!))
+        : reject(new Error(`load worker failed (${code}):\n${err}\n${out}`)),
+    );
   });
 }
 
@@ -132,8 +185,14 @@ try {
   await checkPathsAnswer200(server.url, paths, 60);
   const pathsFile = path.join(dir, "paths.json");
   writeFileSync(pathsFile, JSON.stringify(paths));
-  const counts = { patient: paths.filter((p) => p.startsWith("/pasient?")).length, page: paths.filter((p) => p.includes("/studier/")).length, api: paths.filter((p) => p.startsWith("/api/")).length };
-  console.log(`\nMix of ${paths.length} distinct requests: patients' searches ${counts.patient}, study pages ${counts.page}, API ${counts.api}; ${connections} connections from a second process`);
+  const counts = {
+    patient: paths.filter((p) => p.startsWith("/pasient?")).length,
+    page: paths.filter((p) => p.includes("/studier/")).length,
+    api: paths.filter((p) => p.startsWith("/api/")).length,
+  };
+  console.log(
+    `\nMix of ${paths.length} distinct requests: patients' searches ${counts.patient}, study pages ${counts.page}, API ${counts.api}; ${connections} connections from a second process`,
+  );
   const memBefore = rssMb(server.pid);
   await drive(pathsFile, 3, rates[0]!); // warm-up, not measured
 
@@ -142,7 +201,9 @@ try {
   for (const rate of rates) {
     const r = await drive(pathsFile, probeSeconds, rate);
     const ok = passes(r) && r.requestsPerSecond >= rate * 0.9;
-    console.log(`  offered ${String(rate).padStart(4)}: ${line(r)}  ${ok ? "ok" : "FAILS (p99 ≥ 200 ms, errors, or the server fell behind)"}`);
+    console.log(
+      `  offered ${String(rate).padStart(4)}: ${line(r)}  ${ok ? "ok" : "FAILS (p99 ≥ 200 ms, errors, or the server fell behind)"}`,
+    );
     if (!ok) break;
     best = rate;
   }
@@ -151,7 +212,9 @@ try {
     best = rates[0]!;
   }
 
-  console.log(`\nFinal: ${duration} s at ${best} req/s offered, while ${changes} studies are ingested through POST /api/v1/organisations/ous/studies (batches of 100):`);
+  console.log(
+    `\nFinal: ${duration} s at ${best} req/s offered, while ${changes} studies are ingested through POST /api/v1/organisations/ous/studies (batches of 100):`,
+  );
   const records = generateNativeFeed(changes, { organisationId: "ous", idPrefix: `LOAD-${Date.now()}`, seed: 5 });
   const ingest = (async () => {
     const t0 = performance.now();
@@ -172,10 +235,16 @@ try {
   const [final, ingested] = await Promise.all([drive(pathsFile, duration, best), ingest]);
   const memAfter = rssMb(server.pid);
   console.log(`  ${line(final)}`);
-  console.log(`  requests ${final.requests} in ${final.seconds} s; statuses ${JSON.stringify(final.statuses)}; ${passes(final) ? "p99 < 200 ms and zero errors: met" : "p99 < 200 ms with zero errors: NOT met"}`);
+  console.log(
+    `  requests ${final.requests} in ${final.seconds} s; statuses ${JSON.stringify(final.statuses)}; ${passes(final) ? "p99 < 200 ms and zero errors: met" : "p99 < 200 ms with zero errors: NOT met"}`,
+  );
   console.log(`  ingest: ${ingested.accepted} studies accepted in ${ingested.seconds.toFixed(1)} s`);
   console.log(`  server memory (RSS): ${memBefore} MB before, ${memAfter} MB after`);
-  console.log(`\nLoad average after: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (other work on this machine makes figures noisy)`);
+  console.log(
+    `\nLoad average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} (other work on this machine makes figures noisy)`,
+  );
 } finally {
   await server.stop();
   if (!values.keep) rmSync(dir, { recursive: true, force: true });

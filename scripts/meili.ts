@@ -6,7 +6,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { MEILISEARCH_PACKAGE, MEILISEARCH_PACKAGE_VERSION, MEILISEARCH_SHA256, MEILISEARCH_VERSION } from "../search/meilisearch-binary";
+import {
+  MEILISEARCH_PACKAGE,
+  MEILISEARCH_PACKAGE_VERSION,
+  MEILISEARCH_SHA256,
+  MEILISEARCH_VERSION,
+} from "../search/meilisearch-binary";
 import { startLocalMeilisearch } from "../search/meilisearch-process";
 
 const HELP = `Usage: npm run meili [-- --port <n>] [--data-dir <dir>] [--master-key <key>] [--verbose]
@@ -54,7 +59,8 @@ const usage = (message: string): never => {
 let port: number | undefined;
 if (values.port !== undefined) {
   port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || !(port >= 1 && port <= 65535)) usage(`--port must be a whole number between 1 and 65535 (got "${values.port}")`);
+  if (!/^\d+$/.test(values.port) || !(port >= 1 && port <= 65535))
+    usage(`--port must be a whole number between 1 and 65535 (got "${values.port}")`);
 }
 const dataDir = path.resolve(values["data-dir"]);
 const keyFile = path.join(dataDir, "master-key");

@@ -46,7 +46,9 @@ try {
   } else if (values.list) {
     console.table(listTokens(db, values.org));
   } else {
-    const alsoFor = values["also-for"]!.split(",").map((s) => s.trim()).filter(Boolean);
+    const alsoFor = values["also-for"]!.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = [values.org!, ...alsoFor].filter((org) => !organisationExists(db, org));
     if (unknown.length) {
       console.error(`Unknown organisation ${unknown.map((o) => `"${o}"`).join(", ")}`);

@@ -29,6 +29,8 @@ if (parsed.rows.length === 0) {
   process.exit(1);
 }
 const n = replacePostcodes(db, parsed.rows, path.basename(args[0]!));
-console.log(`Loaded ${n} postcodes (${parsed.rows.filter((r) => r.inUse).length} in use); ${parsed.problems.length} line(s) skipped.`);
+console.log(
+  `Loaded ${n} postcodes (${parsed.rows.filter((r) => r.inUse).length} in use); ${parsed.problems.length} line(s) skipped.`,
+);
 for (const p of parsed.problems.slice(0, 10)) console.log(`  line ${p.line}: ${p.message}`);
 closeDb();

@@ -33,16 +33,24 @@ const out = path.resolve(valueOf("--out") ?? "data/reference/postcodes.tsv.gz");
 const dir = path.join(shared, "norway-postcodes");
 
 const bolstad = parseBolstadPostcodes(readFileSync(path.join(dir, "erikbolstad_postnummer.tsv"), "utf8"));
-const current = (JSON.parse(readFileSync(path.join(dir, "aprestmo_postal-codes-2026.json"), "utf8")) as { code: string; place: string; id: string }[]).map(
-  (c): CurrentPostcode => ({ code: c.code, place: c.place, municipalityNumber: c.id }),
-);
-const municipalities = JSON.parse(gunzipSync(readFileSync(path.join(dir, "aprestmo_municipalities-2025.json.gz"))).toString("utf8")) as { id: string; name: string; name_no?: string }[];
+const current = (
+  JSON.parse(readFileSync(path.join(dir, "aprestmo_postal-codes-2026.json"), "utf8")) as {
+    code: string;
+    place: string;
+    id: string;
+  }[]
+).map((c): CurrentPostcode => ({ code: c.code, place: c.place, municipalityNumber: c.id }));
+const municipalities = JSON.parse(
+  gunzipSync(readFileSync(path.join(dir, "aprestmo_municipalities-2025.json.gz"))).toString("utf8"),
+) as { id: string; name: string; name_no?: string }[];
 // The Norwegian name ("Kautokeino"; `name` is the Sámi one for Sámi municipalities).
 const names = new Map(municipalities.map((m) => [m.id, m.name_no ?? m.name]));
 
 const { rows, unresolved } = buildShippedPostcodes(bolstad.rows, current, names);
 if (unresolved.length) {
-  console.error(`${unresolved.length} current postcode(s) cannot be placed: ${unresolved.map((u) => u.code).join(", ")}`);
+  console.error(
+    `${unresolved.length} current postcode(s) cannot be placed: ${unresolved.map((u) => u.code).join(", ")}`,
+  );
   process.exit(1);
 }
 const gz = gzipSync(Buffer.from(formatShippedPostcodes(rows), "utf8"), { level: 9 });

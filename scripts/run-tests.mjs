@@ -46,7 +46,12 @@ const built = run("build (remix build)", bin("remix"), ["build"]);
 single("build", built);
 
 const vitestJson = path.join(resultsDir, "vitest.json");
-const vitestOk = run("unit + integration (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
+const vitestOk = run("unit + integration (vitest)", bin("vitest"), [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${vitestJson}`,
+]);
 if (existsSync(vitestJson)) {
   const r = JSON.parse(readFileSync(vitestJson, "utf8"));
   suites.push(vitestSuite(r, vitestOk));
@@ -58,11 +63,20 @@ if (existsSync(vitestJson)) {
 
 if (!skipE2e) {
   const pwJson = path.join(resultsDir, "playwright.json");
-  const pwOk = built && run("e2e (playwright, Chromium)", bin("playwright"), ["test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+  const pwOk =
+    built &&
+    run("e2e (playwright, Chromium)", bin("playwright"), ["test", "--reporter=list,json"], {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+    });
   if (existsSync(pwJson)) {
     const s = JSON.parse(readFileSync(pwJson, "utf8")).stats ?? {};
     const failed = (s.unexpected ?? 0) + (s.flaky ?? 0);
-    suites.push({ name: "playwright", passed: s.expected ?? 0, failed: failed + (pwOk || failed > 0 ? 0 : 1), skipped: s.skipped ?? 0 });
+    suites.push({
+      name: "playwright",
+      passed: s.expected ?? 0,
+      failed: failed + (pwOk || failed > 0 ? 0 : 1),
+      skipped: s.skipped ?? 0,
+    });
   } else {
     single("playwright (no report)", false);
   }

@@ -91,7 +91,12 @@ try {
     { name: "helsepersonell-studie-english", url: `${clinicianStudy}?lang=en` },
   ];
   for (const size of SIZES) {
-    const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, locale: "nb-NO", timezoneId: "Europe/Oslo" });
+    const context = await browser.newContext({
+      viewport: size.viewport,
+      deviceScaleFactor: size.deviceScaleFactor,
+      locale: "nb-NO",
+      timezoneId: "Europe/Oslo",
+    });
     const page = await context.newPage();
     for (const shot of shots) {
       await page.goto(`${baseUrl}${shot.url}`);

@@ -78,12 +78,16 @@ for (const engine of engines) {
     const ms = performance.now() - started;
     const health = await engine.health();
     const held = health.documents == null ? "" : `; the index holds ${health.documents}`;
-    console.log(`${label}: ${documents} documents indexed in ${seconds(ms)}${held}; ${outboxLag(db, engine.name)} newer change(s) waiting for the indexer`);
+    console.log(
+      `${label}: ${documents} documents indexed in ${seconds(ms)}${held}; ${outboxLag(db, engine.name)} newer change(s) waiting for the indexer`,
+    );
   } catch (error) {
     failed = true;
     const cause = (error as { cause?: unknown }).cause;
     const detail = cause instanceof Error ? ` (${cause.message})` : "";
-    console.error(`${label}: FAILED after ${seconds(performance.now() - started)}: ${(error as Error).message}${detail}; the old index is unchanged`);
+    console.error(
+      `${label}: FAILED after ${seconds(performance.now() - started)}: ${(error as Error).message}${detail}; the old index is unchanged`,
+    );
   }
 }
 closeDb();

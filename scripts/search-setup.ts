@@ -86,7 +86,8 @@ for (const engine of engines) {
       await engine.setup();
       const health = await engine.health();
       console.log("  tables present (migration 0008_search_fts): nothing to change");
-      if (health.ok && health.documents === 0) console.log("  the index is empty: run `npm run search:reindex` to fill it");
+      if (health.ok && health.documents === 0)
+        console.log("  the index is empty: run `npm run search:reindex` to fill it");
     }
   } catch (error) {
     failed = true;

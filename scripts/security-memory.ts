@@ -41,7 +41,11 @@ if (values.help) {
 const maxMb = Number(values["max-mb"]);
 const formMiB = Number(values["form-mib"]);
 const bombMiB = Number(values["bomb-mib"]);
-for (const [name, v] of [["--max-mb", maxMb], ["--form-mib", formMiB], ["--bomb-mib", bombMiB]] as const) {
+for (const [name, v] of [
+  ["--max-mb", maxMb],
+  ["--form-mib", formMiB],
+  ["--bomb-mib", bombMiB],
+] as const) {
   if (!Number.isFinite(v) || v <= 0) {
     console.error(`${name} must be a positive number`);
     process.exit(2);
@@ -69,14 +73,17 @@ async function gzipOfZeros(mib: number): Promise<Buffer> {
 /** Streams `mib` MiB as a POST until the server answers or closes; resolves with the status. */
 function streamPost(url: string, headers: Record<string, string>, mib: number): Promise<number | string> {
   return new Promise((resolve) => {
-    const req = request(new URL(url), { method: "POST", headers: { ...headers, "content-length": String(mib * 1024 * 1024) } });
+    const req = request(new URL(url), {
+      method: "POST",
+      headers: { ...headers, "content-length": String(mib * 1024 * 1024) },
+    });
     let status: number | string = "no answer";
     req.on("response", (res) => {
       status = res.statusCode!;
       res.resume();
       res.on("end", () => resolve(status));
     });
-    req.on("error", (e) => resolve(status === "no answer" ? (e as NodeJS.ErrnoException).code ?? "error" : status));
+    req.on("error", (e) => resolve(status === "no answer" ? ((e as NodeJS.ErrnoException).code ?? "error") : status));
     const chunk = Buffer.alloc(1024 * 1024, 0x61);
     let sent = 0;
     const pump = () => {

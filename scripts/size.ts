@@ -78,10 +78,17 @@ try {
   if (process.argv.includes("--json")) console.log(JSON.stringify(weights, null, 2));
   else {
     console.log(formatTable(weights));
-    console.log("\ngzip bytes (zlib default level) of HTML + CSS + every script the page references; 1 KB = 1024 bytes.");
+    console.log(
+      "\ngzip bytes (zlib default level) of HTML + CSS + every script the page references; 1 KB = 1024 bytes.",
+    );
   }
   const bad = weights.filter((w) => w.over || w.status !== 200);
-  for (const w of bad) console.error(w.status !== 200 ? `${w.label}: HTTP ${w.status}` : `${w.label}: ${(w.total / KB).toFixed(1)} KB is over its budget of ${w.budget / KB} KB`);
+  for (const w of bad)
+    console.error(
+      w.status !== 200
+        ? `${w.label}: HTTP ${w.status}`
+        : `${w.label}: ${(w.total / KB).toFixed(1)} KB is over its budget of ${w.budget / KB} KB`,
+    );
   await stop();
   process.exit(bad.length ? 1 : 0);
 } catch (error) {

@@ -44,7 +44,8 @@ if (values.help) {
 const problems: string[] = [];
 if (!values.email) problems.push("--email is required");
 if (!values.name) problems.push("--name is required");
-if (!values.role || !(ROLES as readonly string[]).includes(values.role)) problems.push(`--role must be one of ${ROLES.join(", ")}`);
+if (!values.role || !(ROLES as readonly string[]).includes(values.role))
+  problems.push(`--role must be one of ${ROLES.join(", ")}`);
 if (problems.length) {
   console.error(problems.join("\n") + "\n\n" + HELP);
   process.exit(2);
@@ -53,7 +54,9 @@ if (problems.length) {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 const config = loadConfigOrExit();
@@ -72,12 +75,23 @@ prepareDatabase(db, { seedDemoData: false });
 try {
   const role = values.role as Role;
   const orgs = values.org ?? [];
-  const roles = role === "admin" ? (orgs.length ? [{ role, organisationId: "-" }] : [{ role, organisationId: null }]) : orgs.length ? orgs.map((o) => ({ role, organisationId: o })) : [{ role, organisationId: null }];
+  const roles =
+    role === "admin"
+      ? orgs.length
+        ? [{ role, organisationId: "-" }]
+        : [{ role, organisationId: null }]
+      : orgs.length
+        ? orgs.map((o) => ({ role, organisationId: o }))
+        : [{ role, organisationId: null }];
   const id = createUser(db, { email: values.email!, name: values.name!, passwordHash, roles });
-  console.log(`User ${id} created: ${values.email!.trim().toLowerCase()} (${role}${orgs.length ? ` of ${orgs.join(", ")}` : ""}).`);
+  console.log(
+    `User ${id} created: ${values.email!.trim().toLowerCase()} (${role}${orgs.length ? ` of ${orgs.join(", ")}` : ""}).`,
+  );
   if (!passwordHash) {
     const issued = issueResetToken(db, values.email!)!;
-    console.log(`Set the password (once, before ${issued.expiresAt.toISOString()}):\n${config.BASE_URL.replace(/\/+$/, "")}/nytt-passord?token=${issued.token}`);
+    console.log(
+      `Set the password (once, before ${issued.expiresAt.toISOString()}):\n${config.BASE_URL.replace(/\/+$/, "")}/nytt-passord?token=${issued.token}`,
+    );
   }
 } catch (error) {
   if (error instanceof UserInputError) {

@@ -15,7 +15,9 @@ Prints a link to /nytt-passord with a one-time token, valid ${RESET_TOKEN_HOURS}
 sets a new password and signs the user out everywhere. Only a SHA-256 of the token is stored.
 Environment: DATABASE_PATH, BASE_URL (for the link).`;
 
-const { values } = parseArgs({ options: { email: { type: "string" }, help: { type: "boolean", short: "h", default: false } } });
+const { values } = parseArgs({
+  options: { email: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+});
 if (values.help || !values.email) {
   console.log(HELP);
   process.exit(values.help ? 0 : 2);

@@ -79,7 +79,10 @@ export function studyDocuments(study: StudyRecord): SearchDocument[] {
  * one rule (searchWindow in app/domain/inclusion-status.ts), so "open" and "planned" are exactly
  * the domain's; "closed" also holds unknown, and "paused" also holds by-invitation (ADR 0012).
  */
-export function documentStatus(doc: Pick<SearchDocument, "opensAt" | "closesAt" | "paused" | "siteId">, now: number): "open" | "planned" | "closed" | "paused" | "no_sites" {
+export function documentStatus(
+  doc: Pick<SearchDocument, "opensAt" | "closesAt" | "paused" | "siteId">,
+  now: number,
+): "open" | "planned" | "closed" | "paused" | "no_sites" {
   if (doc.siteId == null) return "no_sites";
   if (doc.closesAt != null && now >= doc.closesAt) return "closed";
   if (doc.paused) return "paused";

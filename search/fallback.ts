@@ -46,7 +46,13 @@ export class SearchTimeoutError extends Error {
 }
 
 /** Meilisearch error codes that mean "the engine is not usable right now", not "your request is wrong". */
-const UNAVAILABLE_CODES = new Set(["index_not_found", "invalid_api_key", "missing_authorization_header", "no_space_left_on_device", "database_size_limit_reached"]);
+const UNAVAILABLE_CODES = new Set([
+  "index_not_found",
+  "invalid_api_key",
+  "missing_authorization_header",
+  "no_space_left_on_device",
+  "database_size_limit_reached",
+]);
 
 /**
  * True for failures of the engine rather than of the query: network errors (connection refused,
@@ -112,7 +118,8 @@ export class FallbackSearchEngine implements SearchEngine {
     readonly fallback: SearchEngine,
     options: FallbackSearchEngineOptions = {},
   ) {
-    if (primary.name === fallback.name) throw new Error(`FallbackSearchEngine: primary and fallback are both "${primary.name}"`);
+    if (primary.name === fallback.name)
+      throw new Error(`FallbackSearchEngine: primary and fallback are both "${primary.name}"`);
     this.name = primary.name;
     this.log = options.log ?? ((m) => console.warn(m));
     this.logIntervalMs = options.logIntervalMs ?? 30_000;
@@ -153,7 +160,10 @@ export class FallbackSearchEngine implements SearchEngine {
     if (!(this.searchTimeoutMs > 0)) return search;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SearchTimeoutError(this.primary.name, this.searchTimeoutMs)), this.searchTimeoutMs);
+      timer = setTimeout(
+        () => reject(new SearchTimeoutError(this.primary.name, this.searchTimeoutMs)),
+        this.searchTimeoutMs,
+      );
       timer.unref?.();
     });
     // A late answer (or failure) of the abandoned request is ignored.

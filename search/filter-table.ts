@@ -194,7 +194,11 @@ export class TextScores {
     }
     const n = this.dense.slots.length;
     let board = TextScores.boards.get(this.dense);
-    if (!board || board.scores.length < n) TextScores.boards.set(this.dense, (board = { scores: new Float64Array(n).fill(NaN), touched: new Int32Array(n), count: 0 }));
+    if (!board || board.scores.length < n)
+      TextScores.boards.set(
+        this.dense,
+        (board = { scores: new Float64Array(n).fill(NaN), touched: new Int32Array(n), count: 0 }),
+      );
     // A search that threw between keep and drain left scores behind: clear them first.
     for (let i = 0; i < board.count; i++) board.scores[board.touched[i]!] = NaN;
     board.count = 0;
@@ -326,7 +330,19 @@ export function siteEntry(s: Omit<SiteEntry, "regionCode" | "organisationCode" |
 /** What a study entry is made from; the rest (codes, status) is derived. */
 export type StudyFields = Pick<
   StudyEntry,
-  "studyId" | "studyType" | "phase" | "sex" | "minAge" | "maxAge" | "healthyVolunteers" | "updatedAt" | "studyClosesAt" | "categories" | "icd10Prefixes" | "chapters" | "sites"
+  | "studyId"
+  | "studyType"
+  | "phase"
+  | "sex"
+  | "minAge"
+  | "maxAge"
+  | "healthyVolunteers"
+  | "updatedAt"
+  | "studyClosesAt"
+  | "categories"
+  | "icd10Prefixes"
+  | "chapters"
+  | "sites"
 >;
 
 /**
@@ -373,7 +389,10 @@ function encodeEntry(e: StudyEntry): StudyEntry {
   return e;
 }
 
-export function entryFromDocuments(docs: SearchDocument[], derived: { icd10Prefixes: string[]; chapters: string[] }): StudyEntry {
+export function entryFromDocuments(
+  docs: SearchDocument[],
+  derived: { icd10Prefixes: string[]; chapters: string[] },
+): StudyEntry {
   const d = docs[0]!;
   const sites = docs
     .filter((x) => x.siteId != null)
@@ -457,7 +476,8 @@ function statusSubset(e: StudyEntry, mask: number, epoch: StatusEpoch): StatusSu
     sites.push(s);
     bits |= 1 << s.status;
     if (s.regionCode >= 0 && !regionCodes.includes(s.regionCode)) regionCodes.push(s.regionCode);
-    if (s.organisationCode >= 0 && !organisationCodes.includes(s.organisationCode)) organisationCodes.push(s.organisationCode);
+    if (s.organisationCode >= 0 && !organisationCodes.includes(s.organisationCode))
+      organisationCodes.push(s.organisationCode);
   }
   return (e.statusSubset = { epoch, mask, sites, regionCodes, organisationCodes, bits });
 }
@@ -549,13 +569,15 @@ export interface Posting {
  */
 export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now: number): CompiledFilter {
   // Code masks: compiled after the entries are made (their codes are in the books by then).
-  const codes = (values: string[] | undefined, what: string) => (values?.length ? facetBook.mask(validIds(values, what)) : null);
+  const codes = (values: string[] | undefined, what: string) =>
+    values?.length ? facetBook.mask(validIds(values, what)) : null;
   const categories = codes(query.categories, "category");
   const icd10 = query.icd10?.length ? icd10Book.mask(query.icd10.map(validIcd10Prefix)) : null;
   const types = codes(query.studyTypes, "study type");
   const phases = codes(query.phases, "phase");
   const age = query.age != null ? validNumber(query.age, "age") : null;
-  if (query.sex != null && query.sex !== "female" && query.sex !== "male") throw new RangeError(`Invalid sex ${JSON.stringify(query.sex)}`);
+  if (query.sex != null && query.sex !== "female" && query.sex !== "male")
+    throw new RangeError(`Invalid sex ${JSON.stringify(query.sex)}`);
   const sex = query.sex ?? null;
   const hv = query.healthyVolunteers ?? null;
   const regions = codes(query.regions, "region");
@@ -573,17 +595,26 @@ export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now:
         // Loops, not .some(closure): this runs for up to every study per search.
         if (categories) {
           let any = false;
-          for (const c of e.categoryCodes) if (categories[c] === 1) { any = true; break; }
+          for (const c of e.categoryCodes)
+            if (categories[c] === 1) {
+              any = true;
+              break;
+            }
           if (!any) return false;
         }
         if (icd10) {
           let any = false;
-          for (const c of e.icd10Codes) if (icd10[c] === 1) { any = true; break; }
+          for (const c of e.icd10Codes)
+            if (icd10[c] === 1) {
+              any = true;
+              break;
+            }
           if (!any) return false;
         }
         if (types && types[e.studyTypeCode] !== 1) return false;
         if (phases && phases[e.phaseCode] !== 1) return false;
-        if (age != null && !((e.minAge == null || e.minAge <= age) && (e.maxAge == null || e.maxAge >= age))) return false;
+        if (age != null && !((e.minAge == null || e.minAge <= age) && (e.maxAge == null || e.maxAge >= age)))
+          return false;
         if (sex != null && e.sex !== "all" && e.sex !== sex) return false;
         if (hv != null && e.healthyVolunteers !== hv) return false;
         return true;
@@ -600,7 +631,12 @@ export function compileFilter(query: SearchQuery, statuses: StatusFilter[], now:
           return true;
         };
   const postings: Posting[] = [];
-  const one = (kind: PostingKind, values: string[] | undefined, book: CodeBook, norm: (v: string) => string = (v) => v) => {
+  const one = (
+    kind: PostingKind,
+    values: string[] | undefined,
+    book: CodeBook,
+    norm: (v: string) => string = (v) => v,
+  ) => {
     if (values?.length === 1) postings.push({ kind, code: book.find(norm(values[0]!)) });
   };
   one("category", query.categories, facetBook);
@@ -645,7 +681,8 @@ export function eachMatch(
 ): void {
   // A filter compiled before some entries were made would not know their values' codes and
   // silently miss them: refuse instead (compile after loading the table).
-  if (filter.books !== bookSizes()) throw new RangeError("eachMatch: the filter was compiled before entries with new values were made");
+  if (filter.books !== bookSizes())
+    throw new RangeError("eachMatch: the filter was compiled before entries with new values were made");
   const epoch = ensureStatus(table, filter.now);
   const siteTest = filter.site;
   const statusOnly = filter.statusMask != null && !filter.placeTest;
@@ -702,21 +739,28 @@ type Compare = (a: Match, b: Match) => number;
 const nullsLast = (a: number | null, b: number | null) => (a == null ? (b == null ? 0 : 1) : b == null ? -1 : a - b);
 
 export function comparator(sort: SearchQuery["sort"], near: boolean): Compare {
-  const byRelevance: Compare = (a, b) => a.score - b.score || b.entry.updatedAt - a.entry.updatedAt || a.entry.studyId - b.entry.studyId;
+  const byRelevance: Compare = (a, b) =>
+    a.score - b.score || b.entry.updatedAt - a.entry.updatedAt || a.entry.studyId - b.entry.studyId;
   switch (sort) {
     case "closing":
-      return (a, b) => nullsLast(a.entry.studyClosesAt, b.entry.studyClosesAt) || a.score - b.score || a.entry.studyId - b.entry.studyId;
+      return (a, b) =>
+        nullsLast(a.entry.studyClosesAt, b.entry.studyClosesAt) ||
+        a.score - b.score ||
+        a.entry.studyId - b.entry.studyId;
     case "newest":
       return (a, b) => b.entry.updatedAt - a.entry.updatedAt || b.entry.studyId - a.entry.studyId;
     case "distance":
-      return near ? (a, b) => nullsLast(a.distanceKm, b.distanceKm) || a.score - b.score || a.entry.studyId - b.entry.studyId : byRelevance;
+      return near
+        ? (a, b) => nullsLast(a.distanceKm, b.distanceKm) || a.score - b.score || a.entry.studyId - b.entry.studyId
+        : byRelevance;
     default:
       return byRelevance;
   }
 }
 
 /** The sites to keep in a Match: a copy when they are eachMatch's reused buffer. */
-const kept = (e: StudyEntry, sites: SiteEntry[]): SiteEntry[] => (sites === e.sites || sites === e.statusSubset?.sites ? sites : sites.slice());
+const kept = (e: StudyEntry, sites: SiteEntry[]): SiteEntry[] =>
+  sites === e.sites || sites === e.statusSubset?.sites ? sites : sites.slice();
 
 /** Above this many wanted matches (deep pages) insertion into a sorted buffer costs more than one sort. */
 const STREAMING_TOP_K = 1_000;

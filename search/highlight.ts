@@ -1,7 +1,12 @@
 /** Highlighting shared by both engines: the original title, HTML-escaped, matched words in <mark>. */
 
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
 }
 
 /** Wraps every word of `title` for which `isMatch` is true in <mark>; null when none is. */

@@ -19,7 +19,10 @@ import { isSearchable, studyDocuments } from "./document-mapper";
 import { describeError } from "./fallback";
 import type { SearchDocument, SearchEngine } from "./types";
 
-export function documentsFor(db: Db, studyIds: number[]): { index: number[]; remove: number[]; documents: SearchDocument[] } {
+export function documentsFor(
+  db: Db,
+  studyIds: number[],
+): { index: number[]; remove: number[]; documents: SearchDocument[] } {
   const index: number[] = [];
   const remove: number[] = [];
   const documents: SearchDocument[] = [];
@@ -40,7 +43,11 @@ export interface DrainResult {
 }
 
 /** Indexes everything waiting for this engine, in batches. Stops at the first failure. */
-export async function drainOutbox(db: Db, engine: SearchEngine, options: { batchSize?: number; now?: Date } = {}): Promise<DrainResult> {
+export async function drainOutbox(
+  db: Db,
+  engine: SearchEngine,
+  options: { batchSize?: number; now?: Date } = {},
+): Promise<DrainResult> {
   const result: DrainResult = { indexed: 0, removed: 0, error: null };
   ensureCursor(db, engine.name);
   for (;;) {

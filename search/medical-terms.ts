@@ -68,7 +68,9 @@ function letterCounts(word: string, into: Uint8Array, at: number): void {
 }
 
 function wordsOf(text: string): string[] {
-  return normaliseNorwegian(text).split(" ").filter((w) => w.length >= 5 && !/\d/.test(w));
+  return normaliseNorwegian(text)
+    .split(" ")
+    .filter((w) => w.length >= 5 && !/\d/.test(w));
 }
 
 function loadVocabulary(): Vocabulary {
@@ -76,7 +78,9 @@ function loadVocabulary(): Vocabulary {
   const dir = diagnosekoderDir();
   const icd10 = readCodes(path.join(dir, "lib/ICD10.json"));
   const icpc2 = readCodes(path.join(dir, "lib/ICPC2.json"));
-  const headings = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/icd10.json"), "utf8")) as { nameNb: string }[];
+  const headings = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/icd10.json"), "utf8")) as {
+    nameNb: string;
+  }[];
   const set = new Set<string>();
   for (const e of [...icd10, ...icpc2]) for (const w of wordsOf(e.text)) set.add(w);
   for (const h of headings) for (const w of wordsOf(h.nameNb)) set.add(w);

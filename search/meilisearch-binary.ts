@@ -40,7 +40,9 @@ export function packagedBinaryPath(): string {
  */
 export async function preparedMeilisearchBinary(targetDir = path.resolve("var/bin")): Promise<string> {
   if (process.platform !== "linux" || process.arch !== "x64") {
-    throw new Error(`The test Meilisearch binary is linux-x64 only (this is ${process.platform}-${process.arch}); set MEILI_HOST to a running Meilisearch instead.`);
+    throw new Error(
+      `The test Meilisearch binary is linux-x64 only (this is ${process.platform}-${process.arch}); set MEILI_HOST to a running Meilisearch instead.`,
+    );
   }
   const target = path.join(targetDir, `meilisearch-${MEILISEARCH_VERSION}`);
   if (existsSync(target) && (await sha256File(target)) === MEILISEARCH_SHA256) return target;
@@ -53,7 +55,8 @@ export async function preparedMeilisearchBinary(targetDir = path.resolve("var/bi
   const partial = `${target}.${process.pid}.partial`;
   copyFileSync(source, partial);
   chmodSync(partial, 0o755);
-  if ((await sha256File(partial)) !== MEILISEARCH_SHA256) throw new Error("The copied Meilisearch binary does not match its checksum");
+  if ((await sha256File(partial)) !== MEILISEARCH_SHA256)
+    throw new Error("The copied Meilisearch binary does not match its checksum");
   renameSync(partial, target);
   return target;
 }

@@ -78,7 +78,13 @@ export function assertPortFree(port: number): Promise<void> {
     const server = createServer();
     server.unref();
     server.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === "EADDRINUSE" ? `Port ${port} on 127.0.0.1 is already in use (another Meilisearch still running?)` : `Cannot use port ${port}: ${e.message}`)),
+      reject(
+        new Error(
+          e.code === "EADDRINUSE"
+            ? `Port ${port} on 127.0.0.1 is already in use (another Meilisearch still running?)`
+            : `Cannot use port ${port}: ${e.message}`,
+        ),
+      ),
     );
     server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
   });
@@ -107,15 +113,23 @@ export async function startLocalMeilisearch(options: LocalMeilisearchOptions = {
   const child = spawn(
     binary,
     [
-      "--http-addr", `127.0.0.1:${port}`,
-      "--db-path", path.join(dataDir, "data.ms"),
-      "--dump-dir", path.join(dataDir, "dumps"),
-      "--snapshot-dir", path.join(dataDir, "snapshots"),
-      "--master-key", masterKey,
-      "--env", "development",
+      "--http-addr",
+      `127.0.0.1:${port}`,
+      "--db-path",
+      path.join(dataDir, "data.ms"),
+      "--dump-dir",
+      path.join(dataDir, "dumps"),
+      "--snapshot-dir",
+      path.join(dataDir, "snapshots"),
+      "--master-key",
+      masterKey,
+      "--env",
+      "development",
       "--no-analytics",
-      "--log-level", options.logLevel ?? "WARN",
-      "--max-indexing-memory", options.maxIndexingMemory ?? DEFAULT_MAX_INDEXING_MEMORY,
+      "--log-level",
+      options.logLevel ?? "WARN",
+      "--max-indexing-memory",
+      options.maxIndexingMemory ?? DEFAULT_MAX_INDEXING_MEMORY,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

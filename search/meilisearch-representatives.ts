@@ -76,14 +76,16 @@ const SETS: StatusSet[] = [
   {
     key: "open",
     statuses: ["open"],
-    interval: (s) => (s.siteId == null || s.paused || s.opensAt == null ? null : { from: s.opensAt, to: finite(s.closesAt) }),
+    interval: (s) =>
+      s.siteId == null || s.paused || s.opensAt == null ? null : { from: s.opensAt, to: finite(s.closesAt) },
     openStart: false,
     openEnd: false,
   },
   {
     key: "planned",
     statuses: ["planned"],
-    interval: (s) => (s.siteId == null || s.paused ? null : { from: NEG_INF, to: Math.min(finite(s.opensAt), finite(s.closesAt)) }),
+    interval: (s) =>
+      s.siteId == null || s.paused ? null : { from: NEG_INF, to: Math.min(finite(s.opensAt), finite(s.closesAt)) },
     openStart: true,
     openEnd: false,
   },
@@ -137,12 +139,16 @@ export const GROUPINGS = {
 export type Grouping = keyof typeof GROUPINGS;
 const GROUPING_CODE: Record<Grouping, string> = { study: "s", region: "r", organisation: "o" };
 
-const fieldName = (grouping: Grouping, set: StatusSet, side: "from" | "to") => `rep_${GROUPING_CODE[grouping]}_${set.key}_${side}`;
+const fieldName = (grouping: Grouping, set: StatusSet, side: "from" | "to") =>
+  `rep_${GROUPING_CODE[grouping]}_${set.key}_${side}`;
 
 /** The status set for a query's statuses, or null when there is none (planned+closed). */
 export function statusSetFor(statuses: StatusFilter[] | undefined): StatusSet | null {
   const wanted = [...new Set(statuses ?? [])].sort();
-  return SETS.find((s) => s.statuses.length === wanted.length && [...s.statuses].sort().every((x, i) => x === wanted[i])) ?? null;
+  return (
+    SETS.find((s) => s.statuses.length === wanted.length && [...s.statuses].sort().every((x, i) => x === wanted[i])) ??
+    null
+  );
 }
 
 /** Every representative field name (for filterableAttributes). */
@@ -175,7 +181,9 @@ export function representativeIntervals(sites: RepresentableSite[], set: StatusS
   const order = intervals
     .map((iv, i) => ({ iv, i }))
     .filter((x): x is { iv: Interval; i: number } => x.iv != null && x.iv.from < x.iv.to)
-    .sort((a, b) => a.iv.from - b.iv.from || b.iv.to - a.iv.to || (sites[a.i]!.siteId ?? -1) - (sites[b.i]!.siteId ?? -1));
+    .sort(
+      (a, b) => a.iv.from - b.iv.from || b.iv.to - a.iv.to || (sites[a.i]!.siteId ?? -1) - (sites[b.i]!.siteId ?? -1),
+    );
   const out: (Interval | null)[] = sites.map(() => null);
   let latestEnd = NEG_INF;
   for (const { iv, i } of order) {

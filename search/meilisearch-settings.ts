@@ -99,12 +99,28 @@ export function icd10Prefixes(codes: string[]): string[] {
 
 /** WHO ICD-10 chapters (Roman numerals) by code range. */
 const CHAPTERS: [from: string, to: string, chapter: string][] = [
-  ["A00", "B99", "I"], ["C00", "D48", "II"], ["D50", "D89", "III"], ["E00", "E90", "IV"],
-  ["F00", "F99", "V"], ["G00", "G99", "VI"], ["H00", "H59", "VII"], ["H60", "H95", "VIII"],
-  ["I00", "I99", "IX"], ["J00", "J99", "X"], ["K00", "K93", "XI"], ["L00", "L99", "XII"],
-  ["M00", "M99", "XIII"], ["N00", "N99", "XIV"], ["O00", "O99", "XV"], ["P00", "P96", "XVI"],
-  ["Q00", "Q99", "XVII"], ["R00", "R99", "XVIII"], ["S00", "T98", "XIX"], ["V01", "Y98", "XX"],
-  ["Z00", "Z99", "XXI"], ["U00", "U99", "XXII"],
+  ["A00", "B99", "I"],
+  ["C00", "D48", "II"],
+  ["D50", "D89", "III"],
+  ["E00", "E90", "IV"],
+  ["F00", "F99", "V"],
+  ["G00", "G99", "VI"],
+  ["H00", "H59", "VII"],
+  ["H60", "H95", "VIII"],
+  ["I00", "I99", "IX"],
+  ["J00", "J99", "X"],
+  ["K00", "K93", "XI"],
+  ["L00", "L99", "XII"],
+  ["M00", "M99", "XIII"],
+  ["N00", "N99", "XIV"],
+  ["O00", "O99", "XV"],
+  ["P00", "P96", "XVI"],
+  ["Q00", "Q99", "XVII"],
+  ["R00", "R99", "XVIII"],
+  ["S00", "T98", "XIX"],
+  ["V01", "Y98", "XX"],
+  ["Z00", "Z99", "XXI"],
+  ["U00", "U99", "XXII"],
 ];
 
 /** The ICD-10 chapter (e.g. "II" for C50) of a code, or null for something that is not a code. */
@@ -125,9 +141,15 @@ export function synonymsSetting(groups: SynonymGroup[] = synonymGroups()): Recor
   const stop = new Set<string>(STOP_WORDS);
   // Meilisearch drops stop words from the query before it looks up synonyms: a term with one
   // ("blodpropp i hjertet") is also listed without it, or it would never fire.
-  const withoutStop = (t: string) => t.split(" ").filter((w) => !stop.has(w)).join(" ");
+  const withoutStop = (t: string) =>
+    t
+      .split(" ")
+      .filter((w) => !stop.has(w))
+      .join(" ");
   for (const g of groups) {
-    const all = [...new Set([...g.terms, ...g.terms.map(withoutStop), ...g.icd10.map((c) => c.replace(/\./g, "").toLowerCase())])].filter(Boolean);
+    const all = [
+      ...new Set([...g.terms, ...g.terms.map(withoutStop), ...g.icd10.map((c) => c.replace(/\./g, "").toLowerCase())]),
+    ].filter(Boolean);
     for (const t of all) {
       const set = map.get(t) ?? new Set<string>();
       for (const other of all) if (other !== t) set.add(other);
@@ -170,7 +192,9 @@ export function studyIndexSettings(): Settings {
     // reported 20,000 where the embedded engine (and the truth) said 49,521. A national register
     // stays far below a million documents, so totals are always exact (at the cost of counting).
     pagination: { maxTotalHits: 1_000_000 },
-    localizedAttributes: [{ attributePatterns: [...SEARCHABLE_ATTRIBUTES.filter((a) => a !== "titleEnN")], locales: ["nob"] }],
+    localizedAttributes: [
+      { attributePatterns: [...SEARCHABLE_ATTRIBUTES.filter((a) => a !== "titleEnN")], locales: ["nob"] },
+    ],
   };
 }
 
@@ -182,7 +206,10 @@ function canonical(key: string, value: unknown): string {
   const norm = (v: unknown, path: string): unknown => {
     if (Array.isArray(v)) {
       const items = v.map((x) => norm(x, path));
-      return SET_LIKE.has(path) || path === "synonyms.*" || path.endsWith("disableOnWords") || path.endsWith("disableOnAttributes")
+      return SET_LIKE.has(path) ||
+        path === "synonyms.*" ||
+        path.endsWith("disableOnWords") ||
+        path.endsWith("disableOnAttributes")
         ? items.map((x) => JSON.stringify(x)).sort()
         : items;
     }
@@ -205,9 +232,18 @@ export function settingsDiff(current: Settings, desired: Settings): Settings {
     if (canonical(key, cur) === canonical(key, value)) continue;
     // Nested objects (typoTolerance, faceting, pagination) are compared on the desired keys only:
     // the server fills in defaults for keys we do not set.
-    if (value && cur && typeof value === "object" && !Array.isArray(value) && typeof cur === "object" && !Array.isArray(cur)) {
+    if (
+      value &&
+      cur &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      typeof cur === "object" &&
+      !Array.isArray(cur)
+    ) {
       const c = cur as Record<string, unknown>;
-      const differs = Object.entries(value as Record<string, unknown>).some(([k, v]) => canonical(`${key}.${k}`, c[k]) !== canonical(`${key}.${k}`, v));
+      const differs = Object.entries(value as Record<string, unknown>).some(
+        ([k, v]) => canonical(`${key}.${k}`, c[k]) !== canonical(`${key}.${k}`, v),
+      );
       if (!differs) continue;
     }
     diff[key] = value;
@@ -224,13 +260,18 @@ export const TASK_WAIT = { timeout: 300_000, interval: 10 } as const;
  * poll and each poll leaves an "abort" listener on it, so a long wait (a rebuild) piled up
  * thousands of listeners and MaxListenersExceededWarning (measured in bench:search).
  */
-export async function waitForTask(client: Meilisearch, taskUid: number, timeoutMs: number = TASK_WAIT.timeout): Promise<Task> {
+export async function waitForTask(
+  client: Meilisearch,
+  taskUid: number,
+  timeoutMs: number = TASK_WAIT.timeout,
+): Promise<Task> {
   const started = Date.now();
   for (;;) {
     const task = await client.tasks.getTask(taskUid);
     if (task.status !== "enqueued" && task.status !== "processing") return task;
     const waited = Date.now() - started;
-    if (waited >= timeoutMs) throw new Error(`Meilisearch task ${taskUid} did not finish within ${timeoutMs} ms (status ${task.status})`);
+    if (waited >= timeoutMs)
+      throw new Error(`Meilisearch task ${taskUid} did not finish within ${timeoutMs} ms (status ${task.status})`);
     const interval = waited < 1_000 ? TASK_WAIT.interval : waited < 10_000 ? 50 : 200;
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
@@ -240,7 +281,9 @@ export async function waitForTask(client: Meilisearch, taskUid: number, timeoutM
 export function assertSucceeded(task: Task, what: string): Task {
   if (task.status !== "succeeded") {
     const e = task.error;
-    throw new Error(`Meilisearch ${what} (task ${task.uid}, ${task.type}) ${task.status}${e ? `: ${e.code}: ${e.message}` : ""}`);
+    throw new Error(
+      `Meilisearch ${what} (task ${task.uid}, ${task.type}) ${task.status}${e ? `: ${e.code}: ${e.message}` : ""}`,
+    );
   }
   return task;
 }
@@ -250,7 +293,11 @@ export function assertSucceeded(task: Task, what: string): Task {
  * current settings, sends only the keys that differ (nothing at all when up to date), waits for
  * the task and throws if it failed. Returns the keys it changed.
  */
-export async function applySettings(client: Meilisearch, indexUid: string, desired: Settings = studyIndexSettings()): Promise<string[]> {
+export async function applySettings(
+  client: Meilisearch,
+  indexUid: string,
+  desired: Settings = studyIndexSettings(),
+): Promise<string[]> {
   const index = client.index(indexUid);
   const current = await index.getSettings();
   const diff = settingsDiff(current, desired);

@@ -17,9 +17,34 @@ import { markWords } from "./highlight";
 import { safeQuery } from "./medical-terms";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
 import { compoundParts, normaliseNorwegian } from "./norwegian";
-import { representativeClause, representativeFieldsOf, statusSetFor, type Grouping, type StatusSet } from "./meilisearch-representatives";
-import { applySettings, assertSucceeded, icd10Chapter, icd10Prefixes, icd10SearchTokens, PRIMARY_KEY, STOP_WORDS, TASK_WAIT, waitForTask } from "./meilisearch-settings";
-import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
+import {
+  representativeClause,
+  representativeFieldsOf,
+  statusSetFor,
+  type Grouping,
+  type StatusSet,
+} from "./meilisearch-representatives";
+import {
+  applySettings,
+  assertSucceeded,
+  icd10Chapter,
+  icd10Prefixes,
+  icd10SearchTokens,
+  PRIMARY_KEY,
+  STOP_WORDS,
+  TASK_WAIT,
+  waitForTask,
+} from "./meilisearch-settings";
+import type {
+  Facet,
+  SearchDocument,
+  SearchEngine,
+  SearchHealth,
+  SearchHit,
+  SearchQuery,
+  SearchResult,
+  StatusFilter,
+} from "./types";
 
 /** What is stored in Meilisearch for one SearchDocument. */
 export interface MeiliStudyDocument {
@@ -93,7 +118,17 @@ export function studyClosesAt(studyDocs: SearchDocument[]): number | null {
 }
 
 /** [siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] */
-export type SiteTuple = [number, string | null, string | null, string | null, number | null, number | null, 0 | 1, number | null, number | null];
+export type SiteTuple = [
+  number,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  0 | 1,
+  number | null,
+  number | null,
+];
 
 export function toMeiliDocuments(docs: SearchDocument[]): MeiliStudyDocument[] {
   const out: MeiliStudyDocument[] = [];
@@ -104,7 +139,17 @@ export function toMeiliDocuments(docs: SearchDocument[]): MeiliStudyDocument[] {
     const hospitalNames = [...new Set(study.map((d) => d.hospitalName).filter((x): x is string => !!x))];
     const sites = study
       .filter((d) => d.siteId != null)
-      .map((d): SiteTuple => [d.siteId!, d.regionId, d.organisationId, d.hospitalId, d.opensAt, d.closesAt, d.paused ? 1 : 0, d.lat, d.lon]);
+      .map((d): SiteTuple => [
+        d.siteId!,
+        d.regionId,
+        d.organisationId,
+        d.hospitalId,
+        d.opensAt,
+        d.closesAt,
+        d.paused ? 1 : 0,
+        d.lat,
+        d.lon,
+      ]);
     study.forEach((d, i) => {
       out.push(Object.assign(toMeiliDocument(d, closing, organisationNames, hospitalNames), { sites }, reps[i]));
     });
@@ -123,8 +168,14 @@ export function hospitalPlace(d: Pick<SearchDocument, "hospitalId" | "lat" | "lo
 }
 
 /** One document without the fields made from all of its study's documents (toMeiliDocuments adds them). */
-function toMeiliDocument(d: SearchDocument, studyClosesAt: number | null, organisationNames: string[], hospitalNames: string[]): Omit<MeiliStudyDocument, "sites"> {
-  if (!DOC_ID_RE.test(d.id)) throw new Error(`Search document id ${JSON.stringify(d.id)} is not a valid Meilisearch id ([a-zA-Z0-9_-])`);
+function toMeiliDocument(
+  d: SearchDocument,
+  studyClosesAt: number | null,
+  organisationNames: string[],
+  hospitalNames: string[],
+): Omit<MeiliStudyDocument, "sites"> {
+  if (!DOC_ID_RE.test(d.id))
+    throw new Error(`Search document id ${JSON.stringify(d.id)} is not a valid Meilisearch id ([a-zA-Z0-9_-])`);
   const chapters = [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))];
   return {
     id: d.id,
@@ -143,7 +194,9 @@ function toMeiliDocument(d: SearchDocument, studyClosesAt: number | null, organi
     icd10Prefixes: icd10Prefixes(d.icd10),
     icd10Chapters: chapters,
     interventionsN: nAll(d.interventions),
-    compoundPartsN: compoundParts([d.title, d.shortTitle ?? "", ...d.conditions, ...d.icd10Names, ...d.interventions].join(" ")),
+    compoundPartsN: compoundParts(
+      [d.title, d.shortTitle ?? "", ...d.conditions, ...d.icd10Names, ...d.interventions].join(" "),
+    ),
     categories: d.categories,
     categoryNamesN: nAll(d.categoryNames),
     studyType: d.studyType,
@@ -184,7 +237,6 @@ function num(value: number, what: string): string {
   return String(value);
 }
 
-
 function inList(attribute: string, values: string[]): string {
   return `${attribute} IN [${values.map(quote).join(", ")}]`;
 }
@@ -203,7 +255,6 @@ export function statusFilter(status: StatusFilter, now: number): string {
 }
 
 const STATUSES: StatusFilter[] = ["open", "planned", "closed"];
-
 
 /** Filters on where a site is: they decide which of a study's documents match. */
 function siteFilters(q: SearchQuery): string[] {
@@ -259,7 +310,9 @@ function statusClause(statuses: StatusFilter[] | undefined, now: number): string
   if (!statuses || statuses.length === 0) return null;
   for (const s of statuses) if (!STATUSES.includes(s)) throw new RangeError(`Invalid status ${JSON.stringify(s)}`);
   const unique = [...new Set(statuses)];
-  return unique.length === 1 ? statusFilter(unique[0]!, now) : `(${unique.map((s) => statusFilter(s, now)).join(" OR ")})`;
+  return unique.length === 1
+    ? statusFilter(unique[0]!, now)
+    : `(${unique.map((s) => statusFilter(s, now)).join(" OR ")})`;
 }
 
 const and = (clauses: (string | null | undefined)[]): string | undefined => {
@@ -267,13 +320,16 @@ const and = (clauses: (string | null | undefined)[]): string | undefined => {
   return c.length ? c.join(" AND ") : undefined;
 };
 
-
 // ---------------------------------------------------------------------------------------------
 // Highlighting: built here from the original title, HTML-escaped, using the positions Meilisearch
 // reports in the normalised title (so typo, prefix and synonym matches are marked too).
 
-
-export function highlightTitle(title: string, normalisedTitle: string, positions: { start: number; length: number }[] | undefined, queryWords: string[]): string | null {
+export function highlightTitle(
+  title: string,
+  normalisedTitle: string,
+  positions: { start: number; length: number }[] | undefined,
+  queryWords: string[],
+): string | null {
   const matched = new Set<string>();
   // titleN is ASCII, so Meilisearch's byte offsets are character offsets.
   for (const p of positions ?? []) {
@@ -289,7 +345,6 @@ export function highlightTitle(title: string, normalisedTitle: string, positions
   };
   return markWords(title, isMatch);
 }
-
 
 // ---------------------------------------------------------------------------------------------
 
@@ -313,7 +368,10 @@ const studyFacetAttributes = (wanted: Set<Facet>): string[] | undefined => {
 };
 
 /** The study-level facet counts of an answer whose matching documents are one per study. */
-function studyFacetCounts(wanted: Set<Facet>, distribution: Record<string, Record<string, number>> | undefined): SearchResult["facets"] {
+function studyFacetCounts(
+  wanted: Set<Facet>,
+  distribution: Record<string, Record<string, number>> | undefined,
+): SearchResult["facets"] {
   const facets: SearchResult["facets"] = {};
   for (const f of wanted) {
     const attr = STUDY_LEVEL_FACETS[f];
@@ -338,7 +396,13 @@ const MARK_END = "\u0003";
  */
 function retrieval(q: string) {
   return q
-    ? { attributesToRetrieve: [...HIT_ATTRIBUTES], attributesToHighlight: ["titleN"], highlightPreTag: MARK_START, highlightPostTag: MARK_END, ...ALL_WORDS }
+    ? {
+        attributesToRetrieve: [...HIT_ATTRIBUTES],
+        attributesToHighlight: ["titleN"],
+        highlightPreTag: MARK_START,
+        highlightPostTag: MARK_END,
+        ...ALL_WORDS,
+      }
     : { attributesToRetrieve: [...HIT_ATTRIBUTES], ...ALL_WORDS };
 }
 
@@ -379,7 +443,10 @@ export function markedSpans(formatted: string | undefined): { start: number; len
  * given), else the lowest id; ties by the lower site id. Null for a study without sites. Made
  * once per search (the query's sets), then asked for each hit.
  */
-export function siteChooser(query: SearchQuery, near: { lat: number; lon: number } | null): (sites: SiteTuple[]) => { siteId: number; distanceKm: number | null } | null {
+export function siteChooser(
+  query: SearchQuery,
+  near: { lat: number; lon: number } | null,
+): (sites: SiteTuple[]) => { siteId: number; distanceKm: number | null } | null {
   const now = query.now.getTime();
   const statuses = query.status?.length ? new Set<string>(query.status) : null;
   const regions = query.regions?.length ? new Set(query.regions) : null;
@@ -463,8 +530,15 @@ export class MeilisearchEngine implements SearchEngine {
   private refreshingPlaces: Promise<void> | null = null;
 
   constructor({ host, apiKey, indexUid = "studies", counting = "representatives" }: MeilisearchEngineOptions) {
-    if (!/^[a-zA-Z0-9_-]+$/.test(indexUid)) throw new Error(`Invalid Meilisearch index uid ${JSON.stringify(indexUid)}`);
-    this.client = new Meilisearch({ host, apiKey, timeout: 30_000, defaultWaitOptions: TASK_WAIT, requestInit: { headers: { "Accept-Encoding": "identity" } } });
+    if (!/^[a-zA-Z0-9_-]+$/.test(indexUid))
+      throw new Error(`Invalid Meilisearch index uid ${JSON.stringify(indexUid)}`);
+    this.client = new Meilisearch({
+      host,
+      apiKey,
+      timeout: 30_000,
+      defaultWaitOptions: TASK_WAIT,
+      requestInit: { headers: { "Accept-Encoding": "identity" } },
+    });
     this.indexUid = indexUid;
     this.counting = counting;
   }
@@ -485,7 +559,10 @@ export class MeilisearchEngine implements SearchEngine {
 
   private async ensureIndex(uid: string): Promise<void> {
     if (await this.indexExists(uid)) return;
-    const task = await waitForTask(this.client, (await this.client.createIndex(uid, { primaryKey: PRIMARY_KEY })).taskUid);
+    const task = await waitForTask(
+      this.client,
+      (await this.client.createIndex(uid, { primaryKey: PRIMARY_KEY })).taskUid,
+    );
     // Someone else may have created it meanwhile: that is fine.
     if (task.status === "failed" && task.error?.code === "index_already_exists") return;
     assertSucceeded(task, `creation of index ${uid}`);
@@ -501,11 +578,18 @@ export class MeilisearchEngine implements SearchEngine {
    * queries one after another, so a researcher's counts had become the longest path of the search
    * (researcher-facets p95 29 → 24 ms at 100,000 when split, bench:search --by-shape).
    */
-  private async multiSearchInParallel(queries: MultiSearchQuery[]): Promise<{ results: { estimatedTotalHits?: number; facetDistribution?: Record<string, Record<string, number>> }[] }> {
+  private async multiSearchInParallel(queries: MultiSearchQuery[]): Promise<{
+    results: { estimatedTotalHits?: number; facetDistribution?: Record<string, Record<string, number>> }[];
+  }> {
     const half = Math.ceil(queries.length / 2);
     const parts = [queries.slice(0, half), queries.slice(half)].filter((x) => x.length);
     const answers = await Promise.all(parts.map((part) => this.client.multiSearch({ queries: part })));
-    return { results: answers.flatMap((a) => a.results as { estimatedTotalHits?: number; facetDistribution?: Record<string, Record<string, number>> }[]) };
+    return {
+      results: answers.flatMap(
+        (a) =>
+          a.results as { estimatedTotalHits?: number; facetDistribution?: Record<string, Record<string, number>> }[],
+      ),
+    };
   }
 
   /** Reloads the list of places (once at a time; a failure leaves the guess off). */
@@ -540,7 +624,11 @@ export class MeilisearchEngine implements SearchEngine {
     // 100 studies per lookup keeps each answer far below the limit (a study has a few sites).
     for (let i = 0; i < all.length; i += 100) {
       const chunk = all.slice(i, i + 100);
-      const existing = await index.getDocuments<{ id: string }>({ filter: `studyId IN [${chunk.join(", ")}]`, fields: ["id"], limit: 10_000 });
+      const existing = await index.getDocuments<{ id: string }>({
+        filter: `studyId IN [${chunk.join(", ")}]`,
+        fields: ["id"],
+        limit: 10_000,
+      });
       for (const d of existing.results) if (!keep.has(d.id)) stale.push(d.id);
     }
     const addition = docs.length ? await index.addDocuments(docs, { primaryKey: PRIMARY_KEY }) : null;
@@ -552,7 +640,9 @@ export class MeilisearchEngine implements SearchEngine {
   async removeStudies(studyIds: number[]): Promise<void> {
     if (studyIds.length === 0) return;
     for (const id of studyIds) if (!Number.isSafeInteger(id)) throw new RangeError(`Invalid study id ${id}`);
-    const task = await this.client.index(this.indexUid).deleteDocuments({ filter: `studyId IN [${studyIds.join(", ")}]` });
+    const task = await this.client
+      .index(this.indexUid)
+      .deleteDocuments({ filter: `studyId IN [${studyIds.join(", ")}]` });
     await this.wait(task.taskUid, `removal of studies ${studyIds.join(", ")}`);
   }
 
@@ -614,7 +704,8 @@ export class MeilisearchEngine implements SearchEngine {
     const byDistance = query.sort === "distance" && near != null;
     // The study that stops including soonest first (a multi-site study whose one site closes today
     // but another runs for months is not "closing").
-    const sort = query.sort === "closing" ? ["studyClosesAt:asc"] : query.sort === "newest" ? ["updatedAt:desc"] : undefined;
+    const sort =
+      query.sort === "closing" ? ["studyClosesAt:asc"] : query.sort === "newest" ? ["updatedAt:desc"] : undefined;
 
     const wanted = new Set(query.facets ?? []);
     const statusSet = statusSetFor(query.status);
@@ -622,10 +713,35 @@ export class MeilisearchEngine implements SearchEngine {
     const limit = byDistance ? 0 : perPage;
     const counted =
       statusSet && grouping
-        ? this.representativeCounted({ q, study, site, now, statusSet, grouping, sort, offset, limit, wanted, statuses: query.status })
-        : this.distinctCounted({ q, matching, base: [...site, ...study], status, sort, page, hitsPerPage: limit, wanted, now });
+        ? this.representativeCounted({
+            q,
+            study,
+            site,
+            now,
+            statusSet,
+            grouping,
+            sort,
+            offset,
+            limit,
+            wanted,
+            statuses: query.status,
+          })
+        : this.distinctCounted({
+            q,
+            matching,
+            base: [...site, ...study],
+            status,
+            sort,
+            page,
+            hitsPerPage: limit,
+            wanted,
+            now,
+          });
 
-    const [{ total, facets, hits: found }, distance] = await Promise.all([counted, byDistance ? this.searchDistance(q, matching, offset, perPage, near) : null]);
+    const [{ total, facets, hits: found }, distance] = await Promise.all([
+      counted,
+      byDistance ? this.searchDistance(q, matching, offset, perPage, near) : null,
+    ]);
 
     const queryWords = q ? q.split(" ") : [];
     const shownSite = siteChooser(query, near);
@@ -636,7 +752,13 @@ export class MeilisearchEngine implements SearchEngine {
     return { hits, total, page, perPage, facets, engine: this.name };
   }
 
-  private toHit(h: RetrievedHit, siteId: number | null, distanceKm: number | null, q: string, queryWords: string[]): SearchHit {
+  private toHit(
+    h: RetrievedHit,
+    siteId: number | null,
+    distanceKm: number | null,
+    q: string,
+    queryWords: string[],
+  ): SearchHit {
     return {
       studyId: h.studyId,
       title: h.title,
@@ -668,17 +790,38 @@ export class MeilisearchEngine implements SearchEngine {
     statuses: StatusFilter[] | undefined;
   }): Promise<{ total: number; facets: SearchResult["facets"]; hits: RetrievedHit[] }> {
     const { q, wanted } = a;
-    const representing = (g: Grouping, set: StatusSet = a.statusSet) => and([...a.study, ...a.site, representativeClause(g, set, a.now)]);
+    const representing = (g: Grouping, set: StatusSet = a.statusSet) =>
+      and([...a.study, ...a.site, representativeClause(g, set, a.now)]);
     const facetQueries: { facet: Facet; value?: StatusFilter; query: MultiSearchQuery }[] = [];
     for (const f of wanted) {
       if (f !== "regionId" && f !== "organisationId") continue;
-      facetQueries.push({ facet: f, query: { indexUid: this.indexUid, q, filter: representing(facetGrouping(f, a.grouping)), limit: 0, facets: [f], ...ALL_WORDS } });
+      facetQueries.push({
+        facet: f,
+        query: {
+          indexUid: this.indexUid,
+          q,
+          filter: representing(facetGrouping(f, a.grouping)),
+          limit: 0,
+          facets: [f],
+          ...ALL_WORDS,
+        },
+      });
     }
     if (wanted.has("status")) {
       for (const s of STATUSES) {
         // A document has one status: outside the query's statuses nothing is counted.
         if (a.statuses?.length && !a.statuses.includes(s)) continue;
-        facetQueries.push({ facet: "status", value: s, query: { indexUid: this.indexUid, q, filter: representing(a.grouping, statusSetFor([s])!), limit: 0, ...ALL_WORDS } });
+        facetQueries.push({
+          facet: "status",
+          value: s,
+          query: {
+            indexUid: this.indexUid,
+            q,
+            filter: representing(a.grouping, statusSetFor([s])!),
+            limit: 0,
+            ...ALL_WORDS,
+          },
+        });
       }
     }
     const [main, extra] = await Promise.all([
@@ -710,11 +853,22 @@ export class MeilisearchEngine implements SearchEngine {
    * relevance order) until the page is full; a study counts at its nearest ring. Sites without
    * coordinates come last, as in the embedded engine.
    */
-  private async searchDistance(q: string, matching: string | undefined, offset: number, perPage: number, near: { lat: number; lon: number }): Promise<RetrievedHit[]> {
+  private async searchDistance(
+    q: string,
+    matching: string | undefined,
+    offset: number,
+    perPage: number,
+    near: { lat: number; lon: number },
+  ): Promise<RetrievedHit[]> {
     const need = offset + perPage;
     const index = this.client.index<RetrievedHit>(this.indexUid);
     const retrieve = retrieval(q);
-    const ringQuery = (ring: Ring, limit: number) => ({ q, filter: and([matching, inList("hospitalPlace", ring.places)]), limit, ...retrieve });
+    const ringQuery = (ring: Ring, limit: number) => ({
+      q,
+      filter: and([matching, inList("hospitalPlace", ring.places)]),
+      limit,
+      ...retrieve,
+    });
     /** The page's studies in distance order (the site each shows is picked later, by siteChooser). */
     const seen = new Map<number, RetrievedHit>();
     // First a guess: the nearest place of the whole index (from a cached list of places). One
@@ -728,14 +882,18 @@ export class MeilisearchEngine implements SearchEngine {
     if (!known || Date.now() - this.knownPlacesAt > PLACES_TTL_MS) void this.refreshPlaces();
     const guess = known ? (distanceRings(known, near)[0] ?? null) : null;
     const placesQuery = () => index.search(q, { filter: matching, limit: 0, facets: ["hospitalPlace"], ...ALL_WORDS });
-    let placed = guess && guess.documents * GUESS_MATCH_SHARE < need ? placesQuery() : null;
+    const placed = guess && guess.documents * GUESS_MATCH_SHARE < need ? placesQuery() : null;
     // Not awaited when the guess fills the page: its failure must not go unhandled then.
     placed?.catch(() => undefined);
     let guessDone = false;
     if (guess) {
       const others = Object.keys(known!).filter((p) => !guess.places.includes(p));
       const r = await index.search<RetrievedHit>(q, {
-        filter: and([matching, "hospitalPlace IS NOT NULL", others.length ? `hospitalPlace NOT IN [${others.map(quote).join(", ")}]` : null]),
+        filter: and([
+          matching,
+          "hospitalPlace IS NOT NULL",
+          others.length ? `hospitalPlace NOT IN [${others.map(quote).join(", ")}]` : null,
+        ]),
         limit: need,
         facets: ["hospitalPlace"],
         ...retrieve,
@@ -747,8 +905,9 @@ export class MeilisearchEngine implements SearchEngine {
         guessDone = true;
       }
     }
-    const rings = distanceRings((await (placed ??= placesQuery())).facetDistribution?.hospitalPlace ?? {}, near).filter(
-      (ring) => !(guessDone && ring.distanceKm === guess!.distanceKm && ring.places.every((p) => guess!.places.includes(p))),
+    const rings = distanceRings((await (placed ?? placesQuery())).facetDistribution?.hospitalPlace ?? {}, near).filter(
+      (ring) =>
+        !(guessDone && ring.distanceKm === guess!.distanceKm && ring.places.every((p) => guess!.places.includes(p))),
     );
     let next = 0;
     while (seen.size < need && next < rings.length) {
@@ -766,14 +925,24 @@ export class MeilisearchEngine implements SearchEngine {
       // distinct), in relevance order, then sorted by ring here. Many small rings (a rare disease,
       // or a small index) then cost one query instead of one each.
       const whole = batch.filter((b) => b.limit >= b.ring.documents);
-      const combined = whole.length > 1 && whole.reduce((n, b) => n + b.ring.documents, 0) <= MAX_COMBINED_RING_DOCUMENTS ? whole : [];
+      const combined =
+        whole.length > 1 && whole.reduce((n, b) => n + b.ring.documents, 0) <= MAX_COMBINED_RING_DOCUMENTS ? whole : [];
       const separate = batch.filter((b) => !combined.includes(b));
-      const queries: MultiSearchQuery[] = separate.map(({ ring, limit }) => ({ indexUid: this.indexUid, ...ringQuery(ring, limit) }));
+      const queries: MultiSearchQuery[] = separate.map(({ ring, limit }) => ({
+        indexUid: this.indexUid,
+        ...ringQuery(ring, limit),
+      }));
       if (combined.length) {
         queries.push({
           indexUid: this.indexUid,
           q,
-          filter: and([matching, inList("hospitalPlace", combined.flatMap((b) => b.ring.places))]),
+          filter: and([
+            matching,
+            inList(
+              "hospitalPlace",
+              combined.flatMap((b) => b.ring.places),
+            ),
+          ]),
           distinct: "id",
           limit: combined.reduce((n, b) => n + b.ring.documents, 0),
           ...retrieve,
@@ -791,10 +960,15 @@ export class MeilisearchEngine implements SearchEngine {
           if (ring) answers.get(ring)!.push(doc);
         }
       }
-      for (const { ring } of batch) for (const doc of answers.get(ring)!) if (!seen.has(doc.studyId)) seen.set(doc.studyId, doc);
+      for (const { ring } of batch)
+        for (const doc of answers.get(ring)!) if (!seen.has(doc.studyId)) seen.set(doc.studyId, doc);
     }
     if (seen.size < need) {
-      const r = await index.search<RetrievedHit>(q, { filter: and([matching, "hospitalPlace IS NULL"]), limit: need + seen.size, ...retrieve });
+      const r = await index.search<RetrievedHit>(q, {
+        filter: and([matching, "hospitalPlace IS NULL"]),
+        limit: need + seen.size,
+        ...retrieve,
+      });
       for (const doc of r.hits) if (!seen.has(doc.studyId)) seen.set(doc.studyId, doc);
     }
     return [...seen.values()].slice(offset, need);
@@ -829,7 +1003,11 @@ export class MeilisearchEngine implements SearchEngine {
       }),
       this.facetCounts(a.wanted, a.q, a.base, a.status, a.now),
     ]);
-    return { total: response.totalHits, facets: { ...studyFacetCounts(a.wanted, response.facetDistribution), ...extraFacets }, hits: response.hits };
+    return {
+      total: response.totalHits,
+      facets: { ...studyFacetCounts(a.wanted, response.facetDistribution), ...extraFacets },
+      hits: response.hits,
+    };
   }
 
   /**
@@ -839,13 +1017,26 @@ export class MeilisearchEngine implements SearchEngine {
    * present in the matching documents (distinct "id" = per document), then per value a limit-0
    * query whose totalHits is the number of distinct studies.
    */
-  private async facetCounts(wanted: Set<Facet>, q: string, base: string[], status: string | null, now: number): Promise<SearchResult["facets"]> {
+  private async facetCounts(
+    wanted: Set<Facet>,
+    q: string,
+    base: string[],
+    status: string | null,
+    now: number,
+  ): Promise<SearchResult["facets"]> {
     const siteFacets = [...wanted].filter((f) => SITE_LEVEL_FACETS[f]);
     const wantStatus = wanted.has("status");
     if (siteFacets.length === 0 && !wantStatus) return {};
     const filter = and([...base, status]);
     const out: SearchResult["facets"] = {};
-    const countQuery = (extra: string): MultiSearchQuery => ({ indexUid: this.indexUid, q, filter: and([filter, extra]), page: 1, hitsPerPage: 0, ...ALL_WORDS });
+    const countQuery = (extra: string): MultiSearchQuery => ({
+      indexUid: this.indexUid,
+      q,
+      filter: and([filter, extra]),
+      page: 1,
+      hitsPerPage: 0,
+      ...ALL_WORDS,
+    });
 
     let values: Record<string, Record<string, number>> = {};
     if (siteFacets.length) {

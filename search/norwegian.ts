@@ -7,22 +7,24 @@ import path from "node:path";
  * and "aalesund" become "alesund"; "type 2-diabetes" becomes "type 2 diabetes".
  */
 export function normaliseNorwegian(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/æ/g, "ae")
-    .replace(/[øö]/g, "o")
-    .replace(/[åä]/g, "a")
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    // ASCII spellings of ø and å, folded the same way in text and queries ("oe"→"o", "aa"→"a").
-    // Whole runs ("oee", "aaa") fold at once, so normalising normalised text changes nothing:
-    // queries and indexed text are sometimes normalised twice on the way to an engine.
-    .replace(/oe+/g, "o")
-    .replace(/a{2,}/g, "a")
-    .replace(/[-‐‑–—_/]+/g, " ")
-    .replace(/[^a-z0-9 ]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    text
+      .toLowerCase()
+      .replace(/æ/g, "ae")
+      .replace(/[øö]/g, "o")
+      .replace(/[åä]/g, "a")
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      // ASCII spellings of ø and å, folded the same way in text and queries ("oe"→"o", "aa"→"a").
+      // Whole runs ("oee", "aaa") fold at once, so normalising normalised text changes nothing:
+      // queries and indexed text are sometimes normalised twice on the way to an engine.
+      .replace(/oe+/g, "o")
+      .replace(/a{2,}/g, "a")
+      .replace(/[-‐‑–—_/]+/g, " ")
+      .replace(/[^a-z0-9 ]+/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }
 
 /** Words of a normalised text (no stop words removed: "kreft i lunge" keeps "lunge"). */
@@ -43,7 +45,9 @@ let compoundList: string[] | null = null;
 export function compoundPartList(file = path.resolve(process.cwd(), "data/search/compound-parts.json")): string[] {
   if (compoundList) return compoundList;
   const raw = JSON.parse(readFileSync(file, "utf8")) as { parts: string[] };
-  compoundList = [...new Set(raw.parts.map(normaliseNorwegian).filter((p) => p.length >= 3))].sort((a, b) => b.length - a.length);
+  compoundList = [...new Set(raw.parts.map(normaliseNorwegian).filter((p) => p.length >= 3))].sort(
+    (a, b) => b.length - a.length,
+  );
   return compoundList;
 }
 

@@ -11,7 +11,8 @@ export const STATUSES: StatusFilter[] = ["open", "planned", "closed"];
 
 /** Ids used as filter values (regions, organisations, categories…): letters, digits, _ and -. */
 export function validIds(values: string[], what: string): string[] {
-  for (const v of values) if (!ID_RE.test(v)) throw new RangeError(`Invalid ${what} ${JSON.stringify(v)}: only letters, digits, "_" and "-"`);
+  for (const v of values)
+    if (!ID_RE.test(v)) throw new RangeError(`Invalid ${what} ${JSON.stringify(v)}: only letters, digits, "_" and "-"`);
   return values;
 }
 
@@ -28,7 +29,8 @@ export function validNumber(value: number, what: string): number {
 }
 
 export function validStatuses(statuses: StatusFilter[] | undefined): StatusFilter[] {
-  for (const s of statuses ?? []) if (!STATUSES.includes(s)) throw new RangeError(`Invalid status ${JSON.stringify(s)}`);
+  for (const s of statuses ?? [])
+    if (!STATUSES.includes(s)) throw new RangeError(`Invalid status ${JSON.stringify(s)}`);
   return [...new Set(statuses ?? [])];
 }
 

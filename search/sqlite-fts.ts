@@ -29,16 +29,7 @@ import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
 import { isKnownTerm, safeQuery } from "./medical-terms";
 import { normaliseNorwegian, tokens } from "./norwegian";
-import {
-  allowedTypos,
-  editDistance,
-  oneDeletions,
-  queryText,
-  validIcd10Prefix,
-  validIds,
-  validNumber,
-  validStatuses,
-} from "./query-terms";
+import { allowedTypos, editDistance, oneDeletions, queryText, validNumber, validStatuses } from "./query-terms";
 import {
   compileFilter,
   comparator,
@@ -59,7 +50,7 @@ import {
   type StudyEntry,
 } from "./filter-table";
 import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
-import type { Facet, SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult, StatusFilter } from "./types";
+import type { SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult } from "./types";
 
 const STOP = new Set<string>(STOP_WORDS);
 /** app_meta key of the index generation: changes with every write to the search tables (see filterTable()); the open API's answer cache reads it too. */
@@ -84,8 +75,15 @@ const TYPO_TIER = 1_000;
 const SUBSTRING_TIER = 2_000;
 /** bm25 column weights: title, conditions, codes, categories, interventions, places, summary, title_en. */
 const BM25 = "bm25(search_fts, 10.0, 8.0, 6.0, 3.0, 4.0, 2.0, 1.0, 2.0)";
-const SEARCH_TABLES = ["search_studies", "search_sites", "search_study_values", "search_fts", "search_term_grams", "search_terms", "search_term_deletes"];
-
+const SEARCH_TABLES = [
+  "search_studies",
+  "search_sites",
+  "search_study_values",
+  "search_fts",
+  "search_term_grams",
+  "search_terms",
+  "search_term_deletes",
+];
 
 /** A compiled text query: FTS5 expressions per tier, and the words to highlight. */
 interface TextPlan {
@@ -98,7 +96,6 @@ interface TextPlan {
   substringWords: string[];
   prefixWord: string | null;
 }
-
 
 const ftsTerm = (w: string) => `"${w}"`;
 
@@ -121,7 +118,10 @@ export function orOfAnds(groups: string[][]): string {
 
 /** Groups with their ICD-10 codes as terms too, so "c50" expands to "brystkreft" and back. */
 function groupsWithCodes(groups: SynonymGroup[]): SynonymGroup[] {
-  return groups.map((g) => ({ terms: [...new Set([...g.terms, ...g.icd10.map((c) => c.toLowerCase())])], icd10: g.icd10 }));
+  return groups.map((g) => ({
+    terms: [...new Set([...g.terms, ...g.icd10.map((c) => c.toLowerCase())])],
+    icd10: g.icd10,
+  }));
 }
 
 let cachedGroups: { source: SynonymGroup[]; withCodes: SynonymGroup[] } | null = null;
@@ -146,7 +146,10 @@ export class SqliteFtsEngine implements SearchEngine {
    * instant inside the epoch it was computed in. Popular searches (the front page, "kreft") are
    * then answered without touching FTS5.
    */
-  private readonly answers = new Map<string, { generation: string | null; from: number; until: number; result: SearchResult }>();
+  private readonly answers = new Map<
+    string,
+    { generation: string | null; from: number; until: number; result: SearchResult }
+  >();
 
   /**
    * `bm25RowLimit`: see BM25_ROW_LIMIT (tests lower it to exercise the broad-word ranking).
@@ -165,10 +168,11 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   async setup(): Promise<void> {
-    const missing = SEARCH_TABLES.filter(
-      (t) => !this.stmt("SELECT 1 FROM sqlite_schema WHERE name = ?").get(t),
-    );
-    if (missing.length) throw new Error(`The search tables ${missing.join(", ")} are missing: run npm run db:migrate (migrations 0008_search_fts, 0012_search_term_grams)`);
+    const missing = SEARCH_TABLES.filter((t) => !this.stmt("SELECT 1 FROM sqlite_schema WHERE name = ?").get(t));
+    if (missing.length)
+      throw new Error(
+        `The search tables ${missing.join(", ")} are missing: run npm run db:migrate (migrations 0008_search_fts, 0012_search_term_grams)`,
+      );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -178,21 +182,25 @@ export class SqliteFtsEngine implements SearchEngine {
     const ids = [...new Set([...studyIds, ...documents.map((d) => d.studyId)])];
     for (const id of ids) if (!Number.isSafeInteger(id)) throw new RangeError(`Invalid study id ${id}`);
     const before = this.generationNow();
-    const after = this.db.transaction(() => {
-      this.deleteStudies(ids);
-      this.insertDocuments(documents);
-      return this.bumpGeneration();
-    }).immediate();
+    const after = this.db
+      .transaction(() => {
+        this.deleteStudies(ids);
+        this.insertDocuments(documents);
+        return this.bumpGeneration();
+      })
+      .immediate();
     this.patchTable(before, after, ids, documents);
   }
 
   async removeStudies(studyIds: number[]): Promise<void> {
     for (const id of studyIds) if (!Number.isSafeInteger(id)) throw new RangeError(`Invalid study id ${id}`);
     const before = this.generationNow();
-    const after = this.db.transaction(() => {
-      this.deleteStudies(studyIds);
-      return this.bumpGeneration();
-    }).immediate();
+    const after = this.db
+      .transaction(() => {
+        this.deleteStudies(studyIds);
+        return this.bumpGeneration();
+      })
+      .immediate();
     this.patchTable(before, after, studyIds, []);
   }
 
@@ -208,14 +216,16 @@ export class SqliteFtsEngine implements SearchEngine {
       for await (const b of batches as AsyncIterable<SearchDocument[]>) collected.push(b);
       source = collected;
     } else source = batches as Iterable<SearchDocument[]>;
-    this.db.transaction(() => {
-      for (const table of SEARCH_TABLES) {
-        this.stmt(`DELETE FROM ${table}`).run();
-      }
-      this.knownTerms.clear();
-      for (const batch of source) this.insertDocuments(batch);
-      this.bumpGeneration();
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const table of SEARCH_TABLES) {
+          this.stmt(`DELETE FROM ${table}`).run();
+        }
+        this.knownTerms.clear();
+        for (const batch of source) this.insertDocuments(batch);
+        this.bumpGeneration();
+      })
+      .immediate();
     this.table = null;
     this.stmt("INSERT INTO search_fts (search_fts) VALUES ('optimize')").run();
   }
@@ -237,13 +247,25 @@ export class SqliteFtsEngine implements SearchEngine {
     const d = docs[0]!;
     const sites = docs.filter((x) => x.siteId != null);
     const active = sites.filter((x) => !x.paused).map((x) => x.closesAt);
-    const studyClosesAt = active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[]));
+    const studyClosesAt =
+      active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[]));
     this.stmt(
       `INSERT INTO search_studies (study_id, title, short_title, title_n, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at, is_demo)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
-      studyId, d.title, d.shortTitle, normaliseNorwegian(d.title), d.studyType, d.phase, d.sex, d.minAgeYears, d.maxAgeYears,
-      d.healthyVolunteers ? 1 : 0, d.updatedAt, studyClosesAt, d.isDemo ? 1 : 0,
+      studyId,
+      d.title,
+      d.shortTitle,
+      normaliseNorwegian(d.title),
+      d.studyType,
+      d.phase,
+      d.sex,
+      d.minAgeYears,
+      d.maxAgeYears,
+      d.healthyVolunteers ? 1 : 0,
+      d.updatedAt,
+      studyClosesAt,
+      d.isDemo ? 1 : 0,
     );
     const insertSite = this.stmt(
       `INSERT INTO search_sites (doc_id, study_id, site_id, region_id, organisation_id, hospital_id, opens_at, closes_at, paused, lat, lon)
@@ -251,14 +273,28 @@ export class SqliteFtsEngine implements SearchEngine {
     );
     for (const s of sites) {
       const geo = s.lat != null && s.lon != null && Number.isFinite(s.lat) && Number.isFinite(s.lon);
-      insertSite.run(s.id, studyId, s.siteId, s.regionId, s.organisationId, s.hospitalId, s.opensAt, s.closesAt, s.paused ? 1 : 0, geo ? s.lat : null, geo ? s.lon : null);
+      insertSite.run(
+        s.id,
+        studyId,
+        s.siteId,
+        s.regionId,
+        s.organisationId,
+        s.hospitalId,
+        s.opensAt,
+        s.closesAt,
+        s.paused ? 1 : 0,
+        geo ? s.lat : null,
+        geo ? s.lon : null,
+      );
     }
     const insertValue = this.stmt("INSERT OR IGNORE INTO search_study_values (kind, value, study_id) VALUES (?, ?, ?)");
     for (const c of d.categories) insertValue.run("category", c, studyId);
     for (const p of icd10Prefixes(d.icd10)) insertValue.run("icd10", p, studyId);
     for (const c of new Set(d.icd10.map(icd10Chapter))) if (c) insertValue.run("chapter", c, studyId);
 
-    const places = [d.leadOrganisationName, ...sites.flatMap((s) => [s.organisationName, s.hospitalName])].filter((x): x is string => !!x);
+    const places = [d.leadOrganisationName, ...sites.flatMap((s) => [s.organisationName, s.hospitalName])].filter(
+      (x): x is string => !!x,
+    );
     const text = {
       title: [d.title, d.shortTitle].filter(Boolean).join(" \n "),
       conditions: d.conditions.join(" \n "),
@@ -269,7 +305,9 @@ export class SqliteFtsEngine implements SearchEngine {
       summary: d.summary ?? "",
       titleEn: d.titleEn ?? "",
     };
-    const n = Object.fromEntries(Object.entries(text).map(([k, v]) => [k, normaliseNorwegian(v.replace(/\n/g, " | "))])) as typeof text;
+    const n = Object.fromEntries(
+      Object.entries(text).map(([k, v]) => [k, normaliseNorwegian(v.replace(/\n/g, " | "))]),
+    ) as typeof text;
     this.stmt(
       "INSERT INTO search_fts (rowid, title, conditions, codes, categories, interventions, places, summary, title_en) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(studyId, n.title, n.conditions, n.codes, n.categories, n.interventions, n.places, n.summary, n.titleEn);
@@ -307,7 +345,11 @@ export class SqliteFtsEngine implements SearchEngine {
     for (let i = 0; i < list.length; i += 50) {
       const chunk = list.slice(i, i + 50);
       const marks = chunk.map(() => "?").join(", ");
-      for (const t of this.stmt(`SELECT term FROM search_term_deletes WHERE del IN (${marks}) UNION SELECT term FROM search_terms WHERE term IN (${marks})`).pluck().all(...chunk, ...chunk) as string[]) {
+      for (const t of this.stmt(
+        `SELECT term FROM search_term_deletes WHERE del IN (${marks}) UNION SELECT term FROM search_terms WHERE term IN (${marks})`,
+      )
+        .pluck()
+        .all(...chunk, ...chunk) as string[]) {
         found.add(t);
       }
     }
@@ -323,7 +365,9 @@ export class SqliteFtsEngine implements SearchEngine {
   /** Indexed words that contain `word` and are longer (never `word` itself), most specific first. */
   containingTerms(word: string): string[] {
     if (word.length < 3 || !/^[a-z0-9]+$/.test(word)) return [];
-    const found = this.stmt("SELECT term FROM search_term_grams WHERE search_term_grams MATCH ?").pluck().all(ftsTerm(word)) as string[];
+    const found = this.stmt("SELECT term FROM search_term_grams WHERE search_term_grams MATCH ?")
+      .pluck()
+      .all(ftsTerm(word)) as string[];
     return found
       .filter((t) => t !== word && t.includes(word))
       .sort((a, b) => a.length - b.length || a.localeCompare(b))
@@ -344,7 +388,14 @@ export class SqliteFtsEngine implements SearchEngine {
       const rest = all.filter((w) => !STOP.has(w));
       return rest.length ? rest : all;
     };
-    const phrases = [...new Map(expansion.phrases.map((p) => withoutStop(p)).filter((p) => p.length > 0).map((p) => [p.join(" "), p])).values()];
+    const phrases = [
+      ...new Map(
+        expansion.phrases
+          .map((p) => withoutStop(p))
+          .filter((p) => p.length > 0)
+          .map((p) => [p.join(" "), p]),
+      ).values(),
+    ];
     const last = normalised.split(" ").at(-1)!;
     const highlightWords = new Set<string>();
     const exactParts: string[][] = [];
@@ -384,7 +435,10 @@ export class SqliteFtsEngine implements SearchEngine {
       // One word: the typo arm needs only the candidates (the exact arm finds the word itself).
       if (anyTypo) typoParts.push(phrase.length === 1 ? [typoWords[0]!.replace(/^\((?:[^ ]+) OR /, "(")] : typoWords);
       if (anySubstring) {
-        const only = phrase.length === 1 ? substringWords[0]!.replace(/^\((?:[^ ]+) OR /, "(") : `(${substringWords.join(" AND ")})`;
+        const only =
+          phrase.length === 1
+            ? substringWords[0]!.replace(/^\((?:[^ ]+) OR /, "(")
+            : `(${substringWords.join(" AND ")})`;
         substringParts.push(only);
       }
     }
@@ -409,14 +463,22 @@ export class SqliteFtsEngine implements SearchEngine {
    * The condition arm only moves studies the exact arm found from the "other field" tier up to the
    * condition tier, so leaving it out changes neither the total nor the facets.
    */
-  private textScores(plan: TextPlan, table: StudyTable, conditions: "now" | "defer" | "skip", wanted: number): { scores: TextScores; deferred: boolean } {
+  private textScores(
+    plan: TextPlan,
+    table: StudyTable,
+    conditions: "now" | "defer" | "skip",
+    wanted: number,
+  ): { scores: TextScores; deferred: boolean } {
     const scores = new TextScores(table);
     let deferred = false;
     const keepBest = (rows: [number, number][]) => {
       for (const [id, score] of rows) scores.keep(id, score);
     };
     const constant = (sql: string, params: unknown[], score: number) => {
-      for (const id of this.stmt(sql).pluck().all(...params) as number[]) scores.keep(id, score);
+      for (const id of this.stmt(sql)
+        .pluck()
+        .all(...params) as number[])
+        scores.keep(id, score);
     };
     const match = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?";
     const scored = (tier: number) => `SELECT rowid, ${tier} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`;
@@ -432,7 +494,8 @@ export class SqliteFtsEngine implements SearchEngine {
         if (titleIds.length <= limit) keepBest(this.stmt(scored(0)).raw().all(inTitle) as [number, number][]);
         else for (const id of titleIds) scores.keep(id, TITLE_TIER);
         // Fewer title matches than the page needs: the page will reach the condition tier.
-        if (conditions === "now" || (conditions === "defer" && titleIds.length < wanted)) constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
+        if (conditions === "now" || (conditions === "defer" && titleIds.length < wanted))
+          constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
         else deferred = conditions === "defer";
       }
     }
@@ -447,7 +510,11 @@ export class SqliteFtsEngine implements SearchEngine {
     }
     if (plan.substring) constant(match, [plan.substring], SUBSTRING_TIER);
     if (plan.icd10.length) {
-      constant(`SELECT study_id FROM search_study_values WHERE kind = 'icd10' AND value IN (SELECT value FROM json_each(?))`, [JSON.stringify(plan.icd10.map((c) => c.toUpperCase()))], TYPO_TIER);
+      constant(
+        `SELECT study_id FROM search_study_values WHERE kind = 'icd10' AND value IN (SELECT value FROM json_each(?))`,
+        [JSON.stringify(plan.icd10.map((c) => c.toUpperCase()))],
+        TYPO_TIER,
+      );
     }
     return { scores, deferred };
   }
@@ -458,12 +525,16 @@ export class SqliteFtsEngine implements SearchEngine {
   // process (a CLI reindex) makes it reload on the next search.
 
   private generationNow(): string | null {
-    return (this.stmt("SELECT value FROM app_meta WHERE key = ?").pluck().get(GENERATION_KEY) as string | undefined) ?? null;
+    return (
+      (this.stmt("SELECT value FROM app_meta WHERE key = ?").pluck().get(GENERATION_KEY) as string | undefined) ?? null
+    );
   }
 
   private bumpGeneration(): string {
     const value = `${Date.now()}-${randomBytes(6).toString("hex")}`;
-    this.stmt("INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(GENERATION_KEY, value);
+    this.stmt(
+      "INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(GENERATION_KEY, value);
     return value;
   }
 
@@ -476,11 +547,30 @@ export class SqliteFtsEngine implements SearchEngine {
     // it slower.
     const studies = this.stmt(
       "SELECT study_id, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at FROM search_studies ORDER BY study_id",
-    ).raw().all() as [number, string, string | null, string, number | null, number | null, number, number, number | null][];
-    const values = this.stmt("SELECT study_id, kind, value FROM search_study_values ORDER BY study_id").raw().all() as [number, string, string][];
+    )
+      .raw()
+      .all() as [number, string, string | null, string, number | null, number | null, number, number, number | null][];
+    const values = this.stmt("SELECT study_id, kind, value FROM search_study_values ORDER BY study_id").raw().all() as [
+      number,
+      string,
+      string,
+    ][];
     const sites = this.stmt(
       "SELECT study_id, site_id, region_id, organisation_id, hospital_id, opens_at, closes_at, paused, lat, lon FROM search_sites ORDER BY study_id, site_id",
-    ).raw().all() as [number, number, string | null, string | null, string | null, number | null, number | null, number, number | null, number | null][];
+    )
+      .raw()
+      .all() as [
+      number,
+      number,
+      string | null,
+      string | null,
+      string | null,
+      number | null,
+      number | null,
+      number,
+      number | null,
+      number | null,
+    ][];
     const entries: [number, StudyEntry][] = [];
     let v = 0;
     let si = 0;
@@ -490,7 +580,20 @@ export class SqliteFtsEngine implements SearchEngine {
       const studySites: SiteEntry[] = [];
       for (; si < sites.length && sites[si]![0] === id; si++) {
         const [, siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] = sites[si]!;
-        studySites.push(siteEntry({ siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused: paused === 1, lat, lon, status: SITE_PAUSED }));
+        studySites.push(
+          siteEntry({
+            siteId,
+            regionId,
+            organisationId,
+            hospitalId,
+            opensAt,
+            closesAt,
+            paused: paused === 1,
+            lat,
+            lon,
+            status: SITE_PAUSED,
+          }),
+        );
       }
       const categories: string[] = [];
       const prefixes = new Set<string>();
@@ -501,10 +604,24 @@ export class SqliteFtsEngine implements SearchEngine {
         else if (kind === "icd10") prefixes.add(value);
         else if (kind === "chapter") chapters.push(value);
       }
-      entries.push([id, studyEntry({
-        studyId: id, studyType: type, phase, sex, minAge, maxAge, healthyVolunteers: hv === 1, updatedAt,
-        studyClosesAt: closesAt, categories, icd10Prefixes: prefixes, chapters, sites: studySites,
-      })]);
+      entries.push([
+        id,
+        studyEntry({
+          studyId: id,
+          studyType: type,
+          phase,
+          sex,
+          minAge,
+          maxAge,
+          healthyVolunteers: hv === 1,
+          updatedAt,
+          studyClosesAt: closesAt,
+          categories,
+          icd10Prefixes: prefixes,
+          chapters,
+          sites: studySites,
+        }),
+      ]);
     }
     const table = new StudyTable(entries);
     this.table = table;
@@ -522,7 +639,10 @@ export class SqliteFtsEngine implements SearchEngine {
     const added: StudyEntry[] = [];
     for (const [id, docs] of groupByStudy(documents)) {
       const d = docs[0]!;
-      const entry = entryFromDocuments(docs, { icd10Prefixes: icd10Prefixes(d.icd10), chapters: [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))] });
+      const entry = entryFromDocuments(docs, {
+        icd10Prefixes: icd10Prefixes(d.icd10),
+        chapters: [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))],
+      });
       this.table.set(id, entry);
       added.push(entry);
     }
@@ -572,18 +692,19 @@ export class SqliteFtsEngine implements SearchEngine {
     // Without the condition tier the page is exact only if it is all title matches (they rank
     // before every condition match): else once more with it (rare: textScores already looks it up
     // when there are too few title matches; this is when the filters removed enough of them).
-    if (answer.deferred && !(answer.top.length === k && answer.top[k - 1]!.score < CONDITION_TIER)) answer = pass("now");
+    if (answer.deferred && !(answer.top.length === k && answer.top[k - 1]!.score < CONDITION_TIER))
+      answer = pass("now");
     const { counter, total } = answer;
     const pageMatches = answer.top.slice((page - 1) * perPage);
 
     const ids = pageMatches.map((m) => m.entry.studyId);
     const titles = new Map(
       (ids.length
-        ? (this.stmt("SELECT study_id, title, short_title FROM search_studies WHERE study_id IN (SELECT value FROM json_each(?))").raw().all(JSON.stringify(ids)) as [
-            number,
-            string,
-            string | null,
-          ][])
+        ? (this.stmt(
+            "SELECT study_id, title, short_title FROM search_studies WHERE study_id IN (SELECT value FROM json_each(?))",
+          )
+            .raw()
+            .all(JSON.stringify(ids)) as [number, string, string | null][])
         : []
       ).map(([id, title, shortTitle]) => [id, { title, shortTitle }]),
     );
@@ -593,7 +714,8 @@ export class SqliteFtsEngine implements SearchEngine {
         studyId: m.entry.studyId,
         title: t.title,
         shortTitle: t.shortTitle,
-        siteId: representativeSite(m, query.sort === "closing" ? "closing" : near ? "distance" : "id", near)?.siteId ?? null,
+        siteId:
+          representativeSite(m, query.sort === "closing" ? "closing" : near ? "distance" : "id", near)?.siteId ?? null,
         distanceKm: m.distanceKm == null ? null : Math.round(m.distanceKm * 100) / 100,
         highlightedTitle: plan ? highlight(t.title, plan) : null,
       };
@@ -602,7 +724,12 @@ export class SqliteFtsEngine implements SearchEngine {
     const result: SearchResult = { hits, total, page, perPage, facets, engine: this.name };
     if (key != null) {
       this.answers.delete(key);
-      this.answers.set(key, { generation: this.tableGeneration, from: epoch.from, until: epoch.until, result: structuredClone(result) });
+      this.answers.set(key, {
+        generation: this.tableGeneration,
+        from: epoch.from,
+        until: epoch.until,
+        result: structuredClone(result),
+      });
       if (this.answers.size > capacity) this.answers.delete(this.answers.keys().next().value!);
     }
     return result;
@@ -610,7 +737,9 @@ export class SqliteFtsEngine implements SearchEngine {
 
   async health(): Promise<SearchHealth> {
     try {
-      const documents = this.stmt("SELECT (SELECT count(*) FROM search_sites) + (SELECT count(*) FROM search_studies s WHERE NOT EXISTS (SELECT 1 FROM search_sites x WHERE x.study_id = s.study_id))")
+      const documents = this.stmt(
+        "SELECT (SELECT count(*) FROM search_sites) + (SELECT count(*) FROM search_studies s WHERE NOT EXISTS (SELECT 1 FROM search_sites x WHERE x.study_id = s.study_id))",
+      )
         .pluck()
         .get() as number;
       return { ok: true, engine: this.name, documents };
@@ -621,7 +750,11 @@ export class SqliteFtsEngine implements SearchEngine {
 }
 
 /** The site that made a hit match: the nearest, the soonest closing, or the lowest id. */
-function representativeSite(m: Match, by: "distance" | "closing" | "id", near: { lat: number; lon: number } | null): SiteEntry | null {
+function representativeSite(
+  m: Match,
+  by: "distance" | "closing" | "id",
+  near: { lat: number; lon: number } | null,
+): SiteEntry | null {
   let best: SiteEntry | null = null;
   let bestKey = Infinity;
   for (const s of m.sites) {
@@ -653,7 +786,10 @@ function highlight(title: string, plan: TextPlan): string | null {
 /** Everything a search answer depends on except the clock (which the status epoch covers). */
 function answerKey(query: SearchQuery, page: number, perPage: number): string {
   const { now: _now, page: _page, perPage: _perPage, ...rest } = query;
-  const sorted = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = Object.fromEntries(
+    Object.entries(rest)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
   return JSON.stringify([page, perPage, sorted]);
 }
-

@@ -27,7 +27,14 @@ export interface SynonymSource {
 }
 
 interface SynonymFile {
-  groups: { terms: string[]; icd10: string[]; icpc2?: string[]; source?: string; added?: Record<string, string>; icpc2Source?: string }[];
+  groups: {
+    terms: string[];
+    icd10: string[];
+    icpc2?: string[];
+    source?: string;
+    added?: Record<string, string>;
+    icpc2Source?: string;
+  }[];
 }
 
 let cached: { file: string; groups: SynonymGroup[]; sources: SynonymSource[] } | null = null;
@@ -38,9 +45,15 @@ function load(file: string): NonNullable<typeof cached> {
   const raw = JSON.parse(readFileSync(file, "utf8")) as SynonymFile;
   const sources: SynonymSource[] = [];
   const groups = raw.groups.map((g, i) => {
-    const all = [...g.terms.map((t) => ({ t, s: g.source ?? "" })), ...Object.entries(g.added ?? {}).map(([t, s]) => ({ t, s }))];
+    const all = [
+      ...g.terms.map((t) => ({ t, s: g.source ?? "" })),
+      ...Object.entries(g.added ?? {}).map(([t, s]) => ({ t, s })),
+    ];
     for (const { t, s } of all) sources.push({ term: t, source: s, group: i });
-    const group: SynonymGroup = { terms: [...new Set(all.map(({ t }) => normaliseNorwegian(t)).filter(Boolean))], icd10: g.icd10 };
+    const group: SynonymGroup = {
+      terms: [...new Set(all.map(({ t }) => normaliseNorwegian(t)).filter(Boolean))],
+      icd10: g.icd10,
+    };
     if (g.icpc2?.length) group.icpc2 = g.icpc2.map((c) => c.toUpperCase());
     return group;
   });

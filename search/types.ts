@@ -52,7 +52,15 @@ export interface SearchDocument {
 
 export type StatusFilter = "open" | "planned" | "closed";
 export type SortOrder = "relevance" | "closing" | "newest" | "distance";
-export const FACETS = ["regionId", "organisationId", "categories", "studyType", "phase", "icd10Chapter", "status"] as const;
+export const FACETS = [
+  "regionId",
+  "organisationId",
+  "categories",
+  "studyType",
+  "phase",
+  "icd10Chapter",
+  "status",
+] as const;
 export type Facet = (typeof FACETS)[number];
 
 export interface SearchQuery {

@@ -56,7 +56,14 @@ const COLUMNS: [string, (s: StudyOut) => Cell][] = [
   ["open_site_count", (s) => s.sites.filter((x) => x.status === "open").length],
   ["status_basis", (s) => list([...new Set(s.sites.map((x) => x.statusBasis))])],
   // The oldest confirmation among the sites (the one that most needs renewing), ADR 0019.
-  ["oldest_site_confirmation", (s) => s.sites.map((x) => x.confirmedOn).filter((d): d is string => d != null).sort()[0] ?? null],
+  [
+    "oldest_site_confirmation",
+    (s) =>
+      s.sites
+        .map((x) => x.confirmedOn)
+        .filter((d): d is string => d != null)
+        .sort()[0] ?? null,
+  ],
   [
     "sites",
     (s) =>
@@ -73,8 +80,23 @@ const COLUMNS: [string, (s: StudyOut) => Cell][] = [
         ),
       ),
   ],
-  ["first_inclusion_start", (s) => s.sites.map((x) => x.inclusionStart).filter((d): d is string => d != null).sort()[0] ?? null],
-  ["last_inclusion_end", (s) => s.sites.map((x) => x.inclusionEnd).filter((d): d is string => d != null).sort().at(-1) ?? null],
+  [
+    "first_inclusion_start",
+    (s) =>
+      s.sites
+        .map((x) => x.inclusionStart)
+        .filter((d): d is string => d != null)
+        .sort()[0] ?? null,
+  ],
+  [
+    "last_inclusion_end",
+    (s) =>
+      s.sites
+        .map((x) => x.inclusionEnd)
+        .filter((d): d is string => d != null)
+        .sort()
+        .at(-1) ?? null,
+  ],
   ["target_enrolment", (s) => s.targetEnrolment],
   ["is_demo", (s) => s.isDemo],
   ["created_at", (s) => s.createdAt],

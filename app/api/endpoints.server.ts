@@ -122,18 +122,30 @@ export async function listStudies(ctx: ApiContext): Promise<ApiAnswer> {
   for (const [name, kind, message] of REFERENCE_PARAMS) {
     const ids = p[name] as string[] | undefined;
     const unknown = ids ? unknownReferenceIds(ctx.db, kind, ids) : [];
-    if (unknown.length) problems.push({ name, message: `${message}: ${unknown.join(", ")} (se /api/v1/organisations)`, value: unknown.join(",") });
+    if (unknown.length)
+      problems.push({
+        name,
+        message: `${message}: ${unknown.join(", ")} (se /api/v1/organisations)`,
+        value: unknown.join(","),
+      });
   }
   let near = p.near ? { ...p.near, postcode: null as string | null, place: null as string | null } : null;
-  if (p.near && p.postcode) problems.push({ name: "postcode", message: "bruk enten near eller postcode, ikke begge", value: p.postcode });
+  if (p.near && p.postcode)
+    problems.push({ name: "postcode", message: "bruk enten near eller postcode, ikke begge", value: p.postcode });
   else if (p.postcode) {
     const row = lookupPostcode(ctx.db, p.postcode);
     if (row) near = { lat: row.lat, lon: row.lon, postcode: row.postcode, place: row.place };
-    else if (countPostcodes(ctx.db) === 0) problems.push({ name: "postcode", message: "postnummerlisten er ikke lastet på denne serveren; bruk near", value: p.postcode });
+    else if (countPostcodes(ctx.db) === 0)
+      problems.push({
+        name: "postcode",
+        message: "postnummerlisten er ikke lastet på denne serveren; bruk near",
+        value: p.postcode,
+      });
     else problems.push({ name: "postcode", message: "ukjent postnummer", value: p.postcode });
   }
   const sort: SortOrder = p.sort ?? (p.q ? "relevance" : "newest");
-  if (sort === "distance" && !near && !p.postcode) problems.push({ name: "sort", message: "sort=distance krever near eller postcode", value: sort });
+  if (sort === "distance" && !near && !p.postcode)
+    problems.push({ name: "sort", message: "sort=distance krever near eller postcode", value: sort });
   if (problems.length) throw invalidParameters(describeParamProblems(problems), problems);
 
   const page = p.page ?? 1;
@@ -163,7 +175,12 @@ export async function listStudies(ctx: ApiContext): Promise<ApiAnswer> {
     if (error instanceof RangeError) throw new ApiError(400, "invalid_query", `Ugyldig søk: ${error.message}`);
     throw error;
   }
-  const records = new Map(getStudies(ctx.db, result.hits.map((h) => h.studyId)).map((r) => [r.id, r]));
+  const records = new Map(
+    getStudies(
+      ctx.db,
+      result.hits.map((h) => h.studyId),
+    ).map((r) => [r.id, r]),
+  );
   const data = result.hits.flatMap((hit) => {
     const record = records.get(hit.studyId);
     // A study unpublished a moment ago may still be in the index: leave it out.
@@ -243,9 +260,16 @@ export function listOrganisationsAnswer(ctx: ApiContext): ApiAnswer {
   parsedOrThrow(ctx.url.searchParams, []);
   const regions = new Map(listRegions(ctx.db).map((r) => [r.id, r]));
   const hospitals = new Map<string, ReturnType<typeof listHospitals>>();
-  for (const h of listHospitals(ctx.db)) hospitals.set(h.organisationId, [...(hospitals.get(h.organisationId) ?? []), h]);
-  const data = listOrganisations(ctx.db).map((o) => organisationOut(o, hospitals.get(o.id) ?? [], regions.get(o.regionId)?.shortName ?? o.regionName));
-  const body: OrganisationListOut = { data, meta: { count: data.length }, links: { self: `${ctx.urls.base}/api/v1/organisations` } };
+  for (const h of listHospitals(ctx.db))
+    hospitals.set(h.organisationId, [...(hospitals.get(h.organisationId) ?? []), h]);
+  const data = listOrganisations(ctx.db).map((o) =>
+    organisationOut(o, hospitals.get(o.id) ?? [], regions.get(o.regionId)?.shortName ?? o.regionName),
+  );
+  const body: OrganisationListOut = {
+    data,
+    meta: { count: data.length },
+    links: { self: `${ctx.urls.base}/api/v1/organisations` },
+  };
   return { kind: "json", body, lastModified: notBeforeBoot(new Date(0)) };
 }
 
@@ -257,7 +281,11 @@ export function listChanges(ctx: ApiContext): ApiAnswer {
   const limit = p.limit ?? DEFAULT_CHANGES_LIMIT;
   const { rows, head } = publicChangesAfter(ctx.db, since, limit);
   if (since > head) {
-    throw problem({ name: "since", message: `markøren er forbi slutten av loggen (${head}): bruk en markør fra et svar fra denne portalen`, value: p.since });
+    throw problem({
+      name: "since",
+      message: `markøren er forbi slutten av loggen (${head}): bruk en markør fra et svar fra denne portalen`,
+      value: p.since,
+    });
   }
   const last = rows.at(-1)?.seq;
   const full = rows.length === limit;
@@ -278,7 +306,12 @@ export function listChanges(ctx: ApiContext): ApiAnswer {
     meta: { since: p.since ?? null, next: String(next), hasMore: full && next < head, limit },
     links: { self, next: nextLink },
   };
-  return { kind: "json", body, lastModified: datasetState(ctx.db, ctx.now).lastModified, headers: { Link: `<${nextLink}>; rel="next"` } };
+  return {
+    kind: "json",
+    body,
+    lastModified: datasetState(ctx.db, ctx.now).lastModified,
+    headers: { Link: `<${nextLink}>; rel="next"` },
+  };
 }
 
 /* ================================================================== exports */
@@ -368,8 +401,13 @@ export function openApiAnswer(ctx: ApiContext): ApiAnswer {
 /* ================================================================== anything else under /api/v1 */
 
 export function unknownEndpoint(ctx: ApiContext): ApiAnswer {
-  throw new ApiError(404, "not_found", `Ingen slik adresse i API-et: ${ctx.url.pathname}. Se ${ctx.urls.base}/api for dokumentasjonen.`, {
-    documentation: `${ctx.urls.base}/api`,
-    openapi: `${ctx.urls.base}/api/openapi.json`,
-  });
+  throw new ApiError(
+    404,
+    "not_found",
+    `Ingen slik adresse i API-et: ${ctx.url.pathname}. Se ${ctx.urls.base}/api for dokumentasjonen.`,
+    {
+      documentation: `${ctx.urls.base}/api`,
+      openapi: `${ctx.urls.base}/api/openapi.json`,
+    },
+  );
 }

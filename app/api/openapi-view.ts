@@ -70,7 +70,8 @@ export function typeText(schema: unknown): string {
         return !big(min) || !big(max) ? `${t} ${big(min) ? "" : min}–${big(max) ? "" : max}` : t;
       }
       if (t === "string" && typeof s.format === "string") return `string (${s.format})`;
-      if (t === "object" && s.additionalProperties && typeof s.additionalProperties === "object") return `{ [key]: ${typeText(s.additionalProperties)} }`;
+      if (t === "object" && s.additionalProperties && typeof s.additionalProperties === "object")
+        return `{ [key]: ${typeText(s.additionalProperties)} }`;
       return t;
     })
     .join(" | ");
@@ -84,14 +85,32 @@ function fields(schema: Json): ViewField[] {
     for (const [name, value] of Object.entries(p)) {
       const v = value as Json;
       const full = prefix ? `${prefix}.${name}` : name;
-      const nested = v && v.type === "object" && v.properties ? v : Array.isArray(v?.anyOf) ? ((v.anyOf as Json[]).find((x) => x.type === "object" && x.properties) ?? null) : null;
+      const nested =
+        v && v.type === "object" && v.properties
+          ? v
+          : Array.isArray(v?.anyOf)
+            ? ((v.anyOf as Json[]).find((x) => x.type === "object" && x.properties) ?? null)
+            : null;
       if (nested) {
         out.push({ name: full, type: Array.isArray(v.anyOf) ? "object | null" : "object", required: req.has(name) });
-        walk(full, nested.properties as Record<string, unknown>, new Set((nested.required as string[] | undefined) ?? []));
-      } else if (v && v.type === "array" && (v.items as Json | undefined)?.type === "object" && (v.items as Json).properties) {
+        walk(
+          full,
+          nested.properties as Record<string, unknown>,
+          new Set((nested.required as string[] | undefined) ?? []),
+        );
+      } else if (
+        v &&
+        v.type === "array" &&
+        (v.items as Json | undefined)?.type === "object" &&
+        (v.items as Json).properties
+      ) {
         out.push({ name: full, type: "object[]", required: req.has(name) });
         const items = v.items as Json;
-        walk(`${full}[]`, items.properties as Record<string, unknown>, new Set((items.required as string[] | undefined) ?? []));
+        walk(
+          `${full}[]`,
+          items.properties as Record<string, unknown>,
+          new Set((items.required as string[] | undefined) ?? []),
+        );
       } else {
         out.push({ name: full, type: typeText(v), required: req.has(name) });
       }

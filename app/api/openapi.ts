@@ -44,7 +44,11 @@ function stripMeta(schema: Json): Json {
 }
 
 function componentSchemas(): Record<string, Json> {
-  const { schemas } = z.toJSONSchema(apiSchemas, { uri: (id) => `#/components/schemas/${id}`, target: "draft-2020-12", io: "output" });
+  const { schemas } = z.toJSONSchema(apiSchemas, {
+    uri: (id) => `#/components/schemas/${id}`,
+    target: "draft-2020-12",
+    io: "output",
+  });
   return Object.fromEntries(Object.entries(schemas).map(([name, s]) => [name, stripMeta(s as Json)]));
 }
 
@@ -55,7 +59,9 @@ function exampleValue(example: string, multi: boolean, schema: Json): unknown {
 }
 
 function parameter(def: ParamDef, location: "query" | "path"): Json {
-  const schema = stripMeta(z.toJSONSchema(def.schema, { io: def.io, target: "draft-2020-12", unrepresentable: "any" }) as Json);
+  const schema = stripMeta(
+    z.toJSONSchema(def.schema, { io: def.io, target: "draft-2020-12", unrepresentable: "any" }) as Json,
+  );
   return {
     name: def.name,
     in: location,
@@ -93,7 +99,12 @@ const textOk = (mediaType: string, description: string, headers: Json = validato
 
 const errors = (...statuses: ("400" | "404" | "410")[]) => ({
   "304": { $ref: "#/components/responses/NotModified" },
-  ...Object.fromEntries(statuses.map((s) => [s, { $ref: `#/components/responses/${{ "400": "BadRequest", "404": "NotFound", "410": "Gone" }[s]}` }])),
+  ...Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      { $ref: `#/components/responses/${{ "400": "BadRequest", "404": "NotFound", "410": "Gone" }[s]}` },
+    ]),
+  ),
   "429": { $ref: "#/components/responses/TooManyRequests" },
 });
 
@@ -116,7 +127,7 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
         "",
         "**Status lagres aldri.** Inklusjonsstatus (open, planned, closed, paused) utledes fra hvert steds inklusjonsdatoer (kalenderdager i Europe/Oslo, sluttdatoen inkludert) i det øyeblikket svaret lages. `statusChangesAt` sier når en status neste gang endres av seg selv.",
         "",
-        "**Feil** har alltid formen `{ \"error\": { \"status\", \"code\", \"message\", \"details\" } }`; ugyldige parametere gir 400 med hver parameter og hvorfor i `details.parameters`. Ukjente parametere avvises.",
+        '**Feil** har alltid formen `{ "error": { "status", "code", "message", "details" } }`; ugyldige parametere gir 400 med hver parameter og hvorfor i `details.parameters`. Ukjente parametere avvises.',
         "",
         "**Mellomlagring:** alle svar har `ETag` og som regel `Last-Modified`; send `If-None-Match` eller `If-Modified-Since` og få 304 når ingenting er endret.",
         "",
@@ -151,7 +162,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "getStudy",
           tags: ["Studier"],
           summary: "One published study with all its fields and sites",
-          description: "Én publisert studie med alle felt, alle aktive studiesteder og status per sted. Utkast finnes ikke her (404); en studie som er trukket tilbake gir 410.",
+          description:
+            "Én publisert studie med alle felt, alle aktive studiesteder og status per sted. Utkast finnes ikke her (404); en studie som er trukket tilbake gir 410.",
           parameters: [idParam],
           responses: { "200": jsonOk("Study", "Studien."), ...errors("400", "404", "410") },
         },
@@ -172,7 +184,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "listOrganisations",
           tags: ["Referanser"],
           summary: "Organisations with their region and hospitals",
-          description: "Alle helseforetak og private ideelle sykehus med region og behandlingssteder (id-ene brukes i filtrene regions, organisations og hospitals).",
+          description:
+            "Alle helseforetak og private ideelle sykehus med region og behandlingssteder (id-ene brukes i filtrene regions, organisations og hospitals).",
           responses: { "200": jsonOk("OrganisationList", "Organisasjonene."), ...errors() },
         },
       },
@@ -242,7 +255,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
               name: "Last-Event-ID",
               in: "header",
               required: false,
-              description: "Id-en til den siste hendelsen klienten fikk; strømmen fortsetter etter den. Vinner over ?lastEventId=.",
+              description:
+                "Id-en til den siste hendelsen klienten fikk; strømmen fortsetter etter den. Vinner over ?lastEventId=.",
               schema: stripMeta(z.toJSONSchema(lastEventIdParam.schema, { target: "draft-2020-12" }) as Json),
               example: "120-7",
             },
@@ -253,8 +267,14 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
               headers: { "Access-Control-Allow-Origin": validators["Access-Control-Allow-Origin"] },
               content: {
                 "text/event-stream": {
-                  schema: { type: "string", description: "Server-Sent Events (WHATWG HTML, «Server-sent events»): id, event og data per hendelse." },
-                  "x-events": Object.fromEntries(Object.entries(LIVE_EVENT_SCHEMAS).map(([event, schema]) => [event, ref(schema)])),
+                  schema: {
+                    type: "string",
+                    description:
+                      "Server-Sent Events (WHATWG HTML, «Server-sent events»): id, event og data per hendelse.",
+                  },
+                  "x-events": Object.fromEntries(
+                    Object.entries(LIVE_EVENT_SCHEMAS).map(([event, schema]) => [event, ref(schema)]),
+                  ),
                 },
               },
             },
@@ -281,7 +301,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "getOrganisationFeed",
           tags: ["Feeds"],
           summary: "Atom feed of the changes to the studies of one organisation",
-          description: "Atom 1.0 med endringene i studier der organisasjonen har et studiested eller leder studien. Ukjent organisasjon gir 404.",
+          description:
+            "Atom 1.0 med endringene i studier der organisasjonen har et studiested eller leder studien. Ukjent organisasjon gir 404.",
           parameters: [parameter(organisationFileParam, "path")],
           responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors("404") },
         },
@@ -291,7 +312,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "getCategoryFeed",
           tags: ["Feeds"],
           summary: "Atom feed of the changes in one HRCS category",
-          description: "Atom 1.0 med endringene i studier i én HRCS-kategori (kategoriene sykehusenes nettsteder bruker, f.eks. cancer for Kreft). Ukjent kategori gir 404.",
+          description:
+            "Atom 1.0 med endringene i studier i én HRCS-kategori (kategoriene sykehusenes nettsteder bruker, f.eks. cancer for Kreft). Ukjent kategori gir 404.",
           parameters: [parameter(categoryFileParam, "path")],
           responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors("404") },
         },
@@ -301,7 +323,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "getIcdChapterFeed",
           tags: ["Feeds"],
           summary: "Atom feed of the changes in one ICD-10 chapter",
-          description: "Atom 1.0 med endringene i studier med en ICD-10-kode i kapittelet (romertall I–XXII, f.eks. II for C00–D48). Ukjent kapittel gir 404.",
+          description:
+            "Atom 1.0 med endringene i studier med en ICD-10-kode i kapittelet (romertall I–XXII, f.eks. II for C00–D48). Ukjent kapittel gir 404.",
           parameters: [parameter(icd10ChapterParam, "path")],
           responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors("404") },
         },
@@ -311,7 +334,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "getSearchFeed",
           tags: ["Feeds"],
           summary: "A saved search as an Atom feed of its current matches",
-          description: "Et lagret søk: nøyaktig samme parametere som /api/v1/studies, og treffene nå som Atom 1.0 (én oppføring per studie). Ugyldige parametere gir 400 som i API-et.",
+          description:
+            "Et lagret søk: nøyaktig samme parametere som /api/v1/studies, og treffene nå som Atom 1.0 (én oppføring per studie). Ugyldige parametere gir 400 som i API-et.",
           parameters: studiesQueryParams.map((d) => parameter(d, "query")),
           responses: { "200": textOk("application/atom+xml", "Atom 1.0."), ...errors("400") },
         },
@@ -321,7 +345,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "getSearchCalendar",
           tags: ["Feeds"],
           summary: "A saved search as an iCalendar of inclusion deadlines",
-          description: "Et lagret søk som iCalendar (RFC 5545): en heldagshendelse «Siste dag for inklusjon: <tittel> (<sted>)» på hvert steds siste inklusjonsdag, for høyst 1000 studier. Samme parametere som /api/v1/studies.",
+          description:
+            "Et lagret søk som iCalendar (RFC 5545): en heldagshendelse «Siste dag for inklusjon: <tittel> (<sted>)» på hvert steds siste inklusjonsdag, for høyst 1000 studier. Samme parametere som /api/v1/studies.",
           parameters: studiesQueryParams.map((d) => parameter(d, "query")),
           responses: { "200": textOk("text/calendar", "iCalendar."), ...errors("400") },
         },
@@ -335,9 +360,15 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
             "En lett side uten skript og uten portalens ramme (lang=nb) med organisasjonens åpne og planlagte studier ved egne steder, til en iframe på sykehusets nettsted. Content-Security-Policy frame-ancestors styres av EMBED_FRAME_ANCESTORS; lenker åpnes i toppvinduet. Ingen kvote.",
           parameters: [parameter(embedOrganisationParam, "path")],
           responses: {
-            "200": textOk("text/html", "HTML.", { ETag: validators.ETag, "Content-Security-Policy": { $ref: "#/components/headers/EmbedCsp" } }),
+            "200": textOk("text/html", "HTML.", {
+              ETag: validators.ETag,
+              "Content-Security-Policy": { $ref: "#/components/headers/EmbedCsp" },
+            }),
             "304": { $ref: "#/components/responses/NotModified" },
-            "404": { description: "Ukjent organisasjon (en HTML-side som sier det).", content: { "text/html": { schema: { type: "string" } } } },
+            "404": {
+              description: "Ukjent organisasjon (en HTML-side som sier det).",
+              content: { "text/html": { schema: { type: "string" } } },
+            },
           },
         },
       },
@@ -346,7 +377,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "getOrganisationEmbedJson",
           tags: ["Innbygging"],
           summary: "The same list as JSON",
-          description: "Det samme innholdet som innbyggingen, som JSON, for sykehus som vil vise listen selv. Samme CORS, ETag og kvote som API-et; ukjent organisasjon gir 404.",
+          description:
+            "Det samme innholdet som innbyggingen, som JSON, for sykehus som vil vise listen selv. Samme CORS, ETag og kvote som API-et; ukjent organisasjon gir 404.",
           parameters: [parameter(embedOrganisationParam, "path")],
           responses: { "200": jsonOk("EmbedOrganisation", "Listen."), ...errors("404") },
         },
@@ -356,7 +388,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           operationId: "getOpenApiDocument",
           tags: ["Dokumentasjon"],
           summary: "This OpenAPI 3.1 document",
-          description: "Dette dokumentet, generert fra de samme zod-skjemaene som koden validerer med. Lesbar utgave: /api.",
+          description:
+            "Dette dokumentet, generert fra de samme zod-skjemaene som koden validerer med. Lesbar utgave: /api.",
           responses: {
             "200": { description: "OpenAPI 3.1.", content: { "application/json": { schema: { type: "object" } } } },
             "304": { $ref: "#/components/responses/NotModified" },
@@ -375,16 +408,27 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
         RetryAfter: header("Sekunder å vente før neste forsøk.", { type: "integer" }) as Json,
         AccessControlAllowOrigin: header("Alltid *: åpent for lesing fra alle nettsteder.") as Json,
         ChangesCursor: header("Markør for /api/v1/changes?since= fra det øyeblikket eksporten ble lest.") as Json,
-        EmbedCsp: header("frame-ancestors fra EMBED_FRAME_ANCESTORS (hvem som kan vise siden i en iframe); ingen skript.") as Json,
+        EmbedCsp: header(
+          "frame-ancestors fra EMBED_FRAME_ANCESTORS (hvem som kan vise siden i en iframe); ingen skript.",
+        ) as Json,
       },
       responses: {
-        NotModified: { description: "Ikke endret siden If-None-Match / If-Modified-Since.", headers: { ETag: validators.ETag } },
+        NotModified: {
+          description: "Ikke endret siden If-None-Match / If-Modified-Since.",
+          headers: { ETag: validators.ETag },
+        },
         BadRequest: {
           description: "Ugyldig parameter: details.parameters sier hvilken og hvorfor.",
           content: { "application/json": { schema: ref("Error") } },
         },
-        NotFound: { description: "Finnes ikke (eller er ikke publisert).", content: { "application/json": { schema: ref("Error") } } },
-        Gone: { description: "Studien er trukket tilbake; historikken finnes fortsatt under /versions.", content: { "application/json": { schema: ref("Error") } } },
+        NotFound: {
+          description: "Finnes ikke (eller er ikke publisert).",
+          content: { "application/json": { schema: ref("Error") } },
+        },
+        Gone: {
+          description: "Studien er trukket tilbake; historikken finnes fortsatt under /versions.",
+          content: { "application/json": { schema: ref("Error") } },
+        },
         TooManyRequests: {
           description: "For mange forespørsler fra denne klienten: vent Retry-After sekunder.",
           headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },

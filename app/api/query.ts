@@ -45,12 +45,19 @@ export function parseParams(search: URLSearchParams, defs: readonly ParamDef[]):
     if (given.length === 0) continue;
     const tooLong = given.find((v) => v.length > MAX_PARAM_LENGTH);
     if (tooLong) {
-      problems.push({ name: def.name, message: `verdien er for lang (høyst ${MAX_PARAM_LENGTH} tegn)`, value: shown(tooLong) });
+      problems.push({
+        name: def.name,
+        message: `verdien er for lang (høyst ${MAX_PARAM_LENGTH} tegn)`,
+        value: shown(tooLong),
+      });
       continue;
     }
     let input: string | string[];
     if (def.multi) {
-      input = given.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+      input = given
+        .flatMap((v) => v.split(","))
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
       if (input.length === 0) continue;
       if (input.length > MAX_PARAM_VALUES) {
         problems.push({ name: def.name, message: `høyst ${MAX_PARAM_VALUES} verdier (fikk ${input.length})` });
@@ -59,7 +66,11 @@ export function parseParams(search: URLSearchParams, defs: readonly ParamDef[]):
       input = [...new Set(input)];
     } else {
       if (given.length > 1) {
-        problems.push({ name: def.name, message: `er oppgitt ${given.length} ganger; oppgi den én gang`, value: shown(given.join(", ")) });
+        problems.push({
+          name: def.name,
+          message: `er oppgitt ${given.length} ganger; oppgi den én gang`,
+          value: shown(given.join(", ")),
+        });
         continue;
       }
       input = given[0]!;

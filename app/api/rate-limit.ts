@@ -92,7 +92,11 @@ export class TokenBucketLimiter {
  * was connected from); otherwise the connection's own address. IPv6 addresses are grouped by
  * their /64 network (one subscriber usually has a whole /64). null when nothing identifies it.
  */
-export function clientKey(headers: Pick<Headers, "get">, remoteAddress: string | null | undefined, trustedHops: number): string | null {
+export function clientKey(
+  headers: Pick<Headers, "get">,
+  remoteAddress: string | null | undefined,
+  trustedHops: number,
+): string | null {
   let address = remoteAddress ?? null;
   if (trustedHops > 0) {
     const hops = (headers.get("x-forwarded-for") ?? "")
@@ -118,6 +122,10 @@ function normaliseAddress(address: string): string {
   const [head, tail] = a.includes("::") ? a.split("::") : [a, null];
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
-  const groups = tail === null ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const groups =
+    tail === null ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

@@ -22,20 +22,29 @@ export const studyApiUrl = (u: Urls, id: number) => `${u.base}/api/v1/studies/${
 export const studyVersionsUrl = (u: Urls, id: number) => `${u.base}/api/v1/studies/${id}/versions`;
 
 /** Sites the public sees: withdrawn sites (gone from their hospital's feed) are kept but not shown. */
-export const activeSites = (record: Pick<StudyRecord, "sites">): SiteRecord[] => record.sites.filter((s) => !s.withdrawn);
+export const activeSites = (record: Pick<StudyRecord, "sites">): SiteRecord[] =>
+  record.sites.filter((s) => !s.withdrawn);
 
 export function siteOut(site: SiteRecord, now: Date): SiteOut {
   const state = siteState(site, now);
   return {
     id: site.id,
-    organisation: site.organisationId ? { id: site.organisationId, name: site.organisationName ?? site.organisationId } : null,
+    organisation: site.organisationId
+      ? { id: site.organisationId, name: site.organisationName ?? site.organisationId }
+      : null,
     region: site.regionId ? { id: site.regionId, name: site.regionName ?? site.regionId } : null,
     registered: site.organisationId != null,
     name: site.name,
     city: site.city,
     unnamedCount: site.unnamedCount,
     hospital: site.hospitalId
-      ? { id: site.hospitalId, name: site.hospitalName ?? site.hospitalId, municipality: site.municipality, lat: site.lat, lon: site.lon }
+      ? {
+          id: site.hospitalId,
+          name: site.hospitalName ?? site.hospitalId,
+          municipality: site.municipality,
+          lat: site.lat,
+          lon: site.lon,
+        }
       : null,
     inclusionStart: site.inclusionStart,
     inclusionEnd: site.inclusionEnd,
@@ -57,7 +66,9 @@ export function siteOut(site: SiteRecord, now: Date): SiteOut {
   };
 }
 
-const texts = <T extends Record<string, string | null | undefined>>(t: T): { nb?: string; nn?: string; en?: string } => {
+const texts = <T extends Record<string, string | null | undefined>>(
+  t: T,
+): { nb?: string; nn?: string; en?: string } => {
   const out: { nb?: string; nn?: string; en?: string } = {};
   for (const lang of ["nb", "nn", "en"] as const) {
     const v = t[lang];
@@ -108,7 +119,11 @@ export function studyOut(record: StudyRecord, now: Date, u: Urls): StudyOut {
     scientificSummary: texts(record.scientificSummary),
     participation: texts(record.participation),
     snomed: [...record.snomed],
-    interventions: record.interventions.map((i) => ({ type: i.type, name: i.name, description: i.description ?? null })),
+    interventions: record.interventions.map((i) => ({
+      type: i.type,
+      name: i.name,
+      description: i.description ?? null,
+    })),
     eligibility: {
       minAgeYears: e.minAgeYears,
       maxAgeYears: e.maxAgeYears,
@@ -129,7 +144,12 @@ export function studyOut(record: StudyRecord, now: Date, u: Urls): StudyOut {
           organisationId: record.principalInvestigator.organisationId ?? null,
         }
       : null,
-    contacts: record.contacts.map((c) => ({ role: c.role, name: c.name, email: c.email ?? null, phone: c.phone ?? null })),
+    contacts: record.contacts.map((c) => ({
+      role: c.role,
+      name: c.name,
+      email: c.email ?? null,
+      phone: c.phone ?? null,
+    })),
     // Links the public cannot open (intranet hosts) stay stored for editors, not published.
     links: publicLinks(record.links).map((l) => ({ url: l.url, label: l.label })),
     targetEnrolment: record.targetEnrolment,
@@ -137,12 +157,26 @@ export function studyOut(record: StudyRecord, now: Date, u: Urls): StudyOut {
   };
 }
 
-export function studySummaryOut(record: StudyRecord, hit: Pick<SearchHit, "siteId" | "distanceKm" | "highlightedTitle"> | null, now: Date, u: Urls): StudySummaryOut {
+export function studySummaryOut(
+  record: StudyRecord,
+  hit: Pick<SearchHit, "siteId" | "distanceKm" | "highlightedTitle"> | null,
+  now: Date,
+  u: Urls,
+): StudySummaryOut {
   const e = record.eligibility;
   return {
     ...core(record, now, u),
-    eligibility: { minAgeYears: e.minAgeYears, maxAgeYears: e.maxAgeYears, sex: e.sex, healthyVolunteers: e.healthyVolunteers },
-    match: { siteId: hit?.siteId ?? null, distanceKm: hit?.distanceKm ?? null, highlightedTitle: hit?.highlightedTitle ?? null },
+    eligibility: {
+      minAgeYears: e.minAgeYears,
+      maxAgeYears: e.maxAgeYears,
+      sex: e.sex,
+      healthyVolunteers: e.healthyVolunteers,
+    },
+    match: {
+      siteId: hit?.siteId ?? null,
+      distanceKm: hit?.distanceKm ?? null,
+      highlightedTitle: hit?.highlightedTitle ?? null,
+    },
   };
 }
 
@@ -193,7 +227,8 @@ export function publicVersions(rows: readonly VersionRow[]): StudyVersionOut[] {
     let summary: string;
     if (kind === "withdrawn") summary = "Trukket tilbake";
     else if (kind === "unpublished") summary = "Avpublisert";
-    else if (kind === "published") summary = changes.length ? `Publisert igjen. ${summariseChanges(changes)}` : "Publisert";
+    else if (kind === "published")
+      summary = changes.length ? `Publisert igjen. ${summariseChanges(changes)}` : "Publisert";
     else summary = summariseChanges(changes);
     out.push({
       version: row.version,
@@ -210,7 +245,11 @@ export function publicVersions(rows: readonly VersionRow[]): StudyVersionOut[] {
 
 /* ------------------------------------------------------------------ organisations */
 
-export function organisationOut(org: Organisation, hospitals: readonly Hospital[], regionShortName: string): OrganisationOut {
+export function organisationOut(
+  org: Organisation,
+  hospitals: readonly Hospital[],
+  regionShortName: string,
+): OrganisationOut {
   return {
     id: org.id,
     name: org.name,

@@ -75,19 +75,30 @@ export const SORTS = ["relevance", "closing", "newest", "distance"] as const;
 const icd10Prefix = z
   .string()
   .transform((s) => s.trim().toUpperCase().replace(/\./g, ""))
-  .pipe(z.string().regex(/^[A-Z][0-9A-Z]{0,5}$/, "ugyldig ICD-10-kode eller -prefiks (for eksempel C50, C50.9 eller C)"));
+  .pipe(
+    z.string().regex(/^[A-Z][0-9A-Z]{0,5}$/, "ugyldig ICD-10-kode eller -prefiks (for eksempel C50, C50.9 eller C)"),
+  );
 
 const latLon = z
   .string()
-  .regex(/^\s*-?\d{1,3}(\.\d{1,10})?\s*,\s*-?\d{1,3}(\.\d{1,10})?\s*$/, "må være «breddegrad,lengdegrad» i desimalgrader, for eksempel 59.91,10.75")
+  .regex(
+    /^\s*-?\d{1,3}(\.\d{1,10})?\s*,\s*-?\d{1,3}(\.\d{1,10})?\s*$/,
+    "må være «breddegrad,lengdegrad» i desimalgrader, for eksempel 59.91,10.75",
+  )
   .transform((s) => {
     const [lat, lon] = s.split(",").map((p) => Number(p.trim()));
     return { lat: lat!, lon: lon! };
   })
   .pipe(
     z.object({
-      lat: z.number().min(-90, "breddegraden må være mellom -90 og 90").max(90, "breddegraden må være mellom -90 og 90"),
-      lon: z.number().min(-180, "lengdegraden må være mellom -180 og 180").max(180, "lengdegraden må være mellom -180 og 180"),
+      lat: z
+        .number()
+        .min(-90, "breddegraden må være mellom -90 og 90")
+        .max(90, "breddegraden må være mellom -90 og 90"),
+      lon: z
+        .number()
+        .min(-180, "lengdegraden må være mellom -180 og 180")
+        .max(180, "lengdegraden må være mellom -180 og 180"),
     }),
   );
 
@@ -115,15 +126,78 @@ export const studiesQueryParams: ParamDef[] = [
       "Inklusjonsstatus nå, utledet i det øyeblikket spørsmålet stilles (fra datoene, eller kildens egen oppgitte status; se Site.statusBasis): open (minst ett sted inkluderer), planned, closed (inklusjonen er over, eller statusen er ukjent fordi ingen har bekreftet den på lenge). Steder som bare tar inn inviterte, eller som har pause, svarer ikke på noen av dem. Uten parameteren: alle.",
     example: "open",
   },
-  { name: "regions", schema: listOf(referenceId), multi: true, io: "output", description: "Regionale helseforetak (id fra /api/v1/organisations).", example: "helse-vest" },
-  { name: "organisations", schema: listOf(referenceId), multi: true, io: "output", description: "Helseforetak/sykehus som har et studiested (id).", example: "ous" },
-  { name: "hospitals", schema: listOf(referenceId), multi: true, io: "output", description: "Behandlingssteder (id fra /api/v1/organisations).", example: "ous-rikshospitalet" },
-  { name: "categories", schema: listOf(referenceId), multi: true, io: "output", description: "HRCS-helsekategorier (id).", example: "kreft" },
-  { name: "icd10", schema: listOf(icd10Prefix), multi: true, io: "input", description: "ICD-10-koder eller prefikser: C50 gir også C509, C gir hele kapittelet.", example: "C50" },
-  { name: "studyTypes", schema: listOf(oneOf(STUDY_TYPES)), multi: true, io: "output", description: "Studietype.", example: "treatment" },
-  { name: "phases", schema: listOf(oneOf(PHASES)), multi: true, io: "output", description: "Fase.", example: "phase_3" },
-  { name: "age", schema: wholeNumber(0, 120), multi: false, io: "output", description: "Alder i hele år: bare studier der alderen er innenfor alderskravet.", example: "54" },
-  { name: "sex", schema: oneOf(["female", "male"] as const), multi: false, io: "output", description: "Kjønn: bare studier som er åpne for dette kjønnet (studier for alle er med).", example: "female" },
+  {
+    name: "regions",
+    schema: listOf(referenceId),
+    multi: true,
+    io: "output",
+    description: "Regionale helseforetak (id fra /api/v1/organisations).",
+    example: "helse-vest",
+  },
+  {
+    name: "organisations",
+    schema: listOf(referenceId),
+    multi: true,
+    io: "output",
+    description: "Helseforetak/sykehus som har et studiested (id).",
+    example: "ous",
+  },
+  {
+    name: "hospitals",
+    schema: listOf(referenceId),
+    multi: true,
+    io: "output",
+    description: "Behandlingssteder (id fra /api/v1/organisations).",
+    example: "ous-rikshospitalet",
+  },
+  {
+    name: "categories",
+    schema: listOf(referenceId),
+    multi: true,
+    io: "output",
+    description: "HRCS-helsekategorier (id).",
+    example: "kreft",
+  },
+  {
+    name: "icd10",
+    schema: listOf(icd10Prefix),
+    multi: true,
+    io: "input",
+    description: "ICD-10-koder eller prefikser: C50 gir også C509, C gir hele kapittelet.",
+    example: "C50",
+  },
+  {
+    name: "studyTypes",
+    schema: listOf(oneOf(STUDY_TYPES)),
+    multi: true,
+    io: "output",
+    description: "Studietype.",
+    example: "treatment",
+  },
+  {
+    name: "phases",
+    schema: listOf(oneOf(PHASES)),
+    multi: true,
+    io: "output",
+    description: "Fase.",
+    example: "phase_3",
+  },
+  {
+    name: "age",
+    schema: wholeNumber(0, 120),
+    multi: false,
+    io: "output",
+    description: "Alder i hele år: bare studier der alderen er innenfor alderskravet.",
+    example: "54",
+  },
+  {
+    name: "sex",
+    schema: oneOf(["female", "male"] as const),
+    multi: false,
+    io: "output",
+    description: "Kjønn: bare studier som er åpne for dette kjønnet (studier for alle er med).",
+    example: "female",
+  },
   {
     name: "healthyVolunteers",
     schema: oneOf(["true", "false"] as const),
@@ -137,15 +211,20 @@ export const studiesQueryParams: ParamDef[] = [
     schema: latLon,
     multi: false,
     io: "input",
-    description: "Et sted, «breddegrad,lengdegrad» (WGS 84). Gir avstand til nærmeste studiested og sortering etter avstand.",
+    description:
+      "Et sted, «breddegrad,lengdegrad» (WGS 84). Gir avstand til nærmeste studiested og sortering etter avstand.",
     example: "59.91,10.75",
   },
   {
     name: "postcode",
-    schema: z.string().trim().regex(/^\d{4}$/, "må være et norsk postnummer med fire sifre"),
+    schema: z
+      .string()
+      .trim()
+      .regex(/^\d{4}$/, "må være et norsk postnummer med fire sifre"),
     multi: false,
     io: "output",
-    description: "Et norsk postnummer i stedet for near (koordinater: https://www.erikbolstad.no/postnummer/, CC BY 3.0).",
+    description:
+      "Et norsk postnummer i stedet for near (koordinater: https://www.erikbolstad.no/postnummer/, CC BY 3.0).",
     example: "0450",
   },
   {
@@ -165,21 +244,48 @@ export const studiesQueryParams: ParamDef[] = [
     description: "Antall studier per verdi for disse feltene, med de samme filtrene.",
     example: "status,regionId",
   },
-  { name: "page", schema: wholeNumber(1, MAX_PAGE), multi: false, io: "output", description: "Side (fra 1).", example: "1" },
-  { name: "perPage", schema: wholeNumber(1, MAX_PER_PAGE), multi: false, io: "output", description: `Studier per side (standard ${DEFAULT_PER_PAGE}).`, example: "20" },
+  {
+    name: "page",
+    schema: wholeNumber(1, MAX_PAGE),
+    multi: false,
+    io: "output",
+    description: "Side (fra 1).",
+    example: "1",
+  },
+  {
+    name: "perPage",
+    schema: wholeNumber(1, MAX_PER_PAGE),
+    multi: false,
+    io: "output",
+    description: `Studier per side (standard ${DEFAULT_PER_PAGE}).`,
+    example: "20",
+  },
 ];
 
 /** GET /api/v1/changes */
 export const changesQueryParams: ParamDef[] = [
   {
     name: "since",
-    schema: z.string().regex(/^[0-9]{1,15}$/, "må være en markør fra et tidligere svar (meta.next), eller utelates for å begynne fra starten"),
+    schema: z
+      .string()
+      .regex(
+        /^[0-9]{1,15}$/,
+        "må være en markør fra et tidligere svar (meta.next), eller utelates for å begynne fra starten",
+      ),
     multi: false,
     io: "output",
-    description: "Markør fra meta.next i forrige svar: endringer etter den. Utelat for å begynne fra starten. Markøren er stabil for alltid.",
+    description:
+      "Markør fra meta.next i forrige svar: endringer etter den. Utelat for å begynne fra starten. Markøren er stabil for alltid.",
     example: "0",
   },
-  { name: "limit", schema: wholeNumber(1, MAX_CHANGES_LIMIT), multi: false, io: "output", description: `Endringer per side (standard ${DEFAULT_CHANGES_LIMIT}).`, example: "100" },
+  {
+    name: "limit",
+    schema: wholeNumber(1, MAX_CHANGES_LIMIT),
+    multi: false,
+    io: "output",
+    description: `Endringer per side (standard ${DEFAULT_CHANGES_LIMIT}).`,
+    example: "100",
+  },
 ];
 
 /** The path parameter of /api/v1/studies/{id}. */
@@ -208,7 +314,14 @@ export const titleSchema = named(
   z.object({ nb: z.string(), nn: z.string().optional(), en: z.string().optional() }),
 );
 
-export const SITE_STATUSES = [...DOMAIN_SITE_STATUSES] as ["open", "invitation", "paused", "planned", "unknown", "closed"];
+export const SITE_STATUSES = [...DOMAIN_SITE_STATUSES] as [
+  "open",
+  "invitation",
+  "paused",
+  "planned",
+  "unknown",
+  "closed",
+];
 export const STUDY_STATUSES = [...SITE_STATUSES, "no_sites"] as const;
 const contactOut = z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() });
 
@@ -247,7 +360,9 @@ export const siteSchema = named(
     status: z.enum(SITE_STATUSES),
     statusBasis: z.enum(["dates", "declared", "unknown"]),
     statusStale: z.boolean(),
-    declaredStatus: z.object({ status: z.enum(DECLARED_STATUSES), text: z.string(), on: calendarDate, by: z.string() }).nullable(),
+    declaredStatus: z
+      .object({ status: z.enum(DECLARED_STATUSES), text: z.string(), on: calendarDate, by: z.string() })
+      .nullable(),
     confirmedOn: calendarDate.nullable(),
     confirmedAt: z.string().nullable(),
     confirmationBasis: z.enum(["user", "feed", "seed", "system", "backfill"]).nullable(),
@@ -330,7 +445,9 @@ export const studySchema = named(
     scientificSummary: localizedTextSchema,
     participation: localizedTextSchema,
     snomed: z.array(z.string()),
-    interventions: z.array(z.object({ type: z.enum(INTERVENTION_TYPES), name: z.string(), description: z.string().nullable() })),
+    interventions: z.array(
+      z.object({ type: z.enum(INTERVENTION_TYPES), name: z.string(), description: z.string().nullable() }),
+    ),
     eligibility: z.object({
       minAgeYears: z.number().nullable(),
       maxAgeYears: z.number().nullable(),
@@ -344,8 +461,17 @@ export const studySchema = named(
     officialTitle: z.string().nullable(),
     keywords: z.array(z.string()),
     otherIdentifiers: z.array(z.object({ scheme: z.string(), value: z.string(), url: z.string().nullable() })),
-    principalInvestigator: z.object({ name: z.string(), title: z.string().nullable(), organisationId: z.string().nullable() }).nullable(),
-    contacts: z.array(z.object({ role: z.enum(CONTACT_ROLES), name: z.string(), email: z.string().nullable(), phone: z.string().nullable() })),
+    principalInvestigator: z
+      .object({ name: z.string(), title: z.string().nullable(), organisationId: z.string().nullable() })
+      .nullable(),
+    contacts: z.array(
+      z.object({
+        role: z.enum(CONTACT_ROLES),
+        name: z.string(),
+        email: z.string().nullable(),
+        phone: z.string().nullable(),
+      }),
+    ),
     links: z.array(z.object({ url: z.string(), label: z.string() })),
     targetEnrolment: z.number().int().nullable(),
     versionsUrl: z.url(),
@@ -372,7 +498,9 @@ export const studyListSchema = named(
       pageCount: z.number().int(),
       sort: z.enum(SORTS),
       engine: z.string(),
-      near: z.object({ lat: z.number(), lon: z.number(), postcode: z.string().nullable(), place: z.string().nullable() }).nullable(),
+      near: z
+        .object({ lat: z.number(), lon: z.number(), postcode: z.string().nullable(), place: z.string().nullable() })
+        .nullable(),
     }),
     facets: z.partialRecord(z.enum(FACETS), z.record(z.string(), z.number().int())),
     links: pageLinks,
@@ -415,7 +543,11 @@ export const studyVersionListSchema = named(
   "Alle offentlige versjoner av en studie, eldste først.",
   z.object({
     data: z.array(studyVersionSchema),
-    meta: z.object({ studyId: z.number().int(), count: z.number().int(), publicationState: z.enum(PUBLICATION_STATES) }),
+    meta: z.object({
+      studyId: z.number().int(),
+      count: z.number().int(),
+      publicationState: z.enum(PUBLICATION_STATES),
+    }),
     links: z.object({ self: z.url(), study: z.url() }),
   }),
 );

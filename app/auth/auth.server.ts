@@ -71,7 +71,10 @@ export function startSession(db: Db, userId: number, now = new Date()): string[]
   insertSession(db, sha256Hex(id), userId, now, expires);
   const cookieValue = sign(getConfig().SESSION_SECRET, PURPOSE, id);
   // The new CSRF token is bound to the new session cookie (app/auth/csrf.server.ts).
-  return [serializeCookie(sessionCookieName(), cookieValue, SESSION_HOURS * 3600), freshCsrfToken(cookieValue).setCookie!];
+  return [
+    serializeCookie(sessionCookieName(), cookieValue, SESSION_HOURS * 3600),
+    freshCsrfToken(cookieValue).setCookie!,
+  ];
 }
 
 /** Ends the request's session (in the database, not only in the browser): Set-Cookie headers. */
@@ -105,7 +108,14 @@ export async function signInWithPassword(
   now = new Date(),
 ): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase();
-  const reservation = reserveSignInAttempt(db, email, input.client, now, (counts) => signInLimitDecision(counts, now), RATE_LIMIT.windowMinutes);
+  const reservation = reserveSignInAttempt(
+    db,
+    email,
+    input.client,
+    now,
+    (counts) => signInLimitDecision(counts, now),
+    RATE_LIMIT.windowMinutes,
+  );
   if (!reservation.ok) {
     const wait = Math.max(1, Math.ceil(reservation.retryAfterSeconds / 60));
     return {
@@ -117,7 +127,9 @@ export async function signInWithPassword(
   }
   const user = findUserByEmail(db, email);
   const ok =
-    user && user.passwordHash && !user.disabled ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstNothing(input.password);
+    user && user.passwordHash && !user.disabled
+      ? await verifyPassword(input.password, user.passwordHash)
+      : await verifyAgainstNothing(input.password);
   if (ok) completeSignInAttempt(db, reservation.attemptId);
   if (!ok || !user) return { ok: false, reason: "invalid", message: "Feil e-postadresse eller passord." };
   return { ok: true, user: toPrincipal(user), setCookies: startSession(db, user.id, now) };
@@ -135,7 +147,8 @@ export async function signInWithPassword(
  * cannot hold "🙂" or "Ā" as they are.
  */
 export function safeReturnPath(value: unknown, fallback = "/forsker/studier"): string {
-  if (typeof value !== "string" || value.length > 2048 || !value.startsWith("/") || value.startsWith("//")) return fallback;
+  if (typeof value !== "string" || value.length > 2048 || !value.startsWith("/") || value.startsWith("//"))
+    return fallback;
   // eslint-disable-next-line no-control-regex
   const unsafe = /[\u0000-\u001f\u007f\\]/;
   if (unsafe.test(value)) return fallback;
@@ -161,4 +174,8 @@ export function safeReturnPath(value: unknown, fallback = "/forsker/studier"): s
 }
 
 /** Headers for every signed-in page: never cached, never shared. */
-export const PRIVATE_HEADERS = { "Cache-Control": "private, no-store", "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff" };
+export const PRIVATE_HEADERS = {
+  "Cache-Control": "private, no-store",
+  "Referrer-Policy": "same-origin",
+  "X-Content-Type-Options": "nosniff",
+};

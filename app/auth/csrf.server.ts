@@ -164,7 +164,9 @@ export function isApiPath(normalised: string): boolean {
  */
 export function crossSiteGuard(
   req: { method: string; path: string; originalUrl?: string; headers: Record<string, string | string[] | undefined> },
-  res: { status(code: number): { type(t: string): { set(h: Record<string, string>): { send(body: string): unknown } } } },
+  res: {
+    status(code: number): { type(t: string): { set(h: Record<string, string>): { send(body: string): unknown } } };
+  },
   next: () => void,
 ): void {
   if (!UNSAFE.has(req.method) || isApiPath(normalisedPath(req.originalUrl ?? req.path))) return next();
@@ -181,5 +183,9 @@ export function crossSiteGuard(
   const body =
     `403 Avvist: skjemaet ble sendt fra et annet nettsted (Origin: ${one("origin")}), ikke fra Kliniske studier. ` +
     "Ingenting er lagret. Åpne skjemaet på Kliniske studier og send det derfra.\n";
-  res.status(403).type("text/plain; charset=utf-8").set({ "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" }).send(body);
+  res
+    .status(403)
+    .type("text/plain; charset=utf-8")
+    .set({ "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" })
+    .send(body);
 }

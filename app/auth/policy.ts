@@ -58,7 +58,8 @@ export class ForbiddenError extends Error {
 export const isAdmin = (p: Principal) => p.roles.some((r) => r.role === "admin");
 export const orgsWithRole = (p: Principal, role: Role) =>
   [...new Set(p.roles.filter((r) => r.role === role && r.organisationId).map((r) => r.organisationId!))].sort();
-export const memberOrgs = (p: Principal) => [...new Set([...orgsWithRole(p, "researcher"), ...orgsWithRole(p, "editor")])].sort();
+export const memberOrgs = (p: Principal) =>
+  [...new Set([...orgsWithRole(p, "researcher"), ...orgsWithRole(p, "editor")])].sort();
 export const hasRole = (p: Principal, role: Role) => p.roles.some((r) => r.role === role);
 
 /**
@@ -77,7 +78,12 @@ export function canViewStudy(p: Principal, s: StudyScope): boolean {
   // organisation's answer) does, so that organisation can read what it is asked to join.
   return (
     orgs.has(s.leadOrganisationId) ||
-    s.sites.some((site) => site.organisationId != null && orgs.has(site.organisationId) && (!site.withdrawn || site.pendingConsent === true))
+    s.sites.some(
+      (site) =>
+        site.organisationId != null &&
+        orgs.has(site.organisationId) &&
+        (!site.withdrawn || site.pendingConsent === true),
+    )
   );
 }
 

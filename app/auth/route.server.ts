@@ -79,7 +79,8 @@ export const signedInHeaders: HeadersFunction = ({ loaderHeaders, actionHeaders,
 };
 
 export function parseId(value: string | undefined): number {
-  if (!value || !/^[1-9]\d{0,11}$/.test(value)) throw new Response("Ukjent studie", { status: 404, headers: PRIVATE_HEADERS });
+  if (!value || !/^[1-9]\d{0,11}$/.test(value))
+    throw new Response("Ukjent studie", { status: 404, headers: PRIVATE_HEADERS });
   return Number(value);
 }
 

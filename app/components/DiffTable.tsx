@@ -1,7 +1,17 @@
 import type { ReadableChange } from "~/views/version-diff";
 
 /** A change set as a table: field, value before, value after (version history and editor review). */
-export function DiffTable({ changes, caption, fromHeading, toHeading }: { changes: ReadableChange[]; caption?: string; fromHeading: string; toHeading: string }) {
+export function DiffTable({
+  changes,
+  caption,
+  fromHeading,
+  toHeading,
+}: {
+  changes: ReadableChange[];
+  caption?: string;
+  fromHeading: string;
+  toHeading: string;
+}) {
   return (
     <table className="diff-table">
       {caption ? <caption className="visually-hidden">{caption}</caption> : null}

@@ -31,7 +31,15 @@ export function EligibilityCheck({ study, action }: { study: ClinicianStudyView;
         <div className="field">
           <label htmlFor="alder">{t("check.age")}</label>
           {age.message}
-          <input id="alder" name="alder" type="text" inputMode="numeric" size={4} defaultValue={check.age ?? ""} {...age.inputProps} />
+          <input
+            id="alder"
+            name="alder"
+            type="text"
+            inputMode="numeric"
+            size={4}
+            defaultValue={check.age ?? ""}
+            {...age.inputProps}
+          />
         </div>
         <div className="field">
           <label htmlFor="kjonn">{t("check.sex")}</label>
@@ -54,16 +62,18 @@ export function EligibilityCheck({ study, action }: { study: ClinicianStudyView;
             {check.result.checks.map((c, i) => (
               <li key={i}>
                 <Outcome outcome={c.outcome} />{" "}
-                {c.kind === "age"
-                  ? t("check.criterion.age", { range: study.age })
-                  : c.kind === "sex"
-                    ? t("check.criterion.sex", { sex: study.sex })
-                    : (
-                      <>
-                        {t(c.kind === "inclusion" ? "check.criterion.inclusion" : "check.criterion.exclusion")}:{" "}
-                        <span lang={(c.kind === "inclusion" ? study.inclusion?.lang : study.exclusion?.lang) ?? undefined}>{c.text}</span>
-                      </>
-                    )}
+                {c.kind === "age" ? (
+                  t("check.criterion.age", { range: study.age })
+                ) : c.kind === "sex" ? (
+                  t("check.criterion.sex", { sex: study.sex })
+                ) : (
+                  <>
+                    {t(c.kind === "inclusion" ? "check.criterion.inclusion" : "check.criterion.exclusion")}:{" "}
+                    <span lang={(c.kind === "inclusion" ? study.inclusion?.lang : study.exclusion?.lang) ?? undefined}>
+                      {c.text}
+                    </span>
+                  </>
+                )}
               </li>
             ))}
           </ul>

@@ -15,7 +15,13 @@ export interface Icd10Option {
   nameNb: string;
 }
 
-export function Icd10Combobox({ onSelect, describedBy }: { onSelect: (option: Icd10Option) => void; describedBy?: string }) {
+export function Icd10Combobox({
+  onSelect,
+  describedBy,
+}: {
+  onSelect: (option: Icd10Option) => void;
+  describedBy?: string;
+}) {
   const id = useId();
   const inputId = `${id}-input`;
   const listId = `${id}-list`;
@@ -38,7 +44,10 @@ export function Icd10Combobox({ onSelect, describedBy }: { onSelect: (option: Ic
       request.current?.abort();
       const controller = new AbortController();
       request.current = controller;
-      fetch(`/forsker/icd10?q=${encodeURIComponent(q)}`, { signal: controller.signal, headers: { Accept: "application/json" } })
+      fetch(`/forsker/icd10?q=${encodeURIComponent(q)}`, {
+        signal: controller.signal,
+        headers: { Accept: "application/json" },
+      })
         .then((res) => (res.ok ? (res.json() as Promise<{ codes: Icd10Option[] }>) : { codes: [] }))
         .then(({ codes }) => {
           setOptions(codes);

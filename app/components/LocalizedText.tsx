@@ -6,7 +6,15 @@ import type { ReactNode } from "react";
 import type { LocalText } from "~/views/localized-text";
 import { useTranslator } from "~/i18n/use-translator";
 
-export function LocalizedText({ value, as: Tag = "span", className }: { value: LocalText; as?: "span" | "p" | "div"; className?: string }) {
+export function LocalizedText({
+  value,
+  as: Tag = "span",
+  className,
+}: {
+  value: LocalText;
+  as?: "span" | "p" | "div";
+  className?: string;
+}) {
   const { lang } = useTranslator();
   return (
     <Tag className={className} lang={value.lang !== lang ? value.lang : undefined}>

@@ -2,7 +2,17 @@
 import { Link } from "@remix-run/react";
 import { useTranslator } from "~/i18n/use-translator";
 
-export function Pagination({ page, pages, previousHref, nextHref }: { page: number; pages: number; previousHref: string | null; nextHref: string | null }) {
+export function Pagination({
+  page,
+  pages,
+  previousHref,
+  nextHref,
+}: {
+  page: number;
+  pages: number;
+  previousHref: string | null;
+  nextHref: string | null;
+}) {
   const { t } = useTranslator();
   if (pages <= 1) return null;
   return (

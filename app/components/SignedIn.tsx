@@ -5,7 +5,15 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="csrf" value={token} />;
 }
 
-export function SignedInBar({ name, csrf, roles }: { name: string; csrf: string; roles: { role: string; organisationId: string | null }[] }) {
+export function SignedInBar({
+  name,
+  csrf,
+  roles,
+}: {
+  name: string;
+  csrf: string;
+  roles: { role: string; organisationId: string | null }[];
+}) {
   const label = (r: { role: string; organisationId: string | null }) =>
     `${r.role === "researcher" ? "forsker" : r.role === "editor" ? "redaktør" : "nasjonal administrator"}${r.organisationId ? ` ved ${r.organisationId}` : ""}`;
   const isEditor = roles.some((r) => r.role === "editor" || r.role === "admin");

@@ -56,7 +56,10 @@ const RIGHT = 40;
 
 export function StackedBarChart({ id, title, summary, chart }: Named & { chart: StackedChart }) {
   const row = 26;
-  const legend = legendLayout(chart.statuses.map((st) => STATUS_LABEL[st]), 8);
+  const legend = legendLayout(
+    chart.statuses.map((st) => STATUS_LABEL[st]),
+    8,
+  );
   const top = 44 + legend.at(-1)!.y;
   const height = top + chart.bars.length * row + 28;
   const max = Math.max(0, ...chart.bars.map((b) => b.values.reduce((a, v) => a + v, 0)));
@@ -64,7 +67,13 @@ export function StackedBarChart({ id, title, summary, chart }: Named & { chart: 
   const plotW = WIDTH - LABEL_W - RIGHT;
   const x = (v: number) => LABEL_W + (v / scale.top) * plotW;
   return (
-    <svg className="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby={`${id}-tittel ${id}-beskrivelse`} focusable="false">
+    <svg
+      className="chart"
+      viewBox={`0 0 ${WIDTH} ${height}`}
+      role="img"
+      aria-labelledby={`${id}-tittel ${id}-beskrivelse`}
+      focusable="false"
+    >
       <Titles id={id} title={title} summary={summary} />
       <g className="chart-legend">
         {chart.statuses.map((s, i) => {
@@ -99,7 +108,16 @@ export function StackedBarChart({ id, title, summary, chart }: Named & { chart: 
             {bar.values.map((v, j) => {
               const from = start;
               start += v;
-              return v > 0 ? <rect key={j} x={x(from)} y={y + 3} width={x(from + v) - x(from)} height={row - 8} fill={COLOUR[chart.statuses[j]!]} /> : null;
+              return v > 0 ? (
+                <rect
+                  key={j}
+                  x={x(from)}
+                  y={y + 3}
+                  width={x(from + v) - x(from)}
+                  height={row - 8}
+                  fill={COLOUR[chart.statuses[j]!]}
+                />
+              ) : null;
             })}
             <text x={x(total) + 6} y={y + 15} className="chart-value">
               {total}
@@ -112,7 +130,11 @@ export function StackedBarChart({ id, title, summary, chart }: Named & { chart: 
 }
 
 const WHEN_COLOUR = { past: "#0b4f8a", current: "#0b6b2f", future: "#9bb8d6" } as const;
-const WHEN_LABEL = { past: "Tidligere måneder", current: "Denne måneden", future: "Kommende måneder (etter oppgitte datoer)" } as const;
+const WHEN_LABEL = {
+  past: "Tidligere måneder",
+  current: "Denne måneden",
+  future: "Kommende måneder (etter oppgitte datoer)",
+} as const;
 
 export function MonthColumnChart({ id, title, summary, chart }: Named & { chart: ColumnChart }) {
   const height = 280;
@@ -124,9 +146,18 @@ export function MonthColumnChart({ id, title, summary, chart }: Named & { chart:
   const slot = (WIDTH - left - 12) / chart.bars.length;
   const y = (v: number) => bottom - (v / scale.top) * (bottom - top);
   const whens = (["past", "current", "future"] as const).filter((w) => chart.bars.some((b) => b.when === w));
-  const legend = legendLayout(whens.map((w) => WHEN_LABEL[w]), left);
+  const legend = legendLayout(
+    whens.map((w) => WHEN_LABEL[w]),
+    left,
+  );
   return (
-    <svg className="chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby={`${id}-tittel ${id}-beskrivelse`} focusable="false">
+    <svg
+      className="chart"
+      viewBox={`0 0 ${WIDTH} ${height}`}
+      role="img"
+      aria-labelledby={`${id}-tittel ${id}-beskrivelse`}
+      focusable="false"
+    >
       <Titles id={id} title={title} summary={summary} />
       <g className="chart-legend">
         {whens.map((w, i) => {
@@ -153,9 +184,22 @@ export function MonthColumnChart({ id, title, summary, chart }: Named & { chart:
         const x = left + i * slot;
         return (
           <g key={bar.month}>
-            {bar.value > 0 ? <rect x={x + 2} y={y(bar.value)} width={Math.max(1, slot - 4)} height={bottom - y(bar.value)} fill={WHEN_COLOUR[bar.when]} /> : null}
+            {bar.value > 0 ? (
+              <rect
+                x={x + 2}
+                y={y(bar.value)}
+                width={Math.max(1, slot - 4)}
+                height={bottom - y(bar.value)}
+                fill={WHEN_COLOUR[bar.when]}
+              />
+            ) : null}
             {i % 3 === 0 || bar.when === "current" ? (
-              <text x={x + slot / 2} y={bottom + 16} textAnchor="middle" className={bar.when === "current" ? "chart-axis chart-now" : "chart-axis"}>
+              <text
+                x={x + slot / 2}
+                y={bottom + 16}
+                textAnchor="middle"
+                className={bar.when === "current" ? "chart-axis chart-now" : "chart-axis"}
+              >
                 {bar.short}
               </text>
             ) : null}

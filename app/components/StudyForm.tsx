@@ -7,7 +7,15 @@
  * you leave them (and again as you type once they have a problem), the ICD-10 search appears,
  * and on a failed submit the error summary at the top takes focus.
  */
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import {
+  getFormProps,
+  getInputProps,
+  getSelectProps,
+  getTextareaProps,
+  useForm,
+  type FieldMetadata,
+  type SubmissionResult,
+} from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { fieldLabel, parseStudyForm, splitIcd10, type studyToForm } from "~/domain/study-form";
@@ -63,7 +71,9 @@ export function StudyForm({
 
   // The summary lists the problems of the last submit (with links to the fields); it is not
   // rebuilt on every keystroke, so it does not jump while someone fixes the fields one by one.
-  const [summary, setSummary] = useState<{ name: string; message: string }[]>(() => summaryOf(lastResult?.status === "error" ? lastResult.error : undefined));
+  const [summary, setSummary] = useState<{ name: string; message: string }[]>(() =>
+    summaryOf(lastResult?.status === "error" ? lastResult.error : undefined),
+  );
   const [summaryTick, setSummaryTick] = useState(lastResult?.status === "error" ? 1 : 0);
   useEffect(() => {
     if (lastResult?.status === "error") {
@@ -115,8 +125,16 @@ export function StudyForm({
         {saveLabel}
       </button>
       {summary.length ? (
-        <div className="problem-summary" ref={summaryRef} tabIndex={-1} role="alert" aria-labelledby="studie-feil-tittel">
-          <h2 id="studie-feil-tittel">Studien ble ikke lagret: rett {summary.length === 1 ? "dette" : `disse ${summary.length} feltene`}</h2>
+        <div
+          className="problem-summary"
+          ref={summaryRef}
+          tabIndex={-1}
+          role="alert"
+          aria-labelledby="studie-feil-tittel"
+        >
+          <h2 id="studie-feil-tittel">
+            Studien ble ikke lagret: rett {summary.length === 1 ? "dette" : `disse ${summary.length} feltene`}
+          </h2>
           <ul>
             {summary.map((p) => (
               <li key={p.name}>
@@ -147,7 +165,11 @@ export function StudyForm({
         <Field field={identifiers.rek} label="REK-nummer" required hint="For eksempel 2019/1234 eller 123456.">
           <input {...textProps(identifiers.rek)} />
         </Field>
-        <Field field={identifiers.nct} label="NCT-nummer (ClinicalTrials.gov)" hint="NCT og åtte sifre, for eksempel NCT01234567.">
+        <Field
+          field={identifiers.nct}
+          label="NCT-nummer (ClinicalTrials.gov)"
+          hint="NCT og åtte sifre, for eksempel NCT01234567."
+        >
           <input {...textProps(identifiers.nct)} />
         </Field>
         <Field field={identifiers.euCt} label="EU CT-nummer (CTIS)" hint="For eksempel 2023-501234-12-00.">
@@ -169,11 +191,24 @@ export function StudyForm({
         <Field field={title.en} label="Tittel på engelsk">
           <input {...textProps(title.en)} lang="en" />
         </Field>
-        <Field field={summaryText.nb} label="Sammendrag i klarspråk på bokmål" hint="Påkrevd før studien sendes til godkjenning. Skriv korte setninger for pasienter.">
-          <textarea {...getTextareaProps(summaryText.nb, { ariaDescribedBy: summaryText.nb.descriptionId })} key={summaryText.nb.key} rows={5} />
+        <Field
+          field={summaryText.nb}
+          label="Sammendrag i klarspråk på bokmål"
+          hint="Påkrevd før studien sendes til godkjenning. Skriv korte setninger for pasienter."
+        >
+          <textarea
+            {...getTextareaProps(summaryText.nb, { ariaDescribedBy: summaryText.nb.descriptionId })}
+            key={summaryText.nb.key}
+            rows={5}
+          />
         </Field>
         <Field field={summaryText.en} label="Sammendrag på engelsk">
-          <textarea {...getTextareaProps(summaryText.en, { ariaDescribedBy: summaryText.en.descriptionId })} key={summaryText.en.key} rows={4} lang="en" />
+          <textarea
+            {...getTextareaProps(summaryText.en, { ariaDescribedBy: summaryText.en.descriptionId })}
+            key={summaryText.en.key}
+            rows={4}
+            lang="en"
+          />
         </Field>
       </fieldset>
 
@@ -199,13 +234,23 @@ export function StudyForm({
             ))}
           </select>
         </Field>
-        <fieldset className="checkbox-group" aria-describedby={fields.categories.errors ? fields.categories.errorId : undefined}>
+        <fieldset
+          className="checkbox-group"
+          aria-describedby={fields.categories.errors ? fields.categories.errorId : undefined}
+        >
           <legend>Helsekategorier (HRCS)</legend>
           {options.categories.map((c) => {
             const checked = ([] as unknown[]).concat(fields.categories.initialValue ?? []).includes(c.id);
             return (
               <div key={c.id} className="checkbox">
-                <input type="checkbox" id={`${FORM_ID}-categories-${c.id}`} name={fields.categories.name} value={c.id} defaultChecked={checked} key={`${fields.categories.key}-${c.id}`} />
+                <input
+                  type="checkbox"
+                  id={`${FORM_ID}-categories-${c.id}`}
+                  name={fields.categories.name}
+                  value={c.id}
+                  defaultChecked={checked}
+                  key={`${fields.categories.key}-${c.id}`}
+                />
                 <label htmlFor={`${FORM_ID}-categories-${c.id}`}>{c.nameNb}</label>
               </div>
             );
@@ -230,10 +275,24 @@ export function StudyForm({
       <fieldset className="form-section">
         <legend>Hvem kan delta</legend>
         <Field field={eligibility.minAgeYears} label="Minste alder (år)">
-          <input {...getInputProps(eligibility.minAgeYears, { type: "text", ariaDescribedBy: eligibility.minAgeYears.descriptionId })} key={eligibility.minAgeYears.key} inputMode="numeric" />
+          <input
+            {...getInputProps(eligibility.minAgeYears, {
+              type: "text",
+              ariaDescribedBy: eligibility.minAgeYears.descriptionId,
+            })}
+            key={eligibility.minAgeYears.key}
+            inputMode="numeric"
+          />
         </Field>
         <Field field={eligibility.maxAgeYears} label="Høyeste alder (år)">
-          <input {...getInputProps(eligibility.maxAgeYears, { type: "text", ariaDescribedBy: eligibility.maxAgeYears.descriptionId })} key={eligibility.maxAgeYears.key} inputMode="numeric" />
+          <input
+            {...getInputProps(eligibility.maxAgeYears, {
+              type: "text",
+              ariaDescribedBy: eligibility.maxAgeYears.descriptionId,
+            })}
+            key={eligibility.maxAgeYears.key}
+            inputMode="numeric"
+          />
         </Field>
         <Field field={eligibility.sex} label="Kjønn">
           <select {...getSelectProps(eligibility.sex)} key={eligibility.sex.key}>
@@ -245,20 +304,41 @@ export function StudyForm({
           </select>
         </Field>
         <div className="checkbox">
-          <input {...getInputProps(eligibility.healthyVolunteers, { type: "checkbox" })} key={eligibility.healthyVolunteers.key} />
+          <input
+            {...getInputProps(eligibility.healthyVolunteers, { type: "checkbox" })}
+            key={eligibility.healthyVolunteers.key}
+          />
           <label htmlFor={eligibility.healthyVolunteers.id}>Friske frivillige kan delta</label>
         </div>
         <Field field={inclusion.nb} label="Inklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
-          <textarea {...getTextareaProps(inclusion.nb, { ariaDescribedBy: inclusion.nb.descriptionId })} key={inclusion.nb.key} rows={4} />
+          <textarea
+            {...getTextareaProps(inclusion.nb, { ariaDescribedBy: inclusion.nb.descriptionId })}
+            key={inclusion.nb.key}
+            rows={4}
+          />
         </Field>
         <Field field={inclusion.en} label="Inklusjonskriterier (engelsk)">
-          <textarea {...getTextareaProps(inclusion.en, { ariaDescribedBy: inclusion.en.descriptionId })} key={inclusion.en.key} rows={3} lang="en" />
+          <textarea
+            {...getTextareaProps(inclusion.en, { ariaDescribedBy: inclusion.en.descriptionId })}
+            key={inclusion.en.key}
+            rows={3}
+            lang="en"
+          />
         </Field>
         <Field field={exclusion.nb} label="Eksklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
-          <textarea {...getTextareaProps(exclusion.nb, { ariaDescribedBy: exclusion.nb.descriptionId })} key={exclusion.nb.key} rows={4} />
+          <textarea
+            {...getTextareaProps(exclusion.nb, { ariaDescribedBy: exclusion.nb.descriptionId })}
+            key={exclusion.nb.key}
+            rows={4}
+          />
         </Field>
         <Field field={exclusion.en} label="Eksklusjonskriterier (engelsk)">
-          <textarea {...getTextareaProps(exclusion.en, { ariaDescribedBy: exclusion.en.descriptionId })} key={exclusion.en.key} rows={3} lang="en" />
+          <textarea
+            {...getTextareaProps(exclusion.en, { ariaDescribedBy: exclusion.en.descriptionId })}
+            key={exclusion.en.key}
+            rows={3}
+            lang="en"
+          />
         </Field>
       </fieldset>
 
@@ -274,10 +354,16 @@ export function StudyForm({
                 <input {...textProps(c.name)} />
               </Field>
               <Field field={c.email} label="E-post" hint="E-post eller telefon må fylles ut.">
-                <input {...getInputProps(c.email, { type: "email", ariaDescribedBy: c.email.descriptionId })} key={c.email.key} />
+                <input
+                  {...getInputProps(c.email, { type: "email", ariaDescribedBy: c.email.descriptionId })}
+                  key={c.email.key}
+                />
               </Field>
               <Field field={c.phone} label="Telefon">
-                <input {...getInputProps(c.phone, { type: "tel", ariaDescribedBy: c.phone.descriptionId })} key={c.phone.key} />
+                <input
+                  {...getInputProps(c.phone, { type: "tel", ariaDescribedBy: c.phone.descriptionId })}
+                  key={c.phone.key}
+                />
               </Field>
               <Field field={c.role} label="Rolle">
                 <select {...getSelectProps(c.role)} key={c.role.key}>
@@ -295,14 +381,24 @@ export function StudyForm({
             </fieldset>
           );
         })}
-        <button className="secondary" {...form.insert.getButtonProps({ name: fields.contacts.name, defaultValue: { role: "public" } })}>
+        <button
+          className="secondary"
+          {...form.insert.getButtonProps({ name: fields.contacts.name, defaultValue: { role: "public" } })}
+        >
           Legg til kontakt
         </button>
       </fieldset>
 
-      <fieldset className="form-section" id={fields.sites.id} tabIndex={-1} aria-describedby={fields.sites.errors ? fields.sites.errorId : undefined}>
+      <fieldset
+        className="form-section"
+        id={fields.sites.id}
+        tabIndex={-1}
+        aria-describedby={fields.sites.errors ? fields.sites.errorId : undefined}
+      >
         <legend>Studiesteder og inklusjonsperiode</legend>
-        <p className="hint">Ett studiested per organisasjon og sykehus. Hver organisasjon eier datoene for sitt eget studiested.</p>
+        <p className="hint">
+          Ett studiested per organisasjon og sykehus. Hver organisasjon eier datoene for sitt eget studiested.
+        </p>
         <Errors id={fields.sites.errorId} errors={fields.sites.errors} />
         {sites.map((site, index) => {
           const s = site.getFieldset();
@@ -311,12 +407,19 @@ export function StudyForm({
           const lockedName = locked.get(key);
           return (
             <fieldset key={site.key} id={site.id} className="form-row">
-              <legend>Studiested {index + 1}{lockedName ? `: ${lockedName}` : ""}</legend>
+              <legend>
+                Studiested {index + 1}
+                {lockedName ? `: ${lockedName}` : ""}
+              </legend>
               {lockedName ? (
                 <>
                   <input type="hidden" name={s.hospitalId.name} value={value.hospitalId ?? ""} />
                   <input type="hidden" name={s.organisationId.name} value={value.organisationId} />
-                  <input type="hidden" name={s.inclusionStart.name} value={String(s.inclusionStart.initialValue ?? "")} />
+                  <input
+                    type="hidden"
+                    name={s.inclusionStart.name}
+                    value={String(s.inclusionStart.initialValue ?? "")}
+                  />
                   <input type="hidden" name={s.inclusionEnd.name} value={String(s.inclusionEnd.initialValue ?? "")} />
                   <p>
                     {`Inklusjon ${String(s.inclusionStart.initialValue || "–")} til ${String(s.inclusionEnd.initialValue || "–")}. Datoene eies av ${
@@ -341,10 +444,16 @@ export function StudyForm({
                     label="Sykehus (behandlingssted)"
                     hint="Der deltakerne møter opp. Velger du ikke, vises organisasjonens hovedsykehus, og det står at studiestedet ikke er oppgitt."
                   >
-                    <select {...getSelectProps(s.hospitalId, { ariaDescribedBy: s.hospitalId.descriptionId })} key={s.hospitalId.key}>
+                    <select
+                      {...getSelectProps(s.hospitalId, { ariaDescribedBy: s.hospitalId.descriptionId })}
+                      key={s.hospitalId.key}
+                    >
                       <option value="">Ikke valgt (hovedsykehuset brukes)</option>
                       {options.hospitals.map((group) => (
-                        <optgroup key={group.organisationId} label={orgName.get(group.organisationId) ?? group.organisationId}>
+                        <optgroup
+                          key={group.organisationId}
+                          label={orgName.get(group.organisationId) ?? group.organisationId}
+                        >
                           {group.hospitals.map((h) => (
                             <option key={h.id} value={h.id}>
                               {h.name}
@@ -355,10 +464,22 @@ export function StudyForm({
                     </select>
                   </Field>
                   <Field field={s.inclusionStart} label="Inklusjonsstart">
-                    <input {...getInputProps(s.inclusionStart, { type: "date", ariaDescribedBy: s.inclusionStart.descriptionId })} key={s.inclusionStart.key} />
+                    <input
+                      {...getInputProps(s.inclusionStart, {
+                        type: "date",
+                        ariaDescribedBy: s.inclusionStart.descriptionId,
+                      })}
+                      key={s.inclusionStart.key}
+                    />
                   </Field>
                   <Field field={s.inclusionEnd} label="Inklusjonsslutt" hint="Siste dag med inklusjon.">
-                    <input {...getInputProps(s.inclusionEnd, { type: "date", ariaDescribedBy: s.inclusionEnd.descriptionId })} key={s.inclusionEnd.key} />
+                    <input
+                      {...getInputProps(s.inclusionEnd, {
+                        type: "date",
+                        ariaDescribedBy: s.inclusionEnd.descriptionId,
+                      })}
+                      key={s.inclusionEnd.key}
+                    />
                   </Field>
                   <Errors id={site.errorId} errors={site.errors} />
                   {sites.length > 1 ? (
@@ -410,7 +531,19 @@ function Errors({ id, errors }: { id: string; errors: string[] | undefined }) {
 }
 
 /** A labelled control with its hint and its problem, linked with aria-describedby. */
-function Field({ field, label, hint, required, children }: { field: FieldMetadata<unknown>; label: string; hint?: string; required?: boolean; children: ReactNode }) {
+function Field({
+  field,
+  label,
+  hint,
+  required,
+  children,
+}: {
+  field: FieldMetadata<unknown>;
+  label: string;
+  hint?: string;
+  required?: boolean;
+  children: ReactNode;
+}) {
   return (
     <div className="form-field">
       <label htmlFor={field.id}>

@@ -9,7 +9,11 @@ import type { LiveEvent } from "./live-events";
 export type LiveTexts = Pick<Translator, "t" | "plural">;
 
 /** A search result list before and after: new studies first, then those that left, else "updated". */
-export function describeResults(t: LiveTexts, before: { ids: readonly number[]; json: string }, after: { ids: readonly number[]; json: string }): string | null {
+export function describeResults(
+  t: LiveTexts,
+  before: { ids: readonly number[]; json: string },
+  after: { ids: readonly number[]; json: string },
+): string | null {
   if (before.json === after.json) return null;
   const was = new Set(before.ids);
   const now = new Set(after.ids);
@@ -22,7 +26,11 @@ export function describeResults(t: LiveTexts, before: { ids: readonly number[]; 
 }
 
 /** One study page before and after. */
-export function describeStudy(t: LiveTexts, before: { json: string; withdrawn: boolean }, after: { json: string; withdrawn: boolean }): string | null {
+export function describeStudy(
+  t: LiveTexts,
+  before: { json: string; withdrawn: boolean },
+  after: { json: string; withdrawn: boolean },
+): string | null {
   if (before.json === after.json) return null;
   return !before.withdrawn && after.withdrawn ? t.t("live.study.withdrawn") : t.t("live.study.updated");
 }
@@ -38,4 +46,7 @@ export function concernsSearch(event: LiveEvent, shown: ReadonlySet<number>, org
   return !organisation || !event.organisations || event.organisations.includes(organisation);
 }
 
-export const studySnapshot = (page: { withdrawn?: unknown }) => ({ json: JSON.stringify(page), withdrawn: Boolean(page.withdrawn) });
+export const studySnapshot = (page: { withdrawn?: unknown }) => ({
+  json: JSON.stringify(page),
+  withdrawn: Boolean(page.withdrawn),
+});

@@ -11,7 +11,13 @@
  *   missed and a relevant event triggers one refresh. Network drops are EventSource's own
  *   reconnect with Last-Event-ID; a refused stream is tried again after REOPEN_AFTER_ERROR_MS.
  */
-import { LIVE_EVENT_TYPES, LIVE_EVENTS_URL, REOPEN_AFTER_ERROR_MS, TYPING_QUIET_MS, type LiveEvent } from "./live-events";
+import {
+  LIVE_EVENT_TYPES,
+  LIVE_EVENTS_URL,
+  REOPEN_AFTER_ERROR_MS,
+  TYPING_QUIET_MS,
+  type LiveEvent,
+} from "./live-events";
 import { LIVE_REFRESH_TIMING, RefreshScheduler } from "./refresh-scheduler";
 
 export interface LiveFollowOptions {
@@ -77,7 +83,9 @@ export function followLiveEvents({ relevant, refresh }: LiveFollowOptions): Live
 
   function open() {
     if (source) return;
-    source = new EventSource(lastEventId ? `${LIVE_EVENTS_URL}?lastEventId=${encodeURIComponent(lastEventId)}` : LIVE_EVENTS_URL);
+    source = new EventSource(
+      lastEventId ? `${LIVE_EVENTS_URL}?lastEventId=${encodeURIComponent(lastEventId)}` : LIVE_EVENTS_URL,
+    );
     for (const type of LIVE_EVENT_TYPES) source.addEventListener(type, onEvent);
     source.addEventListener("ready", onReady);
     source.addEventListener("error", onError);

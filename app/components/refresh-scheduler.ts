@@ -53,7 +53,11 @@ export class RefreshScheduler {
       this.firstAt = now;
       this.jitter = Math.floor(this.random() * this.options.jitterMs);
     }
-    const due = Math.max(Math.min(now + this.options.quietMs, this.firstAt + this.options.maxWaitMs), this.lastRunAt + this.options.minGapMs) + this.jitter;
+    const due =
+      Math.max(
+        Math.min(now + this.options.quietMs, this.firstAt + this.options.maxWaitMs),
+        this.lastRunAt + this.options.minGapMs,
+      ) + this.jitter;
     if (this.timer != null) this.clearTimer(this.timer);
     this.timer = this.setTimer(() => this.fire(), Math.max(0, due - now));
   }

@@ -7,7 +7,12 @@
 export function tidyFormValues(form: HTMLFormElement): URLSearchParams {
   const params = new URLSearchParams();
   for (const element of Array.from(form.elements)) {
-    if (!(element instanceof HTMLInputElement || element instanceof HTMLSelectElement) || !element.name || element.disabled) continue;
+    if (
+      !(element instanceof HTMLInputElement || element instanceof HTMLSelectElement) ||
+      !element.name ||
+      element.disabled
+    )
+      continue;
     const value = element.value;
     if (value.trim() === "" || value === element.dataset.default) continue;
     params.append(element.name, value);

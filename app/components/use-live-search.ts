@@ -32,7 +32,13 @@ export function useLiveSearch() {
       const typing = target.tagName === "INPUT" && target.type !== "checkbox" && target.type !== "radio";
       clearTimeout(timer.current);
       timer.current = setTimeout(
-        () => submit(tidyFormValues(form), { method: "get", action: form.getAttribute("action") ?? undefined, replace: true, preventScrollReset: true }),
+        () =>
+          submit(tidyFormValues(form), {
+            method: "get",
+            action: form.getAttribute("action") ?? undefined,
+            replace: true,
+            preventScrollReset: true,
+          }),
         typing ? TYPING_DELAY_MS : 0,
       );
     },
@@ -44,7 +50,11 @@ export function useLiveSearch() {
       event.preventDefault();
       clearTimeout(timer.current);
       const form = event.currentTarget;
-      submit(tidyFormValues(form), { method: "get", action: form.getAttribute("action") ?? undefined, preventScrollReset: true });
+      submit(tidyFormValues(form), {
+        method: "get",
+        action: form.getAttribute("action") ?? undefined,
+        preventScrollReset: true,
+      });
     },
     [submit],
   );
@@ -65,6 +75,8 @@ export function useLiveSearch() {
     }
   }, [searchParams]);
 
-  const busy = navigation.state === "loading" && navigation.location.pathname === (formRef.current ? new URL(formRef.current.action).pathname : "");
+  const busy =
+    navigation.state === "loading" &&
+    navigation.location.pathname === (formRef.current ? new URL(formRef.current.action).pathname : "");
   return { formRef, onChange, onSubmit, busy };
 }

@@ -80,7 +80,10 @@ export function useLiveUpdates<T>({ data, relevant, describe }: LiveUpdatesOptio
 }
 
 /** A study's own page: refreshes when this study changes (a new version, withdrawn, a window opening or closing). */
-export function useStudyPageUpdates<T extends { id: number; withdrawn?: unknown }>(data: T, translate: Translator): string {
+export function useStudyPageUpdates<T extends { id: number; withdrawn?: unknown }>(
+  data: T,
+  translate: Translator,
+): string {
   return useLiveUpdates({
     data,
     relevant: (event) => event.studyId === data.id,

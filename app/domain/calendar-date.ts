@@ -58,9 +58,7 @@ export function addCalendarMonths(value: string, months: number): string {
 export function calendarDaysBetween(from: string, to: string): number {
   const a = calendarDateParts(from);
   const b = calendarDateParts(to);
-  return Math.round(
-    (Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000,
-  );
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000);
 }
 
 export const calendarDateSchema = z

@@ -8,9 +8,7 @@
  * "ICPC T90" always means ICPC-2.
  */
 export type DiagnosisReading =
-  | { kind: "icd10"; code: string }
-  | { kind: "icpc2"; code: string; name: string }
-  | { kind: "words" };
+  { kind: "icd10"; code: string } | { kind: "icpc2"; code: string; name: string } | { kind: "words" };
 
 export interface DiagnosisLookups {
   /** Whether published studies carry this ICD-10 code (or one under it). */

@@ -64,6 +64,10 @@ export function checkEligibility(
     ...criteria.exclusion.map((text) => ({ kind: "exclusion" as const, outcome: "unknown" as const, text })),
   ];
   const summary: CheckSummary =
-    age === "not_met" || sex === "not_met" ? "not_met" : patient.ageYears == null && patient.sex == null ? "missing" : "not_ruled_out";
+    age === "not_met" || sex === "not_met"
+      ? "not_met"
+      : patient.ageYears == null && patient.sex == null
+        ? "missing"
+        : "not_ruled_out";
   return { checks, summary };
 }

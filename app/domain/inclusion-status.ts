@@ -78,7 +78,9 @@ const DECLARED_TO_STATUS: Record<DeclaredStatusValue, SiteStatus> = {
 /** Statuses that can still change on their own, so a declaration of them grows old. */
 const PERISHABLE: ReadonlySet<SiteStatus> = new Set(["open", "planned", "invitation", "paused"]);
 /** The declared values whose declaration grows old (for queries that must find those instants). */
-export const PERISHABLE_DECLARED: readonly DeclaredStatusValue[] = DECLARED_STATUSES.filter((d) => PERISHABLE.has(DECLARED_TO_STATUS[d]));
+export const PERISHABLE_DECLARED: readonly DeclaredStatusValue[] = DECLARED_STATUSES.filter((d) =>
+  PERISHABLE.has(DECLARED_TO_STATUS[d]),
+);
 
 /**
  * Deployment policy. Days after which a declared status that could still change is no longer
@@ -99,17 +101,27 @@ const policy = {
   confirmationSoftMonths: DEFAULT_CONFIRMATION_SOFT_MONTHS,
   confirmationHardMonths: DEFAULT_CONFIRMATION_HARD_MONTHS,
 };
-export function configureStatusPolicy(options: { declaredMaxAgeDays?: number; confirmationSoftMonths?: number; confirmationHardMonths?: number }): void {
+export function configureStatusPolicy(options: {
+  declaredMaxAgeDays?: number;
+  confirmationSoftMonths?: number;
+  confirmationHardMonths?: number;
+}): void {
   const days = options.declaredMaxAgeDays;
   if (days != null) {
-    if (!Number.isInteger(days) || days < 1) throw new RangeError(`declaredMaxAgeDays must be a whole number ≥ 1 (got ${days})`);
+    if (!Number.isInteger(days) || days < 1)
+      throw new RangeError(`declaredMaxAgeDays must be a whole number ≥ 1 (got ${days})`);
   }
   const soft = options.confirmationSoftMonths ?? policy.confirmationSoftMonths;
   const hard = options.confirmationHardMonths ?? policy.confirmationHardMonths;
-  for (const [name, months] of [["confirmationSoftMonths", soft], ["confirmationHardMonths", hard]] as const) {
-    if (!Number.isInteger(months) || months < 1) throw new RangeError(`${name} must be a whole number of months ≥ 1 (got ${months})`);
+  for (const [name, months] of [
+    ["confirmationSoftMonths", soft],
+    ["confirmationHardMonths", hard],
+  ] as const) {
+    if (!Number.isInteger(months) || months < 1)
+      throw new RangeError(`${name} must be a whole number of months ≥ 1 (got ${months})`);
   }
-  if (soft > hard) throw new RangeError(`confirmationSoftMonths (${soft}) must not be more than confirmationHardMonths (${hard})`);
+  if (soft > hard)
+    throw new RangeError(`confirmationSoftMonths (${soft}) must not be more than confirmationHardMonths (${hard})`);
   if (days != null) policy.declaredMaxAgeDays = days;
   policy.confirmationSoftMonths = soft;
   policy.confirmationHardMonths = hard;
@@ -387,7 +399,8 @@ function stateOn(site: InclusionWindow, today: string): SiteState {
   const state = baseStateOn(site, today);
   const confirmedOn = site.confirmedOn ?? null;
   if (confirmedOn == null || !PERISHABLE.has(state.status)) return state;
-  if (today >= confirmationLapsedFrom(confirmedOn)) return { ...state, status: "unknown", basis: "unknown", confirmation: "lapsed" };
+  if (today >= confirmationLapsedFrom(confirmedOn))
+    return { ...state, status: "unknown", basis: "unknown", confirmation: "lapsed" };
   if (today >= confirmationOverdueFrom(confirmedOn)) return { ...state, confirmation: "overdue" };
   return { ...state, confirmation: "confirmed" };
 }
@@ -405,7 +418,8 @@ function lapseThatChangesStatus(site: InclusionWindow): string | null {
 /** The rule before confirmations (ADR 0012). */
 function baseStateOn(site: InclusionWindow, today: string): SiteState {
   validateInclusionWindow(site);
-  if (site.inclusionEnd != null && today > site.inclusionEnd) return { status: "closed", basis: "dates", ...DATES_STATE };
+  if (site.inclusionEnd != null && today > site.inclusionEnd)
+    return { status: "closed", basis: "dates", ...DATES_STATE };
   if (site.paused) return { status: "paused", basis: "dates", ...DATES_STATE };
   if (site.inclusionStart != null) {
     return { status: today < site.inclusionStart ? "planned" : "open", basis: "dates", ...DATES_STATE };
@@ -413,9 +427,17 @@ function baseStateOn(site: InclusionWindow, today: string): SiteState {
   const declared = site.declared ?? null;
   if (declared) {
     const staleFrom = declaredStaleFrom(declared);
-    if (staleFrom != null && today >= staleFrom) return { status: "unknown", basis: "unknown", declared, stale: true, startMissing: false, confirmation: null };
+    if (staleFrom != null && today >= staleFrom)
+      return { status: "unknown", basis: "unknown", declared, stale: true, startMissing: false, confirmation: null };
     const status = DECLARED_TO_STATUS[declared.status];
-    return { status, basis: status === "unknown" ? "unknown" : "declared", declared, stale: false, startMissing: false, confirmation: null };
+    return {
+      status,
+      basis: status === "unknown" ? "unknown" : "declared",
+      declared,
+      stale: false,
+      startMissing: false,
+      confirmation: null,
+    };
   }
   return { status: "planned", basis: "dates", declared: null, stale: false, startMissing: true, confirmation: null };
 }
@@ -501,7 +523,8 @@ export function nextStatusChange(sites: readonly InclusionWindow[], now: Date): 
     validateInclusionWindow(site);
     const instants: Date[] = [];
     if (site.inclusionStart != null && !site.paused) instants.push(startOfOsloDay(site.inclusionStart));
-    const stale = site.inclusionStart == null && !site.paused && site.declared ? declaredStaleFrom(site.declared) : null;
+    const stale =
+      site.inclusionStart == null && !site.paused && site.declared ? declaredStaleFrom(site.declared) : null;
     if (stale != null) instants.push(startOfOsloDay(stale));
     const lapse = lapseThatChangesStatus(site);
     if (lapse != null) instants.push(startOfOsloDay(lapse));
@@ -550,7 +573,11 @@ function baseSearchWindow(site: InclusionWindow): SearchWindow {
   const endAt = site.inclusionEnd != null ? startOfOsloDay(addCalendarDays(site.inclusionEnd, 1)).getTime() : null;
   if (site.paused) return { opensAt: null, closesAt: endAt, paused: true };
   if (site.inclusionStart != null || !site.declared) {
-    return { opensAt: site.inclusionStart != null ? startOfOsloDay(site.inclusionStart).getTime() : null, closesAt: endAt, paused: false };
+    return {
+      opensAt: site.inclusionStart != null ? startOfOsloDay(site.inclusionStart).getTime() : null,
+      closesAt: endAt,
+      paused: false,
+    };
   }
   const staleDate = declaredStaleFrom(site.declared);
   const staleAt = staleDate != null ? startOfOsloDay(staleDate).getTime() : null;

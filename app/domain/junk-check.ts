@@ -94,7 +94,10 @@ export function testTitleReason(title: string | null | undefined): string | null
     .replace(/[^\p{L}\p{N} ]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
-  const withoutNumbers = bare.replace(/(?:^| )\d+(?= |$)/g, " ").replace(/\s+/g, " ").trim();
+  const withoutNumbers = bare
+    .replace(/(?:^| )\d+(?= |$)/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   const words = withoutNumbers.split(" ").filter(Boolean);
   const repeated = words.length > 1 && words.every((w) => w === words[0]) ? words[0]! : null;
   if (PLACEHOLDER_WORDS.has(withoutNumbers) || (repeated && PLACEHOLDER_WORDS.has(repeated))) {
@@ -165,7 +168,8 @@ export function unreachableLinkReason(url: string): string | null {
   if (v4 != null) return v4 ? say("en privat eller lokal IP-adresse") : null;
   if (host === "localhost") return say("maskinen selv (localhost)");
   if (!host.includes(".")) return say("et navn uten domene (bare i et internt nett)");
-  if (PRIVATE_SUFFIXES.some((suffix) => host.endsWith(suffix) || host === suffix.slice(1))) return say("et internt eller reservert domene");
+  if (PRIVATE_SUFFIXES.some((suffix) => host.endsWith(suffix) || host === suffix.slice(1)))
+    return say("et internt eller reservert domene");
   if (EXAMPLE_DOMAINS.some((d) => host === d || host.endsWith(`.${d}`))) return say("et eksempeldomene");
   return null;
 }

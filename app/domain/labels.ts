@@ -1,5 +1,9 @@
 /** Norwegian labels for coded values (UI text kept in one place). */
-export const STUDY_TYPE_LABEL: Record<string, string> = { treatment: "Behandlingsstudie", observational: "Observasjonsstudie", other: "Annen studie" };
+export const STUDY_TYPE_LABEL: Record<string, string> = {
+  treatment: "Behandlingsstudie",
+  observational: "Observasjonsstudie",
+  other: "Annen studie",
+};
 
 export const PHASE_LABEL: Record<string, string> = {
   early_phase_1: "Tidlig fase 1",

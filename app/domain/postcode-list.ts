@@ -100,18 +100,39 @@ export function buildShippedPostcodes(
   return { rows, unresolved };
 }
 
-export const SHIPPED_POSTCODE_COLUMNS = ["postcode", "place", "municipality_number", "municipality", "lat", "lon", "in_use", "located"] as const;
+export const SHIPPED_POSTCODE_COLUMNS = [
+  "postcode",
+  "place",
+  "municipality_number",
+  "municipality",
+  "lat",
+  "lon",
+  "in_use",
+  "located",
+] as const;
 
 export function formatShippedPostcodes(rows: readonly ShippedPostcode[]): string {
   const clean = (s: string | null) => (s ?? "").replace(/[\t\r\n]/g, " ");
   const lines = rows.map((r) =>
-    [r.postcode, clean(r.place), clean(r.municipalityNumber), clean(r.municipality), r.lat.toFixed(5), r.lon.toFixed(5), r.inUse ? "1" : "0", r.located].join("\t"),
+    [
+      r.postcode,
+      clean(r.place),
+      clean(r.municipalityNumber),
+      clean(r.municipality),
+      r.lat.toFixed(5),
+      r.lon.toFixed(5),
+      r.inUse ? "1" : "0",
+      r.located,
+    ].join("\t"),
   );
   return `${SHIPPED_POSTCODE_COLUMNS.join("\t")}\n${lines.join("\n")}\n`;
 }
 
 /** Reads the shipped TSV; a bad line is reported with its number and field and skipped. */
-export function parseShippedPostcodes(text: string): { rows: ShippedPostcode[]; problems: { line: number; message: string }[] } {
+export function parseShippedPostcodes(text: string): {
+  rows: ShippedPostcode[];
+  problems: { line: number; message: string }[];
+} {
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const problems: { line: number; message: string }[] = [];
   if (lines[0] !== SHIPPED_POSTCODE_COLUMNS.join("\t")) {
@@ -122,17 +143,25 @@ export function parseShippedPostcodes(text: string): { rows: ShippedPostcode[]; 
   lines.slice(1).forEach((line, i) => {
     if (!line.trim()) return;
     const n = i + 2;
-    const [postcode = "", place = "", kommnr = "", municipality = "", lat = "", lon = "", inUse = "", located = ""] = line.split("\t");
-    if (!/^\d{4}$/.test(postcode)) return void problems.push({ line: n, message: `postcode: ugyldig postnummer "${postcode}"` });
+    const [postcode = "", place = "", kommnr = "", municipality = "", lat = "", lon = "", inUse = "", located = ""] =
+      line.split("\t");
+    if (!/^\d{4}$/.test(postcode))
+      return void problems.push({ line: n, message: `postcode: ugyldig postnummer "${postcode}"` });
     if (seen.has(postcode)) return void problems.push({ line: n, message: `postcode: ${postcode} står to ganger` });
     const la = Number(lat);
     const lo = Number(lon);
-    if (!(lat !== "" && la >= 57 && la <= 81)) return void problems.push({ line: n, message: `lat: "${lat}" er ikke en breddegrad i Norge (57–81)` });
-    if (!(lon !== "" && lo >= -9.5 && lo <= 35)) return void problems.push({ line: n, message: `lon: "${lon}" er ikke en lengdegrad i Norge (-9,5–35)` });
+    if (!(lat !== "" && la >= 57 && la <= 81))
+      return void problems.push({ line: n, message: `lat: "${lat}" er ikke en breddegrad i Norge (57–81)` });
+    if (!(lon !== "" && lo >= -9.5 && lo <= 35))
+      return void problems.push({ line: n, message: `lon: "${lon}" er ikke en lengdegrad i Norge (-9,5–35)` });
     if (!place.trim()) return void problems.push({ line: n, message: "place: mangler stedsnavn" });
-    if (inUse !== "0" && inUse !== "1") return void problems.push({ line: n, message: `in_use: må være 0 eller 1 (fikk "${inUse}")` });
+    if (inUse !== "0" && inUse !== "1")
+      return void problems.push({ line: n, message: `in_use: må være 0 eller 1 (fikk "${inUse}")` });
     if (located !== "postcode" && located !== "place" && located !== "municipality") {
-      return void problems.push({ line: n, message: `located: må være postcode, place eller municipality (fikk "${located}")` });
+      return void problems.push({
+        line: n,
+        message: `located: må være postcode, place eller municipality (fikk "${located}")`,
+      });
     }
     seen.add(postcode);
     rows.push({

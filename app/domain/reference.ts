@@ -13,7 +13,11 @@ export const referenceDataSchema = z.object({
         shortName: z.string().min(1),
         kind: z.enum(["hf", "private_nonprofit", "university", "other"]),
         regionId: id,
-        orgnr: z.string().regex(/^\d{9}$/).nullable().optional(),
+        orgnr: z
+          .string()
+          .regex(/^\d{9}$/)
+          .nullable()
+          .optional(),
         website: z.url().nullable().optional(),
         hospitals: z
           .array(
@@ -21,7 +25,11 @@ export const referenceDataSchema = z.object({
               id,
               name: z.string().min(1),
               municipality: z.string().nullable().optional(),
-              municipalityNumber: z.string().regex(/^\d{4}$/).nullable().optional(),
+              municipalityNumber: z
+                .string()
+                .regex(/^\d{4}$/)
+                .nullable()
+                .optional(),
               lat: z.number().min(57).max(72),
               lon: z.number().min(4).max(32),
             }),
@@ -30,7 +38,9 @@ export const referenceDataSchema = z.object({
       }),
     )
     .min(1),
-  hrcsCategories: z.array(z.object({ id, nameNb: z.string().min(1), nameEn: z.string().min(1), aliases: z.array(z.string()).default([]) })),
+  hrcsCategories: z.array(
+    z.object({ id, nameNb: z.string().min(1), nameEn: z.string().min(1), aliases: z.array(z.string()).default([]) }),
+  ),
   icd10: z.array(z.object({ code: z.string().regex(/^[A-Z]\d{2}[0-9A-Z]{0,2}$/), nameNb: z.string().min(1) })),
 });
 

@@ -32,16 +32,20 @@ export interface SignInCounts {
   lastEmailFailureAt: Date | null;
 }
 
-export type SignInLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number; reason: "email-and-client" | "client" | "email-back-off" };
+export type SignInLimitDecision =
+  | { allowed: true }
+  | { allowed: false; retryAfterSeconds: number; reason: "email-and-client" | "client" | "email-back-off" };
 
 export function signInLimitDecision(counts: SignInCounts, now: Date, limits = SIGN_IN_LIMITS): SignInLimitDecision {
   const window = limits.windowMinutes * 60;
-  if (counts.emailAndClient >= limits.perEmailAndClient) return { allowed: false, retryAfterSeconds: window, reason: "email-and-client" };
+  if (counts.emailAndClient >= limits.perEmailAndClient)
+    return { allowed: false, retryAfterSeconds: window, reason: "email-and-client" };
   if (counts.client >= limits.perClient) return { allowed: false, retryAfterSeconds: window, reason: "client" };
   if (counts.email >= limits.emailBackOffAfter && counts.lastEmailFailureAt) {
     const wait = Math.min(window, limits.backOffBaseSeconds * 2 ** (counts.email - limits.emailBackOffAfter));
     const since = (now.getTime() - counts.lastEmailFailureAt.getTime()) / 1000;
-    if (since < wait) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait - since)), reason: "email-back-off" };
+    if (since < wait)
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait - since)), reason: "email-back-off" };
   }
   return { allowed: true };
 }

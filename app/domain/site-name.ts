@@ -13,10 +13,15 @@ export interface NamedSite {
 
 export function unnamedSitesNb(count: number | null | undefined): string {
   if (count == null) return "Studiesteder i Norge (ikke navngitt i kilden)";
-  return count === 1 ? "1 studiested i Norge (ikke navngitt i kilden)" : `${count} studiesteder i Norge (ikke navngitt i kilden)`;
+  return count === 1
+    ? "1 studiested i Norge (ikke navngitt i kilden)"
+    : `${count} studiesteder i Norge (ikke navngitt i kilden)`;
 }
 
-export function siteDisplayName(site: NamedSite, unnamed: (count: number | null | undefined) => string = unnamedSitesNb): string {
+export function siteDisplayName(
+  site: NamedSite,
+  unnamed: (count: number | null | undefined) => string = unnamedSitesNb,
+): string {
   if (site.hospitalName) return site.hospitalName;
   if (site.organisationName) return site.organisationName;
   if (site.name) return site.city && !site.name.includes(site.city) ? `${site.name}, ${site.city}` : site.name;

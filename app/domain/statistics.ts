@@ -59,7 +59,15 @@ export interface StatusTable {
   total: StatusRow;
 }
 
-const zero = (): Record<StudyStatus, number> => ({ open: 0, invitation: 0, planned: 0, paused: 0, unknown: 0, closed: 0, no_sites: 0 });
+const zero = (): Record<StudyStatus, number> => ({
+  open: 0,
+  invitation: 0,
+  planned: 0,
+  paused: 0,
+  unknown: 0,
+  closed: 0,
+  no_sites: 0,
+});
 const byName = (a: { label: string }, b: { label: string }) => a.label.localeCompare(b.label, "nb");
 
 function sitesByStudy(facts: StatisticsFacts): Map<number, StatSite[]> {
@@ -104,11 +112,23 @@ function bySiteGroup(
 }
 
 export function statusByRegion(facts: StatisticsFacts, now: Date): StatusTable {
-  return bySiteGroup(facts, now, (s) => s.regionId, facts.regions.map((r) => ({ key: r.id, label: r.name })), true);
+  return bySiteGroup(
+    facts,
+    now,
+    (s) => s.regionId,
+    facts.regions.map((r) => ({ key: r.id, label: r.name })),
+    true,
+  );
 }
 
 export function statusByOrganisation(facts: StatisticsFacts, now: Date): StatusTable {
-  return bySiteGroup(facts, now, (s) => s.organisationId, facts.organisations.map((o) => ({ key: o.id, label: o.name })), false);
+  return bySiteGroup(
+    facts,
+    now,
+    (s) => s.organisationId,
+    facts.organisations.map((o) => ({ key: o.id, label: o.name })),
+    false,
+  );
 }
 
 /** Each study once per group `groupsOf` names (none → `fallback`), with its status over all sites. */
@@ -150,7 +170,16 @@ export function statusByCategory(facts: StatisticsFacts, now: Date): StatusTable
 }
 
 /** Phases in their natural order (not alphabetical), every phase shown even when empty. */
-export const PHASE_ORDER = ["early_phase_1", "phase_1", "phase_1_2", "phase_2", "phase_2_3", "phase_3", "phase_4", "not_applicable"] as const;
+export const PHASE_ORDER = [
+  "early_phase_1",
+  "phase_1",
+  "phase_1_2",
+  "phase_2",
+  "phase_2_3",
+  "phase_3",
+  "phase_4",
+  "not_applicable",
+] as const;
 
 export function statusByPhase(facts: StatisticsFacts, now: Date, phaseLabel: (phase: string) => string): StatusTable {
   return byStudyGroup(
@@ -194,7 +223,10 @@ export function sitesOpenPerMonth(facts: StatisticsFacts, now: Date, back = 24, 
   for (let i = -back; i <= ahead; i++) {
     const month = addMonths(current, i);
     const { first, last } = monthRange(month);
-    const count = facts.sites.filter((s) => s.inclusionStart != null && s.inclusionStart <= last && (s.inclusionEnd == null || s.inclusionEnd >= first)).length;
+    const count = facts.sites.filter(
+      (s) =>
+        s.inclusionStart != null && s.inclusionStart <= last && (s.inclusionEnd == null || s.inclusionEnd >= first),
+    ).length;
     out.push({ month, count, when: i < 0 ? "past" : i === 0 ? "current" : "future" });
   }
   return out;

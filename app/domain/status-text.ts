@@ -44,13 +44,22 @@ export function siteStatusText(site: InclusionWindow, now: Date, lang: Lang = "n
   const main = statusWords(site, state, now, lang);
   const { t, date } = translator(lang);
   const extra: string[] = [];
-  if (state.declared && state.stale) extra.push(t("status.staleSince", { date: date(state.declared.on), by: state.declared.by, text: state.declared.text }));
-  else if (state.declared) extra.push(t("status.declaredBy", { date: date(state.declared.on), by: state.declared.by, text: state.declared.text }));
+  if (state.declared && state.stale)
+    extra.push(
+      t("status.staleSince", { date: date(state.declared.on), by: state.declared.by, text: state.declared.text }),
+    );
+  else if (state.declared)
+    extra.push(
+      t("status.declaredBy", { date: date(state.declared.on), by: state.declared.by, text: state.declared.text }),
+    );
   // Past the soft limit (still counted) or the hard one (unknown): since when nobody confirmed it (ADR 0019).
-  if ((state.confirmation === "overdue" || state.confirmation === "lapsed") && site.confirmedOn) extra.push(t("status.unconfirmedSince", { date: date(site.confirmedOn) }));
+  if ((state.confirmation === "overdue" || state.confirmation === "lapsed") && site.confirmedOn)
+    extra.push(t("status.unconfirmedSince", { date: date(site.confirmedOn) }));
   if (state.basis !== "dates" || state.startMissing) {
-    if (site.expectedStart && state.status !== "closed" && state.status !== "open") extra.push(t("status.expectedStart", { date: date(site.expectedStart) }));
-    if (site.expectedEnd && state.status !== "closed") extra.push(t("status.expectedEnd", { date: date(site.expectedEnd) }));
+    if (site.expectedStart && state.status !== "closed" && state.status !== "open")
+      extra.push(t("status.expectedStart", { date: date(site.expectedStart) }));
+    if (site.expectedEnd && state.status !== "closed")
+      extra.push(t("status.expectedEnd", { date: date(site.expectedEnd) }));
   }
   return extra.length ? `${main} (${extra.join("; ")})` : main;
 }
@@ -85,7 +94,11 @@ function statusWords(site: InclusionWindow, state: SiteState, now: Date, lang: L
 }
 
 /** The study as a whole: open until the latest end among open sites; planned from the earliest start. */
-export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang = "nb"): { status: StudyStatus; text: string } {
+export function studyStatusText(
+  sites: InclusionWindow[],
+  now: Date,
+  lang: Lang = "nb",
+): { status: StudyStatus; text: string } {
   const { t, date } = translator(lang);
   const active = sites.filter((s) => !s.withdrawn);
   const status = studyStatus(active, now);
@@ -104,7 +117,10 @@ export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang 
   if (status === "open") {
     const open = active.filter((s) => siteStatus(s, now) === "open");
     if (open.some((s) => !s.inclusionEnd || s.inclusionStart == null)) return { status, text: t("status.label.open") };
-    const last = open.map((s) => s.inclusionEnd!).sort().at(-1)!;
+    const last = open
+      .map((s) => s.inclusionEnd!)
+      .sort()
+      .at(-1)!;
     return { status, text: t("status.openUntil", { date: date(last) }) };
   }
   if (status === "planned") {
@@ -125,8 +141,13 @@ export function studyStatusText(sites: InclusionWindow[], now: Date, lang: Lang 
  * "Sist bekreftet 12. november 2026" for a site's confirmation record; a date the migration
  * filled in from the site's last change (not a confirmation) says so. null without a record.
  */
-export function siteConfirmationText(confirmation: { on: string; byKind: string } | null | undefined, lang: Lang = "nb"): string | null {
+export function siteConfirmationText(
+  confirmation: { on: string; byKind: string } | null | undefined,
+  lang: Lang = "nb",
+): string | null {
   if (!confirmation) return null;
   const { t, date } = translator(lang);
-  return confirmation.byKind === "backfill" ? t("site.changedOn", { date: date(confirmation.on) }) : t("site.confirmedOn", { date: date(confirmation.on) });
+  return confirmation.byKind === "backfill"
+    ? t("site.changedOn", { date: date(confirmation.on) })
+    : t("site.confirmedOn", { date: date(confirmation.on) });
 }

@@ -35,7 +35,9 @@ export function splitIcd10(value: unknown): unknown {
     .filter(Boolean);
 }
 
-const formSite = siteFields.pick({ organisationId: true, hospitalId: true, inclusionStart: true, inclusionEnd: true }).superRefine(checkSite);
+const formSite = siteFields
+  .pick({ organisationId: true, hospitalId: true, inclusionStart: true, inclusionEnd: true })
+  .superRefine(checkSite);
 
 export const studyFormSchema = z
   .object({
@@ -59,14 +61,19 @@ export const studyFormSchema = z
     if (Array.isArray(form.sites)) checkDuplicateSites(form.sites, ctx);
     if (form.intent !== "submit") return;
     if (!form.summary?.nb) {
-      ctx.addIssue({ code: "custom", path: ["summary", "nb"], message: "Skriv et sammendrag i klarspråk på bokmål før du sender studien til godkjenning." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["summary", "nb"],
+        message: "Skriv et sammendrag i klarspråk på bokmål før du sender studien til godkjenning.",
+      });
     }
     const sites = Array.isArray(form.sites) ? form.sites : [];
     if (sites.length > 0 && !sites.some((s) => s?.inclusionStart && s?.inclusionEnd)) {
       ctx.addIssue({
         code: "custom",
         path: ["sites", 0, "inclusionEnd"],
-        message: "Minst ett studiested må ha både inklusjonsstart og inklusjonsslutt før studien sendes til godkjenning.",
+        message:
+          "Minst ett studiested må ha både inklusjonsstart og inklusjonsslutt før studien sendes til godkjenning.",
       });
     }
   });
@@ -88,7 +95,9 @@ export const formErrorMap: z.core.$ZodErrorMap = (issue) => {
     case "too_small":
       return issue.origin === "number" ? `Må være minst ${String(issue.minimum)}.` : "Må fylles ut.";
     case "too_big":
-      return issue.origin === "number" ? `Kan være høyst ${String(issue.maximum)}.` : `For lang (høyst ${String(issue.maximum)} tegn).`;
+      return issue.origin === "number"
+        ? `Kan være høyst ${String(issue.maximum)}.`
+        : `For lang (høyst ${String(issue.maximum)} tegn).`;
     default:
       return undefined;
   }
@@ -116,7 +125,12 @@ export function fieldLabel(name: string): string {
   const site = /^sites\[(\d+)\](?:\.(\w+))?$/.exec(name);
   if (site) {
     const n = Number(site[1]) + 1;
-    const part = { organisationId: "organisasjon", hospitalId: "sykehus", inclusionStart: "inklusjonsstart", inclusionEnd: "inklusjonsslutt" }[site[2] ?? ""];
+    const part = {
+      organisationId: "organisasjon",
+      hospitalId: "sykehus",
+      inclusionStart: "inklusjonsstart",
+      inclusionEnd: "inklusjonsslutt",
+    }[site[2] ?? ""];
     return `Studiested ${n}${part ? `, ${part}` : ""}`;
   }
   const contact = /^contacts\[(\d+)\](?:\.(\w+))?$/.exec(name);
@@ -163,7 +177,12 @@ const EMPTY_STUDY: Omit<StudyInput, "leadOrganisationId" | "title" | "studyType"
  * as it is now, so editing never drops them; the model decides what of the sites may change.
  */
 export function formToStudy(form: StudyFormValues, base: Study | null): StudyInput {
-  const start: StudyInput = base ?? { ...EMPTY_STUDY, leadOrganisationId: form.leadOrganisationId, title: { nb: "" }, studyType: form.studyType };
+  const start: StudyInput = base ?? {
+    ...EMPTY_STUDY,
+    leadOrganisationId: form.leadOrganisationId,
+    title: { nb: "" },
+    studyType: form.studyType,
+  };
   const sitesBefore = new Map((base?.sites ?? []).map((s) => [`${s.organisationId}/${s.hospitalId ?? ""}`, s]));
   return {
     ...start,
@@ -179,16 +198,35 @@ export function formToStudy(form: StudyFormValues, base: Study | null): StudyInp
       ...form.eligibility,
       // The form has a checkbox: ticked is yes; unticked keeps a source's "not stated" as unknown
       // rather than turning it into "no".
-      healthyVolunteers: form.eligibility.healthyVolunteers ? true : base && base.eligibility.healthyVolunteers == null ? null : false,
+      healthyVolunteers: form.eligibility.healthyVolunteers
+        ? true
+        : base && base.eligibility.healthyVolunteers == null
+          ? null
+          : false,
       ageGroups: base?.eligibility.ageGroups ?? [],
-      inclusionCriteria: { ...base?.eligibility.inclusionCriteria, nb: form.eligibility.inclusionCriteria.nb ?? null, en: form.eligibility.inclusionCriteria.en ?? null },
-      exclusionCriteria: { ...base?.eligibility.exclusionCriteria, nb: form.eligibility.exclusionCriteria.nb ?? null, en: form.eligibility.exclusionCriteria.en ?? null },
+      inclusionCriteria: {
+        ...base?.eligibility.inclusionCriteria,
+        nb: form.eligibility.inclusionCriteria.nb ?? null,
+        en: form.eligibility.inclusionCriteria.en ?? null,
+      },
+      exclusionCriteria: {
+        ...base?.eligibility.exclusionCriteria,
+        nb: form.eligibility.exclusionCriteria.nb ?? null,
+        en: form.eligibility.exclusionCriteria.en ?? null,
+      },
     },
     contacts: form.contacts,
     sites: [
       ...form.sites.map((s) => {
         const before = sitesBefore.get(`${s.organisationId}/${s.hospitalId ?? ""}`);
-        return { ...before, organisationId: s.organisationId, hospitalId: s.hospitalId ?? null, inclusionStart: s.inclusionStart, inclusionEnd: s.inclusionEnd, withdrawn: false };
+        return {
+          ...before,
+          organisationId: s.organisationId,
+          hospitalId: s.hospitalId ?? null,
+          inclusionStart: s.inclusionStart,
+          inclusionEnd: s.inclusionEnd,
+          withdrawn: false,
+        };
       }),
       // Places that are no registered organisation are not in the form (it picks organisations):
       // they stay as the source wrote them.
@@ -220,13 +258,24 @@ export function studyToForm(study: Study) {
       maxAgeYears: study.eligibility.maxAgeYears == null ? "" : String(study.eligibility.maxAgeYears),
       sex: study.eligibility.sex,
       healthyVolunteers: study.eligibility.healthyVolunteers ? "on" : "",
-      inclusionCriteria: { nb: text(study.eligibility.inclusionCriteria.nb), en: text(study.eligibility.inclusionCriteria.en) },
-      exclusionCriteria: { nb: text(study.eligibility.exclusionCriteria.nb), en: text(study.eligibility.exclusionCriteria.en) },
+      inclusionCriteria: {
+        nb: text(study.eligibility.inclusionCriteria.nb),
+        en: text(study.eligibility.inclusionCriteria.en),
+      },
+      exclusionCriteria: {
+        nb: text(study.eligibility.exclusionCriteria.nb),
+        en: text(study.eligibility.exclusionCriteria.en),
+      },
     },
     contacts: study.contacts.map((c) => ({ name: c.name, email: text(c.email), phone: text(c.phone), role: c.role })),
     sites: study.sites
       .filter((s) => !s.withdrawn && s.organisationId != null)
-      .map((s) => ({ organisationId: s.organisationId, hospitalId: text(s.hospitalId), inclusionStart: text(s.inclusionStart), inclusionEnd: text(s.inclusionEnd) })),
+      .map((s) => ({
+        organisationId: s.organisationId,
+        hospitalId: text(s.hospitalId),
+        inclusionStart: text(s.inclusionStart),
+        inclusionEnd: text(s.inclusionEnd),
+      })),
   };
 }
 
@@ -236,7 +285,11 @@ export function studyToForm(study: Study) {
  * that holds the codes, naming the code, instead of on an element nobody can see.
  */
 export function parseStudyForm(payload: FormData | URLSearchParams) {
-  const submission = parseWithZod(payload, { schema: studyFormSchema, error: formErrorMap, formatError: formatFormErrors });
+  const submission = parseWithZod(payload, {
+    schema: studyFormSchema,
+    error: formErrorMap,
+    formatError: formatFormErrors,
+  });
   const errors = submission.status === "success" ? null : submission.error;
   if (errors) {
     const typed = splitIcd10(payload.get("icd10") ?? "");

@@ -126,7 +126,9 @@ export function mergeIncomingStudy(
   for (const s of ignored) {
     const current = a.sites.find((x) => siteKey(x) === siteKey(s));
     if (!current || !same({ ...current, withdrawn: false }, { ...s, withdrawn: false })) {
-      warnings.push(`stedet ${siteKey(s)} eies av ${s.organisationId ?? "hovedansvarlig"}; endringene i denne leveransen er ikke brukt`);
+      warnings.push(
+        `stedet ${siteKey(s)} eies av ${s.organisationId ?? "hovedansvarlig"}; endringene i denne leveransen er ikke brukt`,
+      );
     }
   }
   merged.sites = [...others, ...own, ...placeholders];
@@ -145,7 +147,8 @@ export function withdrawOrganisationSites(study: Study, organisationId: string |
   return canonicalStudy({
     ...study,
     sites: study.sites.map((s) =>
-      (s.organisationId != null && owners.includes(s.organisationId)) || (s.organisationId == null && owners.includes(study.leadOrganisationId))
+      (s.organisationId != null && owners.includes(s.organisationId)) ||
+      (s.organisationId == null && owners.includes(study.leadOrganisationId))
         ? { ...s, withdrawn: true }
         : s,
     ),

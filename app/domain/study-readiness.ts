@@ -35,7 +35,8 @@ export function missingForPublishing(study: ReadinessStudy): string[] {
   if (!study.identifiers.rek) missing.push("REK-nummer");
   const active = study.sites.filter((s) => !s.withdrawn);
   if (active.length === 0) missing.push("Minst ett studiested");
-  else if (!active.some((s) => s.inclusionStart && s.inclusionEnd)) missing.push("Inklusjonsperiode (start og slutt) for minst ett studiested");
+  else if (!active.some((s) => s.inclusionStart && s.inclusionEnd))
+    missing.push("Inklusjonsperiode (start og slutt) for minst ett studiested");
   return missing;
 }
 
@@ -44,7 +45,9 @@ export function readinessWarnings(study: ReadinessStudy, today: string): string[
   const active = study.sites.filter((s) => !s.withdrawn);
   for (const site of active) {
     if (site.inclusionEnd && site.inclusionEnd < today) {
-      warnings.push(`Inklusjonsslutt er passert for ${site.organisationName ?? site.organisationId} (${site.inclusionEnd}): stemmer datoen?`);
+      warnings.push(
+        `Inklusjonsslutt er passert for ${site.organisationName ?? site.organisationId} (${site.inclusionEnd}): stemmer datoen?`,
+      );
     }
   }
   if (study.contacts.length === 0 && !active.some((s) => s.contact)) warnings.push("Ingen kontaktperson");

@@ -16,7 +16,12 @@ function cleanLocalized<T extends Localized>(text: T): T {
   return out as T;
 }
 
-export function siteKey(site: { organisationId: string | null; hospitalId: string | null; name?: string | null; city?: string | null }): string {
+export function siteKey(site: {
+  organisationId: string | null;
+  hospitalId: string | null;
+  name?: string | null;
+  city?: string | null;
+}): string {
   return siteIdentity(site);
 }
 
@@ -45,7 +50,9 @@ export function canonicalStudy(study: Study): Study {
     },
     // A registered hospital has its own coordinates: the source's are kept only for other places.
     sites: [...study.sites]
-      .map((site) => (site.hospitalId && (site.lat != null || site.lon != null) ? { ...site, lat: null, lon: null } : site))
+      .map((site) =>
+        site.hospitalId && (site.lat != null || site.lon != null) ? { ...site, lat: null, lon: null } : site,
+      )
       .sort((a, b) => siteKey(a).localeCompare(siteKey(b))),
   };
 }

@@ -103,7 +103,10 @@ const slug = trimmed.regex(/^[a-z0-9][a-z0-9-]*$/, "ugyldig id (små bokstaver, 
 export const contactSchema = z
   .object({
     name: nonEmpty(200),
-    email: z.preprocess((v) => (v === "" ? null : v), z.email("ugyldig e-postadresse").nullable()).optional().default(null),
+    email: z
+      .preprocess((v) => (v === "" ? null : v), z.email("ugyldig e-postadresse").nullable())
+      .optional()
+      .default(null),
     phone: optionalText(40).optional().default(null),
   })
   .refine((c) => c.email || c.phone, { message: "en kontakt må ha e-post eller telefon", path: ["email"] });
@@ -170,7 +173,11 @@ export function checkSite(
   ctx: z.RefinementCtx,
 ): void {
   if (site.organisationId == null && !site.name && site.unnamedCount == null) {
-    ctx.addIssue({ code: "custom", path: ["organisationId"], message: "et studiested må ha en organisasjon eller et navn" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["organisationId"],
+      message: "et studiested må ha en organisasjon eller et navn",
+    });
   }
   if (site.organisationId == null && site.hospitalId) {
     ctx.addIssue({ code: "custom", path: ["hospitalId"], message: "et sykehus krever organisasjonen det hører til" });
@@ -192,7 +199,11 @@ export function checkSite(
     ctx.addIssue({ code: "custom", path: ["pauseReason"], message: "en pause må ha en begrunnelse" });
   }
   if (site.pendingConsent && !site.withdrawn) {
-    ctx.addIssue({ code: "custom", path: ["pendingConsent"], message: "et studiested som venter på svar fra sin organisasjon, vises ikke før det er godtatt" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["pendingConsent"],
+      message: "et studiested som venter på svar fra sin organisasjon, vises ikke før det er godtatt",
+    });
   }
 }
 
@@ -218,10 +229,18 @@ export const studyFields = z.object({
   phase: z.enum(PHASES).nullable().default(null),
   categories: z.array(slug).default([]),
   conditions: z.array(nonEmpty(300)).default([]),
-  icd10: z.array(trimmed.toUpperCase().regex(/^[A-Z]\d{2}[0-9A-Z]{0,2}$/, "ugyldig ICD-10-kode (eksempel: C50 eller C509)")).default([]),
+  icd10: z
+    .array(trimmed.toUpperCase().regex(/^[A-Z]\d{2}[0-9A-Z]{0,2}$/, "ugyldig ICD-10-kode (eksempel: C50 eller C509)"))
+    .default([]),
   snomed: z.array(trimmed.regex(/^\d{6,18}$/, "ugyldig SNOMED CT-id")).default([]),
   interventions: z
-    .array(z.object({ type: z.enum(INTERVENTION_TYPES), name: nonEmpty(300), description: optionalText(5000).optional().default(null) }))
+    .array(
+      z.object({
+        type: z.enum(INTERVENTION_TYPES),
+        name: nonEmpty(300),
+        description: optionalText(5000).optional().default(null),
+      }),
+    )
     .default([]),
   eligibility: z
     .object({
@@ -247,24 +266,43 @@ export const studyFields = z.object({
    * The record's own lead ("utført av", lead sponsor) as written, and the registered organisation
    * it matches (null when it matches none). null: the source does not say.
    */
-  lead: z.object({ name: nonEmpty(300), organisationId: slug.nullable().default(null) }).nullable().default(null),
+  lead: z
+    .object({ name: nonEmpty(300), organisationId: slug.nullable().default(null) })
+    .nullable()
+    .default(null),
   /** The registry's official (scientific) title, usually English. */
   officialTitle: optionalText(1000).optional().default(null),
   keywords: z.array(nonEmpty(200)).max(200).default([]),
   /** Identifiers beyond the five the portal matches on (French ID-RCB, sponsor codes, …). */
   otherIdentifiers: z
-    .array(z.object({ scheme: nonEmpty(80), value: nonEmpty(200), url: z.url({ protocol: /^https?$/ }).nullable().default(null) }))
+    .array(
+      z.object({
+        scheme: nonEmpty(80),
+        value: nonEmpty(200),
+        url: z
+          .url({ protocol: /^https?$/ })
+          .nullable()
+          .default(null),
+      }),
+    )
     .max(100)
     .default([]),
   principalInvestigator: z
-    .object({ name: nonEmpty(200), title: optionalText(200).optional().default(null), organisationId: slug.nullable().optional().default(null) })
+    .object({
+      name: nonEmpty(200),
+      title: optionalText(200).optional().default(null),
+      organisationId: slug.nullable().optional().default(null),
+    })
     .nullable()
     .default(null),
-  contacts: z
-    .array(contactSchema.and(z.object({ role: z.enum(CONTACT_ROLES).default("public") })))
-    .default([]),
+  contacts: z.array(contactSchema.and(z.object({ role: z.enum(CONTACT_ROLES).default("public") }))).default([]),
   links: z
-    .array(z.object({ url: z.url({ protocol: /^https?$/, message: "ugyldig lenke (må starte med http:// eller https://)" }), label: nonEmpty(200) }))
+    .array(
+      z.object({
+        url: z.url({ protocol: /^https?$/, message: "ugyldig lenke (må starte med http:// eller https://)" }),
+        label: nonEmpty(200),
+      }),
+    )
     .default([]),
   targetEnrolment: z.number().int().min(0).max(10_000_000).nullable().default(null),
   sites: z.array(siteSchema).default([]),
@@ -281,7 +319,8 @@ export const studyInputSchema = studyFields.superRefine((study, ctx) => {
     ctx.addIssue({
       code: "custom",
       path: ["summary", "nb"],
-      message: "et sammendrag på norsk (bokmål), eller en lenke til sykehusets side om studien, er påkrevd for å publisere",
+      message:
+        "et sammendrag på norsk (bokmål), eller en lenke til sykehusets side om studien, er påkrevd for å publisere",
     });
   }
   checkDuplicateSites(study.sites, ctx);
@@ -289,7 +328,13 @@ export const studyInputSchema = studyFields.superRefine((study, ctx) => {
 
 /** One site per organisation/hospital: shared by studyInputSchema and the registration form. */
 export function checkDuplicateSites(
-  sites: { organisationId: string | null; hospitalId?: string | null; name?: string | null; city?: string | null; unnamedCount?: number | null }[],
+  sites: {
+    organisationId: string | null;
+    hospitalId?: string | null;
+    name?: string | null;
+    city?: string | null;
+    unnamedCount?: number | null;
+  }[],
   ctx: z.RefinementCtx,
 ): void {
   const seen = new Set<string>();
@@ -307,7 +352,13 @@ export function checkDuplicateSites(
  * matches no registered organisation — its name and city as written (same key as the database's
  * unique index on study_sites).
  */
-export function siteIdentity(site: { organisationId: string | null; hospitalId?: string | null; name?: string | null; city?: string | null; unnamedCount?: number | null }): string {
+export function siteIdentity(site: {
+  organisationId: string | null;
+  hospitalId?: string | null;
+  name?: string | null;
+  city?: string | null;
+  unnamedCount?: number | null;
+}): string {
   if (site.organisationId != null) return `${site.organisationId}/${site.hospitalId ?? ""}`;
   if (!site.name) return `~unnamed|${(site.city ?? "").toLowerCase()}`;
   return `~${site.name.toLowerCase()}|${(site.city ?? "").toLowerCase()}`;

@@ -38,7 +38,9 @@ function embedStudy(record: StudyRecord, orgId: string, now: Date, urls: Urls): 
     .filter(([, st]) => SHOWN.includes(st))
     .map(([s, st]) => ({
       id: s.id,
-      hospital: s.hospitalId ? { id: s.hospitalId, name: s.hospitalName ?? s.hospitalId, municipality: s.municipality } : null,
+      hospital: s.hospitalId
+        ? { id: s.hospitalId, name: s.hospitalName ?? s.hospitalId, municipality: s.municipality }
+        : null,
       status: st as "open" | "planned",
       statusText: siteStatusText(s, now, "nb"),
       inclusionStart: s.inclusionStart,
@@ -59,7 +61,8 @@ function embedStudy(record: StudyRecord, orgId: string, now: Date, urls: Urls): 
   };
 }
 
-const closing = (s: EmbedStudy) => s.sites.map((x) => (x.status === "open" ? (x.inclusionEnd ?? "9999-12-31") : "9999-12-31")).sort()[0]!;
+const closing = (s: EmbedStudy) =>
+  s.sites.map((x) => (x.status === "open" ? (x.inclusionEnd ?? "9999-12-31") : "9999-12-31")).sort()[0]!;
 const opening = (s: EmbedStudy) => s.sites.map((x) => x.inclusionStart ?? "9999-12-31").sort()[0]!;
 
 export function findOrganisation(db: Db, id: string): Organisation | null {
@@ -74,8 +77,12 @@ export function organisationEmbed(db: Db, org: Organisation, now: Date, urls: Ur
     organisation: { id: org.id, name: org.name, shortName: org.shortName, website: org.website },
     generatedAt: now.toISOString(),
     // Open: closing soonest first; planned: opening soonest first.
-    open: studies.filter((s) => s.statusHere === "open").sort((a, b) => closing(a).localeCompare(closing(b)) || byTitle(a, b)),
-    planned: studies.filter((s) => s.statusHere === "planned").sort((a, b) => opening(a).localeCompare(opening(b)) || byTitle(a, b)),
+    open: studies
+      .filter((s) => s.statusHere === "open")
+      .sort((a, b) => closing(a).localeCompare(closing(b)) || byTitle(a, b)),
+    planned: studies
+      .filter((s) => s.statusHere === "planned")
+      .sort((a, b) => opening(a).localeCompare(opening(b)) || byTitle(a, b)),
     links: {
       self: `${urls.base}/embed/organisations/${org.id}.json`,
       html: `${urls.base}/embed/organisations/${org.id}`,
@@ -127,7 +134,8 @@ function studyHtml(s: EmbedStudy, headingId: string): string {
   if (summary) out += `<p>${text(summary)}</p>\n`;
   for (const site of s.sites) {
     out += `<p class="status status-${site.status}">${text(site.statusText)}</p>\n<dl>\n`;
-    if (site.hospital) out += `<dt>Sted</dt><dd>${text(site.hospital.name)}${site.hospital.municipality ? `, ${text(site.hospital.municipality)}` : ""}</dd>\n`;
+    if (site.hospital)
+      out += `<dt>Sted</dt><dd>${text(site.hospital.name)}${site.hospital.municipality ? `, ${text(site.hospital.municipality)}` : ""}</dd>\n`;
     if (site.contact) out += `<dt>Kontakt</dt><dd>${contactHtml(site.contact)}</dd>\n`;
     out += "</dl>\n";
   }
@@ -139,7 +147,9 @@ export function renderEmbedHtml(data: EmbedData): string {
   const section = (key: "open" | "planned", title: string, empty: string) => {
     const list = data[key];
     let out = `<section aria-labelledby="${key}-heading">\n<h2 id="${key}-heading">${title} (${list.length})</h2>\n`;
-    out += list.length ? `<ul class="studies">\n${list.map((s) => studyHtml(s, `study-${s.id}`)).join("")}</ul>\n` : `<p>${empty}</p>\n`;
+    out += list.length
+      ? `<ul class="studies">\n${list.map((s) => studyHtml(s, `study-${s.id}`)).join("")}</ul>\n`
+      : `<p>${empty}</p>\n`;
     return `${out}</section>\n`;
   };
   const updated = new Date(data.generatedAt);
@@ -176,24 +186,34 @@ function embedHeaders(): Record<string, string> {
 
 function notFoundHtml(message: string): Response {
   const body = `<!doctype html>\n<html lang="nb">\n<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Fant ikke organisasjonen</title><style>${EMBED_STYLE}</style></head>\n<body><main><h1>Fant ikke organisasjonen</h1><p>${text(message)}</p></main></body>\n</html>\n`;
-  return new Response(body, { status: 404, headers: { ...embedHeaders(), "Cache-Control": "no-store", "Content-Type": "text/html; charset=utf-8" } });
+  return new Response(body, {
+    status: 404,
+    headers: { ...embedHeaders(), "Cache-Control": "no-store", "Content-Type": "text/html; charset=utf-8" },
+  });
 }
 
 const ORG_ID = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
 function htmlAnswer(request: Request, orgId: string): Response {
   if (request.method !== "GET" && request.method !== "HEAD") {
-    return new Response("Bare GET og HEAD er tillatt.\n", { status: 405, headers: { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" } });
+    return new Response("Bare GET og HEAD er tillatt.\n", {
+      status: 405,
+      headers: { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   const db = getDb();
   const org = ORG_ID.test(orgId) ? findOrganisation(db, orgId) : null;
-  if (!org) return notFoundHtml(`Ingen organisasjon har id «${orgId.slice(0, 80)}». Se ${publicBaseUrl()}/api/v1/organisations for gyldige id-er.`);
+  if (!org)
+    return notFoundHtml(
+      `Ingen organisasjon har id «${orgId.slice(0, 80)}». Se ${publicBaseUrl()}/api/v1/organisations for gyldige id-er.`,
+    );
   const html = renderEmbedHtml(organisationEmbed(db, org, new Date(), { base: publicBaseUrl() }));
   // generatedAt changes every request; the validator covers what the page shows.
   const etag = weakEtag(html.replace(/<time datetime="[^"]*">/, "<time>"));
   const headers = { ...embedHeaders(), ETag: etag, "Content-Type": "text/html; charset=utf-8" };
   const inm = request.headers.get("if-none-match");
-  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag.replace(/^W\//, ""))) return new Response(null, { status: 304, headers });
+  if (inm && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag.replace(/^W\//, "")))
+    return new Response(null, { status: 304, headers });
   return new Response(request.method === "HEAD" ? null : html, { status: 200, headers });
 }
 
@@ -202,9 +222,14 @@ function jsonAnswer(ctx: ApiContext): ApiAnswer {
   const orgId = raw.replace(/\.json$/, "");
   const org = ORG_ID.test(orgId) ? findOrganisation(ctx.db, orgId) : null;
   if (!org) {
-    throw new ApiError(404, "not_found", `Ukjent organisasjon «${orgId.slice(0, 80)}». Se ${ctx.urls.base}/api/v1/organisations for gyldige id-er.`, {
-      organisation: orgId.slice(0, 80),
-    });
+    throw new ApiError(
+      404,
+      "not_found",
+      `Ukjent organisasjon «${orgId.slice(0, 80)}». Se ${ctx.urls.base}/api/v1/organisations for gyldige id-er.`,
+      {
+        organisation: orgId.slice(0, 80),
+      },
+    );
   }
   const { generatedAt: _generated, ...rest } = organisationEmbed(ctx.db, org, ctx.now, ctx.urls);
   const body: EmbedOrganisationOut = rest;

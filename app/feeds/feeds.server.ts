@@ -28,7 +28,12 @@ const ICD10_SCHEME = "urn:oid:2.16.578.1.12.4.1.1.7110";
 
 const encoder = new TextEncoder();
 
-function textAnswer(text: string, contentType: string, lastModified: Date | null, headers: Record<string, string> = {}): ApiAnswer {
+function textAnswer(
+  text: string,
+  contentType: string,
+  lastModified: Date | null,
+  headers: Record<string, string> = {},
+): ApiAnswer {
   return {
     kind: "stream",
     etag: weakEtag(text),
@@ -58,23 +63,42 @@ const GENERATOR = { name: "Kliniske studier", version: "1" };
 function feedName(ctx: ApiContext, what: string): string {
   const raw = ctx.params.file ?? "";
   const m = /^([A-Za-z0-9][A-Za-z0-9-]{0,79})\.atom$/.exec(raw);
-  if (!m) throw new ApiError(404, "not_found", `Ingen slik feed: ${what} «${raw.slice(0, 80)}». Adressen slutter på .atom, f.eks. ${exampleFor(what)}.`);
+  if (!m)
+    throw new ApiError(
+      404,
+      "not_found",
+      `Ingen slik feed: ${what} «${raw.slice(0, 80)}». Adressen slutter på .atom, f.eks. ${exampleFor(what)}.`,
+    );
   return m[1]!;
 }
 
 const exampleFor = (what: string) =>
-  what === "organisasjon" ? "/feeds/organisations/ous.atom" : what === "kategori" ? "/feeds/categories/cancer.atom" : "/feeds/icd10/II.atom";
+  what === "organisasjon"
+    ? "/feeds/organisations/ous.atom"
+    : what === "kategori"
+      ? "/feeds/categories/cancer.atom"
+      : "/feeds/icd10/II.atom";
 
 /* ------------------------------------------------------------------ change feeds */
 
-const KIND_LABEL = { published: "Publisert", changed: "Endret", withdrawn: "Trukket tilbake", unpublished: "Avpublisert" } as const;
+const KIND_LABEL = {
+  published: "Publisert",
+  changed: "Endret",
+  withdrawn: "Trukket tilbake",
+  unpublished: "Avpublisert",
+} as const;
 
 function changeKindOf(row: FeedChangeRow): keyof typeof KIND_LABEL {
   if (row.state === "published") return row.previousState === "published" ? "changed" : "published";
   return row.state === "withdrawn" ? "withdrawn" : "unpublished";
 }
 
-function changeEntry(ctx: ApiContext, row: FeedChangeRow, orgNames: Map<string, string>, categoryNames: Map<string, string>): AtomEntry {
+function changeEntry(
+  ctx: ApiContext,
+  row: FeedChangeRow,
+  orgNames: Map<string, string>,
+  categoryNames: Map<string, string>,
+): AtomEntry {
   const s: Study = row.snapshot;
   const kind = changeKindOf(row);
   const ends = kind === "withdrawn" || kind === "unpublished";
@@ -86,14 +110,32 @@ function changeEntry(ctx: ApiContext, row: FeedChangeRow, orgNames: Map<string, 
     authors: [{ name: lead }],
     links: [
       { rel: "alternate", href: `${ctx.urls.base}/studier/${row.studyId}`, type: "text/html" },
-      { rel: "related", href: `${ctx.urls.base}/api/v1/studies/${row.studyId}`, type: "application/json", title: "Studien i det åpne API-et" },
-      { rel: "via", href: `${ctx.urls.base}/api/v1/studies/${row.studyId}/versions`, type: "application/json", title: "Alle versjoner" },
+      {
+        rel: "related",
+        href: `${ctx.urls.base}/api/v1/studies/${row.studyId}`,
+        type: "application/json",
+        title: "Studien i det åpne API-et",
+      },
+      {
+        rel: "via",
+        href: `${ctx.urls.base}/api/v1/studies/${row.studyId}/versions`,
+        type: "application/json",
+        title: "Alle versjoner",
+      },
     ],
     categories: [
-      ...s.categories.map((id) => ({ term: id, label: categoryNames.get(id) ?? id, scheme: `${ctx.urls.base}/feeds/categories/` })),
+      ...s.categories.map((id) => ({
+        term: id,
+        label: categoryNames.get(id) ?? id,
+        scheme: `${ctx.urls.base}/feeds/categories/`,
+      })),
       ...s.icd10.map((code) => ({ term: code, scheme: ICD10_SCHEME })),
     ],
-    summary: ends ? (kind === "withdrawn" ? "Studien er trukket tilbake og vises ikke lenger." : "Studien er avpublisert og vises ikke lenger.") : row.summary,
+    summary: ends
+      ? kind === "withdrawn"
+        ? "Studien er trukket tilbake og vises ikke lenger."
+        : "Studien er avpublisert og vises ikke lenger."
+      : row.summary,
     content: ends ? null : (s.summary.nb ?? null),
   };
 }
@@ -125,10 +167,21 @@ export function allChangesFeed(ctx: ApiContext): ApiAnswer {
 export function organisationFeed(ctx: ApiContext): ApiAnswer {
   const id = feedName(ctx, "organisasjon");
   if (!organisationExists(ctx.db, id)) {
-    throw new ApiError(404, "not_found", `Ukjent organisasjon «${id}». Se ${ctx.urls.base}/api/v1/organisations for gyldige id-er.`, { organisation: id });
+    throw new ApiError(
+      404,
+      "not_found",
+      `Ukjent organisasjon «${id}». Se ${ctx.urls.base}/api/v1/organisations for gyldige id-er.`,
+      { organisation: id },
+    );
   }
   const name = listOrganisations(ctx.db).find((o) => o.id === id)!.name;
-  return changeFeed(ctx, { organisationId: id }, `feeds/organisations/${id}`, `Kliniske studier – ${name}`, `/feeds/organisations/${id}.atom`);
+  return changeFeed(
+    ctx,
+    { organisationId: id },
+    `feeds/organisations/${id}`,
+    `Kliniske studier – ${name}`,
+    `/feeds/organisations/${id}.atom`,
+  );
 }
 
 export function categoryFeed(ctx: ApiContext): ApiAnswer {
@@ -136,18 +189,34 @@ export function categoryFeed(ctx: ApiContext): ApiAnswer {
   const categories = listHrcsCategories(ctx.db);
   const category = categories.find((c) => c.id === id);
   if (!category) {
-    throw new ApiError(404, "not_found", `Ukjent HRCS-kategori «${id}». Kjente: ${categories.map((c) => c.id).join(", ")}.`, { category: id });
+    throw new ApiError(
+      404,
+      "not_found",
+      `Ukjent HRCS-kategori «${id}». Kjente: ${categories.map((c) => c.id).join(", ")}.`,
+      { category: id },
+    );
   }
-  return changeFeed(ctx, { categoryId: id }, `feeds/categories/${id}`, `Kliniske studier – ${category.nameNb}`, `/feeds/categories/${id}.atom`);
+  return changeFeed(
+    ctx,
+    { categoryId: id },
+    `feeds/categories/${id}`,
+    `Kliniske studier – ${category.nameNb}`,
+    `/feeds/categories/${id}.atom`,
+  );
 }
 
 export function icd10ChapterFeed(ctx: ApiContext): ApiAnswer {
   const raw = feedName(ctx, "ICD-10-kapittel");
   const chapter = findIcd10Chapter(raw);
   if (!chapter) {
-    throw new ApiError(404, "not_found", `Ukjent ICD-10-kapittel «${raw}». Bruk romertall I–XXII, f.eks. II for svulster.`, {
-      chapters: ICD10_CHAPTERS.map((c) => c.id),
-    });
+    throw new ApiError(
+      404,
+      "not_found",
+      `Ukjent ICD-10-kapittel «${raw}». Bruk romertall I–XXII, f.eks. II for svulster.`,
+      {
+        chapters: ICD10_CHAPTERS.map((c) => c.id),
+      },
+    );
   }
   return changeFeed(
     ctx,
@@ -161,7 +230,10 @@ export function icd10ChapterFeed(ctx: ApiContext): ApiAnswer {
 /* ------------------------------------------------------------------ saved searches */
 
 /** The saved search's results, through the open API's own search (same parameters, same errors). */
-async function searchPage(ctx: ApiContext, changes: Record<string, string>): Promise<{ body: StudyListOut; lastModified: Date | null }> {
+async function searchPage(
+  ctx: ApiContext,
+  changes: Record<string, string>,
+): Promise<{ body: StudyListOut; lastModified: Date | null }> {
   const url = new URL(ctx.url.href);
   for (const [k, v] of Object.entries(changes)) url.searchParams.set(k, v);
   const answer = await listStudies({ ...ctx, url });
@@ -170,8 +242,10 @@ async function searchPage(ctx: ApiContext, changes: Record<string, string>): Pro
 }
 
 function describeSearch(ctx: ApiContext): string {
-  // eslint-disable-next-line no-control-regex -- control characters become spaces
-  const text = decodeURIComponent(ctx.url.search.replace(/^\?/, "").replace(/\+/g, " ")).replace(/[\u0000-\u001f\u007f]/g, " ");
+  // Control characters become spaces.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const CONTROL = /[\u0000-\u001f\u007f]/g;
+  const text = decodeURIComponent(ctx.url.search.replace(/^\?/, "").replace(/\+/g, " ")).replace(CONTROL, " ");
   if (!text) return "alle studier";
   return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
@@ -180,13 +254,17 @@ function describeSearch(ctx: ApiContext): string {
 function studyUpdated(study: StudySummaryOut, now: Date): number {
   let latest = Date.parse(study.updatedAt);
   for (const site of study.sites) {
-    for (const t of statusTransitions({ ...site, declared: site.declaredStatus })) if (t.getTime() <= now.getTime() && t.getTime() > latest) latest = t.getTime();
+    for (const t of statusTransitions({ ...site, declared: site.declaredStatus }))
+      if (t.getTime() <= now.getTime() && t.getTime() > latest) latest = t.getTime();
   }
   return latest;
 }
 
 const siteName = (site: StudySummaryOut["sites"][number]) =>
-  site.hospital?.name ?? site.organisation?.name ?? site.name ?? `${site.unnamedCount ?? "?"} studiesteder i Norge (ikke navngitt)`;
+  site.hospital?.name ??
+  site.organisation?.name ??
+  site.name ??
+  `${site.unnamedCount ?? "?"} studiesteder i Norge (ikke navngitt)`;
 
 /** The site's line: its status (derived with the request's `now` by siteOut) and what it rests on. */
 function siteLine(site: StudySummaryOut["sites"][number]): string {
@@ -199,7 +277,9 @@ function siteLine(site: StudySummaryOut["sites"][number]): string {
     site.statusBasis === "dates"
       ? ""
       : [
-          site.expectedStart && status !== "open" && status !== "closed" ? `, forventet oppstart ${formatDateNb(site.expectedStart)}` : "",
+          site.expectedStart && status !== "open" && status !== "closed"
+            ? `, forventet oppstart ${formatDateNb(site.expectedStart)}`
+            : "",
           site.expectedEnd && status !== "closed" ? `, forventet avsluttet ${formatDateNb(site.expectedEnd)}` : "",
         ].join("");
   const when =
@@ -234,7 +314,10 @@ export async function searchAtomFeed(ctx: ApiContext): Promise<ApiAnswer> {
   }));
   const newest = entries.reduce((m, e) => Math.max(m, Date.parse(e.updated)), 0);
   const feed: AtomFeed = {
-    id: tagUri(ctx.urls.base, `feeds/search?${new URLSearchParams([...ctx.url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))).toString()}`),
+    id: tagUri(
+      ctx.urls.base,
+      `feeds/search?${new URLSearchParams([...ctx.url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))).toString()}`,
+    ),
     title: `Kliniske studier – lagret søk: ${describeSearch(ctx)}`,
     subtitle: `${body.meta.total} studier passer til søket; feeden viser ${entries.length}.`,
     updated: atomDate(newest || notBeforeBoot(new Date(0))),
@@ -256,7 +339,10 @@ export async function searchCalendar(ctx: ApiContext): Promise<ApiAnswer> {
     lastModified = page.lastModified;
   } else {
     for (let page = 1; page <= ICS_MAX_PAGES; page++) {
-      const result = await searchPage(ctx, { page: String(page), ...(ctx.url.searchParams.has("perPage") ? {} : { perPage: "100" }) });
+      const result = await searchPage(ctx, {
+        page: String(page),
+        ...(ctx.url.searchParams.has("perPage") ? {} : { perPage: "100" }),
+      });
       studies.push(...result.body.data);
       lastModified = result.lastModified;
       if (page >= result.body.meta.pageCount) break;
@@ -284,5 +370,7 @@ export async function searchCalendar(ctx: ApiContext): Promise<ApiAnswer> {
     description: "Siste dag for inklusjon ved hvert studiested for studiene i et lagret søk i Kliniske studier.",
     events,
   });
-  return textAnswer(text, ICS_TYPE, lastModified, { "Content-Disposition": 'inline; filename="inklusjonsfrister.ics"' });
+  return textAnswer(text, ICS_TYPE, lastModified, {
+    "Content-Disposition": 'inline; filename="inklusjonsfrister.ics"',
+  });
 }

@@ -64,7 +64,10 @@ export function foldLine(line: string): string {
 const basicDate = (date: string) => date.replace(/-/g, "");
 const basicUtc = (value: string | Date) => {
   const d = value instanceof Date ? value : new Date(value);
-  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 };
 
 export function renderCalendar(cal: Calendar): string {

@@ -14,7 +14,12 @@ export interface Icd10Chapter {
 export const ICD10_CHAPTERS: readonly Icd10Chapter[] = [
   { id: "I", from: "A00", to: "B99", name: "Visse infeksjonssykdommer og parasittsykdommer" },
   { id: "II", from: "C00", to: "D48", name: "Svulster" },
-  { id: "III", from: "D50", to: "D89", name: "Sykdommer i blod og bloddannende organer og visse tilstander som angår immunsystemet" },
+  {
+    id: "III",
+    from: "D50",
+    to: "D89",
+    name: "Sykdommer i blod og bloddannende organer og visse tilstander som angår immunsystemet",
+  },
   { id: "IV", from: "E00", to: "E90", name: "Endokrine sykdommer, ernæringssykdommer og metabolske forstyrrelser" },
   { id: "V", from: "F00", to: "F99", name: "Psykiske lidelser og atferdsforstyrrelser" },
   { id: "VI", from: "G00", to: "G99", name: "Sykdommer i nervesystemet" },
@@ -29,10 +34,20 @@ export const ICD10_CHAPTERS: readonly Icd10Chapter[] = [
   { id: "XV", from: "O00", to: "O99", name: "Svangerskap, fødsel og barseltid" },
   { id: "XVI", from: "P00", to: "P96", name: "Visse tilstander som oppstår i perinatalperioden" },
   { id: "XVII", from: "Q00", to: "Q99", name: "Medfødte misdannelser, deformiteter og kromosomavvik" },
-  { id: "XVIII", from: "R00", to: "R99", name: "Symptomer, tegn, unormale kliniske funn og laboratoriefunn, ikke klassifisert annet sted" },
+  {
+    id: "XVIII",
+    from: "R00",
+    to: "R99",
+    name: "Symptomer, tegn, unormale kliniske funn og laboratoriefunn, ikke klassifisert annet sted",
+  },
   { id: "XIX", from: "S00", to: "T98", name: "Skader, forgiftninger og visse andre konsekvenser av ytre årsaker" },
   { id: "XX", from: "V01", to: "Y98", name: "Ytre årsaker til sykdom og død" },
-  { id: "XXI", from: "Z00", to: "Z99", name: "Faktorer som har betydning for helsetilstand og kontakt med helsetjenesten" },
+  {
+    id: "XXI",
+    from: "Z00",
+    to: "Z99",
+    name: "Faktorer som har betydning for helsetilstand og kontakt med helsetjenesten",
+  },
   { id: "XXII", from: "U00", to: "U99", name: "Koder for spesielle formål" },
 ];
 

@@ -16,5 +16,10 @@ export function xmlText(value: string | number | null | undefined): string {
 
 /** For attribute values in double quotes. */
 export function xmlAttr(value: string | number | null | undefined): string {
-  return xmlText(value).replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
+  return xmlText(value)
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;")
+    .replace(/\t/g, "&#9;")
+    .replace(/\n/g, "&#10;")
+    .replace(/\r/g, "&#13;");
 }

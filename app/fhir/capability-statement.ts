@@ -1,7 +1,15 @@
 /**
  * GET /fhir/metadata: what this FHIR server does — exactly that, nothing more. Pure.
  */
-import { EXTENSION, FHIR_JSON, FHIR_VERSION, ICD10_NO_SYSTEM, ICD10_WHO_SYSTEM, IDENTIFIER_SYSTEM, LOCAL_ID_SYSTEM_PREFIX } from "./constants";
+import {
+  EXTENSION,
+  FHIR_JSON,
+  FHIR_VERSION,
+  ICD10_NO_SYSTEM,
+  ICD10_WHO_SYSTEM,
+  IDENTIFIER_SYSTEM,
+  LOCAL_ID_SYSTEM_PREFIX,
+} from "./constants";
 import type { FhirJson } from "./research-study";
 import { DEFAULT_COUNT, MAX_COUNT } from "./search-params";
 
@@ -51,7 +59,10 @@ export function capabilityStatement({ fhirBase, softwareVersion }: CapabilityOpt
             ].join(" "),
             interaction: [
               { code: "read", documentation: "GET /fhir/ResearchStudy/[id]; ETag og If-None-Match (304)." },
-              { code: "search-type", documentation: `GET /fhir/ResearchStudy?…; Bundle searchset med total og lenkene self, first, previous, next, last; sortert etter id.` },
+              {
+                code: "search-type",
+                documentation: `GET /fhir/ResearchStudy?…; Bundle searchset med total og lenkene self, first, previous, next, last; sortert etter id.`,
+              },
             ],
             versioning: "no-version",
             readHistory: false,
@@ -77,7 +88,8 @@ export function capabilityStatement({ fhirBase, softwareVersion }: CapabilityOpt
                 name: "status",
                 definition: "http://hl7.org/fhir/SearchParameter/ResearchStudy-status",
                 type: "token",
-                documentation: "R4 ResearchStudy.status, avledet fra inklusjonsdatoene nå: approved, active, temporarily-closed-to-accrual, closed-to-accrual.",
+                documentation:
+                  "R4 ResearchStudy.status, avledet fra inklusjonsdatoene nå: approved, active, temporarily-closed-to-accrual, closed-to-accrual.",
               },
               {
                 name: "condition",
@@ -88,25 +100,32 @@ export function capabilityStatement({ fhirBase, softwareVersion }: CapabilityOpt
               {
                 name: "keyword",
                 type: "string",
-                documentation: "Fritekst gjennom portalens søkemotor (tittel, sammendrag, tilstander, ICD-10-navn, behandlinger, steder; synonymer og skrivefeil).",
+                documentation:
+                  "Fritekst gjennom portalens søkemotor (tittel, sammendrag, tilstander, ICD-10-navn, behandlinger, steder; synonymer og skrivefeil).",
               },
               {
                 name: "site",
                 type: "token",
-                documentation: "Organisasjons-id (f.eks. ous, eller Organization/ous): studier med et aktivt studiested hos organisasjonen. Ukjent id gir 400.",
+                documentation:
+                  "Organisasjons-id (f.eks. ous, eller Organization/ous): studier med et aktivt studiested hos organisasjonen. Ukjent id gir 400.",
               },
               {
                 name: "_lastUpdated",
                 definition: "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated",
                 type: "date",
-                documentation: "Prefiks eq (standard), gt, ge, lt, le; ÅÅÅÅ, ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller dato og tid (uten tidssone: Europe/Oslo).",
+                documentation:
+                  "Prefiks eq (standard), gt, ge, lt, le; ÅÅÅÅ, ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller dato og tid (uten tidssone: Europe/Oslo).",
               },
               {
                 name: "_count",
                 type: "number",
                 documentation: `Antall per side, standard ${DEFAULT_COUNT}, høyst ${MAX_COUNT} (større verdier gir ${MAX_COUNT}); 0 gir bare total.`,
               },
-              { name: "_offset", type: "number", documentation: "Hvor mange treff som hoppes over (brukes av side-lenkene)." },
+              {
+                name: "_offset",
+                type: "number",
+                documentation: "Hvor mange treff som hoppes over (brukes av side-lenkene).",
+              },
               { name: "_summary", type: "token", documentation: "count: bare total, ingen ressurser." },
             ],
           },

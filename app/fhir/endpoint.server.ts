@@ -26,10 +26,17 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 /** GET /fhir/ResearchStudy/:id — 200 (or 304), 400 malformed id, 404 unknown, 410 withdrawn. */
 export function readResearchStudy(db: Db, request: Request, id: string, now: Date, pretty: boolean): Response {
   if (!FHIR_ID.test(id)) {
-    return errorResponse(400, "invalid", `id: «${id.slice(0, 80)}» er ikke en gyldig FHIR-id (1–64 tegn: A–Z, a–z, 0–9, - og .)`);
+    return errorResponse(
+      400,
+      "invalid",
+      `id: «${id.slice(0, 80)}» er ikke en gyldig FHIR-id (1–64 tegn: A–Z, a–z, 0–9, - og .)`,
+    );
   }
   const study = /^[1-9]\d{0,15}$/.test(id) ? getStudy(db, Number(id)) : null;
-  if (!study || (study.publicationState !== "published" && !(study.publicationState === "withdrawn" && study.publishedAt))) {
+  if (
+    !study ||
+    (study.publicationState !== "published" && !(study.publicationState === "withdrawn" && study.publishedAt))
+  ) {
     return errorResponse(404, "not-found", `ResearchStudy/${id} finnes ikke`);
   }
   if (study.publicationState === "withdrawn") {
@@ -43,7 +50,10 @@ export function readResearchStudy(db: Db, request: Request, id: string, now: Dat
   const headers = { ETag: etag, "Last-Modified": new Date(lastUpdated).toUTCString() };
   const inm = request.headers.get("if-none-match");
   if (inm && inm.split(",").some((t) => t.trim() === etag || t.trim() === "*" || t.trim() === etag.slice(2))) {
-    return new Response(null, { status: 304, headers: { ...headers, "Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache" } });
+    return new Response(null, {
+      status: 304,
+      headers: { ...headers, "Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache" },
+    });
   }
   return fhirResponse(resource, { headers, pretty });
 }

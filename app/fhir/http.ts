@@ -6,7 +6,8 @@ import { FHIR_JSON } from "./constants";
 
 export type IssueSeverity = "fatal" | "error" | "warning" | "information";
 /** R4 IssueType codes we use. */
-export type IssueCode = "invalid" | "value" | "not-supported" | "not-found" | "deleted" | "too-costly" | "exception" | "informational";
+export type IssueCode =
+  "invalid" | "value" | "not-supported" | "not-found" | "deleted" | "too-costly" | "exception" | "informational";
 
 export interface Issue {
   severity: IssueSeverity;
@@ -19,7 +20,12 @@ export interface Issue {
 export function operationOutcome(issues: readonly Issue[]): Record<string, unknown> {
   return {
     resourceType: "OperationOutcome",
-    issue: issues.map((i) => ({ severity: i.severity, code: i.code, diagnostics: i.diagnostics, ...(i.expression ? { expression: i.expression } : {}) })),
+    issue: issues.map((i) => ({
+      severity: i.severity,
+      code: i.code,
+      diagnostics: i.diagnostics,
+      ...(i.expression ? { expression: i.expression } : {}),
+    })),
   };
 }
 
@@ -48,11 +54,20 @@ export function fhirResponse(body: unknown, init: FhirResponseInit = {}): Respon
   });
 }
 
-export function outcomeResponse(status: number, issues: readonly Issue[], init: Omit<FhirResponseInit, "status"> = {}): Response {
+export function outcomeResponse(
+  status: number,
+  issues: readonly Issue[],
+  init: Omit<FhirResponseInit, "status"> = {},
+): Response {
   return fhirResponse(operationOutcome(issues), { ...init, status });
 }
 
-export function errorResponse(status: number, code: IssueCode, diagnostics: string, init: Omit<FhirResponseInit, "status"> = {}): Response {
+export function errorResponse(
+  status: number,
+  code: IssueCode,
+  diagnostics: string,
+  init: Omit<FhirResponseInit, "status"> = {},
+): Response {
   return outcomeResponse(status, [{ severity: "error", code, diagnostics }], init);
 }
 
@@ -70,13 +85,27 @@ export function nonGetResponse(request: Request): Response {
       },
     });
   }
-  return errorResponse(405, "not-supported", `${request.method} støttes ikke: FHIR-endepunktet er skrivebeskyttet (bruk GET)`, {
-    headers: { Allow: "GET, HEAD, OPTIONS" },
-  });
+  return errorResponse(
+    405,
+    "not-supported",
+    `${request.method} støttes ikke: FHIR-endepunktet er skrivebeskyttet (bruk GET)`,
+    {
+      headers: { Allow: "GET, HEAD, OPTIONS" },
+    },
+  );
 }
 
 const JSON_FORMATS = new Set(["json", "application/json", "application/fhir+json", "application/json+fhir"]);
-const XML_FORMATS = new Set(["xml", "text/xml", "application/xml", "application/fhir+xml", "application/xml+fhir", "ttl", "text/turtle", "application/fhir+turtle"]);
+const XML_FORMATS = new Set([
+  "xml",
+  "text/xml",
+  "application/xml",
+  "application/fhir+xml",
+  "application/xml+fhir",
+  "ttl",
+  "text/turtle",
+  "application/fhir+turtle",
+]);
 
 /**
  * Content negotiation: only JSON. `_format` (json, application/json, application/fhir+json) wins
@@ -88,8 +117,17 @@ export function negotiate(request: Request, url: URL): Response | null {
   if (format !== null && format !== "") {
     const f = format.trim().toLowerCase().split(";")[0]!.trim();
     if (JSON_FORMATS.has(f)) return null;
-    if (XML_FORMATS.has(f)) return errorResponse(406, "not-supported", `_format: «${format.slice(0, 100)}» støttes ikke; bare JSON (json, application/fhir+json)`);
-    return errorResponse(400, "invalid", `_format: ukjent format «${format.slice(0, 100)}» (bruk json eller application/fhir+json)`);
+    if (XML_FORMATS.has(f))
+      return errorResponse(
+        406,
+        "not-supported",
+        `_format: «${format.slice(0, 100)}» støttes ikke; bare JSON (json, application/fhir+json)`,
+      );
+    return errorResponse(
+      400,
+      "invalid",
+      `_format: ukjent format «${format.slice(0, 100)}» (bruk json eller application/fhir+json)`,
+    );
   }
   const accept = request.headers.get("accept");
   if (!accept || accept.trim() === "") return null;
@@ -102,9 +140,15 @@ export function negotiate(request: Request, url: URL): Response | null {
     })
     .filter((t) => t.type !== "" && !(t.q === 0));
   if (types.length === 0) return null;
-  const ok = types.some((t) => t.type === "*/*" || t.type === "application/*" || JSON_FORMATS.has(t.type) || t.type.endsWith("+json"));
+  const ok = types.some(
+    (t) => t.type === "*/*" || t.type === "application/*" || JSON_FORMATS.has(t.type) || t.type.endsWith("+json"),
+  );
   if (ok) return null;
-  return errorResponse(406, "not-supported", `Accept: ${accept.slice(0, 200)} kan ikke oppfylles; serveren svarer bare med ${FHIR_JSON}`);
+  return errorResponse(
+    406,
+    "not-supported",
+    `Accept: ${accept.slice(0, 200)} kan ikke oppfylles; serveren svarer bare med ${FHIR_JSON}`,
+  );
 }
 
 export function wantsPretty(url: URL): boolean {

@@ -42,7 +42,15 @@
  *                           editor's pause reason, note = how to refer
  * Withdrawn sites (gone from their hospital's feed) are not exported.
  */
-import { osloDate, siteStatus, statusTransitions, studyStatus, type InclusionWindow, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
+import {
+  osloDate,
+  siteStatus,
+  statusTransitions,
+  studyStatus,
+  type InclusionWindow,
+  type SiteStatus,
+  type StudyStatus,
+} from "../domain/inclusion-status";
 import type { Language, Phase } from "../domain/study";
 import { siteDisplayName } from "../domain/site-name";
 import { publicLinks } from "../domain/junk-check";
@@ -94,7 +102,11 @@ export const PHASE_TO_FHIR: Record<Phase, string> = {
   not_applicable: "n-a",
 };
 
-const STUDY_TYPE_DISPLAY = { treatment: "Behandlingsstudie", observational: "Observasjonsstudie", other: "Annen studie" } as const;
+const STUDY_TYPE_DISPLAY = {
+  treatment: "Behandlingsstudie",
+  observational: "Observasjonsstudie",
+  other: "Annen studie",
+} as const;
 
 /** Drops undefined values, empty arrays and empty objects, so the JSON has no empty elements. */
 function compact<T extends FhirJson>(o: T): T {
@@ -164,7 +176,6 @@ function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-
 export function activeSites(study: Pick<StudyRecord, "sites">): SiteRecord[] {
   return study.sites.filter((s) => !s.withdrawn);
 }
@@ -189,7 +200,10 @@ export function effectiveLastUpdated(updatedAt: string, windows: readonly Inclus
 /** Overall recruitment window of the active sites: earliest start, latest end (none if any is open-ended). */
 export function overallWindow(sites: readonly InclusionWindow[]): { start: string | null; end: string | null } {
   const active = sites.filter((s) => !s.withdrawn);
-  const starts = active.map((s) => s.inclusionStart).filter((d): d is string => !!d).sort();
+  const starts = active
+    .map((s) => s.inclusionStart)
+    .filter((d): d is string => !!d)
+    .sort();
   const ends = active.map((s) => s.inclusionEnd);
   const end = ends.length > 0 && ends.every((d) => !!d) ? (ends as string[]).sort().at(-1)! : null;
   return { start: starts[0] ?? null, end };
@@ -197,9 +211,13 @@ export function overallWindow(sites: readonly InclusionWindow[]): { start: strin
 
 function locationFor(site: SiteRecord, orgnr: string | null | undefined): FhirJson {
   const telecom: FhirJson[] = [];
-  const contactName = site.contact?.name ? [{ url: EXTENSION.eclaireSiteContactName, valueHumanName: { text: site.contact.name } }] : [];
-  if (site.contact?.email) telecom.push({ extension: contactName, system: "email", value: site.contact.email, use: "work" });
-  if (site.contact?.phone) telecom.push({ extension: contactName, system: "phone", value: site.contact.phone, use: "work" });
+  const contactName = site.contact?.name
+    ? [{ url: EXTENSION.eclaireSiteContactName, valueHumanName: { text: site.contact.name } }]
+    : [];
+  if (site.contact?.email)
+    telecom.push({ extension: contactName, system: "email", value: site.contact.email, use: "work" });
+  if (site.contact?.phone)
+    telecom.push({ extension: contactName, system: "phone", value: site.contact.phone, use: "work" });
   return compact({
     resourceType: "Location",
     id: CONTAINED_ID.location(site.id),
@@ -215,7 +233,10 @@ function locationFor(site: SiteRecord, orgnr: string | null | undefined): FhirJs
     // A site placed at its organisation's main hospital (it names no hospital) has no place of
     // its own to tell other systems: the stand-in is for our distance search only.
     address: compact({ city: (site.placedAtMainHospital ? null : site.municipality) ?? undefined, country: "NO" }),
-    position: site.lat != null && site.lon != null && !site.placedAtMainHospital ? { latitude: site.lat, longitude: site.lon } : undefined,
+    position:
+      site.lat != null && site.lon != null && !site.placedAtMainHospital
+        ? { latitude: site.lat, longitude: site.lon }
+        : undefined,
     managingOrganization: compact({
       identifier: orgnr ? { system: ORGNR_SYSTEM, value: orgnr } : undefined,
       display: site.organisationName ?? undefined,
@@ -253,7 +274,11 @@ function siteStudyFor(site: SiteRecord, now: Date, today: string): FhirJson {
     site: [{ reference: `#${CONTAINED_ID.location(site.id)}`, display: siteDisplayName(site) }],
     reasonStopped: site.paused && site.pauseReason ? { text: site.pauseReason } : undefined,
     // The status in words with what it rests on (dates, or who declared it when, or "unknown").
-    note: [{ text: `Status: ${siteStatusText(site, now)}` }, ...(confirmed ? [{ text: confirmed }] : []), ...(site.referral ? [{ text: site.referral }] : [])],
+    note: [
+      { text: `Status: ${siteStatusText(site, now)}` },
+      ...(confirmed ? [{ text: confirmed }] : []),
+      ...(site.referral ? [{ text: site.referral }] : []),
+    ],
   });
 }
 
@@ -263,15 +288,25 @@ function eligibilityGroup(study: StudyRecord): FhirJson {
   if (e.sex !== "all") {
     characteristic.push({
       code: { coding: [{ system: SNOMED_SYSTEM, code: "263495000", display: "Gender" }], text: "Genders" },
-      valueCodeableConcept: { coding: [{ system: ADMINISTRATIVE_GENDER_SYSTEM, code: e.sex, display: e.sex === "female" ? "Female" : "Male" }] },
+      valueCodeableConcept: {
+        coding: [
+          { system: ADMINISTRATIVE_GENDER_SYSTEM, code: e.sex, display: e.sex === "female" ? "Female" : "Male" },
+        ],
+      },
       exclude: false,
     });
   }
   if (e.minAgeYears != null || e.maxAgeYears != null) {
     const years = (value: number) => ({ value, unit: "år", system: UCUM_SYSTEM, code: "a" });
     characteristic.push({
-      code: { coding: [{ system: SNOMED_SYSTEM, code: "424144002", display: "Current chronological age" }], text: "Age range" },
-      valueRange: compact({ low: e.minAgeYears != null ? years(e.minAgeYears) : undefined, high: e.maxAgeYears != null ? years(e.maxAgeYears) : undefined }),
+      code: {
+        coding: [{ system: SNOMED_SYSTEM, code: "424144002", display: "Current chronological age" }],
+        text: "Age range",
+      },
+      valueRange: compact({
+        low: e.minAgeYears != null ? years(e.minAgeYears) : undefined,
+        high: e.maxAgeYears != null ? years(e.maxAgeYears) : undefined,
+      }),
       exclude: false,
     });
   }
@@ -301,7 +336,10 @@ const TEST_DATA_TAG_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ActReason
 function narrative(study: StudyRecord, status: StudyStatus, sites: SiteRecord[], now: Date): FhirJson {
   const window = (s: SiteRecord) => `${s.inclusionStart ?? "?"} – ${s.inclusionEnd ?? ""}`.trim();
   const items = sites
-    .map((s) => `<li>${escapeXml(siteDisplayName(s))}: ${escapeXml(siteStatusText(s, now))} (${escapeXml(window(s))})</li>`)
+    .map(
+      (s) =>
+        `<li>${escapeXml(siteDisplayName(s))}: ${escapeXml(siteStatusText(s, now))} (${escapeXml(window(s))})</li>`,
+    )
     .join("");
   return {
     status: "generated",
@@ -324,7 +362,8 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
     const value = study.identifiers[key];
     if (value) identifier.push({ system: IDENTIFIER_SYSTEM[key], value });
   }
-  for (const l of study.localIds) identifier.push({ system: `${LOCAL_ID_SYSTEM_PREFIX}${l.organisationId}`, value: l.localId });
+  for (const l of study.localIds)
+    identifier.push({ system: `${LOCAL_ID_SYSTEM_PREFIX}${l.organisationId}`, value: l.localId });
 
   const label = study.shortTitle.nb
     ? [
@@ -367,7 +406,8 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
       }),
     );
   }
-  for (const site of sites) contained.push(locationFor(site, (site.organisationId ? options.orgnr?.get(site.organisationId) : undefined)));
+  for (const site of sites)
+    contained.push(locationFor(site, site.organisationId ? options.orgnr?.get(site.organisationId) : undefined));
   for (const site of sites) contained.push(siteStudyFor(site, now, today));
 
   const condition: FhirJson[] = [
@@ -378,7 +418,9 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
 
   const category: FhirJson[] = [
     { coding: [{ system: STUDY_TYPE_SYSTEM, code: study.studyType, display: STUDY_TYPE_DISPLAY[study.studyType] }] },
-    ...study.categories.map((c) => ({ coding: [{ system: HRCS_CATEGORY_SYSTEM, code: c, display: study.categoryNames[c] ?? c }] })),
+    ...study.categories.map((c) => ({
+      coding: [{ system: HRCS_CATEGORY_SYSTEM, code: c, display: study.categoryNames[c] ?? c }],
+    })),
   ];
 
   const contact = study.contacts.map((c) =>
@@ -425,7 +467,9 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
     _title: translations(study.title),
     status: r4StatusOfStudy(status),
     primaryPurposeType:
-      study.studyType === "treatment" ? { coding: [{ system: PRIMARY_PURPOSE_SYSTEM, code: "treatment", display: "Treatment" }] } : undefined,
+      study.studyType === "treatment"
+        ? { coding: [{ system: PRIMARY_PURPOSE_SYSTEM, code: "treatment", display: "Treatment" }] }
+        : undefined,
     phase: study.phase ? { coding: [{ system: PHASE_SYSTEM, code: PHASE_TO_FHIR[study.phase] }] } : undefined,
     category,
     focus: study.interventions.map((i) => compact({ text: i.name })),
@@ -439,7 +483,10 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
     principalInvestigator: study.principalInvestigator
       ? { reference: `#${CONTAINED_ID.principalInvestigator}`, display: study.principalInvestigator.name }
       : undefined,
-    site: sites.map((s) => ({ reference: `#${CONTAINED_ID.location(s.id)}`, display: s.hospitalName ?? s.organisationName })),
+    site: sites.map((s) => ({
+      reference: `#${CONTAINED_ID.location(s.id)}`,
+      display: s.hospitalName ?? s.organisationName,
+    })),
     location: sites.length
       ? [{ coding: [{ system: ISO_3166_SYSTEM, code: "NO", display: "Norway" }], text: "Countries of recruitment" }]
       : undefined,

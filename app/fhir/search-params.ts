@@ -10,7 +10,15 @@ import { TZDate } from "@date-fns/tz";
 import { isCalendarDate, PORTAL_TIME_ZONE } from "../domain/calendar-date";
 import { IDENTIFIER_PATTERNS } from "../domain/study";
 import type { IdentifierMatch } from "../models/fhir.server";
-import { ICD10_NO_SYSTEM, ICD10_WHO_SYSTEM, IDENTIFIER_SYSTEM, LOCAL_ID_SYSTEM_PREFIX, R4_STUDY_STATUS_SYSTEM, REGISTRY_KEYS, type RegistryKey } from "./constants";
+import {
+  ICD10_NO_SYSTEM,
+  ICD10_WHO_SYSTEM,
+  IDENTIFIER_SYSTEM,
+  LOCAL_ID_SYSTEM_PREFIX,
+  R4_STUDY_STATUS_SYSTEM,
+  REGISTRY_KEYS,
+  type RegistryKey,
+} from "./constants";
 import type { Issue } from "./http";
 import { isR4ResearchStudyStatus, R4_RESEARCH_STUDY_STATUSES, type R4ResearchStudyStatus } from "./status";
 
@@ -22,7 +30,15 @@ const MAX_ALTERNATIVES = 50;
 const MAX_PARAMETERS = 100;
 
 /** Parameters that select studies (in the self link, in this order of appearance). */
-export const SEARCH_PARAMETERS = ["_id", "identifier", "status", "condition", "keyword", "site", "_lastUpdated"] as const;
+export const SEARCH_PARAMETERS = [
+  "_id",
+  "identifier",
+  "status",
+  "condition",
+  "keyword",
+  "site",
+  "_lastUpdated",
+] as const;
 /** Parameters about the result or the response. */
 export const RESULT_PARAMETERS = ["_count", "_offset", "_summary", "_format", "_pretty"] as const;
 
@@ -85,11 +101,24 @@ export function parseToken(value: string): { system: string | null; code: string
 }
 
 const normaliseSystem = (s: string) =>
-  s.trim().toLowerCase().replace(/^http:\/\//, "https://").replace(/^https:\/\/www\./, "https://").replace(/\/+$/, "");
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/^http:\/\//, "https://")
+    .replace(/^https:\/\/www\./, "https://")
+    .replace(/\/+$/, "");
 
-const REGISTRY_BY_SYSTEM = new Map<string, RegistryKey>(REGISTRY_KEYS.map((k) => [normaliseSystem(IDENTIFIER_SYSTEM[k]), k]));
+const REGISTRY_BY_SYSTEM = new Map<string, RegistryKey>(
+  REGISTRY_KEYS.map((k) => [normaliseSystem(IDENTIFIER_SYSTEM[k]), k]),
+);
 
-const REGISTRY_NAME: Record<RegistryKey, string> = { nct: "NCT", euCt: "EU CT", eudract: "EudraCT", isrctn: "ISRCTN", rek: "REK" };
+const REGISTRY_NAME: Record<RegistryKey, string> = {
+  nct: "NCT",
+  euCt: "EU CT",
+  eudract: "EudraCT",
+  isrctn: "ISRCTN",
+  rek: "REK",
+};
 const REGISTRY_EXAMPLE: Record<RegistryKey, string> = {
   nct: "NCT01234567",
   euCt: "2023-501234-12-00",
@@ -114,7 +143,8 @@ const DATE_VALUE =
 /** A FHIR date/dateTime search value → its range [from, to) in epoch ms; Europe/Oslo when no offset is given. */
 export function dateRange(value: string): { from: number; to: number } | string {
   const m = DATE_VALUE.exec(value);
-  if (!m) return `${shown(value)} er ikke en dato (bruk ÅÅÅÅ, ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTtt:mm[:ss][Z|+hh:mm])`;
+  if (!m)
+    return `${shown(value)} er ikke en dato (bruk ÅÅÅÅ, ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTtt:mm[:ss][Z|+hh:mm])`;
   const [, y, mo, d, hh, mi, ss, frac, tz] = m;
   const year = Number(y);
   if (year < 1900 || year > 2200) return `${shown(value)}: årstallet må være mellom 1900 og 2200`;
@@ -194,7 +224,16 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
 
   const all = [...entries];
   if (all.length > MAX_PARAMETERS) {
-    return { ok: false, issues: [{ severity: "error", code: "too-costly", diagnostics: `for mange parametere (${all.length}); grensen er ${MAX_PARAMETERS}` }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          severity: "error",
+          code: "too-costly",
+          diagnostics: `for mange parametere (${all.length}); grensen er ${MAX_PARAMETERS}`,
+        },
+      ],
+    };
   }
 
   for (const [rawName, rawValue] of all) {
@@ -204,9 +243,16 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
       problem(rawName, `verdien er ${rawValue.length} tegn lang; grensen er ${MAX_VALUE_LENGTH}`);
       continue;
     }
-    const known = (SEARCH_PARAMETERS as readonly string[]).includes(param) || (RESULT_PARAMETERS as readonly string[]).includes(param);
+    const known =
+      (SEARCH_PARAMETERS as readonly string[]).includes(param) ||
+      (RESULT_PARAMETERS as readonly string[]).includes(param);
     if (!known) {
-      if (options.strict) problem(rawName, "ukjent eller ikke støttet søkeparameter for ResearchStudy (se /fhir/metadata)", "not-supported");
+      if (options.strict)
+        problem(
+          rawName,
+          "ukjent eller ikke støttet søkeparameter for ResearchStudy (se /fhir/metadata)",
+          "not-supported",
+        );
       else if (!search.ignored.includes(rawName)) search.ignored.push(rawName);
       continue;
     }
@@ -232,7 +278,8 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
         }
         case "_summary": {
           if (value === "count") search.summaryCount = true;
-          else if (value !== "false") problem(param, `bare _summary=count og _summary=false støttes (fikk ${shown(value)})`, "not-supported");
+          else if (value !== "false")
+            problem(param, `bare _summary=count og _summary=false støttes (fikk ${shown(value)})`, "not-supported");
           break;
         }
         case "_pretty": {
@@ -254,7 +301,8 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
       case "_id": {
         const ids: string[] = [];
         for (const a of alternatives.map(unescape)) {
-          if (!FHIR_ID.test(a)) problem(param, `${shown(a)} er ikke en gyldig FHIR-id (1–64 tegn: A–Z, a–z, 0–9, - og .)`);
+          if (!FHIR_ID.test(a))
+            problem(param, `${shown(a)} er ikke en gyldig FHIR-id (1–64 tegn: A–Z, a–z, 0–9, - og .)`);
           else ids.push(a);
         }
         if (issues.length === before) search.ids.push(ids);
@@ -290,7 +338,10 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
           }
           const upper = v.toUpperCase();
           if (!IDENTIFIER_PATTERNS[registry].test(upper)) {
-            problem(param, `${shown(v)} er ikke et gyldig ${REGISTRY_NAME[registry]}-nummer (eksempel: ${REGISTRY_EXAMPLE[registry]})`);
+            problem(
+              param,
+              `${shown(v)} er ikke et gyldig ${REGISTRY_NAME[registry]}-nummer (eksempel: ${REGISTRY_EXAMPLE[registry]})`,
+            );
             continue;
           }
           matches.push({ kind: "registry", registry, value: upper });
@@ -312,7 +363,10 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
             continue;
           }
           if (!isR4ResearchStudyStatus(code)) {
-            problem(param, `${shown(code)} er ikke en FHIR R4 ResearchStudy.status-kode (gyldige: ${R4_RESEARCH_STUDY_STATUSES.join(", ")})`);
+            problem(
+              param,
+              `${shown(code)} er ikke en FHIR R4 ResearchStudy.status-kode (gyldige: ${R4_RESEARCH_STUDY_STATUSES.join(", ")})`,
+            );
             continue;
           }
           statuses.push(code);
@@ -333,7 +387,10 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
           const c = code.trim();
           if (system !== null) {
             if (!ICD10_SYSTEMS.has(normaliseSystem(system))) {
-              problem(param, `kodesystemet ${shown(system)} støttes ikke; bruk ICD-10 (${ICD10_NO_SYSTEM} eller ${ICD10_WHO_SYSTEM}), en kode uten system, eller condition:text`);
+              problem(
+                param,
+                `kodesystemet ${shown(system)} støttes ikke; bruk ICD-10 (${ICD10_NO_SYSTEM} eller ${ICD10_WHO_SYSTEM}), en kode uten system, eller condition:text`,
+              );
               continue;
             }
             if (!ICD10_CODE.test(c)) {
@@ -361,7 +418,8 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
         const orgs: string[] = [];
         for (const a of alternatives.map(unescape)) {
           const id = a.replace(/^Organization\//, "");
-          if (!ORGANISATION_ID.test(id)) problem(param, `${shown(a)} er ikke en organisasjons-id (små bokstaver, tall og bindestrek, f.eks. ous)`);
+          if (!ORGANISATION_ID.test(id))
+            problem(param, `${shown(a)} er ikke en organisasjons-id (små bokstaver, tall og bindestrek, f.eks. ous)`);
           else orgs.push(id);
         }
         if (issues.length === before) search.sites.push(orgs);

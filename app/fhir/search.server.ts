@@ -44,7 +44,10 @@ const ENGINE_PAGE = 100;
 const ENGINE_MAX_PAGES = 2_000;
 
 /** Every study id the engine finds for a query (all pages). */
-async function engineStudyIds(engine: SearchEngine, query: Omit<SearchQuery, "page" | "perPage">): Promise<Set<number>> {
+async function engineStudyIds(
+  engine: SearchEngine,
+  query: Omit<SearchQuery, "page" | "perPage">,
+): Promise<Set<number>> {
   const ids = new Set<number>();
   for (let page = 1; page <= ENGINE_MAX_PAGES; page++) {
     const result = await engine.search({ ...query, page, perPage: ENGINE_PAGE });
@@ -60,8 +63,15 @@ function encodeQuery(pairs: [string, string][]): string {
   return pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
 }
 
-export function pagingLinks(fhirBase: string, used: [string, string][], total: number, count: number, offset: number): FhirJson[] {
-  const url = (o: number) => `${fhirBase}/ResearchStudy?${encodeQuery([...used, ["_count", String(count)], ...(o > 0 ? ([["_offset", String(o)]] as [string, string][]) : [])])}`;
+export function pagingLinks(
+  fhirBase: string,
+  used: [string, string][],
+  total: number,
+  count: number,
+  offset: number,
+): FhirJson[] {
+  const url = (o: number) =>
+    `${fhirBase}/ResearchStudy?${encodeQuery([...used, ["_count", String(count)], ...(o > 0 ? ([["_offset", String(o)]] as [string, string][]) : [])])}`;
   const links: FhirJson[] = [{ relation: "self", url: url(offset) }];
   if (count === 0) return links;
   links.push({ relation: "first", url: url(0) });
@@ -83,38 +93,55 @@ export async function searchResearchStudies(search: FhirSearch, ctx: SearchConte
       return {
         ok: false,
         status: 400,
-        issues: unknown.map((id) => ({ severity: "error", code: "value", diagnostics: `site: ukjent organisasjon «${id}»`, expression: ["site"] })),
+        issues: unknown.map((id) => ({
+          severity: "error",
+          code: "value",
+          diagnostics: `site: ukjent organisasjon «${id}»`,
+          expression: ["site"],
+        })),
       };
     }
   }
 
   let rows = listPublishedStudyRows(db);
-  for (const group of search.ids) rows = intersect(rows, new Set(group.filter((id) => /^[1-9]\d{0,15}$/.test(id)).map(Number)));
+  for (const group of search.ids)
+    rows = intersect(rows, new Set(group.filter((id) => /^[1-9]\d{0,15}$/.test(id)).map(Number)));
   for (const group of search.identifiers) rows = intersect(rows, studyIdsByIdentifier(db, group));
   for (const group of search.sites) rows = intersect(rows, studyIdsWithActiveSiteAt(db, group));
 
   const engineSet = async (matches: ConditionMatch[]): Promise<Set<number>> => {
     const union = new Set<number>();
     for (const m of matches) {
-      const query: Omit<SearchQuery, "page" | "perPage"> = m.kind === "icd10" ? { icd10: [m.code], now } : { q: m.text, now };
+      const query: Omit<SearchQuery, "page" | "perPage"> =
+        m.kind === "icd10" ? { icd10: [m.code], now } : { q: m.text, now };
       for (const id of await engineStudyIds(engine, query)) union.add(id);
     }
     return union;
   };
   try {
-    for (const group of search.keywords) if (rows.length) rows = intersect(rows, await engineSet(group.map((text) => ({ kind: "text", text }))));
+    for (const group of search.keywords)
+      if (rows.length) rows = intersect(rows, await engineSet(group.map((text) => ({ kind: "text", text }))));
     for (const group of search.conditions) if (rows.length) rows = intersect(rows, await engineSet(group));
   } catch (error) {
     // The engines throw RangeError for input they refuse (e.g. an ICD-10 prefix they cannot use).
     if (error instanceof RangeError) {
       const param = search.conditions.length ? "condition" : "keyword";
-      return { ok: false, status: 400, issues: [{ severity: "error", code: "invalid", diagnostics: `${param}: ${error.message}`, expression: [param] }] };
+      return {
+        ok: false,
+        status: 400,
+        issues: [
+          { severity: "error", code: "invalid", diagnostics: `${param}: ${error.message}`, expression: [param] },
+        ],
+      };
     }
     throw error;
   }
 
   if (rows.length && (search.statuses.length || search.lastUpdated.length)) {
-    const windows = activeSiteWindows(db, rows.map((r) => r.id));
+    const windows = activeSiteWindows(
+      db,
+      rows.map((r) => r.id),
+    );
     rows = rows.filter((r) => {
       const sites = windows.get(r.id) ?? [];
       if (search.statuses.length) {
@@ -134,7 +161,10 @@ export async function searchResearchStudies(search: FhirSearch, ctx: SearchConte
   if (!search.summaryCount && search.count > 0) {
     const page = rows.slice(search.offset, search.offset + search.count);
     const orgnr = new Map(listOrganisations(db).map((o) => [o.id, o.orgnr]));
-    for (const study of getStudies(db, page.map((r) => r.id))) {
+    for (const study of getStudies(
+      db,
+      page.map((r) => r.id),
+    )) {
       entries.push({
         fullUrl: `${ctx.fhirBase}/ResearchStudy/${study.id}`,
         resource: toResearchStudy(study, { now, portalUrl: ctx.portalUrl, orgnr }),

@@ -48,7 +48,9 @@ export class AnswerCache {
             maxSize: maxBytes,
             // JS strings are UTF-16 in memory: two bytes per code unit. The key counts too: a
             // client asking for many long query strings with tiny answers must not get past the bound.
-            sizeCalculation: (a, key) => 2 * (key.length + a.state.length + a.text.length + a.etag.length + JSON.stringify(a.headers).length) + 256,
+            sizeCalculation: (a, key) =>
+              2 * (key.length + a.state.length + a.text.length + a.etag.length + JSON.stringify(a.headers).length) +
+              256,
           })
         : null;
   }

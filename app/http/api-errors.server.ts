@@ -1,6 +1,15 @@
 /** JSON errors with one stable shape for every API route: { error: { status, code, message, details? } }. */
-export function apiError(status: number, code: string, message: string, details?: unknown, headers?: HeadersInit): Response {
-  return Response.json({ error: { status, code, message, ...(details === undefined ? {} : { details }) } }, { status, headers });
+export function apiError(
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  headers?: HeadersInit,
+): Response {
+  return Response.json(
+    { error: { status, code, message, ...(details === undefined ? {} : { details }) } },
+    { status, headers },
+  );
 }
 
 /**
@@ -77,9 +86,21 @@ export function storageErrorResponse(error: unknown): Response | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== "string" || !code.startsWith("SQLITE_")) return null;
   const cause = `${code}: ${(error as Error).message}`;
-  const after = "Studier som ble lagret før feilen er hele, og ingen studie er halvveis lagret. Send leveransen på nytt når feilen er rettet; det som alt er lagret, endres ikke.";
-  if (code === "SQLITE_FULL") return apiError(507, "insufficient_storage", `Lagringen er full (disken eller filgrensen for databasen) (${cause}). ${after}`);
-  if (code.startsWith("SQLITE_READONLY")) return apiError(503, "database_read_only", `Databasen kan bare leses nå (${cause}). ${after}`);
-  if (code.startsWith("SQLITE_IOERR")) return apiError(503, "storage_error", `Lagringen feilet (skrivefeil på disken, f.eks. full disk eller filgrense) (${cause}). ${after}`);
+  const after =
+    "Studier som ble lagret før feilen er hele, og ingen studie er halvveis lagret. Send leveransen på nytt når feilen er rettet; det som alt er lagret, endres ikke.";
+  if (code === "SQLITE_FULL")
+    return apiError(
+      507,
+      "insufficient_storage",
+      `Lagringen er full (disken eller filgrensen for databasen) (${cause}). ${after}`,
+    );
+  if (code.startsWith("SQLITE_READONLY"))
+    return apiError(503, "database_read_only", `Databasen kan bare leses nå (${cause}). ${after}`);
+  if (code.startsWith("SQLITE_IOERR"))
+    return apiError(
+      503,
+      "storage_error",
+      `Lagringen feilet (skrivefeil på disken, f.eks. full disk eller filgrense) (${cause}). ${after}`,
+    );
   return null;
 }

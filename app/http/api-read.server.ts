@@ -70,7 +70,11 @@ export const READ_METHODS = "GET, HEAD, OPTIONS";
 export const API_CACHE_CONTROL = "public, no-cache";
 
 function corsHeaders(): Record<string, string> {
-  return { "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": EXPOSED, "X-Content-Type-Options": "nosniff" };
+  return {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": EXPOSED,
+    "X-Content-Type-Options": "nosniff",
+  };
 }
 
 export function publicBaseUrl(): string {
@@ -80,14 +84,19 @@ export function publicBaseUrl(): string {
 /* ------------------------------------------------------------------ rate limit */
 
 const LIMITER_KEY = Symbol.for("kliniske-studier.api-rate-limit");
-type GlobalWithLimiter = typeof globalThis & { [LIMITER_KEY]?: { limiter: TokenBucketLimiter | null; warned: boolean } };
+type GlobalWithLimiter = typeof globalThis & {
+  [LIMITER_KEY]?: { limiter: TokenBucketLimiter | null; warned: boolean };
+};
 
 function limiterState() {
   const g = globalThis as GlobalWithLimiter;
   if (!g[LIMITER_KEY]) {
     const c = getConfig();
     g[LIMITER_KEY] = {
-      limiter: c.API_RATE_LIMIT_PER_MINUTE > 0 ? new TokenBucketLimiter({ perMinute: c.API_RATE_LIMIT_PER_MINUTE, burst: c.API_RATE_LIMIT_BURST }) : null,
+      limiter:
+        c.API_RATE_LIMIT_PER_MINUTE > 0
+          ? new TokenBucketLimiter({ perMinute: c.API_RATE_LIMIT_PER_MINUTE, burst: c.API_RATE_LIMIT_BURST })
+          : null,
       warned: false,
     };
   }
@@ -121,7 +130,11 @@ function rateLimit(headers: HeaderReader, remoteAddress: string | null): RateDec
 
 function rateHeaders(d: RateDecision | null): Record<string, string> {
   if (!d) return {};
-  return { "RateLimit-Limit": String(d.limit), "RateLimit-Remaining": String(d.remaining), "RateLimit-Reset": String(d.resetSeconds) };
+  return {
+    "RateLimit-Limit": String(d.limit),
+    "RateLimit-Remaining": String(d.remaining),
+    "RateLimit-Reset": String(d.resetSeconds),
+  };
 }
 
 /* ------------------------------------------------------------------ validators */
@@ -214,7 +227,12 @@ export function datasetState(db: Db, now: Date): DatasetState {
   }
   const transitionMs = seen.transition ? startOfOsloDay(seen.transition).getTime() : 0;
   const lastModified = new Date(Math.max(seen.at, transitionMs, BOOT_MS));
-  return { head, transition: seen.transition, lastModified, fingerprint: `${head}.${seen.transition ?? "-"}.${BOOT_MS.toString(36)}` };
+  return {
+    head,
+    transition: seen.transition,
+    lastModified,
+    fingerprint: `${head}.${seen.transition ?? "-"}.${BOOT_MS.toString(36)}`,
+  };
 }
 
 /** Never earlier than the server start (reference lists are refreshed at start). */
@@ -266,7 +284,11 @@ function jsonAnswer(
 ): PlainAnswer {
   Object.assign(headers, { ETag: answer.etag, ...lastModifiedHeader(answer.lastModified) });
   if (isNotModified(requestHeaders, answer.etag, answer.lastModified)) return { status: 304, headers, body: null };
-  return { status: 200, headers: { ...headers, "Content-Type": "application/json; charset=utf-8" }, body: method === "HEAD" ? null : answer.text };
+  return {
+    status: 200,
+    headers: { ...headers, "Content-Type": "application/json; charset=utf-8" },
+    body: method === "HEAD" ? null : answer.text,
+  };
 }
 
 const toResponse = (a: PlainAnswer) => new Response(a.body, { status: a.status, headers: a.headers });
@@ -303,7 +325,12 @@ export const answerStateFor = (db: Db, now: Date): string => `${answerStateToken
  * `pathAndQuery` is the request target as sent; Remix keys by the parsed URL, so a target that
  * parsing would change simply misses here.
  */
-export function answerFromCache(method: string, pathAndQuery: string, headers: HeaderReader, remoteAddress: string | null): PlainAnswer | null {
+export function answerFromCache(
+  method: string,
+  pathAndQuery: string,
+  headers: HeaderReader,
+  remoteAddress: string | null,
+): PlainAnswer | null {
   if (method !== "GET" && method !== "HEAD") return null;
   const cache = apiAnswerCache();
   if (!cache.has(pathAndQuery)) return null;
@@ -312,11 +339,19 @@ export function answerFromCache(method: string, pathAndQuery: string, headers: H
   if (!hit) return null;
   const decision = hit.rateLimited ? rateLimit(headers, remoteAddress) : null;
   if (decision && !decision.allowed) return rateLimitedAnswer(decision);
-  return jsonAnswer(method, headers, hit, { ...corsHeaders(), ...rateHeaders(decision), "Cache-Control": API_CACHE_CONTROL, ...hit.headers });
+  return jsonAnswer(method, headers, hit, {
+    ...corsHeaders(),
+    ...rateHeaders(decision),
+    "Cache-Control": API_CACHE_CONTROL,
+    ...hit.headers,
+  });
 }
 
 /** A GET/HEAD loader from a handler that returns the answer or throws ApiError. */
-export function readEndpoint(handler: (ctx: ApiContext) => ApiAnswer | Promise<ApiAnswer>, options: ReadEndpointOptions = {}) {
+export function readEndpoint(
+  handler: (ctx: ApiContext) => ApiAnswer | Promise<ApiAnswer>,
+  options: ReadEndpointOptions = {},
+) {
   return async ({ request, params, context }: LoaderFunctionArgs): Promise<Response> => {
     // Remix sends OPTIONS (and any method that is not a mutation) to the loader.
     if (request.method !== "GET" && request.method !== "HEAD") return methodAnswer(request);
@@ -335,14 +370,33 @@ export function readEndpoint(handler: (ctx: ApiContext) => ApiAnswer | Promise<A
       const key = cache?.enabled ? url.pathname + url.search : null;
       const state = key != null ? answerStateFor(db, now) : "";
       const hit = key != null ? cache!.get(key, state) : null;
-      if (hit) return toResponse(jsonAnswer(request.method, request.headers, hit, { ...base, ...rateHeaders(decision), "Cache-Control": API_CACHE_CONTROL, ...hit.headers }));
+      if (hit)
+        return toResponse(
+          jsonAnswer(request.method, request.headers, hit, {
+            ...base,
+            ...rateHeaders(decision),
+            "Cache-Control": API_CACHE_CONTROL,
+            ...hit.headers,
+          }),
+        );
       const ctx: ApiContext = { request, url, params, now, db, urls: { base: publicBaseUrl() } };
       const answer = await handler(ctx);
-      const headers: Record<string, string> = { ...base, ...rateHeaders(decision), "Cache-Control": API_CACHE_CONTROL, ...answer.headers };
+      const headers: Record<string, string> = {
+        ...base,
+        ...rateHeaders(decision),
+        "Cache-Control": API_CACHE_CONTROL,
+        ...answer.headers,
+      };
       if (answer.kind === "json") {
         const text = JSON.stringify(answer.body);
         const made = { text, etag: weakEtag(text), lastModified: answer.lastModified };
-        if (key != null && answer.cacheable !== false) cache!.set(key, { ...made, state, headers: answer.headers ?? {}, rateLimited: options.rateLimited !== false });
+        if (key != null && answer.cacheable !== false)
+          cache!.set(key, {
+            ...made,
+            state,
+            headers: answer.headers ?? {},
+            rateLimited: options.rateLimited !== false,
+          });
         return toResponse(jsonAnswer(request.method, request.headers, made, headers));
       }
       Object.assign(headers, { ETag: answer.etag, ...lastModifiedHeader(answer.lastModified) });
@@ -358,7 +412,8 @@ export function readEndpoint(handler: (ctx: ApiContext) => ApiAnswer | Promise<A
       return new Response(answer.open(request.signal), { status: 200, headers });
     } catch (error) {
       const extra = { ...base, ...rateHeaders(decision), "Cache-Control": "no-store" };
-      if (error instanceof ApiError) return apiError(error.status, error.code, error.message, error.details, { ...extra, ...error.headers });
+      if (error instanceof ApiError)
+        return apiError(error.status, error.code, error.message, error.details, { ...extra, ...error.headers });
       if (error instanceof Response) return error;
       console.error(`Open API ${request.method} ${new URL(request.url).pathname} failed:`, error);
       return apiError(500, "internal_error", "Noe gikk galt hos oss. Prøv igjen senere.", undefined, extra);
@@ -384,9 +439,15 @@ function methodAnswer(request: Request): Response {
       },
     });
   }
-  return apiError(405, "method_not_allowed", `${request.method} er ikke tillatt her: det åpne API-et kan bare leses (GET, HEAD).`, undefined, {
-    ...corsHeaders(),
-    Allow: READ_METHODS,
-    "Cache-Control": "no-store",
-  });
+  return apiError(
+    405,
+    "method_not_allowed",
+    `${request.method} er ikke tillatt her: det åpne API-et kan bare leses (GET, HEAD).`,
+    undefined,
+    {
+      ...corsHeaders(),
+      Allow: READ_METHODS,
+      "Cache-Control": "no-store",
+    },
+  );
 }

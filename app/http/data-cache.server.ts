@@ -12,6 +12,7 @@ import { PUBLIC_PAGE_CACHE_CONTROL } from "./cache-headers";
 export const PUBLIC_DATA_CACHE_CONTROL = "public, no-cache";
 
 export const handleDataRequest: HandleDataRequestFunction = (response) => {
-  if (response.headers.get("Cache-Control") === PUBLIC_PAGE_CACHE_CONTROL) response.headers.set("Cache-Control", PUBLIC_DATA_CACHE_CONTROL);
+  if (response.headers.get("Cache-Control") === PUBLIC_PAGE_CACHE_CONTROL)
+    response.headers.set("Cache-Control", PUBLIC_DATA_CACHE_CONTROL);
   return response;
 };

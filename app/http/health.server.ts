@@ -33,9 +33,15 @@ export interface HealthAnswer {
 export async function healthAnswer(db: Db, engines: SearchEngines, detailed: boolean): Promise<HealthAnswer> {
   const database = databaseHealth(db);
   const search = database.ok
-    ? await (async () => searchHealthReport(db, engines))().catch((e: unknown) => ({ ok: false, error: (e as Error).message }))
+    ? await (async () => searchHealthReport(db, engines))().catch((e: unknown) => ({
+        ok: false,
+        error: (e as Error).message,
+      }))
     : { ok: false, error: "database unavailable" };
   const status = !database.ok ? "error" : search.ok ? "ok" : "degraded";
   const time = new Date().toISOString();
-  return { httpStatus: database.ok ? 200 : 503, body: detailed ? { status, time, database, search } : { status, time } };
+  return {
+    httpStatus: database.ok ? 200 : 503,
+    body: detailed ? { status, time, database, search } : { status, time },
+  };
 }

@@ -27,7 +27,8 @@ import { pinoHttp } from "pino-http";
 export const REDACTED = "[redacted]";
 
 /** Query parameters whose value is a secret. */
-const SECRET_PARAM = /^(?:token|access_token|refresh_token|id_token|password|passord|passwd|secret|key|api_key|apikey|code|signature|sig|session)$/i;
+const SECRET_PARAM =
+  /^(?:token|access_token|refresh_token|id_token|password|passord|passwd|secret|key|api_key|apikey|code|signature|sig|session)$/i;
 
 /** Object keys pino removes wherever they appear (up to two levels down, and in req/res). */
 const SECRET_KEYS = [
@@ -68,17 +69,20 @@ export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
   const q = url.indexOf("?");
   if (q < 0) return url;
-  const params = url.slice(q + 1).split("&").map((pair) => {
-    const eq = pair.indexOf("=");
-    const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    let name = rawName;
-    try {
-      name = decodeURIComponent(rawName.replace(/\+/g, " "));
-    } catch {
-      // A malformed escape: judge the raw name.
-    }
-    return eq >= 0 && SECRET_PARAM.test(name) ? `${rawName}=${encodeURIComponent(REDACTED)}` : pair;
-  });
+  const params = url
+    .slice(q + 1)
+    .split("&")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      const rawName = eq < 0 ? pair : pair.slice(0, eq);
+      let name = rawName;
+      try {
+        name = decodeURIComponent(rawName.replace(/\+/g, " "));
+      } catch {
+        // A malformed escape: judge the raw name.
+      }
+      return eq >= 0 && SECRET_PARAM.test(name) ? `${rawName}=${encodeURIComponent(REDACTED)}` : pair;
+    });
   return `${url.slice(0, q)}?${params.join("&")}`;
 }
 
@@ -199,14 +203,22 @@ export function httpLogger(logger: Logger, options: AccessLogOptions = {}) {
       return id;
     },
     autoLogging: { ignore: (req: IncomingMessage) => options.ignore?.((req.url ?? "/").split("?")[0]!) ?? false },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info"),
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
     customSuccessMessage: (req, res) => `${req.method} ${target(req)} ${res.statusCode}`,
     // pino-http makes up "failed with status code 500" for a 5xx without an error: not worth repeating.
     customErrorMessage: (req, res, error) =>
       `${req.method} ${target(req)} ${res.statusCode}${/^failed with status code/.test(error.message) ? "" : `: ${scrubText(error.message)}`}`,
     // Our own shapes instead of pino's standard ones (which copy every request header).
     serializers: {
-      req: (req: { id?: unknown; method?: string; url?: string; remoteAddress?: string; headers?: Record<string, unknown>; raw?: Req }) => {
+      req: (req: {
+        id?: unknown;
+        method?: string;
+        url?: string;
+        remoteAddress?: string;
+        headers?: Record<string, unknown>;
+        raw?: Req;
+      }) => {
         const raw = (req.raw ?? { method: req.method, url: req.url }) as Req;
         const logged = loggedTarget(raw, options.routeOf);
         if (!logged.staff) return { id: req.id, method: req.method, route: logged.target };
@@ -215,7 +227,10 @@ export function httpLogger(logger: Logger, options: AccessLogOptions = {}) {
           method: req.method,
           url: logged.target,
           remoteAddress: req.remoteAddress,
-          userAgent: typeof req.headers?.["user-agent"] === "string" ? (req.headers["user-agent"] as string).slice(0, 200) : undefined,
+          userAgent:
+            typeof req.headers?.["user-agent"] === "string"
+              ? (req.headers["user-agent"] as string).slice(0, 200)
+              : undefined,
         };
       },
       err: serializeError,
@@ -233,12 +248,14 @@ export function httpLogger(logger: Logger, options: AccessLogOptions = {}) {
  * too, with the same redaction. Formatting is util.format's, as console's.
  */
 export function routeConsoleTo(logger: Logger): void {
-  const write = (level: "debug" | "info" | "warn" | "error") => (...args: unknown[]) => {
-    const error = args.find((a): a is Error => a instanceof Error);
-    const message = scrubText(format(...args));
-    if (error) logger[level]({ err: error }, message);
-    else logger[level](message);
-  };
+  const write =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...args: unknown[]) => {
+      const error = args.find((a): a is Error => a instanceof Error);
+      const message = scrubText(format(...args));
+      if (error) logger[level]({ err: error }, message);
+      else logger[level](message);
+    };
   console.log = write("info");
   console.info = write("info");
   console.warn = write("warn");
@@ -263,7 +280,13 @@ export function logCrashes(logger: Logger, exit: (code: number) => void = (code)
 }
 
 function isErrorResponse(value: unknown): value is { status: number; statusText: string; error?: unknown } {
-  return typeof value === "object" && value !== null && typeof (value as { status?: unknown }).status === "number" && "statusText" in value && "internal" in value;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { status?: unknown }).status === "number" &&
+    "statusText" in value &&
+    "internal" in value
+  );
 }
 
 /**
@@ -272,7 +295,11 @@ function isErrorResponse(value: unknown): value is { status: number; statusText:
  * else is logged with the query cut out (as every error) and, for a public request, its path
  * replaced by "[path]" (a path can name a diagnosis or the study someone read).
  */
-export function logRequestError(thrown: unknown, request: Request, log: (value: unknown) => void = (v) => console.error(v)): void {
+export function logRequestError(
+  thrown: unknown,
+  request: Request,
+  log: (value: unknown) => void = (v) => console.error(v),
+): void {
   if (request.signal.aborted) return;
   // Remix's error responses ({ status, statusText, internal, data, error? }): a 4xx (no route,
   // method not allowed, a thrown 404) is in the access line already; a 5xx is logged by its cause.

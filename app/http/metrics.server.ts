@@ -143,7 +143,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const engine of engines.indexed) this.set({ engine: engine.name }, enginePending(db, engine.name)?.lag ?? -1);
+      for (const engine of engines.indexed)
+        this.set({ engine: engine.name }, enginePending(db, engine.name)?.lag ?? -1);
     },
   });
   new Gauge({
@@ -235,7 +236,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
         const body = await registry.metrics();
         res.status(200).set({ "Content-Type": registry.contentType, "Cache-Control": "no-store" }).send(body);
       } catch (error) {
-        res.status(500).type("text/plain").send(`metrics unavailable: ${(error as Error).message}\n`);
+        res
+          .status(500)
+          .type("text/plain")
+          .send(`metrics unavailable: ${(error as Error).message}\n`);
       }
     },
   };

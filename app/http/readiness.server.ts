@@ -46,7 +46,13 @@ export interface ReadinessReport {
       ok: boolean;
       configured: string;
       serving: string;
-      engines: { engine: string; ok: boolean; error?: string; outboxLag: number | null; oldestPendingSeconds: number | null }[];
+      engines: {
+        engine: string;
+        ok: boolean;
+        error?: string;
+        outboxLag: number | null;
+        oldestPendingSeconds: number | null;
+      }[];
     } | null;
     shuttingDown: boolean;
   };
@@ -81,9 +87,19 @@ export async function readiness(options: ReadinessOptions): Promise<ReadinessRep
     const want = new Set(options.migrations.map((m) => m.version));
     const pending = options.migrations.filter((m) => !have.has(m.version)).map(label);
     const unknown = applied.filter((m) => !want.has(m.version)).map(label);
-    checks.migrations = { ok: pending.length === 0 && unknown.length === 0, applied: applied.length, expected: want.size, pending, unknown };
-    if (pending.length) problems.push(`migrations: ${pending.length} not applied (${pending.join(", ")}); run npm run db:migrate`);
-    if (unknown.length) problems.push(`migrations: the database has migrations this code does not know (${unknown.join(", ")}): it was migrated by a newer version`);
+    checks.migrations = {
+      ok: pending.length === 0 && unknown.length === 0,
+      applied: applied.length,
+      expected: want.size,
+      pending,
+      unknown,
+    };
+    if (pending.length)
+      problems.push(`migrations: ${pending.length} not applied (${pending.join(", ")}); run npm run db:migrate`);
+    if (unknown.length)
+      problems.push(
+        `migrations: the database has migrations this code does not know (${unknown.join(", ")}): it was migrated by a newer version`,
+      );
   } catch (error) {
     problems.push(`migrations: cannot read schema_migrations: ${(error as Error).message}`);
   }
@@ -95,16 +111,32 @@ export async function readiness(options: ReadinessOptions): Promise<ReadinessRep
     serving: search.serving,
     engines: search.engines.map((e) => {
       const oldest = safe(() => enginePending(db, e.engine)?.oldestEnqueuedAt ?? null);
-      const oldestPendingSeconds = oldest ? Math.max(0, Math.round((now.getTime() - Date.parse(oldest)) / 1000)) : e.outboxLag === null ? null : 0;
-      return { engine: e.engine, ok: e.ok, ...(e.error ? { error: e.error } : {}), outboxLag: e.outboxLag, oldestPendingSeconds };
+      const oldestPendingSeconds = oldest
+        ? Math.max(0, Math.round((now.getTime() - Date.parse(oldest)) / 1000))
+        : e.outboxLag === null
+          ? null
+          : 0;
+      return {
+        engine: e.engine,
+        ok: e.ok,
+        ...(e.error ? { error: e.error } : {}),
+        outboxLag: e.outboxLag,
+        oldestPendingSeconds,
+      };
     }),
   };
   for (const e of checks.search.engines) {
     const essential = e.engine === engines.embedded.name;
-    if (!e.ok) (essential ? problems : warnings).push(`search (${e.engine}): ${e.error ?? "not healthy"}${essential ? "" : "; searches are answered by sqlite-fts meanwhile (degraded)"}`);
-    if (e.outboxLag === null) (essential ? problems : warnings).push(`search (${e.engine}): no index yet (it is being built)`);
+    if (!e.ok)
+      (essential ? problems : warnings).push(
+        `search (${e.engine}): ${e.error ?? "not healthy"}${essential ? "" : "; searches are answered by sqlite-fts meanwhile (degraded)"}`,
+      );
+    if (e.outboxLag === null)
+      (essential ? problems : warnings).push(`search (${e.engine}): no index yet (it is being built)`);
     else if (e.oldestPendingSeconds !== null && e.oldestPendingSeconds > maxAge) {
-      (essential ? problems : warnings).push(`search (${e.engine}): ${e.outboxLag} change(s) not indexed, the oldest for ${e.oldestPendingSeconds} s (limit ${maxAge} s)`);
+      (essential ? problems : warnings).push(
+        `search (${e.engine}): ${e.outboxLag} change(s) not indexed, the oldest for ${e.oldestPendingSeconds} s (limit ${maxAge} s)`,
+      );
     }
   }
   return report();

@@ -24,7 +24,14 @@ export const LARGE_FORM_MAX_BYTES = 1024 * 1024;
 export const FORM_PREFIXES = ["/logg-inn", "/logg-ut", "/nytt-passord", "/forsker", "/redaksjon"] as const;
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const FORWARDING_HEADERS = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-for", "x-forwarded-port", "x-forwarded-prefix", "forwarded"];
+const FORWARDING_HEADERS = [
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-for",
+  "x-forwarded-port",
+  "x-forwarded-prefix",
+  "forwarded",
+];
 
 export function dropUntrustedForwarding(trustedHops: number) {
   return (req: ExpressRequest, _res: ExpressResponse, next: NextFunction): void => {
@@ -80,7 +87,10 @@ export function formGuard(req: ExpressRequest, res: ExpressResponse, next: NextF
   if (!isFormPath(path)) return next();
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (length === 0 || !FORM_TYPES.includes(type)) {
-    const what = length === 0 ? "skjemaet er tomt" : `innholdet er ${type ? `"${type.slice(0, 80)}"` : "uten Content-Type"}, ikke et skjema`;
+    const what =
+      length === 0
+        ? "skjemaet er tomt"
+        : `innholdet er ${type ? `"${type.slice(0, 80)}"` : "uten Content-Type"}, ikke et skjema`;
     return refuse(
       res,
       400,

@@ -104,7 +104,12 @@ export function securityHeaders(options: SecurityHeaderOptions) {
           kind === "page"
             ? pageCspDirectives(nonce, tls)
             : // JSON, feeds and probes are not documents: nothing may run or be framed.
-              { "default-src": ["'none'"], "frame-ancestors": ["'none'"], "base-uri": ["'none'"], "form-action": ["'none'"] },
+              {
+                "default-src": ["'none'"],
+                "frame-ancestors": ["'none'"],
+                "base-uri": ["'none'"],
+                "form-action": ["'none'"],
+              },
       },
       crossOriginResourcePolicy: { policy: kind === "shared" ? "cross-origin" : "same-origin" },
       crossOriginOpenerPolicy: { policy: "same-origin" },

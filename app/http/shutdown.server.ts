@@ -62,8 +62,16 @@ export async function gracefulShutdown(parts: ShutdownParts, signal: string): Pr
 
   const reports = await parts.flushSearch(parts.flushMs ?? 10_000);
   for (const r of reports) {
-    if (r.error) logger.warn({ search: r }, `shutdown: search (${r.engine}) not flushed: ${r.error}; ${r.lag ?? "?"} change(s) wait in the outbox`);
-    else logger.info({ search: r }, `shutdown: search (${r.engine}) flushed: ${r.indexed} indexed, ${r.removed} removed, outbox lag ${r.lag}`);
+    if (r.error)
+      logger.warn(
+        { search: r },
+        `shutdown: search (${r.engine}) not flushed: ${r.error}; ${r.lag ?? "?"} change(s) wait in the outbox`,
+      );
+    else
+      logger.info(
+        { search: r },
+        `shutdown: search (${r.engine}) flushed: ${r.indexed} indexed, ${r.removed} removed, outbox lag ${r.lag}`,
+      );
   }
   parts.closeDatabase();
   logger.info({ ms: Date.now() - started }, "shutdown complete");

@@ -16,5 +16,6 @@ export function tidyQueryString(params: URLSearchParams): string {
 export function redirectToTidyQuery(request: Request): void {
   const url = new URL(request.url);
   const tidy = tidyQueryString(url.searchParams);
-  if (tidy !== url.search && !(tidy === "" && url.search === "?")) throw redirect(`${url.pathname}${tidy}`, { status: 302 });
+  if (tidy !== url.search && !(tidy === "" && url.search === "?"))
+    throw redirect(`${url.pathname}${tidy}`, { status: 302 });
 }

@@ -46,17 +46,35 @@ const numeric = new Map<string, Intl.DateTimeFormat>();
 function numericParts(timeZone: string, at: Date): Omit<Parts, "monthName"> {
   let f = numeric.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" });
+    f = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      hourCycle: "h23",
+    });
     numeric.set(timeZone, f);
   }
   const parts = f.formatToParts(at);
   const value = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: value("year"), month: value("month"), day: value("day"), hour: value("hour") % 24, minute: value("minute") };
+  return {
+    year: value("year"),
+    month: value("month"),
+    day: value("day"),
+    hour: value("hour") % 24,
+    minute: value("minute"),
+  };
 }
 
 /** The month's name as it stands in a full date ("mars", "March"), in a BCP 47 locale. */
 function monthName(locale: string, timeZone: string, at: Date): string {
-  return formatter(locale, timeZone, false).formatToParts(at).find((p) => p.type === "month")?.value ?? "";
+  return (
+    formatter(locale, timeZone, false)
+      .formatToParts(at)
+      .find((p) => p.type === "month")?.value ?? ""
+  );
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
@@ -102,7 +120,8 @@ export function formatCalendarDatePattern(calendarDate: string, pattern: string,
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   // Noon UTC of that day, read in UTC: the same calendar day whatever the machine's zone.
   const at = new Date(Date.UTC(year, month - 1, day, 12));
-  if (at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) throw new RangeError(`"${calendarDate}" is not a calendar date (YYYY-MM-DD)`);
+  if (at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day)
+    throw new RangeError(`"${calendarDate}" is not a calendar date (YYYY-MM-DD)`);
   at.setUTCFullYear(year);
   return fillPattern(pattern, { year, month, day, monthName: monthName(locale, "UTC", at), hour: 0, minute: 0 });
 }
@@ -111,5 +130,8 @@ export function formatCalendarDatePattern(calendarDate: string, pattern: string,
 export function formatInstantPattern(instant: string | Date, pattern: string, locale: string): string {
   const at = new Date(instant);
   if (Number.isNaN(at.getTime())) throw new RangeError(`"${String(instant)}" is not a point in time`);
-  return fillPattern(pattern, { ...numericParts(PORTAL_TIME_ZONE, at), monthName: monthName(locale, PORTAL_TIME_ZONE, at) });
+  return fillPattern(pattern, {
+    ...numericParts(PORTAL_TIME_ZONE, at),
+    monthName: monthName(locale, PORTAL_TIME_ZONE, at),
+  });
 }

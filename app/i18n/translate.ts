@@ -63,7 +63,9 @@ export function translator(lang: Lang): Translator {
     date: (calendarDate) => formatCalendarDatePattern(calendarDate, messages["format.date"], locale),
     instant: (iso) => formatInstantPattern(iso, messages["format.instant"], locale),
     list: (items) =>
-      items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} ${messages["format.list.and"]} ${items.at(-1)}`,
+      items.length <= 1
+        ? (items[0] ?? "")
+        : `${items.slice(0, -1).join(", ")} ${messages["format.list.and"]} ${items.at(-1)}`,
     href: (path) => withLang(path, lang),
   };
   cache.set(lang, created);

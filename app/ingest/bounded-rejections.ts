@@ -71,7 +71,11 @@ export class BoundedRejections {
   }
 }
 
-export function boundRejections(rejections: Iterable<Rejection>, maxIdentical = MAX_IDENTICAL_REJECTIONS, maxListed = MAX_LISTED_REJECTIONS): Rejection[] {
+export function boundRejections(
+  rejections: Iterable<Rejection>,
+  maxIdentical = MAX_IDENTICAL_REJECTIONS,
+  maxListed = MAX_LISTED_REJECTIONS,
+): Rejection[] {
   const bounded = new BoundedRejections(maxIdentical, maxListed);
   for (const r of rejections) bounded.push(r);
   return bounded.toArray();

@@ -22,7 +22,9 @@ export function stripControlChars(text: string): string {
 
 /** For messages that quote the input: each control character shown as "\u0000" text, so the sender can find it. */
 export function showControlChars(text: string): string {
-  return HAS_CONTROL.test(text) ? text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : text;
+  return HAS_CONTROL.test(text)
+    ? text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    : text;
 }
 
 export interface CleanedField {
@@ -43,7 +45,9 @@ export function cleanControlChars<T>(value: T): { value: T; cleaned: CleanedFiel
   const walk = (v: unknown, path: string): unknown => {
     if (typeof v === "string") {
       if (!HAS_CONTROL.test(v)) return v;
-      const removed = [...new Set(v.match(CONTROL)!.map((c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`))];
+      const removed = [
+        ...new Set(v.match(CONTROL)!.map((c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`)),
+      ];
       cleaned.push({ path, removed });
       return v.replace(CONTROL, "");
     }

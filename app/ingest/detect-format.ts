@@ -60,7 +60,8 @@ function quoted(text: string, max = 80): string {
 }
 
 export function detectInput(input: Uint8Array | string): DetectedInput {
-  const head = typeof input === "string" ? Buffer.from(input.slice(0, SNIFF_BYTES), "utf8") : input.subarray(0, SNIFF_BYTES);
+  const head =
+    typeof input === "string" ? Buffer.from(input.slice(0, SNIFF_BYTES), "utf8") : input.subarray(0, SNIFF_BYTES);
   return detectHead(head, 0);
 }
 
@@ -71,7 +72,12 @@ function detectHead(bytes: Uint8Array, depth: number): DetectedInput {
   if (b(0) === 0x50 && b(1) === 0x4b && b(2) === 0x03 && b(3) === 0x04) return detectZip(bytes);
   if (bytes.length >= 262 && latin1(bytes, 257, 262) === "ustar") return detectTar(bytes, depth);
   if ((b(0) === 0xff && b(1) === 0xfe) || (b(0) === 0xfe && b(1) === 0xff)) {
-    return { kind: "utf16", description: "UTF-16-kodet tekst", fits: [], hint: "lagre filen som UTF-8 og send den på nytt" };
+    return {
+      kind: "utf16",
+      description: "UTF-16-kodet tekst",
+      fits: [],
+      hint: "lagre filen som UTF-8 og send den på nytt",
+    };
   }
   if (latin1(bytes, 0, 5) === "%PDF-") return { kind: "pdf", description: "et PDF-dokument", fits: [] };
   // Text in another encoding is reported by the declared format's reader, which names the first
@@ -96,7 +102,11 @@ function detectGzip(bytes: Uint8Array, depth: number): DetectedInput {
   // A truncated stream: Z_SYNC_FLUSH returns what the first bytes decompress to instead of
   // failing on the missing end; the output cap keeps a gzip bomb from costing memory (a bomb's
   // first 16 KB pass the cap, so its first kilobyte is read instead).
-  const head = (compressed: number) => gunzipSync(bytes.subarray(0, compressed), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 8 * 1024 * 1024 });
+  const head = (compressed: number) =>
+    gunzipSync(bytes.subarray(0, compressed), {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: 8 * 1024 * 1024,
+    });
   let inner: Buffer;
   try {
     inner = head(16 * 1024);
@@ -108,8 +118,13 @@ function detectGzip(bytes: Uint8Array, depth: number): DetectedInput {
     }
   }
   const found = detectHead(inner.subarray(0, SNIFF_BYTES), depth + 1);
-  if (found.kind === "unknown" || found.kind === "json") return { ...found, description: `${found.description}, gzip-komprimert`, fits: READS_GZIP };
-  return { ...found, description: `${found.description}, gzip-komprimert`, fits: found.fits.filter((f) => READS_GZIP.includes(f)) };
+  if (found.kind === "unknown" || found.kind === "json")
+    return { ...found, description: `${found.description}, gzip-komprimert`, fits: READS_GZIP };
+  return {
+    ...found,
+    description: `${found.description}, gzip-komprimert`,
+    fits: found.fits.filter((f) => READS_GZIP.includes(f)),
+  };
 }
 
 /** The first entry's name from the first local file header. */
@@ -117,10 +132,22 @@ function detectZip(bytes: Uint8Array): DetectedInput {
   const nameLength = (bytes[26] ?? 0) | ((bytes[27] ?? 0) << 8);
   const name = quoted(Buffer.from(bytes.subarray(30, 30 + nameLength)).toString("utf8"));
   if (/^NCT\d{8}\.xml$/i.test(name.split("/").pop() ?? "")) {
-    return { kind: "zip", description: `en zip-fil med ClinicalTrials.gov legacy XML (første fil: ${name})`, fits: [], hint: LEGACY_XML_HINT };
+    return {
+      kind: "zip",
+      description: `en zip-fil med ClinicalTrials.gov legacy XML (første fil: ${name})`,
+      fits: [],
+      hint: LEGACY_XML_HINT,
+    };
   }
-  if (/\.xml$/i.test(name)) return { kind: "zip", description: `en zip-fil med XML-filer (første fil: ${name})`, fits: [] };
-  if (/\.(csv|tsv)$/i.test(name)) return { kind: "zip", description: `en zip-fil med CSV (første fil: ${name})`, fits: [], hint: "pakk ut CSV-filen og send den alene" };
+  if (/\.xml$/i.test(name))
+    return { kind: "zip", description: `en zip-fil med XML-filer (første fil: ${name})`, fits: [] };
+  if (/\.(csv|tsv)$/i.test(name))
+    return {
+      kind: "zip",
+      description: `en zip-fil med CSV (første fil: ${name})`,
+      fits: [],
+      hint: "pakk ut CSV-filen og send den alene",
+    };
   // The CT.gov "Download JSON" zip (NCT*.json) — and anything else, which its reader reports.
   return { kind: "zip", description: `en zip-fil${name ? ` (første fil: ${name})` : ""}`, fits: ["ctgov-json"] };
 }
@@ -129,14 +156,23 @@ function detectZip(bytes: Uint8Array): DetectedInput {
 function detectTar(bytes: Uint8Array, depth: number): DetectedInput {
   let inside: DetectedInput | null = null;
   let first = "";
-  for (let offset = 0; offset + 512 <= bytes.length && !inside; ) {
+  for (let offset = 0; offset + 512 <= bytes.length && !inside;) {
     const name = latin1(bytes, offset, offset + 100).replace(/\0.*$/s, "");
     if (!name) break;
-    const size = parseInt(latin1(bytes, offset + 124, offset + 136).replace(/\0.*$/s, "").trim() || "0", 8) || 0;
+    const size =
+      parseInt(
+        latin1(bytes, offset + 124, offset + 136)
+          .replace(/\0.*$/s, "")
+          .trim() || "0",
+        8,
+      ) || 0;
     const type = latin1(bytes, offset + 156, offset + 157);
     if (type === "0" || type === "\0") {
       first = name;
-      inside = depth < 2 ? detectHead(bytes.subarray(offset + 512, offset + 512 + Math.min(size, SNIFF_BYTES)), depth + 1) : null;
+      inside =
+        depth < 2
+          ? detectHead(bytes.subarray(offset + 512, offset + 512 + Math.min(size, SNIFF_BYTES)), depth + 1)
+          : null;
       break;
     }
     offset += 512 + Math.ceil(size / 512) * 512;
@@ -174,13 +210,27 @@ function detectMarkup(text: string): DetectedInput {
   }
   const root = /^<([A-Za-z_][\w.:-]*)/.exec(rest)?.[1];
   if (root === "clinical_study" || root === "clinical_studies" || root === "search_results") {
-    return { kind: "ctgov-legacy-xml", description: `ClinicalTrials.gov legacy XML (<${root}>)`, fits: [], hint: LEGACY_XML_HINT };
+    return {
+      kind: "ctgov-legacy-xml",
+      description: `ClinicalTrials.gov legacy XML (<${root}>)`,
+      fits: [],
+      hint: LEGACY_XML_HINT,
+    };
   }
   const fhir = FHIR_XML_ROOT.exec(rest);
   if (fhir) {
-    return { kind: "fhir-xml", description: `FHIR XML (${fhir[1]})`, fits: [], hint: "send FHIR-ressursen som JSON (application/fhir+json)" };
+    return {
+      kind: "fhir-xml",
+      description: `FHIR XML (${fhir[1]})`,
+      fits: [],
+      hint: "send FHIR-ressursen som JSON (application/fhir+json)",
+    };
   }
-  return { kind: "xml", description: root ? `XML (rotelement <${quoted(root, 40)}>)` : "XML eller annen markup", fits: [] };
+  return {
+    kind: "xml",
+    description: root ? `XML (rotelement <${quoted(root, 40)}>)` : "XML eller annen markup",
+    fits: [],
+  };
 }
 
 /** A key of a JSON object: a quoted name followed by a colon, never a quote inside a string value (those are escaped). */
@@ -197,7 +247,11 @@ function detectJson(text: string): DetectedInput {
     };
   }
   if (key("protocolSection").test(text)) {
-    const shape = isList ? "en liste med studier" : key("studies").test(text) ? "en API-side { studies: [...] }" : "studier";
+    const shape = isList
+      ? "en liste med studier"
+      : key("studies").test(text)
+        ? "en API-side { studies: [...] }"
+        : "studier";
     return { kind: "ctgov-v2-json", description: `ClinicalTrials.gov API v2 JSON (${shape})`, fits: ["ctgov-json"] };
   }
   const types = [...text.matchAll(/(?<!\\)"resourceType"\s*:\s*"([A-Za-z]+)"/g)].map((m) => m[1]!);
@@ -205,7 +259,12 @@ function detectJson(text: string): DetectedInput {
     const readable = types.includes("Bundle") || types.includes("ResearchStudy");
     const type = types.includes("Bundle") ? "Bundle" : types.includes("ResearchStudy") ? "ResearchStudy" : types[0]!;
     if (isList) {
-      return { kind: "fhir-json", description: `en JSON-liste med FHIR-ressurser (${type})`, fits: [], hint: "send én ResearchStudy eller en Bundle" };
+      return {
+        kind: "fhir-json",
+        description: `en JSON-liste med FHIR-ressurser (${type})`,
+        fits: [],
+        hint: "send én ResearchStudy eller en Bundle",
+      };
     }
     return {
       kind: "fhir-json",
@@ -215,7 +274,11 @@ function detectJson(text: string): DetectedInput {
     };
   }
   if (key("(tittel|studier|studiesteder|utfort_av|deltakende_foretak|sammendrag)").test(text)) {
-    return { kind: "native-json", description: "Kliniske studiers native JSON (sykehusenes listeformat)", fits: ["native"] };
+    return {
+      kind: "native-json",
+      description: "Kliniske studiers native JSON (sykehusenes listeformat)",
+      fits: ["native"],
+    };
   }
   // JSON of no shape we recognise: every JSON reader may try, and says what is wrong.
   return { kind: "json", description: "JSON", fits: ["native", "ctgov-json", "fhir"] };
@@ -225,7 +288,16 @@ function detectCsv(text: string): DetectedInput {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   let header: string[];
   try {
-    header = ((parse(firstLine, { to: 1, relax_quotes: true, relax_column_count: true, delimiter: [",", ";", "\t"] }) as string[][])[0] ?? []).map((h) => h.trim());
+    header = (
+      (
+        parse(firstLine, {
+          to: 1,
+          relax_quotes: true,
+          relax_column_count: true,
+          delimiter: [",", ";", "\t"],
+        }) as string[][]
+      )[0] ?? []
+    ).map((h) => h.trim());
   } catch {
     header = [];
   }
@@ -236,8 +308,15 @@ function detectCsv(text: string): DetectedInput {
   if (header.includes("Trial number") && header.includes("Title of the trial")) {
     return { kind: "ctis-csv", description: "EU CTIS CSV (eksport fra euclinicaltrials.eu)", fits: ["ctis-csv"] };
   }
-  const shown = header.slice(0, 4).map((h) => quoted(h, 30)).join(", ");
-  return { kind: "csv", description: `CSV (kolonner: ${shown}${header.length > 4 ? ", …" : ""})`, fits: ["ctgov-csv", "ctis-csv"] };
+  const shown = header
+    .slice(0, 4)
+    .map((h) => quoted(h, 30))
+    .join(", ");
+  return {
+    kind: "csv",
+    description: `CSV (kolonner: ${shown}${header.length > 4 ? ", …" : ""})`,
+    fits: ["ctgov-csv", "ctis-csv"],
+  };
 }
 
 /**

@@ -32,7 +32,8 @@ export function backoffSeconds(intervalSeconds: number, failures: number): numbe
 
 async function readLimited(res: Response, max: number): Promise<Buffer> {
   const declared = Number(res.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > max) throw new Error(`feeden er ${declared} byte, mer enn grensen på ${max}`);
+  if (Number.isFinite(declared) && declared > max)
+    throw new Error(`feeden er ${declared} byte, mer enn grensen på ${max}`);
   const chunks: Buffer[] = [];
   let size = 0;
   if (!res.body) return Buffer.alloc(0);
@@ -64,7 +65,11 @@ export async function pollFeed(db: Db, sub: FeedSubscription, options: PollOptio
   };
   let res: Response;
   try {
-    res = await doFetch(sub.url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000), redirect: "follow" });
+    res = await doFetch(sub.url, {
+      headers,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      redirect: "follow",
+    });
   } catch (error) {
     return fail(`kunne ikke hente ${sub.url}: ${(error as Error).message}`);
   }
@@ -88,14 +93,27 @@ export async function pollFeed(db: Db, sub: FeedSubscription, options: PollOptio
   const unpacked = await unpackDelivery(sub.format, body, maxBytes);
   if (!unpacked.ok) return fail(`${sub.url}: ${unpacked.message}`);
   const mapped = mapInput(sub.format, unpacked.bytes, buildMapContext(db, sub.organisationId, now, maxBytes));
-  const report = ingestBatch(db, mapped, { organisationId: sub.organisationId, alsoFor: sub.alsoFor, format: sub.format, mode: sub.mode, now });
+  const report = ingestBatch(db, mapped, {
+    organisationId: sub.organisationId,
+    alsoFor: sub.alsoFor,
+    format: sub.format,
+    mode: sub.mode,
+    now,
+  });
   const stored = report.created + report.changed + report.unchanged;
   if (stored === 0 && report.rejected > 0) {
     // Nothing usable: treat as a failure (back off) but keep the run's rejection list.
     const failures = sub.failures + 1;
     const next = new Date(now.getTime() + backoffSeconds(sub.intervalSeconds, failures) * 1000);
     const error = `ingen studier kunne leses (${report.rejected} avvist; se innlesing ${report.runId})`;
-    recordFeedPoll(db, sub.id, { polledAt: now, nextPollAt: next, status: "failed", failures, error, runId: report.runId });
+    recordFeedPoll(db, sub.id, {
+      polledAt: now,
+      nextPollAt: next,
+      status: "failed",
+      failures,
+      error,
+      runId: report.runId,
+    });
     return { status: "failed", runId: report.runId, error, nextPollAt: next };
   }
   recordFeedPoll(db, sub.id, {
@@ -114,7 +132,8 @@ export async function pollFeed(db: Db, sub: FeedSubscription, options: PollOptio
 /** Polls every due subscription once, one after another. */
 export async function pollDueFeeds(db: Db, options: PollOptions = {}): Promise<PollOutcome[]> {
   const outcomes: PollOutcome[] = [];
-  for (const sub of dueFeedSubscriptions(db, options.now ?? new Date())) outcomes.push(await pollFeed(db, sub, options));
+  for (const sub of dueFeedSubscriptions(db, options.now ?? new Date()))
+    outcomes.push(await pollFeed(db, sub, options));
   return outcomes;
 }
 
@@ -132,7 +151,8 @@ export function startFeedScheduler(db: Db, log: (message: string) => void = cons
   const tick = async () => {
     try {
       for (const outcome of await pollDueFeeds(db)) {
-        if (outcome.status === "failed") log(`feed poll failed: ${outcome.error}; next try ${outcome.nextPollAt.toISOString()}`);
+        if (outcome.status === "failed")
+          log(`feed poll failed: ${outcome.error}; next try ${outcome.nextPollAt.toISOString()}`);
       }
     } catch (error) {
       log(`feed scheduler error: ${(error as Error).message}`);

@@ -37,7 +37,12 @@ export type FullMapContext = MapContext & { categories: CategoryRef[] };
  * (INGEST_MAX_BYTES), so a small packed body cannot unpack past what a plain one may be. Without
  * it (operator CLIs) each mapper's own cap holds.
  */
-export function buildMapContext(db: Db, organisationId: string, now: Date = new Date(), maxUnpackedBytes?: number): FullMapContext {
+export function buildMapContext(
+  db: Db,
+  organisationId: string,
+  now: Date = new Date(),
+  maxUnpackedBytes?: number,
+): FullMapContext {
   const hospitals = listHospitals(db);
   return {
     organisationId,
@@ -81,5 +86,7 @@ export function mapInput(format: IngestFormat, input: Buffer, ctx: FullMapContex
 /** One rejection for the whole file when it is plainly not the declared format; null when it may be. */
 export function wrongFormat(format: IngestFormat, input: Buffer | string): MapResult | null {
   const message = formatMismatch(format, detectInput(input));
-  return message ? { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(format)", message }] } : null;
+  return message
+    ? { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(format)", message }] }
+    : null;
 }

@@ -42,9 +42,13 @@ function parseCodeList(json: string, schema: CodeEntrySchema): Icd10Parse {
   try {
     raw = JSON.parse(json.replace(/^\uFEFF/, ""));
   } catch (e) {
-    return { entries: [], problems: [{ ref: "fil", field: "(JSON)", message: `er ikke gyldig JSON: ${(e as Error).message}` }] };
+    return {
+      entries: [],
+      problems: [{ ref: "fil", field: "(JSON)", message: `er ikke gyldig JSON: ${(e as Error).message}` }],
+    };
   }
-  if (!Array.isArray(raw)) return { entries: [], problems: [{ ref: "fil", field: "(rot)", message: "må være en liste med { code, text }" }] };
+  if (!Array.isArray(raw))
+    return { entries: [], problems: [{ ref: "fil", field: "(rot)", message: "må være en liste med { code, text }" }] };
   const entries: Icd10Entry[] = [];
   const problems: Icd10Parse["problems"] = [];
   const seen = new Set<string>();
@@ -52,10 +56,12 @@ function parseCodeList(json: string, schema: CodeEntrySchema): Icd10Parse {
     const ref = `oppføring ${i + 1}`;
     const r = schema.safeParse(item);
     if (!r.success) {
-      for (const issue of r.error.issues) problems.push({ ref, field: String(issue.path[0] ?? "(oppføring)"), message: issue.message });
+      for (const issue of r.error.issues)
+        problems.push({ ref, field: String(issue.path[0] ?? "(oppføring)"), message: issue.message });
       return;
     }
-    if (seen.has(r.data.code)) return void problems.push({ ref, field: "code", message: `${r.data.code} står to ganger` });
+    if (seen.has(r.data.code))
+      return void problems.push({ ref, field: "code", message: `${r.data.code} står to ganger` });
     seen.add(r.data.code);
     entries.push({ code: r.data.code, nameNb: r.data.text });
   });

@@ -96,7 +96,11 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
   const sourceId = feedSourceId(options.organisationId, options.format);
-  const actor: Actor = options.actor ?? { kind: "source", id: sourceId, name: `${options.organisationId} (${options.format})` };
+  const actor: Actor = options.actor ?? {
+    kind: "source",
+    id: sourceId,
+    name: `${options.organisationId} (${options.format})`,
+  };
   const dryRun = options.dryRun ?? false;
   const report: IngestReport = {
     runId: null,
@@ -115,7 +119,9 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
     rejections: [],
     skippedReasons: summariseSkipped(mapped.skipped ?? []),
     holds: [],
-    warnings: mapped.records.flatMap((r) => r.warnings.map((message) => ({ ref: showControlChars(r.ref), message: showControlChars(message) }))),
+    warnings: mapped.records.flatMap((r) =>
+      r.warnings.map((message) => ({ ref: showControlChars(r.ref), message: showControlChars(message) })),
+    ),
     conflicts: 0,
     studyIds: [],
     changedIds: [],
@@ -136,8 +142,23 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
   };
   for (const r of mapped.rejected) tell(r);
 
-  ensureFeedSource(db, sourceId, options.organisationId, options.format, `${options.organisationId} (${options.format})`);
-  const runId = dryRun ? null : startIngestRun(db, { organisationId: options.organisationId, sourceId, format: options.format, mode: options.mode, dryRun, startedAt: nowIso });
+  ensureFeedSource(
+    db,
+    sourceId,
+    options.organisationId,
+    options.format,
+    `${options.organisationId} (${options.format})`,
+  );
+  const runId = dryRun
+    ? null
+    : startIngestRun(db, {
+        organisationId: options.organisationId,
+        sourceId,
+        format: options.format,
+        mode: options.mode,
+        dryRun,
+        startedAt: nowIso,
+      });
   report.runId = runId;
 
   // Every id in the feed counts as present, even when its record is rejected: a broken record
@@ -169,7 +190,10 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
         if (s.organisationId != null || s.lat != null || !s.city) return s;
         const centre = centres!.get(placeKey(s.city));
         if (!centre) return s;
-        report.warnings.push({ ref: record.ref, message: `${s.name ?? s.city}: uten koordinater i kilden; plassert i sentrum av ${s.city} (postnummerlisten)` });
+        report.warnings.push({
+          ref: record.ref,
+          message: `${s.name ?? s.city}: uten koordinater i kilden; plassert i sentrum av ${s.city} (postnummerlisten)`,
+        });
         return { ...s, lat: centre.lat, lon: centre.lon };
       }),
     };
@@ -190,7 +214,10 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
     const unreadable = mapped.rejected.some((r) => r.externalId == null);
     if (options.mode === "full" && !unreadable) withdrawMissing();
     else if (options.mode === "full") {
-      report.warnings.push({ ref: "hele leveransen", message: "ingenting er trukket tilbake fordi leveransen (eller en studie uten id) ikke kunne leses" });
+      report.warnings.push({
+        ref: "hele leveransen",
+        message: "ingenting er trukket tilbake fordi leveransen (eller en studie uten id) ikke kunne leses",
+      });
     }
   };
 
@@ -201,7 +228,11 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
     presentIds.add(record.externalId);
     const earlier = firstRef.get(record.externalId);
     if (earlier) {
-      reject(record, "id", `id "${record.externalId}" forekommer to ganger i samme leveranse (først i ${earlier}); bare den første er brukt`);
+      reject(
+        record,
+        "id",
+        `id "${record.externalId}" forekommer to ganger i samme leveranse (først i ${earlier}); bare den første er brukt`,
+      );
       return;
     }
     firstRef.set(record.externalId, record.ref);
@@ -219,7 +250,10 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
         if (studyId == null) {
           const matches = findStudyIdsByIdentifiers(db, parsed.study.identifiers);
           if (matches.length > 1) {
-            throw new RecordProblem("identifiers", `identifikatorene peker på flere studier (${matches.join(", ")}); slå dem sammen før ny innlesing`);
+            throw new RecordProblem(
+              "identifiers",
+              `identifikatorene peker på flere studier (${matches.join(", ")}); slå dem sammen før ny innlesing`,
+            );
           }
           studyId = matches[0] ?? null;
         }
@@ -230,23 +264,40 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
         // Junk is stored but held unpublished, unless an editor already published it deliberately
         // for these same reasons.
         const reasons = junkReasons(merged.study);
-        for (const why of heldLinkReasons(merged.study)) report.warnings.push({ ref: record.ref, message: `${why}: lenken er lagret, men vises ikke offentlig` });
+        for (const why of heldLinkReasons(merged.study))
+          report.warnings.push({ ref: record.ref, message: `${why}: lenken er lagret, men vises ikke offentlig` });
         const hold = studyId != null ? getStudyHold(db, studyId) : null;
         const released = hold?.releasedAt != null && reasons.every((r) => hold.reasons.includes(r));
         const held = reasons.length > 0 && !released;
-        const toSave = held && merged.study.publicationState === "published" ? { ...merged.study, publicationState: "submitted" as const } : merged.study;
+        const toSave =
+          held && merged.study.publicationState === "published"
+            ? { ...merged.study, publicationState: "submitted" as const }
+            : merged.study;
         const result = saveStudy(db, toSave, { studyId: studyId ?? undefined, provenance, actor, now });
         if (!result.ok) {
-          throw new RecordProblem(result.problems[0]!.field, result.problems.map((p) => `${p.field}: ${p.message}`).join("; "));
+          throw new RecordProblem(
+            result.problems[0]!.field,
+            result.problems.map((p) => `${p.field}: ${p.message}`).join("; "),
+          );
         }
         if (reasons.length > 0) recordStudyHold(db, result.studyId, reasons, runId, nowIso);
         else if (hold) clearStudyHold(db, result.studyId);
         if (held) {
           report.held++;
           report.holds.push({ ref: record.ref, externalId: record.externalId, studyId: result.studyId, reasons });
-          report.warnings.push({ ref: record.ref, message: `holdt tilbake for redaktør (ikke publisert): ${reasons.join("; ")}` });
+          report.warnings.push({
+            ref: record.ref,
+            message: `holdt tilbake for redaktør (ikke publisert): ${reasons.join("; ")}`,
+          });
         }
-        report.conflicts += recordConflicts(db, result.studyId, options.organisationId, runId, merged.conflicts, nowIso);
+        report.conflicts += recordConflicts(
+          db,
+          result.studyId,
+          options.organisationId,
+          runId,
+          merged.conflicts,
+          nowIso,
+        );
         if (result.created) report.created++;
         else if (result.changed) report.changed++;
         else report.unchanged++;
@@ -301,7 +352,15 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
     }
   } catch (error) {
     report.rejections = rejections.toArray();
-    if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, (error as Error).message, notesOf(report, options));
+    if (runId != null)
+      finishIngestRun(
+        db,
+        runId,
+        countsOf(report),
+        report.rejections,
+        (error as Error).message,
+        notesOf(report, options),
+      );
     throw error;
   }
   report.rejections = rejections.toArray();
@@ -320,14 +379,21 @@ class RecordProblem extends Error {
 }
 
 /** The record with control characters removed from its id and every text of its study; one warning per field. */
-function withoutControlChars(record: MappedRecord, format: IngestFormat, warnings: { ref: string; message: string }[]): MappedRecord {
+function withoutControlChars(
+  record: MappedRecord,
+  format: IngestFormat,
+  warnings: { ref: string; message: string }[],
+): MappedRecord {
   const { value: study, cleaned } = cleanControlChars(record.study);
   const { value: externalId } = cleanControlChars(record.externalId);
   if (cleaned.length === 0 && externalId === record.externalId) return record;
   const ref = showControlChars(record.ref);
   if (externalId !== record.externalId) warnings.push({ ref, message: "id: kontrolltegn er fjernet fra id-en" });
   for (const c of cleaned) {
-    warnings.push({ ref, message: `${senderFieldPath(format, c.path)}: kontrolltegn (${c.removed.join(", ")}) er fjernet fra teksten` });
+    warnings.push({
+      ref,
+      message: `${senderFieldPath(format, c.path)}: kontrolltegn (${c.removed.join(", ")}) er fjernet fra teksten`,
+    });
   }
   return { ...record, ref, externalId, study };
 }

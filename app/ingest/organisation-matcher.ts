@@ -246,7 +246,12 @@ function buildAliases(organisations: OrganisationRef[]): Alias[] {
   const add = (phrase: string, organisationId: string, hospitalId: string | null, strong: boolean) => {
     const p = normaliseName(phrase);
     if (!p || !orgIds.has(organisationId)) return;
-    aliases.push({ phrase: p, organisationId, hospitalId: hospitalId && hospitalIds.has(hospitalId) ? hospitalId : null, strong });
+    aliases.push({
+      phrase: p,
+      organisationId,
+      hospitalId: hospitalId && hospitalIds.has(hospitalId) ? hospitalId : null,
+      strong,
+    });
   };
   for (const [phrase, organisationId, hospitalId, strength] of ALIAS_SPECS) {
     add(phrase, organisationId, hospitalId ?? null, strength !== "weak");
@@ -298,7 +303,9 @@ function byName(facility: string, location: SiteLocation, organisations: Organis
   const name = normaliseName(facility);
   if (!name) return null;
   const looksLikeHospital = HOSPITAL_WORD.test(name);
-  const hits = buildAliases(organisations).filter((a) => (a.strong || looksLikeHospital) && containsPhrase(name, a.phrase));
+  const hits = buildAliases(organisations).filter(
+    (a) => (a.strong || looksLikeHospital) && containsPhrase(name, a.phrase),
+  );
   // Organisation-level alias ("Oslo University Hospital"): the city or the point may still say which hospital.
   return pickFromAliasHits(hits, organisations, (org) => refineHospital(org, location));
 }
@@ -363,7 +370,10 @@ function byCity(location: SiteLocation, organisations: OrganisationRef[]): SiteM
   if (!city) return null;
   const municipality = TOWN_TO_MUNICIPALITY[city] ?? city;
   const candidates = organisations
-    .map((org) => ({ org, hospitals: org.hospitals.filter((h) => h.municipality && normaliseName(h.municipality) === municipality) }))
+    .map((org) => ({
+      org,
+      hospitals: org.hospitals.filter((h) => h.municipality && normaliseName(h.municipality) === municipality),
+    }))
     .filter((c) => c.hospitals.length > 0);
   if (candidates.length === 0) return null;
   let chosen = candidates.length === 1 ? candidates[0]! : null;
@@ -384,7 +394,10 @@ export function matchNorwegianSite(location: SiteLocation, organisations: Organi
 }
 
 /** Matches a free-text organisation name (e.g. a lead sponsor) by aliases only: no places. */
-export function matchOrganisationName(name: string | null | undefined, organisations: OrganisationRef[]): SiteMatch | null {
+export function matchOrganisationName(
+  name: string | null | undefined,
+  organisations: OrganisationRef[],
+): SiteMatch | null {
   if (!name) return null;
   return byName(name, {}, organisations);
 }
@@ -421,7 +434,9 @@ export function matchRegisteredOrganisation(
   if (!name) return null;
   const explicitHospital = STRICT_HOSPITAL_WORD.test(name);
   if (!explicitHospital && NOT_A_HOSPITAL_WORD.test(name)) return null;
-  const hits = buildAliases(organisations).filter((a) => (a.strong || explicitHospital) && containsPhrase(name, a.phrase));
+  const hits = buildAliases(organisations).filter(
+    (a) => (a.strong || explicitHospital) && containsPhrase(name, a.phrase),
+  );
   // Organisation-level name: only the city as written may say which hospital (never the point).
   return pickFromAliasHits(hits, organisations, (org) => hospitalByCity(org, location.city));
 }

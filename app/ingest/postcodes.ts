@@ -15,7 +15,8 @@ export function parseBolstadPostcodes(text: string): PostcodeParse {
   const col = (name: string) => header.indexOf(name);
   const need = ["POSTNR", "POSTSTAD", "KOMMNR", "KOMMUNE", "LAT", "LON"];
   const missing = need.filter((n) => col(n) < 0);
-  if (missing.length) return { rows: [], problems: [{ line: 1, message: `mangler kolonne(r): ${missing.join(", ")}` }] };
+  if (missing.length)
+    return { rows: [], problems: [{ line: 1, message: `mangler kolonne(r): ${missing.join(", ")}` }] };
   const rows: PostcodeRow[] = [];
   const problems: PostcodeParse["problems"] = [];
   const seen = new Set<string>();
@@ -26,10 +27,13 @@ export function parseBolstadPostcodes(text: string): PostcodeParse {
     const lat = Number(f[col("LAT")]);
     const lon = Number(f[col("LON")]);
     const placeRaw = (f[col("POSTSTAD")] ?? "").trim();
-    if (!/^\d{4}$/.test(postcode)) return void problems.push({ line: i + 2, message: `ugyldig postnummer "${postcode}"` });
+    if (!/^\d{4}$/.test(postcode))
+      return void problems.push({ line: i + 2, message: `ugyldig postnummer "${postcode}"` });
     // Mainland, Svalbard (to 81°N) and Jan Mayen (8°W).
-    if (!(lat >= 57 && lat <= 81 && lon >= -9.5 && lon <= 35)) return void problems.push({ line: i + 2, message: `koordinater utenfor Norge for ${postcode}` });
-    if (seen.has(postcode)) return void problems.push({ line: i + 2, message: `postnummer ${postcode} står to ganger` });
+    if (!(lat >= 57 && lat <= 81 && lon >= -9.5 && lon <= 35))
+      return void problems.push({ line: i + 2, message: `koordinater utenfor Norge for ${postcode}` });
+    if (seen.has(postcode))
+      return void problems.push({ line: i + 2, message: `postnummer ${postcode} står to ganger` });
     seen.add(postcode);
     const inUse = !/ikkje i bruk/i.test(placeRaw);
     const kommnr = (f[col("KOMMNR")] ?? "").trim();

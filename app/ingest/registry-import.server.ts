@@ -40,10 +40,17 @@ export interface RegistryImportReport {
   unmatched: Rejection[];
   /** In ClinicalTrials.gov's own field names; bounded (see bounded-rejections.ts): count with rejectedCount. */
   rejected: Rejection[];
-  perOrganisation: Pick<IngestReport, "organisationId" | "created" | "changed" | "unchanged" | "rejected" | "held" | "runId">[];
+  perOrganisation: Pick<
+    IngestReport,
+    "organisationId" | "created" | "changed" | "unchanged" | "rejected" | "held" | "runId"
+  >[];
 }
 
-export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-json" | "ctgov-csv"; dryRun?: boolean; now?: Date }): RegistryImportReport {
+export function importCtgov(
+  db: Db,
+  input: Buffer,
+  options: { format: "ctgov-json" | "ctgov-csv"; dryRun?: boolean; now?: Date },
+): RegistryImportReport {
   // Any organisation will do as the map context's sender: leadFallback "first-site" means the
   // sender is never used as the lead.
   const ctx = buildMapContext(db, "ous");
@@ -57,7 +64,9 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
   for (const record of mapped.records) {
     // Only registered organisations can own a site's dates in the portal; places that match none
     // travel with the record as they are (never dropped, never forced onto a hospital).
-    const orgs = [...new Set((record.study.sites ?? []).map((s) => s.organisationId).filter((x): x is string => x != null))].sort();
+    const orgs = [
+      ...new Set((record.study.sites ?? []).map((s) => s.organisationId).filter((x): x is string => x != null)),
+    ].sort();
     if (orgs.length === 0) {
       unmatched.push({
         ref: record.ref,
@@ -89,14 +98,24 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
   const run = () => {
     if (!options.dryRun) {
       ensureRegistrySource(db, sourceId, options.format, `ClinicalTrials.gov (${options.format})`);
-      importId = startRegistryImport(db, { sourceId, format: options.format, startedAt: (options.now ?? new Date()).toISOString() });
+      importId = startRegistryImport(db, {
+        sourceId,
+        format: options.format,
+        startedAt: (options.now ?? new Date()).toISOString(),
+      });
     }
     for (const org of [...byOrganisation.keys()].sort()) {
       const records = byOrganisation.get(org)!;
       const report = ingestBatch(
         db,
         { records, rejected: [] },
-        { organisationId: org, format: options.format, mode: "partial", now: options.now, registryImportId: importId ?? undefined },
+        {
+          organisationId: org,
+          format: options.format,
+          mode: "partial",
+          now: options.now,
+          registryImportId: importId ?? undefined,
+        },
       );
       perOrganisation.push({
         organisationId: org,
@@ -114,7 +133,11 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
         const o = outcome.get(r.externalId) ?? { changed: false, stored: false, held: false, rejections: [] };
         if (storedIds.has(r.externalId)) o.stored = true;
         if (heldIds.has(r.externalId)) o.held = true;
-        o.rejections.push(...report.rejections.filter((x) => x.externalId === r.externalId).map((x) => ({ ...x, ref: `${x.ref} (${org})` })));
+        o.rejections.push(
+          ...report.rejections
+            .filter((x) => x.externalId === r.externalId)
+            .map((x) => ({ ...x, ref: `${x.ref} (${org})` })),
+        );
         outcome.set(r.externalId, o);
       }
       for (const id of report.changedIds) {
@@ -137,7 +160,13 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
       run();
     } catch (error) {
       if (importId != null) {
-        finishRegistryImport(db, importId, { received: 0, stored: 0, unchanged: 0, skipped: skipped.length, rejected: 0, held: 0 }, { skipped: summariseSkipped(skipped), rejections: mapped.rejected }, (error as Error).message);
+        finishRegistryImport(
+          db,
+          importId,
+          { received: 0, stored: 0, unchanged: 0, skipped: skipped.length, rejected: 0, held: 0 },
+          { skipped: summariseSkipped(skipped), rejections: mapped.rejected },
+          (error as Error).message,
+        );
       }
       throw error;
     }
@@ -163,7 +192,14 @@ export function importCtgov(db: Db, input: Buffer, options: { format: "ctgov-jso
     finishRegistryImport(
       db,
       importId,
-      { received: report.received, stored: report.stored, unchanged: report.unchanged, skipped: report.skipped, rejected: report.rejectedCount, held: report.held },
+      {
+        received: report.received,
+        stored: report.stored,
+        unchanged: report.unchanged,
+        skipped: report.skipped,
+        rejected: report.rejectedCount,
+        held: report.held,
+      },
       { skipped: report.skippedReasons, rejections: report.rejected },
       null,
     );

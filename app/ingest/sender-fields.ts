@@ -115,7 +115,8 @@ const CTGOV: Table = {
 };
 
 /** The v2 modules the CT.gov mapper names without the "protocolSection." in front. */
-const CTGOV_MODULE = /^(identificationModule|statusModule|descriptionModule|conditionsModule|designModule|eligibilityModule|armsInterventionsModule|sponsorCollaboratorsModule|contactsLocationsModule)\b/;
+const CTGOV_MODULE =
+  /^(identificationModule|statusModule|descriptionModule|conditionsModule|designModule|eligibilityModule|armsInterventionsModule|sponsorCollaboratorsModule|contactsLocationsModule)\b/;
 
 /** ClinicalTrials.gov v2 path → the column of the website's "Download CSV" it came from (ctgov-csv.ts builds v2 from these). */
 const CTGOV_CSV: Table = {
@@ -219,7 +220,7 @@ function translated(format: IngestFormat, path: string): string | null {
       return ctgovPath(path);
     case "ctgov-csv": {
       const v2 = ctgovPath(path) ?? (path.startsWith("protocolSection") ? path : null);
-      return v2 ? lookup(CTGOV_CSV, v2) ?? v2 : null;
+      return v2 ? (lookup(CTGOV_CSV, v2) ?? v2) : null;
     }
     case "ctis-csv":
       return lookup(CTIS_CSV, path);

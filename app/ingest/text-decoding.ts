@@ -23,6 +23,8 @@ export function decodeUtf8Strict(bytes: Uint8Array): string {
         break;
       }
     }
-    throw new EncodingError(`filen er ikke gyldig UTF-8 (første ugyldige byte ved posisjon ${offset}); lagre den som UTF-8 og send på nytt`);
+    throw new EncodingError(
+      `filen er ikke gyldig UTF-8 (første ugyldige byte ved posisjon ${offset}); lagre den som UTF-8 og send på nytt`,
+    );
   }
 }

@@ -31,13 +31,19 @@ export function unpackGzipWithin(input: Buffer, max: number): Promise<Unpacked> 
       if (size > max) {
         chunks.length = 0;
         gunzip.destroy();
-        finish({ ok: false, reason: "too-large", message: `gzip-innholdet er større enn grensen på ${max} byte når det pakkes ut; ingenting er lest` });
+        finish({
+          ok: false,
+          reason: "too-large",
+          message: `gzip-innholdet er større enn grensen på ${max} byte når det pakkes ut; ingenting er lest`,
+        });
         return;
       }
       chunks.push(chunk);
     });
     gunzip.on("end", () => finish({ ok: true, bytes: Buffer.concat(chunks, size) }));
-    gunzip.on("error", (error) => finish({ ok: false, reason: "broken", message: `gzip-innholdet kan ikke pakkes ut: ${error.message}` }));
+    gunzip.on("error", (error) =>
+      finish({ ok: false, reason: "broken", message: `gzip-innholdet kan ikke pakkes ut: ${error.message}` }),
+    );
     // Fed in slices, so that the output is read as it comes rather than all at once.
     const SLICE = 64 * 1024;
     let offset = 0;

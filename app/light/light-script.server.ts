@@ -18,7 +18,9 @@ export function lightScriptUrl(): string | null {
     const body = readFileSync(LIGHT_SCRIPT_FILE);
     url = `/light/patient-page.js?v=${createHash("sha256").update(body).digest("hex").slice(0, 12)}`;
   } catch (error) {
-    console.error(`${LIGHT_SCRIPT_FILE} is missing (${(error as Error).message}): run \`npm run build\`; the patient pages work without their live search and updates until then`);
+    console.error(
+      `${LIGHT_SCRIPT_FILE} is missing (${(error as Error).message}): run \`npm run build\`; the patient pages work without their live search and updates until then`,
+    );
     url = null;
   }
   return url;

@@ -44,14 +44,21 @@ if (form) followTyping(form);
 if (location.hash === `#${PATIENT_RESULTS_ID}`) document.getElementById(PATIENT_RESULTS_ID)?.focus();
 if (region && results) {
   followEvents(region, {
-    snapshot: () => ({ ids: Array.from(results.querySelectorAll<HTMLElement>("[data-study-id]"), (el) => Number(el.dataset.studyId)), json: contentOf(results) }),
+    snapshot: () => ({
+      ids: Array.from(results.querySelectorAll<HTMLElement>("[data-study-id]"), (el) => Number(el.dataset.studyId)),
+      json: contentOf(results),
+    }),
     relevant: (event, before) => concernsSearch(event, new Set(before.ids), null),
     describe: describeResults,
     mark: (texts, before) => markNewResults(results, new Set(before.ids), texts.t("live.results.new")),
   });
 } else if (region && study) {
   followEvents(region, {
-    snapshot: () => ({ id: Number(study.dataset.studyId), json: contentOf(study), withdrawn: study.hasAttribute("data-withdrawn") }),
+    snapshot: () => ({
+      id: Number(study.dataset.studyId),
+      json: contentOf(study),
+      withdrawn: study.hasAttribute("data-withdrawn"),
+    }),
     relevant: (event, now) => event.studyId === now.id,
     describe: describeStudy,
   });
@@ -85,8 +92,10 @@ function replaceChildren(current: Element, next: Element, keyOf: (node: Node) =>
   }
 }
 
-const partKey = (node: Node) => (node instanceof Element ? (node.matches(LIVE_REGION) ? "region" : node.matches(STATUS) ? "status" : null) : null);
-const fieldKey = (node: Node) => (node instanceof Element && (node.matches(CONTROL) || node.querySelector(CONTROL)) ? "control" : null);
+const partKey = (node: Node) =>
+  node instanceof Element ? (node.matches(LIVE_REGION) ? "region" : node.matches(STATUS) ? "status" : null) : null;
+const fieldKey = (node: Node) =>
+  node instanceof Element && (node.matches(CONTROL) || node.querySelector(CONTROL)) ? "control" : null;
 
 /** Puts the new page's parts, field messages and title into this page. */
 function apply(doc: Document) {
@@ -211,7 +220,8 @@ function textsOf(liveRegion: HTMLElement): LiveTexts {
   } catch {
     texts = {};
   }
-  const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  const fill = (template: string, vars: Record<string, string | number>) =>
+    template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
   return {
     t: (key, vars) => fill(texts[key] ?? "", vars ?? {}),
     plural: (key, count, vars) => fill(texts[`${key}.${count === 1 ? "one" : "other"}`] ?? "", { count, ...vars }),

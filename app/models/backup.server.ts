@@ -31,7 +31,12 @@ export class BackupError extends Error {
 }
 
 /** PRAGMA integrity_check on a file, and the facts that show it is a portal database. */
-export function checkDatabaseFile(file: string): { ok: boolean; problems: string[]; studies: number; migrations: number } {
+export function checkDatabaseFile(file: string): {
+  ok: boolean;
+  problems: string[];
+  studies: number;
+  migrations: number;
+} {
   if (!existsSync(file)) return { ok: false, problems: [`${file} does not exist`], studies: 0, migrations: 0 };
   let db: Database.Database | null = null;
   try {
@@ -39,9 +44,12 @@ export function checkDatabaseFile(file: string): { ok: boolean; problems: string
     const result = db.pragma("integrity_check") as { integrity_check: string }[];
     const problems = result.map((r) => r.integrity_check).filter((r) => r !== "ok");
     const tables = new Set(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all() as string[]);
-    for (const t of ["schema_migrations", "studies"]) if (!tables.has(t)) problems.push(`no table ${t}: not a Kliniske studier database`);
+    for (const t of ["schema_migrations", "studies"])
+      if (!tables.has(t)) problems.push(`no table ${t}: not a Kliniske studier database`);
     const studies = tables.has("studies") ? (db.prepare("SELECT count(*) FROM studies").pluck().get() as number) : 0;
-    const migrations = tables.has("schema_migrations") ? (db.prepare("SELECT count(*) FROM schema_migrations").pluck().get() as number) : 0;
+    const migrations = tables.has("schema_migrations")
+      ? (db.prepare("SELECT count(*) FROM schema_migrations").pluck().get() as number)
+      : 0;
     return { ok: problems.length === 0, problems, studies, migrations };
   } catch (error) {
     return { ok: false, problems: [`${file}: ${(error as Error).message}`], studies: 0, migrations: 0 };
@@ -50,7 +58,11 @@ export function checkDatabaseFile(file: string): { ok: boolean; problems: string
   }
 }
 
-async function copyWithBackupApi(source: Database.Database, tmp: string, pagesPerStep: number | undefined): Promise<number> {
+async function copyWithBackupApi(
+  source: Database.Database,
+  tmp: string,
+  pagesPerStep: number | undefined,
+): Promise<number> {
   rmSync(tmp, { force: true });
   // better-sqlite3 copies 100 pages per step unless progress() names another number; the maximum
   // means "all in one step" (one read transaction: a consistent snapshot, never restarted).
@@ -82,7 +94,8 @@ export async function backupDatabase(
   const dest = path.resolve(destination);
   if (path.resolve(sourceFile) === dest) throw new BackupError("the backup destination is the database itself");
   if (!existsSync(sourceFile)) throw new BackupError(`no database at ${sourceFile}`);
-  if (existsSync(dest) && !options.overwrite) throw new BackupError(`${dest} already exists (use --force to replace it)`);
+  if (existsSync(dest) && !options.overwrite)
+    throw new BackupError(`${dest} already exists (use --force to replace it)`);
   mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.tmp-${process.pid}`;
   // Read-write like the server's own connection (a read-only one cannot open a WAL database whose
@@ -95,7 +108,14 @@ export async function backupDatabase(
     const check = checkDatabaseFile(tmp);
     if (!check.ok) throw new BackupError(`the copy failed its check: ${check.problems.join("; ")}`);
     renameSync(tmp, dest);
-    return { destination: dest, pages, bytes: statSync(dest).size, studies: check.studies, migrations: check.migrations, ms: Date.now() - started };
+    return {
+      destination: dest,
+      pages,
+      bytes: statSync(dest).size,
+      studies: check.studies,
+      migrations: check.migrations,
+      ms: Date.now() - started,
+    };
   } finally {
     source.close();
     removeTmp(tmp);
@@ -111,7 +131,11 @@ export interface RestoreReport {
   ms: number;
 }
 
-export async function restoreDatabase(backupFile: string, target: string, options: { now?: Date } = {}): Promise<RestoreReport> {
+export async function restoreDatabase(
+  backupFile: string,
+  target: string,
+  options: { now?: Date } = {},
+): Promise<RestoreReport> {
   const started = Date.now();
   const backup = path.resolve(backupFile);
   const dest = path.resolve(target);
@@ -131,7 +155,8 @@ export async function restoreDatabase(backupFile: string, target: string, option
     if (existsSync(dest)) {
       // Moved aside with its WAL (a WAL left beside the restored file would be replayed into it).
       previous = `${dest}.before-restore-${(options.now ?? new Date()).toISOString().replace(/[:.]/g, "-")}`;
-      for (const suffix of ["", "-wal", "-shm"]) if (existsSync(dest + suffix)) renameSync(dest + suffix, previous + suffix);
+      for (const suffix of ["", "-wal", "-shm"])
+        if (existsSync(dest + suffix)) renameSync(dest + suffix, previous + suffix);
     }
     for (const suffix of ["-wal", "-shm"]) rmSync(dest + suffix, { force: true });
     renameSync(tmp, dest);

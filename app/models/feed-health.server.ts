@@ -8,11 +8,21 @@ import type { Db } from "../db.server";
 import { authorize, canViewFeedHealth, isAdmin, orgsWithRole, type Principal } from "../auth/policy";
 import { NotFoundError } from "./study-work.server";
 import { listFeedSubscriptions, type FeedSubscription } from "./feed.server";
-import { latestRegistryImports, runSkips, type IngestRun, type RegistryImportRow, type SkipSummary } from "./ingest.server";
+import {
+  latestRegistryImports,
+  runSkips,
+  type IngestRun,
+  type RegistryImportRow,
+  type SkipSummary,
+} from "./ingest.server";
 import { sql } from "./statements.server";
 
 /** An ingest run (ingest.server.ts) with its source's name and kind, for the feed-health table. */
-export type RunRow = Omit<IngestRun, "organisationId"> & { sourceName: string; sourceKind: string; skippedReasons: SkipSummary[] };
+export type RunRow = Omit<IngestRun, "organisationId"> & {
+  sourceName: string;
+  sourceKind: string;
+  skippedReasons: SkipSummary[];
+};
 
 export interface WarningRow {
   runId: number;
@@ -52,9 +62,15 @@ export function feedHealthOrganisations(db: Db, p: Principal): { id: string; nam
   return all.filter((o) => mine.has(o.id));
 }
 
-export function feedHealthFor(db: Db, p: Principal, organisationId: string, limits = { runs: 20, rejections: 200, warnings: 200 }): FeedHealth {
+export function feedHealthFor(
+  db: Db,
+  p: Principal,
+  organisationId: string,
+  limits = { runs: 20, rejections: 200, warnings: 200 },
+): FeedHealth {
   authorize(canViewFeedHealth(p, organisationId), "view-feed-health");
-  const organisation = sql(db, "SELECT id, name FROM organisations WHERE id = ?").get(organisationId) as { id: string; name: string } | undefined;
+  const organisation = sql(db, "SELECT id, name FROM organisations WHERE id = ?").get(organisationId) as
+    { id: string; name: string } | undefined;
   if (!organisation) throw new NotFoundError(`Organisasjonen ${organisationId} finnes ikke.`);
   const runs = (
     sql(
@@ -67,7 +83,10 @@ export function feedHealthFor(db: Db, p: Principal, organisationId: string, limi
        WHERE r.organisation_id = ? ORDER BY r.started_at DESC, r.id DESC LIMIT ?`,
     ).all(organisationId, limits.runs) as (Omit<RunRow, "dryRun" | "skippedReasons"> & { dryRun: number })[]
   ).map((r) => ({ ...r, dryRun: r.dryRun === 1, skippedReasons: [] as SkipSummary[] }));
-  const skips = runSkips(db, runs.map((r) => r.id));
+  const skips = runSkips(
+    db,
+    runs.map((r) => r.id),
+  );
   for (const r of runs) r.skippedReasons = skips.get(r.id) ?? [];
   const ids = JSON.stringify(runs.map((r) => r.id));
   const rejections = sql(

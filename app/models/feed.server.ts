@@ -28,11 +28,22 @@ const SELECT = `SELECT id, organisation_id AS organisationId, also_for AS alsoFo
   last_status AS lastStatus, last_run_id AS lastRunId, failures, last_error AS lastError FROM feed_subscriptions`;
 
 type Row = Omit<FeedSubscription, "active" | "alsoFor"> & { active: number; alsoFor: string };
-const toSub = (r: Row): FeedSubscription => ({ ...r, active: r.active === 1, alsoFor: JSON.parse(r.alsoFor) as string[] });
+const toSub = (r: Row): FeedSubscription => ({
+  ...r,
+  active: r.active === 1,
+  alsoFor: JSON.parse(r.alsoFor) as string[],
+});
 
 export function addFeedSubscription(
   db: Db,
-  feed: { organisationId: string; url: string; format: IngestFormat; mode?: "full" | "partial"; intervalSeconds?: number; alsoFor?: readonly string[] },
+  feed: {
+    organisationId: string;
+    url: string;
+    format: IngestFormat;
+    mode?: "full" | "partial";
+    intervalSeconds?: number;
+    alsoFor?: readonly string[];
+  },
   now = new Date(),
 ): number {
   const result = sql(
@@ -62,11 +73,14 @@ export function listFeedSubscriptions(db: Db): FeedSubscription[] {
 }
 
 export function dueFeedSubscriptions(db: Db, now: Date): FeedSubscription[] {
-  return (sql(db, `${SELECT} WHERE active = 1 AND next_poll_at <= ? ORDER BY next_poll_at`).all(now.toISOString()) as Row[]).map(toSub);
+  return (
+    sql(db, `${SELECT} WHERE active = 1 AND next_poll_at <= ? ORDER BY next_poll_at`).all(now.toISOString()) as Row[]
+  ).map(toSub);
 }
 
 export function nextFeedPollAt(db: Db): Date | null {
-  const next = sql(db, "SELECT min(next_poll_at) FROM feed_subscriptions WHERE active = 1").pluck().get() as string | null;
+  const next = sql(db, "SELECT min(next_poll_at) FROM feed_subscriptions WHERE active = 1").pluck().get() as
+    string | null;
   return next ? new Date(next) : null;
 }
 

@@ -19,7 +19,10 @@ export interface FhirStudyRow {
 
 /** Every published study, in id order. */
 export function listPublishedStudyRows(db: Db): FhirStudyRow[] {
-  return sql(db, "SELECT id, updated_at AS updatedAt FROM studies WHERE publication_state = 'published' ORDER BY id").all() as FhirStudyRow[];
+  return sql(
+    db,
+    "SELECT id, updated_at AS updatedAt FROM studies WHERE publication_state = 'published' ORDER BY id",
+  ).all() as FhirStudyRow[];
 }
 
 export type RegistryKind = "nct" | "euCt" | "eudract" | "isrctn" | "rek";
@@ -59,16 +62,23 @@ export function studyIdsByIdentifier(db: Db, alternatives: readonly IdentifierMa
           : sql(db, `SELECT id FROM studies WHERE ${column} = ?`).pluck().all(alt.value),
       );
     } else if (alt.kind === "local") {
-      const where = [alt.organisationId === null ? null : "organisation_id = @org", alt.value === null ? null : "local_id = @value"].filter(Boolean);
+      const where = [
+        alt.organisationId === null ? null : "organisation_id = @org",
+        alt.value === null ? null : "local_id = @value",
+      ].filter(Boolean);
       add(
         sql(db, `SELECT DISTINCT study_id FROM study_local_ids${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`)
           .pluck()
-          .all({ ...(alt.organisationId === null ? {} : { org: alt.organisationId }), ...(alt.value === null ? {} : { value: alt.value }) }),
+          .all({
+            ...(alt.organisationId === null ? {} : { org: alt.organisationId }),
+            ...(alt.value === null ? {} : { value: alt.value }),
+          }),
       );
     } else {
       const upper = alt.value.toUpperCase();
       add(
-        sql(db,
+        sql(
+          db,
           `SELECT id FROM studies WHERE nct_id = @upper OR eu_ct_number = @upper OR eudract_number = @upper OR isrctn = @upper
              OR rek_number = @upper
            UNION SELECT study_id FROM study_local_ids WHERE local_id = @value`,
@@ -84,7 +94,8 @@ export function studyIdsByIdentifier(db: Db, alternatives: readonly IdentifierMa
 /** Ids of studies with an active (not withdrawn) site at any of these organisations. */
 export function studyIdsWithActiveSiteAt(db: Db, organisationIds: readonly string[]): Set<number> {
   return new Set(
-    sql(db,
+    sql(
+      db,
       `SELECT DISTINCT study_id FROM study_sites
        WHERE withdrawn = 0 AND organisation_id IN (SELECT value FROM json_each(?))`,
     )
@@ -95,7 +106,8 @@ export function studyIdsWithActiveSiteAt(db: Db, organisationIds: readonly strin
 
 /** The inclusion windows of the active sites of these studies (studies without any: absent). */
 export function activeSiteWindows(db: Db, studyIds: readonly number[]): Map<number, InclusionWindow[]> {
-  const rows = sql(db,
+  const rows = sql(
+    db,
     `SELECT ss.study_id AS studyId, ${SITE_WINDOW_COLUMNS}
      FROM study_sites ss WHERE ss.withdrawn = 0 AND ss.study_id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(studyIds)) as ({ studyId: number } & SiteWindowRow)[];
@@ -111,6 +123,8 @@ export function activeSiteWindows(db: Db, studyIds: readonly number[]): Map<numb
 /** Which of these organisation ids exist. */
 export function existingOrganisationIds(db: Db, ids: readonly string[]): Set<string> {
   return new Set(
-    sql(db, "SELECT id FROM organisations WHERE id IN (SELECT value FROM json_each(?))").pluck().all(JSON.stringify(ids)) as string[],
+    sql(db, "SELECT id FROM organisations WHERE id IN (SELECT value FROM json_each(?))")
+      .pluck()
+      .all(JSON.stringify(ids)) as string[],
   );
 }

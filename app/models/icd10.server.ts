@@ -6,7 +6,10 @@ import { sql } from "./statements.server";
 /** Adds or renames codes in one transaction; never deletes (studies may still use a retired code). */
 export function upsertIcd10Codes(db: Db, entries: Icd10Entry[]): { added: number; renamed: number } {
   const existing = sql(db, "SELECT name_nb FROM icd10_codes WHERE code = ?").pluck();
-  const upsert = sql(db, "INSERT INTO icd10_codes (code, name_nb) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name_nb = excluded.name_nb");
+  const upsert = sql(
+    db,
+    "INSERT INTO icd10_codes (code, name_nb) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name_nb = excluded.name_nb",
+  );
   let added = 0;
   let renamed = 0;
   db.transaction(() => {
@@ -64,7 +67,10 @@ export function replaceIcpc2Codes(db: Db, entries: Icd10Entry[]): number {
 }
 
 export function lookupIcpc2(db: Db, code: string): Icd10Entry | null {
-  return (sql(db, "SELECT code, name_nb AS nameNb FROM icpc2_codes WHERE code = ?").get(code.trim().toUpperCase()) as Icd10Entry | undefined) ?? null;
+  return (
+    (sql(db, "SELECT code, name_nb AS nameNb FROM icpc2_codes WHERE code = ?").get(code.trim().toUpperCase()) as
+      Icd10Entry | undefined) ?? null
+  );
 }
 
 export function countIcpc2Codes(db: Db): number {

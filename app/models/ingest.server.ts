@@ -32,7 +32,8 @@ export function findStudyIdsByIdentifiers(db: Db, identifiers: StudyIdentifiers)
 }
 
 export function ensureFeedSource(db: Db, sourceId: string, organisationId: string, format: string, name: string): void {
-  sql(db, 
+  sql(
+    db,
     `INSERT INTO sources (id, kind, name, organisation_id, format, created_at) VALUES (?, 'feed', ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET format = excluded.format`,
   ).run(sourceId, name, organisationId, format, new Date().toISOString());
@@ -43,18 +44,22 @@ export function ensureFeedSource(db: Db, sourceId: string, organisationId: strin
  * Studies this source sent that still have an active site of one of `organisationIds` (or, for a
  * place that is no registered organisation, that one of them is responsible for).
  */
-export function activeStudiesFromSource(db: Db, sourceId: string, organisationIds: string | readonly string[]): { studyId: number; externalId: string }[] {
+export function activeStudiesFromSource(
+  db: Db,
+  sourceId: string,
+  organisationIds: string | readonly string[],
+): { studyId: number; externalId: string }[] {
   const owners = JSON.stringify(typeof organisationIds === "string" ? [organisationIds] : organisationIds);
-  return sql(db,
-      `SELECT DISTINCT p.study_id AS studyId, p.external_id AS externalId
+  return sql(
+    db,
+    `SELECT DISTINCT p.study_id AS studyId, p.external_id AS externalId
        FROM study_provenance p
        JOIN studies st ON st.id = p.study_id
        JOIN study_sites s ON s.study_id = p.study_id AND s.withdrawn = 0
          AND (s.organisation_id IN (SELECT value FROM json_each(?))
               OR (s.organisation_id IS NULL AND st.lead_organisation_id IN (SELECT value FROM json_each(?))))
        WHERE p.source_id = ?`,
-    )
-    .all(owners, owners, sourceId) as { studyId: number; externalId: string }[];
+  ).all(owners, owners, sourceId) as { studyId: number; externalId: string }[];
 }
 
 /** received = created + changed + unchanged + skipped + rejected; held records are among the stored ones. */
@@ -100,13 +105,20 @@ export interface RunNotes {
 
 export function startIngestRun(
   db: Db,
-  run: { organisationId: string; sourceId: string; format: string; mode: "full" | "partial"; dryRun: boolean; startedAt: string },
+  run: {
+    organisationId: string;
+    sourceId: string;
+    format: string;
+    mode: "full" | "partial";
+    dryRun: boolean;
+    startedAt: string;
+  },
 ): number {
-  const result = sql(db, 
-      `INSERT INTO ingest_runs (organisation_id, source_id, format, mode, dry_run, started_at, status)
+  const result = sql(
+    db,
+    `INSERT INTO ingest_runs (organisation_id, source_id, format, mode, dry_run, started_at, status)
        VALUES (?, ?, ?, ?, ?, ?, 'running')`,
-    )
-    .run(run.organisationId, run.sourceId, run.format, run.mode, run.dryRun ? 1 : 0, run.startedAt);
+  ).run(run.organisationId, run.sourceId, run.format, run.mode, run.dryRun ? 1 : 0, run.startedAt);
   return Number(result.lastInsertRowid);
 }
 
@@ -119,7 +131,8 @@ export function finishIngestRun(
   notes: RunNotes = { skipped: [], warnings: [] },
 ): void {
   db.transaction(() => {
-    sql(db, 
+    sql(
+      db,
       `UPDATE ingest_runs SET finished_at = ?, status = ?, received = ?, created = ?, changed = ?, unchanged = ?,
          withdrawn = ?, rejected = ?, skipped = ?, held = ?, warnings = ?, registry_import_id = ?, error = ? WHERE id = ?`,
     ).run(
@@ -138,12 +151,14 @@ export function finishIngestRun(
       error,
       runId,
     );
-    const insert = sql(db, 
+    const insert = sql(
+      db,
       "INSERT INTO ingest_rejections (run_id, position, ref, external_id, field, message) VALUES (?, ?, ?, ?, ?, ?)",
     );
     rejections.forEach((r, i) => insert.run(runId, i, r.ref, r.externalId, r.field, r.message));
     const skip = sql(db, "INSERT INTO ingest_run_skips (run_id, reason, count, records) VALUES (?, ?, ?, ?)");
-    for (const s of notes.skipped) skip.run(runId, s.reason, s.count, JSON.stringify(s.records.slice(0, MAX_SKIPPED_REFS_PER_REASON)));
+    for (const s of notes.skipped)
+      skip.run(runId, s.reason, s.count, JSON.stringify(s.records.slice(0, MAX_SKIPPED_REFS_PER_REASON)));
     const warn = sql(db, "INSERT INTO ingest_run_warnings (run_id, position, ref, message) VALUES (?, ?, ?, ?)");
     notes.warnings.slice(0, MAX_WARNINGS_PER_RUN).forEach((w, i) => warn.run(runId, i, w.ref, w.message));
   })();
@@ -169,19 +184,35 @@ export interface IngestRun extends IngestRunCounts {
 export function getIngestRun(
   db: Db,
   id: number,
-): (IngestRun & { rejections: Rejection[]; skippedReasons: SkipSummary[]; warningList: { ref: string; message: string }[] }) | null {
-  const row = sql(db, 
-      `SELECT id, organisation_id AS organisationId, source_id AS sourceId, format, mode, dry_run AS dryRun,
+):
+  | (IngestRun & {
+      rejections: Rejection[];
+      skippedReasons: SkipSummary[];
+      warningList: { ref: string; message: string }[];
+    })
+  | null {
+  const row = sql(
+    db,
+    `SELECT id, organisation_id AS organisationId, source_id AS sourceId, format, mode, dry_run AS dryRun,
               started_at AS startedAt, finished_at AS finishedAt, status, received, created, changed, unchanged,
               withdrawn, rejected, skipped, held, warnings, registry_import_id AS registryImportId, error
        FROM ingest_runs WHERE id = ?`,
-    )
-    .get(id) as (Omit<IngestRun, "dryRun"> & { dryRun: number }) | undefined;
+  ).get(id) as (Omit<IngestRun, "dryRun"> & { dryRun: number }) | undefined;
   if (!row) return null;
-  const rejections = sql(db, "SELECT ref, external_id AS externalId, field, message FROM ingest_rejections WHERE run_id = ? ORDER BY position")
-    .all(id) as Rejection[];
-  const warningList = sql(db, "SELECT ref, message FROM ingest_run_warnings WHERE run_id = ? ORDER BY position").all(id) as { ref: string; message: string }[];
-  return { ...row, dryRun: row.dryRun === 1, rejections, skippedReasons: runSkips(db, [id]).get(id) ?? [], warningList };
+  const rejections = sql(
+    db,
+    "SELECT ref, external_id AS externalId, field, message FROM ingest_rejections WHERE run_id = ? ORDER BY position",
+  ).all(id) as Rejection[];
+  const warningList = sql(db, "SELECT ref, message FROM ingest_run_warnings WHERE run_id = ? ORDER BY position").all(
+    id,
+  ) as { ref: string; message: string }[];
+  return {
+    ...row,
+    dryRun: row.dryRun === 1,
+    rejections,
+    skippedReasons: runSkips(db, [id]).get(id) ?? [],
+    warningList,
+  };
 }
 
 /** Skipped reasons of these runs, per run (largest first). */
@@ -192,7 +223,11 @@ export function runSkips(db: Db, runIds: number[]): Map<number, SkipSummary[]> {
      WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY run_id, count DESC, reason`,
   ).all(JSON.stringify(runIds)) as { runId: number; reason: string; count: number; records: string }[];
   const out = new Map<number, SkipSummary[]>();
-  for (const r of rows) out.set(r.runId, [...(out.get(r.runId) ?? []), { reason: r.reason, count: r.count, records: JSON.parse(r.records) }]);
+  for (const r of rows)
+    out.set(r.runId, [
+      ...(out.get(r.runId) ?? []),
+      { reason: r.reason, count: r.count, records: JSON.parse(r.records) },
+    ]);
   return out;
 }
 
@@ -205,24 +240,36 @@ export function recordConflicts(
   conflicts: MergeConflict[],
   now: string,
 ): number {
-  const insert = sql(db, 
+  const insert = sql(
+    db,
     `INSERT INTO study_conflicts (study_id, organisation_id, run_id, field, current_value, incoming_value, detected_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT DO NOTHING`,
   );
   let added = 0;
   for (const c of conflicts) {
-    added += insert.run(studyId, organisationId, runId, c.field, JSON.stringify(c.current ?? null), JSON.stringify(c.incoming ?? null), now).changes;
+    added += insert.run(
+      studyId,
+      organisationId,
+      runId,
+      c.field,
+      JSON.stringify(c.current ?? null),
+      JSON.stringify(c.incoming ?? null),
+      now,
+    ).changes;
   }
   return added;
 }
 
-export function listOpenConflicts(db: Db, studyId: number): { organisationId: string; field: string; current: unknown; incoming: unknown }[] {
-  const rows = sql(db, 
-      `SELECT organisation_id AS organisationId, field, current_value AS current, incoming_value AS incoming
+export function listOpenConflicts(
+  db: Db,
+  studyId: number,
+): { organisationId: string; field: string; current: unknown; incoming: unknown }[] {
+  const rows = sql(
+    db,
+    `SELECT organisation_id AS organisationId, field, current_value AS current, incoming_value AS incoming
        FROM study_conflicts WHERE study_id = ? AND resolved_at IS NULL ORDER BY id`,
-    )
-    .all(studyId) as { organisationId: string; field: string; current: string; incoming: string }[];
+  ).all(studyId) as { organisationId: string; field: string; current: string; incoming: string }[];
   return rows.map((r) => ({ ...r, current: JSON.parse(r.current), incoming: JSON.parse(r.incoming) }));
 }
 
@@ -234,13 +281,19 @@ export interface IngestTotals {
   /** Runs by status (running, finished, failed), dry runs excluded. */
   runs: Record<"running" | "finished" | "failed", number>;
   /** Records over all finished and failed runs, by outcome. */
-  records: Record<"received" | "created" | "changed" | "unchanged" | "withdrawn" | "rejected" | "skipped" | "held", number>;
+  records: Record<
+    "received" | "created" | "changed" | "unchanged" | "withdrawn" | "rejected" | "skipped" | "held",
+    number
+  >;
 }
 
 /** Totals over every recorded ingest run (the CLI's and the API's alike), for /metrics. */
 export function ingestTotals(db: Db): IngestTotals {
   const runs = { running: 0, finished: 0, failed: 0 };
-  for (const row of sql(db, "SELECT status, count(*) AS n FROM ingest_runs WHERE dry_run = 0 GROUP BY status").all() as { status: keyof typeof runs; n: number }[]) {
+  for (const row of sql(
+    db,
+    "SELECT status, count(*) AS n FROM ingest_runs WHERE dry_run = 0 GROUP BY status",
+  ).all() as { status: keyof typeof runs; n: number }[]) {
     runs[row.status] = row.n;
   }
   const r = sql(
@@ -282,7 +335,8 @@ export interface RegistryImportRow extends RegistryImportCounts {
 export const MAX_REGISTRY_REJECTIONS = 200;
 
 export function ensureRegistrySource(db: Db, sourceId: string, format: string, name: string): void {
-  sql(db,
+  sql(
+    db,
     `INSERT INTO sources (id, kind, name, organisation_id, format, created_at) VALUES (?, 'registry', ?, NULL, ?, ?)
      ON CONFLICT (id) DO NOTHING`,
   ).run(sourceId, name, format, new Date().toISOString());
@@ -290,8 +344,11 @@ export function ensureRegistrySource(db: Db, sourceId: string, format: string, n
 
 export function startRegistryImport(db: Db, run: { sourceId: string; format: string; startedAt: string }): number {
   return Number(
-    sql(db, "INSERT INTO registry_imports (source_id, format, started_at, status) VALUES (?, ?, ?, 'running')").run(run.sourceId, run.format, run.startedAt)
-      .lastInsertRowid,
+    sql(db, "INSERT INTO registry_imports (source_id, format, started_at, status) VALUES (?, ?, ?, 'running')").run(
+      run.sourceId,
+      run.format,
+      run.startedAt,
+    ).lastInsertRowid,
   );
 }
 
@@ -302,7 +359,8 @@ export function finishRegistryImport(
   notes: { skipped: SkipSummary[]; rejections: Rejection[] },
   error: string | null,
 ): void {
-  sql(db,
+  sql(
+    db,
     `UPDATE registry_imports SET finished_at = ?, status = ?, received = ?, stored = ?, unchanged = ?, skipped = ?, rejected = ?, held = ?,
        skipped_reasons = ?, rejections = ?, error = ? WHERE id = ?`,
   ).run(
@@ -322,12 +380,20 @@ export function finishRegistryImport(
 }
 
 export function latestRegistryImports(db: Db, limit = 5): RegistryImportRow[] {
-  const rows = sql(db,
+  const rows = sql(
+    db,
     `SELECT id, source_id AS sourceId, format, started_at AS startedAt, finished_at AS finishedAt, status, received, stored, unchanged,
             skipped, rejected, held, skipped_reasons AS skippedReasons, rejections, error
      FROM registry_imports ORDER BY started_at DESC, id DESC LIMIT ?`,
-  ).all(limit) as (Omit<RegistryImportRow, "skippedReasons" | "rejections"> & { skippedReasons: string; rejections: string })[];
-  return rows.map((r) => ({ ...r, skippedReasons: JSON.parse(r.skippedReasons) as SkipSummary[], rejections: JSON.parse(r.rejections) as Rejection[] }));
+  ).all(limit) as (Omit<RegistryImportRow, "skippedReasons" | "rejections"> & {
+    skippedReasons: string;
+    rejections: string;
+  })[];
+  return rows.map((r) => ({
+    ...r,
+    skippedReasons: JSON.parse(r.skippedReasons) as SkipSummary[],
+    rejections: JSON.parse(r.rejections) as Rejection[],
+  }));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -344,7 +410,8 @@ export interface StudyHold {
 }
 
 export function getStudyHold(db: Db, studyId: number): StudyHold | null {
-  const row = sql(db,
+  const row = sql(
+    db,
     `SELECT study_id AS studyId, reasons, run_id AS runId, held_at AS heldAt, released_at AS releasedAt, released_by AS releasedBy
      FROM study_holds WHERE study_id = ?`,
   ).get(studyId) as (Omit<StudyHold, "reasons"> & { reasons: string }) | undefined;
@@ -356,7 +423,8 @@ export function getStudyHold(db: Db, studyId: number): StudyHold | null {
  * the same ones (or fewer); a new reason holds the study again.
  */
 export function recordStudyHold(db: Db, studyId: number, reasons: string[], runId: number | null, now: string): void {
-  sql(db,
+  sql(
+    db,
     `INSERT INTO study_holds (study_id, reasons, run_id, held_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (study_id) DO UPDATE SET
        released_at = CASE WHEN EXISTS (SELECT 1 FROM json_each(excluded.reasons) n
@@ -377,12 +445,20 @@ export function clearStudyHold(db: Db, studyId: number): void {
 }
 
 export function releaseStudyHold(db: Db, studyId: number, releasedBy: string, now: string): void {
-  sql(db, "UPDATE study_holds SET released_at = ?, released_by = ? WHERE study_id = ? AND released_at IS NULL").run(now, releasedBy, studyId);
+  sql(db, "UPDATE study_holds SET released_at = ?, released_by = ? WHERE study_id = ? AND released_at IS NULL").run(
+    now,
+    releasedBy,
+    studyId,
+  );
 }
 
 /** Held (not released) studies led by, or with a site at, these organisations; all when `organisationIds` is null. */
-export function listOpenHolds(db: Db, organisationIds: string[] | null): (StudyHold & { title: string; publicationState: string })[] {
-  const rows = sql(db,
+export function listOpenHolds(
+  db: Db,
+  organisationIds: string[] | null,
+): (StudyHold & { title: string; publicationState: string })[] {
+  const rows = sql(
+    db,
     `SELECT h.study_id AS studyId, h.reasons, h.run_id AS runId, h.held_at AS heldAt, h.released_at AS releasedAt, h.released_by AS releasedBy,
             coalesce((SELECT t.text FROM study_texts t WHERE t.study_id = h.study_id AND t.field = 'title' AND t.lang = 'nb'), '') AS title,
             s.publication_state AS publicationState
@@ -391,7 +467,9 @@ export function listOpenHolds(db: Db, organisationIds: string[] | null): (StudyH
        AND (? IS NULL OR s.lead_organisation_id IN (SELECT value FROM json_each(?))
             OR EXISTS (SELECT 1 FROM study_sites x WHERE x.study_id = h.study_id AND x.organisation_id IN (SELECT value FROM json_each(?))))
      ORDER BY h.held_at DESC, h.study_id DESC LIMIT 200`,
-  ).all(...(organisationIds ? [1, JSON.stringify(organisationIds), JSON.stringify(organisationIds)] : [null, "[]", "[]"])) as (Omit<StudyHold, "reasons"> & {
+  ).all(
+    ...(organisationIds ? [1, JSON.stringify(organisationIds), JSON.stringify(organisationIds)] : [null, "[]", "[]"]),
+  ) as (Omit<StudyHold, "reasons"> & {
     reasons: string;
     title: string;
     publicationState: string;

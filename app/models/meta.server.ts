@@ -6,7 +6,9 @@ export function getMeta(db: Db, key: string): string | null {
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare("INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
+  db.prepare(
+    "INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+  ).run(key, value);
 }
 
 export interface DatabaseHealth {
@@ -23,11 +25,13 @@ export function databaseHealth(db: Db): DatabaseHealth {
   try {
     const journalMode = String(db.pragma("journal_mode", { simple: true }));
     const latest = db.prepare("SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1").get() as
-      | { version: number; name: string }
-      | undefined;
+      { version: number; name: string } | undefined;
     const migrations = db.prepare("SELECT count(*) FROM schema_migrations").pluck().get() as number;
     // Public studies only: how many drafts or submitted studies exist is nobody else's business.
-    const studies = db.prepare("SELECT count(*) FROM studies WHERE publication_state = 'published'").pluck().get() as number;
+    const studies = db
+      .prepare("SELECT count(*) FROM studies WHERE publication_state = 'published'")
+      .pluck()
+      .get() as number;
     return {
       ok: true,
       journalMode,
@@ -36,6 +40,13 @@ export function databaseHealth(db: Db): DatabaseHealth {
       studies,
     };
   } catch (error) {
-    return { ok: false, journalMode: "unknown", migrations: 0, latestMigration: null, studies: 0, error: (error as Error).message };
+    return {
+      ok: false,
+      journalMode: "unknown",
+      migrations: 0,
+      latestMigration: null,
+      studies: 0,
+      error: (error as Error).message,
+    };
   }
 }

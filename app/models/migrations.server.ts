@@ -58,14 +58,22 @@ function ensureMigrationsTable(db: Db) {
 
 export function appliedMigrations(db: Db): AppliedMigration[] {
   ensureMigrationsTable(db);
-  return db.prepare("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").all() as AppliedMigration[];
+  return db
+    .prepare("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version")
+    .all() as AppliedMigration[];
 }
 
 /** The applied migrations without creating the table (read-only, for /readyz); [] when it does not exist. */
 export function readAppliedMigrations(db: Db): Pick<AppliedMigration, "version" | "name">[] {
-  const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'").pluck().get();
+  const exists = db
+    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
+    .pluck()
+    .get();
   if (!exists) return [];
-  return db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all() as Pick<AppliedMigration, "version" | "name">[];
+  return db.prepare("SELECT version, name FROM schema_migrations ORDER BY version").all() as Pick<
+    AppliedMigration,
+    "version" | "name"
+  >[];
 }
 
 /** Applies pending migrations; returns the ones applied now. Refuses if a landed one was edited. */
@@ -85,7 +93,9 @@ export function migrate(db: Db, dir = DEFAULT_MIGRATIONS_DIR, now = () => new Da
   const known = new Set(available.map((m) => m.version));
   for (const version of applied.keys()) {
     if (!known.has(version)) {
-      throw new Error(`The database has migration ${version}, which this code does not know: is the code older than the database?`);
+      throw new Error(
+        `The database has migration ${version}, which this code does not know: is the code older than the database?`,
+      );
     }
   }
   const pending = available.filter((m) => !applied.has(m.version));

@@ -94,7 +94,10 @@ export function studyVersionRows(db: Db, studyId: number): VersionRow[] {
 
 /** The study's publication state, or null when there is no such study. */
 export function studyPublicationState(db: Db, studyId: number): PublicationState | null {
-  return (sql(db, "SELECT publication_state FROM studies WHERE id = ?").pluck().get(studyId) as PublicationState | undefined) ?? null;
+  return (
+    (sql(db, "SELECT publication_state FROM studies WHERE id = ?").pluck().get(studyId) as
+      PublicationState | undefined) ?? null
+  );
 }
 
 /* ------------------------------------------------------------------ the data set as a whole */
@@ -106,8 +109,12 @@ export function studyPublicationState(db: Db, studyId: number): PublicationState
  * (Europe/Oslo).
  */
 export function latestInclusionTransition(db: Db, today: string): string | null {
-  const start = sql(db, "SELECT max(inclusion_start) FROM study_sites WHERE inclusion_start <= ?").pluck().get(today) as string | null;
-  const end = sql(db, "SELECT date(max(inclusion_end), '+1 day') FROM study_sites WHERE inclusion_end < ?").pluck().get(today) as string | null;
+  const start = sql(db, "SELECT max(inclusion_start) FROM study_sites WHERE inclusion_start <= ?")
+    .pluck()
+    .get(today) as string | null;
+  const end = sql(db, "SELECT date(max(inclusion_end), '+1 day') FROM study_sites WHERE inclusion_end < ?")
+    .pluck()
+    .get(today) as string | null;
   const staleAfter = `+${statusPolicy().declaredMaxAgeDays + 1} days`;
   const stale = sql(
     db,
@@ -117,7 +124,12 @@ export function latestInclusionTransition(db: Db, today: string): string | null 
   )
     .pluck()
     .get(staleAfter, JSON.stringify(PERISHABLE_DECLARED), staleAfter, today) as string | null;
-  return [start, end, stale].filter((d): d is string => d != null).sort().at(-1) ?? null;
+  return (
+    [start, end, stale]
+      .filter((d): d is string => d != null)
+      .sort()
+      .at(-1) ?? null
+  );
 }
 
 /** Ids of published studies after `afterId`, in id order (for exports). */
@@ -187,7 +199,11 @@ export function openReadSnapshot(main: Db): ReadSnapshot {
 
 /** Whether any version of the study was ever published (its history is public from then on). */
 export function wasEverPublished(db: Db, studyId: number): boolean {
-  return sql(db, "SELECT 1 FROM study_changes WHERE study_id = ? AND publication_state = 'published' LIMIT 1").pluck().get(studyId) === 1;
+  return (
+    sql(db, "SELECT 1 FROM study_changes WHERE study_id = ? AND publication_state = 'published' LIMIT 1")
+      .pluck()
+      .get(studyId) === 1
+  );
 }
 
 /**

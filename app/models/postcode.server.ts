@@ -19,7 +19,11 @@ export function lookupPostcode(db: Db, postcode: string): PostcodeRow | null {
  * Replaces the whole table in one transaction (a failed load leaves the old list in place).
  * `source`: one for every row, or each row's own.
  */
-export function replacePostcodes<R extends PostcodeRow>(db: Db, rows: readonly R[], source: string | ((row: R) => string)): number {
+export function replacePostcodes<R extends PostcodeRow>(
+  db: Db,
+  rows: readonly R[],
+  source: string | ((row: R) => string),
+): number {
   const sourceOf = typeof source === "string" ? () => source : source;
   const insert = sql(
     db,
@@ -28,7 +32,8 @@ export function replacePostcodes<R extends PostcodeRow>(db: Db, rows: readonly R
   );
   db.transaction(() => {
     sql(db, "DELETE FROM postcodes").run();
-    for (const r of rows) insert.run(r.postcode, r.place, r.municipalityNumber, r.municipality, r.lat, r.lon, r.inUse ? 1 : 0, sourceOf(r));
+    for (const r of rows)
+      insert.run(r.postcode, r.place, r.municipalityNumber, r.municipality, r.lat, r.lon, r.inUse ? 1 : 0, sourceOf(r));
   })();
   return rows.length;
 }
@@ -72,10 +77,12 @@ export function placeCentres(db: Db): Map<string, { lat: number; lon: number }> 
   for (const r of rows) {
     add(r.place, r.lat, r.lon);
     // A municipality's own name only where no place has it (the place is the more precise).
-    if (r.municipality && placeKey(r.municipality) !== placeKey(r.place)) add(`kommune:${r.municipality}`, r.lat, r.lon);
+    if (r.municipality && placeKey(r.municipality) !== placeKey(r.place))
+      add(`kommune:${r.municipality}`, r.lat, r.lon);
   }
   const centres = new Map<string, { lat: number; lon: number }>();
-  for (const [key, s] of sums) centres.set(key, { lat: Math.round((s.lat / s.n) * 1e5) / 1e5, lon: Math.round((s.lon / s.n) * 1e5) / 1e5 });
+  for (const [key, s] of sums)
+    centres.set(key, { lat: Math.round((s.lat / s.n) * 1e5) / 1e5, lon: Math.round((s.lon / s.n) * 1e5) / 1e5 });
   for (const [key, centre] of [...centres]) {
     if (key.startsWith("KOMMUNE:")) {
       const name = key.slice("KOMMUNE:".length);

@@ -85,7 +85,13 @@ export interface StatusEventRow {
 export type NewStatusEvent = Omit<StatusEventRow, "seq" | "afterChange">;
 
 /** Status events after `since` (up to `upTo`, written at a change-log head of at most `maxAfterChange`), oldest first. */
-export function statusEventsAfter(db: Db, since: number, limit: number, upTo = Number.MAX_SAFE_INTEGER, maxAfterChange = Number.MAX_SAFE_INTEGER): StatusEventRow[] {
+export function statusEventsAfter(
+  db: Db,
+  since: number,
+  limit: number,
+  upTo = Number.MAX_SAFE_INTEGER,
+  maxAfterChange = Number.MAX_SAFE_INTEGER,
+): StatusEventRow[] {
   const rows = sql(
     db,
     `SELECT seq, study_id AS studyId, at, status, previous_status AS previousStatus, sites, created_at AS createdAt,
@@ -105,12 +111,23 @@ export function insertStatusEvents(db: Db, events: readonly NewStatusEvent[]): n
   );
   // IMMEDIATE: the write lock is held while the change log's head is read, so no change can commit
   // between that read and these rows (see after_change in migration 0010).
-  return db.transaction(() => {
-    const head = sql(db, "SELECT coalesce(max(seq), 0) FROM study_changes").pluck().get() as number;
-    let added = 0;
-    for (const e of events) added += insert.run(e.studyId, e.at, e.status, e.previousStatus, JSON.stringify(e.sites), e.createdAt, head).changes;
-    return added;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const head = sql(db, "SELECT coalesce(max(seq), 0) FROM study_changes").pluck().get() as number;
+      let added = 0;
+      for (const e of events)
+        added += insert.run(
+          e.studyId,
+          e.at,
+          e.status,
+          e.previousStatus,
+          JSON.stringify(e.sites),
+          e.createdAt,
+          head,
+        ).changes;
+      return added;
+    })
+    .immediate();
 }
 
 /* ------------------------------------------------------------------ windows of published studies */
@@ -132,10 +149,25 @@ export function publishedWindows(db: Db, studyIds?: readonly number[]): WindowRo
                 WHERE s.publication_state = 'published' AND ss.withdrawn = 0`;
   const rows = (
     studyIds
-      ? sql(db, `${base} AND s.id IN (SELECT value FROM json_each(?)) ORDER BY ss.study_id, ss.id`).all(JSON.stringify(studyIds))
+      ? sql(db, `${base} AND s.id IN (SELECT value FROM json_each(?)) ORDER BY ss.study_id, ss.id`).all(
+          JSON.stringify(studyIds),
+        )
       : sql(db, `${base} ORDER BY ss.study_id, ss.id`).all()
-  ) as ({ studyId: number; siteId: number; organisationId: string | null; hospitalId: string | null; updatedAt: string } & SiteWindowRow)[];
-  return rows.map((r) => ({ studyId: r.studyId, siteId: r.siteId, organisationId: r.organisationId, hospitalId: r.hospitalId, updatedAt: r.updatedAt, ...windowOf(r) }));
+  ) as ({
+    studyId: number;
+    siteId: number;
+    organisationId: string | null;
+    hospitalId: string | null;
+    updatedAt: string;
+  } & SiteWindowRow)[];
+  return rows.map((r) => ({
+    studyId: r.studyId,
+    siteId: r.siteId,
+    organisationId: r.organisationId,
+    hospitalId: r.hospitalId,
+    updatedAt: r.updatedAt,
+    ...windowOf(r),
+  }));
 }
 
 /* ------------------------------------------------------------------ feeds */

@@ -111,15 +111,16 @@ export function listHospitals(db: Db, organisationId?: string): Hospital[] {
                FROM hospitals h LEFT JOIN organisations o ON o.id = h.organisation_id
                ${organisationId ? "WHERE h.organisation_id = ?" : ""} ORDER BY h.name`;
   const stmt = db.prepare(sql);
-  const rows = (organisationId ? stmt.all(organisationId) : stmt.all()) as (Omit<Hospital, "main"> & { main: number })[];
+  const rows = (organisationId ? stmt.all(organisationId) : stmt.all()) as (Omit<Hospital, "main"> & {
+    main: number;
+  })[];
   return rows.map((r) => ({ ...r, main: r.main === 1 }));
 }
 
 export function listHrcsCategories(db: Db): HrcsCategory[] {
-  const rows = db.prepare("SELECT id, name_nb AS nameNb, name_en AS nameEn, aliases FROM hrcs_categories ORDER BY name_nb").all() as (Omit<
-    HrcsCategory,
-    "aliases"
-  > & { aliases: string })[];
+  const rows = db
+    .prepare("SELECT id, name_nb AS nameNb, name_en AS nameEn, aliases FROM hrcs_categories ORDER BY name_nb")
+    .all() as (Omit<HrcsCategory, "aliases"> & { aliases: string })[];
   return rows.map((r) => ({ ...r, aliases: JSON.parse(r.aliases) as string[] }));
 }
 

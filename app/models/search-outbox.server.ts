@@ -17,28 +17,33 @@ export interface CursorState {
 
 export function ensureCursor(db: Db, engine: string): void {
   // A new engine starts at the current end of the outbox: it is filled by a full rebuild.
-  sql(db, "INSERT INTO search_cursors (engine, last_id, updated_at) VALUES (?, ?, ?) ON CONFLICT (engine) DO NOTHING").run(
-    engine,
-    outboxHead(db),
-    new Date().toISOString(),
-  );
+  sql(
+    db,
+    "INSERT INTO search_cursors (engine, last_id, updated_at) VALUES (?, ?, ?) ON CONFLICT (engine) DO NOTHING",
+  ).run(engine, outboxHead(db), new Date().toISOString());
 }
 
 /** An engine's cursor without creating it (a read on the search path must not write): null when absent. */
 export function cursorPosition(db: Db, engine: string): number | null {
-  return (sql(db, "SELECT last_id FROM search_cursors WHERE engine = ?").pluck().get(engine) as number | undefined) ?? null;
+  return (
+    (sql(db, "SELECT last_id FROM search_cursors WHERE engine = ?").pluck().get(engine) as number | undefined) ?? null
+  );
 }
 
 export function cursorState(db: Db, engine: string): CursorState {
   ensureCursor(db, engine);
-  return sql(db, "SELECT last_id AS lastId, failures, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM search_cursors WHERE engine = ?").get(
-    engine,
-  ) as CursorState;
+  return sql(
+    db,
+    "SELECT last_id AS lastId, failures, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM search_cursors WHERE engine = ?",
+  ).get(engine) as CursorState;
 }
 
 export function nextOutboxBatch(db: Db, engine: string, limit: number): OutboxBatch | null {
   const { lastId } = cursorState(db, engine);
-  const rows = sql(db, "SELECT id, study_id AS studyId FROM search_outbox WHERE id > ? ORDER BY id LIMIT ?").all(lastId, limit) as {
+  const rows = sql(db, "SELECT id, study_id AS studyId FROM search_outbox WHERE id > ? ORDER BY id LIMIT ?").all(
+    lastId,
+    limit,
+  ) as {
     id: number;
     studyId: number;
   }[];
@@ -48,11 +53,10 @@ export function nextOutboxBatch(db: Db, engine: string, limit: number): OutboxBa
 
 export function advanceCursor(db: Db, engine: string, lastId: number): void {
   db.transaction(() => {
-    sql(db, "UPDATE search_cursors SET last_id = ?, failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ? WHERE engine = ?").run(
-      lastId,
-      new Date().toISOString(),
-      engine,
-    );
+    sql(
+      db,
+      "UPDATE search_cursors SET last_id = ?, failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ? WHERE engine = ?",
+    ).run(lastId, new Date().toISOString(), engine);
     // Rows every engine has passed are done.
     sql(db, "DELETE FROM search_outbox WHERE id <= (SELECT min(last_id) FROM search_cursors)").run();
   })();
@@ -69,7 +73,10 @@ export function resetCursorTo(db: Db, engine: string, lastId: number): void {
  * once every engine has passed them the rows are pruned, and max(id) would fall back to 0.
  */
 export function outboxHead(db: Db): number {
-  return sql(db, "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_outbox'), 0), coalesce((SELECT max(id) FROM search_outbox), 0))")
+  return sql(
+    db,
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'search_outbox'), 0), coalesce((SELECT max(id) FROM search_outbox), 0))",
+  )
     .pluck()
     .get() as number;
 }
@@ -89,12 +96,10 @@ export function dropCursorsExcept(db: Db, engines: string[]): string[] {
 }
 
 export function recordIndexFailure(db: Db, engine: string, error: string, nextAttemptAt: Date): number {
-  sql(db, "UPDATE search_cursors SET failures = failures + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE engine = ?").run(
-    error,
-    nextAttemptAt.toISOString(),
-    new Date().toISOString(),
-    engine,
-  );
+  sql(
+    db,
+    "UPDATE search_cursors SET failures = failures + 1, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE engine = ?",
+  ).run(error, nextAttemptAt.toISOString(), new Date().toISOString(), engine);
   return cursorState(db, engine).failures;
 }
 
@@ -106,7 +111,9 @@ export function outboxLag(db: Db, engine: string): number {
 
 /** Puts every study in the outbox (reference names in the index changed); the indexers redo them. */
 export function enqueueAllStudies(db: Db, now = new Date()): number {
-  return sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) SELECT id, ? FROM studies ORDER BY id").run(now.toISOString()).changes;
+  return sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) SELECT id, ? FROM studies ORDER BY id").run(
+    now.toISOString(),
+  ).changes;
 }
 
 export function allStudyIds(db: Db): number[] {
@@ -120,10 +127,10 @@ export function cursorExists(db: Db, engine: string): boolean {
 
 /** Forgets recorded failures once the engine answers again (e.g. its setup succeeded). */
 export function clearIndexFailures(db: Db, engine: string): void {
-  sql(db, "UPDATE search_cursors SET failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ? WHERE engine = ? AND failures > 0").run(
-    new Date().toISOString(),
-    engine,
-  );
+  sql(
+    db,
+    "UPDATE search_cursors SET failures = 0, next_attempt_at = NULL, last_error = NULL, updated_at = ? WHERE engine = ? AND failures > 0",
+  ).run(new Date().toISOString(), engine);
 }
 
 /* ---- read-only views for /healthz, /readyz and /metrics: they must never write (no ensureCursor) */
@@ -138,11 +145,14 @@ export interface EnginePending {
 
 /** The engine's cursor and what waits for it, or null when it has no cursor yet. Only SELECTs. */
 export function enginePending(db: Db, engine: string): EnginePending | null {
-  const state = sql(db, "SELECT last_id AS lastId, failures, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM search_cursors WHERE engine = ?").get(
-    engine,
-  ) as CursorState | undefined;
+  const state = sql(
+    db,
+    "SELECT last_id AS lastId, failures, next_attempt_at AS nextAttemptAt, last_error AS lastError FROM search_cursors WHERE engine = ?",
+  ).get(engine) as CursorState | undefined;
   if (!state) return null;
-  const row = sql(db, "SELECT count(*) AS lag, min(enqueued_at) AS oldest FROM search_outbox WHERE id > ?").get(state.lastId) as {
+  const row = sql(db, "SELECT count(*) AS lag, min(enqueued_at) AS oldest FROM search_outbox WHERE id > ?").get(
+    state.lastId,
+  ) as {
     lag: number;
     oldest: string | null;
   };

@@ -34,9 +34,21 @@ export function statisticsFacts(db: Db): StatisticsFacts {
       publishedAt: s.publishedAt,
       categories: (JSON.parse(s.categories) as string[]).sort(),
     })),
-    sites: sites.map((s) => ({ studyId: s.studyId, organisationId: s.organisationId, regionId: s.regionId, ...windowOf(s) })),
+    sites: sites.map((s) => ({
+      studyId: s.studyId,
+      organisationId: s.organisationId,
+      regionId: s.regionId,
+      ...windowOf(s),
+    })),
     regions: sql(db, "SELECT id, name FROM regions ORDER BY name").all() as { id: string; name: string }[],
-    organisations: sql(db, "SELECT id, name, region_id AS regionId FROM organisations ORDER BY name").all() as { id: string; name: string; regionId: string }[],
-    categories: sql(db, "SELECT id, name_nb AS name FROM hrcs_categories ORDER BY name_nb").all() as { id: string; name: string }[],
+    organisations: sql(db, "SELECT id, name, region_id AS regionId FROM organisations ORDER BY name").all() as {
+      id: string;
+      name: string;
+      regionId: string;
+    }[],
+    categories: sql(db, "SELECT id, name_nb AS name FROM hrcs_categories ORDER BY name_nb").all() as {
+      id: string;
+      name: string;
+    }[],
   };
 }

@@ -49,19 +49,33 @@ const fromRow = (r: RevisionRow): StudyRevision => ({
 
 /** The revision waiting for approval or still being written (at most one per study). */
 export function openRevision(db: Db, studyId: number): StudyRevision | null {
-  const row = sql(db, "SELECT * FROM study_revisions WHERE study_id = ? AND state IN ('draft', 'submitted')").get(studyId) as RevisionRow | undefined;
+  const row = sql(db, "SELECT * FROM study_revisions WHERE study_id = ? AND state IN ('draft', 'submitted')").get(
+    studyId,
+  ) as RevisionRow | undefined;
   return row ? fromRow(row) : null;
 }
 
 /** Saves a new revision; the open one before it (if any) becomes "replaced". Returns its number. */
 export function insertRevision(
   db: Db,
-  r: { studyId: number; baseVersion: number; state: "draft" | "submitted"; snapshot: Study; actor: { id?: string | null; name: string }; now: Date },
+  r: {
+    studyId: number;
+    baseVersion: number;
+    state: "draft" | "submitted";
+    snapshot: Study;
+    actor: { id?: string | null; name: string };
+    now: Date;
+  },
 ): number {
   return db.transaction(() => {
     const at = r.now.toISOString();
-    sql(db, "UPDATE study_revisions SET state = 'replaced', decided_at = ? WHERE study_id = ? AND state IN ('draft', 'submitted')").run(at, r.studyId);
-    const next = ((sql(db, "SELECT max(revision) FROM study_revisions WHERE study_id = ?").pluck().get(r.studyId) as number | null) ?? 0) + 1;
+    sql(
+      db,
+      "UPDATE study_revisions SET state = 'replaced', decided_at = ? WHERE study_id = ? AND state IN ('draft', 'submitted')",
+    ).run(at, r.studyId);
+    const next =
+      ((sql(db, "SELECT max(revision) FROM study_revisions WHERE study_id = ?").pluck().get(r.studyId) as
+        number | null) ?? 0) + 1;
     sql(
       db,
       `INSERT INTO study_revisions (study_id, revision, base_version, state, snapshot, actor_id, actor_name, created_at)
@@ -72,15 +86,19 @@ export function insertRevision(
 }
 
 /** Moves an open revision on: submitted, back to draft, replaced (withdrawn by its author) or approved (with the version it published). */
-export function setRevisionState(db: Db, studyId: number, revision: number, state: RevisionState, now: Date, publishedVersion: number | null = null): void {
+export function setRevisionState(
+  db: Db,
+  studyId: number,
+  revision: number,
+  state: RevisionState,
+  now: Date,
+  publishedVersion: number | null = null,
+): void {
   const decided = state === "approved" || state === "replaced" ? now.toISOString() : null;
-  sql(db, "UPDATE study_revisions SET state = ?, decided_at = ?, published_version = ? WHERE study_id = ? AND revision = ?").run(
-    state,
-    decided,
-    publishedVersion,
-    studyId,
-    revision,
-  );
+  sql(
+    db,
+    "UPDATE study_revisions SET state = ?, decided_at = ?, published_version = ? WHERE study_id = ? AND revision = ?",
+  ).run(state, decided, publishedVersion, studyId, revision);
 }
 
 /** Studies with a revision waiting for an editor, led by one of these organisations (null: all). */

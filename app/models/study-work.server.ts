@@ -24,7 +24,15 @@ import {
 } from "../auth/policy";
 import { parseStudy, type FieldProblem, type SiteInput, type Study, type StudyInput } from "../domain/study";
 import { canonicalStudy, diffStudies, siteKey, type ChangeEntry } from "../domain/study-snapshot";
-import { confirmSiteAsIs, getStudies, getStudy, latestSnapshot, saveStudy, type SiteConfirmation, type StudyRecord } from "./study.server";
+import {
+  confirmSiteAsIs,
+  getStudies,
+  getStudy,
+  latestSnapshot,
+  saveStudy,
+  type SiteConfirmation,
+  type StudyRecord,
+} from "./study.server";
 import { insertStudyReview } from "./user.server";
 import { missingForPublishing } from "../domain/study-readiness";
 import { getStudyHold, listOpenHolds, releaseStudyHold, type StudyHold } from "./ingest.server";
@@ -47,7 +55,8 @@ export class NotFoundError extends Error {
 }
 
 /** revision: the pending revision a change to a published study's shared fields was saved as (ADR 0014). */
-export type WorkResult = { ok: true; version: number; changed: boolean; revision?: number } | { ok: false; problems: FieldProblem[] };
+export type WorkResult =
+  { ok: true; version: number; changed: boolean; revision?: number } | { ok: false; problems: FieldProblem[] };
 
 /**
  * A study's shared fields: everything but its sites, its publication state and the demo mark.
@@ -57,7 +66,12 @@ export type WorkResult = { ok: true; version: number; changed: boolean; revision
  */
 export function sharedFields(study: Study): Omit<Study, "sites" | "publicationState" | "isDemo"> {
   const parsed = parseStudy(study);
-  const { sites: _sites, publicationState: _state, isDemo: _demo, ...shared } = canonicalStudy(parsed.ok ? parsed.study : study);
+  const {
+    sites: _sites,
+    publicationState: _state,
+    isDemo: _demo,
+    ...shared
+  } = canonicalStudy(parsed.ok ? parsed.study : study);
   return shared;
 }
 const sameShared = (a: Study, b: Study) => JSON.stringify(sharedFields(a)) === JSON.stringify(sharedFields(b));
@@ -110,7 +124,9 @@ export function getStudyForEdit(db: Db, p: Principal, studyId: number): Study {
 /** A published study as its researchers work on it: the open revision's shared fields, the live sites. */
 function withOpenRevision(db: Db, live: Study, studyId: number): Study {
   const open = live.publicationState === "published" ? openRevision(db, studyId) : null;
-  return open ? { ...open.snapshot, sites: live.sites, publicationState: live.publicationState, isDemo: live.isDemo } : live;
+  return open
+    ? { ...open.snapshot, sites: live.sites, publicationState: live.publicationState, isDemo: live.isDemo }
+    : live;
 }
 
 /** The open (draft or submitted) revision of a study the user may see, if any. */
@@ -138,7 +154,9 @@ export function updateSiteDates(
   const study = snapshotOrThrow(db, studyId);
   const site = findSite(study, key);
   authorize(canEditSiteDates(p, site), "edit-site-dates");
-  const sites = study.sites.map((s) => (s === site ? { ...s, inclusionStart: dates.inclusionStart, inclusionEnd: dates.inclusionEnd } : s));
+  const sites = study.sites.map((s) =>
+    s === site ? { ...s, inclusionStart: dates.inclusionStart, inclusionEnd: dates.inclusionEnd } : s,
+  );
   return prefixSiteProblems(save(db, p, studyId, { ...study, sites }, now), study, key);
 }
 
@@ -162,7 +180,12 @@ export function updateSiteLocal(
   p: Principal,
   studyId: number,
   key: string,
-  local: { contact: { name: string; email: string | null; phone: string | null } | null; referral: string | null; paused: boolean; pauseReason: string | null },
+  local: {
+    contact: { name: string; email: string | null; phone: string | null } | null;
+    referral: string | null;
+    paused: boolean;
+    pauseReason: string | null;
+  },
   now = new Date(),
 ): WorkResult {
   const study = snapshotOrThrow(db, studyId);
@@ -177,11 +200,18 @@ function prefixSiteProblems(result: WorkResult, study: Study, key: string): Work
   if (result.ok) return result;
   const index = [...study.sites].findIndex((s) => siteKey(s) === key);
   const prefix = `sites.${index}.`;
-  return { ok: false, problems: result.problems.map((pr) => (pr.field.startsWith(prefix) ? { ...pr, field: pr.field.slice(prefix.length) } : pr)) };
+  return {
+    ok: false,
+    problems: result.problems.map((pr) =>
+      pr.field.startsWith(prefix) ? { ...pr, field: pr.field.slice(prefix.length) } : pr,
+    ),
+  };
 }
 
 export function versionSnapshot(db: Db, studyId: number, version: number): Study | null {
-  const json = sql(db, "SELECT snapshot FROM study_versions WHERE study_id = ? AND version = ?").pluck().get(studyId, version) as string | undefined;
+  const json = sql(db, "SELECT snapshot FROM study_versions WHERE study_id = ? AND version = ?")
+    .pluck()
+    .get(studyId, version) as string | undefined;
   return json ? (JSON.parse(json) as Study) : null;
 }
 
@@ -198,9 +228,13 @@ export function restoreVersion(db: Db, p: Principal, studyId: number, version: n
   authorize(canEditStudy(p, current), "restore-version");
   const earlier = versionSnapshot(db, studyId, version);
   if (!earlier) throw new NotFoundError(`Studien ${studyId} har ingen versjon ${version}.`);
-  const mine = (s: { organisationId: string | null }) => isAdmin(p) || (s.organisationId != null && memberOrgs(p).includes(s.organisationId));
+  const mine = (s: { organisationId: string | null }) =>
+    isAdmin(p) || (s.organisationId != null && memberOrgs(p).includes(s.organisationId));
   // The sites as the edit form would send them: the others' as they are, the user's own as then.
-  const sites = [...current.sites.filter((s) => !s.withdrawn && !mine(s)), ...earlier.sites.filter((s) => !s.withdrawn && mine(s))];
+  const sites = [
+    ...current.sites.filter((s) => !s.withdrawn && !mine(s)),
+    ...earlier.sites.filter((s) => !s.withdrawn && mine(s)),
+  ];
   const { publicationState: _state, isDemo: _demo, ...content } = earlier;
   return saveContent(db, p, studyId, { ...content, sites } as StudyInput, { now, action: "restore-version" });
 }
@@ -212,9 +246,21 @@ export type CreateResult = { ok: true; studyId: number; version: number } | { ok
  * approval ("submitted") in one version. Sites of other organisations may be proposed with their
  * dates; from then on those organisations own them (updateSiteDates, updateSiteLocal).
  */
-export function createStudy(db: Db, p: Principal, input: StudyInput, options: { submit?: boolean; now?: Date } = {}): CreateResult {
+export function createStudy(
+  db: Db,
+  p: Principal,
+  input: StudyInput,
+  options: { submit?: boolean; now?: Date } = {},
+): CreateResult {
   authorize(canCreateStudy(p, input.leadOrganisationId), "create-study");
-  const sites = (input.sites ?? []).map((s) => ({ ...s, paused: false, pauseReason: null, contact: null, referral: null, ...consentFor(p, s.organisationId ?? null) }));
+  const sites = (input.sites ?? []).map((s) => ({
+    ...s,
+    paused: false,
+    pauseReason: null,
+    contact: null,
+    referral: null,
+    ...consentFor(p, s.organisationId ?? null),
+  }));
   const study = { ...input, sites, publicationState: options.submit ? "submitted" : "draft", isDemo: false };
   if (options.submit) {
     const parsed = parseStudy(study);
@@ -244,18 +290,32 @@ export function saveStudyContent(
   return saveContent(db, p, studyId, input, { ...options, action: "edit-study" });
 }
 
-function saveContent(db: Db, p: Principal, studyId: number, input: StudyInput, options: { submit?: boolean; now?: Date; action: Action }): WorkResult {
+function saveContent(
+  db: Db,
+  p: Principal,
+  studyId: number,
+  input: StudyInput,
+  options: { submit?: boolean; now?: Date; action: Action },
+): WorkResult {
   const now = options.now ?? new Date();
   const current = snapshotOrThrow(db, studyId);
   authorize(canEditStudy(p, current), options.action);
   authorize(canCreateStudy(p, input.leadOrganisationId), options.action);
-  if (current.publicationState === "published") return savePublishedContent(db, p, studyId, current, input, { submit: options.submit ?? false, now });
+  if (current.publicationState === "published")
+    return savePublishedContent(db, p, studyId, current, input, { submit: options.submit ?? false, now });
   if (options.submit && current.publicationState !== "draft") {
-    return { ok: false, problems: [{ field: "publicationState", message: "bare et utkast kan sendes til godkjenning" }] };
+    return {
+      ok: false,
+      problems: [{ field: "publicationState", message: "bare et utkast kan sendes til godkjenning" }],
+    };
   }
   const sites = mergeFormSites(p, current, input.sites ?? []);
   const publicationState = options.submit ? "submitted" : current.publicationState;
-  const result = saveStudy(db, { ...input, sites, publicationState, isDemo: current.isDemo }, { studyId, actor: actorOf(p), now });
+  const result = saveStudy(
+    db,
+    { ...input, sites, publicationState, isDemo: current.isDemo },
+    { studyId, actor: actorOf(p), now },
+  );
   return result.ok ? { ok: true, version: result.version, changed: result.changed } : result;
 }
 
@@ -266,7 +326,14 @@ function saveContent(db: Db, p: Principal, studyId: number, input: StudyInput, o
  * see until an editor of the lead organisation approves it. Saving an open revision again keeps
  * it as submitted as it was (it stays in the editors' queue, now showing the new revision).
  */
-function savePublishedContent(db: Db, p: Principal, studyId: number, current: Study, input: StudyInput, options: { submit: boolean; now: Date }): WorkResult {
+function savePublishedContent(
+  db: Db,
+  p: Principal,
+  studyId: number,
+  current: Study,
+  input: StudyInput,
+  options: { submit: boolean; now: Date },
+): WorkResult {
   const sites = mergeFormSites(p, current, input.sites ?? []);
   const parsed = parseStudy({ ...input, sites, publicationState: current.publicationState, isDemo: current.isDemo });
   if (!parsed.ok) return parsed;
@@ -285,26 +352,51 @@ function savePublishedContent(db: Db, p: Principal, studyId: number, current: St
       if (missing) return missing;
     }
     const state = options.submit || open?.state === "submitted" ? "submitted" : "draft";
-    if (open && open.state === state && sameShared(open.snapshot, proposed)) return { ok: true, version: live.version, changed: live.changed, revision: open.revision };
-    const revision = insertRevision(db, { studyId, baseVersion: live.version, state, snapshot: proposed, actor: actorOf(p), now: options.now });
+    if (open && open.state === state && sameShared(open.snapshot, proposed))
+      return { ok: true, version: live.version, changed: live.changed, revision: open.revision };
+    const revision = insertRevision(db, {
+      studyId,
+      baseVersion: live.version,
+      state,
+      snapshot: proposed,
+      actor: actorOf(p),
+      now: options.now,
+    });
     return { ok: true, version: live.version, changed: true, revision };
   })();
 }
 
 /** A new site of an organisation the user does not belong to waits for that organisation's answer (withdrawn until then). */
 function consentFor(p: Principal, organisationId: string | null): { withdrawn: boolean; pendingConsent?: true } {
-  return organisationId != null && !canAnswerForSite(p, { organisationId }) ? { withdrawn: true, pendingConsent: true } : { withdrawn: false };
+  return organisationId != null && !canAnswerForSite(p, { organisationId })
+    ? { withdrawn: true, pendingConsent: true }
+    : { withdrawn: false };
 }
 
 function mergeFormSites(p: Principal, current: Study, edited: NonNullable<StudyInput["sites"]>): Partial<SiteInput>[] {
-  const mine = (organisationId: string | null) => isAdmin(p) || (organisationId != null && memberOrgs(p).includes(organisationId));
+  const mine = (organisationId: string | null) =>
+    isAdmin(p) || (organisationId != null && memberOrgs(p).includes(organisationId));
   const before = new Map(current.sites.map((s) => [siteKey(s), s]));
   const nameOf = (x: unknown) => (typeof x === "string" ? x : null);
   const merged = edited.map((e): Partial<SiteInput> => {
-    const key = siteKey({ organisationId: e.organisationId ?? null, hospitalId: e.hospitalId ?? null, name: nameOf(e.name), city: nameOf(e.city) });
+    const key = siteKey({
+      organisationId: e.organisationId ?? null,
+      hospitalId: e.hospitalId ?? null,
+      name: nameOf(e.name),
+      city: nameOf(e.city),
+    });
     const old = before.get(key);
     const dates = { inclusionStart: e.inclusionStart ?? null, inclusionEnd: e.inclusionEnd ?? null };
-    if (!old) return { ...(e as Partial<SiteInput>), ...dates, paused: false, pauseReason: null, contact: null, referral: null, ...consentFor(p, e.organisationId ?? null) };
+    if (!old)
+      return {
+        ...(e as Partial<SiteInput>),
+        ...dates,
+        paused: false,
+        pauseReason: null,
+        contact: null,
+        referral: null,
+        ...consentFor(p, e.organisationId ?? null),
+      };
     // A proposed site still waiting for its organisation's answer stays waiting; its proposed dates may change.
     if (old.pendingConsent) return { ...old, ...dates };
     const changed = old.inclusionStart !== dates.inclusionStart || old.inclusionEnd !== dates.inclusionEnd;
@@ -313,7 +405,16 @@ function mergeFormSites(p: Principal, current: Study, edited: NonNullable<StudyI
     const { pendingConsent: _pending, ...site } = old;
     return { ...site, ...dates, withdrawn: false };
   });
-  const kept = new Set(merged.map((s) => siteKey({ organisationId: s.organisationId ?? null, hospitalId: s.hospitalId ?? null, name: s.name ?? null, city: s.city ?? null })));
+  const kept = new Set(
+    merged.map((s) =>
+      siteKey({
+        organisationId: s.organisationId ?? null,
+        hospitalId: s.hospitalId ?? null,
+        name: s.name ?? null,
+        city: s.city ?? null,
+      }),
+    ),
+  );
   for (const old of current.sites) {
     if (!old.withdrawn && !kept.has(siteKey(old))) authorize(mine(old.organisationId), "remove-site");
   }
@@ -328,7 +429,13 @@ function mergeFormSites(p: Principal, current: Study, edited: NonNullable<StudyI
 function notReady(study: Study, what: "sendes til godkjenning" | "godkjennes"): WorkResult | null {
   const missing = missingForPublishing(study);
   if (missing.length === 0) return null;
-  return { ok: false, problems: missing.map((m) => ({ field: "study", message: `Studien kan ikke ${what} før dette er på plass: ${m}.` })) };
+  return {
+    ok: false,
+    problems: missing.map((m) => ({
+      field: "study",
+      message: `Studien kan ikke ${what} før dette er på plass: ${m}.`,
+    })),
+  };
 }
 
 export function submitStudy(db: Db, p: Principal, studyId: number, now = new Date()): WorkResult {
@@ -337,7 +444,10 @@ export function submitStudy(db: Db, p: Principal, studyId: number, now = new Dat
   if (study.publicationState === "published") {
     const open = openRevision(db, studyId);
     if (!open || open.state !== "draft") {
-      return { ok: false, problems: [{ field: "publicationState", message: "ingen ulagrede endringer å sende til godkjenning" }] };
+      return {
+        ok: false,
+        problems: [{ field: "publicationState", message: "ingen ulagrede endringer å sende til godkjenning" }],
+      };
     }
     const missing = notReady(open.snapshot, "sendes til godkjenning");
     if (missing) return missing;
@@ -345,7 +455,10 @@ export function submitStudy(db: Db, p: Principal, studyId: number, now = new Dat
     return { ok: true, version: liveVersion(db, studyId), changed: true, revision: open.revision };
   }
   if (study.publicationState !== "draft") {
-    return { ok: false, problems: [{ field: "publicationState", message: "bare et utkast kan sendes til godkjenning" }] };
+    return {
+      ok: false,
+      problems: [{ field: "publicationState", message: "bare et utkast kan sendes til godkjenning" }],
+    };
   }
   const missing = notReady(study, "sendes til godkjenning");
   if (missing) return missing;
@@ -363,7 +476,14 @@ export interface Reviewed {
   revision: number | null;
 }
 
-export function approveStudy(db: Db, p: Principal, studyId: number, reviewed: Reviewed, comment: string | null, now = new Date()): WorkResult {
+export function approveStudy(
+  db: Db,
+  p: Principal,
+  studyId: number,
+  reviewed: Reviewed,
+  comment: string | null,
+  now = new Date(),
+): WorkResult {
   const study = snapshotOrThrow(db, studyId);
   authorize(canReviewStudy(p, study), "approve-study");
   if (study.publicationState === "published") return approveRevision(db, p, studyId, study, reviewed, comment, now);
@@ -371,40 +491,78 @@ export function approveStudy(db: Db, p: Principal, studyId: number, reviewed: Re
     return { ok: false, problems: [{ field: "publicationState", message: "bare en innsendt studie kan godkjennes" }] };
   }
   const current = liveVersion(db, studyId);
-  if (reviewed.version == null) return stale(`Skjemaet sier ikke hvilken versjon du godkjenner. Åpne studien igjen og godkjenn versjon ${current}.`);
+  if (reviewed.version == null)
+    return stale(
+      `Skjemaet sier ikke hvilken versjon du godkjenner. Åpne studien igjen og godkjenn versjon ${current}.`,
+    );
   const seen = reviewed.version <= current ? versionSnapshot(db, studyId, reviewed.version) : null;
-  if (!seen) return stale(`Studien har ingen versjon ${reviewed.version}. Åpne studien igjen og godkjenn versjon ${current}.`);
+  if (!seen)
+    return stale(`Studien har ingen versjon ${reviewed.version}. Åpne studien igjen og godkjenn versjon ${current}.`);
   if (!sameShared(seen, study)) {
-    return stale(`Studien er endret etter at du åpnet den: du så versjon ${reviewed.version}, nå er den versjon ${current}. Se gjennom endringene og godkjenn på nytt.`);
+    return stale(
+      `Studien er endret etter at du åpnet den: du så versjon ${reviewed.version}, nå er den versjon ${current}. Se gjennom endringene og godkjenn på nytt.`,
+    );
   }
   const missing = notReady(study, "godkjennes");
   if (missing) return missing;
   return db.transaction((): WorkResult => {
     const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
-    if (result.ok) insertStudyReview(db, { studyId, version: result.version, userId: p.id, decision: "approved", comment: comment?.trim() || null }, now);
+    if (result.ok)
+      insertStudyReview(
+        db,
+        { studyId, version: result.version, userId: p.id, decision: "approved", comment: comment?.trim() || null },
+        now,
+      );
     if (result.ok) releaseStudyHold(db, studyId, p.name, now.toISOString());
     return result;
   })();
 }
 
-function approveRevision(db: Db, p: Principal, studyId: number, live: Study, reviewed: Reviewed, comment: string | null, now: Date): WorkResult {
+function approveRevision(
+  db: Db,
+  p: Principal,
+  studyId: number,
+  live: Study,
+  reviewed: Reviewed,
+  comment: string | null,
+  now: Date,
+): WorkResult {
   const open = openRevision(db, studyId);
   if (!open || open.state !== "submitted") {
-    return { ok: false, problems: [{ field: "publicationState", message: "ingen endringer i studien venter på godkjenning" }] };
+    return {
+      ok: false,
+      problems: [{ field: "publicationState", message: "ingen endringer i studien venter på godkjenning" }],
+    };
   }
   if (reviewed.revision !== open.revision) {
     return stale(
       `Studien er endret etter at du åpnet den: du så ${reviewed.revision ? `endring ${reviewed.revision}` : "en annen versjon"}, nå venter endring ${open.revision}. Se gjennom endringene og godkjenn på nytt.`,
     );
   }
-  const proposed = { ...open.snapshot, sites: live.sites, publicationState: live.publicationState, isDemo: live.isDemo };
+  const proposed = {
+    ...open.snapshot,
+    sites: live.sites,
+    publicationState: live.publicationState,
+    isDemo: live.isDemo,
+  };
   const missing = notReady(proposed, "godkjennes");
   if (missing) return missing;
   return db.transaction((): WorkResult => {
     const result = save(db, p, studyId, proposed, now);
     if (!result.ok) return result;
     setRevisionState(db, studyId, open.revision, "approved", now, result.version);
-    insertStudyReview(db, { studyId, version: result.version, revision: open.revision, userId: p.id, decision: "approved", comment: comment?.trim() || null }, now);
+    insertStudyReview(
+      db,
+      {
+        studyId,
+        version: result.version,
+        revision: open.revision,
+        userId: p.id,
+        decision: "approved",
+        comment: comment?.trim() || null,
+      },
+      now,
+    );
     return { ...result, revision: open.revision };
   })();
 }
@@ -424,12 +582,25 @@ export function publishHeldStudy(db: Db, p: Principal, studyId: number, now = ne
     return { ok: false, problems: [{ field: "publicationState", message: "studien er ikke holdt tilbake" }] };
   }
   if (study.publicationState !== "submitted") {
-    return { ok: false, problems: [{ field: "publicationState", message: "bare en studie som venter på publisering kan publiseres" }] };
+    return {
+      ok: false,
+      problems: [{ field: "publicationState", message: "bare en studie som venter på publisering kan publiseres" }],
+    };
   }
   return db.transaction((): WorkResult => {
     const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
     if (result.ok) {
-      insertStudyReview(db, { studyId, version: result.version, userId: p.id, decision: "approved", comment: `publisert tross: ${hold.reasons.join("; ")}`.slice(0, 2000) }, now);
+      insertStudyReview(
+        db,
+        {
+          studyId,
+          version: result.version,
+          userId: p.id,
+          decision: "approved",
+          comment: `publisert tross: ${hold.reasons.join("; ")}`.slice(0, 2000),
+        },
+        now,
+      );
       releaseStudyHold(db, studyId, p.name, now.toISOString());
     }
     return result;
@@ -442,23 +613,39 @@ export function sendBackStudy(db: Db, p: Principal, studyId: number, comment: st
   if (study.publicationState === "published") {
     const open = openRevision(db, studyId);
     if (!open || open.state !== "submitted") {
-      return { ok: false, problems: [{ field: "publicationState", message: "ingen endringer i studien venter på godkjenning" }] };
+      return {
+        ok: false,
+        problems: [{ field: "publicationState", message: "ingen endringer i studien venter på godkjenning" }],
+      };
     }
-    if (!comment.trim()) return { ok: false, problems: [{ field: "comment", message: "skriv hva forskeren må rette" }] };
+    if (!comment.trim())
+      return { ok: false, problems: [{ field: "comment", message: "skriv hva forskeren må rette" }] };
     const version = liveVersion(db, studyId);
     db.transaction(() => {
       setRevisionState(db, studyId, open.revision, "draft", now);
-      insertStudyReview(db, { studyId, version, revision: open.revision, userId: p.id, decision: "sent_back", comment: comment.trim() }, now);
+      insertStudyReview(
+        db,
+        { studyId, version, revision: open.revision, userId: p.id, decision: "sent_back", comment: comment.trim() },
+        now,
+      );
     })();
     return { ok: true, version, changed: true, revision: open.revision };
   }
   if (study.publicationState !== "submitted") {
-    return { ok: false, problems: [{ field: "publicationState", message: "bare en innsendt studie kan sendes tilbake" }] };
+    return {
+      ok: false,
+      problems: [{ field: "publicationState", message: "bare en innsendt studie kan sendes tilbake" }],
+    };
   }
   if (!comment.trim()) return { ok: false, problems: [{ field: "comment", message: "skriv hva forskeren må rette" }] };
   return db.transaction((): WorkResult => {
     const result = save(db, p, studyId, { ...study, publicationState: "draft" }, now);
-    if (result.ok) insertStudyReview(db, { studyId, version: result.version, userId: p.id, decision: "sent_back", comment: comment.trim() }, now);
+    if (result.ok)
+      insertStudyReview(
+        db,
+        { studyId, version: result.version, userId: p.id, decision: "sent_back", comment: comment.trim() },
+        now,
+      );
     return result;
   })();
 }
@@ -466,7 +653,9 @@ export function sendBackStudy(db: Db, p: Principal, studyId: number, comment: st
 /** Submitted studies led by the editor's organisations (all, for an admin), oldest change first. */
 export function reviewQueue(db: Db, p: Principal): StudyRecord[] {
   const submitted = isAdmin(p)
-    ? (sql(db, "SELECT id FROM studies WHERE publication_state = 'submitted' ORDER BY updated_at, id").pluck().all() as number[])
+    ? (sql(db, "SELECT id FROM studies WHERE publication_state = 'submitted' ORDER BY updated_at, id")
+        .pluck()
+        .all() as number[])
     : (sql(
         db,
         `SELECT id FROM studies WHERE publication_state = 'submitted' AND lead_organisation_id IN (SELECT value FROM json_each(?))
@@ -494,7 +683,12 @@ export function changesSincePublished(
   const version = liveVersion(db, studyId);
   const revision = live.publicationState === "published" ? openRevision(db, studyId) : null;
   if (revision) {
-    const proposed = { ...revision.snapshot, sites: live.sites, publicationState: live.publicationState, isDemo: live.isDemo };
+    const proposed = {
+      ...revision.snapshot,
+      sites: live.sites,
+      publicationState: live.publicationState,
+      isDemo: live.isDemo,
+    };
     return { sinceVersion: version, changes: diffStudies(live, proposed), version, revision };
   }
   const row = sql(
@@ -504,7 +698,12 @@ export function changesSincePublished(
   ).get(studyId) as { version: number; snapshot: string } | undefined;
   if (!row) return { sinceVersion: null, changes: [], version, revision: null };
   const published = JSON.parse(row.snapshot) as Study;
-  return { sinceVersion: row.version, changes: diffStudies(published, { ...live, publicationState: published.publicationState }), version, revision: null };
+  return {
+    sinceVersion: row.version,
+    changes: diffStudies(published, { ...live, publicationState: published.publicationState }),
+    version,
+    revision: null,
+  };
 }
 
 function findPendingSite(study: Study, key: string) {
@@ -522,7 +721,17 @@ export function acceptSite(db: Db, p: Principal, studyId: number, key: string, n
   const site = findPendingSite(study, key);
   authorize(canAnswerForSite(p, site), "accept-site");
   const { pendingConsent: _pending, ...accepted } = site;
-  return prefixSiteProblems(save(db, p, studyId, { ...study, sites: study.sites.map((s) => (s === site ? { ...accepted, withdrawn: false } : s)) }, now), study, key);
+  return prefixSiteProblems(
+    save(
+      db,
+      p,
+      studyId,
+      { ...study, sites: study.sites.map((s) => (s === site ? { ...accepted, withdrawn: false } : s)) },
+      now,
+    ),
+    study,
+    key,
+  );
 }
 
 /** The site's own organisation declines a proposed site: it stays withdrawn (kept, never deleted) and is no longer waiting. */
@@ -531,7 +740,13 @@ export function declineSite(db: Db, p: Principal, studyId: number, key: string, 
   const site = findPendingSite(study, key);
   authorize(canAnswerForSite(p, site), "decline-site");
   const { pendingConsent: _pending, ...declined } = site;
-  return save(db, p, studyId, { ...study, sites: study.sites.map((s) => (s === site ? { ...declined, withdrawn: true } : s)) }, now);
+  return save(
+    db,
+    p,
+    studyId,
+    { ...study, sites: study.sites.map((s) => (s === site ? { ...declined, withdrawn: true } : s)) },
+    now,
+  );
 }
 
 /** The site's own organisation withdraws its site from a study (kept as withdrawn; the study's other sites stay). */
@@ -539,7 +754,13 @@ export function withdrawSite(db: Db, p: Principal, studyId: number, key: string,
   const study = snapshotOrThrow(db, studyId);
   const site = findSite(study, key);
   authorize(canAnswerForSite(p, site), "remove-site");
-  return save(db, p, studyId, { ...study, sites: study.sites.map((s) => (s === site ? { ...s, withdrawn: true } : s)) }, now);
+  return save(
+    db,
+    p,
+    studyId,
+    { ...study, sites: study.sites.map((s) => (s === site ? { ...s, withdrawn: true } : s)) },
+    now,
+  );
 }
 
 /** Studies with a site proposed for one of the user's organisations, waiting for its answer. */
@@ -564,8 +785,11 @@ export function setSitePause(
   const site = findSite(study, key);
   authorize(canEditSiteLocal(p, site), "edit-site-local");
   const reason = change.reason?.trim() || null;
-  if (change.paused && !reason) return { ok: false, problems: [{ field: "pauseReason", message: "en pause må ha en begrunnelse" }] };
-  const sites = study.sites.map((s) => (s === site ? { ...s, paused: change.paused, pauseReason: change.paused ? reason : null } : s));
+  if (change.paused && !reason)
+    return { ok: false, problems: [{ field: "pauseReason", message: "en pause må ha en begrunnelse" }] };
+  const sites = study.sites.map((s) =>
+    s === site ? { ...s, paused: change.paused, pauseReason: change.paused ? reason : null } : s,
+  );
   return prefixSiteProblems(save(db, p, studyId, { ...study, sites }, now), study, key);
 }
 

@@ -50,84 +50,105 @@ export function saveStudy(db: Db, input: unknown, options: SaveStudyOptions): Sa
 
   // IMMEDIATE: take the write lock before reading. A deferred transaction that reads first fails at
   // once with SQLITE_BUSY (no busy wait) when another process committed in between.
-  return db.transaction((): SaveStudyResult => {
-    const existingId = options.studyId ?? (options.provenance ? findStudyIdByProvenance(db, options.provenance) : null);
-    if (options.studyId != null && !studyExists(db, options.studyId)) {
-      return { ok: false, problems: [{ field: "id", message: `studien ${options.studyId} finnes ikke` }] };
-    }
-    const previous = existingId != null ? latestSnapshot(db, existingId) : null;
-
-    // Sites that the new input leaves out are withdrawn, never deleted.
-    const study = canonicalStudy(withWithdrawnSites(parsed.study, previous));
-    const problems = checkReferences(db, study, existingId);
-    if (problems.length > 0) return { ok: false, problems };
-
-    if (previous && JSON.stringify(previous) === JSON.stringify(study)) {
-      if (options.provenance) touchProvenance(db, existingId!, options.provenance, now, options.actor);
-      // A delivery that carries the sites unchanged confirms them (by that feed).
-      if (recordConfirmations(db, existingId!, parsed.study, previous, options.actor, now)) {
-        sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(existingId!, now);
-        notifyStudyChanged(existingId!);
+  return db
+    .transaction((): SaveStudyResult => {
+      const existingId =
+        options.studyId ?? (options.provenance ? findStudyIdByProvenance(db, options.provenance) : null);
+      if (options.studyId != null && !studyExists(db, options.studyId)) {
+        return { ok: false, problems: [{ field: "id", message: `studien ${options.studyId} finnes ikke` }] };
       }
-      const version = currentVersion(db, existingId!);
-      return { ok: true, studyId: existingId!, version, created: false, changed: false, changes: [] };
-    }
-    // The same statuses declared again on a later day (a listing read again): a confirmation,
-    // not a change. The sites' declaration dates move on in place, without a new version (the
-    // versions keep the wording and the date it was first said); the index learns the new date,
-    // since a declaration's age decides when it stops counting (ADR 0012).
-    if (previous && JSON.stringify(withoutDeclaredDates(previous)) === JSON.stringify(withoutDeclaredDates(study))) {
-      const confirmed = recordConfirmations(db, existingId!, parsed.study, previous, options.actor, now);
-      if (confirmDeclarations(db, existingId!, study) || confirmed) {
-        sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(existingId!, now);
-        notifyStudyChanged(existingId!);
-      }
-      if (options.provenance) touchProvenance(db, existingId!, options.provenance, now, options.actor);
-      return { ok: true, studyId: existingId!, version: currentVersion(db, existingId!), created: false, changed: false, changes: [] };
-    }
+      const previous = existingId != null ? latestSnapshot(db, existingId) : null;
 
-    const changes = diffStudies(previous, study);
-    let studyId: number;
-    let version: number;
-    if (existingId == null) {
-      studyId = insertStudyRow(db, study, now);
-      version = 1;
-    } else {
-      studyId = existingId;
-      version = currentVersion(db, studyId) + 1;
-      updateStudyRow(db, studyId, study, version, now);
-    }
-    writeChildren(db, studyId, study, existingId == null);
-    recordConfirmations(db, studyId, parsed.study, previous, options.actor, now);
-    if (options.provenance) touchProvenance(db, studyId, options.provenance, now, options.actor);
-    sql(db, 
-      `INSERT INTO study_versions (study_id, version, created_at, actor_kind, actor_id, actor_name, source_id, summary, snapshot, diff)
+      // Sites that the new input leaves out are withdrawn, never deleted.
+      const study = canonicalStudy(withWithdrawnSites(parsed.study, previous));
+      const problems = checkReferences(db, study, existingId);
+      if (problems.length > 0) return { ok: false, problems };
+
+      if (previous && JSON.stringify(previous) === JSON.stringify(study)) {
+        if (options.provenance) touchProvenance(db, existingId!, options.provenance, now, options.actor);
+        // A delivery that carries the sites unchanged confirms them (by that feed).
+        if (recordConfirmations(db, existingId!, parsed.study, previous, options.actor, now)) {
+          sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(existingId!, now);
+          notifyStudyChanged(existingId!);
+        }
+        const version = currentVersion(db, existingId!);
+        return { ok: true, studyId: existingId!, version, created: false, changed: false, changes: [] };
+      }
+      // The same statuses declared again on a later day (a listing read again): a confirmation,
+      // not a change. The sites' declaration dates move on in place, without a new version (the
+      // versions keep the wording and the date it was first said); the index learns the new date,
+      // since a declaration's age decides when it stops counting (ADR 0012).
+      if (previous && JSON.stringify(withoutDeclaredDates(previous)) === JSON.stringify(withoutDeclaredDates(study))) {
+        const confirmed = recordConfirmations(db, existingId!, parsed.study, previous, options.actor, now);
+        if (confirmDeclarations(db, existingId!, study) || confirmed) {
+          sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(existingId!, now);
+          notifyStudyChanged(existingId!);
+        }
+        if (options.provenance) touchProvenance(db, existingId!, options.provenance, now, options.actor);
+        return {
+          ok: true,
+          studyId: existingId!,
+          version: currentVersion(db, existingId!),
+          created: false,
+          changed: false,
+          changes: [],
+        };
+      }
+
+      const changes = diffStudies(previous, study);
+      let studyId: number;
+      let version: number;
+      if (existingId == null) {
+        studyId = insertStudyRow(db, study, now);
+        version = 1;
+      } else {
+        studyId = existingId;
+        version = currentVersion(db, studyId) + 1;
+        updateStudyRow(db, studyId, study, version, now);
+      }
+      writeChildren(db, studyId, study, existingId == null);
+      recordConfirmations(db, studyId, parsed.study, previous, options.actor, now);
+      if (options.provenance) touchProvenance(db, studyId, options.provenance, now, options.actor);
+      sql(
+        db,
+        `INSERT INTO study_versions (study_id, version, created_at, actor_kind, actor_id, actor_name, source_id, summary, snapshot, diff)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      studyId,
-      version,
-      now,
-      options.actor.kind,
-      options.actor.id ?? null,
-      options.actor.name,
-      options.provenance?.sourceId ?? null,
-      previous ? summariseChanges(changes) : "Opprettet",
-      JSON.stringify(study),
-      JSON.stringify(changes),
-    );
-    // Same transaction as the change: the search index can never miss it (see search/indexer).
-    sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(studyId, now);
-    notifyStudyChanged(studyId);
-    return { ok: true, studyId, version, created: existingId == null, changed: true, changes };
-  }).immediate();
+      ).run(
+        studyId,
+        version,
+        now,
+        options.actor.kind,
+        options.actor.id ?? null,
+        options.actor.name,
+        options.provenance?.sourceId ?? null,
+        previous ? summariseChanges(changes) : "Opprettet",
+        JSON.stringify(study),
+        JSON.stringify(changes),
+      );
+      // Same transaction as the change: the search index can never miss it (see search/indexer).
+      sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(studyId, now);
+      notifyStudyChanged(studyId);
+      return { ok: true, studyId, version, created: existingId == null, changed: true, changes };
+    })
+    .immediate();
 }
 
 /** What a confirmation vouches for: the fields the site's status rests on. */
 function windowFields(site: Study["sites"][number]) {
-  return { inclusionStart: site.inclusionStart, inclusionEnd: site.inclusionEnd, paused: site.paused, declared: site.declared };
+  return {
+    inclusionStart: site.inclusionStart,
+    inclusionEnd: site.inclusionEnd,
+    paused: site.paused,
+    declared: site.declared,
+  };
 }
 
-const CONFIRMATION_KIND: Record<Actor["kind"], Exclude<ConfirmationKind, "backfill">> = { user: "user", source: "feed", seed: "seed", system: "system" };
+const CONFIRMATION_KIND: Record<Actor["kind"], Exclude<ConfirmationKind, "backfill">> = {
+  user: "user",
+  source: "feed",
+  seed: "seed",
+  system: "system",
+};
 
 /**
  * Records who confirmed which sites (ADR 0019): a delivery from a source confirms every site it
@@ -136,10 +157,22 @@ const CONFIRMATION_KIND: Record<Actor["kind"], Exclude<ConfirmationKind, "backfi
  * site_confirmations for the history. True when a site's confirmation date moved (the search
  * index must learn when its status stops counting).
  */
-function recordConfirmations(db: Db, studyId: number, input: Study, previous: Study | null, actor: Actor, instant: string): boolean {
-  const before = new Map((previous?.sites ?? []).filter((s) => !s.withdrawn).map((s) => [siteIdentity(s), JSON.stringify(windowFields(s))]));
+function recordConfirmations(
+  db: Db,
+  studyId: number,
+  input: Study,
+  previous: Study | null,
+  actor: Actor,
+  instant: string,
+): boolean {
+  const before = new Map(
+    (previous?.sites ?? []).filter((s) => !s.withdrawn).map((s) => [siteIdentity(s), JSON.stringify(windowFields(s))]),
+  );
   const sites = input.sites.filter((s) => !s.withdrawn && !s.pendingConsent);
-  const chosen = actor.kind === "source" ? sites : sites.filter((s) => before.get(siteIdentity(s)) !== JSON.stringify(windowFields(s)));
+  const chosen =
+    actor.kind === "source"
+      ? sites
+      : sites.filter((s) => before.get(siteIdentity(s)) !== JSON.stringify(windowFields(s)));
   if (chosen.length === 0) return false;
   const byIdentity = activeSiteRows(db, studyId);
   const on = osloDate(new Date(instant));
@@ -148,7 +181,13 @@ function recordConfirmations(db: Db, studyId: number, input: Study, previous: St
   for (const site of chosen) {
     const row = byIdentity.get(siteIdentity(site));
     if (!row) continue;
-    writeConfirmation(db, studyId, row.id, { at: instant, on, byKind: kind, byId: actor.id ?? null, byName: actor.name }, windowFields(site));
+    writeConfirmation(
+      db,
+      studyId,
+      row.id,
+      { at: instant, on, byKind: kind, byId: actor.id ?? null, byName: actor.name },
+      windowFields(site),
+    );
     if (row.confirmed_on !== on) moved = true;
   }
   return moved;
@@ -156,7 +195,10 @@ function recordConfirmations(db: Db, studyId: number, input: Study, previous: St
 
 /** The study's active sites' row ids and confirmation dates, by site identity. */
 function activeSiteRows(db: Db, studyId: number): Map<string, { id: number; confirmed_on: string | null }> {
-  const rows = sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city, confirmed_on FROM study_sites WHERE study_id = ? AND withdrawn = 0").all(studyId) as {
+  const rows = sql(
+    db,
+    "SELECT id, organisation_id, hospital_id, site_name, site_city, confirmed_on FROM study_sites WHERE study_id = ? AND withdrawn = 0",
+  ).all(studyId) as {
     id: number;
     organisation_id: string | null;
     hospital_id: string | null;
@@ -164,30 +206,36 @@ function activeSiteRows(db: Db, studyId: number): Map<string, { id: number; conf
     site_city: string | null;
     confirmed_on: string | null;
   }[];
-  return new Map(rows.map((r) => [siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }), r]));
+  return new Map(
+    rows.map((r) => [
+      siteIdentity({
+        organisationId: r.organisation_id,
+        hospitalId: r.hospital_id,
+        name: r.site_name,
+        city: r.site_city,
+      }),
+      r,
+    ]),
+  );
 }
 
-function writeConfirmation(db: Db, studyId: number, siteId: number, c: Omit<SiteConfirmation, "byKind"> & { byKind: Exclude<ConfirmationKind, "backfill"> }, window: unknown): void {
-  sql(db, "UPDATE study_sites SET confirmed_at = ?, confirmed_on = ?, confirmed_by_kind = ?, confirmed_by_id = ?, confirmed_by_name = ? WHERE id = ?").run(
-    c.at,
-    c.on,
-    c.byKind,
-    c.byId,
-    c.byName,
-    siteId,
-  );
+function writeConfirmation(
+  db: Db,
+  studyId: number,
+  siteId: number,
+  c: Omit<SiteConfirmation, "byKind"> & { byKind: Exclude<ConfirmationKind, "backfill"> },
+  window: unknown,
+): void {
+  sql(
+    db,
+    "UPDATE study_sites SET confirmed_at = ?, confirmed_on = ?, confirmed_by_kind = ?, confirmed_by_id = ?, confirmed_by_name = ? WHERE id = ?",
+  ).run(c.at, c.on, c.byKind, c.byId, c.byName, siteId);
   // Only people's confirmations are history: deliveries come many times a day (ingest runs record them).
   if (c.byKind === "user") {
-    sql(db, "INSERT INTO site_confirmations (study_id, site_id, confirmed_at, confirmed_on, actor_kind, actor_id, actor_name, site_window) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
-      studyId,
-      siteId,
-      c.at,
-      c.on,
-      c.byKind,
-      c.byId,
-      c.byName,
-      JSON.stringify(window),
-    );
+    sql(
+      db,
+      "INSERT INTO site_confirmations (study_id, site_id, confirmed_at, confirmed_on, actor_kind, actor_id, actor_name, site_window) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(studyId, siteId, c.at, c.on, c.byKind, c.byId, c.byName, JSON.stringify(window));
   }
 }
 
@@ -195,22 +243,36 @@ function writeConfirmation(db: Db, studyId: number, siteId: number, c: Omit<Site
  * A person confirms one site's dates (or declared status) as they stand: no new version (nothing
  * changed), a history entry, and the search index learns the new date. The caller authorises.
  */
-export function confirmSiteAsIs(db: Db, studyId: number, siteIdentityKey: string, actor: Actor, now = new Date()): SiteConfirmation | null {
+export function confirmSiteAsIs(
+  db: Db,
+  studyId: number,
+  siteIdentityKey: string,
+  actor: Actor,
+  now = new Date(),
+): SiteConfirmation | null {
   const instant = now.toISOString();
-  return db.transaction((): SiteConfirmation | null => {
-    const snapshot = latestSnapshot(db, studyId);
-    const site = snapshot?.sites.find((s) => !s.withdrawn && siteIdentity(s) === siteIdentityKey);
-    if (!snapshot || !site) return null;
-    const match = activeSiteRows(db, studyId).get(siteIdentityKey);
-    if (!match) return null;
-    const confirmation = { at: instant, on: osloDate(now), byKind: CONFIRMATION_KIND[actor.kind], byId: actor.id ?? null, byName: actor.name };
-    writeConfirmation(db, studyId, match.id, confirmation, windowFields(site));
-    if (match.confirmed_on !== confirmation.on) {
-      sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(studyId, instant);
-    }
-    notifyStudyChanged(studyId);
-    return confirmation;
-  }).immediate();
+  return db
+    .transaction((): SiteConfirmation | null => {
+      const snapshot = latestSnapshot(db, studyId);
+      const site = snapshot?.sites.find((s) => !s.withdrawn && siteIdentity(s) === siteIdentityKey);
+      if (!snapshot || !site) return null;
+      const match = activeSiteRows(db, studyId).get(siteIdentityKey);
+      if (!match) return null;
+      const confirmation = {
+        at: instant,
+        on: osloDate(now),
+        byKind: CONFIRMATION_KIND[actor.kind],
+        byId: actor.id ?? null,
+        byName: actor.name,
+      };
+      writeConfirmation(db, studyId, match.id, confirmation, windowFields(site));
+      if (match.confirmed_on !== confirmation.on) {
+        sql(db, "INSERT INTO search_outbox (study_id, enqueued_at) VALUES (?, ?)").run(studyId, instant);
+      }
+      notifyStudyChanged(studyId);
+      return confirmation;
+    })
+    .immediate();
 }
 
 export interface SiteConfirmationEntry {
@@ -245,7 +307,12 @@ export function listSiteConfirmations(db: Db, studyId: number): SiteConfirmation
   }[];
   return rows.map((r) => ({
     siteId: r.site_id,
-    siteKey: siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }),
+    siteKey: siteIdentity({
+      organisationId: r.organisation_id,
+      hospitalId: r.hospital_id,
+      name: r.site_name,
+      city: r.site_city,
+    }),
     confirmedAt: r.confirmed_at,
     confirmedOn: r.confirmed_on,
     actorKind: r.actor_kind,
@@ -260,7 +327,10 @@ function withoutDeclaredDates(study: Study): Study {
 
 /** Moves each site's declaration date forward to the one just received; true when any moved. */
 function confirmDeclarations(db: Db, studyId: number, study: Study): boolean {
-  const rows = sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city, declared_on FROM study_sites WHERE study_id = ?").all(studyId) as {
+  const rows = sql(
+    db,
+    "SELECT id, organisation_id, hospital_id, site_name, site_city, declared_on FROM study_sites WHERE study_id = ?",
+  ).all(studyId) as {
     id: number;
     organisation_id: string | null;
     hospital_id: string | null;
@@ -268,7 +338,17 @@ function confirmDeclarations(db: Db, studyId: number, study: Study): boolean {
     site_city: string | null;
     declared_on: string | null;
   }[];
-  const byIdentity = new Map(rows.map((r) => [siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }), r]));
+  const byIdentity = new Map(
+    rows.map((r) => [
+      siteIdentity({
+        organisationId: r.organisation_id,
+        hospitalId: r.hospital_id,
+        name: r.site_name,
+        city: r.site_city,
+      }),
+      r,
+    ]),
+  );
   const update = sql(db, "UPDATE study_sites SET declared_on = ? WHERE id = ?");
   let moved = false;
   for (const site of study.sites) {
@@ -316,21 +396,32 @@ function checkReferences(db: Db, study: Study, studyId: number | null): FieldPro
   study.categories.forEach((c, i) => {
     if (!categoryExists.get(c)) problems.push({ field: `categories.${i}`, message: `ukjent HRCS-kategori "${c}"` });
   });
-  const identifierColumns = { nct: "nct_id", euCt: "eu_ct_number", eudract: "eudract_number", isrctn: "isrctn" } as const;
+  const identifierColumns = {
+    nct: "nct_id",
+    euCt: "eu_ct_number",
+    eudract: "eudract_number",
+    isrctn: "isrctn",
+  } as const;
   for (const [key, column] of Object.entries(identifierColumns) as [keyof typeof identifierColumns, string][]) {
     const value = study.identifiers[key];
     if (!value) continue;
     const other = sql(db, `SELECT id FROM studies WHERE ${column} = ? AND id IS NOT ?`).pluck().get(value, studyId) as
-      | number
-      | undefined;
-    if (other != null) problems.push({ field: `identifiers.${key}`, message: `${value} er allerede registrert på studie ${other}` });
+      number | undefined;
+    if (other != null)
+      problems.push({ field: `identifiers.${key}`, message: `${value} er allerede registrert på studie ${other}` });
   }
   study.localIds.forEach((l, i) => {
-    const other = sql(db, "SELECT study_id FROM study_local_ids WHERE organisation_id = ? AND local_id = ? AND study_id IS NOT ?")
+    const other = sql(
+      db,
+      "SELECT study_id FROM study_local_ids WHERE organisation_id = ? AND local_id = ? AND study_id IS NOT ?",
+    )
       .pluck()
       .get(l.organisationId, l.localId, studyId) as number | undefined;
     if (other != null)
-      problems.push({ field: `localIds.${i}.localId`, message: `${l.organisationId} bruker allerede "${l.localId}" for studie ${other}` });
+      problems.push({
+        field: `localIds.${i}.localId`,
+        message: `${l.organisationId} bruker allerede "${l.localId}" for studie ${other}`,
+      });
   });
   return problems;
 }
@@ -365,8 +456,9 @@ function studyRowParams(study: Study) {
 }
 
 function insertStudyRow(db: Db, study: Study, now: string): number {
-  const result = sql(db, 
-      `INSERT INTO studies (nct_id, eu_ct_number, eudract_number, isrctn, rek_number, study_type, phase, min_age_years,
+  const result = sql(
+    db,
+    `INSERT INTO studies (nct_id, eu_ct_number, eudract_number, isrctn, rek_number, study_type, phase, min_age_years,
          max_age_years, sex, healthy_volunteers, sponsor, lead_organisation_id, pi_name, pi_title, pi_organisation_id,
          target_enrolment, publication_state, is_demo, current_version, created_at, updated_at, published_at,
          healthy_volunteers_stated, age_groups, lead_as_written, lead_match_organisation_id, official_title)
@@ -374,13 +466,13 @@ function insertStudyRow(db: Db, study: Study, now: string): number {
          @sponsor, @lead, @piName, @piTitle, @piOrg, @target, @state, @isDemo, 1, @now, @now,
          CASE WHEN @state = 'published' THEN @now END,
          @healthyVolunteersStated, @ageGroups, @leadName, @leadMatch, @officialTitle)`,
-    )
-    .run({ ...studyRowParams(study), now });
+  ).run({ ...studyRowParams(study), now });
   return Number(result.lastInsertRowid);
 }
 
 function updateStudyRow(db: Db, id: number, study: Study, version: number, now: string): void {
-  sql(db, 
+  sql(
+    db,
     `UPDATE studies SET nct_id = @nct, eu_ct_number = @euCt, eudract_number = @eudract, isrctn = @isrctn,
        rek_number = @rek, study_type = @studyType, phase = @phase, min_age_years = @minAge, max_age_years = @maxAge,
        sex = @sex, healthy_volunteers = @healthyVolunteers, sponsor = @sponsor, lead_organisation_id = @lead,
@@ -396,9 +488,22 @@ function updateStudyRow(db: Db, id: number, study: Study, version: number, now: 
 /** Child rows are rewritten from the study; sites are updated in place so their ids stay stable. */
 function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): void {
   // A new study has no child rows yet: skip nine DELETEs per study on bulk loads.
-  if (!isNew) for (const table of ["study_texts", "study_local_ids", "study_categories", "study_conditions", "study_icd10", "study_snomed", "study_interventions", "study_contacts", "study_links", "study_keywords", "study_other_identifiers"]) {
-    sql(db, `DELETE FROM ${table} WHERE study_id = ?`).run(studyId);
-  }
+  if (!isNew)
+    for (const table of [
+      "study_texts",
+      "study_local_ids",
+      "study_categories",
+      "study_conditions",
+      "study_icd10",
+      "study_snomed",
+      "study_interventions",
+      "study_contacts",
+      "study_links",
+      "study_keywords",
+      "study_other_identifiers",
+    ]) {
+      sql(db, `DELETE FROM ${table} WHERE study_id = ?`).run(studyId);
+    }
   const text = sql(db, "INSERT INTO study_texts (study_id, field, lang, text) VALUES (?, ?, ?, ?)");
   const texts: Record<TextField, Partial<Record<Language, string | null>>> = {
     title: study.title,
@@ -422,28 +527,50 @@ function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): v
   for (const c of study.icd10) icd.run(studyId, c);
   const snomed = sql(db, "INSERT INTO study_snomed (study_id, concept_id) VALUES (?, ?)");
   for (const c of study.snomed) snomed.run(studyId, c);
-  const intervention = sql(db, "INSERT INTO study_interventions (study_id, position, type, name, description) VALUES (?, ?, ?, ?, ?)");
+  const intervention = sql(
+    db,
+    "INSERT INTO study_interventions (study_id, position, type, name, description) VALUES (?, ?, ?, ?, ?)",
+  );
   study.interventions.forEach((x, i) => intervention.run(studyId, i, x.type, x.name, x.description));
-  const contact = sql(db, "INSERT INTO study_contacts (study_id, position, role, name, email, phone) VALUES (?, ?, ?, ?, ?, ?)");
+  const contact = sql(
+    db,
+    "INSERT INTO study_contacts (study_id, position, role, name, email, phone) VALUES (?, ?, ?, ?, ?, ?)",
+  );
   study.contacts.forEach((c, i) => contact.run(studyId, i, c.role, c.name, c.email, c.phone));
   const link = sql(db, "INSERT INTO study_links (study_id, position, url, label) VALUES (?, ?, ?, ?)");
   study.links.forEach((l, i) => link.run(studyId, i, l.url, l.label));
   const keyword = sql(db, "INSERT INTO study_keywords (study_id, position, text) VALUES (?, ?, ?)");
   study.keywords.forEach((k, i) => keyword.run(studyId, i, k));
-  const otherId = sql(db, "INSERT INTO study_other_identifiers (study_id, position, scheme, value, url) VALUES (?, ?, ?, ?, ?)");
+  const otherId = sql(
+    db,
+    "INSERT INTO study_other_identifiers (study_id, position, scheme, value, url) VALUES (?, ?, ?, ?, ?)",
+  );
   study.otherIdentifiers.forEach((x, i) => otherId.run(studyId, i, x.scheme, x.value, x.url));
 
   // Sites are updated in place by their identity (siteIdentity), so their ids stay stable.
   const existing = isNew
     ? new Map<string, number>()
     : new Map(
-        (sql(db, "SELECT id, organisation_id, hospital_id, site_name, site_city FROM study_sites WHERE study_id = ?").all(studyId) as {
-          id: number;
-          organisation_id: string | null;
-          hospital_id: string | null;
-          site_name: string | null;
-          site_city: string | null;
-        }[]).map((r) => [siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city }), r.id]),
+        (
+          sql(
+            db,
+            "SELECT id, organisation_id, hospital_id, site_name, site_city FROM study_sites WHERE study_id = ?",
+          ).all(studyId) as {
+            id: number;
+            organisation_id: string | null;
+            hospital_id: string | null;
+            site_name: string | null;
+            site_city: string | null;
+          }[]
+        ).map((r) => [
+          siteIdentity({
+            organisationId: r.organisation_id,
+            hospitalId: r.hospital_id,
+            name: r.site_name,
+            city: r.site_city,
+          }),
+          r.id,
+        ]),
       );
   const SITE_COLUMNS = `organisation_id = @organisationId, hospital_id = @hospitalId, site_name = @name, site_city = @city,
        site_lat = @lat, site_lon = @lon, unnamed_count = @unnamedCount, inclusion_start = @start, inclusion_end = @end,
@@ -452,7 +579,8 @@ function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): v
        pause_reason = @pauseReason, contact_name = @contactName, contact_email = @contactEmail,
        contact_phone = @contactPhone, more_contacts = @moreContacts, referral = @referral, withdrawn = @withdrawn,
        pending_consent = @pendingConsent`;
-  const insertSite = sql(db,
+  const insertSite = sql(
+    db,
     `INSERT INTO study_sites (study_id, organisation_id, hospital_id, site_name, site_city, site_lat, site_lon, unnamed_count,
        inclusion_start, inclusion_end, expected_start, expected_end, declared_status, declared_text, declared_on, declared_by,
        paused, pause_reason, contact_name, contact_email, contact_phone, more_contacts, referral, withdrawn, pending_consent)
@@ -497,7 +625,8 @@ function writeChildren(db: Db, studyId: number, study: Study, isNew: boolean): v
 
 function touchProvenance(db: Db, studyId: number, p: Provenance, now: string, actor: Actor): void {
   ensureSource(db, p.sourceId, actor);
-  sql(db, 
+  sql(
+    db,
     `INSERT INTO study_provenance (study_id, source_id, external_id, first_received_at, last_received_at)
      VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (source_id, external_id) DO UPDATE SET last_received_at = excluded.last_received_at`,
@@ -505,9 +634,12 @@ function touchProvenance(db: Db, studyId: number, p: Provenance, now: string, ac
 }
 
 function ensureSource(db: Db, sourceId: string, actor: Actor): void {
-  sql(db, 
-    `INSERT INTO sources (id, kind, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-  ).run(sourceId, actor.kind === "seed" ? "seed" : actor.kind === "source" ? "feed" : "manual", actor.name, new Date().toISOString());
+  sql(db, `INSERT INTO sources (id, kind, name, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`).run(
+    sourceId,
+    actor.kind === "seed" ? "seed" : actor.kind === "source" ? "feed" : "manual",
+    actor.name,
+    new Date().toISOString(),
+  );
 }
 
 /* ------------------------------------------------------------------ reads */
@@ -688,17 +820,30 @@ interface SiteRow {
  * unknown ("sted ikke oppgitt").
  */
 function siteLocation(r: SiteRow): Pick<SiteRecord, "municipality" | "lat" | "lon" | "placedAtMainHospital"> {
-  if (r.lat != null && r.lon != null) return { municipality: r.municipality ?? r.site_city, lat: r.lat, lon: r.lon, placedAtMainHospital: null };
-  if (r.site_lat != null && r.site_lon != null) return { municipality: r.municipality ?? r.site_city, lat: r.site_lat, lon: r.site_lon, placedAtMainHospital: null };
+  if (r.lat != null && r.lon != null)
+    return { municipality: r.municipality ?? r.site_city, lat: r.lat, lon: r.lon, placedAtMainHospital: null };
+  if (r.site_lat != null && r.site_lon != null)
+    return {
+      municipality: r.municipality ?? r.site_city,
+      lat: r.site_lat,
+      lon: r.site_lon,
+      placedAtMainHospital: null,
+    };
   if (r.main_lat != null && r.main_lon != null && r.main_hospital_name) {
-    return { municipality: r.municipality ?? r.site_city ?? r.main_municipality, lat: r.main_lat, lon: r.main_lon, placedAtMainHospital: r.main_hospital_name };
+    return {
+      municipality: r.municipality ?? r.site_city ?? r.main_municipality,
+      lat: r.main_lat,
+      lon: r.main_lon,
+      placedAtMainHospital: r.main_hospital_name,
+    };
   }
   return { municipality: r.municipality ?? r.site_city, lat: null, lon: null, placedAtMainHospital: null };
 }
 
 function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
-  const rows = sql(db, 
-      `SELECT ss.*, o.name AS organisation_name, o.region_id, r.name AS region_name, h.name AS hospital_name,
+  const rows = sql(
+    db,
+    `SELECT ss.*, o.name AS organisation_name, o.region_id, r.name AS region_name, h.name AS hospital_name,
               h.municipality, h.lat, h.lon,
               mh.name AS main_hospital_name, mh.municipality AS main_municipality, mh.lat AS main_lat, mh.lon AS main_lon
        FROM study_sites ss
@@ -708,8 +853,7 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
        LEFT JOIN hospitals mh ON ss.hospital_id IS NULL AND mh.id = o.main_hospital_id
        WHERE ss.study_id IN (SELECT value FROM json_each(?))
        ORDER BY ss.study_id, ss.organisation_id IS NULL, ss.organisation_id, coalesce(ss.hospital_id, ''), ss.site_name`,
-    )
-    .all(JSON.stringify(studyIds)) as SiteRow[];
+  ).all(JSON.stringify(studyIds)) as SiteRow[];
   const byStudy = new Map<number, SiteRecord[]>();
   for (const r of rows) {
     const list = byStudy.get(r.study_id) ?? [];
@@ -744,7 +888,13 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
       confirmedOn: r.confirmed_on,
       confirmation:
         r.confirmed_at != null && r.confirmed_on != null
-          ? { at: r.confirmed_at, on: r.confirmed_on, byKind: r.confirmed_by_kind ?? "system", byId: r.confirmed_by_id, byName: r.confirmed_by_name ?? "" }
+          ? {
+              at: r.confirmed_at,
+              on: r.confirmed_on,
+              byKind: r.confirmed_by_kind ?? "system",
+              byId: r.confirmed_by_id,
+              byName: r.confirmed_by_name ?? "",
+            }
           : null,
     });
     byStudy.set(r.study_id, list);
@@ -755,11 +905,16 @@ function loadSites(db: Db, studyIds: number[]): Map<number, SiteRecord[]> {
 type Texts = Record<TextField, Partial<Record<Language, string>>>;
 
 function loadTexts(db: Db, studyIds: number[], fields: readonly TextField[] = TEXT_FIELDS): Map<number, Texts> {
-  const rows = sql(db, 
-      `SELECT study_id, field, lang, text FROM study_texts
+  const rows = sql(
+    db,
+    `SELECT study_id, field, lang, text FROM study_texts
        WHERE study_id IN (SELECT value FROM json_each(?)) AND field IN (SELECT value FROM json_each(?))`,
-    )
-    .all(JSON.stringify(studyIds), JSON.stringify(fields)) as { study_id: number; field: TextField; lang: Language; text: string }[];
+  ).all(JSON.stringify(studyIds), JSON.stringify(fields)) as {
+    study_id: number;
+    field: TextField;
+    lang: Language;
+    text: string;
+  }[];
   const byStudy = new Map<number, Texts>();
   for (const id of studyIds) {
     byStudy.set(id, Object.fromEntries(TEXT_FIELDS.map((f) => [f, {}])) as Texts);
@@ -794,12 +949,28 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
   if (rows.length === 0) return [];
   const found = rows.map((r) => r.id);
   const texts = loadTexts(db, found);
-  const categories = loadColumn(db, `SELECT study_id, category_id AS value FROM study_categories ${IN_IDS} ORDER BY study_id, category_id`, found);
-  const icd10 = loadColumn(db, `SELECT study_id, code AS value FROM study_icd10 ${IN_IDS} ORDER BY study_id, code`, found);
-  const snomed = loadColumn(db, `SELECT study_id, concept_id AS value FROM study_snomed ${IN_IDS} ORDER BY study_id, concept_id`, found);
-  const conditions = loadColumn(db, `SELECT study_id, text AS value FROM study_conditions ${IN_IDS} ORDER BY study_id, position`, found);
+  const categories = loadColumn(
+    db,
+    `SELECT study_id, category_id AS value FROM study_categories ${IN_IDS} ORDER BY study_id, category_id`,
+    found,
+  );
+  const icd10 = loadColumn(
+    db,
+    `SELECT study_id, code AS value FROM study_icd10 ${IN_IDS} ORDER BY study_id, code`,
+    found,
+  );
+  const snomed = loadColumn(
+    db,
+    `SELECT study_id, concept_id AS value FROM study_snomed ${IN_IDS} ORDER BY study_id, concept_id`,
+    found,
+  );
+  const conditions = loadColumn(
+    db,
+    `SELECT study_id, text AS value FROM study_conditions ${IN_IDS} ORDER BY study_id, position`,
+    found,
+  );
   const foundJson = JSON.stringify(found);
-  const grouped = <T,>(query: string): Map<number, T[]> => {
+  const grouped = <T>(query: string): Map<number, T[]> => {
     const out = new Map<number, T[]>();
     for (const { study_id, ...rest } of sql(db, query).all(foundJson) as ({ study_id: number } & T)[]) {
       const list = out.get(study_id) ?? [];
@@ -817,24 +988,38 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
   const contacts = grouped<Study["contacts"][number]>(
     `SELECT study_id, name, email, phone, role FROM study_contacts ${IN_IDS} ORDER BY study_id, position`,
   );
-  const links = grouped<Study["links"][number]>(`SELECT study_id, url, label FROM study_links ${IN_IDS} ORDER BY study_id, position`);
-  const keywords = loadColumn(db, `SELECT study_id, text AS value FROM study_keywords ${IN_IDS} ORDER BY study_id, position`, found);
+  const links = grouped<Study["links"][number]>(
+    `SELECT study_id, url, label FROM study_links ${IN_IDS} ORDER BY study_id, position`,
+  );
+  const keywords = loadColumn(
+    db,
+    `SELECT study_id, text AS value FROM study_keywords ${IN_IDS} ORDER BY study_id, position`,
+    found,
+  );
   const otherIdentifiers = grouped<Study["otherIdentifiers"][number]>(
     `SELECT study_id, scheme, value, url FROM study_other_identifiers ${IN_IDS} ORDER BY study_id, position`,
   );
   const allCategories = [...new Set([...categories.values()].flat())];
   const allCodes = [...new Set([...icd10.values()].flat())];
   const categoryName = new Map(
-    (sql(db, `SELECT id, name_nb FROM hrcs_categories WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(allCategories)) as {
-      id: string;
-      name_nb: string;
-    }[]).map((c) => [c.id, c.name_nb]),
+    (
+      sql(db, `SELECT id, name_nb FROM hrcs_categories WHERE id IN (SELECT value FROM json_each(?))`).all(
+        JSON.stringify(allCategories),
+      ) as {
+        id: string;
+        name_nb: string;
+      }[]
+    ).map((c) => [c.id, c.name_nb]),
   );
   const icdName = new Map(
-    (sql(db, `SELECT code, name_nb FROM icd10_codes WHERE code IN (SELECT value FROM json_each(?))`).all(JSON.stringify(allCodes)) as {
-      code: string;
-      name_nb: string;
-    }[]).map((c) => [c.code, c.name_nb]),
+    (
+      sql(db, `SELECT code, name_nb FROM icd10_codes WHERE code IN (SELECT value FROM json_each(?))`).all(
+        JSON.stringify(allCodes),
+      ) as {
+        code: string;
+        name_nb: string;
+      }[]
+    ).map((c) => [c.code, c.name_nb]),
   );
   const sites = loadSites(db, found);
   const byId = new Map<number, StudyRecord>();
@@ -845,7 +1030,13 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
     const studyIcd10 = icd10.get(id) ?? [];
     byId.set(id, {
       id,
-      identifiers: { nct: row.nct_id, euCt: row.eu_ct_number, eudract: row.eudract_number, isrctn: row.isrctn, rek: row.rek_number },
+      identifiers: {
+        nct: row.nct_id,
+        euCt: row.eu_ct_number,
+        eudract: row.eudract_number,
+        isrctn: row.isrctn,
+        rek: row.rek_number,
+      },
       localIds: localIds.get(id) ?? [],
       title: t.title as Study["title"],
       shortTitle: t.shortTitle,
@@ -874,7 +1065,9 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
       officialTitle: row.official_title,
       keywords: keywords.get(id) ?? [],
       otherIdentifiers: otherIdentifiers.get(id) ?? [],
-      principalInvestigator: row.pi_name ? { name: row.pi_name, title: row.pi_title, organisationId: row.pi_organisation_id } : null,
+      principalInvestigator: row.pi_name
+        ? { name: row.pi_name, title: row.pi_title, organisationId: row.pi_organisation_id }
+        : null,
       contacts: contacts.get(id) ?? [],
       links: links.get(id) ?? [],
       targetEnrolment: row.target_enrolment,
@@ -891,7 +1084,9 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
         regionId: row.lead_region_id,
         regionName: row.lead_region_name,
       },
-      categoryNames: Object.fromEntries(studyCategories.filter((c) => categoryName.has(c)).map((c) => [c, categoryName.get(c)!])),
+      categoryNames: Object.fromEntries(
+        studyCategories.filter((c) => categoryName.has(c)).map((c) => [c, categoryName.get(c)!]),
+      ),
       icd10Names: Object.fromEntries(studyIcd10.filter((c) => icdName.has(c)).map((c) => [c, icdName.get(c)!])),
       sites: sites.get(id) ?? [],
     });
@@ -904,7 +1099,8 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
  * versions at the end of its history (a study can be withdrawn, republished and withdrawn again).
  */
 export function withdrawnAt(db: Db, studyId: number): string | null {
-  const rows = sql(db,
+  const rows = sql(
+    db,
     `SELECT created_at AS createdAt, json_extract(snapshot, '$.publicationState') AS state
      FROM study_versions WHERE study_id = ? ORDER BY version DESC`,
   ).all(studyId) as { createdAt: string; state: string }[];
@@ -918,7 +1114,18 @@ export function withdrawnAt(db: Db, studyId: number): string | null {
 
 /** The stored study in the canonical input shape (what the latest version's snapshot must equal). */
 export function toStudyInput(record: StudyRecord): Study {
-  const { id, currentVersion, createdAt, updatedAt, publishedAt, leadOrganisation, categoryNames, icd10Names, sites, ...rest } = record;
+  const {
+    id,
+    currentVersion,
+    createdAt,
+    updatedAt,
+    publishedAt,
+    leadOrganisation,
+    categoryNames,
+    icd10Names,
+    sites,
+    ...rest
+  } = record;
   return canonicalStudy({
     ...rest,
     sites: sites.map((s) => ({
@@ -974,15 +1181,19 @@ export interface ListStudiesOptions {
 /** Studies for lists, newest change first, with everything a list needs to derive status. */
 export function listStudies(db: Db, options: ListStudiesOptions = {}): StudySummary[] {
   const states = options.states ?? ["published"];
-  const rows = sql(db, 
-      `${STUDY_SELECT} WHERE s.publication_state IN (SELECT value FROM json_each(?))
+  const rows = sql(
+    db,
+    `${STUDY_SELECT} WHERE s.publication_state IN (SELECT value FROM json_each(?))
        ORDER BY s.updated_at DESC, s.id DESC LIMIT ? OFFSET ?`,
-    )
-    .all(JSON.stringify(states), options.limit ?? 1000, options.offset ?? 0) as StudyRow[];
+  ).all(JSON.stringify(states), options.limit ?? 1000, options.offset ?? 0) as StudyRow[];
   const ids = rows.map((r) => r.id);
   const texts = loadTexts(db, ids, ["title", "shortTitle", "summary"]);
   const sites = loadSites(db, ids);
-  const categories = loadColumn(db, `SELECT study_id, category_id AS value FROM study_categories ${IN_IDS} ORDER BY category_id`, ids);
+  const categories = loadColumn(
+    db,
+    `SELECT study_id, category_id AS value FROM study_categories ${IN_IDS} ORDER BY category_id`,
+    ids,
+  );
   const icd10 = loadColumn(db, `SELECT study_id, code AS value FROM study_icd10 ${IN_IDS} ORDER BY code`, ids);
   return rows.map((row) => {
     const t = texts.get(row.id)!;
@@ -1024,11 +1235,19 @@ export interface StudyVersion {
 }
 
 export function listStudyVersions(db: Db, studyId: number): StudyVersion[] {
-  const rows = sql(db, 
-      `SELECT version, created_at, actor_kind, actor_name, source_id, summary, diff FROM study_versions
+  const rows = sql(
+    db,
+    `SELECT version, created_at, actor_kind, actor_name, source_id, summary, diff FROM study_versions
        WHERE study_id = ? ORDER BY version DESC`,
-    )
-    .all(studyId) as { version: number; created_at: string; actor_kind: Actor["kind"]; actor_name: string; source_id: string | null; summary: string; diff: string }[];
+  ).all(studyId) as {
+    version: number;
+    created_at: string;
+    actor_kind: Actor["kind"];
+    actor_name: string;
+    source_id: string | null;
+    summary: string;
+    diff: string;
+  }[];
   return rows.map((r) => ({
     version: r.version,
     createdAt: r.created_at,
@@ -1041,7 +1260,10 @@ export function listStudyVersions(db: Db, studyId: number): StudyVersion[] {
 }
 
 export function countStudiesByState(db: Db): Record<PublicationState, number> {
-  const rows = sql(db, "SELECT publication_state AS state, count(*) AS n FROM studies GROUP BY publication_state").all() as {
+  const rows = sql(
+    db,
+    "SELECT publication_state AS state, count(*) AS n FROM studies GROUP BY publication_state",
+  ).all() as {
     state: PublicationState;
     n: number;
   }[];

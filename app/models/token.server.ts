@@ -12,16 +12,34 @@ export function hashToken(token: string): string {
  * A new token for `organisationId`; `alsoFor` lists further organisations it may send for (a
  * regional listing): a record "utført av" one of them belongs to that organisation.
  */
-export function issueToken(db: Db, organisationId: string, label: string, now = new Date(), alsoFor: readonly string[] = []): { id: number; token: string } {
+export function issueToken(
+  db: Db,
+  organisationId: string,
+  label: string,
+  now = new Date(),
+  alsoFor: readonly string[] = [],
+): { id: number; token: string } {
   const token = PREFIX + randomBytes(32).toString("base64url");
   const result = db
-    .prepare("INSERT INTO organisation_tokens (organisation_id, token_hash, label, created_at, also_for) VALUES (?, ?, ?, ?, ?)")
-    .run(organisationId, hashToken(token), label, now.toISOString(), JSON.stringify([...new Set(alsoFor)].filter((o) => o !== organisationId)));
+    .prepare(
+      "INSERT INTO organisation_tokens (organisation_id, token_hash, label, created_at, also_for) VALUES (?, ?, ?, ?, ?)",
+    )
+    .run(
+      organisationId,
+      hashToken(token),
+      label,
+      now.toISOString(),
+      JSON.stringify([...new Set(alsoFor)].filter((o) => o !== organisationId)),
+    );
   return { id: Number(result.lastInsertRowid), token };
 }
 
 export function revokeToken(db: Db, id: number, now = new Date()): boolean {
-  return db.prepare("UPDATE organisation_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(now.toISOString(), id).changes === 1;
+  return (
+    db
+      .prepare("UPDATE organisation_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      .run(now.toISOString(), id).changes === 1
+  );
 }
 
 export interface TokenInfo {
@@ -48,7 +66,11 @@ export function authenticateToken(db: Db, token: string, now = new Date()): stri
 }
 
 /** A valid, unrevoked token's organisation and the further organisations it may send for, or null. */
-export function authenticateTokenScope(db: Db, token: string, now = new Date()): { organisationId: string; alsoFor: string[] } | null {
+export function authenticateTokenScope(
+  db: Db,
+  token: string,
+  now = new Date(),
+): { organisationId: string; alsoFor: string[] } | null {
   if (!token.startsWith(PREFIX) || token.length > 200) return null;
   const hash = hashToken(token);
   const row = db

@@ -36,7 +36,9 @@ export function normaliseEmail(email: string): string {
 
 function rolesOf(db: Db, userId: number): RoleGrant[] {
   return (
-    sql(db, "SELECT role, organisation_id FROM user_roles WHERE user_id = ? ORDER BY role, organisation_id").all(userId) as {
+    sql(db, "SELECT role, organisation_id FROM user_roles WHERE user_id = ? ORDER BY role, organisation_id").all(
+      userId,
+    ) as {
       role: Role;
       organisation_id: string | null;
     }[]
@@ -44,23 +46,33 @@ function rolesOf(db: Db, userId: number): RoleGrant[] {
 }
 
 function toUser(db: Db, row: UserRow): UserRecord {
-  return { id: row.id, email: row.email, name: row.name, disabled: row.disabled_at !== null, roles: rolesOf(db, row.id) };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    disabled: row.disabled_at !== null,
+    roles: rolesOf(db, row.id),
+  };
 }
 
 export function getUser(db: Db, id: number): UserRecord | null {
-  const row = sql(db, "SELECT id, email, name, password_hash, disabled_at FROM users WHERE id = ?").get(id) as UserRow | undefined;
+  const row = sql(db, "SELECT id, email, name, password_hash, disabled_at FROM users WHERE id = ?").get(id) as
+    UserRow | undefined;
   return row ? toUser(db, row) : null;
 }
 
 export function findUserByEmail(db: Db, email: string): (UserRecord & { passwordHash: string | null }) | null {
-  const row = sql(db, "SELECT id, email, name, password_hash, disabled_at FROM users WHERE email = ?").get(normaliseEmail(email)) as
-    | UserRow
-    | undefined;
+  const row = sql(db, "SELECT id, email, name, password_hash, disabled_at FROM users WHERE email = ?").get(
+    normaliseEmail(email),
+  ) as UserRow | undefined;
   return row ? { ...toUser(db, row), passwordHash: row.password_hash } : null;
 }
 
 export class UserInputError extends Error {
-  constructor(public readonly field: string, message: string) {
+  constructor(
+    public readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
     this.name = "UserInputError";
   }
@@ -73,7 +85,8 @@ export function createUser(
   now = new Date(),
 ): number {
   const email = normaliseEmail(input.email);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new UserInputError("email", `"${input.email}" is not an e-mail address`);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new UserInputError("email", `"${input.email}" is not an e-mail address`);
   if (!input.name.trim()) throw new UserInputError("name", "must not be empty");
   if (input.roles.length === 0) throw new UserInputError("role", "a user needs at least one role");
   return db.transaction(() => {
@@ -82,9 +95,15 @@ export function createUser(
     }
     for (const grant of input.roles) {
       if (grant.role === "admin" ? grant.organisationId !== null : !grant.organisationId) {
-        throw new UserInputError("org", grant.role === "admin" ? "a national admin has no organisation" : `the ${grant.role} role needs --org`);
+        throw new UserInputError(
+          "org",
+          grant.role === "admin" ? "a national admin has no organisation" : `the ${grant.role} role needs --org`,
+        );
       }
-      if (grant.organisationId && !sql(db, "SELECT 1 FROM organisations WHERE id = ?").pluck().get(grant.organisationId)) {
+      if (
+        grant.organisationId &&
+        !sql(db, "SELECT 1 FROM organisations WHERE id = ?").pluck().get(grant.organisationId)
+      ) {
         throw new UserInputError("org", `unknown organisation "${grant.organisationId}"`);
       }
     }
@@ -97,7 +116,11 @@ export function createUser(
       ).lastInsertRowid,
     );
     for (const grant of input.roles) {
-      sql(db, "INSERT OR IGNORE INTO user_roles (user_id, role, organisation_id) VALUES (?, ?, ?)").run(id, grant.role, grant.organisationId);
+      sql(db, "INSERT OR IGNORE INTO user_roles (user_id, role, organisation_id) VALUES (?, ?, ?)").run(
+        id,
+        grant.role,
+        grant.organisationId,
+      );
     }
     return id;
   })();
@@ -154,18 +177,31 @@ export interface SignInAttemptCounts {
 export function signInAttemptCounts(db: Db, email: string, client: string | null, since: Date): SignInAttemptCounts {
   const e = normaliseEmail(email);
   const s = since.toISOString();
-  const lastSuccess = (sql(db, "SELECT max(at) FROM sign_in_attempts WHERE email = ? AND succeeded = 1").pluck().get(e) as string | null) ?? "";
-  const byEmail = sql(db, "SELECT count(*) AS n, max(at) AS last FROM sign_in_attempts WHERE email = ? AND succeeded = 0 AND at >= ? AND at > ?").get(
-    e,
-    s,
-    lastSuccess,
-  ) as { n: number; last: string | null };
-  const byEmailAndClient = sql(db, "SELECT count(*) FROM sign_in_attempts WHERE email = ? AND client IS ? AND succeeded = 0 AND at >= ? AND at > ?")
+  const lastSuccess =
+    (sql(db, "SELECT max(at) FROM sign_in_attempts WHERE email = ? AND succeeded = 1").pluck().get(e) as
+      string | null) ?? "";
+  const byEmail = sql(
+    db,
+    "SELECT count(*) AS n, max(at) AS last FROM sign_in_attempts WHERE email = ? AND succeeded = 0 AND at >= ? AND at > ?",
+  ).get(e, s, lastSuccess) as { n: number; last: string | null };
+  const byEmailAndClient = sql(
+    db,
+    "SELECT count(*) FROM sign_in_attempts WHERE email = ? AND client IS ? AND succeeded = 0 AND at >= ? AND at > ?",
+  )
     .pluck()
     .get(e, client, s, lastSuccess) as number;
   const byClient =
-    client === null ? 0 : (sql(db, "SELECT count(*) FROM sign_in_attempts WHERE client = ? AND succeeded = 0 AND at >= ?").pluck().get(client, s) as number);
-  return { emailAndClient: byEmailAndClient, client: byClient, email: byEmail.n, lastEmailFailureAt: byEmail.last ? new Date(byEmail.last) : null };
+    client === null
+      ? 0
+      : (sql(db, "SELECT count(*) FROM sign_in_attempts WHERE client = ? AND succeeded = 0 AND at >= ?")
+          .pluck()
+          .get(client, s) as number);
+  return {
+    emailAndClient: byEmailAndClient,
+    client: byClient,
+    email: byEmail.n,
+    lastEmailFailureAt: byEmail.last ? new Date(byEmail.last) : null,
+  };
 }
 
 export type SignInReservation = { ok: true; attemptId: number } | { ok: false; retryAfterSeconds: number };
@@ -183,14 +219,19 @@ export function reserveSignInAttempt(
   decide: (counts: SignInAttemptCounts) => { allowed: true } | { allowed: false; retryAfterSeconds: number },
   windowMinutes = 15,
 ): SignInReservation {
-  return db.transaction((): SignInReservation => {
-    const counts = signInAttemptCounts(db, email, client, new Date(now.getTime() - windowMinutes * 60_000));
-    const decision = decide(counts);
-    if (!decision.allowed) return { ok: false, retryAfterSeconds: decision.retryAfterSeconds };
-    const id = sql(db, "INSERT INTO sign_in_attempts (email, client, succeeded, at) VALUES (?, ?, 0, ?)").run(normaliseEmail(email), client, now.toISOString())
-      .lastInsertRowid;
-    return { ok: true, attemptId: Number(id) };
-  }).immediate();
+  return db
+    .transaction((): SignInReservation => {
+      const counts = signInAttemptCounts(db, email, client, new Date(now.getTime() - windowMinutes * 60_000));
+      const decision = decide(counts);
+      if (!decision.allowed) return { ok: false, retryAfterSeconds: decision.retryAfterSeconds };
+      const id = sql(db, "INSERT INTO sign_in_attempts (email, client, succeeded, at) VALUES (?, ?, 0, ?)").run(
+        normaliseEmail(email),
+        client,
+        now.toISOString(),
+      ).lastInsertRowid;
+      return { ok: true, attemptId: Number(id) };
+    })
+    .immediate();
 }
 
 /** A reserved attempt whose password was right. */
@@ -211,7 +252,10 @@ export function insertResetToken(db: Db, tokenHash: string, userId: number, now:
 
 /** The user a live, unused reset token belongs to. */
 export function resetTokenUser(db: Db, tokenHash: string, now: Date): UserRecord | null {
-  const userId = sql(db, "SELECT user_id FROM password_reset_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")
+  const userId = sql(
+    db,
+    "SELECT user_id FROM password_reset_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+  )
     .pluck()
     .get(tokenHash, now.toISOString()) as number | undefined;
   return userId === undefined ? null : getUser(db, userId);
@@ -219,15 +263,20 @@ export function resetTokenUser(db: Db, tokenHash: string, now: Date): UserRecord
 
 /** Sets the password with a token once: the token is used up and every session of the user ends. */
 export function consumeResetToken(db: Db, tokenHash: string, passwordHash: string, now: Date): UserRecord | null {
-  return db.transaction(() => {
-    const user = resetTokenUser(db, tokenHash, now);
-    if (!user) return null;
-    sql(db, "UPDATE password_reset_tokens SET used_at = ? WHERE token_hash = ?").run(now.toISOString(), tokenHash);
-    sql(db, "UPDATE password_reset_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL").run(now.toISOString(), user.id);
-    setPasswordHash(db, user.id, passwordHash);
-    revokeUserSessions(db, user.id, now);
-    return user;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const user = resetTokenUser(db, tokenHash, now);
+      if (!user) return null;
+      sql(db, "UPDATE password_reset_tokens SET used_at = ? WHERE token_hash = ?").run(now.toISOString(), tokenHash);
+      sql(db, "UPDATE password_reset_tokens SET used_at = ? WHERE user_id = ? AND used_at IS NULL").run(
+        now.toISOString(),
+        user.id,
+      );
+      setPasswordHash(db, user.id, passwordHash);
+      revokeUserSessions(db, user.id, now);
+      return user;
+    })
+    .immediate();
 }
 
 /* ------------------------------------------------------------------ reviews */
@@ -245,10 +294,20 @@ export interface StudyReview {
 
 export function insertStudyReview(
   db: Db,
-  review: { studyId: number; version: number; revision?: number | null; userId: number; decision: StudyReview["decision"]; comment: string | null },
+  review: {
+    studyId: number;
+    version: number;
+    revision?: number | null;
+    userId: number;
+    decision: StudyReview["decision"];
+    comment: string | null;
+  },
   now: Date,
 ): void {
-  sql(db, "INSERT INTO study_reviews (study_id, version, revision, user_id, decision, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
+  sql(
+    db,
+    "INSERT INTO study_reviews (study_id, version, revision, user_id, decision, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  ).run(
     review.studyId,
     review.version,
     review.revision ?? null,
@@ -265,6 +324,22 @@ export function listStudyReviews(db: Db, studyId: number): StudyReview[] {
       db,
       `SELECT r.id, r.version, r.revision, u.name AS user_name, r.decision, r.comment, r.created_at FROM study_reviews r
        JOIN users u ON u.id = r.user_id WHERE r.study_id = ? ORDER BY r.id DESC`,
-    ).all(studyId) as { id: number; version: number; revision: number | null; user_name: string; decision: StudyReview["decision"]; comment: string | null; created_at: string }[]
-  ).map((r) => ({ id: r.id, version: r.version, revision: r.revision, userName: r.user_name, decision: r.decision, comment: r.comment, createdAt: r.created_at }));
+    ).all(studyId) as {
+      id: number;
+      version: number;
+      revision: number | null;
+      user_name: string;
+      decision: StudyReview["decision"];
+      comment: string | null;
+      created_at: string;
+    }[]
+  ).map((r) => ({
+    id: r.id,
+    version: r.version,
+    revision: r.revision,
+    userName: r.user_name,
+    decision: r.decision,
+    comment: r.comment,
+    createdAt: r.created_at,
+  }));
 }

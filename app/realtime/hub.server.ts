@@ -25,7 +25,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { StudyChangeEventOut, StudyStatusEventOut } from "../api/feed-schemas";
 import { changeKind, studyApiUrl, studyVersionsUrl, studyWebUrl, type Urls } from "../api/represent";
 import type { Db } from "../db.server";
-import { changesAfter, statusEventsAfter, streamHeads, type StatusEventRow, type StreamChangeRow, type StreamHeads } from "../models/realtime.server";
+import {
+  changesAfter,
+  statusEventsAfter,
+  streamHeads,
+  type StatusEventRow,
+  type StreamChangeRow,
+  type StreamHeads,
+} from "../models/realtime.server";
 import { studyEvents } from "../models/study-events.server";
 import { StatusScheduler, type Clock } from "./status-scheduler.server";
 
@@ -103,7 +110,11 @@ function changeEvent(row: StreamChangeRow, urls: Urls): { event: string; data: u
     leadOrganisationId: row.leadOrganisationId,
     organisations: row.organisations,
     changeCursor: String(row.seq),
-    links: { study: studyApiUrl(urls, row.studyId), web: studyWebUrl(urls, row.studyId), versions: studyVersionsUrl(urls, row.studyId) },
+    links: {
+      study: studyApiUrl(urls, row.studyId),
+      web: studyWebUrl(urls, row.studyId),
+      versions: studyVersionsUrl(urls, row.studyId),
+    },
   };
   return { event, data };
 }
@@ -126,7 +137,12 @@ function statusEvent(row: StatusEventRow, urls: Urls): { event: string; data: un
  * Merges changes and status events after `from` into the one order (see the header) and gives each
  * its id. `onChange` sees every change row read, public or not (the scheduler re-plans on them).
  */
-export function orderEvents(from: StreamHeads, changes: readonly StreamChangeRow[], statuses: readonly StatusEventRow[], urls: Urls): { events: StreamEvent[]; position: StreamHeads } {
+export function orderEvents(
+  from: StreamHeads,
+  changes: readonly StreamChangeRow[],
+  statuses: readonly StatusEventRow[],
+  urls: Urls,
+): { events: StreamEvent[]; position: StreamHeads } {
   const events: StreamEvent[] = [];
   const pos = { ...from };
   let i = 0;
@@ -231,14 +247,33 @@ export class RealtimeHub {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const cors = { "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff" };
     if (req.method === "OPTIONS") {
-      res.writeHead(204, { ...cors, "Access-Control-Allow-Methods": "GET, OPTIONS", "Access-Control-Allow-Headers": "Last-Event-ID, Cache-Control, Accept", "Access-Control-Max-Age": "86400", Allow: "GET, OPTIONS" });
+      res.writeHead(204, {
+        ...cors,
+        "Access-Control-Allow-Methods": "GET, OPTIONS",
+        "Access-Control-Allow-Headers": "Last-Event-ID, Cache-Control, Accept",
+        "Access-Control-Max-Age": "86400",
+        Allow: "GET, OPTIONS",
+      });
       res.end();
       return;
     }
-    if (req.method !== "GET") return jsonError(res, 405, "method_not_allowed", `${req.method} er ikke tillatt her: hendelsesstrømmen leses med GET.`, { ...cors, Allow: "GET, OPTIONS" });
+    if (req.method !== "GET")
+      return jsonError(
+        res,
+        405,
+        "method_not_allowed",
+        `${req.method} er ikke tillatt her: hendelsesstrømmen leses med GET.`,
+        { ...cors, Allow: "GET, OPTIONS" },
+      );
     if (!this.started) return jsonError(res, 503, "unavailable", "Hendelsesstrømmen er ikke startet.", cors);
     if (this.clients.size >= this.maxClients) {
-      return jsonError(res, 503, "too_many_connections", `For mange åpne strømmer (${this.maxClients}). Prøv igjen om litt.`, { ...cors, "Retry-After": "10" });
+      return jsonError(
+        res,
+        503,
+        "too_many_connections",
+        `For mange åpne strømmer (${this.maxClients}). Prøv igjen om litt.`,
+        { ...cors, "Retry-After": "10" },
+      );
     }
     const key = this.clientOf(req);
     if (key !== null && (this.perClient.get(key) ?? 0) >= this.maxPerClient) {
@@ -253,9 +288,16 @@ export class RealtimeHub {
     const url = new URL(req.url ?? "/", "http://localhost");
     const unknown = [...new Set(url.searchParams.keys())].filter((k) => k !== "lastEventId");
     if (unknown.length) {
-      return jsonError(res, 400, "invalid_parameter", `Ukjent parameter: ${unknown.map((k) => k.slice(0, 40)).join(", ")} (kjent: lastEventId).`, cors, {
-        parameters: unknown.map((name) => ({ name: name.slice(0, 40), message: "ukjent parameter" })),
-      });
+      return jsonError(
+        res,
+        400,
+        "invalid_parameter",
+        `Ukjent parameter: ${unknown.map((k) => k.slice(0, 40)).join(", ")} (kjent: lastEventId).`,
+        cors,
+        {
+          parameters: unknown.map((name) => ({ name: name.slice(0, 40), message: "ukjent parameter" })),
+        },
+      );
     }
     const header = req.headers["last-event-id"];
     const raw = (Array.isArray(header) ? header[0] : header) || url.searchParams.get("lastEventId") || "";
@@ -267,7 +309,9 @@ export class RealtimeHub {
         from = parseEventId(raw, this.position);
       } catch (error) {
         if (error instanceof InvalidEventIdError) {
-          return jsonError(res, 400, "invalid_parameter", error.message, cors, { parameters: [{ name: "Last-Event-ID", message: error.message }] });
+          return jsonError(res, 400, "invalid_parameter", error.message, cors, {
+            parameters: [{ name: "Last-Event-ID", message: error.message }],
+          });
         }
         throw error;
       }
@@ -369,7 +413,14 @@ export function readOrdered(db: Db, from: StreamHeads, upTo: StreamHeads, limit:
   return { events, position, complete, changedStudies: changes.map((c) => c.studyId) };
 }
 
-function jsonError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string>, details?: unknown): void {
+function jsonError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string>,
+  details?: unknown,
+): void {
   res.writeHead(status, { ...headers, "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
   res.end(JSON.stringify({ error: { status, code, message, ...(details !== undefined ? { details } : {}) } }));
 }

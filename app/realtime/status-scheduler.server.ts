@@ -15,9 +15,22 @@
  */
 import type { Db } from "../db.server";
 import { groupByStudy } from "../domain/group-by-study";
-import { nextStatusChange, siteStatus, statusTransitions, studyStatus, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
+import {
+  nextStatusChange,
+  siteStatus,
+  statusTransitions,
+  studyStatus,
+  type SiteStatus,
+  type StudyStatus,
+} from "../domain/inclusion-status";
 import { getMeta, setMeta } from "../models/meta.server";
-import { insertStatusEvents, publishedWindows, type NewStatusEvent, type StatusEventSite, type WindowRow } from "../models/realtime.server";
+import {
+  insertStatusEvents,
+  publishedWindows,
+  type NewStatusEvent,
+  type StatusEventSite,
+  type WindowRow,
+} from "../models/realtime.server";
 
 export interface Clock {
   now(): Date;
@@ -123,7 +136,8 @@ export class StatusScheduler {
     const now = this.clock.now().getTime();
     for (const id of unique) this.studies.delete(id);
     for (let i = 0; i < unique.length; i += 500) {
-      for (const [studyId, sites] of groupByStudy(publishedWindows(this.db, unique.slice(i, i + 500)))) this.track(studyId, sites, now);
+      for (const [studyId, sites] of groupByStudy(publishedWindows(this.db, unique.slice(i, i + 500))))
+        this.track(studyId, sites, now);
     }
     this.plan();
   }
@@ -147,7 +161,9 @@ export class StatusScheduler {
       setMeta(this.db, DERIVED_THROUGH_KEY, nowDate.toISOString());
     } catch (error) {
       // Nothing was announced: the baselines stay, and the next try finds the same changes.
-      this.options.log?.(`status scheduler: could not write status events: ${(error as Error).message}; trying again in a minute`);
+      this.options.log?.(
+        `status scheduler: could not write status events: ${(error as Error).message}; trying again in a minute`,
+      );
       this.arm(now + 60_000, now);
       return 0;
     }
@@ -164,7 +180,13 @@ export class StatusScheduler {
       const at = new Date(baselineAt);
       const statuses = new Map(sites.map((s) => [s.siteId, siteStatus(s, at)]));
       const next = nextStatusChange(sites, at);
-      this.studies.set(studyId, { sites, statuses, study: studyStatus(sites, at), baselineAt, next: next ? next.getTime() : null });
+      this.studies.set(studyId, {
+        sites,
+        statuses,
+        study: studyStatus(sites, at),
+        baselineAt,
+        next: next ? next.getTime() : null,
+      });
     } catch (error) {
       // Stored windows are checked by the database; a bad one must not stop the others.
       this.options.log?.(`status scheduler: study ${studyId} skipped: ${(error as Error).message}`);
@@ -173,7 +195,8 @@ export class StatusScheduler {
 
   private earliest(): number | null {
     let next: number | null = null;
-    for (const state of this.studies.values()) if (state.next != null && (next == null || state.next < next)) next = state.next;
+    for (const state of this.studies.values())
+      if (state.next != null && (next == null || state.next < next)) next = state.next;
     return next;
   }
 
@@ -192,12 +215,15 @@ export class StatusScheduler {
   private arm(at: number, now: number): void {
     if (this.timer != null) this.clock.clearTimeout(this.timer);
     this.wakeAt = at;
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = null;
-      // A timer may fire a moment before the wall clock reaches the instant: check() leaves a
-      // study that is not yet due alone and plan() arms again for it.
-      this.check();
-    }, Math.max(0, at - now));
+    this.timer = this.clock.setTimeout(
+      () => {
+        this.timer = null;
+        // A timer may fire a moment before the wall clock reaches the instant: check() leaves a
+        // study that is not yet due alone and plan() arms again for it.
+        this.check();
+      },
+      Math.max(0, at - now),
+    );
   }
 }
 
@@ -210,7 +236,13 @@ function advance(studyId: number, state: StudyState, now: Date): { next: StudySt
     const before = state.statuses.get(site.siteId)!;
     const after = siteStatus(site, now);
     if (before === after) continue;
-    changed.push({ siteId: site.siteId, organisationId: site.organisationId, hospitalId: site.hospitalId, from: before, to: after });
+    changed.push({
+      siteId: site.siteId,
+      organisationId: site.organisationId,
+      hospitalId: site.hospitalId,
+      from: before,
+      to: after,
+    });
     for (const t of statusTransitions(site)) {
       const ms = t.getTime();
       if (ms > state.baselineAt && ms <= now.getTime() && ms > latest) latest = ms;
@@ -219,7 +251,13 @@ function advance(studyId: number, state: StudyState, now: Date): { next: StudySt
   }
   const study = studyStatus(state.sites, now);
   const nextChange = nextStatusChange(state.sites, now);
-  const next: StudyState = { sites: state.sites, statuses, study, baselineAt: now.getTime(), next: nextChange ? nextChange.getTime() : null };
+  const next: StudyState = {
+    sites: state.sites,
+    statuses,
+    study,
+    baselineAt: now.getTime(),
+    next: nextChange ? nextChange.getTime() : null,
+  };
   if (changed.length === 0) return { next, event: null };
   return {
     next,
@@ -233,4 +271,3 @@ function advance(studyId: number, state: StudyState, now: Date): { next: StudySt
     },
   };
 }
-

@@ -9,7 +9,9 @@ import { LIGHT_PAGE, PATIENT_RESULTS_ID } from "~/light/pages";
 import { useTranslator } from "~/i18n/use-translator";
 import { studyStatusFacts } from "~/models/study-views.server";
 
-export const meta: MetaFunction = ({ location }) => [{ title: translator(langFromSearch(location.search)).t("home.title") }];
+export const meta: MetaFunction = ({ location }) => [
+  { title: translator(langFromSearch(location.search)).t("home.title") },
+];
 
 export const headers = publicPageHeaders;
 
@@ -35,7 +37,13 @@ export default function Index() {
       <h1>{t("home.title")}</h1>
       <p className="lead">{t("home.lead")}</p>
       {/* A patient's first step on a phone: straight to the search, a plain GET form (no script). */}
-      <form method="get" action={`/pasient#${PATIENT_RESULTS_ID}`} role="search" aria-label={t("home.search")} className="search-form home-search">
+      <form
+        method="get"
+        action={`/pasient#${PATIENT_RESULTS_ID}`}
+        role="search"
+        aria-label={t("home.search")}
+        className="search-form home-search"
+      >
         {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
         <div className="field">
           <label htmlFor="q">{t("search.field.q")}</label>
@@ -46,7 +54,14 @@ export default function Index() {
         </div>
         <div className="field">
           <label htmlFor="postnummer">{t("home.search.postcode")}</label>
-          <input id="postnummer" name="postnummer" type="text" inputMode="numeric" autoComplete="postal-code" size={6} />
+          <input
+            id="postnummer"
+            name="postnummer"
+            type="text"
+            inputMode="numeric"
+            autoComplete="postal-code"
+            size={6}
+          />
         </div>
       </form>
       <section aria-labelledby="tall-tittel">

@@ -13,7 +13,11 @@ import { publicBaseUrl } from "~/http/api-read.server";
 
 export const meta: MetaFunction = () => [
   { title: "Åpent API – Kliniske studier" },
-  { name: "description", content: "Åpent REST-API for kliniske studier i norske sykehus: søk, studier, versjoner, endringslogg og eksport, med OpenAPI 3.1." },
+  {
+    name: "description",
+    content:
+      "Åpent REST-API for kliniske studier i norske sykehus: søk, studier, versjoner, endringslogg og eksport, med OpenAPI 3.1.",
+  },
 ];
 
 export const headers = publicPageHeaders;
@@ -54,8 +58,8 @@ export default function ApiDocumentation() {
     <article aria-labelledby="api-tittel">
       <h1 id="api-tittel">Åpent API</h1>
       <p className="lead">
-        Alt portalen vet om publiserte kliniske studier, åpent og uten innlogging, for helsenorge.no, sykehusenes nettsteder, apper og
-        forskere.
+        Alt portalen vet om publiserte kliniske studier, åpent og uten innlogging, for helsenorge.no, sykehusenes
+        nettsteder, apper og forskere.
       </p>
       <p lang="en">
         <strong>In English:</strong> {view.summary} Summaries below are in English; the OpenAPI 3.1 document is at{" "}

@@ -31,7 +31,8 @@ function chooseFormat(request: Request): IngestFormat | { error: string } {
   const url = new URL(request.url);
   const asked = url.searchParams.get("format");
   if (asked) {
-    if (!(INGEST_FORMATS as readonly string[]).includes(asked)) return { error: `ukjent format "${asked}" (kjente: ${INGEST_FORMATS.join(", ")})` };
+    if (!(INGEST_FORMATS as readonly string[]).includes(asked))
+      return { error: `ukjent format "${asked}" (kjente: ${INGEST_FORMATS.join(", ")})` };
     return asked as IngestFormat;
   }
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -44,7 +45,9 @@ function chooseFormat(request: Request): IngestFormat | { error: string } {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   if (request.method !== "PUT" && request.method !== "POST") {
-    return apiError(405, "method_not_allowed", "Bruk PUT (full leveranse) eller POST (delvis leveranse)", undefined, { Allow: "PUT, POST" });
+    return apiError(405, "method_not_allowed", "Bruk PUT (full leveranse) eller POST (delvis leveranse)", undefined, {
+      Allow: "PUT, POST",
+    });
   }
   const db = getDb();
   const orgId = params.orgId ?? "";
@@ -63,20 +66,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const format = chooseFormat(request);
   if (typeof format !== "string") return apiError(415, "unsupported_media_type", format.error);
   if (!supportedFormats().includes(format)) {
-    return apiError(415, "unsupported_media_type", `formatet "${format}" støttes ikke ennå (støttet: ${supportedFormats().join(", ")})`);
+    return apiError(
+      415,
+      "unsupported_media_type",
+      `formatet "${format}" støttes ikke ennå (støttet: ${supportedFormats().join(", ")})`,
+    );
   }
   const max = getConfig().INGEST_MAX_BYTES;
   const body = await readBodyWithLimit(request, max);
   if (body === "too-large") {
     // The rest of the body is never read: close the connection after the answer.
-    return apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte`, undefined, { Connection: "close" });
+    return apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte`, undefined, {
+      Connection: "close",
+    });
   }
 
   // A gzip body is unpacked streamed and stopped at the same limit (a "gzip bomb" is 413, not memory).
   const unpacked = await unpackDelivery(format, body, max);
   if (!unpacked.ok) {
     return unpacked.reason === "too-large"
-      ? apiError(413, "payload_too_large", `Leveransen er større enn grensen på ${max} byte når den pakkes ut (gzip). Ingenting er lagret.`)
+      ? apiError(
+          413,
+          "payload_too_large",
+          `Leveransen er større enn grensen på ${max} byte når den pakkes ut (gzip). Ingenting er lagret.`,
+        )
       : apiError(422, "unprocessable", `Ingen studier kunne lagres: ${unpacked.message}`);
   }
   const mapped = mapInput(format, unpacked.bytes, buildMapContext(db, orgId, new Date(), max));
@@ -121,12 +134,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (report.rejected > 0 && stored === 0) {
     // A whole file refused for one reason (another format than declared, not UTF-8, not JSON):
     // that reason is the answer, not only a line in the details.
-    const whole = report.rejections.length === 1 && report.rejections[0]!.ref === "hele filen" ? report.rejections[0]! : null;
-    return apiError(422, "unprocessable", whole ? `Ingen studier kunne lagres: ${whole.message}` : "Ingen studier kunne lagres; se details.rejections", body200);
+    const whole =
+      report.rejections.length === 1 && report.rejections[0]!.ref === "hele filen" ? report.rejections[0]! : null;
+    return apiError(
+      422,
+      "unprocessable",
+      whole ? `Ingen studier kunne lagres: ${whole.message}` : "Ingen studier kunne lagres; se details.rejections",
+      body200,
+    );
   }
   return Response.json(body200, { status: 200, headers: { "Cache-Control": "no-store" } });
 }
 
 export async function loader() {
-  return apiError(405, "method_not_allowed", "Bruk PUT (full leveranse) eller POST (delvis leveranse)", undefined, { Allow: "PUT, POST" });
+  return apiError(405, "method_not_allowed", "Bruk PUT (full leveranse) eller POST (delvis leveranse)", undefined, {
+    Allow: "PUT, POST",
+  });
 }

@@ -6,7 +6,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getDb } from "~/db.server";
 import { fhirBase, portalUrl } from "~/fhir/endpoint.server";
-import { fhirResponse, handleFhir, negotiate, nonGetResponse, outcomeResponse, strictHandling, wantsPretty } from "~/fhir/http";
+import {
+  fhirResponse,
+  handleFhir,
+  negotiate,
+  nonGetResponse,
+  outcomeResponse,
+  strictHandling,
+  wantsPretty,
+} from "~/fhir/http";
 import { parseSearchParams } from "~/fhir/search-params";
 import { searchResearchStudies } from "~/fhir/search.server";
 import { getSearchEngine } from "~/search.server";

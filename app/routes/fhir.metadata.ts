@@ -9,7 +9,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const url = new URL(request.url);
     const refused = negotiate(request, url);
     if (refused) return refused;
-    return fhirResponse(capabilityStatement({ fhirBase: fhirBase(), softwareVersion: SOFTWARE_VERSION }), { pretty: wantsPretty(url) });
+    return fhirResponse(capabilityStatement({ fhirBase: fhirBase(), softwareVersion: SOFTWARE_VERSION }), {
+      pretty: wantsPretty(url),
+    });
   });
 }
 

@@ -14,10 +14,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const match = /^([a-z-]+)\.csv$/.exec(params.file ?? "");
   const id = match?.[1];
   if (!id || !isTableId(id)) {
-    return new Response(`Ukjent tabell «${params.file}». Tabellene er: ${TABLE_IDS.map((t) => `${t}.csv`).join(", ")}.\n`, {
-      status: 404,
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
-    });
+    return new Response(
+      `Ukjent tabell «${params.file}». Tabellene er: ${TABLE_IDS.map((t) => `${t}.csv`).join(", ")}.\n`,
+      {
+        status: 404,
+        headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+      },
+    );
   }
   const now = new Date();
   const table = statisticsView(statisticsFacts(getDb()), now).sections.find((s) => s.table.id === id)!.table;

@@ -82,7 +82,8 @@ export default function Statistics() {
     <>
       <h1>Nasjonal statistikk</h1>
       <p className="lead">
-        Kliniske studier ved norske helseforetak, regnet ut fra inklusjonsdatoene hvert studiested har oppgitt. Status gjelder nå: {at}.
+        Kliniske studier ved norske helseforetak, regnet ut fra inklusjonsdatoene hvert studiested har oppgitt. Status
+        gjelder nå: {at}.
       </p>
       <ul className="facts" aria-label="Publiserte studier i hele landet">
         <li>

@@ -10,7 +10,16 @@ import { getDb } from "~/db.server";
 import { canAnswerForSite, canEditSiteDates, canEditStudy } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { isCalendarDate } from "~/domain/calendar-date";
-import { acceptSite, confirmSite, declineSite, getStudyFor, openRevisionFor, submitStudy, updateSiteDates, withdrawSite } from "~/models/study-work.server";
+import {
+  acceptSite,
+  confirmSite,
+  declineSite,
+  getStudyFor,
+  openRevisionFor,
+  submitStudy,
+  updateSiteDates,
+  withdrawSite,
+} from "~/models/study-work.server";
 import { listStudyReviews } from "~/models/user.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
@@ -38,7 +47,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       editableSites: study.sites.filter((s) => canEditSiteDates(page.user, s)).map((s) => s.key),
       ownSites: study.sites.filter((s) => canAnswerForSite(page.user, s)).map((s) => s.key),
       answerable: study.pendingSites.filter((s) => canAnswerForSite(page.user, s)).map((s) => s.key),
-      revision: revision ? { revision: revision.revision, state: revision.state, createdAt: formatInstant(revision.createdAt), by: revision.actorName } : null,
+      revision: revision
+        ? {
+            revision: revision.revision,
+            state: revision.state,
+            createdAt: formatInstant(revision.createdAt),
+            by: revision.actorName,
+          }
+        : null,
       revisionSaved: url.searchParams.get("endring"),
       answered: url.searchParams.get("svar"),
       reviews: listStudyReviews(db, id).map((r) => ({ ...r, createdAt: formatInstant(r.createdAt) })),
@@ -49,7 +65,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { site?: string; values?: Record<string, string>; errors?: Record<string, string>; problems?: { field: string; message: string }[] };
+type ActionData = {
+  site?: string;
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+  problems?: { field: string; message: string }[];
+};
 
 const dateOrNull = (value: string, label: string, errors: Record<string, string>, key: string) => {
   if (!value) return null;
@@ -91,7 +112,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "accept-site" || intent === "decline-site" || intent === "withdraw-site") {
     const site = formText(form, "site");
     const result = guarded(() =>
-      intent === "accept-site" ? acceptSite(db, user, id, site) : intent === "decline-site" ? declineSite(db, user, id, site) : withdrawSite(db, user, id, site),
+      intent === "accept-site"
+        ? acceptSite(db, user, id, site)
+        : intent === "decline-site"
+          ? declineSite(db, user, id, site)
+          : withdrawSite(db, user, id, site),
     );
     if (!result.ok) return json<ActionData>({ problems: result.problems }, { status: 400 });
     const answer = { "accept-site": "godtatt", "decline-site": "avslatt", "withdraw-site": "trukket" }[intent];
@@ -107,7 +132,21 @@ const ANSWERED: Record<string, string> = {
 };
 
 export default function ResearcherStudy() {
-  const { user, csrf, study, canEdit, editableSites, ownSites, answerable, revision, revisionSaved, answered, reviews, saved, confirmed } = useLoaderData<typeof loader>();
+  const {
+    user,
+    csrf,
+    study,
+    canEdit,
+    editableSites,
+    ownSites,
+    answerable,
+    revision,
+    revisionSaved,
+    answered,
+    reviews,
+    saved,
+    confirmed,
+  } = useLoaderData<typeof loader>();
   const confirmedSite = confirmed ? study.sites.find((s) => s.key === confirmed) : undefined;
   const data = useActionData<typeof action>() as ActionData | undefined;
   return (
@@ -150,7 +189,11 @@ export default function ResearcherStudy() {
       {data?.problems && !data.site ? <ProblemList problems={data.problems} /> : null}
       {revision ? (
         <section aria-labelledby="endring">
-          <h2 id="endring">{revision.state === "submitted" ? `Endring ${revision.revision} venter på godkjenning` : `Endring ${revision.revision} er ikke sendt til godkjenning`}</h2>
+          <h2 id="endring">
+            {revision.state === "submitted"
+              ? `Endring ${revision.revision} venter på godkjenning`
+              : `Endring ${revision.revision} er ikke sendt til godkjenning`}
+          </h2>
           <p>
             {`Lagret ${revision.createdAt} av ${revision.by}. `}
             Publikum ser den publiserte versjonen {study.version} til redaksjonen har godkjent endringene.
@@ -215,8 +258,8 @@ export default function ResearcherStudy() {
         <h2 id="steder">Studiesteder og inklusjonsperiode</h2>
         {study.sites.map((site, index) => {
           const mine = editableSites.includes(site.key);
-          const errors = data?.site === site.key ? data.errors ?? {} : {};
-          const values = data?.site === site.key ? data.values ?? {} : {};
+          const errors = data?.site === site.key ? (data.errors ?? {}) : {};
+          const values = data?.site === site.key ? (data.values ?? {}) : {};
           const fid = `sted-${index}`;
           return (
             <div key={site.key} className="site-form">
@@ -304,8 +347,8 @@ export default function ResearcherStudy() {
           <ul>
             {reviews.map((r) => (
               <li key={r.id}>
-                {r.createdAt}, {r.userName}: {r.decision === "approved" ? "godkjent" : "sendt tilbake"} ({r.revision ? `endring ${r.revision}, ` : ""}versjon {r.version})
-                {r.comment ? ` – «${r.comment}»` : ""}
+                {r.createdAt}, {r.userName}: {r.decision === "approved" ? "godkjent" : "sendt tilbake"} (
+                {r.revision ? `endring ${r.revision}, ` : ""}versjon {r.version}){r.comment ? ` – «${r.comment}»` : ""}
               </li>
             ))}
           </ul>

@@ -10,7 +10,10 @@ import { confirmationViews, formatInstant, versionViews } from "~/views/research
 import { DiffTable } from "~/components/DiffTable";
 import { CsrfField, SignedInBar } from "~/components/SignedIn";
 
-export const meta: MetaFunction = () => [{ title: "Historikk – Mine studier – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Historikk – Mine studier – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 export const headers = signedInHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -18,10 +21,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseId(params.id);
   const db = getDb();
   const record = guarded(() => getStudyFor(db, page.user, id));
-  const versions = versionViews(listStudyVersions(db, id)).map((v) => ({ ...v, createdAt: formatInstant(v.createdAt) }));
+  const versions = versionViews(listStudyVersions(db, id)).map((v) => ({
+    ...v,
+    createdAt: formatInstant(v.createdAt),
+  }));
   const confirmations = confirmationViews(listSiteConfirmations(db, id), record);
   return json(
-    { user: page.user, csrf: page.csrf, id, title: record.title.nb, current: record.currentVersion, versions, confirmations, canRestore: canEditStudy(page.user, record) },
+    {
+      user: page.user,
+      csrf: page.csrf,
+      id,
+      title: record.title.nb,
+      current: record.currentVersion,
+      versions,
+      confirmations,
+      canRestore: canEditStudy(page.user, record),
+    },
     { headers: page.headers },
   );
 }
@@ -32,7 +47,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const version = Number(formText(form, "version"));
   if (!Number.isInteger(version) || version < 1) throw new Response("Ugyldig versjonsnummer", { status: 400 });
   const result = guarded(() => restoreVersion(getDb(), user, id, version));
-  if (!result.ok) throw new Response(result.problems.map((p) => `${p.field}: ${p.message}`).join("\n"), { status: 400 });
+  if (!result.ok)
+    throw new Response(result.problems.map((p) => `${p.field}: ${p.message}`).join("\n"), { status: 400 });
   return redirect(`/forsker/studier/${id}/historikk?gjenopprettet=${version}`);
 }
 
@@ -45,16 +61,16 @@ export default function History() {
         <Link to={`/forsker/studier/${id}`}>← {title}</Link>
       </p>
       <h1>Historikk: {title}</h1>
-      <p className="lead">Hver endring er en versjon. Å gjenopprette en eldre versjon lager en ny versjon; ingenting slettes.</p>
+      <p className="lead">
+        Hver endring er en versjon. Å gjenopprette en eldre versjon lager en ny versjon; ingenting slettes.
+      </p>
       {confirmations.length ? (
         <section aria-labelledby="bekreftelser">
           <h2 id="bekreftelser">Bekreftede datoer</h2>
           <p>En bekreftelse av uendrede datoer lager ingen ny versjon, men står her.</p>
           <ul>
             {confirmations.map((c, i) => (
-              <li key={i}>
-                {`${c.at} · ${c.actorName} bekreftet datoene for ${c.site}: ${c.window}`}
-              </li>
+              <li key={i}>{`${c.at} · ${c.actorName} bekreftet datoene for ${c.site}: ${c.window}`}</li>
             ))}
           </ul>
         </section>
@@ -62,15 +78,18 @@ export default function History() {
       <ol reversed className="version-list">
         {versions.map((v) => (
           <li key={v.version}>
-            <h2>
-              {`Versjon ${v.version}${v.version === current ? " (gjeldende)" : ""}`}
-            </h2>
+            <h2>{`Versjon ${v.version}${v.version === current ? " (gjeldende)" : ""}`}</h2>
             <p>
               {v.createdAt} · {v.actorName} · {v.summary}
             </p>
             {v.changes.length ? (
               <div className="table-wrap" tabIndex={0} role="region" aria-label={`Endringer i versjon ${v.version}`}>
-                <DiffTable changes={v.changes} caption={`Endringer i versjon ${v.version}`} fromHeading="Før" toHeading="Etter" />
+                <DiffTable
+                  changes={v.changes}
+                  caption={`Endringer i versjon ${v.version}`}
+                  fromHeading="Før"
+                  toHeading="Etter"
+                />
               </div>
             ) : null}
             {canRestore && v.version !== current ? (

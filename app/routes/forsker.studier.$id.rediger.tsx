@@ -64,7 +64,13 @@ export default function EditStudy() {
         options={options}
         lastResult={lastResult}
         canSubmit={state === "draft" || state === "published"}
-        saveLabel={state === "draft" ? "Lagre utkast" : state === "published" ? "Lagre endringer uten å sende" : "Lagre endringer"}
+        saveLabel={
+          state === "draft"
+            ? "Lagre utkast"
+            : state === "published"
+              ? "Lagre endringer uten å sende"
+              : "Lagre endringer"
+        }
         defaultValue={defaultValue}
       />
     </>

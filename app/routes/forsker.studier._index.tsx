@@ -7,7 +7,10 @@ import { listMyStudies } from "~/models/study-work.server";
 import { studyOverview } from "~/views/researcher.server";
 import { SignedInBar } from "~/components/SignedIn";
 
-export const meta: MetaFunction = () => [{ title: "Mine studier – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Mine studier – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 export const headers = signedInHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -23,7 +26,9 @@ export default function MyStudies() {
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
       <h1>Mine studier</h1>
-      <p className="lead">Studier ved organisasjonene dine: status i dag, hva som mangler før publisering, og hva du bør se på.</p>
+      <p className="lead">
+        Studier ved organisasjonene dine: status i dag, hva som mangler før publisering, og hva du bør se på.
+      </p>
       <p>
         <Link to="/forsker/studier/ny">Registrer ny studie</Link>
       </p>
@@ -38,7 +43,9 @@ export default function MyStudies() {
               {s.stateLabel} · {s.statusLabel} · utført av {s.leadOrganisation} · versjon {s.version}
               {s.isDemo ? " · Demodata" : ""}
             </p>
-            {s.pendingSites.length ? <p>Studiesteder som venter på svar: {s.pendingSites.map((p) => p.name).join(", ")}.</p> : null}
+            {s.pendingSites.length ? (
+              <p>Studiesteder som venter på svar: {s.pendingSites.map((p) => p.name).join(", ")}.</p>
+            ) : null}
             {s.missing.length ? (
               <>
                 <h3>Mangler før publisering</h3>

@@ -8,13 +8,24 @@ import { handleStudyForm, studyFormOptions } from "~/views/study-form.server";
 import { SignedInBar } from "~/components/SignedIn";
 import { StudyForm } from "~/components/StudyForm";
 
-export const meta: MetaFunction = () => [{ title: "Registrer studie – Mine studier – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Registrer studie – Mine studier – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 export const headers = signedInHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   const options = studyFormOptions(getDb(), page.user, null);
-  return json({ user: page.user, csrf: page.csrf, options, canRegister: isAdmin(page.user) || orgsWithRole(page.user, "researcher").length > 0 }, { headers: page.headers });
+  return json(
+    {
+      user: page.user,
+      csrf: page.csrf,
+      options,
+      canRegister: isAdmin(page.user) || orgsWithRole(page.user, "researcher").length > 0,
+    },
+    { headers: page.headers },
+  );
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -35,13 +46,19 @@ export default function NewStudy() {
       <h1>Registrer studie</h1>
       {canRegister ? (
         <>
-          <p className="lead">Skriv innholdet én gang. Redaksjonen ved den ansvarlige organisasjonen godkjenner før studien publiseres.</p>
+          <p className="lead">
+            Skriv innholdet én gang. Redaksjonen ved den ansvarlige organisasjonen godkjenner før studien publiseres.
+          </p>
           <StudyForm
             csrf={csrf}
             options={options}
             lastResult={lastResult}
             canSubmit
-            defaultValue={{ leadOrganisationId: lead, eligibility: { sex: "all" } as never, sites: [{ organisationId: lead, hospitalId: "", inclusionStart: "", inclusionEnd: "" }] }}
+            defaultValue={{
+              leadOrganisationId: lead,
+              eligibility: { sex: "all" } as never,
+              sites: [{ organisationId: lead, hospitalId: "", inclusionStart: "", inclusionEnd: "" }],
+            }}
           />
         </>
       ) : (

@@ -66,7 +66,14 @@ export default function ClinicianSearch() {
       <h1>{t("clinician.search.title")}</h1>
       <p className="lead">{t("clinician.search.lead")}</p>
       <ProblemSummary problems={problems} />
-      <Form method="get" action="/helsepersonell" className="clinician-filters" aria-label={t("clinician.search.form")} ref={formRef} onSubmit={onSubmit}>
+      <Form
+        method="get"
+        action="/helsepersonell"
+        className="clinician-filters"
+        aria-label={t("clinician.search.form")}
+        ref={formRef}
+        onSubmit={onSubmit}
+      >
         {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
         <fieldset>
           <legend>{t("clinician.filter.study")}</legend>
@@ -77,7 +84,15 @@ export default function ClinicianSearch() {
                 {t("clinician.filter.icd10.hint")}
               </p>
               {icd10.message}
-              <input id="icd10" name="icd10" type="text" list="icd10-liste" autoComplete="off" defaultValue={params.icd10} {...icd10.inputProps} />
+              <input
+                id="icd10"
+                name="icd10"
+                type="text"
+                list="icd10-liste"
+                autoComplete="off"
+                defaultValue={params.icd10}
+                {...icd10.inputProps}
+              />
               <datalist id="icd10-liste">
                 {options.icd10.map((c) => (
                   <option key={c.code} value={`${c.code} ${c.name}`} />
@@ -103,7 +118,12 @@ export default function ClinicianSearch() {
             <div className="field">
               <label htmlFor="helseforetak">{t("clinician.filter.organisation")}</label>
               {org.message}
-              <select id="helseforetak" name="helseforetak" defaultValue={params.helseforetak ?? ""} {...org.inputProps}>
+              <select
+                id="helseforetak"
+                name="helseforetak"
+                defaultValue={params.helseforetak ?? ""}
+                {...org.inputProps}
+              >
                 <option value="">{t("clinician.filter.organisation.all")}</option>
                 {options.organisations.map((o) => (
                   <option key={o.id} value={o.id}>
@@ -156,7 +176,15 @@ export default function ClinicianSearch() {
             <div className="field">
               <label htmlFor="alder">{t("clinician.filter.age")}</label>
               {age.message}
-              <input id="alder" name="alder" type="text" inputMode="numeric" size={4} defaultValue={params.alder ?? ""} {...age.inputProps} />
+              <input
+                id="alder"
+                name="alder"
+                type="text"
+                inputMode="numeric"
+                size={4}
+                defaultValue={params.alder ?? ""}
+                {...age.inputProps}
+              />
             </div>
             <div className="field">
               <label htmlFor="kjonn">{t("clinician.filter.sex")}</label>
@@ -170,7 +198,13 @@ export default function ClinicianSearch() {
             <div className="field">
               <label htmlFor="sortering">{t("clinician.filter.sort")}</label>
               {sort.message}
-              <select id="sortering" name="sortering" defaultValue={view.sort} data-default={params.q ? "relevans" : "stenger"} {...sort.inputProps}>
+              <select
+                id="sortering"
+                name="sortering"
+                defaultValue={view.sort}
+                data-default={params.q ? "relevans" : "stenger"}
+                {...sort.inputProps}
+              >
                 {CLINICIAN_SORTS.map((s) => (
                   <option key={s} value={s}>
                     {t(`clinician.sort.${SORT_FOR_ENGINE[s]}`)}
@@ -190,7 +224,9 @@ export default function ClinicianSearch() {
           {n}
         </p>
       ))}
-      {view.icd10Codes.length ? <p className="muted">{t("clinician.icd10.matched", { codes: view.icd10Codes.join(", ") })}</p> : null}
+      {view.icd10Codes.length ? (
+        <p className="muted">{t("clinician.icd10.matched", { codes: view.icd10Codes.join(", ") })}</p>
+      ) : null}
 
       {view.rows.length === 0 ? <p className="notice">{t("clinician.zero")}</p> : null}
       <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="studietabell-tittel">
@@ -207,7 +243,9 @@ export default function ClinicianSearch() {
                 {sortedByClosing ? (
                   t("clinician.col.until")
                 ) : (
-                  <Link to={clinicianSearchHref({ ...params, sortering: "stenger", side: 1 }, lang)}>{t("clinician.col.until")}</Link>
+                  <Link to={clinicianSearchHref({ ...params, sortering: "stenger", side: 1 }, lang)}>
+                    {t("clinician.col.until")}
+                  </Link>
                 )}
               </th>
               <th scope="col">{t("clinician.col.lead")}</th>

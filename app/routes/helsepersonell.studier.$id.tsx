@@ -22,7 +22,11 @@ import { clinicianStudyPage } from "~/views/study-page-request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
   const { t } = translator(langFromSearch(location.search));
-  return [{ title: `${data ? data.title.text : t("error.study.notFound.title")} – ${t("site.nav.clinicians")} – ${t("site.titleSuffix")}` }];
+  return [
+    {
+      title: `${data ? data.title.text : t("error.study.notFound.title")} – ${t("site.nav.clinicians")} – ${t("site.titleSuffix")}`,
+    },
+  ];
 };
 
 export const headers = publicPageHeaders;
@@ -51,7 +55,9 @@ export default function ClinicianStudyPage() {
       {s.isDemo ? <p className="notice notice-warning">{t("demo.notice")}</p> : null}
       {s.withdrawn ? (
         <p className="notice notice-warning">
-          {s.withdrawn.date ? t("patient.study.withdrawn", { date: s.withdrawn.date }) : t("patient.study.withdrawnNoDate")}
+          {s.withdrawn.date
+            ? t("patient.study.withdrawn", { date: s.withdrawn.date })
+            : t("patient.study.withdrawnNoDate")}
         </p>
       ) : (
         <p>
@@ -132,11 +138,15 @@ export default function ClinicianStudyPage() {
               <tr key={site.id}>
                 <th scope="row">
                   {site.name}
-                  <div className="muted">{[site.organisation, site.region, site.placeNote].filter(Boolean).join(", ")}</div>
+                  <div className="muted">
+                    {[site.organisation, site.region, site.placeNote].filter(Boolean).join(", ")}
+                  </div>
                 </th>
                 <td>
                   <StatusBadge status={site.status} text={site.statusText} />
-                  {site.pauseReason ? <div className="muted">{t("patient.study.pauseReason", { reason: site.pauseReason })}</div> : null}
+                  {site.pauseReason ? (
+                    <div className="muted">{t("patient.study.pauseReason", { reason: site.pauseReason })}</div>
+                  ) : null}
                 </td>
                 <td>
                   {site.window}

@@ -8,11 +8,15 @@ import { homePath } from "~/auth/policy";
 import { readForm, signedInHeaders } from "~/auth/route.server";
 import { CsrfField, FieldError } from "~/components/SignedIn";
 
-export const meta: MetaFunction = () => [{ title: "Logg inn – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Logg inn – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 export const headers = signedInHeaders;
 
 /** The page asked for (made safe), or "" for the person's own home (homePath, after sign-in). */
-const askedReturnPath = (value: unknown): string => (typeof value === "string" && value !== "" ? safeReturnPath(value) : "");
+const askedReturnPath = (value: unknown): string =>
+  typeof value === "string" && value !== "" ? safeReturnPath(value) : "";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const returnTo = askedReturnPath(new URL(request.url).searchParams.get("til"));
@@ -38,7 +42,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!result.ok) {
     const formErrors: typeof errors = { form: result.message };
     if (result.reason === "rate-limited") {
-      return json({ errors: formErrors, email }, { status: 429, headers: { ...PRIVATE_HEADERS, "Retry-After": String(result.retryAfterSeconds) } });
+      return json(
+        { errors: formErrors, email },
+        { status: 429, headers: { ...PRIVATE_HEADERS, "Retry-After": String(result.retryAfterSeconds) } },
+      );
     }
     return json({ errors: formErrors, email }, { status: 401, headers: PRIVATE_HEADERS });
   }
@@ -54,7 +61,9 @@ export default function SignIn() {
   return (
     <>
       <h1>Logg inn</h1>
-      <p className="lead">For forskere, studiekoordinatorer og redaktører ved helseforetakene. Pasienter trenger ikke logge inn.</p>
+      <p className="lead">
+        For forskere, studiekoordinatorer og redaktører ved helseforetakene. Pasienter trenger ikke logge inn.
+      </p>
       {errors.form ? (
         <div className="problem-summary" role="alert">
           <p>{errors.form}</p>

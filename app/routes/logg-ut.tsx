@@ -6,7 +6,10 @@ import { csrfToken, requireCsrf } from "~/auth/csrf.server";
 import { readForm, signedInHeaders } from "~/auth/route.server";
 import { CsrfField } from "~/components/SignedIn";
 
-export const meta: MetaFunction = () => [{ title: "Logg ut – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Logg ut – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 export const headers = signedInHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,5 +1,12 @@
 /** /nytt-passord?token=…: set a password with a one-time token from `npm run user:reset-password`. */
-import { json, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  json,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { PRIVATE_HEADERS } from "~/auth/auth.server";
@@ -9,7 +16,10 @@ import { resetPassword, userForResetToken } from "~/auth/reset.server";
 import { readForm, signedInHeaders } from "~/auth/route.server";
 import { CsrfField, FieldError } from "~/components/SignedIn";
 
-export const meta: MetaFunction = () => [{ title: "Nytt passord – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Nytt passord – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 // The token is in the address: never send it on, not even to our own pages (signedInHeaders says
 // "same-origin"; this page, its errors and its answers say "no-referrer").
 export const headers: HeadersFunction = (args) => {
@@ -38,7 +48,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const problem = passwordProblem(password) ?? (password !== repeat ? "Passordene er ikke like." : null);
   if (problem) return json({ error: problem }, { status: 400, headers: NO_REFERRER });
   const user = await resetPassword(getDb(), token, password);
-  if (!user) return json({ error: "Lenken er brukt eller utløpt. Be om en ny." }, { status: 400, headers: NO_REFERRER });
+  if (!user)
+    return json({ error: "Lenken er brukt eller utløpt. Be om en ny." }, { status: 400, headers: NO_REFERRER });
   return redirect("/logg-inn", { headers: NO_REFERRER });
 }
 
@@ -59,7 +70,14 @@ export default function NewPassword() {
           <input type="hidden" name="token" value={token} />
           <div>
             <label htmlFor="password">Nytt passord</label>
-            <input id="password" name="password" type="password" autoComplete="new-password" required aria-describedby={data?.error ? "pw-feil" : undefined} />
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              aria-describedby={data?.error ? "pw-feil" : undefined}
+            />
           </div>
           <div>
             <label htmlFor="repeat">Gjenta passordet</label>

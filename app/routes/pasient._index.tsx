@@ -48,7 +48,16 @@ export default function PatientSearch() {
   const sex = fieldProblem(problems, "kjonn");
   const region = fieldProblem(problems, "region");
   const status = fieldProblem(problems, "status");
-  const moreOpen = Boolean(params.postnummer || params.alder != null || params.kjonn || params.region || postcode.problem || age.problem || sex.problem || region.problem);
+  const moreOpen = Boolean(
+    params.postnummer ||
+    params.alder != null ||
+    params.kjonn ||
+    params.region ||
+    postcode.problem ||
+    age.problem ||
+    sex.problem ||
+    region.problem,
+  );
 
   return (
     <>
@@ -58,7 +67,14 @@ export default function PatientSearch() {
         <ProblemSummary problems={problems} />
       </div>
       {/* "#treff": a search lands on the results, not ~1,200 px above them on a phone (works without JavaScript). */}
-      <form method="get" action={`/pasient#${PATIENT_RESULTS_ID}`} role="search" aria-label={t("patient.search.form")} className="search-form" data-live-search="">
+      <form
+        method="get"
+        action={`/pasient#${PATIENT_RESULTS_ID}`}
+        role="search"
+        aria-label={t("patient.search.form")}
+        className="search-form"
+        data-live-search=""
+      >
         {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
         <div className="field">
           <label htmlFor="q">{t("search.field.q")}</label>
@@ -67,14 +83,29 @@ export default function PatientSearch() {
           </p>
           {q.message}
           <div className="search-row">
-            <input id="q" name="q" type="search" defaultValue={params.q} autoComplete="off" enterKeyHint="search" spellCheck={false} {...q.inputProps} />
+            <input
+              id="q"
+              name="q"
+              type="search"
+              defaultValue={params.q}
+              autoComplete="off"
+              enterKeyHint="search"
+              spellCheck={false}
+              {...q.inputProps}
+            />
             <button type="submit">{t("search.submit")}</button>
           </div>
         </div>
         <div className="field">
           <label htmlFor="status">{t("search.field.status")}</label>
           {status.message}
-          <select id="status" name="status" defaultValue={params.status} data-default={DEFAULT_PATIENT_STATUS} {...status.inputProps}>
+          <select
+            id="status"
+            name="status"
+            defaultValue={params.status}
+            data-default={DEFAULT_PATIENT_STATUS}
+            {...status.inputProps}
+          >
             {PATIENT_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`search.status.${s}`)}
@@ -91,7 +122,16 @@ export default function PatientSearch() {
                 {t("search.field.postcode.hint")}
               </p>
               {postcode.message}
-              <input id="postnummer" name="postnummer" type="text" inputMode="numeric" autoComplete="postal-code" size={6} defaultValue={view.raw.postnummer} {...postcode.inputProps} />
+              <input
+                id="postnummer"
+                name="postnummer"
+                type="text"
+                inputMode="numeric"
+                autoComplete="postal-code"
+                size={6}
+                defaultValue={view.raw.postnummer}
+                {...postcode.inputProps}
+              />
             </div>
             <div className="field">
               <label htmlFor="alder">{t("search.field.age")}</label>
@@ -99,7 +139,15 @@ export default function PatientSearch() {
                 {t("search.field.age.hint")}
               </p>
               {age.message}
-              <input id="alder" name="alder" type="text" inputMode="numeric" size={4} defaultValue={view.raw.alder} {...age.inputProps} />
+              <input
+                id="alder"
+                name="alder"
+                type="text"
+                inputMode="numeric"
+                size={4}
+                defaultValue={view.raw.alder}
+                {...age.inputProps}
+              />
             </div>
             <div className="field">
               <label htmlFor="kjonn">{t("search.field.sex")}</label>
@@ -130,10 +178,19 @@ export default function PatientSearch() {
         <h2 id="treff-tittel" className="visually-hidden">
           {t("patient.results.heading")}
         </h2>
-        <p role="status" className="result-count" data-busy-text={t("search.updating")} id={PATIENT_RESULTS_ID} tabIndex={-1}>
+        <p
+          role="status"
+          className="result-count"
+          data-busy-text={t("search.updating")}
+          id={PATIENT_RESULTS_ID}
+          tabIndex={-1}
+        >
           {view.countText}
           {view.near && view.total > 0 ? (
-            <span className="result-near"> {t("search.nearFrom", { postcode: view.near.postcode, place: view.near.place })}</span>
+            <span className="result-near">
+              {" "}
+              {t("search.nearFrom", { postcode: view.near.postcode, place: view.near.place })}
+            </span>
           ) : null}
         </p>
         {view.zero ? <ZeroResults zero={view.zero} /> : null}
@@ -204,7 +261,9 @@ function StudyCardItem({ card, query }: { card: StudyCard; query: string }) {
         <StatusBadge status={card.status} text={card.statusText} />
       </p>
       <p>
-        <span className="muted">{card.site?.distanceKm != null ? t("patient.card.nearest") : t("patient.card.where")}:</span>{" "}
+        <span className="muted">
+          {card.site?.distanceKm != null ? t("patient.card.nearest") : t("patient.card.where")}:
+        </span>{" "}
         {card.site ? (
           <>
             {card.site.name}

@@ -56,7 +56,9 @@ export default function PatientStudyPage() {
       {s.isDemo ? <p className="notice notice-warning">{t("demo.notice")}</p> : null}
       {s.withdrawn ? (
         <p className="notice notice-warning">
-          {s.withdrawn.date ? t("patient.study.withdrawn", { date: s.withdrawn.date }) : t("patient.study.withdrawnNoDate")}
+          {s.withdrawn.date
+            ? t("patient.study.withdrawn", { date: s.withdrawn.date })
+            : t("patient.study.withdrawnNoDate")}
         </p>
       ) : (
         <p>
@@ -67,9 +69,7 @@ export default function PatientStudyPage() {
 
       <h2>{t("patient.study.about")}</h2>
       {s.summary ? <LocalizedText as="p" value={s.summary} /> : null}
-      {s.moreInfoAtHospital ? (
-        <MoreInfoAtHospital link={s.moreInfoAtHospital.link} />
-      ) : null}
+      {s.moreInfoAtHospital ? <MoreInfoAtHospital link={s.moreInfoAtHospital.link} /> : null}
       {s.fullTitle ? (
         <p className="muted">
           {t("patient.study.fullTitle")}: <LocalizedText value={s.fullTitle} />
@@ -135,12 +135,16 @@ export default function PatientStudyPage() {
                 <StatusBadge status={site.status} text={site.statusText} />
               </p>
             )}
-            {site.pauseReason ? <p className="muted">{t("patient.study.pauseReason", { reason: site.pauseReason })}</p> : null}
+            {site.pauseReason ? (
+              <p className="muted">{t("patient.study.pauseReason", { reason: site.pauseReason })}</p>
+            ) : null}
             <p>
               <span className="muted">{t("patient.study.window")}:</span> {site.window}
             </p>
             {site.confirmedText && !s.withdrawn ? <p className="muted">{site.confirmedText}</p> : null}
-            {site.distanceKm != null && s.postcode ? <p>{t("patient.study.distance", { km: site.distanceKm, postcode: s.postcode })}</p> : null}
+            {site.distanceKm != null && s.postcode ? (
+              <p>{t("patient.study.distance", { km: site.distanceKm, postcode: s.postcode })}</p>
+            ) : null}
             {site.contact ? (
               <p>
                 <span className="muted">{t("patient.study.siteContact")}:</span> {site.contact.name}
@@ -160,7 +164,8 @@ export default function PatientStudyPage() {
             ) : null}
             {site.moreContacts.map((c, i) => (
               <p key={i}>
-                <span className="muted">{t("patient.study.siteContact")}:</span> {[c.name, c.phone, c.email].filter(Boolean).join(", ")}
+                <span className="muted">{t("patient.study.siteContact")}:</span>{" "}
+                {[c.name, c.phone, c.email].filter(Boolean).join(", ")}
               </p>
             ))}
           </li>

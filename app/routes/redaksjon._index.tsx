@@ -10,11 +10,21 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { confirmSite, editorSiteStudies, heldStudiesFor, reviewQueue, setSitePause, sitesAwaitingAnswer } from "~/models/study-work.server";
+import {
+  confirmSite,
+  editorSiteStudies,
+  heldStudiesFor,
+  reviewQueue,
+  setSitePause,
+  sitesAwaitingAnswer,
+} from "~/models/study-work.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
 
-export const meta: MetaFunction = () => [{ title: "Redaksjon – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Redaksjon – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 export const headers = signedInHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,18 +34,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const now = new Date();
   const db = getDb();
-  const queue = reviewQueue(db, page.user).map((s) => ({ ...studyOverview(s, now), updatedAt: formatInstant(s.updatedAt) }));
+  const queue = reviewQueue(db, page.user).map((s) => ({
+    ...studyOverview(s, now),
+    updatedAt: formatInstant(s.updatedAt),
+  }));
   const sites = editorSiteStudies(db, page.user).flatMap((record) => {
     const s = studyOverview(record, now);
-    return s.sites.filter((site) => canEditSiteLocal(page.user, site)).map((site) => ({ studyId: s.id, title: s.title, stateLabel: s.stateLabel, ...site }));
+    return s.sites
+      .filter((site) => canEditSiteLocal(page.user, site))
+      .map((site) => ({ studyId: s.id, title: s.title, stateLabel: s.stateLabel, ...site }));
   });
   // Sites other organisations proposed for this editor's organisation: accepted or declined on the study page.
   const proposed = sitesAwaitingAnswer(db, page.user).flatMap((record) => {
     const s = studyOverview(record, now);
-    return s.pendingSites.filter((site) => canAnswerForSite(page.user, site)).map((site) => ({ studyId: s.id, title: s.title, leadOrganisation: s.leadOrganisation, ...site }));
+    return s.pendingSites
+      .filter((site) => canAnswerForSite(page.user, site))
+      .map((site) => ({ studyId: s.id, title: s.title, leadOrganisation: s.leadOrganisation, ...site }));
   });
   const done = new URL(request.url).searchParams.get("ferdig");
-  const held = heldStudiesFor(db, page.user).map((h) => ({ studyId: h.studyId, title: h.title, reasons: h.reasons, heldAt: formatInstant(h.heldAt) }));
+  const held = heldStudiesFor(db, page.user).map((h) => ({
+    studyId: h.studyId,
+    title: h.title,
+    reasons: h.reasons,
+    heldAt: formatInstant(h.heldAt),
+  }));
   return json({ user: page.user, csrf: page.csrf, queue, sites, held, proposed, done }, { headers: page.headers });
 }
 
@@ -56,9 +78,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const reason = formText(form, "pauseReason");
   const formKey = `${studyId}:${site}`;
   if (intent === "pause" && !reason) {
-    return json<ActionData>({ formKey, error: "Skriv hvorfor inklusjonen stanses. Begrunnelsen vises for pasientene." }, { status: 400 });
+    return json<ActionData>(
+      { formKey, error: "Skriv hvorfor inklusjonen stanses. Begrunnelsen vises for pasientene." },
+      { status: 400 },
+    );
   }
-  const result = guarded(() => setSitePause(getDb(), user, studyId, site, { paused: intent === "pause", reason: reason || null }));
+  const result = guarded(() =>
+    setSitePause(getDb(), user, studyId, site, { paused: intent === "pause", reason: reason || null }),
+  );
   if (!result.ok) return json<ActionData>({ formKey, problems: result.problems, reason }, { status: 400 });
   return redirect(`/redaksjon?ferdig=${intent === "pause" ? "stanset" : "gjenopptatt"}`);
 }
@@ -87,7 +114,10 @@ export default function EditorQueue() {
       {held.length ? (
         <section aria-labelledby="holdt">
           <h2 id="holdt">Holdt tilbake ved innlesing</h2>
-          <p>Lagret, men ikke publisert: disse ser ut som test- eller eksempelposter, eller lenker til adresser publikum ikke når.</p>
+          <p>
+            Lagret, men ikke publisert: disse ser ut som test- eller eksempelposter, eller lenker til adresser publikum
+            ikke når.
+          </p>
           <ul className="cards">
             {held.map((h) => (
               <li key={h.studyId} className="card">
@@ -116,7 +146,8 @@ export default function EditorQueue() {
                 <Link to={`/redaksjon/studier/${s.id}`}>{s.title}</Link>
               </h3>
               <p>
-                Sendt inn {s.updatedAt} · versjon {s.version} · {s.missing.length ? `mangler: ${s.missing.join(", ")}` : "klar til publisering"}
+                Sendt inn {s.updatedAt} · versjon {s.version} ·{" "}
+                {s.missing.length ? `mangler: ${s.missing.join(", ")}` : "klar til publisering"}
               </p>
             </li>
           ))}
@@ -125,11 +156,15 @@ export default function EditorQueue() {
       {proposed.length ? (
         <section aria-labelledby="foreslatte">
           <h2 id="foreslatte">Studiesteder som venter på svar fra dere</h2>
-          <p>En annen organisasjon har lagt til et studiested hos dere. Det vises ikke offentlig før dere har godtatt det.</p>
+          <p>
+            En annen organisasjon har lagt til et studiested hos dere. Det vises ikke offentlig før dere har godtatt
+            det.
+          </p>
           <ul>
             {proposed.map((p) => (
               <li key={`${p.studyId}:${p.key}`}>
-                <Link to={`/forsker/studier/${p.studyId}`}>{p.title}</Link> ({p.leadOrganisation}): {p.name}, {p.inclusionStart ?? "–"} til {p.inclusionEnd ?? "–"}
+                <Link to={`/forsker/studier/${p.studyId}`}>{p.title}</Link> ({p.leadOrganisation}): {p.name},{" "}
+                {p.inclusionStart ?? "–"} til {p.inclusionEnd ?? "–"}
               </li>
             ))}
           </ul>
@@ -139,8 +174,8 @@ export default function EditorQueue() {
         <section aria-labelledby="steder">
           <h2 id="steder">Dine studiesteder</h2>
           <p>
-            Bekreft at datoene fortsatt stemmer, stans inklusjonen midlertidig ved ditt studiested, eller gjenoppta den. Begrunnelsen vises på
-            studiesiden.
+            Bekreft at datoene fortsatt stemmer, stans inklusjonen midlertidig ved ditt studiested, eller gjenoppta den.
+            Begrunnelsen vises på studiesiden.
           </p>
           <ul className="cards">
             {sites.map((site, i) => {
@@ -167,11 +202,16 @@ export default function EditorQueue() {
                     <input type="hidden" name="study" value={site.studyId} />
                     <input type="hidden" name="site" value={site.key} />
                     <button type="submit">
-                      Bekreft at datoene stemmer<span className="visually-hidden">{` for ${site.name}: ${site.title}`}</span>
+                      Bekreft at datoene stemmer
+                      <span className="visually-hidden">{` for ${site.name}: ${site.title}`}</span>
                     </button>
                   </Form>
                   {mine?.problems ? <ProblemList problems={mine.problems} /> : null}
-                  <Form method="post" noValidate aria-label={`${site.paused ? "Gjenoppta" : "Stans"} inklusjon ved ${site.name}: ${site.title}`}>
+                  <Form
+                    method="post"
+                    noValidate
+                    aria-label={`${site.paused ? "Gjenoppta" : "Stans"} inklusjon ved ${site.name}: ${site.title}`}
+                  >
                     <CsrfField token={csrf} />
                     <input type="hidden" name="study" value={site.studyId} />
                     <input type="hidden" name="site" value={site.key} />

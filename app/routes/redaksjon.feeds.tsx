@@ -15,7 +15,10 @@ import { feedHealthFor, feedHealthOrganisations } from "~/models/feed-health.ser
 import { formatInstant } from "~/views/researcher.server";
 import { SignedInBar } from "~/components/SignedIn";
 
-export const meta: MetaFunction = () => [{ title: "Innlesing – Redaksjon – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Innlesing – Redaksjon – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 export const headers = signedInHeaders;
 
 const RUN_STATUS = { running: "Pågår", finished: "Fullført", failed: "Feilet" } as const;
@@ -37,7 +40,10 @@ function skipLine(s: { reason: string; count: number; records: { ref: string; ex
 export async function loader({ request }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   if (!hasRole(page.user, "editor") && !isAdmin(page.user)) {
-    throw new Response("Innlesingen er for redaktører ved helseforetakene.", { status: 403, headers: { "Cache-Control": "no-store" } });
+    throw new Response("Innlesingen er for redaktører ved helseforetakene.", {
+      status: 403,
+      headers: { "Cache-Control": "no-store" },
+    });
   }
   const db = getDb();
   const organisations = feedHealthOrganisations(db, page.user);
@@ -73,7 +79,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
       })),
       rejections: health.rejections.map((j) => ({ ...j, startedAt: when(j.startedAt) })),
       rejectionsTruncated: health.rejectionsTruncated,
-      skips: health.runs.flatMap((r) => r.skippedReasons.map((s) => ({ runId: r.id, startedAt: when(r.startedAt), ...skipLine(s) }))),
+      skips: health.runs.flatMap((r) =>
+        r.skippedReasons.map((s) => ({ runId: r.id, startedAt: when(r.startedAt), ...skipLine(s) })),
+      ),
       warnings: health.warnings.map((w) => ({ ...w, startedAt: when(w.startedAt) })),
       warningsTruncated: health.warningsTruncated,
       registryImports: health.registryImports.map((i) => ({
@@ -122,7 +130,10 @@ export default function FeedHealth() {
       <section aria-labelledby="feeds">
         <h2 id="feeds">Feeds som hentes</h2>
         {d.feeds.length === 0 ? (
-          <p>Ingen feed-adresse er registrert for {d.organisation.name}. Studiene kommer inn gjennom API-et eller som fil (se siste innlesinger).</p>
+          <p>
+            Ingen feed-adresse er registrert for {d.organisation.name}. Studiene kommer inn gjennom API-et eller som fil
+            (se siste innlesinger).
+          </p>
         ) : (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="feeds-tabell">
             <table>
@@ -170,7 +181,9 @@ export default function FeedHealth() {
         ) : (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="innlesinger-tabell">
             <table>
-              <caption id="innlesinger-tabell">De {d.runs.length} siste innlesingene for {d.organisation.name}, nyeste først</caption>
+              <caption id="innlesinger-tabell">
+                De {d.runs.length} siste innlesingene for {d.organisation.name}, nyeste først
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Startet</th>
@@ -218,9 +231,9 @@ export default function FeedHealth() {
       </section>
 
       <p>
-        Hver innlesing gjør rede for alle poster den mottok: mottatt = nye + endret + uendret + hoppet over + avvist. Poster som er
-        holdt tilbake (ser ut som test- eller eksempelposter, eller lenker til adresser publikum ikke når) er lagret, men ikke
-        publisert før en redaktør har sett på dem.
+        Hver innlesing gjør rede for alle poster den mottok: mottatt = nye + endret + uendret + hoppet over + avvist.
+        Poster som er holdt tilbake (ser ut som test- eller eksempelposter, eller lenker til adresser publikum ikke når)
+        er lagret, men ikke publisert før en redaktør har sett på dem.
       </p>
 
       <section aria-labelledby="hoppet-over">
@@ -262,7 +275,8 @@ export default function FeedHealth() {
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="avviste-tabell">
             <table>
               <caption id="avviste-tabell">
-                Avviste poster i de siste innlesingene{d.rejectionsTruncated ? ` (de ${d.rejections.length} første)` : ""}
+                Avviste poster i de siste innlesingene
+                {d.rejectionsTruncated ? ` (de ${d.rejections.length} første)` : ""}
               </caption>
               <thead>
                 <tr>
@@ -324,8 +338,8 @@ export default function FeedHealth() {
         <section aria-labelledby="registerimporter">
           <h2 id="registerimporter">Registerimporter (hele filen)</h2>
           <p>
-            En import fra ClinicalTrials.gov skrives som én innlesing per helseforetak med norske studiesteder; her er regnskapet for hele
-            filen.
+            En import fra ClinicalTrials.gov skrives som én innlesing per helseforetak med norske studiesteder; her er
+            regnskapet for hele filen.
           </p>
           {d.registryImports.map((i) => (
             <div key={i.id} className="table-wrap" tabIndex={0} role="region" aria-labelledby={`import-${i.id}`}>

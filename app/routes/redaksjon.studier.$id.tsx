@@ -12,14 +12,25 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
 import { canEditSiteLocal, canReviewStudy } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { approveStudy, changesSincePublished, getStudyFor, publishHeldStudy, sendBackStudy, studyHoldFor, updateSiteLocal } from "~/models/study-work.server";
+import {
+  approveStudy,
+  changesSincePublished,
+  getStudyFor,
+  publishHeldStudy,
+  sendBackStudy,
+  studyHoldFor,
+  updateSiteLocal,
+} from "~/models/study-work.server";
 import { formatInstant } from "~/views/researcher.server";
 import { describeChange } from "~/views/version-diff";
 import { studyOverview } from "~/views/researcher.server";
 import { DiffTable } from "~/components/DiffTable";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
 
-export const meta: MetaFunction = () => [{ title: "Gjennomgang – Redaksjon – Kliniske studier" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Gjennomgang – Redaksjon – Kliniske studier" },
+  { name: "robots", content: "noindex" },
+];
 export const headers = signedInHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -39,11 +50,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       changes: since.changes.map(describeChange),
       reviewing: {
         version: since.version,
-        revision: since.revision ? { revision: since.revision.revision, state: since.revision.state, by: since.revision.actorName, createdAt: formatInstant(since.revision.createdAt) } : null,
+        revision: since.revision
+          ? {
+              revision: since.revision.revision,
+              state: since.revision.state,
+              by: since.revision.actorName,
+              createdAt: formatInstant(since.revision.createdAt),
+            }
+          : null,
       },
       canReview: canReviewStudy(page.user, record),
       hold: hold
-        ? { reasons: hold.reasons, heldAt: formatInstant(hold.heldAt), released: hold.releasedAt ? `${formatInstant(hold.releasedAt)} av ${hold.releasedBy ?? "ukjent"}` : null }
+        ? {
+            reasons: hold.reasons,
+            heldAt: formatInstant(hold.heldAt),
+            released: hold.releasedAt ? `${formatInstant(hold.releasedAt)} av ${hold.releasedBy ?? "ukjent"}` : null,
+          }
         : null,
       localSites: study.sites.filter((s) => canEditSiteLocal(page.user, s)),
       done: new URL(request.url).searchParams.get("ferdig"),
@@ -54,7 +76,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const wholeNumber = (value: string): number | null => (/^[1-9][0-9]{0,8}$/.test(value) ? Number(value) : null);
 
-type ActionData = { site?: string; errors?: Record<string, string>; problems?: { field: string; message: string }[]; values?: Record<string, string> };
+type ActionData = {
+  site?: string;
+  errors?: Record<string, string>;
+  problems?: { field: string; message: string }[];
+  values?: Record<string, string>;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
@@ -64,12 +91,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const comment = formText(form, "comment");
   if (intent === "approve" || intent === "send-back") {
     if (intent === "send-back" && !comment) {
-      return json<ActionData>({ errors: { comment: "Skriv hva forskeren må rette før studien kan godkjennes." } }, { status: 400 });
+      return json<ActionData>(
+        { errors: { comment: "Skriv hva forskeren må rette før studien kan godkjennes." } },
+        { status: 400 },
+      );
     }
-    const reviewed = { version: wholeNumber(formText(form, "version")), revision: wholeNumber(formText(form, "revision")) };
-    const result = guarded(() => (intent === "approve" ? approveStudy(db, user, id, reviewed, comment || null) : sendBackStudy(db, user, id, comment)));
+    const reviewed = {
+      version: wholeNumber(formText(form, "version")),
+      revision: wholeNumber(formText(form, "revision")),
+    };
+    const result = guarded(() =>
+      intent === "approve"
+        ? approveStudy(db, user, id, reviewed, comment || null)
+        : sendBackStudy(db, user, id, comment),
+    );
     // 409: what the editor reviewed is no longer what would be published; the page shows the new version.
-    if (!result.ok) return json<ActionData>({ problems: result.problems, values: { comment } }, { status: result.problems.some((p) => p.field === "reviewedVersion") ? 409 : 400 });
+    if (!result.ok)
+      return json<ActionData>(
+        { problems: result.problems, values: { comment } },
+        { status: result.problems.some((p) => p.field === "reviewedVersion") ? 409 : 400 },
+      );
     return redirect(`/redaksjon/studier/${id}?ferdig=${intent === "approve" ? "godkjent" : "sendt-tilbake"}`);
   }
   if (intent === "publish-held") {
@@ -88,20 +129,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
       paused: form.get("paused") === "on" ? "on" : "",
     };
     const errors: Record<string, string> = {};
-    if ((values.contactEmail || values.contactPhone) && !values.contactName) errors.contactName = "Skriv navnet på kontaktpersonen.";
-    if (values.contactName && !values.contactEmail && !values.contactPhone) errors.contactEmail = "En kontakt må ha e-post eller telefon.";
+    if ((values.contactEmail || values.contactPhone) && !values.contactName)
+      errors.contactName = "Skriv navnet på kontaktpersonen.";
+    if (values.contactName && !values.contactEmail && !values.contactPhone)
+      errors.contactEmail = "En kontakt må ha e-post eller telefon.";
     if (values.paused && !values.pauseReason) errors.pauseReason = "En pause må ha en begrunnelse.";
     if (Object.keys(errors).length) return json<ActionData>({ site, errors, values }, { status: 400 });
     const result = guarded(() =>
       updateSiteLocal(db, user, id, site, {
-        contact: values.contactName ? { name: values.contactName, email: values.contactEmail || null, phone: values.contactPhone || null } : null,
+        contact: values.contactName
+          ? { name: values.contactName, email: values.contactEmail || null, phone: values.contactPhone || null }
+          : null,
         referral: values.referral || null,
         paused: values.paused === "on",
         pauseReason: values.pauseReason || null,
       }),
     );
     if (!result.ok) {
-      const map: Record<string, string> = { "contact.email": "contactEmail", "contact.name": "contactName", pauseReason: "pauseReason", referral: "referral" };
+      const map: Record<string, string> = {
+        "contact.email": "contactEmail",
+        "contact.name": "contactName",
+        pauseReason: "pauseReason",
+        referral: "referral",
+      };
       const fieldErrors = Object.fromEntries(result.problems.map((p) => [map[p.field] ?? p.field, p.message]));
       return json<ActionData>({ site, errors: fieldErrors, problems: result.problems, values }, { status: 400 });
     }
@@ -112,13 +162,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 const DONE: Record<string, string> = {
   "publisert-tross": "Studien er publisert. Senere innlesinger holder den ikke tilbake igjen for de samme grunnene.",
-  godkjent: "Studien er godkjent og publisert.", "sendt-tilbake": "Studien er sendt tilbake til forskeren.", lagret: "Lokal informasjon er lagret." };
+  godkjent: "Studien er godkjent og publisert.",
+  "sendt-tilbake": "Studien er sendt tilbake til forskeren.",
+  lagret: "Lokal informasjon er lagret.",
+};
 
 export default function Review() {
-  const { user, csrf, study, sinceVersion, changes, reviewing, canReview, localSites, done, hold } = useLoaderData<typeof loader>();
+  const { user, csrf, study, sinceVersion, changes, reviewing, canReview, localSites, done, hold } =
+    useLoaderData<typeof loader>();
   const waiting = reviewing.revision ? reviewing.revision.state === "submitted" : study.state === "submitted";
   const data = useActionData<typeof action>() as ActionData | undefined;
-  const reviewErrors = data && !data.site ? data.errors ?? {} : {};
+  const reviewErrors = data && !data.site ? (data.errors ?? {}) : {};
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
@@ -165,7 +219,9 @@ export default function Review() {
           : `Du gjennomgår versjon ${reviewing.version}.`}
       </p>
       <section aria-labelledby="endringer">
-        <h2 id="endringer">{sinceVersion ? `Endringer siden publisert versjon ${sinceVersion}` : "Aldri publisert før"}</h2>
+        <h2 id="endringer">
+          {sinceVersion ? `Endringer siden publisert versjon ${sinceVersion}` : "Aldri publisert før"}
+        </h2>
         {sinceVersion && changes.length === 0 ? <p>Ingen endringer i innholdet.</p> : null}
         {changes.length ? (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="endringer">
@@ -191,7 +247,9 @@ export default function Review() {
           <FieldError id="comment-feil" message={reviewErrors.comment} />
           <p>
             <button type="submit" name="intent" value="approve">
-              {reviewing.revision ? `Godkjenn og publiser endring ${reviewing.revision.revision}` : `Godkjenn og publiser versjon ${reviewing.version}`}
+              {reviewing.revision
+                ? `Godkjenn og publiser endring ${reviewing.revision.revision}`
+                : `Godkjenn og publiser versjon ${reviewing.version}`}
             </button>{" "}
             <button type="submit" name="intent" value="send-back">
               Send tilbake
@@ -203,8 +261,8 @@ export default function Review() {
         <section aria-labelledby="lokalt">
           <h2 id="lokalt">Lokal informasjon for dine studiesteder</h2>
           {localSites.map((site, index) => {
-            const errors = data?.site === site.key ? data.errors ?? {} : {};
-            const v = data?.site === site.key ? data.values ?? {} : {};
+            const errors = data?.site === site.key ? (data.errors ?? {}) : {};
+            const v = data?.site === site.key ? (data.values ?? {}) : {};
             const fid = `lokal-${index}`;
             const field = (name: string, label: string, value: string, type = "text") => (
               <div>
@@ -221,7 +279,13 @@ export default function Review() {
               </div>
             );
             return (
-              <Form key={site.key} method="post" className="site-form" noValidate aria-label={`Lokal informasjon for ${site.name}`}>
+              <Form
+                key={site.key}
+                method="post"
+                className="site-form"
+                noValidate
+                aria-label={`Lokal informasjon for ${site.name}`}
+              >
                 <h3>{site.name}</h3>
                 <CsrfField token={csrf} />
                 <input type="hidden" name="intent" value="local" />
@@ -231,10 +295,20 @@ export default function Review() {
                 {field("contactPhone", "Telefon", site.contact?.phone ?? "", "tel")}
                 <div>
                   <label htmlFor={`${fid}-referral`}>Slik henviser du (praktisk informasjon)</label>
-                  <textarea id={`${fid}-referral`} name="referral" rows={3} defaultValue={v.referral ?? site.referral ?? ""} />
+                  <textarea
+                    id={`${fid}-referral`}
+                    name="referral"
+                    rows={3}
+                    defaultValue={v.referral ?? site.referral ?? ""}
+                  />
                 </div>
                 <div>
-                  <input id={`${fid}-paused`} name="paused" type="checkbox" defaultChecked={v.paused ? v.paused === "on" : site.paused} />{" "}
+                  <input
+                    id={`${fid}-paused`}
+                    name="paused"
+                    type="checkbox"
+                    defaultChecked={v.paused ? v.paused === "on" : site.paused}
+                  />{" "}
                   <label htmlFor={`${fid}-paused`} className="inline-label">
                     Inklusjonen er midlertidig stanset
                   </label>

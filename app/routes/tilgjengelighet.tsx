@@ -13,7 +13,13 @@ export const meta: MetaFunction = ({ location }) => {
 
 export const headers = publicPageHeaders;
 
-const FEATURES = ["a11y.features.1", "a11y.features.2", "a11y.features.3", "a11y.features.4", "a11y.features.5"] as const;
+const FEATURES = [
+  "a11y.features.1",
+  "a11y.features.2",
+  "a11y.features.3",
+  "a11y.features.4",
+  "a11y.features.5",
+] as const;
 
 export default function AccessibilityStatement() {
   const { t } = useTranslator();

@@ -4,7 +4,13 @@
  */
 import { LANG_PARAM, type Lang } from "../i18n/languages";
 import type { Phase, StudyType } from "../domain/study";
-import { DEFAULT_CLINICIAN_STATUS, toQueryString, type ClinicianSort, type SexParam, type StatusParam } from "./choices";
+import {
+  DEFAULT_CLINICIAN_STATUS,
+  toQueryString,
+  type ClinicianSort,
+  type SexParam,
+  type StatusParam,
+} from "./choices";
 
 export interface ClinicianSearchParams {
   q: string;

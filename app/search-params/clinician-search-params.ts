@@ -6,20 +6,8 @@
  */
 import { z } from "zod";
 import { PHASES, STUDY_TYPES } from "../domain/study";
-import {
-  ageSchema,
-  oneOf,
-  pageSchema,
-  parseField,
-  querySchema,
-  type ParamProblem,
-} from "./field-parsers";
-import {
-  CLINICIAN_SORTS,
-  DEFAULT_CLINICIAN_STATUS,
-  SEX_PARAMS,
-  STATUS_PARAMS,
-} from "./choices";
+import { ageSchema, oneOf, pageSchema, parseField, querySchema, type ParamProblem } from "./field-parsers";
+import { CLINICIAN_SORTS, DEFAULT_CLINICIAN_STATUS, SEX_PARAMS, STATUS_PARAMS } from "./choices";
 import type { ClinicianSearchParams } from "./clinician-links";
 
 export { CLINICIAN_SORTS, DEFAULT_CLINICIAN_STATUS, SORT_FOR_ENGINE, type ClinicianSort } from "./choices";
@@ -33,7 +21,12 @@ export function parseClinicianSearchParams(
   const params: ClinicianSearchParams = {
     q: parseField(search, "q", querySchema, problems) ?? "",
     icd10: parseField(search, "icd10", z.string().trim().max(300), problems, { key: "search.problem.q" }) ?? "",
-    helseforetak: parseField(search, "helseforetak", oneOf(known.organisations.length ? known.organisations : ["-"]), problems),
+    helseforetak: parseField(
+      search,
+      "helseforetak",
+      oneOf(known.organisations.length ? known.organisations : ["-"]),
+      problems,
+    ),
     region: parseField(search, "region", oneOf(known.regions.length ? known.regions : ["-"]), problems),
     fase: parseField(search, "fase", oneOf(PHASES), problems),
     type: parseField(search, "type", oneOf(STUDY_TYPES), problems),

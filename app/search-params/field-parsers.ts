@@ -15,10 +15,21 @@ export interface ParamProblem {
   vars?: Vars;
 }
 
-export { MAX_QUERY_LENGTH, SEX_FOR_ENGINE, SEX_PARAMS, STATUS_PARAMS, toQueryString, type SexParam, type StatusParam } from "./choices";
+export {
+  MAX_QUERY_LENGTH,
+  SEX_FOR_ENGINE,
+  SEX_PARAMS,
+  STATUS_PARAMS,
+  toQueryString,
+  type SexParam,
+  type StatusParam,
+} from "./choices";
 
 export const querySchema = z.string().trim().max(MAX_QUERY_LENGTH);
-export const postcodeSchema = z.string().trim().regex(/^\d{4}$/);
+export const postcodeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}$/);
 /** Whole years 0–120 written as digits: "-5", "54.5", "54 år" and "1e2" are refused. */
 export const ageSchema = z
   .string()
@@ -57,5 +68,8 @@ export function parseField<T>(
 }
 
 export function oneOf<T extends string>(values: readonly T[]): z.ZodType<T, string> {
-  return z.string().trim().pipe(z.enum(values as unknown as [T, ...T[]])) as unknown as z.ZodType<T, string>;
+  return z
+    .string()
+    .trim()
+    .pipe(z.enum(values as unknown as [T, ...T[]])) as unknown as z.ZodType<T, string>;
 }

@@ -13,7 +13,14 @@ import {
   querySchema,
   type ParamProblem,
 } from "./field-parsers";
-import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES, SEX_PARAMS, toQueryString, type PatientStatus, type SexParam } from "./choices";
+import {
+  DEFAULT_PATIENT_STATUS,
+  PATIENT_STATUSES,
+  SEX_PARAMS,
+  toQueryString,
+  type PatientStatus,
+  type SexParam,
+} from "./choices";
 
 export { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES, type PatientStatus } from "./choices";
 

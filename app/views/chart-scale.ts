@@ -6,7 +6,10 @@ export function niceScale(max: number, maxTicks = 5): { step: number; top: numbe
   const rough = max / maxTicks;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   // Counts are whole numbers: a step below 1 would give ticks like 0.5.
-  const whole = Math.max(1, [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough)!);
+  const whole = Math.max(
+    1,
+    [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= rough)!,
+  );
   const top = Math.ceil(max / whole) * whole;
   const ticks: number[] = [];
   for (let t = 0; t <= top; t += whole) ticks.push(t);

@@ -78,7 +78,13 @@ export interface ClinicianSearchView {
 function openUntil(study: StudyRecord, now: Date): { date: string | null; anyOpen: boolean } {
   const open = activeSites(study).filter((s) => siteStatus(s, now) === "open");
   if (open.length === 0 || open.some((s) => !s.inclusionEnd)) return { date: null, anyOpen: open.length > 0 };
-  return { date: open.map((s) => s.inclusionEnd!).sort().at(-1)!, anyOpen: true };
+  return {
+    date: open
+      .map((s) => s.inclusionEnd!)
+      .sort()
+      .at(-1)!,
+    anyOpen: true,
+  };
 }
 
 /** Open, and every open site stops including within CLOSING_SOON_DAYS (so the study closes). */
@@ -117,7 +123,9 @@ export async function clinicianSearchView(url: URL, now: Date): Promise<Clinicia
   let icd10Codes: string[] = [];
   let extraText = "";
   let q = params.q;
-  const qReading = /^\s*(?:icpc(?:-?2)?\s*[:\s]\s*)?[A-Za-z]\d{2}\d?\s*$/i.test(q) ? readDiagnosisCode(q, lookups) : null;
+  const qReading = /^\s*(?:icpc(?:-?2)?\s*[:\s]\s*)?[A-Za-z]\d{2}\d?\s*$/i.test(q)
+    ? readDiagnosisCode(q, lookups)
+    : null;
   if (qReading?.kind === "icpc2") {
     q = qReading.name;
     notes.push(tr.t("search.note.icpc2", { code: qReading.code, name: qReading.name }));
@@ -164,13 +172,19 @@ export async function clinicianSearchView(url: URL, now: Date): Promise<Clinicia
       hits.push(...result.hits);
       if (hits.length >= result.total || result.hits.length === 0) break;
     }
-    const closing = getStudies(db, hits.map((h) => h.studyId)).filter((s) => closingSoon(s, now));
+    const closing = getStudies(
+      db,
+      hits.map((h) => h.studyId),
+    ).filter((s) => closingSoon(s, now));
     total = closing.length;
     pageStudies = closing.slice((params.side - 1) * CLINICIAN_PAGE_SIZE, params.side * CLINICIAN_PAGE_SIZE);
   } else {
     const result = await engine.search({ ...base, page: params.side, perPage: CLINICIAN_PAGE_SIZE });
     total = result.total;
-    pageStudies = getStudies(db, result.hits.map((h) => h.studyId));
+    pageStudies = getStudies(
+      db,
+      result.hits.map((h) => h.studyId),
+    );
   }
 
   const rows = pageStudies.map((study): ClinicianRow => {
@@ -210,9 +224,13 @@ export async function clinicianSearchView(url: URL, now: Date): Promise<Clinicia
     total,
     page: params.side,
     pages,
-    caption: tr.t("clinician.table.caption", { count: tr.plural("count.studies", total), sort: tr.t(`clinician.sort.${SORT_FOR_ENGINE[sort]}`) }),
+    caption: tr.t("clinician.table.caption", {
+      count: tr.plural("count.studies", total),
+      sort: tr.t(`clinician.sort.${SORT_FOR_ENGINE[sort]}`),
+    }),
     rows,
-    previousHref: params.side > 1 ? clinicianSearchHref({ ...params, side: Math.min(params.side - 1, pages) }, lang) : null,
+    previousHref:
+      params.side > 1 ? clinicianSearchHref({ ...params, side: Math.min(params.side - 1, pages) }, lang) : null,
     nextHref: params.side < pages ? clinicianSearchHref({ ...params, side: params.side + 1 }, lang) : null,
   };
 }

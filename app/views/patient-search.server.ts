@@ -13,7 +13,12 @@ import { getSearchEngine } from "../search.server";
 import type { SearchQuery } from "../../search/types";
 import { SEX_FOR_ENGINE, type ParamProblem } from "../search-params/field-parsers";
 import { STATUS_FILTER, withoutEmpty } from "../search-params/engine-query";
-import { PATIENT_PATH, parsePatientSearchParams, patientSearchHref, type PatientSearchParams } from "../search-params/patient-search-params";
+import {
+  PATIENT_PATH,
+  parsePatientSearchParams,
+  patientSearchHref,
+  type PatientSearchParams,
+} from "../search-params/patient-search-params";
 import { studyCard, type StudyCard } from "./study-card.server";
 
 export const PATIENT_PAGE_SIZE = 20;
@@ -74,7 +79,10 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
   const lang = langFromSearch(url.searchParams);
   const tr = translator(lang);
   const regions = listRegions(db).map((r) => ({ id: r.id, name: r.name }));
-  const parsed = parsePatientSearchParams(url.searchParams, regions.map((r) => r.id));
+  const parsed = parsePatientSearchParams(
+    url.searchParams,
+    regions.map((r) => r.id),
+  );
   const params = parsed.params;
   const problems: ParamProblem[] = [...parsed.problems];
 
@@ -89,14 +97,23 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
       // The list is loaded separately (npm run postcodes:load); without it we say so, not "unknown".
       problems.push({ field: "postnummer", key: "search.problem.postnummer.unavailable" });
     } else {
-      problems.push({ field: "postnummer", key: "search.problem.postnummer.unknown", vars: { postcode: params.postnummer } });
+      problems.push({
+        field: "postnummer",
+        key: "search.problem.postnummer.unknown",
+        vars: { postcode: params.postnummer },
+      });
     }
   }
 
   const engine = getSearchEngine();
   const result = await engine.search(engineQuery(params, coordinates, now));
   const categoryNames = new Map(listHrcsCategories(db).map((c) => [c.id, lang === "en" ? c.nameEn : c.nameNb]));
-  const studies = new Map(getStudies(db, result.hits.map((h) => h.studyId)).map((s) => [s.id, s]));
+  const studies = new Map(
+    getStudies(
+      db,
+      result.hits.map((h) => h.studyId),
+    ).map((s) => [s.id, s]),
+  );
   const cards = result.hits.flatMap((hit) => {
     const study = studies.get(hit.studyId);
     return study ? [studyCard(study, hit, { lang, now, categoryNames })] : [];
@@ -120,8 +137,10 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
     ].filter((r): r is string => r != null);
     const candidates: { label: string; params: PatientSearchParams }[] = [];
     const base = { ...params, side: 1 };
-    if (params.status === "apen") candidates.push({ label: tr.t("patient.widen.planned"), params: { ...base, status: "apen-planlagt" } });
-    if (params.status !== "alle") candidates.push({ label: tr.t("patient.widen.all"), params: { ...base, status: "alle" } });
+    if (params.status === "apen")
+      candidates.push({ label: tr.t("patient.widen.planned"), params: { ...base, status: "apen-planlagt" } });
+    if (params.status !== "alle")
+      candidates.push({ label: tr.t("patient.widen.all"), params: { ...base, status: "alle" } });
     if (params.q) candidates.push({ label: tr.t("patient.widen.q", { q: params.q }), params: { ...base, q: "" } });
     if (params.alder != null) candidates.push({ label: tr.t("patient.widen.age"), params: { ...base, alder: null } });
     if (params.kjonn) candidates.push({ label: tr.t("patient.widen.sex"), params: { ...base, kjonn: null } });
@@ -150,7 +169,8 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
     countText,
     cards,
     zero,
-    previousHref: params.side > 1 ? patientSearchHref({ ...params, side: Math.min(params.side - 1, pages) }, lang) : null,
+    previousHref:
+      params.side > 1 ? patientSearchHref({ ...params, side: Math.min(params.side - 1, pages) }, lang) : null,
     nextHref: params.side < pages ? patientSearchHref({ ...params, side: params.side + 1 }, lang) : null,
     studyQuery: patientSearchHref(params, lang).slice(PATIENT_PATH.length),
   };

@@ -52,7 +52,10 @@ export function referralSummaryText(input: ReferralSummaryInput, tr: Translator)
     if (site.referral) lines.push(`  ${t("referral.text.refer")}: ${site.referral}`);
   }
   if (input.otherSites.length) {
-    lines.push("", `${t("referral.text.otherSites")}: ${input.otherSites.map((s) => `${s.name} (${s.statusText})`).join("; ")}`);
+    lines.push(
+      "",
+      `${t("referral.text.otherSites")}: ${input.otherSites.map((s) => `${s.name} (${s.statusText})`).join("; ")}`,
+    );
   }
   lines.push("", `${t("referral.text.more")}: ${input.url}`);
   lines.push(t("referral.text.generated", { date: tr.instant(input.generatedAt) }));

@@ -8,12 +8,20 @@ import type { SiteConfirmationEntry, StudyVersion } from "../models/study.server
 import { formatCalendarDate } from "../domain/status-text";
 import { describeChange, type ReadableChange } from "./version-diff";
 
-export const STATE_LABEL = { draft: "Utkast", submitted: "Sendt til godkjenning", published: "Publisert", withdrawn: "Trukket" } as const;
+export const STATE_LABEL = {
+  draft: "Utkast",
+  submitted: "Sendt til godkjenning",
+  published: "Publisert",
+  withdrawn: "Trukket",
+} as const;
 
 export function studyOverview(study: StudyRecord, now: Date) {
   const active = study.sites.filter((s) => !s.withdrawn);
   const status: StudyStatus = studyStatus(active, now);
-  const readiness = { ...study, sites: active.map((s) => ({ ...s, organisationName: s.hospitalName ?? s.organisationName })) };
+  const readiness = {
+    ...study,
+    sites: active.map((s) => ({ ...s, organisationName: s.hospitalName ?? s.organisationName })),
+  };
   return {
     id: study.id,
     title: study.title.nb,
@@ -53,7 +61,9 @@ export function studyOverview(study: StudyRecord, now: Date) {
       .map((s) => ({
         key: siteKey(s),
         organisationId: s.organisationId,
-        name: s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : s.organisationName ?? s.name ?? siteKey(s),
+        name: s.hospitalName
+          ? `${s.hospitalName} (${s.organisationName})`
+          : (s.organisationName ?? s.name ?? siteKey(s)),
         inclusionStart: s.inclusionStart,
         inclusionEnd: s.inclusionEnd,
       })),
@@ -82,17 +92,26 @@ export function versionViews(versions: StudyVersion[]): VersionView[] {
 
 /** "14.03.2027 kl. 09:05" in Europe/Oslo. */
 export function formatInstant(iso: string): string {
-  return new Intl.DateTimeFormat("nb-NO", { timeZone: "Europe/Oslo", dateStyle: "short", timeStyle: "short" }).format(new Date(iso));
+  return new Intl.DateTimeFormat("nb-NO", { timeZone: "Europe/Oslo", dateStyle: "short", timeStyle: "short" }).format(
+    new Date(iso),
+  );
 }
 
 /** The confirmations people made, for the history page: who, when, which site, which dates. */
 export function confirmationViews(entries: SiteConfirmationEntry[], study: StudyRecord) {
-  const names = new Map(study.sites.map((s) => [siteKey(s), s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : s.organisationName ?? s.name ?? siteKey(s)]));
+  const names = new Map(
+    study.sites.map((s) => [
+      siteKey(s),
+      s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : (s.organisationName ?? s.name ?? siteKey(s)),
+    ]),
+  );
   const day = (d: string | null) => (d ? formatCalendarDate(d) : "–");
   return entries.map((e) => ({
     at: formatInstant(e.confirmedAt),
     actorName: e.actorName,
     site: names.get(e.siteKey) ?? e.siteKey,
-    window: e.window.paused ? `${day(e.window.inclusionStart)} til ${day(e.window.inclusionEnd)}, stanset` : `${day(e.window.inclusionStart)} til ${day(e.window.inclusionEnd)}`,
+    window: e.window.paused
+      ? `${day(e.window.inclusionStart)} til ${day(e.window.inclusionEnd)}, stanset`
+      : `${day(e.window.inclusionStart)} til ${day(e.window.inclusionEnd)}`,
   }));
 }

@@ -22,10 +22,16 @@ import {
 } from "../domain/statistics";
 import type { CsvCell } from "./excel-csv";
 
-export const TABLE_IDS = ["region", "organisasjon", "kategori", "fase", "inklusjon-per-maned", "nye-studier-per-maned"] as const;
+export const TABLE_IDS = [
+  "region",
+  "organisasjon",
+  "kategori",
+  "fase",
+  "inklusjon-per-maned",
+  "nye-studier-per-maned",
+] as const;
 export type TableId = (typeof TABLE_IDS)[number];
 export const isTableId = (v: string): v is TableId => (TABLE_IDS as readonly string[]).includes(v);
-
 
 export interface StatTable {
   id: TableId;
@@ -76,11 +82,24 @@ function monthShort(month: string): string {
   return `${format(new Date(y, m - 1, 1), "LLL", { locale: nb }).replace(".", "")} ${String(y).slice(2)}`;
 }
 
-function statusSection(id: TableId, title: string, groupHeading: string, explanation: string, table: StatusTable, statuses: StudyStatus[]): StatSection {
-  const row = (label: string, counts: Record<StudyStatus, number>, total: number): CsvCell[] => [label, ...statuses.map((s) => counts[s]), total];
+function statusSection(
+  id: TableId,
+  title: string,
+  groupHeading: string,
+  explanation: string,
+  table: StatusTable,
+  statuses: StudyStatus[],
+): StatSection {
+  const row = (label: string, counts: Record<StudyStatus, number>, total: number): CsvCell[] => [
+    label,
+    ...statuses.map((s) => counts[s]),
+    total,
+  ];
   const summary =
     `${explanation} ` +
-    table.rows.map((r) => `${r.label}: ${statuses.map((s) => `${r.counts[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(", ")}.`).join(" ");
+    table.rows
+      .map((r) => `${r.label}: ${statuses.map((s) => `${r.counts[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(", ")}.`)
+      .join(" ");
   return {
     table: {
       id,
@@ -90,12 +109,22 @@ function statusSection(id: TableId, title: string, groupHeading: string, explana
       rows: table.rows.map((r) => row(r.label, r.counts, r.total)),
       foot: row("Hele landet (hver studie én gang)", table.total.counts, table.total.total),
     },
-    chart: { kind: "stacked", statuses, bars: table.rows.map((r) => ({ label: r.label, values: statuses.map((s) => r.counts[s]) })) },
+    chart: {
+      kind: "stacked",
+      statuses,
+      bars: table.rows.map((r) => ({ label: r.label, values: statuses.map((s) => r.counts[s]) })),
+    },
     summary,
   };
 }
 
-function monthSection(id: TableId, title: string, valueLabel: string, explanation: string, counts: MonthCount[]): StatSection {
+function monthSection(
+  id: TableId,
+  title: string,
+  valueLabel: string,
+  explanation: string,
+  counts: MonthCount[],
+): StatSection {
   const peak = counts.reduce((best, c) => (c.count > best.count ? c : best), counts[0]!);
   const current = counts.find((c) => c.when === "current")!;
   const summary =
@@ -113,7 +142,13 @@ function monthSection(id: TableId, title: string, valueLabel: string, explanatio
     chart: {
       kind: "columns",
       valueLabel,
-      bars: counts.map((c) => ({ month: c.month, label: monthLabel(c.month), short: monthShort(c.month), value: c.count, when: c.when })),
+      bars: counts.map((c) => ({
+        month: c.month,
+        label: monthLabel(c.month),
+        short: monthShort(c.month),
+        value: c.count,
+        when: c.when,
+      })),
     },
     summary,
   };
@@ -160,7 +195,7 @@ export function statisticsView(facts: StatisticsFacts, now: Date): StatisticsVie
       "Studiesteder med inklusjon",
       "Antall studiesteder der inklusjonsperioden dekker minst én dag i måneden, de siste 24 månedene og de neste 12 etter oppgitte datoer.",
       sitesOpenPerMonth(facts, now),
-      ),
+    ),
     monthSection(
       "nye-studier-per-maned",
       "Nye studier per måned",

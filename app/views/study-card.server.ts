@@ -33,7 +33,10 @@ export function activeSites(study: Pick<StudyRecord, "sites">): SiteRecord[] {
  * Said next to a site whose place is not its own: the organisation's main hospital stands in for a
  * site that names no hospital; a site with no known place says so ("sted ikke oppgitt").
  */
-export function sitePlaceNote(site: Pick<SiteRecord, "lat" | "lon" | "placedAtMainHospital">, t: Translator["t"]): string | null {
+export function sitePlaceNote(
+  site: Pick<SiteRecord, "lat" | "lon" | "placedAtMainHospital">,
+  t: Translator["t"],
+): string | null {
   if (site.placedAtMainHospital) return t("site.place.mainHospital", { hospital: site.placedAtMainHospital });
   if (site.lat == null || site.lon == null) return t("site.place.unknown");
   return null;

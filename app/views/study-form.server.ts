@@ -18,7 +18,9 @@ import type { StudyFormOptions } from "../components/StudyForm";
 
 export function studyFormOptions(db: Db, user: Principal, study: Study | null): StudyFormOptions {
   const organisations = listOrganisations(db).map((o) => ({ id: o.id, name: o.name }));
-  const leads = isAdmin(user) ? organisations : organisations.filter((o) => orgsWithRole(user, "researcher").includes(o.id));
+  const leads = isAdmin(user)
+    ? organisations
+    : organisations.filter((o) => orgsWithRole(user, "researcher").includes(o.id));
   // Keep the study's current lead in the list, so an edit never silently changes it.
   if (study && !leads.some((o) => o.id === study.leadOrganisationId)) {
     const lead = organisations.find((o) => o.id === study.leadOrganisationId);
@@ -31,8 +33,12 @@ export function studyFormOptions(db: Db, user: Principal, study: Study | null): 
     organisations,
     hospitals: hospitalChoices(db),
     categories: listHrcsCategories(db).map((c) => ({ id: c.id, nameNb: c.nameNb })),
-    lockedSites: (study?.sites ?? []).filter((s) => !s.withdrawn && !mine(s.organisationId))
-      .map((s) => ({ key: siteKey(s), name: (s.organisationId ? name.get(s.organisationId) : null) ?? s.organisationId ?? s.name ?? siteKey(s) })),
+    lockedSites: (study?.sites ?? [])
+      .filter((s) => !s.withdrawn && !mine(s.organisationId))
+      .map((s) => ({
+        key: siteKey(s),
+        name: (s.organisationId ? name.get(s.organisationId) : null) ?? s.organisationId ?? s.name ?? siteKey(s),
+      })),
   };
 }
 
@@ -48,7 +54,10 @@ function hospitalChoices(db: Db): StudyFormOptions["hospitals"] {
     .filter((o) => byOrg.has(o.id))
     .map((o) => ({
       organisationId: o.id,
-      hospitals: byOrg.get(o.id)!.sort((a, b) => Number(b.main) - Number(a.main) || a.name.localeCompare(b.name, "nb")).map(({ id, name }) => ({ id, name })),
+      hospitals: byOrg
+        .get(o.id)!
+        .sort((a, b) => Number(b.main) - Number(a.main) || a.name.localeCompare(b.name, "nb"))
+        .map(({ id, name }) => ({ id, name })),
     }));
 }
 

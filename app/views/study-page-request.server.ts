@@ -11,8 +11,21 @@ import { lookupPostcode } from "../models/postcode.server";
 import { listRegions } from "../models/reference.server";
 import { parsePatientSearchParams, patientSearchHref } from "../search-params/patient-search-params";
 import { withdrawnAt } from "../models/study.server";
-import { ageSchema, oneOf, parseField, postcodeSchema, SEX_PARAMS, type ParamProblem } from "../search-params/field-parsers";
-import { categoryNamesFor, clinicianStudyUrl, clinicianStudyView, loadPublicStudy, patientStudyView } from "./study-page.server";
+import {
+  ageSchema,
+  oneOf,
+  parseField,
+  postcodeSchema,
+  SEX_PARAMS,
+  type ParamProblem,
+} from "../search-params/field-parsers";
+import {
+  categoryNamesFor,
+  clinicianStudyUrl,
+  clinicianStudyView,
+  loadPublicStudy,
+  patientStudyView,
+} from "./study-page.server";
 
 export function patientStudyPage(request: Request, rawId: string | undefined) {
   const db = getDb();
@@ -23,7 +36,10 @@ export function patientStudyPage(request: Request, rawId: string | undefined) {
   const postcode = postcodeSchema.safeParse(search.get("postnummer") ?? "");
   const place = postcode.success ? lookupPostcode(db, postcode.data) : null;
   // The rest of the search is only carried back to it (values that do not parse are left out).
-  const from = parsePatientSearchParams(search, listRegions(db).map((r) => r.id)).params;
+  const from = parsePatientSearchParams(
+    search,
+    listRegions(db).map((r) => r.id),
+  ).params;
   return patientStudyView(study, {
     lang,
     now: new Date(),

@@ -92,7 +92,14 @@ export interface StudyPageBase {
   moreInfoAtHospital: { link: { url: string; label: string } | null } | null;
 }
 
-const STATUS_ORDER: Record<SiteStatus, number> = { open: 0, invitation: 1, paused: 2, planned: 3, unknown: 4, closed: 5 };
+const STATUS_ORDER: Record<SiteStatus, number> = {
+  open: 0,
+  invitation: 1,
+  paused: 2,
+  planned: 3,
+  unknown: 4,
+  closed: 5,
+};
 
 function siteView(site: SiteRecord, now: Date, lang: Lang, near: { lat: number; lon: number } | null): SiteView {
   const { t, date, plural } = translator(lang);
@@ -105,11 +112,18 @@ function siteView(site: SiteRecord, now: Date, lang: Lang, near: { lat: number; 
     site.expectedEnd ? t("status.expectedEnd", { date: date(site.expectedEnd) }) : null,
   ].filter(Boolean);
   const firm = site.inclusionStart != null || site.inclusionEnd != null || !site.declared;
-  const window = firm ? t("patient.study.window.value", { from, to }) : expected.length ? expected.join(", ") : t("patient.study.window.notGiven");
+  const window = firm
+    ? t("patient.study.window.value", { from, to })
+    : expected.length
+      ? expected.join(", ")
+      : t("patient.study.window.notGiven");
   return {
     id: site.id,
-    name: siteDisplayName(site, (n) => (n == null ? t("site.unnamed.other", { count: "?" }) : plural("site.unnamed", n))),
-    organisation: site.organisationId == null ? t("site.unregistered") : site.hospitalName ? site.organisationName : null,
+    name: siteDisplayName(site, (n) =>
+      n == null ? t("site.unnamed.other", { count: "?" }) : plural("site.unnamed", n),
+    ),
+    organisation:
+      site.organisationId == null ? t("site.unregistered") : site.hospitalName ? site.organisationName : null,
     place: site.municipality,
     region: site.regionName,
     unregistered: site.organisationId == null,
@@ -122,7 +136,8 @@ function siteView(site: SiteRecord, now: Date, lang: Lang, near: { lat: number; 
     contact: site.contact,
     moreContacts: site.moreContacts,
     referral: site.referral,
-    distanceKm: near && site.lat != null && site.lon != null ? roundKm(distanceKm(near, { lat: site.lat, lon: site.lon })) : null,
+    distanceKm:
+      near && site.lat != null && site.lon != null ? roundKm(distanceKm(near, { lat: site.lat, lon: site.lon })) : null,
     placeNote: sitePlaceNote(site, t),
   };
 }
@@ -169,7 +184,9 @@ export function studyPageBase(study: StudyRecord, options: StudyPageOptions): St
     status,
     statusText: text,
     isDemo: study.isDemo,
-    withdrawn: withdrawn ? { date: options.withdrawnAt ? tr.date(osloDate(new Date(options.withdrawnAt))) : null } : null,
+    withdrawn: withdrawn
+      ? { date: options.withdrawnAt ? tr.date(osloDate(new Date(options.withdrawnAt))) : null }
+      : null,
     summary: localText(study.summary, lang),
     participation: localText(study.participation, lang),
     type: studyTypeText(tr, study.studyType),
@@ -196,11 +213,16 @@ export interface PatientStudyView extends StudyPageBase {
   backHref: string;
 }
 
-export function patientStudyView(study: StudyRecord, options: StudyPageOptions & { postcode: string | null; backHref: string }): PatientStudyView {
+export function patientStudyView(
+  study: StudyRecord,
+  options: StudyPageOptions & { postcode: string | null; backHref: string },
+): PatientStudyView {
   return {
     ...studyPageBase(study, options),
     backHref: options.backHref,
-    contacts: study.contacts.filter((c) => c.role === "public").map(({ name, email, phone }) => ({ name, email, phone })),
+    contacts: study.contacts
+      .filter((c) => c.role === "public")
+      .map(({ name, email, phone }) => ({ name, email, phone })),
     postcode: options.near ? options.postcode : null,
   };
 }
@@ -246,23 +268,41 @@ export interface ClinicianStudyView extends StudyPageBase {
   version: number;
   contacts: { name: string; email: string | null; phone: string | null; role: "public" | "scientific" }[];
   referralText: string;
-  check: { age: number | null; sex: "kvinne" | "mann" | null; result: EligibilityCheck; problems: { field: string; message: string }[] };
+  check: {
+    age: number | null;
+    sex: "kvinne" | "mann" | null;
+    result: EligibilityCheck;
+    problems: { field: string; message: string }[];
+  };
 }
 
-export function identifierViews(study: Pick<StudyRecord, "identifiers" | "isDemo"> & Partial<Pick<StudyRecord, "otherIdentifiers">>, tr: Translator): IdentifierView[] {
+export function identifierViews(
+  study: Pick<StudyRecord, "identifiers" | "isDemo"> & Partial<Pick<StudyRecord, "otherIdentifiers">>,
+  tr: Translator,
+): IdentifierView[] {
   const ids = study.identifiers;
   const link = (url: string) => (study.isDemo ? null : url);
   const out: IdentifierView[] = [];
-  if (ids.nct) out.push({ label: "ClinicalTrials.gov", value: ids.nct, url: link(`https://clinicaltrials.gov/study/${ids.nct}`) });
+  if (ids.nct)
+    out.push({ label: "ClinicalTrials.gov", value: ids.nct, url: link(`https://clinicaltrials.gov/study/${ids.nct}`) });
   if (ids.euCt)
-    out.push({ label: "EU CT", value: ids.euCt, url: link(`https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT=${ids.euCt}`) });
+    out.push({
+      label: "EU CT",
+      value: ids.euCt,
+      url: link(`https://euclinicaltrials.eu/search-for-clinical-trials/?lang=en&EUCT=${ids.euCt}`),
+    });
   if (ids.eudract)
-    out.push({ label: "EudraCT", value: ids.eudract, url: link(`https://www.clinicaltrialsregister.eu/ctr-search/search?query=${ids.eudract}`) });
+    out.push({
+      label: "EudraCT",
+      value: ids.eudract,
+      url: link(`https://www.clinicaltrialsregister.eu/ctr-search/search?query=${ids.eudract}`),
+    });
   if (ids.isrctn) out.push({ label: "ISRCTN", value: ids.isrctn, url: link(`https://www.isrctn.com/${ids.isrctn}`) });
   // REK's portal has no stable public address per project: link its search, number shown.
   if (ids.rek) out.push({ label: tr.t("clinician.study.rek"), value: ids.rek, url: link("https://rekportalen.no/") });
   // Every other identifier the source gives (French ID-RCB, sponsor codes, …), as the source names it.
-  for (const other of study.otherIdentifiers ?? []) out.push({ label: other.scheme, value: other.value, url: other.url ? link(other.url) : null });
+  for (const other of study.otherIdentifiers ?? [])
+    out.push({ label: other.scheme, value: other.value, url: other.url ? link(other.url) : null });
   return out;
 }
 
@@ -272,7 +312,11 @@ function contactLine(c: { name: string; email: string | null; phone: string | nu
 
 export function clinicianStudyView(
   study: StudyRecord,
-  options: StudyPageOptions & { studyUrl: string; patient: { age: number | null; sex: "kvinne" | "mann" | null }; problems: { field: string; message: string }[] },
+  options: StudyPageOptions & {
+    studyUrl: string;
+    patient: { age: number | null; sex: "kvinne" | "mann" | null };
+    problems: { field: string; message: string }[];
+  },
 ): ClinicianStudyView {
   const { lang, now } = options;
   const tr = translator(lang);
@@ -292,7 +336,9 @@ export function clinicianStudyView(
       statusText: withdrawn ? tr.t("referral.text.withdrawn") : base.statusText,
       typeAndPhase,
       icd10: icd10.map((c) => (c.name ? `${c.code} ${c.name}` : c.code)),
-      lead: study.lead ? study.lead.name : `${tr.t("study.lead.notGiven")} (${tr.t("clinician.study.owner")}: ${study.leadOrganisation.name})`,
+      lead: study.lead
+        ? study.lead.name
+        : `${tr.t("study.lead.notGiven")} (${tr.t("clinician.study.owner")}: ${study.leadOrganisation.name})`,
       pi,
       age: base.age,
       sex: base.sex,
@@ -302,8 +348,15 @@ export function clinicianStudyView(
         ? []
         : base.sites
             .filter((s) => s.status === "open")
-            .map((s) => ({ name: s.name, statusText: s.statusText, contact: contactLine(s.contact), referral: s.referral })),
-      otherSites: base.sites.filter((s) => withdrawn || s.status !== "open").map((s) => ({ name: s.name, statusText: s.statusText })),
+            .map((s) => ({
+              name: s.name,
+              statusText: s.statusText,
+              contact: contactLine(s.contact),
+              referral: s.referral,
+            })),
+      otherSites: base.sites
+        .filter((s) => withdrawn || s.status !== "open")
+        .map((s) => ({ name: s.name, statusText: s.statusText })),
       url: options.studyUrl,
       isDemo: study.isDemo,
       withdrawn,

@@ -38,7 +38,12 @@ const SITE_FIELD: Record<string, string> = {
 };
 
 const LANG: Record<string, string> = { nb: "bokmål", nn: "nynorsk", en: "engelsk" };
-const STATE: Record<string, string> = { draft: "utkast", submitted: "sendt til godkjenning", published: "publisert", withdrawn: "trukket" };
+const STATE: Record<string, string> = {
+  draft: "utkast",
+  submitted: "sendt til godkjenning",
+  published: "publisert",
+  withdrawn: "trukket",
+};
 
 export interface ReadableChange {
   label: string;
@@ -54,10 +59,12 @@ export function formatValue(value: unknown, path = ""): string {
   if (typeof value === "number") return String(value);
   if (Array.isArray(value)) return value.map((v) => formatValue(v)).join(", ") || "–";
   if (typeof value === "object") {
-    return Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== null && v !== undefined && v !== "")
-      .map(([k, v]) => `${SITE_FIELD[k] ?? FIELD_LABEL[k] ?? k}: ${formatValue(v)}`)
-      .join("; ") || "–";
+    return (
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== null && v !== undefined && v !== "")
+        .map(([k, v]) => `${SITE_FIELD[k] ?? FIELD_LABEL[k] ?? k}: ${formatValue(v)}`)
+        .join("; ") || "–"
+    );
   }
   return String(value);
 }
@@ -77,5 +84,9 @@ export function describeChange(change: ChangeEntry): ReadableChange {
     if (rest.length) label += ` (${rest.map((r) => LANG[r] ?? r).join(", ")})`;
   }
   const top = change.path.split(".")[0]!;
-  return { label, from: change.kind === "added" ? "–" : formatValue(change.from, top), to: change.kind === "removed" ? "–" : formatValue(change.to, top) };
+  return {
+    label,
+    from: change.kind === "added" ? "–" : formatValue(change.from, top),
+    to: change.kind === "removed" ? "–" : formatValue(change.to, top),
+  };
 }

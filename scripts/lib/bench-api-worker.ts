@@ -121,7 +121,13 @@ async function load(): Promise<void> {
     url: base,
     connections: Number(values.connections),
     duration: Number(values.duration),
-    requests: [{ method: "GET", path: paths[0], setupRequest: (req: { path: string }) => ({ ...req, path: paths[Math.floor(random() * paths.length)] }) }],
+    requests: [
+      {
+        method: "GET",
+        path: paths[0],
+        setupRequest: (req: { path: string }) => ({ ...req, path: paths[Math.floor(random() * paths.length)] }),
+      },
+    ],
   });
   instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     latencies.push(responseTime);
@@ -194,7 +200,16 @@ async function sse(): Promise<void> {
   const times = (received as number[]).slice().sort((a, b) => a - b);
   for (const r of requests) r.destroy();
   agent.destroy();
-  console.log(JSON.stringify({ connections: count, ingestResponseMs: ingestMs, firstMs: times[0], p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), allMs: times.at(-1) }));
+  console.log(
+    JSON.stringify({
+      connections: count,
+      ingestResponseMs: ingestMs,
+      firstMs: times[0],
+      p50Ms: percentile(times, 50),
+      p99Ms: percentile(times, 99),
+      allMs: times.at(-1),
+    }),
+  );
 }
 
 if (values.mode === "load") await load();

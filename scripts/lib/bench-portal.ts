@@ -32,7 +32,12 @@ export function toStudy(docs: SearchDocument[], index: number): StudyInput {
     conditions: d.conditions,
     icd10: d.icd10,
     interventions: d.interventions.map((name) => ({ type: "other" as const, name })),
-    eligibility: { minAgeYears: d.minAgeYears, maxAgeYears: d.maxAgeYears, sex: d.sex, healthyVolunteers: d.healthyVolunteers },
+    eligibility: {
+      minAgeYears: d.minAgeYears,
+      maxAgeYears: d.maxAgeYears,
+      sex: d.sex,
+      healthyVolunteers: d.healthyVolunteers,
+    },
     leadOrganisationId: d.leadOrganisationId,
     sites: docs.map((s) => ({
       organisationId: s.organisationId!,
@@ -48,7 +53,11 @@ export function toStudy(docs: SearchDocument[], index: number): StudyInput {
 }
 
 /** Writes `studies` generated studies into a fresh database file; returns an ingest token for "ous". */
-export function generatePortalDb(dbFile: string, studies: number, now: Date): { stored: number; rejected: number; token: string; seconds: number } {
+export function generatePortalDb(
+  dbFile: string,
+  studies: number,
+  now: Date,
+): { stored: number; rejected: number; token: string; seconds: number } {
   const started = performance.now();
   const db = openDatabase(dbFile);
   prepareDatabase(db, { seedDemoData: false });
@@ -83,14 +92,28 @@ export function generatePortalDb(dbFile: string, studies: number, now: Date): { 
 export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789abcdef";
 export const BENCH_OPS_HEADERS = { authorization: `Bearer ${BENCH_METRICS_TOKEN}` };
 
-export function startServer(dbFile: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; pid: number; logFile: string; stop: () => Promise<void> }> {
+export function startServer(
+  dbFile: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ url: string; pid: number; logFile: string; stop: () => Promise<void> }> {
   const { BASE_URL: _b, ...env } = process.env;
   const logFile = `${dbFile}.server.log`;
   // A second server on the same database appends to the log: only this server's lines count.
   const offset = existsSync(logFile) ? statSync(logFile).size : 0;
   const fd = openSync(logFile, "a");
   const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    env: { ...env, DATABASE_PATH: dbFile, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production", SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0", METRICS_TOKEN: BENCH_METRICS_TOKEN, SSE_MAX_STREAMS_PER_CLIENT: "100000", ...extraEnv },
+    env: {
+      ...env,
+      DATABASE_PATH: dbFile,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      SEED_DEMO_DATA: "false",
+      API_RATE_LIMIT_PER_MINUTE: "0",
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      SSE_MAX_STREAMS_PER_CLIENT: "100000",
+      ...extraEnv,
+    },
     stdio: ["ignore", fd, fd],
   });
   closeSync(fd);
@@ -131,7 +154,9 @@ export function startServer(dbFile: string, extraEnv: Record<string, string> = {
 /** Waits (up to a minute) until /healthz reports every search engine's outbox drained. */
 export async function waitForSearchIndex(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const health = (await (await fetch(`${url}/healthz`, { headers: BENCH_OPS_HEADERS })).json()) as { search: { engines: { outboxLag: number | null }[] } };
+    const health = (await (await fetch(`${url}/healthz`, { headers: BENCH_OPS_HEADERS })).json()) as {
+      search: { engines: { outboxLag: number | null }[] };
+    };
     if (health.search.engines.every((e) => e.outboxLag === 0)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -182,4 +207,3 @@ export function toQueryString(q: Omit<SearchQuery, "now">): string {
   if (q.perPage) p.set("perPage", String(q.perPage));
   return p.toString();
 }
-

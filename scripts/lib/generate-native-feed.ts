@@ -2,8 +2,24 @@
  * Generates a realistic native-format feed of N fictional studies (for benchmarks and crash tests).
  * Deterministic for a given seed so runs compare like with like.
  */
-const CATEGORIES = ["Kreft", "Hjerte og kar", "Mental helse", "Hjernen og nervesystemet", "Lunger og luftveier", "Stoffskifte og hormoner", "Muskulatur og skjelett"];
-const CONDITIONS = ["brystkreft", "hjertesvikt", "depresjon", "multippel sklerose", "KOLS", "diabetes type 2", "artrose i kneet"];
+const CATEGORIES = [
+  "Kreft",
+  "Hjerte og kar",
+  "Mental helse",
+  "Hjernen og nervesystemet",
+  "Lunger og luftveier",
+  "Stoffskifte og hormoner",
+  "Muskulatur og skjelett",
+];
+const CONDITIONS = [
+  "brystkreft",
+  "hjertesvikt",
+  "depresjon",
+  "multippel sklerose",
+  "KOLS",
+  "diabetes type 2",
+  "artrose i kneet",
+];
 const ICD = ["C50", "I50", "F32", "G35", "J44", "E11", "M17"];
 const HOSPITALS: [string, string][] = [
   ["ous", "ous-rikshospitalet"],
@@ -15,13 +31,17 @@ const HOSPITALS: [string, string][] = [
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-export function generateNativeFeed(count: number, options: { organisationId: string; seed?: number; idPrefix?: string }): object[] {
+export function generateNativeFeed(
+  count: number,
+  options: { organisationId: string; seed?: number; idPrefix?: string },
+): object[] {
   const random = rng(options.seed ?? 42);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
-  const date = (offsetDays: number) => new Date(Date.UTC(2026, 0, 1) + offsetDays * 86_400_000).toISOString().slice(0, 10);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  const date = (offsetDays: number) =>
+    new Date(Date.UTC(2026, 0, 1) + offsetDays * 86_400_000).toISOString().slice(0, 10);
   return Array.from({ length: count }, (_, i) => {
     const k = Math.floor(random() * CONDITIONS.length);
     const start = Math.floor(random() * 900) - 300;

@@ -14,7 +14,8 @@ import { gzipSync } from "node:zlib";
 
 export const KB = 1024;
 
-export type PageKind = "front" | "patient-search" | "patient-study" | "clinician-list" | "clinician-study" | "statistics" | "embed";
+export type PageKind =
+  "front" | "patient-search" | "patient-study" | "clinician-list" | "clinician-study" | "statistics" | "embed";
 
 export interface PageSpec {
   kind: PageKind;
@@ -57,11 +58,17 @@ export const gzipBytes = (body: Buffer | string): number => gzipSync(body).lengt
 
 /** The public addresses of the page types on a running portal, found through its open API. */
 export async function pagePaths(baseUrl: string): Promise<Record<PageKind, string>> {
-  const studies = (await getJson(baseUrl, "/api/v1/studies?status=open&perPage=50")) as { data?: { id: number; sites?: { organisation?: { id?: string } | null }[] }[] };
+  const studies = (await getJson(baseUrl, "/api/v1/studies?status=open&perPage=50")) as {
+    data?: { id: number; sites?: { organisation?: { id?: string } | null }[] }[];
+  };
   const list = studies.data ?? [];
   const study = list[0];
-  if (!study) throw new Error(`${baseUrl}/api/v1/studies has no open study to measure a study page with (seed the demo studies)`);
-  const organisation = list.flatMap((s) => s.sites ?? []).map((site) => site.organisation?.id).find((id): id is string => Boolean(id));
+  if (!study)
+    throw new Error(`${baseUrl}/api/v1/studies has no open study to measure a study page with (seed the demo studies)`);
+  const organisation = list
+    .flatMap((s) => s.sites ?? [])
+    .map((site) => site.organisation?.id)
+    .find((id): id is string => Boolean(id));
   if (!organisation) throw new Error(`${baseUrl}/api/v1/studies names no organisation for the embed`);
   return {
     front: "/",
@@ -106,7 +113,9 @@ export async function measurePage(
     }
     const { body } = await fetched;
     assets.push({ path: next.path, type: next.type, raw: body.length, gzip: gzipBytes(body) });
-    if (next.type === "script") for (const imported of staticImports(body.toString("utf8"), next.path)) queue.push({ path: imported, type: "script" });
+    if (next.type === "script")
+      for (const imported of staticImports(body.toString("utf8"), next.path))
+        queue.push({ path: imported, type: "script" });
   }
   const htmlWeight = { raw: html.length, gzip: gzipBytes(html) };
   const total = htmlWeight.gzip + assets.reduce((n, a) => n + a.gzip, 0);
@@ -139,12 +148,14 @@ export function referencedAssets(html: string, pagePath = "/"): { path: string; 
     const rel = ATTRIBUTE("rel").exec(tag)?.[1]?.toLowerCase().split(/\s+/) ?? [];
     const href = ATTRIBUTE("href").exec(tag)?.[1];
     if (rel.includes("stylesheet")) add(href, "stylesheet");
-    else if (rel.includes("modulepreload") || (rel.includes("preload") && /\bas\s*=\s*"script"/i.test(tag))) add(href, "script");
+    else if (rel.includes("modulepreload") || (rel.includes("preload") && /\bas\s*=\s*"script"/i.test(tag)))
+      add(href, "script");
   }
   for (const tag of html.match(/<script\b[^>]*>/gi) ?? []) add(ATTRIBUTE("src").exec(tag)?.[1], "script");
   // Inline module scripts (Remix's entry) import the manifest, the entry and the route modules.
   for (const inline of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/gi) ?? []) {
-    for (const imported of staticImports(inline.replace(/^<script\b[^>]*>|<\/script>$/gi, ""), pagePath)) add(imported, "script");
+    for (const imported of staticImports(inline.replace(/^<script\b[^>]*>|<\/script>$/gi, ""), pagePath))
+      add(imported, "script");
   }
   return found;
 }
@@ -164,7 +175,12 @@ export function staticImports(code: string, fromPath: string): string[] {
 }
 
 function decodeEntities(s: string): string {
-  return s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  return s
+    .replace(/&amp;/g, "&")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">");
 }
 
 /** The table `npm run size` prints. */
@@ -173,10 +189,24 @@ export function formatTable(weights: readonly PageWeight[]): string {
   const rows = weights.map((w) => {
     const js = w.assets.filter((a) => a.type === "script").reduce((n, a) => n + a.gzip, 0);
     const css = w.assets.filter((a) => a.type === "stylesheet").reduce((n, a) => n + a.gzip, 0);
-    return [w.label, String(w.status), kb(w.html.gzip), kb(css), kb(js), String(w.assets.filter((a) => a.type === "script").length), kb(w.total), kb(w.budget), w.over ? "OVER" : "ok"];
+    return [
+      w.label,
+      String(w.status),
+      kb(w.html.gzip),
+      kb(css),
+      kb(js),
+      String(w.assets.filter((a) => a.type === "script").length),
+      kb(w.total),
+      kb(w.budget),
+      w.over ? "OVER" : "ok",
+    ];
   });
   const head = ["page", "HTTP", "HTML", "CSS", "JS", "scripts", "total (gzip)", "budget", ""];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

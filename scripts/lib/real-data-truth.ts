@@ -37,7 +37,10 @@ export const SOURCES: Record<SourceKey, { files: string[]; format: IngestFormat 
   "ctgov-csv-official": { files: ["ctgov-csv-exports/Anand21J-V__ctg-studies_1000.csv.gz"], format: "ctgov-csv" },
   // A third party's own flattening of the API, not a ClinicalTrials.gov format: the portal refuses
   // it with one clear message, and the truth table records what it would have meant.
-  "ctgov-csv-ms": { files: ["ctgov-csv-exports/brunoamaral_mswarriors__clinicaltrials_ms_20250925.csv.gz"], format: "ctgov-csv" },
+  "ctgov-csv-ms": {
+    files: ["ctgov-csv-exports/brunoamaral_mswarriors__clinicaltrials_ms_20250925.csv.gz"],
+    format: "ctgov-csv",
+  },
   "ctis-csv": { files: ["eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz"], format: "ctis-csv" },
   fhir: {
     files: [
@@ -113,21 +116,34 @@ type MappedSite = Study["sites"][number];
 
 function findSite(sites: MappedSite[], truth: TruthSite): MappedSite | undefined {
   if (truth.organisationId) {
-    return sites.find((s) => s.organisationId === truth.organisationId && (truth.hospitalId == null || s.hospitalId === truth.hospitalId));
+    return sites.find(
+      (s) =>
+        s.organisationId === truth.organisationId && (truth.hospitalId == null || s.hospitalId === truth.hospitalId),
+    );
   }
   // A place that is no registered organisation: by its name, or by its city when the source
   // gives no facility name.
   return sites.find(
-    (s) => s.organisationId == null && (truth.name ? norm(s.name) === norm(truth.name) : norm(s.city ?? s.name) === norm(truth.city)),
+    (s) =>
+      s.organisationId == null &&
+      (truth.name ? norm(s.name) === norm(truth.name) : norm(s.city ?? s.name) === norm(truth.city)),
   );
 }
 
-function statusChecks(site: InclusionWindow, expected: Record<string, TruthExpectation>, receivedOn: string, lastUpdate: string | null, label: string): Check[] {
+function statusChecks(
+  site: InclusionWindow,
+  expected: Record<string, TruthExpectation>,
+  receivedOn: string,
+  lastUpdate: string | null,
+  label: string,
+): Check[] {
   const checks: Check[] = [];
   for (const [key, want] of Object.entries(expected)) {
     const day = key === "receipt" ? receivedOn : key;
     const got = siteState(site, noon(day));
-    const ok = got.status === want.status && (got.basis === want.basis || (want.basis === "unknown" && got.status === "unknown"));
+    const ok =
+      got.status === want.status &&
+      (got.basis === want.basis || (want.basis === "unknown" && got.status === "unknown"));
     const what = `${label} on ${day}: expected ${want.status} (${want.basis}), got ${got.status} (${got.basis})`;
     checks.push({ kind: key === lastUpdate || key === "receipt" ? "status-on-update-day" : "status", ok, what });
   }
@@ -139,13 +155,24 @@ export function checkRecord(truth: TruthRecord, mapped: MappedRecord | undefined
   const id = `${truth.source} ${truth.externalId}`;
   if (!mapped) return [{ kind: "site", ok: false, what: `${id}: not mapped (rejected or skipped)` }];
   const parsed = parseStudy(mapped.study);
-  if (!parsed.ok) return [{ kind: "site", ok: false, what: `${id}: invalid after mapping: ${parsed.problems.map((p) => `${p.field} ${p.message}`).join("; ")}` }];
+  if (!parsed.ok)
+    return [
+      {
+        kind: "site",
+        ok: false,
+        what: `${id}: invalid after mapping: ${parsed.problems.map((p) => `${p.field} ${p.message}`).join("; ")}`,
+      },
+    ];
   const study = parsed.study;
   const checks: Check[] = [];
 
   // Sites: every one the source names, none it does not.
   const expectedSites = truth.sites.length + (truth.unnamedSitesStatus ? 1 : 0);
-  checks.push({ kind: "site", ok: study.sites.length === expectedSites, what: `${id}: ${study.sites.length} sites, the source names ${expectedSites}` });
+  checks.push({
+    kind: "site",
+    ok: study.sites.length === expectedSites,
+    what: `${id}: ${study.sites.length} sites, the source names ${expectedSites}`,
+  });
   for (const t of truth.sites) {
     const site = findSite(study.sites, t);
     const label = `${id} site ${t.organisationId ?? t.name ?? t.city}`;
@@ -156,22 +183,38 @@ export function checkRecord(truth: TruthRecord, mapped: MappedRecord | undefined
     const unnamed = study.sites.find((s) => s.organisationId == null);
     const label = `${id} unnamed Norwegian sites`;
     checks.push({ kind: "site", ok: unnamed != null, what: `${label}: ${unnamed ? "present" : "missing"}` });
-    if (unnamed) checks.push(...statusChecks(unnamed, truth.unnamedSitesStatus.expected, receivedOn, truth.lastUpdate, label));
+    if (unnamed)
+      checks.push(...statusChecks(unnamed, truth.unnamedSitesStatus.expected, receivedOn, truth.lastUpdate, label));
   }
 
   // The lead is the record's own, or unknown; never the sender.
   const leadOk =
     truth.lead == null
       ? study.lead == null
-      : study.lead != null && norm(study.lead.name) === norm(truth.lead.name) && study.lead.organisationId === truth.lead.organisationId;
-  checks.push({ kind: "lead", ok: leadOk, what: `${id} lead: expected ${JSON.stringify(truth.lead && { name: truth.lead.name, organisationId: truth.lead.organisationId })}, got ${JSON.stringify(study.lead)}` });
+      : study.lead != null &&
+        norm(study.lead.name) === norm(truth.lead.name) &&
+        study.lead.organisationId === truth.lead.organisationId;
+  checks.push({
+    kind: "lead",
+    ok: leadOk,
+    what: `${id} lead: expected ${JSON.stringify(truth.lead && { name: truth.lead.name, organisationId: truth.lead.organisationId })}, got ${JSON.stringify(study.lead)}`,
+  });
 
   // Fields a reader needs: kept, and unknown left unknown.
   const f = truth.fields ?? {};
-  if (f.officialTitle != null) checks.push({ kind: "field", ok: f.officialTitle === (study.officialTitle != null), what: `${id} official title ${f.officialTitle ? "kept" : "absent"}` });
+  if (f.officialTitle != null)
+    checks.push({
+      kind: "field",
+      ok: f.officialTitle === (study.officialTitle != null),
+      what: `${id} official title ${f.officialTitle ? "kept" : "absent"}`,
+    });
   if (Array.isArray(f.keywords) && f.keywords.length > 0) {
     const kept = f.keywords.every((k) => study.keywords.some((x) => norm(x) === norm(k)));
-    checks.push({ kind: "field", ok: kept, what: `${id} keywords ${kept ? "kept" : `lost (${f.keywords.join(", ")} vs ${study.keywords.join(", ")})`}` });
+    checks.push({
+      kind: "field",
+      ok: kept,
+      what: `${id} keywords ${kept ? "kept" : `lost (${f.keywords.join(", ")} vs ${study.keywords.join(", ")})`}`,
+    });
   }
   if (f.healthyVolunteers !== undefined) {
     checks.push({

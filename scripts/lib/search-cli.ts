@@ -10,9 +10,11 @@ export const ENGINE_CHOICES = ["sqlite-fts", "meilisearch"] as const;
  */
 export function selectEngines(engines: SearchEngines, only: string | undefined): SearchEngine[] {
   if (only === undefined) return engines.indexed;
-  if (!(ENGINE_CHOICES as readonly string[]).includes(only)) throw new Error(`--engine must be one of ${ENGINE_CHOICES.join(", ")} (got "${only}")`);
+  if (!(ENGINE_CHOICES as readonly string[]).includes(only))
+    throw new Error(`--engine must be one of ${ENGINE_CHOICES.join(", ")} (got "${only}")`);
   const engine = engines.indexed.find((e) => e.name === only);
-  if (!engine) throw new Error(`--engine ${only}: Meilisearch is not configured (set SEARCH_ENGINE=meilisearch and MEILI_HOST)`);
+  if (!engine)
+    throw new Error(`--engine ${only}: Meilisearch is not configured (set SEARCH_ENGINE=meilisearch and MEILI_HOST)`);
   return [engine];
 }
 

@@ -10,7 +10,9 @@ import path from "node:path";
 /** The folder the real data is read from (it may not exist). */
 export function sharedDataDir(): string {
   const fromEnv = process.env.KLINISKE_SHARED_DATA;
-  return fromEnv != null && fromEnv.trim() !== "" ? path.resolve(fromEnv) : path.resolve(process.cwd(), "../shared/data");
+  return fromEnv != null && fromEnv.trim() !== ""
+    ? path.resolve(fromEnv)
+    : path.resolve(process.cwd(), "../shared/data");
 }
 
 /** The absolute path of a file in the shared data folder (whether or not it is there). */

@@ -23,7 +23,9 @@ const SKIPPED = new Set(["skipped", "pending", "todo"]);
  * @returns {Suite}
  */
 export function vitestSuite(report, runOk) {
-  const loadFailures = (report.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+  const loadFailures = (report.testResults ?? []).filter(
+    (f) => f.status === "failed" && (f.assertionResults ?? []).length === 0,
+  ).length;
   const failed = report.numFailedTests + loadFailures;
   return {
     name: "vitest",
@@ -62,7 +64,8 @@ export function skipNotes(report, cwd = process.cwd()) {
 export function summaryLines(suites, notes) {
   const lines = [];
   if (notes.length) lines.push("skipped tests, per file:", ...notes.map((n) => `  ${n}`));
-  for (const s of suites) lines.push(`${s.name}: ${s.passed} passed, ${s.failed} failed${s.skipped != null ? `, ${s.skipped} skipped` : ""}`);
+  for (const s of suites)
+    lines.push(`${s.name}: ${s.passed} passed, ${s.failed} failed${s.skipped != null ? `, ${s.skipped} skipped` : ""}`);
   const passed = suites.reduce((n, s) => n + s.passed, 0);
   const failed = suites.reduce((n, s) => n + s.failed, 0);
   lines.push(`${passed} passed, ${failed} failed`);

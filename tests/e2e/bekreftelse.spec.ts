@@ -26,9 +26,17 @@ test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
     if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EMAIL)) {
-      createUser(db, { email: EMAIL, name: "Mona E2E-redaktør", passwordHash: await hashPassword(PASSWORD), roles: [{ role: "editor", organisationId: "ous" }] });
+      createUser(db, {
+        email: EMAIL,
+        name: "Mona E2E-redaktør",
+        passwordHash: await hashPassword(PASSWORD),
+        roles: [{ role: "editor", organisationId: "ous" }],
+      });
     }
-    for (const [title, rek] of [[CONFIRMED, "2026/90101"], [FORGOTTEN, "2026/90102"]] as const) {
+    for (const [title, rek] of [
+      [CONFIRMED, "2026/90101"],
+      [FORGOTTEN, "2026/90102"],
+    ] as const) {
       const existing = db.prepare("SELECT id FROM studies WHERE rek_number = ?").pluck().get(rek) as number | undefined;
       if (existing) {
         ids[title] = existing;
@@ -44,7 +52,14 @@ test.beforeAll(async () => {
           conditions: ["Frostskade"],
           leadOrganisationId: "ous",
           contacts: [{ name: "Studiesykepleier", email: "frost@example.no", role: "public" }],
-          sites: [{ organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2025-01-01", inclusionEnd: "2029-12-31" }],
+          sites: [
+            {
+              organisationId: "ous",
+              hospitalId: "ous-rikshospitalet",
+              inclusionStart: "2025-01-01",
+              inclusionEnd: "2029-12-31",
+            },
+          ],
           publicationState: "published",
           isDemo: true,
         },
@@ -63,12 +78,15 @@ async function openNowTitles(page: Page, expected: { has: string[]; hasNot: stri
   await expect(async () => {
     await page.goto("/pasient?q=frostskade");
     const results = page.getByRole("main");
-    for (const title of expected.has) await expect(results.getByRole("link", { name: title })).toBeVisible({ timeout: 500 });
+    for (const title of expected.has)
+      await expect(results.getByRole("link", { name: title })).toBeVisible({ timeout: 500 });
     for (const title of expected.hasNot) await expect(results.getByRole("link", { name: title })).toHaveCount(0);
   }).toPass();
 }
 
-test("unconfirmed past the limits reads as such and is not open; one click confirms and the public page shows the date", async ({ page }) => {
+test("unconfirmed past the limits reads as such and is not open; one click confirms and the public page shows the date", async ({
+  page,
+}) => {
   const since = osloDate(DELIVERED);
   const today = osloDate(new Date());
 
@@ -96,9 +114,9 @@ test("unconfirmed past the limits reads as such and is not open; one click confi
   await expectNoAxeViolations(page, "editor start page with sites to confirm");
   await form.getByRole("button", { name: /Bekreft at datoene stemmer/ }).click();
   await expect(page.getByRole("status")).toContainText("Datoene er bekreftet");
-  await expect(page.getByRole("form", { name: new RegExp(`^Bekreft datoene for .*: ${CONFIRMED}$`) }).locator("xpath=..")).toContainText(
-    `Sist bekreftet ${formatCalendarDate(today)} av Mona E2E-redaktør`,
-  );
+  await expect(
+    page.getByRole("form", { name: new RegExp(`^Bekreft datoene for .*: ${CONFIRMED}$`) }).locator("xpath=.."),
+  ).toContainText(`Sist bekreftet ${formatCalendarDate(today)} av Mona E2E-redaktør`);
 
   // The public pages show the new date; the study is open again and found by the open-now search.
   await page.goto(`/pasient/studier/${ids[CONFIRMED]}`);

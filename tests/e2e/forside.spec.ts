@@ -12,7 +12,10 @@ test("the front page leads each audience to its own entry point", async ({ page 
   await expect(page.locator("html")).toHaveAttribute("lang", "nb");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kliniske studier i Norge");
   await expect(page.getByRole("link", { name: "Finn en studie" })).toHaveAttribute("href", "/pasient");
-  await expect(page.getByRole("link", { name: "Se studier for henvisning" })).toHaveAttribute("href", "/helsepersonell");
+  await expect(page.getByRole("link", { name: "Se studier for henvisning" })).toHaveAttribute(
+    "href",
+    "/helsepersonell",
+  );
   await expect(page.getByRole("link", { name: "Gå til forskersidene" })).toHaveAttribute("href", "/forsker");
   await expectNoAxeViolations(page);
 });
@@ -37,7 +40,9 @@ test("a patient goes from the front page to an open study and sees its sites", a
   await expectNoAxeViolations(page);
 });
 
-test("on a phone, a patient searches straight from the front page, nearest site first, in nynorsk too", async ({ page }) => {
+test("on a phone, a patient searches straight from the front page, nearest site first, in nynorsk too", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/");
   const search = page.getByRole("search", { name: "Søk etter studier" });

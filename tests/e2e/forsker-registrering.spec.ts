@@ -28,7 +28,11 @@ test.beforeAll(async () => {
   try {
     const hash = await hashPassword(PASSWORD);
     if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(RESEARCHER.email)) {
-      createUser(db, { ...RESEARCHER, passwordHash: hash, roles: [{ role: "researcher", organisationId: "st-olavs" }] });
+      createUser(db, {
+        ...RESEARCHER,
+        passwordHash: hash,
+        roles: [{ role: "researcher", organisationId: "st-olavs" }],
+      });
     }
     if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EDITOR.email)) {
       createUser(db, { ...EDITOR, passwordHash: hash, roles: [{ role: "editor", organisationId: "st-olavs" }] });
@@ -84,7 +88,9 @@ test("register with two sites, submit, approve, find it, change a date, see thre
   await page.getByRole("textbox", { name: /REK-nummer/ }).fill(`2026/${randomInt(100_000, 999_999)}`);
   await page.getByRole("textbox", { name: "Tittel på bokmål (påkrevd)" }).fill(TITLE);
   await page.getByRole("textbox", { name: "Tittel på engelsk" }).fill(`Registration study ${WORD}`);
-  await page.getByRole("textbox", { name: "Sammendrag i klarspråk på bokmål" }).fill("Vi prøver en ny medisin mot hjertesvikt. Dette er en fiktiv teststudie.");
+  await page
+    .getByRole("textbox", { name: "Sammendrag i klarspråk på bokmål" })
+    .fill("Vi prøver en ny medisin mot hjertesvikt. Dette er en fiktiv teststudie.");
   await page.getByLabel(/Type studie/).selectOption("treatment");
   await page.getByLabel("Fase").selectOption("phase_3");
   await page.getByRole("checkbox", { name: "Hjerte og kar" }).check();
@@ -157,7 +163,9 @@ test("register with two sites, submit, approve, find it, change a date, see thre
 
   await page.goto(`/forsker/studier/${studyId}/historikk`);
   await expect(page.locator(".version-list > li")).toHaveCount(3);
-  await expect(page.locator(".version-list > li").first().getByRole("heading", { level: 2 })).toHaveText("Versjon 3 (gjeldende)");
+  await expect(page.locator(".version-list > li").first().getByRole("heading", { level: 2 })).toHaveText(
+    "Versjon 3 (gjeldende)",
+  );
 });
 
 test("the ICD-10 combobox works by keyboard alone", async ({ page }) => {
@@ -222,7 +230,9 @@ test("the ICD-10 combobox works by keyboard alone", async ({ page }) => {
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("the form posts normally: ICD-10 codes as text, site rows added by the server, values kept on errors", async ({ page }) => {
+  test("the form posts normally: ICD-10 codes as text, site rows added by the server, values kept on errors", async ({
+    page,
+  }) => {
     await signIn(page, RESEARCHER.email);
     await page.goto("/forsker/studier/ny");
     await expect(page.getByRole("combobox", { name: /Søk etter diagnose/ })).toHaveCount(0);
@@ -232,7 +242,9 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("group", { name: "Studiested 2" })).toBeVisible();
     await expect(page.getByRole("textbox", { name: "Tittel på bokmål (påkrevd)" })).toHaveValue(`Uten skript ${WORD}`);
     await page.getByRole("button", { name: "Lagre utkast" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Studien ble ikke lagret" })).toContainText("«XYZ» er ikke en ICD-10-kode");
+    await expect(page.getByRole("alert").filter({ hasText: "Studien ble ikke lagret" })).toContainText(
+      "«XYZ» er ikke en ICD-10-kode",
+    );
     await expect(page.getByRole("textbox", { name: "ICD-10-koder" })).toHaveValue("C50, XYZ");
     await expect(page.getByRole("textbox", { name: "Tittel på bokmål (påkrevd)" })).toHaveValue(`Uten skript ${WORD}`);
   });

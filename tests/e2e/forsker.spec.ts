@@ -30,7 +30,12 @@ test.beforeAll(async () => {
     studyId = row.id;
     title = row.title;
     if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EMAIL)) {
-      createUser(db, { email: EMAIL, name: "Eva E2E-forsker", passwordHash: await hashPassword(PASSWORD), roles: [{ role: "researcher", organisationId: "st-olavs" }] });
+      createUser(db, {
+        email: EMAIL,
+        name: "Eva E2E-forsker",
+        passwordHash: await hashPassword(PASSWORD),
+        roles: [{ role: "researcher", organisationId: "st-olavs" }],
+      });
     }
   } finally {
     db.close();

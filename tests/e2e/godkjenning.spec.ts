@@ -27,8 +27,18 @@ test.beforeAll(async () => {
   try {
     const hash = await hashPassword(PASSWORD);
     if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EDITOR)) {
-      createUser(db, { email: EDITOR, name: "Gro E2E-redaktør", passwordHash: hash, roles: [{ role: "editor", organisationId: "st-olavs" }] });
-      createUser(db, { email: OUS_RESEARCHER, name: "Ola E2E-forsker", passwordHash: hash, roles: [{ role: "researcher", organisationId: "ous" }] });
+      createUser(db, {
+        email: EDITOR,
+        name: "Gro E2E-redaktør",
+        passwordHash: hash,
+        roles: [{ role: "editor", organisationId: "st-olavs" }],
+      });
+      createUser(db, {
+        email: OUS_RESEARCHER,
+        name: "Ola E2E-forsker",
+        passwordHash: hash,
+        roles: [{ role: "researcher", organisationId: "ous" }],
+      });
     }
     const study = {
       identifiers: { rek: "991122" },
@@ -39,7 +49,13 @@ test.beforeAll(async () => {
       publicationState: "published" as const,
       sites: [
         { organisationId: "st-olavs", inclusionStart: "2026-01-01", inclusionEnd: "2030-12-31" },
-        { organisationId: "ous", inclusionStart: "2026-01-01", inclusionEnd: "2030-12-31", withdrawn: true, pendingConsent: true as const },
+        {
+          organisationId: "ous",
+          inclusionStart: "2026-01-01",
+          inclusionEnd: "2030-12-31",
+          withdrawn: true,
+          pendingConsent: true as const,
+        },
       ],
     };
     const saved = saveStudy(db, study, { actor: { kind: "system", name: "e2e" } });
@@ -47,7 +63,14 @@ test.beforeAll(async () => {
     studyId = saved.studyId;
     const proposed = parseStudy({ ...study, title: { nb: NEW_TITLE } });
     if (!proposed.ok) throw new Error(JSON.stringify(proposed.problems));
-    insertRevision(db, { studyId, baseVersion: saved.version, state: "submitted", snapshot: proposed.study, actor: { name: "Kari E2E-forsker" }, now: new Date() });
+    insertRevision(db, {
+      studyId,
+      baseVersion: saved.version,
+      state: "submitted",
+      snapshot: proposed.study,
+      actor: { name: "Kari E2E-forsker" },
+      now: new Date(),
+    });
   } finally {
     db.close();
   }
@@ -74,7 +97,8 @@ test("the editor approves exactly the pending revision; OUS accepts the site pro
   await page.getByRole("button", { name: "Godkjenn og publiser endring 1" }).click();
   await expect(page.getByRole("status")).toContainText("Studien er godkjent og publisert.");
   // Read past the browser's cache (public pages may be cached for 30 s).
-  const publicPage = async () => (await page.request.get(`/pasient/studier/${studyId}`, { headers: { "Cache-Control": "no-cache" } })).text();
+  const publicPage = async () =>
+    (await page.request.get(`/pasient/studier/${studyId}`, { headers: { "Cache-Control": "no-cache" } })).text();
   expect(await publicPage()).toContain(NEW_TITLE);
   await page.context().clearCookies();
 

@@ -49,7 +49,9 @@ test.describe("clinician list", () => {
     const codes = await column(page, "ICD-10");
     expect(codes.length).toBeGreaterThan(0);
     for (const c of codes) expect(c).toContain("C50");
-    const until = (await column(page, "Inklusjon til")).map((d) => parse(d.trim(), "d. MMMM yyyy", new Date(), { locale: nb }).getTime());
+    const until = (await column(page, "Inklusjon til")).map((d) =>
+      parse(d.trim(), "d. MMMM yyyy", new Date(), { locale: nb }).getTime(),
+    );
     expect(until.every((t) => Number.isFinite(t))).toBe(true);
     expect([...until].sort((a, b) => a - b)).toEqual(until);
     await expect(page.getByRole("columnheader", { name: "Inklusjon til" })).toHaveAttribute("aria-sort", "ascending");
@@ -103,11 +105,15 @@ test.describe("clinician list", () => {
 });
 
 test.describe("clinician study page", () => {
-  test("shows full criteria, every site with status, window, contact and how to refer, and linked identifiers", async ({ page }) => {
+  test("shows full criteria, every site with status, window, contact and how to refer, and linked identifiers", async ({
+    page,
+  }) => {
     await openBreastCancerStudy(page);
     await expect(page.getByRole("heading", { level: 1 })).toContainText(FULL_TITLE);
     await expect(page.getByRole("heading", { name: "Inklusjonskriterier" })).toBeVisible();
-    await expect(page.getByText("Nyoppdaget trippel-negativ brystkreft stadium II eller III", { exact: true })).toBeVisible();
+    await expect(
+      page.getByText("Nyoppdaget trippel-negativ brystkreft stadium II eller III", { exact: true }),
+    ).toBeVisible();
     await expect(page.getByRole("heading", { name: "Eksklusjonskriterier" })).toBeVisible();
     await expect(page.getByText("Tidligere behandling med immunterapi").first()).toBeVisible();
     const table = page.getByRole("table", { name: /Alle studiesteder/ });
@@ -125,10 +131,17 @@ test.describe("clinician study page", () => {
     await expect(page.getByRole("link", { name: "NCT90000012" })).toHaveCount(0);
     await expect(page.getByText("Kari Nordmann, Professor, overlege").first()).toBeVisible();
     await expect(page.getByText("Sist oppdatert")).toBeVisible();
-    await expect(page.getByRole("link", { name: "Pasientversjon med enkelt språk" })).toHaveAttribute("href", /\/pasient\/studier\/\d+$/);
+    await expect(page.getByRole("link", { name: "Pasientversjon med enkelt språk" })).toHaveAttribute(
+      "href",
+      /\/pasient\/studier\/\d+$/,
+    );
   });
 
-  test("the referral summary is copied as plain text, downloadable, and prints alone on one A4 page", async ({ page, context, request }) => {
+  test("the referral summary is copied as plain text, downloadable, and prints alone on one A4 page", async ({
+    page,
+    context,
+    request,
+  }) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await openBreastCancerStudy(page);
     const text = (await page.locator("#henvisning-tekst").textContent())!;
@@ -159,7 +172,9 @@ test.describe("clinician study page", () => {
     expect(pages.length).toBe(1);
   });
 
-  test("the quick check says which criteria are met or unknown, and never that the patient is eligible", async ({ page }) => {
+  test("the quick check says which criteria are met or unknown, and never that the patient is eligible", async ({
+    page,
+  }) => {
     await openBreastCancerStudy(page);
     const check = page.getByRole("region", { name: "Rask sjekk av alder og kjønn" });
     await check.getByLabel("Pasientens alder").fill("54");

@@ -41,8 +41,12 @@ function nativeStudy(localId: string, title: string, word: string) {
     studietype: "behandling",
     utfort_av: ORG,
     // The same REK number for every version of this study (it is what multi-centre matching uses).
-    identifikatorer: { rek: `7${String(parseInt(createHash("sha256").update(localId).digest("hex").slice(0, 8), 16) % 1_000_000).padStart(6, "0")}` },
-    studiesteder: [{ foretak: ORG, inklusjon_start: addCalendarDays(today, -10), inklusjon_slutt: addCalendarDays(today, 200) }],
+    identifikatorer: {
+      rek: `7${String(parseInt(createHash("sha256").update(localId).digest("hex").slice(0, 8), 16) % 1_000_000).padStart(6, "0")}`,
+    },
+    studiesteder: [
+      { foretak: ORG, inklusjon_start: addCalendarDays(today, -10), inklusjon_slutt: addCalendarDays(today, 200) },
+    ],
   };
 }
 
@@ -67,7 +71,10 @@ async function following(page: Page) {
 const marker = (page: Page) => page.evaluate(() => (window as unknown as { liveMarker?: string }).liveMarker);
 const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName);
 
-test("a search page shows a study that is sent while it is open, without reload or losing focus", async ({ page, baseURL }) => {
+test("a search page shows a study that is sent while it is open, without reload or losing focus", async ({
+  page,
+  baseURL,
+}) => {
   const word = uniqueWord();
   const title = `Direkte oppdatering ${word}`;
   await page.goto(`/pasient?q=${word}`);
@@ -133,8 +140,13 @@ test("a study page shows the new version of its study, without reload", async ({
       // Within a second for a change on an idle page; a second change this soon after a refresh
       // waits for the clients' minimum gap between refreshes (refresh-scheduler.ts), so round 2
       // gets the default timeout: it is there to catch a refresh answered from the browser cache.
-      await expect(page.getByRole("heading", { level: 1 })).toContainText(newTitle, round === 0 ? { timeout: 1000 } : {});
-      await expect(page.locator("[aria-live=polite]")).toHaveText(path.includes("lang=en") ? "The study has been updated" : "Studien er oppdatert");
+      await expect(page.getByRole("heading", { level: 1 })).toContainText(
+        newTitle,
+        round === 0 ? { timeout: 1000 } : {},
+      );
+      await expect(page.locator("[aria-live=polite]")).toHaveText(
+        path.includes("lang=en") ? "The study has been updated" : "Studien er oppdatert",
+      );
       expect(await marker(page), path).toBe("still-here");
       expect(await activeId(page), path).toBe(focused);
       expect(await page.evaluate(() => window.scrollY), path).toBe(scrolled);

@@ -18,7 +18,9 @@ const BREAST_CANCER = demoSpec("DEMO-001");
 const BREAST_CANCER_TITLE = String((BREAST_CANCER.shortTitle as { nb: string }).nb);
 const BREAST_CANCER_TITLE_EN = String((BREAST_CANCER.shortTitle as { en: string }).en);
 
-const organisations = JSON.parse(readFileSync("data/reference/organisations.json", "utf8")) as { hospitals: { id: string; name: string }[] }[];
+const organisations = JSON.parse(readFileSync("data/reference/organisations.json", "utf8")) as {
+  hospitals: { id: string; name: string }[];
+}[];
 
 function hospitalName(id: string): string {
   for (const o of organisations) for (const h of o.hospitals) if (h.id === id) return h.name;
@@ -32,7 +34,9 @@ async function cardDistances(page: Page): Promise<number[]> {
 }
 
 test.describe("patient search", () => {
-  test("finds a study despite a typo, nearest site first from a postcode, with a bookmarkable URL", async ({ page }) => {
+  test("finds a study despite a typo, nearest site first from a postcode, with a bookmarkable URL", async ({
+    page,
+  }) => {
     await page.goto("/pasient");
     await page.getByLabel("Diagnose, behandling eller ord").fill("bryskreft"); // typo for "brystkreft"
     await page.getByText("Flere valg: postnummer, alder, kjønn og region").click();
@@ -94,7 +98,9 @@ test.describe("patient search", () => {
     await expect(page.locator(".cards .card")).toHaveCount(promised);
   });
 
-  test("with JavaScript the results follow the typing without losing focus or filling the history", async ({ page }) => {
+  test("with JavaScript the results follow the typing without losing focus or filling the history", async ({
+    page,
+  }) => {
     await page.goto("/pasient");
     const box = page.getByLabel("Diagnose, behandling eller ord");
     const before = await page.locator(".result-count").textContent();
@@ -134,8 +140,12 @@ test.describe("patient study page", () => {
     await expect(page.getByText(`Åpen for inklusjon til ${seededDate(365)}`).first()).toBeVisible();
     const sites = page.getByRole("list", { name: "Studiesteder og inklusjonsperiode for hvert sted" });
     for (const spec of BREAST_CANCER.sites) {
-      const site = sites.getByRole("listitem").filter({ has: page.getByRole("heading", { name: hospitalName(spec.hospitalId!) }) });
-      await expect(site).toContainText(`Inklusjonsperiode: ${seededDate(spec.startOffsetDays!)} – ${seededDate(spec.endOffsetDays!)}`);
+      const site = sites
+        .getByRole("listitem")
+        .filter({ has: page.getByRole("heading", { name: hospitalName(spec.hospitalId!) }) });
+      await expect(site).toContainText(
+        `Inklusjonsperiode: ${seededDate(spec.startOffsetDays!)} – ${seededDate(spec.endOffsetDays!)}`,
+      );
       const today = 0;
       const expected =
         spec.endOffsetDays! < today
@@ -153,7 +163,10 @@ test.describe("patient study page", () => {
     await expect(page.getByText("Snakk med legen din før du melder interesse.")).toBeVisible();
     await expect(page.getByRole("heading", { name: "Hvem kan delta" })).toBeVisible();
     await expect(page.getByText("18 år eller eldre", { exact: true })).toBeVisible();
-    await expect(page.getByRole("link", { name: /Informasjon for helsepersonell/ })).toHaveAttribute("href", /\/helsepersonell\/studier\/\d+$/);
+    await expect(page.getByRole("link", { name: /Informasjon for helsepersonell/ })).toHaveAttribute(
+      "href",
+      /\/helsepersonell\/studier\/\d+$/,
+    );
     await expectNoAxeViolations(page, "patient study page");
   });
 
@@ -169,7 +182,10 @@ test.describe("patient study page", () => {
 
   test("a draft is not public: 404, like a missing study", async ({ page }) => {
     const db = e2eDb();
-    const draft = db.prepare("SELECT id FROM studies WHERE publication_state = 'draft' LIMIT 1").pluck().get() as number;
+    const draft = db
+      .prepare("SELECT id FROM studies WHERE publication_state = 'draft' LIMIT 1")
+      .pluck()
+      .get() as number;
     db.close();
     expect((await page.goto(`/pasient/studier/${draft}`))?.status()).toBe(404);
   });
@@ -193,7 +209,9 @@ test.describe("patient study page", () => {
 });
 
 test.describe("language", () => {
-  test("switching to nynorsk and English keeps the page, sets lang and carries the choice in links", async ({ page }) => {
+  test("switching to nynorsk and English keeps the page, sets lang and carries the choice in links", async ({
+    page,
+  }) => {
     await page.goto("/pasient?q=brystkreft");
     await expect(page.locator("html")).toHaveAttribute("lang", "nb");
     await page.getByRole("navigation", { name: "Språk" }).getByRole("link", { name: "Nynorsk" }).click();
@@ -222,26 +240,31 @@ test.describe("language", () => {
 });
 
 test.describe("keyboard only", () => {
-  test("a patient can search, open a study and reach the clinician version with the keyboard alone", async ({ page }) => {
+  test("a patient can search, open a study and reach the clinician version with the keyboard alone", async ({
+    page,
+  }) => {
     await page.goto("/pasient");
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Hopp til hovedinnholdet" })).toBeFocused();
     await page.keyboard.press("Enter");
     const box = page.getByLabel("Diagnose, behandling eller ord");
-    for (let i = 0; i < 20 && !(await box.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 20 && !(await box.evaluate((el) => el === document.activeElement)); i++)
+      await page.keyboard.press("Tab");
     await expect(box).toBeFocused();
     await page.keyboard.type("brystkreft");
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/q=brystkreft/);
     const studyLink = page.getByRole("link", { name: BREAST_CANCER_TITLE });
     await expect(studyLink).toBeVisible();
-    for (let i = 0; i < 40 && !(await studyLink.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 40 && !(await studyLink.evaluate((el) => el === document.activeElement)); i++)
+      await page.keyboard.press("Tab");
     await expect(studyLink).toBeFocused();
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/pasient\/studier\/\d+/);
     await expect(page.getByRole("heading", { level: 1 })).toContainText(BREAST_CANCER_TITLE);
     const clinician = page.getByRole("link", { name: /Informasjon for helsepersonell/ });
-    for (let i = 0; i < 80 && !(await clinician.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 80 && !(await clinician.evaluate((el) => el === document.activeElement)); i++)
+      await page.keyboard.press("Tab");
     await expect(clinician).toBeFocused();
     // Focus is visible: the focus style draws an outline.
     expect(await clinician.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe("solid");
@@ -282,15 +305,23 @@ test.describe("zoom", () => {
   test.use({ viewport: { width: 320, height: 640 } });
 
   test("the patient pages reflow at 320 CSS pixels without horizontal scrolling", async ({ page }) => {
-    for (const url of ["/pasient?q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne", "/pasient?q=brystkreft&kjonn=mann", "/tilgjengelighet"]) {
+    for (const url of [
+      "/pasient?q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne",
+      "/pasient?q=brystkreft&kjonn=mann",
+      "/tilgjengelighet",
+    ]) {
       await page.goto(url);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow, url).toBeLessThanOrEqual(0);
     }
     await page.goto("/pasient?q=brystkreft");
     await page.locator(".cards .card a").first().click();
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBeLessThanOrEqual(0);
   });
 });
 

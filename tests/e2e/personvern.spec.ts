@@ -18,7 +18,10 @@ for (const { name, viewport } of VIEWPORTS) {
     test.use({ viewport });
 
     for (const lang of ["nb", "nn", "en"] as const) {
-      test(`is linked from the footer, says what is kept, passes axe and sets no cookie in ${lang}`, async ({ page, context }) => {
+      test(`is linked from the footer, says what is kept, passes axe and sets no cookie in ${lang}`, async ({
+        page,
+        context,
+      }) => {
         const l = lang === "nb" ? "" : `&lang=${lang}`;
         await page.goto(`/pasient?q=brystkreft&postnummer=7030&alder=54${l}`);
         await page.getByRole("contentinfo").getByRole("link", { name: TEXT[lang].link }).click();

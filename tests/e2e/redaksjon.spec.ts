@@ -22,12 +22,35 @@ test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
     if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EMAIL)) {
-      createUser(db, { email: EMAIL, name: "Rune E2E-redaktør", passwordHash: await hashPassword(PASSWORD), roles: [{ role: "editor", organisationId: "st-olavs" }] });
-      addFeedSubscription(db, { organisationId: "st-olavs", url: "https://stolav.example.no/kliniske-studier.json", format: "native" });
+      createUser(db, {
+        email: EMAIL,
+        name: "Rune E2E-redaktør",
+        passwordHash: await hashPassword(PASSWORD),
+        roles: [{ role: "editor", organisationId: "st-olavs" }],
+      });
+      addFeedSubscription(db, {
+        organisationId: "st-olavs",
+        url: "https://stolav.example.no/kliniske-studier.json",
+        format: "native",
+      });
       // Only a broken record: the run is recorded with its rejection, and no study is added.
-      const broken = [{ id: "E2E-1", tittel: "Ødelagt post", sammendrag: "Sammendrag.", utfort_av: "st-olavs", identifikatorer: { rek: "990001" }, studiesteder: [{ foretak: "st-olavs", inklusjon_start: "2026-05-01", inklusjon_slutt: "2026-04-01" }] }];
-      const report = ingestBatch(db, mapInput("native", Buffer.from(JSON.stringify(broken)), buildMapContext(db, "st-olavs")), { organisationId: "st-olavs", format: "native", mode: "partial" });
-      if (report.rejected !== 1 || report.created !== 0) throw new Error(`unexpected ingest fixture: ${JSON.stringify(report)}`);
+      const broken = [
+        {
+          id: "E2E-1",
+          tittel: "Ødelagt post",
+          sammendrag: "Sammendrag.",
+          utfort_av: "st-olavs",
+          identifikatorer: { rek: "990001" },
+          studiesteder: [{ foretak: "st-olavs", inklusjon_start: "2026-05-01", inklusjon_slutt: "2026-04-01" }],
+        },
+      ];
+      const report = ingestBatch(
+        db,
+        mapInput("native", Buffer.from(JSON.stringify(broken)), buildMapContext(db, "st-olavs")),
+        { organisationId: "st-olavs", format: "native", mode: "partial" },
+      );
+      if (report.rejected !== 1 || report.created !== 0)
+        throw new Error(`unexpected ingest fixture: ${JSON.stringify(report)}`);
     }
   } finally {
     db.close();
@@ -47,7 +70,9 @@ for (const { name, viewport } of VIEWPORTS) {
     const href = await page.getByRole("link", { name: /Last ned «Studier etter fase» som CSV/ }).getAttribute("href");
     const csv = await page.request.get(href!);
     expect(csv.headers()["content-type"]).toContain("text/csv");
-    expect((await csv.text()).replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("Fase;Åpen for inklusjon;Planlagt;Midlertidig stanset;Inklusjon avsluttet;Ingen studiesteder;Totalt");
+    expect((await csv.text()).replace(/^\uFEFF/, "").split("\r\n")[0]).toBe(
+      "Fase;Åpen for inklusjon;Planlagt;Midlertidig stanset;Inklusjon avsluttet;Ingen studiesteder;Totalt",
+    );
   });
 }
 
@@ -74,7 +99,9 @@ test("an editor pauses and resumes their own site, and reads their feed health",
 
   await page.getByRole("link", { name: /Innlesing: feeds/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: /Innlesing: St\. Olavs/ })).toBeVisible();
-  await expect(page.getByRole("table", { name: /Feeds for/ })).toContainText("https://stolav.example.no/kliniske-studier.json");
+  await expect(page.getByRole("table", { name: /Feeds for/ })).toContainText(
+    "https://stolav.example.no/kliniske-studier.json",
+  );
   await expect(page.getByRole("table", { name: /Avviste poster/ })).toContainText("studiesteder[0].inklusjon_slutt");
   await expectNoAxeViolations(page, "feed health");
 });

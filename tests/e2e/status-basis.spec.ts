@@ -18,11 +18,15 @@ function studyIdByRek(rek: string): number {
 }
 
 test.describe("status with its basis", () => {
-  test("a hospital's own status, at its own place and at one that is no health trust (nb, nn, en)", async ({ page }) => {
+  test("a hospital's own status, at its own place and at one that is no health trust (nb, nn, en)", async ({
+    page,
+  }) => {
     const id = studyIdByRek("912070");
     await page.goto(`/pasient/studier/${id}`);
     const sites = page.getByRole("list", { name: "Studiesteder og inklusjonsperiode for hvert sted" });
-    await expect(sites).toContainText(`Åpen for inklusjon (oppgitt av Helse Førde ${seededDate(-3)}: «Åpen for rekruttering»)`);
+    await expect(sites).toContainText(
+      `Åpen for inklusjon (oppgitt av Helse Førde ${seededDate(-3)}: «Åpen for rekruttering»)`,
+    );
     await expect(sites).toContainText("Hørselskontakten i Sunnfjord kommune");
     await expect(sites).toContainText("ikke et registrert foretak i portalen");
     await expect(page.getByText("Ikke oppgitt i kilden")).toBeVisible(); // healthy volunteers: unknown, not "no"
@@ -37,7 +41,9 @@ test.describe("status with its basis", () => {
     await expectNoAxeViolations(page, "declared status (en)");
   });
 
-  test("by invitation only with expected dates, and a registry status that needs confirmation (patient and clinician)", async ({ page }) => {
+  test("by invitation only with expected dates, and a registry status that needs confirmation (patient and clinician)", async ({
+    page,
+  }) => {
     const id = studyIdByRek("912071");
     await page.goto(`/pasient/studier/${id}`);
     const main = page.locator("main");

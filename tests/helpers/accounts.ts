@@ -8,12 +8,32 @@ import { saveStudy } from "~/models/study.server";
 export const PASSWORD = "riktig-hest-batteri-stift";
 
 export const PEOPLE = {
-  researcherStOlavs: { email: "forsker@stolav.example.no", name: "Kari Forsker", roles: [{ role: "researcher", organisationId: "st-olavs" }] },
-  researcherOus: { email: "forsker@ous.example.no", name: "Ola Forsker", roles: [{ role: "researcher", organisationId: "ous" }] },
-  editorStOlavs: { email: "redaktor@stolav.example.no", name: "Siri Redaktør", roles: [{ role: "editor", organisationId: "st-olavs" }] },
-  editorOus: { email: "redaktor@ous.example.no", name: "Per Redaktør", roles: [{ role: "editor", organisationId: "ous" }] },
+  researcherStOlavs: {
+    email: "forsker@stolav.example.no",
+    name: "Kari Forsker",
+    roles: [{ role: "researcher", organisationId: "st-olavs" }],
+  },
+  researcherOus: {
+    email: "forsker@ous.example.no",
+    name: "Ola Forsker",
+    roles: [{ role: "researcher", organisationId: "ous" }],
+  },
+  editorStOlavs: {
+    email: "redaktor@stolav.example.no",
+    name: "Siri Redaktør",
+    roles: [{ role: "editor", organisationId: "st-olavs" }],
+  },
+  editorOus: {
+    email: "redaktor@ous.example.no",
+    name: "Per Redaktør",
+    roles: [{ role: "editor", organisationId: "ous" }],
+  },
   admin: { email: "admin@example.no", name: "Nina Admin", roles: [{ role: "admin", organisationId: null }] },
-  lockout: { email: "sperret@stolav.example.no", name: "Lise Låst", roles: [{ role: "researcher", organisationId: "st-olavs" }] },
+  lockout: {
+    email: "sperret@stolav.example.no",
+    name: "Lise Låst",
+    roles: [{ role: "researcher", organisationId: "st-olavs" }],
+  },
 } satisfies Record<string, { email: string; name: string; roles: RoleGrant[] }>;
 export type Person = keyof typeof PEOPLE;
 

@@ -36,7 +36,11 @@ export interface ApiServerOptions {
   headers?: () => Record<string, string>;
 }
 
-export async function startApiServer({ env = {}, prepare, headers: defaults }: ApiServerOptions = {}): Promise<ApiServer> {
+export async function startApiServer({
+  env = {},
+  prepare,
+  headers: defaults,
+}: ApiServerOptions = {}): Promise<ApiServer> {
   const dir = tempDir("ks-api-");
   const dbFile = path.join(dir, "api.db");
   const setup = openDatabase(dbFile);
@@ -45,15 +49,19 @@ export async function startApiServer({ env = {}, prepare, headers: defaults }: A
   setup.close();
 
   const server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false", BASE_URL: PUBLIC_BASE, ...env });
-  const url = (p: string) => (p.startsWith(PUBLIC_BASE) ? server.url + p.slice(PUBLIC_BASE.length) : p.startsWith("http") ? p : server.url + p);
-  const get = (p: string, headers: Record<string, string> = {}) => fetch(url(p), { headers: { ...defaults?.(), ...headers } });
+  const url = (p: string) =>
+    p.startsWith(PUBLIC_BASE) ? server.url + p.slice(PUBLIC_BASE.length) : p.startsWith("http") ? p : server.url + p;
+  const get = (p: string, headers: Record<string, string> = {}) =>
+    fetch(url(p), { headers: { ...defaults?.(), ...headers } });
   const doc = (await (await get("/api/openapi.json")).json()) as Record<string, unknown>;
   let connection: Db | null = null;
   const db = () => (connection ??= openDatabase(dbFile));
 
   const indexed = async () => {
     for (let attempt = 0; attempt < 400; attempt++) {
-      const health = (await (await get("/healthz", OPS_HEADERS)).json()) as { search: { engines: { outboxLag: number | null }[] } };
+      const health = (await (await get("/healthz", OPS_HEADERS)).json()) as {
+        search: { engines: { outboxLag: number | null }[] };
+      };
       if (health.search.engines.every((e) => e.outboxLag === 0)) return;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -40,7 +40,10 @@ export class BrowserClient {
   async post(p: string, fields: Fields, opts: { csrf?: boolean; origin?: string } = {}) {
     const form = new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields));
     if (opts.csrf !== false && !form.has("csrf")) form.set("csrf", this.csrf);
-    const headers: Record<string, string> = { cookie: this.header(), "content-type": "application/x-www-form-urlencoded" };
+    const headers: Record<string, string> = {
+      cookie: this.header(),
+      "content-type": "application/x-www-form-urlencoded",
+    };
     if (opts.origin) headers.origin = opts.origin;
     const res = await fetch(this.baseUrl + p, { method: "POST", headers, body: form, redirect: "manual" });
     this.take(res);

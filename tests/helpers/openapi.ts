@@ -19,7 +19,9 @@ export class OpenApiConformance {
   constructor(readonly doc: Json) {
     this.ajv = new Ajv2020({ allErrors: true, strict: false });
     this.ajv.addFormat("date", /^\d{4}-\d{2}-\d{2}$/);
-    this.ajv.addFormat("date-time", { validate: (s: string) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)) });
+    this.ajv.addFormat("date-time", {
+      validate: (s: string) => /^\d{4}-\d{2}-\d{2}T/.test(s) && Number.isFinite(Date.parse(s)),
+    });
     this.ajv.addFormat("uri", { validate: (s: string) => URL.canParse(s) });
     this.ajv.addFormat("email", /@/);
     this.ajv.addSchema({ $id: DOC_ID, components: doc.components }, DOC_ID);
@@ -47,7 +49,10 @@ export class OpenApiConformance {
       return;
     }
     const media = content?.[mediaType];
-    if (!media) throw new Error(`${method} ${path} ${status} documents no ${mediaType} body (has ${Object.keys(content ?? {}).join(", ") || "none"})`);
+    if (!media)
+      throw new Error(
+        `${method} ${path} ${status} documents no ${mediaType} body (has ${Object.keys(content ?? {}).join(", ") || "none"})`,
+      );
     const schema = media.schema as Json;
     const key = `${path} ${method} ${status} ${mediaType}`;
     let validate = this.compiled.get(key);
@@ -81,15 +86,20 @@ export class OpenApiConformance {
     }
     this.checked.add(`GET ${path} event ${eventName}`);
     if (!validate(data)) {
-      throw new Error(`event ${eventName} does not match the document:\n${JSON.stringify(validate.errors?.slice(0, 8), null, 2)}\ndata: ${JSON.stringify(data).slice(0, 400)}`);
+      throw new Error(
+        `event ${eventName} does not match the document:\n${JSON.stringify(validate.errors?.slice(0, 8), null, 2)}\ndata: ${JSON.stringify(data).slice(0, 400)}`,
+      );
     }
   }
 
   /** Every operation in the document, as "GET /path". */
   operations(): string[] {
-    return Object.entries(this.doc.paths as Record<string, Json>).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    return Object.entries(this.doc.paths as Record<string, Json>).flatMap(([path, item]) =>
+      Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`),
+    );
   }
 }
 
 /** The documented media type of a response's Content-Type header ("application/json; charset=utf-8" → "application/json"). */
-export const mediaTypeOf = (res: Response): string | null => res.headers.get("content-type")?.split(";")[0]!.trim() ?? null;
+export const mediaTypeOf = (res: Response): string | null =>
+  res.headers.get("content-type")?.split(";")[0]!.trim() ?? null;

@@ -24,7 +24,14 @@ const SERVER_COMMAND = [process.execPath, ["--import", "tsx", "server.ts"]] as c
  */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const { BASE_URL: _base, MODE: _mode, DEV: _dev, PROD: _prod, SSR: _ssr, ...inherited } = process.env;
-  return { ...inherited, HOST: "127.0.0.1", PORT: "0", NODE_ENV: "production", METRICS_TOKEN: TEST_METRICS_TOKEN, ...env };
+  return {
+    ...inherited,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    NODE_ENV: "production",
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
+    ...env,
+  };
 }
 
 /** Every test server's METRICS_TOKEN: /metrics and the details of /healthz and /readyz need it. */
@@ -68,7 +75,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
 }
 
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
-export async function runServerExpectingExit(env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+export async function runServerExpectingExit(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
   const child = spawn(SERVER_COMMAND[0], [...SERVER_COMMAND[1]], {
     env: childEnv(env),
     stdio: ["ignore", "pipe", "pipe"],

@@ -53,7 +53,13 @@ export function describeShared(relPaths: string | string[], name: string, body: 
 }
 
 /** `it` for one test that needs shared files (same rules as describeShared). */
-export function itShared(relPaths: string | string[], name: string, fn: () => unknown, timeout?: number, why = NOT_VENDORED): void {
+export function itShared(
+  relPaths: string | string[],
+  name: string,
+  fn: () => unknown,
+  timeout?: number,
+  why = NOT_VENDORED,
+): void {
   const rels = Array.isArray(relPaths) ? relPaths : [relPaths];
   it.skipIf(skipReason(rels, why) != null)(sharedTitle(name, rels, why), fn, timeout);
 }

@@ -57,11 +57,19 @@ export class SseClient {
   /** Waits until an event matching `match` has arrived (looking at events from index `from`). */
   async next(match: (e: SseEvent) => boolean, from = 0, safetyMs = 30_000): Promise<SseEvent> {
     let found: SseEvent | undefined;
-    await this.until(() => (found = this.events.slice(from).find(match)) !== undefined, safetyMs, () => `no matching event; got ${JSON.stringify(this.events.map((e) => [e.id, e.event]))}`);
+    await this.until(
+      () => (found = this.events.slice(from).find(match)) !== undefined,
+      safetyMs,
+      () => `no matching event; got ${JSON.stringify(this.events.map((e) => [e.id, e.event]))}`,
+    );
     return found!;
   }
 
-  async until(condition: () => boolean, safetyMs = 30_000, describe: () => string = () => "condition not met"): Promise<void> {
+  async until(
+    condition: () => boolean,
+    safetyMs = 30_000,
+    describe: () => string = () => "condition not met",
+  ): Promise<void> {
     if (condition()) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`SSE: ${describe()} (stream ended: ${this.ended})`)), safetyMs);
@@ -118,7 +126,11 @@ export class SseClient {
   private line(line: string): void {
     if (line === "") {
       if (this.current.data.length) {
-        this.events.push({ id: this.current.id, event: this.current.event || "message", data: this.current.data.join("\n") });
+        this.events.push({
+          id: this.current.id,
+          event: this.current.event || "message",
+          data: this.current.data.join("\n"),
+        });
       }
       this.current = { id: null, event: "", data: [] };
       return;

@@ -44,8 +44,10 @@ async function as(person: Person): Promise<BrowserClient> {
   return c;
 }
 
-const versions = (id: number) => db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(id) as number;
-const state = (id: number) => db.prepare("SELECT publication_state FROM studies WHERE id = ?").pluck().get(id) as string;
+const versions = (id: number) =>
+  db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(id) as number;
+const state = (id: number) =>
+  db.prepare("SELECT publication_state FROM studies WHERE id = ?").pluck().get(id) as string;
 
 describe("signing in and out", () => {
   it("without a page asked for, an editor lands on the approval queue, a researcher and the administrator on their studies", async () => {
@@ -62,7 +64,9 @@ describe("signing in and out", () => {
       expect(res.headers.get("location"), who).toBe(home);
       // Signed in, /logg-inn sends them home too; a page asked for still wins.
       expect((await c.get("/logg-inn")).res.headers.get("location"), who).toBe(home);
-      expect((await c.get("/logg-inn?til=/forsker/statistikk")).res.headers.get("location"), who).toBe("/forsker/statistikk");
+      expect((await c.get("/logg-inn?til=/forsker/statistikk")).res.headers.get("location"), who).toBe(
+        "/forsker/statistikk",
+      );
     }
   });
 
@@ -71,7 +75,11 @@ describe("signing in and out", () => {
     const page = await c.get("/logg-inn");
     expect(page.res.status).toBe(200);
     expect(page.res.headers.get("cache-control")).toContain("no-store");
-    const { res } = await c.post("/logg-inn", { email: PEOPLE.researcherStOlavs.email, password: PASSWORD, til: "/forsker/studier" });
+    const { res } = await c.post("/logg-inn", {
+      email: PEOPLE.researcherStOlavs.email,
+      password: PASSWORD,
+      til: "/forsker/studier",
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/forsker/studier");
     const session = res.headers.getSetCookie().find((s) => s.startsWith("ks_session="))!;
@@ -107,7 +115,8 @@ describe("signing in and out", () => {
   });
 
   it("rate-limits sign-in: after 5 failures even the right password is refused (429)", async () => {
-    for (let i = 0; i < 5; i++) expect((await client().attemptSignIn(PEOPLE.lockout.email, `feil-${i}-passord`)).res.status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await client().attemptSignIn(PEOPLE.lockout.email, `feil-${i}-passord`)).res.status).toBe(401);
     const locked = await client().attemptSignIn(PEOPLE.lockout.email);
     expect(locked.res.status).toBe(429);
     expect(locked.body).toContain("For mange mislykkede innlogginger");
@@ -146,21 +155,33 @@ describe("password reset", () => {
   it("a printed token sets a new password once and ends the user's sessions", async () => {
     const signedIn = await as("researcherOus");
     const issued = issueResetToken(db, PEOPLE.researcherOus.email)!;
-    expect(db.prepare("SELECT count(*) FROM password_reset_tokens WHERE token_hash = ?").pluck().get(issued.token)).toBe(0);
+    expect(
+      db.prepare("SELECT count(*) FROM password_reset_tokens WHERE token_hash = ?").pluck().get(issued.token),
+    ).toBe(0);
     const c = client();
     const page = await c.get(`/nytt-passord?token=${issued.token}`);
     expect(page.body).toContain(PEOPLE.researcherOus.email);
     const short = await c.post("/nytt-passord", { token: issued.token, password: "kort", repeat: "kort" });
     expect(short.res.status).toBe(400);
     expect(short.body).toContain("minst 12 tegn");
-    const ok = await c.post("/nytt-passord", { token: issued.token, password: "et helt nytt passord", repeat: "et helt nytt passord" });
+    const ok = await c.post("/nytt-passord", {
+      token: issued.token,
+      password: "et helt nytt passord",
+      repeat: "et helt nytt passord",
+    });
     expect(ok.res.status).toBe(302);
     expect((await signedIn.get("/forsker/studier")).res.status).toBe(302);
     expect((await client().attemptSignIn(PEOPLE.researcherOus.email, "et helt nytt passord")).res.status).toBe(302);
-    const reuse = await c.post("/nytt-passord", { token: issued.token, password: "et tredje passord!", repeat: "et tredje passord!" });
+    const reuse = await c.post("/nytt-passord", {
+      token: issued.token,
+      password: "et tredje passord!",
+      repeat: "et tredje passord!",
+    });
     expect(reuse.res.status).toBe(400);
     expect(reuse.body).toContain("brukt eller utløpt");
-    db.prepare("UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = ?) WHERE email = ?").run(PEOPLE.admin.email, PEOPLE.researcherOus.email);
+    db.prepare(
+      "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = ?) WHERE email = ?",
+    ).run(PEOPLE.admin.email, PEOPLE.researcherOus.email);
   });
 });
 
@@ -168,7 +189,9 @@ describe("CSRF", () => {
   it("refuses a sign-in without the token, or with another token (403)", async () => {
     const c = client();
     await c.get("/logg-inn");
-    expect((await c.post("/logg-inn", { email: PEOPLE.admin.email, password: PASSWORD }, { csrf: false })).res.status).toBe(403);
+    expect(
+      (await c.post("/logg-inn", { email: PEOPLE.admin.email, password: PASSWORD }, { csrf: false })).res.status,
+    ).toBe(403);
     c.csrf = "ikke-riktig";
     expect((await c.post("/logg-inn", { email: PEOPLE.admin.email, password: PASSWORD })).res.status).toBe(403);
   });
@@ -177,7 +200,11 @@ describe("CSRF", () => {
     const c = await as("researcherStOlavs");
     await c.get(`/forsker/studier/${ids.a}`);
     const before = versions(ids.a);
-    const r = await c.post(`/forsker/studier/${ids.a}`, { intent: "dates", site: "st-olavs/", inclusionStart: "2026-01-01", inclusionEnd: "2029-01-01" }, { csrf: false });
+    const r = await c.post(
+      `/forsker/studier/${ids.a}`,
+      { intent: "dates", site: "st-olavs/", inclusionStart: "2026-01-01", inclusionEnd: "2029-01-01" },
+      { csrf: false },
+    );
     expect(r.res.status).toBe(403);
     expect(versions(ids.a)).toBe(before);
   });
@@ -188,8 +215,18 @@ describe("CSRF", () => {
     const before = versions(ids.a);
     const res = await fetch(`${server.url}/forsker/studier/${ids.a}`, {
       method: "POST",
-      headers: { cookie: c.header(), "content-type": "application/x-www-form-urlencoded", origin: "https://angriper.example" },
-      body: new URLSearchParams({ csrf: c.csrf, intent: "dates", site: "st-olavs/", inclusionStart: "2026-01-01", inclusionEnd: "2029-01-01" }),
+      headers: {
+        cookie: c.header(),
+        "content-type": "application/x-www-form-urlencoded",
+        origin: "https://angriper.example",
+      },
+      body: new URLSearchParams({
+        csrf: c.csrf,
+        intent: "dates",
+        site: "st-olavs/",
+        inclusionStart: "2026-01-01",
+        inclusionEnd: "2029-01-01",
+      }),
       redirect: "manual",
     });
     // crossSiteGuard (app/auth/csrf.server.ts, in front of Remix) answers a clear 403; Remix alone
@@ -201,25 +238,103 @@ describe("CSRF", () => {
 });
 
 describe("every forbidden action per role answers 403", () => {
-  const site = (key: string) => ({ intent: "dates", site: key, inclusionStart: "2026-01-01", inclusionEnd: "2029-12-31" });
-  const local = (key: string) => ({ intent: "local", site: key, contactName: "X", contactEmail: "x@example.no", referral: "", pauseReason: "" });
+  const site = (key: string) => ({
+    intent: "dates",
+    site: key,
+    inclusionStart: "2026-01-01",
+    inclusionEnd: "2029-12-31",
+  });
+  const local = (key: string) => ({
+    intent: "local",
+    site: key,
+    contactName: "X",
+    contactEmail: "x@example.no",
+    referral: "",
+    pauseReason: "",
+  });
   const cases: [string, Person, "get" | "post", () => string, Record<string, string>?][] = [
-    ["researcher: another organisation's site dates", "researcherStOlavs", "post", () => `/forsker/studier/${ids.a}`, site("ous/")],
+    [
+      "researcher: another organisation's site dates",
+      "researcherStOlavs",
+      "post",
+      () => `/forsker/studier/${ids.a}`,
+      site("ous/"),
+    ],
     ["researcher: a study of another organisation", "researcherStOlavs", "get", () => `/forsker/studier/${ids.b}`],
     ["researcher: its history", "researcherStOlavs", "get", () => `/forsker/studier/${ids.b}/historikk`],
-    ["researcher: restore where not lead", "researcherOus", "post", () => `/forsker/studier/${ids.a}/historikk`, { version: "1" }],
-    ["researcher: submit where not lead", "researcherOus", "post", () => `/forsker/studier/${ids.a}`, { intent: "submit" }],
+    [
+      "researcher: restore where not lead",
+      "researcherOus",
+      "post",
+      () => `/forsker/studier/${ids.a}/historikk`,
+      { version: "1" },
+    ],
+    [
+      "researcher: submit where not lead",
+      "researcherOus",
+      "post",
+      () => `/forsker/studier/${ids.a}`,
+      { intent: "submit" },
+    ],
     ["researcher: the editors' queue", "researcherStOlavs", "get", () => "/redaksjon"],
     ["researcher: approve", "researcherStOlavs", "post", () => `/redaksjon/studier/${ids.a}`, { intent: "approve" }],
-    ["researcher: send back", "researcherStOlavs", "post", () => `/redaksjon/studier/${ids.a}`, { intent: "send-back", comment: "nei" }],
-    ["researcher: local site information", "researcherStOlavs", "post", () => `/redaksjon/studier/${ids.a}`, local("st-olavs/")],
-    ["editor: approve another organisation's study", "editorOus", "post", () => `/redaksjon/studier/${ids.a}`, { intent: "approve" }],
-    ["editor: send back another organisation's study", "editorOus", "post", () => `/redaksjon/studier/${ids.a}`, { intent: "send-back", comment: "nei" }],
-    ["editor: another organisation's site information", "editorStOlavs", "post", () => `/redaksjon/studier/${ids.a}`, local("ous/")],
-    ["editor: another organisation's site dates", "editorStOlavs", "post", () => `/forsker/studier/${ids.a}`, site("ous/")],
+    [
+      "researcher: send back",
+      "researcherStOlavs",
+      "post",
+      () => `/redaksjon/studier/${ids.a}`,
+      { intent: "send-back", comment: "nei" },
+    ],
+    [
+      "researcher: local site information",
+      "researcherStOlavs",
+      "post",
+      () => `/redaksjon/studier/${ids.a}`,
+      local("st-olavs/"),
+    ],
+    [
+      "editor: approve another organisation's study",
+      "editorOus",
+      "post",
+      () => `/redaksjon/studier/${ids.a}`,
+      { intent: "approve" },
+    ],
+    [
+      "editor: send back another organisation's study",
+      "editorOus",
+      "post",
+      () => `/redaksjon/studier/${ids.a}`,
+      { intent: "send-back", comment: "nei" },
+    ],
+    [
+      "editor: another organisation's site information",
+      "editorStOlavs",
+      "post",
+      () => `/redaksjon/studier/${ids.a}`,
+      local("ous/"),
+    ],
+    [
+      "editor: another organisation's site dates",
+      "editorStOlavs",
+      "post",
+      () => `/forsker/studier/${ids.a}`,
+      site("ous/"),
+    ],
     ["editor: a study of another organisation", "editorStOlavs", "get", () => `/redaksjon/studier/${ids.b}`],
-    ["editor: restore (researchers' action)", "editorStOlavs", "post", () => `/forsker/studier/${ids.a}/historikk`, { version: "1" }],
-    ["editor: submit (researchers' action)", "editorStOlavs", "post", () => `/forsker/studier/${ids.a}`, { intent: "submit" }],
+    [
+      "editor: restore (researchers' action)",
+      "editorStOlavs",
+      "post",
+      () => `/forsker/studier/${ids.a}/historikk`,
+      { version: "1" },
+    ],
+    [
+      "editor: submit (researchers' action)",
+      "editorStOlavs",
+      "post",
+      () => `/forsker/studier/${ids.a}`,
+      { intent: "submit" },
+    ],
   ];
   it.each(cases)("%s", async (_label, person, method, url, fields) => {
     const c = await as(person);
@@ -239,13 +354,19 @@ describe("the work itself", () => {
     const r = await c.post(`/forsker/studier/${ids.a}`, site("st-olavs/", "2026-01-01", "2028-02-29"));
     expect(r.res.status).toBe(302);
     expect(versions(ids.a)).toBe(before + 1);
-    const v = db.prepare("SELECT actor_kind, actor_name, diff FROM study_versions WHERE study_id = ? ORDER BY version DESC LIMIT 1").get(ids.a) as {
+    const v = db
+      .prepare(
+        "SELECT actor_kind, actor_name, diff FROM study_versions WHERE study_id = ? ORDER BY version DESC LIMIT 1",
+      )
+      .get(ids.a) as {
       actor_kind: string;
       actor_name: string;
       diff: string;
     };
     expect(v).toMatchObject({ actor_kind: "user", actor_name: "Kari Forsker" });
-    expect(JSON.parse(v.diff)).toEqual([{ path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2027-06-30", to: "2028-02-29" }]);
+    expect(JSON.parse(v.diff)).toEqual([
+      { path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2027-06-30", to: "2028-02-29" },
+    ]);
     const history = await c.get(`/forsker/studier/${ids.a}/historikk`);
     expect(history.body).toContain(`Versjon ${before + 1}`);
     expect(history.body).toContain("Inklusjonsslutt, st-olavs");
@@ -270,7 +391,10 @@ describe("the work itself", () => {
     const r = await c.post(`/forsker/studier/${ids.a}/historikk`, { version: "1" });
     expect(r.res.status).toBe(302);
     expect(versions(ids.a)).toBe(before + 1);
-    const end = db.prepare("SELECT inclusion_end FROM study_sites WHERE study_id = ? AND organisation_id = 'st-olavs'").pluck().get(ids.a);
+    const end = db
+      .prepare("SELECT inclusion_end FROM study_sites WHERE study_id = ? AND organisation_id = 'st-olavs'")
+      .pluck()
+      .get(ids.a);
     expect(end).toBe("2027-06-30");
   });
 
@@ -288,31 +412,53 @@ describe("the work itself", () => {
     expect(r.res.status).toBe(302);
     expect(state(ids.a)).toBe("published");
     expect((await fetch(`${server.url}/studier/${ids.a}`)).status).toBe(200);
-    expect(db.prepare("SELECT decision FROM study_reviews WHERE study_id = ?").pluck().all(ids.a)).toEqual(["approved"]);
+    expect(db.prepare("SELECT decision FROM study_reviews WHERE study_id = ?").pluck().all(ids.a)).toEqual([
+      "approved",
+    ]);
   });
 
   it("an editor pauses their own site with a reason (and is told when the reason is missing)", async () => {
     const c = await as("editorOus");
     await c.get(`/redaksjon/studier/${ids.a}`);
-    const missing = await c.post(`/redaksjon/studier/${ids.a}`, { intent: "local", site: "ous/", contactName: "", paused: "on", pauseReason: "" });
+    const missing = await c.post(`/redaksjon/studier/${ids.a}`, {
+      intent: "local",
+      site: "ous/",
+      contactName: "",
+      paused: "on",
+      pauseReason: "",
+    });
     expect(missing.res.status).toBe(400);
     expect(missing.body).toContain("En pause må ha en begrunnelse.");
-    const ok = await c.post(`/redaksjon/studier/${ids.a}`, { intent: "local", site: "ous/", contactName: "Lokal", contactEmail: "lokal@ous.example.no", paused: "on", pauseReason: "Ferie" });
+    const ok = await c.post(`/redaksjon/studier/${ids.a}`, {
+      intent: "local",
+      site: "ous/",
+      contactName: "Lokal",
+      contactEmail: "lokal@ous.example.no",
+      paused: "on",
+      pauseReason: "Ferie",
+    });
     expect(ok.res.status).toBe(302);
-    const row = db.prepare("SELECT paused, pause_reason, contact_email FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'").get(ids.a);
+    const row = db
+      .prepare(
+        "SELECT paused, pause_reason, contact_email FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'",
+      )
+      .get(ids.a);
     expect(row).toEqual({ paused: 1, pause_reason: "Ferie", contact_email: "lokal@ous.example.no" });
   });
 });
 
 describe("patients' pages set no cookies", () => {
-  it.each(["/", "/pasient", "/helsepersonell", "/forsker", "/tilgjengelighet"])("%s, even for a signed-in visitor", async (p) => {
-    const c = await as("admin");
-    for (const cookie of ["", c.header()]) {
-      const res = await fetch(server.url + p, { headers: { cookie } });
-      expect(res.status).toBe(200);
-      expect(res.headers.getSetCookie()).toEqual([]);
-    }
-  });
+  it.each(["/", "/pasient", "/helsepersonell", "/forsker", "/tilgjengelighet"])(
+    "%s, even for a signed-in visitor",
+    async (p) => {
+      const c = await as("admin");
+      for (const cookie of ["", c.header()]) {
+        const res = await fetch(server.url + p, { headers: { cookie } });
+        expect(res.status).toBe(200);
+        expect(res.headers.getSetCookie()).toEqual([]);
+      }
+    },
+  );
 });
 
 function site(key: string, start: string, end: string) {

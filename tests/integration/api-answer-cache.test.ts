@@ -38,7 +38,8 @@ const person: Actor = { kind: "user", id: "u-cache", name: "Cache Testesen" };
 /** The server's hit and miss counters (/metrics). */
 async function cacheCounters(): Promise<{ hit: number; miss: number }> {
   const text = await (await api.get("/metrics", OPS_HEADERS)).text();
-  const read = (result: string) => Number(new RegExp(`^kliniske_api_answer_cache_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
+  const read = (result: string) =>
+    Number(new RegExp(`^kliniske_api_answer_cache_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
   return { hit: read("hit"), miss: read("miss") };
 }
 
@@ -49,7 +50,12 @@ async function save(input: unknown, studyId?: number): Promise<number> {
   return result.studyId;
 }
 
-const SITE = { organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2020-01-01", inclusionEnd: "2099-12-31" };
+const SITE = {
+  organisationId: "ous",
+  hospitalId: "ous-rikshospitalet",
+  inclusionStart: "2020-01-01",
+  inclusionEnd: "2099-12-31",
+};
 
 function study(title: string): StudyInput {
   return {
@@ -81,7 +87,14 @@ describe("a repeated read", () => {
     expect(after.hit).toBe(before.hit + 1);
     expect(after.miss).toBe(before.miss);
     expect(secondBody).toEqual(firstBody);
-    for (const header of ["etag", "content-type", "cache-control", "access-control-allow-origin", "link", "ratelimit-remaining"]) {
+    for (const header of [
+      "etag",
+      "content-type",
+      "cache-control",
+      "access-control-allow-origin",
+      "link",
+      "ratelimit-remaining",
+    ]) {
       expect(second.headers.get(header), header).toBeTruthy();
     }
     expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
@@ -136,30 +149,58 @@ describe("a change is visible on the next read", () => {
     const empty = await documented<{ meta: { total: number } }>(api, "/api/v1/studies", await api.get(listPath));
     expect(empty.meta.total).toBe(0);
     // cached now; the save below must not be hidden by it
-    expect((await documented<{ meta: { total: number } }>(api, "/api/v1/studies", await api.get(listPath))).meta.total).toBe(0);
+    expect(
+      (await documented<{ meta: { total: number } }>(api, "/api/v1/studies", await api.get(listPath))).meta.total,
+    ).toBe(0);
 
     const id = await save(study(`${marker} om bukspyttkjertelkreft`));
     await api.indexed();
-    const found = await documented<{ data: { id: number; title: { nb: string } }[] }>(api, "/api/v1/studies", await api.get(listPath));
+    const found = await documented<{ data: { id: number; title: { nb: string } }[] }>(
+      api,
+      "/api/v1/studies",
+      await api.get(listPath),
+    );
     expect(found.data.map((s) => s.id)).toEqual([id]);
 
     const one = `/api/v1/studies/${id}`;
-    const before = await documented<{ title: { nb: string }; status: string }>(api, "/api/v1/studies/{id}", await api.get(one));
+    const before = await documented<{ title: { nb: string }; status: string }>(
+      api,
+      "/api/v1/studies/{id}",
+      await api.get(one),
+    );
     expect(before.title.nb).toBe(`${marker} om bukspyttkjertelkreft`);
     expect(before.status).toBe("open");
     await documented(api, "/api/v1/studies/{id}", await api.get(one)); // cached
 
-    await save({ ...study(`${marker} om bukspyttkjertelkreft, ny tittel`), identifiers: getStudy(api.db(), id)!.identifiers }, id);
+    await save(
+      { ...study(`${marker} om bukspyttkjertelkreft, ny tittel`), identifiers: getStudy(api.db(), id)!.identifiers },
+      id,
+    );
     // Right after the save (before the index catches up): the record is read anew.
     const renamed = await documented<{ title: { nb: string } }>(api, "/api/v1/studies/{id}", await api.get(one));
     expect(renamed.title.nb).toBe(`${marker} om bukspyttkjertelkreft, ny tittel`);
     await api.indexed();
-    const listed = await documented<{ data: { title: { nb: string } }[] }>(api, "/api/v1/studies", await api.get(listPath));
+    const listed = await documented<{ data: { title: { nb: string } }[] }>(
+      api,
+      "/api/v1/studies",
+      await api.get(listPath),
+    );
     expect(listed.data[0]!.title.nb).toBe(`${marker} om bukspyttkjertelkreft, ny tittel`);
 
     const current = getStudy(api.db(), id)!;
-    await save({ ...study(`${marker} om bukspyttkjertelkreft, ny tittel`), identifiers: current.identifiers, sites: [{ ...SITE, paused: true, pauseReason: "Midlertidig stans" }] }, id);
-    const paused = await documented<{ status: string; sites: { status: string }[] }>(api, "/api/v1/studies/{id}", await api.get(one));
+    await save(
+      {
+        ...study(`${marker} om bukspyttkjertelkreft, ny tittel`),
+        identifiers: current.identifiers,
+        sites: [{ ...SITE, paused: true, pauseReason: "Midlertidig stans" }],
+      },
+      id,
+    );
+    const paused = await documented<{ status: string; sites: { status: string }[] }>(
+      api,
+      "/api/v1/studies/{id}",
+      await api.get(one),
+    );
     expect(paused.sites.map((s) => s.status)).toEqual(["paused"]);
     expect(paused.status).not.toBe("open");
   });

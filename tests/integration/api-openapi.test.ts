@@ -41,10 +41,26 @@ beforeAll(async () => {
       if (!first.ok) throw new Error(JSON.stringify(first.problems));
       saveStudy(db, study("Dokumentert studie, endret", "published"), { actor, studyId: first.studyId });
       saveStudy(db, study("Dokumentert studie, endret", "withdrawn"), { actor, studyId: first.studyId });
-      const site = db.prepare("SELECT id, organisation_id AS org FROM study_sites WHERE study_id = (SELECT min(id) FROM studies WHERE publication_state = 'published') LIMIT 1").get() as { id: number; org: string };
-      const studyId = db.prepare("SELECT min(id) FROM studies WHERE publication_state = 'published'").pluck().get() as number;
+      const site = db
+        .prepare(
+          "SELECT id, organisation_id AS org FROM study_sites WHERE study_id = (SELECT min(id) FROM studies WHERE publication_state = 'published') LIMIT 1",
+        )
+        .get() as { id: number; org: string };
+      const studyId = db
+        .prepare("SELECT min(id) FROM studies WHERE publication_state = 'published'")
+        .pluck()
+        .get() as number;
       const at = new Date().toISOString();
-      insertStatusEvents(db, [{ studyId, at, status: "open", previousStatus: "planned", sites: [{ siteId: site.id, organisationId: site.org, hospitalId: null, from: "planned", to: "open" }], createdAt: at }]);
+      insertStatusEvents(db, [
+        {
+          studyId,
+          at,
+          status: "open",
+          previousStatus: "planned",
+          sites: [{ siteId: site.id, organisationId: site.org, hospitalId: null, from: "planned", to: "open" }],
+          createdAt: at,
+        },
+      ]);
     },
   });
   doc = api.conformance.doc as Record<string, any>;
@@ -64,7 +80,10 @@ describe("the OpenAPI document", () => {
 
   it("is generated from the zod schemas the code validates with", async () => {
     expect(doc).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument({ baseUrl: PUBLIC_BASE }))));
-    const params = doc.paths["/api/v1/studies"].get.parameters as { name: string; schema: { items?: { enum?: string[] } } }[];
+    const params = doc.paths["/api/v1/studies"].get.parameters as {
+      name: string;
+      schema: { items?: { enum?: string[] } };
+    }[];
     expect(params.find((p) => p.name === "phases")!.schema.items!.enum).toEqual([...PHASES]);
     expect(doc.components.schemas.Study.properties.studyType.enum).toEqual([...STUDY_TYPES]);
     expect(doc.components.schemas.Study.additionalProperties).toBe(false);
@@ -80,7 +99,12 @@ describe("the OpenAPI document", () => {
         expect(Object.keys(op.responses), path).toContain("200");
         if (UNCONDITIONAL.has(path)) continue;
         expect(Object.keys(op.responses), path).toContain("304");
-        if (path.startsWith("/api/v1") || path.startsWith("/feeds/") || (path.startsWith("/embed/") && path.endsWith(".json"))) expect(Object.keys(op.responses), path).toContain("429");
+        if (
+          path.startsWith("/api/v1") ||
+          path.startsWith("/feeds/") ||
+          (path.startsWith("/embed/") && path.endsWith(".json"))
+        )
+          expect(Object.keys(op.responses), path).toContain("429");
       }
     }
   });
@@ -88,9 +112,18 @@ describe("the OpenAPI document", () => {
 
 describe("real responses of every operation conform to the document", () => {
   it("checks 200s and errors of every operation", async () => {
-    const id = (api.db().prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id LIMIT 1").pluck().get() as number) ?? 1;
+    const id =
+      (api
+        .db()
+        .prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id LIMIT 1")
+        .pluck()
+        .get() as number) ?? 1;
     const calls: [string, string, number][] = [
-      ["/api/v1/studies", "/api/v1/studies?q=kreft&status=open&facets=status,regionId,categories,studyType,phase,icd10Chapter,organisationId", 200],
+      [
+        "/api/v1/studies",
+        "/api/v1/studies?q=kreft&status=open&facets=status,regionId,categories,studyType,phase,icd10Chapter,organisationId",
+        200,
+      ],
       ["/api/v1/studies", "/api/v1/studies?postcode=0450&sort=distance&perPage=100", 200],
       ["/api/v1/studies", "/api/v1/studies?page=abc", 400],
       ["/api/v1/studies/{id}", `/api/v1/studies/${id}`, 200],
@@ -133,7 +166,13 @@ describe("real responses of every operation conform to the document", () => {
         api.conformance.check(template, "get", 200, "text/csv", await res.text());
       } else {
         // The text answers: the documented media type (the body is a string in it).
-        const kind = template.endsWith(".atom") ? "atom" : template.endsWith(".ics") ? "ics" : template === "/embed/organisations/{id}" ? "embed" : null;
+        const kind = template.endsWith(".atom")
+          ? "atom"
+          : template.endsWith(".ics")
+            ? "ics"
+            : template === "/embed/organisations/{id}"
+              ? "embed"
+              : null;
         if (kind && status === 200) expect(mediaTypeOf(res), path).toBe(MEDIA[kind]);
         await documented(api, template, res);
       }
@@ -155,14 +194,18 @@ describe("real responses of every operation conform to the document", () => {
     await stream.next((e) => e.event === "ready");
     stream.close();
     api.conformance.check("/api/v1/events", "get", 200, "text/event-stream", "");
-    expect(new Set(stream.events.map((e) => e.event))).toEqual(new Set(["study.published", "study.changed", "study.withdrawn", "study.status", "ready"]));
+    expect(new Set(stream.events.map((e) => e.event))).toEqual(
+      new Set(["study.published", "study.changed", "study.withdrawn", "study.status", "ready"]),
+    );
     for (const e of stream.events) {
       expect(e.id, e.event).toMatch(/^\d+-\d+$/);
       api.conformance.checkEvent("/api/v1/events", e.event, JSON.parse(e.data));
     }
     // The check is strict: a field the document does not know fails.
     const changed = JSON.parse(stream.events.find((e) => e.event === "study.changed")!.data);
-    expect(() => api.conformance.checkEvent("/api/v1/events", "study.changed", { ...changed, extra: 1 })).toThrow(/additional/);
+    expect(() => api.conformance.checkEvent("/api/v1/events", "study.changed", { ...changed, extra: 1 })).toThrow(
+      /additional/,
+    );
     expect(() => api.conformance.checkEvent("/api/v1/events", "study.nope", changed)).toThrow(/documents no event/);
 
     for (const path of ["/api/v1/events?lastEventId=abc", "/api/v1/events?since=1"]) {
@@ -184,12 +227,22 @@ describe("real responses of every operation conform to the document", () => {
   });
 
   it("the check is strict: an extra or missing field fails", async () => {
-    const id = api.db().prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id LIMIT 1").pluck().get() as number;
+    const id = api
+      .db()
+      .prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id LIMIT 1")
+      .pluck()
+      .get() as number;
     const body = (await (await api.get(`/api/v1/studies/${id}`)).json()) as Record<string, unknown>;
-    expect(() => api.conformance.check("/api/v1/studies/{id}", "get", 200, "application/json", { ...body, secret: 1 })).toThrow(/additional/);
+    expect(() =>
+      api.conformance.check("/api/v1/studies/{id}", "get", 200, "application/json", { ...body, secret: 1 }),
+    ).toThrow(/additional/);
     const { status: _s, ...without } = body;
-    expect(() => api.conformance.check("/api/v1/studies/{id}", "get", 200, "application/json", without)).toThrow(/required/);
-    expect(() => api.conformance.check("/api/v1/studies/{id}", "get", 200, "application/json", { ...body, status: "stale" })).toThrow(/enum/);
+    expect(() => api.conformance.check("/api/v1/studies/{id}", "get", 200, "application/json", without)).toThrow(
+      /required/,
+    );
+    expect(() =>
+      api.conformance.check("/api/v1/studies/{id}", "get", 200, "application/json", { ...body, status: "stale" }),
+    ).toThrow(/enum/);
   });
 });
 
@@ -200,7 +253,7 @@ describe("the readable API page", () => {
     expect(res.headers.get("content-type")).toContain("text/html");
     const html = await res.text();
     expect(html).toContain('<html lang="nb">');
-    expect(html).toContain("<h1 id=\"api-tittel\">Åpent API</h1>");
+    expect(html).toContain('<h1 id="api-tittel">Åpent API</h1>');
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { summary: string }>>)) {
       expect(html).toContain(path);
       for (const op of Object.values(item)) expect(html).toContain(op.summary);

@@ -37,7 +37,12 @@ function input(overrides: Partial<StudyInput> = {}): StudyInput {
     icd10: ["I50"],
     leadOrganisationId: "ous",
     sites: [
-      { organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2020-01-01", inclusionEnd: "2099-06-30" },
+      {
+        organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
+        inclusionStart: "2020-01-01",
+        inclusionEnd: "2099-06-30",
+      },
       { organisationId: "st-olavs", inclusionStart: "2090-03-01", inclusionEnd: "2099-03-01" },
     ],
     publicationState: "published",
@@ -57,7 +62,12 @@ async function save(study: StudyInput, studyId?: number): Promise<{ studyId: num
   return { studyId: result.studyId, version: result.version };
 }
 
-const publishedIds = () => api.db().prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id").pluck().all() as number[];
+const publishedIds = () =>
+  api
+    .db()
+    .prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id")
+    .pluck()
+    .all() as number[];
 
 /** Fetches until the answer carries Last-Modified (it is left out within the second of a change). */
 async function withLastModified(path: string): Promise<Response> {
@@ -80,10 +90,19 @@ describe("GET /api/v1/studies/:id", () => {
     const record = getStudy(api.db(), id)!;
     const now = new Date();
     const active = record.sites.filter((s) => !s.withdrawn);
-    expect(body).toMatchObject({ id, version: record.currentVersion, title: { nb: record.title.nb }, status: studyStatus(active, now) });
+    expect(body).toMatchObject({
+      id,
+      version: record.currentVersion,
+      title: { nb: record.title.nb },
+      status: studyStatus(active, now),
+    });
     expect(body.sites.map((s: { id: number }) => s.id)).toEqual(active.map((s) => s.id));
     for (const [i, site] of active.entries()) {
-      expect(body.sites[i]).toMatchObject({ inclusionStart: site.inclusionStart, inclusionEnd: site.inclusionEnd, status: siteStatus(site, now) });
+      expect(body.sites[i]).toMatchObject({
+        inclusionStart: site.inclusionStart,
+        inclusionEnd: site.inclusionEnd,
+        status: siteStatus(site, now),
+      });
     }
     expect(body.apiUrl).toBe(`http://api.kliniskestudier.test/api/v1/studies/${id}`);
     expect(body.versionsUrl).toBe(`http://api.kliniskestudier.test/api/v1/studies/${id}/versions`);
@@ -144,8 +163,12 @@ describe("GET /api/v1/studies/:id/versions", () => {
     ]);
     expect(body.meta).toMatchObject({ studyId: draft.studyId, count: 3, publicationState: "withdrawn" });
     expect(body.data[0].changes).toEqual([]);
-    expect(body.data[1].changes).toEqual([{ path: "sites[ous/ous-rikshospitalet].inclusionEnd", kind: "changed", from: "2099-06-30", to: "2099-12-31" }]);
-    expect(body.data[2].changes).toEqual([{ path: "publicationState", kind: "changed", from: "published", to: "withdrawn" }]);
+    expect(body.data[1].changes).toEqual([
+      { path: "sites[ous/ous-rikshospitalet].inclusionEnd", kind: "changed", from: "2099-06-30", to: "2099-12-31" },
+    ]);
+    expect(body.data[2].changes).toEqual([
+      { path: "publicationState", kind: "changed", from: "published", to: "withdrawn" },
+    ]);
     for (const v of body.data) expect(v.actor).toEqual({ kind: "user", name: null });
     expect(text).not.toContain("Hemmelig");
     expect(text).not.toContain("Redaktørsen");
@@ -155,7 +178,11 @@ describe("GET /api/v1/studies/:id/versions", () => {
   it("names sources and the seed (they are not people)", async () => {
     const res = await api.get(`/api/v1/studies/${publishedIds()[0]}/versions`);
     const body = await documented(api, "/api/v1/studies/{id}/versions", res);
-    expect(body.data[0]).toMatchObject({ kind: "published", actor: { kind: "seed", name: "Demodata (fiktive studier)" }, source: { id: "demo-seed" } });
+    expect(body.data[0]).toMatchObject({
+      kind: "published",
+      actor: { kind: "seed", name: "Demodata (fiktive studier)" },
+      source: { id: "demo-seed" },
+    });
   });
 });
 
@@ -184,7 +211,10 @@ function expectedPublicChanges(): string[] {
        FROM study_versions v`,
     )
     .all() as { s: number; v: number; state: string; prev: string | null }[];
-  return rows.filter((r) => r.state === "published" || r.prev === "published").map((r) => `${r.s}/${r.v}`).sort();
+  return rows
+    .filter((r) => r.state === "published" || r.prev === "published")
+    .map((r) => `${r.s}/${r.v}`)
+    .sort();
 }
 
 interface ChangePage {
@@ -260,7 +290,8 @@ describe("bulk export", () => {
     const cursor = res.headers.get("x-changes-cursor")!;
     const lines = (await res.text()).split("\n").filter(Boolean);
     const studies = lines.map((l) => JSON.parse(l) as { id: number });
-    for (const s of studies) api.conformance.check("/api/v1/export/studies.ndjson", "get", 200, "application/x-ndjson", s);
+    for (const s of studies)
+      api.conformance.check("/api/v1/export/studies.ndjson", "get", 200, "application/x-ndjson", s);
     expect(studies.map((s) => s.id)).toEqual(publishedIds());
     // The same representation as the single-study endpoint.
     const one = await (await api.get(`/api/v1/studies/${studies[0]!.id}`)).json();
@@ -272,11 +303,15 @@ describe("bulk export", () => {
   });
 
   it("CSV: RFC 4180 with a BOM, one row per study, formulas neutralised", async () => {
-    const tricky = await save(input({ title: { nb: '=HYPERLINK("http://x.example","klikk"), med komma\nog linjeskift' } }));
+    const tricky = await save(
+      input({ title: { nb: '=HYPERLINK("http://x.example","klikk"), med komma\nog linjeskift' } }),
+    );
     const res = await api.get("/api/v1/export/studies.csv");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="kliniske-studier-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="kliniske-studier-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     api.conformance.check("/api/v1/export/studies.csv", "get", 200, "text/csv", "");
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 byte-order mark
@@ -284,7 +319,9 @@ describe("bulk export", () => {
     expect(rows[0]).toEqual(STUDY_CSV_HEADER);
     expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(publishedIds());
     const row = rows.find((r) => Number(r[0]) === tricky.studyId)!;
-    expect(row[STUDY_CSV_HEADER.indexOf("title_nb")]).toBe(`'=HYPERLINK("http://x.example","klikk"), med komma\nog linjeskift`);
+    expect(row[STUDY_CSV_HEADER.indexOf("title_nb")]).toBe(
+      `'=HYPERLINK("http://x.example","klikk"), med komma\nog linjeskift`,
+    );
     expect(row[STUDY_CSV_HEADER.indexOf("status")]).toBe("open");
   });
 
@@ -294,7 +331,9 @@ describe("bulk export", () => {
     try {
       await save(input());
       expect(publishedIds().length).toBe(before + 1);
-      expect(snapshot.db.prepare("SELECT count(*) FROM studies WHERE publication_state = 'published'").pluck().get()).toBe(before);
+      expect(
+        snapshot.db.prepare("SELECT count(*) FROM studies WHERE publication_state = 'published'").pluck().get(),
+      ).toBe(before);
     } finally {
       snapshot.close();
     }
@@ -349,7 +388,10 @@ describe("conditional requests", () => {
     expect((await api.get(path, { "if-none-match": etag })).status).toBe(304);
     expect((await api.get(path, { "if-modified-since": lastModified })).status).toBe(304);
 
-    await save(input({ identifiers: { rek: String(rek - 1) }, title: { nb: "API-teststudie om hjertesvikt, ny tittel" } }), s.studyId);
+    await save(
+      input({ identifiers: { rek: String(rek - 1) }, title: { nb: "API-teststudie om hjertesvikt, ny tittel" } }),
+      s.studyId,
+    );
     await api.indexed();
     const changed = await api.get(path, { "if-none-match": etag });
     expect(changed.status).toBe(200);
@@ -370,7 +412,10 @@ describe("conditional requests", () => {
     expect(headExport.status).toBe(200);
     expect(headExport.headers.get("x-changes-cursor")).toMatch(/^\d+$/);
     expect(await headExport.text()).toBe("");
-    const conditional = await fetch(api.url("/api/v1/organisations"), { method: "HEAD", headers: { "if-none-match": get.headers.get("etag")! } });
+    const conditional = await fetch(api.url("/api/v1/organisations"), {
+      method: "HEAD",
+      headers: { "if-none-match": get.headers.get("etag")! },
+    });
     expect(conditional.status).toBe(304);
   });
 });
@@ -386,14 +431,22 @@ describe("CORS and methods", () => {
   it("answers the preflight for GET/HEAD and refuses writes with 405", async () => {
     const pre = await fetch(api.url("/api/v1/studies"), {
       method: "OPTIONS",
-      headers: { origin: "https://sykehus.example", "access-control-request-method": "GET", "access-control-request-headers": "if-none-match" },
+      headers: {
+        origin: "https://sykehus.example",
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "if-none-match",
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe("*");
     expect(pre.headers.get("access-control-allow-methods")).toBe("GET, HEAD, OPTIONS");
     expect(pre.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("if-none-match");
     for (const method of ["POST", "PUT", "DELETE", "PATCH"]) {
-      const res = await fetch(api.url("/api/v1/studies/1"), { method, headers: { "content-type": "application/json" }, body: "{}" });
+      const res = await fetch(api.url("/api/v1/studies/1"), {
+        method,
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       expect(res.status, method).toBe(405);
       expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
@@ -402,9 +455,16 @@ describe("CORS and methods", () => {
 
   it("the write (ingest) API is not opened to other origins", async () => {
     const path = "/api/v1/organisations/ous/studies?format=native";
-    const pre = await fetch(api.url(path), { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "PUT" } });
+    const pre = await fetch(api.url(path), {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "PUT" },
+    });
     expect(pre.headers.get("access-control-allow-origin")).toBeNull();
-    const put = await fetch(api.url(path), { method: "PUT", headers: { origin: "https://evil.example", "content-type": "application/json" }, body: "[]" });
+    const put = await fetch(api.url(path), {
+      method: "PUT",
+      headers: { origin: "https://evil.example", "content-type": "application/json" },
+      body: "[]",
+    });
     expect(put.status).toBe(401);
     expect(put.headers.get("access-control-allow-origin")).toBeNull();
   });

@@ -36,7 +36,14 @@ interface Summary {
 }
 interface List {
   data: Summary[];
-  meta: { total: number; page: number; perPage: number; pageCount: number; sort: string; near: { place: string | null } | null };
+  meta: {
+    total: number;
+    page: number;
+    perPage: number;
+    pageCount: number;
+    sort: string;
+    near: { place: string | null } | null;
+  };
   facets: Record<string, Record<string, number>>;
   links: { next: string | null; prev: string | null; first: string; last: string; self: string };
 }
@@ -67,7 +74,11 @@ async function everything(query: string): Promise<{ studies: Summary[]; total: n
 }
 
 const publishedIds = () =>
-  (api.db().prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id").pluck().all() as number[]);
+  api
+    .db()
+    .prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id")
+    .pluck()
+    .all() as number[];
 
 describe("paging through everything", () => {
   it("finds every published study exactly once, page by page (newest first)", async () => {
@@ -84,16 +95,18 @@ describe("paging through everything", () => {
     }
   });
 
-  it.each(["?sort=closing&perPage=9", "?q=studie&perPage=6", "?postcode=7030&sort=distance&perPage=11", "?status=open,planned&perPage=100"])(
-    "nothing missing or duplicated with %s",
-    async (query) => {
-      const { studies, total } = await everything(query);
-      const ids = studies.map((s) => s.id);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(ids.length).toBe(total);
-      expect(total).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    "?sort=closing&perPage=9",
+    "?q=studie&perPage=6",
+    "?postcode=7030&sort=distance&perPage=11",
+    "?status=open,planned&perPage=100",
+  ])("nothing missing or duplicated with %s", async (query) => {
+    const { studies, total } = await everything(query);
+    const ids = studies.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(total);
+    expect(total).toBeGreaterThan(0);
+  });
 
   it("answers the same page the same way (stable order) and links back and forth", async () => {
     const a = await list("?perPage=5&page=3&sort=closing");
@@ -116,7 +129,12 @@ describe("filters agree with the status the API derives", () => {
   it("status=open is exactly the studies whose derived status is open", async () => {
     const all = (await everything("?perPage=100")).studies;
     const open = (await everything("?status=open&perPage=100")).studies;
-    expect(open.map((s) => s.id).sort()).toEqual(all.filter((s) => s.status === "open").map((s) => s.id).sort());
+    expect(open.map((s) => s.id).sort()).toEqual(
+      all
+        .filter((s) => s.status === "open")
+        .map((s) => s.id)
+        .sort(),
+    );
     expect(open.length).toBeGreaterThan(0);
   });
 
@@ -128,11 +146,16 @@ describe("filters agree with the status the API derives", () => {
   ])("status=%s gives studies with a site that is %j now", async (status, shown) => {
     const { studies } = await everything(`?status=${status}&perPage=100`);
     expect(studies.length).toBeGreaterThan(0);
-    for (const s of studies) expect(s.sites.some((x) => shown.includes(x.status)), `study ${s.id}`).toBe(true);
+    for (const s of studies)
+      expect(
+        s.sites.some((x) => shown.includes(x.status)),
+        `study ${s.id}`,
+      ).toBe(true);
   });
 
   it("site filters: regions, organisations, hospitals", async () => {
-    for (const s of (await everything("?regions=helse-nord&perPage=100")).studies) expect(s.sites.some((x) => x.region.id === "helse-nord")).toBe(true);
+    for (const s of (await everything("?regions=helse-nord&perPage=100")).studies)
+      expect(s.sites.some((x) => x.region.id === "helse-nord")).toBe(true);
     for (const s of (await everything("?organisations=ous,unn&perPage=100")).studies)
       expect(s.sites.some((x) => ["ous", "unn"].includes(x.organisation.id))).toBe(true);
     const someHospital = (await list("?perPage=1")).data[0]!.sites.find((x) => x.hospital)!.hospital!.id;
@@ -145,17 +168,22 @@ describe("filters agree with the status the API derives", () => {
     const c = (await everything("?icd10=c&perPage=100")).studies;
     expect(c.length).toBeGreaterThan(0);
     for (const s of c) expect(s.icd10.some((x) => x.code.startsWith("C"))).toBe(true);
-    for (const s of (await everything("?categories=cancer&perPage=100")).studies) expect(s.categories.map((x) => x.id)).toContain("cancer");
-    for (const s of (await everything("?studyTypes=observational&perPage=100")).studies) expect(s.studyType).toBe("observational");
-    for (const s of (await everything("?phases=phase_3,phase_2&perPage=100")).studies) expect(["phase_2", "phase_3"]).toContain(s.phase);
+    for (const s of (await everything("?categories=cancer&perPage=100")).studies)
+      expect(s.categories.map((x) => x.id)).toContain("cancer");
+    for (const s of (await everything("?studyTypes=observational&perPage=100")).studies)
+      expect(s.studyType).toBe("observational");
+    for (const s of (await everything("?phases=phase_3,phase_2&perPage=100")).studies)
+      expect(["phase_2", "phase_3"]).toContain(s.phase);
     const children = (await everything("?age=10&perPage=100")).studies;
     expect(children.length).toBeGreaterThan(0);
     for (const s of children) {
       expect(s.eligibility.minAgeYears ?? 0).toBeLessThanOrEqual(10);
       expect(s.eligibility.maxAgeYears ?? 120).toBeGreaterThanOrEqual(10);
     }
-    for (const s of (await everything("?sex=male&perPage=100")).studies) expect(["all", "male"]).toContain(s.eligibility.sex);
-    for (const s of (await everything("?healthyVolunteers=true&perPage=100")).studies) expect(s.eligibility.healthyVolunteers).toBe(true);
+    for (const s of (await everything("?sex=male&perPage=100")).studies)
+      expect(["all", "male"]).toContain(s.eligibility.sex);
+    for (const s of (await everything("?healthyVolunteers=true&perPage=100")).studies)
+      expect(s.eligibility.healthyVolunteers).toBe(true);
   });
 
   it("free text finds the same study by lay word, medical word and ICD-10 code", async () => {
@@ -182,7 +210,15 @@ describe("place, sorting and facets", () => {
 
   it("facets count the matching studies per value", async () => {
     const body = await list("?facets=status,regionId,organisationId,categories,studyType,phase,icd10Chapter&perPage=1");
-    expect(Object.keys(body.facets).sort()).toEqual(["categories", "icd10Chapter", "organisationId", "phase", "regionId", "status", "studyType"]);
+    expect(Object.keys(body.facets).sort()).toEqual([
+      "categories",
+      "icd10Chapter",
+      "organisationId",
+      "phase",
+      "regionId",
+      "status",
+      "studyType",
+    ]);
     expect(Object.values(body.facets.studyType!).reduce((a, b) => a + b, 0)).toBe(body.meta.total);
     const open = await list("?status=open&perPage=1");
     expect(body.facets.status!.open).toBe(open.meta.total);
@@ -247,11 +283,9 @@ describe("hostile and bad parameters", () => {
     const res = await api.get(`/api/v1/studies?${query}`);
     expect(res.status).toBe(400);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    const body = await documented<{ error: { code: string; message: string; details: { parameters: { name: string; message: string }[] } } }>(
-      api,
-      "/api/v1/studies",
-      res,
-    );
+    const body = await documented<{
+      error: { code: string; message: string; details: { parameters: { name: string; message: string }[] } };
+    }>(api, "/api/v1/studies", res);
     expect(body.error.code).toBe("invalid_parameter");
     expect(body.error.details.parameters[0]!.name).toBe(name);
     expect(body.error.details.parameters[0]!.message.length).toBeGreaterThan(5);
@@ -260,7 +294,11 @@ describe("hostile and bad parameters", () => {
 
   it("reports every bad parameter at once", async () => {
     const res = await api.get("/api/v1/studies?page=x&perPage=0&sex=x");
-    const body = await documented<{ error: { details: { parameters: { name: string }[] } } }>(api, "/api/v1/studies", res);
+    const body = await documented<{ error: { details: { parameters: { name: string }[] } } }>(
+      api,
+      "/api/v1/studies",
+      res,
+    );
     expect(body.error.details.parameters.map((p) => p.name).sort()).toEqual(["page", "perPage", "sex"]);
   });
 });

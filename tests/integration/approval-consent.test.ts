@@ -45,11 +45,15 @@ async function as(person: Person) {
 let rek = 660000;
 /** A study written as a source would (not through the pages), led by St. Olavs. */
 function study(over: Parameters<typeof testStudy>[0] = {}): number {
-  const r = saveStudy(db, testStudy({ identifiers: { rek: String(rek++) }, ...over }), { actor: { kind: "system", name: "test" } });
+  const r = saveStudy(db, testStudy({ identifiers: { rek: String(rek++) }, ...over }), {
+    actor: { kind: "system", name: "test" },
+  });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.studyId;
 }
-const stOlavsOnly = [{ organisationId: "st-olavs", hospitalId: null, inclusionStart: "2026-01-01", inclusionEnd: "2030-06-30" }];
+const stOlavsOnly = [
+  { organisationId: "st-olavs", hospitalId: null, inclusionStart: "2026-01-01", inclusionEnd: "2030-06-30" },
+];
 
 /** The edit form as a browser without JavaScript posts it. */
 function editForm(title: string, over: Record<string, string> = {}): [string, string][] {
@@ -73,14 +77,22 @@ function editForm(title: string, over: Record<string, string> = {}): [string, st
   });
 }
 
-const state = (id: number) => db.prepare("SELECT publication_state FROM studies WHERE id = ?").pluck().get(id) as string;
-const apiTitle = async (id: number) => ((await (await fetch(`${server.url}/api/v1/studies/${id}`)).json()) as { title: { nb: string } }).title.nb;
+const state = (id: number) =>
+  db.prepare("SELECT publication_state FROM studies WHERE id = ?").pluck().get(id) as string;
+const apiTitle = async (id: number) =>
+  ((await (await fetch(`${server.url}/api/v1/studies/${id}`)).json()) as { title: { nb: string } }).title.nb;
 const apiSites = async (id: number) =>
-  ((await (await fetch(`${server.url}/api/v1/studies/${id}`)).json()) as { sites: { organisation: { id: string } | null }[] }).sites.map((s) => s.organisation?.id);
+  (
+    (await (await fetch(`${server.url}/api/v1/studies/${id}`)).json()) as {
+      sites: { organisation: { id: string } | null }[];
+    }
+  ).sites.map((s) => s.organisation?.id);
 /** The embed as JSON text; a study shows there as a link ending in /studier/<id>. */
-const embedIds = async (org: string) => JSON.stringify(await (await fetch(`${server.url}/embed/organisations/${org}.json`)).json());
+const embedIds = async (org: string) =>
+  JSON.stringify(await (await fetch(`${server.url}/embed/organisations/${org}.json`)).json());
 const inEmbed = (id: number) => `/studier/${id}"`;
-const versionCount = (id: number) => db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(id) as number;
+const versionCount = (id: number) =>
+  db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(id) as number;
 
 describe("5. an approval publishes exactly what the editor reviewed", () => {
   it("a submitted study changed after the editor opened it is not approved; the queue shows the new version", async () => {
@@ -92,11 +104,19 @@ describe("5. an approval publishes exactly what the editor reviewed", () => {
 
     const researcher = await as("researcherStOlavs");
     await researcher.get(`/forsker/studier/${id}/rediger`);
-    const edited = await researcher.post(`/forsker/studier/${id}/rediger`, editForm("Tittel endret etter gjennomgang", { "identifiers.rek": String(rek - 1) }));
+    const edited = await researcher.post(
+      `/forsker/studier/${id}/rediger`,
+      editForm("Tittel endret etter gjennomgang", { "identifiers.rek": String(rek - 1) }),
+    );
     expect(edited.res.status).toBe(302);
     expect(versionCount(id)).toBe(2);
 
-    const refused = await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", version: "1", revision: "", comment: "" });
+    const refused = await editor.post(`/redaksjon/studier/${id}`, {
+      intent: "approve",
+      version: "1",
+      revision: "",
+      comment: "",
+    });
     expect(refused.res.status).toBe(409);
     expect(refused.body).toContain("Studien er endret etter at du åpnet den: du så versjon 1, nå er den versjon 2.");
     expect(state(id)).toBe("submitted");
@@ -108,7 +128,12 @@ describe("5. an approval publishes exactly what the editor reviewed", () => {
     expect(queue.body).toContain("Tittel endret etter gjennomgang");
     const again = await editor.get(`/redaksjon/studier/${id}`);
     expect(again.body).toContain("Du gjennomgår versjon 2.");
-    const ok = await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", version: "2", revision: "", comment: "" });
+    const ok = await editor.post(`/redaksjon/studier/${id}`, {
+      intent: "approve",
+      version: "2",
+      revision: "",
+      comment: "",
+    });
     expect(ok.res.status).toBe(302);
     expect(state(id)).toBe("published");
     expect(await apiTitle(id)).toBe("Tittel endret etter gjennomgang");
@@ -118,7 +143,10 @@ describe("5. an approval publishes exactly what the editor reviewed", () => {
     const id = study({ sites: stOlavsOnly, publicationState: "published", title: { nb: "Publisert tittel" } });
     const researcher = await as("researcherStOlavs");
     await researcher.get(`/forsker/studier/${id}/rediger`);
-    const first = await researcher.post(`/forsker/studier/${id}/rediger`, editForm("Foreslått tittel", { intent: "submit", "identifiers.rek": String(rek - 1) }));
+    const first = await researcher.post(
+      `/forsker/studier/${id}/rediger`,
+      editForm("Foreslått tittel", { intent: "submit", "identifiers.rek": String(rek - 1) }),
+    );
     expect(first.res.status).toBe(302);
     expect(first.res.headers.get("location")).toBe(`/forsker/studier/${id}?endring=1`);
     expect(versionCount(id)).toBe(1);
@@ -134,9 +162,17 @@ describe("5. an approval publishes exactly what the editor reviewed", () => {
 
     // The researcher changes it again while the editor reads revision 1.
     await researcher.get(`/forsker/studier/${id}/rediger`);
-    const second = await researcher.post(`/forsker/studier/${id}/rediger`, editForm("Enda en tittel", { "identifiers.rek": String(rek - 1) }));
+    const second = await researcher.post(
+      `/forsker/studier/${id}/rediger`,
+      editForm("Enda en tittel", { "identifiers.rek": String(rek - 1) }),
+    );
     expect(second.res.headers.get("location")).toBe(`/forsker/studier/${id}?endring=2`);
-    const refused = await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", version: "1", revision: "1", comment: "" });
+    const refused = await editor.post(`/redaksjon/studier/${id}`, {
+      intent: "approve",
+      version: "1",
+      revision: "1",
+      comment: "",
+    });
     expect(refused.res.status).toBe(409);
     expect(refused.body).toContain("Studien er endret etter at du åpnet den: du så endring 1, nå venter endring 2.");
     expect(await apiTitle(id)).toBe("Publisert tittel");
@@ -144,11 +180,20 @@ describe("5. an approval publishes exactly what the editor reviewed", () => {
 
     const again = await editor.get(`/redaksjon/studier/${id}`);
     expect(again.body).toContain("Du gjennomgår endring 2");
-    const ok = await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", version: "1", revision: "2", comment: "" });
+    const ok = await editor.post(`/redaksjon/studier/${id}`, {
+      intent: "approve",
+      version: "1",
+      revision: "2",
+      comment: "",
+    });
     expect(ok.res.status).toBe(302);
     expect(await apiTitle(id)).toBe("Enda en tittel");
     expect(versionCount(id)).toBe(2);
-    expect(db.prepare("SELECT revision, state, published_version FROM study_revisions WHERE study_id = ? ORDER BY revision").all(id)).toEqual([
+    expect(
+      db
+        .prepare("SELECT revision, state, published_version FROM study_revisions WHERE study_id = ? ORDER BY revision")
+        .all(id),
+    ).toEqual([
       { revision: 1, state: "replaced", published_version: null },
       { revision: 2, state: "approved", published_version: 2 },
     ]);
@@ -158,9 +203,16 @@ describe("5. an approval publishes exactly what the editor reviewed", () => {
     const id = study({ sites: stOlavsOnly, publicationState: "published" });
     const researcher = await as("researcherStOlavs");
     await researcher.get(`/forsker/studier/${id}`);
-    const r = await researcher.post(`/forsker/studier/${id}`, { intent: "dates", site: "st-olavs/", inclusionStart: "2026-01-01", inclusionEnd: "2031-01-31" });
+    const r = await researcher.post(`/forsker/studier/${id}`, {
+      intent: "dates",
+      site: "st-olavs/",
+      inclusionStart: "2026-01-01",
+      inclusionEnd: "2031-01-31",
+    });
     expect(r.res.status).toBe(302);
-    const body = (await (await fetch(`${server.url}/api/v1/studies/${id}`)).json()) as { sites: { inclusionEnd: string }[] };
+    const body = (await (await fetch(`${server.url}/api/v1/studies/${id}`)).json()) as {
+      sites: { inclusionEnd: string }[];
+    };
     expect(body.sites[0]!.inclusionEnd).toBe("2031-01-31");
   });
 });
@@ -184,11 +236,17 @@ describe("6. a site of another organisation only with its consent", () => {
     expect(await apiSites(id)).toEqual(["st-olavs"]);
     expect(await embedIds("ous")).not.toContain(inEmbed(id));
     expect(await (await fetch(`${server.url}/pasient/studier/${id}`)).text()).not.toContain("Oslo universitetssykehus");
-    expect(db.prepare("SELECT withdrawn, pending_consent FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'").get(id)).toEqual({ withdrawn: 1, pending_consent: 1 });
+    expect(
+      db
+        .prepare("SELECT withdrawn, pending_consent FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'")
+        .get(id),
+    ).toEqual({ withdrawn: 1, pending_consent: 1 });
 
     // The proposer cannot accept on OUS's behalf.
     await researcher.get(`/forsker/studier/${id}`);
-    expect((await researcher.post(`/forsker/studier/${id}`, { intent: "accept-site", site: "ous/" })).res.status).toBe(403);
+    expect((await researcher.post(`/forsker/studier/${id}`, { intent: "accept-site", site: "ous/" })).res.status).toBe(
+      403,
+    );
 
     const ous = await as("researcherOus");
     expect((await ous.get("/forsker/studier")).body).toContain(`/forsker/studier/${id}`);
@@ -226,7 +284,14 @@ describe("6. a site of another organisation only with its consent", () => {
     const id = Number(/\/forsker\/studier\/(\d+)/.exec(created.res.headers.get("location")!)![1]);
     const editor = await as("editorStOlavs");
     const review = await editor.get(`/redaksjon/studier/${id}`);
-    expect(await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", version: /name="version" value="(\d+)"/.exec(review.body)![1]!, revision: "", comment: "" })).toMatchObject({
+    expect(
+      await editor.post(`/redaksjon/studier/${id}`, {
+        intent: "approve",
+        version: /name="version" value="(\d+)"/.exec(review.body)![1]!,
+        revision: "",
+        comment: "",
+      }),
+    ).toMatchObject({
       res: expect.objectContaining({ status: 302 }),
     });
     expect(state(id)).toBe("published");
@@ -234,40 +299,71 @@ describe("6. a site of another organisation only with its consent", () => {
 
     const editorOus = await as("editorOus");
     await editorOus.get(`/forsker/studier/${id}`);
-    expect((await editorOus.post(`/forsker/studier/${id}`, { intent: "decline-site", site: "ous/" })).res.status).toBe(302);
-    expect(db.prepare("SELECT withdrawn, pending_consent FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'").get(id)).toEqual({ withdrawn: 1, pending_consent: 0 });
+    expect((await editorOus.post(`/forsker/studier/${id}`, { intent: "decline-site", site: "ous/" })).res.status).toBe(
+      302,
+    );
+    expect(
+      db
+        .prepare("SELECT withdrawn, pending_consent FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'")
+        .get(id),
+    ).toEqual({ withdrawn: 1, pending_consent: 0 });
     expect(await apiSites(id)).toEqual(["st-olavs"]);
     // Declined: nothing left to answer, and OUS no longer sees the study.
-    expect((await editorOus.post(`/forsker/studier/${id}`, { intent: "accept-site", site: "ous/" })).res.status).toBe(404);
+    expect((await editorOus.post(`/forsker/studier/${id}`, { intent: "accept-site", site: "ous/" })).res.status).toBe(
+      404,
+    );
     expect((await editorOus.get(`/forsker/studier/${id}`)).res.status).toBe(403);
   });
 });
 
 describe("7. a restore is authorised exactly like an edit", () => {
   it("a researcher of the new lead cannot restore the version led by the old lead", async () => {
-    const first = testStudy({ identifiers: { rek: String(rek++) }, leadOrganisationId: "ous", publicationState: "draft" });
+    const first = testStudy({
+      identifiers: { rek: String(rek++) },
+      leadOrganisationId: "ous",
+      publicationState: "draft",
+    });
     const r1 = saveStudy(db, first, { actor: { kind: "system", name: "test" } });
     if (!r1.ok) throw new Error("not saved");
-    const r2 = saveStudy(db, { ...first, leadOrganisationId: "st-olavs" }, { studyId: r1.studyId, actor: { kind: "system", name: "test" } });
+    const r2 = saveStudy(
+      db,
+      { ...first, leadOrganisationId: "st-olavs" },
+      { studyId: r1.studyId, actor: { kind: "system", name: "test" } },
+    );
     expect(r2).toMatchObject({ ok: true, version: 2 });
     const researcher = await as("researcherStOlavs");
     await researcher.get(`/forsker/studier/${r1.studyId}/historikk`);
     const restored = await researcher.post(`/forsker/studier/${r1.studyId}/historikk`, { version: "1" });
     expect(restored.res.status).toBe(403);
-    expect(db.prepare("SELECT lead_organisation_id FROM studies WHERE id = ?").pluck().get(r1.studyId)).toBe("st-olavs");
+    expect(db.prepare("SELECT lead_organisation_id FROM studies WHERE id = ?").pluck().get(r1.studyId)).toBe(
+      "st-olavs",
+    );
     expect(versionCount(r1.studyId)).toBe(2);
   });
 
   it("restoring a published study's earlier title is a pending revision, not a public change", async () => {
-    const first = testStudy({ identifiers: { rek: String(rek++) }, sites: stOlavsOnly, publicationState: "published", title: { nb: "Gammel tittel" } });
+    const first = testStudy({
+      identifiers: { rek: String(rek++) },
+      sites: stOlavsOnly,
+      publicationState: "published",
+      title: { nb: "Gammel tittel" },
+    });
     const r1 = saveStudy(db, first, { actor: { kind: "system", name: "test" } });
     if (!r1.ok) throw new Error("not saved");
-    saveStudy(db, { ...first, title: { nb: "Ny tittel" } }, { studyId: r1.studyId, actor: { kind: "system", name: "test" } });
+    saveStudy(
+      db,
+      { ...first, title: { nb: "Ny tittel" } },
+      { studyId: r1.studyId, actor: { kind: "system", name: "test" } },
+    );
     const researcher = await as("researcherStOlavs");
     await researcher.get(`/forsker/studier/${r1.studyId}/historikk`);
     expect((await researcher.post(`/forsker/studier/${r1.studyId}/historikk`, { version: "1" })).res.status).toBe(302);
     expect(await apiTitle(r1.studyId)).toBe("Ny tittel");
-    expect(db.prepare("SELECT state, json_extract(snapshot, '$.title.nb') AS title FROM study_revisions WHERE study_id = ?").get(r1.studyId)).toEqual({
+    expect(
+      db
+        .prepare("SELECT state, json_extract(snapshot, '$.title.nb') AS title FROM study_revisions WHERE study_id = ?")
+        .get(r1.studyId),
+    ).toEqual({
       state: "draft",
       title: "Gammel tittel",
     });
@@ -280,10 +376,19 @@ describe("8. a withdrawn site no longer opens the draft for its organisation", (
     const ous = await as("researcherOus");
     expect((await ous.get(`/forsker/studier/${id}`)).res.status).toBe(200);
     const base = testStudy();
-    const r = saveStudy(db, { ...base, identifiers: { rek: String(rek - 1) }, publicationState: "draft", sites: base.sites!.map((s) => (s.organisationId === "ous" ? { ...s, withdrawn: true } : s)) }, {
-      studyId: id,
-      actor: { kind: "system", name: "test" },
-    });
+    const r = saveStudy(
+      db,
+      {
+        ...base,
+        identifiers: { rek: String(rek - 1) },
+        publicationState: "draft",
+        sites: base.sites!.map((s) => (s.organisationId === "ous" ? { ...s, withdrawn: true } : s)),
+      },
+      {
+        studyId: id,
+        actor: { kind: "system", name: "test" },
+      },
+    );
     expect(r.ok).toBe(true);
     expect((await ous.get(`/forsker/studier/${id}`)).res.status).toBe(403);
     expect((await ous.get(`/forsker/studier/${id}/historikk`)).res.status).toBe(403);

@@ -26,7 +26,13 @@ import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
 type Role = "anonymous" | "researcherA" | "researcherB" | "editorA" | "editorB" | "admin";
 type Expect = "ok" | "signin" | "forbidden";
 const ROLES: Role[] = ["anonymous", "researcherA", "researcherB", "editorA", "editorB", "admin"];
-const PERSON = { researcherA: "researcherStOlavs", researcherB: "researcherOus", editorA: "editorStOlavs", editorB: "editorOus", admin: "admin" } as const;
+const PERSON = {
+  researcherA: "researcherStOlavs",
+  researcherB: "researcherOus",
+  editorA: "editorStOlavs",
+  editorB: "editorOus",
+  admin: "admin",
+} as const;
 
 let t: TestDb;
 let server: RunningServer;
@@ -42,7 +48,9 @@ function outcome(res: Response): Expect | string {
 let rek = 880000;
 /** A fresh study led by St. Olavs (A) with sites at St. Olavs and OUS (B). */
 function study(db: Db, over: Parameters<typeof testStudy>[0] = {}): number {
-  const r = saveStudy(db, testStudy({ identifiers: { rek: String(rek++) }, ...over }), { actor: { kind: "system", name: "test" } });
+  const r = saveStudy(db, testStudy({ identifiers: { rek: String(rek++) }, ...over }), {
+    actor: { kind: "system", name: "test" },
+  });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.studyId;
 }
@@ -50,17 +58,35 @@ function study(db: Db, over: Parameters<typeof testStudy>[0] = {}): number {
 function twoVersions(): number {
   const id = study(t.db);
   const base = testStudy({ identifiers: { rek: String(rek - 1) } });
-  const r = saveStudy(t.db, { ...base, sites: base.sites!.map((s) => ({ ...s, inclusionEnd: "2030-01-01" })) }, { studyId: id, actor: { kind: "system", name: "test" } });
+  const r = saveStudy(
+    t.db,
+    { ...base, sites: base.sites!.map((s) => ({ ...s, inclusionEnd: "2030-01-01" })) },
+    { studyId: id, actor: { kind: "system", name: "test" } },
+  );
   if (!r.ok || r.version !== 2) throw new Error("second version not written");
   return id;
 }
-const versions = (id: number) => t.db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(id) as number;
+const versions = (id: number) =>
+  t.db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(id) as number;
 /** A published study led by A with a submitted revision 1 (a new title) waiting for A's editors. */
 function pendingRevision(): number {
   const id = study(t.db, { publicationState: "published" });
-  const proposed = parseStudy(testStudy({ identifiers: { rek: String(rek - 1) }, title: { nb: "Foreslått ny tittel" }, publicationState: "published" }));
+  const proposed = parseStudy(
+    testStudy({
+      identifiers: { rek: String(rek - 1) },
+      title: { nb: "Foreslått ny tittel" },
+      publicationState: "published",
+    }),
+  );
   if (!proposed.ok) throw new Error(JSON.stringify(proposed.problems));
-  insertRevision(t.db, { studyId: id, baseVersion: 1, state: "submitted", snapshot: proposed.study, actor: { name: "test" }, now: new Date() });
+  insertRevision(t.db, {
+    studyId: id,
+    baseVersion: 1,
+    state: "submitted",
+    snapshot: proposed.study,
+    actor: { name: "test" },
+    now: new Date(),
+  });
   return id;
 }
 /** A study led by A where A proposed a site at B that waits for B's answer. */
@@ -69,12 +95,21 @@ const proposedSiteAtB = () =>
     publicationState: "published",
     sites: [
       { organisationId: "st-olavs", hospitalId: null, inclusionStart: "2026-01-01", inclusionEnd: "2027-06-30" },
-      { organisationId: "ous", hospitalId: null, inclusionStart: "2026-03-01", inclusionEnd: "2027-03-01", withdrawn: true, pendingConsent: true },
+      {
+        organisationId: "ous",
+        hospitalId: null,
+        inclusionStart: "2026-03-01",
+        inclusionEnd: "2027-03-01",
+        withdrawn: true,
+        pendingConsent: true,
+      },
     ],
   });
 /** One-click confirmations of a study's sites (a history entry each, never a version). */
-const confirmations = (id: number) => t.db.prepare("SELECT count(*) FROM site_confirmations WHERE study_id = ?").pluck().get(id) as number;
-const reviews = (id: number) => t.db.prepare("SELECT count(*) FROM study_reviews WHERE study_id = ?").pluck().get(id) as number;
+const confirmations = (id: number) =>
+  t.db.prepare("SELECT count(*) FROM site_confirmations WHERE study_id = ?").pluck().get(id) as number;
+const reviews = (id: number) =>
+  t.db.prepare("SELECT count(*) FROM study_reviews WHERE study_id = ?").pluck().get(id) as number;
 
 interface Case {
   action: string;
@@ -101,12 +136,24 @@ const dates = { intent: "dates", inclusionStart: "2026-01-01", inclusionEnd: "20
 const CASES: Case[] = [
   { action: "view Mine studier", method: "get", make: () => ({ path: "/forsker/studier" }), expect: all("ok") },
   // B has a site in the study, so everyone signed in may see it.
-  { action: "view a study", method: "get", make: () => ({ path: `/forsker/studier/${study(t.db)}` }), expect: all("ok") },
-  { action: "view its history", method: "get", make: () => ({ path: `/forsker/studier/${study(t.db)}/historikk` }), expect: all("ok") },
+  {
+    action: "view a study",
+    method: "get",
+    make: () => ({ path: `/forsker/studier/${study(t.db)}` }),
+    expect: all("ok"),
+  },
+  {
+    action: "view its history",
+    method: "get",
+    make: () => ({ path: `/forsker/studier/${study(t.db)}/historikk` }),
+    expect: all("ok"),
+  },
   {
     action: "view a study of B only",
     method: "get",
-    make: () => ({ path: `/forsker/studier/${study(t.db, { leadOrganisationId: "ous", sites: [{ organisationId: "ous", hospitalId: null, inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }] })}` }),
+    make: () => ({
+      path: `/forsker/studier/${study(t.db, { leadOrganisationId: "ous", sites: [{ organisationId: "ous", hospitalId: null, inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }] })}`,
+    }),
     expect: only("researcherB", "editorB", "admin"),
   },
   {
@@ -146,15 +193,34 @@ const CASES: Case[] = [
     expect: only("researcherA", "admin"),
   },
   // The registration form (its POSTs, per role, are in tests/integration/study-form-http.test.ts).
-  { action: "open the edit form of A's study", method: "get", make: () => ({ path: `/forsker/studier/${study(t.db)}/rediger` }), expect: only("researcherA", "admin") },
-  { action: "ICD-10 suggestions for the form", method: "get", make: () => ({ path: "/forsker/icd10?q=C50" }), expect: all("ok") },
-  { action: "view the queue", method: "get", make: () => ({ path: "/redaksjon" }), expect: only("editorA", "editorB", "admin") },
+  {
+    action: "open the edit form of A's study",
+    method: "get",
+    make: () => ({ path: `/forsker/studier/${study(t.db)}/rediger` }),
+    expect: only("researcherA", "admin"),
+  },
+  {
+    action: "ICD-10 suggestions for the form",
+    method: "get",
+    make: () => ({ path: "/forsker/icd10?q=C50" }),
+    expect: all("ok"),
+  },
+  {
+    action: "view the queue",
+    method: "get",
+    make: () => ({ path: "/redaksjon" }),
+    expect: only("editorA", "editorB", "admin"),
+  },
   {
     action: "approve the version reviewed",
     method: "post",
     make: () => {
       const id = study(t.db);
-      return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve", version: "1", revision: "", comment: "" }, study: id };
+      return {
+        path: `/redaksjon/studier/${id}`,
+        fields: { intent: "approve", version: "1", revision: "", comment: "" },
+        study: id,
+      };
     },
     expect: only("editorA", "admin"),
   },
@@ -163,7 +229,11 @@ const CASES: Case[] = [
     method: "post",
     make: () => {
       const id = pendingRevision();
-      return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve", version: "1", revision: "1", comment: "" }, study: id };
+      return {
+        path: `/redaksjon/studier/${id}`,
+        fields: { intent: "approve", version: "1", revision: "1", comment: "" },
+        study: id,
+      };
     },
     expect: only("editorA", "admin"),
   },
@@ -172,7 +242,11 @@ const CASES: Case[] = [
     method: "post",
     make: () => {
       const id = pendingRevision();
-      return { path: `/redaksjon/studier/${id}`, fields: { intent: "send-back", version: "1", revision: "1", comment: "Tittelen må være kortere" }, study: id };
+      return {
+        path: `/redaksjon/studier/${id}`,
+        fields: { intent: "send-back", version: "1", revision: "1", comment: "Tittelen må være kortere" },
+        study: id,
+      };
     },
     expect: only("editorA", "admin"),
     writes: reviews,
@@ -209,7 +283,11 @@ const CASES: Case[] = [
     method: "post",
     make: () => {
       const id = study(t.db);
-      return { path: `/redaksjon/studier/${id}`, fields: { intent: "send-back", comment: "Mangler engelsk tekst" }, study: id };
+      return {
+        path: `/redaksjon/studier/${id}`,
+        fields: { intent: "send-back", comment: "Mangler engelsk tekst" },
+        study: id,
+      };
     },
     expect: only("editorA", "admin"),
   },
@@ -220,7 +298,14 @@ const CASES: Case[] = [
       const id = study(t.db);
       return {
         path: `/redaksjon/studier/${id}`,
-        fields: { intent: "local", site: "ous/", contactName: "Lokal kontakt", contactEmail: "lokal@ous.example.no", referral: "Ring oss", pauseReason: "" },
+        fields: {
+          intent: "local",
+          site: "ous/",
+          contactName: "Lokal kontakt",
+          contactEmail: "lokal@ous.example.no",
+          referral: "Ring oss",
+          pauseReason: "",
+        },
         study: id,
       };
     },
@@ -231,7 +316,11 @@ const CASES: Case[] = [
     method: "post",
     make: () => {
       const id = study(t.db, { publicationState: "published" });
-      return { path: "/redaksjon", fields: { intent: "pause", study: String(id), site: "ous/", pauseReason: "Studiesykepleier i permisjon" }, study: id };
+      return {
+        path: "/redaksjon",
+        fields: { intent: "pause", study: String(id), site: "ous/", pauseReason: "Studiesykepleier i permisjon" },
+        study: id,
+      };
     },
     expect: only("editorB", "admin"),
   },
@@ -240,7 +329,10 @@ const CASES: Case[] = [
     method: "post",
     make: () => {
       const base = testStudy();
-      const id = study(t.db, { publicationState: "published", sites: base.sites!.map((s) => (s.organisationId === "ous" ? { ...s, paused: true, pauseReason: "Ferie" } : s)) });
+      const id = study(t.db, {
+        publicationState: "published",
+        sites: base.sites!.map((s) => (s.organisationId === "ous" ? { ...s, paused: true, pauseReason: "Ferie" } : s)),
+      });
       return { path: "/redaksjon", fields: { intent: "resume", study: String(id), site: "ous/" }, study: id };
     },
     expect: only("editorB", "admin"),
@@ -265,9 +357,24 @@ const CASES: Case[] = [
     expect: only("researcherB", "editorB", "admin"),
     writes: confirmations,
   },
-  { action: "view feed health", method: "get", make: () => ({ path: "/redaksjon/feeds" }), expect: only("editorA", "editorB", "admin") },
-  { action: "view B's feed health", method: "get", make: () => ({ path: "/redaksjon/feeds?org=ous" }), expect: only("editorB", "admin") },
-  { action: "view statistics", method: "get", make: () => ({ path: "/forsker/statistikk" }), expect: all("ok", { anonymous: "ok" }) },
+  {
+    action: "view feed health",
+    method: "get",
+    make: () => ({ path: "/redaksjon/feeds" }),
+    expect: only("editorA", "editorB", "admin"),
+  },
+  {
+    action: "view B's feed health",
+    method: "get",
+    make: () => ({ path: "/redaksjon/feeds?org=ous" }),
+    expect: only("editorB", "admin"),
+  },
+  {
+    action: "view statistics",
+    method: "get",
+    make: () => ({ path: "/forsker/statistikk" }),
+    expect: all("ok", { anonymous: "ok" }),
+  },
 ];
 
 beforeAll(async () => {
@@ -282,7 +389,11 @@ beforeAll(async () => {
     // tests/integration/security-http.test.ts).
     await c.get("/logg-inn");
     if (role !== "anonymous") {
-      const { res } = await c.post("/logg-inn", { email: PEOPLE[PERSON[role]].email, password: PASSWORD, til: "/forsker/studier" });
+      const { res } = await c.post("/logg-inn", {
+        email: PEOPLE[PERSON[role]].email,
+        password: PASSWORD,
+        til: "/forsker/studier",
+      });
       expect(res.status, `sign-in of ${role}`).toBe(302);
       await c.get("/forsker/studier");
     }
@@ -314,24 +425,43 @@ describe("authorisation matrix", () => {
     const before = versions(id);
     const editor = clients.get("editorB")!;
     await editor.get("/redaksjon");
-    const missing = await editor.post("/redaksjon", { intent: "pause", study: String(id), site: "ous/", pauseReason: "" });
+    const missing = await editor.post("/redaksjon", {
+      intent: "pause",
+      study: String(id),
+      site: "ous/",
+      pauseReason: "",
+    });
     expect(missing.res.status).toBe(400);
     expect(missing.body).toContain("Skriv hvorfor inklusjonen stanses");
     expect(versions(id)).toBe(before);
-    const ok = await editor.post("/redaksjon", { intent: "pause", study: String(id), site: "ous/", pauseReason: "Studiesykepleier i permisjon" });
+    const ok = await editor.post("/redaksjon", {
+      intent: "pause",
+      study: String(id),
+      site: "ous/",
+      pauseReason: "Studiesykepleier i permisjon",
+    });
     expect(ok.res.status).toBe(302);
     expect(versions(id)).toBe(before + 1);
-    const v = t.db.prepare("SELECT actor_name, diff FROM study_versions WHERE study_id = ? ORDER BY version DESC LIMIT 1").get(id) as { actor_name: string; diff: string };
+    const v = t.db
+      .prepare("SELECT actor_name, diff FROM study_versions WHERE study_id = ? ORDER BY version DESC LIMIT 1")
+      .get(id) as { actor_name: string; diff: string };
     expect(v.actor_name).toBe(PEOPLE.editorOus.name);
     expect(JSON.parse(v.diff)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: "sites[ous/].paused", to: true }), expect.objectContaining({ path: "sites[ous/].pauseReason", to: "Studiesykepleier i permisjon" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ path: "sites[ous/].paused", to: true }),
+        expect.objectContaining({ path: "sites[ous/].pauseReason", to: "Studiesykepleier i permisjon" }),
+      ]),
     );
     const page = await (await fetch(`${server.url}/pasient/studier/${id}`)).text();
     expect(page).toContain("Inklusjonen er midlertidig stanset");
     expect(page).toContain("Studiesykepleier i permisjon");
     const resumed = await editor.post("/redaksjon", { intent: "resume", study: String(id), site: "ous/" });
     expect(resumed.res.status).toBe(302);
-    expect(t.db.prepare("SELECT paused, pause_reason FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'").get(id)).toEqual({ paused: 0, pause_reason: null });
+    expect(
+      t.db
+        .prepare("SELECT paused, pause_reason FROM study_sites WHERE study_id = ? AND organisation_id = 'ous'")
+        .get(id),
+    ).toEqual({ paused: 0, pause_reason: null });
   });
 });
 
@@ -346,11 +476,27 @@ describe("feed health shows the editor's own organisation only", () => {
       identifikatorer: { rek },
       studiesteder: [{ foretak: "ous", inklusjon_start: "2026-05-01", inklusjon_slutt: end }],
     });
-    const input = Buffer.from(JSON.stringify([record("OUS-1", "770001", "2027-01-01"), record("OUS-2", "770002", "2026-04-01")]));
-    const report = ingestBatch(t.db, mapInput("native", input, buildMapContext(t.db, "ous")), { organisationId: "ous", format: "native", mode: "partial" });
+    const input = Buffer.from(
+      JSON.stringify([record("OUS-1", "770001", "2027-01-01"), record("OUS-2", "770002", "2026-04-01")]),
+    );
+    const report = ingestBatch(t.db, mapInput("native", input, buildMapContext(t.db, "ous")), {
+      organisationId: "ous",
+      format: "native",
+      mode: "partial",
+    });
     expect(report).toMatchObject({ created: 1, rejected: 1 });
-    const feed = t.db.prepare("SELECT id FROM feed_subscriptions WHERE organisation_id = 'ous'").pluck().get() as number;
-    recordFeedPoll(t.db, feed, { polledAt: new Date(), nextPollAt: new Date(Date.now() + 3600_000), status: "HTTP 200", failures: 0, error: null, runId: report.runId });
+    const feed = t.db
+      .prepare("SELECT id FROM feed_subscriptions WHERE organisation_id = 'ous'")
+      .pluck()
+      .get() as number;
+    recordFeedPoll(t.db, feed, {
+      polledAt: new Date(),
+      nextPollAt: new Date(Date.now() + 3600_000),
+      status: "HTTP 200",
+      failures: 0,
+      error: null,
+      runId: report.runId,
+    });
     const own = await clients.get("editorB")!.get("/redaksjon/feeds");
     expect(own.res.status).toBe(200);
     expect(own.body).toContain("https://ous.example.no/studier.json");
@@ -374,44 +520,116 @@ describe("cross-site and token-less form POSTs are a clear 403 and write nothing
     // A field besides the token, so that without it the form is not empty (an empty form is a 400
     // of its own, tests/integration/security-http.test.ts).
     { name: "sign out", make: () => ({ path: "/logg-ut", fields: { til: "/" } }) },
-    { name: "new password", make: () => ({ path: "/nytt-passord", fields: { token: "x", password: "et langt passord her", repeat: "et langt passord her" } }) },
-    { name: "site dates", make: () => { const id = study(t.db); return { path: `/forsker/studier/${id}`, fields: { ...dates, site: "st-olavs/" }, study: id }; } },
-    { name: "submit", make: () => { const id = study(t.db, { publicationState: "draft" }); return { path: `/forsker/studier/${id}`, fields: { intent: "submit" }, study: id }; } },
-    { name: "restore", make: () => { const id = study(t.db); return { path: `/forsker/studier/${id}/historikk`, fields: { version: "1" }, study: id }; } },
-    { name: "approve", make: () => { const id = study(t.db); return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve", version: "1" }, study: id }; } },
-    { name: "accept a site", make: () => { const id = proposedSiteAtB(); return { path: `/forsker/studier/${id}`, fields: { intent: "accept-site", site: "ous/" }, study: id }; } },
-    { name: "local information", make: () => { const id = study(t.db); return { path: `/redaksjon/studier/${id}`, fields: { intent: "local", site: "st-olavs/", contactName: "X", contactEmail: "x@example.no" }, study: id }; } },
-    { name: "pause", make: () => { const id = study(t.db, { publicationState: "published" }); return { path: "/redaksjon", fields: { intent: "pause", study: String(id), site: "st-olavs/", pauseReason: "Nei" }, study: id }; } },
-    { name: "confirm a site", make: () => { const id = study(t.db, { publicationState: "published" }); return { path: `/forsker/studier/${id}`, fields: { intent: "confirm-site", site: "st-olavs/" }, study: id }; } },
+    {
+      name: "new password",
+      make: () => ({
+        path: "/nytt-passord",
+        fields: { token: "x", password: "et langt passord her", repeat: "et langt passord her" },
+      }),
+    },
+    {
+      name: "site dates",
+      make: () => {
+        const id = study(t.db);
+        return { path: `/forsker/studier/${id}`, fields: { ...dates, site: "st-olavs/" }, study: id };
+      },
+    },
+    {
+      name: "submit",
+      make: () => {
+        const id = study(t.db, { publicationState: "draft" });
+        return { path: `/forsker/studier/${id}`, fields: { intent: "submit" }, study: id };
+      },
+    },
+    {
+      name: "restore",
+      make: () => {
+        const id = study(t.db);
+        return { path: `/forsker/studier/${id}/historikk`, fields: { version: "1" }, study: id };
+      },
+    },
+    {
+      name: "approve",
+      make: () => {
+        const id = study(t.db);
+        return { path: `/redaksjon/studier/${id}`, fields: { intent: "approve", version: "1" }, study: id };
+      },
+    },
+    {
+      name: "accept a site",
+      make: () => {
+        const id = proposedSiteAtB();
+        return { path: `/forsker/studier/${id}`, fields: { intent: "accept-site", site: "ous/" }, study: id };
+      },
+    },
+    {
+      name: "local information",
+      make: () => {
+        const id = study(t.db);
+        return {
+          path: `/redaksjon/studier/${id}`,
+          fields: { intent: "local", site: "st-olavs/", contactName: "X", contactEmail: "x@example.no" },
+          study: id,
+        };
+      },
+    },
+    {
+      name: "pause",
+      make: () => {
+        const id = study(t.db, { publicationState: "published" });
+        return {
+          path: "/redaksjon",
+          fields: { intent: "pause", study: String(id), site: "st-olavs/", pauseReason: "Nei" },
+          study: id,
+        };
+      },
+    },
+    {
+      name: "confirm a site",
+      make: () => {
+        const id = study(t.db, { publicationState: "published" });
+        return { path: `/forsker/studier/${id}`, fields: { intent: "confirm-site", site: "st-olavs/" }, study: id };
+      },
+    },
   ];
   const sessions = () => t.db.prepare("SELECT count(*) FROM sessions WHERE revoked_at IS NULL").pluck().get() as number;
 
-  it.each(FORMS.flatMap((f) => [[f.name, "from https://evil.example", f] as const, [f.name, "without the CSRF token", f] as const]))(
-    "%s %s",
-    async (_name, how, f) => {
-      const admin = clients.get("admin")!;
-      const { path, fields, study: id } = f.make();
-      const before = { versions: id ? versions(id) : 0, confirmations: id ? confirmations(id) : 0, sessions: sessions() };
-      const r = how.startsWith("from")
-        ? await admin.post(path, fields, { origin: "https://evil.example" })
-        : await admin.post(path, fields, { csrf: false });
-      expect(r.res.status).toBe(403);
-      expect(r.body).toMatch(how.startsWith("from") ? /annet nettsted/ : /Skjemaet ble avvist av sikkerhetshensyn/);
-      if (id) expect(versions(id)).toBe(before.versions);
-      if (id) expect(confirmations(id)).toBe(before.confirmations);
-      expect(sessions()).toBe(before.sessions);
-      // Still signed in: the refused sign-out did not end the session.
-      expect((await admin.get("/redaksjon")).res.status).toBe(200);
-    },
-  );
+  it.each(
+    FORMS.flatMap((f) => [
+      [f.name, "from https://evil.example", f] as const,
+      [f.name, "without the CSRF token", f] as const,
+    ]),
+  )("%s %s", async (_name, how, f) => {
+    const admin = clients.get("admin")!;
+    const { path, fields, study: id } = f.make();
+    const before = { versions: id ? versions(id) : 0, confirmations: id ? confirmations(id) : 0, sessions: sessions() };
+    const r = how.startsWith("from")
+      ? await admin.post(path, fields, { origin: "https://evil.example" })
+      : await admin.post(path, fields, { csrf: false });
+    expect(r.res.status).toBe(403);
+    expect(r.body).toMatch(how.startsWith("from") ? /annet nettsted/ : /Skjemaet ble avvist av sikkerhetshensyn/);
+    if (id) expect(versions(id)).toBe(before.versions);
+    if (id) expect(confirmations(id)).toBe(before.confirmations);
+    expect(sessions()).toBe(before.sessions);
+    // Still signed in: the refused sign-out did not end the session.
+    expect((await admin.get("/redaksjon")).res.status).toBe(200);
+  });
 
   it("Origin: null (our own forms without JavaScript, under no-referrer) is decided by the token", async () => {
     const c = new BrowserClient(server.url);
     await c.get("/logg-inn");
-    const res = await c.post("/logg-inn", { email: PEOPLE.editorStOlavs.email, password: PASSWORD, til: "/redaksjon" }, { origin: "null" });
+    const res = await c.post(
+      "/logg-inn",
+      { email: PEOPLE.editorStOlavs.email, password: PASSWORD, til: "/redaksjon" },
+      { origin: "null" },
+    );
     expect(res.res.status).toBe(302);
     expect(res.res.headers.get("location")).toBe("/redaksjon");
-    const forged = await new BrowserClient(server.url).post("/logg-inn", { email: PEOPLE.editorStOlavs.email, password: PASSWORD }, { origin: "null" });
+    const forged = await new BrowserClient(server.url).post(
+      "/logg-inn",
+      { email: PEOPLE.editorStOlavs.email, password: PASSWORD },
+      { origin: "null" },
+    );
     expect(forged.res.status).toBe(403);
   });
 });

@@ -35,8 +35,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    env: childEnv(env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
@@ -67,9 +74,18 @@ async function ingestOne(n: number): Promise<void> {
 function contents(file: string): { ours: number[]; oursIds: number[]; published: number[] } {
   const db = openDatabase(file);
   try {
-    const rows = db.prepare("SELECT id, rek_number AS rek FROM studies WHERE rek_number LIKE '55%' ORDER BY id").all() as { id: number; rek: string }[];
-    const published = db.prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id").pluck().all() as number[];
-    return { ours: rows.map((r) => Number(r.rek.replace(/\D/g, "")) - 550000).sort((a, b) => a - b), oursIds: rows.map((r) => r.id), published };
+    const rows = db
+      .prepare("SELECT id, rek_number AS rek FROM studies WHERE rek_number LIKE '55%' ORDER BY id")
+      .all() as { id: number; rek: string }[];
+    const published = db
+      .prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id")
+      .pluck()
+      .all() as number[];
+    return {
+      ours: rows.map((r) => Number(r.rek.replace(/\D/g, "")) - 550000).sort((a, b) => a - b),
+      oursIds: rows.map((r) => r.id),
+      published,
+    };
   } finally {
     db.close();
   }
@@ -95,10 +111,14 @@ describe("npm run db:backup and db:restore", () => {
         sent.push(n);
       }
     })();
-    const backupRun = run("scripts/db-backup.ts", [backup], { DATABASE_PATH: dbFile }).finally(() => (backupDone = true));
+    const backupRun = run("scripts/db-backup.ts", [backup], { DATABASE_PATH: dbFile }).finally(
+      () => (backupDone = true),
+    );
     const [result] = await Promise.all([backupRun, writes]);
     expect(result.code, result.output).toBe(0);
-    expect(result.output).toMatch(/Backup of .* written to .*during-writes\.db: \d+ studies, \d+ migrations, \d+ pages .* integrity_check ok\./);
+    expect(result.output).toMatch(
+      /Backup of .* written to .*during-writes\.db: \d+ studies, \d+ migrations, \d+ pages .* integrity_check ok\./,
+    );
 
     expect(checkDatabaseFile(backup)).toMatchObject({ ok: true, problems: [] });
     // One self-contained file: no WAL beside it, no temporary file left.
@@ -118,7 +138,11 @@ describe("npm run db:backup and db:restore", () => {
     expect(restore.code, restore.output).toBe(0);
     expect(restore.output).toMatch(/Restored .* integrity_check ok\./);
 
-    const second = await startServer({ DATABASE_PATH: restored, SEED_DEMO_DATA: "false", API_RATE_LIMIT_PER_MINUTE: "0" });
+    const second = await startServer({
+      DATABASE_PATH: restored,
+      SEED_DEMO_DATA: "false",
+      API_RATE_LIMIT_PER_MINUTE: "0",
+    });
     try {
       const ndjson = await (await fetch(`${second.url}/api/v1/export/studies.ndjson`)).text();
       const served = ndjson

@@ -17,11 +17,20 @@ beforeAll(() => {
 afterAll(() => t.cleanup());
 
 const listing = (status: string) =>
-  Buffer.from(JSON.stringify([{ id: "C-1", tittel: "Studie som bekreftes", sammendrag: "Kort.", status, utfort_av: "St. Olavs hospital" }]));
+  Buffer.from(
+    JSON.stringify([
+      { id: "C-1", tittel: "Studie som bekreftes", sammendrag: "Kort.", status, utfort_av: "St. Olavs hospital" },
+    ]),
+  );
 
 function read(status: string, day: string) {
   const now = new Date(`${day}T09:00:00Z`);
-  return ingestBatch(t.db, mapInput("native", listing(status), buildMapContext(t.db, "st-olavs", now)), { organisationId: "st-olavs", format: "native", mode: "full", now });
+  return ingestBatch(t.db, mapInput("native", listing(status), buildMapContext(t.db, "st-olavs", now)), {
+    organisationId: "st-olavs",
+    format: "native",
+    mode: "full",
+    now,
+  });
 }
 
 describe("the same declared status read again", () => {
@@ -44,7 +53,9 @@ describe("the same declared status read again", () => {
     // Without the confirmation the 2025 declaration would read "unknown" by now.
     expect(siteState(site, new Date("2027-01-21T12:00:00Z")).status).toBe("open");
     // The search index is told: when the declaration grows old has moved.
-    expect(t.db.prepare("SELECT count(*) FROM search_outbox WHERE study_id = ?").pluck().get(studyId) as number).toBe(outbox + 1);
+    expect(t.db.prepare("SELECT count(*) FROM search_outbox WHERE study_id = ?").pluck().get(studyId) as number).toBe(
+      outbox + 1,
+    );
   });
 
   it("a different status is a change, with a version", () => {
@@ -52,6 +63,10 @@ describe("the same declared status read again", () => {
     const report = read("Pågående", "2027-02-01");
     expect(report).toMatchObject({ changed: 1 });
     expect(listStudyVersions(t.db, studyId)).toHaveLength(versions + 1);
-    expect(getStudy(t.db, studyId)!.sites[0]!.declared).toMatchObject({ status: "active_not_recruiting", text: "Pågående", on: "2027-02-01" });
+    expect(getStudy(t.db, studyId)!.sites[0]!.declared).toMatchObject({
+      status: "active_not_recruiting",
+      text: "Pågående",
+      on: "2027-02-01",
+    });
   });
 });

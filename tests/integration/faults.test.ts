@@ -29,16 +29,28 @@ import { childEnv, OPS_HEADERS, startServer, type RunningServer } from "../helpe
  * The server in ONE process (node --import tsx), so SIGKILL hits the process that writes (the
  * tsx CLI would run server.ts in a child that survives the kill).
  */
-async function startServerProcess(env: Record<string, string>, fileSizeLimitKb?: number): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+async function startServerProcess(
+  env: Record<string, string>,
+  fileSizeLimitKb?: number,
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const args = ["--import", "tsx", "server.ts"];
   // With a file-size limit: bash sets it (ulimit -f, in KiB) and execs node, so it is still one process.
   const child =
     fileSizeLimitKb === undefined
       ? spawn(process.execPath, args, { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] })
-      : spawn("bash", ["-c", `ulimit -f ${fileSizeLimitKb} && exec "$0" --import ${path.resolve("tests/helpers/ignore-sigxfsz.mjs")} "$@"`, process.execPath, ...args], {
-          env: childEnv(env),
-          stdio: ["ignore", "pipe", "pipe"],
-        });
+      : spawn(
+          "bash",
+          [
+            "-c",
+            `ulimit -f ${fileSizeLimitKb} && exec "$0" --import ${path.resolve("tests/helpers/ignore-sigxfsz.mjs")} "$@"`,
+            process.execPath,
+            ...args,
+          ],
+          {
+            env: childEnv(env),
+            stdio: ["ignore", "pipe", "pipe"],
+          },
+        );
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -81,8 +93,14 @@ function expectIntact(db: Db) {
   expect(tornStudies(db)).toEqual([]);
 }
 
-async function healthLag(url: string): Promise<{ status: string; engines: { engine: string; ok: boolean; outboxLag: number | null; documents: number | null }[] }> {
-  const health = (await (await fetch(`${url}/healthz`, { headers: OPS_HEADERS })).json()) as { status: string; search: { engines: { engine: string; ok: boolean; outboxLag: number | null; documents: number | null }[] } };
+async function healthLag(url: string): Promise<{
+  status: string;
+  engines: { engine: string; ok: boolean; outboxLag: number | null; documents: number | null }[];
+}> {
+  const health = (await (await fetch(`${url}/healthz`, { headers: OPS_HEADERS })).json()) as {
+    status: string;
+    search: { engines: { engine: string; ok: boolean; outboxLag: number | null; documents: number | null }[] };
+  };
   return { status: health.status, engines: health.search.engines };
 }
 
@@ -93,7 +111,10 @@ async function signIn(url: string, email: string): Promise<{ cookie: string; csr
   const jar = new Map(form.headers.getSetCookie().map((c) => c.split(";")[0]!.split("=") as [string, string]));
   const res = await fetch(`${url}/logg-inn`, {
     method: "POST",
-    headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "), "content-type": "application/x-www-form-urlencoded" },
+    headers: {
+      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
+      "content-type": "application/x-www-form-urlencoded",
+    },
     body: new URLSearchParams({ email, password: PASSWORD, csrf, til: "/redaksjon" }),
     redirect: "manual",
   });
@@ -124,7 +145,11 @@ describe("kill -9 of the server while an editor publishes", () => {
     await createPeople(db);
     const actor = { kind: "system" as const, name: "faults" };
     for (let i = 0; i < N; i++) {
-      const r = saveStudy(db, testStudy({ identifiers: { rek: String(700_000 + i) }, title: { nb: `Publiseringsstudie nummer ${i}` } }), { actor });
+      const r = saveStudy(
+        db,
+        testStudy({ identifiers: { rek: String(700_000 + i) }, title: { nb: `Publiseringsstudie nummer ${i}` } }),
+        { actor },
+      );
       if (!r.ok) throw new Error(JSON.stringify(r.problems));
       ids.push(r.studyId);
     }
@@ -137,7 +162,8 @@ describe("kill -9 of the server while an editor publishes", () => {
     const first = await startServerProcess(env);
     const { cookie, csrf } = await signIn(first.url, PEOPLE.editorStOlavs.email);
     const watch = openDatabase(dbFile);
-    const published = () => watch.prepare("SELECT count(*) FROM studies WHERE publication_state = 'published'").pluck().get() as number;
+    const published = () =>
+      watch.prepare("SELECT count(*) FROM studies WHERE publication_state = 'published'").pluck().get() as number;
 
     // Three editors' worth of approvals at once, until the server dies under them.
     let next = 0;
@@ -168,33 +194,46 @@ describe("kill -9 of the server while an editor publishes", () => {
 
     const db = openDatabase(dbFile);
     expectIntact(db);
-    const states = db.prepare("SELECT id, publication_state AS state, current_version AS version FROM studies ORDER BY id").all() as { id: number; state: string; version: number }[];
+    const states = db
+      .prepare("SELECT id, publication_state AS state, current_version AS version FROM studies ORDER BY id")
+      .all() as { id: number; state: string; version: number }[];
     const done = states.filter((s) => s.state === "published");
     expect(done.length, "the kill must land mid-publishing").toBeGreaterThanOrEqual(answered);
     expect(done.length, "the kill must land mid-publishing").toBeLessThan(N);
     for (const s of states) {
       // Old: submitted, version 1, no review. New: published, version 2, exactly one approval.
-      const reviews = db.prepare("SELECT count(*) FROM study_reviews WHERE study_id = ? AND decision = 'approved'").pluck().get(s.id) as number;
+      const reviews = db
+        .prepare("SELECT count(*) FROM study_reviews WHERE study_id = ? AND decision = 'approved'")
+        .pluck()
+        .get(s.id) as number;
       if (s.state === "published") expect([s.version, reviews]).toEqual([2, 1]);
       else expect([s.state, s.version, reviews]).toEqual(["submitted", 1, 0]);
     }
     // Every published study is either in the embedded index already or waiting in the outbox.
     const cursor = cursorState(db, "sqlite-fts").lastId;
-    const waiting = new Set(db.prepare("SELECT study_id FROM search_outbox WHERE id > ?").pluck().all(cursor) as number[]);
+    const waiting = new Set(
+      db.prepare("SELECT study_id FROM search_outbox WHERE id > ?").pluck().all(cursor) as number[],
+    );
     const indexed = new Set(db.prepare("SELECT study_id FROM search_studies").pluck().all() as number[]);
-    for (const s of done) expect(indexed.has(s.id) || waiting.has(s.id), `study ${s.id} is indexed or in the outbox`).toBe(true);
+    for (const s of done)
+      expect(indexed.has(s.id) || waiting.has(s.id), `study ${s.id} is indexed or in the outbox`).toBe(true);
     for (const s of states.filter((x) => x.state !== "published")) expect(indexed.has(s.id)).toBe(false);
     db.close();
 
     // Restart: the indexer drains the outbox and the index holds exactly the published studies.
     const second = await startServer(env);
     try {
-      await until(async () => (await healthLag(second.url)).engines.every((e) => e.outboxLag === 0), "the outbox is drained");
+      await until(
+        async () => (await healthLag(second.url)).engines.every((e) => e.outboxLag === 0),
+        "the outbox is drained",
+      );
       const res = await fetch(`${second.url}/api/v1/studies?q=publiseringsstudie&perPage=100&page=1`);
       const body = (await res.json()) as { meta: { total: number }; data: { id: number }[] };
       expect(body.meta.total).toBe(done.length);
       const after = openDatabase(dbFile);
-      expect((after.prepare("SELECT study_id FROM search_studies ORDER BY study_id").pluck().all() as number[])).toEqual(done.map((s) => s.id));
+      expect(after.prepare("SELECT study_id FROM search_studies ORDER BY study_id").pluck().all() as number[]).toEqual(
+        done.map((s) => s.id),
+      );
       after.close();
       // And publishing goes on where it stopped.
       const { cookie: c2, csrf: t2 } = await signIn(second.url, PEOPLE.editorStOlavs.email);
@@ -237,7 +276,10 @@ describe("Meilisearch killed and restarted under traffic", () => {
       MEILI_API_KEY: meili.masterKey,
       API_RATE_LIMIT_PER_MINUTE: "0",
     });
-    await until(async () => (await healthLag(server.url)).engines.every((e) => e.ok && e.outboxLag === 0), "both engines are built");
+    await until(
+      async () => (await healthLag(server.url)).engines.every((e) => e.ok && e.outboxLag === 0),
+      "both engines are built",
+    );
   }, 180_000);
   afterAll(async () => {
     await server?.stop();
@@ -267,7 +309,12 @@ describe("Meilisearch killed and restarted under traffic", () => {
     let stop = false;
     const traffic = async () => {
       while (!stop) {
-        for (const p of ["/pasient?q=hjertesvikt", "/helsepersonell?q=trafikkstudie", "/api/v1/studies?q=trafikkstudie&perPage=100", "/feeds/search.atom?q=hjertesvikt"]) {
+        for (const p of [
+          "/pasient?q=hjertesvikt",
+          "/helsepersonell?q=trafikkstudie",
+          "/api/v1/studies?q=trafikkstudie&perPage=100",
+          "/feeds/search.atom?q=hjertesvikt",
+        ]) {
           const res = await fetch(server.url + p);
           statuses.push(res.status);
           if (p.startsWith("/api/")) engines.add(((await res.json()) as { meta: { engine: string } }).meta.engine);
@@ -279,14 +326,19 @@ describe("Meilisearch killed and restarted under traffic", () => {
 
     // 1. Up: a first batch is indexed by both engines.
     expect((await ingest(feed(0, 20))).status).toBe(200);
-    await until(async () => (await healthLag(server.url)).engines.every((e) => e.outboxLag === 0), "the first batch is indexed");
+    await until(
+      async () => (await healthLag(server.url)).engines.every((e) => e.outboxLag === 0),
+      "the first batch is indexed",
+    );
 
     // 2. Killed without warning; writes keep coming while it is down.
     await meili.stop({ signal: "SIGKILL", keepData: true });
     await until(async () => (await healthLag(server.url)).status === "degraded", "health reports degraded");
     expect((await ingest(feed(20, 30))).status).toBe(200);
     await until(async () => {
-      const r = (await (await fetch(`${server.url}/api/v1/studies?q=trafikkstudie&perPage=100`)).json()) as { meta: { total: number; engine: string } };
+      const r = (await (await fetch(`${server.url}/api/v1/studies?q=trafikkstudie&perPage=100`)).json()) as {
+        meta: { total: number; engine: string };
+      };
       return r.meta.engine === "sqlite-fts" && r.meta.total === 50;
     }, "the embedded engine answers with the new studies");
     const lagWhileDown = (await healthLag(server.url)).engines.find((e) => e.engine === "meilisearch")!;
@@ -295,10 +347,14 @@ describe("Meilisearch killed and restarted under traffic", () => {
     // 3. Back on the same data, port and key.
     const { dataDir, port, masterKey } = meili;
     meili = await startLocalMeilisearch({ dataDir, port, masterKey, keepData: false });
-    await until(async () => {
-      const h = await healthLag(server.url);
-      return h.status === "ok" && h.engines.every((e) => e.ok && e.outboxLag === 0);
-    }, "Meilisearch catches up after the restart", 150_000);
+    await until(
+      async () => {
+        const h = await healthLag(server.url);
+        return h.status === "ok" && h.engines.every((e) => e.ok && e.outboxLag === 0);
+      },
+      "Meilisearch catches up after the restart",
+      150_000,
+    );
     // Once caught up, it answers the traffic again (waited for: a catch-up can take only
     // milliseconds, shorter than one round of the traffic on a busy machine).
     await until(async () => engines.has("meilisearch"), "Meilisearch answers again after it caught up");
@@ -316,7 +372,9 @@ describe("Meilisearch killed and restarted under traffic", () => {
     const expected = documentsFor(db, db.prepare("SELECT id FROM studies").pluck().all() as number[]).documents.length;
     db.close();
     expect((await engine.health()).documents).toBe(expected);
-    const served = (await (await fetch(`${server.url}/api/v1/studies?q=trafikkstudie&perPage=100`)).json()) as { meta: { total: number; engine: string } };
+    const served = (await (await fetch(`${server.url}/api/v1/studies?q=trafikkstudie&perPage=100`)).json()) as {
+      meta: { total: number; engine: string };
+    };
     expect(served.meta).toMatchObject({ engine: "meilisearch", total: 50 });
   }, 300_000);
 });
@@ -325,8 +383,21 @@ describe("Meilisearch killed and restarted under traffic", () => {
 
 describe("a full or read-only database during an ingest", () => {
   let t: TestDb;
-  const feed = (n: number, title: string) => Buffer.from(JSON.stringify((generateNativeFeed(n, { organisationId: "st-olavs" }) as { tittel: string }[]).map((s) => ({ ...s, tittel: `${title} ${s.tittel}` }))));
-  const run = (db: Db, input: Buffer) => ingestBatch(db, mapInput("native", input, buildMapContext(db, "st-olavs")), { organisationId: "st-olavs", format: "native", mode: "partial" });
+  const feed = (n: number, title: string) =>
+    Buffer.from(
+      JSON.stringify(
+        (generateNativeFeed(n, { organisationId: "st-olavs" }) as { tittel: string }[]).map((s) => ({
+          ...s,
+          tittel: `${title} ${s.tittel}`,
+        })),
+      ),
+    );
+  const run = (db: Db, input: Buffer) =>
+    ingestBatch(db, mapInput("native", input, buildMapContext(db, "st-olavs")), {
+      organisationId: "st-olavs",
+      format: "native",
+      mode: "partial",
+    });
 
   beforeAll(() => {
     t = freshDb();
@@ -356,10 +427,14 @@ describe("a full or read-only database during an ingest", () => {
     expect(error!.message).toMatch(/full/i);
     expectIntact(t.db);
     // Each study is either the old "Første" or the whole new "Endret" version: none half-written.
-    const titles = t.db.prepare("SELECT text FROM study_texts WHERE field = 'title' AND lang = 'nb'").pluck().all() as string[];
+    const titles = t.db
+      .prepare("SELECT text FROM study_texts WHERE field = 'title' AND lang = 'nb'")
+      .pluck()
+      .all() as string[];
     expect(titles.every((x) => /^(Første|Endret) /.test(x))).toBe(true);
     // The run is recorded with the cause (written after the failed chunk was rolled back).
-    const lastRun = t.db.prepare("SELECT error FROM ingest_runs ORDER BY id DESC LIMIT 1").pluck().get() as string | null;
+    const lastRun = t.db.prepare("SELECT error FROM ingest_runs ORDER BY id DESC LIMIT 1").pluck().get() as
+      string | null;
     expect(lastRun ?? "").toMatch(/full/i);
 
     t.db.pragma("max_page_count = 1073741823");

@@ -7,8 +7,20 @@ import { getStudy } from "~/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 const LISTING = JSON.stringify([
-  { id: "N-1", tittel: "Studie ved UNN", sammendrag: "Kort.", status: "Åpen for rekruttering", utfort_av: "Universitetssykehuset Nord-Norge" },
-  { id: "N-2", tittel: "Studie ved Nordlandssykehuset", sammendrag: "Kort.", status: "Pågående", utfort_av: "Nordlandssykehuset" },
+  {
+    id: "N-1",
+    tittel: "Studie ved UNN",
+    sammendrag: "Kort.",
+    status: "Åpen for rekruttering",
+    utfort_av: "Universitetssykehuset Nord-Norge",
+  },
+  {
+    id: "N-2",
+    tittel: "Studie ved Nordlandssykehuset",
+    sammendrag: "Kort.",
+    status: "Pågående",
+    utfort_av: "Nordlandssykehuset",
+  },
 ]);
 let t: TestDb;
 let server: Server;
@@ -28,16 +40,28 @@ afterAll(async () => {
 
 it("gives each record of a regional pull feed to its own organisation when the feed may send for it", async () => {
   const now = new Date("2026-12-07T10:00:00Z");
-  const id = addFeedSubscription(t.db, { organisationId: "unn", url: `${base}/helse-nord.json`, format: "native", alsoFor: ["nordlandssykehuset"] }, now);
+  const id = addFeedSubscription(
+    t.db,
+    { organisationId: "unn", url: `${base}/helse-nord.json`, format: "native", alsoFor: ["nordlandssykehuset"] },
+    now,
+  );
   expect(getFeedSubscription(t.db, id)!.alsoFor).toEqual(["nordlandssykehuset"]);
   const [outcome] = await pollDueFeeds(t.db, { now });
   expect(outcome).toMatchObject({ status: "ingested", error: null });
   const owner = (localId: string) => {
-    const studyId = t.db.prepare("SELECT study_id FROM study_local_ids WHERE local_id = ?").pluck().get(localId) as number;
+    const studyId = t.db
+      .prepare("SELECT study_id FROM study_local_ids WHERE local_id = ?")
+      .pluck()
+      .get(localId) as number;
     return getStudy(t.db, studyId)!;
   };
   expect(owner("N-1").leadOrganisationId).toBe("unn");
   expect(owner("N-2").leadOrganisationId).toBe("nordlandssykehuset");
   // Declared as of the day the feed was read, in the hospital's words.
-  expect(owner("N-2").sites[0]!.declared).toEqual({ status: "active_not_recruiting", text: "Pågående", on: "2026-12-07", by: "Nordlandssykehuset" });
+  expect(owner("N-2").sites[0]!.declared).toEqual({
+    status: "active_not_recruiting",
+    text: "Pågående",
+    on: "2026-12-07",
+    by: "Nordlandssykehuset",
+  });
 });

@@ -27,7 +27,8 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     requests.push({ ifNoneMatch: req.headers["if-none-match"] as string | undefined });
     if (mode === "error") return void res.writeHead(503).end("down for maintenance");
-    if (mode === "garbage") return void res.writeHead(200, { "content-type": "text/html" }).end("<html>Innlogging kreves</html>");
+    if (mode === "garbage")
+      return void res.writeHead(200, { "content-type": "text/html" }).end("<html>Innlogging kreves</html>");
     const etag = `"${createHash("sha256").update(body).digest("hex").slice(0, 16)}"`;
     if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
     res.writeHead(200, { "content-type": "application/json", etag }).end(body);
@@ -49,7 +50,11 @@ describeShared(LISTING_FILE, "polling an organisation's feed URL", () => {
 
   it("fetches and ingests the feed when due", async () => {
     body = listing();
-    id = addFeedSubscription(t.db, { organisationId: "st-olavs", url: `${base}/kliniske-studier.json`, format: "native", intervalSeconds: 600 }, t0);
+    id = addFeedSubscription(
+      t.db,
+      { organisationId: "st-olavs", url: `${base}/kliniske-studier.json`, format: "native", intervalSeconds: 600 },
+      t0,
+    );
     const outcomes = await pollDueFeeds(t.db, { now: t0 });
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ status: "ingested", error: null });
@@ -120,7 +125,11 @@ describe("feed back-off and unreachable hosts", () => {
   });
 
   it("reports an unreachable host as a failure", async () => {
-    const bad = addFeedSubscription(t.db, { organisationId: "unn", url: "http://127.0.0.1:1/feed.json", format: "native" });
+    const bad = addFeedSubscription(t.db, {
+      organisationId: "unn",
+      url: "http://127.0.0.1:1/feed.json",
+      format: "native",
+    });
     const outcome = await pollFeed(t.db, getFeedSubscription(t.db, bad)!, { timeoutMs: 2000 });
     expect(outcome.status).toBe("failed");
     expect(outcome.error).toContain("kunne ikke hente");

@@ -73,9 +73,16 @@ beforeAll(async () => {
     base({
       identifiers: { eudract: "2019-009999-12", isrctn: "ISRCTN99999999", rek: "2019/9999" },
       localIds: [{ organisationId: "ous", localId: "ous-fhir-full" }],
-      title: { nb: "Crohns sykdom hos menn: en fase 2-studie", nn: "Crohns sjukdom hjå menn", en: "Crohn's disease in men" },
+      title: {
+        nb: "Crohns sykdom hos menn: en fase 2-studie",
+        nn: "Crohns sjukdom hjå menn",
+        en: "Crohn's disease in men",
+      },
       shortTitle: { nb: "CROHN-FHIR" },
-      summary: { nb: "Vi tester en ny behandling for Crohns sykdom.", en: "We test a new treatment for Crohn's disease." },
+      summary: {
+        nb: "Vi tester en ny behandling for Crohns sykdom.",
+        en: "We test a new treatment for Crohn's disease.",
+      },
       phase: "phase_2",
       conditions: ["Crohns sykdom"],
       icd10: ["K50", "K500"],
@@ -86,16 +93,43 @@ beforeAll(async () => {
       sites: [
         { organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: day(-30), inclusionEnd: day(300) },
         { organisationId: "lovisenberg", hospitalId: null, inclusionStart: day(0), inclusionEnd: null },
-        { organisationId: "helse-bergen", hospitalId: "helse-bergen-haukeland", inclusionStart: day(20), inclusionEnd: day(400) },
+        {
+          organisationId: "helse-bergen",
+          hospitalId: "helse-bergen-haukeland",
+          inclusionStart: day(20),
+          inclusionEnd: day(400),
+        },
         { organisationId: "unn", hospitalId: null, inclusionStart: null, inclusionEnd: null },
         { organisationId: "st-olavs", hospitalId: "st-olavs-oya", inclusionStart: day(-400), inclusionEnd: day(-1) },
-        { organisationId: "sunnaas", hospitalId: "sunnaas-nesodden", inclusionStart: day(-300), inclusionEnd: day(-10), paused: true, pauseReason: "Stanset av sponsor" },
-        { organisationId: "helse-stavanger", hospitalId: "helse-stavanger-sus", inclusionStart: day(-10), paused: true, pauseReason: "Venter på legemiddel" },
+        {
+          organisationId: "sunnaas",
+          hospitalId: "sunnaas-nesodden",
+          inclusionStart: day(-300),
+          inclusionEnd: day(-10),
+          paused: true,
+          pauseReason: "Stanset av sponsor",
+        },
+        {
+          organisationId: "helse-stavanger",
+          hospitalId: "helse-stavanger-sus",
+          inclusionStart: day(-10),
+          paused: true,
+          pauseReason: "Venter på legemiddel",
+        },
       ],
     }),
   );
-  ids.withdrawnAfterPublish = save(base({ identifiers: { isrctn: "ISRCTN99999998" }, sites: [{ organisationId: "ous", inclusionStart: day(-5) }] }));
-  save(base({ identifiers: { isrctn: "ISRCTN99999998" }, sites: [{ organisationId: "ous", inclusionStart: day(-5) }], publicationState: "withdrawn" }), ids.withdrawnAfterPublish);
+  ids.withdrawnAfterPublish = save(
+    base({ identifiers: { isrctn: "ISRCTN99999998" }, sites: [{ organisationId: "ous", inclusionStart: day(-5) }] }),
+  );
+  save(
+    base({
+      identifiers: { isrctn: "ISRCTN99999998" },
+      sites: [{ organisationId: "ous", inclusionStart: day(-5) }],
+      publicationState: "withdrawn",
+    }),
+    ids.withdrawnAfterPublish,
+  );
   ids.draft = save(base({ identifiers: { isrctn: "ISRCTN99999997" }, publicationState: "draft" }));
   ids.noSites = save(base({ title: { nb: "Studie uten steder" }, identifiers: { isrctn: "ISRCTN99999996" } }));
   // Two sites, then the feed drops one: it is withdrawn (kept), not exported, not found by site.
@@ -122,18 +156,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const publishedIds = () => db.prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id").pluck().all() as number[];
+const publishedIds = () =>
+  db.prepare("SELECT id FROM studies WHERE publication_state = 'published' ORDER BY id").pluck().all() as number[];
 
 async function get(pathAndQuery: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${fhir}${pathAndQuery}`, { headers });
   const text = await res.text();
-  return { res, status: res.status, type: res.headers.get("content-type"), body: (text ? JSON.parse(text) : null) as Json };
+  return {
+    res,
+    status: res.status,
+    type: res.headers.get("content-type"),
+    body: (text ? JSON.parse(text) : null) as Json,
+  };
 }
 
 /** Every matching id, following next links with the FHIR client. */
 async function allIds(searchParams: Record<string, string | number | string[]>): Promise<number[]> {
   const out: number[] = [];
-  let bundle = (await client.search({ resourceType: "ResearchStudy", searchParams: { _count: 100, ...searchParams } })) as Json;
+  let bundle = (await client.search({
+    resourceType: "ResearchStudy",
+    searchParams: { _count: 100, ...searchParams },
+  })) as Json;
   for (;;) {
     for (const e of bundle.entry ?? []) if (e.search?.mode === "match") out.push(Number(e.resource.id));
     const next = client.nextPage({ bundle: bundle as never });
@@ -146,14 +189,33 @@ async function allIds(searchParams: Record<string, string | number | string[]>):
 describe("CapabilityStatement", () => {
   it("lists exactly what the server supports", async () => {
     const cs = (await client.capabilityStatement()) as Json;
-    expect(Client.httpFor(cs as never).response?.headers.get("content-type")).toBe("application/fhir+json; charset=utf-8");
-    expect(cs).toMatchObject({ resourceType: "CapabilityStatement", status: "active", kind: "instance", fhirVersion: "4.0.1", date: CAPABILITY_DATE });
+    expect(Client.httpFor(cs as never).response?.headers.get("content-type")).toBe(
+      "application/fhir+json; charset=utf-8",
+    );
+    expect(cs).toMatchObject({
+      resourceType: "CapabilityStatement",
+      status: "active",
+      kind: "instance",
+      fhirVersion: "4.0.1",
+      date: CAPABILITY_DATE,
+    });
     expect(cs.format).toContain("application/fhir+json");
     expect(cs.rest).toHaveLength(1);
     expect(cs.rest[0].resource.map((r: Json) => r.type)).toEqual(["ResearchStudy"]);
     const rs = cs.rest[0].resource[0];
     expect(rs.interaction.map((i: Json) => i.code)).toEqual(["read", "search-type"]);
-    expect(rs.searchParam.map((p: Json) => p.name)).toEqual(["_id", "identifier", "status", "condition", "keyword", "site", "_lastUpdated", "_count", "_offset", "_summary"]);
+    expect(rs.searchParam.map((p: Json) => p.name)).toEqual([
+      "_id",
+      "identifier",
+      "status",
+      "condition",
+      "keyword",
+      "site",
+      "_lastUpdated",
+      "_count",
+      "_offset",
+      "_summary",
+    ]);
     expect(cs.implementation.url).toBe(fhir);
   });
 });
@@ -222,7 +284,10 @@ describe("search", () => {
     const all = publishedIds();
     const byStatus = new Map<string, number[]>();
     for (const status of ["active", "approved", "temporarily-closed-to-accrual", "closed-to-accrual"]) {
-      const bundle = (await client.search({ resourceType: "ResearchStudy", searchParams: { status, _count: 100 } })) as Json;
+      const bundle = (await client.search({
+        resourceType: "ResearchStudy",
+        searchParams: { status, _count: 100 },
+      })) as Json;
       for (const e of bundle.entry ?? []) expect(e.resource.status).toBe(status);
       byStatus.set(status, await allIds({ status }));
     }
@@ -230,7 +295,9 @@ describe("search", () => {
     expect(byStatus.get("active")).toContain(ids.full);
     expect(byStatus.get("approved")).toContain(ids.noSites);
     expect(await allIds({ status: "completed" })).toEqual([]);
-    expect((await allIds({ status: "active,approved" })).length).toBe(byStatus.get("active")!.length + byStatus.get("approved")!.length);
+    expect((await allIds({ status: "active,approved" })).length).toBe(
+      byStatus.get("active")!.length + byStatus.get("approved")!.length,
+    );
   });
 
   it("condition (ICD-10 code, with system, or text) and keyword find the same study for patients, clinicians and researchers", async () => {
@@ -260,9 +327,14 @@ describe("search", () => {
   it("site: studies with an active site at the organisation; a withdrawn site does not count", async () => {
     const atLovisenberg = await allIds({ site: "lovisenberg" });
     expect(atLovisenberg).toContain(ids.full);
-    const bundle = (await client.search({ resourceType: "ResearchStudy", searchParams: { site: "lovisenberg", _count: 100 } })) as Json;
+    const bundle = (await client.search({
+      resourceType: "ResearchStudy",
+      searchParams: { site: "lovisenberg", _count: 100 },
+    })) as Json;
     for (const e of bundle.entry ?? []) {
-      const orgs = e.resource.contained.filter((c: Json) => c.resourceType === "Location").map((l: Json) => l.identifier.find((i: Json) => i.system === ORGANISATION_ID_SYSTEM).value);
+      const orgs = e.resource.contained
+        .filter((c: Json) => c.resourceType === "Location")
+        .map((l: Json) => l.identifier.find((i: Json) => i.system === ORGANISATION_ID_SYSTEM).value);
       expect(orgs).toContain("lovisenberg");
     }
     expect(await allIds({ site: "modum-bad" })).not.toContain(ids.droppedSite);
@@ -314,12 +386,22 @@ describe("search", () => {
 describe("the resource", () => {
   it("carries per-site recruitment periods and statuses the ECLAIRE way, plus R5 progressStatus", async () => {
     const r = (await client.read({ resourceType: "ResearchStudy", id: String(ids.full) })) as Json;
-    expect(Client.httpFor(r as never).response?.headers.get("content-type")).toBe("application/fhir+json; charset=utf-8");
+    expect(Client.httpFor(r as never).response?.headers.get("content-type")).toBe(
+      "application/fhir+json; charset=utf-8",
+    );
     expect(r.status).toBe("active");
     const siteStudies = r.contained.filter((c: Json) => c.resourceType === "ResearchStudy");
     expect(siteStudies).toHaveLength(7);
     const byStatus = siteStudies.map((s: Json) => s.status).sort();
-    expect(byStatus).toEqual(["active", "active", "approved", "approved", "closed-to-accrual", "closed-to-accrual", "temporarily-closed-to-accrual"]);
+    expect(byStatus).toEqual([
+      "active",
+      "active",
+      "approved",
+      "approved",
+      "closed-to-accrual",
+      "closed-to-accrual",
+      "temporarily-closed-to-accrual",
+    ]);
     for (const s of siteStudies) {
       expect(s.partOf).toEqual([{ reference: "#" }]);
       const period = s.extension?.find((e: Json) => e.url === EXTENSION.eclaireRecruitmentPeriod)?.valuePeriod;
@@ -342,7 +424,11 @@ describe("the resource", () => {
 });
 
 describe("errors are OperationOutcomes", () => {
-  const expectOutcome = (r: { status: number; type: string | null; body: Json }, status: number, diagnostics?: RegExp) => {
+  const expectOutcome = (
+    r: { status: number; type: string | null; body: Json },
+    status: number,
+    diagnostics?: RegExp,
+  ) => {
     expect(r.status).toBe(status);
     expect(r.type).toBe("application/fhir+json; charset=utf-8");
     expect(r.body.resourceType).toBe("OperationOutcome");
@@ -357,7 +443,9 @@ describe("errors are OperationOutcomes", () => {
     expectOutcome(await get(`/ResearchStudy/${ids.withdrawnAfterPublish}`), 410, /trukket tilbake/);
     expectOutcome(await get("/ResearchStudy/a%20b"), 400, /^id: /);
     // The client sees the same as an error with the OperationOutcome.
-    const error = (await client.read({ resourceType: "ResearchStudy", id: "99999999" }).catch((e: unknown) => e)) as { response: { status: number; data: Json } };
+    const error = (await client.read({ resourceType: "ResearchStudy", id: "99999999" }).catch((e: unknown) => e)) as {
+      response: { status: number; data: Json };
+    };
     expect(error.response.status).toBe(404);
     expect(error.response.data.resourceType).toBe("OperationOutcome");
   });
@@ -391,7 +479,20 @@ describe("errors are OperationOutcomes", () => {
   });
 
   it("odd but legal free text never breaks the search (200, a Bundle)", async () => {
-    for (const text of ['"', "*", "a OR b", "NEAR(a b)", "'; DROP TABLE studies; --", "%", "\\", "😀 ærøå", "<script>alert(1)</script>", "C", "(((", "-"]) {
+    for (const text of [
+      '"',
+      "*",
+      "a OR b",
+      "NEAR(a b)",
+      "'; DROP TABLE studies; --",
+      "%",
+      "\\",
+      "😀 ærøå",
+      "<script>alert(1)</script>",
+      "C",
+      "(((",
+      "-",
+    ]) {
       for (const param of ["keyword", "condition:text"]) {
         const r = await get(`/ResearchStudy?${param}=${encodeURIComponent(text)}`);
         expect(r.status, `${param}=${text}`).toBe(200);
@@ -416,7 +517,11 @@ describe("errors are OperationOutcomes", () => {
     expectOutcome(await get("/ResearchStudy?_format=xml"), 406);
     expectOutcome(await get("/metadata", { Accept: "application/fhir+xml" }), 406);
     expectOutcome(await get("/ResearchStudy?_format=foo"), 400, /^_format: /);
-    const post = await fetch(`${fhir}/ResearchStudy`, { method: "POST", body: "{}", headers: { "Content-Type": "application/fhir+json" } });
+    const post = await fetch(`${fhir}/ResearchStudy`, {
+      method: "POST",
+      body: "{}",
+      headers: { "Content-Type": "application/fhir+json" },
+    });
     expect(post.status).toBe(405);
     expect(post.headers.get("content-type")).toBe("application/fhir+json; charset=utf-8");
     expect(((await post.json()) as Json).resourceType).toBe("OperationOutcome");
@@ -449,7 +554,11 @@ describe("round trip: our FHIR export, read with fhir-kit-client → our FHIR in
     conditions: s.conditions,
     icd10: s.icd10,
     snomed: s.snomed,
-    eligibility: { sex: s.eligibility.sex, minAgeYears: s.eligibility.minAgeYears, maxAgeYears: s.eligibility.maxAgeYears },
+    eligibility: {
+      sex: s.eligibility.sex,
+      minAgeYears: s.eligibility.minAgeYears,
+      maxAgeYears: s.eligibility.maxAgeYears,
+    },
     sponsor: s.sponsor,
     targetEnrolment: s.targetEnrolment,
     leadOrganisationId: s.leadOrganisationId,
@@ -468,14 +577,23 @@ describe("round trip: our FHIR export, read with fhir-kit-client → our FHIR in
         // The status now, whatever it rests on (a stale declaration travels as "unknown").
         status: siteStatus(x, new Date()),
       }))
-      .sort((a, b) => `${a.organisationId}/${a.hospitalId ?? ""}/${a.name ?? ""}`.localeCompare(`${b.organisationId}/${b.hospitalId ?? ""}/${b.name ?? ""}`)),
+      .sort((a, b) =>
+        `${a.organisationId}/${a.hospitalId ?? ""}/${a.name ?? ""}`.localeCompare(
+          `${b.organisationId}/${b.hospitalId ?? ""}/${b.name ?? ""}`,
+        ),
+      ),
   });
 
   it("reads a searchset page as it is (the mapper understands our Bundle)", async () => {
-    const bundle = (await client.search({ resourceType: "ResearchStudy", searchParams: { _count: 10, foo: "ignored" } })) as Json;
+    const bundle = (await client.search({
+      resourceType: "ResearchStudy",
+      searchParams: { _count: 10, foo: "ignored" },
+    })) as Json;
     const mapped = mapInput("fhir", Buffer.from(JSON.stringify(bundle)), buildMapContext(target.db, "ous"));
     expect(mapped.rejected).toEqual([]);
-    expect(mapped.records.map((r) => r.externalId)).toEqual(bundle.entry.filter((e: Json) => e.search.mode === "match").map((e: Json) => e.resource.id));
+    expect(mapped.records.map((r) => r.externalId)).toEqual(
+      bundle.entry.filter((e: Json) => e.search.mode === "match").map((e: Json) => e.resource.id),
+    );
   });
 
   it("every published study, exported and ingested into a fresh database, is the same study", async () => {
@@ -488,7 +606,10 @@ describe("round trip: our FHIR export, read with fhir-kit-client → our FHIR in
       bundle = (await next) as Json;
     }
     // And one by read, as a client fetching a single study would.
-    resources[resources.findIndex((r) => Number(r.id) === ids.full)] = (await client.read({ resourceType: "ResearchStudy", id: String(ids.full) })) as Json;
+    resources[resources.findIndex((r) => Number(r.id) === ids.full)] = (await client.read({
+      resourceType: "ResearchStudy",
+      id: String(ids.full),
+    })) as Json;
     expect(resources.length).toBe(publishedIds().length);
 
     // Each organisation sends the studies it leads (the lead owns the shared fields).

@@ -34,10 +34,22 @@ beforeAll(async () => {
   // The demo studies (the server seeds only an empty database, and this one gets four more).
   seedDemoStudies(setup);
   const actor = { kind: "system" as const, name: "test" };
-  const other = (rek: string, title: string, site: Parameters<typeof testStudy>[0] extends infer O ? O extends { sites?: infer S } ? S : never : never, lead = "st-olavs") => {
+  const other = (
+    rek: string,
+    title: string,
+    site: Parameters<typeof testStudy>[0] extends infer O ? (O extends { sites?: infer S } ? S : never) : never,
+    lead = "st-olavs",
+  ) => {
     const r = saveStudy(
       setup,
-      testStudy({ identifiers: { rek }, title: { nb: title }, shortTitle: { nb: title }, leadOrganisationId: lead, sites: site, publicationState: "published" }),
+      testStudy({
+        identifiers: { rek },
+        title: { nb: title },
+        shortTitle: { nb: title },
+        leadOrganisationId: lead,
+        sites: site,
+        publicationState: "published",
+      }),
       { actor },
     );
     if (!r.ok) throw new Error(`${title}: ${JSON.stringify(r.problems)}`);
@@ -46,12 +58,24 @@ beforeAll(async () => {
   other("771101", `${WORD} i Tromsø`, [{ organisationId: "unn", hospitalId: "unn-tromso", ...window }], "unn");
   other("771102", `${WORD} i Oslo`, [{ organisationId: "ous", hospitalId: "ous-rikshospitalet", ...window }], "ous");
   // Names only the health trust: placed at its main hospital (Stavanger universitetssjukehus).
-  other("771103", `${WORD} i Helse Stavanger`, [{ organisationId: "helse-stavanger", hospitalId: null, ...window }], "helse-stavanger");
+  other(
+    "771103",
+    `${WORD} i Helse Stavanger`,
+    [{ organisationId: "helse-stavanger", hospitalId: null, ...window }],
+    "helse-stavanger",
+  );
   // A place the source names without any location.
-  other("771104", `${WORD} på en ukjent klinikk`, [{ organisationId: null, hospitalId: null, name: "Ukjent klinikk", ...window }]);
+  other("771104", `${WORD} på en ukjent klinikk`, [
+    { organisationId: null, hospitalId: null, name: "Ukjent klinikk", ...window },
+  ]);
   expect(setup.prepare("SELECT count(*) FROM postcodes").pluck().get()).toBe(0);
   setup.close();
-  server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false", SESSION_SECRET: "r".repeat(40), KLINISKE_SHARED_DATA: "/nonexistent" });
+  server = await startServer({
+    DATABASE_PATH: dbFile,
+    SEED_DEMO_DATA: "false",
+    SESSION_SECRET: "r".repeat(40),
+    KLINISKE_SHARED_DATA: "/nonexistent",
+  });
   db = openDatabase(dbFile);
 });
 afterAll(async () => {
@@ -74,7 +98,9 @@ describe("first start on a fresh machine", () => {
     expect(db.prepare("SELECT count(*) FROM postcodes WHERE in_use = 1").pluck().get()).toBe(5121);
     expect(db.prepare("SELECT count(*) FROM icpc2_codes").pluck().get()).toBe(708);
     expect(db.prepare("SELECT count(*) FROM icd10_codes").pluck().get()).toBeGreaterThanOrEqual(19_634);
-    expect(db.prepare("SELECT value FROM app_meta WHERE key = 'reference.diagnosekoder.version'").pluck().get()).toMatch(/^@navikt\/diagnosekoder@\d/);
+    expect(
+      db.prepare("SELECT value FROM app_meta WHERE key = 'reference.diagnosekoder.version'").pluck().get(),
+    ).toMatch(/^@navikt\/diagnosekoder@\d/);
   });
 
   it("answers a patient's postcode search with distances in km and no error box", async () => {
@@ -151,7 +177,10 @@ describe("every site has a place", () => {
       ["sites[0].inclusionEnd", "2029-12-31"],
       ["categories", "inflammatory-immune"],
     ]);
-    expect(posted.res.status, [...posted.body.matchAll(/class="field-error"[^>]*>([^<]*)</g)].map((m) => m[1]).join(" | ")).toBe(302);
+    expect(
+      posted.res.status,
+      [...posted.body.matchAll(/class="field-error"[^>]*>([^<]*)</g)].map((m) => m[1]).join(" | "),
+    ).toBe(302);
     const id = Number(/\/forsker\/studier\/(\d+)/.exec(posted.res.headers.get("location") ?? "")?.[1]);
     expect(id).toBeGreaterThan(0);
     const editor = new BrowserClient(server.url);
@@ -159,7 +188,9 @@ describe("every site has a place", () => {
     const review = await editor.get(`/redaksjon/studier/${id}`);
     // The approve form carries the version the editor reviewed (ADR 0014).
     const version = /name="version" value="(\d+)"/.exec(review.body)![1]!;
-    expect((await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", version, comment: "" })).res.status).toBe(302);
+    expect(
+      (await editor.post(`/redaksjon/studier/${id}`, { intent: "approve", version, comment: "" })).res.status,
+    ).toBe(302);
 
     // The indexer picks the change up from the outbox; ask until the study is searchable.
     let order: string[] = [];
@@ -184,7 +215,10 @@ describe("every site has a place", () => {
   });
 
   it("the study page of a trust-only site names the main hospital it was placed at (nb, nn, en)", async () => {
-    const id = db.prepare("SELECT study_id FROM study_texts WHERE field = 'title' AND lang = 'nb' AND text = ?").pluck().get(`${WORD} i Helse Stavanger`) as number;
+    const id = db
+      .prepare("SELECT study_id FROM study_texts WHERE field = 'title' AND lang = 'nb' AND text = ?")
+      .pluck()
+      .get(`${WORD} i Helse Stavanger`) as number;
     const nb = await (await fetch(`${server.url}/pasient/studier/${id}?postnummer=4011`)).text();
     expect(nb).toMatch(/ved hovedsykehuset [^<]*\(studiestedet er ikke oppgitt\)/);
     const nn = await (await fetch(`${server.url}/pasient/studier/${id}?lang=nn`)).text();

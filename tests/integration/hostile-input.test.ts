@@ -102,7 +102,12 @@ function hostileNative(id: string, marker: string) {
   };
 }
 
-function send(method: string, body: string | Buffer | ReadableStream, query = "?format=native", headers: Record<string, string> = {}) {
+function send(
+  method: string,
+  body: string | Buffer | ReadableStream,
+  query = "?format=native",
+  headers: Record<string, string> = {},
+) {
   return fetch(api.url(`/api/v1/organisations/st-olavs/studies${query}`), {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers },
@@ -131,7 +136,11 @@ function expectInertHtml(html: string, where: string) {
 
 /** The study whose title (any language) matches a LIKE pattern. */
 function titled(pattern: string): number | undefined {
-  return api.db().prepare("SELECT study_id FROM study_texts WHERE field = 'title' AND text LIKE ? ORDER BY study_id DESC").pluck().get(pattern) as number | undefined;
+  return api
+    .db()
+    .prepare("SELECT study_id FROM study_texts WHERE field = 'title' AND text LIKE ? ORDER BY study_id DESC")
+    .pluck()
+    .get(pattern) as number | undefined;
 }
 
 async function page(p: string, headers: Record<string, string> = {}) {
@@ -149,7 +158,19 @@ beforeAll(async () => {
   });
   // Accounts for the editor pages (written straight to the file; the server reads it per request).
   await createPeople(api.db());
-  const res = await send("POST", JSON.stringify([hostileNative("H1", NATIVE_MARKER), { ...hostileNative("H2", "Qformula"), tittel: FORMULA, sponsor: "+SUM(A1:A9)", kort_tittel: "@kort", identifikatorer: { rek: "765433" } }]));
+  const res = await send(
+    "POST",
+    JSON.stringify([
+      hostileNative("H1", NATIVE_MARKER),
+      {
+        ...hostileNative("H2", "Qformula"),
+        tittel: FORMULA,
+        sponsor: "+SUM(A1:A9)",
+        kort_tittel: "@kort",
+        identifikatorer: { rek: "765433" },
+      },
+    ]),
+  );
   const report = (await res.json()) as { created: number; rejected: number; rejections: unknown[] };
   expect(report, JSON.stringify(report.rejections)).toMatchObject({ created: 2, rejected: 0 });
   hostileId = titled(`${NATIVE_MARKER} %`)!;
@@ -182,7 +203,8 @@ describe("a study with a payload in every text field, read back everywhere", () 
     expect(res.status, name).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     expectInertHtml(body, name);
-    if (name !== "front page") expect(body, `${name} shows the escaped text`).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    if (name !== "front page")
+      expect(body, `${name} shows the escaped text`).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   });
 
   it("the link with a payload in its query stays one attribute", async () => {
@@ -211,8 +233,13 @@ describe("a study with a payload in every text field, read back everywhere", () 
     expect(body).not.toMatch(/<img[^>]*onerror/i);
     const feed = parseFeed(body);
     expect(feed.format).toBe("atom");
-    const titles = ((feed.feed as { entries?: { title?: { value?: string } }[] }).entries ?? []).map((e) => e.title?.value ?? "");
-    expect(titles.some((t) => t.includes(`${xss(NATIVE_MARKER)} tittel`)), `${name}: ${titles.slice(0, 3).join(" | ")}`).toBe(true);
+    const titles = ((feed.feed as { entries?: { title?: { value?: string } }[] }).entries ?? []).map(
+      (e) => e.title?.value ?? "",
+    );
+    expect(
+      titles.some((t) => t.includes(`${xss(NATIVE_MARKER)} tittel`)),
+      `${name}: ${titles.slice(0, 3).join(" | ")}`,
+    ).toBe(true);
   });
 
   it("iCalendar keeps the payload inside its property (no injected event)", async () => {
@@ -222,20 +249,33 @@ describe("a study with a payload in every text field, read back everywhere", () 
     const events = comp.getAllSubcomponents("vevent");
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) expect(e.getFirstPropertyValue("summary")).not.toBe("injisert");
-    const described = events.map((e) => String(e.getFirstPropertyValue("description") ?? "") + String(e.getFirstPropertyValue("summary") ?? ""));
-    expect(described.some((d) => d.includes(SCRIPT)), "the payload is kept as text").toBe(true);
+    const described = events.map(
+      (e) => String(e.getFirstPropertyValue("description") ?? "") + String(e.getFirstPropertyValue("summary") ?? ""),
+    );
+    expect(
+      described.some((d) => d.includes(SCRIPT)),
+      "the payload is kept as text",
+    ).toBe(true);
     // Every event is one BEGIN/END pair: the CRLF in the summary did not open another one.
     expect(body.match(/^BEGIN:VEVENT\r$/gm)!.length).toBe(events.length);
   });
 
   it("JSON answers (API, FHIR, embed JSON) carry the payload as a JSON string, typed as JSON", async () => {
-    for (const p of [`/api/v1/studies/${hostileId}`, `/api/v1/studies?q=${NATIVE_MARKER}`, `/fhir/ResearchStudy/${hostileId}`, `/fhir/ResearchStudy?keyword=${NATIVE_MARKER}`, "/embed/organisations/st-olavs.json"]) {
+    for (const p of [
+      `/api/v1/studies/${hostileId}`,
+      `/api/v1/studies?q=${NATIVE_MARKER}`,
+      `/fhir/ResearchStudy/${hostileId}`,
+      `/fhir/ResearchStudy?keyword=${NATIVE_MARKER}`,
+      "/embed/organisations/st-olavs.json",
+    ]) {
       const res = await api.get(p);
       expect(res.status, p).toBe(200);
       expect(res.headers.get("content-type"), p).toMatch(/json/);
       expect(res.headers.get("x-content-type-options"), p).toBe("nosniff");
       const text = await res.text();
-      expect(JSON.stringify(JSON.parse(text)), p).toContain(JSON.stringify(`${xss(NATIVE_MARKER)} tittel`).slice(1, -1));
+      expect(JSON.stringify(JSON.parse(text)), p).toContain(
+        JSON.stringify(`${xss(NATIVE_MARKER)} tittel`).slice(1, -1),
+      );
     }
   });
 
@@ -249,7 +289,8 @@ describe("a study with a payload in every text field, read back everywhere", () 
     expect(formula.short_title_nb).toBe("'@kort");
     const hostile = rows.find((r) => r.id === String(hostileId))!;
     expect(hostile.title_nb).toBe(`${xss(NATIVE_MARKER)} tittel`);
-    for (const r of rows) for (const cell of Object.values(r)) expect(cell, "no cell starts a formula").not.toMatch(/^[=+@\t\r]|^-[^\d]/);
+    for (const r of rows)
+      for (const cell of Object.values(r)) expect(cell, "no cell starts a formula").not.toMatch(/^[=+@\t\r]|^-[^\d]/);
   });
 });
 
@@ -257,7 +298,10 @@ describe("signed-in pages with the payload (researcher and editor, incl. the ver
   async function signedIn(email: string): Promise<string> {
     const form = await fetch(api.url("/logg-inn"));
     const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const jar = form.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const jar = form.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const res = await fetch(api.url("/logg-inn"), {
       method: "POST",
       headers: { cookie: jar, "content-type": "application/x-www-form-urlencoded" },
@@ -269,7 +313,11 @@ describe("signed-in pages with the payload (researcher and editor, incl. the ver
   }
 
   it("a second version with other payloads: history, diff and lists render them as text", async () => {
-    const changed = { ...hostileNative("H1", NATIVE_MARKER), tittel: `${xss(NATIVE_MARKER)} ny tittel ${ATTR}`, sammendrag: `<iframe src="javascript:alert(1)"></iframe> ${SCRIPT}` };
+    const changed = {
+      ...hostileNative("H1", NATIVE_MARKER),
+      tittel: `${xss(NATIVE_MARKER)} ny tittel ${ATTR}`,
+      sammendrag: `<iframe src="javascript:alert(1)"></iframe> ${SCRIPT}`,
+    };
     const res = await send("POST", JSON.stringify([changed]));
     expect(((await res.json()) as { changed: number }).changed).toBe(1);
     const researcher = await signedIn(PEOPLE.researcherStOlavs.email);
@@ -298,7 +346,10 @@ describe("registry formats with payloads in their text fields", () => {
   beforeAll(async () => {
     const form = await fetch(api.url("/logg-inn"));
     const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const jar = form.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const jar = form.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const res = await fetch(api.url("/logg-inn"), {
       method: "POST",
       headers: { cookie: jar, "content-type": "application/x-www-form-urlencoded" },
@@ -350,8 +401,16 @@ describe("registry formats with payloads in their text fields", () => {
   });
 
   /** Header + the first row the filter keeps, with the title replaced; quoted the RFC 4180 way. */
-  function csvWith(text: string, keep: (r: Record<string, string>) => boolean, titleColumn: string, title: string): string {
-    const rows = parseCsv(text.replace(/^\uFEFF/, ""), { columns: true, relax_column_count: true }) as Record<string, string>[];
+  function csvWith(
+    text: string,
+    keep: (r: Record<string, string>) => boolean,
+    titleColumn: string,
+    title: string,
+  ): string {
+    const rows = parseCsv(text.replace(/^\uFEFF/, ""), { columns: true, relax_column_count: true }) as Record<
+      string,
+      string
+    >[];
     const row = { ...rows.find(keep)! };
     row[titleColumn] = title;
     const q = (v: string) => `"${String(v ?? "").replace(/"/g, '""')}"`;
@@ -360,12 +419,22 @@ describe("registry formats with payloads in their text fields", () => {
   }
 
   it("ClinicalTrials.gov CSV", async () => {
-    const csv = csvWith(readFixture("ctgov-csv/Anand21J-V__ctg-studies_extract.csv").toString("utf8"), (r) => /Norway/.test(r.Locations ?? ""), "Study Title", xss("Ctcsvhostil"));
+    const csv = csvWith(
+      readFixture("ctgov-csv/Anand21J-V__ctg-studies_extract.csv").toString("utf8"),
+      (r) => /Norway/.test(r.Locations ?? ""),
+      "Study Title",
+      xss("Ctcsvhostil"),
+    );
     await ingestAndRead("ctgov-csv", csv, "text/csv", "Ctcsvhostil");
   });
 
   itShared(CTIS, "CTIS CSV", async () => {
-    const csv = csvWith(gunzipSync(readFileSync(sharedData(CTIS))).toString("utf8"), (r) => /Norway/.test(r["Location(s) and recruitment status"] ?? ""), "Title of the trial", xss("Ctishostil"));
+    const csv = csvWith(
+      gunzipSync(readFileSync(sharedData(CTIS))).toString("utf8"),
+      (r) => /Norway/.test(r["Location(s) and recruitment status"] ?? ""),
+      "Title of the trial",
+      xss("Ctishostil"),
+    );
     await ingestAndRead("ctis-csv", csv, "text/csv", "Ctishostil");
   });
 });
@@ -387,7 +456,7 @@ const SEARCH_SYNTAX = [
   "title:kreft",
   "-",
   "-kreft",
-  "\"unbalanced",
+  '"unbalanced',
   "(((",
   ")",
   "a) OR (b",
@@ -404,28 +473,35 @@ const SEARCH_SYNTAX = [
 ];
 
 describe("search syntax in every search box", () => {
-  it.each(SEARCH_SYNTAX.map((q) => [q.length > 40 ? `${q.slice(0, 20)}… (${q.length} chars)` : q, q]))("%j: HTML search pages answer 200 with the text escaped", async (_name, q) => {
-    for (const base of ["/pasient", "/helsepersonell"]) {
-      const { res, body } = await page(`${base}?${new URLSearchParams({ q })}`);
-      expect(res.status, base).toBe(200);
-      expectInertHtml(body, base);
-    }
-  });
+  it.each(SEARCH_SYNTAX.map((q) => [q.length > 40 ? `${q.slice(0, 20)}… (${q.length} chars)` : q, q]))(
+    "%j: HTML search pages answer 200 with the text escaped",
+    async (_name, q) => {
+      for (const base of ["/pasient", "/helsepersonell"]) {
+        const { res, body } = await page(`${base}?${new URLSearchParams({ q })}`);
+        expect(res.status, base).toBe(200);
+        expectInertHtml(body, base);
+      }
+    },
+  );
 
-  it.each(SEARCH_SYNTAX.map((q) => [q.length > 40 ? `${q.slice(0, 20)}… (${q.length} chars)` : q, q]))("%j: API, FHIR and feed searches answer 200 or a typed 400, never 5xx", async (_name, q) => {
-    for (const p of ["/api/v1/studies", "/feeds/search.atom", "/feeds/search.ics"]) {
-      const res = await api.get(`${p}?${new URLSearchParams({ q })}`);
-      expect([200, 400], `${p} ${res.status}`).toContain(res.status);
-      if (res.status === 400) expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_parameter");
-      else await res.arrayBuffer();
-    }
-    for (const name of ["keyword", "condition", "condition:text", "identifier", "site", "_id"]) {
-      const res = await api.get(`/fhir/ResearchStudy?${new URLSearchParams({ [name]: q })}`);
-      expect([200, 400], `fhir ${name} ${res.status}`).toContain(res.status);
-      const body = (await res.json()) as { resourceType: string };
-      expect(body.resourceType).toBe(res.status === 200 ? "Bundle" : "OperationOutcome");
-    }
-  });
+  it.each(SEARCH_SYNTAX.map((q) => [q.length > 40 ? `${q.slice(0, 20)}… (${q.length} chars)` : q, q]))(
+    "%j: API, FHIR and feed searches answer 200 or a typed 400, never 5xx",
+    async (_name, q) => {
+      for (const p of ["/api/v1/studies", "/feeds/search.atom", "/feeds/search.ics"]) {
+        const res = await api.get(`${p}?${new URLSearchParams({ q })}`);
+        expect([200, 400], `${p} ${res.status}`).toContain(res.status);
+        if (res.status === 400)
+          expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_parameter");
+        else await res.arrayBuffer();
+      }
+      for (const name of ["keyword", "condition", "condition:text", "identifier", "site", "_id"]) {
+        const res = await api.get(`/fhir/ResearchStudy?${new URLSearchParams({ [name]: q })}`);
+        expect([200, 400], `fhir ${name} ${res.status}`).toContain(res.status);
+        const body = (await res.json()) as { resourceType: string };
+        expect(body.resourceType).toBe(res.status === 200 ? "Bundle" : "OperationOutcome");
+      }
+    },
+  );
 
   it("hostile values in the filters are reported as problems on the page (200), escaped", async () => {
     const filters = {
@@ -438,19 +514,38 @@ describe("search syntax in every search box", () => {
       lang: SCRIPT,
     };
     for (const base of ["/pasient", "/helsepersonell"]) {
-      const { res, body } = await page(`${base}?${new URLSearchParams({ q: "kreft", ...filters, fase: SCRIPT, helseforetak: ATTR, icd10: "C50' OR '1'='1" })}`);
+      const { res, body } = await page(
+        `${base}?${new URLSearchParams({ q: "kreft", ...filters, fase: SCRIPT, helseforetak: ATTR, icd10: "C50' OR '1'='1" })}`,
+      );
       expect(res.status, base).toBe(200);
       expectInertHtml(body, base);
     }
-    const apiRes = await api.get(`/api/v1/studies?${new URLSearchParams({ regions: "' OR 1=1 --", age: "1e9", page: "-1", near: "NaN,NaN", since: "0000-00-00" })}`);
+    const apiRes = await api.get(
+      `/api/v1/studies?${new URLSearchParams({ regions: "' OR 1=1 --", age: "1e9", page: "-1", near: "NaN,NaN", since: "0000-00-00" })}`,
+    );
     expect(apiRes.status).toBe(400);
-    const problems = ((await apiRes.json()) as { error: { details: { parameters: { name: string }[] } } }).error.details.parameters;
+    const problems = ((await apiRes.json()) as { error: { details: { parameters: { name: string }[] } } }).error.details
+      .parameters;
     expect(problems.map((p) => p.name).sort()).toEqual(expect.arrayContaining(["age", "page"]));
   });
 });
 
 describe("absurd dates and numbers in query parameters", () => {
-  const DATES = ["0000-01-01", "99999-01-01", "2026-02-30", "2026-01-01T24:00:00Z", "2026-13-01", "-2026-01-01", "1e308", "NaN", "2026-01-01T00:00:00+99:99", "ge", "ge2026-02-30", "lt99999", "sa0000"];
+  const DATES = [
+    "0000-01-01",
+    "99999-01-01",
+    "2026-02-30",
+    "2026-01-01T24:00:00Z",
+    "2026-13-01",
+    "-2026-01-01",
+    "1e308",
+    "NaN",
+    "2026-01-01T00:00:00+99:99",
+    "ge",
+    "ge2026-02-30",
+    "lt99999",
+    "sa0000",
+  ];
   it.each(DATES)("%s answers 200 or a typed 400 in the API, FHIR and feeds, never 5xx", async (d) => {
     for (const p of [
       `/api/v1/changes?${new URLSearchParams({ since: d })}`,
@@ -469,7 +564,21 @@ describe("absurd dates and numbers in query parameters", () => {
 });
 
 describe("path traversal and odd bytes in route parameters", () => {
-  const TRAVERSALS = ["..%2F..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%5C..%5Cwindows%5Cwin.ini", "1%00", "%00", "1%2F..%2F2", "%252e%252e%252f", "-1", "1e3", "99999999999999999999", "0x10", "%C0%AE%C0%AE%2F", "%FF%FE"];
+  const TRAVERSALS = [
+    "..%2F..%2F..%2Fetc%2Fpasswd",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "..%5C..%5Cwindows%5Cwin.ini",
+    "1%00",
+    "%00",
+    "1%2F..%2F2",
+    "%252e%252e%252f",
+    "-1",
+    "1e3",
+    "99999999999999999999",
+    "0x10",
+    "%C0%AE%C0%AE%2F",
+    "%FF%FE",
+  ];
   it.each(TRAVERSALS)("%s is refused (4xx) on every route that takes an id", async (bad) => {
     const routes = [
       `/pasient/studier/${bad}`,
@@ -511,7 +620,11 @@ describe("hostile ingest bodies", () => {
   type ApiErr = { error: { status: number; code: string; message: string; details?: Report } };
 
   /** Sends, then checks the stored studies did not change (the batch has no valid record). */
-  async function rejectedWhole(body: string | Buffer | ReadableStream, query?: string, headers?: Record<string, string>) {
+  async function rejectedWhole(
+    body: string | Buffer | ReadableStream,
+    query?: string,
+    headers?: Record<string, string>,
+  ) {
     const before = storedState(api.db());
     const res = await send("POST", body, query, headers);
     const json = (await res.json()) as ApiErr;
@@ -540,7 +653,11 @@ describe("hostile ingest bodies", () => {
         res.on("end", () => resolve({ status: res.statusCode!, body }));
       });
       // The server may close the connection once it has answered: that is not a failure.
-      req.on("error", (e) => (e as NodeJS.ErrnoException).code === "EPIPE" || (e as NodeJS.ErrnoException).code === "ECONNRESET" ? undefined : reject(e));
+      req.on("error", (e) =>
+        (e as NodeJS.ErrnoException).code === "EPIPE" || (e as NodeJS.ErrnoException).code === "ECONNRESET"
+          ? undefined
+          : reject(e),
+      );
       const chunk = Buffer.alloc(64 * 1024, 0x20);
       let sent = 0;
       const pump = () => {
@@ -568,19 +685,38 @@ describe("hostile ingest bodies", () => {
   });
 
   it("10,000 levels of nesting are refused as unprocessable (422), naming the record; the server keeps running", async () => {
-    for (const body of ["[".repeat(10_000) + "]".repeat(10_000), '{"a":'.repeat(10_000) + "1" + "}".repeat(10_000), JSON.stringify([valid("N1", "765501")]).replace('"tittel":"Gyldig N1"', `"tittel":${"[".repeat(10_000)}${"]".repeat(10_000)}`)]) {
+    for (const body of [
+      "[".repeat(10_000) + "]".repeat(10_000),
+      '{"a":'.repeat(10_000) + "1" + "}".repeat(10_000),
+      JSON.stringify([valid("N1", "765501")]).replace(
+        '"tittel":"Gyldig N1"',
+        `"tittel":${"[".repeat(10_000)}${"]".repeat(10_000)}`,
+      ),
+    ]) {
       const { status, json } = await rejectedWhole(body);
       expect(status).toBe(422);
-      expect(json.error.details!.rejections[0]).toMatchObject({ ref: expect.stringMatching(/^studie 1/), field: expect.any(String), message: expect.any(String) });
+      expect(json.error.details!.rejections[0]).toMatchObject({
+        ref: expect.stringMatching(/^studie 1/),
+        field: expect.any(String),
+        message: expect.any(String),
+      });
     }
     expect((await api.get("/healthz")).status).toBe(200);
   });
 
   it("invalid UTF-8 is refused naming the encoding and the byte", async () => {
-    const latin1 = Buffer.concat([Buffer.from('[{"id":"U1","tittel":"Studie p'), Buffer.from([0xe5]), Buffer.from(' sykehus"}]')]);
+    const latin1 = Buffer.concat([
+      Buffer.from('[{"id":"U1","tittel":"Studie p'),
+      Buffer.from([0xe5]),
+      Buffer.from(' sykehus"}]'),
+    ]);
     const { status, json } = await rejectedWhole(latin1);
     expect(status).toBe(422);
-    expect(json.error.details!.rejections[0]).toMatchObject({ ref: "hele filen", field: "(tegnsett)", message: expect.stringContaining("UTF-8") });
+    expect(json.error.details!.rejections[0]).toMatchObject({
+      ref: "hele filen",
+      field: "(tegnsett)",
+      message: expect.stringContaining("UTF-8"),
+    });
     for (const format of ["ctgov-json", "ctgov-csv", "fhir", "ctis-csv"]) {
       const r = await rejectedWhole(latin1, `?format=${format}`);
       expect(r.status, format).toBe(422);
@@ -602,20 +738,28 @@ describe("hostile ingest bodies", () => {
     ["30 February", { inklusjon_start: "2026-02-30" }, "studiesteder[0].inklusjon_start", /gyldig dato/],
     ["24:00", { inklusjon_slutt: "2026-01-01T24:00" }, "studiesteder[0].inklusjon_slutt", /maks 10 tegn/],
     ["month 13", { inklusjon_slutt: "2026-13-01" }, "studiesteder[0].inklusjon_slutt", /gyldig dato/],
-    ["end before start", { inklusjon_start: "2027-01-01", inklusjon_slutt: "2026-01-01" }, "studiesteder[0].inklusjon_slutt", /før inklusjonsstart/],
-  ])("absurd date (%s) is rejected by name; the valid record of the batch is stored", async (_name, site, field, message) => {
-    const before = storedState(api.db()).studies.length;
-    const bad = { ...valid("D1", "765601"), studiesteder: [{ foretak: "st-olavs", ...site }] };
-    // A new study each time (its own REK number), so the valid record is always "created".
-    const rek = String(765700 + nextRek++);
-    const res = await send("POST", JSON.stringify([valid(`OK${rek}`, rek), bad]));
-    const report = (await res.json()) as Report;
-    expect(res.status).toBe(200);
-    expect(report).toMatchObject({ created: 1, rejected: 1 });
-    expect(report.rejections[0]).toMatchObject({ ref: "studie 2 (id D1)", field });
-    expect(report.rejections[0]!.message).toMatch(message);
-    expect(storedState(api.db()).studies.length).toBe(before + 1);
-  });
+    [
+      "end before start",
+      { inklusjon_start: "2027-01-01", inklusjon_slutt: "2026-01-01" },
+      "studiesteder[0].inklusjon_slutt",
+      /før inklusjonsstart/,
+    ],
+  ])(
+    "absurd date (%s) is rejected by name; the valid record of the batch is stored",
+    async (_name, site, field, message) => {
+      const before = storedState(api.db()).studies.length;
+      const bad = { ...valid("D1", "765601"), studiesteder: [{ foretak: "st-olavs", ...site }] };
+      // A new study each time (its own REK number), so the valid record is always "created".
+      const rek = String(765700 + nextRek++);
+      const res = await send("POST", JSON.stringify([valid(`OK${rek}`, rek), bad]));
+      const report = (await res.json()) as Report;
+      expect(res.status).toBe(200);
+      expect(report).toMatchObject({ created: 1, rejected: 1 });
+      expect(report.rejections[0]).toMatchObject({ ref: "studie 2 (id D1)", field });
+      expect(report.rejections[0]!.message).toMatch(message);
+      expect(storedState(api.db()).studies.length).toBe(before + 1);
+    },
+  );
 
   it.each([
     ["1e308 participants", { antall_deltakere: 1e308 }, "antall_deltakere"],
@@ -636,7 +780,10 @@ describe("hostile ingest bodies", () => {
     ["a number as the id", { id: 1.5 }, "id"],
   ])("%s is rejected naming record and field; stored studies unchanged", async (_name, patch, field) => {
     const base = valid("V1", "765801");
-    const body = patch === "__INF__" ? JSON.stringify([base]).replace('"studietype"', '"alder_min":1e400,"studietype"') : JSON.stringify([{ ...base, ...(patch as object) }]);
+    const body =
+      patch === "__INF__"
+        ? JSON.stringify([base]).replace('"studietype"', '"alder_min":1e400,"studietype"')
+        : JSON.stringify([{ ...base, ...(patch as object) }]);
     const { status, json } = await rejectedWhole(body);
     expect(status).toBe(422);
     const rejection = json.error.details!.rejections[0]!;
@@ -655,7 +802,11 @@ describe("hostile ingest bodies", () => {
     const good = valid("KEEP", "765901");
     expect((await send("POST", JSON.stringify([good]))).status).toBe(200);
     const before = storedState(api.db());
-    const { status } = await rejectedWhole(JSON.stringify([{ ...good, tittel: "Ny tittel", studiesteder: [{ foretak: "st-olavs", inklusjon_start: "2026-02-30" }] }]));
+    const { status } = await rejectedWhole(
+      JSON.stringify([
+        { ...good, tittel: "Ny tittel", studiesteder: [{ foretak: "st-olavs", inklusjon_start: "2026-02-30" }] },
+      ]),
+    );
     expect(status).toBe(422);
     expect(storedState(api.db())).toEqual(before);
   });
@@ -665,10 +816,21 @@ describe("the sign-in form and headers", () => {
   async function signInForm() {
     const form = await fetch(api.url("/logg-inn"));
     const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    return { csrf, cookie: form.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
+    return {
+      csrf,
+      cookie: form.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; "),
+    };
   }
   const post = (cookie: string, fields: Record<string, string>) =>
-    fetch(api.url("/logg-inn"), { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields), redirect: "manual" });
+    fetch(api.url("/logg-inn"), {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields),
+      redirect: "manual",
+    });
 
   it("markup and SQL in the e-mail field are answered 401 and shown escaped", async () => {
     for (const email of [`${SCRIPT}@x.no`, `${ATTR}`, "' OR 1=1 --", "a".repeat(10_000)]) {
@@ -679,22 +841,31 @@ describe("the sign-in form and headers", () => {
     }
   });
 
-  it.each(["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "/\n/evil.example/", "/\r\n/evil.example/", "javascript:alert(1)", "https://evil.example/", "/%0d%0aSet-Cookie:x=1", "\u0000/x", "/forsker/studier?q=🙂Ā", "/\u2028/evil.example"])(
-    "the return address %j after sign-in never leaves the site nor splits the header",
-    async (til) => {
-      const { csrf, cookie } = await signInForm();
-      const res = await post(cookie, { email: PEOPLE.editorStOlavs.email, password: PASSWORD, csrf, til });
-      expect(res.status).toBe(302);
-      const location = res.headers.get("location")!;
-      const target = new URL(location, api.server.url);
-      expect(target.origin, location).toBe(new URL(api.server.url).origin);
-      expect(res.headers.getSetCookie().some((c) => c.startsWith("x="))).toBe(false);
-      // The same address given to the sign-in page itself.
-      const { res: form, body } = await page(`/logg-inn?${new URLSearchParams({ til })}`);
-      expect(form.status).toBe(200);
-      expectInertHtml(body, "sign-in page");
-    },
-  );
+  it.each([
+    "//evil.example/",
+    "/\\evil.example/",
+    "/\t/evil.example/",
+    "/\n/evil.example/",
+    "/\r\n/evil.example/",
+    "javascript:alert(1)",
+    "https://evil.example/",
+    "/%0d%0aSet-Cookie:x=1",
+    "\u0000/x",
+    "/forsker/studier?q=🙂Ā",
+    "/\u2028/evil.example",
+  ])("the return address %j after sign-in never leaves the site nor splits the header", async (til) => {
+    const { csrf, cookie } = await signInForm();
+    const res = await post(cookie, { email: PEOPLE.editorStOlavs.email, password: PASSWORD, csrf, til });
+    expect(res.status).toBe(302);
+    const location = res.headers.get("location")!;
+    const target = new URL(location, api.server.url);
+    expect(target.origin, location).toBe(new URL(api.server.url).origin);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("x="))).toBe(false);
+    // The same address given to the sign-in page itself.
+    const { res: form, body } = await page(`/logg-inn?${new URLSearchParams({ til })}`);
+    expect(form.status).toBe(200);
+    expectInertHtml(body, "sign-in page");
+  });
 
   it("hostile request headers never make a 5xx", async () => {
     const HEADERS: Record<string, string>[] = [
@@ -708,7 +879,14 @@ describe("the sign-in form and headers", () => {
       { prefer: 'handling="strict'.repeat(50) },
     ];
     for (const h of HEADERS) {
-      for (const p of ["/", "/pasient?q=kreft", `/pasient/studier/${hostileId}`, "/api/v1/studies", `/fhir/ResearchStudy/${hostileId}`, "/feeds/studies.atom"]) {
+      for (const p of [
+        "/",
+        "/pasient?q=kreft",
+        `/pasient/studier/${hostileId}`,
+        "/api/v1/studies",
+        `/fhir/ResearchStudy/${hostileId}`,
+        "/feeds/studies.atom",
+      ]) {
         const res = await api.get(p, h);
         expect(res.status, `${p} ${JSON.stringify(h).slice(0, 60)}`).toBeLessThan(500);
         await res.arrayBuffer();
@@ -721,14 +899,20 @@ describe("the sign-in form and headers", () => {
       { "content-type": `application/json; charset=${SCRIPT}` },
     ];
     for (const h of ingest) {
-      const res = await fetch(api.url("/api/v1/organisations/st-olavs/studies?format=native"), { method: "POST", headers: { "content-type": "application/json", ...h }, body: "[]" });
+      const res = await fetch(api.url("/api/v1/organisations/st-olavs/studies?format=native"), {
+        method: "POST",
+        headers: { "content-type": "application/json", ...h },
+        body: "[]",
+      });
       expect(res.status, JSON.stringify(h).slice(0, 60)).toBeLessThan(500);
       expect(res.headers.get("content-type")).toMatch(/json/);
     }
     // A malformed Content-Length, on a raw socket: fetch would send it and then wait on the
     // connection for seconds (once over 60 s on a busy machine). Node's parser answers 400 at once.
     for (const length of ["-1", "1e3", "12, 13", " 99999999999999999999"]) {
-      const status = await rawStatus(`POST /api/v1/organisations/st-olavs/studies?format=native HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n[]`);
+      const status = await rawStatus(
+        `POST /api/v1/organisations/st-olavs/studies?format=native HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n[]`,
+      );
       expect(status, `Content-Length: ${length}`).toBe(400);
     }
   });

@@ -25,7 +25,9 @@ describe("ICD-10 list", () => {
     expect(first.added + before).toBe(countIcd10Codes(t.db));
     expect(countIcd10Codes(t.db)).toBeGreaterThanOrEqual(19_634);
     expect(upsertIcd10Codes(t.db, parsed.entries)).toEqual({ added: 0, renamed: 0 });
-    expect(icd10Names(t.db, ["C509", "A000"]).get("A000")).toBe("Kolera som skyldes Vibrio cholerae 01, biovar cholerae");
+    expect(icd10Names(t.db, ["C509", "A000"]).get("A000")).toBe(
+      "Kolera som skyldes Vibrio cholerae 01, biovar cholerae",
+    );
   });
 
   it("suggests codes by code prefix (with or without a dot) and by name", () => {

@@ -25,13 +25,17 @@ beforeAll(() => {
 afterAll(() => t.cleanup());
 
 const count = (sql: string) => t.db.prepare(sql).pluck().get() as number;
-const studyByNct = (nct: string) => getStudy(t.db, t.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(nct) as number)!;
+const studyByNct = (nct: string) =>
+  getStudy(t.db, t.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(nct) as number)!;
 
 describe("import:ctgov on the 10 vendored Norwegian records (MIT-licensed sources)", () => {
   it("imports the two with a registered site, names the rest as unmatched, and never makes a guess the lead", () => {
     const own = freshDb();
     try {
-      const report = importCtgov(own.db, readFixture("ctgov-v2/norway-mit-sources.json"), { format: "ctgov-json", now: NOW });
+      const report = importCtgov(own.db, readFixture("ctgov-v2/norway-mit-sources.json"), {
+        format: "ctgov-json",
+        now: NOW,
+      });
       expect(report.received).toBe(10);
       expect(report.stored + report.unchanged + report.skipped + report.rejectedCount).toBe(10);
       expect(report.skipped + report.studies + report.rejected.length).toBe(10);
@@ -39,10 +43,15 @@ describe("import:ctgov on the 10 vendored Norwegian records (MIT-licensed source
       // "Investigational Site"s, city-only places and the University of Oslo are not.
       expect(report.studies).toBe(2);
       expect(report.unmatched).toHaveLength(8);
-      expect(report.skippedReasons).toEqual([expect.objectContaining({ reason: "norske studiesteder som ikke kunne kobles til en organisasjon", count: 8 })]);
-      const byNct = (nct: string) => getStudy(own.db, own.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(nct) as number)!;
+      expect(report.skippedReasons).toEqual([
+        expect.objectContaining({ reason: "norske studiesteder som ikke kunne kobles til en organisasjon", count: 8 }),
+      ]);
+      const byNct = (nct: string) =>
+        getStudy(own.db, own.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(nct) as number)!;
       expect(byNct("NCT01949129").lead).toEqual({ name: expect.stringContaining("St. Anna"), organisationId: null });
-      expect(byNct("NCT01949129").sites.map((s) => [s.organisationId, s.hospitalId])).toEqual([["ous", "ous-rikshospitalet"]]);
+      expect(byNct("NCT01949129").sites.map((s) => [s.organisationId, s.hospitalId])).toEqual([
+        ["ous", "ous-rikshospitalet"],
+      ]);
       expect(byNct("NCT06403423").sites[0]!.declared?.status).toBe("invitation_only");
     } finally {
       own.cleanup();
@@ -60,12 +69,30 @@ describeShared([MERGED, CSV_OFFICIAL], "import:ctgov on the real 1,202-study set
     // Norwegian ones whose sites matched no organisation for theirs.
     expect(report.skippedReasons).toEqual([
       expect.objectContaining({ reason: "ingen norsk studiested", count: 1188 }),
-      ...(report.unmatched.length ? [expect.objectContaining({ reason: "norske studiesteder som ikke kunne kobles til en organisasjon", count: report.unmatched.length })] : []),
+      ...(report.unmatched.length
+        ? [
+            expect.objectContaining({
+              reason: "norske studiesteder som ikke kunne kobles til en organisasjon",
+              count: report.unmatched.length,
+            }),
+          ]
+        : []),
     ]);
     // The whole file's account is recorded; each organisation's pass is an ingest run pointing at it.
-    const row = t.db.prepare("SELECT received, stored, unchanged, skipped, rejected FROM registry_imports WHERE id = ?").get(report.importId) as Record<string, number>;
-    expect(row).toEqual({ received: 1202, stored: report.stored, unchanged: 0, skipped: report.skipped, rejected: report.rejectedCount });
-    const runs = t.db.prepare("SELECT count(*) FROM ingest_runs WHERE registry_import_id = ?").pluck().get(report.importId) as number;
+    const row = t.db
+      .prepare("SELECT received, stored, unchanged, skipped, rejected FROM registry_imports WHERE id = ?")
+      .get(report.importId) as Record<string, number>;
+    expect(row).toEqual({
+      received: 1202,
+      stored: report.stored,
+      unchanged: 0,
+      skipped: report.skipped,
+      rejected: report.rejectedCount,
+    });
+    const runs = t.db
+      .prepare("SELECT count(*) FROM ingest_runs WHERE registry_import_id = ?")
+      .pluck()
+      .get(report.importId) as number;
     expect(runs).toBe(report.perOrganisation.length);
     // Only four of the 14 name a registered organisation (Bærum, Rikshospitalet, St. Olavs, Hamar);
     // universities, companies' "Research Site"s and city-only places are no hospital, and no
@@ -80,9 +107,16 @@ describeShared([MERGED, CSV_OFFICIAL], "import:ctgov on the real 1,202-study set
     const study = studyByNct("NCT06113666");
     // The registry gives no inclusion dates: the site's status is ClinicalTrials.gov's own, and
     // the ESTIMATED primary completion is only expected, never an end.
-    expect(study.sites.map((s) => [s.organisationId, s.hospitalId, s.inclusionStart, s.inclusionEnd, s.expectedEnd, s.declared?.status])).toEqual([
-      ["st-olavs", "st-olavs-oya", null, null, "2025-10-30", "recruiting"],
-    ]);
+    expect(
+      study.sites.map((s) => [
+        s.organisationId,
+        s.hospitalId,
+        s.inclusionStart,
+        s.inclusionEnd,
+        s.expectedEnd,
+        s.declared?.status,
+      ]),
+    ).toEqual([["st-olavs", "st-olavs-oya", null, null, "2025-10-30", "recruiting"]]);
     expect(study.lead).toEqual({ name: expect.stringMatching(/St\.? ?Olav/i), organisationId: "st-olavs" });
     expect(study.eligibility.minAgeYears).toBe(18);
     expect(study.title.en).toBeTruthy();
@@ -94,7 +128,9 @@ describeShared([MERGED, CSV_OFFICIAL], "import:ctgov on the real 1,202-study set
       const study = studyByNct(nct);
       const orgs = new Set(study.sites.map((s) => s.organisationId));
       const provenanceOrgs = t.db
-        .prepare("SELECT DISTINCT s.organisation_id FROM study_provenance p JOIN sources s ON s.id = p.source_id WHERE p.study_id = ?")
+        .prepare(
+          "SELECT DISTINCT s.organisation_id FROM study_provenance p JOIN sources s ON s.id = p.source_id WHERE p.study_id = ?",
+        )
         .pluck()
         .all(study.id) as string[];
       expect(new Set(provenanceOrgs), nct).toEqual(orgs);
@@ -134,7 +170,12 @@ describeShared(ZIP, "an organisation's own ClinicalTrials.gov feed", () => {
     const zip = read(ZIP);
     const mapped = mapInput("ctgov-json", zip, buildMapContext(t.db, "ous"));
     expect(mapped.records.length + mapped.rejected.length + (mapped.skipped?.length ?? 0)).toBe(635);
-    const report = ingestBatch(t.db, mapped, { organisationId: "ous", format: "ctgov-json", mode: "partial", now: NOW });
+    const report = ingestBatch(t.db, mapped, {
+      organisationId: "ous",
+      format: "ctgov-json",
+      mode: "partial",
+      now: NOW,
+    });
     expect(report.rejected).toBe(mapped.rejected.length);
     expect(report.created + report.changed + report.unchanged).toBe(mapped.records.length);
   });

@@ -43,7 +43,13 @@ const study = (id: string, end = "2027-12-31") => ({
   studiesteder: [{ foretak: "ous", inklusjon_start: "2026-01-01", inklusjon_slutt: end }],
 });
 
-function send(method: string, org: string, body: unknown, headers: Record<string, string> = {}, query = "?format=native") {
+function send(
+  method: string,
+  org: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  query = "?format=native",
+) {
   return fetch(`${server.url}/api/v1/organisations/${org}/studies${query}`, {
     method,
     headers: { "content-type": "application/json", ...headers },
@@ -75,7 +81,13 @@ describe("PUT/POST /api/v1/organisations/:orgId/studies", () => {
   });
 
   it("accepts the native Content-Type without a format parameter", async () => {
-    const res = await send("POST", "ous", [study("A3")], { ...bearer("ous"), "content-type": "application/vnd.kliniskestudier+json" }, "");
+    const res = await send(
+      "POST",
+      "ous",
+      [study("A3")],
+      { ...bearer("ous"), "content-type": "application/vnd.kliniskestudier+json" },
+      "",
+    );
     expect(res.status).toBe(200);
   });
 
@@ -87,9 +99,18 @@ describe("PUT/POST /api/v1/organisations/:orgId/studies", () => {
   });
 
   it("reports rejected records next to stored ones (200), and 422 when nothing could be stored", async () => {
-    const mixed = await send("POST", "ous", [study("A4"), { id: "X", tittel: "Feil", studiesteder: [{ foretak: "ous", inklusjon_start: "2026-02-30" }] }], bearer("ous"));
+    const mixed = await send(
+      "POST",
+      "ous",
+      [study("A4"), { id: "X", tittel: "Feil", studiesteder: [{ foretak: "ous", inklusjon_start: "2026-02-30" }] }],
+      bearer("ous"),
+    );
     expect(mixed.status).toBe(200);
-    const body = (await mixed.json()) as { created: number; rejected: number; rejections: { ref: string; field: string; message: string }[] };
+    const body = (await mixed.json()) as {
+      created: number;
+      rejected: number;
+      rejections: { ref: string; field: string; message: string }[];
+    };
     expect(body).toMatchObject({ created: 1, rejected: 1 });
     expect(body.rejections[0]).toMatchObject({ ref: "studie 2 (id X)", field: "studiesteder[0].inklusjon_start" });
     const none = await send("POST", "ous", "{not json", bearer("ous"));
@@ -119,7 +140,12 @@ describe("PUT/POST /api/v1/organisations/:orgId/studies", () => {
     const res = await send("PUT", "ous", [study("A1", "2030-01-01")], bearer("unn"));
     expect(res.status).toBe(403);
     const db = openDatabase(dbFile);
-    const end = db.prepare("SELECT inclusion_end FROM study_sites WHERE organisation_id = 'ous' AND withdrawn = 0 ORDER BY id LIMIT 1").pluck().get();
+    const end = db
+      .prepare(
+        "SELECT inclusion_end FROM study_sites WHERE organisation_id = 'ous' AND withdrawn = 0 ORDER BY id LIMIT 1",
+      )
+      .pluck()
+      .get();
     db.close();
     expect(end).toBe("2028-01-31");
   });

@@ -38,7 +38,11 @@ describe("npm run ingest -- <dir>", () => {
       encoding: "utf8",
     });
     expect(run.status).toBe(1); // one file was rejected
-    const report = JSON.parse(run.stdout) as { created: number; rejected: number; rejections: { ref: string; field: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      created: number;
+      rejected: number;
+      rejections: { ref: string; field: string }[];
+    };
     expect(report.rejections.map((r) => r.ref)).toEqual([expect.stringMatching(/^zz-broken\.json: /)]);
     expect(report.created).toBe(listing.length);
     const db = new Database(dbFile, { readonly: true });
@@ -50,7 +54,10 @@ describe("npm run ingest -- <dir>", () => {
     // Its own folder (the listing above may be skipped): 2 KB of records, over the 0.001 MB limit.
     const big = path.join(dir, "big");
     mkdirSync(big, { recursive: true });
-    writeFileSync(path.join(big, "a.json"), JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ id: `S${i}`, tittel: `Studie nummer ${i} om noe` }))));
+    writeFileSync(
+      path.join(big, "a.json"),
+      JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ id: `S${i}`, tittel: `Studie nummer ${i} om noe` }))),
+    );
     const run = spawnSync(TSX, ["scripts/ingest.ts", "--org", "unn", "--format", "native", "--max-mb", "0.001", big], {
       env: childEnv({ DATABASE_PATH: path.join(dir, "never.db") }),
       encoding: "utf8",

@@ -47,10 +47,14 @@ function studyCount(): number {
 
 describe("kill -9 during a large ingest", () => {
   it("leaves every study fully old or fully new, and the feed converges when sent again", async () => {
-    const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), ...ingestArgs()], { env: childEnv({ DATABASE_PATH: dbFile }), stdio: "ignore" });
+    const child = spawn(NODE_TSX[0], [...NODE_TSX.slice(1), ...ingestArgs()], {
+      env: childEnv({ DATABASE_PATH: dbFile }),
+      stdio: "ignore",
+    });
     // Wait until some chunks have committed, then kill without warning.
     const deadline = Date.now() + 60_000;
-    while (studyCount() < 1000 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    while (studyCount() < 1000 && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 20));
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
 
@@ -64,16 +68,37 @@ describe("kill -9 during a large ingest", () => {
     const ids = db.prepare("SELECT id FROM studies ORDER BY id").pluck().all() as number[];
     const torn = ids.filter((id) => {
       const record = getStudy(db, id)!;
-      const versions = db.prepare("SELECT max(version) FROM study_versions WHERE study_id = ?").pluck().get(id) as number;
+      const versions = db
+        .prepare("SELECT max(version) FROM study_versions WHERE study_id = ?")
+        .pluck()
+        .get(id) as number;
       return record.currentVersion !== versions || !isDeepStrictEqual(toStudyInput(record), latestSnapshot(db, id));
     });
     expect(torn).toEqual([]);
     // Every stored study also has its provenance and its site (written in the same transaction).
-    expect(db.prepare("SELECT count(*) FROM studies s WHERE NOT EXISTS (SELECT 1 FROM study_provenance p WHERE p.study_id = s.id)").pluck().get()).toBe(0);
-    expect(db.prepare("SELECT count(*) FROM studies s WHERE NOT EXISTS (SELECT 1 FROM study_sites x WHERE x.study_id = s.id)").pluck().get()).toBe(0);
+    expect(
+      db
+        .prepare(
+          "SELECT count(*) FROM studies s WHERE NOT EXISTS (SELECT 1 FROM study_provenance p WHERE p.study_id = s.id)",
+        )
+        .pluck()
+        .get(),
+    ).toBe(0);
+    expect(
+      db
+        .prepare(
+          "SELECT count(*) FROM studies s WHERE NOT EXISTS (SELECT 1 FROM study_sites x WHERE x.study_id = s.id)",
+        )
+        .pluck()
+        .get(),
+    ).toBe(0);
     db.close();
 
-    const again = spawnSync(TSX, ingestArgs(), { env: childEnv({ DATABASE_PATH: dbFile }), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const again = spawnSync(TSX, ingestArgs(), {
+      env: childEnv({ DATABASE_PATH: dbFile }),
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
     expect(again.status, again.stderr).toBe(0);
     const report = JSON.parse(again.stdout) as { created: number; unchanged: number; rejected: number };
     expect(report).toMatchObject({ created: N - stored, unchanged: stored, rejected: 0 });

@@ -31,7 +31,10 @@ describe("FHIR R4 ResearchStudy (ECLAIRE searchset Bundle)", () => {
     expect(first).toMatchObject({ received: 20, created: 20, rejected: 0 });
     const withEuCt = count("SELECT count(*) FROM studies WHERE eu_ct_number IS NOT NULL");
     expect(withEuCt).toBeGreaterThan(0);
-    const id = t.db.prepare("SELECT id FROM studies WHERE eu_ct_number IS NOT NULL ORDER BY id LIMIT 1").pluck().get() as number;
+    const id = t.db
+      .prepare("SELECT id FROM studies WHERE eu_ct_number IS NOT NULL ORDER BY id LIMIT 1")
+      .pluck()
+      .get() as number;
     const study = getStudy(t.db, id)!;
     // French studies with no Norwegian site: the sender (OUS) is not thereby a site.
     expect(study.sites).toEqual([]);
@@ -46,7 +49,11 @@ describe("FHIR R4 ResearchStudy (ECLAIRE searchset Bundle)", () => {
     expect(count("SELECT count(*) FROM studies WHERE eu_ct_number = '2022-500014-26-00'")).toBe(1);
     const id = t.db.prepare("SELECT id FROM studies WHERE eu_ct_number = '2022-500014-26-00'").pluck().get() as number;
     expect(getStudy(t.db, id)!.sites).toEqual([]);
-    expect(getStudy(t.db, id)!.localIds.map((l) => l.organisationId).sort()).toEqual(["helse-bergen", "st-olavs"]);
+    expect(
+      getStudy(t.db, id)!
+        .localIds.map((l) => l.organisationId)
+        .sort(),
+    ).toEqual(["helse-bergen", "st-olavs"]);
   });
 });
 

@@ -18,11 +18,20 @@ beforeAll(() => {
 });
 afterAll(() => t.cleanup());
 
-const count = (sql: string, ...params: unknown[]) => t.db.prepare(sql).pluck().get(...params) as number;
+const count = (sql: string, ...params: unknown[]) =>
+  t.db
+    .prepare(sql)
+    .pluck()
+    .get(...params) as number;
 
 function ingestNative(org: string, records: unknown, mode: "full" | "partial" = "partial", dryRun = false) {
   const input = Buffer.from(typeof records === "string" ? records : JSON.stringify(records));
-  return ingestBatch(t.db, mapInput("native", input, buildMapContext(t.db, org)), { organisationId: org, format: "native", mode, dryRun });
+  return ingestBatch(t.db, mapInput("native", input, buildMapContext(t.db, org)), {
+    organisationId: org,
+    format: "native",
+    mode,
+    dryRun,
+  });
 }
 
 const site = (foretak: string, start: string | null, end: string | null, extra: Record<string, unknown> = {}) => ({
@@ -48,13 +57,26 @@ describeShared(LISTING_FILE, "the real hospital listing (Helse Nord feed format)
     // on its own (stored, warned about, never shown) rather than hiding an open study.
     expect(study.publicationState).toBe("published");
     expect(report.holds.find((h) => h.externalId === "88309")).toBeUndefined();
-    expect(report.warnings.some((w) => w.ref.includes("88309") && /int-hn\.nhn\.no.*vises ikke offentlig/.test(w.message))).toBe(true);
-    expect(study.sites.map((s) => [s.organisationId, s.inclusionStart, s.inclusionEnd, s.declared?.text])).toEqual([["st-olavs", null, null, "Åpen for rekruttering"]]);
+    expect(
+      report.warnings.some((w) => w.ref.includes("88309") && /int-hn\.nhn\.no.*vises ikke offentlig/.test(w.message)),
+    ).toBe(true);
+    expect(study.sites.map((s) => [s.organisationId, s.inclusionStart, s.inclusionEnd, s.declared?.text])).toEqual([
+      ["st-olavs", null, null, "Åpen for rekruttering"],
+    ]);
     // The feed's "utfort_av" and "deltakende_foretak" become sites at those trusts.
-    const multi = count("SELECT count(*) FROM (SELECT study_id FROM study_sites GROUP BY study_id HAVING count(*) > 1)");
+    const multi = count(
+      "SELECT count(*) FROM (SELECT study_id FROM study_sites GROUP BY study_id HAVING count(*) > 1)",
+    );
     expect(multi).toBeGreaterThan(5);
     const run = getIngestRun(t.db, report.runId!)!;
-    expect(run).toMatchObject({ status: "finished", received: 47, created: 47, rejected: 0, mode: "full", format: "native" });
+    expect(run).toMatchObject({
+      status: "finished",
+      received: 47,
+      created: 47,
+      rejected: 0,
+      mode: "full",
+      format: "native",
+    });
   });
 
   it("is idempotent: the same feed again changes nothing and makes no version", () => {
@@ -107,7 +129,12 @@ describe("one study, many sites", () => {
       { organisationId: "st-olavs", localId: "SO-77" },
     ]);
     expect(listOpenConflicts(t.db, studyId)).toEqual([
-      { organisationId: "st-olavs", field: "title", current: { nb: "Ny behandling ved hjertesvikt" }, incoming: { nb: "Hjertesvikt-studien (St. Olavs)" } },
+      {
+        organisationId: "st-olavs",
+        field: "title",
+        current: { nb: "Ny behandling ved hjertesvikt" },
+        incoming: { nb: "Hjertesvikt-studien (St. Olavs)" },
+      },
     ]);
   });
 
@@ -120,16 +147,24 @@ describe("one study, many sites", () => {
   });
 
   it("lets each organisation change only its own site", () => {
-    const moved = { ...partner, studiesteder: [site("st-olavs", "2026-03-01", "2027-09-30"), site("ous", "2020-01-01", "2020-02-01")] };
+    const moved = {
+      ...partner,
+      studiesteder: [site("st-olavs", "2026-03-01", "2027-09-30"), site("ous", "2020-01-01", "2020-02-01")],
+    };
     const report = ingestNative("st-olavs", [moved]);
     expect(report.changed).toBe(1);
     expect(report.warnings.some((w) => w.message.includes("eies av ous"))).toBe(true);
     const study = getStudy(t.db, studyId)!;
     expect(study.sites).toHaveLength(2); // no second OUS site slipped in under another hospital
-    expect(study.sites.find((s) => s.organisationId === "ous")).toMatchObject({ inclusionStart: "2026-01-01", inclusionEnd: "2027-12-31" });
+    expect(study.sites.find((s) => s.organisationId === "ous")).toMatchObject({
+      inclusionStart: "2026-01-01",
+      inclusionEnd: "2027-12-31",
+    });
     expect(study.sites.find((s) => s.organisationId === "st-olavs")).toMatchObject({ inclusionEnd: "2027-09-30" });
     const latest = listStudyVersions(t.db, studyId)[0]!;
-    expect(latest.changes).toEqual([{ path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2027-06-30", to: "2027-09-30" }]);
+    expect(latest.changes).toEqual([
+      { path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2027-06-30", to: "2027-09-30" },
+    ]);
     expect(latest.actorName).toContain("st-olavs");
   });
 
@@ -181,7 +216,13 @@ describe("bad input", () => {
   it("rejects each bad record with which record, which field and why, and stores the good ones", () => {
     const before = count("SELECT count(*) FROM studies");
     const report = ingestNative("ous", [
-      { id: "B1", tittel: "<script>alert('x')</script>", sammendrag: "Ok.", studietype: "behandling", studiesteder: [site("ous", "2026-01-01", "2026-12-31")] },
+      {
+        id: "B1",
+        tittel: "<script>alert('x')</script>",
+        sammendrag: "Ok.",
+        studietype: "behandling",
+        studiesteder: [site("ous", "2026-01-01", "2026-12-31")],
+      },
       { id: "B2", tittel: "Feil dato", studiesteder: [site("ous", "2024-02-30", null)] },
       { id: "B3", tittel: "Ukjent foretak", studiesteder: [site("ikke-et-foretak", null, null)] },
       { id: "B4", tittel: "For stor alder", alder_min: 1e12 },
@@ -229,7 +270,11 @@ describe("bad input", () => {
 
   it("rejects a feed in another encoding (Windows-1252) instead of storing garbled text", () => {
     const latin1 = Buffer.from('[{"id":"W1","tittel":"Studie om søvn","sammendrag":"Ærlig."}]', "latin1"); // ø and Æ as single bytes
-    const report = ingestBatch(t.db, mapInput("native", latin1, buildMapContext(t.db, "ous")), { organisationId: "ous", format: "native", mode: "full" });
+    const report = ingestBatch(t.db, mapInput("native", latin1, buildMapContext(t.db, "ous")), {
+      organisationId: "ous",
+      format: "native",
+      mode: "full",
+    });
     expect(report.created).toBe(0);
     expect(report.rejections[0]).toMatchObject({ ref: "hele filen", field: "(tegnsett)" });
     expect(report.rejections[0]!.message).toContain("UTF-8");
@@ -240,7 +285,12 @@ describe("bad input", () => {
     const before = count("SELECT count(*) FROM studies");
     const runs = count("SELECT count(*) FROM ingest_runs");
     const withdrawnBefore = count("SELECT count(*) FROM study_sites WHERE withdrawn = 1");
-    const report = ingestNative("ous", [{ id: "DRY-1", tittel: "Tørrkjøring", sammendrag: "x", studiesteder: [site("ous", null, null)] }], "full", true);
+    const report = ingestNative(
+      "ous",
+      [{ id: "DRY-1", tittel: "Tørrkjøring", sammendrag: "x", studiesteder: [site("ous", null, null)] }],
+      "full",
+      true,
+    );
     expect(report).toMatchObject({ dryRun: true, created: 1 });
     expect(report.withdrawn).toBeGreaterThan(0); // OUS's other studies would leave its full feed…
     expect(count("SELECT count(*) FROM studies")).toBe(before); // …but nothing was written.
@@ -249,6 +299,8 @@ describe("bad input", () => {
   });
 
   it("refuses an unknown sending organisation", () => {
-    expect(() => ingestBatch(t.db, { records: [], rejected: [] }, { organisationId: "nope", format: "native", mode: "full" })).toThrow(/Ukjent organisasjon/);
+    expect(() =>
+      ingestBatch(t.db, { records: [], rejected: [] }, { organisationId: "nope", format: "native", mode: "full" }),
+    ).toThrow(/Ukjent organisasjon/);
   });
 });

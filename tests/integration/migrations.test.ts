@@ -54,7 +54,10 @@ describe("SQLite store and migrations", () => {
     const dir = scratch();
     const migrations = path.join(dir, "migrations");
     cpSync(DEFAULT_MIGRATIONS_DIR, migrations, { recursive: true });
-    writeFileSync(path.join(migrations, "9999_future.sql"), "CREATE TABLE future_thing (id INTEGER PRIMARY KEY) STRICT;");
+    writeFileSync(
+      path.join(migrations, "9999_future.sql"),
+      "CREATE TABLE future_thing (id INTEGER PRIMARY KEY) STRICT;",
+    );
     const db = openDatabase(path.join(dir, "d.db"));
     migrate(db, migrations);
     rmSync(path.join(migrations, "9999_future.sql"));
@@ -66,7 +69,10 @@ describe("SQLite store and migrations", () => {
     const dir = scratch();
     const migrations = path.join(dir, "migrations");
     cpSync(DEFAULT_MIGRATIONS_DIR, migrations, { recursive: true });
-    writeFileSync(path.join(migrations, "9998_broken.sql"), "CREATE TABLE half_done (id INTEGER) STRICT;\nTHIS IS NOT SQL;");
+    writeFileSync(
+      path.join(migrations, "9998_broken.sql"),
+      "CREATE TABLE half_done (id INTEGER) STRICT;\nTHIS IS NOT SQL;",
+    );
     const db = openDatabase(path.join(dir, "e.db"));
     expect(() => migrate(db, migrations)).toThrow();
     expect(appliedMigrations(db).some((m) => m.version === 9998)).toBe(false);

@@ -34,7 +34,12 @@ beforeAll(async () => {
   prepareDatabase(db, { seedDemoData: true });
   token = issueToken(db, "ous", "ops test").token;
   db.close();
-  server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false", EMBED_FRAME_ANCESTORS: FRAME_ANCESTORS, API_RATE_LIMIT_PER_MINUTE: "0" });
+  server = await startServer({
+    DATABASE_PATH: dbFile,
+    SEED_DEMO_DATA: "false",
+    EMBED_FRAME_ANCESTORS: FRAME_ANCESTORS,
+    API_RATE_LIMIT_PER_MINUTE: "0",
+  });
 });
 afterAll(async () => {
   await server?.stop();
@@ -42,13 +47,24 @@ afterAll(async () => {
 });
 
 // The operational details (/metrics, /readyz's report) need the test servers' METRICS_TOKEN.
-const get = (p: string, headers: Record<string, string> = {}) => fetch(server.url + p, { headers: { ...OPS_HEADERS, ...headers } });
-const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+const get = (p: string, headers: Record<string, string> = {}) =>
+  fetch(server.url + p, { headers: { ...OPS_HEADERS, ...headers } });
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 
 function ingest(studies: { id: string; tittel: string }[]) {
   return fetch(`${server.url}/api/v1/organisations/ous/studies?format=native`, {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}`, cookie: "ks_session=should-never-be-logged" },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${token}`,
+      cookie: "ks_session=should-never-be-logged",
+    },
     body: JSON.stringify(
       studies.map((s, i) => ({
         ...s,
@@ -68,31 +84,34 @@ describe("security headers on the built app", () => {
   it.each([
     ["/helsepersonell?q=kreft", 3],
     ["/pasient?q=kreft", 1],
-  ])("an HTML page (%s): strict CSP whose nonce is on every inline and module script, and no inline handlers or styles", async (page, minScripts) => {
-    const res = await get(page);
-    expect(res.status).toBe(200);
-    const csp = res.headers.get("content-security-policy")!;
-    expect(res.headers.getSetCookie()).toEqual([]);
-    const d = directives(csp);
-    const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(d.get("script-src")![1]!)![1]!;
-    expect(d.get("script-src")).toEqual(["'self'", `'nonce-${nonce}'`]);
-    expect(csp).not.toContain("unsafe-inline");
-    expect(d.get("frame-ancestors")).toEqual(["'none'"]);
-    expect(res.headers.get("x-frame-options")).toBe("DENY");
-    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
-    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(res.headers.get("strict-transport-security")).toBeNull();
-    const html = await res.text();
-    const scripts = html.match(/<script\b[^>]*>/g)!;
-    expect(scripts.length).toBeGreaterThanOrEqual(minScripts);
-    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
-    expect(html).not.toMatch(/\son[a-z]+=/i);
-    expect(html).not.toMatch(/\sstyle="/i);
-    expect(html).not.toMatch(/<style\b/i);
-    // Each page gets its own nonce.
-    const again = (await get(page)).headers.get("content-security-policy")!;
-    expect(again).not.toContain(nonce);
-  });
+  ])(
+    "an HTML page (%s): strict CSP whose nonce is on every inline and module script, and no inline handlers or styles",
+    async (page, minScripts) => {
+      const res = await get(page);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get("content-security-policy")!;
+      expect(res.headers.getSetCookie()).toEqual([]);
+      const d = directives(csp);
+      const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(d.get("script-src")![1]!)![1]!;
+      expect(d.get("script-src")).toEqual(["'self'", `'nonce-${nonce}'`]);
+      expect(csp).not.toContain("unsafe-inline");
+      expect(d.get("frame-ancestors")).toEqual(["'none'"]);
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("strict-transport-security")).toBeNull();
+      const html = await res.text();
+      const scripts = html.match(/<script\b[^>]*>/g)!;
+      expect(scripts.length).toBeGreaterThanOrEqual(minScripts);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+      expect(html).not.toMatch(/\son[a-z]+=/i);
+      expect(html).not.toMatch(/\sstyle="/i);
+      expect(html).not.toMatch(/<style\b/i);
+      // Each page gets its own nonce.
+      const again = (await get(page)).headers.get("content-security-policy")!;
+      expect(again).not.toContain(nonce);
+    },
+  );
 
   it("behind a proxy that says https (TRUST_PROXY_HOPS unset): no HSTS, the claim is not trusted", async () => {
     const res = await get("/", { "X-Forwarded-Proto": "https" });
@@ -121,9 +140,12 @@ describe("security headers on the built app", () => {
 
   it("a static asset from the build and a public file: nosniff, same-origin, the page policy", async () => {
     const html = await (await get("/helsepersonell")).text();
-    const asset = /<script[^>]+src="(\/build\/[^"]+\.js)"/.exec(html)?.[1] ?? /href="(\/build\/[^"]+\.js)"/.exec(html)![1]!;
+    const asset =
+      /<script[^>]+src="(\/build\/[^"]+\.js)"/.exec(html)?.[1] ?? /href="(\/build\/[^"]+\.js)"/.exec(html)![1]!;
     // The light pages' script (issue 24) is a public file too.
-    const light = /<script[^>]+src="(\/light\/patient-page\.js\?v=[0-9a-f]+)"/.exec(await (await get("/pasient")).text())![1]!;
+    const light = /<script[^>]+src="(\/light\/patient-page\.js\?v=[0-9a-f]+)"/.exec(
+      await (await get("/pasient")).text(),
+    )![1]!;
     for (const file of [asset, light, "/favicon.svg"]) {
       const res = await get(file);
       expect(res.status, file).toBe(200);
@@ -140,22 +162,32 @@ describe("/readyz and /healthz", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const body = await res.json();
-    expect(body).toMatchObject({ status: "ready", problems: [], checks: { database: { ok: true }, migrations: { ok: true, pending: [], unknown: [] }, shuttingDown: false } });
+    expect(body).toMatchObject({
+      status: "ready",
+      problems: [],
+      checks: { database: { ok: true }, migrations: { ok: true, pending: [], unknown: [] }, shuttingDown: false },
+    });
     expect(body.checks.migrations.applied).toBe(readMigrations().length);
-    expect(body.checks.search.engines).toEqual([expect.objectContaining({ engine: "sqlite-fts", ok: true, outboxLag: 0 })]);
+    expect(body.checks.search.engines).toEqual([
+      expect.objectContaining({ engine: "sqlite-fts", ok: true, outboxLag: 0 }),
+    ]);
     expect((await get("/healthz")).status).toBe(200);
   });
 
   it("503 naming the problem when the database has a migration this code does not know; ready again when it is gone", async () => {
     const db = openDatabase(dbFile);
     try {
-      db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, 'from_the_future', 'x', ?)").run(new Date().toISOString());
+      db.prepare(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, 'from_the_future', 'x', ?)",
+      ).run(new Date().toISOString());
       const res = await get("/readyz");
       expect(res.status).toBe(503);
       const body = await res.json();
       expect(body.status).toBe("not_ready");
       expect(body.checks.migrations.unknown).toEqual(["9999_from_the_future"]);
-      expect(body.problems.join("\n")).toMatch(/migrations: the database has migrations this code does not know \(9999_from_the_future\)/);
+      expect(body.problems.join("\n")).toMatch(
+        /migrations: the database has migrations this code does not know \(9999_from_the_future\)/,
+      );
       // Liveness is not readiness: the process is fine.
       expect((await get("/healthz")).status).toBe(200);
     } finally {
@@ -175,7 +207,10 @@ describe("/metrics", () => {
       expect(res.status).toBe(404);
       await res.text();
     }
-    const ingested = await ingest([{ id: "OPS-1", tittel: "Driftsstudie én" }, { id: "OPS-2", tittel: "Driftsstudie to" }]);
+    const ingested = await ingest([
+      { id: "OPS-1", tittel: "Driftsstudie én" },
+      { id: "OPS-2", tittel: "Driftsstudie to" },
+    ]);
     expect(ingested.status).toBe(200);
     // fetch resolves at the headers: read the body so that the response has ended (and been timed).
     expect(await ingested.json()).toMatchObject({ created: 2 });
@@ -184,8 +219,12 @@ describe("/metrics", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/plain;/);
     expect(res.headers.get("content-type")).toContain("version=0.0.4");
     const text = await res.text();
-    expect(text).toMatch(/^http_request_duration_seconds_count\{method="GET",route="\/pasient\/studier\/:id",status_code="404"\} 2$/m);
-    expect(text).toMatch(/^http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/organisations\/:orgId\/studies",status_code="200"\} 1$/m);
+    expect(text).toMatch(
+      /^http_request_duration_seconds_count\{method="GET",route="\/pasient\/studier\/:id",status_code="404"\} 2$/m,
+    );
+    expect(text).toMatch(
+      /^http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/organisations\/:orgId\/studies",status_code="200"\} 1$/m,
+    );
     expect(text).not.toContain("424242");
     expect(text).not.toMatch(/route="\/pasient\/studier\/\d/);
     expect(text).toMatch(/^kliniske_ingest_runs_total\{status="finished"\} 1$/m);
@@ -217,16 +256,28 @@ describe("request ids and the access log", () => {
     const postId = posted.headers.get("x-request-id")!;
 
     // The access line is written when the response ends; wait for it to reach our pipe.
-    for (let i = 0; i < 100 && !(server.output().includes(postId) && server.output().includes('"id":"edge-42.abc"')); i++) await new Promise((r) => setTimeout(r, 50));
+    for (
+      let i = 0;
+      i < 100 && !(server.output().includes(postId) && server.output().includes('"id":"edge-42.abc"'));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 50));
     const lines = server
       .output()
       .split("\n")
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, any>);
     // A public page: its route pattern only, no address (docs/privacy.md); the organisation's ingest keeps its URL.
-    expect(lines.find((l) => l.req?.id === "edge-42.abc")).toMatchObject({ level: 30, req: { id: "edge-42.abc", method: "GET", route: "/pasient" }, res: { statusCode: 200 } });
+    expect(lines.find((l) => l.req?.id === "edge-42.abc")).toMatchObject({
+      level: 30,
+      req: { id: "edge-42.abc", method: "GET", route: "/pasient" },
+      res: { statusCode: 200 },
+    });
     expect(lines.find((l) => l.req?.id === "edge-42.abc")?.req.remoteAddress).toBeUndefined();
-    expect(lines.find((l) => l.req?.id === postId)).toMatchObject({ req: { method: "POST", url: "/api/v1/organisations/ous/studies?format=native" }, res: { statusCode: 200 } });
+    expect(lines.find((l) => l.req?.id === postId)).toMatchObject({
+      req: { method: "POST", url: "/api/v1/organisations/ous/studies?format=native" },
+      res: { statusCode: 200 },
+    });
     expect(lines.find((l) => /listening on http:\/\/localhost:\d+/.test(l.msg))).toBeTruthy();
     const output = server.output();
     expect(output).not.toContain(token);
@@ -277,7 +328,11 @@ describe("/metrics counts searches the embedded engine answered for Meilisearch"
     try {
       prepareDatabase(db, { seedDemoData: false });
       // Nothing listens on port 9 on loopback: every Meilisearch request fails at once.
-      const engines = createSearchEngines(parseConfig({ SEARCH_ENGINE: "meilisearch", MEILI_HOST: "http://127.0.0.1:9", MEILI_API_KEY: "x".repeat(32) }), db, { log: () => {} });
+      const engines = createSearchEngines(
+        parseConfig({ SEARCH_ENGINE: "meilisearch", MEILI_HOST: "http://127.0.0.1:9", MEILI_API_KEY: "x".repeat(32) }),
+        db,
+        { log: () => {} },
+      );
       const metrics = createMetrics({ db, engines, routes: {}, sseClients: () => 0 });
       const r = await engines.search.search({ now: new Date(), q: "kreft" });
       expect(r.engine).toBe("sqlite-fts");

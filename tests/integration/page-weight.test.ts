@@ -9,7 +9,15 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KB, measurePages, PAGES, referencedAssets, staticImports, type PageKind, type PageWeight } from "../../scripts/lib/page-weight";
+import {
+  KB,
+  measurePages,
+  PAGES,
+  referencedAssets,
+  staticImports,
+  type PageKind,
+  type PageWeight,
+} from "../../scripts/lib/page-weight";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 
@@ -22,7 +30,11 @@ const HYDRATED: readonly PageKind[] = ["clinician-list", "clinician-study", "sta
 
 beforeAll(async () => {
   dir = tempDir();
-  server = await startServer({ DATABASE_PATH: path.join(dir, "portal.db"), SEED_DEMO_DATA: "true", API_RATE_LIMIT_PER_MINUTE: "0" });
+  server = await startServer({
+    DATABASE_PATH: path.join(dir, "portal.db"),
+    SEED_DEMO_DATA: "true",
+    API_RATE_LIMIT_PER_MINUTE: "0",
+  });
   weights = await measurePages(server.url);
 });
 afterAll(async () => {
@@ -43,30 +55,53 @@ describe("bytes per public page (issue 24)", () => {
   it.each(PAGES.map((p) => [p.label, p] as const))("%s is within its budget", (_label, spec) => {
     const w = weights.find((x) => x.kind === spec.kind)!;
     const detail = w.assets.map((a) => `${a.path} ${a.gzip}`).join("\n");
-    expect(w.total, `${w.path}: ${w.total} gzip bytes, budget ${spec.budget}\n${detail}`).toBeLessThanOrEqual(spec.budget);
+    expect(w.total, `${w.path}: ${w.total} gzip bytes, budget ${spec.budget}\n${detail}`).toBeLessThanOrEqual(
+      spec.budget,
+    );
   });
 
   it("counts what the browser loads on a hydrated page: the stylesheet, React and Remix, the route's own module", () => {
     for (const w of weights.filter((x) => HYDRATED.includes(x.kind))) {
-      expect(w.assets.some((a) => a.type === "stylesheet"), w.path).toBe(true);
-      expect(w.assets.some((a) => /\/build\/entry\.client-[\w-]+\.js$/.test(a.path)), w.path).toBe(true);
-      expect(w.assets.some((a) => /\/build\/root-[\w-]+\.js$/.test(a.path)), w.path).toBe(true);
+      expect(
+        w.assets.some((a) => a.type === "stylesheet"),
+        w.path,
+      ).toBe(true);
+      expect(
+        w.assets.some((a) => /\/build\/entry\.client-[\w-]+\.js$/.test(a.path)),
+        w.path,
+      ).toBe(true);
+      expect(
+        w.assets.some((a) => /\/build\/root-[\w-]+\.js$/.test(a.path)),
+        w.path,
+      ).toBe(true);
       // React + Remix alone are tens of KB: a page with less JavaScript than that was not measured right.
-      expect(w.assets.filter((a) => a.type === "script").reduce((n, a) => n + a.gzip, 0), w.path).toBeGreaterThan(40 * KB);
+      expect(
+        w.assets.filter((a) => a.type === "script").reduce((n, a) => n + a.gzip, 0),
+        w.path,
+      ).toBeGreaterThan(40 * KB);
     }
   });
 
   it("the front page and the patient pages are light: no React or Remix, only the stylesheet and the light script", async () => {
     for (const w of weights.filter((x) => LIGHT.includes(x.kind))) {
-      expect(w.assets.some((a) => a.type === "stylesheet"), w.path).toBe(true);
-      expect(w.assets.filter((a) => a.path.startsWith("/build/") && a.type === "script"), w.path).toEqual([]);
+      expect(
+        w.assets.some((a) => a.type === "stylesheet"),
+        w.path,
+      ).toBe(true);
+      expect(
+        w.assets.filter((a) => a.path.startsWith("/build/") && a.type === "script"),
+        w.path,
+      ).toEqual([]);
       const html = await text(w.path);
       expect(html, w.path).not.toContain("__remixContext");
       const scripts = w.assets.filter((a) => a.type === "script").map((a) => a.path);
       // The patient search and study pages follow the typing and the live events; the front page needs no script.
       expect(scripts, w.path).toEqual(w.kind === "front" ? [] : ["/light/patient-page.js"]);
       if (w.kind === "front") expect(html, w.path).not.toMatch(/<script\b/);
-      else expect(html, w.path).toMatch(/<script type="module" src="\/light\/patient-page\.js\?v=[0-9a-f]{12}" nonce="[^"]+"><\/script>/);
+      else
+        expect(html, w.path).toMatch(
+          /<script type="module" src="\/light\/patient-page\.js\?v=[0-9a-f]{12}" nonce="[^"]+"><\/script>/,
+        );
     }
   });
 
@@ -76,7 +111,9 @@ describe("bytes per public page (issue 24)", () => {
         const code = await text(asset.path);
         expect(code, `${w.path} loads zod through ${asset.path}`).not.toMatch(/ZodError|\$ZodType|invalid_type/);
         // date-fns's Norwegian locale ("mindre enn ett sekund") and its format tokens' error text.
-        expect(code, `${w.path} loads date-fns through ${asset.path}`).not.toMatch(/mindre enn ett sekund|Format string contains an unescaped latin alphabet character/);
+        expect(code, `${w.path} loads date-fns through ${asset.path}`).not.toMatch(
+          /mindre enn ett sekund|Format string contains an unescaped latin alphabet character/,
+        );
       }
     }
   });
@@ -100,6 +137,10 @@ window.__remixRouteModules = {"root":route0};</script><a href="/pasient">x</a><l
 
   it("follows a minified module's static imports, not its dynamic ones", () => {
     const code = `import{a as b,c}from"/build/_shared/chunk-A.js";import"./chunk-B.js";export{d}from"../e.js";const f=()=>import("/build/routes/lazy-F.js");`;
-    expect(staticImports(code, "/build/_shared/x.js")).toEqual(["/build/_shared/chunk-A.js", "/build/_shared/chunk-B.js", "/build/e.js"]);
+    expect(staticImports(code, "/build/_shared/x.js")).toEqual([
+      "/build/_shared/chunk-A.js",
+      "/build/_shared/chunk-B.js",
+      "/build/e.js",
+    ]);
   });
 });

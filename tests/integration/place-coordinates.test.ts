@@ -19,7 +19,11 @@ afterAll(() => t.cleanup());
 const study = (nct: string) => ({
   protocolSection: {
     identificationModule: { nctId: nct, briefTitle: "A study with a site in Moelv" },
-    statusModule: { statusVerifiedDate: "2026-10", overallStatus: "RECRUITING", lastUpdatePostDateStruct: { date: "2026-10-02", type: "ACTUAL" } },
+    statusModule: {
+      statusVerifiedDate: "2026-10",
+      overallStatus: "RECRUITING",
+      lastUpdatePostDateStruct: { date: "2026-10-02", type: "ACTUAL" },
+    },
     sponsorCollaboratorsModule: { leadSponsor: { name: "Bayer", class: "INDUSTRY" } },
     designModule: { studyType: "INTERVENTIONAL", phases: ["PHASE3"] },
     eligibilityModule: { sex: "ALL", minimumAge: "18 Years" },
@@ -34,7 +38,11 @@ const study = (nct: string) => ({
 
 function ingest(nct: string) {
   const now = new Date("2026-12-07T10:00:00Z");
-  const mapped = mapInput("ctgov-json", Buffer.from(JSON.stringify(study(nct))), buildMapContext(t.db, "st-olavs", now));
+  const mapped = mapInput(
+    "ctgov-json",
+    Buffer.from(JSON.stringify(study(nct))),
+    buildMapContext(t.db, "st-olavs", now),
+  );
   return ingestBatch(t.db, mapped, { organisationId: "st-olavs", format: "ctgov-json", mode: "partial", now });
 }
 
@@ -48,8 +56,24 @@ it("with the postcode list, it is placed at its town's centre, and the sender is
   replacePostcodes(
     t.db,
     [
-      { postcode: "2390", place: "MOELV", municipalityNumber: "3411", municipality: "Ringsaker", lat: 60.93, lon: 10.7, inUse: true },
-      { postcode: "2391", place: "MOELV", municipalityNumber: "3411", municipality: "Ringsaker", lat: 60.95, lon: 10.72, inUse: true },
+      {
+        postcode: "2390",
+        place: "MOELV",
+        municipalityNumber: "3411",
+        municipality: "Ringsaker",
+        lat: 60.93,
+        lon: 10.7,
+        inUse: true,
+      },
+      {
+        postcode: "2391",
+        place: "MOELV",
+        municipalityNumber: "3411",
+        municipality: "Ringsaker",
+        lat: 60.95,
+        lon: 10.72,
+        inUse: true,
+      },
     ],
     "test",
   );

@@ -5,7 +5,8 @@ import { prepareDatabase } from "~/boot.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 /** The header of Erik Bolstad's list, for the parser (scripts/postcodes-load.ts loads such a file). */
-const HEADER = "POSTNR\tPOSTSTAD\tPOSTNR- OG STAD\tBRUKSOMRÅDE\tFOLKETAL\tBYDEL\tKOMMNR\tKOMMUNE\tFYLKE\tLAT\tLON\tDATAKVALITET\tDATAKVALITETSFORKLARING\tSIST OPPDATERT";
+const HEADER =
+  "POSTNR\tPOSTSTAD\tPOSTNR- OG STAD\tBRUKSOMRÅDE\tFOLKETAL\tBYDEL\tKOMMNR\tKOMMUNE\tFYLKE\tLAT\tLON\tDATAKVALITET\tDATAKVALITETSFORKLARING\tSIST OPPDATERT";
 let t: TestDb;
 beforeAll(() => {
   t = freshDb();
@@ -29,7 +30,9 @@ describe("postcodes: the shipped list and files in Erik Bolstad's format", () =>
   });
 
   it("reads a file in Bolstad's format and replaces the list (npm run postcodes:load)", () => {
-    const parsed = parseBolstadPostcodes(`${HEADER}\n0001\tOslo\t0001 OSLO\tPostboksar\t\tSentrum\t301\tOslo\tOslo\t59.91160\t10.75450\t2\tx\t2018-10-10\n0009\tOSLO (ikkje i bruk)\t0009 OSLO\tUsikker\t\t\t301\tOslo\tOslo\t59.91\t10.75\t6\tx\t2018-10-03\n`);
+    const parsed = parseBolstadPostcodes(
+      `${HEADER}\n0001\tOslo\t0001 OSLO\tPostboksar\t\tSentrum\t301\tOslo\tOslo\t59.91160\t10.75450\t2\tx\t2018-10-10\n0009\tOSLO (ikkje i bruk)\t0009 OSLO\tUsikker\t\t\t301\tOslo\tOslo\t59.91\t10.75\t6\tx\t2018-10-03\n`,
+    );
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows.map((r) => [r.postcode, r.place, r.municipalityNumber, r.inUse])).toEqual([
       ["0001", "Oslo", "0301", true],
@@ -53,7 +56,9 @@ describe("postcodes: the shipped list and files in Erik Bolstad's format", () =>
 
   it("reports bad lines by number and loads the good ones", () => {
     const header = HEADER;
-    const parsed = parseBolstadPostcodes(`${header}\n7030\tTRONDHEIM\tx\tx\t\t\t5001\tTrondheim\tTrøndelag\t63.4\t10.4\n703\tX\tx\tx\t\t\t1\tX\tX\t63\t10\n7031\tTRONDHEIM\tx\tx\t\t\t5001\tTrondheim\tTrøndelag\t0\t0\n`);
+    const parsed = parseBolstadPostcodes(
+      `${header}\n7030\tTRONDHEIM\tx\tx\t\t\t5001\tTrondheim\tTrøndelag\t63.4\t10.4\n703\tX\tx\tx\t\t\t1\tX\tX\t63\t10\n7031\tTRONDHEIM\tx\tx\t\t\t5001\tTrondheim\tTrøndelag\t0\t0\n`,
+    );
     expect(parsed.rows.map((r) => r.postcode)).toEqual(["7030"]);
     expect(parsed.problems.map((p) => p.line)).toEqual([3, 4]);
   });

@@ -51,13 +51,29 @@ const REQUESTS: { id: string; path: string; method?: string; route: string }[] =
   { id: "leak-embed", path: `/embed/organisations/ous?${SEARCH}`, route: "/embed/organisations/:id" },
   { id: "leak-study", path: `/pasient/studier/1?${SEARCH}`, route: "/pasient/studier/:id" },
   // Error paths.
-  { id: "leak-err-api", path: `/api/v1/studies?q=${DIAGNOSIS}&postcode=${POSTCODE}&age=${DIAGNOSIS}${AGE}`, route: "/api/v1/studies" },
-  { id: "leak-err-patient", path: `/pasient?q=${DIAGNOSIS}&postnummer=${POSTCODE}x&alder=${AGE}000`, route: "/pasient" },
+  {
+    id: "leak-err-api",
+    path: `/api/v1/studies?q=${DIAGNOSIS}&postcode=${POSTCODE}&age=${DIAGNOSIS}${AGE}`,
+    route: "/api/v1/studies",
+  },
+  {
+    id: "leak-err-patient",
+    path: `/pasient?q=${DIAGNOSIS}&postnummer=${POSTCODE}x&alder=${AGE}000`,
+    route: "/pasient",
+  },
   { id: "leak-err-missing", path: `/pasient/studier/${DIAGNOSIS}?${SEARCH}`, route: "/pasient/studier/:id" },
   { id: "leak-err-unmatched", path: `/${DIAGNOSIS}/${POSTCODE}?${SEARCH}`, route: "unmatched" },
-  { id: "leak-err-escape", path: `/pasient?q=${DIAGNOSIS}%E0%A4&postnummer=${POSTCODE}&alder=${AGE}`, route: "/pasient" },
+  {
+    id: "leak-err-escape",
+    path: `/pasient?q=${DIAGNOSIS}%E0%A4&postnummer=${POSTCODE}&alder=${AGE}`,
+    route: "/pasient",
+  },
   { id: "leak-err-post", path: `/pasient?${SEARCH}`, method: "POST", route: "/pasient" },
-  { id: "leak-err-fhir", path: `/fhir/ResearchStudy?keyword=${DIAGNOSIS}&_count=${DIAGNOSIS}`, route: "/fhir/ResearchStudy" },
+  {
+    id: "leak-err-fhir",
+    path: `/fhir/ResearchStudy?keyword=${DIAGNOSIS}&_count=${DIAGNOSIS}`,
+    route: "/fhir/ResearchStudy",
+  },
   { id: "leak-err-feed", path: `/feeds/search.atom?q=${DIAGNOSIS}&postcode=${DIAGNOSIS}`, route: "/feeds/search.atom" },
 ];
 
@@ -74,14 +90,39 @@ beforeAll(async () => {
   const db = openDatabase(dbFile);
   prepareDatabase(db, { seedDemoData: true });
   // One postcode (Båtsfjord, approximate centre), so searches near it really run the distance search.
-  replacePostcodes(db, [{ postcode: POSTCODE, place: "BÅTSFJORD", municipalityNumber: "5624", municipality: "Båtsfjord", lat: 70.63, lon: 29.72, inUse: true }], "privacy-leaks test");
+  replacePostcodes(
+    db,
+    [
+      {
+        postcode: POSTCODE,
+        place: "BÅTSFJORD",
+        municipalityNumber: "5624",
+        municipality: "Båtsfjord",
+        lat: 70.63,
+        lon: 29.72,
+        inUse: true,
+      },
+    ],
+    "privacy-leaks test",
+  );
   db.close();
-  server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false", TRUST_PROXY_HOPS: "1", LOG_LEVEL: "debug", METRICS_TOKEN });
+  server = await startServer({
+    DATABASE_PATH: dbFile,
+    SEED_DEMO_DATA: "false",
+    TRUST_PROXY_HOPS: "1",
+    LOG_LEVEL: "debug",
+    METRICS_TOKEN,
+  });
 
   for (const r of REQUESTS) {
     const res = await fetch(server.url + r.path, {
       method: r.method ?? "GET",
-      headers: { "X-Request-Id": r.id, "User-Agent": BROWSER, "X-Forwarded-For": CLIENT, ...(r.method === "POST" ? { "Content-Type": "application/x-www-form-urlencoded" } : {}) },
+      headers: {
+        "X-Request-Id": r.id,
+        "User-Agent": BROWSER,
+        "X-Forwarded-For": CLIENT,
+        ...(r.method === "POST" ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+      },
       body: r.method === "POST" ? `q=${DIAGNOSIS}&postnummer=${POSTCODE}` : undefined,
     });
     await res.arrayBuffer(); // the access line is written when the answer has ended
@@ -93,12 +134,18 @@ beforeAll(async () => {
   broken.exec("ALTER TABLE search_studies RENAME TO search_studies_gone");
   broken.close();
   for (const r of BROKEN_SEARCHES) {
-    const res = await fetch(server.url + r.path, { headers: { "X-Request-Id": r.id, "User-Agent": BROWSER, "X-Forwarded-For": CLIENT } });
+    const res = await fetch(server.url + r.path, {
+      headers: { "X-Request-Id": r.id, "User-Agent": BROWSER, "X-Forwarded-For": CLIENT },
+    });
     await res.arrayBuffer();
     statuses.set(r.id, res.status);
   }
   // A staff page: logged as before, with the URL and the address.
-  await (await fetch(`${server.url}/logg-inn?lang=nn`, { headers: { "X-Request-Id": "staff-login", "User-Agent": BROWSER, "X-Forwarded-For": CLIENT } })).arrayBuffer();
+  await (
+    await fetch(`${server.url}/logg-inn?lang=nn`, {
+      headers: { "X-Request-Id": "staff-login", "User-Agent": BROWSER, "X-Forwarded-For": CLIENT },
+    })
+  ).arrayBuffer();
 
   // /metrics is behind a token on the app port (issue 22, finding 11).
   const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
@@ -108,7 +155,8 @@ beforeAll(async () => {
   await backupDatabase(dbFile, backupFile);
 
   // Wait for the last access lines to reach our pipe.
-  for (let i = 0; i < 100 && !server.output().includes('"id":"staff-login"'); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && !server.output().includes('"id":"staff-login"'); i++)
+    await new Promise((r) => setTimeout(r, 50));
 }, 120_000);
 
 afterAll(async () => {
@@ -130,7 +178,8 @@ function leaksIn(text: string): string[] {
     // The test's own connection: what the server sees as the peer's address.
     ["connection address", /127\.0\.0\.1/],
   ];
-  for (const [what, re] of needles) if (re.test(text)) found.push(`${what}: …${text.slice(Math.max(0, text.search(re) - 80), text.search(re) + 80)}…`);
+  for (const [what, re] of needles)
+    if (re.test(text)) found.push(`${what}: …${text.slice(Math.max(0, text.search(re) - 80), text.search(re) + 80)}…`);
   return found;
 }
 
@@ -158,7 +207,11 @@ describe("nothing about patients in what the server writes", () => {
     for (const r of [...REQUESTS, ...BROKEN_SEARCHES]) {
       const line = lines.find((l) => l.req.id === r.id);
       expect(line, r.id).toBeTruthy();
-      expect(line!.req, r.id).toEqual({ id: r.id, method: "method" in r && r.method ? r.method : "GET", route: r.route });
+      expect(line!.req, r.id).toEqual({
+        id: r.id,
+        method: "method" in r && r.method ? r.method : "GET",
+        route: r.route,
+      });
       expect(line!.res.statusCode, r.id).toBe(statuses.get(r.id));
       expect(typeof line!.responseTime, r.id).toBe("number");
       expect(line!.msg, r.id).toBe(`${"method" in r && r.method ? r.method : "GET"} ${r.route} ${statuses.get(r.id)}`);
@@ -183,7 +236,10 @@ describe("nothing about patients in what the server writes", () => {
       const file = dbFile + suffix;
       if (!existsSync(file)) continue;
       const bytes = readFileSync(file).toString("latin1");
-      expect(leaksIn(bytes).filter((l) => !l.startsWith("postcode as a value")), file).toEqual([]);
+      expect(
+        leaksIn(bytes).filter((l) => !l.startsWith("postcode as a value")),
+        file,
+      ).toEqual([]);
     }
     expect(existsSync(dbFile)).toBe(true);
   });
@@ -203,6 +259,10 @@ describe("nothing about patients in what the server writes", () => {
 
   it("a staff page keeps its URL and address in the access log", () => {
     const staff = accessLines().find((l) => l.req.id === "staff-login");
-    expect(staff?.req).toMatchObject({ url: "/logg-inn?lang=nn", remoteAddress: expect.any(String), userAgent: BROWSER });
+    expect(staff?.req).toMatchObject({
+      url: "/logg-inn?lang=nn",
+      remoteAddress: expect.any(String),
+      userAgent: BROWSER,
+    });
   });
 });

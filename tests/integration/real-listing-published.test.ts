@@ -82,7 +82,11 @@ describeShared(LISTING_FILE, "the real hospital listing, published truthfully", 
   it("says the status is the hospital's own, with its words and date, in the API", async () => {
     const body = (await json("/api/v1/studies?status=open&perPage=100")) as {
       meta: { total: number };
-      data: { id: number; status: string; sites: { statusBasis: string; declaredStatus: { text: string; by: string } | null }[] }[];
+      data: {
+        id: number;
+        status: string;
+        sites: { statusBasis: string; declaredStatus: { text: string; by: string } | null }[];
+      }[];
     };
     expect(body.meta.total).toBe(15);
     for (const item of body.data) {
@@ -96,7 +100,11 @@ describeShared(LISTING_FILE, "the real hospital listing, published truthfully", 
 
   it("gives every record its own utfort_av as lead, and as the responsible organisation", async () => {
     const body = (await json("/api/v1/studies?perPage=100")) as {
-      data: { id: number; leadOrganisation: { id: string }; lead: { name: string; organisationId: string | null } | null }[];
+      data: {
+        id: number;
+        leadOrganisation: { id: string };
+        lead: { name: string; organisationId: string | null } | null;
+      }[];
     };
     // Every public record (all but the held "test" record).
     expect(body.data).toHaveLength(46);

@@ -51,7 +51,13 @@ function input(overrides: Partial<StudyInput> = {}): StudyInput {
     icd10: ["C50"],
     leadOrganisationId: "ous",
     sites: [
-      { organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2020-01-01", inclusionEnd: "2099-06-30", contact: { name: "Studiesykepleier", email: "studie@example.no" } },
+      {
+        organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
+        inclusionStart: "2020-01-01",
+        inclusionEnd: "2099-06-30",
+        contact: { name: "Studiesykepleier", email: "studie@example.no" },
+      },
       { organisationId: "st-olavs", inclusionStart: "2098-03-01", inclusionEnd: "2099-03-01" },
     ],
     publicationState: "published",
@@ -77,11 +83,15 @@ async function ingest(record: object): Promise<void> {
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-const events = (url = "/api/v1/events", headers: Record<string, string> = {}) => SseClient.connect(api.url(url), headers);
+const events = (url = "/api/v1/events", headers: Record<string, string> = {}) =>
+  SseClient.connect(api.url(url), headers);
 const after = (list: SseEvent[], id: string) => list.slice(list.findIndex((e) => e.id === id) + 1);
 
 describe("GET /api/v1/events", () => {
-  const native = generateNativeFeed(1, { organisationId: "ous", idPrefix: "SSE", seed: 11 })[0] as Record<string, unknown>;
+  const native = generateNativeFeed(1, { organisationId: "ous", idPrefix: "SSE", seed: 11 })[0] as Record<
+    string,
+    unknown
+  >;
   let ingestedId = 0;
 
   it("streams changes made in the server and by other processes; a dropped client replays exactly what it missed", async () => {
@@ -101,8 +111,18 @@ describe("GET /api/v1/events", () => {
     const published = await c1.next((e) => e.event === "study.published");
     const p = json(published);
     ingestedId = p.studyId;
-    expect(p).toMatchObject({ type: "study.published", version: 1, title: "Sanntid: ny studie fra sykehusets feed", leadOrganisationId: "ous", organisations: ["ous"] });
-    expect(p.links).toEqual({ study: `${PUBLIC_BASE}/api/v1/studies/${p.studyId}`, web: `${PUBLIC_BASE}/studier/${p.studyId}`, versions: `${PUBLIC_BASE}/api/v1/studies/${p.studyId}/versions` });
+    expect(p).toMatchObject({
+      type: "study.published",
+      version: 1,
+      title: "Sanntid: ny studie fra sykehusets feed",
+      leadOrganisationId: "ous",
+      organisations: ["ous"],
+    });
+    expect(p.links).toEqual({
+      study: `${PUBLIC_BASE}/api/v1/studies/${p.studyId}`,
+      web: `${PUBLIC_BASE}/studier/${p.studyId}`,
+      versions: `${PUBLIC_BASE}/api/v1/studies/${p.studyId}/versions`,
+    });
     // The change cursor is the one /api/v1/changes uses.
     const changes = await (await api.get(`/api/v1/changes?since=${Number(p.changeCursor) - 1}`)).json();
     expect(changes.data[0]).toMatchObject({ cursor: p.changeCursor, studyId: p.studyId, kind: "published" });
@@ -121,7 +141,10 @@ describe("GET /api/v1/events", () => {
     expect(missedFrom).toBe(yOn1.id);
     c2.close();
     await ingest({ ...native, tittel: "Sanntid: ny studie fra sykehusets feed (endret)" });
-    await save(input({ title: { nb: "Sanntid: studie lagret av en annen prosess" }, publicationState: "withdrawn" }), y);
+    await save(
+      input({ title: { nb: "Sanntid: studie lagret av en annen prosess" }, publicationState: "withdrawn" }),
+      y,
+    );
     const draft = await save(input({ title: { nb: "Utkast som ikke er offentlig" }, publicationState: "draft" }));
     const marker = await save(input({ title: { nb: "Sanntid: siste studie" } }));
     await c1.next((e) => e.event === "study.published" && json(e).studyId === marker);
@@ -205,7 +228,9 @@ function expectValidAtom(feed: ParsedFeed, selfPath: string) {
     expect(e.title?.value).toBeTruthy();
     expect(e.updated).toMatch(rfc3339);
     expect(e.authors?.[0]?.name).toBeTruthy();
-    expect(e.links?.find((l) => l.rel === "alternate")?.href).toMatch(new RegExp(`^${PUBLIC_BASE.replace(/\./g, "\\.")}/studier/\\d+$`));
+    expect(e.links?.find((l) => l.rel === "alternate")?.href).toMatch(
+      new RegExp(`^${PUBLIC_BASE.replace(/\./g, "\\.")}/studier/\\d+$`),
+    );
   }
 }
 
@@ -215,7 +240,13 @@ describe("Atom feeds", () => {
   beforeAll(async () => {
     hostile = await save(input({ title: { nb: HOSTILE_TITLE } }));
     cardio = await save(
-      input({ title: { nb: "Hjertesviktstudie i Nord" }, categories: ["cardiovascular"], icd10: ["I50"], leadOrganisationId: "unn", sites: [{ organisationId: "unn", inclusionStart: "2020-01-01", inclusionEnd: "2099-01-01" }] }),
+      input({
+        title: { nb: "Hjertesviktstudie i Nord" },
+        categories: ["cardiovascular"],
+        icd10: ["I50"],
+        leadOrganisationId: "unn",
+        sites: [{ organisationId: "unn", inclusionStart: "2020-01-01", inclusionEnd: "2099-01-01" }],
+      }),
     );
     await api.indexed();
   });
@@ -240,7 +271,8 @@ describe("Atom feeds", () => {
     const ous = await atom("/feeds/organisations/ous.atom");
     expectValidAtom(ous.feed, "/feeds/organisations/ous.atom");
     expect(ous.feed.title!.value).toBe("Kliniske studier – Oslo universitetssykehus HF");
-    const studyIds = (f: typeof ous.feed) => new Set((f.entries ?? []).map((e) => Number(/study\/(\d+)/.exec(e.id!)![1])));
+    const studyIds = (f: typeof ous.feed) =>
+      new Set((f.entries ?? []).map((e) => Number(/study\/(\d+)/.exec(e.id!)![1])));
     expect(studyIds(ous.feed).has(hostile)).toBe(true);
     expect(studyIds(ous.feed).has(cardio)).toBe(false);
 
@@ -260,7 +292,15 @@ describe("Atom feeds", () => {
     expect(studyIds(neoplasms.feed).has(hostile)).toBe(true);
     expect(studyIds(neoplasms.feed).has(cardio)).toBe(false);
     for (const e of neoplasms.feed.entries!) {
-      expect(e.categories?.some((c) => c.scheme === "urn:oid:2.16.578.1.12.4.1.1.7110" && (c.term ?? "") >= "C00" && (c.term ?? "").slice(0, 3) <= "D48"), e.id).toBe(true);
+      expect(
+        e.categories?.some(
+          (c) =>
+            c.scheme === "urn:oid:2.16.578.1.12.4.1.1.7110" &&
+            (c.term ?? "") >= "C00" &&
+            (c.term ?? "").slice(0, 3) <= "D48",
+        ),
+        e.id,
+      ).toBe(true);
     }
     const circulatory = await atom("/feeds/icd10/ix.atom");
     expectValidAtom(circulatory.feed, "/feeds/icd10/IX.atom");
@@ -298,8 +338,12 @@ describe("saved search as Atom and iCalendar", () => {
     expectValidAtom(feed, `/feeds/search.atom?${query}`);
     const list = await (await api.get(`/api/v1/studies?${query}&perPage=50`)).json();
     expect(list.data.length).toBeGreaterThan(0);
-    expect(feed.entries!.map((e) => e.id)).toEqual(list.data.map((s: { id: number }) => `tag:api.kliniskestudier.test,2026:study/${s.id}`));
-    expect(feed.entries!.map((e) => e.links!.find((l) => l.rel === "alternate")!.href)).toEqual(list.data.map((s: { webUrl: string }) => s.webUrl));
+    expect(feed.entries!.map((e) => e.id)).toEqual(
+      list.data.map((s: { id: number }) => `tag:api.kliniskestudier.test,2026:study/${s.id}`),
+    );
+    expect(feed.entries!.map((e) => e.links!.find((l) => l.rel === "alternate")!.href)).toEqual(
+      list.data.map((s: { webUrl: string }) => s.webUrl),
+    );
     expect(feed.title!.value).toContain("brystkreft");
   });
 
@@ -327,8 +371,13 @@ describe("saved search as Atom and iCalendar", () => {
       const list = await (await api.get(`/api/v1/studies?${q}&perPage=100&page=${page}`)).json();
       for (const s of list.data) {
         for (const site of s.sites) {
-          // eslint-disable-next-line no-control-regex -- the feed replaces control characters with spaces
-          if (site.inclusionEnd) expected.set(`study-${s.id}-site-${site.id}@api.kliniskestudier.test`, { date: site.inclusionEnd, summary: `Siste dag for inklusjon: ${s.title.nb.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, " ")} (${site.hospital?.name ?? site.organisation.name})` });
+          if (site.inclusionEnd)
+            expected.set(`study-${s.id}-site-${site.id}@api.kliniskestudier.test`, {
+              date: site.inclusionEnd,
+              // The feed replaces control characters with spaces.
+              // eslint-disable-next-line no-control-regex
+              summary: `Siste dag for inklusjon: ${s.title.nb.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, " ")} (${site.hospital?.name ?? site.organisation.name})`,
+            });
         }
       }
       if (page >= list.meta.pageCount) break;
@@ -347,7 +396,9 @@ describe("saved search as Atom and iCalendar", () => {
     }
     // The hostile title survives the round trip.
     const hostileEvent = vevents.map((v) => new ICAL.Event(v)).find((e) => e.summary.includes("alert"));
-    expect(hostileEvent?.summary).toBe(`Siste dag for inklusjon: ${HOSTILE_TITLE.replace("\u0001", " ")} (Rikshospitalet)`);
+    expect(hostileEvent?.summary).toBe(
+      `Siste dag for inklusjon: ${HOSTILE_TITLE.replace("\u0001", " ")} (Rikshospitalet)`,
+    );
   });
 
   it("hostile or wrong query strings get the open API's 400 naming the parameter; harmless ones are escaped", async () => {
@@ -394,7 +445,7 @@ describe("hospital embeds", () => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="nb">/);
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain("<h1>Kliniske studier ved Oslo universitetssykehus HF</h1>");
-    expect(html).toContain("Studie &lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; «æøå» ]]&gt; slutt");
+    expect(html).toContain('Studie &lt;script&gt;alert("x")&lt;/script&gt; &amp; «æøå» ]]&gt; slutt');
     expect(html).toMatch(/<a href="http:\/\/api\.kliniskestudier\.test\/studier\/\d+" target="_top">/);
     // The inline style is the only style and is allowed by its hash.
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
@@ -420,11 +471,21 @@ describe("hospital embeds", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l))
-      .filter((s) => s.sites.some((x: { organisation: { id: string } | null; status: string }) => x.organisation?.id === "ous" && (x.status === "open" || x.status === "planned")));
-    expect(listed.map((s) => s.id).sort((a, b) => a - b)).toEqual(expected.map((s) => s.id).sort((a: number, b: number) => a - b));
+      .filter((s) =>
+        s.sites.some(
+          (x: { organisation: { id: string } | null; status: string }) =>
+            x.organisation?.id === "ous" && (x.status === "open" || x.status === "planned"),
+        ),
+      );
+    expect(listed.map((s) => s.id).sort((a, b) => a - b)).toEqual(
+      expected.map((s) => s.id).sort((a: number, b: number) => a - b),
+    );
     for (const s of listed) {
       const full = expected.find((e) => e.id === s.id)!;
-      const own = full.sites.filter((x: { organisation: { id: string }; status: string }) => x.organisation.id === "ous" && (x.status === "open" || x.status === "planned"));
+      const own = full.sites.filter(
+        (x: { organisation: { id: string }; status: string }) =>
+          x.organisation.id === "ous" && (x.status === "open" || x.status === "planned"),
+      );
       expect(s.sites.map((x: { id: number }) => x.id).sort()).toEqual(own.map((x: { id: number }) => x.id).sort());
     }
     // The HTML shows the same studies.

@@ -155,10 +155,27 @@ describe("reference lists: structure", () => {
     expect(new Set(hrcs.map((c) => c.id)).size).toBe(21);
     expect(hrcs.map((c) => c.id).sort()).toEqual(
       [
-        "blood", "cancer", "cardiovascular", "congenital", "ear", "eye", "infection", "inflammatory-immune",
-        "injuries-accidents", "mental-health", "metabolic-endocrine", "musculoskeletal", "neurological",
-        "oral-gastrointestinal", "renal-urogenital", "reproductive-health", "respiratory", "skin", "stroke",
-        "generic", "other",
+        "blood",
+        "cancer",
+        "cardiovascular",
+        "congenital",
+        "ear",
+        "eye",
+        "infection",
+        "inflammatory-immune",
+        "injuries-accidents",
+        "mental-health",
+        "metabolic-endocrine",
+        "musculoskeletal",
+        "neurological",
+        "oral-gastrointestinal",
+        "renal-urogenital",
+        "reproductive-health",
+        "respiratory",
+        "skin",
+        "stroke",
+        "generic",
+        "other",
       ].sort(),
     );
     // A name or alias must point to one category only, or the ingest could not map it.
@@ -175,17 +192,26 @@ describe("reference lists: structure", () => {
 
 describe("reference lists against what ships with the project", () => {
   it("uses current (2024) municipality numbers with their names (the shipped postcode list's)", () => {
-    const postcodes = parseShippedPostcodes(gunzipSync(readFileSync(path.join(REFERENCE, "postcodes.tsv.gz"))).toString("utf8")).rows;
-    const names = new Map(postcodes.filter((p) => p.inUse && p.municipalityNumber).map((p) => [p.municipalityNumber!, p.municipality!]));
+    const postcodes = parseShippedPostcodes(
+      gunzipSync(readFileSync(path.join(REFERENCE, "postcodes.tsv.gz"))).toString("utf8"),
+    ).rows;
+    const names = new Map(
+      postcodes.filter((p) => p.inUse && p.municipalityNumber).map((p) => [p.municipalityNumber!, p.municipality!]),
+    );
     expect(names.size).toBeGreaterThan(350);
     const wrong = hospitals
       .filter((h) => h.municipalityNumber != null && names.get(h.municipalityNumber) !== h.municipality)
-      .map((h) => `${h.id} (${h.municipalityNumber} ${h.municipality}, expected ${names.get(h.municipalityNumber!) ?? "no such number"})`);
+      .map(
+        (h) =>
+          `${h.id} (${h.municipalityNumber} ${h.municipality}, expected ${names.get(h.municipalityNumber!) ?? "no such number"})`,
+      );
     expect(wrong).toEqual([]);
   });
 
   it("uses only ICD-10 codes of the Norwegian ICD-10 (@navikt/diagnosekoder), with the official name", () => {
-    const official = readJson<{ code: string; text: string }[]>(path.join(referenceSources().diagnosekoderDir, "lib/ICD10.json"));
+    const official = readJson<{ code: string; text: string }[]>(
+      path.join(referenceSources().diagnosekoderDir, "lib/ICD10.json"),
+    );
     expect(official.length).toBe(19_634);
     const textByCode = new Map(official.map((c) => [c.code, c.text]));
     // The official list holds the codes used for coding: a three-character category that has
@@ -193,7 +219,9 @@ describe("reference lists against what ships with the project", () => {
     // too and is what the studies are tagged with, so it counts when it has official subcodes;
     // its name is then ours, since the list has none to compare with.
     const categories = new Set(official.filter((c) => c.code.length > 3).map((c) => c.code.slice(0, 3)));
-    const unknown = icd10.filter((c) => !textByCode.has(c.code) && !(c.code.length === 3 && categories.has(c.code))).map((c) => c.code);
+    const unknown = icd10
+      .filter((c) => !textByCode.has(c.code) && !(c.code.length === 3 && categories.has(c.code)))
+      .map((c) => c.code);
     expect(unknown).toEqual([]);
     const misnamed = icd10
       .filter((c) => textByCode.has(c.code) && textByCode.get(c.code) !== c.nameNb)
@@ -202,49 +230,55 @@ describe("reference lists against what ships with the project", () => {
     const codes = icd10.map((c) => c.code);
     expect(codes.filter((c, i) => codes.indexOf(c) !== i)).toEqual([]);
   });
-
 });
 
 // Files without a licence to ship (or not vendored): run where ../shared/data is present (CI).
-describe.skipIf(!SHARED_PRESENT)(`reference lists against the real public data in ../shared/data (skipped: ${SHARED} is absent)`, () => {
+describe.skipIf(!SHARED_PRESENT)(
+  `reference lists against the real public data in ../shared/data (skipped: ${SHARED} is absent)`,
+  () => {
+    it("includes every health trust (HF) of the real HF → RHF list, in the right region", () => {
+      const rows = readCsv("norway-hospitals/kapasitet_helseforetak_rhf.csv");
+      expect(rows).toHaveLength(20);
+      const regionIdByShortName = new Map(regions.map((r) => [r.shortName, r.id]));
+      const missing = rows
+        .filter((row) => {
+          const org = organisations.find((o) => o.name === row.helseforetak);
+          return !org || org.kind !== "hf" || org.regionId !== regionIdByShortName.get(row.helseregion!);
+        })
+        .map((row) => `${row.helseforetak} (${row.helseregion})`);
+      expect(missing).toEqual([]);
+    });
 
-  it("includes every health trust (HF) of the real HF → RHF list, in the right region", () => {
-    const rows = readCsv("norway-hospitals/kapasitet_helseforetak_rhf.csv");
-    expect(rows).toHaveLength(20);
-    const regionIdByShortName = new Map(regions.map((r) => [r.shortName, r.id]));
-    const missing = rows
-      .filter((row) => {
-        const org = organisations.find((o) => o.name === row.helseforetak);
-        return !org || org.kind !== "hf" || org.regionId !== regionIdByShortName.get(row.helseregion!);
-      })
-      .map((row) => `${row.helseforetak} (${row.helseregion})`);
-    expect(missing).toEqual([]);
-  });
+    it(`places every hospital within ${MAX_KM} km of a real treatment site (Eurostat GISCO or OpenStreetMap)`, () => {
+      const toSite = (lat: string | undefined, lon: string | undefined) => ({ lat: Number(lat), lon: Number(lon) });
+      const valid = (s: { lat: number; lon: number }) =>
+        Number.isFinite(s.lat) && Number.isFinite(s.lon) && s.lat !== 0;
+      const eurostat = readCsv("norway-hospitals/eurostat_healthcare_NO.csv")
+        .map((r) => toSite(r.lat, r.lon))
+        .filter(valid);
+      const osmHospitals = readCsv("norway-hospitals/kapasitet_facilities_osm.csv")
+        .filter((r) => r.facility_type === "sykehus")
+        .map((r) => toSite(r.lat, r.lon))
+        .filter(valid);
+      expect(eurostat.length).toBeGreaterThan(600);
+      expect(osmHospitals.length).toBeGreaterThan(150);
+      const sites = [...eurostat, ...osmHospitals];
+      const far = hospitals
+        .filter((h) => !(h.id in NOT_IN_SITE_LISTS))
+        .map((h) => ({ id: h.id, km: Math.min(...sites.map((s) => distanceKm(h, s))) }))
+        .filter((x) => x.km > MAX_KM)
+        .map((x) => `${x.id} (${x.km.toFixed(1)} km)`);
+      expect(far, `hospitals more than ${MAX_KM} km from any listed site: ${far.join(", ")}`).toEqual([]);
+    });
 
-  it(`places every hospital within ${MAX_KM} km of a real treatment site (Eurostat GISCO or OpenStreetMap)`, () => {
-    const toSite = (lat: string | undefined, lon: string | undefined) => ({ lat: Number(lat), lon: Number(lon) });
-    const valid = (s: { lat: number; lon: number }) => Number.isFinite(s.lat) && Number.isFinite(s.lon) && s.lat !== 0;
-    const eurostat = readCsv("norway-hospitals/eurostat_healthcare_NO.csv").map((r) => toSite(r.lat, r.lon)).filter(valid);
-    const osmHospitals = readCsv("norway-hospitals/kapasitet_facilities_osm.csv")
-      .filter((r) => r.facility_type === "sykehus")
-      .map((r) => toSite(r.lat, r.lon))
-      .filter(valid);
-    expect(eurostat.length).toBeGreaterThan(600);
-    expect(osmHospitals.length).toBeGreaterThan(150);
-    const sites = [...eurostat, ...osmHospitals];
-    const far = hospitals
-      .filter((h) => !(h.id in NOT_IN_SITE_LISTS))
-      .map((h) => ({ id: h.id, km: Math.min(...sites.map((s) => distanceKm(h, s))) }))
-      .filter((x) => x.km > MAX_KM)
-      .map((x) => `${x.id} (${x.km.toFixed(1)} km)`);
-    expect(far, `hospitals more than ${MAX_KM} km from any listed site: ${far.join(", ")}`).toEqual([]);
-  });
-
-  it("maps every category name seen in the real hospital study feed to an HRCS category", () => {
-    const feed = readJson<{ kategorier?: string[] | null }[]>(path.join(SHARED, "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json"));
-    const known = new Set(hrcs.flatMap((c) => [c.nameNb, ...c.aliases].map((n) => n.toLowerCase())));
-    const seen = [...new Set(feed.flatMap((s) => s.kategorier ?? []))];
-    expect(seen.length).toBeGreaterThan(10);
-    expect(seen.filter((name) => !known.has(name.toLowerCase()))).toEqual([]);
-  });
-});
+    it("maps every category name seen in the real hospital study feed to an HRCS category", () => {
+      const feed = readJson<{ kategorier?: string[] | null }[]>(
+        path.join(SHARED, "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json"),
+      );
+      const known = new Set(hrcs.flatMap((c) => [c.nameNb, ...c.aliases].map((n) => n.toLowerCase())));
+      const seen = [...new Set(feed.flatMap((s) => s.kategorier ?? []))];
+      expect(seen.length).toBeGreaterThan(10);
+      expect(seen.filter((name) => !known.has(name.toLowerCase()))).toEqual([]);
+    });
+  },
+);

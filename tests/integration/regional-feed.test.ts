@@ -26,7 +26,10 @@ beforeAll(async () => {
   dbFile = path.join(dir, "regional.db");
   const db = openDatabase(dbFile);
   prepareDatabase(db, { seedDemoData: false });
-  regional = issueToken(db, "unn", "Helse Nord-listen", new Date(), ["nordlandssykehuset", "helgelandssykehuset"]).token;
+  regional = issueToken(db, "unn", "Helse Nord-listen", new Date(), [
+    "nordlandssykehuset",
+    "helgelandssykehuset",
+  ]).token;
   plain = issueToken(db, "finnmarkssykehuset", "egen liste").token;
   db.close();
   server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false" });
@@ -51,7 +54,16 @@ async function send(method: "PUT" | "POST", token: string, org: string, records:
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(records),
   });
-  return { status: res.status, body: (await res.json()) as { received: number; created: number; rejected: number; withdrawn: number; warnings: { ref: string; message: string }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      received: number;
+      created: number;
+      rejected: number;
+      withdrawn: number;
+      warnings: { ref: string; message: string }[];
+    },
+  };
 }
 
 function studyOf(localId: string) {
@@ -73,18 +85,27 @@ describe("a regional listing sent with a token that may also send for other trus
     ]);
     expect(status).toBe(200);
     expect(body).toMatchObject({ received: 3, created: 3, rejected: 0 });
-    for (const [id, org] of [["R-1", "unn"], ["R-2", "nordlandssykehuset"], ["R-3", "helgelandssykehuset"]] as const) {
+    for (const [id, org] of [
+      ["R-1", "unn"],
+      ["R-2", "nordlandssykehuset"],
+      ["R-3", "helgelandssykehuset"],
+    ] as const) {
       const study = studyOf(id);
       expect(study.leadOrganisationId, id).toBe(org);
       expect(study.lead, id).toMatchObject({ organisationId: org });
-      expect(study.sites.map((s) => [s.organisationId, s.declared?.text]), id).toEqual([[org, id === "R-3" ? "Pågående" : "Åpen for rekruttering"]]);
+      expect(
+        study.sites.map((s) => [s.organisationId, s.declared?.text]),
+        id,
+      ).toEqual([[org, id === "R-3" ? "Pågående" : "Åpen for rekruttering"]]);
     }
   });
 
   it("keeps a record led by a trust the token does not speak for as the sender's, and says so", async () => {
     const { body } = await send("POST", regional, "unn", [record("R-4", "Finnmarkssykehuset")]);
     expect(body).toMatchObject({ created: 1, rejected: 0 });
-    expect(body.warnings.some((w) => w.message.includes("har ikke fullmakt") && w.message.includes("finnmarkssykehuset"))).toBe(true);
+    expect(
+      body.warnings.some((w) => w.message.includes("har ikke fullmakt") && w.message.includes("finnmarkssykehuset")),
+    ).toBe(true);
     const study = studyOf("R-4");
     expect(study.leadOrganisationId).toBe("unn");
     // The record's own lead is kept as it says, whoever is responsible in the portal.

@@ -45,7 +45,10 @@ function ingest(org: string, format: IngestFormat, input: string | Buffer, mode:
   return ingestBatch(t.db, mapped, { organisationId: org, format, mode, now: NOW });
 }
 const studyIdOf = (org: string, localId: string) =>
-  t.db.prepare("SELECT study_id FROM study_local_ids WHERE organisation_id = ? AND local_id = ?").pluck().get(org, localId) as number;
+  t.db
+    .prepare("SELECT study_id FROM study_local_ids WHERE organisation_id = ? AND local_id = ?")
+    .pluck()
+    .get(org, localId) as number;
 
 /** A small ClinicalTrials.gov v2 study; `country` decides whether it is Norwegian. */
 function ctgovStudy(nct: string, country: string, title = "Exercise after a heart attack") {
@@ -60,7 +63,13 @@ function ctgovStudy(nct: string, country: string, title = "Exercise after a hear
       designModule: { studyType: "INTERVENTIONAL" },
       descriptionModule: { briefSummary: "Patients train three times a week after a heart attack." },
       contactsLocationsModule: {
-        locations: [{ facility: country === "Norway" ? "St. Olavs Hospital" : "Karolinska University Hospital", city: country === "Norway" ? "Trondheim" : "Stockholm", country }],
+        locations: [
+          {
+            facility: country === "Norway" ? "St. Olavs Hospital" : "Karolinska University Hospital",
+            city: country === "Norway" ? "Trondheim" : "Stockholm",
+            country,
+          },
+        ],
       },
     },
   };
@@ -75,13 +84,35 @@ describe("a run accounts for every record (inline records)", () => {
       JSON.stringify({ protocolSection: { identificationModule: { briefTitle: "No id" } } }),
     ].join("\n");
     const report = ingest("st-olavs", "ctgov-json", lines);
-    expect(report).toMatchObject({ received: 4, created: 1, changed: 0, unchanged: 0, skipped: 2, rejected: 1, held: 0 });
+    expect(report).toMatchObject({
+      received: 4,
+      created: 1,
+      changed: 0,
+      unchanged: 0,
+      skipped: 2,
+      rejected: 1,
+      held: 0,
+    });
     expect(report.created + report.changed + report.unchanged + report.skipped + report.rejected).toBe(report.received);
     expect(report.skippedReasons).toEqual([
-      { reason: "ingen norsk studiested", count: 2, records: [{ ref: "line 2", externalId: "NCT09000002" }, { ref: "line 3", externalId: "NCT09000003" }] },
+      {
+        reason: "ingen norsk studiested",
+        count: 2,
+        records: [
+          { ref: "line 2", externalId: "NCT09000002" },
+          { ref: "line 3", externalId: "NCT09000003" },
+        ],
+      },
     ]);
     const run = getIngestRun(t.db, report.runId!)!;
-    expect(run).toMatchObject({ received: 4, created: 1, skipped: 2, rejected: 1, held: 0, warnings: report.warnings.length });
+    expect(run).toMatchObject({
+      received: 4,
+      created: 1,
+      skipped: 2,
+      rejected: 1,
+      held: 0,
+      warnings: report.warnings.length,
+    });
     expect(run.skippedReasons).toEqual(report.skippedReasons);
     expect(run.warningList).toEqual(report.warnings.slice(0, MAX_WARNINGS_PER_RUN));
 
@@ -91,7 +122,12 @@ describe("a run accounts for every record (inline records)", () => {
 
   it("keeps every warning count but stores at most MAX_WARNINGS_PER_RUN of them", () => {
     // Each record without a study type gives a warning.
-    const records = Array.from({ length: MAX_WARNINGS_PER_RUN + 20 }, (_, i) => ({ id: `W${i}`, tittel: `Studie nummer ${i}`, sammendrag: "Et sammendrag.", utfort_av: "ous" }));
+    const records = Array.from({ length: MAX_WARNINGS_PER_RUN + 20 }, (_, i) => ({
+      id: `W${i}`,
+      tittel: `Studie nummer ${i}`,
+      sammendrag: "Et sammendrag.",
+      utfort_av: "ous",
+    }));
     const report = ingest("ous", "native", JSON.stringify(records));
     expect(report.created).toBe(records.length);
     expect(report.warnings.length).toBeGreaterThan(MAX_WARNINGS_PER_RUN);
@@ -102,7 +138,9 @@ describe("a run accounts for every record (inline records)", () => {
 
   it("bounds the records listed per skip reason but counts them all", () => {
     const n = MAX_SKIPPED_REFS_PER_REASON + 5;
-    const lines = Array.from({ length: n }, (_, i) => JSON.stringify(ctgovStudy(`NCT091${String(i).padStart(5, "0")}`, "Denmark"))).join("\n");
+    const lines = Array.from({ length: n }, (_, i) =>
+      JSON.stringify(ctgovStudy(`NCT091${String(i).padStart(5, "0")}`, "Denmark")),
+    ).join("\n");
     const report = ingest("ous", "ctgov-json", lines);
     expect(report).toMatchObject({ received: n, skipped: n, created: 0, rejected: 0 });
     const run = getIngestRun(t.db, report.runId!)!;
@@ -115,19 +153,38 @@ describe("a run accounts for every record (inline records)", () => {
       resourceType: "Bundle",
       type: "collection",
       entry: [
-        { resource: { resourceType: "ResearchStudy", id: "rs-1", title: "Studie av søvn hos eldre", status: "active", description: "Vi undersøker søvn." } },
+        {
+          resource: {
+            resourceType: "ResearchStudy",
+            id: "rs-1",
+            title: "Studie av søvn hos eldre",
+            status: "active",
+            description: "Vi undersøker søvn.",
+          },
+        },
         { resource: { resourceType: "Patient", id: "p-1" } },
       ],
     };
     const report = ingest("ous", "fhir", JSON.stringify(bundle));
     expect(report.received).toBe(2);
     expect(report.created + report.changed + report.unchanged + report.skipped + report.rejected).toBe(2);
-    expect(report.skippedReasons).toEqual([{ reason: "ikke en ResearchStudy (Patient)", count: 1, records: [{ ref: "entry 2 (id p-1)", externalId: "p-1" }] }]);
+    expect(report.skippedReasons).toEqual([
+      {
+        reason: "ikke en ResearchStudy (Patient)",
+        count: 1,
+        records: [{ ref: "entry 2 (id p-1)", externalId: "p-1" }],
+      },
+    ]);
   });
 });
 
 describe("junk is stored but held for an editor (inline records)", () => {
-  const listing = (id: string, tittel: string, lenke: string, sammendrag: string | null = "Vi prøver ut en ny behandling.") => ({
+  const listing = (
+    id: string,
+    tittel: string,
+    lenke: string,
+    sammendrag: string | null = "Vi prøver ut en ny behandling.",
+  ) => ({
     id,
     tittel,
     sammendrag,
@@ -143,86 +200,134 @@ describe("junk is stored but held for an editor (inline records)", () => {
       JSON.stringify([
         listing("J-1", "test", "https://stolav.no/kliniske-studier/test"),
         listing("J-2", "Ny behandling av migrene", "http://stolav.hn1-02.int-hn.nhn.no/kliniske-studier/migrene"),
-        listing("J-3", "Test of a new blood test for early colorectal cancer", "https://stolav.no/kliniske-studier/blodprove"),
+        listing(
+          "J-3",
+          "Test of a new blood test for early colorectal cancer",
+          "https://stolav.no/kliniske-studier/blodprove",
+        ),
       ]),
     );
     expect(report).toMatchObject({ received: 3, created: 3, rejected: 0, held: 1 });
-    expect(report.holds.map((h) => [h.externalId, h.reasons])).toEqual([["J-1", ["tittelen «test» ser ut som en testpost"]]]);
+    expect(report.holds.map((h) => [h.externalId, h.reasons])).toEqual([
+      ["J-1", ["tittelen «test» ser ut som en testpost"]],
+    ]);
     expect(getStudy(t.db, studyIdOf("st-olavs", "J-1"))!.publicationState).toBe("submitted");
     // The intranet link is stored and named in the run's warnings, but the study is public.
     expect(getStudy(t.db, studyIdOf("st-olavs", "J-2"))!.publicationState).toBe("published");
-    expect(report.warnings.some((w) => w.message.startsWith("lenken går til stolav.hn1-02.int-hn.nhn.no") && w.message.endsWith("vises ikke offentlig"))).toBe(true);
+    expect(
+      report.warnings.some(
+        (w) =>
+          w.message.startsWith("lenken går til stolav.hn1-02.int-hn.nhn.no") &&
+          w.message.endsWith("vises ikke offentlig"),
+      ),
+    ).toBe(true);
     expect(getStudy(t.db, studyIdOf("st-olavs", "J-3"))!.publicationState).toBe("published");
     expect(getStudyHold(t.db, studyIdOf("st-olavs", "J-3"))).toBeNull();
     expect(getIngestRun(t.db, report.runId!)!).toMatchObject({ held: 1 });
   });
 
   it("a record fixed at the source is no longer held", () => {
-    expect(ingest("st-olavs", "native", JSON.stringify([listing("J-4", "dummy", "https://stolav.no/kliniske-studier/migrene")]))).toMatchObject({ held: 1 });
-    const report = ingest("st-olavs", "native", JSON.stringify([listing("J-4", "Ny behandling av migrene", "https://stolav.no/kliniske-studier/migrene")]));
+    expect(
+      ingest(
+        "st-olavs",
+        "native",
+        JSON.stringify([listing("J-4", "dummy", "https://stolav.no/kliniske-studier/migrene")]),
+      ),
+    ).toMatchObject({ held: 1 });
+    const report = ingest(
+      "st-olavs",
+      "native",
+      JSON.stringify([listing("J-4", "Ny behandling av migrene", "https://stolav.no/kliniske-studier/migrene")]),
+    );
     expect(report).toMatchObject({ changed: 1, held: 0 });
     expect(getStudy(t.db, studyIdOf("st-olavs", "J-4"))!.publicationState).toBe("published");
     expect(getStudyHold(t.db, studyIdOf("st-olavs", "J-4"))).toBeNull();
   });
 
   it("a listing record without a summary but with the hospital's link is published", () => {
-    const report = ingest("st-olavs", "native", JSON.stringify([listing("S-1", "Ung og ADHD (innebygd eksempel)", "https://stolav.no/kliniske-studier/ung-og-adhd", null)]));
+    const report = ingest(
+      "st-olavs",
+      "native",
+      JSON.stringify([
+        listing("S-1", "Ung og ADHD (innebygd eksempel)", "https://stolav.no/kliniske-studier/ung-og-adhd", null),
+      ]),
+    );
     expect(report).toMatchObject({ created: 1, held: 0, rejected: 0 });
     const study = getStudy(t.db, studyIdOf("st-olavs", "S-1"))!;
     expect(study.summary.nb ?? null).toBeNull();
     expect(study.publicationState).toBe("published");
     // Without a link there is nothing to point to: stored, not published.
-    const bare = ingest("st-olavs", "native", JSON.stringify([{ id: "S-2", tittel: "Uten sammendrag og lenke", utfort_av: "st-olavs" }]));
+    const bare = ingest(
+      "st-olavs",
+      "native",
+      JSON.stringify([{ id: "S-2", tittel: "Uten sammendrag og lenke", utfort_av: "st-olavs" }]),
+    );
     expect(bare).toMatchObject({ created: 1, rejected: 0 });
     expect(getStudy(t.db, studyIdOf("st-olavs", "S-2"))!.publicationState).toBe("submitted");
   });
 });
 
 describe("the real files", () => {
-  itShared(CTGOV_FILE, "the 1,202-record ClinicalTrials.gov file: received 1,202 = stored + unchanged + skipped + rejected", () => {
-    const report = ingest("ous", "ctgov-json", readFileSync(CTGOV));
-    const stored = report.created + report.changed;
-    expect(report.received).toBe(1202);
-    expect(stored + report.unchanged + report.skipped + report.rejected).toBe(1202);
-    expect(report.skippedReasons[0]).toMatchObject({ reason: "ingen norsk studiested", count: 1188 });
-    const run = getIngestRun(t.db, report.runId!)!;
-    expect(run).toMatchObject({ received: 1202, skipped: report.skipped, rejected: report.rejected, created: report.created });
-    expect(run.skippedReasons[0]).toMatchObject({ reason: "ingen norsk studiested", count: 1188 });
-    expect(run.skippedReasons[0]!.records).toHaveLength(MAX_SKIPPED_REFS_PER_REASON);
-    console.log(
-      `ctgov_v2_studies.jsonl.gz via ingest (ous): received ${report.received} = stored ${stored} (created ${report.created}, changed ${report.changed}) + unchanged ${report.unchanged} + skipped ${report.skipped} + rejected ${report.rejected}; held ${report.held}; warnings ${report.warnings.length}`,
-    );
-  });
+  itShared(
+    CTGOV_FILE,
+    "the 1,202-record ClinicalTrials.gov file: received 1,202 = stored + unchanged + skipped + rejected",
+    () => {
+      const report = ingest("ous", "ctgov-json", readFileSync(CTGOV));
+      const stored = report.created + report.changed;
+      expect(report.received).toBe(1202);
+      expect(stored + report.unchanged + report.skipped + report.rejected).toBe(1202);
+      expect(report.skippedReasons[0]).toMatchObject({ reason: "ingen norsk studiested", count: 1188 });
+      const run = getIngestRun(t.db, report.runId!)!;
+      expect(run).toMatchObject({
+        received: 1202,
+        skipped: report.skipped,
+        rejected: report.rejected,
+        created: report.created,
+      });
+      expect(run.skippedReasons[0]).toMatchObject({ reason: "ingen norsk studiested", count: 1188 });
+      expect(run.skippedReasons[0]!.records).toHaveLength(MAX_SKIPPED_REFS_PER_REASON);
+      console.log(
+        `ctgov_v2_studies.jsonl.gz via ingest (ous): received ${report.received} = stored ${stored} (created ${report.created}, changed ${report.changed}) + unchanged ${report.unchanged} + skipped ${report.skipped} + rejected ${report.rejected}; held ${report.held}; warnings ${report.warnings.length}`,
+      );
+    },
+  );
 
   itShared(CTGOV_FILE, "import:ctgov records its whole-file account and one ingest run per organisation", () => {
     const report = importCtgov(t.db, readFileSync(CTGOV), { format: "ctgov-json", now: NOW });
     expect(report.received).toBe(1202);
     expect(report.stored + report.unchanged + report.skipped + report.rejectedCount).toBe(1202);
-    const row = t.db.prepare("SELECT received, skipped, skipped_reasons AS reasons FROM registry_imports WHERE id = ?").get(report.importId) as {
+    const row = t.db
+      .prepare("SELECT received, skipped, skipped_reasons AS reasons FROM registry_imports WHERE id = ?")
+      .get(report.importId) as {
       received: number;
       skipped: number;
       reasons: string;
     };
     expect(row).toMatchObject({ received: 1202, skipped: report.skipped });
     expect(JSON.parse(row.reasons)[0]).toMatchObject({ reason: "ingen norsk studiested", count: 1188 });
-    for (const pass of report.perOrganisation) expect(getIngestRun(t.db, pass.runId!)!.registryImportId).toBe(report.importId);
+    for (const pass of report.perOrganisation)
+      expect(getIngestRun(t.db, pass.runId!)!.registryImportId).toBe(report.importId);
     console.log(
       `ctgov_v2_studies.jsonl.gz via import:ctgov: received ${report.received} = stored ${report.stored} + unchanged ${report.unchanged} + skipped ${report.skipped} (${report.skippedReasons.map((s) => `${s.reason} ${s.count}`).join(", ")}) + rejected ${report.rejectedCount}; ${report.perOrganisation.length} organisation runs`,
     );
   });
 
-  itShared(LISTING_FILE, "the hospital listing: the 'test' record 234071 is held for its title; 88309 without a summary is public, its intranet link held on its own", () => {
-    const report = ingest("st-olavs", "native", readFileSync(LISTING), "full");
-    expect(report.received).toBe(47);
-    expect(report.created + report.changed + report.unchanged + report.skipped + report.rejected).toBe(47);
-    const test = report.holds.find((h) => h.externalId === "234071")!;
-    expect(test.reasons).toContain("tittelen «test» ser ut som en testpost");
-    expect(report.holds.find((h) => h.externalId === "88309")).toBeUndefined();
-    // Every link in this 2020 test-environment snapshot is on *.int-hn.nhn.no: each is named in
-    // the run's warnings and kept off the public pages, while the studies are public.
-    expect(report.warnings.filter((w) => /int-hn\.nhn\.no.*vises ikke offentlig/.test(w.message))).toHaveLength(47);
-    expect(report.held).toBe(1);
-  });
+  itShared(
+    LISTING_FILE,
+    "the hospital listing: the 'test' record 234071 is held for its title; 88309 without a summary is public, its intranet link held on its own",
+    () => {
+      const report = ingest("st-olavs", "native", readFileSync(LISTING), "full");
+      expect(report.received).toBe(47);
+      expect(report.created + report.changed + report.unchanged + report.skipped + report.rejected).toBe(47);
+      const test = report.holds.find((h) => h.externalId === "234071")!;
+      expect(test.reasons).toContain("tittelen «test» ser ut som en testpost");
+      expect(report.holds.find((h) => h.externalId === "88309")).toBeUndefined();
+      // Every link in this 2020 test-environment snapshot is on *.int-hn.nhn.no: each is named in
+      // the run's warnings and kept off the public pages, while the studies are public.
+      expect(report.warnings.filter((w) => /int-hn\.nhn\.no.*vises ikke offentlig/.test(w.message))).toHaveLength(47);
+      expect(report.held).toBe(1);
+    },
+  );
 
   it("the ECLAIRE guide's illustrative example (vendored) is held", () => {
     const report = ingest("ous", "fhir", readFileSync(ECLAIRE_EXAMPLE));
@@ -276,10 +381,38 @@ describe("what editors and the public see (real HTTP against the built app)", ()
     expect((await fetch(`${server.url}/pasient/studier/${id}`)).status).toBe(200);
 
     // The same record again: it stays published (the editor decided), and is not counted as held.
-    const again = ingest("st-olavs", "native", JSON.stringify([{ id: "J-1", tittel: "test", sammendrag: "Vi prøver ut en ny behandling.", status: "Åpen for rekruttering", utfort_av: "St. Olavs hospital", lenke: "https://stolav.no/kliniske-studier/test" }]));
+    const again = ingest(
+      "st-olavs",
+      "native",
+      JSON.stringify([
+        {
+          id: "J-1",
+          tittel: "test",
+          sammendrag: "Vi prøver ut en ny behandling.",
+          status: "Åpen for rekruttering",
+          utfort_av: "St. Olavs hospital",
+          lenke: "https://stolav.no/kliniske-studier/test",
+        },
+      ]),
+    );
     // (A full run of the real listing may have withdrawn the site in between: sending it again brings it back.)
     expect(again).toMatchObject({ created: 0, rejected: 0, held: 0 });
-    expect(ingest("st-olavs", "native", JSON.stringify([{ id: "J-1", tittel: "test", sammendrag: "Vi prøver ut en ny behandling.", status: "Åpen for rekruttering", utfort_av: "St. Olavs hospital", lenke: "https://stolav.no/kliniske-studier/test" }]))).toMatchObject({ unchanged: 1, held: 0 });
+    expect(
+      ingest(
+        "st-olavs",
+        "native",
+        JSON.stringify([
+          {
+            id: "J-1",
+            tittel: "test",
+            sammendrag: "Vi prøver ut en ny behandling.",
+            status: "Åpen for rekruttering",
+            utfort_av: "St. Olavs hospital",
+            lenke: "https://stolav.no/kliniske-studier/test",
+          },
+        ]),
+      ),
+    ).toMatchObject({ unchanged: 1, held: 0 });
     expect(getStudy(t.db, id)!.publicationState).toBe("published");
   });
 
@@ -299,15 +432,21 @@ describe("what editors and the public see (real HTTP against the built app)", ()
     expect(withSummary).not.toContain("Mer informasjon finnes hos sykehuset.");
   });
 
-  it.skipIf(!haveSharedData(LISTING_FILE))(sharedTitle("the real record 88309 'Ung og ADHD' (no summary) is public with the fallback text, without its intranet link", [LISTING_FILE]), async () => {
-    const id = studyIdOf("st-olavs", "88309");
-    expect(getStudy(t.db, id)!.summary.nb ?? null).toBeNull();
-    expect(getStudy(t.db, id)!.publicationState).toBe("published");
-    const page = await fetch(`${server.url}/pasient/studier/${id}`);
-    expect(page.status).toBe(200);
-    const body = await page.text();
-    expect(body).toContain("Ung og ADHD");
-    expect(body).toContain("Mer informasjon finnes hos sykehuset.");
-    expect(body).not.toContain("int-hn.nhn.no");
-  });
+  it.skipIf(!haveSharedData(LISTING_FILE))(
+    sharedTitle(
+      "the real record 88309 'Ung og ADHD' (no summary) is public with the fallback text, without its intranet link",
+      [LISTING_FILE],
+    ),
+    async () => {
+      const id = studyIdOf("st-olavs", "88309");
+      expect(getStudy(t.db, id)!.summary.nb ?? null).toBeNull();
+      expect(getStudy(t.db, id)!.publicationState).toBe("published");
+      const page = await fetch(`${server.url}/pasient/studier/${id}`);
+      expect(page.status).toBe(200);
+      const body = await page.text();
+      expect(body).toContain("Ung og ADHD");
+      expect(body).toContain("Mer informasjon finnes hos sykehuset.");
+      expect(body).not.toContain("int-hn.nhn.no");
+    },
+  );
 });

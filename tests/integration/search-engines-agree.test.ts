@@ -15,7 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MeilisearchEngine } from "../../search/meilisearch";
 import { startLocalMeilisearch, type LocalMeilisearch } from "../../search/meilisearch-process";
 import { SqliteFtsEngine } from "../../search/sqlite-fts";
-import { FACETS, type SearchDocument, type SearchQuery, type SearchResult, type StatusFilter } from "../../search/types";
+import {
+  FACETS,
+  type SearchDocument,
+  type SearchQuery,
+  type SearchResult,
+  type StatusFilter,
+} from "../../search/types";
 import { generateDocuments } from "../../scripts/lib/search-bench-data";
 import { freshDb, type TestDb } from "../helpers/db";
 
@@ -37,12 +43,36 @@ function documents(): SearchDocument[] {
   // Studies without sites: one document with siteId null.
   const first = docs[0]!;
   for (let i = 1; i <= 5; i++) {
-    out.push({ ...first, id: `${900 + i}-0`, studyId: 900 + i, siteId: null, organisationId: null, organisationName: null, regionId: null, hospitalId: null, hospitalName: null, opensAt: null, closesAt: null, paused: false, lat: null, lon: null });
+    out.push({
+      ...first,
+      id: `${900 + i}-0`,
+      studyId: 900 + i,
+      siteId: null,
+      organisationId: null,
+      organisationName: null,
+      regionId: null,
+      hospitalId: null,
+      hospitalName: null,
+      opensAt: null,
+      closesAt: null,
+      paused: false,
+      lat: null,
+      lon: null,
+    });
   }
   return out;
 }
 
-const STATUS_SETS: StatusFilter[][] = [[], ["open"], ["planned"], ["closed"], ["open", "planned"], ["open", "closed"], ["open", "planned", "closed"], ["planned", "closed"]];
+const STATUS_SETS: StatusFilter[][] = [
+  [],
+  ["open"],
+  ["planned"],
+  ["closed"],
+  ["open", "planned"],
+  ["open", "closed"],
+  ["open", "planned", "closed"],
+  ["planned", "closed"],
+];
 
 let meili: LocalMeilisearch;
 let t: TestDb;
@@ -56,14 +86,20 @@ beforeAll(async () => {
   docs = documents();
   meili = await startLocalMeilisearch();
   represent = new MeilisearchEngine({ host: meili.host, apiKey: meili.masterKey, indexUid: "agree" });
-  distinct = new MeilisearchEngine({ host: meili.host, apiKey: meili.masterKey, indexUid: "agree", counting: "distinct" });
+  distinct = new MeilisearchEngine({
+    host: meili.host,
+    apiKey: meili.masterKey,
+    indexUid: "agree",
+    counting: "distinct",
+  });
   await represent.setup();
   await represent.rebuild([docs]);
   t = freshDb();
   sqlite = new SqliteFtsEngine(t.db, { answerCache: 0 });
   await sqlite.setup();
   await sqlite.rebuild([docs]);
-  const first = (attr: "regionId" | "organisationId" | "hospitalId", nth = 0) => [...new Set(docs.map((d) => d[attr]).filter((x): x is string => !!x))].sort()[nth]!;
+  const first = (attr: "regionId" | "organisationId" | "hospitalId", nth = 0) =>
+    [...new Set(docs.map((d) => d[attr]).filter((x): x is string => !!x))].sort()[nth]!;
   siteFilters = [
     {},
     { regions: [first("regionId")] },
@@ -97,7 +133,9 @@ describe("Meilisearch counts per study without its distinct count", () => {
             // A full page holds every match: the same studies, showing the same sites.
             if (b.total <= 100) {
               expect(ids(a), label(query)).toEqual(ids(b));
-              expect(new Map(a.hits.map((h) => [h.studyId, h.siteId])), label(query)).toEqual(new Map(b.hits.map((h) => [h.studyId, h.siteId])));
+              expect(new Map(a.hits.map((h) => [h.studyId, h.siteId])), label(query)).toEqual(
+                new Map(b.hits.map((h) => [h.studyId, h.siteId])),
+              );
             }
             compared++;
             if (b.total > 0) nonEmpty++;
@@ -115,7 +153,8 @@ describe("Meilisearch counts per study without its distinct count", () => {
     const first = await represent.search(query);
     expect(first.total).toBeGreaterThan(30);
     const seen: number[] = [];
-    for (let page = 1; (page - 1) * 7 < first.total; page++) seen.push(...(await represent.search({ ...query, page })).hits.map((h) => h.studyId));
+    for (let page = 1; (page - 1) * 7 < first.total; page++)
+      seen.push(...(await represent.search({ ...query, page })).hits.map((h) => h.studyId));
     expect(seen).toHaveLength(first.total);
     expect(new Set(seen).size).toBe(first.total);
   });
@@ -133,7 +172,9 @@ describe("Meilisearch and the embedded engine agree on filter-only queries", () 
             expect(a.facets, label(query)).toEqual(b.facets);
             if (b.total <= 100) {
               expect(ids(a), label(query)).toEqual(ids(b));
-              expect(new Map(a.hits.map((h) => [h.studyId, h.siteId])), label(query)).toEqual(new Map(b.hits.map((h) => [h.studyId, h.siteId])));
+              expect(new Map(a.hits.map((h) => [h.studyId, h.siteId])), label(query)).toEqual(
+                new Map(b.hits.map((h) => [h.studyId, h.siteId])),
+              );
             }
           }
         }
@@ -157,10 +198,15 @@ describe("Meilisearch and the embedded engine agree on filter-only queries", () 
             const [a, b] = await Promise.all([represent.search({ ...query, page }), sqlite.search({ ...query, page })]);
             expect(a.total, label(query)).toBe(b.total);
             // Same distances in the same order (studies at one hospital may tie in any order).
-            expect(a.hits.map((h) => h.distanceKm), `${label(query)} page ${page}`).toEqual(b.hits.map((h) => h.distanceKm));
+            expect(
+              a.hits.map((h) => h.distanceKm),
+              `${label(query)} page ${page}`,
+            ).toEqual(b.hits.map((h) => h.distanceKm));
             // A study on both pages shows the same (nearest matching) site.
             const sqliteSite = new Map(b.hits.map((h) => [h.studyId, h.siteId]));
-            for (const h of a.hits) if (sqliteSite.has(h.studyId)) expect(h.siteId, `${label(query)} study ${h.studyId}`).toBe(sqliteSite.get(h.studyId));
+            for (const h of a.hits)
+              if (sqliteSite.has(h.studyId))
+                expect(h.siteId, `${label(query)} study ${h.studyId}`).toBe(sqliteSite.get(h.studyId));
             withNull += a.hits.filter((h) => h.distanceKm == null).length;
           }
         }

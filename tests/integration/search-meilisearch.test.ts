@@ -22,7 +22,12 @@ runSearchContract("meilisearch", {
   dispose: async () => meili?.stop(),
 });
 
-function doc(studyId: number, siteId: number | null, title: string, extra: Partial<SearchDocument> = {}): SearchDocument {
+function doc(
+  studyId: number,
+  siteId: number | null,
+  title: string,
+  extra: Partial<SearchDocument> = {},
+): SearchDocument {
   return {
     id: `${studyId}-${siteId ?? 0}`,
     studyId,
@@ -95,7 +100,10 @@ describe("meilisearch engine specifics", () => {
   });
 
   it("counts distinct studies, and site-level facets per study", async () => {
-    const r = await engine.search({ now: new Date("2026-11-22T11:00:00Z"), facets: ["regionId", "studyType", "status", "icd10Chapter"] });
+    const r = await engine.search({
+      now: new Date("2026-11-22T11:00:00Z"),
+      facets: ["regionId", "studyType", "status", "icd10Chapter"],
+    });
     expect(r.total).toBe(40);
     // Every study has one site in each region: both regions count all 40 studies.
     expect(r.facets.regionId).toEqual({ "helse-nord": 40, "helse-vest": 40 });
@@ -107,7 +115,10 @@ describe("meilisearch engine specifics", () => {
   });
 
   it("escapes HTML in titles and keeps only <mark>", async () => {
-    await engine.indexStudies([999], [doc(999, 9991, `<img src=x onerror="alert(1)"> Søvnforstyrrelse & <b>bryst</b>`, { icd10: [], conditions: [] })]);
+    await engine.indexStudies(
+      [999],
+      [doc(999, 9991, `<img src=x onerror="alert(1)"> Søvnforstyrrelse & <b>bryst</b>`, { icd10: [], conditions: [] })],
+    );
     const hit = (await engine.search({ now: new Date(), q: "sovnforstyrrelse" })).hits.find((h) => h.studyId === 999)!;
     expect(hit.highlightedTitle).toContain("<mark>Søvnforstyrrelse</mark>");
     expect(hit.highlightedTitle).not.toMatch(/<(?!\/?mark>)/);
@@ -120,7 +131,9 @@ describe("meilisearch engine specifics", () => {
   });
 
   it("rejects unsafe filter values instead of splicing them into a filter", async () => {
-    await expect(engine.search({ now: new Date(), regions: ['x" OR studyId > 0 OR regionId = "y'] })).rejects.toThrow(/Invalid region/);
+    await expect(engine.search({ now: new Date(), regions: ['x" OR studyId > 0 OR regionId = "y'] })).rejects.toThrow(
+      /Invalid region/,
+    );
     await expect(engine.search({ now: new Date(), icd10: ["C50 OR 1"] })).rejects.toThrow(/ICD-10/);
   });
 
@@ -163,7 +176,18 @@ describe("meilisearch engine specifics", () => {
     const raw = () =>
       new Promise<number>((resolve, reject) => {
         const req = http.request(
-          { host: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers: { "Content-Type": "application/json", Authorization: `Bearer ${local.masterKey}`, "Content-Length": Buffer.byteLength(body) } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: "POST",
+            agent,
+            headers: {
+              "Content-Type": "application/json",
+              Authorization: `Bearer ${local.masterKey}`,
+              "Content-Length": Buffer.byteLength(body),
+            },
+          },
           (res) => {
             let size = 0;
             res.on("data", (c: Buffer) => (size += c.length));
@@ -191,7 +215,9 @@ describe("meilisearch engine specifics", () => {
     const clientMs = await time(viaClient);
     const stockMs = await time(viaStockClient);
     agent.destroy();
-    console.log(`[meilisearch latency] response ${size} B; raw keep-alive http.request ${rawMs.toFixed(2)} ms/search; engine client ${clientMs.toFixed(2)} ms/search; stock client ${stockMs.toFixed(2)} ms/search`);
+    console.log(
+      `[meilisearch latency] response ${size} B; raw keep-alive http.request ${rawMs.toFixed(2)} ms/search; engine client ${clientMs.toFixed(2)} ms/search; stock client ${stockMs.toFixed(2)} ms/search`,
+    );
     expect(clientMs).toBeLessThan(rawMs + 10);
   });
 });

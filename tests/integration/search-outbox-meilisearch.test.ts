@@ -31,7 +31,9 @@ function studyInput(title: string, extra: Partial<StudyInput> = {}): StudyInput 
     studyType: "treatment",
     leadOrganisationId: "unn",
     publicationState: "published",
-    sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2026-01-01", inclusionEnd: "2027-12-31" }],
+    sites: [
+      { organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2026-01-01", inclusionEnd: "2027-12-31" },
+    ],
     ...extra,
   };
 }
@@ -91,7 +93,10 @@ describe("search outbox → Meilisearch, with Meilisearch killed mid-stream and 
     const logs: string[] = [];
     const stopIndexer = startIndexer(t.db, engine, { pollMs: 50, log: (m) => logs.push(m) });
     const pelikan = save(t, studyInput("Pelikanstudie om hjertesvikt"));
-    await until(async () => (await studyIdsFor(engine, "pelikanstudie")).includes(pelikan), "the first change is searchable");
+    await until(
+      async () => (await studyIdsFor(engine, "pelikanstudie")).includes(pelikan),
+      "the first change is searchable",
+    );
     await until(() => outboxLag(t.db, "meilisearch") === 0, "the cursor passes the first change");
     // (Rows every cursor has passed are deleted, so the cursor is compared by value from here on.)
     const cursorBeforeStop = cursorState(t.db, "meilisearch").lastId;
@@ -107,7 +112,10 @@ describe("search outbox → Meilisearch, with Meilisearch killed mid-stream and 
     save(t, { ...toStudyInput(getStudy(t.db, pelikan)!), title: { nb: "Flamingostudie om hjertesvikt" } }, pelikan);
     const withdrawn = seeded[3]!;
     save(t, { ...toStudyInput(getStudy(t.db, withdrawn)!), publicationState: "withdrawn" }, withdrawn);
-    const draft = save(t, studyInput("Albatrosstudie som bare er et utkast", { publicationState: "draft", summary: {} }));
+    const draft = save(
+      t,
+      studyInput("Albatrosstudie som bare er et utkast", { publicationState: "draft", summary: {} }),
+    );
     const changesWhileDown = 5;
     const lastChange = outboxHead(t.db);
     expect(lastChange).toBe(cursorBeforeStop + changesWhileDown);
@@ -200,7 +208,10 @@ describe("FallbackSearchEngine: Meilisearch down → answers from sqlite-fts", (
 
   it("answers from sqlite-fts while Meilisearch is behind it (read-your-writes), without a warning", async () => {
     let behind = true;
-    const catching = new FallbackSearchEngine(fallback.primary, fallback.fallback, { log: (m) => logs.push(m), primaryBehind: () => behind });
+    const catching = new FallbackSearchEngine(fallback.primary, fallback.fallback, {
+      log: (m) => logs.push(m),
+      primaryBehind: () => behind,
+    });
     const r = await catching.search({ now: NOW, q: "pelikanstudie" });
     expect(r.engine).toBe("sqlite-fts");
     expect(r.hits.map((h) => h.studyId)).toContain(pelikan);
@@ -234,7 +245,9 @@ describe("FallbackSearchEngine: Meilisearch down → answers from sqlite-fts", (
 
   it("still throws on bad input instead of falling back", async () => {
     const before = fallback.fallbacks;
-    await expect(fallback.search({ now: NOW, regions: ['x" OR studyId > 0 OR regionId = "y'] })).rejects.toThrow(RangeError);
+    await expect(fallback.search({ now: NOW, regions: ['x" OR studyId > 0 OR regionId = "y'] })).rejects.toThrow(
+      RangeError,
+    );
     await expect(fallback.search({ now: NOW, regions: ["helse nord"] })).rejects.toThrow(/Invalid region/);
     await expect(fallback.search({ now: NOW, icd10: ["C50 OR 1"] })).rejects.toThrow(/ICD-10/);
     expect(fallback.fallbacks).toBe(before);
@@ -261,11 +274,19 @@ describe("search start-up with Meilisearch down at start", () => {
     const port = await freePort();
     const masterKey = randomBytes(24).toString("hex");
     const logs: string[] = [];
-    const engines = createSearchEngines({ SEARCH_ENGINE: "meilisearch", MEILI_HOST: `http://127.0.0.1:${port}`, MEILI_API_KEY: masterKey }, t.db, {
-      log: (m) => logs.push(m),
-    });
+    const engines = createSearchEngines(
+      { SEARCH_ENGINE: "meilisearch", MEILI_HOST: `http://127.0.0.1:${port}`, MEILI_API_KEY: masterKey },
+      t.db,
+      {
+        log: (m) => logs.push(m),
+      },
+    );
     expect(engines.indexed.map((e) => e.name)).toEqual(["meilisearch", "sqlite-fts"]);
-    const indexing = startSearchIndexing(t.db, engines.indexed, { log: (m) => logs.push(m), maxRetryMs: 200, pollMs: 50 });
+    const indexing = startSearchIndexing(t.db, engines.indexed, {
+      log: (m) => logs.push(m),
+      maxRetryMs: 200,
+      pollMs: 50,
+    });
     stopIndexing = indexing.stop;
 
     // The embedded engine is built at once, whatever Meilisearch does.
@@ -279,14 +300,20 @@ describe("search start-up with Meilisearch down at start", () => {
     // /healthz's view: degraded, serving from sqlite-fts, per-engine lag.
     const down = await searchHealthReport(t.db, engines);
     expect(down).toMatchObject({ ok: false, configured: "meilisearch", serving: "sqlite-fts" });
-    expect(down.engines.map((e) => [e.engine, e.ok])).toEqual([["meilisearch", false], ["sqlite-fts", true]]);
+    expect(down.engines.map((e) => [e.engine, e.ok])).toEqual([
+      ["meilisearch", false],
+      ["sqlite-fts", true],
+    ]);
     expect(down.engines[0]!.failures).toBeGreaterThanOrEqual(1);
     expect(down.engines[1]!.outboxLag).toBe(0);
 
     // Searches keep working; a change made now reaches the embedded index and waits for Meilisearch.
     expect((await engines.search.search({ now: NOW, q: "brystkreft" })).engine).toBe("sqlite-fts");
     const pelikan = save(t, studyInput("Pelikanstudie om hjertesvikt"));
-    await until(async () => (await studyIdsFor(engines.embedded, "pelikanstudie")).includes(pelikan), "the embedded index gets the change");
+    await until(
+      async () => (await studyIdsFor(engines.embedded, "pelikanstudie")).includes(pelikan),
+      "the embedded index gets the change",
+    );
     expect(outboxLag(t.db, "meilisearch")).toBeGreaterThanOrEqual(1);
 
     // Meilisearch starts: the bring-up retries, builds the index (its cursor was new), indexes.
@@ -309,7 +336,10 @@ describe("search start-up with Meilisearch down at start", () => {
     // Read-your-writes: a change is findable as soon as the embedded engine has it; while
     // Meilisearch is still behind, the embedded engine answers.
     const heron = save(t, studyInput("Hegrestudie om søvnapné"));
-    await until(async () => (await studyIdsFor(engines.embedded, "hegrestudie")).includes(heron), "the embedded index gets the change");
+    await until(
+      async () => (await studyIdsFor(engines.embedded, "hegrestudie")).includes(heron),
+      "the embedded index gets the change",
+    );
     const behind = (cursorPosition(t.db, "meilisearch") ?? 0) < cursorPosition(t.db, "sqlite-fts")!;
     const early = await engines.search.search({ now: NOW, q: "hegrestudie" });
     expect(early.hits.map((h) => h.studyId)).toContain(heron);

@@ -15,7 +15,18 @@ afterAll(() => t.cleanup());
 
 const actor = { kind: "system" as const, name: "outbox-test" };
 const save = (title: string) => {
-  const r = saveStudy(t.db, { identifiers: {}, title: { nb: title }, summary: { nb: "Sammendrag." }, studyType: "treatment", leadOrganisationId: "unn", publicationState: "published" }, { actor });
+  const r = saveStudy(
+    t.db,
+    {
+      identifiers: {},
+      title: { nb: title },
+      summary: { nb: "Sammendrag." },
+      studyType: "treatment",
+      leadOrganisationId: "unn",
+      publicationState: "published",
+    },
+    { actor },
+  );
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.studyId;
 };

@@ -12,16 +12,47 @@ import { runSearchContract } from "../search/contract";
 
 runSearchContract("sqlite-fts", { create: async (t) => new SqliteFtsEngine(t.db) });
 
-function doc(studyId: number, siteId: number | null, title: string, extra: Partial<SearchDocument> = {}): SearchDocument {
+function doc(
+  studyId: number,
+  siteId: number | null,
+  title: string,
+  extra: Partial<SearchDocument> = {},
+): SearchDocument {
   return {
-    id: `${studyId}-${siteId ?? 0}`, studyId, siteId, title, titleEn: null, shortTitle: null,
-    summary: "Et sammendrag.", conditions: [], icd10: [], icd10Names: [], interventions: [], categories: [], categoryNames: [],
-    studyType: "treatment", phase: null, sex: "all", minAgeYears: null, maxAgeYears: null, healthyVolunteers: false,
-    leadOrganisationId: "unn", leadOrganisationName: "Universitetssykehuset Nord-Norge HF",
-    organisationId: siteId == null ? null : "unn", organisationName: siteId == null ? null : "Universitetssykehuset Nord-Norge HF",
-    regionId: siteId == null ? null : "helse-nord", hospitalId: null, hospitalName: null,
-    opensAt: Date.parse("2026-01-01T00:00:00Z"), closesAt: null, paused: false, lat: null, lon: null,
-    updatedAt: Date.parse("2026-11-01T00:00:00Z"), isDemo: false, ...extra,
+    id: `${studyId}-${siteId ?? 0}`,
+    studyId,
+    siteId,
+    title,
+    titleEn: null,
+    shortTitle: null,
+    summary: "Et sammendrag.",
+    conditions: [],
+    icd10: [],
+    icd10Names: [],
+    interventions: [],
+    categories: [],
+    categoryNames: [],
+    studyType: "treatment",
+    phase: null,
+    sex: "all",
+    minAgeYears: null,
+    maxAgeYears: null,
+    healthyVolunteers: false,
+    leadOrganisationId: "unn",
+    leadOrganisationName: "Universitetssykehuset Nord-Norge HF",
+    organisationId: siteId == null ? null : "unn",
+    organisationName: siteId == null ? null : "Universitetssykehuset Nord-Norge HF",
+    regionId: siteId == null ? null : "helse-nord",
+    hospitalId: null,
+    hospitalName: null,
+    opensAt: Date.parse("2026-01-01T00:00:00Z"),
+    closesAt: null,
+    paused: false,
+    lat: null,
+    lon: null,
+    updatedAt: Date.parse("2026-11-01T00:00:00Z"),
+    isDemo: false,
+    ...extra,
   };
 }
 
@@ -34,13 +65,15 @@ describe("sqlite-fts engine specifics", () => {
     t = freshDb();
     engine = new SqliteFtsEngine(t.db);
     await engine.setup();
-    await engine.rebuild([[
-      doc(1, 11, "Immunterapi ved føflekkreft"),
-      doc(2, 21, "Trening etter hjerneslag"),
-      doc(3, null, "Studie uten studiesteder om revmatisme"),
-      doc(4, 41, "Kosthold og tarmflora hos barn"),
-      doc(5, 51, "Behandling av lungeinfarkt"),
-    ]]);
+    await engine.rebuild([
+      [
+        doc(1, 11, "Immunterapi ved føflekkreft"),
+        doc(2, 21, "Trening etter hjerneslag"),
+        doc(3, null, "Studie uten studiesteder om revmatisme"),
+        doc(4, 41, "Kosthold og tarmflora hos barn"),
+        doc(5, 51, "Behandling av lungeinfarkt"),
+      ],
+    ]);
   });
   afterAll(() => t?.cleanup());
 
@@ -125,13 +158,19 @@ describe("sqlite-fts: a fresh engine's first search is a filter", () => {
     const cases = [
       { extra: { icd10: ["Z9981"] }, query: { icd10: ["Z998"] } },
       { extra: { categories: ["category-first-seen-here"] }, query: { categories: ["category-first-seen-here"] } },
-      { extra: { regionId: "region-first-seen-here" }, query: { regions: ["region-first-seen-here"], status: ["open" as const] } },
+      {
+        extra: { regionId: "region-first-seen-here" },
+        query: { regions: ["region-first-seen-here"], status: ["open" as const] },
+      },
     ];
     for (const { extra, query } of cases) {
       await writer.rebuild([[doc(1, 11, "Ny studie", extra), doc(2, 21, "Annen studie")]]);
       const fresh = new SqliteFtsEngine(t.db, { answerCache: 0 });
       const r = await fresh.search({ now, ...query });
-      expect(r.hits.map((h) => h.studyId), JSON.stringify(query)).toEqual([1]);
+      expect(
+        r.hits.map((h) => h.studyId),
+        JSON.stringify(query),
+      ).toEqual([1]);
     }
   });
 });
@@ -198,7 +237,6 @@ describe("sqlite-fts: a word in more studies than it bm25-scores", () => {
   });
 });
 
-
 describe("sqlite-fts: the answer cache", () => {
   let t: TestDb;
   afterAll(() => t?.cleanup());
@@ -208,7 +246,9 @@ describe("sqlite-fts: the answer cache", () => {
     const engine = new SqliteFtsEngine(t.db);
     await engine.setup();
     const opens = Date.parse("2026-12-01T23:00:00Z"); // Oslo midnight, 2 December
-    await engine.rebuild([[doc(1, 11, "Trening etter hjerneslag", { opensAt: opens }), doc(2, 21, "Hjerneslag og søvn")]]);
+    await engine.rebuild([
+      [doc(1, 11, "Trening etter hjerneslag", { opensAt: opens }), doc(2, 21, "Hjerneslag og søvn")],
+    ]);
     const before = new Date(opens - 60_000);
     const q = { q: "hjerneslag", status: ["open" as const], facets: ["status" as const] };
     const first = await engine.search({ ...q, now: before });
@@ -245,7 +285,8 @@ describe("sqlite-fts: a write inside a status epoch", () => {
     const opens = t0.getTime() + 3_600_000;
     const closes = t0.getTime() + 7_200_000;
     await engine.indexStudies([2], [doc(2, 21, "Ny studie om søvn", { opensAt: opens, closesAt: closes })]);
-    const at = async (ms: number) => (await engine.search({ now: new Date(ms), q: "sovn", facets: ["status"] })).facets.status;
+    const at = async (ms: number) =>
+      (await engine.search({ now: new Date(ms), q: "sovn", facets: ["status"] })).facets.status;
     expect(await at(t0.getTime())).toEqual({ open: 1, planned: 1 });
     expect(await at(opens - 1)).toEqual({ open: 1, planned: 1 });
     expect(await at(opens)).toEqual({ open: 2 });

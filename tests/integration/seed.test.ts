@@ -37,16 +37,29 @@ describe("demo seed", () => {
 
   it("covers the country: ≥ 60 studies, all four regions, ≥ 15 lead organisations, multi-centre studies", () => {
     expect(count("SELECT count(*) FROM studies")).toBeGreaterThanOrEqual(60);
-    expect(count("SELECT count(DISTINCT o.region_id) FROM studies s JOIN organisations o ON o.id = s.lead_organisation_id")).toBe(4);
+    expect(
+      count("SELECT count(DISTINCT o.region_id) FROM studies s JOIN organisations o ON o.id = s.lead_organisation_id"),
+    ).toBe(4);
     expect(count("SELECT count(DISTINCT lead_organisation_id) FROM studies")).toBeGreaterThanOrEqual(15);
-    expect(count("SELECT count(*) FROM (SELECT study_id FROM study_sites GROUP BY study_id HAVING count(DISTINCT organisation_id) > 1)")).toBeGreaterThanOrEqual(10);
+    expect(
+      count(
+        "SELECT count(*) FROM (SELECT study_id FROM study_sites GROUP BY study_id HAVING count(DISTINCT organisation_id) > 1)",
+      ),
+    ).toBeGreaterThanOrEqual(10);
     expect(count("SELECT count(*) FROM studies WHERE study_type = 'treatment'")).toBeGreaterThan(0);
     expect(count("SELECT count(*) FROM studies WHERE study_type = 'observational'")).toBeGreaterThan(0);
     expect(count("SELECT count(*) FROM study_texts WHERE lang = 'en' AND field = 'title'")).toBeGreaterThan(0);
   });
 
   it("has every status among published studies on the day it was seeded", () => {
-    const statuses = new Set(listStudies(db).map((s) => studyStatus(s.sites.filter((x) => !x.withdrawn), NOW)));
+    const statuses = new Set(
+      listStudies(db).map((s) =>
+        studyStatus(
+          s.sites.filter((x) => !x.withdrawn),
+          NOW,
+        ),
+      ),
+    );
     for (const status of ["open", "planned", "closed", "paused"]) expect(statuses).toContain(status);
   });
 
@@ -67,12 +80,23 @@ describe("demo seed", () => {
     // A study whose sites only carry declared statuses (no dates, no expected dates) is confirmed in place (its declaration
     // dates move to the new day, no new version: ADR 0012); every other one is updated.
     const declaredOnly = demoStudySpecs.filter((spec) =>
-      spec.sites.every((site) => site.startOffsetDays == null && site.endOffsetDays == null && site.expectedStartOffsetDays == null && site.expectedEndOffsetDays == null),
+      spec.sites.every(
+        (site) =>
+          site.startOffsetDays == null &&
+          site.endOffsetDays == null &&
+          site.expectedStartOffsetDays == null &&
+          site.expectedEndOffsetDays == null,
+      ),
     );
     expect(declaredOnly.map((spec) => spec.key)).toEqual(["DEMO-070"]);
     expect(later.updated).toBe(demoStudySpecs.length - declaredOnly.length);
     expect(count("SELECT count(*) FROM studies")).toBe(demoStudySpecs.length);
-    const moved = db.prepare("SELECT DISTINCT declared_on FROM study_sites WHERE declared_status IS NOT NULL AND study_id = (SELECT study_id FROM study_sites WHERE site_name = 'Hørselskontakten i Sunnfjord kommune')").pluck().all();
+    const moved = db
+      .prepare(
+        "SELECT DISTINCT declared_on FROM study_sites WHERE declared_status IS NOT NULL AND study_id = (SELECT study_id FROM study_sites WHERE site_name = 'Hørselskontakten i Sunnfjord kommune')",
+      )
+      .pluck()
+      .all();
     expect(moved).toEqual(["2026-11-28"]); // 2026-12-01 − 3 days
   });
 });

@@ -23,7 +23,10 @@ afterAll(async () => {
 function firstStudyId(state: string): number {
   const db = openDatabase(dbFile);
   try {
-    return db.prepare("SELECT id FROM studies WHERE publication_state = ? ORDER BY id LIMIT 1").pluck().get(state) as number;
+    return db
+      .prepare("SELECT id FROM studies WHERE publication_state = ? ORDER BY id LIMIT 1")
+      .pluck()
+      .get(state) as number;
   } finally {
     db.close();
   }
@@ -43,7 +46,10 @@ describe("the portal over HTTP", () => {
   it("reports health with the database state", async () => {
     const res = await fetch(`${server.url}/healthz`, { headers: OPS_HEADERS });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; database: { ok: boolean; journalMode: string; studies: number; migrations: number } };
+    const body = (await res.json()) as {
+      status: string;
+      database: { ok: boolean; journalMode: string; studies: number; migrations: number };
+    };
     expect(body.status).toBe("ok");
     expect(body.database).toMatchObject({ ok: true, journalMode: "wal" });
     expect(body.database.studies).toBeGreaterThanOrEqual(60);
@@ -60,10 +66,13 @@ describe("the portal over HTTP", () => {
     expect(html).toContain("Demodata");
   });
 
-  it.each(["/studier/99999999", "/studier/abc", "/studier/1e3", "/studier/-1", "/finnes-ikke"])("answers 404 for %s", async (p) => {
-    const res = await fetch(`${server.url}${p}`);
-    expect(res.status).toBe(404);
-  });
+  it.each(["/studier/99999999", "/studier/abc", "/studier/1e3", "/studier/-1", "/finnes-ikke"])(
+    "answers 404 for %s",
+    async (p) => {
+      const res = await fetch(`${server.url}${p}`);
+      expect(res.status).toBe(404);
+    },
+  );
 
   it("does not show drafts to the public", async () => {
     const id = firstStudyId("draft");
@@ -71,18 +80,25 @@ describe("the portal over HTTP", () => {
     expect((await fetch(`${server.url}/studier/${id}`)).status).toBe(404);
   });
 
-  it.each(["/pasient", "/helsepersonell", "/forsker", "/pasient?status=alle", "/helsepersonell?status=alle"])("serves %s", async (p) => {
-    const res = await fetch(`${server.url}${p}`);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toMatch(/<h1>[^<]+<\/h1>/);
-  });
+  it.each(["/pasient", "/helsepersonell", "/forsker", "/pasient?status=alle", "/helsepersonell?status=alle"])(
+    "serves %s",
+    async (p) => {
+      const res = await fetch(`${server.url}${p}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/<h1>[^<]+<\/h1>/);
+    },
+  );
 
   it("keeps the data across a restart and does not seed twice", async () => {
-    const before = (await (await fetch(`${server.url}/healthz`, { headers: OPS_HEADERS })).json()) as { database: { studies: number } };
+    const before = (await (await fetch(`${server.url}/healthz`, { headers: OPS_HEADERS })).json()) as {
+      database: { studies: number };
+    };
     expect(await server.stop()).toBe(0);
     server = await startServer({ DATABASE_PATH: dbFile });
     expect(server.output()).not.toContain("Demo data seeded");
-    const after = (await (await fetch(`${server.url}/healthz`, { headers: OPS_HEADERS })).json()) as { database: { studies: number } };
+    const after = (await (await fetch(`${server.url}/healthz`, { headers: OPS_HEADERS })).json()) as {
+      database: { studies: number };
+    };
     expect(after.database.studies).toBe(before.database.studies);
     const db = openDatabase(dbFile);
     expect(db.prepare("SELECT max(version) FROM study_versions").pluck().get()).toBe(1);

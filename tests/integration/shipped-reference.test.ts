@@ -24,9 +24,12 @@ beforeAll(() => {
 afterAll(() => t.cleanup());
 
 const outbox = () => t.db.prepare("SELECT count(*) FROM search_outbox").pluck().get() as number;
-const meta = (key: string) => t.db.prepare("SELECT value FROM app_meta WHERE key = ?").pluck().get(key) as string | undefined;
+const meta = (key: string) =>
+  t.db.prepare("SELECT value FROM app_meta WHERE key = ?").pluck().get(key) as string | undefined;
 // Every current postcode of the 2026 list (aprestmo/norway-geodata, MIT), vendored as codes only.
-const current = JSON.parse(readFileSync(path.resolve("tests/fixtures/postcodes-2026/current-codes.json"), "utf8")) as string[];
+const current = JSON.parse(
+  readFileSync(path.resolve("tests/fixtures/postcodes-2026/current-codes.json"), "utf8"),
+) as string[];
 
 /** A copy of the shipped sources the test may change (as an upgrade would, under a running portal). */
 function copiedSources() {
@@ -43,7 +46,12 @@ describe("shipped reference data", () => {
     expect(report.reference.postcodes!.loaded).toBe(countPostcodes(t.db));
     expect(report.reference.codes!.icpc2).toBe(708);
     expect(report.reference.codes!.problems).toEqual([]);
-    expect(lookupPostcode(t.db, "5003")).toMatchObject({ place: "Bergen", municipalityNumber: "4601", municipality: "Bergen", inUse: true });
+    expect(lookupPostcode(t.db, "5003")).toMatchObject({
+      place: "Bergen",
+      municipalityNumber: "4601",
+      municipality: "Bergen",
+      inUse: true,
+    });
     expect(lookupPostcode(t.db, "9008")!.place).toBe("Tromsø");
     expect(lookupIcpc2(t.db, "t90")).toEqual({ code: "T90", nameNb: "Diabetes type 2" });
     expect(lookupIcpc2(t.db, "K77")!.nameNb).toBe("Hjertesvikt");
@@ -64,7 +72,10 @@ describe("shipped reference data", () => {
     });
     expect(missing).toEqual([]);
     // The ones the old list lacks are placed at their place's or municipality's centre, and marked.
-    const fallbacks = t.db.prepare("SELECT postcode, source FROM postcodes WHERE source LIKE '%sentrum%'").all() as { postcode: string; source: string }[];
+    const fallbacks = t.db.prepare("SELECT postcode, source FROM postcodes WHERE source LIKE '%sentrum%'").all() as {
+      postcode: string;
+      source: string;
+    }[];
     expect(fallbacks.length).toBeGreaterThan(0);
     expect(fallbacks.map((f) => f.postcode)).toContain("9523"); // Kautokeino: the old list's point is broken (lon 84)
     expect(t.db.prepare("SELECT count(*) FROM postcodes WHERE in_use = 1").pluck().get()).toBe(5121);
@@ -76,15 +87,24 @@ describe("shipped reference data", () => {
   });
 
   it("reloads a changed postcode file, a new package version and changed hospitals, and queues the studies for reindexing", () => {
-    const saved = saveStudy(t.db, testStudy({ identifiers: { rek: "881101" } }), { actor: { kind: "system", name: "test" } });
+    const saved = saveStudy(t.db, testStudy({ identifiers: { rek: "881101" } }), {
+      actor: { kind: "system", name: "test" },
+    });
     expect(saved.ok).toBe(true);
     const sources = copiedSources();
     // Nothing differs yet.
-    expect(refreshReferenceData(t.db, { sources })).toEqual({ lists: false, postcodes: null, codes: null, reindexed: 0 });
+    expect(refreshReferenceData(t.db, { sources })).toEqual({
+      lists: false,
+      postcodes: null,
+      codes: null,
+      reindexed: 0,
+    });
 
     // A new postcode file: 5003 moved a little.
     const file = path.join(sources.dir, "postcodes.tsv.gz");
-    const text = gunzipSync(readFileSync(file)).toString("utf8").replace(/^5003\tBergen\t4601\tBergen\t[0-9.]+\t/m, "5003\tBergen\t4601\tBergen\t60.50000\t");
+    const text = gunzipSync(readFileSync(file))
+      .toString("utf8")
+      .replace(/^5003\tBergen\t4601\tBergen\t[0-9.]+\t/m, "5003\tBergen\t4601\tBergen\t60.50000\t");
     writeFileSync(file, gzipSync(text));
     const before = outbox();
     const afterFile = refreshReferenceData(t.db, { sources });
@@ -98,9 +118,16 @@ describe("shipped reference data", () => {
     writeFileSync(pkgFile, JSON.stringify({ ...pkg, version: `${pkg.version}-test.1` }));
     const icdFile = path.join(sources.diagnosekoderDir, "lib/ICD10.json");
     const icd = JSON.parse(readFileSync(icdFile, "utf8")) as { code: string; text: string }[];
-    writeFileSync(icdFile, JSON.stringify(icd.map((c) => (c.code === "A000" ? { ...c, text: "Kolera (nytt navn)" } : c))));
+    writeFileSync(
+      icdFile,
+      JSON.stringify(icd.map((c) => (c.code === "A000" ? { ...c, text: "Kolera (nytt navn)" } : c))),
+    );
     const afterPackage = refreshReferenceData(t.db, { sources });
-    expect(afterPackage.codes).toMatchObject({ version: `@navikt/diagnosekoder@${pkg.version}-test.1`, icd10Added: 0, icd10Renamed: 1 });
+    expect(afterPackage.codes).toMatchObject({
+      version: `@navikt/diagnosekoder@${pkg.version}-test.1`,
+      icd10Added: 0,
+      icd10Renamed: 1,
+    });
     expect(icd10Names(t.db, ["A000"]).get("A000")).toBe("Kolera (nytt navn)");
     const studies = t.db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
     expect(afterPackage.reindexed).toBe(studies);
@@ -108,7 +135,10 @@ describe("shipped reference data", () => {
 
     // A hospital moved in organisations.json: its places are in the search documents.
     const orgFile = path.join(sources.dir, "organisations.json");
-    const orgs = JSON.parse(readFileSync(orgFile, "utf8")) as { id: string; hospitals: { id: string; lat: number }[] }[];
+    const orgs = JSON.parse(readFileSync(orgFile, "utf8")) as {
+      id: string;
+      hospitals: { id: string; lat: number }[];
+    }[];
     orgs.find((o) => o.id === "st-olavs")!.hospitals[0]!.lat = 63.4;
     writeFileSync(orgFile, JSON.stringify(orgs));
     const afterLists = refreshReferenceData(t.db, { sources });

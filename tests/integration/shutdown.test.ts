@@ -99,9 +99,19 @@ describe("SIGTERM", () => {
     req.end(body);
     const answer = await response;
     expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.text)).toMatchObject({ organisation: "ous", mode: "full", received: 25, created: 25, rejected: 0 });
+    expect(JSON.parse(answer.text)).toMatchObject({
+      organisation: "ous",
+      mode: "full",
+      received: 25,
+      created: 25,
+      rejected: 0,
+    });
 
-    await stream.until(() => stream.ended, 30_000, () => "the live stream to end");
+    await stream.until(
+      () => stream.ended,
+      30_000,
+      () => "the live stream to end",
+    );
     expect(await exited).toBe(0);
 
     const output = server.output();

@@ -21,7 +21,8 @@ let stale: number;
 /** Saved (and so confirmed) 14 months ago by a feed: past the hard limit today. */
 const LONG_AGO = new Date(Date.now() - 430 * 86_400_000);
 
-const versions = (studyId: number) => t.db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(studyId) as number;
+const versions = (studyId: number) =>
+  t.db.prepare("SELECT count(*) FROM study_versions WHERE study_id = ?").pluck().get(studyId) as number;
 
 beforeAll(async () => {
   t = freshDb();
@@ -47,7 +48,11 @@ beforeAll(async () => {
   server = await startServer({ DATABASE_PATH: t.file, SEED_DEMO_DATA: "false", SESSION_SECRET: "c".repeat(40) });
   editor = new BrowserClient(server.url);
   await editor.get("/logg-inn");
-  const { res } = await editor.post("/logg-inn", { email: PEOPLE.editorOus.email, password: PASSWORD, til: "/redaksjon" });
+  const { res } = await editor.post("/logg-inn", {
+    email: PEOPLE.editorOus.email,
+    password: PASSWORD,
+    til: "/redaksjon",
+  });
   expect(res.status).toBe(302);
   await editor.get("/redaksjon"); // a signed-in page: the session's CSRF token
 }, 120_000);
@@ -62,9 +67,17 @@ describe("a site unconfirmed past the hard limit", () => {
     const patient = await (await fetch(`${server.url}/pasient/studier/${stale}`)).text();
     expect(patient).toContain(`ikke bekreftet siden ${since}`);
     expect(patient).toContain("Status ukjent");
-    const api = (await (await fetch(`${server.url}/api/v1/studies/${stale}`)).json()) as { status: string; sites: { status: string; confirmationState: string; confirmedOn: string; confirmationBasis: string }[] };
+    const api = (await (await fetch(`${server.url}/api/v1/studies/${stale}`)).json()) as {
+      status: string;
+      sites: { status: string; confirmationState: string; confirmedOn: string; confirmationBasis: string }[];
+    };
     expect(api.status).toBe("unknown");
-    expect(api.sites[0]).toMatchObject({ status: "unknown", confirmationState: "lapsed", confirmedOn: osloDate(LONG_AGO), confirmationBasis: "feed" });
+    expect(api.sites[0]).toMatchObject({
+      status: "unknown",
+      confirmationState: "lapsed",
+      confirmedOn: osloDate(LONG_AGO),
+      confirmationBasis: "feed",
+    });
   });
 });
 
@@ -88,9 +101,17 @@ describe("the editor confirms in one click", () => {
     const clinician = await (await fetch(`${server.url}/helsepersonell/studier/${id}`)).text();
     expect(clinician).toContain(`Sist bekreftet ${today}`);
 
-    const api = (await (await fetch(`${server.url}/api/v1/studies/${id}`)).json()) as { status: string; sites: Record<string, unknown>[] };
+    const api = (await (await fetch(`${server.url}/api/v1/studies/${id}`)).json()) as {
+      status: string;
+      sites: Record<string, unknown>[];
+    };
     expect(api.status).toBe("open");
-    expect(api.sites[0]).toMatchObject({ status: "open", confirmedOn: osloDate(new Date()), confirmationBasis: "user", confirmationState: "confirmed" });
+    expect(api.sites[0]).toMatchObject({
+      status: "open",
+      confirmedOn: osloDate(new Date()),
+      confirmationBasis: "user",
+      confirmationState: "confirmed",
+    });
 
     const fhir = await (await fetch(`${server.url}/fhir/ResearchStudy/${id}`)).text();
     expect(fhir).toContain("https://kliniskestudier.no/fhir/StructureDefinition/site-confirmation");

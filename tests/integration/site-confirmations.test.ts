@@ -27,17 +27,29 @@ let people: Record<Person, Principal>;
 beforeAll(async () => {
   t = freshDb();
   const ids = await createPeople(t.db);
-  people = Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, getUser(t.db, id)!])) as unknown as Record<Person, Principal>;
+  people = Object.fromEntries(Object.entries(ids).map(([k, id]) => [k, getUser(t.db, id)!])) as unknown as Record<
+    Person,
+    Principal
+  >;
 });
 afterAll(() => t.cleanup());
 
 const system: Actor = { kind: "system", name: "test" };
 const user: Actor = { kind: "user", id: "7", name: "Kari Forsker" };
-const outbox = (id: number) => t.db.prepare("SELECT count(*) FROM search_outbox WHERE study_id = ?").pluck().get(id) as number;
+const outbox = (id: number) =>
+  t.db.prepare("SELECT count(*) FROM search_outbox WHERE study_id = ?").pluck().get(id) as number;
 const site = (id: number, org: string) => getStudy(t.db, id)!.sites.find((s) => s.organisationId === org)!;
 let rek = 770000;
-function save(over: Parameters<typeof testStudy>[0] = {}, actor: Actor = system, now = new Date("2026-01-10T09:00:00Z")): number {
-  const r = saveStudy(t.db, testStudy({ identifiers: { rek: String(rek++) }, publicationState: "published", ...over }), { actor, now });
+function save(
+  over: Parameters<typeof testStudy>[0] = {},
+  actor: Actor = system,
+  now = new Date("2026-01-10T09:00:00Z"),
+): number {
+  const r = saveStudy(
+    t.db,
+    testStudy({ identifiers: { rek: String(rek++) }, publicationState: "published", ...over }),
+    { actor, now },
+  );
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.studyId;
 }
@@ -45,7 +57,13 @@ function save(over: Parameters<typeof testStudy>[0] = {}, actor: Actor = system,
 describe("recorded confirmations", () => {
   it("a new site is confirmed by whoever created it, on that Oslo day", () => {
     const id = save({}, user, new Date("2026-01-10T23:30:00Z")); // 00:30 on 11 January in Oslo
-    expect(site(id, "st-olavs").confirmation).toEqual({ at: "2026-01-10T23:30:00.000Z", on: "2026-01-11", byKind: "user", byId: "7", byName: "Kari Forsker" });
+    expect(site(id, "st-olavs").confirmation).toEqual({
+      at: "2026-01-10T23:30:00.000Z",
+      on: "2026-01-11",
+      byKind: "user",
+      byId: "7",
+      byName: "Kari Forsker",
+    });
     expect(site(id, "st-olavs").confirmedOn).toBe("2026-01-11");
   });
 
@@ -57,7 +75,13 @@ describe("recorded confirmations", () => {
     expect(saveStudy(t.db, { ...base, sites }, { studyId: id, actor: user, now: later }).ok).toBe(true);
     expect(site(id, "ous").confirmation).toMatchObject({ on: "2026-05-02", byKind: "user" });
     expect(site(id, "st-olavs").confirmation).toMatchObject({ on: "2026-01-10", byKind: "system" });
-    expect(saveStudy(t.db, { ...base, sites, title: { nb: "Ny tittel" } }, { studyId: id, actor: user, now: new Date("2026-06-01T09:00:00Z") }).ok).toBe(true);
+    expect(
+      saveStudy(
+        t.db,
+        { ...base, sites, title: { nb: "Ny tittel" } },
+        { studyId: id, actor: user, now: new Date("2026-06-01T09:00:00Z") },
+      ).ok,
+    ).toBe(true);
     expect(site(id, "ous").confirmedOn).toBe("2026-05-02");
     expect(site(id, "st-olavs").confirmedOn).toBe("2026-01-10");
   });
@@ -75,7 +99,12 @@ describe("recorded confirmations", () => {
     expect(outbox(id)).toBe(before + 1);
     const history = listSiteConfirmations(t.db, id);
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ siteKey: "ous/", confirmedOn: "2027-01-31", actorName: PEOPLE.editorOus.name, window: { inclusionStart: "2026-03-01", inclusionEnd: "2027-03-01", paused: false } });
+    expect(history[0]).toMatchObject({
+      siteKey: "ous/",
+      confirmedOn: "2027-01-31",
+      actorName: PEOPLE.editorOus.name,
+      window: { inclusionStart: "2026-03-01", inclusionEnd: "2027-03-01", paused: false },
+    });
     expect(siteState(site(id, "ous"), lapsedAt).status).toBe("open");
     // The other site was not confirmed.
     expect(siteState(site(id, "st-olavs"), lapsedAt).status).toBe("unknown");
@@ -90,10 +119,25 @@ describe("recorded confirmations", () => {
   });
 
   it("a delivery that carries the site unchanged confirms it (by the feed), with no version; a later day moves the date", () => {
-    const listing = Buffer.from(JSON.stringify([{ id: "K-1", tittel: "Studie som leses igjen", sammendrag: "Kort.", status: "Åpen for rekruttering", utfort_av: "St. Olavs hospital" }]));
+    const listing = Buffer.from(
+      JSON.stringify([
+        {
+          id: "K-1",
+          tittel: "Studie som leses igjen",
+          sammendrag: "Kort.",
+          status: "Åpen for rekruttering",
+          utfort_av: "St. Olavs hospital",
+        },
+      ]),
+    );
     const read = (day: string) => {
       const now = new Date(`${day}T09:00:00Z`);
-      return ingestBatch(t.db, mapInput("native", listing, buildMapContext(t.db, "st-olavs", now)), { organisationId: "st-olavs", format: "native", mode: "full", now });
+      return ingestBatch(t.db, mapInput("native", listing, buildMapContext(t.db, "st-olavs", now)), {
+        organisationId: "st-olavs",
+        format: "native",
+        mode: "full",
+        now,
+      });
     };
     const first = read("2026-02-01");
     const id = first.studyIds[0]!;
@@ -113,7 +157,11 @@ describe("on the study page", () => {
   it("an open site nobody confirmed for over 6 months ranks after a confirmed open one and says since when", () => {
     const id = save(); // both sites confirmed 10 January 2026
     confirmSite(t.db, people.editorStOlavs, id, "st-olavs/", new Date("2026-08-20T09:00:00Z"));
-    const page = studyPageBase(getStudy(t.db, id)!, { lang: "nb", now: new Date("2026-09-01T10:00:00Z"), categoryNames: new Map() });
+    const page = studyPageBase(getStudy(t.db, id)!, {
+      lang: "nb",
+      now: new Date("2026-09-01T10:00:00Z"),
+      categoryNames: new Map(),
+    });
     // Alphabetically Oslo would come first; both are open.
     expect(page.sites.map((s) => [s.name, s.status, s.overdue])).toEqual([
       ["St. Olavs hospital HF", "open", false],
@@ -130,8 +178,16 @@ describe("migration 0018 backfills from the site's last change, marked as such",
     const id = save({}, { kind: "source", id: "feed-1", name: "st-olavs (native)" }, new Date("2025-03-01T22:30:00Z"));
     const base = testStudy({ identifiers: { rek: String(rek - 1) }, publicationState: "published" });
     const sites = base.sites!.map((s) => (s.organisationId === "st-olavs" ? { ...s, inclusionEnd: "2027-12-31" } : s));
-    expect(saveStudy(t.db, { ...base, sites }, { studyId: id, actor: user, now: new Date("2025-06-10T08:00:00Z") }).ok).toBe(true);
-    expect(saveStudy(t.db, { ...base, sites, title: { nb: "Endret tittel" } }, { studyId: id, actor: system, now: new Date("2025-09-01T08:00:00Z") }).ok).toBe(true);
+    expect(
+      saveStudy(t.db, { ...base, sites }, { studyId: id, actor: user, now: new Date("2025-06-10T08:00:00Z") }).ok,
+    ).toBe(true);
+    expect(
+      saveStudy(
+        t.db,
+        { ...base, sites, title: { nb: "Endret tittel" } },
+        { studyId: id, actor: system, now: new Date("2025-09-01T08:00:00Z") },
+      ).ok,
+    ).toBe(true);
 
     const dir = tempDir();
     try {
@@ -145,19 +201,41 @@ describe("migration 0018 backfills from the site's last change, marked as such",
       old.pragma("foreign_keys = OFF");
       old.prepare("ATTACH DATABASE ? AS src").run(t.file);
       for (const table of ["studies", "study_versions", "study_sites"]) {
-        const cols = (old.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).join(", ");
-        old.prepare(`INSERT INTO main.${table} (${cols}) SELECT ${cols} FROM src.${table} WHERE ${table === "studies" ? "id" : "study_id"} = ?`).run(id);
+        const cols = (old.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[]).join(
+          ", ",
+        );
+        old
+          .prepare(
+            `INSERT INTO main.${table} (${cols}) SELECT ${cols} FROM src.${table} WHERE ${table === "studies" ? "id" : "study_id"} = ?`,
+          )
+          .run(id);
       }
       old.prepare("DETACH DATABASE src").run();
       migrate(old, DEFAULT_MIGRATIONS_DIR);
       const rows = old
-        .prepare("SELECT organisation_id, confirmed_at, confirmed_on, confirmed_by_kind, confirmed_by_id, confirmed_by_name FROM study_sites WHERE study_id = ? ORDER BY organisation_id")
+        .prepare(
+          "SELECT organisation_id, confirmed_at, confirmed_on, confirmed_by_kind, confirmed_by_id, confirmed_by_name FROM study_sites WHERE study_id = ? ORDER BY organisation_id",
+        )
         .all(id);
       expect(rows).toEqual([
         // Not changed since it was created by the feed on 1 March 2025 (23:30 in Oslo; counted as UTC+1).
-        { organisation_id: "ous", confirmed_at: "2025-03-01T22:30:00.000Z", confirmed_on: "2025-03-01", confirmed_by_kind: "backfill", confirmed_by_id: "feed-1", confirmed_by_name: "st-olavs (native)" },
+        {
+          organisation_id: "ous",
+          confirmed_at: "2025-03-01T22:30:00.000Z",
+          confirmed_on: "2025-03-01",
+          confirmed_by_kind: "backfill",
+          confirmed_by_id: "feed-1",
+          confirmed_by_name: "st-olavs (native)",
+        },
         // Its end date changed in version 2; the title change in version 3 is not the site's.
-        { organisation_id: "st-olavs", confirmed_at: "2025-06-10T08:00:00.000Z", confirmed_on: "2025-06-10", confirmed_by_kind: "backfill", confirmed_by_id: "7", confirmed_by_name: "Kari Forsker" },
+        {
+          organisation_id: "st-olavs",
+          confirmed_at: "2025-06-10T08:00:00.000Z",
+          confirmed_on: "2025-06-10",
+          confirmed_by_kind: "backfill",
+          confirmed_by_id: "7",
+          confirmed_by_name: "Kari Forsker",
+        },
       ]);
       old.close();
     } finally {

@@ -17,7 +17,17 @@ let t: TestDb;
 let server: RunningServer;
 
 type SiteIn = { org: string; start: string | null; end: string | null; paused?: boolean; withdrawn?: boolean };
-function add(n: number, over: { lead: string; state?: StudyInput["publicationState"]; phase?: StudyInput["phase"]; categories?: string[]; sites: SiteIn[]; publishedAt: string }) {
+function add(
+  n: number,
+  over: {
+    lead: string;
+    state?: StudyInput["publicationState"];
+    phase?: StudyInput["phase"];
+    categories?: string[];
+    sites: SiteIn[];
+    publishedAt: string;
+  },
+) {
   const input: StudyInput = {
     identifiers: { rek: `90000${n}` },
     title: { nb: `Statistikkstudie ${n}` },
@@ -41,7 +51,15 @@ function add(n: number, over: { lead: string; state?: StudyInput["publicationSta
   if (!r.ok) throw new Error(`fixture ${n}: ${JSON.stringify(r.problems)}`);
   // Every hospital confirmed its site's dates on 1 June 2026, so none is past the 12-month
   // confirmation limit "today" (ADR 0019; the limit itself is tested at the end).
-  for (const s of over.sites) if (!s.withdrawn) confirmSiteAsIs(t.db, r.studyId, `${s.org}/`, { kind: "user", id: "1", name: "Redaktør" }, new Date("2026-06-01T08:00:00Z"));
+  for (const s of over.sites)
+    if (!s.withdrawn)
+      confirmSiteAsIs(
+        t.db,
+        r.studyId,
+        `${s.org}/`,
+        { kind: "user", id: "1", name: "Redaktør" },
+        new Date("2026-06-01T08:00:00Z"),
+      );
 }
 
 beforeAll(async () => {
@@ -72,9 +90,26 @@ beforeAll(async () => {
     sites: [{ org: "st-olavs", start: "2026-01-01", end: "2026-06-15", paused: true }], // closes today, paused
     publishedAt: "2025-06-10T10:00:00Z",
   });
-  add(4, { lead: "unn", phase: "phase_3", categories: ["mental-health"], sites: [{ org: "unn", start: null, end: null }], publishedAt: "2024-05-01T10:00:00Z" });
-  add(5, { lead: "ous", state: "draft", phase: "phase_3", categories: ["cancer"], sites: [{ org: "ous", start: "2026-01-01", end: "2026-12-31" }], publishedAt: "2026-06-01T10:00:00Z" });
-  add(6, { lead: "ahus", sites: [{ org: "ahus", start: "2026-01-01", end: "2026-12-31", withdrawn: true }], publishedAt: "2026-06-10T10:00:00Z" });
+  add(4, {
+    lead: "unn",
+    phase: "phase_3",
+    categories: ["mental-health"],
+    sites: [{ org: "unn", start: null, end: null }],
+    publishedAt: "2024-05-01T10:00:00Z",
+  });
+  add(5, {
+    lead: "ous",
+    state: "draft",
+    phase: "phase_3",
+    categories: ["cancer"],
+    sites: [{ org: "ous", start: "2026-01-01", end: "2026-12-31" }],
+    publishedAt: "2026-06-01T10:00:00Z",
+  });
+  add(6, {
+    lead: "ahus",
+    sites: [{ org: "ahus", start: "2026-01-01", end: "2026-12-31", withdrawn: true }],
+    publishedAt: "2026-06-10T10:00:00Z",
+  });
   server = await startServer({ DATABASE_PATH: t.file, SEED_DEMO_DATA: "false" });
 });
 afterAll(async () => {
@@ -82,13 +117,21 @@ afterAll(async () => {
   t?.cleanup();
 });
 
-const table = (now: string, id: string) => statisticsView(statisticsFacts(t.db), new Date(now)).sections.find((s) => s.table.id === id)!.table;
+const table = (now: string, id: string) =>
+  statisticsView(statisticsFacts(t.db), new Date(now)).sections.find((s) => s.table.id === id)!.table;
 const TODAY = "2026-06-15T08:00:00Z";
 
 describe("counts on a real database", () => {
   it("by region: each study once per region with its sites there; opening and closing today both count as open", () => {
     const region = table(TODAY, "region");
-    expect(region.columns).toEqual(["Region (RHF)", "Åpen for inklusjon", "Planlagt", "Midlertidig stanset", "Inklusjon avsluttet", "Totalt"]);
+    expect(region.columns).toEqual([
+      "Region (RHF)",
+      "Åpen for inklusjon",
+      "Planlagt",
+      "Midlertidig stanset",
+      "Inklusjon avsluttet",
+      "Totalt",
+    ]);
     expect(region.rows).toEqual([
       ["Helse Midt-Norge RHF", 1, 0, 1, 0, 2],
       ["Helse Nord RHF", 0, 1, 0, 0, 1],
@@ -181,7 +224,9 @@ function htmlTable(html: string, id: string): string[][] {
       .replace(/&gt;/g, ">")
       .replace(/&amp;/g, "&");
   const body = m[1]!.replace(/<caption[\s\S]*?<\/caption>/, "");
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => decode(c[1]!)));
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => decode(c[1]!)),
+  );
 }
 
 describe("over HTTP", () => {
@@ -199,10 +244,15 @@ describe("over HTTP", () => {
   });
 
   it.each(TABLE_IDS)("%s.csv equals the table on the page", async (id) => {
-    const [page, csv] = await Promise.all([fetch(`${server.url}/forsker/statistikk`), fetch(`${server.url}/forsker/statistikk/${id}.csv`)]);
+    const [page, csv] = await Promise.all([
+      fetch(`${server.url}/forsker/statistikk`),
+      fetch(`${server.url}/forsker/statistikk/${id}.csv`),
+    ]);
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv; charset=utf-8/);
-    expect(csv.headers.get("content-disposition")).toMatch(new RegExp(`^attachment; filename="kliniske-studier-${id}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`));
+    expect(csv.headers.get("content-disposition")).toMatch(
+      new RegExp(`^attachment; filename="kliniske-studier-${id}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`),
+    );
     const bytes = new Uint8Array(await csv.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
     const text = new TextDecoder().decode(bytes);

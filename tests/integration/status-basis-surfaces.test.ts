@@ -42,7 +42,9 @@ describe("the status basis on every machine-readable surface", () => {
     expect(hearing).toContain("oppgitt av Helse Førde");
     expect(hearing).toContain("«Åpen for rekruttering»");
     const atom = await text("/feeds/search.atom?q=tinnitus");
-    expect(atom).toMatch(/åpen bare for inviterte(, forventet oppstart [^,]+)?, forventet avsluttet \d+\. \w+ \d{4} \(oppgitt av ClinicalTrials\.gov/);
+    expect(atom).toMatch(
+      /åpen bare for inviterte(, forventet oppstart [^,]+)?, forventet avsluttet \d+\. \w+ \d{4} \(oppgitt av ClinicalTrials\.gov/,
+    );
     expect(atom).toMatch(/status ukjent – må bekreftes \(ikke bekreftet siden/);
   });
 
@@ -50,15 +52,22 @@ describe("the status basis on every machine-readable surface", () => {
     const csv = await text("/api/v1/export/studies.csv");
     const row = csv.split("\n").find((l) => l.includes("912071"))!;
     expect(row).toBeDefined();
-    expect(row).toMatch(/forventet \d{4}-\d{2}-\d{2}–\d{4}-\d{2}-\d{2}, invitation, declared: «ENROLLING_BY_INVITATION» ClinicalTrials\.gov/);
+    expect(row).toMatch(
+      /forventet \d{4}-\d{2}-\d{2}–\d{4}-\d{2}-\d{2}, invitation, declared: «ENROLLING_BY_INVITATION» ClinicalTrials\.gov/,
+    );
     expect(row).toContain("unknown, unknown: «RECRUITING» ClinicalTrials.gov");
   });
 
   it("FHIR says the status in words per site and by-invitation as R5 progressStatus", async () => {
-    const json = JSON.parse(await text(`/fhir/ResearchStudy/${registryStudy}`)) as { text: { div: string }; contained: { resourceType: string; note?: { text: string }[]; extension?: unknown[] }[] };
+    const json = JSON.parse(await text(`/fhir/ResearchStudy/${registryStudy}`)) as {
+      text: { div: string };
+      contained: { resourceType: string; note?: { text: string }[]; extension?: unknown[] }[];
+    };
     expect(json.text.div).toContain("Åpen bare for inviterte");
     const notes = json.contained.flatMap((c) => c.note ?? []).map((n) => n.text);
-    expect(notes.some((n) => n.startsWith("Status: Åpen bare for inviterte (oppgitt av ClinicalTrials.gov"))).toBe(true);
+    expect(notes.some((n) => n.startsWith("Status: Åpen bare for inviterte (oppgitt av ClinicalTrials.gov"))).toBe(
+      true,
+    );
     expect(notes.some((n) => n.startsWith("Status: Status ukjent – må bekreftes (ikke bekreftet siden"))).toBe(true);
     expect(JSON.stringify(json.contained)).toContain("enrolling-by-invitation");
   });
@@ -66,7 +75,13 @@ describe("the status basis on every machine-readable surface", () => {
   it("the API gives each site its basis and the source's own words", async () => {
     const study = JSON.parse(await text(`/api/v1/studies/${listingStudy}`)) as {
       lead: { name: string } | null;
-      sites: { registered: boolean; name: string | null; statusBasis: string; declaredStatus: { text: string; by: string } | null; status: string }[];
+      sites: {
+        registered: boolean;
+        name: string | null;
+        statusBasis: string;
+        declaredStatus: { text: string; by: string } | null;
+        status: string;
+      }[];
     };
     expect(study.lead).toMatchObject({ name: "Helse Førde" });
     expect(study.sites.map((s) => [s.registered, s.status, s.statusBasis, s.declaredStatus?.text])).toEqual([

@@ -95,7 +95,14 @@ describe("status scheduler", () => {
   clockNow = clock.now;
 
   it("wakes at the next instant a published study's status changes, not before", () => {
-    a = save([{ organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2026-03-02", inclusionEnd: "2026-03-10" }]);
+    a = save([
+      {
+        organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
+        inclusionStart: "2026-03-02",
+        inclusionEnd: "2026-03-10",
+      },
+    ]);
     b = save([
       { organisationId: "st-olavs", inclusionStart: "2026-03-05", inclusionEnd: null },
       // A paused site's start date changes nothing: it stays paused.
@@ -145,7 +152,9 @@ describe("status scheduler", () => {
     scheduler.studiesChanged([d]);
     expect(scheduler.nextChangeAt()?.toISOString()).toBe(startOfOsloDay("2026-03-03").toISOString());
     // The wake follows the plan (at most MAX_SLEEP_MS ahead).
-    expect(scheduler.nextWakeAt()!.getTime()).toBe(Math.min(startOfOsloDay("2026-03-03").getTime(), clock.now().getTime() + MAX_SLEEP_MS));
+    expect(scheduler.nextWakeAt()!.getTime()).toBe(
+      Math.min(startOfOsloDay("2026-03-03").getTime(), clock.now().getTime() + MAX_SLEEP_MS),
+    );
     // A study that is no longer published is forgotten.
     const gone = save([{ organisationId: "ous", inclusionStart: "2026-03-02" }]);
     scheduler.studiesChanged([gone]);
@@ -165,10 +174,18 @@ describe("status scheduler", () => {
     const after = events().slice(1);
     expect(after.map((e) => e.studyId).sort()).toEqual([b, d].sort());
     const ofB = after.find((e) => e.studyId === b)!;
-    expect(ofB).toMatchObject({ previousStatus: "paused", status: "open", at: startOfOsloDay("2026-03-05").toISOString() });
+    expect(ofB).toMatchObject({
+      previousStatus: "paused",
+      status: "open",
+      at: startOfOsloDay("2026-03-05").toISOString(),
+    });
     expect(ofB.sites).toEqual([expect.objectContaining({ organisationId: "st-olavs", from: "planned", to: "open" })]);
     // d went planned → closed while nobody looked: one event with the net change.
-    expect(after.find((e) => e.studyId === d)).toMatchObject({ previousStatus: "planned", status: "closed", at: startOfOsloDay("2026-03-05").toISOString() });
+    expect(after.find((e) => e.studyId === d)).toMatchObject({
+      previousStatus: "planned",
+      status: "closed",
+      at: startOfOsloDay("2026-03-05").toISOString(),
+    });
     restarted.stop();
 
     const again = new StatusScheduler(t.db, { clock });
@@ -185,7 +202,15 @@ describe("status scheduler", () => {
       const c = new ManualClock(Date.parse("2026-10-24T12:00:00Z"));
       const id = saveStudy(
         local.db,
-        { identifiers: { rek: "977999" }, title: { nb: "Høst" }, summary: { nb: "S." }, studyType: "other", leadOrganisationId: "ous", sites: [{ organisationId: "ous", inclusionStart: "2026-01-01", inclusionEnd: "2026-10-24" }], publicationState: "published" },
+        {
+          identifiers: { rek: "977999" },
+          title: { nb: "Høst" },
+          summary: { nb: "S." },
+          studyType: "other",
+          leadOrganisationId: "ous",
+          sites: [{ organisationId: "ous", inclusionStart: "2026-01-01", inclusionEnd: "2026-10-24" }],
+          publicationState: "published",
+        },
         { actor, now: c.now() },
       );
       expect(id.ok).toBe(true);
@@ -208,14 +233,28 @@ describe("status scheduler", () => {
 describe("status events on the live stream (in-process hub, real HTTP)", () => {
   const local = freshDb();
   const clock = new ManualClock(Date.parse("2027-05-01T08:00:00Z"));
-  const hub = new RealtimeHub({ db: local.db, urls: { base: "https://kliniskestudier.test" }, clock, heartbeatMs: 25, pollMs: 50 });
+  const hub = new RealtimeHub({
+    db: local.db,
+    urls: { base: "https://kliniskestudier.test" },
+    clock,
+    heartbeatMs: 25,
+    pollMs: 50,
+  });
   let server: http.Server;
   let base: string;
 
   beforeAll(async () => {
     saveStudy(
       local.db,
-      { identifiers: { rek: "978000" }, title: { nb: "Vårstudie" }, summary: { nb: "S." }, studyType: "treatment", leadOrganisationId: "helse-bergen", sites: [{ organisationId: "helse-bergen", inclusionStart: "2027-05-02", inclusionEnd: "2027-09-01" }], publicationState: "published" },
+      {
+        identifiers: { rek: "978000" },
+        title: { nb: "Vårstudie" },
+        summary: { nb: "S." },
+        studyType: "treatment",
+        leadOrganisationId: "helse-bergen",
+        sites: [{ organisationId: "helse-bergen", inclusionStart: "2027-05-02", inclusionEnd: "2027-09-01" }],
+        publicationState: "published",
+      },
       { actor, now: clock.now() },
     );
     hub.start();
@@ -243,7 +282,14 @@ describe("status events on the live stream (in-process hub, real HTTP)", () => {
     clock.advanceTo(startOfOsloDay("2027-05-02"));
     const status = await client.next((e) => e.event === "study.status");
     expect(status.id).toBe("1-1");
-    expect(json(status)).toMatchObject({ type: "study.status", studyId: 1, previousStatus: "planned", status: "open", at: "2027-05-01T22:00:00.000Z", links: { web: "https://kliniskestudier.test/studier/1" } });
+    expect(json(status)).toMatchObject({
+      type: "study.status",
+      studyId: 1,
+      previousStatus: "planned",
+      status: "open",
+      at: "2027-05-01T22:00:00.000Z",
+      links: { web: "https://kliniskestudier.test/studier/1" },
+    });
 
     // Reconnecting from before the event replays it with the same id.
     const again = await SseClient.connect(`${base}/api/v1/events`, { "Last-Event-ID": "1-0" });

@@ -41,7 +41,12 @@ async function as(person: Person, page = "/forsker/studier/ny") {
 }
 
 const studyCount = () => db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
-const versions = (id: number) => db.prepare("SELECT version, actor_name AS actor, json_extract(snapshot, '$.publicationState') AS state FROM study_versions WHERE study_id = ? ORDER BY version").all(id) as { version: number; actor: string; state: string }[];
+const versions = (id: number) =>
+  db
+    .prepare(
+      "SELECT version, actor_name AS actor, json_extract(snapshot, '$.publicationState') AS state FROM study_versions WHERE study_id = ? ORDER BY version",
+    )
+    .all(id) as { version: number; actor: string; state: string }[];
 
 function validForm(overrides: Record<string, string> = {}, extra: [string, string][] = []): [string, string][] {
   const base: Record<string, string> = {
@@ -108,7 +113,16 @@ describe("registering a study", () => {
     expect(r.res.status).toBe(400);
     expect(studyCount()).toBe(before);
     // Every value comes back.
-    for (const kept of ['value="NCT123"', 'value="Kept English title"', "Min tekst som ikke må forsvinne", 'value="C50, XYZ"', 'value="atten"', 'value="2027-09-01"', 'value="2027-01-01"', 'value="studie@example.no"'])
+    for (const kept of [
+      'value="NCT123"',
+      'value="Kept English title"',
+      "Min tekst som ikke må forsvinne",
+      'value="C50, XYZ"',
+      'value="atten"',
+      'value="2027-09-01"',
+      'value="2027-01-01"',
+      'value="studie@example.no"',
+    ])
       expect(r.body, kept).toContain(kept);
     // Each problem is next to its field, linked by aria-describedby, and listed at the top.
     const problems: [string, string][] = [
@@ -149,12 +163,21 @@ describe("registering a study", () => {
     expect(r.res.status).toBe(302);
     const id = Number(/\/forsker\/studier\/(\d+)\?lagret=1$/.exec(r.res.headers.get("location")!)![1]);
     expect(versions(id)).toEqual([{ version: 1, actor: "Kari Forsker", state: "draft" }]);
-    const snapshot = JSON.parse(db.prepare("SELECT snapshot FROM study_versions WHERE study_id = ?").pluck().get(id) as string);
+    const snapshot = JSON.parse(
+      db.prepare("SELECT snapshot FROM study_versions WHERE study_id = ?").pluck().get(id) as string,
+    );
     expect(snapshot.identifiers).toMatchObject({ rek: "2024/778899", nct: "NCT09876543", euCt: null });
     expect(snapshot.icd10).toEqual(["C50", "D051"]);
     expect(snapshot.categories).toEqual(["cancer", "cardiovascular"]);
-    expect(snapshot.eligibility).toMatchObject({ minAgeYears: 18, maxAgeYears: 80, sex: "all", healthyVolunteers: false });
-    expect(snapshot.sites.map((s: { organisationId: string; inclusionEnd: string }) => [s.organisationId, s.inclusionEnd])).toEqual([
+    expect(snapshot.eligibility).toMatchObject({
+      minAgeYears: 18,
+      maxAgeYears: 80,
+      sex: "all",
+      healthyVolunteers: false,
+    });
+    expect(
+      snapshot.sites.map((s: { organisationId: string; inclusionEnd: string }) => [s.organisationId, s.inclusionEnd]),
+    ).toEqual([
       ["ous", "2027-06-30"],
       ["st-olavs", "2027-12-31"],
     ]);
@@ -165,7 +188,10 @@ describe("registering a study", () => {
 
   it("'Send til godkjenning' saves and submits in one version", async () => {
     const { c } = await as("researcherStOlavs");
-    const r = await c.post("/forsker/studier/ny", validForm({ intent: "submit", "identifiers.rek": "2024/778900", "identifiers.nct": "" }));
+    const r = await c.post(
+      "/forsker/studier/ny",
+      validForm({ intent: "submit", "identifiers.rek": "2024/778900", "identifiers.nct": "" }),
+    );
     expect(r.res.status).toBe(302);
     const id = Number(/\/forsker\/studier\/(\d+)/.exec(r.res.headers.get("location")!)![1]);
     expect(versions(id)).toEqual([{ version: 1, actor: "Kari Forsker", state: "submitted" }]);
@@ -174,11 +200,17 @@ describe("registering a study", () => {
   it("adds and removes site rows without JavaScript (Conform's list intents), keeping what was typed", async () => {
     const { c } = await as("researcherStOlavs");
     const before = studyCount();
-    const added = await c.post("/forsker/studier/ny", validForm({}, [["__intent__", JSON.stringify({ type: "insert", payload: { name: "sites" } })]]));
+    const added = await c.post(
+      "/forsker/studier/ny",
+      validForm({}, [["__intent__", JSON.stringify({ type: "insert", payload: { name: "sites" } })]]),
+    );
     expect(added.res.status).toBe(200);
     expect(added.body).toContain('name="sites[2].organisationId"');
     expect(added.body).toContain('value="Skjemastudie av leddgikt"');
-    const removed = await c.post("/forsker/studier/ny", validForm({}, [["__intent__", JSON.stringify({ type: "remove", payload: { name: "sites", index: 0 } })]]));
+    const removed = await c.post(
+      "/forsker/studier/ny",
+      validForm({}, [["__intent__", JSON.stringify({ type: "remove", payload: { name: "sites", index: 0 } })]]),
+    );
     expect(removed.res.status).toBe(200);
     expect(removed.body).not.toContain('name="sites[1].organisationId"');
     expect(removed.body).toContain('value="2027-06-30"');
@@ -188,7 +220,10 @@ describe("registering a study", () => {
   it("a researcher posting a study for another organisation gets 403 and nothing is saved", async () => {
     const { c } = await as("researcherStOlavs");
     const before = studyCount();
-    const r = await c.post("/forsker/studier/ny", validForm({ leadOrganisationId: "ous", "identifiers.rek": "2024/1" }));
+    const r = await c.post(
+      "/forsker/studier/ny",
+      validForm({ leadOrganisationId: "ous", "identifiers.rek": "2024/1" }),
+    );
     expect(r.res.status).toBe(403);
     expect(r.body).toContain("Du kan bare registrere studier som ledes av en organisasjon du er forsker ved.");
     expect(studyCount()).toBe(before);
@@ -226,9 +261,19 @@ describe("registering, every role", () => {
       else await c.get("/logg-inn");
       await c.get("/forsker/studier/ny");
       const before = studyCount();
-      const r = await c.post("/forsker/studier/ny", validForm({ "identifiers.rek": `2024/9${rek++}`, "identifiers.nct": "" }));
+      const r = await c.post(
+        "/forsker/studier/ny",
+        validForm({ "identifiers.rek": `2024/9${rek++}`, "identifiers.nct": "" }),
+      );
       const location = r.res.headers.get("location") ?? "";
-      const got = r.res.status === 403 ? "forbidden" : r.res.status === 302 && location.startsWith("/logg-inn") ? "signin" : r.res.status === 302 ? "ok" : `HTTP ${r.res.status}`;
+      const got =
+        r.res.status === 403
+          ? "forbidden"
+          : r.res.status === 302 && location.startsWith("/logg-inn")
+            ? "signin"
+            : r.res.status === 302
+              ? "ok"
+              : `HTTP ${r.res.status}`;
       expect(got).toBe(expected);
       expect(studyCount()).toBe(before + (expected === "ok" ? 1 : 0));
     });
@@ -263,17 +308,34 @@ describe("editing a study", () => {
     const after = versions(ids.a);
     expect(after.length).toBe(before + 1);
     expect(after.at(-1)).toMatchObject({ actor: "Kari Forsker", state: "submitted" });
-    const snapshot = JSON.parse(db.prepare("SELECT snapshot FROM study_versions WHERE study_id = ? ORDER BY version DESC LIMIT 1").pluck().get(ids.a) as string);
+    const snapshot = JSON.parse(
+      db
+        .prepare("SELECT snapshot FROM study_versions WHERE study_id = ? ORDER BY version DESC LIMIT 1")
+        .pluck()
+        .get(ids.a) as string,
+    );
     expect(snapshot.title.nb).toBe("Fiktiv studie av hjertesvikt, ny tittel");
-    expect(snapshot.sites.find((s: { organisationId: string }) => s.organisationId === "st-olavs").inclusionEnd).toBe("2027-08-31");
+    expect(snapshot.sites.find((s: { organisationId: string }) => s.organisationId === "st-olavs").inclusionEnd).toBe(
+      "2027-08-31",
+    );
   });
 
   it("changing another organisation's site dates through the form is refused (403), as is removing it", async () => {
     const { c } = await as("researcherStOlavs", `/forsker/studier/${ids.a}/rediger`);
     const before = versions(ids.a).length;
-    const changed = await c.post(`/forsker/studier/${ids.a}/rediger`, validForm({ "identifiers.rek": "987654", "identifiers.nct": "", "sites[1].inclusionEnd": "2030-01-01", "sites[1].inclusionStart": "2026-03-01" }));
+    const changed = await c.post(
+      `/forsker/studier/${ids.a}/rediger`,
+      validForm({
+        "identifiers.rek": "987654",
+        "identifiers.nct": "",
+        "sites[1].inclusionEnd": "2030-01-01",
+        "sites[1].inclusionStart": "2026-03-01",
+      }),
+    );
     expect(changed.res.status).toBe(403);
-    const fields = validForm({ "identifiers.rek": "987654", "identifiers.nct": "" }).filter(([k]) => !k.startsWith("sites[1]"));
+    const fields = validForm({ "identifiers.rek": "987654", "identifiers.nct": "" }).filter(
+      ([k]) => !k.startsWith("sites[1]"),
+    );
     const removed = await c.post(`/forsker/studier/${ids.a}/rediger`, fields);
     expect(removed.res.status).toBe(403);
     expect(versions(ids.a).length).toBe(before);
@@ -298,7 +360,9 @@ describe("editing a study", () => {
     const review = await lead.get(`/redaksjon/studier/${ids.a}`);
     // The approve form carries the version the page showed (issue 22: approve what was reviewed).
     const version = /name="version" value="(\d+)"/.exec(review.body)![1]!;
-    expect((await lead.post(`/redaksjon/studier/${ids.a}`, { intent: "approve", version, comment: "" })).res.status).toBe(302);
+    expect(
+      (await lead.post(`/redaksjon/studier/${ids.a}`, { intent: "approve", version, comment: "" })).res.status,
+    ).toBe(302);
     expect(versions(ids.a).at(-1)!.state).toBe("published");
   });
 });

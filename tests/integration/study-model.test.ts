@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StudyInput } from "~/domain/study";
-import { getStudy, latestSnapshot, listStudies, listStudyVersions, saveStudy, toStudyInput, type Actor } from "~/models/study.server";
+import {
+  getStudy,
+  latestSnapshot,
+  listStudies,
+  listStudyVersions,
+  saveStudy,
+  toStudyInput,
+  type Actor,
+} from "~/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;
@@ -24,7 +32,12 @@ function study(overrides: Partial<StudyInput> = {}): StudyInput {
     eligibility: { minAgeYears: 18, maxAgeYears: 80, sex: "all" },
     leadOrganisationId: "ous",
     sites: [
-      { organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2026-01-01", inclusionEnd: "2027-06-30" },
+      {
+        organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
+        inclusionStart: "2026-01-01",
+        inclusionEnd: "2027-06-30",
+      },
       { organisationId: "st-olavs", inclusionStart: "2026-03-01", inclusionEnd: "2027-03-01" },
     ],
     publicationState: "published",
@@ -41,7 +54,10 @@ describe("saving studies", () => {
     if (!result.ok) return;
     const record = getStudy(t.db, result.studyId)!;
     expect(record.title.nb).toBe("Testmedisin ved hjertesvikt");
-    expect(record.sites.map((s) => s.organisationName)).toEqual(["Oslo universitetssykehus HF", "St. Olavs hospital HF"]);
+    expect(record.sites.map((s) => s.organisationName)).toEqual([
+      "Oslo universitetssykehus HF",
+      "St. Olavs hospital HF",
+    ]);
     expect(record.sites[0]!.hospitalName).toBe("Rikshospitalet");
     expect(record.leadOrganisation.regionId).toBe("helse-sor-ost");
     expect(toStudyInput(record)).toEqual(latestSnapshot(t.db, result.studyId));
@@ -69,14 +85,18 @@ describe("saving studies", () => {
   it("makes exactly one new version with a readable diff when a site's dates change", () => {
     const created = saveStudy(t.db, study({ identifiers: { rek: "912347" } }), { actor });
     if (!created.ok) throw new Error("setup failed");
-    const changedSites = study().sites!.map((s) => (s.organisationId === "st-olavs" ? { ...s, inclusionEnd: "2027-09-30" } : s));
+    const changedSites = study().sites!.map((s) =>
+      s.organisationId === "st-olavs" ? { ...s, inclusionEnd: "2027-09-30" } : s,
+    );
     const updated = saveStudy(t.db, study({ identifiers: { rek: "912347" }, sites: changedSites }), {
       actor: { kind: "user", id: "u2", name: "Kari Koordinator" },
       studyId: created.studyId,
     });
     expect(updated).toMatchObject({ ok: true, changed: true, version: 2 });
     if (!updated.ok) return;
-    expect(updated.changes).toEqual([{ path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2027-03-01", to: "2027-09-30" }]);
+    expect(updated.changes).toEqual([
+      { path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2027-03-01", to: "2027-09-30" },
+    ]);
     const versions = listStudyVersions(t.db, created.studyId);
     expect(versions.map((v) => v.version)).toEqual([2, 1]);
     expect(versions[0]).toMatchObject({ actorName: "Kari Koordinator", summary: "Endret sites" });
@@ -88,27 +108,38 @@ describe("saving studies", () => {
     const created = saveStudy(t.db, study({ identifiers: { rek: "912348" } }), { actor });
     if (!created.ok) throw new Error("setup failed");
     const onlyOus = study().sites!.filter((s) => s.organisationId === "ous");
-    const updated = saveStudy(t.db, study({ identifiers: { rek: "912348" }, sites: onlyOus }), { actor, studyId: created.studyId });
+    const updated = saveStudy(t.db, study({ identifiers: { rek: "912348" }, sites: onlyOus }), {
+      actor,
+      studyId: created.studyId,
+    });
     expect(updated).toMatchObject({ ok: true, changed: true });
     const sites = getStudy(t.db, created.studyId)!.sites;
     expect(sites).toHaveLength(2);
     expect(sites.find((s) => s.organisationId === "st-olavs")!.withdrawn).toBe(true);
     expect(sites.find((s) => s.organisationId === "ous")!.withdrawn).toBe(false);
     // Sending the same reduced list again is not a change.
-    expect(saveStudy(t.db, study({ identifiers: { rek: "912348" }, sites: onlyOus }), { actor, studyId: created.studyId })).toMatchObject({ changed: false });
+    expect(
+      saveStudy(t.db, study({ identifiers: { rek: "912348" }, sites: onlyOus }), { actor, studyId: created.studyId }),
+    ).toMatchObject({ changed: false });
   });
 
   it("keeps site ids stable across updates", () => {
     const created = saveStudy(t.db, study({ identifiers: { rek: "912349" } }), { actor });
     if (!created.ok) throw new Error("setup failed");
     const before = getStudy(t.db, created.studyId)!.sites.map((s) => s.id);
-    saveStudy(t.db, study({ identifiers: { rek: "912349" }, title: { nb: "Ny tittel" } }), { actor, studyId: created.studyId });
+    saveStudy(t.db, study({ identifiers: { rek: "912349" }, title: { nb: "Ny tittel" } }), {
+      actor,
+      studyId: created.studyId,
+    });
     expect(getStudy(t.db, created.studyId)!.sites.map((s) => s.id)).toEqual(before);
   });
 
   it("finds a study again by its provenance (source + external id)", () => {
     const provenance = { sourceId: "test-feed", externalId: "ABC-1" };
-    const first = saveStudy(t.db, study({ identifiers: { rek: "912350" } }), { actor: { kind: "source", name: "Testfeed" }, provenance });
+    const first = saveStudy(t.db, study({ identifiers: { rek: "912350" } }), {
+      actor: { kind: "source", name: "Testfeed" },
+      provenance,
+    });
     const second = saveStudy(t.db, study({ identifiers: { rek: "912350" }, summary: { nb: "Endret sammendrag." } }), {
       actor: { kind: "source", name: "Testfeed" },
       provenance,
@@ -127,11 +158,27 @@ describe("saving studies", () => {
 
 describe("bad input is refused with which field and why, and stores nothing", () => {
   const cases: [string, unknown, string][] = [
-    ["end before start", study({ sites: [{ organisationId: "ous", inclusionStart: "2027-01-01", inclusionEnd: "2026-01-01" }] }), "sites.0.inclusionEnd"],
-    ["a day that does not exist", study({ sites: [{ organisationId: "ous", inclusionStart: "2027-02-29" }] }), "sites.0.inclusionStart"],
+    [
+      "end before start",
+      study({ sites: [{ organisationId: "ous", inclusionStart: "2027-01-01", inclusionEnd: "2026-01-01" }] }),
+      "sites.0.inclusionEnd",
+    ],
+    [
+      "a day that does not exist",
+      study({ sites: [{ organisationId: "ous", inclusionStart: "2027-02-29" }] }),
+      "sites.0.inclusionStart",
+    ],
     ["unknown organisation", study({ leadOrganisationId: "no-such-hf" }), "leadOrganisationId"],
-    ["hospital of another organisation", study({ sites: [{ organisationId: "st-olavs", hospitalId: "ous-rikshospitalet" }] }), "sites.0.hospitalId"],
-    ["unknown hospital", study({ sites: [{ organisationId: "ous", hospitalId: "ous-nowhere" }] }), "sites.0.hospitalId"],
+    [
+      "hospital of another organisation",
+      study({ sites: [{ organisationId: "st-olavs", hospitalId: "ous-rikshospitalet" }] }),
+      "sites.0.hospitalId",
+    ],
+    [
+      "unknown hospital",
+      study({ sites: [{ organisationId: "ous", hospitalId: "ous-nowhere" }] }),
+      "sites.0.hospitalId",
+    ],
     ["unknown HRCS category", study({ categories: ["astrology"] }), "categories.0"],
     ["missing Norwegian title", study({ title: { nb: "   ", en: "Only English" } }), "title.nb"],
     ["malformed NCT", study({ identifiers: { nct: "NCT123" } }), "identifiers.nct"],
@@ -163,7 +210,10 @@ describe("bad input is refused with which field and why, and stores nothing", ()
     const a = saveStudy(t.db, study({ identifiers: { rek: "912351", nct: "NCT90000077" } }), { actor });
     const b = saveStudy(t.db, study({ identifiers: { rek: "912352" } }), { actor });
     if (!a.ok || !b.ok) throw new Error("setup failed");
-    const clash = saveStudy(t.db, study({ identifiers: { rek: "912352", nct: "NCT90000077" } }), { actor, studyId: b.studyId });
+    const clash = saveStudy(t.db, study({ identifiers: { rek: "912352", nct: "NCT90000077" } }), {
+      actor,
+      studyId: b.studyId,
+    });
     expect(clash.ok).toBe(false);
     if (!clash.ok) expect(clash.problems[0]).toMatchObject({ field: "identifiers.nct" });
     expect(getStudy(t.db, b.studyId)!.identifiers.nct).toBeNull();
@@ -179,7 +229,10 @@ describe("bad input is refused with which field and why, and stores nothing", ()
   });
 
   it("refuses to update a study that does not exist", () => {
-    expect(saveStudy(t.db, study(), { actor, studyId: 987654 })).toMatchObject({ ok: false, problems: [{ field: "id" }] });
+    expect(saveStudy(t.db, study(), { actor, studyId: 987654 })).toMatchObject({
+      ok: false,
+      problems: [{ field: "id" }],
+    });
   });
 });
 
@@ -197,11 +250,17 @@ describe("nothing is ever deleted", () => {
     const id = t.db.prepare("SELECT id FROM studies LIMIT 1").pluck().get() as number;
     expect(() =>
       t.db
-        .prepare("INSERT INTO study_sites (study_id, organisation_id, inclusion_start, inclusion_end) VALUES (?, 'ahus', '2027-01-02', '2027-01-01')")
+        .prepare(
+          "INSERT INTO study_sites (study_id, organisation_id, inclusion_start, inclusion_end) VALUES (?, 'ahus', '2027-01-02', '2027-01-01')",
+        )
         .run(id),
     ).toThrow(/CHECK/);
     expect(() =>
-      t.db.prepare("INSERT INTO study_sites (study_id, organisation_id, inclusion_start) VALUES (?, 'ahus', '2027-02-30')").run(id),
+      t.db
+        .prepare(
+          "INSERT INTO study_sites (study_id, organisation_id, inclusion_start) VALUES (?, 'ahus', '2027-02-30')",
+        )
+        .run(id),
     ).toThrow(/CHECK/);
   });
 });

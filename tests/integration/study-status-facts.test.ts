@@ -23,11 +23,21 @@ function fromFullRecords(now: Date) {
   return listStudies(t.db, { states: ["published"] })
     .map((s) => {
       const active = s.sites.filter((site) => !site.withdrawn);
-      return { id: s.id, region: s.leadOrganisation.regionName, status: studyStatus(active, now), siteNames: [...new Set(active.map((x) => x.hospitalName ?? x.organisationName ?? x.name ?? x.city ?? "Studiesteder i Norge"))].sort() };
+      return {
+        id: s.id,
+        region: s.leadOrganisation.regionName,
+        status: studyStatus(active, now),
+        siteNames: [
+          ...new Set(
+            active.map((x) => x.hospitalName ?? x.organisationName ?? x.name ?? x.city ?? "Studiesteder i Norge"),
+          ),
+        ].sort(),
+      };
     })
     .sort((a, b) => a.id - b.id);
 }
-const sorted = (facts: ReturnType<typeof studyStatusFacts>) => facts.map((f) => ({ ...f, siteNames: [...f.siteNames].sort() })).sort((a, b) => a.id - b.id);
+const sorted = (facts: ReturnType<typeof studyStatusFacts>) =>
+  facts.map((f) => ({ ...f, siteNames: [...f.siteNames].sort() })).sort((a, b) => a.id - b.id);
 
 describe("studyStatusFacts", () => {
   it("agrees with the full records at several instants, and counts every status", () => {
@@ -47,7 +57,11 @@ describe("studyStatusFacts", () => {
     const study = getStudy(t.db, open.id)!;
     const result = saveStudy(
       t.db,
-      { ...study, leadOrganisationId: study.leadOrganisationId, sites: study.sites.map((s) => ({ ...s, paused: true, pauseReason: "Stans for testen" })) },
+      {
+        ...study,
+        leadOrganisationId: study.leadOrganisationId,
+        sites: study.sites.map((s) => ({ ...s, paused: true, pauseReason: "Stans for testen" })),
+      },
       { actor: { kind: "user", id: "u-1", name: "Test" }, studyId: open.id, now: NOW },
     );
     expect(result.ok, JSON.stringify(result)).toBe(true);

@@ -19,40 +19,107 @@ import { createPeople, createStudies, type Person } from "../helpers/accounts";
 import { freshDb, type TestDb } from "../helpers/db";
 
 /** What an editor who opened the review page now would approve: the study's current version. */
-const seen = (id: number) => ({ version: t.db.prepare("SELECT current_version FROM studies WHERE id = ?").pluck().get(id) as number, revision: null });
+const seen = (id: number) => ({
+  version: t.db.prepare("SELECT current_version FROM studies WHERE id = ?").pluck().get(id) as number,
+  revision: null,
+});
 let t: TestDb;
 let people: Record<Person, Principal>;
 let ids: { a: number; b: number };
 beforeAll(async () => {
   t = freshDb();
   const userIds = await createPeople(t.db);
-  people = Object.fromEntries(Object.entries(userIds).map(([k, id]) => [k, getUser(t.db, id)!])) as unknown as Record<Person, Principal>;
+  people = Object.fromEntries(Object.entries(userIds).map(([k, id]) => [k, getUser(t.db, id)!])) as unknown as Record<
+    Person,
+    Principal
+  >;
   ids = createStudies(t.db);
 });
 afterAll(() => t.cleanup());
 
-const local = { contact: { name: "Lokal kontakt", email: "lokal@example.no", phone: null }, referral: "Henvis via DIPS", paused: false, pauseReason: null };
+const local = {
+  contact: { name: "Lokal kontakt", email: "lokal@example.no", phone: null },
+  referral: "Henvis via DIPS",
+  paused: false,
+  pauseReason: null,
+};
 const dates = { inclusionStart: "2026-02-01", inclusionEnd: "2027-12-31" };
 
 type Attempt = [string, Person, () => unknown];
 const forbidden = (): Attempt[] => [
   // researchers: other organisations' sites, studies they do not lead, editors' work
-  ["researcher edits another organisation's site dates", "researcherStOlavs", () => updateSiteDates(t.db, people.researcherStOlavs, ids.a, "ous/", dates)],
-  ["researcher views a study of another organisation", "researcherStOlavs", () => getStudyFor(t.db, people.researcherStOlavs, ids.b)],
-  ["researcher edits dates of a study of another organisation", "researcherStOlavs", () => updateSiteDates(t.db, people.researcherStOlavs, ids.b, "ous/", dates)],
-  ["researcher restores a study of another organisation", "researcherStOlavs", () => restoreVersion(t.db, people.researcherStOlavs, ids.b, 1)],
-  ["researcher of a site (not the lead) restores", "researcherOus", () => restoreVersion(t.db, people.researcherOus, ids.a, 1)],
-  ["researcher of a site (not the lead) submits", "researcherOus", () => submitStudy(t.db, people.researcherOus, ids.a)],
-  ["researcher approves", "researcherStOlavs", () => approveStudy(t.db, people.researcherStOlavs, ids.a, seen(ids.a), null)],
+  [
+    "researcher edits another organisation's site dates",
+    "researcherStOlavs",
+    () => updateSiteDates(t.db, people.researcherStOlavs, ids.a, "ous/", dates),
+  ],
+  [
+    "researcher views a study of another organisation",
+    "researcherStOlavs",
+    () => getStudyFor(t.db, people.researcherStOlavs, ids.b),
+  ],
+  [
+    "researcher edits dates of a study of another organisation",
+    "researcherStOlavs",
+    () => updateSiteDates(t.db, people.researcherStOlavs, ids.b, "ous/", dates),
+  ],
+  [
+    "researcher restores a study of another organisation",
+    "researcherStOlavs",
+    () => restoreVersion(t.db, people.researcherStOlavs, ids.b, 1),
+  ],
+  [
+    "researcher of a site (not the lead) restores",
+    "researcherOus",
+    () => restoreVersion(t.db, people.researcherOus, ids.a, 1),
+  ],
+  [
+    "researcher of a site (not the lead) submits",
+    "researcherOus",
+    () => submitStudy(t.db, people.researcherOus, ids.a),
+  ],
+  [
+    "researcher approves",
+    "researcherStOlavs",
+    () => approveStudy(t.db, people.researcherStOlavs, ids.a, seen(ids.a), null),
+  ],
   ["researcher sends back", "researcherStOlavs", () => sendBackStudy(t.db, people.researcherStOlavs, ids.a, "nei")],
-  ["researcher edits local site information", "researcherStOlavs", () => updateSiteLocal(t.db, people.researcherStOlavs, ids.a, "st-olavs/", local)],
+  [
+    "researcher edits local site information",
+    "researcherStOlavs",
+    () => updateSiteLocal(t.db, people.researcherStOlavs, ids.a, "st-olavs/", local),
+  ],
   // editors: other organisations' studies and sites, researchers' work
-  ["editor approves a study led by another organisation", "editorOus", () => approveStudy(t.db, people.editorOus, ids.a, seen(ids.a), null)],
-  ["editor sends back a study led by another organisation", "editorOus", () => sendBackStudy(t.db, people.editorOus, ids.a, "nei")],
-  ["editor edits local information of another organisation's site", "editorStOlavs", () => updateSiteLocal(t.db, people.editorStOlavs, ids.a, "ous/", local)],
-  ["editor edits dates of another organisation's site", "editorStOlavs", () => updateSiteDates(t.db, people.editorStOlavs, ids.a, "ous/", dates)],
-  ["editor views a study of another organisation", "editorStOlavs", () => getStudyFor(t.db, people.editorStOlavs, ids.b)],
-  ["editor restores (a researcher's action)", "editorStOlavs", () => restoreVersion(t.db, people.editorStOlavs, ids.a, 1)],
+  [
+    "editor approves a study led by another organisation",
+    "editorOus",
+    () => approveStudy(t.db, people.editorOus, ids.a, seen(ids.a), null),
+  ],
+  [
+    "editor sends back a study led by another organisation",
+    "editorOus",
+    () => sendBackStudy(t.db, people.editorOus, ids.a, "nei"),
+  ],
+  [
+    "editor edits local information of another organisation's site",
+    "editorStOlavs",
+    () => updateSiteLocal(t.db, people.editorStOlavs, ids.a, "ous/", local),
+  ],
+  [
+    "editor edits dates of another organisation's site",
+    "editorStOlavs",
+    () => updateSiteDates(t.db, people.editorStOlavs, ids.a, "ous/", dates),
+  ],
+  [
+    "editor views a study of another organisation",
+    "editorStOlavs",
+    () => getStudyFor(t.db, people.editorStOlavs, ids.b),
+  ],
+  [
+    "editor restores (a researcher's action)",
+    "editorStOlavs",
+    () => restoreVersion(t.db, people.editorStOlavs, ids.a, 1),
+  ],
   ["editor submits (a researcher's action)", "editorStOlavs", () => submitStudy(t.db, people.editorStOlavs, ids.a)],
 ];
 
@@ -83,26 +150,42 @@ describe("allowed actions", () => {
   it("a site's dates: exactly one version, by the user, with the diff; the outbox gets it", () => {
     const versions = listStudyVersions(t.db, ids.a).length;
     const outbox = t.db.prepare("SELECT count(*) FROM search_outbox WHERE study_id = ?").pluck().get(ids.a) as number;
-    const result = updateSiteDates(t.db, people.researcherOus, ids.a, "ous/", { inclusionStart: "2026-03-01", inclusionEnd: "2027-09-30" });
+    const result = updateSiteDates(t.db, people.researcherOus, ids.a, "ous/", {
+      inclusionStart: "2026-03-01",
+      inclusionEnd: "2027-09-30",
+    });
     expect(result).toMatchObject({ ok: true, changed: true, version: versions + 1 });
     const all = listStudyVersions(t.db, ids.a);
     expect(all).toHaveLength(versions + 1);
     expect(all[0]).toMatchObject({ actorKind: "user", actorName: "Ola Forsker" });
-    expect(all[0]!.changes).toEqual([{ path: "sites[ous/].inclusionEnd", kind: "changed", from: "2027-03-01", to: "2027-09-30" }]);
+    expect(all[0]!.changes).toEqual([
+      { path: "sites[ous/].inclusionEnd", kind: "changed", from: "2027-03-01", to: "2027-09-30" },
+    ]);
     expect(t.db.prepare("SELECT count(*) FROM search_outbox WHERE study_id = ?").pluck().get(ids.a)).toBe(outbox + 1);
     // The same dates again: no new version.
-    expect(updateSiteDates(t.db, people.researcherOus, ids.a, "ous/", { inclusionStart: "2026-03-01", inclusionEnd: "2027-09-30" })).toMatchObject({ changed: false });
+    expect(
+      updateSiteDates(t.db, people.researcherOus, ids.a, "ous/", {
+        inclusionStart: "2026-03-01",
+        inclusionEnd: "2027-09-30",
+      }),
+    ).toMatchObject({ changed: false });
     expect(listStudyVersions(t.db, ids.a)).toHaveLength(versions + 1);
   });
 
   it("bad dates are refused with the field named", () => {
-    const result = updateSiteDates(t.db, people.researcherStOlavs, ids.a, "st-olavs/", { inclusionStart: "2027-01-01", inclusionEnd: "2026-01-01" });
+    const result = updateSiteDates(t.db, people.researcherStOlavs, ids.a, "st-olavs/", {
+      inclusionStart: "2027-01-01",
+      inclusionEnd: "2026-01-01",
+    });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems[0]).toMatchObject({ field: "inclusionEnd" });
   });
 
   it("restore writes a new version and leaves other organisations' sites alone", () => {
-    updateSiteDates(t.db, people.researcherStOlavs, ids.a, "st-olavs/", { inclusionStart: "2026-01-01", inclusionEnd: "2028-01-31" });
+    updateSiteDates(t.db, people.researcherStOlavs, ids.a, "st-olavs/", {
+      inclusionStart: "2026-01-01",
+      inclusionEnd: "2028-01-31",
+    });
     const before = listStudyVersions(t.db, ids.a).length;
     const result = restoreVersion(t.db, people.researcherStOlavs, ids.a, 1);
     expect(result).toMatchObject({ ok: true, version: before + 1 });
@@ -114,8 +197,16 @@ describe("allowed actions", () => {
 
   it("an editor completes their own site and approves their organisation's study", () => {
     expect(updateSiteLocal(t.db, people.editorStOlavs, ids.a, "st-olavs/", local)).toMatchObject({ ok: true });
-    expect(updateSiteLocal(t.db, people.editorOus, ids.a, "ous/", { ...local, paused: true, pauseReason: null })).toMatchObject({ ok: false });
-    expect(updateSiteLocal(t.db, people.editorOus, ids.a, "ous/", { ...local, paused: true, pauseReason: "Mangler studiesykepleier" })).toMatchObject({ ok: true });
+    expect(
+      updateSiteLocal(t.db, people.editorOus, ids.a, "ous/", { ...local, paused: true, pauseReason: null }),
+    ).toMatchObject({ ok: false });
+    expect(
+      updateSiteLocal(t.db, people.editorOus, ids.a, "ous/", {
+        ...local,
+        paused: true,
+        pauseReason: "Mangler studiesykepleier",
+      }),
+    ).toMatchObject({ ok: true });
     expect(approveStudy(t.db, people.editorStOlavs, ids.a, seen(ids.a), "Fint")).toMatchObject({ ok: true });
     expect(latestSnapshot(t.db, ids.a)!.publicationState).toBe("published");
     expect(approveStudy(t.db, people.editorStOlavs, ids.a, seen(ids.a), null)).toMatchObject({ ok: false });
@@ -157,22 +248,34 @@ describe("submitting and approving need what publishing needs (checked in the mo
 
   it("registering with submit at once is refused the same way, and nothing is stored", () => {
     const before = t.db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
-    const result = createStudy(t.db, people.researcherOus, { ...incomplete(), identifiers: { rek: "777002" } }, { submit: true });
+    const result = createStudy(
+      t.db,
+      people.researcherOus,
+      { ...incomplete(), identifiers: { rek: "777002" } },
+      { submit: true },
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems[0]!.message).toMatch(/Sammendrag i klarspråk på bokmål/);
     expect(t.db.prepare("SELECT count(*) FROM studies").pluck().get()).toBe(before);
   });
 
   it("once complete it is submitted and approved", () => {
-    const created = createStudy(t.db, people.researcherOus, {
-      ...incomplete(),
-      identifiers: { rek: "777003" },
-      summary: { nb: "Vi undersøker en ny behandling." },
-      sites: [{ organisationId: "ous", inclusionStart: "2026-02-01", inclusionEnd: "2027-06-30" }],
-    }, { submit: true });
+    const created = createStudy(
+      t.db,
+      people.researcherOus,
+      {
+        ...incomplete(),
+        identifiers: { rek: "777003" },
+        summary: { nb: "Vi undersøker en ny behandling." },
+        sites: [{ organisationId: "ous", inclusionStart: "2026-02-01", inclusionEnd: "2027-06-30" }],
+      },
+      { submit: true },
+    );
     expect(created.ok).toBe(true);
     if (!created.ok) return;
-    expect(approveStudy(t.db, people.editorOus, created.studyId, seen(created.studyId), null)).toMatchObject({ ok: true });
+    expect(approveStudy(t.db, people.editorOus, created.studyId, seen(created.studyId), null)).toMatchObject({
+      ok: true,
+    });
     expect(latestSnapshot(t.db, created.studyId)!.publicationState).toBe("published");
   });
 });

@@ -83,7 +83,10 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
     const studyIdOf = (key: string): number => {
       const id = key.startsWith("NCT")
         ? t.db.prepare("SELECT id FROM studies WHERE nct_id = ?").pluck().get(key)
-        : t.db.prepare("SELECT study_id FROM study_provenance WHERE source_id = ? AND external_id = ?").pluck().get(DEMO_SOURCE_ID, key);
+        : t.db
+            .prepare("SELECT study_id FROM study_provenance WHERE source_id = ? AND external_id = ?")
+            .pluck()
+            .get(DEMO_SOURCE_ID, key);
       if (typeof id !== "number") throw new Error(`No study ${key} in the contract corpus`);
       return id;
     };
@@ -99,15 +102,32 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
         ids[key] = r.studyId;
       };
       // Closes at the end of today: open now, closed at tomorrow's midnight in Oslo.
-      save("lastDay", edgeStudy("Lungekreftstudie som stenger i dag", {
-        conditions: ["Lungekreft"], icd10: ["C34"],
-        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2026-01-01", inclusionEnd: TODAY }],
-      }));
+      save(
+        "lastDay",
+        edgeStudy("Lungekreftstudie som stenger i dag", {
+          conditions: ["Lungekreft"],
+          icd10: ["C34"],
+          sites: [
+            { organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2026-01-01", inclusionEnd: TODAY },
+          ],
+        }),
+      );
       // Opens tomorrow: planned now, open from tomorrow's midnight.
-      save("opensTomorrow", edgeStudy("Søvnstudie i Tromsø som åpner i morgen", {
-        conditions: ["Søvnløshet"], icd10: ["G47"],
-        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: addCalendarDays(TODAY, 1), inclusionEnd: "2027-12-31" }],
-      }));
+      save(
+        "opensTomorrow",
+        edgeStudy("Søvnstudie i Tromsø som åpner i morgen", {
+          conditions: ["Søvnløshet"],
+          icd10: ["G47"],
+          sites: [
+            {
+              organisationId: "unn",
+              hospitalId: "unn-tromso",
+              inclusionStart: addCalendarDays(TODAY, 1),
+              inclusionEnd: "2027-12-31",
+            },
+          ],
+        }),
+      );
       // Confirmed last on 1 October 2025 (saved then): past the 12-month hard limit at NOW, so not
       // open in either engine (ADR 0019); 8 months old in the other: overdue but still open.
       const saveOn = (key: string, study: StudyInput, on: Date) => {
@@ -115,31 +135,81 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
         if (!r.ok) throw new Error(JSON.stringify(r.problems));
         ids[key] = r.studyId;
       };
-      saveOn("lapsed", edgeStudy("Hoftestudie ingen har bekreftet på over et år", {
-        conditions: ["Hofteartrose"], icd10: ["M16"],
-        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2025-01-01", inclusionEnd: "2027-12-31" }],
-      }), new Date("2025-10-01T10:00:00Z"));
-      saveOn("overdue", edgeStudy("Hoftestudie bekreftet for åtte måneder siden", {
-        conditions: ["Hofteartrose"], icd10: ["M16"],
-        sites: [{ organisationId: "unn", hospitalId: "unn-tromso", inclusionStart: "2025-01-01", inclusionEnd: "2027-12-31" }],
-      }), new Date("2026-03-15T10:00:00Z"));
-      save("draft", edgeStudy("Utkast om brystkreft som ikke skal finnes", { icd10: ["C50"], publicationState: "draft", summary: {} }));
-      save("injection", edgeStudy(`Robert'); DROP TABLE studies; -- "NEAR" OR * brystkreft`, {
-        sites: [{ organisationId: "unn", inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }],
-      }));
+      saveOn(
+        "lapsed",
+        edgeStudy("Hoftestudie ingen har bekreftet på over et år", {
+          conditions: ["Hofteartrose"],
+          icd10: ["M16"],
+          sites: [
+            {
+              organisationId: "unn",
+              hospitalId: "unn-tromso",
+              inclusionStart: "2025-01-01",
+              inclusionEnd: "2027-12-31",
+            },
+          ],
+        }),
+        new Date("2025-10-01T10:00:00Z"),
+      );
+      saveOn(
+        "overdue",
+        edgeStudy("Hoftestudie bekreftet for åtte måneder siden", {
+          conditions: ["Hofteartrose"],
+          icd10: ["M16"],
+          sites: [
+            {
+              organisationId: "unn",
+              hospitalId: "unn-tromso",
+              inclusionStart: "2025-01-01",
+              inclusionEnd: "2027-12-31",
+            },
+          ],
+        }),
+        new Date("2026-03-15T10:00:00Z"),
+      );
+      save(
+        "draft",
+        edgeStudy("Utkast om brystkreft som ikke skal finnes", {
+          icd10: ["C50"],
+          publicationState: "draft",
+          summary: {},
+        }),
+      );
+      save(
+        "injection",
+        edgeStudy(`Robert'); DROP TABLE studies; -- "NEAR" OR * brystkreft`, {
+          sites: [{ organisationId: "unn", inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }],
+        }),
+      );
       // A site that names only its health trust is placed at the trust's main hospital (ADR 0013).
-      save("trustOnly", edgeStudy("Fjordallergistudie i Helse Stavanger", {
-        leadOrganisationId: "helse-stavanger",
-        sites: [{ organisationId: "helse-stavanger", inclusionStart: "2026-01-01", inclusionEnd: "2027-12-31" }],
-      }));
-      save("trustHospital", edgeStudy("Fjordallergistudie ved Rikshospitalet", {
-        leadOrganisationId: "ous",
-        sites: [{ organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2026-01-01", inclusionEnd: "2027-12-31" }],
-      }));
+      save(
+        "trustOnly",
+        edgeStudy("Fjordallergistudie i Helse Stavanger", {
+          leadOrganisationId: "helse-stavanger",
+          sites: [{ organisationId: "helse-stavanger", inclusionStart: "2026-01-01", inclusionEnd: "2027-12-31" }],
+        }),
+      );
+      save(
+        "trustHospital",
+        edgeStudy("Fjordallergistudie ved Rikshospitalet", {
+          leadOrganisationId: "ous",
+          sites: [
+            {
+              organisationId: "ous",
+              hospitalId: "ous-rikshospitalet",
+              inclusionStart: "2026-01-01",
+              inclusionEnd: "2027-12-31",
+            },
+          ],
+        }),
+      );
       engine = await harness.create(t);
       await engine.setup();
       const rows = t.db.prepare("SELECT id FROM studies ORDER BY id").pluck().all() as number[];
-      const docs = rows.map((id) => getStudy(t.db, id)!).filter((s) => s.publicationState === "published").flatMap(studyDocuments);
+      const docs = rows
+        .map((id) => getStudy(t.db, id)!)
+        .filter((s) => s.publicationState === "published")
+        .flatMap(studyDocuments);
       await engine.rebuild([docs]);
     }, 300_000);
 
@@ -153,20 +223,25 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(lay.length).toBeGreaterThan(0);
       expect((await titlesOf({ q: "mammacancer" })).sort()).toEqual([...lay].sort());
       expect((await titlesOf({ q: "C50" })).sort()).toEqual([...lay].sort());
-      expect(await titlesOf({ q: "hjerteinfarkt" })).toEqual(expect.arrayContaining(await titlesOf({ q: "myokardinfarkt" })));
+      expect(await titlesOf({ q: "hjerteinfarkt" })).toEqual(
+        expect.arrayContaining(await titlesOf({ q: "myokardinfarkt" })),
+      );
     });
 
-    it.skipIf(!haveSharedData(REAL_CTGOV_SET))(sharedTitle("searches the real ClinicalTrials.gov set: words of a title, a typo, a condition", [REAL_CTGOV_SET]), async () => {
-      expect(realStudies).toBeGreaterThan(1100);
-      const nct = t.db.prepare("SELECT id FROM studies WHERE nct_id = 'NCT06113666'").pluck().get() as number;
-      const ids = async (q: string) => (await search({ q })).hits.map((h) => h.studyId);
-      expect(await ids("digital therapeutic insomnia multiple sclerosis")).toContain(nct);
-      expect(await ids("digital therapeutic insomnai multiple sclerosis")).toContain(nct);
-      const ms = await search({ q: "multiple sclerosis" });
-      expect(ms.total).toBeGreaterThan(1);
-      expect(ms.total).toBeLessThan(realStudies);
-      expect(ms.hits.map((h) => h.studyId)).toContain(nct);
-    });
+    it.skipIf(!haveSharedData(REAL_CTGOV_SET))(
+      sharedTitle("searches the real ClinicalTrials.gov set: words of a title, a typo, a condition", [REAL_CTGOV_SET]),
+      async () => {
+        expect(realStudies).toBeGreaterThan(1100);
+        const nct = t.db.prepare("SELECT id FROM studies WHERE nct_id = 'NCT06113666'").pluck().get() as number;
+        const ids = async (q: string) => (await search({ q })).hits.map((h) => h.studyId);
+        expect(await ids("digital therapeutic insomnia multiple sclerosis")).toContain(nct);
+        expect(await ids("digital therapeutic insomnai multiple sclerosis")).toContain(nct);
+        const ms = await search({ q: "multiple sclerosis" });
+        expect(ms.total).toBeGreaterThan(1);
+        expect(ms.total).toBeLessThan(realStudies);
+        expect(ms.hits.map((h) => h.studyId)).toContain(nct);
+      },
+    );
 
     it("searches the vendored ClinicalTrials.gov records (MIT sources): words of a title, a typo, a condition", async () => {
       expect(realStudies).toBeGreaterThanOrEqual(10);
@@ -207,8 +282,10 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       const diabetes = await ids("sukkersyke");
       expect(diabetes).toContain(demoId("DEMO-003"));
       expect((await ids("sukkersjuke")).sort()).toEqual([...diabetes].sort());
-      for (const q of ["barnekreft", "kreft hos barn", "kreft hjå born"]) expect(await ids(q), q).toContain(demoId("DEMO-020"));
-      for (const q of ["hjertesvikt", "svakt hjerte", "hjartesvikt", "heart failure", "ICPC-2 K77"]) expect(await ids(q), q).toContain(demoId("DEMO-029"));
+      for (const q of ["barnekreft", "kreft hos barn", "kreft hjå born"])
+        expect(await ids(q), q).toContain(demoId("DEMO-020"));
+      for (const q of ["hjertesvikt", "svakt hjerte", "hjartesvikt", "heart failure", "ICPC-2 K77"])
+        expect(await ids(q), q).toContain(demoId("DEMO-029"));
       expect(await ids("svakt hjerte")).not.toContain(demoId("DEMO-002"));
     });
 
@@ -245,13 +322,22 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       for (const q of ["tromsø", "tromso", "tromsoe", "TROMSØ"]) {
         expect(await titlesOf({ q }), q).toContain("Søvnstudie i Tromsø som åpner i morgen");
       }
-      expect((await titlesOf({ q: "sovn" }))).toContain("Søvnstudie i Tromsø som åpner i morgen");
+      expect(await titlesOf({ q: "sovn" })).toContain("Søvnstudie i Tromsø som åpner i morgen");
     });
 
     it("treats query syntax as text and never finds drafts", async () => {
       const countStudies = () => t.db.prepare("SELECT count(*) FROM studies").pluck().get() as number;
       const before = countStudies();
-      for (const q of [`"NEAR" OR *`, "Robert'); DROP TABLE studies; --", "title:*", "AND OR NOT", "\"", "*", "(((", "^~"]) {
+      for (const q of [
+        `"NEAR" OR *`,
+        "Robert'); DROP TABLE studies; --",
+        "title:*",
+        "AND OR NOT",
+        '"',
+        "*",
+        "(((",
+        "^~",
+      ]) {
         await expect(search({ q }), q).resolves.toBeTruthy();
       }
       expect(await titlesOf({ q: "brystkreft" })).not.toContain("Utkast om brystkreft som ikke skal finnes");
@@ -282,8 +368,12 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(open).not.toContain(lapsed);
       expect(await titlesOf({ q: "hofteartrose", status: ["closed"] })).toContain(lapsed);
       // The day before it lapsed (1 October 2026 in Oslo) it was open: the same documents, another instant.
-      expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: new Date("2026-10-01T12:00:00Z") })).toContain(lapsed);
-      expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: startOfOsloDay("2026-10-02") })).not.toContain(lapsed);
+      expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: new Date("2026-10-01T12:00:00Z") })).toContain(
+        lapsed,
+      );
+      expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: startOfOsloDay("2026-10-02") })).not.toContain(
+        lapsed,
+      );
     });
 
     it("filters by region, organisation, category, type, phase, age, sex and healthy volunteers", async () => {
@@ -307,7 +397,9 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
 
     it("counts facet values over distinct studies", async () => {
       const result = await search({ facets: ["regionId", "studyType", "categories"] });
-      expect(Object.keys(result.facets.regionId ?? {})).toEqual(expect.arrayContaining(["helse-nord", "helse-vest", "helse-sor-ost", "helse-midt-norge"]));
+      expect(Object.keys(result.facets.regionId ?? {})).toEqual(
+        expect.arrayContaining(["helse-nord", "helse-vest", "helse-sor-ost", "helse-midt-norge"]),
+      );
       const types = result.facets.studyType ?? {};
       expect((types.treatment ?? 0) + (types.observational ?? 0) + (types.other ?? 0)).toBe(result.total);
     });

@@ -38,7 +38,10 @@ export interface EvalCorpus {
 export function buildEvalCorpus(db: Db): EvalCorpus {
   const seeded = seedDemoStudies(db, { now: EVAL_NOW });
   if (seeded.failed.length) throw new Error(`Demo seed failed: ${JSON.stringify(seeded.failed)}`);
-  const mapped = parseCtgovJson(readFileSync(VENDORED_CTGOV), buildMapContext(db, "ous"), { norwayOnly: false, now: EVAL_NOW });
+  const mapped = parseCtgovJson(readFileSync(VENDORED_CTGOV), buildMapContext(db, "ous"), {
+    norwayOnly: false,
+    now: EVAL_NOW,
+  });
   const actor = { kind: "system" as const, name: "søkekvalitet" };
   const keyOf = new Map<number, string>();
   for (const record of mapped.records) {
@@ -49,7 +52,10 @@ export function buildEvalCorpus(db: Db): EvalCorpus {
     if (!r.ok) throw new Error(`Vendored record ${record.externalId} refused: ${JSON.stringify(r.problems)}`);
     keyOf.set(r.studyId, String(s.identifiers?.nct ?? record.externalId));
   }
-  const demo = db.prepare("SELECT study_id, external_id FROM study_provenance WHERE source_id = ?").raw().all(DEMO_SOURCE_ID) as [number, string][];
+  const demo = db
+    .prepare("SELECT study_id, external_id FROM study_provenance WHERE source_id = ?")
+    .raw()
+    .all(DEMO_SOURCE_ID) as [number, string][];
   for (const [id, key] of demo) keyOf.set(id, key);
   const ids = db.prepare("SELECT id FROM studies ORDER BY id").pluck().all() as number[];
   const documents: SearchDocument[] = [];

@@ -23,13 +23,16 @@ export function readJudgements(file = JUDGEMENTS_FILE): JudgedQuery[] {
   raw.queries.forEach((j, i) => {
     const where = `${file}: query ${i + 1} (${JSON.stringify(j.q)})`;
     if (typeof j.q !== "string" || !j.q.trim()) throw new Error(`${where}: field "q" must be a non-empty string`);
-    if (!["nb", "nn", "en"].includes(j.lang)) throw new Error(`${where}: field "lang" must be nb, nn or en, not ${JSON.stringify(j.lang)}`);
+    if (!["nb", "nn", "en"].includes(j.lang))
+      throw new Error(`${where}: field "lang" must be nb, nn or en, not ${JSON.stringify(j.lang)}`);
     if (!j.group) throw new Error(`${where}: field "group" is missing`);
     for (const [key, grade] of Object.entries(j.grades ?? {})) {
-      if (![1, 2].includes(grade)) throw new Error(`${where}: grade of ${key} must be 1 or 2, not ${JSON.stringify(grade)}`);
+      if (![1, 2].includes(grade))
+        throw new Error(`${where}: grade of ${key} must be 1 or 2, not ${JSON.stringify(grade)}`);
     }
     if (!Object.keys(j.grades ?? {}).length) throw new Error(`${where}: field "grades" names no relevant study`);
-    for (const key of j.wrong ?? []) if (j.grades[key]) throw new Error(`${where}: ${key} is both relevant and a wrong hit`);
+    for (const key of j.wrong ?? [])
+      if (j.grades[key]) throw new Error(`${where}: ${key} is both relevant and a wrong hit`);
   });
   return raw.queries;
 }
@@ -65,7 +68,12 @@ export interface Summary {
   wrongHits: number;
 }
 
-export async function scoreQueries(engine: SearchEngine, judged: JudgedQuery[], keyOf: Map<number, string>, now = EVAL_NOW): Promise<QueryScore[]> {
+export async function scoreQueries(
+  engine: SearchEngine,
+  judged: JudgedQuery[],
+  keyOf: Map<number, string>,
+  now = EVAL_NOW,
+): Promise<QueryScore[]> {
   const out: QueryScore[] = [];
   for (const query of judged) {
     const result = await engine.search({ q: query.q, now, perPage: 20 });

@@ -2,7 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { AnswerCache, type CachedAnswer } from "~/http/answer-cache.server";
 
-const answer = (state: string, text = "{}"): CachedAnswer => ({ state, text, etag: 'W/"x"', lastModified: null, headers: {}, rateLimited: true });
+const answer = (state: string, text = "{}"): CachedAnswer => ({
+  state,
+  text,
+  etag: 'W/"x"',
+  lastModified: null,
+  headers: {},
+  rateLimited: true,
+});
 
 describe("AnswerCache", () => {
   it("answers only under the state an entry was made in, and drops a stale entry", () => {
@@ -55,9 +62,19 @@ describe("If-Modified-Since values (httpDate)", () => {
     expect(httpDate("Sun, 06 Nov 1994 08:49:37 GMT")).toBe(ms);
     expect(httpDate("Sunday, 06-Nov-94 08:49:37 GMT")).toBe(ms);
     expect(httpDate("Sun Nov  6 08:49:37 1994")).toBe(ms);
-    for (const bad of ["year 99999", "2026-12-02", "Sun, 06 Nov 1994 08:49:37 CET", "tomorrow", "", "Sun, 06 Nov 99999 08:49:37 GMT"]) expect(httpDate(bad), bad).toBeNull();
+    for (const bad of [
+      "year 99999",
+      "2026-12-02",
+      "Sun, 06 Nov 1994 08:49:37 CET",
+      "tomorrow",
+      "",
+      "Sun, 06 Nov 99999 08:49:37 GMT",
+    ])
+      expect(httpDate(bad), bad).toBeNull();
     expect(httpDate(new Date(Date.now() + 86_400_000).toUTCString())).toBeNull();
-    expect(httpDate(new Date(Date.now() - 86_400_000).toUTCString().replace(/\d\d:\d\d:\d\d/, "00:00:00"))).not.toBeNull();
+    expect(
+      httpDate(new Date(Date.now() - 86_400_000).toUTCString().replace(/\d\d:\d\d:\d\d/, "00:00:00")),
+    ).not.toBeNull();
   });
 });
 

@@ -4,8 +4,14 @@ import { ConfigError, parseConfig } from "~/config.server";
 
 describe("open API configuration", () => {
   it("has defaults (a limit on, no trusted proxies)", () => {
-    expect(parseConfig({})).toMatchObject({ API_RATE_LIMIT_PER_MINUTE: 600, API_RATE_LIMIT_BURST: 60, TRUST_PROXY_HOPS: 0 });
-    expect(parseConfig({ API_RATE_LIMIT_PER_MINUTE: "0", API_RATE_LIMIT_BURST: "5", TRUST_PROXY_HOPS: "1" })).toMatchObject({
+    expect(parseConfig({})).toMatchObject({
+      API_RATE_LIMIT_PER_MINUTE: 600,
+      API_RATE_LIMIT_BURST: 60,
+      TRUST_PROXY_HOPS: 0,
+    });
+    expect(
+      parseConfig({ API_RATE_LIMIT_PER_MINUTE: "0", API_RATE_LIMIT_BURST: "5", TRUST_PROXY_HOPS: "1" }),
+    ).toMatchObject({
       API_RATE_LIMIT_PER_MINUTE: 0,
       API_RATE_LIMIT_BURST: 5,
       TRUST_PROXY_HOPS: 1,

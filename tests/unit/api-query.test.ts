@@ -48,7 +48,9 @@ describe("parseParams", () => {
     expect(byName.sex).toBe("må være en av: female, male");
     expect(byName["status[]"]).toMatch(/status=a,b/);
     expect(byName.age).toMatch(/2 ganger/);
-    expect(describeParamProblems(r.problems)).toMatch(/^Ugyldig parameter «page2» \("1"\): ukjent parameter\. .* \(og 5 til; se details\.parameters\)$/);
+    expect(describeParamProblems(r.problems)).toMatch(
+      /^Ugyldig parameter «page2» \("1"\): ukjent parameter\. .* \(og 5 til; se details\.parameters\)$/,
+    );
   });
 
   it("refuses huge numbers, control characters, long values and too many values", () => {
@@ -71,17 +73,22 @@ describe("parseParams", () => {
   });
 
   it("changes: a cursor of digits and a limit", () => {
-    expect(parseParams(new URLSearchParams("since=42&limit=10"), changesQueryParams)).toEqual({ ok: true, values: { since: "42", limit: 10 } });
+    expect(parseParams(new URLSearchParams("since=42&limit=10"), changesQueryParams)).toEqual({
+      ok: true,
+      values: { since: "42", limit: 10 },
+    });
     expect(parseParams(new URLSearchParams("since=4.2"), changesQueryParams).ok).toBe(false);
   });
 });
 
 describe("CSV", () => {
   it("quotes what needs quoting and round-trips through csv-parse", () => {
-    const cells = ['plain', 'with, comma', 'with "quotes"', "two\nlines", "cr\r\nlf", "æøå", "", null, 12.5, true];
+    const cells = ["plain", "with, comma", 'with "quotes"', "two\nlines", "cr\r\nlf", "æøå", "", null, 12.5, true];
     const line = csvLine(cells);
     expect(line.endsWith("\r\n")).toBe(true);
-    expect(parse(line)).toEqual([["plain", "with, comma", 'with "quotes"', "two\nlines", "cr\r\nlf", "æøå", "", "", "12.5", "true"]]);
+    expect(parse(line)).toEqual([
+      ["plain", "with, comma", 'with "quotes"', "two\nlines", "cr\r\nlf", "æøå", "", "", "12.5", "true"],
+    ]);
   });
 
   it("neutralises cells a spreadsheet would run as formulas", () => {

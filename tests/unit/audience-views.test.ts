@@ -21,15 +21,33 @@ const parse = (qs: string) => parsePatientSearchParams(new URLSearchParams(qs), 
 
 describe("patient search parameters", () => {
   it("reads a full bookmarked search", () => {
-    const { params, problems } = parse("q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne&region=helse-midt-norge&status=alle&side=2");
+    const { params, problems } = parse(
+      "q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne&region=helse-midt-norge&status=alle&side=2",
+    );
     expect(problems).toEqual([]);
-    expect(params).toEqual({ q: "brystkreft", postnummer: "7030", alder: 54, kjonn: "kvinne", region: "helse-midt-norge", status: "alle", side: 2 });
+    expect(params).toEqual({
+      q: "brystkreft",
+      postnummer: "7030",
+      alder: 54,
+      kjonn: "kvinne",
+      region: "helse-midt-norge",
+      status: "alle",
+      side: 2,
+    });
   });
 
   it("defaults to studies open now, page 1, and treats empty fields as not given", () => {
     const { params, problems } = parse("q=&postnummer=&alder=&kjonn=&region=");
     expect(problems).toEqual([]);
-    expect(params).toMatchObject({ q: "", postnummer: null, alder: null, kjonn: null, region: null, status: "apen", side: 1 });
+    expect(params).toMatchObject({
+      q: "",
+      postnummer: null,
+      alder: null,
+      kjonn: null,
+      region: null,
+      status: "apen",
+      side: 1,
+    });
   });
 
   it.each([
@@ -56,7 +74,9 @@ describe("patient search parameters", () => {
   it("writes links without defaults, in the page's language", () => {
     const { params } = parse("q=kols&status=apen&alder=70");
     expect(patientSearchHref(params, "nb")).toBe("/pasient?q=kols&alder=70");
-    expect(patientSearchHref({ ...params, status: "alle", side: 3 }, "nn")).toBe("/pasient?q=kols&alder=70&status=alle&side=3&lang=nn");
+    expect(patientSearchHref({ ...params, status: "alle", side: 3 }, "nn")).toBe(
+      "/pasient?q=kols&alder=70&status=alle&side=3&lang=nn",
+    );
   });
 });
 
@@ -66,7 +86,13 @@ describe("clinician search parameters", () => {
       new URLSearchParams("status=stenger&sortering=nyeste&fase=phase_9&helseforetak=nowhere&type=treatment"),
       { regions: REGIONS, organisations: ["ous", "st-olavs"] },
     );
-    expect(params).toMatchObject({ status: "stenger", sortering: "nyeste", type: "treatment", fase: null, helseforetak: null });
+    expect(params).toMatchObject({
+      status: "stenger",
+      sortering: "nyeste",
+      type: "treatment",
+      fase: null,
+      helseforetak: null,
+    });
     expect(problems.map((p) => p.field).sort()).toEqual(["fase", "helseforetak"]);
   });
 });
@@ -102,7 +128,9 @@ describe("language in the URL", () => {
     expect(studyStatusText([site], now).text).toBe("Åpen for inklusjon til 14. mars 2027");
     expect(studyStatusText([site], now, "nn").text).toBe("Open for inklusjon til 14. mars 2027");
     expect(studyStatusText([site], now, "en").text).toBe("Recruiting until 14 March 2027");
-    expect(siteStatusText({ inclusionStart: "2027-02-01", inclusionEnd: null, paused: false }, now, "nb")).toBe("Åpner 1. februar 2027");
+    expect(siteStatusText({ inclusionStart: "2027-02-01", inclusionEnd: null, paused: false }, now, "nb")).toBe(
+      "Åpner 1. februar 2027",
+    );
     expect(siteStatusText({ inclusionStart: "2026-01-01", inclusionEnd: "2026-12-11", paused: false }, now, "en")).toBe(
       "Recruiting until 11 December 2026 (10 days left)",
     );
@@ -138,7 +166,10 @@ describe("quick eligibility check", () => {
 
   it("says nothing was checked without age and sex; a study for all sexes is met by either", () => {
     expect(checkEligibility(study, criteria, { ageYears: null, sex: null }).summary).toBe("missing");
-    const all = checkEligibility({ minAgeYears: null, maxAgeYears: null, sex: "all" }, criteria, { ageYears: 90, sex: "male" });
+    const all = checkEligibility({ minAgeYears: null, maxAgeYears: null, sex: "all" }, criteria, {
+      ageYears: 90,
+      sex: "male",
+    });
     expect(all.checks.slice(0, 2).map((c) => c.outcome)).toEqual(["met", "met"]);
   });
 });
@@ -168,7 +199,14 @@ describe("criteria and the referral summary", () => {
         sex: "Kvinner",
         inclusion: ["Kvinner 18 år eller eldre"],
         exclusion: ["Graviditet"],
-        openSites: [{ name: "Radiumhospitalet", statusText: "Åpen for inklusjon til 14. mars 2027", contact: "Anne, +47 1", referral: "Merk «X»." }],
+        openSites: [
+          {
+            name: "Radiumhospitalet",
+            statusText: "Åpen for inklusjon til 14. mars 2027",
+            contact: "Anne, +47 1",
+            referral: "Merk «X».",
+          },
+        ],
         otherSites: [{ name: "Haukeland", statusText: "Åpner 1. februar 2027" }],
         url: "https://example.no/helsepersonell/studier/1",
         isDemo: false,
@@ -179,7 +217,9 @@ describe("criteria and the referral summary", () => {
     );
     expect(text).toContain("Studie: En studie\nIdentifikatorer: ClinicalTrials.gov NCT90000012, REK-nummer 912001");
     expect(text).toContain("Inklusjonskriterier:\n- Kvinner 18 år eller eldre");
-    expect(text).toContain("- Radiumhospitalet: Åpen for inklusjon til 14. mars 2027\n  Kontakt: Anne, +47 1\n  Henvisning: Merk «X».");
+    expect(text).toContain(
+      "- Radiumhospitalet: Åpen for inklusjon til 14. mars 2027\n  Kontakt: Anne, +47 1\n  Henvisning: Merk «X».",
+    );
     expect(text).toContain("Øvrige studiesteder: Haukeland (Åpner 1. februar 2027)");
     expect(text).toContain("Hentet 1. desember 2026 kl. 13:00.");
     expect(text).not.toContain("<");
@@ -187,7 +227,13 @@ describe("criteria and the referral summary", () => {
   });
 
   it("links registry identifiers, except fictional demo numbers", () => {
-    const identifiers = { nct: "NCT01234567", euCt: "2023-501234-12-00", eudract: null, isrctn: "ISRCTN12345678", rek: "2019/1234" };
+    const identifiers = {
+      nct: "NCT01234567",
+      euCt: "2023-501234-12-00",
+      eudract: null,
+      isrctn: "ISRCTN12345678",
+      rek: "2019/1234",
+    };
     const real = identifierViews({ identifiers, isDemo: false }, translator("nb"));
     expect(real.map((i) => i.url)).toEqual([
       "https://clinicaltrials.gov/study/NCT01234567",

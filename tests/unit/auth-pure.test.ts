@@ -39,7 +39,8 @@ describe("signed values", () => {
 describe("CSRF", () => {
   const { token, setCookie } = freshCsrfToken();
   const cookie = setCookie!.split(";")[0]!;
-  const request = (headers: Record<string, string>) => new Request("http://127.0.0.1:3000/logg-inn", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers } });
+  const request = (headers: Record<string, string>) =>
+    new Request("http://127.0.0.1:3000/logg-inn", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers } });
   const form = (value?: string) => {
     const f = new FormData();
     if (value !== undefined) f.set(CSRF_FIELD, value);
@@ -69,7 +70,15 @@ describe("readiness", () => {
     title: { nb: "Tittel" },
     summary: { nb: `${"ord ".repeat(30)}slutt. Kort setning.` },
     contacts: [],
-    sites: [{ organisationId: "ous", inclusionStart: "2020-01-01", inclusionEnd: "2020-12-31", contact: null, withdrawn: false }],
+    sites: [
+      {
+        organisationId: "ous",
+        inclusionStart: "2020-01-01",
+        inclusionEnd: "2020-12-31",
+        contact: null,
+        withdrawn: false,
+      },
+    ],
   };
   it("lists what is missing and warns", () => {
     expect(missingForPublishing(base)).toEqual(["REK-nummer"]);
@@ -83,7 +92,9 @@ describe("readiness", () => {
 
 describe("diffs in words", () => {
   it("names the site and field", () => {
-    expect(describeChange({ path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2026-01-01", to: "2026-06-30" })).toEqual({
+    expect(
+      describeChange({ path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2026-01-01", to: "2026-06-30" }),
+    ).toEqual({
       label: "Inklusjonsslutt, st-olavs",
       from: "2026-01-01",
       to: "2026-06-30",

@@ -35,18 +35,32 @@ describe("configuration from the environment", () => {
       BASE_URL: "https://kliniskestudier.no",
       SEED_DEMO_DATA: "false",
     });
-    expect(config).toMatchObject({ PORT: 8080, SEARCH_ENGINE: "meilisearch", MEILI_HOST: "http://127.0.0.1:7700", SEED_DEMO_DATA: false });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      SEARCH_ENGINE: "meilisearch",
+      MEILI_HOST: "http://127.0.0.1:7700",
+      SEED_DEMO_DATA: false,
+    });
     expect(config.SESSION_SECRET).toBe(secret);
     expect(config.sessionSecretGenerated).toBe(false);
   });
 
   it("site confirmation limits: 6 and 12 months by default, set per deployment, soft not above hard (ADR 0019)", () => {
     expect(parseConfig({})).toMatchObject({ SITE_CONFIRMATION_SOFT_MONTHS: 6, SITE_CONFIRMATION_HARD_MONTHS: 12 });
-    expect(parseConfig({ SITE_CONFIRMATION_SOFT_MONTHS: "3", SITE_CONFIRMATION_HARD_MONTHS: "9" })).toMatchObject({ SITE_CONFIRMATION_SOFT_MONTHS: 3, SITE_CONFIRMATION_HARD_MONTHS: 9 });
+    expect(parseConfig({ SITE_CONFIRMATION_SOFT_MONTHS: "3", SITE_CONFIRMATION_HARD_MONTHS: "9" })).toMatchObject({
+      SITE_CONFIRMATION_SOFT_MONTHS: 3,
+      SITE_CONFIRMATION_HARD_MONTHS: 9,
+    });
     expect(problemsFor({ SITE_CONFIRMATION_SOFT_MONTHS: "13" })).toEqual([
-      { variable: "SITE_CONFIRMATION_SOFT_MONTHS", message: expect.stringMatching(/must not be more than SITE_CONFIRMATION_HARD_MONTHS \(12\)/) },
+      {
+        variable: "SITE_CONFIRMATION_SOFT_MONTHS",
+        message: expect.stringMatching(/must not be more than SITE_CONFIRMATION_HARD_MONTHS \(12\)/),
+      },
     ]);
-    expect(problemsFor({ SITE_CONFIRMATION_HARD_MONTHS: "0" })[0]).toMatchObject({ variable: "SITE_CONFIRMATION_HARD_MONTHS", message: expect.stringMatching(/whole number of months/) });
+    expect(problemsFor({ SITE_CONFIRMATION_HARD_MONTHS: "0" })[0]).toMatchObject({
+      variable: "SITE_CONFIRMATION_HARD_MONTHS",
+      message: expect.stringMatching(/whole number of months/),
+    });
   });
 
   it("treats empty values as unset", () => {

@@ -14,7 +14,8 @@ const LOCALES = { nb, nn, en: enGB } as const;
 
 function days(fromYear: number, toYear: number): string[] {
   const out: string[] = [];
-  for (let t = Date.UTC(fromYear, 0, 1); t < Date.UTC(toYear + 1, 0, 1); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.UTC(fromYear, 0, 1); t < Date.UTC(toYear + 1, 0, 1); t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -34,7 +35,8 @@ describe("calendar dates in words", () => {
   });
 
   it("refuses what is no calendar date", () => {
-    for (const bad of ["2027-3-14", "14.03.2027", "2027-02-30", "2027-13-01", ""]) expect(() => translator("nb").date(bad)).toThrow(RangeError);
+    for (const bad of ["2027-3-14", "14.03.2027", "2027-02-30", "2027-13-01", ""])
+      expect(() => translator("nb").date(bad)).toThrow(RangeError);
   });
 
   it("fills the pattern tokens it knows and keeps quoted text", () => {
@@ -55,14 +57,18 @@ describe("instants in Europe/Oslo", () => {
   it.each(["nb", "nn", "en"] as const)("%s: as date-fns with @date-fns/tz wrote them", (lang) => {
     const pattern = MESSAGES[lang]["format.instant"];
     for (const iso of instants) {
-      expect(translator(lang).instant(iso)).toBe(format(new TZDate(new Date(iso).getTime(), "Europe/Oslo"), pattern, { locale: LOCALES[lang] }));
+      expect(translator(lang).instant(iso)).toBe(
+        format(new TZDate(new Date(iso).getTime(), "Europe/Oslo"), pattern, { locale: LOCALES[lang] }),
+      );
     }
   });
 
   it("shows midnight as 00 and a summer instant an hour later than winter", () => {
     expect(translator("nb").instant("2026-11-22T13:05:00Z")).toBe("22. november 2026 kl. 14:05");
     expect(translator("nb").instant("2026-06-30T22:00:00Z")).toBe("1. juli 2026 kl. 00:00");
-    expect(formatInstantPattern(new Date("2026-12-31T23:30:00Z"), "d. MMMM yyyy 'kl.' HH:mm", "nb-NO")).toBe("1. januar 2027 kl. 00:30");
+    expect(formatInstantPattern(new Date("2026-12-31T23:30:00Z"), "d. MMMM yyyy 'kl.' HH:mm", "nb-NO")).toBe(
+      "1. januar 2027 kl. 00:30",
+    );
   });
 
   it("refuses what is no point in time", () => {

@@ -19,17 +19,50 @@ const SEED_DAYS = [
 
 const REGION_OF: Record<string, "helse-sor-ost" | "helse-vest" | "helse-midt-norge" | "helse-nord"> = {};
 for (const id of [
-  "ous", "ahus", "sykehuset-ostfold", "sykehuset-innlandet", "vestre-viken", "sykehuset-vestfold", "sykehuset-telemark",
-  "sorlandet-sykehus", "sunnaas", "lovisenberg", "diakonhjemmet", "martina-hansens", "revmatismesykehuset", "modum-bad",
-]) REGION_OF[id] = "helse-sor-ost";
-for (const id of ["helse-stavanger", "helse-fonna", "helse-bergen", "helse-forde", "haraldsplass"]) REGION_OF[id] = "helse-vest";
+  "ous",
+  "ahus",
+  "sykehuset-ostfold",
+  "sykehuset-innlandet",
+  "vestre-viken",
+  "sykehuset-vestfold",
+  "sykehuset-telemark",
+  "sorlandet-sykehus",
+  "sunnaas",
+  "lovisenberg",
+  "diakonhjemmet",
+  "martina-hansens",
+  "revmatismesykehuset",
+  "modum-bad",
+])
+  REGION_OF[id] = "helse-sor-ost";
+for (const id of ["helse-stavanger", "helse-fonna", "helse-bergen", "helse-forde", "haraldsplass"])
+  REGION_OF[id] = "helse-vest";
 for (const id of ["st-olavs", "helse-nord-trondelag", "helse-more-og-romsdal"]) REGION_OF[id] = "helse-midt-norge";
-for (const id of ["unn", "nordlandssykehuset", "helgelandssykehuset", "finnmarkssykehuset"]) REGION_OF[id] = "helse-nord";
+for (const id of ["unn", "nordlandssykehuset", "helgelandssykehuset", "finnmarkssykehuset"])
+  REGION_OF[id] = "helse-nord";
 
 const HRCS = new Set([
-  "blood", "cancer", "cardiovascular", "congenital", "ear", "eye", "infection", "inflammatory-immune",
-  "injuries-accidents", "mental-health", "metabolic-endocrine", "musculoskeletal", "neurological",
-  "oral-gastrointestinal", "renal-urogenital", "reproductive-health", "respiratory", "skin", "stroke", "generic", "other",
+  "blood",
+  "cancer",
+  "cardiovascular",
+  "congenital",
+  "ear",
+  "eye",
+  "infection",
+  "inflammatory-immune",
+  "injuries-accidents",
+  "mental-health",
+  "metabolic-endocrine",
+  "musculoskeletal",
+  "neurological",
+  "oral-gastrointestinal",
+  "renal-urogenital",
+  "reproductive-health",
+  "respiratory",
+  "skin",
+  "stroke",
+  "generic",
+  "other",
 ]);
 
 /** A reference list from data/reference, when it is there (it is written by another part of the project). */
@@ -58,7 +91,12 @@ function parseAll(today: string): { key: string; study: Study }[] {
     const { key, study } = materialiseDemoStudy(spec, today);
     const result = studyInputSchema.safeParse(study);
     if (result.success) parsed.push({ key, study: result.data });
-    else failures.push(`${key}: ${describeProblems(result.error).map((p) => `${p.field}: ${p.message}`).join("; ")}`);
+    else
+      failures.push(
+        `${key}: ${describeProblems(result.error)
+          .map((p) => `${p.field}: ${p.message}`)
+          .join("; ")}`,
+      );
   }
   if (failures.length) console.error(`Demo studies rejected for ${today}:\n${failures.join("\n")}`);
   expect(failures).toEqual([]);
@@ -110,41 +148,52 @@ describe("demo studies: valid on any seed day", () => {
   });
 });
 
-describe.runIf(referenceOrganisations || referenceIcd10 || referenceHrcs)("demo studies: match the reference lists", () => {
-  it.runIf(referenceOrganisations)("organisations, regions and hospitals exist in data/reference/organisations.json", () => {
-    const orgs = new Map(referenceOrganisations!.map((o) => [o.id, o]));
-    for (const [id, region] of Object.entries(REGION_OF)) expect(orgs.get(id)?.regionId, id).toBe(region);
-    let withHospital = 0;
-    let sites = 0;
-    for (const spec of specs) {
-      const ids = [
-        spec.leadOrganisationId,
-        spec.principalInvestigator?.organisationId,
-        ...(spec.localIds ?? []).map((l) => l.organisationId),
-        ...spec.sites.map((s) => s.organisationId),
-      ].filter((id): id is string => typeof id === "string");
-      for (const id of ids) expect(orgs.has(id), `${spec.key}: unknown organisation ${id}`).toBe(true);
-      for (const site of spec.sites) {
-        sites++;
-        if (site.hospitalId == null) continue;
-        withHospital++;
-        const hospitals = (site.organisationId ? orgs.get(site.organisationId)?.hospitals.map((h) => h.id) : null) ?? [];
-        expect(hospitals, `${spec.key}: ${site.hospitalId} is not a hospital of ${site.organisationId}`).toContain(site.hospitalId);
-      }
-    }
-    expect(withHospital / sites, "most sites name their hospital").toBeGreaterThan(0.75);
-  });
+describe.runIf(referenceOrganisations || referenceIcd10 || referenceHrcs)(
+  "demo studies: match the reference lists",
+  () => {
+    it.runIf(referenceOrganisations)(
+      "organisations, regions and hospitals exist in data/reference/organisations.json",
+      () => {
+        const orgs = new Map(referenceOrganisations!.map((o) => [o.id, o]));
+        for (const [id, region] of Object.entries(REGION_OF)) expect(orgs.get(id)?.regionId, id).toBe(region);
+        let withHospital = 0;
+        let sites = 0;
+        for (const spec of specs) {
+          const ids = [
+            spec.leadOrganisationId,
+            spec.principalInvestigator?.organisationId,
+            ...(spec.localIds ?? []).map((l) => l.organisationId),
+            ...spec.sites.map((s) => s.organisationId),
+          ].filter((id): id is string => typeof id === "string");
+          for (const id of ids) expect(orgs.has(id), `${spec.key}: unknown organisation ${id}`).toBe(true);
+          for (const site of spec.sites) {
+            sites++;
+            if (site.hospitalId == null) continue;
+            withHospital++;
+            const hospitals =
+              (site.organisationId ? orgs.get(site.organisationId)?.hospitals.map((h) => h.id) : null) ?? [];
+            expect(hospitals, `${spec.key}: ${site.hospitalId} is not a hospital of ${site.organisationId}`).toContain(
+              site.hospitalId,
+            );
+          }
+        }
+        expect(withHospital / sites, "most sites name their hospital").toBeGreaterThan(0.75);
+      },
+    );
 
-  it.runIf(referenceIcd10)("every ICD-10 code is in data/reference/icd10.json", () => {
-    const codes = new Set(referenceIcd10!.map((c) => c.code));
-    for (const spec of specs) for (const code of spec.icd10 ?? []) expect(codes.has(code), `${spec.key}: ${code}`).toBe(true);
-  });
+    it.runIf(referenceIcd10)("every ICD-10 code is in data/reference/icd10.json", () => {
+      const codes = new Set(referenceIcd10!.map((c) => c.code));
+      for (const spec of specs)
+        for (const code of spec.icd10 ?? []) expect(codes.has(code), `${spec.key}: ${code}`).toBe(true);
+    });
 
-  it.runIf(referenceHrcs)("every HRCS category is in data/reference/hrcs-categories.json", () => {
-    const ids = new Set(referenceHrcs!.map((c) => c.id));
-    for (const spec of specs) for (const c of spec.categories ?? []) expect(ids.has(c), `${spec.key}: ${c}`).toBe(true);
-  });
-});
+    it.runIf(referenceHrcs)("every HRCS category is in data/reference/hrcs-categories.json", () => {
+      const ids = new Set(referenceHrcs!.map((c) => c.id));
+      for (const spec of specs)
+        for (const c of spec.categories ?? []) expect(ids.has(c), `${spec.key}: ${c}`).toBe(true);
+    });
+  },
+);
 
 describe("demo studies: clearly fictional", () => {
   it("every plain-language summary ends with the demo sentence", () => {
@@ -171,9 +220,11 @@ describe("demo studies: clearly fictional", () => {
 
   it("all links start with https://example.no/ and no other web address appears", () => {
     for (const spec of specs) {
-      for (const link of spec.links ?? []) expect(link.url.startsWith("https://example.no/"), `${spec.key}: ${link.url}`).toBe(true);
+      for (const link of spec.links ?? [])
+        expect(link.url.startsWith("https://example.no/"), `${spec.key}: ${link.url}`).toBe(true);
       for (const text of allStrings(spec)) {
-        for (const url of text.match(/https?:\/\/\S+/g) ?? []) expect(url.startsWith("https://example.no/"), `${spec.key}: ${url}`).toBe(true);
+        for (const url of text.match(/https?:\/\/\S+/g) ?? [])
+          expect(url.startsWith("https://example.no/"), `${spec.key}: ${url}`).toBe(true);
         expect(/\bwww\./.test(text), `${spec.key}: ${text}`).toBe(false);
       }
     }
@@ -221,7 +272,9 @@ describe("demo studies: spread", () => {
 
   it("sites span at least 20 organisations; at least 15 multi-centre studies", () => {
     // Places that are no registered organisation (organisationId null) are kept as written.
-    const siteOrgs = new Set(specs.flatMap((s) => s.sites.map((site) => site.organisationId).filter((id): id is string => id != null)));
+    const siteOrgs = new Set(
+      specs.flatMap((s) => s.sites.map((site) => site.organisationId).filter((id): id is string => id != null)),
+    );
     for (const org of siteOrgs) expect(REGION_OF[org], `unknown organisation ${org}`).toBeDefined();
     expect(siteOrgs.size).toBeGreaterThanOrEqual(20);
     const multi = specs.filter((s) => new Set(s.sites.map((site) => site.organisationId)).size >= 2);
@@ -234,7 +287,9 @@ describe("demo studies: spread", () => {
   });
 
   it("mixes study types, phases, HRCS categories, ages and sexes", () => {
-    const treatmentWithPhase = specs.filter((s) => s.studyType === "treatment" && s.phase && s.phase !== "not_applicable");
+    const treatmentWithPhase = specs.filter(
+      (s) => s.studyType === "treatment" && s.phase && s.phase !== "not_applicable",
+    );
     expect(treatmentWithPhase.length).toBeGreaterThanOrEqual(44);
     const observational = specs.filter((s) => s.studyType === "observational");
     expect(observational.length).toBeGreaterThanOrEqual(12);
@@ -276,17 +331,33 @@ describe("demo studies: spread", () => {
     expect(sites.some((s) => s.startOffsetDays === 0)).toBe(true);
     expect(sites.some((s) => s.startOffsetDays === 1)).toBe(true);
     expect(sites.some((s) => s.endOffsetDays === -1)).toBe(true);
-    expect(sites.some((s) => s.startOffsetDays != null && s.startOffsetDays <= 0 && s.endOffsetDays === null)).toBe(true);
+    expect(sites.some((s) => s.startOffsetDays != null && s.startOffsetDays <= 0 && s.endOffsetDays === null)).toBe(
+      true,
+    );
     expect(sites.some((s) => s.startOffsetDays === null)).toBe(true);
-    expect(sites.filter((s) => s.endOffsetDays != null && s.endOffsetDays > 0 && s.endOffsetDays <= 30).length).toBeGreaterThanOrEqual(3);
+    expect(
+      sites.filter((s) => s.endOffsetDays != null && s.endOffsetDays > 0 && s.endOffsetDays <= 30).length,
+    ).toBeGreaterThanOrEqual(3);
     for (const s of sites.filter((x) => x.paused)) expect(s.pauseReason, "a paused site needs a reason").toBeTruthy();
     expect(sites.filter((s) => s.referral).length).toBeGreaterThanOrEqual(20);
   });
 
   it("typical patient searches find a published study", () => {
     const searches = [
-      "brystkreft", "hjerteinfarkt", "diabetes", "depresjon", "slag", "kols", "ms", "revmatoid artritt", "adhd",
-      "prostatakreft", "parkinson", "epilepsi", "covid", "psykose",
+      "brystkreft",
+      "hjerteinfarkt",
+      "diabetes",
+      "depresjon",
+      "slag",
+      "kols",
+      "ms",
+      "revmatoid artritt",
+      "adhd",
+      "prostatakreft",
+      "parkinson",
+      "epilepsi",
+      "covid",
+      "psykose",
     ];
     const words = (s: DemoStudySpec) =>
       allStrings([s.title, s.shortTitle, s.conditions])
@@ -296,7 +367,9 @@ describe("demo studies: spread", () => {
     for (const term of searches) {
       const hits = published.filter((s) => {
         const w = words(s);
-        return term.includes(" ") ? allStrings(s.conditions).join(" ").toLowerCase().includes(term) : w.some((x) => x.startsWith(term) || x.endsWith(term));
+        return term.includes(" ")
+          ? allStrings(s.conditions).join(" ").toLowerCase().includes(term)
+          : w.some((x) => x.startsWith(term) || x.endsWith(term));
       });
       expect(hits.length, `no published study for «${term}»`).toBeGreaterThan(0);
     }
@@ -333,16 +406,25 @@ describe("demo studies: derived inclusion status on the seed day", () => {
               .map((site, index) => ({ site, parsed: parsed.get(spec.key)!.sites[index]! }))
               .filter(({ site }) => pred(site)),
           );
-        for (const { parsed: site } of sitesWith((s) => !s.paused && s.endOffsetDays === 0)) expect(siteStatus(site, now)).toBe("open");
-        for (const { parsed: site } of sitesWith((s) => !s.paused && s.startOffsetDays === 0)) expect(siteStatus(site, now)).toBe("open");
-        for (const { parsed: site } of sitesWith((s) => !s.paused && s.startOffsetDays === 1)) expect(siteStatus(site, now)).toBe("planned");
-        for (const { parsed: site } of sitesWith((s) => s.endOffsetDays === -1)) expect(siteStatus(site, now)).toBe("closed");
-        for (const { parsed: site } of sitesWith((s) => !s.paused && s.startOffsetDays === null && !s.declared)) expect(siteStatus(site, now)).toBe("planned");
+        for (const { parsed: site } of sitesWith((s) => !s.paused && s.endOffsetDays === 0))
+          expect(siteStatus(site, now)).toBe("open");
+        for (const { parsed: site } of sitesWith((s) => !s.paused && s.startOffsetDays === 0))
+          expect(siteStatus(site, now)).toBe("open");
+        for (const { parsed: site } of sitesWith((s) => !s.paused && s.startOffsetDays === 1))
+          expect(siteStatus(site, now)).toBe("planned");
+        for (const { parsed: site } of sitesWith((s) => s.endOffsetDays === -1))
+          expect(siteStatus(site, now)).toBe("closed");
+        for (const { parsed: site } of sitesWith((s) => !s.paused && s.startOffsetDays === null && !s.declared))
+          expect(siteStatus(site, now)).toBe("planned");
         // Declared statuses: the hospital's "Åpen for rekruttering", a registry's "by invitation",
         // and a "recruiting" verified too long ago (unknown, needs confirmation).
-        const declaredStatuses = new Set(sitesWith((s) => s.declared != null).map(({ parsed: site }) => siteStatus(site, now)));
+        const declaredStatuses = new Set(
+          sitesWith((s) => s.declared != null).map(({ parsed: site }) => siteStatus(site, now)),
+        );
         expect([...declaredStatuses].sort()).toEqual(["invitation", "open", "unknown"]);
-        for (const { parsed: site } of sitesWith((s) => !s.paused && s.startOffsetDays != null && s.startOffsetDays <= 0 && s.endOffsetDays === null)) {
+        for (const { parsed: site } of sitesWith(
+          (s) => !s.paused && s.startOffsetDays != null && s.startOffsetDays <= 0 && s.endOffsetDays === null,
+        )) {
           expect(siteStatus(site, now)).toBe("open");
         }
       });

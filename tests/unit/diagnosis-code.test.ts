@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { readDiagnosisCode, type DiagnosisLookups } from "~/domain/diagnosis-code";
 
-const icpc2: Record<string, string> = { T90: "Diabetes type 2", K77: "Hjertesvikt", R991: "Covid-19 (mistenkt/sannsynlig)", C14: "Kikhoste" };
+const icpc2: Record<string, string> = {
+  T90: "Diabetes type 2",
+  K77: "Hjertesvikt",
+  R991: "Covid-19 (mistenkt/sannsynlig)",
+  C14: "Kikhoste",
+};
 const lookups = (inUse: string[]): DiagnosisLookups => ({
   icd10InUse: (code) => inUse.some((c) => c === code || c.startsWith(code)),
   icpc2Name: (code) => icpc2[code] ?? null,

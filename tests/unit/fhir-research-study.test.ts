@@ -6,14 +6,23 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CONTAINED_ID, EXTENSION, HOSPITAL_ID_SYSTEM, ICD10_NO_SYSTEM, IDENTIFIER_SYSTEM, ORGANISATION_ID_SYSTEM } from "~/fhir/constants";
+import {
+  CONTAINED_ID,
+  EXTENSION,
+  HOSPITAL_ID_SYSTEM,
+  ICD10_NO_SYSTEM,
+  IDENTIFIER_SYSTEM,
+  ORGANISATION_ID_SYSTEM,
+} from "~/fhir/constants";
 import { effectiveLastUpdated, overallWindow, toResearchStudy, type FhirJson } from "~/fhir/research-study";
 import { eclaireRecruitmentStatus, r4StatusOfSite, r4StatusOfStudy } from "~/fhir/status";
 import { parseFhirResearchStudy } from "~/ingest/mappers/fhir-research-study";
 import type { OrganisationRef } from "~/ingest/types";
 import type { SiteRecord, StudyRecord } from "~/models/study.server";
 
-const organisations = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8")) as OrganisationRef[];
+const organisations = JSON.parse(
+  readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),
+) as OrganisationRef[];
 const NOW = new Date("2026-06-15T10:00:00Z"); // 12:00 in Oslo
 const TODAY = "2026-06-15";
 
@@ -53,9 +62,19 @@ function site(organisationId: string, hospitalId: string | null, extra: Partial<
 function fixture(): StudyRecord {
   return {
     id: 42,
-    identifiers: { nct: "NCT90000042", euCt: "2099-500042-31-00", eudract: "2019-001234-12", isrctn: "ISRCTN90000042", rek: "2019/1234" },
+    identifiers: {
+      nct: "NCT90000042",
+      euCt: "2099-500042-31-00",
+      eudract: "2019-001234-12",
+      isrctn: "ISRCTN90000042",
+      rek: "2019/1234",
+    },
     localIds: [{ organisationId: "ous", localId: "ous-42" }],
-    title: { nb: "Immunterapi <før> operasjon & brystkreft", nn: "Immunterapi før operasjon ved brystkreft", en: "Immunotherapy before surgery" },
+    title: {
+      nb: "Immunterapi <før> operasjon & brystkreft",
+      nn: "Immunterapi før operasjon ved brystkreft",
+      en: "Immunotherapy before surgery",
+    },
     shortTitle: { nb: "IMMU-42", en: "IMMU-42 (en)" },
     summary: { nb: "Vi prøver ut en ny behandling.", en: "We test a new treatment." },
     scientificSummary: {},
@@ -95,7 +114,13 @@ function fixture(): StudyRecord {
     createdAt: "2026-01-01T08:00:00.000Z",
     updatedAt: "2026-01-10T08:00:00.000Z",
     publishedAt: "2026-01-02T08:00:00.000Z",
-    leadOrganisation: { id: "ous", name: "Oslo universitetssykehus HF", shortName: "OUS", regionId: "helse-sor-ost", regionName: "Helse Sør-Øst" },
+    leadOrganisation: {
+      id: "ous",
+      name: "Oslo universitetssykehus HF",
+      shortName: "OUS",
+      regionId: "helse-sor-ost",
+      regionName: "Helse Sør-Øst",
+    },
     categoryNames: { cancer: "Kreft" },
     icd10Names: { C50: "Ondartet svulst i brystkjertel", C509: "Ondartet svulst i bryst, uspesifisert" },
     sites: [
@@ -107,11 +132,20 @@ function fixture(): StudyRecord {
       }),
       site("helse-bergen", null, { inclusionStart: "2026-09-01" }),
       site("st-olavs", "st-olavs-oya", { inclusionStart: "2025-01-01", inclusionEnd: "2026-03-31" }),
-      site("unn", "unn-tromso", { inclusionStart: "2026-02-01", paused: true, pauseReason: "Venter på ny legemiddelleveranse" }),
+      site("unn", "unn-tromso", {
+        inclusionStart: "2026-02-01",
+        paused: true,
+        pauseReason: "Venter på ny legemiddelleveranse",
+      }),
       // A private hospital whose organisation and hospital have the same name: matched by id.
       site("lovisenberg", null, { inclusionStart: TODAY, inclusionEnd: TODAY }),
       // Closed and paused: closed wins for the status, the pause is kept.
-      site("sunnaas", "sunnaas-nesodden", { inclusionStart: "2025-01-01", inclusionEnd: "2026-01-01", paused: true, pauseReason: "Stanset av sponsor" }),
+      site("sunnaas", "sunnaas-nesodden", {
+        inclusionStart: "2025-01-01",
+        inclusionEnd: "2026-01-01",
+        paused: true,
+        pauseReason: "Stanset av sponsor",
+      }),
       site("ahus", "ahus-nordbyhagen", { inclusionStart: "2026-01-01", withdrawn: true }),
     ],
   };
@@ -138,7 +172,15 @@ describe("status in FHIR's words", () => {
 describe("toResearchStudy", () => {
   const study = fixture();
   const r = toResearchStudy(study, options);
-  const [riks, bergen, olavs, unn, lovisenberg, sunnaas, ahus] = study.sites as [SiteRecord, SiteRecord, SiteRecord, SiteRecord, SiteRecord, SiteRecord, SiteRecord];
+  const [riks, bergen, olavs, unn, lovisenberg, sunnaas, ahus] = study.sites as [
+    SiteRecord,
+    SiteRecord,
+    SiteRecord,
+    SiteRecord,
+    SiteRecord,
+    SiteRecord,
+    SiteRecord,
+  ];
 
   it("is an R4 ResearchStudy with the study's id, derived status and Norwegian language", () => {
     expect(r).toMatchObject({ resourceType: "ResearchStudy", id: "42", language: "nb", status: "active" });
@@ -169,15 +211,24 @@ describe("toResearchStudy", () => {
     ];
     for (const [s, status, period] of expected) {
       const sub = siteStudy(r, s);
-      expect(sub, `site ${s.organisationId}`).toMatchObject({ resourceType: "ResearchStudy", status, partOf: [{ reference: "#" }] });
+      expect(sub, `site ${s.organisationId}`).toMatchObject({
+        resourceType: "ResearchStudy",
+        status,
+        partOf: [{ reference: "#" }],
+      });
       expect((sub.site as FhirJson[])[0]!.reference).toBe(`#${CONTAINED_ID.location(s.id)}`);
       expect(ext(sub, EXTENSION.eclaireRecruitmentPeriod).map((e) => e.valuePeriod)).toEqual([period]);
     }
     expect(siteStudy(r, unn).reasonStopped).toEqual({ text: "Venter på ny legemiddelleveranse" });
     // The status in words with its basis, then how to refer.
-    expect(siteStudy(r, riks).note).toEqual([{ text: "Status: Åpen for inklusjon til 31. desember 2026" }, { text: "Henvis via DIPS til onkologisk poliklinikk" }]);
+    expect(siteStudy(r, riks).note).toEqual([
+      { text: "Status: Åpen for inklusjon til 31. desember 2026" },
+      { text: "Henvis via DIPS til onkologisk poliklinikk" },
+    ]);
     // The withdrawn site is not exported at all.
-    expect(contained(r).some((c) => c.id === CONTAINED_ID.siteStudy(ahus.id) || c.id === CONTAINED_ID.location(ahus.id))).toBe(false);
+    expect(
+      contained(r).some((c) => c.id === CONTAINED_ID.siteStudy(ahus.id) || c.id === CONTAINED_ID.location(ahus.id)),
+    ).toBe(false);
     expect((r.site as FhirJson[]).map((s) => s.reference)).toEqual(
       [riks, bergen, olavs, unn, lovisenberg, sunnaas].map((s) => `#${CONTAINED_ID.location(s.id)}`),
     );
@@ -187,8 +238,14 @@ describe("toResearchStudy", () => {
     const states = (s: SiteRecord) =>
       ext(siteStudy(r, s), EXTENSION.r5ProgressStatus).map((e) => {
         const parts = e.extension as FhirJson[];
-        const state = ((parts.find((p) => p.url === "state")!.valueCodeableConcept as FhirJson).coding as FhirJson[])[0]!.code;
-        return [state, parts.find((p) => p.url === "actual")!.valueBoolean, parts.find((p) => p.url === "period")?.valuePeriod];
+        const state = (
+          (parts.find((p) => p.url === "state")!.valueCodeableConcept as FhirJson).coding as FhirJson[]
+        )[0]!.code;
+        return [
+          state,
+          parts.find((p) => p.url === "actual")!.valueBoolean,
+          parts.find((p) => p.url === "period")?.valuePeriod,
+        ];
       });
     expect(states(riks)).toEqual([["recruiting", true, { start: "2026-01-01", end: "2026-12-31" }]]);
     expect(states(bergen)).toEqual([
@@ -214,7 +271,12 @@ describe("toResearchStudy", () => {
       { url: "targetNumber", valueUnsignedInt: 120 },
       { url: "eligibility", valueReference: { reference: "#eligibility" } },
     ]);
-    expect(overallWindow([{ inclusionStart: "2026-03-01", inclusionEnd: "2026-04-01", paused: false }, { inclusionStart: "2026-01-01", inclusionEnd: "2026-05-01", paused: false }])).toEqual({
+    expect(
+      overallWindow([
+        { inclusionStart: "2026-03-01", inclusionEnd: "2026-04-01", paused: false },
+        { inclusionStart: "2026-01-01", inclusionEnd: "2026-05-01", paused: false },
+      ]),
+    ).toEqual({
       start: "2026-01-01",
       end: "2026-05-01",
     });
@@ -255,8 +317,20 @@ describe("toResearchStudy", () => {
   it("writes translations, the acronym label and the eligibility Group", () => {
     expect(r._title).toEqual({
       extension: [
-        { url: EXTENSION.translation, extension: [{ url: "lang", valueCode: "nn" }, { url: "content", valueString: study.title.nn }] },
-        { url: EXTENSION.translation, extension: [{ url: "lang", valueCode: "en" }, { url: "content", valueString: study.title.en }] },
+        {
+          url: EXTENSION.translation,
+          extension: [
+            { url: "lang", valueCode: "nn" },
+            { url: "content", valueString: study.title.nn },
+          ],
+        },
+        {
+          url: EXTENSION.translation,
+          extension: [
+            { url: "lang", valueCode: "en" },
+            { url: "content", valueString: study.title.en },
+          ],
+        },
       ],
     });
     const label = ext(r, EXTENSION.r5Label)[0]!.extension as FhirJson[];
@@ -264,7 +338,13 @@ describe("toResearchStudy", () => {
     const group = contained(r).find((c) => c.id === "eligibility")!;
     expect(group).toMatchObject({ resourceType: "Group", type: "person", actual: false, quantity: 120 });
     const characteristic = group.characteristic as FhirJson[];
-    expect(characteristic.map((c) => (c.code as FhirJson).text)).toEqual(["Genders", "Age range", "Healthy volunteers", "Inclusion criteria", "Exclusion criteria"]);
+    expect(characteristic.map((c) => (c.code as FhirJson).text)).toEqual([
+      "Genders",
+      "Age range",
+      "Healthy volunteers",
+      "Inclusion criteria",
+      "Exclusion criteria",
+    ]);
     expect(characteristic[1]!.valueRange).toEqual({
       low: { value: 18, unit: "år", system: "http://unitsofmeasure.org", code: "a" },
       high: { value: 75, unit: "år", system: "http://unitsofmeasure.org", code: "a" },
@@ -302,20 +382,30 @@ describe("toResearchStudy", () => {
   it("moves meta.lastUpdated to the latest window opening/closing up to now (status is derived)", () => {
     // Lovisenberg opened today at 00:00 Oslo = 2026-06-14T22:00Z, later than the stored change.
     expect((r.meta as FhirJson).lastUpdated).toBe("2026-06-14T22:00:00.000Z");
-    expect(effectiveLastUpdated("2026-01-10T08:00:00.000Z", [{ inclusionStart: "2026-09-01", inclusionEnd: null, paused: false }], NOW)).toBe(
-      "2026-01-10T08:00:00.000Z",
-    );
+    expect(
+      effectiveLastUpdated(
+        "2026-01-10T08:00:00.000Z",
+        [{ inclusionStart: "2026-09-01", inclusionEnd: null, paused: false }],
+        NOW,
+      ),
+    ).toBe("2026-01-10T08:00:00.000Z");
     // The day after the last inclusion day closes the window (Oslo midnight, summer time).
-    expect(effectiveLastUpdated("2026-01-10T08:00:00.000Z", [{ inclusionStart: "2026-02-01", inclusionEnd: "2026-05-31", paused: false }], NOW)).toBe(
-      "2026-05-31T22:00:00.000Z",
-    );
+    expect(
+      effectiveLastUpdated(
+        "2026-01-10T08:00:00.000Z",
+        [{ inclusionStart: "2026-02-01", inclusionEnd: "2026-05-31", paused: false }],
+        NOW,
+      ),
+    ).toBe("2026-05-31T22:00:00.000Z");
   });
 
   it("marks demo studies as test data", () => {
     expect((r.meta as FhirJson).tag).toBeUndefined();
     const demo = toResearchStudy({ ...fixture(), isDemo: true }, options);
-    expect((demo.meta as FhirJson).tag).toEqual([{ system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "HTEST", display: "test health data" }]);
-    expect(((demo.text as FhirJson).div as string)).toContain("Demodata");
+    expect((demo.meta as FhirJson).tag).toEqual([
+      { system: "http://terminology.hl7.org/CodeSystem/v3-ActReason", code: "HTEST", display: "test health data" },
+    ]);
+    expect((demo.text as FhirJson).div as string).toContain("Demodata");
   });
 
   it("a study without active sites: status approved, no recruitment period", () => {
@@ -330,10 +420,20 @@ describe("round trip through our FHIR ingest mapper (pure)", () => {
   it("gives back the same identifiers, texts, sites with their windows, conditions and eligibility", () => {
     const study = fixture();
     const resource = toResearchStudy(study, options);
-    const result = parseFhirResearchStudy(JSON.stringify(resource), { organisationId: "ous", organisations }, { today: TODAY });
+    const result = parseFhirResearchStudy(
+      JSON.stringify(resource),
+      { organisationId: "ous", organisations },
+      { today: TODAY },
+    );
     expect(result.rejected).toEqual([]);
     const back = result.records[0]!.study;
-    expect(back.identifiers).toEqual({ nct: "NCT90000042", euCt: "2099-500042-31-00", eudract: "2019-001234-12", isrctn: "ISRCTN90000042", rek: "2019/1234" });
+    expect(back.identifiers).toEqual({
+      nct: "NCT90000042",
+      euCt: "2099-500042-31-00",
+      eudract: "2019-001234-12",
+      isrctn: "ISRCTN90000042",
+      rek: "2019/1234",
+    });
     expect(back.title).toEqual(study.title);
     expect(back.shortTitle).toEqual(study.shortTitle);
     expect(back.summary).toEqual(study.summary);
@@ -341,7 +441,14 @@ describe("round trip through our FHIR ingest mapper (pure)", () => {
     expect(back.icd10).toEqual(study.icd10);
     expect(back.snomed).toEqual(study.snomed);
     expect(back.eligibility).toMatchObject({ sex: "female", minAgeYears: 18, maxAgeYears: 75 });
-    expect(back).toMatchObject({ studyType: "treatment", phase: "phase_1_2", sponsor: study.sponsor, targetEnrolment: 120, leadOrganisationId: "ous", publicationState: "published" });
+    expect(back).toMatchObject({
+      studyType: "treatment",
+      phase: "phase_1_2",
+      sponsor: study.sponsor,
+      targetEnrolment: 120,
+      leadOrganisationId: "ous",
+      publicationState: "published",
+    });
     const sites = (back.sites ?? []).map((s) => ({
       organisationId: s.organisationId,
       hospitalId: s.hospitalId ?? null,
@@ -375,7 +482,10 @@ describe("the FHIR ingest mapper's reading of site-level studies (what the expor
     resourceType: "Location",
     id,
     name: "Navn som ikke matcher",
-    identifier: [{ system: ORGANISATION_ID_SYSTEM, value: org }, ...(hospital ? [{ system: HOSPITAL_ID_SYSTEM, value: hospital }] : [])],
+    identifier: [
+      { system: ORGANISATION_ID_SYSTEM, value: org },
+      ...(hospital ? [{ system: HOSPITAL_ID_SYSTEM, value: hospital }] : []),
+    ],
     address: { country: "NO" },
   });
   const siteStudyOf = (id: string, location: string, extra: Record<string, unknown>) => ({
@@ -410,7 +520,12 @@ describe("the FHIR ingest mapper's reading of site-level studies (what the expor
         [
           loc("a", "ous", "ous-ulleval"),
           loc("b", "helse-bergen"),
-          siteStudyOf("sa", "a", { extension: [{ url: EXTENSION.eclaireRecruitmentPeriod, valuePeriod: { start: "2026-03-01", end: "2026-05-31" } }], status: "closed-to-accrual" }),
+          siteStudyOf("sa", "a", {
+            extension: [
+              { url: EXTENSION.eclaireRecruitmentPeriod, valuePeriod: { start: "2026-03-01", end: "2026-05-31" } },
+            ],
+            status: "closed-to-accrual",
+          }),
         ],
         ["a", "b"],
       ),
@@ -419,17 +534,43 @@ describe("the FHIR ingest mapper's reading of site-level studies (what the expor
     const study0 = r.records[0]!.study;
     expect(study0.identifiers).toMatchObject({ rek: "123456" });
     expect(study0.sites).toEqual([
-      expect.objectContaining({ organisationId: "ous", hospitalId: "ous-ulleval", inclusionStart: "2026-03-01", inclusionEnd: "2026-05-31", paused: false }),
-      expect.objectContaining({ organisationId: "helse-bergen", hospitalId: null, inclusionStart: "2026-01-01", inclusionEnd: null }),
+      expect.objectContaining({
+        organisationId: "ous",
+        hospitalId: "ous-ulleval",
+        inclusionStart: "2026-03-01",
+        inclusionEnd: "2026-05-31",
+        paused: false,
+      }),
+      expect.objectContaining({
+        organisationId: "helse-bergen",
+        hospitalId: null,
+        inclusionStart: "2026-01-01",
+        inclusionEnd: null,
+      }),
     ]);
   });
 
   it("a bad date in a site-level study rejects the record naming that site", () => {
     const r = map(
-      study([loc("a", "ous"), loc("b", "unn"), siteStudyOf("sb", "b", { extension: [{ url: EXTENSION.eclaireRecruitmentPeriod, valuePeriod: { start: "2026-02-30" } }] })], ["a", "b"]),
+      study(
+        [
+          loc("a", "ous"),
+          loc("b", "unn"),
+          siteStudyOf("sb", "b", {
+            extension: [{ url: EXTENSION.eclaireRecruitmentPeriod, valuePeriod: { start: "2026-02-30" } }],
+          }),
+        ],
+        ["a", "b"],
+      ),
     );
     expect(r.records).toEqual([]);
-    expect(r.rejected).toEqual([expect.objectContaining({ externalId: "x1", field: "sites.1.inclusionStart", message: expect.stringContaining("contained[sb]") })]);
+    expect(r.rejected).toEqual([
+      expect.objectContaining({
+        externalId: "x1",
+        field: "sites.1.inclusionStart",
+        message: expect.stringContaining("contained[sb]"),
+      }),
+    ]);
   });
 
   it("ignores contained studies that are not part of this study, and a hospital id of another organisation", () => {
@@ -443,6 +584,13 @@ describe("the FHIR ingest mapper's reading of site-level studies (what the expor
       ),
     );
     // Falls back to the name match and the study's own window.
-    expect(r.records[0]!.study.sites).toEqual([expect.objectContaining({ organisationId: "ous", hospitalId: "ous-rikshospitalet", inclusionStart: "2026-01-01", withdrawn: false })]);
+    expect(r.records[0]!.study.sites).toEqual([
+      expect.objectContaining({
+        organisationId: "ous",
+        hospitalId: "ous-rikshospitalet",
+        inclusionStart: "2026-01-01",
+        withdrawn: false,
+      }),
+    ]);
   });
 });

@@ -1,6 +1,13 @@
 /** FHIR search parameters for ResearchStudy (app/fhir/search-params.ts): values, errors, FHIR's rules. */
 import { describe, expect, it } from "vitest";
-import { dateRange, matchesDate, parseSearchParams, parseToken, splitEscaped, type FhirSearch } from "~/fhir/search-params";
+import {
+  dateRange,
+  matchesDate,
+  parseSearchParams,
+  parseToken,
+  splitEscaped,
+  type FhirSearch,
+} from "~/fhir/search-params";
 
 const parse = (query: string, strict = false) => parseSearchParams(new URLSearchParams(query).entries(), { strict });
 function ok(query: string, strict = false): FhirSearch {
@@ -17,7 +24,10 @@ function fails(query: string, strict = false) {
 describe("tokens and escaping", () => {
   it("splits on unescaped separators only", () => {
     expect(splitEscaped("a,b\\,c,d", ",")).toEqual(["a", "b\\,c", "d"]);
-    expect(parseToken("https://clinicaltrials.gov|NCT01234567")).toEqual({ system: "https://clinicaltrials.gov", code: "NCT01234567" });
+    expect(parseToken("https://clinicaltrials.gov|NCT01234567")).toEqual({
+      system: "https://clinicaltrials.gov",
+      code: "NCT01234567",
+    });
     expect(parseToken("NCT01234567")).toEqual({ system: null, code: "NCT01234567" });
     expect(parseToken("|x")).toEqual({ system: "", code: "x" });
     expect(parseToken("a\\|b")).toEqual({ system: null, code: "a|b" });
@@ -35,34 +45,61 @@ describe("parameters", () => {
   });
 
   it("identifier: registry systems (lenient about http/https, www, trailing slash), bare values, system|", () => {
-    expect(ok("identifier=https://clinicaltrials.gov|nct01234567").identifiers).toEqual([[{ kind: "registry", registry: "nct", value: "NCT01234567" }]]);
-    expect(ok("identifier=http://www.clinicaltrials.gov/|NCT01234567").identifiers[0]![0]).toMatchObject({ registry: "nct" });
-    expect(ok("identifier=https://rekportalen.no|2019/1234").identifiers[0]![0]).toEqual({ kind: "registry", registry: "rek", value: "2019/1234" });
-    expect(ok("identifier=https://www.isrctn.com|").identifiers[0]![0]).toEqual({ kind: "registry", registry: "isrctn", value: null });
+    expect(ok("identifier=https://clinicaltrials.gov|nct01234567").identifiers).toEqual([
+      [{ kind: "registry", registry: "nct", value: "NCT01234567" }],
+    ]);
+    expect(ok("identifier=http://www.clinicaltrials.gov/|NCT01234567").identifiers[0]![0]).toMatchObject({
+      registry: "nct",
+    });
+    expect(ok("identifier=https://rekportalen.no|2019/1234").identifiers[0]![0]).toEqual({
+      kind: "registry",
+      registry: "rek",
+      value: "2019/1234",
+    });
+    expect(ok("identifier=https://www.isrctn.com|").identifiers[0]![0]).toEqual({
+      kind: "registry",
+      registry: "isrctn",
+      value: null,
+    });
     expect(ok("identifier=2023-501234-12-00").identifiers[0]![0]).toEqual({ kind: "any", value: "2023-501234-12-00" });
-    expect(ok("identifier=https://kliniskestudier.no/fhir/sid/local-id/ous|ous-1").identifiers[0]![0]).toEqual({ kind: "local", organisationId: "ous", value: "ous-1" });
+    expect(ok("identifier=https://kliniskestudier.no/fhir/sid/local-id/ous|ous-1").identifiers[0]![0]).toEqual({
+      kind: "local",
+      organisationId: "ous",
+      value: "ous-1",
+    });
   });
 
   it("identifier: a malformed number or an unknown system is an error naming the parameter", () => {
-    expect(fails("identifier=https://clinicaltrials.gov|NCT123")[0]).toMatchObject({ code: "invalid", expression: ["identifier"], diagnostics: expect.stringContaining("NCT-nummer") });
+    expect(fails("identifier=https://clinicaltrials.gov|NCT123")[0]).toMatchObject({
+      code: "invalid",
+      expression: ["identifier"],
+      diagnostics: expect.stringContaining("NCT-nummer"),
+    });
     expect(fails("identifier=urn:oid:1.2.3|x")[0]!.diagnostics).toMatch(/^identifier: ukjent identifikatorsystem/);
     expect(fails("identifier=https://euclinicaltrials.eu|2023-1")[0]!.diagnostics).toContain("EU CT");
   });
 
   it("status: R4 codes, with or without the system; portal words are refused", () => {
     expect(ok("status=active,approved").statuses).toEqual([["active", "approved"]]);
-    expect(ok("status=http://hl7.org/fhir/research-study-status|closed-to-accrual").statuses).toEqual([["closed-to-accrual"]]);
+    expect(ok("status=http://hl7.org/fhir/research-study-status|closed-to-accrual").statuses).toEqual([
+      ["closed-to-accrual"],
+    ]);
     expect(ok("status=http://hl7.org/fhir/research-study-status|").statuses).toEqual([]);
     const [issue] = fails("status=open");
     expect(issue!.diagnostics).toMatch(/^status: «open» er ikke en FHIR R4 ResearchStudy\.status-kode/);
     expect(fails("status=urn:x|active")[0]!.diagnostics).toContain("ukjent kodesystem");
-    expect(fails("status:not=active")[0]).toMatchObject({ code: "not-supported", diagnostics: expect.stringContaining("modifikatoren") });
+    expect(fails("status:not=active")[0]).toMatchObject({
+      code: "not-supported",
+      diagnostics: expect.stringContaining("modifikatoren"),
+    });
   });
 
   it("condition: ICD-10 code (with or without dot and system) or text; other systems refused", () => {
     expect(ok("condition=C50.9").conditions).toEqual([[{ kind: "icd10", code: "C509" }]]);
     expect(ok("condition=urn:oid:2.16.578.1.12.4.1.1.7110|c50").conditions).toEqual([[{ kind: "icd10", code: "C50" }]]);
-    expect(ok("condition=http://hl7.org/fhir/sid/icd-10|C50.9").conditions).toEqual([[{ kind: "icd10", code: "C509" }]]);
+    expect(ok("condition=http://hl7.org/fhir/sid/icd-10|C50.9").conditions).toEqual([
+      [{ kind: "icd10", code: "C509" }],
+    ]);
     expect(ok("condition=brystkreft").conditions).toEqual([[{ kind: "text", text: "brystkreft" }]]);
     expect(ok("condition:text=C50").conditions).toEqual([[{ kind: "text", text: "C50" }]]);
     expect(fails("condition=http://snomed.info/sct|254837009")[0]!.diagnostics).toMatch(/^condition: kodesystemet/);
@@ -70,7 +107,10 @@ describe("parameters", () => {
   });
 
   it("keyword and site", () => {
-    expect(ok("keyword=brystkreft,mammacancer&keyword=Oslo").keywords).toEqual([["brystkreft", "mammacancer"], ["Oslo"]]);
+    expect(ok("keyword=brystkreft,mammacancer&keyword=Oslo").keywords).toEqual([
+      ["brystkreft", "mammacancer"],
+      ["Oslo"],
+    ]);
     expect(ok("keyword=kreft\\, bryst").keywords).toEqual([["kreft, bryst"]]);
     expect(fails(`keyword=${"x".repeat(201)}`)[0]!.diagnostics).toMatch(/^keyword: teksten er lengre enn 200/);
     expect(ok("site=ous,Organization/helse-bergen").sites).toEqual([["ous", "helse-bergen"]]);
@@ -82,7 +122,8 @@ describe("parameters", () => {
     expect(ok("_count=1000").count).toBe(100);
     expect(ok("_count=0").count).toBe(0);
     expect(ok("_summary=count").summaryCount).toBe(true);
-    for (const bad of ["-1", "abc", "1e3", "2.5"]) expect(fails(`_count=${encodeURIComponent(bad)}`)[0]!.diagnostics).toMatch(/^_count: /);
+    for (const bad of ["-1", "abc", "1e3", "2.5"])
+      expect(fails(`_count=${encodeURIComponent(bad)}`)[0]!.diagnostics).toMatch(/^_count: /);
     expect(fails("_offset=-5")[0]!.diagnostics).toMatch(/^_offset: /);
     expect(fails("_summary=true")[0]).toMatchObject({ code: "not-supported" });
   });
@@ -91,14 +132,19 @@ describe("parameters", () => {
     const s = ok("foo=bar&_sort=title&status=active");
     expect(s.ignored).toEqual(["foo", "_sort"]);
     expect(s.used).toEqual([["status", "active"]]);
-    expect(fails("foo=bar", true)[0]).toMatchObject({ code: "not-supported", diagnostics: expect.stringMatching(/^foo: ukjent/) });
+    expect(fails("foo=bar", true)[0]).toMatchObject({
+      code: "not-supported",
+      diagnostics: expect.stringMatching(/^foo: ukjent/),
+    });
   });
 
   it("empty values are ignored; hostile sizes are refused", () => {
     expect(ok("status=&keyword=").statuses).toEqual([]);
     expect(fails(`keyword=${"x".repeat(1001)}`)[0]!.diagnostics).toContain("grensen er 1000");
     expect(fails(Array.from({ length: 101 }, (_, i) => `a${i}=1`).join("&"))[0]).toMatchObject({ code: "too-costly" });
-    expect(fails(`_id=${Array.from({ length: 51 }, (_, i) => i + 1).join(",")}`)[0]!.diagnostics).toContain("alternativer");
+    expect(fails(`_id=${Array.from({ length: 51 }, (_, i) => i + 1).join(",")}`)[0]!.diagnostics).toContain(
+      "alternativer",
+    );
   });
 });
 
@@ -125,19 +171,41 @@ describe("_lastUpdated", () => {
   it("year, month, dateTime with Z / offset / no offset (Oslo), and an unencoded +", () => {
     expect(dateRange("2026")).toEqual({ from: at("2025-12-31T23:00:00Z"), to: at("2026-12-31T23:00:00Z") });
     expect(dateRange("2026-02")).toEqual({ from: at("2026-01-31T23:00:00Z"), to: at("2026-02-28T23:00:00Z") });
-    expect(dateRange("2026-06-01T12:00:00Z")).toEqual({ from: at("2026-06-01T12:00:00Z"), to: at("2026-06-01T12:00:01Z") });
-    expect(dateRange("2026-06-01T12:00:00+02:00")).toEqual({ from: at("2026-06-01T10:00:00Z"), to: at("2026-06-01T10:00:01Z") });
+    expect(dateRange("2026-06-01T12:00:00Z")).toEqual({
+      from: at("2026-06-01T12:00:00Z"),
+      to: at("2026-06-01T12:00:01Z"),
+    });
+    expect(dateRange("2026-06-01T12:00:00+02:00")).toEqual({
+      from: at("2026-06-01T10:00:00Z"),
+      to: at("2026-06-01T10:00:01Z"),
+    });
     expect(dateRange("2023-12-03T15:00")).toEqual({ from: at("2023-12-03T14:00:00Z"), to: at("2023-12-03T14:01:00Z") });
-    expect(dateRange("2026-06-01T12:00:00.123Z")).toEqual({ from: at("2026-06-01T12:00:00.123Z"), to: at("2026-06-01T12:00:00.124Z") });
+    expect(dateRange("2026-06-01T12:00:00.123Z")).toEqual({
+      from: at("2026-06-01T12:00:00.123Z"),
+      to: at("2026-06-01T12:00:00.124Z"),
+    });
     // "+" not percent-encoded arrives as a space.
-    expect(ok("_lastUpdated=ge2026-06-01T12:00:00+02:00").lastUpdated[0]![0]).toMatchObject({ from: at("2026-06-01T10:00:00Z") });
+    expect(ok("_lastUpdated=ge2026-06-01T12:00:00+02:00").lastUpdated[0]![0]).toMatchObject({
+      from: at("2026-06-01T10:00:00Z"),
+    });
   });
 
   it("bad dates and unsupported prefixes are errors naming _lastUpdated", () => {
-    for (const bad of ["ge2026-13-01", "2026-02-30", "xx2026", "yesterday", "ge2026-06-01T25:00", "1800", "ge2026-06-01T12:00:00+15:00"]) {
+    for (const bad of [
+      "ge2026-13-01",
+      "2026-02-30",
+      "xx2026",
+      "yesterday",
+      "ge2026-06-01T25:00",
+      "1800",
+      "ge2026-06-01T12:00:00+15:00",
+    ]) {
       const issues = fails(`_lastUpdated=${encodeURIComponent(bad)}`);
       expect(issues[0]!.diagnostics, bad).toMatch(/^_lastUpdated: /);
     }
-    expect(fails("_lastUpdated=ap2026")[0]).toMatchObject({ code: "not-supported", diagnostics: expect.stringContaining("prefikset") });
+    expect(fails("_lastUpdated=ap2026")[0]).toMatchObject({
+      code: "not-supported",
+      diagnostics: expect.stringContaining("prefikset"),
+    });
   });
 });

@@ -36,14 +36,26 @@ const CODES = ["C50", "C509", "I21", "E11", "F32", "J45"];
 const FACETS: Facet[] = ["regionId", "organisationId", "categories", "studyType", "phase", "icd10Chapter", "status"];
 
 /** Every match as a list, as the engine's one pass sees them. */
-function filterEntries(table: StudyTable, scoreOf: Map<number, number> | null, filter: CompiledFilter, near: { lat: number; lon: number } | null): Match[] {
+function filterEntries(
+  table: StudyTable,
+  scoreOf: Map<number, number> | null,
+  filter: CompiledFilter,
+  near: { lat: number; lon: number } | null,
+): Match[] {
   const out: Match[] = [];
   let scores: TextScores | null = null;
   if (scoreOf) {
     scores = new TextScores(table);
     for (const [id, score] of scoreOf) scores.keep(id, score);
   }
-  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) => out.push({ entry, score, sites: sites === entry.sites || sites === entry.statusSubset?.sites ? sites : [...sites], distanceKm }));
+  eachMatch(table, scores, filter, near, (entry, score, sites, distanceKm) =>
+    out.push({
+      entry,
+      score,
+      sites: sites === entry.sites || sites === entry.statusSubset?.sites ? sites : [...sites],
+      distanceKm,
+    }),
+  );
   return out;
 }
 
@@ -53,7 +65,10 @@ function facetCounts(matches: Match[], wanted: Set<Facet>, filter: CompiledFilte
   return counter.result();
 }
 
-const windowEdge = fc.option(fc.integer({ min: -40, max: 40 }).map((d) => NOW + d * DAY), { nil: null });
+const windowEdge = fc.option(
+  fc.integer({ min: -40, max: 40 }).map((d) => NOW + d * DAY),
+  { nil: null },
+);
 const site = fc.record({
   regionId: fc.constantFrom(...REGIONS),
   organisationId: fc.constantFrom(...ORGS),
@@ -81,28 +96,69 @@ type GeneratedStudy = typeof study extends fc.Arbitrary<infer T> ? T : never;
 
 function documents(s: GeneratedStudy, studyId: number): SearchDocument[] {
   const base = {
-    studyId, title: `Studie ${studyId}`, titleEn: null, shortTitle: null, summary: null, conditions: [], icd10: s.icd10, icd10Names: [],
-    interventions: [], categories: s.categories, categoryNames: [], studyType: s.studyType, phase: s.phase, sex: s.sex,
-    minAgeYears: s.minAge, maxAgeYears: s.maxAge, healthyVolunteers: s.healthyVolunteers, leadOrganisationId: "ous",
-    leadOrganisationName: "OUS", organisationName: null, hospitalName: null, lat: null, lon: null, updatedAt: studyId % 7, isDemo: false,
+    studyId,
+    title: `Studie ${studyId}`,
+    titleEn: null,
+    shortTitle: null,
+    summary: null,
+    conditions: [],
+    icd10: s.icd10,
+    icd10Names: [],
+    interventions: [],
+    categories: s.categories,
+    categoryNames: [],
+    studyType: s.studyType,
+    phase: s.phase,
+    sex: s.sex,
+    minAgeYears: s.minAge,
+    maxAgeYears: s.maxAge,
+    healthyVolunteers: s.healthyVolunteers,
+    leadOrganisationId: "ous",
+    leadOrganisationName: "OUS",
+    organisationName: null,
+    hospitalName: null,
+    lat: null,
+    lon: null,
+    updatedAt: studyId % 7,
+    isDemo: false,
   };
-  if (s.sites.length === 0) return [{ ...base, id: `${studyId}-0`, siteId: null, organisationId: null, regionId: null, hospitalId: null, opensAt: null, closesAt: null, paused: false }];
+  if (s.sites.length === 0)
+    return [
+      {
+        ...base,
+        id: `${studyId}-0`,
+        siteId: null,
+        organisationId: null,
+        regionId: null,
+        hospitalId: null,
+        opensAt: null,
+        closesAt: null,
+        paused: false,
+      },
+    ];
   return s.sites.map((x, i) => ({ ...base, ...x, id: `${studyId}-${i + 1}`, siteId: studyId * 10 + i + 1 }));
 }
 
 const entry = (s: GeneratedStudy, id: number): StudyEntry => {
   const docs = documents(s, id);
-  return entryFromDocuments(docs, { icd10Prefixes: icd10Prefixes(s.icd10), chapters: [...new Set(s.icd10.map(icd10Chapter).filter((c): c is string => c != null))] });
+  return entryFromDocuments(docs, {
+    icd10Prefixes: icd10Prefixes(s.icd10),
+    chapters: [...new Set(s.icd10.map(icd10Chapter).filter((c): c is string => c != null))],
+  });
 };
 
 /** Each condition present about half the time (absent keys are removed, as the API leaves them out). */
-const maybe = <T,>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 const query = fc
   .record({
-    status: maybe(fc.uniqueArray(fc.constantFrom<StatusFilter>("open", "planned", "closed"), { minLength: 1, maxLength: 3 })),
+    status: maybe(
+      fc.uniqueArray(fc.constantFrom<StatusFilter>("open", "planned", "closed"), { minLength: 1, maxLength: 3 }),
+    ),
     regions: maybe(fc.uniqueArray(fc.constantFrom(...REGIONS), { minLength: 1, maxLength: 2 })),
     organisations: maybe(fc.uniqueArray(fc.constantFrom(...ORGS), { minLength: 1, maxLength: 2 })),
-    hospitals: maybe(fc.uniqueArray(fc.constantFrom("ous-rikshospitalet", "ous-ulleval"), { minLength: 1, maxLength: 1 })),
+    hospitals: maybe(
+      fc.uniqueArray(fc.constantFrom("ous-rikshospitalet", "ous-ulleval"), { minLength: 1, maxLength: 1 }),
+    ),
     categories: maybe(fc.uniqueArray(fc.constantFrom(...CATEGORIES), { minLength: 1, maxLength: 2 })),
     icd10: maybe(fc.uniqueArray(fc.constantFrom("C50", "C", "I21", "E1"), { minLength: 1, maxLength: 2 })),
     studyTypes: maybe(fc.uniqueArray(fc.constantFrom("treatment", "observational"), { minLength: 1, maxLength: 1 })),
@@ -140,11 +196,12 @@ function reference(studies: GeneratedStudy[], q: Partial<SearchQuery>, now: numb
     const siteConditions = !!(q.status?.length || q.regions?.length || q.organisations?.length || q.hospitals?.length);
     const sites = s.sites
       .map((x, k) => ({ x, siteId: id * 10 + k + 1 }))
-      .filter(({ x }) =>
-        (!q.regions?.length || q.regions.includes(x.regionId)) &&
-        (!q.organisations?.length || q.organisations.includes(x.organisationId)) &&
-        (!q.hospitals?.length || (x.hospitalId != null && q.hospitals.includes(x.hospitalId))) &&
-        (!q.status?.length || (q.status as string[]).includes(statusAt(x, now))),
+      .filter(
+        ({ x }) =>
+          (!q.regions?.length || q.regions.includes(x.regionId)) &&
+          (!q.organisations?.length || q.organisations.includes(x.organisationId)) &&
+          (!q.hospitals?.length || (x.hospitalId != null && q.hospitals.includes(x.hospitalId))) &&
+          (!q.status?.length || (q.status as string[]).includes(statusAt(x, now))),
       );
     if (siteConditions && sites.length === 0) return;
     matched.push({ id, sites: sites.map((x) => x.siteId) });
@@ -164,7 +221,9 @@ function actual(table: StudyTable, q: Partial<SearchQuery>, now: number) {
   const matches = filterEntries(table, null, filter, null);
   const facets = facetCounts(matches, new Set(FACETS), filter, now);
   return {
-    matched: matches.map((m) => ({ id: m.entry.studyId, sites: m.sites.map((s) => s.siteId) })).sort((a, b) => a.id - b.id),
+    matched: matches
+      .map((m) => ({ id: m.entry.studyId, sites: m.sites.map((s) => s.siteId) }))
+      .sort((a, b) => a.id - b.id),
     facets,
   };
 }
@@ -172,36 +231,47 @@ function actual(table: StudyTable, q: Partial<SearchQuery>, now: number) {
 describe("filter-table against the reference", () => {
   it("matches the same studies through the same sites, with the same facet counts", () => {
     fc.assert(
-      fc.property(fc.array(study, { minLength: 1, maxLength: 25 }), fc.array(query, { minLength: 1, maxLength: 4 }), fc.integer({ min: -30, max: 30 }), fc.constantFrom(0, 1, 3_600_000), (studies, queries, shift, offset) => {
-        // Window edges are whole days from NOW: offset 0 puts `now` exactly on some of them.
-        const now = NOW + shift * DAY + offset;
-        const table = new StudyTable(studies.map((s, i) => [i + 1, entry(s, i + 1)]));
-        ensureStatus(table, now);
-        for (const q of queries) {
-          const want = reference(studies, q, now);
-          expect(actual(table, q, now)).toEqual(want);
-        }
-        // The same table days later: statuses (and what was built from them) move with the clock.
-        const later = now + 5 * DAY;
-        for (const q of queries) expect(actual(table, q, later)).toEqual(reference(studies, q, later));
-      }),
+      fc.property(
+        fc.array(study, { minLength: 1, maxLength: 25 }),
+        fc.array(query, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: -30, max: 30 }),
+        fc.constantFrom(0, 1, 3_600_000),
+        (studies, queries, shift, offset) => {
+          // Window edges are whole days from NOW: offset 0 puts `now` exactly on some of them.
+          const now = NOW + shift * DAY + offset;
+          const table = new StudyTable(studies.map((s, i) => [i + 1, entry(s, i + 1)]));
+          ensureStatus(table, now);
+          for (const q of queries) {
+            const want = reference(studies, q, now);
+            expect(actual(table, q, now)).toEqual(want);
+          }
+          // The same table days later: statuses (and what was built from them) move with the clock.
+          const later = now + 5 * DAY;
+          for (const q of queries) expect(actual(table, q, later)).toEqual(reference(studies, q, later));
+        },
+      ),
       { seed: SEED, numRuns: 300 },
     );
   });
 
   it("entries patched in at the same epoch answer like a table built with them", () => {
     fc.assert(
-      fc.property(fc.array(study, { minLength: 1, maxLength: 15 }), fc.array(study, { minLength: 1, maxLength: 5 }), query, (first, added, q) => {
-        const now = NOW + 7_200_000;
-        const table = new StudyTable(first.map((s, i) => [i + 1, entry(s, i + 1)]));
-        ensureStatus(table, now);
-        // A search before the patch (it builds the views a later search must not reuse).
-        expect(actual(table, q, now)).toEqual(reference(first, q, now));
-        const patched = added.map((s, k) => entry(s, first.length + k + 1));
-        for (const e of patched) table.set(e.studyId, e);
-        patchStatus(table, patched);
-        expect(actual(table, q, now)).toEqual(reference([...first, ...added], q, now));
-      }),
+      fc.property(
+        fc.array(study, { minLength: 1, maxLength: 15 }),
+        fc.array(study, { minLength: 1, maxLength: 5 }),
+        query,
+        (first, added, q) => {
+          const now = NOW + 7_200_000;
+          const table = new StudyTable(first.map((s, i) => [i + 1, entry(s, i + 1)]));
+          ensureStatus(table, now);
+          // A search before the patch (it builds the views a later search must not reuse).
+          expect(actual(table, q, now)).toEqual(reference(first, q, now));
+          const patched = added.map((s, k) => entry(s, first.length + k + 1));
+          for (const e of patched) table.set(e.studyId, e);
+          patchStatus(table, patched);
+          expect(actual(table, q, now)).toEqual(reference([...first, ...added], q, now));
+        },
+      ),
       { seed: SEED, numRuns: 200 },
     );
   });
@@ -209,8 +279,27 @@ describe("filter-table against the reference", () => {
 
 describe("status at the exact instant a window opens or closes", () => {
   it("opens at opensAt and is closed from closesAt on (half-open [opensAt, closesAt))", () => {
-    const s = (opensAt: number | null, closesAt: number | null, paused = false) => ({ regionId: "vest", organisationId: "ous", hospitalId: null, opensAt, closesAt, paused, lat: 60.4 as const, lon: 5.3 as const });
-    const generated: GeneratedStudy = { studyType: "treatment", phase: null, sex: "all", minAge: null, maxAge: null, healthyVolunteers: false, categories: [], icd10: [], sites: [s(NOW, NOW + DAY), s(NOW - DAY, NOW), s(NOW + 1, null), s(NOW - DAY, NOW + DAY, true)] };
+    const s = (opensAt: number | null, closesAt: number | null, paused = false) => ({
+      regionId: "vest",
+      organisationId: "ous",
+      hospitalId: null,
+      opensAt,
+      closesAt,
+      paused,
+      lat: 60.4 as const,
+      lon: 5.3 as const,
+    });
+    const generated: GeneratedStudy = {
+      studyType: "treatment",
+      phase: null,
+      sex: "all",
+      minAge: null,
+      maxAge: null,
+      healthyVolunteers: false,
+      categories: [],
+      icd10: [],
+      sites: [s(NOW, NOW + DAY), s(NOW - DAY, NOW), s(NOW + 1, null), s(NOW - DAY, NOW + DAY, true)],
+    };
     const table = new StudyTable([[1, entry(generated, 1)]]);
     ensureStatus(table, NOW);
     expect(table.get(1)!.sites.map((x) => x.status)).toEqual([0, 2, 1, 3]); // open, closed, planned, paused
@@ -220,11 +309,32 @@ describe("status at the exact instant a window opens or closes", () => {
   });
 
   it("the same table answers for the instant asked: a study opening later is not open now, then is", () => {
-    const s = (opensAt: number, closesAt: number | null) => ({ regionId: "vest", organisationId: "ous", hospitalId: null, opensAt, closesAt, paused: false, lat: 60.4 as const, lon: 5.3 as const });
-    const base = { studyType: "treatment" as const, phase: null, sex: "all" as const, minAge: null, maxAge: null, healthyVolunteers: false, categories: [], icd10: [] };
+    const s = (opensAt: number, closesAt: number | null) => ({
+      regionId: "vest",
+      organisationId: "ous",
+      hospitalId: null,
+      opensAt,
+      closesAt,
+      paused: false,
+      lat: 60.4 as const,
+      lon: 5.3 as const,
+    });
+    const base = {
+      studyType: "treatment" as const,
+      phase: null,
+      sex: "all" as const,
+      minAge: null,
+      maxAge: null,
+      healthyVolunteers: false,
+      categories: [],
+      icd10: [],
+    };
     const opensLater: GeneratedStudy = { ...base, sites: [s(NOW + 3 * DAY, null)] };
     const openNow: GeneratedStudy = { ...base, sites: [s(NOW - DAY, NOW + 2 * DAY)] };
-    const table = new StudyTable([[1, entry(opensLater, 1)], [2, entry(openNow, 2)]]);
+    const table = new StudyTable([
+      [1, entry(opensLater, 1)],
+      [2, entry(openNow, 2)],
+    ]);
     const open = { status: ["open" as const] };
     expect(actual(table, open, NOW).matched.map((m) => m.id)).toEqual([2]);
     expect(actual(table, open, NOW + 5 * DAY).matched.map((m) => m.id)).toEqual([1]);
@@ -248,7 +358,10 @@ describe("TopK", () => {
           const compare = comparator(sort, sort === "distance");
           const top = new TopK(k, compare);
           for (const m of matches) top.offer(m.entry, m.score, m.sites, m.distanceKm);
-          const want = [...matches].sort(compare).slice(0, k).map((m) => m.entry.studyId);
+          const want = [...matches]
+            .sort(compare)
+            .slice(0, k)
+            .map((m) => m.entry.studyId);
           expect(top.items().map((m) => m.entry.studyId)).toEqual(want);
         },
       ),

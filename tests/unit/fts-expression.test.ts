@@ -19,21 +19,30 @@ afterAll(() => db.close());
 describe("orOfAnds", () => {
   it("takes shared terms out and keeps the rest as alternatives", () => {
     expect(orOfAnds([['"a"', '"b"']])).toBe('("a" AND "b")');
-    expect(orOfAnds([['"a"', '"b"'], ['"a"', '"c"']])).toBe('("a" AND (("b") OR ("c")))');
+    expect(
+      orOfAnds([
+        ['"a"', '"b"'],
+        ['"a"', '"c"'],
+      ]),
+    ).toBe('("a" AND (("b") OR ("c")))');
     expect(orOfAnds([['"a"'], ['"b"']])).toBe('("a") OR ("b")');
     // An alternative that is only shared terms makes the OR true.
     expect(orOfAnds([['"a"', '"b"'], ['"a"']])).toBe('("a")');
   });
 
   it("matches exactly the rows the plain OR of ANDs matches", () => {
-    const docs = fc.array(fc.array(fc.constantFrom(...WORDS, "insulinbehandling", "brystkreft"), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 30 });
+    const docs = fc.array(
+      fc.array(fc.constantFrom(...WORDS, "insulinbehandling", "brystkreft"), { minLength: 1, maxLength: 6 }),
+      { minLength: 1, maxLength: 30 },
+    );
     const groups = fc.array(fc.array(term, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 5 });
     fc.assert(
       fc.property(docs, groups, (bodies, alternatives) => {
         db.exec("DELETE FROM t");
         const insert = db.prepare("INSERT INTO t (rowid, body) VALUES (?, ?)");
         bodies.forEach((words, i) => insert.run(i + 1, words.join(" ")));
-        const match = (expr: string) => db.prepare("SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid").pluck().all(expr);
+        const match = (expr: string) =>
+          db.prepare("SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid").pluck().all(expr);
         const plain = alternatives.map((g) => `(${g.join(" AND ")})`).join(" OR ");
         expect(match(orOfAnds(alternatives))).toEqual(match(plain));
       }),

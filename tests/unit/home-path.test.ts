@@ -14,7 +14,11 @@ describe("homePath", () => {
     ["an editor", person(["editor", "st-olavs"]), "/redaksjon"],
     ["an editor of two organisations", person(["editor", "st-olavs"], ["editor", "ous"]), "/redaksjon"],
     ["a researcher", person(["researcher", "st-olavs"]), "/forsker/studier"],
-    ["a researcher who is also an editor", person(["researcher", "st-olavs"], ["editor", "st-olavs"]), "/forsker/studier"],
+    [
+      "a researcher who is also an editor",
+      person(["researcher", "st-olavs"], ["editor", "st-olavs"]),
+      "/forsker/studier",
+    ],
     ["the administrator", person(["admin", null]), "/forsker/studier"],
     ["the administrator who is also an editor", person(["admin", null], ["editor", "ous"]), "/forsker/studier"],
     ["someone with no role left", person(), "/forsker/studier"],

@@ -226,7 +226,12 @@ describe("siteStatus", () => {
   describe("UTC and Oslo on different days", () => {
     it.each([
       [w("2026-06-01", "2026-06-30"), "2026-06-30T22:30:00.000Z", "closed", "UTC still 30 June, Oslo already 1 July"],
-      [w("2026-07-01", "2026-07-31"), "2026-06-30T22:30:00.000Z", "open", "UTC still the day before the start, Oslo on it"],
+      [
+        w("2026-07-01", "2026-07-31"),
+        "2026-06-30T22:30:00.000Z",
+        "open",
+        "UTC still the day before the start, Oslo on it",
+      ],
       [w("2026-07-01", "2026-07-31"), "2026-06-30T21:59:59.999Z", "planned", "both still 30 June"],
       [w("2026-01-01", "2026-01-31"), "2026-01-31T23:30:00.000Z", "closed", "UTC still 31 January, Oslo 1 February"],
       [w("2026-02-01", "2026-02-28"), "2026-01-31T23:30:00.000Z", "open", "UTC still 31 January, Oslo 1 February"],
@@ -333,34 +338,92 @@ describe("invalid input is an error, not a status", () => {
 
   it.each([
     // [window, field, value, message]
-    [w("2026-05-02", "2026-05-01"), "inclusionEnd", "2026-05-01",
-      "Inklusjonsslutt 2026-05-01 er før inklusjonsstart 2026-05-02. Sluttdatoen må være samme dag som startdatoen eller senere."],
-    [w("2027-01-01", "2026-01-01"), "inclusionEnd", "2026-01-01",
-      "Inklusjonsslutt 2026-01-01 er før inklusjonsstart 2027-01-01. Sluttdatoen må være samme dag som startdatoen eller senere."],
-    [w("2027-02-29", "2027-03-31"), "inclusionStart", "2027-02-29", "Inklusjonsstart «2027-02-29» finnes ikke i kalenderen."],
-    [w("2027-01-01", "2027-02-29"), "inclusionEnd", "2027-02-29", "Inklusjonsslutt «2027-02-29» finnes ikke i kalenderen."],
+    [
+      w("2026-05-02", "2026-05-01"),
+      "inclusionEnd",
+      "2026-05-01",
+      "Inklusjonsslutt 2026-05-01 er før inklusjonsstart 2026-05-02. Sluttdatoen må være samme dag som startdatoen eller senere.",
+    ],
+    [
+      w("2027-01-01", "2026-01-01"),
+      "inclusionEnd",
+      "2026-01-01",
+      "Inklusjonsslutt 2026-01-01 er før inklusjonsstart 2027-01-01. Sluttdatoen må være samme dag som startdatoen eller senere.",
+    ],
+    [
+      w("2027-02-29", "2027-03-31"),
+      "inclusionStart",
+      "2027-02-29",
+      "Inklusjonsstart «2027-02-29» finnes ikke i kalenderen.",
+    ],
+    [
+      w("2027-01-01", "2027-02-29"),
+      "inclusionEnd",
+      "2027-02-29",
+      "Inklusjonsslutt «2027-02-29» finnes ikke i kalenderen.",
+    ],
     [w("2026-13-01", null), "inclusionStart", "2026-13-01", "Inklusjonsstart «2026-13-01» finnes ikke i kalenderen."],
     [w(null, "2026-13-01"), "inclusionEnd", "2026-13-01", "Inklusjonsslutt «2026-13-01» finnes ikke i kalenderen."],
     [w("2026-04-31", null), "inclusionStart", "2026-04-31", "Inklusjonsstart «2026-04-31» finnes ikke i kalenderen."],
     [w(null, "2026-01-32"), "inclusionEnd", "2026-01-32", "Inklusjonsslutt «2026-01-32» finnes ikke i kalenderen."],
     [w("2026-00-10", null), "inclusionStart", "2026-00-10", "Inklusjonsstart «2026-00-10» finnes ikke i kalenderen."],
-    [w("2026-1-1", null), "inclusionStart", "2026-1-1",
-      "Inklusjonsstart «2026-1-1» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01."],
-    [w(null, "2026-1-1"), "inclusionEnd", "2026-1-1",
-      "Inklusjonsslutt «2026-1-1» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01."],
-    [w("01.03.2026", null), "inclusionStart", "01.03.2026",
-      "Inklusjonsstart «01.03.2026» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01."],
-    [w("2026-01-01T00:00:00Z", null), "inclusionStart", "2026-01-01T00:00:00Z",
-      "Inklusjonsstart «2026-01-01T00:00:00Z» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01."],
-    [w(" 2026-01-01", null), "inclusionStart", " 2026-01-01",
-      "Inklusjonsstart « 2026-01-01» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01."],
-    [w("", null), "inclusionStart", "", "Inklusjonsstart er tom. Oppgi en dato på formen ÅÅÅÅ-MM-DD, eller ingen dato."],
+    [
+      w("2026-1-1", null),
+      "inclusionStart",
+      "2026-1-1",
+      "Inklusjonsstart «2026-1-1» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01.",
+    ],
+    [
+      w(null, "2026-1-1"),
+      "inclusionEnd",
+      "2026-1-1",
+      "Inklusjonsslutt «2026-1-1» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01.",
+    ],
+    [
+      w("01.03.2026", null),
+      "inclusionStart",
+      "01.03.2026",
+      "Inklusjonsstart «01.03.2026» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01.",
+    ],
+    [
+      w("2026-01-01T00:00:00Z", null),
+      "inclusionStart",
+      "2026-01-01T00:00:00Z",
+      "Inklusjonsstart «2026-01-01T00:00:00Z» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01.",
+    ],
+    [
+      w(" 2026-01-01", null),
+      "inclusionStart",
+      " 2026-01-01",
+      "Inklusjonsstart « 2026-01-01» har feil format. Bruk formen ÅÅÅÅ-MM-DD med to sifre for måned og dag, for eksempel 2026-03-01.",
+    ],
+    [
+      w("", null),
+      "inclusionStart",
+      "",
+      "Inklusjonsstart er tom. Oppgi en dato på formen ÅÅÅÅ-MM-DD, eller ingen dato.",
+    ],
     [w(null, ""), "inclusionEnd", "", "Inklusjonsslutt er tom. Oppgi en dato på formen ÅÅÅÅ-MM-DD, eller ingen dato."],
-    [w("1899-12-31", null), "inclusionStart", "1899-12-31", "Inklusjonsstart «1899-12-31» har et årstall utenfor 1900–2200."],
+    [
+      w("1899-12-31", null),
+      "inclusionStart",
+      "1899-12-31",
+      "Inklusjonsstart «1899-12-31» har et årstall utenfor 1900–2200.",
+    ],
     // Both wrong: the start is reported first.
-    [w("2026-13-01", "2026-1-1"), "inclusionStart", "2026-13-01", "Inklusjonsstart «2026-13-01» finnes ikke i kalenderen."],
+    [
+      w("2026-13-01", "2026-1-1"),
+      "inclusionStart",
+      "2026-13-01",
+      "Inklusjonsstart «2026-13-01» finnes ikke i kalenderen.",
+    ],
     // Invalid end and a start after it: the bad date is reported, not the order.
-    [w("2026-05-01", "2026-02-30"), "inclusionEnd", "2026-02-30", "Inklusjonsslutt «2026-02-30» finnes ikke i kalenderen."],
+    [
+      w("2026-05-01", "2026-02-30"),
+      "inclusionEnd",
+      "2026-02-30",
+      "Inklusjonsslutt «2026-02-30» finnes ikke i kalenderen.",
+    ],
   ] as const)("%o → %s %j", (window, field, value, message) => {
     const error = caught(() => siteStatus(window, now));
     expect(error).toBeInstanceOf(InvalidInclusionWindowError);
@@ -407,7 +470,12 @@ describe("studyStatus: open > paused > planned > closed", () => {
   const withdrawn = (site: InclusionWindow): InclusionWindow => ({ ...site, withdrawn: true });
 
   it("the fixtures have the statuses their names say", () => {
-    expect([open, paused, planned, closed].map((s) => siteStatus(s, now))).toEqual(["open", "paused", "planned", "closed"]);
+    expect([open, paused, planned, closed].map((s) => siteStatus(s, now))).toEqual([
+      "open",
+      "paused",
+      "planned",
+      "closed",
+    ]);
   });
 
   // Every non-empty combination of site statuses.
@@ -452,10 +520,13 @@ describe("studyStatus: open > paused > planned > closed", () => {
     ["2026-06-30T22:00:00.000Z", "open"],
     ["2026-07-31T21:59:59.999Z", "open"],
     ["2026-07-31T22:00:00.000Z", "closed"],
-  ] as const)("over time (planned July site, paused site closing 15 June, closed site), at %s → %s", (instant, expected: StudyStatus) => {
-    const sites = [w("2026-07-01", "2026-07-31"), w("2026-01-01", "2026-06-15", true), w("2025-01-01", "2025-12-31")];
-    expect(studyStatus(sites, at(instant))).toBe(expected);
-  });
+  ] as const)(
+    "over time (planned July site, paused site closing 15 June, closed site), at %s → %s",
+    (instant, expected: StudyStatus) => {
+      const sites = [w("2026-07-01", "2026-07-31"), w("2026-01-01", "2026-06-15", true), w("2025-01-01", "2025-12-31")];
+      expect(studyStatus(sites, at(instant))).toBe(expected);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -511,14 +582,22 @@ describe("statusTransitions", () => {
   it.each([
     [w("2026-03-01", "2026-05-31"), ["2026-02-28T23:00:00.000Z", "2026-05-31T22:00:00.000Z"], "both dates"],
     [w("2026-03-29", "2026-10-25"), ["2026-03-28T23:00:00.000Z", "2026-10-25T23:00:00.000Z"], "both DST days"],
-    [w("2026-03-28", "2026-10-24"), ["2026-03-27T23:00:00.000Z", "2026-10-24T22:00:00.000Z"], "closing at the start of each DST day"],
+    [
+      w("2026-03-28", "2026-10-24"),
+      ["2026-03-27T23:00:00.000Z", "2026-10-24T22:00:00.000Z"],
+      "closing at the start of each DST day",
+    ],
     [w("2026-05-17", "2026-05-17"), ["2026-05-16T22:00:00.000Z", "2026-05-17T22:00:00.000Z"], "one-day window"],
     [w("2026-12-31", "2026-12-31"), ["2026-12-30T23:00:00.000Z", "2026-12-31T23:00:00.000Z"], "closing at new year"],
     [w("2028-02-29", "2028-02-29"), ["2028-02-28T23:00:00.000Z", "2028-02-29T23:00:00.000Z"], "the leap day"],
     [w("2026-01-01", null), ["2025-12-31T23:00:00.000Z"], "open-ended: only the opening"],
     [w(null, "2026-06-30"), ["2026-06-30T22:00:00.000Z"], "no start: only the closing"],
     [w(null, null), [], "no dates: never changes"],
-    [w("2026-01-01", "2026-06-30", true), ["2025-12-31T23:00:00.000Z", "2026-06-30T22:00:00.000Z"], "date-derived: ignores paused"],
+    [
+      w("2026-01-01", "2026-06-30", true),
+      ["2025-12-31T23:00:00.000Z", "2026-06-30T22:00:00.000Z"],
+      "date-derived: ignores paused",
+    ],
   ] as const)("%o → %o (%s)", (window, expected, _why) => {
     expect(statusTransitions(window).map((d) => d.toISOString())).toEqual(expected);
   });
@@ -526,20 +605,45 @@ describe("statusTransitions", () => {
 
 describe("nextStatusChange: the earliest change strictly after now", () => {
   it.each([
-    ["planned site: its opening", [w("2026-07-01", "2026-08-31")], "2026-06-01T10:00:00.000Z", "2026-06-30T22:00:00.000Z"],
+    [
+      "planned site: its opening",
+      [w("2026-07-01", "2026-08-31")],
+      "2026-06-01T10:00:00.000Z",
+      "2026-06-30T22:00:00.000Z",
+    ],
     ["open site: its closing", [w("2026-01-01", "2026-08-31")], "2026-06-01T10:00:00.000Z", "2026-08-31T22:00:00.000Z"],
-    ["open site closing in winter (+01:00)", [w("2026-01-01", "2026-11-30")], "2026-06-01T10:00:00.000Z", "2026-11-30T23:00:00.000Z"],
+    [
+      "open site closing in winter (+01:00)",
+      [w("2026-01-01", "2026-11-30")],
+      "2026-06-01T10:00:00.000Z",
+      "2026-11-30T23:00:00.000Z",
+    ],
     ["open-ended open site: never", [w("2026-01-01", null)], "2026-06-01T10:00:00.000Z", null],
-    ["open-ended planned site: only its opening", [w("2026-07-01", null)], "2026-06-01T10:00:00.000Z", "2026-06-30T22:00:00.000Z"],
+    [
+      "open-ended planned site: only its opening",
+      [w("2026-07-01", null)],
+      "2026-06-01T10:00:00.000Z",
+      "2026-06-30T22:00:00.000Z",
+    ],
     ["open-ended site at its opening: never again", [w("2026-07-01", null)], "2026-06-30T22:00:00.000Z", null],
     ["no start date: its closing", [w(null, "2026-08-31")], "2026-06-01T10:00:00.000Z", "2026-08-31T22:00:00.000Z"],
     ["no dates: never", [w(null, null)], "2026-06-01T10:00:00.000Z", null],
     ["no sites: never", [], "2026-06-01T10:00:00.000Z", null],
     ["closed site: never", [w("2025-01-01", "2025-12-31")], "2026-06-01T10:00:00.000Z", null],
-    ["every site closed: never", [w("2025-01-01", "2025-12-31"), w(null, "2026-05-01"), w("2026-02-01", "2026-02-01", true)], "2026-06-01T10:00:00.000Z", null],
+    [
+      "every site closed: never",
+      [w("2025-01-01", "2025-12-31"), w(null, "2026-05-01"), w("2026-02-01", "2026-02-01", true)],
+      "2026-06-01T10:00:00.000Z",
+      null,
+    ],
     [
       "earliest of several sites",
-      [w("2026-09-01", "2026-12-31"), w("2026-01-01", "2026-07-14"), w("2026-06-20", "2027-01-01"), w("2025-01-01", "2025-12-31")],
+      [
+        w("2026-09-01", "2026-12-31"),
+        w("2026-01-01", "2026-07-14"),
+        w("2026-06-20", "2027-01-01"),
+        w("2025-01-01", "2025-12-31"),
+      ],
       "2026-06-01T10:00:00.000Z",
       "2026-06-19T22:00:00.000Z",
     ],
@@ -549,12 +653,37 @@ describe("nextStatusChange: the earliest change strictly after now", () => {
       "2026-06-19T22:00:00.000Z",
       "2026-07-14T22:00:00.000Z",
     ],
-    ["exactly at a transition: the following one", [w("2026-07-01", "2026-08-31")], "2026-06-30T22:00:00.000Z", "2026-08-31T22:00:00.000Z"],
-    ["1 ms before a transition: that one", [w("2026-07-01", "2026-08-31")], "2026-06-30T21:59:59.999Z", "2026-06-30T22:00:00.000Z"],
-    ["1 ms after a transition: the following one", [w("2026-07-01", "2026-08-31")], "2026-06-30T22:00:00.001Z", "2026-08-31T22:00:00.000Z"],
+    [
+      "exactly at a transition: the following one",
+      [w("2026-07-01", "2026-08-31")],
+      "2026-06-30T22:00:00.000Z",
+      "2026-08-31T22:00:00.000Z",
+    ],
+    [
+      "1 ms before a transition: that one",
+      [w("2026-07-01", "2026-08-31")],
+      "2026-06-30T21:59:59.999Z",
+      "2026-06-30T22:00:00.000Z",
+    ],
+    [
+      "1 ms after a transition: the following one",
+      [w("2026-07-01", "2026-08-31")],
+      "2026-06-30T22:00:00.001Z",
+      "2026-08-31T22:00:00.000Z",
+    ],
     ["exactly at the closing: never again", [w("2026-07-01", "2026-08-31")], "2026-08-31T22:00:00.000Z", null],
-    ["one-day window, before it", [w("2026-05-17", "2026-05-17")], "2026-05-16T21:59:59.999Z", "2026-05-16T22:00:00.000Z"],
-    ["one-day window, during it", [w("2026-05-17", "2026-05-17")], "2026-05-16T22:00:00.000Z", "2026-05-17T22:00:00.000Z"],
+    [
+      "one-day window, before it",
+      [w("2026-05-17", "2026-05-17")],
+      "2026-05-16T21:59:59.999Z",
+      "2026-05-16T22:00:00.000Z",
+    ],
+    [
+      "one-day window, during it",
+      [w("2026-05-17", "2026-05-17")],
+      "2026-05-16T22:00:00.000Z",
+      "2026-05-17T22:00:00.000Z",
+    ],
     [
       "withdrawn sites are ignored",
       [w("2026-06-05", null, false, true), w("2026-01-01", "2026-08-31")],
@@ -562,8 +691,18 @@ describe("nextStatusChange: the earliest change strictly after now", () => {
       "2026-08-31T22:00:00.000Z",
     ],
     ["only withdrawn sites: never", [w("2026-06-05", "2026-07-01", false, true)], "2026-06-01T10:00:00.000Z", null],
-    ["paused planned site: only its closing", [w("2026-07-01", "2026-08-31", true)], "2026-06-01T10:00:00.000Z", "2026-08-31T22:00:00.000Z"],
-    ["paused open site: its closing", [w("2026-01-01", "2026-08-31", true)], "2026-06-01T10:00:00.000Z", "2026-08-31T22:00:00.000Z"],
+    [
+      "paused planned site: only its closing",
+      [w("2026-07-01", "2026-08-31", true)],
+      "2026-06-01T10:00:00.000Z",
+      "2026-08-31T22:00:00.000Z",
+    ],
+    [
+      "paused open site: its closing",
+      [w("2026-01-01", "2026-08-31", true)],
+      "2026-06-01T10:00:00.000Z",
+      "2026-08-31T22:00:00.000Z",
+    ],
     ["paused open-ended site: never", [w("2026-07-01", null, true)], "2026-06-01T10:00:00.000Z", null],
     [
       "paused site's earlier opening is skipped for another site's later change",
@@ -571,19 +710,50 @@ describe("nextStatusChange: the earliest change strictly after now", () => {
       "2026-06-01T10:00:00.000Z",
       "2026-06-19T22:00:00.000Z",
     ],
-    ["opening on the spring-forward day", [w("2026-03-29", null)], "2026-03-01T10:00:00.000Z", "2026-03-28T23:00:00.000Z"],
-    ["closing into the spring-forward day", [w("2026-01-01", "2026-03-28")], "2026-02-01T10:00:00.000Z", "2026-03-28T23:00:00.000Z"],
-    ["closing after the spring-forward day", [w("2026-01-01", "2026-03-29")], "2026-03-29T01:00:00.000Z", "2026-03-29T22:00:00.000Z"],
+    [
+      "opening on the spring-forward day",
+      [w("2026-03-29", null)],
+      "2026-03-01T10:00:00.000Z",
+      "2026-03-28T23:00:00.000Z",
+    ],
+    [
+      "closing into the spring-forward day",
+      [w("2026-01-01", "2026-03-28")],
+      "2026-02-01T10:00:00.000Z",
+      "2026-03-28T23:00:00.000Z",
+    ],
+    [
+      "closing after the spring-forward day",
+      [w("2026-01-01", "2026-03-29")],
+      "2026-03-29T01:00:00.000Z",
+      "2026-03-29T22:00:00.000Z",
+    ],
     ["opening on the fall-back day", [w("2026-10-25", null)], "2026-10-01T10:00:00.000Z", "2026-10-24T22:00:00.000Z"],
-    ["closing after the fall-back day", [w("2026-10-01", "2026-10-25")], "2026-10-25T00:30:00.000Z", "2026-10-25T23:00:00.000Z"],
-    ["closing after the leap day", [w("2028-01-01", "2028-02-29")], "2028-02-01T10:00:00.000Z", "2028-02-29T23:00:00.000Z"],
+    [
+      "closing after the fall-back day",
+      [w("2026-10-01", "2026-10-25")],
+      "2026-10-25T00:30:00.000Z",
+      "2026-10-25T23:00:00.000Z",
+    ],
+    [
+      "closing after the leap day",
+      [w("2028-01-01", "2028-02-29")],
+      "2028-02-01T10:00:00.000Z",
+      "2028-02-29T23:00:00.000Z",
+    ],
   ] as const)("%s", (_case, sites, instant, expected) => {
     expect(iso(nextStatusChange([...sites] as InclusionWindow[], at(instant)))).toBe(expected);
   });
 
   it("walking from change to change: each status really changes there and nowhere in between", () => {
-    const sites = [w("2026-03-29", "2026-10-25"), w("2026-05-01", "2026-05-31", true), w(null, "2026-12-01"), w("2026-04-01", null, false, true)];
-    const statusesAt = (t: number): SiteStatus[] => sites.filter((s) => !s.withdrawn).map((s) => siteStatus(s, new Date(t)));
+    const sites = [
+      w("2026-03-29", "2026-10-25"),
+      w("2026-05-01", "2026-05-31", true),
+      w(null, "2026-12-01"),
+      w("2026-04-01", null, false, true),
+    ];
+    const statusesAt = (t: number): SiteStatus[] =>
+      sites.filter((s) => !s.withdrawn).map((s) => siteStatus(s, new Date(t)));
     const seen: string[] = [];
     let now = at("2026-01-01T00:00:00.000Z");
     for (let next = nextStatusChange(sites, now); next !== null; next = nextStatusChange(sites, now)) {
@@ -627,7 +797,9 @@ describe.each([
       expect(siteStatus(window, new Date(next.getTime() - 1)), `${date} last ms`).toBe("open");
       expect(siteStatus(window, next), `${date} next day`).toBe("closed");
       expect(daysUntilClose(window, start), `${date} days left`).toBe(0);
-      expect(iso(nextStatusChange([window], new Date(start.getTime() - 1))), `${date} next change`).toBe(start.toISOString());
+      expect(iso(nextStatusChange([window], new Date(start.getTime() - 1))), `${date} next change`).toBe(
+        start.toISOString(),
+      );
       expect(iso(nextStatusChange([window], start)), `${date} next change when open`).toBe(next.toISOString());
       const hours = (next.getTime() - start.getTime()) / HOUR;
       if (hours === 23) shortDays.push(date);

@@ -25,7 +25,9 @@ const NOW = new Date("2025-06-01T10:00:00Z");
 function expectValid(record: MappedRecord) {
   const parsed = studyInputSchema.safeParse(record.study);
   if (!parsed.success) {
-    throw new Error(`${record.ref} (${record.externalId}) fails the schema: ${JSON.stringify(describeProblems(parsed.error))}`);
+    throw new Error(
+      `${record.ref} (${record.externalId}) fails the schema: ${JSON.stringify(describeProblems(parsed.error))}`,
+    );
   }
 }
 
@@ -62,7 +64,9 @@ function v2(): Json {
         stdAges: ["ADULT", "OLDER_ADULT"],
       },
       contactsLocationsModule: {
-        centralContacts: [{ name: "Central Contact", role: "CONTACT", phone: "+4700000000", email: "central@example.org" }],
+        centralContacts: [
+          { name: "Central Contact", role: "CONTACT", phone: "+4700000000", email: "central@example.org" },
+        ],
         locations: [
           {
             facility: "St.Olavs Hospital",
@@ -86,7 +90,11 @@ const loc = (facility: string | null, city: string | null, extra: Json = {}): Js
   ...extra,
 });
 
-function mapOne(study: Json, options: Parameters<typeof parseCtgovJson>[2] = { now: NOW }, context: MapContext = ctx): MappedRecord {
+function mapOne(
+  study: Json,
+  options: Parameters<typeof parseCtgovJson>[2] = { now: NOW },
+  context: MapContext = ctx,
+): MappedRecord {
   const result = parseCtgovJson(JSON.stringify(study), context, options);
   expect(result.rejected).toEqual([]);
   expect(result.records).toHaveLength(1);
@@ -252,7 +260,11 @@ describe("ctgov-json: expected dates are ESTIMATED dates only", () => {
     const result = parseCtgovJson(JSON.stringify(study), ctx, { now: NOW });
     expect(result.records).toEqual([]);
     expect(result.rejected).toEqual([
-      expect.objectContaining({ externalId: "NCT09999991", field: "statusModule.startDateStruct.date", message: expect.stringContaining("2024-02-30") }),
+      expect.objectContaining({
+        externalId: "NCT09999991",
+        field: "statusModule.startDateStruct.date",
+        message: expect.stringContaining("2024-02-30"),
+      }),
     ]);
   });
 });
@@ -261,7 +273,13 @@ describe("ctgov-json: sites come only from Norwegian locations, none invented, n
   // [facility, city, organisationId, hospitalId, name kept]
   it.each([
     ["St.Olavs Hospital", "Trondheim", "st-olavs", "st-olavs-oya", "St.Olavs Hospital"],
-    ["Norwegian University of Science and Technology", "Trondheim", null, null, "Norwegian University of Science and Technology"],
+    [
+      "Norwegian University of Science and Technology",
+      "Trondheim",
+      null,
+      null,
+      "Norwegian University of Science and Technology",
+    ],
     ["University of Bergen", "Bergen", null, null, "University of Bergen"],
     ["Frisklivssentralen Værnesregionen", "Stjørdal", null, null, "Frisklivssentralen Værnesregionen"],
     ["Research Site", "Oslo", null, null, "Research Site"],
@@ -269,7 +287,9 @@ describe("ctgov-json: sites come only from Norwegian locations, none invented, n
     [null, "Tønsberg", null, null, "Tønsberg"], // no facility: named by its city, not guessed to be Sykehuset i Vestfold
   ])("%s, %s → %s / %s", (facility, city, organisationId, hospitalId, name) => {
     const study = v2();
-    study.protocolSection.contactsLocationsModule.locations = [loc(facility, city, { geoPoint: { lat: 60.1, lon: 10.2 } })];
+    study.protocolSection.contactsLocationsModule.locations = [
+      loc(facility, city, { geoPoint: { lat: 60.1, lon: 10.2 } }),
+    ];
     const site = parsedSites(mapOne(study))[0]!;
     expect(site).toMatchObject({ organisationId, hospitalId, name, city });
     if (organisationId === null) expect(site).toMatchObject({ lat: 60.1, lon: 10.2 });
@@ -299,7 +319,11 @@ describe("ctgov-json: sites come only from Norwegian locations, none invented, n
 
   it("locations with only the country become one unnamed site with a count", () => {
     const study = v2();
-    study.protocolSection.contactsLocationsModule.locations = [{ country: "Norway" }, { country: "Norway" }, loc("St.Olavs Hospital", "Trondheim")];
+    study.protocolSection.contactsLocationsModule.locations = [
+      { country: "Norway" },
+      { country: "Norway" },
+      loc("St.Olavs Hospital", "Trondheim"),
+    ];
     const sites = parsedSites(mapOne(study));
     expect(sites.map((s) => [s.organisationId, s.name, s.unnamedCount])).toEqual([
       [null, null, 2],
@@ -309,7 +333,9 @@ describe("ctgov-json: sites come only from Norwegian locations, none invented, n
 
   it("skips a record without a Norwegian location (as before)", () => {
     const study = v2();
-    study.protocolSection.contactsLocationsModule.locations = [{ facility: "Karolinska", city: "Stockholm", country: "Sweden" }];
+    study.protocolSection.contactsLocationsModule.locations = [
+      { facility: "Karolinska", city: "Stockholm", country: "Sweden" },
+    ];
     const result = parseCtgovJson(JSON.stringify(study), ctx, { now: NOW });
     expect(result).toMatchObject({ records: [], rejected: [] });
     expect(result.skipped).toHaveLength(1);
@@ -344,7 +370,11 @@ describe("ctgov-json: the lead is the record's own, the sender only owns", () =>
 
   it("a registry import (leadFallback first-site) is owned by the lead's site, else the first registered site", () => {
     const study = v2();
-    study.protocolSection.contactsLocationsModule.locations = [loc("Research Site", "Oslo"), loc("Haukeland University Hospital", "Bergen"), loc("St.Olavs Hospital", "Trondheim")];
+    study.protocolSection.contactsLocationsModule.locations = [
+      loc("Research Site", "Oslo"),
+      loc("Haukeland University Hospital", "Bergen"),
+      loc("St.Olavs Hospital", "Trondheim"),
+    ];
     expect(mapOne(study, { now: NOW, leadFallback: "first-site" }).study.leadOrganisationId).toBe("st-olavs");
     study.protocolSection.sponsorCollaboratorsModule.leadSponsor.name = "Pfizer";
     expect(mapOne(study, { now: NOW, leadFallback: "first-site" }).study.leadOrganisationId).toBe("helse-bergen");
@@ -362,7 +392,11 @@ describe("ctgov-json: no field lost, unknown kept unknown", () => {
       { name: "Second", role: "BACKUP", phone: "+47 22 00 00 00", phoneExt: "12" },
       { name: "First", role: "CONTACT", email: "first@example.org" }, // listed twice
     ];
-    study.protocolSection.contactsLocationsModule.centralContacts.push({ name: "Backup Central", role: "BACKUP", email: "b@example.org" });
+    study.protocolSection.contactsLocationsModule.centralContacts.push({
+      name: "Backup Central",
+      role: "BACKUP",
+      email: "b@example.org",
+    });
     const record = mapOne(study);
     const site = parsedSites(record)[0]!;
     expect(site.contact).toEqual({ name: "First", email: "first@example.org", phone: null });
@@ -375,33 +409,54 @@ describe("ctgov-json: no field lost, unknown kept unknown", () => {
     [[{ id: "REK 2019/1234" }], { rek: "2019/1234" }, []],
     [[{ id: "2019/1234" }], { rek: "2019/1234" }, []],
     [[{ id: "123456", type: "OTHER", domain: "REK" }], { rek: "123456" }, []],
-    [[{ id: "654321", type: "OTHER", domain: "Regional Committees for Medical and Health Research Ethics" }], { rek: "654321" }, []],
-    [[{ id: "REK NR 2019/1031 7236" }], { rek: "2019/1031" }, [{ scheme: "REK (as written)", value: "REK NR 2019/1031 7236", url: null }]],
+    [
+      [{ id: "654321", type: "OTHER", domain: "Regional Committees for Medical and Health Research Ethics" }],
+      { rek: "654321" },
+      [],
+    ],
+    [
+      [{ id: "REK NR 2019/1031 7236" }],
+      { rek: "2019/1031" },
+      [{ scheme: "REK (as written)", value: "REK NR 2019/1031 7236", url: null }],
+    ],
     [[{ id: "REK sør-øst" }], { rek: null }, [{ scheme: "REK (as written)", value: "REK sør-øst", url: null }]],
     [[{ id: "623308" }], { rek: null }, [{ scheme: "Other ID", value: "623308", url: null }]], // not labelled REK: not guessed
     [[{ id: "2022-002965-13", type: "EUDRACT_NUMBER" }], { eudract: "2022-002965-13" }, []],
     [[{ id: "EudraCT 2019-001234-12" }], { eudract: "2019-001234-12" }, []],
     [[{ id: "2023-501234-12-00", type: "CTIS" }], { euCt: "2023-501234-12-00", eudract: null }, []],
     [[{ id: "ISRCTN12345678", type: "REGISTRY", domain: "ISRCTN" }], { isrctn: "ISRCTN12345678" }, []],
-    [[{ id: "U1111-1283-1888", type: "OTHER", domain: "WHO" }], {}, [{ scheme: "WHO UTN", value: "U1111-1283-1888", url: null }]],
+    [
+      [{ id: "U1111-1283-1888", type: "OTHER", domain: "WHO" }],
+      {},
+      [{ scheme: "WHO UTN", value: "U1111-1283-1888", url: null }],
+    ],
     [
       [{ id: "R01CA123456", type: "NIH", link: "https://reporter.nih.gov/quickSearch/R01CA123456" }],
       {},
       [{ scheme: "NIH", value: "R01CA123456", url: "https://reporter.nih.gov/quickSearch/R01CA123456" }],
     ],
-    [[{ id: "300123", type: "OTHER_GRANT", domain: "Research Council of Norway" }], {}, [{ scheme: "Research Council of Norway (grant)", value: "300123", url: null }]],
+    [
+      [{ id: "300123", type: "OTHER_GRANT", domain: "Research Council of Norway" }],
+      {},
+      [{ scheme: "Research Council of Norway (grant)", value: "300123", url: null }],
+    ],
     [[{ id: "ONTIME" }], {}, [{ scheme: "Other ID", value: "ONTIME", url: null }]],
   ])("secondary ids %j", (secondaryIdInfos, identifiers, other) => {
     const study = v2();
     study.protocolSection.identificationModule.secondaryIdInfos = secondaryIdInfos;
     const record = mapOne(study);
     expect(record.study.identifiers).toMatchObject({ nct: "NCT09999991", ...identifiers });
-    expect(record.study.otherIdentifiers).toEqual([{ scheme: "Org Study ID", value: "SO-2023-01", url: null }, ...other]);
+    expect(record.study.otherIdentifiers).toEqual([
+      { scheme: "Org Study ID", value: "SO-2023-01", url: null },
+      ...other,
+    ]);
   });
 
   it("keeps the official title, keywords, age groups, the registry link and the record's own links", () => {
     const study = v2();
-    study.protocolSection.referencesModule = { seeAlsoLinks: [{ label: "Study site", url: "https://example.org/study" }, { url: "javascript:alert(1)" }] };
+    study.protocolSection.referencesModule = {
+      seeAlsoLinks: [{ label: "Study site", url: "https://example.org/study" }, { url: "javascript:alert(1)" }],
+    };
     const record = mapOne(study);
     expect(record.study.officialTitle).toBe("A Randomised Trial of a Digital Therapy for Insomnia in Adults");
     expect(record.study.keywords).toEqual(["CBT-I", "Fatigue"]);
@@ -447,13 +502,17 @@ describe("parseCtgovJson: hostile and broken input", () => {
   });
 
   it("rejects {} and non-objects as not being studies", () => {
-    expect(parseCtgovJson("{}", ctx).rejected).toEqual([expect.objectContaining({ ref: "record 1", field: "protocolSection" })]);
+    expect(parseCtgovJson("{}", ctx).rejected).toEqual([
+      expect.objectContaining({ ref: "record 1", field: "protocolSection" }),
+    ]);
     const numbers = parseCtgovJson("[1, 2]", ctx);
     expect(numbers.rejected.map((r) => r.ref)).toEqual(["record 1", "record 2"]);
   });
 
   it("accepts an API page { studies: [...] } and a single pretty-printed study object", () => {
-    const page = parseCtgovJson(JSON.stringify({ studies: [v2(), v2(), v2()], nextPageToken: "abc" }), ctx, { now: NOW });
+    const page = parseCtgovJson(JSON.stringify({ studies: [v2(), v2(), v2()], nextPageToken: "abc" }), ctx, {
+      now: NOW,
+    });
     expect(page.records.map((r) => r.ref)).toEqual(["record 1", "record 2", "record 3"]);
     const single = parseCtgovJson(Buffer.from(JSON.stringify(v2(), null, 2)), ctx, { now: NOW });
     expect(single.records).toHaveLength(1);
@@ -470,7 +529,9 @@ describe("parseCtgovJson: hostile and broken input", () => {
     const aged = v2();
     aged.protocolSection.eligibilityModule.minimumAge = "999999 Years";
     const result = parseCtgovJson(JSON.stringify([aged]), ctx, { now: NOW });
-    expect(result.rejected).toEqual([expect.objectContaining({ ref: "record 1", externalId: "NCT09999991", field: "eligibilityModule.minimumAge" })]);
+    expect(result.rejected).toEqual([
+      expect.objectContaining({ ref: "record 1", externalId: "NCT09999991", field: "eligibilityModule.minimumAge" }),
+    ]);
   });
 
   it("refuses a zip entry whose header claims 1 GB", () => {
@@ -491,14 +552,21 @@ describe("parseCtgovJson: hostile and broken input", () => {
     expect(zip.length).toBeLessThan(1024 * 1024);
     const result = parseCtgovJson(Buffer.from(zip), ctx, { now: NOW });
     expect(result.rejected).toEqual([
-      expect.objectContaining({ ref: "bomb.json", field: "zip", message: expect.stringContaining("komprimeringsgrad") }),
+      expect.objectContaining({
+        ref: "bomb.json",
+        field: "zip",
+        message: expect.stringContaining("komprimeringsgrad"),
+      }),
     ]);
     expect(result.records.map((r) => r.ref)).toEqual(["NCT09999991.json"]);
   });
 
   it("names the zip entry with broken JSON, and survives a truncated zip", () => {
     const good = new TextEncoder().encode(JSON.stringify(v2()));
-    const zip = zipSync({ "NCT00000001.json": new TextEncoder().encode('{"protocolSection": '), "NCT09999991.json": good });
+    const zip = zipSync({
+      "NCT00000001.json": new TextEncoder().encode('{"protocolSection": '),
+      "NCT09999991.json": good,
+    });
     const result = parseCtgovJson(Buffer.from(zip), ctx, { now: NOW });
     expect(result.rejected).toEqual([expect.objectContaining({ ref: "NCT00000001.json", field: "input" })]);
     expect(result.records).toHaveLength(1);
@@ -548,7 +616,9 @@ describe("parseCtgovCsv: the same rules for the website's Download CSV", () => {
     ["NOT_YET_RECRUITING", "not_yet_recruiting", "planned"],
     ["UNKNOWN", "unknown", "unknown"],
   ])("Study Status %s → declared %s (%s), dated by Last Update Posted", (status, declared, portal) => {
-    const result = parseCtgovCsv(`${header}\n${row(status, "University of Bergen, Bergen, 5003, Norway")}\n`, ctx, { now: NOW });
+    const result = parseCtgovCsv(`${header}\n${row(status, "University of Bergen, Bergen, 5003, Norway")}\n`, ctx, {
+      now: NOW,
+    });
     expect(result.rejected).toEqual([]);
     const record = result.records[0]!;
     expectValid(record);
@@ -569,16 +639,26 @@ describe("parseCtgovCsv: the same rules for the website's Download CSV", () => {
   });
 
   it("keeps age groups as groups (no hard limits), healthy volunteers unknown, and a REK number from Other IDs", () => {
-    const result = parseCtgovCsv(`${header}\n${row("COMPLETED", "University of Bergen, Bergen, 5003, Norway", "REK NR 2019/1031 7236", "CHILD, ADULT")}\n`, ctx, { now: NOW });
+    const result = parseCtgovCsv(
+      `${header}\n${row("COMPLETED", "University of Bergen, Bergen, 5003, Norway", "REK NR 2019/1031 7236", "CHILD, ADULT")}\n`,
+      ctx,
+      { now: NOW },
+    );
     const record = result.records[0]!;
     expectValid(record);
-    expect(record.study.eligibility).toMatchObject({ minAgeYears: null, maxAgeYears: null, ageGroups: ["CHILD", "ADULT"], healthyVolunteers: null });
+    expect(record.study.eligibility).toMatchObject({
+      minAgeYears: null,
+      maxAgeYears: null,
+      ageGroups: ["CHILD", "ADULT"],
+      healthyVolunteers: null,
+    });
     expect(record.study.identifiers?.rek).toBe("2019/1031");
     expect(record.study.conditions).toContain("Healthy Volunteers"); // a condition term, not the eligibility flag
   });
 
   it("keeps every Norwegian location, registered only by name", () => {
-    const locations = "Haukeland University Hospital, Bergen, Norway|Research Site, Tønsberg, 3103, Norway|Karolinska, Stockholm, Sweden";
+    const locations =
+      "Haukeland University Hospital, Bergen, Norway|Research Site, Tønsberg, 3103, Norway|Karolinska, Stockholm, Sweden";
     const record = parseCtgovCsv(`${header}\n${row("RECRUITING", locations)}\n`, ctx, { now: NOW }).records[0]!;
     expect(parsedSites(record).map((s) => [s.organisationId, s.hospitalId, s.name, s.city])).toEqual([
       ["helse-bergen", "helse-bergen-haukeland", "Haukeland University Hospital", "Bergen"],

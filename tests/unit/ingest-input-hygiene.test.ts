@@ -11,11 +11,18 @@ import { norwegianIssue, safeParseInNorwegian } from "~/ingest/norwegian-issues"
 import { inSenderTerms, senderFieldPath } from "~/ingest/sender-fields";
 import type { IngestFormat, Rejection } from "~/ingest/types";
 
-const rejection = (ref: string, field: string, message: string): Rejection => ({ ref, externalId: null, field, message });
+const rejection = (ref: string, field: string, message: string): Rejection => ({
+  ref,
+  externalId: null,
+  field,
+  message,
+});
 
 describe("bounded rejections", () => {
   it("lists 50 of 5,000 identical errors and says how many more there were", () => {
-    const all = Array.from({ length: 5000 }, (_, i) => rejection(`line ${i + 1}`, "input", `ugyldig JSON: Unexpected token '<', "<tag${i}>" is not valid JSON`));
+    const all = Array.from({ length: 5000 }, (_, i) =>
+      rejection(`line ${i + 1}`, "input", `ugyldig JSON: Unexpected token '<', "<tag${i}>" is not valid JSON`),
+    );
     const listed = boundRejections(all);
     expect(listed).toHaveLength(MAX_IDENTICAL_REJECTIONS + 1);
     expect(listed.slice(0, 50).map((r) => r.ref)).toEqual(all.slice(0, 50).map((r) => r.ref));
@@ -24,8 +31,18 @@ describe("bounded rejections", () => {
   });
 
   it.each([
-    ["the same field and message", ["studiesteder[0].foretak", 'ukjent foretak "x"'], ["studiesteder[7].foretak", 'ukjent foretak "y"'], true],
-    ["line numbers differ", ["input", "raden har 3 felt, men overskriften har 30"], ["input", "raden har 4 felt, men overskriften har 30"], true],
+    [
+      "the same field and message",
+      ["studiesteder[0].foretak", 'ukjent foretak "x"'],
+      ["studiesteder[7].foretak", 'ukjent foretak "y"'],
+      true,
+    ],
+    [
+      "line numbers differ",
+      ["input", "raden har 3 felt, men overskriften har 30"],
+      ["input", "raden har 4 felt, men overskriften har 30"],
+      true,
+    ],
     ["another field", ["tittel", "maks 500 tegn"], ["sammendrag", "maks 500 tegn"], false],
     ["another message", ["tittel", "maks 500 tegn"], ["tittel", "mangler"], false],
   ])("%s: identical = %s", (_name, [f1, m1], [f2, m2], same) => {
@@ -33,9 +50,17 @@ describe("bounded rejections", () => {
   });
 
   it("keeps different errors, each bounded, and bounds the whole list", () => {
-    const mixed = Array.from({ length: 300 }, (_, i) => rejection(`r${i}`, i % 3 === 0 ? "tittel" : i % 3 === 1 ? "fase" : "kjonn", "mangler"));
+    const mixed = Array.from({ length: 300 }, (_, i) =>
+      rejection(`r${i}`, i % 3 === 0 ? "tittel" : i % 3 === 1 ? "fase" : "kjonn", "mangler"),
+    );
     expect(boundRejections(mixed)).toHaveLength(3 * 50 + 3);
-    const distinct = Array.from({ length: 3000 }, (_, i) => rejection(`r${i}`, `felt${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26) % 26)}${String.fromCharCode(97 + Math.floor(i / 676))}`, "mangler"));
+    const distinct = Array.from({ length: 3000 }, (_, i) =>
+      rejection(
+        `r${i}`,
+        `felt${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + (Math.floor(i / 26) % 26))}${String.fromCharCode(97 + Math.floor(i / 676))}`,
+        "mangler",
+      ),
+    );
     const listed = boundRejections(distinct, 50, 1000);
     expect(listed).toHaveLength(1001);
     expect(listed[1000]!.message).toBe("og 2000 andre avvisninger er ikke listet (høyst 1000 listes per innlesing)");
@@ -58,9 +83,19 @@ describe("control characters", () => {
   });
 
   it("cleans every string at any depth and names each field", () => {
-    const study = { title: { nb: "T\u0000", en: "ok" }, sites: [{ organisationId: "ous", contact: { name: "Kari\u0007" } }], conditions: ["a", "b\u0000"], targetEnrolment: 3 };
+    const study = {
+      title: { nb: "T\u0000", en: "ok" },
+      sites: [{ organisationId: "ous", contact: { name: "Kari\u0007" } }],
+      conditions: ["a", "b\u0000"],
+      targetEnrolment: 3,
+    };
     const { value, cleaned } = cleanControlChars(study);
-    expect(value).toEqual({ title: { nb: "T", en: "ok" }, sites: [{ organisationId: "ous", contact: { name: "Kari" } }], conditions: ["a", "b"], targetEnrolment: 3 });
+    expect(value).toEqual({
+      title: { nb: "T", en: "ok" },
+      sites: [{ organisationId: "ous", contact: { name: "Kari" } }],
+      conditions: ["a", "b"],
+      targetEnrolment: 3,
+    });
     expect(cleaned).toEqual([
       { path: "title.nb", removed: ["U+0000"] },
       { path: "sites.0.contact.name", removed: ["U+0007"] },
@@ -122,12 +157,24 @@ describe("field paths in the sender's terms", () => {
   });
 
   it("translates the field paths a message lists, and nothing else", () => {
-    const r = rejection("line 2", "sites.0.inclusionEnd", "sites.0.inclusionEnd: inklusjonsslutt (2026-01-01) er før inklusjonsstart (2027-01-01); title.nb: kan ikke være tom");
-    expect(inSenderTerms("native", r)).toEqual(
-      rejection("line 2", "studiesteder[0].inklusjon_slutt", "studiesteder[0].inklusjon_slutt: inklusjonsslutt (2026-01-01) er før inklusjonsstart (2027-01-01); tittel: kan ikke være tom"),
+    const r = rejection(
+      "line 2",
+      "sites.0.inclusionEnd",
+      "sites.0.inclusionEnd: inklusjonsslutt (2026-01-01) er før inklusjonsstart (2027-01-01); title.nb: kan ikke være tom",
     );
-    expect(inSenderTerms("ctgov-csv", r).message).toBe("Primary Completion Date: inklusjonsslutt (2026-01-01) er før inklusjonsstart (2027-01-01); Study Title: kan ikke være tom");
-    expect(inSenderTerms("native", rejection("x", "(json)", "ikke gyldig JSON: Unexpected token")).message).toBe("ikke gyldig JSON: Unexpected token");
+    expect(inSenderTerms("native", r)).toEqual(
+      rejection(
+        "line 2",
+        "studiesteder[0].inklusjon_slutt",
+        "studiesteder[0].inklusjon_slutt: inklusjonsslutt (2026-01-01) er før inklusjonsstart (2027-01-01); tittel: kan ikke være tom",
+      ),
+    );
+    expect(inSenderTerms("ctgov-csv", r).message).toBe(
+      "Primary Completion Date: inklusjonsslutt (2026-01-01) er før inklusjonsstart (2027-01-01); Study Title: kan ikke være tom",
+    );
+    expect(inSenderTerms("native", rejection("x", "(json)", "ikke gyldig JSON: Unexpected token")).message).toBe(
+      "ikke gyldig JSON: Unexpected token",
+    );
   });
 });
 
@@ -155,11 +202,19 @@ describe("Norwegian validator messages", () => {
 
   it("safeParseInNorwegian: the value when valid, Norwegian messages when not", () => {
     expect(safeParseInNorwegian(z.number().max(120), 18)).toMatchObject({ success: true, data: 18 });
-    expect(safeParseInNorwegian(z.number().max(120), 121).error!.issues[0]!.message).toBe("kan ikke være større enn 120");
+    expect(safeParseInNorwegian(z.number().max(120), 121).error!.issues[0]!.message).toBe(
+      "kan ikke være større enn 120",
+    );
   });
 
   it("the native schema answers in Norwegian, never zod's English", () => {
-    const r = safeParseInNorwegian(nativeStudySchema, { id: 1.5, tittel: { $gt: "" }, studietype: "x", alder_min: "18", studiesteder: [{ pause: "ja" }] });
+    const r = safeParseInNorwegian(nativeStudySchema, {
+      id: 1.5,
+      tittel: { $gt: "" },
+      studietype: "x",
+      alder_min: "18",
+      studiesteder: [{ pause: "ja" }],
+    });
     const messages = r.error!.issues.map((i) => i.message);
     expect(messages.length).toBeGreaterThan(4);
     for (const m of messages) expect(m).not.toMatch(/Invalid|expected|received|Too (big|small)/);

@@ -10,10 +10,19 @@ import { describeProblems, studyInputSchema } from "~/domain/study";
 import { listingStatus, parseNativeJson, type CategoryRef } from "~/ingest/mappers/native";
 import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
 
-const organisations = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8")) as OrganisationRef[];
-const categories = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/hrcs-categories.json"), "utf8")) as CategoryRef[];
+const organisations = JSON.parse(
+  readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),
+) as OrganisationRef[];
+const categories = JSON.parse(
+  readFileSync(path.resolve(process.cwd(), "data/reference/hrcs-categories.json"), "utf8"),
+) as CategoryRef[];
 const RECEIVED = "2026-03-02";
-const ctx: MapContext & { categories: CategoryRef[] } = { organisationId: "unn", organisations, categories, receivedOn: RECEIVED };
+const ctx: MapContext & { categories: CategoryRef[] } = {
+  organisationId: "unn",
+  organisations,
+  categories,
+  receivedOn: RECEIVED,
+};
 
 function map(records: unknown[], context = ctx) {
   return parseNativeJson(JSON.stringify(records), context);
@@ -40,18 +49,27 @@ describe("hospital listing status → declared status, dated the day of receipt"
     ["Kun etter invitasjon", "invitation_only"],
   ])("%s → %s, with the hospital's wording, by utfort_av", (text, status) => {
     const r = one({ status: text, utfort_av: "St. Olavs hospital" });
-    expect(r.study.sites).toEqual([{ organisationId: "st-olavs", declared: { status, text, on: RECEIVED, by: "St. Olavs hospital" } }]);
+    expect(r.study.sites).toEqual([
+      { organisationId: "st-olavs", declared: { status, text, on: RECEIVED, by: "St. Olavs hospital" } },
+    ]);
     expect(listingStatus(text)).toBe(status);
   });
 
   it("an unknown wording → unknown, with a warning", () => {
     const r = one({ status: "Under vurdering", utfort_av: "St. Olavs hospital" });
-    expect(r.study.sites![0]!.declared).toEqual({ status: "unknown", text: "Under vurdering", on: RECEIVED, by: "St. Olavs hospital" });
+    expect(r.study.sites![0]!.declared).toEqual({
+      status: "unknown",
+      text: "Under vurdering",
+      on: RECEIVED,
+      by: "St. Olavs hospital",
+    });
     expect(r.warnings.some((w) => w.includes("ukjent status «Under vurdering»"))).toBe(true);
   });
 
   it("no status → no declaration (planned, start not set); no receivedOn → today's Oslo date", () => {
-    expect(one({ utfort_av: "St. Olavs hospital" }).study.sites).toEqual([{ organisationId: "st-olavs", declared: null }]);
+    expect(one({ utfort_av: "St. Olavs hospital" }).study.sites).toEqual([
+      { organisationId: "st-olavs", declared: null },
+    ]);
     const { receivedOn: _, ...noDate } = ctx;
     const on = one({ status: "Pågående", utfort_av: "UNN" }, noDate).study.sites![0]!.declared!.on;
     expect(on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -63,7 +81,12 @@ describe("sites and lead from the organisations the record names", () => {
     const r = one({
       status: "Åpen for rekruttering",
       utfort_av: "Universitetssykehuset Nord-Norge",
-      deltakende_foretak: ["Helse Bergen", "Universitetssykehuset Nord-Norge", "Oslo University Hospital", "Frisklivssentralen i Tromsø"],
+      deltakende_foretak: [
+        "Helse Bergen",
+        "Universitetssykehuset Nord-Norge",
+        "Oslo University Hospital",
+        "Frisklivssentralen i Tromsø",
+      ],
     });
     expect(r.study.sites!.map((s) => [s.organisationId, s.name ?? null])).toEqual([
       ["unn", null],
@@ -71,7 +94,8 @@ describe("sites and lead from the organisations the record names", () => {
       ["ous", null],
       [null, "Frisklivssentralen i Tromsø"], // not registered: kept as written, never dropped
     ]);
-    for (const s of r.study.sites!) expect(s.declared).toMatchObject({ status: "recruiting", by: "Universitetssykehuset Nord-Norge" });
+    for (const s of r.study.sites!)
+      expect(s.declared).toMatchObject({ status: "recruiting", by: "Universitetssykehuset Nord-Norge" });
     expect(r.study.lead).toEqual({ name: "Universitetssykehuset Nord-Norge", organisationId: "unn" });
     expect(r.study.leadOrganisationId).toBe("unn");
     expect(r.warnings.some((w) => w.includes("Frisklivssentralen i Tromsø"))).toBe(true);
@@ -86,7 +110,13 @@ describe("sites and lead from the organisations the record names", () => {
     const r = one({ utfort_av: "Universitetet i Tromsø", status: "Pågående" });
     expect(r.study.lead).toEqual({ name: "Universitetet i Tromsø", organisationId: null });
     expect(r.study.leadOrganisationId).toBe("unn");
-    expect(r.study.sites).toEqual([{ organisationId: null, name: "Universitetet i Tromsø", declared: expect.objectContaining({ status: "active_not_recruiting" }) }]);
+    expect(r.study.sites).toEqual([
+      {
+        organisationId: null,
+        name: "Universitetet i Tromsø",
+        declared: expect.objectContaining({ status: "active_not_recruiting" }),
+      },
+    ]);
   });
 
   it("no organisation named → no site and no lead (the sender is neither)", () => {
@@ -109,7 +139,15 @@ describe("studiesteder (the native extension)", () => {
         { foretak: "Ukjent klinikk AS" },
       ],
     });
-    expect(r.study.sites!.map((s) => [s.organisationId, s.name, s.inclusionStart, s.declared?.status ?? null, s.declared?.on ?? null])).toEqual([
+    expect(
+      r.study.sites!.map((s) => [
+        s.organisationId,
+        s.name,
+        s.inclusionStart,
+        s.declared?.status ?? null,
+        s.declared?.on ?? null,
+      ]),
+    ).toEqual([
       ["st-olavs", null, "2026-01-01", null, null],
       ["unn", null, null, "suspended", "2026-02-15"],
       ["helse-bergen", null, null, "recruiting", RECEIVED],
@@ -118,11 +156,20 @@ describe("studiesteder (the native extension)", () => {
   });
 
   it("a bad status_dato rejects the record naming the sender's field", () => {
-    const r = map([{ id: "9", tittel: "T", studiesteder: [{ foretak: "unn", status: "Pause", status_dato: "2026-02-30" }] }]);
+    const r = map([
+      { id: "9", tittel: "T", studiesteder: [{ foretak: "unn", status: "Pause", status_dato: "2026-02-30" }] },
+    ]);
     expect(r.records).toEqual([]);
     expect(r.rejected).toEqual([expect.objectContaining({ externalId: "9", field: "studiesteder.0.status_dato" })]);
-    const future = map([{ id: "9", tittel: "T", studiesteder: [{ foretak: "unn", status: "Pause", status_dato: "2027-01-01" }] }]);
-    expect(future.rejected).toEqual([expect.objectContaining({ field: "studiesteder.0.status_dato", message: expect.stringContaining("etter mottaksdagen") })]);
+    const future = map([
+      { id: "9", tittel: "T", studiesteder: [{ foretak: "unn", status: "Pause", status_dato: "2027-01-01" }] },
+    ]);
+    expect(future.rejected).toEqual([
+      expect.objectContaining({
+        field: "studiesteder.0.status_dato",
+        message: expect.stringContaining("etter mottaksdagen"),
+      }),
+    ]);
   });
 });
 
@@ -135,14 +182,18 @@ describe("fields", () => {
 
   it("lenke is kept as a link; an intranet host is warned about", () => {
     const r = one({ lenke: "http://stolav.hn1-02.int-hn.nhn.no/kliniske-studier/x" });
-    expect(r.study.links).toEqual([{ url: "http://stolav.hn1-02.int-hn.nhn.no/kliniske-studier/x", label: "Studien på sykehusets nettsider" }]);
+    expect(r.study.links).toEqual([
+      { url: "http://stolav.hn1-02.int-hn.nhn.no/kliniske-studier/x", label: "Studien på sykehusets nettsider" },
+    ]);
     // The ingest service holds the link (stored, never shown): see junk-check and run-accounts tests.
     expect(heldLinkReasons({ links: r.study.links as { url: string }[] })).toHaveLength(1);
   });
 
   it("a record titled 'test' is mapped as sent; the one junk check in the ingest service holds it", () => {
     const r = one({ tittel: "test", sammendrag: "test" });
-    expect(junkReasons({ title: { nb: r.study.title.nb }, links: [] })).toEqual(["tittelen «test» ser ut som en testpost"]);
+    expect(junkReasons({ title: { nb: r.study.title.nb }, links: [] })).toEqual([
+      "tittelen «test» ser ut som en testpost",
+    ]);
     expect(junkReasons({ title: { nb: one({}).study.title.nb }, links: [] })).toEqual([]);
   });
 });

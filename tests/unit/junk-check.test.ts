@@ -73,17 +73,29 @@ describe("junkReasons", () => {
     expect(
       junkReasons({
         title: { nb: "test", en: "test" },
-        links: [{ url: "http://a.int-hn.nhn.no/x" }, { url: "http://a.int-hn.nhn.no/x" }, { url: "https://stolav.no/" }],
+        links: [
+          { url: "http://a.int-hn.nhn.no/x" },
+          { url: "http://a.int-hn.nhn.no/x" },
+          { url: "https://stolav.no/" },
+        ],
       }),
     ).toEqual(["tittelen «test» ser ut som en testpost"]);
   });
   it("holds an unreachable link on its own, once, and keeps the public ones", () => {
-    const links = [{ url: "http://a.int-hn.nhn.no/x" }, { url: "http://a.int-hn.nhn.no/x" }, { url: "https://stolav.no/" }];
-    expect(heldLinkReasons({ links })).toEqual(["lenken går til a.int-hn.nhn.no, et internt eller reservert domene; publikum kan ikke åpne den"]);
+    const links = [
+      { url: "http://a.int-hn.nhn.no/x" },
+      { url: "http://a.int-hn.nhn.no/x" },
+      { url: "https://stolav.no/" },
+    ];
+    expect(heldLinkReasons({ links })).toEqual([
+      "lenken går til a.int-hn.nhn.no, et internt eller reservert domene; publikum kan ikke åpne den",
+    ]);
     expect(publicLinks(links)).toEqual([{ url: "https://stolav.no/" }]);
   });
   it("finds nothing in a real study", () => {
-    expect(junkReasons({ title: { nb: "Ung og ADHD" }, links: [{ url: "https://stolav.no/studier/ung-og-adhd" }] })).toEqual([]);
+    expect(
+      junkReasons({ title: { nb: "Ung og ADHD" }, links: [{ url: "https://stolav.no/studier/ung-og-adhd" }] }),
+    ).toEqual([]);
   });
 });
 
@@ -95,19 +107,30 @@ describe("on real titles (the listing and the whole ClinicalTrials.gov set need 
     expect(listing.filter((r) => testTitleReason(r.tittel)).map((r) => String(r.id))).toEqual(["234071"]);
   });
   it("holds the ECLAIRE guide's illustrative example and none of the 20 real ECLAIRE trials", () => {
-    const early = JSON.parse(readFixture("fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json").toString("utf8")) as { title: string };
+    const early = JSON.parse(
+      readFixture("fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json").toString("utf8"),
+    ) as { title: string };
     expect(testTitleReason(early.title)).toMatch(/eksempel/);
-    const bundle = JSON.parse(readFixture("fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json").toString("utf8")) as {
+    const bundle = JSON.parse(
+      readFixture("fhir-researchstudy/ECLAIRE-Bundle-searchset-20-ResearchStudy.r4.json").toString("utf8"),
+    ) as {
       entry: { resource: { resourceType: string; title?: string } }[];
     };
-    const titles = bundle.entry.filter((e) => e.resource.resourceType === "ResearchStudy").map((e) => e.resource.title ?? "");
+    const titles = bundle.entry
+      .filter((e) => e.resource.resourceType === "ResearchStudy")
+      .map((e) => e.resource.title ?? "");
     expect(titles).toHaveLength(20);
     expect(titles.filter((t) => testTitleReason(t))).toEqual([]);
   });
   itShared(CTGOV_SET, "holds none of the 1,202 ClinicalTrials.gov titles (many use 'test' in a medical sense)", () => {
-    const lines = gunzipSync(readFileSync(sharedData(CTGOV_SET))).toString("utf8").split("\n").filter(Boolean);
+    const lines = gunzipSync(readFileSync(sharedData(CTGOV_SET)))
+      .toString("utf8")
+      .split("\n")
+      .filter(Boolean);
     const titles = lines.flatMap((l) => {
-      const id = (JSON.parse(l) as { protocolSection: { identificationModule: { briefTitle?: string; officialTitle?: string } } }).protocolSection.identificationModule;
+      const id = (
+        JSON.parse(l) as { protocolSection: { identificationModule: { briefTitle?: string; officialTitle?: string } } }
+      ).protocolSection.identificationModule;
       return [id.briefTitle ?? "", id.officialTitle ?? ""];
     });
     expect(titles.filter((t) => /\btest/i.test(t)).length).toBeGreaterThan(20);

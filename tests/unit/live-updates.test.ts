@@ -70,7 +70,11 @@ describe("RefreshScheduler", () => {
     const c = clock();
     let typing = true;
     const runs: number[] = [];
-    const s = new RefreshScheduler(() => (typing ? false : (runs.push(c.now()), true)), { ...timing, random: () => 0, ...c });
+    const s = new RefreshScheduler(() => (typing ? false : (runs.push(c.now()), true)), {
+      ...timing,
+      random: () => 0,
+      ...c,
+    });
     s.poke();
     c.advance(1000);
     expect(runs).toEqual([]);
@@ -115,24 +119,36 @@ describe("what a search page listens to and announces", () => {
 
   it("with an organisation filter, a change with sites elsewhere only does if the study is shown", () => {
     expect(concernsSearch({ type: "study.changed", studyId: 3, organisations: ["unn"] }, shown, "ous")).toBe(false);
-    expect(concernsSearch({ type: "study.changed", studyId: 3, organisations: ["unn", "ous"] }, shown, "ous")).toBe(true);
+    expect(concernsSearch({ type: "study.changed", studyId: 3, organisations: ["unn", "ous"] }, shown, "ous")).toBe(
+      true,
+    );
     expect(concernsSearch({ type: "study.changed", studyId: 2, organisations: ["unn"] }, shown, "ous")).toBe(true);
   });
 
   it("counts studies that came and went, in nb, nn and en; says nothing when nothing changed", () => {
     const nb = translator("nb");
     expect(describeResults(nb, { ids: [], json: "a" }, { ids: [7], json: "b" })).toBe("1 ny studie i resultatene");
-    expect(describeResults(nb, { ids: [1], json: "a" }, { ids: [7, 8], json: "b" })).toBe("2 nye studier i resultatene. 1 studie er ikke lenger i resultatene");
+    expect(describeResults(nb, { ids: [1], json: "a" }, { ids: [7, 8], json: "b" })).toBe(
+      "2 nye studier i resultatene. 1 studie er ikke lenger i resultatene",
+    );
     expect(describeResults(nb, { ids: [1], json: "a" }, { ids: [1], json: "b" })).toBe("Resultatene er oppdatert");
     expect(describeResults(nb, { ids: [1], json: "a" }, { ids: [1], json: "a" })).toBeNull();
-    expect(describeResults(translator("nn"), { ids: [], json: "a" }, { ids: [7, 8], json: "b" })).toBe("2 nye studiar i resultata");
-    expect(describeResults(translator("en"), { ids: [], json: "a" }, { ids: [7], json: "b" })).toBe("1 new study in the results");
+    expect(describeResults(translator("nn"), { ids: [], json: "a" }, { ids: [7, 8], json: "b" })).toBe(
+      "2 nye studiar i resultata",
+    );
+    expect(describeResults(translator("en"), { ids: [], json: "a" }, { ids: [7], json: "b" })).toBe(
+      "1 new study in the results",
+    );
   });
 
   it("a study page says updated, or withdrawn when it was just withdrawn", () => {
     const nb = translator("nb");
-    expect(describeStudy(nb, { json: "a", withdrawn: false }, { json: "b", withdrawn: false })).toBe("Studien er oppdatert");
-    expect(describeStudy(nb, { json: "a", withdrawn: false }, { json: "b", withdrawn: true })).toBe("Studien er trukket tilbake");
+    expect(describeStudy(nb, { json: "a", withdrawn: false }, { json: "b", withdrawn: false })).toBe(
+      "Studien er oppdatert",
+    );
+    expect(describeStudy(nb, { json: "a", withdrawn: false }, { json: "b", withdrawn: true })).toBe(
+      "Studien er trukket tilbake",
+    );
     expect(describeStudy(nb, { json: "a", withdrawn: false }, { json: "a", withdrawn: false })).toBeNull();
   });
 });

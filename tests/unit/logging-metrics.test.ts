@@ -35,10 +35,18 @@ let base: string;
 
 beforeAll(async () => {
   const app = express();
-  app.use(httpLogger(logger, { ignore: (p) => p === "/healthz", routeOf: accessRouteOf((p) => (["/a", "/fail", "/pasient"].includes(p) ? p : "unmatched")) }));
+  app.use(
+    httpLogger(logger, {
+      ignore: (p) => p === "/healthz",
+      routeOf: accessRouteOf((p) => (["/a", "/fail", "/pasient"].includes(p) ? p : "unmatched")),
+    }),
+  );
   app.all("*", (req, res) => {
     // A module that logs an object with secrets in it.
-    req.log.info({ user: { email: "kari@example.no", password: "hunter2-secret" }, token: "ks_module_token" }, "signed in");
+    req.log.info(
+      { user: { email: "kari@example.no", password: "hunter2-secret" }, token: "ks_module_token" },
+      "signed in",
+    );
     res.setHeader("Set-Cookie", "ks_session=cookie-value-secret; HttpOnly");
     res.status(req.path === "/fail" ? 500 : 200).send("ok");
   });
@@ -64,7 +72,12 @@ describe("request ids", () => {
     const id = fresh.headers.get("x-request-id")!;
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const access = parsed().find((l) => l.req?.id === id && l.res);
-    expect(access).toMatchObject({ level: 30, msg: "GET /a 200", req: { id, method: "GET", route: "/a" }, res: { statusCode: 200 } });
+    expect(access).toMatchObject({
+      level: 30,
+      msg: "GET /a 200",
+      req: { id, method: "GET", route: "/a" },
+      res: { statusCode: 200 },
+    });
     // The module's own line carries the same id.
     expect(parsed().find((l) => l.msg === "signed in" && l.req?.id === id)).toBeTruthy();
   });
@@ -88,7 +101,17 @@ describe("secrets are never logged", () => {
     });
     await fetch(`${base}/fail?api_key=k-secret&q=brystkreft`);
     const all = lines.join("\n");
-    for (const secret of ["ks_bearer_secret", "cookie-secret", "csrf-secret", "api-key-secret", "reset-token-secret", "hunter2-secret", "ks_module_token", "cookie-value-secret", "k-secret"]) {
+    for (const secret of [
+      "ks_bearer_secret",
+      "cookie-secret",
+      "csrf-secret",
+      "api-key-secret",
+      "reset-token-secret",
+      "hunter2-secret",
+      "ks_module_token",
+      "cookie-value-secret",
+      "k-secret",
+    ]) {
       expect(all, secret).not.toContain(secret);
     }
     const access = parsed().filter((l) => l.res);
@@ -106,7 +129,9 @@ describe("secrets are never logged", () => {
 
   it("redactUrl keeps the path and harmless parameters", () => {
     expect(redactUrl("/pasient?q=kreft&postnummer=7030")).toBe("/pasient?q=kreft&postnummer=7030");
-    expect(redactUrl("/x?Token=a&password=b&passord=c&%74oken=d")).toBe("/x?Token=%5Bredacted%5D&password=%5Bredacted%5D&passord=%5Bredacted%5D&%74oken=%5Bredacted%5D");
+    expect(redactUrl("/x?Token=a&password=b&passord=c&%74oken=d")).toBe(
+      "/x?Token=%5Bredacted%5D&password=%5Bredacted%5D&passord=%5Bredacted%5D&%74oken=%5Bredacted%5D",
+    );
     expect(redactUrl("/x?token")).toBe("/x?token");
     expect(redactUrl("/x?%E0=1")).toBe("/x?%E0=1");
   });
@@ -122,21 +147,32 @@ describe("secrets are never logged", () => {
 describe("nothing about patients in the access log (issue 23)", () => {
   it("a public search is logged by route pattern, status and time: no query, address or browser", async () => {
     lines.length = 0;
-    const res = await fetch(`${base}/pasient?q=brystkreft&postnummer=5003&alder=54&kjonn=kvinne`, { headers: { "User-Agent": "ProbeBrowser/1.0", "X-Request-Id": "pub-1" } });
+    const res = await fetch(`${base}/pasient?q=brystkreft&postnummer=5003&alder=54&kjonn=kvinne`, {
+      headers: { "User-Agent": "ProbeBrowser/1.0", "X-Request-Id": "pub-1" },
+    });
     await res.text();
     const line = parsed().find((l) => l.res && l.req?.id === "pub-1")!;
     expect(line.req).toEqual({ id: "pub-1", method: "GET", route: "/pasient" });
     expect(line.msg).toBe("GET /pasient 200");
     expect(typeof line.responseTime).toBe("number");
     const all = lines.join("\n");
-    for (const leak of ["brystkreft", "5003", "alder=54", "kvinne", "ProbeBrowser", "127.0.0.1"]) expect(all, leak).not.toContain(leak);
+    for (const leak of ["brystkreft", "5003", "alder=54", "kvinne", "ProbeBrowser", "127.0.0.1"])
+      expect(all, leak).not.toContain(leak);
   });
 
   it("a staff page keeps its URL (secrets redacted), address and browser", async () => {
     lines.length = 0;
-    await (await fetch(`${base}/forsker/studier?side=2`, { headers: { "User-Agent": "StaffBrowser/2.0", "X-Request-Id": "staff-1" } })).text();
+    await (
+      await fetch(`${base}/forsker/studier?side=2`, {
+        headers: { "User-Agent": "StaffBrowser/2.0", "X-Request-Id": "staff-1" },
+      })
+    ).text();
     const line = parsed().find((l) => l.res && l.req?.id === "staff-1")!;
-    expect(line.req).toMatchObject({ url: "/forsker/studier?side=2", remoteAddress: expect.stringContaining("127.0.0.1"), userAgent: "StaffBrowser/2.0" });
+    expect(line.req).toMatchObject({
+      url: "/forsker/studier?side=2",
+      remoteAddress: expect.stringContaining("127.0.0.1"),
+      userAgent: "StaffBrowser/2.0",
+    });
   });
 
   it("unknown paths are 'unmatched' (a path can carry a diagnosis too)", async () => {
@@ -180,15 +216,21 @@ describe("nothing about patients in the access log (issue 23)", () => {
   });
 
   it("scrubText cuts the query out of every URL and path in error text", () => {
-    expect(scrubText('Open API GET http://x.no/api/v1/studies?q=kreft&age=54 failed')).toBe(`Open API GET http://x.no/api/v1/studies?${QUERY_REMOVED} failed`);
-    expect(scrubText('No route matches URL "/pasient/x?postnummer=5003"')).toBe(`No route matches URL "/pasient/x?${QUERY_REMOVED}"`);
+    expect(scrubText("Open API GET http://x.no/api/v1/studies?q=kreft&age=54 failed")).toBe(
+      `Open API GET http://x.no/api/v1/studies?${QUERY_REMOVED} failed`,
+    );
+    expect(scrubText('No route matches URL "/pasient/x?postnummer=5003"')).toBe(
+      `No route matches URL "/pasient/x?${QUERY_REMOVED}"`,
+    );
     expect(scrubText("at /app/build/index.js:12:5")).toBe("at /app/build/index.js:12:5");
     expect(scrubText("Is it done? Yes")).toBe("Is it done? Yes");
   });
 
   it("a logged error has the query cut out of its message, stack and fields", () => {
     lines.length = 0;
-    const error = Object.assign(new Error("GET /pasient?q=brystkreft&postnummer=5003 failed"), { url: "/pasient?q=brystkreft" });
+    const error = Object.assign(new Error("GET /pasient?q=brystkreft&postnummer=5003 failed"), {
+      url: "/pasient?q=brystkreft",
+    });
     logger.error({ err: error }, "search failed");
     const line = parsed().at(-1)!;
     expect(line.err.message).toBe(`GET /pasient?${QUERY_REMOVED} failed`);
@@ -203,10 +245,19 @@ describe("nothing about patients in the access log (issue 23)", () => {
       logRequestError(thrown, new Request(url, init), (v) => out.push(v));
       return out;
     };
-    const errorResponse = (status: number, error?: Error) => ({ status, statusText: "x", internal: true, data: "", error });
+    const errorResponse = (status: number, error?: Error) => ({
+      status,
+      statusText: "x",
+      internal: true,
+      data: "",
+      error,
+    });
 
     it("a public page's error names neither its query nor its path", () => {
-      const [e] = logged(new Error('cannot read /pasient/studier/zzdiag?postnummer=5003 here'), "http://x.no/pasient/studier/zzdiag?postnummer=5003") as Error[];
+      const [e] = logged(
+        new Error("cannot read /pasient/studier/zzdiag?postnummer=5003 here"),
+        "http://x.no/pasient/studier/zzdiag?postnummer=5003",
+      ) as Error[];
       expect(e).toBeInstanceOf(Error);
       expect(e!.message).toBe(`cannot read [path]?${QUERY_REMOVED} here`);
       expect(e!.stack).not.toContain("zzdiag");
@@ -214,17 +265,26 @@ describe("nothing about patients in the access log (issue 23)", () => {
     });
 
     it("a staff page's error keeps its path, not its query", () => {
-      const [e] = logged(new Error("failed at /forsker/studier/12?token=abc"), "http://x.no/forsker/studier/12?token=abc") as Error[];
+      const [e] = logged(
+        new Error("failed at /forsker/studier/12?token=abc"),
+        "http://x.no/forsker/studier/12?token=abc",
+      ) as Error[];
       expect(e!.message).toBe(`failed at /forsker/studier/12?${QUERY_REMOVED}`);
     });
 
     it("client errors are in the access line already: not logged; a 5xx is logged by its cause", () => {
       expect(logged(new Error('No route matches URL "/brystkreft"'), "http://x.no/brystkreft")).toEqual([]);
-      expect(logged(errorResponse(405, new Error('You made a POST request to "/pasient"')), "http://x.no/pasient", { method: "POST" })).toEqual([]);
+      expect(
+        logged(errorResponse(405, new Error('You made a POST request to "/pasient"')), "http://x.no/pasient", {
+          method: "POST",
+        }),
+      ).toEqual([]);
       expect(logged(errorResponse(404), "http://x.no/pasient/studier/9")).toEqual([]);
       const [e] = logged(errorResponse(500, new Error("disk I/O error")), "http://x.no/pasient?q=kreft") as Error[];
       expect(e!.message).toBe("disk I/O error");
-      expect(logged("a string at /pasient?q=kreft", "http://x.no/pasient?q=kreft")).toEqual([`a string at [path]?${QUERY_REMOVED}`]);
+      expect(logged("a string at /pasient?q=kreft", "http://x.no/pasient?q=kreft")).toEqual([
+        `a string at [path]?${QUERY_REMOVED}`,
+      ]);
     });
 
     it("an aborted request's error is not logged", () => {
@@ -241,7 +301,10 @@ describe("nothing about patients in the access log (issue 23)", () => {
       logCrashes(createLogger());
       setTimeout(() => { throw new Error("boom in GET /pasient?q=brystkreft&postnummer=5003&alder=54"); }, 1);
     `;
-    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     const out = run.stdout + run.stderr;
     expect(out).not.toContain("brystkreft");
@@ -258,7 +321,11 @@ describe("route patterns for the latency histogram", () => {
     "routes/_index": { id: "routes/_index", parentId: "root", index: true },
     "routes/pasient._index": { id: "routes/pasient._index", parentId: "root", path: "pasient", index: true },
     "routes/pasient.studier.$id": { id: "routes/pasient.studier.$id", parentId: "root", path: "pasient/studier/:id" },
-    "routes/helsepersonell.studier.$id.henvisning[.]txt": { id: "h", parentId: "root", path: "helsepersonell/studier/:id/henvisning.txt" },
+    "routes/helsepersonell.studier.$id.henvisning[.]txt": {
+      id: "h",
+      parentId: "root",
+      path: "helsepersonell/studier/:id/henvisning.txt",
+    },
     "routes/helsepersonell.studier.$id": { id: "hs", parentId: "root", path: "helsepersonell/studier/:id" },
     "routes/api.v1.studies.$id": { id: "a", parentId: "root", path: "api/v1/studies/:id" },
     "routes/api.v1.$": { id: "splat", parentId: "root", path: "api/v1/*" },

@@ -22,7 +22,8 @@ describe("known medical terms", () => {
     expect(isKnownTerm("hjerteinfarkt")).toBe(true);
     expect(isKnownTerm("hjerneinfarkt")).toBe(true);
     // ICPC-2 texts, synonyms (nynorsk, lay) and compound parts.
-    for (const w of ["atrieflimmer", "sukkersjuke", "hjarteinfarkt", "barnekreft", "svulst"]) expect(isKnownTerm(w), w).toBe(true);
+    for (const w of ["atrieflimmer", "sukkersjuke", "hjarteinfarkt", "barnekreft", "svulst"])
+      expect(isKnownTerm(w), w).toBe(true);
     expect(isKnownTerm("hjerteinfrakt")).toBe(false);
     // Only words typos apply to (5+ letters, no digits), normalised and sorted.
     const list = knownTerms();
@@ -73,7 +74,9 @@ describe("synonyms", () => {
   it("name ICPC-2 codes that exist in the code package", () => {
     const require = createRequire(import.meta.url);
     const dir = path.dirname(require.resolve("@navikt/diagnosekoder/package.json"));
-    const icpc2 = new Set((JSON.parse(readFileSync(path.join(dir, "lib/ICPC2.json"), "utf8")) as { code: string }[]).map((e) => e.code));
+    const icpc2 = new Set(
+      (JSON.parse(readFileSync(path.join(dir, "lib/ICPC2.json"), "utf8")) as { code: string }[]).map((e) => e.code),
+    );
     const codes = synonymGroups().flatMap((g) => g.icpc2 ?? []);
     expect(codes.length).toBeGreaterThan(30);
     for (const c of codes) expect(icpc2.has(c), c).toBe(true);
@@ -116,7 +119,9 @@ describe("quality metrics of the judged query set", () => {
     const judged = readJudgements();
     expect(judged.length).toBeGreaterThanOrEqual(150);
     expect(new Set(judged.map((j) => j.lang))).toEqual(new Set(["nb", "nn", "en"]));
-    expect(new Set(judged.map((j) => j.group))).toEqual(new Set(["medical", "lay", "nynorsk", "english", "code", "typo", "compound", "treatment"]));
+    expect(new Set(judged.map((j) => j.group))).toEqual(
+      new Set(["medical", "lay", "nynorsk", "english", "code", "typo", "compound", "treatment"]),
+    );
     expect(judged.filter((j) => j.wrong.length).length).toBeGreaterThan(40);
   });
 });

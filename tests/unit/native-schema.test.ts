@@ -34,7 +34,15 @@ describe("the published JSON Schema of the native format", () => {
             tittel: "T",
             studietype: "behandling",
             fase: "1/2",
-            studiesteder: [{ foretak: "st-olavs", sykehus: "st-olavs-oya", inklusjon_start: "2026-01-01", inklusjon_slutt: "2026-12-31", pause: false }],
+            studiesteder: [
+              {
+                foretak: "st-olavs",
+                sykehus: "st-olavs-oya",
+                inklusjon_start: "2026-01-01",
+                inklusjon_slutt: "2026-12-31",
+                pause: false,
+              },
+            ],
           },
         ],
       }),

@@ -4,9 +4,21 @@
  * with their line number and field.
  */
 import { describe, expect, it } from "vitest";
-import { buildShippedPostcodes, formatShippedPostcodes, parseShippedPostcodes, type LocatedPoint } from "~/domain/postcode-list";
+import {
+  buildShippedPostcodes,
+  formatShippedPostcodes,
+  parseShippedPostcodes,
+  type LocatedPoint,
+} from "~/domain/postcode-list";
 
-const old = (postcode: string, place: string, lat: number, lon: number, municipalityNumber = "4601", municipality = "Bergen"): LocatedPoint => ({
+const old = (
+  postcode: string,
+  place: string,
+  lat: number,
+  lon: number,
+  municipalityNumber = "4601",
+  municipality = "Bergen",
+): LocatedPoint => ({
   postcode,
   place,
   municipalityNumber,
@@ -31,10 +43,25 @@ describe("buildShippedPostcodes", () => {
   it.each([
     // [case, current postcode, expected located, expected point]
     ["own point", { code: "5003", place: "Bergen", municipalityNumber: "4601" }, "postcode", { lat: 60.4, lon: 5.32 }],
-    ["centre of its place in its municipality", { code: "5005", place: "Bergen", municipalityNumber: "4601" }, "place", { lat: 60.41, lon: 5.33 }],
-    ["centre of its municipality (other place)", { code: "5099", place: "Fana", municipalityNumber: "4601" }, "municipality", { lat: 60.41, lon: 5.33 }],
+    [
+      "centre of its place in its municipality",
+      { code: "5005", place: "Bergen", municipalityNumber: "4601" },
+      "place",
+      { lat: 60.41, lon: 5.33 },
+    ],
+    [
+      "centre of its municipality (other place)",
+      { code: "5099", place: "Fana", municipalityNumber: "4601" },
+      "municipality",
+      { lat: 60.41, lon: 5.33 },
+    ],
     // Askøy was 1247 in the old list and is 4627 now: the current list's membership decides.
-    ["municipality renumbered since the old list", { code: "5301", place: "Strusshamn", municipalityNumber: "4627" }, "municipality", { lat: 60.4, lon: 5.2 }],
+    [
+      "municipality renumbered since the old list",
+      { code: "5301", place: "Strusshamn", municipalityNumber: "4627" },
+      "municipality",
+      { lat: 60.4, lon: 5.2 },
+    ],
   ] as const)("%s", (_case, current, located, point) => {
     const currentList = [
       { code: "5003", place: "Bergen", municipalityNumber: "4601" },
@@ -54,7 +81,11 @@ describe("buildShippedPostcodes", () => {
   });
 
   it("keeps old postcodes that are no longer current, not in use, and names the ones it cannot place", () => {
-    const { rows, unresolved } = buildShippedPostcodes(oldList, [{ code: "9999", place: "Nowhere", municipalityNumber: "5699" }], names);
+    const { rows, unresolved } = buildShippedPostcodes(
+      oldList,
+      [{ code: "9999", place: "Nowhere", municipalityNumber: "5699" }],
+      names,
+    );
     expect(unresolved.map((u) => u.code)).toEqual(["9999"]);
     expect(rows.find((r) => r.postcode === "0009")).toMatchObject({ inUse: false, located: "postcode" });
     expect(rows.every((r) => !r.inUse)).toBe(true);
@@ -63,7 +94,14 @@ describe("buildShippedPostcodes", () => {
 
 describe("the shipped TSV", () => {
   it("reads back what it wrote", () => {
-    const { rows } = buildShippedPostcodes([old("5003", "Bergen", 60.39299, 5.32415)], [{ code: "5003", place: "Bergen", municipalityNumber: "4601" }, { code: "5005", place: "Bergen", municipalityNumber: "4601" }], new Map([["4601", "Bergen"]]));
+    const { rows } = buildShippedPostcodes(
+      [old("5003", "Bergen", 60.39299, 5.32415)],
+      [
+        { code: "5003", place: "Bergen", municipalityNumber: "4601" },
+        { code: "5005", place: "Bergen", municipalityNumber: "4601" },
+      ],
+      new Map([["4601", "Bergen"]]),
+    );
     const parsed = parseShippedPostcodes(formatShippedPostcodes(rows));
     expect(parsed.problems).toEqual([]);
     expect(parsed.rows).toEqual(rows);

@@ -50,20 +50,34 @@ const DAY = 86_400_000;
 const FROM = Date.UTC(2019, 0, 1);
 const TO = Date.UTC(2031, 11, 31);
 /** A calendar date 2019–2031 (covers many DST switches; dates are whole days from FROM). */
-const calendarDate = fc.integer({ min: 0, max: Math.floor((TO - FROM) / DAY) }).map((d) => new Date(FROM + d * DAY).toISOString().slice(0, 10));
+const calendarDate = fc
+  .integer({ min: 0, max: Math.floor((TO - FROM) / DAY) })
+  .map((d) => new Date(FROM + d * DAY).toISOString().slice(0, 10));
 /** An instant 2018–2032, biased towards Oslo midnights and DST switches (±1 ms and ±1 h). */
 const instant = fc.oneof(
   fc.date({ min: new Date(Date.UTC(2018, 0, 1)), max: new Date(Date.UTC(2032, 11, 31)), noInvalidDate: true }),
-  fc.tuple(calendarDate, fc.constantFrom(-3_600_000, -1, 0, 1, 3_600_000)).map(([d, delta]) => new Date(startOfOsloDay(d).getTime() + delta)),
-  fc.tuple(fc.integer({ min: 2019, max: 2031 }), fc.constantFrom(2, 9), fc.integer({ min: -2 * 3_600_000, max: 2 * 3_600_000 })).map(([y, m, delta]) => {
-    // The last Sunday of March / October at 01:00 UTC is when Oslo switches.
-    const last = new Date(Date.UTC(y, m + 1, 0));
-    const sunday = Date.UTC(y, m, last.getUTCDate() - last.getUTCDay(), 1);
-    return new Date(sunday + delta);
-  }),
+  fc
+    .tuple(calendarDate, fc.constantFrom(-3_600_000, -1, 0, 1, 3_600_000))
+    .map(([d, delta]) => new Date(startOfOsloDay(d).getTime() + delta)),
+  fc
+    .tuple(
+      fc.integer({ min: 2019, max: 2031 }),
+      fc.constantFrom(2, 9),
+      fc.integer({ min: -2 * 3_600_000, max: 2 * 3_600_000 }),
+    )
+    .map(([y, m, delta]) => {
+      // The last Sunday of March / October at 01:00 UTC is when Oslo switches.
+      const last = new Date(Date.UTC(y, m + 1, 0));
+      const sunday = Date.UTC(y, m, last.getUTCDate() - last.getUTCDay(), 1);
+      return new Date(sunday + delta);
+    }),
 );
 const window: fc.Arbitrary<InclusionWindow> = fc
-  .record({ start: fc.option(calendarDate, { nil: null }), end: fc.option(calendarDate, { nil: null }), paused: fc.boolean() })
+  .record({
+    start: fc.option(calendarDate, { nil: null }),
+    end: fc.option(calendarDate, { nil: null }),
+    paused: fc.boolean(),
+  })
   .map(({ start, end, paused }) => {
     // Order the two dates so the window is valid (end on or after start).
     const [s, e] = start && end && end < start ? [end, start] : [start, end];
@@ -72,7 +86,9 @@ const window: fc.Arbitrary<InclusionWindow> = fc
 
 /** Points in [from, to): both ends and a few inside. */
 function pointsIn(from: number, to: number, fractions: number[]): number[] {
-  return [from, to - 1, ...fractions.map((f) => from + Math.floor(f * (to - 1 - from)))].filter((t) => t >= from && t < to);
+  return [from, to - 1, ...fractions.map((f) => from + Math.floor(f * (to - 1 - from)))].filter(
+    (t) => t >= from && t < to,
+  );
 }
 const fractions = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 });
 
@@ -88,7 +104,8 @@ describe("inclusion status as a function of (window, paused, instant)", () => {
         const next = nextStatusChange([site], now);
         if (next === null) {
           // Never changes again: the same at any later instant (up to 2100).
-          for (const t of [now.getTime() + DAY, now.getTime() + 400 * DAY, Date.UTC(2100, 0, 1)]) expect(siteStatus(site, new Date(t))).toBe(status);
+          for (const t of [now.getTime() + DAY, now.getTime() + 400 * DAY, Date.UTC(2100, 0, 1)])
+            expect(siteStatus(site, new Date(t))).toBe(status);
           return;
         }
         expect(next.getTime()).toBeGreaterThan(now.getTime());
@@ -108,7 +125,12 @@ describe("inclusion status as a function of (window, paused, instant)", () => {
         const end = next?.getTime() ?? Date.UTC(2100, 0, 1);
         for (const t of pointsIn(now.getTime(), end, fs)) expect(studyStatus(sites, new Date(t))).toBe(status);
         // Withdrawn sites change nothing.
-        expect(studyStatus(sites.filter((s) => !s.withdrawn), now)).toBe(status);
+        expect(
+          studyStatus(
+            sites.filter((s) => !s.withdrawn),
+            now,
+          ),
+        ).toBe(status);
         if (sites.every((s) => s.withdrawn)) expect(status).toBe("no_sites");
       }),
       RUNS,
@@ -117,13 +139,18 @@ describe("inclusion status as a function of (window, paused, instant)", () => {
 
   it("status depends only on the Oslo calendar date of the instant", () => {
     fc.assert(
-      fc.property(window, calendarDate, fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (site, date, f) => {
-        const start = startOfOsloDay(date).getTime();
-        const end = startOfOsloDay(addCalendarDays(date, 1)).getTime();
-        const t = new Date(start + Math.floor(f * (end - start)));
-        expect(osloDate(t)).toBe(date);
-        expect(siteStatus(site, t)).toBe(siteStatus(site, new Date(start)));
-      }),
+      fc.property(
+        window,
+        calendarDate,
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (site, date, f) => {
+          const start = startOfOsloDay(date).getTime();
+          const end = startOfOsloDay(addCalendarDays(date, 1)).getTime();
+          const t = new Date(start + Math.floor(f * (end - start)));
+          expect(osloDate(t)).toBe(date);
+          expect(siteStatus(site, t)).toBe(siteStatus(site, new Date(start)));
+        },
+      ),
       RUNS,
     );
   });
@@ -150,7 +177,8 @@ describe("inclusion status as a function of (window, paused, instant)", () => {
           const last = new Date(Date.UTC(year, m + 1, 0));
           return new Date(Date.UTC(year, m, last.getUTCDate() - last.getUTCDay())).toISOString().slice(0, 10);
         };
-        const length = (d: string) => (startOfOsloDay(addCalendarDays(d, 1)).getTime() - startOfOsloDay(d).getTime()) / 3_600_000;
+        const length = (d: string) =>
+          (startOfOsloDay(addCalendarDays(d, 1)).getTime() - startOfOsloDay(d).getTime()) / 3_600_000;
         expect(length(lastSunday(2))).toBe(23);
         expect(length(lastSunday(9))).toBe(25);
       }),
@@ -159,27 +187,41 @@ describe("inclusion status as a function of (window, paused, instant)", () => {
   });
 
   it("arbitrary strings as dates are refused only with InvalidInclusionWindowError naming the field", () => {
-    const maybeDate = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.stringMatching(/^-?\d{1,6}-\d{1,3}-\d{1,3}$/), calendarDate);
+    const maybeDate = fc.oneof(
+      fc.string(),
+      fc.string({ unit: "binary" }),
+      fc.stringMatching(/^-?\d{1,6}-\d{1,3}-\d{1,3}$/),
+      calendarDate,
+    );
     fc.assert(
-      fc.property(fc.option(maybeDate, { nil: null }), fc.option(maybeDate, { nil: null }), fc.boolean(), instant, (start, end, paused, now) => {
-        const site = { inclusionStart: start, inclusionEnd: end, paused };
-        let error: unknown = null;
-        try {
-          validateInclusionWindow(site);
-        } catch (e) {
-          error = e;
-        }
-        const valid = (start == null || isCalendarDate(start)) && (end == null || isCalendarDate(end)) && !(start && end && end < start);
-        if (valid) {
-          expect(error).toBeNull();
-          expect(["planned", "open", "closed", "paused"]).toContain(siteStatus(site, now));
-        } else {
-          expect(error).toBeInstanceOf(InvalidInclusionWindowError);
-          expect(["inclusionStart", "inclusionEnd"]).toContain((error as InvalidInclusionWindowError).field);
-          expect(() => siteStatus(site, now)).toThrow(InvalidInclusionWindowError);
-          expect(() => nextStatusChange([site], now)).toThrow(InvalidInclusionWindowError);
-        }
-      }),
+      fc.property(
+        fc.option(maybeDate, { nil: null }),
+        fc.option(maybeDate, { nil: null }),
+        fc.boolean(),
+        instant,
+        (start, end, paused, now) => {
+          const site = { inclusionStart: start, inclusionEnd: end, paused };
+          let error: unknown = null;
+          try {
+            validateInclusionWindow(site);
+          } catch (e) {
+            error = e;
+          }
+          const valid =
+            (start == null || isCalendarDate(start)) &&
+            (end == null || isCalendarDate(end)) &&
+            !(start && end && end < start);
+          if (valid) {
+            expect(error).toBeNull();
+            expect(["planned", "open", "closed", "paused"]).toContain(siteStatus(site, now));
+          } else {
+            expect(error).toBeInstanceOf(InvalidInclusionWindowError);
+            expect(["inclusionStart", "inclusionEnd"]).toContain((error as InvalidInclusionWindowError).field);
+            expect(() => siteStatus(site, now)).toThrow(InvalidInclusionWindowError);
+            expect(() => nextStatusChange([site], now)).toThrow(InvalidInclusionWindowError);
+          }
+        },
+      ),
       RUNS,
     );
   });
@@ -236,13 +278,51 @@ describe("normaliseNorwegian", () => {
 // ---------------------------------------------------------------------------------------------
 
 const paramName = fc.oneof(
-  fc.constantFrom("q", "status", "regions", "organisations", "hospitals", "categories", "icd10", "studyTypes", "phases", "age", "sex", "healthyVolunteers", "near", "postcode", "sort", "facets", "page", "perPage", "since", "limit"),
+  fc.constantFrom(
+    "q",
+    "status",
+    "regions",
+    "organisations",
+    "hospitals",
+    "categories",
+    "icd10",
+    "studyTypes",
+    "phases",
+    "age",
+    "sex",
+    "healthyVolunteers",
+    "near",
+    "postcode",
+    "sort",
+    "facets",
+    "page",
+    "perPage",
+    "since",
+    "limit",
+  ),
   fc.string({ maxLength: 12 }),
 );
 const paramValue = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.stringMatching(/^-?\d{0,12}(\.\d{0,3})?(e\d{1,3})?$/),
-  fc.constantFrom("open", "planned", "helse-vest", "C50", "C", "female", "true", "59.9,10.7,50", "NaN,NaN", "1e308", "-1", "2026-02-30", "", " ", ",,,", "a".repeat(600)),
+  fc.constantFrom(
+    "open",
+    "planned",
+    "helse-vest",
+    "C50",
+    "C",
+    "female",
+    "true",
+    "59.9,10.7,50",
+    "NaN,NaN",
+    "1e308",
+    "-1",
+    "2026-02-30",
+    "",
+    " ",
+    ",,,",
+    "a".repeat(600),
+  ),
 );
 const entries = fc.array(fc.tuple(paramName, paramValue), { maxLength: 8 });
 const search = (e: [string, string][]) => new URLSearchParams(e);
@@ -271,10 +351,40 @@ describe("query parsers take any query string and answer values or typed problem
 
   it("FHIR search parameters: never throw; errors are OperationOutcome issues with a parameter", () => {
     const fhirName = fc.oneof(
-      fc.constantFrom("_id", "identifier", "status", "condition", "condition:text", "keyword", "keyword:text", "site", "_lastUpdated", "_count", "_offset", "_summary", "_format", "_pretty", "status:not", "a:b:c"),
+      fc.constantFrom(
+        "_id",
+        "identifier",
+        "status",
+        "condition",
+        "condition:text",
+        "keyword",
+        "keyword:text",
+        "site",
+        "_lastUpdated",
+        "_count",
+        "_offset",
+        "_summary",
+        "_format",
+        "_pretty",
+        "status:not",
+        "a:b:c",
+      ),
       fc.string({ maxLength: 10 }),
     );
-    const fhirValue = fc.oneof(paramValue, fc.constantFrom("ge2026-01-01", "lt2026-02-30", "eq2026", "2026-01-01T24:00:00Z", "http://x|NCT01234567", "|", "a\\,b,c", "recruiting,closed-to-accrual", "count"));
+    const fhirValue = fc.oneof(
+      paramValue,
+      fc.constantFrom(
+        "ge2026-01-01",
+        "lt2026-02-30",
+        "eq2026",
+        "2026-01-01T24:00:00Z",
+        "http://x|NCT01234567",
+        "|",
+        "a\\,b,c",
+        "recruiting,closed-to-accrual",
+        "count",
+      ),
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(fhirName, fhirValue), { maxLength: 8 }), fc.boolean(), (e, strict) => {
         const parsed = parseSearchParams(e, { strict });
@@ -292,8 +402,33 @@ describe("query parsers take any query string and answer values or typed problem
 
   const regions = ["helse-nord", "helse-vest", "helse-midt-norge", "helse-sor-ost"];
   const organisations = ["ous", "st-olavs", "unn", "helse-bergen"];
-  const pageName = fc.oneof(fc.constantFrom("q", "postnummer", "alder", "kjonn", "region", "status", "side", "icd10", "helseforetak", "fase", "sortering", "lang"), fc.string({ maxLength: 8 }));
-  const pageEntries = fc.array(fc.tuple(pageName, fc.oneof(paramValue, fc.constantFrom("kvinne", "mann", "apen", "alle", "stenger", "7030", "54", "helse-vest", "ous", "phase_3"))), { maxLength: 8 });
+  const pageName = fc.oneof(
+    fc.constantFrom(
+      "q",
+      "postnummer",
+      "alder",
+      "kjonn",
+      "region",
+      "status",
+      "side",
+      "icd10",
+      "helseforetak",
+      "fase",
+      "sortering",
+      "lang",
+    ),
+    fc.string({ maxLength: 8 }),
+  );
+  const pageEntries = fc.array(
+    fc.tuple(
+      pageName,
+      fc.oneof(
+        paramValue,
+        fc.constantFrom("kvinne", "mann", "apen", "alle", "stenger", "7030", "54", "helse-vest", "ous", "phase_3"),
+      ),
+    ),
+    { maxLength: 8 },
+  );
 
   it("patient search: never throws, values stay in their domain, and the page's own link parses back to the same search", () => {
     fc.assert(
@@ -328,7 +463,10 @@ describe("query parsers take any query string and answer values or typed problem
 
   it("Last-Event-ID: any string is a position within the log or an InvalidEventIdError", () => {
     const heads = { change: 1000, status: 50 };
-    const id = fc.oneof(fc.string({ unit: "binary", maxLength: 40 }), fc.stringMatching(/^\s*\d{1,20}(-\d{1,20})?\s*$/));
+    const id = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 40 }),
+      fc.stringMatching(/^\s*\d{1,20}(-\d{1,20})?\s*$/),
+    );
     fc.assert(
       fc.property(id, (raw) => {
         try {
@@ -366,8 +504,12 @@ describe("query parsers take any query string and answer values or typed problem
 // Ingest mappers
 // ---------------------------------------------------------------------------------------------
 
-const organisations = JSON.parse(readFileSync(path.resolve("data/reference/organisations.json"), "utf8")) as OrganisationRef[];
-const categories = JSON.parse(readFileSync(path.resolve("data/reference/hrcs-categories.json"), "utf8")) as CategoryRef[];
+const organisations = JSON.parse(
+  readFileSync(path.resolve("data/reference/organisations.json"), "utf8"),
+) as OrganisationRef[];
+const categories = JSON.parse(
+  readFileSync(path.resolve("data/reference/hrcs-categories.json"), "utf8"),
+) as CategoryRef[];
 const ctx: MapContext & { categories: CategoryRef[] } = { organisationId: "st-olavs", organisations, categories };
 
 const MAPPERS: Record<string, (input: Buffer) => MapResult> = {
@@ -396,7 +538,8 @@ function expectMapResult(result: MapResult) {
 /** Every path to a value in a JSON document. */
 function paths(value: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(at);
-  if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) paths(v, [...at, Array.isArray(value) ? Number(k) : k], out);
+  if (value && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) paths(v, [...at, Array.isArray(value) ? Number(k) : k], out);
   return out;
 }
 /** The document with the values at some of its paths replaced (a mutation of real input). */
@@ -418,7 +561,17 @@ function mutate<T>(doc: T, changes: [number, unknown][]): T {
   }
   return copy as T;
 }
-const changes = fc.array(fc.tuple(fc.nat(), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: "binary" }), fc.constantFrom(null, "", -1, 1e308, "2026-02-30", "<script>alert(1)</script>"))), { minLength: 1, maxLength: 6 });
+const changes = fc.array(
+  fc.tuple(
+    fc.nat(),
+    fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.string({ unit: "binary" }),
+      fc.constantFrom(null, "", -1, 1e308, "2026-02-30", "<script>alert(1)</script>"),
+    ),
+  ),
+  { minLength: 1, maxLength: 6 },
+);
 
 const nativeStudy = {
   id: "P1",
@@ -433,12 +586,23 @@ const nativeStudy = {
   identifikatorer: { rek: "123456", nct: "NCT01234567" },
   kontakter: [{ navn: "Kari", epost: "kari@example.no" }],
   lenke: "https://example.no",
-  studiesteder: [{ foretak: "st-olavs", sykehus: null, inklusjon_start: "2026-01-01", inklusjon_slutt: "2027-01-01", pause: false, kontakt: { navn: "Ola", telefon: "12345678" } }],
+  studiesteder: [
+    {
+      foretak: "st-olavs",
+      sykehus: null,
+      inklusjon_start: "2026-01-01",
+      inklusjon_slutt: "2027-01-01",
+      pause: false,
+      kontakt: { navn: "Ola", telefon: "12345678" },
+    },
+  ],
 };
 // Real records: the vendored extracts of licensed sources (tests/fixtures/SOURCES.md); the CTIS
 // export states no licence and stays in ../shared/data.
 const ctgovStudy = (JSON.parse(readFixture("ctgov-v2/norway-mit-sources.json").toString("utf8")) as unknown[])[0];
-const fhirStudy = JSON.parse(readFixture("fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json").toString("utf8")) as unknown;
+const fhirStudy = JSON.parse(
+  readFixture("fhir-researchstudy/ResearchStudy-2022-500520-30-00.r4.json").toString("utf8"),
+) as unknown;
 const CTIS = "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz";
 
 function csvSample(read: () => Buffer, keep: (line: string) => boolean): { header: string; row: string } {
@@ -473,22 +637,36 @@ describe("ingest mappers never throw: any input maps or is rejected with reasons
   });
 
   const csvCases = [
-    ["ctgov-csv", () => readFixture("ctgov-csv/Anand21J-V__ctg-studies_extract.csv"), (l: string) => /Norway/.test(l), null],
+    [
+      "ctgov-csv",
+      () => readFixture("ctgov-csv/Anand21J-V__ctg-studies_extract.csv"),
+      (l: string) => /Norway/.test(l),
+      null,
+    ],
     ["ctis-csv", () => gunzipSync(readFileSync(sharedData(CTIS))), (l: string) => /Norway/.test(l), skipReason([CTIS])],
   ] as const;
-  for (const [format, read, keep, skip] of csvCases) it.skipIf(skip != null)(`${format}: a real row with cells replaced by arbitrary text${skip ? ` — ${skip}` : ""}`, () => {
-    const { header, row } = csvSample(read, keep);
-    const columns = header.split(",").length;
-    const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat({ max: columns - 1 }), fc.string({ unit: "binary", maxLength: 40 })), { maxLength: 5 }), (cells) => {
-        // Replace whole cells in a re-quoted copy of the header's width (extra cells are the mapper's problem to report).
-        const values: string[] = Array.from({ length: columns }, () => "");
-        for (const [i, v] of cells) values[i] = v;
-        const mutated = `${header}\r\n${row}\r\n${values.map(q).join(",")}\r\n`;
-        expectMapResult(MAPPERS[format]!(Buffer.from(mutated)));
-      }),
-      FEW,
+  for (const [format, read, keep, skip] of csvCases)
+    it.skipIf(skip != null)(
+      `${format}: a real row with cells replaced by arbitrary text${skip ? ` — ${skip}` : ""}`,
+      () => {
+        const { header, row } = csvSample(read, keep);
+        const columns = header.split(",").length;
+        const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+        fc.assert(
+          fc.property(
+            fc.array(fc.tuple(fc.nat({ max: columns - 1 }), fc.string({ unit: "binary", maxLength: 40 })), {
+              maxLength: 5,
+            }),
+            (cells) => {
+              // Replace whole cells in a re-quoted copy of the header's width (extra cells are the mapper's problem to report).
+              const values: string[] = Array.from({ length: columns }, () => "");
+              for (const [i, v] of cells) values[i] = v;
+              const mutated = `${header}\r\n${row}\r\n${values.map(q).join(",")}\r\n`;
+              expectMapResult(MAPPERS[format]!(Buffer.from(mutated)));
+            },
+          ),
+          FEW,
+        );
+      },
     );
-  });
 });

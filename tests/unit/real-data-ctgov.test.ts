@@ -40,7 +40,9 @@ const noon = (date: string) => new Date(`${date}T10:00:00Z`);
 function expectValid(record: MappedRecord) {
   const parsed = studyInputSchema.safeParse(record.study);
   if (!parsed.success) {
-    throw new Error(`${record.ref} (${record.externalId}) fails the schema: ${JSON.stringify(describeProblems(parsed.error))}`);
+    throw new Error(
+      `${record.ref} (${record.externalId}) fails the schema: ${JSON.stringify(describeProblems(parsed.error))}`,
+    );
   }
 }
 
@@ -207,7 +209,12 @@ function expectNorwegian(records: MappedRecord[], nct: string, want: Expected) {
   expect(study.sites.map((s) => [s.name, s.city, s.organisationId, s.hospitalId])).toEqual(want.sites);
   const [lastUpdate, thenStatus, laterStatus] = want.status;
   for (const site of study.sites) {
-    expect(site.declared).toEqual({ status: want.declared[0], text: want.declared[1], on: want.declared[2], by: "ClinicalTrials.gov" });
+    expect(site.declared).toEqual({
+      status: want.declared[0],
+      text: want.declared[1],
+      on: want.declared[2],
+      by: "ClinicalTrials.gov",
+    });
     expect(site).toMatchObject({ inclusionStart: null, inclusionEnd: null, paused: false, withdrawn: false });
     expect([site.expectedStart, site.expectedEnd]).toEqual(want.expected);
     if (site.organisationId === null) expect(site.lat).not.toBeNull(); // every unregistered location has its geoPoint
@@ -231,14 +238,24 @@ describe("ClinicalTrials.gov v2 JSON: the 10 Norwegian studies from MIT-licensed
     result.records.forEach(expectValid);
   });
 
-  it.each(LICENSED_NORWEGIAN)("%s: sites, lead, declared status, expected dates", (nct, want) => expectNorwegian(vendored().records, nct, want));
+  it.each(LICENSED_NORWEGIAN)("%s: sites, lead, declared status, expected dates", (nct, want) =>
+    expectNorwegian(vendored().records, nct, want),
+  );
 
   it("keeps every location contact and the other identifiers (NCT01949129, NCT05816382, NCT00665496)", () => {
     const byId = new Map(vendored().records.map((r) => [r.externalId, studyInputSchema.parse(r.study)]));
     // The PI entry at Rikshospitalet has no e-mail or phone: not a contact, the CONTACT entry is.
     expect(byId.get("NCT01949129")!.sites[0]!.contact?.name).toBe("Jochen Büchner, MD PhD");
-    expect(byId.get("NCT05816382")!.otherIdentifiers).toContainEqual({ scheme: "WHO UTN", value: "U1111-1283-1888", url: null });
-    expect(byId.get("NCT00665496")!.otherIdentifiers).toContainEqual({ scheme: "Other ID", value: "ONTIME", url: null });
+    expect(byId.get("NCT05816382")!.otherIdentifiers).toContainEqual({
+      scheme: "WHO UTN",
+      value: "U1111-1283-1888",
+      url: null,
+    });
+    expect(byId.get("NCT00665496")!.otherIdentifiers).toContainEqual({
+      scheme: "Other ID",
+      value: "ONTIME",
+      url: null,
+    });
   });
 });
 
@@ -252,14 +269,19 @@ describeShared(SUBSET, "ClinicalTrials.gov v2 JSON: the 14 Norwegian studies", (
     result.records.forEach(expectValid);
   });
 
-  it.each(Object.entries(NORWEGIAN).filter(([nct]) => UNLICENSED.includes(nct)))("%s (source states no licence): sites, lead, declared status, expected dates", (nct, want) =>
-    expectNorwegian(subset().records, nct, want),
+  it.each(Object.entries(NORWEGIAN).filter(([nct]) => UNLICENSED.includes(nct)))(
+    "%s (source states no licence): sites, lead, declared status, expected dates",
+    (nct, want) => expectNorwegian(subset().records, nct, want),
   );
 
   it("keeps every location contact, the central contacts, official title and keywords (NCT06113666, NCT06667843)", () => {
     const byId = new Map(subset().records.map((r) => [r.externalId, studyInputSchema.parse(r.study)]));
     const olavs = byId.get("NCT06113666")!;
-    expect(olavs.sites[0]!.contact).toEqual({ name: "Håvard Kallestad, PhD", email: "havard.kallestad@ntnu.no", phone: "93027262" });
+    expect(olavs.sites[0]!.contact).toEqual({
+      name: "Håvard Kallestad, PhD",
+      email: "havard.kallestad@ntnu.no",
+      phone: "93027262",
+    });
     expect(olavs.contacts.map((c) => c.name)).toEqual(["Simen Saksvik, PhD", "Håvard Kallestad, PhD"]);
     expect(olavs.officialTitle).toBeTruthy();
     expect(olavs.keywords).toEqual(["Cognitive Behavioral Therapy for Insomnia", "Fatigue", "Cognitive performance"]);
@@ -315,13 +337,16 @@ describeShared([MERGED, ZIP], "ClinicalTrials.gov v2 JSON: whole files", () => {
 });
 
 describe("ClinicalTrials.gov v2 JSON: the partial AACT fixtures (MIT, vendored)", () => {
-  it.each(["NCT00465816.json", "NCT03453554.json"])("rejects the partial AACT fixture %s with a clear field", (file) => {
-    const result = parseCtgovJson(readFixture(`ctgov-aact/${file}`), ctx, { norwayOnly: false });
-    expect(result.records).toEqual([]);
-    expect(result.rejected).toEqual([
-      expect.objectContaining({ externalId: file.replace(".json", ""), field: "protocolSection.statusModule" }),
-    ]);
-  });
+  it.each(["NCT00465816.json", "NCT03453554.json"])(
+    "rejects the partial AACT fixture %s with a clear field",
+    (file) => {
+      const result = parseCtgovJson(readFixture(`ctgov-aact/${file}`), ctx, { norwayOnly: false });
+      expect(result.records).toEqual([]);
+      expect(result.rejected).toEqual([
+        expect.objectContaining({ externalId: file.replace(".json", ""), field: "protocolSection.statusModule" }),
+      ]);
+    },
+  );
 });
 
 /** The one Norwegian row (NCT06960226) as read by hand, wherever the file puts it. */
@@ -334,7 +359,9 @@ function expectBergenRow(result: ReturnType<typeof parseCtgovCsv>, line: number,
   expect(record.externalId).toBe("NCT06960226");
   expect(record.ref).toBe(`line ${line}`);
   const study = studyInputSchema.parse(record.study);
-  expect(study.sites.map((s) => [s.name, s.city, s.organisationId])).toEqual([["University of Bergen", "Bergen", null]]);
+  expect(study.sites.map((s) => [s.name, s.city, s.organisationId])).toEqual([
+    ["University of Bergen", "Bergen", null],
+  ]);
   const site = study.sites[0]!;
   expect(site).toMatchObject({
     inclusionStart: null,
@@ -348,7 +375,13 @@ function expectBergenRow(result: ReturnType<typeof parseCtgovCsv>, line: number,
   expect(study.leadOrganisationId).toBe("helse-fonna");
   expect(study.identifiers.rek).toBe("2019/1031");
   expect(study.otherIdentifiers).toEqual([{ scheme: "REK (as written)", value: "REK NR 2019/1031 7236", url: null }]);
-  expect(study.eligibility).toMatchObject({ minAgeYears: null, maxAgeYears: null, ageGroups: ["ADULT"], healthyVolunteers: null, sex: "all" });
+  expect(study.eligibility).toMatchObject({
+    minAgeYears: null,
+    maxAgeYears: null,
+    ageGroups: ["ADULT"],
+    healthyVolunteers: null,
+    sex: "all",
+  });
   expect(study.interventions.map((i) => i.type)).toEqual(["other", "other", "other", "other"]);
   expect(study.phase).toBe("not_applicable");
   expect(study.targetEnrolment).toBe(61);
@@ -356,7 +389,11 @@ function expectBergenRow(result: ReturnType<typeof parseCtgovCsv>, line: number,
 
 describe("ClinicalTrials.gov Download CSV: an extract of a real export (MIT, vendored: the header, its first 20 rows and the Norwegian row)", () => {
   it("maps the one Norwegian row (NCT06960226): University of Bergen kept unregistered, COMPLETED as declared, REK number read", () => {
-    expectBergenRow(parseCtgovCsv(readFixture("ctgov-csv/Anand21J-V__ctg-studies_extract.csv"), ctx, { now: NOW }), 100, 20);
+    expectBergenRow(
+      parseCtgovCsv(readFixture("ctgov-csv/Anand21J-V__ctg-studies_extract.csv"), ctx, { now: NOW }),
+      100,
+      20,
+    );
   });
 });
 

@@ -15,8 +15,12 @@ import { describeShared, sharedData } from "../helpers/shared-data";
 
 const LISTING = "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json";
 const FILE = sharedData(LISTING);
-const organisations = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8")) as OrganisationRef[];
-const categories = JSON.parse(readFileSync(path.resolve(process.cwd(), "data/reference/hrcs-categories.json"), "utf8")) as CategoryRef[];
+const organisations = JSON.parse(
+  readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),
+) as OrganisationRef[];
+const categories = JSON.parse(
+  readFileSync(path.resolve(process.cwd(), "data/reference/hrcs-categories.json"), "utf8"),
+) as CategoryRef[];
 const RECEIVED = "2026-12-07";
 
 /**
@@ -35,7 +39,24 @@ const EXPECTED: Record<string, [status: "R" | "P", lead: string, sites: string[]
   "88134": ["R", "st-olavs", ["st-olavs", "ahus"]],
   "88135": ["P", "st-olavs", ["st-olavs"]],
   "88136": ["P", "st-olavs", ["st-olavs", "helse-nord-trondelag"]],
-  "88137": ["P", "st-olavs", ["st-olavs", "ous", "unn", "ahus", "sykehuset-innlandet", "sykehuset-ostfold", "vestre-viken", "helse-forde", "helse-fonna", "helse-nord-trondelag", "helse-stavanger", "helse-more-og-romsdal"]],
+  "88137": [
+    "P",
+    "st-olavs",
+    [
+      "st-olavs",
+      "ous",
+      "unn",
+      "ahus",
+      "sykehuset-innlandet",
+      "sykehuset-ostfold",
+      "vestre-viken",
+      "helse-forde",
+      "helse-fonna",
+      "helse-nord-trondelag",
+      "helse-stavanger",
+      "helse-more-og-romsdal",
+    ],
+  ],
   "88138": ["P", "st-olavs", ["st-olavs", "ous"]],
   "88300": ["R", "st-olavs", ["st-olavs"]],
   "88301": ["P", "st-olavs", ["st-olavs"]],
@@ -73,7 +94,11 @@ const EXPECTED: Record<string, [status: "R" | "P", lead: string, sites: string[]
   "234071": ["P", "finnmarkssykehuset", ["finnmarkssykehuset", "ahus"]],
 };
 
-const LEADS: Record<string, string> = { "st-olavs": "St. Olavs hospital", unn: "Universitetssykehuset Nord-Norge", finnmarkssykehuset: "Finnmarkssykehuset" };
+const LEADS: Record<string, string> = {
+  "st-olavs": "St. Olavs hospital",
+  unn: "Universitetssykehuset Nord-Norge",
+  finnmarkssykehuset: "Finnmarkssykehuset",
+};
 const WORDING = { R: "Åpen for rekruttering", P: "Pågående" } as const;
 
 describeShared(LISTING, "real data: Helse Nord hospital listing", () => {
@@ -82,7 +107,12 @@ describeShared(LISTING, "real data: Helse Nord hospital listing", () => {
   let result: ReturnType<typeof parseNativeJson> = { records: [], rejected: [] };
   let byId = new Map<string, ReturnType<typeof parseNativeJson>["records"][number]>();
   beforeAll(() => {
-    result = parseNativeJson(readFileSync(FILE), { organisationId: "unn", organisations, categories, receivedOn: RECEIVED });
+    result = parseNativeJson(readFileSync(FILE), {
+      organisationId: "unn",
+      organisations,
+      categories,
+      receivedOn: RECEIVED,
+    });
     byId = new Map(result.records.map((r) => [r.externalId, r]));
   });
 
@@ -94,7 +124,12 @@ describeShared(LISTING, "real data: Helse Nord hospital listing", () => {
     expect(sites).toHaveLength(89);
     expect(sites.every((s) => s.organisationId != null)).toBe(true);
     const now = new Date(`${RECEIVED}T12:00:00Z`);
-    const statuses = result.records.map((r) => studyStatus(r.study.sites!.map((s) => ({ inclusionStart: null, inclusionEnd: null, paused: false, declared: s.declared })), now));
+    const statuses = result.records.map((r) =>
+      studyStatus(
+        r.study.sites!.map((s) => ({ inclusionStart: null, inclusionEnd: null, paused: false, declared: s.declared })),
+        now,
+      ),
+    );
     expect(statuses.filter((s) => s === "open")).toHaveLength(15);
     expect(statuses.filter((s) => s === "closed")).toHaveLength(32);
   });
@@ -104,11 +139,21 @@ describeShared(LISTING, "real data: Helse Nord hospital listing", () => {
     expect(study.lead).toEqual({ name: LEADS[lead], organisationId: lead });
     expect(study.leadOrganisationId).toBe(lead);
     expect(study.sites!.map((s) => s.organisationId)).toEqual(orgs);
-    const declared = { status: code === "R" ? "recruiting" : "active_not_recruiting", text: WORDING[code], on: RECEIVED, by: LEADS[lead] };
+    const declared = {
+      status: code === "R" ? "recruiting" : "active_not_recruiting",
+      text: WORDING[code],
+      on: RECEIVED,
+      by: LEADS[lead],
+    };
     for (const site of study.sites!) {
       expect(site.declared).toEqual(declared);
       // At receipt, "Åpen for rekruttering" is open and "Pågående" is not taking new participants.
-      expect(siteState({ inclusionStart: null, inclusionEnd: null, paused: false, declared: site.declared }, new Date(`${RECEIVED}T12:00:00Z`))).toMatchObject({
+      expect(
+        siteState(
+          { inclusionStart: null, inclusionEnd: null, paused: false, declared: site.declared },
+          new Date(`${RECEIVED}T12:00:00Z`),
+        ),
+      ).toMatchObject({
         status: code === "R" ? "open" : "closed",
         basis: "declared",
       });
@@ -119,9 +164,14 @@ describeShared(LISTING, "real data: Helse Nord hospital listing", () => {
   });
 
   it("88309 'Ung og ADHD' (open, no summary) is declared open; the 'test' record 234071 is held", () => {
-    expect(byId.get("88309")!.study.sites![0]!.declared).toMatchObject({ status: "recruiting", text: "Åpen for rekruttering" });
+    expect(byId.get("88309")!.study.sites![0]!.declared).toMatchObject({
+      status: "recruiting",
+      text: "Åpen for rekruttering",
+    });
     // The ingest service's one junk check holds it (tests/integration/real-listing-published.test.ts).
     const test = byId.get("234071")!;
-    expect(junkReasons({ title: { nb: test.study.title.nb }, links: [] })).toEqual(["tittelen «test» ser ut som en testpost"]);
+    expect(junkReasons({ title: { nb: test.study.title.nb }, links: [] })).toEqual([
+      "tittelen «test» ser ut som en testpost",
+    ]);
   });
 });

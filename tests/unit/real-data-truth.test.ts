@@ -14,7 +14,16 @@ import { openDatabase } from "~/db.server";
 import { buildMapContext } from "~/ingest/formats.server";
 import { migrate } from "~/models/migrations.server";
 import { upsertReferenceData } from "~/models/reference.server";
-import { byExternalId, checkRecord, loadTruth, mapSource, missingFiles, realDataAvailable, SOURCES, type SourceKey } from "../../scripts/lib/real-data-truth";
+import {
+  byExternalId,
+  checkRecord,
+  loadTruth,
+  mapSource,
+  missingFiles,
+  realDataAvailable,
+  SOURCES,
+  type SourceKey,
+} from "../../scripts/lib/real-data-truth";
 import { sharedTitle } from "../helpers/shared-data";
 
 const TODAY = "2026-12-07";
@@ -45,29 +54,42 @@ describe("the truth table", () => {
       let byId: ReturnType<typeof byExternalId> | null = null;
       const mapped = () => (byId ??= byExternalId(mapSource(source, ctx)));
       const records = truth.records.filter((r) => r.source === source);
-      it.each(records.map((r) => [r.externalId, r] as const))("record %s: sites, lead, status and basis, fields", (_id, record) => {
-        const failed = checkRecord(record, mapped().get(record.externalId), TODAY).filter((c) => !c.ok);
-        expect(failed.map((c) => c.what)).toEqual([]);
-      });
+      it.each(records.map((r) => [r.externalId, r] as const))(
+        "record %s: sites, lead, status and basis, fields",
+        (_id, record) => {
+          const failed = checkRecord(record, mapped().get(record.externalId), TODAY).filter((c) => !c.ok);
+          expect(failed.map((c) => c.what)).toEqual([]);
+        },
+      );
     });
   }
 
-  it.skipIf(!realDataAvailable())(whole("agrees with each source's own status on its last-update day for at least 98% of sites (here: all)"), () => {
-    const checks = supported.flatMap((source) => {
-      const byId = byExternalId(mapSource(source, ctx));
-      return truth.records.filter((r) => r.source === source).flatMap((r) => checkRecord(r, byId.get(r.externalId), TODAY));
-    });
-    const onUpdateDay = checks.filter((c) => c.kind === "status-on-update-day");
-    expect(onUpdateDay.length).toBeGreaterThan(100);
-    expect(onUpdateDay.filter((c) => !c.ok).map((c) => c.what)).toEqual([]);
-    // No site and no lead invented anywhere: every site and lead check passes.
-    expect(checks.filter((c) => (c.kind === "site" || c.kind === "lead") && !c.ok).map((c) => c.what)).toEqual([]);
-  });
+  it.skipIf(!realDataAvailable())(
+    whole("agrees with each source's own status on its last-update day for at least 98% of sites (here: all)"),
+    () => {
+      const checks = supported.flatMap((source) => {
+        const byId = byExternalId(mapSource(source, ctx));
+        return truth.records
+          .filter((r) => r.source === source)
+          .flatMap((r) => checkRecord(r, byId.get(r.externalId), TODAY));
+      });
+      const onUpdateDay = checks.filter((c) => c.kind === "status-on-update-day");
+      expect(onUpdateDay.length).toBeGreaterThan(100);
+      expect(onUpdateDay.filter((c) => !c.ok).map((c) => c.what)).toEqual([]);
+      // No site and no lead invented anywhere: every site and lead check passes.
+      expect(checks.filter((c) => (c.kind === "site" || c.kind === "lead") && !c.ok).map((c) => c.what)).toEqual([]);
+    },
+  );
 
-  it.skipIf(!sourceOk("ctgov-csv-ms"))(needs("refuses the third party's flattened CSV with one clear message instead of guessing its 22 Norwegian rows", ["ctgov-csv-ms"]), () => {
-    const result = mapSource("ctgov-csv-ms", ctx);
-    expect(result.records).toEqual([]);
-    expect(result.rejected).toHaveLength(1);
-    expect(result.rejected[0]!.message.length).toBeGreaterThan(20);
-  });
+  it.skipIf(!sourceOk("ctgov-csv-ms"))(
+    needs("refuses the third party's flattened CSV with one clear message instead of guessing its 22 Norwegian rows", [
+      "ctgov-csv-ms",
+    ]),
+    () => {
+      const result = mapSource("ctgov-csv-ms", ctx);
+      expect(result.records).toEqual([]);
+      expect(result.rejected).toHaveLength(1);
+      expect(result.rejected[0]!.message.length).toBeGreaterThan(20);
+    },
+  );
 });

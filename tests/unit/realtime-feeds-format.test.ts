@@ -19,7 +19,11 @@ import type { StatusEventRow, StreamChangeRow } from "~/models/realtime.server";
 
 const urls = { base: "https://kliniskestudier.no" };
 
-const change = (seq: number, state: StreamChangeRow["state"] = "published", previousState: StreamChangeRow["previousState"] = "published"): StreamChangeRow => ({
+const change = (
+  seq: number,
+  state: StreamChangeRow["state"] = "published",
+  previousState: StreamChangeRow["previousState"] = "published",
+): StreamChangeRow => ({
   seq,
   studyId: 100 + seq,
   version: 2,
@@ -62,7 +66,12 @@ describe("event ids", () => {
 
 describe("one order of changes and status events", () => {
   it("places a status event after the change-log head it was written at; ids are the position after each event", () => {
-    const { events, position } = orderEvents({ change: 0, status: 0 }, [change(1), change(2), change(3)], [status(1, 1), status(2, 3)], urls);
+    const { events, position } = orderEvents(
+      { change: 0, status: 0 },
+      [change(1), change(2), change(3)],
+      [status(1, 1), status(2, 3)],
+      urls,
+    );
     expect(events.map((e) => [e.id, e.event])).toEqual([
       ["1-0", "study.changed"],
       ["1-1", "study.status"],
@@ -73,14 +82,24 @@ describe("one order of changes and status events", () => {
     expect(position).toEqual({ change: 3, status: 2 });
   });
   it("gives the same ids when replayed from any position in between", () => {
-    const all = orderEvents({ change: 0, status: 0 }, [change(1), change(2), change(3)], [status(1, 1), status(2, 3)], urls).events;
+    const all = orderEvents(
+      { change: 0, status: 0 },
+      [change(1), change(2), change(3)],
+      [status(1, 1), status(2, 3)],
+      urls,
+    ).events;
     const fromMiddle = orderEvents({ change: 1, status: 1 }, [change(2), change(3)], [status(2, 3)], urls).events;
     expect(fromMiddle).toEqual(all.slice(2));
   });
   it("names the kind of change; changes the public never saw make no event but move the position", () => {
     const { events, position } = orderEvents(
       { change: 0, status: 0 },
-      [change(1, "published", null), change(2, "draft", null), change(3, "withdrawn", "published"), change(4, "submitted", "published")],
+      [
+        change(1, "published", null),
+        change(2, "draft", null),
+        change(3, "withdrawn", "published"),
+        change(4, "submitted", "published"),
+      ],
       [],
       urls,
     );
@@ -107,7 +126,16 @@ describe("Atom text", () => {
       updated: "2026-03-01T10:00:00.123Z",
       authors: [{ name: hostile }],
       links: [{ rel: "self", href: `https://x.no/feeds/search.atom?q=${encodeURIComponent(hostile)}&a="b"` }],
-      entries: [{ id: "tag:x,2026:e", title: hostile, updated: "2026-03-01T10:00:00Z", authors: [{ name: "A" }], links: [{ rel: "alternate", href: "https://x.no/studier/1" }], summary: hostile }],
+      entries: [
+        {
+          id: "tag:x,2026:e",
+          title: hostile,
+          updated: "2026-03-01T10:00:00Z",
+          authors: [{ name: "A" }],
+          links: [{ rel: "alternate", href: "https://x.no/studier/1" }],
+          summary: hostile,
+        },
+      ],
     });
     expect(xml).not.toContain("<script>");
     const feed = parseAtomFeed(xml);
@@ -139,7 +167,15 @@ describe("iCalendar text", () => {
     const text = renderCalendar({
       prodId: "-//Test//Test//NB",
       name: "Test",
-      events: [{ uid: "study-1-site-2@x", date: "2026-06-30", stamp: "2026-03-01T10:00:00.000Z", summary: title, url: "https://x.no/studier/1" }],
+      events: [
+        {
+          uid: "study-1-site-2@x",
+          date: "2026-06-30",
+          stamp: "2026-03-01T10:00:00.000Z",
+          summary: title,
+          url: "https://x.no/studier/1",
+        },
+      ],
     });
     expect(text.endsWith("\r\n")).toBe(true);
     expect(text.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
@@ -166,14 +202,32 @@ describe("ICD-10 chapters", () => {
 
 describe("EMBED_FRAME_ANCESTORS", () => {
   it("accepts CSP sources and refuses what could break or widen the header", () => {
-    for (const ok of ["*", "'self'", "'none'", "https:", "https://www.helse-bergen.no", "https://*.helse-nord.no 'self'", "http://localhost:8080"]) {
+    for (const ok of [
+      "*",
+      "'self'",
+      "'none'",
+      "https:",
+      "https://www.helse-bergen.no",
+      "https://*.helse-nord.no 'self'",
+      "http://localhost:8080",
+    ]) {
       expect(isFrameAncestors(ok), ok).toBe(true);
     }
-    for (const bad of ["", "a; script-src *", "'none' https://x.no", "javascript:", "'unsafe-inline'", "https://x.no,https://y.no", "\"*\""]) {
+    for (const bad of [
+      "",
+      "a; script-src *",
+      "'none' https://x.no",
+      "javascript:",
+      "'unsafe-inline'",
+      "https://x.no,https://y.no",
+      '"*"',
+    ]) {
       expect(isFrameAncestors(bad), bad).toBe(false);
     }
     expect(parseConfig({}).EMBED_FRAME_ANCESTORS).toBe("*");
-    expect(parseConfig({ EMBED_FRAME_ANCESTORS: " https://a.no \n  https://b.no " }).EMBED_FRAME_ANCESTORS).toBe("https://a.no https://b.no");
+    expect(parseConfig({ EMBED_FRAME_ANCESTORS: " https://a.no \n  https://b.no " }).EMBED_FRAME_ANCESTORS).toBe(
+      "https://a.no https://b.no",
+    );
     expect(() => parseConfig({ EMBED_FRAME_ANCESTORS: "x; y" })).toThrow(/EMBED_FRAME_ANCESTORS: must be/);
     expect(embedCsp("'self'")).toMatch(/frame-ancestors 'self'$/);
     expect(embedCsp("*")).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+';/);

@@ -43,13 +43,25 @@ let untrustedProxy: string;
 let always: string;
 let never: string;
 beforeAll(async () => {
-  [plain, behindProxy, untrustedProxy, always, never] = await Promise.all([serve("auto"), serve("auto", 1), serve("auto", 0), serve("on"), serve("off", 1)]);
+  [plain, behindProxy, untrustedProxy, always, never] = await Promise.all([
+    serve("auto"),
+    serve("auto", 1),
+    serve("auto", 0),
+    serve("on"),
+    serve("off", 1),
+  ]);
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 
 describe("page Content-Security-Policy", () => {
   it("allows scripts only from this origin and with this response's nonce: no 'unsafe-inline', no inline handlers", async () => {
@@ -76,7 +88,8 @@ describe("page Content-Security-Policy", () => {
 
   it("uses a new nonce for every response", async () => {
     const nonces = new Set<string>();
-    for (let i = 0; i < 5; i++) nonces.add(/'nonce-([^']+)'/.exec((await fetch(`${plain}/page`)).headers.get("content-security-policy")!)![1]!);
+    for (let i = 0; i < 5; i++)
+      nonces.add(/'nonce-([^']+)'/.exec((await fetch(`${plain}/page`)).headers.get("content-security-policy")!)![1]!);
     expect(nonces.size).toBe(5);
   });
 });
@@ -99,15 +112,23 @@ describe("Strict-Transport-Security only over TLS", () => {
   });
 
   it("HSTS=on always, HSTS=off never", async () => {
-    expect((await fetch(`${always}/api/v1/studies`)).headers.get("strict-transport-security")).toMatch(/^max-age=31536000/);
-    expect((await fetch(`${never}/page`, { headers: { "X-Forwarded-Proto": "https" } })).headers.get("strict-transport-security")).toBeNull();
+    expect((await fetch(`${always}/api/v1/studies`)).headers.get("strict-transport-security")).toMatch(
+      /^max-age=31536000/,
+    );
+    expect(
+      (await fetch(`${never}/page`, { headers: { "X-Forwarded-Proto": "https" } })).headers.get(
+        "strict-transport-security",
+      ),
+    ).toBeNull();
   });
 });
 
 describe("a route's own headers", () => {
   it("the embed's CSP replaces the default, X-Frame-Options is dropped, nothing is sent twice", async () => {
     const res = await fetch(`${plain}/embed/organisations/x`);
-    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors https://www.helse-bergen.no");
+    expect(res.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors https://www.helse-bergen.no",
+    );
     expect(res.headers.get("x-frame-options")).toBeNull();
     expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
@@ -123,7 +144,9 @@ describe("a route's own headers", () => {
 
   it("JSON from the open API: nothing may run or frame it; other sites may read it", async () => {
     const res = await fetch(`${plain}/api/v1/studies`);
-    expect(res.headers.get("content-security-policy")).toBe("default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'");
+    expect(res.headers.get("content-security-policy")).toBe(
+      "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+    );
     expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
   });
 });

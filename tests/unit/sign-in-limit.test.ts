@@ -5,20 +5,46 @@ import { safeReturnPath } from "~/auth/auth.server";
 
 const NOW = new Date("2026-12-07T10:00:00Z");
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000);
-const counts = (c: Partial<SignInCounts>): SignInCounts => ({ emailAndClient: 0, client: 0, email: 0, lastEmailFailureAt: null, ...c });
+const counts = (c: Partial<SignInCounts>): SignInCounts => ({
+  emailAndClient: 0,
+  client: 0,
+  email: 0,
+  lastEmailFailureAt: null,
+  ...c,
+});
 
 describe("sign-in limit", () => {
   it.each([
     ["nothing yet", counts({}), true, null],
     ["4 from this client", counts({ emailAndClient: 4, email: 4, lastEmailFailureAt: ago(1) }), true, null],
-    ["5 from this client for this e-mail", counts({ emailAndClient: 5, email: 5, lastEmailFailureAt: ago(1) }), false, "email-and-client"],
+    [
+      "5 from this client for this e-mail",
+      counts({ emailAndClient: 5, email: 5, lastEmailFailureAt: ago(1) }),
+      false,
+      "email-and-client",
+    ],
     ["19 from this client over many e-mails", counts({ client: 19 }), true, null],
     ["20 from this client over many e-mails", counts({ client: 20 }), false, "client"],
     ["9 for the e-mail from many clients", counts({ email: 9, lastEmailFailureAt: ago(0) }), true, null],
-    ["10 for the e-mail, the last 10 s ago: wait 30 s", counts({ email: 10, lastEmailFailureAt: ago(10) }), false, "email-back-off"],
+    [
+      "10 for the e-mail, the last 10 s ago: wait 30 s",
+      counts({ email: 10, lastEmailFailureAt: ago(10) }),
+      false,
+      "email-back-off",
+    ],
     ["10 for the e-mail, the last 31 s ago: allowed", counts({ email: 10, lastEmailFailureAt: ago(31) }), true, null],
-    ["12 for the e-mail, the last 100 s ago: wait 120 s", counts({ email: 12, lastEmailFailureAt: ago(100) }), false, "email-back-off"],
-    ["40 for the e-mail: at most the window", counts({ email: 40, lastEmailFailureAt: ago(SIGN_IN_LIMITS.windowMinutes * 60 + 1) }), true, null],
+    [
+      "12 for the e-mail, the last 100 s ago: wait 120 s",
+      counts({ email: 12, lastEmailFailureAt: ago(100) }),
+      false,
+      "email-back-off",
+    ],
+    [
+      "40 for the e-mail: at most the window",
+      counts({ email: 40, lastEmailFailureAt: ago(SIGN_IN_LIMITS.windowMinutes * 60 + 1) }),
+      true,
+      null,
+    ],
   ] as const)("%s", (_name, c, allowed, reason) => {
     const d = signInLimitDecision(c, NOW);
     expect(d.allowed).toBe(allowed);

@@ -22,7 +22,12 @@ import { siteConfirmationText, siteStatusText, studyStatusText } from "~/domain/
 import { documentStatus } from "../../search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`);
-const site = (extra: Partial<InclusionWindow>): InclusionWindow => ({ inclusionStart: null, inclusionEnd: null, paused: false, ...extra });
+const site = (extra: Partial<InclusionWindow>): InclusionWindow => ({
+  inclusionStart: null,
+  inclusionEnd: null,
+  paused: false,
+  ...extra,
+});
 const recruiting = { status: "recruiting" as const, text: "Åpen for rekruttering", on: "2026-05-01", by: "Helse Nord" };
 
 afterEach(() =>
@@ -46,21 +51,102 @@ describe("addCalendarMonths", () => {
 describe("siteState with a confirmation date (defaults: soft 6, hard 12 months)", () => {
   it.each([
     // [what, site, day, status, basis, confirmation]
-    ["dates, confirmed today", site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }), "2026-05-12", "open", "dates", "confirmed"],
-    ["dates, exactly 6 months: still confirmed", site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }), "2026-11-12", "open", "dates", "confirmed"],
-    ["dates, 6 months + 1 day: overdue, still open", site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }), "2026-11-13", "open", "dates", "overdue"],
-    ["dates, exactly 12 months: overdue, still open", site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }), "2027-05-12", "open", "dates", "overdue"],
-    ["dates, 12 months + 1 day: lapsed, unknown", site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }), "2027-05-13", "unknown", "unknown", "lapsed"],
-    ["planned by dates, lapsed: unknown too", site({ inclusionStart: "2028-01-01", confirmedOn: "2026-05-12" }), "2027-06-01", "unknown", "unknown", "lapsed"],
-    ["paused, lapsed: unknown", site({ inclusionStart: "2026-01-01", paused: true, confirmedOn: "2026-05-12" }), "2027-06-01", "unknown", "unknown", "lapsed"],
-    ["closed by its end date: closed stays closed", site({ inclusionStart: "2026-01-01", inclusionEnd: "2026-06-30", confirmedOn: "2026-05-12" }), "2027-06-01", "closed", "dates", null],
-    ["declared open, confirmed by the feed: open", site({ declared: recruiting, confirmedOn: "2026-05-12" }), "2026-10-01", "open", "declared", "confirmed"],
-    ["declared open, lapsed: unknown", site({ declared: recruiting, confirmedOn: "2026-05-01" }), "2027-05-02", "unknown", "unknown", "lapsed"],
-    ["declared completed: closed, no confirmation needed", site({ declared: { ...recruiting, status: "completed", text: "Avsluttet" }, confirmedOn: "2020-01-01" }), "2027-05-02", "closed", "declared", null],
+    [
+      "dates, confirmed today",
+      site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }),
+      "2026-05-12",
+      "open",
+      "dates",
+      "confirmed",
+    ],
+    [
+      "dates, exactly 6 months: still confirmed",
+      site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }),
+      "2026-11-12",
+      "open",
+      "dates",
+      "confirmed",
+    ],
+    [
+      "dates, 6 months + 1 day: overdue, still open",
+      site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }),
+      "2026-11-13",
+      "open",
+      "dates",
+      "overdue",
+    ],
+    [
+      "dates, exactly 12 months: overdue, still open",
+      site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }),
+      "2027-05-12",
+      "open",
+      "dates",
+      "overdue",
+    ],
+    [
+      "dates, 12 months + 1 day: lapsed, unknown",
+      site({ inclusionStart: "2026-01-01", confirmedOn: "2026-05-12" }),
+      "2027-05-13",
+      "unknown",
+      "unknown",
+      "lapsed",
+    ],
+    [
+      "planned by dates, lapsed: unknown too",
+      site({ inclusionStart: "2028-01-01", confirmedOn: "2026-05-12" }),
+      "2027-06-01",
+      "unknown",
+      "unknown",
+      "lapsed",
+    ],
+    [
+      "paused, lapsed: unknown",
+      site({ inclusionStart: "2026-01-01", paused: true, confirmedOn: "2026-05-12" }),
+      "2027-06-01",
+      "unknown",
+      "unknown",
+      "lapsed",
+    ],
+    [
+      "closed by its end date: closed stays closed",
+      site({ inclusionStart: "2026-01-01", inclusionEnd: "2026-06-30", confirmedOn: "2026-05-12" }),
+      "2027-06-01",
+      "closed",
+      "dates",
+      null,
+    ],
+    [
+      "declared open, confirmed by the feed: open",
+      site({ declared: recruiting, confirmedOn: "2026-05-12" }),
+      "2026-10-01",
+      "open",
+      "declared",
+      "confirmed",
+    ],
+    [
+      "declared open, lapsed: unknown",
+      site({ declared: recruiting, confirmedOn: "2026-05-01" }),
+      "2027-05-02",
+      "unknown",
+      "unknown",
+      "lapsed",
+    ],
+    [
+      "declared completed: closed, no confirmation needed",
+      site({ declared: { ...recruiting, status: "completed", text: "Avsluttet" }, confirmedOn: "2020-01-01" }),
+      "2027-05-02",
+      "closed",
+      "declared",
+      null,
+    ],
     ["no record: the limits do not apply", site({ inclusionStart: "2020-01-01" }), "2030-01-01", "open", "dates", null],
   ] as const)("%s", (_what, s, day, status, basis, confirmation) => {
     const state = siteState(s, noon(day));
-    expect({ status: state.status, basis: state.basis, confirmation: state.confirmation }).toEqual({ status, basis, confirmation });
+    expect({ status: state.status, basis: state.basis, confirmation: state.confirmation }).toEqual({
+      status,
+      basis,
+      confirmation,
+    });
   });
 
   it("counts in Oslo days: lapsed from Oslo midnight (23:00Z the day before in winter)", () => {
@@ -102,7 +188,9 @@ describe("in words, nb, nn and en", () => {
     expect(siteStatusText(overdue, noon("2026-12-01"), lang)).toContain(words);
   });
   it("lapsed: unknown and since when, for the site and the study", () => {
-    expect(siteStatusText(overdue, noon("2027-06-01"))).toBe("Status ukjent – må bekreftes (ikke bekreftet siden 12. mai 2026)");
+    expect(siteStatusText(overdue, noon("2027-06-01"))).toBe(
+      "Status ukjent – må bekreftes (ikke bekreftet siden 12. mai 2026)",
+    );
     expect(studyStatusText([overdue], noon("2027-06-01")).text).toContain("ikke bekreftet siden 12. mai 2026");
   });
   it("confirmed within the limit says nothing extra", () => {
@@ -119,7 +207,14 @@ describe("in words, nb, nn and en", () => {
 });
 
 describe("the engines' instants agree with siteState around every transition", () => {
-  const ENGINE: Record<string, string> = { open: "open", planned: "planned", closed: "closed", unknown: "closed", paused: "paused", invitation: "paused" };
+  const ENGINE: Record<string, string> = {
+    open: "open",
+    planned: "planned",
+    closed: "closed",
+    unknown: "closed",
+    paused: "paused",
+    invitation: "paused",
+  };
   const sites: InclusionWindow[] = [];
   for (const confirmedOn of ["2025-03-30", "2025-10-26", "2026-08-31"]) {
     sites.push(
@@ -139,7 +234,9 @@ describe("the engines' instants agree with siteState around every transition", (
     for (const t of statusTransitions(s)) for (const d of [-1, 0, 1]) instants.add(t.getTime() + d);
     for (const t of instants) {
       const now = new Date(t);
-      expect(documentStatus({ ...w, siteId: 1 }, t), `${now.toISOString()} ${JSON.stringify(s)}`).toBe(ENGINE[siteState(s, now).status]);
+      expect(documentStatus({ ...w, siteId: 1 }, t), `${now.toISOString()} ${JSON.stringify(s)}`).toBe(
+        ENGINE[siteState(s, now).status],
+      );
     }
   });
 });

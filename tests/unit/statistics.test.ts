@@ -3,7 +3,14 @@
  * (app/views/statistics.ts), Excel CSV (app/views/excel-csv.ts) and the chart axes.
  */
 import { describe, expect, it } from "vitest";
-import { addMonths, monthRange, newStudiesPerMonth, sitesOpenPerMonth, statusByRegion, type StatisticsFacts } from "~/domain/statistics";
+import {
+  addMonths,
+  monthRange,
+  newStudiesPerMonth,
+  sitesOpenPerMonth,
+  statusByRegion,
+  type StatisticsFacts,
+} from "~/domain/statistics";
 import { excelCsv, excelCsvCell } from "~/views/excel-csv";
 import { niceScale } from "~/views/chart-scale";
 import { monthLabel, statisticsView, tableCsvRows } from "~/views/statistics";
@@ -23,8 +30,22 @@ const facts = (over: Partial<StatisticsFacts> = {}): StatisticsFacts => ({
   categories: [{ id: "cancer", name: "Kreft" }],
   ...over,
 });
-const study = (id: number, over: Partial<StatisticsFacts["studies"][number]> = {}) => ({ id, phase: null, isDemo: false, publishedAt: null, categories: [], ...over });
-const site = (studyId: number, organisationId: string, regionId: string, inclusionStart: string | null, inclusionEnd: string | null, paused = false) => ({
+const study = (id: number, over: Partial<StatisticsFacts["studies"][number]> = {}) => ({
+  id,
+  phase: null,
+  isDemo: false,
+  publishedAt: null,
+  categories: [],
+  ...over,
+});
+const site = (
+  studyId: number,
+  organisationId: string,
+  regionId: string,
+  inclusionStart: string | null,
+  inclusionEnd: string | null,
+  paused = false,
+) => ({
   studyId,
   organisationId,
   regionId,
@@ -46,7 +67,11 @@ describe("months", () => {
   it("counts a site in every month its window touches, the current month taken in Oslo", () => {
     const f = facts({
       studies: [study(1)],
-      sites: [site(1, "a", "r1", "2026-01-31", "2026-03-01"), site(1, "b", "r1", "2026-05-01", null), site(1, "c", "r2", null, null)],
+      sites: [
+        site(1, "a", "r1", "2026-01-31", "2026-03-01"),
+        site(1, "b", "r1", "2026-05-01", null),
+        site(1, "c", "r2", null, null),
+      ],
     });
     // 2026-05-31T22:30Z is already 1 June in Oslo (UTC+2): the current month is June.
     const months = sitesOpenPerMonth(f, new Date("2026-05-31T22:30:00Z"), 6, 2);
@@ -65,7 +90,11 @@ describe("months", () => {
 
   it("puts a study in the Oslo month it was first published", () => {
     const f = facts({
-      studies: [study(1, { publishedAt: "2026-04-30T21:59:59.000Z" }), study(2, { publishedAt: "2026-04-30T22:00:00.000Z" }), study(3)],
+      studies: [
+        study(1, { publishedAt: "2026-04-30T21:59:59.000Z" }),
+        study(2, { publishedAt: "2026-04-30T22:00:00.000Z" }),
+        study(3),
+      ],
     });
     const months = newStudiesPerMonth(f, new Date("2026-05-10T12:00:00Z"), 2);
     expect(months.map((m) => [m.month, m.count])).toEqual([
@@ -88,7 +117,9 @@ describe("status by region", () => {
       ],
     });
     const t = statusByRegion(f, new Date("2026-06-01T10:00:00Z"));
-    expect(t.rows.map((r) => [r.label, r.counts.open, r.counts.planned, r.counts.paused, r.counts.closed, r.total])).toEqual([
+    expect(
+      t.rows.map((r) => [r.label, r.counts.open, r.counts.planned, r.counts.paused, r.counts.closed, r.total]),
+    ).toEqual([
       ["Helse Sør-Øst RHF", 0, 1, 0, 0, 1],
       ["Helse Vest RHF", 1, 0, 1, 0, 2],
     ]);
@@ -100,21 +131,44 @@ describe("status by region", () => {
 
 describe("tables and CSV", () => {
   it("writes the page's table as semicolon CSV with a BOM, CRLF and the national row", () => {
-    const f = facts({ studies: [study(1, { categories: ["cancer"], phase: "phase_2" })], sites: [site(1, "a", "r1", "2026-01-01", null)] });
+    const f = facts({
+      studies: [study(1, { categories: ["cancer"], phase: "phase_2" })],
+      sites: [site(1, "a", "r1", "2026-01-01", null)],
+    });
     const view = statisticsView(f, new Date("2026-06-01T10:00:00Z"));
     const region = view.sections.find((s) => s.table.id === "region")!.table;
     const csv = excelCsv(tableCsvRows(region));
-    expect(csv.startsWith("\uFEFFRegion (RHF);Åpen for inklusjon;Planlagt;Midlertidig stanset;Inklusjon avsluttet;Totalt\r\n")).toBe(true);
+    expect(
+      csv.startsWith(
+        "\uFEFFRegion (RHF);Åpen for inklusjon;Planlagt;Midlertidig stanset;Inklusjon avsluttet;Totalt\r\n",
+      ),
+    ).toBe(true);
     expect(csv).toContain("\r\nHelse Vest RHF;1;0;0;0;1\r\n");
     expect(csv.endsWith("Hele landet (hver studie én gang);1;0;0;0;1\r\n")).toBe(true);
-    expect(view.sections.map((s) => s.table.id)).toEqual(["region", "organisasjon", "kategori", "fase", "inklusjon-per-maned", "nye-studier-per-maned"]);
+    expect(view.sections.map((s) => s.table.id)).toEqual([
+      "region",
+      "organisasjon",
+      "kategori",
+      "fase",
+      "inklusjon-per-maned",
+      "nye-studier-per-maned",
+    ]);
     // Empty organisations are left out; all phases are shown in their order.
     expect(view.sections[1]!.table.rows.map((r) => r[0])).toEqual(["Ålesund"]);
-    expect(view.sections[3]!.table.rows.map((r) => r[0])).toEqual(["Tidlig fase 1", "Fase 1", "Fase 1/2", "Fase 2", "Fase 2/3", "Fase 3", "Fase 4", "Ikke aktuelt"]);
+    expect(view.sections[3]!.table.rows.map((r) => r[0])).toEqual([
+      "Tidlig fase 1",
+      "Fase 1",
+      "Fase 1/2",
+      "Fase 2",
+      "Fase 2/3",
+      "Fase 3",
+      "Fase 4",
+      "Ikke aktuelt",
+    ]);
   });
 
   it("neutralises formulas and quotes delimiters", () => {
-    expect(excelCsvCell("=HYPERLINK(\"http://evil\")")).toBe(`"'=HYPERLINK(""http://evil"")"`);
+    expect(excelCsvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
     expect(excelCsvCell("+47 123")).toBe("'+47 123");
     expect(excelCsvCell("-1")).toBe("'-1");
     expect(excelCsvCell("@SUM(A1)")).toBe("'@SUM(A1)");

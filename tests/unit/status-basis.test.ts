@@ -20,30 +20,156 @@ import { siteStatusText } from "~/domain/status-text";
 import { documentStatus } from "../../search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`); // 12:00 or 13:00 in Oslo
-const declared = (status: DeclaredStatusValue, on: string, text = status.toUpperCase(), by = "ClinicalTrials.gov"): DeclaredStatus => ({ status, text, on, by });
-const site = (extra: Partial<InclusionWindow>): InclusionWindow => ({ inclusionStart: null, inclusionEnd: null, paused: false, ...extra });
+const declared = (
+  status: DeclaredStatusValue,
+  on: string,
+  text = status.toUpperCase(),
+  by = "ClinicalTrials.gov",
+): DeclaredStatus => ({ status, text, on, by });
+const site = (extra: Partial<InclusionWindow>): InclusionWindow => ({
+  inclusionStart: null,
+  inclusionEnd: null,
+  paused: false,
+  ...extra,
+});
 
 afterEach(() => configureStatusPolicy({ declaredMaxAgeDays: DEFAULT_DECLARED_MAX_AGE_DAYS }));
 
 describe("siteState: source value × dates → status and basis", () => {
   it.each([
     // [what, site, day, status, basis, stale]
-    ["recruiting, declared yesterday", site({ declared: declared("recruiting", "2026-12-06") }), "2026-12-07", "open", "declared", false],
-    ["not yet recruiting whose estimated start has passed stays planned", site({ declared: declared("not_yet_recruiting", "2026-01-10"), expectedStart: "2026-03-01" }), "2026-12-07", "planned", "declared", false],
-    ["enrolling by invitation is its own status", site({ declared: declared("invitation_only", "2026-06-01") }), "2026-12-07", "invitation", "declared", false],
-    ["suspended is paused", site({ declared: declared("suspended", "2026-06-01") }), "2026-12-07", "paused", "declared", false],
-    ["active, not recruiting is closed", site({ declared: declared("active_not_recruiting", "2020-01-01") }), "2026-12-07", "closed", "declared", false],
-    ["completed is closed and never grows old", site({ declared: declared("completed", "2001-01-01") }), "2026-12-07", "closed", "declared", false],
-    ["withdrawn is closed", site({ declared: declared("withdrawn", "2024-01-01") }), "2026-12-07", "closed", "declared", false],
-    ["the source's own unknown is unknown", site({ declared: declared("unknown", "2026-12-01") }), "2026-12-07", "unknown", "unknown", false],
-    ["recruiting on the last day it counts (declared + 730 days)", site({ declared: declared("recruiting", "2024-12-07") }), "2026-12-07", "open", "declared", false],
-    ["recruiting the day after: unknown, needs confirmation", site({ declared: declared("recruiting", "2024-12-06") }), "2026-12-07", "unknown", "unknown", true],
-    ["a stale invitation is unknown too", site({ declared: declared("invitation_only", "2020-05-01") }), "2026-12-07", "unknown", "unknown", true],
-    ["estimated dates alone never open a site", site({ expectedStart: "2026-01-01", expectedEnd: "2027-01-01", declared: declared("not_yet_recruiting", "2026-12-01") }), "2026-12-07", "planned", "declared", false],
-    ["a firm start date beats a declared status", site({ inclusionStart: "2027-01-01", declared: declared("recruiting", "2026-12-01") }), "2026-12-07", "planned", "dates", false],
-    ["a firm end date that passed closes a declared-open site", site({ inclusionEnd: "2026-12-06", declared: declared("recruiting", "2026-12-01") }), "2026-12-07", "closed", "dates", false],
-    ["an editor's pause beats a declared status", site({ paused: true, declared: declared("recruiting", "2026-12-01") }), "2026-12-07", "paused", "dates", false],
-    ["firm dates: open", site({ inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }), "2026-12-07", "open", "dates", false],
+    [
+      "recruiting, declared yesterday",
+      site({ declared: declared("recruiting", "2026-12-06") }),
+      "2026-12-07",
+      "open",
+      "declared",
+      false,
+    ],
+    [
+      "not yet recruiting whose estimated start has passed stays planned",
+      site({ declared: declared("not_yet_recruiting", "2026-01-10"), expectedStart: "2026-03-01" }),
+      "2026-12-07",
+      "planned",
+      "declared",
+      false,
+    ],
+    [
+      "enrolling by invitation is its own status",
+      site({ declared: declared("invitation_only", "2026-06-01") }),
+      "2026-12-07",
+      "invitation",
+      "declared",
+      false,
+    ],
+    [
+      "suspended is paused",
+      site({ declared: declared("suspended", "2026-06-01") }),
+      "2026-12-07",
+      "paused",
+      "declared",
+      false,
+    ],
+    [
+      "active, not recruiting is closed",
+      site({ declared: declared("active_not_recruiting", "2020-01-01") }),
+      "2026-12-07",
+      "closed",
+      "declared",
+      false,
+    ],
+    [
+      "completed is closed and never grows old",
+      site({ declared: declared("completed", "2001-01-01") }),
+      "2026-12-07",
+      "closed",
+      "declared",
+      false,
+    ],
+    [
+      "withdrawn is closed",
+      site({ declared: declared("withdrawn", "2024-01-01") }),
+      "2026-12-07",
+      "closed",
+      "declared",
+      false,
+    ],
+    [
+      "the source's own unknown is unknown",
+      site({ declared: declared("unknown", "2026-12-01") }),
+      "2026-12-07",
+      "unknown",
+      "unknown",
+      false,
+    ],
+    [
+      "recruiting on the last day it counts (declared + 730 days)",
+      site({ declared: declared("recruiting", "2024-12-07") }),
+      "2026-12-07",
+      "open",
+      "declared",
+      false,
+    ],
+    [
+      "recruiting the day after: unknown, needs confirmation",
+      site({ declared: declared("recruiting", "2024-12-06") }),
+      "2026-12-07",
+      "unknown",
+      "unknown",
+      true,
+    ],
+    [
+      "a stale invitation is unknown too",
+      site({ declared: declared("invitation_only", "2020-05-01") }),
+      "2026-12-07",
+      "unknown",
+      "unknown",
+      true,
+    ],
+    [
+      "estimated dates alone never open a site",
+      site({
+        expectedStart: "2026-01-01",
+        expectedEnd: "2027-01-01",
+        declared: declared("not_yet_recruiting", "2026-12-01"),
+      }),
+      "2026-12-07",
+      "planned",
+      "declared",
+      false,
+    ],
+    [
+      "a firm start date beats a declared status",
+      site({ inclusionStart: "2027-01-01", declared: declared("recruiting", "2026-12-01") }),
+      "2026-12-07",
+      "planned",
+      "dates",
+      false,
+    ],
+    [
+      "a firm end date that passed closes a declared-open site",
+      site({ inclusionEnd: "2026-12-06", declared: declared("recruiting", "2026-12-01") }),
+      "2026-12-07",
+      "closed",
+      "dates",
+      false,
+    ],
+    [
+      "an editor's pause beats a declared status",
+      site({ paused: true, declared: declared("recruiting", "2026-12-01") }),
+      "2026-12-07",
+      "paused",
+      "dates",
+      false,
+    ],
+    [
+      "firm dates: open",
+      site({ inclusionStart: "2026-01-01", inclusionEnd: "2027-01-01" }),
+      "2026-12-07",
+      "open",
+      "dates",
+      false,
+    ],
     ["nothing at all: planned, start not set", site({}), "2026-12-07", "planned", "dates", false],
   ] as const)("%s", (_what, s, day, status, basis, stale) => {
     const state = siteState(s, noon(day));
@@ -82,21 +208,45 @@ describe("studyStatus: open > invitation > paused > planned > unknown > closed",
       paused: site({ declared: declared("suspended", "2026-11-01") }),
       open: site({ declared: declared("recruiting", "2026-11-01") }),
     };
-    expect(studyStatus(statuses.map((s) => forStatus[s]!), noon("2026-12-07"))).toBe(expected);
+    expect(
+      studyStatus(
+        statuses.map((s) => forStatus[s]!),
+        noon("2026-12-07"),
+      ),
+    ).toBe(expected);
   });
 });
 
 describe("the engines' instants agree with siteState at every transition", () => {
-  const ENGINE: Record<string, string> = { open: "open", planned: "planned", closed: "closed", unknown: "closed", paused: "paused", invitation: "paused" };
+  const ENGINE: Record<string, string> = {
+    open: "open",
+    planned: "planned",
+    closed: "closed",
+    unknown: "closed",
+    paused: "paused",
+    invitation: "paused",
+  };
   const sites: InclusionWindow[] = [];
-  for (const status of ["recruiting", "not_yet_recruiting", "invitation_only", "suspended", "active_not_recruiting", "completed", "unknown"] as const) {
+  for (const status of [
+    "recruiting",
+    "not_yet_recruiting",
+    "invitation_only",
+    "suspended",
+    "active_not_recruiting",
+    "completed",
+    "unknown",
+  ] as const) {
     for (const on of ["2024-03-30", "2025-10-26", "2026-12-07"]) {
       sites.push(site({ declared: declared(status, on) }));
       sites.push(site({ declared: declared(status, on), inclusionEnd: "2026-06-30" }));
       sites.push(site({ declared: declared(status, on), paused: true }));
     }
   }
-  sites.push(site({ inclusionStart: "2026-03-29", inclusionEnd: "2026-10-25" }), site({}), site({ inclusionEnd: "2026-01-01" }));
+  sites.push(
+    site({ inclusionStart: "2026-03-29", inclusionEnd: "2026-10-25" }),
+    site({}),
+    site({ inclusionEnd: "2026-01-01" }),
+  );
 
   it.each(sites.map((s, i) => [i, s] as const))("site %i", (_i, s) => {
     const w = searchWindow(s);
@@ -104,15 +254,23 @@ describe("the engines' instants agree with siteState at every transition", () =>
     for (const t of statusTransitions(s)) for (const d of [-1, 0, 1]) instants.add(t.getTime() + d);
     for (const t of instants) {
       const now = new Date(t);
-      expect(documentStatus({ ...w, siteId: 1 }, t), `${now.toISOString()} ${JSON.stringify(s)}`).toBe(ENGINE[siteState(s, now).status]);
+      expect(documentStatus({ ...w, siteId: 1 }, t), `${now.toISOString()} ${JSON.stringify(s)}`).toBe(
+        ENGINE[siteState(s, now).status],
+      );
     }
   });
 });
 
 describe("status in words says what it rests on, in nb, nn and en", () => {
-  const s = site({ declared: declared("recruiting", "2026-12-01", "Åpen for rekruttering", "St. Olavs hospital HF"), expectedEnd: "2027-06-30" });
+  const s = site({
+    declared: declared("recruiting", "2026-12-01", "Åpen for rekruttering", "St. Olavs hospital HF"),
+    expectedEnd: "2027-06-30",
+  });
   it.each([
-    ["nb", "Åpen for inklusjon (oppgitt av St. Olavs hospital HF 1. desember 2026: «Åpen for rekruttering»; forventet avsluttet 30. juni 2027)"],
+    [
+      "nb",
+      "Åpen for inklusjon (oppgitt av St. Olavs hospital HF 1. desember 2026: «Åpen for rekruttering»; forventet avsluttet 30. juni 2027)",
+    ],
     ["nn", "oppgjeve av St. Olavs hospital HF"],
     ["en", "as stated by St. Olavs hospital HF on 1 December 2026"],
   ] as const)("%s", (lang, words) => {
@@ -124,6 +282,12 @@ describe("status in words says what it rests on, in nb, nn and en", () => {
     expect(text).toMatch(/^Status ukjent – må bekreftes \(ikke bekreftet siden 1\. mai 2023/);
   });
   it("by invitation", () => {
-    expect(siteStatusText(site({ declared: declared("invitation_only", "2026-11-01", "ENROLLING_BY_INVITATION") }), noon("2026-12-07"), "nb")).toMatch(/^Åpen bare for inviterte/);
+    expect(
+      siteStatusText(
+        site({ declared: declared("invitation_only", "2026-11-01", "ENROLLING_BY_INVITATION") }),
+        noon("2026-12-07"),
+        "nb",
+      ),
+    ).toMatch(/^Åpen bare for inviterte/);
   });
 });

@@ -13,7 +13,15 @@ const stored = studyInputSchema.parse({
   snomed: ["254837009"],
   icd10: ["C50"],
   eligibility: { minAgeYears: 18, inclusionCriteria: { nb: "Voksne", nn: "Vaksne" } },
-  sites: [{ organisationId: "st-olavs", inclusionStart: "2026-01-01", inclusionEnd: "2026-12-31", referral: "Ring oss", contact: { name: "Lokal", phone: "123" } }],
+  sites: [
+    {
+      organisationId: "st-olavs",
+      inclusionStart: "2026-01-01",
+      inclusionEnd: "2026-12-31",
+      referral: "Ring oss",
+      contact: { name: "Lokal", phone: "123" },
+    },
+  ],
   publicationState: "published",
 });
 
@@ -52,7 +60,12 @@ describe("study form", () => {
       eligibility: { ...stored.eligibility, healthyVolunteers: null, ageGroups: ["Adult"] },
       sites: [
         ...stored.sites,
-        { organisationId: null, name: "Eksempeluniversitetet", city: "Stavanger", declared: { status: "recruiting", text: "RECRUITING", on: "2026-11-01", by: "ClinicalTrials.gov" } },
+        {
+          organisationId: null,
+          name: "Eksempeluniversitetet",
+          city: "Stavanger",
+          declared: { status: "recruiting", text: "RECRUITING", on: "2026-11-01", by: "ClinicalTrials.gov" },
+        },
       ],
     });
     const values = studyToForm(imported);
@@ -61,18 +74,29 @@ describe("study form", () => {
     expect(submission.status).toBe("success");
     if (submission.status !== "success") return;
     const again = studyInputSchema.parse(formToStudy(submission.value, imported));
-    expect(again.sites.find((s) => s.organisationId == null)).toMatchObject({ name: "Eksempeluniversitetet", declared: { status: "recruiting" } });
+    expect(again.sites.find((s) => s.organisationId == null)).toMatchObject({
+      name: "Eksempeluniversitetet",
+      declared: { status: "recruiting" },
+    });
     expect(again.eligibility).toMatchObject({ healthyVolunteers: null, ageGroups: ["Adult"] });
-    expect(again).toMatchObject({ lead: { name: "Eksempeluniversitetet" }, officialTitle: "An official title", keywords: ["tinnitus"] });
+    expect(again).toMatchObject({
+      lead: { name: "Eksempeluniversitetet" },
+      officialTitle: "An official title",
+      keywords: ["tinnitus"],
+    });
     // Ticking the box is a "yes".
-    const ticked = parseStudyForm(formData({ ...values, eligibility: { ...values.eligibility, healthyVolunteers: "on" } }));
+    const ticked = parseStudyForm(
+      formData({ ...values, eligibility: { ...values.eligibility, healthyVolunteers: "on" } }),
+    );
     if (ticked.status !== "success") throw new Error("form did not parse");
     expect(formToStudy(ticked.value, imported).eligibility?.healthyVolunteers).toBe(true);
   });
 
   it("requires REK and names a bad ICD-10 code on the codes field", () => {
     const values = studyToForm(stored);
-    const submission = parseStudyForm(formData({ ...values, identifiers: { ...values.identifiers, rek: "" }, icd10: "C50, 123" }));
+    const submission = parseStudyForm(
+      formData({ ...values, identifiers: { ...values.identifiers, rek: "" }, icd10: "C50, 123" }),
+    );
     expect(submission.status).toBe("error");
     if (submission.status === "success") return;
     expect(submission.error!["identifiers.rek"]![0]).toMatch(/REK/);
@@ -81,7 +105,11 @@ describe("study form", () => {
 
   it("asks for a summary and a complete inclusion window only when sending for approval", () => {
     const values = studyToForm(stored);
-    const bare = { ...values, summary: { nb: "", en: "" }, sites: [{ organisationId: "st-olavs", hospitalId: "", inclusionStart: "", inclusionEnd: "" }] };
+    const bare = {
+      ...values,
+      summary: { nb: "", en: "" },
+      sites: [{ organisationId: "st-olavs", hospitalId: "", inclusionStart: "", inclusionEnd: "" }],
+    };
     expect(parseStudyForm(formData({ ...bare, intent: "draft" })).status).toBe("success");
     const submit = parseStudyForm(formData({ ...bare, intent: "submit" }));
     expect(submit.status).toBe("error");

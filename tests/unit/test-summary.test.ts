@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { skipNotes, summaryLines, vitestSuite } from "../../scripts/lib/test-summary.mjs";
 
 const CWD = "/repo";
-const REASON = "skipped: needs ../shared/data/norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json (no licence stated, not vendored)";
+const REASON =
+  "skipped: needs ../shared/data/norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json (no licence stated, not vendored)";
 /** The fields of Vitest's JSON report that the summary reads (as written by `--reporter=json`). */
 const report = {
   numPassedTests: 40,
@@ -15,8 +16,16 @@ const report = {
       name: "/repo/tests/unit/real-data-listing.test.ts",
       status: "passed",
       assertionResults: [
-        { status: "skipped", ancestorTitles: [`real data: Helse Nord hospital listing — ${REASON}`], title: "maps all 47 records" },
-        { status: "skipped", ancestorTitles: [`real data: Helse Nord hospital listing — ${REASON}`], title: "keeps the status" },
+        {
+          status: "skipped",
+          ancestorTitles: [`real data: Helse Nord hospital listing — ${REASON}`],
+          title: "maps all 47 records",
+        },
+        {
+          status: "skipped",
+          ancestorTitles: [`real data: Helse Nord hospital listing — ${REASON}`],
+          title: "keeps the status",
+        },
       ],
     },
     {
@@ -27,7 +36,11 @@ const report = {
         { status: "skipped", ancestorTitles: ["schema"], title: `accepts the real hospital listing — ${REASON}` },
       ],
     },
-    { name: "/repo/tests/unit/other.test.ts", status: "passed", assertionResults: [{ status: "todo", ancestorTitles: [], title: "later" }] },
+    {
+      name: "/repo/tests/unit/other.test.ts",
+      status: "passed",
+      assertionResults: [{ status: "todo", ancestorTitles: [], title: "later" }],
+    },
   ],
 };
 
@@ -45,7 +58,10 @@ describe("npm test's summary", () => {
   });
 
   it("ends with exactly 'N passed, N failed' after the per-suite lines with their skipped counts", () => {
-    const lines = summaryLines([{ name: "typecheck", passed: 1, failed: 0 }, vitestSuite(report, true)], ["a.test.ts: skipped: needs x (why)"]);
+    const lines = summaryLines(
+      [{ name: "typecheck", passed: 1, failed: 0 }, vitestSuite(report, true)],
+      ["a.test.ts: skipped: needs x (why)"],
+    );
     expect(lines).toEqual([
       "skipped tests, per file:",
       "  a.test.ts: skipped: needs x (why)",
@@ -56,7 +72,13 @@ describe("npm test's summary", () => {
   });
 
   it("counts a file that failed to load, and a failed run with no failed test, as failures", () => {
-    const broken = { ...report, testResults: [...report.testResults, { name: "/repo/tests/unit/broken.test.ts", status: "failed", assertionResults: [] }] };
+    const broken = {
+      ...report,
+      testResults: [
+        ...report.testResults,
+        { name: "/repo/tests/unit/broken.test.ts", status: "failed", assertionResults: [] },
+      ],
+    };
     expect(vitestSuite(broken, false).failed).toBe(1);
     expect(vitestSuite(report, false).failed).toBe(1);
     expect(summaryLines([vitestSuite(broken, false)], []).at(-1)).toBe("40 passed, 1 failed");

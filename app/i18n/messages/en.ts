@@ -8,7 +8,8 @@ export const en: Messages = {
 
   "site.name": "Clinical trials in Norway",
   "site.metaTitle": "Clinical trials in Norway",
-  "site.description": "Find clinical trials at Norwegian hospitals: for patients, health professionals and researchers.",
+  "site.description":
+    "Find clinical trials at Norwegian hospitals: for patients, health professionals and researchers.",
   "site.titleSuffix": "Clinical trials in Norway",
   "site.skipLink": "Skip to main content",
   "site.nav": "Main menu",
@@ -18,8 +19,10 @@ export const en: Messages = {
   "site.languages": "Language",
   "site.footer.about":
     "Clinical trials in Norway is a national overview of clinical trials at Norwegian hospitals. Whether a trial is recruiting is worked out from the dates each hospital has given, at the moment you look at the page.",
-  "site.footer.demo": "Trials marked Demo data are fictional examples and do not exist. Always talk to your doctor before you ask to take part in a trial.",
-  "site.footer.privacy": "When you search, we use no cookies, no tracking and no analytics, and we store nothing about you.",
+  "site.footer.demo":
+    "Trials marked Demo data are fictional examples and do not exist. Always talk to your doctor before you ask to take part in a trial.",
+  "site.footer.privacy":
+    "When you search, we use no cookies, no tracking and no analytics, and we store nothing about you.",
   "site.footer.privacyLink": "Privacy",
   "site.footer.accessibility": "Accessibility statement",
   "site.place.unknown": "place not given",
@@ -31,7 +34,8 @@ export const en: Messages = {
   "demo.notice": "This is a fictional demo trial. It does not exist, and you cannot take part.",
 
   "error.notFound.title": "Page not found",
-  "error.notFound.text": "We could not find the page you were looking for. It may have moved, or the address may be mistyped.",
+  "error.notFound.text":
+    "We could not find the page you were looking for. It may have moved, or the address may be mistyped.",
   "error.generic.title": "Something went wrong",
   "error.generic.text": "We could not show the page right now. Please try again in a little while.",
   "error.home": "Go to the front page",
@@ -42,7 +46,8 @@ export const en: Messages = {
   "error.study.generic.text": "Something went wrong while fetching the trial. Please try again in a little while.",
   "error.study.toSearch": "See trials that are open now",
   "error.search.title": "Search is not working right now",
-  "error.search.text": "Something went wrong while searching. Please try again in a little while, or try another search.",
+  "error.search.text":
+    "Something went wrong while searching. Please try again in a little while, or try another search.",
 
   "status.label.open": "Recruiting",
   "status.label.planned": "Planned",
@@ -116,13 +121,16 @@ export const en: Messages = {
   "home.facts.sites": "hospitals and trial sites",
   "home.audiences": "Choose who you are",
   "home.patients.title": "For patients and relatives",
-  "home.patients.text": "Find trials that are open now for your diagnosis, near where you live, explained in plain words.",
+  "home.patients.text":
+    "Find trials that are open now for your diagnosis, near where you live, explained in plain words.",
   "home.patients.cta": "Find a trial",
   "home.clinicians.title": "For health professionals",
-  "home.clinicians.text": "Search by diagnosis and treatment, see inclusion and exclusion criteria, trial sites and how to refer.",
+  "home.clinicians.text":
+    "Search by diagnosis and treatment, see inclusion and exclusion criteria, trial sites and how to refer.",
   "home.clinicians.cta": "See trials for referral",
   "home.researchers.title": "For researchers and trial coordinators",
-  "home.researchers.text": "Register and update trials, keep the recruitment dates of every site current, and see national statistics.",
+  "home.researchers.text":
+    "Register and update trials, keep the recruitment dates of every site current, and see national statistics.",
   "home.researchers.cta": "Go to the researcher pages",
 
   "researcher.metaTitle": "For researchers and trial coordinators",
@@ -134,12 +142,14 @@ export const en: Messages = {
   "researcher.total": "Total",
   "researcher.country": "All of Norway",
   "researcher.myStudies": "My studies: update inclusion dates and see the history (sign-in required, in Norwegian)",
-  "researcher.statistics": "National statistics: studies by region, health trust, category and phase, with downloads (in Norwegian)",
+  "researcher.statistics":
+    "National statistics: studies by region, health trust, category and phase, with downloads (in Norwegian)",
 
   "search.field.q": "Diagnosis, treatment or words",
   "search.field.q.hint": "For example breast cancer, COPD or knee replacement. Norwegian words work best.",
   "search.field.postcode": "Postcode",
-  "search.field.postcode.hint": "We show the nearest trial site first, with the distance in km. The postcode is not stored.",
+  "search.field.postcode.hint":
+    "We show the nearest trial site first, with the distance in km. The postcode is not stored.",
   "search.field.age": "Age",
   "search.field.age.hint": "Shows only trials for this age.",
   "search.field.sex": "Sex",
@@ -225,7 +235,8 @@ export const en: Messages = {
   "patient.widen.region": "Search all of Norway",
   "patient.widen.postcode": "Remove the postcode",
   "patient.widen.hits": "({count})",
-  "patient.zero.spelling": "Also check the spelling, or use another word for the illness. Most trials are described in Norwegian, for example “brystkreft” for breast cancer.",
+  "patient.zero.spelling":
+    "Also check the spelling, or use another word for the illness. Most trials are described in Norwegian, for example “brystkreft” for breast cancer.",
 
   "patient.study.about": "About the trial",
   "patient.study.fullTitle": "Full name of the trial",
@@ -391,7 +402,8 @@ export const en: Messages = {
   "a11y.how.text":
     "Every page is tested automatically with axe in a real browser, on phone and large screens and in Norwegian bokmål, nynorsk and English. A test that finds a violation stops publishing. We also test the whole patient journey with the keyboard only.",
   "a11y.features.title": "What we do",
-  "a11y.features.1": "Every page can be used with a keyboard, and focus is clearly visible. A link at the top skips straight to the content.",
+  "a11y.features.1":
+    "Every page can be used with a keyboard, and focus is clearly visible. A link at the top skips straight to the content.",
   "a11y.features.2": "Status is always shown with words and a symbol, never by colour alone.",
   "a11y.features.3": "The pages work without JavaScript and can be zoomed to 400 per cent.",
   "a11y.features.4": "The language is marked on every page and on text that only exists in one language.",
@@ -405,19 +417,27 @@ export const en: Messages = {
 
   "privacy.metaTitle": "Privacy",
   "privacy.title": "Privacy",
-  "privacy.lead": "You can find trials without signing in, and we store nothing about you. What you type in is only used to find trials for you. Then it is forgotten.",
+  "privacy.lead":
+    "You can find trials without signing in, and we store nothing about you. What you type in is only used to find trials for you. Then it is forgotten.",
   "privacy.search.title": "What you search for",
-  "privacy.search.text": "When you search, your browser sends us the diagnosis, postcode, age and sex you typed in. We find the trials and send the answer back. We do not write down what you searched for – not in a database, not in logs and not in backups.",
+  "privacy.search.text":
+    "When you search, your browser sends us the diagnosis, postcode, age and sex you typed in. We find the trials and send the answer back. We do not write down what you searched for – not in a database, not in logs and not in backups.",
   "privacy.log.title": "Our log",
-  "privacy.log.text": "For every page we send, the server writes one line in a log. The line only says what kind of page it was (for example “patient search”), the time, whether it worked, how long it took and a random number. It does not say what you searched for, and it does not hold your computer's address (IP address) or which browser you use. We use the log only to find faults and keep the site running, and it is deleted after 30 days at most.",
+  "privacy.log.text":
+    "For every page we send, the server writes one line in a log. The line only says what kind of page it was (for example “patient search”), the time, whether it worked, how long it took and a random number. It does not say what you searched for, and it does not hold your computer's address (IP address) or which browser you use. We use the log only to find faults and keep the site running, and it is deleted after 30 days at most.",
   "privacy.cookies.title": "No cookies",
-  "privacy.cookies.text": "We set no cookies when you search or read about trials. We use no tracking, no adverts and no analytics.",
+  "privacy.cookies.text":
+    "We set no cookies when you search or read about trials. We use no tracking, no adverts and no analytics.",
   "privacy.feeds.title": "Links to searches you follow",
-  "privacy.feeds.text": "If you follow a search in a news reader or a calendar, the search is part of the link itself. We do not store the link, but anyone who sees it can see what you searched for. Only share it with people you choose.",
+  "privacy.feeds.text":
+    "If you follow a search in a news reader or a calendar, the search is part of the link itself. We do not store the link, but anyone who sees it can see what you searched for. Only share it with people you choose.",
   "privacy.machines.title": "When many ask at once",
-  "privacy.machines.text": "To stop programs that send very many requests, the open interface for other systems (the API) remembers the sender's address in memory for a short while. The address is never written down.",
+  "privacy.machines.text":
+    "To stop programs that send very many requests, the open interface for other systems (the API) remembers the sender's address in memory for a short while. The address is never written down.",
   "privacy.staff.title": "For researchers and editors who sign in",
-  "privacy.staff.text": "When you sign in, we store your name, your e-mail address and your password in encrypted form. You get two cookies: one that keeps you signed in for 8 hours at most, and one that protects the forms. Every change to a trial is stored with who made it and when, so its history can be shown for as long as the trial exists. Sign-in attempts (e-mail, IP address, time and whether it worked) are stored to stop password guessing; they are not deleted automatically today. For the pages you use while signed in, the log also holds your address and browser.",
+  "privacy.staff.text":
+    "When you sign in, we store your name, your e-mail address and your password in encrypted form. You get two cookies: one that keeps you signed in for 8 hours at most, and one that protects the forms. Every change to a trial is stored with who made it and when, so its history can be shown for as long as the trial exists. Sign-in attempts (e-mail, IP address, time and whether it worked) are stored to stop password guessing; they are not deleted automatically today. For the pages you use while signed in, the log also holds your address and browser.",
   "privacy.questions.title": "Questions",
-  "privacy.questions.text": "If you have questions about privacy, contact the data protection officer of the regional health authority that runs the portal. If you wonder whether a trial suits you, talk to your doctor.",
+  "privacy.questions.text":
+    "If you have questions about privacy, contact the data protection officer of the regional health authority that runs the portal. If you wonder whether a trial suits you, talk to your doctor.",
 };

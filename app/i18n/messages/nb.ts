@@ -20,8 +20,10 @@ export const nb = {
   "site.languages": "Språk",
   "site.footer.about":
     "Kliniske studier er en nasjonal oversikt over kliniske studier ved norske sykehus. Status for inklusjon regnes ut fra datoene hvert sykehus har oppgitt, i det øyeblikket du ser på siden.",
-  "site.footer.demo": "Studier merket Demodata er fiktive eksempler og finnes ikke. Snakk alltid med legen din før du melder interesse for en studie.",
-  "site.footer.privacy": "Når du søker, bruker vi ikke informasjonskapsler, sporing eller analyseverktøy, og vi lagrer ingenting om deg.",
+  "site.footer.demo":
+    "Studier merket Demodata er fiktive eksempler og finnes ikke. Snakk alltid med legen din før du melder interesse for en studie.",
+  "site.footer.privacy":
+    "Når du søker, bruker vi ikke informasjonskapsler, sporing eller analyseverktøy, og vi lagrer ingenting om deg.",
   "site.footer.privacyLink": "Personvern",
   "site.footer.accessibility": "Tilgjengelighetserklæring",
   "site.place.unknown": "sted ikke oppgitt",
@@ -33,7 +35,8 @@ export const nb = {
   "demo.notice": "Dette er en fiktiv demostudie. Den finnes ikke, og du kan ikke delta.",
 
   "error.notFound.title": "Siden finnes ikke",
-  "error.notFound.text": "Vi fant ikke siden du lette etter. Den kan være flyttet, eller adressen kan være skrevet feil.",
+  "error.notFound.text":
+    "Vi fant ikke siden du lette etter. Den kan være flyttet, eller adressen kan være skrevet feil.",
   "error.generic.title": "Noe gikk galt",
   "error.generic.text": "Vi klarte ikke å vise siden akkurat nå. Prøv igjen om litt.",
   "error.home": "Gå til forsiden",
@@ -121,10 +124,12 @@ export const nb = {
   "home.patients.text": "Finn studier som er åpne nå for din diagnose, i nærheten av deg, forklart med vanlige ord.",
   "home.patients.cta": "Finn en studie",
   "home.clinicians.title": "For helsepersonell",
-  "home.clinicians.text": "Søk på diagnose og behandling, se inklusjons- og eksklusjonskriterier, studiesteder og hvordan du henviser.",
+  "home.clinicians.text":
+    "Søk på diagnose og behandling, se inklusjons- og eksklusjonskriterier, studiesteder og hvordan du henviser.",
   "home.clinicians.cta": "Se studier for henvisning",
   "home.researchers.title": "For forskere og studiekoordinatorer",
-  "home.researchers.text": "Registrer og oppdater studier, hold inklusjonsdatoene for hvert sted oppdatert, og se nasjonal statistikk.",
+  "home.researchers.text":
+    "Registrer og oppdater studier, hold inklusjonsdatoene for hvert sted oppdatert, og se nasjonal statistikk.",
   "home.researchers.cta": "Gå til forskersidene",
 
   "researcher.metaTitle": "For forskere og studiekoordinatorer",
@@ -136,7 +141,8 @@ export const nb = {
   "researcher.total": "Totalt",
   "researcher.country": "Hele landet",
   "researcher.myStudies": "Mine studier: oppdater inklusjonsdatoer og se historikk (krever innlogging)",
-  "researcher.statistics": "Nasjonal statistikk: studier etter region, helseforetak, kategori og fase, med nedlasting (norsk)",
+  "researcher.statistics":
+    "Nasjonal statistikk: studier etter region, helseforetak, kategori og fase, med nedlasting (norsk)",
 
   "search.field.q": "Diagnose, behandling eller ord",
   "search.field.q.hint": "For eksempel brystkreft, KOLS eller kneprotese.",
@@ -227,7 +233,8 @@ export const nb = {
   "patient.widen.region": "Søk i hele landet",
   "patient.widen.postcode": "Fjern postnummeret",
   "patient.widen.hits": "({count})",
-  "patient.zero.spelling": "Sjekk også stavemåten, eller bruk et annet ord for sykdommen, for eksempel «kreft» i stedet for «cancer».",
+  "patient.zero.spelling":
+    "Sjekk også stavemåten, eller bruk et annet ord for sykdommen, for eksempel «kreft» i stedet for «cancer».",
 
   "patient.study.about": "Om studien",
   "patient.study.fullTitle": "Fullt navn på studien",
@@ -393,7 +400,8 @@ export const nb = {
   "a11y.how.text":
     "Hver side testes automatisk med axe i en ekte nettleser, på mobil og stor skjerm og på bokmål, nynorsk og engelsk. En test som finner et brudd stopper publisering. Vi tester også hele pasientløpet med bare tastatur.",
   "a11y.features.title": "Dette gjør vi",
-  "a11y.features.1": "Alle sider kan brukes med tastatur, og fokus vises tydelig. En lenke øverst hopper rett til innholdet.",
+  "a11y.features.1":
+    "Alle sider kan brukes med tastatur, og fokus vises tydelig. En lenke øverst hopper rett til innholdet.",
   "a11y.features.2": "Status vises alltid med ord og symbol, aldri bare med farge.",
   "a11y.features.3": "Sidene virker uten JavaScript, og tåler forstørrelse til 400 prosent.",
   "a11y.features.4": "Språket er merket på hver side og på tekst som bare finnes på ett språk.",
@@ -407,21 +415,29 @@ export const nb = {
 
   "privacy.metaTitle": "Personvern",
   "privacy.title": "Personvern",
-  "privacy.lead": "Du kan finne studier uten å logge inn, og vi lagrer ingenting om deg. Det du skriver inn, brukes bare til å finne studier for deg. Så blir det glemt.",
+  "privacy.lead":
+    "Du kan finne studier uten å logge inn, og vi lagrer ingenting om deg. Det du skriver inn, brukes bare til å finne studier for deg. Så blir det glemt.",
   "privacy.search.title": "Det du søker på",
-  "privacy.search.text": "Når du søker, sender nettleseren din diagnosen, postnummeret, alderen og kjønnet du har skrevet inn til oss. Vi finner studiene og sender svaret tilbake. Vi skriver ikke ned hva du søkte på – ikke i en database, ikke i logger og ikke i sikkerhetskopier.",
+  "privacy.search.text":
+    "Når du søker, sender nettleseren din diagnosen, postnummeret, alderen og kjønnet du har skrevet inn til oss. Vi finner studiene og sender svaret tilbake. Vi skriver ikke ned hva du søkte på – ikke i en database, ikke i logger og ikke i sikkerhetskopier.",
   "privacy.log.title": "Loggen vår",
-  "privacy.log.text": "For hver side vi sender, skriver serveren én linje i en logg. Linjen sier bare hva slags side det var (for eksempel «pasientsøk»), tidspunktet, om det gikk bra, hvor lang tid det tok og et tilfeldig nummer. Den sier ikke hva du søkte på, og den har ikke adressen til maskinen din (IP-adressen) eller hvilken nettleser du bruker. Vi bruker loggen bare til å finne feil og holde nettstedet oppe, og den slettes etter høyst 30 dager.",
+  "privacy.log.text":
+    "For hver side vi sender, skriver serveren én linje i en logg. Linjen sier bare hva slags side det var (for eksempel «pasientsøk»), tidspunktet, om det gikk bra, hvor lang tid det tok og et tilfeldig nummer. Den sier ikke hva du søkte på, og den har ikke adressen til maskinen din (IP-adressen) eller hvilken nettleser du bruker. Vi bruker loggen bare til å finne feil og holde nettstedet oppe, og den slettes etter høyst 30 dager.",
   "privacy.cookies.title": "Ingen informasjonskapsler",
-  "privacy.cookies.text": "Vi setter ingen informasjonskapsler (cookies) når du søker eller leser om studier. Vi bruker ingen sporing, ingen annonser og ingen analyseverktøy.",
+  "privacy.cookies.text":
+    "Vi setter ingen informasjonskapsler (cookies) når du søker eller leser om studier. Vi bruker ingen sporing, ingen annonser og ingen analyseverktøy.",
   "privacy.feeds.title": "Lenker til søk du følger",
-  "privacy.feeds.text": "Følger du et søk i en nyhetsleser eller en kalender, står søket i selve lenken. Vi lagrer ikke lenken, men den som ser den, kan se hva du søkte på. Del den bare med dem du vil.",
+  "privacy.feeds.text":
+    "Følger du et søk i en nyhetsleser eller en kalender, står søket i selve lenken. Vi lagrer ikke lenken, men den som ser den, kan se hva du søkte på. Del den bare med dem du vil.",
   "privacy.machines.title": "Når mange spør samtidig",
-  "privacy.machines.text": "For å stoppe programmer som sender svært mange forespørsler, husker det åpne grensesnittet for andre systemer (API-et) avsenderens adresse i minnet en kort stund. Adressen skrives aldri ned.",
+  "privacy.machines.text":
+    "For å stoppe programmer som sender svært mange forespørsler, husker det åpne grensesnittet for andre systemer (API-et) avsenderens adresse i minnet en kort stund. Adressen skrives aldri ned.",
   "privacy.staff.title": "For forskere og redaktører som logger inn",
-  "privacy.staff.text": "Når du logger inn, lagrer vi navnet ditt, e-postadressen din og passordet ditt i kryptert form. Du får to informasjonskapsler: én som holder deg innlogget i høyst 8 timer, og én som beskytter skjemaene. Hver endring i en studie lagres med hvem som gjorde den og når, slik at historikken kan vises så lenge studien finnes. Innloggingsforsøk (e-post, IP-adresse, tidspunkt og om det lyktes) lagres for å stoppe gjetting av passord; de slettes ikke automatisk i dag. For sidene du bruker som innlogget, har loggen også adressen og nettleseren din.",
+  "privacy.staff.text":
+    "Når du logger inn, lagrer vi navnet ditt, e-postadressen din og passordet ditt i kryptert form. Du får to informasjonskapsler: én som holder deg innlogget i høyst 8 timer, og én som beskytter skjemaene. Hver endring i en studie lagres med hvem som gjorde den og når, slik at historikken kan vises så lenge studien finnes. Innloggingsforsøk (e-post, IP-adresse, tidspunkt og om det lyktes) lagres for å stoppe gjetting av passord; de slettes ikke automatisk i dag. For sidene du bruker som innlogget, har loggen også adressen og nettleseren din.",
   "privacy.questions.title": "Spørsmål",
-  "privacy.questions.text": "Har du spørsmål om personvern, kan du kontakte personvernombudet i det regionale helseforetaket som driver portalen. Lurer du på om en studie passer for deg, snakk med legen din.",
+  "privacy.questions.text":
+    "Har du spørsmål om personvern, kan du kontakte personvernombudet i det regionale helseforetaket som driver portalen. Lurer du på om en studie passer for deg, snakk med legen din.",
 } as const;
 
 export type MessageKey = keyof typeof nb;

@@ -18,8 +18,10 @@ export const nn: Messages = {
   "site.languages": "Språk",
   "site.footer.about":
     "Kliniske studiar er ei nasjonal oversikt over kliniske studiar ved norske sjukehus. Status for inklusjon blir rekna ut frå datoane kvart sjukehus har oppgitt, i det augneblinken du ser på sida.",
-  "site.footer.demo": "Studiar merkte Demodata er fiktive døme og finst ikkje. Snakk alltid med legen din før du melder interesse for ein studie.",
-  "site.footer.privacy": "Når du søkjer, bruker vi ikkje informasjonskapslar, sporing eller analyseverktøy, og vi lagrar ingenting om deg.",
+  "site.footer.demo":
+    "Studiar merkte Demodata er fiktive døme og finst ikkje. Snakk alltid med legen din før du melder interesse for ein studie.",
+  "site.footer.privacy":
+    "Når du søkjer, bruker vi ikkje informasjonskapslar, sporing eller analyseverktøy, og vi lagrar ingenting om deg.",
   "site.footer.privacyLink": "Personvern",
   "site.footer.accessibility": "Tilgjengeerklæring",
   "site.place.unknown": "stad ikkje oppgitt",
@@ -119,10 +121,12 @@ export const nn: Messages = {
   "home.patients.text": "Finn studiar som er opne no for diagnosen din, i nærleiken av deg, forklarte med vanlege ord.",
   "home.patients.cta": "Finn ein studie",
   "home.clinicians.title": "For helsepersonell",
-  "home.clinicians.text": "Søk på diagnose og behandling, sjå inklusjons- og eksklusjonskriterium, studiestader og korleis du tilviser.",
+  "home.clinicians.text":
+    "Søk på diagnose og behandling, sjå inklusjons- og eksklusjonskriterium, studiestader og korleis du tilviser.",
   "home.clinicians.cta": "Sjå studiar for tilvising",
   "home.researchers.title": "For forskarar og studiekoordinatorar",
-  "home.researchers.text": "Registrer og oppdater studiar, hald inklusjonsdatoane for kvar stad oppdaterte, og sjå nasjonal statistikk.",
+  "home.researchers.text":
+    "Registrer og oppdater studiar, hald inklusjonsdatoane for kvar stad oppdaterte, og sjå nasjonal statistikk.",
   "home.researchers.cta": "Gå til forskarsidene",
 
   "researcher.metaTitle": "For forskarar og studiekoordinatorar",
@@ -134,7 +138,8 @@ export const nn: Messages = {
   "researcher.total": "Totalt",
   "researcher.country": "Heile landet",
   "researcher.myStudies": "Mine studiar: oppdater inklusjonsdatoar og sjå historikk (krev innlogging)",
-  "researcher.statistics": "Nasjonal statistikk: studiar etter region, helseføretak, kategori og fase, med nedlasting (bokmål)",
+  "researcher.statistics":
+    "Nasjonal statistikk: studiar etter region, helseføretak, kategori og fase, med nedlasting (bokmål)",
 
   "search.field.q": "Diagnose, behandling eller ord",
   "search.field.q.hint": "Til dømes brystkreft, KOLS eller kneprotese.",
@@ -225,7 +230,8 @@ export const nn: Messages = {
   "patient.widen.region": "Søk i heile landet",
   "patient.widen.postcode": "Fjern postnummeret",
   "patient.widen.hits": "({count})",
-  "patient.zero.spelling": "Sjekk også stavemåten, eller bruk eit anna ord for sjukdommen, til dømes «kreft» i staden for «cancer».",
+  "patient.zero.spelling":
+    "Sjekk også stavemåten, eller bruk eit anna ord for sjukdommen, til dømes «kreft» i staden for «cancer».",
 
   "patient.study.about": "Om studien",
   "patient.study.fullTitle": "Fullt namn på studien",
@@ -391,7 +397,8 @@ export const nn: Messages = {
   "a11y.how.text":
     "Kvar side blir testa automatisk med axe i ein ekte nettlesar, på mobil og stor skjerm og på bokmål, nynorsk og engelsk. Ein test som finn eit brot, stoppar publisering. Vi testar også heile pasientløpet med berre tastatur.",
   "a11y.features.title": "Dette gjer vi",
-  "a11y.features.1": "Alle sider kan brukast med tastatur, og fokus blir vist tydeleg. Ei lenkje øvst hoppar rett til innhaldet.",
+  "a11y.features.1":
+    "Alle sider kan brukast med tastatur, og fokus blir vist tydeleg. Ei lenkje øvst hoppar rett til innhaldet.",
   "a11y.features.2": "Status blir alltid vist med ord og symbol, aldri berre med farge.",
   "a11y.features.3": "Sidene verkar utan JavaScript, og toler forstørring til 400 prosent.",
   "a11y.features.4": "Språket er merkt på kvar side og på tekst som berre finst på eitt språk.",
@@ -405,19 +412,27 @@ export const nn: Messages = {
 
   "privacy.metaTitle": "Personvern",
   "privacy.title": "Personvern",
-  "privacy.lead": "Du kan finne studiar utan å logge inn, og vi lagrar ingenting om deg. Det du skriv inn, blir berre brukt til å finne studiar for deg. Så blir det gløymt.",
+  "privacy.lead":
+    "Du kan finne studiar utan å logge inn, og vi lagrar ingenting om deg. Det du skriv inn, blir berre brukt til å finne studiar for deg. Så blir det gløymt.",
   "privacy.search.title": "Det du søkjer på",
-  "privacy.search.text": "Når du søkjer, sender nettlesaren din diagnosen, postnummeret, alderen og kjønnet du har skrive inn til oss. Vi finn studiane og sender svaret tilbake. Vi skriv ikkje ned kva du søkte på – ikkje i ein database, ikkje i loggar og ikkje i tryggingskopiar.",
+  "privacy.search.text":
+    "Når du søkjer, sender nettlesaren din diagnosen, postnummeret, alderen og kjønnet du har skrive inn til oss. Vi finn studiane og sender svaret tilbake. Vi skriv ikkje ned kva du søkte på – ikkje i ein database, ikkje i loggar og ikkje i tryggingskopiar.",
   "privacy.log.title": "Loggen vår",
-  "privacy.log.text": "For kvar side vi sender, skriv serveren éi linje i ein logg. Linja seier berre kva slags side det var (til dømes «pasientsøk»), tidspunktet, om det gjekk bra, kor lang tid det tok og eit tilfeldig nummer. Ho seier ikkje kva du søkte på, og ho har ikkje adressa til maskina di (IP-adressa) eller kva nettlesar du bruker. Vi bruker loggen berre til å finne feil og halde nettstaden oppe, og han blir sletta etter høgst 30 dagar.",
+  "privacy.log.text":
+    "For kvar side vi sender, skriv serveren éi linje i ein logg. Linja seier berre kva slags side det var (til dømes «pasientsøk»), tidspunktet, om det gjekk bra, kor lang tid det tok og eit tilfeldig nummer. Ho seier ikkje kva du søkte på, og ho har ikkje adressa til maskina di (IP-adressa) eller kva nettlesar du bruker. Vi bruker loggen berre til å finne feil og halde nettstaden oppe, og han blir sletta etter høgst 30 dagar.",
   "privacy.cookies.title": "Ingen informasjonskapslar",
-  "privacy.cookies.text": "Vi set ingen informasjonskapslar (cookies) når du søkjer eller les om studiar. Vi bruker inga sporing, ingen annonsar og ingen analyseverktøy.",
+  "privacy.cookies.text":
+    "Vi set ingen informasjonskapslar (cookies) når du søkjer eller les om studiar. Vi bruker inga sporing, ingen annonsar og ingen analyseverktøy.",
   "privacy.feeds.title": "Lenker til søk du følgjer",
-  "privacy.feeds.text": "Følgjer du eit søk i ein nyheitslesar eller ein kalender, står søket i sjølve lenka. Vi lagrar ikkje lenka, men den som ser ho, kan sjå kva du søkte på. Del ho berre med dei du vil.",
+  "privacy.feeds.text":
+    "Følgjer du eit søk i ein nyheitslesar eller ein kalender, står søket i sjølve lenka. Vi lagrar ikkje lenka, men den som ser ho, kan sjå kva du søkte på. Del ho berre med dei du vil.",
   "privacy.machines.title": "Når mange spør samtidig",
-  "privacy.machines.text": "For å stoppe program som sender svært mange førespurnader, hugsar det opne grensesnittet for andre system (API-et) adressa til avsendaren i minnet ei kort stund. Adressa blir aldri skriven ned.",
+  "privacy.machines.text":
+    "For å stoppe program som sender svært mange førespurnader, hugsar det opne grensesnittet for andre system (API-et) adressa til avsendaren i minnet ei kort stund. Adressa blir aldri skriven ned.",
   "privacy.staff.title": "For forskarar og redaktørar som loggar inn",
-  "privacy.staff.text": "Når du loggar inn, lagrar vi namnet ditt, e-postadressa di og passordet ditt i kryptert form. Du får to informasjonskapslar: éin som held deg innlogga i høgst 8 timar, og éin som vernar skjemaa. Kvar endring i ein studie blir lagra med kven som gjorde ho og når, slik at historikken kan visast så lenge studien finst. Innloggingsforsøk (e-post, IP-adresse, tidspunkt og om det lukkast) blir lagra for å stoppe gjetting av passord; dei blir ikkje sletta automatisk i dag. For sidene du bruker som innlogga, har loggen også adressa og nettlesaren din.",
+  "privacy.staff.text":
+    "Når du loggar inn, lagrar vi namnet ditt, e-postadressa di og passordet ditt i kryptert form. Du får to informasjonskapslar: éin som held deg innlogga i høgst 8 timar, og éin som vernar skjemaa. Kvar endring i ein studie blir lagra med kven som gjorde ho og når, slik at historikken kan visast så lenge studien finst. Innloggingsforsøk (e-post, IP-adresse, tidspunkt og om det lukkast) blir lagra for å stoppe gjetting av passord; dei blir ikkje sletta automatisk i dag. For sidene du bruker som innlogga, har loggen også adressa og nettlesaren din.",
   "privacy.questions.title": "Spørsmål",
-  "privacy.questions.text": "Har du spørsmål om personvern, kan du kontakte personvernombodet i det regionale helseføretaket som driv portalen. Lurer du på om ein studie passar for deg, snakk med legen din.",
+  "privacy.questions.text":
+    "Har du spørsmål om personvern, kan du kontakte personvernombodet i det regionale helseføretaket som driv portalen. Lurer du på om ein studie passar for deg, snakk med legen din.",
 };

@@ -47,8 +47,16 @@ const split = (value: string | undefined, separator = "|"): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function parseLocation(text: string): { facility: string | null; city: string | null; zip: string | null; country: string | null } {
-  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+function parseLocation(text: string): {
+  facility: string | null;
+  city: string | null;
+  zip: string | null;
+  country: string | null;
+} {
+  const parts = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const country = parts.pop() ?? null;
   let zip: string | null = null;
   if (parts.length > 1 && /\d/.test(parts[parts.length - 1]!)) zip = parts.pop()!;
@@ -127,7 +135,11 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
     try {
       text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: max }));
     } catch (error) {
-      return fail("input", "gzip", `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${String(error)}`);
+      return fail(
+        "input",
+        "gzip",
+        `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${String(error)}`,
+      );
     }
   } else {
     try {
@@ -142,10 +154,20 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
   let rows: { record: string[]; info: { lines: number } }[];
   try {
     // With `info: true` each record comes as { record, info } (csv-parse's typings do not narrow it).
-    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: false, to: MAX_RECORDS + 2 }) as unknown as typeof rows;
+    rows = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      to: MAX_RECORDS + 2,
+    }) as unknown as typeof rows;
   } catch (error) {
     const lines = (error as { lines?: number }).lines;
-    return fail(lines ? `line ${lines}` : "input", "input", `ugyldig CSV: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(
+      lines ? `line ${lines}` : "input",
+      "input",
+      `ugyldig CSV: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const header = rows[0]?.record.map((h) => h.trim()) ?? [];
   const missing = REQUIRED_CSV_COLUMNS.filter((c) => !header.includes(c));

@@ -211,7 +211,12 @@ function collectText(text: string, refBase: string | null, out: Collector): void
       out.reject(ref, "input", `ugyldig JSON: ${errorText(error)}`);
       if (++badInARow >= MAX_IDENTICAL_REJECTIONS) {
         const unread = lines.slice(i + 1).filter((l) => l.trim() !== "").length;
-        if (unread > 0) out.reject(refBase ?? "input", "input", `lesingen er stoppet etter ${badInARow} linjer på rad som ikke er gyldig JSON; de ${unread} siste ikke-tomme linjene er ikke lest`);
+        if (unread > 0)
+          out.reject(
+            refBase ?? "input",
+            "input",
+            `lesingen er stoppet etter ${badInARow} linjer på rad som ikke er gyldig JSON; de ${unread} siste ikke-tomme linjene er ikke lest`,
+          );
         return;
       }
     }
@@ -232,15 +237,20 @@ function collectZip(bytes: Uint8Array, out: Collector, max: number): void {
       return false;
     };
     if (++entries > MAX_RECORDS) {
-      if (entries === MAX_RECORDS + 1) out.reject("zip", "zip", `mer enn ${MAX_RECORDS} filer i zip-filen; resten er ikke lest`);
+      if (entries === MAX_RECORDS + 1)
+        out.reject("zip", "zip", `mer enn ${MAX_RECORDS} filer i zip-filen; resten er ikke lest`);
       return false;
     }
     if (file.compression !== 0 && file.compression !== 8) return refuse(`ukjent komprimering (${file.compression})`);
     if (file.originalSize > Math.min(MAX_ZIP_ENTRY_BYTES, max)) {
-      return refuse(`filen oppgir ${file.originalSize} byte utpakket; grensen er ${Math.min(MAX_ZIP_ENTRY_BYTES, max)}`);
+      return refuse(
+        `filen oppgir ${file.originalSize} byte utpakket; grensen er ${Math.min(MAX_ZIP_ENTRY_BYTES, max)}`,
+      );
     }
     if (file.originalSize / Math.max(file.size, 1) > MAX_ZIP_RATIO) {
-      return refuse(`mistenkelig komprimeringsgrad (${Math.round(file.originalSize / Math.max(file.size, 1))}:1); filen er ikke lest`);
+      return refuse(
+        `mistenkelig komprimeringsgrad (${Math.round(file.originalSize / Math.max(file.size, 1))}:1); filen er ikke lest`,
+      );
     }
     if (declaredTotal + file.originalSize > max) {
       return refuse(`zip-filen er større enn ${max} byte utpakket (grensen for en leveranse); resten er ikke lest`);
@@ -288,7 +298,11 @@ export function collectCtgovInput(input: Buffer | string, max: number = MAX_UNCO
       try {
         text = decodeUtf8Strict(gunzipSync(bytes, { maxOutputLength: max }));
       } catch (error) {
-        out.reject("input", "gzip", `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${errorText(error)}`);
+        out.reject(
+          "input",
+          "gzip",
+          `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${errorText(error)}`,
+        );
         return out;
       }
       collectText(text, null, out);
@@ -318,12 +332,7 @@ export class MappingError extends Error {
 }
 
 /** "YYYY-MM" → first/last day of the month; "YYYY-MM-DD" must be a real date. */
-export function ctgovDate(
-  value: unknown,
-  edge: "start" | "end",
-  field: string,
-  warnings: string[],
-): string | null {
+export function ctgovDate(value: unknown, edge: "start" | "end", field: string, warnings: string[]): string | null {
   const text = str(value);
   if (!text) return null;
   const month = /^(\d{4})-(\d{2})$/.exec(text);
@@ -334,7 +343,9 @@ export function ctgovDate(
     if (!isCalendarDate(candidate)) throw new MappingError(field, `"${text}" er ikke en gyldig måned`);
     const day = edge === "start" ? "01" : String(daysInMonth(year, m)).padStart(2, "0");
     const date = `${month[1]}-${month[2]}-${day}`;
-    warnings.push(`${field}: bare måned oppgitt ("${text}"); brukte ${edge === "start" ? "første" : "siste"} dag i måneden (${date})`);
+    warnings.push(
+      `${field}: bare måned oppgitt ("${text}"); brukte ${edge === "start" ? "første" : "siste"} dag i måneden (${date})`,
+    );
     return date;
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(text) && isCalendarDate(text)) return text;
@@ -412,7 +423,12 @@ const INTERVENTION_MAP: Record<string, InterventionType> = {
   GENETIC: "genetic",
 };
 export const ctgovInterventionType = (value: unknown): InterventionType =>
-  INTERVENTION_MAP[String(value ?? "").trim().toUpperCase().replace(/[\s-]+/g, "_")] ?? "other";
+  INTERVENTION_MAP[
+    String(value ?? "")
+      .trim()
+      .toUpperCase()
+      .replace(/[\s-]+/g, "_")
+  ] ?? "other";
 
 export function clip(text: string | null, max: number, field: string, warnings: string[]): string | null {
   if (text == null) return null;
@@ -433,7 +449,11 @@ export function splitCriteria(text: string | null): { inclusion: string | null; 
 }
 
 /** EU CT, EudraCT and ISRCTN numbers found in free-text secondary ids (pattern based). */
-export function registryIdsFrom(texts: string[]): { euCt: string | null; eudract: string | null; isrctn: string | null } {
+export function registryIdsFrom(texts: string[]): {
+  euCt: string | null;
+  eudract: string | null;
+  isrctn: string | null;
+} {
   let euCt: string | null = null;
   let eudract: string | null = null;
   let isrctn: string | null = null;
@@ -472,12 +492,14 @@ export function mapCtgovStudy(raw: unknown, ref: string, ctx: MapContext, option
     kind: "rejected",
     rejection: { ref, externalId: nct, field, message },
   });
-  if (!isObject(raw)) return reject("(hele posten)", "ikke et studieobjekt fra ClinicalTrials.gov (forventet et JSON-objekt)");
+  if (!isObject(raw))
+    return reject("(hele posten)", "ikke et studieobjekt fra ClinicalTrials.gov (forventet et JSON-objekt)");
   if (!isObject(root.protocolSection)) {
     return reject("protocolSection", "mangler: dette er ikke en studie fra ClinicalTrials.gov API v2");
   }
   if (!nct) return reject("protocolSection.identificationModule.nctId", "mangler");
-  if (!IDENTIFIER_PATTERNS.nct.test(nct)) return reject("protocolSection.identificationModule.nctId", `"${nct}" er ikke et NCT-nummer`);
+  if (!IDENTIFIER_PATTERNS.nct.test(nct))
+    return reject("protocolSection.identificationModule.nctId", `"${nct}" er ikke et NCT-nummer`);
   if (!str(ident.briefTitle)) return reject("protocolSection.identificationModule.briefTitle", "mangler");
   // Partial records (only some modules) cannot be a study: say which module is missing.
   for (const module of ["statusModule", "designModule"] as const) {
@@ -492,7 +514,8 @@ export function mapCtgovStudy(raw: unknown, ref: string, ctx: MapContext, option
   const contactsLocations = obj(p.contactsLocationsModule);
   const locations = arr(contactsLocations.locations).map(obj);
   const norwegian = locations.filter((l) => isNorway(l.country));
-  if (norwayOnly && norwegian.length === 0) return { kind: "skipped", reason: SKIP_REASONS.noNorwegianSite, externalId: nct };
+  if (norwayOnly && norwegian.length === 0)
+    return { kind: "skipped", reason: SKIP_REASONS.noNorwegianSite, externalId: nct };
   if (!str(design.studyType)) return reject("protocolSection.designModule.studyType", "mangler");
 
   const warnings: string[] = [];
@@ -502,7 +525,10 @@ export function mapCtgovStudy(raw: unknown, ref: string, ctx: MapContext, option
     if (!parsed.success) {
       const issues = parsed.error.issues;
       const field = issues[0]?.path.map(String).join(".") || "(hele studien)";
-      return reject(field, issues.map((i) => `${i.path.map(String).join(".") || "(hele studien)"}: ${i.message}`).join("; "));
+      return reject(
+        field,
+        issues.map((i) => `${i.path.map(String).join(".") || "(hele studien)"}: ${i.message}`).join("; "),
+      );
     }
     return { kind: "record", record: { ref, externalId: nct, study, warnings } };
   } catch (error) {
@@ -524,7 +550,11 @@ const DECLARED_BY_CTGOV: Record<string, DeclaredStatusValue> = {
 };
 
 /** "Enrolling by invitation", "ENROLLING_BY_INVITATION" → ENROLLING_BY_INVITATION. */
-const statusKey = (text: string) => text.trim().toUpperCase().replace(/[\s-]+/g, "_");
+const statusKey = (text: string) =>
+  text
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, "_");
 
 /** A CT.gov status word (location or overall) → declared status value; anything unknown → unknown. */
 export function ctgovDeclaredStatus(text: string | null): DeclaredStatusValue {
@@ -535,7 +565,11 @@ export function ctgovDeclaredStatus(text: string | null): DeclaredStatusValue {
  * A CT.gov date as a calendar date, or null when absent. "YYYY-MM" → the first or last day of the
  * month (monthOnly true). An impossible date throws MappingError (corrupt, not imprecise).
  */
-export function readCtgovDate(value: unknown, edge: "start" | "end", field: string): { date: string; monthOnly: boolean } | null {
+export function readCtgovDate(
+  value: unknown,
+  edge: "start" | "end",
+  field: string,
+): { date: string; monthOnly: boolean } | null {
   const text = str(value);
   if (!text) return null;
   const month = /^(\d{4})-(\d{2})$/.exec(text);
@@ -604,7 +638,13 @@ const httpUrl = (value: string | null): string | null => {
 export function ctgovIdentifiers(
   entries: { id: string; type: string | null; domain: string | null; link: string | null; orgStudyId?: boolean }[],
   warnings: string[],
-): { rek: string | null; euCt: string | null; eudract: string | null; isrctn: string | null; other: OtherIdentifier[] } {
+): {
+  rek: string | null;
+  euCt: string | null;
+  eudract: string | null;
+  isrctn: string | null;
+  other: OtherIdentifier[];
+} {
   const found: { rek: string | null; euCt: string | null; eudract: string | null; isrctn: string | null } = {
     rek: null,
     euCt: null,
@@ -635,23 +675,33 @@ export function ctgovIdentifiers(
         ? type === "OTHER_GRANT"
           ? `${entry.domain} (grant)`
           : entry.domain
-        : (type && SECONDARY_TYPE_SCHEME[type]) ?? "Other ID";
+        : ((type && SECONDARY_TYPE_SCHEME[type]) ?? "Other ID");
     // REK: labelled (type, domain or the text itself), or a bare "YYYY/NNNN".
     const labelled = REK_LABEL.test(id) || REK_LABEL.test(entry.domain ?? "") || REK_LABEL.test(entry.type ?? "");
     const yearNumber = REK_YEAR_NUMBER.exec(id)?.[1] ?? null;
-    const rek =
-      labelled ? (yearNumber ?? REK_PORTAL_NUMBER.exec(id)?.[1] ?? null) : /^\d{4}\/\d{1,6}$/.test(id) && yearNumber === id ? id : null;
+    const rek = labelled
+      ? (yearNumber ?? REK_PORTAL_NUMBER.exec(id)?.[1] ?? null)
+      : /^\d{4}\/\d{1,6}$/.test(id) && yearNumber === id
+        ? id
+        : null;
     if (rek && IDENTIFIER_PATTERNS.rek.test(rek)) {
-      const residue = id.replace(rek, " ").replace(/\b(rek|nr|no|number|nummer|ref)\b/gi, " ").replace(/[\s.:#,;()/-]+/g, "");
+      const residue = id
+        .replace(rek, " ")
+        .replace(/\b(rek|nr|no|number|nummer|ref)\b/gi, " ")
+        .replace(/[\s.:#,;()/-]+/g, "");
       if (!set("rek", rek, "REK")) keep(entry.domain ?? "REK", id, entry.link);
       else if (residue !== "") {
-        warnings.push(`REK-nummeret ${rek} er lest ut av "${id}"; resten er uforklart, så hele teksten er også beholdt`);
+        warnings.push(
+          `REK-nummeret ${rek} er lest ut av "${id}"; resten er uforklart, så hele teksten er også beholdt`,
+        );
         keep(entry.domain ?? "REK (as written)", id, entry.link);
       }
       continue;
     }
     if (labelled) {
-      warnings.push(`"${id}" er merket som REK, men har ikke formen til et REK-nummer; lagt under andre identifikatorer`);
+      warnings.push(
+        `"${id}" er merket som REK, men har ikke formen til et REK-nummer; lagt under andre identifikatorer`,
+      );
       keep(entry.domain ?? "REK (as written)", id, entry.link);
       continue;
     }
@@ -660,14 +710,28 @@ export function ctgovIdentifiers(
       const value = type === "CTIS" ? registry.euCt : registry.eudract;
       const kind = type === "CTIS" ? "euCt" : "eudract";
       if (value && set(kind, value, SECONDARY_TYPE_SCHEME[type]!)) continue;
-      if (!value) warnings.push(`${SECONDARY_TYPE_SCHEME[type]}-nummeret "${id}" har feil format; lagt under andre identifikatorer`);
+      if (!value)
+        warnings.push(
+          `${SECONDARY_TYPE_SCHEME[type]}-nummeret "${id}" har feil format; lagt under andre identifikatorer`,
+        );
       keep(SECONDARY_TYPE_SCHEME[type]!, id, entry.link);
       continue;
     }
     // Pattern-based: an EU CT, EudraCT or ISRCTN number written where it is the whole id.
     const whole = id.toUpperCase().replace(/\s+/g, "");
-    if (registry.euCt && (whole === registry.euCt || whole.endsWith(registry.euCt)) && set("euCt", registry.euCt, "EU CT")) continue;
-    if (registry.eudract && !registry.euCt && whole.endsWith(registry.eudract) && set("eudract", registry.eudract, "EudraCT")) continue;
+    if (
+      registry.euCt &&
+      (whole === registry.euCt || whole.endsWith(registry.euCt)) &&
+      set("euCt", registry.euCt, "EU CT")
+    )
+      continue;
+    if (
+      registry.eudract &&
+      !registry.euCt &&
+      whole.endsWith(registry.eudract) &&
+      set("eudract", registry.eudract, "EudraCT")
+    )
+      continue;
     if (registry.isrctn && whole.endsWith(registry.isrctn) && set("isrctn", registry.isrctn, "ISRCTN")) continue;
     if (/^U1111-\d{4}-\d{4}$/i.test(id)) {
       keep("WHO UTN", id, entry.link);
@@ -749,7 +813,16 @@ function buildSites(
         unnamed.unnamedCount = (unnamed.unnamedCount ?? 1) + 1;
         unnamed.moreContacts = uniqueContacts([...unnamed.moreContacts, ...contacts]).slice(0, 50);
       } else {
-        const first: SiteOut = { organisationId: null, hospitalId: null, name: null, city: null, lat: null, lon: null, unnamedCount: 1, ...common };
+        const first: SiteOut = {
+          organisationId: null,
+          hospitalId: null,
+          name: null,
+          city: null,
+          lat: null,
+          lon: null,
+          unnamedCount: 1,
+          ...common,
+        };
         unnamed = first;
         sites.push(first);
       }
@@ -758,10 +831,25 @@ function buildSites(
     const match = matchRegisteredOrganisation({ facility, city }, ctx.organisations);
     let site: SiteOut;
     if (match) {
-      site = { organisationId: match.organisationId, hospitalId: match.hospitalId, name: facility, city, lat: null, lon: null, unnamedCount: null, ...common };
+      site = {
+        organisationId: match.organisationId,
+        hospitalId: match.hospitalId,
+        name: facility,
+        city,
+        lat: null,
+        lon: null,
+        unnamedCount: null,
+        ...common,
+      };
     } else {
-      if (!facility) warnings.push(`norsk studiested i ${city} har ikke noe navn i posten; stedsnavnet er brukt som navn (ikke koblet til et registrert sykehus)`);
-      else warnings.push(`norsk studiested "${label}" er ikke et registrert sykehus eller foretak; beholdt som eget sted (ikke registrert)`);
+      if (!facility)
+        warnings.push(
+          `norsk studiested i ${city} har ikke noe navn i posten; stedsnavnet er brukt som navn (ikke koblet til et registrert sykehus)`,
+        );
+      else
+        warnings.push(
+          `norsk studiested "${label}" er ikke et registrert sykehus eller foretak; beholdt som eget sted (ikke registrert)`,
+        );
       site = {
         organisationId: null,
         hospitalId: null,
@@ -776,8 +864,12 @@ function buildSites(
     const key = siteIdentity(site);
     const same = byKey.get(key);
     if (same) {
-      warnings.push(`norsk studiested "${label}" er samme sted som et annet i posten; slått sammen (kontaktene er beholdt)`);
-      const merged = uniqueContacts([same.contact, ...same.moreContacts, ...contacts].filter((c): c is ContactOut => c != null));
+      warnings.push(
+        `norsk studiested "${label}" er samme sted som et annet i posten; slått sammen (kontaktene er beholdt)`,
+      );
+      const merged = uniqueContacts(
+        [same.contact, ...same.moreContacts, ...contacts].filter((c): c is ContactOut => c != null),
+      );
       same.contact = merged[0] ?? null;
       same.moreContacts = merged.slice(1, 51);
       continue;
@@ -798,7 +890,8 @@ function uniqueContacts(contacts: ContactOut[]): ContactOut[] {
   });
 }
 
-const clipSilently = (text: string | null, max: number) => (text == null ? null : text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+const clipSilently = (text: string | null, max: number) =>
+  text == null ? null : text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 function buildStudy(
   p: JsonObject,
@@ -818,12 +911,16 @@ function buildStudy(
   const sponsorModule = obj(p.sponsorCollaboratorsModule);
   const conditionsModule = obj(p.conditionsModule);
 
-  warnings.push("ingen norsk tekst: ClinicalTrials.gov er bare på engelsk; den engelske teksten er lagt i bokmålsfeltet");
+  warnings.push(
+    "ingen norsk tekst: ClinicalTrials.gov er bare på engelsk; den engelske teksten er lagt i bokmålsfeltet",
+  );
 
   // Identifiers (see the header).
   const orgStudy = obj(ident.orgStudyIdInfo);
   const idEntries = [
-    ...(str(orgStudy.id) ? [{ id: str(orgStudy.id)!, type: str(orgStudy.type), domain: null, link: str(orgStudy.link), orgStudyId: true }] : []),
+    ...(str(orgStudy.id)
+      ? [{ id: str(orgStudy.id)!, type: str(orgStudy.type), domain: null, link: str(orgStudy.link), orgStudyId: true }]
+      : []),
     ...arr(ident.secondaryIdInfos)
       .map(obj)
       .filter((s) => str(s.id))
@@ -841,12 +938,20 @@ function buildStudy(
   const minAgeYears = ctgovAgeYears(eligibility.minimumAge, "min", "eligibilityModule.minimumAge", warnings);
   let maxAgeYears = ctgovAgeYears(eligibility.maximumAge, "max", "eligibilityModule.maximumAge", warnings);
   if (minAgeYears != null && maxAgeYears != null && maxAgeYears < minAgeYears) {
-    warnings.push(`eligibilityModule.maximumAge (${maxAgeYears}) er lavere enn minste alder (${minAgeYears}); høyeste alder er utelatt`);
+    warnings.push(
+      `eligibilityModule.maximumAge (${maxAgeYears}) er lavere enn minste alder (${minAgeYears}); høyeste alder er utelatt`,
+    );
     maxAgeYears = null;
   }
   const sexText = String(eligibility.sex ?? "ALL").toUpperCase();
   const sex = sexText === "FEMALE" ? "female" : sexText === "MALE" ? "male" : "all";
-  const ageGroups = [...new Set(arr(eligibility.stdAges).map((a) => clipSilently(str(a), 100)).filter((a): a is string => a !== null))].slice(0, 20);
+  const ageGroups = [
+    ...new Set(
+      arr(eligibility.stdAges)
+        .map((a) => clipSilently(str(a), 100))
+        .filter((a): a is string => a !== null),
+    ),
+  ].slice(0, 20);
   // Tri-state: the source's own yes or no; absent (or anything else) is unknown.
   const healthyVolunteers = typeof eligibility.healthyVolunteers === "boolean" ? eligibility.healthyVolunteers : null;
 
@@ -885,7 +990,8 @@ function buildStudy(
     ? {
         name: clip(str(pi.name), 200, "overallOfficials.name", warnings)!,
         title: null,
-        organisationId: matchRegisteredOrganisation({ facility: str(pi.affiliation) }, ctx.organisations)?.organisationId ?? null,
+        organisationId:
+          matchRegisteredOrganisation({ facility: str(pi.affiliation) }, ctx.organisations)?.organisationId ?? null,
       }
     : null;
 
@@ -897,15 +1003,24 @@ function buildStudy(
     end: estimatedDate(status.primaryCompletionDateStruct, "end", "statusModule.primaryCompletionDateStruct", warnings),
   };
   if (expected.start && expected.end && expected.end < expected.start) {
-    warnings.push(`forventet slutt ${expected.end} er før forventet start ${expected.start}; forventet slutt er utelatt`);
+    warnings.push(
+      `forventet slutt ${expected.end} er før forventet start ${expected.start}; forventet slutt er utelatt`,
+    );
     expected.end = null;
   }
 
   // The declared status (see the header): one date for the whole record.
   const verified = readCtgovDate(status.statusVerifiedDate, "start", "statusModule.statusVerifiedDate");
-  const lastUpdate = readCtgovDate(obj(status.lastUpdatePostDateStruct).date, "start", "statusModule.lastUpdatePostDateStruct.date");
+  const lastUpdate = readCtgovDate(
+    obj(status.lastUpdatePostDateStruct).date,
+    "start",
+    "statusModule.lastUpdatePostDateStruct.date",
+  );
   const declaredOn = verified?.date ?? lastUpdate?.date ?? null;
-  if (!declaredOn) warnings.push("posten har verken statusVerifiedDate eller lastUpdatePostDate: statusen kan ikke dateres og vises som ukjent");
+  if (!declaredOn)
+    warnings.push(
+      "posten har verken statusVerifiedDate eller lastUpdatePostDate: statusen kan ikke dateres og vises som ukjent",
+    );
   const overallText = str(status.overallStatus);
   const overallUnknown = overallText !== null && ctgovDeclaredStatus(overallText) === "unknown";
   const declaredFor = (locationStatus: string | null): DeclaredStatus => {
@@ -928,7 +1043,9 @@ function buildStudy(
 
   // The lead is the record's own lead sponsor; the sender is not the lead.
   const sponsor = clip(str(obj(sponsorModule.leadSponsor).name), 300, "leadSponsor.name", warnings);
-  const leadOrg = sponsor ? (matchRegisteredOrganisation({ facility: sponsor }, ctx.organisations)?.organisationId ?? null) : null;
+  const leadOrg = sponsor
+    ? (matchRegisteredOrganisation({ facility: sponsor }, ctx.organisations)?.organisationId ?? null)
+    : null;
   const lead = sponsor ? { name: sponsor, organisationId: leadOrg } : null;
   let leadOrganisationId = ctx.organisationId;
   if (options.leadFallback === "first-site") {
@@ -967,8 +1084,12 @@ function buildStudy(
       sex,
       healthyVolunteers,
       ageGroups,
-      inclusionCriteria: criteria.inclusion ? { en: clip(criteria.inclusion, 20_000, "eligibilityCriteria", warnings) } : {},
-      exclusionCriteria: criteria.exclusion ? { en: clip(criteria.exclusion, 20_000, "eligibilityCriteria", warnings) } : {},
+      inclusionCriteria: criteria.inclusion
+        ? { en: clip(criteria.inclusion, 20_000, "eligibilityCriteria", warnings) }
+        : {},
+      exclusionCriteria: criteria.exclusion
+        ? { en: clip(criteria.exclusion, 20_000, "eligibilityCriteria", warnings) }
+        : {},
     },
     sponsor,
     leadOrganisationId,
@@ -985,7 +1106,11 @@ function buildStudy(
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function contactFrom(c: JsonObject, field: string, warnings: string[]): { name: string; email: string | null; phone: string | null } | null {
+function contactFrom(
+  c: JsonObject,
+  field: string,
+  warnings: string[],
+): { name: string; email: string | null; phone: string | null } | null {
   const name = str(c.name);
   let email = str(c.email);
   if (email && !EMAIL.test(email)) {
@@ -1005,7 +1130,10 @@ function contactFrom(c: JsonObject, field: string, warnings: string[]): { name: 
 /* ------------------------------------------------------------------------------------------ */
 
 export function parseCtgovJson(input: Buffer | string, ctx: MapContext, options: CtgovOptions = {}): MapResult {
-  const collected = collectCtgovInput(input, Math.min(ctx.maxUnpackedBytes ?? MAX_UNCOMPRESSED_BYTES, MAX_UNCOMPRESSED_BYTES));
+  const collected = collectCtgovInput(
+    input,
+    Math.min(ctx.maxUnpackedBytes ?? MAX_UNCOMPRESSED_BYTES, MAX_UNCOMPRESSED_BYTES),
+  );
   const result: Required<MapResult> = { records: [], rejected: [...collected.rejected], skipped: [] };
   for (const item of collected.items) {
     const outcome = mapCtgovStudy(item.value, item.ref, ctx, options);

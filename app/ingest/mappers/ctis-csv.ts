@@ -136,12 +136,12 @@ export function parseLocations(raw: string): { country: string; status: string }
   const text = raw.replace(/\s+/g, " ").trim();
   if (!text) return [];
   // A new entry starts after ", " when the next text up to ":" is a country name (no comma in it).
-  return text
-    .split(/, (?=[A-Z][^,:]*:)/)
-    .map((part) => {
-      const i = part.indexOf(":");
-      return i < 0 ? { country: part.trim(), status: "" } : { country: part.slice(0, i).trim(), status: part.slice(i + 1).trim() };
-    });
+  return text.split(/, (?=[A-Z][^,:]*:)/).map((part) => {
+    const i = part.indexOf(":");
+    return i < 0
+      ? { country: part.trim(), status: "" }
+      : { country: part.slice(0, i).trim(), status: part.slice(i + 1).trim() };
+  });
 }
 
 function mapPhase(raw: string | null, warnings: string[]): Phase | null {
@@ -173,14 +173,24 @@ function parseAgeRange(text: string): [number, number | null] | null {
   return [Math.round(lo * 100) / 100, hi === null ? null : Math.round(hi * 100) / 100];
 }
 
-const splitGroups = (s: string | null) => (s ? s.split(/,\s*(?![^()]*\))/).map((x) => x.replace(/\s+/g, " ").trim()).filter(Boolean) : []);
+const splitGroups = (s: string | null) =>
+  s
+    ? s
+        .split(/,\s*(?![^()]*\))/)
+        .map((x) => x.replace(/\s+/g, " ").trim())
+        .filter(Boolean)
+    : [];
 
 /**
  * CTIS age groups → the groups as written and the one bound that is certain: the lowest group's
  * lower bound (CTIS has a group for every younger age, so a trial without "0-17 years" takes no
  * minors). The upper end of a group ("18-64 years") is a bucket edge, not the protocol's limit.
  */
-export function mapAges(groupsRaw: string | null, secondaryRaw: string | null, warnings: string[]): { min: number | null; max: null; groups: string[] } {
+export function mapAges(
+  groupsRaw: string | null,
+  secondaryRaw: string | null,
+  warnings: string[],
+): { min: number | null; max: null; groups: string[] } {
   const groups = splitGroups(groupsRaw);
   const all = [...groups];
   for (const g of splitGroups(secondaryRaw)) if (!all.includes(g)) all.push(g);
@@ -198,7 +208,10 @@ export function mapAges(groupsRaw: string | null, secondaryRaw: string | null, w
 export function splitProducts(raw: string | null): string[] {
   if (!raw) return [];
   const out: string[] = [];
-  for (const part of raw.replace(/\s+/g, " ").trim().split(/(?<!-),\s+(?=\p{Lu})/u)) {
+  for (const part of raw
+    .replace(/\s+/g, " ")
+    .trim()
+    .split(/(?<!-),\s+(?=\p{Lu})/u)) {
     const name = part.trim().replace(/[.,;]+$/, "");
     if (name && !out.some((x) => x.toLowerCase() === name.toLowerCase())) out.push(name);
   }
@@ -207,7 +220,12 @@ export function splitProducts(raw: string | null): string[] {
 
 function mapSex(raw: string | null): "all" | "female" | "male" {
   if (!raw) return "all";
-  const parts = new Set(raw.toLowerCase().split(/,\s*/).map((s) => s.trim()));
+  const parts = new Set(
+    raw
+      .toLowerCase()
+      .split(/,\s*/)
+      .map((s) => s.trim()),
+  );
   if (parts.size === 1 && parts.has("female")) return "female";
   if (parts.size === 1 && parts.has("male")) return "male";
   return "all";
@@ -218,7 +236,8 @@ type Row = Record<string, string>;
 function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): MappedRecord {
   const warnings: string[] = [];
   const euCt = (row["Trial number"] ?? "").trim().toUpperCase();
-  if (!IDENTIFIER_PATTERNS.euCt.test(euCt)) throw new RowError("Trial number", `ugyldig EU CT-nummer "${euCt.slice(0, 40)}" (eksempel: 2023-501234-12-00)`);
+  if (!IDENTIFIER_PATTERNS.euCt.test(euCt))
+    throw new RowError("Trial number", `ugyldig EU CT-nummer "${euCt.slice(0, 40)}" (eksempel: 2023-501234-12-00)`);
   const title = clean(row["Title of the trial"]);
   if (!title) throw new RowError("Title of the trial", "mangler tittel");
   warnings.push(NO_NORWEGIAN_TEXT);
@@ -230,7 +249,9 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
     if (date) trialDates.push(`${column} ${date}`);
   }
   if (trialDates.length > 0) {
-    warnings.push(`CTIS har ingen inklusjonsdatoer per land; studiens egne datoer er ikke brukt som inklusjonsdatoer (${trialDates.join(", ")})`);
+    warnings.push(
+      `CTIS har ingen inklusjonsdatoer per land; studiens egne datoer er ikke brukt som inklusjonsdatoer (${trialDates.join(", ")})`,
+    );
   }
   const lastUpdated = ctisDate(row["Last updated"], "Last updated");
 
@@ -245,7 +266,9 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
     else if (/end|completion/i.test(column)) expectedEnd ??= date;
   }
   if (expectedStart && expectedEnd && expectedEnd < expectedStart) {
-    warnings.push(`forventet slutt ${expectedEnd} er før forventet start ${expectedStart}; forventet slutt er ikke brukt`);
+    warnings.push(
+      `forventet slutt ${expectedEnd} er før forventet start ${expectedStart}; forventet slutt er ikke brukt`,
+    );
     expectedEnd = null;
   }
 
@@ -256,14 +279,18 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
   if (!statusText) {
     warnings.push("ingen status for Norge eller for studien i CTIS: status ukjent");
   } else if (!on) {
-    warnings.push(`Norge: «${statusText}», men «Last updated» mangler og mottaksdagen er ikke oppgitt: statusen er ikke brukt`);
+    warnings.push(
+      `Norge: «${statusText}», men «Last updated» mangler og mottaksdagen er ikke oppgitt: statusen er ikke brukt`,
+    );
   } else {
     const status = ctisStatus(statusText);
     if (status === "unknown") warnings.push(`Norge: ukjent eller utløpt CTIS-status «${statusText}»; vises som ukjent`);
     if (!lastUpdated) warnings.push(`«Last updated» mangler: Norges status er datert mottaksdagen ${on}`);
     declared = { status, text: statusText.slice(0, 200), on, by: CTIS_DECLARED_BY };
   }
-  warnings.push("CTIS navngir ikke studiestedene i Norge: ett sted «Norge (studiesteder ikke navngitt i kilden)» uten organisasjon");
+  warnings.push(
+    "CTIS navngir ikke studiestedene i Norge: ett sted «Norge (studiesteder ikke navngitt i kilden)» uten organisasjon",
+  );
 
   const conditions: string[] = [];
   const condition = clean(row["Medical conditions"]);
@@ -281,13 +308,17 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
 
   const products = splitProducts(clean(row["Product"]));
   const interventions = products.map((name) => {
-    if (name.length > 300) warnings.push(`legemiddelnavnet «${name.slice(0, 60)}…» er lengre enn 300 tegn og er forkortet`);
+    if (name.length > 300)
+      warnings.push(`legemiddelnavnet «${name.slice(0, 60)}…» er lengre enn 300 tegn og er forkortet`);
     return { type: "drug" as const, name: name.slice(0, 300) };
   });
-  if (products.length > 1) warnings.push(`«Product» er delt i ${products.length} legemidler ved komma foran stor bokstav; kontroller navnene`);
+  if (products.length > 1)
+    warnings.push(`«Product» er delt i ${products.length} legemidler ved komma foran stor bokstav; kontroller navnene`);
 
   const protocolCode = clean(row["Protocol code"]);
-  warnings.push("CTIS-eksporten har ikke sammendrag: studien er sendt til godkjenning, ikke publisert, til en redaktør har skrevet et norsk sammendrag");
+  warnings.push(
+    "CTIS-eksporten har ikke sammendrag: studien er sendt til godkjenning, ikke publisert, til en redaktør har skrevet et norsk sammendrag",
+  );
 
   const study: StudyInput = {
     identifiers: { euCt },
@@ -298,7 +329,13 @@ function mapRow(row: Row, ref: string, ctx: MapContext, norwayStatus: string): M
     phase: mapPhase(clean(row["Trial phase"]), warnings),
     conditions,
     interventions,
-    eligibility: { minAgeYears: ages.min, maxAgeYears: ages.max, sex: mapSex(clean(row["Gender"])), healthyVolunteers: null, ageGroups: ages.groups },
+    eligibility: {
+      minAgeYears: ages.min,
+      maxAgeYears: ages.max,
+      sex: mapSex(clean(row["Gender"])),
+      healthyVolunteers: null,
+      ageGroups: ages.groups,
+    },
     sponsor,
     lead: sponsor ? { name: sponsor, organisationId: leadMatch?.organisationId ?? null } : null,
     otherIdentifiers: protocolCode ? [{ scheme: "Protokollkode", value: protocolCode.slice(0, 200), url: null }] : [],
@@ -338,7 +375,8 @@ export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult
   let text: string;
   try {
     if (typeof input === "string") text = input;
-    else if (input[0] === 0x1f && input[1] === 0x8b) text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: max }));
+    else if (input[0] === 0x1f && input[1] === 0x8b)
+      text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: max }));
     else text = decodeUtf8Strict(input);
   } catch (error) {
     fail("input", null, "(tegnsett)", error instanceof Error ? error.message : String(error));
@@ -360,29 +398,57 @@ export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult
     firstRecord = (parse(text, { bom: true, to: 1, relax_column_count: true }) as string[][])[0] ?? [];
   } catch (error) {
     const lines = (error as { lines?: number }).lines;
-    fail(lines ? `line ${lines}` : "line 1", null, "input", `ugyldig CSV i overskriftslinjen: ${error instanceof Error ? error.message : String(error)}`);
+    fail(
+      lines ? `line ${lines}` : "line 1",
+      null,
+      "input",
+      `ugyldig CSV i overskriftslinjen: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return result;
   }
-  const missingInHeader = CTIS_REQUIRED_COLUMNS.filter((c) => !firstRecord.map((h) => h.replace(/^\uFEFF/, "").trim()).includes(c));
+  const missingInHeader = CTIS_REQUIRED_COLUMNS.filter(
+    (c) => !firstRecord.map((h) => h.replace(/^\uFEFF/, "").trim()).includes(c),
+  );
   if (missingInHeader.length > 0) {
-    fail("line 1", null, missingInHeader[0]!, `ikke EU CTIS-eksportformatet: mangler kolonnen ${missingInHeader.map((c) => `"${c}"`).join(", ")}`);
+    fail(
+      "line 1",
+      null,
+      missingInHeader[0]!,
+      `ikke EU CTIS-eksportformatet: mangler kolonnen ${missingInHeader.map((c) => `"${c}"`).join(", ")}`,
+    );
     return result;
   }
 
   let rows: { record: string[]; info: { lines: number } }[];
   try {
     // With `info: true` each record comes as { record, info } (csv-parse's typings do not narrow it).
-    rows = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: false, to: CTIS_MAX_ROWS + 2 }) as unknown as typeof rows;
+    rows = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      to: CTIS_MAX_ROWS + 2,
+    }) as unknown as typeof rows;
   } catch (error) {
     const lines = (error as { lines?: number }).lines;
-    fail(lines ? `line ${lines}` : "input", null, "input", `ugyldig CSV: ${error instanceof Error ? error.message : String(error)}`);
+    fail(
+      lines ? `line ${lines}` : "input",
+      null,
+      "input",
+      `ugyldig CSV: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return result;
   }
 
   const header = rows[0]?.record.map((h) => h.replace(/^\uFEFF/, "").trim()) ?? [];
   const missing = CTIS_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
-    fail("line 1", null, missing[0]!, `ikke EU CTIS-eksportformatet: mangler kolonnen ${missing.map((c) => `"${c}"`).join(", ")}`);
+    fail(
+      "line 1",
+      null,
+      missing[0]!,
+      `ikke EU CTIS-eksportformatet: mangler kolonnen ${missing.map((c) => `"${c}"`).join(", ")}`,
+    );
     return result;
   }
 
@@ -420,14 +486,23 @@ export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult
           ref,
           mapped.externalId,
           issues[0]?.path.map(String).join(".") || "(hele studien)",
-          issues.map((x) => `${x.path.map(String).join(".") || "(hele studien)"}: ${x.message}`).join("; ").slice(0, 2000),
+          issues
+            .map((x) => `${x.path.map(String).join(".") || "(hele studien)"}: ${x.message}`)
+            .join("; ")
+            .slice(0, 2000),
         );
         continue;
       }
       result.records.push(mapped);
     } catch (error) {
       if (error instanceof RowError) fail(ref, trialNumber, error.field, error.message);
-      else fail(ref, trialNumber, "(hele raden)", `uventet feil: ${error instanceof Error ? error.message : String(error)}`);
+      else
+        fail(
+          ref,
+          trialNumber,
+          "(hele raden)",
+          `uventet feil: ${error instanceof Error ? error.message : String(error)}`,
+        );
     }
   }
   return result;

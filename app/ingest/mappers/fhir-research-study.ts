@@ -101,7 +101,14 @@ import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput, typ
 import { EXTENSION, HOSPITAL_ID_SYSTEM, ORGANISATION_ID_SYSTEM } from "../../fhir/constants";
 import { matchOrganisationName } from "../organisation-matcher";
 import { EncodingError, decodeUtf8Strict } from "../text-decoding";
-import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type OrganisationRef, type Rejection } from "../types";
+import {
+  SKIP_REASONS,
+  type MapContext,
+  type MapResult,
+  type MappedRecord,
+  type OrganisationRef,
+  type Rejection,
+} from "../types";
 
 export const FHIR_MAX_BYTES = 64 * 1024 * 1024;
 export const FHIR_MAX_ENTRIES = 100_000;
@@ -111,7 +118,11 @@ export const ECLAIRE_RECRUITMENT_PERIOD_URL =
 export const R5_RECRUITMENT_URL = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.recruitment";
 export const R5_LABEL_URL = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ResearchStudy.label";
 
-const ICD10_SYSTEMS = new Set(["http://hl7.org/fhir/sid/icd-10", "urn:oid:2.16.578.1.12.4.1.1.7110", "http://hl7.org/fhir/sid/icd-10-no"]);
+const ICD10_SYSTEMS = new Set([
+  "http://hl7.org/fhir/sid/icd-10",
+  "urn:oid:2.16.578.1.12.4.1.1.7110",
+  "http://hl7.org/fhir/sid/icd-10-no",
+]);
 const SNOMED_SYSTEM = "http://snomed.info/sct";
 
 const PHASE_MAP: Record<string, Phase> = {
@@ -125,7 +136,8 @@ const PHASE_MAP: Record<string, Phase> = {
   "phase-4": "phase_4",
 };
 
-const NO_NORWEGIAN_TEXT = "ingen norsk tekst: teksten er lagret i originalspråket (ofte engelsk eller fransk) og må oversettes";
+const NO_NORWEGIAN_TEXT =
+  "ingen norsk tekst: teksten er lagret i originalspråket (ofte engelsk eller fransk) og må oversettes";
 
 type Json = Record<string, unknown>;
 
@@ -177,7 +189,8 @@ export function fhirDateToCalendarDate(raw: string, edge: "start" | "end", field
     const hh = Number(dt[4]);
     const mm = Number(dt[5]);
     const ss = Number(dt[6] ?? "0");
-    if (!isCalendarDate(date) || hh > 23 || mm > 59 || ss > 60) throw new MappingError(field, `ugyldig dato/tid "${text}"`);
+    if (!isCalendarDate(date) || hh > 23 || mm > 59 || ss > 60)
+      throw new MappingError(field, `ugyldig dato/tid "${text}"`);
     const instant = new Date(text);
     if (Number.isNaN(instant.getTime())) throw new MappingError(field, `ugyldig dato/tid "${text}"`);
     const local = osloDate(instant);
@@ -185,7 +198,11 @@ export function fhirDateToCalendarDate(raw: string, edge: "start" | "end", field
     return local;
   }
   const d = FHIR_DATE.exec(text);
-  if (!d) throw new MappingError(field, `ugyldig FHIR-dato "${text.slice(0, 40)}" (forventet ÅÅÅÅ, ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller dato med klokkeslett og tidssone)`);
+  if (!d)
+    throw new MappingError(
+      field,
+      `ugyldig FHIR-dato "${text.slice(0, 40)}" (forventet ÅÅÅÅ, ÅÅÅÅ-MM, ÅÅÅÅ-MM-DD eller dato med klokkeslett og tidssone)`,
+    );
   const year = Number(d[1]);
   if (d[3] !== undefined) {
     if (!isCalendarDate(text)) throw new MappingError(field, `ugyldig dato "${text}" (finnes ikke i kalenderen)`);
@@ -196,7 +213,9 @@ export function fhirDateToCalendarDate(raw: string, edge: "start" | "end", field
     if (month < 1 || month > 12 || year < 1900 || year > 2200) throw new MappingError(field, `ugyldig måned "${text}"`);
     const day = edge === "start" ? 1 : daysInMonth(year, month);
     const result = `${d[1]}-${d[2]}-${String(day).padStart(2, "0")}`;
-    warnings.push(`${field}: bare måned oppgitt (${text}); brukte ${edge === "start" ? "første" : "siste"} dag i måneden (${result})`);
+    warnings.push(
+      `${field}: bare måned oppgitt (${text}); brukte ${edge === "start" ? "første" : "siste"} dag i måneden (${result})`,
+    );
     return result;
   }
   if (year < 1900 || year > 2200) throw new MappingError(field, `ugyldig år "${text}"`);
@@ -275,8 +294,17 @@ function schemeOf(identifier: Json, v: string): string {
   return value(obj(identifier.assigner).display)?.slice(0, 80) ?? "identifikator";
 }
 
-function mapIdentifiers(resource: Json, warnings: string[]): { identifiers: StudyInput["identifiers"]; others: OtherIdentifier[] } {
-  const ids: { nct: string | null; euCt: string | null; eudract: string | null; isrctn: string | null; rek?: string | null } = {
+function mapIdentifiers(
+  resource: Json,
+  warnings: string[],
+): { identifiers: StudyInput["identifiers"]; others: OtherIdentifier[] } {
+  const ids: {
+    nct: string | null;
+    euCt: string | null;
+    eudract: string | null;
+    isrctn: string | null;
+    rek?: string | null;
+  } = {
     nct: null,
     euCt: null,
     eudract: null,
@@ -285,14 +313,16 @@ function mapIdentifiers(resource: Json, warnings: string[]): { identifiers: Stud
   const others: OtherIdentifier[] = [];
   const keep = (identifier: Json, v: string) => {
     const scheme = schemeOf(identifier, v);
-    if (!others.some((o) => o.scheme === scheme && o.value === v)) others.push({ scheme, value: v.slice(0, 200), url: null });
+    if (!others.some((o) => o.scheme === scheme && o.value === v))
+      others.push({ scheme, value: v.slice(0, 200), url: null });
   };
   for (const raw of arr(resource.identifier)) {
     const identifier = obj(raw);
     const original = value(identifier.value);
     const v = original?.toUpperCase();
     if (!v || !original) continue;
-    const hint = `${str(identifier.system) ?? ""} ${str(obj(identifier.assigner).reference) ?? ""} ${str(obj(identifier.assigner).display) ?? ""}`.toLowerCase();
+    const hint =
+      `${str(identifier.system) ?? ""} ${str(obj(identifier.assigner).reference) ?? ""} ${str(obj(identifier.assigner).display) ?? ""}`.toLowerCase();
     let kind: keyof typeof ids | null = null;
     if (hint.includes("clinicaltrials.gov")) kind = "nct";
     else if (hint.includes("euclinicaltrials") || /\bctis\b/.test(hint)) kind = "euCt";
@@ -300,7 +330,9 @@ function mapIdentifiers(resource: Json, warnings: string[]): { identifiers: Stud
     else if (hint.includes("isrctn")) kind = "isrctn";
     else if (hint.includes("rekportalen")) kind = "rek";
     if (kind && !IDENTIFIER_PATTERNS[kind].test(v)) {
-      warnings.push(`identifikatoren "${original}" har systemet ${kind}, men feil format; lagret som annen identifikator`);
+      warnings.push(
+        `identifikatoren "${original}" har systemet ${kind}, men feil format; lagret som annen identifikator`,
+      );
       keep(identifier, original);
       continue;
     }
@@ -351,7 +383,8 @@ function mapConditions(resource: Json): { conditions: string[]; icd10: string[];
       }
     }
     const text = value(cc.text);
-    if (text && displays === 0 && !LABELS.has(text.replace(/\s+/g, "").toLowerCase())) addUnique(conditions, text.slice(0, 300));
+    if (text && displays === 0 && !LABELS.has(text.replace(/\s+/g, "").toLowerCase()))
+      addUnique(conditions, text.slice(0, 300));
   }
   return { conditions, icd10, snomed };
 }
@@ -378,7 +411,8 @@ function mapStudyType(resource: Json, warnings: string[]): StudyType {
   const category = codesOf(arr(resource.category));
   const all = [...purpose.codes, ...purpose.texts, ...category.codes, ...category.texts];
   if (purpose.codes.includes("treatment")) return "treatment";
-  if (all.some((t) => /observational|observationnel|non-interventional|non interventionnel/.test(t))) return "observational";
+  if (all.some((t) => /observational|observationnel|non-interventional|non interventionnel/.test(t)))
+    return "observational";
   if ([...category.codes, ...category.texts].some((t) => /^reg536\b/.test(t))) return "treatment";
   warnings.push("studietypen kan ikke utledes sikkert fra kilden; lagret som «annen»");
   return "other";
@@ -405,7 +439,13 @@ function mapEnrollment(
   resource: Json,
   resolve: Resolver,
   warnings: string[],
-): { sex: "all" | "female" | "male"; minAgeYears: number | null; maxAgeYears: number | null; targetEnrolment: number | null; healthyVolunteers: boolean | null } {
+): {
+  sex: "all" | "female" | "male";
+  minAgeYears: number | null;
+  maxAgeYears: number | null;
+  targetEnrolment: number | null;
+  healthyVolunteers: boolean | null;
+} {
   const out = {
     sex: "all" as "all" | "female" | "male",
     minAgeYears: null as number | null,
@@ -420,12 +460,18 @@ function mapEnrollment(
       const ch = obj(raw);
       const vcc = obj(ch.valueCodeableConcept);
       const label = `${str(vcc.text) ?? ""} ${str(obj(ch.code).text) ?? ""}`.toLowerCase();
-      if (/healthy volunteer|friske frivillige|volontaires? sains?/.test(label) && typeof ch.valueBoolean === "boolean") {
+      if (
+        /healthy volunteer|friske frivillige|volontaires? sains?/.test(label) &&
+        typeof ch.valueBoolean === "boolean"
+      ) {
         out.healthyVolunteers = ch.valueBoolean;
         continue;
       }
       const codings = arr(vcc.coding).map(obj);
-      if (/gender|sex|genre|sexe/.test(label) || codings.some((c) => c.system === "http://hl7.org/fhir/administrative-gender")) {
+      if (
+        /gender|sex|genre|sexe/.test(label) ||
+        codings.some((c) => c.system === "http://hl7.org/fhir/administrative-gender")
+      ) {
         const genders = new Set(codings.map((c) => str(c.code)?.toLowerCase()).filter((g): g is string => !!g));
         if (genders.size === 1 && genders.has("female")) out.sex = "female";
         else if (genders.size === 1 && genders.has("male")) out.sex = "male";
@@ -436,7 +482,13 @@ function mapEnrollment(
           const n = typeof q.value === "number" && Number.isFinite(q.value) ? q.value : null;
           if (n === null) return null;
           const unit = (str(q.code) ?? str(q.unit) ?? "a").toLowerCase();
-          const factor = unit.startsWith("mo") ? 1 / 12 : unit === "wk" || unit.startsWith("week") ? 1 / 52 : unit === "d" || unit.startsWith("day") ? 1 / 365 : 1;
+          const factor = unit.startsWith("mo")
+            ? 1 / 12
+            : unit === "wk" || unit.startsWith("week")
+              ? 1 / 52
+              : unit === "d" || unit.startsWith("day")
+                ? 1 / 365
+                : 1;
           return Math.min(120, Math.max(0, Math.round(n * factor * 100) / 100));
         };
         const low = years(obj(range.low));
@@ -473,7 +525,9 @@ function mapWindow(resource: Json, warnings: string[], siteIndex = 0, sourcePref
   }
   if (!period) {
     const r5 = extensionsByUrl(resource, R5_RECRUITMENT_URL)[0];
-    const actual = arr(r5?.extension).map(obj).find((e) => e.url === "actualPeriod");
+    const actual = arr(r5?.extension)
+      .map(obj)
+      .find((e) => e.url === "actualPeriod");
     if (actual) {
       period = obj(actual.valuePeriod);
       source = "extension[ResearchStudy.recruitment].actualPeriod";
@@ -488,8 +542,17 @@ function mapWindow(resource: Json, warnings: string[], siteIndex = 0, sourcePref
   const start = str(period.start);
   const end = str(period.end);
   return {
-    start: start ? fhirDateToCalendarDate(start, "start", `sites.${siteIndex}.inclusionStart (${sourcePrefix}${source}.start)`, warnings) : null,
-    end: end ? fhirDateToCalendarDate(end, "end", `sites.${siteIndex}.inclusionEnd (${sourcePrefix}${source}.end)`, warnings) : null,
+    start: start
+      ? fhirDateToCalendarDate(
+          start,
+          "start",
+          `sites.${siteIndex}.inclusionStart (${sourcePrefix}${source}.start)`,
+          warnings,
+        )
+      : null,
+    end: end
+      ? fhirDateToCalendarDate(end, "end", `sites.${siteIndex}.inclusionEnd (${sourcePrefix}${source}.end)`, warnings)
+      : null,
   };
 }
 
@@ -522,7 +585,13 @@ export const FHIR_STATUSES: Record<string, DeclaredStatusValue> = {
  * "completed-recruiting", an actual R5 progressStatus "temporarily closed", or a recruitment
  * period that had ended by the declaration date.
  */
-function declaredStatusOf(source: Json, on: string, period: Window, warnings: string[], where: string): DeclaredStatusValue {
+function declaredStatusOf(
+  source: Json,
+  on: string,
+  period: Window,
+  warnings: string[],
+  where: string,
+): DeclaredStatusValue {
   const raw = str(source.status)?.toLowerCase() ?? "";
   let status = FHIR_STATUSES[raw];
   if (!status) {
@@ -531,11 +600,15 @@ function declaredStatusOf(source: Json, on: string, period: Window, warnings: st
   }
   if (status === "recruiting" && progressStates(source).includes("enrolling-by-invitation")) return "invitation_only";
   if (status === "recruiting") {
-    const eclaire = codesOf(extensionsByUrl(source, EXTENSION.eclaireRecruitmentStatus).map((e) => e.valueCodeableConcept)).codes;
+    const eclaire = codesOf(
+      extensionsByUrl(source, EXTENSION.eclaireRecruitmentStatus).map((e) => e.valueCodeableConcept),
+    ).codes;
     if (eclaire.includes("completed-recruiting")) status = "active_not_recruiting";
     else if (pausedByProgressStatus(source)) status = "suspended";
     else if (period.end && period.end < on) {
-      warnings.push(`status «active»${where}, men rekrutteringsperioden sluttet ${period.end}: rekrutteringen regnes som avsluttet`);
+      warnings.push(
+        `status «active»${where}, men rekrutteringsperioden sluttet ${period.end}: rekrutteringen regnes som avsluttet`,
+      );
       status = "active_not_recruiting";
     }
   }
@@ -543,7 +616,12 @@ function declaredStatusOf(source: Json, on: string, period: Window, warnings: st
 }
 
 /** The recruitment period as the source gives it: ECLAIRE's extension, else R5 recruitment.actualPeriod. */
-function recruitmentPeriod(resource: Json, warnings: string[], siteIndex: number, sourcePrefix: string): Window & { source: string | null } {
+function recruitmentPeriod(
+  resource: Json,
+  warnings: string[],
+  siteIndex: number,
+  sourcePrefix: string,
+): Window & { source: string | null } {
   const eclaire = extensionsByUrl(resource, ECLAIRE_RECRUITMENT_PERIOD_URL)[0];
   let period: Json | null = null;
   let source: string | null = null;
@@ -552,7 +630,9 @@ function recruitmentPeriod(resource: Json, warnings: string[], siteIndex: number
     source = "extension[eclaire-recruitment-period].valuePeriod";
   } else {
     const r5 = extensionsByUrl(resource, R5_RECRUITMENT_URL)[0];
-    const actual = arr(r5?.extension).map(obj).find((e) => e.url === "actualPeriod");
+    const actual = arr(r5?.extension)
+      .map(obj)
+      .find((e) => e.url === "actualPeriod");
     if (actual) {
       period = obj(actual.valuePeriod);
       source = "extension[ResearchStudy.recruitment].actualPeriod";
@@ -562,8 +642,17 @@ function recruitmentPeriod(resource: Json, warnings: string[], siteIndex: number
   const start = str(period.start);
   const end = str(period.end);
   return {
-    start: start ? fhirDateToCalendarDate(start, "start", `sites.${siteIndex}.expectedStart (${sourcePrefix}${source}.start)`, warnings) : null,
-    end: end ? fhirDateToCalendarDate(end, "end", `sites.${siteIndex}.expectedEnd (${sourcePrefix}${source}.end)`, warnings) : null,
+    start: start
+      ? fhirDateToCalendarDate(
+          start,
+          "start",
+          `sites.${siteIndex}.expectedStart (${sourcePrefix}${source}.start)`,
+          warnings,
+        )
+      : null,
+    end: end
+      ? fhirDateToCalendarDate(end, "end", `sites.${siteIndex}.expectedEnd (${sourcePrefix}${source}.end)`, warnings)
+      : null,
     source,
   };
 }
@@ -584,19 +673,33 @@ type SiteFields = Pick<
  *  firm = false (a registry record's study-level period): the period is expected, never firm,
  *    and the status is declared.
  */
-function siteFieldsOf(source: Json, on: string, by: string, firm: boolean, warnings: string[], siteIndex = 0, sourcePrefix = ""): SiteFields {
+function siteFieldsOf(
+  source: Json,
+  on: string,
+  by: string,
+  firm: boolean,
+  warnings: string[],
+  siteIndex = 0,
+  sourcePrefix = "",
+): SiteFields {
   const where = sourcePrefix ? ` (${sourcePrefix.replace(/\.$/, "")})` : "";
   const rawStatus = str(source.status)?.toLowerCase() ?? "";
   if (firm) {
     const window = mapWindow(source, warnings, siteIndex, sourcePrefix);
     const contradicted =
       ((rawStatus === "approved" || rawStatus === "in-review") && window.start != null && window.start <= on) ||
-      (["completed", "administratively-completed", "closed-to-accrual", "closed-to-accrual-and-intervention"].includes(rawStatus) &&
+      (["completed", "administratively-completed", "closed-to-accrual", "closed-to-accrual-and-intervention"].includes(
+        rawStatus,
+      ) &&
         (window.end == null || window.end > on)) ||
       rawStatus === "withdrawn" ||
       rawStatus === "disapproved";
     // A site-level study with a status but no period speaks for the site by its status alone.
-    const statusOnly = window.start == null && window.end == null && rawStatus !== "" && !rawStatus.startsWith("temporarily-closed-to-accrual");
+    const statusOnly =
+      window.start == null &&
+      window.end == null &&
+      rawStatus !== "" &&
+      !rawStatus.startsWith("temporarily-closed-to-accrual");
     if (!contradicted && !statusOnly) {
       const paused = rawStatus.startsWith("temporarily-closed-to-accrual") || pausedByProgressStatus(source);
       return {
@@ -606,7 +709,9 @@ function siteFieldsOf(source: Json, on: string, by: string, firm: boolean, warni
         expectedEnd: null,
         declared: null,
         paused,
-        pauseReason: paused ? (value(obj(source.reasonStopped).text) ?? `Midlertidig stengt for inklusjon (FHIR-status ${rawStatus})`) : null,
+        pauseReason: paused
+          ? (value(obj(source.reasonStopped).text) ?? `Midlertidig stengt for inklusjon (FHIR-status ${rawStatus})`)
+          : null,
       };
     }
     if (window.start || window.end) {
@@ -615,17 +720,29 @@ function siteFieldsOf(source: Json, on: string, by: string, firm: boolean, warni
       );
     }
     const status = declaredStatusOf(source, on, window, warnings, where);
-    return { inclusionStart: null, inclusionEnd: null, expectedStart: window.start, expectedEnd: window.end, declared: { status, text: rawStatus || "(ingen)", on, by }, paused: false, pauseReason: null };
+    return {
+      inclusionStart: null,
+      inclusionEnd: null,
+      expectedStart: window.start,
+      expectedEnd: window.end,
+      declared: { status, text: rawStatus || "(ingen)", on, by },
+      paused: false,
+      pauseReason: null,
+    };
   }
   const period = recruitmentPeriod(source, warnings, siteIndex, sourcePrefix);
   const expectedStart = period.start;
   let expectedEnd = period.end;
   if (expectedStart && expectedEnd && expectedEnd < expectedStart) {
-    warnings.push(`rekrutteringsperioden slutter (${expectedEnd}) før den starter (${expectedStart}); forventet slutt er ikke brukt`);
+    warnings.push(
+      `rekrutteringsperioden slutter (${expectedEnd}) før den starter (${expectedStart}); forventet slutt er ikke brukt`,
+    );
     expectedEnd = null;
   }
   if (!period.source && source.period !== undefined) {
-    warnings.push("ResearchStudy.period er hele studiens periode, ikke rekrutteringen: ikke brukt som datoer for stedet");
+    warnings.push(
+      "ResearchStudy.period er hele studiens periode, ikke rekrutteringen: ikke brukt som datoer for stedet",
+    );
   }
   const status = declaredStatusOf(source, on, period, warnings, where);
   return {
@@ -653,7 +770,10 @@ function pausedByProgressStatus(resource: Json): boolean {
   return extensionsByUrl(resource, EXTENSION.r5ProgressStatus).some((e) => {
     const parts = arr(e.extension).map(obj);
     const states = codesOf([parts.find((p) => p.url === "state")?.valueCodeableConcept]).codes;
-    return states.some((c) => c.startsWith("temporarily-closed-to-accrual")) && parts.find((p) => p.url === "actual")?.valueBoolean !== false;
+    return (
+      states.some((c) => c.startsWith("temporarily-closed-to-accrual")) &&
+      parts.find((p) => p.url === "actual")?.valueBoolean !== false
+    );
   });
 }
 
@@ -672,7 +792,9 @@ function siteStudies(resource: Json): Map<string, { study: Json; id: string }> {
       const ref = str(obj(p).reference);
       return ref === "#" || (selfRef !== null && ref === selfRef);
     });
-    const sites = arr(c.site).map((r) => str(obj(r).reference)).filter((r): r is string => !!r);
+    const sites = arr(c.site)
+      .map((r) => str(obj(r).reference))
+      .filter((r): r is string => !!r);
     if (!partOfUs || sites.length !== 1 || out.has(sites[0]!)) continue;
     out.set(sites[0]!, { study: c, id: str(c.id) ?? "?" });
   }
@@ -695,7 +817,10 @@ function translationsOf(element: unknown): { nn?: string; en?: string } {
 }
 
 /** A Location → a portal organisation (and hospital): by the portal's ids, else by name. */
-function matchLocation(location: Json, organisations: OrganisationRef[]): { organisationId: string; hospitalId: string | null } | null {
+function matchLocation(
+  location: Json,
+  organisations: OrganisationRef[],
+): { organisationId: string; hospitalId: string | null } | null {
   const ids = arr(location.identifier).map(obj);
   const orgId = str(ids.find((i) => i.system === ORGANISATION_ID_SYSTEM)?.value);
   const hospitalId = str(ids.find((i) => i.system === HOSPITAL_ID_SYSTEM)?.value);
@@ -714,7 +839,9 @@ function matchLocation(location: Json, organisations: OrganisationRef[]): { orga
 /** R5 recruitment.targetNumber. */
 function r5TargetNumber(resource: Json): number | null {
   for (const e of extensionsByUrl(resource, R5_RECRUITMENT_URL)) {
-    const target = arr(e.extension).map(obj).find((p) => p.url === "targetNumber");
+    const target = arr(e.extension)
+      .map(obj)
+      .find((p) => p.url === "targetNumber");
     const n = target?.valueUnsignedInt ?? target?.valueInteger ?? target?.valuePositiveInt;
     if (typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 10_000_000) return n;
   }
@@ -763,18 +890,27 @@ function mapContacts(resource: Json, warnings: string[]): ContactOut[] {
       warnings.push(`contact[${index}]: telefonnummeret er lengre enn 40 tegn; ikke brukt`);
       phone = null;
     }
-    const affiliation = value(exts.find((e) => String(e.url ?? "").endsWith("eclaire-contact-affiliation"))?.valueString);
+    const affiliation = value(
+      exts.find((e) => String(e.url ?? "").endsWith("eclaire-contact-affiliation"))?.valueString,
+    );
     const name =
-      value(c.name) ?? humanName(exts.find((e) => String(e.url ?? "").endsWith("contact-name"))?.valueHumanName) ?? affiliation ?? email ?? phone;
+      value(c.name) ??
+      humanName(exts.find((e) => String(e.url ?? "").endsWith("contact-name"))?.valueHumanName) ??
+      affiliation ??
+      email ??
+      phone;
     if (!email && !phone) {
       if (value(c.name) || humanName(exts.find((e) => String(e.url ?? "").endsWith("contact-name"))?.valueHumanName)) {
         warnings.push(`contact[${index}] (${name}) har verken e-post eller telefon og er ikke tatt med`);
       }
       return;
     }
-    const type = codesOf(exts.filter((e) => e.url === EXTENSION.eclaireContactType).map((e) => e.valueCodeableConcept)).codes;
+    const type = codesOf(
+      exts.filter((e) => e.url === EXTENSION.eclaireContactType).map((e) => e.valueCodeableConcept),
+    ).codes;
     const role = type.includes("sci") ? "scientific" : "public";
-    if (!out.some((o) => o.name === name && o.email === email && o.phone === phone)) out.push({ name: name!.slice(0, 200), email, phone, role });
+    if (!out.some((o) => o.name === name && o.email === email && o.phone === phone))
+      out.push({ name: name!.slice(0, 200), email, phone, role });
   });
   return out.slice(0, 50);
 }
@@ -807,11 +943,19 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
   const { conditions, icd10, snomed } = mapConditions(resource);
   const eligibility = mapEnrollment(resource, resolve, warnings);
   const contacts = mapContacts(resource, warnings);
-  const keywords = [...new Set(arr(resource.keyword).flatMap((k) => {
-    const cc = obj(k);
-    const texts = [value(cc.text), ...arr(cc.coding).map((c) => value(obj(c).display))].filter((t): t is string => !!t);
-    return texts.slice(0, 1);
-  }))].map((k) => k.slice(0, 200)).slice(0, 200);
+  const keywords = [
+    ...new Set(
+      arr(resource.keyword).flatMap((k) => {
+        const cc = obj(k);
+        const texts = [value(cc.text), ...arr(cc.coding).map((c) => value(obj(c).display))].filter(
+          (t): t is string => !!t,
+        );
+        return texts.slice(0, 1);
+      }),
+    ),
+  ]
+    .map((k) => k.slice(0, 200))
+    .slice(0, 200);
 
   // Declared: by the sender (the FHIR source as received), on the resource's last update.
   const meta = obj(resource.meta);
@@ -848,7 +992,9 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
     }
     const city = value(address.city);
     const position = obj(location.position);
-    const key = match ? `${match.organisationId}/${match.hospitalId ?? ""}` : `~${name!.toLowerCase()}|${(city ?? "").toLowerCase()}`;
+    const key = match
+      ? `${match.organisationId}/${match.hospitalId ?? ""}`
+      : `~${name!.toLowerCase()}|${(city ?? "").toLowerCase()}`;
     if (seen.has(key)) continue;
     seen.add(key);
     const own = perSite.get(str(obj(siteRef).reference) ?? "");
@@ -857,10 +1003,13 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
       ? siteFieldsOf(own.study, on, by, true, warnings, index, `contained[${own.id}].`)
       : siteFieldsOf(resource, on, by, portalOrg != null && match?.organisationId === portalOrg, warnings, index);
     if (!match) {
-      warnings.push(`stedet «${name}»${city ? ` (${city})` : ""} er ikke en registrert organisasjon: lagret som skrevet, uten organisasjon`);
+      warnings.push(
+        `stedet «${name}»${city ? ` (${city})` : ""} er ikke en registrert organisasjon: lagret som skrevet, uten organisasjon`,
+      );
     }
     const lat = typeof position.latitude === "number" && Math.abs(position.latitude) <= 90 ? position.latitude : null;
-    const lon = typeof position.longitude === "number" && Math.abs(position.longitude) <= 180 ? position.longitude : null;
+    const lon =
+      typeof position.longitude === "number" && Math.abs(position.longitude) <= 180 ? position.longitude : null;
     sites.push({
       organisationId: match?.organisationId ?? null,
       hospitalId: match?.hospitalId ?? null,
@@ -872,21 +1021,36 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
       withdrawn: false,
     });
   }
-  if (unresolved.length > 0) warnings.push(`site-referanse(r) som ikke peker til et sted i filen er ikke tatt med: ${unresolved.join(", ")}`);
+  if (unresolved.length > 0)
+    warnings.push(`site-referanse(r) som ikke peker til et sted i filen er ikke tatt med: ${unresolved.join(", ")}`);
   if (foreign > 0) warnings.push(`${foreign} sted(er) utenfor Norge er ikke tatt med`);
 
   const countries = arr(resource.location).flatMap((l) => codesOf([l]).codes);
   const studyFields = siteFieldsOf(resource, on, by, false, warnings);
   if (sites.length === 0 && countries.some((c) => NORWAY_CODES.has(c))) {
     // Norway among the countries of recruitment, no Norwegian site named: one unnamed site.
-    sites.push({ organisationId: null, hospitalId: null, name: NORWAY_UNNAMED_SITE, city: null, unnamedCount: null, ...studyFields, withdrawn: false });
-    warnings.push(`Norge er oppgitt som rekrutteringsland, men kilden navngir ingen norske steder: ett sted «${NORWAY_UNNAMED_SITE}»`);
+    sites.push({
+      organisationId: null,
+      hospitalId: null,
+      name: NORWAY_UNNAMED_SITE,
+      city: null,
+      unnamedCount: null,
+      ...studyFields,
+      withdrawn: false,
+    });
+    warnings.push(
+      `Norge er oppgitt som rekrutteringsland, men kilden navngir ingen norske steder: ett sted «${NORWAY_UNNAMED_SITE}»`,
+    );
   } else if (sites.length === 0) {
     const declared = studyFields.declared;
     warnings.push(
       `ingen norske steder i kilden: studien er lagret uten studiesteder` +
-        (declared ? `; kildens status «${declared.text}» (${declared.status}, ${declared.on}) er ikke knyttet til noe sted` : "") +
-        (studyFields.expectedStart || studyFields.expectedEnd ? `; forventet rekrutteringsperiode ${studyFields.expectedStart ?? "…"}–${studyFields.expectedEnd ?? "…"}` : ""),
+        (declared
+          ? `; kildens status «${declared.text}» (${declared.status}, ${declared.on}) er ikke knyttet til noe sted`
+          : "") +
+        (studyFields.expectedStart || studyFields.expectedEnd
+          ? `; forventet rekrutteringsperiode ${studyFields.expectedStart ?? "…"}–${studyFields.expectedEnd ?? "…"}`
+          : ""),
     );
   }
 
@@ -894,15 +1058,25 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
   const sponsorOrg = resolve(resource.sponsor);
   const sponsor = value(sponsorOrg?.name) ?? null;
   if (!sponsor && resource.sponsor !== undefined) {
-    warnings.push(`sponsor (${str(obj(resource.sponsor).reference) ?? "uten referanse"}) finnes ikke i filen: ansvarlig er ukjent`);
+    warnings.push(
+      `sponsor (${str(obj(resource.sponsor).reference) ?? "uten referanse"}) finnes ikke i filen: ansvarlig er ukjent`,
+    );
   }
-  const leadMatch = sponsor ? (matchOrganisationByName(sponsor, ctx.organisations) ?? matchOrganisationName(sponsor, ctx.organisations)) : null;
+  const leadMatch = sponsor
+    ? (matchOrganisationByName(sponsor, ctx.organisations) ?? matchOrganisationName(sponsor, ctx.organisations))
+    : null;
 
   const studyType = mapStudyType(resource, warnings);
   const phase = mapPhase(resource, warnings);
   const looksLikeExample = EXAMPLE_TITLE.test(title);
-  if (looksLikeExample) warnings.push(`tittelen «${title.slice(0, 80)}» ser ut som et eksempel eller en test: holdt tilbake (ikke publisert) til en redaktør har sett på den`);
-  if (!description) warnings.push("ingen beskrivelse (sammendrag): studien er sendt til godkjenning, ikke publisert, til en redaktør har skrevet et norsk sammendrag");
+  if (looksLikeExample)
+    warnings.push(
+      `tittelen «${title.slice(0, 80)}» ser ut som et eksempel eller en test: holdt tilbake (ikke publisert) til en redaktør har sett på den`,
+    );
+  if (!description)
+    warnings.push(
+      "ingen beskrivelse (sammendrag): studien er sendt til godkjenning, ikke publisert, til en redaktør har skrevet et norsk sammendrag",
+    );
 
   const study: StudyInput = {
     identifiers,
@@ -1002,7 +1176,11 @@ export function parseFhirResearchStudy(input: Buffer | string, ctx: MapContext, 
         studies.push({ resource, ref: `entry ${index + 1}${id ? ` (id ${id})` : ""}` });
       } else if (!["Location", "Group", "Organization", "OperationOutcome"].includes(type ?? "")) {
         otherTypes.set(type ?? "(ingen resourceType)", (otherTypes.get(type ?? "(ingen resourceType)") ?? 0) + 1);
-        result.skipped.push({ ref: `entry ${index + 1}${id ? ` (id ${id})` : ""}`, externalId: id, reason: `${SKIP_REASONS.notResearchStudy} (${type ?? "ingen resourceType"})` });
+        result.skipped.push({
+          ref: `entry ${index + 1}${id ? ` (id ${id})` : ""}`,
+          externalId: id,
+          reason: `${SKIP_REASONS.notResearchStudy} (${type ?? "ingen resourceType"})`,
+        });
       }
     });
     if (otherTypes.size > 0) {
@@ -1033,7 +1211,15 @@ export function parseFhirResearchStudy(input: Buffer | string, ctx: MapContext, 
       if (!parsed.success) {
         const issues = parsed.error.issues;
         const field = issues[0]?.path.map(String).join(".") || "(hele studien)";
-        reject(ref, id, field, issues.map((i) => `${i.path.map(String).join(".") || "(hele studien)"}: ${i.message}`).join("; ").slice(0, 2000));
+        reject(
+          ref,
+          id,
+          field,
+          issues
+            .map((i) => `${i.path.map(String).join(".") || "(hele studien)"}: ${i.message}`)
+            .join("; ")
+            .slice(0, 2000),
+        );
         continue;
       }
       if (bundleNote && result.records.length === 0) record.warnings.push(bundleNote);

@@ -50,7 +50,9 @@ export const nativeSiteSchema = z.object({
   status: optionalText(100).describe(
     "Stedets egen status med sykehusets ord (f.eks. «Åpen for rekruttering»); brukes bare når inklusjon_start mangler",
   ),
-  status_dato: optionalText(10).describe("Datoen stedets status gjelder fra/ble bekreftet, ÅÅÅÅ-MM-DD (standard: mottaksdagen)"),
+  status_dato: optionalText(10).describe(
+    "Datoen stedets status gjelder fra/ble bekreftet, ÅÅÅÅ-MM-DD (standard: mottaksdagen)",
+  ),
 });
 
 export const nativeStudySchema = z
@@ -70,7 +72,13 @@ export const nativeStudySchema = z
     lenke: optionalText(2000),
     // Extension fields of the portal's native format.
     identifikatorer: z
-      .object({ nct: optionalText(20), eu_ct: optionalText(20), eudract: optionalText(20), isrctn: optionalText(20), rek: optionalText(20) })
+      .object({
+        nct: optionalText(20),
+        eu_ct: optionalText(20),
+        eudract: optionalText(20),
+        isrctn: optionalText(20),
+        rek: optionalText(20),
+      })
       .nullish(),
     tittel_nn: optionalText(500),
     tittel_en: optionalText(500),
@@ -208,18 +216,46 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     data = JSON.parse(typeof input === "string" ? input : decodeUtf8Strict(input));
   } catch (error) {
     if (error instanceof EncodingError) {
-      return { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(tegnsett)", message: error.message }] };
+      return {
+        records: [],
+        rejected: [{ ref: "hele filen", externalId: null, field: "(tegnsett)", message: error.message }],
+      };
     }
-    return { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(json)", message: `ikke gyldig JSON: ${(error as Error).message}` }] };
+    return {
+      records: [],
+      rejected: [
+        {
+          ref: "hele filen",
+          externalId: null,
+          field: "(json)",
+          message: `ikke gyldig JSON: ${(error as Error).message}`,
+        },
+      ],
+    };
   }
-  const items = Array.isArray(data) ? data : data && typeof data === "object" && Array.isArray((data as { studier?: unknown }).studier) ? (data as { studier: unknown[] }).studier : [data];
+  const items = Array.isArray(data)
+    ? data
+    : data && typeof data === "object" && Array.isArray((data as { studier?: unknown }).studier)
+      ? (data as { studier: unknown[] }).studier
+      : [data];
   if (items.length > MAX_NATIVE_RECORDS) {
-    return { records: [], rejected: [{ ref: "hele filen", externalId: null, field: "(antall)", message: `${items.length} studier er flere enn grensen på ${MAX_NATIVE_RECORDS} per leveranse` }] };
+    return {
+      records: [],
+      rejected: [
+        {
+          ref: "hele filen",
+          externalId: null,
+          field: "(antall)",
+          message: `${items.length} studier er flere enn grensen på ${MAX_NATIVE_RECORDS} per leveranse`,
+        },
+      ],
+    };
   }
   const orgs = organisationLookup(ctx.organisations);
   const receivedOn = ctx.receivedOn ?? osloDate(new Date());
   const categories = new Map<string, string>();
-  for (const c of ctx.categories) for (const name of [c.id, c.nameNb, ...c.aliases]) categories.set(nameKey(name), c.id);
+  for (const c of ctx.categories)
+    for (const name of [c.id, c.nameNb, ...c.aliases]) categories.set(nameKey(name), c.id);
 
   const records: MappedRecord[] = [];
   items.forEach((item, index) => {
@@ -230,7 +266,12 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     const parsed = safeParseInNorwegian(nativeStudySchema, item);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        rejected.push({ ref, externalId, field: issue.path.map(String).join(".") || "(studie)", message: issue.message });
+        rejected.push({
+          ref,
+          externalId,
+          field: issue.path.map(String).join(".") || "(studie)",
+          message: issue.message,
+        });
       }
       return;
     }
@@ -245,18 +286,25 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
     const leadOrg = leadName ? orgs.organisationOrAlias(leadName) : null;
     const sender = orgs.organisation(ctx.organisationId);
     if (leadName && !leadOrg) {
-      warnings.push(`utført av «${leadName}» er ikke en registrert organisasjon: studien eies av avsenderen (${ctx.organisationId}) til en redaktør har avklart det`);
+      warnings.push(
+        `utført av «${leadName}» er ikke en registrert organisasjon: studien eies av avsenderen (${ctx.organisationId}) til en redaktør har avklart det`,
+      );
     }
     const owner = leadOrg ?? sender;
     if (!owner) problem("utfort_av", `ukjent avsender «${ctx.organisationId}»`);
 
     // A status with no date of its own is declared on the day of receipt, by the record's lead.
     const declaredBy = leadName ?? sender?.name ?? ctx.organisationId;
-    const declare = (text: string | null | undefined, on: string, field: string): NonNullable<StudyInput["sites"]>[number]["declared"] => {
+    const declare = (
+      text: string | null | undefined,
+      on: string,
+      field: string,
+    ): NonNullable<StudyInput["sites"]>[number]["declared"] => {
       const wording = text?.trim();
       if (!wording) return null;
       const status = listingStatus(wording);
-      if (!status) warnings.push(`${field}: ukjent status «${wording}»; vises som ukjent status til sykehuset bekrefter den`);
+      if (!status)
+        warnings.push(`${field}: ukjent status «${wording}»; vises som ukjent status til sykehuset bekrefter den`);
       return { status: status ?? "unknown", text: wording, on, by: declaredBy };
     };
 
@@ -276,16 +324,25 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
           return problem(`studiesteder.${i}.status_dato`, `«${s.status_dato}» er ikke en dato på formen ÅÅÅÅ-MM-DD`);
         }
         if (s.status_dato != null && s.status_dato > receivedOn) {
-          return problem(`studiesteder.${i}.status_dato`, `statusdatoen ${s.status_dato} er etter mottaksdagen ${receivedOn}`);
+          return problem(
+            `studiesteder.${i}.status_dato`,
+            `statusdatoen ${s.status_dato} er etter mottaksdagen ${receivedOn}`,
+          );
         }
         if (s.sykehus && !hospital) return problem(`studiesteder.${i}.sykehus`, `ukjent sykehus "${s.sykehus}"`);
         if (hospital && org && hospital.organisationId !== org.id) {
           return problem(`studiesteder.${i}.sykehus`, `sykehuset "${s.sykehus}" hører ikke til ${org.name}`);
         }
         if (!org && hospital) {
-          return problem(`studiesteder.${i}.foretak`, `ukjent foretak "${s.foretak}" (sykehuset "${s.sykehus}" hører til ${hospital.organisationId})`);
+          return problem(
+            `studiesteder.${i}.foretak`,
+            `ukjent foretak "${s.foretak}" (sykehuset "${s.sykehus}" hører til ${hospital.organisationId})`,
+          );
         }
-        if (!org) warnings.push(`studiesteder[${i}]: foretaket «${s.foretak}» er ikke registrert: stedet er lagret som skrevet, uten organisasjon`);
+        if (!org)
+          warnings.push(
+            `studiesteder[${i}]: foretaket «${s.foretak}» er ikke registrert: stedet er lagret som skrevet, uten organisasjon`,
+          );
         const statusText = s.status ?? r.status;
         sites.push({
           organisationId: org?.id ?? null,
@@ -293,10 +350,14 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
           name: org ? null : s.foretak.trim(),
           inclusionStart: s.inklusjon_start ?? null,
           inclusionEnd: s.inklusjon_slutt ?? null,
-          declared: s.inklusjon_start ? null : declare(statusText, s.status_dato ?? receivedOn, s.status ? `studiesteder[${i}].status` : "status"),
+          declared: s.inklusjon_start
+            ? null
+            : declare(statusText, s.status_dato ?? receivedOn, s.status ? `studiesteder[${i}].status` : "status"),
           paused: s.pause ?? false,
           pauseReason: s.pause_arsak ?? null,
-          contact: s.kontakt ? { name: s.kontakt.navn, email: s.kontakt.epost ?? null, phone: s.kontakt.telefon ?? null } : null,
+          contact: s.kontakt
+            ? { name: s.kontakt.navn, email: s.kontakt.epost ?? null, phone: s.kontakt.telefon ?? null }
+            : null,
           referral: s.henvisning ?? null,
         });
       });
@@ -304,7 +365,10 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
       // Legacy listing: no dates. Each organisation the record names (utfort_av, then each
       // deltakende_foretak, once each) is a site with the record's own status, declared today.
       const declared = declare(r.status, receivedOn, "status");
-      const named = [...(leadName ? [leadName] : []), ...(r.deltakende_foretak ?? []).map((n) => n.trim()).filter(Boolean)];
+      const named = [
+        ...(leadName ? [leadName] : []),
+        ...(r.deltakende_foretak ?? []).map((n) => n.trim()).filter(Boolean),
+      ];
       const seen = new Set<string>();
       for (const name of named) {
         const org = orgs.organisationOrAlias(name);
@@ -314,11 +378,14 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
         if (org) {
           sites.push({ organisationId: org.id, declared });
         } else {
-          warnings.push(`«${name}» er ikke en registrert organisasjon: stedet er lagret som skrevet, uten organisasjon`);
+          warnings.push(
+            `«${name}» er ikke en registrert organisasjon: stedet er lagret som skrevet, uten organisasjon`,
+          );
           sites.push({ organisationId: null, name, declared });
         }
       }
-      if (named.length === 0) warnings.push("posten nevner ingen organisasjon (utfort_av / deltakende_foretak): ingen studiesteder");
+      if (named.length === 0)
+        warnings.push("posten nevner ingen organisasjon (utfort_av / deltakende_foretak): ingen studiesteder");
     }
     // The relative order of the sites is not meaningful; the (later) canonical form sorts them.
 
@@ -368,8 +435,15 @@ export function parseNativeJson(input: Buffer | string, ctx: MapContext & { cate
       sponsor: r.sponsor ?? null,
       leadOrganisationId: owner!.id,
       lead: leadName ? { name: leadName, organisationId: leadOrg?.id ?? null } : null,
-      principalInvestigator: r.studieansvarlig ? { name: r.studieansvarlig.navn, title: r.studieansvarlig.tittel ?? null } : null,
-      contacts: (r.kontakter ?? []).map((c) => ({ name: c.navn, email: c.epost ?? null, phone: c.telefon ?? null, role: "public" as const })),
+      principalInvestigator: r.studieansvarlig
+        ? { name: r.studieansvarlig.navn, title: r.studieansvarlig.tittel ?? null }
+        : null,
+      contacts: (r.kontakter ?? []).map((c) => ({
+        name: c.navn,
+        email: c.epost ?? null,
+        phone: c.telefon ?? null,
+        role: "public" as const,
+      })),
       links: r.lenke ? [{ url: r.lenke, label: "Studien på sykehusets nettsider" }] : [],
       targetEnrolment: r.antall_deltakere ?? null,
       sites,
