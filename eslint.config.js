@@ -9,6 +9,7 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   {
     ignores: [
+      ".cache/",
       "build/",
       "public/build/",
       "public/light/",
