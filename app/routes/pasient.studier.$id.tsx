@@ -36,6 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function PatientStudyPage() {
   const s = useLoaderData<typeof loader>();
   const { t, href } = useTranslator();
+  // Sites come nearest first when the search carried a postcode.
+  const nearest = s.postcode && s.sites[0]?.distanceKm != null ? s.sites[0] : null;
+  const nearestContact = nearest?.contact ?? s.contacts[0] ?? null;
   return (
     <article
       aria-labelledby="studie-tittel"
@@ -66,6 +69,24 @@ export default function PatientStudyPage() {
         </p>
       )}
       <FallbackNote values={[s.title, s.summary, s.participation]} />
+      {nearest && !s.withdrawn ? (
+        // A phone's first screen: the nearest site, its status and whom to call, before the details.
+        <section className="nearest" aria-labelledby="naermest-tittel">
+          <h2 id="naermest-tittel">{t("patient.study.nearest")}</h2>
+          <p>
+            <strong>{nearest.name}</strong>
+            {nearest.place && !nearest.name.includes(nearest.place) ? `, ${nearest.place}` : ""} –{" "}
+            {t("patient.study.distance", { km: nearest.distanceKm!, postcode: s.postcode! })}
+          </p>
+          <p>
+            <StatusBadge status={nearest.status} text={nearest.statusText} />
+          </p>
+          {nearestContact ? <ContactLine contact={nearestContact} /> : null}
+          <p>
+            <a href="#steder-tittel">{t("patient.study.allSites")}</a>
+          </p>
+        </section>
+      ) : null}
 
       <h2>{t("patient.study.about")}</h2>
       {s.summary ? <LocalizedText as="p" value={s.summary} /> : null}
@@ -146,19 +167,7 @@ export default function PatientStudyPage() {
               <p>{t("patient.study.distance", { km: site.distanceKm, postcode: s.postcode })}</p>
             ) : null}
             {site.contact ? (
-              <p>
-                <span className="muted">{t("patient.study.siteContact")}:</span> {site.contact.name}
-                {site.contact.phone ? (
-                  <>
-                    , <a href={`tel:${site.contact.phone.replace(/\s+/g, "")}`}>{site.contact.phone}</a>
-                  </>
-                ) : null}
-                {site.contact.email ? (
-                  <>
-                    , <a href={`mailto:${site.contact.email}`}>{site.contact.email}</a>
-                  </>
-                ) : null}
-              </p>
+              <ContactLine contact={site.contact} />
             ) : site.status === "open" || site.status === "planned" ? (
               <p className="muted">{t("patient.study.noSiteContact")}</p>
             ) : null}
@@ -218,6 +227,26 @@ export default function PatientStudyPage() {
       </ul>
       <LiveRegion message="" texts={STUDY_LIVE_TEXTS} />
     </article>
+  );
+}
+
+/** A contact with a name and a phone number and e-mail address one tap can use. */
+function ContactLine({ contact }: { contact: { name: string; phone: string | null; email: string | null } }) {
+  const { t } = useTranslator();
+  return (
+    <p>
+      <span className="muted">{t("patient.study.siteContact")}:</span> {contact.name}
+      {contact.phone ? (
+        <>
+          , <a href={`tel:${contact.phone.replace(/\s+/g, "")}`}>{contact.phone}</a>
+        </>
+      ) : null}
+      {contact.email ? (
+        <>
+          , <a href={`mailto:${contact.email}`}>{contact.email}</a>
+        </>
+      ) : null}
+    </p>
   );
 }
 

@@ -131,6 +131,29 @@ test.describe("patient search", () => {
 });
 
 test.describe("patient study page", () => {
+  test("on a phone, the nearest site, its status and whom to contact are in the first screen", async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/pasient?q=brystkreft&postnummer=7030");
+    await page.getByRole("link", { name: BREAST_CANCER_TITLE }).click();
+    const nearest = page.getByRole("region", { name: "Nærmeste studiested" });
+    await expect(nearest).toBeInViewport();
+    await expect(nearest).toContainText(/\d+ km fra postnummer 7030/);
+    await expect(nearest.locator(".status")).toBeInViewport();
+    // The nearest site is the first one in the full list below, with the same status.
+    const first = page
+      .getByRole("list", { name: "Studiesteder og inklusjonsperiode for hvert sted" })
+      .getByRole("listitem")
+      .first();
+    await expect(nearest.locator(".status")).toHaveText((await first.locator(".status").textContent())!);
+    await expect(nearest.getByRole("link", { name: /@|\d/ }).first()).toBeInViewport();
+    await expectNoAxeViolations(page, "study page with the nearest site first (phone)");
+    await nearest.getByRole("link", { name: "Alle studiesteder og datoer" }).click();
+    await expect(page.getByRole("heading", { name: "Hvor og når" })).toBeInViewport();
+    // Without a postcode there is no "nearest".
+    await page.goto(page.url().replace(/[?].*$/, ""));
+    await expect(page.getByRole("region", { name: "Nærmeste studiested" })).toHaveCount(0);
+  });
+
   test("shows each site with its own window and status, and whom to contact", async ({ page }) => {
     await page.goto("/pasient?q=brystkreft&postnummer=7030");
     await page.getByRole("link", { name: BREAST_CANCER_TITLE }).click();

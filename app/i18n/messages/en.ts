@@ -255,6 +255,8 @@ export const en: Messages = {
   "patient.study.notIf": "You usually cannot take part if",
   "patient.study.participation": "What taking part means",
   "patient.study.where": "Where and when",
+  "patient.study.nearest": "Nearest site",
+  "patient.study.allSites": "All sites and dates",
   "patient.study.sites": "Trial sites and the recruitment period of each site",
   "patient.study.window": "Recruitment period",
   "patient.study.window.value": "{from} – {to}",

@@ -253,6 +253,8 @@ export const nb = {
   "patient.study.notIf": "Du kan vanligvis ikke delta hvis",
   "patient.study.participation": "Hva det betyr å delta",
   "patient.study.where": "Hvor og når",
+  "patient.study.nearest": "Nærmeste studiested",
+  "patient.study.allSites": "Alle studiesteder og datoer",
   "patient.study.sites": "Studiesteder og inklusjonsperiode for hvert sted",
   "patient.study.window": "Inklusjonsperiode",
   "patient.study.window.value": "{from} – {to}",

@@ -250,6 +250,8 @@ export const nn: Messages = {
   "patient.study.notIf": "Du kan vanlegvis ikkje delta om",
   "patient.study.participation": "Kva det tyder å delta",
   "patient.study.where": "Kvar og når",
+  "patient.study.nearest": "Næraste studiestad",
+  "patient.study.allSites": "Alle studiestader og datoar",
   "patient.study.sites": "Studiestader og inklusjonsperiode for kvar stad",
   "patient.study.window": "Inklusjonsperiode",
   "patient.study.window.value": "{from} – {to}",
