@@ -288,7 +288,12 @@ function siteLine(site: StudySummaryOut["sites"][number]): string {
       : status === "planned" && site.inclusionStart
         ? `, åpner ${formatDateNb(site.inclusionStart)}`
         : "";
-  return `${siteName(site)}: ${siteStatusNb(status)}${when}${expected}${basis}`;
+  // Past the deployment's confirmation limit (ADR 0019): say since when, as the pages do.
+  const unconfirmed =
+    site.confirmationState && site.confirmationState !== "confirmed" && site.confirmedOn
+      ? ` (ikke bekreftet siden ${formatDateNb(site.confirmedOn)})`
+      : "";
+  return `${siteName(site)}: ${siteStatusNb(status)}${when}${expected}${basis}${unconfirmed}`;
 }
 
 export async function searchAtomFeed(ctx: ApiContext): Promise<ApiAnswer> {

@@ -67,6 +67,10 @@ describe("a site unconfirmed past the hard limit", () => {
     const patient = await (await fetch(`${server.url}/pasient/studier/${stale}`)).text();
     expect(patient).toContain(`ikke bekreftet siden ${since}`);
     expect(patient).toContain("Status ukjent");
+    // The saved-search Atom feed says since when too.
+    const atom = await (await fetch(`${server.url}/feeds/search.atom?q=ingen`)).text();
+    expect(atom).toContain("Studie som ingen har bekreftet");
+    expect(atom).toContain(`ikke bekreftet siden ${since}`);
     const api = (await (await fetch(`${server.url}/api/v1/studies/${stale}`)).json()) as {
       status: string;
       sites: { status: string; confirmationState: string; confirmedOn: string; confirmationBasis: string }[];
