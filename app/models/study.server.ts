@@ -174,7 +174,7 @@ function recordConfirmations(
       ? sites
       : sites.filter((s) => before.get(siteIdentity(s)) !== JSON.stringify(windowFields(s)));
   if (chosen.length === 0) return false;
-  const byIdentity = activeSiteRows(db, studyId);
+  const byIdentity = siteRowsByIdentity(db, studyId, true);
   const on = osloDate(new Date(instant));
   const kind = CONFIRMATION_KIND[actor.kind];
   let moved = false;
@@ -193,30 +193,32 @@ function recordConfirmations(
   return moved;
 }
 
-/** The study's active sites' row ids and confirmation dates, by site identity. */
-function activeSiteRows(db: Db, studyId: number): Map<string, { id: number; confirmed_on: string | null }> {
+/** The columns a study_sites row names its site by. */
+interface SiteIdentityColumns {
+  organisation_id: string | null;
+  hospital_id: string | null;
+  site_name: string | null;
+  site_city: string | null;
+}
+
+/** A stored site row's identity, as siteIdentity gives it for the site in the study record. */
+const rowIdentity = (r: SiteIdentityColumns) =>
+  siteIdentity({ organisationId: r.organisation_id, hospitalId: r.hospital_id, name: r.site_name, city: r.site_city });
+
+interface SiteRowDates {
+  id: number;
+  confirmed_on: string | null;
+  declared_on: string | null;
+}
+
+/** The study's site rows (every one, or only those not withdrawn) with their dates, by site identity. */
+function siteRowsByIdentity(db: Db, studyId: number, activeOnly: boolean): Map<string, SiteRowDates> {
   const rows = sql(
     db,
-    "SELECT id, organisation_id, hospital_id, site_name, site_city, confirmed_on FROM study_sites WHERE study_id = ? AND withdrawn = 0",
-  ).all(studyId) as {
-    id: number;
-    organisation_id: string | null;
-    hospital_id: string | null;
-    site_name: string | null;
-    site_city: string | null;
-    confirmed_on: string | null;
-  }[];
-  return new Map(
-    rows.map((r) => [
-      siteIdentity({
-        organisationId: r.organisation_id,
-        hospitalId: r.hospital_id,
-        name: r.site_name,
-        city: r.site_city,
-      }),
-      r,
-    ]),
-  );
+    `SELECT id, organisation_id, hospital_id, site_name, site_city, confirmed_on, declared_on FROM study_sites
+     WHERE study_id = ?${activeOnly ? " AND withdrawn = 0" : ""}`,
+  ).all(studyId) as (SiteIdentityColumns & SiteRowDates)[];
+  return new Map(rows.map((r) => [rowIdentity(r), r]));
 }
 
 function writeConfirmation(
@@ -256,7 +258,7 @@ export function confirmSiteAsIs(
       const snapshot = latestSnapshot(db, studyId);
       const site = snapshot?.sites.find((s) => !s.withdrawn && siteIdentity(s) === siteIdentityKey);
       if (!snapshot || !site) return null;
-      const match = activeSiteRows(db, studyId).get(siteIdentityKey);
+      const match = siteRowsByIdentity(db, studyId, true).get(siteIdentityKey);
       if (!match) return null;
       const confirmation = {
         at: instant,
@@ -307,12 +309,7 @@ export function listSiteConfirmations(db: Db, studyId: number): SiteConfirmation
   }[];
   return rows.map((r) => ({
     siteId: r.site_id,
-    siteKey: siteIdentity({
-      organisationId: r.organisation_id,
-      hospitalId: r.hospital_id,
-      name: r.site_name,
-      city: r.site_city,
-    }),
+    siteKey: rowIdentity(r),
     confirmedAt: r.confirmed_at,
     confirmedOn: r.confirmed_on,
     actorKind: r.actor_kind,
@@ -327,28 +324,7 @@ function withoutDeclaredDates(study: Study): Study {
 
 /** Moves each site's declaration date forward to the one just received; true when any moved. */
 function confirmDeclarations(db: Db, studyId: number, study: Study): boolean {
-  const rows = sql(
-    db,
-    "SELECT id, organisation_id, hospital_id, site_name, site_city, declared_on FROM study_sites WHERE study_id = ?",
-  ).all(studyId) as {
-    id: number;
-    organisation_id: string | null;
-    hospital_id: string | null;
-    site_name: string | null;
-    site_city: string | null;
-    declared_on: string | null;
-  }[];
-  const byIdentity = new Map(
-    rows.map((r) => [
-      siteIdentity({
-        organisationId: r.organisation_id,
-        hospitalId: r.hospital_id,
-        name: r.site_name,
-        city: r.site_city,
-      }),
-      r,
-    ]),
-  );
+  const byIdentity = siteRowsByIdentity(db, studyId, false);
   const update = sql(db, "UPDATE study_sites SET declared_on = ? WHERE id = ?");
   let moved = false;
   for (const site of study.sites) {
