@@ -244,7 +244,7 @@ const envSchema = z
       z
         .string()
         .trim()
-        .regex(/^(?:[^<>@\s]+ <)?[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>?$/, {
+        .regex(/^(?:[^<>@\r\n]+ <[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/, {
           message: 'must be an e-mail address, or "Name <address>"',
         })
         .default("Kliniske studier <ikke-svar@kliniskestudier.no>"),
