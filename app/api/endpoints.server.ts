@@ -296,13 +296,13 @@ export function confirmationFreshnessAnswer(ctx: ApiContext): ApiAnswer {
   const body: ConfirmationFreshnessOut = {
     data: { regions: regions.rows.map(out), organisations: organisations.rows.map(out), total: out(regions.total) },
     meta: {
-      at: now.toISOString(),
+      on: osloDate(now),
       softLimitMonths: policy.confirmationSoftMonths,
       hardLimitMonths: policy.confirmationHardMonths,
     },
     links: { self: `${ctx.urls.base}/api/v1/statistics/confirmations` },
   };
-  // Derived for this instant (ages grow every day): never kept in the answer cache.
+  // Derived for today (ages grow every day): the same body, hence ETag, all day; never kept in the answer cache.
   return { kind: "json", body, lastModified: null, cacheable: false };
 }
 

@@ -620,7 +620,7 @@ export const confirmationFreshnessSchema = named(
       total: freshnessRowSchema,
     }),
     meta: z.object({
-      at: z.string().describe("Øyeblikket tallene gjelder (ISO 8601)."),
+      on: z.iso.date().describe("Dagen tallene gjelder (Europe/Oslo): aldrene telles i hele dager."),
       softLimitMonths: z.number().int(),
       hardLimitMonths: z.number().int(),
     }),
