@@ -197,7 +197,7 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
         get: {
           operationId: "getConfirmationFreshness",
           tags: ["Statistikk"],
-          summary: "How current the open sites' confirmations are, per region and health trust",
+          summary: "How current the confirmations of open sites are, per region and health trust",
           description:
             "Andelen åpne studiesteder som er bekreftet innen den myke grensen (standard 6 måneder), og median alder (dager) på bekreftelsene, per region, per helseforetak og for hele landet. Samme tall som /forsker/statistikk. Regnet ut for øyeblikket svaret lages.",
           responses: { "200": jsonOk("ConfirmationFreshness", "Tallene."), ...errors() },

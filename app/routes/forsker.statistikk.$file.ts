@@ -9,14 +9,14 @@ import { PUBLIC_PAGE_CACHE_CONTROL } from "~/http/cache-headers";
 import { statisticsFacts } from "~/models/statistics.server";
 import { langFromSearch } from "~/i18n/languages";
 import { excelCsv } from "~/views/excel-csv";
-import { isTableId, statisticsView, tableCsvRows, TABLE_IDS } from "~/views/statistics";
+import { ALL_TABLE_IDS, isTableId, statisticsView, tableCsvRows } from "~/views/statistics";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const match = /^([a-z-]+)\.csv$/.exec(params.file ?? "");
   const id = match?.[1];
   if (!id || !isTableId(id)) {
     return new Response(
-      `Ukjent tabell «${params.file}». Tabellene er: ${TABLE_IDS.map((t) => `${t}.csv`).join(", ")}.\n`,
+      `Ukjent tabell «${params.file}». Tabellene er: ${ALL_TABLE_IDS.map((t) => `${t}.csv`).join(", ")}.\n`,
       {
         status: 404,
         headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },

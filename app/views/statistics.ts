@@ -35,11 +35,12 @@ export const TABLE_IDS = [
   "fase",
   "inklusjon-per-maned",
   "nye-studier-per-maned",
-  "bekreftelse-region",
-  "bekreftelse-organisasjon",
 ] as const;
-export type TableId = (typeof TABLE_IDS)[number];
-export const isTableId = (v: string): v is TableId => (TABLE_IDS as readonly string[]).includes(v);
+/** Tables without a chart: how current the confirmations are (issue 18 item 3). */
+export const FRESHNESS_TABLE_IDS = ["bekreftelse-region", "bekreftelse-organisasjon"] as const;
+export const ALL_TABLE_IDS = [...TABLE_IDS, ...FRESHNESS_TABLE_IDS] as const;
+export type TableId = (typeof ALL_TABLE_IDS)[number];
+export const isTableId = (v: string): v is TableId => (ALL_TABLE_IDS as readonly string[]).includes(v);
 
 export interface StatTable {
   id: TableId;
