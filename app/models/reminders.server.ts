@@ -4,12 +4,11 @@
  * subscription secrets of the feeds, and the record of e-mail digests sent.
  *
  * Authorised as the site pages are: a person sees the sites of the organisations they may confirm
- * for (canEditSiteDates: a researcher or editor there; an administrator everywhere) and the held
- * records of those organisations. Nothing about patients is read or written here.
+ * for (canEditSiteDates: a researcher or editor there) and the held records of those organisations. Nothing about patients is read or written here.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db.server";
-import { isAdmin, memberOrgs, type Principal } from "../auth/policy";
+import { memberOrgs, type Principal } from "../auth/policy";
 import { remindersFor, type Reminder, type ReminderSiteInput } from "../domain/reminders";
 import { siteKey } from "../domain/study-snapshot";
 import { listOpenHolds } from "./ingest.server";
@@ -73,9 +72,12 @@ function remindersAt(db: Db, organisationIds: string[] | null, now: Date): Remin
   return remindersFor({ sites: reminderSites(db, organisationIds), holds }, now);
 }
 
-/** What needs this person now: their organisations' sites and held records (everything, for an administrator). */
+/**
+ * What needs this person now: the sites and held records of the organisations they are a
+ * researcher or editor at. A national administrator has no organisation, so no reminders: the
+ * whole country's list is nobody's to-do list (it is in the statistics instead).
+ */
 export function remindersForUser(db: Db, p: Principal, now: Date): Reminder[] {
-  if (isAdmin(p)) return remindersAt(db, null, now);
   const orgs = memberOrgs(p);
   return orgs.length ? remindersAt(db, orgs, now) : [];
 }

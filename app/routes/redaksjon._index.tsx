@@ -104,6 +104,9 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!orgsWithRole(user, "editor").includes(organisationId) && !isAdmin(user)) {
       throw new Response("Bare redaktører ved organisasjonen kan lage abonnementslenker for den.", { status: 403 });
     }
+    if (organisationName(getDb(), organisationId) == null) {
+      throw new Response(`Ukjent organisasjon «${organisationId}».`, { status: 400 });
+    }
     const token = issueReminderFeedToken(getDb(), organisationId, user.id);
     return json<ActionData>({ formKey: `feed:${organisationId}`, feed: { organisationId, token } });
   }
