@@ -229,6 +229,26 @@ const envSchema = z
      */
     SITE_CONFIRMATION_SOFT_MONTHS: months(DEFAULT_CONFIRMATION_SOFT_MONTHS),
     SITE_CONFIRMATION_HARD_MONTHS: months(DEFAULT_CONFIRMATION_HARD_MONTHS),
+    /**
+     * The mail server for reminder digests (`npm run reminders:send`, ADR 0020), as a URL:
+     * smtp://user:password@host:587 (STARTTLS when the server offers it) or smtps://…:465.
+     * Unset: no e-mail is sent (reminders are still in the portal and the feeds).
+     */
+    SMTP_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL" }).optional(),
+    ),
+    /** The From address of reminder digests. */
+    MAIL_FROM: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .trim()
+        .regex(/^(?:[^<>@\r\n]+ <[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/, {
+          message: 'must be an e-mail address, or "Name <address>"',
+        })
+        .default("Kliniske studier <ikke-svar@kliniskestudier.no>"),
+    ),
     /** Seed the fictional demo studies into an empty database at start. */
     SEED_DEMO_DATA: z.preprocess(
       emptyToUndefined,
@@ -289,7 +309,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         const shown =
           raw === undefined
             ? ""
-            : ` (got ${JSON.stringify(variable.includes("SECRET") || variable.includes("KEY") || variable.includes("TOKEN") ? "…" : raw)})`;
+            : ` (got ${JSON.stringify(variable.includes("SECRET") || variable.includes("KEY") || variable.includes("TOKEN") || variable === "SMTP_URL" ? "…" : raw)})`;
         return { variable, message: issue.message + shown };
       }),
     );

@@ -2,7 +2,7 @@
  * Study → search documents (one per active site). Pure: the same study always gives the same
  * documents, so a rebuild from the database reproduces the index exactly.
  */
-import { searchWindow } from "../app/domain/inclusion-status";
+import { confirmationOverdueFrom, searchWindow, startOfOsloDay } from "../app/domain/inclusion-status";
 import { siteDisplayName } from "../app/domain/site-name";
 import type { StudyRecord } from "../app/models/study.server";
 import type { SearchDocument } from "./types";
@@ -12,7 +12,22 @@ export function isSearchable(study: Pick<StudyRecord, "publicationState">): bool
   return study.publicationState === "published";
 }
 
+/** studyConfirmedUntil of a study none of whose sites can become overdue (a number: Meilisearch sorts nulls last). */
+export const NEVER_OVERDUE = Number.MAX_SAFE_INTEGER;
+
+/** The instant from which all these sites are past the soft confirmation limit (see SearchDocument). */
+export function confirmedUntil(sites: readonly { confirmedOn?: string | null }[]): number {
+  if (sites.length === 0) return NEVER_OVERDUE;
+  let until = -Infinity;
+  for (const s of sites) {
+    if (s.confirmedOn == null) return NEVER_OVERDUE;
+    until = Math.max(until, startOfOsloDay(confirmationOverdueFrom(s.confirmedOn)).getTime());
+  }
+  return until;
+}
+
 export function studyDocuments(study: StudyRecord): SearchDocument[] {
+  const sites = study.sites.filter((s) => !s.withdrawn);
   const base = {
     studyId: study.id,
     title: study.title.nb,
@@ -36,8 +51,8 @@ export function studyDocuments(study: StudyRecord): SearchDocument[] {
     leadOrganisationName: study.leadOrganisation.name,
     updatedAt: Date.parse(study.updatedAt),
     isDemo: study.isDemo,
+    studyConfirmedUntil: confirmedUntil(sites),
   };
-  const sites = study.sites.filter((s) => !s.withdrawn);
   if (sites.length === 0) {
     return [
       {

@@ -43,6 +43,8 @@ export interface StudyEntry {
   updatedAt: number;
   /** Latest closesAt of the non-paused sites; null when one is open-ended or there is none. */
   studyClosesAt: number | null;
+  /** SearchDocument.studyConfirmedUntil: later ranks first among equally relevant studies. */
+  confirmedUntil: number;
   categories: string[];
   icd10Prefixes: Set<string>;
   chapters: string[];
@@ -339,6 +341,7 @@ export type StudyFields = Pick<
   | "healthyVolunteers"
   | "updatedAt"
   | "studyClosesAt"
+  | "confirmedUntil"
   | "categories"
   | "icd10Prefixes"
   | "chapters"
@@ -361,6 +364,7 @@ export function studyEntry(f: StudyFields): StudyEntry {
     healthyVolunteers: f.healthyVolunteers,
     updatedAt: f.updatedAt,
     studyClosesAt: f.studyClosesAt,
+    confirmedUntil: f.confirmedUntil,
     categories: f.categories,
     icd10Prefixes: f.icd10Prefixes,
     chapters: f.chapters,
@@ -422,6 +426,7 @@ export function entryFromDocuments(
     healthyVolunteers: d.healthyVolunteers,
     updatedAt: d.updatedAt,
     studyClosesAt: active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[])),
+    confirmedUntil: d.studyConfirmedUntil,
     categories: d.categories.map((c) => intern(c)!),
     icd10Prefixes: new Set(derived.icd10Prefixes.map((c) => intern(c)!)),
     chapters: derived.chapters.map((c) => intern(c)!),
@@ -739,8 +744,13 @@ type Compare = (a: Match, b: Match) => number;
 const nullsLast = (a: number | null, b: number | null) => (a == null ? (b == null ? 0 : 1) : b == null ? -1 : a - b);
 
 export function comparator(sort: SearchQuery["sort"], near: boolean): Compare {
+  // Equally relevant: the study confirmed more recently first (a study whose sites are all past the
+  // soft confirmation limit ranks below every one that is not: ADR 0020), then the newest.
   const byRelevance: Compare = (a, b) =>
-    a.score - b.score || b.entry.updatedAt - a.entry.updatedAt || a.entry.studyId - b.entry.studyId;
+    a.score - b.score ||
+    b.entry.confirmedUntil - a.entry.confirmedUntil ||
+    b.entry.updatedAt - a.entry.updatedAt ||
+    a.entry.studyId - b.entry.studyId;
   switch (sort) {
     case "closing":
       return (a, b) =>

@@ -67,7 +67,7 @@ export const FILTERABLE_ATTRIBUTES = [
 // No `_geo`: Meilisearch rewrites its whole geo R-tree for every batch that touches a document
 // with it (1.4 s of each 1.6 s change at 100,000 studies); distance is sorted by rings of
 // hospitals instead (meilisearch.ts searchDistance).
-export const SORTABLE_ATTRIBUTES = ["updatedAt", "closesAt", "studyClosesAt"] as const;
+export const SORTABLE_ATTRIBUTES = ["updatedAt", "closesAt", "studyClosesAt", "studyConfirmedUntil"] as const;
 
 export const RANKING_RULES = ["words", "typo", "proximity", "attribute", "sort", "exactness"] as const;
 

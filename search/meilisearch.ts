@@ -90,6 +90,8 @@ export interface MeiliStudyDocument {
   closesAt: number | null;
   /** The latest closesAt of the study's non-paused sites (null = open-ended): the "closing" sort key. */
   studyClosesAt: number | null;
+  /** SearchDocument.studyConfirmedUntil (the same on all of a study's documents): sorted on after relevance. */
+  studyConfirmedUntil: number;
   paused: boolean;
   lat: number | null;
   lon: number | null;
@@ -216,6 +218,7 @@ function toMeiliDocument(
     opensAt: d.opensAt,
     closesAt: d.closesAt,
     studyClosesAt,
+    studyConfirmedUntil: d.studyConfirmedUntil,
     paused: d.paused,
     lat: d.lat,
     lon: d.lon,
@@ -704,8 +707,17 @@ export class MeilisearchEngine implements SearchEngine {
     const byDistance = query.sort === "distance" && near != null;
     // The study that stops including soonest first (a multi-site study whose one site closes today
     // but another runs for months is not "closing").
+    // By relevance: among equally relevant studies (Meilisearch's "sort" rule comes after words,
+    // typo, proximity and attribute), the one confirmed more recently first, so a study whose
+    // sites are all past the soft confirmation limit ranks below the others (ADR 0020).
     const sort =
-      query.sort === "closing" ? ["studyClosesAt:asc"] : query.sort === "newest" ? ["updatedAt:desc"] : undefined;
+      query.sort === "closing"
+        ? ["studyClosesAt:asc"]
+        : query.sort === "newest"
+          ? ["updatedAt:desc"]
+          : byDistance
+            ? undefined
+            : ["studyConfirmedUntil:desc"];
 
     const wanted = new Set(query.facets ?? []);
     const statusSet = statusSetFor(query.status);

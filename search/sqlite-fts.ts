@@ -25,6 +25,7 @@ import type { Statement } from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../app/db.server";
 import { groupByStudy } from "../app/domain/group-by-study";
+import { NEVER_OVERDUE } from "./document-mapper";
 import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
 import { isKnownTerm, safeQuery } from "./medical-terms";
@@ -250,8 +251,8 @@ export class SqliteFtsEngine implements SearchEngine {
     const studyClosesAt =
       active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[]));
     this.stmt(
-      `INSERT INTO search_studies (study_id, title, short_title, title_n, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at, is_demo)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO search_studies (study_id, title, short_title, title_n, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at, is_demo, confirmed_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       studyId,
       d.title,
@@ -266,6 +267,7 @@ export class SqliteFtsEngine implements SearchEngine {
       d.updatedAt,
       studyClosesAt,
       d.isDemo ? 1 : 0,
+      d.studyConfirmedUntil,
     );
     const insertSite = this.stmt(
       `INSERT INTO search_sites (doc_id, study_id, site_id, region_id, organisation_id, hospital_id, opens_at, closes_at, paused, lat, lon)
@@ -546,10 +548,21 @@ export class SqliteFtsEngine implements SearchEngine {
     // search pass is bound by memory reads, and scattering an entry's parts over the heap made
     // it slower.
     const studies = this.stmt(
-      "SELECT study_id, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at FROM search_studies ORDER BY study_id",
+      "SELECT study_id, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at, confirmed_until FROM search_studies ORDER BY study_id",
     )
       .raw()
-      .all() as [number, string, string | null, string, number | null, number | null, number, number, number | null][];
+      .all() as [
+      number,
+      string,
+      string | null,
+      string,
+      number | null,
+      number | null,
+      number,
+      number,
+      number | null,
+      number | null,
+    ][];
     const values = this.stmt("SELECT study_id, kind, value FROM search_study_values ORDER BY study_id").raw().all() as [
       number,
       string,
@@ -574,7 +587,7 @@ export class SqliteFtsEngine implements SearchEngine {
     const entries: [number, StudyEntry][] = [];
     let v = 0;
     let si = 0;
-    for (const [id, type, phase, sex, minAge, maxAge, hv, updatedAt, closesAt] of studies) {
+    for (const [id, type, phase, sex, minAge, maxAge, hv, updatedAt, closesAt, confirmedUntil] of studies) {
       while (v < values.length && values[v]![0] < id) v++;
       while (si < sites.length && sites[si]![0] < id) si++;
       const studySites: SiteEntry[] = [];
@@ -616,6 +629,8 @@ export class SqliteFtsEngine implements SearchEngine {
           healthyVolunteers: hv === 1,
           updatedAt,
           studyClosesAt: closesAt,
+          // Rows written before migration 0020 have none: never overdue until reindexed.
+          confirmedUntil: confirmedUntil ?? NEVER_OVERDUE,
           categories,
           icd10Prefixes: prefixes,
           chapters,

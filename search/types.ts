@@ -47,6 +47,15 @@ export interface SearchDocument {
   lon: number | null;
   /** Epoch ms of the study's last change. */
   updatedAt: number;
+  /**
+   * Epoch ms from which every active site of the study is past the soft confirmation limit
+   * ("ikke bekreftet siden …", ADR 0019/0020): the start of the Oslo day its most recently
+   * confirmed site becomes overdue; NEVER_OVERDUE when a site has no confirmation record or the
+   * study has no sites. The same on all of a study's documents. Both engines rank by it (later
+   * first) right after relevance, so a study whose sites are all overdue ranks below otherwise
+   * equal ones at every instant, with no reindexing when the day comes.
+   */
+  studyConfirmedUntil: number;
   isDemo: boolean;
 }
 

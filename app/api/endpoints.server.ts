@@ -4,7 +4,9 @@
  * app/models; the route files only bind a path to one of these.
  */
 import type { Facet, SearchQuery, SearchResult, SortOrder, StatusFilter } from "../../search/types";
-import { osloDate } from "../domain/inclusion-status";
+import { osloDate, statusPolicy } from "../domain/inclusion-status";
+import { freshnessByOrganisation, freshnessByRegion, type FreshnessRow } from "../domain/statistics";
+import { statisticsFacts } from "../models/statistics.server";
 import type { Phase, StudyType } from "../domain/study";
 import { ApiError, invalidParameters } from "../http/api-errors.server";
 import { datasetState, notBeforeBoot, type ApiAnswer, type ApiContext } from "../http/api-read.server";
@@ -29,6 +31,7 @@ import { CSV_BOM, studyCsvHeaderLine, studyCsvLine } from "./csv";
 import { buildOpenApiDocument } from "./openapi";
 import { describeParamProblems, parseParams, type ParamProblem } from "./query";
 import {
+  type ConfirmationFreshnessOut,
   changesQueryParams,
   DEFAULT_CHANGES_LIMIT,
   DEFAULT_PER_PAGE,
@@ -271,6 +274,36 @@ export function listOrganisationsAnswer(ctx: ApiContext): ApiAnswer {
     links: { self: `${ctx.urls.base}/api/v1/organisations` },
   };
   return { kind: "json", body, lastModified: notBeforeBoot(new Date(0)) };
+}
+
+/* ================================================================== GET /api/v1/statistics/confirmations */
+
+export function confirmationFreshnessAnswer(ctx: ApiContext): ApiAnswer {
+  parsedOrThrow(ctx.url.searchParams, []);
+  const now = new Date();
+  const facts = statisticsFacts(ctx.db);
+  const out = (r: FreshnessRow) => ({
+    id: r.key,
+    name: r.label,
+    openSites: r.open,
+    confirmedSites: r.confirmed,
+    confirmedShare: r.share,
+    medianConfirmationAgeDays: r.medianAgeDays,
+  });
+  const regions = freshnessByRegion(facts, now);
+  const organisations = freshnessByOrganisation(facts, now);
+  const policy = statusPolicy();
+  const body: ConfirmationFreshnessOut = {
+    data: { regions: regions.rows.map(out), organisations: organisations.rows.map(out), total: out(regions.total) },
+    meta: {
+      on: osloDate(now),
+      softLimitMonths: policy.confirmationSoftMonths,
+      hardLimitMonths: policy.confirmationHardMonths,
+    },
+    links: { self: `${ctx.urls.base}/api/v1/statistics/confirmations` },
+  };
+  // Derived for today (ages grow every day): the same body, hence ETag, all day; never kept in the answer cache.
+  return { kind: "json", body, lastModified: null, cacheable: false };
 }
 
 /* ================================================================== GET /api/v1/changes */

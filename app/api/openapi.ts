@@ -141,6 +141,10 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
       { name: "Studier", description: "Search, read and export studies. Søk, les og eksporter studier." },
       { name: "Historikk", description: "Versions and the change log. Versjoner og endringslogg." },
       { name: "Referanser", description: "Organisations, regions and hospitals. Organisasjoner, regioner og sykehus." },
+      {
+        name: "Statistikk",
+        description: "National figures, such as how current the sites' confirmations are. Nasjonale tall.",
+      },
       { name: "Hendelser", description: "Live events (Server-Sent Events). Direkte hendelser." },
       { name: "Feeds", description: "Atom feeds and iCalendar. Atom-feeder og iCalendar." },
       { name: "Innbygging", description: "Embeds for hospital web sites. Innbygging på sykehusenes nettsteder." },
@@ -187,6 +191,16 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           description:
             "Alle helseforetak og private ideelle sykehus med region og behandlingssteder (id-ene brukes i filtrene regions, organisations og hospitals).",
           responses: { "200": jsonOk("OrganisationList", "Organisasjonene."), ...errors() },
+        },
+      },
+      "/api/v1/statistics/confirmations": {
+        get: {
+          operationId: "getConfirmationFreshness",
+          tags: ["Statistikk"],
+          summary: "How current the confirmations of open sites are, per region and health trust",
+          description:
+            "Andelen åpne studiesteder som er bekreftet innen den myke grensen (standard 6 måneder), og median alder (dager) på bekreftelsene, per region, per helseforetak og for hele landet. Samme tall som /forsker/statistikk. Regnet ut for øyeblikket svaret lages.",
+          responses: { "200": jsonOk("ConfirmationFreshness", "Tallene."), ...errors() },
         },
       },
       "/api/v1/changes": {

@@ -586,6 +586,48 @@ export const organisationListSchema = named(
   }),
 );
 
+const freshnessRowSchema = z.object({
+  id: z.string().describe("Regionens eller helseforetakets id (som i /api/v1/organisations); «total» for hele landet."),
+  name: z.string(),
+  openSites: z
+    .number()
+    .int()
+    .describe(
+      "Åpne studiesteder etter datoer eller kildens status, før bekreftelsesgrensene (et studiested som sluttet å telle fordi ingen bekreftet det, telles her som ikke bekreftet).",
+    ),
+  confirmedSites: z.number().int().describe("Av dem: bekreftet innen den myke grensen."),
+  confirmedShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe("confirmedSites / openSites (null uten åpne studiesteder)."),
+  medianConfirmationAgeDays: z
+    .number()
+    .nullable()
+    .describe(
+      "Median antall dager siden siste bekreftelse for de åpne studiestedene (null når ingen har en bekreftelse).",
+    ),
+});
+
+export const confirmationFreshnessSchema = named(
+  "ConfirmationFreshness",
+  "Hvor ferske bekreftelsene av åpne studiesteder er, per region og per helseforetak, regnet ut for øyeblikket svaret ble laget (ADR 0019, 0020).",
+  z.object({
+    data: z.object({
+      regions: z.array(freshnessRowSchema),
+      organisations: z.array(freshnessRowSchema),
+      total: freshnessRowSchema,
+    }),
+    meta: z.object({
+      on: z.iso.date().describe("Dagen tallene gjelder (Europe/Oslo): aldrene telles i hele dager."),
+      softLimitMonths: z.number().int(),
+      hardLimitMonths: z.number().int(),
+    }),
+    links: z.object({ self: z.url() }),
+  }),
+);
+
 export const changeSchema = named(
   "Change",
   "En offentlig endring: published (ble synlig), changed, withdrawn (trukket tilbake) eller unpublished (skjult igjen). cursor kan brukes som since.",
@@ -630,6 +672,7 @@ export type StudyVersionOut = z.output<typeof studyVersionSchema>;
 export type StudyVersionListOut = z.output<typeof studyVersionListSchema>;
 export type OrganisationOut = z.output<typeof organisationSchema>;
 export type OrganisationListOut = z.output<typeof organisationListSchema>;
+export type ConfirmationFreshnessOut = z.output<typeof confirmationFreshnessSchema>;
 export type ChangeOut = z.output<typeof changeSchema>;
 export type ChangeListOut = z.output<typeof changeListSchema>;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];

@@ -16,8 +16,8 @@
  *   not dated, so it does not take a site out of past or future months;
  * - new studies per month: the month (Europe/Oslo) a study was first published.
  */
-import { daysInMonth } from "./calendar-date";
-import { osloDate, studyStatus, type InclusionWindow, type StudyStatus } from "./inclusion-status";
+import { calendarDaysBetween, daysInMonth } from "./calendar-date";
+import { osloDate, siteState, studyStatus, type InclusionWindow, type StudyStatus } from "./inclusion-status";
 
 export interface StatStudy {
   id: number;
@@ -247,4 +247,98 @@ export function newStudiesPerMonth(facts: StatisticsFacts, now: Date, back = 24)
     out.push({ month, count: counts.get(month) ?? 0, when: i === 0 ? "current" : "past" });
   }
   return out;
+}
+
+// --------------------------------------------------------------------------------- freshness
+
+/**
+ * How current the open sites' confirmations are (issue 18 item 3, ADR 0020), per group of sites:
+ * - `open`: sites open (or open by invitation) by their dates or declaration — counted *before*
+ *   the confirmation limits, so a site that stopped counting as open because nobody confirmed it
+ *   (past the hard limit) still counts here, as not confirmed: letting it drop out would make a
+ *   region look better the longer it leaves its sites unconfirmed;
+ * - `confirmed`: of those, sites confirmed within the soft limit;
+ * - `share`: confirmed / open, 0–1 (null when there are no open sites);
+ * - `medianAgeDays`: the median of whole days since each of those sites' last confirmation (null
+ *   when none has a record). Sites without any record count as open, not confirmed, and have no age.
+ */
+export interface FreshnessRow {
+  key: string;
+  label: string;
+  open: number;
+  confirmed: number;
+  share: number | null;
+  medianAgeDays: number | null;
+}
+
+export interface FreshnessTable {
+  rows: FreshnessRow[];
+  total: FreshnessRow;
+}
+
+/** The median of numbers (mean of the two middle ones for an even count); null for none. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function freshnessRow(key: string, label: string, sites: readonly StatSite[], now: Date): FreshnessRow {
+  const today = osloDate(now);
+  let open = 0;
+  let confirmed = 0;
+  const ages: number[] = [];
+  for (const site of sites) {
+    // The status before the confirmation limits: the same rule with no confirmation record.
+    const base = siteState({ ...site, confirmedOn: null }, now).status;
+    if (base !== "open" && base !== "invitation") continue;
+    open++;
+    if (site.confirmedOn == null) continue;
+    ages.push(calendarDaysBetween(site.confirmedOn, today));
+    if (siteState(site, now).confirmation === "confirmed") confirmed++;
+  }
+  return { key, label, open, confirmed, share: open ? confirmed / open : null, medianAgeDays: median(ages) };
+}
+
+function freshnessBy(
+  facts: StatisticsFacts,
+  now: Date,
+  groupOf: (site: StatSite) => string | null,
+  groups: { key: string; label: string }[],
+  keepEmpty: boolean,
+  totalLabel: string,
+): FreshnessTable {
+  const grouped = new Map<string, StatSite[]>(groups.map((g) => [g.key, []]));
+  for (const site of facts.sites) {
+    const key = groupOf(site);
+    if (key != null) grouped.get(key)?.push(site);
+  }
+  const rows = groups
+    .map((g) => freshnessRow(g.key, g.label, grouped.get(g.key)!, now))
+    .filter((r) => keepEmpty || r.open > 0)
+    .sort(byName);
+  return { rows, total: freshnessRow("total", totalLabel, facts.sites, now) };
+}
+
+export function freshnessByRegion(facts: StatisticsFacts, now: Date, totalLabel = "Hele landet"): FreshnessTable {
+  return freshnessBy(
+    facts,
+    now,
+    (s) => s.regionId,
+    facts.regions.map((r) => ({ key: r.id, label: r.name })),
+    true,
+    totalLabel,
+  );
+}
+
+export function freshnessByOrganisation(facts: StatisticsFacts, now: Date, totalLabel = "Hele landet"): FreshnessTable {
+  return freshnessBy(
+    facts,
+    now,
+    (s) => s.organisationId,
+    facts.organisations.map((o) => ({ key: o.id, label: o.name })),
+    false,
+    totalLabel,
+  );
 }

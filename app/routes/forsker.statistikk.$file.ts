@@ -7,15 +7,16 @@ import { getDb } from "~/db.server";
 import { osloDate } from "~/domain/inclusion-status";
 import { PUBLIC_PAGE_CACHE_CONTROL } from "~/http/cache-headers";
 import { statisticsFacts } from "~/models/statistics.server";
+import { langFromSearch } from "~/i18n/languages";
 import { excelCsv } from "~/views/excel-csv";
-import { isTableId, statisticsView, tableCsvRows, TABLE_IDS } from "~/views/statistics";
+import { ALL_TABLE_IDS, isTableId, statisticsView, tableCsvRows } from "~/views/statistics";
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const match = /^([a-z-]+)\.csv$/.exec(params.file ?? "");
   const id = match?.[1];
   if (!id || !isTableId(id)) {
     return new Response(
-      `Ukjent tabell «${params.file}». Tabellene er: ${TABLE_IDS.map((t) => `${t}.csv`).join(", ")}.\n`,
+      `Ukjent tabell «${params.file}». Tabellene er: ${ALL_TABLE_IDS.map((t) => `${t}.csv`).join(", ")}.\n`,
       {
         status: 404,
         headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
@@ -23,7 +24,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
     );
   }
   const now = new Date();
-  const table = statisticsView(statisticsFacts(getDb()), now).sections.find((s) => s.table.id === id)!.table;
+  const view = statisticsView(statisticsFacts(getDb()), now, langFromSearch(new URL(request.url).search));
+  const table = [...view.sections.map((s) => s.table), ...view.freshness].find((t) => t.id === id)!;
   return new Response(excelCsv(tableCsvRows(table)), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8; header=present",

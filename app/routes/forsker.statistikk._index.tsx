@@ -8,7 +8,7 @@
  * Status is derived for the instant of the request (never stored); each chart is SVG drawn here
  * with a text alternative and is followed by its table, and each table can be downloaded as CSV.
  */
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { MonthColumnChart, StackedBarChart } from "~/components/StatisticsCharts";
@@ -16,12 +16,14 @@ import { publicPageHeaders } from "~/http/cache-headers";
 import { STATUS_LABEL } from "~/domain/status-label";
 import type { StatTable } from "~/views/statistics";
 import { statisticsPage } from "~/views/statistics-page.server";
+import { langFromSearch, withLang } from "~/i18n/languages";
+import { useTranslator } from "~/i18n/use-translator";
 
 export const meta: MetaFunction = () => [{ title: "Nasjonal statistikk – Kliniske studier" }];
 export const headers = publicPageHeaders;
 
-export async function loader() {
-  return statisticsPage(new Date());
+export async function loader({ request }: LoaderFunctionArgs) {
+  return statisticsPage(new Date(), langFromSearch(new URL(request.url).search));
 }
 
 /** One table row's cells: the first is the row's header. */
@@ -76,8 +78,9 @@ function DataTable({ table }: { table: StatTable }) {
 }
 
 export default function Statistics() {
-  const { view, at } = useLoaderData<typeof loader>();
+  const { view, at, lang } = useLoaderData<typeof loader>();
   const { total } = view;
+  const { t } = useTranslator();
   return (
     <>
       <h1>Nasjonal statistikk</h1>
@@ -106,6 +109,11 @@ export default function Statistics() {
               <a href={`#${s.table.id}`}>{s.table.title}</a>
             </li>
           ))}
+          {view.freshness.map((table) => (
+            <li key={table.id}>
+              <a href={`#${table.id}`}>{table.title}</a>
+            </li>
+          ))}
         </ul>
       </nav>
       {view.sections.map((s) => (
@@ -121,6 +129,19 @@ export default function Statistics() {
           <p>
             <a href={`/forsker/statistikk/${s.table.id}.csv`} download>
               Last ned «{s.table.title}» som CSV (semikolon, for Excel)
+            </a>
+          </p>
+        </section>
+      ))}
+      {view.freshness.map((table) => (
+        <section key={table.id} aria-labelledby={table.id} className="stat-section" lang={lang}>
+          <h2 id={table.id}>{table.title}</h2>
+          <p>{table.explanation}</p>
+          <DataTable table={table} />
+          <p>
+            <a href={withLang(`/forsker/statistikk/${table.id}.csv`, lang)} download>
+              {t("stats.freshness.csv")}
+              <span className="visually-hidden">{` (${table.title})`}</span>
             </a>
           </p>
         </section>

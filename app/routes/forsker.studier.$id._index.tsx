@@ -262,7 +262,7 @@ export default function ResearcherStudy() {
           const values = data?.site === site.key ? (data.values ?? {}) : {};
           const fid = `sted-${index}`;
           return (
-            <div key={site.key} className="site-form">
+            <div key={site.key} className="site-form" id={`sted-${site.key}`}>
               <h3>{site.name}</h3>
               <p>
                 {site.statusText}

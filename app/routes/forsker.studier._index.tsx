@@ -6,6 +6,8 @@ import { signedInHeaders, signedInPage } from "~/auth/route.server";
 import { listMyStudies } from "~/models/study-work.server";
 import { studyOverview } from "~/views/researcher.server";
 import { SignedInBar } from "~/components/SignedIn";
+import { Reminders } from "~/components/Reminders";
+import { remindersForUser } from "~/models/reminders.server";
 
 export const meta: MetaFunction = () => [
   { title: "Mine studier – Kliniske studier" },
@@ -16,12 +18,14 @@ export const headers = signedInHeaders;
 export async function loader({ request }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   const now = new Date();
-  const studies = listMyStudies(getDb(), page.user).map((s) => studyOverview(s, now));
-  return json({ user: page.user, csrf: page.csrf, studies }, { headers: page.headers });
+  const db = getDb();
+  const studies = listMyStudies(db, page.user).map((s) => studyOverview(s, now));
+  const reminders = remindersForUser(db, page.user, now);
+  return json({ user: page.user, csrf: page.csrf, studies, reminders }, { headers: page.headers });
 }
 
 export default function MyStudies() {
-  const { user, csrf, studies } = useLoaderData<typeof loader>();
+  const { user, csrf, studies, reminders } = useLoaderData<typeof loader>();
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
@@ -29,6 +33,7 @@ export default function MyStudies() {
       <p className="lead">
         Studier ved organisasjonene dine: status i dag, hva som mangler før publisering, og hva du bør se på.
       </p>
+      <Reminders reminders={reminders} csrf={csrf} />
       <p>
         <Link to="/forsker/studier/ny">Registrer ny studie</Link>
       </p>

@@ -8,7 +8,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "~/db.server";
-import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin } from "~/auth/policy";
+import { getConfig } from "~/config.server";
+import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin, orgsWithRole } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import {
   confirmSite,
@@ -20,6 +21,14 @@ import {
 } from "~/models/study-work.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
+import { Reminders } from "~/components/Reminders";
+import {
+  issueReminderFeedToken,
+  organisationName,
+  reminderFeedTokenCreatedAt,
+  remindersForUser,
+} from "~/models/reminders.server";
+import { useTranslator } from "~/i18n/use-translator";
 
 export const meta: MetaFunction = () => [
   { title: "Redaksjon – Kliniske studier" },
@@ -58,10 +67,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
     reasons: h.reasons,
     heldAt: formatInstant(h.heldAt),
   }));
-  return json({ user: page.user, csrf: page.csrf, queue, sites, held, proposed, done }, { headers: page.headers });
+  const reminders = remindersForUser(db, page.user, now);
+  // The editor's organisations' reminder feeds (Atom, iCalendar): a secret link per organisation.
+  const base = getConfig().BASE_URL.replace(/\/$/, "");
+  const subscriptions = orgsWithRole(page.user, "editor").map((id) => {
+    const at = reminderFeedTokenCreatedAt(db, id);
+    return { id, name: organisationName(db, id) ?? id, since: at };
+  });
+  return json(
+    { user: page.user, csrf: page.csrf, queue, sites, held, proposed, done, reminders, subscriptions, base },
+    { headers: page.headers },
+  );
 }
 
-type ActionData = { formKey: string; error?: string; problems?: { field: string; message: string }[]; reason?: string };
+type ActionData = {
+  formKey: string;
+  error?: string;
+  problems?: { field: string; message: string }[];
+  reason?: string;
+  /** A new reminder-feed secret, shown once (for this organisation). */
+  feed?: { organisationId: string; token: string };
+};
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
@@ -71,6 +97,18 @@ export async function action({ request }: ActionFunctionArgs) {
     const studyId = parseId(formText(form, "study"));
     guarded(() => confirmSite(getDb(), user, studyId, formText(form, "site")));
     return redirect("/redaksjon?ferdig=bekreftet");
+  }
+  if (intent === "reminder-feed") {
+    // A new secret link for the organisation's reminder feeds; only an editor there (or an admin).
+    const organisationId = formText(form, "organisation");
+    if (!orgsWithRole(user, "editor").includes(organisationId) && !isAdmin(user)) {
+      throw new Response("Bare redaktører ved organisasjonen kan lage abonnementslenker for den.", { status: 403 });
+    }
+    if (organisationName(getDb(), organisationId) == null) {
+      throw new Response(`Ukjent organisasjon «${organisationId}».`, { status: 400 });
+    }
+    const token = issueReminderFeedToken(getDb(), organisationId, user.id);
+    return json<ActionData>({ formKey: `feed:${organisationId}`, feed: { organisationId, token } });
   }
   if (intent !== "pause" && intent !== "resume") throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
   const studyId = parseId(formText(form, "study"));
@@ -97,8 +135,10 @@ const DONE: Record<string, string> = {
 };
 
 export default function EditorQueue() {
-  const { user, csrf, queue, sites, held, proposed, done } = useLoaderData<typeof loader>();
+  const { user, csrf, queue, sites, held, proposed, done, reminders, subscriptions, base } =
+    useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
+  const { t, instant } = useTranslator();
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
@@ -108,6 +148,37 @@ export default function EditorQueue() {
           {DONE[done]}
         </p>
       ) : null}
+      <Reminders reminders={reminders} csrf={csrf} />
+      {subscriptions.map((o) => (
+        <section key={o.id} aria-labelledby={`abonner-${o.id}`}>
+          <h2 id={`abonner-${o.id}`}>{t("reminders.feeds", { organisation: o.name })}</h2>
+          <p>{t("reminders.feeds.lead")}</p>
+          {o.since ? <p>{t("reminders.feeds.since", { at: instant(o.since) })}</p> : null}
+          {data?.feed?.organisationId === o.id ? (
+            <div className="notice" role="status">
+              <p>{t("reminders.feeds.made")}</p>
+              <ul>
+                <li>
+                  {t("reminders.feeds.atom")}:{" "}
+                  <code>{`${base}/feeds/paminnelser/${o.id}/${data.feed.token}.atom`}</code>
+                </li>
+                <li>
+                  {t("reminders.feeds.ics")}: <code>{`${base}/feeds/paminnelser/${o.id}/${data.feed.token}.ics`}</code>
+                </li>
+              </ul>
+            </div>
+          ) : null}
+          <Form method="post">
+            <CsrfField token={csrf} />
+            <input type="hidden" name="intent" value="reminder-feed" />
+            <input type="hidden" name="organisation" value={o.id} />
+            <button type="submit">
+              {t("reminders.feeds.make")}
+              <span className="visually-hidden">{` (${o.name})`}</span>
+            </button>
+          </Form>
+        </section>
+      ))}
       <p>
         <Link to="/redaksjon/feeds">Innlesing: feeds, siste innlesinger og avviste poster</Link>
       </p>

@@ -8,7 +8,12 @@ import { nb } from "date-fns/locale";
 import { PHASE_LABEL } from "../domain/labels";
 import type { StudyStatus } from "../domain/inclusion-status";
 import { STATUS_LABEL } from "../domain/status-text";
+import { statusPolicy } from "../domain/inclusion-status";
+import type { Lang } from "../i18n/languages";
+import { translator } from "../i18n/translate";
 import {
+  freshnessByOrganisation,
+  freshnessByRegion,
   newStudiesPerMonth,
   sitesOpenPerMonth,
   statusByCategory,
@@ -18,6 +23,7 @@ import {
   type MonthCount,
   type MonthWhen,
   type StatisticsFacts,
+  type FreshnessTable,
   type StatusTable,
 } from "../domain/statistics";
 import type { CsvCell } from "./excel-csv";
@@ -30,8 +36,11 @@ export const TABLE_IDS = [
   "inklusjon-per-maned",
   "nye-studier-per-maned",
 ] as const;
-export type TableId = (typeof TABLE_IDS)[number];
-export const isTableId = (v: string): v is TableId => (TABLE_IDS as readonly string[]).includes(v);
+/** Tables without a chart: how current the confirmations are (issue 18 item 3). */
+export const FRESHNESS_TABLE_IDS = ["bekreftelse-region", "bekreftelse-organisasjon"] as const;
+export const ALL_TABLE_IDS = [...TABLE_IDS, ...FRESHNESS_TABLE_IDS] as const;
+export type TableId = (typeof ALL_TABLE_IDS)[number];
+export const isTableId = (v: string): v is TableId => (ALL_TABLE_IDS as readonly string[]).includes(v);
 
 export interface StatTable {
   id: TableId;
@@ -67,6 +76,8 @@ export interface StatisticsView {
   total: StatusTable["total"];
   demoStudies: number;
   sections: StatSection[];
+  /** How current the open sites' confirmations are, by region and by health trust (in the page's language). */
+  freshness: StatTable[];
 }
 
 const SITE_STATUSES: StudyStatus[] = ["open", "planned", "paused", "closed"];
@@ -154,7 +165,57 @@ function monthSection(
   };
 }
 
-export function statisticsView(facts: StatisticsFacts, now: Date): StatisticsView {
+/** Share as a whole percentage ("–" when there is nothing to share), median days with one decimal at most. */
+const percent = (share: number | null): CsvCell => (share == null ? "–" : Math.round(share * 100));
+const days = (value: number | null): CsvCell => (value == null ? "–" : Math.round(value * 10) / 10);
+
+function freshnessTable(id: TableId, title: string, group: string, table: FreshnessTable, lang: Lang): StatTable {
+  const { t } = translator(lang);
+  const row = (r: FreshnessTable["total"]): CsvCell[] => [
+    r.label,
+    r.open,
+    r.confirmed,
+    percent(r.share),
+    days(r.medianAgeDays),
+  ];
+  return {
+    id,
+    title,
+    explanation: t("stats.freshness.explanation", { months: statusPolicy().confirmationSoftMonths }),
+    columns: [
+      group,
+      t("stats.freshness.open"),
+      t("stats.freshness.confirmed"),
+      t("stats.freshness.share"),
+      t("stats.freshness.median"),
+    ],
+    rows: table.rows.map(row),
+    foot: row(table.total),
+  };
+}
+
+export function freshnessTables(facts: StatisticsFacts, now: Date, lang: Lang = "nb"): StatTable[] {
+  const { t } = translator(lang);
+  const country = t("stats.freshness.country");
+  return [
+    freshnessTable(
+      "bekreftelse-region",
+      t("stats.freshness.byRegion"),
+      t("stats.freshness.group.region"),
+      freshnessByRegion(facts, now, country),
+      lang,
+    ),
+    freshnessTable(
+      "bekreftelse-organisasjon",
+      t("stats.freshness.byOrganisation"),
+      t("stats.freshness.group.organisation"),
+      freshnessByOrganisation(facts, now, country),
+      lang,
+    ),
+  ];
+}
+
+export function statisticsView(facts: StatisticsFacts, now: Date, lang: Lang = "nb"): StatisticsView {
   const byRegion = statusByRegion(facts, now);
   const sections: StatSection[] = [
     statusSection(
@@ -204,7 +265,12 @@ export function statisticsView(facts: StatisticsFacts, now: Date): StatisticsVie
       newStudiesPerMonth(facts, now),
     ),
   ];
-  return { total: byRegion.total, demoStudies: facts.studies.filter((s) => s.isDemo).length, sections };
+  return {
+    total: byRegion.total,
+    demoStudies: facts.studies.filter((s) => s.isDemo).length,
+    sections,
+    freshness: freshnessTables(facts, now, lang),
+  };
 }
 
 /** The table as CSV rows: header, rows, national row. */

@@ -771,6 +771,7 @@ export function generateDocuments(
       leadOrganisationName: lead.organisationName,
       updatedAt,
       isDemo: false,
+      studyConfirmedUntil: Number.MAX_SAFE_INTEGER,
     };
     chosen.forEach((h, k) => {
       const siteId = ++siteSeq;

@@ -62,6 +62,7 @@ function doc(
     lon: 18.97,
     updatedAt: Date.parse("2026-11-01T00:00:00Z"),
     isDemo: false,
+    studyConfirmedUntil: Number.MAX_SAFE_INTEGER,
     ...extra,
   };
 }

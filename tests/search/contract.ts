@@ -167,6 +167,33 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
         }),
         new Date("2026-03-15T10:00:00Z"),
       );
+      // Two studies alike in every searchable word (ADR 0020): one confirmed a month ago, the
+      // other last confirmed eight months ago (past the 6-month soft limit, still open) but changed
+      // since in a field that is no text and confirms nothing (its phase), so it is the NEWER one.
+      const meniscus = (phase: StudyInput["phase"]) =>
+        edgeStudy("Meniskstudie i Tromsø", {
+          conditions: ["Meniskskade"],
+          phase,
+          sites: [
+            {
+              organisationId: "unn",
+              hospitalId: "unn-tromso",
+              inclusionStart: "2025-01-01",
+              inclusionEnd: "2027-12-31",
+            },
+          ],
+        });
+      // (The overdue one first: an engine's last tie-break, its own document order, favours it too.)
+      saveOn("meniscusOverdue", meniscus(null), new Date("2026-03-15T10:00:00Z"));
+      saveOn("meniscusFresh", meniscus("phase_2"), new Date("2026-10-22T10:00:00Z"));
+      {
+        const r = saveStudy(t.db, meniscus("phase_2"), {
+          actor,
+          studyId: ids.meniscusOverdue,
+          now: new Date("2026-11-21T10:00:00Z"),
+        });
+        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      }
       save(
         "draft",
         edgeStudy("Utkast om brystkreft som ikke skal finnes", {
@@ -374,6 +401,28 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(await titlesOf({ q: "hofteartrose", status: ["open"], now: startOfOsloDay("2026-10-02") })).not.toContain(
         lapsed,
       );
+    });
+
+    it("ranks a study whose open sites are all past the soft confirmation limit below an otherwise equal one (ADR 0020)", async () => {
+      const overdue = getStudy(t.db, ids.meniscusOverdue!)!;
+      const fresh = getStudy(t.db, ids.meniscusFresh!)!;
+      // The premise: same words, the overdue one changed later, and only its confirmation is old.
+      expect(Date.parse(overdue.updatedAt)).toBeGreaterThan(Date.parse(fresh.updatedAt));
+      expect(overdue.sites[0]!.confirmedOn).toBe("2026-03-15");
+      expect(fresh.sites[0]!.confirmedOn).toBe("2026-10-22");
+      for (const q of ["meniskskade", "meniskstudie tromsø"]) {
+        for (const status of [undefined, ["open" as const]]) {
+          const order = (await search({ q, status })).hits.map((h) => h.studyId);
+          expect(order, `${q} ${status ?? "all"}`).toContain(ids.meniscusOverdue);
+          expect(order.indexOf(ids.meniscusFresh!), `${q} ${status ?? "all"}`).toBeLessThan(
+            order.indexOf(ids.meniscusOverdue!),
+          );
+        }
+      }
+      // Time-correct with no reindexing: on the day it became overdue the same documents rank it
+      // below the other; and it is still open then and now (overdue is not lapsed).
+      const onTheDay = await search({ q: "meniskskade", status: ["open"], now: startOfOsloDay("2026-09-16") });
+      expect(onTheDay.hits.map((h) => h.studyId)).toEqual([ids.meniscusFresh, ids.meniscusOverdue]);
     });
 
     it("filters by region, organisation, category, type, phase, age, sex and healthy volunteers", async () => {

@@ -63,6 +63,24 @@ describe("configuration from the environment", () => {
     });
   });
 
+  it("reminder e-mail (ADR 0020): no SMTP by default, smtp(s) URLs only, and the URL's password never shown", () => {
+    const defaults = parseConfig({});
+    expect(defaults.SMTP_URL).toBeUndefined();
+    expect(defaults.MAIL_FROM).toBe("Kliniske studier <ikke-svar@kliniskestudier.no>");
+    const set = parseConfig({
+      SMTP_URL: "smtps://post:hemmelig@smtp.example.no:465",
+      MAIL_FROM: "paminnelser@example.no",
+    });
+    expect(set.SMTP_URL).toBe("smtps://post:hemmelig@smtp.example.no:465");
+    expect(set.MAIL_FROM).toBe("paminnelser@example.no");
+    const [problem] = problemsFor({ SMTP_URL: "https://post:hemmelig@smtp.example.no" });
+    expect(problem).toMatchObject({ variable: "SMTP_URL" });
+    expect(problem!.message).toContain("smtp:// or smtps://");
+    expect(problem!.message).not.toContain("hemmelig");
+    expect(problemsFor({ MAIL_FROM: "ikke en adresse" })[0]).toMatchObject({ variable: "MAIL_FROM" });
+    expect(problemsFor({ MAIL_FROM: "Navn <a@b.no>\nBcc: x@y.no" })[0]).toMatchObject({ variable: "MAIL_FROM" });
+  });
+
   it("treats empty values as unset", () => {
     expect(parseConfig({ PORT: "", MEILI_HOST: "" }).PORT).toBe(3000);
   });

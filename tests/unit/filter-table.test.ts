@@ -121,6 +121,7 @@ function documents(s: GeneratedStudy, studyId: number): SearchDocument[] {
     lon: null,
     updatedAt: studyId % 7,
     isDemo: false,
+    studyConfirmedUntil: Number.MAX_SAFE_INTEGER,
   };
   if (s.sites.length === 0)
     return [
