@@ -417,6 +417,27 @@ export const en: Messages = {
   "a11y.contact.text":
     "If something does not work for you, we would like to know. You can also complain to the Norwegian Authority for Universal Design of ICT (uutilsynet.no).",
 
+  "embed.heading": "Clinical studies recruiting now",
+  "embed.about.named": "{system} {code}: {name}.",
+  "embed.about.code": "{system} {code}.",
+  "embed.about.treatment": "Treatment: {name}.",
+  "embed.readAs.icd10": "Showing studies with the ICD-10 codes {codes}.",
+  "embed.readAs.name": "Showing studies that match “{name}”.",
+  "embed.count.one": "{count} study.",
+  "embed.count.other": "{count} studies.",
+  "embed.order.distance": "Nearest place first, from postcode {postcode} {place}.",
+  "embed.order.closing": "Those that stop recruiting soonest come first.",
+  "embed.talkToDoctor": "Talk to your doctor if you would like to take part.",
+  "embed.updated": "Updated",
+  "embed.empty": "No study is recruiting for this right now.",
+  "embed.place": "Place",
+  "embed.contact": "Contact",
+  "embed.distance": "{km} km away",
+  "embed.demo": "Demo data (fictional study)",
+  "embed.englishOnly": "The summary is only in English for now.",
+  "embed.portalLink": "See all clinical studies in Norway",
+  "embed.error.title": "Cannot show the studies",
+
   "privacy.metaTitle": "Privacy",
   "privacy.title": "Privacy",
   "privacy.lead":

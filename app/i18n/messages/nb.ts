@@ -415,6 +415,27 @@ export const nb = {
   "a11y.contact.text":
     "Finner du noe som ikke virker for deg, vil vi gjerne vite det. Du kan også klage til Tilsynet for universell utforming av IKT (uutilsynet.no).",
 
+  "embed.heading": "Kliniske studier som tar inn deltakere nå",
+  "embed.about.named": "{system} {code}: {name}.",
+  "embed.about.code": "{system} {code}.",
+  "embed.about.treatment": "Behandling: {name}.",
+  "embed.readAs.icd10": "Vi viser studier med ICD-10-kodene {codes}.",
+  "embed.readAs.name": "Vi viser studier som passer til «{name}».",
+  "embed.count.one": "{count} studie.",
+  "embed.count.other": "{count} studier.",
+  "embed.order.distance": "Nærmeste sted først, regnet fra postnummer {postcode} {place}.",
+  "embed.order.closing": "De som slutter å ta inn deltakere først, står først.",
+  "embed.talkToDoctor": "Snakk med legen din hvis du vil være med.",
+  "embed.updated": "Oppdatert",
+  "embed.empty": "Ingen studier tar inn deltakere for dette akkurat nå.",
+  "embed.place": "Sted",
+  "embed.contact": "Kontakt",
+  "embed.distance": "{km} km unna",
+  "embed.demo": "Demodata (fiktiv studie)",
+  "embed.englishOnly": "Sammendraget finnes bare på engelsk foreløpig.",
+  "embed.portalLink": "Se alle kliniske studier i Norge",
+  "embed.error.title": "Kan ikke vise studiene",
+
   "privacy.metaTitle": "Personvern",
   "privacy.title": "Personvern",
   "privacy.lead":

@@ -412,6 +412,27 @@ export const nn: Messages = {
   "a11y.contact.text":
     "Finn du noko som ikkje verkar for deg, vil vi gjerne vite det. Du kan også klage til Tilsynet for universell utforming av IKT (uutilsynet.no).",
 
+  "embed.heading": "Kliniske studiar som tek inn deltakarar no",
+  "embed.about.named": "{system} {code}: {name}.",
+  "embed.about.code": "{system} {code}.",
+  "embed.about.treatment": "Behandling: {name}.",
+  "embed.readAs.icd10": "Vi viser studiar med ICD-10-kodane {codes}.",
+  "embed.readAs.name": "Vi viser studiar som passar til «{name}».",
+  "embed.count.one": "{count} studie.",
+  "embed.count.other": "{count} studiar.",
+  "embed.order.distance": "Nærast stad først, rekna frå postnummer {postcode} {place}.",
+  "embed.order.closing": "Dei som sluttar å ta inn deltakarar først, står først.",
+  "embed.talkToDoctor": "Snakk med legen din om du vil vere med.",
+  "embed.updated": "Oppdatert",
+  "embed.empty": "Ingen studiar tek inn deltakarar for dette akkurat no.",
+  "embed.place": "Stad",
+  "embed.contact": "Kontakt",
+  "embed.distance": "{km} km unna",
+  "embed.demo": "Demodata (fiktiv studie)",
+  "embed.englishOnly": "Samandraget finst berre på engelsk enno.",
+  "embed.portalLink": "Sjå alle kliniske studiar i Noreg",
+  "embed.error.title": "Kan ikkje vise studiane",
+
   "privacy.metaTitle": "Personvern",
   "privacy.title": "Personvern",
   "privacy.lead":
