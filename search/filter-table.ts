@@ -738,9 +738,25 @@ type Compare = (a: Match, b: Match) => number;
 
 const nullsLast = (a: number | null, b: number | null) => (a == null ? (b == null ? 0 : 1) : b == null ? -1 : a - b);
 
-export function comparator(sort: SearchQuery["sort"], near: boolean): Compare {
+/**
+ * Scores at or above this are weak matches (words found only outside the title, the conditions
+ * and the diagnosis codes, or only through a typo or a compound part): with words and a place,
+ * relevance ranks the good matches first, nearest first, then the weak ones, nearest first
+ * (ADR 0024). The embedded engine adds it to the weak matches' scores (search/sqlite-fts.ts).
+ */
+export const WEAK_MATCH_BAND = 1_000_000;
+/** bm25 scores are negative (and tiers far below the band): a weak score is at least half the band. */
+const isWeak = (score: number) => (score >= WEAK_MATCH_BAND / 2 ? 1 : 0);
+
+export function comparator(sort: SearchQuery["sort"], near: boolean, blend = false): Compare {
   const byRelevance: Compare = (a, b) =>
     a.score - b.score || b.entry.updatedAt - a.entry.updatedAt || a.entry.studyId - b.entry.studyId;
+  if (blend && near && (sort == null || sort === "relevance"))
+    return (a, b) =>
+      isWeak(a.score) - isWeak(b.score) ||
+      nullsLast(a.distanceKm, b.distanceKm) ||
+      a.score - b.score ||
+      a.entry.studyId - b.entry.studyId;
   switch (sort) {
     case "closing":
       return (a, b) =>
