@@ -743,7 +743,17 @@ type Compare = (a: Match, b: Match) => number;
 
 const nullsLast = (a: number | null, b: number | null) => (a == null ? (b == null ? 0 : 1) : b == null ? -1 : a - b);
 
-export function comparator(sort: SearchQuery["sort"], near: boolean): Compare {
+/**
+ * Scores at or above this are weak matches (words found only outside the title, the conditions
+ * and the diagnosis codes, or only through a typo or a compound part): with words and a place,
+ * relevance ranks the good matches first, nearest first, then the weak ones, nearest first
+ * (ADR 0024). The embedded engine adds it to the weak matches' scores (search/sqlite-fts.ts).
+ */
+export const WEAK_MATCH_BAND = 1_000_000;
+/** bm25 scores are negative (and tiers far below the band): a weak score is at least half the band. */
+const isWeak = (score: number) => (score >= WEAK_MATCH_BAND / 2 ? 1 : 0);
+
+export function comparator(sort: SearchQuery["sort"], near: boolean, blend = false): Compare {
   // Equally relevant: the study confirmed more recently first (a study whose sites are all past the
   // soft confirmation limit ranks below every one that is not: ADR 0020), then the newest.
   const byRelevance: Compare = (a, b) =>
@@ -751,6 +761,13 @@ export function comparator(sort: SearchQuery["sort"], near: boolean): Compare {
     b.entry.confirmedUntil - a.entry.confirmedUntil ||
     b.entry.updatedAt - a.entry.updatedAt ||
     a.entry.studyId - b.entry.studyId;
+  if (blend && near && (sort == null || sort === "relevance"))
+    return (a, b) =>
+      isWeak(a.score) - isWeak(b.score) ||
+      nullsLast(a.distanceKm, b.distanceKm) ||
+      a.score - b.score ||
+      b.entry.confirmedUntil - a.entry.confirmedUntil ||
+      a.entry.studyId - b.entry.studyId;
   switch (sort) {
     case "closing":
       return (a, b) =>

@@ -415,6 +415,18 @@ function retrieval(q: string) {
  * and listed breast and ovarian cancer studies. Sent with every search that has a text query.
  */
 const ALL_WORDS = { matchingStrategy: "all" } as const;
+/** Where a match is a good one (ADR 0024): title, conditions and diagnosis codes and names. */
+const GOOD_MATCH_ATTRIBUTES = [
+  "titleN",
+  "shortTitleN",
+  "titleEnN",
+  "conditionsN",
+  "icd10Search",
+  "icd10NamesN",
+  "categoryNamesN",
+] as const;
+/** Good matches read for the blended order; beyond them a study counts as a weak match. */
+const MAX_GOOD_MATCHES = 1_000;
 
 const STOP = new Set<string>(STOP_WORDS);
 /** A normalised query without its stop words (unless it is nothing but stop words). */
@@ -705,6 +717,8 @@ export class MeilisearchEngine implements SearchEngine {
     const matching = and([...study, ...site, status]);
     const near = query.near && Number.isFinite(query.near.lat) && Number.isFinite(query.near.lon) ? query.near : null;
     const byDistance = query.sort === "distance" && near != null;
+    // Words and a place: good matches nearest first, then the rest nearest first (ADR 0024).
+    const blend = q !== "" && near != null && (query.sort == null || query.sort === "relevance");
     // The study that stops including soonest first (a multi-site study whose one site closes today
     // but another runs for months is not "closing").
     // By relevance: among equally relevant studies (Meilisearch's "sort" rule comes after words,
@@ -722,7 +736,7 @@ export class MeilisearchEngine implements SearchEngine {
     const wanted = new Set(query.facets ?? []);
     const statusSet = statusSetFor(query.status);
     const grouping = statusSet && this.counting === "representatives" ? countGrouping(query) : null;
-    const limit = byDistance ? 0 : perPage;
+    const limit = byDistance || blend ? 0 : perPage;
     const counted =
       statusSet && grouping
         ? this.representativeCounted({
@@ -752,7 +766,11 @@ export class MeilisearchEngine implements SearchEngine {
 
     const [{ total, facets, hits: found }, distance] = await Promise.all([
       counted,
-      byDistance ? this.searchDistance(q, matching, offset, perPage, near) : null,
+      byDistance
+        ? this.searchDistance(q, matching, offset, perPage, near)
+        : blend
+          ? this.searchBlended(q, matching, offset, perPage, near!)
+          : null,
     ]);
 
     const queryWords = q ? q.split(" ") : [];
@@ -855,6 +873,52 @@ export class MeilisearchEngine implements SearchEngine {
       else if ((r.estimatedTotalHits ?? 0) > 0) facets.status![value] = r.estimatedTotalHits!;
     });
     return { total: main.estimatedTotalHits ?? 0, facets, hits: main.hits };
+  }
+
+  /**
+   * Words and a place (ADR 0024): the studies whose title, conditions or diagnosis codes hold the
+   * words (GOOD_MATCH_ATTRIBUTES) nearest first, then every other match nearest first — the
+   * embedded engine's order (search/filter-table.ts, WEAK_MATCH_BAND). The good ones are found by
+   * one query restricted to those attributes; both parts are then read by distance.
+   */
+  private async searchBlended(
+    q: string,
+    matching: string | undefined,
+    offset: number,
+    perPage: number,
+    near: { lat: number; lon: number },
+  ): Promise<RetrievedHit[]> {
+    const need = offset + perPage;
+    const good = await this.client.index<{ studyId: number }>(this.indexUid).search(q, {
+      filter: matching,
+      attributesToSearchOn: [...GOOD_MATCH_ATTRIBUTES],
+      attributesToRetrieve: ["studyId"],
+      limit: MAX_GOOD_MATCHES,
+      ...ALL_WORDS,
+    });
+    const ids = [...new Set(good.hits.map((h) => h.studyId))];
+    const list = ids.join(", ");
+    const [first, rest] = await Promise.all([
+      ids.length && offset < ids.length
+        ? this.searchDistance(
+            q,
+            and([matching, `studyId IN [${list}]`]),
+            offset,
+            Math.min(need, ids.length) - offset,
+            near,
+          )
+        : [],
+      need > ids.length
+        ? this.searchDistance(
+            q,
+            and([matching, ids.length ? `studyId NOT IN [${list}]` : null]),
+            Math.max(0, offset - ids.length),
+            need - Math.max(offset, ids.length),
+            near,
+          )
+        : [],
+    ]);
+    return [...first, ...rest];
   }
 
   /**

@@ -46,6 +46,7 @@ import {
   StudyTable,
   TextScores,
   TopK,
+  WEAK_MATCH_BAND,
   type Match,
   type SiteEntry,
   type StudyEntry,
@@ -470,19 +471,27 @@ export class SqliteFtsEngine implements SearchEngine {
     table: StudyTable,
     conditions: "now" | "defer" | "skip",
     wanted: number,
+    blend = false,
   ): { scores: TextScores; deferred: boolean } {
     const scores = new TextScores(table);
     let deferred = false;
+    const match = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?";
+    // Words and a place (ADR 0024): the good matches — the words as written (or a synonym) in the
+    // title, the conditions or the diagnosis codes — keep their scores, every other match is
+    // moved into the weak band; the comparator then sorts each band by distance.
+    const good = blend ? this.goodMatches(plan) : null;
+    const keep = good
+      ? (id: number, score: number) => scores.keep(id, good.has(id) ? score : score + WEAK_MATCH_BAND)
+      : (id: number, score: number) => scores.keep(id, score);
     const keepBest = (rows: [number, number][]) => {
-      for (const [id, score] of rows) scores.keep(id, score);
+      for (const [id, score] of rows) keep(id, score);
     };
     const constant = (sql: string, params: unknown[], score: number) => {
       for (const id of this.stmt(sql)
         .pluck()
         .all(...params) as number[])
-        scores.keep(id, score);
+        keep(id, score);
     };
-    const match = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?";
     const scored = (tier: number) => `SELECT rowid, ${tier} + ${BM25} FROM search_fts WHERE search_fts MATCH ?`;
     const limit = this.options.bm25RowLimit ?? BM25_ROW_LIMIT;
     if (plan.exact) {
@@ -490,11 +499,11 @@ export class SqliteFtsEngine implements SearchEngine {
       if (ids.length <= limit) keepBest(this.stmt(scored(0)).raw().all(plan.exact) as [number, number][]);
       else {
         // A broad word: ranked by the field it is in; bm25 only among few title matches.
-        for (const id of ids) scores.keep(id, OTHER_FIELD_TIER);
+        for (const id of ids) keep(id, OTHER_FIELD_TIER);
         const inTitle = `${TITLE_COLUMNS} : (${plan.exact})`;
         const titleIds = this.stmt(match).pluck().all(inTitle) as number[];
         if (titleIds.length <= limit) keepBest(this.stmt(scored(0)).raw().all(inTitle) as [number, number][]);
-        else for (const id of titleIds) scores.keep(id, TITLE_TIER);
+        else for (const id of titleIds) keep(id, TITLE_TIER);
         // Fewer title matches than the page needs: the page will reach the condition tier.
         if (conditions === "now" || (conditions === "defer" && titleIds.length < wanted))
           constant(match, [`${CONDITION_COLUMNS} : (${plan.exact})`], CONDITION_TIER);
@@ -506,7 +515,7 @@ export class SqliteFtsEngine implements SearchEngine {
       if (ids.length <= limit) keepBest(this.stmt(scored(TYPO_TIER)).raw().all(plan.typo) as [number, number][]);
       else {
         // A typo of a broad word ("brystkrfet"): title matches first, then the rest, by newest.
-        for (const id of ids) scores.keep(id, TYPO_TIER + OTHER_FIELD_TIER);
+        for (const id of ids) keep(id, TYPO_TIER + OTHER_FIELD_TIER);
         constant(match, [`${TITLE_COLUMNS} : (${plan.typo})`], TYPO_TIER + TITLE_TIER);
       }
     }
@@ -519,6 +528,24 @@ export class SqliteFtsEngine implements SearchEngine {
       );
     }
     return { scores, deferred };
+  }
+
+  /** Studies whose title, conditions or diagnosis codes hold the words as written (or a synonym). */
+  private goodMatches(plan: TextPlan): Set<number> {
+    const good = new Set<number>();
+    if (plan.exact)
+      for (const id of this.stmt("SELECT rowid FROM search_fts WHERE search_fts MATCH ?")
+        .pluck()
+        .all(`{title title_en conditions codes categories} : (${plan.exact})`) as number[])
+        good.add(id);
+    if (plan.icd10.length)
+      for (const id of this.stmt(
+        `SELECT study_id FROM search_study_values WHERE kind = 'icd10' AND value IN (SELECT value FROM json_each(?))`,
+      )
+        .pluck()
+        .all(JSON.stringify(plan.icd10.map((c) => c.toUpperCase()))) as number[])
+        good.add(id);
+    return good;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -690,10 +717,12 @@ export class SqliteFtsEngine implements SearchEngine {
 
     const k = page * perPage;
     const relevance = query.sort == null || query.sort === "relevance" || (query.sort === "distance" && near == null);
+    // Words and a place: good matches nearest first, then the rest nearest first (ADR 0024).
+    const blend = plan != null && near != null && (query.sort == null || query.sort === "relevance");
     // One pass over the matches: the total, the facet counts and the best page * perPage.
     const pass = (conditions: "now" | "defer" | "skip") => {
-      const text = plan ? this.textScores(plan, table, conditions, k) : null;
-      const top = new TopK(k, comparator(query.sort, near != null));
+      const text = plan ? this.textScores(plan, table, conditions, k, blend) : null;
+      const top = new TopK(k, comparator(query.sort, near != null, blend));
       const counter = new FacetCounter(new Set(query.facets ?? []), filter, now);
       let total = 0;
       eachMatch(table, text?.scores ?? null, filter, near, (entry, score, sites, distanceKm) => {
@@ -703,7 +732,7 @@ export class SqliteFtsEngine implements SearchEngine {
       });
       return { top: top.items(), counter, total, deferred: text?.deferred ?? false };
     };
-    let answer = pass(query.sort === "newest" ? "skip" : relevance ? "defer" : "now");
+    let answer = pass(query.sort === "newest" ? "skip" : relevance && !blend ? "defer" : "now");
     // Without the condition tier the page is exact only if it is all title matches (they rank
     // before every condition match): else once more with it (rare: textScores already looks it up
     // when there are too few title matches; this is when the filters removed enough of them).

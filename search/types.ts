@@ -89,7 +89,11 @@ export interface SearchQuery {
   /** A person's sex: keeps studies open to it ("all" studies always match). */
   sex?: "female" | "male";
   healthyVolunteers?: boolean;
-  /** Where the person is (e.g. from a postcode); enables sort "distance" and distanceKm. */
+  /**
+   * Where the person is (e.g. from a postcode); enables sort "distance" and distanceKm. With words
+   * and sort "relevance" (or none) it blends meaning and distance (ADR 0024): the good matches
+   * (the words in the title, conditions or diagnosis codes) nearest first, then the rest nearest first.
+   */
   near?: { lat: number; lon: number };
   sort?: SortOrder;
   facets?: Facet[];

@@ -22,6 +22,8 @@ import {
   type ParamDef,
 } from "./schemas";
 import { STUDY_CSV_HEADER } from "./csv";
+// Registers the OpenStudies schema (studies open now for a diagnosis or treatment).
+import { OPEN_STUDIES_MAX_LIMIT, openStudiesQueryParams } from "./diagnosis-schemas";
 // Registers the event, feed and embed schemas in apiSchemas before the components are generated.
 import {
   categoryFileParam,
@@ -181,6 +183,16 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
             "Hver offentlige versjon av studien, eldste først: tidspunkt, hvem eller hva som endret (for personer bare «user»), kilde og hva som ble endret, regnet mot forrige offentlige versjon. Utkast og endringer mens studien ikke var publisert vises ikke.",
           parameters: [idParam],
           responses: { "200": jsonOk("StudyVersionList", "Versjonene."), ...errors("400", "404") },
+        },
+      },
+      "/api/v1/open-studies": {
+        get: {
+          operationId: "listOpenStudiesForDiagnosis",
+          tags: ["Studier"],
+          summary: "Studies open now for an ICD-10, ICPC-2 or SNOMED CT code or a treatment name",
+          description: `Studiene som tar inn deltakere nå for en diagnose eller behandling, til diagnose- og behandlingssider (helsenorge.no, sykehusenes nettsteder): oppgi nøyaktig én av icd10, icpc2, snomed eller treatment. Bare steder som er åpne nå er med (utledet fra datoene i det øyeblikket svaret lages). Med postcode: nærmeste åpne sted først, med avstand; ellers de som stenger først. Tekster på nb, nn eller en (lang); en tekst som bare finnes på et annet språk, sier hvilket (titleLang, summaryLang). Høyst ${OPEN_STUDIES_MAX_LIMIT} studier; total sier hvor mange. Samme innhold som HTML til en iframe: /embed/studies.`,
+          parameters: openStudiesQueryParams.map((d) => parameter(d, "query")),
+          responses: { "200": jsonOk("OpenStudies", "Studiene."), ...errors("400") },
         },
       },
       "/api/v1/organisations": {
@@ -395,6 +407,27 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
             "Det samme innholdet som innbyggingen, som JSON, for sykehus som vil vise listen selv. Samme CORS, ETag og kvote som API-et; ukjent organisasjon gir 404.",
           parameters: [parameter(embedOrganisationParam, "path")],
           responses: { "200": jsonOk("EmbedOrganisation", "Listen."), ...errors("404") },
+        },
+      },
+      "/embed/studies": {
+        get: {
+          operationId: "getDiagnosisEmbed",
+          tags: ["Innbygging"],
+          summary: "Light HTML list of the studies open now for a diagnosis or treatment, for an iframe",
+          description:
+            'En lett side uten skript og uten portalens ramme, til en iframe på en diagnose- eller behandlingsside: studiene som tar inn deltakere nå for en ICD-10-kode, en ICPC-2-kode, en SNOMED CT-id eller et behandlingsnavn, nærmeste først med postnummer, på nb, nn eller en (lang). Engelsk tekst fra registre er merket lang="en". Samme parametere og innhold som /api/v1/open-studies. Content-Security-Policy frame-ancestors styres av EMBED_FRAME_ANCESTORS; lenker åpnes i toppvinduet. Ingen kvote.',
+          parameters: openStudiesQueryParams.map((d) => parameter(d, "query")),
+          responses: {
+            "200": textOk("text/html", "HTML.", {
+              ETag: validators.ETag,
+              "Content-Security-Policy": { $ref: "#/components/headers/EmbedCsp" },
+            }),
+            "304": { $ref: "#/components/responses/NotModified" },
+            "400": {
+              description: "Ugyldig eller manglende parameter (en HTML-side som sier hvilken og hvorfor).",
+              content: { "text/html": { schema: { type: "string" } } },
+            },
+          },
         },
       },
       "/api/openapi.json": {

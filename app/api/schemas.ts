@@ -233,7 +233,7 @@ export const studiesQueryParams: ParamDef[] = [
     multi: false,
     io: "output",
     description:
-      "relevance (beste treff; standard når q er gitt), closing (stenger først), newest (sist endret først; standard uten q), distance (nærmest først; krever near eller postcode). Rekkefølgen er stabil: like verdier ordnes etter studie-id.",
+      "relevance (beste treff; standard når q er gitt; med near eller postcode: studier der ordene står i tittelen, tilstandene eller diagnosekodene først, nærmeste først, så de andre treffene, nærmeste først), closing (stenger først), newest (sist endret først; standard uten q), distance (nærmest først uansett hvor godt studien passer; krever near eller postcode). Rekkefølgen er stabil: like verdier ordnes etter studie-id.",
     example: "closing",
   },
   {

@@ -175,7 +175,7 @@ ${section("open", "Åpne for inklusjon", "Ingen studier tar inn deltakere her ak
 
 /* ------------------------------------------------------------------ HTTP */
 
-function embedHeaders(): Record<string, string> {
+export function embedHeaders(): Record<string, string> {
   return {
     "Content-Security-Policy": embedCsp(getConfig().EMBED_FRAME_ANCESTORS),
     "X-Content-Type-Options": "nosniff",

@@ -7,14 +7,17 @@ import {
   FHIR_VERSION,
   ICD10_NO_SYSTEM,
   ICD10_WHO_SYSTEM,
+  ICPC2_NO_SYSTEM,
+  ICPC2_URI_SYSTEM,
   IDENTIFIER_SYSTEM,
   LOCAL_ID_SYSTEM_PREFIX,
+  SNOMED_SYSTEM,
 } from "./constants";
 import type { FhirJson } from "./research-study";
 import { DEFAULT_COUNT, MAX_COUNT } from "./search-params";
 
 /** When this capability was last changed (bump with any change below). */
-export const CAPABILITY_DATE = "2026-12-01";
+export const CAPABILITY_DATE = "2026-12-07";
 
 export interface CapabilityOptions {
   /** BASE_URL + /fhir */
@@ -95,7 +98,14 @@ export function capabilityStatement({ fhirBase, softwareVersion }: CapabilityOpt
                 name: "condition",
                 definition: "http://hl7.org/fhir/SearchParameter/ResearchStudy-condition",
                 type: "token",
-                documentation: `ICD-10-kode (C50, C50.9, C509; ${ICD10_NO_SYSTEM}|C509 eller ${ICD10_WHO_SYSTEM}|C50.9), som også finner underkoder; eller tekst (condition=brystkreft, condition:text=…) gjennom søkemotoren (synonymer, ICD-10-navn, skrivefeil).`,
+                documentation: `ICD-10-kode (C50, C50.9, C509; ${ICD10_NO_SYSTEM}|C509 eller ${ICD10_WHO_SYSTEM}|C50.9), som også finner underkoder; SNOMED CT-begreps-id (${SNOMED_SYSTEM}|254837009, slik sykehusenes studielister knytter diagnoser); ICPC-2-kode (${ICPC2_NO_SYSTEM}|T90 eller ${ICPC2_URI_SYSTEM}|T90), lest som ICD-10-kodene til samme begrep eller som søk på kodens navn; eller tekst (condition=brystkreft, condition:text=…) gjennom søkemotoren (synonymer, ICD-10-navn, skrivefeil).`,
+              },
+              {
+                name: "focus",
+                definition: "http://hl7.org/fhir/SearchParameter/ResearchStudy-focus",
+                type: "token",
+                documentation:
+                  "Behandling ved navn (focus=metformin eller focus:text=metformin): studier med en intervensjon der navnet inneholder teksten, uten hensyn til store og små bokstaver.",
               },
               {
                 name: "keyword",

@@ -36,6 +36,9 @@ export const ORGNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.101";
 export const ICD10_NO_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.7110";
 export const ICD10_WHO_SYSTEM = "http://hl7.org/fhir/sid/icd-10";
 export const SNOMED_SYSTEM = "http://snomed.info/sct";
+/** ICPC-2 in the Norwegian code registry (Volven 7170), and the URI some systems use for it. */
+export const ICPC2_NO_SYSTEM = "urn:oid:2.16.578.1.12.4.1.1.7170";
+export const ICPC2_URI_SYSTEM = "http://hl7.org/fhir/sid/icpc-2";
 export const ISO_3166_SYSTEM = "urn:iso:std:iso:3166";
 export const UCUM_SYSTEM = "http://unitsofmeasure.org";
 export const ADMINISTRATIVE_GENDER_SYSTEM = "http://hl7.org/fhir/administrative-gender";

@@ -13,10 +13,13 @@ import type { IdentifierMatch } from "../models/fhir.server";
 import {
   ICD10_NO_SYSTEM,
   ICD10_WHO_SYSTEM,
+  ICPC2_NO_SYSTEM,
+  ICPC2_URI_SYSTEM,
   IDENTIFIER_SYSTEM,
   LOCAL_ID_SYSTEM_PREFIX,
   R4_STUDY_STATUS_SYSTEM,
   REGISTRY_KEYS,
+  SNOMED_SYSTEM,
   type RegistryKey,
 } from "./constants";
 import type { Issue } from "./http";
@@ -36,13 +39,18 @@ export const SEARCH_PARAMETERS = [
   "status",
   "condition",
   "keyword",
+  "focus",
   "site",
   "_lastUpdated",
 ] as const;
 /** Parameters about the result or the response. */
 export const RESULT_PARAMETERS = ["_count", "_offset", "_summary", "_format", "_pretty"] as const;
 
-export type ConditionMatch = { kind: "icd10"; code: string } | { kind: "text"; text: string };
+export type ConditionMatch =
+  | { kind: "icd10"; code: string }
+  | { kind: "icpc2"; code: string }
+  | { kind: "snomed"; code: string }
+  | { kind: "text"; text: string };
 
 export interface DateBound {
   prefix: "eq" | "gt" | "ge" | "lt" | "le";
@@ -58,6 +66,8 @@ export interface FhirSearch {
   statuses: R4ResearchStudyStatus[][];
   conditions: ConditionMatch[][];
   keywords: string[][];
+  /** Treatment names (ResearchStudy.focus by its text): a study with an intervention whose name contains one. */
+  focus: string[][];
   /** Organisation ids. */
   sites: string[][];
   lastUpdated: DateBound[][];
@@ -131,6 +141,7 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const ORGANISATION_ID = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const ICD10_CODE = /^[A-Za-z]\d{2}(?:\.?[0-9A-Za-z]{1,4})?$/;
 const ICD10_SYSTEMS = new Set([ICD10_NO_SYSTEM, ICD10_WHO_SYSTEM].map(normaliseSystem));
+const ICPC2_SYSTEMS = new Set([ICPC2_NO_SYSTEM, ICPC2_URI_SYSTEM].map(normaliseSystem));
 
 const shown = (v: string) => `«${v.length > 80 ? `${v.slice(0, 80)}…` : v}»`;
 
@@ -211,6 +222,7 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
     statuses: [],
     conditions: [],
     keywords: [],
+    focus: [],
     sites: [],
     lastUpdated: [],
     count: DEFAULT_COUNT,
@@ -256,7 +268,7 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
       else if (!search.ignored.includes(rawName)) search.ignored.push(rawName);
       continue;
     }
-    const allowedModifiers: Record<string, string[]> = { condition: ["text"], keyword: ["text"] };
+    const allowedModifiers: Record<string, string[]> = { condition: ["text"], keyword: ["text"], focus: ["text"] };
     if (more.length > 0 || (modifier !== undefined && !(allowedModifiers[param] ?? []).includes(modifier))) {
       problem(rawName, `modifikatoren «:${[modifier, ...more].join(":")}» støttes ikke for ${param}`, "not-supported");
       continue;
@@ -385,11 +397,22 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
           }
           const { system, code } = parseToken(a);
           const c = code.trim();
+          if (system !== null && normaliseSystem(system) === normaliseSystem(SNOMED_SYSTEM)) {
+            if (!/^\d{6,18}$/.test(c)) problem(param, `${shown(c)} er ikke en SNOMED CT-begreps-id (6–18 sifre)`);
+            else matches.push({ kind: "snomed", code: c });
+            continue;
+          }
+          if (system !== null && ICPC2_SYSTEMS.has(normaliseSystem(system))) {
+            const upper = c.toUpperCase();
+            if (!/^[A-Z]\d{2}\d?$/.test(upper)) problem(param, `${shown(c)} er ikke en ICPC-2-kode (eksempel: T90)`);
+            else matches.push({ kind: "icpc2", code: upper });
+            continue;
+          }
           if (system !== null) {
             if (!ICD10_SYSTEMS.has(normaliseSystem(system))) {
               problem(
                 param,
-                `kodesystemet ${shown(system)} støttes ikke; bruk ICD-10 (${ICD10_NO_SYSTEM} eller ${ICD10_WHO_SYSTEM}), en kode uten system, eller condition:text`,
+                `kodesystemet ${shown(system)} støttes ikke; bruk ICD-10 (${ICD10_NO_SYSTEM} eller ${ICD10_WHO_SYSTEM}), ICPC-2 (${ICPC2_NO_SYSTEM}), SNOMED CT (${SNOMED_SYSTEM}), en kode uten system, eller condition:text`,
               );
               continue;
             }
@@ -403,6 +426,16 @@ export function parseSearchParams(entries: Iterable<[string, string]>, options: 
           else if (c) matches.push({ kind: "text", text: c });
         }
         if (issues.length === before && matches.length) search.conditions.push(matches);
+        break;
+      }
+      case "focus": {
+        const names: string[] = [];
+        for (const a of alternatives.map(unescape)) {
+          if (a.length > MAX_TEXT_LENGTH) problem(rawName, `teksten er lengre enn ${MAX_TEXT_LENGTH} tegn`);
+          else if (a.length < 2) problem(rawName, "behandlingsnavnet må ha minst 2 tegn");
+          else names.push(a);
+        }
+        if (issues.length === before && names.length) search.focus.push(names);
         break;
       }
       case "keyword": {

@@ -3,7 +3,8 @@
  *
  * - _id, identifier, site: SQL in app/models/fhir.server.ts;
  * - keyword and condition: the search engine (getSearchEngine(): synonyms, ICD-10 names, typos;
- *   an ICD-10 code is a prefix filter, "C50" also finds C509);
+ *   an ICD-10 code is a prefix filter, "C50" also finds C509); a SNOMED CT id or an ICPC-2 code
+ *   in condition, and focus (a treatment name), as the diagnosis embed reads them;
  * - status and _lastUpdated: derived at request time from the sites' inclusion windows
  *   (app/domain/inclusion-status.ts) — status is never stored, and meta.lastUpdated moves when a
  *   window opens or closes (see research-study.ts).
@@ -20,6 +21,8 @@ import {
   studyIdsWithActiveSiteAt,
   type FhirStudyRow,
 } from "../models/fhir.server";
+import { studyIdsForDiagnosisKey } from "../embed/diagnosis-embed.server";
+import { publishedStudyIdsByTreatment } from "../models/diagnosis-studies.server";
 import { listOrganisations } from "../models/reference.server";
 import { getStudies } from "../models/study.server";
 import type { SearchEngine, SearchQuery } from "../../search/types";
@@ -112,6 +115,11 @@ export async function searchResearchStudies(search: FhirSearch, ctx: SearchConte
   const engineSet = async (matches: ConditionMatch[]): Promise<Set<number>> => {
     const union = new Set<number>();
     for (const m of matches) {
+      // SNOMED CT and ICPC-2: the same lookups as the diagnosis embed (app/embed/diagnosis-embed.server.ts).
+      if (m.kind === "snomed" || m.kind === "icpc2") {
+        for (const id of await studyIdsForDiagnosisKey(db, engine, { kind: m.kind, value: m.code }, now)) union.add(id);
+        continue;
+      }
       const query: Omit<SearchQuery, "page" | "perPage"> =
         m.kind === "icd10" ? { icd10: [m.code], now } : { q: m.text, now };
       for (const id of await engineStudyIds(engine, query)) union.add(id);
@@ -122,6 +130,8 @@ export async function searchResearchStudies(search: FhirSearch, ctx: SearchConte
     for (const group of search.keywords)
       if (rows.length) rows = intersect(rows, await engineSet(group.map((text) => ({ kind: "text", text }))));
     for (const group of search.conditions) if (rows.length) rows = intersect(rows, await engineSet(group));
+    for (const group of search.focus)
+      if (rows.length) rows = intersect(rows, new Set(group.flatMap((name) => publishedStudyIdsByTreatment(db, name))));
   } catch (error) {
     // The engines throw RangeError for input they refuse (e.g. an ICD-10 prefix they cannot use).
     if (error instanceof RangeError) {

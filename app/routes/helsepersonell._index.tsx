@@ -125,10 +125,14 @@ export default function ClinicianSearch() {
                 {...org.inputProps}
               >
                 <option value="">{t("clinician.filter.organisation.all")}</option>
-                {options.organisations.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
+                {options.organisationGroups.map((g) => (
+                  <optgroup key={g.regionId} label={g.regionName}>
+                    {g.organisations.map((o) => (
+                      <option key={o.id} value={o.id}>
+                        {o.name}
+                      </option>
+                    ))}
+                  </optgroup>
                 ))}
               </select>
             </div>
@@ -229,6 +233,20 @@ export default function ClinicianSearch() {
       ) : null}
 
       {view.rows.length === 0 ? <p className="notice">{t("clinician.zero")}</p> : null}
+      {view.widen?.length ? (
+        <div className="zero-results">
+          <h2>{t("clinician.zero.widen")}</h2>
+          <ul className="widen">
+            {view.widen.map((w) => (
+              <li key={w.href}>
+                <Link to={w.href}>
+                  {w.label} {t("patient.widen.hits", { count: translate.plural("count.studies", w.count) })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="studietabell-tittel">
         <table className="dense-table">
           <caption id="studietabell-tittel">{view.caption}</caption>
@@ -255,19 +273,19 @@ export default function ClinicianSearch() {
             {view.rows.map((row) => (
               <tr key={row.id}>
                 <td>
-                  <Link to={href(`/helsepersonell/studier/${row.id}`)}>
+                  <Link to={href(`/helsepersonell/studier/${row.id}${view.checkQuery}`)}>
                     <LocalizedText value={row.title} />
                   </Link>
                   {row.isDemo ? <DemoBadge /> : null}
                 </td>
-                <td>{row.icd10.join(", ") || "–"}</td>
-                <td>{row.typeAndPhase}</td>
-                <td>
+                <td data-label={t("clinician.col.icd10")}>{row.icd10.join(", ") || "–"}</td>
+                <td data-label={t("clinician.col.phase")}>{row.typeAndPhase}</td>
+                <td data-label={t("clinician.col.status")}>
                   <StatusBadge status={row.status} text={row.statusText} />
                 </td>
-                <td>{row.openSites}</td>
-                <td>{row.until}</td>
-                <td>{row.lead}</td>
+                <td data-label={t("clinician.col.openSites")}>{row.openSites}</td>
+                <td data-label={t("clinician.col.until")}>{row.until}</td>
+                <td data-label={t("clinician.col.lead")}>{row.lead}</td>
               </tr>
             ))}
           </tbody>

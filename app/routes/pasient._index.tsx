@@ -48,11 +48,13 @@ export default function PatientSearch() {
   const sex = fieldProblem(problems, "kjonn");
   const region = fieldProblem(problems, "region");
   const status = fieldProblem(problems, "status");
+  const sort = fieldProblem(problems, "sortering", "sortering-hint");
   const moreOpen = Boolean(
     params.postnummer ||
     params.alder != null ||
     params.kjonn ||
     params.region ||
+    params.sortering ||
     postcode.problem ||
     age.problem ||
     sex.problem ||
@@ -134,6 +136,17 @@ export default function PatientSearch() {
               />
             </div>
             <div className="field">
+              <label htmlFor="sortering">{t("search.field.sort")}</label>
+              <p id="sortering-hint" className="hint">
+                {t("search.field.sort.hint")}
+              </p>
+              {sort.message}
+              <select id="sortering" name="sortering" defaultValue={params.sortering ?? ""} {...sort.inputProps}>
+                <option value="">{t("search.sort.best")}</option>
+                <option value="naermest">{t("search.sort.naermest")}</option>
+              </select>
+            </div>
+            <div className="field">
               <label htmlFor="alder">{t("search.field.age")}</label>
               <p id="alder-hint" className="hint">
                 {t("search.field.age.hint")}
@@ -186,13 +199,9 @@ export default function PatientSearch() {
           tabIndex={-1}
         >
           {view.countText}
-          {view.near && view.total > 0 ? (
-            <span className="result-near">
-              {" "}
-              {t("search.nearFrom", { postcode: view.near.postcode, place: view.near.place })}
-            </span>
-          ) : null}
         </p>
+        {/* One line on the order (ADR 0024); outside the count, which screen readers announce. */}
+        {view.total > 0 ? <p className="result-near">{view.orderText}</p> : null}
         {view.zero ? <ZeroResults zero={view.zero} /> : null}
         <ul className="cards">
           {view.cards.map((card) => (

@@ -21,6 +21,9 @@ export type PatientStatus = (typeof PATIENT_STATUSES)[number];
 export const DEFAULT_PATIENT_STATUS: PatientStatus = "apen";
 
 export const CLINICIAN_SORTS = ["stenger", "nyeste", "relevans"] as const;
+/** The patient's choice of order (ADR 0024): without it, best match first (with a postcode: the good matches nearest first). */
+export const PATIENT_SORTS = ["naermest"] as const;
+export type PatientSort = (typeof PATIENT_SORTS)[number];
 export type ClinicianSort = (typeof CLINICIAN_SORTS)[number];
 export const SORT_FOR_ENGINE: Record<ClinicianSort, "closing" | "newest" | "relevance"> = {
   stenger: "closing",

@@ -1,6 +1,6 @@
 /**
  * The patient search page's query string, e.g.
- * /pasient?q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne&region=helse-midt-norge&status=apen
+ * /pasient?q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne&region=helse-midt-norge&status=apen&sortering=naermest
  * Parsed and validated here (pure), turned back into links for "widen the search" and paging.
  */
 import { LANG_PARAM, type Lang } from "../i18n/languages";
@@ -15,9 +15,11 @@ import {
 } from "./field-parsers";
 import {
   DEFAULT_PATIENT_STATUS,
+  PATIENT_SORTS,
   PATIENT_STATUSES,
   SEX_PARAMS,
   toQueryString,
+  type PatientSort,
   type PatientStatus,
   type SexParam,
 } from "./choices";
@@ -31,6 +33,8 @@ export interface PatientSearchParams {
   kjonn: SexParam | null;
   region: string | null;
   status: PatientStatus;
+  /** "naermest": nearest first, whatever the words (needs a postcode). */
+  sortering: PatientSort | null;
   side: number;
 }
 
@@ -49,6 +53,7 @@ export function parsePatientSearchParams(
     kjonn: parseField(search, "kjonn", oneOf(SEX_PARAMS), problems),
     region,
     status: parseField(search, "status", oneOf(PATIENT_STATUSES), problems) ?? DEFAULT_PATIENT_STATUS,
+    sortering: parseField(search, "sortering", oneOf(PATIENT_SORTS), problems),
     side: parseField(search, "side", pageSchema, problems) ?? 1,
   };
   return { params, problems };
@@ -65,6 +70,7 @@ export function patientSearchHref(params: PatientSearchParams, lang: Lang): stri
       ["kjonn", params.kjonn],
       ["region", params.region],
       ["status", params.status === DEFAULT_PATIENT_STATUS ? null : params.status],
+      ["sortering", params.sortering],
       ["side", params.side === 1 ? null : params.side],
       [LANG_PARAM, lang === "nb" ? null : lang],
     ])

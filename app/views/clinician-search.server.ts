@@ -61,6 +61,8 @@ export interface ClinicianSearchView {
   options: {
     regions: { id: string; name: string }[];
     organisations: { id: string; name: string }[];
+    /** The health trusts by region, for the filter's option groups. */
+    organisationGroups: { regionId: string; regionName: string; organisations: { id: string; name: string }[] }[];
     icd10: { code: string; name: string }[];
     phases: { id: string; name: string }[];
     types: { id: string; name: string }[];
@@ -70,6 +72,10 @@ export interface ClinicianSearchView {
   pages: number;
   caption: string;
   rows: ClinicianRow[];
+  /** The patient's age and sex from the filters, for the study page's quick check ("?alder=54&kjonn=kvinne" or ""). */
+  checkQuery: string;
+  /** No study matched: wider searches that find something, with how many (as the patient page offers). */
+  widen: { label: string; href: string; count: number }[] | null;
   previousHref: string | null;
   nextHref: string | null;
 }
@@ -97,7 +103,11 @@ function closingSoon(study: StudyRecord, now: Date): boolean {
   });
 }
 
-export async function clinicianSearchView(url: URL, now: Date): Promise<ClinicianSearchView> {
+export async function clinicianSearchView(
+  url: URL,
+  now: Date,
+  options: { widen: boolean } = { widen: true },
+): Promise<ClinicianSearchView> {
   const db = getDb();
   const lang = langFromSearch(url.searchParams);
   const tr = translator(lang);
@@ -207,6 +217,37 @@ export async function clinicianSearchView(url: URL, now: Date): Promise<Clinicia
   });
 
   const pages = Math.max(1, Math.ceil(total / CLINICIAN_PAGE_SIZE));
+
+  // Nothing matched: each filter dropped in turn, counted by this same view (ICD-10 reading,
+  // closing-soon filter and all), and offered where it finds something.
+  let widen: ClinicianSearchView["widen"] = null;
+  if (total === 0 && options.widen && problems.length === 0) {
+    const base = { ...params, side: 1 };
+    const candidates: { label: string; params: ClinicianSearchParams }[] = [];
+    if (params.status !== "alle")
+      candidates.push({ label: tr.t("patient.widen.all"), params: { ...base, status: "alle" } });
+    if (params.q) candidates.push({ label: tr.t("patient.widen.q", { q: params.q }), params: { ...base, q: "" } });
+    if (params.icd10)
+      candidates.push({ label: tr.t("clinician.widen.icd10", { code: params.icd10 }), params: { ...base, icd10: "" } });
+    if (params.helseforetak)
+      candidates.push({ label: tr.t("clinician.widen.organisation"), params: { ...base, helseforetak: null } });
+    if (params.region) candidates.push({ label: tr.t("patient.widen.region"), params: { ...base, region: null } });
+    if (params.fase) candidates.push({ label: tr.t("clinician.widen.phase"), params: { ...base, fase: null } });
+    if (params.type) candidates.push({ label: tr.t("clinician.widen.type"), params: { ...base, type: null } });
+    if (params.alder != null) candidates.push({ label: tr.t("patient.widen.age"), params: { ...base, alder: null } });
+    if (params.kjonn) candidates.push({ label: tr.t("patient.widen.sex"), params: { ...base, kjonn: null } });
+    const counted = [];
+    for (const c of candidates) {
+      const href = clinicianSearchHref(c.params, lang);
+      const count = (await clinicianSearchView(new URL(href, url), now, { widen: false })).total;
+      if (count > 0) counted.push({ label: c.label, href, count });
+    }
+    widen = counted;
+  }
+  const check = new URLSearchParams();
+  if (params.alder != null) check.set("alder", String(params.alder));
+  if (params.kjonn) check.set("kjonn", params.kjonn);
+
   return {
     lang,
     params,
@@ -217,6 +258,13 @@ export async function clinicianSearchView(url: URL, now: Date): Promise<Clinicia
     options: {
       regions: regions.map((r) => ({ id: r.id, name: r.name })),
       organisations: organisations.map((o) => ({ id: o.id, name: o.name })),
+      organisationGroups: regions
+        .map((r) => ({
+          regionId: r.id,
+          regionName: r.name,
+          organisations: organisations.filter((o) => o.regionId === r.id).map((o) => ({ id: o.id, name: o.name })),
+        }))
+        .filter((g) => g.organisations.length > 0),
       icd10: icd10List.map((c) => ({ code: c.code, name: c.nameNb })),
       phases: PHASES.map((p) => ({ id: p, name: tr.t(`phase.${p}`) })),
       types: STUDY_TYPES.map((s) => ({ id: s, name: tr.t(`type.${s}`) })),
@@ -229,6 +277,8 @@ export async function clinicianSearchView(url: URL, now: Date): Promise<Clinicia
       sort: tr.t(`clinician.sort.${SORT_FOR_ENGINE[sort]}`),
     }),
     rows,
+    checkQuery: check.size ? `?${check.toString()}` : "",
+    widen,
     previousHref:
       params.side > 1 ? clinicianSearchHref({ ...params, side: Math.min(params.side - 1, pages) }, lang) : null,
     nextHref: params.side < pages ? clinicianSearchHref({ ...params, side: params.side + 1 }, lang) : null,

@@ -46,6 +46,8 @@ export interface PatientSearchView {
   page: number;
   pages: number;
   countText: string;
+  /** One line that says in what order the studies come (ADR 0024). */
+  orderText: string;
   cards: StudyCard[];
   /** Only for zero results: what the search asked for, and searches that would find something. */
   zero: { reasons: string[]; widen: WidenOption[]; emptyPortal: boolean } | null;
@@ -66,8 +68,16 @@ function engineQuery(params: PatientSearchParams, near: { lat: number; lon: numb
     age: params.alder ?? undefined,
     sex: params.kjonn ? SEX_FOR_ENGINE[params.kjonn] : undefined,
     near: near ?? undefined,
-    // Nearest first when we know where the patient is; otherwise best match, or closing first.
-    sort: near ? "distance" : params.q ? "relevance" : "closing",
+    // With words and a postcode: the good matches nearest first, then the rest nearest first
+    // (the engines' relevance with a place, ADR 0024), or nearest first alone when the patient
+    // chose it or gave no words; without a postcode best match, or closing first.
+    sort: near
+      ? params.q && params.sortering !== "naermest"
+        ? "relevance"
+        : "distance"
+      : params.q
+        ? "relevance"
+        : "closing",
     page: params.side,
     perPage: PATIENT_PAGE_SIZE,
     now,
@@ -125,6 +135,14 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
       ? tr.plural("patient.results.count.open", result.total)
       : tr.plural("patient.results.count.any", result.total);
 
+  const orderText = near
+    ? params.q && params.sortering !== "naermest"
+      ? tr.t("search.order.blend", { postcode: near.postcode, place: near.place })
+      : tr.t("search.nearFrom", { postcode: near.postcode, place: near.place })
+    : params.q
+      ? tr.t("search.order.relevance")
+      : tr.t("search.order.closing");
+
   let zero: PatientSearchView["zero"] = null;
   if (result.total === 0) {
     const regionName = regions.find((r) => r.id === params.region)?.name;
@@ -167,6 +185,7 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
     page: params.side,
     pages,
     countText,
+    orderText,
     cards,
     zero,
     previousHref:

@@ -15,7 +15,14 @@ import { gzipSync } from "node:zlib";
 export const KB = 1024;
 
 export type PageKind =
-  "front" | "patient-search" | "patient-study" | "clinician-list" | "clinician-study" | "statistics" | "embed";
+  | "front"
+  | "patient-search"
+  | "patient-study"
+  | "clinician-list"
+  | "clinician-study"
+  | "statistics"
+  | "embed"
+  | "embed-diagnosis";
 
 export interface PageSpec {
   kind: PageKind;
@@ -34,6 +41,7 @@ export const PAGES: readonly PageSpec[] = [
   { kind: "clinician-study", label: "clinician study /helsepersonell/studier/:id", budget: 130 * KB },
   { kind: "statistics", label: "statistics /forsker/statistikk", budget: 130 * KB },
   { kind: "embed", label: "embed /embed/organisations/:id", budget: 100 * KB },
+  { kind: "embed-diagnosis", label: "diagnosis embed /embed/studies?icd10=…", budget: 100 * KB },
 ];
 
 export interface Asset {
@@ -78,6 +86,8 @@ export async function pagePaths(baseUrl: string): Promise<Record<PageKind, strin
     "clinician-study": `/helsepersonell/studier/${study.id}`,
     statistics: "/forsker/statistikk",
     embed: `/embed/organisations/${organisation}`,
+    // Nearest first from a postcode, up to 100 studies (the most a page can ask for).
+    "embed-diagnosis": "/embed/studies?icd10=C50&postcode=0450&limit=100",
   };
 }
 

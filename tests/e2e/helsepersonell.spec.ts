@@ -249,3 +249,56 @@ for (const { name, viewport } of VIEWPORTS) {
     }
   });
 }
+
+test.describe("clinician flow on a phone, 390 px (issue 19 item 6)", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("status and dates in view without sideways scrolling; trusts grouped by region; age and sex carry into the quick check", async ({
+    page,
+  }) => {
+    await page.goto("/helsepersonell?icd10=C50&alder=54&kjonn=kvinne");
+    const rows = page.locator(".dense-table tbody tr");
+    await expect(rows.first()).toBeVisible();
+    // Nothing scrolls sideways: not the page, not the table.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await page.locator(".table-wrap").evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    // Status and "open until" of the first study are on screen, inside the phone's width.
+    for (const cell of [rows.first().locator(".status"), rows.first().locator("td").nth(5)]) {
+      await expect(cell).toBeVisible();
+      const box = (await cell.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+    await expect(rows.first().locator("td").nth(5)).not.toBeEmpty();
+
+    // The health trusts are grouped by region.
+    const groups = page.locator("#helseforetak optgroup");
+    await expect(groups).toHaveCount(4);
+    await expect(page.locator('#helseforetak optgroup[label*="Nord"] option[value="unn"]')).toHaveCount(1);
+    await expect(page.locator('#helseforetak optgroup[label*="Vest"] option[value="helse-bergen"]')).toHaveCount(1);
+    await expectNoAxeViolations(page, "clinician list at 390 px");
+
+    // The patient's age and sex go with the study link into the quick check.
+    await rows.first().getByRole("link").first().click();
+    await expect(page).toHaveURL(/\/helsepersonell\/studier\/\d+\?alder=54&kjonn=kvinne/);
+    const check = page.getByRole("region", { name: "Rask sjekk av alder og kjønn" });
+    await expect(check.getByLabel("Alder")).toHaveValue("54");
+    await expect(check.locator("#kjonn")).toHaveValue("kvinne");
+    await expect(check.locator(".check-result")).toBeVisible();
+  });
+
+  test("no results offer wider searches with how many each finds, and each link finds them", async ({ page }) => {
+    await page.goto("/helsepersonell?icd10=C50&alder=3");
+    await expect(page.getByText(/^Ingen studier passer filtrene\./)).toBeVisible();
+    const wider = page.getByRole("heading", { name: "Prøv et bredere søk" });
+    await expect(wider).toBeVisible();
+    const age = page.getByRole("link", { name: /^Fjern alderen \(\d+ stud(ie|ier)\)$/ });
+    await expect(age).toBeVisible();
+    const count = Number(/\((\d+)/.exec((await age.textContent())!)![1]);
+    expect(count).toBeGreaterThan(0);
+    await expectNoAxeViolations(page, "clinician zero results at 390 px");
+    await age.click();
+    await expect(page).toHaveURL(/\/helsepersonell\?icd10=C50$/);
+    await expect(page.locator(".dense-table tbody tr")).toHaveCount(count);
+  });
+});

@@ -34,7 +34,7 @@ async function cardDistances(page: Page): Promise<number[]> {
 }
 
 test.describe("patient search", () => {
-  test("finds a study despite a typo, nearest site first from a postcode, with a bookmarkable URL", async ({
+  test("finds a study despite a typo; with a postcode best matches first, nearest first; the patient can choose nearest first (kept in the URL)", async ({
     page,
   }) => {
     await page.goto("/pasient");
@@ -43,7 +43,17 @@ test.describe("patient search", () => {
     await page.getByLabel("Postnummer").fill("9019"); // Tromsø
     await page.getByRole("button", { name: "Søk" }).click();
     await expect(page).toHaveURL(/\/pasient\?q=bryskreft&postnummer=9019/);
-    await expect(page.getByRole("status").first()).toContainText("Nærmeste studiested først, målt fra 9019 Tromsø");
+    // One line says the order: meaning first, distance within it (ADR 0024).
+    await expect(page.locator(".result-near")).toHaveText(
+      "Studiene som passer best til søket, står først, de nærmeste først (målt fra 9019 Tromsø). Så kommer studier der ordene bare står et annet sted i teksten.",
+    );
+    await expect(page.getByLabel("Rekkefølge")).toHaveValue("");
+    await page.getByLabel("Rekkefølge").selectOption({ label: "Nærmest først" });
+    await page.getByRole("button", { name: "Søk" }).click();
+    await expect(page).toHaveURL(/\/pasient\?q=bryskreft&postnummer=9019&sortering=naermest/);
+    await expect(page.locator(".result-near")).toHaveText("Nærmeste studiested først, målt fra 9019 Tromsø.");
+    await page.reload();
+    await expect(page.getByLabel("Rekkefølge")).toHaveValue("naermest");
     const card = page.locator(".cards .card", { hasText: BREAST_CANCER_TITLE });
     await expect(card).toBeVisible();
     // UNN Tromsø is open for this study and is the nearest site to a Tromsø postcode.

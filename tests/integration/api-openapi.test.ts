@@ -154,6 +154,14 @@ describe("real responses of every operation conform to the document", () => {
       ["/embed/organisations/{id}", "/embed/organisations/finnes-ikke", 404],
       ["/embed/organisations/{id}.json", "/embed/organisations/ous.json", 200],
       ["/embed/organisations/{id}.json", "/embed/organisations/finnes-ikke.json", 404],
+      ["/api/v1/open-studies", "/api/v1/open-studies?icd10=C50&postcode=0450&lang=nn", 200],
+      ["/api/v1/open-studies", "/api/v1/open-studies?snomed=254837009", 200],
+      ["/api/v1/open-studies", "/api/v1/open-studies?icpc2=K75&lang=en", 200],
+      ["/api/v1/open-studies", "/api/v1/open-studies?treatment=kolkisin", 200],
+      ["/api/v1/open-studies", "/api/v1/open-studies?icd10=C50&snomed=254837009", 400],
+      ["/api/v1/open-studies", "/api/v1/open-studies", 400],
+      ["/embed/studies", "/embed/studies?icd10=C50&postcode=5003", 200],
+      ["/embed/studies", "/embed/studies?icd10=nope", 400],
     ];
     const MEDIA: Record<string, string> = { atom: "application/atom+xml", ics: "text/calendar", embed: "text/html" };
     for (const [template, path, status] of calls) {
@@ -171,7 +179,7 @@ describe("real responses of every operation conform to the document", () => {
           ? "atom"
           : template.endsWith(".ics")
             ? "ics"
-            : template === "/embed/organisations/{id}"
+            : template === "/embed/organisations/{id}" || template === "/embed/studies"
               ? "embed"
               : null;
         if (kind && status === 200) expect(mediaTypeOf(res), path).toBe(MEDIA[kind]);

@@ -105,6 +105,16 @@ describe("bytes per public page (issue 24)", () => {
     }
   });
 
+  it("the embeds for other sites load nothing at all: no script, no stylesheet (one inline style)", async () => {
+    const embeds = weights.filter((x) => x.kind === "embed" || x.kind === "embed-diagnosis");
+    expect(embeds.map((w) => w.kind)).toEqual(["embed", "embed-diagnosis"]);
+    for (const w of embeds) {
+      expect(w.status, w.path).toBe(200);
+      expect(w.assets, w.path).toEqual([]);
+      expect(await text(w.path), w.path).not.toMatch(/<script\b/);
+    }
+  });
+
   it("loads no zod and no date-fns on any public page", async () => {
     for (const w of weights) {
       for (const asset of w.assets.filter((a) => a.type === "script")) {

@@ -230,6 +230,37 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
           ],
         }),
       );
+      // Meaning and distance (ADR 0024): two good matches (the word in the title and conditions),
+      // one in Oslo and one in Bergen (300 km away), and a weak one in Oslo (the word only in its summary).
+      const vindrose = (title: string, hospital: [string, string], extra: Partial<StudyInput>) =>
+        edgeStudy(title, {
+          leadOrganisationId: hospital[0],
+          sites: [
+            {
+              organisationId: hospital[0],
+              hospitalId: hospital[1],
+              inclusionStart: "2026-01-01",
+              inclusionEnd: "2027-12-31",
+            },
+          ],
+          ...extra,
+        });
+      save(
+        "goodNear",
+        vindrose("Trening ved vindrosesyndrom", ["ous", "ous-rikshospitalet"], { conditions: ["Vindrosesyndrom"] }),
+      );
+      save(
+        "goodFar",
+        vindrose("Ny behandling av vindrosesyndrom", ["helse-bergen", "helse-bergen-haukeland"], {
+          conditions: ["Vindrosesyndrom"],
+        }),
+      );
+      save(
+        "weakNear",
+        vindrose("Livskvalitet etter et sykehusopphold", ["ous", "ous-rikshospitalet"], {
+          summary: { nb: "Alle voksne kan delta, også de som har vindrosesyndrom." },
+        }),
+      );
       engine = await harness.create(t);
       await engine.setup();
       const rows = t.db.prepare("SELECT id FROM studies ORDER BY id").pluck().all() as number[];
@@ -469,6 +500,31 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(result.hits[0]!.distanceKm).not.toBeNull();
       expect(result.hits[0]!.distanceKm!).toBeLessThan(5);
       expect(result.hits[1]!.distanceKm!).toBeGreaterThan(250);
+    });
+
+    it("with words and a place: good matches nearest first, then weak ones — a good match 300 km away is not buried under a weak one next door (ADR 0024)", async () => {
+      const oslo = { lat: 59.91, lon: 10.75 };
+      const bergen = { lat: 60.39, lon: 5.32 };
+      const order = async (q: Omit<SearchQuery, "now">) => (await search(q)).hits.map((h) => h.studyId);
+      const blended = await search({ q: "vindrosesyndrom", near: oslo });
+      expect(blended.total).toBe(3);
+      expect(blended.hits.map((h) => h.studyId)).toEqual([ids.goodNear, ids.goodFar, ids.weakNear]);
+      expect(blended.hits[1]!.distanceKm!).toBeGreaterThan(250);
+      expect(await order({ q: "vindrosesyndrom", near: oslo, sort: "relevance" })).toEqual([
+        ids.goodNear,
+        ids.goodFar,
+        ids.weakNear,
+      ]);
+      // Pages of one run across the two bands.
+      for (const [page, id] of [
+        [1, ids.goodNear],
+        [2, ids.goodFar],
+        [3, ids.weakNear],
+      ] as const)
+        expect(await order({ q: "vindrosesyndrom", near: oslo, perPage: 1, page })).toEqual([id]);
+      expect(await order({ q: "vindrosesyndrom", near: bergen })).toEqual([ids.goodFar, ids.goodNear, ids.weakNear]);
+      // "Nærmest først" is the patient's choice: distance alone.
+      expect((await order({ q: "vindrosesyndrom", near: oslo, sort: "distance" })).at(-1)).toBe(ids.goodFar);
     });
 
     it("sorts by closing soon and by newest", async () => {

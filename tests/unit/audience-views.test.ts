@@ -22,7 +22,7 @@ const parse = (qs: string) => parsePatientSearchParams(new URLSearchParams(qs), 
 describe("patient search parameters", () => {
   it("reads a full bookmarked search", () => {
     const { params, problems } = parse(
-      "q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne&region=helse-midt-norge&status=alle&side=2",
+      "q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne&region=helse-midt-norge&status=alle&sortering=naermest&side=2",
     );
     expect(problems).toEqual([]);
     expect(params).toEqual({
@@ -32,6 +32,7 @@ describe("patient search parameters", () => {
       kjonn: "kvinne",
       region: "helse-midt-norge",
       status: "alle",
+      sortering: "naermest",
       side: 2,
     });
   });
@@ -60,6 +61,7 @@ describe("patient search parameters", () => {
     ["kjonn=annet", "kjonn"],
     ["region=atlantis", "region"],
     ["status=stenger", "status"],
+    ["sortering=relevans", "sortering"],
     ["side=0", "side"],
     [`q=${"a".repeat(201)}`, "q"],
   ])("refuses %s with a problem for that field, and ignores the value", (qs, field) => {
@@ -76,6 +78,10 @@ describe("patient search parameters", () => {
     expect(patientSearchHref(params, "nb")).toBe("/pasient?q=kols&alder=70");
     expect(patientSearchHref({ ...params, status: "alle", side: 3 }, "nn")).toBe(
       "/pasient?q=kols&alder=70&status=alle&side=3&lang=nn",
+    );
+    // The patient's choice of order is kept in the URL (ADR 0024).
+    expect(patientSearchHref({ ...params, postnummer: "7030", sortering: "naermest" }, "nb")).toBe(
+      "/pasient?q=kols&postnummer=7030&alder=70&sortering=naermest",
     );
   });
 });

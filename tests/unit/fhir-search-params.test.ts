@@ -102,8 +102,28 @@ describe("parameters", () => {
     ]);
     expect(ok("condition=brystkreft").conditions).toEqual([[{ kind: "text", text: "brystkreft" }]]);
     expect(ok("condition:text=C50").conditions).toEqual([[{ kind: "text", text: "C50" }]]);
-    expect(fails("condition=http://snomed.info/sct|254837009")[0]!.diagnostics).toMatch(/^condition: kodesystemet/);
+    expect(fails("condition=http://loinc.org|1234-5")[0]!.diagnostics).toMatch(/^condition: kodesystemet/);
     expect(fails("condition=http://hl7.org/fhir/sid/icd-10|brystkreft")[0]!.diagnostics).toContain("ICD-10-kode");
+  });
+
+  it("condition: SNOMED CT concept id and ICPC-2 code with their systems (issue 19 item 7)", () => {
+    expect(ok("condition=http://snomed.info/sct|254837009").conditions).toEqual([
+      [{ kind: "snomed", code: "254837009" }],
+    ]);
+    expect(ok("condition=urn:oid:2.16.578.1.12.4.1.1.7170|t90,http://hl7.org/fhir/sid/icpc-2|K75").conditions).toEqual([
+      [
+        { kind: "icpc2", code: "T90" },
+        { kind: "icpc2", code: "K75" },
+      ],
+    ]);
+    expect(fails("condition=http://snomed.info/sct|brystkreft")[0]!.diagnostics).toMatch(/^condition: .*SNOMED CT/);
+    expect(fails("condition=urn:oid:2.16.578.1.12.4.1.1.7170|K7")[0]!.diagnostics).toMatch(/^condition: .*ICPC-2/);
+  });
+
+  it("focus: treatment names (text), OR within one, AND across repeats; too short refused", () => {
+    expect(ok("focus=metformin,insulin&focus:text=Kolkisin").focus).toEqual([["metformin", "insulin"], ["Kolkisin"]]);
+    expect(fails("focus=x")[0]!.diagnostics).toMatch(/^focus: /);
+    expect(fails("focus:exact=metformin")[0]!.code).toBe("not-supported");
   });
 
   it("keyword and site", () => {
