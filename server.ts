@@ -27,6 +27,7 @@ import { closeDb, getDb } from "./app/db.server";
 import { prepareDatabase, refreshReferenceData } from "./app/boot.server";
 import { dropCursorsExcept } from "./app/models/search-outbox.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
+import { startIngestWriter } from "./app/ingest/ingest-writer.server";
 import { getSearchEngines, startSearchIndexing } from "./app/search.server";
 import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
 import { crossSiteGuard } from "./app/auth/csrf.server";
@@ -84,7 +85,7 @@ for (const engine of dropCursorsExcept(
     `Search: forgot the outbox cursor of ${engine} (no longer configured); a later switch back rebuilds its index.`,
   );
 }
-const searchIndexing = startSearchIndexing(db, searchEngines.indexed);
+const searchIndexing = startSearchIndexing(db, searchEngines.indexed, { pollMs: config.CHANGE_POLL_MS });
 // What /readyz compares the database with (read once: the files do not change while we run).
 const shippedMigrations = readMigrations();
 await searchIndexing.embeddedReady;
@@ -102,6 +103,7 @@ const hub = new RealtimeHub({
   db,
   urls: { base: config.BASE_URL.replace(/\/+$/, "") },
   maxPerClient: config.SSE_MAX_STREAMS_PER_CLIENT,
+  pollMs: config.CHANGE_POLL_MS,
   clientOf: (req) =>
     clientKey(
       { get: (name) => headerValue(req.headers[name.toLowerCase()]) },
@@ -255,6 +257,14 @@ if (config.METRICS_PORT !== undefined) {
   });
 }
 
+// Deliveries (the ingest API, feeds) are mapped and written in a worker thread with its own
+// connection, off the thread that answers requests (app/ingest/ingest-writer.server.ts, ADR 0022).
+// (An in-memory database cannot be shared with another connection: deliveries then run here.)
+const writer =
+  config.DATABASE_PATH === ":memory:"
+    ? null
+    : startIngestWriter({ databasePath: config.DATABASE_PATH, log: (m) => logger.warn(m) });
+
 // Organisations that publish a feed URL are polled when due (npm run feeds -- --add …).
 const stopFeeds = startFeedScheduler(db);
 
@@ -300,6 +310,7 @@ function shutdown(signal: string) {
       markShuttingDown: () => (shuttingDown = true),
       stopFeeds,
       closeStreams: () => hub.close(),
+      closeWriter: async () => writer?.close(),
       flushSearch: (ms) => searchIndexing.flush(ms),
       closeDatabase: () => {
         closeDb();

@@ -106,6 +106,19 @@ const envSchema = z
         .max(16_384, "must be at most 16384")
         .default(64),
     ),
+    /**
+     * How often (ms) the live-event hub and the search indexers look for changes written by another
+     * process (a CLI ingest). Changes from this server's own ingest worker wake them at once.
+     */
+    CHANGE_POLL_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of milliseconds between 100 and 3600000" })
+        .int("must be a whole number of milliseconds between 100 and 3600000")
+        .min(100, "must be a whole number of milliseconds between 100 and 3600000")
+        .max(3_600_000, "must be a whole number of milliseconds between 100 and 3600000")
+        .default(1000),
+    ),
     /** Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0 = none). */
     TRUST_PROXY_HOPS: z.preprocess(
       emptyToUndefined,
