@@ -34,7 +34,16 @@ import { crossSiteGuard } from "./app/auth/csrf.server";
 import { clientKey } from "./app/api/rate-limit";
 import { healthAnswer, opsAuthorised } from "./app/http/health.server";
 import { dropUntrustedForwarding, formGuard } from "./app/http/request-guards.server";
-import { answerFromCache } from "./app/http/api-read.server";
+import { answerFromCache, answerStateFor } from "./app/http/api-read.server";
+import { PUBLIC_PAGE_CACHE_CONTROL } from "./app/http/cache-headers";
+import {
+  cacheableRequest,
+  cspWithHashes,
+  inlineScriptHashes,
+  PageCache,
+  replayHeaders,
+  storableAnswer,
+} from "./app/http/page-cache.server";
 
 const config = loadConfigOrExit();
 // JSON lines on stdout; console.* from every module (and the Remix build) goes through it too.
@@ -196,6 +205,70 @@ app.use((req, res, next) => {
   if (!answer) return next();
   res.status(answer.status).set(answer.headers);
   res.end(answer.body ?? undefined);
+});
+// A public page asked for again, unchanged since (the validity token), is sent from memory with
+// its inline scripts allowed by hash instead of a nonce (app/http/page-cache.server.ts, ADR 0022).
+const pageCache = new PageCache(config.PAGE_CACHE_MB * 1024 * 1024);
+/** Pages larger than this are not kept (the bound is per entry, the LRU bounds the sum). */
+const PAGE_CACHE_MAX_ENTRY = 2 * 1024 * 1024;
+app.use((req, res, next) => {
+  const headers = { get: (name: string) => headerValue(req.headers[name.toLowerCase()]) };
+  if (!pageCache.enabled || !cacheableRequest(req.method, req.path, headers)) return next();
+  let state: string;
+  try {
+    state = answerStateFor(db, new Date());
+  } catch {
+    return next();
+  }
+  const key = req.originalUrl;
+  const hit = pageCache.get(key, state);
+  if (hit) {
+    const csp = res.getHeader("content-security-policy");
+    if (typeof csp === "string") res.setHeader("content-security-policy", cspWithHashes(csp, hit.scriptHashes));
+    res.status(200).set(hit.headers).set("X-Page-Cache", "hit");
+    res.end(hit.body);
+    return;
+  }
+  res.setHeader("X-Page-Cache", "miss");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const collect = (chunk: unknown, encoding: unknown) => {
+    if (chunk == null || typeof chunk === "function" || size > PAGE_CACHE_MAX_ENTRY) return;
+    const buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+        : chunk instanceof Uint8Array
+          ? Buffer.from(chunk)
+          : null;
+    if (!buf) return;
+    size += buf.byteLength;
+    chunks.push(buf);
+  };
+  const write = res.write;
+  const end = res.end;
+  res.write = function (this: express.Response, chunk: unknown, ...rest: unknown[]) {
+    collect(chunk, rest[0]);
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof res.write;
+  res.end = function (this: express.Response, chunk?: unknown, ...rest: unknown[]) {
+    collect(chunk, rest[0]);
+    const get = (name: string) => {
+      const v = res.getHeader(name);
+      return v === undefined ? undefined : Array.isArray(v) ? v.join(", ") : String(v);
+    };
+    if (size <= PAGE_CACHE_MAX_ENTRY && storableAnswer(res.statusCode, get, PUBLIC_PAGE_CACHE_CONTROL)) {
+      const body = Buffer.concat(chunks);
+      pageCache.set(key, {
+        state,
+        body,
+        headers: replayHeaders(get),
+        scriptHashes: inlineScriptHashes(body.toString("utf8")),
+      });
+    }
+    return (end as (...a: unknown[]) => express.Response).call(this, chunk, ...rest);
+  } as typeof res.end;
+  next();
 });
 // Load context: the client's address (the open API's per-client rate limit) and this response's
 // CSP nonce (app/entry.server.tsx puts it on Remix's inline scripts).

@@ -106,6 +106,16 @@ const envSchema = z
         .max(16_384, "must be at most 16384")
         .default(64),
     ),
+    /** Memory for finished public pages, in MiB (app/http/page-cache.server.ts); 0 turns the cache off. */
+    PAGE_CACHE_MB: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of MiB (0 = no cache)" })
+        .int("must be a whole number of MiB (0 = no cache)")
+        .min(0, "must be 0 (no cache) or more")
+        .max(16_384, "must be at most 16384")
+        .default(64),
+    ),
     /**
      * How often (ms) the live-event hub and the search indexers look for changes written by another
      * process (a CLI ingest). Changes from this server's own ingest worker wake them at once.
