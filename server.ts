@@ -28,7 +28,9 @@ import { prepareDatabase, refreshReferenceData } from "./app/boot.server";
 import { dropCursorsExcept } from "./app/models/search-outbox.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 import { startIngestWriter } from "./app/ingest/ingest-writer.server";
-import { getSearchEngines, startSearchIndexing } from "./app/search.server";
+import cluster from "node:cluster";
+import { clusterRole, joinCluster, runPrimary } from "./app/http/cluster.server";
+import { getSearchEngines, startSearchIndexing, type SearchIndexing } from "./app/search.server";
 import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
 import { crossSiteGuard } from "./app/auth/csrf.server";
 import { clientKey } from "./app/api/rate-limit";
@@ -57,7 +59,8 @@ if (config.sessionSecretGenerated) {
 
 const db = getDb();
 try {
-  const report = prepareDatabase(db, { seedDemoData: config.SEED_DEMO_DATA });
+  // In a cluster the primary prepared the database (and seeded it) before forking.
+  const report = prepareDatabase(db, { seedDemoData: config.SEED_DEMO_DATA && !cluster.isWorker });
   if (report.migrationsApplied.length) console.log(`Migrations applied: ${report.migrationsApplied.join(", ")}`);
   const ref = report.reference;
   if (ref.postcodes)
@@ -77,6 +80,15 @@ try {
   process.exit(1);
 }
 
+// WEB_CONCURRENCY > 1: this process only supervises that many serving processes, which run the
+// rest of this file; the first of them (the leader) alone runs the writers and schedulers that
+// must run once (app/http/cluster.server.ts, ADR 0022).
+if (config.WEB_CONCURRENCY > 1 && config.DATABASE_PATH !== ":memory:" && cluster.isPrimary) {
+  closeDb();
+  await runPrimary(config.WEB_CONCURRENCY, logger);
+}
+const leader = clusterRole() === "leader";
+
 // Every engine is kept current (with SEARCH_ENGINE=meilisearch the embedded one too, as fallback).
 // The embedded engine is local: wait for its first attempt so searches have data from the start.
 const searchEngines = getSearchEngines();
@@ -86,7 +98,7 @@ console.log(
     : "Search: embedded sqlite-fts.",
 );
 // A cursor of an engine no longer configured would keep every outbox row forever.
-for (const engine of dropCursorsExcept(
+for (const engine of (leader ? dropCursorsExcept : () => [])(
   db,
   searchEngines.indexed.map((e) => e.name),
 )) {
@@ -94,7 +106,11 @@ for (const engine of dropCursorsExcept(
     `Search: forgot the outbox cursor of ${engine} (no longer configured); a later switch back rebuilds its index.`,
   );
 }
-const searchIndexing = startSearchIndexing(db, searchEngines.indexed, { pollMs: config.CHANGE_POLL_MS });
+// Only the leader indexes; the other processes search the same index (the embedded one is in the
+// database file, Meilisearch is a service).
+const searchIndexing: SearchIndexing = leader
+  ? startSearchIndexing(db, searchEngines.indexed, { pollMs: config.CHANGE_POLL_MS })
+  : { embeddedReady: Promise.resolve(), allReady: Promise.resolve(), stop: () => {}, flush: async () => [] };
 // What /readyz compares the database with (read once: the files do not change while we run).
 const shippedMigrations = readMigrations();
 await searchIndexing.embeddedReady;
@@ -113,6 +129,8 @@ const hub = new RealtimeHub({
   urls: { base: config.BASE_URL.replace(/\/+$/, "") },
   maxPerClient: config.SSE_MAX_STREAMS_PER_CLIENT,
   pollMs: config.CHANGE_POLL_MS,
+  // The status scheduler writes status events: one process runs it.
+  runScheduler: leader,
   clientOf: (req) =>
     clientKey(
       { get: (name) => headerValue(req.headers[name.toLowerCase()]) },
@@ -149,6 +167,14 @@ app.use(
   httpLogger(logger, { ignore: (p) => QUIET_PATHS.has(p), routeOf: accessRouteOf((p) => routeLabel(patterns, p)) }),
 );
 app.use(securityHeaders({ hsts: config.HSTS }));
+// Which serving process answered (its cluster number, not its pid): for operators and the tests.
+if (cluster.isWorker) {
+  const processNumber = String(cluster.worker!.id);
+  app.use((_req, res, next) => {
+    res.setHeader("X-Server-Process", processNumber);
+    next();
+  });
+}
 app.use(metrics.middleware);
 // Operational details only with the METRICS_TOKEN on this port (app/http/health.server.ts), or
 // on METRICS_PORT below. Without the token /metrics is the ordinary 404 page.
@@ -287,6 +313,8 @@ function headerValue(value: string | string[] | undefined): string | null {
 
 // Node's defaults let a slow client keep a request open for 300 s; the check runs every second
 // so the limits hold closely (a live stream is a response and is not cut).
+// The pid db:restore checks: the primary's in a cluster (it owns the serving processes).
+const serverPid = cluster.isWorker ? process.ppid : process.pid;
 const server = http.createServer(
   {
     requestTimeout: config.REQUEST_TIMEOUT_SECONDS * 1000,
@@ -300,18 +328,18 @@ server.listen(config.PORT, config.HOST, () => {
   const port = typeof address === "object" && address ? address.port : config.PORT;
   // tests/helpers/server.ts and scripts wait for "listening on http://localhost:<port>" in this line.
   // npm run db:restore refuses to replace a database a running server holds.
-  writeServerPid(config.DATABASE_PATH, { pid: process.pid, port, startedAt: new Date().toISOString() });
+  if (leader) writeServerPid(config.DATABASE_PATH, { pid: serverPid, port, startedAt: new Date().toISOString() });
   logger.info(
     { port, database: config.DATABASE_PATH },
     `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`,
   );
 });
-process.on("exit", () => removeServerPid(config.DATABASE_PATH));
+process.on("exit", () => removeServerPid(config.DATABASE_PATH, serverPid));
 
 // METRICS_PORT: /metrics, /healthz and /readyz with every detail and no token, for the monitoring
 // network only (METRICS_HOST, default 127.0.0.1). Never the portal's pages.
 let opsServer: http.Server | null = null;
-if (config.METRICS_PORT !== undefined) {
+if (config.METRICS_PORT !== undefined && leader) {
   const ops = express();
   ops.disable("x-powered-by");
   ops.get("/metrics", serveMetrics);
@@ -339,12 +367,12 @@ const writer =
     : startIngestWriter({ databasePath: config.DATABASE_PATH, log: (m) => logger.warn(m) });
 
 // Organisations that publish a feed URL are polled when due (npm run feeds -- --add …).
-const stopFeeds = startFeedScheduler(db);
+const stopFeeds = leader ? startFeedScheduler(db) : () => {};
 
 // Shipped reference data (postcode file, @navikt/diagnosekoder, data/reference/*.json) replaced
 // while the portal runs is loaded within a minute, and what depends on it reindexed (ADR 0013).
 const referenceCheck = setInterval(() => {
-  if (shuttingDown) return;
+  if (shuttingDown || !leader) return;
   try {
     const r = refreshReferenceData(db);
     if (r.lists || r.postcodes || r.codes) {
@@ -387,7 +415,7 @@ function shutdown(signal: string) {
       flushSearch: (ms) => searchIndexing.flush(ms),
       closeDatabase: () => {
         closeDb();
-        removeServerPid(config.DATABASE_PATH);
+        removeServerPid(config.DATABASE_PATH, serverPid);
       },
     },
     signal,
@@ -406,3 +434,8 @@ function shutdown(signal: string) {
 }
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));
+// In a cluster: study changes are relayed between the processes, and the primary's shutdown
+// request (after SIGTERM/SIGINT to it; a terminal's Ctrl-C reaches this process too) is heeded once.
+joinCluster(() => {
+  if (!shuttingDown) shutdown("cluster shutdown");
+});
