@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "../app/db.server";
 import { countPostcodes } from "../app/models/postcode.server";
 import {
+  BENCH_METRICS_TOKEN,
   checkPathsAnswer200,
   generatePortalDb,
   requireBuild,
@@ -264,6 +265,22 @@ try {
   console.log(
     `  RSS every ${sampleSeconds} s of the final run (MB): ${samples.join(" ")}; peak ${Math.max(...samples)}, end/start ${((100 * memAfter) / samples[0]!).toFixed(0)} %`,
   );
+  // Where the memory is (one serving process: the one that answered this scrape).
+  const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
+    .then((r) => r.text())
+    .catch(() => "");
+  const memoryLines = metrics
+    .split("\n")
+    .filter((l) =>
+      /^(process_resident_memory_bytes|nodejs_heap_size_(used|total)_bytes|nodejs_external_memory_bytes|kliniske_api_answer_cache_bytes)\b/.test(
+        l,
+      ),
+    )
+    .map((l) => {
+      const [name, value] = l.split(/\s+/);
+      return `${name} ${Math.round(Number(value) / 2 ** 20)} MB`;
+    });
+  if (memoryLines.length) console.log(`  memory of one serving process: ${memoryLines.join(", ")}`);
   console.log(
     `\nLoad average after: ${loadavg()
       .map((l) => l.toFixed(2))
