@@ -27,13 +27,25 @@ import { closeDb, getDb } from "./app/db.server";
 import { prepareDatabase, refreshReferenceData } from "./app/boot.server";
 import { dropCursorsExcept } from "./app/models/search-outbox.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
-import { getSearchEngines, startSearchIndexing } from "./app/search.server";
+import { startIngestWriter } from "./app/ingest/ingest-writer.server";
+import cluster from "node:cluster";
+import { clusterRole, joinCluster, runPrimary } from "./app/http/cluster.server";
+import { getSearchEngines, startSearchIndexing, type SearchIndexing } from "./app/search.server";
 import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
 import { crossSiteGuard } from "./app/auth/csrf.server";
 import { clientKey } from "./app/api/rate-limit";
 import { healthAnswer, opsAuthorised } from "./app/http/health.server";
 import { dropUntrustedForwarding, formGuard } from "./app/http/request-guards.server";
-import { answerFromCache } from "./app/http/api-read.server";
+import { answerFromCache, answerStateFor } from "./app/http/api-read.server";
+import { PUBLIC_PAGE_CACHE_CONTROL } from "./app/http/cache-headers";
+import {
+  cacheableRequest,
+  cspWithHashes,
+  inlineScriptHashes,
+  PageCache,
+  replayHeaders,
+  storableAnswer,
+} from "./app/http/page-cache.server";
 
 const config = loadConfigOrExit();
 // JSON lines on stdout; console.* from every module (and the Remix build) goes through it too.
@@ -47,7 +59,8 @@ if (config.sessionSecretGenerated) {
 
 const db = getDb();
 try {
-  const report = prepareDatabase(db, { seedDemoData: config.SEED_DEMO_DATA });
+  // In a cluster the primary prepared the database (and seeded it) before forking.
+  const report = prepareDatabase(db, { seedDemoData: config.SEED_DEMO_DATA && !cluster.isWorker });
   if (report.migrationsApplied.length) console.log(`Migrations applied: ${report.migrationsApplied.join(", ")}`);
   const ref = report.reference;
   if (ref.postcodes)
@@ -67,6 +80,15 @@ try {
   process.exit(1);
 }
 
+// WEB_CONCURRENCY > 1: this process only supervises that many serving processes, which run the
+// rest of this file; the first of them (the leader) alone runs the writers and schedulers that
+// must run once (app/http/cluster.server.ts, ADR 0022).
+if (config.WEB_CONCURRENCY > 1 && config.DATABASE_PATH !== ":memory:" && cluster.isPrimary) {
+  closeDb();
+  await runPrimary(config.WEB_CONCURRENCY, logger);
+}
+const leader = clusterRole() === "leader";
+
 // Every engine is kept current (with SEARCH_ENGINE=meilisearch the embedded one too, as fallback).
 // The embedded engine is local: wait for its first attempt so searches have data from the start.
 const searchEngines = getSearchEngines();
@@ -76,7 +98,7 @@ console.log(
     : "Search: embedded sqlite-fts.",
 );
 // A cursor of an engine no longer configured would keep every outbox row forever.
-for (const engine of dropCursorsExcept(
+for (const engine of (leader ? dropCursorsExcept : () => [])(
   db,
   searchEngines.indexed.map((e) => e.name),
 )) {
@@ -84,7 +106,11 @@ for (const engine of dropCursorsExcept(
     `Search: forgot the outbox cursor of ${engine} (no longer configured); a later switch back rebuilds its index.`,
   );
 }
-const searchIndexing = startSearchIndexing(db, searchEngines.indexed);
+// Only the leader indexes; the other processes search the same index (the embedded one is in the
+// database file, Meilisearch is a service).
+const searchIndexing: SearchIndexing = leader
+  ? startSearchIndexing(db, searchEngines.indexed, { pollMs: config.CHANGE_POLL_MS })
+  : { embeddedReady: Promise.resolve(), allReady: Promise.resolve(), stop: () => {}, flush: async () => [] };
 // What /readyz compares the database with (read once: the files do not change while we run).
 const shippedMigrations = readMigrations();
 await searchIndexing.embeddedReady;
@@ -102,6 +128,9 @@ const hub = new RealtimeHub({
   db,
   urls: { base: config.BASE_URL.replace(/\/+$/, "") },
   maxPerClient: config.SSE_MAX_STREAMS_PER_CLIENT,
+  pollMs: config.CHANGE_POLL_MS,
+  // The status scheduler writes status events: one process runs it.
+  runScheduler: leader,
   clientOf: (req) =>
     clientKey(
       { get: (name) => headerValue(req.headers[name.toLowerCase()]) },
@@ -138,6 +167,14 @@ app.use(
   httpLogger(logger, { ignore: (p) => QUIET_PATHS.has(p), routeOf: accessRouteOf((p) => routeLabel(patterns, p)) }),
 );
 app.use(securityHeaders({ hsts: config.HSTS }));
+// Which serving process answered (its cluster number, not its pid): for operators and the tests.
+if (cluster.isWorker) {
+  const processNumber = String(cluster.worker!.id);
+  app.use((_req, res, next) => {
+    res.setHeader("X-Server-Process", processNumber);
+    next();
+  });
+}
 app.use(metrics.middleware);
 // Operational details only with the METRICS_TOKEN on this port (app/http/health.server.ts), or
 // on METRICS_PORT below. Without the token /metrics is the ordinary 404 page.
@@ -195,6 +232,70 @@ app.use((req, res, next) => {
   res.status(answer.status).set(answer.headers);
   res.end(answer.body ?? undefined);
 });
+// A public page asked for again, unchanged since (the validity token), is sent from memory with
+// its inline scripts allowed by hash instead of a nonce (app/http/page-cache.server.ts, ADR 0022).
+const pageCache = new PageCache(config.PAGE_CACHE_MB * 1024 * 1024);
+/** Pages larger than this are not kept (the bound is per entry, the LRU bounds the sum). */
+const PAGE_CACHE_MAX_ENTRY = 2 * 1024 * 1024;
+app.use((req, res, next) => {
+  const headers = { get: (name: string) => headerValue(req.headers[name.toLowerCase()]) };
+  if (!pageCache.enabled || !cacheableRequest(req.method, req.path, headers)) return next();
+  let state: string;
+  try {
+    state = answerStateFor(db, new Date());
+  } catch {
+    return next();
+  }
+  const key = req.originalUrl;
+  const hit = pageCache.get(key, state);
+  if (hit) {
+    const csp = res.getHeader("content-security-policy");
+    if (typeof csp === "string") res.setHeader("content-security-policy", cspWithHashes(csp, hit.scriptHashes));
+    res.status(200).set(hit.headers).set("X-Page-Cache", "hit");
+    res.end(hit.body);
+    return;
+  }
+  res.setHeader("X-Page-Cache", "miss");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const collect = (chunk: unknown, encoding: unknown) => {
+    if (chunk == null || typeof chunk === "function" || size > PAGE_CACHE_MAX_ENTRY) return;
+    const buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8")
+        : chunk instanceof Uint8Array
+          ? Buffer.from(chunk)
+          : null;
+    if (!buf) return;
+    size += buf.byteLength;
+    chunks.push(buf);
+  };
+  const write = res.write;
+  const end = res.end;
+  res.write = function (this: express.Response, chunk: unknown, ...rest: unknown[]) {
+    collect(chunk, rest[0]);
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof res.write;
+  res.end = function (this: express.Response, chunk?: unknown, ...rest: unknown[]) {
+    collect(chunk, rest[0]);
+    const get = (name: string) => {
+      const v = res.getHeader(name);
+      return v === undefined ? undefined : Array.isArray(v) ? v.join(", ") : String(v);
+    };
+    if (size <= PAGE_CACHE_MAX_ENTRY && storableAnswer(res.statusCode, get, PUBLIC_PAGE_CACHE_CONTROL)) {
+      const body = Buffer.concat(chunks);
+      pageCache.set(key, {
+        state,
+        body,
+        headers: replayHeaders(get),
+        scriptHashes: inlineScriptHashes(body.toString("utf8")),
+      });
+    }
+    return (end as (...a: unknown[]) => express.Response).call(this, chunk, ...rest);
+  } as typeof res.end;
+  next();
+});
 // Load context: the client's address (the open API's per-client rate limit) and this response's
 // CSP nonce (app/entry.server.tsx puts it on Remix's inline scripts).
 app.all(
@@ -212,6 +313,8 @@ function headerValue(value: string | string[] | undefined): string | null {
 
 // Node's defaults let a slow client keep a request open for 300 s; the check runs every second
 // so the limits hold closely (a live stream is a response and is not cut).
+// The pid db:restore checks: the primary's in a cluster (it owns the serving processes).
+const serverPid = cluster.isWorker ? process.ppid : process.pid;
 const server = http.createServer(
   {
     requestTimeout: config.REQUEST_TIMEOUT_SECONDS * 1000,
@@ -225,18 +328,18 @@ server.listen(config.PORT, config.HOST, () => {
   const port = typeof address === "object" && address ? address.port : config.PORT;
   // tests/helpers/server.ts and scripts wait for "listening on http://localhost:<port>" in this line.
   // npm run db:restore refuses to replace a database a running server holds.
-  writeServerPid(config.DATABASE_PATH, { pid: process.pid, port, startedAt: new Date().toISOString() });
+  if (leader) writeServerPid(config.DATABASE_PATH, { pid: serverPid, port, startedAt: new Date().toISOString() });
   logger.info(
     { port, database: config.DATABASE_PATH },
     `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`,
   );
 });
-process.on("exit", () => removeServerPid(config.DATABASE_PATH));
+process.on("exit", () => removeServerPid(config.DATABASE_PATH, serverPid));
 
 // METRICS_PORT: /metrics, /healthz and /readyz with every detail and no token, for the monitoring
 // network only (METRICS_HOST, default 127.0.0.1). Never the portal's pages.
 let opsServer: http.Server | null = null;
-if (config.METRICS_PORT !== undefined) {
+if (config.METRICS_PORT !== undefined && leader) {
   const ops = express();
   ops.disable("x-powered-by");
   ops.get("/metrics", serveMetrics);
@@ -255,13 +358,21 @@ if (config.METRICS_PORT !== undefined) {
   });
 }
 
+// Deliveries (the ingest API, feeds) are mapped and written in a worker thread with its own
+// connection, off the thread that answers requests (app/ingest/ingest-writer.server.ts, ADR 0022).
+// (An in-memory database cannot be shared with another connection: deliveries then run here.)
+const writer =
+  config.DATABASE_PATH === ":memory:"
+    ? null
+    : startIngestWriter({ databasePath: config.DATABASE_PATH, log: (m) => logger.warn(m) });
+
 // Organisations that publish a feed URL are polled when due (npm run feeds -- --add …).
-const stopFeeds = startFeedScheduler(db);
+const stopFeeds = leader ? startFeedScheduler(db) : () => {};
 
 // Shipped reference data (postcode file, @navikt/diagnosekoder, data/reference/*.json) replaced
 // while the portal runs is loaded within a minute, and what depends on it reindexed (ADR 0013).
 const referenceCheck = setInterval(() => {
-  if (shuttingDown) return;
+  if (shuttingDown || !leader) return;
   try {
     const r = refreshReferenceData(db);
     if (r.lists || r.postcodes || r.codes) {
@@ -300,10 +411,11 @@ function shutdown(signal: string) {
       markShuttingDown: () => (shuttingDown = true),
       stopFeeds,
       closeStreams: () => hub.close(),
+      closeWriter: async () => writer?.close(),
       flushSearch: (ms) => searchIndexing.flush(ms),
       closeDatabase: () => {
         closeDb();
-        removeServerPid(config.DATABASE_PATH);
+        removeServerPid(config.DATABASE_PATH, serverPid);
       },
     },
     signal,
@@ -322,3 +434,8 @@ function shutdown(signal: string) {
 }
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 process.on("SIGINT", () => shutdown("SIGINT"));
+// In a cluster: study changes are relayed between the processes, and the primary's shutdown
+// request (after SIGTERM/SIGINT to it; a terminal's Ctrl-C reaches this process too) is heeded once.
+joinCluster(() => {
+  if (!shuttingDown) shutdown("cluster shutdown");
+});

@@ -3,6 +3,7 @@
  * A bad value stops the start with a message naming the variable (see loadConfigOrExit).
  */
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import {
   configureStatusPolicy,
@@ -105,6 +106,42 @@ const envSchema = z
         .min(0, "must be 0 (no cache) or more")
         .max(16_384, "must be at most 16384")
         .default(64),
+    ),
+    /**
+     * Serving processes (node:cluster, sharing the database file); default one per CPU core. 1 serves
+     * from the one process, as before issue 20 (app/http/cluster.server.ts).
+     */
+    WEB_CONCURRENCY: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of processes between 1 and 64" })
+        .int("must be a whole number of processes between 1 and 64")
+        .min(1, "must be a whole number of processes between 1 and 64")
+        .max(64, "must be a whole number of processes between 1 and 64")
+        .default(() => Math.min(64, availableParallelism())),
+    ),
+    /** Memory for finished public pages, in MiB (app/http/page-cache.server.ts); 0 turns the cache off. */
+    PAGE_CACHE_MB: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of MiB (0 = no cache)" })
+        .int("must be a whole number of MiB (0 = no cache)")
+        .min(0, "must be 0 (no cache) or more")
+        .max(16_384, "must be at most 16384")
+        .default(64),
+    ),
+    /**
+     * How often (ms) the live-event hub and the search indexers look for changes written by another
+     * process (a CLI ingest). Changes from this server's own ingest worker wake them at once.
+     */
+    CHANGE_POLL_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: "must be a whole number of milliseconds between 100 and 3600000" })
+        .int("must be a whole number of milliseconds between 100 and 3600000")
+        .min(100, "must be a whole number of milliseconds between 100 and 3600000")
+        .max(3_600_000, "must be a whole number of milliseconds between 100 and 3600000")
+        .default(1000),
     ),
     /** Reverse proxies in front of the portal whose X-Forwarded-For is trusted (0 = none). */
     TRUST_PROXY_HOPS: z.preprocess(

@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "../app/db.server";
 import { countPostcodes } from "../app/models/postcode.server";
 import {
+  BENCH_METRICS_TOKEN,
   checkPathsAnswer200,
   generatePortalDb,
   requireBuild,
@@ -43,7 +44,10 @@ Options:
   --probe S        seconds of each probing run (default 8)
   --rates LIST     offered rates to probe, requests/s (default 25,50,100,150,200,300,400,600)
   --changes N      studies ingested through the HTTP API during the final run (default 1000)
+  --rate R         skip the probing: run the final run at R requests/s offered
   --connections C  keep-alive connections the load may use at most (default 50)
+  --sample S       print the server's memory (RSS) every S seconds of the final run (default 10);
+                   with --changes 0 and a long --duration this is the soak
   --keep           keep the temporary database folder
   -h, --help       this text`;
 
@@ -55,6 +59,8 @@ const { values } = parseArgs({
     rates: { type: "string", default: "25,50,100,150,200,300,400,600" },
     changes: { type: "string", default: "1000" },
     connections: { type: "string", default: "50" },
+    rate: { type: "string" },
+    sample: { type: "string", default: "10" },
     keep: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -68,6 +74,8 @@ const duration = wholeNumber("duration", values.duration!, 1, 3600);
 const probeSeconds = wholeNumber("probe", values.probe!, 1, 600);
 const changes = wholeNumber("changes", values.changes!, 0, 100_000);
 const connections = wholeNumber("connections", values.connections!, 1, 1000);
+const fixedRate = values.rate === undefined ? null : wholeNumber("rate", values.rate, 1, 100_000);
+const sampleSeconds = wholeNumber("sample", values.sample!, 1, 3600);
 const rates = values.rates!.split(",").map((r) => wholeNumber("rates", r.trim(), 1, 100_000));
 requireBuild();
 
@@ -169,10 +177,20 @@ function drive(pathsFile: string, seconds: number, rate: number): Promise<LoadRe
   });
 }
 
+/** RSS of the server and every process it started (WEB_CONCURRENCY > 1: the serving workers). */
 function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  return Math.round(kb / 1024);
+  const kbOf = (p: number): number => {
+    let kb = 0;
+    try {
+      kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim();
+      for (const c of children ? children.split(/\s+/) : []) kb += kbOf(Number(c));
+    } catch {
+      // gone meanwhile
+    }
+    return kb;
+  };
+  return Math.round(kbOf(pid) / 1024);
 }
 const passes = (r: LoadResult) => r.p99 < 200 && r.errors === 0 && r.timeouts === 0 && r.non2xx === 0;
 const line = (r: LoadResult) =>
@@ -196,9 +214,9 @@ try {
   const memBefore = rssMb(server.pid);
   await drive(pathsFile, 3, rates[0]!); // warm-up, not measured
 
-  console.log(`\nProbing offered rates (${probeSeconds} s each, no ingest):`);
-  let best: number | null = null;
-  for (const rate of rates) {
+  let best: number | null = fixedRate;
+  if (fixedRate == null) console.log(`\nProbing offered rates (${probeSeconds} s each, no ingest):`);
+  for (const rate of fixedRate == null ? rates : []) {
     const r = await drive(pathsFile, probeSeconds, rate);
     const ok = passes(r) && r.requestsPerSecond >= rate * 0.9;
     console.log(
@@ -232,14 +250,37 @@ try {
     }
     return { accepted, seconds: (performance.now() - t0) / 1000 };
   })();
+  const samples: number[] = [rssMb(server.pid)];
+  const sampler = setInterval(() => samples.push(rssMb(server.pid)), sampleSeconds * 1000);
   const [final, ingested] = await Promise.all([drive(pathsFile, duration, best), ingest]);
+  clearInterval(sampler);
   const memAfter = rssMb(server.pid);
+  samples.push(memAfter);
   console.log(`  ${line(final)}`);
   console.log(
     `  requests ${final.requests} in ${final.seconds} s; statuses ${JSON.stringify(final.statuses)}; ${passes(final) ? "p99 < 200 ms and zero errors: met" : "p99 < 200 ms with zero errors: NOT met"}`,
   );
   console.log(`  ingest: ${ingested.accepted} studies accepted in ${ingested.seconds.toFixed(1)} s`);
   console.log(`  server memory (RSS): ${memBefore} MB before, ${memAfter} MB after`);
+  console.log(
+    `  RSS every ${sampleSeconds} s of the final run (MB): ${samples.join(" ")}; peak ${Math.max(...samples)}, end/start ${((100 * memAfter) / samples[0]!).toFixed(0)} %`,
+  );
+  // Where the memory is (one serving process: the one that answered this scrape).
+  const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
+    .then((r) => r.text())
+    .catch(() => "");
+  const memoryLines = metrics
+    .split("\n")
+    .filter((l) =>
+      /^(process_resident_memory_bytes|nodejs_heap_size_(used|total)_bytes|nodejs_external_memory_bytes|kliniske_api_answer_cache_bytes)\b/.test(
+        l,
+      ),
+    )
+    .map((l) => {
+      const [name, value] = l.split(/\s+/);
+      return `${name} ${Math.round(Number(value) / 2 ** 20)} MB`;
+    });
+  if (memoryLines.length) console.log(`  memory of one serving process: ${memoryLines.join(", ")}`);
   console.log(
     `\nLoad average after: ${loadavg()
       .map((l) => l.toFixed(2))

@@ -7,6 +7,8 @@
  * 3. end the live streams (the SSE hub): they would never end by themselves; clients reconnect
  *    elsewhere with Last-Event-ID and miss nothing;
  * 4. wait for the requests in flight (at most graceMs, then their connections are cut);
+ *    then end the ingest worker thread (a delivery still running there fails as interrupted:
+ *    what it stored is whole, and the sender sends again);
  * 5. flush the search outbox: whatever those requests changed is indexed into every engine that
  *    is up (an engine that is down keeps its changes in the outbox for the next start);
  * 6. close the database (SQLite checkpoints the WAL into the main file) and report.
@@ -27,6 +29,8 @@ export interface ShutdownParts {
   closeStreams: () => void;
   flushSearch: (timeoutMs: number) => Promise<FlushReport[]>;
   closeDatabase: () => void;
+  /** Ends the ingest worker thread (after the requests in flight, which may be waiting for it). */
+  closeWriter?: () => Promise<void>;
   /** How long requests in flight may take (default 10 s). */
   graceMs?: number;
   /** How long the final search flush may take (default 10 s). */
@@ -60,6 +64,7 @@ export async function gracefulShutdown(parts: ShutdownParts, signal: string): Pr
     await closed;
   }
 
+  await parts.closeWriter?.();
   const reports = await parts.flushSearch(parts.flushMs ?? 10_000);
   for (const r of reports) {
     if (r.error)

@@ -5,8 +5,10 @@
  */
 import type { Db } from "../db.server";
 import { dueFeedSubscriptions, nextFeedPollAt, recordFeedPoll, type FeedSubscription } from "../models/feed.server";
-import { buildMapContext, mapInput, unpackDelivery } from "./formats.server";
-import { ingestBatch } from "./ingest-service.server";
+import { unpackDelivery } from "./formats.server";
+import { ingestDelivery, type DeliveryJob } from "./ingest-delivery.server";
+import type { IngestReport } from "./ingest-service.server";
+import { ingestWriter, isIngestInterrupted } from "./ingest-writer.server";
 
 export const MAX_BACKOFF_SECONDS = 24 * 3600;
 
@@ -92,14 +94,25 @@ export async function pollFeed(db: Db, sub: FeedSubscription, options: PollOptio
   }
   const unpacked = await unpackDelivery(sub.format, body, maxBytes);
   if (!unpacked.ok) return fail(`${sub.url}: ${unpacked.message}`);
-  const mapped = mapInput(sub.format, unpacked.bytes, buildMapContext(db, sub.organisationId, now, maxBytes));
-  const report = ingestBatch(db, mapped, {
+  const job: DeliveryJob = {
     organisationId: sub.organisationId,
     alsoFor: sub.alsoFor,
     format: sub.format,
     mode: sub.mode,
-    now,
-  });
+    dryRun: false,
+    bytes: unpacked.bytes,
+    maxBytes,
+    now: now.toISOString(),
+  };
+  // In the server's ingest worker thread when there is one (app/ingest/ingest-writer.server.ts).
+  const writer = ingestWriter();
+  let report: IngestReport;
+  try {
+    report = writer ? await writer.run(job) : ingestDelivery(db, job);
+  } catch (error) {
+    if (isIngestInterrupted(error)) return fail(`${sub.url}: ${error.message}`);
+    throw error;
+  }
   const stored = report.created + report.changed + report.unchanged;
   if (stored === 0 && report.rejected > 0) {
     // Nothing usable: treat as a failure (back off) but keep the run's rejection list.

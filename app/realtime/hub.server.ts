@@ -55,6 +55,8 @@ export interface HubOptions {
   clientOf?: (req: IncomingMessage) => string | null;
   clock?: Clock;
   log?: (message: string) => void;
+  /** Whether this hub runs the status scheduler (default true; in a cluster only the leader's does). */
+  runScheduler?: boolean;
 }
 
 export interface StreamEvent {
@@ -185,6 +187,7 @@ export class RealtimeHub {
   private poller: NodeJS.Timeout | null = null;
   private readonly onStudyChanged = () => this.pump();
   private started = false;
+  private readonly runScheduler: boolean;
 
   constructor(options: HubOptions) {
     this.db = options.db;
@@ -195,6 +198,7 @@ export class RealtimeHub {
     this.maxPerClient = options.maxPerClient ?? 20;
     this.clientOf = options.clientOf ?? ((req) => req.socket.remoteAddress ?? null);
     this.log = options.log ?? ((m) => console.error(m));
+    this.runScheduler = options.runScheduler ?? true;
     this.scheduler = new StatusScheduler(this.db, { clock: options.clock, onEvents: () => this.pump(), log: this.log });
   }
 
@@ -202,7 +206,7 @@ export class RealtimeHub {
     if (this.started) return;
     this.started = true;
     this.position = streamHeads(this.db);
-    this.scheduler.start();
+    if (this.runScheduler) this.scheduler.start();
     this.pump();
     studyEvents().on("changed", this.onStudyChanged);
     this.poller = setInterval(() => this.pump(), this.pollMs);
@@ -234,7 +238,7 @@ export class RealtimeHub {
       const heads = streamHeads(this.db);
       while (heads.change > this.position.change || heads.status > this.position.status) {
         const batch = readOrdered(this.db, this.position, heads, READ_BATCH, this.urls);
-        if (batch.changedStudies.length) this.scheduler.studiesChanged(batch.changedStudies);
+        if (batch.changedStudies.length && this.runScheduler) this.scheduler.studiesChanged(batch.changedStudies);
         this.position = batch.position;
         if (batch.events.length) this.broadcast(batch.events.map(frame).join(""));
       }

@@ -9,14 +9,17 @@
  * organisation, 405 other methods, 413 body too large (also when a gzip body unpacks to more than
  * INGEST_MAX_BYTES), 415 format not given/unsupported,
  * 422 nothing could be stored because every record (or the whole body) was invalid, 507 storage
- * full / 503 database read-only or a disk write error (JSON naming the SQLite cause).
+ * full / 503 database read-only or a disk write error (JSON naming the SQLite cause), or the ingest
+ * worker stopped mid-way (ingest_interrupted: what was stored is whole; send again).
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { getConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { apiError, readBodyWithLimit, storageErrorResponse } from "~/http/api-errors.server";
-import { buildMapContext, mapInput, supportedFormats, unpackDelivery } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
+import { supportedFormats, unpackDelivery } from "~/ingest/formats.server";
+import { ingestDelivery, type DeliveryJob } from "~/ingest/ingest-delivery.server";
+import type { IngestReport } from "~/ingest/ingest-service.server";
+import { ingestWriter, isIngestInterrupted } from "~/ingest/ingest-writer.server";
 import { INGEST_FORMATS, type IngestFormat } from "~/ingest/types";
 import { organisationExists } from "~/models/ingest.server";
 import { authenticateTokenScope } from "~/models/token.server";
@@ -92,18 +95,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
         )
       : apiError(422, "unprocessable", `Ingen studier kunne lagres: ${unpacked.message}`);
   }
-  const mapped = mapInput(format, unpacked.bytes, buildMapContext(db, orgId, new Date(), max));
-  let report: ReturnType<typeof ingestBatch>;
+  const job: DeliveryJob = {
+    organisationId: orgId,
+    // A regional listing: records "utført av" an organisation this token may also send for are theirs.
+    alsoFor: scope?.alsoFor ?? [],
+    format,
+    mode: request.method === "PUT" ? "full" : "partial",
+    dryRun: new URL(request.url).searchParams.get("dryRun") === "true",
+    bytes: unpacked.bytes,
+    maxBytes: max,
+  };
+  let report: IngestReport;
   try {
-    report = ingestBatch(db, mapped, {
-      organisationId: orgId,
-      // A regional listing: records "utført av" an organisation this token may also send for are theirs.
-      alsoFor: scope?.alsoFor ?? [],
-      format,
-      mode: request.method === "PUT" ? "full" : "partial",
-      dryRun: new URL(request.url).searchParams.get("dryRun") === "true",
-    });
+    // Mapping and writing run in the ingest worker thread when the server started one (server.ts),
+    // so the requests of everybody else go on meanwhile; the report is the same either way.
+    const writer = ingestWriter();
+    report = writer ? await writer.run(job) : ingestDelivery(db, job);
   } catch (error) {
+    if (isIngestInterrupted(error)) {
+      return apiError(503, "ingest_interrupted", error.message, undefined, { "Retry-After": "10" });
+    }
     // A full disk or a read-only database is the portal's problem, not the sender's: say so.
     const storage = storageErrorResponse(error);
     if (storage) return storage;

@@ -30,6 +30,8 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     PORT: "0",
     NODE_ENV: "production",
     METRICS_TOKEN: TEST_METRICS_TOKEN,
+    // One serving process unless a test asks for more (tests/integration/cluster.test.ts).
+    WEB_CONCURRENCY: "1",
     ...env,
   };
 }
