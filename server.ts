@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadConfigOrExit } from "./app/config.server";
+import { GENERATED_SECRET_ENV, loadConfigOrExit } from "./app/config.server";
 import { accessRouteOf, createLogger, httpLogger, logCrashes, routeConsoleTo } from "./app/http/logging.server";
 import { createMetrics, markRoute, routeLabel, routePatterns } from "./app/http/metrics.server";
 import { readiness } from "./app/http/readiness.server";
@@ -54,7 +54,7 @@ routeConsoleTo(logger);
 // A crash is one JSON line with no request query in it (docs/privacy.md), not Node's raw dump.
 logCrashes(logger);
 if (config.sessionSecretGenerated) {
-  console.warn("SESSION_SECRET is not set: using a random secret for this process (sign-ins end at restart).");
+  console.warn("SESSION_SECRET is not set: using a random secret for this run (sign-ins end at restart).");
 }
 
 const db = getDb();
@@ -85,7 +85,12 @@ try {
 // must run once (app/http/cluster.server.ts, ADR 0022).
 if (config.WEB_CONCURRENCY > 1 && config.DATABASE_PATH !== ":memory:" && cluster.isPrimary) {
   closeDb();
-  await runPrimary(config.WEB_CONCURRENCY, logger);
+  // One session secret for every serving process: a random one made per process would sign a
+  // visitor out (and fail their form's CSRF check) whenever the next request lands elsewhere.
+  const sharedEnv: Record<string, string> = config.sessionSecretGenerated
+    ? { SESSION_SECRET: config.SESSION_SECRET, [GENERATED_SECRET_ENV]: "1" }
+    : {};
+  await runPrimary(config.WEB_CONCURRENCY, logger, sharedEnv);
 }
 const leader = clusterRole() === "leader";
 

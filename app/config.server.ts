@@ -321,7 +321,7 @@ const envSchema = z
 
 export type Config = Omit<z.output<typeof envSchema>, "SESSION_SECRET"> & {
   SESSION_SECRET: string;
-  /** True when SESSION_SECRET was not set and a random one was made for this process. */
+  /** True when SESSION_SECRET was not set and a random one was made for this run. */
   sessionSecretGenerated: boolean;
 };
 
@@ -335,6 +335,9 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/** Set by a cluster's primary beside the random SESSION_SECRET it made and shares with its processes. */
+export const GENERATED_SECRET_ENV = "KS_SESSION_SECRET_GENERATED";
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = envSchema.safeParse(env);
@@ -355,7 +358,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     ...rest,
     SESSION_SECRET: SESSION_SECRET ?? randomBytes(32).toString("hex"),
-    sessionSecretGenerated: SESSION_SECRET === undefined,
+    sessionSecretGenerated: SESSION_SECRET === undefined || env[GENERATED_SECRET_ENV] === "1",
   };
 }
 

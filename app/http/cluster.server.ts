@@ -49,11 +49,11 @@ export function joinCluster(onShutdown: () => void): void {
 }
 
 /** The primary: forks `count` serving processes and supervises them; resolves never (it exits). */
-export function runPrimary(count: number, logger: Logger): Promise<never> {
+export function runPrimary(count: number, logger: Logger, sharedEnv: Record<string, string> = {}): Promise<never> {
   const roles = new Map<Worker, ClusterRole>();
   let stopping = false;
   const fork = (role: ClusterRole) => {
-    const worker = cluster.fork({ [ROLE_ENV]: role });
+    const worker = cluster.fork({ ...sharedEnv, [ROLE_ENV]: role });
     roles.set(worker, role);
     worker.on("message", (message: ClusterMessage) => {
       if (message?.ks !== "changed") return;

@@ -163,6 +163,58 @@ describe("two serving processes (WEB_CONCURRENCY=2)", () => {
     for (const agent of agents.values()) agent.destroy();
   });
 
+  it("a form from one process is accepted by the other (one session secret, made once by the primary)", async () => {
+    // No SESSION_SECRET is set for this server: the primary makes one and shares it. Were each
+    // process to make its own, the CSRF cookie signed by A would be refused by B (403).
+    const agents = await agentPerProcess();
+    const [viaA, viaB] = [...agents.values()] as [http.Agent, http.Agent];
+    const form = await new Promise<{ cookies: string; token: string }>((resolve, reject) => {
+      http
+        .get(`${server.url}/logg-inn`, { agent: viaA }, (res) => {
+          let html = "";
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => (html += d));
+          res.on("end", () =>
+            resolve({
+              cookies: (res.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; "),
+              token: /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "",
+            }),
+          );
+        })
+        .on("error", reject);
+    });
+    expect(form.token).not.toBe("");
+    const body = new URLSearchParams({
+      csrf: form.token,
+      til: "/forsker",
+      email: "nobody@example.org",
+      password: "wrong",
+    });
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(`${server.url}/logg-inn`, {
+        method: "POST",
+        agent: viaB,
+        headers: {
+          cookie: form.cookies,
+          origin: server.url,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+      });
+      req.on("response", (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+      req.end(body.toString());
+    });
+    // Past the CSRF check: the wrong password is the answer, not a refused form.
+    expect(answer.status).not.toBe(403);
+    expect(answer.text).toMatch(/e-post.*passord|passord.*e-post/i);
+    for (const agent of agents.values()) agent.destroy();
+  });
+
   it("SIGTERM to the primary: a request in flight completes, every process exits, exit code 0", async () => {
     const body = JSON.stringify([study(3), study(4)]);
     const req = http.request(`${server.url}/api/v1/organisations/ous/studies?format=native`, {
