@@ -23,13 +23,19 @@ export function LocalizedText({
   );
 }
 
-/** "This text only exists in bokmål", shown once where a fallback starts. */
+/**
+ * Shown once where a fallback starts: "this text only exists in bokmål" on a nynorsk or English
+ * page, or "no Norwegian summary yet" on a Norwegian page showing a registry's English text.
+ */
 export function FallbackNote({ values, children }: { values: (LocalText | null | undefined)[]; children?: ReactNode }) {
   const { lang, t } = useTranslator();
-  if (lang === "nb" || !values.some((v) => v && v.lang !== lang)) return null;
+  const shown = values.filter((v): v is LocalText => v != null && v.lang !== lang);
+  if (shown.length === 0) return null;
+  const english = lang !== "en" && shown.some((v) => v.lang === "en");
+  if (!english && lang === "nb") return null;
   return (
     <p className="muted fallback-note">
-      {t("text.onlyInNb")}
+      {t(english ? "text.onlyInEn" : "text.onlyInNb")}
       {children}
     </p>
   );

@@ -14,10 +14,16 @@ type Texts = Partial<Record<Lang, string | null | undefined>>;
 
 const FALLBACKS: Record<Lang, Lang[]> = { nb: ["nb", "nn"], nn: ["nn", "nb"], en: ["en", "nb", "nn"] };
 
+/**
+ * Registry records (ClinicalTrials.gov) are in English: their mapper keeps the English words as
+ * the `en` text and, because every study has a bokmål title, the same words as `nb` (ADR 0025).
+ * A Norwegian text identical to the English one is therefore the English text, not a translation,
+ * and is marked as English so a screen reader reads it as English (WCAG 3.1.2).
+ */
 export function localText(texts: Texts, lang: Lang): LocalText | null {
   for (const candidate of FALLBACKS[lang]) {
     const text = texts[candidate];
-    if (text) return { text, lang: candidate };
+    if (text) return { text, lang: candidate !== "en" && text === texts.en ? "en" : candidate };
   }
   return null;
 }

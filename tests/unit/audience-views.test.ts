@@ -146,6 +146,19 @@ describe("language in the URL", () => {
     expect(localText({ nb: "Hei", en: "Hello" }, "en")).toEqual({ text: "Hello", lang: "en" });
     expect(localText({ nb: "Hei" }, "nn")).toEqual({ text: "Hei", lang: "nb" });
     expect(localText({ nb: null }, "nb")).toBeNull();
+    // A registry's English words kept as both nb and en are English, on every page (WCAG 3.1.2).
+    expect(localText({ nb: "Heart failure study", en: "Heart failure study" }, "nb")).toEqual({
+      text: "Heart failure study",
+      lang: "en",
+    });
+    expect(localText({ nb: "Heart failure study", en: "Heart failure study" }, "nn")).toEqual({
+      text: "Heart failure study",
+      lang: "en",
+    });
+    expect(localText({ nb: "Hjertesviktstudie", en: "Heart failure study" }, "nb")).toEqual({
+      text: "Hjertesviktstudie",
+      lang: "nb",
+    });
   });
 });
 

@@ -108,6 +108,7 @@ export const en: Messages = {
   "count.sites.other": "{count} sites",
   "distance.km": "{km} km",
   "text.onlyInNb": "This text is only available in Norwegian.",
+  "text.onlyInEn": "This text is only available in English.",
 
   "home.title": "Clinical trials in Norway",
   "home.lead":

@@ -108,6 +108,7 @@ export const nb = {
   "count.sites.other": "{count} steder",
   "distance.km": "{km} km",
   "text.onlyInNb": "Denne teksten finnes bare på bokmål.",
+  "text.onlyInEn": "Studien har ennå ikke noe norsk sammendrag: teksten er registerets egen, på engelsk.",
 
   "home.title": "Kliniske studier i Norge",
   "home.lead":

@@ -105,6 +105,7 @@ export const nn: Messages = {
   "count.sites.other": "{count} stader",
   "distance.km": "{km} km",
   "text.onlyInNb": "Denne teksten finst berre på bokmål.",
+  "text.onlyInEn": "Studien har enno ikkje noko norsk samandrag: teksten er registeret sin eigen, på engelsk.",
 
   "home.title": "Kliniske studiar i Noreg",
   "home.lead":
