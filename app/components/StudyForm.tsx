@@ -148,7 +148,8 @@ export function StudyForm({
       ) : null}
       {form.errors?.length ? <Errors id={form.errorId} errors={form.errors} /> : null}
       <p id="studie-pakrevd" className="hint">
-        Felt merket «påkrevd» må fylles ut. Du kan lagre et utkast og fortsette senere.
+        Et utkast trenger bare en tittel: du kan lagre og fortsette senere. Før studien sendes til godkjenning, må
+        feltene merket «påkrevd» og det som står i hjelpeteksten være fylt ut.
       </p>
 
       <fieldset className="form-section">
@@ -162,7 +163,11 @@ export function StudyForm({
             ))}
           </select>
         </Field>
-        <Field field={identifiers.rek} label="REK-nummer" required hint="For eksempel 2019/1234 eller 123456.">
+        <Field
+          field={identifiers.rek}
+          label="REK-nummer"
+          hint="Påkrevd før studien sendes til godkjenning. For eksempel 2019/1234 eller 123456."
+        >
           <input {...textProps(identifiers.rek)} />
         </Field>
         <Field
@@ -214,8 +219,11 @@ export function StudyForm({
 
       <fieldset className="form-section">
         <legend>Type og kategorier</legend>
-        <Field field={fields.studyType} label="Type studie" required>
-          <select {...getSelectProps(fields.studyType)} key={fields.studyType.key}>
+        <Field field={fields.studyType} label="Type studie" hint="Påkrevd før studien sendes til godkjenning.">
+          <select
+            {...getSelectProps(fields.studyType, { ariaDescribedBy: fields.studyType.descriptionId })}
+            key={fields.studyType.key}
+          >
             <option value="">Velg type</option>
             {STUDY_TYPES.map((t) => (
               <option key={t} value={t}>
