@@ -214,7 +214,7 @@ export default function ResearcherStudy() {
           <ul>
             {study.pendingSites.map((site) => (
               <li key={site.key}>
-                {site.name}: {site.inclusionStart ?? "–"} til {site.inclusionEnd ?? "–"}
+                {site.name}: {site.window}
                 {answerable.includes(site.key) ? (
                   <Form method="post" className="inline-form" aria-label={`Svar for ${site.name}`}>
                     <CsrfField token={csrf} />
@@ -319,7 +319,7 @@ export default function ResearcherStudy() {
                 </Form>
               ) : (
                 <p>
-                  {site.inclusionStart ?? "–"} til {site.inclusionEnd ?? "–"} (eies av {site.organisationId})
+                  {site.window} (datoene eies av {site.organisationName})
                 </p>
               )}
               {ownSites.includes(site.key) ? (

@@ -23,7 +23,7 @@ import {
   studyHoldFor,
   updateSiteLocal,
 } from "~/models/study-work.server";
-import { formatInstant } from "~/views/researcher.server";
+import { diffWordsFor, formatInstant } from "~/views/researcher.server";
 import { studyPreview } from "~/views/study-preview.server";
 import { langFromRequest } from "~/i18n/languages";
 import { describeChange } from "~/views/version-diff";
@@ -46,14 +46,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const since = changesSincePublished(db, page.user, id);
   const study = studyOverview(record, new Date());
   const hold = studyHoldFor(db, page.user, id);
-  const preview = studyPreview(db, record, since.revision, langFromRequest(request));
+  const lang = langFromRequest(request);
+  const preview = studyPreview(db, record, since.revision, lang);
+  const words = diffWordsFor(db, record, lang);
   return json(
     {
       user: page.user,
       csrf: page.csrf,
       study,
       sinceVersion: since.sinceVersion,
-      changes: since.changes.map(describeChange),
+      changes: since.changes.map((c) => describeChange(c, words)),
       reviewing: {
         version: since.version,
         revision: since.revision
