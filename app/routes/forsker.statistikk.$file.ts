@@ -3,14 +3,13 @@
  * with BOM; app/views/excel-csv.ts), written from the same StatTable as the page's table.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getDb } from "~/db.server";
 import { osloDate } from "~/domain/inclusion-status";
 import { PUBLIC_PAGE_CACHE_CONTROL } from "~/http/cache-headers";
-import { statisticsFacts } from "~/models/statistics.server";
+import { requestedFacts } from "~/views/statistics-page.server";
 import { excelCsv } from "~/views/excel-csv";
 import { isTableId, statisticsView, tableCsvRows, TABLE_IDS } from "~/views/statistics";
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const match = /^([a-z-]+)\.csv$/.exec(params.file ?? "");
   const id = match?.[1];
   if (!id || !isTableId(id)) {
@@ -23,7 +22,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
     );
   }
   const now = new Date();
-  const table = statisticsView(statisticsFacts(getDb()), now).sections.find((s) => s.table.id === id)!.table;
+  const { facts } = requestedFacts(request);
+  const table = statisticsView(facts, now).sections.find((s) => s.table.id === id)!.table;
   return new Response(excelCsv(tableCsvRows(table)), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8; header=present",

@@ -8,7 +8,7 @@
  * Status is derived for the instant of the request (never stored); each chart is SVG drawn here
  * with a text alternative and is followed by its table, and each table can be downloaded as CSV.
  */
-import type { MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "~/components/ErrorPage";
 import { MonthColumnChart, StackedBarChart } from "~/components/StatisticsCharts";
@@ -20,8 +20,8 @@ import { statisticsPage } from "~/views/statistics-page.server";
 export const meta: MetaFunction = () => [{ title: "Nasjonal statistikk – Kliniske studier" }];
 export const headers = publicPageHeaders;
 
-export async function loader() {
-  return statisticsPage(new Date());
+export async function loader({ request }: LoaderFunctionArgs) {
+  return statisticsPage(request, new Date());
 }
 
 /** One table row's cells: the first is the row's header. */
@@ -76,8 +76,9 @@ function DataTable({ table }: { table: StatTable }) {
 }
 
 export default function Statistics() {
-  const { view, at } = useLoaderData<typeof loader>();
+  const { view, at, includeDemo } = useLoaderData<typeof loader>();
   const { total } = view;
+  const csvQuery = includeDemo ? "" : "?demodata=nei";
   return (
     <>
       <h1>Nasjonal statistikk</h1>
@@ -97,7 +98,16 @@ export default function Statistics() {
       </ul>
       {view.demoStudies > 0 ? (
         <p className="notice">Tallene omfatter {view.demoStudies} fiktive demostudier (Demodata).</p>
+      ) : !includeDemo ? (
+        <p className="notice">Tallene er uten de fiktive demostudiene (Demodata).</p>
       ) : null}
+      <form method="get" className="inline-form" aria-label="Hvilke studier som telles">
+        <div className="checkbox">
+          <input type="checkbox" id="uten-demodata" name="demodata" value="nei" defaultChecked={!includeDemo} />
+          <label htmlFor="uten-demodata">Utelat fiktive demostudier (Demodata)</label>
+        </div>
+        <button type="submit">Vis tallene</button>
+      </form>
       <nav aria-labelledby="statistikk-innhold">
         <h2 id="statistikk-innhold">Innhold</h2>
         <ul>
@@ -119,7 +129,7 @@ export default function Statistics() {
           )}
           <DataTable table={s.table} />
           <p>
-            <a href={`/forsker/statistikk/${s.table.id}.csv`} download>
+            <a href={`/forsker/statistikk/${s.table.id}.csv${csvQuery}`} download>
               Last ned «{s.table.title}» som CSV (semikolon, for Excel)
             </a>
           </p>
