@@ -31,6 +31,7 @@ import { studyOverview } from "~/views/researcher.server";
 import { DiffTable } from "~/components/DiffTable";
 import { ClinicianStudyContent, PatientStudyContent } from "~/components/StudyContent";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
+import { FormField } from "~/components/forms";
 
 export const meta: MetaFunction = () => [
   { title: "Gjennomgang – Redaksjon – Kliniske studier" },
@@ -293,20 +294,26 @@ export default function Review() {
             const errors = data?.site === site.key ? (data.errors ?? {}) : {};
             const v = data?.site === site.key ? (data.values ?? {}) : {};
             const fid = `lokal-${index}`;
-            const field = (name: string, label: string, value: string, type = "text") => (
-              <div>
-                <label htmlFor={`${fid}-${name}`}>{label}</label>
-                <input
-                  id={`${fid}-${name}`}
-                  name={name}
-                  type={type}
-                  defaultValue={v[name] ?? value}
-                  aria-invalid={errors[name] ? true : undefined}
-                  aria-describedby={errors[name] ? `${fid}-${name}-feil` : undefined}
-                />
-                <FieldError id={`${fid}-${name}-feil`} message={errors[name]} />
-              </div>
-            );
+            const field = (name: string, label: string, value: string, type = "text") => {
+              const meta = {
+                id: `${fid}-${name}`,
+                descriptionId: `${fid}-${name}-hjelp`,
+                errorId: `${fid}-${name}-feil`,
+                errors: errors[name] ? [errors[name]] : undefined,
+              };
+              return (
+                <FormField field={meta} label={label}>
+                  <input
+                    id={meta.id}
+                    name={name}
+                    type={type}
+                    defaultValue={v[name] ?? value}
+                    aria-invalid={errors[name] ? true : undefined}
+                    aria-describedby={errors[name] ? meta.errorId : undefined}
+                  />
+                </FormField>
+              );
+            };
             return (
               <Form
                 key={site.key}
