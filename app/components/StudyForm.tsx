@@ -13,15 +13,15 @@ import {
   getSelectProps,
   getTextareaProps,
   useForm,
-  type FieldMetadata,
   type SubmissionResult,
 } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { fieldLabel, parseStudyForm, splitIcd10, type studyToForm } from "~/domain/study-form";
 import { CONTACT_ROLES, PHASES, SEXES, STUDY_TYPES } from "~/domain/study";
 import { PHASE_LABEL, SEX_LABEL, STUDY_TYPE_LABEL } from "~/domain/labels";
 import { CsrfField } from "./SignedIn";
+import { ErrorList, FormField, textInputProps } from "./forms";
 import { Icd10Combobox, type Icd10Option } from "./Icd10Combobox";
 
 export interface StudyFormOptions {
@@ -146,14 +146,15 @@ export function StudyForm({
           </ul>
         </div>
       ) : null}
-      {form.errors?.length ? <Errors id={form.errorId} errors={form.errors} /> : null}
+      {form.errors?.length ? <ErrorList id={form.errorId} errors={form.errors} /> : null}
       <p id="studie-pakrevd" className="hint">
-        Felt merket «påkrevd» må fylles ut. Du kan lagre et utkast og fortsette senere.
+        Et utkast trenger bare en tittel: du kan lagre og fortsette senere. Før studien sendes til godkjenning, må
+        feltene merket «påkrevd» og det som står i hjelpeteksten være fylt ut.
       </p>
 
       <fieldset className="form-section">
         <legend>Ansvar og identifikatorer</legend>
-        <Field field={fields.leadOrganisationId} label="Ansvarlig organisasjon (utført av)" required>
+        <FormField field={fields.leadOrganisationId} label="Ansvarlig organisasjon (utført av)" required>
           <select {...getSelectProps(fields.leadOrganisationId)} key={fields.leadOrganisationId.key}>
             {options.leadOrganisations.map((o) => (
               <option key={o.id} value={o.id}>
@@ -161,37 +162,41 @@ export function StudyForm({
               </option>
             ))}
           </select>
-        </Field>
-        <Field field={identifiers.rek} label="REK-nummer" required hint="For eksempel 2019/1234 eller 123456.">
-          <input {...textProps(identifiers.rek)} />
-        </Field>
-        <Field
+        </FormField>
+        <FormField
+          field={identifiers.rek}
+          label="REK-nummer"
+          hint="Påkrevd før studien sendes til godkjenning. For eksempel 2019/1234 eller 123456."
+        >
+          <input {...textInputProps(identifiers.rek)} />
+        </FormField>
+        <FormField
           field={identifiers.nct}
           label="NCT-nummer (ClinicalTrials.gov)"
           hint="NCT og åtte sifre, for eksempel NCT01234567."
         >
-          <input {...textProps(identifiers.nct)} />
-        </Field>
-        <Field field={identifiers.euCt} label="EU CT-nummer (CTIS)" hint="For eksempel 2023-501234-12-00.">
-          <input {...textProps(identifiers.euCt)} />
-        </Field>
-        <Field field={identifiers.eudract} label="EudraCT-nummer" hint="For eksempel 2019-001234-12.">
-          <input {...textProps(identifiers.eudract)} />
-        </Field>
-        <Field field={identifiers.isrctn} label="ISRCTN-nummer" hint="ISRCTN og åtte sifre.">
-          <input {...textProps(identifiers.isrctn)} />
-        </Field>
+          <input {...textInputProps(identifiers.nct)} />
+        </FormField>
+        <FormField field={identifiers.euCt} label="EU CT-nummer (CTIS)" hint="For eksempel 2023-501234-12-00.">
+          <input {...textInputProps(identifiers.euCt)} />
+        </FormField>
+        <FormField field={identifiers.eudract} label="EudraCT-nummer" hint="For eksempel 2019-001234-12.">
+          <input {...textInputProps(identifiers.eudract)} />
+        </FormField>
+        <FormField field={identifiers.isrctn} label="ISRCTN-nummer" hint="ISRCTN og åtte sifre.">
+          <input {...textInputProps(identifiers.isrctn)} />
+        </FormField>
       </fieldset>
 
       <fieldset className="form-section">
         <legend>Tittel og sammendrag</legend>
-        <Field field={title.nb} label="Tittel på bokmål" required>
-          <input {...textProps(title.nb)} />
-        </Field>
-        <Field field={title.en} label="Tittel på engelsk">
-          <input {...textProps(title.en)} lang="en" />
-        </Field>
-        <Field
+        <FormField field={title.nb} label="Tittel på bokmål" required>
+          <input {...textInputProps(title.nb)} />
+        </FormField>
+        <FormField field={title.en} label="Tittel på engelsk">
+          <input {...textInputProps(title.en)} lang="en" />
+        </FormField>
+        <FormField
           field={summaryText.nb}
           label="Sammendrag i klarspråk på bokmål"
           hint="Påkrevd før studien sendes til godkjenning. Skriv korte setninger for pasienter."
@@ -201,21 +206,24 @@ export function StudyForm({
             key={summaryText.nb.key}
             rows={5}
           />
-        </Field>
-        <Field field={summaryText.en} label="Sammendrag på engelsk">
+        </FormField>
+        <FormField field={summaryText.en} label="Sammendrag på engelsk">
           <textarea
             {...getTextareaProps(summaryText.en, { ariaDescribedBy: summaryText.en.descriptionId })}
             key={summaryText.en.key}
             rows={4}
             lang="en"
           />
-        </Field>
+        </FormField>
       </fieldset>
 
       <fieldset className="form-section">
         <legend>Type og kategorier</legend>
-        <Field field={fields.studyType} label="Type studie" required>
-          <select {...getSelectProps(fields.studyType)} key={fields.studyType.key}>
+        <FormField field={fields.studyType} label="Type studie" hint="Påkrevd før studien sendes til godkjenning.">
+          <select
+            {...getSelectProps(fields.studyType, { ariaDescribedBy: fields.studyType.descriptionId })}
+            key={fields.studyType.key}
+          >
             <option value="">Velg type</option>
             {STUDY_TYPES.map((t) => (
               <option key={t} value={t}>
@@ -223,8 +231,8 @@ export function StudyForm({
               </option>
             ))}
           </select>
-        </Field>
-        <Field field={fields.phase} label="Fase">
+        </FormField>
+        <FormField field={fields.phase} label="Fase">
           <select {...getSelectProps(fields.phase)} key={fields.phase.key}>
             <option value="">Ikke oppgitt</option>
             {PHASES.map((p) => (
@@ -233,7 +241,7 @@ export function StudyForm({
               </option>
             ))}
           </select>
-        </Field>
+        </FormField>
         <fieldset
           className="checkbox-group"
           aria-describedby={fields.categories.errors ? fields.categories.errorId : undefined}
@@ -255,7 +263,7 @@ export function StudyForm({
               </div>
             );
           })}
-          <Errors id={fields.categories.errorId} errors={fields.categories.errors} />
+          <ErrorList id={fields.categories.errorId} errors={fields.categories.errors} />
         </fieldset>
       </fieldset>
 
@@ -267,14 +275,18 @@ export function StudyForm({
             Velg et forslag for å legge koden til i feltet under.
           </p>
         ) : null}
-        <Field field={fields.icd10} label="ICD-10-koder" hint="Skriv kodene skilt med komma, for eksempel C50, C509.">
-          <input {...textProps(fields.icd10)} />
-        </Field>
+        <FormField
+          field={fields.icd10}
+          label="ICD-10-koder"
+          hint="Skriv kodene skilt med komma, for eksempel C50, C509."
+        >
+          <input {...textInputProps(fields.icd10)} />
+        </FormField>
       </fieldset>
 
       <fieldset className="form-section">
         <legend>Hvem kan delta</legend>
-        <Field field={eligibility.minAgeYears} label="Minste alder (år)">
+        <FormField field={eligibility.minAgeYears} label="Minste alder (år)">
           <input
             {...getInputProps(eligibility.minAgeYears, {
               type: "text",
@@ -283,8 +295,8 @@ export function StudyForm({
             key={eligibility.minAgeYears.key}
             inputMode="numeric"
           />
-        </Field>
-        <Field field={eligibility.maxAgeYears} label="Høyeste alder (år)">
+        </FormField>
+        <FormField field={eligibility.maxAgeYears} label="Høyeste alder (år)">
           <input
             {...getInputProps(eligibility.maxAgeYears, {
               type: "text",
@@ -293,8 +305,8 @@ export function StudyForm({
             key={eligibility.maxAgeYears.key}
             inputMode="numeric"
           />
-        </Field>
-        <Field field={eligibility.sex} label="Kjønn">
+        </FormField>
+        <FormField field={eligibility.sex} label="Kjønn">
           <select {...getSelectProps(eligibility.sex)} key={eligibility.sex.key}>
             {SEXES.map((s) => (
               <option key={s} value={s}>
@@ -302,7 +314,7 @@ export function StudyForm({
               </option>
             ))}
           </select>
-        </Field>
+        </FormField>
         <div className="checkbox">
           <input
             {...getInputProps(eligibility.healthyVolunteers, { type: "checkbox" })}
@@ -310,36 +322,36 @@ export function StudyForm({
           />
           <label htmlFor={eligibility.healthyVolunteers.id}>Friske frivillige kan delta</label>
         </div>
-        <Field field={inclusion.nb} label="Inklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
+        <FormField field={inclusion.nb} label="Inklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
           <textarea
             {...getTextareaProps(inclusion.nb, { ariaDescribedBy: inclusion.nb.descriptionId })}
             key={inclusion.nb.key}
             rows={4}
           />
-        </Field>
-        <Field field={inclusion.en} label="Inklusjonskriterier (engelsk)">
+        </FormField>
+        <FormField field={inclusion.en} label="Inklusjonskriterier (engelsk)">
           <textarea
             {...getTextareaProps(inclusion.en, { ariaDescribedBy: inclusion.en.descriptionId })}
             key={inclusion.en.key}
             rows={3}
             lang="en"
           />
-        </Field>
-        <Field field={exclusion.nb} label="Eksklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
+        </FormField>
+        <FormField field={exclusion.nb} label="Eksklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
           <textarea
             {...getTextareaProps(exclusion.nb, { ariaDescribedBy: exclusion.nb.descriptionId })}
             key={exclusion.nb.key}
             rows={4}
           />
-        </Field>
-        <Field field={exclusion.en} label="Eksklusjonskriterier (engelsk)">
+        </FormField>
+        <FormField field={exclusion.en} label="Eksklusjonskriterier (engelsk)">
           <textarea
             {...getTextareaProps(exclusion.en, { ariaDescribedBy: exclusion.en.descriptionId })}
             key={exclusion.en.key}
             rows={3}
             lang="en"
           />
-        </Field>
+        </FormField>
       </fieldset>
 
       <fieldset className="form-section">
@@ -350,22 +362,22 @@ export function StudyForm({
           return (
             <fieldset key={contact.key} id={contact.id} className="form-row">
               <legend>Kontakt {index + 1}</legend>
-              <Field field={c.name} label="Navn" required>
-                <input {...textProps(c.name)} />
-              </Field>
-              <Field field={c.email} label="E-post" hint="E-post eller telefon må fylles ut.">
+              <FormField field={c.name} label="Navn" required>
+                <input {...textInputProps(c.name)} />
+              </FormField>
+              <FormField field={c.email} label="E-post" hint="E-post eller telefon må fylles ut.">
                 <input
                   {...getInputProps(c.email, { type: "email", ariaDescribedBy: c.email.descriptionId })}
                   key={c.email.key}
                 />
-              </Field>
-              <Field field={c.phone} label="Telefon">
+              </FormField>
+              <FormField field={c.phone} label="Telefon">
                 <input
                   {...getInputProps(c.phone, { type: "tel", ariaDescribedBy: c.phone.descriptionId })}
                   key={c.phone.key}
                 />
-              </Field>
-              <Field field={c.role} label="Rolle">
+              </FormField>
+              <FormField field={c.role} label="Rolle">
                 <select {...getSelectProps(c.role)} key={c.role.key}>
                   {CONTACT_ROLES.map((r) => (
                     <option key={r} value={r}>
@@ -373,8 +385,8 @@ export function StudyForm({
                     </option>
                   ))}
                 </select>
-              </Field>
-              <Errors id={contact.errorId} errors={contact.errors} />
+              </FormField>
+              <ErrorList id={contact.errorId} errors={contact.errors} />
               <button className="secondary" {...form.remove.getButtonProps({ name: fields.contacts.name, index })}>
                 Fjern kontakt {index + 1}
               </button>
@@ -399,7 +411,7 @@ export function StudyForm({
         <p className="hint">
           Ett studiested per organisasjon og sykehus. Hver organisasjon eier datoene for sitt eget studiested.
         </p>
-        <Errors id={fields.sites.errorId} errors={fields.sites.errors} />
+        <ErrorList id={fields.sites.errorId} errors={fields.sites.errors} />
         {sites.map((site, index) => {
           const s = site.getFieldset();
           const value = (site.initialValue ?? {}) as { organisationId?: string; hospitalId?: string };
@@ -429,7 +441,7 @@ export function StudyForm({
                 </>
               ) : (
                 <>
-                  <Field field={s.organisationId} label="Organisasjon" required>
+                  <FormField field={s.organisationId} label="Organisasjon" required>
                     <select {...getSelectProps(s.organisationId)} key={s.organisationId.key}>
                       <option value="">Velg organisasjon</option>
                       {options.organisations.map((o) => (
@@ -438,8 +450,8 @@ export function StudyForm({
                         </option>
                       ))}
                     </select>
-                  </Field>
-                  <Field
+                  </FormField>
+                  <FormField
                     field={s.hospitalId}
                     label="Sykehus (behandlingssted)"
                     hint="Der deltakerne møter opp. Velger du ikke, vises organisasjonens hovedsykehus, og det står at studiestedet ikke er oppgitt."
@@ -462,8 +474,8 @@ export function StudyForm({
                         </optgroup>
                       ))}
                     </select>
-                  </Field>
-                  <Field field={s.inclusionStart} label="Inklusjonsstart">
+                  </FormField>
+                  <FormField field={s.inclusionStart} label="Inklusjonsstart">
                     <input
                       {...getInputProps(s.inclusionStart, {
                         type: "date",
@@ -471,8 +483,8 @@ export function StudyForm({
                       })}
                       key={s.inclusionStart.key}
                     />
-                  </Field>
-                  <Field field={s.inclusionEnd} label="Inklusjonsslutt" hint="Siste dag med inklusjon.">
+                  </FormField>
+                  <FormField field={s.inclusionEnd} label="Inklusjonsslutt" hint="Siste dag med inklusjon.">
                     <input
                       {...getInputProps(s.inclusionEnd, {
                         type: "date",
@@ -480,8 +492,8 @@ export function StudyForm({
                       })}
                       key={s.inclusionEnd.key}
                     />
-                  </Field>
-                  <Errors id={site.errorId} errors={site.errors} />
+                  </FormField>
+                  <ErrorList id={site.errorId} errors={site.errors} />
                   {sites.length > 1 ? (
                     <button className="secondary" {...form.remove.getButtonProps({ name: fields.sites.name, index })}>
                       Fjern studiested {index + 1}
@@ -515,50 +527,4 @@ function summaryOf(error: Record<string, string[] | null> | undefined | null): {
   return Object.entries(error ?? {})
     .filter(([, messages]) => messages && messages.length)
     .map(([name, messages]) => ({ name: name || "studie", message: messages!.join(" ") }));
-}
-
-function textProps(field: FieldMetadata<unknown>) {
-  return { ...getInputProps(field, { type: "text", ariaDescribedBy: field.descriptionId }), key: field.key };
-}
-
-function Errors({ id, errors }: { id: string; errors: string[] | undefined }) {
-  if (!errors?.length) return null;
-  return (
-    <p className="field-error" id={id}>
-      {errors.join(" ")}
-    </p>
-  );
-}
-
-/** A labelled control with its hint and its problem, linked with aria-describedby. */
-function Field({
-  field,
-  label,
-  hint,
-  required,
-  children,
-}: {
-  field: FieldMetadata<unknown>;
-  label: string;
-  hint?: string;
-  required?: boolean;
-  children: ReactNode;
-}) {
-  return (
-    <div className="form-field">
-      <label htmlFor={field.id}>
-        {label}
-        {required ? <span className="required"> (påkrevd)</span> : null}
-      </label>
-      {hint ? (
-        <p className="hint" id={field.descriptionId}>
-          {hint}
-        </p>
-      ) : (
-        <span id={field.descriptionId} hidden />
-      )}
-      {children}
-      <Errors id={field.errorId} errors={field.errors} />
-    </div>
-  );
 }

@@ -15,6 +15,9 @@
  *   month (a site with no start date has no window yet; no end date = open-ended). A pause is
  *   not dated, so it does not take a site out of past or future months;
  * - new studies per month: the month (Europe/Oslo) a study was first published.
+ *
+ * Demo studies (the project's own fictional studies, marked `isDemo`) are counted unless the
+ * reader leaves them out (`withoutDemo`, the page's and the CSV's `demodata=nei`).
  */
 import { calendarDaysBetween, daysInMonth } from "./calendar-date";
 import { osloDate, siteState, studyStatus, type InclusionWindow, type StudyStatus } from "./inclusion-status";
@@ -341,4 +344,30 @@ export function freshnessByOrganisation(facts: StatisticsFacts, now: Date, total
     false,
     totalLabel,
   );
+}
+
+/** The same facts without the fictional demo studies and their sites. */
+export function withoutDemo(facts: StatisticsFacts): StatisticsFacts {
+  const demo = new Set(facts.studies.filter((s) => s.isDemo).map((s) => s.id));
+  if (demo.size === 0) return facts;
+  return {
+    ...facts,
+    studies: facts.studies.filter((s) => !demo.has(s.id)),
+    sites: facts.sites.filter((s) => !demo.has(s.studyId)),
+  };
+}
+
+/**
+ * The `demodata` query parameter: absent or "ja" counts the demo studies, "nei" leaves them out;
+ * anything else is an error that says what the parameter takes.
+ */
+export function parseDemoParam(
+  value: string | null,
+): { ok: true; includeDemo: boolean } | { ok: false; message: string } {
+  if (value == null || value === "" || value === "ja") return { ok: true, includeDemo: true };
+  if (value === "nei") return { ok: true, includeDemo: false };
+  return {
+    ok: false,
+    message: `Ugyldig verdi «${value.slice(0, 40)}» for demodata: bruk demodata=nei for å utelate demostudiene, eller demodata=ja.`,
+  };
 }

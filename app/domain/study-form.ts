@@ -3,10 +3,10 @@
  *
  * Its schema is picked from the study schema every other boundary validates with
  * (`studyFields` in ./study): a field is checked the same way here, in the API and in ingestion.
- * What the form adds is what only a person filling it in needs: REK is required (every study
- * registered here has Norwegian sites), at least one site, a list of ICD-10 codes typed as text
- * (so the field works without JavaScript), and — only when sending for approval — what
- * publishing needs. `formToStudy` maps the form's values onto a study record; `studyToForm`
+ * What the form adds is what only a person filling it in needs: a list of ICD-10 codes typed as
+ * text (so the field works without JavaScript) and — only when sending for approval — what
+ * publishing needs (REK, type of study, a site with both inclusion dates, a plain-language
+ * summary). "Lagre utkast" needs only a title: the rest can be filled in later. `formToStudy` maps the form's values onto a study record; `studyToForm`
  * fills the form from one. Pure: used by the page in the browser and by the action on the server.
  */
 import { parseWithZod } from "@conform-to/zod/v4";
@@ -24,7 +24,8 @@ import {
 export const FORM_INTENTS = ["draft", "submit"] as const;
 export type FormIntent = (typeof FORM_INTENTS)[number];
 
-const REK_REQUIRED = "Skriv REK-nummeret: alle norske studier må ha godkjenning fra REK.";
+const REK_REQUIRED =
+  "Skriv REK-nummeret før du sender studien til godkjenning: alle norske studier må ha godkjenning fra REK.";
 
 /** "C50, C50.9 ; d05" → ["C50", "C509", "D05"]: the plain text field without JavaScript. */
 export function splitIcd10(value: unknown): unknown {
@@ -43,40 +44,56 @@ export const studyFormSchema = z
   .object({
     intent: z.enum(FORM_INTENTS).catch("draft"),
     leadOrganisationId: studyFields.shape.leadOrganisationId,
-    identifiers: identifiersSchema.extend({
-      rek: identifiersSchema.shape.rek.refine((rek) => rek != null, REK_REQUIRED),
-    }),
+    identifiers: identifiersSchema,
     title: studyFields.shape.title,
     summary: studyFields.shape.summary,
-    studyType: studyFields.shape.studyType,
+    // A draft may leave the type open (help text: "Du kan lagre et utkast og fortsette senere");
+    // sending for approval needs it (below).
+    studyType: studyFields.shape.studyType.optional(),
     phase: studyFields.shape.phase,
     categories: studyFields.shape.categories,
     icd10: z.preprocess(splitIcd10, studyFields.shape.icd10),
     eligibility: studyFields.shape.eligibility,
     contacts: studyFields.shape.contacts,
-    sites: z.array(formSite).min(1, "Legg til minst ett studiested.").max(200, "Høyst 200 studiesteder."),
+    sites: z.array(formSite).max(200, "Høyst 200 studiesteder.").default([]),
   })
-  .superRefine((form, ctx) => {
-    // Refinements run even when a field above has a problem: read defensively.
-    if (Array.isArray(form.sites)) checkDuplicateSites(form.sites, ctx);
-    if (form.intent !== "submit") return;
-    if (!form.summary?.nb) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["summary", "nb"],
-        message: "Skriv et sammendrag i klarspråk på bokmål før du sender studien til godkjenning.",
-      });
-    }
-    const sites = Array.isArray(form.sites) ? form.sites : [];
-    if (sites.length > 0 && !sites.some((s) => s?.inclusionStart && s?.inclusionEnd)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["sites", 0, "inclusionEnd"],
-        message:
-          "Minst ett studiested må ha både inklusjonsstart og inklusjonsslutt før studien sendes til godkjenning.",
-      });
-    }
-  });
+  .superRefine(
+    (form, ctx) => {
+      // Runs even when a field above has a problem (`when` below, so a submit with an empty title
+      // also names the missing REK number): read defensively.
+      if (Array.isArray(form.sites)) checkDuplicateSites(form.sites, ctx);
+      if (form.intent !== "submit") return;
+      // Sending for approval needs what publishing needs (missingForPublishing), each on its field.
+      if (!form.identifiers?.rek) ctx.addIssue({ code: "custom", path: ["identifiers", "rek"], message: REK_REQUIRED });
+      if (!form.studyType) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["studyType"],
+          message: "Velg type studie før du sender studien til godkjenning.",
+        });
+      }
+      if (Array.isArray(form.sites) && form.sites.length === 0) {
+        ctx.addIssue({ code: "custom", path: ["sites"], message: "Legg til minst ett studiested." });
+      }
+      if (!form.summary?.nb) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["summary", "nb"],
+          message: "Skriv et sammendrag i klarspråk på bokmål før du sender studien til godkjenning.",
+        });
+      }
+      const sites = Array.isArray(form.sites) ? form.sites : [];
+      if (sites.length > 0 && !sites.some((s) => s?.inclusionStart && s?.inclusionEnd)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["sites", 0, "inclusionEnd"],
+          message:
+            "Minst ett studiested må ha både inklusjonsstart og inklusjonsslutt før studien sendes til godkjenning.",
+        });
+      }
+    },
+    { when: () => true },
+  );
 
 export type StudyFormValues = z.output<typeof studyFormSchema>;
 
@@ -181,7 +198,9 @@ export function formToStudy(form: StudyFormValues, base: Study | null): StudyInp
     ...EMPTY_STUDY,
     leadOrganisationId: form.leadOrganisationId,
     title: { nb: "" },
-    studyType: form.studyType,
+    // A draft without a chosen type: the store needs one, so it keeps the type it had, or "other"
+    // until the researcher chooses (sending for approval requires the choice in the form).
+    studyType: form.studyType ?? "other",
   };
   const sitesBefore = new Map((base?.sites ?? []).map((s) => [`${s.organisationId}/${s.hospitalId ?? ""}`, s]));
   return {
@@ -190,7 +209,7 @@ export function formToStudy(form: StudyFormValues, base: Study | null): StudyInp
     identifiers: { ...form.identifiers },
     title: { ...start.title, nb: form.title.nb, en: form.title.en ?? null },
     summary: { ...start.summary, nb: form.summary.nb ?? null, en: form.summary.en ?? null },
-    studyType: form.studyType,
+    studyType: form.studyType ?? start.studyType,
     phase: form.phase,
     categories: form.categories,
     icd10: [...new Set(form.icd10)],

@@ -3,6 +3,7 @@
  * published, and warnings about content that is out of date or hard to read. Pure.
  */
 import type { Study } from "./study";
+import { formatCalendarDate } from "./status-text";
 
 export interface ReadinessSite {
   organisationId: string | null;
@@ -46,7 +47,7 @@ export function readinessWarnings(study: ReadinessStudy, today: string): string[
   for (const site of active) {
     if (site.inclusionEnd && site.inclusionEnd < today) {
       warnings.push(
-        `Inklusjonsslutt er passert for ${site.organisationName ?? site.organisationId} (${site.inclusionEnd}): stemmer datoen?`,
+        `Inklusjonsslutt er passert for ${site.organisationName ?? site.organisationId} (${formatCalendarDate(site.inclusionEnd)}): stemmer datoen?`,
       );
     }
   }

@@ -89,3 +89,12 @@ export function icd10CodeInUse(db: Db, code: string): boolean {
       .get(code, `${code.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) === 1
   );
 }
+
+/** The Norwegian names of the given codes that are in the list (a code not in it has no entry). */
+export function icd10NamesFor(db: Db, codes: readonly string[]): Record<string, string> {
+  if (codes.length === 0) return {};
+  const rows = sql(db, "SELECT code, name_nb FROM icd10_codes WHERE code IN (SELECT value FROM json_each(?))").all(
+    JSON.stringify(codes),
+  ) as { code: string; name_nb: string }[];
+  return Object.fromEntries(rows.map((r) => [r.code, r.name_nb]));
+}

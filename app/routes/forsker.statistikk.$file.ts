@@ -3,11 +3,10 @@
  * with BOM; app/views/excel-csv.ts), written from the same StatTable as the page's table.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getDb } from "~/db.server";
 import { osloDate } from "~/domain/inclusion-status";
 import { PUBLIC_PAGE_CACHE_CONTROL } from "~/http/cache-headers";
-import { statisticsFacts } from "~/models/statistics.server";
 import { langFromSearch } from "~/i18n/languages";
+import { requestedFacts } from "~/views/statistics-page.server";
 import { excelCsv } from "~/views/excel-csv";
 import { ALL_TABLE_IDS, isTableId, statisticsView, tableCsvRows } from "~/views/statistics";
 
@@ -24,7 +23,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
     );
   }
   const now = new Date();
-  const view = statisticsView(statisticsFacts(getDb()), now, langFromSearch(new URL(request.url).search));
+  const { facts } = requestedFacts(request);
+  const view = statisticsView(facts, now, langFromSearch(new URL(request.url).search));
   const table = [...view.sections.map((s) => s.table), ...view.freshness].find((t) => t.id === id)!;
   return new Response(excelCsv(tableCsvRows(table)), {
     headers: {

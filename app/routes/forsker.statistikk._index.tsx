@@ -23,7 +23,7 @@ export const meta: MetaFunction = () => [{ title: "Nasjonal statistikk – Klini
 export const headers = publicPageHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return statisticsPage(new Date(), langFromSearch(new URL(request.url).search));
+  return statisticsPage(request, new Date(), langFromSearch(new URL(request.url).search));
 }
 
 /** One table row's cells: the first is the row's header. */
@@ -78,9 +78,10 @@ function DataTable({ table }: { table: StatTable }) {
 }
 
 export default function Statistics() {
-  const { view, at, lang } = useLoaderData<typeof loader>();
+  const { view, at, lang, includeDemo } = useLoaderData<typeof loader>();
   const { total } = view;
   const { t } = useTranslator();
+  const csvQuery = includeDemo ? "" : "?demodata=nei";
   return (
     <>
       <h1>Nasjonal statistikk</h1>
@@ -100,7 +101,16 @@ export default function Statistics() {
       </ul>
       {view.demoStudies > 0 ? (
         <p className="notice">Tallene omfatter {view.demoStudies} fiktive demostudier (Demodata).</p>
+      ) : !includeDemo ? (
+        <p className="notice">Tallene er uten de fiktive demostudiene (Demodata).</p>
       ) : null}
+      <form method="get" className="inline-form" aria-label="Hvilke studier som telles">
+        <div className="checkbox">
+          <input type="checkbox" id="uten-demodata" name="demodata" value="nei" defaultChecked={!includeDemo} />
+          <label htmlFor="uten-demodata">Utelat fiktive demostudier (Demodata)</label>
+        </div>
+        <button type="submit">Vis tallene</button>
+      </form>
       <nav aria-labelledby="statistikk-innhold">
         <h2 id="statistikk-innhold">Innhold</h2>
         <ul>
@@ -127,7 +137,7 @@ export default function Statistics() {
           )}
           <DataTable table={s.table} />
           <p>
-            <a href={`/forsker/statistikk/${s.table.id}.csv`} download>
+            <a href={withLang(`/forsker/statistikk/${s.table.id}.csv${csvQuery}`, lang)} download>
               Last ned «{s.table.title}» som CSV (semikolon, for Excel)
             </a>
           </p>
@@ -139,7 +149,7 @@ export default function Statistics() {
           <p>{table.explanation}</p>
           <DataTable table={table} />
           <p>
-            <a href={withLang(`/forsker/statistikk/${table.id}.csv`, lang)} download>
+            <a href={withLang(`/forsker/statistikk/${table.id}.csv${csvQuery}`, lang)} download>
               {t("stats.freshness.csv")}
               <span className="visually-hidden">{` (${table.title})`}</span>
             </a>

@@ -22,7 +22,8 @@ import {
 } from "~/models/study-work.server";
 import { listStudyReviews } from "~/models/user.server";
 import { formatInstant, studyOverview } from "~/views/researcher.server";
-import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
+import { CsrfField, ProblemList, SignedInBar } from "~/components/SignedIn";
+import { FormField } from "~/components/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.study.title ?? "Studie"} – Mine studier – Kliniske studier` },
@@ -214,7 +215,7 @@ export default function ResearcherStudy() {
           <ul>
             {study.pendingSites.map((site) => (
               <li key={site.key}>
-                {site.name}: {site.inclusionStart ?? "–"} til {site.inclusionEnd ?? "–"}
+                {site.name}: {site.window}
                 {answerable.includes(site.key) ? (
                   <Form method="post" className="inline-form" aria-label={`Svar for ${site.name}`}>
                     <CsrfField token={csrf} />
@@ -288,8 +289,15 @@ export default function ResearcherStudy() {
                   <input type="hidden" name="site" value={site.key} />
                   <fieldset>
                     <legend className="visually-hidden">Inklusjonsperiode for {site.name}</legend>
-                    <div>
-                      <label htmlFor={`${fid}-start`}>Inklusjonsstart</label>
+                    <FormField
+                      field={{
+                        id: `${fid}-start`,
+                        descriptionId: `${fid}-start-hjelp`,
+                        errorId: `${fid}-start-feil`,
+                        errors: errors.inclusionStart ? [errors.inclusionStart] : undefined,
+                      }}
+                      label="Inklusjonsstart"
+                    >
                       <input
                         id={`${fid}-start`}
                         name="inclusionStart"
@@ -298,10 +306,16 @@ export default function ResearcherStudy() {
                         aria-invalid={errors.inclusionStart ? true : undefined}
                         aria-describedby={errors.inclusionStart ? `${fid}-start-feil` : undefined}
                       />
-                      <FieldError id={`${fid}-start-feil`} message={errors.inclusionStart} />
-                    </div>
-                    <div>
-                      <label htmlFor={`${fid}-end`}>Inklusjonsslutt</label>
+                    </FormField>
+                    <FormField
+                      field={{
+                        id: `${fid}-end`,
+                        descriptionId: `${fid}-end-hjelp`,
+                        errorId: `${fid}-end-feil`,
+                        errors: errors.inclusionEnd ? [errors.inclusionEnd] : undefined,
+                      }}
+                      label="Inklusjonsslutt"
+                    >
                       <input
                         id={`${fid}-end`}
                         name="inclusionEnd"
@@ -310,8 +324,7 @@ export default function ResearcherStudy() {
                         aria-invalid={errors.inclusionEnd ? true : undefined}
                         aria-describedby={errors.inclusionEnd ? `${fid}-end-feil` : undefined}
                       />
-                      <FieldError id={`${fid}-end-feil`} message={errors.inclusionEnd} />
-                    </div>
+                    </FormField>
                   </fieldset>
                   <p>
                     <button type="submit">Lagre datoer for {site.name}</button>
@@ -319,7 +332,7 @@ export default function ResearcherStudy() {
                 </Form>
               ) : (
                 <p>
-                  {site.inclusionStart ?? "–"} til {site.inclusionEnd ?? "–"} (eies av {site.organisationId})
+                  {site.window} (datoene eies av {site.organisationName})
                 </p>
               )}
               {ownSites.includes(site.key) ? (

@@ -6,7 +6,8 @@ import { canEditStudy } from "~/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
 import { listSiteConfirmations, listStudyVersions } from "~/models/study.server";
 import { getStudyFor, restoreVersion } from "~/models/study-work.server";
-import { confirmationViews, formatInstant, versionViews } from "~/views/researcher.server";
+import { confirmationViews, diffWordsFor, versionViews } from "~/views/researcher.server";
+import { langFromRequest } from "~/i18n/languages";
 import { DiffTable } from "~/components/DiffTable";
 import { CsrfField, SignedInBar } from "~/components/SignedIn";
 
@@ -21,11 +22,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseId(params.id);
   const db = getDb();
   const record = guarded(() => getStudyFor(db, page.user, id));
-  const versions = versionViews(listStudyVersions(db, id)).map((v) => ({
+  const lang = langFromRequest(request);
+  const words = diffWordsFor(db, record, lang);
+  const versions = versionViews(listStudyVersions(db, id), words).map((v) => ({
     ...v,
-    createdAt: formatInstant(v.createdAt),
+    createdAt: words.tr.instant(v.createdAt),
   }));
-  const confirmations = confirmationViews(listSiteConfirmations(db, id), record);
+  const confirmations = confirmationViews(listSiteConfirmations(db, id), record, words.tr);
   return json(
     {
       user: page.user,

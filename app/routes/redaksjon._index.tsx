@@ -234,8 +234,7 @@ export default function EditorQueue() {
           <ul>
             {proposed.map((p) => (
               <li key={`${p.studyId}:${p.key}`}>
-                <Link to={`/forsker/studier/${p.studyId}`}>{p.title}</Link> ({p.leadOrganisation}): {p.name},{" "}
-                {p.inclusionStart ?? "–"} til {p.inclusionEnd ?? "–"}
+                <Link to={`/forsker/studier/${p.studyId}`}>{p.title}</Link> ({p.leadOrganisation}): {p.name}, {p.window}
               </li>
             ))}
           </ul>

@@ -3,7 +3,9 @@
  * with the diff since the last published version; approve exactly the version or revision shown
  * (the form carries its number, and a later change by the researcher makes the approval fail
  * with a clear message, ADR 0014) or send back with a comment; complete the local information of the
- * editor's own sites (contact, referral note, pause with a reason). A study the ingest held back
+ * editor's own sites (contact, referral note, pause with a reason). Before the approve button the
+ * editor sees the full patient and clinician pages as they will be published ("Forhåndsvisning",
+ * the public pages' own components and view builders, app/views/study-preview.server.ts). A study the ingest held back
  * (looks like a test or an example, or links to a host the public cannot reach) shows why, and
  * the editor can publish it deliberately.
  */
@@ -21,11 +23,15 @@ import {
   studyHoldFor,
   updateSiteLocal,
 } from "~/models/study-work.server";
-import { formatInstant } from "~/views/researcher.server";
+import { diffWordsFor, formatInstant } from "~/views/researcher.server";
+import { studyPreview } from "~/views/study-preview.server";
+import { langFromRequest } from "~/i18n/languages";
 import { describeChange } from "~/views/version-diff";
 import { studyOverview } from "~/views/researcher.server";
 import { DiffTable } from "~/components/DiffTable";
+import { ClinicianStudyContent, PatientStudyContent } from "~/components/StudyContent";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
+import { FormField } from "~/components/forms";
 
 export const meta: MetaFunction = () => [
   { title: "Gjennomgang – Redaksjon – Kliniske studier" },
@@ -41,13 +47,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const since = changesSincePublished(db, page.user, id);
   const study = studyOverview(record, new Date());
   const hold = studyHoldFor(db, page.user, id);
+  const lang = langFromRequest(request);
+  const preview = studyPreview(db, record, since.revision, lang);
+  const words = diffWordsFor(db, record, lang);
   return json(
     {
       user: page.user,
       csrf: page.csrf,
       study,
       sinceVersion: since.sinceVersion,
-      changes: since.changes.map(describeChange),
+      changes: since.changes.map((c) => describeChange(c, words)),
       reviewing: {
         version: since.version,
         revision: since.revision
@@ -67,6 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             released: hold.releasedAt ? `${formatInstant(hold.releasedAt)} av ${hold.releasedBy ?? "ukjent"}` : null,
           }
         : null,
+      preview,
       localSites: study.sites.filter((s) => canEditSiteLocal(page.user, s)),
       done: new URL(request.url).searchParams.get("ferdig"),
     },
@@ -168,7 +178,7 @@ const DONE: Record<string, string> = {
 };
 
 export default function Review() {
-  const { user, csrf, study, sinceVersion, changes, reviewing, canReview, localSites, done, hold } =
+  const { user, csrf, study, sinceVersion, changes, reviewing, canReview, localSites, done, hold, preview } =
     useLoaderData<typeof loader>();
   const waiting = reviewing.revision ? reviewing.revision.state === "submitted" : study.state === "submitted";
   const data = useActionData<typeof action>() as ActionData | undefined;
@@ -230,6 +240,26 @@ export default function Review() {
         ) : null}
         {study.missing.length ? <p>Mangler før publisering: {study.missing.join(", ")}.</p> : null}
       </section>
+      <section aria-labelledby="forhandsvisning" className="preview">
+        <h2 id="forhandsvisning">Forhåndsvisning: slik blir studien publisert</h2>
+        <p>
+          {waiting
+            ? "Slik ser sidene ut for publikum når du godkjenner. Lenker og verktøy på sidene virker ikke i forhåndsvisningen."
+            : "Slik ser sidene ut for publikum med innholdet du ser på nå."}
+        </p>
+        <details className="preview-frame" open>
+          <summary>Forhåndsvisning av pasientsiden</summary>
+          <article className="study-page" aria-label="Forhåndsvisning av pasientsiden">
+            <PatientStudyContent s={preview.patient} idPrefix="forhand-pasient-" titleAs="h2" />
+          </article>
+        </details>
+        <details className="preview-frame" open>
+          <summary>Forhåndsvisning av siden for helsepersonell</summary>
+          <article className="study-page clinician-study" aria-label="Forhåndsvisning av siden for helsepersonell">
+            <ClinicianStudyContent s={preview.clinician} idPrefix="forhand-helse-" titleAs="h2" />
+          </article>
+        </details>
+      </section>
       {canReview && waiting ? (
         <Form method="post" className="review-form" noValidate aria-describedby="gjennomgar">
           <CsrfField token={csrf} />
@@ -264,20 +294,26 @@ export default function Review() {
             const errors = data?.site === site.key ? (data.errors ?? {}) : {};
             const v = data?.site === site.key ? (data.values ?? {}) : {};
             const fid = `lokal-${index}`;
-            const field = (name: string, label: string, value: string, type = "text") => (
-              <div>
-                <label htmlFor={`${fid}-${name}`}>{label}</label>
-                <input
-                  id={`${fid}-${name}`}
-                  name={name}
-                  type={type}
-                  defaultValue={v[name] ?? value}
-                  aria-invalid={errors[name] ? true : undefined}
-                  aria-describedby={errors[name] ? `${fid}-${name}-feil` : undefined}
-                />
-                <FieldError id={`${fid}-${name}-feil`} message={errors[name]} />
-              </div>
-            );
+            const field = (name: string, label: string, value: string, type = "text") => {
+              const meta = {
+                id: `${fid}-${name}`,
+                descriptionId: `${fid}-${name}-hjelp`,
+                errorId: `${fid}-${name}-feil`,
+                errors: errors[name] ? [errors[name]] : undefined,
+              };
+              return (
+                <FormField field={meta} label={label}>
+                  <input
+                    id={meta.id}
+                    name={name}
+                    type={type}
+                    defaultValue={v[name] ?? value}
+                    aria-invalid={errors[name] ? true : undefined}
+                    aria-describedby={errors[name] ? meta.errorId : undefined}
+                  />
+                </FormField>
+              );
+            };
             return (
               <Form
                 key={site.key}

@@ -6,7 +6,11 @@ import { siteKey } from "../domain/study-snapshot";
 import type { StudyRecord } from "../models/study.server";
 import type { SiteConfirmationEntry, StudyVersion } from "../models/study.server";
 import { formatCalendarDate } from "../domain/status-text";
-import { describeChange, type ReadableChange } from "./version-diff";
+import { describeChange, summariseInWords, type DiffWords, type ReadableChange } from "./version-diff";
+import type { Db } from "../db.server";
+import { listOrganisations } from "../models/reference.server";
+import { translator, type Translator } from "../i18n/translate";
+import type { Lang } from "../i18n/languages";
 
 export const STATE_LABEL = {
   draft: "Utkast",
@@ -40,8 +44,11 @@ export function studyOverview(study: StudyRecord, now: Date) {
       key: siteKey(s),
       organisationId: s.organisationId,
       name: s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : s.organisationName,
+      organisationName: s.organisationName ?? s.organisationId,
       inclusionStart: s.inclusionStart,
       inclusionEnd: s.inclusionEnd,
+      /** "1. mars 2026 til 30. juni 2027": the window in words, for reading (the forms keep ISO dates). */
+      window: windowInWords(s.inclusionStart, s.inclusionEnd),
       paused: s.paused,
       pauseReason: s.pauseReason,
       contact: s.contact,
@@ -66,8 +73,14 @@ export function studyOverview(study: StudyRecord, now: Date) {
           : (s.organisationName ?? s.name ?? siteKey(s)),
         inclusionStart: s.inclusionStart,
         inclusionEnd: s.inclusionEnd,
+        window: windowInWords(s.inclusionStart, s.inclusionEnd),
       })),
   };
+}
+
+function windowInWords(start: string | null, end: string | null): string {
+  const day = (d: string | null) => (d ? formatCalendarDate(d) : "ikke oppgitt");
+  return `${day(start)} til ${day(end)}`;
 }
 
 export interface VersionView {
@@ -79,14 +92,30 @@ export interface VersionView {
   changes: ReadableChange[];
 }
 
-export function versionViews(versions: StudyVersion[]): VersionView[] {
+/** The words a study's diffs are told in: the reader's language, its sites' and the organisations' names. */
+export function diffWordsFor(db: Db, study: StudyRecord, lang: Lang): DiffWords {
+  const orgNames = new Map(listOrganisations(db).map((o) => [o.id, o.name]));
+  const siteNames = new Map(
+    study.sites.map((s) => [
+      siteKey(s),
+      s.hospitalName ??
+        s.organisationName ??
+        (s.organisationId ? orgNames.get(s.organisationId) : null) ??
+        s.name ??
+        siteKey(s),
+    ]),
+  );
+  return { tr: translator(lang), siteNames, orgNames };
+}
+
+export function versionViews(versions: StudyVersion[], words?: DiffWords): VersionView[] {
   return versions.map((v) => ({
     version: v.version,
     createdAt: v.createdAt,
     actorName: v.actorName,
     actorKind: v.actorKind,
-    summary: v.summary,
-    changes: v.changes.map(describeChange),
+    summary: summariseInWords(v.changes, v.summary, words),
+    changes: v.changes.map((c) => describeChange(c, words)),
   }));
 }
 
@@ -97,17 +126,21 @@ export function formatInstant(iso: string): string {
   );
 }
 
-/** The confirmations people made, for the history page: who, when, which site, which dates. */
-export function confirmationViews(entries: SiteConfirmationEntry[], study: StudyRecord) {
+/** The confirmations people made, for the history page: who, when, which site, which dates (in words). */
+export function confirmationViews(
+  entries: SiteConfirmationEntry[],
+  study: StudyRecord,
+  tr: Translator = translator("nb"),
+) {
   const names = new Map(
     study.sites.map((s) => [
       siteKey(s),
       s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : (s.organisationName ?? s.name ?? siteKey(s)),
     ]),
   );
-  const day = (d: string | null) => (d ? formatCalendarDate(d) : "–");
+  const day = (d: string | null) => (d ? tr.date(d) : "–");
   return entries.map((e) => ({
-    at: formatInstant(e.confirmedAt),
+    at: tr.instant(e.confirmedAt),
     actorName: e.actorName,
     site: names.get(e.siteKey) ?? e.siteKey,
     window: e.window.paused

@@ -168,6 +168,21 @@ test("register with two sites, submit, approve, find it, change a date, see thre
   );
 });
 
+test("'Lagre utkast' saves a draft with only a title; the study page lists what is missing", async ({ page }) => {
+  const draftTitle = `Utkast ${WORD} med bare tittel`;
+  await signIn(page, RESEARCHER.email);
+  await page.getByRole("link", { name: "Registrer ny studie" }).click();
+  await page.getByRole("textbox", { name: "Tittel på bokmål (påkrevd)" }).fill(draftTitle);
+  await page.getByRole("button", { name: "Lagre utkast" }).last().click();
+  await expect(page).toHaveURL(/\/forsker\/studier\/\d+\?lagret=1$/);
+  await expect(page.getByRole("status")).toContainText("Lagret som versjon 1.");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(draftTitle);
+  const missing = page.getByRole("region", { name: "Mangler før publisering" });
+  await expect(missing).toContainText("REK-nummer");
+  await expect(missing).toContainText("Inklusjonsperiode");
+  await expectNoAxeViolations(page, "draft with only a title");
+});
+
 test("the ICD-10 combobox works by keyboard alone", async ({ page }) => {
   await signIn(page, RESEARCHER.email);
   await page.goto("/forsker/studier/ny");

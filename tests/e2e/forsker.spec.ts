@@ -9,6 +9,7 @@ import { openDatabase } from "../../app/db.server";
 import { createUser } from "../../app/models/user.server";
 import { addCalendarDays } from "../../app/domain/calendar-date";
 import { osloDate } from "../../app/domain/inclusion-status";
+import { formatCalendarDate } from "../../app/domain/status-text";
 import { expectNoAxeViolations } from "./support/axe";
 
 const EMAIL = "e2e.forsker@stolav.example.no";
@@ -78,7 +79,10 @@ test("sign in, update one site's end date, see the new version in the history", 
   const latest = page.locator(".version-list > li").first();
   await expect(latest.getByRole("heading", { level: 2 })).toHaveText(`Versjon ${version} (gjeldende)`);
   await expect(latest).toContainText("Eva E2E-forsker");
-  await expect(latest.getByRole("row", { name: /Inklusjonsslutt, st-olavs/ })).toContainText(newEnd);
+  // In words: the hospital's name (not "st-olavs") and the date as "20. april 2028".
+  await expect(latest.getByRole("row", { name: /Inklusjonsslutt ved St\. Olavs hospital/ })).toContainText(
+    formatCalendarDate(newEnd),
+  );
   await expectNoAxeViolations(page, "history");
 
   await page.getByRole("button", { name: "Logg ut" }).first().click();

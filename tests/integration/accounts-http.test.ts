@@ -369,8 +369,20 @@ describe("the work itself", () => {
     ]);
     const history = await c.get(`/forsker/studier/${ids.a}/historikk`);
     expect(history.body).toContain(`Versjon ${before + 1}`);
-    expect(history.body).toContain("Inklusjonsslutt, st-olavs");
-    expect(history.body).toContain("2028-02-29");
+    // In the reader's words (issue 18 item 4): the organisation's name, the dates in words, no internal names.
+    expect(history.body).toMatch(/Inklusjonsslutt ved St\. Olavs hospital/);
+    expect(history.body).toContain("30. juni 2027");
+    expect(history.body).toContain("29. februar 2028");
+    expect(history.body).toMatch(/Endret: inklusjonsslutt ved St\. Olavs hospital/);
+    expect(history.body).not.toContain("Endret sites");
+    expect(history.body).not.toContain("st-olavs/");
+    expect(history.body).not.toContain("2028-02-29");
+    const nn = await c.get(`/forsker/studier/${ids.a}/historikk?lang=nn`);
+    expect(nn.body).toMatch(/Endra: inklusjonsslutt ved St\. Olavs hospital/);
+    expect(nn.body).toContain("29. februar 2028");
+    const en = await c.get(`/forsker/studier/${ids.a}/historikk?lang=en`);
+    expect(en.body).toMatch(/Inclusion end at St\. Olavs hospital/);
+    expect(en.body).toContain("29 February 2028");
   });
 
   it("a bad date is refused next to the field, keeping what was typed", async () => {

@@ -126,7 +126,6 @@ describe("registering a study", () => {
       expect(r.body, kept).toContain(kept);
     // Each problem is next to its field, linked by aria-describedby, and listed at the top.
     const problems: [string, string][] = [
-      ["identifiers.rek", "Skriv REK-nummeret"],
       ["identifiers.nct", "Ugyldig format (eksempel: NCT01234567)."],
       ["title.nb", "Må fylles ut."],
       ["icd10", "«XYZ» er ikke en ICD-10-kode"],
@@ -155,6 +154,60 @@ describe("registering a study", () => {
     expect(r.res.status).toBe(400);
     expect(r.body).toContain("Skriv et sammendrag i klarspråk på bokmål før du sender studien til godkjenning.");
     expect(r.body).toContain("Minst ett studiested må ha både inklusjonsstart og inklusjonsslutt");
+  });
+
+  it("'Lagre utkast' saves a draft with only a title (no REK, type, site or summary yet)", async () => {
+    const { c } = await as("researcherStOlavs");
+    const r = await c.post("/forsker/studier/ny", [
+      ["intent", "draft"],
+      ["leadOrganisationId", "st-olavs"],
+      ["title.nb", "Bare en tittel så langt"],
+      ["identifiers.rek", ""],
+      ["studyType", ""],
+    ]);
+    expect(r.res.status, r.body.slice(0, 2000)).toBe(302);
+    const id = Number(/\/forsker\/studier\/(\d+)\?lagret=1$/.exec(r.res.headers.get("location")!)![1]);
+    expect(versions(id)).toEqual([{ version: 1, actor: "Kari Forsker", state: "draft" }]);
+    const snapshot = JSON.parse(
+      db.prepare("SELECT snapshot FROM study_versions WHERE study_id = ?").pluck().get(id) as string,
+    );
+    expect(snapshot.title.nb).toBe("Bare en tittel så langt");
+    expect(snapshot.identifiers.rek).toBeNull();
+    expect(snapshot.sites).toEqual([]);
+    // The same draft, sent for approval as it is, is refused: each missing part is named on its field.
+    const submit = await c.post(`/forsker/studier/${id}/rediger`, [
+      ["intent", "submit"],
+      ["leadOrganisationId", "st-olavs"],
+      ["title.nb", "Bare en tittel så langt"],
+      ["identifiers.rek", ""],
+      ["studyType", ""],
+    ]);
+    expect(submit.res.status).toBe(400);
+    for (const [name, message] of [
+      ["identifiers.rek", "Skriv REK-nummeret før du sender studien til godkjenning"],
+      ["studyType", "Velg type studie før du sender studien til godkjenning."],
+      ["summary.nb", "Skriv et sammendrag i klarspråk på bokmål"],
+      ["sites", "Legg til minst ett studiested."],
+    ]) {
+      const error = new RegExp(`<p class="field-error" id="${escape(`studie-${name}`)}-error">([^<]*)</p>`).exec(
+        submit.body,
+      );
+      expect(error?.[1], name).toContain(message);
+    }
+    expect(versions(id)).toEqual([{ version: 1, actor: "Kari Forsker", state: "draft" }]);
+  });
+
+  it("a draft without a title is refused, naming the title", async () => {
+    const { c } = await as("researcherStOlavs");
+    const before = studyCount();
+    const r = await c.post("/forsker/studier/ny", [
+      ["intent", "draft"],
+      ["leadOrganisationId", "st-olavs"],
+      ["title.nb", ""],
+    ]);
+    expect(r.res.status).toBe(400);
+    expect(r.body).toMatch(/id="studie-title\.nb-error">Må fylles ut\./);
+    expect(studyCount()).toBe(before);
   });
 
   it("a valid draft becomes version 1 with both sites, by the researcher", async () => {

@@ -5,7 +5,8 @@ import { sign, unsign } from "~/auth/tokens.server";
 import { csrfProblem, freshCsrfToken, CSRF_FIELD } from "~/auth/csrf.server";
 import { safeReturnPath } from "~/auth/auth.server";
 import { missingForPublishing, readinessWarnings } from "~/domain/study-readiness";
-import { describeChange } from "~/views/version-diff";
+import { describeChange, summariseInWords } from "~/views/version-diff";
+import { translator } from "~/i18n/translate";
 
 // Vite puts BASE_URL="/" into process.env; the CSRF helpers read the portal's configuration.
 process.env.BASE_URL = "http://localhost:3000";
@@ -91,18 +92,59 @@ describe("readiness", () => {
 });
 
 describe("diffs in words", () => {
-  it("names the site and field", () => {
+  it("names the site and field, dates in words", () => {
     expect(
       describeChange({ path: "sites[st-olavs/].inclusionEnd", kind: "changed", from: "2026-01-01", to: "2026-06-30" }),
     ).toEqual({
-      label: "Inklusjonsslutt, st-olavs",
-      from: "2026-01-01",
-      to: "2026-06-30",
+      label: "Inklusjonsslutt ved st-olavs",
+      from: "1. januar 2026",
+      to: "30. juni 2026",
     });
     expect(describeChange({ path: "publicationState", kind: "changed", from: "submitted", to: "published" })).toEqual({
       label: "Publisering",
       from: "sendt til godkjenning",
       to: "publisert",
     });
+  });
+
+  const siteNames = new Map([["st-olavs/", "St. Olavs hospital"]]);
+  const orgNames = new Map([
+    ["st-olavs", "St. Olavs hospital HF"],
+    ["ous", "Oslo universitetssykehus HF"],
+  ]);
+  it.each([
+    [
+      "nb",
+      "Inklusjonsslutt ved St. Olavs hospital",
+      "30. juni 2026",
+      "Endret: tittel og inklusjonsslutt ved St. Olavs hospital",
+    ],
+    [
+      "nn",
+      "Inklusjonsslutt ved St. Olavs hospital",
+      "30. juni 2026",
+      "Endra: tittel og inklusjonsslutt ved St. Olavs hospital",
+    ],
+    [
+      "en",
+      "Inclusion end at St. Olavs hospital",
+      "30 June 2026",
+      "Changed: title and inclusion end at St. Olavs hospital",
+    ],
+  ] as const)("in %s: names, not ids; dates in words; a summary without internal words", (lang, label, to, summary) => {
+    const w = { tr: translator(lang), siteNames, orgNames };
+    const changes = [
+      { path: "title.nb", kind: "changed" as const, from: "A", to: "B" },
+      { path: "sites[st-olavs/].inclusionEnd", kind: "changed" as const, from: "2026-01-01", to: "2026-06-30" },
+    ];
+    expect(describeChange(changes[1]!, w)).toEqual({ label, from: w.tr.date("2026-01-01"), to });
+    expect(
+      describeChange({ path: "leadOrganisationId", kind: "changed", from: "st-olavs", to: "ous" }, w),
+    ).toMatchObject({
+      from: "St. Olavs hospital HF",
+      to: "Oslo universitetssykehus HF",
+    });
+    expect(summariseInWords(changes, "Endret title, sites", w)).toBe(summary);
+    expect(summariseInWords([], "Opprettet", w)).toBe("Opprettet");
   });
 });

@@ -7,9 +7,11 @@ import {
   addMonths,
   monthRange,
   newStudiesPerMonth,
+  parseDemoParam,
   sitesOpenPerMonth,
   statusByRegion,
   type StatisticsFacts,
+  withoutDemo,
 } from "~/domain/statistics";
 import { excelCsv, excelCsvCell } from "~/views/excel-csv";
 import { niceScale } from "~/views/chart-scale";
@@ -190,5 +192,54 @@ describe("chart axes", () => {
     [47, 50, [0, 10, 20, 30, 40, 50]],
   ])("max %i → top %i", (max, top, ticks) => {
     expect(niceScale(max)).toMatchObject({ top, ticks });
+  });
+});
+
+describe("demo studies left out (demodata=nei)", () => {
+  const facts: StatisticsFacts = {
+    studies: [
+      { id: 1, phase: null, isDemo: false, publishedAt: "2026-03-10T10:00:00Z", categories: [] },
+      { id: 2, phase: null, isDemo: true, publishedAt: "2026-03-11T10:00:00Z", categories: [] },
+    ],
+    sites: [
+      {
+        studyId: 1,
+        organisationId: "ous",
+        regionId: "helse-sor-ost",
+        inclusionStart: null,
+        inclusionEnd: null,
+        paused: false,
+      },
+      {
+        studyId: 2,
+        organisationId: "ous",
+        regionId: "helse-sor-ost",
+        inclusionStart: null,
+        inclusionEnd: null,
+        paused: false,
+      },
+    ] as StatisticsFacts["sites"],
+    regions: [],
+    organisations: [],
+    categories: [],
+  };
+  it("drops the demo studies and their sites, keeps the rest as it is", () => {
+    const real = withoutDemo(facts);
+    expect(real.studies.map((s) => s.id)).toEqual([1]);
+    expect(real.sites.map((s) => s.studyId)).toEqual([1]);
+    expect(withoutDemo(real)).toBe(real);
+  });
+  it.each([
+    [null, { ok: true, includeDemo: true }],
+    ["", { ok: true, includeDemo: true }],
+    ["ja", { ok: true, includeDemo: true }],
+    ["nei", { ok: true, includeDemo: false }],
+  ] as const)("demodata=%s → %j", (value, expected) => {
+    expect(parseDemoParam(value)).toEqual(expected);
+  });
+  it("any other value is an error that says what the parameter takes", () => {
+    const r = parseDemoParam("false");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/«false».*demodata=nei/);
   });
 });

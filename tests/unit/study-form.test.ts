@@ -92,10 +92,10 @@ describe("study form", () => {
     expect(formToStudy(ticked.value, imported).eligibility?.healthyVolunteers).toBe(true);
   });
 
-  it("requires REK and names a bad ICD-10 code on the codes field", () => {
+  it("requires REK to send for approval and names a bad ICD-10 code on the codes field", () => {
     const values = studyToForm(stored);
     const submission = parseStudyForm(
-      formData({ ...values, identifiers: { ...values.identifiers, rek: "" }, icd10: "C50, 123" }),
+      formData({ ...values, intent: "submit", identifiers: { ...values.identifiers, rek: "" }, icd10: "C50, 123" }),
     );
     expect(submission.status).toBe("error");
     if (submission.status === "success") return;
@@ -115,5 +115,24 @@ describe("study form", () => {
     expect(submit.status).toBe("error");
     if (submit.status === "success") return;
     expect(Object.keys(submit.error!)).toEqual(expect.arrayContaining(["summary.nb", "sites[0].inclusionEnd"]));
+  });
+
+  // "Lagre utkast" needs only a title; "Send til godkjenning" needs what publishing needs, each
+  // named on its field even when the title is missing too.
+  it.each([
+    { intent: "draft", title: "Bare tittel", fails: [] },
+    { intent: "draft", title: "", fails: ["title.nb"] },
+    { intent: "submit", title: "Bare tittel", fails: ["identifiers.rek", "studyType", "summary.nb", "sites"] },
+    { intent: "submit", title: "", fails: ["title.nb", "identifiers.rek", "studyType", "summary.nb", "sites"] },
+  ])("$intent with title '$title' → problems at $fails", ({ intent, title, fails }) => {
+    const submission = parseStudyForm(formData({ intent, leadOrganisationId: "st-olavs", title: { nb: title } }));
+    const problems = submission.status === "success" ? [] : Object.keys(submission.error ?? {});
+    expect(problems.sort()).toEqual([...fails].sort());
+    if (submission.status === "success") {
+      const study = formToStudy(submission.value, null);
+      expect(study.title.nb).toBe(title);
+      expect(study.sites).toEqual([]);
+      expect(study.identifiers?.rek ?? null).toBeNull();
+    }
   });
 });
