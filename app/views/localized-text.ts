@@ -16,7 +16,7 @@ const FALLBACKS: Record<Lang, Lang[]> = { nb: ["nb", "nn"], nn: ["nn", "nb"], en
 
 /**
  * Registry records (ClinicalTrials.gov) are in English: their mapper keeps the English words as
- * the `en` text and, because every study has a bokmål title, the same words as `nb` (ADR 0025).
+ * the `en` text and, because every study has a bokmål title, the same words as `nb` (ADR 0023).
  * A Norwegian text identical to the English one is therefore the English text, not a translation,
  * and is marked as English so a screen reader reads it as English (WCAG 3.1.2).
  */

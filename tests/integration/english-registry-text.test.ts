@@ -1,6 +1,6 @@
 /**
  * Issue 19 item 5 (WCAG 3.1.2) on the real built app and a real SQLite file: a ClinicalTrials.gov
- * study's English words (kept as both `en` and `nb`, ADR 0025) are marked lang="en" on Norwegian
+ * study's English words (kept as both `en` and `nb`, ADR 0023) are marked lang="en" on Norwegian
  * pages, with a note that no Norwegian summary exists yet; an English page needs no mark or note.
  * The record is a real one (MIT-licensed extract in tests/fixtures/ctgov-v2).
  */
