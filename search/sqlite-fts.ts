@@ -25,6 +25,7 @@ import type { Statement } from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../app/db.server";
 import { groupByStudy } from "../app/domain/group-by-study";
+import { studyStopsIncludingAt } from "../app/domain/window-status";
 import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
 import { isKnownTerm, safeQuery } from "./medical-terms";
@@ -246,9 +247,7 @@ export class SqliteFtsEngine implements SearchEngine {
   private insertStudy(studyId: number, docs: SearchDocument[]): void {
     const d = docs[0]!;
     const sites = docs.filter((x) => x.siteId != null);
-    const active = sites.filter((x) => !x.paused).map((x) => x.closesAt);
-    const studyClosesAt =
-      active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[]));
+    const studyClosesAt = studyStopsIncludingAt(docs);
     this.stmt(
       `INSERT INTO search_studies (study_id, title, short_title, title_n, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at, is_demo)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
