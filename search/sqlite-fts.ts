@@ -25,6 +25,7 @@ import type { Statement } from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import type { Db } from "../app/db.server";
 import { groupByStudy } from "../app/domain/group-by-study";
+import { SQLITE_FTS_GENERATION_KEY } from "../app/models/meta-keys";
 import { studyStopsIncludingAt } from "../app/domain/window-status";
 import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
@@ -55,7 +56,7 @@ import type { SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery
 
 const STOP = new Set<string>(STOP_WORDS);
 /** app_meta key of the index generation: changes with every write to the search tables (see filterTable()); the open API's answer cache reads it too. */
-export const GENERATION_KEY = "search.sqlite-fts.generation";
+export const GENERATION_KEY = SQLITE_FTS_GENERATION_KEY;
 const MIN_TERM_LENGTH = 4;
 const MAX_TYPO_CANDIDATES = 12;
 /** Vocabulary words containing a typed word that the substring arm tries (most specific first). */

@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import type { Db } from "../db.server";
 import type { PublicationState, Study } from "../domain/study";
 import type { Actor } from "./study.server";
-import { GENERATION_KEY as SQLITE_FTS_GENERATION_KEY } from "../../search/sqlite-fts";
+import { SQLITE_FTS_GENERATION_KEY } from "./meta-keys";
 import { sql } from "./statements.server";
 
 /* ------------------------------------------------------------------ change log */

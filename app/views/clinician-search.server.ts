@@ -5,7 +5,7 @@
  */
 import { daysUntilClose, siteStatus } from "../domain/inclusion-status";
 import { PHASES, STUDY_TYPES } from "../domain/study";
-import { studyStatusText } from "../domain/status-text";
+import { studyStatusText } from "./status-text";
 import { getDb } from "../db.server";
 import { langFromSearch, type Lang } from "../i18n/languages";
 import { translator } from "../i18n/translate";

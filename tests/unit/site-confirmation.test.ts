@@ -18,7 +18,7 @@ import {
   studyStatus,
   type InclusionWindow,
 } from "~/domain/inclusion-status";
-import { siteConfirmationText, siteStatusText, studyStatusText } from "~/domain/status-text";
+import { siteConfirmationText, siteStatusText, studyStatusText } from "~/views/status-text";
 import { documentStatus } from "../../search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`);
