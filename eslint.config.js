@@ -51,7 +51,7 @@ export const LAYERS = [
       NO_SERVER,
     ],
   },
-  { name: "search", files: ["search/**", "app/search/**"], patterns: [NO_ROUTES] },
+  { name: "search", files: ["app/search/**"], patterns: [NO_ROUTES] },
   { name: "ingest", files: ["app/ingest/**"], patterns: [NO_ROUTES] },
 ];
 

@@ -22,11 +22,11 @@ import {
   enginePending,
   recordIndexFailure,
 } from "./models/search-outbox.server";
-import { describeError, FallbackSearchEngine, type FallbackSearchEngineOptions } from "../search/fallback";
-import { drainOutbox, rebuildIndex, startIndexer, type DrainResult } from "../search/indexer.server";
-import { MeilisearchEngine } from "../search/meilisearch";
-import { SqliteFtsEngine } from "../search/sqlite-fts";
-import type { SearchEngine, SearchHealth } from "../search/types";
+import { describeError, FallbackSearchEngine, type FallbackSearchEngineOptions } from "./search/fallback.server";
+import { drainOutbox, rebuildIndex, startIndexer, type DrainResult } from "./search/indexer.server";
+import { MeilisearchEngine } from "./search/meilisearch.server";
+import { SqliteFtsEngine } from "./search/sqlite-fts.server";
+import type { SearchEngine, SearchHealth } from "./search/types";
 
 export interface SearchEngines {
   /** What searches use: the embedded engine, or Meilisearch with the embedded one as fallback. */

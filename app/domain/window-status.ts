@@ -9,7 +9,7 @@
  *
  * windowStatus() is the function every engine uses per site; WINDOW_STATUS_RULE is the same rule
  * as data, from which Meilisearch's filter strings and the representative intervals are generated
- * (search/meilisearch.ts, search/meilisearch-representatives.ts). studyStopsIncludingAt() is "when
+ * (app/search/meilisearch.server.ts, app/search/meilisearch-representatives.ts). studyStopsIncludingAt() is "when
  * the study stops including everywhere" for the engines' "closing" sort. Pure: no clock, no I/O.
  * tests/unit/window-status.test.ts proves rule, function, intervals and siteState agree.
  */

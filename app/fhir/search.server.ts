@@ -22,7 +22,7 @@ import {
 } from "../models/fhir.server";
 import { listOrganisations } from "../models/reference.server";
 import { getStudies } from "../models/study.server";
-import type { SearchEngine, SearchQuery } from "../../search/types";
+import type { SearchEngine, SearchQuery } from "../search/types";
 import { operationOutcome, type Issue } from "./http";
 import { effectiveLastUpdated, toResearchStudy, type FhirJson } from "./research-study";
 import { matchesDate, type ConditionMatch, type FhirSearch } from "./search-params";

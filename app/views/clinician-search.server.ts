@@ -14,7 +14,7 @@ import { readDiagnosisCode, type DiagnosisLookups } from "../domain/diagnosis-co
 import { listIcd10CodesInUse, listOrganisations, listRegions } from "../models/reference.server";
 import { getStudies, type StudyRecord } from "../models/study.server";
 import { getSearchEngine } from "../search.server";
-import type { SearchHit, SearchQuery } from "../../search/types";
+import type { SearchHit, SearchQuery } from "../search/types";
 import { SEX_FOR_ENGINE, type ParamProblem } from "../search-params/field-parsers";
 import { STATUS_FILTER, withoutEmpty } from "../search-params/engine-query";
 import {

@@ -9,10 +9,10 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchWindow, siteStatus, type InclusionWindow } from "~/domain/inclusion-status";
-import { MeilisearchEngine } from "../../search/meilisearch";
-import { startLocalMeilisearch, type LocalMeilisearch } from "../../search/meilisearch-process";
-import { SqliteFtsEngine } from "../../search/sqlite-fts";
-import type { SearchDocument, SearchEngine, StatusFilter } from "../../search/types";
+import { MeilisearchEngine } from "../../app/search/meilisearch.server";
+import { startLocalMeilisearch, type LocalMeilisearch } from "../../app/search/meilisearch-process.server";
+import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
+import type { SearchDocument, SearchEngine, StatusFilter } from "../../app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 import { ENGINE_BUCKET, instant, site } from "../helpers/status-arbitraries";
 

@@ -19,7 +19,7 @@ import {
   type InclusionWindow,
 } from "~/domain/inclusion-status";
 import { siteConfirmationText, siteStatusText, studyStatusText } from "~/views/status-text";
-import { documentStatus } from "../../search/document-mapper";
+import { documentStatus } from "../../app/search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`);
 const site = (extra: Partial<InclusionWindow>): InclusionWindow => ({

@@ -17,7 +17,7 @@ import {
   type InclusionWindow,
 } from "~/domain/inclusion-status";
 import { siteStatusText } from "~/views/status-text";
-import { documentStatus } from "../../search/document-mapper";
+import { documentStatus } from "../../app/search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`); // 12:00 or 13:00 in Oslo
 const declared = (

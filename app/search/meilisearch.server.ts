@@ -10,14 +10,14 @@
  * takes 7.0 ms. Production behind a network may prefer compression; measure there.
  */
 import { Meilisearch, type MultiSearchQuery, type SearchParams } from "meilisearch";
-import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
-import { groupByStudy } from "../app/domain/group-by-study";
-import { studyStopsIncludingAt, WINDOW_STATUS_RULE, type WindowCondition } from "../app/domain/window-status";
+import { distanceKm as greatCircleKm } from "../domain/geo-distance";
+import { groupByStudy } from "../domain/group-by-study";
+import { studyStopsIncludingAt, WINDOW_STATUS_RULE, type WindowCondition } from "../domain/window-status";
 import { documentStatus } from "./document-mapper";
 import { markWords } from "./highlight";
-import { safeQuery } from "./medical-terms";
+import { safeQuery } from "./medical-terms.server";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
-import { compoundParts, normaliseNorwegian } from "./norwegian";
+import { compoundParts, normaliseNorwegian } from "./norwegian.server";
 import {
   representativeClause,
   representativeFieldsOf,
@@ -66,7 +66,7 @@ export interface MeiliStudyDocument {
   icd10Prefixes: string[];
   icd10Chapters: string[];
   interventionsN: string[];
-  /** Known parts of compound words in the short fields (search/norwegian.ts compoundParts). */
+  /** Known parts of compound words in the short fields (app/search/norwegian.server.ts compoundParts). */
   compoundPartsN: string[];
   categories: string[];
   categoryNamesN: string[];
