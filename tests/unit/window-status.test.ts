@@ -15,7 +15,7 @@ import {
   siteStatus,
   startOfOsloDay,
   statusTransitions,
-} from "~/domain/inclusion-status";
+} from "#app/domain/inclusion-status";
 import {
   conditionHolds,
   statusInterval,
@@ -26,7 +26,7 @@ import {
   windowStatus,
   type StatusWindow,
   type WindowStatus,
-} from "~/domain/window-status";
+} from "#app/domain/window-status";
 import { ENGINE_BUCKET, instant, policy, site } from "../helpers/status-arbitraries";
 
 const RUNS = { seed: 20261207, numRuns: 2000 } as const;
