@@ -13,6 +13,7 @@
  * the study stops including everywhere" for the engines' "closing" sort. Pure: no clock, no I/O.
  * tests/unit/window-status.test.ts proves rule, function, intervals and siteState agree.
  */
+import type { SiteStatus } from "./inclusion-status";
 
 /** The instants an engine stores for a site (null siteId: the study has no site). */
 export interface StatusWindow {
@@ -24,6 +25,19 @@ export interface StatusWindow {
 
 export type WindowStatus = "open" | "planned" | "closed" | "paused";
 export const WINDOW_STATUSES: readonly WindowStatus[] = ["open", "planned", "closed", "paused"];
+
+/**
+ * How the engines' four statuses read the domain's six (ADR 0012): unknown counts as closed (not
+ * including, as far as anyone has said), by invitation as paused (matches none of the filters).
+ */
+export const ENGINE_STATUS: Readonly<Record<SiteStatus, WindowStatus>> = {
+  open: "open",
+  planned: "planned",
+  closed: "closed",
+  unknown: "closed",
+  paused: "paused",
+  invitation: "paused",
+};
 
 /**
  * One condition on a window at an instant t:

@@ -31,14 +31,7 @@ import type {
   StudyPageBase,
 } from "./study-page-types";
 
-export type {
-  ClinicianStudyView,
-  CriteriaView,
-  IdentifierView,
-  PatientStudyView,
-  SiteView,
-  StudyPageBase,
-} from "./study-page-types";
+export type * from "./study-page-types";
 
 /** Drafts and studies awaiting approval are not public: they are a 404 like a missing study. */
 export const PUBLIC_STATES = new Set(["published", "withdrawn"]);

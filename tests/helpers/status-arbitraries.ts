@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { addCalendarDays } from "~/domain/calendar-date";
-import { DECLARED_STATUSES, type InclusionWindow, type SiteStatus } from "~/domain/inclusion-status";
-import type { WindowStatus } from "~/domain/window-status";
+import { DECLARED_STATUSES, type InclusionWindow } from "~/domain/inclusion-status";
+import { ENGINE_STATUS } from "~/domain/window-status";
 
 const DAY = 86_400_000;
 export const FROM = Date.UTC(2022, 0, 1);
@@ -67,12 +67,5 @@ export const instant: fc.Arbitrary<Date> = fc.oneof(
     .map(([d, delta]) => new Date(Date.parse(`${d}T00:00:00Z`) + delta)),
 );
 
-/** How the engines' four filters read the domain's six statuses (ADR 0012). */
-export const ENGINE_BUCKET: Record<SiteStatus, WindowStatus> = {
-  open: "open",
-  planned: "planned",
-  closed: "closed",
-  unknown: "closed",
-  paused: "paused",
-  invitation: "paused",
-};
+/** How the engines' four filters read the domain's six statuses (the domain's own table). */
+export const ENGINE_BUCKET = ENGINE_STATUS;
