@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { singleton } from "./singleton.server";
 import {
   configureStatusPolicy,
   DEFAULT_CONFIRMATION_HARD_MONTHS,
@@ -362,22 +363,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-const CONFIG_KEY = Symbol.for("kliniske-studier.config");
-type GlobalWithConfig = typeof globalThis & { [CONFIG_KEY]?: Config };
-
-/** The process-wide configuration, parsed once (shared by server.ts and the Remix build). */
+/** The process-wide configuration, parsed once (a singleton shared by server.ts and the Remix build). */
 export function getConfig(): Config {
-  const g = globalThis as GlobalWithConfig;
-  if (!g[CONFIG_KEY]) {
-    g[CONFIG_KEY] = parseConfig(process.env);
+  return singleton("config", () => {
+    const config = parseConfig(process.env);
     // The status rule's one deployment setting (app/domain/inclusion-status.ts stays pure of env).
     configureStatusPolicy({
-      declaredMaxAgeDays: g[CONFIG_KEY].DECLARED_STATUS_MAX_AGE_DAYS,
-      confirmationSoftMonths: g[CONFIG_KEY].SITE_CONFIRMATION_SOFT_MONTHS,
-      confirmationHardMonths: g[CONFIG_KEY].SITE_CONFIRMATION_HARD_MONTHS,
+      declaredMaxAgeDays: config.DECLARED_STATUS_MAX_AGE_DAYS,
+      confirmationSoftMonths: config.SITE_CONFIRMATION_SOFT_MONTHS,
+      confirmationHardMonths: config.SITE_CONFIRMATION_HARD_MONTHS,
     });
-  }
-  return g[CONFIG_KEY];
+    return config;
+  });
 }
 
 /** For entry points: print a clear message and exit(1) on a bad value. */

@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { getConfig } from "./config.server";
+import { dropSingleton, existingSingleton, singleton } from "./singleton.server";
 
 export type Db = Database.Database;
 
@@ -20,21 +21,15 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
-const DB_KEY = Symbol.for("kliniske-studier.db");
-type GlobalWithDb = typeof globalThis & { [DB_KEY]?: Db };
-
 /**
- * The process-wide connection. Kept on globalThis because server.ts (run by tsx) and the
- * Remix server build each load their own copy of this module; both must share one connection.
+ * The process-wide connection (a singleton: server.ts, run by tsx, and the Remix server build each
+ * load their own copy of this module; both must share one connection).
  */
 export function getDb(): Db {
-  const g = globalThis as GlobalWithDb;
-  if (!g[DB_KEY]) g[DB_KEY] = openDatabase(getConfig().DATABASE_PATH);
-  return g[DB_KEY];
+  return singleton("db", () => openDatabase(getConfig().DATABASE_PATH));
 }
 
 export function closeDb(): void {
-  const g = globalThis as GlobalWithDb;
-  g[DB_KEY]?.close();
-  delete g[DB_KEY];
+  existingSingleton<Db>("db")?.close();
+  dropSingleton("db");
 }

@@ -8,11 +8,12 @@
  *   when Meilisearch is unreachable, 5xx or too slow. So that the fallback has data, the embedded
  *   index is ALWAYS kept current too: both engines are drained, each with its own outbox cursor.
  *
- * Kept on globalThis like getDb(): server.ts (run by tsx) and the Remix server build each load
+ * A singleton like getDb(): server.ts (run by tsx) and the Remix server build each load
  * their own copy of this module, and must share one set of engines (and one fallback log limit).
  */
 import { getConfig, type Config } from "./config.server";
 import { getDb, type Db } from "./db.server";
+import { dropSingleton, existingSingleton, singleton } from "./singleton.server";
 import {
   clearIndexFailures,
   cursorExists,
@@ -21,11 +22,11 @@ import {
   enginePending,
   recordIndexFailure,
 } from "./models/search-outbox.server";
-import { describeError, FallbackSearchEngine, type FallbackSearchEngineOptions } from "../search/fallback";
-import { drainOutbox, rebuildIndex, startIndexer, type DrainResult } from "../search/indexer.server";
-import { MeilisearchEngine } from "../search/meilisearch";
-import { SqliteFtsEngine } from "../search/sqlite-fts";
-import type { SearchEngine, SearchHealth } from "../search/types";
+import { describeError, FallbackSearchEngine, type FallbackSearchEngineOptions } from "./search/fallback.server";
+import { drainOutbox, rebuildIndex, startIndexer, type DrainResult } from "./search/indexer.server";
+import { MeilisearchEngine } from "./search/meilisearch.server";
+import { SqliteFtsEngine } from "./search/sqlite-fts.server";
+import type { SearchEngine, SearchHealth } from "./search/types";
 
 export interface SearchEngines {
   /** What searches use: the embedded engine, or Meilisearch with the embedded one as fallback. */
@@ -66,18 +67,11 @@ export function createSearchEngines(
   };
 }
 
-const KEY = Symbol.for("kliniske-studier.search");
-type GlobalWithSearch = typeof globalThis & { [KEY]?: { db: Db; engines: SearchEngines } };
-
 /** The process-wide engines over getDb() (rebuilt if the connection was closed and reopened). */
 export function getSearchEngines(): SearchEngines {
-  const g = globalThis as GlobalWithSearch;
   const db = getDb();
-  const current = g[KEY];
-  if (current && current.db === db) return current.engines;
-  const engines = createSearchEngines(getConfig(), db);
-  g[KEY] = { db, engines };
-  return engines;
+  if (existingSingleton<{ db: Db }>("search")?.db !== db) dropSingleton("search");
+  return singleton("search", () => ({ db, engines: createSearchEngines(getConfig(), db) })).engines;
 }
 
 /** The engine searches go to (loaders use this). Throws RangeError on bad query input. */

@@ -18,7 +18,7 @@ import { openDatabase, type Db } from "../app/db.server";
 import { prepareDatabase } from "../app/boot.server";
 import { buildMapContext, mapInput } from "../app/ingest/formats.server";
 import { ingestBatch } from "../app/ingest/ingest-service.server";
-import { parseCtgovJson } from "../app/ingest/mappers/ctgov-json";
+import { parseCtgovJson } from "../app/ingest/mappers/ctgov-json.server";
 import { parseStudy, type Study } from "../app/domain/study";
 import { canonicalStudy } from "../app/domain/study-snapshot";
 import { generateNativeFeed } from "./lib/generate-native-feed";

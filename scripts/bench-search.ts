@@ -33,12 +33,12 @@ import type { StudyInput } from "../app/domain/study";
 import { migrate } from "../app/models/migrations.server";
 import { upsertReferenceData } from "../app/models/reference.server";
 import { saveStudy } from "../app/models/study.server";
-import { startIndexer } from "../search/indexer.server";
-import { representativeClause, statusSetFor } from "../search/meilisearch-representatives";
-import { MeilisearchEngine } from "../search/meilisearch";
-import { startLocalMeilisearch, type LocalMeilisearch } from "../search/meilisearch-process";
-import { SqliteFtsEngine } from "../search/sqlite-fts";
-import type { SearchEngine, SearchQuery } from "../search/types";
+import { startIndexer } from "../app/search/indexer.server";
+import { representativeClause, statusSetFor } from "../app/search/meilisearch-representatives";
+import { MeilisearchEngine } from "../app/search/meilisearch.server";
+import { startLocalMeilisearch, type LocalMeilisearch } from "../app/search/meilisearch-process.server";
+import { SqliteFtsEngine } from "../app/search/sqlite-fts.server";
+import type { SearchEngine, SearchQuery } from "../app/search/types";
 import { buildQueries, generateDocuments, Rand, rawMatch, SHAPE_SHARE, type BenchQuery } from "./lib/search-bench-data";
 
 const HELP = `Usage: npm run bench:search [-- options]
@@ -64,7 +64,7 @@ latency (saveStudy → outbox → indexer → found by a search).
 
 Targets (issue 4): p95 < 20 ms for both engines at 100,000 studies on a 2-core machine; the
 portal's engine p95 at most 2× the raw FTS5 p95; ingest→searchable < 1 s.
-Meilisearch is the sha256-verified local TEST binary (search/meilisearch-binary.ts), never downloaded.`;
+Meilisearch is the sha256-verified local TEST binary (app/search/meilisearch-binary.server.ts), never downloaded.`;
 
 const { values } = parseArgs({
   options: {
@@ -250,7 +250,7 @@ interface ShapeProfile {
   slowest: { ms: number; rows: number | null; kind: string; param: string }[];
 }
 
-/** What an engine statement is for, from its SQL (the statements search/sqlite-fts.ts prepares). */
+/** What an engine statement is for, from its SQL (the statements app/search/sqlite-fts.server.ts prepares). */
 function statementKind(sql: string): string {
   if (sql.includes("search_term_deletes")) return "typo candidates";
   if (sql.includes("search_term_grams")) return "compound lookup";
@@ -778,7 +778,7 @@ async function runPhase(phase: "sqlite" | "meilisearch", size: number, now: Date
 
 if (values.phase) {
   // Show each kind of warning once (the client's waitForTask used to leave an abort listener per
-  // poll, MaxListenersExceededWarning hundreds of times; search/meilisearch-settings.ts waits itself now).
+  // poll, MaxListenersExceededWarning hundreds of times; app/search/meilisearch-settings.ts waits itself now).
   process.removeAllListeners("warning");
   const seen = new Set<string>();
   process.on("warning", (w) => {

@@ -2,10 +2,10 @@
  * npm run db:migrate — apply pending SQL migrations from data/migrations and refresh the
  * reference lists (regions, organisations, hospitals, HRCS, ICD-10). Never seeds demo data.
  */
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { appliedMigrations } from "../app/models/migrations.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { appliedMigrations } from "#app/models/migrations.server";
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(`Usage: npm run db:migrate

@@ -13,10 +13,10 @@ import { loadReferenceData } from "../app/boot.server";
 import { openDatabase } from "../app/db.server";
 import { migrate } from "../app/models/migrations.server";
 import { upsertReferenceData } from "../app/models/reference.server";
-import { MeilisearchEngine } from "../search/meilisearch";
-import { startLocalMeilisearch, type LocalMeilisearch } from "../search/meilisearch-process";
-import { SqliteFtsEngine } from "../search/sqlite-fts";
-import type { SearchEngine } from "../search/types";
+import { MeilisearchEngine } from "../app/search/meilisearch.server";
+import { startLocalMeilisearch, type LocalMeilisearch } from "../app/search/meilisearch-process.server";
+import { SqliteFtsEngine } from "../app/search/sqlite-fts.server";
+import type { SearchEngine } from "../app/search/types";
 import { buildEvalCorpus, JUDGEMENTS_FILE } from "../tests/search/corpus";
 import {
   byGroup,
@@ -39,7 +39,7 @@ treatment): mean nDCG@10 (gain 2^grade − 1), mean recall@20, and the number of
 (another organ or disease, marked in the judgements) in the top 10.
 
   --engines <list>   sqlite,meilisearch (default both); Meilisearch is the sha256-verified local
-                     test binary (search/meilisearch-binary.ts), started and stopped here
+                     test binary (app/search/meilisearch-binary.server.ts), started and stopped here
   --judgements <f>   judged queries (default tests/search/judgements.json)
   --show-misses      also list every query with nDCG@10 < 1, recall@20 < 1 or a wrong hit
   --json             print one JSON document instead of tables

@@ -19,7 +19,7 @@ are kept as written beside it. A study with no registered Norwegian site has no 
 be responsible for it: it is reported as unmatched, not stored. ClinicalTrials.gov has no per-site
 inclusion dates: each site's status is ClinicalTrials.gov's own (location status, else the overall
 status) as of its last verification, and ESTIMATED dates are shown as expected, never as
-inclusion dates (ADR 0012, app/ingest/mappers/ctgov-json.ts).
+inclusion dates (ADR 0012, app/ingest/mappers/ctgov-json.server.ts).
 A registry import never withdraws anything. Environment: DATABASE_PATH.`;
 
 const { values, positionals } = parseArgs({

@@ -8,8 +8,8 @@ import { closeDb, getDb } from "../app/db.server";
 import { prepareDatabase } from "../app/boot.server";
 import { allStudyIds, outboxLag } from "../app/models/search-outbox.server";
 import { getSearchEngines } from "../app/search.server";
-import { rebuildIndex } from "../search/indexer.server";
-import type { SearchEngine } from "../search/types";
+import { rebuildIndex } from "../app/search/indexer.server";
+import type { SearchEngine } from "../app/search/types";
 import { describeEngine, ENGINE_CHOICES, seconds, selectEngines } from "./lib/search-cli";
 
 const HELP = `Usage: npm run search:reindex [-- --engine <${ENGINE_CHOICES.join("|")}>] [--batch-size <n>]

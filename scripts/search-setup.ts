@@ -7,9 +7,9 @@ import { loadConfigOrExit } from "../app/config.server";
 import { closeDb, getDb } from "../app/db.server";
 import { prepareDatabase } from "../app/boot.server";
 import { getSearchEngines } from "../app/search.server";
-import { MeilisearchEngine } from "../search/meilisearch";
-import { settingsDiff, studyIndexSettings } from "../search/meilisearch-settings";
-import type { SearchEngine } from "../search/types";
+import { MeilisearchEngine } from "../app/search/meilisearch.server";
+import { settingsDiff, studyIndexSettings } from "../app/search/meilisearch-settings";
+import type { SearchEngine } from "../app/search/types";
 import { describeEngine, ENGINE_CHOICES, selectEngines } from "./lib/search-cli";
 
 const HELP = `Usage: npm run search:setup [-- --engine <${ENGINE_CHOICES.join("|")}>]

@@ -3,7 +3,7 @@
  * (CORS, rate limit, validators, error shape) are in app/http/api-read.server.ts; SQL is in
  * app/models; the route files only bind a path to one of these.
  */
-import type { Facet, SearchQuery, SearchResult, SortOrder, StatusFilter } from "../../search/types";
+import type { Facet, SearchQuery, SearchResult, SortOrder, StatusFilter } from "../search/types";
 import { osloDate, statusPolicy } from "../domain/inclusion-status";
 import { freshnessByOrganisation, freshnessByRegion, type FreshnessRow } from "../domain/statistics";
 import { statisticsFacts } from "../models/statistics.server";

@@ -2,7 +2,7 @@
  * Stored records → API representations (pure). Status is derived here, at request time, with the
  * domain's inclusion-status rules and the request's one `now`; it is never stored.
  */
-import type { SearchHit } from "../../search/types";
+import type { SearchHit } from "../search/types";
 import { nextStatusChange, siteState, statusTransitions, studyStatus } from "../domain/inclusion-status";
 import type { PublicationState, Study } from "../domain/study";
 import { publicLinks } from "../domain/junk-check";

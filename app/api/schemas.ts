@@ -7,7 +7,7 @@
  * #/components/schemas; the response builders (app/api/represent.ts) return their z.output types.
  */
 import { z } from "zod";
-import { FACETS } from "../../search/types";
+import { FACETS } from "../search/types";
 import { DECLARED_STATUSES, SITE_STATUSES as DOMAIN_SITE_STATUSES } from "../domain/inclusion-status";
 import { CONTACT_ROLES, INTERVENTION_TYPES, PHASES, PUBLICATION_STATES, SEXES, STUDY_TYPES } from "../domain/study";
 

@@ -6,7 +6,7 @@
 import { Form } from "@remix-run/react";
 import type { CheckOutcome } from "~/domain/eligibility-check";
 import { useTranslator } from "~/i18n/use-translator";
-import type { ClinicianStudyView } from "~/views/study-page.server";
+import type { ClinicianStudyView } from "~/views/study-page-types";
 import { fieldProblem } from "./ProblemSummary";
 
 const OUTCOME_KEY = { met: "check.met", not_met: "check.notMet", unknown: "check.unknown" } as const;

@@ -12,7 +12,7 @@ import { HealthyVolunteersText, MoreInfoAtHospital } from "~/components/StudyFac
 import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
 import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
 import { useTranslator } from "~/i18n/use-translator";
-import type { ClinicianStudyView, PatientStudyView } from "~/views/study-page.server";
+import type { ClinicianStudyView, PatientStudyView } from "~/views/study-page-types";
 
 type TitleTag = "h1" | "h2";
 

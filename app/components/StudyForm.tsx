@@ -17,7 +17,8 @@ import {
 } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { fieldLabel, parseStudyForm, splitIcd10, type studyToForm } from "~/domain/study-form";
+import { fieldLabel, splitIcd10, type studyToForm } from "~/domain/study-form";
+import { parseStudyForm } from "~/forms/study-form";
 import { CONTACT_ROLES, PHASES, SEXES, STUDY_TYPES } from "~/domain/study";
 import { PHASE_LABEL, SEX_LABEL, STUDY_TYPE_LABEL } from "~/domain/labels";
 import { CsrfField } from "./SignedIn";

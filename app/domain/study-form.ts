@@ -7,9 +7,9 @@
  * text (so the field works without JavaScript) and — only when sending for approval — what
  * publishing needs (REK, type of study, a site with both inclusion dates, a plain-language
  * summary). "Lagre utkast" needs only a title: the rest can be filled in later. `formToStudy` maps the form's values onto a study record; `studyToForm`
- * fills the form from one. Pure: used by the page in the browser and by the action on the server.
+ * fills the form from one. Pure: used by the page in the browser and by the action on the server;
+ * parsing a submission with the form library is in app/forms/study-form.ts.
  */
-import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import {
   checkDuplicateSites,
@@ -296,31 +296,4 @@ export function studyToForm(study: Study) {
         inclusionEnd: text(s.inclusionEnd),
       })),
   };
-}
-
-/**
- * Parses the submitted form (in the browser as you type, and again on the server) with the
- * form schema and the Norwegian messages. A bad ICD-10 code is reported on the one text field
- * that holds the codes, naming the code, instead of on an element nobody can see.
- */
-export function parseStudyForm(payload: FormData | URLSearchParams) {
-  const submission = parseWithZod(payload, {
-    schema: studyFormSchema,
-    error: formErrorMap,
-    formatError: formatFormErrors,
-  });
-  const errors = submission.status === "success" ? null : submission.error;
-  if (errors) {
-    const typed = splitIcd10(payload.get("icd10") ?? "");
-    const codes = Array.isArray(typed) ? (typed as string[]) : [];
-    const icd10: string[] = [...(errors.icd10 ?? [])];
-    for (const key of Object.keys(errors)) {
-      const m = /^icd10\[(\d+)\]$/.exec(key);
-      if (!m) continue;
-      icd10.push(`«${codes[Number(m[1])] ?? ""}» er ikke en ICD-10-kode (skriv for eksempel C50 eller C509).`);
-      delete errors[key];
-    }
-    if (icd10.length) errors.icd10 = icd10;
-  }
-  return submission;
 }

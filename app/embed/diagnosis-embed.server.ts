@@ -16,8 +16,8 @@
  * them, otherwise as a search for the code's Norwegian name; the answer says which.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { synonymGroups } from "../../search/synonyms";
-import type { SearchEngine } from "../../search/types";
+import { synonymGroups } from "../search/synonyms.server";
+import type { SearchEngine } from "../search/types";
 import {
   OPEN_STUDIES_DEFAULT_LIMIT,
   openStudiesQueryParams,
@@ -31,7 +31,7 @@ import { getDb, type Db } from "../db.server";
 import { readDiagnosisKey, type DiagnosisKey } from "../domain/diagnosis-key";
 import { distanceKm, roundKm } from "../domain/geo-distance";
 import { osloDate, siteStatus } from "../domain/inclusion-status";
-import { siteStatusText } from "../domain/status-text";
+import { siteStatusText } from "../views/status-text";
 import { xmlAttr as attr, xmlText as text } from "../feeds/xml";
 import { invalidParameters } from "../http/api-errors.server";
 import { publicBaseUrl, readEndpoint, weakEtag, type ApiAnswer, type ApiContext } from "../http/api-read.server";

@@ -14,7 +14,7 @@ import { activeSites, studyApiUrl, studyWebUrl, type Urls } from "../api/represe
 import { getConfig } from "../config.server";
 import { getDb, type Db } from "../db.server";
 import { osloDate, siteStatus, studyStatus, type SiteStatus } from "../domain/inclusion-status";
-import { siteStatusText } from "../domain/status-text";
+import { siteStatusText } from "../views/status-text";
 import { formatDateNb } from "../feeds/labels";
 import { xmlAttr as attr, xmlText as text } from "../feeds/xml";
 import { ApiError } from "../http/api-errors.server";

@@ -1,7 +1,7 @@
 /**
  * The 22 chapters of ICD-10 (WHO; Norwegian names as in the Norwegian edition) by code range, for
  * the per-chapter Atom feeds. The ranges are the same as the search engines' facet
- * (search/meilisearch-settings.ts icd10Chapter; a unit test checks that they agree).
+ * (app/search/meilisearch-settings.ts icd10Chapter; a unit test checks that they agree).
  */
 export interface Icd10Chapter {
   /** Roman numeral, as in the feed address: /feeds/icd10/II.atom */

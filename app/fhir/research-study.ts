@@ -54,7 +54,7 @@ import {
 import type { Language, Phase } from "../domain/study";
 import { siteDisplayName } from "../domain/site-name";
 import { publicLinks } from "../domain/junk-check";
-import { STATUS_LABEL, siteConfirmationText, siteStatusText } from "../domain/status-text";
+import { STATUS_LABEL, siteConfirmationText, siteStatusText } from "../views/status-text";
 import type { SiteRecord, StudyRecord } from "../models/study.server";
 import {
   ADMINISTRATIVE_GENDER_SYSTEM,

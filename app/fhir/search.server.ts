@@ -25,7 +25,7 @@ import { studyIdsForDiagnosisKey } from "../embed/diagnosis-embed.server";
 import { publishedStudyIdsByTreatment } from "../models/diagnosis-studies.server";
 import { listOrganisations } from "../models/reference.server";
 import { getStudies } from "../models/study.server";
-import type { SearchEngine, SearchQuery } from "../../search/types";
+import type { SearchEngine, SearchQuery } from "../search/types";
 import { operationOutcome, type Issue } from "./http";
 import { effectiveLastUpdated, toResearchStudy, type FhirJson } from "./research-study";
 import { matchesDate, type ConditionMatch, type FhirSearch } from "./search-params";

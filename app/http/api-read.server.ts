@@ -15,6 +15,7 @@ import { clientKey, TokenBucketLimiter, type RateDecision } from "../api/rate-li
 import type { Urls } from "../api/represent";
 import { getConfig } from "../config.server";
 import { getDb, type Db } from "../db.server";
+import { existingSingleton, singleton } from "../singleton.server";
 import { osloDate, startOfOsloDay } from "../domain/inclusion-status";
 import { answerStateToken, changeLogHead, latestInclusionTransition } from "../models/open-api.server";
 import { ApiError, apiError } from "./api-errors.server";
@@ -83,24 +84,17 @@ export function publicBaseUrl(): string {
 
 /* ------------------------------------------------------------------ rate limit */
 
-const LIMITER_KEY = Symbol.for("kliniske-studier.api-rate-limit");
-type GlobalWithLimiter = typeof globalThis & {
-  [LIMITER_KEY]?: { limiter: TokenBucketLimiter | null; warned: boolean };
-};
-
-function limiterState() {
-  const g = globalThis as GlobalWithLimiter;
-  if (!g[LIMITER_KEY]) {
+function limiterState(): { limiter: TokenBucketLimiter | null; warned: boolean } {
+  return singleton("api-rate-limit", () => {
     const c = getConfig();
-    g[LIMITER_KEY] = {
+    return {
       limiter:
         c.API_RATE_LIMIT_PER_MINUTE > 0
           ? new TokenBucketLimiter({ perMinute: c.API_RATE_LIMIT_PER_MINUTE, burst: c.API_RATE_LIMIT_BURST })
           : null,
       warned: false,
     };
-  }
-  return g[LIMITER_KEY];
+  });
 }
 
 /** The connection's address, when the server passes it as load context ({ remoteAddress }). */
@@ -253,19 +247,14 @@ export interface ReadEndpointOptions {
 
 /* ------------------------------------------------------------------ answer cache */
 
-const CACHE_KEY = Symbol.for("kliniske-studier.api-answer-cache");
-type GlobalWithCache = typeof globalThis & { [CACHE_KEY]?: AnswerCache };
-
 /** The process's answer cache (one per process, also across dev rebuilds). */
 export function apiAnswerCache(): AnswerCache {
-  const g = globalThis as GlobalWithCache;
-  g[CACHE_KEY] ??= new AnswerCache(getConfig().API_ANSWER_CACHE_MB * 2 ** 20);
-  return g[CACHE_KEY];
+  return singleton("api-answer-cache", () => new AnswerCache(getConfig().API_ANSWER_CACHE_MB * 2 ** 20));
 }
 
 /** The cache's counters (zeros before the first cached endpoint was read; made without config). */
 export function apiAnswerCacheStats(): AnswerCacheStats {
-  return (globalThis as GlobalWithCache)[CACHE_KEY]?.stats() ?? { hits: 0, misses: 0, entries: 0, bytes: 0 };
+  return existingSingleton<AnswerCache>("api-answer-cache")?.stats() ?? { hits: 0, misses: 0, entries: 0, bytes: 0 };
 }
 
 /** An answer as status, headers and body: what both Remix (as a Response) and server.ts's fast path send. */

@@ -13,7 +13,7 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { FallbackSearchEngine } from "../../search/fallback";
+import { FallbackSearchEngine } from "../search/fallback.server";
 import { apiAnswerCacheStats } from "./api-read.server";
 import type { Db } from "../db.server";
 import { ingestTotals } from "../models/ingest.server";

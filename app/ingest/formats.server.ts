@@ -7,11 +7,11 @@
 import type { Db } from "../db.server";
 import { osloDate } from "../domain/inclusion-status";
 import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
-import { parseCtgovCsv } from "./mappers/ctgov-csv";
-import { parseCtgovJson } from "./mappers/ctgov-json";
-import { parseCtisCsv } from "./mappers/ctis-csv";
+import { parseCtgovCsv } from "./mappers/ctgov-csv.server";
+import { parseCtgovJson } from "./mappers/ctgov-json.server";
+import { parseCtisCsv } from "./mappers/ctis-csv.server";
 import { parseFhirResearchStudy } from "./mappers/fhir-research-study";
-import { detectInput, formatMismatch } from "./detect-format";
+import { detectInput, formatMismatch } from "./detect-format.server";
 import { parseNativeJson, type CategoryRef } from "./mappers/native";
 import type { IngestFormat, MapContext, MapResult } from "./types";
 import { isGzip, unpackGzipWithin, type Unpacked } from "./unpack.server";

@@ -7,8 +7,8 @@
  * Norwegian sites matched no organisation) + rejected — is recorded as a registry import.
  */
 import type { Db } from "../db.server";
-import { parseCtgovCsv } from "./mappers/ctgov-csv";
-import { parseCtgovJson } from "./mappers/ctgov-json";
+import { parseCtgovCsv } from "./mappers/ctgov-csv.server";
+import { parseCtgovJson } from "./mappers/ctgov-json.server";
 import { buildMapContext, wrongFormat } from "./formats.server";
 import { ingestBatch, type IngestReport } from "./ingest-service.server";
 import {

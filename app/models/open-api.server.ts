@@ -4,12 +4,12 @@
  * consistent read-only snapshot for bulk exports. Study records themselves come from
  * study.server.ts (getStudy / getStudies).
  */
-import { PERISHABLE_DECLARED, statusPolicy } from "../domain/inclusion-status";
+import { PERISHABLE_DECLARED, statusPolicy } from "#app/domain/inclusion-status";
 import Database from "better-sqlite3";
-import type { Db } from "../db.server";
-import type { PublicationState, Study } from "../domain/study";
+import type { Db } from "#app/db.server";
+import type { PublicationState, Study } from "#app/domain/study";
 import type { Actor } from "./study.server";
-import { GENERATION_KEY as SQLITE_FTS_GENERATION_KEY } from "../../search/sqlite-fts";
+import { SQLITE_FTS_GENERATION_KEY } from "./meta-keys";
 import { sql } from "./statements.server";
 
 /* ------------------------------------------------------------------ change log */

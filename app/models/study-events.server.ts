@@ -1,21 +1,14 @@
 /**
  * In-process notice that a study changed, so the search indexer (and later live updates) can wake
  * at once instead of waiting for their next poll. Changes made by other processes (a CLI ingest)
- * are still found by polling the outbox. Kept on globalThis: server.ts and the Remix build each
- * load their own copy of this module.
+ * are still found by polling the outbox. A singleton: server.ts and the Remix build each load
+ * their own copy of this module.
  */
 import { EventEmitter } from "node:events";
-
-const KEY = Symbol.for("kliniske-studier.study-events");
-type G = typeof globalThis & { [KEY]?: EventEmitter };
+import { singleton } from "../singleton.server";
 
 export function studyEvents(): EventEmitter {
-  const g = globalThis as G;
-  if (!g[KEY]) {
-    g[KEY] = new EventEmitter();
-    g[KEY].setMaxListeners(100);
-  }
-  return g[KEY];
+  return singleton("study-events", () => new EventEmitter().setMaxListeners(100));
 }
 
 export function notifyStudyChanged(studyId: number): void {

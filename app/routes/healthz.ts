@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getConfig } from "~/config.server";
-import { getDb } from "~/db.server";
-import { healthAnswer, opsAuthorised } from "~/http/health.server";
-import { getSearchEngines } from "~/search.server";
+import { getConfig } from "#app/config.server";
+import { getDb } from "#app/db.server";
+import { healthAnswer, opsAuthorised } from "#app/http/health.server";
+import { getSearchEngines } from "#app/search.server";
 
 /**
  * Liveness (readiness is /readyz, in server.ts: app/http/readiness.server.ts). The database and

@@ -5,7 +5,7 @@
  */
 import { daysUntilClose, siteStatus } from "../domain/inclusion-status";
 import { PHASES, STUDY_TYPES } from "../domain/study";
-import { studyStatusText } from "../domain/status-text";
+import { studyStatusText } from "./status-text";
 import { getDb } from "../db.server";
 import { langFromSearch, type Lang } from "../i18n/languages";
 import { translator } from "../i18n/translate";
@@ -14,7 +14,7 @@ import { readDiagnosisCode, type DiagnosisLookups } from "../domain/diagnosis-co
 import { listIcd10CodesInUse, listOrganisations, listRegions } from "../models/reference.server";
 import { getStudies, type StudyRecord } from "../models/study.server";
 import { getSearchEngine } from "../search.server";
-import type { SearchHit, SearchQuery } from "../../search/types";
+import type { SearchHit, SearchQuery } from "../search/types";
 import { SEX_FOR_ENGINE, type ParamProblem } from "../search-params/field-parsers";
 import { STATUS_FILTER, withoutEmpty } from "../search-params/engine-query";
 import {

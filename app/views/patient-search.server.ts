@@ -10,7 +10,7 @@ import { listHrcsCategories, listRegions } from "../models/reference.server";
 import { countPostcodes, lookupPostcode } from "../models/postcode.server";
 import { getStudies } from "../models/study.server";
 import { getSearchEngine } from "../search.server";
-import type { SearchQuery } from "../../search/types";
+import type { SearchQuery } from "../search/types";
 import { SEX_FOR_ENGINE, type ParamProblem } from "../search-params/field-parsers";
 import { STATUS_FILTER, withoutEmpty } from "../search-params/engine-query";
 import {

@@ -1,11 +1,11 @@
 /** What the researcher and editor pages show of a study, built from the stored records. */
 import { osloDate, siteState, siteStatus, studyStatus, type StudyStatus } from "../domain/inclusion-status";
-import { siteConfirmationText, siteStatusText, STATUS_LABEL } from "../domain/status-text";
+import { siteConfirmationText, siteStatusText, STATUS_LABEL } from "./status-text";
 import { missingForPublishing, readinessWarnings } from "../domain/study-readiness";
 import { siteKey } from "../domain/study-snapshot";
 import type { StudyRecord } from "../models/study.server";
 import type { SiteConfirmationEntry, StudyVersion } from "../models/study.server";
-import { formatCalendarDate } from "../domain/status-text";
+import { formatCalendarDate } from "./status-text";
 import { describeChange, summariseInWords, type DiffWords, type ReadableChange } from "./version-diff";
 import type { Db } from "../db.server";
 import { listOrganisations } from "../models/reference.server";

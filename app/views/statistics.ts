@@ -7,7 +7,7 @@ import { format } from "date-fns";
 import { nb } from "date-fns/locale";
 import { PHASE_LABEL } from "../domain/labels";
 import type { StudyStatus } from "../domain/inclusion-status";
-import { STATUS_LABEL } from "../domain/status-text";
+import { STATUS_LABEL } from "./status-text";
 import { statusPolicy } from "../domain/inclusion-status";
 import type { Lang } from "../i18n/languages";
 import { translator } from "../i18n/translate";

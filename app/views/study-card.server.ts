@@ -6,11 +6,11 @@
 import { siteStatus, type StudyStatus } from "../domain/inclusion-status";
 import { siteDisplayName } from "../domain/site-name";
 import { roundKm } from "../domain/geo-distance";
-import { studyStatusText } from "../domain/status-text";
+import { studyStatusText } from "./status-text";
 import type { Lang } from "../i18n/languages";
 import { translator, type Translator } from "../i18n/translate";
 import type { SiteRecord, StudyRecord } from "../models/study.server";
-import type { SearchHit } from "../../search/types";
+import type { SearchHit } from "../search/types";
 import { localText, type LocalText } from "./localized-text";
 
 export interface StudyCard {

@@ -3,25 +3,35 @@
  * the clinician page with everything needed to refer. Status is derived from each site's dates at
  * `now` (domain/inclusion-status via status-text), never read from storage.
  */
-import { osloDate, siteState, siteStatus, type SiteStatus, type StudyStatus } from "../domain/inclusion-status";
+import { osloDate, siteState, siteStatus, type SiteStatus } from "../domain/inclusion-status";
 import { distanceKm, roundKm } from "../domain/geo-distance";
 import { sitePlaceNote } from "./study-card.server";
-import { siteConfirmationText, siteStatusText, studyStatusText } from "../domain/status-text";
+import { siteConfirmationText, siteStatusText, studyStatusText } from "./status-text";
 import { withLang, type Lang } from "../i18n/languages";
 import { getConfig } from "../config.server";
 import { translator, type Translator } from "../i18n/translate";
-import { checkEligibility, type EligibilityCheck } from "../domain/eligibility-check";
+import { checkEligibility } from "../domain/eligibility-check";
 import { SEX_FOR_ENGINE } from "../search-params/field-parsers";
 import { referralSummaryText } from "./referral-summary";
 import type { Db } from "../db.server";
 import { listHrcsCategories } from "../models/reference.server";
 import { getStudy, type SiteRecord, type StudyRecord } from "../models/study.server";
 import { criteriaItems } from "./criteria-items";
-import { localText, type LocalText } from "./localized-text";
+import { localText } from "./localized-text";
 import { activeSites } from "./study-card.server";
 import { siteDisplayName } from "../domain/site-name";
 import { publicLinks } from "../domain/junk-check";
 import { ageRangeText, phaseText, sexText, studyTypeText } from "./study-labels";
+import type {
+  ClinicianStudyView,
+  CriteriaView,
+  IdentifierView,
+  PatientStudyView,
+  SiteView,
+  StudyPageBase,
+} from "./study-page-types";
+
+export type * from "./study-page-types";
 
 /** Drafts and studies awaiting approval are not public: they are a 404 like a missing study. */
 export const PUBLIC_STATES = new Set(["published", "withdrawn"]);
@@ -30,66 +40,6 @@ export function parseStudyId(raw: string | undefined): number | null {
   if (!/^\d{1,12}$/.test(raw ?? "")) return null;
   const id = Number(raw);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
-}
-
-export interface SiteView {
-  id: number;
-  name: string;
-  /** The health trust, when the site is a named hospital of it. */
-  organisation: string | null;
-  place: string | null;
-  region: string | null;
-  /** The source names this place, but it is no registered organisation in the portal. */
-  unregistered: boolean;
-  status: SiteStatus;
-  statusText: string;
-  /** "Sist bekreftet 12. november 2026" (ADR 0019); null when the site has no confirmation record. */
-  confirmedText: string | null;
-  /** Not confirmed within the soft limit: ranked below confirmed sites of the same status. */
-  overdue: boolean;
-  window: string;
-  pauseReason: string | null;
-  contact: { name: string; email: string | null; phone: string | null } | null;
-  moreContacts: { name: string; email: string | null; phone: string | null }[];
-  referral: string | null;
-  distanceKm: number | null;
-  /** "ved hovedsykehuset …" when the site names no hospital, "sted ikke oppgitt" when no place is known. */
-  placeNote: string | null;
-}
-
-export interface CriteriaView {
-  items: string[];
-  lang: Lang;
-}
-
-export interface StudyPageBase {
-  id: number;
-  title: LocalText;
-  fullTitle: LocalText | null;
-  status: StudyStatus;
-  statusText: string;
-  isDemo: boolean;
-  withdrawn: { date: string | null } | null;
-  summary: LocalText | null;
-  participation: LocalText | null;
-  type: string;
-  phase: string | null;
-  categories: string[];
-  age: string;
-  sex: string;
-  /** null: the source does not say. */
-  healthyVolunteers: boolean | null;
-  conditions: string[];
-  inclusion: CriteriaView | null;
-  exclusion: CriteriaView | null;
-  sites: SiteView[];
-  links: { url: string; label: string }[];
-  /**
-   * A study published without a plain-language summary (a hospital listing that links to the
-   * hospital's own page): the page says "more information is available from the hospital" and
-   * links there instead.
-   */
-  moreInfoAtHospital: { link: { url: string; label: string } | null } | null;
 }
 
 const STATUS_ORDER: Record<SiteStatus, number> = {
@@ -205,14 +155,6 @@ export function studyPageBase(study: StudyRecord, options: StudyPageOptions): St
   };
 }
 
-export interface PatientStudyView extends StudyPageBase {
-  /** Contacts meant for the public (patients and relatives). */
-  contacts: { name: string; email: string | null; phone: string | null }[];
-  postcode: string | null;
-  /** "Tilbake til søket": the search the patient came from, with its words, postcode and filters. */
-  backHref: string;
-}
-
 export function patientStudyView(
   study: StudyRecord,
   options: StudyPageOptions & { postcode: string | null; backHref: string },
@@ -242,38 +184,6 @@ export function loadPublicStudy(db: Db, rawId: string | undefined): StudyRecord 
 
 export function categoryNamesFor(db: Db, lang: Lang): Map<string, string> {
   return new Map(listHrcsCategories(db).map((c) => [c.id, lang === "en" ? c.nameEn : c.nameNb]));
-}
-
-export interface IdentifierView {
-  label: string;
-  value: string;
-  /** The registry's public page; none for fictional demo numbers, which would lead nowhere. */
-  url: string | null;
-}
-
-export interface ClinicianStudyView extends StudyPageBase {
-  scientificSummary: LocalText | null;
-  identifiers: IdentifierView[];
-  icd10: { code: string; name: string | null }[];
-  interventions: string[];
-  lead: string;
-  owner: string;
-  officialTitle: string | null;
-  keywords: string[];
-  region: string;
-  pi: string | null;
-  sponsor: string | null;
-  targetEnrolment: number | null;
-  updated: string;
-  version: number;
-  contacts: { name: string; email: string | null; phone: string | null; role: "public" | "scientific" }[];
-  referralText: string;
-  check: {
-    age: number | null;
-    sex: "kvinne" | "mann" | null;
-    result: EligibilityCheck;
-    problems: { field: string; message: string }[];
-  };
 }
 
 export function identifierViews(

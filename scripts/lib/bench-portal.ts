@@ -13,7 +13,7 @@ import { osloDate } from "../../app/domain/inclusion-status";
 import type { StudyInput } from "../../app/domain/study";
 import { saveStudy } from "../../app/models/study.server";
 import { issueToken } from "../../app/models/token.server";
-import type { SearchDocument, SearchQuery } from "../../search/types";
+import type { SearchDocument, SearchQuery } from "../../app/search/types";
 import { generateDocuments } from "./search-bench-data";
 
 /** One generated study (its site documents) as study-model input. */

@@ -12,8 +12,8 @@ import { addCalendarDays } from "../../app/domain/calendar-date";
 import { osloDate, startOfOsloDay } from "../../app/domain/inclusion-status";
 import { gunzipSync } from "node:zlib";
 import { parseShippedPostcodes } from "../../app/domain/postcode-list";
-import { queryText } from "../../search/query-terms";
-import type { SearchDocument, SearchQuery } from "../../search/types";
+import { queryText } from "../../app/search/query-terms";
+import type { SearchDocument, SearchQuery } from "../../app/search/types";
 
 // =============================================================================================
 // Seeded randomness

@@ -13,7 +13,7 @@ import { openDatabase } from "../../app/db.server";
 import { createUser } from "../../app/models/user.server";
 import { addCalendarDays } from "../../app/domain/calendar-date";
 import { osloDate } from "../../app/domain/inclusion-status";
-import { formatCalendarDate } from "../../app/domain/status-text";
+import { formatCalendarDate } from "../../app/views/status-text";
 import { expectNoAxeViolations } from "./support/axe";
 
 const PASSWORD = "e2e-passord-som-er-langt";

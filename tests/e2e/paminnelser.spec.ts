@@ -11,7 +11,7 @@ import { hashPassword } from "../../app/auth/password.server";
 import { openDatabase } from "../../app/db.server";
 import { addCalendarDays } from "../../app/domain/calendar-date";
 import { osloDate } from "../../app/domain/inclusion-status";
-import { formatCalendarDate } from "../../app/domain/status-text";
+import { formatCalendarDate } from "../../app/views/status-text";
 import { createUser } from "../../app/models/user.server";
 import { saveStudy } from "../../app/models/study.server";
 import { expectNoAxeViolations } from "./support/axe";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ICAL from "ical.js";
 import { addCalendarDays } from "~/domain/calendar-date";
 import { confirmationOverdueFrom, osloDate } from "~/domain/inclusion-status";
-import { formatCalendarDate } from "~/domain/status-text";
+import { formatCalendarDate } from "~/views/status-text";
 import { saveStudy } from "~/models/study.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";

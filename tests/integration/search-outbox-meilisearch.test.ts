@@ -12,12 +12,12 @@ import { allStudyIds, cursorPosition, cursorState, outboxHead, outboxLag } from 
 import { getStudy, saveStudy, toStudyInput } from "~/models/study.server";
 import { createSearchEngines, searchHealthReport, startSearchIndexing } from "~/search.server";
 import { seedDemoStudies } from "~/seed/demo-seed.server";
-import { FallbackSearchEngine } from "../../search/fallback";
-import { documentsFor, drainOutbox, rebuildIndex, startIndexer } from "../../search/indexer.server";
-import { MeilisearchEngine } from "../../search/meilisearch";
-import { freePort, startLocalMeilisearch, type LocalMeilisearch } from "../../search/meilisearch-process";
-import { SqliteFtsEngine } from "../../search/sqlite-fts";
-import type { SearchEngine } from "../../search/types";
+import { FallbackSearchEngine } from "../../app/search/fallback.server";
+import { documentsFor, drainOutbox, rebuildIndex, startIndexer } from "../../app/search/indexer.server";
+import { MeilisearchEngine } from "../../app/search/meilisearch.server";
+import { freePort, startLocalMeilisearch, type LocalMeilisearch } from "../../app/search/meilisearch-process.server";
+import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
+import type { SearchEngine } from "../../app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 
 const NOW = new Date("2026-11-22T11:00:00Z");

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveStudy } from "~/models/study.server";
 import { cursorState, dropCursorsExcept, ensureCursor, outboxHead, outboxLag } from "~/models/search-outbox.server";
-import { drainOutbox } from "../../search/indexer.server";
-import { SqliteFtsEngine } from "../../search/sqlite-fts";
-import type { SearchEngine } from "../../search/types";
+import { drainOutbox } from "../../app/search/indexer.server";
+import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
+import type { SearchEngine } from "../../app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/db.server";
-import { SqliteFtsEngine } from "../../search/sqlite-fts";
-import type { SearchDocument } from "../../search/types";
+import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
+import type { SearchDocument } from "../../app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 import { runSearchContract } from "../search/contract";
 

@@ -13,11 +13,11 @@ import { addCalendarDays } from "~/domain/calendar-date";
 import { startOfOsloDay } from "~/domain/inclusion-status";
 import type { StudyInput } from "~/domain/study";
 import { buildMapContext } from "~/ingest/formats.server";
-import { parseCtgovJson } from "~/ingest/mappers/ctgov-json";
+import { parseCtgovJson } from "~/ingest/mappers/ctgov-json.server";
 import { getStudy, saveStudy } from "~/models/study.server";
 import { DEMO_SOURCE_ID, seedDemoStudies } from "~/seed/demo-seed.server";
-import { studyDocuments } from "../../search/document-mapper";
-import type { SearchEngine, SearchQuery } from "../../search/types";
+import { studyDocuments } from "../../app/search/document-mapper";
+import type { SearchEngine, SearchQuery } from "../../app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 import { readJudgements } from "./quality";
 import { haveSharedData, readFixture, sharedData, sharedTitle } from "../helpers/shared-data";
@@ -314,7 +314,7 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       expect(narcolepsy.hits.map((h) => h.studyId)).toContain(idOf("NCT05816382"));
     });
 
-    // Issue 19: medically safe matching. Both engines, the same rule (search/medical-terms.ts).
+    // Issue 19: medically safe matching. Both engines, the same rule (app/search/medical-terms.server.ts).
     it("never turns one real medical word into another: hjerteinfarkt is not hjerneinfarkt", async () => {
       const ids = async (q: string) => (await search({ q })).hits.map((h) => h.studyId);
       const heartAttack = demoId("DEMO-002");

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkEligibility } from "~/domain/eligibility-check";
-import { siteStatusText, studyStatusText } from "~/domain/status-text";
+import { siteStatusText, studyStatusText } from "~/views/status-text";
 import { tidyQueryString } from "~/http/tidy-query";
 import { langFromSearch, withLang } from "~/i18n/languages";
 import { MESSAGES, translator } from "~/i18n/translate";

@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { detectInput, formatMismatch, type DetectedKind } from "~/ingest/detect-format";
+import { detectInput, formatMismatch, type DetectedKind } from "~/ingest/detect-format.server";
 import type { IngestFormat } from "~/ingest/types";
 
 /** A one-file ustar archive (header + content), enough for the sniffer. */

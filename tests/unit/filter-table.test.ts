@@ -1,5 +1,5 @@
 /**
- * The embedded engine's in-memory filter and facet layer (search/filter-table.ts) against a plain
+ * The embedded engine's in-memory filter and facet layer (app/search/filter-table.ts) against a plain
  * reference written straight from the rules, on random studies and queries (fast-check, fixed
  * seed). The layer is tuned for speed (status bits per study, integer facet codes, one predicate
  * per level); this checks the tuning changed no answer: which studies match, through which sites,
@@ -21,9 +21,9 @@ import {
   type CompiledFilter,
   type Match,
   type StudyEntry,
-} from "../../search/filter-table";
-import { icd10Chapter, icd10Prefixes } from "../../search/meilisearch-settings";
-import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "../../search/types";
+} from "../../app/search/filter-table";
+import { icd10Chapter, icd10Prefixes } from "../../app/search/meilisearch-settings";
+import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "../../app/search/types";
 
 const SEED = 20261202;
 const DAY = 86_400_000;

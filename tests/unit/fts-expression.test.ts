@@ -1,5 +1,5 @@
 /**
- * orOfAnds (search/sqlite-fts.ts) rewrites synonym alternatives as shared terms AND (the rest OR
+ * orOfAnds (app/search/sqlite-fts.server.ts) rewrites synonym alternatives as shared terms AND (the rest OR
  * …), which FTS5 scores far more cheaply. Checked against the plain OR of ANDs by running both as
  * FTS5 MATCH on a real in-memory SQLite table of random documents (fast-check, fixed seed): the
  * rewrite must find exactly the same rows.
@@ -7,7 +7,7 @@
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { orOfAnds } from "../../search/sqlite-fts";
+import { orOfAnds } from "../../app/search/sqlite-fts.server";
 
 const WORDS = ["kreft", "bryst", "type", "2", "insulin", "diabetes", "mellitus", "c50"];
 const term = fc.constantFrom(...WORDS.map((w) => `"${w}"`), `"insulin"*`, `"bryst"*`);

@@ -10,8 +10,8 @@ import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { siteState } from "~/domain/inclusion-status";
 import { describeProblems, studyInputSchema } from "~/domain/study";
-import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv";
-import { parseCtgovJson } from "~/ingest/mappers/ctgov-json";
+import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv.server";
+import { parseCtgovJson } from "~/ingest/mappers/ctgov-json.server";
 import { matchNorwegianSite, matchRegisteredOrganisation } from "~/ingest/organisation-matcher";
 import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
 

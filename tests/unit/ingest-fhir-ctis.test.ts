@@ -13,7 +13,7 @@ import {
   NORWAY_UNNAMED_SITE,
   parseCtisCsv,
   splitProducts,
-} from "~/ingest/mappers/ctis-csv";
+} from "~/ingest/mappers/ctis-csv.server";
 import {
   ECLAIRE_RECRUITMENT_PERIOD_URL,
   FHIR_STATUSES,

@@ -1,5 +1,5 @@
 /**
- * Medically safe matching (search/medical-terms.ts, issue 19): the known-term vocabulary, the
+ * Medically safe matching (app/search/medical-terms.server.ts, issue 19): the known-term vocabulary, the
  * query rules both engines share, the synonyms' recorded sources, and the quality metrics of the
  * judged query set (tests/search/quality.ts).
  */
@@ -7,11 +7,17 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { isKnownTerm, knownTerms, nearestKnownTerm, safeQuery, startsKnownTerm } from "../../search/medical-terms";
-import { studyIndexSettings, synonymsSetting } from "../../search/meilisearch-settings";
-import { normaliseNorwegian } from "../../search/norwegian";
-import { queryText } from "../../search/query-terms";
-import { expandWithSynonyms, synonymGroups, synonymSources } from "../../search/synonyms";
+import {
+  isKnownTerm,
+  knownTerms,
+  nearestKnownTerm,
+  safeQuery,
+  startsKnownTerm,
+} from "../../app/search/medical-terms.server";
+import { studyIndexSettings, synonymsSetting } from "../../app/search/meilisearch-settings";
+import { normaliseNorwegian } from "../../app/search/norwegian.server";
+import { queryText } from "../../app/search/query-terms";
+import { expandWithSynonyms, synonymGroups, synonymSources } from "../../app/search/synonyms.server";
 import { ndcgAt, readJudgements, recallAt } from "../search/quality";
 
 const safe = (raw: string) => safeQuery(queryText(raw));

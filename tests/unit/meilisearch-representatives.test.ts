@@ -1,5 +1,5 @@
 /**
- * Representative documents (search/meilisearch-representatives.ts): for every status set, every
+ * Representative documents (app/search/meilisearch-representatives.ts): for every status set, every
  * grouping and every instant, exactly one document of a study represents it when some site of the
  * study (in the group) has one of the statuses, and none otherwise. Checked against
  * documentStatus() — the rule both engines share — on random studies and instants (fast-check,
@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { documentStatus } from "../../search/document-mapper";
+import { documentStatus } from "../../app/search/document-mapper";
 import {
   GROUPINGS,
   NEG_INF,
@@ -19,8 +19,8 @@ import {
   statusSetFor,
   type Grouping,
   type RepresentableSite,
-} from "../../search/meilisearch-representatives";
-import type { StatusFilter } from "../../search/types";
+} from "../../app/search/meilisearch-representatives";
+import type { StatusFilter } from "../../app/search/types";
 
 /** Evaluates a clause of representativeClause's form on a document's fields. */
 function holds(clause: string, fields: Record<string, number>): boolean {

@@ -26,16 +26,16 @@ import {
 import { parseStudy } from "~/domain/study";
 import { parseSearchParams } from "~/fhir/search-params";
 import { InvalidEventIdError, parseEventId } from "~/realtime/hub.server";
-import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv";
-import { parseCtgovJson } from "~/ingest/mappers/ctgov-json";
-import { parseCtisCsv } from "~/ingest/mappers/ctis-csv";
+import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv.server";
+import { parseCtgovJson } from "~/ingest/mappers/ctgov-json.server";
+import { parseCtisCsv } from "~/ingest/mappers/ctis-csv.server";
 import { parseFhirResearchStudy } from "~/ingest/mappers/fhir-research-study";
 import { parseNativeJson, type CategoryRef } from "~/ingest/mappers/native";
 import type { MapContext, MapResult, OrganisationRef } from "~/ingest/types";
 import { clinicianSearchHref, parseClinicianSearchParams } from "~/search-params/clinician-search-params";
 import { parsePatientSearchParams, patientSearchHref } from "~/search-params/patient-search-params";
-import { normaliseNorwegian, tokens } from "../../search/norwegian";
-import { queryText } from "../../search/query-terms";
+import { normaliseNorwegian, tokens } from "../../app/search/norwegian.server";
+import { queryText } from "../../app/search/query-terms";
 import { readFixture, sharedData, skipReason } from "../helpers/shared-data";
 
 const SEED = 20261201;

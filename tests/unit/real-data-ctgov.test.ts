@@ -14,8 +14,8 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { siteState } from "~/domain/inclusion-status";
 import { describeProblems, studyInputSchema } from "~/domain/study";
-import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv";
-import { parseCtgovJson } from "~/ingest/mappers/ctgov-json";
+import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv.server";
+import { parseCtgovJson } from "~/ingest/mappers/ctgov-json.server";
 import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
 import { describeShared, readFixture, sharedData } from "../helpers/shared-data";
 

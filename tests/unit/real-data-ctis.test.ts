@@ -8,7 +8,7 @@ import path from "node:path";
 import { expect, it } from "vitest";
 import { siteState } from "~/domain/inclusion-status";
 import { studyInputSchema } from "~/domain/study";
-import { NORWAY_UNNAMED_SITE, parseCtisCsv } from "~/ingest/mappers/ctis-csv";
+import { NORWAY_UNNAMED_SITE, parseCtisCsv } from "~/ingest/mappers/ctis-csv.server";
 import type { MapContext, OrganisationRef } from "~/ingest/types";
 import { describeShared, sharedData } from "../helpers/shared-data";
 

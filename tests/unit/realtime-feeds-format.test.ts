@@ -6,7 +6,7 @@
 import ICAL from "ical.js";
 import { parseAtomFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import { icd10Chapter } from "../../search/meilisearch-settings";
+import { icd10Chapter } from "../../app/search/meilisearch-settings";
 import { isFrameAncestors, parseConfig } from "~/config.server";
 import { loadReferenceData } from "~/boot.server";
 import { renderAtom, tagUri } from "~/feeds/atom";

@@ -5,6 +5,7 @@
  * instants checked against the same rule at every transition.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { ENGINE_STATUS } from "~/domain/window-status";
 import { addCalendarMonths } from "~/domain/calendar-date";
 import {
   configureStatusPolicy,
@@ -18,8 +19,8 @@ import {
   studyStatus,
   type InclusionWindow,
 } from "~/domain/inclusion-status";
-import { siteConfirmationText, siteStatusText, studyStatusText } from "~/domain/status-text";
-import { documentStatus } from "../../search/document-mapper";
+import { siteConfirmationText, siteStatusText, studyStatusText } from "~/views/status-text";
+import { documentStatus } from "../../app/search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`);
 const site = (extra: Partial<InclusionWindow>): InclusionWindow => ({
@@ -207,14 +208,7 @@ describe("in words, nb, nn and en", () => {
 });
 
 describe("the engines' instants agree with siteState around every transition", () => {
-  const ENGINE: Record<string, string> = {
-    open: "open",
-    planned: "planned",
-    closed: "closed",
-    unknown: "closed",
-    paused: "paused",
-    invitation: "paused",
-  };
+  const ENGINE: Record<string, string> = ENGINE_STATUS;
   const sites: InclusionWindow[] = [];
   for (const confirmedOn of ["2025-03-30", "2025-10-26", "2026-08-31"]) {
     sites.push(

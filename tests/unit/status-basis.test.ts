@@ -4,6 +4,7 @@
  * transition so the engines, pages and API cannot disagree.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { ENGINE_STATUS } from "~/domain/window-status";
 import {
   configureStatusPolicy,
   DEFAULT_DECLARED_MAX_AGE_DAYS,
@@ -16,8 +17,8 @@ import {
   type DeclaredStatusValue,
   type InclusionWindow,
 } from "~/domain/inclusion-status";
-import { siteStatusText } from "~/domain/status-text";
-import { documentStatus } from "../../search/document-mapper";
+import { siteStatusText } from "~/views/status-text";
+import { documentStatus } from "../../app/search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`); // 12:00 or 13:00 in Oslo
 const declared = (
@@ -218,14 +219,7 @@ describe("studyStatus: open > invitation > paused > planned > unknown > closed",
 });
 
 describe("the engines' instants agree with siteState at every transition", () => {
-  const ENGINE: Record<string, string> = {
-    open: "open",
-    planned: "planned",
-    closed: "closed",
-    unknown: "closed",
-    paused: "paused",
-    invitation: "paused",
-  };
+  const ENGINE: Record<string, string> = ENGINE_STATUS;
   const sites: InclusionWindow[] = [];
   for (const status of [
     "recruiting",

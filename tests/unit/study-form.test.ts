@@ -1,6 +1,7 @@
 /** The registration form's schema and its mapper onto the study record (pure). */
 import { describe, expect, it } from "vitest";
-import { formFieldName, formToStudy, parseStudyForm, splitIcd10, studyToForm } from "~/domain/study-form";
+import { formFieldName, formToStudy, splitIcd10, studyToForm } from "~/domain/study-form";
+import { parseStudyForm } from "~/forms/study-form";
 import { studyInputSchema } from "~/domain/study";
 import { canonicalStudy } from "~/domain/study-snapshot";
 

@@ -6,7 +6,7 @@
 import Database from "better-sqlite3";
 import { addCalendarDays } from "../../../app/domain/calendar-date";
 import { osloDate } from "../../../app/domain/inclusion-status";
-import { formatCalendarDate } from "../../../app/domain/status-text";
+import { formatCalendarDate } from "../../../app/views/status-text";
 import { demoStudySpecs } from "../../../data/seed/demo-studies";
 import type { Lang } from "../../../app/i18n/languages";
 

@@ -2,9 +2,10 @@
  * Study → search documents (one per active site). Pure: the same study always gives the same
  * documents, so a rebuild from the database reproduces the index exactly.
  */
-import { confirmationOverdueFrom, searchWindow, startOfOsloDay } from "../app/domain/inclusion-status";
-import { siteDisplayName } from "../app/domain/site-name";
-import type { StudyRecord } from "../app/models/study.server";
+import { confirmationOverdueFrom, searchWindow, startOfOsloDay } from "../domain/inclusion-status";
+import { windowStatus } from "../domain/window-status";
+import { siteDisplayName } from "../domain/site-name";
+import type { StudyRecord } from "../models/study.server";
 import type { SearchDocument } from "./types";
 
 /** Only published studies are searchable; everything else is removed from the index. */
@@ -90,17 +91,13 @@ export function studyDocuments(study: StudyRecord): SearchDocument[] {
 }
 
 /**
- * The engine's status bucket of one document at an instant. The instants come from the domain's
- * one rule (searchWindow in app/domain/inclusion-status.ts), so "open" and "planned" are exactly
- * the domain's; "closed" also holds unknown, and "paused" also holds by-invitation (ADR 0012).
+ * The engine's status bucket of one document at an instant: the domain's windowStatus
+ * (app/domain/window-status.ts) on the instants from searchWindow, so "open" and "planned" are
+ * exactly the domain's; "closed" also holds unknown, and "paused" also holds by-invitation (ADR 0012).
  */
 export function documentStatus(
   doc: Pick<SearchDocument, "opensAt" | "closesAt" | "paused" | "siteId">,
   now: number,
 ): "open" | "planned" | "closed" | "paused" | "no_sites" {
-  if (doc.siteId == null) return "no_sites";
-  if (doc.closesAt != null && now >= doc.closesAt) return "closed";
-  if (doc.paused) return "paused";
-  if (doc.opensAt == null || now < doc.opensAt) return "planned";
-  return "open";
+  return windowStatus(doc, now);
 }

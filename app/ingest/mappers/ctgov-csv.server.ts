@@ -28,7 +28,7 @@ import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import { decodeUtf8Strict } from "../text-decoding";
 import type { MapContext, MapResult } from "../types";
-import { MAX_RECORDS, MAX_UNCOMPRESSED_BYTES, mapCtgovStudy, type CtgovOptions } from "./ctgov-json";
+import { MAX_RECORDS, MAX_UNCOMPRESSED_BYTES, mapCtgovStudy, type CtgovOptions } from "./ctgov-json.server";
 
 /** Columns without which a row cannot become a study (the export lets users choose columns). */
 export const REQUIRED_CSV_COLUMNS = [

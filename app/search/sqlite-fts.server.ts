@@ -2,12 +2,12 @@
  * The embedded search engine: SQLite FTS5 in the portal's own database (migration 0008), the
  * zero-setup default. Same contract as the Meilisearch engine (tests/search/contract.ts).
  *
- * How a text query matches (all text is pre-normalised by search/norwegian.ts):
+ * How a text query matches (all text is pre-normalised by app/search/norwegian.server.ts):
  * - words: every query word must match; the last one also as a prefix (type-ahead);
  * - typos: a word of 5+ letters may be one edit away from an indexed word, 9+ letters two edits
  *   (Meilisearch's defaults), found through a SymSpell-style deletion table, never by scanning;
  *   never for a known medical term, and a typo near several of them is read as the nearest
- *   (search/medical-terms.ts: "hjerteinfarkt" never finds "hjerneinfarkt");
+ *   (app/search/medical-terms.server.ts: "hjerteinfarkt" never finds "hjerneinfarkt");
  * - compounds: a typed word of 3+ letters also matches indexed words that contain it ("kreft" finds
  *   "lungekreft"), found through a trigram index over the vocabulary (migration 0012), then matched
  *   as ordinary words in the short fields;
@@ -23,13 +23,15 @@
  */
 import type { Statement } from "better-sqlite3";
 import { randomBytes } from "node:crypto";
-import type { Db } from "../app/db.server";
-import { groupByStudy } from "../app/domain/group-by-study";
+import type { Db } from "../db.server";
+import { groupByStudy } from "../domain/group-by-study";
+import { SQLITE_FTS_GENERATION_KEY } from "../models/meta-keys";
+import { studyStopsIncludingAt } from "../domain/window-status";
 import { NEVER_OVERDUE } from "./document-mapper";
 import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";
-import { isKnownTerm, safeQuery } from "./medical-terms";
-import { normaliseNorwegian, tokens } from "./norwegian";
+import { isKnownTerm, safeQuery } from "./medical-terms.server";
+import { normaliseNorwegian, tokens } from "./norwegian.server";
 import { allowedTypos, editDistance, oneDeletions, queryText, validNumber, validStatuses } from "./query-terms";
 import {
   compileFilter,
@@ -51,12 +53,12 @@ import {
   type SiteEntry,
   type StudyEntry,
 } from "./filter-table";
-import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms";
+import { expandWithSynonyms, synonymGroups, type SynonymGroup } from "./synonyms.server";
 import type { SearchDocument, SearchEngine, SearchHealth, SearchHit, SearchQuery, SearchResult } from "./types";
 
 const STOP = new Set<string>(STOP_WORDS);
 /** app_meta key of the index generation: changes with every write to the search tables (see filterTable()); the open API's answer cache reads it too. */
-export const GENERATION_KEY = "search.sqlite-fts.generation";
+export const GENERATION_KEY = SQLITE_FTS_GENERATION_KEY;
 const MIN_TERM_LENGTH = 4;
 const MAX_TYPO_CANDIDATES = 12;
 /** Vocabulary words containing a typed word that the substring arm tries (most specific first). */
@@ -144,7 +146,7 @@ export class SqliteFtsEngine implements SearchEngine {
   /**
    * Answers of recent searches. Exact, not a TTL cache: an answer is a function of the query, the
    * index (tableGeneration) and the site statuses at `now`, which are constant within a status
-   * epoch (search/filter-table.ts) — so an entry is reused only for the same generation and an
+   * epoch (app/search/filter-table.ts) — so an entry is reused only for the same generation and an
    * instant inside the epoch it was computed in. Popular searches (the front page, "kreft") are
    * then answered without touching FTS5.
    */
@@ -248,9 +250,7 @@ export class SqliteFtsEngine implements SearchEngine {
   private insertStudy(studyId: number, docs: SearchDocument[]): void {
     const d = docs[0]!;
     const sites = docs.filter((x) => x.siteId != null);
-    const active = sites.filter((x) => !x.paused).map((x) => x.closesAt);
-    const studyClosesAt =
-      active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[]));
+    const studyClosesAt = studyStopsIncludingAt(docs);
     this.stmt(
       `INSERT INTO search_studies (study_id, title, short_title, title_n, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at, is_demo, confirmed_until)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -337,7 +337,7 @@ export class SqliteFtsEngine implements SearchEngine {
   /** Indexed words within the allowed edit distance of `word` (never `word` itself). */
   typoCandidates(word: string): string[] {
     const max = allowedTypos(word);
-    // A known medical term is never read as a typo of another word (search/medical-terms.ts).
+    // A known medical term is never read as a typo of another word (app/search/medical-terms.server.ts).
     if (max === 0 || isKnownTerm(word)) return [];
     const d1 = oneDeletions(word);
     const keys = new Set<string>([word, ...d1]);
@@ -549,7 +549,7 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   // -------------------------------------------------------------------------------------------
-  // The in-memory filter table (search/filter-table.ts), kept in step with the search tables by a
+  // The in-memory filter table (app/search/filter-table.ts), kept in step with the search tables by a
   // generation number in app_meta: this process patches it on its own writes; a change by another
   // process (a CLI reindex) makes it reload on the next search.
 

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { normaliseNorwegian } from "./norwegian";
+import { normaliseNorwegian } from "./norwegian.server";
 
 export interface SynonymGroup {
   terms: string[];

@@ -16,8 +16,8 @@
  */
 import type { Meilisearch, Settings, Task } from "meilisearch";
 import { representativeFields } from "./meilisearch-representatives";
-import { knownTerms } from "./medical-terms";
-import { synonymGroups, type SynonymGroup } from "./synonyms";
+import { knownTerms } from "./medical-terms.server";
+import { synonymGroups, type SynonymGroup } from "./synonyms.server";
 
 export const PRIMARY_KEY = "id";
 
@@ -175,7 +175,7 @@ export function studyIndexSettings(): Settings {
     typoTolerance: {
       enabled: true,
       minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
-      // Known medical terms are never typo-matched to another word (search/medical-terms.ts):
+      // Known medical terms are never typo-matched to another word (app/search/medical-terms.server.ts):
       // "hjerteinfarkt" must not find "hjerneinfarkt".
       disableOnWords: knownTerms(),
       // ICD-10 codes must not be "corrected" into neighbouring codes (c50 → c51).

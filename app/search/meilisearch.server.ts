@@ -10,13 +10,14 @@
  * takes 7.0 ms. Production behind a network may prefer compression; measure there.
  */
 import { Meilisearch, type MultiSearchQuery, type SearchParams } from "meilisearch";
-import { distanceKm as greatCircleKm } from "../app/domain/geo-distance";
-import { groupByStudy } from "../app/domain/group-by-study";
+import { distanceKm as greatCircleKm } from "../domain/geo-distance";
+import { groupByStudy } from "../domain/group-by-study";
+import { studyStopsIncludingAt, WINDOW_STATUS_RULE, type WindowCondition } from "../domain/window-status";
 import { documentStatus } from "./document-mapper";
 import { markWords } from "./highlight";
-import { safeQuery } from "./medical-terms";
+import { safeQuery } from "./medical-terms.server";
 import { queryText, validIcd10Prefix, validIds } from "./query-terms";
-import { compoundParts, normaliseNorwegian } from "./norwegian";
+import { compoundParts, normaliseNorwegian } from "./norwegian.server";
 import {
   representativeClause,
   representativeFieldsOf,
@@ -65,7 +66,7 @@ export interface MeiliStudyDocument {
   icd10Prefixes: string[];
   icd10Chapters: string[];
   interventionsN: string[];
-  /** Known parts of compound words in the short fields (search/norwegian.ts compoundParts). */
+  /** Known parts of compound words in the short fields (app/search/norwegian.server.ts compoundParts). */
   compoundPartsN: string[];
   categories: string[];
   categoryNamesN: string[];
@@ -115,8 +116,7 @@ const nAll = (xs: string[]): string[] => xs.map((x) => normaliseNorwegian(x)).fi
  * batch).
  */
 export function studyClosesAt(studyDocs: SearchDocument[]): number | null {
-  const active = studyDocs.filter((d) => d.siteId != null && !d.paused).map((d) => d.closesAt);
-  return active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[]));
+  return studyStopsIncludingAt(studyDocs);
 }
 
 /** [siteId, regionId, organisationId, hospitalId, opensAt, closesAt, paused, lat, lon] */
@@ -244,17 +244,28 @@ function inList(attribute: string, values: string[]): string {
   return `${attribute} IN [${values.map(quote).join(", ")}]`;
 }
 
-/** The status of a document as a filter, for an instant (epoch ms). Same rule as documentStatus(). */
+/** One condition of the domain's status rule as a Meilisearch filter at instant `t`. */
+function conditionFilter(c: WindowCondition, t: string): string {
+  switch (c.kind) {
+    case "hasSite":
+      return "siteId IS NOT NULL";
+    case "paused":
+      return `paused = ${c.value}`;
+    case "reached":
+      // A null field matches no comparison in Meilisearch, as "reached" wants.
+      return `${c.field} <= ${t}`;
+    case "ahead":
+      return `(${c.field} IS NULL OR ${c.field} > ${t})`;
+  }
+}
+
+/**
+ * The status of a document as a filter, for an instant (epoch ms): generated from the domain's one
+ * rule (WINDOW_STATUS_RULE in app/domain/window-status.ts), the same rule as documentStatus().
+ */
 export function statusFilter(status: StatusFilter, now: number): string {
   const t = num(now, "now");
-  switch (status) {
-    case "open":
-      return `(siteId IS NOT NULL AND paused = false AND opensAt <= ${t} AND (closesAt IS NULL OR closesAt > ${t}))`;
-    case "planned":
-      return `(siteId IS NOT NULL AND paused = false AND (opensAt IS NULL OR opensAt > ${t}) AND (closesAt IS NULL OR closesAt > ${t}))`;
-    case "closed":
-      return `(closesAt <= ${t})`;
-  }
+  return `(${WINDOW_STATUS_RULE[status].map((c) => conditionFilter(c, t)).join(" AND ")})`;
 }
 
 const STATUSES: StatusFilter[] = ["open", "planned", "closed"];

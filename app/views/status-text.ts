@@ -14,10 +14,10 @@ import {
   type InclusionWindow,
   type SiteState,
   type StudyStatus,
-} from "./inclusion-status";
+} from "../domain/inclusion-status";
 
 /** Status names in bokmål (kept for callers that only need bokmål, e.g. the researcher table). */
-export { STATUS_LABEL } from "./status-label";
+export { STATUS_LABEL } from "../domain/status-label";
 
 export function statusLabel(status: StudyStatus, lang: Lang = "nb"): string {
   return translator(lang).t(`status.label.${status}`);

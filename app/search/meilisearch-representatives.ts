@@ -27,6 +27,7 @@
  * per study too. Other shapes (several regions at once, a hospital filter, planned+closed) fall
  * back to Meilisearch's distinct count (meilisearch.ts).
  */
+import { statusSetInterval } from "../domain/window-status";
 import type { StatusFilter } from "./types";
 
 /** ±"infinity" as numbers Meilisearch stores and compares (the range of a JS Date). */
@@ -50,8 +51,9 @@ export interface RepresentableSite {
 
 /**
  * A status set: the key used in field names and the site's interval of instants in the set.
- * The rules are those of documentStatus() (search/document-mapper.ts): closed when t ≥ closesAt
- * (paused or not), else paused, else planned before opensAt (or with no opensAt), else open.
+ * The intervals are generated from the domain's one rule (statusSetInterval in
+ * app/domain/window-status.ts): closed when t ≥ closesAt (paused or not), else paused, else
+ * planned before opensAt (or with no opensAt), else open.
  */
 interface StatusSet {
   key: string;
@@ -62,7 +64,23 @@ interface StatusSet {
   openEnd: boolean;
 }
 
-const finite = (x: number | null): number => (x == null ? POS_INF : x);
+const stored = (x: number): number => (x === -Infinity ? NEG_INF : x === Infinity ? POS_INF : x);
+
+/** The site's instants in any of `statuses`, from the domain rule, with ±∞ as Meilisearch stores them. */
+function ruleInterval(statuses: StatusFilter[]): (s: RepresentableSite) => Interval | null {
+  return (s) => {
+    const iv = statusSetInterval(s, statuses);
+    return iv == null ? null : { from: stored(iv.from), to: stored(iv.to) };
+  };
+}
+
+const statusSet = (key: string, statuses: StatusFilter[], openStart: boolean, openEnd: boolean): StatusSet => ({
+  key,
+  statuses,
+  interval: ruleInterval(statuses),
+  openStart,
+  openEnd,
+});
 
 const SETS: StatusSet[] = [
   {
@@ -73,61 +91,15 @@ const SETS: StatusSet[] = [
     openStart: true,
     openEnd: true,
   },
-  {
-    key: "open",
-    statuses: ["open"],
-    interval: (s) =>
-      s.siteId == null || s.paused || s.opensAt == null ? null : { from: s.opensAt, to: finite(s.closesAt) },
-    openStart: false,
-    openEnd: false,
-  },
-  {
-    key: "planned",
-    statuses: ["planned"],
-    interval: (s) =>
-      s.siteId == null || s.paused ? null : { from: NEG_INF, to: Math.min(finite(s.opensAt), finite(s.closesAt)) },
-    openStart: true,
-    openEnd: false,
-  },
-  {
-    key: "closed",
-    statuses: ["closed"],
-    interval: (s) => (s.siteId == null || s.closesAt == null ? null : { from: s.closesAt, to: POS_INF }),
-    openStart: false,
-    openEnd: true,
-  },
-  {
-    // Open or planned: any site that is neither paused nor closed.
-    key: "live",
-    statuses: ["open", "planned"],
-    interval: (s) => (s.siteId == null || s.paused ? null : { from: NEG_INF, to: finite(s.closesAt) }),
-    openStart: true,
-    openEnd: false,
-  },
-  {
-    // Open or closed: from the first of opening and closing on (a paused site only once closed).
-    key: "begun",
-    statuses: ["open", "closed"],
-    interval: (s) => {
-      if (s.siteId == null) return null;
-      const from = s.paused ? finite(s.closesAt) : Math.min(finite(s.opensAt), finite(s.closesAt));
-      return from >= POS_INF ? null : { from, to: POS_INF };
-    },
-    openStart: false,
-    openEnd: true,
-  },
-  {
-    // All three: a site that is not paused is always one of them; a paused one once it closed.
-    key: "every",
-    statuses: ["open", "planned", "closed"],
-    interval: (s) => {
-      if (s.siteId == null) return null;
-      if (!s.paused) return { from: NEG_INF, to: POS_INF };
-      return s.closesAt == null ? null : { from: s.closesAt, to: POS_INF };
-    },
-    openStart: false,
-    openEnd: true,
-  },
+  statusSet("open", ["open"], false, false),
+  statusSet("planned", ["planned"], true, false),
+  statusSet("closed", ["closed"], false, true),
+  // Open or planned: any site that is neither paused nor closed.
+  statusSet("live", ["open", "planned"], true, false),
+  // Open or closed: from the first of opening and closing on (a paused site only once closed).
+  statusSet("begun", ["open", "closed"], false, true),
+  // All three: a site that is not paused is always one of them; a paused one once it closed.
+  statusSet("every", ["open", "planned", "closed"], false, true),
 ];
 
 /** Groupings: the whole study, or its sites within one region / one organisation. */

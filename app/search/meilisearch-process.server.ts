@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { preparedMeilisearchBinary } from "./meilisearch-binary";
+import { preparedMeilisearchBinary } from "./meilisearch-binary.server";
 
 export interface LocalMeilisearch {
   host: string;

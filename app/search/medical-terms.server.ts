@@ -28,9 +28,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { compoundPartList, normaliseNorwegian } from "./norwegian";
+import { compoundPartList, normaliseNorwegian } from "./norwegian.server";
 import { allowedTypos, editDistance } from "./query-terms";
-import { synonymGroups } from "./synonyms";
+import { synonymGroups } from "./synonyms.server";
 
 interface CodeText {
   code: string;

@@ -2,7 +2,7 @@
  * Query handling both engines share: validating filter values (the same bad input is refused the
  * same way whichever engine runs), the text of a query, and edit distance for typo tolerance.
  */
-import { asIcd10Code, normaliseNorwegian } from "./norwegian";
+import { asIcd10Code, normaliseNorwegian } from "./norwegian.server";
 import type { StatusFilter } from "./types";
 
 const ID_RE = /^[a-z0-9_-]+$/i;

@@ -5,7 +5,8 @@
  * doing it in SQL meant several passes over every matching row (hundreds of ms at 100,000
  * studies). Pure: no I/O; sqlite-fts.ts keeps it in step with its tables.
  */
-import { distanceKm } from "../app/domain/geo-distance";
+import { distanceKm } from "../domain/geo-distance";
+import { studyStopsIncludingAt, windowStatus } from "../domain/window-status";
 import { validIcd10Prefix, validIds, validNumber } from "./query-terms";
 import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "./types";
 
@@ -415,7 +416,6 @@ export function entryFromDocuments(
         status: SITE_PAUSED,
       });
     });
-  const active = sites.filter((x) => !x.paused).map((x) => x.closesAt);
   return studyEntry({
     studyId: d.studyId,
     studyType: intern(d.studyType)!,
@@ -425,7 +425,7 @@ export function entryFromDocuments(
     maxAge: d.maxAgeYears,
     healthyVolunteers: d.healthyVolunteers,
     updatedAt: d.updatedAt,
-    studyClosesAt: active.length === 0 || active.some((c) => c == null) ? null : Math.max(...(active as number[])),
+    studyClosesAt: studyStopsIncludingAt(sites),
     confirmedUntil: d.studyConfirmedUntil,
     categories: d.categories.map((c) => intern(c)!),
     icd10Prefixes: new Set(derived.icd10Prefixes.map((c) => intern(c)!)),
@@ -434,11 +434,13 @@ export function entryFromDocuments(
   });
 }
 
+const STATUS_CODE = { open: SITE_OPEN, planned: SITE_PLANNED, closed: SITE_CLOSED, paused: SITE_PAUSED } as const;
+
+/** The domain's one rule (windowStatus) as the table's status code. Entries are always sites. */
 function siteStatusCode(s: Pick<SiteEntry, "opensAt" | "closesAt" | "paused">, now: number): number {
-  if (s.closesAt != null && now >= s.closesAt) return SITE_CLOSED;
-  if (s.paused) return SITE_PAUSED;
-  if (s.opensAt == null || now < s.opensAt) return SITE_PLANNED;
-  return SITE_OPEN;
+  const status = windowStatus(s, now);
+  if (status === "no_sites") throw new Error("A site entry without a site");
+  return STATUS_CODE[status];
 }
 
 /**
