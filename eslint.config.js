@@ -7,7 +7,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 // The layers (docs/architecture.md), as import zones: a wrong import fails `npm test`. Each pattern
-// is a regular expression on the import's source as written ("../models/x.server", "~/routes/y").
+// is a regular expression on the import's source as written ("../models/x.server", "#app/routes/y").
 const forbid = (regex, message) => ({ regex, message });
 const NO_ROUTES = forbid("(^|/)routes(/|$)", "Routes are the top layer: nothing below them imports a route.");
 const NO_SERVER = forbid(

@@ -1,18 +1,13 @@
 import { defineConfig } from "vitest/config";
-import { fileURLToPath } from "node:url";
 
-const app = fileURLToPath(new URL("./app", import.meta.url));
-
+// App modules are imported as "#app/…" (package.json "imports", which Vite resolves itself).
 export default defineConfig({
-  resolve: { alias: { "~": app } },
   test: {
     projects: [
       {
-        resolve: { alias: { "~": app } },
         test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
       },
       {
-        resolve: { alias: { "~": app } },
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],

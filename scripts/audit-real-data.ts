@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadReferenceData } from "../app/boot.server";
-import { openDatabase } from "../app/db.server";
-import { isCalendarDate } from "../app/domain/calendar-date";
-import { buildMapContext } from "../app/ingest/formats.server";
-import { ingestBatch } from "../app/ingest/ingest-service.server";
-import { migrate } from "../app/models/migrations.server";
-import { upsertReferenceData } from "../app/models/reference.server";
+import { loadReferenceData } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { isCalendarDate } from "#app/domain/calendar-date";
+import { buildMapContext } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { migrate } from "#app/models/migrations.server";
+import { upsertReferenceData } from "#app/models/reference.server";
 import {
   byExternalId,
   checkRecord,

@@ -11,11 +11,11 @@ import path from "node:path";
 import { tmpdir } from "node:os";
 import { mkdtempSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadReferenceData } from "../app/boot.server";
-import { openDatabase } from "../app/db.server";
-import { migrate } from "../app/models/migrations.server";
-import { upsertReferenceData } from "../app/models/reference.server";
-import { saveStudy } from "../app/models/study.server";
+import { loadReferenceData } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { migrate } from "#app/models/migrations.server";
+import { upsertReferenceData } from "#app/models/reference.server";
+import { saveStudy } from "#app/models/study.server";
 
 const HELP = `Usage: node --import tsx scripts/bench-backfill-0018.ts [--studies N]
 

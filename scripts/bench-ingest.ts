@@ -14,13 +14,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { openDatabase, type Db } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { buildMapContext, mapInput } from "../app/ingest/formats.server";
-import { ingestBatch } from "../app/ingest/ingest-service.server";
-import { parseCtgovJson } from "../app/ingest/mappers/ctgov-json.server";
-import { parseStudy, type Study } from "../app/domain/study";
-import { canonicalStudy } from "../app/domain/study-snapshot";
+import { openDatabase, type Db } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
+import { parseStudy, type Study } from "#app/domain/study";
+import { canonicalStudy } from "#app/domain/study-snapshot";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 
 const HELP = `Usage: npm run bench:ingest [-- --count N]

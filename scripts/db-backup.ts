@@ -3,8 +3,8 @@
  * safe while the server runs (app/models/backup.server.ts). Checked with PRAGMA integrity_check
  * before it is put in place.
  */
-import { loadConfigOrExit } from "../app/config.server";
-import { BackupError, backupDatabase } from "../app/models/backup.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { BackupError, backupDatabase } from "#app/models/backup.server";
 
 const HELP = `Usage: npm run db:backup -- <destination.db> [--force] [--pages-per-step N]
 

@@ -3,9 +3,9 @@
  * DATABASE_PATH, after checking it (app/models/backup.server.ts). Refuses while a server holds the
  * database (its <DATABASE_PATH>.server.json names a live process) unless --force.
  */
-import { loadConfigOrExit } from "../app/config.server";
-import { BackupError, restoreDatabase } from "../app/models/backup.server";
-import { runningServer, serverPidFile } from "../app/ops/server-pid.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { BackupError, restoreDatabase } from "#app/models/backup.server";
+import { runningServer, serverPidFile } from "#app/ops/server-pid.server";
 
 const HELP = `Usage: npm run db:restore -- <backup.db> [--force]
 

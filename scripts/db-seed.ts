@@ -2,10 +2,10 @@
  * npm run db:seed — load the project's fictional demo studies now (dates relative to today).
  * Safe to run again: demo studies are matched by their DEMO-NNN keys and updated, never duplicated.
  */
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { seedDemoStudies } from "../app/seed/demo-seed.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { seedDemoStudies } from "#app/seed/demo-seed.server";
 
 if (process.argv.includes("--help") || process.argv.includes("-h")) {
   console.log(`Usage: npm run db:seed

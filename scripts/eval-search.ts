@@ -9,14 +9,14 @@
  */
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadReferenceData } from "../app/boot.server";
-import { openDatabase } from "../app/db.server";
-import { migrate } from "../app/models/migrations.server";
-import { upsertReferenceData } from "../app/models/reference.server";
-import { MeilisearchEngine } from "../app/search/meilisearch.server";
-import { startLocalMeilisearch, type LocalMeilisearch } from "../app/search/meilisearch-process.server";
-import { SqliteFtsEngine } from "../app/search/sqlite-fts.server";
-import type { SearchEngine } from "../app/search/types";
+import { loadReferenceData } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { migrate } from "#app/models/migrations.server";
+import { upsertReferenceData } from "#app/models/reference.server";
+import { MeilisearchEngine } from "#app/search/meilisearch.server";
+import { startLocalMeilisearch, type LocalMeilisearch } from "#app/search/meilisearch-process.server";
+import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
+import type { SearchEngine } from "#app/search/types";
 import { buildEvalCorpus, JUDGEMENTS_FILE } from "../tests/search/corpus";
 import {
   byGroup,

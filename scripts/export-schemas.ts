@@ -3,7 +3,7 @@
  * A test fails when the committed file is out of date.
  */
 import { writeFileSync } from "node:fs";
-import { nativeFeedJsonSchema } from "../app/ingest/native-json-schema";
+import { nativeFeedJsonSchema } from "#app/ingest/native-json-schema";
 
 if (process.argv.includes("--help")) {
   console.log(

@@ -4,13 +4,13 @@
  * npm run feeds -- --poll        poll every due feed now (the server also does this on its own)
  */
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { pollDueFeeds } from "../app/ingest/feed-poller.server";
-import { INGEST_FORMATS, type IngestFormat } from "../app/ingest/types";
-import { addFeedSubscription, listFeedSubscriptions } from "../app/models/feed.server";
-import { organisationExists } from "../app/models/ingest.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { pollDueFeeds } from "#app/ingest/feed-poller.server";
+import { INGEST_FORMATS, type IngestFormat } from "#app/ingest/types";
+import { addFeedSubscription, listFeedSubscriptions } from "#app/models/feed.server";
+import { organisationExists } from "#app/models/ingest.server";
 
 const HELP = `Usage:
   npm run feeds -- --add --org <id> --url <http(s) url> --format <${INGEST_FORMATS.join("|")}> [--partial] [--interval <seconds, default 900>]

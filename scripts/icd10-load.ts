@@ -4,12 +4,12 @@
  * into icd10_codes, so diagnosis names are indexed for search and offered in autocomplete.
  */
 import { readFileSync } from "node:fs";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { decodeUtf8Strict } from "../app/ingest/text-decoding";
-import { parseIcd10List } from "../app/ingest/icd10-list";
-import { countIcd10Codes, upsertIcd10Codes } from "../app/models/icd10.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { decodeUtf8Strict } from "#app/ingest/text-decoding";
+import { parseIcd10List } from "#app/ingest/icd10-list";
+import { countIcd10Codes, upsertIcd10Codes } from "#app/models/icd10.server";
 
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.length !== 1) {

@@ -4,10 +4,10 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { importCtgov } from "../app/ingest/registry-import.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { importCtgov } from "#app/ingest/registry-import.server";
 
 const HELP = `Usage: npm run import:ctgov -- [--format ctgov-json|ctgov-csv] [--dry-run] [--json] <file>
 

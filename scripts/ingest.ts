@@ -4,13 +4,13 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { ingestBatch } from "../app/ingest/ingest-service.server";
-import { buildMapContext, mapInput, supportedFormats } from "../app/ingest/formats.server";
-import { directoryFiles, mapDirectory } from "../app/ingest/map-directory";
-import { INGEST_FORMATS, type IngestFormat } from "../app/ingest/types";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { buildMapContext, mapInput, supportedFormats } from "#app/ingest/formats.server";
+import { directoryFiles, mapDirectory } from "#app/ingest/map-directory";
+import { INGEST_FORMATS, type IngestFormat } from "#app/ingest/types";
 
 const HELP = `Usage: npm run ingest -- --org <organisation-id> [--also-for <ids>] --format <format> [--full] [--dry-run] [--json] <file|dir|zip>
 

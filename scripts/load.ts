@@ -16,8 +16,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { openDatabase } from "../app/db.server";
-import { countPostcodes } from "../app/models/postcode.server";
+import { openDatabase } from "#app/db.server";
+import { countPostcodes } from "#app/models/postcode.server";
 import {
   BENCH_METRICS_TOKEN,
   checkPathsAnswer200,

@@ -11,8 +11,8 @@ import {
   MEILISEARCH_PACKAGE_VERSION,
   MEILISEARCH_SHA256,
   MEILISEARCH_VERSION,
-} from "../app/search/meilisearch-binary.server";
-import { startLocalMeilisearch } from "../app/search/meilisearch-process.server";
+} from "#app/search/meilisearch-binary.server";
+import { startLocalMeilisearch } from "#app/search/meilisearch-process.server";
 
 const HELP = `Usage: npm run meili [-- --port <n>] [--data-dir <dir>] [--master-key <key>] [--verbose]
 

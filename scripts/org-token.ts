@@ -4,11 +4,11 @@
  * npm run org:token -- --revoke <token-id>           revoke one
  */
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { organisationExists } from "../app/models/ingest.server";
-import { issueToken, listTokens, revokeToken } from "../app/models/token.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { organisationExists } from "#app/models/ingest.server";
+import { issueToken, listTokens, revokeToken } from "#app/models/token.server";
 
 const HELP = `Usage:
   npm run org:token -- --org <organisation-id> [--label "feed from EPJ"] [--also-for <ids>]

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { parseBolstadPostcodes } from "../app/ingest/postcodes";
-import { replacePostcodes } from "../app/models/postcode.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { parseBolstadPostcodes } from "#app/ingest/postcodes";
+import { replacePostcodes } from "#app/models/postcode.server";
 
 const args = process.argv.slice(2);
 if (args.includes("--help") || args.length !== 1) {

@@ -7,8 +7,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { buildShippedPostcodes, formatShippedPostcodes, type CurrentPostcode } from "../app/domain/postcode-list";
-import { parseBolstadPostcodes } from "../app/ingest/postcodes";
+import { buildShippedPostcodes, formatShippedPostcodes, type CurrentPostcode } from "#app/domain/postcode-list";
+import { parseBolstadPostcodes } from "#app/ingest/postcodes";
 
 const args = process.argv.slice(2);
 const valueOf = (flag: string) => {

@@ -5,10 +5,10 @@
  * address.
  */
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { sendReminderDigests } from "../app/mail/reminder-digests.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { sendReminderDigests } from "#app/mail/reminder-digests.server";
 
 const HELP = `Usage: npm run reminders:send [-- --dry-run]
 

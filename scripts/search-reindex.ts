@@ -3,13 +3,13 @@
  * Rebuilds the search index(es) from the database: the index can always be rebuilt from it.
  */
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { allStudyIds, outboxLag } from "../app/models/search-outbox.server";
-import { getSearchEngines } from "../app/search.server";
-import { rebuildIndex } from "../app/search/indexer.server";
-import type { SearchEngine } from "../app/search/types";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { allStudyIds, outboxLag } from "#app/models/search-outbox.server";
+import { getSearchEngines } from "#app/search.server";
+import { rebuildIndex } from "#app/search/indexer.server";
+import type { SearchEngine } from "#app/search/types";
 import { describeEngine, ENGINE_CHOICES, seconds, selectEngines } from "./lib/search-cli";
 
 const HELP = `Usage: npm run search:reindex [-- --engine <${ENGINE_CHOICES.join("|")}>] [--batch-size <n>]

@@ -3,13 +3,13 @@
  * Applies the search settings idempotently to the configured engine(s) and prints what changed.
  */
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { getSearchEngines } from "../app/search.server";
-import { MeilisearchEngine } from "../app/search/meilisearch.server";
-import { settingsDiff, studyIndexSettings } from "../app/search/meilisearch-settings";
-import type { SearchEngine } from "../app/search/types";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { getSearchEngines } from "#app/search.server";
+import { MeilisearchEngine } from "#app/search/meilisearch.server";
+import { settingsDiff, studyIndexSettings } from "#app/search/meilisearch-settings";
+import type { SearchEngine } from "#app/search/types";
 import { describeEngine, ENGINE_CHOICES, selectEngines } from "./lib/search-cli";
 
 const HELP = `Usage: npm run search:setup [-- --engine <${ENGINE_CHOICES.join("|")}>]

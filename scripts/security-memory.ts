@@ -15,9 +15,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
-import { prepareDatabase } from "../app/boot.server";
-import { openDatabase } from "../app/db.server";
-import { issueToken } from "../app/models/token.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { issueToken } from "#app/models/token.server";
 import { requireBuild, startServer } from "./lib/bench-portal";
 
 const HELP = `Usage: npm run security:memory [-- --max-mb 400 --form-mib 200 --bomb-mib 480]

@@ -4,12 +4,12 @@
  * one is printed (no mail server here). Passwords are never taken as arguments (shell history).
  */
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { createUser, ROLES, UserInputError, type Role } from "../app/models/user.server";
-import { hashPassword, passwordProblem } from "../app/auth/password.server";
-import { issueResetToken, RESET_TOKEN_HOURS } from "../app/auth/reset.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { createUser, ROLES, UserInputError, type Role } from "#app/models/user.server";
+import { hashPassword, passwordProblem } from "#app/auth/password.server";
+import { issueResetToken, RESET_TOKEN_HOURS } from "#app/auth/reset.server";
 
 const HELP = `Usage:
   npm run user:create -- --email kari@stolav.no --name "Kari Nordmann" --role researcher --org st-olavs [--org ous]

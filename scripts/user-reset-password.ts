@@ -3,10 +3,10 @@
  * Prints a one-time link to set a new password (there is no mail server: hand it over yourself).
  */
 import { parseArgs } from "node:util";
-import { loadConfigOrExit } from "../app/config.server";
-import { closeDb, getDb } from "../app/db.server";
-import { prepareDatabase } from "../app/boot.server";
-import { issueResetToken, RESET_TOKEN_HOURS } from "../app/auth/reset.server";
+import { loadConfigOrExit } from "#app/config.server";
+import { closeDb, getDb } from "#app/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { issueResetToken, RESET_TOKEN_HOURS } from "#app/auth/reset.server";
 
 const HELP = `Usage:
   npm run user:reset-password -- --email kari@stolav.no

@@ -4,8 +4,8 @@
  * Registered in `apiSchemas`, so the OpenAPI document (app/api/openapi.ts) documents what is checked.
  */
 import { z } from "zod";
-import { DIAGNOSIS_KEY_KINDS } from "../domain/diagnosis-key";
-import { LANGS } from "../i18n/languages";
+import { DIAGNOSIS_KEY_KINDS } from "#app/domain/diagnosis-key";
+import { LANGS } from "#app/i18n/languages";
 import { apiSchemas, type ParamDef } from "./schemas";
 
 const named = <T extends z.ZodType>(id: string, description: string, schema: T): T => {

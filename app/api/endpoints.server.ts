@@ -3,13 +3,13 @@
  * (CORS, rate limit, validators, error shape) are in app/http/api-read.server.ts; SQL is in
  * app/models; the route files only bind a path to one of these.
  */
-import type { Facet, SearchQuery, SearchResult, SortOrder, StatusFilter } from "../search/types";
-import { osloDate, statusPolicy } from "../domain/inclusion-status";
-import { freshnessByOrganisation, freshnessByRegion, type FreshnessRow } from "../domain/statistics";
-import { statisticsFacts } from "../models/statistics.server";
-import type { Phase, StudyType } from "../domain/study";
-import { ApiError, invalidParameters } from "../http/api-errors.server";
-import { datasetState, notBeforeBoot, type ApiAnswer, type ApiContext } from "../http/api-read.server";
+import type { Facet, SearchQuery, SearchResult, SortOrder, StatusFilter } from "#app/search/types";
+import { osloDate, statusPolicy } from "#app/domain/inclusion-status";
+import { freshnessByOrganisation, freshnessByRegion, type FreshnessRow } from "#app/domain/statistics";
+import { statisticsFacts } from "#app/models/statistics.server";
+import type { Phase, StudyType } from "#app/domain/study";
+import { ApiError, invalidParameters } from "#app/http/api-errors.server";
+import { datasetState, notBeforeBoot, type ApiAnswer, type ApiContext } from "#app/http/api-read.server";
 import {
   changeLogHead,
   latestInclusionTransition,
@@ -22,11 +22,11 @@ import {
   unknownReferenceIds,
   wasEverPublished,
   type ReferenceKind,
-} from "../models/open-api.server";
-import { countPostcodes, lookupPostcode } from "../models/postcode.server";
-import { listHospitals, listOrganisations, listRegions } from "../models/reference.server";
-import { getStudies, getStudy, withdrawnAt } from "../models/study.server";
-import { getSearchEngine } from "../search.server";
+} from "#app/models/open-api.server";
+import { countPostcodes, lookupPostcode } from "#app/models/postcode.server";
+import { listHospitals, listOrganisations, listRegions } from "#app/models/reference.server";
+import { getStudies, getStudy, withdrawnAt } from "#app/models/study.server";
+import { getSearchEngine } from "#app/search.server";
 import { CSV_BOM, studyCsvHeaderLine, studyCsvLine } from "./csv";
 import { buildOpenApiDocument } from "./openapi";
 import { describeParamProblems, parseParams, type ParamProblem } from "./query";

@@ -2,14 +2,14 @@
  * Stored records → API representations (pure). Status is derived here, at request time, with the
  * domain's inclusion-status rules and the request's one `now`; it is never stored.
  */
-import type { SearchHit } from "../search/types";
-import { nextStatusChange, siteState, statusTransitions, studyStatus } from "../domain/inclusion-status";
-import type { PublicationState, Study } from "../domain/study";
-import { publicLinks } from "../domain/junk-check";
-import { diffStudies, summariseChanges, type ChangeEntry } from "../domain/study-snapshot";
-import type { Hospital, Organisation } from "../models/reference.server";
-import type { SiteRecord, StudyRecord } from "../models/study.server";
-import type { VersionRow } from "../models/open-api.server";
+import type { SearchHit } from "#app/search/types";
+import { nextStatusChange, siteState, statusTransitions, studyStatus } from "#app/domain/inclusion-status";
+import type { PublicationState, Study } from "#app/domain/study";
+import { publicLinks } from "#app/domain/junk-check";
+import { diffStudies, summariseChanges, type ChangeEntry } from "#app/domain/study-snapshot";
+import type { Hospital, Organisation } from "#app/models/reference.server";
+import type { SiteRecord, StudyRecord } from "#app/models/study.server";
+import type { VersionRow } from "#app/models/open-api.server";
 import type { ChangeKind, OrganisationOut, SiteOut, StudyOut, StudySummaryOut, StudyVersionOut } from "./schemas";
 
 export interface Urls {

@@ -7,9 +7,9 @@
  * #/components/schemas; the response builders (app/api/represent.ts) return their z.output types.
  */
 import { z } from "zod";
-import { FACETS } from "../search/types";
-import { DECLARED_STATUSES, SITE_STATUSES as DOMAIN_SITE_STATUSES } from "../domain/inclusion-status";
-import { CONTACT_ROLES, INTERVENTION_TYPES, PHASES, PUBLICATION_STATES, SEXES, STUDY_TYPES } from "../domain/study";
+import { FACETS } from "#app/search/types";
+import { DECLARED_STATUSES, SITE_STATUSES as DOMAIN_SITE_STATUSES } from "#app/domain/inclusion-status";
+import { CONTACT_ROLES, INTERVENTION_TYPES, PHASES, PUBLICATION_STATES, SEXES, STUDY_TYPES } from "#app/domain/study";
 
 /** Registry of the named component schemas (id = name under #/components/schemas). */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();

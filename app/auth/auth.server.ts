@@ -7,10 +7,10 @@
  * `startSession` — sessions, roles, CSRF and authorisation stay as they are.
  */
 import { redirect } from "@remix-run/node";
-import type { Db } from "../db.server";
-import { getDb } from "../db.server";
-import { getConfig } from "../config.server";
-import { clientKey } from "../api/rate-limit";
+import type { Db } from "#app/db.server";
+import { getDb } from "#app/db.server";
+import { getConfig } from "#app/config.server";
+import { clientKey } from "#app/api/rate-limit";
 import {
   completeSignInAttempt,
   findUserByEmail,
@@ -19,8 +19,8 @@ import {
   revokeSession,
   sessionUser,
   type UserRecord,
-} from "../models/user.server";
-import { signInLimitDecision, SIGN_IN_LIMITS } from "../domain/sign-in-limit";
+} from "#app/models/user.server";
+import { signInLimitDecision, SIGN_IN_LIMITS } from "#app/domain/sign-in-limit";
 import { clearCookie, readCookie, serializeCookie, sessionCookieName } from "./cookies.server";
 import { clearCsrfCookie, freshCsrfToken } from "./csrf.server";
 import { verifyAgainstNothing, verifyPassword } from "./password.server";

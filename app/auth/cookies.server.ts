@@ -8,7 +8,7 @@
  * servers) a browser drops a `__Host-` cookie because it cannot be Secure, so the names are the
  * plain `ks_session` / `ks_csrf` there (docs/security.md, "Cookies").
  */
-import { getConfig } from "../config.server";
+import { getConfig } from "#app/config.server";
 
 const SESSION_NAME = "ks_session";
 const CSRF_NAME = "ks_csrf";

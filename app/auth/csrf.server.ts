@@ -13,7 +13,7 @@
  * `__Host-` prefix (cookies.server.ts) stops a sibling sub-domain from planting either cookie.
  * The token is rotated at sign-in (bound to the new session) and cleared at sign-out.
  */
-import { getConfig } from "../config.server";
+import { getConfig } from "#app/config.server";
 import { clearCookie, csrfCookieName, readCookie, serializeCookie, sessionCookieName } from "./cookies.server";
 import { randomToken, safeEqual, sha256Hex, sign, unsign } from "./tokens.server";
 

@@ -1,12 +1,12 @@
 /** Password reset tokens: printed by `npm run user:reset-password` (no mail server), used on /nytt-passord. */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import {
   consumeResetToken,
   findUserByEmail,
   insertResetToken,
   resetTokenUser,
   type UserRecord,
-} from "../models/user.server";
+} from "#app/models/user.server";
 import { hashPassword } from "./password.server";
 import { randomToken, sha256Hex } from "./tokens.server";
 

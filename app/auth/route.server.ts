@@ -3,7 +3,7 @@ import type { HeadersFunction } from "@remix-run/node";
 import { PRIVATE_HEADERS, requireUser, type CurrentUser } from "./auth.server";
 import { csrfToken, requireCsrf } from "./csrf.server";
 import { ForbiddenError } from "./policy";
-import { NotFoundError } from "../models/study-work.server";
+import { NotFoundError } from "#app/models/study-work.server";
 
 export interface SignedInPage {
   user: CurrentUser;

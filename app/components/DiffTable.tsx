@@ -1,4 +1,4 @@
-import type { ReadableChange } from "~/views/version-diff";
+import type { ReadableChange } from "#app/views/version-diff";
 
 /** A change set as a table: field, value before, value after (version history and editor review). */
 export function DiffTable({

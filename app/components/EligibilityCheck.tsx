@@ -4,9 +4,9 @@
  * It never says that the patient is eligible.
  */
 import { Form } from "@remix-run/react";
-import type { CheckOutcome } from "~/domain/eligibility-check";
-import { useTranslator } from "~/i18n/use-translator";
-import type { ClinicianStudyView } from "~/views/study-page-types";
+import type { CheckOutcome } from "#app/domain/eligibility-check";
+import { useTranslator } from "#app/i18n/use-translator";
+import type { ClinicianStudyView } from "#app/views/study-page-types";
 import { fieldProblem } from "./ProblemSummary";
 
 const OUTCOME_KEY = { met: "check.met", not_met: "check.notMet", unknown: "check.unknown" } as const;

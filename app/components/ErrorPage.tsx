@@ -1,7 +1,7 @@
 /** The body of every error boundary: what went wrong in plain words and where to go next. */
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
-import type { MessageKey } from "~/i18n/messages/nb";
-import { useTranslator } from "~/i18n/use-translator";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export interface ErrorTexts {
   notFoundTitle: MessageKey;

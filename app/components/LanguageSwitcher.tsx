@@ -4,8 +4,8 @@
  * page's own language's texts (issue 24), and a new document brings the other one.
  */
 import { Link, useLocation } from "@remix-run/react";
-import { LANG_NAME, LANGS, withLang } from "~/i18n/languages";
-import { useTranslator } from "~/i18n/use-translator";
+import { LANG_NAME, LANGS, withLang } from "#app/i18n/languages";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export function LanguageSwitcher() {
   const { lang, t } = useTranslator();

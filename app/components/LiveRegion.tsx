@@ -6,8 +6,8 @@
  * On the light pages (app/light/, not hydrated) the script has no message catalogue: `texts`
  * names the messages it may say, and they go along in this page's language as `data-texts`.
  */
-import type { MessageKey } from "~/i18n/messages/nb";
-import { useTranslator } from "~/i18n/use-translator";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export const SEARCH_LIVE_TEXTS = [
   "live.results.added.one",

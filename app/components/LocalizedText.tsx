@@ -3,8 +3,8 @@
  * English page): marked with its own `lang` so screen readers pronounce it right (WCAG 3.1.2).
  */
 import type { ReactNode } from "react";
-import type { LocalText } from "~/views/localized-text";
-import { useTranslator } from "~/i18n/use-translator";
+import type { LocalText } from "#app/views/localized-text";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export function LocalizedText({
   value,

@@ -1,6 +1,6 @@
 /** Previous / "page N of M" / next links under a result list (patient and clinician searches). */
 import { Link } from "@remix-run/react";
-import { useTranslator } from "~/i18n/use-translator";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export function Pagination({
   page,

@@ -2,7 +2,7 @@
  * Bad query values, listed at the top of a form with links to their fields (the GOV.UK error
  * summary pattern), so a screen-reader or keyboard user finds what to fix.
  */
-import { useTranslator } from "~/i18n/use-translator";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export interface Problem {
   field: string;

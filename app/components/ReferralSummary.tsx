@@ -5,7 +5,7 @@
  * alone, on one A4 page.
  */
 import { useEffect, useState } from "react";
-import { useTranslator } from "~/i18n/use-translator";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export function ReferralSummary({ text, downloadHref }: { text: string; downloadHref: string }) {
   const { t } = useTranslator();

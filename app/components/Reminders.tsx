@@ -4,9 +4,9 @@
  * the same action as there), everything else links to the exact place.
  */
 import { Form, Link } from "@remix-run/react";
-import { reminderPath, type Reminder } from "~/domain/reminders";
-import { useTranslator } from "~/i18n/use-translator";
-import { reminderText } from "~/views/reminder-text";
+import { reminderPath, type Reminder } from "#app/domain/reminders";
+import { useTranslator } from "#app/i18n/use-translator";
+import { reminderText } from "#app/views/reminder-text";
 import { CsrfField } from "./SignedIn";
 
 export function Reminders({ reminders, csrf }: { reminders: Reminder[]; csrf: string }) {

@@ -4,10 +4,10 @@
  * table with the same numbers, so nothing is only in the picture. Colours are the status colours
  * of the status badges; segments also differ in lightness and the legend names them.
  */
-import type { StudyStatus } from "~/domain/inclusion-status";
-import { niceScale } from "~/views/chart-scale";
-import { STATUS_LABEL } from "~/domain/status-label";
-import type { ColumnChart, StackedChart } from "~/views/statistics";
+import type { StudyStatus } from "#app/domain/inclusion-status";
+import { niceScale } from "#app/views/chart-scale";
+import { STATUS_LABEL } from "#app/domain/status-label";
+import type { ColumnChart, StackedChart } from "#app/views/statistics";
 
 const COLOUR: Record<StudyStatus, string> = {
   open: "#0b6b2f",

@@ -1,5 +1,5 @@
-import type { StudyStatus } from "~/domain/inclusion-status";
-import { useTranslator } from "~/i18n/use-translator";
+import type { StudyStatus } from "#app/domain/inclusion-status";
+import { useTranslator } from "#app/i18n/use-translator";
 
 /** Status as text with a shape marker; colour is only an extra cue. */
 export function StatusBadge({ status, text }: { status: StudyStatus; text: string }) {

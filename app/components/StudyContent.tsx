@@ -7,12 +7,12 @@
  */
 import type { SerializeFrom } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { EligibilityCheck } from "~/components/EligibilityCheck";
-import { HealthyVolunteersText, MoreInfoAtHospital } from "~/components/StudyFacts";
-import { FallbackNote, LocalizedText } from "~/components/LocalizedText";
-import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { useTranslator } from "~/i18n/use-translator";
-import type { ClinicianStudyView, PatientStudyView } from "~/views/study-page-types";
+import { EligibilityCheck } from "#app/components/EligibilityCheck";
+import { HealthyVolunteersText, MoreInfoAtHospital } from "#app/components/StudyFacts";
+import { FallbackNote, LocalizedText } from "#app/components/LocalizedText";
+import { DemoBadge, StatusBadge } from "#app/components/StatusBadge";
+import { useTranslator } from "#app/i18n/use-translator";
+import type { ClinicianStudyView, PatientStudyView } from "#app/views/study-page-types";
 
 type TitleTag = "h1" | "h2";
 

@@ -1,5 +1,5 @@
 /** Small facts both study pages (patient and clinician) say the same way. */
-import { useTranslator } from "~/i18n/use-translator";
+import { useTranslator } from "#app/i18n/use-translator";
 
 /** Yes, no — or "not stated in the source", which is not a no. */
 export function HealthyVolunteersText({ value }: { value: boolean | null }) {

@@ -17,10 +17,10 @@ import {
 } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { fieldLabel, splitIcd10, type studyToForm } from "~/domain/study-form";
-import { parseStudyForm } from "~/forms/study-form";
-import { CONTACT_ROLES, PHASES, SEXES, STUDY_TYPES } from "~/domain/study";
-import { PHASE_LABEL, SEX_LABEL, STUDY_TYPE_LABEL } from "~/domain/labels";
+import { fieldLabel, splitIcd10, type studyToForm } from "#app/domain/study-form";
+import { parseStudyForm } from "#app/forms/study-form";
+import { CONTACT_ROLES, PHASES, SEXES, STUDY_TYPES } from "#app/domain/study";
+import { PHASE_LABEL, SEX_LABEL, STUDY_TYPE_LABEL } from "#app/domain/labels";
 import { CsrfField } from "./SignedIn";
 import { ErrorList, FormField, textInputProps } from "./forms";
 import { Icd10Combobox, type Icd10Option } from "./Icd10Combobox";

@@ -2,7 +2,7 @@
  * What the live region says after a live refresh (use-live-updates), and which events concern a
  * page. Pure: the same text on every page, testable without a browser.
  */
-import type { Translator } from "~/i18n/translate";
+import type { Translator } from "#app/i18n/translate";
 import type { LiveEvent } from "./live-events";
 
 /** The part of a translator the announcements use (the light pages build one from the live region's texts). */

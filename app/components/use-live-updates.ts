@@ -12,7 +12,7 @@
  */
 import { useLocation, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import type { Translator } from "~/i18n/translate";
+import type { Translator } from "#app/i18n/translate";
 import { describeStudy, studySnapshot } from "./live-announcements";
 import type { LiveEvent } from "./live-events";
 import { followLiveEvents } from "./live-stream";

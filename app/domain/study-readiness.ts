@@ -3,7 +3,7 @@
  * published, and warnings about content that is out of date or hard to read. Pure.
  */
 import type { Study } from "./study";
-import { formatCalendarDatePattern } from "../i18n/date-format";
+import { formatCalendarDatePattern } from "#app/i18n/date-format";
 
 /** "14. mars 2027": the warning is in bokmål, like the rest of this module's words. */
 const formatCalendarDate = (date: string) => formatCalendarDatePattern(date, "d. MMMM yyyy", "nb-NO");

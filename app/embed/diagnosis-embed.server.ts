@@ -16,37 +16,37 @@
  * them, otherwise as a search for the code's Norwegian name; the answer says which.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { synonymGroups } from "../search/synonyms.server";
-import type { SearchEngine } from "../search/types";
+import { synonymGroups } from "#app/search/synonyms.server";
+import type { SearchEngine } from "#app/search/types";
 import {
   OPEN_STUDIES_DEFAULT_LIMIT,
   openStudiesQueryParams,
   type OpenSiteOut,
   type OpenStudiesOut,
   type OpenStudyOut,
-} from "../api/diagnosis-schemas";
-import { describeParamProblems, parseParams, type ParamProblem } from "../api/query";
-import { activeSites, studyApiUrl, type Urls } from "../api/represent";
-import { getDb, type Db } from "../db.server";
-import { readDiagnosisKey, type DiagnosisKey } from "../domain/diagnosis-key";
-import { distanceKm, roundKm } from "../domain/geo-distance";
-import { osloDate, siteStatus } from "../domain/inclusion-status";
-import { siteStatusText } from "../views/status-text";
-import { xmlAttr as attr, xmlText as text } from "../feeds/xml";
-import { invalidParameters } from "../http/api-errors.server";
-import { publicBaseUrl, readEndpoint, weakEtag, type ApiAnswer, type ApiContext } from "../http/api-read.server";
-import { DEFAULT_LANG, withLang, type Lang } from "../i18n/languages";
-import { translator } from "../i18n/translate";
+} from "#app/api/diagnosis-schemas";
+import { describeParamProblems, parseParams, type ParamProblem } from "#app/api/query";
+import { activeSites, studyApiUrl, type Urls } from "#app/api/represent";
+import { getDb, type Db } from "#app/db.server";
+import { readDiagnosisKey, type DiagnosisKey } from "#app/domain/diagnosis-key";
+import { distanceKm, roundKm } from "#app/domain/geo-distance";
+import { osloDate, siteStatus } from "#app/domain/inclusion-status";
+import { siteStatusText } from "#app/views/status-text";
+import { xmlAttr as attr, xmlText as text } from "#app/feeds/xml";
+import { invalidParameters } from "#app/http/api-errors.server";
+import { publicBaseUrl, readEndpoint, weakEtag, type ApiAnswer, type ApiContext } from "#app/http/api-read.server";
+import { DEFAULT_LANG, withLang, type Lang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
 import {
   icd10Name,
   publishedStudyIdsByIcd10,
   publishedStudyIdsBySnomed,
   publishedStudyIdsByTreatment,
-} from "../models/diagnosis-studies.server";
-import { lookupIcpc2 } from "../models/icd10.server";
-import { countPostcodes, lookupPostcode } from "../models/postcode.server";
-import { getStudies, type SiteRecord, type StudyRecord } from "../models/study.server";
-import { getSearchEngine } from "../search.server";
+} from "#app/models/diagnosis-studies.server";
+import { lookupIcpc2 } from "#app/models/icd10.server";
+import { countPostcodes, lookupPostcode } from "#app/models/postcode.server";
+import { getStudies, type SiteRecord, type StudyRecord } from "#app/models/study.server";
+import { getSearchEngine } from "#app/search.server";
 import { EMBED_STYLE, embedHeaders } from "./embed.server";
 
 export interface OpenStudiesRequest {

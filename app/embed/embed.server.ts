@@ -9,19 +9,19 @@
  */
 import { createHash } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import type { EmbedOrganisationOut, EmbedSiteOut, EmbedStudyOut } from "../api/feed-schemas";
-import { activeSites, studyApiUrl, studyWebUrl, type Urls } from "../api/represent";
-import { getConfig } from "../config.server";
-import { getDb, type Db } from "../db.server";
-import { osloDate, siteStatus, studyStatus, type SiteStatus } from "../domain/inclusion-status";
-import { siteStatusText } from "../views/status-text";
-import { formatDateNb } from "../feeds/labels";
-import { xmlAttr as attr, xmlText as text } from "../feeds/xml";
-import { ApiError } from "../http/api-errors.server";
-import { publicBaseUrl, readEndpoint, weakEtag, type ApiAnswer, type ApiContext } from "../http/api-read.server";
-import { organisationStudyIds } from "../models/realtime.server";
-import { listOrganisations, type Organisation } from "../models/reference.server";
-import { getStudies, type SiteRecord, type StudyRecord } from "../models/study.server";
+import type { EmbedOrganisationOut, EmbedSiteOut, EmbedStudyOut } from "#app/api/feed-schemas";
+import { activeSites, studyApiUrl, studyWebUrl, type Urls } from "#app/api/represent";
+import { getConfig } from "#app/config.server";
+import { getDb, type Db } from "#app/db.server";
+import { osloDate, siteStatus, studyStatus, type SiteStatus } from "#app/domain/inclusion-status";
+import { siteStatusText } from "#app/views/status-text";
+import { formatDateNb } from "#app/feeds/labels";
+import { xmlAttr as attr, xmlText as text } from "#app/feeds/xml";
+import { ApiError } from "#app/http/api-errors.server";
+import { publicBaseUrl, readEndpoint, weakEtag, type ApiAnswer, type ApiContext } from "#app/http/api-read.server";
+import { organisationStudyIds } from "#app/models/realtime.server";
+import { listOrganisations, type Organisation } from "#app/models/reference.server";
+import { getStudies, type SiteRecord, type StudyRecord } from "#app/models/study.server";
 
 // The shapes are the OpenAPI document's (app/api/feed-schemas.ts, #/components/schemas/EmbedOrganisation).
 export type EmbedSite = EmbedSiteOut;

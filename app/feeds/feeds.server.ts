@@ -5,15 +5,15 @@
  * shape) are the open API's (app/http/api-read.server.ts); each answer is built whole, hashed for
  * its ETag and then sent.
  */
-import { listStudies } from "../api/endpoints.server";
-import type { StudyListOut, StudySummaryOut } from "../api/schemas";
-import { statusTransitions } from "../domain/inclusion-status";
-import type { Study } from "../domain/study";
-import { ApiError } from "../http/api-errors.server";
-import { datasetState, notBeforeBoot, weakEtag, type ApiAnswer, type ApiContext } from "../http/api-read.server";
-import { organisationExists } from "../models/ingest.server";
-import { publicFeedChanges, type FeedChangeRow, type FeedFilter } from "../models/realtime.server";
-import { listHrcsCategories, listOrganisations } from "../models/reference.server";
+import { listStudies } from "#app/api/endpoints.server";
+import type { StudyListOut, StudySummaryOut } from "#app/api/schemas";
+import { statusTransitions } from "#app/domain/inclusion-status";
+import type { Study } from "#app/domain/study";
+import { ApiError } from "#app/http/api-errors.server";
+import { datasetState, notBeforeBoot, weakEtag, type ApiAnswer, type ApiContext } from "#app/http/api-read.server";
+import { organisationExists } from "#app/models/ingest.server";
+import { publicFeedChanges, type FeedChangeRow, type FeedFilter } from "#app/models/realtime.server";
+import { listHrcsCategories, listOrganisations } from "#app/models/reference.server";
 import { atomDate, renderAtom, tagUri, type AtomEntry, type AtomFeed } from "./atom";
 import { renderCalendar, type AllDayEvent } from "./icalendar";
 import { findIcd10Chapter, ICD10_CHAPTERS } from "./icd10-chapters";

@@ -3,7 +3,7 @@
  * octets without splitting a UTF-8 character, TEXT values escaped (\\ \; \, \n), all-day events as
  * VALUE=DATE with DTEND the day after (exclusive).
  */
-import { addCalendarDays } from "../domain/calendar-date";
+import { addCalendarDays } from "#app/domain/calendar-date";
 
 export interface AllDayEvent {
   uid: string;

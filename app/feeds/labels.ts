@@ -1,5 +1,5 @@
 /** Norwegian (bokmål) wording for feeds, calendars and embeds (pure). */
-import type { SiteStatus, StudyStatus } from "../domain/inclusion-status";
+import type { SiteStatus, StudyStatus } from "#app/domain/inclusion-status";
 
 const DATE_NB = new Intl.DateTimeFormat("nb-NO", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 

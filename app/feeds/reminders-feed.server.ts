@@ -5,9 +5,9 @@
  * which organisations have feeds. Never cached by shared caches; the secret is not logged by us
  * (a public request is logged by its route pattern only: app/http/logging.server.ts).
  */
-import { getConfig } from "../config.server";
-import { getDb } from "../db.server";
-import { organisationName, reminderFeedTokenValid, remindersForOrganisation } from "../models/reminders.server";
+import { getConfig } from "#app/config.server";
+import { getDb } from "#app/db.server";
+import { organisationName, reminderFeedTokenValid, remindersForOrganisation } from "#app/models/reminders.server";
 import { remindersAtom, remindersCalendar } from "./reminders-feed";
 
 const NOT_FOUND = () =>

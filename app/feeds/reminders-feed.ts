@@ -4,9 +4,9 @@
  * studies, sites, dates and hold reasons only. The subscription secret is never written into the
  * documents (their self links leave it out).
  */
-import { reminderPath, type Reminder } from "../domain/reminders";
-import { translator } from "../i18n/translate";
-import { reminderText } from "../views/reminder-text";
+import { reminderPath, type Reminder } from "#app/domain/reminders";
+import { translator } from "#app/i18n/translate";
+import { reminderText } from "#app/views/reminder-text";
 import { atomDate, renderAtom, tagUri } from "./atom";
 import { renderCalendar } from "./icalendar";
 

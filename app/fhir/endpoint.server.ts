@@ -3,10 +3,10 @@
  * read interaction (ETag / If-None-Match).
  */
 import { createHash } from "node:crypto";
-import { getConfig } from "../config.server";
-import type { Db } from "../db.server";
-import { listOrganisations } from "../models/reference.server";
-import { getStudy } from "../models/study.server";
+import { getConfig } from "#app/config.server";
+import type { Db } from "#app/db.server";
+import { listOrganisations } from "#app/models/reference.server";
+import { getStudy } from "#app/models/study.server";
 import pkg from "../../package.json";
 import { errorResponse, fhirResponse } from "./http";
 import { toResearchStudy } from "./research-study";

@@ -50,12 +50,12 @@ import {
   type InclusionWindow,
   type SiteStatus,
   type StudyStatus,
-} from "../domain/inclusion-status";
-import type { Language, Phase } from "../domain/study";
-import { siteDisplayName } from "../domain/site-name";
-import { publicLinks } from "../domain/junk-check";
-import { STATUS_LABEL, siteConfirmationText, siteStatusText } from "../views/status-text";
-import type { SiteRecord, StudyRecord } from "../models/study.server";
+} from "#app/domain/inclusion-status";
+import type { Language, Phase } from "#app/domain/study";
+import { siteDisplayName } from "#app/domain/site-name";
+import { publicLinks } from "#app/domain/junk-check";
+import { STATUS_LABEL, siteConfirmationText, siteStatusText } from "#app/views/status-text";
+import type { SiteRecord, StudyRecord } from "#app/models/study.server";
 import {
   ADMINISTRATIVE_GENDER_SYSTEM,
   CONTAINED_ID,

@@ -7,9 +7,9 @@
  * unknown parameter is ignored (reported back) unless the client asked for `handling=strict`.
  */
 import { TZDate } from "@date-fns/tz";
-import { isCalendarDate, PORTAL_TIME_ZONE } from "../domain/calendar-date";
-import { IDENTIFIER_PATTERNS } from "../domain/study";
-import type { IdentifierMatch } from "../models/fhir.server";
+import { isCalendarDate, PORTAL_TIME_ZONE } from "#app/domain/calendar-date";
+import { IDENTIFIER_PATTERNS } from "#app/domain/study";
+import type { IdentifierMatch } from "#app/models/fhir.server";
 import {
   ICD10_NO_SYSTEM,
   ICD10_WHO_SYSTEM,

@@ -11,8 +11,8 @@
  * Results are in study id order (stable: new studies get higher ids), paged with _count/_offset.
  */
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db.server";
-import { studyStatus } from "../domain/inclusion-status";
+import type { Db } from "#app/db.server";
+import { studyStatus } from "#app/domain/inclusion-status";
 import {
   activeSiteWindows,
   existingOrganisationIds,
@@ -20,12 +20,12 @@ import {
   studyIdsByIdentifier,
   studyIdsWithActiveSiteAt,
   type FhirStudyRow,
-} from "../models/fhir.server";
-import { studyIdsForDiagnosisKey } from "../embed/diagnosis-embed.server";
-import { publishedStudyIdsByTreatment } from "../models/diagnosis-studies.server";
-import { listOrganisations } from "../models/reference.server";
-import { getStudies } from "../models/study.server";
-import type { SearchEngine, SearchQuery } from "../search/types";
+} from "#app/models/fhir.server";
+import { studyIdsForDiagnosisKey } from "#app/embed/diagnosis-embed.server";
+import { publishedStudyIdsByTreatment } from "#app/models/diagnosis-studies.server";
+import { listOrganisations } from "#app/models/reference.server";
+import { getStudies } from "#app/models/study.server";
+import type { SearchEngine, SearchQuery } from "#app/search/types";
 import { operationOutcome, type Issue } from "./http";
 import { effectiveLastUpdated, toResearchStudy, type FhirJson } from "./research-study";
 import { matchesDate, type ConditionMatch, type FhirSearch } from "./search-params";

@@ -13,7 +13,7 @@
  * "closed" is closed-to-accrual, not completed: the portal knows that inclusion has ended, not
  * that follow-up has.
  */
-import type { SiteStatus, StudyStatus } from "../domain/inclusion-status";
+import type { SiteStatus, StudyStatus } from "#app/domain/inclusion-status";
 
 /** Every R4 ResearchStudy.status code (http://hl7.org/fhir/research-study-status, FHIR 4.0.1). */
 export const R4_RESEARCH_STUDY_STATUSES = [

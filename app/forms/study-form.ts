@@ -4,7 +4,7 @@
  * Conform, so app/domain imports no form library (docs/architecture.md).
  */
 import { parseWithZod } from "@conform-to/zod/v4";
-import { formatFormErrors, formErrorMap, splitIcd10, studyFormSchema } from "../domain/study-form";
+import { formatFormErrors, formErrorMap, splitIcd10, studyFormSchema } from "#app/domain/study-form";
 
 /**
  * Parses the submitted form (in the browser as you type, and again on the server) with the

@@ -11,13 +11,13 @@
  */
 import { createHash } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { clientKey, TokenBucketLimiter, type RateDecision } from "../api/rate-limit";
-import type { Urls } from "../api/represent";
-import { getConfig } from "../config.server";
-import { getDb, type Db } from "../db.server";
-import { existingSingleton, singleton } from "../singleton.server";
-import { osloDate, startOfOsloDay } from "../domain/inclusion-status";
-import { answerStateToken, changeLogHead, latestInclusionTransition } from "../models/open-api.server";
+import { clientKey, TokenBucketLimiter, type RateDecision } from "#app/api/rate-limit";
+import type { Urls } from "#app/api/represent";
+import { getConfig } from "#app/config.server";
+import { getDb, type Db } from "#app/db.server";
+import { existingSingleton, singleton } from "#app/singleton.server";
+import { osloDate, startOfOsloDay } from "#app/domain/inclusion-status";
+import { answerStateToken, changeLogHead, latestInclusionTransition } from "#app/models/open-api.server";
 import { ApiError, apiError } from "./api-errors.server";
 import { AnswerCache, type AnswerCacheStats, type CachedAnswer } from "./answer-cache.server";
 

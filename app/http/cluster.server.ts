@@ -19,7 +19,7 @@
  */
 import cluster, { type Worker } from "node:cluster";
 import type { Logger } from "pino";
-import { studyEvents } from "../models/study-events.server";
+import { studyEvents } from "#app/models/study-events.server";
 
 export type ClusterRole = "leader" | "follower";
 const ROLE_ENV = "KS_CLUSTER_ROLE";

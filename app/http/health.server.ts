@@ -6,10 +6,10 @@
  * balancers and probes work as before) and /metrics is 404. METRICS_PORT serves everything
  * without a token on a second port for the monitoring network (server.ts; docs/security.md).
  */
-import type { Db } from "../db.server";
-import { safeEqual } from "../auth/tokens.server";
-import { databaseHealth } from "../models/meta.server";
-import { searchHealthReport, type SearchEngines } from "../search.server";
+import type { Db } from "#app/db.server";
+import { safeEqual } from "#app/auth/tokens.server";
+import { databaseHealth } from "#app/models/meta.server";
+import { searchHealthReport, type SearchEngines } from "#app/search.server";
 
 type HeaderGetter = { get(name: string): string | null };
 

@@ -13,12 +13,12 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import { FallbackSearchEngine } from "../search/fallback.server";
+import { FallbackSearchEngine } from "#app/search/fallback.server";
 import { apiAnswerCacheStats } from "./api-read.server";
-import type { Db } from "../db.server";
-import { ingestTotals } from "../models/ingest.server";
-import { enginePending } from "../models/search-outbox.server";
-import { searchHealthReport, type SearchEngines } from "../search.server";
+import type { Db } from "#app/db.server";
+import { ingestTotals } from "#app/models/ingest.server";
+import { enginePending } from "#app/models/search-outbox.server";
+import { searchHealthReport, type SearchEngines } from "#app/search.server";
 
 /* ---------------------------------------------------------------- route patterns */
 

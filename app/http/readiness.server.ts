@@ -17,11 +17,11 @@
  * web node shares the one Meilisearch, so marking them all unready would take the portal down for
  * nothing. Only SELECTs run here.
  */
-import type { Db } from "../db.server";
-import { databaseHealth } from "../models/meta.server";
-import { readAppliedMigrations, type Migration } from "../models/migrations.server";
-import { enginePending } from "../models/search-outbox.server";
-import { searchHealthReport, type SearchEngines } from "../search.server";
+import type { Db } from "#app/db.server";
+import { databaseHealth } from "#app/models/meta.server";
+import { readAppliedMigrations, type Migration } from "#app/models/migrations.server";
+import { enginePending } from "#app/models/search-outbox.server";
+import { searchHealthReport, type SearchEngines } from "#app/search.server";
 
 export interface ReadinessOptions {
   db: Db;

@@ -14,7 +14,7 @@
  * docs/security.md lists what each guard stops.
  */
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
-import { csrfCookieProblem, isApiPath, normalisedPath } from "../auth/csrf.server";
+import { csrfCookieProblem, isApiPath, normalisedPath } from "#app/auth/csrf.server";
 
 export const FORM_MAX_BYTES = 64 * 1024;
 /** The study registration and edit forms: long texts in three languages and many sites. */

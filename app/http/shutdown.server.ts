@@ -17,7 +17,7 @@
  */
 import type { Server } from "node:http";
 import type { Logger } from "pino";
-import type { FlushReport } from "../search.server";
+import type { FlushReport } from "#app/search.server";
 
 export interface ShutdownParts {
   server: Server;

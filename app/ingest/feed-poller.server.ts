@@ -3,8 +3,8 @@
  * one ingest service, and back off exponentially when the feed fails. The scheduler sleeps until
  * the next subscription is due (re-checking at least every minute for new subscriptions).
  */
-import type { Db } from "../db.server";
-import { dueFeedSubscriptions, nextFeedPollAt, recordFeedPoll, type FeedSubscription } from "../models/feed.server";
+import type { Db } from "#app/db.server";
+import { dueFeedSubscriptions, nextFeedPollAt, recordFeedPoll, type FeedSubscription } from "#app/models/feed.server";
 import { unpackDelivery } from "./formats.server";
 import { ingestDelivery, type DeliveryJob } from "./ingest-delivery.server";
 import type { IngestReport } from "./ingest-service.server";

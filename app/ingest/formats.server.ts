@@ -4,9 +4,9 @@
  * (detect-format.ts), only to answer a declaration that cannot be right with one clear message
  * instead of one rejection per line.
  */
-import type { Db } from "../db.server";
-import { osloDate } from "../domain/inclusion-status";
-import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
+import type { Db } from "#app/db.server";
+import { osloDate } from "#app/domain/inclusion-status";
+import { listHospitals, listHrcsCategories, listOrganisations } from "#app/models/reference.server";
 import { parseCtgovCsv } from "./mappers/ctgov-csv.server";
 import { parseCtgovJson } from "./mappers/ctgov-json.server";
 import { parseCtisCsv } from "./mappers/ctis-csv.server";

@@ -5,7 +5,7 @@
  * connection; without a writer (scripts, tests that call it directly) it runs in the caller.
  * Either way the same code maps and writes, so CLI, HTTP and feeds share one ingest service.
  */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import { buildMapContext, mapInput } from "./formats.server";
 import { ingestBatch, type IngestReport } from "./ingest-service.server";
 import type { IngestFormat } from "./types";

@@ -10,11 +10,11 @@
  * Atomicity: each record is written in its own savepoint inside a chunk transaction, so a crash
  * (even kill -9) leaves every study either fully old or fully new.
  */
-import { placeCentres, placeKey } from "../models/postcode.server";
-import type { Db } from "../db.server";
-import { describeProblems, studyInputSchema, type Study } from "../domain/study";
-import { mergeIncomingStudy, withdrawOrganisationSites } from "../domain/study-merge";
-import { heldLinkReasons, junkReasons } from "../domain/junk-check";
+import { placeCentres, placeKey } from "#app/models/postcode.server";
+import type { Db } from "#app/db.server";
+import { describeProblems, studyInputSchema, type Study } from "#app/domain/study";
+import { mergeIncomingStudy, withdrawOrganisationSites } from "#app/domain/study-merge";
+import { heldLinkReasons, junkReasons } from "#app/domain/junk-check";
 import {
   activeStudiesFromSource,
   clearStudyHold,
@@ -29,8 +29,8 @@ import {
   summariseSkipped,
   type IngestRunCounts,
   type SkipSummary,
-} from "../models/ingest.server";
-import { findStudyIdByProvenance, latestSnapshot, saveStudy, type Actor } from "../models/study.server";
+} from "#app/models/ingest.server";
+import { findStudyIdByProvenance, latestSnapshot, saveStudy, type Actor } from "#app/models/study.server";
 import { BoundedRejections } from "./bounded-rejections";
 import { cleanControlChars, showControlChars } from "./control-chars";
 import { safeParseInNorwegian } from "./norwegian-issues";

@@ -4,7 +4,7 @@
  * report (or the error) at the end.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openDatabase } from "../db.server";
+import { openDatabase } from "#app/db.server";
 import { ingestDelivery, type DeliveryJob } from "./ingest-delivery.server";
 
 const port = parentPort;

@@ -16,7 +16,7 @@
  */
 import { Worker } from "node:worker_threads";
 import path from "node:path";
-import { studyEvents } from "../models/study-events.server";
+import { studyEvents } from "#app/models/study-events.server";
 import type { DeliveryJob } from "./ingest-delivery.server";
 import type { IngestReport } from "./ingest-service.server";
 

@@ -2,7 +2,7 @@
  * Parses Erik Bolstad's postnummer list (tab-separated: POSTNR, POSTSTAD, …, KOMMNR, KOMMUNE,
  * FYLKE, LAT, LON, DATAKVALITET, …). Pure; problems are reported per line.
  */
-import type { PostcodeRow } from "../models/postcode.server";
+import type { PostcodeRow } from "#app/models/postcode.server";
 
 export interface PostcodeParse {
   rows: PostcodeRow[];

@@ -6,7 +6,7 @@
  * file's account — received = stored + unchanged + skipped (per reason, including studies whose
  * Norwegian sites matched no organisation) + rejected — is recorded as a registry import.
  */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import { parseCtgovCsv } from "./mappers/ctgov-csv.server";
 import { parseCtgovJson } from "./mappers/ctgov-json.server";
 import { buildMapContext, wrongFormat } from "./formats.server";
@@ -17,7 +17,7 @@ import {
   startRegistryImport,
   summariseSkipped,
   type SkipSummary,
-} from "../models/ingest.server";
+} from "#app/models/ingest.server";
 import { SKIP_REASONS, type MapResult, type Rejection, type SkippedRecord } from "./types";
 import { boundRejections } from "./bounded-rejections";
 import { inSenderTerms } from "./sender-fields";

@@ -2,7 +2,7 @@
  * The contract between format mappers (pure: raw input → candidate study records) and the ingest
  * service (validation with studyInputSchema, merging, versions, withdrawal, run records).
  */
-import type { StudyInput } from "../domain/study";
+import type { StudyInput } from "#app/domain/study";
 
 export const INGEST_FORMATS = ["native", "ctgov-json", "ctgov-csv", "fhir", "ctis-csv"] as const;
 export type IngestFormat = (typeof INGEST_FORMATS)[number];

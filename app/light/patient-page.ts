@@ -18,11 +18,11 @@
  * Bundled by remix.config.js (esbuild) into public/light/; served under the pages' CSP
  * (script-src 'self'). Imports only pure modules (no React).
  */
-import { concernsSearch, describeResults, describeStudy, type LiveTexts } from "../components/live-announcements";
-import type { LiveEvent } from "../components/live-events";
-import { followLiveEvents } from "../components/live-stream";
+import { concernsSearch, describeResults, describeStudy, type LiveTexts } from "#app/components/live-announcements";
+import type { LiveEvent } from "#app/components/live-events";
+import { followLiveEvents } from "#app/components/live-stream";
 import { PATIENT_RESULTS_ID } from "./pages";
-import { tidyFormValues } from "../components/tidy-form";
+import { tidyFormValues } from "#app/components/tidy-form";
 
 const TYPING_DELAY_MS = 300;
 const LIVE_REGION = "[data-live-region]";

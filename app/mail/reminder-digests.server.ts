@@ -5,10 +5,10 @@
  * else (never logged, never stored beside what was sent).
  */
 import nodemailer from "nodemailer";
-import type { Db } from "../db.server";
-import { osloDate } from "../domain/inclusion-status";
-import { digestRecipients, digestSentOn, recordDigestSent, remindersForUser } from "../models/reminders.server";
-import { reminderDigest } from "../views/reminder-mail";
+import type { Db } from "#app/db.server";
+import { osloDate } from "#app/domain/inclusion-status";
+import { digestRecipients, digestSentOn, recordDigestSent, remindersForUser } from "#app/models/reminders.server";
+import { reminderDigest } from "#app/views/reminder-mail";
 
 export interface DigestRun {
   /** Digests sent now. */

@@ -5,7 +5,7 @@
  * and treatment names (the studies' interventions, the listings' relaterte_behandlinger).
  * Whether a study is open is decided by the caller from the sites' dates at the moment of asking.
  */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import { sql } from "./statements.server";
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -4,8 +4,8 @@
  * field, why). Only the editor's own organisations (or any, for a national admin): checked here,
  * before anything is read.
  */
-import type { Db } from "../db.server";
-import { authorize, canViewFeedHealth, isAdmin, orgsWithRole, type Principal } from "../auth/policy";
+import type { Db } from "#app/db.server";
+import { authorize, canViewFeedHealth, isAdmin, orgsWithRole, type Principal } from "#app/auth/policy";
 import { NotFoundError } from "./study-work.server";
 import { listFeedSubscriptions, type FeedSubscription } from "./feed.server";
 import {

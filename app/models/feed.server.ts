@@ -1,6 +1,6 @@
 /** SQL for pull feeds (feed_subscriptions). */
-import type { Db } from "../db.server";
-import type { IngestFormat } from "../ingest/types";
+import type { Db } from "#app/db.server";
+import type { IngestFormat } from "#app/ingest/types";
 import { sql } from "./statements.server";
 
 export interface FeedSubscription {

@@ -7,8 +7,8 @@
  * after it was published answers 410 Gone on read.
  */
 import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
-import type { Db } from "../db.server";
-import type { InclusionWindow } from "../domain/inclusion-status";
+import type { Db } from "#app/db.server";
+import type { InclusionWindow } from "#app/domain/inclusion-status";
 import { sql } from "./statements.server";
 
 export interface FhirStudyRow {

@@ -1,6 +1,6 @@
 /** ICD-10 codes with Norwegian names: the full official list (loaded by npm run icd10:load) and lookup. */
-import type { Db } from "../db.server";
-import type { Icd10Entry } from "../ingest/icd10-list";
+import type { Db } from "#app/db.server";
+import type { Icd10Entry } from "#app/ingest/icd10-list";
 import { sql } from "./statements.server";
 
 /** Adds or renames codes in one transaction; never deletes (studies may still use a retired code). */

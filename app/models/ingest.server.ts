@@ -1,9 +1,9 @@
 /** SQL for ingestion: finding studies to merge with, run records, rejections and conflicts. */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import { sql } from "./statements.server";
-import type { StudyIdentifiers } from "../domain/study";
-import type { MergeConflict } from "../domain/study-merge";
-import type { Rejection, SkippedRecord } from "../ingest/types";
+import type { StudyIdentifiers } from "#app/domain/study";
+import type { MergeConflict } from "#app/domain/study-merge";
+import type { Rejection, SkippedRecord } from "#app/ingest/types";
 
 const IDENTIFIER_COLUMNS: [keyof StudyIdentifiers, string][] = [
   ["nct", "nct_id"],

@@ -1,5 +1,5 @@
 /** Small facts about this database (app_meta) and its health. */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 
 export function getMeta(db: Db, key: string): string | null {
   return (db.prepare("SELECT value FROM app_meta WHERE key = ?").pluck().get(key) as string | undefined) ?? null;

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 
 export const DEFAULT_MIGRATIONS_DIR = path.resolve(process.cwd(), "data/migrations");
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;

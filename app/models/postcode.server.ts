@@ -1,6 +1,6 @@
 /** Postcode → coordinates (table postcodes, loaded by scripts/postcodes-load.ts). */
-import type { Db } from "../db.server";
-import type { LocatedPoint, ShippedPostcode } from "../domain/postcode-list";
+import type { Db } from "#app/db.server";
+import type { LocatedPoint, ShippedPostcode } from "#app/domain/postcode-list";
 import { sql } from "./statements.server";
 
 export type PostcodeRow = LocatedPoint;

@@ -5,9 +5,9 @@
  * published sites. Nothing here derives a status: that is app/domain/inclusion-status.ts.
  */
 import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
-import type { InclusionWindow } from "../domain/inclusion-status";
-import type { Db } from "../db.server";
-import type { PublicationState, Study } from "../domain/study";
+import type { InclusionWindow } from "#app/domain/inclusion-status";
+import type { Db } from "#app/db.server";
+import type { PublicationState, Study } from "#app/domain/study";
 import { sql } from "./statements.server";
 
 /* ------------------------------------------------------------------ heads */

@@ -3,8 +3,8 @@
  * hospitals, HRCS health categories and ICD-10 codes. Owned by the project (data/reference) and
  * upserted at every start, so a corrected list reaches an existing database.
  */
-import type { Db } from "../db.server";
-import type { ReferenceData } from "../domain/reference";
+import type { Db } from "#app/db.server";
+import type { ReferenceData } from "#app/domain/reference";
 
 export interface Region {
   id: string;

@@ -7,10 +7,10 @@
  * for (canEditSiteDates: a researcher or editor there) and the held records of those organisations. Nothing about patients is read or written here.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Db } from "../db.server";
-import { memberOrgs, type Principal } from "../auth/policy";
-import { remindersFor, type Reminder, type ReminderSiteInput } from "../domain/reminders";
-import { siteKey } from "../domain/study-snapshot";
+import type { Db } from "#app/db.server";
+import { memberOrgs, type Principal } from "#app/auth/policy";
+import { remindersFor, type Reminder, type ReminderSiteInput } from "#app/domain/reminders";
+import { siteKey } from "#app/domain/study-snapshot";
 import { listOpenHolds } from "./ingest.server";
 import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
 import { sql } from "./statements.server";

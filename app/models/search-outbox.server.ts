@@ -1,5 +1,5 @@
 /** SQL for the search outbox and the per-engine cursors. */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import { sql } from "./statements.server";
 
 export interface OutboxBatch {

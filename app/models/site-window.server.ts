@@ -4,7 +4,7 @@
  * the date the site was last confirmed (ADR 0019).
  * Every query that derives a status reads these, so no surface can forget the declaration.
  */
-import type { DeclaredStatusValue, InclusionWindow } from "../domain/inclusion-status";
+import type { DeclaredStatusValue, InclusionWindow } from "#app/domain/inclusion-status";
 
 /** SELECT list for a `study_sites` row aliased `ss`. */
 export const SITE_WINDOW_COLUMNS = `ss.inclusion_start AS inclusionStart, ss.inclusion_end AS inclusionEnd, ss.paused,

@@ -3,7 +3,7 @@
  * ingest path runs the same few dozen statements for every study.
  */
 import type { Statement } from "better-sqlite3";
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 
 const caches = new WeakMap<Db, Map<string, Statement>>();
 

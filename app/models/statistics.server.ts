@@ -5,8 +5,8 @@
  * the domain derives it from these dates for the instant the page is made.
  */
 import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
-import type { Db } from "../db.server";
-import type { StatisticsFacts } from "../domain/statistics";
+import type { Db } from "#app/db.server";
+import type { StatisticsFacts } from "#app/domain/statistics";
 import { sql } from "./statements.server";
 
 export function statisticsFacts(db: Db): StatisticsFacts {

@@ -5,7 +5,7 @@
  * their own copy of this module.
  */
 import { EventEmitter } from "node:events";
-import { singleton } from "../singleton.server";
+import { singleton } from "#app/singleton.server";
 
 export function studyEvents(): EventEmitter {
   return singleton("study-events", () => new EventEmitter().setMaxListeners(100));

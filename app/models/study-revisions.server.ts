@@ -5,8 +5,8 @@
  * before it becomes "replaced"), so nothing a researcher wrote is lost. Only SQL lives here; who
  * may do what is decided in study-work.server.ts.
  */
-import type { Db } from "../db.server";
-import type { Study } from "../domain/study";
+import type { Db } from "#app/db.server";
+import type { Study } from "#app/domain/study";
 import { sql } from "./statements.server";
 
 export type RevisionState = "draft" | "submitted" | "approved" | "replaced";

@@ -3,8 +3,8 @@
  * from its sites at the moment of the request (never stored).
  */
 import { SITE_WINDOW_COLUMNS, windowOf, type SiteWindowRow } from "./site-window.server";
-import type { Db } from "../db.server";
-import { osloDate, studyStatus, type InclusionWindow, type StudyStatus } from "../domain/inclusion-status";
+import type { Db } from "#app/db.server";
+import { osloDate, studyStatus, type InclusionWindow, type StudyStatus } from "#app/domain/inclusion-status";
 import { changeLogHead } from "./open-api.server";
 import { sql } from "./statements.server";
 

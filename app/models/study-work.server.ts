@@ -5,7 +5,7 @@
  * change. Every change goes through saveStudy, so it becomes a version with the user as actor and
  * reaches the search outbox in the same transaction.
  */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import { sql } from "./statements.server";
 import {
   authorize,
@@ -21,9 +21,9 @@ import {
   orgsWithRole,
   type Action,
   type Principal,
-} from "../auth/policy";
-import { parseStudy, type FieldProblem, type SiteInput, type Study, type StudyInput } from "../domain/study";
-import { canonicalStudy, diffStudies, siteKey, type ChangeEntry } from "../domain/study-snapshot";
+} from "#app/auth/policy";
+import { parseStudy, type FieldProblem, type SiteInput, type Study, type StudyInput } from "#app/domain/study";
+import { canonicalStudy, diffStudies, siteKey, type ChangeEntry } from "#app/domain/study-snapshot";
 import {
   confirmSiteAsIs,
   getStudies,
@@ -34,7 +34,7 @@ import {
   type StudyRecord,
 } from "./study.server";
 import { insertStudyReview } from "./user.server";
-import { missingForPublishing } from "../domain/study-readiness";
+import { missingForPublishing } from "#app/domain/study-readiness";
 import { getStudyHold, listOpenHolds, releaseStudyHold, type StudyHold } from "./ingest.server";
 import {
   insertRevision,

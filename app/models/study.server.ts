@@ -2,7 +2,7 @@
  * Studies in SQLite: the only place study SQL runs. Views, API and ingestion all write through
  * saveStudy, which validates, keeps every change as a version and never deletes anything.
  */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import { sql } from "./statements.server";
 import { notifyStudyChanged } from "./study-events.server";
 import {
@@ -14,9 +14,9 @@ import {
   type PublicationState,
   type Study,
   type TextField,
-} from "../domain/study";
-import { canonicalStudy, diffStudies, siteKey, summariseChanges, type ChangeEntry } from "../domain/study-snapshot";
-import { osloDate, type DeclaredStatus, type DeclaredStatusValue } from "../domain/inclusion-status";
+} from "#app/domain/study";
+import { canonicalStudy, diffStudies, siteKey, summariseChanges, type ChangeEntry } from "#app/domain/study-snapshot";
+import { osloDate, type DeclaredStatus, type DeclaredStatusValue } from "#app/domain/inclusion-status";
 
 export interface Actor {
   kind: "user" | "source" | "system" | "seed";

@@ -1,6 +1,6 @@
 /** Per-organisation bearer tokens for the ingest API. The token itself is shown once, never stored. */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 
 const PREFIX = "ks_";
 

@@ -3,7 +3,7 @@
  * tokens and editors' review decisions. The only place their SQL runs. Secrets never reach this
  * module in clear text except the password hash string: sessions and tokens arrive as SHA-256.
  */
-import type { Db } from "../db.server";
+import type { Db } from "#app/db.server";
 import { sql } from "./statements.server";
 
 export const ROLES = ["researcher", "editor", "admin"] as const;

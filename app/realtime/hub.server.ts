@@ -22,9 +22,9 @@
  * See docs/decisions/0006-live-events.md.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { StudyChangeEventOut, StudyStatusEventOut } from "../api/feed-schemas";
-import { changeKind, studyApiUrl, studyVersionsUrl, studyWebUrl, type Urls } from "../api/represent";
-import type { Db } from "../db.server";
+import type { StudyChangeEventOut, StudyStatusEventOut } from "#app/api/feed-schemas";
+import { changeKind, studyApiUrl, studyVersionsUrl, studyWebUrl, type Urls } from "#app/api/represent";
+import type { Db } from "#app/db.server";
 import {
   changesAfter,
   statusEventsAfter,
@@ -32,8 +32,8 @@ import {
   type StatusEventRow,
   type StreamChangeRow,
   type StreamHeads,
-} from "../models/realtime.server";
-import { studyEvents } from "../models/study-events.server";
+} from "#app/models/realtime.server";
+import { studyEvents } from "#app/models/study-events.server";
 import { StatusScheduler, type Clock } from "./status-scheduler.server";
 
 export const EVENTS_PATH = "/api/v1/events";

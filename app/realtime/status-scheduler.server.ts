@@ -13,8 +13,8 @@
  *
  * The clock and timers are injected so an integration test can move time (no real waiting).
  */
-import type { Db } from "../db.server";
-import { groupByStudy } from "../domain/group-by-study";
+import type { Db } from "#app/db.server";
+import { groupByStudy } from "#app/domain/group-by-study";
 import {
   nextStatusChange,
   siteStatus,
@@ -22,15 +22,15 @@ import {
   studyStatus,
   type SiteStatus,
   type StudyStatus,
-} from "../domain/inclusion-status";
-import { getMeta, setMeta } from "../models/meta.server";
+} from "#app/domain/inclusion-status";
+import { getMeta, setMeta } from "#app/models/meta.server";
 import {
   insertStatusEvents,
   publishedWindows,
   type NewStatusEvent,
   type StatusEventSite,
   type WindowRow,
-} from "../models/realtime.server";
+} from "#app/models/realtime.server";
 
 export interface Clock {
   now(): Date;

@@ -1,13 +1,13 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
-import { getDb } from "~/db.server";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { langFromSearch } from "~/i18n/languages";
-import { translator } from "~/i18n/translate";
-import { LIGHT_PAGE, PATIENT_RESULTS_ID } from "~/light/pages";
-import { useTranslator } from "~/i18n/use-translator";
-import { studyStatusFacts } from "~/models/study-views.server";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { getDb } from "#app/db.server";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { LIGHT_PAGE, PATIENT_RESULTS_ID } from "#app/light/pages";
+import { useTranslator } from "#app/i18n/use-translator";
+import { studyStatusFacts } from "#app/models/study-views.server";
 
 export const meta: MetaFunction = ({ location }) => [
   { title: translator(langFromSearch(location.search)).t("home.title") },

@@ -5,11 +5,11 @@
 import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Fragment, type ReactNode } from "react";
-import { openApiDocument } from "~/api/endpoints.server";
-import { apiPageView } from "~/api/openapi-view";
-import { ErrorPage } from "~/components/ErrorPage";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { publicBaseUrl } from "~/http/api-read.server";
+import { openApiDocument } from "#app/api/endpoints.server";
+import { apiPageView } from "#app/api/openapi-view";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { publicBaseUrl } from "#app/http/api-read.server";
 
 export const meta: MetaFunction = () => [
   { title: "Åpent API – Kliniske studier" },

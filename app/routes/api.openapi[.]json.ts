@@ -1,6 +1,6 @@
 /** GET /api/openapi.json — the OpenAPI 3.1 document, generated from the API's zod schemas. */
-import { openApiAnswer } from "~/api/endpoints.server";
-import { readEndpoint, readOnlyAction } from "~/http/api-read.server";
+import { openApiAnswer } from "#app/api/endpoints.server";
+import { readEndpoint, readOnlyAction } from "#app/http/api-read.server";
 
 export const loader = readEndpoint(openApiAnswer, { rateLimited: false });
 export const action = readOnlyAction;

@@ -13,16 +13,16 @@
  * worker stopped mid-way (ingest_interrupted: what was stored is whole; send again).
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { getConfig } from "~/config.server";
-import { getDb } from "~/db.server";
-import { apiError, readBodyWithLimit, storageErrorResponse } from "~/http/api-errors.server";
-import { supportedFormats, unpackDelivery } from "~/ingest/formats.server";
-import { ingestDelivery, type DeliveryJob } from "~/ingest/ingest-delivery.server";
-import type { IngestReport } from "~/ingest/ingest-service.server";
-import { ingestWriter, isIngestInterrupted } from "~/ingest/ingest-writer.server";
-import { INGEST_FORMATS, type IngestFormat } from "~/ingest/types";
-import { organisationExists } from "~/models/ingest.server";
-import { authenticateTokenScope } from "~/models/token.server";
+import { getConfig } from "#app/config.server";
+import { getDb } from "#app/db.server";
+import { apiError, readBodyWithLimit, storageErrorResponse } from "#app/http/api-errors.server";
+import { supportedFormats, unpackDelivery } from "#app/ingest/formats.server";
+import { ingestDelivery, type DeliveryJob } from "#app/ingest/ingest-delivery.server";
+import type { IngestReport } from "#app/ingest/ingest-service.server";
+import { ingestWriter, isIngestInterrupted } from "#app/ingest/ingest-writer.server";
+import { INGEST_FORMATS, type IngestFormat } from "#app/ingest/types";
+import { organisationExists } from "#app/models/ingest.server";
+import { authenticateTokenScope } from "#app/models/token.server";
 
 /** Content-Types that name one format on their own. */
 const CONTENT_TYPE_FORMATS: Record<string, IngestFormat> = {

@@ -3,6 +3,6 @@
  * GET /embed/organisations/:id.json  — the same as JSON
  * See app/embed/embed.server.ts.
  */
-import { embedLoader } from "~/embed/embed.server";
+import { embedLoader } from "#app/embed/embed.server";
 
 export const loader = embedLoader;

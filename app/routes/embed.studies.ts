@@ -3,6 +3,6 @@
  * — light HTML list of the studies open now for a diagnosis or treatment, for an iframe on a
  * diagnosis or treatment page. See app/embed/diagnosis-embed.server.ts.
  */
-import { diagnosisEmbedLoader } from "~/embed/diagnosis-embed.server";
+import { diagnosisEmbedLoader } from "#app/embed/diagnosis-embed.server";
 
 export const loader = diagnosisEmbedLoader;

@@ -1,6 +1,6 @@
 /** GET /feeds/categories/:id.atom — Atom feed of the changes in one HRCS category. */
-import { categoryFeed } from "~/feeds/feeds.server";
-import { readEndpoint, readOnlyAction } from "~/http/api-read.server";
+import { categoryFeed } from "#app/feeds/feeds.server";
+import { readEndpoint, readOnlyAction } from "#app/http/api-read.server";
 
 export const loader = readEndpoint(categoryFeed);
 export const action = readOnlyAction;

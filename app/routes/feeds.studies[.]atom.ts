@@ -1,6 +1,6 @@
 /** GET /feeds/studies.atom — Atom feed of every public change (app/feeds/feeds.server.ts). */
-import { allChangesFeed } from "~/feeds/feeds.server";
-import { readEndpoint, readOnlyAction } from "~/http/api-read.server";
+import { allChangesFeed } from "#app/feeds/feeds.server";
+import { readEndpoint, readOnlyAction } from "#app/http/api-read.server";
 
 export const loader = readEndpoint(allChangesFeed);
 export const action = readOnlyAction;

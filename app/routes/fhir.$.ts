@@ -1,6 +1,6 @@
 /** Any other path under /fhir: a FHIR 404 (OperationOutcome), not the portal's HTML page. */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { errorResponse, handleFhir, nonGetResponse } from "~/fhir/http";
+import { errorResponse, handleFhir, nonGetResponse } from "#app/fhir/http";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return handleFhir(request, () => {

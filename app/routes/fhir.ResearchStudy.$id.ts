@@ -1,8 +1,8 @@
 /** GET /fhir/ResearchStudy/:id — one study as FHIR R4 (404 unknown, 410 withdrawn, ETag/304). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { getDb } from "~/db.server";
-import { readResearchStudy } from "~/fhir/endpoint.server";
-import { handleFhir, negotiate, nonGetResponse, wantsPretty } from "~/fhir/http";
+import { getDb } from "#app/db.server";
+import { readResearchStudy } from "#app/fhir/endpoint.server";
+import { handleFhir, negotiate, nonGetResponse, wantsPretty } from "#app/fhir/http";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return handleFhir(request, () => {

@@ -4,8 +4,8 @@
  * (see /fhir/metadata and README "FHIR"). Bad values → 400 OperationOutcome naming the parameter.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { getDb } from "~/db.server";
-import { fhirBase, portalUrl } from "~/fhir/endpoint.server";
+import { getDb } from "#app/db.server";
+import { fhirBase, portalUrl } from "#app/fhir/endpoint.server";
 import {
   fhirResponse,
   handleFhir,
@@ -14,10 +14,10 @@ import {
   outcomeResponse,
   strictHandling,
   wantsPretty,
-} from "~/fhir/http";
-import { parseSearchParams } from "~/fhir/search-params";
-import { searchResearchStudies } from "~/fhir/search.server";
-import { getSearchEngine } from "~/search.server";
+} from "#app/fhir/http";
+import { parseSearchParams } from "#app/fhir/search-params";
+import { searchResearchStudies } from "#app/fhir/search.server";
+import { getSearchEngine } from "#app/search.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return handleFhir(request, async () => {

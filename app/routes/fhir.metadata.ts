@@ -1,8 +1,8 @@
 /** GET /fhir/metadata — the CapabilityStatement (what this FHIR server supports, exactly). */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { capabilityStatement } from "~/fhir/capability-statement";
-import { fhirBase, SOFTWARE_VERSION } from "~/fhir/endpoint.server";
-import { fhirResponse, handleFhir, negotiate, nonGetResponse, wantsPretty } from "~/fhir/http";
+import { capabilityStatement } from "#app/fhir/capability-statement";
+import { fhirBase, SOFTWARE_VERSION } from "#app/fhir/endpoint.server";
+import { fhirResponse, handleFhir, negotiate, nonGetResponse, wantsPretty } from "#app/fhir/http";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return handleFhir(request, () => {

@@ -1,13 +1,13 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { ErrorPage } from "~/components/ErrorPage";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { langFromSearch } from "~/i18n/languages";
-import { translator } from "~/i18n/translate";
-import { useTranslator } from "~/i18n/use-translator";
-import type { StudyStatus } from "~/domain/inclusion-status";
-import { studyStatusFacts } from "~/models/study-views.server";
+import { getDb } from "#app/db.server";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
+import type { StudyStatus } from "#app/domain/inclusion-status";
+import { studyStatusFacts } from "#app/models/study-views.server";
 
 export const meta: MetaFunction = ({ location }) => {
   const { t } = translator(langFromSearch(location.search));

@@ -4,9 +4,9 @@
  * Signed-in only (it belongs to the researcher pages); no cookie is set here.
  */
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { getDb } from "~/db.server";
-import { PRIVATE_HEADERS, requireUser } from "~/auth/auth.server";
-import { suggestIcd10 } from "~/models/icd10.server";
+import { getDb } from "#app/db.server";
+import { PRIVATE_HEADERS, requireUser } from "#app/auth/auth.server";
+import { suggestIcd10 } from "#app/models/icd10.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireUser(request);

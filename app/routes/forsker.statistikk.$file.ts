@@ -3,12 +3,12 @@
  * with BOM; app/views/excel-csv.ts), written from the same StatTable as the page's table.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { osloDate } from "~/domain/inclusion-status";
-import { PUBLIC_PAGE_CACHE_CONTROL } from "~/http/cache-headers";
-import { langFromSearch } from "~/i18n/languages";
-import { requestedFacts } from "~/views/statistics-page.server";
-import { excelCsv } from "~/views/excel-csv";
-import { ALL_TABLE_IDS, isTableId, statisticsView, tableCsvRows } from "~/views/statistics";
+import { osloDate } from "#app/domain/inclusion-status";
+import { PUBLIC_PAGE_CACHE_CONTROL } from "#app/http/cache-headers";
+import { langFromSearch } from "#app/i18n/languages";
+import { requestedFacts } from "#app/views/statistics-page.server";
+import { excelCsv } from "#app/views/excel-csv";
+import { ALL_TABLE_IDS, isTableId, statisticsView, tableCsvRows } from "#app/views/statistics";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const match = /^([a-z-]+)\.csv$/.exec(params.file ?? "");

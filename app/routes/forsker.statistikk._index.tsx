@@ -10,14 +10,14 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
-import { MonthColumnChart, StackedBarChart } from "~/components/StatisticsCharts";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { STATUS_LABEL } from "~/domain/status-label";
-import type { StatTable } from "~/views/statistics";
-import { statisticsPage } from "~/views/statistics-page.server";
-import { langFromSearch, withLang } from "~/i18n/languages";
-import { useTranslator } from "~/i18n/use-translator";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { MonthColumnChart, StackedBarChart } from "#app/components/StatisticsCharts";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { STATUS_LABEL } from "#app/domain/status-label";
+import type { StatTable } from "#app/views/statistics";
+import { statisticsPage } from "#app/views/statistics-page.server";
+import { langFromSearch, withLang } from "#app/i18n/languages";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export const meta: MetaFunction = () => [{ title: "Nasjonal statistikk – Kliniske studier" }];
 export const headers = publicPageHeaders;

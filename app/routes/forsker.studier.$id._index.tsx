@@ -6,10 +6,10 @@
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { canAnswerForSite, canEditSiteDates, canEditStudy } from "~/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { isCalendarDate } from "~/domain/calendar-date";
+import { getDb } from "#app/db.server";
+import { canAnswerForSite, canEditSiteDates, canEditStudy } from "#app/auth/policy";
+import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
+import { isCalendarDate } from "#app/domain/calendar-date";
 import {
   acceptSite,
   confirmSite,
@@ -19,11 +19,11 @@ import {
   submitStudy,
   updateSiteDates,
   withdrawSite,
-} from "~/models/study-work.server";
-import { listStudyReviews } from "~/models/user.server";
-import { formatInstant, studyOverview } from "~/views/researcher.server";
-import { CsrfField, ProblemList, SignedInBar } from "~/components/SignedIn";
-import { FormField } from "~/components/forms";
+} from "#app/models/study-work.server";
+import { listStudyReviews } from "#app/models/user.server";
+import { formatInstant, studyOverview } from "#app/views/researcher.server";
+import { CsrfField, ProblemList, SignedInBar } from "#app/components/SignedIn";
+import { FormField } from "#app/components/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.study.title ?? "Studie"} – Mine studier – Kliniske studier` },

@@ -1,15 +1,15 @@
 /** /forsker/studier/:id/historikk — every version with who, when and a readable diff; restore one as a new version. */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { canEditStudy } from "~/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { listSiteConfirmations, listStudyVersions } from "~/models/study.server";
-import { getStudyFor, restoreVersion } from "~/models/study-work.server";
-import { confirmationViews, diffWordsFor, versionViews } from "~/views/researcher.server";
-import { langFromRequest } from "~/i18n/languages";
-import { DiffTable } from "~/components/DiffTable";
-import { CsrfField, SignedInBar } from "~/components/SignedIn";
+import { getDb } from "#app/db.server";
+import { canEditStudy } from "#app/auth/policy";
+import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
+import { listSiteConfirmations, listStudyVersions } from "#app/models/study.server";
+import { getStudyFor, restoreVersion } from "#app/models/study-work.server";
+import { confirmationViews, diffWordsFor, versionViews } from "#app/views/researcher.server";
+import { langFromRequest } from "#app/i18n/languages";
+import { DiffTable } from "#app/components/DiffTable";
+import { CsrfField, SignedInBar } from "#app/components/SignedIn";
 
 export const meta: MetaFunction = () => [
   { title: "Historikk – Mine studier – Kliniske studier" },

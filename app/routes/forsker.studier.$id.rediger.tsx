@@ -1,14 +1,14 @@
 /** /forsker/studier/:id/rediger — edit a study's shared content (the study's researchers only). */
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { studyToForm } from "~/domain/study-form";
-import { STATE_LABEL } from "~/views/researcher.server";
-import { getStudyForEdit } from "~/models/study-work.server";
-import { handleStudyForm, studyFormOptions } from "~/views/study-form.server";
-import { SignedInBar } from "~/components/SignedIn";
-import { StudyForm } from "~/components/StudyForm";
+import { getDb } from "#app/db.server";
+import { guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
+import { studyToForm } from "#app/domain/study-form";
+import { STATE_LABEL } from "#app/views/researcher.server";
+import { getStudyForEdit } from "#app/models/study-work.server";
+import { handleStudyForm, studyFormOptions } from "#app/views/study-form.server";
+import { SignedInBar } from "#app/components/SignedIn";
+import { StudyForm } from "#app/components/StudyForm";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Rediger ${data?.title ?? "studie"} – Mine studier – Kliniske studier` },

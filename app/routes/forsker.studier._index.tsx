@@ -1,13 +1,13 @@
 /** /forsker/studier — "Mine studier": the signed-in user's studies with status, what is missing and warnings. */
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { signedInHeaders, signedInPage } from "~/auth/route.server";
-import { listMyStudies } from "~/models/study-work.server";
-import { studyOverview } from "~/views/researcher.server";
-import { SignedInBar } from "~/components/SignedIn";
-import { Reminders } from "~/components/Reminders";
-import { remindersForUser } from "~/models/reminders.server";
+import { getDb } from "#app/db.server";
+import { signedInHeaders, signedInPage } from "#app/auth/route.server";
+import { listMyStudies } from "#app/models/study-work.server";
+import { studyOverview } from "#app/views/researcher.server";
+import { SignedInBar } from "#app/components/SignedIn";
+import { Reminders } from "#app/components/Reminders";
+import { remindersForUser } from "#app/models/reminders.server";
 
 export const meta: MetaFunction = () => [
   { title: "Mine studier – Kliniske studier" },

@@ -1,12 +1,12 @@
 /** /forsker/studier/ny — register a study (a draft, or straight to approval) for one of the researcher's organisations. */
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { orgsWithRole, isAdmin } from "~/auth/policy";
-import { signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
-import { handleStudyForm, studyFormOptions } from "~/views/study-form.server";
-import { SignedInBar } from "~/components/SignedIn";
-import { StudyForm } from "~/components/StudyForm";
+import { getDb } from "#app/db.server";
+import { orgsWithRole, isAdmin } from "#app/auth/policy";
+import { signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
+import { handleStudyForm, studyFormOptions } from "#app/views/study-form.server";
+import { SignedInBar } from "#app/components/SignedIn";
+import { StudyForm } from "#app/components/StudyForm";
 
 export const meta: MetaFunction = () => [
   { title: "Registrer studie – Mine studier – Kliniske studier" },

@@ -5,25 +5,25 @@
  * patient's age and sex. A plain GET form: every filter set is a URL that can be bookmarked. The
  * list refreshes by itself when a study changes (use-live-updates).
  */
-import { Pagination } from "~/components/Pagination";
+import { Pagination } from "#app/components/Pagination";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
-import { LocalizedText } from "~/components/LocalizedText";
-import { fieldProblem, ProblemSummary } from "~/components/ProblemSummary";
-import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { redirectToTidyQuery } from "~/http/tidy-query";
-import { langFromSearch } from "~/i18n/languages";
-import { translator } from "~/i18n/translate";
-import { useTranslator } from "~/i18n/use-translator";
-import { LiveRegion } from "~/components/LiveRegion";
-import { concernsSearch, describeResults } from "~/components/live-announcements";
-import { useLiveSearch } from "~/components/use-live-search";
-import { useLiveUpdates } from "~/components/use-live-updates";
-import { CLINICIAN_SORTS, SORT_FOR_ENGINE, STATUS_PARAMS } from "~/search-params/choices";
-import { clinicianSearchHref } from "~/search-params/clinician-links";
-import { clinicianSearchView } from "~/views/clinician-search.server";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { LocalizedText } from "#app/components/LocalizedText";
+import { fieldProblem, ProblemSummary } from "#app/components/ProblemSummary";
+import { DemoBadge, StatusBadge } from "#app/components/StatusBadge";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { redirectToTidyQuery } from "#app/http/tidy-query";
+import { langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
+import { LiveRegion } from "#app/components/LiveRegion";
+import { concernsSearch, describeResults } from "#app/components/live-announcements";
+import { useLiveSearch } from "#app/components/use-live-search";
+import { useLiveUpdates } from "#app/components/use-live-updates";
+import { CLINICIAN_SORTS, SORT_FOR_ENGINE, STATUS_PARAMS } from "#app/search-params/choices";
+import { clinicianSearchHref } from "#app/search-params/clinician-links";
+import { clinicianSearchView } from "#app/views/clinician-search.server";
 
 export const meta: MetaFunction = ({ location }) => [
   { title: translator(langFromSearch(location.search)).t("clinician.search.metaTitle") },

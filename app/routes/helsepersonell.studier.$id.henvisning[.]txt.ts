@@ -3,11 +3,11 @@
  * can be saved or attached without JavaScript. The same text as on the page.
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getDb } from "~/db.server";
-import { PUBLIC_PAGE_CACHE_CONTROL } from "~/http/cache-headers";
-import { langFromRequest } from "~/i18n/languages";
-import { categoryNamesFor, clinicianStudyUrl, clinicianStudyView, loadPublicStudy } from "~/views/study-page.server";
-import { withdrawnAt } from "~/models/study.server";
+import { getDb } from "#app/db.server";
+import { PUBLIC_PAGE_CACHE_CONTROL } from "#app/http/cache-headers";
+import { langFromRequest } from "#app/i18n/languages";
+import { categoryNamesFor, clinicianStudyUrl, clinicianStudyView, loadPublicStudy } from "#app/views/study-page.server";
+import { withdrawnAt } from "#app/models/study.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();

@@ -6,16 +6,16 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
-import { ClinicianStudyContent } from "~/components/StudyContent";
-import { LiveRegion } from "~/components/LiveRegion";
-import { useStudyPageUpdates } from "~/components/use-live-updates";
-import { ReferralSummary } from "~/components/ReferralSummary";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { langFromSearch } from "~/i18n/languages";
-import { translator } from "~/i18n/translate";
-import { useTranslator } from "~/i18n/use-translator";
-import { clinicianStudyPage } from "~/views/study-page-request.server";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { ClinicianStudyContent } from "#app/components/StudyContent";
+import { LiveRegion } from "#app/components/LiveRegion";
+import { useStudyPageUpdates } from "#app/components/use-live-updates";
+import { ReferralSummary } from "#app/components/ReferralSummary";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
+import { clinicianStudyPage } from "#app/views/study-page-request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
   const { t } = translator(langFromSearch(location.search));

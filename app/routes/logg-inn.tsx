@@ -1,12 +1,18 @@
 /** /logg-inn: e-mail + password (app/auth/auth.server.ts), rate-limited, with a CSRF token. */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { getCurrentUser, PRIVATE_HEADERS, requestClient, safeReturnPath, signInWithPassword } from "~/auth/auth.server";
-import { csrfToken, requireCsrf } from "~/auth/csrf.server";
-import { homePath } from "~/auth/policy";
-import { readForm, signedInHeaders } from "~/auth/route.server";
-import { CsrfField, FieldError } from "~/components/SignedIn";
+import { getDb } from "#app/db.server";
+import {
+  getCurrentUser,
+  PRIVATE_HEADERS,
+  requestClient,
+  safeReturnPath,
+  signInWithPassword,
+} from "#app/auth/auth.server";
+import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
+import { homePath } from "#app/auth/policy";
+import { readForm, signedInHeaders } from "#app/auth/route.server";
+import { CsrfField, FieldError } from "#app/components/SignedIn";
 
 export const meta: MetaFunction = () => [
   { title: "Logg inn – Kliniske studier" },

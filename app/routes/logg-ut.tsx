@@ -1,10 +1,10 @@
 /** /logg-ut: POST (with CSRF) ends the session in the database and clears the cookies. */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { getCurrentUser, PRIVATE_HEADERS, signOut } from "~/auth/auth.server";
-import { csrfToken, requireCsrf } from "~/auth/csrf.server";
-import { readForm, signedInHeaders } from "~/auth/route.server";
-import { CsrfField } from "~/components/SignedIn";
+import { getCurrentUser, PRIVATE_HEADERS, signOut } from "#app/auth/auth.server";
+import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
+import { readForm, signedInHeaders } from "#app/auth/route.server";
+import { CsrfField } from "#app/components/SignedIn";
 
 export const meta: MetaFunction = () => [
   { title: "Logg ut – Kliniske studier" },

@@ -8,13 +8,13 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { PRIVATE_HEADERS } from "~/auth/auth.server";
-import { csrfToken, requireCsrf } from "~/auth/csrf.server";
-import { passwordProblem } from "~/auth/password.server";
-import { resetPassword, userForResetToken } from "~/auth/reset.server";
-import { readForm, signedInHeaders } from "~/auth/route.server";
-import { CsrfField, FieldError } from "~/components/SignedIn";
+import { getDb } from "#app/db.server";
+import { PRIVATE_HEADERS } from "#app/auth/auth.server";
+import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
+import { passwordProblem } from "#app/auth/password.server";
+import { resetPassword, userForResetToken } from "#app/auth/reset.server";
+import { readForm, signedInHeaders } from "#app/auth/route.server";
+import { CsrfField, FieldError } from "#app/components/SignedIn";
 
 export const meta: MetaFunction = () => [
   { title: "Nytt passord – Kliniske studier" },

@@ -6,23 +6,23 @@
  * follow the typing and refresh when a study changes, replacing the parts marked
  * `data-live-part`. No cookies, nothing stored.
  */
-import { Pagination } from "~/components/Pagination";
+import { Pagination } from "#app/components/Pagination";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
-import { LocalizedText } from "~/components/LocalizedText";
-import { fieldProblem, ProblemSummary } from "~/components/ProblemSummary";
-import { DemoBadge, StatusBadge } from "~/components/StatusBadge";
-import { LiveRegion, SEARCH_LIVE_TEXTS } from "~/components/LiveRegion";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { redirectToTidyQuery } from "~/http/tidy-query";
-import { langFromSearch } from "~/i18n/languages";
-import { translator } from "~/i18n/translate";
-import { LIGHT_PAGE_WITH_SCRIPT, PATIENT_RESULTS_ID } from "~/light/pages";
-import { useTranslator } from "~/i18n/use-translator";
-import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES } from "~/search-params/choices";
-import type { StudyCard } from "~/views/study-card.server";
-import { patientSearchView } from "~/views/patient-search.server";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { LocalizedText } from "#app/components/LocalizedText";
+import { fieldProblem, ProblemSummary } from "#app/components/ProblemSummary";
+import { DemoBadge, StatusBadge } from "#app/components/StatusBadge";
+import { LiveRegion, SEARCH_LIVE_TEXTS } from "#app/components/LiveRegion";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { redirectToTidyQuery } from "#app/http/tidy-query";
+import { langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { LIGHT_PAGE_WITH_SCRIPT, PATIENT_RESULTS_ID } from "#app/light/pages";
+import { useTranslator } from "#app/i18n/use-translator";
+import { DEFAULT_PATIENT_STATUS, PATIENT_STATUSES } from "#app/search-params/choices";
+import type { StudyCard } from "#app/views/study-card.server";
+import { patientSearchView } from "#app/views/patient-search.server";
 
 export const meta: MetaFunction = ({ location }) => [
   { title: translator(langFromSearch(location.search)).t("patient.search.metaTitle") },

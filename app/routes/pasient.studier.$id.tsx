@@ -8,15 +8,15 @@
  */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ErrorPage } from "~/components/ErrorPage";
-import { PatientStudyContent } from "~/components/StudyContent";
-import { LiveRegion, STUDY_LIVE_TEXTS } from "~/components/LiveRegion";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { langFromSearch } from "~/i18n/languages";
-import { translator } from "~/i18n/translate";
-import { LIGHT_PAGE_WITH_SCRIPT } from "~/light/pages";
-import { useTranslator } from "~/i18n/use-translator";
-import { patientStudyPage } from "~/views/study-page-request.server";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { PatientStudyContent } from "#app/components/StudyContent";
+import { LiveRegion, STUDY_LIVE_TEXTS } from "#app/components/LiveRegion";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { LIGHT_PAGE_WITH_SCRIPT } from "#app/light/pages";
+import { useTranslator } from "#app/i18n/use-translator";
+import { patientStudyPage } from "#app/views/study-page-request.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
   const { t } = translator(langFromSearch(location.search));

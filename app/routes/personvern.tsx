@@ -3,12 +3,12 @@
  * match what the code does: docs/privacy.md (for operators) and tests/integration/privacy-leaks.test.ts.
  */
 import type { MetaFunction } from "@remix-run/node";
-import { ErrorPage } from "~/components/ErrorPage";
-import { publicPageHeaders } from "~/http/cache-headers";
-import { langFromSearch } from "~/i18n/languages";
-import type { MessageKey } from "~/i18n/messages/nb";
-import { translator } from "~/i18n/translate";
-import { useTranslator } from "~/i18n/use-translator";
+import { ErrorPage } from "#app/components/ErrorPage";
+import { publicPageHeaders } from "#app/http/cache-headers";
+import { langFromSearch } from "#app/i18n/languages";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export const meta: MetaFunction = ({ location }) => {
   const { t } = translator(langFromSearch(location.search));

@@ -7,10 +7,10 @@
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { getConfig } from "~/config.server";
-import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin, orgsWithRole } from "~/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
+import { getDb } from "#app/db.server";
+import { getConfig } from "#app/config.server";
+import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin, orgsWithRole } from "#app/auth/policy";
+import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
 import {
   confirmSite,
   editorSiteStudies,
@@ -18,17 +18,17 @@ import {
   reviewQueue,
   setSitePause,
   sitesAwaitingAnswer,
-} from "~/models/study-work.server";
-import { formatInstant, studyOverview } from "~/views/researcher.server";
-import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
-import { Reminders } from "~/components/Reminders";
+} from "#app/models/study-work.server";
+import { formatInstant, studyOverview } from "#app/views/researcher.server";
+import { CsrfField, FieldError, ProblemList, SignedInBar } from "#app/components/SignedIn";
+import { Reminders } from "#app/components/Reminders";
 import {
   issueReminderFeedToken,
   organisationName,
   reminderFeedTokenCreatedAt,
   remindersForUser,
-} from "~/models/reminders.server";
-import { useTranslator } from "~/i18n/use-translator";
+} from "#app/models/reminders.server";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export const meta: MetaFunction = () => [
   { title: "Redaksjon – Kliniske studier" },

@@ -8,12 +8,12 @@
  */
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { hasRole, isAdmin } from "~/auth/policy";
-import { guarded, signedInHeaders, signedInPage } from "~/auth/route.server";
-import { feedHealthFor, feedHealthOrganisations } from "~/models/feed-health.server";
-import { formatInstant } from "~/views/researcher.server";
-import { SignedInBar } from "~/components/SignedIn";
+import { getDb } from "#app/db.server";
+import { hasRole, isAdmin } from "#app/auth/policy";
+import { guarded, signedInHeaders, signedInPage } from "#app/auth/route.server";
+import { feedHealthFor, feedHealthOrganisations } from "#app/models/feed-health.server";
+import { formatInstant } from "#app/views/researcher.server";
+import { SignedInBar } from "#app/components/SignedIn";
 
 export const meta: MetaFunction = () => [
   { title: "Innlesing – Redaksjon – Kliniske studier" },

@@ -11,9 +11,9 @@
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { getDb } from "~/db.server";
-import { canEditSiteLocal, canReviewStudy } from "~/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "~/auth/route.server";
+import { getDb } from "#app/db.server";
+import { canEditSiteLocal, canReviewStudy } from "#app/auth/policy";
+import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
 import {
   approveStudy,
   changesSincePublished,
@@ -22,16 +22,16 @@ import {
   sendBackStudy,
   studyHoldFor,
   updateSiteLocal,
-} from "~/models/study-work.server";
-import { diffWordsFor, formatInstant } from "~/views/researcher.server";
-import { studyPreview } from "~/views/study-preview.server";
-import { langFromRequest } from "~/i18n/languages";
-import { describeChange } from "~/views/version-diff";
-import { studyOverview } from "~/views/researcher.server";
-import { DiffTable } from "~/components/DiffTable";
-import { ClinicianStudyContent, PatientStudyContent } from "~/components/StudyContent";
-import { CsrfField, FieldError, ProblemList, SignedInBar } from "~/components/SignedIn";
-import { FormField } from "~/components/forms";
+} from "#app/models/study-work.server";
+import { diffWordsFor, formatInstant } from "#app/views/researcher.server";
+import { studyPreview } from "#app/views/study-preview.server";
+import { langFromRequest } from "#app/i18n/languages";
+import { describeChange } from "#app/views/version-diff";
+import { studyOverview } from "#app/views/researcher.server";
+import { DiffTable } from "#app/components/DiffTable";
+import { ClinicianStudyContent, PatientStudyContent } from "#app/components/StudyContent";
+import { CsrfField, FieldError, ProblemList, SignedInBar } from "#app/components/SignedIn";
+import { FormField } from "#app/components/forms";
 
 export const meta: MetaFunction = () => [
   { title: "Gjennomgang – Redaksjon – Kliniske studier" },

@@ -4,7 +4,7 @@
  * page; the language and any other parameters come along.
  */
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { parseStudyId } from "~/views/study-page.server";
+import { parseStudyId } from "#app/views/study-page.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseStudyId(params.id);

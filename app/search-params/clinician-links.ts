@@ -2,8 +2,8 @@
  * The clinician list's parameters as a type and as links, without any parser: safe for the
  * browser (the zod parser is clinician-search-params.ts, run only in the loader; issue 24).
  */
-import { LANG_PARAM, type Lang } from "../i18n/languages";
-import type { Phase, StudyType } from "../domain/study";
+import { LANG_PARAM, type Lang } from "#app/i18n/languages";
+import type { Phase, StudyType } from "#app/domain/study";
 import {
   DEFAULT_CLINICIAN_STATUS,
   toQueryString,

@@ -5,7 +5,7 @@
  * the code list); here an ICD-10 value is only checked for length.
  */
 import { z } from "zod";
-import { PHASES, STUDY_TYPES } from "../domain/study";
+import { PHASES, STUDY_TYPES } from "#app/domain/study";
 import { ageSchema, oneOf, pageSchema, parseField, querySchema, type ParamProblem } from "./field-parsers";
 import { CLINICIAN_SORTS, DEFAULT_CLINICIAN_STATUS, SEX_PARAMS, STATUS_PARAMS } from "./choices";
 import type { ClinicianSearchParams } from "./clinician-links";

@@ -1,5 +1,5 @@
 /** Validated page parameters → the search engine's query (pure). */
-import type { SearchQuery, StatusFilter } from "../search/types";
+import type { SearchQuery, StatusFilter } from "#app/search/types";
 import type { StatusParam } from "./field-parsers";
 
 /**

@@ -4,8 +4,8 @@
  * count as "not given": a GET form sends every field, filled in or not.
  */
 import { z } from "zod";
-import type { MessageKey } from "../i18n/messages/nb";
-import type { Vars } from "../i18n/translate";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import type { Vars } from "#app/i18n/translate";
 import { MAX_QUERY_LENGTH } from "./choices";
 
 export interface ParamProblem {

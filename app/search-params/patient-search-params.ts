@@ -3,7 +3,7 @@
  * /pasient?q=brystkreft&postnummer=7030&alder=54&kjonn=kvinne&region=helse-midt-norge&status=apen&sortering=naermest
  * Parsed and validated here (pure), turned back into links for "widen the search" and paging.
  */
-import { LANG_PARAM, type Lang } from "../i18n/languages";
+import { LANG_PARAM, type Lang } from "#app/i18n/languages";
 import {
   ageSchema,
   oneOf,

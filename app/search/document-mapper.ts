@@ -2,10 +2,10 @@
  * Study → search documents (one per active site). Pure: the same study always gives the same
  * documents, so a rebuild from the database reproduces the index exactly.
  */
-import { confirmationOverdueFrom, searchWindow, startOfOsloDay } from "../domain/inclusion-status";
-import { windowStatus } from "../domain/window-status";
-import { siteDisplayName } from "../domain/site-name";
-import type { StudyRecord } from "../models/study.server";
+import { confirmationOverdueFrom, searchWindow, startOfOsloDay } from "#app/domain/inclusion-status";
+import { windowStatus } from "#app/domain/window-status";
+import { siteDisplayName } from "#app/domain/site-name";
+import type { StudyRecord } from "#app/models/study.server";
 import type { SearchDocument } from "./types";
 
 /** Only published studies are searchable; everything else is removed from the index. */

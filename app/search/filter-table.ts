@@ -5,8 +5,8 @@
  * doing it in SQL meant several passes over every matching row (hundreds of ms at 100,000
  * studies). Pure: no I/O; sqlite-fts.ts keeps it in step with its tables.
  */
-import { distanceKm } from "../domain/geo-distance";
-import { studyStopsIncludingAt, windowStatus } from "../domain/window-status";
+import { distanceKm } from "#app/domain/geo-distance";
+import { studyStopsIncludingAt, windowStatus } from "#app/domain/window-status";
 import { validIcd10Prefix, validIds, validNumber } from "./query-terms";
 import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "./types";
 

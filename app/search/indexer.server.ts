@@ -2,8 +2,8 @@
  * Drains the search outbox into an engine. Loses nothing: the cursor only moves after the engine
  * confirmed the batch; a failure leaves it where it was and retries with back-off.
  */
-import type { Db } from "../db.server";
-import { getStudy } from "../models/study.server";
+import type { Db } from "#app/db.server";
+import { getStudy } from "#app/models/study.server";
 import {
   advanceCursor,
   allStudyIds,
@@ -13,8 +13,8 @@ import {
   outboxHead,
   recordIndexFailure,
   resetCursorTo,
-} from "../models/search-outbox.server";
-import { studyEvents } from "../models/study-events.server";
+} from "#app/models/search-outbox.server";
+import { studyEvents } from "#app/models/study-events.server";
 import { isSearchable, studyDocuments } from "./document-mapper";
 import { describeError } from "./fallback.server";
 import type { SearchDocument, SearchEngine } from "./types";

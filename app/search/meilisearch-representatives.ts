@@ -27,7 +27,7 @@
  * per study too. Other shapes (several regions at once, a hospital filter, planned+closed) fall
  * back to Meilisearch's distinct count (meilisearch.ts).
  */
-import { statusSetInterval } from "../domain/window-status";
+import { statusSetInterval } from "#app/domain/window-status";
 import type { StatusFilter } from "./types";
 
 /** ±"infinity" as numbers Meilisearch stores and compares (the range of a JS Date). */

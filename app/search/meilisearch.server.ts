@@ -10,9 +10,9 @@
  * takes 7.0 ms. Production behind a network may prefer compression; measure there.
  */
 import { Meilisearch, type MultiSearchQuery, type SearchParams } from "meilisearch";
-import { distanceKm as greatCircleKm } from "../domain/geo-distance";
-import { groupByStudy } from "../domain/group-by-study";
-import { studyStopsIncludingAt, WINDOW_STATUS_RULE, type WindowCondition } from "../domain/window-status";
+import { distanceKm as greatCircleKm } from "#app/domain/geo-distance";
+import { groupByStudy } from "#app/domain/group-by-study";
+import { studyStopsIncludingAt, WINDOW_STATUS_RULE, type WindowCondition } from "#app/domain/window-status";
 import { documentStatus } from "./document-mapper";
 import { markWords } from "./highlight";
 import { safeQuery } from "./medical-terms.server";

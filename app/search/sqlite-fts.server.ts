@@ -23,10 +23,10 @@
  */
 import type { Statement } from "better-sqlite3";
 import { randomBytes } from "node:crypto";
-import type { Db } from "../db.server";
-import { groupByStudy } from "../domain/group-by-study";
-import { SQLITE_FTS_GENERATION_KEY } from "../models/meta-keys";
-import { studyStopsIncludingAt } from "../domain/window-status";
+import type { Db } from "#app/db.server";
+import { groupByStudy } from "#app/domain/group-by-study";
+import { SQLITE_FTS_GENERATION_KEY } from "#app/models/meta-keys";
+import { studyStopsIncludingAt } from "#app/domain/window-status";
 import { NEVER_OVERDUE } from "./document-mapper";
 import { markWords } from "./highlight";
 import { icd10Chapter, icd10Prefixes, icd10SearchTokens, STOP_WORDS } from "./meilisearch-settings";

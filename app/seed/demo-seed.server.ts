@@ -2,12 +2,12 @@
  * The project's fictional demo studies (data/seed), with inclusion dates computed from the day
  * the seed runs so the demo always has open, planned, closed and paused studies.
  */
-import type { Db } from "../db.server";
-import { osloDate } from "../domain/inclusion-status";
+import type { Db } from "#app/db.server";
+import { osloDate } from "#app/domain/inclusion-status";
 import { demoStudySpecs } from "../../data/seed/demo-studies";
 import { materialiseDemoStudy } from "../../data/seed/demo-spec";
-import { saveStudy } from "../models/study.server";
-import { setMeta } from "../models/meta.server";
+import { saveStudy } from "#app/models/study.server";
+import { setMeta } from "#app/models/meta.server";
 
 export const DEMO_SOURCE_ID = "demo-seed";
 export const DEMO_SEEDED_KEY = "demo_seeded_at";

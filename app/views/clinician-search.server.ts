@@ -3,20 +3,20 @@
  * every bad value), ICD-10 given as a code or a name resolved to codes, one page of dense rows,
  * and the choices for the filter menus (organisations, regions, the ICD-10 list for autocomplete).
  */
-import { daysUntilClose, siteStatus } from "../domain/inclusion-status";
-import { PHASES, STUDY_TYPES } from "../domain/study";
+import { daysUntilClose, siteStatus } from "#app/domain/inclusion-status";
+import { PHASES, STUDY_TYPES } from "#app/domain/study";
 import { studyStatusText } from "./status-text";
-import { getDb } from "../db.server";
-import { langFromSearch, type Lang } from "../i18n/languages";
-import { translator } from "../i18n/translate";
-import { icd10CodeInUse, lookupIcpc2, suggestIcd10 } from "../models/icd10.server";
-import { readDiagnosisCode, type DiagnosisLookups } from "../domain/diagnosis-code";
-import { listIcd10CodesInUse, listOrganisations, listRegions } from "../models/reference.server";
-import { getStudies, type StudyRecord } from "../models/study.server";
-import { getSearchEngine } from "../search.server";
-import type { SearchHit, SearchQuery } from "../search/types";
-import { SEX_FOR_ENGINE, type ParamProblem } from "../search-params/field-parsers";
-import { STATUS_FILTER, withoutEmpty } from "../search-params/engine-query";
+import { getDb } from "#app/db.server";
+import { langFromSearch, type Lang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { icd10CodeInUse, lookupIcpc2, suggestIcd10 } from "#app/models/icd10.server";
+import { readDiagnosisCode, type DiagnosisLookups } from "#app/domain/diagnosis-code";
+import { listIcd10CodesInUse, listOrganisations, listRegions } from "#app/models/reference.server";
+import { getStudies, type StudyRecord } from "#app/models/study.server";
+import { getSearchEngine } from "#app/search.server";
+import type { SearchHit, SearchQuery } from "#app/search/types";
+import { SEX_FOR_ENGINE, type ParamProblem } from "#app/search-params/field-parsers";
+import { STATUS_FILTER, withoutEmpty } from "#app/search-params/engine-query";
 import {
   clinicianSearchHref,
   effectiveSort,
@@ -24,11 +24,11 @@ import {
   SORT_FOR_ENGINE,
   type ClinicianSearchParams,
   type ClinicianSort,
-} from "../search-params/clinician-search-params";
+} from "#app/search-params/clinician-search-params";
 import { localText, type LocalText } from "./localized-text";
 import { activeSites } from "./study-card.server";
 import { phaseText, studyTypeText } from "./study-labels";
-import type { StudyStatus } from "../domain/inclusion-status";
+import type { StudyStatus } from "#app/domain/inclusion-status";
 
 export const CLINICIAN_PAGE_SIZE = 50;
 /** "Closing soon": every open site's inclusion ends within this many days. */

@@ -3,7 +3,7 @@
  * has). The language actually shown travels with the text, so the page can mark a fallback with
  * its own `lang` attribute (WCAG 3.1.2) and say that the text only exists in bokmål.
  */
-import type { Lang } from "../i18n/languages";
+import type { Lang } from "#app/i18n/languages";
 
 export interface LocalText {
   text: string;

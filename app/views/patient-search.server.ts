@@ -3,22 +3,22 @@
  * message for every bad value), the postcode's place, one page of result cards, and for zero
  * results why and how to widen. Studies are read from the database for the engine's hit ids.
  */
-import { getDb } from "../db.server";
-import { langFromSearch, type Lang } from "../i18n/languages";
-import { translator } from "../i18n/translate";
-import { listHrcsCategories, listRegions } from "../models/reference.server";
-import { countPostcodes, lookupPostcode } from "../models/postcode.server";
-import { getStudies } from "../models/study.server";
-import { getSearchEngine } from "../search.server";
-import type { SearchQuery } from "../search/types";
-import { SEX_FOR_ENGINE, type ParamProblem } from "../search-params/field-parsers";
-import { STATUS_FILTER, withoutEmpty } from "../search-params/engine-query";
+import { getDb } from "#app/db.server";
+import { langFromSearch, type Lang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { listHrcsCategories, listRegions } from "#app/models/reference.server";
+import { countPostcodes, lookupPostcode } from "#app/models/postcode.server";
+import { getStudies } from "#app/models/study.server";
+import { getSearchEngine } from "#app/search.server";
+import type { SearchQuery } from "#app/search/types";
+import { SEX_FOR_ENGINE, type ParamProblem } from "#app/search-params/field-parsers";
+import { STATUS_FILTER, withoutEmpty } from "#app/search-params/engine-query";
 import {
   PATIENT_PATH,
   parsePatientSearchParams,
   patientSearchHref,
   type PatientSearchParams,
-} from "../search-params/patient-search-params";
+} from "#app/search-params/patient-search-params";
 import { studyCard, type StudyCard } from "./study-card.server";
 
 export const PATIENT_PAGE_SIZE = 20;

@@ -2,7 +2,7 @@
  * The referral summary as plain text: what a doctor pastes into a referral or prints on one A4
  * page. Built from the clinician page's view, so the text and the page always agree. Pure.
  */
-import type { Translator } from "../i18n/translate";
+import type { Translator } from "#app/i18n/translate";
 
 export interface ReferralSummaryInput {
   title: string;

@@ -3,9 +3,9 @@
  * person's language, one line per reminder with the link to act. Nothing about patients: studies,
  * sites, dates and hold reasons only.
  */
-import { reminderPath, type Reminder } from "../domain/reminders";
-import { withLang, type Lang } from "../i18n/languages";
-import { translator } from "../i18n/translate";
+import { reminderPath, type Reminder } from "#app/domain/reminders";
+import { withLang, type Lang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
 import { reminderText } from "./reminder-text";
 
 const SUBJECT: Record<Lang, (n: number) => string> = {

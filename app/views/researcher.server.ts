@@ -1,16 +1,16 @@
 /** What the researcher and editor pages show of a study, built from the stored records. */
-import { osloDate, siteState, siteStatus, studyStatus, type StudyStatus } from "../domain/inclusion-status";
+import { osloDate, siteState, siteStatus, studyStatus, type StudyStatus } from "#app/domain/inclusion-status";
 import { siteConfirmationText, siteStatusText, STATUS_LABEL } from "./status-text";
-import { missingForPublishing, readinessWarnings } from "../domain/study-readiness";
-import { siteKey } from "../domain/study-snapshot";
-import type { StudyRecord } from "../models/study.server";
-import type { SiteConfirmationEntry, StudyVersion } from "../models/study.server";
+import { missingForPublishing, readinessWarnings } from "#app/domain/study-readiness";
+import { siteKey } from "#app/domain/study-snapshot";
+import type { StudyRecord } from "#app/models/study.server";
+import type { SiteConfirmationEntry, StudyVersion } from "#app/models/study.server";
 import { formatCalendarDate } from "./status-text";
 import { describeChange, summariseInWords, type DiffWords, type ReadableChange } from "./version-diff";
-import type { Db } from "../db.server";
-import { listOrganisations } from "../models/reference.server";
-import { translator, type Translator } from "../i18n/translate";
-import type { Lang } from "../i18n/languages";
+import type { Db } from "#app/db.server";
+import { listOrganisations } from "#app/models/reference.server";
+import { translator, type Translator } from "#app/i18n/translate";
+import type { Lang } from "#app/i18n/languages";
 
 export const STATE_LABEL = {
   draft: "Utkast",

@@ -3,11 +3,11 @@
  * of the route so the statistics code (and its date formatting) stays on the server (issue 24).
  * `?demodata=nei` leaves the fictional demo studies out (the page's checkbox; the CSV links carry it).
  */
-import { getDb } from "../db.server";
-import type { Lang } from "../i18n/languages";
-import { translator } from "../i18n/translate";
-import { parseDemoParam, withoutDemo } from "../domain/statistics";
-import { statisticsFacts } from "../models/statistics.server";
+import { getDb } from "#app/db.server";
+import type { Lang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { parseDemoParam, withoutDemo } from "#app/domain/statistics";
+import { statisticsFacts } from "#app/models/statistics.server";
 import { statisticsView } from "./statistics";
 
 /** The facts the request asks for, or a 400 that says what `demodata` takes. */

@@ -5,12 +5,12 @@
  */
 import { format } from "date-fns";
 import { nb } from "date-fns/locale";
-import { PHASE_LABEL } from "../domain/labels";
-import type { StudyStatus } from "../domain/inclusion-status";
+import { PHASE_LABEL } from "#app/domain/labels";
+import type { StudyStatus } from "#app/domain/inclusion-status";
 import { STATUS_LABEL } from "./status-text";
-import { statusPolicy } from "../domain/inclusion-status";
-import type { Lang } from "../i18n/languages";
-import { translator } from "../i18n/translate";
+import { statusPolicy } from "#app/domain/inclusion-status";
+import type { Lang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
 import {
   freshnessByOrganisation,
   freshnessByRegion,
@@ -25,7 +25,7 @@ import {
   type StatisticsFacts,
   type FreshnessTable,
   type StatusTable,
-} from "../domain/statistics";
+} from "#app/domain/statistics";
 import type { CsvCell } from "./excel-csv";
 
 export const TABLE_IDS = [

@@ -4,8 +4,8 @@
  * only puts it into words, in bokmål by default or in the language asked for. Dates are formatted
  * with date-fns in that language.
  */
-import { translator } from "../i18n/translate";
-import type { Lang } from "../i18n/languages";
+import { translator } from "#app/i18n/translate";
+import type { Lang } from "#app/i18n/languages";
 import {
   daysUntilClose,
   siteState,
@@ -14,10 +14,10 @@ import {
   type InclusionWindow,
   type SiteState,
   type StudyStatus,
-} from "../domain/inclusion-status";
+} from "#app/domain/inclusion-status";
 
 /** Status names in bokmål (kept for callers that only need bokmål, e.g. the researcher table). */
-export { STATUS_LABEL } from "../domain/status-label";
+export { STATUS_LABEL } from "#app/domain/status-label";
 
 export function statusLabel(status: StudyStatus, lang: Lang = "nb"): string {
   return translator(lang).t(`status.label.${status}`);

@@ -3,14 +3,14 @@
  * open) site and the category. Built from the study as stored, never from the search index, so a
  * card always says what the study page says.
  */
-import { siteStatus, type StudyStatus } from "../domain/inclusion-status";
-import { siteDisplayName } from "../domain/site-name";
-import { roundKm } from "../domain/geo-distance";
+import { siteStatus, type StudyStatus } from "#app/domain/inclusion-status";
+import { siteDisplayName } from "#app/domain/site-name";
+import { roundKm } from "#app/domain/geo-distance";
 import { studyStatusText } from "./status-text";
-import type { Lang } from "../i18n/languages";
-import { translator, type Translator } from "../i18n/translate";
-import type { SiteRecord, StudyRecord } from "../models/study.server";
-import type { SearchHit } from "../search/types";
+import type { Lang } from "#app/i18n/languages";
+import { translator, type Translator } from "#app/i18n/translate";
+import type { SiteRecord, StudyRecord } from "#app/models/study.server";
+import type { SearchHit } from "#app/search/types";
 import { localText, type LocalText } from "./localized-text";
 
 export interface StudyCard {

@@ -5,17 +5,17 @@
  * change. On any problem the form comes back with every value as it was typed.
  */
 import { json, redirect } from "@remix-run/node";
-import type { Db } from "../db.server";
-import type { Principal } from "../auth/policy";
-import { isAdmin, memberOrgs, orgsWithRole } from "../auth/policy";
-import { guarded } from "../auth/route.server";
-import { formFieldName, formToStudy, sentence } from "../domain/study-form";
-import { parseStudyForm } from "../forms/study-form";
-import { siteKey } from "../domain/study-snapshot";
-import type { FieldProblem, Study } from "../domain/study";
-import { listHospitals, listHrcsCategories, listOrganisations } from "../models/reference.server";
-import { createStudy, saveStudyContent } from "../models/study-work.server";
-import type { StudyFormOptions } from "../components/StudyForm";
+import type { Db } from "#app/db.server";
+import type { Principal } from "#app/auth/policy";
+import { isAdmin, memberOrgs, orgsWithRole } from "#app/auth/policy";
+import { guarded } from "#app/auth/route.server";
+import { formFieldName, formToStudy, sentence } from "#app/domain/study-form";
+import { parseStudyForm } from "#app/forms/study-form";
+import { siteKey } from "#app/domain/study-snapshot";
+import type { FieldProblem, Study } from "#app/domain/study";
+import { listHospitals, listHrcsCategories, listOrganisations } from "#app/models/reference.server";
+import { createStudy, saveStudyContent } from "#app/models/study-work.server";
+import type { StudyFormOptions } from "#app/components/StudyForm";
 
 export function studyFormOptions(db: Db, user: Principal, study: Study | null): StudyFormOptions {
   const organisations = listOrganisations(db).map((o) => ({ id: o.id, name: o.name }));

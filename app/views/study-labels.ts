@@ -1,6 +1,6 @@
 /** Coded study values (type, phase, sex, age range) in words, in the reader's language. */
-import type { Translator } from "../i18n/translate";
-import type { Phase, Sex, StudyType } from "../domain/study";
+import type { Translator } from "#app/i18n/translate";
+import type { Phase, Sex, StudyType } from "#app/domain/study";
 
 export function studyTypeText(t: Translator, type: StudyType): string {
   return t.t(`type.${type}`);

@@ -4,13 +4,13 @@
  * clinician's quick eligibility check). The query is parsed here, on the server, with the zod
  * field parsers — the routes import only this, so no parser reaches the browser (issue 24).
  */
-import { getDb } from "../db.server";
-import { langFromRequest } from "../i18n/languages";
-import { translator } from "../i18n/translate";
-import { lookupPostcode } from "../models/postcode.server";
-import { listRegions } from "../models/reference.server";
-import { parsePatientSearchParams, patientSearchHref } from "../search-params/patient-search-params";
-import { withdrawnAt } from "../models/study.server";
+import { getDb } from "#app/db.server";
+import { langFromRequest } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { lookupPostcode } from "#app/models/postcode.server";
+import { listRegions } from "#app/models/reference.server";
+import { parsePatientSearchParams, patientSearchHref } from "#app/search-params/patient-search-params";
+import { withdrawnAt } from "#app/models/study.server";
 import {
   ageSchema,
   oneOf,
@@ -18,7 +18,7 @@ import {
   postcodeSchema,
   SEX_PARAMS,
   type ParamProblem,
-} from "../search-params/field-parsers";
+} from "#app/search-params/field-parsers";
 import {
   categoryNamesFor,
   clinicianStudyUrl,

@@ -3,9 +3,9 @@
  * module without server code so components can name them (components import no `.server`
  * modules: docs/architecture.md).
  */
-import type { SiteStatus, StudyStatus } from "../domain/inclusion-status";
-import type { EligibilityCheck } from "../domain/eligibility-check";
-import type { Lang } from "../i18n/languages";
+import type { SiteStatus, StudyStatus } from "#app/domain/inclusion-status";
+import type { EligibilityCheck } from "#app/domain/eligibility-check";
+import type { Lang } from "#app/i18n/languages";
 import type { LocalText } from "./localized-text";
 
 export interface SiteView {

@@ -3,24 +3,24 @@
  * the clinician page with everything needed to refer. Status is derived from each site's dates at
  * `now` (domain/inclusion-status via status-text), never read from storage.
  */
-import { osloDate, siteState, siteStatus, type SiteStatus } from "../domain/inclusion-status";
-import { distanceKm, roundKm } from "../domain/geo-distance";
+import { osloDate, siteState, siteStatus, type SiteStatus } from "#app/domain/inclusion-status";
+import { distanceKm, roundKm } from "#app/domain/geo-distance";
 import { sitePlaceNote } from "./study-card.server";
 import { siteConfirmationText, siteStatusText, studyStatusText } from "./status-text";
-import { withLang, type Lang } from "../i18n/languages";
-import { getConfig } from "../config.server";
-import { translator, type Translator } from "../i18n/translate";
-import { checkEligibility } from "../domain/eligibility-check";
-import { SEX_FOR_ENGINE } from "../search-params/field-parsers";
+import { withLang, type Lang } from "#app/i18n/languages";
+import { getConfig } from "#app/config.server";
+import { translator, type Translator } from "#app/i18n/translate";
+import { checkEligibility } from "#app/domain/eligibility-check";
+import { SEX_FOR_ENGINE } from "#app/search-params/field-parsers";
 import { referralSummaryText } from "./referral-summary";
-import type { Db } from "../db.server";
-import { listHrcsCategories } from "../models/reference.server";
-import { getStudy, type SiteRecord, type StudyRecord } from "../models/study.server";
+import type { Db } from "#app/db.server";
+import { listHrcsCategories } from "#app/models/reference.server";
+import { getStudy, type SiteRecord, type StudyRecord } from "#app/models/study.server";
 import { criteriaItems } from "./criteria-items";
 import { localText } from "./localized-text";
 import { activeSites } from "./study-card.server";
-import { siteDisplayName } from "../domain/site-name";
-import { publicLinks } from "../domain/junk-check";
+import { siteDisplayName } from "#app/domain/site-name";
+import { publicLinks } from "#app/domain/junk-check";
 import { ageRangeText, phaseText, sexText, studyTypeText } from "./study-labels";
 import type {
   ClinicianStudyView,

@@ -5,12 +5,12 @@
  * published study (its shared fields over the live sites, exactly what approveRevision publishes)
  * or the submitted study itself.
  */
-import type { Db } from "../db.server";
-import type { Lang } from "../i18n/languages";
-import { icd10NamesFor } from "../models/icd10.server";
-import type { StudyRecord } from "../models/study.server";
-import type { StudyRevision } from "../models/study-revisions.server";
-import { sharedFields } from "../models/study-work.server";
+import type { Db } from "#app/db.server";
+import type { Lang } from "#app/i18n/languages";
+import { icd10NamesFor } from "#app/models/icd10.server";
+import type { StudyRecord } from "#app/models/study.server";
+import type { StudyRevision } from "#app/models/study-revisions.server";
+import { sharedFields } from "#app/models/study-work.server";
 import {
   categoryNamesFor,
   clinicianStudyUrl,

@@ -4,9 +4,9 @@
  * hospital's name (not the internal key "st-olavs/"), calendar dates in words (Europe/Oslo
  * calendar dates as they are). Pure.
  */
-import type { ChangeEntry } from "../domain/study-snapshot";
-import type { MessageKey } from "../i18n/messages/nb";
-import { translator, type Translator } from "../i18n/translate";
+import type { ChangeEntry } from "#app/domain/study-snapshot";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { translator, type Translator } from "#app/i18n/translate";
 
 export interface ReadableChange {
   label: string;

@@ -6,14 +6,14 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { prepareDatabase } from "../../app/boot.server";
-import { openDatabase } from "../../app/db.server";
-import { addCalendarDays } from "../../app/domain/calendar-date";
-import { osloDate } from "../../app/domain/inclusion-status";
-import type { StudyInput } from "../../app/domain/study";
-import { saveStudy } from "../../app/models/study.server";
-import { issueToken } from "../../app/models/token.server";
-import type { SearchDocument, SearchQuery } from "../../app/search/types";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
+import type { StudyInput } from "#app/domain/study";
+import { saveStudy } from "#app/models/study.server";
+import { issueToken } from "#app/models/token.server";
+import type { SearchDocument, SearchQuery } from "#app/search/types";
 import { generateDocuments } from "./search-bench-data";
 
 /** One generated study (its site documents) as study-model input. */

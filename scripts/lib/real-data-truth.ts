@@ -7,10 +7,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { siteState, type InclusionWindow } from "../../app/domain/inclusion-status";
-import { parseStudy, type Study } from "../../app/domain/study";
-import { mapInput, type FullMapContext } from "../../app/ingest/formats.server";
-import type { IngestFormat, MappedRecord, MapResult } from "../../app/ingest/types";
+import { siteState, type InclusionWindow } from "#app/domain/inclusion-status";
+import { parseStudy, type Study } from "#app/domain/study";
+import { mapInput, type FullMapContext } from "#app/ingest/formats.server";
+import type { IngestFormat, MappedRecord, MapResult } from "#app/ingest/types";
 import { sharedDataDir } from "./shared-data";
 
 /** ../shared/data, or KLINISKE_SHARED_DATA (a path that does not exist means absent). */

@@ -7,13 +7,13 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { loadReferenceData } from "../../app/boot.server";
-import { addCalendarDays } from "../../app/domain/calendar-date";
-import { osloDate, startOfOsloDay } from "../../app/domain/inclusion-status";
+import { loadReferenceData } from "#app/boot.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate, startOfOsloDay } from "#app/domain/inclusion-status";
 import { gunzipSync } from "node:zlib";
-import { parseShippedPostcodes } from "../../app/domain/postcode-list";
-import { queryText } from "../../app/search/query-terms";
-import type { SearchDocument, SearchQuery } from "../../app/search/types";
+import { parseShippedPostcodes } from "#app/domain/postcode-list";
+import { queryText } from "#app/search/query-terms";
+import type { SearchDocument, SearchQuery } from "#app/search/types";
 
 // =============================================================================================
 // Seeded randomness

@@ -1,6 +1,6 @@
 /** Shared by the search scripts: which engines to work on, from the configuration and --engine. */
-import type { SearchEngines } from "../../app/search.server";
-import type { SearchEngine } from "../../app/search/types";
+import type { SearchEngines } from "#app/search.server";
+import type { SearchEngine } from "#app/search/types";
 
 export const ENGINE_CHOICES = ["sqlite-fts", "meilisearch"] as const;
 

@@ -7,12 +7,12 @@
  * stays unknown.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { hashPassword } from "../../app/auth/password.server";
-import { openDatabase } from "../../app/db.server";
-import { osloDate } from "../../app/domain/inclusion-status";
-import { formatCalendarDate } from "../../app/views/status-text";
-import { createUser } from "../../app/models/user.server";
-import { saveStudy } from "../../app/models/study.server";
+import { hashPassword } from "#app/auth/password.server";
+import { openDatabase } from "#app/db.server";
+import { osloDate } from "#app/domain/inclusion-status";
+import { formatCalendarDate } from "#app/views/status-text";
+import { createUser } from "#app/models/user.server";
+import { saveStudy } from "#app/models/study.server";
 import { expectNoAxeViolations } from "./support/axe";
 
 const EMAIL = "e2e.bekreftelse@ous.example.no";

@@ -8,12 +8,12 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { randomInt } from "node:crypto";
-import { hashPassword } from "../../app/auth/password.server";
-import { openDatabase } from "../../app/db.server";
-import { createUser } from "../../app/models/user.server";
-import { addCalendarDays } from "../../app/domain/calendar-date";
-import { osloDate } from "../../app/domain/inclusion-status";
-import { formatCalendarDate } from "../../app/views/status-text";
+import { hashPassword } from "#app/auth/password.server";
+import { openDatabase } from "#app/db.server";
+import { createUser } from "#app/models/user.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
+import { formatCalendarDate } from "#app/views/status-text";
 import { expectNoAxeViolations } from "./support/axe";
 
 const PASSWORD = "e2e-passord-som-er-langt";

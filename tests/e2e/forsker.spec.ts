@@ -4,12 +4,12 @@
  * database through the real user model (the server is already running on it).
  */
 import { expect, test } from "@playwright/test";
-import { hashPassword } from "../../app/auth/password.server";
-import { openDatabase } from "../../app/db.server";
-import { createUser } from "../../app/models/user.server";
-import { addCalendarDays } from "../../app/domain/calendar-date";
-import { osloDate } from "../../app/domain/inclusion-status";
-import { formatCalendarDate } from "../../app/views/status-text";
+import { hashPassword } from "#app/auth/password.server";
+import { openDatabase } from "#app/db.server";
+import { createUser } from "#app/models/user.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
+import { formatCalendarDate } from "#app/views/status-text";
 import { expectNoAxeViolations } from "./support/axe";
 
 const EMAIL = "e2e.forsker@stolav.example.no";

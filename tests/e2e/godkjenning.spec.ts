@@ -7,12 +7,12 @@
  * revision and the proposed site are written into the e2e database through the real models.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { hashPassword } from "../../app/auth/password.server";
-import { openDatabase } from "../../app/db.server";
-import { parseStudy } from "../../app/domain/study";
-import { createUser } from "../../app/models/user.server";
-import { saveStudy } from "../../app/models/study.server";
-import { insertRevision } from "../../app/models/study-revisions.server";
+import { hashPassword } from "#app/auth/password.server";
+import { openDatabase } from "#app/db.server";
+import { parseStudy } from "#app/domain/study";
+import { createUser } from "#app/models/user.server";
+import { saveStudy } from "#app/models/study.server";
+import { insertRevision } from "#app/models/study-revisions.server";
 import { expectNoAxeViolations } from "./support/axe";
 
 const PASSWORD = "e2e-godkjenning-passord-langt";

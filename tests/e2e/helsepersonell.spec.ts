@@ -8,8 +8,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { parse } from "date-fns";
 import { nb } from "date-fns/locale";
-import { addCalendarDays } from "../../app/domain/calendar-date";
-import { osloDate } from "../../app/domain/inclusion-status";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
 import { expectNoAxeViolations } from "./support/axe";
 import { demoSpec, seededDate } from "./support/demo-dates";
 import { VIEWPORTS } from "./support/viewports";

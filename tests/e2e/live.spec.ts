@@ -8,10 +8,10 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { createHash, randomBytes } from "node:crypto";
-import { openDatabase } from "../../app/db.server";
-import { addCalendarDays } from "../../app/domain/calendar-date";
-import { osloDate } from "../../app/domain/inclusion-status";
-import { issueToken } from "../../app/models/token.server";
+import { openDatabase } from "#app/db.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
+import { issueToken } from "#app/models/token.server";
 import { expectNoAxeViolations } from "./support/axe";
 
 const ORG = "ous";

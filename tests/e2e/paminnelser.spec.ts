@@ -7,13 +7,13 @@
  * tables are axe clean in three languages.
  */
 import { expect, test } from "@playwright/test";
-import { hashPassword } from "../../app/auth/password.server";
-import { openDatabase } from "../../app/db.server";
-import { addCalendarDays } from "../../app/domain/calendar-date";
-import { osloDate } from "../../app/domain/inclusion-status";
-import { formatCalendarDate } from "../../app/views/status-text";
-import { createUser } from "../../app/models/user.server";
-import { saveStudy } from "../../app/models/study.server";
+import { hashPassword } from "#app/auth/password.server";
+import { openDatabase } from "#app/db.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
+import { formatCalendarDate } from "#app/views/status-text";
+import { createUser } from "#app/models/user.server";
+import { saveStudy } from "#app/models/study.server";
 import { expectNoAxeViolations } from "./support/axe";
 
 const EMAIL = "e2e.paminnelser@helse-bergen.example.no";

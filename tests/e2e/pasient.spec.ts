@@ -8,8 +8,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { expectNoAxeViolations } from "./support/axe";
-import { formatCalendarDate } from "../../app/views/status-text";
-import { osloDate } from "../../app/domain/inclusion-status";
+import { formatCalendarDate } from "#app/views/status-text";
+import { osloDate } from "#app/domain/inclusion-status";
 import { demoSpec, e2eDb, seededDate } from "./support/demo-dates";
 import { VIEWPORTS } from "./support/viewports";
 

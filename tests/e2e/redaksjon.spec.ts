@@ -6,12 +6,12 @@
  * written into the e2e server's database through the real models.
  */
 import { expect, test } from "@playwright/test";
-import { hashPassword } from "../../app/auth/password.server";
-import { openDatabase } from "../../app/db.server";
-import { createUser } from "../../app/models/user.server";
-import { addFeedSubscription } from "../../app/models/feed.server";
-import { buildMapContext, mapInput } from "../../app/ingest/formats.server";
-import { ingestBatch } from "../../app/ingest/ingest-service.server";
+import { hashPassword } from "#app/auth/password.server";
+import { openDatabase } from "#app/db.server";
+import { createUser } from "#app/models/user.server";
+import { addFeedSubscription } from "#app/models/feed.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
 import { expectNoAxeViolations } from "./support/axe";
 import { VIEWPORTS } from "./support/viewports";
 

@@ -1,9 +1,9 @@
 /** Accounts and studies for the researcher/editor tests, written through the real models. */
-import type { Db } from "~/db.server";
-import type { StudyInput } from "~/domain/study";
-import { hashPassword } from "~/auth/password.server";
-import { createUser, type RoleGrant } from "~/models/user.server";
-import { saveStudy } from "~/models/study.server";
+import type { Db } from "#app/db.server";
+import type { StudyInput } from "#app/domain/study";
+import { hashPassword } from "#app/auth/password.server";
+import { createUser, type RoleGrant } from "#app/models/user.server";
+import { saveStudy } from "#app/models/study.server";
 
 export const PASSWORD = "riktig-hest-batteri-stift";
 

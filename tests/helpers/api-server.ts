@@ -5,8 +5,8 @@
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase, type Db } from "~/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase, type Db } from "#app/db.server";
 import { tempDir } from "./db";
 import { OpenApiConformance } from "./openapi";
 import { OPS_HEADERS, startServer, type RunningServer } from "./server";

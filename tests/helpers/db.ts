@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { openDatabase, type Db } from "~/db.server";
-import { migrate } from "~/models/migrations.server";
-import { upsertReferenceData } from "~/models/reference.server";
-import { loadReferenceData } from "~/boot.server";
+import { openDatabase, type Db } from "#app/db.server";
+import { migrate } from "#app/models/migrations.server";
+import { upsertReferenceData } from "#app/models/reference.server";
+import { loadReferenceData } from "#app/boot.server";
 
 export interface TestDb {
   db: Db;

@@ -5,9 +5,9 @@
  * real-engine test of the status rule.
  */
 import fc from "fast-check";
-import { addCalendarDays } from "~/domain/calendar-date";
-import { DECLARED_STATUSES, type InclusionWindow } from "~/domain/inclusion-status";
-import { ENGINE_STATUS } from "~/domain/window-status";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { DECLARED_STATUSES, type InclusionWindow } from "#app/domain/inclusion-status";
+import { ENGINE_STATUS } from "#app/domain/window-status";
 
 const DAY = 86_400_000;
 export const FROM = Date.UTC(2022, 0, 1);

@@ -6,13 +6,13 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase, type Db } from "~/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase, type Db } from "#app/db.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { tempDir } from "../helpers/db";
 import { createPeople, createStudies, PASSWORD, PEOPLE, type Person } from "../helpers/accounts";
-import { issueResetToken } from "~/auth/reset.server";
+import { issueResetToken } from "#app/auth/reset.server";
 
 let server: RunningServer;
 let dbFile: string;

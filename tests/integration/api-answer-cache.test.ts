@@ -7,13 +7,13 @@
  * moves with everything an answer depends on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addCalendarDays } from "~/domain/calendar-date";
-import { osloDate, startOfOsloDay } from "~/domain/inclusion-status";
-import type { StudyInput } from "~/domain/study";
-import { answerStateFor } from "~/http/api-read.server";
-import { answerStateToken } from "~/models/open-api.server";
-import { advanceCursor, outboxHead } from "~/models/search-outbox.server";
-import { getStudy, saveStudy, type Actor } from "~/models/study.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate, startOfOsloDay } from "#app/domain/inclusion-status";
+import type { StudyInput } from "#app/domain/study";
+import { answerStateFor } from "#app/http/api-read.server";
+import { answerStateToken } from "#app/models/open-api.server";
+import { advanceCursor, outboxHead } from "#app/models/search-outbox.server";
+import { getStudy, saveStudy, type Actor } from "#app/models/study.server";
 import { documented, startApiServer, type ApiServer } from "../helpers/api-server";
 import { OPS_HEADERS } from "../helpers/server";
 

@@ -6,11 +6,11 @@
  * hospital embeds (content type and status; JSON against its schema). Also the readable page at /api.
  */
 import { validate, compileErrors } from "@readme/openapi-parser";
-import { insertStatusEvents } from "~/models/realtime.server";
-import { saveStudy } from "~/models/study.server";
+import { insertStatusEvents } from "#app/models/realtime.server";
+import { saveStudy } from "#app/models/study.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildOpenApiDocument } from "~/api/openapi";
-import { PHASES, STUDY_TYPES } from "~/domain/study";
+import { buildOpenApiDocument } from "#app/api/openapi";
+import { PHASES, STUDY_TYPES } from "#app/domain/study";
 import { documented, PUBLIC_BASE, startApiServer, type ApiServer } from "../helpers/api-server";
 import { mediaTypeOf } from "../helpers/openapi";
 import { SseClient } from "../helpers/sse";

@@ -6,11 +6,11 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STUDY_CSV_HEADER } from "~/api/csv";
-import { siteStatus, studyStatus } from "~/domain/inclusion-status";
-import type { StudyInput } from "~/domain/study";
-import { openReadSnapshot } from "~/models/open-api.server";
-import { getStudy, saveStudy, type Actor } from "~/models/study.server";
+import { STUDY_CSV_HEADER } from "#app/api/csv";
+import { siteStatus, studyStatus } from "#app/domain/inclusion-status";
+import type { StudyInput } from "#app/domain/study";
+import { openReadSnapshot } from "#app/models/open-api.server";
+import { getStudy, saveStudy, type Actor } from "#app/models/study.server";
 import { documented, startApiServer, type ApiServer } from "../helpers/api-server";
 
 let api: ApiServer;

@@ -11,13 +11,13 @@
  * role are in study-form-http.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "~/db.server";
-import { saveStudy } from "~/models/study.server";
-import { insertRevision } from "~/models/study-revisions.server";
-import { parseStudy } from "~/domain/study";
-import { addFeedSubscription, recordFeedPoll } from "~/models/feed.server";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
+import type { Db } from "#app/db.server";
+import { saveStudy } from "#app/models/study.server";
+import { insertRevision } from "#app/models/study-revisions.server";
+import { parseStudy } from "#app/domain/study";
+import { addFeedSubscription, recordFeedPoll } from "#app/models/feed.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";

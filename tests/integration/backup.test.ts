@@ -9,10 +9,10 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase } from "~/db.server";
-import { checkDatabaseFile } from "~/models/backup.server";
-import { issueToken } from "~/models/token.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { checkDatabaseFile } from "#app/models/backup.server";
+import { issueToken } from "#app/models/token.server";
 import { tempDir } from "../helpers/db";
 import { childEnv, startServer, type RunningServer } from "../helpers/server";
 

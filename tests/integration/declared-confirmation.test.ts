@@ -4,10 +4,10 @@
  * saying them), with no new version; a different status is a change like any other.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { siteState } from "~/domain/inclusion-status";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
-import { getStudy, listStudyVersions } from "~/models/study.server";
+import { siteState } from "#app/domain/inclusion-status";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { getStudy, listStudyVersions } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

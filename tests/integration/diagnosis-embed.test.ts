@@ -5,8 +5,8 @@
  * parameters condition (SNOMED CT, ICPC-2) and focus (treatment name).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StudyInput } from "~/domain/study";
-import { saveStudy } from "~/models/study.server";
+import type { StudyInput } from "#app/domain/study";
+import { saveStudy } from "#app/models/study.server";
 import { PUBLIC_BASE, startApiServer, type ApiServer } from "../helpers/api-server";
 
 let api: ApiServer;

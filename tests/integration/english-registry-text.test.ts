@@ -5,8 +5,8 @@
  * The record is a real one (MIT-licensed extract in tests/fixtures/ctgov-v2).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 import { readFixture } from "../helpers/shared-data";

@@ -1,9 +1,9 @@
 /** A pull feed that is a regional listing: records "utført av" an organisation the feed may also send for are theirs. */
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { pollDueFeeds } from "~/ingest/feed-poller.server";
-import { addFeedSubscription, getFeedSubscription } from "~/models/feed.server";
-import { getStudy } from "~/models/study.server";
+import { pollDueFeeds } from "#app/ingest/feed-poller.server";
+import { addFeedSubscription, getFeedSubscription } from "#app/models/feed.server";
+import { getStudy } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 const LISTING = JSON.stringify([

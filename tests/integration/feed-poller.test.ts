@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backoffSeconds, pollDueFeeds, pollFeed } from "~/ingest/feed-poller.server";
-import { addFeedSubscription, getFeedSubscription } from "~/models/feed.server";
+import { backoffSeconds, pollDueFeeds, pollFeed } from "#app/ingest/feed-poller.server";
+import { addFeedSubscription, getFeedSubscription } from "#app/models/feed.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { describeShared, sharedData } from "../helpers/shared-data";
 

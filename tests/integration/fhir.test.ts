@@ -5,22 +5,22 @@
  * OperationOutcome errors, content type, ETag — and the round trip: our export → our FHIR ingest
  * (formats mapInput "fhir" + the ingest service) gives the same study.
  */
-import { siteStatus } from "~/domain/inclusion-status";
+import { siteStatus } from "#app/domain/inclusion-status";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { Client } from "fhir-kit-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase, type Db } from "~/db.server";
-import { addCalendarDays } from "~/domain/calendar-date";
-import { osloDate } from "~/domain/inclusion-status";
-import type { StudyInput } from "~/domain/study";
-import { CAPABILITY_DATE } from "~/fhir/capability-statement";
-import { EXTENSION, IDENTIFIER_SYSTEM, ORGANISATION_ID_SYSTEM } from "~/fhir/constants";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { feedSourceId, ingestBatch } from "~/ingest/ingest-service.server";
-import { findStudyIdByProvenance, getStudy, saveStudy, type StudyRecord } from "~/models/study.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase, type Db } from "#app/db.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
+import type { StudyInput } from "#app/domain/study";
+import { CAPABILITY_DATE } from "#app/fhir/capability-statement";
+import { EXTENSION, IDENTIFIER_SYSTEM, ORGANISATION_ID_SYSTEM } from "#app/fhir/constants";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { feedSourceId, ingestBatch } from "#app/ingest/ingest-service.server";
+import { findStudyIdByProvenance, getStudy, saveStudy, type StudyRecord } from "#app/models/study.server";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 

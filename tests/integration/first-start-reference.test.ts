@@ -8,12 +8,12 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/db.server";
-import { migrate } from "~/models/migrations.server";
-import { upsertReferenceData } from "~/models/reference.server";
-import { loadReferenceData } from "~/boot.server";
-import { saveStudy } from "~/models/study.server";
-import { seedDemoStudies } from "~/seed/demo-seed.server";
+import { openDatabase, type Db } from "#app/db.server";
+import { migrate } from "#app/models/migrations.server";
+import { upsertReferenceData } from "#app/models/reference.server";
+import { loadReferenceData } from "#app/boot.server";
+import { saveStudy } from "#app/models/study.server";
+import { seedDemoStudies } from "#app/seed/demo-seed.server";
 import { startServer, type RunningServer } from "../helpers/server";
 import { tempDir } from "../helpers/db";
 import { createPeople, PEOPLE, testStudy } from "../helpers/accounts";

@@ -2,10 +2,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseIcd10List } from "~/ingest/icd10-list";
-import { countIcd10Codes, suggestIcd10, upsertIcd10Codes } from "~/models/icd10.server";
-import { icd10Names } from "~/models/reference.server";
-import { referenceSources } from "~/boot.server";
+import { parseIcd10List } from "#app/ingest/icd10-list";
+import { countIcd10Codes, suggestIcd10, upsertIcd10Codes } from "#app/models/icd10.server";
+import { icd10Names } from "#app/models/reference.server";
+import { referenceSources } from "#app/boot.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 const FILE = path.join(referenceSources().diagnosekoderDir, "lib/ICD10.json");

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
-import { importCtgov } from "~/ingest/registry-import.server";
-import { getStudy } from "~/models/study.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { importCtgov } from "#app/ingest/registry-import.server";
+import { getStudy } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { describeShared, readFixture, sharedData } from "../helpers/shared-data";
 

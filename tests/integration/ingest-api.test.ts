@@ -2,9 +2,9 @@
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase } from "~/db.server";
-import { issueToken, revokeToken } from "~/models/token.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { issueToken, revokeToken } from "#app/models/token.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 import { fixture } from "../helpers/shared-data";

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
-import { getStudy } from "~/models/study.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { getStudy } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { describeShared, fixture, sharedData } from "../helpers/shared-data";
 

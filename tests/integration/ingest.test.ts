@@ -1,10 +1,10 @@
 /** The ingest service on a real SQLite file: real hospital listing, merging, idempotency, withdrawal. */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
-import { getIngestRun, listOpenConflicts } from "~/models/ingest.server";
-import { getStudy, listStudyVersions } from "~/models/study.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { getIngestRun, listOpenConflicts } from "#app/models/ingest.server";
+import { getStudy, listStudyVersions } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { describeShared, sharedData } from "../helpers/shared-data";
 

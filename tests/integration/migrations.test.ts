@@ -1,8 +1,8 @@
 import { cpSync, readdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "~/db.server";
-import { appliedMigrations, DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from "~/models/migrations.server";
+import { openDatabase } from "#app/db.server";
+import { appliedMigrations, DEFAULT_MIGRATIONS_DIR, migrate, readMigrations } from "#app/models/migrations.server";
 import { tempDir } from "../helpers/db";
 
 const dirs: string[] = [];

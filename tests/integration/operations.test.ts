@@ -9,15 +9,15 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { parseConfig } from "~/config.server";
-import { openDatabase } from "~/db.server";
-import { createMetrics } from "~/http/metrics.server";
-import { readiness } from "~/http/readiness.server";
-import { readMigrations } from "~/models/migrations.server";
-import { cursorExists } from "~/models/search-outbox.server";
-import { issueToken } from "~/models/token.server";
-import { createSearchEngines, searchHealthReport } from "~/search.server";
+import { prepareDatabase } from "#app/boot.server";
+import { parseConfig } from "#app/config.server";
+import { openDatabase } from "#app/db.server";
+import { createMetrics } from "#app/http/metrics.server";
+import { readiness } from "#app/http/readiness.server";
+import { readMigrations } from "#app/models/migrations.server";
+import { cursorExists } from "#app/models/search-outbox.server";
+import { issueToken } from "#app/models/token.server";
+import { createSearchEngines, searchHealthReport } from "#app/search.server";
 import { tempDir } from "../helpers/db";
 import { OPS_HEADERS, startServer, type RunningServer } from "../helpers/server";
 

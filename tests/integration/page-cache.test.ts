@@ -8,10 +8,10 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase } from "~/db.server";
-import { inlineScriptHashes } from "~/http/page-cache.server";
-import { issueToken } from "~/models/token.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { inlineScriptHashes } from "#app/http/page-cache.server";
+import { issueToken } from "#app/models/token.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 

@@ -4,10 +4,10 @@
  * nearest-site search can still find it; the sender is told. Without a postcode list it has none.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
-import { replacePostcodes } from "~/models/postcode.server";
-import { getStudy } from "~/models/study.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { replacePostcodes } from "#app/models/postcode.server";
+import { getStudy } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

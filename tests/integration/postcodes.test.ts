@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseBolstadPostcodes } from "~/ingest/postcodes";
-import { countPostcodes, lookupPostcode, replacePostcodes } from "~/models/postcode.server";
-import { prepareDatabase } from "~/boot.server";
+import { parseBolstadPostcodes } from "#app/ingest/postcodes";
+import { countPostcodes, lookupPostcode, replacePostcodes } from "#app/models/postcode.server";
+import { prepareDatabase } from "#app/boot.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 /** The header of Erik Bolstad's list, for the parser (scripts/postcodes-load.ts loads such a file). */

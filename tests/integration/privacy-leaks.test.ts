@@ -12,10 +12,10 @@ import Database from "better-sqlite3";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase } from "~/db.server";
-import { backupDatabase } from "~/models/backup.server";
-import { replacePostcodes } from "~/models/postcode.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { backupDatabase } from "#app/models/backup.server";
+import { replacePostcodes } from "#app/models/postcode.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 

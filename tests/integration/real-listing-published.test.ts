@@ -9,12 +9,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadReferenceData } from "~/boot.server";
-import { openDatabase } from "~/db.server";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch, type IngestReport } from "~/ingest/ingest-service.server";
-import { migrate } from "~/models/migrations.server";
-import { upsertReferenceData } from "~/models/reference.server";
+import { loadReferenceData } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch, type IngestReport } from "#app/ingest/ingest-service.server";
+import { migrate } from "#app/models/migrations.server";
+import { upsertReferenceData } from "#app/models/reference.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
 import { describeShared, sharedData } from "../helpers/shared-data";

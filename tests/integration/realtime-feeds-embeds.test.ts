@@ -13,9 +13,9 @@
 import ICAL from "ical.js";
 import { parseAtomFeed } from "feedsmith";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StudyInput } from "~/domain/study";
-import { issueToken } from "~/models/token.server";
-import { saveStudy } from "~/models/study.server";
+import type { StudyInput } from "#app/domain/study";
+import { issueToken } from "#app/models/token.server";
+import { saveStudy } from "#app/models/study.server";
 import { generateNativeFeed } from "../../scripts/lib/generate-native-feed";
 import { PUBLIC_BASE, startApiServer, type ApiServer } from "../helpers/api-server";
 import { json, SseClient, type SseEvent } from "../helpers/sse";

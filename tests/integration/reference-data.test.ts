@@ -9,8 +9,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { loadReferenceData, referenceSources } from "~/boot.server";
-import { parseShippedPostcodes } from "~/domain/postcode-list";
+import { loadReferenceData, referenceSources } from "#app/boot.server";
+import { parseShippedPostcodes } from "#app/domain/postcode-list";
 
 const REFERENCE = path.resolve(process.cwd(), "data/reference");
 // KLINISKE_SHARED_DATA=/nonexistent runs the suite as on a machine without ../shared.

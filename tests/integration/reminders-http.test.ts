@@ -7,10 +7,10 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ICAL from "ical.js";
-import { addCalendarDays } from "~/domain/calendar-date";
-import { confirmationOverdueFrom, osloDate } from "~/domain/inclusion-status";
-import { formatCalendarDate } from "~/views/status-text";
-import { saveStudy } from "~/models/study.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { confirmationOverdueFrom, osloDate } from "#app/domain/inclusion-status";
+import { formatCalendarDate } from "#app/views/status-text";
+import { saveStudy } from "#app/models/study.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";

@@ -11,9 +11,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import smtpServer from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addCalendarDays } from "~/domain/calendar-date";
-import { osloDate } from "~/domain/inclusion-status";
-import { saveStudy } from "~/models/study.server";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
+import { saveStudy } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PEOPLE, testStudy } from "../helpers/accounts";
 

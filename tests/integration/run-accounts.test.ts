@@ -8,12 +8,17 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMapContext, mapInput } from "~/ingest/formats.server";
-import { ingestBatch } from "~/ingest/ingest-service.server";
-import { importCtgov } from "~/ingest/registry-import.server";
-import { getIngestRun, getStudyHold, MAX_SKIPPED_REFS_PER_REASON, MAX_WARNINGS_PER_RUN } from "~/models/ingest.server";
-import { getStudy } from "~/models/study.server";
-import type { IngestFormat } from "~/ingest/types";
+import { buildMapContext, mapInput } from "#app/ingest/formats.server";
+import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { importCtgov } from "#app/ingest/registry-import.server";
+import {
+  getIngestRun,
+  getStudyHold,
+  MAX_SKIPPED_REFS_PER_REASON,
+  MAX_WARNINGS_PER_RUN,
+} from "#app/models/ingest.server";
+import { getStudy } from "#app/models/study.server";
+import type { IngestFormat } from "#app/ingest/types";
 import { BrowserClient } from "../helpers/browser-client";
 import { createPeople, PEOPLE } from "../helpers/accounts";
 import { freshDb, type TestDb } from "../helpers/db";

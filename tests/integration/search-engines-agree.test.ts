@@ -12,16 +12,10 @@
  *   shown sites, and distance order (page by page).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MeilisearchEngine } from "../../app/search/meilisearch.server";
-import { startLocalMeilisearch, type LocalMeilisearch } from "../../app/search/meilisearch-process.server";
-import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
-import {
-  FACETS,
-  type SearchDocument,
-  type SearchQuery,
-  type SearchResult,
-  type StatusFilter,
-} from "../../app/search/types";
+import { MeilisearchEngine } from "#app/search/meilisearch.server";
+import { startLocalMeilisearch, type LocalMeilisearch } from "#app/search/meilisearch-process.server";
+import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
+import { FACETS, type SearchDocument, type SearchQuery, type SearchResult, type StatusFilter } from "#app/search/types";
 import { generateDocuments } from "../../scripts/lib/search-bench-data";
 import { freshDb, type TestDb } from "../helpers/db";
 

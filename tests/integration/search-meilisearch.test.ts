@@ -6,10 +6,10 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Meilisearch } from "meilisearch";
-import { MeilisearchEngine } from "../../app/search/meilisearch.server";
-import { startLocalMeilisearch, type LocalMeilisearch } from "../../app/search/meilisearch-process.server";
-import { applySettings } from "../../app/search/meilisearch-settings";
-import type { SearchDocument } from "../../app/search/types";
+import { MeilisearchEngine } from "#app/search/meilisearch.server";
+import { startLocalMeilisearch, type LocalMeilisearch } from "#app/search/meilisearch-process.server";
+import { applySettings } from "#app/search/meilisearch-settings";
+import type { SearchDocument } from "#app/search/types";
 import { runSearchContract } from "../search/contract";
 
 let meili: LocalMeilisearch | undefined;

@@ -7,17 +7,17 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StudyInput } from "~/domain/study";
-import { allStudyIds, cursorPosition, cursorState, outboxHead, outboxLag } from "~/models/search-outbox.server";
-import { getStudy, saveStudy, toStudyInput } from "~/models/study.server";
-import { createSearchEngines, searchHealthReport, startSearchIndexing } from "~/search.server";
-import { seedDemoStudies } from "~/seed/demo-seed.server";
-import { FallbackSearchEngine } from "../../app/search/fallback.server";
-import { documentsFor, drainOutbox, rebuildIndex, startIndexer } from "../../app/search/indexer.server";
-import { MeilisearchEngine } from "../../app/search/meilisearch.server";
-import { freePort, startLocalMeilisearch, type LocalMeilisearch } from "../../app/search/meilisearch-process.server";
-import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
-import type { SearchEngine } from "../../app/search/types";
+import type { StudyInput } from "#app/domain/study";
+import { allStudyIds, cursorPosition, cursorState, outboxHead, outboxLag } from "#app/models/search-outbox.server";
+import { getStudy, saveStudy, toStudyInput } from "#app/models/study.server";
+import { createSearchEngines, searchHealthReport, startSearchIndexing } from "#app/search.server";
+import { seedDemoStudies } from "#app/seed/demo-seed.server";
+import { FallbackSearchEngine } from "#app/search/fallback.server";
+import { documentsFor, drainOutbox, rebuildIndex, startIndexer } from "#app/search/indexer.server";
+import { MeilisearchEngine } from "#app/search/meilisearch.server";
+import { freePort, startLocalMeilisearch, type LocalMeilisearch } from "#app/search/meilisearch-process.server";
+import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
+import type { SearchEngine } from "#app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 
 const NOW = new Date("2026-11-22T11:00:00Z");

@@ -1,10 +1,10 @@
 /** The search outbox on a real database: pruning, the head after pruning, stale cursors, and a failing engine. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveStudy } from "~/models/study.server";
-import { cursorState, dropCursorsExcept, ensureCursor, outboxHead, outboxLag } from "~/models/search-outbox.server";
-import { drainOutbox } from "../../app/search/indexer.server";
-import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
-import type { SearchEngine } from "../../app/search/types";
+import { saveStudy } from "#app/models/study.server";
+import { cursorState, dropCursorsExcept, ensureCursor, outboxHead, outboxLag } from "#app/models/search-outbox.server";
+import { drainOutbox } from "#app/search/indexer.server";
+import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
+import type { SearchEngine } from "#app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

@@ -4,9 +4,9 @@
  * field, hostile text, and a rebuild.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "~/db.server";
-import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
-import type { SearchDocument } from "../../app/search/types";
+import { openDatabase } from "#app/db.server";
+import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
+import type { SearchDocument } from "#app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 import { runSearchContract } from "../search/contract";
 

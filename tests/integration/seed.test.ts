@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase, type Db } from "~/db.server";
-import { studyStatus } from "~/domain/inclusion-status";
-import { getMeta } from "~/models/meta.server";
-import { listStudies } from "~/models/study.server";
-import { seedDemoStudies } from "~/seed/demo-seed.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase, type Db } from "#app/db.server";
+import { studyStatus } from "#app/domain/inclusion-status";
+import { getMeta } from "#app/models/meta.server";
+import { listStudies } from "#app/models/study.server";
+import { seedDemoStudies } from "#app/seed/demo-seed.server";
 import { demoStudySpecs } from "../../data/seed/demo-studies";
 import { tempDir } from "../helpers/db";
 import path from "node:path";

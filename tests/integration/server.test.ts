@@ -2,7 +2,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "~/db.server";
+import { openDatabase } from "#app/db.server";
 import { tempDir } from "../helpers/db";
 import { OPS_HEADERS, runServerExpectingExit, startServer, type RunningServer } from "../helpers/server";
 

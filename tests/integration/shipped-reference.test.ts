@@ -9,11 +9,11 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase, refreshReferenceData, REFERENCE_DIR, referenceSources } from "~/boot.server";
-import { lookupPostcode, countPostcodes } from "~/models/postcode.server";
-import { countIcpc2Codes, lookupIcpc2 } from "~/models/icd10.server";
-import { icd10Names } from "~/models/reference.server";
-import { saveStudy } from "~/models/study.server";
+import { prepareDatabase, refreshReferenceData, REFERENCE_DIR, referenceSources } from "#app/boot.server";
+import { lookupPostcode, countPostcodes } from "#app/models/postcode.server";
+import { countIcpc2Codes, lookupIcpc2 } from "#app/models/icd10.server";
+import { icd10Names } from "#app/models/reference.server";
+import { saveStudy } from "#app/models/study.server";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
 import { testStudy } from "../helpers/accounts";
 

@@ -5,9 +5,9 @@
  * A site nobody confirmed for over 12 months is unknown everywhere and not counted as open.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { osloDate } from "~/domain/inclusion-status";
-import { formatCalendarDate } from "~/views/status-text";
-import { saveStudy } from "~/models/study.server";
+import { osloDate } from "#app/domain/inclusion-status";
+import { formatCalendarDate } from "#app/views/status-text";
+import { saveStudy } from "#app/models/study.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";

@@ -6,8 +6,8 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveStudy } from "~/models/study.server";
-import type { StudyInput } from "~/domain/study";
+import { saveStudy } from "#app/models/study.server";
+import type { StudyInput } from "#app/domain/study";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 

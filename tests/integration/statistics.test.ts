@@ -6,10 +6,10 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { confirmSiteAsIs, saveStudy } from "~/models/study.server";
-import { statisticsFacts } from "~/models/statistics.server";
-import { ALL_TABLE_IDS, statisticsView, TABLE_IDS } from "~/views/statistics";
-import type { StudyInput } from "~/domain/study";
+import { confirmSiteAsIs, saveStudy } from "#app/models/study.server";
+import { statisticsFacts } from "#app/models/statistics.server";
+import { ALL_TABLE_IDS, statisticsView, TABLE_IDS } from "#app/views/statistics";
+import type { StudyInput } from "#app/domain/study";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 

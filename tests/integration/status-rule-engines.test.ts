@@ -8,12 +8,12 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { searchWindow, siteStatus, type InclusionWindow } from "~/domain/inclusion-status";
-import { MeilisearchEngine } from "../../app/search/meilisearch.server";
-import { startLocalMeilisearch, type LocalMeilisearch } from "../../app/search/meilisearch-process.server";
-import { SqliteFtsEngine } from "../../app/search/sqlite-fts.server";
-import type { SearchDocument, SearchEngine, StatusFilter } from "../../app/search/types";
-import { NEVER_OVERDUE } from "../../app/search/document-mapper";
+import { searchWindow, siteStatus, type InclusionWindow } from "#app/domain/inclusion-status";
+import { MeilisearchEngine } from "#app/search/meilisearch.server";
+import { startLocalMeilisearch, type LocalMeilisearch } from "#app/search/meilisearch-process.server";
+import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
+import type { SearchDocument, SearchEngine, StatusFilter } from "#app/search/types";
+import { NEVER_OVERDUE } from "#app/search/document-mapper";
 import { freshDb, type TestDb } from "../helpers/db";
 import { ENGINE_BUCKET, instant, site } from "../helpers/status-arbitraries";
 

@@ -8,12 +8,12 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startOfOsloDay } from "~/domain/inclusion-status";
-import type { StudyInput } from "~/domain/study";
-import { statusEventsAfter } from "~/models/realtime.server";
-import { saveStudy } from "~/models/study.server";
-import { RealtimeHub } from "~/realtime/hub.server";
-import { MAX_SLEEP_MS, StatusScheduler, type Clock } from "~/realtime/status-scheduler.server";
+import { startOfOsloDay } from "#app/domain/inclusion-status";
+import type { StudyInput } from "#app/domain/study";
+import { statusEventsAfter } from "#app/models/realtime.server";
+import { saveStudy } from "#app/models/study.server";
+import { RealtimeHub } from "#app/realtime/hub.server";
+import { MAX_SLEEP_MS, StatusScheduler, type Clock } from "#app/realtime/status-scheduler.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { json, SseClient } from "../helpers/sse";
 

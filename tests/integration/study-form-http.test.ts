@@ -7,8 +7,8 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "~/boot.server";
-import { openDatabase, type Db } from "~/db.server";
+import { prepareDatabase } from "#app/boot.server";
+import { openDatabase, type Db } from "#app/db.server";
 import { startServer, type RunningServer } from "../helpers/server";
 import { tempDir } from "../helpers/db";
 import { createPeople, createStudies, PEOPLE, type Person } from "../helpers/accounts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StudyInput } from "~/domain/study";
+import type { StudyInput } from "#app/domain/study";
 import {
   getStudy,
   latestSnapshot,
@@ -8,7 +8,7 @@ import {
   saveStudy,
   toStudyInput,
   type Actor,
-} from "~/models/study.server";
+} from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

@@ -4,10 +4,10 @@
  * several instants; and its memo follows a saved change and the Oslo day.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { studyStatus } from "~/domain/inclusion-status";
-import { studyStatusFacts } from "~/models/study-views.server";
-import { getStudy, listStudies, saveStudy } from "~/models/study.server";
-import { seedDemoStudies } from "~/seed/demo-seed.server";
+import { studyStatus } from "#app/domain/inclusion-status";
+import { studyStatusFacts } from "#app/models/study-views.server";
+import { getStudy, listStudies, saveStudy } from "#app/models/study.server";
+import { seedDemoStudies } from "#app/seed/demo-seed.server";
 import { freshDb, type TestDb } from "../helpers/db";
 
 let t: TestDb;

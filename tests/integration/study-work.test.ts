@@ -1,8 +1,8 @@
 /** Authorisation in the models: every forbidden action throws ForbiddenError, for every role; allowed ones write one version. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ForbiddenError, type Principal } from "~/auth/policy";
-import { getUser } from "~/models/user.server";
-import { listStudyVersions, latestSnapshot } from "~/models/study.server";
+import { ForbiddenError, type Principal } from "#app/auth/policy";
+import { getUser } from "#app/models/user.server";
+import { listStudyVersions, latestSnapshot } from "#app/models/study.server";
 import {
   approveStudy,
   createStudy,
@@ -14,7 +14,7 @@ import {
   submitStudy,
   updateSiteDates,
   updateSiteLocal,
-} from "~/models/study-work.server";
+} from "#app/models/study-work.server";
 import { createPeople, createStudies, type Person } from "../helpers/accounts";
 import { freshDb, type TestDb } from "../helpers/db";
 

@@ -9,15 +9,15 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addCalendarDays } from "~/domain/calendar-date";
-import { startOfOsloDay } from "~/domain/inclusion-status";
-import type { StudyInput } from "~/domain/study";
-import { buildMapContext } from "~/ingest/formats.server";
-import { parseCtgovJson } from "~/ingest/mappers/ctgov-json.server";
-import { getStudy, saveStudy } from "~/models/study.server";
-import { DEMO_SOURCE_ID, seedDemoStudies } from "~/seed/demo-seed.server";
-import { studyDocuments } from "../../app/search/document-mapper";
-import type { SearchEngine, SearchQuery } from "../../app/search/types";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { startOfOsloDay } from "#app/domain/inclusion-status";
+import type { StudyInput } from "#app/domain/study";
+import { buildMapContext } from "#app/ingest/formats.server";
+import { parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
+import { getStudy, saveStudy } from "#app/models/study.server";
+import { DEMO_SOURCE_ID, seedDemoStudies } from "#app/seed/demo-seed.server";
+import { studyDocuments } from "#app/search/document-mapper";
+import type { SearchEngine, SearchQuery } from "#app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 import { readJudgements } from "./quality";
 import { haveSharedData, readFixture, sharedData, sharedTitle } from "../helpers/shared-data";

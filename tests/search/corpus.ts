@@ -11,13 +11,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Db } from "../../app/db.server";
-import { buildMapContext } from "../../app/ingest/formats.server";
-import { parseCtgovJson } from "../../app/ingest/mappers/ctgov-json.server";
-import { getStudy, saveStudy } from "../../app/models/study.server";
-import { DEMO_SOURCE_ID, seedDemoStudies } from "../../app/seed/demo-seed.server";
-import { studyDocuments } from "../../app/search/document-mapper";
-import type { SearchDocument } from "../../app/search/types";
+import type { Db } from "#app/db.server";
+import { buildMapContext } from "#app/ingest/formats.server";
+import { parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
+import { getStudy, saveStudy } from "#app/models/study.server";
+import { DEMO_SOURCE_ID, seedDemoStudies } from "#app/seed/demo-seed.server";
+import { studyDocuments } from "#app/search/document-mapper";
+import type { SearchDocument } from "#app/search/types";
 
 /** The instant the corpus is built and searched at (the contract suite's "today"). */
 export const EVAL_NOW = new Date("2026-11-22T11:00:00Z");

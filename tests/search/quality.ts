@@ -4,7 +4,7 @@
  * runner over any SearchEngine; used by scripts/eval-search.ts and the contract suite. No vitest.
  */
 import { readFileSync } from "node:fs";
-import type { SearchEngine } from "../../app/search/types";
+import type { SearchEngine } from "#app/search/types";
 import { EVAL_NOW, JUDGEMENTS_FILE } from "./corpus";
 
 export interface JudgedQuery {

@@ -1,6 +1,6 @@
 /** The open API's answer cache (app/http/answer-cache.server.ts): validity, byte bound, off switch. */
 import { describe, expect, it } from "vitest";
-import { AnswerCache, type CachedAnswer } from "~/http/answer-cache.server";
+import { AnswerCache, type CachedAnswer } from "#app/http/answer-cache.server";
 
 const answer = (state: string, text = "{}"): CachedAnswer => ({
   state,
@@ -57,7 +57,7 @@ describe("AnswerCache keys", () => {
 
 describe("If-Modified-Since values (httpDate)", () => {
   it("takes the three HTTP-date forms and ignores anything else or a date in the future", async () => {
-    const { httpDate } = await import("~/http/api-read.server");
+    const { httpDate } = await import("#app/http/api-read.server");
     const ms = Date.UTC(1994, 10, 6, 8, 49, 37);
     expect(httpDate("Sun, 06 Nov 1994 08:49:37 GMT")).toBe(ms);
     expect(httpDate("Sunday, 06-Nov-94 08:49:37 GMT")).toBe(ms);

@@ -1,6 +1,6 @@
 /** The open API's settings in the environment schema: defaults and clear errors. */
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "~/config.server";
+import { ConfigError, parseConfig } from "#app/config.server";
 
 describe("open API configuration", () => {
   it("has defaults (a limit on, no trusted proxies)", () => {

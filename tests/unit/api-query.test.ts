@@ -1,9 +1,9 @@
 /** Query parameters of the open API (zod, pure) and the CSV writer (round trip through csv-parse). */
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { csvCell, csvLine } from "~/api/csv";
-import { describeParamProblems, parseParams } from "~/api/query";
-import { changesQueryParams, studiesQueryParams } from "~/api/schemas";
+import { csvCell, csvLine } from "#app/api/csv";
+import { describeParamProblems, parseParams } from "#app/api/query";
+import { changesQueryParams, studiesQueryParams } from "#app/api/schemas";
 
 const studies = (qs: string) => parseParams(new URLSearchParams(qs), studiesQueryParams);
 

@@ -1,6 +1,6 @@
 /** The open API's token bucket and client keys (pure; the clock is a variable, nothing waits). */
 import { describe, expect, it } from "vitest";
-import { clientKey, TokenBucketLimiter } from "~/api/rate-limit";
+import { clientKey, TokenBucketLimiter } from "#app/api/rate-limit";
 
 function limiter(perMinute: number, burst: number, maxClients?: number) {
   let now = 1_000_000;

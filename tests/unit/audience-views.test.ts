@@ -3,18 +3,18 @@
  * translations, the eligibility check, criteria lists, the referral text and registry links.
  */
 import { describe, expect, it } from "vitest";
-import { checkEligibility } from "~/domain/eligibility-check";
-import { siteStatusText, studyStatusText } from "~/views/status-text";
-import { tidyQueryString } from "~/http/tidy-query";
-import { langFromSearch, withLang } from "~/i18n/languages";
-import { MESSAGES, translator } from "~/i18n/translate";
-import { nb } from "~/i18n/messages/nb";
-import { parseClinicianSearchParams } from "~/search-params/clinician-search-params";
-import { parsePatientSearchParams, patientSearchHref } from "~/search-params/patient-search-params";
-import { criteriaItems } from "~/views/criteria-items";
-import { localText } from "~/views/localized-text";
-import { referralSummaryText } from "~/views/referral-summary";
-import { identifierViews } from "~/views/study-page.server";
+import { checkEligibility } from "#app/domain/eligibility-check";
+import { siteStatusText, studyStatusText } from "#app/views/status-text";
+import { tidyQueryString } from "#app/http/tidy-query";
+import { langFromSearch, withLang } from "#app/i18n/languages";
+import { MESSAGES, translator } from "#app/i18n/translate";
+import { nb } from "#app/i18n/messages/nb";
+import { parseClinicianSearchParams } from "#app/search-params/clinician-search-params";
+import { parsePatientSearchParams, patientSearchHref } from "#app/search-params/patient-search-params";
+import { criteriaItems } from "#app/views/criteria-items";
+import { localText } from "#app/views/localized-text";
+import { referralSummaryText } from "#app/views/referral-summary";
+import { identifierViews } from "#app/views/study-page.server";
 
 const REGIONS = ["helse-sor-ost", "helse-vest", "helse-midt-norge", "helse-nord"];
 const parse = (qs: string) => parsePatientSearchParams(new URLSearchParams(qs), REGIONS);

@@ -1,12 +1,12 @@
 /** Pure parts of accounts: password hashing, signed values, CSRF checks, readiness, diffs in words. */
 import { describe, expect, it } from "vitest";
-import { hashPassword, passwordProblem, verifyPassword, SCRYPT_PARAMS } from "~/auth/password.server";
-import { sign, unsign } from "~/auth/tokens.server";
-import { csrfProblem, freshCsrfToken, CSRF_FIELD } from "~/auth/csrf.server";
-import { safeReturnPath } from "~/auth/auth.server";
-import { missingForPublishing, readinessWarnings } from "~/domain/study-readiness";
-import { describeChange, summariseInWords } from "~/views/version-diff";
-import { translator } from "~/i18n/translate";
+import { hashPassword, passwordProblem, verifyPassword, SCRYPT_PARAMS } from "#app/auth/password.server";
+import { sign, unsign } from "#app/auth/tokens.server";
+import { csrfProblem, freshCsrfToken, CSRF_FIELD } from "#app/auth/csrf.server";
+import { safeReturnPath } from "#app/auth/auth.server";
+import { missingForPublishing, readinessWarnings } from "#app/domain/study-readiness";
+import { describeChange, summariseInWords } from "#app/views/version-diff";
+import { translator } from "#app/i18n/translate";
 
 // Vite puts BASE_URL="/" into process.env; the CSRF helpers read the portal's configuration.
 process.env.BASE_URL = "http://localhost:3000";

@@ -7,8 +7,8 @@ import { TZDate } from "@date-fns/tz";
 import { format } from "date-fns";
 import { enGB, nb, nn } from "date-fns/locale";
 import { describe, expect, it } from "vitest";
-import { formatCalendarDatePattern, formatInstantPattern } from "~/i18n/date-format";
-import { MESSAGES, translator } from "~/i18n/translate";
+import { formatCalendarDatePattern, formatInstantPattern } from "#app/i18n/date-format";
+import { MESSAGES, translator } from "#app/i18n/translate";
 
 const LOCALES = { nb, nn, en: enGB } as const;
 

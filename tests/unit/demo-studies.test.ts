@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { demoStudySpecs, DEMO_SENTENCE_NB, DEMO_SENTENCE_NN, DEMO_SENTENCE_EN } from "../../data/seed/demo-studies";
 import { materialiseDemoStudy, type DemoStudySpec } from "../../data/seed/demo-spec";
-import { describeProblems, studyInputSchema, type Study } from "~/domain/study";
-import { osloDate, siteStatus, startOfOsloDay, studyStatus } from "~/domain/inclusion-status";
+import { describeProblems, studyInputSchema, type Study } from "#app/domain/study";
+import { osloDate, siteStatus, startOfOsloDay, studyStatus } from "#app/domain/inclusion-status";
 
 /** Seed days to test, with noon on that day in Oslo (2027-03-28 is the day summer time starts). */
 const SEED_DAYS = [

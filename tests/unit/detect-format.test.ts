@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { detectInput, formatMismatch, type DetectedKind } from "~/ingest/detect-format.server";
-import type { IngestFormat } from "~/ingest/types";
+import { detectInput, formatMismatch, type DetectedKind } from "#app/ingest/detect-format.server";
+import type { IngestFormat } from "#app/ingest/types";
 
 /** A one-file ustar archive (header + content), enough for the sniffer. */
 function tar(name: string, content: string): Buffer {

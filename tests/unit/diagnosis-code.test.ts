@@ -1,6 +1,6 @@
 /** A clinician's diagnosis field: ICD-10, ICPC-2 (what GPs code in) or words. */
 import { describe, expect, it } from "vitest";
-import { readDiagnosisCode, type DiagnosisLookups } from "~/domain/diagnosis-code";
+import { readDiagnosisCode, type DiagnosisLookups } from "#app/domain/diagnosis-code";
 
 const icpc2: Record<string, string> = {
   T90: "Diabetes type 2",

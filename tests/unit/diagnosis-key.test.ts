@@ -1,6 +1,6 @@
 /** Exactly one diagnosis or treatment key (app/domain/diagnosis-key.ts), table-tested. */
 import { describe, expect, it } from "vitest";
-import { readDiagnosisKey } from "~/domain/diagnosis-key";
+import { readDiagnosisKey } from "#app/domain/diagnosis-key";
 
 describe("readDiagnosisKey", () => {
   const cases: [string, Record<string, unknown>, unknown][] = [

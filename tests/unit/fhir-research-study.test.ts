@@ -13,12 +13,12 @@ import {
   ICD10_NO_SYSTEM,
   IDENTIFIER_SYSTEM,
   ORGANISATION_ID_SYSTEM,
-} from "~/fhir/constants";
-import { effectiveLastUpdated, overallWindow, toResearchStudy, type FhirJson } from "~/fhir/research-study";
-import { eclaireRecruitmentStatus, r4StatusOfSite, r4StatusOfStudy } from "~/fhir/status";
-import { parseFhirResearchStudy } from "~/ingest/mappers/fhir-research-study";
-import type { OrganisationRef } from "~/ingest/types";
-import type { SiteRecord, StudyRecord } from "~/models/study.server";
+} from "#app/fhir/constants";
+import { effectiveLastUpdated, overallWindow, toResearchStudy, type FhirJson } from "#app/fhir/research-study";
+import { eclaireRecruitmentStatus, r4StatusOfSite, r4StatusOfStudy } from "#app/fhir/status";
+import { parseFhirResearchStudy } from "#app/ingest/mappers/fhir-research-study";
+import type { OrganisationRef } from "#app/ingest/types";
+import type { SiteRecord, StudyRecord } from "#app/models/study.server";
 
 const organisations = JSON.parse(
   readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),

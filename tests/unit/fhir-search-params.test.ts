@@ -7,7 +7,7 @@ import {
   parseToken,
   splitEscaped,
   type FhirSearch,
-} from "~/fhir/search-params";
+} from "#app/fhir/search-params";
 
 const parse = (query: string, strict = false) => parseSearchParams(new URLSearchParams(query).entries(), { strict });
 function ok(query: string, strict = false): FhirSearch {

@@ -21,9 +21,9 @@ import {
   type CompiledFilter,
   type Match,
   type StudyEntry,
-} from "../../app/search/filter-table";
-import { icd10Chapter, icd10Prefixes } from "../../app/search/meilisearch-settings";
-import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "../../app/search/types";
+} from "#app/search/filter-table";
+import { icd10Chapter, icd10Prefixes } from "#app/search/meilisearch-settings";
+import type { Facet, SearchDocument, SearchQuery, StatusFilter } from "#app/search/types";
 
 const SEED = 20261202;
 const DAY = 86_400_000;

@@ -7,7 +7,7 @@
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { orOfAnds } from "../../app/search/sqlite-fts.server";
+import { orOfAnds } from "#app/search/sqlite-fts.server";
 
 const WORDS = ["kreft", "bryst", "type", "2", "insulin", "diabetes", "mellitus", "c50"];
 const term = fc.constantFrom(...WORDS.map((w) => `"${w}"`), `"insulin"*`, `"bryst"*`);

@@ -1,6 +1,6 @@
 /** Where a person lands after signing in without asking for a page (app/auth/policy.ts: homePath). */
 import { describe, expect, it } from "vitest";
-import { homePath, type Principal, type Role } from "~/auth/policy";
+import { homePath, type Principal, type Role } from "#app/auth/policy";
 
 const person = (...roles: [Role, string | null][]): Principal => ({
   id: 1,

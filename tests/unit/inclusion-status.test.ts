@@ -7,7 +7,7 @@
  * 2028 on 26 March and 29 October.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { addCalendarDays } from "~/domain/calendar-date";
+import { addCalendarDays } from "#app/domain/calendar-date";
 import {
   calendarDateInTimeZone,
   daysUntilClose,
@@ -24,7 +24,7 @@ import {
   type InclusionWindow,
   type SiteStatus,
   type StudyStatus,
-} from "~/domain/inclusion-status";
+} from "#app/domain/inclusion-status";
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());

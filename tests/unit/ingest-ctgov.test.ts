@@ -8,12 +8,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { siteState } from "~/domain/inclusion-status";
-import { describeProblems, studyInputSchema } from "~/domain/study";
-import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv.server";
-import { parseCtgovJson } from "~/ingest/mappers/ctgov-json.server";
-import { matchNorwegianSite, matchRegisteredOrganisation } from "~/ingest/organisation-matcher";
-import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
+import { siteState } from "#app/domain/inclusion-status";
+import { describeProblems, studyInputSchema } from "#app/domain/study";
+import { parseCtgovCsv } from "#app/ingest/mappers/ctgov-csv.server";
+import { parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
+import { matchNorwegianSite, matchRegisteredOrganisation } from "#app/ingest/organisation-matcher";
+import type { MapContext, MappedRecord, OrganisationRef } from "#app/ingest/types";
 
 const organisations = JSON.parse(
   readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),

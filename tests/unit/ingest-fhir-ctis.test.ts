@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeProblems, studyInputSchema } from "~/domain/study";
+import { describeProblems, studyInputSchema } from "#app/domain/study";
 import {
   CTIS_STATUSES,
   ctisStatus,
@@ -13,14 +13,14 @@ import {
   NORWAY_UNNAMED_SITE,
   parseCtisCsv,
   splitProducts,
-} from "~/ingest/mappers/ctis-csv.server";
+} from "#app/ingest/mappers/ctis-csv.server";
 import {
   ECLAIRE_RECRUITMENT_PERIOD_URL,
   FHIR_STATUSES,
   parseFhirResearchStudy,
-} from "~/ingest/mappers/fhir-research-study";
-import { EXTENSION, ORGANISATION_ID_SYSTEM } from "~/fhir/constants";
-import type { MapContext, MappedRecord, MapResult, OrganisationRef } from "~/ingest/types";
+} from "#app/ingest/mappers/fhir-research-study";
+import { EXTENSION, ORGANISATION_ID_SYSTEM } from "#app/fhir/constants";
+import type { MapContext, MappedRecord, MapResult, OrganisationRef } from "#app/ingest/types";
 
 const organisations = JSON.parse(
   readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),

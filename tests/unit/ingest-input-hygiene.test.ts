@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { boundRejections, MAX_IDENTICAL_REJECTIONS, rejectionKind } from "~/ingest/bounded-rejections";
-import { cleanControlChars, showControlChars, stripControlChars } from "~/ingest/control-chars";
-import { nativeStudySchema } from "~/ingest/mappers/native";
-import { norwegianIssue, safeParseInNorwegian } from "~/ingest/norwegian-issues";
-import { inSenderTerms, senderFieldPath } from "~/ingest/sender-fields";
-import type { IngestFormat, Rejection } from "~/ingest/types";
+import { boundRejections, MAX_IDENTICAL_REJECTIONS, rejectionKind } from "#app/ingest/bounded-rejections";
+import { cleanControlChars, showControlChars, stripControlChars } from "#app/ingest/control-chars";
+import { nativeStudySchema } from "#app/ingest/mappers/native";
+import { norwegianIssue, safeParseInNorwegian } from "#app/ingest/norwegian-issues";
+import { inSenderTerms, senderFieldPath } from "#app/ingest/sender-fields";
+import type { IngestFormat, Rejection } from "#app/ingest/types";
 
 const rejection = (ref: string, field: string, message: string): Rejection => ({
   ref,

@@ -2,13 +2,13 @@
  * The native / hospital listing mapper: one small inline record per rule (always runs). The real
  * Helse Nord listing is tested in real-data-listing.test.ts.
  */
-import { heldLinkReasons, junkReasons } from "~/domain/junk-check";
+import { heldLinkReasons, junkReasons } from "#app/domain/junk-check";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeProblems, studyInputSchema } from "~/domain/study";
-import { listingStatus, parseNativeJson, type CategoryRef } from "~/ingest/mappers/native";
-import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
+import { describeProblems, studyInputSchema } from "#app/domain/study";
+import { listingStatus, parseNativeJson, type CategoryRef } from "#app/ingest/mappers/native";
+import type { MapContext, MappedRecord, OrganisationRef } from "#app/ingest/types";
 
 const organisations = JSON.parse(
   readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),

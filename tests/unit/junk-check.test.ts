@@ -2,7 +2,13 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { heldLinkReasons, junkReasons, publicLinks, testTitleReason, unreachableLinkReason } from "~/domain/junk-check";
+import {
+  heldLinkReasons,
+  junkReasons,
+  publicLinks,
+  testTitleReason,
+  unreachableLinkReason,
+} from "#app/domain/junk-check";
 import { itShared, readFixture, sharedData } from "../helpers/shared-data";
 
 describe("testTitleReason", () => {

@@ -6,13 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  isLightPath,
-  LIGHT_PAGE,
-  LIGHT_PAGE_WITH_SCRIPT,
-  wantsHydration,
-  wantsLightScript,
-} from "../../app/light/pages";
+import { isLightPath, LIGHT_PAGE, LIGHT_PAGE_WITH_SCRIPT, wantsHydration, wantsLightScript } from "#app/light/pages";
 
 describe("isLightPath", () => {
   it.each([

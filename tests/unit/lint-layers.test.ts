@@ -31,8 +31,8 @@ describe("forbidden imports fail the lint", () => {
       "../models/study.server",
       "../i18n/translate",
       "@conform-to/zod/v4",
-      "~/views/status-text",
-      "~/routes/_index",
+      "#app/views/status-text",
+      "#app/routes/_index",
     ]);
   });
 
@@ -48,14 +48,14 @@ describe("forbidden imports fail the lint", () => {
     expect(sources(await layerErrors("model-imports.ts", "app/models/fixture.server.ts"))).toEqual([
       "../search/sqlite-fts.server",
       "../views/study-page.server",
-      "~/routes/logg-inn",
+      "#app/routes/logg-inn",
     ]);
   });
 
   it("components import no model and no .server module (not even a type)", async () => {
     expect(sources(await layerErrors("component-imports.tsx", "app/components/Fixture.tsx"))).toEqual([
-      "~/models/study.server",
-      "~/views/study-page.server",
+      "#app/models/study.server",
+      "#app/views/study-page.server",
     ]);
   });
 

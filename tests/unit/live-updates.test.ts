@@ -4,9 +4,9 @@
  * and what the live region says afterwards.
  */
 import { describe, expect, it } from "vitest";
-import { concernsSearch, describeResults, describeStudy } from "~/components/live-announcements";
-import { RefreshScheduler } from "~/components/refresh-scheduler";
-import { translator } from "~/i18n/translate";
+import { concernsSearch, describeResults, describeStudy } from "#app/components/live-announcements";
+import { RefreshScheduler } from "#app/components/refresh-scheduler";
+import { translator } from "#app/i18n/translate";
 
 /** A hand-driven clock and timer queue (the scheduler's injected timers). */
 function clock() {

@@ -19,8 +19,8 @@ import {
   requestIdFrom,
   REDACTED,
   scrubText,
-} from "~/http/logging.server";
-import { routeLabel, routePatterns } from "~/http/metrics.server";
+} from "#app/http/logging.server";
+import { routeLabel, routePatterns } from "#app/http/metrics.server";
 
 const lines: string[] = [];
 const sink = new Writable({

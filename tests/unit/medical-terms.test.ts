@@ -13,11 +13,11 @@ import {
   nearestKnownTerm,
   safeQuery,
   startsKnownTerm,
-} from "../../app/search/medical-terms.server";
-import { studyIndexSettings, synonymsSetting } from "../../app/search/meilisearch-settings";
-import { normaliseNorwegian } from "../../app/search/norwegian.server";
-import { queryText } from "../../app/search/query-terms";
-import { expandWithSynonyms, synonymGroups, synonymSources } from "../../app/search/synonyms.server";
+} from "#app/search/medical-terms.server";
+import { studyIndexSettings, synonymsSetting } from "#app/search/meilisearch-settings";
+import { normaliseNorwegian } from "#app/search/norwegian.server";
+import { queryText } from "#app/search/query-terms";
+import { expandWithSynonyms, synonymGroups, synonymSources } from "#app/search/synonyms.server";
 import { ndcgAt, readJudgements, recallAt } from "../search/quality";
 
 const safe = (raw: string) => safeQuery(queryText(raw));

@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { documentStatus } from "../../app/search/document-mapper";
+import { documentStatus } from "#app/search/document-mapper";
 import {
   GROUPINGS,
   NEG_INF,
@@ -19,8 +19,8 @@ import {
   statusSetFor,
   type Grouping,
   type RepresentableSite,
-} from "../../app/search/meilisearch-representatives";
-import type { StatusFilter } from "../../app/search/types";
+} from "#app/search/meilisearch-representatives";
+import type { StatusFilter } from "#app/search/types";
 
 /** Evaluates a clause of representativeClause's form on a document's fields. */
 function holds(clause: string, fields: Record<string, number>): boolean {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { nativeFeedJsonSchema } from "~/ingest/native-json-schema";
+import { nativeFeedJsonSchema } from "#app/ingest/native-json-schema";
 import { itShared, sharedData } from "../helpers/shared-data";
 
 /** The Helse Nord listing: no licence stated, so it stays in ../shared/data. */

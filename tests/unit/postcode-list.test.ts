@@ -9,7 +9,7 @@ import {
   formatShippedPostcodes,
   parseShippedPostcodes,
   type LocatedPoint,
-} from "~/domain/postcode-list";
+} from "#app/domain/postcode-list";
 
 const old = (
   postcode: string,

@@ -9,10 +9,10 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseParams } from "~/api/query";
-import { changesQueryParams, studiesQueryParams } from "~/api/schemas";
-import { safeReturnPath } from "~/auth/auth.server";
-import { addCalendarDays, isCalendarDate } from "~/domain/calendar-date";
+import { parseParams } from "#app/api/query";
+import { changesQueryParams, studiesQueryParams } from "#app/api/schemas";
+import { safeReturnPath } from "#app/auth/auth.server";
+import { addCalendarDays, isCalendarDate } from "#app/domain/calendar-date";
 import {
   InvalidInclusionWindowError,
   nextStatusChange,
@@ -22,20 +22,20 @@ import {
   studyStatus,
   validateInclusionWindow,
   type InclusionWindow,
-} from "~/domain/inclusion-status";
-import { parseStudy } from "~/domain/study";
-import { parseSearchParams } from "~/fhir/search-params";
-import { InvalidEventIdError, parseEventId } from "~/realtime/hub.server";
-import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv.server";
-import { parseCtgovJson } from "~/ingest/mappers/ctgov-json.server";
-import { parseCtisCsv } from "~/ingest/mappers/ctis-csv.server";
-import { parseFhirResearchStudy } from "~/ingest/mappers/fhir-research-study";
-import { parseNativeJson, type CategoryRef } from "~/ingest/mappers/native";
-import type { MapContext, MapResult, OrganisationRef } from "~/ingest/types";
-import { clinicianSearchHref, parseClinicianSearchParams } from "~/search-params/clinician-search-params";
-import { parsePatientSearchParams, patientSearchHref } from "~/search-params/patient-search-params";
-import { normaliseNorwegian, tokens } from "../../app/search/norwegian.server";
-import { queryText } from "../../app/search/query-terms";
+} from "#app/domain/inclusion-status";
+import { parseStudy } from "#app/domain/study";
+import { parseSearchParams } from "#app/fhir/search-params";
+import { InvalidEventIdError, parseEventId } from "#app/realtime/hub.server";
+import { parseCtgovCsv } from "#app/ingest/mappers/ctgov-csv.server";
+import { parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
+import { parseCtisCsv } from "#app/ingest/mappers/ctis-csv.server";
+import { parseFhirResearchStudy } from "#app/ingest/mappers/fhir-research-study";
+import { parseNativeJson, type CategoryRef } from "#app/ingest/mappers/native";
+import type { MapContext, MapResult, OrganisationRef } from "#app/ingest/types";
+import { clinicianSearchHref, parseClinicianSearchParams } from "#app/search-params/clinician-search-params";
+import { parsePatientSearchParams, patientSearchHref } from "#app/search-params/patient-search-params";
+import { normaliseNorwegian, tokens } from "#app/search/norwegian.server";
+import { queryText } from "#app/search/query-terms";
 import { readFixture, sharedData, skipReason } from "../helpers/shared-data";
 
 const SEED = 20261201;

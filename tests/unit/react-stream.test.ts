@@ -1,6 +1,6 @@
 /** React 18's unwritten buffer tail (app/http/react-stream.server.ts): NUL bytes dropped, nothing else. */
 import { describe, expect, it } from "vitest";
-import { withoutUnwrittenTail } from "~/http/react-stream.server";
+import { withoutUnwrittenTail } from "#app/http/react-stream.server";
 
 const b = (...bytes: number[]) => Buffer.from(bytes);
 

@@ -12,11 +12,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { siteState } from "~/domain/inclusion-status";
-import { describeProblems, studyInputSchema } from "~/domain/study";
-import { parseCtgovCsv } from "~/ingest/mappers/ctgov-csv.server";
-import { parseCtgovJson } from "~/ingest/mappers/ctgov-json.server";
-import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
+import { siteState } from "#app/domain/inclusion-status";
+import { describeProblems, studyInputSchema } from "#app/domain/study";
+import { parseCtgovCsv } from "#app/ingest/mappers/ctgov-csv.server";
+import { parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
+import type { MapContext, MappedRecord, OrganisationRef } from "#app/ingest/types";
 import { describeShared, readFixture, sharedData } from "../helpers/shared-data";
 
 const read = (rel: string) => readFileSync(sharedData(rel));

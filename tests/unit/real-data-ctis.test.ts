@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, it } from "vitest";
-import { siteState } from "~/domain/inclusion-status";
-import { studyInputSchema } from "~/domain/study";
-import { NORWAY_UNNAMED_SITE, parseCtisCsv } from "~/ingest/mappers/ctis-csv.server";
-import type { MapContext, OrganisationRef } from "~/ingest/types";
+import { siteState } from "#app/domain/inclusion-status";
+import { studyInputSchema } from "#app/domain/study";
+import { NORWAY_UNNAMED_SITE, parseCtisCsv } from "#app/ingest/mappers/ctis-csv.server";
+import type { MapContext, OrganisationRef } from "#app/ingest/types";
 import { describeShared, sharedData } from "../helpers/shared-data";
 
 const CTIS = "eu-ctis-euctr/brunoamaral_mswarriors__CTIS_trials_20250924.csv.gz";

@@ -7,10 +7,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { siteState } from "~/domain/inclusion-status";
-import { studyInputSchema } from "~/domain/study";
-import { NORWAY_UNNAMED_SITE, parseFhirResearchStudy } from "~/ingest/mappers/fhir-research-study";
-import type { MapContext, MappedRecord, OrganisationRef } from "~/ingest/types";
+import { siteState } from "#app/domain/inclusion-status";
+import { studyInputSchema } from "#app/domain/study";
+import { NORWAY_UNNAMED_SITE, parseFhirResearchStudy } from "#app/ingest/mappers/fhir-research-study";
+import type { MapContext, MappedRecord, OrganisationRef } from "#app/ingest/types";
 import { fixture } from "../helpers/shared-data";
 
 const DIR = fixture("fhir-researchstudy");

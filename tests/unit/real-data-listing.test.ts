@@ -3,14 +3,14 @@
  * rekruttering", 32 "Pågående"), mapped record by record. It has no stated licence, so it is not
  * copied into the project: skipped where ../shared/data is absent.
  */
-import { junkReasons } from "~/domain/junk-check";
+import { junkReasons } from "#app/domain/junk-check";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { siteState, studyStatus } from "~/domain/inclusion-status";
-import { studyInputSchema } from "~/domain/study";
-import { parseNativeJson, type CategoryRef } from "~/ingest/mappers/native";
-import type { OrganisationRef } from "~/ingest/types";
+import { siteState, studyStatus } from "#app/domain/inclusion-status";
+import { studyInputSchema } from "#app/domain/study";
+import { parseNativeJson, type CategoryRef } from "#app/ingest/mappers/native";
+import type { OrganisationRef } from "#app/ingest/types";
 import { describeShared, sharedData } from "../helpers/shared-data";
 
 const LISTING = "norway-helsenorge-studier/fnsp_kliniske_studier_dummydata.json";

@@ -9,11 +9,11 @@
  * is absent: several source files state no licence, so they are not shipped.
  */
 import { describe, expect, it } from "vitest";
-import { loadReferenceData } from "~/boot.server";
-import { openDatabase } from "~/db.server";
-import { buildMapContext } from "~/ingest/formats.server";
-import { migrate } from "~/models/migrations.server";
-import { upsertReferenceData } from "~/models/reference.server";
+import { loadReferenceData } from "#app/boot.server";
+import { openDatabase } from "#app/db.server";
+import { buildMapContext } from "#app/ingest/formats.server";
+import { migrate } from "#app/models/migrations.server";
+import { upsertReferenceData } from "#app/models/reference.server";
 import {
   byExternalId,
   checkRecord,

@@ -6,16 +6,16 @@
 import ICAL from "ical.js";
 import { parseAtomFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import { icd10Chapter } from "../../app/search/meilisearch-settings";
-import { isFrameAncestors, parseConfig } from "~/config.server";
-import { loadReferenceData } from "~/boot.server";
-import { renderAtom, tagUri } from "~/feeds/atom";
-import { foldLine, icsText, renderCalendar } from "~/feeds/icalendar";
-import { chapterOfCode, ICD10_CHAPTERS } from "~/feeds/icd10-chapters";
-import { xmlText } from "~/feeds/xml";
-import { embedCsp } from "~/embed/embed.server";
-import { formatId, InvalidEventIdError, orderEvents, parseEventId } from "~/realtime/hub.server";
-import type { StatusEventRow, StreamChangeRow } from "~/models/realtime.server";
+import { icd10Chapter } from "#app/search/meilisearch-settings";
+import { isFrameAncestors, parseConfig } from "#app/config.server";
+import { loadReferenceData } from "#app/boot.server";
+import { renderAtom, tagUri } from "#app/feeds/atom";
+import { foldLine, icsText, renderCalendar } from "#app/feeds/icalendar";
+import { chapterOfCode, ICD10_CHAPTERS } from "#app/feeds/icd10-chapters";
+import { xmlText } from "#app/feeds/xml";
+import { embedCsp } from "#app/embed/embed.server";
+import { formatId, InvalidEventIdError, orderEvents, parseEventId } from "#app/realtime/hub.server";
+import type { StatusEventRow, StreamChangeRow } from "#app/models/realtime.server";
 
 const urls = { base: "https://kliniskestudier.no" };
 

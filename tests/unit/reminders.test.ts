@@ -3,7 +3,7 @@
  * rule, in Oslo calendar days, with the default limits (soft 6 months, hard 12).
  */
 import { describe, expect, it } from "vitest";
-import { remindersFor, reminderPath, type ReminderSiteInput } from "~/domain/reminders";
+import { remindersFor, reminderPath, type ReminderSiteInput } from "#app/domain/reminders";
 
 const now = new Date("2026-12-07T11:00:00Z");
 const site = (extra: Partial<ReminderSiteInput>): ReminderSiteInput => ({

@@ -6,7 +6,7 @@
 import express from "express";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cspNonceOf, pathKind, securityHeaders, type HstsMode } from "~/http/security-headers.server";
+import { cspNonceOf, pathKind, securityHeaders, type HstsMode } from "#app/http/security-headers.server";
 
 const servers: Server[] = [];
 

@@ -1,7 +1,7 @@
 /** The sign-in limit rule (app/domain/sign-in-limit.ts) as a table, and the return-path rule's bypass list. */
 import { describe, expect, it } from "vitest";
-import { SIGN_IN_LIMITS, signInLimitDecision, type SignInCounts } from "~/domain/sign-in-limit";
-import { safeReturnPath } from "~/auth/auth.server";
+import { SIGN_IN_LIMITS, signInLimitDecision, type SignInCounts } from "#app/domain/sign-in-limit";
+import { safeReturnPath } from "#app/auth/auth.server";
 
 const NOW = new Date("2026-12-07T10:00:00Z");
 const ago = (s: number) => new Date(NOW.getTime() - s * 1000);

@@ -1,6 +1,6 @@
 /** app/singleton.server.ts: one value per process, made once, shared by every copy of a module. */
 import { describe, expect, it, vi } from "vitest";
-import { dropSingleton, existingSingleton, singleton } from "~/singleton.server";
+import { dropSingleton, existingSingleton, singleton } from "#app/singleton.server";
 
 describe("singleton()", () => {
   it("makes the value once and gives the same one after", () => {
@@ -15,7 +15,7 @@ describe("singleton()", () => {
     const value = singleton("test-shared", () => ({}));
     // A fresh copy of the module, as server.ts and the Remix build each load their own.
     vi.resetModules();
-    const copy = await import("~/singleton.server");
+    const copy = await import("#app/singleton.server");
     expect(copy.singleton).not.toBe(singleton);
     expect(copy.singleton("test-shared", () => ({ other: true }))).toBe(value);
   });

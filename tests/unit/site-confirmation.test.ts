@@ -5,8 +5,8 @@
  * instants checked against the same rule at every transition.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ENGINE_STATUS } from "~/domain/window-status";
-import { addCalendarMonths } from "~/domain/calendar-date";
+import { ENGINE_STATUS } from "#app/domain/window-status";
+import { addCalendarMonths } from "#app/domain/calendar-date";
 import {
   configureStatusPolicy,
   DEFAULT_CONFIRMATION_HARD_MONTHS,
@@ -18,9 +18,9 @@ import {
   statusTransitions,
   studyStatus,
   type InclusionWindow,
-} from "~/domain/inclusion-status";
-import { siteConfirmationText, siteStatusText, studyStatusText } from "~/views/status-text";
-import { documentStatus } from "../../app/search/document-mapper";
+} from "#app/domain/inclusion-status";
+import { siteConfirmationText, siteStatusText, studyStatusText } from "#app/views/status-text";
+import { documentStatus } from "#app/search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`);
 const site = (extra: Partial<InclusionWindow>): InclusionWindow => ({

@@ -4,8 +4,8 @@
  * (app/domain/statistics.ts), and the page's tables in three languages (app/views/statistics.ts).
  */
 import { describe, expect, it } from "vitest";
-import { freshnessByOrganisation, freshnessByRegion, median, type StatisticsFacts } from "~/domain/statistics";
-import { freshnessTables, tableCsvRows } from "~/views/statistics";
+import { freshnessByOrganisation, freshnessByRegion, median, type StatisticsFacts } from "#app/domain/statistics";
+import { freshnessTables, tableCsvRows } from "#app/views/statistics";
 
 const now = new Date("2026-12-07T11:00:00Z");
 const facts = (sites: StatisticsFacts["sites"]): StatisticsFacts => ({

@@ -12,10 +12,10 @@ import {
   statusByRegion,
   type StatisticsFacts,
   withoutDemo,
-} from "~/domain/statistics";
-import { excelCsv, excelCsvCell } from "~/views/excel-csv";
-import { niceScale } from "~/views/chart-scale";
-import { monthLabel, statisticsView, tableCsvRows } from "~/views/statistics";
+} from "#app/domain/statistics";
+import { excelCsv, excelCsvCell } from "#app/views/excel-csv";
+import { niceScale } from "#app/views/chart-scale";
+import { monthLabel, statisticsView, tableCsvRows } from "#app/views/statistics";
 
 const facts = (over: Partial<StatisticsFacts> = {}): StatisticsFacts => ({
   studies: [],

@@ -4,7 +4,7 @@
  * transition so the engines, pages and API cannot disagree.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { ENGINE_STATUS } from "~/domain/window-status";
+import { ENGINE_STATUS } from "#app/domain/window-status";
 import {
   configureStatusPolicy,
   DEFAULT_DECLARED_MAX_AGE_DAYS,
@@ -16,9 +16,9 @@ import {
   type DeclaredStatus,
   type DeclaredStatusValue,
   type InclusionWindow,
-} from "~/domain/inclusion-status";
-import { siteStatusText } from "~/views/status-text";
-import { documentStatus } from "../../app/search/document-mapper";
+} from "#app/domain/inclusion-status";
+import { siteStatusText } from "#app/views/status-text";
+import { documentStatus } from "#app/search/document-mapper";
 
 const noon = (date: string) => new Date(`${date}T11:00:00Z`); // 12:00 or 13:00 in Oslo
 const declared = (

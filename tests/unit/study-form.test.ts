@@ -1,9 +1,9 @@
 /** The registration form's schema and its mapper onto the study record (pure). */
 import { describe, expect, it } from "vitest";
-import { formFieldName, formToStudy, splitIcd10, studyToForm } from "~/domain/study-form";
-import { parseStudyForm } from "~/forms/study-form";
-import { studyInputSchema } from "~/domain/study";
-import { canonicalStudy } from "~/domain/study-snapshot";
+import { formFieldName, formToStudy, splitIcd10, studyToForm } from "#app/domain/study-form";
+import { parseStudyForm } from "#app/forms/study-form";
+import { studyInputSchema } from "#app/domain/study";
+import { canonicalStudy } from "#app/domain/study-snapshot";
 
 const stored = studyInputSchema.parse({
   identifiers: { rek: "2019/1234", nct: "NCT01234567" },

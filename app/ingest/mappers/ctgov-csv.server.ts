@@ -26,8 +26,8 @@
  */
 import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
-import { decodeUtf8Strict } from "../text-decoding";
-import type { MapContext, MapResult } from "../types";
+import { decodeUtf8Strict } from "#app/ingest/text-decoding";
+import type { MapContext, MapResult } from "#app/ingest/types";
 import { MAX_RECORDS, MAX_UNCOMPRESSED_BYTES, mapCtgovStudy, type CtgovOptions } from "./ctgov-json.server";
 
 /** Columns without which a row cannot become a study (the export lets users choose columns). */

@@ -82,8 +82,8 @@
  */
 import { gunzipSync } from "node:zlib";
 import { unzipSync } from "fflate";
-import { daysInMonth, isCalendarDate } from "../../domain/calendar-date";
-import { osloDate, type DeclaredStatus, type DeclaredStatusValue } from "../../domain/inclusion-status";
+import { daysInMonth, isCalendarDate } from "#app/domain/calendar-date";
+import { osloDate, type DeclaredStatus, type DeclaredStatusValue } from "#app/domain/inclusion-status";
 import {
   IDENTIFIER_PATTERNS,
   siteIdentity,
@@ -92,11 +92,11 @@ import {
   type Phase,
   type StudyInput,
   type StudyType,
-} from "../../domain/study";
-import { matchRegisteredOrganisation } from "../organisation-matcher";
-import { MAX_IDENTICAL_REJECTIONS } from "../bounded-rejections";
-import { decodeUtf8Strict } from "../text-decoding";
-import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "../types";
+} from "#app/domain/study";
+import { matchRegisteredOrganisation } from "#app/ingest/organisation-matcher";
+import { MAX_IDENTICAL_REJECTIONS } from "#app/ingest/bounded-rejections";
+import { decodeUtf8Strict } from "#app/ingest/text-decoding";
+import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "#app/ingest/types";
 
 export const MAX_RECORDS = 200_000;
 export const MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024;

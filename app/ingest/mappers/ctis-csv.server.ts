@@ -52,12 +52,12 @@
  */
 import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
-import { isCalendarDate } from "../../domain/calendar-date";
-import type { DeclaredStatusValue } from "../../domain/inclusion-status";
-import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput } from "../../domain/study";
-import { matchOrganisationName } from "../organisation-matcher";
-import { decodeUtf8Strict } from "../text-decoding";
-import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "../types";
+import { isCalendarDate } from "#app/domain/calendar-date";
+import type { DeclaredStatusValue } from "#app/domain/inclusion-status";
+import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput } from "#app/domain/study";
+import { matchOrganisationName } from "#app/ingest/organisation-matcher";
+import { decodeUtf8Strict } from "#app/ingest/text-decoding";
+import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "#app/ingest/types";
 
 export const CTIS_MAX_BYTES = 200 * 1024 * 1024;
 export const CTIS_MAX_ROWS = 200_000;

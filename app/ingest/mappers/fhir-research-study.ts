@@ -95,12 +95,12 @@
  * i.e. waiting for the hospital editor to add a Norwegian summary — warned. A title that reads as
  * an illustrative example or a test ("Exemple d'un essai clinique") is held ("submitted"), warned.
  */
-import { daysInMonth, isCalendarDate } from "../../domain/calendar-date";
-import { osloDate, type DeclaredStatusValue } from "../../domain/inclusion-status";
-import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput, type StudyType } from "../../domain/study";
-import { EXTENSION, HOSPITAL_ID_SYSTEM, ORGANISATION_ID_SYSTEM } from "../../fhir/constants";
-import { matchOrganisationName } from "../organisation-matcher";
-import { EncodingError, decodeUtf8Strict } from "../text-decoding";
+import { daysInMonth, isCalendarDate } from "#app/domain/calendar-date";
+import { osloDate, type DeclaredStatusValue } from "#app/domain/inclusion-status";
+import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput, type StudyType } from "#app/domain/study";
+import { EXTENSION, HOSPITAL_ID_SYSTEM, ORGANISATION_ID_SYSTEM } from "#app/fhir/constants";
+import { matchOrganisationName } from "#app/ingest/organisation-matcher";
+import { EncodingError, decodeUtf8Strict } from "#app/ingest/text-decoding";
 import {
   SKIP_REASONS,
   type MapContext,
@@ -108,7 +108,7 @@ import {
   type MappedRecord,
   type OrganisationRef,
   type Rejection,
-} from "../types";
+} from "#app/ingest/types";
 
 export const FHIR_MAX_BYTES = 64 * 1024 * 1024;
 export const FHIR_MAX_ENTRIES = 100_000;

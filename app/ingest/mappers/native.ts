@@ -22,13 +22,13 @@
  *  - `friske_frivillige` absent → healthyVolunteers null (unknown is not no).
  */
 import { z } from "zod";
-import { isCalendarDate } from "../../domain/calendar-date";
-import { osloDate, type DeclaredStatusValue } from "../../domain/inclusion-status";
-import type { Phase, Sex, StudyInput, StudyType } from "../../domain/study";
-import { matchOrganisationName } from "../organisation-matcher";
-import { safeParseInNorwegian } from "../norwegian-issues";
-import { decodeUtf8Strict, EncodingError } from "../text-decoding";
-import type { MapContext, MappedRecord, MapResult, OrganisationRef, Rejection } from "../types";
+import { isCalendarDate } from "#app/domain/calendar-date";
+import { osloDate, type DeclaredStatusValue } from "#app/domain/inclusion-status";
+import type { Phase, Sex, StudyInput, StudyType } from "#app/domain/study";
+import { matchOrganisationName } from "#app/ingest/organisation-matcher";
+import { safeParseInNorwegian } from "#app/ingest/norwegian-issues";
+import { decodeUtf8Strict, EncodingError } from "#app/ingest/text-decoding";
+import type { MapContext, MappedRecord, MapResult, OrganisationRef, Rejection } from "#app/ingest/types";
 
 export const MAX_NATIVE_RECORDS = 100_000;
 

@@ -4,11 +4,11 @@
  * so the expected dates are today's date plus those offsets, formatted as the page formats them.
  */
 import Database from "better-sqlite3";
-import { addCalendarDays } from "../../../app/domain/calendar-date";
-import { osloDate } from "../../../app/domain/inclusion-status";
-import { formatCalendarDate } from "../../../app/views/status-text";
+import { addCalendarDays } from "#app/domain/calendar-date";
+import { osloDate } from "#app/domain/inclusion-status";
+import { formatCalendarDate } from "#app/views/status-text";
 import { demoStudySpecs } from "../../../data/seed/demo-studies";
-import type { Lang } from "../../../app/i18n/languages";
+import type { Lang } from "#app/i18n/languages";
 
 export function demoSpec(key: string) {
   const spec = demoStudySpecs.find((s) => s.key === key);
