@@ -51,6 +51,13 @@ describe("English registry text on Norwegian pages", () => {
     expect(html).toContain(note);
   });
 
+  it("the patient and clinician result lists mark the English title too", async () => {
+    for (const path of ["/pasient?q=TAK-861&status=alle", "/helsepersonell?q=TAK-861&status=alle"]) {
+      const html = await (await fetch(`${server.url}${path}`)).text();
+      expect(html, path).toContain(`<span lang="en">${escapeHtml(title)}</span>`);
+    }
+  });
+
   it("an English page shows the same words unmarked and without the note", async () => {
     const html = await (await fetch(`${server.url}/pasient/studier/${studyId}?lang=en`)).text();
     expect(h1Of(html)).toContain(`<span>${escapeHtml(title)}</span>`);
