@@ -10,7 +10,13 @@ import { saveStudy } from "#app/models/study.server";
 import { PUBLIC_BASE, startApiServer, type ApiServer } from "../helpers/api-server";
 
 let api: ApiServer;
-const ids: Record<"oslo" | "tromso" | "closed" | "draft", number> = { oslo: 0, tromso: 0, closed: 0, draft: 0 };
+const ids: Record<"oslo" | "tromso" | "closed" | "draft" | "ear", number> = {
+  oslo: 0,
+  tromso: 0,
+  closed: 0,
+  draft: 0,
+  ear: 0,
+};
 const SNOMED = "999000111";
 const actor = { kind: "user" as const, id: "u-1", name: "Test Testesen" };
 
@@ -82,6 +88,16 @@ beforeAll(async () => {
           title: { nb: "Avsluttet bindevevsstudie" },
           snomed: [SNOMED],
           sites: [{ organisationId: "ous", inclusionStart: "2018-01-01", inclusionEnd: "2019-12-31" }],
+        }),
+      );
+      // Found only by the words of an ICPC-2 name that no synonym group ties to ICD-10 (H80).
+      save(
+        "ear",
+        study("977005", {
+          title: { nb: "Medfødt feil i øret hos barn" },
+          conditions: ["Medfødt misdannelse av øret"],
+          icd10: ["Q16"],
+          sites: [{ organisationId: "ous", inclusionStart: "2020-01-01", inclusionEnd: "2099-01-01" }],
         }),
       );
       save(
@@ -176,6 +192,16 @@ describe("GET /api/v1/open-studies", () => {
       .map((s) => s.id)
       .sort((a, b) => a - b);
     expect(body.studies.map((s) => s.id).sort((a, b) => a - b)).toEqual(expected);
+  });
+
+  it("an ICPC-2 code no concept ties to ICD-10 is searched by its Norwegian name, and says so (H80)", async () => {
+    const body = await openStudies("icpc2=H80");
+    expect(body.key.name).toBe("Medfødt feil øre");
+    expect(body.key.readAs).toContain("Medfødt feil øre");
+    const found = body.studies.map((s) => s.id);
+    expect(found).toContain(ids.ear);
+    expect(found).not.toContain(ids.oslo);
+    expect(found).not.toContain(ids.tromso);
   });
 
   it("texts in the language asked for, falling back with the language named", async () => {
