@@ -104,13 +104,19 @@ describe("npm run db:backup and db:restore", () => {
     const backup = path.join(dir, "backups", "during-writes.db");
     const sent: number[] = [];
     let backupDone = false;
+    let firstWrites!: () => void;
+    const someWritten = new Promise<void>((resolve) => (firstWrites = resolve));
     const writes = (async () => {
-      // Sequential writes until the backup has finished (and a few before it starts).
+      // Sequential writes: three before the backup starts (the first delivery also starts the
+      // server's ingest worker, which on a busy machine can outlast a whole backup), then on
+      // until the backup has finished.
       for (let n = 0; n < 400 && (!backupDone || n < 5); n++) {
         await ingestOne(n);
         sent.push(n);
+        if (sent.length === 3) firstWrites();
       }
     })();
+    await someWritten;
     const backupRun = run("scripts/db-backup.ts", [backup], { DATABASE_PATH: dbFile }).finally(
       () => (backupDone = true),
     );
