@@ -647,6 +647,38 @@ export const nb = {
   "signOut.title": "Logg ut",
   "signOut.done": "Du er logget ut.",
   "signOut.again": "Logg inn igjen",
+  "editorial.title": "Redaksjon",
+  "editorial.done.stanset": "Inklusjonen er stanset. Studiesiden viser nå «Midlertidig stanset» med begrunnelsen.",
+  "editorial.done.gjenopptatt": "Inklusjonen er gjenopptatt.",
+  "editorial.done.bekreftet": "Datoene er bekreftet. Studiesiden viser nå den nye bekreftelsesdatoen.",
+  "editorial.feedsLink": "Innlesing: feeds, siste innlesinger og avviste poster",
+  "editorial.held.title": "Holdt tilbake ved innlesing",
+  "editorial.held.lead":
+    "Lagret, men ikke publisert: disse ser ut som test- eller eksempelposter, eller lenker til adresser publikum ikke når.",
+  "editorial.held.study": "Studie {id}",
+  "editorial.held.at": "Holdt tilbake {at}:",
+  "editorial.queue.title": "Venter på godkjenning",
+  "editorial.queue.lead": "Studier som venter på godkjenning fra din organisasjon.",
+  "editorial.queue.none": "Ingen studier venter på godkjenning.",
+  "editorial.queue.sent": "Sendt inn {at}",
+  "editorial.queue.missing": "mangler: {items}",
+  "editorial.queue.ready": "klar til publisering",
+  "editorial.proposed.title": "Studiesteder som venter på svar fra dere",
+  "editorial.proposed.lead":
+    "En annen organisasjon har lagt til et studiested hos dere. Det vises ikke offentlig før dere har godtatt det.",
+  "editorial.sites.title": "Dine studiesteder",
+  "editorial.sites.lead":
+    "Bekreft at datoene fortsatt stemmer, stans inklusjonen midlertidig ved ditt studiested, eller gjenoppta den. Begrunnelsen vises på studiesiden.",
+  "editorial.sites.reason": "begrunnelse: {reason}",
+  "editorial.sites.by": "av {name}",
+  "editorial.sites.needsConfirmation": "bekreft at datoene fortsatt stemmer.",
+  "editorial.sites.confirmForm": "Bekreft datoene for {site}: {study}",
+  "editorial.sites.pauseForm": "Stans inklusjon ved {site}: {study}",
+  "editorial.sites.resumeForm": "Gjenoppta inklusjon ved {site}: {study}",
+  "editorial.sites.resume": "Gjenoppta inklusjonen",
+  "editorial.sites.pauseReason": "Begrunnelse for stans",
+  "editorial.sites.pause": "Stans inklusjonen midlertidig",
+  "editorial.sites.pauseReasonMissing": "Skriv hvorfor inklusjonen stanses. Begrunnelsen vises for pasientene.",
 } as const;
 
 export type MessageKey = keyof typeof nb;
