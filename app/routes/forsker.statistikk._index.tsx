@@ -92,11 +92,13 @@ export default function Statistics() {
       <p className="lead">{t("stats.lead", { at })}</p>
       <ul className="facts" aria-label={t("stats.facts")}>
         <li>
-          <strong>{total.total}</strong> {t("stats.published")}
+          <strong>{total.total}</strong>
+          {` ${t("stats.published")}`}
         </li>
         {(["open", "planned", "paused", "closed"] as const).map((s) => (
           <li key={s}>
-            <strong>{total.counts[s]}</strong> {t(`status.label.${s}`).toLowerCase()}
+            <strong>{total.counts[s]}</strong>
+            {` ${t(`status.label.${s}`).toLowerCase()}`}
           </li>
         ))}
       </ul>

@@ -110,6 +110,23 @@ describe("signed-in and statistics pages in three languages", () => {
     }
   }
 
+  it("a study's history in nn and en, with its version headings", async () => {
+    const words = {
+      nb: ["Historikk: Språkstudie ved OUS", "Versjon 1 (gjeldende)"],
+      nn: ["Historikk: Språkstudie ved OUS", "Versjon 1 (gjeldande)"],
+      en: ["History: Språkstudie ved OUS", "Version 1 (current)"],
+    };
+    for (const lang of ["nb", "nn", "en"] as const) {
+      const { res, body } = await researcher.get(
+        `/forsker/studier/${published}/historikk${lang === "nb" ? "" : `?lang=${lang}`}`,
+      );
+      expect(res.status).toBe(200);
+      expect(htmlLang(body)).toBe(lang);
+      expect(h1(body)).toBe(words[lang][0]);
+      expect(body).toContain(words[lang][1]);
+    }
+  });
+
   it("links on the signed-in pages keep the language", async () => {
     const { body } = await editor.get("/redaksjon?lang=nn");
     expect(body).toContain('href="/redaksjon/feeds?lang=nn"');

@@ -679,6 +679,18 @@ export const nb = {
   "editorial.sites.pauseReason": "Begrunnelse for stans",
   "editorial.sites.pause": "Stans inklusjonen midlertidig",
   "editorial.sites.pauseReasonMissing": "Skriv hvorfor inklusjonen stanses. Begrunnelsen vises for pasientene.",
+  "history.metaTitle": "Historikk",
+  "history.title": "Historikk: {title}",
+  "history.lead": "Hver endring er en versjon. Å gjenopprette en eldre versjon lager en ny versjon; ingenting slettes.",
+  "history.confirmations.title": "Bekreftede datoer",
+  "history.confirmations.lead": "En bekreftelse av uendrede datoer lager ingen ny versjon, men står her.",
+  "history.confirmation": "{at} · {name} bekreftet datoene for {site}: {window}",
+  "history.version": "Versjon {version}",
+  "history.version.current": "Versjon {version} (gjeldende)",
+  "history.changes": "Endringer i versjon {version}",
+  "history.before": "Før",
+  "history.after": "Etter",
+  "history.restore": "Gjenopprett versjon {version}",
 } as const;
 
 export type MessageKey = keyof typeof nb;

@@ -675,4 +675,17 @@ export const nn: Messages = {
   "editorial.sites.pauseReason": "Grunngiving for stans",
   "editorial.sites.pause": "Stans inklusjonen mellombels",
   "editorial.sites.pauseReasonMissing": "Skriv kvifor inklusjonen blir stansa. Grunngivinga blir vist for pasientane.",
+  "history.metaTitle": "Historikk",
+  "history.title": "Historikk: {title}",
+  "history.lead":
+    "Kvar endring er ein versjon. Å gjenopprette ein eldre versjon lagar ein ny versjon; ingenting blir sletta.",
+  "history.confirmations.title": "Stadfesta datoar",
+  "history.confirmations.lead": "Ei stadfesting av uendra datoar lagar ingen ny versjon, men står her.",
+  "history.confirmation": "{at} · {name} stadfesta datoane for {site}: {window}",
+  "history.version": "Versjon {version}",
+  "history.version.current": "Versjon {version} (gjeldande)",
+  "history.changes": "Endringar i versjon {version}",
+  "history.before": "Før",
+  "history.after": "Etter",
+  "history.restore": "Gjenopprett versjon {version}",
 };
