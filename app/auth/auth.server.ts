@@ -10,6 +10,7 @@ import { redirect } from "@remix-run/node";
 import type { Db } from "#app/db.server";
 import { getDb } from "#app/db.server";
 import { getConfig } from "#app/config.server";
+import { langFromSearch, withLang } from "#app/i18n/languages";
 import { clientKey } from "#app/api/rate-limit";
 import {
   completeSignInAttempt,
@@ -57,7 +58,12 @@ export function requireUser(request: Request, db: Db = getDb()): CurrentUser {
   const user = getCurrentUser(request, db);
   if (!user) {
     const url = new URL(request.url);
-    throw redirect(`/logg-inn?til=${encodeURIComponent(url.pathname + url.search)}`, {
+    // The sign-in page in the language of the page asked for (the return path keeps it too).
+    const signIn = withLang(
+      `/logg-inn?til=${encodeURIComponent(url.pathname + url.search)}`,
+      langFromSearch(url.search),
+    );
+    throw redirect(signIn, {
       headers: { "Cache-Control": "no-store" },
     });
   }

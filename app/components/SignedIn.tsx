@@ -1,5 +1,6 @@
 /** Small pieces of the signed-in pages: the CSRF field, who is signed in, field errors. */
 import { Form, Link } from "@remix-run/react";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="csrf" value={token} />;
@@ -14,29 +15,38 @@ export function SignedInBar({
   csrf: string;
   roles: { role: string; organisationId: string | null }[];
 }) {
-  const label = (r: { role: string; organisationId: string | null }) =>
-    `${r.role === "researcher" ? "forsker" : r.role === "editor" ? "redaktør" : "nasjonal administrator"}${r.organisationId ? ` ved ${r.organisationId}` : ""}`;
+  const { t, href } = useTranslator();
+  const label = (r: { role: string; organisationId: string | null }) => {
+    const role = t(
+      r.role === "researcher"
+        ? "signedIn.role.researcher"
+        : r.role === "editor"
+          ? "signedIn.role.editor"
+          : "signedIn.role.admin",
+    );
+    return r.organisationId ? t("signedIn.role.at", { role, organisation: r.organisationId }) : role;
+  };
   const isEditor = roles.some((r) => r.role === "editor" || r.role === "admin");
   return (
     <div className="signed-in-bar">
       <p>
-        Innlogget som <strong>{name}</strong> ({roles.map(label).join(", ")}).
+        {t("signedIn.as")} <strong>{name}</strong> ({roles.map(label).join(", ")}).
       </p>
-      <nav aria-label="Forsker og redaksjon">
+      <nav aria-label={t("signedIn.nav")}>
         <ul className="inline-list">
           <li>
-            <Link to="/forsker/studier">Mine studier</Link>
+            <Link to={href("/forsker/studier")}>{t("signedIn.myStudies")}</Link>
           </li>
           {isEditor ? (
             <li>
-              <Link to="/redaksjon">Redaksjon</Link>
+              <Link to={href("/redaksjon")}>{t("signedIn.editorial")}</Link>
             </li>
           ) : null}
         </ul>
       </nav>
-      <Form method="post" action="/logg-ut">
+      <Form method="post" action={href("/logg-ut")}>
         <CsrfField token={csrf} />
-        <button type="submit">Logg ut</button>
+        <button type="submit">{t("signedIn.signOut")}</button>
       </Form>
     </div>
   );
@@ -52,10 +62,11 @@ export function FieldError({ id, message }: { id: string; message: string | unde
 }
 
 export function ProblemList({ problems }: { problems: { field: string; message: string }[] }) {
+  const { t } = useTranslator();
   if (problems.length === 0) return null;
   return (
     <div className="problem-summary" role="alert">
-      <h2>Endringen ble ikke lagret</h2>
+      <h2>{t("signedIn.notSaved")}</h2>
       <ul>
         {problems.map((p, i) => (
           <li key={i}>

@@ -6,7 +6,7 @@
  */
 import type { StudyStatus } from "#app/domain/inclusion-status";
 import { niceScale } from "#app/views/chart-scale";
-import { STATUS_LABEL } from "#app/domain/status-label";
+import { useTranslator } from "#app/i18n/use-translator";
 import type { ColumnChart, StackedChart } from "#app/views/statistics";
 
 const COLOUR: Record<StudyStatus, string> = {
@@ -55,9 +55,11 @@ const LABEL_W = 250;
 const RIGHT = 40;
 
 export function StackedBarChart({ id, title, summary, chart }: Named & { chart: StackedChart }) {
+  const { t } = useTranslator();
+  const STATUS_LABEL = (s: StudyStatus) => t(`status.label.${s}`);
   const row = 26;
   const legend = legendLayout(
-    chart.statuses.map((st) => STATUS_LABEL[st]),
+    chart.statuses.map((st) => STATUS_LABEL(st)),
     8,
   );
   const top = 44 + legend.at(-1)!.y;
@@ -82,7 +84,7 @@ export function StackedBarChart({ id, title, summary, chart }: Named & { chart: 
             <g key={s} transform={`translate(${at.x} ${8 + at.y})`}>
               <rect width="14" height="14" fill={COLOUR[s]} />
               <text x="20" y="12">
-                {STATUS_LABEL[s]}
+                {STATUS_LABEL(s)}
               </text>
             </g>
           );
@@ -130,13 +132,14 @@ export function StackedBarChart({ id, title, summary, chart }: Named & { chart: 
 }
 
 const WHEN_COLOUR = { past: "#0b4f8a", current: "#0b6b2f", future: "#9bb8d6" } as const;
-const WHEN_LABEL = {
-  past: "Tidligere måneder",
-  current: "Denne måneden",
-  future: "Kommende måneder (etter oppgitte datoer)",
-} as const;
 
 export function MonthColumnChart({ id, title, summary, chart }: Named & { chart: ColumnChart }) {
+  const { t } = useTranslator();
+  const WHEN_LABEL = {
+    past: t("stats.chart.past"),
+    current: t("stats.chart.current"),
+    future: t("stats.chart.future"),
+  };
   const height = 280;
   const left = 44;
   const top = 40;

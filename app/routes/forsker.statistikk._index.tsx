@@ -13,13 +13,16 @@ import { useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "#app/components/ErrorPage";
 import { MonthColumnChart, StackedBarChart } from "#app/components/StatisticsCharts";
 import { publicPageHeaders } from "#app/http/cache-headers";
-import { STATUS_LABEL } from "#app/domain/status-label";
 import type { StatTable } from "#app/views/statistics";
 import { statisticsPage } from "#app/views/statistics-page.server";
 import { langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
 
-export const meta: MetaFunction = () => [{ title: "Nasjonal statistikk – Kliniske studier" }];
+export const meta: MetaFunction = ({ location }) => {
+  const { t } = translator(langFromSearch(location.search));
+  return [{ title: `${t("stats.metaTitle")} – ${t("site.titleSuffix")}` }];
+};
 export const headers = publicPageHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -44,11 +47,12 @@ function RowCells({ cells }: { cells: StatTable["rows"][number] }) {
 }
 
 function DataTable({ table }: { table: StatTable }) {
+  const { t } = useTranslator();
   const captionId = `tabell-${table.id}`;
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={captionId}>
       <table className="stat-table" id={`data-${table.id}`}>
-        <caption id={captionId}>{table.title} (tabell)</caption>
+        <caption id={captionId}>{t("stats.tableSuffix", { title: table.title })}</caption>
         <thead>
           <tr>
             {table.columns.map((c, i) => (
@@ -84,35 +88,35 @@ export default function Statistics() {
   const csvQuery = includeDemo ? "" : "?demodata=nei";
   return (
     <>
-      <h1>Nasjonal statistikk</h1>
-      <p className="lead">
-        Kliniske studier ved norske helseforetak, regnet ut fra inklusjonsdatoene hvert studiested har oppgitt. Status
-        gjelder nå: {at}.
-      </p>
-      <ul className="facts" aria-label="Publiserte studier i hele landet">
+      <h1>{t("stats.title")}</h1>
+      <p className="lead">{t("stats.lead", { at })}</p>
+      <ul className="facts" aria-label={t("stats.facts")}>
         <li>
-          <strong>{total.total}</strong> publiserte studier
+          <strong>{total.total}</strong>
+          {` ${t("stats.published")}`}
         </li>
         {(["open", "planned", "paused", "closed"] as const).map((s) => (
           <li key={s}>
-            <strong>{total.counts[s]}</strong> {STATUS_LABEL[s].toLowerCase()}
+            <strong>{total.counts[s]}</strong>
+            {` ${t(`status.label.${s}`).toLowerCase()}`}
           </li>
         ))}
       </ul>
       {view.demoStudies > 0 ? (
-        <p className="notice">Tallene omfatter {view.demoStudies} fiktive demostudier (Demodata).</p>
+        <p className="notice">{t("stats.demo.included", { count: view.demoStudies })}</p>
       ) : !includeDemo ? (
-        <p className="notice">Tallene er uten de fiktive demostudiene (Demodata).</p>
+        <p className="notice">{t("stats.demo.excluded")}</p>
       ) : null}
-      <form method="get" className="inline-form" aria-label="Hvilke studier som telles">
+      <form method="get" className="inline-form" aria-label={t("stats.demo.form")}>
+        {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
         <div className="checkbox">
           <input type="checkbox" id="uten-demodata" name="demodata" value="nei" defaultChecked={!includeDemo} />
-          <label htmlFor="uten-demodata">Utelat fiktive demostudier (Demodata)</label>
+          <label htmlFor="uten-demodata">{t("stats.demo.leaveOut")}</label>
         </div>
-        <button type="submit">Vis tallene</button>
+        <button type="submit">{t("stats.demo.show")}</button>
       </form>
       <nav aria-labelledby="statistikk-innhold">
-        <h2 id="statistikk-innhold">Innhold</h2>
+        <h2 id="statistikk-innhold">{t("stats.contents")}</h2>
         <ul>
           {view.sections.map((s) => (
             <li key={s.table.id}>
@@ -138,7 +142,7 @@ export default function Statistics() {
           <DataTable table={s.table} />
           <p>
             <a href={withLang(`/forsker/statistikk/${s.table.id}.csv${csvQuery}`, lang)} download>
-              Last ned «{s.table.title}» som CSV (semikolon, for Excel)
+              {t("stats.csv", { title: s.table.title })}
             </a>
           </p>
         </section>

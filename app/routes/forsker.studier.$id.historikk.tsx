@@ -7,12 +7,20 @@ import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage
 import { listSiteConfirmations, listStudyVersions } from "#app/models/study.server";
 import { getStudyFor, restoreVersion } from "#app/models/study-work.server";
 import { confirmationViews, diffWordsFor, versionViews } from "#app/views/researcher.server";
-import { langFromRequest } from "#app/i18n/languages";
+import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 import { DiffTable } from "#app/components/DiffTable";
 import { CsrfField, SignedInBar } from "#app/components/SignedIn";
 
-export const meta: MetaFunction = () => [
-  { title: "Historikk – Mine studier – Kliniske studier" },
+export const meta: MetaFunction = ({ location }) => [
+  {
+    title: [
+      translator(langFromSearch(location.search)).t("history.metaTitle"),
+      translator(langFromSearch(location.search)).t("myStudies.title"),
+      translator(langFromSearch(location.search)).t("site.titleSuffix"),
+    ].join(" – "),
+  },
   { name: "robots", content: "noindex" },
 ];
 export const headers = signedInHeaders;
@@ -52,28 +60,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = guarded(() => restoreVersion(getDb(), user, id, version));
   if (!result.ok)
     throw new Response(result.problems.map((p) => `${p.field}: ${p.message}`).join("\n"), { status: 400 });
-  return redirect(`/forsker/studier/${id}/historikk?gjenopprettet=${version}`);
+  return redirect(withLang(`/forsker/studier/${id}/historikk?gjenopprettet=${version}`, langFromRequest(request)));
 }
 
 export default function History() {
   const { user, csrf, id, title, current, versions, confirmations, canRestore } = useLoaderData<typeof loader>();
+  const { t, href } = useTranslator();
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
       <p>
-        <Link to={`/forsker/studier/${id}`}>← {title}</Link>
+        <Link to={href(`/forsker/studier/${id}`)}>← {title}</Link>
       </p>
-      <h1>Historikk: {title}</h1>
-      <p className="lead">
-        Hver endring er en versjon. Å gjenopprette en eldre versjon lager en ny versjon; ingenting slettes.
-      </p>
+      <h1>{t("history.title", { title })}</h1>
+      <p className="lead">{t("history.lead")}</p>
       {confirmations.length ? (
         <section aria-labelledby="bekreftelser">
-          <h2 id="bekreftelser">Bekreftede datoer</h2>
-          <p>En bekreftelse av uendrede datoer lager ingen ny versjon, men står her.</p>
+          <h2 id="bekreftelser">{t("history.confirmations.title")}</h2>
+          <p>{t("history.confirmations.lead")}</p>
           <ul>
             {confirmations.map((c, i) => (
-              <li key={i}>{`${c.at} · ${c.actorName} bekreftet datoene for ${c.site}: ${c.window}`}</li>
+              <li key={i}>
+                {t("history.confirmation", { at: c.at, name: c.actorName, site: c.site, window: c.window })}
+              </li>
             ))}
           </ul>
         </section>
@@ -81,17 +90,22 @@ export default function History() {
       <ol reversed className="version-list">
         {versions.map((v) => (
           <li key={v.version}>
-            <h2>{`Versjon ${v.version}${v.version === current ? " (gjeldende)" : ""}`}</h2>
+            <h2>{t(v.version === current ? "history.version.current" : "history.version", { version: v.version })}</h2>
             <p>
               {v.createdAt} · {v.actorName} · {v.summary}
             </p>
             {v.changes.length ? (
-              <div className="table-wrap" tabIndex={0} role="region" aria-label={`Endringer i versjon ${v.version}`}>
+              <div
+                className="table-wrap"
+                tabIndex={0}
+                role="region"
+                aria-label={t("history.changes", { version: v.version })}
+              >
                 <DiffTable
                   changes={v.changes}
-                  caption={`Endringer i versjon ${v.version}`}
-                  fromHeading="Før"
-                  toHeading="Etter"
+                  caption={t("history.changes", { version: v.version })}
+                  fromHeading={t("history.before")}
+                  toHeading={t("history.after")}
                 />
               </div>
             ) : null}
@@ -99,7 +113,7 @@ export default function History() {
               <Form method="post" className="inline-form">
                 <CsrfField token={csrf} />
                 <input type="hidden" name="version" value={v.version} />
-                <button type="submit">Gjenopprett versjon {v.version}</button>
+                <button type="submit">{t("history.restore", { version: v.version })}</button>
               </Form>
             ) : null}
           </li>

@@ -8,9 +8,14 @@ import { studyOverview } from "#app/views/researcher.server";
 import { SignedInBar } from "#app/components/SignedIn";
 import { Reminders } from "#app/components/Reminders";
 import { remindersForUser } from "#app/models/reminders.server";
+import { langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 
-export const meta: MetaFunction = () => [
-  { title: "Mine studier – Kliniske studier" },
+export const meta: MetaFunction = ({ location }) => [
+  {
+    title: `${translator(langFromSearch(location.search)).t("myStudies.title")} – ${translator(langFromSearch(location.search)).t("site.titleSuffix")}`,
+  },
   { name: "robots", content: "noindex" },
 ];
 export const headers = signedInHeaders;
@@ -26,34 +31,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function MyStudies() {
   const { user, csrf, studies, reminders } = useLoaderData<typeof loader>();
+  const { t, href } = useTranslator();
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
-      <h1>Mine studier</h1>
-      <p className="lead">
-        Studier ved organisasjonene dine: status i dag, hva som mangler før publisering, og hva du bør se på.
-      </p>
+      <h1>{t("myStudies.title")}</h1>
+      <p className="lead">{t("myStudies.lead")}</p>
       <Reminders reminders={reminders} csrf={csrf} />
       <p>
-        <Link to="/forsker/studier/ny">Registrer ny studie</Link>
+        <Link to={href("/forsker/studier/ny")}>{t("myStudies.new")}</Link>
       </p>
-      {studies.length === 0 ? <p>Du har ingen studier ennå.</p> : null}
+      {studies.length === 0 ? <p>{t("myStudies.none")}</p> : null}
       <ul className="cards">
         {studies.map((s) => (
           <li key={s.id} className="card">
             <h2>
-              <Link to={`/forsker/studier/${s.id}`}>{s.title}</Link>
+              <Link to={href(`/forsker/studier/${s.id}`)}>{s.title}</Link>
             </h2>
             <p>
-              {s.stateLabel} · {s.statusLabel} · utført av {s.leadOrganisation} · versjon {s.version}
-              {s.isDemo ? " · Demodata" : ""}
+              {s.stateLabel} · {s.statusLabel} · {t("myStudies.ledBy", { organisation: s.leadOrganisation })} ·{" "}
+              {t("myStudies.version", { version: s.version })}
+              {s.isDemo ? ` · ${t("demo.badge")}` : ""}
             </p>
             {s.pendingSites.length ? (
-              <p>Studiesteder som venter på svar: {s.pendingSites.map((p) => p.name).join(", ")}.</p>
+              <p>{t("myStudies.pending", { sites: s.pendingSites.map((p) => p.name).join(", ") })}</p>
             ) : null}
             {s.missing.length ? (
               <>
-                <h3>Mangler før publisering</h3>
+                <h3>{t("myStudies.missing")}</h3>
                 <ul>
                   {s.missing.map((m) => (
                     <li key={m}>{m}</li>
@@ -63,7 +68,7 @@ export default function MyStudies() {
             ) : null}
             {s.warnings.length ? (
               <>
-                <h3>Advarsler</h3>
+                <h3>{t("myStudies.warnings")}</h3>
                 <ul className="warning-list">
                   {s.warnings.map((w) => (
                     <li key={w}>{w}</li>

@@ -13,9 +13,14 @@ import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
 import { homePath } from "#app/auth/policy";
 import { readForm, signedInHeaders } from "#app/auth/route.server";
 import { CsrfField, FieldError } from "#app/components/SignedIn";
+import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 
-export const meta: MetaFunction = () => [
-  { title: "Logg inn – Kliniske studier" },
+export const meta: MetaFunction = ({ location }) => [
+  {
+    title: `${translator(langFromSearch(location.search)).t("signIn.title")} – ${translator(langFromSearch(location.search)).t("site.titleSuffix")}`,
+  },
   { name: "robots", content: "noindex" },
 ];
 export const headers = signedInHeaders;
@@ -27,7 +32,8 @@ const askedReturnPath = (value: unknown): string =>
 export async function loader({ request }: LoaderFunctionArgs) {
   const returnTo = askedReturnPath(new URL(request.url).searchParams.get("til"));
   const user = getCurrentUser(request);
-  if (user) throw redirect(returnTo || homePath(user), { headers: PRIVATE_HEADERS });
+  if (user)
+    throw redirect(returnTo || withLang(homePath(user), langFromRequest(request)), { headers: PRIVATE_HEADERS });
   const { token, setCookie } = csrfToken(request);
   const headers = new Headers(PRIVATE_HEADERS);
   if (setCookie) headers.append("Set-Cookie", setCookie);
@@ -40,9 +46,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
   const returnTo = askedReturnPath(form.get("til"));
+  const { t } = translator(langFromRequest(request));
   const errors: { email?: string; password?: string; form?: string } = {};
-  if (!email) errors.email = "Skriv e-postadressen din.";
-  if (!password) errors.password = "Skriv passordet ditt.";
+  if (!email) errors.email = t("signIn.error.email");
+  if (!password) errors.password = t("signIn.error.password");
   if (errors.email || errors.password) return json({ errors, email }, { status: 400, headers: PRIVATE_HEADERS });
   const result = await signInWithPassword(getDb(), { email, password, client: requestClient(request, context) });
   if (!result.ok) {
@@ -57,19 +64,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const headers = new Headers(PRIVATE_HEADERS);
   for (const c of result.setCookies) headers.append("Set-Cookie", c);
-  return redirect(returnTo || homePath(result.user), { headers });
+  return redirect(returnTo || withLang(homePath(result.user), langFromRequest(request)), { headers });
 }
 
 export default function SignIn() {
   const { csrf, returnTo } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const errors = data?.errors ?? {};
+  const { t } = useTranslator();
   return (
     <>
-      <h1>Logg inn</h1>
-      <p className="lead">
-        For forskere, studiekoordinatorer og redaktører ved helseforetakene. Pasienter trenger ikke logge inn.
-      </p>
+      <h1>{t("signIn.title")}</h1>
+      <p className="lead">{t("signIn.lead")}</p>
       {errors.form ? (
         <div className="problem-summary" role="alert">
           <p>{errors.form}</p>
@@ -79,7 +85,7 @@ export default function SignIn() {
         <CsrfField token={csrf} />
         <input type="hidden" name="til" value={returnTo} />
         <div>
-          <label htmlFor="email">E-postadresse</label>
+          <label htmlFor="email">{t("signIn.email")}</label>
           <input
             id="email"
             name="email"
@@ -93,7 +99,7 @@ export default function SignIn() {
           <FieldError id="email-feil" message={errors.email} />
         </div>
         <div>
-          <label htmlFor="password">Passord</label>
+          <label htmlFor="password">{t("signIn.password")}</label>
           <input
             id="password"
             name="password"
@@ -106,10 +112,10 @@ export default function SignIn() {
           <FieldError id="password-feil" message={errors.password} />
         </div>
         <div>
-          <button type="submit">Logg inn</button>
+          <button type="submit">{t("signIn.submit")}</button>
         </div>
       </Form>
-      <p>Glemt passordet? Be administratoren for organisasjonen din om en lenke for å lage nytt passord.</p>
+      <p>{t("signIn.forgot")}</p>
     </>
   );
 }

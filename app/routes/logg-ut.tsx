@@ -5,9 +5,14 @@ import { getCurrentUser, PRIVATE_HEADERS, signOut } from "#app/auth/auth.server"
 import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
 import { readForm, signedInHeaders } from "#app/auth/route.server";
 import { CsrfField } from "#app/components/SignedIn";
+import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 
-export const meta: MetaFunction = () => [
-  { title: "Logg ut – Kliniske studier" },
+export const meta: MetaFunction = ({ location }) => [
+  {
+    title: `${translator(langFromSearch(location.search)).t("signOut.title")} – ${translator(langFromSearch(location.search)).t("site.titleSuffix")}`,
+  },
   { name: "robots", content: "noindex" },
 ];
 export const headers = signedInHeaders;
@@ -25,22 +30,23 @@ export async function action({ request }: ActionFunctionArgs) {
   requireCsrf(request, form);
   const headers = new Headers(PRIVATE_HEADERS);
   for (const c of signOut(request)) headers.append("Set-Cookie", c);
-  return redirect("/logg-ut?ferdig=1", { headers });
+  return redirect(withLang("/logg-ut?ferdig=1", langFromRequest(request)), { headers });
 }
 
 export default function SignOut() {
   const { csrf, signedIn } = useLoaderData<typeof loader>();
+  const { t, href } = useTranslator();
   return (
     <>
-      <h1>Logg ut</h1>
+      <h1>{t("signOut.title")}</h1>
       {signedIn ? (
         <Form method="post" className="auth-form">
           <CsrfField token={csrf} />
-          <button type="submit">Logg ut</button>
+          <button type="submit">{t("signOut.title")}</button>
         </Form>
       ) : (
         <p className="notice" role="status">
-          Du er logget ut. <a href="/logg-inn">Logg inn igjen</a>
+          {t("signOut.done")} <a href={href("/logg-inn")}>{t("signOut.again")}</a>
         </p>
       )}
     </>

@@ -15,9 +15,14 @@ import { passwordProblem } from "#app/auth/password.server";
 import { resetPassword, userForResetToken } from "#app/auth/reset.server";
 import { readForm, signedInHeaders } from "#app/auth/route.server";
 import { CsrfField, FieldError } from "#app/components/SignedIn";
+import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 
-export const meta: MetaFunction = () => [
-  { title: "Nytt passord – Kliniske studier" },
+export const meta: MetaFunction = ({ location }) => [
+  {
+    title: `${translator(langFromSearch(location.search)).t("password.title")} – ${translator(langFromSearch(location.search)).t("site.titleSuffix")}`,
+  },
   { name: "robots", content: "noindex" },
 ];
 // The token is in the address: never send it on, not even to our own pages (signedInHeaders says
@@ -45,31 +50,33 @@ export async function action({ request }: ActionFunctionArgs) {
   const token = String(form.get("token") ?? "");
   const password = String(form.get("password") ?? "");
   const repeat = String(form.get("repeat") ?? "");
-  const problem = passwordProblem(password) ?? (password !== repeat ? "Passordene er ikke like." : null);
+  const lang = langFromRequest(request);
+  const { t } = translator(lang);
+  const problem = passwordProblem(password) ?? (password !== repeat ? t("password.error.different") : null);
   if (problem) return json({ error: problem }, { status: 400, headers: NO_REFERRER });
   const user = await resetPassword(getDb(), token, password);
-  if (!user)
-    return json({ error: "Lenken er brukt eller utløpt. Be om en ny." }, { status: 400, headers: NO_REFERRER });
-  return redirect("/logg-inn", { headers: NO_REFERRER });
+  if (!user) return json({ error: t("password.error.used") }, { status: 400, headers: NO_REFERRER });
+  return redirect(withLang("/logg-inn", lang), { headers: NO_REFERRER });
 }
 
 export default function NewPassword() {
   const { csrf, token, valid, email } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
+  const { t } = useTranslator();
   return (
     <>
-      <h1>Nytt passord</h1>
+      <h1>{t("password.title")}</h1>
       {!valid ? (
         <p className="problem-summary" role="alert">
-          Lenken er brukt, utløpt eller ugyldig. Be administratoren om en ny.
+          {t("password.invalid")}
         </p>
       ) : (
         <Form method="post" className="auth-form" noValidate>
-          <p>For {email}. Minst 12 tegn.</p>
+          <p>{t("password.for", { email: email ?? "" })}</p>
           <CsrfField token={csrf} />
           <input type="hidden" name="token" value={token} />
           <div>
-            <label htmlFor="password">Nytt passord</label>
+            <label htmlFor="password">{t("password.new")}</label>
             <input
               id="password"
               name="password"
@@ -80,12 +87,12 @@ export default function NewPassword() {
             />
           </div>
           <div>
-            <label htmlFor="repeat">Gjenta passordet</label>
+            <label htmlFor="repeat">{t("password.repeat")}</label>
             <input id="repeat" name="repeat" type="password" autoComplete="new-password" required />
           </div>
           <FieldError id="pw-feil" message={data?.error} />
           <div>
-            <button type="submit">Lagre passord</button>
+            <button type="submit">{t("password.save")}</button>
           </div>
         </Form>
       )}

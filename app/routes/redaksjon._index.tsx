@@ -29,9 +29,13 @@ import {
   remindersForUser,
 } from "#app/models/reminders.server";
 import { useTranslator } from "#app/i18n/use-translator";
+import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
 
-export const meta: MetaFunction = () => [
-  { title: "Redaksjon – Kliniske studier" },
+export const meta: MetaFunction = ({ location }) => [
+  {
+    title: `${translator(langFromSearch(location.search)).t("editorial.title")} – ${translator(langFromSearch(location.search)).t("site.titleSuffix")}`,
+  },
   { name: "robots", content: "noindex" },
 ];
 export const headers = signedInHeaders;
@@ -96,7 +100,7 @@ export async function action({ request }: ActionFunctionArgs) {
     // One click: the site's dates stand as they are. A history entry, no new version (ADR 0019).
     const studyId = parseId(formText(form, "study"));
     guarded(() => confirmSite(getDb(), user, studyId, formText(form, "site")));
-    return redirect("/redaksjon?ferdig=bekreftet");
+    return redirect(withLang("/redaksjon?ferdig=bekreftet", langFromRequest(request)));
   }
   if (intent === "reminder-feed") {
     // A new secret link for the organisation's reminder feeds; only an editor there (or an admin).
@@ -117,7 +121,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const formKey = `${studyId}:${site}`;
   if (intent === "pause" && !reason) {
     return json<ActionData>(
-      { formKey, error: "Skriv hvorfor inklusjonen stanses. Begrunnelsen vises for pasientene." },
+      { formKey, error: translator(langFromRequest(request)).t("editorial.sites.pauseReasonMissing") },
       { status: 400 },
     );
   }
@@ -125,27 +129,30 @@ export async function action({ request }: ActionFunctionArgs) {
     setSitePause(getDb(), user, studyId, site, { paused: intent === "pause", reason: reason || null }),
   );
   if (!result.ok) return json<ActionData>({ formKey, problems: result.problems, reason }, { status: 400 });
-  return redirect(`/redaksjon?ferdig=${intent === "pause" ? "stanset" : "gjenopptatt"}`);
+  return redirect(
+    withLang(`/redaksjon?ferdig=${intent === "pause" ? "stanset" : "gjenopptatt"}`, langFromRequest(request)),
+  );
 }
 
-const DONE: Record<string, string> = {
-  stanset: "Inklusjonen er stanset. Studiesiden viser nå «Midlertidig stanset» med begrunnelsen.",
-  gjenopptatt: "Inklusjonen er gjenopptatt.",
-  bekreftet: "Datoene er bekreftet. Studiesiden viser nå den nye bekreftelsesdatoen.",
-};
+const DONE = {
+  stanset: "editorial.done.stanset",
+  gjenopptatt: "editorial.done.gjenopptatt",
+  bekreftet: "editorial.done.bekreftet",
+} as const;
+const isDone = (v: string | null): v is keyof typeof DONE => v != null && Object.hasOwn(DONE, v);
 
 export default function EditorQueue() {
   const { user, csrf, queue, sites, held, proposed, done, reminders, subscriptions, base } =
     useLoaderData<typeof loader>();
   const data = useActionData<typeof action>() as ActionData | undefined;
-  const { t, instant } = useTranslator();
+  const { t, instant, href } = useTranslator();
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
-      <h1>Redaksjon</h1>
-      {done && DONE[done] ? (
+      <h1>{t("editorial.title")}</h1>
+      {isDone(done) ? (
         <p className="notice" role="status">
-          {DONE[done]}
+          {t(DONE[done])}
         </p>
       ) : null}
       <Reminders reminders={reminders} csrf={csrf} />
@@ -180,22 +187,21 @@ export default function EditorQueue() {
         </section>
       ))}
       <p>
-        <Link to="/redaksjon/feeds">Innlesing: feeds, siste innlesinger og avviste poster</Link>
+        <Link to={href("/redaksjon/feeds")}>{t("editorial.feedsLink")}</Link>
       </p>
       {held.length ? (
         <section aria-labelledby="holdt">
-          <h2 id="holdt">Holdt tilbake ved innlesing</h2>
-          <p>
-            Lagret, men ikke publisert: disse ser ut som test- eller eksempelposter, eller lenker til adresser publikum
-            ikke når.
-          </p>
+          <h2 id="holdt">{t("editorial.held.title")}</h2>
+          <p>{t("editorial.held.lead")}</p>
           <ul className="cards">
             {held.map((h) => (
               <li key={h.studyId} className="card">
                 <h3>
-                  <Link to={`/redaksjon/studier/${h.studyId}`}>{h.title || `Studie ${h.studyId}`}</Link>
+                  <Link to={href(`/redaksjon/studier/${h.studyId}`)}>
+                    {h.title || t("editorial.held.study", { id: h.studyId })}
+                  </Link>
                 </h3>
-                <p>Holdt tilbake {h.heldAt}:</p>
+                <p>{t("editorial.held.at", { at: h.heldAt })}</p>
                 <ul>
                   {h.reasons.map((r) => (
                     <li key={r}>{r}</li>
@@ -207,18 +213,20 @@ export default function EditorQueue() {
         </section>
       ) : null}
       <section aria-labelledby="ko">
-        <h2 id="ko">Venter på godkjenning</h2>
-        <p>Studier som venter på godkjenning fra din organisasjon.</p>
-        {queue.length === 0 ? <p>Ingen studier venter på godkjenning.</p> : null}
+        <h2 id="ko">{t("editorial.queue.title")}</h2>
+        <p>{t("editorial.queue.lead")}</p>
+        {queue.length === 0 ? <p>{t("editorial.queue.none")}</p> : null}
         <ul className="cards">
           {queue.map((s) => (
             <li key={s.id} className="card">
               <h3>
-                <Link to={`/redaksjon/studier/${s.id}`}>{s.title}</Link>
+                <Link to={href(`/redaksjon/studier/${s.id}`)}>{s.title}</Link>
               </h3>
               <p>
-                Sendt inn {s.updatedAt} · versjon {s.version} ·{" "}
-                {s.missing.length ? `mangler: ${s.missing.join(", ")}` : "klar til publisering"}
+                {t("editorial.queue.sent", { at: s.updatedAt })} · {t("myStudies.version", { version: s.version })} ·{" "}
+                {s.missing.length
+                  ? t("editorial.queue.missing", { items: s.missing.join(", ") })
+                  : t("editorial.queue.ready")}
               </p>
             </li>
           ))}
@@ -226,15 +234,13 @@ export default function EditorQueue() {
       </section>
       {proposed.length ? (
         <section aria-labelledby="foreslatte">
-          <h2 id="foreslatte">Studiesteder som venter på svar fra dere</h2>
-          <p>
-            En annen organisasjon har lagt til et studiested hos dere. Det vises ikke offentlig før dere har godtatt
-            det.
-          </p>
+          <h2 id="foreslatte">{t("editorial.proposed.title")}</h2>
+          <p>{t("editorial.proposed.lead")}</p>
           <ul>
             {proposed.map((p) => (
               <li key={`${p.studyId}:${p.key}`}>
-                <Link to={`/forsker/studier/${p.studyId}`}>{p.title}</Link> ({p.leadOrganisation}): {p.name}, {p.window}
+                <Link to={href(`/forsker/studier/${p.studyId}`)}>{p.title}</Link> ({p.leadOrganisation}): {p.name},{" "}
+                {p.window}
               </li>
             ))}
           </ul>
@@ -242,11 +248,8 @@ export default function EditorQueue() {
       ) : null}
       {sites.length ? (
         <section aria-labelledby="steder">
-          <h2 id="steder">Dine studiesteder</h2>
-          <p>
-            Bekreft at datoene fortsatt stemmer, stans inklusjonen midlertidig ved ditt studiested, eller gjenoppta den.
-            Begrunnelsen vises på studiesiden.
-          </p>
+          <h2 id="steder">{t("editorial.sites.title")}</h2>
+          <p>{t("editorial.sites.lead")}</p>
           <ul className="cards">
             {sites.map((site, i) => {
               const key = `${site.studyId}:${site.key}`;
@@ -255,43 +258,51 @@ export default function EditorQueue() {
               return (
                 <li key={key} className="card">
                   <h3>
-                    <Link to={`/redaksjon/studier/${site.studyId}`}>{site.title}</Link>
+                    <Link to={href(`/redaksjon/studier/${site.studyId}`)}>{site.title}</Link>
                   </h3>
                   <p>
                     {site.name} · {site.stateLabel} · {site.status}
-                    {site.paused && site.pauseReason ? ` · begrunnelse: ${site.pauseReason}` : ""}
+                    {site.paused && site.pauseReason
+                      ? ` · ${t("editorial.sites.reason", { reason: site.pauseReason })}`
+                      : ""}
                   </p>
                   <p>
                     {site.confirmedText}
-                    {site.confirmedBy ? ` av ${site.confirmedBy}` : ""}
-                    {site.needsConfirmation ? " – bekreft at datoene fortsatt stemmer." : ""}
+                    {site.confirmedBy ? ` ${t("editorial.sites.by", { name: site.confirmedBy })}` : ""}
+                    {site.needsConfirmation ? ` – ${t("editorial.sites.needsConfirmation")}` : ""}
                   </p>
-                  <Form method="post" aria-label={`Bekreft datoene for ${site.name}: ${site.title}`}>
+                  <Form
+                    method="post"
+                    aria-label={t("editorial.sites.confirmForm", { site: site.name ?? "", study: site.title })}
+                  >
                     <CsrfField token={csrf} />
                     <input type="hidden" name="intent" value="confirm-site" />
                     <input type="hidden" name="study" value={site.studyId} />
                     <input type="hidden" name="site" value={site.key} />
                     <button type="submit">
-                      Bekreft at datoene stemmer
-                      <span className="visually-hidden">{` for ${site.name}: ${site.title}`}</span>
+                      {t("reminders.confirm")}
+                      <span className="visually-hidden">{` ${t("reminders.confirmFor", { site: site.name ?? "", study: site.title })}`}</span>
                     </button>
                   </Form>
                   {mine?.problems ? <ProblemList problems={mine.problems} /> : null}
                   <Form
                     method="post"
                     noValidate
-                    aria-label={`${site.paused ? "Gjenoppta" : "Stans"} inklusjon ved ${site.name}: ${site.title}`}
+                    aria-label={t(site.paused ? "editorial.sites.resumeForm" : "editorial.sites.pauseForm", {
+                      site: site.name ?? "",
+                      study: site.title,
+                    })}
                   >
                     <CsrfField token={csrf} />
                     <input type="hidden" name="study" value={site.studyId} />
                     <input type="hidden" name="site" value={site.key} />
                     {site.paused ? (
                       <button type="submit" name="intent" value="resume">
-                        Gjenoppta inklusjonen
+                        {t("editorial.sites.resume")}
                       </button>
                     ) : (
                       <>
-                        <label htmlFor={fid}>Begrunnelse for stans</label>
+                        <label htmlFor={fid}>{t("editorial.sites.pauseReason")}</label>
                         <input
                           id={fid}
                           name="pauseReason"
@@ -302,7 +313,7 @@ export default function EditorQueue() {
                         <FieldError id={`${fid}-feil`} message={mine?.error} />
                         <p>
                           <button type="submit" name="intent" value="pause">
-                            Stans inklusjonen midlertidig
+                            {t("editorial.sites.pause")}
                           </button>
                         </p>
                       </>

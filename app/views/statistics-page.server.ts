@@ -25,5 +25,5 @@ export function requestedFacts(request: Request) {
 
 export function statisticsPage(request: Request, now: Date, lang: Lang = "nb") {
   const { facts, includeDemo } = requestedFacts(request);
-  return { view: statisticsView(facts, now, lang), at: translator("nb").instant(now), lang, includeDemo };
+  return { view: statisticsView(facts, now, lang), at: translator(lang).instant(now), lang, includeDemo };
 }

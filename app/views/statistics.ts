@@ -4,13 +4,14 @@
  * same StatTable, so they cannot disagree — and the charts drawn from the same numbers.
  */
 import { format } from "date-fns";
-import { nb } from "date-fns/locale";
+import { enGB, nb, nn, type Locale } from "date-fns/locale";
 import { PHASE_LABEL } from "#app/domain/labels";
 import type { StudyStatus } from "#app/domain/inclusion-status";
-import { STATUS_LABEL } from "./status-text";
+import { statusLabel } from "./status-text";
 import { statusPolicy } from "#app/domain/inclusion-status";
 import type { Lang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
+import { nb as nbMessages, type MessageKey } from "#app/i18n/messages/nb";
 import {
   freshnessByOrganisation,
   freshnessByRegion,
@@ -83,14 +84,16 @@ export interface StatisticsView {
 const SITE_STATUSES: StudyStatus[] = ["open", "planned", "paused", "closed"];
 const STUDY_STATUSES: StudyStatus[] = ["open", "planned", "paused", "closed", "no_sites"];
 
-/** "januar 2026" and "jan. 26" for a "YYYY-MM" month. */
-export function monthLabel(month: string): string {
+const MONTH_LOCALE: Record<Lang, Locale> = { nb, nn, en: enGB };
+
+/** "januar 2026" and "jan. 26" for a "YYYY-MM" month ("January 2026" and "Jan 26" in English). */
+export function monthLabel(month: string, lang: Lang = "nb"): string {
   const [y, m] = month.split("-").map(Number) as [number, number];
-  return format(new Date(y, m - 1, 1), "LLLL yyyy", { locale: nb });
+  return format(new Date(y, m - 1, 1), "LLLL yyyy", { locale: MONTH_LOCALE[lang] });
 }
-function monthShort(month: string): string {
+function monthShort(month: string, lang: Lang): string {
   const [y, m] = month.split("-").map(Number) as [number, number];
-  return `${format(new Date(y, m - 1, 1), "LLL", { locale: nb }).replace(".", "")} ${String(y).slice(2)}`;
+  return `${format(new Date(y, m - 1, 1), "LLL", { locale: MONTH_LOCALE[lang] }).replace(".", "")} ${String(y).slice(2)}`;
 }
 
 function statusSection(
@@ -100,7 +103,10 @@ function statusSection(
   explanation: string,
   table: StatusTable,
   statuses: StudyStatus[],
+  lang: Lang,
 ): StatSection {
+  const { t } = translator(lang);
+  const label = (s: StudyStatus) => statusLabel(s, lang);
   const row = (label: string, counts: Record<StudyStatus, number>, total: number): CsvCell[] => [
     label,
     ...statuses.map((s) => counts[s]),
@@ -109,16 +115,16 @@ function statusSection(
   const summary =
     `${explanation} ` +
     table.rows
-      .map((r) => `${r.label}: ${statuses.map((s) => `${r.counts[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(", ")}.`)
+      .map((r) => `${r.label}: ${statuses.map((s) => `${r.counts[s]} ${label(s).toLowerCase()}`).join(", ")}.`)
       .join(" ");
   return {
     table: {
       id,
       title,
       explanation,
-      columns: [groupHeading, ...statuses.map((s) => STATUS_LABEL[s]), "Totalt"],
+      columns: [groupHeading, ...statuses.map(label), t("stats.total")],
       rows: table.rows.map((r) => row(r.label, r.counts, r.total)),
-      foot: row("Hele landet (hver studie én gang)", table.total.counts, table.total.total),
+      foot: row(t("stats.countryOnce"), table.total.counts, table.total.total),
     },
     chart: {
       kind: "stacked",
@@ -135,19 +141,23 @@ function monthSection(
   valueLabel: string,
   explanation: string,
   counts: MonthCount[],
+  lang: Lang,
 ): StatSection {
+  const { t } = translator(lang);
+  const month = (m: string) => monthLabel(m, lang);
   const peak = counts.reduce((best, c) => (c.count > best.count ? c : best), counts[0]!);
   const current = counts.find((c) => c.when === "current")!;
   const summary =
-    `${explanation} Fra ${monthLabel(counts[0]!.month)} til ${monthLabel(counts.at(-1)!.month)}. ` +
-    `Denne måneden (${monthLabel(current.month)}): ${current.count}. Høyest: ${peak.count} i ${monthLabel(peak.month)}.`;
+    `${explanation} ${t("stats.summary.range", { from: month(counts[0]!.month), to: month(counts.at(-1)!.month) })} ` +
+    `${t("stats.summary.current", { month: month(current.month), count: current.count })} ` +
+    t("stats.summary.peak", { count: peak.count, month: month(peak.month) });
   return {
     table: {
       id,
       title,
       explanation,
-      columns: ["Måned", valueLabel],
-      rows: counts.map((c) => [monthLabel(c.month) + (c.when === "current" ? " (denne måneden)" : ""), c.count]),
+      columns: [t("stats.month"), valueLabel],
+      rows: counts.map((c) => [month(c.month) + (c.when === "current" ? ` (${t("stats.thisMonth")})` : ""), c.count]),
       foot: null,
     },
     chart: {
@@ -155,8 +165,8 @@ function monthSection(
       valueLabel,
       bars: counts.map((c) => ({
         month: c.month,
-        label: monthLabel(c.month),
-        short: monthShort(c.month),
+        label: month(c.month),
+        short: monthShort(c.month, lang),
         value: c.count,
         when: c.when,
       })),
@@ -217,52 +227,37 @@ export function freshnessTables(facts: StatisticsFacts, now: Date, lang: Lang = 
 
 export function statisticsView(facts: StatisticsFacts, now: Date, lang: Lang = "nb"): StatisticsView {
   const byRegion = statusByRegion(facts, now);
+  const { t } = translator(lang);
+  const status = (id: "region" | "organisation" | "category" | "phase") =>
+    [t(`stats.${id}.title`), t(`stats.${id}.group`), t(`stats.${id}.explanation`)] as const;
   const sections: StatSection[] = [
-    statusSection(
-      "region",
-      "Studier etter region",
-      "Region (RHF)",
-      "Studier med minst ett studiested i regionen, med status for studiestedene der.",
-      byRegion,
-      SITE_STATUSES,
-    ),
-    statusSection(
-      "organisasjon",
-      "Studier etter helseforetak",
-      "Helseforetak",
-      "Studier med minst ett studiested ved helseforetaket, med status for studiestedene der.",
-      statusByOrganisation(facts, now),
-      SITE_STATUSES,
-    ),
-    statusSection(
-      "kategori",
-      "Studier etter helsekategori (HRCS)",
-      "Helsekategori",
-      "Hver studie med status over alle studiesteder; en studie med flere kategorier telles i hver av dem.",
-      statusByCategory(facts, now),
-      STUDY_STATUSES,
-    ),
+    statusSection("region", ...status("region"), byRegion, SITE_STATUSES, lang),
+    statusSection("organisasjon", ...status("organisation"), statusByOrganisation(facts, now), SITE_STATUSES, lang),
+    statusSection("kategori", ...status("category"), statusByCategory(facts, now), STUDY_STATUSES, lang),
     statusSection(
       "fase",
-      "Studier etter fase",
-      "Fase",
-      "Hver studie med status over alle studiesteder.",
-      statusByPhase(facts, now, (p) => PHASE_LABEL[p] ?? p),
+      ...status("phase"),
+      statusByPhase(facts, now, (p) =>
+        `phase.${p}` in nbMessages ? t(`phase.${p}` as MessageKey) : (PHASE_LABEL[p] ?? p),
+      ),
       STUDY_STATUSES,
+      lang,
     ),
     monthSection(
       "inklusjon-per-maned",
-      "Studiesteder med inklusjon per måned",
-      "Studiesteder med inklusjon",
-      "Antall studiesteder der inklusjonsperioden dekker minst én dag i måneden, de siste 24 månedene og de neste 12 etter oppgitte datoer.",
+      t("stats.sitesPerMonth.title"),
+      t("stats.sitesPerMonth.value"),
+      t("stats.sitesPerMonth.explanation"),
       sitesOpenPerMonth(facts, now),
+      lang,
     ),
     monthSection(
       "nye-studier-per-maned",
-      "Nye studier per måned",
-      "Nye studier",
-      "Antall studier som ble publisert første gang i måneden, de siste 24 månedene.",
+      t("stats.newPerMonth.title"),
+      t("stats.newPerMonth.value"),
+      t("stats.newPerMonth.explanation"),
       newStudiesPerMonth(facts, now),
+      lang,
     ),
   ];
   return {

@@ -1,0 +1,100 @@
+/**
+ * The researcher's and the editor's main pages, and the statistics, in nynorsk and English in the
+ * real browser with axe (issue 18 item 4): each signs in through the form in that language, lands
+ * on their own home in the same language, and axe finds nothing there. The two accounts are
+ * written into the e2e server's database through the real model.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { hashPassword } from "#app/auth/password.server";
+import { openDatabase } from "#app/db.server";
+import { createUser } from "#app/models/user.server";
+import { expectNoAxeViolations } from "./support/axe";
+
+const PASSWORD = "e2e-sprak-passord-langt-nok";
+const RESEARCHER = "e2e.sprak-forsker@stolav.example.no";
+const EDITOR = "e2e.sprak-redaktor@stolav.example.no";
+
+test.beforeAll(async () => {
+  const db = openDatabase(process.env.E2E_DATABASE_PATH!);
+  try {
+    const make = async (email: string, name: string, role: "researcher" | "editor") => {
+      if (db.prepare("SELECT 1 FROM users WHERE email = ?").get(email)) return;
+      createUser(db, {
+        email,
+        name,
+        passwordHash: await hashPassword(PASSWORD),
+        roles: [{ role, organisationId: "st-olavs" }],
+      });
+    };
+    await make(RESEARCHER, "Eli E2E-forskar", "researcher");
+    await make(EDITOR, "Ivar E2E-redaktør", "editor");
+  } finally {
+    db.close();
+  }
+});
+
+const WORDS = {
+  nn: {
+    email: "E-postadresse",
+    password: "Passord",
+    signIn: "Logg inn",
+    myStudies: "Studiane mine",
+    editorial: "Redaksjon",
+    queue: "Ventar på godkjenning",
+    statistics: "Nasjonal statistikk",
+  },
+  en: {
+    email: "Email address",
+    password: "Password",
+    signIn: "Sign in",
+    myStudies: "My studies",
+    editorial: "Editorial",
+    queue: "Awaiting approval",
+    statistics: "National statistics",
+  },
+} as const;
+
+async function signIn(page: Page, lang: "nn" | "en", email: string) {
+  const w = WORDS[lang];
+  await page.goto(`/logg-inn?lang=${lang}`);
+  await expect(page.locator("html")).toHaveAttribute("lang", lang);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(w.signIn);
+  await expectNoAxeViolations(page, `sign-in ${lang}`);
+  await page.getByLabel(w.email).fill(email);
+  await page.getByLabel(w.password).fill(PASSWORD);
+  await page.getByRole("button", { name: w.signIn }).click();
+}
+
+for (const lang of ["nn", "en"] as const) {
+  const w = WORDS[lang];
+
+  test(`researcher: sign-in, my studies and statistics in ${lang}, axe finds nothing`, async ({ page }) => {
+    await signIn(page, lang, RESEARCHER);
+    await expect(page).toHaveURL(new RegExp(`/forsker/studier\\?lang=${lang}$`));
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(w.myStudies);
+    await expectNoAxeViolations(page, `my studies ${lang}`);
+
+    await page.goto(`/forsker/statistikk?lang=${lang}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(w.statistics);
+    await expectNoAxeViolations(page, `statistics ${lang}`);
+  });
+
+  test(`editor: sign-in lands on the approval queue in ${lang}, axe finds nothing`, async ({ page }) => {
+    await signIn(page, lang, EDITOR);
+    await expect(page).toHaveURL(new RegExp(`/redaksjon\\?lang=${lang}$`));
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(w.editorial);
+    await expect(page.getByRole("heading", { level: 2, name: w.queue })).toBeVisible();
+    await expectNoAxeViolations(page, `editorial ${lang}`);
+
+    // The link in the signed-in bar keeps the language.
+    await page
+      .getByRole("navigation", { name: lang === "nn" ? "Forskar og redaksjon" : "Research and editing" })
+      .getByRole("link", { name: w.myStudies })
+      .click();
+    await expect(page).toHaveURL(new RegExp(`/forsker/studier\\?lang=${lang}$`));
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(w.myStudies);
+    await expectNoAxeViolations(page, `editor's studies ${lang}`);
+  });
+}
