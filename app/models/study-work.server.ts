@@ -277,7 +277,7 @@ export function createStudy(
  * researchers edit the shared fields and may not hand the study to an organisation they are not
  * part of; another organisation's existing site keeps its dates unless the user belongs to it,
  * and cannot be removed by them; a site's contact and referral are taken from the form only for
- * the user's own organisation's sites (ADR 0024), its pause only from its editors. The publication state is kept.
+ * the user's own organisation's sites (ADR 0026), its pause only from its editors. The publication state is kept.
  */
 export function saveStudyContent(
   db: Db,
@@ -368,7 +368,7 @@ function savePublishedContent(
 /** A new site of an organisation the user does not belong to waits for that organisation's answer (withdrawn until then). */
 /**
  * A site's contact and referral as the form gives them, for a site of the user's own organisation
- * (the same people who set its dates, ADR 0024); a site proposed for another organisation gets
+ * (the same people who set its dates, ADR 0026); a site proposed for another organisation gets
  * none: that organisation writes its own. Pause stays with the editors (updateSiteLocal).
  */
 function formLocal<C, R>(
