@@ -549,7 +549,7 @@ export function StudyForm({
                       key={s.inclusionEnd.key}
                     />
                   </FormField>
-                  <SiteContactFields site={s} index={index} />
+                  <SiteContactFields site={s} />
                   <FormField
                     field={s.referral}
                     label="Henvisning"
@@ -594,15 +594,13 @@ export function StudyForm({
 /** A site's contact (name, phone, e-mail) as the public pages show it; all empty is no contact. */
 function SiteContactFields({
   site,
-  index,
 }: {
   site: ReturnType<ReturnType<ReturnType<typeof useForm<Defaults>>[1]["sites"]["getFieldList"]>[number]["getFieldset"]>;
-  index: number;
 }) {
   const contact = site.contact.getFieldset();
   return (
     <fieldset className="form-subgroup">
-      <legend>Kontakt ved studiested {index + 1}</legend>
+      <legend>Kontakt ved studiestedet</legend>
       <p className="hint" id={site.contact.descriptionId}>
         Vises på studiesiden. La feltene stå tomme hvis studiestedet ikke har egen kontakt.
       </p>

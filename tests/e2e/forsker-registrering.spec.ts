@@ -208,7 +208,7 @@ test("every part of the page written in the form is on the public pages after ap
   await site.getByLabel(/Sykehus/).selectOption("st-olavs-orkdal");
   await site.getByLabel("Inklusjonsstart").fill(addCalendarDays(today, -10));
   await site.getByLabel("Inklusjonsslutt").fill(addCalendarDays(today, 200));
-  const contact = site.getByRole("group", { name: "Kontakt ved studiested 1" });
+  const contact = site.getByRole("group", { name: "Kontakt ved studiestedet" });
   await contact.getByLabel("Navn").fill(parts.contactName);
   await contact.getByLabel("Telefon").fill(parts.contactPhone);
   await contact.getByLabel("E-post").fill(parts.contactEmail);
