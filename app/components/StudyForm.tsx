@@ -101,6 +101,8 @@ export function StudyForm({
   const identifiers = fields.identifiers.getFieldset();
   const title = fields.title.getFieldset();
   const summaryText = fields.summary.getFieldset();
+  const participation = fields.participation.getFieldset();
+  const pi = fields.principalInvestigator.getFieldset();
   const eligibility = fields.eligibility.getFieldset();
   const inclusion = eligibility.inclusionCriteria.getFieldset();
   const exclusion = eligibility.exclusionCriteria.getFieldset();
@@ -187,12 +189,26 @@ export function StudyForm({
         <FormField field={identifiers.isrctn} label="ISRCTN-nummer" hint="ISRCTN og åtte sifre.">
           <input {...textInputProps(identifiers.isrctn)} />
         </FormField>
+        <FormField
+          field={pi.name}
+          label="Prosjektleder (navn)"
+          hint="Vises for helsepersonell sammen med tittelen, for eksempel «Kari Nordmann, overlege»."
+        >
+          <input {...textInputProps(pi.name)} />
+        </FormField>
+        <FormField field={pi.title} label="Prosjektleders tittel">
+          <input {...textInputProps(pi.title)} />
+        </FormField>
+        <ErrorList id={fields.principalInvestigator.errorId} errors={fields.principalInvestigator.errors} />
       </fieldset>
 
       <fieldset className="form-section">
         <legend>Tittel og sammendrag</legend>
         <FormField field={title.nb} label="Tittel på bokmål" required>
           <input {...textInputProps(title.nb)} />
+        </FormField>
+        <FormField field={title.nn} label="Tittel på nynorsk">
+          <input {...textInputProps(title.nn)} lang="nn" />
         </FormField>
         <FormField field={title.en} label="Tittel på engelsk">
           <input {...textInputProps(title.en)} lang="en" />
@@ -208,11 +224,50 @@ export function StudyForm({
             rows={5}
           />
         </FormField>
+        <FormField field={summaryText.nn} label="Sammendrag på nynorsk">
+          <textarea
+            {...getTextareaProps(summaryText.nn, { ariaDescribedBy: summaryText.nn.descriptionId })}
+            key={summaryText.nn.key}
+            rows={4}
+            lang="nn"
+          />
+        </FormField>
         <FormField field={summaryText.en} label="Sammendrag på engelsk">
           <textarea
             {...getTextareaProps(summaryText.en, { ariaDescribedBy: summaryText.en.descriptionId })}
             key={summaryText.en.key}
             rows={4}
+            lang="en"
+          />
+        </FormField>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Hva det innebærer å delta</legend>
+        <FormField
+          field={participation.nb}
+          label="Hva det innebærer å delta (bokmål)"
+          hint="Vises for pasienter: hvor ofte de møter opp, hva som skjer og hvor lenge. Skriv enkelt."
+        >
+          <textarea
+            {...getTextareaProps(participation.nb, { ariaDescribedBy: participation.nb.descriptionId })}
+            key={participation.nb.key}
+            rows={4}
+          />
+        </FormField>
+        <FormField field={participation.nn} label="Hva det innebærer å delta (nynorsk)">
+          <textarea
+            {...getTextareaProps(participation.nn, { ariaDescribedBy: participation.nn.descriptionId })}
+            key={participation.nn.key}
+            rows={3}
+            lang="nn"
+          />
+        </FormField>
+        <FormField field={participation.en} label="Hva det innebærer å delta (engelsk)">
+          <textarea
+            {...getTextareaProps(participation.en, { ariaDescribedBy: participation.en.descriptionId })}
+            key={participation.en.key}
+            rows={3}
             lang="en"
           />
         </FormField>
@@ -494,6 +549,18 @@ export function StudyForm({
                       key={s.inclusionEnd.key}
                     />
                   </FormField>
+                  <SiteContactFields site={s} />
+                  <FormField
+                    field={s.referral}
+                    label="Henvisning"
+                    hint="Hvordan helsepersonell henviser pasienter hit, for eksempel «Henvisning via DIPS til Kreftpoliklinikken»."
+                  >
+                    <textarea
+                      {...getTextareaProps(s.referral, { ariaDescribedBy: s.referral.descriptionId })}
+                      key={s.referral.key}
+                      rows={2}
+                    />
+                  </FormField>
                   <ErrorList id={site.errorId} errors={site.errors} />
                   {sites.length > 1 ? (
                     <button className="secondary" {...form.remove.getButtonProps({ name: fields.sites.name, index })}>
@@ -521,6 +588,39 @@ export function StudyForm({
         ) : null}
       </p>
     </Form>
+  );
+}
+
+/** A site's contact (name, phone, e-mail) as the public pages show it; all empty is no contact. */
+function SiteContactFields({
+  site,
+}: {
+  site: ReturnType<ReturnType<ReturnType<typeof useForm<Defaults>>[1]["sites"]["getFieldList"]>[number]["getFieldset"]>;
+}) {
+  const contact = site.contact.getFieldset();
+  return (
+    <fieldset className="form-subgroup">
+      <legend>Kontakt ved studiestedet</legend>
+      <p className="hint" id={site.contact.descriptionId}>
+        Vises på studiesiden. La feltene stå tomme hvis studiestedet ikke har egen kontakt.
+      </p>
+      <FormField field={contact.name} label="Navn">
+        <input {...textInputProps(contact.name)} />
+      </FormField>
+      <FormField field={contact.phone} label="Telefon">
+        <input
+          {...getInputProps(contact.phone, { type: "tel", ariaDescribedBy: contact.phone.descriptionId })}
+          key={contact.phone.key}
+        />
+      </FormField>
+      <FormField field={contact.email} label="E-post" hint="E-post eller telefon må fylles ut.">
+        <input
+          {...getInputProps(contact.email, { type: "email", ariaDescribedBy: contact.email.descriptionId })}
+          key={contact.email.key}
+        />
+      </FormField>
+      <ErrorList id={site.contact.errorId} errors={site.contact.errors} />
+    </fieldset>
   );
 }
 

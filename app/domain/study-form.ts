@@ -14,7 +14,9 @@ import { z } from "zod";
 import {
   checkDuplicateSites,
   checkSite,
+  contactSchema,
   identifiersSchema,
+  principalInvestigatorSchema,
   siteFields,
   studyFields,
   type Study,
@@ -36,9 +38,27 @@ export function splitIcd10(value: unknown): unknown {
     .filter(Boolean);
 }
 
+/** A group of fields left wholly empty (Conform drops empty strings): "none", not a half-filled record. */
+function emptyGroup(value: unknown): unknown {
+  if (value == null) return null;
+  if (typeof value !== "object" || Array.isArray(value)) return value;
+  const filled = Object.values(value as Record<string, unknown>).some((v) => typeof v === "string" && v.trim() !== "");
+  return filled ? value : null;
+}
+
+/** A site's contact as the public pages show it (name, phone, e-mail); all three empty is no contact. */
+const formSiteContact = z.preprocess(emptyGroup, contactSchema.nullable()).optional().default(null);
+
 const formSite = siteFields
-  .pick({ organisationId: true, hospitalId: true, inclusionStart: true, inclusionEnd: true })
+  .pick({ organisationId: true, hospitalId: true, inclusionStart: true, inclusionEnd: true, referral: true })
+  .extend({ contact: formSiteContact })
   .superRefine(checkSite);
+
+/** The principal investigator (name and title); an empty name with an empty title is none. */
+const formPrincipalInvestigator = z
+  .preprocess(emptyGroup, principalInvestigatorSchema.pick({ name: true, title: true }).nullable())
+  .optional()
+  .default(null);
 
 export const studyFormSchema = z
   .object({
@@ -47,6 +67,8 @@ export const studyFormSchema = z
     identifiers: identifiersSchema,
     title: studyFields.shape.title,
     summary: studyFields.shape.summary,
+    participation: studyFields.shape.participation,
+    principalInvestigator: formPrincipalInvestigator,
     // A draft may leave the type open (help text: "Du kan lagre et utkast og fortsette senere");
     // sending for approval needs it (below).
     studyType: studyFields.shape.studyType.optional(),
@@ -147,8 +169,14 @@ export function fieldLabel(name: string): string {
       hospitalId: "sykehus",
       inclusionStart: "inklusjonsstart",
       inclusionEnd: "inklusjonsslutt",
+      referral: "henvisning",
     }[site[2] ?? ""];
     return `Studiested ${n}${part ? `, ${part}` : ""}`;
+  }
+  const siteContact = /^sites\[(\d+)\]\.contact\.(\w+)$/.exec(name);
+  if (siteContact) {
+    const part = { name: "navn", email: "e-post", phone: "telefon" }[siteContact[2] ?? ""];
+    return `Studiested ${Number(siteContact[1]) + 1}, kontakt${part ? ` (${part})` : ""}`;
   }
   const contact = /^contacts\[(\d+)\](?:\.(\w+))?$/.exec(name);
   if (contact) {
@@ -164,9 +192,16 @@ export function fieldLabel(name: string): string {
     "identifiers.eudract": "EudraCT-nummer",
     "identifiers.isrctn": "ISRCTN-nummer",
     "title.nb": "Tittel på bokmål",
+    "title.nn": "Tittel på nynorsk",
     "title.en": "Tittel på engelsk",
     "summary.nb": "Sammendrag på bokmål",
+    "summary.nn": "Sammendrag på nynorsk",
     "summary.en": "Sammendrag på engelsk",
+    "participation.nb": "Hva det innebærer å delta (bokmål)",
+    "participation.nn": "Hva det innebærer å delta (nynorsk)",
+    "participation.en": "Hva det innebærer å delta (engelsk)",
+    "principalInvestigator.name": "Prosjektleder, navn",
+    "principalInvestigator.title": "Prosjektleder, tittel",
     studyType: "Type studie",
     phase: "Fase",
     categories: "Helsekategorier",
@@ -189,8 +224,9 @@ const EMPTY_STUDY: Omit<StudyInput, "leadOrganisationId" | "title" | "studyType"
 };
 
 /**
- * The study record the form describes. Fields the form does not show (nynorsk texts, SNOMED CT
- * ids, interventions, links, each site's local contact and pause …) come from `base`, the study
+ * The study record the form describes. Fields the form does not show (SNOMED CT ids,
+ * interventions, links, the short and scientific texts, each site's further contacts and pause …)
+ * come from `base`, the study
  * as it is now, so editing never drops them; the model decides what of the sites may change.
  */
 export function formToStudy(form: StudyFormValues, base: Study | null): StudyInput {
@@ -207,8 +243,27 @@ export function formToStudy(form: StudyFormValues, base: Study | null): StudyInp
     ...start,
     leadOrganisationId: form.leadOrganisationId,
     identifiers: { ...form.identifiers },
-    title: { ...start.title, nb: form.title.nb, en: form.title.en ?? null },
-    summary: { ...start.summary, nb: form.summary.nb ?? null, en: form.summary.en ?? null },
+    title: { ...start.title, nb: form.title.nb, nn: form.title.nn ?? null, en: form.title.en ?? null },
+    summary: {
+      ...start.summary,
+      nb: form.summary.nb ?? null,
+      nn: form.summary.nn ?? null,
+      en: form.summary.en ?? null,
+    },
+    participation: {
+      ...start.participation,
+      nb: form.participation.nb ?? null,
+      nn: form.participation.nn ?? null,
+      en: form.participation.en ?? null,
+    },
+    // The form has the name and title; the organisation a source linked the investigator to stays.
+    principalInvestigator: form.principalInvestigator
+      ? {
+          organisationId: base?.principalInvestigator?.organisationId ?? null,
+          name: form.principalInvestigator.name,
+          title: form.principalInvestigator.title ?? null,
+        }
+      : null,
     studyType: form.studyType ?? start.studyType,
     phase: form.phase,
     categories: form.categories,
@@ -244,6 +299,8 @@ export function formToStudy(form: StudyFormValues, base: Study | null): StudyInp
           hospitalId: s.hospitalId ?? null,
           inclusionStart: s.inclusionStart,
           inclusionEnd: s.inclusionEnd,
+          contact: s.contact,
+          referral: s.referral ?? null,
           withdrawn: false,
         };
       }),
@@ -266,8 +323,17 @@ export function studyToForm(study: Study) {
       eudract: text(study.identifiers.eudract),
       isrctn: text(study.identifiers.isrctn),
     },
-    title: { nb: study.title.nb, en: text(study.title.en) },
-    summary: { nb: text(study.summary.nb), en: text(study.summary.en) },
+    title: { nb: study.title.nb, nn: text(study.title.nn), en: text(study.title.en) },
+    summary: { nb: text(study.summary.nb), nn: text(study.summary.nn), en: text(study.summary.en) },
+    participation: {
+      nb: text(study.participation.nb),
+      nn: text(study.participation.nn),
+      en: text(study.participation.en),
+    },
+    principalInvestigator: {
+      name: text(study.principalInvestigator?.name),
+      title: text(study.principalInvestigator?.title),
+    },
     studyType: study.studyType,
     phase: study.phase ?? "",
     categories: study.categories,
@@ -294,6 +360,8 @@ export function studyToForm(study: Study) {
         hospitalId: text(s.hospitalId),
         inclusionStart: text(s.inclusionStart),
         inclusionEnd: text(s.inclusionEnd),
+        contact: { name: text(s.contact?.name), phone: text(s.contact?.phone), email: text(s.contact?.email) },
+        referral: text(s.referral),
       })),
   };
 }

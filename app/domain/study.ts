@@ -112,6 +112,13 @@ export const contactSchema = z
   .refine((c) => c.email || c.phone, { message: "en kontakt må ha e-post eller telefon", path: ["email"] });
 export type Contact = z.infer<typeof contactSchema>;
 
+/** The study's principal investigator (shown on the clinician page as "name, title"). */
+export const principalInvestigatorSchema = z.object({
+  name: nonEmpty(200),
+  title: optionalText(200).optional().default(null),
+  organisationId: slug.nullable().optional().default(null),
+});
+
 /** A source's own status for a site, with its wording, date and who declared it (inclusion-status.ts). */
 export const declaredStatusSchema = z.object({
   status: z.enum(DECLARED_STATUSES),
@@ -287,14 +294,7 @@ export const studyFields = z.object({
     )
     .max(100)
     .default([]),
-  principalInvestigator: z
-    .object({
-      name: nonEmpty(200),
-      title: optionalText(200).optional().default(null),
-      organisationId: slug.nullable().optional().default(null),
-    })
-    .nullable()
-    .default(null),
+  principalInvestigator: principalInvestigatorSchema.nullable().default(null),
   contacts: z.array(contactSchema.and(z.object({ role: z.enum(CONTACT_ROLES).default("public") }))).default([]),
   links: z
     .array(

@@ -257,8 +257,7 @@ export function createStudy(
     ...s,
     paused: false,
     pauseReason: null,
-    contact: null,
-    referral: null,
+    ...formLocal(p, s),
     ...consentFor(p, s.organisationId ?? null),
   }));
   const study = { ...input, sites, publicationState: options.submit ? "submitted" : "draft", isDemo: false };
@@ -277,8 +276,8 @@ export function createStudy(
  * approval in the same version). Who may change what stays as everywhere else: the study's
  * researchers edit the shared fields and may not hand the study to an organisation they are not
  * part of; another organisation's existing site keeps its dates unless the user belongs to it,
- * and cannot be removed by them; each site's local fields (contact, referral, pause) belong to
- * its organisation's editors and are never taken from the form. The publication state is kept.
+ * and cannot be removed by them; a site's contact and referral are taken from the form only for
+ * the user's own organisation's sites (ADR 0026), its pause only from its editors. The publication state is kept.
  */
 export function saveStudyContent(
   db: Db,
@@ -367,6 +366,20 @@ function savePublishedContent(
 }
 
 /** A new site of an organisation the user does not belong to waits for that organisation's answer (withdrawn until then). */
+/**
+ * A site's contact and referral as the form gives them, for a site of the user's own organisation
+ * (the same people who set its dates, ADR 0026); a site proposed for another organisation gets
+ * none: that organisation writes its own. Pause stays with the editors (updateSiteLocal).
+ */
+function formLocal<C, R>(
+  p: Principal,
+  s: { organisationId?: string | null; contact?: C | null; referral?: R | null },
+): { contact: C | null; referral: R | null } {
+  return canAnswerForSite(p, { organisationId: s.organisationId ?? null })
+    ? { contact: s.contact ?? null, referral: s.referral ?? null }
+    : { contact: null, referral: null };
+}
+
 function consentFor(p: Principal, organisationId: string | null): { withdrawn: boolean; pendingConsent?: true } {
   return organisationId != null && !canAnswerForSite(p, { organisationId })
     ? { withdrawn: true, pendingConsent: true }
@@ -393,8 +406,7 @@ function mergeFormSites(p: Principal, current: Study, edited: NonNullable<StudyI
         ...dates,
         paused: false,
         pauseReason: null,
-        contact: null,
-        referral: null,
+        ...formLocal(p, e as Partial<SiteInput>),
         ...consentFor(p, e.organisationId ?? null),
       };
     // A proposed site still waiting for its organisation's answer stays waiting; its proposed dates may change.
@@ -403,7 +415,9 @@ function mergeFormSites(p: Principal, current: Study, edited: NonNullable<StudyI
     // Bringing back a site its organisation withdrew is that organisation's decision too.
     if (changed || old.withdrawn) authorize(mine(old.organisationId), "edit-site-dates");
     const { pendingConsent: _pending, ...site } = old;
-    return { ...site, ...dates, withdrawn: false };
+    // Contact and referral from the form for the user's own site; another organisation's stay theirs.
+    const local = mine(old.organisationId) ? formLocal(p, e as Partial<SiteInput>) : {};
+    return { ...site, ...dates, ...local, withdrawn: false };
   });
   const kept = new Set(
     merged.map((s) =>

@@ -57,7 +57,16 @@ export default function NewStudy() {
             defaultValue={{
               leadOrganisationId: lead,
               eligibility: { sex: "all" } as never,
-              sites: [{ organisationId: lead, hospitalId: "", inclusionStart: "", inclusionEnd: "" }],
+              sites: [
+                {
+                  organisationId: lead,
+                  hospitalId: "",
+                  inclusionStart: "",
+                  inclusionEnd: "",
+                  contact: { name: "", phone: "", email: "" },
+                  referral: "",
+                },
+              ],
             }}
           />
         </>

@@ -168,6 +168,94 @@ test("register with two sites, submit, approve, find it, change a date, see thre
   );
 });
 
+test("every part of the page written in the form is on the public pages after approval", async ({ page }) => {
+  test.setTimeout(120_000);
+  const today = osloDate(new Date());
+  const word = `Helhet${WORD}`;
+  const parts = {
+    titleNb: `Helside ${word} ved leddgikt`,
+    titleNn: `Heilside ${word} ved leddgikt`,
+    titleEn: `Whole page ${word} in arthritis`,
+    summaryNb: "Vi prøver en ny behandling mot leddgikt. Dette er en fiktiv teststudie.",
+    summaryNn: "Vi prøver ei ny behandling mot leddgikt. Dette er ein fiktiv teststudie.",
+    summaryEn: "We test a new treatment for arthritis. This is a fictional test study.",
+    participationNb: "Du kommer til sykehuset tre ganger på et år.",
+    participationNn: "Du kjem til sjukehuset tre gonger på eitt år.",
+    participationEn: "You come to the hospital three times in one year.",
+    piName: "Kari Helside",
+    piTitle: "Overlege",
+    contactName: "Studiesykepleier Ola Helside",
+    contactPhone: "+47 72 57 30 00",
+    contactEmail: "ola.helside@example.no",
+    referral: "Henvisning via DIPS til revmatologisk poliklinikk, Orkdal.",
+  };
+  await signIn(page, RESEARCHER.email);
+  await page.goto("/forsker/studier/ny");
+  await page.getByRole("textbox", { name: /REK-nummer/ }).fill(`2026/${randomInt(100_000, 999_999)}`);
+  await page.getByRole("textbox", { name: "Prosjektleder (navn)" }).fill(parts.piName);
+  await page.getByRole("textbox", { name: "Prosjektleders tittel" }).fill(parts.piTitle);
+  await page.getByRole("textbox", { name: "Tittel på bokmål (påkrevd)" }).fill(parts.titleNb);
+  await page.getByRole("textbox", { name: "Tittel på nynorsk" }).fill(parts.titleNn);
+  await page.getByRole("textbox", { name: "Tittel på engelsk" }).fill(parts.titleEn);
+  await page.getByRole("textbox", { name: "Sammendrag i klarspråk på bokmål" }).fill(parts.summaryNb);
+  await page.getByRole("textbox", { name: "Sammendrag på nynorsk" }).fill(parts.summaryNn);
+  await page.getByRole("textbox", { name: "Sammendrag på engelsk" }).fill(parts.summaryEn);
+  await page.getByRole("textbox", { name: "Hva det innebærer å delta (bokmål)" }).fill(parts.participationNb);
+  await page.getByRole("textbox", { name: "Hva det innebærer å delta (nynorsk)" }).fill(parts.participationNn);
+  await page.getByRole("textbox", { name: "Hva det innebærer å delta (engelsk)" }).fill(parts.participationEn);
+  await page.getByLabel(/Type studie/).selectOption("treatment");
+  const site = page.getByRole("group", { name: "Studiested 1" });
+  await site.getByLabel(/Sykehus/).selectOption("st-olavs-orkdal");
+  await site.getByLabel("Inklusjonsstart").fill(addCalendarDays(today, -10));
+  await site.getByLabel("Inklusjonsslutt").fill(addCalendarDays(today, 200));
+  const contact = site.getByRole("group", { name: "Kontakt ved studiestedet" });
+  await contact.getByLabel("Navn").fill(parts.contactName);
+  await contact.getByLabel("Telefon").fill(parts.contactPhone);
+  await contact.getByLabel("E-post").fill(parts.contactEmail);
+  await site.getByLabel("Henvisning").fill(parts.referral);
+  await expectNoAxeViolations(page, "every part filled in");
+  await page.getByRole("button", { name: "Send til godkjenning" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: parts.titleNb })).toBeVisible();
+  const studyId = /\/forsker\/studier\/(\d+)/.exec(page.url())![1]!;
+  await signOut(page);
+
+  await page.goto("/logg-inn");
+  await page.getByLabel("E-postadresse").fill(EDITOR.email);
+  await page.getByLabel("Passord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Logg inn" }).click();
+  await expect(page).toHaveURL(/\/redaksjon$/);
+  await page.goto(`/redaksjon/studier/${studyId}`);
+  await page.getByRole("button", { name: "Godkjenn og publiser" }).click();
+  await expect(page.getByRole("status")).toContainText("Studien er godkjent og publisert.");
+  await signOut(page);
+
+  // The patient page in each language, and the clinician page.
+  await page.goto(`/pasient/studier/${studyId}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(parts.titleNb);
+  for (const text of [
+    parts.summaryNb,
+    parts.participationNb,
+    parts.contactName,
+    parts.contactPhone,
+    parts.contactEmail,
+  ])
+    await expect(page.getByText(text).first(), text).toBeVisible();
+  await expect(page.getByText("Orkdal sjukehus").first()).toBeVisible();
+  await expectNoAxeViolations(page, "patient page with every part");
+  await page.goto(`/pasient/studier/${studyId}?lang=nn`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(parts.titleNn);
+  for (const text of [parts.summaryNn, parts.participationNn])
+    await expect(page.getByText(text).first(), text).toBeVisible();
+  await page.goto(`/pasient/studier/${studyId}?lang=en`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(parts.titleEn);
+  for (const text of [parts.summaryEn, parts.participationEn])
+    await expect(page.getByText(text).first(), text).toBeVisible();
+  await page.goto(`/helsepersonell/studier/${studyId}`);
+  for (const text of [`${parts.piName}, ${parts.piTitle}`, parts.referral, parts.contactPhone, parts.contactEmail])
+    await expect(page.getByText(text).first(), text).toBeVisible();
+  await expectNoAxeViolations(page, "clinician page with every part");
+});
+
 test("'Lagre utkast' saves a draft with only a title; the study page lists what is missing", async ({ page }) => {
   const draftTitle = `Utkast ${WORD} med bare tittel`;
   await signIn(page, RESEARCHER.email);

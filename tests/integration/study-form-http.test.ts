@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from "../helpers/server";
 import { tempDir } from "../helpers/db";
 import { createPeople, createStudies, PEOPLE, type Person } from "../helpers/accounts";
 import { BrowserClient, type Fields } from "../helpers/browser-client";
+import { getStudy, toStudyInput } from "#app/models/study.server";
 
 let server: RunningServer;
 let db: Db;
@@ -195,6 +196,65 @@ describe("registering a study", () => {
       expect(error?.[1], name).toContain(message);
     }
     expect(versions(id)).toEqual([{ version: 1, actor: "Kari Forsker", state: "draft" }]);
+  });
+
+  it("saves every part of the published page the form has, and the reopened form shows each", async () => {
+    const { c } = await as("researcherStOlavs");
+    const parts: Record<string, string> = {
+      "title.nn": "Skjemastudie av leddgikt (nynorsk)",
+      "summary.nn": "Vi prøver ei ny behandling.",
+      "summary.en": "We test a new treatment.",
+      "participation.nb": "Du kommer til tre kontroller på ett år.",
+      "participation.nn": "Du kjem til tre kontrollar på eitt år.",
+      "participation.en": "You come to three check-ups in one year.",
+      "principalInvestigator.name": "Kari Nordmann",
+      "principalInvestigator.title": "Overlege, dr.med.",
+      "sites[0].hospitalId": "st-olavs-orkdal",
+      "sites[0].contact.name": "Studiesykepleier Ola Hansen",
+      "sites[0].contact.phone": "+47 72 57 30 00",
+      "sites[0].contact.email": "ola.hansen@example.no",
+      "sites[0].referral": "Henvisning via DIPS til revmatologisk poliklinikk.",
+    };
+    const r = await c.post(
+      "/forsker/studier/ny",
+      validForm({ ...parts, "identifiers.rek": "2024/778800", "identifiers.nct": "NCT09876500" }),
+    );
+    expect(r.res.status, r.body.slice(0, 2000)).toBe(302);
+    const id = Number(/\/forsker\/studier\/(\d+)\?lagret=1$/.exec(r.res.headers.get("location")!)![1]);
+    const study = toStudyInput(getStudy(db, id)!);
+    const site = study.sites.find((s) => s.organisationId === "st-olavs")!;
+    expect({
+      "title.nn": study.title.nn,
+      "summary.nn": study.summary.nn,
+      "summary.en": study.summary.en,
+      "participation.nb": study.participation.nb,
+      "participation.nn": study.participation.nn,
+      "participation.en": study.participation.en,
+      "principalInvestigator.name": study.principalInvestigator?.name,
+      "principalInvestigator.title": study.principalInvestigator?.title,
+      "sites[0].hospitalId": site.hospitalId,
+      "sites[0].contact.name": site.contact?.name,
+      "sites[0].contact.phone": site.contact?.phone,
+      "sites[0].contact.email": site.contact?.email,
+      "sites[0].referral": site.referral,
+    }).toEqual(parts);
+    // The other site left its contact empty: no contact, not a half-filled one.
+    expect(study.sites.find((s) => s.organisationId === "ous")?.contact).toBeNull();
+    const edit = await c.get(`/forsker/studier/${id}/rediger`);
+    expect(edit.res.status).toBe(200);
+    for (const [name, value] of Object.entries(parts)) {
+      const control = new RegExp(`<(input|textarea|select)[^>]*name="${escape(name)}"[^>]*>([^<]*)`).exec(edit.body);
+      expect(control, name).not.toBeNull();
+      const shown =
+        control![1] === "textarea"
+          ? (control![2] ?? "")
+          : control![1] === "select"
+            ? (new RegExp(`<select[^>]*name="${escape(name)}"[\\s\\S]*?<option[^>]*value="([^"]*)"[^>]*selected`).exec(
+                edit.body,
+              )?.[1] ?? "")
+            : (/value="([^"]*)"/.exec(control![0])?.[1] ?? "");
+      expect(decode(shown), name).toBe(value);
+    }
   });
 
   it("a draft without a title is refused, naming the title", async () => {
@@ -433,4 +493,13 @@ describe("ICD-10 suggestions", () => {
 
 function escape(s: string) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function decode(html: string): string {
+  return html
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { formFieldName, formToStudy, splitIcd10, studyToForm } from "#app/domain/study-form";
 import { parseStudyForm } from "#app/forms/study-form";
-import { studyInputSchema } from "#app/domain/study";
+import { studyInputSchema, type Study } from "#app/domain/study";
 import { canonicalStudy } from "#app/domain/study-snapshot";
 
 const stored = studyInputSchema.parse({
@@ -91,6 +91,76 @@ describe("study form", () => {
     );
     if (ticked.status !== "success") throw new Error("form did not parse");
     expect(formToStudy(ticked.value, imported).eligibility?.healthyVolunteers).toBe(true);
+  });
+
+  // Every part of the public page the researcher writes, typed in the form and read back from the
+  // record the form makes: study → form → study for each field on its own.
+  const everyPart = studyInputSchema.parse({
+    ...stored,
+    title: { nb: "Tittel", nn: "Tittel nn", en: "Title en" },
+    summary: { nb: "Sammendrag", nn: "Samandrag nn", en: "Summary en" },
+    participation: { nb: "Tre besøk", nn: "Tre besøk nn", en: "Three visits" },
+    principalInvestigator: { name: "Kari Nordmann", title: "Overlege" },
+    sites: [
+      {
+        organisationId: "st-olavs",
+        hospitalId: "st-olavs-hospital",
+        inclusionStart: "2026-01-01",
+        inclusionEnd: "2026-12-31",
+        contact: { name: "Studiesykepleier Ola", phone: "+47 73 00 00 00", email: "ola@example.no" },
+        referral: "Henvisning via DIPS",
+      },
+    ],
+  });
+  it.each([
+    ["title.nn", (s: Study) => s.title.nn, "Tittel nn"],
+    ["title.en", (s: Study) => s.title.en, "Title en"],
+    ["summary.nn", (s: Study) => s.summary.nn, "Samandrag nn"],
+    ["summary.en", (s: Study) => s.summary.en, "Summary en"],
+    ["participation.nb", (s: Study) => s.participation.nb, "Tre besøk"],
+    ["participation.nn", (s: Study) => s.participation.nn, "Tre besøk nn"],
+    ["participation.en", (s: Study) => s.participation.en, "Three visits"],
+    ["principalInvestigator.name", (s: Study) => s.principalInvestigator?.name, "Kari Nordmann"],
+    ["principalInvestigator.title", (s: Study) => s.principalInvestigator?.title, "Overlege"],
+    ["sites[0].hospitalId", (s: Study) => s.sites[0]?.hospitalId, "st-olavs-hospital"],
+    ["sites[0].contact.name", (s: Study) => s.sites[0]?.contact?.name, "Studiesykepleier Ola"],
+    ["sites[0].contact.phone", (s: Study) => s.sites[0]?.contact?.phone, "+47 73 00 00 00"],
+    ["sites[0].contact.email", (s: Study) => s.sites[0]?.contact?.email, "ola@example.no"],
+    ["sites[0].referral", (s: Study) => s.sites[0]?.referral, "Henvisning via DIPS"],
+  ] as const)("%s goes from the form into the study and back", (field, read, value) => {
+    const values = studyToForm(everyPart);
+    // Typed into the form (not carried over from the study the form was opened on: base is null).
+    const submission = parseStudyForm(formData(values));
+    if (submission.status !== "success") throw new Error(JSON.stringify(submission.error));
+    const created = studyInputSchema.parse(formToStudy(submission.value, null));
+    expect(read(created)).toBe(value);
+    // Emptying the field in the form empties it in the study (editing an existing one).
+    const params = formData(values);
+    params.set(field, "");
+    const emptied = parseStudyForm(params);
+    if (field.endsWith(".name")) {
+      // A name is what makes a contact or an investigator: the rest without it is a problem on the name.
+      expect(emptied.status === "error" && Object.keys(emptied.error ?? {})).toEqual([field]);
+      return;
+    }
+    if (emptied.status !== "success") throw new Error(JSON.stringify(emptied.error));
+    const edited = studyInputSchema.parse(formToStudy(emptied.value, everyPart));
+    if (field === "sites[0].hospitalId") expect(edited.sites[0]?.hospitalId).toBeNull();
+    else expect(read(edited) ?? null).toBeNull();
+  });
+
+  it("a site contact needs a phone or an e-mail; a principal investigator's title needs a name", () => {
+    const values = studyToForm(everyPart);
+    const params = formData(values);
+    params.set("sites[0].contact.phone", "");
+    params.set("sites[0].contact.email", "");
+    params.set("principalInvestigator.name", "");
+    const submission = parseStudyForm(params);
+    expect(submission.status).toBe("error");
+    if (submission.status === "success") return;
+    expect(Object.keys(submission.error!)).toEqual(
+      expect.arrayContaining(["sites[0].contact.email", "principalInvestigator.name"]),
+    );
   });
 
   it("requires REK to send for approval and names a bad ICD-10 code on the codes field", () => {
