@@ -17,6 +17,7 @@ export function SignedInBar({
   const label = (r: { role: string; organisationId: string | null }) =>
     `${r.role === "researcher" ? "forsker" : r.role === "editor" ? "redaktør" : "nasjonal administrator"}${r.organisationId ? ` ved ${r.organisationId}` : ""}`;
   const isEditor = roles.some((r) => r.role === "editor" || r.role === "admin");
+  const isAdmin = roles.some((r) => r.role === "admin");
   return (
     <div className="signed-in-bar">
       <p>
@@ -30,6 +31,11 @@ export function SignedInBar({
           {isEditor ? (
             <li>
               <Link to="/redaksjon">Redaksjon</Link>
+            </li>
+          ) : null}
+          {isAdmin ? (
+            <li>
+              <Link to="/admin/kontoer">Kontoer</Link>
             </li>
           ) : null}
         </ul>
