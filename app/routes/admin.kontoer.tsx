@@ -12,6 +12,7 @@ import { getConfig } from "#app/config.server";
 import { isAdmin } from "#app/auth/policy";
 import { guarded, signedInForm, signedInHeaders, signedInPage } from "#app/auth/route.server";
 import { RESET_TOKEN_HOURS } from "#app/auth/reset.server";
+import type { FieldMetadata } from "@conform-to/react";
 import { accountAction, accountName, accountsPage } from "#app/views/account-admin.server";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
@@ -53,7 +54,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const done = params.get("ferdig");
   const doneName = done && doneAccount > 0 ? accountName(db, doneAccount) : null;
   return json(
-    { user: page.user, csrf: page.csrf, ...data, done: doneName ? { key: done, name: doneName } : null },
+    {
+      user: page.user,
+      csrf: page.csrf,
+      ...data,
+      hours: RESET_TOKEN_HOURS,
+      done: doneName ? { key: done, name: doneName } : null,
+    },
     { headers: page.headers },
   );
 }
@@ -89,6 +96,13 @@ export default function Accounts() {
     lastResult: result && "reply" in result ? result.reply : undefined,
     shouldRevalidate: "onInput",
   });
+  // FormField's field with its problems in the page's language (Conform's metadata are getters: copied by name).
+  const described = (f: Pick<FieldMetadata<unknown>, "id" | "descriptionId" | "errorId" | "errors">) => ({
+    id: f.id,
+    descriptionId: f.descriptionId,
+    errorId: f.errorId,
+    errors: f.errors?.map(tk),
+  });
   const refused = result && result.kind === "refused" ? result : null;
   const roleLabel = (role: string | null) => (role ? tk(`accounts.role.${role}`) : "–");
   return (
@@ -113,7 +127,7 @@ export default function Accounts() {
 
       <section aria-labelledby="inviter-overskrift">
         <h2 id="inviter-overskrift">{t("accounts.invite.heading")}</h2>
-        <p>{t("accounts.invite.lead", { hours: RESET_TOKEN_HOURS })}</p>
+        <p>{t("accounts.invite.lead", { hours: d.hours })}</p>
         {result && result.kind === "invited" ? (
           <div className="notice" role="status">
             <p>{t("accounts.invite.done", { name: result.name, until: instant(result.expiresAt) })}</p>
@@ -129,7 +143,7 @@ export default function Accounts() {
           <input type="hidden" name="intent" value="invite" />
           <ErrorList id={form.errorId} errors={form.errors?.map(tk)} />
           <FormField
-            field={{ ...fields.email, errors: fields.email.errors?.map(tk) }}
+            field={described(fields.email)}
             label={t("accounts.field.email")}
             required
             requiredText={t("accounts.required")}
@@ -141,7 +155,7 @@ export default function Accounts() {
             />
           </FormField>
           <FormField
-            field={{ ...fields.name, errors: fields.name.errors?.map(tk) }}
+            field={described(fields.name)}
             label={t("accounts.field.name")}
             hint={t("accounts.field.name.hint")}
             required
@@ -150,7 +164,7 @@ export default function Accounts() {
             <input {...textInputProps(fields.name)} autoComplete="off" />
           </FormField>
           <FormField
-            field={{ ...fields.role, errors: fields.role.errors?.map(tk) }}
+            field={described(fields.role)}
             label={t("accounts.field.role")}
             required
             requiredText={t("accounts.required")}
@@ -167,7 +181,7 @@ export default function Accounts() {
             </select>
           </FormField>
           <FormField
-            field={{ ...fields.organisations, errors: fields.organisations.errors?.map(tk) }}
+            field={described(fields.organisations)}
             label={t("accounts.field.organisations")}
             hint={t("accounts.field.organisations.hint")}
           >
