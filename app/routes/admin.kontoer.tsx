@@ -10,7 +10,7 @@ import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-t
 import { getDb } from "#app/db.server";
 import { getConfig } from "#app/config.server";
 import { isAdmin } from "#app/auth/policy";
-import { guarded, signedInForm, signedInHeaders, signedInPage } from "#app/auth/route.server";
+import { asHttpError, guarded, signedInForm, signedInHeaders, signedInPage } from "#app/auth/route.server";
 import { RESET_TOKEN_HOURS } from "#app/auth/reset.server";
 import type { FieldMetadata } from "@conform-to/react";
 import { accountAction, accountName, accountsPage } from "#app/views/account-admin.server";
@@ -68,7 +68,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
   if (!isAdmin(user)) forbidden();
-  const result = guarded(() => accountAction(getDb(), user, form));
+  const config = getConfig();
+  let result;
+  try {
+    result = await accountAction(getDb(), user, form, {
+      baseUrl: config.BASE_URL,
+      lang: langFromRequest(request),
+      mail: config.SMTP_URL ? { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
+    });
+  } catch (error) {
+    return asHttpError(error);
+  }
   const headers = { "Cache-Control": "private, no-store" };
   switch (result.kind) {
     case "done":
@@ -77,7 +87,7 @@ export async function action({ request }: ActionFunctionArgs) {
         { headers },
       );
     case "invited":
-      return json({ ...result, link: `${getConfig().BASE_URL.replace(/\/+$/, "")}${result.path}` }, { headers });
+      return json(result, { headers });
     default:
       return json(result, { status: 400, headers });
   }
@@ -131,6 +141,9 @@ export default function Accounts() {
         {result && result.kind === "invited" ? (
           <div className="notice" role="status">
             <p>{t("accounts.invite.done", { name: result.name, until: instant(result.expiresAt) })}</p>
+            {result.mailed === null ? null : (
+              <p>{t(result.mailed ? "accounts.invite.mailed" : "accounts.invite.notMailed")}</p>
+            )}
             <p>
               <code className="break" data-testid="invitasjonslenke">
                 {result.link}

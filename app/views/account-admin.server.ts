@@ -10,6 +10,9 @@ import { parseAccountForm, parseInviteForm, parseRolesForm } from "#app/forms/ac
 import { AccountProblemError, changeAccount, listAccounts } from "#app/models/account-admin.server";
 import { listOrganisations } from "#app/models/reference.server";
 import { getUser } from "#app/models/user.server";
+import { sendInvitationMail } from "#app/mail/invitation.server";
+import { translator } from "#app/i18n/translate";
+import type { Lang } from "#app/i18n/languages";
 
 export function accountsPage(db: Db, actor: Principal) {
   const accounts = listAccounts(db, actor);
@@ -36,11 +39,26 @@ export function accountsPage(db: Db, actor: Principal) {
 
 export type AccountActionResult =
   | { kind: "invite-invalid"; reply: ReturnType<ReturnType<typeof parseInviteForm>["reply"]> }
-  | { kind: "invited"; name: string; path: string; expiresAt: string }
+  | { kind: "invited"; name: string; link: string; expiresAt: string; mailed: boolean | null }
   | { kind: "done"; done: "disabled" | "enabled" | "roles"; accountId: number }
   | { kind: "refused"; accountId: number | null; field: string; key: string };
 
-export function accountAction(db: Db, actor: Principal, form: FormData, now = new Date()): AccountActionResult {
+export interface AccountActionOptions {
+  /** The portal's public address, for the link. */
+  baseUrl: string;
+  /** The page's language (the invitation e-mail is written in it). */
+  lang: Lang;
+  /** Mail the invitation too (SMTP_URL set). */
+  mail?: { smtpUrl: string; from: string };
+}
+
+export async function accountAction(
+  db: Db,
+  actor: Principal,
+  form: FormData,
+  options: AccountActionOptions,
+  now = new Date(),
+): Promise<AccountActionResult> {
   const intent = form.get("intent");
   if (intent === "invite") {
     const submission = parseInviteForm(form);
@@ -53,7 +71,18 @@ export function accountAction(db: Db, actor: Principal, form: FormData, now = ne
         { email: v.email, name: v.name, role: v.role, organisationIds: v.organisations },
         now,
       );
-      return { kind: "invited", name: v.name, path: invited.path, expiresAt: invited.expiresAt.toISOString() };
+      const link = `${options.baseUrl.replace(/\/+$/, "")}${invited.path}`;
+      let mailed: boolean | null = null;
+      if (options.mail) {
+        const t = translator(options.lang);
+        mailed = await sendInvitationMail({
+          ...options.mail,
+          to: v.email,
+          subject: t.t("accounts.mail.subject"),
+          text: t.t("accounts.mail.text", { name: v.name, link, until: t.instant(invited.expiresAt) }),
+        });
+      }
+      return { kind: "invited", name: v.name, link, expiresAt: invited.expiresAt.toISOString(), mailed };
     } catch (error) {
       if (!(error instanceof AccountProblemError)) throw error;
       const field = error.field === "account" ? "role" : error.field;

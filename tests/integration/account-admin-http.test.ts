@@ -5,7 +5,9 @@
  * administrator cannot disable or demote themself; bad input gets a clear error per field, in
  * the page's language, and stores nothing.
  */
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import smtpServer from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "#app/boot.server";
 import { openDatabase, type Db } from "#app/db.server";
@@ -238,5 +240,64 @@ describe("at least one active administrator remains", () => {
     expect(db.prepare("SELECT disabled_at FROM users WHERE id = ?").pluck().get(ids.admin)).toBeNull();
     expect(db.prepare("SELECT role FROM user_roles WHERE user_id = ?").pluck().all(ids.admin)).toEqual(["admin"]);
     expect((await admin.get("/admin/kontoer")).res.status).toBe(200);
+  });
+});
+
+describe("with SMTP configured, the invitation is also e-mailed (a real SMTP server in the test)", () => {
+  it("the person receives the same one-time link; the page says it was sent", async () => {
+    const received: { to: string[]; raw: string }[] = [];
+    const smtp = new smtpServer.SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => {
+          received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString("utf8"),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+    const port = (smtp.server.address() as AddressInfo).port;
+    const dbFile = path.join(tempDir("ks-account-mail-"), "accounts.db");
+    const setup = openDatabase(dbFile);
+    prepareDatabase(setup, { seedDemoData: false });
+    await createPeople(setup);
+    setup.close();
+    const mailServer = await startServer({
+      DATABASE_PATH: dbFile,
+      SEED_DEMO_DATA: "false",
+      SESSION_SECRET: "m".repeat(40),
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      MAIL_FROM: "Kliniske studier <ikke-svar@portal.example.test>",
+    });
+    try {
+      const admin = new BrowserClient(mailServer.url);
+      expect((await admin.attemptSignIn(PEOPLE.admin.email)).res.status).toBe(302);
+      await admin.get("/admin/kontoer?lang=en");
+      const invited = await admin.post("/admin/kontoer?lang=en", [
+        ["intent", "invite"],
+        ["email", "post@ous.example.no"],
+        ["name", "Per Post"],
+        ["role", "researcher"],
+        ["organisations", "ous"],
+      ]);
+      expect(invited.res.status).toBe(200);
+      expect(invited.body).toContain("The link was also sent to the person by e-mail.");
+      const token = /nytt-passord\?token=([A-Za-z0-9_-]+)/.exec(invited.body)![1]!;
+      expect(received).toHaveLength(1);
+      expect(received[0]!.to).toEqual(["post@ous.example.no"]);
+      const raw = received[0]!.raw.replace(/=\r?\n/g, "");
+      expect(raw).toContain("Subject: Invitation to Kliniske studier");
+      expect(raw).toContain(token.slice(0, 20));
+    } finally {
+      await mailServer.stop();
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    }
   });
 });

@@ -617,5 +617,10 @@ export const en: Messages = {
   "accounts.problem.unknownAccount": "The account does not exist.",
   "accounts.error.email": "Write a valid e-mail address, for example name@hospital.no.",
   "accounts.error.name": "Write the person's name.",
+  "accounts.mail.subject": "Invitation to Kliniske studier",
+  "accounts.mail.text":
+    "Hello {name},\n\nYou are invited to Kliniske studier (Norway's clinical trials portal). Make your password with this link (it works once, until {until}):\n\n{link}\n\nKliniske studier",
+  "accounts.invite.mailed": "The link was also sent to the person by e-mail.",
+  "accounts.invite.notMailed": "The e-mail could not be sent. Give the person the link yourself.",
   "accounts.error.role": "Choose a role.",
 };

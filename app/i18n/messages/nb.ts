@@ -615,6 +615,11 @@ export const nb = {
   "accounts.problem.unknownAccount": "Kontoen finnes ikke.",
   "accounts.error.email": "Skriv en gyldig e-postadresse, for eksempel navn@sykehus.no.",
   "accounts.error.name": "Skriv personens navn.",
+  "accounts.mail.subject": "Invitasjon til Kliniske studier",
+  "accounts.mail.text":
+    "Hei {name},\n\nDu er invitert til Kliniske studier. Lag passordet ditt med denne lenken (den virker én gang, fram til {until}):\n\n{link}\n\nHilsen Kliniske studier",
+  "accounts.invite.mailed": "Lenken er også sendt på e-post til personen.",
+  "accounts.invite.notMailed": "E-posten kunne ikke sendes. Gi personen lenken selv.",
   "accounts.error.role": "Velg en rolle.",
 } as const;
 

@@ -612,5 +612,10 @@ export const nn: Messages = {
   "accounts.problem.unknownAccount": "Kontoen finst ikkje.",
   "accounts.error.email": "Skriv ei gyldig e-postadresse, til dømes namn@sjukehus.no.",
   "accounts.error.name": "Skriv namnet til personen.",
+  "accounts.mail.subject": "Invitasjon til Kliniske studiar",
+  "accounts.mail.text":
+    "Hei {name},\n\nDu er invitert til Kliniske studiar. Lag passordet ditt med denne lenkja (ho verkar éin gong, fram til {until}):\n\n{link}\n\nHelsing Kliniske studiar",
+  "accounts.invite.mailed": "Lenkja er også send på e-post til personen.",
+  "accounts.invite.notMailed": "E-posten kunne ikkje sendast. Gi personen lenkja sjølv.",
   "accounts.error.role": "Vel ei rolle.",
 };
