@@ -41,7 +41,8 @@ export type Action =
   | "accept-site"
   | "decline-site"
   | "edit-site-local"
-  | "view-feed-health";
+  | "view-feed-health"
+  | "manage-accounts";
 
 /** A forbidden action: the models throw it, routes answer 403. */
 export class ForbiddenError extends Error {
@@ -131,6 +132,7 @@ const MESSAGES: Record<Action, string> = {
   "decline-site": "Bare organisasjonen som eier studiestedet kan avslå det.",
   "edit-site-local": "Bare redaktører ved organisasjonen som eier studiestedet kan endre lokal informasjon.",
   "view-feed-health": "Bare redaktører ved organisasjonen kan se innlesingen av dens studier.",
+  "manage-accounts": "Bare den nasjonale administratoren kan invitere, sperre og endre kontoer.",
 };
 
 /** Throws ForbiddenError unless allowed. */

@@ -27,6 +27,7 @@ export function SignedInBar({
     return r.organisationId ? t("signedIn.role.at", { role, organisation: r.organisationId }) : role;
   };
   const isEditor = roles.some((r) => r.role === "editor" || r.role === "admin");
+  const isAdmin = roles.some((r) => r.role === "admin");
   return (
     <div className="signed-in-bar">
       <p>
@@ -40,6 +41,11 @@ export function SignedInBar({
           {isEditor ? (
             <li>
               <Link to={href("/redaksjon")}>{t("signedIn.editorial")}</Link>
+            </li>
+          ) : null}
+          {isAdmin ? (
+            <li>
+              <Link to="/admin/kontoer">Kontoer</Link>
             </li>
           ) : null}
         </ul>

@@ -22,6 +22,7 @@ import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
+import { createUser } from "#app/models/user.server";
 
 type Role = "anonymous" | "researcherA" | "researcherB" | "editorA" | "editorB" | "admin";
 type Expect = "ok" | "signin" | "forbidden";
@@ -108,6 +109,21 @@ const proposedSiteAtB = () =>
 /** One-click confirmations of a study's sites (a history entry each, never a version). */
 const confirmations = (id: number) =>
   t.db.prepare("SELECT count(*) FROM site_confirmations WHERE study_id = ?").pluck().get(id) as number;
+/** An account for the administrator's actions to act on (a fresh one per row). */
+let accountNo = 0;
+function account(): number {
+  return createUser(t.db, {
+    email: `konto${++accountNo}@stolav.example.no`,
+    name: `Konto ${accountNo}`,
+    passwordHash: null,
+    roles: [{ role: "researcher", organisationId: "st-olavs" }],
+  });
+}
+const accounts = () => t.db.prepare("SELECT count(*) FROM users").pluck().get() as number;
+const disabledAt = (id: number) =>
+  t.db.prepare("SELECT count(*) FROM users WHERE id = ? AND disabled_at IS NOT NULL").pluck().get(id) as number;
+const editorGrants = (id: number) =>
+  t.db.prepare("SELECT count(*) FROM user_roles WHERE user_id = ? AND role = 'editor'").pluck().get(id) as number;
 const reviews = (id: number) =>
   t.db.prepare("SELECT count(*) FROM study_reviews WHERE study_id = ?").pluck().get(id) as number;
 
@@ -375,6 +391,62 @@ const CASES: Case[] = [
     make: () => ({ path: "/forsker/statistikk" }),
     expect: all("ok", { anonymous: "ok" }),
   },
+  // The administrator's accounts page (issue 18 item 4): the admin role only.
+  { action: "view accounts", method: "get", make: () => ({ path: "/admin/kontoer" }), expect: only("admin") },
+  {
+    action: "invite an account",
+    method: "post",
+    make: () => ({
+      path: "/admin/kontoer",
+      fields: {
+        intent: "invite",
+        email: `invitert${++accountNo}@ous.example.no`,
+        name: "Invitert",
+        role: "editor",
+        organisations: "ous",
+      },
+      // Any id: the count below is of every account.
+      study: 1,
+    }),
+    expect: only("admin"),
+    writes: accounts,
+  },
+  {
+    action: "disable an account",
+    method: "post",
+    make: () => {
+      const id = account();
+      return { path: "/admin/kontoer", fields: { intent: "disable", account: String(id) }, study: id };
+    },
+    expect: only("admin"),
+    writes: disabledAt,
+  },
+  {
+    action: "re-enable an account",
+    method: "post",
+    make: () => {
+      const id = account();
+      t.db.prepare("UPDATE users SET disabled_at = '2026-12-01T00:00:00.000Z' WHERE id = ?").run(id);
+      return { path: "/admin/kontoer", fields: { intent: "enable", account: String(id) }, study: id };
+    },
+    expect: only("admin"),
+    // Counts the account as not disabled: one more after a re-enable.
+    writes: (id: number) => 1 - disabledAt(id),
+  },
+  {
+    action: "change an account's role",
+    method: "post",
+    make: () => {
+      const id = account();
+      return {
+        path: "/admin/kontoer",
+        fields: { intent: "roles", account: String(id), role: "editor", organisations: "ous" },
+        study: id,
+      };
+    },
+    expect: only("admin"),
+    writes: editorGrants,
+  },
 ];
 
 beforeAll(async () => {
@@ -591,6 +663,17 @@ describe("cross-site and token-less form POSTs are a clear 403 and write nothing
         return { path: `/forsker/studier/${id}`, fields: { intent: "confirm-site", site: "st-olavs/" }, study: id };
       },
     },
+    {
+      name: "disable an account",
+      make: () => ({ path: "/admin/kontoer", fields: { intent: "disable", account: String(account()) } }),
+    },
+    {
+      name: "invite an account",
+      make: () => ({
+        path: "/admin/kontoer",
+        fields: { intent: "invite", email: "falsk@ous.example.no", name: "Falsk", role: "admin" },
+      }),
+    },
   ];
   const sessions = () => t.db.prepare("SELECT count(*) FROM sessions WHERE revoked_at IS NULL").pluck().get() as number;
 
@@ -602,7 +685,13 @@ describe("cross-site and token-less form POSTs are a clear 403 and write nothing
   )("%s %s", async (_name, how, f) => {
     const admin = clients.get("admin")!;
     const { path, fields, study: id } = f.make();
-    const before = { versions: id ? versions(id) : 0, confirmations: id ? confirmations(id) : 0, sessions: sessions() };
+    const before = {
+      versions: id ? versions(id) : 0,
+      confirmations: id ? confirmations(id) : 0,
+      sessions: sessions(),
+      accounts: accounts(),
+      disabled: t.db.prepare("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL").pluck().get(),
+    };
     const r = how.startsWith("from")
       ? await admin.post(path, fields, { origin: "https://evil.example" })
       : await admin.post(path, fields, { csrf: false });
@@ -611,6 +700,10 @@ describe("cross-site and token-less form POSTs are a clear 403 and write nothing
     if (id) expect(versions(id)).toBe(before.versions);
     if (id) expect(confirmations(id)).toBe(before.confirmations);
     expect(sessions()).toBe(before.sessions);
+    expect(accounts()).toBe(before.accounts);
+    expect(t.db.prepare("SELECT count(*) FROM users WHERE disabled_at IS NOT NULL").pluck().get()).toBe(
+      before.disabled,
+    );
     // Still signed in: the refused sign-out did not end the session.
     expect((await admin.get("/redaksjon")).res.status).toBe(200);
   });

@@ -691,6 +691,65 @@ export const nb = {
   "history.before": "Før",
   "history.after": "Etter",
   "history.restore": "Gjenopprett versjon {version}",
+
+  // Accounts (admin/kontoer): issue 18 item 4.
+  "accounts.nav": "Kontoer",
+  "accounts.title": "Kontoer",
+  "accounts.lead":
+    "Inviter forskere, redaktører og administratorer, sperr og gjenåpne kontoer, og endre rolle og organisasjoner.",
+  "accounts.list": "Alle kontoer",
+  "accounts.col.name": "Navn",
+  "accounts.col.email": "E-post",
+  "accounts.col.roles": "Rolle",
+  "accounts.col.status": "Status",
+  "accounts.col.actions": "Endre",
+  "accounts.status.active": "Aktiv",
+  "accounts.status.disabled": "Sperret",
+  "accounts.status.invited": "Invitert (har ikke laget passord ennå)",
+  "accounts.role.researcher": "Forsker",
+  "accounts.role.editor": "Redaktør",
+  "accounts.role.admin": "Nasjonal administrator",
+  "accounts.roleAt": "{role} ved {organisations}",
+  "accounts.required": "påkrevd",
+  "accounts.invite.heading": "Inviter en ny konto",
+  "accounts.invite.lead":
+    "Personen får en lenke for å lage sitt eget passord. Lenken vises bare én gang, her, og virker i {hours} timer.",
+  "accounts.field.email": "E-postadresse",
+  "accounts.field.name": "Navn",
+  "accounts.field.name.hint": "Vises i historikken ved hver endring personen gjør.",
+  "accounts.field.role": "Rolle",
+  "accounts.field.organisations": "Organisasjoner",
+  "accounts.field.organisations.hint":
+    "Forskere og redaktører: velg én eller flere (hold Ctrl eller Cmd for flere). Nasjonal administrator: ingen.",
+  "accounts.invite.submit": "Inviter",
+  "accounts.invite.done":
+    "Kontoen til {name} er opprettet. Gi personen denne lenken. Den virker én gang, fram til {until}, og vises ikke igjen:",
+  "accounts.disable": "Sperr",
+  "accounts.enable": "Gjenåpne",
+  "accounts.disable.label": "Sperr kontoen til {name}",
+  "accounts.enable.label": "Gjenåpne kontoen til {name}",
+  "accounts.roles.legend": "Rolle og organisasjoner for {name}",
+  "accounts.roles.submit": "Lagre rolle",
+  "accounts.done.disabled": "Kontoen til {name} er sperret. Personen er logget ut og kan ikke logge inn.",
+  "accounts.done.enabled": "Kontoen til {name} er åpnet igjen.",
+  "accounts.done.roles": "Rollen til {name} er endret.",
+  "accounts.problem.heading": "Endringen ble ikke lagret",
+  "accounts.problem.lastAdmin":
+    "Det må alltid være minst én aktiv nasjonal administrator. Gi en annen konto administratorrollen først.",
+  "accounts.problem.adminNoOrg":
+    "En nasjonal administrator har ingen organisasjon. Fjern organisasjonene, eller velg en annen rolle.",
+  "accounts.problem.orgRequired": "Velg minst én organisasjon for en forsker eller redaktør.",
+  "accounts.problem.emailTaken": "Det finnes allerede en konto med denne e-postadressen.",
+  "accounts.problem.unknownOrg": "En av organisasjonene finnes ikke i listen.",
+  "accounts.problem.unknownAccount": "Kontoen finnes ikke.",
+  "accounts.error.email": "Skriv en gyldig e-postadresse, for eksempel navn@sykehus.no.",
+  "accounts.error.name": "Skriv personens navn.",
+  "accounts.mail.subject": "Invitasjon til Kliniske studier",
+  "accounts.mail.text":
+    "Hei {name},\n\nDu er invitert til Kliniske studier. Lag passordet ditt med denne lenken (den virker én gang, fram til {until}):\n\n{link}\n\nHilsen Kliniske studier",
+  "accounts.invite.mailed": "Lenken er også sendt på e-post til personen.",
+  "accounts.invite.notMailed": "E-posten kunne ikke sendes. Gi personen lenken selv.",
+  "accounts.error.role": "Velg en rolle.",
 } as const;
 
 export type MessageKey = keyof typeof nb;

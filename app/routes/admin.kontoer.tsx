@@ -1,0 +1,300 @@
+/**
+ * /admin/kontoer — the national administrator's accounts (issue 18 item 4): invite (a one-time
+ * set-password link shown once), disable and re-enable (a disabled account's sessions end), change
+ * role and organisations. Only the admin role (checked in the model); at least one active
+ * administrator always remains. nb, nn and en (?lang=).
+ */
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getDb } from "#app/db.server";
+import { getConfig } from "#app/config.server";
+import { isAdmin } from "#app/auth/policy";
+import { asHttpError, guarded, signedInForm, signedInHeaders, signedInPage } from "#app/auth/route.server";
+import { RESET_TOKEN_HOURS } from "#app/auth/reset.server";
+import type { FieldMetadata } from "@conform-to/react";
+import { accountAction, accountName, accountsPage } from "#app/views/account-admin.server";
+import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { CsrfField, SignedInBar } from "#app/components/SignedIn";
+import { ErrorList, FormField, textInputProps } from "#app/components/forms";
+
+export const meta: MetaFunction = ({ location }) => [
+  { title: `${translator(langFromSearch(location.search)).t("accounts.title")} – Kliniske studier` },
+  { name: "robots", content: "noindex" },
+];
+export const headers = signedInHeaders;
+
+const ROLES = ["researcher", "editor", "admin"] as const;
+/** The invitation form's fields (the schema is app/forms/account-form.ts, on the server). */
+interface InviteFields {
+  intent: string;
+  email: string;
+  name: string;
+  role: string;
+  organisations: string[];
+}
+
+function forbidden(): never {
+  throw new Response("Kontoene er for den nasjonale administratoren.", {
+    status: 403,
+    headers: { "Cache-Control": "private, no-store" },
+  });
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const page = signedInPage(request);
+  if (!isAdmin(page.user)) forbidden();
+  const db = getDb();
+  const data = guarded(() => accountsPage(db, page.user));
+  const params = new URL(request.url).searchParams;
+  const doneAccount = Number(params.get("konto"));
+  const done = params.get("ferdig");
+  const doneName = done && doneAccount > 0 ? accountName(db, doneAccount) : null;
+  return json(
+    {
+      user: page.user,
+      csrf: page.csrf,
+      ...data,
+      hours: RESET_TOKEN_HOURS,
+      done: doneName ? { key: done, name: doneName } : null,
+    },
+    { headers: page.headers },
+  );
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { user, form } = await signedInForm(request);
+  if (!isAdmin(user)) forbidden();
+  const config = getConfig();
+  let result;
+  try {
+    result = await accountAction(getDb(), user, form, {
+      baseUrl: config.BASE_URL,
+      lang: langFromRequest(request),
+      mail: config.SMTP_URL ? { smtpUrl: config.SMTP_URL, from: config.MAIL_FROM } : undefined,
+    });
+  } catch (error) {
+    return asHttpError(error);
+  }
+  const headers = { "Cache-Control": "private, no-store" };
+  switch (result.kind) {
+    case "done":
+      return redirect(
+        withLang(`/admin/kontoer?ferdig=${result.done}&konto=${result.accountId}`, langFromRequest(request)),
+        { headers },
+      );
+    case "invited":
+      return json(result, { headers });
+    default:
+      return json(result, { status: 400, headers });
+  }
+}
+
+type ActionData =
+  Awaited<ReturnType<typeof action>> extends infer R ? (R extends { json(): Promise<infer J> } ? J : never) : never;
+
+export default function Accounts() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionData | undefined;
+  const { t, instant } = useTranslator();
+  const tk = (key: string) => t(key as MessageKey);
+  const [form, fields] = useForm<InviteFields>({
+    id: "inviter",
+    lastResult: result && "reply" in result ? result.reply : undefined,
+    shouldRevalidate: "onInput",
+  });
+  // FormField's field with its problems in the page's language (Conform's metadata are getters: copied by name).
+  const described = (f: Pick<FieldMetadata<unknown>, "id" | "descriptionId" | "errorId" | "errors">) => ({
+    id: f.id,
+    descriptionId: f.descriptionId,
+    errorId: f.errorId,
+    errors: f.errors?.map(tk),
+  });
+  const refused = result && result.kind === "refused" ? result : null;
+  const roleLabel = (role: string | null) => (role ? tk(`accounts.role.${role}`) : "–");
+  return (
+    <>
+      <SignedInBar name={d.user.name} csrf={d.csrf} roles={d.user.roles} />
+      <h1>{t("accounts.title")}</h1>
+      <p className="lead">{t("accounts.lead")}</p>
+      {d.done ? (
+        <p className="notice" role="status">
+          {t(`accounts.done.${d.done.key}` as MessageKey, { name: d.done.name })}
+        </p>
+      ) : null}
+      {refused ? (
+        <div className="problem-summary" role="alert">
+          <h2>{t("accounts.problem.heading")}</h2>
+          <p>
+            {refused.accountId ? `${d.accounts.find((a) => a.id === refused.accountId)?.name ?? ""}: ` : null}
+            {tk(refused.key)}
+          </p>
+        </div>
+      ) : null}
+
+      <section aria-labelledby="inviter-overskrift">
+        <h2 id="inviter-overskrift">{t("accounts.invite.heading")}</h2>
+        <p>{t("accounts.invite.lead", { hours: d.hours })}</p>
+        {result && result.kind === "invited" ? (
+          <div className="notice" role="status">
+            <p>{t("accounts.invite.done", { name: result.name, until: instant(result.expiresAt) })}</p>
+            {result.mailed === null ? null : (
+              <p>{t(result.mailed ? "accounts.invite.mailed" : "accounts.invite.notMailed")}</p>
+            )}
+            <p>
+              <code className="break" data-testid="invitasjonslenke">
+                {result.link}
+              </code>
+            </p>
+          </div>
+        ) : null}
+        <Form method="post" {...getFormProps(form)} noValidate>
+          <CsrfField token={d.csrf} />
+          <input type="hidden" name="intent" value="invite" />
+          <ErrorList id={form.errorId} errors={form.errors?.map(tk)} />
+          <FormField
+            field={described(fields.email)}
+            label={t("accounts.field.email")}
+            required
+            requiredText={t("accounts.required")}
+          >
+            <input
+              {...getInputProps(fields.email, { type: "email", ariaDescribedBy: fields.email.descriptionId })}
+              key={fields.email.key}
+              autoComplete="off"
+            />
+          </FormField>
+          <FormField
+            field={described(fields.name)}
+            label={t("accounts.field.name")}
+            hint={t("accounts.field.name.hint")}
+            required
+            requiredText={t("accounts.required")}
+          >
+            <input {...textInputProps(fields.name)} autoComplete="off" />
+          </FormField>
+          <FormField
+            field={described(fields.role)}
+            label={t("accounts.field.role")}
+            required
+            requiredText={t("accounts.required")}
+          >
+            <select
+              {...getSelectProps(fields.role, { ariaDescribedBy: fields.role.descriptionId })}
+              key={fields.role.key}
+            >
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabel(r)}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          <FormField
+            field={described(fields.organisations)}
+            label={t("accounts.field.organisations")}
+            hint={t("accounts.field.organisations.hint")}
+          >
+            <select
+              {...getSelectProps(fields.organisations, { ariaDescribedBy: fields.organisations.descriptionId })}
+              key={fields.organisations.key}
+              multiple
+              size={6}
+            >
+              {d.organisations.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          <p>
+            <button type="submit">{t("accounts.invite.submit")}</button>
+          </p>
+        </Form>
+      </section>
+
+      <section aria-labelledby="kontoer-overskrift">
+        <h2 id="kontoer-overskrift">{t("accounts.list")}</h2>
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="kontoer-tabell">
+          <table>
+            <caption id="kontoer-tabell">{t("accounts.list")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("accounts.col.name")}</th>
+                <th scope="col">{t("accounts.col.email")}</th>
+                <th scope="col">{t("accounts.col.roles")}</th>
+                <th scope="col">{t("accounts.col.status")}</th>
+                <th scope="col">{t("accounts.col.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.accounts.map((a) => (
+                <tr key={a.id}>
+                  <th scope="row">{a.name}</th>
+                  <td className="break">{a.email}</td>
+                  <td>
+                    {a.organisationNames.length
+                      ? t("accounts.roleAt", { role: roleLabel(a.role), organisations: a.organisationNames.join(", ") })
+                      : roleLabel(a.role)}
+                  </td>
+                  <td>{tk(`accounts.status.${a.state}`)}</td>
+                  <td>
+                    <Form method="post" className="inline-form">
+                      <CsrfField token={d.csrf} />
+                      <input type="hidden" name="account" value={a.id} />
+                      <input type="hidden" name="intent" value={a.state === "disabled" ? "enable" : "disable"} />
+                      <button
+                        type="submit"
+                        aria-label={t(a.state === "disabled" ? "accounts.enable.label" : "accounts.disable.label", {
+                          name: a.name,
+                        })}
+                      >
+                        {t(a.state === "disabled" ? "accounts.enable" : "accounts.disable")}
+                      </button>
+                    </Form>
+                    <Form method="post">
+                      <CsrfField token={d.csrf} />
+                      <input type="hidden" name="account" value={a.id} />
+                      <input type="hidden" name="intent" value="roles" />
+                      <fieldset>
+                        <legend>{t("accounts.roles.legend", { name: a.name })}</legend>
+                        <label htmlFor={`rolle-${a.id}`}>{t("accounts.field.role")}</label>{" "}
+                        <select id={`rolle-${a.id}`} name="role" defaultValue={a.role ?? "researcher"}>
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {roleLabel(r)}
+                            </option>
+                          ))}
+                        </select>{" "}
+                        <label htmlFor={`org-${a.id}`}>{t("accounts.field.organisations")}</label>{" "}
+                        <select
+                          id={`org-${a.id}`}
+                          name="organisations"
+                          multiple
+                          size={3}
+                          defaultValue={a.organisationIds}
+                          aria-invalid={refused?.accountId === a.id ? true : undefined}
+                        >
+                          {d.organisations.map((o) => (
+                            <option key={o.id} value={o.id}>
+                              {o.name}
+                            </option>
+                          ))}
+                        </select>{" "}
+                        <button type="submit">{t("accounts.roles.submit")}</button>
+                      </fieldset>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}
