@@ -24,11 +24,10 @@
  * Not in the CSV: eligibility criteria, healthy volunteers (unknown: null, not "no"), detailed
  * description, contacts, official title, keywords.
  */
-import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
-import { decodeUtf8Strict } from "#app/ingest/text-decoding";
 import type { MapContext, MapResult } from "#app/ingest/types";
 import { MAX_RECORDS, MAX_UNCOMPRESSED_BYTES, mapCtgovStudy, type CtgovOptions } from "./ctgov-json.server";
+import { gzipFailure, openText } from "./open-input.server";
 
 /** Columns without which a row cannot become a study (the export lets users choose columns). */
 export const REQUIRED_CSV_COLUMNS = [
@@ -128,26 +127,13 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
   };
 
   const max = Math.min(ctx.maxUnpackedBytes ?? MAX_UNCOMPRESSED_BYTES, MAX_UNCOMPRESSED_BYTES);
-  let text: string;
-  if (typeof input === "string") {
-    text = input;
-  } else if (input[0] === 0x1f && input[1] === 0x8b) {
-    try {
-      text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: max }));
-    } catch (error) {
-      return fail(
-        "input",
-        "gzip",
-        `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${String(error)}`,
-      );
-    }
-  } else {
-    try {
-      text = decodeUtf8Strict(input);
-    } catch (error) {
-      return fail("input", "(tegnsett)", (error as Error).message);
-    }
+  const opened = openText(input, max);
+  if (!opened.ok) {
+    return opened.stage === "gzip"
+      ? fail("input", "gzip", gzipFailure(max, String(opened.error)))
+      : fail("input", "(tegnsett)", (opened.error as Error).message);
   }
+  const { text } = opened;
   if (text.length > max) return fail("input", "input", `filen er større enn ${max} tegn`);
   if (text.trim() === "") return fail("input", "input", "tom fil: ingen studier");
 
