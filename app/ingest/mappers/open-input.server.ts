@@ -4,6 +4,7 @@
  * from the stage that failed, so the messages senders see are unchanged.
  */
 import { gunzipSync } from "node:zlib";
+import { parse } from "csv-parse/sync";
 import { decodeUtf8Strict } from "#app/ingest/text-decoding";
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -31,3 +32,27 @@ export function openText(input: Buffer | string, max: number): OpenedText {
     return { ok: false, stage: gzip ? "gzip" : "charset", error };
   }
 }
+
+/** One CSV record with the line it ends on. */
+export type CsvRow = { record: string[]; info: { lines: number } };
+
+/**
+ * The CSV records of a text (byte-order mark dropped, rows of any length kept, empty lines kept so
+ * line numbers stay true), at most `maxRecords` of them; throws csv-parse's error (see csvErrorRef).
+ */
+export function csvRows(text: string, maxRecords: number): CsvRow[] {
+  // With `info: true` each record comes as { record, info } (csv-parse's typings do not narrow it).
+  return parse(text, {
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    to: maxRecords,
+  }) as unknown as CsvRow[];
+}
+
+/** Where a csv-parse error stands ("line N"), or `fallback` when it does not say. */
+export const csvErrorRef = (error: unknown, fallback: string): string => {
+  const lines = (error as { lines?: number }).lines;
+  return lines ? `line ${lines}` : fallback;
+};
