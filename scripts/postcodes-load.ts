@@ -10,16 +10,20 @@ import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { parseBolstadPostcodes } from "#app/ingest/postcodes";
 import { replacePostcodes } from "#app/models/postcode.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
-const args = process.argv.slice(2);
-if (args.includes("--help") || args.length !== 1) {
-  console.log(`Usage: npm run postcodes:load -- <postnummer.tsv>
+const HELP = `Usage: npm run postcodes:load -- <postnummer.tsv>
 
 Loads the tab-separated postnummer list with coordinates by Erik Bolstad
 (www.erikbolstad.no/postnummer/, CC BY 3.0 — credit it where distances are shown), e.g.
-../shared/data/norway-postcodes/erikbolstad_postnummer.tsv. Environment: DATABASE_PATH.`);
-  process.exit(args.includes("--help") ? 0 : 2);
+../shared/data/norway-postcodes/erikbolstad_postnummer.tsv. Environment: DATABASE_PATH.`;
+
+const { positionals } = parseScriptArgs(HELP, { allowPositionals: true, options: {} });
+if (positionals.length !== 1) {
+  console.log(HELP);
+  process.exit(2);
 }
+const args = positionals;
 loadConfigOrExit();
 const db = getDb();
 prepareDatabase(db, { seedDemoData: false });
