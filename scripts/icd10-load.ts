@@ -10,7 +10,7 @@ import { prepareDatabase } from "#app/boot.server";
 import { decodeUtf8Strict } from "#app/ingest/text-decoding";
 import { parseIcd10List } from "#app/ingest/icd10-list";
 import { countIcd10Codes, upsertIcd10Codes } from "#app/models/icd10.server";
-import { parseScriptArgs } from "./lib/cli-args";
+import { onePositional, parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run icd10:load -- <icd10.json>
 
@@ -21,19 +21,15 @@ skipped; the good ones are loaded. Run npm run search:reindex afterwards so name
 Environment: DATABASE_PATH.`;
 
 const { positionals } = parseScriptArgs(HELP, { allowPositionals: true, options: {} });
-if (positionals.length !== 1) {
-  console.log(HELP);
-  process.exit(2);
-}
-const args = positionals;
+const file = onePositional(HELP, positionals);
 loadConfigOrExit();
 const db = getDb();
 prepareDatabase(db, { seedDemoData: false });
 let text: string;
 try {
-  text = decodeUtf8Strict(readFileSync(args[0]!));
+  text = decodeUtf8Strict(readFileSync(file));
 } catch (e) {
-  console.error(`${args[0]}: ${(e as Error).message}`);
+  console.error(`${file}: ${(e as Error).message}`);
   process.exit(1);
 }
 const parsed = parseIcd10List(text);

@@ -10,7 +10,7 @@ import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { parseBolstadPostcodes } from "#app/ingest/postcodes";
 import { replacePostcodes } from "#app/models/postcode.server";
-import { parseScriptArgs } from "./lib/cli-args";
+import { onePositional, parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run postcodes:load -- <postnummer.tsv>
 
@@ -19,20 +19,16 @@ Loads the tab-separated postnummer list with coordinates by Erik Bolstad
 ../shared/data/norway-postcodes/erikbolstad_postnummer.tsv. Environment: DATABASE_PATH.`;
 
 const { positionals } = parseScriptArgs(HELP, { allowPositionals: true, options: {} });
-if (positionals.length !== 1) {
-  console.log(HELP);
-  process.exit(2);
-}
-const args = positionals;
+const file = onePositional(HELP, positionals);
 loadConfigOrExit();
 const db = getDb();
 prepareDatabase(db, { seedDemoData: false });
-const parsed = parseBolstadPostcodes(readFileSync(args[0]!, "utf8"));
+const parsed = parseBolstadPostcodes(readFileSync(file, "utf8"));
 if (parsed.rows.length === 0) {
   console.error(`No postcodes loaded: ${parsed.problems.map((p) => `line ${p.line}: ${p.message}`).join("; ")}`);
   process.exit(1);
 }
-const n = replacePostcodes(db, parsed.rows, path.basename(args[0]!));
+const n = replacePostcodes(db, parsed.rows, path.basename(file));
 console.log(
   `Loaded ${n} postcodes (${parsed.rows.filter((r) => r.inUse).length} in use); ${parsed.problems.length} line(s) skipped.`,
 );

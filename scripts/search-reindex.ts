@@ -8,8 +8,7 @@ import { prepareDatabase } from "#app/boot.server";
 import { allStudyIds, outboxLag } from "#app/models/search-outbox.server";
 import { getSearchEngines } from "#app/search.server";
 import { rebuildIndex } from "#app/search/indexer.server";
-import type { SearchEngine } from "#app/search/types";
-import { describeEngine, ENGINE_CHOICES, seconds, selectEngines } from "./lib/search-cli";
+import { describeEngine, ENGINE_CHOICES, seconds, selectEnginesOrExit } from "./lib/search-cli";
 import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run search:reindex [-- --engine <${ENGINE_CHOICES.join("|")}>] [--batch-size <n>]
@@ -45,14 +44,7 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
 
 const config = loadConfigOrExit();
 const db = getDb();
-let engines: SearchEngine[];
-try {
-  engines = selectEngines(getSearchEngines(), values.engine);
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  closeDb();
-  process.exit(2);
-}
+const engines = selectEnginesOrExit(getSearchEngines(), values.engine, HELP);
 const boot = prepareDatabase(db, { seedDemoData: false });
 if (boot.migrationsApplied.length) console.log(`Migrations applied: ${boot.migrationsApplied.join(", ")}`);
 const studies = allStudyIds(db).length;

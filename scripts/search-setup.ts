@@ -8,8 +8,7 @@ import { prepareDatabase } from "#app/boot.server";
 import { getSearchEngines } from "#app/search.server";
 import { MeilisearchEngine } from "#app/search/meilisearch.server";
 import { settingsDiff, studyIndexSettings } from "#app/search/meilisearch-settings";
-import type { SearchEngine } from "#app/search/types";
-import { describeEngine, ENGINE_CHOICES, selectEngines } from "./lib/search-cli";
+import { describeEngine, ENGINE_CHOICES, selectEnginesOrExit } from "./lib/search-cli";
 import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run search:setup [-- --engine <${ENGINE_CHOICES.join("|")}>]
@@ -36,15 +35,8 @@ const { values } = parseScriptArgs(HELP, {
 });
 
 const config = loadConfigOrExit();
-let engines: SearchEngine[];
 const db = getDb();
-try {
-  engines = selectEngines(getSearchEngines(), values.engine);
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  closeDb();
-  process.exit(2);
-}
+const engines = selectEnginesOrExit(getSearchEngines(), values.engine, HELP);
 const boot = prepareDatabase(db, { seedDemoData: false });
 if (boot.migrationsApplied.length) console.log(`Migrations applied: ${boot.migrationsApplied.join(", ")}`);
 

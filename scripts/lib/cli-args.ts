@@ -38,3 +38,12 @@ export function usageError(message: string): never {
   console.error(`${message.replace(/\s*\n\s*/g, " ")} (see --help)`);
   process.exit(2);
 }
+
+/** The one file or folder a script works on; anything else prints the usage and exits 2. */
+export function onePositional(help: string, positionals: string[]): string {
+  if (positionals.length !== 1) {
+    console.log(help);
+    process.exit(2);
+  }
+  return positionals[0]!;
+}
