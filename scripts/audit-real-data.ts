@@ -9,7 +9,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { loadReferenceData } from "#app/boot.server";
 import { openDatabase } from "#app/db.server";
 import { isCalendarDate } from "#app/domain/calendar-date";
@@ -28,6 +27,7 @@ import {
   type Check,
   type SourceKey,
 } from "./lib/real-data-truth";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run audit:real-data -- [--json] [--today YYYY-MM-DD]
 
@@ -43,17 +43,12 @@ regional listing would be), and prints per source:
 Environment: KLINISKE_SHARED_DATA reads the real files from another folder than ../shared/data
 (the ECLAIRE FHIR files are read from their vendored copies in tests/fixtures).`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     json: { type: "boolean", default: false },
     today: { type: "string", default: "2026-12-07" },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 if (!isCalendarDate(values.today!)) {
   console.error(`--today must be a date YYYY-MM-DD\n\n${HELP}`);
   process.exit(2);

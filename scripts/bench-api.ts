@@ -19,7 +19,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import {
   BENCH_OPS_HEADERS,
   checkPathsAnswer200,
@@ -32,6 +31,7 @@ import {
 } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries } from "./lib/search-bench-data";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run bench:api [-- options]
 
@@ -48,7 +48,7 @@ Options:
   --keep            keep the temporary database folder
   -h, --help        this text`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     studies: { type: "string", default: "10000" },
     duration: { type: "string", default: "10" },
@@ -57,13 +57,8 @@ const { values } = parseArgs({
     sse: { type: "string", default: "1000" },
     keep: { type: "boolean", default: false },
     "skip-uncached": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 
 const studies = wholeNumber("studies", values.studies!, 1, 1_000_000);
 const duration = wholeNumber("duration", values.duration!, 1, 600);

@@ -10,12 +10,12 @@ import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { tmpdir } from "node:os";
 import { mkdtempSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadReferenceData } from "#app/boot.server";
 import { openDatabase } from "#app/db.server";
 import { migrate } from "#app/models/migrations.server";
 import { upsertReferenceData } from "#app/models/reference.server";
 import { saveStudy } from "#app/models/study.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: node --import tsx scripts/bench-backfill-0018.ts [--studies N]
 
@@ -25,13 +25,9 @@ Times the backfill of migration 0018 (site confirmations, ADR 0019) on N generat
   --studies <n>   number of studies (default 5000)
   -h, --help      this text`;
 
-const { values } = parseArgs({
-  options: { studies: { type: "string", default: "5000" }, help: { type: "boolean", short: "h", default: false } },
+const { values } = parseScriptArgs(HELP, {
+  options: { studies: { type: "string", default: "5000" } },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 const n = Number(values.studies);
 if (!Number.isInteger(n) || n < 1) {
   console.error(`--studies must be a whole number ≥ 1 (got "${values.studies}")\n\n${HELP}`);

@@ -13,7 +13,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { openDatabase, type Db } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { buildMapContext, mapInput } from "#app/ingest/formats.server";
@@ -22,24 +21,20 @@ import { parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
 import { parseStudy, type Study } from "#app/domain/study";
 import { canonicalStudy } from "#app/domain/study-snapshot";
 import { generateNativeFeed } from "./lib/generate-native-feed";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run bench:ingest [-- --count N]
 Prints studies/second and peak memory for: the 1,202 real ClinicalTrials.gov v2 studies, a generated
 native feed of N studies (default 100000), and raw better-sqlite3 inserts of the same N studies.`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     count: { type: "string", default: "100000" },
     phase: { type: "string" },
     db: { type: "string" },
     feed: { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 
 interface PhaseResult {
   phase: string;

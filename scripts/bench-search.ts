@@ -23,7 +23,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import type { Statement } from "better-sqlite3";
 import { loadReferenceData } from "#app/boot.server";
 import { openDatabase, type Db } from "#app/db.server";
@@ -40,6 +39,7 @@ import { startLocalMeilisearch, type LocalMeilisearch } from "#app/search/meilis
 import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
 import type { SearchEngine, SearchQuery } from "#app/search/types";
 import { buildQueries, generateDocuments, Rand, rawMatch, SHAPE_SHARE, type BenchQuery } from "./lib/search-bench-data";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run bench:search [-- options]
 
@@ -66,7 +66,7 @@ Targets (issue 4): p95 < 20 ms for both engines at 100,000 studies on a 2-core m
 portal's engine p95 at most 2× the raw FTS5 p95; ingest→searchable < 1 s.
 Meilisearch is the sha256-verified local TEST binary (app/search/meilisearch-binary.server.ts), never downloaded.`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     sizes: { type: "string", default: "10000,100000" },
     engines: { type: "string", default: "sqlite,meilisearch" },
@@ -76,7 +76,6 @@ const { values } = parseArgs({
     seed: { type: "string", default: "42" },
     "by-shape": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
     // internal: one phase in a child process
     phase: { type: "string" },
     size: { type: "string" },
@@ -84,10 +83,6 @@ const { values } = parseArgs({
     "with-engine": { type: "boolean", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 
 function positiveInt(name: string, raw: string): number {
   const n = Number(raw);

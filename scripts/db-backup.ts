@@ -5,6 +5,7 @@
  */
 import { loadConfigOrExit } from "#app/config.server";
 import { BackupError, backupDatabase } from "#app/models/backup.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run db:backup -- <destination.db> [--force] [--pages-per-step N]
 
@@ -19,28 +20,19 @@ journal), is checked with PRAGMA integrity_check and only then renamed into plac
 
 Restore with: npm run db:restore -- <backup.db>   (see docs/operations.md for retention)`;
 
-const args = process.argv.slice(2);
-if (args.includes("--help") || args.includes("-h")) {
-  console.log(HELP);
-  process.exit(0);
-}
-const force = args.includes("--force");
+const { values, positionals: positional } = parseScriptArgs(HELP, {
+  allowPositionals: true,
+  options: { force: { type: "boolean", default: false }, "pages-per-step": { type: "string" } },
+});
+const force = values.force;
 let pagesPerStep: number | undefined;
-const positional: string[] = [];
-for (let i = 0; i < args.length; i++) {
-  const a = args[i]!;
-  if (a === "--force") continue;
-  if (a === "--pages-per-step") {
-    const n = Number(args[++i]);
-    if (!Number.isInteger(n) || n < 1) {
-      console.error(`--pages-per-step: must be a whole number ≥ 1 (got ${JSON.stringify(args[i] ?? "")})`);
-      process.exit(2);
-    }
-    pagesPerStep = n;
-  } else if (a.startsWith("-")) {
-    console.error(`Unknown option ${a}\n\n${HELP}`);
+if (values["pages-per-step"] !== undefined) {
+  const n = Number(values["pages-per-step"]);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--pages-per-step: must be a whole number ≥ 1 (got ${JSON.stringify(values["pages-per-step"])})`);
     process.exit(2);
-  } else positional.push(a);
+  }
+  pagesPerStep = n;
 }
 if (positional.length !== 1) {
   console.error(`Give exactly one destination file.\n\n${HELP}`);

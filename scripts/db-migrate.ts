@@ -6,9 +6,9 @@ import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { appliedMigrations } from "#app/models/migrations.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
-if (process.argv.includes("--help") || process.argv.includes("-h")) {
-  console.log(`Usage: npm run db:migrate
+const HELP = `Usage: npm run db:migrate
 
 Applies pending migrations (data/migrations/NNNN_name.sql) to DATABASE_PATH in order, each in a
 transaction, and records them in schema_migrations. Refuses to run if a migration that was already
@@ -17,9 +17,9 @@ shipped reference data where the database holds something else: the postcode lis
 (data/reference/postcodes.tsv.gz) and ICD-10 / ICPC-2 from @navikt/diagnosekoder; studies whose
 search documents depend on changed data are queued for reindexing (the server drains the queue).
 
-Environment: DATABASE_PATH (default var/kliniske-studier.db)`);
-  process.exit(0);
-}
+Environment: DATABASE_PATH (default var/kliniske-studier.db)`;
+
+parseScriptArgs(HELP, { options: {} });
 
 const config = loadConfigOrExit();
 try {

@@ -6,6 +6,7 @@
 import { loadConfigOrExit } from "#app/config.server";
 import { BackupError, restoreDatabase } from "#app/models/backup.server";
 import { runningServer, serverPidFile } from "#app/ops/server-pid.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run db:restore -- <backup.db> [--force]
 
@@ -20,16 +21,13 @@ would lose those writes.
 
   --force   restore even though a running server is recorded (only when you know it is not)`;
 
-const args = process.argv.slice(2);
-if (args.includes("--help") || args.includes("-h")) {
-  console.log(HELP);
-  process.exit(0);
-}
-const force = args.includes("--force");
-const unknown = args.filter((a) => a.startsWith("-") && a !== "--force");
-const positional = args.filter((a) => !a.startsWith("-"));
-if (unknown.length || positional.length !== 1) {
-  console.error(`${unknown.length ? `Unknown option ${unknown[0]}` : "Give exactly one backup file."}\n\n${HELP}`);
+const { values, positionals: positional } = parseScriptArgs(HELP, {
+  allowPositionals: true,
+  options: { force: { type: "boolean", default: false } },
+});
+const force = values.force;
+if (positional.length !== 1) {
+  console.error(`Give exactly one backup file.\n\n${HELP}`);
   process.exit(2);
 }
 

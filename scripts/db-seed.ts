@@ -6,18 +6,18 @@ import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { seedDemoStudies } from "#app/seed/demo-seed.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
-if (process.argv.includes("--help") || process.argv.includes("-h")) {
-  console.log(`Usage: npm run db:seed
+const HELP = `Usage: npm run db:seed
 
 Migrates DATABASE_PATH if needed, then writes the fictional demo studies (data/seed/demo-studies.ts)
 with inclusion dates relative to today in Europe/Oslo. Running it again updates the demo studies
 (a new version only where something changed, e.g. on a later day); it never duplicates them.
 npm start seeds an empty database automatically (SEED_DEMO_DATA=true).
 
-Environment: DATABASE_PATH (default var/kliniske-studier.db)`);
-  process.exit(0);
-}
+Environment: DATABASE_PATH (default var/kliniske-studier.db)`;
+
+parseScriptArgs(HELP, { options: {} });
 
 const config = loadConfigOrExit();
 const db = getDb();

@@ -8,7 +8,6 @@
  * clearly wrong hits in the top 10, per engine and per query group. Deterministic: no timings.
  */
 import { rmSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadReferenceData } from "#app/boot.server";
 import { openDatabase } from "#app/db.server";
 import { migrate } from "#app/models/migrations.server";
@@ -29,6 +28,7 @@ import {
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run eval:search [-- options]
 
@@ -47,19 +47,14 @@ treatment): mean nDCG@10 (gain 2^grade − 1), mean recall@20, and the number of
 
 Targets (issue 19): nDCG@10 ≥ 0.9 and zero clearly wrong hits in both engines.`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     engines: { type: "string", default: "sqlite,meilisearch" },
     judgements: { type: "string", default: JUDGEMENTS_FILE },
     "show-misses": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 const engines = values.engines
   .split(",")
   .map((e) => e.trim())

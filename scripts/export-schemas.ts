@@ -4,13 +4,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { nativeFeedJsonSchema } from "#app/ingest/native-json-schema";
+import { parseScriptArgs } from "./lib/cli-args";
 
-if (process.argv.includes("--help")) {
-  console.log(
-    "Usage: npm run schemas:export\nWrites docs/schemas/native-study.schema.json from the zod schema in app/ingest/mappers/native.ts.",
-  );
-  process.exit(0);
-}
+const HELP =
+  "Usage: npm run schemas:export\nWrites docs/schemas/native-study.schema.json from the zod schema in app/ingest/mappers/native.ts.";
+
+parseScriptArgs(HELP, { options: {} });
 const file = "docs/schemas/native-study.schema.json";
 writeFileSync(file, JSON.stringify(nativeFeedJsonSchema(), null, 2) + "\n");
 console.log(`Wrote ${file}`);

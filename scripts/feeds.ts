@@ -3,7 +3,6 @@
  * npm run feeds -- --list
  * npm run feeds -- --poll        poll every due feed now (the server also does this on its own)
  */
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
@@ -11,6 +10,7 @@ import { pollDueFeeds } from "#app/ingest/feed-poller.server";
 import { INGEST_FORMATS, type IngestFormat } from "#app/ingest/types";
 import { addFeedSubscription, listFeedSubscriptions } from "#app/models/feed.server";
 import { organisationExists } from "#app/models/ingest.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage:
   npm run feeds -- --add --org <id> --url <http(s) url> --format <${INGEST_FORMATS.join("|")}> [--partial] [--interval <seconds, default 900>]
@@ -22,7 +22,7 @@ A feed is polled with If-None-Match / If-Modified-Since; failures back off (inte
 at most 24 h). A feed is a full feed unless --partial. The running server polls due feeds itself.
 Environment: DATABASE_PATH.`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     add: { type: "boolean", default: false },
     list: { type: "boolean", default: false },
@@ -33,12 +33,11 @@ const { values } = parseArgs({
     format: { type: "string" },
     partial: { type: "boolean", default: false },
     interval: { type: "string", default: "900" },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help || (!values.add && !values.list && !values.poll)) {
+if (!values.add && !values.list && !values.poll) {
   console.log(HELP);
-  process.exit(values.help ? 0 : 2);
+  process.exit(2);
 }
 loadConfigOrExit();
 const db = getDb();

@@ -10,26 +10,26 @@ import { prepareDatabase } from "#app/boot.server";
 import { decodeUtf8Strict } from "#app/ingest/text-decoding";
 import { parseIcd10List } from "#app/ingest/icd10-list";
 import { countIcd10Codes, upsertIcd10Codes } from "#app/models/icd10.server";
+import { onePositional, parseScriptArgs } from "./lib/cli-args";
 
-const args = process.argv.slice(2);
-if (args.includes("--help") || args.length !== 1) {
-  console.log(`Usage: npm run icd10:load -- <icd10.json>
+const HELP = `Usage: npm run icd10:load -- <icd10.json>
 
 Adds or renames ICD-10 codes from a JSON list of { "code": "C509", "text": "Ondartet svulst i bryst, uspesifisert" }
 (the format of the Norwegian list published by NAV / Helsedirektoratet, codes without a dot), e.g.
 ../shared/data/icd10-no/navikt_ICD10_no.json. Never deletes a code. Bad entries are listed and
 skipped; the good ones are loaded. Run npm run search:reindex afterwards so names are searchable.
-Environment: DATABASE_PATH.`);
-  process.exit(args.includes("--help") ? 0 : 2);
-}
+Environment: DATABASE_PATH.`;
+
+const { positionals } = parseScriptArgs(HELP, { allowPositionals: true, options: {} });
+const file = onePositional(HELP, positionals);
 loadConfigOrExit();
 const db = getDb();
 prepareDatabase(db, { seedDemoData: false });
 let text: string;
 try {
-  text = decodeUtf8Strict(readFileSync(args[0]!));
+  text = decodeUtf8Strict(readFileSync(file));
 } catch (e) {
-  console.error(`${args[0]}: ${(e as Error).message}`);
+  console.error(`${file}: ${(e as Error).message}`);
   process.exit(1);
 }
 const parsed = parseIcd10List(text);

@@ -3,11 +3,11 @@
  * Imports ClinicalTrials.gov studies that have Norwegian sites, each site written by its organisation.
  */
 import { readFileSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { importCtgov } from "#app/ingest/registry-import.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run import:ctgov -- [--format ctgov-json|ctgov-csv] [--dry-run] [--json] <file>
 
@@ -22,19 +22,14 @@ status) as of its last verification, and ESTIMATED dates are shown as expected, 
 inclusion dates (ADR 0012, app/ingest/mappers/ctgov-json.server.ts).
 A registry import never withdraws anything. Environment: DATABASE_PATH.`;
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = parseScriptArgs(HELP, {
   allowPositionals: true,
   options: {
     format: { type: "string", default: "ctgov-json" },
     "dry-run": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 if (positionals.length !== 1 || (values.format !== "ctgov-json" && values.format !== "ctgov-csv")) {
   console.error(HELP);
   process.exit(2);

@@ -3,7 +3,6 @@
  * Reads one organisation's studies through the same ingest service the HTTP API uses.
  */
 import { readFileSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
@@ -11,6 +10,7 @@ import { ingestBatch } from "#app/ingest/ingest-service.server";
 import { buildMapContext, mapInput, supportedFormats } from "#app/ingest/formats.server";
 import { directoryFiles, mapDirectory } from "#app/ingest/map-directory";
 import { INGEST_FORMATS, type IngestFormat } from "#app/ingest/types";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run ingest -- --org <organisation-id> [--also-for <ids>] --format <format> [--full] [--dry-run] [--json] <file|dir|zip>
 
@@ -34,30 +34,18 @@ read by --format ctgov-json directly.
 Exit code 0 when every record was stored, 1 when any was rejected, 2 on bad usage.
 Environment: DATABASE_PATH (default var/kliniske-studier.db)`;
 
-let args;
-try {
-  args = parseArgs({
-    allowPositionals: true,
-    options: {
-      org: { type: "string" },
-      "also-for": { type: "string", default: "" },
-      format: { type: "string" },
-      full: { type: "boolean", default: false },
-      "dry-run": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      "max-mb": { type: "string", default: "200" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-const { values, positionals } = args;
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values, positionals } = parseScriptArgs(HELP, {
+  allowPositionals: true,
+  options: {
+    org: { type: "string" },
+    "also-for": { type: "string", default: "" },
+    format: { type: "string" },
+    full: { type: "boolean", default: false },
+    "dry-run": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    "max-mb": { type: "string", default: "200" },
+  },
+});
 const usage = (message: string) => {
   console.error(`${message}\n\n${HELP}`);
   process.exit(2);

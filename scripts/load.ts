@@ -15,7 +15,6 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { openDatabase } from "#app/db.server";
 import { countPostcodes } from "#app/models/postcode.server";
 import {
@@ -30,6 +29,7 @@ import {
 } from "./lib/bench-portal";
 import { generateNativeFeed } from "./lib/generate-native-feed";
 import { buildQueries, Rand } from "./lib/search-bench-data";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run load [-- options]
 
@@ -51,7 +51,7 @@ Options:
   --keep           keep the temporary database folder
   -h, --help       this text`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     studies: { type: "string", default: "10000" },
     duration: { type: "string", default: "60" },
@@ -62,13 +62,8 @@ const { values } = parseArgs({
     rate: { type: "string" },
     sample: { type: "string", default: "10" },
     keep: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 const studies = wholeNumber("studies", values.studies!, 1, 1_000_000);
 const duration = wholeNumber("duration", values.duration!, 1, 3600);
 const probeSeconds = wholeNumber("probe", values.probe!, 1, 600);

@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import {
   MEILISEARCH_PACKAGE,
   MEILISEARCH_PACKAGE_VERSION,
@@ -13,6 +12,7 @@ import {
   MEILISEARCH_VERSION,
 } from "#app/search/meilisearch-binary.server";
 import { startLocalMeilisearch } from "#app/search/meilisearch-process.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run meili [-- --port <n>] [--data-dir <dir>] [--master-key <key>] [--verbose]
 
@@ -32,25 +32,14 @@ release (set MEILI_HOST / MEILI_API_KEY to it).`;
 const UNOFFICIAL = `NOTE: this is an UNOFFICIAL repackaging of Meilisearch ${MEILISEARCH_VERSION} (npm ${MEILISEARCH_PACKAGE}@${MEILISEARCH_PACKAGE_VERSION},
 sha256-verified), for local use and tests only. Production uses an official Meilisearch release.`;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      port: { type: "string" },
-      "data-dir": { type: "string", default: "var/meili" },
-      "master-key": { type: "string" },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseScriptArgs(HELP, {
+  options: {
+    port: { type: "string" },
+    "data-dir": { type: "string", default: "var/meili" },
+    "master-key": { type: "string" },
+    verbose: { type: "boolean", default: false },
+  },
+});
 const usage = (message: string): never => {
   console.error(`${message}\n\n${HELP}`);
   process.exit(2);

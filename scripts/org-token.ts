@@ -3,12 +3,12 @@
  * npm run org:token -- --list [--org <id>]           list tokens (never the secrets)
  * npm run org:token -- --revoke <token-id>           revoke one
  */
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { organisationExists } from "#app/models/ingest.server";
 import { issueToken, listTokens, revokeToken } from "#app/models/token.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage:
   npm run org:token -- --org <organisation-id> [--label "feed from EPJ"] [--also-for <ids>]
@@ -21,19 +21,18 @@ Tokens authorise PUT/POST /api/v1/organisations/<id>/studies for that organisati
 one of those organisations belongs to it (its owner and its sites).
 Only a SHA-256 of each token is stored. Environment: DATABASE_PATH.`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     org: { type: "string" },
     label: { type: "string" },
     "also-for": { type: "string", default: "" },
     list: { type: "boolean", default: false },
     revoke: { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help || (!values.org && !values.list && !values.revoke)) {
+if (!values.org && !values.list && !values.revoke) {
   console.log(HELP);
-  process.exit(values.help ? 0 : 2);
+  process.exit(2);
 }
 loadConfigOrExit();
 const db = getDb();

@@ -9,14 +9,9 @@ import path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { buildShippedPostcodes, formatShippedPostcodes, type CurrentPostcode } from "#app/domain/postcode-list";
 import { parseBolstadPostcodes } from "#app/ingest/postcodes";
+import { parseScriptArgs } from "./lib/cli-args";
 
-const args = process.argv.slice(2);
-const valueOf = (flag: string) => {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-if (args.includes("--help")) {
-  console.log(`Usage: npm run reference:postcodes -- [--shared <dir>] [--out <file>]
+const HELP = `Usage: npm run reference:postcodes -- [--shared <dir>] [--out <file>]
 
 Rebuilds the shipped postcode list data/reference/postcodes.tsv.gz (columns: postcode, place,
 municipality_number, municipality, lat, lon, in_use, located) from
@@ -25,11 +20,11 @@ municipality_number, municipality, lat, lon, in_use, located) from
   <dir>/norway-postcodes/aprestmo_municipalities-2025.json.gz  municipality names, MIT
 Every current postcode gets a point: its own, else the centre of its place, else of its
 municipality (located = postcode | place | municipality). Fails if one cannot be placed.
---shared defaults to ../shared/data. The portal loads the shipped file at start (no ../shared).`);
-  process.exit(0);
-}
-const shared = path.resolve(valueOf("--shared") ?? "../shared/data");
-const out = path.resolve(valueOf("--out") ?? "data/reference/postcodes.tsv.gz");
+--shared defaults to ../shared/data. The portal loads the shipped file at start (no ../shared).`;
+
+const { values } = parseScriptArgs(HELP, { options: { shared: { type: "string" }, out: { type: "string" } } });
+const shared = path.resolve(values.shared ?? "../shared/data");
+const out = path.resolve(values.out ?? "data/reference/postcodes.tsv.gz");
 const dir = path.join(shared, "norway-postcodes");
 
 const bolstad = parseBolstadPostcodes(readFileSync(path.join(dir, "erikbolstad_postnummer.tsv"), "utf8"));

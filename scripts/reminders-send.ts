@@ -4,11 +4,11 @@
  * (systemd or cron); a second run the same day sends nothing again. Prints counts only: never an
  * address.
  */
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { sendReminderDigests } from "#app/mail/reminder-digests.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run reminders:send [-- --dry-run]
 
@@ -28,23 +28,11 @@ smtps://…:465; required unless --dry-run), MAIL_FROM.
 Exit status: 0 when every digest was sent, 1 when some failed (they are tried again on the next
 run), 2 for a wrong option or missing SMTP_URL.`;
 
-const { values } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        "dry-run": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
-    process.exit(2);
-  }
-})();
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseScriptArgs(HELP, {
+  options: {
+    "dry-run": { type: "boolean", default: false },
+  },
+});
 const config = loadConfigOrExit();
 if (!config.SMTP_URL && !values["dry-run"]) {
   console.error("SMTP_URL is not set: no mail server to send the reminders through (see .env.example).");

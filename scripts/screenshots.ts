@@ -10,14 +10,14 @@ import { chromium, type Page } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { parseScriptArgs } from "./lib/cli-args";
 
-if (process.argv.includes("--help")) {
-  console.log(`Usage: npm run screenshots
+const HELP = `Usage: npm run screenshots
 
 Writes docs/screenshots/<page>-<phone|desktop>.png from the built app (npm run build first),
-on a fresh demo database in var/screenshots/. Environment: CHROMIUM_PATH (default /usr/bin/chromium).`);
-  process.exit(0);
-}
+on a fresh demo database in var/screenshots/. Environment: CHROMIUM_PATH (default /usr/bin/chromium).`;
+
+parseScriptArgs(HELP, { options: {} });
 
 const OUT = path.resolve("docs/screenshots");
 const TSX = path.resolve("node_modules/.bin/tsx");

@@ -2,15 +2,14 @@
  * npm run search:reindex [-- --engine sqlite-fts|meilisearch] [--batch-size N]
  * Rebuilds the search index(es) from the database: the index can always be rebuilt from it.
  */
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { allStudyIds, outboxLag } from "#app/models/search-outbox.server";
 import { getSearchEngines } from "#app/search.server";
 import { rebuildIndex } from "#app/search/indexer.server";
-import type { SearchEngine } from "#app/search/types";
-import { describeEngine, ENGINE_CHOICES, seconds, selectEngines } from "./lib/search-cli";
+import { describeEngine, ENGINE_CHOICES, seconds, selectEnginesOrExit } from "./lib/search-cli";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run search:reindex [-- --engine <${ENGINE_CHOICES.join("|")}>] [--batch-size <n>]
 
@@ -31,23 +30,12 @@ changes made during the rebuild are still indexed (by the running server, or the
 Exit code 0 on success, 1 when an engine failed (its old index is kept), 2 on bad usage.
 Environment: DATABASE_PATH, SEARCH_ENGINE, MEILI_HOST, MEILI_API_KEY.`;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      engine: { type: "string" },
-      "batch-size": { type: "string", default: "1000" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseScriptArgs(HELP, {
+  options: {
+    engine: { type: "string" },
+    "batch-size": { type: "string", default: "1000" },
+  },
+});
 const batchSize = Number(values["batch-size"]);
 if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
   console.error(`--batch-size must be a whole number between 1 and 100000 (got "${values["batch-size"]}")\n\n${HELP}`);
@@ -56,14 +44,7 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) {
 
 const config = loadConfigOrExit();
 const db = getDb();
-let engines: SearchEngine[];
-try {
-  engines = selectEngines(getSearchEngines(), values.engine);
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  closeDb();
-  process.exit(2);
-}
+const engines = selectEnginesOrExit(getSearchEngines(), values.engine, HELP);
 const boot = prepareDatabase(db, { seedDemoData: false });
 if (boot.migrationsApplied.length) console.log(`Migrations applied: ${boot.migrationsApplied.join(", ")}`);
 const studies = allStudyIds(db).length;

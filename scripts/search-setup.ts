@@ -2,15 +2,14 @@
  * npm run search:setup [-- --engine sqlite-fts|meilisearch]
  * Applies the search settings idempotently to the configured engine(s) and prints what changed.
  */
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { getSearchEngines } from "#app/search.server";
 import { MeilisearchEngine } from "#app/search/meilisearch.server";
 import { settingsDiff, studyIndexSettings } from "#app/search/meilisearch-settings";
-import type { SearchEngine } from "#app/search/types";
-import { describeEngine, ENGINE_CHOICES, selectEngines } from "./lib/search-cli";
+import { describeEngine, ENGINE_CHOICES, selectEnginesOrExit } from "./lib/search-cli";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run search:setup [-- --engine <${ENGINE_CHOICES.join("|")}>]
 
@@ -29,33 +28,15 @@ A new or empty index is filled by \`npm run search:reindex\` (or the server at s
 Exit code 0 when every engine is set up, 1 when one failed (e.g. Meilisearch unreachable), 2 on
 bad usage. Environment: DATABASE_PATH, SEARCH_ENGINE, MEILI_HOST, MEILI_API_KEY.`;
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
-      engine: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values } = parseScriptArgs(HELP, {
+  options: {
+    engine: { type: "string" },
+  },
+});
 
 const config = loadConfigOrExit();
-let engines: SearchEngine[];
 const db = getDb();
-try {
-  engines = selectEngines(getSearchEngines(), values.engine);
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${HELP}`);
-  closeDb();
-  process.exit(2);
-}
+const engines = selectEnginesOrExit(getSearchEngines(), values.engine, HELP);
 const boot = prepareDatabase(db, { seedDemoData: false });
 if (boot.migrationsApplied.length) console.log(`Migrations applied: ${boot.migrationsApplied.join(", ")}`);
 

@@ -13,12 +13,12 @@ import { request } from "node:http";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { createGzip } from "node:zlib";
 import { prepareDatabase } from "#app/boot.server";
 import { openDatabase } from "#app/db.server";
 import { issueToken } from "#app/models/token.server";
 import { requireBuild, startServer } from "./lib/bench-portal";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage: npm run security:memory [-- --max-mb 400 --form-mib 200 --bomb-mib 480]
 Starts the built server on a fresh database and measures its RSS while it refuses three
@@ -26,18 +26,13 @@ Starts the built server on a fresh database and measures its RSS while it refuse
 Prints the baseline and peak RSS, each answer's status and how many /healthz probes answered.
 Exits 1 when a request is not refused (413) or the peak RSS passes --max-mb. Needs npm run build.`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     "max-mb": { type: "string", default: "400" },
     "form-mib": { type: "string", default: "200" },
     "bomb-mib": { type: "string", default: "480" },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 const maxMb = Number(values["max-mb"]);
 const formMiB = Number(values["form-mib"]);
 const bombMiB = Number(values["bomb-mib"]);

@@ -14,9 +14,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { formatTable, KB, measurePages, PAGES } from "./lib/page-weight";
+import { parseScriptArgs } from "./lib/cli-args";
 
-if (process.argv.includes("--help")) {
-  console.log(`Usage: npm run size [-- --json]
+const HELP = `Usage: npm run size [-- --json]
 
 Measures the existing production build (run \`npm run build\` first; nothing is built here).
 Starts the built server on a temporary database with the demo studies, fetches each public page
@@ -24,9 +24,9 @@ type and sums the gzip bytes of its HTML, CSS and every script it references (wi
 imports). Budgets: ${PAGES.map((p) => `${p.kind} ${p.budget / KB} KB`).join(", ")}.
 
   --json   print the measurements as JSON instead of the table
-Exit status 1 when a page is over its budget or cannot be measured.`);
-  process.exit(0);
-}
+Exit status 1 when a page is over its budget or cannot be measured.`;
+
+const { values } = parseScriptArgs(HELP, { options: { json: { type: "boolean", default: false } } });
 
 if (!existsSync("build/index.js") || !existsSync("public/build")) {
   console.error("No production build (build/index.js and public/build/): run `npm run build` first.");
@@ -75,7 +75,7 @@ try {
     child.once("exit", (code) => reject(new Error(`the server exited with ${code} before listening:\n${output}`)));
   });
   const weights = await measurePages(url);
-  if (process.argv.includes("--json")) console.log(JSON.stringify(weights, null, 2));
+  if (values.json) console.log(JSON.stringify(weights, null, 2));
   else {
     console.log(formatTable(weights));
     console.log(

@@ -3,13 +3,13 @@
  * Creates an account. Without --password-stdin it has no password yet and a one-time link to set
  * one is printed (no mail server here). Passwords are never taken as arguments (shell history).
  */
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { createUser, ROLES, UserInputError, type Role } from "#app/models/user.server";
 import { hashPassword, passwordProblem } from "#app/auth/password.server";
 import { issueResetToken, RESET_TOKEN_HOURS } from "#app/auth/reset.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage:
   npm run user:create -- --email kari@stolav.no --name "Kari Nordmann" --role researcher --org st-olavs [--org ous]
@@ -27,20 +27,15 @@ Options:
 
 Environment: DATABASE_PATH, BASE_URL (for the link).`;
 
-const { values } = parseArgs({
+const { values } = parseScriptArgs(HELP, {
   options: {
     email: { type: "string" },
     name: { type: "string" },
     role: { type: "string" },
     org: { type: "string", multiple: true },
     "password-stdin": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
 const problems: string[] = [];
 if (!values.email) problems.push("--email is required");
 if (!values.name) problems.push("--name is required");

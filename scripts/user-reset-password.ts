@@ -2,11 +2,11 @@
  * npm run user:reset-password -- --email <e-mail>
  * Prints a one-time link to set a new password (there is no mail server: hand it over yourself).
  */
-import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { issueResetToken, RESET_TOKEN_HOURS } from "#app/auth/reset.server";
+import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage:
   npm run user:reset-password -- --email kari@stolav.no
@@ -15,12 +15,12 @@ Prints a link to /nytt-passord with a one-time token, valid ${RESET_TOKEN_HOURS}
 sets a new password and signs the user out everywhere. Only a SHA-256 of the token is stored.
 Environment: DATABASE_PATH, BASE_URL (for the link).`;
 
-const { values } = parseArgs({
-  options: { email: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
+const { values } = parseScriptArgs(HELP, {
+  options: { email: { type: "string" } },
 });
-if (values.help || !values.email) {
+if (!values.email) {
   console.log(HELP);
-  process.exit(values.help ? 0 : 2);
+  process.exit(2);
 }
 const config = loadConfigOrExit();
 const db = getDb();

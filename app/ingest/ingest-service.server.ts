@@ -90,230 +90,322 @@ export function feedSourceId(organisationId: string, format: IngestFormat): stri
 class DryRunRollback extends Error {}
 
 export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): IngestReport {
-  if (!organisationExists(db, options.organisationId)) {
-    throw new Error(`Ukjent organisasjon "${options.organisationId}"`);
-  }
-  const now = options.now ?? new Date();
-  const nowIso = now.toISOString();
-  const sourceId = feedSourceId(options.organisationId, options.format);
-  const actor: Actor = options.actor ?? {
-    kind: "source",
-    id: sourceId,
-    name: `${options.organisationId} (${options.format})`,
-  };
-  const dryRun = options.dryRun ?? false;
-  const report: IngestReport = {
-    runId: null,
-    organisationId: options.organisationId,
-    format: options.format,
-    mode: options.mode,
-    dryRun,
-    received: mapped.records.length + countRecords(mapped.rejected) + (mapped.skipped?.length ?? 0),
-    created: 0,
-    changed: 0,
-    unchanged: 0,
-    withdrawn: 0,
-    rejected: 0,
-    skipped: mapped.skipped?.length ?? 0,
-    held: 0,
-    rejections: [],
-    skippedReasons: summariseSkipped(mapped.skipped ?? []),
-    holds: [],
-    warnings: mapped.records.flatMap((r) =>
-      r.warnings.map((message) => ({ ref: showControlChars(r.ref), message: showControlChars(message) })),
-    ),
-    conflicts: 0,
-    studyIds: [],
-    changedIds: [],
-  };
+  return new IngestRun(db, mapped, options).execute();
+}
 
+type Warning = { ref: string; message: string };
+
+/**
+ * One run of ingestBatch, step by step: open the run, ingest the records chunk by chunk (each in
+ * its own savepoint), withdraw what left a full feed, and finish the run's account. Every
+ * rejection goes through recordRejection, the one place that counts it.
+ */
+class IngestRun {
+  private readonly now: Date;
+  private readonly nowIso: string;
+  private readonly sourceId: string;
+  private readonly actor: Actor;
+  private readonly dryRun: boolean;
+  private readonly report: IngestReport;
   // Every rejection is told in the sender's own field names, with control characters it quotes
   // made visible, and the list is bounded: a file with millions of the same error stores a few
   // rows and one line saying how many more there were (report.rejected stays the exact count).
-  const rejections = new BoundedRejections();
-  const tell = (r: Rejection) => {
-    const told = inSenderTerms(options.format, r);
-    rejections.push({
+  private readonly rejections = new BoundedRejections();
+  private readonly runId: number | null;
+  /**
+   * Every id in the feed counts as present, even when its record is rejected: a broken record
+   * must never withdraw a site.
+   */
+  private readonly presentIds: Set<string>;
+  private readonly alsoFor: string[];
+  private centres: ReturnType<typeof placeCentres> | null = null;
+  private readonly firstRef = new Map<string, string>();
+  private readonly chunkSize: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly mapped: MapResult,
+    private readonly options: IngestOptions,
+  ) {
+    if (!organisationExists(db, options.organisationId)) {
+      throw new Error(`Ukjent organisasjon "${options.organisationId}"`);
+    }
+    this.now = options.now ?? new Date();
+    this.nowIso = this.now.toISOString();
+    this.sourceId = feedSourceId(options.organisationId, options.format);
+    this.actor = options.actor ?? {
+      kind: "source",
+      id: this.sourceId,
+      name: `${options.organisationId} (${options.format})`,
+    };
+    this.dryRun = options.dryRun ?? false;
+    this.report = {
+      runId: null,
+      organisationId: options.organisationId,
+      format: options.format,
+      mode: options.mode,
+      dryRun: this.dryRun,
+      received: mapped.records.length + countRecords(mapped.rejected) + (mapped.skipped?.length ?? 0),
+      created: 0,
+      changed: 0,
+      unchanged: 0,
+      withdrawn: 0,
+      rejected: 0,
+      skipped: mapped.skipped?.length ?? 0,
+      held: 0,
+      rejections: [],
+      skippedReasons: summariseSkipped(mapped.skipped ?? []),
+      holds: [],
+      warnings: mapped.records.flatMap((r) =>
+        r.warnings.map((message) => ({ ref: showControlChars(r.ref), message: showControlChars(message) })),
+      ),
+      conflicts: 0,
+      studyIds: [],
+      changedIds: [],
+    };
+    this.recordRejection(mapped.rejected);
+
+    ensureFeedSource(
+      db,
+      this.sourceId,
+      options.organisationId,
+      options.format,
+      `${options.organisationId} (${options.format})`,
+    );
+    this.runId = this.dryRun
+      ? null
+      : startIngestRun(db, {
+          organisationId: options.organisationId,
+          sourceId: this.sourceId,
+          format: options.format,
+          mode: options.mode,
+          dryRun: this.dryRun,
+          startedAt: this.nowIso,
+        });
+    this.report.runId = this.runId;
+
+    this.presentIds = new Set<string>(mapped.rejected.map((r) => r.externalId).filter((x): x is string => !!x));
+    this.alsoFor = (options.alsoFor ?? []).filter((org) => org !== options.organisationId);
+    for (const org of this.alsoFor) if (!organisationExists(db, org)) throw new Error(`Ukjent organisasjon "${org}"`);
+    this.chunkSize = Math.max(1, options.chunkSize ?? 200);
+  }
+
+  /** Do the run (or, dry, do it and roll every write back) and finish its account, also on a crash. */
+  execute(): IngestReport {
+    try {
+      if (this.dryRun) this.rollingBack(() => this.work());
+      else this.work();
+    } catch (error) {
+      this.finish((error as Error).message);
+      throw error;
+    }
+    this.finish(null);
+    return this.report;
+  }
+
+  /**
+   * The one place a rejection is recorded: each problem is told (bounded list), and the records
+   * they belong to are counted once each (a mapper may list several problems for one record).
+   */
+  private recordRejection(problems: readonly Rejection[], records = countRecords(problems)): void {
+    for (const problem of problems) this.tell(problem);
+    this.report.rejected += records;
+  }
+
+  private tell(r: Rejection): void {
+    const told = inSenderTerms(this.options.format, r);
+    this.rejections.push({
       ref: showControlChars(told.ref),
       externalId: told.externalId == null ? null : showControlChars(told.externalId),
       field: showControlChars(told.field),
       message: showControlChars(told.message),
     });
-  };
-  for (const r of mapped.rejected) tell(r);
+  }
 
-  ensureFeedSource(
-    db,
-    sourceId,
-    options.organisationId,
-    options.format,
-    `${options.organisationId} (${options.format})`,
-  );
-  const runId = dryRun
-    ? null
-    : startIngestRun(db, {
-        organisationId: options.organisationId,
-        sourceId,
-        format: options.format,
-        mode: options.mode,
-        dryRun,
-        startedAt: nowIso,
+  private rejectRecord(record: MappedRecord, problems: readonly { field: string; message: string }[]): void {
+    this.recordRejection(
+      problems.map((p) => ({ ref: record.ref, externalId: record.externalId, field: p.field, message: p.message })),
+      1,
+    );
+  }
+
+  private rollingBack(work: () => void): void {
+    // Do all the work, report it, then roll every write back.
+    try {
+      this.db.transaction(() => {
+        work();
+        throw new DryRunRollback();
+      })();
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) throw error;
+    }
+  }
+
+  private work(): void {
+    const { records } = this.mapped;
+    for (let start = 0; start < records.length; start += this.chunkSize) {
+      const chunk = records.slice(start, start + this.chunkSize);
+      this.db
+        .transaction(() => {
+          for (const record of chunk) this.ingestRecord(record);
+        })
+        .immediate();
+      this.options.onProgress?.(Math.min(start + this.chunkSize, records.length), records.length);
+    }
+    // Withdraw only when the whole feed could be read and every record identified: a broken file
+    // (or a record without an id) must never make studies disappear.
+    const unreadable = this.mapped.rejected.some((r) => r.externalId == null);
+    if (this.options.mode === "full" && !unreadable) this.withdrawMissing();
+    else if (this.options.mode === "full") {
+      this.report.warnings.push({
+        ref: "hele leveransen",
+        message: "ingenting er trukket tilbake fordi leveransen (eller en studie uten id) ikke kunne leses",
       });
-  report.runId = runId;
+    }
+  }
 
-  // Every id in the feed counts as present, even when its record is rejected: a broken record
-  // must never withdraw a site.
-  const presentIds = new Set<string>(mapped.rejected.map((r) => r.externalId).filter((x): x is string => !!x));
-  const alsoFor = (options.alsoFor ?? []).filter((org) => org !== options.organisationId);
-  for (const org of alsoFor) if (!organisationExists(db, org)) throw new Error(`Ukjent organisasjon "${org}"`);
-  const mayOwn = (org: string) => org === options.organisationId || alsoFor.includes(org);
+  private ingestRecord(sent: MappedRecord): void {
+    // Control characters (NUL and other C0 except tab and line breaks) are removed from every
+    // text field before validation, whatever the format; the sender is told which fields.
+    const record = withoutControlChars(sent, this.options.format, this.report.warnings);
+    this.presentIds.add(record.externalId);
+    const earlier = this.firstRef.get(record.externalId);
+    if (earlier) {
+      this.rejectRecord(record, [
+        {
+          field: "id",
+          message: `id "${record.externalId}" forekommer to ganger i samme leveranse (først i ${earlier}); bare den første er brukt`,
+        },
+      ]);
+      return;
+    }
+    this.firstRef.set(record.externalId, record.ref);
+    const result = safeParseInNorwegian(studyInputSchema, record.study);
+    if (!result.success) {
+      this.rejectRecord(record, describeProblems(result.error));
+      return;
+    }
+    try {
+      this.db.transaction(() => this.storeRecord(record, result.data)).immediate();
+    } catch (error) {
+      if (!(error instanceof RecordProblem)) throw error;
+      this.rejectRecord(record, [{ field: error.field, message: error.message }]);
+    }
+  }
 
-  // The portal organisation responsible for a record: the one the mapper found (the record's own
-  // lead) when the sender may send for it; otherwise the sender, and the operator is told.
-  const withOwner = (study: Study, record: MappedRecord): Study => {
-    if (mayOwn(study.leadOrganisationId)) return study;
-    report.warnings.push({
-      ref: record.ref,
-      message: `utført av ${study.leadOrganisationId}, men avsenderen ${options.organisationId} har ikke fullmakt for den; ${options.organisationId} står som ansvarlig`,
+  /** The study this record is: by this source's id for it, else by its registry identifiers. */
+  private matchStudy(provenance: { sourceId: string; externalId: string }, study: Study): number | null {
+    const studyId = findStudyIdByProvenance(this.db, provenance);
+    if (studyId != null) return studyId;
+    const matches = findStudyIdsByIdentifiers(this.db, study.identifiers);
+    if (matches.length > 1) {
+      throw new RecordProblem(
+        "identifiers",
+        `identifikatorene peker på flere studier (${matches.join(", ")}); slå dem sammen før ny innlesing`,
+      );
+    }
+    return matches[0] ?? null;
+  }
+
+  /** Merge one valid record into its study and save it (inside the record's savepoint). */
+  private storeRecord(record: MappedRecord, study: Study): void {
+    const { db, report, runId, nowIso } = this;
+    const provenance = { sourceId: this.sourceId, externalId: record.externalId };
+    const studyId = this.matchStudy(provenance, study);
+    const existing: Study | null = studyId != null ? latestSnapshot(db, studyId) : null;
+    const incoming = this.withPlaceCoordinates(this.withOwner(study, record), record);
+    const merged = mergeIncomingStudy(existing, incoming, this.options.organisationId, record.externalId, this.alsoFor);
+    for (const message of merged.warnings) report.warnings.push({ ref: record.ref, message });
+    // Junk is stored but held unpublished, unless an editor already published it deliberately
+    // for these same reasons.
+    const reasons = junkReasons(merged.study);
+    for (const why of heldLinkReasons(merged.study))
+      report.warnings.push({ ref: record.ref, message: `${why}: lenken er lagret, men vises ikke offentlig` });
+    const hold = studyId != null ? getStudyHold(db, studyId) : null;
+    const released = hold?.releasedAt != null && reasons.every((r) => hold.reasons.includes(r));
+    const held = reasons.length > 0 && !released;
+    const toSave =
+      held && merged.study.publicationState === "published"
+        ? { ...merged.study, publicationState: "submitted" as const }
+        : merged.study;
+    const result = saveStudy(db, toSave, {
+      studyId: studyId ?? undefined,
+      provenance,
+      actor: this.actor,
+      now: this.now,
     });
-    return { ...study, leadOrganisationId: options.organisationId };
-  };
-  // A place the source names without coordinates (no registered hospital, no geo point) is placed
-  // at its town's or municipality's centre from the postcode list, and the operator is told.
-  let centres: ReturnType<typeof placeCentres> | null = null;
-  const withPlaceCoordinates = (study: Study, record: MappedRecord): Study => {
+    if (!result.ok) {
+      throw new RecordProblem(
+        result.problems[0]!.field,
+        result.problems.map((p) => `${p.field}: ${p.message}`).join("; "),
+      );
+    }
+    if (reasons.length > 0) recordStudyHold(db, result.studyId, reasons, runId, nowIso);
+    else if (hold) clearStudyHold(db, result.studyId);
+    if (held) {
+      report.held++;
+      report.holds.push({ ref: record.ref, externalId: record.externalId, studyId: result.studyId, reasons });
+      report.warnings.push({
+        ref: record.ref,
+        message: `holdt tilbake for redaktør (ikke publisert): ${reasons.join("; ")}`,
+      });
+    }
+    report.conflicts += recordConflicts(
+      db,
+      result.studyId,
+      this.options.organisationId,
+      runId,
+      merged.conflicts,
+      nowIso,
+    );
+    if (result.created) report.created++;
+    else if (result.changed) report.changed++;
+    else report.unchanged++;
+    if (result.created || result.changed) report.changedIds.push(record.externalId);
+    report.studyIds.push(result.studyId);
+  }
+
+  /**
+   * The portal organisation responsible for a record: the one the mapper found (the record's own
+   * lead) when the sender may send for it; otherwise the sender, and the operator is told.
+   */
+  private withOwner(study: Study, record: MappedRecord): Study {
+    const sender = this.options.organisationId;
+    if (study.leadOrganisationId === sender || this.alsoFor.includes(study.leadOrganisationId)) return study;
+    this.report.warnings.push({
+      ref: record.ref,
+      message: `utført av ${study.leadOrganisationId}, men avsenderen ${sender} har ikke fullmakt for den; ${sender} står som ansvarlig`,
+    });
+    return { ...study, leadOrganisationId: sender };
+  }
+
+  /**
+   * A place the source names without coordinates (no registered hospital, no geo point) is placed
+   * at its town's or municipality's centre from the postcode list, and the operator is told.
+   */
+  private withPlaceCoordinates(study: Study, record: MappedRecord): Study {
     if (!study.sites.some((s) => s.organisationId == null && s.lat == null && s.city)) return study;
-    centres ??= placeCentres(db);
+    const centres = (this.centres ??= placeCentres(this.db));
     return {
       ...study,
       sites: study.sites.map((s) => {
         if (s.organisationId != null || s.lat != null || !s.city) return s;
-        const centre = centres!.get(placeKey(s.city));
+        const centre = centres.get(placeKey(s.city));
         if (!centre) return s;
-        report.warnings.push({
+        this.report.warnings.push({
           ref: record.ref,
           message: `${s.name ?? s.city}: uten koordinater i kilden; plassert i sentrum av ${s.city} (postnummerlisten)`,
         });
         return { ...s, lat: centre.lat, lon: centre.lon };
       }),
     };
-  };
-  const firstRef = new Map<string, string>();
-  const chunkSize = Math.max(1, options.chunkSize ?? 200);
+  }
 
-  const work = () => {
-    for (let start = 0; start < mapped.records.length; start += chunkSize) {
-      const chunk = mapped.records.slice(start, start + chunkSize);
-      db.transaction(() => {
-        for (const record of chunk) ingestRecord(record);
-      }).immediate();
-      options.onProgress?.(Math.min(start + chunkSize, mapped.records.length), mapped.records.length);
-    }
-    // Withdraw only when the whole feed could be read and every record identified: a broken file
-    // (or a record without an id) must never make studies disappear.
-    const unreadable = mapped.rejected.some((r) => r.externalId == null);
-    if (options.mode === "full" && !unreadable) withdrawMissing();
-    else if (options.mode === "full") {
-      report.warnings.push({
-        ref: "hele leveransen",
-        message: "ingenting er trukket tilbake fordi leveransen (eller en studie uten id) ikke kunne leses",
-      });
-    }
-  };
-
-  const ingestRecord = (sent: MappedRecord) => {
-    // Control characters (NUL and other C0 except tab and line breaks) are removed from every
-    // text field before validation, whatever the format; the sender is told which fields.
-    const record = withoutControlChars(sent, options.format, report.warnings);
-    presentIds.add(record.externalId);
-    const earlier = firstRef.get(record.externalId);
-    if (earlier) {
-      reject(
-        record,
-        "id",
-        `id "${record.externalId}" forekommer to ganger i samme leveranse (først i ${earlier}); bare den første er brukt`,
-      );
-      return;
-    }
-    firstRef.set(record.externalId, record.ref);
-    const result = safeParseInNorwegian(studyInputSchema, record.study);
-    if (!result.success) {
-      for (const p of describeProblems(result.error)) rejectProblem(record, p.field, p.message);
-      report.rejected++;
-      return;
-    }
-    const parsed = { study: result.data };
-    try {
-      db.transaction(() => {
-        const provenance = { sourceId, externalId: record.externalId };
-        let studyId = findStudyIdByProvenance(db, provenance);
-        if (studyId == null) {
-          const matches = findStudyIdsByIdentifiers(db, parsed.study.identifiers);
-          if (matches.length > 1) {
-            throw new RecordProblem(
-              "identifiers",
-              `identifikatorene peker på flere studier (${matches.join(", ")}); slå dem sammen før ny innlesing`,
-            );
-          }
-          studyId = matches[0] ?? null;
-        }
-        const existing: Study | null = studyId != null ? latestSnapshot(db, studyId) : null;
-        const incoming = withPlaceCoordinates(withOwner(parsed.study, record), record);
-        const merged = mergeIncomingStudy(existing, incoming, options.organisationId, record.externalId, alsoFor);
-        for (const message of merged.warnings) report.warnings.push({ ref: record.ref, message });
-        // Junk is stored but held unpublished, unless an editor already published it deliberately
-        // for these same reasons.
-        const reasons = junkReasons(merged.study);
-        for (const why of heldLinkReasons(merged.study))
-          report.warnings.push({ ref: record.ref, message: `${why}: lenken er lagret, men vises ikke offentlig` });
-        const hold = studyId != null ? getStudyHold(db, studyId) : null;
-        const released = hold?.releasedAt != null && reasons.every((r) => hold.reasons.includes(r));
-        const held = reasons.length > 0 && !released;
-        const toSave =
-          held && merged.study.publicationState === "published"
-            ? { ...merged.study, publicationState: "submitted" as const }
-            : merged.study;
-        const result = saveStudy(db, toSave, { studyId: studyId ?? undefined, provenance, actor, now });
-        if (!result.ok) {
-          throw new RecordProblem(
-            result.problems[0]!.field,
-            result.problems.map((p) => `${p.field}: ${p.message}`).join("; "),
-          );
-        }
-        if (reasons.length > 0) recordStudyHold(db, result.studyId, reasons, runId, nowIso);
-        else if (hold) clearStudyHold(db, result.studyId);
-        if (held) {
-          report.held++;
-          report.holds.push({ ref: record.ref, externalId: record.externalId, studyId: result.studyId, reasons });
-          report.warnings.push({
-            ref: record.ref,
-            message: `holdt tilbake for redaktør (ikke publisert): ${reasons.join("; ")}`,
-          });
-        }
-        report.conflicts += recordConflicts(
-          db,
-          result.studyId,
-          options.organisationId,
-          runId,
-          merged.conflicts,
-          nowIso,
-        );
-        if (result.created) report.created++;
-        else if (result.changed) report.changed++;
-        else report.unchanged++;
-        if (result.created || result.changed) report.changedIds.push(record.externalId);
-        report.studyIds.push(result.studyId);
-      }).immediate();
-    } catch (error) {
-      if (!(error instanceof RecordProblem)) throw error;
-      rejectProblem(record, error.field, error.message);
-      report.rejected++;
-    }
-  };
-
-  const withdrawMissing = () => {
-    const owners = [options.organisationId, ...alsoFor];
-    const gone = activeStudiesFromSource(db, sourceId, owners).filter((s) => !presentIds.has(s.externalId));
+  /** A full feed: this sender's (and its also-for organisations') sites in studies it no longer sends. */
+  private withdrawMissing(): void {
+    const { db, actor } = this;
+    const owners = [this.options.organisationId, ...this.alsoFor];
+    const gone = activeStudiesFromSource(db, this.sourceId, owners).filter((s) => !this.presentIds.has(s.externalId));
     db.transaction(() => {
       for (const { studyId } of new Map(gone.map((g) => [g.studyId, g])).values()) {
         const snapshot = latestSnapshot(db, studyId);
@@ -321,52 +413,25 @@ export function ingestBatch(db: Db, mapped: MapResult, options: IngestOptions): 
         const result = saveStudy(db, withdrawOrganisationSites(snapshot, owners), {
           studyId,
           actor: { ...actor, name: `${actor.name}: ikke lenger i full leveranse` },
-          now,
+          now: this.now,
         });
-        if (result.ok && result.changed) report.withdrawn++;
+        if (result.ok && result.changed) this.report.withdrawn++;
       }
     }).immediate();
-  };
-
-  const reject = (record: MappedRecord, field: string, message: string) => {
-    tell({ ref: record.ref, externalId: record.externalId, field, message });
-    report.rejected++;
-  };
-  const rejectProblem = (record: MappedRecord, field: string, message: string) => {
-    tell({ ref: record.ref, externalId: record.externalId, field, message });
-  };
-
-  try {
-    if (dryRun) {
-      // Do all the work, report it, then roll every write back.
-      try {
-        db.transaction(() => {
-          work();
-          throw new DryRunRollback();
-        })();
-      } catch (error) {
-        if (!(error instanceof DryRunRollback)) throw error;
-      }
-    } else {
-      work();
-    }
-  } catch (error) {
-    report.rejections = rejections.toArray();
-    if (runId != null)
-      finishIngestRun(
-        db,
-        runId,
-        countsOf(report),
-        report.rejections,
-        (error as Error).message,
-        notesOf(report, options),
-      );
-    throw error;
   }
-  report.rejections = rejections.toArray();
-  report.rejected += countRecords(mapped.rejected);
-  if (runId != null) finishIngestRun(db, runId, countsOf(report), report.rejections, null, notesOf(report, options));
-  return report;
+
+  /** The run's account: counts, the bounded rejection list, notes, and the error that stopped it. */
+  private finish(errorMessage: string | null): void {
+    const { report } = this;
+    report.rejections = this.rejections.toArray();
+    if (this.runId == null) return;
+    const notes = {
+      skipped: report.skippedReasons,
+      warnings: report.warnings,
+      registryImportId: this.options.registryImportId ?? null,
+    };
+    finishIngestRun(this.db, this.runId, countsOf(report), report.rejections, errorMessage, notes);
+  }
 }
 
 class RecordProblem extends Error {
@@ -379,11 +444,7 @@ class RecordProblem extends Error {
 }
 
 /** The record with control characters removed from its id and every text of its study; one warning per field. */
-function withoutControlChars(
-  record: MappedRecord,
-  format: IngestFormat,
-  warnings: { ref: string; message: string }[],
-): MappedRecord {
+function withoutControlChars(record: MappedRecord, format: IngestFormat, warnings: Warning[]): MappedRecord {
   const { value: study, cleaned } = cleanControlChars(record.study);
   const { value: externalId } = cleanControlChars(record.externalId);
   if (cleaned.length === 0 && externalId === record.externalId) return record;
@@ -399,7 +460,7 @@ function withoutControlChars(
 }
 
 /** Rejections from mappers may list several problems for one record: count records, not lines. */
-function countRecords(rejections: Rejection[]): number {
+function countRecords(rejections: readonly Rejection[]): number {
   return new Set(rejections.map((r) => `${r.ref}\u0000${r.externalId ?? ""}`)).size;
 }
 
@@ -414,8 +475,4 @@ function countsOf(r: IngestReport): IngestRunCounts {
     skipped: r.skipped,
     held: r.held,
   };
-}
-
-function notesOf(r: IngestReport, options: IngestOptions) {
-  return { skipped: r.skippedReasons, warnings: r.warnings, registryImportId: options.registryImportId ?? null };
 }

@@ -1,4 +1,5 @@
 /** Shared by the search scripts: which engines to work on, from the configuration and --engine. */
+import { closeDb } from "#app/db.server";
 import type { SearchEngines } from "#app/search.server";
 import type { SearchEngine } from "#app/search/types";
 
@@ -16,6 +17,17 @@ export function selectEngines(engines: SearchEngines, only: string | undefined):
   if (!engine)
     throw new Error(`--engine ${only}: Meilisearch is not configured (set SEARCH_ENGINE=meilisearch and MEILI_HOST)`);
   return [engine];
+}
+
+/** selectEngines for a script: a bad --engine prints the message and the usage, closes the database and exits 2. */
+export function selectEnginesOrExit(engines: SearchEngines, only: string | undefined, help: string): SearchEngine[] {
+  try {
+    return selectEngines(engines, only);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${help}`);
+    closeDb();
+    process.exit(2);
+  }
 }
 
 export function describeEngine(engine: SearchEngine, host?: string): string {

@@ -24,11 +24,10 @@
  * Not in the CSV: eligibility criteria, healthy volunteers (unknown: null, not "no"), detailed
  * description, contacts, official title, keywords.
  */
-import { gunzipSync } from "node:zlib";
-import { parse } from "csv-parse/sync";
-import { decodeUtf8Strict } from "#app/ingest/text-decoding";
 import type { MapContext, MapResult } from "#app/ingest/types";
 import { MAX_RECORDS, MAX_UNCOMPRESSED_BYTES, mapCtgovStudy, type CtgovOptions } from "./ctgov-json.server";
+import { csvErrorRef, csvRows, gzipFailure, openText, type CsvRow } from "./open-input.server";
+import { errorText } from "./values";
 
 /** Columns without which a row cannot become a study (the export lets users choose columns). */
 export const REQUIRED_CSV_COLUMNS = [
@@ -128,46 +127,21 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
   };
 
   const max = Math.min(ctx.maxUnpackedBytes ?? MAX_UNCOMPRESSED_BYTES, MAX_UNCOMPRESSED_BYTES);
-  let text: string;
-  if (typeof input === "string") {
-    text = input;
-  } else if (input[0] === 0x1f && input[1] === 0x8b) {
-    try {
-      text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: max }));
-    } catch (error) {
-      return fail(
-        "input",
-        "gzip",
-        `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${String(error)}`,
-      );
-    }
-  } else {
-    try {
-      text = decodeUtf8Strict(input);
-    } catch (error) {
-      return fail("input", "(tegnsett)", (error as Error).message);
-    }
+  const opened = openText(input, max);
+  if (!opened.ok) {
+    return opened.stage === "gzip"
+      ? fail("input", "gzip", gzipFailure(max, String(opened.error)))
+      : fail("input", "(tegnsett)", (opened.error as Error).message);
   }
+  const { text } = opened;
   if (text.length > max) return fail("input", "input", `filen er større enn ${max} tegn`);
   if (text.trim() === "") return fail("input", "input", "tom fil: ingen studier");
 
-  let rows: { record: string[]; info: { lines: number } }[];
+  let rows: CsvRow[];
   try {
-    // With `info: true` each record comes as { record, info } (csv-parse's typings do not narrow it).
-    rows = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: false,
-      to: MAX_RECORDS + 2,
-    }) as unknown as typeof rows;
+    rows = csvRows(text, MAX_RECORDS + 2);
   } catch (error) {
-    const lines = (error as { lines?: number }).lines;
-    return fail(
-      lines ? `line ${lines}` : "input",
-      "input",
-      `ugyldig CSV: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    return fail(csvErrorRef(error, "input"), "input", `ugyldig CSV: ${errorText(error)}`);
   }
   const header = rows[0]?.record.map((h) => h.trim()) ?? [];
   const missing = REQUIRED_CSV_COLUMNS.filter((c) => !header.includes(c));

@@ -80,7 +80,6 @@
  * EU CT (type CTIS or the pattern) and ISRCTN → identifiers; every other id → otherIdentifiers
  * {scheme: its domain, else its type, "Org Study ID" for orgStudyIdInfo; value; url: its link}.
  */
-import { gunzipSync } from "node:zlib";
 import { unzipSync } from "fflate";
 import { daysInMonth, isCalendarDate } from "#app/domain/calendar-date";
 import { osloDate, type DeclaredStatus, type DeclaredStatusValue } from "#app/domain/inclusion-status";
@@ -96,6 +95,8 @@ import {
 import { matchRegisteredOrganisation } from "#app/ingest/organisation-matcher";
 import { MAX_IDENTICAL_REJECTIONS } from "#app/ingest/bounded-rejections";
 import { decodeUtf8Strict } from "#app/ingest/text-decoding";
+import { gunzipUtf8, gzipFailure, isGzip, isZip } from "./open-input.server";
+import { arr, clip, clipSilently, errorText, isObject, obj, str, type JsonObject } from "./values";
 import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "#app/ingest/types";
 
 export const MAX_RECORDS = 200_000;
@@ -123,13 +124,6 @@ interface RawItem {
   value: unknown;
 }
 
-type JsonObject = Record<string, unknown>;
-
-const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
-const obj = (v: unknown): JsonObject => (isObject(v) ? v : {});
-const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
 /* ------------------------------------------------------------------------------------------ */
 /* Input decoding                                                                               */
 /* ------------------------------------------------------------------------------------------ */
@@ -153,10 +147,6 @@ class Collector {
   reject(ref: string, field: string, message: string, externalId: string | null = null): void {
     this.rejected.push({ ref, externalId, field, message });
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** A parsed JSON value that is a study, an array of studies or an API page. */
@@ -291,18 +281,14 @@ export function collectCtgovInput(input: Buffer | string, max: number = MAX_UNCO
       return out;
     }
     const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    if (isZip(bytes)) {
       collectZip(bytes, out, max);
-    } else if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    } else if (isGzip(bytes)) {
       let text: string;
       try {
-        text = decodeUtf8Strict(gunzipSync(bytes, { maxOutputLength: max }));
+        text = gunzipUtf8(bytes, max);
       } catch (error) {
-        out.reject(
-          "input",
-          "gzip",
-          `gzip-filen kan ikke pakkes ut: den er større enn ${max} byte utpakket (grensen for en leveranse), eller skadet: ${errorText(error)}`,
-        );
+        out.reject("input", "gzip", gzipFailure(max, errorText(error)));
         return out;
       }
       collectText(text, null, out);
@@ -429,13 +415,6 @@ export const ctgovInterventionType = (value: unknown): InterventionType =>
       .toUpperCase()
       .replace(/[\s-]+/g, "_")
   ] ?? "other";
-
-export function clip(text: string | null, max: number, field: string, warnings: string[]): string | null {
-  if (text == null) return null;
-  if (text.length <= max) return text;
-  warnings.push(`${field}: teksten var ${text.length} tegn og er kortet ned til ${max}`);
-  return `${text.slice(0, max - 1).trimEnd()}…`;
-}
 
 /** Splits CT.gov eligibility text at the "Exclusion Criteria" heading. */
 export function splitCriteria(text: string | null): { inclusion: string | null; exclusion: string | null } {
@@ -889,9 +868,6 @@ function uniqueContacts(contacts: ContactOut[]): ContactOut[] {
     return true;
   });
 }
-
-const clipSilently = (text: string | null, max: number) =>
-  text == null ? null : text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 function buildStudy(
   p: JsonObject,

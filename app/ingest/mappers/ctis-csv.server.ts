@@ -50,14 +50,14 @@
  * No CTIS export has a plain-language summary: records are "submitted" (waiting for a hospital
  * editor to add a Norwegian summary), never "published".
  */
-import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import { isCalendarDate } from "#app/domain/calendar-date";
 import type { DeclaredStatusValue } from "#app/domain/inclusion-status";
 import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput } from "#app/domain/study";
 import { matchOrganisationName } from "#app/ingest/organisation-matcher";
-import { decodeUtf8Strict } from "#app/ingest/text-decoding";
 import { SKIP_REASONS, type MapContext, type MapResult, type MappedRecord, type Rejection } from "#app/ingest/types";
+import { csvErrorRef, csvRows, openText, type CsvRow } from "./open-input.server";
+import { errorText } from "./values";
 
 export const CTIS_MAX_BYTES = 200 * 1024 * 1024;
 export const CTIS_MAX_ROWS = 200_000;
@@ -372,16 +372,12 @@ export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult
   };
 
   const max = Math.min(ctx.maxUnpackedBytes ?? CTIS_MAX_BYTES, CTIS_MAX_BYTES);
-  let text: string;
-  try {
-    if (typeof input === "string") text = input;
-    else if (input[0] === 0x1f && input[1] === 0x8b)
-      text = decodeUtf8Strict(gunzipSync(input, { maxOutputLength: max }));
-    else text = decodeUtf8Strict(input);
-  } catch (error) {
-    fail("input", null, "(tegnsett)", error instanceof Error ? error.message : String(error));
+  const opened = openText(input, max);
+  if (!opened.ok) {
+    fail("input", null, "(tegnsett)", errorText(opened.error));
     return result;
   }
+  const { text } = opened;
   if (text.length > max) {
     fail("input", null, "input", `filen er større enn ${max} tegn`);
     return result;
@@ -397,13 +393,7 @@ export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult
   try {
     firstRecord = (parse(text, { bom: true, to: 1, relax_column_count: true }) as string[][])[0] ?? [];
   } catch (error) {
-    const lines = (error as { lines?: number }).lines;
-    fail(
-      lines ? `line ${lines}` : "line 1",
-      null,
-      "input",
-      `ugyldig CSV i overskriftslinjen: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    fail(csvErrorRef(error, "line 1"), null, "input", `ugyldig CSV i overskriftslinjen: ${errorText(error)}`);
     return result;
   }
   const missingInHeader = CTIS_REQUIRED_COLUMNS.filter(
@@ -419,24 +409,11 @@ export function parseCtisCsv(input: Buffer | string, ctx: MapContext): MapResult
     return result;
   }
 
-  let rows: { record: string[]; info: { lines: number } }[];
+  let rows: CsvRow[];
   try {
-    // With `info: true` each record comes as { record, info } (csv-parse's typings do not narrow it).
-    rows = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: false,
-      to: CTIS_MAX_ROWS + 2,
-    }) as unknown as typeof rows;
+    rows = csvRows(text, CTIS_MAX_ROWS + 2);
   } catch (error) {
-    const lines = (error as { lines?: number }).lines;
-    fail(
-      lines ? `line ${lines}` : "input",
-      null,
-      "input",
-      `ugyldig CSV: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    fail(csvErrorRef(error, "input"), null, "input", `ugyldig CSV: ${errorText(error)}`);
     return result;
   }
 

@@ -101,6 +101,7 @@ import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput, typ
 import { EXTENSION, HOSPITAL_ID_SYSTEM, ORGANISATION_ID_SYSTEM } from "#app/fhir/constants";
 import { matchOrganisationName } from "#app/ingest/organisation-matcher";
 import { EncodingError, decodeUtf8Strict } from "#app/ingest/text-decoding";
+import { arr, errorText, obj, str } from "./values";
 import {
   SKIP_REASONS,
   type MapContext,
@@ -156,19 +157,11 @@ class MappingError extends Error {
   }
 }
 
-const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
-
 const PLACEHOLDERS = new Set(["indisponible", "non disponible", "n/a", "na", "unknown", "inconnu", "-"]);
 /** A string value, with ECLAIRE's "INDISPONIBLE" and similar placeholders treated as absent. */
 function value(v: unknown): string | null {
   const s = str(v);
   return s && !PLACEHOLDERS.has(s.toLowerCase()) ? s : null;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 // ---------------------------------------------------------------------------------------------
