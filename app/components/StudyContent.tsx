@@ -12,7 +12,7 @@ import { HealthyVolunteersText, MoreInfoAtHospital } from "#app/components/Study
 import { FallbackNote, LocalizedText } from "#app/components/LocalizedText";
 import { DemoBadge, StatusBadge } from "#app/components/StatusBadge";
 import { useTranslator } from "#app/i18n/use-translator";
-import type { ClinicianStudyView, PatientStudyView } from "#app/views/study-page-types";
+import type { ClinicianStudyView, PatientStudyView, StudyPageBase } from "#app/views/study-page-types";
 
 type TitleTag = "h1" | "h2";
 
@@ -41,18 +41,7 @@ export function PatientStudyContent({
         <LocalizedText value={s.title} />
         {s.isDemo ? <DemoBadge /> : null}
       </Title>
-      {s.isDemo ? <p className="notice notice-warning">{t("demo.notice")}</p> : null}
-      {s.withdrawn ? (
-        <p className="notice notice-warning">
-          {s.withdrawn.date
-            ? t("patient.study.withdrawn", { date: s.withdrawn.date })
-            : t("patient.study.withdrawnNoDate")}
-        </p>
-      ) : (
-        <p>
-          <StatusBadge status={s.status} text={s.statusText} />
-        </p>
-      )}
+      <DemoAndStatus s={s} />
       <FallbackNote values={[s.title, s.summary, s.participation]} />
       {nearest && !s.withdrawn ? (
         // A phone's first screen: the nearest site, its status and whom to call, before the details.
@@ -234,18 +223,7 @@ export function ClinicianStudyContent({
         {s.isDemo ? <DemoBadge /> : null}
       </Title>
       {s.fullTitle ? <LocalizedText as="p" className="lead" value={s.fullTitle} /> : null}
-      {s.isDemo ? <p className="notice notice-warning">{t("demo.notice")}</p> : null}
-      {s.withdrawn ? (
-        <p className="notice notice-warning">
-          {s.withdrawn.date
-            ? t("patient.study.withdrawn", { date: s.withdrawn.date })
-            : t("patient.study.withdrawnNoDate")}
-        </p>
-      ) : (
-        <p>
-          <StatusBadge status={s.status} text={s.statusText} />
-        </p>
-      )}
+      <DemoAndStatus s={s} />
       <FallbackNote values={[s.title, s.summary, s.scientificSummary]} />
       {tools ? (
         <ul className="page-links">
@@ -472,5 +450,26 @@ function ContactLine({ contact }: { contact: { name: string; phone: string | nul
         </>
       ) : null}
     </p>
+  );
+}
+
+/** Under the title on both pages: the demo notice, then "withdrawn" or the study's status. */
+function DemoAndStatus({ s }: { s: Pick<StudyPageBase, "isDemo" | "withdrawn" | "status" | "statusText"> }) {
+  const { t } = useTranslator();
+  return (
+    <>
+      {s.isDemo ? <p className="notice notice-warning">{t("demo.notice")}</p> : null}
+      {s.withdrawn ? (
+        <p className="notice notice-warning">
+          {s.withdrawn.date
+            ? t("patient.study.withdrawn", { date: s.withdrawn.date })
+            : t("patient.study.withdrawnNoDate")}
+        </p>
+      ) : (
+        <p>
+          <StatusBadge status={s.status} text={s.statusText} />
+        </p>
+      )}
+    </>
   );
 }
