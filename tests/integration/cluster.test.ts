@@ -19,6 +19,7 @@ import { checkDatabaseFile } from "#app/models/backup.server";
 import { issueToken } from "#app/models/token.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
+import { holdDelivery } from "../helpers/held-delivery";
 import { SseClient } from "../helpers/sse";
 
 let dir: string;
@@ -217,37 +218,20 @@ describe("two serving processes (WEB_CONCURRENCY=2)", () => {
 
   it("SIGTERM to the primary: a request in flight completes, every process exits, exit code 0", async () => {
     const body = JSON.stringify([study(3), study(4)]);
-    const req = http.request(`${server.url}/api/v1/organisations/ous/studies?format=native`, {
-      method: "POST",
-      agent: false,
-      headers: {
-        "Content-Type": "application/json",
-        "Content-Length": Buffer.byteLength(body),
-        Authorization: `Bearer ${token}`,
-        Expect: "100-continue",
-      },
-    });
-    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      req.on("response", (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on("error", reject);
-      });
-      req.on("error", reject);
-    });
-    const continued = new Promise<void>((resolve) => req.once("continue", () => resolve()));
-    req.flushHeaders();
-    await continued; // a serving process has read the headers and is handling the request
+    // A serving process has read the headers and is handling the request.
+    const held = await holdDelivery(
+      `${server.url}/api/v1/organisations/ous/studies?format=native`,
+      "POST",
+      token,
+      body,
+    );
 
     const exited = new Promise<number | null>((resolve) => server.process.once("exit", (code) => resolve(code)));
     server.process.kill("SIGTERM");
     for (let i = 0; i < 600 && (server.output().match(/cluster shutdown: closing/g) ?? []).length < 2; i++)
       await new Promise((r) => setTimeout(r, 50));
     expect((server.output().match(/cluster shutdown: closing/g) ?? []).length).toBe(2);
-    req.end(body);
-    const answer = await response;
+    const answer = await held.send();
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toMatchObject({ received: 2, created: 2, rejected: 0 });
     expect(await exited).toBe(0);

@@ -6,7 +6,6 @@
  * and the process exit 0.
  */
 import { existsSync, rmSync } from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "#app/boot.server";
@@ -17,6 +16,7 @@ import { issueToken } from "#app/models/token.server";
 import { serverPidFile } from "#app/ops/server-pid.server";
 import { tempDir } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
+import { holdDelivery } from "../helpers/held-delivery";
 import { SseClient } from "../helpers/sse";
 
 let dir: string;
@@ -65,30 +65,8 @@ describe("SIGTERM", () => {
 
     // The request in flight: headers sent, body held back until after the signal.
     const body = JSON.stringify(studies);
-    const url = new URL(`${server.url}/api/v1/organisations/ous/studies?format=native`);
-    const req = http.request(url, {
-      method: "PUT",
-      agent: false,
-      headers: {
-        "Content-Type": "application/json",
-        "Content-Length": Buffer.byteLength(body),
-        Authorization: `Bearer ${token}`,
-        Expect: "100-continue",
-      },
-    });
-    const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      req.on("response", (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on("error", reject);
-      });
-      req.on("error", reject);
-    });
-    const continued = new Promise<void>((resolve) => req.once("continue", () => resolve()));
-    req.flushHeaders();
-    await continued; // the server has read the request's headers and is handling it
+    // The server has read the request's headers and is handling it.
+    const held = await holdDelivery(`${server.url}/api/v1/organisations/ous/studies?format=native`, "PUT", token, body);
 
     const exited = new Promise<number | null>((resolve) => server.process.once("exit", (code) => resolve(code)));
     server.process.kill("SIGTERM");
@@ -96,8 +74,7 @@ describe("SIGTERM", () => {
     // New connections are refused now…
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     // …and the request that was in flight is served to its end.
-    req.end(body);
-    const answer = await response;
+    const answer = await held.send();
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toMatchObject({
       organisation: "ous",
