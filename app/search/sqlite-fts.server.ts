@@ -37,7 +37,6 @@ import {
   compileFilter,
   comparator,
   eachMatch,
-  entryFromDocuments,
   ensureStatus,
   FacetCounter,
   haversineKm,
@@ -73,6 +72,11 @@ const SHORT_COLUMNS = "{title conditions codes categories interventions places}"
 const TITLE_TIER = 0;
 const CONDITION_TIER = 100;
 const ANSWER_CACHE_SIZE = 500;
+/** More changed studies than this since the table was loaded: reload it all (as cheap, and simpler). */
+const CATCH_UP_LIMIT = 2_000;
+/** search_changes rows kept (a reader further behind reloads it all); pruned once this many more have piled up. */
+const CHANGE_LOG_KEEP = 20_000;
+const CHANGE_LOG_PRUNE_EVERY = 1_000;
 const OTHER_FIELD_TIER = 300;
 /** Score offsets that put every typo match after every exact one, and substrings after both (TYPO_TIER + OTHER_FIELD_TIER stays below SUBSTRING_TIER). */
 const TYPO_TIER = 1_000;
@@ -142,6 +146,10 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly knownTerms = new Set<string>();
   private table: StudyTable | null = null;
   private tableGeneration: string | null = null;
+  /** The last search_changes row the table includes (null: unknown, reload it all when behind). */
+  private tableSeq: number | null = null;
+  /** How the table kept up: whole loads, catch-ups, and studies read by catch-ups (metrics, tests). */
+  readonly tableReads = { loads: 0, catchUps: 0, studiesRead: 0 };
 
   /**
    * Answers of recent searches. Exact, not a TTL cache: an answer is a function of the query, the
@@ -185,27 +193,23 @@ export class SqliteFtsEngine implements SearchEngine {
   async indexStudies(studyIds: number[], documents: SearchDocument[]): Promise<void> {
     const ids = [...new Set([...studyIds, ...documents.map((d) => d.studyId)])];
     for (const id of ids) if (!Number.isSafeInteger(id)) throw new RangeError(`Invalid study id ${id}`);
-    const before = this.generationNow();
-    const after = this.db
+    this.db
       .transaction(() => {
         this.deleteStudies(ids);
         this.insertDocuments(documents);
-        return this.bumpGeneration();
+        this.recordChanges(ids);
       })
       .immediate();
-    this.patchTable(before, after, ids, documents);
   }
 
   async removeStudies(studyIds: number[]): Promise<void> {
     for (const id of studyIds) if (!Number.isSafeInteger(id)) throw new RangeError(`Invalid study id ${id}`);
-    const before = this.generationNow();
-    const after = this.db
+    this.db
       .transaction(() => {
         this.deleteStudies(studyIds);
-        return this.bumpGeneration();
+        this.recordChanges(studyIds);
       })
       .immediate();
-    this.patchTable(before, after, studyIds, []);
   }
 
   /**
@@ -227,7 +231,7 @@ export class SqliteFtsEngine implements SearchEngine {
         }
         this.knownTerms.clear();
         for (const batch of source) this.insertDocuments(batch);
-        this.bumpGeneration();
+        this.recordChanges(null);
       })
       .immediate();
     this.table = null;
@@ -550,8 +554,11 @@ export class SqliteFtsEngine implements SearchEngine {
 
   // -------------------------------------------------------------------------------------------
   // The in-memory filter table (app/search/filter-table.ts), kept in step with the search tables by a
-  // generation number in app_meta: this process patches it on its own writes; a change by another
-  // process (a CLI reindex) makes it reload on the next search.
+  // generation value in app_meta and the search_changes log (migration 0024). Every write — by
+  // this process, the search-indexing thread or another process — logs the studies it touched and
+  // moves the generation; a search that finds the generation moved reads only those studies again
+  // (an ingest batch of 100 costs 100 studies per serving process, not the whole table). A rebuild,
+  // a log pruned past the table, or a change of more than CATCH_UP_LIMIT studies reloads it all.
 
   private generationNow(): string | null {
     return (
@@ -559,26 +566,76 @@ export class SqliteFtsEngine implements SearchEngine {
     );
   }
 
-  private bumpGeneration(): string {
-    const value = `${Date.now()}-${randomBytes(6).toString("hex")}`;
+  /** Inside a write transaction: logs the studies it touched (null: all of them) and moves the generation. */
+  private recordChanges(studyIds: readonly number[] | null): void {
+    const log = this.stmt("INSERT INTO search_changes (study_id) VALUES (?)");
+    if (studyIds === null) log.run(null);
+    else for (const id of new Set(studyIds)) log.run(id);
+    const [first, last] = this.stmt("SELECT min(seq), max(seq) FROM search_changes").raw().get() as [number, number];
+    if (last - first >= CHANGE_LOG_KEEP + CHANGE_LOG_PRUNE_EVERY)
+      this.stmt("DELETE FROM search_changes WHERE seq <= ?").run(last - CHANGE_LOG_KEEP);
     this.stmt(
       "INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    ).run(GENERATION_KEY, value);
-    return value;
+    ).run(GENERATION_KEY, `${last}-${randomBytes(6).toString("hex")}`);
   }
 
   private filterTable(): StudyTable {
     const generation = this.generationNow();
     if (this.table && generation === this.tableGeneration) return this.table;
+    // One read transaction: the generation, the log and the rows are one snapshot of the index.
+    return this.db.transaction(() => this.catchUp() ?? this.loadTable())();
+  }
+
+  /** Brings the loaded table up to the index by the studies logged since it was loaded; null when it cannot. */
+  private catchUp(): StudyTable | null {
+    const table = this.table;
+    if (!table || this.tableSeq == null) return null;
+    const changes = this.stmt("SELECT seq, study_id FROM search_changes WHERE seq > ? ORDER BY seq LIMIT ?")
+      .raw()
+      .all(this.tableSeq, CATCH_UP_LIMIT + 1) as [number, number | null][];
+    // A gap means rows were pruned (or a write logged nothing): the log no longer says what changed.
+    if (changes.length === 0 || changes.length > CATCH_UP_LIMIT || changes[0]![0] !== this.tableSeq + 1) return null;
+    if (changes.some(([, id]) => id === null)) return null;
+    const ids = [...new Set(changes.map(([, id]) => id!))];
+    for (const id of ids) table.delete(id);
+    const added = this.readEntries(ids);
+    for (const [id, entry] of added) table.set(id, entry);
+    // Removed studies took their sites with them; added ones get the current epoch's statuses.
+    patchStatus(
+      table,
+      added.map(([, e]) => e),
+    );
+    this.tableSeq = changes[changes.length - 1]![0];
+    this.tableGeneration = this.generationNow();
+    this.tableReads.catchUps++;
+    this.tableReads.studiesRead += ids.length;
+    return table;
+  }
+
+  private loadTable(): StudyTable {
+    const generation = this.generationNow();
+    const seq = this.stmt("SELECT max(seq) FROM search_changes").pluck().get() as number | null;
+    const table = new StudyTable(this.readEntries(null));
+    this.table = table;
+    this.tableGeneration = generation;
+    this.tableSeq = seq ?? 0;
+    this.tableReads.loads++;
+    return table;
+  }
+
+  /** Filter-table entries of the given studies (null: every study), read from the search tables. */
+  private readEntries(ids: readonly number[] | null): [number, StudyEntry][] {
     // All three in study order, merged: each entry is made whole at once (its sites, arrays and
     // codes right after it), so what one study's check reads sits together in memory — the
     // search pass is bound by memory reads, and scattering an entry's parts over the heap made
     // it slower.
+    const only = ids === null ? "" : "WHERE study_id IN (SELECT value FROM json_each(?))";
+    const args = ids === null ? [] : [JSON.stringify(ids)];
     const studies = this.stmt(
-      "SELECT study_id, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at, confirmed_until FROM search_studies ORDER BY study_id",
+      `SELECT study_id, study_type, phase, sex, min_age, max_age, healthy_volunteers, updated_at, study_closes_at, confirmed_until FROM search_studies ${only} ORDER BY study_id`,
     )
       .raw()
-      .all() as [
+      .all(...args) as [
       number,
       string,
       string | null,
@@ -590,16 +647,14 @@ export class SqliteFtsEngine implements SearchEngine {
       number | null,
       number | null,
     ][];
-    const values = this.stmt("SELECT study_id, kind, value FROM search_study_values ORDER BY study_id").raw().all() as [
-      number,
-      string,
-      string,
-    ][];
+    const values = this.stmt(`SELECT study_id, kind, value FROM search_study_values ${only} ORDER BY study_id`)
+      .raw()
+      .all(...args) as [number, string, string][];
     const sites = this.stmt(
-      "SELECT study_id, site_id, region_id, organisation_id, hospital_id, opens_at, closes_at, paused, lat, lon FROM search_sites ORDER BY study_id, site_id",
+      `SELECT study_id, site_id, region_id, organisation_id, hospital_id, opens_at, closes_at, paused, lat, lon FROM search_sites ${only} ORDER BY study_id, site_id`,
     )
       .raw()
-      .all() as [
+      .all(...args) as [
       number,
       number,
       string | null,
@@ -665,32 +720,7 @@ export class SqliteFtsEngine implements SearchEngine {
         }),
       ]);
     }
-    const table = new StudyTable(entries);
-    this.table = table;
-    this.tableGeneration = generation;
-    return table;
-  }
-
-  /** After this process's own write: patch the loaded table instead of reloading it. */
-  private patchTable(before: string | null, after: string, removed: number[], documents: SearchDocument[]): void {
-    if (!this.table || before !== this.tableGeneration) {
-      this.table = null; // someone else wrote meanwhile: reload on the next search
-      return;
-    }
-    for (const id of removed) this.table.delete(id);
-    const added: StudyEntry[] = [];
-    for (const [id, docs] of groupByStudy(documents)) {
-      const d = docs[0]!;
-      const entry = entryFromDocuments(docs, {
-        icd10Prefixes: icd10Prefixes(d.icd10),
-        chapters: [...new Set(d.icd10.map(icd10Chapter).filter((c): c is string => c != null))],
-      });
-      this.table.set(id, entry);
-      added.push(entry);
-    }
-    // Removed studies take their sites with them; added ones get the current epoch's statuses.
-    patchStatus(this.table, added);
-    this.tableGeneration = after;
+    return entries;
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {

@@ -138,6 +138,35 @@ describe("sqlite-fts engine specifics", () => {
     }
   });
 
+  it("another connection's writes are caught up study by study: only the studies the write logged are read again", async () => {
+    const other = openDatabase(t.file);
+    try {
+      const reader = new SqliteFtsEngine(other, { answerCache: 0 });
+      await reader.search({ now }); // loads the table
+      expect(reader.tableReads).toEqual({ loads: 1, catchUps: 0, studiesRead: 0 });
+      await engine.indexStudies([4, 5], [doc(4, 41, "Kosthold og tarmflora hos ungdom"), doc(5, 52, "Lungeinfarkt")]);
+      await engine.removeStudies([2]);
+      const seen = await reader.search({ now, facets: ["region"] });
+      expect(reader.tableReads).toEqual({ loads: 1, catchUps: 1, studiesRead: 3 });
+      // The same answer as a table loaded from scratch.
+      const fresh = await new SqliteFtsEngine(other, { answerCache: 0 }).search({ now, facets: ["region"] });
+      expect(seen.hits.map((h) => [h.studyId, h.siteId])).toEqual(fresh.hits.map((h) => [h.studyId, h.siteId]));
+      expect(seen.facets).toEqual(fresh.facets);
+      expect(seen.hits.some((h) => h.studyId === 2)).toBe(false);
+      // A log pruned past the reader's table (or a rebuild) cannot say what changed: it reloads it all.
+      await engine.indexStudies([4], [doc(4, 41, "Kosthold og tarmflora hos barn")]);
+      t.db.prepare("DELETE FROM search_changes").run();
+      await engine.indexStudies([5], [doc(5, 51, "Behandling av lungeinfarkt")]);
+      expect((await reader.search({ now, q: "tarmflora barn" })).total).toBe(1);
+      expect(reader.tableReads.loads).toBe(2);
+      await engine.indexStudies([2], [doc(2, 21, "Trening etter hjerneslag")]);
+      expect((await reader.search({ now, q: "hjerneslag" })).total).toBe(1);
+      expect(reader.tableReads).toMatchObject({ loads: 2, catchUps: 2 });
+    } finally {
+      other.close();
+    }
+  });
+
   it("rebuild replaces everything at once", async () => {
     await engine.rebuild([[doc(9, 91, "Ny studie om søvnapné")]]);
     expect((await engine.search({ now })).total).toBe(1);
