@@ -29,8 +29,9 @@ import { dropCursorsExcept } from "./app/models/search-outbox.server";
 import { startFeedScheduler } from "./app/ingest/feed-poller.server";
 import { startIngestWriter } from "./app/ingest/ingest-writer.server";
 import cluster from "node:cluster";
-import { clusterRole, joinCluster, runPrimary } from "./app/http/cluster.server";
+import { announceListening, clusterRole, joinCluster, runPrimary } from "./app/http/cluster.server";
 import { getSearchEngines, startSearchIndexing, type SearchIndexing } from "./app/search.server";
+import { startSearchIndexingThread } from "./app/search/indexing-thread.server";
 import { EVENTS_PATH, RealtimeHub } from "./app/realtime/hub.server";
 import { crossSiteGuard } from "./app/auth/csrf.server";
 import { clientKey } from "./app/api/rate-limit";
@@ -80,6 +81,9 @@ try {
   process.exit(1);
 }
 
+const listeningLine = (port: number) =>
+  `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`;
+
 // WEB_CONCURRENCY > 1: this process only supervises that many serving processes, which run the
 // rest of this file; the first of them (the leader) alone runs the writers and schedulers that
 // must run once (app/http/cluster.server.ts, ADR 0022).
@@ -90,7 +94,10 @@ if (config.WEB_CONCURRENCY > 1 && config.DATABASE_PATH !== ":memory:" && cluster
   const sharedEnv: Record<string, string> = config.sessionSecretGenerated
     ? { SESSION_SECRET: config.SESSION_SECRET, [GENERATED_SECRET_ENV]: "1" }
     : {};
-  await runPrimary(config.WEB_CONCURRENCY, logger, sharedEnv);
+  // The portal is announced when every serving process listens (tests and scripts wait for the line).
+  await runPrimary(config.WEB_CONCURRENCY, logger, sharedEnv, (port) =>
+    logger.info({ port, database: config.DATABASE_PATH }, listeningLine(port)),
+  );
 }
 const leader = clusterRole() === "leader";
 
@@ -112,10 +119,14 @@ for (const engine of (leader ? dropCursorsExcept : () => [])(
   );
 }
 // Only the leader indexes; the other processes search the same index (the embedded one is in the
-// database file, Meilisearch is a service).
-const searchIndexing: SearchIndexing = leader
-  ? startSearchIndexing(db, searchEngines.indexed, { pollMs: config.CHANGE_POLL_MS })
-  : { embeddedReady: Promise.resolve(), allReady: Promise.resolve(), stop: () => {}, flush: async () => [] };
+// database file, Meilisearch is a service). It indexes on a worker thread with its own connection,
+// off the thread that answers requests (app/search/indexing-thread.server.ts, ADR 0027); an
+// in-memory database cannot be shared with another connection, so it then indexes here.
+const searchIndexing: SearchIndexing = !leader
+  ? { embeddedReady: Promise.resolve(), allReady: Promise.resolve(), stop: () => {}, flush: async () => [] }
+  : config.DATABASE_PATH === ":memory:"
+    ? startSearchIndexing(db, searchEngines.indexed, { pollMs: config.CHANGE_POLL_MS })
+    : startSearchIndexingThread({ databasePath: config.DATABASE_PATH, config, pollMs: config.CHANGE_POLL_MS });
 // What /readyz compares the database with (read once: the files do not change while we run).
 const shippedMigrations = readMigrations();
 await searchIndexing.embeddedReady;
@@ -334,10 +345,11 @@ server.listen(config.PORT, config.HOST, () => {
   // tests/helpers/server.ts and scripts wait for "listening on http://localhost:<port>" in this line.
   // npm run db:restore refuses to replace a database a running server holds.
   if (leader) writeServerPid(config.DATABASE_PATH, { pid: serverPid, port, startedAt: new Date().toISOString() });
-  logger.info(
-    { port, database: config.DATABASE_PATH },
-    `Kliniske studier listening on http://localhost:${port} (database ${config.DATABASE_PATH})`,
-  );
+  // In a cluster the primary says it, once every serving process listens.
+  if (cluster.isWorker) {
+    logger.info({ port, process: cluster.worker!.id }, `serving process ${cluster.worker!.id} ready`);
+    announceListening(port);
+  } else logger.info({ port, database: config.DATABASE_PATH }, listeningLine(port));
 });
 process.on("exit", () => removeServerPid(config.DATABASE_PATH, serverPid));
 

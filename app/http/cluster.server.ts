@@ -24,7 +24,7 @@ import { studyEvents } from "#app/models/study-events.server";
 export type ClusterRole = "leader" | "follower";
 const ROLE_ENV = "KS_CLUSTER_ROLE";
 
-type ClusterMessage = { ks: "changed" } | { ks: "shutdown" };
+type ClusterMessage = { ks: "changed" } | { ks: "shutdown" } | { ks: "listening"; port: number };
 
 /** This process's role: a single process (not clustered) is its own leader. */
 export function clusterRole(): ClusterRole {
@@ -48,14 +48,38 @@ export function joinCluster(onShutdown: () => void): void {
   process.on("disconnect", () => onShutdown());
 }
 
-/** The primary: forks `count` serving processes and supervises them; resolves never (it exits). */
-export function runPrimary(count: number, logger: Logger, sharedEnv: Record<string, string> = {}): Promise<never> {
+/** In a serving process of a cluster: tell the primary this process listens (it announces the portal). */
+export function announceListening(port: number): void {
+  if (cluster.isWorker && process.connected) process.send!({ ks: "listening", port } satisfies ClusterMessage);
+}
+
+/**
+ * The primary: forks `count` serving processes and supervises them; resolves never (it exits).
+ * `onListening(port)` is called once, when every first serving process listens (so a client that
+ * waits for it finds them all, not only the quickest to start).
+ */
+export function runPrimary(
+  count: number,
+  logger: Logger,
+  sharedEnv: Record<string, string> = {},
+  onListening: (port: number) => void = () => {},
+): Promise<never> {
   const roles = new Map<Worker, ClusterRole>();
   let stopping = false;
+  const listening = new Set<number>();
+  let announced = false;
   const fork = (role: ClusterRole) => {
     const worker = cluster.fork({ ...sharedEnv, [ROLE_ENV]: role });
     roles.set(worker, role);
     worker.on("message", (message: ClusterMessage) => {
+      if (message?.ks === "listening") {
+        listening.add(worker.id);
+        if (!announced && listening.size >= count) {
+          announced = true;
+          onListening(message.port);
+        }
+        return;
+      }
       if (message?.ks !== "changed") return;
       for (const other of roles.keys()) if (other !== worker && other.isConnected()) other.send(message);
     });
