@@ -41,8 +41,8 @@ import { answerFromCache, answerStateFor } from "./app/http/api-read.server";
 import { PUBLIC_PAGE_CACHE_CONTROL } from "./app/http/cache-headers";
 import {
   cacheableRequest,
+  cachedPage,
   cspWithHashes,
-  inlineScriptHashes,
   PageCache,
   replayHeaders,
   storableAnswer,
@@ -268,7 +268,12 @@ app.use((req, res, next) => {
     const csp = res.getHeader("content-security-policy");
     if (typeof csp === "string") res.setHeader("content-security-policy", cspWithHashes(csp, hit.scriptHashes));
     res.status(200).set(hit.headers).set("X-Page-Cache", "hit");
-    res.end(hit.body);
+    res.vary("Accept-Encoding");
+    if (req.acceptsEncodings("gzip", "identity") === "gzip") {
+      res.setHeader("Content-Encoding", "gzip");
+      res.setHeader("Content-Length", hit.gzip.byteLength);
+      res.end(hit.gzip);
+    } else res.end(hit.body);
     return;
   }
   res.setHeader("X-Page-Cache", "miss");
@@ -300,13 +305,7 @@ app.use((req, res, next) => {
       return v === undefined ? undefined : Array.isArray(v) ? v.join(", ") : String(v);
     };
     if (size <= PAGE_CACHE_MAX_ENTRY && storableAnswer(res.statusCode, get, PUBLIC_PAGE_CACHE_CONTROL)) {
-      const body = Buffer.concat(chunks);
-      pageCache.set(key, {
-        state,
-        body,
-        headers: replayHeaders(get),
-        scriptHashes: inlineScriptHashes(body.toString("utf8")),
-      });
+      pageCache.set(key, cachedPage(state, Buffer.concat(chunks), replayHeaders(get)));
     }
     return (end as (...a: unknown[]) => express.Response).call(this, chunk, ...rest);
   } as typeof res.end;

@@ -14,18 +14,29 @@
  *   `script-src 'self' 'sha256-…' …` in place of the nonce. Only the scripts the portal rendered
  *   may run; an injected inline script has another hash and is blocked. The stored body (nonce
  *   attributes included) is sent byte for byte; its old nonce is in no policy and allows nothing.
+ * - Compression: the body is gzipped once when stored, and a client that accepts gzip gets those
+ *   bytes (the compression middleware leaves an answer with a Content-Encoding alone); gzipping a
+ *   ~100 KB page for every hit was most of what a hit still cost.
  * - Memory is bounded by bytes (PAGE_CACHE_MB; 0 turns it off), least recently used first out.
  */
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { LRUCache } from "lru-cache";
 
 export interface CachedPage {
   state: string;
   body: Buffer;
+  /** The body gzipped once when stored: a hit is not compressed again for every client that accepts gzip. */
+  gzip: Buffer;
   /** Response headers to replay (content type, caching, language …), not the security headers. */
   headers: Record<string, string>;
   /** CSP hash sources of the page's inline scripts: "'sha256-…'" each. */
   scriptHashes: string[];
+}
+
+/** The stored form of a finished page: its bytes, gzipped once, with what a replay needs. */
+export function cachedPage(state: string, body: Buffer, headers: Record<string, string>): CachedPage {
+  return { state, body, gzip: gzipSync(body), headers, scriptHashes: inlineScriptHashes(body.toString("utf8")) };
 }
 
 /** Headers of a stored page that are replayed; security headers come from securityHeaders() per response. */
@@ -68,7 +79,10 @@ export class PageCache {
         ? new LRUCache<string, CachedPage>({
             maxSize: maxBytes,
             sizeCalculation: (p, key) =>
-              p.body.byteLength + 2 * (key.length + p.state.length + JSON.stringify(p.headers).length) + 512,
+              p.body.byteLength +
+              p.gzip.byteLength +
+              2 * (key.length + p.state.length + JSON.stringify(p.headers).length) +
+              512,
           })
         : null;
   }

@@ -6,6 +6,8 @@
  * page and blocking an injected script: tests/e2e/page-cache.spec.ts.)
  */
 import { rmSync } from "node:fs";
+import http from "node:http";
+import { gunzipSync } from "node:zlib";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "#app/boot.server";
@@ -67,6 +69,34 @@ describe("the page cache", () => {
     // The other security headers are the same as on a rendered page.
     for (const h of ["x-frame-options", "referrer-policy", "x-content-type-options", "cross-origin-opener-policy"])
       expect(second.res.headers.get(h), h).toBe(first.res.headers.get(h));
+  });
+
+  it("keeps the page gzipped once: a client that accepts gzip gets the stored gzip bytes, one that does not gets the page", async () => {
+    const raw = (acceptEncoding: string | null) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
+        const req = http.get(`${server.url}/pasient?q=hjerte`, {
+          headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {},
+        });
+        req.on("response", (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ headers: res.headers, bytes: Buffer.concat(chunks) }));
+        });
+        req.on("error", reject);
+      });
+    const miss = await raw(null);
+    expect(miss.headers["x-page-cache"]).toBe("miss");
+    const plain = await raw(null);
+    expect(plain.headers["x-page-cache"]).toBe("hit");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.bytes.equals(miss.bytes)).toBe(true);
+    const gz = await raw("br;q=1.0, gzip;q=0.8, *;q=0.1");
+    expect(gz.headers["x-page-cache"]).toBe("hit");
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gz.headers.vary).toMatch(/accept-encoding/i);
+    expect(Number(gz.headers["content-length"])).toBe(gz.bytes.byteLength);
+    expect(gunzipSync(gz.bytes).equals(miss.bytes)).toBe(true);
+    expect(gz.bytes.byteLength).toBeLessThan(miss.bytes.byteLength / 3);
   });
 
   it("is invalidated by a data change: the next request renders the page again", async () => {
