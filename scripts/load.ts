@@ -49,7 +49,10 @@ Options:
   --sample S       print the server's memory (RSS) every S seconds of the final run (default 10);
                    with --changes 0 and a long --duration this is the soak
   --keep           keep the temporary database folder
-  -h, --help       this text`;
+  -h, --help       this text
+
+Environment: BENCH_SERVER_NODE_ARGS adds node flags to the server, e.g.
+  BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (a CPU profile per process and thread).`;
 
 const { values } = parseScriptArgs(HELP, {
   options: {

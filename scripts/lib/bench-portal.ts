@@ -101,7 +101,10 @@ export function startServer(
   // A second server on the same database appends to the log: only this server's lines count.
   const offset = existsSync(logFile) ? statSync(logFile).size : 0;
   const fd = openSync(logFile, "a");
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (a CPU profile of every serving process and thread, written when they exit).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     env: {
       ...env,
       DATABASE_PATH: dbFile,
