@@ -271,8 +271,9 @@ app.use((req, res, next) => {
     res.vary("Accept-Encoding");
     if (req.acceptsEncodings("gzip", "identity") === "gzip") {
       res.setHeader("Content-Encoding", "gzip");
-      res.setHeader("Content-Length", hit.gzip.byteLength);
-      res.end(hit.gzip);
+      const gzip = pageCache.gzipOf(key, hit);
+      res.setHeader("Content-Length", gzip.byteLength);
+      res.end(gzip);
     } else res.end(hit.body);
     return;
   }

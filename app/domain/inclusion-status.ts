@@ -386,12 +386,29 @@ const DATES_STATE = { declared: null, stale: false, startMissing: false, confirm
 
 /** The first calendar date on which a confirmation is overdue (past the soft limit). */
 export function confirmationOverdueFrom(confirmedOn: string): string {
-  return addCalendarDays(addCalendarMonths(confirmedOn, policy.confirmationSoftMonths), 1);
+  return limitDate(confirmedOn, policy.confirmationSoftMonths);
 }
 
 /** The first calendar date on which a confirmation has lapsed (past the hard limit): the status no longer counts. */
 export function confirmationLapsedFrom(confirmedOn: string): string {
-  return addCalendarDays(addCalendarMonths(confirmedOn, policy.confirmationHardMonths), 1);
+  return limitDate(confirmedOn, policy.confirmationHardMonths);
+}
+
+/**
+ * The day after `months` calendar months from a confirmation, remembered: every status of every
+ * site on every page asks it for the same few hundred dates, and the calendar arithmetic was a
+ * few per cent of a page's CPU (issue 20). Same answer as computing it; bounded.
+ */
+const limitDates = new Map<string, string>();
+function limitDate(confirmedOn: string, months: number): string {
+  const key = `${months}:${confirmedOn}`;
+  let date = limitDates.get(key);
+  if (date === undefined) {
+    date = addCalendarDays(addCalendarMonths(confirmedOn, months), 1);
+    if (limitDates.size >= 10_000) limitDates.clear();
+    limitDates.set(key, date);
+  }
+  return date;
 }
 
 /** siteState for a given Oslo calendar date `today`. */

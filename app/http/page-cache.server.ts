@@ -14,9 +14,9 @@
  *   `script-src 'self' 'sha256-…' …` in place of the nonce. Only the scripts the portal rendered
  *   may run; an injected inline script has another hash and is blocked. The stored body (nonce
  *   attributes included) is sent byte for byte; its old nonce is in no policy and allows nothing.
- * - Compression: the body is gzipped once when stored, and a client that accepts gzip gets those
- *   bytes (the compression middleware leaves an answer with a Content-Encoding alone); gzipping a
- *   ~100 KB page for every hit was most of what a hit still cost.
+ * - Compression: a stored body is gzipped once, at its first hit from a client that accepts gzip,
+ *   and later such hits get those bytes (the compression middleware leaves an answer with a
+ *   Content-Encoding alone); gzipping a ~100 KB page for every hit was most of what a hit cost.
  * - Memory is bounded by bytes (PAGE_CACHE_MB; 0 turns it off), least recently used first out.
  */
 import { createHash } from "node:crypto";
@@ -26,8 +26,8 @@ import { LRUCache } from "lru-cache";
 export interface CachedPage {
   state: string;
   body: Buffer;
-  /** The body gzipped once when stored: a hit is not compressed again for every client that accepts gzip. */
-  gzip: Buffer;
+  /** The body gzipped once, at the first hit that accepts gzip (a miss is compressed by the middleware as it streams). */
+  gzip: Buffer | null;
   /** Response headers to replay (content type, caching, language …), not the security headers. */
   headers: Record<string, string>;
   /** CSP hash sources of the page's inline scripts: "'sha256-…'" each. */
@@ -36,7 +36,7 @@ export interface CachedPage {
 
 /** The stored form of a finished page: its bytes, gzipped once, with what a replay needs. */
 export function cachedPage(state: string, body: Buffer, headers: Record<string, string>): CachedPage {
-  return { state, body, gzip: gzipSync(body), headers, scriptHashes: inlineScriptHashes(body.toString("utf8")) };
+  return { state, body, gzip: null, headers, scriptHashes: inlineScriptHashes(body.toString("utf8")) };
 }
 
 /** Headers of a stored page that are replayed; security headers come from securityHeaders() per response. */
@@ -80,7 +80,7 @@ export class PageCache {
             maxSize: maxBytes,
             sizeCalculation: (p, key) =>
               p.body.byteLength +
-              p.gzip.byteLength +
+              (p.gzip?.byteLength ?? 0) +
               2 * (key.length + p.state.length + JSON.stringify(p.headers).length) +
               512,
           })
@@ -101,6 +101,16 @@ export class PageCache {
     if (entry) this.lru.delete(key);
     this.misses++;
     return null;
+  }
+
+  /** The page's gzip bytes, made at the first call and kept (the entry's size grows by them). */
+  gzipOf(key: string, page: CachedPage): Buffer {
+    if (!page.gzip) {
+      page.gzip = gzipSync(page.body);
+      // Counted again with its gzip bytes (lru-cache sizes an entry when it is set).
+      if (this.lru?.get(key) === page) this.lru.set(key, page);
+    }
+    return page.gzip;
   }
 
   set(key: string, page: CachedPage): void {

@@ -1,8 +1,9 @@
 /** Small facts about this database (app_meta) and its health. */
 import type { Db } from "#app/db.server";
+import { sql } from "./statements.server";
 
 export function getMeta(db: Db, key: string): string | null {
-  return (db.prepare("SELECT value FROM app_meta WHERE key = ?").pluck().get(key) as string | undefined) ?? null;
+  return (sql(db, "SELECT value FROM app_meta WHERE key = ?").pluck().get(key) as string | undefined) ?? null;
 }
 
 export function setMeta(db: Db, key: string, value: string): void {

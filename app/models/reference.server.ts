@@ -5,6 +5,7 @@
  */
 import type { Db } from "#app/db.server";
 import type { ReferenceData } from "#app/domain/reference";
+import { sql } from "./statements.server";
 
 export interface Region {
   id: string;
@@ -91,26 +92,25 @@ export function upsertReferenceData(db: Db, ref: ReferenceData): void {
 }
 
 export function listRegions(db: Db): Region[] {
-  return db.prepare("SELECT id, name, short_name AS shortName FROM regions ORDER BY name").all() as Region[];
+  return sql(db, "SELECT id, name, short_name AS shortName FROM regions ORDER BY name").all() as Region[];
 }
 
 export function listOrganisations(db: Db): Organisation[] {
-  return db
-    .prepare(
-      `SELECT o.id, o.name, o.short_name AS shortName, o.kind, o.region_id AS regionId, r.name AS regionName,
+  return sql(
+    db,
+    `SELECT o.id, o.name, o.short_name AS shortName, o.kind, o.region_id AS regionId, r.name AS regionName,
               o.orgnr, o.website
        FROM organisations o JOIN regions r ON r.id = o.region_id
        ORDER BY r.name, o.name`,
-    )
-    .all() as Organisation[];
+  ).all() as Organisation[];
 }
 
 export function listHospitals(db: Db, organisationId?: string): Hospital[] {
-  const sql = `SELECT h.id, h.organisation_id AS organisationId, h.name, h.municipality, h.municipality_number AS municipalityNumber, h.lat, h.lon,
+  const query = `SELECT h.id, h.organisation_id AS organisationId, h.name, h.municipality, h.municipality_number AS municipalityNumber, h.lat, h.lon,
                       coalesce(o.main_hospital_id = h.id, 0) AS main
                FROM hospitals h LEFT JOIN organisations o ON o.id = h.organisation_id
                ${organisationId ? "WHERE h.organisation_id = ?" : ""} ORDER BY h.name`;
-  const stmt = db.prepare(sql);
+  const stmt = sql(db, query);
   const rows = (organisationId ? stmt.all(organisationId) : stmt.all()) as (Omit<Hospital, "main"> & {
     main: number;
   })[];
@@ -118,17 +118,19 @@ export function listHospitals(db: Db, organisationId?: string): Hospital[] {
 }
 
 export function listHrcsCategories(db: Db): HrcsCategory[] {
-  const rows = db
-    .prepare("SELECT id, name_nb AS nameNb, name_en AS nameEn, aliases FROM hrcs_categories ORDER BY name_nb")
-    .all() as (Omit<HrcsCategory, "aliases"> & { aliases: string })[];
+  const rows = sql(
+    db,
+    "SELECT id, name_nb AS nameNb, name_en AS nameEn, aliases FROM hrcs_categories ORDER BY name_nb",
+  ).all() as (Omit<HrcsCategory, "aliases"> & { aliases: string })[];
   return rows.map((r) => ({ ...r, aliases: JSON.parse(r.aliases) as string[] }));
 }
 
 export function icd10Names(db: Db, codes: readonly string[]): Map<string, string> {
   if (codes.length === 0) return new Map();
-  const rows = db
-    .prepare("SELECT code, name_nb AS nameNb FROM icd10_codes WHERE code IN (SELECT value FROM json_each(?))")
-    .all(JSON.stringify(codes)) as { code: string; nameNb: string }[];
+  const rows = sql(
+    db,
+    "SELECT code, name_nb AS nameNb FROM icd10_codes WHERE code IN (SELECT value FROM json_each(?))",
+  ).all(JSON.stringify(codes)) as { code: string; nameNb: string }[];
   return new Map(rows.map((r) => [r.code, r.nameNb]));
 }
 
@@ -143,12 +145,11 @@ export interface Icd10Code {
  * make the page megabytes; a code no study uses would find nothing anyway.
  */
 export function listIcd10CodesInUse(db: Db): Icd10Code[] {
-  return db
-    .prepare(
-      `SELECT DISTINCT c.code, c.name_nb AS nameNb FROM study_icd10 si
+  return sql(
+    db,
+    `SELECT DISTINCT c.code, c.name_nb AS nameNb FROM study_icd10 si
        JOIN studies s ON s.id = si.study_id AND s.publication_state = 'published'
        JOIN icd10_codes c ON c.code = si.code
        ORDER BY c.code`,
-    )
-    .all() as Icd10Code[];
+  ).all() as Icd10Code[];
 }
