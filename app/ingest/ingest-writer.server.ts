@@ -46,6 +46,12 @@ interface Pending {
 
 export interface IngestWriterOptions {
   databasePath: string;
+  /**
+   * An idle worker is ended after this long (default 30 s) and a new one started for the next job:
+   * its heap (what mapping and writing a large delivery left) is given back instead of being kept
+   * for the life of the process (issue 20 item 4).
+   */
+  idleMs?: number;
   /** The worker's entry module (default: app/ingest/ingest-worker.thread.mjs under the working directory). */
   entry?: string;
   log?: (message: string) => void;
@@ -57,6 +63,7 @@ export class IngestWriter {
   private current: Pending | null = null;
   private nextId = 1;
   private closed = false;
+  private idleTimer: NodeJS.Timeout | null = null;
   private readonly log: (message: string) => void;
   /** Jobs finished, failed and workers lost (for /metrics and tests). */
   readonly stats = { done: 0, failed: 0, crashes: 0 };
@@ -89,6 +96,7 @@ export class IngestWriter {
     const deadline = Date.now() + timeoutMs;
     while (this.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const p of this.queue.splice(0))
       p.reject(new IngestWriterCrashed("innlesingen er stoppet (portalen avslutter)"));
     const worker = this.worker;
@@ -112,11 +120,28 @@ export class IngestWriter {
   private pump(): void {
     if (this.current || this.closed) return;
     const next = this.queue.shift();
-    if (!next) return;
+    if (!next) {
+      this.endWhenIdle();
+      return;
+    }
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     this.current = next;
     this.worker ??= this.spawn();
     this.worker.ref();
     this.worker.postMessage({ type: "run", id: next.id, job: next.job });
+  }
+
+  private endWhenIdle(): void {
+    if (!this.worker || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      const worker = this.worker;
+      if (!worker || this.current || this.queue.length) return;
+      this.worker = null; // not a crash: onGone ignores a worker that is no longer the current one
+      void worker.terminate();
+    }, this.options.idleMs ?? 30_000);
+    this.idleTimer.unref();
   }
 
   private onMessage(message: FromWorker): void {

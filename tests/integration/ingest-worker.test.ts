@@ -101,6 +101,37 @@ describe("the ingest worker thread terminated mid-batch", () => {
   }, 240_000);
 });
 
+describe("an idle ingest worker", () => {
+  it("is ended after its idle time (its heap given back) and a new one runs the next job; neither is a crash", async () => {
+    const dbFile = path.join(dir, "worker-idle.db");
+    const db0 = openDatabase(dbFile);
+    prepareDatabase(db0, { seedDemoData: false });
+    db0.close();
+    const job = (n: number, prefix: string, seed: number): DeliveryJob => ({
+      organisationId: "st-olavs",
+      alsoFor: [],
+      format: "native",
+      mode: "partial",
+      dryRun: false,
+      bytes: Buffer.from(JSON.stringify(generateNativeFeed(n, { organisationId: "st-olavs", idPrefix: prefix, seed }))),
+      maxBytes: 10 * 1024 * 1024,
+    });
+    const writer = new IngestWriter({ databasePath: dbFile, log: () => {}, idleMs: 200 });
+    expect(await writer.run(job(5, "IDLE-A", 1))).toMatchObject({ created: 5, rejected: 0 });
+    const first = writer.thread;
+    expect(first).not.toBeNull();
+    const ended = new Promise<number>((resolve) => first!.once("exit", resolve));
+    await ended;
+    expect(writer.thread).toBeNull();
+    // The same REK numbers as the first three: the new worker updates those studies.
+    expect(await writer.run(job(3, "IDLE-B", 2))).toMatchObject({ received: 3, rejected: 0 });
+    expect(writer.thread).not.toBe(first);
+    expect(writer.stats).toMatchObject({ done: 2, failed: 0, crashes: 0 });
+    expect(studyCount(dbFile)).toBe(5);
+    await writer.close();
+  });
+});
+
 describe("a delivery written by the worker is seen by the serving thread at once (real HTTP)", () => {
   let server: RunningServer;
   let token: string;
