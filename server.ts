@@ -120,7 +120,7 @@ for (const engine of (leader ? dropCursorsExcept : () => [])(
 }
 // Only the leader indexes; the other processes search the same index (the embedded one is in the
 // database file, Meilisearch is a service). It indexes on a worker thread with its own connection,
-// off the thread that answers requests (app/search/indexing-thread.server.ts, ADR 0027); an
+// off the thread that answers requests (app/search/indexing-thread.server.ts, ADR 0030); an
 // in-memory database cannot be shared with another connection, so it then indexes here.
 const searchIndexing: SearchIndexing = !leader
   ? { embeddedReady: Promise.resolve(), allReady: Promise.resolve(), stop: () => {}, flush: async () => [] }

@@ -1,5 +1,5 @@
 /**
- * Search indexing in a worker thread (issue 20; docs/decisions/0027-search-indexing-thread.md):
+ * Search indexing in a worker thread (issue 20; docs/decisions/0030-search-indexing-thread-and-table-catch-up.md):
  * draining the search outbox — reading each changed study, building its documents, writing the
  * embedded index and sending Meilisearch its batch — runs on its own thread with its own SQLite
  * connection, so an ingest of a thousand studies never holds the event loop that answers patients.
