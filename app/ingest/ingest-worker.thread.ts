@@ -5,10 +5,13 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "#app/db.server";
+import { lowerThreadPriority } from "#app/ops/thread-priority.server";
 import { ingestDelivery, type DeliveryJob } from "./ingest-delivery.server";
 
 const port = parentPort;
 if (!port) throw new Error("ingest-worker.thread.ts runs only as a worker thread");
+// Below the serving threads: a large delivery must not hold patients' requests (ADR 0030).
+lowerThreadPriority();
 const db = openDatabase((workerData as { databasePath: string }).databasePath);
 
 port.on("message", (message: { type: "run"; id: number; job: DeliveryJob }) => {

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "#app/config.server";
 import { openDatabase } from "#app/db.server";
+import { lowerThreadPriority } from "#app/ops/thread-priority.server";
 import { studyEvents } from "#app/models/study-events.server";
 import { createSearchEngines, startSearchIndexing } from "#app/search.server";
 import type { ToIndexingThread, FromIndexingThread } from "./indexing-thread.server";
@@ -18,6 +19,8 @@ const data = workerData as {
   config: Pick<Config, "SEARCH_ENGINE" | "MEILI_HOST" | "MEILI_API_KEY">;
 };
 const post = (message: FromIndexingThread) => port.postMessage(message);
+// Below the serving threads: a large delivery must not hold patients' requests (ADR 0030).
+lowerThreadPriority();
 const db = openDatabase(data.databasePath);
 const engines = createSearchEngines(data.config, db);
 const indexing = startSearchIndexing(db, engines.indexed, {
