@@ -106,6 +106,7 @@ function core(record: StudyRecord, now: Date, u: Urls) {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     publishedAt: record.publishedAt,
+    firstPosted: record.firstPosted,
     webUrl: studyWebUrl(u, record.id),
     apiUrl: studyApiUrl(u, record.id),
   };

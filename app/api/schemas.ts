@@ -398,7 +398,8 @@ const studyCoreShape = {
   title: titleSchema,
   shortTitle: localizedTextSchema,
   summary: localizedTextSchema,
-  studyType: z.enum(STUDY_TYPES),
+  // null only for a draft whose type is not chosen yet (ADR 0028): the open API shows published studies, which always have one.
+  studyType: z.enum(STUDY_TYPES).nullable(),
   phase: z.enum(PHASES).nullable(),
   categories: z.array(z.object({ id: z.string(), name: z.string().nullable() })),
   conditions: z.array(z.string()),
@@ -412,7 +413,20 @@ const studyCoreShape = {
   sites: z.array(siteSchema),
   createdAt: instant,
   updatedAt: instant,
+  /** When the study was first published in the portal (for an imported study: when it was imported). */
   publishedAt: instant.nullable(),
+  /**
+   * The source's own first publication (ClinicalTrials.gov "First Posted"): the date, the source
+   * field it was read from, and the source's own type of the date (null: it gives none). null when
+   * the source has no such date (CTIS, FHIR, hospital listings, studies registered in the portal).
+   */
+  firstPosted: z
+    .object({
+      date: calendarDate,
+      basis: z.string(),
+      type: z.enum(["actual", "estimated"]).nullable(),
+    })
+    .nullable(),
   webUrl: z.url(),
   apiUrl: z.url(),
 };

@@ -417,7 +417,16 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
   ];
 
   const category: FhirJson[] = [
-    { coding: [{ system: STUDY_TYPE_SYSTEM, code: study.studyType, display: STUDY_TYPE_DISPLAY[study.studyType] }] },
+    // A draft may have no type yet (ADR 0028); published studies, which FHIR shows, always have one.
+    ...(study.studyType
+      ? [
+          {
+            coding: [
+              { system: STUDY_TYPE_SYSTEM, code: study.studyType, display: STUDY_TYPE_DISPLAY[study.studyType] },
+            ],
+          },
+        ]
+      : []),
     ...study.categories.map((c) => ({
       coding: [{ system: HRCS_CATEGORY_SYSTEM, code: c, display: study.categoryNames[c] ?? c }],
     })),

@@ -98,6 +98,7 @@ function fixture(): StudyRecord {
     sponsor: "Oslo universitetssykehus HF",
     lead: null,
     officialTitle: null,
+    firstPosted: null,
     keywords: [],
     otherIdentifiers: [],
     leadOrganisationId: "ous",

@@ -37,6 +37,7 @@ const study = (id: number, over: Partial<StatisticsFacts["studies"][number]> = {
   phase: null,
   isDemo: false,
   publishedAt: null,
+  firstPostedOn: null,
   categories: [],
   ...over,
 });
@@ -198,8 +199,8 @@ describe("chart axes", () => {
 describe("demo studies left out (demodata=nei)", () => {
   const facts: StatisticsFacts = {
     studies: [
-      { id: 1, phase: null, isDemo: false, publishedAt: "2026-03-10T10:00:00Z", categories: [] },
-      { id: 2, phase: null, isDemo: true, publishedAt: "2026-03-11T10:00:00Z", categories: [] },
+      { id: 1, phase: null, isDemo: false, publishedAt: "2026-03-10T10:00:00Z", firstPostedOn: null, categories: [] },
+      { id: 2, phase: null, isDemo: true, publishedAt: "2026-03-11T10:00:00Z", firstPostedOn: null, categories: [] },
     ],
     sites: [
       {
