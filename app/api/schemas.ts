@@ -642,6 +642,30 @@ export const confirmationFreshnessSchema = named(
   }),
 );
 
+export const newStudiesSchema = named(
+  "NewStudies",
+  "Nye studier per måned (Europe/Oslo), fra den første måneden en publisert studie ble offentlig til denne måneden: etter kildens første publisering der kilden oppgir den (f.eks. «First Posted» i ClinicalTrials.gov), ellers etter portalens første publisering (ADR 0028). Samme tall som /forsker/statistikk.",
+  z.object({
+    data: z.array(
+      z.object({
+        month: z.string().regex(/^\d{4}-\d{2}$/),
+        count: z.number().int(),
+        bySourceDate: z.number().int().describe("Av dem: telt etter kildens egen første publisering."),
+        byPortalDate: z
+          .number()
+          .int()
+          .describe("Av dem: telt etter portalens første publisering (kilden oppgir ingen slik dato)."),
+      }),
+    ),
+    meta: z.object({
+      on: z.iso.date().describe("Dagen tallene gjelder (Europe/Oslo)."),
+      bySourceDate: z.number().int().describe("Studier telt etter kildens dato, i alt."),
+      byPortalDate: z.number().int().describe("Studier telt etter portalens dato, i alt."),
+    }),
+    links: z.object({ self: z.url() }),
+  }),
+);
+
 export const changeSchema = named(
   "Change",
   "En offentlig endring: published (ble synlig), changed, withdrawn (trukket tilbake) eller unpublished (skjult igjen). cursor kan brukes som since.",
@@ -687,6 +711,7 @@ export type StudyVersionListOut = z.output<typeof studyVersionListSchema>;
 export type OrganisationOut = z.output<typeof organisationSchema>;
 export type OrganisationListOut = z.output<typeof organisationListSchema>;
 export type ConfirmationFreshnessOut = z.output<typeof confirmationFreshnessSchema>;
+export type NewStudiesOut = z.output<typeof newStudiesSchema>;
 export type ChangeOut = z.output<typeof changeSchema>;
 export type ChangeListOut = z.output<typeof changeListSchema>;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];

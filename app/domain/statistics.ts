@@ -287,6 +287,16 @@ export function newStudiesPerMonth(facts: StatisticsFacts, now: Date, back = 24)
   return out;
 }
 
+/** Months from the first month a study was first made public to this month (Oslo); 0 when none was. */
+export function monthsSinceFirstPublished(facts: StatisticsFacts, now: Date): number {
+  const months = facts.studies.map((s) => firstPublished(s)?.date).filter((d): d is string => d != null);
+  if (months.length === 0) return 0;
+  const first = monthOf(months.reduce((a, b) => (a < b ? a : b)));
+  const [y0, m0] = first.split("-").map(Number) as [number, number];
+  const [y1, m1] = monthOf(osloDate(now)).split("-").map(Number) as [number, number];
+  return Math.max(0, (y1 - y0) * 12 + (m1 - m0));
+}
+
 /** How many studies are counted by each basis (over all time, not only the months shown). */
 export function firstPublishedBases(facts: StatisticsFacts): Record<FirstPublishedBasis, number> {
   const out: Record<FirstPublishedBasis, number> = { source: 0, portal: 0 };
