@@ -219,7 +219,7 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
         get: {
           operationId: "getNewStudies",
           tags: ["Statistikk"],
-          summary: "New studies per month, by the source's own first publication where known",
+          summary: "New studies per month, by the first publication date of the source where known",
           description:
             "Antall studier som ble offentlige første gang i hver måned, fra den første til denne måneden: etter kildens første publisering der kilden oppgir den (ClinicalTrials.gov «First Posted»), ellers etter portalens første publisering; hver måned sier hvor mange som er telt etter hvilken dato. Samme tall som /forsker/statistikk (som viser de siste 24 månedene).",
           responses: { "200": jsonOk("NewStudies", "Tallene."), ...errors() },

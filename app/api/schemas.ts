@@ -398,8 +398,7 @@ const studyCoreShape = {
   title: titleSchema,
   shortTitle: localizedTextSchema,
   summary: localizedTextSchema,
-  // null only for a draft whose type is not chosen yet (ADR 0028): the open API shows published studies, which always have one.
-  studyType: z.enum(STUDY_TYPES).nullable(),
+  studyType: z.enum(STUDY_TYPES),
   phase: z.enum(PHASES).nullable(),
   categories: z.array(z.object({ id: z.string(), name: z.string().nullable() })),
   conditions: z.array(z.string()),

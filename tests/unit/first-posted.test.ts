@@ -108,9 +108,12 @@ describe("ClinicalTrials.gov v2 JSON: studyFirstPostDateStruct → firstPosted",
   });
 
   it("real records (vendored MIT extract): each of the 10 Norwegian studies has the source's date and type", () => {
-    const raw = JSON.parse(readFileSync(fixture("ctgov-v2/norway-mit-sources.json"), "utf8")) as ReturnType<
-      typeof v2Study
-    >[];
+    const raw = JSON.parse(readFileSync(fixture("ctgov-v2/norway-mit-sources.json"), "utf8")) as {
+      protocolSection: {
+        identificationModule: { nctId: string };
+        statusModule: { studyFirstPostDateStruct: { date: string; type: string } };
+      };
+    }[];
     const result = parseCtgovJson(readFileSync(fixture("ctgov-v2/norway-mit-sources.json")), ctx, { now: NOW });
     expect(result.rejected).toEqual([]);
     const got = firstPostedOf(result);
@@ -119,10 +122,8 @@ describe("ClinicalTrials.gov v2 JSON: studyFirstPostDateStruct → firstPosted",
     expect(got.NCT00273416).toEqual({ date: "2006-01-09", basis: CTGOV_FIRST_POSTED_BASIS, type: "estimated" });
     expect(got.NCT05816382).toEqual({ date: "2023-04-18", basis: CTGOV_FIRST_POSTED_BASIS, type: "actual" });
     expect(got.NCT06403423).toEqual({ date: "2024-05-07", basis: CTGOV_FIRST_POSTED_BASIS, type: "actual" });
-    for (const study of raw) {
-      const p = study.protocolSection as { identificationModule: { nctId: string }; statusModule: never };
-      const struct = (p.statusModule as { studyFirstPostDateStruct: { date: string; type: string } })
-        .studyFirstPostDateStruct;
+    for (const { protocolSection: p } of raw) {
+      const struct = p.statusModule.studyFirstPostDateStruct;
       expect(got[p.identificationModule.nctId]).toEqual({
         date: struct.date,
         basis: CTGOV_FIRST_POSTED_BASIS,
