@@ -15,16 +15,13 @@ import { CTGOV_CSV_FIRST_POSTED_BASIS, parseCtgovCsv } from "#app/ingest/mappers
 import { CTGOV_FIRST_POSTED_BASIS, parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
 import { parseCtisCsv } from "#app/ingest/mappers/ctis-csv.server";
 import { parseFhirResearchStudy } from "#app/ingest/mappers/fhir-research-study";
-import { parseNativeJson, type CategoryRef } from "#app/ingest/mappers/native";
-import type { MapContext, MapResult, OrganisationRef } from "#app/ingest/types";
+import { parseNativeJson } from "#app/ingest/mappers/native";
+import type { MapContext, MapResult } from "#app/ingest/types";
+import { loadReferenceData } from "#app/boot.server";
 import { describeShared, fixture, readFixture, sharedData } from "../helpers/shared-data";
 
-const organisations = JSON.parse(
-  readFileSync(path.resolve(process.cwd(), "data/reference/organisations.json"), "utf8"),
-) as OrganisationRef[];
-const categories = JSON.parse(
-  readFileSync(path.resolve(process.cwd(), "data/reference/hrcs-categories.json"), "utf8"),
-) as CategoryRef[];
+// The shipped reference lists, as the server loads them.
+const { organisations, hrcsCategories: categories } = loadReferenceData();
 const ctx: MapContext = { organisationId: "helse-fonna", organisations, receivedOn: "2026-12-07" };
 const NOW = new Date("2026-12-07T11:00:00Z");
 
