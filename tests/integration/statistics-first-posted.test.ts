@@ -112,5 +112,14 @@ describe("new studies per month by the source's first publication", () => {
       type: "actual",
     });
     expect(body.publishedAt.slice(0, 7)).toBe(new Date().toISOString().slice(0, 7));
+    // The CSV export too (empty where the source has none).
+    const csv = await (await fetch(`${server.url}/api/v1/export/studies.csv`)).text();
+    const rows = parse(csv.replace(/^\uFEFF/, ""), { columns: true }) as Record<string, string>[];
+    const byNct = (nct: string) => rows.find((r) => r["nct"] === nct);
+    expect(byNct("NCT09019019")).toMatchObject({
+      first_posted: "2019-03-14",
+      first_posted_basis: "ctgov:studyFirstPostDateStruct",
+    });
+    expect(rows.filter((r) => r["first_posted"] === "")).toHaveLength(1); // the portal's own study
   });
 });
