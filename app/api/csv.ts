@@ -102,6 +102,9 @@ const COLUMNS: [string, (s: StudyOut) => Cell][] = [
   ["created_at", (s) => s.createdAt],
   ["updated_at", (s) => s.updatedAt],
   ["published_at", (s) => s.publishedAt],
+  // The source's own first publication (ADR 0028); empty when the source has none.
+  ["first_posted", (s) => s.firstPosted?.date ?? null],
+  ["first_posted_basis", (s) => s.firstPosted?.basis ?? null],
 ];
 
 export const STUDY_CSV_HEADER = COLUMNS.map(([name]) => name);

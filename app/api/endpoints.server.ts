@@ -5,7 +5,14 @@
  */
 import type { Facet, SearchQuery, SearchResult, SortOrder, StatusFilter } from "#app/search/types";
 import { osloDate, statusPolicy } from "#app/domain/inclusion-status";
-import { freshnessByOrganisation, freshnessByRegion, type FreshnessRow } from "#app/domain/statistics";
+import {
+  firstPublishedBases,
+  freshnessByOrganisation,
+  freshnessByRegion,
+  monthsSinceFirstPublished,
+  newStudiesPerMonth,
+  type FreshnessRow,
+} from "#app/domain/statistics";
 import { statisticsFacts } from "#app/models/statistics.server";
 import type { Phase, StudyType } from "#app/domain/study";
 import { ApiError, invalidParameters } from "#app/http/api-errors.server";
@@ -32,6 +39,7 @@ import { buildOpenApiDocument } from "./openapi";
 import { describeParamProblems, parseParams, type ParamProblem } from "./query";
 import {
   type ConfirmationFreshnessOut,
+  type NewStudiesOut,
   changesQueryParams,
   DEFAULT_CHANGES_LIMIT,
   DEFAULT_PER_PAGE,
@@ -303,6 +311,27 @@ export function confirmationFreshnessAnswer(ctx: ApiContext): ApiAnswer {
     links: { self: `${ctx.urls.base}/api/v1/statistics/confirmations` },
   };
   // Derived for today (ages grow every day): the same body, hence ETag, all day; never kept in the answer cache.
+  return { kind: "json", body, lastModified: null, cacheable: false };
+}
+
+/* ================================================================== GET /api/v1/statistics/new-studies */
+
+export function newStudiesAnswer(ctx: ApiContext): ApiAnswer {
+  parsedOrThrow(ctx.url.searchParams, []);
+  const now = new Date();
+  const facts = statisticsFacts(ctx.db);
+  const bases = firstPublishedBases(facts);
+  const body: NewStudiesOut = {
+    data: newStudiesPerMonth(facts, now, monthsSinceFirstPublished(facts, now)).map((m) => ({
+      month: m.month,
+      count: m.count,
+      bySourceDate: m.bySource,
+      byPortalDate: m.byPortal,
+    })),
+    meta: { on: osloDate(now), bySourceDate: bases.source, byPortalDate: bases.portal },
+    links: { self: `${ctx.urls.base}/api/v1/statistics/new-studies` },
+  };
+  // The current month moves with the date: never kept in the answer cache.
   return { kind: "json", body, lastModified: null, cacheable: false };
 }
 

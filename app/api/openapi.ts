@@ -215,6 +215,16 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           responses: { "200": jsonOk("ConfirmationFreshness", "Tallene."), ...errors() },
         },
       },
+      "/api/v1/statistics/new-studies": {
+        get: {
+          operationId: "getNewStudies",
+          tags: ["Statistikk"],
+          summary: "New studies per month, by the first publication date of the source where known",
+          description:
+            "Antall studier som ble offentlige første gang i hver måned, fra den første til denne måneden: etter kildens første publisering der kilden oppgir den (ClinicalTrials.gov «First Posted»), ellers etter portalens første publisering; hver måned sier hvor mange som er telt etter hvilken dato. Samme tall som /forsker/statistikk (som viser de siste 24 månedene).",
+          responses: { "200": jsonOk("NewStudies", "Tallene."), ...errors() },
+        },
+      },
       "/api/v1/changes": {
         get: {
           operationId: "listChanges",

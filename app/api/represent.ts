@@ -77,6 +77,17 @@ const texts = <T extends Record<string, string | null | undefined>>(
   return out;
 };
 
+/**
+ * The open API shows published studies only, and a published study always has a type (the
+ * domain's studyInputSchema and migration 0022's CHECK): only a draft may be without (ADR 0028).
+ */
+function publishedStudyType(record: StudyRecord): NonNullable<StudyRecord["studyType"]> {
+  if (record.studyType == null) {
+    throw new Error(`study ${record.id} has no type of study: only a draft may be without, and drafts are not public`);
+  }
+  return record.studyType;
+}
+
 function core(record: StudyRecord, now: Date, u: Urls) {
   const sites = activeSites(record);
   const next = nextStatusChange(sites, now);
@@ -88,7 +99,7 @@ function core(record: StudyRecord, now: Date, u: Urls) {
     title: { ...texts(record.title), nb: record.title.nb },
     shortTitle: texts(record.shortTitle),
     summary: texts(record.summary),
-    studyType: record.studyType,
+    studyType: publishedStudyType(record),
     phase: record.phase,
     categories: record.categories.map((id) => ({ id, name: record.categoryNames[id] ?? null })),
     conditions: [...record.conditions],
@@ -106,6 +117,7 @@ function core(record: StudyRecord, now: Date, u: Urls) {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     publishedAt: record.publishedAt,
+    firstPosted: record.firstPosted,
     webUrl: studyWebUrl(u, record.id),
     apiUrl: studyApiUrl(u, record.id),
   };

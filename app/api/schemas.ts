@@ -412,7 +412,20 @@ const studyCoreShape = {
   sites: z.array(siteSchema),
   createdAt: instant,
   updatedAt: instant,
+  /** When the study was first published in the portal (for an imported study: when it was imported). */
   publishedAt: instant.nullable(),
+  /**
+   * The source's own first publication (ClinicalTrials.gov "First Posted"): the date, the source
+   * field it was read from, and the source's own type of the date (null: it gives none). null when
+   * the source has no such date (CTIS, FHIR, hospital listings, studies registered in the portal).
+   */
+  firstPosted: z
+    .object({
+      date: calendarDate,
+      basis: z.string(),
+      type: z.enum(["actual", "estimated"]).nullable(),
+    })
+    .nullable(),
   webUrl: z.url(),
   apiUrl: z.url(),
 };
@@ -628,6 +641,30 @@ export const confirmationFreshnessSchema = named(
   }),
 );
 
+export const newStudiesSchema = named(
+  "NewStudies",
+  "Nye studier per måned (Europe/Oslo), fra den første måneden en publisert studie ble offentlig til denne måneden: etter kildens første publisering der kilden oppgir den (f.eks. «First Posted» i ClinicalTrials.gov), ellers etter portalens første publisering (ADR 0028). Samme tall som /forsker/statistikk.",
+  z.object({
+    data: z.array(
+      z.object({
+        month: z.string().regex(/^\d{4}-\d{2}$/),
+        count: z.number().int(),
+        bySourceDate: z.number().int().describe("Av dem: telt etter kildens egen første publisering."),
+        byPortalDate: z
+          .number()
+          .int()
+          .describe("Av dem: telt etter portalens første publisering (kilden oppgir ingen slik dato)."),
+      }),
+    ),
+    meta: z.object({
+      on: z.iso.date().describe("Dagen tallene gjelder (Europe/Oslo)."),
+      bySourceDate: z.number().int().describe("Studier telt etter kildens dato, i alt."),
+      byPortalDate: z.number().int().describe("Studier telt etter portalens dato, i alt."),
+    }),
+    links: z.object({ self: z.url() }),
+  }),
+);
+
 export const changeSchema = named(
   "Change",
   "En offentlig endring: published (ble synlig), changed, withdrawn (trukket tilbake) eller unpublished (skjult igjen). cursor kan brukes som since.",
@@ -673,6 +710,7 @@ export type StudyVersionListOut = z.output<typeof studyVersionListSchema>;
 export type OrganisationOut = z.output<typeof organisationSchema>;
 export type OrganisationListOut = z.output<typeof organisationListSchema>;
 export type ConfirmationFreshnessOut = z.output<typeof confirmationFreshnessSchema>;
+export type NewStudiesOut = z.output<typeof newStudiesSchema>;
 export type ChangeOut = z.output<typeof changeSchema>;
 export type ChangeListOut = z.output<typeof changeListSchema>;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];

@@ -14,7 +14,11 @@
  * - the inclusion timeline counts sites whose inclusion window covers at least one day of the
  *   month (a site with no start date has no window yet; no end date = open-ended). A pause is
  *   not dated, so it does not take a site out of past or future months;
- * - new studies per month: the month (Europe/Oslo) a study was first published.
+ * - new studies per month: the month a study was first made public — by its source's own first
+ *   publication date when the source gives one (ClinicalTrials.gov's "First Posted", a calendar
+ *   date), else the month (Europe/Oslo) the portal first published it. So a registry study first
+ *   posted in 2019 and imported today counts in 2019, not in the month of import; each month says
+ *   how many it counted by which basis (ADR 0028).
  *
  * Demo studies (the project's own fictional studies, marked `isDemo`) are counted unless the
  * reader leaves them out (`withoutDemo`, the page's and the CSV's `demodata=nei`).
@@ -26,8 +30,10 @@ export interface StatStudy {
   id: number;
   phase: string | null;
   isDemo: boolean;
-  /** First publication, ISO instant. */
+  /** First publication in the portal, ISO instant. */
   publishedAt: string | null;
+  /** The source's own first publication date (YYYY-MM-DD), null when the source has none. */
+  firstPostedOn: string | null;
   categories: string[];
 }
 
@@ -235,19 +241,68 @@ export function sitesOpenPerMonth(facts: StatisticsFacts, now: Date, back = 24, 
   return out;
 }
 
-/** Studies first published in each month from `back` months before this month (Oslo) to this month. */
-export function newStudiesPerMonth(facts: StatisticsFacts, now: Date, back = 24): MonthCount[] {
+/** Which date a study's "first published" month was read from. */
+export type FirstPublishedBasis = "source" | "portal";
+
+/**
+ * The day a study was first made public and what that rests on: the source's own first
+ * publication date when it has one, else the Oslo day the portal first published it; null when
+ * neither is known (never published).
+ */
+export function firstPublished(study: StatStudy): { date: string; basis: FirstPublishedBasis } | null {
+  if (study.firstPostedOn) return { date: study.firstPostedOn, basis: "source" };
+  if (study.publishedAt) return { date: osloDate(new Date(study.publishedAt)), basis: "portal" };
+  return null;
+}
+
+export interface NewStudiesMonth extends MonthCount {
+  /** Of `count`: studies counted by their source's own first publication date … */
+  bySource: number;
+  /** … and by the portal's first publication (the source gives no such date). */
+  byPortal: number;
+}
+
+/**
+ * Studies first made public in each month from `back` months before this month (Oslo) to this
+ * month (firstPublished: the source's date when known, else the portal's).
+ */
+export function newStudiesPerMonth(facts: StatisticsFacts, now: Date, back = 24): NewStudiesMonth[] {
   const current = monthOf(osloDate(now));
-  const counts = new Map<string, number>();
+  const counts = new Map<string, { bySource: number; byPortal: number }>();
   for (const s of facts.studies) {
-    if (!s.publishedAt) continue;
-    const month = monthOf(osloDate(new Date(s.publishedAt)));
-    counts.set(month, (counts.get(month) ?? 0) + 1);
+    const first = firstPublished(s);
+    if (!first) continue;
+    const month = monthOf(first.date);
+    const c = counts.get(month) ?? { bySource: 0, byPortal: 0 };
+    if (first.basis === "source") c.bySource++;
+    else c.byPortal++;
+    counts.set(month, c);
   }
-  const out: MonthCount[] = [];
+  const out: NewStudiesMonth[] = [];
   for (let i = -back; i <= 0; i++) {
     const month = addMonths(current, i);
-    out.push({ month, count: counts.get(month) ?? 0, when: i === 0 ? "current" : "past" });
+    const c = counts.get(month) ?? { bySource: 0, byPortal: 0 };
+    out.push({ month, count: c.bySource + c.byPortal, ...c, when: i === 0 ? "current" : "past" });
+  }
+  return out;
+}
+
+/** Months from the first month a study was first made public to this month (Oslo); 0 when none was. */
+export function monthsSinceFirstPublished(facts: StatisticsFacts, now: Date): number {
+  const months = facts.studies.map((s) => firstPublished(s)?.date).filter((d): d is string => d != null);
+  if (months.length === 0) return 0;
+  const first = monthOf(months.reduce((a, b) => (a < b ? a : b)));
+  const [y0, m0] = first.split("-").map(Number) as [number, number];
+  const [y1, m1] = monthOf(osloDate(now)).split("-").map(Number) as [number, number];
+  return Math.max(0, (y1 - y0) * 12 + (m1 - m0));
+}
+
+/** How many studies are counted by each basis (over all time, not only the months shown). */
+export function firstPublishedBases(facts: StatisticsFacts): Record<FirstPublishedBasis, number> {
+  const out: Record<FirstPublishedBasis, number> = { source: 0, portal: 0 };
+  for (const s of facts.studies) {
+    const first = firstPublished(s);
+    if (first) out[first.basis]++;
   }
   return out;
 }

@@ -234,9 +234,9 @@ export function formToStudy(form: StudyFormValues, base: Study | null): StudyInp
     ...EMPTY_STUDY,
     leadOrganisationId: form.leadOrganisationId,
     title: { nb: "" },
-    // A draft without a chosen type: the store needs one, so it keeps the type it had, or "other"
-    // until the researcher chooses (sending for approval requires the choice in the form).
-    studyType: form.studyType ?? "other",
+    // A draft without a chosen type stays without one (null, ADR 0028) until the researcher
+    // chooses; sending for approval requires the choice in the form.
+    studyType: form.studyType ?? null,
   };
   const sitesBefore = new Map((base?.sites ?? []).map((s) => [`${s.organisationId}/${s.hospitalId ?? ""}`, s]));
   return {
@@ -264,7 +264,8 @@ export function formToStudy(form: StudyFormValues, base: Study | null): StudyInp
           title: form.principalInvestigator.title ?? null,
         }
       : null,
-    studyType: form.studyType ?? start.studyType,
+    // A draft may go back to "not chosen"; a submitted or published study keeps its type.
+    studyType: form.studyType ?? (start.publicationState === "draft" ? null : start.studyType),
     phase: form.phase,
     categories: form.categories,
     icd10: [...new Set(form.icd10)],
@@ -334,7 +335,7 @@ export function studyToForm(study: Study) {
       name: text(study.principalInvestigator?.name),
       title: text(study.principalInvestigator?.title),
     },
-    studyType: study.studyType,
+    studyType: study.studyType ?? "",
     phase: study.phase ?? "",
     categories: study.categories,
     icd10: study.icd10.join(", "),

@@ -42,6 +42,7 @@ const SHARED_FIELDS = [
   "leadOrganisationId",
   "lead",
   "officialTitle",
+  "firstPosted",
   "keywords",
   "otherIdentifiers",
   "principalInvestigator",

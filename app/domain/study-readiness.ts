@@ -18,7 +18,11 @@ export interface ReadinessSite {
   withdrawn: boolean;
 }
 
-export type ReadinessStudy = Pick<Study, "identifiers" | "title" | "summary" | "contacts"> & { sites: ReadinessSite[] };
+export type ReadinessStudy = Pick<Study, "identifiers" | "title" | "summary" | "contacts"> & {
+  sites: ReadinessSite[];
+  /** null: a draft whose type of study is not chosen yet. */
+  studyType: Study["studyType"];
+};
 
 /** A sentence longer than this many words is hard to read for many patients (plain-language guides use 15–20). */
 export const LONG_SENTENCE_WORDS = 25;
@@ -37,6 +41,7 @@ export function missingForPublishing(study: ReadinessStudy): string[] {
   const missing: string[] = [];
   if (!study.summary.nb) missing.push("Sammendrag i klarspråk på bokmål");
   if (!study.identifiers.rek) missing.push("REK-nummer");
+  if (study.studyType == null) missing.push("Type studie");
   const active = study.sites.filter((s) => !s.withdrawn);
   if (active.length === 0) missing.push("Minst ett studiested");
   else if (!active.some((s) => s.inclusionStart && s.inclusionEnd))

@@ -13,6 +13,20 @@ export type Language = (typeof LANGUAGES)[number];
 export const STUDY_TYPES = ["treatment", "observational", "other"] as const;
 export type StudyType = (typeof STUDY_TYPES)[number];
 
+/**
+ * The source's own first publication of a study (ClinicalTrials.gov's "First Posted"): the date,
+ * which source field it was read from (`basis`, e.g. "ctgov:studyFirstPostDateStruct"), and the
+ * source's own type of the date when it gives one (null: it says nothing). Only what the source
+ * says: null when it has no such date. Statistics count "new studies" by it (ADR 0028).
+ */
+export const FIRST_POSTED_TYPES = ["actual", "estimated"] as const;
+export const firstPostedSchema = z.object({
+  date: calendarDateSchema,
+  basis: z.string().trim().min(1).max(100),
+  type: z.enum(FIRST_POSTED_TYPES).nullable().default(null),
+});
+export type FirstPosted = z.output<typeof firstPostedSchema>;
+
 export const PHASES = [
   "early_phase_1",
   "phase_1",
@@ -232,7 +246,11 @@ export const studyFields = z.object({
   scientificSummary: optionalLocalizedText(20_000).prefault({}),
   /** What taking part means, in plain language. */
   participation: optionalLocalizedText(10_000).prefault({}),
-  studyType: z.enum(STUDY_TYPES),
+  /**
+   * null only while the study is a draft (the researcher has not chosen yet; ADR 0028): sending
+   * for approval and publishing need it (studyInputSchema below).
+   */
+  studyType: z.enum(STUDY_TYPES).nullable(),
   phase: z.enum(PHASES).nullable().default(null),
   categories: z.array(slug).default([]),
   conditions: z.array(nonEmpty(300)).default([]),
@@ -277,6 +295,8 @@ export const studyFields = z.object({
     .object({ name: nonEmpty(300), organisationId: slug.nullable().default(null) })
     .nullable()
     .default(null),
+  /** The source's own first publication date, with the field it came from; null: the source has none. */
+  firstPosted: firstPostedSchema.nullable().default(null),
   /** The registry's official (scientific) title, usually English. */
   officialTitle: optionalText(1000).optional().default(null),
   keywords: z.array(nonEmpty(200)).max(200).default([]),
@@ -323,8 +343,14 @@ export const studyInputSchema = studyFields.superRefine((study, ctx) => {
         "et sammendrag på norsk (bokmål), eller en lenke til sykehusets side om studien, er påkrevd for å publisere",
     });
   }
+  if (study.studyType == null && study.publicationState !== "draft" && study.publicationState !== "withdrawn") {
+    ctx.addIssue({ code: "custom", path: ["studyType"], message: STUDY_TYPE_REQUIRED });
+  }
   checkDuplicateSites(study.sites, ctx);
 });
+
+/** Only a draft (or a draft that was withdrawn) may be without a type of study. */
+export const STUDY_TYPE_REQUIRED = "type studie må velges før studien sendes til godkjenning eller publiseres";
 
 /** One site per organisation/hospital: shared by studyInputSchema and the registration form. */
 export function checkDuplicateSites(

@@ -49,6 +49,9 @@ export const R5_STUDY_STATUS_SYSTEM = "http://hl7.org/fhir/research-study-status
 export const PHASE_SYSTEM = "http://terminology.hl7.org/CodeSystem/research-study-phase";
 export const PRIMARY_PURPOSE_SYSTEM = "http://terminology.hl7.org/CodeSystem/research-study-prim-purp-type";
 export const TITLE_TYPE_SYSTEM = "http://hl7.org/fhir/title-type";
+/** Codes of ResearchStudy registration activities; "registration-posting": the record was first published. */
+export const REGISTRATION_ACTIVITY_SYSTEM = "http://hl7.org/fhir/research-study-registration-activity";
+export const REGISTRATION_POSTING = "registration-posting";
 export const STUDY_TYPE_SYSTEM = `${PORTAL_NAMESPACE}/CodeSystem/study-type`;
 export const HRCS_CATEGORY_SYSTEM = `${PORTAL_NAMESPACE}/CodeSystem/hrcs-category`;
 
@@ -76,6 +79,12 @@ export const EXTENSION = {
    * date: valueDate, Europe/Oslo; basis: valueCode user | feed | seed | system | backfill). ADR 0019.
    */
   siteConfirmation: `${PORTAL_NAMESPACE}/StructureDefinition/site-confirmation`,
+  /**
+   * HL7 Extensions Pack (R5 context ResearchStudy, used here in R4 like the R5 backports above):
+   * dates of registry activities — sub-extensions activity (CodeableConcept), actual (boolean) and
+   * period. The source's first publication is activity "registration-posting" (ADR 0028).
+   */
+  studyRegistration: "http://hl7.org/fhir/StructureDefinition/researchStudy-studyRegistration",
   /** Core R4: a translation of a string element (sub-extensions lang, content). */
   translation: "http://hl7.org/fhir/StructureDefinition/translation",
 } as const;

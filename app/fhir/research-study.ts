@@ -71,6 +71,8 @@ import {
   ORGNR_SYSTEM,
   PHASE_SYSTEM,
   PRIMARY_PURPOSE_SYSTEM,
+  REGISTRATION_ACTIVITY_SYSTEM,
+  REGISTRATION_POSTING,
   R5_STUDY_STATUS_SYSTEM,
   REGISTRY_KEYS,
   SNOMED_SYSTEM,
@@ -385,6 +387,29 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
       ]
     : [];
 
+  // The source's own first publication (ClinicalTrials.gov "First Posted"), when it gives one. R4
+  // has no element for it: the HL7 study-registration extension, activity "registration-posting".
+  // `actual` only when the source says ACTUAL: its ESTIMATED is not the extension's "anticipated".
+  const firstPosted = study.firstPosted
+    ? [
+        {
+          url: EXTENSION.studyRegistration,
+          extension: [
+            {
+              url: "activity",
+              valueCodeableConcept: {
+                coding: [
+                  { system: REGISTRATION_ACTIVITY_SYSTEM, code: REGISTRATION_POSTING, display: "Registration posting" },
+                ],
+              },
+            },
+            ...(study.firstPosted.type === "actual" ? [{ url: "actual", valueBoolean: true }] : []),
+            { url: "period", valuePeriod: { start: study.firstPosted.date } },
+          ],
+        },
+      ]
+    : [];
+
   const recruitment = {
     url: EXTENSION.r5Recruitment,
     extension: [
@@ -417,7 +442,16 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
   ];
 
   const category: FhirJson[] = [
-    { coding: [{ system: STUDY_TYPE_SYSTEM, code: study.studyType, display: STUDY_TYPE_DISPLAY[study.studyType] }] },
+    // A draft may have no type yet (ADR 0028); published studies, which FHIR shows, always have one.
+    ...(study.studyType
+      ? [
+          {
+            coding: [
+              { system: STUDY_TYPE_SYSTEM, code: study.studyType, display: STUDY_TYPE_DISPLAY[study.studyType] },
+            ],
+          },
+        ]
+      : []),
     ...study.categories.map((c) => ({
       coding: [{ system: HRCS_CATEGORY_SYSTEM, code: c, display: study.categoryNames[c] ?? c }],
     })),
@@ -461,7 +495,12 @@ export function toResearchStudy(study: StudyRecord, options: ResearchStudyOption
     language: "nb",
     text: narrative(study, status, sites, now),
     contained,
-    extension: [...label, ...recruitmentExtensions(overall, status, started, status === "paused"), recruitment],
+    extension: [
+      ...label,
+      ...recruitmentExtensions(overall, status, started, status === "paused"),
+      recruitment,
+      ...firstPosted,
+    ],
     identifier,
     title: study.title.nb,
     _title: translations(study.title),

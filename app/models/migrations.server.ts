@@ -1,6 +1,12 @@
 /**
  * Plain SQL migrations from data/migrations/NNNN_name.sql, applied in order, each in its own
  * transaction, recorded in schema_migrations with a checksum so an edited migration is caught.
+ *
+ * A migration that rebuilds a table other tables refer to (SQLite's "make a new table, copy,
+ * drop, rename" — the only way to drop a NOT NULL) says so with a line of its own,
+ * `-- migration: foreign_keys off`. It then runs with foreign key enforcement off (SQLite
+ * ignores that pragma inside a transaction, so it is set around it), and before it commits
+ * `PRAGMA foreign_key_check` must find nothing, or the whole migration is rolled back.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -9,6 +15,7 @@ import type { Db } from "#app/db.server";
 
 export const DEFAULT_MIGRATIONS_DIR = path.resolve(process.cwd(), "data/migrations");
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
+const FOREIGN_KEYS_OFF = /^-- migration: foreign_keys off$/m;
 
 export interface Migration {
   version: number;
@@ -101,10 +108,26 @@ export function migrate(db: Db, dir = DEFAULT_MIGRATIONS_DIR, now = () => new Da
   const pending = available.filter((m) => !applied.has(m.version));
   const record = db.prepare("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)");
   for (const m of pending) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, m.checksum, now());
-    })();
+    const foreignKeysOff = FOREIGN_KEYS_OFF.test(m.sql) && db.pragma("foreign_keys", { simple: true }) === 1;
+    if (foreignKeysOff) db.pragma("foreign_keys = OFF");
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (foreignKeysOff) {
+          const broken = db.pragma("foreign_key_check") as { table: string; rowid: number; parent: string }[];
+          if (broken.length > 0) {
+            const first = broken[0]!;
+            throw new Error(
+              `Migration ${String(m.version).padStart(4, "0")}_${m.name} leaves ${broken.length} row(s) pointing at ` +
+                `nothing (first: ${first.table} row ${first.rowid} → ${first.parent}); nothing of it was applied.`,
+            );
+          }
+        }
+        record.run(m.version, m.name, m.checksum, now());
+      })();
+    } finally {
+      if (foreignKeysOff) db.pragma("foreign_keys = ON");
+    }
   }
   return pending;
 }

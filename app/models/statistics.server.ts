@@ -13,9 +13,17 @@ export function statisticsFacts(db: Db): StatisticsFacts {
   const studies = sql(
     db,
     `SELECT s.id, s.phase, s.is_demo AS isDemo, s.published_at AS publishedAt,
+            s.first_posted_on AS firstPostedOn,
             coalesce((SELECT json_group_array(c.category_id) FROM study_categories c WHERE c.study_id = s.id), '[]') AS categories
      FROM studies s WHERE s.publication_state = 'published' ORDER BY s.id`,
-  ).all() as { id: number; phase: string | null; isDemo: number; publishedAt: string | null; categories: string }[];
+  ).all() as {
+    id: number;
+    phase: string | null;
+    isDemo: number;
+    publishedAt: string | null;
+    firstPostedOn: string | null;
+    categories: string;
+  }[];
   // Withdrawn sites are gone from their hospital: they count nowhere (as in studyStatus).
   const sites = sql(
     db,
@@ -32,6 +40,7 @@ export function statisticsFacts(db: Db): StatisticsFacts {
       phase: s.phase,
       isDemo: s.isDemo === 1,
       publishedAt: s.publishedAt,
+      firstPostedOn: s.firstPostedOn,
       categories: (JSON.parse(s.categories) as string[]).sort(),
     })),
     sites: sites.map((s) => ({

@@ -10,6 +10,7 @@ import {
   siteIdentity,
   TEXT_FIELDS,
   type FieldProblem,
+  type FirstPosted,
   type Language,
   type PublicationState,
   type Study,
@@ -422,6 +423,9 @@ function studyRowParams(study: Study) {
     leadName: study.lead?.name ?? null,
     leadMatch: study.lead?.organisationId ?? null,
     officialTitle: study.officialTitle,
+    firstPostedOn: study.firstPosted?.date ?? null,
+    firstPostedBasis: study.firstPosted?.basis ?? null,
+    firstPostedType: study.firstPosted?.type ?? null,
     piName: study.principalInvestigator?.name ?? null,
     piTitle: study.principalInvestigator?.title ?? null,
     piOrg: study.principalInvestigator?.organisationId ?? null,
@@ -437,11 +441,13 @@ function insertStudyRow(db: Db, study: Study, now: string): number {
     `INSERT INTO studies (nct_id, eu_ct_number, eudract_number, isrctn, rek_number, study_type, phase, min_age_years,
          max_age_years, sex, healthy_volunteers, sponsor, lead_organisation_id, pi_name, pi_title, pi_organisation_id,
          target_enrolment, publication_state, is_demo, current_version, created_at, updated_at, published_at,
-         healthy_volunteers_stated, age_groups, lead_as_written, lead_match_organisation_id, official_title)
+         healthy_volunteers_stated, age_groups, lead_as_written, lead_match_organisation_id, official_title,
+         first_posted_on, first_posted_basis, first_posted_type)
        VALUES (@nct, @euCt, @eudract, @isrctn, @rek, @studyType, @phase, @minAge, @maxAge, @sex, @healthyVolunteers,
          @sponsor, @lead, @piName, @piTitle, @piOrg, @target, @state, @isDemo, 1, @now, @now,
          CASE WHEN @state = 'published' THEN @now END,
-         @healthyVolunteersStated, @ageGroups, @leadName, @leadMatch, @officialTitle)`,
+         @healthyVolunteersStated, @ageGroups, @leadName, @leadMatch, @officialTitle,
+         @firstPostedOn, @firstPostedBasis, @firstPostedType)`,
   ).run({ ...studyRowParams(study), now });
   return Number(result.lastInsertRowid);
 }
@@ -456,6 +462,7 @@ function updateStudyRow(db: Db, id: number, study: Study, version: number, now: 
        publication_state = @state, is_demo = @isDemo, current_version = @version, updated_at = @now,
        healthy_volunteers_stated = @healthyVolunteersStated, age_groups = @ageGroups, lead_as_written = @leadName,
        lead_match_organisation_id = @leadMatch, official_title = @officialTitle,
+       first_posted_on = @firstPostedOn, first_posted_basis = @firstPostedBasis, first_posted_type = @firstPostedType,
        published_at = CASE WHEN @state = 'published' THEN coalesce(published_at, @now) ELSE published_at END
      WHERE id = @id`,
   ).run({ ...studyRowParams(study), version, now, id });
@@ -710,6 +717,9 @@ interface StudyRow {
   lead_as_written: string | null;
   lead_match_organisation_id: string | null;
   official_title: string | null;
+  first_posted_on: string | null;
+  first_posted_basis: string | null;
+  first_posted_type: FirstPosted["type"];
   healthy_volunteers_stated: number;
   age_groups: string;
   nct_id: string | null;
@@ -1039,6 +1049,10 @@ export function getStudies(db: Db, ids: readonly number[]): StudyRecord[] {
       leadOrganisationId: row.lead_organisation_id,
       lead: row.lead_as_written ? { name: row.lead_as_written, organisationId: row.lead_match_organisation_id } : null,
       officialTitle: row.official_title,
+      firstPosted:
+        row.first_posted_on && row.first_posted_basis
+          ? { date: row.first_posted_on, basis: row.first_posted_basis, type: row.first_posted_type }
+          : null,
       keywords: keywords.get(id) ?? [],
       otherIdentifiers: otherIdentifiers.get(id) ?? [],
       principalInvestigator: row.pi_name

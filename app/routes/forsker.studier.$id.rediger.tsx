@@ -28,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id,
       title: study.title.nb,
       state: study.publicationState,
+      // Worded here: STATE_LABEL lives in a .server module, which is empty in the browser bundle.
+      stateLabel: STATE_LABEL[study.publicationState],
       options: studyFormOptions(db, page.user, study),
       defaultValue: studyToForm(study),
     },
@@ -44,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function EditStudy() {
-  const { user, csrf, id, title, state, options, defaultValue } = useLoaderData<typeof loader>();
+  const { user, csrf, id, title, state, stateLabel, options, defaultValue } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   return (
     <>
@@ -54,7 +56,7 @@ export default function EditStudy() {
       </p>
       <h1>Rediger studie</h1>
       <p className="lead">
-        {STATE_LABEL[state]}. Hver lagring blir en ny versjon i historikken.
+        {stateLabel}. Hver lagring blir en ny versjon i historikken.
         {state === "published"
           ? " Endringer i innholdet vises offentlig først når redaksjonen har godkjent dem; datoer for dine egne studiesteder gjelder med en gang. Et nytt studiested ved en annen organisasjon vises når den organisasjonen har godtatt det."
           : ""}

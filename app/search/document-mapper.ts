@@ -8,9 +8,12 @@ import { siteDisplayName } from "#app/domain/site-name";
 import type { StudyRecord } from "#app/models/study.server";
 import type { SearchDocument } from "./types";
 
-/** Only published studies are searchable; everything else is removed from the index. */
-export function isSearchable(study: Pick<StudyRecord, "publicationState">): boolean {
-  return study.publicationState === "published";
+/**
+ * Only published studies are searchable; everything else is removed from the index. A published
+ * study always has a type (studyInputSchema; migration 0022's CHECK): only a draft may be without.
+ */
+export function isSearchable(study: Pick<StudyRecord, "publicationState" | "studyType">): boolean {
+  return study.publicationState === "published" && study.studyType != null;
 }
 
 /** studyConfirmedUntil of a study none of whose sites can become overdue (a number: Meilisearch sorts nulls last). */
@@ -28,6 +31,9 @@ export function confirmedUntil(sites: readonly { confirmedOn?: string | null }[]
 }
 
 export function studyDocuments(study: StudyRecord): SearchDocument[] {
+  // Only a draft may be without a type, and a draft is never searchable (isSearchable).
+  const studyType = study.studyType;
+  if (studyType == null) return [];
   const sites = study.sites.filter((s) => !s.withdrawn);
   const base = {
     studyId: study.id,
@@ -41,7 +47,7 @@ export function studyDocuments(study: StudyRecord): SearchDocument[] {
     interventions: study.interventions.map((i) => i.name),
     categories: study.categories,
     categoryNames: study.categories.map((c) => study.categoryNames[c] ?? c),
-    studyType: study.studyType,
+    studyType,
     phase: study.phase,
     sex: study.eligibility.sex,
     minAgeYears: study.eligibility.minAgeYears,

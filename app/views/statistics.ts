@@ -14,6 +14,7 @@ import { translator } from "#app/i18n/translate";
 import { nb as nbMessages, type MessageKey } from "#app/i18n/messages/nb";
 import {
   freshnessByOrganisation,
+  firstPublishedBases,
   freshnessByRegion,
   newStudiesPerMonth,
   sitesOpenPerMonth,
@@ -135,13 +136,20 @@ function statusSection(
   };
 }
 
-function monthSection(
+/** Columns a month table has beyond the month and its count (e.g. what each count rests on). */
+interface ExtraColumns<C extends MonthCount> {
+  columns: string[];
+  cells: (count: C) => CsvCell[];
+}
+
+function monthSection<C extends MonthCount>(
   id: TableId,
   title: string,
   valueLabel: string,
   explanation: string,
-  counts: MonthCount[],
+  counts: C[],
   lang: Lang,
+  extra?: ExtraColumns<C>,
 ): StatSection {
   const { t } = translator(lang);
   const month = (m: string) => monthLabel(m, lang);
@@ -156,8 +164,12 @@ function monthSection(
       id,
       title,
       explanation,
-      columns: [t("stats.month"), valueLabel],
-      rows: counts.map((c) => [month(c.month) + (c.when === "current" ? ` (${t("stats.thisMonth")})` : ""), c.count]),
+      columns: [t("stats.month"), valueLabel, ...(extra?.columns ?? [])],
+      rows: counts.map((c) => [
+        month(c.month) + (c.when === "current" ? ` (${t("stats.thisMonth")})` : ""),
+        c.count,
+        ...(extra?.cells(c) ?? []),
+      ]),
       foot: null,
     },
     chart: {
@@ -255,9 +267,13 @@ export function statisticsView(facts: StatisticsFacts, now: Date, lang: Lang = "
       "nye-studier-per-maned",
       t("stats.newPerMonth.title"),
       t("stats.newPerMonth.value"),
-      t("stats.newPerMonth.explanation"),
+      `${t("stats.newPerMonth.explanation")} ${t("stats.newPerMonth.bases", firstPublishedBases(facts))}`,
       newStudiesPerMonth(facts, now),
       lang,
+      {
+        columns: [t("stats.newPerMonth.bySource"), t("stats.newPerMonth.byPortal")],
+        cells: (c) => [c.bySource, c.byPortal],
+      },
     ),
   ];
   return {

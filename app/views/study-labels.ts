@@ -2,8 +2,9 @@
 import type { Translator } from "#app/i18n/translate";
 import type { Phase, Sex, StudyType } from "#app/domain/study";
 
-export function studyTypeText(t: Translator, type: StudyType): string {
-  return t.t(`type.${type}`);
+/** null: a draft whose type is not chosen yet (ADR 0028). */
+export function studyTypeText(t: Translator, type: StudyType | null): string {
+  return t.t(type ? `type.${type}` : "type.notChosen");
 }
 
 export function phaseText(t: Translator, phase: Phase | null): string | null {

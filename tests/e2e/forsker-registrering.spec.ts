@@ -268,7 +268,16 @@ test("'Lagre utkast' saves a draft with only a title; the study page lists what 
   const missing = page.getByRole("region", { name: "Mangler før publisering" });
   await expect(missing).toContainText("REK-nummer");
   await expect(missing).toContainText("Inklusjonsperiode");
+  await expect(missing).toContainText("Type studie");
   await expectNoAxeViolations(page, "draft with only a title");
+  // Reopened, the draft has no type chosen (not "Annen studie" as if chosen; ADR 0028).
+  // (The edit page once failed in the browser: it read a label from a .server module.)
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${new URL(page.url()).pathname}/rediger`);
+  await expect(page.getByRole("combobox", { name: "Type studie" })).toHaveValue("");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Rediger studie");
+  expect(errors).toEqual([]);
 });
 
 test("the ICD-10 combobox works by keyboard alone", async ({ page }) => {

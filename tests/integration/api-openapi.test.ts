@@ -134,6 +134,7 @@ describe("real responses of every operation conform to the document", () => {
       ["/api/v1/studies/{id}/versions", "/api/v1/studies/0/versions", 400],
       ["/api/v1/organisations", "/api/v1/organisations", 200],
       ["/api/v1/statistics/confirmations", "/api/v1/statistics/confirmations", 200],
+      ["/api/v1/statistics/new-studies", "/api/v1/statistics/new-studies", 200],
       ["/api/v1/changes", "/api/v1/changes", 200],
       ["/api/v1/changes", "/api/v1/changes?since=nope", 400],
       ["/api/v1/export/studies.ndjson", "/api/v1/export/studies.ndjson", 200],

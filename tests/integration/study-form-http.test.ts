@@ -175,6 +175,15 @@ describe("registering a study", () => {
     expect(snapshot.title.nb).toBe("Bare en tittel så langt");
     expect(snapshot.identifiers.rek).toBeNull();
     expect(snapshot.sites).toEqual([]);
+    // No type is chosen, so none is stored (not "Annet"), and the form reopens with none chosen.
+    expect(snapshot.studyType).toBeNull();
+    expect(db.prepare("SELECT study_type FROM studies WHERE id = ?").pluck().get(id)).toBeNull();
+    const reopened = await c.get(`/forsker/studier/${id}/rediger`);
+    expect(reopened.res.status).toBe(200);
+    const typeSelect = /<select[^>]*name="studyType"[\s\S]*?<\/select>/.exec(reopened.body)?.[0];
+    expect(typeSelect).toContain('<option value="">Velg type</option>');
+    expect(typeSelect).toContain('value="other"');
+    expect(typeSelect).not.toMatch(/selected/);
     // The same draft, sent for approval as it is, is refused: each missing part is named on its field.
     const submit = await c.post(`/forsker/studier/${id}/rediger`, [
       ["intent", "submit"],

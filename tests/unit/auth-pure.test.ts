@@ -67,6 +67,7 @@ describe("return paths", () => {
 
 describe("readiness", () => {
   const base = {
+    studyType: "treatment" as const,
     identifiers: { nct: null, euCt: null, eudract: null, isrctn: null, rek: null },
     title: { nb: "Tittel" },
     summary: { nb: `${"ord ".repeat(30)}slutt. Kort setning.` },

@@ -98,6 +98,7 @@ function fixture(): StudyRecord {
     sponsor: "Oslo universitetssykehus HF",
     lead: null,
     officialTitle: null,
+    firstPosted: null,
     keywords: [],
     otherIdentifiers: [],
     leadOrganisationId: "ous",
@@ -413,6 +414,62 @@ describe("toResearchStudy", () => {
     expect(none.status).toBe("approved");
     expect(ext(none, EXTENSION.eclaireRecruitmentPeriod)).toEqual([]);
     expect(none.site).toBeUndefined();
+  });
+});
+
+describe("the source's first publication (ADR 0028)", () => {
+  const registration = (resource: FhirJson) =>
+    (resource.extension as FhirJson[]).filter(
+      (e) => e.url === "http://hl7.org/fhir/StructureDefinition/researchStudy-studyRegistration",
+    );
+  const back = (resource: FhirJson) =>
+    parseFhirResearchStudy(JSON.stringify(resource), { organisationId: "ous", organisations }, { today: TODAY })
+      .records[0]!.study.firstPosted;
+
+  it("is written as the HL7 study-registration extension (registration-posting) and read back", () => {
+    const study = {
+      ...fixture(),
+      firstPosted: { date: "2019-03-14", basis: "ctgov:studyFirstPostDateStruct", type: "actual" as const },
+    };
+    const resource = toResearchStudy(study, options);
+    expect(registration(resource)).toEqual([
+      {
+        url: "http://hl7.org/fhir/StructureDefinition/researchStudy-studyRegistration",
+        extension: [
+          {
+            url: "activity",
+            valueCodeableConcept: {
+              coding: [
+                {
+                  system: "http://hl7.org/fhir/research-study-registration-activity",
+                  code: "registration-posting",
+                  display: "Registration posting",
+                },
+              ],
+            },
+          },
+          { url: "actual", valueBoolean: true },
+          { url: "period", valuePeriod: { start: "2019-03-14" } },
+        ],
+      },
+    ]);
+    expect(back(resource)).toEqual({
+      date: "2019-03-14",
+      basis: "fhir:researchStudy-studyRegistration",
+      type: "actual",
+    });
+  });
+
+  it("says actual only when the source did (ESTIMATED is not the extension's 'anticipated'), and nothing without a date", () => {
+    const estimated = toResearchStudy(
+      { ...fixture(), firstPosted: { date: "2006-01-09", basis: "ctgov:studyFirstPostDateStruct", type: "estimated" } },
+      options,
+    );
+    expect(JSON.stringify(registration(estimated))).not.toContain('"actual"');
+    expect(back(estimated)).toEqual({ date: "2006-01-09", basis: "fhir:researchStudy-studyRegistration", type: null });
+    const none = toResearchStudy(fixture(), options);
+    expect(registration(none)).toEqual([]);
+    expect(back(none)).toBeNull();
   });
 });
 

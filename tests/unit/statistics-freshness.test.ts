@@ -14,6 +14,7 @@ const facts = (sites: StatisticsFacts["sites"]): StatisticsFacts => ({
     phase: null,
     isDemo: false,
     publishedAt: null,
+    firstPostedOn: null,
     categories: [],
   })),
   sites,

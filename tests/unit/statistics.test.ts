@@ -5,7 +5,10 @@
 import { describe, expect, it } from "vitest";
 import {
   addMonths,
+  firstPublished,
+  firstPublishedBases,
   monthRange,
+  monthsSinceFirstPublished,
   newStudiesPerMonth,
   parseDemoParam,
   sitesOpenPerMonth,
@@ -37,6 +40,7 @@ const study = (id: number, over: Partial<StatisticsFacts["studies"][number]> = {
   phase: null,
   isDemo: false,
   publishedAt: null,
+  firstPostedOn: null,
   categories: [],
   ...over,
 });
@@ -104,6 +108,69 @@ describe("months", () => {
       ["2026-04", 1],
       ["2026-05", 1],
     ]);
+  });
+
+  it.each([
+    // [source's first posted day, portal's first publication, counted on, basis]
+    ["2019-03-14", "2026-05-09T10:00:00Z", "2019-03-14", "source"],
+    [null, "2026-05-09T10:00:00Z", "2026-05-09", "portal"],
+    [null, "2026-04-30T22:30:00Z", "2026-05-01", "portal"], // Oslo day, not UTC
+    ["2026-04-30", null, "2026-04-30", "source"],
+    [null, null, null, null],
+  ] as const)(
+    "counts a study first posted %s and published %s on %s by the %s's date",
+    (posted, published, on, basis) => {
+      const s = study(1, { firstPostedOn: posted, publishedAt: published });
+      expect(firstPublished(s)).toEqual(on ? { date: on, basis } : null);
+    },
+  );
+
+  it("counts a registry study first posted in 2019 and imported today in 2019, not in the month of import", () => {
+    const now = new Date("2026-05-10T12:00:00Z");
+    const f = facts({
+      studies: [
+        study(1, { firstPostedOn: "2019-03-14", publishedAt: "2026-05-09T10:00:00Z" }),
+        study(2, { firstPostedOn: "2026-04-02", publishedAt: "2026-05-09T10:00:00Z" }),
+        study(3, { publishedAt: "2026-05-09T10:00:00Z" }),
+      ],
+    });
+    const last = newStudiesPerMonth(f, now, 2);
+    expect(last.map((m) => [m.month, m.count, m.bySource, m.byPortal])).toEqual([
+      ["2026-03", 0, 0, 0],
+      ["2026-04", 1, 1, 0],
+      ["2026-05", 1, 0, 1],
+    ]);
+    expect(firstPublishedBases(f)).toEqual({ source: 2, portal: 1 });
+    // All months back to the first: 2019-03 … 2026-05.
+    expect(monthsSinceFirstPublished(f, now)).toBe(7 * 12 + 2);
+    const all = newStudiesPerMonth(f, now, monthsSinceFirstPublished(f, now));
+    expect(all[0]).toEqual({ month: "2019-03", count: 1, bySource: 1, byPortal: 0, when: "past" });
+    expect(all.reduce((n, m) => n + m.count, 0)).toBe(3);
+    expect(monthsSinceFirstPublished(facts(), now)).toBe(0);
+  });
+
+  it("says in the table and its CSV which date each month's count rests on, in three languages", () => {
+    const now = new Date("2026-05-10T12:00:00Z");
+    const f = facts({
+      studies: [
+        study(1, { firstPostedOn: "2026-04-02", publishedAt: "2026-05-09T10:00:00Z" }),
+        study(2, { publishedAt: "2026-05-09T10:00:00Z" }),
+        study(3, { firstPostedOn: "2010-01-01", publishedAt: "2026-05-09T10:00:00Z" }),
+      ],
+    });
+    const table = (lang: "nb" | "nn" | "en") =>
+      statisticsView(f, now, lang).sections.find((s) => s.table.id === "nye-studier-per-maned")!.table;
+    const nb = table("nb");
+    expect(nb.columns).toEqual(["Måned", "Nye studier", "Etter kildens dato", "Etter portalens dato"]);
+    expect(nb.rows.at(-2)).toEqual(["april 2026", 1, 1, 0]);
+    expect(nb.rows.at(-1)).toEqual(["mai 2026 (denne måneden)", 1, 0, 1]);
+    expect(nb.explanation).toContain(
+      "2 studier er telt etter kildens første publisering; 1 studier uten slik dato er telt etter portalens.",
+    );
+    expect(tableCsvRows(nb)[0]).toEqual(nb.columns);
+    expect(table("nn").columns.slice(2)).toEqual(["Etter datoen i kjelda", "Etter datoen i portalen"]);
+    expect(table("en").columns.slice(2)).toEqual(["By the source's date", "By the portal's date"]);
+    expect(table("en").explanation).toContain("2 studies are counted by their source's first publication");
   });
 });
 
@@ -198,8 +265,8 @@ describe("chart axes", () => {
 describe("demo studies left out (demodata=nei)", () => {
   const facts: StatisticsFacts = {
     studies: [
-      { id: 1, phase: null, isDemo: false, publishedAt: "2026-03-10T10:00:00Z", categories: [] },
-      { id: 2, phase: null, isDemo: true, publishedAt: "2026-03-11T10:00:00Z", categories: [] },
+      { id: 1, phase: null, isDemo: false, publishedAt: "2026-03-10T10:00:00Z", firstPostedOn: null, categories: [] },
+      { id: 2, phase: null, isDemo: true, publishedAt: "2026-03-11T10:00:00Z", firstPostedOn: null, categories: [] },
     ],
     sites: [
       {

@@ -4,6 +4,7 @@ import { formFieldName, formToStudy, splitIcd10, studyToForm } from "#app/domain
 import { parseStudyForm } from "#app/forms/study-form";
 import { studyInputSchema, type Study } from "#app/domain/study";
 import { canonicalStudy } from "#app/domain/study-snapshot";
+import { missingForPublishing } from "#app/domain/study-readiness";
 
 const stored = studyInputSchema.parse({
   identifiers: { rek: "2019/1234", nct: "NCT01234567" },
@@ -204,6 +205,30 @@ describe("study form", () => {
       expect(study.title.nb).toBe(title);
       expect(study.sites).toEqual([]);
       expect(study.identifiers?.rek ?? null).toBeNull();
+      // No type chosen: none stored (ADR 0028), not "other" as if chosen.
+      expect(studyInputSchema.parse(study).studyType).toBeNull();
     }
+  });
+
+  it("a draft may go back to no type; a published study keeps its type when the field is left empty", () => {
+    const draft = studyInputSchema.parse({ ...stored, publicationState: "draft", studyType: "observational" });
+    const emptied = parseStudyForm(formData({ ...studyToForm(draft), intent: "draft", studyType: "" }));
+    if (emptied.status !== "success") throw new Error(JSON.stringify(emptied.error));
+    expect(formToStudy(emptied.value, draft).studyType).toBeNull();
+    expect(formToStudy(emptied.value, stored).studyType).toBe("treatment");
+    expect(studyToForm({ ...draft, studyType: null }).studyType).toBe("");
+  });
+
+  it.each([
+    ["draft", true],
+    ["withdrawn", true],
+    ["submitted", false],
+    ["published", false],
+  ] as const)("a %s study without a type of study is valid: %s", (publicationState, valid) => {
+    const result = studyInputSchema.safeParse({ ...stored, studyType: null, publicationState });
+    expect(result.success).toBe(valid);
+    if (!result.success) expect(result.error.issues.map((i) => i.path.join("."))).toEqual(["studyType"]);
+    expect(missingForPublishing({ ...stored, studyType: null })).toEqual(["Type studie"]);
+    expect(missingForPublishing(stored)).toEqual([]);
   });
 });

@@ -86,6 +86,7 @@ export const en: Messages = {
 
   "type.treatment": "Treatment trial",
   "type.observational": "Observational study",
+  "type.notChosen": "Type of study not chosen",
   "type.other": "Other study",
   "phase.early_phase_1": "Early phase 1",
   "phase.phase_1": "Phase 1",
@@ -608,7 +609,12 @@ export const en: Messages = {
     "The number of study sites whose inclusion period covers at least one day of the month, for the last 24 months and the next 12 by the dates given.",
   "stats.newPerMonth.title": "New studies per month",
   "stats.newPerMonth.value": "New studies",
-  "stats.newPerMonth.explanation": "The number of studies first published in the month, for the last 24 months.",
+  "stats.newPerMonth.explanation":
+    "The number of studies first made public in the month, for the last 24 months: by the source's own first publication where the source gives it (for example \"First Posted\" on ClinicalTrials.gov), otherwise by the portal's first publication.",
+  "stats.newPerMonth.bases":
+    "{source} studies are counted by their source's first publication; {portal} studies without such a date are counted by the portal's.",
+  "stats.newPerMonth.bySource": "By the source's date",
+  "stats.newPerMonth.byPortal": "By the portal's date",
   "signedIn.as": "Signed in as",
   "signedIn.role.researcher": "researcher",
   "signedIn.role.editor": "editor",

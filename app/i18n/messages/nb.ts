@@ -86,6 +86,7 @@ export const nb = {
 
   "type.treatment": "Behandlingsstudie",
   "type.observational": "Observasjonsstudie",
+  "type.notChosen": "Type studie ikke valgt",
   "type.other": "Annen studie",
   "phase.early_phase_1": "Tidlig fase 1",
   "phase.phase_1": "Fase 1",
@@ -606,7 +607,12 @@ export const nb = {
     "Antall studiesteder der inklusjonsperioden dekker minst én dag i måneden, de siste 24 månedene og de neste 12 etter oppgitte datoer.",
   "stats.newPerMonth.title": "Nye studier per måned",
   "stats.newPerMonth.value": "Nye studier",
-  "stats.newPerMonth.explanation": "Antall studier som ble publisert første gang i måneden, de siste 24 månedene.",
+  "stats.newPerMonth.explanation":
+    "Antall studier som ble offentlige første gang i måneden, de siste 24 månedene: etter kildens første publisering der kilden oppgir den (for eksempel «First Posted» i ClinicalTrials.gov), ellers etter portalens første publisering.",
+  "stats.newPerMonth.bases":
+    "{source} studier er telt etter kildens første publisering; {portal} studier uten slik dato er telt etter portalens.",
+  "stats.newPerMonth.bySource": "Etter kildens dato",
+  "stats.newPerMonth.byPortal": "Etter portalens dato",
   "signedIn.as": "Innlogget som",
   "signedIn.role.researcher": "forsker",
   "signedIn.role.editor": "redaktør",

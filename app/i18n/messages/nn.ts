@@ -83,6 +83,7 @@ export const nn: Messages = {
 
   "type.treatment": "Behandlingsstudie",
   "type.observational": "Observasjonsstudie",
+  "type.notChosen": "Type studie ikkje vald",
   "type.other": "Anna studie",
   "phase.early_phase_1": "Tidleg fase 1",
   "phase.phase_1": "Fase 1",
@@ -603,7 +604,12 @@ export const nn: Messages = {
     "Talet på studiestader der inklusjonsperioden dekkjer minst éin dag i månaden, dei siste 24 månadene og dei neste 12 etter oppgitte datoar.",
   "stats.newPerMonth.title": "Nye studiar per månad",
   "stats.newPerMonth.value": "Nye studiar",
-  "stats.newPerMonth.explanation": "Talet på studiar som vart publiserte første gong i månaden, dei siste 24 månadene.",
+  "stats.newPerMonth.explanation":
+    "Talet på studiar som vart offentlege første gong i månaden, dei siste 24 månadene: etter den første publiseringa i kjelda der kjelda oppgir ho (til dømes «First Posted» i ClinicalTrials.gov), elles etter den første publiseringa i portalen.",
+  "stats.newPerMonth.bases":
+    "{source} studiar er talde etter den første publiseringa i kjelda; {portal} studiar utan slik dato er talde etter portalen si.",
+  "stats.newPerMonth.bySource": "Etter datoen i kjelda",
+  "stats.newPerMonth.byPortal": "Etter datoen i portalen",
   "signedIn.as": "Innlogga som",
   "signedIn.role.researcher": "forskar",
   "signedIn.role.editor": "redaktør",

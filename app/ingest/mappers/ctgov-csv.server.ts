@@ -11,6 +11,8 @@
  *  "Sponsor" → leadSponsor.name                     "Sex" → sex
  *  "Phases" (pipe) → phases                         "Enrollment" → enrollmentInfo.count
  *  "Study Type" → studyType
+ *  "First Posted" → studyFirstPostDateStruct → firstPosted, basis "ctgov-csv:First Posted" and no
+ *          type (the CSV does not say ACTUAL or ESTIMATED); an absent column or empty cell → null
  *  "Age" → eligibility.ageGroups as written (CHILD, ADULT, OLDER_ADULT): the CSV has no exact ages,
  *          and a group is a range, not a limit, so minimum/maximum age stay unknown (null).
  *  "Locations" (pipe) → locations: "Facility, City, [State,] [Zip,] Country" — facility names can
@@ -39,6 +41,9 @@ export const REQUIRED_CSV_COLUMNS = [
   "Primary Completion Date",
   "Locations",
 ] as const;
+
+/** Where the CSV's first posted date is read from (the v2 JSON's is CTGOV_FIRST_POSTED_BASIS). */
+export const CTGOV_CSV_FIRST_POSTED_BASIS = "ctgov-csv:First Posted";
 
 const split = (value: string | undefined, separator = "|"): string[] =>
   (value ?? "")
@@ -92,6 +97,7 @@ export function csvRowToV2(row: Record<string, string>): { study: Record<string,
         primaryCompletionDateStruct: dateStruct(row["Primary Completion Date"]),
         completionDateStruct: dateStruct(row["Completion Date"]),
         lastUpdatePostDateStruct: dateStruct(row["Last Update Posted"]),
+        studyFirstPostDateStruct: dateStruct(row["First Posted"]),
       },
       descriptionModule: { briefSummary: row["Brief Summary"] },
       conditionsModule: { conditions: split(row["Conditions"]) },
@@ -177,6 +183,8 @@ export function parseCtgovCsv(input: Buffer | string, ctx: MapContext, options: 
     const { study, ageGroups } = csvRowToV2(row);
     const outcome = mapCtgovStudy(study, ref, ctx, options);
     if (outcome.kind === "record") {
+      const firstPosted = outcome.record.study.firstPosted;
+      if (firstPosted) outcome.record.study.firstPosted = { ...firstPosted, basis: CTGOV_CSV_FIRST_POSTED_BASIS };
       if (ageGroups.length > 0) {
         outcome.record.warnings.push(
           `alder er bare oppgitt som aldersgrupper (${ageGroups.join(", ")}) i CSV; beholdt som aldersgrupper, uten eksakt minste og høyeste alder`,

@@ -44,6 +44,10 @@
  *  contactsLocationsModule.overallOfficials   → principalInvestigator (first PRINCIPAL_INVESTIGATOR)
  *  contactsLocationsModule.locations[]        → sites: every location in Norway (see "Sites")
  *  referencesModule.seeAlsoLinks              → links, after https://clinicaltrials.gov/study/<NCT>
+ *  statusModule.studyFirstPostDateStruct      → firstPosted {date, basis "ctgov:studyFirstPostDateStruct",
+ *                                                type as the source gives it (ACTUAL → actual,
+ *                                                ESTIMATED → estimated, none → null)}; "YYYY-MM" →
+ *                                                the first day of the month (warned); absent → null
  *
  * The sender is not the lead: leadOrganisationId (who owns and publishes the study in the portal)
  * is the sender's organisation (MapContext.organisationId). A registry import has no sender; with
@@ -87,6 +91,7 @@ import {
   IDENTIFIER_PATTERNS,
   siteIdentity,
   studyInputSchema,
+  type FirstPosted,
   type InterventionType,
   type Phase,
   type StudyInput,
@@ -577,6 +582,30 @@ function estimatedDate(struct: unknown, edge: "start" | "end", field: string, wa
 
 export const CTGOV_DECLARED_BY = "ClinicalTrials.gov";
 
+/** Where the v2 JSON's first posted date is read from (the CSV names its own column). */
+export const CTGOV_FIRST_POSTED_BASIS = "ctgov:studyFirstPostDateStruct";
+
+/**
+ * studyFirstPostDateStruct → firstPosted: the date and the source's own type of it, no more (a
+ * month-only date is read as its first day and warned; an impossible date rejects the record).
+ */
+function firstPostedFrom(struct: unknown, warnings: string[]): FirstPosted | null {
+  const s = obj(struct);
+  const read = readCtgovDate(s.date, "start", "statusModule.studyFirstPostDateStruct.date");
+  if (!read) return null;
+  if (read.monthOnly) {
+    warnings.push(
+      `statusModule.studyFirstPostDateStruct: bare måned oppgitt ("${str(s.date)}"); brukte første dag i måneden (${read.date})`,
+    );
+  }
+  const type = String(s.type ?? "").toUpperCase();
+  return {
+    date: read.date,
+    basis: CTGOV_FIRST_POSTED_BASIS,
+    type: type === "ACTUAL" ? "actual" : type === "ESTIMATED" ? "estimated" : null,
+  };
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Identifiers                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
@@ -993,6 +1022,7 @@ function buildStudy(
     "statusModule.lastUpdatePostDateStruct.date",
   );
   const declaredOn = verified?.date ?? lastUpdate?.date ?? null;
+  const firstPosted = firstPostedFrom(status.studyFirstPostDateStruct, warnings);
   if (!declaredOn)
     warnings.push(
       "posten har verken statusVerifiedDate eller lastUpdatePostDate: statusen kan ikke dateres og vises som ukjent",
@@ -1043,6 +1073,7 @@ function buildStudy(
     title: { nb: title, en: title },
     shortTitle: acronym ? { nb: acronym, en: acronym } : {},
     officialTitle,
+    firstPosted,
     summary: summary ? { nb: summary, en: summary } : {},
     scientificSummary: detailed ? { en: detailed } : {},
     participation: {},

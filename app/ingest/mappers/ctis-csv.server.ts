@@ -36,6 +36,10 @@
  *                                → read (an impossible date rejects the row) but not inclusion dates:
  *                                  they are the trial's, not Norway's recruitment (noted in a warning)
  *  Last updated                  → the date Norway's status was declared
+ *  (first publication)           → none: the export has no column for when the trial was first made
+ *                                  public ("Decision date" is the authorisation decision, "Last
+ *                                  updated" the latest change), so firstPosted stays null and the
+ *                                  statistics count such a trial by the portal's first publication
  *  Endpoints, Therapeutic area, Trial region, results, Sponsor type → not mapped
  * All trials in CTIS are clinical trials of medicinal products (interventional) → studyType
  * "treatment". Link: https://euclinicaltrials.eu/ctis-public/view/<EU CT number>.

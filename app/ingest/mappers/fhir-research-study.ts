@@ -57,6 +57,10 @@
  *  contact[] (ContactDetail)            → contacts: name (or ECLAIRE's contact-name HumanName), e-mail
  *                                        and phone from telecom, role scientific for ECLAIRE type SCI;
  *                                        kept only with an e-mail or a phone ("INDISPONIBLE" is absent)
+ *  HL7 researchStudy-studyRegistration extension, activity registration-posting (what our export
+ *                                        writes) → firstPosted {period.start as a date, basis
+ *                                        "fhir:researchStudy-studyRegistration", type actual when
+ *                                        actual = true, else null}. ECLAIRE sends none: null.
  *  keyword[]                           → keywords; Group "Healthy volunteers" → healthyVolunteers
  *                                        (else null: FHIR R4 has no such field — unknown, not no)
  *  leadOrganisationId                  → ctx.organisationId (the portal owner is the sender; the
@@ -97,8 +101,21 @@
  */
 import { daysInMonth, isCalendarDate } from "#app/domain/calendar-date";
 import { osloDate, type DeclaredStatusValue } from "#app/domain/inclusion-status";
-import { IDENTIFIER_PATTERNS, studyInputSchema, type Phase, type StudyInput, type StudyType } from "#app/domain/study";
-import { EXTENSION, HOSPITAL_ID_SYSTEM, ORGANISATION_ID_SYSTEM } from "#app/fhir/constants";
+import {
+  IDENTIFIER_PATTERNS,
+  studyInputSchema,
+  type FirstPosted,
+  type Phase,
+  type StudyInput,
+  type StudyType,
+} from "#app/domain/study";
+import {
+  EXTENSION,
+  HOSPITAL_ID_SYSTEM,
+  ORGANISATION_ID_SYSTEM,
+  REGISTRATION_ACTIVITY_SYSTEM,
+  REGISTRATION_POSTING,
+} from "#app/fhir/constants";
 import { matchOrganisationName } from "#app/ingest/organisation-matcher";
 import { EncodingError, decodeUtf8Strict } from "#app/ingest/text-decoding";
 import { arr, errorText, obj, str } from "./values";
@@ -426,6 +443,29 @@ function extensionsByUrl(resource: Json, url: string): Json[] {
   return arr(resource.extension)
     .map(obj)
     .filter((e) => e.url === url);
+}
+
+export const FHIR_FIRST_POSTED_BASIS = "fhir:researchStudy-studyRegistration";
+
+/** The source's first publication: a study-registration extension whose activity is registration-posting. */
+function firstPostedOf(resource: Json, warnings: string[]): FirstPosted | null {
+  for (const ext of extensionsByUrl(resource, EXTENSION.studyRegistration)) {
+    const parts = arr(ext.extension).map(obj);
+    const activity = parts.find((p) => p.url === "activity");
+    const codings = arr(obj(activity?.valueCodeableConcept).coding).map(obj);
+    if (!codings.some((c) => c.system === REGISTRATION_ACTIVITY_SYSTEM && c.code === REGISTRATION_POSTING)) continue;
+    const start = str(obj(parts.find((p) => p.url === "period")?.valuePeriod).start);
+    if (!start) continue;
+    const date = fhirDateToCalendarDate(
+      start,
+      "start",
+      "extension[researchStudy-studyRegistration].period.start",
+      warnings,
+    );
+    const actual = parts.find((p) => p.url === "actual")?.valueBoolean === true;
+    return { date, basis: FHIR_FIRST_POSTED_BASIS, type: actual ? "actual" : null };
+  }
+  return null;
 }
 
 function mapEnrollment(
@@ -1080,6 +1120,7 @@ function mapOne(resource: Json, ref: string, ctx: MapContext, resolve: Resolver,
     summary: description ? { nb: description, ...translationsOf(resource._description) } : {},
     studyType,
     phase,
+    firstPosted: firstPostedOf(resource, warnings),
     conditions,
     icd10,
     snomed,
