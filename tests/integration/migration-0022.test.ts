@@ -110,7 +110,7 @@ describe("migrations 0021 and 0022 on a database at 0020 with studies", () => {
     expect(indexesBefore.length).toBe(8);
 
     const applied = migrate(db);
-    expect(applied.map((m) => m.version)).toEqual([21, 22]);
+    expect(applied.map((m) => m.version).slice(0, 2)).toEqual([21, 22]); // and any later ones
     expect(contents(db)).toEqual(before);
     expect(schemaOf(db, "studies")).toEqual(indexesBefore);
     expect(db.pragma("foreign_key_check")).toEqual([]);
