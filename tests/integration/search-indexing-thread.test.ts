@@ -6,11 +6,11 @@
  * flush drains the rest. Real SQLite file, real worker thread, the same engine the pages search.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveStudy } from "#app/models/study.server";
 import { outboxLag } from "#app/models/search-outbox.server";
 import { startSearchIndexingThread, type IndexingThread } from "#app/search/indexing-thread.server";
 import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
 import { freshDb, type TestDb } from "../helpers/db";
+import { savePublishedStudy } from "../helpers/studies";
 
 let t: TestDb;
 let indexing: IndexingThread | null = null;
@@ -23,23 +23,7 @@ afterAll(async () => {
   t.cleanup();
 });
 
-const actor = { kind: "system" as const, name: "indexing-thread-test" };
-const save = (title: string) => {
-  const r = saveStudy(
-    t.db,
-    {
-      identifiers: {},
-      title: { nb: title },
-      summary: { nb: "Sammendrag." },
-      studyType: "treatment",
-      leadOrganisationId: "unn",
-      publicationState: "published",
-    },
-    { actor },
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.studyId;
-};
+const save = (title: string) => savePublishedStudy(t.db, title);
 
 /** Polls until the condition holds (the thread works on its own time), failing after 20 s. */
 async function eventually(what: string, check: () => Promise<boolean> | boolean): Promise<void> {

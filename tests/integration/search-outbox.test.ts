@@ -1,11 +1,11 @@
 /** The search outbox on a real database: pruning, the head after pruning, stale cursors, and a failing engine. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveStudy } from "#app/models/study.server";
 import { cursorState, dropCursorsExcept, ensureCursor, outboxHead, outboxLag } from "#app/models/search-outbox.server";
 import { drainOutbox } from "#app/search/indexer.server";
 import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
 import type { SearchEngine } from "#app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
+import { savePublishedStudy } from "../helpers/studies";
 
 let t: TestDb;
 beforeAll(() => {
@@ -13,23 +13,7 @@ beforeAll(() => {
 });
 afterAll(() => t.cleanup());
 
-const actor = { kind: "system" as const, name: "outbox-test" };
-const save = (title: string) => {
-  const r = saveStudy(
-    t.db,
-    {
-      identifiers: {},
-      title: { nb: title },
-      summary: { nb: "Sammendrag." },
-      studyType: "treatment",
-      leadOrganisationId: "unn",
-      publicationState: "published",
-    },
-    { actor },
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.studyId;
-};
+const save = (title: string) => savePublishedStudy(t.db, title);
 const rows = () => t.db.prepare("SELECT count(*) FROM search_outbox").pluck().get() as number;
 
 describe("search outbox", () => {
