@@ -90,7 +90,7 @@ describe("new studies per month by the source's first publication", () => {
   it("the page and its CSV count one new study this month, and say which date each count rests on", async () => {
     const page = await (await fetch(`${server.url}/forsker/statistikk`)).text();
     expect(page).toContain(
-      "3 studier er telt etter kildens første publisering; 1 studier uten slik dato er telt etter portalens.",
+      "Telt etter kildens første publisering: 3; uten slik dato i kilden, telt etter portalens: 1.",
     );
     const csv = await (await fetch(`${server.url}/forsker/statistikk/nye-studier-per-maned.csv`)).text();
     const rows = parse(csv.replace(/^\uFEFF/, ""), { delimiter: ";" }) as string[][];

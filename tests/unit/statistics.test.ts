@@ -165,12 +165,12 @@ describe("months", () => {
     expect(nb.rows.at(-2)).toEqual(["april 2026", 1, 1, 0]);
     expect(nb.rows.at(-1)).toEqual(["mai 2026 (denne måneden)", 1, 0, 1]);
     expect(nb.explanation).toContain(
-      "2 studier er telt etter kildens første publisering; 1 studier uten slik dato er telt etter portalens.",
+      "Telt etter kildens første publisering: 2; uten slik dato i kilden, telt etter portalens: 1.",
     );
     expect(tableCsvRows(nb)[0]).toEqual(nb.columns);
     expect(table("nn").columns.slice(2)).toEqual(["Etter datoen i kjelda", "Etter datoen i portalen"]);
     expect(table("en").columns.slice(2)).toEqual(["By the source's date", "By the portal's date"]);
-    expect(table("en").explanation).toContain("2 studies are counted by their source's first publication");
+    expect(table("en").explanation).toContain("Counted by the source's first publication: 2;");
   });
 });
 

@@ -612,7 +612,7 @@ export const en: Messages = {
   "stats.newPerMonth.explanation":
     "The number of studies first made public in the month, for the last 24 months: by the source's own first publication where the source gives it (for example \"First Posted\" on ClinicalTrials.gov), otherwise by the portal's first publication.",
   "stats.newPerMonth.bases":
-    "{source} studies are counted by their source's first publication; {portal} studies without such a date are counted by the portal's.",
+    "Counted by the source's first publication: {source}; without such a date in the source, counted by the portal's: {portal}.",
   "stats.newPerMonth.bySource": "By the source's date",
   "stats.newPerMonth.byPortal": "By the portal's date",
   "signedIn.as": "Signed in as",

@@ -610,7 +610,7 @@ export const nb = {
   "stats.newPerMonth.explanation":
     "Antall studier som ble offentlige første gang i måneden, de siste 24 månedene: etter kildens første publisering der kilden oppgir den (for eksempel «First Posted» i ClinicalTrials.gov), ellers etter portalens første publisering.",
   "stats.newPerMonth.bases":
-    "{source} studier er telt etter kildens første publisering; {portal} studier uten slik dato er telt etter portalens.",
+    "Telt etter kildens første publisering: {source}; uten slik dato i kilden, telt etter portalens: {portal}.",
   "stats.newPerMonth.bySource": "Etter kildens dato",
   "stats.newPerMonth.byPortal": "Etter portalens dato",
   "signedIn.as": "Innlogget som",

@@ -607,7 +607,7 @@ export const nn: Messages = {
   "stats.newPerMonth.explanation":
     "Talet på studiar som vart offentlege første gong i månaden, dei siste 24 månadene: etter den første publiseringa i kjelda der kjelda oppgir ho (til dømes «First Posted» i ClinicalTrials.gov), elles etter den første publiseringa i portalen.",
   "stats.newPerMonth.bases":
-    "{source} studiar er talde etter den første publiseringa i kjelda; {portal} studiar utan slik dato er talde etter portalen si.",
+    "Talde etter den første publiseringa i kjelda: {source}; utan slik dato i kjelda, talde etter portalen si: {portal}.",
   "stats.newPerMonth.bySource": "Etter datoen i kjelda",
   "stats.newPerMonth.byPortal": "Etter datoen i portalen",
   "signedIn.as": "Innlogga som",
