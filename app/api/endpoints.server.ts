@@ -12,6 +12,7 @@ import {
   monthsSinceFirstPublished,
   newStudiesPerMonth,
   type FreshnessRow,
+  withoutDemo,
 } from "#app/domain/statistics";
 import { statisticsFacts } from "#app/models/statistics.server";
 import type { Phase, StudyType } from "#app/domain/study";
@@ -41,6 +42,7 @@ import {
   type ConfirmationFreshnessOut,
   type NewStudiesOut,
   changesQueryParams,
+  statisticsQueryParams,
   DEFAULT_CHANGES_LIMIT,
   DEFAULT_PER_PAGE,
   studiesQueryParams,
@@ -286,10 +288,16 @@ export function listOrganisationsAnswer(ctx: ApiContext): ApiAnswer {
 
 /* ================================================================== GET /api/v1/statistics/confirmations */
 
-export function confirmationFreshnessAnswer(ctx: ApiContext): ApiAnswer {
-  parsedOrThrow(ctx.url.searchParams, []);
-  const now = new Date();
+/** The statistics facts, without the demo studies when `demodata=nei` (a 400 for any other value but ja). */
+function requestedStatisticsFacts(ctx: ApiContext) {
+  const p = parsedOrThrow(ctx.url.searchParams, statisticsQueryParams) as { demodata?: "ja" | "nei" };
   const facts = statisticsFacts(ctx.db);
+  return p.demodata === "nei" ? withoutDemo(facts) : facts;
+}
+
+export function confirmationFreshnessAnswer(ctx: ApiContext): ApiAnswer {
+  const now = new Date();
+  const facts = requestedStatisticsFacts(ctx);
   const out = (r: FreshnessRow) => ({
     id: r.key,
     name: r.label,
@@ -317,9 +325,8 @@ export function confirmationFreshnessAnswer(ctx: ApiContext): ApiAnswer {
 /* ================================================================== GET /api/v1/statistics/new-studies */
 
 export function newStudiesAnswer(ctx: ApiContext): ApiAnswer {
-  parsedOrThrow(ctx.url.searchParams, []);
   const now = new Date();
-  const facts = statisticsFacts(ctx.db);
+  const facts = requestedStatisticsFacts(ctx);
   const bases = firstPublishedBases(facts);
   const body: NewStudiesOut = {
     data: newStudiesPerMonth(facts, now, monthsSinceFirstPublished(facts, now)).map((m) => ({

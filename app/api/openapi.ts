@@ -13,6 +13,7 @@ import { z } from "zod";
 import {
   apiSchemas,
   changesQueryParams,
+  statisticsQueryParams,
   DEFAULT_CHANGES_LIMIT,
   DEFAULT_PER_PAGE,
   MAX_CHANGES_LIMIT,
@@ -212,7 +213,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           summary: "How current the confirmations of open sites are, per region and health trust",
           description:
             "Andelen åpne studiesteder som er bekreftet innen den myke grensen (standard 6 måneder), og median alder (dager) på bekreftelsene, per region, per helseforetak og for hele landet. Samme tall som /forsker/statistikk. Regnet ut for øyeblikket svaret lages.",
-          responses: { "200": jsonOk("ConfirmationFreshness", "Tallene."), ...errors() },
+          parameters: statisticsQueryParams.map((d) => parameter(d, "query")),
+          responses: { "200": jsonOk("ConfirmationFreshness", "Tallene."), ...errors("400") },
         },
       },
       "/api/v1/statistics/new-studies": {
@@ -222,7 +224,8 @@ export function buildOpenApiDocument({ baseUrl }: OpenApiOptions): Json {
           summary: "New studies per month, by the first publication date of the source where known",
           description:
             "Antall studier som ble offentlige første gang i hver måned, fra den første til denne måneden: etter kildens første publisering der kilden oppgir den (ClinicalTrials.gov «First Posted»), ellers etter portalens første publisering; hver måned sier hvor mange som er telt etter hvilken dato. Samme tall som /forsker/statistikk (som viser de siste 24 månedene).",
-          responses: { "200": jsonOk("NewStudies", "Tallene."), ...errors() },
+          parameters: statisticsQueryParams.map((d) => parameter(d, "query")),
+          responses: { "200": jsonOk("NewStudies", "Tallene."), ...errors("400") },
         },
       },
       "/api/v1/changes": {

@@ -263,6 +263,18 @@ export const studiesQueryParams: ParamDef[] = [
 ];
 
 /** GET /api/v1/changes */
+/** The statistics endpoints' one parameter: leave the fictional demo studies out, as /forsker/statistikk can. */
+export const statisticsQueryParams: ParamDef[] = [
+  {
+    name: "demodata",
+    schema: z.enum(["ja", "nei"], { message: "må være nei (uten demostudiene) eller ja (med dem, standard)" }),
+    multi: false,
+    io: "output",
+    description: "nei: uten de fiktive demostudiene (demodata). Standard: ja, som på /forsker/statistikk.",
+    example: "nei",
+  },
+];
+
 export const changesQueryParams: ParamDef[] = [
   {
     name: "since",

@@ -122,4 +122,37 @@ describe("new studies per month by the source's first publication", () => {
     });
     expect(rows.filter((r) => r["first_posted"] === "")).toHaveLength(1); // the portal's own study
   });
+
+  it("the statistics API leaves the demo studies out with demodata=nei, and names the parameter when its value is wrong", async () => {
+    const demo = saveStudy(
+      t.db,
+      {
+        identifiers: {},
+        title: { nb: "Demostudie publisert i dag" },
+        summary: { nb: "Fiktiv." },
+        studyType: "observational",
+        leadOrganisationId: "st-olavs",
+        sites: [{ organisationId: "st-olavs", inclusionStart: "2026-01-01", inclusionEnd: "2028-01-01" }],
+        publicationState: "published",
+        isDemo: true,
+      },
+      { actor: { kind: "system", name: "demo-seed" } },
+    );
+    expect(demo.ok).toBe(true);
+    const thisMonthOf = async (query: string) => {
+      const res = await fetch(`${server.url}/api/v1/statistics/new-studies${query}`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { data: { month: string; byPortalDate: number }[] };
+      return body.data.find((d) => d.month === thisMonth)!.byPortalDate;
+    };
+    expect(await thisMonthOf("")).toBe(2);
+    expect(await thisMonthOf("?demodata=ja")).toBe(2);
+    expect(await thisMonthOf("?demodata=nei")).toBe(1);
+    for (const endpoint of ["new-studies", "confirmations"]) {
+      const bad = await fetch(`${server.url}/api/v1/statistics/${endpoint}?demodata=kanskje`);
+      expect(bad.status).toBe(400);
+      expect(await bad.text()).toContain("demodata");
+    }
+    expect((await fetch(`${server.url}/api/v1/statistics/confirmations?demodata=nei`)).status).toBe(200);
+  });
 });
