@@ -162,6 +162,8 @@ const metrics = createMetrics({
   engines: searchEngines,
   routes: build.routes,
   sseClients: () => hub.connections(),
+  // Declared further down (it sits after the security headers): read only when /metrics is scraped.
+  pageCache: () => pageCache.stats(),
   skip: (p) => p === EVENTS_PATH,
 });
 // Probes and scrapes every few seconds would drown the access log.

@@ -13,6 +13,7 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { PageCacheStats } from "./page-cache.server";
 import { FallbackSearchEngine } from "#app/search/fallback.server";
 import { apiAnswerCacheStats } from "./api-read.server";
 import type { Db } from "#app/db.server";
@@ -83,6 +84,8 @@ export interface MetricsOptions {
   routes: Record<string, RouteLike | undefined>;
   /** Open live-stream connections now. */
   sseClients: () => number;
+  /** The page cache's counters (app/http/page-cache.server.ts), when there is one. */
+  pageCache?: () => PageCacheStats;
   /** Paths left out of the latency histogram (the live stream). */
   skip?: (path: string) => boolean;
 }
@@ -205,6 +208,41 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
     collect() {
       this.set(apiAnswerCacheStats().bytes);
+    },
+  });
+  if (options.pageCache) {
+    const pageCache = options.pageCache;
+    new Counter({
+      name: "kliniske_page_cache_total",
+      help: "Public pages answered from this process's page cache (hit) or rendered (miss).",
+      labelNames: ["result"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const stats = pageCache();
+        this.inc({ result: "hit" }, stats.hits);
+        this.inc({ result: "miss" }, stats.misses);
+      },
+    });
+    new Gauge({
+      name: "kliniske_page_cache_bytes",
+      help: "Approximate memory held by this process's page cache (PAGE_CACHE_MB bounds it).",
+      registers: [registry],
+      collect() {
+        this.set(pageCache().bytes);
+      },
+    });
+  }
+  new Counter({
+    name: "kliniske_search_table_reads_total",
+    help: "How this process's embedded search table kept up with the index: whole loads, or catch-ups by the changed studies (ADR 0030).",
+    labelNames: ["kind"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const reads = engines.embedded.tableReads;
+      this.inc({ kind: "load" }, reads.loads);
+      this.inc({ kind: "catch_up" }, reads.catchUps);
     },
   });
   new Gauge({

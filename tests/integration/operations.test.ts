@@ -203,7 +203,8 @@ describe("/metrics", () => {
     // Read the bodies: fetch resolves at the headers, and a page is timed when it has ended
     // (on a busy machine the second 404 was still streaming when /metrics was read).
     for (const id of [424242, 424243]) {
-      const res = await get(`/pasient/studier/${id}`);
+      // As a visitor asks (no token): the page cache is asked, and counts a miss.
+      const res = await fetch(`${server.url}/pasient/studier/${id}`);
       expect(res.status).toBe(404);
       await res.text();
     }
@@ -233,6 +234,11 @@ describe("/metrics", () => {
     expect(text).toMatch(/^kliniske_search_engine\{engine="sqlite-fts",role="configured"\} 1$/m);
     expect(text).toMatch(/^kliniske_search_engine\{engine="sqlite-fts",role="serving"\} 1$/m);
     expect(text).toMatch(/^kliniske_sse_clients 0$/m);
+    // The two public 404s above went past the page cache (a 404 is never stored).
+    expect(Number(/^kliniske_page_cache_total\{result="miss"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^kliniske_page_cache_total\{result="hit"\} \d+$/m);
+    expect(text).toMatch(/^kliniske_page_cache_bytes \d+$/m);
+    expect(text).toMatch(/^kliniske_search_table_reads_total\{kind="catch_up"\} \d+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
     // Every route label is a pattern, "static", "/build/*" or "unmatched": a bounded set.
