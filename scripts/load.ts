@@ -279,6 +279,18 @@ try {
       return `${name} ${Math.round(Number(value) / 2 ** 20)} MB`;
     });
   if (memoryLines.length) console.log(`  memory of one serving process: ${memoryLines.join(", ")}`);
+  // Counters since that process started (probes included): how often a page was served from memory.
+  const counter = (name: string, label: string) =>
+    Number(new RegExp(`^${name}\\{${label}\\} (\\S+)$`, "m").exec(metrics)?.[1] ?? NaN);
+  const [hits, misses] = [
+    counter("kliniske_page_cache_total", 'result="hit"'),
+    counter("kliniske_page_cache_total", 'result="miss"'),
+  ];
+  if (hits + misses > 0)
+    console.log(
+      `  page cache of that process: ${hits} hits, ${misses} misses (${Math.round((100 * hits) / (hits + misses))} % hits); ` +
+        `search table: ${counter("kliniske_search_table_reads_total", 'kind="load"')} whole loads, ${counter("kliniske_search_table_reads_total", 'kind="catch_up"')} catch-ups`,
+    );
   console.log(
     `\nLoad average after: ${loadavg()
       .map((l) => l.toFixed(2))
