@@ -37,7 +37,7 @@ export function studyOverview(study: StudyRecord, now: Date, lang: Lang = "nb") 
     status,
     statusLabel: statusLabel(status, lang),
     leadOrganisationId: study.leadOrganisation.id,
-    leadOrganisation: study.leadOrganisation.name,
+    leadOrganisation: study.leadOrganisation.name ?? study.leadOrganisation.id,
     version: study.currentVersion,
     updatedAt: study.updatedAt,
     isDemo: study.isDemo,
@@ -46,8 +46,8 @@ export function studyOverview(study: StudyRecord, now: Date, lang: Lang = "nb") 
     sites: active.map((s) => ({
       key: siteKey(s),
       organisationId: s.organisationId,
-      name: s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : s.organisationName,
-      organisationName: s.organisationName ?? s.organisationId,
+      name: s.hospitalName ? `${s.hospitalName} (${s.organisationName})` : (s.organisationName ?? s.name ?? siteKey(s)),
+      organisationName: s.organisationName ?? s.organisationId ?? s.name ?? siteKey(s),
       inclusionStart: s.inclusionStart,
       inclusionEnd: s.inclusionEnd,
       /** "1. mars 2026 til 30. juni 2027": the window in words, for reading (the forms keep ISO dates). */
