@@ -47,19 +47,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const now = new Date();
   const db = getDb();
+  const lang = langFromRequest(request);
   const queue = reviewQueue(db, page.user).map((s) => ({
-    ...studyOverview(s, now),
-    updatedAt: formatInstant(s.updatedAt),
+    ...studyOverview(s, now, lang),
+    updatedAt: formatInstant(s.updatedAt, lang),
   }));
   const sites = editorSiteStudies(db, page.user).flatMap((record) => {
-    const s = studyOverview(record, now);
+    const s = studyOverview(record, now, lang);
     return s.sites
       .filter((site) => canEditSiteLocal(page.user, site))
       .map((site) => ({ studyId: s.id, title: s.title, stateLabel: s.stateLabel, ...site }));
   });
   // Sites other organisations proposed for this editor's organisation: accepted or declined on the study page.
   const proposed = sitesAwaitingAnswer(db, page.user).flatMap((record) => {
-    const s = studyOverview(record, now);
+    const s = studyOverview(record, now, lang);
     return s.pendingSites
       .filter((site) => canAnswerForSite(page.user, site))
       .map((site) => ({ studyId: s.id, title: s.title, leadOrganisation: s.leadOrganisation, ...site }));
@@ -69,7 +70,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     studyId: h.studyId,
     title: h.title,
     reasons: h.reasons,
-    heldAt: formatInstant(h.heldAt),
+    heldAt: formatInstant(h.heldAt, lang),
   }));
   const reminders = remindersForUser(db, page.user, now);
   // The editor's organisations' reminder feeds (Atom, iCalendar): a secret link per organisation.

@@ -151,6 +151,17 @@ describe("each page in nb, nn and en", () => {
     expect(nb.body).toMatch(/<th scope="col">Felt<\/th><th scope="col">Publisert<\/th><th scope="col">Nå<\/th>/);
   });
 
+  it("the state and what is missing, on My studies and the editorial queue, in the page's language", async () => {
+    const mine = await researcher.get("/forsker/studier?lang=en");
+    expect(mine.body).toContain("Published");
+    expect(mine.body).not.toContain("Publisert");
+    // The editor's own sites list each study's state.
+    const sites = await editor.get("/redaksjon?lang=en");
+    expect(sites.body).toContain(TITLE);
+    expect(sites.body).toContain("Published");
+    expect(sites.body).not.toContain("Publisert");
+  });
+
   it("links on these pages keep the language", async () => {
     const mine = await researcher.get(`/forsker/studier/${study}?lang=nn`);
     expect(mine.body).toContain('href="/forsker/studier?lang=nn"');
