@@ -83,3 +83,27 @@ export function siteFieldErrors(
   for (const p of problems) (errors[names[p.field] ?? ""] ??= []).push(problemText(p.message));
   return errors;
 }
+
+/** An editor pauses inclusion at their site (with the reason patients will read) or resumes it. */
+export function sitePauseSchema(tr: Translator) {
+  return z
+    .object({
+      study: z.string().trim(),
+      site: z.string().trim(),
+      intent: z.enum(["pause", "resume"]),
+      pauseReason: optionalText,
+    })
+    .superRefine((v, ctx) => {
+      if (v.intent === "pause" && !v.pauseReason) {
+        ctx.addIssue({ code: "custom", path: ["pauseReason"], message: tr.t("editorial.sites.pauseReasonMissing") });
+      }
+    });
+}
+
+export function parseSitePause(payload: FormData | URLSearchParams, tr: Translator) {
+  return parseWithZod(payload, {
+    schema: sitePauseSchema(tr),
+    error: formErrorMap(tr),
+    formatError: formatErrorsIn(tr),
+  });
+}
