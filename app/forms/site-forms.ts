@@ -31,13 +31,13 @@ export function siteDatesSchema(tr: Translator) {
   });
 }
 
-export function parseSiteDates(payload: FormData | URLSearchParams, tr: Translator) {
-  return parseWithZod(payload, {
-    schema: siteDatesSchema(tr),
-    error: formErrorMap(tr),
-    formatError: formatErrorsIn(tr),
-  });
+/** The parse for a schema in the page's language: the same in the browser and on the server. */
+function parserFor<Schema extends z.ZodType>(schemaIn: (tr: Translator) => Schema) {
+  return (payload: FormData | URLSearchParams, tr: Translator) =>
+    parseWithZod(payload, { schema: schemaIn(tr), error: formErrorMap(tr), formatError: formatErrorsIn(tr) });
 }
+
+export const parseSiteDates = parserFor(siteDatesSchema);
 
 const optionalText = z.string().trim().optional();
 
@@ -65,13 +65,7 @@ export function siteLocalSchema(tr: Translator) {
     });
 }
 
-export function parseSiteLocal(payload: FormData | URLSearchParams, tr: Translator) {
-  return parseWithZod(payload, {
-    schema: siteLocalSchema(tr),
-    error: formErrorMap(tr),
-    formatError: formatErrorsIn(tr),
-  });
-}
+export const parseSiteLocal = parserFor(siteLocalSchema);
 
 /** A model's site problems ("inclusionEnd", "contact.email") as errors on the form's own fields. */
 export function siteFieldErrors(
@@ -100,10 +94,4 @@ export function sitePauseSchema(tr: Translator) {
     });
 }
 
-export function parseSitePause(payload: FormData | URLSearchParams, tr: Translator) {
-  return parseWithZod(payload, {
-    schema: sitePauseSchema(tr),
-    error: formErrorMap(tr),
-    formatError: formatErrorsIn(tr),
-  });
-}
+export const parseSitePause = parserFor(sitePauseSchema);

@@ -29,7 +29,7 @@ import { translator } from "#app/i18n/translate";
 import type { MessageKey } from "#app/i18n/messages/nb";
 import { useTranslator } from "#app/i18n/use-translator";
 import { CsrfField, ProblemList, SignedInBar } from "#app/components/SignedIn";
-import { FormField } from "#app/components/forms";
+import { ErrorList, FormField } from "#app/components/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
   const { t } = translator(langFromSearch(location.search));
@@ -176,11 +176,7 @@ function SiteDatesForm({
       <CsrfField token={csrf} />
       <input type="hidden" name="intent" value="dates" />
       <input type="hidden" name="site" value={site.key} />
-      {form.errors?.length ? (
-        <p className="field-error" id={form.errorId}>
-          {form.errors.join(" ")}
-        </p>
-      ) : null}
+      <ErrorList id={form.errorId} errors={form.errors} />
       <fieldset>
         <legend className="visually-hidden">{t("study.sites.datesForm", { site: site.name })}</legend>
         <FormField field={fields.inclusionStart} label={t("study.sites.start")}>

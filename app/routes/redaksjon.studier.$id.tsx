@@ -37,7 +37,7 @@ import { problemText } from "#app/forms/problem-text";
 import { DiffTable } from "#app/components/DiffTable";
 import { ClinicianStudyContent, PatientStudyContent } from "#app/components/StudyContent";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "#app/components/SignedIn";
-import { FormField } from "#app/components/forms";
+import { ErrorList, FormField } from "#app/components/forms";
 
 export const meta: MetaFunction = ({ location }) => {
   const { t } = translator(langFromSearch(location.search));
@@ -242,11 +242,7 @@ function LocalSiteForm({
       <CsrfField token={csrf} />
       <input type="hidden" name="intent" value="local" />
       <input type="hidden" name="site" value={site.key} />
-      {form.errors?.length ? (
-        <p className="field-error" id={form.errorId}>
-          {form.errors.join(" ")}
-        </p>
-      ) : null}
+      <ErrorList id={form.errorId} errors={form.errors} />
       <FormField field={fields.contactName} label={t("review.local.contactName")}>
         {text("contactName", "text")}
       </FormField>
