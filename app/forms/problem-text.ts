@@ -25,13 +25,25 @@ const PATTERNS: { key: MessageKey; pattern: RegExp }[] = (Object.keys(nb) as Mes
     ),
   }));
 
+/** What a problem can name inside it ("… før dette er på plass: REK-nummer."): a readiness item, by its bokmål text. */
+const ITEMS = new Map<string, MessageKey>(
+  (Object.keys(nb) as MessageKey[]).filter((key) => key.startsWith("readiness.")).map((key) => [nb[key], key]),
+);
+
 /** A problem's message (bokmål, from the schema or a model) as a sentence in the reader's language. */
 export function problemText(message: string, tr: Translator): string {
   const text = sentence(message);
   if (tr.lang === "nb") return text;
   for (const { key, pattern } of PATTERNS) {
     const m = pattern.exec(text);
-    if (m) return tr.t(key, m.groups);
+    if (!m) continue;
+    const values = Object.fromEntries(
+      Object.entries(m.groups ?? {}).map(([name, value]) => {
+        const item = ITEMS.get(value);
+        return [name, item ? tr.t(item) : value];
+      }),
+    );
+    return tr.t(key, values);
   }
   return text;
 }

@@ -19,6 +19,7 @@ let server: RunningServer;
 let researcher: BrowserClient;
 let editor: BrowserClient;
 let study: number;
+let draft: number;
 const TITLE = "Språkstudie om hjertesvikt";
 
 beforeAll(async () => {
@@ -37,6 +38,20 @@ beforeAll(async () => {
   );
   if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
   study = saved.studyId;
+  // A draft without a REK number: sending it for approval is refused, naming what is missing.
+  const unready = saveStudy(
+    t.db,
+    testStudy({
+      identifiers: {},
+      title: { nb: "Utkast uten REK" },
+      publicationState: "draft",
+      leadOrganisationId: "ous",
+      sites: [{ organisationId: "ous", hospitalId: null, inclusionStart: "2026-01-01", inclusionEnd: "2028-01-01" }],
+    }),
+    { actor: { kind: "system", name: "test" } },
+  );
+  if (!unready.ok) throw new Error(JSON.stringify(unready.problems));
+  draft = unready.studyId;
   // A change sent for approval: the review page shows its diff against the published version.
   const researcherOus = { id: people.researcherOus, ...PEOPLE.researcherOus };
   const input = toStudyInput(getStudy(t.db, study)!);
@@ -243,6 +258,38 @@ describe("form problems in the page's language", () => {
     const comment = await editor.post(`/redaksjon/studier/${study}?lang=nn`, { intent: "send-back", comment: "" });
     expect(comment.res.status).toBe(400);
     expect(comment.body).toContain("Skriv kva forskaren må rette før studien kan godkjennast.");
+  });
+});
+
+describe("what the models refuse, in the page's language", () => {
+  it("sending a draft that misses its REK number names what is missing", async () => {
+    const want = {
+      nb: "Studien kan ikke sendes til godkjenning før dette er på plass: REK-nummer.",
+      nn: "Studien kan ikkje sendast til godkjenning før dette er på plass: REK-nummer.",
+      en: "The study cannot be sent for approval until this is in place: REK number.",
+    };
+    for (const lang of LANGS) {
+      await researcher.get(inLang(`/forsker/studier/${draft}`, lang));
+      const { res, body } = await researcher.post(inLang(`/forsker/studier/${draft}`, lang), { intent: "submit" });
+      expect(res.status).toBe(400);
+      expect(body).toContain(want[lang]);
+    }
+  });
+
+  it("approving a version that is no longer the one under review: 409, said in the page's language", async () => {
+    await editor.get(`/redaksjon/studier/${study}?lang=en`);
+    const en = await editor.post(`/redaksjon/studier/${study}?lang=en`, {
+      intent: "approve",
+      version: "99",
+      revision: "",
+      comment: "",
+    });
+    expect(en.res.status).toBe(409);
+    expect(htmlLang(en.body)).toBe("en");
+    expect(en.body).toContain("The study has changed since you opened it.");
+    const nn = await editor.post(`/redaksjon/studier/${study}?lang=nn`, { intent: "approve", version: "99" });
+    expect(nn.res.status).toBe(409);
+    expect(nn.body).toContain("Studien er endra etter at du opna han.");
   });
 });
 

@@ -1111,5 +1111,7 @@ export const en: Messages = {
   "form.error.ageOrder": "The minimum age is higher than the maximum age.",
   "form.error.url": "Not a valid link (must start with http:// or https://).",
   "form.error.duplicateSite": "The site {site} is listed twice.",
+  "form.error.notReadySubmit": "The study cannot be sent for approval until this is in place: {item}.",
+  "form.error.notReadyApprove": "The study cannot be approved until this is in place: {item}.",
   "form.error.format": "Not a valid format (example: {example}).",
 };

@@ -1107,6 +1107,8 @@ export const nb = {
   "form.error.ageOrder": "Minste alder er høyere enn høyeste alder.",
   "form.error.url": "Ugyldig lenke (må starte med http:// eller https://).",
   "form.error.duplicateSite": "Stedet {site} er oppført to ganger.",
+  "form.error.notReadySubmit": "Studien kan ikke sendes til godkjenning før dette er på plass: {item}.",
+  "form.error.notReadyApprove": "Studien kan ikke godkjennes før dette er på plass: {item}.",
   "form.error.format": "Ugyldig format (eksempel: {example}).",
 } as const;
 

@@ -1105,5 +1105,7 @@ export const nn: Messages = {
   "form.error.ageOrder": "Lågaste alder er høgare enn høgaste alder.",
   "form.error.url": "Ugyldig lenkje (må byrje med http:// eller https://).",
   "form.error.duplicateSite": "Staden {site} er oppført to gonger.",
+  "form.error.notReadySubmit": "Studien kan ikkje sendast til godkjenning før dette er på plass: {item}.",
+  "form.error.notReadyApprove": "Studien kan ikkje godkjennast før dette er på plass: {item}.",
   "form.error.format": "Ugyldig format (døme: {example}).",
 };
