@@ -1,8 +1,7 @@
 /** Small pieces of the signed-in pages: the CSRF field, who is signed in, field errors. */
 import { Form, Link } from "@remix-run/react";
 import { useTranslator } from "#app/i18n/use-translator";
-import { formFieldName } from "#app/domain/study-form";
-import { fieldLabel } from "#app/forms/field-label";
+import { problemFieldLabel } from "#app/forms/field-label";
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="csrf" value={token} />;
@@ -76,17 +75,12 @@ export function FieldError({ id, message }: { id: string; message: string | unde
 export function ProblemList({ problems }: { problems: { field: string; message: string }[] }) {
   const tr = useTranslator();
   if (problems.length === 0) return null;
-  const named = (field: string) => {
-    const name = formFieldName(field);
-    const label = fieldLabel(name, tr);
-    return label === name ? null : label;
-  };
   return (
     <div className="problem-summary" role="alert">
       <h2>{tr.t("signedIn.notSaved")}</h2>
       <ul>
         {problems.map((p, i) => {
-          const label = named(p.field);
+          const label = problemFieldLabel(p.field, tr);
           return <li key={i}>{label ? `${label}: ${p.message}` : p.message}</li>;
         })}
       </ul>

@@ -66,3 +66,14 @@ export function fieldLabel(name: string, tr: Translator): string {
   const key = LABELS[name];
   return key ? t(key) : name;
 }
+
+/**
+ * A model problem's field ("sites.1.inclusionEnd") by the name people know it by, or null for a
+ * problem about the whole study or an internal field ("study", "reviewedVersion").
+ */
+export function problemFieldLabel(path: string, tr: Translator): string | null {
+  const name = path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
+  if (!name) return null;
+  const label = fieldLabel(name, tr);
+  return label === name ? null : label;
+}

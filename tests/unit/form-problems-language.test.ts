@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { parseStudyForm } from "#app/forms/study-form";
 import { parseSiteDates, parseSiteLocal } from "#app/forms/site-forms";
-import { fieldLabel } from "#app/forms/field-label";
+import { fieldLabel, problemFieldLabel } from "#app/forms/field-label";
 import { problemText } from "#app/forms/problem-text";
 import { translator, type Vars } from "#app/i18n/translate";
 import type { MessageKey } from "#app/i18n/messages/nb";
@@ -158,6 +158,14 @@ describe("field names and stray problems", () => {
       fieldLabel(name, translator("nn")),
       fieldLabel(name, translator("en")),
     ]).toEqual([nb, nn, en]);
+  });
+
+  it("a model's problem names its field as people know it, and no internal name", () => {
+    expect(problemFieldLabel("sites.1.inclusionEnd", translator("en"))).toBe("Study site 2, inclusion end");
+    expect(problemFieldLabel("identifiers.rek", translator("nn"))).toBe("REK-nummer");
+    expect(problemFieldLabel("study", translator("nb"))).toBeNull();
+    expect(problemFieldLabel("reviewedVersion", translator("en"))).toBeNull();
+    expect(problemFieldLabel("", translator("en"))).toBeNull();
   });
 
   it("a problem the catalogue does not know is kept as a sentence, not dropped", () => {
