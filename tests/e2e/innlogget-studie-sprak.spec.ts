@@ -72,6 +72,15 @@ test.beforeAll(async () => {
 
 const WORDS = {
   nb: {
+    datesForm: /^Inklusjonsperiode for /,
+    start: "Inklusjonsstart",
+    end: "Inklusjonsslutt",
+    saveDates: /^Lagre datoer for /,
+    endBeforeStart: "Inklusjonsslutt (2029-01-01) er før inklusjonsstart (2030-01-01).",
+    localForm: /^Lokal informasjon for /,
+    paused: "Inklusjonen er midlertidig stanset",
+    saveLocal: /^Lagre lokal informasjon for /,
+    reasonMissing: "En pause må ha en begrunnelse.",
     sites: "Studiesteder og inklusjonsperiode",
     newTitle: "Registrer studie",
     send: "Send til godkjenning",
@@ -83,6 +92,15 @@ const WORDS = {
     runs: "Siste innlesinger",
   },
   nn: {
+    datesForm: /^Inklusjonsperiode for /,
+    start: "Inklusjonsstart",
+    end: "Inklusjonsslutt",
+    saveDates: /^Lagre datoar for /,
+    endBeforeStart: "Inklusjonsslutt (2029-01-01) er før inklusjonsstart (2030-01-01).",
+    localForm: /^Lokal informasjon for /,
+    paused: "Inklusjonen er mellombels stansa",
+    saveLocal: /^Lagre lokal informasjon for /,
+    reasonMissing: "Ein pause må ha ei grunngiving.",
     sites: "Studiestader og inklusjonsperiode",
     newTitle: "Registrer studie",
     send: "Send til godkjenning",
@@ -94,6 +112,15 @@ const WORDS = {
     runs: "Siste innlesingar",
   },
   en: {
+    datesForm: /^Inclusion period for /,
+    start: "Inclusion start",
+    end: "Inclusion end",
+    saveDates: /^Save dates for /,
+    endBeforeStart: "The inclusion end (2029-01-01) is before the inclusion start (2030-01-01).",
+    localForm: /^Local information for /,
+    paused: "Inclusion is paused",
+    saveLocal: /^Save local information for /,
+    reasonMissing: "A pause must have a reason.",
     sites: "Study sites and inclusion period",
     newTitle: "Register a study",
     send: "Send for approval",
@@ -129,6 +156,15 @@ for (const lang of ["nb", "nn", "en"] as const) {
     await expect(page.getByRole("heading", { level: 2, name: w.sites })).toBeVisible();
     await expectNoAxeViolations(page, `researcher's study page ${lang}`);
 
+    // The site-dates form with a problem the server finds (the end before the start), on its field.
+    const dates = page.getByRole("form", { name: w.datesForm }).first();
+    await dates.getByLabel(w.start, { exact: true }).fill("2030-01-01");
+    await dates.getByLabel(w.end, { exact: true }).fill("2029-01-01");
+    await dates.getByRole("button", { name: w.saveDates }).click();
+    await expect(dates.getByText(w.endBeforeStart)).toBeVisible();
+    await expect(dates.getByLabel(w.end, { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await expectNoAxeViolations(page, `site dates with a problem ${lang}`);
+
     await page.goto(inLang("/forsker/studier/ny", lang));
     await expect(page.locator("html")).toHaveAttribute("lang", lang);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(w.newTitle);
@@ -152,6 +188,13 @@ for (const lang of ["nb", "nn", "en"] as const) {
     await expect(page.getByRole("heading", { level: 2, name: w.changes })).toBeVisible();
     await expect(page.getByRole("heading", { level: 2, name: w.preview })).toBeVisible();
     await expectNoAxeViolations(page, `review page ${lang}`);
+
+    // The local information with a pause and no reason: the problem on its field, before sending.
+    const local = page.getByRole("form", { name: w.localForm }).first();
+    await local.getByLabel(w.paused).check();
+    await local.getByRole("button", { name: w.saveLocal }).click();
+    await expect(local.getByText(w.reasonMissing)).toBeVisible();
+    await expectNoAxeViolations(page, `local information with a problem ${lang}`);
 
     await page.goto(inLang("/redaksjon/feeds", lang));
     await expect(page.locator("html")).toHaveAttribute("lang", lang);
