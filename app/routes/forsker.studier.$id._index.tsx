@@ -385,7 +385,7 @@ export default function ResearcherStudy() {
                   revision: r.revision ? t("study.reviews.revision", { revision: r.revision }) : "",
                   version: r.version,
                 })}
-                {r.comment ? ` – «${r.comment}»` : ""}
+                {r.comment ? t("study.reviews.comment", { comment: r.comment }) : ""}
               </li>
             ))}
           </ul>

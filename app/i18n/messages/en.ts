@@ -822,6 +822,7 @@ export const en: Messages = {
   "study.reviews.sentBack": "sent back",
   "study.reviews.revision": "change {revision}, ",
   "study.reviews.line": "{at}, {name}: {decision} ({revision}version {version})",
+  "study.reviews.comment": " – “{comment}”",
   "review.metaTitle": "Review – Editorial",
   "review.back": "← Editorial",
   "review.done.publisert-tross":

@@ -820,6 +820,7 @@ export const nb = {
   "study.reviews.sentBack": "sendt tilbake",
   "study.reviews.revision": "endring {revision}, ",
   "study.reviews.line": "{at}, {name}: {decision} ({revision}versjon {version})",
+  "study.reviews.comment": " – «{comment}»",
   "review.metaTitle": "Gjennomgang – Redaksjon",
   "review.back": "← Redaksjon",
   "review.done.publisert-tross":

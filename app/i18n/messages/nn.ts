@@ -817,6 +817,7 @@ export const nn: Messages = {
   "study.reviews.sentBack": "send tilbake",
   "study.reviews.revision": "endring {revision}, ",
   "study.reviews.line": "{at}, {name}: {decision} ({revision}versjon {version})",
+  "study.reviews.comment": " – «{comment}»",
   "review.metaTitle": "Gjennomgang – Redaksjon",
   "review.back": "← Redaksjon",
   "review.done.publisert-tross":
