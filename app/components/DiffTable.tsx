@@ -4,11 +4,14 @@ import type { ReadableChange } from "#app/views/version-diff";
 export function DiffTable({
   changes,
   caption,
+  fieldHeading = "Felt",
   fromHeading,
   toHeading,
 }: {
   changes: ReadableChange[];
   caption?: string;
+  /** The first column's heading, in the page's language. */
+  fieldHeading?: string;
   fromHeading: string;
   toHeading: string;
 }) {
@@ -17,7 +20,7 @@ export function DiffTable({
       {caption ? <caption className="visually-hidden">{caption}</caption> : null}
       <thead>
         <tr>
-          <th scope="col">Felt</th>
+          <th scope="col">{fieldHeading}</th>
           <th scope="col">{fromHeading}</th>
           <th scope="col">{toHeading}</th>
         </tr>

@@ -23,10 +23,14 @@ export function ErrorPage({ texts = GENERIC_ERROR_TEXTS }: { texts?: ErrorTexts 
   const error = useRouteError();
   const { t, href } = useTranslator();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
+  // A signed-in page or action the person's role does not allow: say so, in the page's language.
+  const forbidden = isRouteErrorResponse(error) && error.status === 403;
+  const title = notFound ? texts.notFoundTitle : forbidden ? "error.forbidden.title" : texts.title;
+  const text = notFound ? texts.notFoundText : forbidden ? "error.forbidden.text" : texts.text;
   return (
     <section aria-labelledby="feil-tittel">
-      <h1 id="feil-tittel">{t(notFound ? texts.notFoundTitle : texts.title)}</h1>
-      <p>{t(notFound ? texts.notFoundText : texts.text)}</p>
+      <h1 id="feil-tittel">{t(title)}</h1>
+      <p>{t(text)}</p>
       <p>
         <Link to={href(texts.link.to)}>{t(texts.link.label)}</Link>
       </p>

@@ -9,6 +9,7 @@
  * of codes next to it is what the form submits either way.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useTranslator } from "#app/i18n/use-translator";
 
 export interface Icd10Option {
   code: string;
@@ -23,6 +24,7 @@ export function Icd10Combobox({
   describedBy?: string;
 }) {
   const id = useId();
+  const { t } = useTranslator();
   const inputId = `${id}-input`;
   const listId = `${id}-list`;
   const [text, setText] = useState("");
@@ -53,12 +55,12 @@ export function Icd10Combobox({
           setOptions(codes);
           setActive(-1);
           setOpen(true);
-          setAnnouncement(codes.length === 0 ? "Ingen treff." : `${codes.length} forslag. Bruk pil ned for å velge.`);
+          setAnnouncement(codes.length === 0 ? t("form.icd10.none") : t("form.icd10.found", { count: codes.length }));
         })
         .catch(() => undefined);
     }, 150);
     return () => clearTimeout(timer);
-  }, [text]);
+  }, [text, t]);
 
   const choose = (option: Icd10Option) => {
     onSelect(option);
@@ -105,7 +107,7 @@ export function Icd10Combobox({
   const expanded = open && options.length > 0;
   return (
     <div className="combobox">
-      <label htmlFor={inputId}>Søk etter diagnose (kode eller navn)</label>
+      <label htmlFor={inputId}>{t("form.icd10.search")}</label>
       <input
         id={inputId}
         type="text"
@@ -121,7 +123,13 @@ export function Icd10Combobox({
         onKeyDown={onKeyDown}
         onBlur={() => setOpen(false)}
       />
-      <ul id={listId} role="listbox" aria-label="Forslag til ICD-10-koder" className="combobox-list" hidden={!expanded}>
+      <ul
+        id={listId}
+        role="listbox"
+        aria-label={t("form.icd10.suggestions")}
+        className="combobox-list"
+        hidden={!expanded}
+      >
         {options.map((o, i) => (
           <li
             key={o.code}

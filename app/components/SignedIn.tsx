@@ -1,6 +1,7 @@
 /** Small pieces of the signed-in pages: the CSRF field, who is signed in, field errors. */
 import { Form, Link } from "@remix-run/react";
 import { useTranslator } from "#app/i18n/use-translator";
+import { problemFieldLabel } from "#app/forms/field-label";
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="csrf" value={token} />;
@@ -67,18 +68,21 @@ export function FieldError({ id, message }: { id: string; message: string | unde
   );
 }
 
+/**
+ * A model's problems with a change: each with the name people know its field by, in the page's
+ * language; a problem about the whole study (or an internal field) is its sentence alone.
+ */
 export function ProblemList({ problems }: { problems: { field: string; message: string }[] }) {
-  const { t } = useTranslator();
+  const tr = useTranslator();
   if (problems.length === 0) return null;
   return (
     <div className="problem-summary" role="alert">
-      <h2>{t("signedIn.notSaved")}</h2>
+      <h2>{tr.t("signedIn.notSaved")}</h2>
       <ul>
-        {problems.map((p, i) => (
-          <li key={i}>
-            {p.field}: {p.message}
-          </li>
-        ))}
+        {problems.map((p, i) => {
+          const label = problemFieldLabel(p.field, tr);
+          return <li key={i}>{label ? `${label}: ${p.message}` : p.message}</li>;
+        })}
       </ul>
     </div>
   );

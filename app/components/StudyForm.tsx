@@ -17,10 +17,12 @@ import {
 } from "@conform-to/react";
 import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { fieldLabel, splitIcd10, type studyToForm } from "#app/domain/study-form";
+import { splitIcd10, type studyToForm } from "#app/domain/study-form";
 import { parseStudyForm } from "#app/forms/study-form";
+import { fieldLabel } from "#app/forms/field-label";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { useTranslator } from "#app/i18n/use-translator";
 import { CONTACT_ROLES, PHASES, SEXES, STUDY_TYPES } from "#app/domain/study";
-import { PHASE_LABEL, SEX_LABEL, STUDY_TYPE_LABEL } from "#app/domain/labels";
 import { CsrfField } from "./SignedIn";
 import { ErrorList, FormField, textInputProps } from "./forms";
 import { Icd10Combobox, type Icd10Option } from "./Icd10Combobox";
@@ -30,7 +32,8 @@ export interface StudyFormOptions {
   organisations: { id: string; name: string }[];
   /** Each organisation's hospitals (treatment sites), its main hospital first. */
   hospitals: { organisationId: string; hospitals: { id: string; name: string }[] }[];
-  categories: { id: string; nameNb: string }[];
+  /** Health categories, named in the page's language. */
+  categories: { id: string; name: string }[];
   /** Sites of other organisations already on the study: their dates are theirs (read-only here). */
   lockedSites: { key: string; name: string }[];
 }
@@ -38,7 +41,6 @@ export interface StudyFormOptions {
 type Defaults = Partial<ReturnType<typeof studyToForm>>;
 
 const FORM_ID = "studie";
-const CONTACT_ROLE_LABEL: Record<string, string> = { public: "Kontakt for deltakere", scientific: "Faglig kontakt" };
 
 export function StudyForm({
   csrf,
@@ -46,8 +48,8 @@ export function StudyForm({
   defaultValue,
   lastResult,
   canSubmit,
-  submitLabel = "Send til godkjenning",
-  saveLabel = "Lagre utkast",
+  submitLabel,
+  saveLabel,
 }: {
   csrf: string;
   options: StudyFormOptions;
@@ -57,13 +59,18 @@ export function StudyForm({
   submitLabel?: string;
   saveLabel?: string;
 }) {
+  const tr = useTranslator();
+  const { t } = tr;
+  const req = t("form.required");
+  submitLabel ??= t("form.send");
+  saveLabel ??= t("form.saveDraft");
   const [form, fields] = useForm({
     id: FORM_ID,
     lastResult,
     defaultValue,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseStudyForm(formData),
+    onValidate: ({ formData }) => parseStudyForm(formData, tr),
   });
   const navigation = useNavigation();
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -92,7 +99,7 @@ export function StudyForm({
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
     // Conform's own buttons (add/remove a row) are handled in the page, not failed submits.
     if (event.defaultPrevented && submitter?.name !== "__intent__") {
-      const checked = parseStudyForm(new FormData(event.currentTarget, submitter));
+      const checked = parseStudyForm(new FormData(event.currentTarget, submitter), tr);
       setSummary(summaryOf(checked.status === "success" ? undefined : checked.error));
       setSummaryTick((t) => t + 1);
     }
@@ -136,13 +143,13 @@ export function StudyForm({
           aria-labelledby="studie-feil-tittel"
         >
           <h2 id="studie-feil-tittel">
-            Studien ble ikke lagret: rett {summary.length === 1 ? "dette" : `disse ${summary.length} feltene`}
+            {summary.length === 1 ? t("form.summary.one") : t("form.summary.other", { count: summary.length })}
           </h2>
           <ul>
             {summary.map((p) => (
               <li key={p.name}>
                 <a href={`#${FORM_ID}-${p.name}`}>
-                  {fieldLabel(p.name)}: {p.message}
+                  {fieldLabel(p.name, tr)}: {p.message}
                 </a>
               </li>
             ))}
@@ -151,13 +158,12 @@ export function StudyForm({
       ) : null}
       {form.errors?.length ? <ErrorList id={form.errorId} errors={form.errors} /> : null}
       <p id="studie-pakrevd" className="hint">
-        Et utkast trenger bare en tittel: du kan lagre og fortsette senere. Før studien sendes til godkjenning, må
-        feltene merket «påkrevd» og det som står i hjelpeteksten være fylt ut.
+        {t("form.intro")}
       </p>
 
       <fieldset className="form-section">
-        <legend>Ansvar og identifikatorer</legend>
-        <FormField field={fields.leadOrganisationId} label="Ansvarlig organisasjon (utført av)" required>
+        <legend>{t("form.section.responsibility")}</legend>
+        <FormField field={fields.leadOrganisationId} label={t("form.lead")} required requiredText={req}>
           <select {...getSelectProps(fields.leadOrganisationId)} key={fields.leadOrganisationId.key}>
             {options.leadOrganisations.map((o) => (
               <option key={o.id} value={o.id}>
@@ -166,65 +172,49 @@ export function StudyForm({
             ))}
           </select>
         </FormField>
-        <FormField
-          field={identifiers.rek}
-          label="REK-nummer"
-          hint="Påkrevd før studien sendes til godkjenning. For eksempel 2019/1234 eller 123456."
-        >
+        <FormField field={identifiers.rek} label={t("form.label.rek")} hint={t("form.rek.hint")}>
           <input {...textInputProps(identifiers.rek)} />
         </FormField>
-        <FormField
-          field={identifiers.nct}
-          label="NCT-nummer (ClinicalTrials.gov)"
-          hint="NCT og åtte sifre, for eksempel NCT01234567."
-        >
+        <FormField field={identifiers.nct} label={t("form.nct")} hint={t("form.nct.hint")}>
           <input {...textInputProps(identifiers.nct)} />
         </FormField>
-        <FormField field={identifiers.euCt} label="EU CT-nummer (CTIS)" hint="For eksempel 2023-501234-12-00.">
+        <FormField field={identifiers.euCt} label={t("form.euCt")} hint={t("form.euCt.hint")}>
           <input {...textInputProps(identifiers.euCt)} />
         </FormField>
-        <FormField field={identifiers.eudract} label="EudraCT-nummer" hint="For eksempel 2019-001234-12.">
+        <FormField field={identifiers.eudract} label={t("form.label.eudract")} hint={t("form.eudract.hint")}>
           <input {...textInputProps(identifiers.eudract)} />
         </FormField>
-        <FormField field={identifiers.isrctn} label="ISRCTN-nummer" hint="ISRCTN og åtte sifre.">
+        <FormField field={identifiers.isrctn} label={t("form.label.isrctn")} hint={t("form.isrctn.hint")}>
           <input {...textInputProps(identifiers.isrctn)} />
         </FormField>
-        <FormField
-          field={pi.name}
-          label="Prosjektleder (navn)"
-          hint="Vises for helsepersonell sammen med tittelen, for eksempel «Kari Nordmann, overlege»."
-        >
+        <FormField field={pi.name} label={t("form.pi.name")} hint={t("form.pi.name.hint")}>
           <input {...textInputProps(pi.name)} />
         </FormField>
-        <FormField field={pi.title} label="Prosjektleders tittel">
+        <FormField field={pi.title} label={t("form.pi.title")}>
           <input {...textInputProps(pi.title)} />
         </FormField>
         <ErrorList id={fields.principalInvestigator.errorId} errors={fields.principalInvestigator.errors} />
       </fieldset>
 
       <fieldset className="form-section">
-        <legend>Tittel og sammendrag</legend>
-        <FormField field={title.nb} label="Tittel på bokmål" required>
+        <legend>{t("form.section.title")}</legend>
+        <FormField field={title.nb} label={t("form.label.title.nb")} required requiredText={req}>
           <input {...textInputProps(title.nb)} />
         </FormField>
-        <FormField field={title.nn} label="Tittel på nynorsk">
+        <FormField field={title.nn} label={t("form.label.title.nn")}>
           <input {...textInputProps(title.nn)} lang="nn" />
         </FormField>
-        <FormField field={title.en} label="Tittel på engelsk">
+        <FormField field={title.en} label={t("form.label.title.en")}>
           <input {...textInputProps(title.en)} lang="en" />
         </FormField>
-        <FormField
-          field={summaryText.nb}
-          label="Sammendrag i klarspråk på bokmål"
-          hint="Påkrevd før studien sendes til godkjenning. Skriv korte setninger for pasienter."
-        >
+        <FormField field={summaryText.nb} label={t("form.summary.nb")} hint={t("form.summary.nb.hint")}>
           <textarea
             {...getTextareaProps(summaryText.nb, { ariaDescribedBy: summaryText.nb.descriptionId })}
             key={summaryText.nb.key}
             rows={5}
           />
         </FormField>
-        <FormField field={summaryText.nn} label="Sammendrag på nynorsk">
+        <FormField field={summaryText.nn} label={t("form.label.summary.nn")}>
           <textarea
             {...getTextareaProps(summaryText.nn, { ariaDescribedBy: summaryText.nn.descriptionId })}
             key={summaryText.nn.key}
@@ -232,7 +222,7 @@ export function StudyForm({
             lang="nn"
           />
         </FormField>
-        <FormField field={summaryText.en} label="Sammendrag på engelsk">
+        <FormField field={summaryText.en} label={t("form.label.summary.en")}>
           <textarea
             {...getTextareaProps(summaryText.en, { ariaDescribedBy: summaryText.en.descriptionId })}
             key={summaryText.en.key}
@@ -243,11 +233,11 @@ export function StudyForm({
       </fieldset>
 
       <fieldset className="form-section">
-        <legend>Hva det innebærer å delta</legend>
+        <legend>{t("form.section.participation")}</legend>
         <FormField
           field={participation.nb}
-          label="Hva det innebærer å delta (bokmål)"
-          hint="Vises for pasienter: hvor ofte de møter opp, hva som skjer og hvor lenge. Skriv enkelt."
+          label={t("form.label.participation.nb")}
+          hint={t("form.participation.hint")}
         >
           <textarea
             {...getTextareaProps(participation.nb, { ariaDescribedBy: participation.nb.descriptionId })}
@@ -255,7 +245,7 @@ export function StudyForm({
             rows={4}
           />
         </FormField>
-        <FormField field={participation.nn} label="Hva det innebærer å delta (nynorsk)">
+        <FormField field={participation.nn} label={t("form.label.participation.nn")}>
           <textarea
             {...getTextareaProps(participation.nn, { ariaDescribedBy: participation.nn.descriptionId })}
             key={participation.nn.key}
@@ -263,7 +253,7 @@ export function StudyForm({
             lang="nn"
           />
         </FormField>
-        <FormField field={participation.en} label="Hva det innebærer å delta (engelsk)">
+        <FormField field={participation.en} label={t("form.label.participation.en")}>
           <textarea
             {...getTextareaProps(participation.en, { ariaDescribedBy: participation.en.descriptionId })}
             key={participation.en.key}
@@ -274,26 +264,26 @@ export function StudyForm({
       </fieldset>
 
       <fieldset className="form-section">
-        <legend>Type og kategorier</legend>
-        <FormField field={fields.studyType} label="Type studie" hint="Påkrevd før studien sendes til godkjenning.">
+        <legend>{t("form.section.type")}</legend>
+        <FormField field={fields.studyType} label={t("form.label.studyType")} hint={t("form.studyType.hint")}>
           <select
             {...getSelectProps(fields.studyType, { ariaDescribedBy: fields.studyType.descriptionId })}
             key={fields.studyType.key}
           >
-            <option value="">Velg type</option>
-            {STUDY_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {STUDY_TYPE_LABEL[t]}
+            <option value="">{t("form.studyType.choose")}</option>
+            {STUDY_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {t(`type.${type}`)}
               </option>
             ))}
           </select>
         </FormField>
-        <FormField field={fields.phase} label="Fase">
+        <FormField field={fields.phase} label={t("form.label.phase")}>
           <select {...getSelectProps(fields.phase)} key={fields.phase.key}>
-            <option value="">Ikke oppgitt</option>
+            <option value="">{t("form.phase.none")}</option>
             {PHASES.map((p) => (
               <option key={p} value={p}>
-                {PHASE_LABEL[p]}
+                {t(`phase.${p}`)}
               </option>
             ))}
           </select>
@@ -302,7 +292,7 @@ export function StudyForm({
           className="checkbox-group"
           aria-describedby={fields.categories.errors ? fields.categories.errorId : undefined}
         >
-          <legend>Helsekategorier (HRCS)</legend>
+          <legend>{t("form.categories")}</legend>
           {options.categories.map((c) => {
             const checked = ([] as unknown[]).concat(fields.categories.initialValue ?? []).includes(c.id);
             return (
@@ -315,7 +305,7 @@ export function StudyForm({
                   defaultChecked={checked}
                   key={`${fields.categories.key}-${c.id}`}
                 />
-                <label htmlFor={`${FORM_ID}-categories-${c.id}`}>{c.nameNb}</label>
+                <label htmlFor={`${FORM_ID}-categories-${c.id}`}>{c.name}</label>
               </div>
             );
           })}
@@ -324,25 +314,21 @@ export function StudyForm({
       </fieldset>
 
       <fieldset className="form-section">
-        <legend>Diagnoser</legend>
+        <legend>{t("form.section.diagnoses")}</legend>
         {hydrated ? <Icd10Combobox onSelect={addIcd10} describedBy="icd10-sok-hint" /> : null}
         {hydrated ? (
           <p id="icd10-sok-hint" className="hint">
-            Velg et forslag for å legge koden til i feltet under.
+            {t("form.icd10.searchHint")}
           </p>
         ) : null}
-        <FormField
-          field={fields.icd10}
-          label="ICD-10-koder"
-          hint="Skriv kodene skilt med komma, for eksempel C50, C509."
-        >
+        <FormField field={fields.icd10} label={t("form.label.icd10")} hint={t("form.icd10.hint")}>
           <input {...textInputProps(fields.icd10)} />
         </FormField>
       </fieldset>
 
       <fieldset className="form-section">
-        <legend>Hvem kan delta</legend>
-        <FormField field={eligibility.minAgeYears} label="Minste alder (år)">
+        <legend>{t("form.section.eligibility")}</legend>
+        <FormField field={eligibility.minAgeYears} label={t("form.minAge")}>
           <input
             {...getInputProps(eligibility.minAgeYears, {
               type: "text",
@@ -352,7 +338,7 @@ export function StudyForm({
             inputMode="numeric"
           />
         </FormField>
-        <FormField field={eligibility.maxAgeYears} label="Høyeste alder (år)">
+        <FormField field={eligibility.maxAgeYears} label={t("form.maxAge")}>
           <input
             {...getInputProps(eligibility.maxAgeYears, {
               type: "text",
@@ -362,11 +348,11 @@ export function StudyForm({
             inputMode="numeric"
           />
         </FormField>
-        <FormField field={eligibility.sex} label="Kjønn">
+        <FormField field={eligibility.sex} label={t("form.label.sex")}>
           <select {...getSelectProps(eligibility.sex)} key={eligibility.sex.key}>
             {SEXES.map((s) => (
               <option key={s} value={s}>
-                {SEX_LABEL[s]}
+                {t(`sex.${s}`)}
               </option>
             ))}
           </select>
@@ -376,16 +362,16 @@ export function StudyForm({
             {...getInputProps(eligibility.healthyVolunteers, { type: "checkbox" })}
             key={eligibility.healthyVolunteers.key}
           />
-          <label htmlFor={eligibility.healthyVolunteers.id}>Friske frivillige kan delta</label>
+          <label htmlFor={eligibility.healthyVolunteers.id}>{t("form.healthyVolunteers")}</label>
         </div>
-        <FormField field={inclusion.nb} label="Inklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
+        <FormField field={inclusion.nb} label={t("form.label.inclusion.nb")} hint={t("form.criteria.hint")}>
           <textarea
             {...getTextareaProps(inclusion.nb, { ariaDescribedBy: inclusion.nb.descriptionId })}
             key={inclusion.nb.key}
             rows={4}
           />
         </FormField>
-        <FormField field={inclusion.en} label="Inklusjonskriterier (engelsk)">
+        <FormField field={inclusion.en} label={t("form.label.inclusion.en")}>
           <textarea
             {...getTextareaProps(inclusion.en, { ariaDescribedBy: inclusion.en.descriptionId })}
             key={inclusion.en.key}
@@ -393,14 +379,14 @@ export function StudyForm({
             lang="en"
           />
         </FormField>
-        <FormField field={exclusion.nb} label="Eksklusjonskriterier (bokmål)" hint="Ett kriterium per linje.">
+        <FormField field={exclusion.nb} label={t("form.label.exclusion.nb")} hint={t("form.criteria.hint")}>
           <textarea
             {...getTextareaProps(exclusion.nb, { ariaDescribedBy: exclusion.nb.descriptionId })}
             key={exclusion.nb.key}
             rows={4}
           />
         </FormField>
-        <FormField field={exclusion.en} label="Eksklusjonskriterier (engelsk)">
+        <FormField field={exclusion.en} label={t("form.label.exclusion.en")}>
           <textarea
             {...getTextareaProps(exclusion.en, { ariaDescribedBy: exclusion.en.descriptionId })}
             key={exclusion.en.key}
@@ -411,40 +397,40 @@ export function StudyForm({
       </fieldset>
 
       <fieldset className="form-section">
-        <legend>Kontakter</legend>
-        {contacts.length === 0 ? <p className="hint">Ingen kontakter ennå.</p> : null}
+        <legend>{t("form.section.contacts")}</legend>
+        {contacts.length === 0 ? <p className="hint">{t("form.contacts.none")}</p> : null}
         {contacts.map((contact, index) => {
           const c = contact.getFieldset();
           return (
             <fieldset key={contact.key} id={contact.id} className="form-row">
-              <legend>Kontakt {index + 1}</legend>
-              <FormField field={c.name} label="Navn" required>
+              <legend>{t("form.contact", { n: index + 1 })}</legend>
+              <FormField field={c.name} label={t("form.contact.name")} required requiredText={req}>
                 <input {...textInputProps(c.name)} />
               </FormField>
-              <FormField field={c.email} label="E-post" hint="E-post eller telefon må fylles ut.">
+              <FormField field={c.email} label={t("form.contact.email")} hint={t("form.contact.emailHint")}>
                 <input
                   {...getInputProps(c.email, { type: "email", ariaDescribedBy: c.email.descriptionId })}
                   key={c.email.key}
                 />
               </FormField>
-              <FormField field={c.phone} label="Telefon">
+              <FormField field={c.phone} label={t("form.contact.phone")}>
                 <input
                   {...getInputProps(c.phone, { type: "tel", ariaDescribedBy: c.phone.descriptionId })}
                   key={c.phone.key}
                 />
               </FormField>
-              <FormField field={c.role} label="Rolle">
+              <FormField field={c.role} label={t("form.contact.role")}>
                 <select {...getSelectProps(c.role)} key={c.role.key}>
                   {CONTACT_ROLES.map((r) => (
                     <option key={r} value={r}>
-                      {CONTACT_ROLE_LABEL[r]}
+                      {t(`form.contact.role.${r}` as MessageKey)}
                     </option>
                   ))}
                 </select>
               </FormField>
               <ErrorList id={contact.errorId} errors={contact.errors} />
               <button className="secondary" {...form.remove.getButtonProps({ name: fields.contacts.name, index })}>
-                Fjern kontakt {index + 1}
+                {t("form.contact.remove", { n: index + 1 })}
               </button>
             </fieldset>
           );
@@ -453,7 +439,7 @@ export function StudyForm({
           className="secondary"
           {...form.insert.getButtonProps({ name: fields.contacts.name, defaultValue: { role: "public" } })}
         >
-          Legg til kontakt
+          {t("form.contact.add")}
         </button>
       </fieldset>
 
@@ -463,10 +449,8 @@ export function StudyForm({
         tabIndex={-1}
         aria-describedby={fields.sites.errors ? fields.sites.errorId : undefined}
       >
-        <legend>Studiesteder og inklusjonsperiode</legend>
-        <p className="hint">
-          Ett studiested per organisasjon og sykehus. Hver organisasjon eier datoene for sitt eget studiested.
-        </p>
+        <legend>{t("form.section.sites")}</legend>
+        <p className="hint">{t("form.sites.hint")}</p>
         <ErrorList id={fields.sites.errorId} errors={fields.sites.errors} />
         {sites.map((site, index) => {
           const s = site.getFieldset();
@@ -476,8 +460,9 @@ export function StudyForm({
           return (
             <fieldset key={site.key} id={site.id} className="form-row">
               <legend>
-                Studiested {index + 1}
-                {lockedName ? `: ${lockedName}` : ""}
+                {lockedName
+                  ? t("form.site.locked", { n: index + 1, name: lockedName })
+                  : t("form.site", { n: index + 1 })}
               </legend>
               {lockedName ? (
                 <>
@@ -490,16 +475,18 @@ export function StudyForm({
                   />
                   <input type="hidden" name={s.inclusionEnd.name} value={String(s.inclusionEnd.initialValue ?? "")} />
                   <p>
-                    {`Inklusjon ${String(s.inclusionStart.initialValue || "–")} til ${String(s.inclusionEnd.initialValue || "–")}. Datoene eies av ${
-                      orgName.get(value.organisationId ?? "") ?? value.organisationId
-                    } og endres der.`}
+                    {t("form.site.lockedText", {
+                      start: String(s.inclusionStart.initialValue || "–"),
+                      end: String(s.inclusionEnd.initialValue || "–"),
+                      organisation: orgName.get(value.organisationId ?? "") ?? value.organisationId ?? "",
+                    })}
                   </p>
                 </>
               ) : (
                 <>
-                  <FormField field={s.organisationId} label="Organisasjon" required>
+                  <FormField field={s.organisationId} label={t("form.site.organisation")} required requiredText={req}>
                     <select {...getSelectProps(s.organisationId)} key={s.organisationId.key}>
-                      <option value="">Velg organisasjon</option>
+                      <option value="">{t("form.site.organisation.choose")}</option>
                       {options.organisations.map((o) => (
                         <option key={o.id} value={o.id}>
                           {o.name}
@@ -507,16 +494,12 @@ export function StudyForm({
                       ))}
                     </select>
                   </FormField>
-                  <FormField
-                    field={s.hospitalId}
-                    label="Sykehus (behandlingssted)"
-                    hint="Der deltakerne møter opp. Velger du ikke, vises organisasjonens hovedsykehus, og det står at studiestedet ikke er oppgitt."
-                  >
+                  <FormField field={s.hospitalId} label={t("form.site.hospital")} hint={t("form.site.hospital.hint")}>
                     <select
                       {...getSelectProps(s.hospitalId, { ariaDescribedBy: s.hospitalId.descriptionId })}
                       key={s.hospitalId.key}
                     >
-                      <option value="">Ikke valgt (hovedsykehuset brukes)</option>
+                      <option value="">{t("form.site.hospital.none")}</option>
                       {options.hospitals.map((group) => (
                         <optgroup
                           key={group.organisationId}
@@ -531,7 +514,7 @@ export function StudyForm({
                       ))}
                     </select>
                   </FormField>
-                  <FormField field={s.inclusionStart} label="Inklusjonsstart">
+                  <FormField field={s.inclusionStart} label={t("study.sites.start")}>
                     <input
                       {...getInputProps(s.inclusionStart, {
                         type: "date",
@@ -540,7 +523,7 @@ export function StudyForm({
                       key={s.inclusionStart.key}
                     />
                   </FormField>
-                  <FormField field={s.inclusionEnd} label="Inklusjonsslutt" hint="Siste dag med inklusjon.">
+                  <FormField field={s.inclusionEnd} label={t("study.sites.end")} hint={t("form.site.end.hint")}>
                     <input
                       {...getInputProps(s.inclusionEnd, {
                         type: "date",
@@ -550,11 +533,7 @@ export function StudyForm({
                     />
                   </FormField>
                   <SiteContactFields site={s} />
-                  <FormField
-                    field={s.referral}
-                    label="Henvisning"
-                    hint="Hvordan helsepersonell henviser pasienter hit, for eksempel «Henvisning via DIPS til Kreftpoliklinikken»."
-                  >
+                  <FormField field={s.referral} label={t("form.site.referral")} hint={t("form.site.referral.hint")}>
                     <textarea
                       {...getTextareaProps(s.referral, { ariaDescribedBy: s.referral.descriptionId })}
                       key={s.referral.key}
@@ -564,7 +543,7 @@ export function StudyForm({
                   <ErrorList id={site.errorId} errors={site.errors} />
                   {sites.length > 1 ? (
                     <button className="secondary" {...form.remove.getButtonProps({ name: fields.sites.name, index })}>
-                      Fjern studiested {index + 1}
+                      {t("form.site.remove", { n: index + 1 })}
                     </button>
                   ) : null}
                 </>
@@ -573,7 +552,7 @@ export function StudyForm({
           );
         })}
         <button className="secondary" {...form.insert.getButtonProps({ name: fields.sites.name })}>
-          Legg til studiested
+          {t("form.site.add")}
         </button>
       </fieldset>
 
@@ -598,22 +577,23 @@ function SiteContactFields({
   site: ReturnType<ReturnType<ReturnType<typeof useForm<Defaults>>[1]["sites"]["getFieldList"]>[number]["getFieldset"]>;
 }) {
   const contact = site.contact.getFieldset();
+  const { t } = useTranslator();
   return (
     <fieldset className="form-subgroup">
-      <legend>Kontakt ved studiestedet</legend>
+      <legend>{t("form.site.contact")}</legend>
       <p className="hint" id={site.contact.descriptionId}>
-        Vises på studiesiden. La feltene stå tomme hvis studiestedet ikke har egen kontakt.
+        {t("form.site.contact.hint")}
       </p>
-      <FormField field={contact.name} label="Navn">
+      <FormField field={contact.name} label={t("form.contact.name")}>
         <input {...textInputProps(contact.name)} />
       </FormField>
-      <FormField field={contact.phone} label="Telefon">
+      <FormField field={contact.phone} label={t("form.contact.phone")}>
         <input
           {...getInputProps(contact.phone, { type: "tel", ariaDescribedBy: contact.phone.descriptionId })}
           key={contact.phone.key}
         />
       </FormField>
-      <FormField field={contact.email} label="E-post" hint="E-post eller telefon må fylles ut.">
+      <FormField field={contact.email} label={t("form.contact.email")} hint={t("form.contact.emailHint")}>
         <input
           {...getInputProps(contact.email, { type: "email", ariaDescribedBy: contact.email.descriptionId })}
           key={contact.email.key}

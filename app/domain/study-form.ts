@@ -119,29 +119,6 @@ export const studyFormSchema = z
 
 export type StudyFormValues = z.output<typeof studyFormSchema>;
 
-/**
- * Messages for the problems the study schema leaves to zod's defaults (missing values, wrong
- * types, unknown options), in plain Norwegian. The schema's own messages win over these.
- */
-export const formErrorMap: z.core.$ZodErrorMap = (issue) => {
-  switch (issue.code) {
-    case "invalid_type":
-      if (issue.input === undefined || issue.input === null) return "Må fylles ut.";
-      if (issue.expected === "number") return "Skriv et tall.";
-      return "Ugyldig verdi.";
-    case "invalid_value":
-      return "Velg et av alternativene.";
-    case "too_small":
-      return issue.origin === "number" ? `Må være minst ${String(issue.minimum)}.` : "Må fylles ut.";
-    case "too_big":
-      return issue.origin === "number"
-        ? `Kan være høyst ${String(issue.maximum)}.`
-        : `For lang (høyst ${String(issue.maximum)} tegn).`;
-    default:
-      return undefined;
-  }
-};
-
 /** "kan ikke være tom" → "Kan ikke være tom.": the schema's terse messages as sentences next to a field. */
 export function sentence(message: string): string {
   const m = message.trim();
@@ -150,70 +127,9 @@ export function sentence(message: string): string {
   return /[.!?]$/.test(upper) ? upper : `${upper}.`;
 }
 
-export function formatFormErrors(issues: readonly { message: string }[]): string[] {
-  return [...new Set(issues.map((i) => sentence(i.message)))];
-}
-
 /** Field names in the form (Conform's notation, e.g. `sites[1].inclusionEnd`) from a model problem's dotted path. */
 export function formFieldName(path: string): string {
   return path.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
-}
-
-/** What people call each field: for the error summary at the top of the form. */
-export function fieldLabel(name: string): string {
-  const site = /^sites\[(\d+)\](?:\.(\w+))?$/.exec(name);
-  if (site) {
-    const n = Number(site[1]) + 1;
-    const part = {
-      organisationId: "organisasjon",
-      hospitalId: "sykehus",
-      inclusionStart: "inklusjonsstart",
-      inclusionEnd: "inklusjonsslutt",
-      referral: "henvisning",
-    }[site[2] ?? ""];
-    return `Studiested ${n}${part ? `, ${part}` : ""}`;
-  }
-  const siteContact = /^sites\[(\d+)\]\.contact\.(\w+)$/.exec(name);
-  if (siteContact) {
-    const part = { name: "navn", email: "e-post", phone: "telefon" }[siteContact[2] ?? ""];
-    return `Studiested ${Number(siteContact[1]) + 1}, kontakt${part ? ` (${part})` : ""}`;
-  }
-  const contact = /^contacts\[(\d+)\](?:\.(\w+))?$/.exec(name);
-  if (contact) {
-    const part = { name: "navn", email: "e-post", phone: "telefon", role: "rolle" }[contact[2] ?? ""];
-    return `Kontakt ${Number(contact[1]) + 1}${part ? `, ${part}` : ""}`;
-  }
-  if (/^icd10(\[\d+\])?$/.test(name)) return "ICD-10-koder";
-  const labels: Record<string, string> = {
-    leadOrganisationId: "Ansvarlig organisasjon",
-    "identifiers.rek": "REK-nummer",
-    "identifiers.nct": "NCT-nummer",
-    "identifiers.euCt": "EU CT-nummer",
-    "identifiers.eudract": "EudraCT-nummer",
-    "identifiers.isrctn": "ISRCTN-nummer",
-    "title.nb": "Tittel på bokmål",
-    "title.nn": "Tittel på nynorsk",
-    "title.en": "Tittel på engelsk",
-    "summary.nb": "Sammendrag på bokmål",
-    "summary.nn": "Sammendrag på nynorsk",
-    "summary.en": "Sammendrag på engelsk",
-    "participation.nb": "Hva det innebærer å delta (bokmål)",
-    "participation.nn": "Hva det innebærer å delta (nynorsk)",
-    "participation.en": "Hva det innebærer å delta (engelsk)",
-    "principalInvestigator.name": "Prosjektleder, navn",
-    "principalInvestigator.title": "Prosjektleder, tittel",
-    studyType: "Type studie",
-    phase: "Fase",
-    categories: "Helsekategorier",
-    "eligibility.minAgeYears": "Minste alder",
-    "eligibility.maxAgeYears": "Høyeste alder",
-    "eligibility.sex": "Kjønn",
-    "eligibility.inclusionCriteria.nb": "Inklusjonskriterier",
-    "eligibility.exclusionCriteria.nb": "Eksklusjonskriterier",
-    sites: "Studiesteder",
-    contacts: "Kontakter",
-  };
-  return labels[name] ?? name;
 }
 
 const EMPTY_STUDY: Omit<StudyInput, "leadOrganisationId" | "title" | "studyType"> = {

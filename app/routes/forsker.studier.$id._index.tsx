@@ -6,10 +6,10 @@
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getDb } from "#app/db.server";
 import { canAnswerForSite, canEditSiteDates, canEditStudy } from "#app/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
-import { isCalendarDate } from "#app/domain/calendar-date";
 import {
   acceptSite,
   confirmSite,
@@ -22,21 +22,31 @@ import {
 } from "#app/models/study-work.server";
 import { listStudyReviews } from "#app/models/user.server";
 import { formatInstant, studyOverview } from "#app/views/researcher.server";
+import { parseSiteDates, siteFieldErrors } from "#app/forms/site-forms";
+import { problemText } from "#app/forms/problem-text";
+import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { useTranslator } from "#app/i18n/use-translator";
 import { CsrfField, ProblemList, SignedInBar } from "#app/components/SignedIn";
-import { FormField } from "#app/components/forms";
+import { ErrorList, FormField } from "#app/components/forms";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `${data?.study.title ?? "Studie"} – Mine studier – Kliniske studier` },
-  { name: "robots", content: "noindex" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
+  const { t } = translator(langFromSearch(location.search));
+  return [
+    { title: `${t("study.metaTitle", { title: data?.study.title ?? "" })} – ${t("site.titleSuffix")}` },
+    { name: "robots", content: "noindex" },
+  ];
+};
 export const headers = signedInHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   const id = parseId(params.id);
   const db = getDb();
+  const lang = langFromRequest(request);
   const record = guarded(() => getStudyFor(db, page.user, id));
-  const study = studyOverview(record, new Date());
+  const study = studyOverview(record, new Date(), lang);
   const revision = openRevisionFor(db, page.user, id);
   const url = new URL(request.url);
   return json(
@@ -52,13 +62,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? {
             revision: revision.revision,
             state: revision.state,
-            createdAt: formatInstant(revision.createdAt),
+            createdAt: formatInstant(revision.createdAt, lang),
             by: revision.actorName,
           }
         : null,
       revisionSaved: url.searchParams.get("endring"),
       answered: url.searchParams.get("svar"),
-      reviews: listStudyReviews(db, id).map((r) => ({ ...r, createdAt: formatInstant(r.createdAt) })),
+      reviews: listStudyReviews(db, id).map((r) => ({ ...r, createdAt: formatInstant(r.createdAt, lang) })),
       saved: url.searchParams.get("lagret"),
       confirmed: url.searchParams.get("bekreftet"),
     },
@@ -67,48 +77,55 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type ActionData = {
+  /** The site whose dates form answered (its Conform result). */
   site?: string;
-  values?: Record<string, string>;
-  errors?: Record<string, string>;
+  result?: SubmissionResult<string[]>;
   problems?: { field: string; message: string }[];
 };
 
-const dateOrNull = (value: string, label: string, errors: Record<string, string>, key: string) => {
-  if (!value) return null;
-  if (!isCalendarDate(value)) errors[key] = `${label} må være en dato (åååå-mm-dd), ikke «${value}».`;
-  return value;
-};
+/** The site problems a model names, on the dates form's fields. */
+const DATE_FIELDS: Record<string, string> = { inclusionStart: "inclusionStart", inclusionEnd: "inclusionEnd" };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
   const id = parseId(params.id);
   const db = getDb();
+  const lang = langFromRequest(request);
+  const tr = translator(lang);
+  const here = (query: string) => withLang(`/forsker/studier/${id}?${query}`, lang);
+  const problemsInLang = (problems: { field: string; message: string }[]) =>
+    problems.map((p) => ({ ...p, message: problemText(p.message, tr) }));
   const intent = formText(form, "intent");
   if (intent === "dates") {
+    const submission = parseSiteDates(form, tr);
     const site = formText(form, "site");
-    const values = { inclusionStart: formText(form, "inclusionStart"), inclusionEnd: formText(form, "inclusionEnd") };
-    const errors: Record<string, string> = {};
-    const inclusionStart = dateOrNull(values.inclusionStart, "Inklusjonsstart", errors, "inclusionStart");
-    const inclusionEnd = dateOrNull(values.inclusionEnd, "Inklusjonsslutt", errors, "inclusionEnd");
-    if (Object.keys(errors).length) return json<ActionData>({ site, values, errors }, { status: 400 });
-    const result = guarded(() => updateSiteDates(db, user, id, site, { inclusionStart, inclusionEnd }));
-    if (!result.ok) {
-      const fieldErrors = Object.fromEntries(result.problems.map((p) => [p.field, p.message]));
-      return json<ActionData>({ site, values, errors: fieldErrors, problems: result.problems }, { status: 400 });
+    if (submission.status !== "success") {
+      return json<ActionData>({ site, result: submission.reply() }, { status: 400 });
     }
-    return redirect(`/forsker/studier/${id}?lagret=${result.changed ? result.version : "ingen"}`);
+    const { inclusionStart, inclusionEnd } = submission.value;
+    const result = guarded(() =>
+      updateSiteDates(db, user, id, site, {
+        inclusionStart: inclusionStart ?? null,
+        inclusionEnd: inclusionEnd ?? null,
+      }),
+    );
+    if (!result.ok) {
+      const fieldErrors = siteFieldErrors(result.problems, DATE_FIELDS, (m) => problemText(m, tr));
+      return json<ActionData>({ site, result: submission.reply({ fieldErrors }) }, { status: 400 });
+    }
+    return redirect(here(`lagret=${result.changed ? result.version : "ingen"}`));
   }
   if (intent === "confirm-site") {
     // One click: the dates stand as they are. A history entry, no new version (ADR 0019).
     const site = formText(form, "site");
     guarded(() => confirmSite(db, user, id, site));
-    return redirect(`/forsker/studier/${id}?bekreftet=${encodeURIComponent(site)}`);
+    return redirect(here(`bekreftet=${encodeURIComponent(site)}`));
   }
   if (intent === "submit") {
     const result = guarded(() => submitStudy(db, user, id));
-    if (!result.ok) return json<ActionData>({ problems: result.problems }, { status: 400 });
-    if (result.revision) return redirect(`/forsker/studier/${id}?endring=${result.revision}`);
-    return redirect(`/forsker/studier/${id}?lagret=${result.version}`);
+    if (!result.ok) return json<ActionData>({ problems: problemsInLang(result.problems) }, { status: 400 });
+    if (result.revision) return redirect(here(`endring=${result.revision}`));
+    return redirect(here(`lagret=${result.version}`));
   }
   if (intent === "accept-site" || intent === "decline-site" || intent === "withdraw-site") {
     const site = formText(form, "site");
@@ -119,18 +136,62 @@ export async function action({ request, params }: ActionFunctionArgs) {
           ? declineSite(db, user, id, site)
           : withdrawSite(db, user, id, site),
     );
-    if (!result.ok) return json<ActionData>({ problems: result.problems }, { status: 400 });
+    if (!result.ok) return json<ActionData>({ problems: problemsInLang(result.problems) }, { status: 400 });
     const answer = { "accept-site": "godtatt", "decline-site": "avslatt", "withdraw-site": "trukket" }[intent];
-    return redirect(`/forsker/studier/${id}?svar=${answer}`);
+    return redirect(here(`svar=${answer}`));
   }
-  throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
+  throw new Response(tr.t("error.unknownAction", { intent }), { status: 400 });
 }
 
-const ANSWERED: Record<string, string> = {
-  godtatt: "Studiestedet er godtatt og er nå en del av studien.",
-  avslatt: "Studiestedet er avslått og vises ikke.",
-  trukket: "Studiestedet er trukket fra studien.",
+const ANSWERED: Record<string, MessageKey> = {
+  godtatt: "study.answered.godtatt",
+  avslatt: "study.answered.avslatt",
+  trukket: "study.answered.trukket",
 };
+
+/** A site's inclusion dates: two fields and a button (Conform + zod, checked as you leave a field). */
+function SiteDatesForm({
+  csrf,
+  site,
+  index,
+  lastResult,
+}: {
+  csrf: string;
+  site: { key: string; name: string; inclusionStart: string | null; inclusionEnd: string | null };
+  index: number;
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const tr = useTranslator();
+  const { t } = tr;
+  const [form, fields] = useForm({
+    id: `sted-${index}`,
+    lastResult,
+    defaultValue: { inclusionStart: site.inclusionStart ?? "", inclusionEnd: site.inclusionEnd ?? "" },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseSiteDates(formData, tr),
+  });
+  return (
+    <Form method="post" {...getFormProps(form)} noValidate aria-label={t("study.sites.datesForm", { site: site.name })}>
+      <CsrfField token={csrf} />
+      <input type="hidden" name="intent" value="dates" />
+      <input type="hidden" name="site" value={site.key} />
+      <ErrorList id={form.errorId} errors={form.errors} />
+      <fieldset>
+        <legend className="visually-hidden">{t("study.sites.datesForm", { site: site.name })}</legend>
+        <FormField field={fields.inclusionStart} label={t("study.sites.start")}>
+          <input {...getInputProps(fields.inclusionStart, { type: "date" })} key={fields.inclusionStart.key} />
+        </FormField>
+        <FormField field={fields.inclusionEnd} label={t("study.sites.end")}>
+          <input {...getInputProps(fields.inclusionEnd, { type: "date" })} key={fields.inclusionEnd.key} />
+        </FormField>
+      </fieldset>
+      <p>
+        <button type="submit">{t("study.sites.saveDates", { site: site.name })}</button>
+      </p>
+    </Form>
+  );
+}
 
 export default function ResearcherStudy() {
   const {
@@ -148,87 +209,90 @@ export default function ResearcherStudy() {
     saved,
     confirmed,
   } = useLoaderData<typeof loader>();
+  const { t, href } = useTranslator();
   const confirmedSite = confirmed ? study.sites.find((s) => s.key === confirmed) : undefined;
   const data = useActionData<typeof action>() as ActionData | undefined;
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
       <p>
-        <Link to="/forsker/studier">← Mine studier</Link>
+        <Link to={href("/forsker/studier")}>{t("study.back")}</Link>
       </p>
       <h1>{study.title}</h1>
       <p>
-        {study.stateLabel} · {study.statusLabel} · utført av {study.leadOrganisation} · versjon {study.version} ·{" "}
-        <Link to={`/forsker/studier/${study.id}/historikk`}>Historikk</Link>
+        {study.stateLabel} · {study.statusLabel} · {t("study.facts.ledBy", { organisation: study.leadOrganisation })} ·{" "}
+        {t("study.facts.version", { version: study.version })} ·{" "}
+        <Link to={href(`/forsker/studier/${study.id}/historikk`)}>{t("study.history")}</Link>
         {canEdit ? (
           <>
             {" · "}
-            <Link to={`/forsker/studier/${study.id}/rediger`}>Rediger studien</Link>
+            <Link to={href(`/forsker/studier/${study.id}/rediger`)}>{t("study.edit")}</Link>
           </>
         ) : null}
       </p>
       {saved ? (
         <p className="notice" role="status">
-          {saved === "ingen" ? "Ingen endringer å lagre." : `Lagret som versjon ${saved}.`}
+          {saved === "ingen" ? t("study.savedNothing") : t("study.saved", { version: saved })}
         </p>
       ) : null}
       {confirmedSite ? (
         <p className="notice" role="status">
-          {`Datoene for ${confirmedSite.name} er bekreftet. ${confirmedSite.confirmedText}.`}
+          {t("study.confirmed", { site: confirmedSite.name, confirmed: confirmedSite.confirmedText })}
         </p>
       ) : null}
       {revisionSaved ? (
         <p className="notice" role="status">
-          {`Endringene er lagret som endring ${revisionSaved}. Den publiserte studien er uendret til redaksjonen har godkjent dem.`}
+          {t("study.revisionSaved", { revision: revisionSaved })}
         </p>
       ) : null}
       {answered && ANSWERED[answered] ? (
         <p className="notice" role="status">
-          {ANSWERED[answered]}
+          {t(ANSWERED[answered])}
         </p>
       ) : null}
-      {data?.problems && !data.site ? <ProblemList problems={data.problems} /> : null}
+      {data?.problems ? <ProblemList problems={data.problems} /> : null}
       {revision ? (
         <section aria-labelledby="endring">
           <h2 id="endring">
             {revision.state === "submitted"
-              ? `Endring ${revision.revision} venter på godkjenning`
-              : `Endring ${revision.revision} er ikke sendt til godkjenning`}
+              ? t("study.revision.submitted", { revision: revision.revision })
+              : t("study.revision.draft", { revision: revision.revision })}
           </h2>
-          <p>
-            {`Lagret ${revision.createdAt} av ${revision.by}. `}
-            Publikum ser den publiserte versjonen {study.version} til redaksjonen har godkjent endringene.
-          </p>
+          <p>{t("study.revision.lead", { at: revision.createdAt, name: revision.by, version: study.version })}</p>
           {canEdit && revision.state === "draft" ? (
             <Form method="post">
               <CsrfField token={csrf} />
               <input type="hidden" name="intent" value="submit" />
-              <button type="submit">Send endringene til godkjenning</button>
+              <button type="submit">{t("study.revision.submit")}</button>
             </Form>
           ) : null}
         </section>
       ) : null}
       {study.pendingSites.length ? (
         <section aria-labelledby="venter-svar">
-          <h2 id="venter-svar">Studiesteder som venter på svar</h2>
-          <p>Et studiested ved en annen organisasjon vises ikke offentlig før den organisasjonen har godtatt det.</p>
+          <h2 id="venter-svar">{t("study.pending.title")}</h2>
+          <p>{t("study.pending.lead")}</p>
           <ul>
             {study.pendingSites.map((site) => (
               <li key={site.key}>
                 {site.name}: {site.window}
                 {answerable.includes(site.key) ? (
-                  <Form method="post" className="inline-form" aria-label={`Svar for ${site.name}`}>
+                  <Form
+                    method="post"
+                    className="inline-form"
+                    aria-label={t("study.pending.answerFor", { site: site.name })}
+                  >
                     <CsrfField token={csrf} />
                     <input type="hidden" name="site" value={site.key} />
                     <button type="submit" name="intent" value="accept-site">
-                      Godta studiestedet {site.name}
+                      {t("study.pending.accept", { site: site.name })}
                     </button>{" "}
                     <button type="submit" name="intent" value="decline-site">
-                      Avslå studiestedet {site.name}
+                      {t("study.pending.decline", { site: site.name })}
                     </button>
                   </Form>
                 ) : (
-                  " (venter på svar fra organisasjonen)"
+                  ` ${t("study.pending.waiting")}`
                 )}
               </li>
             ))}
@@ -237,7 +301,7 @@ export default function ResearcherStudy() {
       ) : null}
       {study.missing.length ? (
         <section aria-labelledby="mangler">
-          <h2 id="mangler">Mangler før publisering</h2>
+          <h2 id="mangler">{t("study.missing")}</h2>
           <ul>
             {study.missing.map((m) => (
               <li key={m}>{m}</li>
@@ -247,7 +311,7 @@ export default function ResearcherStudy() {
       ) : null}
       {study.warnings.length ? (
         <section aria-labelledby="advarsler">
-          <h2 id="advarsler">Advarsler</h2>
+          <h2 id="advarsler">{t("study.warnings")}</h2>
           <ul className="warning-list">
             {study.warnings.map((w) => (
               <li key={w}>{w}</li>
@@ -256,12 +320,9 @@ export default function ResearcherStudy() {
         </section>
       ) : null}
       <section aria-labelledby="steder">
-        <h2 id="steder">Studiesteder og inklusjonsperiode</h2>
+        <h2 id="steder">{t("study.sites.title")}</h2>
         {study.sites.map((site, index) => {
           const mine = editableSites.includes(site.key);
-          const errors = data?.site === site.key ? (data.errors ?? {}) : {};
-          const values = data?.site === site.key ? (data.values ?? {}) : {};
-          const fid = `sted-${index}`;
           return (
             <div key={site.key} className="site-form" id={`sted-${site.key}`}>
               <h3>{site.name}</h3>
@@ -271,76 +332,33 @@ export default function ResearcherStudy() {
               </p>
               <p>
                 {site.confirmedText}
-                {site.confirmedBy ? ` av ${site.confirmedBy}` : ""}
-                {site.needsConfirmation ? " – bekreft at datoene fortsatt stemmer." : ""}
+                {site.confirmedBy ? ` ${t("study.sites.by", { name: site.confirmedBy })}` : ""}
+                {site.needsConfirmation ? ` ${t("study.sites.needsConfirmation")}` : ""}
               </p>
               {mine ? (
-                <Form method="post" aria-label={`Bekreft datoene for ${site.name}`}>
+                <Form method="post" aria-label={t("study.sites.confirmForm", { site: site.name })}>
                   <CsrfField token={csrf} />
                   <input type="hidden" name="intent" value="confirm-site" />
                   <input type="hidden" name="site" value={site.key} />
-                  <button type="submit">Bekreft at datoene for {site.name} stemmer</button>
+                  <button type="submit">{t("study.sites.confirm", { site: site.name })}</button>
                 </Form>
               ) : null}
               {mine ? (
-                <Form method="post" noValidate aria-label={`Inklusjonsperiode for ${site.name}`}>
-                  <CsrfField token={csrf} />
-                  <input type="hidden" name="intent" value="dates" />
-                  <input type="hidden" name="site" value={site.key} />
-                  <fieldset>
-                    <legend className="visually-hidden">Inklusjonsperiode for {site.name}</legend>
-                    <FormField
-                      field={{
-                        id: `${fid}-start`,
-                        descriptionId: `${fid}-start-hjelp`,
-                        errorId: `${fid}-start-feil`,
-                        errors: errors.inclusionStart ? [errors.inclusionStart] : undefined,
-                      }}
-                      label="Inklusjonsstart"
-                    >
-                      <input
-                        id={`${fid}-start`}
-                        name="inclusionStart"
-                        type="date"
-                        defaultValue={values.inclusionStart ?? site.inclusionStart ?? ""}
-                        aria-invalid={errors.inclusionStart ? true : undefined}
-                        aria-describedby={errors.inclusionStart ? `${fid}-start-feil` : undefined}
-                      />
-                    </FormField>
-                    <FormField
-                      field={{
-                        id: `${fid}-end`,
-                        descriptionId: `${fid}-end-hjelp`,
-                        errorId: `${fid}-end-feil`,
-                        errors: errors.inclusionEnd ? [errors.inclusionEnd] : undefined,
-                      }}
-                      label="Inklusjonsslutt"
-                    >
-                      <input
-                        id={`${fid}-end`}
-                        name="inclusionEnd"
-                        type="date"
-                        defaultValue={values.inclusionEnd ?? site.inclusionEnd ?? ""}
-                        aria-invalid={errors.inclusionEnd ? true : undefined}
-                        aria-describedby={errors.inclusionEnd ? `${fid}-end-feil` : undefined}
-                      />
-                    </FormField>
-                  </fieldset>
-                  <p>
-                    <button type="submit">Lagre datoer for {site.name}</button>
-                  </p>
-                </Form>
+                <SiteDatesForm
+                  csrf={csrf}
+                  site={site}
+                  index={index}
+                  lastResult={data?.site === site.key ? data.result : undefined}
+                />
               ) : (
-                <p>
-                  {site.window} (datoene eies av {site.organisationName})
-                </p>
+                <p>{t("study.sites.ownedBy", { window: site.window, organisation: site.organisationName })}</p>
               )}
               {ownSites.includes(site.key) ? (
-                <Form method="post" aria-label={`Trekk ${site.name} fra studien`}>
+                <Form method="post" aria-label={t("study.sites.withdraw", { site: site.name })}>
                   <CsrfField token={csrf} />
                   <input type="hidden" name="intent" value="withdraw-site" />
                   <input type="hidden" name="site" value={site.key} />
-                  <button type="submit">Trekk {site.name} fra studien</button>
+                  <button type="submit">{t("study.sites.withdraw", { site: site.name })}</button>
                 </Form>
               ) : null}
             </div>
@@ -351,17 +369,23 @@ export default function ResearcherStudy() {
         <Form method="post">
           <CsrfField token={csrf} />
           <input type="hidden" name="intent" value="submit" />
-          <button type="submit">Send til godkjenning</button>
+          <button type="submit">{t("study.submit")}</button>
         </Form>
       ) : null}
       {reviews.length ? (
         <section aria-labelledby="vurderinger">
-          <h2 id="vurderinger">Fra redaksjonen</h2>
+          <h2 id="vurderinger">{t("study.reviews.title")}</h2>
           <ul>
             {reviews.map((r) => (
               <li key={r.id}>
-                {r.createdAt}, {r.userName}: {r.decision === "approved" ? "godkjent" : "sendt tilbake"} (
-                {r.revision ? `endring ${r.revision}, ` : ""}versjon {r.version}){r.comment ? ` – «${r.comment}»` : ""}
+                {t("study.reviews.line", {
+                  at: r.createdAt,
+                  name: r.userName,
+                  decision: r.decision === "approved" ? t("study.reviews.approved") : t("study.reviews.sentBack"),
+                  revision: r.revision ? t("study.reviews.revision", { revision: r.revision }) : "",
+                  version: r.version,
+                })}
+                {r.comment ? t("study.reviews.comment", { comment: r.comment }) : ""}
               </li>
             ))}
           </ul>

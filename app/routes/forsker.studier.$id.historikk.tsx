@@ -104,6 +104,7 @@ export default function History() {
                 <DiffTable
                   changes={v.changes}
                   caption={t("history.changes", { version: v.version })}
+                  fieldHeading={t("review.changes.field")}
                   fromHeading={t("history.before")}
                   toHeading={t("history.after")}
                 />

@@ -4,14 +4,19 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "#app/db.server";
 import { guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
 import { studyToForm } from "#app/domain/study-form";
-import { STATE_LABEL } from "#app/views/researcher.server";
+import { stateLabel } from "#app/views/researcher.server";
+import { langFromRequest, langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 import { getStudyForEdit } from "#app/models/study-work.server";
 import { handleStudyForm, studyFormOptions } from "#app/views/study-form.server";
 import { SignedInBar } from "#app/components/SignedIn";
 import { StudyForm } from "#app/components/StudyForm";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Rediger ${data?.title ?? "studie"} – Mine studier – Kliniske studier` },
+export const meta: MetaFunction<typeof loader> = ({ data, location }) => [
+  {
+    title: `${translator(langFromSearch(location.search)).t("form.edit.metaTitle", { title: data?.title ?? "" })} – ${translator(langFromSearch(location.search)).t("site.titleSuffix")}`,
+  },
   { name: "robots", content: "noindex" },
 ];
 export const headers = signedInHeaders;
@@ -21,6 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = parseId(params.id);
   const db = getDb();
   const study = guarded(() => getStudyForEdit(db, page.user, id));
+  const lang = langFromRequest(request);
   return json(
     {
       user: page.user,
@@ -28,9 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       id,
       title: study.title.nb,
       state: study.publicationState,
-      // Worded here: STATE_LABEL lives in a .server module, which is empty in the browser bundle.
-      stateLabel: STATE_LABEL[study.publicationState],
-      options: studyFormOptions(db, page.user, study),
+      stateLabel: stateLabel(study.publicationState, lang),
+      options: studyFormOptions(db, page.user, study, lang),
       defaultValue: studyToForm(study),
     },
     { headers: page.headers },
@@ -42,24 +47,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = parseId(params.id);
   const db = getDb();
   const study = guarded(() => getStudyForEdit(db, user, id));
-  return handleStudyForm(form, db, user, { id, study });
+  return handleStudyForm(form, db, user, { id, study }, langFromRequest(request));
 }
 
 export default function EditStudy() {
   const { user, csrf, id, title, state, stateLabel, options, defaultValue } = useLoaderData<typeof loader>();
+  const { t, href } = useTranslator();
   const lastResult = useActionData<typeof action>();
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
       <p>
-        <Link to={`/forsker/studier/${id}`}>← {title}</Link>
+        <Link to={href(`/forsker/studier/${id}`)}>← {title}</Link>
       </p>
-      <h1>Rediger studie</h1>
+      <h1>{t("form.edit.title")}</h1>
       <p className="lead">
-        {stateLabel}. Hver lagring blir en ny versjon i historikken.
-        {state === "published"
-          ? " Endringer i innholdet vises offentlig først når redaksjonen har godkjent dem; datoer for dine egne studiesteder gjelder med en gang. Et nytt studiested ved en annen organisasjon vises når den organisasjonen har godtatt det."
-          : ""}
+        {t("form.edit.lead", { state: stateLabel })}
+        {state === "published" ? ` ${t("form.edit.published")}` : ""}
       </p>
       <StudyForm
         csrf={csrf}
@@ -68,10 +72,10 @@ export default function EditStudy() {
         canSubmit={state === "draft" || state === "published"}
         saveLabel={
           state === "draft"
-            ? "Lagre utkast"
+            ? t("form.saveDraft")
             : state === "published"
-              ? "Lagre endringer uten å sende"
-              : "Lagre endringer"
+              ? t("form.saveWithoutSending")
+              : t("form.saveChanges")
         }
         defaultValue={defaultValue}
       />

@@ -8,7 +8,7 @@ import { studyOverview } from "#app/views/researcher.server";
 import { SignedInBar } from "#app/components/SignedIn";
 import { Reminders } from "#app/components/Reminders";
 import { remindersForUser } from "#app/models/reminders.server";
-import { langFromSearch } from "#app/i18n/languages";
+import { langFromRequest, langFromSearch } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
 
@@ -24,7 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   const now = new Date();
   const db = getDb();
-  const studies = listMyStudies(db, page.user).map((s) => studyOverview(s, now));
+  const lang = langFromRequest(request);
+  const studies = listMyStudies(db, page.user).map((s) => studyOverview(s, now, lang));
   const reminders = remindersForUser(db, page.user, now);
   return json({ user: page.user, csrf: page.csrf, studies, reminders }, { headers: page.headers });
 }

@@ -7,16 +7,21 @@ import { signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.ser
 import { handleStudyForm, studyFormOptions } from "#app/views/study-form.server";
 import { SignedInBar } from "#app/components/SignedIn";
 import { StudyForm } from "#app/components/StudyForm";
+import { langFromRequest, langFromSearch } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 
-export const meta: MetaFunction = () => [
-  { title: "Registrer studie – Mine studier – Kliniske studier" },
+export const meta: MetaFunction = ({ location }) => [
+  {
+    title: `${translator(langFromSearch(location.search)).t("form.new.metaTitle")} – ${translator(langFromSearch(location.search)).t("site.titleSuffix")}`,
+  },
   { name: "robots", content: "noindex" },
 ];
 export const headers = signedInHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const page = signedInPage(request);
-  const options = studyFormOptions(getDb(), page.user, null);
+  const options = studyFormOptions(getDb(), page.user, null, langFromRequest(request));
   return json(
     {
       user: page.user,
@@ -30,25 +35,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
-  return handleStudyForm(form, getDb(), user, null);
+  return handleStudyForm(form, getDb(), user, null, langFromRequest(request));
 }
 
 export default function NewStudy() {
   const { user, csrf, options, canRegister } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const lead = options.leadOrganisations[0]?.id ?? "";
+  const { t, href } = useTranslator();
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
       <p>
-        <Link to="/forsker/studier">← Mine studier</Link>
+        <Link to={href("/forsker/studier")}>{t("study.back")}</Link>
       </p>
-      <h1>Registrer studie</h1>
+      <h1>{t("form.new.title")}</h1>
       {canRegister ? (
         <>
-          <p className="lead">
-            Skriv innholdet én gang. Redaksjonen ved den ansvarlige organisasjonen godkjenner før studien publiseres.
-          </p>
+          <p className="lead">{t("form.new.lead")}</p>
           <StudyForm
             csrf={csrf}
             options={options}
@@ -71,7 +75,7 @@ export default function NewStudy() {
           />
         </>
       ) : (
-        <p>Bare forskere kan registrere studier. Be en administrator om forskertilgang ved organisasjonen din.</p>
+        <p>{t("form.new.notResearcher")}</p>
       )}
     </>
   );

@@ -7,6 +7,7 @@
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getDb } from "#app/db.server";
 import { getConfig } from "#app/config.server";
 import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin, orgsWithRole } from "#app/auth/policy";
@@ -20,7 +21,10 @@ import {
   sitesAwaitingAnswer,
 } from "#app/models/study-work.server";
 import { formatInstant, studyOverview } from "#app/views/researcher.server";
-import { CsrfField, FieldError, ProblemList, SignedInBar } from "#app/components/SignedIn";
+import { CsrfField, ProblemList, SignedInBar } from "#app/components/SignedIn";
+import { FormField } from "#app/components/forms";
+import { parseSitePause } from "#app/forms/site-forms";
+import { problemText } from "#app/forms/problem-text";
 import { Reminders } from "#app/components/Reminders";
 import {
   issueReminderFeedToken,
@@ -47,19 +51,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
   const now = new Date();
   const db = getDb();
+  const lang = langFromRequest(request);
   const queue = reviewQueue(db, page.user).map((s) => ({
-    ...studyOverview(s, now),
-    updatedAt: formatInstant(s.updatedAt),
+    ...studyOverview(s, now, lang),
+    updatedAt: formatInstant(s.updatedAt, lang),
   }));
   const sites = editorSiteStudies(db, page.user).flatMap((record) => {
-    const s = studyOverview(record, now);
+    const s = studyOverview(record, now, lang);
     return s.sites
       .filter((site) => canEditSiteLocal(page.user, site))
       .map((site) => ({ studyId: s.id, title: s.title, stateLabel: s.stateLabel, ...site }));
   });
   // Sites other organisations proposed for this editor's organisation: accepted or declined on the study page.
   const proposed = sitesAwaitingAnswer(db, page.user).flatMap((record) => {
-    const s = studyOverview(record, now);
+    const s = studyOverview(record, now, lang);
     return s.pendingSites
       .filter((site) => canAnswerForSite(page.user, site))
       .map((site) => ({ studyId: s.id, title: s.title, leadOrganisation: s.leadOrganisation, ...site }));
@@ -69,7 +74,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     studyId: h.studyId,
     title: h.title,
     reasons: h.reasons,
-    heldAt: formatInstant(h.heldAt),
+    heldAt: formatInstant(h.heldAt, lang),
   }));
   const reminders = remindersForUser(db, page.user, now);
   // The editor's organisations' reminder feeds (Atom, iCalendar): a secret link per organisation.
@@ -86,9 +91,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type ActionData = {
   formKey: string;
-  error?: string;
+  /** The pause/resume form's Conform result (its problem on the reason field). */
+  result?: SubmissionResult<string[]>;
   problems?: { field: string; message: string }[];
-  reason?: string;
   /** A new reminder-feed secret, shown once (for this organisation). */
   feed?: { organisationId: string; token: string };
 };
@@ -117,18 +122,19 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent !== "pause" && intent !== "resume") throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
   const studyId = parseId(formText(form, "study"));
   const site = formText(form, "site");
-  const reason = formText(form, "pauseReason");
+  const tr = translator(langFromRequest(request));
   const formKey = `${studyId}:${site}`;
-  if (intent === "pause" && !reason) {
-    return json<ActionData>(
-      { formKey, error: translator(langFromRequest(request)).t("editorial.sites.pauseReasonMissing") },
-      { status: 400 },
-    );
-  }
+  const submission = parseSitePause(form, tr);
+  if (submission.status !== "success")
+    return json<ActionData>({ formKey, result: submission.reply() }, { status: 400 });
+  const reason = submission.value.pauseReason ?? "";
   const result = guarded(() =>
     setSitePause(getDb(), user, studyId, site, { paused: intent === "pause", reason: reason || null }),
   );
-  if (!result.ok) return json<ActionData>({ formKey, problems: result.problems, reason }, { status: 400 });
+  if (!result.ok) {
+    const problems = result.problems.map((p) => ({ ...p, message: problemText(p.message, tr) }));
+    return json<ActionData>({ formKey, problems, result: submission.reply() }, { status: 400 });
+  }
   return redirect(
     withLang(`/redaksjon?ferdig=${intent === "pause" ? "stanset" : "gjenopptatt"}`, langFromRequest(request)),
   );
@@ -285,40 +291,7 @@ export default function EditorQueue() {
                     </button>
                   </Form>
                   {mine?.problems ? <ProblemList problems={mine.problems} /> : null}
-                  <Form
-                    method="post"
-                    noValidate
-                    aria-label={t(site.paused ? "editorial.sites.resumeForm" : "editorial.sites.pauseForm", {
-                      site: site.name ?? "",
-                      study: site.title,
-                    })}
-                  >
-                    <CsrfField token={csrf} />
-                    <input type="hidden" name="study" value={site.studyId} />
-                    <input type="hidden" name="site" value={site.key} />
-                    {site.paused ? (
-                      <button type="submit" name="intent" value="resume">
-                        {t("editorial.sites.resume")}
-                      </button>
-                    ) : (
-                      <>
-                        <label htmlFor={fid}>{t("editorial.sites.pauseReason")}</label>
-                        <input
-                          id={fid}
-                          name="pauseReason"
-                          defaultValue={mine?.reason ?? ""}
-                          aria-invalid={mine?.error ? true : undefined}
-                          aria-describedby={mine?.error ? `${fid}-feil` : undefined}
-                        />
-                        <FieldError id={`${fid}-feil`} message={mine?.error} />
-                        <p>
-                          <button type="submit" name="intent" value="pause">
-                            {t("editorial.sites.pause")}
-                          </button>
-                        </p>
-                      </>
-                    )}
-                  </Form>
+                  <PauseForm csrf={csrf} site={site} id={fid} lastResult={mine?.result} />
                 </li>
               );
             })}
@@ -326,5 +299,56 @@ export default function EditorQueue() {
         </section>
       ) : null}
     </>
+  );
+}
+
+/** Pause inclusion at one of the editor's sites (the reason is shown to patients), or resume it: Conform + zod. */
+function PauseForm({
+  csrf,
+  site,
+  id,
+  lastResult,
+}: {
+  csrf: string;
+  site: { studyId: number; key: string; name: string; title: string; paused: boolean };
+  id: string;
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const tr = useTranslator();
+  const { t } = tr;
+  const [form, fields] = useForm({
+    id,
+    lastResult,
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseSitePause(formData, tr),
+  });
+  return (
+    <Form
+      method="post"
+      {...getFormProps(form)}
+      noValidate
+      aria-label={t(site.paused ? "editorial.sites.resumeForm" : "editorial.sites.pauseForm", {
+        site: site.name,
+        study: site.title,
+      })}
+    >
+      <CsrfField token={csrf} />
+      <input type="hidden" name="study" value={site.studyId} />
+      <input type="hidden" name="site" value={site.key} />
+      <input type="hidden" name="intent" value={site.paused ? "resume" : "pause"} />
+      {site.paused ? (
+        <button type="submit">{t("editorial.sites.resume")}</button>
+      ) : (
+        <>
+          <FormField field={fields.pauseReason} label={t("editorial.sites.pauseReason")}>
+            <input {...getInputProps(fields.pauseReason, { type: "text" })} key={fields.pauseReason.key} />
+          </FormField>
+          <p>
+            <button type="submit">{t("editorial.sites.pause")}</button>
+          </p>
+        </>
+      )}
+    </Form>
   );
 }

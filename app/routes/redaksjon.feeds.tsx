@@ -14,42 +14,56 @@ import { guarded, signedInHeaders, signedInPage } from "#app/auth/route.server";
 import { feedHealthFor, feedHealthOrganisations } from "#app/models/feed-health.server";
 import { formatInstant } from "#app/views/researcher.server";
 import { SignedInBar } from "#app/components/SignedIn";
+import { langFromRequest, langFromSearch } from "#app/i18n/languages";
+import { translator, type Translator } from "#app/i18n/translate";
+import { useTranslator } from "#app/i18n/use-translator";
 
-export const meta: MetaFunction = () => [
-  { title: "Innlesing – Redaksjon – Kliniske studier" },
-  { name: "robots", content: "noindex" },
-];
+export const meta: MetaFunction = ({ location }) => {
+  const { t } = translator(langFromSearch(location.search));
+  return [{ title: `${t("feeds.metaTitle")} – ${t("site.titleSuffix")}` }, { name: "robots", content: "noindex" }];
+};
 export const headers = signedInHeaders;
 
-const RUN_STATUS = { running: "Pågår", finished: "Fullført", failed: "Feilet" } as const;
-const when = (iso: string | null) => (iso ? formatInstant(iso) : "–");
-
-function interval(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600} t`;
-  if (seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
+function interval(seconds: number, tr: Translator): string {
+  if (seconds % 3600 === 0) return tr.t("feeds.interval.hours", { n: seconds / 3600 });
+  if (seconds % 60 === 0) return tr.t("feeds.interval.minutes", { n: seconds / 60 });
+  return tr.t("feeds.interval.seconds", { n: seconds });
 }
 
 /** One skip reason as the page shows it: the reason, how many, and which records (bounded). */
-function skipLine(s: { reason: string; count: number; records: { ref: string; externalId: string | null }[] }) {
-  const shown = s.records.slice(0, 20).map((r) => r.externalId ?? r.ref);
-  const rest = s.count - shown.length;
-  return { reason: s.reason, count: s.count, records: shown.join(", ") + (rest > 0 ? ` og ${rest} til` : "") };
+function skipLine(
+  s: { reason: string; count: number; records: { ref: string; externalId: string | null }[] },
+  tr: Translator,
+) {
+  const shown = s.records
+    .slice(0, 20)
+    .map((r) => r.externalId ?? r.ref)
+    .join(", ");
+  const rest = s.count - s.records.slice(0, 20).length;
+  return {
+    reason: s.reason,
+    count: s.count,
+    records: rest > 0 ? tr.t("feeds.moreRecords", { records: shown, count: rest }) : shown,
+  };
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   if (!hasRole(page.user, "editor") && !isAdmin(page.user)) {
-    throw new Response("Innlesingen er for redaktører ved helseforetakene.", {
+    throw new Response(translator(langFromRequest(request)).t("feeds.forbidden"), {
       status: 403,
       headers: { "Cache-Control": "no-store" },
     });
   }
   const db = getDb();
+  const lang = langFromRequest(request);
+  const tr = translator(lang);
+  const when = (iso: string | null) => (iso ? formatInstant(iso, lang) : "–");
+  const runStatus = (status: "running" | "finished" | "failed") => tr.t(`feeds.run.${status}`);
   const organisations = feedHealthOrganisations(db, page.user);
   const asked = new URL(request.url).searchParams.get("org");
   const orgId = asked ?? organisations[0]?.id;
-  if (!orgId) throw new Response("Du er ikke redaktør ved noen organisasjon.", { status: 403 });
+  if (!orgId) throw new Response(tr.t("feeds.noOrganisation"), { status: 403 });
   const health = guarded(() => feedHealthFor(db, page.user, orgId));
   const now = new Date();
   return json(
@@ -62,25 +76,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
         id: f.id,
         url: f.url,
         format: f.format,
-        mode: f.mode === "full" ? "Full liste" : "Delvis",
-        interval: interval(f.intervalSeconds),
+        mode: f.mode === "full" ? tr.t("feeds.mode.full") : tr.t("feeds.mode.partial"),
+        interval: interval(f.intervalSeconds, tr),
         active: f.active,
         lastPolledAt: when(f.lastPolledAt),
-        lastStatus: f.lastStatus ?? "Ikke hentet ennå",
+        lastStatus: f.lastStatus ?? tr.t("feeds.notPolled"),
         failures: f.failures,
         lastError: f.lastError,
-        nextPoll: !f.active ? "Stanset" : new Date(f.nextPollAt) <= now ? "Nå (forfalt)" : formatInstant(f.nextPollAt),
+        nextPoll: !f.active
+          ? tr.t("feeds.stopped")
+          : new Date(f.nextPollAt) <= now
+            ? tr.t("feeds.due")
+            : formatInstant(f.nextPollAt, lang),
       })),
       runs: health.runs.map((r) => ({
         ...r,
         startedAt: when(r.startedAt),
-        statusLabel: RUN_STATUS[r.status] + (r.dryRun ? " (prøvekjøring)" : ""),
-        modeLabel: r.mode === "full" ? "Full" : "Delvis",
+        statusLabel: r.dryRun ? tr.t("feeds.run.dryRun", { status: runStatus(r.status) }) : runStatus(r.status),
+        modeLabel: r.mode === "full" ? tr.t("feeds.runMode.full") : tr.t("feeds.runMode.partial"),
       })),
       rejections: health.rejections.map((j) => ({ ...j, startedAt: when(j.startedAt) })),
       rejectionsTruncated: health.rejectionsTruncated,
       skips: health.runs.flatMap((r) =>
-        r.skippedReasons.map((s) => ({ runId: r.id, startedAt: when(r.startedAt), ...skipLine(s) })),
+        r.skippedReasons.map((s) => ({ runId: r.id, startedAt: when(r.startedAt), ...skipLine(s, tr) })),
       ),
       warnings: health.warnings.map((w) => ({ ...w, startedAt: when(w.startedAt) })),
       warningsTruncated: health.warningsTruncated,
@@ -88,7 +106,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         id: i.id,
         format: i.format,
         startedAt: when(i.startedAt),
-        statusLabel: RUN_STATUS[i.status],
+        statusLabel: runStatus(i.status),
         error: i.error,
         received: i.received,
         stored: i.stored,
@@ -96,7 +114,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         skipped: i.skipped,
         rejected: i.rejected,
         held: i.held,
-        skips: i.skippedReasons.map(skipLine),
+        skips: i.skippedReasons.map((s) => skipLine(s, tr)),
       })),
     },
     { headers: page.headers },
@@ -105,17 +123,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function FeedHealth() {
   const d = useLoaderData<typeof loader>();
+  const { t, href, lang } = useTranslator();
+  /** Reasons and messages are stored as the import wrote them, in bokmål. */
+  const stored = lang === "nb" ? undefined : "nb";
+  const organisation = d.organisation.name;
   return (
     <>
       <SignedInBar name={d.user.name} csrf={d.csrf} roles={d.user.roles} />
       <p>
-        <Link to="/redaksjon">← Redaksjon</Link>
+        <Link to={href("/redaksjon")}>{t("review.back")}</Link>
       </p>
-      <h1>Innlesing: {d.organisation.name}</h1>
-      <p className="lead">Feeds, siste innlesinger og poster som ble avvist, med felt og grunn.</p>
+      <h1>{t("feeds.title", { organisation })}</h1>
+      <p className="lead">{t("feeds.lead")}</p>
+      {stored ? <p className="hint">{t("feeds.storedText")}</p> : null}
       {d.organisations.length ? (
         <Form method="get" className="inline-form">
-          <label htmlFor="org">Organisasjon</label>{" "}
+          {lang === "nb" ? null : <input type="hidden" name="lang" value={lang} />}
+          <label htmlFor="org">{t("feeds.organisation")}</label>{" "}
           <select id="org" name="org" defaultValue={d.organisation.id}>
             {d.organisations.map((o) => (
               <option key={o.id} value={o.id}>
@@ -123,31 +147,28 @@ export default function FeedHealth() {
               </option>
             ))}
           </select>{" "}
-          <button type="submit">Vis</button>
+          <button type="submit">{t("feeds.show")}</button>
         </Form>
       ) : null}
 
       <section aria-labelledby="feeds">
-        <h2 id="feeds">Feeds som hentes</h2>
+        <h2 id="feeds">{t("feeds.feeds.title")}</h2>
         {d.feeds.length === 0 ? (
-          <p>
-            Ingen feed-adresse er registrert for {d.organisation.name}. Studiene kommer inn gjennom API-et eller som fil
-            (se siste innlesinger).
-          </p>
+          <p>{t("feeds.feeds.none", { organisation })}</p>
         ) : (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="feeds-tabell">
             <table>
-              <caption id="feeds-tabell">Feeds for {d.organisation.name}</caption>
+              <caption id="feeds-tabell">{t("feeds.feeds.caption", { organisation })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Adresse</th>
-                  <th scope="col">Format</th>
-                  <th scope="col">Liste</th>
-                  <th scope="col">Hentes hvert</th>
-                  <th scope="col">Sist hentet</th>
-                  <th scope="col">Siste status</th>
-                  <th scope="col">Feil på rad</th>
-                  <th scope="col">Neste henting</th>
+                  <th scope="col">{t("feeds.col.url")}</th>
+                  <th scope="col">{t("feeds.col.format")}</th>
+                  <th scope="col">{t("feeds.col.mode")}</th>
+                  <th scope="col">{t("feeds.col.interval")}</th>
+                  <th scope="col">{t("feeds.col.lastPolled")}</th>
+                  <th scope="col">{t("feeds.col.lastStatus")}</th>
+                  <th scope="col">{t("feeds.col.failures")}</th>
+                  <th scope="col">{t("feeds.col.nextPoll")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -162,7 +183,12 @@ export default function FeedHealth() {
                     <td>{f.lastPolledAt}</td>
                     <td>
                       {f.lastStatus}
-                      {f.lastError ? <span className="field-error"> {f.lastError}</span> : null}
+                      {f.lastError ? (
+                        <span className="field-error" lang={stored}>
+                          {" "}
+                          {f.lastError}
+                        </span>
+                      ) : null}
                     </td>
                     <td>{f.failures}</td>
                     <td>{f.nextPoll}</td>
@@ -175,31 +201,31 @@ export default function FeedHealth() {
       </section>
 
       <section aria-labelledby="innlesinger">
-        <h2 id="innlesinger">Siste innlesinger</h2>
+        <h2 id="innlesinger">{t("feeds.runs.title")}</h2>
         {d.runs.length === 0 ? (
-          <p>Ingen innlesinger ennå.</p>
+          <p>{t("feeds.runs.none")}</p>
         ) : (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="innlesinger-tabell">
             <table>
               <caption id="innlesinger-tabell">
-                De {d.runs.length} siste innlesingene for {d.organisation.name}, nyeste først
+                {t("feeds.runs.caption", { count: d.runs.length, organisation })}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">Startet</th>
-                  <th scope="col">Kilde</th>
-                  <th scope="col">Format</th>
-                  <th scope="col">Liste</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Mottatt</th>
-                  <th scope="col">Nye</th>
-                  <th scope="col">Endret</th>
-                  <th scope="col">Uendret</th>
-                  <th scope="col">Trukket</th>
-                  <th scope="col">Avvist</th>
-                  <th scope="col">Hoppet over</th>
-                  <th scope="col">Holdt tilbake</th>
-                  <th scope="col">Varsler</th>
+                  <th scope="col">{t("feeds.col.started")}</th>
+                  <th scope="col">{t("feeds.col.source")}</th>
+                  <th scope="col">{t("feeds.col.format")}</th>
+                  <th scope="col">{t("feeds.col.mode")}</th>
+                  <th scope="col">{t("feeds.col.status")}</th>
+                  <th scope="col">{t("feeds.col.received")}</th>
+                  <th scope="col">{t("feeds.col.created")}</th>
+                  <th scope="col">{t("feeds.col.changed")}</th>
+                  <th scope="col">{t("feeds.col.unchanged")}</th>
+                  <th scope="col">{t("feeds.col.withdrawn")}</th>
+                  <th scope="col">{t("feeds.col.rejected")}</th>
+                  <th scope="col">{t("feeds.col.skipped")}</th>
+                  <th scope="col">{t("feeds.col.held")}</th>
+                  <th scope="col">{t("feeds.col.warnings")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -211,7 +237,12 @@ export default function FeedHealth() {
                     <td>{r.modeLabel}</td>
                     <td>
                       {r.statusLabel}
-                      {r.error ? <span className="field-error"> {r.error}</span> : null}
+                      {r.error ? (
+                        <span className="field-error" lang={stored}>
+                          {" "}
+                          {r.error}
+                        </span>
+                      ) : null}
                     </td>
                     <td>{r.received}</td>
                     <td>{r.created}</td>
@@ -230,33 +261,31 @@ export default function FeedHealth() {
         )}
       </section>
 
-      <p>
-        Hver innlesing gjør rede for alle poster den mottok: mottatt = nye + endret + uendret + hoppet over + avvist.
-        Poster som er holdt tilbake (ser ut som test- eller eksempelposter, eller lenker til adresser publikum ikke når)
-        er lagret, men ikke publisert før en redaktør har sett på dem.
-      </p>
+      <p>{t("feeds.accounting")}</p>
 
       <section aria-labelledby="hoppet-over">
-        <h2 id="hoppet-over">Poster som ble hoppet over</h2>
+        <h2 id="hoppet-over">{t("feeds.skips.title")}</h2>
         {d.skips.length === 0 ? (
-          <p>Ingen poster ble hoppet over i de siste innlesingene.</p>
+          <p>{t("feeds.skips.none")}</p>
         ) : (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="hoppet-over-tabell">
             <table>
-              <caption id="hoppet-over-tabell">Poster som ble hoppet over i de siste innlesingene, per grunn</caption>
+              <caption id="hoppet-over-tabell">{t("feeds.skips.caption")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Innlesing startet</th>
-                  <th scope="col">Grunn</th>
-                  <th scope="col">Antall</th>
-                  <th scope="col">Poster</th>
+                  <th scope="col">{t("feeds.col.runStarted")}</th>
+                  <th scope="col">{t("feeds.col.reason")}</th>
+                  <th scope="col">{t("feeds.col.count")}</th>
+                  <th scope="col">{t("feeds.col.records")}</th>
                 </tr>
               </thead>
               <tbody>
                 {d.skips.map((s, i) => (
                   <tr key={i}>
                     <td>{s.startedAt}</td>
-                    <th scope="row">{s.reason}</th>
+                    <th scope="row" lang={stored}>
+                      {s.reason}
+                    </th>
                     <td>{s.count}</td>
                     <td className="break">{s.records}</td>
                   </tr>
@@ -268,23 +297,23 @@ export default function FeedHealth() {
       </section>
 
       <section aria-labelledby="avviste">
-        <h2 id="avviste">Avviste poster</h2>
+        <h2 id="avviste">{t("feeds.rejections.title")}</h2>
         {d.rejections.length === 0 ? (
-          <p>Ingen poster ble avvist i de siste innlesingene.</p>
+          <p>{t("feeds.rejections.none")}</p>
         ) : (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="avviste-tabell">
             <table>
               <caption id="avviste-tabell">
-                Avviste poster i de siste innlesingene
-                {d.rejectionsTruncated ? ` (de ${d.rejections.length} første)` : ""}
+                {t("feeds.rejections.caption")}
+                {d.rejectionsTruncated ? t("feeds.firstOnly", { count: d.rejections.length }) : ""}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">Innlesing startet</th>
-                  <th scope="col">Post</th>
-                  <th scope="col">Egen id</th>
-                  <th scope="col">Felt</th>
-                  <th scope="col">Hvorfor</th>
+                  <th scope="col">{t("feeds.col.runStarted")}</th>
+                  <th scope="col">{t("feeds.col.record")}</th>
+                  <th scope="col">{t("feeds.col.externalId")}</th>
+                  <th scope="col">{t("feeds.col.field")}</th>
+                  <th scope="col">{t("feeds.col.why")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -294,7 +323,7 @@ export default function FeedHealth() {
                     <th scope="row">{j.ref}</th>
                     <td>{j.externalId ?? "–"}</td>
                     <td>{j.field}</td>
-                    <td>{j.message}</td>
+                    <td lang={stored}>{j.message}</td>
                   </tr>
                 ))}
               </tbody>
@@ -304,20 +333,21 @@ export default function FeedHealth() {
       </section>
 
       <section aria-labelledby="varsler">
-        <h2 id="varsler">Varsler</h2>
+        <h2 id="varsler">{t("feeds.warnings.title")}</h2>
         {d.warnings.length === 0 ? (
-          <p>Ingen varsler i de siste innlesingene.</p>
+          <p>{t("feeds.warnings.none")}</p>
         ) : (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="varsler-tabell">
             <table>
               <caption id="varsler-tabell">
-                Varsler fra de siste innlesingene{d.warningsTruncated ? ` (de ${d.warnings.length} første)` : ""}
+                {t("feeds.warnings.caption")}
+                {d.warningsTruncated ? t("feeds.firstOnly", { count: d.warnings.length }) : ""}
               </caption>
               <thead>
                 <tr>
-                  <th scope="col">Innlesing startet</th>
-                  <th scope="col">Post</th>
-                  <th scope="col">Varsel</th>
+                  <th scope="col">{t("feeds.col.runStarted")}</th>
+                  <th scope="col">{t("feeds.col.record")}</th>
+                  <th scope="col">{t("feeds.col.warning")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -325,7 +355,7 @@ export default function FeedHealth() {
                   <tr key={i}>
                     <td>{w.startedAt}</td>
                     <th scope="row">{w.ref}</th>
-                    <td>{w.message}</td>
+                    <td lang={stored}>{w.message}</td>
                   </tr>
                 ))}
               </tbody>
@@ -336,26 +366,23 @@ export default function FeedHealth() {
 
       {d.registryImports.length ? (
         <section aria-labelledby="registerimporter">
-          <h2 id="registerimporter">Registerimporter (hele filen)</h2>
-          <p>
-            En import fra ClinicalTrials.gov skrives som én innlesing per helseforetak med norske studiesteder; her er
-            regnskapet for hele filen.
-          </p>
+          <h2 id="registerimporter">{t("feeds.imports.title")}</h2>
+          <p>{t("feeds.imports.lead")}</p>
           {d.registryImports.map((i) => (
             <div key={i.id} className="table-wrap" tabIndex={0} role="region" aria-labelledby={`import-${i.id}`}>
               <table>
                 <caption id={`import-${i.id}`}>
-                  Registerimport {i.id} ({i.format}), startet {i.startedAt}: {i.statusLabel}
-                  {i.error ? ` – ${i.error}` : ""}
+                  {t("feeds.imports.caption", { id: i.id, format: i.format, at: i.startedAt, status: i.statusLabel })}
+                  {i.error ? <span lang={stored}>{` – ${i.error}`}</span> : ""}
                 </caption>
                 <thead>
                   <tr>
-                    <th scope="col">Mottatt</th>
-                    <th scope="col">Lagret</th>
-                    <th scope="col">Uendret</th>
-                    <th scope="col">Hoppet over</th>
-                    <th scope="col">Avvist</th>
-                    <th scope="col">Holdt tilbake</th>
+                    <th scope="col">{t("feeds.col.received")}</th>
+                    <th scope="col">{t("feeds.col.stored")}</th>
+                    <th scope="col">{t("feeds.col.unchanged")}</th>
+                    <th scope="col">{t("feeds.col.skipped")}</th>
+                    <th scope="col">{t("feeds.col.rejected")}</th>
+                    <th scope="col">{t("feeds.col.held")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -372,7 +399,7 @@ export default function FeedHealth() {
               <ul>
                 {i.skips.map((s) => (
                   <li key={s.reason}>
-                    Hoppet over {s.count}: {s.reason} ({s.records})
+                    {t("feeds.imports.skipped", { count: s.count, reason: s.reason, records: s.records })}
                   </li>
                 ))}
               </ul>

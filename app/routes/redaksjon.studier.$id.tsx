@@ -11,6 +11,7 @@
  */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getDb } from "#app/db.server";
 import { canEditSiteLocal, canReviewStudy } from "#app/auth/policy";
 import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
@@ -25,29 +26,35 @@ import {
 } from "#app/models/study-work.server";
 import { diffWordsFor, formatInstant } from "#app/views/researcher.server";
 import { studyPreview } from "#app/views/study-preview.server";
-import { langFromRequest } from "#app/i18n/languages";
+import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
+import { translator } from "#app/i18n/translate";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { useTranslator } from "#app/i18n/use-translator";
 import { describeChange } from "#app/views/version-diff";
 import { studyOverview } from "#app/views/researcher.server";
+import { parseSiteLocal, siteFieldErrors } from "#app/forms/site-forms";
+import { problemText } from "#app/forms/problem-text";
 import { DiffTable } from "#app/components/DiffTable";
 import { ClinicianStudyContent, PatientStudyContent } from "#app/components/StudyContent";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "#app/components/SignedIn";
-import { FormField } from "#app/components/forms";
+import { ErrorList, FormField } from "#app/components/forms";
 
-export const meta: MetaFunction = () => [
-  { title: "Gjennomgang – Redaksjon – Kliniske studier" },
-  { name: "robots", content: "noindex" },
-];
+export const meta: MetaFunction = ({ location }) => {
+  const { t } = translator(langFromSearch(location.search));
+  return [{ title: `${t("review.metaTitle")} – ${t("site.titleSuffix")}` }, { name: "robots", content: "noindex" }];
+};
 export const headers = signedInHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   const id = parseId(params.id);
   const db = getDb();
+  const lang = langFromRequest(request);
+  const tr = translator(lang);
   const record = guarded(() => getStudyFor(db, page.user, id));
   const since = changesSincePublished(db, page.user, id);
-  const study = studyOverview(record, new Date());
+  const study = studyOverview(record, new Date(), lang);
   const hold = studyHoldFor(db, page.user, id);
-  const lang = langFromRequest(request);
   const preview = studyPreview(db, record, since.revision, lang);
   const words = diffWordsFor(db, record, lang);
   return json(
@@ -64,7 +71,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
               revision: since.revision.revision,
               state: since.revision.state,
               by: since.revision.actorName,
-              createdAt: formatInstant(since.revision.createdAt),
+              createdAt: formatInstant(since.revision.createdAt, lang),
             }
           : null,
       },
@@ -72,8 +79,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       hold: hold
         ? {
             reasons: hold.reasons,
-            heldAt: formatInstant(hold.heldAt),
-            released: hold.releasedAt ? `${formatInstant(hold.releasedAt)} av ${hold.releasedBy ?? "ukjent"}` : null,
+            heldAt: formatInstant(hold.heldAt, lang),
+            released: hold.releasedAt
+              ? tr.t("review.hold.releasedBy", {
+                  at: formatInstant(hold.releasedAt, lang),
+                  name: hold.releasedBy ?? tr.t("review.hold.unknownPerson"),
+                })
+              : null,
           }
         : null,
       preview,
@@ -87,24 +99,35 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const wholeNumber = (value: string): number | null => (/^[1-9][0-9]{0,8}$/.test(value) ? Number(value) : null);
 
 type ActionData = {
+  /** The site whose local-information form answered (its Conform result). */
   site?: string;
+  result?: SubmissionResult<string[]>;
   errors?: Record<string, string>;
   problems?: { field: string; message: string }[];
   values?: Record<string, string>;
+};
+
+/** A model's site problems, on the local-information form's fields. */
+const LOCAL_FIELDS: Record<string, string> = {
+  "contact.email": "contactEmail",
+  "contact.name": "contactName",
+  "contact.phone": "contactPhone",
+  pauseReason: "pauseReason",
+  referral: "referral",
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
   const id = parseId(params.id);
   const db = getDb();
+  const lang = langFromRequest(request);
+  const tr = translator(lang);
+  const here = (query: string) => withLang(`/redaksjon/studier/${id}?${query}`, lang);
   const intent = formText(form, "intent");
   const comment = formText(form, "comment");
   if (intent === "approve" || intent === "send-back") {
     if (intent === "send-back" && !comment) {
-      return json<ActionData>(
-        { errors: { comment: "Skriv hva forskeren må rette før studien kan godkjennes." } },
-        { status: 400 },
-      );
+      return json<ActionData>({ errors: { comment: tr.t("review.comment.missing") } }, { status: 400 });
     }
     const reviewed = {
       version: wholeNumber(formText(form, "version")),
@@ -116,70 +139,142 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : sendBackStudy(db, user, id, comment),
     );
     // 409: what the editor reviewed is no longer what would be published; the page shows the new version.
-    if (!result.ok)
-      return json<ActionData>(
-        { problems: result.problems, values: { comment } },
-        { status: result.problems.some((p) => p.field === "reviewedVersion") ? 409 : 400 },
-      );
-    return redirect(`/redaksjon/studier/${id}?ferdig=${intent === "approve" ? "godkjent" : "sendt-tilbake"}`);
+    if (!result.ok) {
+      const conflict = result.problems.some((p) => p.field === "reviewedVersion");
+      const problems = result.problems.map((p) => ({
+        ...p,
+        message: p.field === "reviewedVersion" && lang !== "nb" ? tr.t("review.conflict") : problemText(p.message, tr),
+      }));
+      return json<ActionData>({ problems, values: { comment } }, { status: conflict ? 409 : 400 });
+    }
+    return redirect(here(`ferdig=${intent === "approve" ? "godkjent" : "sendt-tilbake"}`));
   }
   if (intent === "publish-held") {
     const result = guarded(() => publishHeldStudy(db, user, id));
-    if (!result.ok) return json<ActionData>({ problems: result.problems }, { status: 400 });
-    return redirect(`/redaksjon/studier/${id}?ferdig=publisert-tross`);
+    if (!result.ok) {
+      const problems = result.problems.map((p) => ({ ...p, message: problemText(p.message, tr) }));
+      return json<ActionData>({ problems }, { status: 400 });
+    }
+    return redirect(here("ferdig=publisert-tross"));
   }
   if (intent === "local") {
     const site = formText(form, "site");
-    const values = {
-      contactName: formText(form, "contactName"),
-      contactEmail: formText(form, "contactEmail"),
-      contactPhone: formText(form, "contactPhone"),
-      referral: formText(form, "referral"),
-      pauseReason: formText(form, "pauseReason"),
-      paused: form.get("paused") === "on" ? "on" : "",
-    };
-    const errors: Record<string, string> = {};
-    if ((values.contactEmail || values.contactPhone) && !values.contactName)
-      errors.contactName = "Skriv navnet på kontaktpersonen.";
-    if (values.contactName && !values.contactEmail && !values.contactPhone)
-      errors.contactEmail = "En kontakt må ha e-post eller telefon.";
-    if (values.paused && !values.pauseReason) errors.pauseReason = "En pause må ha en begrunnelse.";
-    if (Object.keys(errors).length) return json<ActionData>({ site, errors, values }, { status: 400 });
+    const submission = parseSiteLocal(form, tr);
+    if (submission.status !== "success") return json<ActionData>({ site, result: submission.reply() }, { status: 400 });
+    const v = submission.value;
     const result = guarded(() =>
       updateSiteLocal(db, user, id, site, {
-        contact: values.contactName
-          ? { name: values.contactName, email: values.contactEmail || null, phone: values.contactPhone || null }
+        contact: v.contactName
+          ? { name: v.contactName, email: v.contactEmail || null, phone: v.contactPhone || null }
           : null,
-        referral: values.referral || null,
-        paused: values.paused === "on",
-        pauseReason: values.pauseReason || null,
+        referral: v.referral || null,
+        paused: v.paused === "on",
+        pauseReason: v.pauseReason || null,
       }),
     );
     if (!result.ok) {
-      const map: Record<string, string> = {
-        "contact.email": "contactEmail",
-        "contact.name": "contactName",
-        pauseReason: "pauseReason",
-        referral: "referral",
-      };
-      const fieldErrors = Object.fromEntries(result.problems.map((p) => [map[p.field] ?? p.field, p.message]));
-      return json<ActionData>({ site, errors: fieldErrors, problems: result.problems, values }, { status: 400 });
+      const fieldErrors = siteFieldErrors(result.problems, LOCAL_FIELDS, (m) => problemText(m, tr));
+      return json<ActionData>({ site, result: submission.reply({ fieldErrors }) }, { status: 400 });
     }
-    return redirect(`/redaksjon/studier/${id}?ferdig=lagret`);
+    return redirect(here("ferdig=lagret"));
   }
-  throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
+  throw new Response(tr.t("error.unknownAction", { intent }), { status: 400 });
 }
 
-const DONE: Record<string, string> = {
-  "publisert-tross": "Studien er publisert. Senere innlesinger holder den ikke tilbake igjen for de samme grunnene.",
-  godkjent: "Studien er godkjent og publisert.",
-  "sendt-tilbake": "Studien er sendt tilbake til forskeren.",
-  lagret: "Lokal informasjon er lagret.",
+const DONE: Record<string, MessageKey> = {
+  "publisert-tross": "review.done.publisert-tross",
+  godkjent: "review.done.godkjent",
+  "sendt-tilbake": "review.done.sendt-tilbake",
+  lagret: "review.done.lagret",
 };
+
+type LocalSite = {
+  key: string;
+  name: string;
+  contact: { name: string; email?: string | null; phone?: string | null } | null;
+  referral: string | null;
+  paused: boolean;
+  pauseReason: string | null;
+};
+
+/** An editor's local information for one of their sites (Conform + zod, problems on each field). */
+function LocalSiteForm({
+  csrf,
+  site,
+  index,
+  lastResult,
+}: {
+  csrf: string;
+  site: LocalSite;
+  index: number;
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const tr = useTranslator();
+  const { t } = tr;
+  const [form, fields] = useForm({
+    id: `lokal-${index}`,
+    lastResult,
+    defaultValue: {
+      contactName: site.contact?.name ?? "",
+      contactEmail: site.contact?.email ?? "",
+      contactPhone: site.contact?.phone ?? "",
+      referral: site.referral ?? "",
+      paused: site.paused ? "on" : "",
+      pauseReason: site.pauseReason ?? "",
+    },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseSiteLocal(formData, tr),
+  });
+  const text = (
+    name: "contactName" | "contactEmail" | "contactPhone" | "pauseReason",
+    type: "text" | "email" | "tel",
+  ) => <input {...getInputProps(fields[name], { type })} key={fields[name].key} />;
+  return (
+    <Form
+      method="post"
+      className="site-form"
+      {...getFormProps(form)}
+      noValidate
+      aria-label={t("review.local.form", { site: site.name })}
+    >
+      <h3>{site.name}</h3>
+      <CsrfField token={csrf} />
+      <input type="hidden" name="intent" value="local" />
+      <input type="hidden" name="site" value={site.key} />
+      <ErrorList id={form.errorId} errors={form.errors} />
+      <FormField field={fields.contactName} label={t("review.local.contactName")}>
+        {text("contactName", "text")}
+      </FormField>
+      <FormField field={fields.contactEmail} label={t("review.local.contactEmail")}>
+        {text("contactEmail", "email")}
+      </FormField>
+      <FormField field={fields.contactPhone} label={t("review.local.contactPhone")}>
+        {text("contactPhone", "tel")}
+      </FormField>
+      <FormField field={fields.referral} label={t("review.local.referral")}>
+        <textarea {...getTextareaProps(fields.referral)} key={fields.referral.key} rows={3} />
+      </FormField>
+      <div className="checkbox">
+        <input {...getInputProps(fields.paused, { type: "checkbox" })} key={fields.paused.key} />{" "}
+        <label htmlFor={fields.paused.id} className="inline-label">
+          {t("review.local.paused")}
+        </label>
+      </div>
+      <FormField field={fields.pauseReason} label={t("review.local.pauseReason")}>
+        {text("pauseReason", "text")}
+      </FormField>
+      <p>
+        <button type="submit">{t("review.local.save", { site: site.name })}</button>
+      </p>
+    </Form>
+  );
+}
 
 export default function Review() {
   const { user, csrf, study, sinceVersion, changes, reviewing, canReview, localSites, done, hold, preview } =
     useLoaderData<typeof loader>();
+  const { t, href, lang } = useTranslator();
   const waiting = reviewing.revision ? reviewing.revision.state === "submitted" : study.state === "submitted";
   const data = useActionData<typeof action>() as ActionData | undefined;
   const reviewErrors = data && !data.site ? (data.errors ?? {}) : {};
@@ -187,27 +282,29 @@ export default function Review() {
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
       <p>
-        <Link to="/redaksjon">← Redaksjon</Link>
+        <Link to={href("/redaksjon")}>{t("review.back")}</Link>
       </p>
       <h1>{study.title}</h1>
       <p>
-        {study.stateLabel} · {study.statusLabel} · utført av {study.leadOrganisation} · versjon {study.version}
+        {study.stateLabel} · {study.statusLabel} · {t("study.facts.ledBy", { organisation: study.leadOrganisation })} ·{" "}
+        {t("study.facts.version", { version: study.version })}
       </p>
       {done && DONE[done] ? (
         <p className="notice" role="status">
-          {DONE[done]}
+          {t(DONE[done])}
         </p>
       ) : null}
       {data?.problems && !data.site ? <ProblemList problems={data.problems} /> : null}
       {hold ? (
         <section aria-labelledby="holdt-tilbake" className={hold.released ? undefined : "notice"}>
-          <h2 id="holdt-tilbake">{hold.released ? "Publisert tross merknad" : "Holdt tilbake: ikke publisert"}</h2>
+          <h2 id="holdt-tilbake">{hold.released ? t("review.hold.released") : t("review.hold.held")}</h2>
           <p>
             {hold.released
-              ? `Innlesingen holdt studien tilbake ${hold.heldAt}; den ble publisert ${hold.released}. Grunn:`
-              : `Innlesingen lagret studien ${hold.heldAt}, men publiserte den ikke fordi:`}
+              ? t("review.hold.releasedText", { at: hold.heldAt, released: hold.released })
+              : t("review.hold.heldText", { at: hold.heldAt })}
           </p>
-          <ul>
+          {/* The reasons are stored as the import wrote them, in bokmål. */}
+          <ul lang={lang === "nb" ? undefined : "nb"}>
             {hold.reasons.map((r) => (
               <li key={r}>{r}</li>
             ))}
@@ -215,9 +312,9 @@ export default function Review() {
           {!hold.released && canReview && study.state === "submitted" ? (
             <Form method="post" noValidate>
               <CsrfField token={csrf} />
-              <p>Se over studien. Er den ekte og lenkene riktige, kan du publisere den likevel.</p>
+              <p>{t("review.hold.publishHint")}</p>
               <button type="submit" name="intent" value="publish-held">
-                Publiser likevel
+                {t("review.hold.publish")}
               </button>
             </Form>
           ) : null}
@@ -225,37 +322,46 @@ export default function Review() {
       ) : null}
       <p className="lead" id="gjennomgar">
         {reviewing.revision
-          ? `Du gjennomgår endring ${reviewing.revision.revision} (lagret ${reviewing.revision.createdAt} av ${reviewing.revision.by}${reviewing.revision.state === "submitted" ? "" : ", ikke sendt til godkjenning"}). Publikum ser publisert versjon ${reviewing.version} til du godkjenner.`
-          : `Du gjennomgår versjon ${reviewing.version}.`}
+          ? t(
+              reviewing.revision.state === "submitted" ? "review.reviewing.revision" : "review.reviewing.revisionDraft",
+              {
+                revision: reviewing.revision.revision,
+                at: reviewing.revision.createdAt,
+                name: reviewing.revision.by,
+                version: reviewing.version,
+              },
+            )
+          : t("review.reviewing.version", { version: reviewing.version })}
       </p>
       <section aria-labelledby="endringer">
         <h2 id="endringer">
-          {sinceVersion ? `Endringer siden publisert versjon ${sinceVersion}` : "Aldri publisert før"}
+          {sinceVersion ? t("review.changes.since", { version: sinceVersion }) : t("review.changes.never")}
         </h2>
-        {sinceVersion && changes.length === 0 ? <p>Ingen endringer i innholdet.</p> : null}
+        {sinceVersion && changes.length === 0 ? <p>{t("review.changes.none")}</p> : null}
         {changes.length ? (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="endringer">
-            <DiffTable changes={changes} fromHeading="Publisert" toHeading="Nå" />
+            <DiffTable
+              changes={changes}
+              fieldHeading={t("review.changes.field")}
+              fromHeading={t("review.changes.from")}
+              toHeading={t("review.changes.to")}
+            />
           </div>
         ) : null}
-        {study.missing.length ? <p>Mangler før publisering: {study.missing.join(", ")}.</p> : null}
+        {study.missing.length ? <p>{t("review.missing", { items: study.missing.join(", ") })}</p> : null}
       </section>
       <section aria-labelledby="forhandsvisning" className="preview">
-        <h2 id="forhandsvisning">Forhåndsvisning: slik blir studien publisert</h2>
-        <p>
-          {waiting
-            ? "Slik ser sidene ut for publikum når du godkjenner. Lenker og verktøy på sidene virker ikke i forhåndsvisningen."
-            : "Slik ser sidene ut for publikum med innholdet du ser på nå."}
-        </p>
+        <h2 id="forhandsvisning">{t("review.preview.title")}</h2>
+        <p>{waiting ? t("review.preview.waiting") : t("review.preview.current")}</p>
         <details className="preview-frame" open>
-          <summary>Forhåndsvisning av pasientsiden</summary>
-          <article className="study-page" aria-label="Forhåndsvisning av pasientsiden">
+          <summary>{t("review.preview.patient")}</summary>
+          <article className="study-page" aria-label={t("review.preview.patient")}>
             <PatientStudyContent s={preview.patient} idPrefix="forhand-pasient-" titleAs="h2" />
           </article>
         </details>
         <details className="preview-frame" open>
-          <summary>Forhåndsvisning av siden for helsepersonell</summary>
-          <article className="study-page clinician-study" aria-label="Forhåndsvisning av siden for helsepersonell">
+          <summary>{t("review.preview.clinician")}</summary>
+          <article className="study-page clinician-study" aria-label={t("review.preview.clinician")}>
             <ClinicianStudyContent s={preview.clinician} idPrefix="forhand-helse-" titleAs="h2" />
           </article>
         </details>
@@ -265,7 +371,7 @@ export default function Review() {
           <CsrfField token={csrf} />
           <input type="hidden" name="version" value={reviewing.version} />
           <input type="hidden" name="revision" value={reviewing.revision?.revision ?? ""} />
-          <label htmlFor="comment">Kommentar til forskeren (påkrevd når du sender tilbake)</label>
+          <label htmlFor="comment">{t("review.comment")}</label>
           <textarea
             id="comment"
             name="comment"
@@ -278,84 +384,27 @@ export default function Review() {
           <p>
             <button type="submit" name="intent" value="approve">
               {reviewing.revision
-                ? `Godkjenn og publiser endring ${reviewing.revision.revision}`
-                : `Godkjenn og publiser versjon ${reviewing.version}`}
+                ? t("review.approveRevision", { revision: reviewing.revision.revision })
+                : t("review.approveVersion", { version: reviewing.version })}
             </button>{" "}
             <button type="submit" name="intent" value="send-back">
-              Send tilbake
+              {t("review.sendBack")}
             </button>
           </p>
         </Form>
       ) : null}
       {localSites.length ? (
         <section aria-labelledby="lokalt">
-          <h2 id="lokalt">Lokal informasjon for dine studiesteder</h2>
-          {localSites.map((site, index) => {
-            const errors = data?.site === site.key ? (data.errors ?? {}) : {};
-            const v = data?.site === site.key ? (data.values ?? {}) : {};
-            const fid = `lokal-${index}`;
-            const field = (name: string, label: string, value: string, type = "text") => {
-              const meta = {
-                id: `${fid}-${name}`,
-                descriptionId: `${fid}-${name}-hjelp`,
-                errorId: `${fid}-${name}-feil`,
-                errors: errors[name] ? [errors[name]] : undefined,
-              };
-              return (
-                <FormField field={meta} label={label}>
-                  <input
-                    id={meta.id}
-                    name={name}
-                    type={type}
-                    defaultValue={v[name] ?? value}
-                    aria-invalid={errors[name] ? true : undefined}
-                    aria-describedby={errors[name] ? meta.errorId : undefined}
-                  />
-                </FormField>
-              );
-            };
-            return (
-              <Form
-                key={site.key}
-                method="post"
-                className="site-form"
-                noValidate
-                aria-label={`Lokal informasjon for ${site.name}`}
-              >
-                <h3>{site.name}</h3>
-                <CsrfField token={csrf} />
-                <input type="hidden" name="intent" value="local" />
-                <input type="hidden" name="site" value={site.key} />
-                {field("contactName", "Lokal kontaktperson", site.contact?.name ?? "")}
-                {field("contactEmail", "E-post", site.contact?.email ?? "", "email")}
-                {field("contactPhone", "Telefon", site.contact?.phone ?? "", "tel")}
-                <div>
-                  <label htmlFor={`${fid}-referral`}>Slik henviser du (praktisk informasjon)</label>
-                  <textarea
-                    id={`${fid}-referral`}
-                    name="referral"
-                    rows={3}
-                    defaultValue={v.referral ?? site.referral ?? ""}
-                  />
-                </div>
-                <div>
-                  <input
-                    id={`${fid}-paused`}
-                    name="paused"
-                    type="checkbox"
-                    defaultChecked={v.paused ? v.paused === "on" : site.paused}
-                  />{" "}
-                  <label htmlFor={`${fid}-paused`} className="inline-label">
-                    Inklusjonen er midlertidig stanset
-                  </label>
-                </div>
-                {field("pauseReason", "Begrunnelse for pause", site.pauseReason ?? "")}
-                <p>
-                  <button type="submit">Lagre lokal informasjon for {site.name}</button>
-                </p>
-              </Form>
-            );
-          })}
+          <h2 id="lokalt">{t("review.local.title")}</h2>
+          {localSites.map((site, index) => (
+            <LocalSiteForm
+              key={site.key}
+              csrf={csrf}
+              site={site}
+              index={index}
+              lastResult={data?.site === site.key ? data.result : undefined}
+            />
+          ))}
         </section>
       ) : null}
     </>

@@ -9,15 +9,18 @@ import type { Db } from "#app/db.server";
 import type { Principal } from "#app/auth/policy";
 import { isAdmin, memberOrgs, orgsWithRole } from "#app/auth/policy";
 import { guarded } from "#app/auth/route.server";
-import { formFieldName, formToStudy, sentence } from "#app/domain/study-form";
+import { formFieldName, formToStudy } from "#app/domain/study-form";
 import { parseStudyForm } from "#app/forms/study-form";
+import { problemText } from "#app/forms/problem-text";
+import { withLang, type Lang } from "#app/i18n/languages";
+import { translator, type Translator } from "#app/i18n/translate";
 import { siteKey } from "#app/domain/study-snapshot";
 import type { FieldProblem, Study } from "#app/domain/study";
 import { listHospitals, listHrcsCategories, listOrganisations } from "#app/models/reference.server";
 import { createStudy, saveStudyContent } from "#app/models/study-work.server";
 import type { StudyFormOptions } from "#app/components/StudyForm";
 
-export function studyFormOptions(db: Db, user: Principal, study: Study | null): StudyFormOptions {
+export function studyFormOptions(db: Db, user: Principal, study: Study | null, lang: Lang = "nb"): StudyFormOptions {
   const organisations = listOrganisations(db).map((o) => ({ id: o.id, name: o.name }));
   const leads = isAdmin(user)
     ? organisations
@@ -33,7 +36,7 @@ export function studyFormOptions(db: Db, user: Principal, study: Study | null): 
     leadOrganisations: leads,
     organisations,
     hospitals: hospitalChoices(db),
-    categories: listHrcsCategories(db).map((c) => ({ id: c.id, nameNb: c.nameNb })),
+    categories: listHrcsCategories(db).map((c) => ({ id: c.id, name: lang === "en" ? c.nameEn : c.nameNb })),
     lockedSites: (study?.sites ?? [])
       .filter((s) => !s.withdrawn && !mine(s.organisationId))
       .map((s) => ({
@@ -63,17 +66,25 @@ function hospitalChoices(db: Db): StudyFormOptions["hospitals"] {
 }
 
 /** Model problems ("sites.1.inclusionEnd") as Conform field errors ("sites[1].inclusionEnd"). */
-function fieldErrors(problems: FieldProblem[]): Record<string, string[]> {
+function fieldErrors(problems: FieldProblem[], tr: Translator): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   for (const p of problems) {
     const name = p.field === "(hele studien)" ? "" : formFieldName(p.field);
-    (errors[name] ??= []).push(sentence(p.message));
+    (errors[name] ??= []).push(problemText(p.message, tr));
   }
   return errors;
 }
 
-export function handleStudyForm(form: FormData, db: Db, user: Principal, base: { id: number; study: Study } | null) {
-  const submission = parseStudyForm(form);
+/** What a POST of the form does; its problems and where it goes next are in the page's language. */
+export function handleStudyForm(
+  form: FormData,
+  db: Db,
+  user: Principal,
+  base: { id: number; study: Study } | null,
+  lang: Lang = "nb",
+) {
+  const tr = translator(lang);
+  const submission = parseStudyForm(form, tr);
   if (submission.status !== "success") {
     // A list intent (add/remove a row without JavaScript) is not an error: the form comes back changed.
     return json(submission.reply(), { status: submission.status === "error" ? 400 : 200 });
@@ -82,11 +93,11 @@ export function handleStudyForm(form: FormData, db: Db, user: Principal, base: {
   const input = formToStudy(submission.value, base?.study ?? null);
   if (base) {
     const result = guarded(() => saveStudyContent(db, user, base.id, input, { submit }));
-    if (!result.ok) return json(submission.reply({ fieldErrors: fieldErrors(result.problems) }), { status: 400 });
-    if (result.revision) return redirect(`/forsker/studier/${base.id}?endring=${result.revision}`);
-    return redirect(`/forsker/studier/${base.id}?lagret=${result.changed ? result.version : "ingen"}`);
+    if (!result.ok) return json(submission.reply({ fieldErrors: fieldErrors(result.problems, tr) }), { status: 400 });
+    if (result.revision) return redirect(withLang(`/forsker/studier/${base.id}?endring=${result.revision}`, lang));
+    return redirect(withLang(`/forsker/studier/${base.id}?lagret=${result.changed ? result.version : "ingen"}`, lang));
   }
   const result = guarded(() => createStudy(db, user, input, { submit }));
-  if (!result.ok) return json(submission.reply({ fieldErrors: fieldErrors(result.problems) }), { status: 400 });
-  return redirect(`/forsker/studier/${result.studyId}?lagret=${result.version}`);
+  if (!result.ok) return json(submission.reply({ fieldErrors: fieldErrors(result.problems, tr) }), { status: 400 });
+  return redirect(withLang(`/forsker/studier/${result.studyId}?lagret=${result.version}`, lang));
 }
