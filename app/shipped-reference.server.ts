@@ -80,7 +80,7 @@ export function refreshShippedReferenceData(
     db.transaction(() => {
       upsertReferenceData(db, lists);
       setMeta(db, META_LISTS, listsHash);
-    })();
+    }).immediate();
   }
   // Hospitals' places and ICD-10 names are in the search documents.
   if (listsChanged) {
@@ -102,7 +102,7 @@ export function refreshShippedReferenceData(
     db.transaction(() => {
       replaceWithShippedPostcodes(db, parsed.rows);
       setMeta(db, META_POSTCODES, postcodeHash);
-    })();
+    }).immediate();
     report.postcodes = { loaded: parsed.rows.length, sha256: postcodeHash };
   }
 
@@ -127,7 +127,7 @@ export function refreshShippedReferenceData(
       result = upsertIcd10Codes(db, icd10.entries);
       replaceIcpc2Codes(db, icpc2.entries);
       setMeta(db, META_DIAGNOSEKODER, version);
-    })();
+    }).immediate();
     report.codes = {
       version,
       icd10Added: result.added,

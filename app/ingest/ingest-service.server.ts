@@ -232,10 +232,12 @@ class IngestRun {
   private rollingBack(work: () => void): void {
     // Do all the work, report it, then roll every write back.
     try {
-      this.db.transaction(() => {
-        work();
-        throw new DryRunRollback();
-      })();
+      this.db
+        .transaction(() => {
+          work();
+          throw new DryRunRollback();
+        })
+        .immediate();
     } catch (error) {
       if (!(error instanceof DryRunRollback)) throw error;
     }

@@ -151,7 +151,7 @@ export function importCtgov(
       db.transaction(() => {
         run();
         throw new Error("dry-run");
-      })();
+      }).immediate();
     } catch (error) {
       if ((error as Error).message !== "dry-run") throw error;
     }

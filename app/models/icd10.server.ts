@@ -20,7 +20,7 @@ export function upsertIcd10Codes(db: Db, entries: Icd10Entry[]): { added: number
       if (before === undefined) added++;
       else renamed++;
     }
-  })();
+  }).immediate();
   return { added, renamed };
 }
 
@@ -62,7 +62,7 @@ export function replaceIcpc2Codes(db: Db, entries: Icd10Entry[]): number {
   db.transaction(() => {
     sql(db, "DELETE FROM icpc2_codes").run();
     for (const e of entries) insert.run(e.code, e.nameNb);
-  })();
+  }).immediate();
   return entries.length;
 }
 

@@ -161,7 +161,7 @@ export function finishIngestRun(
       skip.run(runId, s.reason, s.count, JSON.stringify(s.records.slice(0, MAX_SKIPPED_REFS_PER_REASON)));
     const warn = sql(db, "INSERT INTO ingest_run_warnings (run_id, position, ref, message) VALUES (?, ?, ?, ?)");
     notes.warnings.slice(0, MAX_WARNINGS_PER_RUN).forEach((w, i) => warn.run(runId, i, w.ref, w.message));
-  })();
+  }).immediate();
 }
 
 export interface IngestRun extends IngestRunCounts {

@@ -124,7 +124,7 @@ export function migrate(db: Db, dir = DEFAULT_MIGRATIONS_DIR, now = () => new Da
           }
         }
         record.run(m.version, m.name, m.checksum, now());
-      })();
+      }).immediate();
     } finally {
       if (foreignKeysOff) db.pragma("foreign_keys = ON");
     }

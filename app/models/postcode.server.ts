@@ -34,7 +34,7 @@ export function replacePostcodes<R extends PostcodeRow>(
     sql(db, "DELETE FROM postcodes").run();
     for (const r of rows)
       insert.run(r.postcode, r.place, r.municipalityNumber, r.municipality, r.lat, r.lon, r.inUse ? 1 : 0, sourceOf(r));
-  })();
+  }).immediate();
   return rows.length;
 }
 

@@ -88,7 +88,7 @@ export function upsertReferenceData(db: Db, ref: ReferenceData): void {
     }
     for (const c of ref.hrcsCategories) category.run({ ...c, aliases: JSON.stringify(c.aliases) });
     for (const c of ref.icd10) icd10.run(c);
-  })();
+  }).immediate();
 }
 
 export function listRegions(db: Db): Region[] {

@@ -59,7 +59,7 @@ export function advanceCursor(db: Db, engine: string, lastId: number): void {
     ).run(lastId, new Date().toISOString(), engine);
     // Rows every engine has passed are done.
     sql(db, "DELETE FROM search_outbox WHERE id <= (SELECT min(last_id) FROM search_cursors)").run();
-  })();
+  }).immediate();
 }
 
 /** Moves a cursor to the end (after a full rebuild, which covered everything enqueued before it). */
@@ -91,7 +91,7 @@ export function dropCursorsExcept(db: Db, engines: string[]): string[] {
   db.transaction(() => {
     for (const e of stale) sql(db, "DELETE FROM search_cursors WHERE engine = ?").run(e);
     sql(db, "DELETE FROM search_outbox WHERE id <= (SELECT min(last_id) FROM search_cursors)").run();
-  })();
+  }).immediate();
   return stale;
 }
 

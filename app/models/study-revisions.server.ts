@@ -67,22 +67,24 @@ export function insertRevision(
     now: Date;
   },
 ): number {
-  return db.transaction(() => {
-    const at = r.now.toISOString();
-    sql(
-      db,
-      "UPDATE study_revisions SET state = 'replaced', decided_at = ? WHERE study_id = ? AND state IN ('draft', 'submitted')",
-    ).run(at, r.studyId);
-    const next =
-      ((sql(db, "SELECT max(revision) FROM study_revisions WHERE study_id = ?").pluck().get(r.studyId) as
-        number | null) ?? 0) + 1;
-    sql(
-      db,
-      `INSERT INTO study_revisions (study_id, revision, base_version, state, snapshot, actor_id, actor_name, created_at)
+  return db
+    .transaction(() => {
+      const at = r.now.toISOString();
+      sql(
+        db,
+        "UPDATE study_revisions SET state = 'replaced', decided_at = ? WHERE study_id = ? AND state IN ('draft', 'submitted')",
+      ).run(at, r.studyId);
+      const next =
+        ((sql(db, "SELECT max(revision) FROM study_revisions WHERE study_id = ?").pluck().get(r.studyId) as
+          number | null) ?? 0) + 1;
+      sql(
+        db,
+        `INSERT INTO study_revisions (study_id, revision, base_version, state, snapshot, actor_id, actor_name, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(r.studyId, next, r.baseVersion, r.state, JSON.stringify(r.snapshot), r.actor.id ?? null, r.actor.name, at);
-    return next;
-  })();
+      ).run(r.studyId, next, r.baseVersion, r.state, JSON.stringify(r.snapshot), r.actor.id ?? null, r.actor.name, at);
+      return next;
+    })
+    .immediate();
 }
 
 /** Moves an open revision on: submitted, back to draft, replaced (withdrawn by its author) or approved (with the version it published). */

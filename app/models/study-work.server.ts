@@ -337,32 +337,34 @@ function savePublishedContent(
   const parsed = parseStudy({ ...input, sites, publicationState: current.publicationState, isDemo: current.isDemo });
   if (!parsed.ok) return parsed;
   const proposed = parsed.study;
-  return db.transaction((): WorkResult => {
-    const live = save(db, p, studyId, { ...current, sites: proposed.sites }, options.now);
-    if (!live.ok) return live;
-    const open = openRevision(db, studyId);
-    if (sameShared(proposed, current)) {
-      // Back to what is published: nothing waits any more.
-      if (open) setRevisionState(db, studyId, open.revision, "replaced", options.now);
-      return { ok: true, version: live.version, changed: live.changed || open != null };
-    }
-    if (options.submit) {
-      const missing = notReady(proposed, "sendes til godkjenning");
-      if (missing) return missing;
-    }
-    const state = options.submit || open?.state === "submitted" ? "submitted" : "draft";
-    if (open && open.state === state && sameShared(open.snapshot, proposed))
-      return { ok: true, version: live.version, changed: live.changed, revision: open.revision };
-    const revision = insertRevision(db, {
-      studyId,
-      baseVersion: live.version,
-      state,
-      snapshot: proposed,
-      actor: actorOf(p),
-      now: options.now,
-    });
-    return { ok: true, version: live.version, changed: true, revision };
-  })();
+  return db
+    .transaction((): WorkResult => {
+      const live = save(db, p, studyId, { ...current, sites: proposed.sites }, options.now);
+      if (!live.ok) return live;
+      const open = openRevision(db, studyId);
+      if (sameShared(proposed, current)) {
+        // Back to what is published: nothing waits any more.
+        if (open) setRevisionState(db, studyId, open.revision, "replaced", options.now);
+        return { ok: true, version: live.version, changed: live.changed || open != null };
+      }
+      if (options.submit) {
+        const missing = notReady(proposed, "sendes til godkjenning");
+        if (missing) return missing;
+      }
+      const state = options.submit || open?.state === "submitted" ? "submitted" : "draft";
+      if (open && open.state === state && sameShared(open.snapshot, proposed))
+        return { ok: true, version: live.version, changed: live.changed, revision: open.revision };
+      const revision = insertRevision(db, {
+        studyId,
+        baseVersion: live.version,
+        state,
+        snapshot: proposed,
+        actor: actorOf(p),
+        now: options.now,
+      });
+      return { ok: true, version: live.version, changed: true, revision };
+    })
+    .immediate();
 }
 
 /** A new site of an organisation the user does not belong to waits for that organisation's answer (withdrawn until then). */
@@ -519,17 +521,19 @@ export function approveStudy(
   }
   const missing = notReady(study, "godkjennes");
   if (missing) return missing;
-  return db.transaction((): WorkResult => {
-    const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
-    if (result.ok)
-      insertStudyReview(
-        db,
-        { studyId, version: result.version, userId: p.id, decision: "approved", comment: comment?.trim() || null },
-        now,
-      );
-    if (result.ok) releaseStudyHold(db, studyId, p.name, now.toISOString());
-    return result;
-  })();
+  return db
+    .transaction((): WorkResult => {
+      const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
+      if (result.ok)
+        insertStudyReview(
+          db,
+          { studyId, version: result.version, userId: p.id, decision: "approved", comment: comment?.trim() || null },
+          now,
+        );
+      if (result.ok) releaseStudyHold(db, studyId, p.name, now.toISOString());
+      return result;
+    })
+    .immediate();
 }
 
 function approveRevision(
@@ -561,24 +565,26 @@ function approveRevision(
   };
   const missing = notReady(proposed, "godkjennes");
   if (missing) return missing;
-  return db.transaction((): WorkResult => {
-    const result = save(db, p, studyId, proposed, now);
-    if (!result.ok) return result;
-    setRevisionState(db, studyId, open.revision, "approved", now, result.version);
-    insertStudyReview(
-      db,
-      {
-        studyId,
-        version: result.version,
-        revision: open.revision,
-        userId: p.id,
-        decision: "approved",
-        comment: comment?.trim() || null,
-      },
-      now,
-    );
-    return { ...result, revision: open.revision };
-  })();
+  return db
+    .transaction((): WorkResult => {
+      const result = save(db, p, studyId, proposed, now);
+      if (!result.ok) return result;
+      setRevisionState(db, studyId, open.revision, "approved", now, result.version);
+      insertStudyReview(
+        db,
+        {
+          studyId,
+          version: result.version,
+          revision: open.revision,
+          userId: p.id,
+          decision: "approved",
+          comment: comment?.trim() || null,
+        },
+        now,
+      );
+      return { ...result, revision: open.revision };
+    })
+    .immediate();
 }
 
 /**
@@ -601,24 +607,26 @@ export function publishHeldStudy(db: Db, p: Principal, studyId: number, now = ne
       problems: [{ field: "publicationState", message: "bare en studie som venter på publisering kan publiseres" }],
     };
   }
-  return db.transaction((): WorkResult => {
-    const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
-    if (result.ok) {
-      insertStudyReview(
-        db,
-        {
-          studyId,
-          version: result.version,
-          userId: p.id,
-          decision: "approved",
-          comment: `publisert tross: ${hold.reasons.join("; ")}`.slice(0, 2000),
-        },
-        now,
-      );
-      releaseStudyHold(db, studyId, p.name, now.toISOString());
-    }
-    return result;
-  })();
+  return db
+    .transaction((): WorkResult => {
+      const result = save(db, p, studyId, { ...study, publicationState: "published" }, now);
+      if (result.ok) {
+        insertStudyReview(
+          db,
+          {
+            studyId,
+            version: result.version,
+            userId: p.id,
+            decision: "approved",
+            comment: `publisert tross: ${hold.reasons.join("; ")}`.slice(0, 2000),
+          },
+          now,
+        );
+        releaseStudyHold(db, studyId, p.name, now.toISOString());
+      }
+      return result;
+    })
+    .immediate();
 }
 
 export function sendBackStudy(db: Db, p: Principal, studyId: number, comment: string, now = new Date()): WorkResult {
@@ -642,7 +650,7 @@ export function sendBackStudy(db: Db, p: Principal, studyId: number, comment: st
         { studyId, version, revision: open.revision, userId: p.id, decision: "sent_back", comment: comment.trim() },
         now,
       );
-    })();
+    }).immediate();
     return { ok: true, version, changed: true, revision: open.revision };
   }
   if (study.publicationState !== "submitted") {
@@ -652,16 +660,18 @@ export function sendBackStudy(db: Db, p: Principal, studyId: number, comment: st
     };
   }
   if (!comment.trim()) return { ok: false, problems: [{ field: "comment", message: "skriv hva forskeren må rette" }] };
-  return db.transaction((): WorkResult => {
-    const result = save(db, p, studyId, { ...study, publicationState: "draft" }, now);
-    if (result.ok)
-      insertStudyReview(
-        db,
-        { studyId, version: result.version, userId: p.id, decision: "sent_back", comment: comment.trim() },
-        now,
-      );
-    return result;
-  })();
+  return db
+    .transaction((): WorkResult => {
+      const result = save(db, p, studyId, { ...study, publicationState: "draft" }, now);
+      if (result.ok)
+        insertStudyReview(
+          db,
+          { studyId, version: result.version, userId: p.id, decision: "sent_back", comment: comment.trim() },
+          now,
+        );
+      return result;
+    })
+    .immediate();
 }
 
 /** Submitted studies led by the editor's organisations (all, for an admin), oldest change first. */

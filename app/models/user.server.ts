@@ -89,41 +89,43 @@ export function createUser(
     throw new UserInputError("email", `"${input.email}" is not an e-mail address`);
   if (!input.name.trim()) throw new UserInputError("name", "must not be empty");
   if (input.roles.length === 0) throw new UserInputError("role", "a user needs at least one role");
-  return db.transaction(() => {
-    if (sql(db, "SELECT 1 FROM users WHERE email = ?").pluck().get(email)) {
-      throw new UserInputError("email", `a user with ${email} already exists`);
-    }
-    for (const grant of input.roles) {
-      if (grant.role === "admin" ? grant.organisationId !== null : !grant.organisationId) {
-        throw new UserInputError(
-          "org",
-          grant.role === "admin" ? "a national admin has no organisation" : `the ${grant.role} role needs --org`,
+  return db
+    .transaction(() => {
+      if (sql(db, "SELECT 1 FROM users WHERE email = ?").pluck().get(email)) {
+        throw new UserInputError("email", `a user with ${email} already exists`);
+      }
+      for (const grant of input.roles) {
+        if (grant.role === "admin" ? grant.organisationId !== null : !grant.organisationId) {
+          throw new UserInputError(
+            "org",
+            grant.role === "admin" ? "a national admin has no organisation" : `the ${grant.role} role needs --org`,
+          );
+        }
+        if (
+          grant.organisationId &&
+          !sql(db, "SELECT 1 FROM organisations WHERE id = ?").pluck().get(grant.organisationId)
+        ) {
+          throw new UserInputError("org", `unknown organisation "${grant.organisationId}"`);
+        }
+      }
+      const id = Number(
+        sql(db, "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)").run(
+          email,
+          input.name.trim(),
+          input.passwordHash,
+          now.toISOString(),
+        ).lastInsertRowid,
+      );
+      for (const grant of input.roles) {
+        sql(db, "INSERT OR IGNORE INTO user_roles (user_id, role, organisation_id) VALUES (?, ?, ?)").run(
+          id,
+          grant.role,
+          grant.organisationId,
         );
       }
-      if (
-        grant.organisationId &&
-        !sql(db, "SELECT 1 FROM organisations WHERE id = ?").pluck().get(grant.organisationId)
-      ) {
-        throw new UserInputError("org", `unknown organisation "${grant.organisationId}"`);
-      }
-    }
-    const id = Number(
-      sql(db, "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)").run(
-        email,
-        input.name.trim(),
-        input.passwordHash,
-        now.toISOString(),
-      ).lastInsertRowid,
-    );
-    for (const grant of input.roles) {
-      sql(db, "INSERT OR IGNORE INTO user_roles (user_id, role, organisation_id) VALUES (?, ?, ?)").run(
-        id,
-        grant.role,
-        grant.organisationId,
-      );
-    }
-    return id;
-  })();
+      return id;
+    })
+    .immediate();
 }
 
 export function setPasswordHash(db: Db, userId: number, passwordHash: string): void {

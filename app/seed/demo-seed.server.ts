@@ -38,6 +38,6 @@ export function seedDemoStudies(db: Db, options: { now?: Date } = {}): SeedRepor
       else report.unchanged++;
     }
     setMeta(db, DEMO_SEEDED_KEY, now.toISOString());
-  })();
+  }).immediate();
   return report;
 }
