@@ -13,7 +13,7 @@ import { isAdmin } from "#app/auth/policy";
 import { asHttpError, guarded, signedInForm, signedInHeaders, signedInPage } from "#app/auth/route.server";
 import { RESET_TOKEN_HOURS } from "#app/auth/reset.server";
 import type { FieldMetadata } from "@conform-to/react";
-import { accountAction, accountName, accountsPage } from "#app/views/account-admin.server";
+import { accountAction, accountName, accountsPage, AUDIT_ENTRIES_SHOWN } from "#app/views/account-admin.server";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
@@ -59,6 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       csrf: page.csrf,
       ...data,
       hours: RESET_TOKEN_HOURS,
+      auditShown: AUDIT_ENTRIES_SHOWN,
       done: doneName ? { key: done, name: doneName } : null,
     },
     { headers: page.headers },
@@ -99,7 +100,7 @@ type ActionData =
 export default function Accounts() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
-  const { t, instant } = useTranslator();
+  const { t, instant, list } = useTranslator();
   const tk = (key: string) => t(key as MessageKey);
   const [form, fields] = useForm<InviteFields>({
     id: "inviter",
@@ -115,6 +116,18 @@ export default function Accounts() {
   });
   const refused = result && result.kind === "refused" ? result : null;
   const roleLabel = (role: string | null) => (role ? tk(`accounts.role.${role}`) : "–");
+  const grantLabel = (g: { role: string | null; organisationNames: string[] }) =>
+    g.organisationNames.length
+      ? t("accounts.roleAt", { role: roleLabel(g.role), organisations: list(g.organisationNames) })
+      : roleLabel(g.role);
+  const organisationsLabel = (g: { organisationNames: string[] } | null) =>
+    g?.organisationNames.length ? list(g.organisationNames) : t("accounts.audit.none");
+  const auditText = (e: (typeof d.audit)[number]) =>
+    t(`accounts.audit.${e.action}` as MessageKey, {
+      role: e.to ? grantLabel(e.to) : "–",
+      from: e.action === "organisations-changed" ? organisationsLabel(e.from) : e.from ? grantLabel(e.from) : "–",
+      to: e.action === "organisations-changed" ? organisationsLabel(e.to) : e.to ? grantLabel(e.to) : "–",
+    });
   return (
     <>
       <SignedInBar name={d.user.name} csrf={d.csrf} roles={d.user.roles} />
@@ -294,6 +307,38 @@ export default function Accounts() {
             </tbody>
           </table>
         </div>
+      </section>
+
+      <section aria-labelledby="logg-overskrift">
+        <h2 id="logg-overskrift">{t("accounts.audit.heading")}</h2>
+        <p>{t("accounts.audit.lead", { count: d.auditShown })}</p>
+        {d.audit.length === 0 ? (
+          <p>{t("accounts.audit.empty")}</p>
+        ) : (
+          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="logg-tabell">
+            <table data-testid="kontologg">
+              <caption id="logg-tabell">{t("accounts.audit.heading")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("accounts.audit.col.when")}</th>
+                  <th scope="col">{t("accounts.audit.col.who")}</th>
+                  <th scope="col">{t("accounts.audit.col.account")}</th>
+                  <th scope="col">{t("accounts.audit.col.what")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.audit.map((e) => (
+                  <tr key={e.id}>
+                    <td>{instant(e.at)}</td>
+                    <td>{e.actorName ?? t("accounts.audit.cli")}</td>
+                    <th scope="row">{e.accountName}</th>
+                    <td>{auditText(e)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
     </>
   );

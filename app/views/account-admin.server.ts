@@ -8,18 +8,36 @@ import type { Principal } from "#app/auth/policy";
 import { invite } from "#app/auth/invite.server";
 import { parseAccountForm, parseInviteForm, parseRolesForm } from "#app/forms/account-form";
 import { AccountProblemError, changeAccount, listAccounts } from "#app/models/account-admin.server";
+import { listAccountAudit, type AuditGrant } from "#app/models/account-audit.server";
 import { listOrganisations } from "#app/models/reference.server";
 import { getUser } from "#app/models/user.server";
 import { sendInvitationMail } from "#app/mail/invitation.server";
 import { translator } from "#app/i18n/translate";
 import type { Lang } from "#app/i18n/languages";
 
+/** How many audit entries the page shows. */
+export const AUDIT_ENTRIES_SHOWN = 20;
+
 export function accountsPage(db: Db, actor: Principal) {
   const accounts = listAccounts(db, actor);
   const organisations = listOrganisations(db).map((o) => ({ id: o.id, name: o.name }));
   const names = new Map(organisations.map((o) => [o.id, o.name]));
+  const grant = (g: AuditGrant) => ({
+    role: g.role,
+    organisationNames: g.organisations.map((id) => names.get(id) ?? id),
+  });
   return {
     organisations,
+    // The latest account actions, names not ids (the words and dates are the page's).
+    audit: listAccountAudit(db, actor, AUDIT_ENTRIES_SHOWN).map((e) => ({
+      id: e.id,
+      at: e.at,
+      action: e.action,
+      accountName: e.accountName,
+      actorName: e.actorName,
+      from: e.detail && "from" in e.detail ? grant(e.detail.from) : null,
+      to: e.detail ? grant("to" in e.detail ? e.detail.to : e.detail) : null,
+    })),
     accounts: accounts.map((a) => {
       const role = a.roles[0]?.role ?? null;
       return {

@@ -750,6 +750,24 @@ export const nb = {
   "accounts.invite.mailed": "Lenken er også sendt på e-post til personen.",
   "accounts.invite.notMailed": "E-posten kunne ikke sendes. Gi personen lenken selv.",
   "accounts.error.role": "Velg en rolle.",
+  "accounts.audit.heading": "Siste endringer av kontoer",
+  "accounts.audit.lead":
+    "Hvem som gjorde hva med hvilken konto, og når (de {count} siste). Passord og lenker lagres aldri her.",
+  "accounts.audit.empty": "Ingen endringer av kontoer ennå.",
+  "accounts.audit.col.when": "Når",
+  "accounts.audit.col.who": "Hvem",
+  "accounts.audit.col.account": "Konto",
+  "accounts.audit.col.what": "Hva",
+  "accounts.audit.cli": "Kommandolinjen (på serveren)",
+  "accounts.audit.invited": "Invitert som {role}",
+  "accounts.audit.created": "Opprettet som {role}",
+  "accounts.audit.link-issued": "Lenke for å lage passord laget",
+  "accounts.audit.password-set": "Passord laget med lenken",
+  "accounts.audit.disabled": "Sperret",
+  "accounts.audit.enabled": "Åpnet igjen",
+  "accounts.audit.role-changed": "Rolle endret fra {from} til {to}",
+  "accounts.audit.organisations-changed": "Organisasjoner endret fra {from} til {to}",
+  "accounts.audit.none": "ingen",
 } as const;
 
 export type MessageKey = keyof typeof nb;
