@@ -45,7 +45,7 @@ export function SignedInBar({
           ) : null}
           {isAdmin ? (
             <li>
-              <Link to="/admin/kontoer">Kontoer</Link>
+              <Link to={href("/admin/kontoer")}>{t("accounts.nav")}</Link>
             </li>
           ) : null}
         </ul>

@@ -91,9 +91,13 @@ for (const lang of ["nb", "nn", "en"] as const) {
     const w = WORDS[lang];
     const path = lang === "nb" ? "/admin/kontoer" : `/admin/kontoer?lang=${lang}`;
     await signIn(page, ADMIN, PASSWORD, path);
-    // A full load in the page's language (a client-side navigation keeps the sign-in page's texts).
-    await page.goto(path);
+    // Straight from the bokmål sign-in page, without a reload, in the page's language.
     await expect(page.getByRole("heading", { level: 1, name: w.title })).toBeVisible();
+    // The signed-in bar's link to this page keeps the language too.
+    await expect(page.getByRole("link", { name: w.title, exact: true })).toHaveAttribute(
+      "href",
+      lang === "nb" ? "/admin/kontoer" : `/admin/kontoer?lang=${lang}`,
+    );
     await expectNoAxeViolations(page, `accounts ${lang}`);
 
     const form = page.getByRole("region", { name: w.inviteHeading });
