@@ -1,6 +1,7 @@
 /** Small pieces of the signed-in pages: the CSRF field, who is signed in, field errors. */
 import { Form, Link } from "@remix-run/react";
 import { useTranslator } from "#app/i18n/use-translator";
+import { ErrorText } from "./fields";
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="csrf" value={token} />;
@@ -58,13 +59,9 @@ export function SignedInBar({
   );
 }
 
+/** One field's problem (the plain ErrorText of ./fields.tsx with a single message). */
 export function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  );
+  return <ErrorText id={id} errors={message ? [message] : null} />;
 }
 
 export function ProblemList({ problems }: { problems: { field: string; message: string }[] }) {

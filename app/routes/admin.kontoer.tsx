@@ -12,14 +12,13 @@ import { getConfig } from "#app/config.server";
 import { isAdmin } from "#app/auth/policy";
 import { asHttpError, guarded, signedInForm, signedInHeaders, signedInPage } from "#app/auth/route.server";
 import { RESET_TOKEN_HOURS } from "#app/auth/reset.server";
-import type { FieldMetadata } from "@conform-to/react";
 import { accountAction, accountName, accountsPage, AUDIT_ENTRIES_SHOWN } from "#app/views/account-admin.server";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
 import type { MessageKey } from "#app/i18n/messages/nb";
 import { CsrfField, SignedInBar } from "#app/components/SignedIn";
-import { ErrorList, FormField, textInputProps } from "#app/components/forms";
+import { ErrorList, FormField, textInputProps, translatedField } from "#app/components/forms";
 
 export const meta: MetaFunction = ({ location }) => [
   { title: `${translator(langFromSearch(location.search)).t("accounts.title")} – Kliniske studier` },
@@ -104,16 +103,10 @@ export default function Accounts() {
   const tk = (key: string) => t(key as MessageKey);
   const [form, fields] = useForm<InviteFields>({
     id: "inviter",
-    lastResult: result && "reply" in result ? result.reply : undefined,
+    lastResult: result?.kind === "invite-invalid" ? result.reply : undefined,
     shouldRevalidate: "onInput",
   });
-  // FormField's field with its problems in the page's language (Conform's metadata are getters: copied by name).
-  const described = (f: Pick<FieldMetadata<unknown>, "id" | "descriptionId" | "errorId" | "errors">) => ({
-    id: f.id,
-    descriptionId: f.descriptionId,
-    errorId: f.errorId,
-    errors: f.errors?.map(tk),
-  });
+  const described = (f: Parameters<typeof translatedField>[0]) => translatedField(f, tk);
   const refused = result && result.kind === "refused" ? result : null;
   const roleLabel = (role: string | null) => (role ? tk(`accounts.role.${role}`) : "–");
   const grantLabel = (g: { role: string | null; organisationNames: string[] }) =>
@@ -256,51 +249,13 @@ export default function Accounts() {
                   </td>
                   <td>{tk(`accounts.status.${a.state}`)}</td>
                   <td>
-                    <Form method="post" className="inline-form">
-                      <CsrfField token={d.csrf} />
-                      <input type="hidden" name="account" value={a.id} />
-                      <input type="hidden" name="intent" value={a.state === "disabled" ? "enable" : "disable"} />
-                      <button
-                        type="submit"
-                        aria-label={t(a.state === "disabled" ? "accounts.enable.label" : "accounts.disable.label", {
-                          name: a.name,
-                        })}
-                      >
-                        {t(a.state === "disabled" ? "accounts.enable" : "accounts.disable")}
-                      </button>
-                    </Form>
-                    <Form method="post">
-                      <CsrfField token={d.csrf} />
-                      <input type="hidden" name="account" value={a.id} />
-                      <input type="hidden" name="intent" value="roles" />
-                      <fieldset>
-                        <legend>{t("accounts.roles.legend", { name: a.name })}</legend>
-                        <label htmlFor={`rolle-${a.id}`}>{t("accounts.field.role")}</label>{" "}
-                        <select id={`rolle-${a.id}`} name="role" defaultValue={a.role ?? "researcher"}>
-                          {ROLES.map((r) => (
-                            <option key={r} value={r}>
-                              {roleLabel(r)}
-                            </option>
-                          ))}
-                        </select>{" "}
-                        <label htmlFor={`org-${a.id}`}>{t("accounts.field.organisations")}</label>{" "}
-                        <select
-                          id={`org-${a.id}`}
-                          name="organisations"
-                          multiple
-                          size={3}
-                          defaultValue={a.organisationIds}
-                          aria-invalid={refused?.accountId === a.id ? true : undefined}
-                        >
-                          {d.organisations.map((o) => (
-                            <option key={o.id} value={o.id}>
-                              {o.name}
-                            </option>
-                          ))}
-                        </select>{" "}
-                        <button type="submit">{t("accounts.roles.submit")}</button>
-                      </fieldset>
-                    </Form>
+                    <AccountActions
+                      account={a}
+                      csrf={d.csrf}
+                      organisations={d.organisations}
+                      refused={refused?.accountId === a.id ? refused : null}
+                      roleLabel={roleLabel}
+                    />
                   </td>
                 </tr>
               ))}
@@ -340,6 +295,92 @@ export default function Accounts() {
           </div>
         )}
       </section>
+    </>
+  );
+}
+
+type Refused = Extract<ActionData, { kind: "refused" }>;
+
+/**
+ * One account's two forms (Conform, each its own id): disable or re-enable, and role with
+ * organisations. A refusal for this account shows on its field (or under the button), in the
+ * page's language; the role form starts from the account's present role and organisations.
+ */
+function AccountActions({
+  account,
+  csrf,
+  organisations,
+  refused,
+  roleLabel,
+}: {
+  account: { id: number; name: string; state: string; role: string | null; organisationIds: string[] };
+  csrf: string;
+  organisations: { id: string; name: string }[];
+  refused: Refused | null;
+  roleLabel: (role: string | null) => string;
+}) {
+  const { t } = useTranslator();
+  const tk = (key: string) => t(key as MessageKey);
+  const [stateForm] = useForm({
+    id: `konto-${account.id}-status`,
+    lastResult: refused?.form === "state" ? refused.reply : undefined,
+  });
+  const [rolesForm, fields] = useForm<InviteFields>({
+    id: `konto-${account.id}-rolle`,
+    lastResult: refused?.form === "roles" ? refused.reply : undefined,
+    defaultValue: { role: account.role ?? "researcher", organisations: account.organisationIds },
+  });
+  const disabled = account.state === "disabled";
+  return (
+    <>
+      <Form method="post" className="inline-form" {...getFormProps(stateForm)}>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="account" value={account.id} />
+        <input type="hidden" name="intent" value={disabled ? "enable" : "disable"} />
+        <button
+          type="submit"
+          aria-label={t(disabled ? "accounts.enable.label" : "accounts.disable.label", { name: account.name })}
+        >
+          {t(disabled ? "accounts.enable" : "accounts.disable")}
+        </button>
+        <ErrorList id={stateForm.errorId} errors={stateForm.errors?.map(tk)} />
+      </Form>
+      <Form method="post" {...getFormProps(rolesForm)}>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="account" value={account.id} />
+        <input type="hidden" name="intent" value="roles" />
+        <fieldset>
+          <legend>{t("accounts.roles.legend", { name: account.name })}</legend>
+          <ErrorList id={rolesForm.errorId} errors={rolesForm.errors?.map(tk)} />
+          <FormField field={translatedField(fields.role, tk)} label={t("accounts.field.role")}>
+            <select
+              {...getSelectProps(fields.role, { ariaDescribedBy: fields.role.descriptionId })}
+              key={fields.role.key}
+            >
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabel(r)}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          <FormField field={translatedField(fields.organisations, tk)} label={t("accounts.field.organisations")}>
+            <select
+              {...getSelectProps(fields.organisations, { ariaDescribedBy: fields.organisations.descriptionId })}
+              key={fields.organisations.key}
+              multiple
+              size={3}
+            >
+              {organisations.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </FormField>
+          <button type="submit">{t("accounts.roles.submit")}</button>
+        </fieldset>
+      </Form>
     </>
   );
 }

@@ -59,7 +59,16 @@ export type AccountActionResult =
   | { kind: "invite-invalid"; reply: ReturnType<ReturnType<typeof parseInviteForm>["reply"]> }
   | { kind: "invited"; name: string; link: string; expiresAt: string; mailed: boolean | null }
   | { kind: "done"; done: "disabled" | "enabled" | "roles"; accountId: number }
-  | { kind: "refused"; accountId: number | null; field: string; key: string };
+  | {
+      kind: "refused";
+      accountId: number | null;
+      /** Which of the row's two forms: the state (disable/enable) or the role and organisations. */
+      form: "state" | "roles";
+      field: string;
+      key: string;
+      /** Conform's reply for that row's form: the problem on its field (the state form's on the form). */
+      reply: ReturnType<ReturnType<typeof parseRolesForm>["reply"]>;
+    };
 
 export interface AccountActionOptions {
   /** The portal's public address, for the link. */
@@ -107,18 +116,30 @@ export async function accountAction(
       return { kind: "invite-invalid", reply: submission.reply({ fieldErrors: { [field]: [error.key] } }) };
     }
   }
-  const submission = intent === "roles" ? parseRolesForm(form) : parseAccountForm(form);
+  const rowForm = intent === "roles" ? ("roles" as const) : ("state" as const);
+  const submission = rowForm === "roles" ? parseRolesForm(form) : parseAccountForm(form);
+  /** The refusal, on its field in the row's form (a state change has only its button: on the form). */
+  const refused = (accountId: number | null, field: string, key: string): AccountActionResult => ({
+    kind: "refused",
+    accountId,
+    form: rowForm,
+    field,
+    key,
+    reply:
+      rowForm === "roles" && (field === "role" || field === "organisations")
+        ? submission.reply({ fieldErrors: { [field]: [key] } })
+        : submission.reply({ formErrors: [key] }),
+  });
   if (submission.status !== "success") {
     const account = Number(form.get("account"));
     const errors = submission.error ?? {};
     const field = Object.keys(errors)[0] ?? "intent";
     const key = errors[field]?.[0] ?? "accounts.problem.unknownAccount";
-    return {
-      kind: "refused",
-      accountId: Number.isInteger(account) && account > 0 ? account : null,
+    return refused(
+      Number.isInteger(account) && account > 0 ? account : null,
       field,
-      key: key.startsWith("accounts.") ? key : "accounts.problem.unknownAccount",
-    };
+      key.startsWith("accounts.") ? key : "accounts.problem.unknownAccount",
+    );
   }
   const v = submission.value;
   try {
@@ -135,7 +156,7 @@ export async function accountAction(
     return { kind: "done", done: v.intent === "disable" ? "disabled" : "enabled", accountId: v.account };
   } catch (error) {
     if (!(error instanceof AccountProblemError)) throw error;
-    return { kind: "refused", accountId: v.account, field: error.field, key: error.key };
+    return refused(v.account, error.field, error.key);
   }
 }
 

@@ -636,6 +636,13 @@ export const en: Messages = {
   "password.save": "Save password",
   "password.error.different": "The passwords do not match.",
   "password.error.used": "The link has been used or has expired. Ask for a new one.",
+  "signIn.error.invalid": "Wrong email address or password.",
+  "signIn.error.rateLimited.one":
+    "Too many failed sign-ins. Wait {count} minute and try again, or ask an administrator to reset your password.",
+  "signIn.error.rateLimited.other":
+    "Too many failed sign-ins. Wait {count} minutes and try again, or ask an administrator to reset your password.",
+  "password.error.short": "The password must have at least 12 characters.",
+  "password.error.long": "The password can have at most 1024 characters.",
   "myStudies.title": "My studies",
   "myStudies.lead":
     "Studies at your organisations: status today, what is missing before publication, and what you should look at.",

@@ -634,6 +634,13 @@ export const nb = {
   "password.save": "Lagre passord",
   "password.error.different": "Passordene er ikke like.",
   "password.error.used": "Lenken er brukt eller utløpt. Be om en ny.",
+  "signIn.error.invalid": "Feil e-postadresse eller passord.",
+  "signIn.error.rateLimited.one":
+    "For mange mislykkede innlogginger. Vent {count} minutt og prøv igjen, eller be en administrator om å tilbakestille passordet.",
+  "signIn.error.rateLimited.other":
+    "For mange mislykkede innlogginger. Vent {count} minutter og prøv igjen, eller be en administrator om å tilbakestille passordet.",
+  "password.error.short": "Passordet må ha minst 12 tegn.",
+  "password.error.long": "Passordet kan ha høyst 1024 tegn.",
   "myStudies.title": "Mine studier",
   "myStudies.lead":
     "Studier ved organisasjonene dine: status i dag, hva som mangler før publisering, og hva du bør se på.",

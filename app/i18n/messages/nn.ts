@@ -630,6 +630,13 @@ export const nn: Messages = {
   "password.save": "Lagre passord",
   "password.error.different": "Passorda er ikkje like.",
   "password.error.used": "Lenkja er brukt eller gått ut. Be om ei ny.",
+  "signIn.error.invalid": "Feil e-postadresse eller passord.",
+  "signIn.error.rateLimited.one":
+    "For mange mislukka innloggingar. Vent {count} minutt og prøv igjen, eller be ein administrator om å tilbakestille passordet.",
+  "signIn.error.rateLimited.other":
+    "For mange mislukka innloggingar. Vent {count} minutt og prøv igjen, eller be ein administrator om å tilbakestille passordet.",
+  "password.error.short": "Passordet må ha minst 12 teikn.",
+  "password.error.long": "Passordet kan ha høgst 1024 teikn.",
   "myStudies.title": "Studiane mine",
   "myStudies.lead":
     "Studiar ved organisasjonane dine: status i dag, kva som manglar før publisering, og kva du bør sjå på.",
