@@ -79,23 +79,21 @@ export interface SelectOption {
   label: string;
 }
 
-/** A labelled select with its hint and problem; every other select attribute goes to the select. */
+/**
+ * A labelled select with its hint and problem; `control` are the select's own attributes (name,
+ * defaultValue, aria-*, data-*), `options` its choices.
+ */
 export function SelectField({
-  id,
-  label,
-  hint,
-  hintId,
-  errorId,
-  errors,
   options,
-  className,
-  ...select
-}: Omit<FieldProps, "children" | "required" | "requiredText" | "errorAfterControl"> & {
+  control,
+  ...field
+}: Omit<FieldProps, "children" | "errorAfterControl"> & {
   options: readonly SelectOption[];
-} & Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "className" | "children">) {
+  control: Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "children"> & Record<`data-${string}`, string>;
+}) {
   return (
-    <Field id={id} label={label} hint={hint} hintId={hintId} errorId={errorId} errors={errors} className={className}>
-      <select id={id} {...select}>
+    <Field {...field}>
+      <select id={field.id} {...control}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

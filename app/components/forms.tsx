@@ -5,9 +5,9 @@
  * what is rendered. `ErrorList` shows a field's or a form's problems. The public search forms use
  * ./fields.tsx directly: this module imports Conform, which must not enter their bundles.
  */
-import { getInputProps, type FieldMetadata } from "@conform-to/react";
-import type { ReactNode } from "react";
-import { ErrorText, Field } from "./fields";
+import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import type { InputHTMLAttributes, ReactNode } from "react";
+import { ErrorText, Field, type SelectOption } from "./fields";
 
 /** A field's (or the whole form's) problems, next to it; nothing when there are none. */
 export const ErrorList = ErrorText;
@@ -69,4 +69,75 @@ export function translatedField(field: ConformField, translate: (key: string) =>
 /** Conform's props for a text input described by its hint (and its problem, when there is one). */
 export function textInputProps(field: FieldMetadata<unknown>) {
   return { ...getInputProps(field, { type: "text", ariaDescribedBy: field.descriptionId }), key: field.key };
+}
+
+/**
+ * A Conform text, e-mail or password input in its FormField, its problems translated; every other
+ * input attribute (autoComplete, required) goes to the input.
+ */
+export function InputField({
+  field,
+  label,
+  type,
+  errorText,
+  ...input
+}: {
+  field: FieldMetadata<unknown>;
+  label: string;
+  type: "text" | "email" | "password";
+  /** The text of a problem's message key, in the page's language. */
+  errorText: (key: string) => string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "id" | "name">) {
+  return (
+    <FormField field={translatedField(field, errorText)} label={label}>
+      <input {...getInputProps(field, { type, ariaDescribedBy: field.descriptionId })} key={field.key} {...input} />
+    </FormField>
+  );
+}
+
+/** A Conform select (one or several choices) in its FormField, its problems translated. */
+export function SelectInputField({
+  field,
+  label,
+  hint,
+  required,
+  requiredText,
+  errorText,
+  options,
+  multiple,
+  size,
+}: {
+  field: FieldMetadata<unknown>;
+  label: string;
+  hint?: string;
+  required?: boolean;
+  requiredText?: string;
+  /** The text of a problem's message key, in the page's language. */
+  errorText: (key: string) => string;
+  options: readonly SelectOption[];
+  multiple?: boolean;
+  size?: number;
+}) {
+  return (
+    <FormField
+      field={translatedField(field, errorText)}
+      label={label}
+      hint={hint}
+      required={required}
+      requiredText={requiredText}
+    >
+      <select
+        {...getSelectProps(field, { ariaDescribedBy: field.descriptionId })}
+        key={field.key}
+        multiple={multiple}
+        size={size}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FormField>
+  );
 }

@@ -4,9 +4,10 @@
  * role and organisations. Only the admin role (checked in the model); at least one active
  * administrator always remains. nb, nn and en (?lang=).
  */
+import type { ReactNode } from "react";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getDb } from "#app/db.server";
 import { getConfig } from "#app/config.server";
 import { isAdmin } from "#app/auth/policy";
@@ -18,7 +19,7 @@ import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
 import type { MessageKey } from "#app/i18n/messages/nb";
 import { CsrfField, SignedInBar } from "#app/components/SignedIn";
-import { ErrorList, FormField, textInputProps, translatedField } from "#app/components/forms";
+import { ErrorList, FormField, SelectInputField, textInputProps, translatedField } from "#app/components/forms";
 
 export const meta: MetaFunction = ({ location }) => [
   { title: `${translator(langFromSearch(location.search)).t("accounts.title")} – Kliniske studier` },
@@ -109,6 +110,8 @@ export default function Accounts() {
   const described = (f: Parameters<typeof translatedField>[0]) => translatedField(f, tk);
   const refused = result && result.kind === "refused" ? result : null;
   const roleLabel = (role: string | null) => (role ? tk(`accounts.role.${role}`) : "–");
+  const roleOptions = ROLES.map((r) => ({ value: r, label: roleLabel(r) }));
+  const organisationOptions = d.organisations.map((o) => ({ value: o.id, label: o.name }));
   const grantLabel = (g: { role: string | null; organisationNames: string[] }) =>
     g.organisationNames.length
       ? t("accounts.roleAt", { role: roleLabel(g.role), organisations: list(g.organisationNames) })
@@ -182,41 +185,23 @@ export default function Accounts() {
           >
             <input {...textInputProps(fields.name)} autoComplete="off" />
           </FormField>
-          <FormField
-            field={described(fields.role)}
+          <SelectInputField
+            field={fields.role}
             label={t("accounts.field.role")}
             required
             requiredText={t("accounts.required")}
-          >
-            <select
-              {...getSelectProps(fields.role, { ariaDescribedBy: fields.role.descriptionId })}
-              key={fields.role.key}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {roleLabel(r)}
-                </option>
-              ))}
-            </select>
-          </FormField>
-          <FormField
-            field={described(fields.organisations)}
+            errorText={tk}
+            options={roleOptions}
+          />
+          <SelectInputField
+            field={fields.organisations}
             label={t("accounts.field.organisations")}
             hint={t("accounts.field.organisations.hint")}
-          >
-            <select
-              {...getSelectProps(fields.organisations, { ariaDescribedBy: fields.organisations.descriptionId })}
-              key={fields.organisations.key}
-              multiple
-              size={6}
-            >
-              {d.organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </FormField>
+            errorText={tk}
+            options={organisationOptions}
+            multiple
+            size={6}
+          />
           <p>
             <button type="submit">{t("accounts.invite.submit")}</button>
           </p>
@@ -225,43 +210,33 @@ export default function Accounts() {
 
       <section aria-labelledby="kontoer-overskrift">
         <h2 id="kontoer-overskrift">{t("accounts.list")}</h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="kontoer-tabell">
-          <table>
-            <caption id="kontoer-tabell">{t("accounts.list")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("accounts.col.name")}</th>
-                <th scope="col">{t("accounts.col.email")}</th>
-                <th scope="col">{t("accounts.col.roles")}</th>
-                <th scope="col">{t("accounts.col.status")}</th>
-                <th scope="col">{t("accounts.col.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.accounts.map((a) => (
-                <tr key={a.id}>
-                  <th scope="row">{a.name}</th>
-                  <td className="break">{a.email}</td>
-                  <td>
-                    {a.organisationNames.length
-                      ? t("accounts.roleAt", { role: roleLabel(a.role), organisations: a.organisationNames.join(", ") })
-                      : roleLabel(a.role)}
-                  </td>
-                  <td>{tk(`accounts.status.${a.state}`)}</td>
-                  <td>
-                    <AccountActions
-                      account={a}
-                      csrf={d.csrf}
-                      organisations={d.organisations}
-                      refused={refused?.accountId === a.id ? refused : null}
-                      roleLabel={roleLabel}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TableRegion
+          id="kontoer-tabell"
+          caption={t("accounts.list")}
+          columns={["name", "email", "roles", "status", "actions"].map((c) => tk(`accounts.col.${c}`))}
+        >
+          {d.accounts.map((a) => (
+            <tr key={a.id}>
+              <th scope="row">{a.name}</th>
+              <td className="break">{a.email}</td>
+              <td>
+                {a.organisationNames.length
+                  ? t("accounts.roleAt", { role: roleLabel(a.role), organisations: a.organisationNames.join(", ") })
+                  : roleLabel(a.role)}
+              </td>
+              <td>{tk(`accounts.status.${a.state}`)}</td>
+              <td>
+                <AccountActions
+                  account={a}
+                  csrf={d.csrf}
+                  organisations={d.organisations}
+                  refused={refused?.accountId === a.id ? refused : null}
+                  roleLabel={roleLabel}
+                />
+              </td>
+            </tr>
+          ))}
+        </TableRegion>
       </section>
 
       <section aria-labelledby="logg-overskrift">
@@ -270,32 +245,57 @@ export default function Accounts() {
         {d.audit.length === 0 ? (
           <p>{t("accounts.audit.empty")}</p>
         ) : (
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="logg-tabell">
-            <table data-testid="kontologg">
-              <caption id="logg-tabell">{t("accounts.audit.heading")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("accounts.audit.col.when")}</th>
-                  <th scope="col">{t("accounts.audit.col.who")}</th>
-                  <th scope="col">{t("accounts.audit.col.account")}</th>
-                  <th scope="col">{t("accounts.audit.col.what")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.audit.map((e) => (
-                  <tr key={e.id}>
-                    <td>{instant(e.at)}</td>
-                    <td>{e.actorName ?? t("accounts.audit.cli")}</td>
-                    <th scope="row">{e.accountName}</th>
-                    <td>{auditText(e)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TableRegion
+            id="logg-tabell"
+            testId="kontologg"
+            caption={t("accounts.audit.heading")}
+            columns={["when", "who", "account", "what"].map((c) => tk(`accounts.audit.col.${c}`))}
+          >
+            {d.audit.map((e) => (
+              <tr key={e.id}>
+                <td>{instant(e.at)}</td>
+                <td>{e.actorName ?? t("accounts.audit.cli")}</td>
+                <th scope="row">{e.accountName}</th>
+                <td>{auditText(e)}</td>
+              </tr>
+            ))}
+          </TableRegion>
         )}
       </section>
     </>
+  );
+}
+
+/** A scrollable, keyboard-reachable table with its caption and column headings. */
+function TableRegion({
+  id,
+  caption,
+  columns,
+  testId,
+  children,
+}: {
+  id: string;
+  caption: string;
+  columns: string[];
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={id}>
+      <table data-testid={testId}>
+        <caption id={id}>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
@@ -352,32 +352,20 @@ function AccountActions({
         <fieldset>
           <legend>{t("accounts.roles.legend", { name: account.name })}</legend>
           <ErrorList id={rolesForm.errorId} errors={rolesForm.errors?.map(tk)} />
-          <FormField field={translatedField(fields.role, tk)} label={t("accounts.field.role")}>
-            <select
-              {...getSelectProps(fields.role, { ariaDescribedBy: fields.role.descriptionId })}
-              key={fields.role.key}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {roleLabel(r)}
-                </option>
-              ))}
-            </select>
-          </FormField>
-          <FormField field={translatedField(fields.organisations, tk)} label={t("accounts.field.organisations")}>
-            <select
-              {...getSelectProps(fields.organisations, { ariaDescribedBy: fields.organisations.descriptionId })}
-              key={fields.organisations.key}
-              multiple
-              size={3}
-            >
-              {organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </FormField>
+          <SelectInputField
+            field={fields.role}
+            label={t("accounts.field.role")}
+            errorText={tk}
+            options={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
+          />
+          <SelectInputField
+            field={fields.organisations}
+            label={t("accounts.field.organisations")}
+            errorText={tk}
+            options={organisations.map((o) => ({ value: o.id, label: o.name }))}
+            multiple
+            size={3}
+          />
           <button type="submit">{t("accounts.roles.submit")}</button>
         </fieldset>
       </Form>

@@ -11,6 +11,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "#app/components/ErrorPage";
 import { LocalizedText } from "#app/components/LocalizedText";
 import { Field, SelectField } from "#app/components/fields";
+import { RegionFilter, SexFilter, StatusFilter } from "#app/components/search-fields";
 import { fieldProblem, ProblemSummary } from "#app/components/ProblemSummary";
 import { DemoBadge, StatusBadge } from "#app/components/StatusBadge";
 import { publicPageHeaders } from "#app/http/cache-headers";
@@ -103,15 +104,13 @@ export default function ClinicianSearch() {
             <Field id="q" label={t("clinician.filter.q")} {...q.fieldProps}>
               <input id="q" name="q" type="search" defaultValue={params.q} {...q.inputProps} />
             </Field>
-            <SelectField
-              id="status"
-              name="status"
+            <StatusFilter
+              t={t}
               label={t("clinician.filter.status")}
-              {...status.fieldProps}
-              defaultValue={params.status}
-              data-default="apen"
-              {...status.inputProps}
-              options={STATUS_PARAMS.map((s) => ({ value: s, label: t(`search.status.${s}`) }))}
+              value={params.status}
+              problem={status}
+              statuses={STATUS_PARAMS}
+              defaultStatus="apen"
             />
             <Field id="helseforetak" label={t("clinician.filter.organisation")} {...org.fieldProps}>
               <select
@@ -132,25 +131,12 @@ export default function ClinicianSearch() {
                 ))}
               </select>
             </Field>
-            <SelectField
-              id="region"
-              name="region"
-              label={t("search.field.region")}
-              {...region.fieldProps}
-              defaultValue={params.region ?? ""}
-              {...region.inputProps}
-              options={[
-                { value: "", label: t("search.field.region.all") },
-                ...options.regions.map((r) => ({ value: r.id, label: r.name })),
-              ]}
-            />
+            <RegionFilter t={t} value={params.region} problem={region} regions={options.regions} />
             <SelectField
               id="fase"
-              name="fase"
               label={t("clinician.filter.phase")}
               {...phase.fieldProps}
-              defaultValue={params.fase ?? ""}
-              {...phase.inputProps}
+              control={{ name: "fase", defaultValue: params.fase ?? "", ...phase.inputProps }}
               options={[
                 { value: "", label: t("clinician.filter.phase.all") },
                 ...options.phases.map((p) => ({ value: p.id, label: p.name })),
@@ -158,11 +144,9 @@ export default function ClinicianSearch() {
             />
             <SelectField
               id="type"
-              name="type"
               label={t("clinician.filter.type")}
               {...type.fieldProps}
-              defaultValue={params.type ?? ""}
-              {...type.inputProps}
+              control={{ name: "type", defaultValue: params.type ?? "", ...type.inputProps }}
               options={[
                 { value: "", label: t("clinician.filter.type.all") },
                 ...options.types.map((p) => ({ value: p.id, label: p.name })),
@@ -184,27 +168,17 @@ export default function ClinicianSearch() {
                 {...age.inputProps}
               />
             </Field>
-            <SelectField
-              id="kjonn"
-              name="kjonn"
-              label={t("clinician.filter.sex")}
-              {...sex.fieldProps}
-              defaultValue={params.kjonn ?? ""}
-              {...sex.inputProps}
-              options={[
-                { value: "", label: t("search.field.sex.any") },
-                { value: "kvinne", label: t("search.field.sex.kvinne") },
-                { value: "mann", label: t("search.field.sex.mann") },
-              ]}
-            />
+            <SexFilter t={t} label={t("clinician.filter.sex")} value={params.kjonn} problem={sex} />
             <SelectField
               id="sortering"
-              name="sortering"
               label={t("clinician.filter.sort")}
               {...sort.fieldProps}
-              defaultValue={view.sort}
-              data-default={params.q ? "relevans" : "stenger"}
-              {...sort.inputProps}
+              control={{
+                name: "sortering",
+                defaultValue: view.sort,
+                "data-default": params.q ? "relevans" : "stenger",
+                ...sort.inputProps,
+              }}
               options={CLINICIAN_SORTS.map((s) => ({ value: s, label: t(`clinician.sort.${SORT_FOR_ENGINE[s]}`) }))}
             />
           </div>

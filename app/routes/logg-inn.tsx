@@ -16,9 +16,9 @@ import {
 import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
 import { homePath } from "#app/auth/policy";
 import { readForm, signedInHeaders } from "#app/auth/route.server";
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { CsrfField } from "#app/components/SignedIn";
-import { FormField, translatedField } from "#app/components/forms";
+import { InputField } from "#app/components/forms";
 import { parseSignInForm } from "#app/forms/sign-in-form";
 import type { MessageKey } from "#app/i18n/messages/nb";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
@@ -105,22 +105,22 @@ export default function SignIn() {
       <Form method="post" className="auth-form" {...getFormProps(form)}>
         <CsrfField token={csrf} />
         <input type="hidden" name="til" value={returnTo} />
-        <FormField field={translatedField(fields.email, tk)} label={t("signIn.email")}>
-          <input
-            {...getInputProps(fields.email, { type: "email", ariaDescribedBy: fields.email.descriptionId })}
-            key={fields.email.key}
-            autoComplete="username"
-            required
-          />
-        </FormField>
-        <FormField field={translatedField(fields.password, tk)} label={t("signIn.password")}>
-          <input
-            {...getInputProps(fields.password, { type: "password", ariaDescribedBy: fields.password.descriptionId })}
-            key={fields.password.key}
-            autoComplete="current-password"
-            required
-          />
-        </FormField>
+        <InputField
+          field={fields.email}
+          label={t("signIn.email")}
+          type="email"
+          errorText={tk}
+          autoComplete="username"
+          required
+        />
+        <InputField
+          field={fields.password}
+          label={t("signIn.password")}
+          type="password"
+          errorText={tk}
+          autoComplete="current-password"
+          required
+        />
         <div>
           <button type="submit">{t("signIn.submit")}</button>
         </div>

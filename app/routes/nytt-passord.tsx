@@ -17,9 +17,9 @@ import { PRIVATE_HEADERS } from "#app/auth/auth.server";
 import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
 import { resetPassword, userForResetToken } from "#app/auth/reset.server";
 import { readForm, signedInHeaders } from "#app/auth/route.server";
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getFormProps, useForm } from "@conform-to/react";
 import { CsrfField } from "#app/components/SignedIn";
-import { ErrorList, FormField, translatedField } from "#app/components/forms";
+import { ErrorList, InputField } from "#app/components/forms";
 import { parseNewPasswordForm } from "#app/forms/sign-in-form";
 import type { MessageKey } from "#app/i18n/messages/nb";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
@@ -95,22 +95,17 @@ export default function NewPassword() {
               <ErrorList id={form.errorId} errors={form.errors.map(tk)} />
             </div>
           ) : null}
-          <FormField field={translatedField(fields.password, tk)} label={t("password.new")}>
-            <input
-              {...getInputProps(fields.password, { type: "password", ariaDescribedBy: fields.password.descriptionId })}
-              key={fields.password.key}
+          {([fields.password, fields.repeat] as const).map((field, i) => (
+            <InputField
+              key={field.name}
+              field={field}
+              label={t(i === 0 ? "password.new" : "password.repeat")}
+              type="password"
+              errorText={tk}
               autoComplete="new-password"
               required
             />
-          </FormField>
-          <FormField field={translatedField(fields.repeat, tk)} label={t("password.repeat")}>
-            <input
-              {...getInputProps(fields.repeat, { type: "password", ariaDescribedBy: fields.repeat.descriptionId })}
-              key={fields.repeat.key}
-              autoComplete="new-password"
-              required
-            />
-          </FormField>
+          ))}
           <div>
             <button type="submit">{t("password.save")}</button>
           </div>

@@ -12,6 +12,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "#app/components/ErrorPage";
 import { LocalizedText } from "#app/components/LocalizedText";
 import { Field, SelectField } from "#app/components/fields";
+import { RegionFilter, SexFilter, StatusFilter } from "#app/components/search-fields";
 import { fieldProblem, ProblemSummary } from "#app/components/ProblemSummary";
 import { DemoBadge, StatusBadge } from "#app/components/StatusBadge";
 import { LiveRegion, SEARCH_LIVE_TEXTS } from "#app/components/LiveRegion";
@@ -94,15 +95,13 @@ export default function PatientSearch() {
             <button type="submit">{t("search.submit")}</button>
           </div>
         </Field>
-        <SelectField
-          id="status"
-          name="status"
+        <StatusFilter
+          t={t}
           label={t("search.field.status")}
-          {...status.fieldProps}
-          defaultValue={params.status}
-          data-default={DEFAULT_PATIENT_STATUS}
-          {...status.inputProps}
-          options={PATIENT_STATUSES.map((s) => ({ value: s, label: t(`search.status.${s}`) }))}
+          value={params.status}
+          problem={status}
+          statuses={PATIENT_STATUSES}
+          defaultStatus={DEFAULT_PATIENT_STATUS}
         />
         <details className="more-filters" open={moreOpen}>
           <summary>{t("search.more")}</summary>
@@ -126,12 +125,10 @@ export default function PatientSearch() {
             </Field>
             <SelectField
               id="sortering"
-              name="sortering"
               label={t("search.field.sort")}
               hint={t("search.field.sort.hint")}
               {...sort.fieldProps}
-              defaultValue={params.sortering ?? ""}
-              {...sort.inputProps}
+              control={{ name: "sortering", defaultValue: params.sortering ?? "", ...sort.inputProps }}
               options={[
                 { value: "", label: t("search.sort.best") },
                 { value: "naermest", label: t("search.sort.naermest") },
@@ -148,31 +145,8 @@ export default function PatientSearch() {
                 {...age.inputProps}
               />
             </Field>
-            <SelectField
-              id="kjonn"
-              name="kjonn"
-              label={t("search.field.sex")}
-              {...sex.fieldProps}
-              defaultValue={params.kjonn ?? ""}
-              {...sex.inputProps}
-              options={[
-                { value: "", label: t("search.field.sex.any") },
-                { value: "kvinne", label: t("search.field.sex.kvinne") },
-                { value: "mann", label: t("search.field.sex.mann") },
-              ]}
-            />
-            <SelectField
-              id="region"
-              name="region"
-              label={t("search.field.region")}
-              {...region.fieldProps}
-              defaultValue={params.region ?? ""}
-              {...region.inputProps}
-              options={[
-                { value: "", label: t("search.field.region.all") },
-                ...view.regions.map((r) => ({ value: r.id, label: r.name })),
-              ]}
-            />
+            <SexFilter t={t} label={t("search.field.sex")} value={params.kjonn} problem={sex} />
+            <RegionFilter t={t} value={params.region} problem={region} regions={view.regions} />
           </div>
         </details>
       </form>
