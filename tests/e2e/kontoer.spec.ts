@@ -121,6 +121,10 @@ for (const lang of ["nb", "nn", "en"] as const) {
 
     await page.getByRole("button", { name: `${w.disable} ${name}` }).click();
     await expect(page.getByRole("status")).toContainText(w.disabled);
+    // The audit trail names who invited and disabled the account (the newest first).
+    const trail = page.getByTestId("kontologg");
+    await expect(trail.getByRole("row", { name: name }).first()).toContainText("Astrid E2E-admin");
+    expect(await trail.getByRole("row", { name: name }).count()).toBe(2);
     await expectNoAxeViolations(page, `account disabled ${lang}`);
   });
 }
