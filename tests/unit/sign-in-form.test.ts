@@ -22,8 +22,7 @@ describe("sign-in form", () => {
     [{ email: "kari@example.no", password: "" }, { password: ["signIn.error.password"] }],
   ])("%j → %j", (fields, errors) => {
     const s = parseSignInForm(form(fields));
-    expect(s.status).toBe("error");
-    expect(s.error).toEqual(errors);
+    expect(s.status !== "success" && s.error).toEqual(errors);
   });
 
   it("keeps the password as typed and trims the e-mail; the return path is optional", () => {
@@ -45,8 +44,7 @@ describe("set-password form", () => {
     ["et langt nok passord", "et annet passord", { repeat: ["password.error.different"] }],
   ])("%s / %s → %j", (password, repeat, errors) => {
     const s = parseNewPasswordForm(form({ token: "t", password, repeat }));
-    expect(s.status).toBe("error");
-    expect(s.error).toEqual(errors);
+    expect(s.status !== "success" && s.error).toEqual(errors);
   });
 
   it("accepts 12 characters typed the same twice", () => {
