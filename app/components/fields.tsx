@@ -79,6 +79,15 @@ export interface SelectOption {
   label: string;
 }
 
+/** A select's choices. */
+export function Options({ options }: { options: readonly SelectOption[] }) {
+  return options.map((o) => (
+    <option key={o.value} value={o.value}>
+      {o.label}
+    </option>
+  ));
+}
+
 /**
  * A labelled select with its hint and problem; `control` are the select's own attributes (name,
  * defaultValue, aria-*, data-*), `options` its choices.
@@ -94,11 +103,7 @@ export function SelectField({
   return (
     <Field {...field}>
       <select id={field.id} {...control}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <Options options={options} />
       </select>
     </Field>
   );

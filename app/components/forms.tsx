@@ -7,7 +7,7 @@
  */
 import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
 import type { InputHTMLAttributes, ReactNode } from "react";
-import { ErrorText, Field, type SelectOption } from "./fields";
+import { ErrorText, Field, Options, type SelectOption } from "./fields";
 
 /** A field's (or the whole form's) problems, next to it; nothing when there are none. */
 export const ErrorList = ErrorText;
@@ -132,11 +132,7 @@ export function SelectInputField({
         multiple={multiple}
         size={size}
       >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
+        <Options options={options} />
       </select>
     </FormField>
   );
