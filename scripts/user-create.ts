@@ -9,6 +9,7 @@ import { prepareDatabase } from "#app/boot.server";
 import { createUser, ROLES, UserInputError, type Role } from "#app/models/user.server";
 import { hashPassword, passwordProblem } from "#app/auth/password.server";
 import { issueResetToken, RESET_TOKEN_HOURS } from "#app/auth/reset.server";
+import { COMMAND_LINE } from "#app/models/account-audit.server";
 import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage:
@@ -25,6 +26,7 @@ Options:
                        otherwise a link to set it is printed (valid ${RESET_TOKEN_HOURS} hours)
   -h, --help           this text
 
+The administrators' audit trail (/admin/kontoer) records the account as created by the command line.
 Environment: DATABASE_PATH, BASE_URL (for the link).`;
 
 const { values } = parseScriptArgs(HELP, {
@@ -78,12 +80,17 @@ try {
       : orgs.length
         ? orgs.map((o) => ({ role, organisationId: o }))
         : [{ role, organisationId: null }];
-  const id = createUser(db, { email: values.email!, name: values.name!, passwordHash, roles });
+  const id = createUser(
+    db,
+    { email: values.email!, name: values.name!, passwordHash, roles },
+    new Date(),
+    COMMAND_LINE,
+  );
   console.log(
     `User ${id} created: ${values.email!.trim().toLowerCase()} (${role}${orgs.length ? ` of ${orgs.join(", ")}` : ""}).`,
   );
   if (!passwordHash) {
-    const issued = issueResetToken(db, values.email!)!;
+    const issued = issueResetToken(db, values.email!, new Date(), COMMAND_LINE)!;
     console.log(
       `Set the password (once, before ${issued.expiresAt.toISOString()}):\n${config.BASE_URL.replace(/\/+$/, "")}/nytt-passord?token=${issued.token}`,
     );

@@ -6,6 +6,7 @@ import { loadConfigOrExit } from "#app/config.server";
 import { closeDb, getDb } from "#app/db.server";
 import { prepareDatabase } from "#app/boot.server";
 import { issueResetToken, RESET_TOKEN_HOURS } from "#app/auth/reset.server";
+import { COMMAND_LINE } from "#app/models/account-audit.server";
 import { parseScriptArgs } from "./lib/cli-args";
 
 const HELP = `Usage:
@@ -13,6 +14,7 @@ const HELP = `Usage:
 
 Prints a link to /nytt-passord with a one-time token, valid ${RESET_TOKEN_HOURS} hours. Using it
 sets a new password and signs the user out everywhere. Only a SHA-256 of the token is stored.
+The administrators' audit trail (/admin/kontoer) records the link as made by the command line.
 Environment: DATABASE_PATH, BASE_URL (for the link).`;
 
 const { values } = parseScriptArgs(HELP, {
@@ -26,7 +28,7 @@ const config = loadConfigOrExit();
 const db = getDb();
 prepareDatabase(db, { seedDemoData: false });
 try {
-  const issued = issueResetToken(db, values.email);
+  const issued = issueResetToken(db, values.email, new Date(), COMMAND_LINE);
   if (!issued) {
     console.error(`No user with the e-mail ${values.email.trim().toLowerCase()}.`);
     process.exitCode = 1;

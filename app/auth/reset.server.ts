@@ -1,28 +1,23 @@
 /** Password reset tokens: printed by `npm run user:reset-password` (no mail server), used on /nytt-passord. */
 import type { Db } from "#app/db.server";
-import {
-  consumeResetToken,
-  findUserByEmail,
-  insertResetToken,
-  resetTokenUser,
-  type UserRecord,
-} from "#app/models/user.server";
+import { COMMAND_LINE, type AuditActor } from "#app/models/account-audit.server";
+import { consumeResetToken, issueResetTokenFor, resetTokenUser, type UserRecord } from "#app/models/user.server";
 import { hashPassword } from "./password.server";
 import { randomToken, sha256Hex } from "./tokens.server";
 
 export const RESET_TOKEN_HOURS = 24;
 
+/** A one-time set-password link's token for an account (audit trail: issued by `actor`, the command line by default). */
 export function issueResetToken(
   db: Db,
   email: string,
   now = new Date(),
+  actor: AuditActor = COMMAND_LINE,
 ): { token: string; user: UserRecord; expiresAt: Date } | null {
-  const user = findUserByEmail(db, email);
-  if (!user) return null;
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + RESET_TOKEN_HOURS * 3600_000);
-  insertResetToken(db, sha256Hex(token), user.id, now, expiresAt);
-  return { token, user, expiresAt };
+  const user = issueResetTokenFor(db, email, { hash: sha256Hex(token), expiresAt }, actor, now);
+  return user ? { token, user, expiresAt } : null;
 }
 
 export function userForResetToken(db: Db, token: string, now = new Date()): UserRecord | null {

@@ -3,6 +3,7 @@
  * summary pattern), so a screen-reader or keyboard user finds what to fix.
  */
 import { useTranslator } from "#app/i18n/use-translator";
+import { ErrorText } from "./fields";
 
 export interface Problem {
   field: string;
@@ -27,17 +28,19 @@ export function ProblemSummary({ problems, ignoredNote = true }: { problems: Pro
   );
 }
 
-/** Props for a field with an optional problem: ids for aria-describedby and the message. */
+/**
+ * A field with an optional problem: the control's props (aria-invalid, aria-describedby naming the
+ * hint and the problem), the props for `Field` / `SelectField` (./fields.tsx), and the message.
+ */
 export function fieldProblem(problems: Problem[], field: string, hintId?: string) {
   const problem = problems.find((p) => p.field === field);
-  const describedBy = [hintId, problem ? `${field}-feil` : null].filter(Boolean).join(" ") || undefined;
+  const errorId = `${field}-feil`;
+  const errors = problem ? [problem.message] : null;
+  const describedBy = [hintId, problem ? errorId : null].filter(Boolean).join(" ") || undefined;
   return {
     problem,
     inputProps: { "aria-invalid": problem ? (true as const) : undefined, "aria-describedby": describedBy },
-    message: problem ? (
-      <p id={`${field}-feil`} className="field-error">
-        {problem.message}
-      </p>
-    ) : null,
+    fieldProps: { hintId, errorId, errors },
+    message: <ErrorText id={errorId} errors={errors} />,
   };
 }

@@ -2,6 +2,7 @@
 import { Form, Link } from "@remix-run/react";
 import { useTranslator } from "#app/i18n/use-translator";
 import { problemFieldLabel } from "#app/forms/field-label";
+import { ErrorText } from "./fields";
 
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="csrf" value={token} />;
@@ -46,7 +47,7 @@ export function SignedInBar({
           ) : null}
           {isAdmin ? (
             <li>
-              <Link to="/admin/kontoer">Kontoer</Link>
+              <Link to={href("/admin/kontoer")}>{t("accounts.nav")}</Link>
             </li>
           ) : null}
         </ul>
@@ -59,13 +60,9 @@ export function SignedInBar({
   );
 }
 
+/** One field's problem (the plain ErrorText of ./fields.tsx with a single message). */
 export function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <p className="field-error" id={id}>
-      {message}
-    </p>
-  );
+  return <ErrorText id={id} errors={message ? [message] : null} />;
 }
 
 /**

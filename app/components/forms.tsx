@@ -1,22 +1,18 @@
 /**
- * The form fields every signed-in form uses (issue 21 item 5, in the style of the Epic Stack's
- * forms.tsx): a label, an optional hint, the control, and its problem, linked with
- * aria-describedby and aria-invalid. `FormField` is wired for Conform (it takes the field's
- * metadata: id, descriptionId, errorId, errors); `ErrorList` shows a field's or a form's problems.
- * The text is the caller's, so the same components serve nb, nn and en.
+ * The signed-in forms' fields on Conform (issue 21 item 5, in the style of the Epic Stack's
+ * forms.tsx): the plain fields of ./fields.tsx (label, hint, problem, control) wired to Conform's
+ * field metadata (id, descriptionId, errorId, errors), so aria-describedby and aria-invalid match
+ * what is rendered. `ErrorList` shows a field's or a form's problems. The public search forms use
+ * ./fields.tsx directly: this module imports Conform, which must not enter their bundles.
  */
-import { getInputProps, type FieldMetadata } from "@conform-to/react";
-import type { ReactNode } from "react";
+import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import type { InputHTMLAttributes, ReactNode } from "react";
+import { ErrorText, Field, Options, type SelectOption } from "./fields";
 
 /** A field's (or the whole form's) problems, next to it; nothing when there are none. */
-export function ErrorList({ id, errors }: { id: string; errors: readonly string[] | null | undefined }) {
-  if (!errors?.length) return null;
-  return (
-    <p className="field-error" id={id}>
-      {errors.join(" ")}
-    </p>
-  );
-}
+export const ErrorList = ErrorText;
+
+type ConformField = Pick<FieldMetadata<unknown>, "id" | "descriptionId" | "errorId" | "errors">;
 
 /**
  * A labelled control with its hint and its problem. The control (input, select, textarea) is the
@@ -31,7 +27,7 @@ export function FormField({
   requiredText = "påkrevd",
   children,
 }: {
-  field: Pick<FieldMetadata<unknown>, "id" | "descriptionId" | "errorId" | "errors">;
+  field: ConformField;
   label: string;
   hint?: string;
   required?: boolean;
@@ -40,25 +36,104 @@ export function FormField({
   children: ReactNode;
 }) {
   return (
-    <div className="form-field">
-      <label htmlFor={field.id}>
-        {label}
-        {required ? <span className="required"> ({requiredText})</span> : null}
-      </label>
-      {hint ? (
-        <p className="hint" id={field.descriptionId}>
-          {hint}
-        </p>
-      ) : (
-        <span id={field.descriptionId} hidden />
-      )}
+    <Field
+      id={field.id}
+      label={label}
+      hint={hint}
+      hintId={field.descriptionId}
+      errorId={field.errorId}
+      errors={field.errors}
+      required={required}
+      requiredText={requiredText}
+      className="form-field"
+      errorAfterControl
+    >
       {children}
-      <ErrorList id={field.errorId} errors={field.errors} />
-    </div>
+    </Field>
   );
+}
+
+/**
+ * A field's metadata with its problems in the page's language: the schemas' problems are message
+ * keys (app/i18n), turned into text by `translate`. Conform's metadata are getters: copied by name.
+ */
+export function translatedField(field: ConformField, translate: (key: string) => string): ConformField {
+  return {
+    id: field.id,
+    descriptionId: field.descriptionId,
+    errorId: field.errorId,
+    errors: field.errors?.map(translate),
+  };
 }
 
 /** Conform's props for a text input described by its hint (and its problem, when there is one). */
 export function textInputProps(field: FieldMetadata<unknown>) {
   return { ...getInputProps(field, { type: "text", ariaDescribedBy: field.descriptionId }), key: field.key };
+}
+
+/**
+ * A Conform text, e-mail or password input in its FormField, its problems translated; every other
+ * input attribute (autoComplete, required) goes to the input.
+ */
+export function InputField({
+  field,
+  label,
+  type,
+  errorText,
+  ...input
+}: {
+  field: FieldMetadata<unknown>;
+  label: string;
+  type: "text" | "email" | "password";
+  /** The text of a problem's message key, in the page's language. */
+  errorText: (key: string) => string;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "id" | "name">) {
+  return (
+    <FormField field={translatedField(field, errorText)} label={label}>
+      <input {...getInputProps(field, { type, ariaDescribedBy: field.descriptionId })} key={field.key} {...input} />
+    </FormField>
+  );
+}
+
+/** A Conform select (one or several choices) in its FormField, its problems translated. */
+export function SelectInputField({
+  field,
+  label,
+  hint,
+  required,
+  requiredText,
+  errorText,
+  options,
+  multiple,
+  size,
+}: {
+  field: FieldMetadata<unknown>;
+  label: string;
+  hint?: string;
+  required?: boolean;
+  requiredText?: string;
+  /** The text of a problem's message key, in the page's language. */
+  errorText: (key: string) => string;
+  options: readonly SelectOption[];
+  multiple?: boolean;
+  size?: number;
+}) {
+  return (
+    <FormField
+      field={translatedField(field, errorText)}
+      label={label}
+      hint={hint}
+      required={required}
+      requiredText={requiredText}
+    >
+      <select
+        {...getSelectProps(field, { ariaDescribedBy: field.descriptionId })}
+        key={field.key}
+        multiple={multiple}
+        size={size}
+      >
+        <Options options={options} />
+      </select>
+    </FormField>
+  );
 }

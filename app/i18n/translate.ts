@@ -15,6 +15,11 @@ import { nb, type MessageKey, type Messages } from "./messages/nb";
  */
 export const MESSAGES: Record<Lang, Messages> = { nb, nn: moreLanguages.nn, en: moreLanguages.en };
 
+/** Whether a language's texts are here (always on the server; in the browser once loaded). */
+export function hasLanguage(lang: Lang): boolean {
+  return Boolean(MESSAGES[lang]);
+}
+
 /** Makes sure a language's texts are here (in the browser: loads its chunk once). */
 export async function loadLanguage(lang: Lang): Promise<void> {
   if (MESSAGES[lang]) return;

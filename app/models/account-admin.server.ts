@@ -4,6 +4,8 @@
  * admin role), and the domain's rules (app/domain/account-admin.ts) are asked inside the same
  * IMMEDIATE transaction that writes, so two administrators acting at once cannot between them
  * leave the portal without an active administrator. Disabling ends every session of the account.
+ * Every change that happens writes one entry in the audit trail (account-audit.server.ts) in the
+ * same transaction; a refused change, or one that changes nothing, writes none.
  */
 import type { Db } from "#app/db.server";
 import {
@@ -16,6 +18,7 @@ import {
   type AccountState,
 } from "#app/domain/account-admin";
 import { authorize, isAdmin, type Principal } from "#app/auth/policy";
+import { recordAccountAction, type AuditGrant } from "./account-audit.server";
 import { sql } from "./statements.server";
 import { getUser, insertResetToken, normaliseEmail, revokeUserSessions, type RoleGrant } from "./user.server";
 
@@ -139,36 +142,70 @@ export function inviteAccount(
         );
       }
       insertResetToken(db, input.tokenHash, id, now, input.expiresAt);
+      recordAccountAction(
+        db,
+        {
+          accountId: id,
+          actor: { kind: "user", userId: actor.id },
+          action: "invited",
+          detail: grantOf(roleGrants(input.role, input.organisationIds)),
+        },
+        now,
+      );
       return id;
     })
     .immediate();
 }
 
+/** A set of role grants as the audit trail keeps it: the role and the sorted organisation ids. */
+function grantOf(grants: { role: AccountRole; organisationId: string | null }[]): AuditGrant {
+  return {
+    role: grants[0]?.role ?? null,
+    organisations: grants.flatMap((g) => (g.organisationId ? [g.organisationId] : [])).sort(),
+  };
+}
+
 /** Disables, enables or changes the role of an account, after the rules; disabling ends its sessions. */
 export function changeAccount(db: Db, actor: Principal, change: AccountChange, now = new Date()): void {
   authorize(isAdmin(actor), "manage-accounts");
+  const audit = { accountId: change.accountId, actor: { kind: "user" as const, userId: actor.id } };
   db.transaction(() => {
-    if (!getUser(db, change.accountId)) throw new AccountProblemError("account", "accounts.problem.unknownAccount");
+    const account = getUser(db, change.accountId);
+    if (!account) throw new AccountProblemError("account", "accounts.problem.unknownAccount");
     const problem = accountChangeProblem(allStates(db), change);
     if (problem) throw new AccountProblemError(problem.field, problem.key);
     if (change.kind === "disable") {
-      sql(db, "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL").run(
+      const { changes } = sql(db, "UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL").run(
         now.toISOString(),
         change.accountId,
       );
       revokeUserSessions(db, change.accountId, now);
+      if (changes > 0) recordAccountAction(db, { ...audit, action: "disabled" }, now);
     } else if (change.kind === "enable") {
-      sql(db, "UPDATE users SET disabled_at = NULL WHERE id = ?").run(change.accountId);
+      const { changes } = sql(db, "UPDATE users SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL").run(
+        change.accountId,
+      );
+      if (changes > 0) recordAccountAction(db, { ...audit, action: "enabled" }, now);
     } else {
       checkOrganisations(db, change.organisationIds);
+      const from = grantOf(account.roles);
+      const grants = roleGrants(change.role, change.organisationIds);
+      const to = grantOf(grants);
       sql(db, "DELETE FROM user_roles WHERE user_id = ?").run(change.accountId);
-      for (const grant of roleGrants(change.role, change.organisationIds)) {
+      for (const grant of grants) {
         sql(db, "INSERT INTO user_roles (user_id, role, organisation_id) VALUES (?, ?, ?)").run(
           change.accountId,
           grant.role,
           grant.organisationId,
         );
       }
+      const action =
+        from.role !== to.role
+          ? "role-changed"
+          : from.organisations.join() !== to.organisations.join()
+            ? "organisations-changed"
+            : null;
+      if (action) recordAccountAction(db, { ...audit, action, detail: { from, to } }, now);
     }
   }).immediate();
 }

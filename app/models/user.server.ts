@@ -4,6 +4,7 @@
  * module in clear text except the password hash string: sessions and tokens arrive as SHA-256.
  */
 import type { Db } from "#app/db.server";
+import { recordAccountAction, type AuditActor } from "./account-audit.server";
 import { sql } from "./statements.server";
 
 export const ROLES = ["researcher", "editor", "admin"] as const;
@@ -78,11 +79,16 @@ export class UserInputError extends Error {
   }
 }
 
-/** Creates a user with roles; the organisation ids must exist. Returns the new id. */
+/**
+ * Creates a user with roles; the organisation ids must exist. Returns the new id. With `actor`
+ * (the command line: `npm run user:create`) the creation is written to the audit trail in the
+ * same transaction; test fixtures that set up people pass none.
+ */
 export function createUser(
   db: Db,
   input: { email: string; name: string; passwordHash: string | null; roles: RoleGrant[] },
   now = new Date(),
+  actor?: AuditActor,
 ): number {
   const email = normaliseEmail(input.email);
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
@@ -121,6 +127,14 @@ export function createUser(
           id,
           grant.role,
           grant.organisationId,
+        );
+      }
+      if (actor) {
+        const organisations = input.roles.flatMap((g) => (g.organisationId ? [g.organisationId] : [])).sort();
+        recordAccountAction(
+          db,
+          { accountId: id, actor, action: "created", detail: { role: input.roles[0]!.role, organisations } },
+          now,
         );
       }
       return id;
@@ -252,6 +266,30 @@ export function insertResetToken(db: Db, tokenHash: string, userId: number, now:
   );
 }
 
+/**
+ * A one-time set-password token for the account with this e-mail (the token's SHA-256 is stored),
+ * written to the audit trail as a link issued by `actor` in the same transaction; null: no such
+ * account (nothing written).
+ */
+export function issueResetTokenFor(
+  db: Db,
+  email: string,
+  token: { hash: string; expiresAt: Date },
+  actor: AuditActor,
+  now: Date,
+): UserRecord | null {
+  return db
+    .transaction(() => {
+      const user = findUserByEmail(db, email);
+      if (!user) return null;
+      insertResetToken(db, token.hash, user.id, now, token.expiresAt);
+      recordAccountAction(db, { accountId: user.id, actor, action: "link-issued" }, now);
+      const { passwordHash: _hash, ...record } = user;
+      return record;
+    })
+    .immediate();
+}
+
 /** The user a live, unused reset token belongs to. */
 export function resetTokenUser(db: Db, tokenHash: string, now: Date): UserRecord | null {
   const userId = sql(
@@ -276,6 +314,11 @@ export function consumeResetToken(db: Db, tokenHash: string, passwordHash: strin
       );
       setPasswordHash(db, user.id, passwordHash);
       revokeUserSessions(db, user.id, now);
+      recordAccountAction(
+        db,
+        { accountId: user.id, actor: { kind: "user", userId: user.id }, action: "password-set" },
+        now,
+      );
       return user;
     })
     .immediate();

@@ -4,22 +4,22 @@
  * role and organisations. Only the admin role (checked in the model); at least one active
  * administrator always remains. nb, nn and en (?lang=).
  */
+import type { ReactNode } from "react";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { getDb } from "#app/db.server";
 import { getConfig } from "#app/config.server";
 import { isAdmin } from "#app/auth/policy";
 import { asHttpError, guarded, signedInForm, signedInHeaders, signedInPage } from "#app/auth/route.server";
 import { RESET_TOKEN_HOURS } from "#app/auth/reset.server";
-import type { FieldMetadata } from "@conform-to/react";
-import { accountAction, accountName, accountsPage } from "#app/views/account-admin.server";
+import { accountAction, accountName, accountsPage, AUDIT_ENTRIES_SHOWN } from "#app/views/account-admin.server";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
 import type { MessageKey } from "#app/i18n/messages/nb";
 import { CsrfField, SignedInBar } from "#app/components/SignedIn";
-import { ErrorList, FormField, textInputProps } from "#app/components/forms";
+import { ErrorList, FormField, SelectInputField, textInputProps, translatedField } from "#app/components/forms";
 
 export const meta: MetaFunction = ({ location }) => [
   { title: `${translator(langFromSearch(location.search)).t("accounts.title")} – Kliniske studier` },
@@ -59,6 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       csrf: page.csrf,
       ...data,
       hours: RESET_TOKEN_HOURS,
+      auditShown: AUDIT_ENTRIES_SHOWN,
       done: doneName ? { key: done, name: doneName } : null,
     },
     { headers: page.headers },
@@ -99,22 +100,30 @@ type ActionData =
 export default function Accounts() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
-  const { t, instant } = useTranslator();
+  const { t, instant, list } = useTranslator();
   const tk = (key: string) => t(key as MessageKey);
   const [form, fields] = useForm<InviteFields>({
     id: "inviter",
-    lastResult: result && "reply" in result ? result.reply : undefined,
+    lastResult: result?.kind === "invite-invalid" ? result.reply : undefined,
     shouldRevalidate: "onInput",
   });
-  // FormField's field with its problems in the page's language (Conform's metadata are getters: copied by name).
-  const described = (f: Pick<FieldMetadata<unknown>, "id" | "descriptionId" | "errorId" | "errors">) => ({
-    id: f.id,
-    descriptionId: f.descriptionId,
-    errorId: f.errorId,
-    errors: f.errors?.map(tk),
-  });
+  const described = (f: Parameters<typeof translatedField>[0]) => translatedField(f, tk);
   const refused = result && result.kind === "refused" ? result : null;
   const roleLabel = (role: string | null) => (role ? tk(`accounts.role.${role}`) : "–");
+  const roleOptions = ROLES.map((r) => ({ value: r, label: roleLabel(r) }));
+  const organisationOptions = d.organisations.map((o) => ({ value: o.id, label: o.name }));
+  const grantLabel = (g: { role: string | null; organisationNames: string[] }) =>
+    g.organisationNames.length
+      ? t("accounts.roleAt", { role: roleLabel(g.role), organisations: list(g.organisationNames) })
+      : roleLabel(g.role);
+  const organisationsLabel = (g: { organisationNames: string[] } | null) =>
+    g?.organisationNames.length ? list(g.organisationNames) : t("accounts.audit.none");
+  const auditText = (e: (typeof d.audit)[number]) =>
+    t(`accounts.audit.${e.action}` as MessageKey, {
+      role: e.to ? grantLabel(e.to) : "–",
+      from: e.action === "organisations-changed" ? organisationsLabel(e.from) : e.from ? grantLabel(e.from) : "–",
+      to: e.action === "organisations-changed" ? organisationsLabel(e.to) : e.to ? grantLabel(e.to) : "–",
+    });
   return (
     <>
       <SignedInBar name={d.user.name} csrf={d.csrf} roles={d.user.roles} />
@@ -176,41 +185,23 @@ export default function Accounts() {
           >
             <input {...textInputProps(fields.name)} autoComplete="off" />
           </FormField>
-          <FormField
-            field={described(fields.role)}
+          <SelectInputField
+            field={fields.role}
             label={t("accounts.field.role")}
             required
             requiredText={t("accounts.required")}
-          >
-            <select
-              {...getSelectProps(fields.role, { ariaDescribedBy: fields.role.descriptionId })}
-              key={fields.role.key}
-            >
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {roleLabel(r)}
-                </option>
-              ))}
-            </select>
-          </FormField>
-          <FormField
-            field={described(fields.organisations)}
+            errorText={tk}
+            options={roleOptions}
+          />
+          <SelectInputField
+            field={fields.organisations}
             label={t("accounts.field.organisations")}
             hint={t("accounts.field.organisations.hint")}
-          >
-            <select
-              {...getSelectProps(fields.organisations, { ariaDescribedBy: fields.organisations.descriptionId })}
-              key={fields.organisations.key}
-              multiple
-              size={6}
-            >
-              {d.organisations.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </FormField>
+            errorText={tk}
+            options={organisationOptions}
+            multiple
+            size={6}
+          />
           <p>
             <button type="submit">{t("accounts.invite.submit")}</button>
           </p>
@@ -219,82 +210,165 @@ export default function Accounts() {
 
       <section aria-labelledby="kontoer-overskrift">
         <h2 id="kontoer-overskrift">{t("accounts.list")}</h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="kontoer-tabell">
-          <table>
-            <caption id="kontoer-tabell">{t("accounts.list")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("accounts.col.name")}</th>
-                <th scope="col">{t("accounts.col.email")}</th>
-                <th scope="col">{t("accounts.col.roles")}</th>
-                <th scope="col">{t("accounts.col.status")}</th>
-                <th scope="col">{t("accounts.col.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.accounts.map((a) => (
-                <tr key={a.id}>
-                  <th scope="row">{a.name}</th>
-                  <td className="break">{a.email}</td>
-                  <td>
-                    {a.organisationNames.length
-                      ? t("accounts.roleAt", { role: roleLabel(a.role), organisations: a.organisationNames.join(", ") })
-                      : roleLabel(a.role)}
-                  </td>
-                  <td>{tk(`accounts.status.${a.state}`)}</td>
-                  <td>
-                    <Form method="post" className="inline-form">
-                      <CsrfField token={d.csrf} />
-                      <input type="hidden" name="account" value={a.id} />
-                      <input type="hidden" name="intent" value={a.state === "disabled" ? "enable" : "disable"} />
-                      <button
-                        type="submit"
-                        aria-label={t(a.state === "disabled" ? "accounts.enable.label" : "accounts.disable.label", {
-                          name: a.name,
-                        })}
-                      >
-                        {t(a.state === "disabled" ? "accounts.enable" : "accounts.disable")}
-                      </button>
-                    </Form>
-                    <Form method="post">
-                      <CsrfField token={d.csrf} />
-                      <input type="hidden" name="account" value={a.id} />
-                      <input type="hidden" name="intent" value="roles" />
-                      <fieldset>
-                        <legend>{t("accounts.roles.legend", { name: a.name })}</legend>
-                        <label htmlFor={`rolle-${a.id}`}>{t("accounts.field.role")}</label>{" "}
-                        <select id={`rolle-${a.id}`} name="role" defaultValue={a.role ?? "researcher"}>
-                          {ROLES.map((r) => (
-                            <option key={r} value={r}>
-                              {roleLabel(r)}
-                            </option>
-                          ))}
-                        </select>{" "}
-                        <label htmlFor={`org-${a.id}`}>{t("accounts.field.organisations")}</label>{" "}
-                        <select
-                          id={`org-${a.id}`}
-                          name="organisations"
-                          multiple
-                          size={3}
-                          defaultValue={a.organisationIds}
-                          aria-invalid={refused?.accountId === a.id ? true : undefined}
-                        >
-                          {d.organisations.map((o) => (
-                            <option key={o.id} value={o.id}>
-                              {o.name}
-                            </option>
-                          ))}
-                        </select>{" "}
-                        <button type="submit">{t("accounts.roles.submit")}</button>
-                      </fieldset>
-                    </Form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <TableRegion
+          id="kontoer-tabell"
+          caption={t("accounts.list")}
+          columns={["name", "email", "roles", "status", "actions"].map((c) => tk(`accounts.col.${c}`))}
+        >
+          {d.accounts.map((a) => (
+            <tr key={a.id}>
+              <th scope="row">{a.name}</th>
+              <td className="break">{a.email}</td>
+              <td>
+                {a.organisationNames.length
+                  ? t("accounts.roleAt", { role: roleLabel(a.role), organisations: a.organisationNames.join(", ") })
+                  : roleLabel(a.role)}
+              </td>
+              <td>{tk(`accounts.status.${a.state}`)}</td>
+              <td>
+                <AccountActions
+                  account={a}
+                  csrf={d.csrf}
+                  organisations={d.organisations}
+                  refused={refused?.accountId === a.id ? refused : null}
+                  roleLabel={roleLabel}
+                />
+              </td>
+            </tr>
+          ))}
+        </TableRegion>
       </section>
+
+      <section aria-labelledby="logg-overskrift">
+        <h2 id="logg-overskrift">{t("accounts.audit.heading")}</h2>
+        <p>{t("accounts.audit.lead", { count: d.auditShown })}</p>
+        {d.audit.length === 0 ? (
+          <p>{t("accounts.audit.empty")}</p>
+        ) : (
+          <TableRegion
+            id="logg-tabell"
+            testId="kontologg"
+            caption={t("accounts.audit.heading")}
+            columns={["when", "who", "account", "what"].map((c) => tk(`accounts.audit.col.${c}`))}
+          >
+            {d.audit.map((e) => (
+              <tr key={e.id}>
+                <td>{instant(e.at)}</td>
+                <td>{e.actorName ?? t("accounts.audit.cli")}</td>
+                <th scope="row">{e.accountName}</th>
+                <td>{auditText(e)}</td>
+              </tr>
+            ))}
+          </TableRegion>
+        )}
+      </section>
+    </>
+  );
+}
+
+/** A scrollable, keyboard-reachable table with its caption and column headings. */
+function TableRegion({
+  id,
+  caption,
+  columns,
+  testId,
+  children,
+}: {
+  id: string;
+  caption: string;
+  columns: string[];
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={id}>
+      <table data-testid={testId}>
+        <caption id={id}>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+type Refused = Extract<ActionData, { kind: "refused" }>;
+
+/**
+ * One account's two forms (Conform, each its own id): disable or re-enable, and role with
+ * organisations. A refusal for this account shows on its field (or under the button), in the
+ * page's language; the role form starts from the account's present role and organisations.
+ */
+function AccountActions({
+  account,
+  csrf,
+  organisations,
+  refused,
+  roleLabel,
+}: {
+  account: { id: number; name: string; state: string; role: string | null; organisationIds: string[] };
+  csrf: string;
+  organisations: { id: string; name: string }[];
+  refused: Refused | null;
+  roleLabel: (role: string | null) => string;
+}) {
+  const { t } = useTranslator();
+  const tk = (key: string) => t(key as MessageKey);
+  const [stateForm] = useForm({
+    id: `konto-${account.id}-status`,
+    lastResult: refused?.form === "state" ? refused.reply : undefined,
+  });
+  const [rolesForm, fields] = useForm<InviteFields>({
+    id: `konto-${account.id}-rolle`,
+    lastResult: refused?.form === "roles" ? refused.reply : undefined,
+    defaultValue: { role: account.role ?? "researcher", organisations: account.organisationIds },
+  });
+  const disabled = account.state === "disabled";
+  return (
+    <>
+      <Form method="post" className="inline-form" {...getFormProps(stateForm)}>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="account" value={account.id} />
+        <input type="hidden" name="intent" value={disabled ? "enable" : "disable"} />
+        <button
+          type="submit"
+          aria-label={t(disabled ? "accounts.enable.label" : "accounts.disable.label", { name: account.name })}
+        >
+          {t(disabled ? "accounts.enable" : "accounts.disable")}
+        </button>
+        <ErrorList id={stateForm.errorId} errors={stateForm.errors?.map(tk)} />
+      </Form>
+      <Form method="post" {...getFormProps(rolesForm)}>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="account" value={account.id} />
+        <input type="hidden" name="intent" value="roles" />
+        <fieldset>
+          <legend>{t("accounts.roles.legend", { name: account.name })}</legend>
+          <ErrorList id={rolesForm.errorId} errors={rolesForm.errors?.map(tk)} />
+          <SelectInputField
+            field={fields.role}
+            label={t("accounts.field.role")}
+            errorText={tk}
+            options={ROLES.map((r) => ({ value: r, label: roleLabel(r) }))}
+          />
+          <SelectInputField
+            field={fields.organisations}
+            label={t("accounts.field.organisations")}
+            errorText={tk}
+            options={organisations.map((o) => ({ value: o.id, label: o.name }))}
+            multiple
+            size={3}
+          />
+          <button type="submit">{t("accounts.roles.submit")}</button>
+        </fieldset>
+      </Form>
     </>
   );
 }

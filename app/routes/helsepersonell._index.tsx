@@ -10,6 +10,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "#app/components/ErrorPage";
 import { LocalizedText } from "#app/components/LocalizedText";
+import { Field, SelectField } from "#app/components/fields";
+import { RegionFilter, SexFilter, StatusFilter } from "#app/components/search-fields";
 import { fieldProblem, ProblemSummary } from "#app/components/ProblemSummary";
 import { DemoBadge, StatusBadge } from "#app/components/StatusBadge";
 import { publicPageHeaders } from "#app/http/cache-headers";
@@ -78,12 +80,12 @@ export default function ClinicianSearch() {
         <fieldset>
           <legend>{t("clinician.filter.study")}</legend>
           <div className="field-grid dense">
-            <div className="field">
-              <label htmlFor="icd10">{t("clinician.filter.icd10")}</label>
-              <p id="icd10-hint" className="hint">
-                {t("clinician.filter.icd10.hint")}
-              </p>
-              {icd10.message}
+            <Field
+              id="icd10"
+              label={t("clinician.filter.icd10")}
+              hint={t("clinician.filter.icd10.hint")}
+              {...icd10.fieldProps}
+            >
               <input
                 id="icd10"
                 name="icd10"
@@ -98,26 +100,19 @@ export default function ClinicianSearch() {
                   <option key={c.code} value={`${c.code} ${c.name}`} />
                 ))}
               </datalist>
-            </div>
-            <div className="field">
-              <label htmlFor="q">{t("clinician.filter.q")}</label>
-              {q.message}
+            </Field>
+            <Field id="q" label={t("clinician.filter.q")} {...q.fieldProps}>
               <input id="q" name="q" type="search" defaultValue={params.q} {...q.inputProps} />
-            </div>
-            <div className="field">
-              <label htmlFor="status">{t("clinician.filter.status")}</label>
-              {status.message}
-              <select id="status" name="status" defaultValue={params.status} data-default="apen" {...status.inputProps}>
-                {STATUS_PARAMS.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`search.status.${s}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="helseforetak">{t("clinician.filter.organisation")}</label>
-              {org.message}
+            </Field>
+            <StatusFilter
+              t={t}
+              label={t("clinician.filter.status")}
+              value={params.status}
+              problem={status}
+              statuses={STATUS_PARAMS}
+              defaultStatus="apen"
+            />
+            <Field id="helseforetak" label={t("clinician.filter.organisation")} {...org.fieldProps}>
               <select
                 id="helseforetak"
                 name="helseforetak"
@@ -135,51 +130,34 @@ export default function ClinicianSearch() {
                   </optgroup>
                 ))}
               </select>
-            </div>
-            <div className="field">
-              <label htmlFor="region">{t("search.field.region")}</label>
-              {region.message}
-              <select id="region" name="region" defaultValue={params.region ?? ""} {...region.inputProps}>
-                <option value="">{t("search.field.region.all")}</option>
-                {options.regions.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="fase">{t("clinician.filter.phase")}</label>
-              {phase.message}
-              <select id="fase" name="fase" defaultValue={params.fase ?? ""} {...phase.inputProps}>
-                <option value="">{t("clinician.filter.phase.all")}</option>
-                {options.phases.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="type">{t("clinician.filter.type")}</label>
-              {type.message}
-              <select id="type" name="type" defaultValue={params.type ?? ""} {...type.inputProps}>
-                <option value="">{t("clinician.filter.type.all")}</option>
-                {options.types.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            </Field>
+            <RegionFilter t={t} value={params.region} problem={region} regions={options.regions} />
+            <SelectField
+              id="fase"
+              label={t("clinician.filter.phase")}
+              {...phase.fieldProps}
+              control={{ name: "fase", defaultValue: params.fase ?? "", ...phase.inputProps }}
+              options={[
+                { value: "", label: t("clinician.filter.phase.all") },
+                ...options.phases.map((p) => ({ value: p.id, label: p.name })),
+              ]}
+            />
+            <SelectField
+              id="type"
+              label={t("clinician.filter.type")}
+              {...type.fieldProps}
+              control={{ name: "type", defaultValue: params.type ?? "", ...type.inputProps }}
+              options={[
+                { value: "", label: t("clinician.filter.type.all") },
+                ...options.types.map((p) => ({ value: p.id, label: p.name })),
+              ]}
+            />
           </div>
         </fieldset>
         <fieldset>
           <legend>{t("clinician.filter.patient")}</legend>
           <div className="field-grid dense">
-            <div className="field">
-              <label htmlFor="alder">{t("clinician.filter.age")}</label>
-              {age.message}
+            <Field id="alder" label={t("clinician.filter.age")} {...age.fieldProps}>
               <input
                 id="alder"
                 name="alder"
@@ -189,33 +167,20 @@ export default function ClinicianSearch() {
                 defaultValue={params.alder ?? ""}
                 {...age.inputProps}
               />
-            </div>
-            <div className="field">
-              <label htmlFor="kjonn">{t("clinician.filter.sex")}</label>
-              {sex.message}
-              <select id="kjonn" name="kjonn" defaultValue={params.kjonn ?? ""} {...sex.inputProps}>
-                <option value="">{t("search.field.sex.any")}</option>
-                <option value="kvinne">{t("search.field.sex.kvinne")}</option>
-                <option value="mann">{t("search.field.sex.mann")}</option>
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="sortering">{t("clinician.filter.sort")}</label>
-              {sort.message}
-              <select
-                id="sortering"
-                name="sortering"
-                defaultValue={view.sort}
-                data-default={params.q ? "relevans" : "stenger"}
-                {...sort.inputProps}
-              >
-                {CLINICIAN_SORTS.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`clinician.sort.${SORT_FOR_ENGINE[s]}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            </Field>
+            <SexFilter t={t} label={t("clinician.filter.sex")} value={params.kjonn} problem={sex} />
+            <SelectField
+              id="sortering"
+              label={t("clinician.filter.sort")}
+              {...sort.fieldProps}
+              control={{
+                name: "sortering",
+                defaultValue: view.sort,
+                "data-default": params.q ? "relevans" : "stenger",
+                ...sort.inputProps,
+              }}
+              options={CLINICIAN_SORTS.map((s) => ({ value: s, label: t(`clinician.sort.${SORT_FOR_ENGINE[s]}`) }))}
+            />
           </div>
         </fieldset>
         <div className="form-actions">

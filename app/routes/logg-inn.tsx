@@ -1,4 +1,8 @@
-/** /logg-inn: e-mail + password (app/auth/auth.server.ts), rate-limited, with a CSRF token. */
+/**
+ * /logg-inn: e-mail + password (app/auth/auth.server.ts), rate-limited, with a CSRF token. The form
+ * is read with Conform + zod (app/forms/sign-in-form.ts); problems on their fields in the page's
+ * language, and one message for a wrong e-mail or password (never whether the account exists).
+ */
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "#app/db.server";
@@ -12,7 +16,11 @@ import {
 import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
 import { homePath } from "#app/auth/policy";
 import { readForm, signedInHeaders } from "#app/auth/route.server";
-import { CsrfField, FieldError } from "#app/components/SignedIn";
+import { getFormProps, useForm } from "@conform-to/react";
+import { CsrfField } from "#app/components/SignedIn";
+import { InputField } from "#app/components/forms";
+import { parseSignInForm } from "#app/forms/sign-in-form";
+import type { MessageKey } from "#app/i18n/messages/nb";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
@@ -43,24 +51,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   requireCsrf(request, form);
-  const email = String(form.get("email") ?? "").trim();
-  const password = String(form.get("password") ?? "");
-  const returnTo = askedReturnPath(form.get("til"));
-  const { t } = translator(langFromRequest(request));
-  const errors: { email?: string; password?: string; form?: string } = {};
-  if (!email) errors.email = t("signIn.error.email");
-  if (!password) errors.password = t("signIn.error.password");
-  if (errors.email || errors.password) return json({ errors, email }, { status: 400, headers: PRIVATE_HEADERS });
+  const submission = parseSignInForm(form);
+  // The password never comes back to the page.
+  const hideFields = ["password"];
+  if (submission.status !== "success")
+    return json({ reply: submission.reply({ hideFields }), waitMinutes: 0 }, { status: 400, headers: PRIVATE_HEADERS });
+  const { email, password, til } = submission.value;
+  const returnTo = askedReturnPath(til);
   const result = await signInWithPassword(getDb(), { email, password, client: requestClient(request, context) });
   if (!result.ok) {
-    const formErrors: typeof errors = { form: result.message };
+    // One message whether or not the account exists.
     if (result.reason === "rate-limited") {
       return json(
-        { errors: formErrors, email },
+        {
+          reply: submission.reply({ formErrors: ["signIn.error.rateLimited"], hideFields }),
+          waitMinutes: Math.max(1, Math.ceil(result.retryAfterSeconds / 60)),
+        },
         { status: 429, headers: { ...PRIVATE_HEADERS, "Retry-After": String(result.retryAfterSeconds) } },
       );
     }
-    return json({ errors: formErrors, email }, { status: 401, headers: PRIVATE_HEADERS });
+    return json(
+      { reply: submission.reply({ formErrors: ["signIn.error.invalid"], hideFields }), waitMinutes: 0 },
+      { status: 401, headers: PRIVATE_HEADERS },
+    );
   }
   const headers = new Headers(PRIVATE_HEADERS);
   for (const c of result.setCookies) headers.append("Set-Cookie", c);
@@ -70,47 +83,44 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function SignIn() {
   const { csrf, returnTo } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
-  const errors = data?.errors ?? {};
-  const { t } = useTranslator();
+  const { t, plural } = useTranslator();
+  const [form, fields] = useForm<{ email: string; password: string; til: string }>({
+    id: "logg-inn",
+    lastResult: data?.reply,
+    shouldRevalidate: "onInput",
+  });
+  const tk = (key: string) => t(key as MessageKey);
+  const formErrors = (form.errors ?? []).map((key) =>
+    key === "signIn.error.rateLimited" ? plural("signIn.error.rateLimited", data?.waitMinutes ?? 1) : tk(key),
+  );
   return (
     <>
       <h1>{t("signIn.title")}</h1>
       <p className="lead">{t("signIn.lead")}</p>
-      {errors.form ? (
-        <div className="problem-summary" role="alert">
-          <p>{errors.form}</p>
+      {formErrors.length ? (
+        <div className="problem-summary" role="alert" id={form.errorId}>
+          <p>{formErrors.join(" ")}</p>
         </div>
       ) : null}
-      <Form method="post" className="auth-form" noValidate>
+      <Form method="post" className="auth-form" {...getFormProps(form)}>
         <CsrfField token={csrf} />
         <input type="hidden" name="til" value={returnTo} />
-        <div>
-          <label htmlFor="email">{t("signIn.email")}</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            defaultValue={data?.email ?? ""}
-            aria-invalid={errors.email ? true : undefined}
-            aria-describedby={errors.email ? "email-feil" : undefined}
-          />
-          <FieldError id="email-feil" message={errors.email} />
-        </div>
-        <div>
-          <label htmlFor="password">{t("signIn.password")}</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            aria-invalid={errors.password ? true : undefined}
-            aria-describedby={errors.password ? "password-feil" : undefined}
-          />
-          <FieldError id="password-feil" message={errors.password} />
-        </div>
+        <InputField
+          field={fields.email}
+          label={t("signIn.email")}
+          type="email"
+          errorText={tk}
+          autoComplete="username"
+          required
+        />
+        <InputField
+          field={fields.password}
+          label={t("signIn.password")}
+          type="password"
+          errorText={tk}
+          autoComplete="current-password"
+          required
+        />
         <div>
           <button type="submit">{t("signIn.submit")}</button>
         </div>

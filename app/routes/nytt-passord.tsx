@@ -1,4 +1,8 @@
-/** /nytt-passord?token=…: set a password with a one-time token from `npm run user:reset-password`. */
+/**
+ * /nytt-passord?token=…: set a password with a one-time token (an invitation, or `npm run
+ * user:reset-password`). Read with Conform + zod (app/forms/sign-in-form.ts): 12–1024 characters,
+ * typed the same twice; each problem on its field in the page's language.
+ */
 import {
   json,
   redirect,
@@ -11,10 +15,13 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { getDb } from "#app/db.server";
 import { PRIVATE_HEADERS } from "#app/auth/auth.server";
 import { csrfToken, requireCsrf } from "#app/auth/csrf.server";
-import { passwordProblem } from "#app/auth/password.server";
 import { resetPassword, userForResetToken } from "#app/auth/reset.server";
 import { readForm, signedInHeaders } from "#app/auth/route.server";
-import { CsrfField, FieldError } from "#app/components/SignedIn";
+import { getFormProps, useForm } from "@conform-to/react";
+import { CsrfField } from "#app/components/SignedIn";
+import { ErrorList, InputField } from "#app/components/forms";
+import { parseNewPasswordForm } from "#app/forms/sign-in-form";
+import type { MessageKey } from "#app/i18n/messages/nb";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
@@ -47,22 +54,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);
   requireCsrf(request, form);
-  const token = String(form.get("token") ?? "");
-  const password = String(form.get("password") ?? "");
-  const repeat = String(form.get("repeat") ?? "");
-  const lang = langFromRequest(request);
-  const { t } = translator(lang);
-  const problem = passwordProblem(password) ?? (password !== repeat ? t("password.error.different") : null);
-  if (problem) return json({ error: problem }, { status: 400, headers: NO_REFERRER });
-  const user = await resetPassword(getDb(), token, password);
-  if (!user) return json({ error: t("password.error.used") }, { status: 400, headers: NO_REFERRER });
-  return redirect(withLang("/logg-inn", lang), { headers: NO_REFERRER });
+  const submission = parseNewPasswordForm(form);
+  // Neither password comes back to the page.
+  const hideFields = ["password", "repeat"];
+  if (submission.status !== "success")
+    return json({ reply: submission.reply({ hideFields }) }, { status: 400, headers: NO_REFERRER });
+  const user = await resetPassword(getDb(), submission.value.token, submission.value.password);
+  if (!user)
+    return json(
+      { reply: submission.reply({ formErrors: ["password.error.used"], hideFields }) },
+      { status: 400, headers: NO_REFERRER },
+    );
+  return redirect(withLang("/logg-inn", langFromRequest(request)), { headers: NO_REFERRER });
 }
 
 export default function NewPassword() {
   const { csrf, token, valid, email } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const { t } = useTranslator();
+  const tk = (key: string) => t(key as MessageKey);
+  const [form, fields] = useForm<{ token: string; password: string; repeat: string }>({
+    id: "nytt-passord",
+    lastResult: data?.reply,
+    shouldRevalidate: "onInput",
+  });
   return (
     <>
       <h1>{t("password.title")}</h1>
@@ -71,26 +86,26 @@ export default function NewPassword() {
           {t("password.invalid")}
         </p>
       ) : (
-        <Form method="post" className="auth-form" noValidate>
+        <Form method="post" className="auth-form" {...getFormProps(form)}>
           <p>{t("password.for", { email: email ?? "" })}</p>
           <CsrfField token={csrf} />
           <input type="hidden" name="token" value={token} />
-          <div>
-            <label htmlFor="password">{t("password.new")}</label>
-            <input
-              id="password"
-              name="password"
+          {form.errors?.length ? (
+            <div className="problem-summary" role="alert">
+              <ErrorList id={form.errorId} errors={form.errors.map(tk)} />
+            </div>
+          ) : null}
+          {([fields.password, fields.repeat] as const).map((field, i) => (
+            <InputField
+              key={field.name}
+              field={field}
+              label={t(i === 0 ? "password.new" : "password.repeat")}
               type="password"
+              errorText={tk}
               autoComplete="new-password"
               required
-              aria-describedby={data?.error ? "pw-feil" : undefined}
             />
-          </div>
-          <div>
-            <label htmlFor="repeat">{t("password.repeat")}</label>
-            <input id="repeat" name="repeat" type="password" autoComplete="new-password" required />
-          </div>
-          <FieldError id="pw-feil" message={data?.error} />
+          ))}
           <div>
             <button type="submit">{t("password.save")}</button>
           </div>

@@ -11,6 +11,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ErrorPage } from "#app/components/ErrorPage";
 import { LocalizedText } from "#app/components/LocalizedText";
+import { Field, SelectField } from "#app/components/fields";
+import { RegionFilter, SexFilter, StatusFilter } from "#app/components/search-fields";
 import { fieldProblem, ProblemSummary } from "#app/components/ProblemSummary";
 import { DemoBadge, StatusBadge } from "#app/components/StatusBadge";
 import { LiveRegion, SEARCH_LIVE_TEXTS } from "#app/components/LiveRegion";
@@ -78,12 +80,7 @@ export default function PatientSearch() {
         data-live-search=""
       >
         {lang !== "nb" ? <input type="hidden" name="lang" value={lang} /> : null}
-        <div className="field">
-          <label htmlFor="q">{t("search.field.q")}</label>
-          <p id="q-hint" className="hint">
-            {t("search.field.q.hint")}
-          </p>
-          {q.message}
+        <Field id="q" label={t("search.field.q")} hint={t("search.field.q.hint")} {...q.fieldProps}>
           <div className="search-row">
             <input
               id="q"
@@ -97,33 +94,24 @@ export default function PatientSearch() {
             />
             <button type="submit">{t("search.submit")}</button>
           </div>
-        </div>
-        <div className="field">
-          <label htmlFor="status">{t("search.field.status")}</label>
-          {status.message}
-          <select
-            id="status"
-            name="status"
-            defaultValue={params.status}
-            data-default={DEFAULT_PATIENT_STATUS}
-            {...status.inputProps}
-          >
-            {PATIENT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`search.status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        </Field>
+        <StatusFilter
+          t={t}
+          label={t("search.field.status")}
+          value={params.status}
+          problem={status}
+          statuses={PATIENT_STATUSES}
+          defaultStatus={DEFAULT_PATIENT_STATUS}
+        />
         <details className="more-filters" open={moreOpen}>
           <summary>{t("search.more")}</summary>
           <div className="field-grid">
-            <div className="field">
-              <label htmlFor="postnummer">{t("search.field.postcode")}</label>
-              <p id="postnummer-hint" className="hint">
-                {t("search.field.postcode.hint")}
-              </p>
-              {postcode.message}
+            <Field
+              id="postnummer"
+              label={t("search.field.postcode")}
+              hint={t("search.field.postcode.hint")}
+              {...postcode.fieldProps}
+            >
               <input
                 id="postnummer"
                 name="postnummer"
@@ -134,24 +122,19 @@ export default function PatientSearch() {
                 defaultValue={view.raw.postnummer}
                 {...postcode.inputProps}
               />
-            </div>
-            <div className="field">
-              <label htmlFor="sortering">{t("search.field.sort")}</label>
-              <p id="sortering-hint" className="hint">
-                {t("search.field.sort.hint")}
-              </p>
-              {sort.message}
-              <select id="sortering" name="sortering" defaultValue={params.sortering ?? ""} {...sort.inputProps}>
-                <option value="">{t("search.sort.best")}</option>
-                <option value="naermest">{t("search.sort.naermest")}</option>
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="alder">{t("search.field.age")}</label>
-              <p id="alder-hint" className="hint">
-                {t("search.field.age.hint")}
-              </p>
-              {age.message}
+            </Field>
+            <SelectField
+              id="sortering"
+              label={t("search.field.sort")}
+              hint={t("search.field.sort.hint")}
+              {...sort.fieldProps}
+              control={{ name: "sortering", defaultValue: params.sortering ?? "", ...sort.inputProps }}
+              options={[
+                { value: "", label: t("search.sort.best") },
+                { value: "naermest", label: t("search.sort.naermest") },
+              ]}
+            />
+            <Field id="alder" label={t("search.field.age")} hint={t("search.field.age.hint")} {...age.fieldProps}>
               <input
                 id="alder"
                 name="alder"
@@ -161,28 +144,9 @@ export default function PatientSearch() {
                 defaultValue={view.raw.alder}
                 {...age.inputProps}
               />
-            </div>
-            <div className="field">
-              <label htmlFor="kjonn">{t("search.field.sex")}</label>
-              {sex.message}
-              <select id="kjonn" name="kjonn" defaultValue={params.kjonn ?? ""} {...sex.inputProps}>
-                <option value="">{t("search.field.sex.any")}</option>
-                <option value="kvinne">{t("search.field.sex.kvinne")}</option>
-                <option value="mann">{t("search.field.sex.mann")}</option>
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor="region">{t("search.field.region")}</label>
-              {region.message}
-              <select id="region" name="region" defaultValue={params.region ?? ""} {...region.inputProps}>
-                <option value="">{t("search.field.region.all")}</option>
-                {view.regions.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            </Field>
+            <SexFilter t={t} label={t("search.field.sex")} value={params.kjonn} problem={sex} />
+            <RegionFilter t={t} value={params.region} problem={region} regions={view.regions} />
           </div>
         </details>
       </form>

@@ -8,18 +8,36 @@ import type { Principal } from "#app/auth/policy";
 import { invite } from "#app/auth/invite.server";
 import { parseAccountForm, parseInviteForm, parseRolesForm } from "#app/forms/account-form";
 import { AccountProblemError, changeAccount, listAccounts } from "#app/models/account-admin.server";
+import { listAccountAudit, type AuditGrant } from "#app/models/account-audit.server";
 import { listOrganisations } from "#app/models/reference.server";
 import { getUser } from "#app/models/user.server";
 import { sendInvitationMail } from "#app/mail/invitation.server";
 import { translator } from "#app/i18n/translate";
 import type { Lang } from "#app/i18n/languages";
 
+/** How many audit entries the page shows. */
+export const AUDIT_ENTRIES_SHOWN = 20;
+
 export function accountsPage(db: Db, actor: Principal) {
   const accounts = listAccounts(db, actor);
   const organisations = listOrganisations(db).map((o) => ({ id: o.id, name: o.name }));
   const names = new Map(organisations.map((o) => [o.id, o.name]));
+  const grant = (g: AuditGrant) => ({
+    role: g.role,
+    organisationNames: g.organisations.map((id) => names.get(id) ?? id),
+  });
   return {
     organisations,
+    // The latest account actions, names not ids (the words and dates are the page's).
+    audit: listAccountAudit(db, actor, AUDIT_ENTRIES_SHOWN).map((e) => ({
+      id: e.id,
+      at: e.at,
+      action: e.action,
+      accountName: e.accountName,
+      actorName: e.actorName,
+      from: e.detail && "from" in e.detail ? grant(e.detail.from) : null,
+      to: e.detail ? grant("to" in e.detail ? e.detail.to : e.detail) : null,
+    })),
     accounts: accounts.map((a) => {
       const role = a.roles[0]?.role ?? null;
       return {
@@ -41,7 +59,16 @@ export type AccountActionResult =
   | { kind: "invite-invalid"; reply: ReturnType<ReturnType<typeof parseInviteForm>["reply"]> }
   | { kind: "invited"; name: string; link: string; expiresAt: string; mailed: boolean | null }
   | { kind: "done"; done: "disabled" | "enabled" | "roles"; accountId: number }
-  | { kind: "refused"; accountId: number | null; field: string; key: string };
+  | {
+      kind: "refused";
+      accountId: number | null;
+      /** Which of the row's two forms: the state (disable/enable) or the role and organisations. */
+      form: "state" | "roles";
+      field: string;
+      key: string;
+      /** Conform's reply for that row's form: the problem on its field (the state form's on the form). */
+      reply: ReturnType<ReturnType<typeof parseRolesForm>["reply"]>;
+    };
 
 export interface AccountActionOptions {
   /** The portal's public address, for the link. */
@@ -89,18 +116,30 @@ export async function accountAction(
       return { kind: "invite-invalid", reply: submission.reply({ fieldErrors: { [field]: [error.key] } }) };
     }
   }
-  const submission = intent === "roles" ? parseRolesForm(form) : parseAccountForm(form);
+  const rowForm = intent === "roles" ? ("roles" as const) : ("state" as const);
+  const submission = rowForm === "roles" ? parseRolesForm(form) : parseAccountForm(form);
+  /** The refusal, on its field in the row's form (a state change has only its button: on the form). */
+  const refused = (accountId: number | null, field: string, key: string): AccountActionResult => ({
+    kind: "refused",
+    accountId,
+    form: rowForm,
+    field,
+    key,
+    reply:
+      rowForm === "roles" && (field === "role" || field === "organisations")
+        ? submission.reply({ fieldErrors: { [field]: [key] } })
+        : submission.reply({ formErrors: [key] }),
+  });
   if (submission.status !== "success") {
     const account = Number(form.get("account"));
     const errors = submission.error ?? {};
     const field = Object.keys(errors)[0] ?? "intent";
     const key = errors[field]?.[0] ?? "accounts.problem.unknownAccount";
-    return {
-      kind: "refused",
-      accountId: Number.isInteger(account) && account > 0 ? account : null,
+    return refused(
+      Number.isInteger(account) && account > 0 ? account : null,
       field,
-      key: key.startsWith("accounts.") ? key : "accounts.problem.unknownAccount",
-    };
+      key.startsWith("accounts.") ? key : "accounts.problem.unknownAccount",
+    );
   }
   const v = submission.value;
   try {
@@ -117,7 +156,7 @@ export async function accountAction(
     return { kind: "done", done: v.intent === "disable" ? "disabled" : "enabled", accountId: v.account };
   } catch (error) {
     if (!(error instanceof AccountProblemError)) throw error;
-    return { kind: "refused", accountId: v.account, field: error.field, key: error.key };
+    return refused(v.account, error.field, error.key);
   }
 }
 

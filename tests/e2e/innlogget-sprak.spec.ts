@@ -98,3 +98,26 @@ for (const lang of ["nn", "en"] as const) {
     await expectNoAxeViolations(page, `editor's studies ${lang}`);
   });
 }
+
+// The bug from issue 18's notes: signed in on a bokmål sign-in page whose return path is in
+// another language (the way a signed-out link to an English page arrives there after a switch
+// to bokmål), the client-side navigation after sign-in showed the sign-in page's bokmål texts
+// under `<html lang="en">` until a reload. Now the page waits for that language's texts.
+for (const lang of ["nn", "en"] as const) {
+  const w = WORDS[lang];
+  test(`signed in on a bokmål page with a ${lang} return path: ${lang} at once and after clicking`, async ({
+    page,
+  }) => {
+    await page.goto(`/logg-inn?til=${encodeURIComponent(`/redaksjon?lang=${lang}`)}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Logg inn");
+    await page.getByLabel("E-postadresse").fill(EDITOR);
+    await page.getByLabel("Passord").fill(PASSWORD);
+    await page.getByRole("button", { name: "Logg inn" }).click();
+    await expect(page).toHaveURL(new RegExp(`/redaksjon\\?lang=${lang}$`));
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(w.editorial);
+    await page.getByRole("link", { name: w.myStudies }).first().click();
+    await expect(page).toHaveURL(new RegExp(`/forsker/studier\\?lang=${lang}$`));
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(w.myStudies);
+  });
+}

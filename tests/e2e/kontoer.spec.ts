@@ -91,9 +91,13 @@ for (const lang of ["nb", "nn", "en"] as const) {
     const w = WORDS[lang];
     const path = lang === "nb" ? "/admin/kontoer" : `/admin/kontoer?lang=${lang}`;
     await signIn(page, ADMIN, PASSWORD, path);
-    // A full load in the page's language (a client-side navigation keeps the sign-in page's texts).
-    await page.goto(path);
+    // Straight from the bokmål sign-in page, without a reload, in the page's language.
     await expect(page.getByRole("heading", { level: 1, name: w.title })).toBeVisible();
+    // The signed-in bar's link to this page keeps the language too.
+    await expect(page.getByRole("link", { name: w.title, exact: true })).toHaveAttribute(
+      "href",
+      lang === "nb" ? "/admin/kontoer" : `/admin/kontoer?lang=${lang}`,
+    );
     await expectNoAxeViolations(page, `accounts ${lang}`);
 
     const form = page.getByRole("region", { name: w.inviteHeading });
@@ -117,6 +121,10 @@ for (const lang of ["nb", "nn", "en"] as const) {
 
     await page.getByRole("button", { name: `${w.disable} ${name}` }).click();
     await expect(page.getByRole("status")).toContainText(w.disabled);
+    // The audit trail names who invited and disabled the account (the newest first).
+    const trail = page.getByTestId("kontologg");
+    await expect(trail.getByRole("row", { name: name }).first()).toContainText("Astrid E2E-admin");
+    expect(await trail.getByRole("row", { name: name }).count()).toBe(2);
     await expectNoAxeViolations(page, `account disabled ${lang}`);
   });
 }

@@ -218,6 +218,13 @@ describe("changing role and organisations", () => {
     });
     expect(none.res.status).toBe(400);
     expect(none.body).toContain("Velg minst én organisasjon for en forsker eller redaktør.");
+    // …on the organisations field of that account's form (Conform), marked invalid.
+    expect(none.body).toContain(
+      `<p id="konto-${ids.editorStOlavs}-rolle-organisations-error" class="field-error">Velg minst én organisasjon for en forsker eller redaktør.</p>`,
+    );
+    expect(none.body).toMatch(
+      new RegExp(`<select[^>]*id="konto-${ids.editorStOlavs}-rolle-organisations"[^>]*aria-invalid="true"`),
+    );
     expect(db.prepare("SELECT count(*) FROM user_roles WHERE user_id = ?").pluck().get(ids.editorStOlavs)).toBe(2);
   });
 });
@@ -237,9 +244,48 @@ describe("at least one active administrator remains", () => {
     ]);
     expect(demote.res.status).toBe(400);
     expect(demote.body).toContain("Det må alltid være minst én aktiv nasjonal administrator.");
+    expect(demote.body).toContain(
+      `<p id="konto-${ids.admin}-rolle-role-error" class="field-error">Det må alltid være minst én aktiv nasjonal administrator.`,
+    );
+    // …and only there: not on the invitation form.
+    expect(demote.body).not.toContain('id="inviter-role-error"');
     expect(db.prepare("SELECT disabled_at FROM users WHERE id = ?").pluck().get(ids.admin)).toBeNull();
     expect(db.prepare("SELECT role FROM user_roles WHERE user_id = ?").pluck().all(ids.admin)).toEqual(["admin"]);
     expect((await admin.get("/admin/kontoer")).res.status).toBe(200);
+  });
+});
+
+describe("the audit trail of account actions (ADR 0029)", () => {
+  it("the administrator sees who did what to which account, by name and with dates in words, in nb and en", async () => {
+    const admin = await as("admin");
+    const nb = await admin.get("/admin/kontoer");
+    expect(nb.body).toContain("Siste endringer av kontoer");
+    const table = (html: string) => decode(/<table data-testid="kontologg">[\s\S]*?<\/table>/.exec(html)?.[0] ?? "");
+    // Earlier tests here invited Nora Ny (an editor at OUS) and disabled, re-enabled and changed others.
+    expect(table(nb.body)).toMatch(
+      /<td>Nina Admin<\/td><th scope="row">Nora Ny<\/th><td>Invitert som Redaktør ved [^<]+<\/td>/,
+    );
+    expect(table(nb.body)).toContain("Sperret");
+    expect(table(nb.body)).toMatch(
+      /\d{1,2}\. (januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember) \d{4}/,
+    );
+    // Names, never ids or addresses.
+    expect(table(nb.body)).not.toContain("@");
+    const en = await admin.get("/admin/kontoer?lang=en");
+    expect(en.body).toContain("Latest changes to accounts");
+    expect(table(en.body)).toMatch(/Invited as Editor at [^<]+<\/td>/);
+    const entries = db.prepare("SELECT count(*) FROM account_audit").pluck().get() as number;
+    expect(entries).toBeGreaterThan(0);
+    // Anyone else gets no page at all (the authorisation matrix has every role), and their refused change writes nothing.
+    const editor = await as("editorOus");
+    const refused = await editor.get("/admin/kontoer");
+    expect(refused.res.status).toBe(403);
+    expect(refused.body).not.toContain("Nora Ny");
+    await editor.get("/forsker/studier");
+    expect((await editor.post("/admin/kontoer", { intent: "disable", account: String(ids.admin) })).res.status).toBe(
+      403,
+    );
+    expect(db.prepare("SELECT count(*) FROM account_audit").pluck().get()).toBe(entries);
   });
 });
 

@@ -114,6 +114,30 @@ describe("signing in and out", () => {
     expect(r.body).toContain("Skriv e-postadressen din.");
   });
 
+  it("says it on the field and in the page's language (en, nn); a wrong password is one message, never echoed", async () => {
+    const c = client();
+    await c.get("/logg-inn?lang=en");
+    const empty = await c.post("/logg-inn?lang=en", { email: "", password: "" });
+    expect(empty.res.status).toBe(400);
+    expect(empty.body).toMatch(/<p id="[^"]*email-error" class="field-error">Enter your email address\.<\/p>/);
+    expect(empty.body).toMatch(/<p id="[^"]*password-error" class="field-error">Enter your password\.<\/p>/);
+    const wrong = await c.post("/logg-inn?lang=nn", {
+      email: "finst.ikkje@example.no",
+      password: "hemmeleg-feil-passord",
+    });
+    expect(wrong.res.status).toBe(401);
+    expect(wrong.body).toContain("Feil e-postadresse eller passord.");
+    expect(wrong.body).toContain('value="finst.ikkje@example.no"');
+    expect(wrong.body).not.toContain("hemmeleg-feil-passord");
+    const en = await c.post("/logg-inn?lang=en", {
+      email: PEOPLE.researcherOus.email,
+      password: "wrong-password-here",
+    });
+    expect(en.res.status).toBe(401);
+    expect(en.body).toContain("Wrong email address or password.");
+    expect(en.body).not.toContain("wrong-password-here");
+  });
+
   it("rate-limits sign-in: after 5 failures even the right password is refused (429)", async () => {
     for (let i = 0; i < 5; i++)
       expect((await client().attemptSignIn(PEOPLE.lockout.email, `feil-${i}-passord`)).res.status).toBe(401);
@@ -161,9 +185,22 @@ describe("password reset", () => {
     const c = client();
     const page = await c.get(`/nytt-passord?token=${issued.token}`);
     expect(page.body).toContain(PEOPLE.researcherOus.email);
-    const short = await c.post("/nytt-passord", { token: issued.token, password: "kort", repeat: "kort" });
+    // Posted to the page's own address, as the browser's form does (the problem is on the page, by its field).
+    const short = await c.post(`/nytt-passord?token=${issued.token}`, {
+      token: issued.token,
+      password: "kort",
+      repeat: "kort",
+    });
     expect(short.res.status).toBe(400);
-    expect(short.body).toContain("minst 12 tegn");
+    expect(short.body).toMatch(/<p id="[^"]*password-error" class="field-error">Passordet må ha minst 12 tegn\.<\/p>/);
+    const different = await c.post(`/nytt-passord?token=${issued.token}`, {
+      token: issued.token,
+      password: "et helt nytt passord",
+      repeat: "et annet nytt passord",
+    });
+    expect(different.res.status).toBe(400);
+    expect(different.body).toMatch(/<p id="[^"]*repeat-error" class="field-error">Passordene er ikke like\.<\/p>/);
+    expect(different.body).not.toContain("et helt nytt passord");
     const ok = await c.post("/nytt-passord", {
       token: issued.token,
       password: "et helt nytt passord",
@@ -172,13 +209,13 @@ describe("password reset", () => {
     expect(ok.res.status).toBe(302);
     expect((await signedIn.get("/forsker/studier")).res.status).toBe(302);
     expect((await client().attemptSignIn(PEOPLE.researcherOus.email, "et helt nytt passord")).res.status).toBe(302);
-    const reuse = await c.post("/nytt-passord", {
+    const reuse = await c.post(`/nytt-passord?token=${issued.token}`, {
       token: issued.token,
       password: "et tredje passord!",
       repeat: "et tredje passord!",
     });
     expect(reuse.res.status).toBe(400);
-    expect(reuse.body).toContain("brukt eller utløpt");
+    expect(reuse.body).toContain("Lenken er brukt, utløpt eller ugyldig.");
     db.prepare(
       "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = ?) WHERE email = ?",
     ).run(PEOPLE.admin.email, PEOPLE.researcherOus.email);

@@ -642,6 +642,13 @@ export const en: Messages = {
   "password.save": "Save password",
   "password.error.different": "The passwords do not match.",
   "password.error.used": "The link has been used or has expired. Ask for a new one.",
+  "signIn.error.invalid": "Wrong email address or password.",
+  "signIn.error.rateLimited.one":
+    "Too many failed sign-ins. Wait {count} minute and try again, or ask an administrator to reset your password.",
+  "signIn.error.rateLimited.other":
+    "Too many failed sign-ins. Wait {count} minutes and try again, or ask an administrator to reset your password.",
+  "password.error.short": "The password must have at least 12 characters.",
+  "password.error.long": "The password can have at most 1024 characters.",
   "myStudies.title": "My studies",
   "myStudies.lead":
     "Studies at your organisations: status today, what is missing before publication, and what you should look at.",
@@ -1126,4 +1133,22 @@ export const en: Messages = {
   "form.error.notReadySubmit": "The study cannot be sent for approval until this is in place: {item}.",
   "form.error.notReadyApprove": "The study cannot be approved until this is in place: {item}.",
   "form.error.format": "Not a valid format (example: {example}).",
+  "accounts.audit.heading": "Latest changes to accounts",
+  "accounts.audit.lead":
+    "Who did what to which account, and when (the latest {count}). Passwords and links are never kept here.",
+  "accounts.audit.empty": "No changes to accounts yet.",
+  "accounts.audit.col.when": "When",
+  "accounts.audit.col.who": "Who",
+  "accounts.audit.col.account": "Account",
+  "accounts.audit.col.what": "What",
+  "accounts.audit.cli": "The command line (on the server)",
+  "accounts.audit.invited": "Invited as {role}",
+  "accounts.audit.created": "Created as {role}",
+  "accounts.audit.link-issued": "Link to set a password made",
+  "accounts.audit.password-set": "Password set with the link",
+  "accounts.audit.disabled": "Disabled",
+  "accounts.audit.enabled": "Enabled again",
+  "accounts.audit.role-changed": "Role changed from {from} to {to}",
+  "accounts.audit.organisations-changed": "Organisations changed from {from} to {to}",
+  "accounts.audit.none": "none",
 };

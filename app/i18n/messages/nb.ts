@@ -640,6 +640,13 @@ export const nb = {
   "password.save": "Lagre passord",
   "password.error.different": "Passordene er ikke like.",
   "password.error.used": "Lenken er brukt eller utløpt. Be om en ny.",
+  "signIn.error.invalid": "Feil e-postadresse eller passord.",
+  "signIn.error.rateLimited.one":
+    "For mange mislykkede innlogginger. Vent {count} minutt og prøv igjen, eller be en administrator om å tilbakestille passordet.",
+  "signIn.error.rateLimited.other":
+    "For mange mislykkede innlogginger. Vent {count} minutter og prøv igjen, eller be en administrator om å tilbakestille passordet.",
+  "password.error.short": "Passordet må ha minst 12 tegn.",
+  "password.error.long": "Passordet kan ha høyst 1024 tegn.",
   "myStudies.title": "Mine studier",
   "myStudies.lead":
     "Studier ved organisasjonene dine: status i dag, hva som mangler før publisering, og hva du bør se på.",
@@ -1122,6 +1129,24 @@ export const nb = {
   "form.error.notReadySubmit": "Studien kan ikke sendes til godkjenning før dette er på plass: {item}.",
   "form.error.notReadyApprove": "Studien kan ikke godkjennes før dette er på plass: {item}.",
   "form.error.format": "Ugyldig format (eksempel: {example}).",
+  "accounts.audit.heading": "Siste endringer av kontoer",
+  "accounts.audit.lead":
+    "Hvem som gjorde hva med hvilken konto, og når (de {count} siste). Passord og lenker lagres aldri her.",
+  "accounts.audit.empty": "Ingen endringer av kontoer ennå.",
+  "accounts.audit.col.when": "Når",
+  "accounts.audit.col.who": "Hvem",
+  "accounts.audit.col.account": "Konto",
+  "accounts.audit.col.what": "Hva",
+  "accounts.audit.cli": "Kommandolinjen (på serveren)",
+  "accounts.audit.invited": "Invitert som {role}",
+  "accounts.audit.created": "Opprettet som {role}",
+  "accounts.audit.link-issued": "Lenke for å lage passord laget",
+  "accounts.audit.password-set": "Passord laget med lenken",
+  "accounts.audit.disabled": "Sperret",
+  "accounts.audit.enabled": "Åpnet igjen",
+  "accounts.audit.role-changed": "Rolle endret fra {from} til {to}",
+  "accounts.audit.organisations-changed": "Organisasjoner endret fra {from} til {to}",
+  "accounts.audit.none": "ingen",
 } as const;
 
 export type MessageKey = keyof typeof nb;

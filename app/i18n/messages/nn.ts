@@ -636,6 +636,13 @@ export const nn: Messages = {
   "password.save": "Lagre passord",
   "password.error.different": "Passorda er ikkje like.",
   "password.error.used": "Lenkja er brukt eller gått ut. Be om ei ny.",
+  "signIn.error.invalid": "Feil e-postadresse eller passord.",
+  "signIn.error.rateLimited.one":
+    "For mange mislukka innloggingar. Vent {count} minutt og prøv igjen, eller be ein administrator om å tilbakestille passordet.",
+  "signIn.error.rateLimited.other":
+    "For mange mislukka innloggingar. Vent {count} minutt og prøv igjen, eller be ein administrator om å tilbakestille passordet.",
+  "password.error.short": "Passordet må ha minst 12 teikn.",
+  "password.error.long": "Passordet kan ha høgst 1024 teikn.",
   "myStudies.title": "Studiane mine",
   "myStudies.lead":
     "Studiar ved organisasjonane dine: status i dag, kva som manglar før publisering, og kva du bør sjå på.",
@@ -1120,4 +1127,22 @@ export const nn: Messages = {
   "form.error.notReadySubmit": "Studien kan ikkje sendast til godkjenning før dette er på plass: {item}.",
   "form.error.notReadyApprove": "Studien kan ikkje godkjennast før dette er på plass: {item}.",
   "form.error.format": "Ugyldig format (døme: {example}).",
+  "accounts.audit.heading": "Siste endringar av kontoar",
+  "accounts.audit.lead":
+    "Kven som gjorde kva med kva konto, og når (dei {count} siste). Passord og lenker blir aldri lagra her.",
+  "accounts.audit.empty": "Ingen endringar av kontoar enno.",
+  "accounts.audit.col.when": "Når",
+  "accounts.audit.col.who": "Kven",
+  "accounts.audit.col.account": "Konto",
+  "accounts.audit.col.what": "Kva",
+  "accounts.audit.cli": "Kommandolinja (på tenaren)",
+  "accounts.audit.invited": "Invitert som {role}",
+  "accounts.audit.created": "Oppretta som {role}",
+  "accounts.audit.link-issued": "Lenkje for å lage passord laga",
+  "accounts.audit.password-set": "Passord laga med lenkja",
+  "accounts.audit.disabled": "Sperra",
+  "accounts.audit.enabled": "Opna igjen",
+  "accounts.audit.role-changed": "Rolle endra frå {from} til {to}",
+  "accounts.audit.organisations-changed": "Organisasjonar endra frå {from} til {to}",
+  "accounts.audit.none": "ingen",
 };
