@@ -5,7 +5,8 @@
 import { formatCalendarDatePattern, formatInstantPattern } from "./date-format";
 import { DATE_LOCALE, withLang, type Lang } from "./languages";
 import * as moreLanguages from "./messages/more-languages.server";
-import { nb, type MessageKey, type Messages } from "./messages/nb";
+import type { MessageKey, Messages } from "./messages/nb";
+import { nbPublic } from "./messages/nb-public";
 
 /**
  * Every language's texts. On the server all three are here from the start. In the browser
@@ -13,7 +14,12 @@ import { nb, type MessageKey, type Messages } from "./messages/nb";
  * the page's other language is added by loadLanguage before hydration, so a phone downloads one
  * language's texts, not three (issue 24).
  */
-export const MESSAGES: Record<Lang, Messages> = { nb, nn: moreLanguages.nn, en: moreLanguages.en };
+export const MESSAGES: Record<Lang, Messages> = {
+  // In the browser the signed-in pages' bokmål comes with those routes (app/i18n/staff-texts.ts).
+  nb: { ...nbPublic, ...moreLanguages.nbStaff } as Messages,
+  nn: moreLanguages.nn,
+  en: moreLanguages.en,
+};
 
 /** Whether a language's texts are here (always on the server; in the browser once loaded). */
 export function hasLanguage(lang: Lang): boolean {

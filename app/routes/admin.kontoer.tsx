@@ -20,6 +20,10 @@ import { useTranslator } from "#app/i18n/use-translator";
 import type { MessageKey } from "#app/i18n/messages/nb";
 import { CsrfField, SignedInBar } from "#app/components/SignedIn";
 import { ErrorList, FormField, SelectInputField, textInputProps, translatedField } from "#app/components/forms";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction = ({ location }) => [
   { title: `${translator(langFromSearch(location.search)).t("accounts.title")} – Kliniske studier` },

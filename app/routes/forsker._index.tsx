@@ -8,6 +8,10 @@ import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
 import type { StudyStatus } from "#app/domain/inclusion-status";
 import { studyStatusFacts } from "#app/models/study-views.server";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction = ({ location }) => {
   const { t } = translator(langFromSearch(location.search));

@@ -30,6 +30,10 @@ import type { MessageKey } from "#app/i18n/messages/nb";
 import { useTranslator } from "#app/i18n/use-translator";
 import { CsrfField, ProblemList, SignedInBar } from "#app/components/SignedIn";
 import { ErrorList, FormField } from "#app/components/forms";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
   const { t } = translator(langFromSearch(location.search));

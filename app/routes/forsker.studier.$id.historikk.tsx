@@ -12,6 +12,10 @@ import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
 import { DiffTable } from "#app/components/DiffTable";
 import { CsrfField, SignedInBar } from "#app/components/SignedIn";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction = ({ location }) => [
   {

@@ -12,6 +12,10 @@ import { getStudyForEdit } from "#app/models/study-work.server";
 import { handleStudyForm, studyFormOptions } from "#app/views/study-form.server";
 import { SignedInBar } from "#app/components/SignedIn";
 import { StudyForm } from "#app/components/StudyForm";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction<typeof loader> = ({ data, location }) => [
   {

@@ -25,6 +25,10 @@ import type { MessageKey } from "#app/i18n/messages/nb";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction = ({ location }) => [
   {

@@ -35,6 +35,10 @@ import {
 import { useTranslator } from "#app/i18n/use-translator";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction = ({ location }) => [
   {

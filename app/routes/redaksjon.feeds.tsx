@@ -17,6 +17,10 @@ import { SignedInBar } from "#app/components/SignedIn";
 import { langFromRequest, langFromSearch } from "#app/i18n/languages";
 import { translator, type Translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction = ({ location }) => {
   const { t } = translator(langFromSearch(location.search));

@@ -38,6 +38,10 @@ import { DiffTable } from "#app/components/DiffTable";
 import { ClinicianStudyContent, PatientStudyContent } from "#app/components/StudyContent";
 import { CsrfField, FieldError, ProblemList, SignedInBar } from "#app/components/SignedIn";
 import { ErrorList, FormField } from "#app/components/forms";
+import { withStaffTexts } from "#app/i18n/staff-texts";
+
+// This page's texts are not in the public pages' bundle (app/i18n/staff-texts.ts).
+withStaffTexts();
 
 export const meta: MetaFunction = ({ location }) => {
   const { t } = translator(langFromSearch(location.search));

@@ -11,7 +11,8 @@ import { statusLabel } from "./status-text";
 import { statusPolicy } from "#app/domain/inclusion-status";
 import type { Lang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
-import { nb as nbMessages, type MessageKey } from "#app/i18n/messages/nb";
+import type { MessageKey } from "#app/i18n/messages/nb";
+import { nbPublic as nbMessages } from "#app/i18n/messages/nb-public";
 import {
   freshnessByOrganisation,
   firstPublishedBases,
