@@ -199,9 +199,7 @@ describe("registering a study", () => {
       ["summary.nb", "Skriv et sammendrag i klarspråk på bokmål"],
       ["sites", "Legg til minst ett studiested."],
     ]) {
-      const error = new RegExp(`<p [^>]*\\bid="${escape(`studie-${name}`)}-error"[^>]*>([^<]*)</p>`).exec(
-        submit.body,
-      );
+      const error = new RegExp(`<p [^>]*\\bid="${escape(`studie-${name}`)}-error"[^>]*>([^<]*)</p>`).exec(submit.body);
       expect(error?.[1], name).toContain(message);
     }
     expect(versions(id)).toEqual([{ version: 1, actor: "Kari Forsker", state: "draft" }]);
