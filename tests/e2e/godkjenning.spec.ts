@@ -7,12 +7,11 @@
  * revision and the proposed site are written into the e2e database through the real models.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
 import { parseStudy } from "#app/domain/study";
-import { createUser } from "#app/models/user.server";
 import { saveStudy } from "#app/models/study.server";
 import { insertRevision } from "#app/models/study-revisions.server";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
 
 const PASSWORD = "e2e-godkjenning-passord-langt";
@@ -29,21 +28,10 @@ let previewStudyId = 0;
 test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
-    const hash = await hashPassword(PASSWORD);
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EDITOR)) {
-      createUser(db, {
-        email: EDITOR,
-        name: "Gro E2E-redaktør",
-        passwordHash: hash,
-        roles: [{ role: "editor", organisationId: "st-olavs" }],
-      });
-      createUser(db, {
-        email: OUS_RESEARCHER,
-        name: "Ola E2E-forsker",
-        passwordHash: hash,
-        roles: [{ role: "researcher", organisationId: "ous" }],
-      });
-    }
+    await ensurePeople(db, PASSWORD, [
+      { email: EDITOR, name: "Gro E2E-redaktør", role: "editor", organisationId: "st-olavs" },
+      { email: OUS_RESEARCHER, name: "Ola E2E-forsker", role: "researcher", organisationId: "ous" },
+    ]);
     const study = {
       identifiers: { rek: "991122" },
       title: { nb: TITLE },

@@ -6,12 +6,11 @@
  * the e2e server's database through the real models.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
 import { parseStudy } from "#app/domain/study";
-import { createUser } from "#app/models/user.server";
 import { saveStudy } from "#app/models/study.server";
 import { insertRevision } from "#app/models/study-revisions.server";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
 
 const PASSWORD = "e2e-studie-sprak-passord-langt";
@@ -23,21 +22,10 @@ let studyId = 0;
 test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
-    const hash = await hashPassword(PASSWORD);
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(RESEARCHER)) {
-      createUser(db, {
-        email: RESEARCHER,
-        name: "Rita E2E-forskar",
-        passwordHash: hash,
-        roles: [{ role: "researcher", organisationId: "st-olavs" }],
-      });
-      createUser(db, {
-        email: EDITOR,
-        name: "Rolf E2E-redaktør",
-        passwordHash: hash,
-        roles: [{ role: "editor", organisationId: "st-olavs" }],
-      });
-    }
+    await ensurePeople(db, PASSWORD, [
+      { email: RESEARCHER, name: "Rita E2E-forskar", role: "researcher", organisationId: "st-olavs" },
+      { email: EDITOR, name: "Rolf E2E-redaktør", role: "editor", organisationId: "st-olavs" },
+    ]);
     const study = {
       identifiers: { rek: "991188" },
       title: { nb: TITLE },
