@@ -103,6 +103,34 @@ export interface Metrics {
   handler: (req: Request, res: Response) => Promise<void>;
 }
 
+/** A cache's `<name>_total{result="hit"|"miss"}` counter and `<name>_bytes` gauge, read from its stats at each scrape. */
+function cacheMetrics(
+  registry: Registry,
+  stats: () => { hits: number; misses: number; bytes: number },
+  m: { name: string; hitsHelp: string; bytesHelp: string },
+): void {
+  new Counter({
+    name: `${m.name}_total`,
+    help: m.hitsHelp,
+    labelNames: ["result"] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = stats();
+      this.inc({ result: "hit" }, now.hits);
+      this.inc({ result: "miss" }, now.misses);
+    },
+  });
+  new Gauge({
+    name: `${m.name}_bytes`,
+    help: m.bytesHelp,
+    registers: [registry],
+    collect() {
+      this.set(stats().bytes);
+    },
+  });
+}
+
 export function createMetrics(options: MetricsOptions): Metrics {
   const { db, engines } = options;
   const registry = new Registry();
@@ -190,47 +218,17 @@ export function createMetrics(options: MetricsOptions): Metrics {
       }
     },
   });
-  new Counter({
-    name: "kliniske_api_answer_cache_total",
-    help: 'Open API reads of cacheable endpoints since start: result="hit" (answered from the answer cache) or "miss" (made anew).',
-    labelNames: ["result"] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      const stats = apiAnswerCacheStats();
-      this.inc({ result: "hit" }, stats.hits);
-      this.inc({ result: "miss" }, stats.misses);
-    },
-  });
-  new Gauge({
-    name: "kliniske_api_answer_cache_bytes",
-    help: "Approximate memory held by the open API's answer cache (API_ANSWER_CACHE_MB bounds it).",
-    registers: [registry],
-    collect() {
-      this.set(apiAnswerCacheStats().bytes);
-    },
+  cacheMetrics(registry, apiAnswerCacheStats, {
+    name: "kliniske_api_answer_cache",
+    hitsHelp:
+      'Open API reads of cacheable endpoints since start: result="hit" (answered from the answer cache) or "miss" (made anew).',
+    bytesHelp: "Approximate memory held by the open API's answer cache (API_ANSWER_CACHE_MB bounds it).",
   });
   if (options.pageCache) {
-    const pageCache = options.pageCache;
-    new Counter({
-      name: "kliniske_page_cache_total",
-      help: "Public pages answered from this process's page cache (hit) or rendered (miss).",
-      labelNames: ["result"],
-      registers: [registry],
-      collect() {
-        this.reset();
-        const stats = pageCache();
-        this.inc({ result: "hit" }, stats.hits);
-        this.inc({ result: "miss" }, stats.misses);
-      },
-    });
-    new Gauge({
-      name: "kliniske_page_cache_bytes",
-      help: "Approximate memory held by this process's page cache (PAGE_CACHE_MB bounds it).",
-      registers: [registry],
-      collect() {
-        this.set(pageCache().bytes);
-      },
+    cacheMetrics(registry, options.pageCache, {
+      name: "kliniske_page_cache",
+      hitsHelp: "Public pages answered from this process's page cache (hit) or rendered (miss).",
+      bytesHelp: "Approximate memory held by this process's page cache (PAGE_CACHE_MB bounds it).",
     });
   }
   new Counter({
