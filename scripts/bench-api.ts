@@ -23,6 +23,7 @@ import {
   BENCH_OPS_HEADERS,
   checkPathsAnswer200,
   generatePortalDb,
+  metricValue,
   requireBuild,
   startServer,
   toQueryString,
@@ -84,8 +85,7 @@ console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${gen
 /** The answer cache's hit and miss counters from /metrics. */
 async function cacheCounters(url: string): Promise<{ hit: number; miss: number }> {
   const text = await (await fetch(`${url}/metrics`, { headers: BENCH_OPS_HEADERS })).text();
-  const read = (result: string) =>
-    Number(new RegExp(`^kliniske_api_answer_cache_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? NaN);
+  const read = (result: string) => metricValue(text, "kliniske_api_answer_cache_total", `result="${result}"`);
   return { hit: read("hit"), miss: read("miss") };
 }
 

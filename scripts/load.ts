@@ -21,6 +21,7 @@ import {
   BENCH_METRICS_TOKEN,
   checkPathsAnswer200,
   generatePortalDb,
+  metricValue,
   requireBuild,
   startServer,
   toQueryString,
@@ -280,8 +281,7 @@ try {
     });
   if (memoryLines.length) console.log(`  memory of one serving process: ${memoryLines.join(", ")}`);
   // Counters since that process started (probes included): how often a page was served from memory.
-  const counter = (name: string, label: string) =>
-    Number(new RegExp(`^${name}\\{${label}\\} (\\S+)$`, "m").exec(metrics)?.[1] ?? NaN);
+  const counter = (name: string, label: string) => metricValue(metrics, name, label);
   const [hits, misses] = [
     counter("kliniske_page_cache_total", 'result="hit"'),
     counter("kliniske_page_cache_total", 'result="miss"'),
