@@ -38,6 +38,8 @@ import { clientKey } from "./app/api/rate-limit";
 import { healthAnswer, opsAuthorised } from "./app/http/health.server";
 import { dropUntrustedForwarding, formGuard } from "./app/http/request-guards.server";
 import { answerFromCache, answerStateFor } from "./app/http/api-read.server";
+import { pageDependencyRecord, stillShowsTheSame } from "./app/http/page-dependencies.server";
+import { osloDate } from "./app/domain/inclusion-status";
 import { PUBLIC_PAGE_CACHE_CONTROL } from "./app/http/cache-headers";
 import {
   cacheableRequest,
@@ -255,17 +257,20 @@ app.use((req, res, next) => {
 const pageCache = new PageCache(config.PAGE_CACHE_MB * 1024 * 1024);
 /** Pages larger than this are not kept (the bound is per entry, the LRU bounds the sum). */
 const PAGE_CACHE_MAX_ENTRY = 2 * 1024 * 1024;
-app.use((req, res, next) => {
+app.use(async (req, res, next) => {
   const headers = { get: (name: string) => headerValue(req.headers[name.toLowerCase()]) };
   if (!pageCache.enabled || !cacheableRequest(req.method, req.path, headers)) return next();
   let state: string;
+  const now = new Date();
+  const today = osloDate(now);
   try {
-    state = answerStateFor(db, new Date());
+    state = answerStateFor(db, now);
   } catch {
     return next();
   }
   const key = req.originalUrl;
-  const hit = pageCache.get(key, state);
+  // A page the data moved under is checked against what it was made from (ADR 0031).
+  const hit = await pageCache.getOrRevalidate(key, state, (deps) => stillShowsTheSame(db, deps, today));
   if (hit) {
     const csp = res.getHeader("content-security-policy");
     if (typeof csp === "string") res.setHeader("content-security-policy", cspWithHashes(csp, hit.scriptHashes));
@@ -280,6 +285,8 @@ app.use((req, res, next) => {
     return;
   }
   res.setHeader("X-Page-Cache", "miss");
+  // The view builders declare what the page shows into this record (app/http/page-dependencies.server.ts).
+  const dependencies = pageDependencyRecord(today);
   const chunks: Buffer[] = [];
   let size = 0;
   const collect = (chunk: unknown, encoding: unknown) => {
@@ -308,11 +315,11 @@ app.use((req, res, next) => {
       return v === undefined ? undefined : Array.isArray(v) ? v.join(", ") : String(v);
     };
     if (size <= PAGE_CACHE_MAX_ENTRY && storableAnswer(res.statusCode, get, PUBLIC_PAGE_CACHE_CONTROL)) {
-      pageCache.set(key, cachedPage(state, Buffer.concat(chunks), replayHeaders(get)));
+      pageCache.set(key, cachedPage(state, Buffer.concat(chunks), replayHeaders(get), dependencies.take()));
     }
     return (end as (...a: unknown[]) => express.Response).call(this, chunk, ...rest);
   } as typeof res.end;
-  next();
+  dependencies.run(() => next());
 });
 // Load context: the client's address (the open API's per-client rate limit) and this response's
 // CSP nonce (app/entry.server.tsx puts it on Remix's inline scripts).

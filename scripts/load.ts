@@ -282,13 +282,14 @@ try {
   if (memoryLines.length) console.log(`  memory of one serving process: ${memoryLines.join(", ")}`);
   // Counters since that process started (probes included): how often a page was served from memory.
   const counter = (name: string, label: string) => metricValue(metrics, name, label);
-  const [hits, misses] = [
+  const [hits, revalidated, misses] = [
     counter("kliniske_page_cache_total", 'result="hit"'),
+    counter("kliniske_page_cache_total", 'result="revalidated"'),
     counter("kliniske_page_cache_total", 'result="miss"'),
   ];
   if (hits + misses > 0)
     console.log(
-      `  page cache of that process: ${hits} hits, ${misses} misses (${Math.round((100 * hits) / (hits + misses))} % hits); ` +
+      `  page cache of that process: ${hits} hits, ${revalidated} kept after a check, ${misses} misses (${Math.round((100 * (hits + revalidated)) / (hits + revalidated + misses))} % served from memory); ` +
         `search table: ${counter("kliniske_search_table_reads_total", 'kind="load"')} whole loads, ${counter("kliniske_search_table_reads_total", 'kind="catch_up"')} catch-ups`,
     );
   console.log(

@@ -106,7 +106,7 @@ export interface Metrics {
 /** A cache's `<name>_total{result="hit"|"miss"}` counter and `<name>_bytes` gauge, read from its stats at each scrape. */
 function cacheMetrics(
   registry: Registry,
-  stats: () => { hits: number; misses: number; bytes: number },
+  stats: () => { hits: number; misses: number; bytes: number; revalidated?: number },
   m: { name: string; hitsHelp: string; bytesHelp: string },
 ): void {
   new Counter({
@@ -117,7 +117,9 @@ function cacheMetrics(
     collect() {
       this.reset();
       const now = stats();
-      this.inc({ result: "hit" }, now.hits);
+      // "revalidated": the data had moved, the page was checked unchanged and sent (ADR 0031).
+      this.inc({ result: "hit" }, now.hits - (now.revalidated ?? 0));
+      if (now.revalidated !== undefined) this.inc({ result: "revalidated" }, now.revalidated);
       this.inc({ result: "miss" }, now.misses);
     },
   });
@@ -227,7 +229,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
   if (options.pageCache) {
     cacheMetrics(registry, options.pageCache, {
       name: "kliniske_page_cache",
-      hitsHelp: "Public pages answered from this process's page cache (hit) or rendered (miss).",
+      hitsHelp:
+        "Public pages answered from this process's page cache (hit; revalidated: the data had moved but not under the page) or rendered (miss).",
       bytesHelp: "Approximate memory held by this process's page cache (PAGE_CACHE_MB bounds it).",
     });
   }

@@ -6,6 +6,11 @@
  *   used only under the validity token it was made under (answerStateFor: the change log head,
  *   the search outbox head and cursors, the embedded index generation and the Oslo day — the same
  *   token as the open API's answer cache), so a change is seen at once, in every process.
+ * - Kept across changes that did not touch it (ADR 0031): a page whose view declared what it
+ *   shows (app/http/page-dependencies.server.ts: its studies' stamps, its search answers) and
+ *   whose token has moved is checked against those instead of being made again: unchanged, it
+ *   is sent and kept under the new token; changed, it is made again. During an ingest the token
+ *   moves every few hundred milliseconds while most pages stay the same.
  * - What is stored: only a 200 text/html answer to a GET without Cookie or Authorization whose
  *   Cache-Control is the public pages' one (app/http/cache-headers.ts) and that sets no cookie.
  *   Signed-in pages, forms (CSRF tokens come with a cookie), data requests and errors never are.
@@ -22,6 +27,7 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { LRUCache } from "lru-cache";
+import type { PageDependencies } from "./page-dependencies.server";
 
 export interface CachedPage {
   state: string;
@@ -32,11 +38,18 @@ export interface CachedPage {
   headers: Record<string, string>;
   /** CSP hash sources of the page's inline scripts: "'sha256-…'" each. */
   scriptHashes: string[];
+  /** What the page was made from, when its view declared it; null: valid under `state` only. */
+  deps: PageDependencies | null;
 }
 
 /** The stored form of a finished page: its bytes, gzipped once, with what a replay needs. */
-export function cachedPage(state: string, body: Buffer, headers: Record<string, string>): CachedPage {
-  return { state, body, gzip: null, headers, scriptHashes: inlineScriptHashes(body.toString("utf8")) };
+export function cachedPage(
+  state: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  deps: PageDependencies | null = null,
+): CachedPage {
+  return { state, body, gzip: null, headers, scriptHashes: inlineScriptHashes(body.toString("utf8")), deps };
 }
 
 /** Headers of a stored page that are replayed; security headers come from securityHeaders() per response. */
@@ -62,6 +75,8 @@ export function cspWithHashes(csp: string, hashes: readonly string[]): string {
 export interface PageCacheStats {
   hits: number;
   misses: number;
+  /** Hits whose token had moved but whose page was checked unchanged (counted in hits too). */
+  revalidated: number;
   stored: number;
   entries: number;
   bytes: number;
@@ -71,6 +86,7 @@ export class PageCache {
   private readonly lru: LRUCache<string, CachedPage> | null;
   hits = 0;
   misses = 0;
+  revalidated = 0;
   stored = 0;
 
   constructor(maxBytes: number) {
@@ -82,6 +98,7 @@ export class PageCache {
               p.body.byteLength +
               (p.gzip?.byteLength ?? 0) +
               2 * (key.length + p.state.length + JSON.stringify(p.headers).length) +
+              (p.deps ? 2 * p.deps.stamps.length + 8 * p.deps.studyIds.length + 1024 * p.deps.searches.length : 0) +
               512,
           })
         : null;
@@ -101,6 +118,27 @@ export class PageCache {
     if (entry) this.lru.delete(key);
     this.misses++;
     return null;
+  }
+
+  /**
+   * Like get(), but a page made under another token whose dependencies `unchanged` confirms is a
+   * hit too, and is kept under `state` from now on. A check that throws counts as changed.
+   */
+  async getOrRevalidate(
+    key: string,
+    state: string,
+    unchanged: (deps: PageDependencies) => Promise<boolean>,
+  ): Promise<CachedPage | null> {
+    const entry = this.lru?.get(key);
+    if (entry && entry.state !== state && entry.deps) {
+      const same = await unchanged(entry.deps).catch(() => false);
+      // Another request may have replaced the entry meanwhile; only this one is vouched for.
+      if (same && this.lru?.get(key) === entry) {
+        entry.state = state;
+        this.revalidated++;
+      }
+    }
+    return this.get(key, state);
   }
 
   /** The page's gzip bytes, made at the first call and kept (the entry's size grows by them). */
@@ -123,6 +161,7 @@ export class PageCache {
     return {
       hits: this.hits,
       misses: this.misses,
+      revalidated: this.revalidated,
       stored: this.stored,
       entries: this.lru?.size ?? 0,
       bytes: this.lru?.calculatedSize ?? 0,

@@ -4,6 +4,7 @@
  * results why and how to widen. Studies are read from the database for the engine's hit ids.
  */
 import { getDb } from "#app/db.server";
+import { pageDependsOnEverything, pageShowsSearch, pageShowsStudies } from "#app/http/page-dependencies.server";
 import { langFromSearch, type Lang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { listHrcsCategories, listRegions } from "#app/models/reference.server";
@@ -117,13 +118,14 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
 
   const engine = getSearchEngine();
   const result = await engine.search(engineQuery(params, coordinates, now));
+  // What the page shows, for the page cache (ADR 0031): this answer and its studies; a page
+  // without results also shows the counts of wider searches, so it is not declared.
+  if (result.total === 0) pageDependsOnEverything();
+  else pageShowsSearch(result, () => engine.search(engineQuery(params, coordinates, new Date())));
+  const hitIds = result.hits.map((h) => h.studyId);
+  pageShowsStudies(db, hitIds);
   const categoryNames = new Map(listHrcsCategories(db).map((c) => [c.id, lang === "en" ? c.nameEn : c.nameNb]));
-  const studies = new Map(
-    getStudies(
-      db,
-      result.hits.map((h) => h.studyId),
-    ).map((s) => [s.id, s]),
-  );
+  const studies = new Map(getStudies(db, hitIds).map((s) => [s.id, s]));
   const cards = result.hits.flatMap((hit) => {
     const study = studies.get(hit.studyId);
     return study ? [studyCard(study, hit, { lang, now, categoryNames })] : [];

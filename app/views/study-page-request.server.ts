@@ -4,7 +4,8 @@
  * clinician's quick eligibility check). The query is parsed here, on the server, with the zod
  * field parsers — the routes import only this, so no parser reaches the browser (issue 24).
  */
-import { getDb } from "#app/db.server";
+import { getDb, type Db } from "#app/db.server";
+import { pageShowsStudies } from "#app/http/page-dependencies.server";
 import { langFromRequest } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { lookupPostcode } from "#app/models/postcode.server";
@@ -24,12 +25,24 @@ import {
   clinicianStudyUrl,
   clinicianStudyView,
   loadPublicStudy,
+  parseStudyId,
   patientStudyView,
 } from "./study-page.server";
 
+/**
+ * The study a public page shows, declared to the page cache before it is read: the page shows
+ * nothing else that changes (its postcode, regions and category names are reference data), so
+ * it stays valid while this study does (ADR 0031).
+ */
+function studyForPage(db: Db, rawId: string | undefined) {
+  const id = parseStudyId(rawId);
+  if (id != null) pageShowsStudies(db, [id]);
+  return loadPublicStudy(db, rawId);
+}
+
 export function patientStudyPage(request: Request, rawId: string | undefined) {
   const db = getDb();
-  const study = loadPublicStudy(db, rawId);
+  const study = studyForPage(db, rawId);
   const lang = langFromRequest(request);
   const search = new URL(request.url).searchParams;
   // A postcode carried over from the search gives distances; a bad or unknown one is ignored here.
@@ -53,7 +66,7 @@ export function patientStudyPage(request: Request, rawId: string | undefined) {
 
 export function clinicianStudyPage(request: Request, rawId: string | undefined) {
   const db = getDb();
-  const study = loadPublicStudy(db, rawId);
+  const study = studyForPage(db, rawId);
   const lang = langFromRequest(request);
   const search = new URL(request.url).searchParams;
   const problems: ParamProblem[] = [];

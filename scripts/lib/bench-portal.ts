@@ -154,13 +154,13 @@ export function startServer(
   });
 }
 
-/** Waits (up to a minute) until /healthz reports every search engine's outbox drained. */
 /** One sample's value in a /metrics text (`name{labels} value`); NaN when it is not there. */
 export function metricValue(metrics: string, name: string, labels: string): number {
   const escaped = labels.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return Number(new RegExp(`^${name}\\{${escaped}\\} (\\S+)$`, "m").exec(metrics)?.[1] ?? NaN);
 }
 
+/** Waits (up to a minute) until /healthz reports every search engine's outbox drained. */
 export async function waitForSearchIndex(url: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
     const health = (await (await fetch(`${url}/healthz`, { headers: BENCH_OPS_HEADERS })).json()) as {
