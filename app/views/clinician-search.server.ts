@@ -12,7 +12,8 @@ import { translator } from "#app/i18n/translate";
 import { icd10CodeInUse, lookupIcpc2, suggestIcd10 } from "#app/models/icd10.server";
 import { readDiagnosisCode, type DiagnosisLookups } from "#app/domain/diagnosis-code";
 import { listIcd10CodesInUse, listOrganisations, listRegions } from "#app/models/reference.server";
-import { getStudies, type StudyRecord } from "#app/models/study.server";
+import type { StudyRecord } from "#app/models/study.server";
+import { getStudiesStamped } from "#app/models/study-records-cached.server";
 import { getSearchEngine } from "#app/search.server";
 import type { SearchHit, SearchQuery } from "#app/search/types";
 import { SEX_FOR_ENGINE, type ParamProblem } from "#app/search-params/field-parsers";
@@ -182,7 +183,7 @@ export async function clinicianSearchView(
       hits.push(...result.hits);
       if (hits.length >= result.total || result.hits.length === 0) break;
     }
-    const closing = getStudies(
+    const closing = getStudiesStamped(
       db,
       hits.map((h) => h.studyId),
     ).filter((s) => closingSoon(s, now));
@@ -191,7 +192,7 @@ export async function clinicianSearchView(
   } else {
     const result = await engine.search({ ...base, page: params.side, perPage: CLINICIAN_PAGE_SIZE });
     total = result.total;
-    pageStudies = getStudies(
+    pageStudies = getStudiesStamped(
       db,
       result.hits.map((h) => h.studyId),
     );

@@ -9,9 +9,9 @@ import { langFromSearch, type Lang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { listHrcsCategories, listRegions } from "#app/models/reference.server";
 import { countPostcodes, lookupPostcode } from "#app/models/postcode.server";
-import { getStudies } from "#app/models/study.server";
+import { getStudiesStamped } from "#app/models/study-records-cached.server";
 import { getSearchEngine } from "#app/search.server";
-import type { SearchQuery } from "#app/search/types";
+import type { SearchEngine, SearchQuery, SearchResult } from "#app/search/types";
 import { SEX_FOR_ENGINE, type ParamProblem } from "#app/search-params/field-parsers";
 import { STATUS_FILTER, withoutEmpty } from "#app/search-params/engine-query";
 import {
@@ -85,6 +85,14 @@ function engineQuery(params: PatientSearchParams, near: { lat: number; lon: numb
   });
 }
 
+/**
+ * The same search, asked anew (now). A function of its own so that the page cache keeps only the
+ * query, not this view's studies: a closure made inside the view would hold the view's whole scope.
+ */
+function askAgain(engine: SearchEngine, query: SearchQuery): () => Promise<SearchResult> {
+  return () => engine.search({ ...query, now: new Date() });
+}
+
 export async function patientSearchView(url: URL, now: Date): Promise<PatientSearchView> {
   const db = getDb();
   const lang = langFromSearch(url.searchParams);
@@ -121,11 +129,11 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
   // What the page shows, for the page cache (ADR 0031): this answer and its studies; a page
   // without results also shows the counts of wider searches, so it is not declared.
   if (result.total === 0) pageDependsOnEverything();
-  else pageShowsSearch(result, () => engine.search(engineQuery(params, coordinates, new Date())));
+  else pageShowsSearch(result, askAgain(engine, engineQuery(params, coordinates, now)));
   const hitIds = result.hits.map((h) => h.studyId);
   pageShowsStudies(db, hitIds);
   const categoryNames = new Map(listHrcsCategories(db).map((c) => [c.id, lang === "en" ? c.nameEn : c.nameNb]));
-  const studies = new Map(getStudies(db, hitIds).map((s) => [s.id, s]));
+  const studies = new Map(getStudiesStamped(db, hitIds).map((s) => [s.id, s]));
   const cards = result.hits.flatMap((hit) => {
     const study = studies.get(hit.studyId);
     return study ? [studyCard(study, hit, { lang, now, categoryNames })] : [];

@@ -15,7 +15,8 @@ import { SEX_FOR_ENGINE } from "#app/search-params/field-parsers";
 import { referralSummaryText } from "./referral-summary";
 import type { Db } from "#app/db.server";
 import { listHrcsCategories } from "#app/models/reference.server";
-import { getStudy, type SiteRecord, type StudyRecord } from "#app/models/study.server";
+import type { SiteRecord, StudyRecord } from "#app/models/study.server";
+import { getStudyStamped } from "#app/models/study-records-cached.server";
 import { criteriaItems } from "./criteria-items";
 import { localText } from "./localized-text";
 import { activeSites } from "./study-card.server";
@@ -177,7 +178,7 @@ export function clinicianStudyUrl(id: number, lang: Lang): string {
 /** The study for a public page, or a real 404 (missing, draft, awaiting approval, or a bad id). */
 export function loadPublicStudy(db: Db, rawId: string | undefined): StudyRecord {
   const id = parseStudyId(rawId);
-  const study = id == null ? null : getStudy(db, id);
+  const study = id == null ? null : getStudyStamped(db, id);
   if (!study || !PUBLIC_STATES.has(study.publicationState)) throw new Response("Not found", { status: 404 });
   return study;
 }

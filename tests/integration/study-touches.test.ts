@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { studyStamps } from "#app/models/study-touches.server";
-import { saveStudy } from "#app/models/study.server";
+import { getStudiesStamped } from "#app/models/study-records-cached.server";
+import { getStudies, saveStudy } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { savePublishedStudy } from "../helpers/studies";
 
@@ -93,5 +94,34 @@ describe("study stamps", () => {
     expect(log.n).toBe(35_002);
     // The quiet study's only row was pruned: its stamp moved once (from its own row to the floor).
     expect([...seen.quiet]).toEqual(["s2", "f10001"]);
+  });
+
+  it("keep records for the public pages while unchanged, and read a changed one again", () => {
+    const a = savePublishedStudy(t.db, "Lagret A");
+    const b = savePublishedStudy(t.db, "Lagret B");
+    const first = getStudiesStamped(t.db, [b, 999_999, a, b]);
+    // As getStudies: in the order asked, each once, unknown ids left out.
+    expect(first).toEqual(getStudies(t.db, [b, a]));
+    const again = getStudiesStamped(t.db, [a, b]);
+    expect(again[0]).toBe(first[1]);
+    expect(again[1]).toBe(first[0]);
+
+    const changed = saveStudy(
+      t.db,
+      {
+        identifiers: {},
+        title: { nb: "Lagret A, ny tittel" },
+        summary: { nb: "Sammendrag." },
+        studyType: "treatment",
+        leadOrganisationId: "unn",
+        publicationState: "published",
+      },
+      { actor: { kind: "system", name: "test" }, studyId: a },
+    );
+    expect(changed.ok && changed.changed).toBe(true);
+    const after = getStudiesStamped(t.db, [a, b]);
+    expect(after[0]!.title.nb).toBe("Lagret A, ny tittel");
+    expect(after[0]).toEqual(getStudies(t.db, [a])[0]);
+    expect(after[1]).toBe(first[0]);
   });
 });
