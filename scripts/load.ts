@@ -49,6 +49,10 @@ Options:
   --connections C  keep-alive connections the load may use at most (default 50)
   --sample S       print the server's memory (RSS) every S seconds of the final run (default 10);
                    with --changes 0 and a long --duration this is the soak
+  --warm S         seconds of the mix at 300 requests/s before the probes and the final run, not
+                   measured (default 30: each distinct request about 4 times, so both serving
+                   processes' page caches hold most pages, as on a portal that has been running;
+                   0 measures a cold start)
   --keep           keep the temporary database folder
   -h, --help       this text
 
@@ -65,6 +69,7 @@ const { values } = parseScriptArgs(HELP, {
     connections: { type: "string", default: "50" },
     rate: { type: "string" },
     sample: { type: "string", default: "10" },
+    warm: { type: "string", default: "30" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -75,6 +80,7 @@ const changes = wholeNumber("changes", values.changes!, 0, 100_000);
 const connections = wholeNumber("connections", values.connections!, 1, 1000);
 const fixedRate = values.rate === undefined ? null : wholeNumber("rate", values.rate, 1, 100_000);
 const sampleSeconds = wholeNumber("sample", values.sample!, 1, 3600);
+const warmSeconds = wholeNumber("warm", values.warm!, 0, 3600);
 const rates = values.rates!.split(",").map((r) => wholeNumber("rates", r.trim(), 1, 100_000));
 requireBuild();
 
@@ -211,7 +217,10 @@ try {
     `\nMix of ${paths.length} distinct requests: patients' searches ${counts.patient}, study pages ${counts.page}, API ${counts.api}; ${connections} connections from a second process`,
   );
   const memBefore = rssMb(server.pid);
-  await drive(pathsFile, 3, rates[0]!); // warm-up, not measured
+  if (warmSeconds > 0) {
+    const warm = await drive(pathsFile, warmSeconds, 300);
+    console.log(`Warm-up (not measured): ${warmSeconds} s at 300 req/s offered: ${line(warm)}`);
+  } else console.log("No warm-up: the page caches start empty.");
 
   let best: number | null = fixedRate;
   if (fixedRate == null) console.log(`\nProbing offered rates (${probeSeconds} s each, no ingest):`);
