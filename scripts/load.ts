@@ -143,6 +143,8 @@ type LoadResult = {
   max: number;
   statuses: Record<string, number>;
   errors: number;
+  /** Only from the paced driver (--rate): which errors. */
+  errorCodes?: Record<string, number>;
   timeouts: number;
   non2xx: number;
 };
@@ -199,7 +201,7 @@ function rssMb(pid: number): number {
 }
 const passes = (r: LoadResult) => r.p99 < 200 && r.errors === 0 && r.timeouts === 0 && r.non2xx === 0;
 const line = (r: LoadResult) =>
-  `${r.requestsPerSecond.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(0).padStart(4)}  p95 ${r.p95.toFixed(0).padStart(4)}  p99 ${r.p99.toFixed(0).padStart(4)}  max ${r.max.toFixed(0).padStart(5)} ms  errors ${r.errors} timeouts ${r.timeouts} non-2xx ${r.non2xx}`;
+  `${r.requestsPerSecond.toFixed(0).padStart(5)} req/s  p50 ${r.p50.toFixed(0).padStart(4)}  p95 ${r.p95.toFixed(0).padStart(4)}  p99 ${r.p99.toFixed(0).padStart(4)}  max ${r.max.toFixed(0).padStart(5)} ms  errors ${r.errors}${r.errors && r.errorCodes ? ` ${JSON.stringify(r.errorCodes)}` : ""} timeouts ${r.timeouts} non-2xx ${r.non2xx}`;
 
 const server = await startServer(dbFile);
 try {

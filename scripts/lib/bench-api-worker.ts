@@ -57,6 +57,8 @@ async function paced(paths: string[], rate: number, seconds: number, connections
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
+  /** What the errors were (ECONNRESET …), so a run that fails on errors says which. */
+  const errorCodes: Record<string, number> = {};
   let timeouts = 0;
   let non2xx = 0;
   const total = Math.round(rate * seconds);
@@ -80,8 +82,12 @@ async function paced(paths: string[], rate: number, seconds: number, connections
         timeouts++;
         req.destroy(new Error("timeout"));
       });
-      req.on("error", () => {
-        if (!timedOut) errors++;
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        if (!timedOut) {
+          errors++;
+          const code = error.code ?? error.message;
+          errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+        }
         resolve();
       });
     });
@@ -106,6 +112,7 @@ async function paced(paths: string[], rate: number, seconds: number, connections
       max: latencies.at(-1),
       statuses,
       errors,
+      errorCodes,
       timeouts,
       non2xx,
     }),
