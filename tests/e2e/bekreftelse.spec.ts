@@ -10,9 +10,9 @@ import { expect, test, type Page } from "@playwright/test";
 import { openDatabase } from "#app/db.server";
 import { osloDate } from "#app/domain/inclusion-status";
 import { formatCalendarDate } from "#app/views/status-text";
-import { saveStudy } from "#app/models/study.server";
 import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const EMAIL = "e2e.bekreftelse@ous.example.no";
 const PASSWORD = "e2e-bekreft-passord-langt";
@@ -36,7 +36,7 @@ test.beforeAll(async () => {
         ids[title] = existing;
         continue;
       }
-      const r = saveStudy(
+      const r = saveStudyOrThrow(
         db,
         {
           identifiers: { rek },
@@ -59,7 +59,6 @@ test.beforeAll(async () => {
         },
         { actor: { kind: "source", id: "e2e-feed", name: "ous (native)" }, now: DELIVERED },
       );
-      if (!r.ok) throw new Error(JSON.stringify(r.problems));
       ids[title] = r.studyId;
     }
   } finally {

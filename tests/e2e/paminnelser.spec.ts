@@ -11,9 +11,9 @@ import { openDatabase } from "#app/db.server";
 import { addCalendarDays } from "#app/domain/calendar-date";
 import { osloDate } from "#app/domain/inclusion-status";
 import { formatCalendarDate } from "#app/views/status-text";
-import { saveStudy } from "#app/models/study.server";
 import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const EMAIL = "e2e.paminnelser@helse-bergen.example.no";
 const PASSWORD = "e2e-paminnelse-passord-langt";
@@ -32,7 +32,7 @@ test.beforeAll(async () => {
       number | undefined;
     if (existing) id = existing;
     else {
-      const r = saveStudy(
+      const r = saveStudyOrThrow(
         db,
         {
           identifiers: { rek: "2026/90201" },
@@ -55,7 +55,6 @@ test.beforeAll(async () => {
         },
         { actor: { kind: "source", id: "e2e-feed", name: "helse-bergen (native)" }, now: DELIVERED },
       );
-      if (!r.ok) throw new Error(JSON.stringify(r.problems));
       id = r.studyId;
     }
   } finally {
