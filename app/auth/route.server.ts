@@ -83,8 +83,3 @@ export function parseId(value: string | undefined): number {
     throw new Response("Ukjent studie", { status: 404, headers: PRIVATE_HEADERS });
   return Number(value);
 }
-
-export function formText(form: FormData, name: string): string {
-  const v = form.get(name);
-  return typeof v === "string" ? v.trim() : "";
-}

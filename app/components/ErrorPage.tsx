@@ -27,10 +27,12 @@ export function ErrorPage({ texts = GENERIC_ERROR_TEXTS }: { texts?: ErrorTexts 
   const forbidden = isRouteErrorResponse(error) && error.status === 403;
   const title = notFound ? texts.notFoundTitle : forbidden ? "error.forbidden.title" : texts.title;
   const text = notFound ? texts.notFoundText : forbidden ? "error.forbidden.text" : texts.text;
+  // A post the page could not use (a bad hidden value, an unknown action): its own explanation, already in the page's language.
+  const badRequest = isRouteErrorResponse(error) && error.status === 400 && typeof error.data === "string";
   return (
     <section aria-labelledby="feil-tittel">
       <h1 id="feil-tittel">{t(title)}</h1>
-      <p>{t(text)}</p>
+      <p>{badRequest ? error.data : t(text)}</p>
       <p>
         <Link to={href(texts.link.to)}>{t(texts.link.label)}</Link>
       </p>

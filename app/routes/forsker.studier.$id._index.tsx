@@ -8,20 +8,17 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getDb } from "#app/db.server";
-import { canAnswerForSite, canEditSiteDates, canEditStudy } from "#app/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
+import { guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
 import {
   acceptSite,
   confirmSite,
   declineSite,
-  getStudyFor,
-  openRevisionFor,
   submitStudy,
   updateSiteDates,
   withdrawSite,
 } from "#app/models/study-work.server";
-import { listStudyReviews } from "#app/models/user.server";
-import { formatInstant, studyOverview } from "#app/views/researcher.server";
+import { researcherStudyPage } from "#app/views/signed-in-study.server";
+import { hiddenValues, researcherStudyForms } from "#app/forms/action-forms";
 import { parseSiteDates, siteFieldErrors } from "#app/forms/site-forms";
 import { problemText } from "#app/forms/problem-text";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
@@ -47,37 +44,9 @@ export const headers = signedInHeaders;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   const id = parseId(params.id);
-  const db = getDb();
-  const lang = langFromRequest(request);
-  const record = guarded(() => getStudyFor(db, page.user, id));
-  const study = studyOverview(record, new Date(), lang);
-  const revision = openRevisionFor(db, page.user, id);
-  const url = new URL(request.url);
-  return json(
-    {
-      user: page.user,
-      csrf: page.csrf,
-      study,
-      canEdit: canEditStudy(page.user, record),
-      editableSites: study.sites.filter((s) => canEditSiteDates(page.user, s)).map((s) => s.key),
-      ownSites: study.sites.filter((s) => canAnswerForSite(page.user, s)).map((s) => s.key),
-      answerable: study.pendingSites.filter((s) => canAnswerForSite(page.user, s)).map((s) => s.key),
-      revision: revision
-        ? {
-            revision: revision.revision,
-            state: revision.state,
-            createdAt: formatInstant(revision.createdAt, lang),
-            by: revision.actorName,
-          }
-        : null,
-      revisionSaved: url.searchParams.get("endring"),
-      answered: url.searchParams.get("svar"),
-      reviews: listStudyReviews(db, id).map((r) => ({ ...r, createdAt: formatInstant(r.createdAt, lang) })),
-      saved: url.searchParams.get("lagret"),
-      confirmed: url.searchParams.get("bekreftet"),
-    },
-    { headers: page.headers },
-  );
+  const query = new URL(request.url).searchParams;
+  const view = guarded(() => researcherStudyPage(getDb(), page.user, id, langFromRequest(request), query));
+  return json({ user: page.user, csrf: page.csrf, ...view }, { headers: page.headers });
 }
 
 type ActionData = {
@@ -99,10 +68,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const here = (query: string) => withLang(`/forsker/studier/${id}?${query}`, lang);
   const problemsInLang = (problems: { field: string; message: string }[]) =>
     problems.map((p) => ({ ...p, message: problemText(p.message, tr) }));
-  const intent = formText(form, "intent");
-  if (intent === "dates") {
+  const post = hiddenValues(form, researcherStudyForms, tr);
+  if (post.intent === "dates") {
+    const { site } = post;
     const submission = parseSiteDates(form, tr);
-    const site = formText(form, "site");
     if (submission.status !== "success") {
       return json<ActionData>({ site, result: submission.reply() }, { status: 400 });
     }
@@ -119,32 +88,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return redirect(here(`lagret=${result.changed ? result.version : "ingen"}`));
   }
-  if (intent === "confirm-site") {
+  if (post.intent === "confirm-site") {
     // One click: the dates stand as they are. A history entry, no new version (ADR 0019).
-    const site = formText(form, "site");
-    guarded(() => confirmSite(db, user, id, site));
-    return redirect(here(`bekreftet=${encodeURIComponent(site)}`));
+    guarded(() => confirmSite(db, user, id, post.site));
+    return redirect(here(`bekreftet=${encodeURIComponent(post.site)}`));
   }
-  if (intent === "submit") {
+  if (post.intent === "submit") {
     const result = guarded(() => submitStudy(db, user, id));
     if (!result.ok) return json<ActionData>({ problems: problemsInLang(result.problems) }, { status: 400 });
     if (result.revision) return redirect(here(`endring=${result.revision}`));
     return redirect(here(`lagret=${result.version}`));
   }
-  if (intent === "accept-site" || intent === "decline-site" || intent === "withdraw-site") {
-    const site = formText(form, "site");
-    const result = guarded(() =>
-      intent === "accept-site"
-        ? acceptSite(db, user, id, site)
-        : intent === "decline-site"
-          ? declineSite(db, user, id, site)
-          : withdrawSite(db, user, id, site),
-    );
-    if (!result.ok) return json<ActionData>({ problems: problemsInLang(result.problems) }, { status: 400 });
-    const answer = { "accept-site": "godtatt", "decline-site": "avslatt", "withdraw-site": "trukket" }[intent];
-    return redirect(here(`svar=${answer}`));
-  }
-  throw new Response(tr.t("error.unknownAction", { intent }), { status: 400 });
+  const { intent, site } = post;
+  const result = guarded(() =>
+    intent === "accept-site"
+      ? acceptSite(db, user, id, site)
+      : intent === "decline-site"
+        ? declineSite(db, user, id, site)
+        : withdrawSite(db, user, id, site),
+  );
+  if (!result.ok) return json<ActionData>({ problems: problemsInLang(result.problems) }, { status: 400 });
+  const answer = { "accept-site": "godtatt", "decline-site": "avslatt", "withdraw-site": "trukket" }[intent];
+  return redirect(here(`svar=${answer}`));
 }
 
 const ANSWERED: Record<string, MessageKey> = {

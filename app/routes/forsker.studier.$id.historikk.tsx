@@ -3,10 +3,11 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { getDb } from "#app/db.server";
 import { canEditStudy } from "#app/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
+import { guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
 import { listSiteConfirmations, listStudyVersions } from "#app/models/study.server";
 import { getStudyFor, restoreVersion } from "#app/models/study-work.server";
 import { confirmationViews, diffWordsFor, versionViews } from "#app/views/researcher.server";
+import { hiddenValues, restoreVersionForm } from "#app/forms/action-forms";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import { useTranslator } from "#app/i18n/use-translator";
@@ -59,12 +60,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
   const id = parseId(params.id);
-  const version = Number(formText(form, "version"));
-  if (!Number.isInteger(version) || version < 1) throw new Response("Ugyldig versjonsnummer", { status: 400 });
+  const lang = langFromRequest(request);
+  const { version } = hiddenValues(form, restoreVersionForm, translator(lang));
   const result = guarded(() => restoreVersion(getDb(), user, id, version));
   if (!result.ok)
     throw new Response(result.problems.map((p) => `${p.field}: ${p.message}`).join("\n"), { status: 400 });
-  return redirect(withLang(`/forsker/studier/${id}/historikk?gjenopprettet=${version}`, langFromRequest(request)));
+  return redirect(withLang(`/forsker/studier/${id}/historikk?gjenopprettet=${version}`, lang));
 }
 
 export default function History() {

@@ -11,7 +11,7 @@ import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@co
 import { getDb } from "#app/db.server";
 import { getConfig } from "#app/config.server";
 import { canAnswerForSite, canEditSiteLocal, hasRole, isAdmin, orgsWithRole } from "#app/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
+import { guarded, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
 import {
   confirmSite,
   editorSiteStudies,
@@ -24,6 +24,7 @@ import { formatInstant, studyOverview } from "#app/views/researcher.server";
 import { CsrfField, ProblemList, SignedInBar } from "#app/components/SignedIn";
 import { FormField } from "#app/components/forms";
 import { parseSitePause } from "#app/forms/site-forms";
+import { editorQueueForms, hiddenValues } from "#app/forms/action-forms";
 import { problemText } from "#app/forms/problem-text";
 import { Reminders } from "#app/components/Reminders";
 import {
@@ -104,16 +105,17 @@ type ActionData = {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { user, form } = await signedInForm(request);
-  const intent = formText(form, "intent");
-  if (intent === "confirm-site") {
+  const lang = langFromRequest(request);
+  const tr = translator(lang);
+  const post = hiddenValues(form, editorQueueForms, tr);
+  if (post.intent === "confirm-site") {
     // One click: the site's dates stand as they are. A history entry, no new version (ADR 0019).
-    const studyId = parseId(formText(form, "study"));
-    guarded(() => confirmSite(getDb(), user, studyId, formText(form, "site")));
-    return redirect(withLang("/redaksjon?ferdig=bekreftet", langFromRequest(request)));
+    guarded(() => confirmSite(getDb(), user, post.study, post.site));
+    return redirect(withLang("/redaksjon?ferdig=bekreftet", lang));
   }
-  if (intent === "reminder-feed") {
+  if (post.intent === "reminder-feed") {
     // A new secret link for the organisation's reminder feeds; only an editor there (or an admin).
-    const organisationId = formText(form, "organisation");
+    const organisationId = post.organisation;
     if (!orgsWithRole(user, "editor").includes(organisationId) && !isAdmin(user)) {
       throw new Response("Bare redaktører ved organisasjonen kan lage abonnementslenker for den.", { status: 403 });
     }
@@ -123,10 +125,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const token = issueReminderFeedToken(getDb(), organisationId, user.id);
     return json<ActionData>({ formKey: `feed:${organisationId}`, feed: { organisationId, token } });
   }
-  if (intent !== "pause" && intent !== "resume") throw new Response(`Ukjent handling «${intent}»`, { status: 400 });
-  const studyId = parseId(formText(form, "study"));
-  const site = formText(form, "site");
-  const tr = translator(langFromRequest(request));
+  const { intent, study: studyId, site } = post;
   const formKey = `${studyId}:${site}`;
   const submission = parseSitePause(form, tr);
   if (submission.status !== "success")
@@ -139,9 +138,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const problems = result.problems.map((p) => ({ ...p, message: problemText(p.message, tr) }));
     return json<ActionData>({ formKey, problems, result: submission.reply() }, { status: 400 });
   }
-  return redirect(
-    withLang(`/redaksjon?ferdig=${intent === "pause" ? "stanset" : "gjenopptatt"}`, langFromRequest(request)),
-  );
+  return redirect(withLang(`/redaksjon?ferdig=${intent === "pause" ? "stanset" : "gjenopptatt"}`, lang));
 }
 
 const DONE = {

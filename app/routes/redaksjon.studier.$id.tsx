@@ -13,30 +13,19 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getDb } from "#app/db.server";
-import { canEditSiteLocal, canReviewStudy } from "#app/auth/policy";
-import { formText, guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
-import {
-  approveStudy,
-  changesSincePublished,
-  getStudyFor,
-  publishHeldStudy,
-  sendBackStudy,
-  studyHoldFor,
-  updateSiteLocal,
-} from "#app/models/study-work.server";
-import { diffWordsFor, formatInstant } from "#app/views/researcher.server";
-import { studyPreview } from "#app/views/study-preview.server";
+import { guarded, parseId, signedInHeaders, signedInForm, signedInPage } from "#app/auth/route.server";
+import { approveStudy, publishHeldStudy, sendBackStudy, updateSiteLocal } from "#app/models/study-work.server";
+import { reviewPage } from "#app/views/signed-in-study.server";
+import { hiddenValues, parseReview, reviewPageForms } from "#app/forms/action-forms";
 import { langFromRequest, langFromSearch, withLang } from "#app/i18n/languages";
 import { translator } from "#app/i18n/translate";
 import type { MessageKey } from "#app/i18n/messages/nb";
 import { useTranslator } from "#app/i18n/use-translator";
-import { describeChange } from "#app/views/version-diff";
-import { studyOverview } from "#app/views/researcher.server";
 import { parseSiteLocal, siteFieldErrors } from "#app/forms/site-forms";
 import { problemText } from "#app/forms/problem-text";
 import { DiffTable } from "#app/components/DiffTable";
 import { ClinicianStudyContent, PatientStudyContent } from "#app/components/StudyContent";
-import { CsrfField, FieldError, ProblemList, SignedInBar } from "#app/components/SignedIn";
+import { CsrfField, ProblemList, SignedInBar } from "#app/components/SignedIn";
 import { ErrorList, FormField } from "#app/components/forms";
 import { withStaffTexts } from "#app/i18n/staff-texts";
 
@@ -52,63 +41,18 @@ export const headers = signedInHeaders;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = signedInPage(request);
   const id = parseId(params.id);
-  const db = getDb();
-  const lang = langFromRequest(request);
-  const tr = translator(lang);
-  const record = guarded(() => getStudyFor(db, page.user, id));
-  const since = changesSincePublished(db, page.user, id);
-  const study = studyOverview(record, new Date(), lang);
-  const hold = studyHoldFor(db, page.user, id);
-  const preview = studyPreview(db, record, since.revision, lang);
-  const words = diffWordsFor(db, record, lang);
-  return json(
-    {
-      user: page.user,
-      csrf: page.csrf,
-      study,
-      sinceVersion: since.sinceVersion,
-      changes: since.changes.map((c) => describeChange(c, words)),
-      reviewing: {
-        version: since.version,
-        revision: since.revision
-          ? {
-              revision: since.revision.revision,
-              state: since.revision.state,
-              by: since.revision.actorName,
-              createdAt: formatInstant(since.revision.createdAt, lang),
-            }
-          : null,
-      },
-      canReview: canReviewStudy(page.user, record),
-      hold: hold
-        ? {
-            reasons: hold.reasons,
-            heldAt: formatInstant(hold.heldAt, lang),
-            released: hold.releasedAt
-              ? tr.t("review.hold.releasedBy", {
-                  at: formatInstant(hold.releasedAt, lang),
-                  name: hold.releasedBy ?? tr.t("review.hold.unknownPerson"),
-                })
-              : null,
-          }
-        : null,
-      preview,
-      localSites: study.sites.filter((s) => canEditSiteLocal(page.user, s)),
-      done: new URL(request.url).searchParams.get("ferdig"),
-    },
-    { headers: page.headers },
-  );
+  const query = new URL(request.url).searchParams;
+  const view = guarded(() => reviewPage(getDb(), page.user, id, langFromRequest(request), query));
+  return json({ user: page.user, csrf: page.csrf, ...view }, { headers: page.headers });
 }
-
-const wholeNumber = (value: string): number | null => (/^[1-9][0-9]{0,8}$/.test(value) ? Number(value) : null);
 
 type ActionData = {
   /** The site whose local-information form answered (its Conform result). */
   site?: string;
   result?: SubmissionResult<string[]>;
-  errors?: Record<string, string>;
+  /** The approve / send-back form's Conform result (the comment's problem on its field). */
+  review?: SubmissionResult<string[]>;
   problems?: { field: string; message: string }[];
-  values?: Record<string, string>;
 };
 
 /** A model's site problems, on the local-information form's fields. */
@@ -127,33 +71,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const lang = langFromRequest(request);
   const tr = translator(lang);
   const here = (query: string) => withLang(`/redaksjon/studier/${id}?${query}`, lang);
-  const intent = formText(form, "intent");
-  const comment = formText(form, "comment");
-  if (intent === "approve" || intent === "send-back") {
-    if (intent === "send-back" && !comment) {
-      return json<ActionData>({ errors: { comment: tr.t("review.comment.missing") } }, { status: 400 });
-    }
-    const reviewed = {
-      version: wholeNumber(formText(form, "version")),
-      revision: wholeNumber(formText(form, "revision")),
-    };
-    const result = guarded(() =>
-      intent === "approve"
-        ? approveStudy(db, user, id, reviewed, comment || null)
-        : sendBackStudy(db, user, id, comment),
-    );
-    // 409: what the editor reviewed is no longer what would be published; the page shows the new version.
-    if (!result.ok) {
-      const conflict = result.problems.some((p) => p.field === "reviewedVersion");
-      const problems = result.problems.map((p) => ({
-        ...p,
-        message: p.field === "reviewedVersion" && lang !== "nb" ? tr.t("review.conflict") : problemText(p.message, tr),
-      }));
-      return json<ActionData>({ problems, values: { comment } }, { status: conflict ? 409 : 400 });
-    }
-    return redirect(here(`ferdig=${intent === "approve" ? "godkjent" : "sendt-tilbake"}`));
-  }
-  if (intent === "publish-held") {
+  const post = hiddenValues(form, reviewPageForms, tr);
+  if (post.intent === "publish-held") {
     const result = guarded(() => publishHeldStudy(db, user, id));
     if (!result.ok) {
       const problems = result.problems.map((p) => ({ ...p, message: problemText(p.message, tr) }));
@@ -161,8 +80,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return redirect(here("ferdig=publisert-tross"));
   }
-  if (intent === "local") {
-    const site = formText(form, "site");
+  if (post.intent === "local") {
+    const { site } = post;
     const submission = parseSiteLocal(form, tr);
     if (submission.status !== "success") return json<ActionData>({ site, result: submission.reply() }, { status: 400 });
     const v = submission.value;
@@ -182,7 +101,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return redirect(here("ferdig=lagret"));
   }
-  throw new Response(tr.t("error.unknownAction", { intent }), { status: 400 });
+  const submission = parseReview(form, tr);
+  if (submission.status !== "success") return json<ActionData>({ review: submission.reply() }, { status: 400 });
+  const { intent, comment } = submission.value;
+  const reviewed = { version: post.version ?? null, revision: post.revision ?? null };
+  const result = guarded(() =>
+    intent === "approve"
+      ? approveStudy(db, user, id, reviewed, comment || null)
+      : sendBackStudy(db, user, id, comment ?? ""),
+  );
+  // 409: what the editor reviewed is no longer what would be published; the page shows the new version.
+  if (!result.ok) {
+    const conflict = result.problems.some((p) => p.field === "reviewedVersion");
+    const problems = result.problems.map((p) => ({
+      ...p,
+      message: p.field === "reviewedVersion" && lang !== "nb" ? tr.t("review.conflict") : problemText(p.message, tr),
+    }));
+    return json<ActionData>({ problems, review: submission.reply() }, { status: conflict ? 409 : 400 });
+  }
+  return redirect(here(`ferdig=${intent === "approve" ? "godkjent" : "sendt-tilbake"}`));
 }
 
 const DONE: Record<string, MessageKey> = {
@@ -275,13 +212,54 @@ function LocalSiteForm({
   );
 }
 
+/** Approve exactly the version (or revision) shown, or send it back with a comment (Conform + zod, the problem on the comment). */
+function ReviewForm({
+  csrf,
+  reviewing,
+  lastResult,
+}: {
+  csrf: string;
+  reviewing: { version: number; revision: { revision: number } | null };
+  lastResult: SubmissionResult<string[]> | undefined;
+}) {
+  const tr = useTranslator();
+  const { t } = tr;
+  const [form, fields] = useForm({
+    id: "vurdering",
+    lastResult,
+    shouldValidate: "onSubmit",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseReview(formData, tr),
+  });
+  return (
+    <Form method="post" className="review-form" {...getFormProps(form)} noValidate aria-describedby="gjennomgar">
+      <CsrfField token={csrf} />
+      <input type="hidden" name="version" value={reviewing.version} />
+      <input type="hidden" name="revision" value={reviewing.revision?.revision ?? ""} />
+      <ErrorList id={form.errorId} errors={form.errors} />
+      <FormField field={fields.comment} label={t("review.comment")}>
+        <textarea {...getTextareaProps(fields.comment)} key={fields.comment.key} rows={3} />
+      </FormField>
+      <p>
+        <button type="submit" name="intent" value="approve">
+          {reviewing.revision
+            ? t("review.approveRevision", { revision: reviewing.revision.revision })
+            : t("review.approveVersion", { version: reviewing.version })}
+        </button>{" "}
+        <button type="submit" name="intent" value="send-back">
+          {t("review.sendBack")}
+        </button>
+      </p>
+    </Form>
+  );
+}
+
 export default function Review() {
   const { user, csrf, study, sinceVersion, changes, reviewing, canReview, localSites, done, hold, preview } =
     useLoaderData<typeof loader>();
   const { t, href, lang } = useTranslator();
   const waiting = reviewing.revision ? reviewing.revision.state === "submitted" : study.state === "submitted";
   const data = useActionData<typeof action>() as ActionData | undefined;
-  const reviewErrors = data && !data.site ? (data.errors ?? {}) : {};
   return (
     <>
       <SignedInBar name={user.name} csrf={csrf} roles={user.roles} />
@@ -370,33 +348,7 @@ export default function Review() {
           </article>
         </details>
       </section>
-      {canReview && waiting ? (
-        <Form method="post" className="review-form" noValidate aria-describedby="gjennomgar">
-          <CsrfField token={csrf} />
-          <input type="hidden" name="version" value={reviewing.version} />
-          <input type="hidden" name="revision" value={reviewing.revision?.revision ?? ""} />
-          <label htmlFor="comment">{t("review.comment")}</label>
-          <textarea
-            id="comment"
-            name="comment"
-            rows={3}
-            defaultValue={data?.values?.comment ?? ""}
-            aria-invalid={reviewErrors.comment ? true : undefined}
-            aria-describedby={reviewErrors.comment ? "comment-feil" : undefined}
-          />
-          <FieldError id="comment-feil" message={reviewErrors.comment} />
-          <p>
-            <button type="submit" name="intent" value="approve">
-              {reviewing.revision
-                ? t("review.approveRevision", { revision: reviewing.revision.revision })
-                : t("review.approveVersion", { version: reviewing.version })}
-            </button>{" "}
-            <button type="submit" name="intent" value="send-back">
-              {t("review.sendBack")}
-            </button>
-          </p>
-        </Form>
-      ) : null}
+      {canReview && waiting ? <ReviewForm csrf={csrf} reviewing={reviewing} lastResult={data?.review} /> : null}
       {localSites.length ? (
         <section aria-labelledby="lokalt">
           <h2 id="lokalt">{t("review.local.title")}</h2>

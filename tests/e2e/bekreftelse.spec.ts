@@ -7,13 +7,12 @@
  * stays unknown.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
 import { osloDate } from "#app/domain/inclusion-status";
 import { formatCalendarDate } from "#app/views/status-text";
-import { createUser } from "#app/models/user.server";
-import { saveStudy } from "#app/models/study.server";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const EMAIL = "e2e.bekreftelse@ous.example.no";
 const PASSWORD = "e2e-bekreft-passord-langt";
@@ -25,14 +24,9 @@ const ids: Record<string, number> = {};
 test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EMAIL)) {
-      createUser(db, {
-        email: EMAIL,
-        name: "Mona E2E-redaktør",
-        passwordHash: await hashPassword(PASSWORD),
-        roles: [{ role: "editor", organisationId: "ous" }],
-      });
-    }
+    await ensurePeople(db, PASSWORD, [
+      { email: EMAIL, name: "Mona E2E-redaktør", role: "editor", organisationId: "ous" },
+    ]);
     for (const [title, rek] of [
       [CONFIRMED, "2026/90101"],
       [FORGOTTEN, "2026/90102"],
@@ -42,7 +36,7 @@ test.beforeAll(async () => {
         ids[title] = existing;
         continue;
       }
-      const r = saveStudy(
+      const r = saveStudyOrThrow(
         db,
         {
           identifiers: { rek },
@@ -65,7 +59,6 @@ test.beforeAll(async () => {
         },
         { actor: { kind: "source", id: "e2e-feed", name: "ous (native)" }, now: DELIVERED },
       );
-      if (!r.ok) throw new Error(JSON.stringify(r.problems));
       ids[title] = r.studyId;
     }
   } finally {

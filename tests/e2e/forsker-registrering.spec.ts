@@ -8,12 +8,11 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { randomInt } from "node:crypto";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
-import { createUser } from "#app/models/user.server";
 import { addCalendarDays } from "#app/domain/calendar-date";
 import { osloDate } from "#app/domain/inclusion-status";
 import { formatCalendarDate } from "#app/views/status-text";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
 
 const PASSWORD = "e2e-passord-som-er-langt";
@@ -26,17 +25,10 @@ const TITLE = `Registreringsstudie ${WORD} ved hjertesvikt`;
 test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
-    const hash = await hashPassword(PASSWORD);
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(RESEARCHER.email)) {
-      createUser(db, {
-        ...RESEARCHER,
-        passwordHash: hash,
-        roles: [{ role: "researcher", organisationId: "st-olavs" }],
-      });
-    }
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EDITOR.email)) {
-      createUser(db, { ...EDITOR, passwordHash: hash, roles: [{ role: "editor", organisationId: "st-olavs" }] });
-    }
+    await ensurePeople(db, PASSWORD, [
+      { ...RESEARCHER, role: "researcher", organisationId: "st-olavs" },
+      { ...EDITOR, role: "editor", organisationId: "st-olavs" },
+    ]);
   } finally {
     db.close();
   }

@@ -4,12 +4,11 @@
  * database through the real user model (the server is already running on it).
  */
 import { expect, test } from "@playwright/test";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
-import { createUser } from "#app/models/user.server";
 import { addCalendarDays } from "#app/domain/calendar-date";
 import { osloDate } from "#app/domain/inclusion-status";
 import { formatCalendarDate } from "#app/views/status-text";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
 
 const EMAIL = "e2e.forsker@stolav.example.no";
@@ -30,14 +29,9 @@ test.beforeAll(async () => {
       .get() as { id: number; title: string };
     studyId = row.id;
     title = row.title;
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EMAIL)) {
-      createUser(db, {
-        email: EMAIL,
-        name: "Eva E2E-forsker",
-        passwordHash: await hashPassword(PASSWORD),
-        roles: [{ role: "researcher", organisationId: "st-olavs" }],
-      });
-    }
+    await ensurePeople(db, PASSWORD, [
+      { email: EMAIL, name: "Eva E2E-forsker", role: "researcher", organisationId: "st-olavs" },
+    ]);
   } finally {
     db.close();
   }

@@ -9,10 +9,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import { openDatabase } from "#app/db.server";
 import { parseStudy } from "#app/domain/study";
-import { saveStudy } from "#app/models/study.server";
 import { insertRevision } from "#app/models/study-revisions.server";
 import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const PASSWORD = "e2e-godkjenning-passord-langt";
 const EDITOR = "e2e.godkjenning-redaktor@stolav.example.no";
@@ -50,8 +50,7 @@ test.beforeAll(async () => {
         },
       ],
     };
-    const saved = saveStudy(db, study, { actor: { kind: "system", name: "e2e" } });
-    if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
+    const saved = saveStudyOrThrow(db, study, { actor: { kind: "system", name: "e2e" } });
     studyId = saved.studyId;
     const proposed = parseStudy({ ...study, title: { nb: NEW_TITLE } });
     if (!proposed.ok) throw new Error(JSON.stringify(proposed.problems));
@@ -74,8 +73,7 @@ test.beforeAll(async () => {
       publicationState: "published" as const,
       sites: [{ organisationId: "st-olavs", inclusionStart: "2026-01-01", inclusionEnd: "2030-12-31" }],
     };
-    const savedPreview = saveStudy(db, previewStudy, { actor: { kind: "system", name: "e2e" } });
-    if (!savedPreview.ok) throw new Error(JSON.stringify(savedPreview.problems));
+    const savedPreview = saveStudyOrThrow(db, previewStudy, { actor: { kind: "system", name: "e2e" } });
     previewStudyId = savedPreview.studyId;
     const revised = parseStudy({
       ...previewStudy,

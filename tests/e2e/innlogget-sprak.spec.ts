@@ -5,9 +5,8 @@
  * written into the e2e server's database through the real model.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
-import { createUser } from "#app/models/user.server";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
 
 const PASSWORD = "e2e-sprak-passord-langt-nok";
@@ -17,17 +16,10 @@ const EDITOR = "e2e.sprak-redaktor@stolav.example.no";
 test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
-    const make = async (email: string, name: string, role: "researcher" | "editor") => {
-      if (db.prepare("SELECT 1 FROM users WHERE email = ?").get(email)) return;
-      createUser(db, {
-        email,
-        name,
-        passwordHash: await hashPassword(PASSWORD),
-        roles: [{ role, organisationId: "st-olavs" }],
-      });
-    };
-    await make(RESEARCHER, "Eli E2E-forskar", "researcher");
-    await make(EDITOR, "Ivar E2E-redaktør", "editor");
+    await ensurePeople(db, PASSWORD, [
+      { email: RESEARCHER, name: "Eli E2E-forskar", role: "researcher", organisationId: "st-olavs" },
+      { email: EDITOR, name: "Ivar E2E-redaktør", role: "editor", organisationId: "st-olavs" },
+    ]);
   } finally {
     db.close();
   }

@@ -8,10 +8,10 @@
 import { expect, test, type Page } from "@playwright/test";
 import { openDatabase } from "#app/db.server";
 import { parseStudy } from "#app/domain/study";
-import { saveStudy } from "#app/models/study.server";
 import { insertRevision } from "#app/models/study-revisions.server";
 import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const PASSWORD = "e2e-studie-sprak-passord-langt";
 const RESEARCHER = "e2e.studie-sprak-forsker@stolav.example.no";
@@ -35,8 +35,7 @@ test.beforeAll(async () => {
       publicationState: "published" as const,
       sites: [{ organisationId: "st-olavs", inclusionStart: "2026-01-01", inclusionEnd: "2030-12-31" }],
     };
-    const saved = saveStudy(db, study, { actor: { kind: "system", name: "e2e" } });
-    if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
+    const saved = saveStudyOrThrow(db, study, { actor: { kind: "system", name: "e2e" } });
     studyId = saved.studyId;
     // A change sent for approval: the review page shows its diff and the preview.
     const proposed = parseStudy({

@@ -5,9 +5,8 @@
  * sets a password with the link and signs in, and disabling them ends that session.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
-import { createUser } from "#app/models/user.server";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
 
 const ADMIN = "e2e.admin-kontoer@example.no";
@@ -17,14 +16,7 @@ const RUN = Date.now().toString(36);
 test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(ADMIN)) {
-      createUser(db, {
-        email: ADMIN,
-        name: "Astrid E2E-admin",
-        passwordHash: await hashPassword(PASSWORD),
-        roles: [{ role: "admin", organisationId: null }],
-      });
-    }
+    await ensurePeople(db, PASSWORD, [{ email: ADMIN, name: "Astrid E2E-admin", role: "admin", organisationId: null }]);
   } finally {
     db.close();
   }

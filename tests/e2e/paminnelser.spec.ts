@@ -7,14 +7,13 @@
  * tables are axe clean in three languages.
  */
 import { expect, test } from "@playwright/test";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
 import { addCalendarDays } from "#app/domain/calendar-date";
 import { osloDate } from "#app/domain/inclusion-status";
 import { formatCalendarDate } from "#app/views/status-text";
-import { createUser } from "#app/models/user.server";
-import { saveStudy } from "#app/models/study.server";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const EMAIL = "e2e.paminnelser@helse-bergen.example.no";
 const PASSWORD = "e2e-paminnelse-passord-langt";
@@ -26,19 +25,14 @@ let id = 0;
 test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EMAIL)) {
-      createUser(db, {
-        email: EMAIL,
-        name: "Berit E2E-redaktør",
-        passwordHash: await hashPassword(PASSWORD),
-        roles: [{ role: "editor", organisationId: "helse-bergen" }],
-      });
-    }
+    await ensurePeople(db, PASSWORD, [
+      { email: EMAIL, name: "Berit E2E-redaktør", role: "editor", organisationId: "helse-bergen" },
+    ]);
     const existing = db.prepare("SELECT id FROM studies WHERE rek_number = ?").pluck().get("2026/90201") as
       number | undefined;
     if (existing) id = existing;
     else {
-      const r = saveStudy(
+      const r = saveStudyOrThrow(
         db,
         {
           identifiers: { rek: "2026/90201" },
@@ -61,7 +55,6 @@ test.beforeAll(async () => {
         },
         { actor: { kind: "source", id: "e2e-feed", name: "helse-bergen (native)" }, now: DELIVERED },
       );
-      if (!r.ok) throw new Error(JSON.stringify(r.problems));
       id = r.studyId;
     }
   } finally {

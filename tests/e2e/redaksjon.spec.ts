@@ -6,12 +6,11 @@
  * written into the e2e server's database through the real models.
  */
 import { expect, test } from "@playwright/test";
-import { hashPassword } from "#app/auth/password.server";
 import { openDatabase } from "#app/db.server";
-import { createUser } from "#app/models/user.server";
 import { addFeedSubscription } from "#app/models/feed.server";
 import { buildMapContext, mapInput } from "#app/ingest/formats.server";
 import { ingestBatch } from "#app/ingest/ingest-service.server";
+import { ensurePeople } from "./support/accounts";
 import { expectNoAxeViolations } from "./support/axe";
 import { VIEWPORTS } from "./support/viewports";
 
@@ -21,13 +20,11 @@ const PASSWORD = "e2e-redaktor-passord-langt";
 test.beforeAll(async () => {
   const db = openDatabase(process.env.E2E_DATABASE_PATH!);
   try {
-    if (!db.prepare("SELECT 1 FROM users WHERE email = ?").get(EMAIL)) {
-      createUser(db, {
-        email: EMAIL,
-        name: "Rune E2E-redaktør",
-        passwordHash: await hashPassword(PASSWORD),
-        roles: [{ role: "editor", organisationId: "st-olavs" }],
-      });
+    const created = await ensurePeople(db, PASSWORD, [
+      { email: EMAIL, name: "Rune E2E-redaktør", role: "editor", organisationId: "st-olavs" },
+    ]);
+    // The feed fixture is added once, with the editor (beforeAll runs again after a retry).
+    if (created.length) {
       addFeedSubscription(db, {
         organisationId: "st-olavs",
         url: "https://stolav.example.no/kliniske-studier.json",

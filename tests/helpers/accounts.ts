@@ -3,7 +3,7 @@ import type { Db } from "#app/db.server";
 import type { StudyInput } from "#app/domain/study";
 import { hashPassword } from "#app/auth/password.server";
 import { createUser, type RoleGrant } from "#app/models/user.server";
-import { saveStudy } from "#app/models/study.server";
+import { saveStudyOrThrow } from "./studies";
 
 export const PASSWORD = "riktig-hest-batteri-stift";
 
@@ -67,8 +67,8 @@ export function testStudy(overrides: Partial<StudyInput> = {}): StudyInput {
 /** A (lead st-olavs, sites st-olavs + ous, submitted) and B (lead ous, site ous only, draft). */
 export function createStudies(db: Db): { a: number; b: number } {
   const actor = { kind: "system" as const, name: "test" };
-  const a = saveStudy(db, testStudy(), { actor });
-  const b = saveStudy(
+  const a = saveStudyOrThrow(db, testStudy(), { actor }, "study A");
+  const b = saveStudyOrThrow(
     db,
     testStudy({
       identifiers: { rek: "987655" },
@@ -78,7 +78,7 @@ export function createStudies(db: Db): { a: number; b: number } {
       publicationState: "draft",
     }),
     { actor },
+    "study B",
   );
-  if (!a.ok || !b.ok) throw new Error("test studies were rejected");
   return { a: a.studyId, b: b.studyId };
 }

@@ -1,10 +1,23 @@
-/** A published study saved through the model, as the tests of the search outbox and indexing need one. */
+/** Studies saved through the real model for tests: a fixture that the model refuses stops the test with its problems. */
 import type { Db } from "#app/db.server";
 import type { StudyInput } from "#app/domain/study";
-import { saveStudy } from "#app/models/study.server";
+import { saveStudy, type SaveStudyOptions, type SaveStudyResult } from "#app/models/study.server";
 
+export type SavedStudy = Extract<SaveStudyResult, { ok: true }>;
+
+/**
+ * `saveStudy`, for a fixture that must go in: the saved study (id, version, whether it changed),
+ * or an error naming the fixture (`what`) and every problem the model found.
+ */
+export function saveStudyOrThrow(db: Db, input: unknown, options: SaveStudyOptions, what = "test study"): SavedStudy {
+  const r = saveStudy(db, input, options);
+  if (!r.ok) throw new Error(`${what} refused: ${JSON.stringify(r.problems)}`);
+  return r;
+}
+
+/** A published study saved through the model, as the tests of the search outbox and indexing need one. */
 export function savePublishedStudy(db: Db, title: string, extra: Partial<StudyInput> = {}): number {
-  const r = saveStudy(
+  return saveStudyOrThrow(
     db,
     {
       identifiers: {},
@@ -16,7 +29,5 @@ export function savePublishedStudy(db: Db, title: string, extra: Partial<StudyIn
       ...extra,
     },
     { actor: { kind: "system", name: "test" } },
-  );
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.studyId;
+  ).studyId;
 }

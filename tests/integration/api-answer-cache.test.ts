@@ -13,9 +13,10 @@ import type { StudyInput } from "#app/domain/study";
 import { answerStateFor } from "#app/http/api-read.server";
 import { answerStateToken } from "#app/models/open-api.server";
 import { advanceCursor, outboxHead } from "#app/models/search-outbox.server";
-import { getStudy, saveStudy, type Actor } from "#app/models/study.server";
+import { getStudy, type Actor } from "#app/models/study.server";
 import { documented, startApiServer, type ApiServer } from "../helpers/api-server";
 import { OPS_HEADERS } from "../helpers/server";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let api: ApiServer;
 const BURST = 4;
@@ -45,8 +46,7 @@ async function cacheCounters(): Promise<{ hit: number; miss: number }> {
 
 async function save(input: unknown, studyId?: number): Promise<number> {
   await api.indexed(); // saveStudy reads before it writes: wait until the server's indexer is idle
-  const result = saveStudy(api.db(), input, { actor: person, studyId });
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  const result = saveStudyOrThrow(api.db(), input, { actor: person, studyId });
   return result.studyId;
 }
 

@@ -14,6 +14,7 @@ import { PHASES, STUDY_TYPES } from "#app/domain/study";
 import { documented, PUBLIC_BASE, startApiServer, type ApiServer } from "../helpers/api-server";
 import { mediaTypeOf } from "../helpers/openapi";
 import { SseClient } from "../helpers/sse";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 /** Operations that are never conditional (no ETag, no 304) and have no quota: the live stream. */
 const UNCONDITIONAL = new Set(["/api/v1/events"]);
@@ -37,8 +38,7 @@ beforeAll(async () => {
         sites: [{ organisationId: "ous", inclusionStart: "2020-01-01", inclusionEnd: "2099-12-31" }],
         publicationState,
       });
-      const first = saveStudy(db, study("Dokumentert studie", "published"), { actor });
-      if (!first.ok) throw new Error(JSON.stringify(first.problems));
+      const first = saveStudyOrThrow(db, study("Dokumentert studie", "published"), { actor });
       saveStudy(db, study("Dokumentert studie, endret", "published"), { actor, studyId: first.studyId });
       saveStudy(db, study("Dokumentert studie, endret", "withdrawn"), { actor, studyId: first.studyId });
       const site = db

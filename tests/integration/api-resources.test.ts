@@ -10,8 +10,9 @@ import { STUDY_CSV_HEADER } from "#app/api/csv";
 import { siteStatus, studyStatus } from "#app/domain/inclusion-status";
 import type { StudyInput } from "#app/domain/study";
 import { openReadSnapshot } from "#app/models/open-api.server";
-import { getStudy, saveStudy, type Actor } from "#app/models/study.server";
+import { getStudy, type Actor } from "#app/models/study.server";
 import { documented, startApiServer, type ApiServer } from "../helpers/api-server";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let api: ApiServer;
 beforeAll(async () => {
@@ -57,8 +58,7 @@ function input(overrides: Partial<StudyInput> = {}): StudyInput {
  */
 async function save(study: StudyInput, studyId?: number): Promise<{ studyId: number; version: number }> {
   await api.indexed();
-  const result = saveStudy(api.db(), study, { actor: person, studyId });
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  const result = saveStudyOrThrow(api.db(), study, { actor: person, studyId });
   return { studyId: result.studyId, version: result.version };
 }
 

@@ -18,6 +18,7 @@ import { startServer, type RunningServer } from "../helpers/server";
 import { tempDir } from "../helpers/db";
 import { createPeople, PEOPLE, testStudy, type Person } from "../helpers/accounts";
 import { BrowserClient } from "../helpers/browser-client";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let server: RunningServer;
 let db: Db;
@@ -45,10 +46,9 @@ async function as(person: Person) {
 let rek = 660000;
 /** A study written as a source would (not through the pages), led by St. Olavs. */
 function study(over: Parameters<typeof testStudy>[0] = {}): number {
-  const r = saveStudy(db, testStudy({ identifiers: { rek: String(rek++) }, ...over }), {
+  const r = saveStudyOrThrow(db, testStudy({ identifiers: { rek: String(rek++) }, ...over }), {
     actor: { kind: "system", name: "test" },
   });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.studyId;
 }
 const stOlavsOnly = [
@@ -323,8 +323,7 @@ describe("7. a restore is authorised exactly like an edit", () => {
       leadOrganisationId: "ous",
       publicationState: "draft",
     });
-    const r1 = saveStudy(db, first, { actor: { kind: "system", name: "test" } });
-    if (!r1.ok) throw new Error("not saved");
+    const r1 = saveStudyOrThrow(db, first, { actor: { kind: "system", name: "test" } });
     const r2 = saveStudy(
       db,
       { ...first, leadOrganisationId: "st-olavs" },
@@ -348,8 +347,7 @@ describe("7. a restore is authorised exactly like an edit", () => {
       publicationState: "published",
       title: { nb: "Gammel tittel" },
     });
-    const r1 = saveStudy(db, first, { actor: { kind: "system", name: "test" } });
-    if (!r1.ok) throw new Error("not saved");
+    const r1 = saveStudyOrThrow(db, first, { actor: { kind: "system", name: "test" } });
     saveStudy(
       db,
       { ...first, title: { nb: "Ny tittel" } },

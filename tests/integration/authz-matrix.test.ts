@@ -12,7 +12,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#app/db.server";
-import { saveStudy } from "#app/models/study.server";
 import { insertRevision } from "#app/models/study-revisions.server";
 import { parseStudy } from "#app/domain/study";
 import { addFeedSubscription, recordFeedPoll } from "#app/models/feed.server";
@@ -23,6 +22,7 @@ import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
 import { createUser } from "#app/models/user.server";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 type Role = "anonymous" | "researcherA" | "researcherB" | "editorA" | "editorB" | "admin";
 type Expect = "ok" | "signin" | "forbidden";
@@ -49,22 +49,21 @@ function outcome(res: Response): Expect | string {
 let rek = 880000;
 /** A fresh study led by St. Olavs (A) with sites at St. Olavs and OUS (B). */
 function study(db: Db, over: Parameters<typeof testStudy>[0] = {}): number {
-  const r = saveStudy(db, testStudy({ identifiers: { rek: String(rek++) }, ...over }), {
+  const r = saveStudyOrThrow(db, testStudy({ identifiers: { rek: String(rek++) }, ...over }), {
     actor: { kind: "system", name: "test" },
   });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.studyId;
 }
 /** A study with a second version (a later end date), so restoring version 1 changes something. */
 function twoVersions(): number {
   const id = study(t.db);
   const base = testStudy({ identifiers: { rek: String(rek - 1) } });
-  const r = saveStudy(
+  const r = saveStudyOrThrow(
     t.db,
     { ...base, sites: base.sites!.map((s) => ({ ...s, inclusionEnd: "2030-01-01" })) },
     { studyId: id, actor: { kind: "system", name: "test" } },
   );
-  if (!r.ok || r.version !== 2) throw new Error("second version not written");
+  if (r.version !== 2) throw new Error("second version not written");
   return id;
 }
 const versions = (id: number) =>

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StudyInput } from "#app/domain/study";
-import { saveStudy } from "#app/models/study.server";
 import { PUBLIC_BASE, startApiServer, type ApiServer } from "../helpers/api-server";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let api: ApiServer;
 const ids: Record<"oslo" | "tromso" | "closed" | "draft" | "ear", number> = {
@@ -41,8 +41,7 @@ beforeAll(async () => {
     env: { API_RATE_LIMIT_PER_MINUTE: "0" },
     prepare: (db) => {
       const save = (key: keyof typeof ids, input: StudyInput) => {
-        const result = saveStudy(db, input, { actor });
-        if (!result.ok) throw new Error(JSON.stringify(result.problems));
+        const result = saveStudyOrThrow(db, input, { actor });
         ids[key] = result.studyId;
       };
       save(

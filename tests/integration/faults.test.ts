@@ -15,7 +15,7 @@ import { openDatabase, type Db } from "#app/db.server";
 import { buildMapContext, mapInput } from "#app/ingest/formats.server";
 import { ingestBatch } from "#app/ingest/ingest-service.server";
 import { cursorState } from "#app/models/search-outbox.server";
-import { getStudy, latestSnapshot, saveStudy, toStudyInput } from "#app/models/study.server";
+import { getStudy, latestSnapshot, toStudyInput } from "#app/models/study.server";
 import { issueToken } from "#app/models/token.server";
 import { generateNativeFeed } from "../../scripts/lib/generate-native-feed";
 import { documentsFor } from "#app/search/indexer.server";
@@ -24,6 +24,7 @@ import { startLocalMeilisearch, type LocalMeilisearch } from "#app/search/meilis
 import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
 import { childEnv, OPS_HEADERS, startServer, type RunningServer } from "../helpers/server";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 /**
  * The server in ONE process (node --import tsx), so SIGKILL hits the process that writes (the
@@ -145,12 +146,11 @@ describe("kill -9 of the server while an editor publishes", () => {
     await createPeople(db);
     const actor = { kind: "system" as const, name: "faults" };
     for (let i = 0; i < N; i++) {
-      const r = saveStudy(
+      const r = saveStudyOrThrow(
         db,
         testStudy({ identifiers: { rek: String(700_000 + i) }, title: { nb: `Publiseringsstudie nummer ${i}` } }),
         { actor },
       );
-      if (!r.ok) throw new Error(JSON.stringify(r.problems));
       ids.push(r.studyId);
     }
     db.close();

@@ -20,9 +20,10 @@ import { CAPABILITY_DATE } from "#app/fhir/capability-statement";
 import { EXTENSION, IDENTIFIER_SYSTEM, ORGANISATION_ID_SYSTEM } from "#app/fhir/constants";
 import { buildMapContext, mapInput } from "#app/ingest/formats.server";
 import { feedSourceId, ingestBatch } from "#app/ingest/ingest-service.server";
-import { findStudyIdByProvenance, getStudy, saveStudy, type StudyRecord } from "#app/models/study.server";
+import { findStudyIdByProvenance, getStudy, type StudyRecord } from "#app/models/study.server";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
 import { startServer, type RunningServer } from "../helpers/server";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 type Json = Record<string, any>;
 
@@ -50,8 +51,7 @@ function freePort(): Promise<number> {
 
 const actor = { kind: "system" as const, name: "fhir-test" };
 function save(input: StudyInput, studyId?: number): number {
-  const r = saveStudy(db, input, { actor, studyId });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  const r = saveStudyOrThrow(db, input, { actor, studyId });
   return r.studyId;
 }
 

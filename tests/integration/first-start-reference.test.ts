@@ -12,12 +12,12 @@ import { openDatabase, type Db } from "#app/db.server";
 import { migrate } from "#app/models/migrations.server";
 import { upsertReferenceData } from "#app/models/reference.server";
 import { loadReferenceData } from "#app/boot.server";
-import { saveStudy } from "#app/models/study.server";
 import { seedDemoStudies } from "#app/seed/demo-seed.server";
 import { startServer, type RunningServer } from "../helpers/server";
 import { tempDir } from "../helpers/db";
 import { createPeople, PEOPLE, testStudy } from "../helpers/accounts";
 import { BrowserClient } from "../helpers/browser-client";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const WORD = "tyttebærallergi";
 let server: RunningServer;
@@ -40,7 +40,7 @@ beforeAll(async () => {
     site: Parameters<typeof testStudy>[0] extends infer O ? (O extends { sites?: infer S } ? S : never) : never,
     lead = "st-olavs",
   ) => {
-    const r = saveStudy(
+    saveStudyOrThrow(
       setup,
       testStudy({
         identifiers: { rek },
@@ -51,8 +51,8 @@ beforeAll(async () => {
         publicationState: "published",
       }),
       { actor },
+      title,
     );
-    if (!r.ok) throw new Error(`${title}: ${JSON.stringify(r.problems)}`);
   };
   const window = { inclusionStart: "2026-01-01", inclusionEnd: "2029-12-31" };
   other("771101", `${WORD} i Tromsø`, [{ organisationId: "unn", hospitalId: "unn-tromso", ...window }], "unn");

@@ -15,10 +15,10 @@ import { parseAtomFeed } from "feedsmith";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StudyInput } from "#app/domain/study";
 import { issueToken } from "#app/models/token.server";
-import { saveStudy } from "#app/models/study.server";
 import { generateNativeFeed } from "../../scripts/lib/generate-native-feed";
 import { PUBLIC_BASE, startApiServer, type ApiServer } from "../helpers/api-server";
 import { json, SseClient, type SseEvent } from "../helpers/sse";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const FRAME_ANCESTORS = "https://www.helse-bergen.no 'self'";
 let api: ApiServer;
@@ -68,8 +68,7 @@ function input(overrides: Partial<StudyInput> = {}): StudyInput {
 /** Saves on the server's database file from this process (the server finds it by its head check). */
 async function save(study: StudyInput, studyId?: number): Promise<number> {
   await api.indexed();
-  const result = saveStudy(api.db(), study, { actor, studyId });
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  const result = saveStudyOrThrow(api.db(), study, { actor, studyId });
   return result.studyId;
 }
 

@@ -10,11 +10,11 @@ import ICAL from "ical.js";
 import { addCalendarDays } from "#app/domain/calendar-date";
 import { confirmationOverdueFrom, osloDate } from "#app/domain/inclusion-status";
 import { formatCalendarDate } from "#app/views/status-text";
-import { saveStudy } from "#app/models/study.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PEOPLE, testStudy } from "../helpers/accounts";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let t: TestDb;
 let server: RunningServer;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   t = freshDb();
   await createPeople(t.db);
   const make = (rek: string, title: string, org: string, now: Date) => {
-    const r = saveStudy(
+    const r = saveStudyOrThrow(
       t.db,
       testStudy({
         identifiers: { rek },
@@ -42,7 +42,6 @@ beforeAll(async () => {
       }),
       { actor: { kind: "source", id: `${org}-feed`, name: `${org} (native)` }, now },
     );
-    if (!r.ok) throw new Error(JSON.stringify(r.problems));
     return r.studyId;
   };
   stale = make("662001", "Studie som trenger bekreftelse", "ous", OVERDUE);

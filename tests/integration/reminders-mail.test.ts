@@ -13,9 +13,9 @@ import smtpServer from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addCalendarDays } from "#app/domain/calendar-date";
 import { osloDate } from "#app/domain/inclusion-status";
-import { saveStudy } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PEOPLE, testStudy } from "../helpers/accounts";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const run = promisify(execFile);
 const TSX = path.resolve("node_modules/.bin/tsx");
@@ -53,7 +53,7 @@ beforeAll(async () => {
   // A published study whose sites were last confirmed 200 days ago: past the 6-month soft limit.
   const today = osloDate(new Date());
   const confirmed = new Date(`${addCalendarDays(today, -200)}T10:00:00Z`);
-  const saved = saveStudy(
+  const saved = saveStudyOrThrow(
     t.db,
     testStudy({
       publicationState: "published",
@@ -68,7 +68,6 @@ beforeAll(async () => {
     }),
     { actor: { kind: "system", name: "test" }, now: confirmed },
   );
-  if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
   studyId = saved.studyId;
   t.db.close();
 

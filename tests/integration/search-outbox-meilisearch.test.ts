@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StudyInput } from "#app/domain/study";
 import { allStudyIds, cursorPosition, cursorState, outboxHead, outboxLag } from "#app/models/search-outbox.server";
-import { getStudy, saveStudy, toStudyInput } from "#app/models/study.server";
+import { getStudy, toStudyInput } from "#app/models/study.server";
 import { createSearchEngines, searchHealthReport, startSearchIndexing } from "#app/search.server";
 import { seedDemoStudies } from "#app/seed/demo-seed.server";
 import { FallbackSearchEngine } from "#app/search/fallback.server";
@@ -19,6 +19,7 @@ import { freePort, startLocalMeilisearch, type LocalMeilisearch } from "#app/sea
 import { SqliteFtsEngine } from "#app/search/sqlite-fts.server";
 import type { SearchEngine } from "#app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 const NOW = new Date("2026-11-22T11:00:00Z");
 const actor = { kind: "system" as const, name: "outbox-test" };
@@ -39,8 +40,7 @@ function studyInput(title: string, extra: Partial<StudyInput> = {}): StudyInput 
 }
 
 function save(t: TestDb, input: unknown, studyId?: number): number {
-  const r = saveStudy(t.db, input, { actor, studyId });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  const r = saveStudyOrThrow(t.db, input, { actor, studyId });
   expect(r.changed).toBe(true);
   return r.studyId;
 }

@@ -5,11 +5,11 @@
  * the sign-in redirect of a signed-in page and the editor's one-click confirmation.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveStudy } from "#app/models/study.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let t: TestDb;
 let server: RunningServer;
@@ -20,7 +20,7 @@ let published: number;
 beforeAll(async () => {
   t = freshDb();
   await createPeople(t.db);
-  const saved = saveStudy(
+  const saved = saveStudyOrThrow(
     t.db,
     testStudy({
       identifiers: { rek: "771001" },
@@ -31,7 +31,6 @@ beforeAll(async () => {
     }),
     { actor: { kind: "system", name: "test" } },
   );
-  if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
   published = saved.studyId;
   server = await startServer({ DATABASE_PATH: t.file, SEED_DEMO_DATA: "false", SESSION_SECRET: "l".repeat(40) });
   researcher = new BrowserClient(server.url);

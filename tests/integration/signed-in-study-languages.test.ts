@@ -7,12 +7,13 @@
  * keeps the language; a page the role does not allow says so in the page's language.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getStudy, saveStudy, toStudyInput } from "#app/models/study.server";
+import { getStudy, toStudyInput } from "#app/models/study.server";
 import { saveStudyContent } from "#app/models/study-work.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PEOPLE, testStudy } from "../helpers/accounts";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let t: TestDb;
 let server: RunningServer;
@@ -25,7 +26,7 @@ const TITLE = "Språkstudie om hjertesvikt";
 beforeAll(async () => {
   t = freshDb();
   const people = await createPeople(t.db);
-  const saved = saveStudy(
+  const saved = saveStudyOrThrow(
     t.db,
     testStudy({
       identifiers: { rek: "771002" },
@@ -36,10 +37,9 @@ beforeAll(async () => {
     }),
     { actor: { kind: "system", name: "test" } },
   );
-  if (!saved.ok) throw new Error(JSON.stringify(saved.problems));
   study = saved.studyId;
   // A draft without a REK number: sending it for approval is refused, naming what is missing.
-  const unready = saveStudy(
+  const unready = saveStudyOrThrow(
     t.db,
     testStudy({
       identifiers: {},
@@ -50,7 +50,6 @@ beforeAll(async () => {
     }),
     { actor: { kind: "system", name: "test" } },
   );
-  if (!unready.ok) throw new Error(JSON.stringify(unready.problems));
   draft = unready.studyId;
   // A change sent for approval: the review page shows its diff against the published version.
   const researcherOus = { id: people.researcherOus, ...PEOPLE.researcherOus };

@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { osloDate } from "#app/domain/inclusion-status";
 import { formatCalendarDate } from "#app/views/status-text";
-import { saveStudy } from "#app/models/study.server";
 import { BrowserClient } from "../helpers/browser-client";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { createPeople, PASSWORD, PEOPLE, testStudy } from "../helpers/accounts";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let t: TestDb;
 let server: RunningServer;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   await createPeople(t.db);
   const feed = { kind: "source" as const, id: "ous-feed", name: "ous (native)" };
   const make = (rek: string, title: string) => {
-    const r = saveStudy(
+    const r = saveStudyOrThrow(
       t.db,
       testStudy({
         identifiers: { rek },
@@ -40,7 +40,6 @@ beforeAll(async () => {
       }),
       { actor: feed, now: LONG_AGO },
     );
-    if (!r.ok) throw new Error(JSON.stringify(r.problems));
     return r.studyId;
   };
   id = make("661001", "Studie som redaktøren bekrefter");

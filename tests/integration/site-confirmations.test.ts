@@ -21,6 +21,7 @@ import { ForbiddenError, type Principal } from "#app/auth/policy";
 import { getUser } from "#app/models/user.server";
 import { freshDb, tempDir, type TestDb } from "../helpers/db";
 import { createPeople, PEOPLE, testStudy, type Person } from "../helpers/accounts";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let t: TestDb;
 let people: Record<Person, Principal>;
@@ -45,12 +46,11 @@ function save(
   actor: Actor = system,
   now = new Date("2026-01-10T09:00:00Z"),
 ): number {
-  const r = saveStudy(
+  const r = saveStudyOrThrow(
     t.db,
     testStudy({ identifiers: { rek: String(rek++) }, publicationState: "published", ...over }),
     { actor, now },
   );
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
   return r.studyId;
 }
 

@@ -6,10 +6,10 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { saveStudy } from "#app/models/study.server";
 import type { StudyInput } from "#app/domain/study";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let t: TestDb;
 let server: RunningServer;
@@ -26,8 +26,7 @@ function add(n: number, isDemo: boolean) {
     publicationState: "published",
     isDemo,
   };
-  const r = saveStudy(t.db, input, { actor: { kind: "system", name: "test" } });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  saveStudyOrThrow(t.db, input, { actor: { kind: "system", name: "test" } });
 }
 
 beforeAll(async () => {

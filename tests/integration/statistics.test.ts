@@ -6,12 +6,13 @@
  */
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { confirmSiteAsIs, saveStudy } from "#app/models/study.server";
+import { confirmSiteAsIs } from "#app/models/study.server";
 import { statisticsFacts } from "#app/models/statistics.server";
 import { ALL_TABLE_IDS, statisticsView, TABLE_IDS } from "#app/views/statistics";
 import type { StudyInput } from "#app/domain/study";
 import { startServer, type RunningServer } from "../helpers/server";
 import { freshDb, type TestDb } from "../helpers/db";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let t: TestDb;
 let server: RunningServer;
@@ -47,8 +48,12 @@ function add(
     })),
     publicationState: over.state ?? "published",
   };
-  const r = saveStudy(t.db, input, { actor: { kind: "system", name: "test" }, now: new Date(over.publishedAt) });
-  if (!r.ok) throw new Error(`fixture ${n}: ${JSON.stringify(r.problems)}`);
+  const r = saveStudyOrThrow(
+    t.db,
+    input,
+    { actor: { kind: "system", name: "test" }, now: new Date(over.publishedAt) },
+    `fixture ${n}`,
+  );
   // Every hospital confirmed its site's dates on 1 June 2026, so none is past the 12-month
   // confirmation limit "today" (ADR 0019; the limit itself is tested at the end).
   for (const s of over.sites)

@@ -16,6 +16,7 @@ import { RealtimeHub } from "#app/realtime/hub.server";
 import { MAX_SLEEP_MS, StatusScheduler, type Clock } from "#app/realtime/status-scheduler.server";
 import { freshDb, type TestDb } from "../helpers/db";
 import { json, SseClient } from "../helpers/sse";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 /** A clock the test moves by hand; timers fire when the clock passes their instant. */
 class ManualClock implements Clock {
@@ -53,7 +54,7 @@ let rek = 977_000;
 const actor = { kind: "system" as const, name: "scheduler-test" };
 
 function save(sites: StudyInput["sites"], overrides: Partial<StudyInput> = {}, studyId?: number): number {
-  const result = saveStudy(
+  const result = saveStudyOrThrow(
     t.db,
     {
       identifiers: { rek: String(rek++) },
@@ -68,7 +69,6 @@ function save(sites: StudyInput["sites"], overrides: Partial<StudyInput> = {}, s
     // The change is made "now" on the test's clock (what the scheduler compares against on a restart).
     { actor, studyId, now: clockNow() },
   );
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return result.studyId;
 }
 

@@ -10,6 +10,7 @@ import {
   type Actor,
 } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 let t: TestDb;
 beforeAll(() => {
@@ -83,8 +84,7 @@ describe("saving studies", () => {
   });
 
   it("makes exactly one new version with a readable diff when a site's dates change", () => {
-    const created = saveStudy(t.db, study({ identifiers: { rek: "912347" } }), { actor });
-    if (!created.ok) throw new Error("setup failed");
+    const created = saveStudyOrThrow(t.db, study({ identifiers: { rek: "912347" } }), { actor });
     const changedSites = study().sites!.map((s) =>
       s.organisationId === "st-olavs" ? { ...s, inclusionEnd: "2027-09-30" } : s,
     );
@@ -105,8 +105,7 @@ describe("saving studies", () => {
   });
 
   it("withdraws a site that disappears from the input, never deletes it", () => {
-    const created = saveStudy(t.db, study({ identifiers: { rek: "912348" } }), { actor });
-    if (!created.ok) throw new Error("setup failed");
+    const created = saveStudyOrThrow(t.db, study({ identifiers: { rek: "912348" } }), { actor });
     const onlyOus = study().sites!.filter((s) => s.organisationId === "ous");
     const updated = saveStudy(t.db, study({ identifiers: { rek: "912348" }, sites: onlyOus }), {
       actor,
@@ -124,8 +123,7 @@ describe("saving studies", () => {
   });
 
   it("keeps site ids stable across updates", () => {
-    const created = saveStudy(t.db, study({ identifiers: { rek: "912349" } }), { actor });
-    if (!created.ok) throw new Error("setup failed");
+    const created = saveStudyOrThrow(t.db, study({ identifiers: { rek: "912349" } }), { actor });
     const before = getStudy(t.db, created.studyId)!.sites.map((s) => s.id);
     saveStudy(t.db, study({ identifiers: { rek: "912349" }, title: { nb: "Ny tittel" } }), {
       actor,
@@ -207,9 +205,8 @@ describe("bad input is refused with which field and why, and stores nothing", ()
   });
 
   it("refuses a registry identifier another study already has, and leaves both studies as they were", () => {
-    const a = saveStudy(t.db, study({ identifiers: { rek: "912351", nct: "NCT90000077" } }), { actor });
-    const b = saveStudy(t.db, study({ identifiers: { rek: "912352" } }), { actor });
-    if (!a.ok || !b.ok) throw new Error("setup failed");
+    saveStudyOrThrow(t.db, study({ identifiers: { rek: "912351", nct: "NCT90000077" } }), { actor });
+    const b = saveStudyOrThrow(t.db, study({ identifiers: { rek: "912352" } }), { actor });
     const clash = saveStudy(t.db, study({ identifiers: { rek: "912352", nct: "NCT90000077" } }), {
       actor,
       studyId: b.studyId,
@@ -222,8 +219,7 @@ describe("bad input is refused with which field and why, and stores nothing", ()
 
   it("stores SQL- and HTML-looking text literally", () => {
     const hostile = `Robert'); DROP TABLE studies;-- <script>alert("x")</script>`;
-    const result = saveStudy(t.db, study({ identifiers: { rek: "912353" }, title: { nb: hostile } }), { actor });
-    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const result = saveStudyOrThrow(t.db, study({ identifiers: { rek: "912353" }, title: { nb: hostile } }), { actor });
     expect(getStudy(t.db, result.studyId)!.title.nb).toBe(hostile);
     expect(count("studies")).toBeGreaterThan(0);
   });

@@ -21,6 +21,7 @@ import type { SearchEngine, SearchQuery } from "#app/search/types";
 import { freshDb, type TestDb } from "../helpers/db";
 import { readJudgements } from "./quality";
 import { haveSharedData, readFixture, sharedData, sharedTitle } from "../helpers/shared-data";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 export const TODAY = "2026-11-22";
 export const NOW = new Date("2026-11-22T11:00:00Z");
@@ -97,8 +98,7 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       seedDemoStudies(t.db, { now: NOW });
       realStudies = saveRealCtgovStudies(t.db);
       const save = (key: string, study: StudyInput) => {
-        const r = saveStudy(t.db, study, { actor });
-        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+        const r = saveStudyOrThrow(t.db, study, { actor });
         ids[key] = r.studyId;
       };
       // Closes at the end of today: open now, closed at tomorrow's midnight in Oslo.
@@ -131,8 +131,7 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       // Confirmed last on 1 October 2025 (saved then): past the 12-month hard limit at NOW, so not
       // open in either engine (ADR 0019); 8 months old in the other: overdue but still open.
       const saveOn = (key: string, study: StudyInput, on: Date) => {
-        const r = saveStudy(t.db, study, { actor, now: on });
-        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+        const r = saveStudyOrThrow(t.db, study, { actor, now: on });
         ids[key] = r.studyId;
       };
       saveOn(
@@ -186,14 +185,11 @@ export function runSearchContract(name: string, harness: EngineHarness): void {
       // (The overdue one first: an engine's last tie-break, its own document order, favours it too.)
       saveOn("meniscusOverdue", meniscus(null), new Date("2026-03-15T10:00:00Z"));
       saveOn("meniscusFresh", meniscus("phase_2"), new Date("2026-10-22T10:00:00Z"));
-      {
-        const r = saveStudy(t.db, meniscus("phase_2"), {
-          actor,
-          studyId: ids.meniscusOverdue,
-          now: new Date("2026-11-21T10:00:00Z"),
-        });
-        if (!r.ok) throw new Error(JSON.stringify(r.problems));
-      }
+      saveStudyOrThrow(t.db, meniscus("phase_2"), {
+        actor,
+        studyId: ids.meniscusOverdue,
+        now: new Date("2026-11-21T10:00:00Z"),
+      });
       save(
         "draft",
         edgeStudy("Utkast om brystkreft som ikke skal finnes", {

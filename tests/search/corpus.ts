@@ -14,10 +14,11 @@ import { fileURLToPath } from "node:url";
 import type { Db } from "#app/db.server";
 import { buildMapContext } from "#app/ingest/formats.server";
 import { parseCtgovJson } from "#app/ingest/mappers/ctgov-json.server";
-import { getStudy, saveStudy } from "#app/models/study.server";
+import { getStudy } from "#app/models/study.server";
 import { DEMO_SOURCE_ID, seedDemoStudies } from "#app/seed/demo-seed.server";
 import { studyDocuments } from "#app/search/document-mapper";
 import type { SearchDocument } from "#app/search/types";
+import { saveStudyOrThrow } from "../helpers/studies";
 
 /** The instant the corpus is built and searched at (the contract suite's "today"). */
 export const EVAL_NOW = new Date("2026-11-22T11:00:00Z");
@@ -48,8 +49,12 @@ export function buildEvalCorpus(db: Db): EvalCorpus {
     const s = record.study;
     const title = { ...s.title, nb: s.title?.nb ?? s.title?.en ?? record.externalId };
     const summary = { ...s.summary, nb: s.summary?.nb ?? s.summary?.en ?? title.nb };
-    const r = saveStudy(db, { ...s, title, summary, publicationState: "published" }, { actor });
-    if (!r.ok) throw new Error(`Vendored record ${record.externalId} refused: ${JSON.stringify(r.problems)}`);
+    const r = saveStudyOrThrow(
+      db,
+      { ...s, title, summary, publicationState: "published" },
+      { actor },
+      `Vendored record ${record.externalId}`,
+    );
     keyOf.set(r.studyId, String(s.identifiers?.nct ?? record.externalId));
   }
   const demo = db

@@ -1133,6 +1133,8 @@ export const en: Messages = {
   "form.error.notReadySubmit": "The study cannot be sent for approval until this is in place: {item}.",
   "form.error.notReadyApprove": "The study cannot be approved until this is in place: {item}.",
   "form.error.format": "Not a valid format (example: {example}).",
+  "form.post.bad": "The form could not be used: {problems} Reload the page and try again.",
+  "form.post.noIntent": "The form does not say what to do (intent is missing).",
   "accounts.audit.heading": "Latest changes to accounts",
   "accounts.audit.lead":
     "Who did what to which account, and when (the latest {count}). Passwords and links are never kept here.",

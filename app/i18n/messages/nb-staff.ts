@@ -498,6 +498,8 @@ export const nbStaff = {
   "form.error.notReadySubmit": "Studien kan ikke sendes til godkjenning før dette er på plass: {item}.",
   "form.error.notReadyApprove": "Studien kan ikke godkjennes før dette er på plass: {item}.",
   "form.error.format": "Ugyldig format (eksempel: {example}).",
+  "form.post.bad": "Skjemaet kunne ikke brukes: {problems} Last inn siden på nytt og prøv igjen.",
+  "form.post.noIntent": "Skjemaet sier ikke hva som skal gjøres (intent mangler).",
   "accounts.audit.heading": "Siste endringer av kontoer",
   "accounts.audit.lead":
     "Hvem som gjorde hva med hvilken konto, og når (de {count} siste). Passord og lenker lagres aldri her.",

@@ -1127,6 +1127,8 @@ export const nn: Messages = {
   "form.error.notReadySubmit": "Studien kan ikkje sendast til godkjenning før dette er på plass: {item}.",
   "form.error.notReadyApprove": "Studien kan ikkje godkjennast før dette er på plass: {item}.",
   "form.error.format": "Ugyldig format (døme: {example}).",
+  "form.post.bad": "Skjemaet kunne ikkje brukast: {problems} Last inn sida på nytt og prøv igjen.",
+  "form.post.noIntent": "Skjemaet seier ikkje kva som skal gjerast (intent manglar).",
   "accounts.audit.heading": "Siste endringar av kontoar",
   "accounts.audit.lead":
     "Kven som gjorde kva med kva konto, og når (dei {count} siste). Passord og lenker blir aldri lagra her.",

@@ -8,12 +8,17 @@ export interface E2ePerson {
   email: string;
   name: string;
   role: Role;
-  organisationId: string;
+  /** null for an administrator (a role for the whole portal). */
+  organisationId: string | null;
 }
 
-/** Creates each person who is not there yet (a spec's beforeAll runs again after a retry), all with one password. */
-export async function ensurePeople(db: Db, password: string, people: readonly E2ePerson[]): Promise<void> {
+/**
+ * Creates each person who is not there yet (a spec's beforeAll runs again after a retry), all with
+ * one password; the e-mail addresses of those it created (a spec adds its other fixtures with them).
+ */
+export async function ensurePeople(db: Db, password: string, people: readonly E2ePerson[]): Promise<string[]> {
   const passwordHash = await hashPassword(password);
+  const created: string[] = [];
   for (const p of people) {
     if (db.prepare("SELECT 1 FROM users WHERE email = ?").get(p.email)) continue;
     createUser(db, {
@@ -22,5 +27,7 @@ export async function ensurePeople(db: Db, password: string, people: readonly E2
       passwordHash,
       roles: [{ role: p.role, organisationId: p.organisationId }],
     });
+    created.push(p.email);
   }
+  return created;
 }
