@@ -295,7 +295,7 @@ try {
   const counter = (name: string, label: string) => metricValue(metrics, name, label);
   const [hits, revalidated, misses] = [
     counter("kliniske_page_cache_total", 'result="hit"'),
-    counter("kliniske_page_cache_total", 'result="revalidated"'),
+    counter("kliniske_page_cache_total", 'result="revalidated"') || 0, // absent before ADR 0031
     counter("kliniske_page_cache_total", 'result="miss"'),
   ];
   if (hits + misses > 0)
