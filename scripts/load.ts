@@ -53,6 +53,8 @@ Options:
                    measured (default 30: each distinct request about 4 times, so both serving
                    processes' page caches hold most pages, as on a portal that has been running;
                    0 measures a cold start)
+  --settle S       after the final run, wait S seconds without load and print the RSS again
+                   (default 0; 45 shows what an ended ingest worker gives back)
   --keep           keep the temporary database folder
   -h, --help       this text
 
@@ -70,6 +72,7 @@ const { values } = parseScriptArgs(HELP, {
     rate: { type: "string" },
     sample: { type: "string", default: "10" },
     warm: { type: "string", default: "30" },
+    settle: { type: "string", default: "0" },
     keep: { type: "boolean", default: false },
   },
 });
@@ -81,6 +84,7 @@ const connections = wholeNumber("connections", values.connections!, 1, 1000);
 const fixedRate = values.rate === undefined ? null : wholeNumber("rate", values.rate, 1, 100_000);
 const sampleSeconds = wholeNumber("sample", values.sample!, 1, 3600);
 const warmSeconds = wholeNumber("warm", values.warm!, 0, 3600);
+const settleSeconds = wholeNumber("settle", values.settle!, 0, 3600);
 const rates = values.rates!.split(",").map((r) => wholeNumber("rates", r.trim(), 1, 100_000));
 requireBuild();
 
@@ -275,6 +279,13 @@ try {
   console.log(
     `  RSS every ${sampleSeconds} s of the final run (MB): ${samples.join(" ")}; peak ${Math.max(...samples)}, end/start ${((100 * memAfter) / samples[0]!).toFixed(0)} %`,
   );
+  if (settleSeconds > 0) {
+    await new Promise((r) => setTimeout(r, settleSeconds * 1000));
+    const settled = rssMb(server.pid);
+    console.log(
+      `  RSS ${settleSeconds} s after the run, no load: ${settled} MB (${((100 * settled) / samples[0]!).toFixed(0)} % of the final run's start)`,
+    );
+  }
   // Where the memory is (one serving process: the one that answered this scrape).
   const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
     .then((r) => r.text())
