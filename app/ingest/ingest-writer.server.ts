@@ -14,8 +14,8 @@
  *   delivery again completes it (the ingest is idempotent).
  * - Kept on globalThis: server.ts starts it, and the Remix build (the ingest route) finds it.
  */
-import { Worker } from "node:worker_threads";
-import path from "node:path";
+import type { Worker } from "node:worker_threads";
+import { typescriptThread } from "#app/ops/typescript-thread.server";
 import { studyEvents } from "#app/models/study-events.server";
 import type { DeliveryJob } from "./ingest-delivery.server";
 import type { IngestReport } from "./ingest-service.server";
@@ -52,7 +52,7 @@ export interface IngestWriterOptions {
    * for the life of the process (issue 20 item 4).
    */
   idleMs?: number;
-  /** The worker's entry module (default: app/ingest/ingest-worker.thread.mjs under the working directory). */
+  /** The worker's module (default: app/ingest/ingest-worker.thread.ts under the working directory). */
   entry?: string;
   log?: (message: string) => void;
 }
@@ -105,8 +105,7 @@ export class IngestWriter {
   }
 
   private spawn(): Worker {
-    const entry = this.options.entry ?? path.resolve("app/ingest/ingest-worker.thread.mjs");
-    const worker = new Worker(entry, {
+    const worker = typescriptThread(this.options.entry ?? "app/ingest/ingest-worker.thread.ts", {
       workerData: { databasePath: this.options.databasePath },
     });
     worker.on("message", (message: FromWorker) => this.onMessage(message));

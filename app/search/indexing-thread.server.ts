@@ -12,8 +12,8 @@
  * - a thread that dies is started again after a pause; nothing is lost, since the outbox cursors
  *   move only after an engine confirmed a batch.
  */
-import { Worker } from "node:worker_threads";
-import path from "node:path";
+import type { Worker } from "node:worker_threads";
+import { typescriptThread } from "#app/ops/typescript-thread.server";
 import type { Config } from "#app/config.server";
 import { studyEvents } from "#app/models/study-events.server";
 import type { FlushReport, SearchIndexing } from "#app/search.server";
@@ -32,7 +32,7 @@ export interface IndexingThreadOptions {
   config: Pick<Config, "SEARCH_ENGINE" | "MEILI_HOST" | "MEILI_API_KEY">;
   pollMs?: number;
   log?: (message: string) => void;
-  /** The thread's entry module (default: app/search/indexing-worker.thread.mjs under the working directory). */
+  /** The thread's module (default: app/search/indexing-worker.thread.ts under the working directory). */
   entry?: string;
   /** Pause before a thread that died is started again (default 1 s). */
   restartMs?: number;
@@ -58,7 +58,7 @@ export function startSearchIndexingThread(options: IndexingThreadOptions): Index
   const allReady = new Promise<void>((resolve) => (markAll = resolve));
 
   const spawn = () => {
-    const w = new Worker(options.entry ?? path.resolve("app/search/indexing-worker.thread.mjs"), {
+    const w = typescriptThread(options.entry ?? "app/search/indexing-worker.thread.ts", {
       workerData: { databasePath: options.databasePath, pollMs: options.pollMs ?? 1000, config: options.config },
     });
     w.on("message", (message: FromIndexingThread) => {
