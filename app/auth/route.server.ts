@@ -1,5 +1,7 @@
 /** Helpers for the signed-in pages: who is signed in, the CSRF token, private headers, 403/404. */
-import type { HeadersFunction } from "@remix-run/node";
+import { json, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { getDb, type Db } from "#app/db.server";
+import { langFromRequest, type Lang } from "#app/i18n/languages";
 import { PRIVATE_HEADERS, requireUser, type CurrentUser } from "./auth.server";
 import { csrfToken, requireCsrf } from "./csrf.server";
 import { ForbiddenError } from "./policy";
@@ -82,4 +84,21 @@ export function parseId(value: string | undefined): number {
   if (!value || !/^[1-9]\d{0,11}$/.test(value))
     throw new Response("Ukjent studie", { status: 404, headers: PRIVATE_HEADERS });
   return Number(value);
+}
+
+/**
+ * The loader of a signed-in study page (the researcher's page, the editor's review): who is
+ * signed in (or a redirect), which study (or a 404), the page's one view builder with the model's
+ * refusals as 403/404, and the CSRF token and private headers.
+ */
+export function signedInStudyLoader<View extends object>(
+  build: (db: Db, user: CurrentUser, id: number, lang: Lang, query: URLSearchParams) => View,
+) {
+  return ({ request, params }: LoaderFunctionArgs) => {
+    const page = signedInPage(request);
+    const id = parseId(params.id);
+    const query = new URL(request.url).searchParams;
+    const view = guarded(() => build(getDb(), page.user, id, langFromRequest(request), query));
+    return json({ user: page.user, csrf: page.csrf, ...view }, { headers: page.headers });
+  };
 }
