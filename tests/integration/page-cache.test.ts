@@ -5,33 +5,22 @@
  * requests with cookies and answers that set one are never stored. (Chromium running a cached
  * page and blocking an injected script: tests/e2e/page-cache.spec.ts.)
  */
-import { rmSync } from "node:fs";
 import http from "node:http";
 import { gunzipSync } from "node:zlib";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "#app/boot.server";
-import { openDatabase } from "#app/db.server";
 import { inlineScriptHashes } from "#app/http/page-cache.server";
-import { issueToken } from "#app/models/token.server";
-import { tempDir } from "../helpers/db";
-import { startServer, type RunningServer } from "../helpers/server";
+import type { RunningServer } from "../helpers/server";
+import { startSeededServer, type SeededServer } from "../helpers/seeded-server";
 
-let dir: string;
+let seeded: SeededServer;
 let server: RunningServer;
 let token: string;
 beforeAll(async () => {
-  dir = tempDir();
-  const dbFile = path.join(dir, "pages.db");
-  const db = openDatabase(dbFile);
-  prepareDatabase(db, { seedDemoData: true });
-  token = issueToken(db, "ous", "test").token;
-  db.close();
-  server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false" });
+  seeded = await startSeededServer();
+  ({ server, token } = seeded);
 });
 afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await seeded?.stop();
 });
 
 async function get(pathAndQuery: string, headers: Record<string, string> = {}) {

@@ -5,30 +5,19 @@
  * declare everything it shows (a search without results offers wider searches with counts) are
  * made again after any change, as before.
  */
-import { rmSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "#app/boot.server";
-import { openDatabase } from "#app/db.server";
-import { issueToken } from "#app/models/token.server";
-import { tempDir } from "../helpers/db";
-import { OPS_HEADERS, startServer, type RunningServer } from "../helpers/server";
+import { OPS_HEADERS, type RunningServer } from "../helpers/server";
+import { startSeededServer, type SeededServer } from "../helpers/seeded-server";
 
-let dir: string;
+let seeded: SeededServer;
 let server: RunningServer;
 let token: string;
 beforeAll(async () => {
-  dir = tempDir();
-  const dbFile = path.join(dir, "deps.db");
-  const db = openDatabase(dbFile);
-  prepareDatabase(db, { seedDemoData: true });
-  token = issueToken(db, "ous", "test").token;
-  db.close();
-  server = await startServer({ DATABASE_PATH: dbFile, SEED_DEMO_DATA: "false" });
+  seeded = await startSeededServer();
+  ({ server, token } = seeded);
 });
 afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await seeded?.stop();
 });
 
 async function get(pathAndQuery: string) {

@@ -18,6 +18,21 @@ afterEach(() => t.cleanup());
 
 const stampOf = (id: number) => studyStamps(t.db, [id]);
 
+/** Saves the study as savePublishedStudy made it, with a new title. */
+const retitle = (studyId: number, title: string) =>
+  saveStudy(
+    t.db,
+    {
+      identifiers: {},
+      title: { nb: title },
+      summary: { nb: "Sammendrag." },
+      studyType: "treatment",
+      leadOrganisationId: "unn",
+      publicationState: "published",
+    },
+    { actor: { kind: "system", name: "test" }, studyId },
+  );
+
 describe("study stamps", () => {
   it("move for the study that changed and for no other", () => {
     const a = savePublishedStudy(t.db, "Studie A om astma");
@@ -26,18 +41,7 @@ describe("study stamps", () => {
     expect(before.a).toMatch(/^s\d+$/);
     expect(before.b).not.toBe(before.a);
 
-    const changed = saveStudy(
-      t.db,
-      {
-        identifiers: {},
-        title: { nb: "Studie B om astma, ny tittel" },
-        summary: { nb: "Sammendrag." },
-        studyType: "treatment",
-        leadOrganisationId: "unn",
-        publicationState: "published",
-      },
-      { actor: { kind: "system", name: "test" }, studyId: b },
-    );
+    const changed = retitle(b, "Studie B om astma, ny tittel");
     expect(changed.ok && changed.changed).toBe(true);
     expect(stampOf(a)).toBe(before.a);
     expect(stampOf(b)).not.toBe(before.b);
@@ -106,18 +110,7 @@ describe("study stamps", () => {
     expect(again[0]).toBe(first[1]);
     expect(again[1]).toBe(first[0]);
 
-    const changed = saveStudy(
-      t.db,
-      {
-        identifiers: {},
-        title: { nb: "Lagret A, ny tittel" },
-        summary: { nb: "Sammendrag." },
-        studyType: "treatment",
-        leadOrganisationId: "unn",
-        publicationState: "published",
-      },
-      { actor: { kind: "system", name: "test" }, studyId: a },
-    );
+    const changed = retitle(a, "Lagret A, ny tittel");
     expect(changed.ok && changed.changed).toBe(true);
     const after = getStudiesStamped(t.db, [a, b]);
     expect(after[0]!.title.nb).toBe("Lagret A, ny tittel");
