@@ -15,19 +15,20 @@ export function saveStudyOrThrow(db: Db, input: unknown, options: SaveStudyOptio
   return r;
 }
 
+/** The input of a small published study led by UNN. */
+export function publishedStudyInput(title: string, extra: Partial<StudyInput> = {}): StudyInput {
+  return {
+    identifiers: {},
+    title: { nb: title },
+    summary: { nb: "Sammendrag." },
+    studyType: "treatment",
+    leadOrganisationId: "unn",
+    publicationState: "published",
+    ...extra,
+  } as StudyInput;
+}
+
 /** A published study saved through the model, as the tests of the search outbox and indexing need one. */
 export function savePublishedStudy(db: Db, title: string, extra: Partial<StudyInput> = {}): number {
-  return saveStudyOrThrow(
-    db,
-    {
-      identifiers: {},
-      title: { nb: title },
-      summary: { nb: "Sammendrag." },
-      studyType: "treatment",
-      leadOrganisationId: "unn",
-      publicationState: "published",
-      ...extra,
-    },
-    { actor: { kind: "system", name: "test" } },
-  ).studyId;
+  return saveStudyOrThrow(db, publishedStudyInput(title, extra), { actor: { kind: "system", name: "test" } }).studyId;
 }

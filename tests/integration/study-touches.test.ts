@@ -8,7 +8,7 @@ import { studyStamps } from "#app/models/study-touches.server";
 import { getStudiesStamped } from "#app/models/study-records-cached.server";
 import { getStudies, saveStudy } from "#app/models/study.server";
 import { freshDb, type TestDb } from "../helpers/db";
-import { savePublishedStudy } from "../helpers/studies";
+import { publishedStudyInput, savePublishedStudy } from "../helpers/studies";
 
 let t: TestDb;
 beforeEach(() => {
@@ -20,18 +20,7 @@ const stampOf = (id: number) => studyStamps(t.db, [id]);
 
 /** Saves the study as savePublishedStudy made it, with a new title. */
 const retitle = (studyId: number, title: string) =>
-  saveStudy(
-    t.db,
-    {
-      identifiers: {},
-      title: { nb: title },
-      summary: { nb: "Sammendrag." },
-      studyType: "treatment",
-      leadOrganisationId: "unn",
-      publicationState: "published",
-    },
-    { actor: { kind: "system", name: "test" }, studyId },
-  );
+  saveStudy(t.db, publishedStudyInput(title), { actor: { kind: "system", name: "test" }, studyId });
 
 describe("study stamps", () => {
   it("move for the study that changed and for no other", () => {
@@ -48,14 +37,7 @@ describe("study stamps", () => {
   });
 
   it("do not move when a save changes nothing", () => {
-    const input = {
-      identifiers: {},
-      title: { nb: "Uendret studie" },
-      summary: { nb: "Sammendrag." },
-      studyType: "treatment" as const,
-      leadOrganisationId: "unn",
-      publicationState: "published" as const,
-    };
+    const input = publishedStudyInput("Uendret studie");
     const first = saveStudy(t.db, input, { actor: { kind: "system", name: "test" } });
     if (!first.ok) throw new Error(JSON.stringify(first.problems));
     const before = stampOf(first.studyId);
