@@ -87,18 +87,19 @@ export function parseId(value: string | undefined): number {
 }
 
 /**
- * The loader of a signed-in study page (the researcher's page, the editor's review): who is
- * signed in (or a redirect), which study (or a 404), the page's one view builder with the model's
- * refusals as 403/404, and the CSRF token and private headers.
+ * The answer of a signed-in study page's loader (the researcher's page, the editor's review): who
+ * is signed in (or a redirect), which study (or a 404), the page's one view builder with the
+ * model's refusals as 403/404, and the CSRF token and private headers. Called from a `loader`
+ * function, not used as one: a route's `export const loader = …(…)` would stay in the browser
+ * bundle, calling a server module that is not there.
  */
-export function signedInStudyLoader<View extends object>(
+export function signedInStudyPage<View extends object>(
+  { request, params }: LoaderFunctionArgs,
   build: (db: Db, user: CurrentUser, id: number, lang: Lang, query: URLSearchParams) => View,
 ) {
-  return ({ request, params }: LoaderFunctionArgs) => {
-    const page = signedInPage(request);
-    const id = parseId(params.id);
-    const query = new URL(request.url).searchParams;
-    const view = guarded(() => build(getDb(), page.user, id, langFromRequest(request), query));
-    return json({ user: page.user, csrf: page.csrf, ...view }, { headers: page.headers });
-  };
+  const page = signedInPage(request);
+  const id = parseId(params.id);
+  const query = new URL(request.url).searchParams;
+  const view = guarded(() => build(getDb(), page.user, id, langFromRequest(request), query));
+  return json({ user: page.user, csrf: page.csrf, ...view }, { headers: page.headers });
 }

@@ -4,11 +4,11 @@
  * submit for approval (a draft, or a published study's pending revision), the editors' comments;
  * sites proposed for the user's organisation (accept or decline) and withdrawing an own site.
  */
-import { json, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getDb } from "#app/db.server";
-import { guarded, parseId, signedInHeaders, signedInForm, signedInStudyLoader } from "#app/auth/route.server";
+import { guarded, parseId, signedInHeaders, signedInForm, signedInStudyPage } from "#app/auth/route.server";
 import {
   acceptSite,
   confirmSite,
@@ -41,7 +41,9 @@ export const meta: MetaFunction<typeof loader> = ({ data, location }) => {
 };
 export const headers = signedInHeaders;
 
-export const loader = signedInStudyLoader(researcherStudyPage);
+export async function loader(args: LoaderFunctionArgs) {
+  return signedInStudyPage(args, researcherStudyPage);
+}
 
 type ActionData = {
   /** The site whose dates form answered (its Conform result). */

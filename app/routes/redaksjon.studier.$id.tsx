@@ -9,11 +9,11 @@
  * (looks like a test or an example, or links to a host the public cannot reach) shows why, and
  * the editor can publish it deliberately.
  */
-import { json, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { getFormProps, getInputProps, getTextareaProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getDb } from "#app/db.server";
-import { guarded, parseId, signedInHeaders, signedInForm, signedInStudyLoader } from "#app/auth/route.server";
+import { guarded, parseId, signedInHeaders, signedInForm, signedInStudyPage } from "#app/auth/route.server";
 import { approveStudy, publishHeldStudy, sendBackStudy, updateSiteLocal } from "#app/models/study-work.server";
 import { reviewPage } from "#app/views/signed-in-study.server";
 import { hiddenValues, parseReview, reviewPageForms } from "#app/forms/action-forms";
@@ -38,7 +38,9 @@ export const meta: MetaFunction = ({ location }) => {
 };
 export const headers = signedInHeaders;
 
-export const loader = signedInStudyLoader(reviewPage);
+export async function loader(args: LoaderFunctionArgs) {
+  return signedInStudyPage(args, reviewPage);
+}
 
 type ActionData = {
   /** The site whose local-information form answered (its Conform result). */
