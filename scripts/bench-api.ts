@@ -16,13 +16,13 @@
  * Figures go into docs/benchmarks.md by hand ("Open API"), with the machine and date.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
 import {
   BENCH_OPS_HEADERS,
   checkPathsAnswer200,
-  generatePortalDb,
+  generatedPortal,
   metricValue,
   requireBuild,
   startServer,
@@ -69,18 +69,8 @@ const sseCount = wholeNumber("sse", values.sse!, 0, 15_000);
 
 requireBuild();
 
-const dir = mkdtempSync(path.join(tmpdir(), "ks-bench-api-"));
-const dbFile = path.join(dir, "bench.db");
-const now = new Date();
-console.log(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}`,
-);
-console.log(`Generating ${studies} studies into ${dbFile} …`);
-const generated = generatePortalDb(dbFile, studies, now);
+const { dir, dbFile, generated } = generatedPortal("ks-bench-api-", "bench.db", studies);
 const token = generated.token;
-console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${generated.seconds.toFixed(1)} s`);
 
 /** The answer cache's hit and miss counters from /metrics. */
 async function cacheCounters(url: string): Promise<{ hit: number; miss: number }> {

@@ -12,15 +12,15 @@
  * Figures go into docs/benchmarks.md by hand ("Load"), with the machine and date.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { openDatabase } from "#app/db.server";
 import { countPostcodes } from "#app/models/postcode.server";
 import {
   BENCH_METRICS_TOKEN,
   checkPathsAnswer200,
-  generatePortalDb,
+  generatedPortal,
   metricValue,
   requireBuild,
   startServer,
@@ -88,17 +88,7 @@ const settleSeconds = wholeNumber("settle", values.settle!, 0, 3600);
 const rates = values.rates!.split(",").map((r) => wholeNumber("rates", r.trim(), 1, 100_000));
 requireBuild();
 
-const dir = mkdtempSync(path.join(tmpdir(), "ks-load-"));
-const dbFile = path.join(dir, "load.db");
-const now = new Date();
-console.log(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}`,
-);
-console.log(`Generating ${studies} studies into ${dbFile} …`);
-const generated = generatePortalDb(dbFile, studies, now);
-console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${generated.seconds.toFixed(1)} s`);
+const { dir, dbFile, generated } = generatedPortal("ks-load-", "load.db", studies);
 let studyIds: number[];
 {
   const db = openDatabase(dbFile);

@@ -4,7 +4,8 @@
  * built server started on it, and search-query → query-string mapping.
  */
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, statSync } from "node:fs";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import { prepareDatabase } from "#app/boot.server";
 import { openDatabase } from "#app/db.server";
@@ -50,6 +51,28 @@ export function toStudy(docs: SearchDocument[], index: number): StudyInput {
     })),
     publicationState: "published",
   };
+}
+
+/** The machine, as the benchmarks print it first: figures are only comparable on the same kind. */
+export function machineLine(): string {
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  return `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average ${load}`;
+}
+
+/**
+ * A fresh temporary folder (`prefix`) with `studies` generated studies in `file`, printing the
+ * machine and what was stored: the start of the benchmarks that drive the built server.
+ */
+export function generatedPortal(prefix: string, file: string, studies: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const dbFile = path.join(dir, file);
+  console.log(machineLine());
+  console.log(`Generating ${studies} studies into ${dbFile} …`);
+  const generated = generatePortalDb(dbFile, studies, new Date());
+  console.log(`  ${generated.stored} stored, ${generated.rejected} rejected, ${generated.seconds.toFixed(1)} s`);
+  return { dir, dbFile, generated };
 }
 
 /** Writes `studies` generated studies into a fresh database file; returns an ingest token for "ous". */
