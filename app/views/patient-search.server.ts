@@ -125,11 +125,12 @@ export async function patientSearchView(url: URL, now: Date): Promise<PatientSea
   }
 
   const engine = getSearchEngine();
-  const result = await engine.search(engineQuery(params, coordinates, now));
+  const query = engineQuery(params, coordinates, now);
+  const result = await engine.search(query);
   // What the page shows, for the page cache (ADR 0031): this answer and its studies; a page
   // without results also shows the counts of wider searches, so it is not declared.
   if (result.total === 0) pageDependsOnEverything();
-  else pageShowsSearch(result, askAgain(engine, engineQuery(params, coordinates, now)));
+  else pageShowsSearch(result, askAgain(engine, query));
   const hitIds = result.hits.map((h) => h.studyId);
   pageShowsStudies(db, hitIds);
   const categoryNames = new Map(listHrcsCategories(db).map((c) => [c.id, lang === "en" ? c.nameEn : c.nameNb]));
